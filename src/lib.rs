@@ -1,0 +1,17 @@
+//! ontop: a terminal dashboard for NetApp ONTAP software/firmware package downloads
+//! across many clusters.
+//!
+//! Where things happen:
+//! - [`ontap`]: the REST client and the wire types (the only code that speaks to a cluster);
+//! - [`config`]: the config file, its validation, and credential sources;
+//! - [`fleet`]: many clusters at once (sweeps now, pollers later);
+//! - [`status`]: the headless `ontop status` report;
+//! - [`sim`]: the ONTAP simulator every test and `ontop demo` runs against;
+//! - [`text`]: cleaning server-provided text before anything else sees it.
+
+pub mod config;
+pub mod fleet;
+pub mod ontap;
+pub mod sim;
+pub mod status;
+pub mod text;
