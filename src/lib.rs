@@ -6,10 +6,14 @@
 //! - [`config`]: the config file, its validation, and credential sources;
 //! - [`fleet`]: many clusters at once (sweeps now, pollers later);
 //! - [`status`]: the headless `ontop status` report;
+//! - [`demo`]: the embedded simulated fleet behind `ontop demo`;
+//! - [`cli`]: the command-line contract;
 //! - [`sim`]: the ONTAP simulator every test and `ontop demo` runs against;
 //! - [`text`]: cleaning server-provided text before anything else sees it.
 
+pub mod cli;
 pub mod config;
+pub mod demo;
 pub mod fleet;
 pub mod ontap;
 pub mod sim;

@@ -1,1 +1,154 @@
-fn main() {}
+//! The `ontop` binary: parse the command line, run one command, turn its outcome into an
+//! exit code. Every error message for the operator is printed here, and only here.
+
+use std::io::IsTerminal;
+use std::process::ExitCode;
+
+use clap::Parser;
+use ontop::cli::{Cli, Command, ConfigCommand, SimArgs};
+use ontop::config::{self, Credentials};
+use ontop::fleet::{self, DEFAULT_MAX_IN_FLIGHT};
+use ontop::sim::{self, SimOptions};
+use ontop::{demo, status};
+
+/// Usage or config errors: nothing was asked of any cluster.
+const EXIT_USAGE: u8 = 2;
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    init_logging(matches!(cli.command, Some(Command::Sim(_))));
+    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("ontop: cannot start the async runtime: {e}");
+            return ExitCode::from(EXIT_USAGE);
+        }
+    };
+    let code = runtime.block_on(run(cli));
+    // Hung connections must not hold the exit: their tasks are simply dropped.
+    runtime.shutdown_background();
+    ExitCode::from(code)
+}
+
+async fn run(cli: Cli) -> u8 {
+    match cli.command {
+        None => {
+            println!("The live dashboard arrives with the next release; here is one sweep.\n");
+            run_status(&cli, false).await
+        }
+        Some(Command::Demo { clusters }) => run_demo(clusters).await,
+        Some(Command::Status { json }) => run_status(&cli, json).await,
+        Some(Command::Sim(ref args)) => run_sim(args).await,
+        Some(Command::Config(ConfigCommand::Check)) => run_config_check(&cli),
+    }
+}
+
+async fn run_status(cli: &Cli, json: bool) -> u8 {
+    let config = match config::load(cli.config.as_deref()) {
+        Ok(config) => config,
+        Err(e) => {
+            eprintln!("ontop: {e}");
+            return EXIT_USAGE;
+        }
+    };
+    for warning in &config.warnings {
+        eprintln!("ontop: warning: {warning}");
+    }
+    let credentials = Credentials::new(std::io::stdin().is_terminal());
+    let targets = fleet::targets_from_config(&config, &credentials);
+    let reports = fleet::sweep(&targets, DEFAULT_MAX_IN_FLIGHT).await;
+    print_reports(&reports, json);
+    status::exit_code(&reports)
+}
+
+async fn run_demo(clusters: usize) -> u8 {
+    let sim = match demo::start_fleet(clusters).await {
+        Ok(sim) => sim,
+        Err(e) => {
+            eprintln!("ontop: cannot start the demo fleet: {e}");
+            return EXIT_USAGE;
+        }
+    };
+    println!("The live dashboard arrives with the next release; here is one sweep of the");
+    println!("embedded demo fleet (simulated clusters on loopback).\n");
+    let targets = demo::targets(&sim);
+    let reports = fleet::sweep(&targets, DEFAULT_MAX_IN_FLIGHT).await;
+    print_reports(&reports, false);
+    sim.shutdown().await;
+    0
+}
+
+fn print_reports(reports: &[fleet::ClusterReport], json: bool) {
+    if json {
+        let doc = status::to_json(reports);
+        println!("{}", serde_json::to_string_pretty(&doc).unwrap_or_else(|_| "[]".into()));
+    } else {
+        print!("{}", status::to_table(reports));
+    }
+}
+
+async fn run_sim(args: &SimArgs) -> u8 {
+    let options = SimOptions {
+        clusters: args.clusters,
+        scenario: args.scenario,
+        http: args.http,
+        latency: std::time::Duration::from_millis(args.latency_ms),
+        faults: args.faults.clone(),
+        password: args.password.clone(),
+        port: args.port,
+        ..SimOptions::default()
+    };
+    match sim::run_foreground(options, args.write_config.clone()).await {
+        Ok(()) => 0,
+        Err(e) => {
+            eprintln!("ontop sim: {e}");
+            EXIT_USAGE
+        }
+    }
+}
+
+fn run_config_check(cli: &Cli) -> u8 {
+    let config = match config::load(cli.config.as_deref()) {
+        Ok(config) => config,
+        Err(e) => {
+            eprintln!("ontop: {e}");
+            return EXIT_USAGE;
+        }
+    };
+    for warning in &config.warnings {
+        eprintln!("ontop: warning: {warning}");
+    }
+    print!("{}", config.render_redacted());
+    let credentials = Credentials::new(std::io::stdin().is_terminal());
+    let mut failed = 0;
+    for cluster in &config.clusters {
+        if let Err(e) = credentials.password_for(cluster) {
+            eprintln!("ontop: cluster {:?}: {e}", cluster.name);
+            failed += 1;
+        }
+    }
+    if failed > 0 {
+        eprintln!("ontop: {failed} cluster(s) have no usable password");
+        return EXIT_USAGE;
+    }
+    println!(
+        "\n# {}: {} cluster(s), every credential resolved",
+        config.path.display(),
+        config.clusters.len()
+    );
+    0
+}
+
+/// Logs go to stderr, filtered by `ONTOP_LOG` (e.g. `ONTOP_LOG=debug`); warnings only by
+/// default so that tables and JSON on stdout stay clean. The dashboard (next release)
+/// logs to a file instead.
+fn init_logging(verbose: bool) {
+    let default = if verbose { "info" } else { "warn" };
+    let filter = tracing_subscriber::EnvFilter::try_from_env("ONTOP_LOG")
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(default));
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .with_ansi(std::io::stderr().is_terminal())
+        .try_init();
+}

@@ -1,1 +1,115 @@
-//! (under construction)
+//! `ontop status`: one sweep, printed for a person (a table) or a script (`--json`).
+//!
+//! The exit code is the contract for cron and scripts: 0 when every cluster answered,
+//! 1 when some did not (the reports still print), 2 for usage or config errors (decided
+//! before any sweep, in `main`).
+
+use serde_json::{Value, json};
+
+use crate::fleet::ClusterReport;
+
+/// Every cluster answered.
+pub const EXIT_ALL_ANSWERED: u8 = 0;
+/// At least one cluster did not answer.
+pub const EXIT_SOME_FAILED: u8 = 1;
+
+/// 0 when every cluster answered, 1 otherwise.
+pub fn exit_code(reports: &[ClusterReport]) -> u8 {
+    if reports.iter().all(ClusterReport::answered) {
+        EXIT_ALL_ANSWERED
+    } else {
+        EXIT_SOME_FAILED
+    }
+}
+
+/// The `--json` document: an array with one object per cluster, in config order.
+pub fn to_json(reports: &[ClusterReport]) -> Value {
+    Value::Array(reports.iter().map(report_json).collect())
+}
+
+fn report_json(r: &ClusterReport) -> Value {
+    json!({
+        "name": r.name,
+        "url": r.url,
+        "version": r.version(),
+        "download": r.download.as_ref().map(|d| json!({
+            "state": d.state.as_ref().map(|s| s.as_str()),
+            "message": d.message,
+            "code": d.code,
+        })),
+        "error": r.error.as_ref().map(|e| json!({
+            "kind": e.kind.as_str(),
+            "message": e.message,
+            "http_status": e.http_status,
+            "ontap_code": e.code,
+            "hint": e.hint(),
+        })),
+        "polled_at": r.polled_at.to_string(),
+    })
+}
+
+/// Longest message or error shown in a table cell; `--json` has the full text.
+const MAX_CELL: usize = 56;
+
+/// A plain-text table, then one line per failing cluster with what to do next.
+pub fn to_table(reports: &[ClusterReport]) -> String {
+    let header = ["CLUSTER", "VERSION", "DOWNLOAD", "CODE", "MESSAGE", "ERROR"];
+    let rows: Vec<[String; 6]> = reports
+        .iter()
+        .map(|r| {
+            let download = r.download.as_ref();
+            [
+                r.name.clone(),
+                r.version().unwrap_or_else(|| "-".into()),
+                download
+                    .and_then(|d| d.state.as_ref())
+                    .map_or("-".into(), |s| s.as_str().to_string()),
+                download
+                    .and_then(|d| d.code)
+                    .map_or("-".into(), |c| c.to_string()),
+                truncate(download.and_then(|d| d.message.as_deref()).unwrap_or("-")),
+                r.error.as_ref().map_or("-".into(), |e| {
+                    truncate(&format!("{}: {}", e.kind, e.message))
+                }),
+            ]
+        })
+        .collect();
+    let mut widths = header.map(|h| h.chars().count());
+    for row in &rows {
+        for (w, cell) in widths.iter_mut().zip(row) {
+            *w = (*w).max(cell.chars().count());
+        }
+    }
+    let mut out = String::new();
+    push_row(&mut out, &header.map(String::from), &widths);
+    for row in &rows {
+        push_row(&mut out, row, &widths);
+    }
+    let failing: Vec<_> = reports.iter().filter_map(|r| r.error.as_ref()).collect();
+    if !failing.is_empty() {
+        out.push('\n');
+        for e in failing {
+            out.push_str(&format!("{e}\n  what to do: {}\n", e.hint()));
+        }
+    }
+    out
+}
+
+fn push_row(out: &mut String, cells: &[String; 6], widths: &[usize; 6]) {
+    let line: Vec<String> = cells
+        .iter()
+        .zip(widths)
+        .map(|(cell, w)| format!("{cell:<w$}"))
+        .collect();
+    out.push_str(line.join("  ").trim_end());
+    out.push('\n');
+}
+
+fn truncate(s: &str) -> String {
+    if s.chars().count() <= MAX_CELL {
+        return s.to_string();
+    }
+    let mut t: String = s.chars().take(MAX_CELL - 1).collect();
+    t.push('…');
+    t
+}

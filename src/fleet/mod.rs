@@ -1,1 +1,11 @@
-//! (under construction)
+//! Many clusters at once.
+//!
+//! [`targets`] turns a loaded config into one ready [`Target`] per cluster (a client, or
+//! the reason there is none), and [`sweep`] asks every cluster for its state once,
+//! concurrently, so that one slow cluster costs its own timeout and nobody else's.
+
+pub mod sweep;
+pub mod targets;
+
+pub use sweep::{ClusterReport, DEFAULT_MAX_IN_FLIGHT, sweep};
+pub use targets::{Target, targets_from_config};

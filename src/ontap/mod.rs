@@ -1,1 +1,19 @@
-//! (under construction)
+//! The ONTAP REST client: the only code in ontop that speaks to a cluster.
+//!
+//! - [`client`]: one reusable [`Client`] per cluster (basic auth, TLS, timeouts);
+//! - [`model`]: the wire types, forgiving in what they accept;
+//! - [`error`]: one error type with a kind, and the table of ONTAP codes and hints;
+//! - [`tls`]: the trust rules for cluster certificates.
+
+pub mod client;
+pub mod error;
+pub mod model;
+pub mod tls;
+
+pub use client::{Client, ClientSettings};
+pub use error::{ErrorKind, OntapError, hint_for_code, meaning_of_code};
+pub use model::{
+    ClusterInfo, DownloadRequest, DownloadStarted, DownloadState, DownloadStatus, Job, JobState,
+    PackageList,
+};
+pub use tls::TlsTrust;

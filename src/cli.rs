@@ -1,0 +1,85 @@
+//! The command-line contract (see DESIGN.md), as clap definitions and nothing else.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+
+use crate::sim::{Fault, Scenario, parse_fault_arg};
+
+/// A dashboard for ONTAP software/firmware package downloads across many clusters.
+#[derive(Debug, Parser)]
+#[command(name = "ontop", version, about, max_term_width = 100)]
+pub struct Cli {
+    /// Config file [default: $ONTOP_CONFIG, else <config dir>/ontop/config.toml]
+    #[arg(long, global = true, value_name = "PATH")]
+    pub config: Option<PathBuf>,
+    /// Never start a download, whatever the config says
+    #[arg(long, global = true)]
+    pub read_only: bool,
+    /// No colours (NO_COLOR is honoured too)
+    #[arg(long, global = true)]
+    pub no_color: bool,
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+/// What to run; the dashboard when none is given.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// The dashboard on an embedded simulated fleet: no config, no network needed
+    Demo {
+        /// How many simulated clusters
+        #[arg(long, default_value_t = 12)]
+        clusters: usize,
+    },
+    /// One sweep of every cluster, then print a table (or JSON) and exit
+    ///
+    /// Exit codes: 0 every cluster answered, 1 some did not, 2 usage or config error.
+    Status {
+        /// Print a JSON array, one object per cluster
+        #[arg(long)]
+        json: bool,
+    },
+    /// Run the ONTAP simulator in the foreground (until Ctrl-C)
+    Sim(SimArgs),
+    /// Work with the config file
+    #[command(subcommand)]
+    Config(ConfigCommand),
+}
+
+/// `ontop config ...`
+#[derive(Debug, Subcommand)]
+pub enum ConfigCommand {
+    /// Validate the config, resolve every credential, print it with secrets redacted
+    Check,
+}
+
+/// `ontop sim` options.
+#[derive(Debug, Args)]
+pub struct SimArgs {
+    /// How many simulated clusters
+    #[arg(long, default_value_t = 3)]
+    pub clusters: usize,
+    /// First port (clusters take consecutive ports) [default: ephemeral ports]
+    #[arg(long)]
+    pub port: Option<u16>,
+    /// Plain HTTP instead of HTTPS
+    #[arg(long)]
+    pub http: bool,
+    /// Delay added to every API response, in milliseconds
+    #[arg(long, value_name = "N", default_value_t = 0)]
+    pub latency_ms: u64,
+    /// Inject a fault into one cluster: NAME=KIND, KIND one of hang, reset, http500,
+    /// http502, http503, malformed, unauthorized, latency:MS, escape, down
+    #[arg(long = "fault", value_name = "NAME=KIND", value_parser = parse_fault_arg)]
+    pub faults: Vec<(String, Fault)>,
+    /// The fleet to simulate: idle (sim-1..sim-N, nothing started) or demo (every state)
+    #[arg(long, default_value = "idle")]
+    pub scenario: Scenario,
+    /// The admin password [default: generated]
+    #[arg(long, env = "ONTOP_SIM_PASSWORD", hide_env_values = true)]
+    pub password: Option<String>,
+    /// Once every listener is up, write a dashboard config for this fleet here
+    #[arg(long, value_name = "PATH")]
+    pub write_config: Option<PathBuf>,
+}

@@ -1,0 +1,63 @@
+//! From configured clusters to ready clients.
+//!
+//! A cluster whose client cannot be built (an unreadable `ca_file`, a password command
+//! that fails) still becomes a [`Target`], carrying its error, so that it shows up as a
+//! failing row rather than stopping the whole fleet.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use crate::config::{ClusterConfig, Config, Credentials};
+use crate::ontap::{Client, ClientSettings, ErrorKind, OntapError, TlsTrust};
+
+/// How long to wait for TCP + TLS before calling a cluster unreachable. Short on
+/// purpose: the whole request timeout is for slow answers, not dead addresses.
+pub const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// One cluster as the fleet sees it: who it is, and a client or the reason for none.
+#[derive(Debug, Clone)]
+pub struct Target {
+    pub name: String,
+    pub url: String,
+    pub client: Result<Arc<Client>, OntapError>,
+}
+
+/// Builds a target per configured cluster, resolving each credential source once.
+pub fn targets_from_config(config: &Config, credentials: &Credentials) -> Vec<Target> {
+    config
+        .clusters
+        .iter()
+        .map(|cluster| Target {
+            name: cluster.name.clone(),
+            url: cluster.url.to_string(),
+            client: client_for(cluster, credentials).map(Arc::new),
+        })
+        .collect()
+}
+
+fn client_for(cluster: &ClusterConfig, credentials: &Credentials) -> Result<Client, OntapError> {
+    let password = credentials.password_for(cluster).map_err(|e| OntapError {
+        cluster: cluster.name.clone(),
+        kind: ErrorKind::Auth,
+        http_status: None,
+        code: None,
+        message: format!("no password: {e}"),
+        target: None,
+    })?;
+    let trust = if cluster.insecure {
+        TlsTrust::Insecure
+    } else if let Some(ca) = &cluster.ca_file {
+        TlsTrust::CaFile(ca.clone())
+    } else {
+        TlsTrust::System
+    };
+    Client::new(ClientSettings {
+        name: cluster.name.clone(),
+        url: cluster.url.clone(),
+        username: cluster.username.clone(),
+        password,
+        trust,
+        timeout: cluster.timeout,
+        connect_timeout: CONNECT_TIMEOUT.min(cluster.timeout),
+    })
+}

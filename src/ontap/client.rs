@@ -1,0 +1,380 @@
+//! The REST client for one cluster.
+//!
+//! One [`Client`] per cluster, built once from its settings and reused for every call, so
+//! that steady polling keeps one TLS connection alive instead of a handshake per request.
+//! Every failure comes back as an [`OntapError`] naming the cluster.
+
+use std::fmt;
+use std::sync::RwLock;
+use std::time::Duration;
+
+use reqwest::header::{ACCEPT, LOCATION};
+use reqwest::{Method, RequestBuilder, Response, StatusCode, Url};
+use secrecy::{ExposeSecret, SecretString};
+use serde::de::DeserializeOwned;
+
+use super::error::{ErrorKind, OntapError};
+use super::model::{
+    ClusterInfo, DownloadRequest, DownloadStarted, DownloadStatus, ErrorEnvelope, Job, JobLink,
+    PackageList,
+};
+use super::tls::{TlsTrust, client_config};
+use crate::text::clean;
+
+/// Everything needed to talk to one cluster.
+#[derive(Clone)]
+pub struct ClientSettings {
+    /// The configured name, used in every error.
+    pub name: String,
+    /// The management address (`https://host[:port]`); plain `http://` is allowed for labs.
+    pub url: Url,
+    pub username: String,
+    pub password: SecretString,
+    pub trust: TlsTrust,
+    /// The whole request, from connect to the last body byte.
+    pub timeout: Duration,
+    /// Just the TCP + TLS connection, so an unreachable cluster fails fast.
+    pub connect_timeout: Duration,
+}
+
+impl fmt::Debug for ClientSettings {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ClientSettings")
+            .field("name", &self.name)
+            .field("url", &self.url.as_str())
+            .field("username", &self.username)
+            .field("password", &"<redacted>")
+            .field("trust", &self.trust)
+            .field("timeout", &self.timeout)
+            .finish()
+    }
+}
+
+/// A client for one cluster. Cheap to share behind an `Arc`.
+pub struct Client {
+    name: String,
+    base: Url,
+    username: String,
+    password: RwLock<SecretString>,
+    http: reqwest::Client,
+}
+
+impl fmt::Debug for Client {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Client")
+            .field("name", &self.name)
+            .field("base", &self.base.as_str())
+            .finish_non_exhaustive()
+    }
+}
+
+/// The longest error body read into a message; enough for any ONTAP envelope.
+const MAX_ERROR_BODY: usize = 64 * 1024;
+
+impl Client {
+    /// Builds the client; fails (kind `tls`) when the trust settings cannot be used, for
+    /// example an unreadable `ca_file`.
+    pub fn new(settings: ClientSettings) -> Result<Self, OntapError> {
+        let tls = client_config(&settings.trust).map_err(|message| OntapError {
+            cluster: settings.name.clone(),
+            kind: ErrorKind::Tls,
+            http_status: None,
+            code: None,
+            message,
+            target: None,
+        })?;
+        let http = reqwest::Client::builder()
+            .tls_backend_preconfigured(tls)
+            // A proxy from the environment must never see cluster credentials, and
+            // loopback tests must never go through one.
+            .no_proxy()
+            .connect_timeout(settings.connect_timeout)
+            .timeout(settings.timeout)
+            .pool_idle_timeout(Duration::from_secs(90))
+            .pool_max_idle_per_host(4)
+            .user_agent(concat!("ontop/", env!("CARGO_PKG_VERSION")))
+            .build()
+            .map_err(|e| OntapError {
+                cluster: settings.name.clone(),
+                kind: ErrorKind::Tls,
+                http_status: None,
+                code: None,
+                message: format!("cannot build the HTTP client: {e}"),
+                target: None,
+            })?;
+        let mut base = settings.url;
+        base.set_path("/api/");
+        base.set_query(None);
+        Ok(Self {
+            name: settings.name,
+            base,
+            username: settings.username,
+            password: RwLock::new(settings.password),
+            http,
+        })
+    }
+
+    /// The configured cluster name.
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// Replaces the password, e.g. after a 401 made the credential source re-resolve.
+    pub fn set_password(&self, password: SecretString) {
+        *self.password.write().unwrap_or_else(|e| e.into_inner()) = password;
+    }
+
+    /// `GET /api/cluster`: name, uuid and version.
+    pub async fn cluster(&self) -> Result<ClusterInfo, OntapError> {
+        self.get_json("cluster", &[("fields", "name,uuid,version")])
+            .await
+    }
+
+    /// `GET /api/cluster/software/download`: the state of the cluster-wide download.
+    pub async fn download_status(&self) -> Result<DownloadStatus, OntapError> {
+        self.get_json("cluster/software/download", &[]).await
+    }
+
+    /// `GET /api/cluster/jobs/{uuid}`. A 404 (code 4) means the job ended long enough
+    /// ago to be deleted: callers fall back to [`Client::download_status`].
+    pub async fn job(&self, uuid: &str) -> Result<Job, OntapError> {
+        let path = format!("cluster/jobs/{}", urlencode_segment(uuid));
+        self.get_json(&path, &[]).await
+    }
+
+    /// `GET /api/cluster/software/packages`: the packages already on the cluster.
+    pub async fn packages(&self) -> Result<PackageList, OntapError> {
+        self.get_json("cluster/software/packages", &[("fields", "version,create_time")])
+            .await
+    }
+
+    /// `POST /api/cluster/software/download`: asks the cluster to fetch a package.
+    ///
+    /// `return_timeout` 0 (what ontop uses) answers 202 at once with the job to follow;
+    /// a larger value may answer 201/200 when the job ended in time.
+    pub async fn start_download(
+        &self,
+        request: &DownloadRequest,
+        return_timeout: u32,
+    ) -> Result<DownloadStarted, OntapError> {
+        let timeout = return_timeout.to_string();
+        let builder = self
+            .request(Method::POST, "cluster/software/download")
+            .query(&[("return_timeout", timeout.as_str())])
+            .json(request);
+        let response = self.send(builder).await?;
+        let status = response.status();
+        let location = response
+            .headers()
+            .get(LOCATION)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned);
+        let body = response.bytes().await.map_err(|e| self.transport_error(&e))?;
+        let job = job_from_body(&body).or_else(|| location.as_deref().and_then(job_from_location));
+        if status == StatusCode::ACCEPTED {
+            job.map(|job| DownloadStarted::Accepted { job })
+                .ok_or_else(|| self.decode_error("a 202 answer without a job", &body))
+        } else {
+            Ok(DownloadStarted::Completed { job })
+        }
+    }
+
+    fn request(&self, method: Method, path: &str) -> RequestBuilder {
+        // `base` always ends in "/api/", and paths are relative, so join cannot fail.
+        let url = self.base.join(path).unwrap_or_else(|_| self.base.clone());
+        let password = self.password.read().unwrap_or_else(|e| e.into_inner());
+        self.http
+            .request(method, url)
+            .header(ACCEPT, "application/hal+json, application/json")
+            .basic_auth(&self.username, Some(password.expose_secret()))
+    }
+
+    async fn get_json<T: DeserializeOwned>(
+        &self,
+        path: &str,
+        query: &[(&str, &str)],
+    ) -> Result<T, OntapError> {
+        let builder = self.request(Method::GET, path).query(query);
+        let response = self.send(builder).await?;
+        let body = response.bytes().await.map_err(|e| self.transport_error(&e))?;
+        serde_json::from_slice(&body).map_err(|e| self.decode_error(&e.to_string(), &body))
+    }
+
+    /// Sends a request; any status >= 400 becomes an error carrying the envelope.
+    async fn send(&self, builder: RequestBuilder) -> Result<Response, OntapError> {
+        let response = builder.send().await.map_err(|e| self.transport_error(&e))?;
+        let status = response.status();
+        if !status.is_client_error() && !status.is_server_error() {
+            return Ok(response);
+        }
+        let body = read_capped(response).await;
+        Err(self.status_error(status, &body))
+    }
+
+    fn status_error(&self, status: StatusCode, body: &[u8]) -> OntapError {
+        let envelope = serde_json::from_slice::<ErrorEnvelope>(body).ok();
+        let (message, code, target) = match envelope {
+            Some(ErrorEnvelope { error }) => (error.message, error.code, error.target),
+            None => (None, None, None),
+        };
+        let kind = match status {
+            StatusCode::UNAUTHORIZED | StatusCode::FORBIDDEN => ErrorKind::Auth,
+            _ => ErrorKind::Http,
+        };
+        let message = message.filter(|m| !m.is_empty()).unwrap_or_else(|| {
+            match status {
+                StatusCode::UNAUTHORIZED => "authentication failed: the cluster refused the username or password".to_string(),
+                _ => format!(
+                    "HTTP {} {}",
+                    status.as_u16(),
+                    status.canonical_reason().unwrap_or("error")
+                ),
+            }
+        });
+        OntapError {
+            cluster: self.name.clone(),
+            kind,
+            http_status: Some(status.as_u16()),
+            code,
+            message,
+            target,
+        }
+    }
+
+    fn decode_error(&self, what: &str, body: &[u8]) -> OntapError {
+        let snippet: String = clean(&String::from_utf8_lossy(body)).chars().take(80).collect();
+        OntapError {
+            cluster: self.name.clone(),
+            kind: ErrorKind::Decode,
+            http_status: None,
+            code: None,
+            message: format!("unexpected answer ({}): {snippet:?}", clean(what)),
+            target: None,
+        }
+    }
+
+    fn transport_error(&self, err: &reqwest::Error) -> OntapError {
+        let (kind, message) = classify_transport(err);
+        OntapError {
+            cluster: self.name.clone(),
+            kind,
+            http_status: None,
+            code: None,
+            message,
+            target: None,
+        }
+    }
+}
+
+/// Sorts a transport failure into timeout, TLS or connect, with the deepest cause as
+/// the message (the outer layers only repeat "error sending request").
+fn classify_transport(err: &reqwest::Error) -> (ErrorKind, String) {
+    let causes = cause_chain(err);
+    let root = causes.last().cloned().unwrap_or_else(|| err.to_string());
+    if err.is_timeout() {
+        return (ErrorKind::Timeout, "no answer within the timeout".to_string());
+    }
+    if let Some(tls) = find_rustls_error(err) {
+        return (ErrorKind::Tls, describe_tls(&tls));
+    }
+    (ErrorKind::Connect, clean(&root))
+}
+
+/// The Display of every error in the chain, looking inside `io::Error` wrappers too
+/// (their `source()` skips the wrapped error itself).
+fn cause_chain(err: &(dyn std::error::Error + 'static)) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut next: Option<&(dyn std::error::Error + 'static)> = Some(err);
+    while let Some(e) = next {
+        out.push(e.to_string());
+        next = match e.downcast_ref::<std::io::Error>().and_then(|io| io.get_ref()) {
+            Some(inner) => Some(inner),
+            None => e.source(),
+        };
+    }
+    out
+}
+
+fn find_rustls_error(err: &(dyn std::error::Error + 'static)) -> Option<rustls::Error> {
+    let mut next: Option<&(dyn std::error::Error + 'static)> = Some(err);
+    while let Some(e) = next {
+        if let Some(tls) = e.downcast_ref::<rustls::Error>() {
+            return Some(tls.clone());
+        }
+        next = match e.downcast_ref::<std::io::Error>().and_then(|io| io.get_ref()) {
+            Some(inner) => Some(inner),
+            None => e.source(),
+        };
+    }
+    None
+}
+
+fn describe_tls(err: &rustls::Error) -> String {
+    match err {
+        rustls::Error::InvalidCertificate(cert) => {
+            format!("the cluster's certificate is not trusted ({cert:?})")
+        }
+        other => format!("TLS handshake failed: {other}"),
+    }
+}
+
+async fn read_capped(mut response: Response) -> Vec<u8> {
+    let mut body = Vec::new();
+    while let Ok(Some(chunk)) = response.chunk().await {
+        body.extend_from_slice(&chunk);
+        if body.len() >= MAX_ERROR_BODY {
+            break;
+        }
+    }
+    body
+}
+
+fn job_from_body(body: &[u8]) -> Option<JobLink> {
+    #[derive(serde::Deserialize)]
+    struct JobBody {
+        job: JobLink,
+    }
+    serde_json::from_slice::<JobBody>(body).ok().map(|b| b.job)
+}
+
+/// `Location: /api/cluster/jobs/<uuid>`, for servers that send no body.
+fn job_from_location(location: &str) -> Option<JobLink> {
+    let uuid = location.trim_end_matches('/').rsplit('/').next()?;
+    let uuid = clean(uuid);
+    (!uuid.is_empty() && location.contains("/jobs/")).then_some(JobLink { uuid })
+}
+
+/// Job uuids are hex and dashes; anything else is escaped rather than trusted.
+fn urlencode_segment(s: &str) -> String {
+    s.chars()
+        .flat_map(|c| {
+            if c.is_ascii_alphanumeric() || c == '-' {
+                vec![c]
+            } else {
+                let mut buf = [0u8; 4];
+                c.encode_utf8(&mut buf)
+                    .bytes()
+                    .flat_map(|b| format!("%{b:02X}").chars().collect::<Vec<_>>())
+                    .collect()
+            }
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_job_is_found_in_the_location_header() {
+        let job = job_from_location("/api/cluster/jobs/f587d316-5feb-11e8").unwrap();
+        assert_eq!(job.uuid, "f587d316-5feb-11e8");
+        assert!(job_from_location("/api/cluster/software/download").is_none());
+    }
+
+    #[test]
+    fn odd_job_uuids_cannot_escape_the_path() {
+        assert_eq!(urlencode_segment("ab-12"), "ab-12");
+        assert_eq!(urlencode_segment("../x?y"), "%2E%2E%2Fx%3Fy");
+    }
+}

@@ -1,0 +1,363 @@
+//! Wire types of the ONTAP REST subset that ontop speaks.
+//!
+//! Parsed once at the edge and forgiving in what they accept, because the fleet runs many
+//! ONTAP releases at once: missing fields are `None`, unknown fields are ignored, unknown
+//! enum values are kept as `Other`, `code` may be an integer or a string, and every string
+//! is cleaned of control characters as it is parsed (see [`crate::text`]).
+
+use std::fmt;
+
+use secrecy::{ExposeSecret, SecretString};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+use crate::text::{clean, clean_opt};
+
+/// `GET /api/cluster`: who the cluster is and what it runs.
+#[derive(Debug, Clone, Default, Deserialize, PartialEq)]
+pub struct ClusterInfo {
+    #[serde(default, deserialize_with = "clean_opt")]
+    pub name: Option<String>,
+    #[serde(default, deserialize_with = "clean_opt")]
+    pub uuid: Option<String>,
+    #[serde(default)]
+    pub version: Option<ClusterVersion>,
+}
+
+/// The running ONTAP release. `full` is the long banner; the numbers make a short form.
+#[derive(Debug, Clone, Default, Deserialize, PartialEq)]
+pub struct ClusterVersion {
+    #[serde(default, deserialize_with = "clean_opt")]
+    pub full: Option<String>,
+    #[serde(default)]
+    pub generation: Option<u32>,
+    #[serde(default)]
+    pub major: Option<u32>,
+    #[serde(default)]
+    pub minor: Option<u32>,
+}
+
+impl ClusterVersion {
+    /// A short label for a table cell: "9.16.1P3" read off the banner when it has one,
+    /// else "9.16.1" from the numbers.
+    pub fn short(&self) -> Option<String> {
+        if let Some(full) = &self.full {
+            let release = full
+                .strip_prefix("NetApp Release ")
+                .and_then(|rest| rest.split([':', ' ']).next())
+                .filter(|s| !s.is_empty());
+            if let Some(release) = release {
+                return Some(release.to_string());
+            }
+        }
+        match (self.generation, self.major, self.minor) {
+            (Some(g), Some(ma), Some(mi)) => Some(format!("{g}.{ma}.{mi}")),
+            (Some(g), Some(ma), None) => Some(format!("{g}.{ma}")),
+            _ => self.full.clone(),
+        }
+    }
+}
+
+/// A value of `state` in `GET /cluster/software/download`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DownloadState {
+    NotStarted,
+    Running,
+    Success,
+    Failure,
+    /// A value this build does not know, kept and shown as sent.
+    Other(String),
+}
+
+impl DownloadState {
+    /// The raw ONTAP value, as `ontop status --json` prints it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::NotStarted => "not_started",
+            Self::Running => "running",
+            Self::Success => "success",
+            Self::Failure => "failure",
+            Self::Other(s) => s,
+        }
+    }
+
+    /// Only `success` and `failure` end a download.
+    pub fn is_terminal(&self) -> bool {
+        matches!(self, Self::Success | Self::Failure)
+    }
+
+    fn parse(raw: &str) -> Self {
+        match raw {
+            "not_started" => Self::NotStarted,
+            "running" => Self::Running,
+            "success" => Self::Success,
+            "failure" => Self::Failure,
+            other => Self::Other(clean(other)),
+        }
+    }
+}
+
+/// A value of `state` in `GET /cluster/jobs/{uuid}`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum JobState {
+    Queued,
+    Running,
+    /// Not terminal: a paused job may resume (Terraform's reading, not Ansible's).
+    Paused,
+    Success,
+    Failure,
+    /// A value this build does not know, kept and shown as sent.
+    Other(String),
+}
+
+impl JobState {
+    /// The raw ONTAP value.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Queued => "queued",
+            Self::Running => "running",
+            Self::Paused => "paused",
+            Self::Success => "success",
+            Self::Failure => "failure",
+            Self::Other(s) => s,
+        }
+    }
+
+    /// Only `success` and `failure` end a job.
+    pub fn is_terminal(&self) -> bool {
+        matches!(self, Self::Success | Self::Failure)
+    }
+
+    fn parse(raw: &str) -> Self {
+        match raw {
+            "queued" => Self::Queued,
+            "running" => Self::Running,
+            "paused" => Self::Paused,
+            "success" => Self::Success,
+            "failure" => Self::Failure,
+            other => Self::Other(clean(other)),
+        }
+    }
+}
+
+macro_rules! state_serde {
+    ($ty:ty) => {
+        impl<'de> Deserialize<'de> for $ty {
+            fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                Ok(Self::parse(&String::deserialize(d)?))
+            }
+        }
+        impl Serialize for $ty {
+            fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                s.serialize_str(self.as_str())
+            }
+        }
+        impl fmt::Display for $ty {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+    };
+}
+state_serde!(DownloadState);
+state_serde!(JobState);
+
+/// `GET /api/cluster/software/download`: a singleton with no `records` wrapper.
+///
+/// State and message are shown as given: the vendor's own example pairs
+/// `state: success` with "Package download in progress".
+#[derive(Debug, Clone, Default, Deserialize, PartialEq)]
+pub struct DownloadStatus {
+    #[serde(default)]
+    pub state: Option<DownloadState>,
+    #[serde(default, deserialize_with = "clean_opt")]
+    pub message: Option<String>,
+    #[serde(default, deserialize_with = "code_opt")]
+    pub code: Option<i64>,
+}
+
+/// Body of `POST /api/cluster/software/download`.
+///
+/// The password is a secret until the moment it is serialized onto the wire.
+#[derive(Debug, Serialize)]
+pub struct DownloadRequest {
+    pub url: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub username: Option<String>,
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "expose_secret_opt"
+    )]
+    pub password: Option<SecretString>,
+}
+
+fn expose_secret_opt<S: Serializer>(v: &Option<SecretString>, s: S) -> Result<S::Ok, S::Error> {
+    match v {
+        Some(secret) => s.serialize_str(secret.expose_secret()),
+        None => s.serialize_none(),
+    }
+}
+
+/// A link to the job an asynchronous request started.
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+pub struct JobLink {
+    #[serde(deserialize_with = "clean_string")]
+    pub uuid: String,
+}
+
+/// The answer to a download POST.
+#[derive(Debug, Clone, PartialEq)]
+pub enum DownloadStarted {
+    /// 202: the job runs on; follow it.
+    Accepted { job: JobLink },
+    /// 201 or 200: the job already ended within `return_timeout`; some versions still
+    /// name it.
+    Completed { job: Option<JobLink> },
+}
+
+impl DownloadStarted {
+    /// The job to follow, when the server named one.
+    pub fn job(&self) -> Option<&JobLink> {
+        match self {
+            Self::Accepted { job } => Some(job),
+            Self::Completed { job } => job.as_ref(),
+        }
+    }
+}
+
+/// `GET /api/cluster/jobs/{uuid}`.
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+pub struct Job {
+    #[serde(deserialize_with = "clean_string")]
+    pub uuid: String,
+    #[serde(default, deserialize_with = "clean_opt")]
+    pub description: Option<String>,
+    #[serde(default)]
+    pub state: Option<JobState>,
+    #[serde(default, deserialize_with = "clean_opt")]
+    pub message: Option<String>,
+    #[serde(default, deserialize_with = "code_opt")]
+    pub code: Option<i64>,
+    #[serde(default, deserialize_with = "clean_opt")]
+    pub start_time: Option<String>,
+    #[serde(default, deserialize_with = "clean_opt")]
+    pub end_time: Option<String>,
+    /// Newer releases repeat the failure here.
+    #[serde(default)]
+    pub error: Option<ErrorBody>,
+}
+
+/// `GET /api/cluster/software/packages`: what is already on the cluster.
+#[derive(Debug, Clone, Default, Deserialize, PartialEq)]
+pub struct PackageList {
+    #[serde(default)]
+    pub records: Vec<Package>,
+    /// Often absent; count `records` instead.
+    #[serde(default)]
+    pub num_records: Option<u64>,
+}
+
+/// One package in the cluster's repository.
+#[derive(Debug, Clone, Default, Deserialize, PartialEq)]
+pub struct Package {
+    #[serde(default, deserialize_with = "clean_opt")]
+    pub version: Option<String>,
+    #[serde(default, deserialize_with = "clean_opt")]
+    pub create_time: Option<String>,
+}
+
+/// The error envelope ONTAP sends with any status >= 400.
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+pub struct ErrorEnvelope {
+    pub error: ErrorBody,
+}
+
+/// The inside of the error envelope.
+#[derive(Debug, Clone, Default, Deserialize, PartialEq)]
+pub struct ErrorBody {
+    #[serde(default, deserialize_with = "clean_opt")]
+    pub message: Option<String>,
+    #[serde(default, deserialize_with = "code_opt")]
+    pub code: Option<i64>,
+    #[serde(default, deserialize_with = "clean_opt")]
+    pub target: Option<String>,
+}
+
+fn clean_string<'de, D: Deserializer<'de>>(d: D) -> Result<String, D::Error> {
+    Ok(clean(&String::deserialize(d)?))
+}
+
+/// ONTAP documents `code` as an integer and sends it as a string ("4", "262197") in
+/// error envelopes. Both are accepted; a non-numeric string is treated as absent.
+fn code_opt<'de, D: Deserializer<'de>>(d: D) -> Result<Option<i64>, D::Error> {
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum Code {
+        Int(i64),
+        Text(String),
+    }
+    Ok(match Option::<Code>::deserialize(d)? {
+        Some(Code::Int(n)) => Some(n),
+        Some(Code::Text(s)) => s.trim().parse().ok(),
+        None => None,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn code_is_accepted_as_integer_or_string() {
+        let a: DownloadStatus = serde_json::from_str(r#"{"code": 10551382}"#).unwrap();
+        let b: DownloadStatus = serde_json::from_str(r#"{"code": "10551382"}"#).unwrap();
+        let c: DownloadStatus = serde_json::from_str(r#"{"code": null}"#).unwrap();
+        assert_eq!(a.code, Some(10551382));
+        assert_eq!(b.code, Some(10551382));
+        assert_eq!(c.code, None);
+    }
+
+    #[test]
+    fn unknown_states_are_kept_and_unknown_fields_ignored() {
+        let s: DownloadStatus =
+            serde_json::from_str(r#"{"state": "verifying", "extra": {"x": 1}}"#).unwrap();
+        assert_eq!(s.state, Some(DownloadState::Other("verifying".into())));
+        let j: Job = serde_json::from_str(r#"{"uuid": "u", "state": "paused"}"#).unwrap();
+        assert_eq!(j.state, Some(JobState::Paused));
+        assert!(!JobState::Paused.is_terminal());
+    }
+
+    #[test]
+    fn server_text_is_cleaned_while_parsing() {
+        let s: DownloadStatus =
+            serde_json::from_str(r#"{"message": "ok\u001b[2J\u202eevil"}"#).unwrap();
+        assert_eq!(s.message.as_deref(), Some("okevil"));
+    }
+
+    #[test]
+    fn short_version_comes_from_the_banner_or_the_numbers() {
+        let v = ClusterVersion {
+            full: Some("NetApp Release 9.16.1P3: Mon Jan 01 00:00:00 UTC 2026".into()),
+            generation: Some(9),
+            major: Some(16),
+            minor: Some(1),
+        };
+        assert_eq!(v.short().as_deref(), Some("9.16.1P3"));
+        let v = ClusterVersion {
+            full: None,
+            ..v
+        };
+        assert_eq!(v.short().as_deref(), Some("9.16.1"));
+    }
+
+    #[test]
+    fn the_download_request_debug_hides_the_password() {
+        let req = DownloadRequest {
+            url: "http://server/package".into(),
+            username: Some("admin".into()),
+            password: Some(SecretString::from("hunter2-secret")),
+        };
+        assert!(!format!("{req:?}").contains("hunter2-secret"));
+        let wire = serde_json::to_string(&req).unwrap();
+        assert!(wire.contains("hunter2-secret"));
+    }
+}
