@@ -4,8 +4,12 @@
 //! the reason there is none), and [`sweep`] asks every cluster for its state once,
 //! concurrently, so that one slow cluster costs its own timeout and nobody else's.
 
+pub mod event;
+pub mod poller;
 pub mod sweep;
 pub mod targets;
 
+pub use event::Event;
+pub use poller::{Command, Fleet, POLLERS_MAX_IN_FLIGHT, Schedule};
 pub use sweep::{ClusterReport, DEFAULT_MAX_IN_FLIGHT, sweep};
 pub use targets::{Target, targets_from_config};

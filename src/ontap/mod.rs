@@ -14,6 +14,6 @@ pub use client::{Client, ClientSettings};
 pub use error::{ErrorKind, OntapError, hint_for_code, meaning_of_code};
 pub use model::{
     ClusterInfo, DownloadRequest, DownloadStarted, DownloadState, DownloadStatus, Job, JobState,
-    PackageList,
+    Package, PackageList,
 };
 pub use tls::TlsTrust;

@@ -1,0 +1,54 @@
+//! What pollers tell the one owner of the model.
+//!
+//! Events carry facts, stamped with the wall-clock time they were observed; the model
+//! decides what they mean (health, time in state, history).
+
+use jiff::Timestamp;
+
+use crate::ontap::{ClusterInfo, DownloadStatus, Job, OntapError, Package};
+
+/// One fact about one cluster, identified by its index in the config order.
+#[derive(Debug, Clone)]
+pub enum Event {
+    /// A poll answered.
+    Polled {
+        cluster: usize,
+        at: Timestamp,
+        /// Identity and version; only asked now and then, since it rarely changes.
+        info: Option<ClusterInfo>,
+        download: DownloadStatus,
+        /// The tracked job, when the poller follows one and it still exists.
+        job: Option<Job>,
+    },
+    /// A poll failed; the poller backs off.
+    PollFailed {
+        cluster: usize,
+        at: Timestamp,
+        error: OntapError,
+    },
+    /// The packages present on the cluster (asked when details are opened).
+    Packages {
+        cluster: usize,
+        at: Timestamp,
+        packages: Vec<Package>,
+    },
+    /// The tracked job was deleted by the cluster (404 after it ended); the download
+    /// status is the source of truth again.
+    JobGone {
+        cluster: usize,
+        at: Timestamp,
+        uuid: String,
+    },
+}
+
+impl Event {
+    /// The cluster the event is about.
+    pub fn cluster(&self) -> usize {
+        match self {
+            Self::Polled { cluster, .. }
+            | Self::PollFailed { cluster, .. }
+            | Self::Packages { cluster, .. }
+            | Self::JobGone { cluster, .. } => *cluster,
+        }
+    }
+}

@@ -1,0 +1,286 @@
+//! One polling task per cluster, and the handle the dashboard steers them with.
+//!
+//! Each poller owns its cluster's client (one kept-alive connection), polls on its own
+//! jittered interval, backs off while the cluster fails, and sends what it sees as
+//! [`Event`]s over one bounded channel. Pollers share nothing but a cap on requests in
+//! flight, so a hung or slow cluster only ever delays itself.
+
+use std::hash::{BuildHasher, Hasher};
+use std::sync::Arc;
+use std::time::Duration;
+
+use jiff::Timestamp;
+use tokio::sync::{Semaphore, mpsc};
+use tokio::task::JoinSet;
+use tokio::time::{Instant, sleep_until};
+
+use super::event::Event;
+use super::targets::Target;
+use crate::ontap::{Client, OntapError};
+
+/// Requests in flight across the whole fleet, by default.
+pub const POLLERS_MAX_IN_FLIGHT: usize = 32;
+/// The longest wait between polls of a failing cluster.
+pub const MAX_BACKOFF: Duration = Duration::from_secs(300);
+/// Identity and version are asked on the first poll and then every this many polls.
+const INFO_EVERY: u32 = 20;
+/// Events buffered between the pollers and the model before pollers wait.
+const EVENT_BUFFER: usize = 1024;
+
+/// What the dashboard can ask of one poller.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Command {
+    /// Poll now, whatever the schedule or backoff says.
+    Refresh,
+    /// Follow this job until the cluster deletes it.
+    TrackJob(String),
+    /// Ask for the packages on the cluster (for the details pane).
+    FetchPackages,
+}
+
+/// The running pollers. Dropping it stops them all.
+pub struct Fleet {
+    commands: Vec<mpsc::UnboundedSender<Command>>,
+    tasks: JoinSet<()>,
+}
+
+/// How each poller behaves; one per target, in target order.
+#[derive(Debug, Clone, Copy)]
+pub struct Schedule {
+    pub interval: Duration,
+}
+
+impl Fleet {
+    /// Starts one poller per target; events arrive on the returned receiver.
+    pub fn spawn(
+        targets: Vec<(Target, Schedule)>,
+        max_in_flight: usize,
+    ) -> (Self, mpsc::Receiver<Event>) {
+        let (events, receiver) = mpsc::channel(EVENT_BUFFER);
+        let permits = Arc::new(Semaphore::new(max_in_flight.max(1)));
+        let mut tasks = JoinSet::new();
+        let mut commands = Vec::with_capacity(targets.len());
+        for (index, (target, schedule)) in targets.into_iter().enumerate() {
+            let (tx, rx) = mpsc::unbounded_channel();
+            commands.push(tx);
+            let poller = Poller {
+                index,
+                target,
+                schedule,
+                permits: permits.clone(),
+                events: events.clone(),
+                commands: rx,
+                job: None,
+                failures: 0,
+                polls: 0,
+            };
+            tasks.spawn(poller.run());
+        }
+        (Self { commands, tasks }, receiver)
+    }
+
+    /// Sends a command to one cluster's poller (ignored for an unknown index).
+    pub fn send(&self, cluster: usize, command: Command) {
+        if let Some(tx) = self.commands.get(cluster) {
+            let _ = tx.send(command);
+        }
+    }
+
+    /// Polls every cluster now (`R`).
+    pub fn refresh_all(&self) {
+        for tx in &self.commands {
+            let _ = tx.send(Command::Refresh);
+        }
+    }
+
+    /// Stops every poller, abandoning requests in flight.
+    pub fn shutdown(mut self) {
+        self.tasks.abort_all();
+    }
+}
+
+struct Poller {
+    index: usize,
+    target: Target,
+    schedule: Schedule,
+    permits: Arc<Semaphore>,
+    events: mpsc::Sender<Event>,
+    commands: mpsc::UnboundedReceiver<Command>,
+    /// The job being followed, by uuid.
+    job: Option<String>,
+    failures: u32,
+    polls: u32,
+}
+
+impl Poller {
+    async fn run(mut self) {
+        let mut next = Instant::now();
+        loop {
+            tokio::select! {
+                _ = sleep_until(next) => {}
+                command = self.commands.recv() => match command {
+                    None => return,
+                    Some(Command::Refresh) => {}
+                    Some(Command::TrackJob(uuid)) => self.job = Some(uuid),
+                    Some(Command::FetchPackages) => {
+                        if !self.fetch_packages().await {
+                            return;
+                        }
+                        continue;
+                    }
+                },
+            }
+            let answered = match self.poll().await {
+                Some(answered) => answered,
+                None => return, // the model is gone
+            };
+            let wait = if answered {
+                self.failures = 0;
+                jittered(self.schedule.interval)
+            } else {
+                self.failures = self.failures.saturating_add(1);
+                backoff(self.schedule.interval, self.failures)
+            };
+            next = Instant::now() + wait;
+        }
+    }
+
+    /// One poll; `None` when the event channel is closed, else whether it answered.
+    async fn poll(&mut self) -> Option<bool> {
+        let client = match &self.target.client {
+            Ok(client) => client.clone(),
+            Err(error) => {
+                let event = failed(self.index, error.clone());
+                return self.events.send(event).await.ok().map(|_| false);
+            }
+        };
+        let _permit = self.permits.acquire().await.ok()?;
+        let want_info = self.polls % INFO_EVERY == 0;
+        self.polls = self.polls.wrapping_add(1);
+        let (info, download, job) = tokio::join!(
+            async {
+                if want_info { Some(client.cluster().await) } else { None }
+            },
+            client.download_status(),
+            self.poll_job(&client),
+        );
+        let at = Timestamp::now();
+        let mut events = Vec::with_capacity(2);
+        let answered = match (info.transpose(), download) {
+            (Ok(info), Ok(download)) => {
+                let job = match job {
+                    JobOutcome::Seen(job) => Some(*job),
+                    JobOutcome::Gone(uuid) => {
+                        self.job = None;
+                        events.push(Event::JobGone { cluster: self.index, at, uuid });
+                        None
+                    }
+                    JobOutcome::Unknown => None,
+                };
+                events.insert(0, Event::Polled { cluster: self.index, at, info, download, job });
+                true
+            }
+            (Err(error), _) | (_, Err(error)) => {
+                events.push(failed(self.index, error));
+                false
+            }
+        };
+        for event in events {
+            self.events.send(event).await.ok()?;
+        }
+        Some(answered)
+    }
+
+    async fn poll_job(&self, client: &Client) -> JobOutcome {
+        let Some(uuid) = &self.job else {
+            return JobOutcome::Unknown;
+        };
+        match client.job(uuid).await {
+            Ok(job) => JobOutcome::Seen(Box::new(job)),
+            Err(e) if e.http_status == Some(404) => JobOutcome::Gone(uuid.clone()),
+            // A transient job error is not a cluster failure: the download status still
+            // tells the story until the next poll.
+            Err(e) => {
+                tracing::debug!(cluster = %self.target.name, error = %e, "job poll failed");
+                JobOutcome::Unknown
+            }
+        }
+    }
+
+    /// Asks for the packages; false when the event channel is closed.
+    async fn fetch_packages(&mut self) -> bool {
+        let Ok(client) = &self.target.client else {
+            return true;
+        };
+        let Ok(_permit) = self.permits.acquire().await else {
+            return false;
+        };
+        let event = match client.packages().await {
+            Ok(list) => Event::Packages {
+                cluster: self.index,
+                at: Timestamp::now(),
+                packages: list.records,
+            },
+            Err(error) => failed(self.index, error),
+        };
+        self.events.send(event).await.is_ok()
+    }
+}
+
+enum JobOutcome {
+    Seen(Box<crate::ontap::Job>),
+    Gone(String),
+    Unknown,
+}
+
+fn failed(cluster: usize, error: OntapError) -> Event {
+    Event::PollFailed {
+        cluster,
+        at: Timestamp::now(),
+        error,
+    }
+}
+
+/// The interval, ±10 %, so that a fleet started at once does not poll in lockstep.
+pub fn jittered(interval: Duration) -> Duration {
+    let unit = random_unit(); // 0.0 ..= 1.0
+    interval.mul_f64(0.9 + 0.2 * unit)
+}
+
+/// Doubling from the interval with each failure, capped at [`MAX_BACKOFF`].
+pub fn backoff(interval: Duration, failures: u32) -> Duration {
+    let factor = 2u32.saturating_pow(failures.saturating_sub(1).min(16));
+    interval.saturating_mul(factor).min(MAX_BACKOFF).max(interval.min(MAX_BACKOFF))
+}
+
+/// A random number in [0, 1] from the standard library's per-process random keys:
+/// plenty for jitter, and no dependency for it.
+fn random_unit() -> f64 {
+    let mut hasher = std::collections::hash_map::RandomState::new().build_hasher();
+    hasher.write_u64(Instant::now().elapsed().as_nanos() as u64);
+    (hasher.finish() >> 11) as f64 / (1u64 << 53) as f64
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn backoff_doubles_and_is_capped_at_five_minutes() {
+        let i = Duration::from_secs(5);
+        assert_eq!(backoff(i, 1), Duration::from_secs(5));
+        assert_eq!(backoff(i, 2), Duration::from_secs(10));
+        assert_eq!(backoff(i, 4), Duration::from_secs(40));
+        assert_eq!(backoff(i, 30), MAX_BACKOFF);
+        assert_eq!(backoff(Duration::from_secs(600), 1), MAX_BACKOFF);
+    }
+
+    #[test]
+    fn jitter_stays_within_ten_percent() {
+        let i = Duration::from_secs(10);
+        for _ in 0..1000 {
+            let j = jittered(i);
+            assert!(j >= Duration::from_secs(9) && j <= Duration::from_secs(11), "{j:?}");
+        }
+    }
+}

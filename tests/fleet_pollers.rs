@@ -1,0 +1,138 @@
+//! Pollers against the simulator: one bad cluster never holds up the others.
+
+mod common;
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use common::{client, start_fleet};
+use ontop::fleet::{Command, Event, Fleet, Schedule, Target};
+use ontop::ontap::{DownloadRequest, DownloadState, ErrorKind, JobState};
+use ontop::sim::{Fault, SimFleet};
+use ontop::state::{ClusterIdentity, Health, Model};
+
+fn targets(fleet: &SimFleet, timeout: Duration, interval: Duration) -> Vec<(Target, Schedule)> {
+    (0..fleet.clusters().len())
+        .map(|i| {
+            let cluster = &fleet.clusters()[i];
+            let c = common::client_with(
+                fleet,
+                i,
+                common::fleet_trust(fleet),
+                fleet.password(),
+                timeout,
+            );
+            let target = Target {
+                name: cluster.name.clone(),
+                url: cluster.url.clone(),
+                client: Ok(Arc::new(c)),
+            };
+            (target, Schedule { interval })
+        })
+        .collect()
+}
+
+fn model_of(fleet: &SimFleet, interval: Duration) -> Model {
+    Model::new(fleet.clusters().into_iter().map(|c| ClusterIdentity {
+        name: c.name,
+        url: c.url,
+        poll_interval: interval,
+        ..ClusterIdentity::default()
+    }))
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn healthy_rows_keep_updating_while_half_the_fleet_hangs_or_is_down() {
+    let fleet = start_fleet(6, |_| {}).await;
+    let names: Vec<String> = fleet.clusters().into_iter().map(|c| c.name).collect();
+    fleet.set_fault(&names[1], Fault::Hang);
+    fleet.set_fault(&names[3], Fault::Down);
+    fleet.set_fault(&names[5], Fault::Hang);
+    let interval = Duration::from_millis(200);
+    // The hung clusters' timeout is far longer than the whole test needs.
+    let (pollers, mut events) = Fleet::spawn(targets(&fleet, Duration::from_secs(60), interval), 32);
+    let mut model = model_of(&fleet, interval);
+    let mut answers = [0usize; 6];
+    // Count events, not time: healthy clusters must answer five times each while the
+    // hung ones are still waiting on their first answer.
+    while [0, 2, 4].iter().any(|&i| answers[i] < 5) {
+        let event = tokio::time::timeout(Duration::from_secs(30), events.recv())
+            .await
+            .expect("healthy clusters keep sending events")
+            .expect("the fleet is running");
+        if let Event::Polled { cluster, .. } = &event {
+            answers[*cluster] += 1;
+        }
+        model.apply(event);
+    }
+    pollers.shutdown();
+    let now = jiff::Timestamp::now();
+    for i in [0, 2, 4] {
+        assert_eq!(model.clusters[i].health(now), Health::Ok, "{}", names[i]);
+        assert_eq!(model.clusters[i].download_state(), Some(&DownloadState::NotStarted));
+    }
+    assert_eq!(answers[1] + answers[5], 0, "hung clusters never answered");
+    assert_eq!(model.clusters[1].health(now), Health::Unknown);
+    assert_eq!(model.clusters[3].health(now), Health::Failing);
+    let error = model.clusters[3].last_error.as_ref().unwrap();
+    assert_eq!(error.kind, ErrorKind::Connect);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_tracked_job_is_followed_then_the_download_status_takes_over() {
+    let fleet = start_fleet(1, |o| o.job_expiry = Duration::from_millis(500)).await;
+    let c = client(&fleet, 0);
+    let started = c
+        .start_download(
+            &DownloadRequest {
+                url: fleet.default_package_url(),
+                username: None,
+                password: None,
+            },
+            0,
+        )
+        .await
+        .unwrap();
+    let uuid = started.job().unwrap().uuid.clone();
+    let interval = Duration::from_millis(100);
+    let (pollers, mut events) = Fleet::spawn(targets(&fleet, Duration::from_secs(10), interval), 32);
+    pollers.send(0, Command::TrackJob(uuid.clone()));
+    let mut model = model_of(&fleet, interval);
+    let mut saw_job_success = false;
+    loop {
+        let event = tokio::time::timeout(Duration::from_secs(30), events.recv())
+            .await
+            .expect("the job ends and is deleted in time")
+            .unwrap();
+        let gone = matches!(&event, Event::JobGone { uuid: u, .. } if *u == uuid);
+        model.apply(event);
+        if model.clusters[0].job_state() == Some(&JobState::Success) {
+            saw_job_success = true;
+        }
+        if gone {
+            break;
+        }
+    }
+    pollers.shutdown();
+    assert!(saw_job_success, "the job was followed to success");
+    let cluster = &model.clusters[0];
+    assert!(cluster.job.is_none());
+    assert_eq!(cluster.download_state(), Some(&DownloadState::Success));
+    assert!(cluster.history.iter().any(|t| t.what.contains("deleted by the cluster")));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn refresh_polls_at_once_and_packages_are_fetched_on_request() {
+    let fleet = start_fleet(1, |_| {}).await;
+    // An hour between polls: only commands can cause the events below.
+    let (pollers, mut events) = Fleet::spawn(targets(&fleet, Duration::from_secs(10), Duration::from_secs(3600)), 32);
+    let first = events.recv().await.unwrap();
+    assert!(matches!(first, Event::Polled { .. }));
+    pollers.send(0, Command::Refresh);
+    let second = tokio::time::timeout(Duration::from_secs(30), events.recv()).await.unwrap().unwrap();
+    assert!(matches!(second, Event::Polled { .. }));
+    pollers.send(0, Command::FetchPackages);
+    let third = tokio::time::timeout(Duration::from_secs(30), events.recv()).await.unwrap().unwrap();
+    assert!(matches!(third, Event::Packages { .. }), "{third:?}");
+    pollers.shutdown();
+}
