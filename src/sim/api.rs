@@ -1,0 +1,315 @@
+//! The REST API of one simulated cluster: routes, authentication, request
+//! faults and the handlers that turn the cluster's books into ONTAP JSON.
+//!
+//! Every request first passes [`gate`]: it is logged, delayed by the run's
+//! latency, subjected to the cluster's current request-level fault, and checked
+//! for basic-auth credentials. Only then does it reach a handler.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::Router;
+use axum::body::Bytes;
+use axum::extract::{Path, Request, State};
+use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, Uri, header};
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use base64::Engine;
+use serde_json::{Value, json};
+
+use super::cluster::{Cluster, DownloadRequest, parse_url};
+use super::codes;
+use super::fault::Fault;
+use super::wire::{self, Params, hal};
+
+/// The API router of one cluster, with [`gate`] in front of every route.
+pub(crate) fn router(cluster: Arc<Cluster>) -> Router {
+    Router::new()
+        .route("/api/cluster", get(cluster_get))
+        .route("/api/cluster/software", get(software_get))
+        .route(
+            "/api/cluster/software/download",
+            get(download_get).post(download_post),
+        )
+        .route("/api/cluster/software/packages", get(packages_get))
+        .route("/api/cluster/software/packages/{version}", get(package_get))
+        .route("/api/cluster/jobs", get(jobs_get))
+        .route("/api/cluster/jobs/{uuid}", get(job_get))
+        .method_not_allowed_fallback(method_not_allowed)
+        .fallback(not_found)
+        .layer(middleware::from_fn_with_state(cluster.clone(), gate))
+        .with_state(cluster)
+}
+
+/// Logging, latency, request-level faults and authentication, in that order.
+async fn gate(State(c): State<Arc<Cluster>>, req: Request, next: Next) -> Response {
+    let path = req
+        .uri()
+        .path_and_query()
+        .map_or_else(|| req.uri().path().to_string(), |p| p.as_str().to_string());
+    c.log_request(req.method().as_str(), &path);
+    if !c.env.latency.is_zero() {
+        tokio::time::sleep(c.env.latency).await;
+    }
+    match c.fault() {
+        Fault::None | Fault::Escape => {}
+        Fault::Latency(extra) => tokio::time::sleep(extra).await,
+        // On an already open connection: never answer (a long hour, then give up).
+        Fault::Hang | Fault::Reset | Fault::Down => {
+            tokio::time::sleep(Duration::from_secs(3600)).await;
+            return StatusCode::GATEWAY_TIMEOUT.into_response();
+        }
+        Fault::Http500 => {
+            return wire::error(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                codes::INTERNAL,
+                "Internal error. Wait a few minutes, then try the command again.",
+                None,
+            );
+        }
+        Fault::Http502 => return html(StatusCode::BAD_GATEWAY, "Proxy Error"),
+        Fault::Http503 => {
+            let mut resp = html(StatusCode::SERVICE_UNAVAILABLE, "Service Unavailable");
+            resp.headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from_static("5"));
+            return resp;
+        }
+        Fault::Malformed => {
+            return (
+                StatusCode::OK,
+                [(header::CONTENT_TYPE, "application/hal+json")],
+                "{\"state\": \"running\", \"message\": \"Package download in pro",
+            )
+                .into_response();
+        }
+        Fault::Unauthorized => return wire::unauthorized(),
+    }
+    if !authorized(req.headers(), &c.env.username, &c.env.password) {
+        return wire::unauthorized();
+    }
+    next.run(req).await
+}
+
+fn authorized(headers: &HeaderMap, username: &str, password: &str) -> bool {
+    let Some(encoded) = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Basic "))
+    else {
+        return false;
+    };
+    let Ok(decoded) = base64::engine::general_purpose::STANDARD.decode(encoded.trim()) else {
+        return false;
+    };
+    let expected = format!("{username}:{password}");
+    decoded == expected.as_bytes()
+}
+
+/// A proxy-style HTML error page, as an HTTP front end would send.
+fn html(status: StatusCode, title: &str) -> Response {
+    let code = status.as_u16();
+    let body = format!(
+        "<html><head><title>{code} {title}</title></head><body><h1>{title}</h1>\
+         <p>The server is temporarily unable to service your request.</p></body></html>\n"
+    );
+    (status, [(header::CONTENT_TYPE, "text/html")], body).into_response()
+}
+
+/// Parses the query, or answers with the 400 it earned.
+macro_rules! params {
+    ($uri:expr) => {
+        match Params::parse($uri.query()) {
+            Ok(p) => p,
+            Err(bad) => return bad.into_response(),
+        }
+    };
+}
+
+async fn cluster_get(State(c): State<Arc<Cluster>>, uri: Uri) -> Response {
+    let p = params!(uri);
+    let (generation, major, minor) = version_numbers(&c.version);
+    let body = json!({
+        "name": c.name,
+        "uuid": c.uuid,
+        "version": {
+            "full": format!("NetApp Release {}: Mon Jan 06 12:00:00 UTC 2025", c.version),
+            "generation": generation,
+            "major": major,
+            "minor": minor,
+        },
+        "_links": wire::links("/api/cluster"),
+    });
+    hal(StatusCode::OK, p.select(body, &["_links"]))
+}
+
+async fn software_get(State(c): State<Arc<Cluster>>, uri: Uri) -> Response {
+    let p = params!(uri);
+    let nodes: Vec<Value> = (1..=2)
+        .map(|i| json!({ "name": format!("{}-{i:02}", c.name), "version": c.version }))
+        .collect();
+    let body = json!({
+        "version": c.version,
+        "state": "completed",
+        "nodes": nodes,
+        "_links": wire::links("/api/cluster/software"),
+    });
+    hal(StatusCode::OK, p.select(body, &["_links"]))
+}
+
+async fn download_get(State(c): State<Arc<Cluster>>, uri: Uri) -> Response {
+    let p = params!(uri);
+    let body = wire::download(&c.download(), c.fault() == Fault::Escape);
+    hal(StatusCode::OK, p.select(body, &["_links"]))
+}
+
+/// The fields a download POST body may carry (state, message and code are
+/// read-only: documented in the body, accepted and ignored).
+const POST_FIELDS: [&str; 6] = ["url", "username", "password", "state", "message", "code"];
+
+async fn download_post(State(c): State<Arc<Cluster>>, uri: Uri, body: Bytes) -> Response {
+    let p = params!(uri);
+    let bad = |code: &str, msg: &str, target: Option<&str>| {
+        wire::error(StatusCode::BAD_REQUEST, code, msg, target)
+    };
+    let map = match serde_json::from_slice::<Value>(&body) {
+        Ok(Value::Object(map)) => map,
+        Ok(_) => {
+            return bad(
+                codes::GENERIC,
+                "The request body must be a JSON object.",
+                None,
+            );
+        }
+        Err(e) => return bad(codes::GENERIC, &format!("Invalid JSON input: {e}."), None),
+    };
+    if let Some(key) = map.keys().find(|k| !POST_FIELDS.contains(&k.as_str())) {
+        let msg = format!("Unexpected argument \"{key}\".");
+        return bad(codes::UNEXPECTED_ARGUMENT, &msg, Some(key));
+    }
+    let text = |key: &str| map.get(key).and_then(Value::as_str).map(String::from);
+    let Some(raw_url) = text("url") else {
+        let msg = "Missing value for required field \"url\".";
+        return bad(codes::MISSING_FIELD, msg, Some("url"));
+    };
+    let url = match parse_url(&raw_url) {
+        Ok(url) => url,
+        Err((code, msg)) => return bad(&code.to_string(), &msg, Some("url")),
+    };
+    let req = DownloadRequest {
+        url,
+        username: text("username"),
+        password: text("password"),
+    };
+    let uuid = match c.start_download(req) {
+        Ok(uuid) => uuid,
+        Err((code, msg)) => return bad(&code.to_string(), &msg, None),
+    };
+    let href = format!("/api/cluster/jobs/{uuid}");
+    let mut status = StatusCode::ACCEPTED;
+    if let Some(secs) = p.return_timeout.filter(|s| *s > 0)
+        && c.wait_job_end(&uuid, Duration::from_secs(secs)).await
+    {
+        status = StatusCode::CREATED;
+    }
+    let mut resp = hal(
+        status,
+        json!({ "job": { "uuid": uuid, "_links": wire::links(&href) } }),
+    );
+    if let Ok(location) = HeaderValue::from_str(&href) {
+        resp.headers_mut().insert(header::LOCATION, location);
+    }
+    resp
+}
+
+async fn packages_get(State(c): State<Arc<Cluster>>, uri: Uri) -> Response {
+    let p = params!(uri);
+    let records = c
+        .packages()
+        .iter()
+        .map(|pkg| p.select(wire::package(pkg), &["version", "_links"]))
+        .collect();
+    hal(
+        StatusCode::OK,
+        wire::collection(records, "/api/cluster/software/packages"),
+    )
+}
+
+async fn package_get(
+    State(c): State<Arc<Cluster>>,
+    Path(version): Path<String>,
+    uri: Uri,
+) -> Response {
+    let p = params!(uri);
+    match c.packages().iter().find(|pkg| pkg.version == version) {
+        Some(pkg) => hal(
+            StatusCode::OK,
+            p.select(wire::package(pkg), &["version", "_links"]),
+        ),
+        None => entry_missing("version"),
+    }
+}
+
+async fn jobs_get(State(c): State<Arc<Cluster>>, uri: Uri) -> Response {
+    let p = params!(uri);
+    let poisoned = c.fault() == Fault::Escape;
+    let records = c
+        .jobs()
+        .iter()
+        .map(|j| p.select(wire::job(j, poisoned), &["uuid", "_links"]))
+        .collect();
+    hal(
+        StatusCode::OK,
+        wire::collection(records, "/api/cluster/jobs"),
+    )
+}
+
+async fn job_get(State(c): State<Arc<Cluster>>, Path(uuid): Path<String>, uri: Uri) -> Response {
+    let p = params!(uri);
+    match c.job(&uuid) {
+        Some(j) => {
+            let body = wire::job(&j, c.fault() == Fault::Escape);
+            hal(StatusCode::OK, p.select(body, &["uuid", "_links"]))
+        }
+        None => entry_missing("uuid"),
+    }
+}
+
+fn entry_missing(target: &str) -> Response {
+    wire::error(
+        StatusCode::NOT_FOUND,
+        codes::NOT_FOUND,
+        "entry doesn't exist",
+        Some(target),
+    )
+}
+
+async fn not_found() -> Response {
+    wire::error(
+        StatusCode::NOT_FOUND,
+        codes::NOT_FOUND,
+        "API not found",
+        None,
+    )
+}
+
+async fn method_not_allowed(method: Method) -> Response {
+    let msg = format!("The method \"{method}\" is not allowed for this API.");
+    wire::error(StatusCode::METHOD_NOT_ALLOWED, codes::GENERIC, &msg, None)
+}
+
+/// `9.16.1P3` -> (9, 16, 1): the numeric parts ONTAP reports beside `full`.
+fn version_numbers(version: &str) -> (u64, u64, u64) {
+    let mut parts = version.split('.').map(|p| {
+        p.chars()
+            .take_while(char::is_ascii_digit)
+            .collect::<String>()
+            .parse()
+            .unwrap_or(0)
+    });
+    (
+        parts.next().unwrap_or(0),
+        parts.next().unwrap_or(0),
+        parts.next().unwrap_or(0),
+    )
+}

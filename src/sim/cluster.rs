@@ -1,0 +1,423 @@
+//! One simulated cluster: its identity, its download and job state machines,
+//! its package repository, its current fault and its request log.
+//!
+//! The download moves `not_started -> running -> success | failure`; each POST
+//! creates a job that moves `queued -> running -> success | failure` and is
+//! deleted `job_expiry` after it ends. The real fetch runs in `fetch.rs`; this
+//! file only keeps the books, behind a std mutex never held across an await.
+
+use std::collections::VecDeque;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use tokio::sync::Notify;
+use tokio::time::Instant;
+
+use super::codes;
+use super::fault::Fault;
+use super::tasks::{Tasks, lock};
+use super::{LoggedRequest, fetch};
+
+/// The most requests kept per cluster in the request log (oldest dropped first).
+const LOG_CAP: usize = 10_000;
+
+/// Settings and services shared by every cluster of a run.
+pub(crate) struct Env {
+    pub(crate) username: String,
+    pub(crate) password: String,
+    /// Added to every API response.
+    pub(crate) latency: Duration,
+    pub(crate) job_expiry: Duration,
+    pub(crate) time_limit: Duration,
+    pub(crate) fetcher: reqwest::Client,
+    pub(crate) tasks: Tasks,
+}
+
+/// The download state as `GET /api/cluster/software/download` reports it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum DownloadState {
+    NotStarted,
+    Running,
+    Success,
+    Failure,
+}
+
+impl DownloadState {
+    pub(crate) fn as_str(self) -> &'static str {
+        match self {
+            DownloadState::NotStarted => "not_started",
+            DownloadState::Running => "running",
+            DownloadState::Success => "success",
+            DownloadState::Failure => "failure",
+        }
+    }
+}
+
+/// The state of an ONTAP job.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum JobState {
+    Queued,
+    Running,
+    Success,
+    Failure,
+}
+
+impl JobState {
+    pub(crate) fn as_str(self) -> &'static str {
+        match self {
+            JobState::Queued => "queued",
+            JobState::Running => "running",
+            JobState::Success => "success",
+            JobState::Failure => "failure",
+        }
+    }
+
+    fn is_terminal(self) -> bool {
+        matches!(self, JobState::Success | JobState::Failure)
+    }
+}
+
+/// The cluster-wide download status (a singleton in the API).
+#[derive(Debug, Clone)]
+pub(crate) struct Download {
+    pub(crate) state: DownloadState,
+    pub(crate) message: String,
+    pub(crate) code: u64,
+}
+
+/// One job, created by a download POST.
+#[derive(Debug, Clone)]
+pub(crate) struct Job {
+    pub(crate) uuid: String,
+    pub(crate) state: JobState,
+    pub(crate) message: String,
+    pub(crate) code: u64,
+    pub(crate) start_time: String,
+    pub(crate) end_time: Option<String>,
+    ended_at: Option<Instant>,
+}
+
+/// One package in the cluster's repository.
+#[derive(Debug, Clone)]
+pub(crate) struct Package {
+    pub(crate) version: String,
+    pub(crate) file_name: String,
+    pub(crate) create_time: String,
+}
+
+/// What a download POST asks for.
+#[derive(Debug, Clone)]
+pub(crate) struct DownloadRequest {
+    pub(crate) url: reqwest::Url,
+    pub(crate) username: Option<String>,
+    pub(crate) password: Option<String>,
+}
+
+/// Why a download POST is refused before any job exists: `(code, message)`.
+pub(crate) type Refusal = (u64, String);
+
+/// How a download ended.
+#[derive(Debug, Clone)]
+pub(crate) enum Outcome {
+    Success,
+    Failure { code: u64, message: String },
+}
+
+#[derive(Debug)]
+struct Books {
+    download: Download,
+    jobs: Vec<Job>,
+    packages: Vec<Package>,
+}
+
+/// A simulated cluster; shared by its listener, its API handlers and its download task.
+pub(crate) struct Cluster {
+    pub(crate) name: String,
+    pub(crate) uuid: String,
+    pub(crate) version: String,
+    pub(crate) env: Arc<Env>,
+    fault: Mutex<Fault>,
+    log: Mutex<VecDeque<LoggedRequest>>,
+    books: Mutex<Books>,
+    job_ended: Notify,
+}
+
+impl Cluster {
+    /// A healthy cluster running `version`, with no download and no packages.
+    pub(crate) fn new(name: &str, version: &str, env: Arc<Env>) -> Cluster {
+        Cluster {
+            name: name.to_string(),
+            uuid: uuid::Uuid::new_v4().to_string(),
+            version: version.to_string(),
+            env,
+            fault: Mutex::new(Fault::None),
+            log: Mutex::new(VecDeque::new()),
+            books: Mutex::new(Books {
+                download: Download {
+                    state: DownloadState::NotStarted,
+                    message: codes::NOT_STARTED_MSG.to_string(),
+                    code: codes::NOT_STARTED,
+                },
+                jobs: Vec::new(),
+                packages: Vec::new(),
+            }),
+            job_ended: Notify::new(),
+        }
+    }
+
+    pub(crate) fn fault(&self) -> Fault {
+        lock(&self.fault).clone()
+    }
+
+    /// Sets the fault and returns the previous one.
+    pub(crate) fn replace_fault(&self, fault: Fault) -> Fault {
+        std::mem::replace(&mut *lock(&self.fault), fault)
+    }
+
+    pub(crate) fn log_request(&self, method: &str, path: &str) {
+        let mut log = lock(&self.log);
+        if log.len() >= LOG_CAP {
+            log.pop_front();
+        }
+        log.push_back(LoggedRequest {
+            method: method.to_string(),
+            path: path.to_string(),
+        });
+    }
+
+    pub(crate) fn request_log(&self) -> Vec<LoggedRequest> {
+        lock(&self.log).iter().cloned().collect()
+    }
+
+    pub(crate) fn download(&self) -> Download {
+        lock(&self.books).download.clone()
+    }
+
+    /// The job, unless it never existed or has expired.
+    pub(crate) fn job(&self, uuid: &str) -> Option<Job> {
+        let mut books = lock(&self.books);
+        self.prune(&mut books);
+        books.jobs.iter().find(|j| j.uuid == uuid).cloned()
+    }
+
+    pub(crate) fn jobs(&self) -> Vec<Job> {
+        let mut books = lock(&self.books);
+        self.prune(&mut books);
+        books.jobs.clone()
+    }
+
+    pub(crate) fn packages(&self) -> Vec<Package> {
+        lock(&self.books).packages.clone()
+    }
+
+    /// Deletes every ended job now, as if `job_expiry` had passed.
+    pub(crate) fn expire_jobs(&self) {
+        lock(&self.books).jobs.retain(|j| j.ended_at.is_none());
+    }
+
+    /// Validates a download request and starts the real fetch; returns the job uuid.
+    pub(crate) fn start_download(
+        self: &Arc<Self>,
+        req: DownloadRequest,
+    ) -> Result<String, Refusal> {
+        let (uuid, file) = self.begin(&req.url)?;
+        let cluster = Arc::clone(self);
+        let job = uuid.clone();
+        self.env.tasks.spawn(async move {
+            cluster.mark_running(&job);
+            let fetch = fetch::fetch(&cluster.env.fetcher, &req);
+            let outcome = match tokio::time::timeout(cluster.env.time_limit, fetch).await {
+                Ok(Ok(_bytes)) => Outcome::Success,
+                Ok(Err(reason)) => Outcome::Failure {
+                    code: codes::INVALID_URL,
+                    message: codes::invalid_url_msg(&reason),
+                },
+                Err(_elapsed) => Outcome::Failure {
+                    code: codes::TIME_LIMIT,
+                    message: codes::TIME_LIMIT_MSG.to_string(),
+                },
+            };
+            cluster.complete(&job, &file, outcome);
+        });
+        Ok(uuid)
+    }
+
+    /// Runs a whole download at once, without fetching: the same books as a real
+    /// one (job, status, package), for tests and scenarios that must not wait.
+    pub(crate) fn settle_download(&self, url: &str, outcome: Outcome) -> Result<String, Refusal> {
+        let url = parse_url(url)?;
+        let (uuid, file) = self.begin(&url)?;
+        self.mark_running(&uuid);
+        self.complete(&uuid, &file, outcome);
+        Ok(uuid)
+    }
+
+    /// Waits up to `timeout` for the job to end; true when it has (or is gone).
+    pub(crate) async fn wait_job_end(&self, uuid: &str, timeout: Duration) -> bool {
+        let deadline = Instant::now() + timeout;
+        loop {
+            let notified = self.job_ended.notified();
+            tokio::pin!(notified);
+            notified.as_mut().enable();
+            if self.job(uuid).is_none_or(|j| j.state.is_terminal()) {
+                return true;
+            }
+            if tokio::time::timeout_at(deadline, notified).await.is_err() {
+                return self.job(uuid).is_none_or(|j| j.state.is_terminal());
+            }
+        }
+    }
+
+    /// The POST-time checks, then a queued job and a running download.
+    fn begin(&self, url: &reqwest::Url) -> Result<(String, String), Refusal> {
+        let file = file_name(url).ok_or((codes::URL_SYNTAX, codes::URL_SYNTAX_MSG.to_string()))?;
+        let mut books = lock(&self.books);
+        if books.download.state == DownloadState::Running {
+            return Err((codes::IN_PROGRESS, codes::IN_PROGRESS_MSG.to_string()));
+        }
+        if books.packages.iter().any(|p| p.file_name == file) {
+            return Err((codes::SAME_NAME, codes::SAME_NAME_MSG.to_string()));
+        }
+        books.download = Download {
+            state: DownloadState::Running,
+            message: codes::RUNNING_MSG.to_string(),
+            code: codes::STILL_RUNNING,
+        };
+        let uuid = uuid::Uuid::new_v4().to_string();
+        books.jobs.push(Job {
+            uuid: uuid.clone(),
+            state: JobState::Queued,
+            message: "Queued".to_string(),
+            code: 0,
+            start_time: now_rfc3339(),
+            end_time: None,
+            ended_at: None,
+        });
+        Ok((uuid, file))
+    }
+
+    fn mark_running(&self, uuid: &str) {
+        let mut books = lock(&self.books);
+        if let Some(job) = books.jobs.iter_mut().find(|j| j.uuid == uuid) {
+            job.state = JobState::Running;
+            job.message = codes::RUNNING_MSG.to_string();
+        }
+    }
+
+    fn complete(&self, uuid: &str, file: &str, outcome: Outcome) {
+        let now = now_rfc3339();
+        {
+            let mut books = lock(&self.books);
+            let (state, message, code) = match &outcome {
+                Outcome::Success => {
+                    let version = version_from_file(file);
+                    books.packages.retain(|p| p.version != version);
+                    books.packages.push(Package {
+                        version,
+                        file_name: file.to_string(),
+                        create_time: now.clone(),
+                    });
+                    books.download = Download {
+                        state: DownloadState::Success,
+                        message: codes::SUCCESS_MSG.to_string(),
+                        code: 0,
+                    };
+                    (JobState::Success, "success".to_string(), 0)
+                }
+                Outcome::Failure { code, message } => {
+                    books.download = Download {
+                        state: DownloadState::Failure,
+                        message: message.clone(),
+                        code: *code,
+                    };
+                    (JobState::Failure, message.clone(), *code)
+                }
+            };
+            if let Some(job) = books.jobs.iter_mut().find(|j| j.uuid == uuid) {
+                job.state = state;
+                job.message = message;
+                job.code = code;
+                job.end_time = Some(now);
+                job.ended_at = Some(Instant::now());
+            }
+        }
+        self.job_ended.notify_waiters();
+    }
+
+    fn prune(&self, books: &mut Books) {
+        let expiry = self.env.job_expiry;
+        books
+            .jobs
+            .retain(|j| j.ended_at.is_none_or(|t| t.elapsed() < expiry));
+    }
+}
+
+/// Parses a package URL the way the POST does: 39387137 for bad syntax, 39387138
+/// for a scheme other than http, https, ftp or file.
+pub(crate) fn parse_url(raw: &str) -> Result<reqwest::Url, Refusal> {
+    let syntax = || (codes::URL_SYNTAX, codes::URL_SYNTAX_MSG.to_string());
+    let url = reqwest::Url::parse(raw.trim()).map_err(|_| syntax())?;
+    if !matches!(url.scheme(), "http" | "https" | "ftp" | "file") {
+        return Err((codes::URL_SCHEME, codes::URL_SCHEME_MSG.to_string()));
+    }
+    if url.scheme() != "file" && url.host_str().is_none_or(str::is_empty) {
+        return Err(syntax());
+    }
+    if file_name(&url).is_none() {
+        return Err(syntax());
+    }
+    Ok(url)
+}
+
+/// The package file name: the last path segment of the URL.
+fn file_name(url: &reqwest::Url) -> Option<String> {
+    let last = url.path_segments()?.next_back()?;
+    (!last.is_empty()).then(|| last.to_string())
+}
+
+/// The version a package file holds, as `/cluster/software/packages` lists it:
+/// `ontap-9.16.1P3-image.tgz` -> `9.16.1P3`; without a version-like part, the stem.
+pub(crate) fn version_from_file(file: &str) -> String {
+    let mut stem = file;
+    for ext in [".tar.gz", ".tgz", ".zip", ".tar", ".gz", ".bin"] {
+        if let Some(s) = stem.strip_suffix(ext) {
+            stem = s;
+            break;
+        }
+    }
+    stem.split(['-', '_'])
+        .find(|part| part.starts_with(|c: char| c.is_ascii_digit()) && part.contains('.'))
+        .unwrap_or(stem)
+        .to_string()
+}
+
+/// Now as ONTAP prints times: RFC 3339 with a numeric offset, no fraction.
+pub(crate) fn now_rfc3339() -> String {
+    jiff::Timestamp::now()
+        .strftime("%Y-%m-%dT%H:%M:%S+00:00")
+        .to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn version_comes_from_the_file_name() {
+        assert_eq!(version_from_file("ontap-9.16.1P3-image.tgz"), "9.16.1P3");
+        assert_eq!(version_from_file("97_q_image.tgz"), "97_q_image");
+        assert_eq!(version_from_file("9.17.1_image.tar.gz"), "9.17.1");
+    }
+
+    #[test]
+    fn urls_are_checked_like_ontap() {
+        assert_eq!(parse_url("not a url").unwrap_err().0, codes::URL_SYNTAX);
+        assert_eq!(
+            parse_url("gopher://x/y.tgz").unwrap_err().0,
+            codes::URL_SCHEME
+        );
+        assert_eq!(parse_url("http://x/").unwrap_err().0, codes::URL_SYNTAX);
+        assert!(parse_url("ftp://x/y.tgz").is_ok());
+        assert!(parse_url("file:///tmp/y.tgz").is_ok());
+    }
+}

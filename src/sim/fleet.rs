@@ -1,0 +1,289 @@
+//! [`SimFleet`]: starting, steering and stopping a simulated fleet.
+//!
+//! Start-up order: CA, package server, then one listener per cluster (each up
+//! before [`SimFleet::start`] returns), then the scenario's downloads and the
+//! faults. Tests steer a running fleet with the helpers here instead of waiting
+//! for real time to pass.
+
+use std::path::Path;
+use std::sync::Arc;
+
+use base64::Engine;
+
+use super::cluster::{Cluster, DownloadRequest, Env, Outcome, parse_url};
+use super::scenario::{self, Setup};
+use super::server::Endpoint;
+use super::tasks::Tasks;
+use super::tls::SimCa;
+use super::{
+    DEFAULT_PACKAGE, Fault, LoggedRequest, SimClusterInfo, SimError, SimOptions, fetch, packages,
+    write_config,
+};
+
+/// A running simulated fleet. Dropping it without [`SimFleet::shutdown`] leaves
+/// its tasks running until the runtime ends.
+pub struct SimFleet {
+    endpoints: Vec<Arc<Endpoint>>,
+    env: Arc<Env>,
+    ca_pem: Option<String>,
+    http: bool,
+    package_port: u16,
+    runtime: tokio::runtime::Handle,
+}
+
+impl SimFleet {
+    /// Starts the fleet; every cluster is listening when this returns.
+    pub async fn start(opts: SimOptions) -> Result<SimFleet, SimError> {
+        let password = opts.password.clone().unwrap_or_else(random_password);
+        let ca = if opts.http {
+            None
+        } else {
+            Some(SimCa::generate()?)
+        };
+        let ca_pem = ca.as_ref().map(|ca| ca.pem().to_string());
+        let env = Arc::new(Env {
+            username: "admin".to_string(),
+            password,
+            latency: opts.latency,
+            job_expiry: opts.job_expiry,
+            time_limit: opts.time_limit,
+            fetcher: fetch::client(ca_pem.as_deref())?,
+            tasks: Tasks::default(),
+        });
+        let package_port = packages::start(opts.package_size, opts.bandwidth, &env.tasks).await?;
+
+        let planned = scenario::plan(opts.scenario, opts.clusters);
+        if let Some((name, _)) = opts
+            .faults
+            .iter()
+            .find(|(name, _)| planned.iter().all(|p| &p.name != name))
+        {
+            return Err(SimError::UnknownCluster(name.clone()));
+        }
+        if let Some(first) = opts.port
+            && usize::from(first) + opts.clusters > 65536
+        {
+            return Err(SimError::PortRange {
+                first,
+                clusters: opts.clusters,
+            });
+        }
+
+        let mut fleet = SimFleet {
+            endpoints: Vec::with_capacity(planned.len()),
+            env: Arc::clone(&env),
+            ca_pem,
+            http: opts.http,
+            package_port,
+            runtime: tokio::runtime::Handle::current(),
+        };
+        for (i, plan) in planned.iter().enumerate() {
+            // Fits in u16: checked against 65536 above.
+            let port = opts.port.map_or(0, |first| first + i as u16);
+            let tls = match &ca {
+                Some(ca) => Some(ca.acceptor_for(&plan.name)?),
+                None => None,
+            };
+            let cluster = Arc::new(Cluster::new(&plan.name, plan.version, Arc::clone(&env)));
+            match Endpoint::bind(cluster, port, tls).await {
+                Ok(endpoint) => fleet.endpoints.push(endpoint),
+                Err(e) => {
+                    fleet.shutdown().await;
+                    return Err(e);
+                }
+            }
+        }
+        for plan in &planned {
+            fleet.set_up(&plan.name, plan.setup)?;
+            if plan.fault != Fault::None {
+                fleet.set_fault(&plan.name, plan.fault.clone());
+            }
+        }
+        for (name, fault) in &opts.faults {
+            fleet.set_fault(name, fault.clone());
+        }
+        Ok(fleet)
+    }
+
+    fn set_up(&self, cluster: &str, setup: Setup) -> Result<(), SimError> {
+        let url = match setup {
+            Setup::Idle => return Ok(()),
+            // About ten minutes at 1 MiB/s: long enough to watch.
+            Setup::Downloading => {
+                self.package_url_with("ontap-9.17.1-image.tgz", 600 << 20, 1 << 20)
+            }
+            Setup::Succeeded => self.package_url_with(DEFAULT_PACKAGE, 3 << 20, 0),
+            Setup::Failed => self.missing_package_url(DEFAULT_PACKAGE),
+        };
+        self.start_download(cluster, &url).map(|_| ())
+    }
+
+    /// Name and base URL of every cluster, in fleet order.
+    pub fn clusters(&self) -> Vec<SimClusterInfo> {
+        let scheme = if self.http { "http" } else { "https" };
+        self.endpoints
+            .iter()
+            .map(|e| SimClusterInfo {
+                name: e.cluster.name.clone(),
+                url: format!("{scheme}://127.0.0.1:{}", e.port),
+            })
+            .collect()
+    }
+
+    /// The API user name: always `admin`.
+    pub fn username(&self) -> &str {
+        &self.env.username
+    }
+
+    /// The API password (given in [`SimOptions::password`] or generated).
+    pub fn password(&self) -> &str {
+        &self.env.password
+    }
+
+    /// The CA that signed every cluster's certificate, in PEM; `None` with plain HTTP.
+    pub fn ca_pem(&self) -> Option<&str> {
+        self.ca_pem.as_deref()
+    }
+
+    /// A package URL on the run's package server, e.g. `http://127.0.0.1:P/images/FILE`.
+    pub fn package_url(&self, file_name: &str) -> String {
+        format!("http://127.0.0.1:{}/images/{file_name}", self.package_port)
+    }
+
+    /// The URL of [`DEFAULT_PACKAGE`] on the package server.
+    pub fn default_package_url(&self) -> String {
+        self.package_url(DEFAULT_PACKAGE)
+    }
+
+    /// A package URL with its own size (bytes) and rate (bytes/s, 0 = unlimited),
+    /// for a download that must be instant or must still be running later.
+    pub fn package_url_with(&self, file_name: &str, size: u64, bandwidth: u64) -> String {
+        format!(
+            "{}?size={size}&rate={bandwidth}",
+            self.package_url(file_name)
+        )
+    }
+
+    /// A URL on the package server that answers 404: the download fails with 10551885.
+    pub fn missing_package_url(&self, file_name: &str) -> String {
+        format!("http://127.0.0.1:{}/missing/{file_name}", self.package_port)
+    }
+
+    /// Sets a cluster's fault; it applies to the next connection or request.
+    /// `Down` closes the port and drops open connections; leaving `Down`
+    /// re-opens the same port. Unknown names are logged and ignored.
+    pub fn set_fault(&self, cluster: &str, fault: Fault) {
+        if let Err(e) = self.try_set_fault(cluster, fault) {
+            tracing::warn!("sim: {e}");
+        }
+    }
+
+    /// Like [`SimFleet::set_fault`], but says when the cluster does not exist.
+    pub fn try_set_fault(&self, cluster: &str, fault: Fault) -> Result<(), SimError> {
+        let endpoint = self.endpoint(cluster)?;
+        let _runtime = self.runtime.enter();
+        endpoint.set_fault(fault);
+        Ok(())
+    }
+
+    /// The cluster's current fault.
+    pub fn fault(&self, cluster: &str) -> Option<Fault> {
+        self.endpoint(cluster).ok().map(|e| e.cluster.fault())
+    }
+
+    /// Every request that reached the cluster's API, oldest first (the last 10 000).
+    pub fn request_log(&self, cluster: &str) -> Vec<LoggedRequest> {
+        self.endpoint(cluster)
+            .map(|e| e.cluster.request_log())
+            .unwrap_or_default()
+    }
+
+    /// Starts a real download, exactly as a POST would; returns the job uuid.
+    pub fn start_download(&self, cluster: &str, url: &str) -> Result<String, SimError> {
+        let endpoint = self.endpoint(cluster)?;
+        let url = parse_url(url).map_err(refused)?;
+        let _runtime = self.runtime.enter();
+        endpoint
+            .cluster
+            .start_download(DownloadRequest {
+                url,
+                username: None,
+                password: None,
+            })
+            .map_err(refused)
+    }
+
+    /// Puts a successful download of `url` on the books at once (job, status
+    /// `success`, package listed) without fetching; returns the job uuid.
+    pub fn finish_download(&self, cluster: &str, url: &str) -> Result<String, SimError> {
+        let endpoint = self.endpoint(cluster)?;
+        endpoint
+            .cluster
+            .settle_download(url, Outcome::Success)
+            .map_err(refused)
+    }
+
+    /// Puts a failed download of `url` on the books at once, with an ONTAP code
+    /// and message (e.g. 10551885); returns the job uuid.
+    pub fn fail_download(
+        &self,
+        cluster: &str,
+        url: &str,
+        code: u64,
+        message: &str,
+    ) -> Result<String, SimError> {
+        let endpoint = self.endpoint(cluster)?;
+        let outcome = Outcome::Failure {
+            code,
+            message: message.to_string(),
+        };
+        endpoint
+            .cluster
+            .settle_download(url, outcome)
+            .map_err(refused)
+    }
+
+    /// The download status `(state, message, code)`, as the API would report it.
+    pub fn download_status(&self, cluster: &str) -> Option<(String, String, u64)> {
+        let d = self.endpoint(cluster).ok()?.cluster.download();
+        Some((d.state.as_str().to_string(), d.message, d.code))
+    }
+
+    /// Deletes the cluster's ended jobs now, as if the job expiry had passed.
+    pub fn expire_jobs(&self, cluster: &str) {
+        if let Ok(endpoint) = self.endpoint(cluster) {
+            endpoint.cluster.expire_jobs();
+        }
+    }
+
+    /// Writes a dashboard config for this fleet (and the CA beside it); see `write_config.rs`.
+    pub async fn write_config(&self, path: &Path) -> std::io::Result<()> {
+        write_config::write(self, path).await
+    }
+
+    /// Closes every port and stops every task of the run.
+    pub async fn shutdown(self) {
+        for endpoint in &self.endpoints {
+            endpoint.close();
+        }
+        self.env.tasks.abort_all();
+        // Let aborted tasks drop their sockets before the caller goes on.
+        tokio::task::yield_now().await;
+    }
+
+    fn endpoint(&self, cluster: &str) -> Result<&Arc<Endpoint>, SimError> {
+        self.endpoints
+            .iter()
+            .find(|e| e.cluster.name == cluster)
+            .ok_or_else(|| SimError::UnknownCluster(cluster.to_string()))
+    }
+}
+
+fn refused((code, message): (u64, String)) -> SimError {
+    SimError::Refused { code, message }
+}
+
+/// A v4 uuid (122 random bits) as URL-safe base64: 22 characters, easy to paste.
+fn random_password() -> String {
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(uuid::Uuid::new_v4().as_bytes())
+}

@@ -1,0 +1,179 @@
+//! Which clusters a run starts with, and in what condition.
+//!
+//! `idle` is the quiet fleet tests want: `sim-1`..`sim-N`, all healthy, no
+//! download yet. `demo` is a fleet worth looking at: descriptive names and one
+//! cluster in each condition a dashboard must show (downloading, done, failed,
+//! slow, down, refusing the login), reached through the real state machine
+//! where it can be (real downloads that run, finish or fail).
+
+use std::fmt;
+use std::str::FromStr;
+use std::time::Duration;
+
+use super::fault::Fault;
+
+/// The shape of the fleet a run starts with.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Scenario {
+    /// `sim-1`..`sim-N`, healthy, nothing downloaded.
+    #[default]
+    Idle,
+    /// A mixed fleet with descriptive names, one cluster per interesting condition.
+    Demo,
+}
+
+impl FromStr for Scenario {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "idle" => Ok(Scenario::Idle),
+            "demo" => Ok(Scenario::Demo),
+            other => Err(format!(
+                "unknown scenario {other:?}; valid scenarios are: idle, demo"
+            )),
+        }
+    }
+}
+
+impl fmt::Display for Scenario {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Scenario::Idle => "idle",
+            Scenario::Demo => "demo",
+        })
+    }
+}
+
+/// What a cluster is doing when the run starts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Setup {
+    /// Nothing: download `not_started`.
+    Idle,
+    /// A real, long download in progress.
+    Downloading,
+    /// A real download that completes at once: package present, status success.
+    Succeeded,
+    /// A real download of a missing URL: fails with 10551885.
+    Failed,
+}
+
+/// One cluster of the starting fleet.
+#[derive(Debug, Clone)]
+pub(crate) struct Planned {
+    pub(crate) name: String,
+    pub(crate) version: &'static str,
+    pub(crate) setup: Setup,
+    pub(crate) fault: Fault,
+}
+
+/// The version every idle cluster runs.
+pub(crate) const DEFAULT_VERSION: &str = "9.16.1P3";
+
+/// The demo's hand-picked clusters, in the order they are handed out.
+const DEMO: [(&str, &str, Setup, DemoFault); 8] = [
+    ("prod-ams-1", "9.16.1P3", Setup::Idle, DemoFault::None),
+    (
+        "prod-ams-2",
+        "9.15.1P7",
+        Setup::Downloading,
+        DemoFault::None,
+    ),
+    ("prod-nyc-1", "9.15.1P7", Setup::Succeeded, DemoFault::None),
+    ("dr-fra-1", "9.14.1P9", Setup::Failed, DemoFault::None),
+    ("lab-sfo-1", "9.16.1P3", Setup::Idle, DemoFault::Slow),
+    ("test-lon-1", "9.15.1P7", Setup::Idle, DemoFault::Down),
+    (
+        "edge-syd-1",
+        "9.14.1P9",
+        Setup::Idle,
+        DemoFault::Unauthorized,
+    ),
+    ("dev-tok-1", "9.16.1P3", Setup::Idle, DemoFault::None),
+];
+
+#[derive(Debug, Clone, Copy)]
+enum DemoFault {
+    None,
+    Slow,
+    Down,
+    Unauthorized,
+}
+
+const ENVS: [&str; 6] = ["prod", "dr", "lab", "test", "edge", "dev"];
+const SITES: [&str; 10] = [
+    "ams", "nyc", "fra", "sfo", "lon", "syd", "tok", "sin", "par", "chi",
+];
+
+/// The starting fleet of `clusters` clusters for `scenario`.
+pub(crate) fn plan(scenario: Scenario, clusters: usize) -> Vec<Planned> {
+    match scenario {
+        Scenario::Idle => (1..=clusters)
+            .map(|i| Planned {
+                name: format!("sim-{i}"),
+                version: DEFAULT_VERSION,
+                setup: Setup::Idle,
+                fault: Fault::None,
+            })
+            .collect(),
+        Scenario::Demo => demo(clusters),
+    }
+}
+
+fn demo(clusters: usize) -> Vec<Planned> {
+    let mut fleet: Vec<Planned> = DEMO
+        .iter()
+        .take(clusters)
+        .map(|&(name, version, setup, fault)| Planned {
+            name: name.to_string(),
+            version,
+            setup,
+            fault: match fault {
+                DemoFault::None => Fault::None,
+                DemoFault::Slow => Fault::Latency(Duration::from_secs(3)),
+                DemoFault::Down => Fault::Down,
+                DemoFault::Unauthorized => Fault::Unauthorized,
+            },
+        })
+        .collect();
+    // More clusters: every env at every site, numbered, skipping names in use.
+    let versions = ["9.16.1P3", "9.15.1P7", "9.14.1P9"];
+    let mut n = 1;
+    while fleet.len() < clusters {
+        for site in SITES {
+            for env in ENVS {
+                if fleet.len() >= clusters {
+                    break;
+                }
+                let name = format!("{env}-{site}-{n}");
+                if fleet.iter().all(|p| p.name != name) {
+                    let version = versions[fleet.len() % versions.len()];
+                    fleet.push(Planned {
+                        name,
+                        version,
+                        setup: Setup::Idle,
+                        fault: Fault::None,
+                    });
+                }
+            }
+        }
+        n += 1;
+    }
+    fleet
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn demo_names_are_unique_and_counted() {
+        let fleet = plan(Scenario::Demo, 150);
+        assert_eq!(fleet.len(), 150);
+        let mut names: Vec<_> = fleet.iter().map(|p| p.name.clone()).collect();
+        names.sort();
+        names.dedup();
+        assert_eq!(names.len(), 150);
+        assert_eq!(plan(Scenario::Demo, 3).len(), 3);
+    }
+}

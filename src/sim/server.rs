@@ -1,0 +1,260 @@
+//! The network side of one simulated cluster: its loopback listener, TLS,
+//! HTTP/1.1, and the connection-level faults.
+//!
+//! Each cluster owns a port on 127.0.0.1. `down` closes that port (connections
+//! are refused) and clearing it re-opens the same port; `reset` answers each
+//! new connection with a TCP RST; `hang` accepts and never speaks. Setting
+//! `down` or `reset` also drops the connections already open, so a client with
+//! pooled keep-alive connections meets the fault on its next request.
+
+use std::io;
+use std::pin::Pin;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
+use std::task::{Context, Poll};
+use std::time::Duration;
+
+use axum::Router;
+use hyper_util::rt::{TokioIo, TokioTimer};
+use hyper_util::service::TowerToHyperService;
+use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
+use tokio::net::{TcpListener, TcpStream};
+use tokio::sync::{Notify, watch};
+use tokio_rustls::TlsAcceptor;
+
+use super::SimError;
+use super::api;
+use super::cluster::Cluster;
+use super::fault::Fault;
+use super::tasks::lock;
+
+/// The open listening socket and the signal that stops its accept loop.
+struct Open {
+    listener: Arc<TcpListener>,
+    stop: Arc<Notify>,
+}
+
+/// One cluster's listener and the connections it serves.
+pub(crate) struct Endpoint {
+    pub(crate) cluster: Arc<Cluster>,
+    pub(crate) port: u16,
+    tls: Option<TlsAcceptor>,
+    router: Router,
+    open: Mutex<Option<Open>>,
+    /// Bumped to drop every open connection (with an RST).
+    kill: watch::Sender<u64>,
+}
+
+impl Endpoint {
+    /// Binds 127.0.0.1:`port` (0 = any free port) and starts accepting.
+    pub(crate) async fn bind(
+        cluster: Arc<Cluster>,
+        port: u16,
+        tls: Option<TlsAcceptor>,
+    ) -> Result<Arc<Endpoint>, SimError> {
+        let listener = TcpListener::bind(("127.0.0.1", port))
+            .await
+            .map_err(|source| SimError::Bind { port, source })?;
+        let port = listener
+            .local_addr()
+            .map_err(|source| SimError::Bind { port, source })?
+            .port();
+        let endpoint = Arc::new(Endpoint {
+            router: api::router(Arc::clone(&cluster)),
+            cluster,
+            port,
+            tls,
+            open: Mutex::new(None),
+            kill: watch::Sender::new(0),
+        });
+        endpoint.open(listener);
+        Ok(endpoint)
+    }
+
+    /// Sets the cluster's fault and adjusts the socket side to match.
+    /// Must run inside the tokio runtime (it may re-open the port).
+    pub(crate) fn set_fault(self: &Arc<Self>, fault: Fault) {
+        let was_down = self.cluster.replace_fault(fault.clone()) == Fault::Down;
+        if matches!(fault, Fault::Down | Fault::Reset) {
+            self.kill.send_modify(|epoch| *epoch += 1);
+        }
+        match (was_down, fault == Fault::Down) {
+            (false, true) => self.close(),
+            (true, false) => self.reopen(),
+            _ => {}
+        }
+    }
+
+    /// Closes the port now: later connection attempts are refused at once.
+    pub(crate) fn close(&self) {
+        if let Some(open) = lock(&self.open).take() {
+            // Shutting down a listening socket takes it out of LISTEN right away,
+            // even while the accept loop still holds it.
+            let _ = socket2::SockRef::from(&*open.listener).shutdown(std::net::Shutdown::Both);
+            open.stop.notify_one();
+        }
+    }
+
+    /// Re-opens the same port, retrying for a while if the old socket lingers.
+    fn reopen(self: &Arc<Self>) {
+        if self.try_reopen().is_ok() {
+            return;
+        }
+        let endpoint = Arc::clone(self);
+        self.cluster.env.tasks.spawn(async move {
+            for _ in 0..100 {
+                tokio::time::sleep(Duration::from_millis(50)).await;
+                if endpoint.cluster.fault() == Fault::Down || lock(&endpoint.open).is_some() {
+                    return;
+                }
+                match endpoint.try_reopen() {
+                    Ok(()) => return,
+                    Err(e) => tracing::debug!("sim: re-opening port {}: {e}", endpoint.port),
+                }
+            }
+            tracing::warn!("sim: could not re-open port {}", endpoint.port);
+        });
+    }
+
+    fn try_reopen(self: &Arc<Self>) -> io::Result<()> {
+        let std_listener = std::net::TcpListener::bind(("127.0.0.1", self.port))?;
+        std_listener.set_nonblocking(true)?;
+        self.open(TcpListener::from_std(std_listener)?);
+        Ok(())
+    }
+
+    fn open(self: &Arc<Self>, listener: TcpListener) {
+        let listener = Arc::new(listener);
+        let stop = Arc::new(Notify::new());
+        *lock(&self.open) = Some(Open {
+            listener: Arc::clone(&listener),
+            stop: Arc::clone(&stop),
+        });
+        let endpoint = Arc::clone(self);
+        self.cluster
+            .env
+            .tasks
+            .spawn(endpoint.accept_loop(listener, stop));
+    }
+
+    async fn accept_loop(self: Arc<Self>, listener: Arc<TcpListener>, stop: Arc<Notify>) {
+        loop {
+            let accepted = tokio::select! {
+                accepted = listener.accept() => accepted,
+                () = stop.notified() => return,
+            };
+            match accepted {
+                Ok((stream, _peer)) => {
+                    let endpoint = Arc::clone(&self);
+                    self.cluster.env.tasks.spawn(endpoint.serve(stream));
+                }
+                Err(e) => {
+                    // Out of file descriptors and the like: breathe, then go on.
+                    tracing::debug!("sim {}: accept failed: {e}", self.cluster.name);
+                    tokio::time::sleep(Duration::from_millis(50)).await;
+                }
+            }
+        }
+    }
+
+    /// Serves one connection until the client leaves or a fault drops it.
+    async fn serve(self: Arc<Self>, stream: TcpStream) {
+        let mut kill = self.kill.subscribe();
+        match self.cluster.fault() {
+            Fault::Reset | Fault::Down => return reset(stream),
+            Fault::Hang => {
+                // Hold the connection open, silent, until told to drop it.
+                let _ = kill.changed().await;
+                return reset(stream);
+            }
+            _ => {}
+        }
+        let abort = Arc::new(AtomicBool::new(false));
+        let io = ResetOnDrop {
+            tcp: stream,
+            abort: Arc::clone(&abort),
+        };
+        let service = TowerToHyperService::new(self.router.clone());
+        let http = hyper::server::conn::http1::Builder::new()
+            .timer(TokioTimer::new())
+            .clone();
+        let run = async {
+            match &self.tls {
+                None => {
+                    let _ = http.serve_connection(TokioIo::new(io), service).await;
+                }
+                Some(acceptor) => {
+                    let handshake =
+                        tokio::time::timeout(Duration::from_secs(30), acceptor.accept(io));
+                    if let Ok(Ok(tls)) = handshake.await {
+                        let _ = http.serve_connection(TokioIo::new(tls), service).await;
+                    }
+                }
+            }
+        };
+        tokio::select! {
+            () = run => {}
+            _ = kill.changed() => abort.store(true, Ordering::SeqCst),
+        }
+    }
+}
+
+/// Closes a connection with a TCP reset rather than an orderly FIN.
+fn reset(stream: TcpStream) {
+    let _ = socket2::SockRef::from(&stream).set_linger(Some(Duration::ZERO));
+    drop(stream);
+}
+
+/// A TCP stream that is reset (not closed) on drop when `abort` is set.
+struct ResetOnDrop {
+    tcp: TcpStream,
+    abort: Arc<AtomicBool>,
+}
+
+impl Drop for ResetOnDrop {
+    fn drop(&mut self) {
+        if self.abort.load(Ordering::SeqCst) {
+            let _ = socket2::SockRef::from(&self.tcp).set_linger(Some(Duration::ZERO));
+        }
+    }
+}
+
+impl AsyncRead for ResetOnDrop {
+    fn poll_read(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &mut ReadBuf<'_>,
+    ) -> Poll<io::Result<()>> {
+        Pin::new(&mut self.tcp).poll_read(cx, buf)
+    }
+}
+
+impl AsyncWrite for ResetOnDrop {
+    fn poll_write(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &[u8],
+    ) -> Poll<io::Result<usize>> {
+        Pin::new(&mut self.tcp).poll_write(cx, buf)
+    }
+
+    fn poll_flush(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        Pin::new(&mut self.tcp).poll_flush(cx)
+    }
+
+    fn poll_shutdown(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        Pin::new(&mut self.tcp).poll_shutdown(cx)
+    }
+
+    fn poll_write_vectored(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        bufs: &[io::IoSlice<'_>],
+    ) -> Poll<io::Result<usize>> {
+        Pin::new(&mut self.tcp).poll_write_vectored(cx, bufs)
+    }
+
+    fn is_write_vectored(&self) -> bool {
+        self.tcp.is_write_vectored()
+    }
+}
