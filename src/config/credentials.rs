@@ -1,0 +1,340 @@
+//! Turning a [`CredentialSource`] into a password, once per source.
+//!
+//! Fifty clusters that inherit one `password_command` from `[defaults]` run it once: the
+//! cache is keyed by the source, not the cluster. After a 401 the caller calls
+//! [`Credentials::forget`], and the next [`Credentials::password_for`] reads the source
+//! again (the password may have been rotated).
+//!
+//! Resolution blocks (a command may take seconds, a prompt waits for a person), so async
+//! callers run it on a blocking thread. One lock is held while a source is resolved, so
+//! concurrent callers wait for the one resolution instead of starting their own.
+
+use std::collections::HashMap;
+use std::io::Read;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::sync::Mutex;
+use std::sync::mpsc;
+use std::thread;
+use std::time::{Duration, Instant};
+
+use secrecy::SecretString;
+use secrecy::zeroize::Zeroize;
+
+use super::error::ConfigError;
+use super::paths::loose_mode;
+use super::{ClusterConfig, CredentialSource};
+
+/// How long a `password_command` may run before it is killed.
+pub const COMMAND_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// What a cached password is filed under: equal sources share one entry.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+enum SourceKey {
+    Env(String),
+    Command(Vec<String>),
+    File(PathBuf),
+    /// Clusters without a source share one answer per user name.
+    Prompt(String),
+}
+
+/// Resolved passwords, cached per source. Share one instance across the program.
+#[derive(Debug)]
+pub struct Credentials {
+    interactive: bool,
+    command_timeout: Duration,
+    cache: Mutex<HashMap<SourceKey, SecretString>>,
+}
+
+/// Why one source failed, before it is tied to a cluster.
+struct Failure {
+    message: String,
+    fix: String,
+}
+
+impl Failure {
+    fn new(message: impl Into<String>, fix: impl Into<String>) -> Self {
+        Self {
+            message: message.into(),
+            fix: fix.into(),
+        }
+    }
+}
+
+impl Credentials {
+    /// `interactive`: a terminal is attached, so a cluster without a password source may
+    /// ask for one (without echo). Scripts and cron pass `false` and get an error instead.
+    pub fn new(interactive: bool) -> Self {
+        Self {
+            interactive,
+            command_timeout: COMMAND_TIMEOUT,
+            cache: Mutex::new(HashMap::new()),
+        }
+    }
+
+    /// Changes how long a `password_command` may run (default [`COMMAND_TIMEOUT`]).
+    pub fn with_command_timeout(mut self, timeout: Duration) -> Self {
+        self.command_timeout = timeout;
+        self
+    }
+
+    /// The cluster's password, from the cache or freshly resolved from its source.
+    pub fn password_for(&self, cluster: &ClusterConfig) -> Result<SecretString, ConfigError> {
+        let key = match lookup(cluster) {
+            Lookup::Plain(secret) => return Ok(secret.clone()),
+            Lookup::Cached(key) => key,
+        };
+        let mut cache = self
+            .cache
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        if let Some(secret) = cache.get(&key) {
+            return Ok(secret.clone());
+        }
+        let secret = self
+            .resolve(cluster, &key)
+            .map_err(|f| ConfigError::Credential {
+                cluster: cluster.name.clone(),
+                source_desc: cluster.credential.describe(),
+                message: f.message,
+                fix: f.fix,
+            })?;
+        cache.insert(key, secret.clone());
+        Ok(secret)
+    }
+
+    /// Drops the cached password of this cluster's source (after a 401), so the next
+    /// [`Self::password_for`] reads the source again.
+    pub fn forget(&self, cluster: &ClusterConfig) {
+        if let Lookup::Cached(key) = lookup(cluster) {
+            let mut cache = self
+                .cache
+                .lock()
+                .unwrap_or_else(|poisoned| poisoned.into_inner());
+            cache.remove(&key);
+        }
+    }
+
+    fn resolve(&self, cluster: &ClusterConfig, key: &SourceKey) -> Result<SecretString, Failure> {
+        match key {
+            SourceKey::Env(var) => from_env(var),
+            SourceKey::File(path) => from_file(path),
+            SourceKey::Command(argv) => from_command(argv, self.command_timeout),
+            SourceKey::Prompt(user) => self.prompt(cluster, user),
+        }
+    }
+
+    fn prompt(&self, cluster: &ClusterConfig, user: &str) -> Result<SecretString, Failure> {
+        let fix =
+            "set password_command, password_env or password_file in [defaults] or in this cluster";
+        if !self.interactive {
+            return Err(Failure::new(
+                "no password source, and no terminal to ask on",
+                fix,
+            ));
+        }
+        let question = format!(
+            "Password for {user} on {} (kept for other clusters with user {user}): ",
+            cluster.name
+        );
+        let mut answer = rpassword::prompt_password(question).map_err(|e| {
+            Failure::new(
+                format!("could not read the password from the terminal: {e}"),
+                fix,
+            )
+        })?;
+        let secret = first_line(&answer);
+        answer.zeroize();
+        secret.ok_or_else(|| {
+            Failure::new(
+                "no password entered",
+                "enter the password, or set a password source",
+            )
+        })
+    }
+}
+
+/// How a cluster's password is found: in the config itself, or in the cache.
+enum Lookup<'a> {
+    /// A plain password needs no resolving and nothing to forget.
+    Plain(&'a SecretString),
+    Cached(SourceKey),
+}
+
+fn lookup(cluster: &ClusterConfig) -> Lookup<'_> {
+    Lookup::Cached(match &cluster.credential {
+        CredentialSource::Plain(secret) => return Lookup::Plain(secret),
+        CredentialSource::Env(var) => SourceKey::Env(var.clone()),
+        CredentialSource::Command(argv) => SourceKey::Command(argv.clone()),
+        CredentialSource::File(path) => SourceKey::File(path.clone()),
+        CredentialSource::Prompt => SourceKey::Prompt(cluster.username.clone()),
+    })
+}
+
+fn from_env(var: &str) -> Result<SecretString, Failure> {
+    let fix = format!("export {var}=... before starting ontop, or choose another password source");
+    match std::env::var(var) {
+        Ok(value) if !value.is_empty() => Ok(SecretString::from(value)),
+        Ok(_) => Err(Failure::new(
+            format!("environment variable {var} is empty"),
+            fix,
+        )),
+        Err(std::env::VarError::NotPresent) => Err(Failure::new(
+            format!("environment variable {var} is not set"),
+            fix,
+        )),
+        Err(std::env::VarError::NotUnicode(_)) => Err(Failure::new(
+            format!("environment variable {var} is not valid UTF-8"),
+            fix,
+        )),
+    }
+}
+
+fn from_file(path: &Path) -> Result<SecretString, Failure> {
+    let shown = path.display();
+    let meta = std::fs::metadata(path).map_err(|e| {
+        Failure::new(
+            format!("cannot read {shown}: {e}"),
+            "create the file (mode 600) or fix the path",
+        )
+    })?;
+    if let Some(mode) = loose_mode(&meta) {
+        let message = format!("{shown} is readable by group or others (mode {mode:o})");
+        return Err(Failure::new(message, format!("run: chmod 600 {shown}")));
+    }
+    let mut text = std::fs::read_to_string(path).map_err(|e| {
+        Failure::new(
+            format!("cannot read {shown}: {e}"),
+            "check the file and its permissions",
+        )
+    })?;
+    let secret = first_line(&text);
+    text.zeroize();
+    secret.ok_or_else(|| {
+        Failure::new(
+            format!("{shown} is empty"),
+            "put the password on its first line",
+        )
+    })
+}
+
+/// Runs `argv` (no shell) and takes the first line of its stdout. Its stdout never
+/// appears in a message; the first line of its stderr may, as that is where tools say
+/// what went wrong.
+fn from_command(argv: &[String], timeout: Duration) -> Result<SecretString, Failure> {
+    let program = &argv[0];
+    let mut child = Command::new(program)
+        .args(&argv[1..])
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .map_err(|e| match e.kind() {
+            std::io::ErrorKind::NotFound => Failure::new(
+                format!("command {program:?} not found"),
+                "install it, or give its full path as the first list item",
+            ),
+            _ => Failure::new(
+                format!("cannot run {program:?}: {e}"),
+                "check that it is an executable program",
+            ),
+        })?;
+    let stdout = drain(child.stdout.take());
+    let stderr = drain(child.stderr.take());
+    let deadline = Instant::now() + timeout;
+    let status = loop {
+        match child.try_wait() {
+            Ok(Some(status)) => break status,
+            Ok(None) if Instant::now() < deadline => thread::sleep(Duration::from_millis(10)),
+            Ok(None) => {
+                let _ = child.kill();
+                let _ = child.wait();
+                let message = format!("did not finish within {}", super::render::duration(timeout));
+                return Err(Failure::new(
+                    message,
+                    "make sure it runs without asking for input (run it by hand to see)",
+                ));
+            }
+            Err(e) => {
+                return Err(Failure::new(
+                    format!("lost track of the command: {e}"),
+                    "run it by hand to check it",
+                ));
+            }
+        }
+    };
+    // A background process that kept the pipes open must not hang us: wait no longer.
+    let remaining = deadline.saturating_duration_since(Instant::now());
+    let mut out = stdout.recv_timeout(remaining).unwrap_or_default();
+    if !status.success() {
+        out.zeroize();
+        let err = stderr
+            .recv_timeout(Duration::from_millis(100))
+            .unwrap_or_default();
+        let said = String::from_utf8_lossy(&err);
+        let said: String = said
+            .lines()
+            .next()
+            .unwrap_or("")
+            .chars()
+            .filter(|c| !c.is_control())
+            .take(200)
+            .collect();
+        let said = if said.is_empty() {
+            String::new()
+        } else {
+            format!("; it said: {said}")
+        };
+        return Err(Failure::new(
+            format!("failed ({status}){said}"),
+            "run the command by hand to see what it needs",
+        ));
+    }
+    let mut text = String::from_utf8(out).map_err(|e| {
+        e.into_bytes().zeroize();
+        Failure::new(
+            "its output is not valid UTF-8",
+            "make it print the password as text",
+        )
+    })?;
+    let secret = first_line(&text);
+    text.zeroize();
+    secret.ok_or_else(|| {
+        Failure::new(
+            "printed nothing on its first line",
+            "make it print the password on the first line of stdout",
+        )
+    })
+}
+
+/// Reads a pipe to its end on a thread, so a full pipe never blocks the command.
+fn drain(pipe: Option<impl Read + Send + 'static>) -> mpsc::Receiver<Vec<u8>> {
+    let (tx, rx) = mpsc::channel();
+    if let Some(mut pipe) = pipe {
+        thread::spawn(move || {
+            let mut buf = Vec::new();
+            let _ = pipe.read_to_end(&mut buf);
+            let _ = tx.send(buf);
+        });
+    }
+    rx
+}
+
+/// The first line without its line ending, as a secret; `None` when it is empty.
+fn first_line(text: &str) -> Option<SecretString> {
+    let line = text.lines().next().unwrap_or("");
+    (!line.is_empty()).then(|| SecretString::from(line.to_owned()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use secrecy::ExposeSecret;
+
+    #[test]
+    fn only_the_first_line_counts() {
+        let secret = first_line("s3cret\r\nsecond\n").map(|s| s.expose_secret().to_owned());
+        assert_eq!(secret.as_deref(), Some("s3cret"));
+        assert!(first_line("\nlater").is_none());
+    }
+}

@@ -1,0 +1,119 @@
+//! `ontop config check` output: the config as ontop understood it, safe to paste into a
+//! ticket. Defaults are applied, durations are human-readable, and every password is
+//! replaced by where it comes from.
+
+use std::fmt::Write;
+use std::time::Duration;
+
+use jiff::SignedDuration;
+
+use super::{ClusterConfig, Config, CredentialSource};
+
+/// The whole config as TOML-like text (passwords are `<...>`, so it is not valid TOML).
+pub(super) fn render(config: &Config) -> String {
+    let mut out = format!(
+        "# {} (defaults applied, secrets redacted)\n",
+        config.path.display()
+    );
+    for warning in &config.warnings {
+        let _ = writeln!(out, "# warning: {warning}");
+    }
+    let download = &config.download;
+    if download.url.is_some() || download.username.is_some() {
+        out.push_str("\n[download]\n");
+        if let Some(url) = &download.url {
+            line(&mut out, "url", &quote(url.as_str()));
+        }
+        if let Some(username) = &download.username {
+            line(&mut out, "username", &quote(username));
+        }
+    }
+    for cluster in &config.clusters {
+        cluster_table(&mut out, cluster);
+    }
+    out
+}
+
+fn cluster_table(out: &mut String, c: &ClusterConfig) {
+    out.push_str("\n[[cluster]]\n");
+    line(out, "name", &quote(&c.name));
+    line(out, "url", &quote(&c.url.origin().ascii_serialization()));
+    line(out, "username", &quote(&c.username));
+    line(out, "password", &password(&c.credential));
+    if let Some(ca_file) = &c.ca_file {
+        line(out, "ca_file", &quote(&ca_file.display().to_string()));
+    }
+    line(out, "insecure", &c.insecure.to_string());
+    line(out, "poll_interval", &quote(&duration(c.poll_interval)));
+    line(out, "timeout", &quote(&duration(c.timeout)));
+    line(out, "read_only", &c.read_only.to_string());
+    if !c.labels.is_empty() {
+        let pairs: Vec<String> = c
+            .labels
+            .iter()
+            .map(|(k, v)| format!("{} = {}", key(k), quote(v)))
+            .collect();
+        line(out, "labels", &format!("{{ {} }}", pairs.join(", ")));
+    }
+    if let Some(fingerprint) = &c.fingerprint {
+        line(out, "fingerprint", &quote(fingerprint));
+    }
+    if let Some(name) = &c.tls_server_name {
+        line(out, "tls_server_name", &quote(name));
+    }
+}
+
+/// Where the password comes from, never what it is.
+fn password(source: &CredentialSource) -> String {
+    match source {
+        CredentialSource::Plain(_) => "<redacted: plain password in the config>".to_owned(),
+        CredentialSource::Env(var) => format!("<from env {var}>"),
+        CredentialSource::Command(argv) => format!("<from command {argv:?}>"),
+        CredentialSource::File(path) => format!("<from file {}>", path.display()),
+        CredentialSource::Prompt => "<asked at start: no password source set>".to_owned(),
+    }
+}
+
+fn line(out: &mut String, key: &str, value: &str) {
+    let _ = writeln!(out, "{key} = {value}");
+}
+
+/// A TOML string literal.
+fn quote(text: &str) -> String {
+    toml::Value::String(text.to_owned()).to_string()
+}
+
+/// A TOML key, quoted only when it has to be.
+fn key(text: &str) -> String {
+    let bare = !text.is_empty()
+        && text
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-');
+    if bare { text.to_owned() } else { quote(text) }
+}
+
+/// A duration the way a config file writes it: "5s", "1m 30s", "500ms".
+pub(super) fn duration(d: Duration) -> String {
+    match SignedDuration::try_from(d) {
+        Ok(d) => format!("{d:#}"),
+        Err(_) => format!("{}s", d.as_secs()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn durations_read_like_the_config_file() {
+        assert_eq!(duration(Duration::from_secs(5)), "5s");
+        assert_eq!(duration(Duration::from_secs(90)), "1m 30s");
+        assert_eq!(duration(Duration::from_millis(500)), "500ms");
+    }
+
+    #[test]
+    fn label_keys_are_quoted_only_when_needed() {
+        assert_eq!(key("site"), "site");
+        assert_eq!(key("a.b"), "\"a.b\"");
+    }
+}

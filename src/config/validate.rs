@@ -1,0 +1,285 @@
+//! From the raw tree to a [`Config`]: tables read, `[defaults]` applied, and the checks
+//! that need more than one key or a look at the disk (missing files, loose permissions,
+//! unset variables, duplicate names).
+//!
+//! The file-system checks run once per table, so fifty clusters inheriting one
+//! `password_file` from `[defaults]` give one message, not fifty.
+
+use std::collections::HashMap;
+use std::path::Path;
+
+use config::{Map, Value, ValueKind};
+
+use super::error::ConfigError;
+use super::paths::loose_mode;
+use super::schema::{self, Layer, Reader, Scope};
+use super::source::RawConfig;
+use super::values;
+use super::{
+    ClusterConfig, Config, CredentialSource, DEFAULT_POLL_INTERVAL, DEFAULT_TIMEOUT,
+    DownloadDefaults,
+};
+
+/// Validates everything in `raw`, read from `path`; either a whole config or every problem.
+pub(super) fn build(path: &Path, raw: RawConfig) -> Result<Config, ConfigError> {
+    let base_dir = path.parent().unwrap_or(Path::new("."));
+    let mut reader = Reader::new(path, &raw.env);
+    reader.problems.extend(raw.problems);
+    let tree = &raw.tree;
+    reader.unknown_keys(&Scope::Top, tree, schema::TOP_KEYS);
+
+    let defaults = match table(&mut reader, &Scope::Defaults, tree.get("defaults")) {
+        Some(t) => reader.layer(&Scope::Defaults, t, schema::DEFAULTS_KEYS, base_dir),
+        None => Layer::default(),
+    };
+    check_on_disk(&mut reader, &Scope::Defaults, &defaults);
+    let download = read_download(&mut reader, tree.get("download"));
+
+    let mut clusters = Vec::new();
+    let mut seen: HashMap<String, usize> = HashMap::new();
+    for (index, t) in cluster_tables(&mut reader, tree.get("cluster"))
+        .into_iter()
+        .enumerate()
+    {
+        let name = match t.get("name").map(|v| &v.kind) {
+            Some(ValueKind::String(name)) => Some(name.clone()),
+            _ => None,
+        };
+        let scope = Scope::Cluster(index + 1, name);
+        let layer = reader.layer(&scope, t, schema::CLUSTER_KEYS, base_dir);
+        check_on_disk(&mut reader, &scope, &layer);
+        if let Some(name) = &layer.name
+            && let Some(first) = seen.insert(name.clone(), index + 1)
+        {
+            let message = format!("{name:?} is also the name of [[cluster]] #{first}");
+            reader.problem(&scope, "name", message, "give every cluster a unique name");
+        }
+        if let Some(cluster) = inherit(&mut reader, &scope, layer, &defaults) {
+            clusters.push(cluster);
+        }
+    }
+
+    if let (Some(mode), false) = (raw.loose_mode, reader.plain_in_file.is_empty()) {
+        reader.warnings.push(format!(
+            "{file}: plain password in {tables}, and the file is readable by group or others \
+             (mode {mode:o}) — run: chmod 600 {file}, or use password_command, password_env \
+             or password_file",
+            file = path.display(),
+            tables = reader.plain_in_file.join(", "),
+        ));
+    }
+    if !reader.problems.is_empty() {
+        return Err(ConfigError::Invalid {
+            path: path.to_owned(),
+            problems: reader.problems,
+        });
+    }
+    Ok(Config {
+        path: path.to_owned(),
+        clusters,
+        download,
+        warnings: reader.warnings,
+    })
+}
+
+/// `value` as a table, or a problem when it is something else.
+fn table<'v>(
+    reader: &mut Reader,
+    scope: &Scope,
+    value: Option<&'v Value>,
+) -> Option<&'v Map<String, Value>> {
+    match &value?.kind {
+        ValueKind::Table(t) => Some(t),
+        _ => {
+            let name = scope.to_string();
+            let message = format!("expected a table, found {}", values::kind(value?));
+            reader.problem(
+                &Scope::Top,
+                name.trim_matches(['[', ']']),
+                message,
+                format!("write it as a {name} section"),
+            );
+            None
+        }
+    }
+}
+
+fn read_download(reader: &mut Reader, value: Option<&Value>) -> DownloadDefaults {
+    let scope = Scope::Download;
+    let Some(t) = table(reader, &scope, value) else {
+        return DownloadDefaults::default();
+    };
+    reader.unknown_keys(&scope, t, schema::DOWNLOAD_KEYS);
+    DownloadDefaults {
+        url: t
+            .get("url")
+            .and_then(|v| reader.url(&scope, "url", v, false)),
+        username: t
+            .get("username")
+            .and_then(|v| reader.text(&scope, "username", v)),
+    }
+}
+
+/// The `[[cluster]]` tables, in file order; a problem when there are none.
+fn cluster_tables<'v>(
+    reader: &mut Reader,
+    value: Option<&'v Value>,
+) -> Vec<&'v Map<String, Value>> {
+    let no_clusters = |reader: &mut Reader| {
+        let fix =
+            "add a [[cluster]] with name and url (see config.example.toml), or try: ontop demo";
+        reader.problem(
+            &Scope::Top,
+            "cluster",
+            "no clusters configured".to_owned(),
+            fix,
+        );
+    };
+    let items = match value.map(|v| &v.kind) {
+        None => {
+            no_clusters(reader);
+            return Vec::new();
+        }
+        Some(ValueKind::Array(items)) => items,
+        Some(_) => {
+            let message = "expected a list of [[cluster]] tables".to_owned();
+            reader.problem(
+                &Scope::Top,
+                "cluster",
+                message,
+                "write each one as [[cluster]], with two brackets",
+            );
+            return Vec::new();
+        }
+    };
+    if items.is_empty() {
+        no_clusters(reader);
+    }
+    let mut tables = Vec::new();
+    for (index, item) in items.iter().enumerate() {
+        match &item.kind {
+            ValueKind::Table(t) => tables.push(t),
+            _ => {
+                let message = format!(
+                    "entry #{} is {}, not a table",
+                    index + 1,
+                    values::kind(item)
+                );
+                reader.problem(
+                    &Scope::Top,
+                    "cluster",
+                    message,
+                    "write each cluster as a [[cluster]] section",
+                );
+            }
+        }
+    }
+    tables
+}
+
+/// Checks what a table points at outside the file: variables, password files, CA files.
+fn check_on_disk(reader: &mut Reader, scope: &Scope, layer: &Layer) {
+    match &layer.credential {
+        Some(CredentialSource::Env(var)) => match std::env::var_os(var) {
+            Some(value) if !value.is_empty() => {}
+            found => {
+                let state = if found.is_some() { "empty" } else { "not set" };
+                let message = format!("environment variable {var} is {state}");
+                let fix = format!(
+                    "export {var}=... before starting ontop, or choose another password source"
+                );
+                reader.problem(scope, "password_env", message, fix);
+            }
+        },
+        Some(CredentialSource::File(path)) => match std::fs::metadata(path) {
+            Ok(meta) => {
+                if let Some(mode) = loose_mode(&meta) {
+                    let message = format!(
+                        "{} is readable by group or others (mode {mode:o})",
+                        path.display()
+                    );
+                    reader.problem(
+                        scope,
+                        "password_file",
+                        message,
+                        format!("run: chmod 600 {}", path.display()),
+                    );
+                }
+            }
+            Err(e) => {
+                let message = format!("cannot read {}: {e}", path.display());
+                reader.problem(
+                    scope,
+                    "password_file",
+                    message,
+                    "create the file (mode 600) or fix the path",
+                );
+            }
+        },
+        _ => {}
+    }
+    if let Some(path) = &layer.ca_file
+        && let Err(e) = std::fs::metadata(path)
+    {
+        let message = format!("cannot read {}: {e}", path.display());
+        let fix = "point it at the PEM file of the CA that signed the cluster certificates";
+        reader.problem(scope, "ca_file", message, fix);
+    }
+}
+
+/// One cluster with `[defaults]` filled in, or problems for what is still missing.
+/// A key that is present but wrong was reported already, so it is not also "missing".
+fn inherit(
+    reader: &mut Reader,
+    scope: &Scope,
+    own: Layer,
+    defaults: &Layer,
+) -> Option<ClusterConfig> {
+    let written = |key: &str| own.written.contains(key) || defaults.written.contains(key);
+    let mut missing = Vec::new();
+    if !own.written.contains("name") {
+        missing.push(("name", "add name = \"...\", a unique name for this cluster"));
+    }
+    if !own.written.contains("url") {
+        missing.push(("url", "add url = \"https://<cluster management address>\""));
+    }
+    if !written("username") {
+        missing.push(("username", "set username in [defaults] or in this cluster"));
+    }
+    for (key, fix) in missing {
+        reader.problem(scope, key, format!("missing {key}"), fix);
+    }
+    // The more specific table wins: a cluster's insecure = true drops an inherited
+    // ca_file, and a cluster's own ca_file turns off an inherited insecure = true.
+    let inherited_insecure = if own.ca_file.is_some() {
+        Some(false)
+    } else {
+        defaults.insecure
+    };
+    let insecure = own.insecure.or(inherited_insecure).unwrap_or(false);
+    let ca_file = if insecure {
+        None
+    } else {
+        own.ca_file.or_else(|| defaults.ca_file.clone())
+    };
+    let mut labels = defaults.labels.clone();
+    labels.extend(own.labels);
+    let credential = own.credential.or_else(|| defaults.credential.clone());
+    Some(ClusterConfig {
+        name: own.name?,
+        url: own.url?,
+        username: own.username.or_else(|| defaults.username.clone())?,
+        credential: credential.unwrap_or(CredentialSource::Prompt),
+        ca_file,
+        insecure,
+        poll_interval: own
+            .poll_interval
+            .or(defaults.poll_interval)
+            .unwrap_or(DEFAULT_POLL_INTERVAL),
+        timeout: own.timeout.or(defaults.timeout).unwrap_or(DEFAULT_TIMEOUT),
+        labels,
+        read_only: own.read_only.or(defaults.read_only).unwrap_or(false),
+        fingerprint: own.fingerprint,
+        tls_server_name: own.tls_server_name,
+    })
+}

@@ -1,0 +1,270 @@
+//! Reading single values of the config tree: strings, flags, durations, command lines,
+//! labels and URLs. Each reader returns `None` after recording a [`Problem`] that says
+//! how to write the value instead, so one pass finds every bad value.
+//!
+//! Values set by environment overrides arrive as strings, and are read leniently where
+//! a shell cannot say otherwise: `"true"`/`"false"` for flags, and a space-separated
+//! `password_command`.
+//!
+//! [`Problem`]: super::error::Problem
+
+use std::collections::BTreeMap;
+use std::time::Duration;
+
+use config::{Value, ValueKind};
+use jiff::SignedDuration;
+use reqwest::Url;
+use secrecy::SecretString;
+
+use super::render;
+use super::schema::{Reader, Scope, sorted_keys};
+
+const DURATION_FORM: &str = "write it like \"5s\", \"1m\" or \"500ms\"";
+
+impl Reader<'_> {
+    /// A non-empty string without control characters.
+    pub(super) fn text(&mut self, scope: &Scope, key: &str, value: &Value) -> Option<String> {
+        let ValueKind::String(text) = &value.kind else {
+            self.problem(
+                scope,
+                key,
+                format!("expected a string, found {}", kind(value)),
+                format!("write it in quotes: {key} = \"...\""),
+            );
+            return None;
+        };
+        if text.trim().is_empty() || text.chars().any(char::is_control) {
+            let message = format!("{text:?} is empty or holds control characters");
+            self.problem(
+                scope,
+                key,
+                message,
+                "give it a plain, non-empty value, or remove the key",
+            );
+            return None;
+        }
+        Some(text.clone())
+    }
+
+    /// Like [`Self::text`], but the value never appears in a message.
+    pub(super) fn secret(
+        &mut self,
+        scope: &Scope,
+        key: &str,
+        value: &Value,
+    ) -> Option<SecretString> {
+        match &value.kind {
+            ValueKind::String(text) if !text.is_empty() => Some(SecretString::from(text.clone())),
+            _ => {
+                let message = "expected a non-empty string".to_owned();
+                self.problem(
+                    scope,
+                    key,
+                    message,
+                    "write it in quotes, or better use password_command",
+                );
+                None
+            }
+        }
+    }
+
+    pub(super) fn flag(&mut self, scope: &Scope, key: &str, value: &Value) -> Option<bool> {
+        match &value.kind {
+            ValueKind::Boolean(b) => Some(*b),
+            ValueKind::String(s)
+                if self.env_var(scope, key).is_some() && s.eq_ignore_ascii_case("true") =>
+            {
+                Some(true)
+            }
+            ValueKind::String(s)
+                if self.env_var(scope, key).is_some() && s.eq_ignore_ascii_case("false") =>
+            {
+                Some(false)
+            }
+            _ => {
+                let message = format!("expected true or false, found {}", kind(value));
+                self.problem(
+                    scope,
+                    key,
+                    message,
+                    format!("write {key} = true or {key} = false, without quotes"),
+                );
+                None
+            }
+        }
+    }
+
+    pub(super) fn duration(
+        &mut self,
+        scope: &Scope,
+        key: &str,
+        value: &Value,
+        min: Duration,
+    ) -> Option<Duration> {
+        let ValueKind::String(text) = &value.kind else {
+            let message = format!("expected a duration string, found {}", kind(value));
+            self.problem(scope, key, message, DURATION_FORM);
+            return None;
+        };
+        let parsed = text
+            .parse::<SignedDuration>()
+            .ok()
+            .and_then(|d| Duration::try_from(d).ok());
+        match parsed {
+            Some(d) if d >= min => Some(d),
+            Some(_) => {
+                let message = format!("{text:?} is too short (at least {})", render::duration(min));
+                self.problem(scope, key, message, DURATION_FORM);
+                None
+            }
+            None => {
+                self.problem(
+                    scope,
+                    key,
+                    format!("{text:?} is not a duration"),
+                    DURATION_FORM,
+                );
+                None
+            }
+        }
+    }
+
+    /// A command line as a list of strings; from the environment, a space-separated string.
+    pub(super) fn argv(&mut self, scope: &Scope, key: &str, value: &Value) -> Option<Vec<String>> {
+        let argv: Option<Vec<String>> = match &value.kind {
+            ValueKind::Array(items) => items
+                .iter()
+                .map(|v| match &v.kind {
+                    ValueKind::String(s) => Some(s.clone()),
+                    _ => None,
+                })
+                .collect(),
+            ValueKind::String(s) if self.env_var(scope, key).is_some() => {
+                Some(s.split_whitespace().map(str::to_owned).collect())
+            }
+            _ => None,
+        };
+        match argv {
+            Some(argv) if argv.first().is_some_and(|cmd| !cmd.trim().is_empty()) => Some(argv),
+            _ => {
+                let message = "expected a non-empty list of strings (the command and its arguments; no shell)".to_owned();
+                self.problem(
+                    scope,
+                    key,
+                    message,
+                    "write it like password_command = [\"pass\", \"show\", \"ontap/monitor\"]",
+                );
+                None
+            }
+        }
+    }
+
+    /// A table of string labels.
+    pub(super) fn labels(&mut self, scope: &Scope, value: &Value) -> BTreeMap<String, String> {
+        let mut labels = BTreeMap::new();
+        let ValueKind::Table(table) = &value.kind else {
+            let message = format!("expected a table, found {}", kind(value));
+            self.problem(
+                scope,
+                "labels",
+                message,
+                "write it like labels = { site = \"ams\", env = \"prod\" }",
+            );
+            return labels;
+        };
+        for key in sorted_keys(table) {
+            if let Some(text) = self.text(scope, &format!("labels.{key}"), &table[key]) {
+                labels.insert(key.clone(), text);
+            }
+        }
+        labels
+    }
+
+    /// An `http(s)` URL with a host and no credentials; a cluster's is cut to its origin.
+    pub(super) fn url(
+        &mut self,
+        scope: &Scope,
+        key: &str,
+        value: &Value,
+        origin_only: bool,
+    ) -> Option<Url> {
+        let text = self.text(scope, key, value)?;
+        // A URL with user info may hold a password: never echo it.
+        let shown = if text.contains('@') {
+            "the URL".to_owned()
+        } else {
+            format!("{text:?}")
+        };
+        if !text.contains("://") {
+            let fix = format!("write it with a scheme, e.g. \"https://{text}\"");
+            self.problem(scope, key, format!("{shown} has no scheme"), fix);
+            return None;
+        }
+        let url = match Url::parse(&text) {
+            Ok(url) => url,
+            Err(e) => {
+                self.problem(
+                    scope,
+                    key,
+                    format!("{shown} is not a URL ({e})"),
+                    "write it like \"https://10.20.0.10\"",
+                );
+                return None;
+            }
+        };
+        if !matches!(url.scheme(), "http" | "https") {
+            let message = format!("{shown} uses scheme {:?}", url.scheme());
+            self.problem(
+                scope,
+                key,
+                message,
+                "use https:// (or http:// for the simulator)",
+            );
+            return None;
+        }
+        if url.host_str().is_none_or(str::is_empty) {
+            self.problem(
+                scope,
+                key,
+                format!("{shown} has no host"),
+                "write it like \"https://10.20.0.10\"",
+            );
+            return None;
+        }
+        if !url.username().is_empty() || url.password().is_some() {
+            let message = "the URL holds a user name or password".to_owned();
+            self.problem(
+                scope,
+                key,
+                message,
+                "remove them from the URL; use the username and password_* keys",
+            );
+            return None;
+        }
+        if !origin_only {
+            return Some(url);
+        }
+        if url.path() != "/" || url.query().is_some() || url.fragment().is_some() {
+            self.warnings.push(format!(
+                "{}: {scope}: {key}: only the address of {shown} is used; ontop adds the /api/... paths itself",
+                self.file.display()
+            ));
+        }
+        Url::parse(&url.origin().ascii_serialization()).ok()
+    }
+}
+
+/// A value's type in words, for "expected X, found Y".
+pub(super) fn kind(value: &Value) -> &'static str {
+    match value.kind {
+        ValueKind::Nil => "nothing",
+        ValueKind::Boolean(_) => "true/false",
+        ValueKind::I64(_) | ValueKind::I128(_) | ValueKind::U64(_) | ValueKind::U128(_) => {
+            "a number"
+        }
+        ValueKind::Float(_) => "a number",
+        ValueKind::String(_) => "a string",
+        ValueKind::Table(_) => "a table",
+        ValueKind::Array(_) => "a list",
+    }
+}
