@@ -214,3 +214,16 @@ fn without_a_source_or_a_terminal_the_error_says_which_keys_to_set() {
         ],
     );
 }
+
+#[test]
+fn a_dashboard_that_owns_the_screen_never_prompts() {
+    let fx = Fixture::new();
+    let config = with_source(&fx, "");
+    let credentials = Credentials::new(true);
+    credentials.set_interactive(false);
+    let message = credentials
+        .password_for(&config.clusters[0])
+        .unwrap_err()
+        .to_string();
+    assert_says(&message, &["no terminal to ask on"]);
+}

@@ -35,6 +35,11 @@ impl Env {
         unsafe { std::env::set_var(name, value) };
         self.names.push(name.to_owned());
     }
+
+    fn unset(&mut self, name: &str) {
+        // SAFETY: as in `set`.
+        unsafe { std::env::remove_var(name) };
+    }
 }
 
 impl Drop for Env {
@@ -49,6 +54,7 @@ impl Drop for Env {
 #[test]
 fn the_config_path_is_the_flag_then_ontop_config_then_the_default() {
     let mut env = Env::lock();
+    env.unset("ONTOP_CONFIG");
     let default = default_config_path().expect("tests run with a home directory");
     assert!(
         default.ends_with("ontop/config.toml"),

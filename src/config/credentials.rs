@@ -14,6 +14,7 @@ use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::sync::Mutex;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc;
 use std::thread;
 use std::time::{Duration, Instant};
@@ -41,7 +42,7 @@ enum SourceKey {
 /// Resolved passwords, cached per source. Share one instance across the program.
 #[derive(Debug)]
 pub struct Credentials {
-    interactive: bool,
+    interactive: AtomicBool,
     command_timeout: Duration,
     cache: Mutex<HashMap<SourceKey, SecretString>>,
 }
@@ -66,10 +67,17 @@ impl Credentials {
     /// ask for one (without echo). Scripts and cron pass `false` and get an error instead.
     pub fn new(interactive: bool) -> Self {
         Self {
-            interactive,
+            interactive: AtomicBool::new(interactive),
             command_timeout: COMMAND_TIMEOUT,
             cache: Mutex::new(HashMap::new()),
         }
+    }
+
+    /// Allows or stops prompting from now on. The dashboard calls `set_interactive(false)`
+    /// once it owns the screen: a prompt then would garble it and block a poller, so a
+    /// prompted password forgotten after a 401 becomes an error on that cluster instead.
+    pub fn set_interactive(&self, interactive: bool) {
+        self.interactive.store(interactive, Ordering::Relaxed);
     }
 
     /// Changes how long a `password_command` may run (default [`COMMAND_TIMEOUT`]).
@@ -127,7 +135,7 @@ impl Credentials {
     fn prompt(&self, cluster: &ClusterConfig, user: &str) -> Result<SecretString, Failure> {
         let fix =
             "set password_command, password_env or password_file in [defaults] or in this cluster";
-        if !self.interactive {
+        if !self.interactive.load(Ordering::Relaxed) {
             return Err(Failure::new(
                 "no password source, and no terminal to ask on",
                 fix,
@@ -222,9 +230,14 @@ fn from_file(path: &Path) -> Result<SecretString, Failure> {
 /// appears in a message; the first line of its stderr may, as that is where tools say
 /// what went wrong.
 fn from_command(argv: &[String], timeout: Duration) -> Result<SecretString, Failure> {
-    let program = &argv[0];
+    let Some((program, args)) = argv.split_first() else {
+        return Err(Failure::new(
+            "the command is empty",
+            "write it like [\"pass\", \"show\", \"ontap/monitor\"]",
+        ));
+    };
     let mut child = Command::new(program)
-        .args(&argv[1..])
+        .args(args)
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())

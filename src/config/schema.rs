@@ -183,6 +183,8 @@ impl<'a> Reader<'a> {
             .iter()
             .any(|k| table.contains_key(*k) && self.env_var(scope, k).is_some());
         layer.written = table.keys().cloned().collect();
+        // Paths from environment overrides are relative to where ontop was started.
+        let cwd = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
         for key in sorted_keys(table)
             .into_iter()
             .filter(|k| allowed.contains(&k.as_str()))
@@ -192,7 +194,7 @@ impl<'a> Reader<'a> {
             if env_password && !from_env && PASSWORD_KEYS.contains(&key.as_str()) {
                 continue;
             }
-            let base = if from_env { Path::new(".") } else { base_dir };
+            let base = if from_env { cwd.as_path() } else { base_dir };
             match key.as_str() {
                 "name" => layer.name = self.text(scope, key, value),
                 "url" => layer.url = self.url(scope, key, value, true),

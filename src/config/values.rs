@@ -196,7 +196,12 @@ impl Reader<'_> {
             format!("{text:?}")
         };
         if !text.contains("://") {
-            let fix = format!("write it with a scheme, e.g. \"https://{text}\"");
+            let example = if text.contains('@') {
+                "10.20.0.10"
+            } else {
+                &text
+            };
+            let fix = format!("write it with a scheme, e.g. \"https://{example}\"");
             self.problem(scope, key, format!("{shown} has no scheme"), fix);
             return None;
         }
