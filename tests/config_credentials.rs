@@ -160,6 +160,34 @@ fn a_command_shared_through_defaults_runs_once_for_all_clusters() {
 }
 
 #[test]
+fn a_failing_command_shared_by_many_clusters_is_tried_once_until_forgotten() {
+    let fx = Fixture::new();
+    let counter = fx.dir.path().join("runs");
+    let config = with_source(
+        &fx,
+        &sh(&format!("echo run >> '{}'; exit 1", counter.display())),
+    );
+    let credentials = Credentials::new(false);
+    for cluster in &config.clusters {
+        let message = credentials.password_for(cluster).unwrap_err().to_string();
+        assert_says(
+            &message,
+            &[&format!("cluster {:?}", cluster.name), "exit status: 1"],
+        );
+    }
+    assert_eq!(
+        std::fs::read_to_string(&counter).unwrap().lines().count(),
+        1
+    );
+    credentials.forget(&config.clusters[0]);
+    credentials.password_for(&config.clusters[1]).unwrap_err();
+    assert_eq!(
+        std::fs::read_to_string(&counter).unwrap().lines().count(),
+        2
+    );
+}
+
+#[test]
 fn forget_makes_the_next_request_run_the_source_again() {
     let fx = Fixture::new();
     let counter = fx.dir.path().join("runs");

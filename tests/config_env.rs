@@ -218,3 +218,20 @@ fn an_empty_password_env_variable_is_refused() {
         ],
     );
 }
+
+#[test]
+fn a_relative_path_from_the_environment_starts_at_the_current_directory() {
+    let mut env = Env::lock();
+    let fx = Fixture::new();
+    fx.write("ontop-test-ca.pem", "-----BEGIN CERTIFICATE-----\n");
+    env.set("ONTOP__DEFAULTS__CA_FILE", "ontop-test-ca.pem");
+    let message = fx.error(ONE_CLUSTER);
+    let expected = std::env::current_dir().unwrap().join("ontop-test-ca.pem");
+    assert_says(
+        &message,
+        &[
+            "environment variable ONTOP__DEFAULTS__CA_FILE: ca_file:",
+            &expected.display().to_string(),
+        ],
+    );
+}

@@ -1,9 +1,10 @@
 //! Turning a [`CredentialSource`] into a password, once per source.
 //!
 //! Fifty clusters that inherit one `password_command` from `[defaults]` run it once: the
-//! cache is keyed by the source, not the cluster. After a 401 the caller calls
-//! [`Credentials::forget`], and the next [`Credentials::password_for`] reads the source
-//! again (the password may have been rotated).
+//! cache is keyed by the source, not the cluster, and keeps failures as well as
+//! passwords. After a 401 the caller calls [`Credentials::forget`], and the next
+//! [`Credentials::password_for`] reads the source again (the password may have been
+//! rotated).
 //!
 //! Resolution blocks (a command may take seconds, a prompt waits for a person), so async
 //! callers run it on a blocking thread. One lock is held while a source is resolved, so
@@ -44,10 +45,13 @@ enum SourceKey {
 pub struct Credentials {
     interactive: AtomicBool,
     command_timeout: Duration,
-    cache: Mutex<HashMap<SourceKey, SecretString>>,
+    /// The outcome per source: a failure is kept too, so fifty clusters sharing a broken
+    /// command wait for it once, not fifty times.
+    cache: Mutex<HashMap<SourceKey, Result<SecretString, Failure>>>,
 }
 
 /// Why one source failed, before it is tied to a cluster.
+#[derive(Clone, Debug)]
 struct Failure {
     message: String,
     fix: String,
@@ -96,23 +100,24 @@ impl Credentials {
             .cache
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner());
-        if let Some(secret) = cache.get(&key) {
-            return Ok(secret.clone());
-        }
-        let secret = self
-            .resolve(cluster, &key)
-            .map_err(|f| ConfigError::Credential {
-                cluster: cluster.name.clone(),
-                source_desc: cluster.credential.describe(),
-                message: f.message,
-                fix: f.fix,
-            })?;
-        cache.insert(key, secret.clone());
-        Ok(secret)
+        let outcome = match cache.get(&key) {
+            Some(outcome) => outcome.clone(),
+            None => {
+                let outcome = self.resolve(cluster, &key);
+                cache.insert(key, outcome.clone());
+                outcome
+            }
+        };
+        outcome.map_err(|f| ConfigError::Credential {
+            cluster: cluster.name.clone(),
+            source_desc: cluster.credential.describe(),
+            message: f.message,
+            fix: f.fix,
+        })
     }
 
-    /// Drops the cached password of this cluster's source (after a 401), so the next
-    /// [`Self::password_for`] reads the source again.
+    /// Drops the cached password (or failure) of this cluster's source, after a 401 or
+    /// before a retry, so the next [`Self::password_for`] reads the source again.
     pub fn forget(&self, cluster: &ClusterConfig) {
         if let Lookup::Cached(key) = lookup(cluster) {
             let mut cache = self

@@ -12,7 +12,6 @@ use config::{Map, Value};
 use reqwest::Url;
 
 use super::error::Problem;
-use super::paths::resolve_relative;
 use super::{CredentialSource, MIN_POLL_INTERVAL};
 
 /// Top-level tables.
@@ -110,6 +109,8 @@ pub(super) struct Reader<'a> {
     pub warnings: Vec<String>,
     /// Tables that hold a plain `password` written in the file itself.
     pub plain_in_file: Vec<String>,
+    /// Where paths from environment overrides start: where ontop was started.
+    pub cwd: PathBuf,
 }
 
 impl<'a> Reader<'a> {
@@ -120,6 +121,7 @@ impl<'a> Reader<'a> {
             problems: Vec::new(),
             warnings: Vec::new(),
             plain_in_file: Vec::new(),
+            cwd: std::env::current_dir().unwrap_or_else(|_| PathBuf::from(".")),
         }
     }
 
@@ -183,8 +185,6 @@ impl<'a> Reader<'a> {
             .iter()
             .any(|k| table.contains_key(*k) && self.env_var(scope, k).is_some());
         layer.written = table.keys().cloned().collect();
-        // Paths from environment overrides are relative to where ontop was started.
-        let cwd = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
         for key in sorted_keys(table)
             .into_iter()
             .filter(|k| allowed.contains(&k.as_str()))
@@ -194,7 +194,6 @@ impl<'a> Reader<'a> {
             if env_password && !from_env && PASSWORD_KEYS.contains(&key.as_str()) {
                 continue;
             }
-            let base = if from_env { cwd.as_path() } else { base_dir };
             match key.as_str() {
                 "name" => layer.name = self.text(scope, key, value),
                 "url" => layer.url = self.url(scope, key, value, true),
@@ -220,14 +219,11 @@ impl<'a> Reader<'a> {
                     }
                 }
                 "password_file" => {
-                    if let Some(path) = self.text(scope, key, value) {
-                        sources.push((key, CredentialSource::File(resolve_relative(base, &path))));
+                    if let Some(path) = self.path(scope, key, value, base_dir) {
+                        sources.push((key, CredentialSource::File(path)));
                     }
                 }
-                "ca_file" => {
-                    let path = self.text(scope, key, value);
-                    layer.ca_file = path.map(|p| resolve_relative(base, &p));
-                }
+                "ca_file" => layer.ca_file = self.path(scope, key, value, base_dir),
                 "insecure" => layer.insecure = self.flag(scope, key, value),
                 "read_only" => layer.read_only = self.flag(scope, key, value),
                 "poll_interval" => {

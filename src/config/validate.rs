@@ -48,11 +48,13 @@ pub(super) fn build(path: &Path, raw: RawConfig) -> Result<Config, ConfigError> 
         let scope = Scope::Cluster(index + 1, name);
         let layer = reader.layer(&scope, t, schema::CLUSTER_KEYS, base_dir);
         check_on_disk(&mut reader, &scope, &layer);
-        if let Some(name) = &layer.name
-            && let Some(first) = seen.insert(name.clone(), index + 1)
-        {
-            let message = format!("{name:?} is also the name of [[cluster]] #{first}");
-            reader.problem(&scope, "name", message, "give every cluster a unique name");
+        if let Some(name) = &layer.name {
+            if let Some(first) = seen.get(name) {
+                let message = format!("{name:?} is also the name of [[cluster]] #{first}");
+                reader.problem(&scope, "name", message, "give every cluster a unique name");
+            } else {
+                seen.insert(name.clone(), index + 1);
+            }
         }
         if let Some(cluster) = inherit(&mut reader, &scope, layer, &defaults) {
             clusters.push(cluster);

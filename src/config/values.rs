@@ -9,6 +9,7 @@
 //! [`Problem`]: super::error::Problem
 
 use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use config::{Value, ValueKind};
@@ -16,6 +17,7 @@ use jiff::SignedDuration;
 use reqwest::Url;
 use secrecy::SecretString;
 
+use super::paths::resolve_relative;
 use super::render;
 use super::schema::{Reader, Scope, sorted_keys};
 
@@ -68,32 +70,29 @@ impl Reader<'_> {
         }
     }
 
+    /// `true` or `false`; from the environment, those words in any case.
     pub(super) fn flag(&mut self, scope: &Scope, key: &str, value: &Value) -> Option<bool> {
+        let from_env = self.env_var(scope, key).is_some();
         match &value.kind {
-            ValueKind::Boolean(b) => Some(*b),
-            ValueKind::String(s)
-                if self.env_var(scope, key).is_some() && s.eq_ignore_ascii_case("true") =>
-            {
-                Some(true)
-            }
-            ValueKind::String(s)
-                if self.env_var(scope, key).is_some() && s.eq_ignore_ascii_case("false") =>
-            {
-                Some(false)
-            }
-            _ => {
-                let message = format!("expected true or false, found {}", kind(value));
-                self.problem(
-                    scope,
-                    key,
-                    message,
-                    format!("write {key} = true or {key} = false, without quotes"),
-                );
-                None
-            }
+            ValueKind::Boolean(b) => return Some(*b),
+            ValueKind::String(s) if from_env => match s.to_ascii_lowercase().as_str() {
+                "true" => return Some(true),
+                "false" => return Some(false),
+                _ => {}
+            },
+            _ => {}
         }
+        let message = format!("expected true or false, found {}", kind(value));
+        let fix = if from_env {
+            "set it to true or false".to_owned()
+        } else {
+            format!("write {key} = true or {key} = false, without quotes")
+        };
+        self.problem(scope, key, message, fix);
+        None
     }
 
+    /// A duration like "5s", at least `min`.
     pub(super) fn duration(
         &mut self,
         scope: &Scope,
@@ -157,6 +156,23 @@ impl Reader<'_> {
                 None
             }
         }
+    }
+
+    /// A file path: `~/` is the home directory; a relative path starts at `base_dir` (the
+    /// config file's directory), or at the current directory for an environment value.
+    pub(super) fn path(
+        &mut self,
+        scope: &Scope,
+        key: &str,
+        value: &Value,
+        base_dir: &Path,
+    ) -> Option<PathBuf> {
+        let text = self.text(scope, key, value)?;
+        let base = match self.env_var(scope, key) {
+            Some(_) => self.cwd.as_path(),
+            None => base_dir,
+        };
+        Some(resolve_relative(base, &text))
     }
 
     /// A table of string labels.
