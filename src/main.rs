@@ -17,7 +17,10 @@ const EXIT_USAGE: u8 = 2;
 fn main() -> ExitCode {
     let cli = Cli::parse();
     init_logging(matches!(cli.command, Some(Command::Sim(_))));
-    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
         Ok(rt) => rt,
         Err(e) => {
             eprintln!("ontop: cannot start the async runtime: {e}");
@@ -81,7 +84,10 @@ async fn run_demo(clusters: usize) -> u8 {
 fn print_reports(reports: &[fleet::ClusterReport], json: bool) {
     if json {
         let doc = status::to_json(reports);
-        println!("{}", serde_json::to_string_pretty(&doc).unwrap_or_else(|_| "[]".into()));
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&doc).unwrap_or_else(|_| "[]".into())
+        );
     } else {
         print!("{}", status::to_table(reports));
     }

@@ -83,7 +83,10 @@ mod tests {
 
     #[test]
     fn plain_text_is_kept() {
-        assert_eq!(clean("Package download in progress"), "Package download in progress");
+        assert_eq!(
+            clean("Package download in progress"),
+            "Package download in progress"
+        );
         assert_eq!(clean("café – 9.16.1P3"), "café – 9.16.1P3");
     }
 

@@ -50,7 +50,8 @@ async fn healthy_rows_keep_updating_while_half_the_fleet_hangs_or_is_down() {
     fleet.set_fault(&names[5], Fault::Hang);
     let interval = Duration::from_millis(200);
     // The hung clusters' timeout is far longer than the whole test needs.
-    let (pollers, mut events) = Fleet::spawn(targets(&fleet, Duration::from_secs(60), interval), 32);
+    let (pollers, mut events) =
+        Fleet::spawn(targets(&fleet, Duration::from_secs(60), interval), 32);
     let mut model = model_of(&fleet, interval);
     let mut answers = [0usize; 6];
     // Count events, not time: healthy clusters must answer five times each while the
@@ -69,7 +70,10 @@ async fn healthy_rows_keep_updating_while_half_the_fleet_hangs_or_is_down() {
     let now = jiff::Timestamp::now();
     for i in [0, 2, 4] {
         assert_eq!(model.clusters[i].health(now), Health::Ok, "{}", names[i]);
-        assert_eq!(model.clusters[i].download_state(), Some(&DownloadState::NotStarted));
+        assert_eq!(
+            model.clusters[i].download_state(),
+            Some(&DownloadState::NotStarted)
+        );
     }
     assert_eq!(answers[1] + answers[5], 0, "hung clusters never answered");
     assert_eq!(model.clusters[1].health(now), Health::Unknown);
@@ -95,7 +99,8 @@ async fn a_tracked_job_is_followed_then_the_download_status_takes_over() {
         .unwrap();
     let uuid = started.job().unwrap().uuid.clone();
     let interval = Duration::from_millis(100);
-    let (pollers, mut events) = Fleet::spawn(targets(&fleet, Duration::from_secs(10), interval), 32);
+    let (pollers, mut events) =
+        Fleet::spawn(targets(&fleet, Duration::from_secs(10), interval), 32);
     pollers.send(0, Command::TrackJob(uuid.clone()));
     let mut model = model_of(&fleet, interval);
     let mut saw_job_success = false;
@@ -118,21 +123,35 @@ async fn a_tracked_job_is_followed_then_the_download_status_takes_over() {
     let cluster = &model.clusters[0];
     assert!(cluster.job.is_none());
     assert_eq!(cluster.download_state(), Some(&DownloadState::Success));
-    assert!(cluster.history.iter().any(|t| t.what.contains("deleted by the cluster")));
+    assert!(
+        cluster
+            .history
+            .iter()
+            .any(|t| t.what.contains("deleted by the cluster"))
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn refresh_polls_at_once_and_packages_are_fetched_on_request() {
     let fleet = start_fleet(1, |_| {}).await;
     // An hour between polls: only commands can cause the events below.
-    let (pollers, mut events) = Fleet::spawn(targets(&fleet, Duration::from_secs(10), Duration::from_secs(3600)), 32);
+    let (pollers, mut events) = Fleet::spawn(
+        targets(&fleet, Duration::from_secs(10), Duration::from_secs(3600)),
+        32,
+    );
     let first = events.recv().await.unwrap();
     assert!(matches!(first, Event::Polled { .. }));
     pollers.send(0, Command::Refresh);
-    let second = tokio::time::timeout(Duration::from_secs(30), events.recv()).await.unwrap().unwrap();
+    let second = tokio::time::timeout(Duration::from_secs(30), events.recv())
+        .await
+        .unwrap()
+        .unwrap();
     assert!(matches!(second, Event::Polled { .. }));
     pollers.send(0, Command::FetchPackages);
-    let third = tokio::time::timeout(Duration::from_secs(30), events.recv()).await.unwrap().unwrap();
+    let third = tokio::time::timeout(Duration::from_secs(30), events.recv())
+        .await
+        .unwrap()
+        .unwrap();
     assert!(matches!(third, Event::Packages { .. }), "{third:?}");
     pollers.shutdown();
 }

@@ -26,9 +26,8 @@ async fn ontop(args: &[&str], config: &Path) -> Output {
 }
 
 fn json_of(out: &Output) -> Vec<Value> {
-    let doc: Value = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
-        panic!("not JSON ({e}): {}", String::from_utf8_lossy(&out.stdout))
-    });
+    let doc: Value = serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|e| panic!("not JSON ({e}): {}", String::from_utf8_lossy(&out.stdout)));
     doc.as_array().expect("an array").clone()
 }
 
@@ -40,12 +39,20 @@ async fn a_healthy_fleet_answers_and_exits_0() {
     fleet.write_config(&config).await.unwrap();
 
     let out = ontop(&["status", "--json"], &config).await;
-    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let rows = json_of(&out);
     assert_eq!(rows.len(), 3);
     for (row, cluster) in rows.iter().zip(fleet.clusters()) {
         assert_eq!(row["name"], cluster.name.as_str());
-        assert_eq!(row["url"].as_str().unwrap().trim_end_matches('/'), cluster.url);
+        assert_eq!(
+            row["url"].as_str().unwrap().trim_end_matches('/'),
+            cluster.url
+        );
         assert!(row["version"].as_str().unwrap().starts_with('9'));
         assert_eq!(row["download"]["state"], "not_started");
         assert!(row["download"]["code"].is_i64() || row["download"]["code"].is_null());
@@ -101,11 +108,18 @@ async fn a_hung_cluster_costs_only_its_own_timeout() {
     let config = dir.path().join("fleet.toml");
     fleet.write_config(&config).await.unwrap();
     let text = std::fs::read_to_string(&config).unwrap();
-    std::fs::write(&config, text.replace("[defaults]", "[defaults]\ntimeout = \"2s\"")).unwrap();
+    std::fs::write(
+        &config,
+        text.replace("[defaults]", "[defaults]\ntimeout = \"2s\""),
+    )
+    .unwrap();
 
-    let out = tokio::time::timeout(Duration::from_secs(60), ontop(&["status", "--json"], &config))
-        .await
-        .expect("status must not hang");
+    let out = tokio::time::timeout(
+        Duration::from_secs(60),
+        ontop(&["status", "--json"], &config),
+    )
+    .await
+    .expect("status must not hang");
     assert_eq!(out.status.code(), Some(1));
     let rows = json_of(&out);
     assert_eq!(rows[0]["error"]["kind"], "timeout");
@@ -130,7 +144,10 @@ async fn config_errors_exit_2_and_name_the_problem() {
     let out = ontop(&["status"], &missing).await;
     assert_eq!(out.status.code(), Some(2));
     let err = String::from_utf8_lossy(&out.stderr);
-    assert!(err.contains("absent.toml") && err.contains("ontop demo"), "{err}");
+    assert!(
+        err.contains("absent.toml") && err.contains("ontop demo"),
+        "{err}"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -150,6 +167,11 @@ async fn the_sim_binary_writes_a_config_that_status_reads() {
     .await;
     let out = ontop(&["status", "--json"], &config).await;
     sim.kill().await.unwrap();
-    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     assert_eq!(json_of(&out).len(), 2);
 }

@@ -15,10 +15,10 @@ pub enum Event {
         cluster: usize,
         at: Timestamp,
         /// Identity and version; only asked now and then, since it rarely changes.
-        info: Option<ClusterInfo>,
+        info: Option<Box<ClusterInfo>>,
         download: DownloadStatus,
         /// The tracked job, when the poller follows one and it still exists.
-        job: Option<Job>,
+        job: Option<Box<Job>>,
     },
     /// A poll failed; the poller backs off.
     PollFailed {

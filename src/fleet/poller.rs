@@ -159,7 +159,11 @@ impl Poller {
         self.polls = self.polls.wrapping_add(1);
         let (info, download, job) = tokio::join!(
             async {
-                if want_info { Some(client.cluster().await) } else { None }
+                if want_info {
+                    Some(client.cluster().await)
+                } else {
+                    None
+                }
             },
             client.download_status(),
             self.poll_job(&client),
@@ -169,15 +173,28 @@ impl Poller {
         let answered = match (info.transpose(), download) {
             (Ok(info), Ok(download)) => {
                 let job = match job {
-                    JobOutcome::Seen(job) => Some(*job),
+                    JobOutcome::Seen(job) => Some(job),
                     JobOutcome::Gone(uuid) => {
                         self.job = None;
-                        events.push(Event::JobGone { cluster: self.index, at, uuid });
+                        events.push(Event::JobGone {
+                            cluster: self.index,
+                            at,
+                            uuid,
+                        });
                         None
                     }
                     JobOutcome::Unknown => None,
                 };
-                events.insert(0, Event::Polled { cluster: self.index, at, info, download, job });
+                events.insert(
+                    0,
+                    Event::Polled {
+                        cluster: self.index,
+                        at,
+                        info: info.map(Box::new),
+                        download,
+                        job,
+                    },
+                );
                 true
             }
             (Err(error), _) | (_, Err(error)) => {
@@ -250,7 +267,10 @@ pub fn jittered(interval: Duration) -> Duration {
 /// Doubling from the interval with each failure, capped at [`MAX_BACKOFF`].
 pub fn backoff(interval: Duration, failures: u32) -> Duration {
     let factor = 2u32.saturating_pow(failures.saturating_sub(1).min(16));
-    interval.saturating_mul(factor).min(MAX_BACKOFF).max(interval.min(MAX_BACKOFF))
+    interval
+        .saturating_mul(factor)
+        .min(MAX_BACKOFF)
+        .max(interval.min(MAX_BACKOFF))
 }
 
 /// A random number in [0, 1] from the standard library's per-process random keys:
@@ -280,7 +300,10 @@ mod tests {
         let i = Duration::from_secs(10);
         for _ in 0..1000 {
             let j = jittered(i);
-            assert!(j >= Duration::from_secs(9) && j <= Duration::from_secs(11), "{j:?}");
+            assert!(
+                j >= Duration::from_secs(9) && j <= Duration::from_secs(11),
+                "{j:?}"
+            );
         }
     }
 }

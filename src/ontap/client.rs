@@ -144,8 +144,11 @@ impl Client {
 
     /// `GET /api/cluster/software/packages`: the packages already on the cluster.
     pub async fn packages(&self) -> Result<PackageList, OntapError> {
-        self.get_json("cluster/software/packages", &[("fields", "version,create_time")])
-            .await
+        self.get_json(
+            "cluster/software/packages",
+            &[("fields", "version,create_time")],
+        )
+        .await
     }
 
     /// `POST /api/cluster/software/download`: asks the cluster to fetch a package.
@@ -169,7 +172,10 @@ impl Client {
             .get(LOCATION)
             .and_then(|v| v.to_str().ok())
             .map(str::to_owned);
-        let body = response.bytes().await.map_err(|e| self.transport_error(&e))?;
+        let body = response
+            .bytes()
+            .await
+            .map_err(|e| self.transport_error(&e))?;
         let job = job_from_body(&body).or_else(|| location.as_deref().and_then(job_from_location));
         if status == StatusCode::ACCEPTED {
             job.map(|job| DownloadStarted::Accepted { job })
@@ -196,7 +202,10 @@ impl Client {
     ) -> Result<T, OntapError> {
         let builder = self.request(Method::GET, path).query(query);
         let response = self.send(builder).await?;
-        let body = response.bytes().await.map_err(|e| self.transport_error(&e))?;
+        let body = response
+            .bytes()
+            .await
+            .map_err(|e| self.transport_error(&e))?;
         serde_json::from_slice(&body).map_err(|e| self.decode_error(&e.to_string(), &body))
     }
 
@@ -221,16 +230,19 @@ impl Client {
             StatusCode::UNAUTHORIZED | StatusCode::FORBIDDEN => ErrorKind::Auth,
             _ => ErrorKind::Http,
         };
-        let message = message.filter(|m| !m.is_empty()).unwrap_or_else(|| {
-            match status {
-                StatusCode::UNAUTHORIZED => "authentication failed: the cluster refused the username or password".to_string(),
+        let message = message
+            .filter(|m| !m.is_empty())
+            .unwrap_or_else(|| match status {
+                StatusCode::UNAUTHORIZED => {
+                    "authentication failed: the cluster refused the username or password"
+                        .to_string()
+                }
                 _ => format!(
                     "HTTP {} {}",
                     status.as_u16(),
                     status.canonical_reason().unwrap_or("error")
                 ),
-            }
-        });
+            });
         OntapError {
             cluster: self.name.clone(),
             kind,
@@ -242,7 +254,10 @@ impl Client {
     }
 
     fn decode_error(&self, what: &str, body: &[u8]) -> OntapError {
-        let snippet: String = clean(&String::from_utf8_lossy(body)).chars().take(80).collect();
+        let snippet: String = clean(&String::from_utf8_lossy(body))
+            .chars()
+            .take(80)
+            .collect();
         OntapError {
             cluster: self.name.clone(),
             kind: ErrorKind::Decode,
@@ -272,7 +287,10 @@ fn classify_transport(err: &reqwest::Error) -> (ErrorKind, String) {
     let causes = cause_chain(err);
     let root = causes.last().cloned().unwrap_or_else(|| err.to_string());
     if err.is_timeout() {
-        return (ErrorKind::Timeout, "no answer within the timeout".to_string());
+        return (
+            ErrorKind::Timeout,
+            "no answer within the timeout".to_string(),
+        );
     }
     if let Some(tls) = find_rustls_error(err) {
         return (ErrorKind::Tls, describe_tls(&tls));
@@ -287,7 +305,10 @@ fn cause_chain(err: &(dyn std::error::Error + 'static)) -> Vec<String> {
     let mut next: Option<&(dyn std::error::Error + 'static)> = Some(err);
     while let Some(e) = next {
         out.push(e.to_string());
-        next = match e.downcast_ref::<std::io::Error>().and_then(|io| io.get_ref()) {
+        next = match e
+            .downcast_ref::<std::io::Error>()
+            .and_then(|io| io.get_ref())
+        {
             Some(inner) => Some(inner),
             None => e.source(),
         };
@@ -301,7 +322,10 @@ fn find_rustls_error(err: &(dyn std::error::Error + 'static)) -> Option<rustls::
         if let Some(tls) = e.downcast_ref::<rustls::Error>() {
             return Some(tls.clone());
         }
-        next = match e.downcast_ref::<std::io::Error>().and_then(|io| io.get_ref()) {
+        next = match e
+            .downcast_ref::<std::io::Error>()
+            .and_then(|io| io.get_ref())
+        {
             Some(inner) => Some(inner),
             None => e.source(),
         };

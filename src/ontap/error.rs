@@ -88,7 +88,9 @@ pub struct OntapError {
 impl OntapError {
     /// The best next step: the code's own hint when the table knows it, else the kind's.
     pub fn hint(&self) -> &'static str {
-        self.code.and_then(hint_for_code).unwrap_or(self.kind.hint())
+        self.code
+            .and_then(hint_for_code)
+            .unwrap_or(self.kind.hint())
     }
 }
 
@@ -118,27 +120,111 @@ impl fmt::Display for OntapError {
 /// common REST codes, and the job codes).
 const CODE_HINTS: &[(i64, &str, &str)] = &[
     (0, "success", "nothing to do"),
-    (2, "a required field is missing", "fix the request; this is a bug in the caller"),
-    (3, "API not found", "the cluster's ONTAP release does not offer this endpoint (software download needs 9.6+, its GET 9.7+)"),
-    (4, "entry doesn't exist", "the job or object is gone; jobs are deleted about 300 s after they end, so read the download status instead"),
-    (6, "not authorized for that command", "give the account a role that allows this REST endpoint (security login rest-role)"),
-    (262197, "value out of range", "return_timeout must be between 0 and 120 seconds"),
-    (10551327, "a package with the same name already exists", "the package is already on the cluster: use it, or delete it (cluster image package delete) to fetch it again"),
-    (10551357, "a previous update or download is in progress", "wait for the running download or update to finish, then follow it instead of starting another"),
-    (10551359, "internal error processing the package after download", "check the package is an ONTAP image for this platform, then retry; contact NetApp support if it repeats"),
-    (10551381, "package download failed", "check the package server is reachable from the cluster's management LIFs and the URL is right, then retry"),
-    (10551382, "package download is still running", "wait: the download is in progress"),
-    (10551383, "operation took longer than the 1 hour limit", "the link to the package server is too slow: use a closer server or a faster path, then retry"),
-    (10551384, "download has not started", "start a download first"),
-    (10551391, "internal error", "retry; if it repeats, collect an AutoSupport and contact NetApp support"),
-    (10551392, "internal error", "retry; if it repeats, collect an AutoSupport and contact NetApp support"),
-    (10551496, "firmware file already exists", "the firmware is already on the cluster: nothing to download"),
-    (10551797, "failed to check whether file upload is enabled", "retry; check the cluster's health (cluster show) first"),
-    (10551859, "failed to set the nodes that store the image", "check that every node is healthy and has free root volume space, then retry"),
-    (10551885, "download failed: invalid or unreachable URL", "check the URL, that the file exists on the server, and that the cluster can reach that server"),
-    (10551892, "download failed: a node is unhealthy", "fix the unhealthy node (cluster show, system health alert show), then retry"),
-    (39387137, "invalid URL syntax", "fix the URL: it must be a full URL such as https://server/path/image.tgz"),
-    (39387138, "unsupported URL scheme", "use an http://, https://, ftp:// or file:// URL"),
+    (
+        2,
+        "a required field is missing",
+        "fix the request; this is a bug in the caller",
+    ),
+    (
+        3,
+        "API not found",
+        "the cluster's ONTAP release does not offer this endpoint (software download needs 9.6+, its GET 9.7+)",
+    ),
+    (
+        4,
+        "entry doesn't exist",
+        "the job or object is gone; jobs are deleted about 300 s after they end, so read the download status instead",
+    ),
+    (
+        6,
+        "not authorized for that command",
+        "give the account a role that allows this REST endpoint (security login rest-role)",
+    ),
+    (
+        262197,
+        "value out of range",
+        "return_timeout must be between 0 and 120 seconds",
+    ),
+    (
+        10551327,
+        "a package with the same name already exists",
+        "the package is already on the cluster: use it, or delete it (cluster image package delete) to fetch it again",
+    ),
+    (
+        10551357,
+        "a previous update or download is in progress",
+        "wait for the running download or update to finish, then follow it instead of starting another",
+    ),
+    (
+        10551359,
+        "internal error processing the package after download",
+        "check the package is an ONTAP image for this platform, then retry; contact NetApp support if it repeats",
+    ),
+    (
+        10551381,
+        "package download failed",
+        "check the package server is reachable from the cluster's management LIFs and the URL is right, then retry",
+    ),
+    (
+        10551382,
+        "package download is still running",
+        "wait: the download is in progress",
+    ),
+    (
+        10551383,
+        "operation took longer than the 1 hour limit",
+        "the link to the package server is too slow: use a closer server or a faster path, then retry",
+    ),
+    (
+        10551384,
+        "download has not started",
+        "start a download first",
+    ),
+    (
+        10551391,
+        "internal error",
+        "retry; if it repeats, collect an AutoSupport and contact NetApp support",
+    ),
+    (
+        10551392,
+        "internal error",
+        "retry; if it repeats, collect an AutoSupport and contact NetApp support",
+    ),
+    (
+        10551496,
+        "firmware file already exists",
+        "the firmware is already on the cluster: nothing to download",
+    ),
+    (
+        10551797,
+        "failed to check whether file upload is enabled",
+        "retry; check the cluster's health (cluster show) first",
+    ),
+    (
+        10551859,
+        "failed to set the nodes that store the image",
+        "check that every node is healthy and has free root volume space, then retry",
+    ),
+    (
+        10551885,
+        "download failed: invalid or unreachable URL",
+        "check the URL, that the file exists on the server, and that the cluster can reach that server",
+    ),
+    (
+        10551892,
+        "download failed: a node is unhealthy",
+        "fix the unhealthy node (cluster show, system health alert show), then retry",
+    ),
+    (
+        39387137,
+        "invalid URL syntax",
+        "fix the URL: it must be a full URL such as https://server/path/image.tgz",
+    ),
+    (
+        39387138,
+        "unsupported URL scheme",
+        "use an http://, https://, ftp:// or file:// URL",
+    ),
 ];
 
 /// What a code means, in a few words, when the table knows it.

@@ -342,10 +342,7 @@ mod tests {
             minor: Some(1),
         };
         assert_eq!(v.short().as_deref(), Some("9.16.1P3"));
-        let v = ClusterVersion {
-            full: None,
-            ..v
-        };
+        let v = ClusterVersion { full: None, ..v };
         assert_eq!(v.short().as_deref(), Some("9.16.1"));
     }
 

@@ -83,7 +83,10 @@ pub fn client_config(trust: &TlsTrust) -> Result<ClientConfig, String> {
 /// Parses every certificate of a PEM bundle into a root store; an empty or broken bundle
 /// is an error, never "trust nothing" or "trust the system".
 fn root_store(pem: &[u8], path: Option<&Path>) -> Result<RootCertStore, String> {
-    let source = path.map_or_else(|| "the CA PEM".to_string(), |p| format!("ca_file {}", p.display()));
+    let source = path.map_or_else(
+        || "the CA PEM".to_string(),
+        |p| format!("ca_file {}", p.display()),
+    );
     let mut roots = RootCertStore::empty();
     for cert in CertificateDer::pem_slice_iter(pem) {
         let cert = cert.map_err(|e| format!("{source}: not valid PEM ({e:?}); it must hold one or more -----BEGIN CERTIFICATE----- blocks"))?;

@@ -141,10 +141,10 @@ impl ClusterState {
                 if let Some(version) = info.and_then(|i| i.version).and_then(|v| v.short()) {
                     self.version = Some(version);
                 }
-                self.observe_states(at, &download, job.as_ref());
+                self.observe_states(at, &download, job.as_deref());
                 self.download = Some(download);
-                if job.is_some() {
-                    self.job = job;
+                if let Some(job) = job {
+                    self.job = Some(*job);
                 }
                 self.last_success = Some(at);
                 true
@@ -152,7 +152,10 @@ impl ClusterState {
             Event::PollFailed { at, error, .. } => {
                 let changed_error = self.last_error.as_ref() != Some(&error);
                 if !self.is_failing() || changed_error {
-                    self.record(at, format!("poll failed: {}: {}", error.kind, error.message));
+                    self.record(
+                        at,
+                        format!("poll failed: {}: {}", error.kind, error.message),
+                    );
                 }
                 self.last_failure = Some(at);
                 self.last_error = Some(error);
@@ -166,7 +169,10 @@ impl ClusterState {
                 let was_followed = self.job.as_ref().is_some_and(|j| j.uuid == uuid);
                 if was_followed {
                     self.job = None;
-                    self.record(at, format!("job {} deleted by the cluster", short_uuid(&uuid)));
+                    self.record(
+                        at,
+                        format!("job {} deleted by the cluster", short_uuid(&uuid)),
+                    );
                 }
                 was_followed
             }
@@ -192,7 +198,11 @@ impl ClusterState {
             changed = true;
             self.record(
                 at,
-                format!("download {} → {}", state_word(old_download.as_ref()), state_word(new_download.as_ref())),
+                format!(
+                    "download {} → {}",
+                    state_word(old_download.as_ref()),
+                    state_word(new_download.as_ref())
+                ),
             );
         }
         if old_job != new_job {

@@ -135,7 +135,10 @@ fn matches(c: &ClusterState, term: &str, now: Timestamp) -> bool {
         || c.download_state().is_some_and(|s| contains(s.as_str()))
         || c.job_state().is_some_and(|s| contains(s.as_str()))
         || c.health(now).as_str() == term
-        || c.identity.labels.iter().any(|(k, v)| contains(k) || contains(v))
+        || c.identity
+            .labels
+            .iter()
+            .any(|(k, v)| contains(k) || contains(v))
 }
 
 /// Running first, then failures, so the interesting rows rise to the top.
@@ -149,11 +152,19 @@ fn state_rank(c: &ClusterState) -> (u8, String) {
         Some(D::NotStarted) => 4,
         None => 5,
     };
-    (rank, c.download_state().map(|s| s.as_str().to_string()).unwrap_or_default())
+    (
+        rank,
+        c.download_state()
+            .map(|s| s.as_str().to_string())
+            .unwrap_or_default(),
+    )
 }
 
 fn message(c: &ClusterState) -> &str {
-    c.download.as_ref().and_then(|d| d.message.as_deref()).unwrap_or("")
+    c.download
+        .as_ref()
+        .and_then(|d| d.message.as_deref())
+        .unwrap_or("")
 }
 
 fn code(c: &ClusterState) -> Option<i64> {

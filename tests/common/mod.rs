@@ -17,7 +17,9 @@ pub async fn start_fleet(clusters: usize, tweak: impl FnOnce(&mut SimOptions)) -
         ..SimOptions::default()
     };
     tweak(&mut options);
-    SimFleet::start(options).await.expect("the simulator starts")
+    SimFleet::start(options)
+        .await
+        .expect("the simulator starts")
 }
 
 /// The trust a well-configured client has in this fleet: exactly its CA.
@@ -26,7 +28,13 @@ pub fn fleet_trust(fleet: &SimFleet) -> TlsTrust {
 }
 
 /// A client for cluster `index` of the fleet.
-pub fn client_with(fleet: &SimFleet, index: usize, trust: TlsTrust, password: &str, timeout: Duration) -> Client {
+pub fn client_with(
+    fleet: &SimFleet,
+    index: usize,
+    trust: TlsTrust,
+    password: &str,
+    timeout: Duration,
+) -> Client {
     let cluster = &fleet.clusters()[index];
     Client::new(ClientSettings {
         name: cluster.name.clone(),
@@ -42,7 +50,13 @@ pub fn client_with(fleet: &SimFleet, index: usize, trust: TlsTrust, password: &s
 
 /// A correctly configured client for cluster `index`.
 pub fn client(fleet: &SimFleet, index: usize) -> Client {
-    client_with(fleet, index, fleet_trust(fleet), fleet.password(), Duration::from_secs(10))
+    client_with(
+        fleet,
+        index,
+        fleet_trust(fleet),
+        fleet.password(),
+        Duration::from_secs(10),
+    )
 }
 
 /// Polls `check` until it yields a value, for at most 30 s (a bound, not a timing claim).
@@ -56,7 +70,10 @@ where
         if let Some(value) = check().await {
             return value;
         }
-        assert!(tokio::time::Instant::now() < deadline, "gave up waiting for: {what}");
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "gave up waiting for: {what}"
+        );
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
 }
