@@ -15,6 +15,9 @@ use tokio::time::Instant;
 
 use super::codes;
 use super::fault::Fault;
+pub(crate) use super::records::{
+    Download, DownloadRequest, DownloadState, Job, JobState, Outcome, Package, Refusal,
+};
 use super::tasks::{Tasks, lock};
 use super::{LoggedRequest, fetch};
 
@@ -23,104 +26,20 @@ const LOG_CAP: usize = 10_000;
 
 /// Settings and services shared by every cluster of a run.
 pub(crate) struct Env {
+    /// The API user (`admin`).
     pub(crate) username: String,
+    /// The API password.
     pub(crate) password: String,
     /// Added to every API response.
     pub(crate) latency: Duration,
+    /// How long a job outlives its end.
     pub(crate) job_expiry: Duration,
+    /// How long a download may run before it fails with 10551383.
     pub(crate) time_limit: Duration,
+    /// The HTTP client clusters fetch packages with.
     pub(crate) fetcher: reqwest::Client,
+    /// Every task of the run, for shutdown.
     pub(crate) tasks: Tasks,
-}
-
-/// The download state as `GET /api/cluster/software/download` reports it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum DownloadState {
-    NotStarted,
-    Running,
-    Success,
-    Failure,
-}
-
-impl DownloadState {
-    pub(crate) fn as_str(self) -> &'static str {
-        match self {
-            DownloadState::NotStarted => "not_started",
-            DownloadState::Running => "running",
-            DownloadState::Success => "success",
-            DownloadState::Failure => "failure",
-        }
-    }
-}
-
-/// The state of an ONTAP job.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum JobState {
-    Queued,
-    Running,
-    Success,
-    Failure,
-}
-
-impl JobState {
-    pub(crate) fn as_str(self) -> &'static str {
-        match self {
-            JobState::Queued => "queued",
-            JobState::Running => "running",
-            JobState::Success => "success",
-            JobState::Failure => "failure",
-        }
-    }
-
-    fn is_terminal(self) -> bool {
-        matches!(self, JobState::Success | JobState::Failure)
-    }
-}
-
-/// The cluster-wide download status (a singleton in the API).
-#[derive(Debug, Clone)]
-pub(crate) struct Download {
-    pub(crate) state: DownloadState,
-    pub(crate) message: String,
-    pub(crate) code: u64,
-}
-
-/// One job, created by a download POST.
-#[derive(Debug, Clone)]
-pub(crate) struct Job {
-    pub(crate) uuid: String,
-    pub(crate) state: JobState,
-    pub(crate) message: String,
-    pub(crate) code: u64,
-    pub(crate) start_time: String,
-    pub(crate) end_time: Option<String>,
-    ended_at: Option<Instant>,
-}
-
-/// One package in the cluster's repository.
-#[derive(Debug, Clone)]
-pub(crate) struct Package {
-    pub(crate) version: String,
-    pub(crate) file_name: String,
-    pub(crate) create_time: String,
-}
-
-/// What a download POST asks for.
-#[derive(Debug, Clone)]
-pub(crate) struct DownloadRequest {
-    pub(crate) url: reqwest::Url,
-    pub(crate) username: Option<String>,
-    pub(crate) password: Option<String>,
-}
-
-/// Why a download POST is refused before any job exists: `(code, message)`.
-pub(crate) type Refusal = (u64, String);
-
-/// How a download ended.
-#[derive(Debug, Clone)]
-pub(crate) enum Outcome {
-    Success,
-    Failure { code: u64, message: String },
 }
 
 #[derive(Debug)]
@@ -165,6 +84,7 @@ impl Cluster {
         }
     }
 
+    /// The current fault (a copy: the lock is not held).
     pub(crate) fn fault(&self) -> Fault {
         lock(&self.fault).clone()
     }
@@ -174,6 +94,7 @@ impl Cluster {
         std::mem::replace(&mut *lock(&self.fault), fault)
     }
 
+    /// Appends to the request log, dropping the oldest entry past [`LOG_CAP`].
     pub(crate) fn log_request(&self, method: &str, path: &str) {
         let mut log = lock(&self.log);
         if log.len() >= LOG_CAP {
@@ -185,10 +106,12 @@ impl Cluster {
         });
     }
 
+    /// A copy of the request log, oldest first.
     pub(crate) fn request_log(&self) -> Vec<LoggedRequest> {
         lock(&self.log).iter().cloned().collect()
     }
 
+    /// The download status now.
     pub(crate) fn download(&self) -> Download {
         lock(&self.books).download.clone()
     }
@@ -200,12 +123,14 @@ impl Cluster {
         books.jobs.iter().find(|j| j.uuid == uuid).cloned()
     }
 
+    /// Every job not yet expired, oldest first.
     pub(crate) fn jobs(&self) -> Vec<Job> {
         let mut books = lock(&self.books);
         self.prune(&mut books);
         books.jobs.clone()
     }
 
+    /// The package repository, in arrival order.
     pub(crate) fn packages(&self) -> Vec<Package> {
         lock(&self.books).packages.clone()
     }

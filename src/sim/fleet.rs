@@ -20,8 +20,8 @@ use super::{
     write_config,
 };
 
-/// A running simulated fleet. Dropping it without [`SimFleet::shutdown`] leaves
-/// its tasks running until the runtime ends.
+/// A running simulated fleet. Dropping it closes its ports and stops its tasks,
+/// like [`SimFleet::shutdown`] (which also lets the runtime reap them first).
 pub struct SimFleet {
     endpoints: Vec<Arc<Endpoint>>,
     env: Arc<Env>,
@@ -263,12 +263,16 @@ impl SimFleet {
 
     /// Closes every port and stops every task of the run.
     pub async fn shutdown(self) {
+        self.stop();
+        // Let aborted tasks drop their sockets before the caller goes on.
+        tokio::task::yield_now().await;
+    }
+
+    fn stop(&self) {
         for endpoint in &self.endpoints {
             endpoint.close();
         }
         self.env.tasks.abort_all();
-        // Let aborted tasks drop their sockets before the caller goes on.
-        tokio::task::yield_now().await;
     }
 
     fn endpoint(&self, cluster: &str) -> Result<&Arc<Endpoint>, SimError> {
@@ -276,6 +280,12 @@ impl SimFleet {
             .iter()
             .find(|e| e.cluster.name == cluster)
             .ok_or_else(|| SimError::UnknownCluster(cluster.to_string()))
+    }
+}
+
+impl Drop for SimFleet {
+    fn drop(&mut self) {
+        self.stop();
     }
 }
 

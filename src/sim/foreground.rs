@@ -44,11 +44,19 @@ async fn announce_and_wait(fleet: &SimFleet, config: Option<PathBuf>) -> Result<
     for c in &clusters {
         println!("{:width$}  {}", c.name, c.url);
     }
-    println!(
-        "credentials: username {} password {}",
-        fleet.username(),
-        fleet.password()
-    );
+    match &config {
+        // The password is in the (0600) config: no need to put it on the screen.
+        Some(path) => println!(
+            "credentials: username {}, password in {}",
+            fleet.username(),
+            path.display()
+        ),
+        None => println!(
+            "credentials: username {} password {}",
+            fleet.username(),
+            fleet.password()
+        ),
+    }
     match &ca_path {
         Some(path) => println!("ca file: {}", path.display()),
         None => println!("ca file: none (plain HTTP)"),

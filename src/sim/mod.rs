@@ -8,10 +8,10 @@
 //! The JSON is written here by hand, never with the client's types.
 //!
 //! Map: [`SimFleet`] (`fleet.rs`) starts everything; `server.rs` owns sockets,
-//! TLS and connection faults; `api.rs` the routes; `cluster.rs` the state
-//! machines; `fetch.rs` the real download; `packages.rs` the package server;
-//! `scenario.rs` the starting fleets; `write_config.rs` the dashboard config;
-//! `foreground.rs` the `ontop sim` command.
+//! TLS and connection faults; `api.rs` the routes and `wire.rs` the JSON;
+//! `cluster.rs` the state machines over `records.rs`; `fetch.rs` the real
+//! download; `packages.rs` the package server; `scenario.rs` the starting
+//! fleets; `write_config.rs` the dashboard config; `foreground.rs` `ontop sim`.
 
 mod api;
 mod cluster;
@@ -21,6 +21,7 @@ mod fetch;
 mod fleet;
 mod foreground;
 mod packages;
+mod records;
 mod scenario;
 mod server;
 mod tasks;
