@@ -5,6 +5,7 @@
 //! - [`ontap`]: the REST client and the wire types (the only code that speaks to a cluster);
 //! - [`config`]: the config file, its validation, and credential sources;
 //! - [`fleet`]: many clusters at once (sweeps now, pollers later);
+//! - [`state`]: the dashboard's model, plain data and pure functions;
 //! - [`status`]: the headless `ontop status` report;
 //! - [`demo`]: the embedded simulated fleet behind `ontop demo`;
 //! - [`cli`]: the command-line contract;
@@ -17,5 +18,7 @@ pub mod demo;
 pub mod fleet;
 pub mod ontap;
 pub mod sim;
+pub mod state;
 pub mod status;
 pub mod text;
+pub mod tui;

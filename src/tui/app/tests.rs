@@ -1,0 +1,243 @@
+//! Key handling, without a terminal.
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use jiff::Timestamp;
+
+use super::*;
+use crate::ontap::{DownloadState, DownloadStatus};
+use crate::state::{ClusterIdentity, Column};
+
+fn now() -> Timestamp {
+    "2026-03-01T12:00:00Z".parse().unwrap()
+}
+
+fn key(c: char) -> KeyEvent {
+    KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE)
+}
+
+fn code(code: KeyCode) -> KeyEvent {
+    KeyEvent::new(code, KeyModifiers::NONE)
+}
+
+/// Clusters "c0".."c{n-1}"; c0 reports running, the rest not_started.
+fn app(n: usize) -> App {
+    let model = Model::new((0..n).map(|i| ClusterIdentity {
+        name: format!("c{i}"),
+        url: format!("https://c{i}"),
+        poll_interval: std::time::Duration::from_secs(5),
+        ..ClusterIdentity::default()
+    }));
+    let mut app = App::new(model, "test.toml", false, true);
+    for i in 0..n {
+        let state = if i == 0 {
+            DownloadState::Running
+        } else {
+            DownloadState::NotStarted
+        };
+        app.apply(Event::Polled {
+            cluster: i,
+            at: now(),
+            info: None,
+            download: DownloadStatus {
+                state: Some(state),
+                message: None,
+                code: None,
+            },
+            job: None,
+        });
+    }
+    app.sync(now());
+    app
+}
+
+fn press(app: &mut App, keys: &str) -> Vec<AppCommand> {
+    keys.chars()
+        .flat_map(|c| app.handle_key(key(c), now()))
+        .collect()
+}
+
+fn name(app: &App) -> &str {
+    &app.model().clusters[app.selected().unwrap()].identity.name
+}
+
+#[test]
+fn movement_stays_within_the_rows() {
+    let mut app = app(3);
+    press(&mut app, "k");
+    assert_eq!(name(&app), "c0");
+    press(&mut app, "jjjj");
+    assert_eq!(name(&app), "c2");
+    press(&mut app, "g");
+    assert_eq!(name(&app), "c0");
+    press(&mut app, "G");
+    assert_eq!(name(&app), "c2");
+    app.handle_key(code(KeyCode::Up), now());
+    assert_eq!(name(&app), "c1");
+    app.handle_key(code(KeyCode::PageDown), now());
+    assert_eq!(name(&app), "c2");
+    app.handle_key(code(KeyCode::PageUp), now());
+    assert_eq!(name(&app), "c0");
+}
+
+#[test]
+fn typing_a_filter_narrows_live_enter_keeps_it_and_esc_clears_it() {
+    let mut app = app(12);
+    press(&mut app, "/c1");
+    assert_eq!(app.mode(), Mode::Filter);
+    assert_eq!(app.filter(), "c1");
+    // c1, c10, c11
+    assert_eq!(app.rows().len(), 3);
+    assert_eq!(name(&app), "c1");
+    // 'q' and 'j' type while filtering; they do not quit or move.
+    assert!(press(&mut app, "q").is_empty());
+    assert_eq!(app.filter(), "c1q");
+    app.handle_key(code(KeyCode::Backspace), now());
+    app.handle_key(code(KeyCode::Enter), now());
+    assert_eq!(app.mode(), Mode::Table);
+    assert_eq!(app.filter(), "c1");
+    press(&mut app, "j");
+    assert_eq!(name(&app), "c10");
+    app.handle_key(code(KeyCode::Esc), now());
+    assert_eq!(app.filter(), "");
+    assert_eq!(app.rows().len(), 12);
+    assert_eq!(name(&app), "c10", "clearing the filter keeps the selection");
+    press(&mut app, "/zzz");
+    assert!(app.rows().is_empty());
+    assert_eq!(app.selected(), None);
+    app.handle_key(code(KeyCode::Esc), now());
+    assert_eq!(app.mode(), Mode::Table);
+    assert_eq!(app.rows().len(), 12);
+}
+
+#[test]
+fn a_filter_that_hides_the_selection_moves_it_to_the_first_match() {
+    let mut app = app(4);
+    press(&mut app, "G");
+    assert_eq!(name(&app), "c3");
+    press(&mut app, "/running");
+    assert_eq!(name(&app), "c0");
+}
+
+#[test]
+fn sort_cycles_through_columns_and_back_to_config_order() {
+    let mut app = app(3);
+    press(&mut app, "s");
+    assert_eq!(app.sort().column, Some(Column::ALL[0]));
+    assert_eq!(app.status(now()), Some("sorted by cluster"));
+    for _ in 1..Column::ALL.len() {
+        press(&mut app, "s");
+    }
+    assert_eq!(app.sort().column, Some(Column::Health));
+    press(&mut app, "s");
+    assert_eq!(app.sort().column, None);
+    press(&mut app, "S");
+    assert!(app.sort().reverse);
+    assert_eq!(app.rows(), [2, 1, 0]);
+}
+
+#[test]
+fn the_selection_stays_on_its_cluster_when_rows_re_sort() {
+    let mut app = app(5);
+    press(&mut app, "jj");
+    assert_eq!(name(&app), "c2");
+    press(&mut app, "S");
+    assert_eq!(app.rows(), [4, 3, 2, 1, 0]);
+    assert_eq!(name(&app), "c2");
+    // Sorting by download state puts the running c0 first; c2 stays selected.
+    press(&mut app, "S");
+    press(&mut app, "sss");
+    assert_eq!(app.sort().column, Some(Column::Download));
+    assert_eq!(app.rows()[0], 0);
+    assert_eq!(name(&app), "c2");
+}
+
+#[test]
+fn details_open_on_enter_fetch_packages_and_esc_goes_back() {
+    let mut app = app(3);
+    press(&mut app, "j");
+    let commands = app.handle_key(code(KeyCode::Enter), now());
+    assert_eq!(commands, [AppCommand::FetchPackages(1)]);
+    assert_eq!(app.mode(), Mode::Details(1));
+    assert_eq!(press(&mut app, "r"), [AppCommand::Refresh(Some(1))]);
+    assert_eq!(press(&mut app, "R"), [AppCommand::Refresh(None)]);
+    app.handle_key(code(KeyCode::Esc), now());
+    assert_eq!(app.mode(), Mode::Table);
+}
+
+#[test]
+fn help_opens_over_any_mode_and_closes_with_esc_or_question_mark() {
+    let mut app = app(3);
+    press(&mut app, "?");
+    assert!(app.help_open());
+    assert_eq!(app.context(), Context::Help);
+    press(&mut app, "j");
+    assert_eq!(
+        name(&app),
+        "c0",
+        "keys in help scroll the help, not the table"
+    );
+    press(&mut app, "?");
+    assert!(!app.help_open());
+    app.handle_key(code(KeyCode::Enter), now());
+    press(&mut app, "?");
+    app.handle_key(code(KeyCode::Esc), now());
+    assert!(!app.help_open());
+    assert_eq!(app.mode(), Mode::Details(0), "Esc closes help first");
+}
+
+#[test]
+fn q_and_ctrl_c_quit_but_q_types_while_filtering() {
+    let mut app = app(2);
+    assert_eq!(press(&mut app, "q"), [AppCommand::Quit]);
+    press(&mut app, "/");
+    let ctrl_c = KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL);
+    assert_eq!(app.handle_key(ctrl_c, now()), [AppCommand::Quit]);
+}
+
+#[test]
+fn reserved_download_keys_explain_themselves() {
+    let mut app = app(2);
+    assert!(press(&mut app, "d").is_empty());
+    assert_eq!(
+        app.status(now()),
+        Some("downloads arrive in the next release")
+    );
+    let later = now()
+        .saturating_add(jiff::SignedDuration::from_secs(6))
+        .unwrap();
+    assert_eq!(app.status(later), None, "the message expires");
+
+    let mut read_only = App::new(app.model().clone(), "x", true, false);
+    read_only.sync(now());
+    read_only.handle_key(code(KeyCode::Char(' ')), now());
+    assert_eq!(
+        read_only.status(now()),
+        Some("read-only: downloads are disabled")
+    );
+}
+
+#[test]
+fn a_read_only_cluster_refuses_downloads_by_name() {
+    let mut model = app(2).model().clone();
+    model.clusters[1].identity.read_only = true;
+    let mut app = App::new(model, "x", false, true);
+    app.sync(now());
+    press(&mut app, "jd");
+    assert_eq!(
+        app.status(now()),
+        Some("c1 is read-only: downloads are disabled")
+    );
+}
+
+#[test]
+fn the_table_scrolls_to_keep_the_selection_on_screen() {
+    let mut app = app(50);
+    assert_eq!(app.scroll_table(10), 0);
+    press(&mut app, "G");
+    assert_eq!(app.scroll_table(10), 40);
+    app.handle_key(code(KeyCode::PageUp), now());
+    assert_eq!(name(&app), "c39");
+    assert_eq!(app.scroll_table(10), 39);
+    press(&mut app, "g");
+    assert_eq!(app.scroll_table(10), 0);
+}

@@ -1,0 +1,198 @@
+//! The dashboard screen: terminal setup and restore, the event loop, and the views.
+//!
+//! One task owns the [`App`] (and so the model). It waits on three things at once:
+//! terminal input, fleet events, and a 1 s tick for the ages on screen. It draws only when
+//! one of them changed something, never in a busy loop, so an idle dashboard on a jump
+//! host costs next to nothing. The first frame is drawn before any cluster answers.
+//!
+//! - [`app`]: the state and key handling, pure and testable without a terminal;
+//! - [`keymap`]: the one table of keys behind both the handling and the help;
+//! - [`views`]: one file per panel, plus the frame layout ([`draw`]);
+//! - [`theme`]: colours and symbols, and the plain theme for `NO_COLOR`.
+
+pub mod app;
+pub mod format;
+pub mod keymap;
+pub mod theme;
+pub mod views;
+
+use std::io;
+use std::time::Duration;
+
+use crossterm::event::{Event as TermEvent, EventStream};
+use futures_util::StreamExt;
+use jiff::Timestamp;
+use tokio::sync::mpsc;
+use tokio::time::{MissedTickBehavior, interval};
+
+pub use app::{App, AppCommand, Mode};
+pub use views::draw;
+
+use crate::fleet::{Command, Event, Fleet};
+use crate::state::Model;
+
+/// Everything the dashboard needs from `main`: the model, the running fleet, and how to
+/// present it.
+pub struct DashboardSetup {
+    /// Identities in config order; event indices refer to this order.
+    pub model: Model,
+    /// The running pollers; the dashboard sends them refreshes and stops them on exit.
+    pub fleet: Fleet,
+    /// The pollers' events.
+    pub events: mpsc::Receiver<Event>,
+    /// Shown in the header: the config path, or "demo (simulated fleet)".
+    pub config_label: String,
+    /// `--read-only`: no download can start, and the header says so.
+    pub read_only: bool,
+    /// False for `NO_COLOR` (non-empty) or `--no-color`.
+    pub color: bool,
+}
+
+/// Runs the dashboard until the user quits; the terminal is restored on every way out,
+/// errors and panics included.
+pub async fn run(setup: DashboardSetup) -> io::Result<()> {
+    let DashboardSetup {
+        model,
+        fleet,
+        events,
+        config_label,
+        read_only,
+        color,
+    } = setup;
+    let mut app = App::new(model, config_label, read_only, color);
+    // `try_init` installs a panic hook that restores the terminal before the panic is
+    // printed; the guard restores on errors and when this future is dropped.
+    let mut terminal = match ratatui::try_init() {
+        Ok(terminal) => terminal,
+        Err(e) => {
+            // Undo whatever half of the setup happened, quietly: the error says enough.
+            let _ = ratatui::try_restore();
+            return Err(e);
+        }
+    };
+    let guard = TerminalGuard;
+    let result = event_loop(&mut terminal, &mut app, &fleet, events).await;
+    drop(guard);
+    fleet.shutdown();
+    result
+}
+
+/// Restores the terminal when dropped: raw mode off, main screen back. The mouse is never
+/// captured, so there is nothing to release there.
+struct TerminalGuard;
+
+impl Drop for TerminalGuard {
+    fn drop(&mut self) {
+        ratatui::restore();
+    }
+}
+
+async fn event_loop(
+    terminal: &mut ratatui::DefaultTerminal,
+    app: &mut App,
+    fleet: &Fleet,
+    mut events: mpsc::Receiver<Event>,
+) -> io::Result<()> {
+    let mut input = EventStream::new();
+    let mut tick = interval(Duration::from_secs(1));
+    tick.set_missed_tick_behavior(MissedTickBehavior::Skip);
+    let mut fleet_open = true;
+    let mut quit_signal = QuitSignal::new();
+    terminal.draw(|f| draw(f, app, Timestamp::now()))?;
+    loop {
+        let dirty = tokio::select! {
+            term = input.next() => match term {
+                Some(Ok(TermEvent::Key(key))) => {
+                    let commands = app.handle_key(key, Timestamp::now());
+                    if run_commands(&commands, fleet) {
+                        return Ok(());
+                    }
+                    true
+                }
+                Some(Ok(TermEvent::Resize(..))) => true,
+                Some(Ok(_)) => false,
+                Some(Err(e)) => return Err(e),
+                // The terminal is gone (hung-up SSH session): nothing left to draw on.
+                None => return Ok(()),
+            },
+            event = events.recv(), if fleet_open => match event {
+                Some(event) => {
+                    let mut changed = app.apply(event);
+                    // Drain whatever else is pending so a burst costs one frame.
+                    while let Ok(event) = events.try_recv() {
+                        changed |= app.apply(event);
+                    }
+                    changed
+                }
+                None => {
+                    fleet_open = false;
+                    false
+                }
+            },
+            _ = tick.tick() => true,
+            () = quit_signal.recv() => return Ok(()),
+        };
+        if dirty {
+            terminal.draw(|f| draw(f, app, Timestamp::now()))?;
+        }
+    }
+}
+
+/// Carries out what keys asked for; true when the user quits.
+fn run_commands(commands: &[AppCommand], fleet: &Fleet) -> bool {
+    for command in commands {
+        match *command {
+            AppCommand::Refresh(Some(cluster)) => fleet.send(cluster, Command::Refresh),
+            AppCommand::Refresh(None) => fleet.refresh_all(),
+            AppCommand::FetchPackages(cluster) => fleet.send(cluster, Command::FetchPackages),
+            AppCommand::Quit => return true,
+        }
+    }
+    false
+}
+
+/// SIGTERM and SIGHUP (a closed SSH session): leave cleanly instead of dying with the
+/// terminal in raw mode. In raw mode Ctrl-C arrives as a key, not as SIGINT.
+struct QuitSignal {
+    #[cfg(unix)]
+    term: Option<tokio::signal::unix::Signal>,
+    #[cfg(unix)]
+    hup: Option<tokio::signal::unix::Signal>,
+}
+
+impl QuitSignal {
+    fn new() -> Self {
+        #[cfg(unix)]
+        {
+            use tokio::signal::unix::{SignalKind, signal};
+            Self {
+                term: signal(SignalKind::terminate()).ok(),
+                hup: signal(SignalKind::hangup()).ok(),
+            }
+        }
+        #[cfg(not(unix))]
+        {
+            Self {}
+        }
+    }
+
+    async fn recv(&mut self) {
+        #[cfg(unix)]
+        {
+            async fn next(signal: &mut Option<tokio::signal::unix::Signal>) {
+                match signal {
+                    Some(s) => {
+                        s.recv().await;
+                    }
+                    None => std::future::pending::<()>().await,
+                }
+            }
+            tokio::select! {
+                () = next(&mut self.term) => {}
+                () = next(&mut self.hup) => {}
+            }
+        }
+        #[cfg(not(unix))]
+        std::future::pending::<()>().await
+    }
+}

@@ -1,0 +1,176 @@
+//! Colours and symbols for every state.
+//!
+//! Every state has a word and a symbol as well as a colour, so the screen reads the same
+//! with `NO_COLOR`: the no-colour theme keeps all text in the terminal's default colour
+//! and uses only bold and reverse. Symbols are ones common terminal fonts draw one cell
+//! wide (no emoji).
+
+use ratatui::style::{Color, Modifier, Style};
+
+use crate::ontap::{DownloadState, JobState};
+use crate::state::Health;
+
+/// The styles of one session: coloured, or plain for `NO_COLOR` / `--no-color`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Theme {
+    color: bool,
+}
+
+/// A word (with its symbol) and how to draw it.
+pub type Styled = (String, Style);
+
+impl Theme {
+    /// A coloured theme when `color` is true, else the plain one.
+    pub fn new(color: bool) -> Self {
+        Self { color }
+    }
+
+    /// Whether this theme uses colour at all.
+    pub fn color(self) -> bool {
+        self.color
+    }
+
+    fn fg(self, color: Color) -> Style {
+        if self.color {
+            Style::new().fg(color)
+        } else {
+            Style::new()
+        }
+    }
+
+    /// The download state cell: "↓ running", "✓ success", "✗ failure", "· not_started".
+    pub fn download(self, state: Option<&DownloadState>) -> Styled {
+        match state {
+            Some(DownloadState::Running) => ("↓ running".into(), self.fg(Color::Cyan)),
+            Some(DownloadState::Success) => ("✓ success".into(), self.fg(Color::Green)),
+            Some(DownloadState::Failure) => (
+                "✗ failure".into(),
+                self.fg(Color::Red).add_modifier(Modifier::BOLD),
+            ),
+            Some(DownloadState::NotStarted) => ("· not_started".into(), self.dim()),
+            Some(DownloadState::Other(s)) => (format!("? {s}"), self.fg(Color::Magenta)),
+            None => ("-".into(), self.dim()),
+        }
+    }
+
+    /// The job state cell, coloured like the download states it parallels.
+    pub fn job(self, state: Option<&JobState>) -> Styled {
+        let style = match state {
+            Some(JobState::Running | JobState::Queued) => self.fg(Color::Cyan),
+            Some(JobState::Paused) => self.fg(Color::Yellow),
+            Some(JobState::Success) => self.fg(Color::Green),
+            Some(JobState::Failure) => self.fg(Color::Red),
+            Some(JobState::Other(_)) => self.fg(Color::Magenta),
+            None => self.dim(),
+        };
+        (state.map_or("-", |s| s.as_str()).to_string(), style)
+    }
+
+    /// The health cell: the alarming words are upper case so they stand out uncoloured.
+    pub fn health(self, health: Health) -> Styled {
+        match health {
+            Health::Ok => ("ok".into(), self.fg(Color::Green)),
+            Health::Unknown => ("?".into(), self.dim()),
+            Health::Stale => (
+                "STALE".into(),
+                self.fg(Color::Yellow).add_modifier(Modifier::BOLD),
+            ),
+            Health::Failing => (
+                "FAILING".into(),
+                self.fg(Color::Red).add_modifier(Modifier::BOLD),
+            ),
+        }
+    }
+
+    /// Ages and other secondary facts: stale ones take the health colour.
+    pub fn age(self, health: Health) -> Style {
+        match health {
+            Health::Stale => self.fg(Color::Yellow),
+            Health::Failing => self.fg(Color::Red),
+            Health::Ok | Health::Unknown => Style::new(),
+        }
+    }
+
+    /// Text that matters less: absent values, not-started downloads.
+    pub fn dim(self) -> Style {
+        if self.color {
+            Style::new().add_modifier(Modifier::DIM)
+        } else {
+            Style::new()
+        }
+    }
+
+    /// The "!tls" and "http" badges: the connection is not what it should be.
+    pub fn warning_badge(self) -> Style {
+        self.fg(Color::Yellow).add_modifier(Modifier::BOLD)
+    }
+
+    /// The "ro" badge.
+    pub fn info_badge(self) -> Style {
+        self.fg(Color::Blue)
+    }
+
+    /// The READ-ONLY marker in the header.
+    pub fn read_only_marker(self) -> Style {
+        self.fg(Color::Yellow)
+            .add_modifier(Modifier::BOLD | Modifier::REVERSED)
+    }
+
+    /// Column titles and section headings.
+    pub fn heading(self) -> Style {
+        Style::new().add_modifier(Modifier::BOLD)
+    }
+
+    /// The selected row: reverse video reads in every terminal, coloured or not.
+    pub fn selected(self) -> Style {
+        Style::new().add_modifier(Modifier::REVERSED)
+    }
+
+    /// Key names in the footer and help.
+    pub fn key(self) -> Style {
+        self.fg(Color::Cyan).add_modifier(Modifier::BOLD)
+    }
+
+    /// A fleet count in the header: coloured when it is not zero.
+    pub fn count(self, n: usize, color: Color) -> Style {
+        if n == 0 {
+            self.dim()
+        } else {
+            self.fg(color).add_modifier(Modifier::BOLD)
+        }
+    }
+
+    /// The transient status message.
+    pub fn status(self) -> Style {
+        self.fg(Color::Yellow)
+    }
+
+    /// Frames of panels and overlays.
+    pub fn border(self) -> Style {
+        self.dim()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_state_has_a_word_without_colour() {
+        let plain = Theme::new(false);
+        for state in [
+            DownloadState::Running,
+            DownloadState::Success,
+            DownloadState::Failure,
+            DownloadState::NotStarted,
+        ] {
+            let (word, style) = plain.download(Some(&state));
+            assert!(word.contains(state.as_str()));
+            assert_eq!(style.fg, None);
+        }
+        for health in [Health::Ok, Health::Stale, Health::Failing] {
+            let (word, _) = plain.health(health);
+            assert!(word.eq_ignore_ascii_case(health.as_str()));
+        }
+    }
+}

@@ -1,0 +1,178 @@
+//! Which table columns fit, and how wide each is, decided from the frame width.
+//!
+//! State columns have fixed widths so the table does not jiggle as data changes; the name
+//! and version columns fit the fleet's longest value (within bounds). The message takes
+//! what is left. When the frame is narrow, low-value columns go first: the job state
+//! (empty until a download is started from ontop), then the code (the message says the
+//! same in words, and details explain it), then the version, and only then the message.
+//! The name shrinks last.
+
+use crate::state::{ClusterState, Column, Model};
+use crate::tui::format::width;
+
+/// The message column is dropped rather than shown narrower than this.
+const MIN_MESSAGE: usize = 12;
+/// Name cells never grow past this; longer names are truncated with "…".
+const MAX_NAME: usize = 28;
+/// Version cells never grow past this.
+const MAX_VERSION: usize = 14;
+/// Columns leave the table in this order when the frame is too narrow.
+const DROP_ORDER: [Column; 6] = [
+    Column::Job,
+    Column::Code,
+    Column::Version,
+    Column::Message,
+    Column::LastPoll,
+    Column::InState,
+];
+/// Space between columns.
+pub const GAP: usize = 1;
+
+/// The badges after a cluster's name, in display order: (text, is a warning).
+pub fn badges(c: &ClusterState) -> Vec<(&'static str, bool)> {
+    let mut out = Vec::new();
+    if c.identity.insecure {
+        out.push(("!tls", true));
+    }
+    if c.plain_http() {
+        out.push(("http", true));
+    }
+    if c.identity.read_only {
+        out.push(("ro", false));
+    }
+    out
+}
+
+/// Cells a name with its badges takes: "prod-ams-1 !tls ro".
+pub fn name_width(c: &ClusterState) -> usize {
+    width(&c.identity.name) + badges(c).iter().map(|(b, _)| 1 + b.len()).sum::<usize>()
+}
+
+/// The columns to draw at `total` cells, left to right, with their widths.
+pub fn fit(model: &Model, total: usize) -> Vec<(Column, usize)> {
+    let mut shown: Vec<(Column, usize)> = Column::ALL
+        .iter()
+        .map(|&c| (c, natural_width(model, c)))
+        .collect();
+    let mut drops = DROP_ORDER.iter();
+    loop {
+        let gaps = GAP * shown.len().saturating_sub(1);
+        let fixed: usize = shown
+            .iter()
+            .filter(|(c, _)| *c != Column::Message)
+            .map(|(_, w)| w)
+            .sum::<usize>()
+            + gaps;
+        let has_message = shown.iter().any(|(c, _)| *c == Column::Message);
+        if has_message && total >= fixed + MIN_MESSAGE {
+            set_width(&mut shown, Column::Message, total - fixed);
+            return shown;
+        }
+        if !has_message && total >= fixed {
+            return shown;
+        }
+        match drops.next() {
+            Some(drop) => shown.retain(|(c, _)| c != drop),
+            None => {
+                // Only the name can give more: shrink it to what is left.
+                let name = shown
+                    .iter()
+                    .find(|(c, _)| *c == Column::Name)
+                    .map_or(0, |x| x.1);
+                let others = fixed - name;
+                set_width(
+                    &mut shown,
+                    Column::Name,
+                    total.saturating_sub(others).max(4),
+                );
+                return shown;
+            }
+        }
+    }
+}
+
+fn set_width(shown: &mut [(Column, usize)], column: Column, w: usize) {
+    if let Some(entry) = shown.iter_mut().find(|(c, _)| *c == column) {
+        entry.1 = w;
+    }
+}
+
+/// The width a column wants, at least its title.
+fn natural_width(model: &Model, column: Column) -> usize {
+    let title = width(column.title());
+    let content = match column {
+        Column::Name => model
+            .clusters
+            .iter()
+            .map(name_width)
+            .max()
+            .unwrap_or(0)
+            .min(MAX_NAME),
+        Column::Version => model
+            .clusters
+            .iter()
+            .filter_map(|c| c.version.as_deref().map(width))
+            .max()
+            .unwrap_or(0)
+            .min(MAX_VERSION),
+        // "· not_started", the longest state word ONTAP sends.
+        Column::Download => 13,
+        Column::Message => MIN_MESSAGE,
+        // ONTAP codes run to eight digits (10551885).
+        Column::Code => 8,
+        // "running", "success", "failure".
+        Column::Job => 7,
+        // "FAILING".
+        Column::Health => 7,
+        Column::InState | Column::LastPoll => 4,
+    };
+    title.max(content)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::state::ClusterIdentity;
+
+    fn model(names: &[&str]) -> Model {
+        Model::new(names.iter().map(|n| ClusterIdentity {
+            name: n.to_string(),
+            url: format!("https://{n}"),
+            ..ClusterIdentity::default()
+        }))
+    }
+
+    fn columns(fit: &[(Column, usize)]) -> Vec<Column> {
+        fit.iter().map(|(c, _)| *c).collect()
+    }
+
+    #[test]
+    fn a_wide_frame_shows_every_column_and_fills_the_width() {
+        let fit = fit(&model(&["prod-ams-1"]), 120);
+        assert_eq!(columns(&fit), Column::ALL);
+        let used: usize = fit.iter().map(|(_, w)| w).sum::<usize>() + GAP * (fit.len() - 1);
+        assert_eq!(used, 120);
+    }
+
+    #[test]
+    fn at_80_columns_job_and_code_go_but_version_and_message_stay() {
+        let fit = fit(&model(&["prod-ams-1 long"]), 80);
+        let shown = columns(&fit);
+        assert!(!shown.contains(&Column::Job));
+        assert!(!shown.contains(&Column::Code));
+        assert!(shown.contains(&Column::Version));
+        assert!(shown.contains(&Column::Message));
+        assert!(shown.contains(&Column::Health));
+        let used: usize = fit.iter().map(|(_, w)| w).sum::<usize>() + GAP * (fit.len() - 1);
+        assert!(used <= 80);
+    }
+
+    #[test]
+    fn a_very_long_name_is_capped_and_never_overflows() {
+        let long = "x".repeat(60);
+        let fit = fit(&model(&[&long]), 80);
+        let used: usize = fit.iter().map(|(_, w)| w).sum::<usize>() + GAP * (fit.len() - 1);
+        assert!(used <= 80);
+        assert_eq!(fit[0], (Column::Name, MAX_NAME));
+    }
+}

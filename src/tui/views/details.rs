@@ -1,0 +1,313 @@
+//! The details pane: everything known about one cluster, with the next step to take.
+//!
+//! Sections: the cluster (url, labels, version, connection flags, health), the download
+//! (full message, ONTAP code with its meaning and hint), the followed job, the last error
+//! (kind, HTTP status, code, hint), the packages on the cluster, and the history of
+//! transitions, newest first. Long content scrolls with the movement keys.
+
+use jiff::Timestamp;
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Paragraph};
+
+use crate::ontap::{hint_for_code, meaning_of_code};
+use crate::state::table::time_in_state;
+use crate::state::{ClusterState, Health, age, format_age};
+use crate::tui::app::App;
+use crate::tui::format::{ago, clock, time_of_day, width, wrap};
+use crate::tui::theme::Theme;
+
+/// Cells taken by the indent and the field label.
+const LABEL: usize = 15;
+/// The indent of field labels under their heading.
+const INDENT: &str = "   ";
+
+/// Draws the details of `cluster` into `area`.
+pub fn render(frame: &mut Frame, area: Rect, app: &mut App, cluster: usize, now: Timestamp) {
+    let theme = app.theme();
+    let Some(c) = app.model().clusters.get(cluster) else {
+        return;
+    };
+    let block = Block::bordered()
+        .title(Span::styled(
+            format!(" {} ", c.identity.name),
+            theme.heading(),
+        ))
+        .border_style(theme.border());
+    let inner = block.inner(area);
+    // One cell of margin on the right keeps wrapped text off the border.
+    let lines = Details::new(theme, inner.width.saturating_sub(1) as usize, now).build(c);
+    let height = inner.height as usize;
+    let total = lines.len();
+    let top = app.scroll_details(total.saturating_sub(height));
+    let block = if total > height {
+        let last = (top + height).min(total);
+        let position = format!(" lines {}-{last} of {total}, j/k scroll ", top + 1);
+        block.title_bottom(Line::from(position).right_aligned())
+    } else {
+        block
+    };
+    let visible: Vec<Line> = lines.into_iter().skip(top).take(height).collect();
+    frame.render_widget(Paragraph::new(visible).block(block), area);
+}
+
+/// Builds the lines of the pane at a given width.
+struct Details {
+    theme: Theme,
+    width: usize,
+    now: Timestamp,
+    lines: Vec<Line<'static>>,
+}
+
+impl Details {
+    fn new(theme: Theme, width: usize, now: Timestamp) -> Self {
+        Self {
+            theme,
+            width,
+            now,
+            lines: Vec::new(),
+        }
+    }
+
+    fn build(mut self, c: &ClusterState) -> Vec<Line<'static>> {
+        self.cluster(c);
+        self.download(c);
+        self.job(c);
+        self.last_error(c);
+        self.packages(c);
+        self.history(c);
+        self.lines
+    }
+
+    fn cluster(&mut self, c: &ClusterState) {
+        self.heading("Cluster");
+        self.field("url", &c.identity.url, Style::new());
+        let labels: Vec<String> = c
+            .identity
+            .labels
+            .iter()
+            .map(|(k, v)| format!("{k}={v}"))
+            .collect();
+        self.field("labels", &or_dash(&labels.join(" ")), Style::new());
+        self.field(
+            "version",
+            c.version.as_deref().unwrap_or("not known yet"),
+            Style::new(),
+        );
+        if c.identity.insecure {
+            self.field(
+                "tls",
+                "certificate NOT verified (insecure = true)",
+                self.theme.warning_badge(),
+            );
+        }
+        if c.plain_http() {
+            self.field(
+                "http",
+                "plain HTTP: credentials cross the network unencrypted",
+                self.theme.warning_badge(),
+            );
+        }
+        if c.identity.read_only {
+            self.field(
+                "read-only",
+                "downloads are disabled for this cluster",
+                self.theme.info_badge(),
+            );
+        }
+        let health = c.health(self.now);
+        let (word, style) = self.theme.health(health);
+        let every = format_age(c.identity.poll_interval);
+        let text = match health {
+            Health::Ok => format!("{word}: last answer {}", ago(c.last_success, self.now)),
+            Health::Unknown => format!("{word}: no answer yet"),
+            Health::Stale => format!(
+                "{word}: last answer {}, polled every {every}",
+                ago(c.last_success, self.now)
+            ),
+            Health::Failing => format!(
+                "{word}: last poll failed {}; last answer {}",
+                ago(c.last_failure, self.now),
+                ago(c.last_success, self.now)
+            ),
+        };
+        self.field("health", &text, style);
+    }
+
+    fn download(&mut self, c: &ClusterState) {
+        self.heading("Download");
+        let (word, style) = self.theme.download(c.download_state());
+        let since = match (time_in_state(c, self.now), c.state_since) {
+            (Some(d), Some(t)) => format!("  for {} (since {})", format_age(d), clock(t)),
+            _ => String::new(),
+        };
+        self.field("state", &format!("{word}{since}"), style);
+        let Some(d) = &c.download else {
+            return;
+        };
+        self.field("message", d.message.as_deref().unwrap_or("-"), Style::new());
+        if let Some(code) = d.code {
+            self.code(code);
+        }
+    }
+
+    fn job(&mut self, c: &ClusterState) {
+        self.heading("Job");
+        let Some(job) = &c.job else {
+            self.field(
+                "",
+                "none followed (ontop follows the jobs of downloads it starts)",
+                self.theme.dim(),
+            );
+            return;
+        };
+        self.field("uuid", &job.uuid, Style::new());
+        if let Some(description) = &job.description {
+            self.field("description", description, Style::new());
+        }
+        let (word, style) = self.theme.job(job.state.as_ref());
+        self.field("state", &word, style);
+        if let Some(message) = &job.message {
+            self.field("message", message, Style::new());
+        }
+        if let Some(code) = job.code.filter(|&code| code != 0) {
+            self.code(code);
+        }
+        self.field(
+            "started",
+            job.start_time.as_deref().unwrap_or("-"),
+            Style::new(),
+        );
+        self.field(
+            "ended",
+            job.end_time.as_deref().unwrap_or("-"),
+            Style::new(),
+        );
+    }
+
+    fn last_error(&mut self, c: &ClusterState) {
+        self.heading("Last error");
+        let Some(e) = &c.last_error else {
+            self.field("", "none this session", self.theme.dim());
+            return;
+        };
+        let failing = c.health(self.now) == Health::Failing;
+        let (_, alarm) = self.theme.health(Health::Failing);
+        let when = match c.last_failure {
+            Some(t) => format!("{} ({})", ago(Some(t), self.now), clock(t)),
+            None => "-".to_string(),
+        };
+        let when = if failing {
+            when
+        } else {
+            format!("{when}; recovered since")
+        };
+        self.field("when", &when, Style::new());
+        let mut kind = e.kind.to_string();
+        if let Some(status) = e.http_status {
+            kind.push_str(&format!(", HTTP {status}"));
+        }
+        if let Some(code) = e.code {
+            kind.push_str(&format!(", ONTAP code {code}"));
+            if let Some(meaning) = meaning_of_code(code) {
+                kind.push_str(&format!(" ({meaning})"));
+            }
+        }
+        self.field("kind", &kind, if failing { alarm } else { Style::new() });
+        self.field("message", &e.message, Style::new());
+        if let Some(target) = &e.target {
+            self.field("target", target, Style::new());
+        }
+        self.field("next step", e.hint(), self.theme.heading());
+    }
+
+    fn packages(&mut self, c: &ClusterState) {
+        let Some((at, packages)) = &c.packages else {
+            self.heading("Packages on the cluster");
+            let text = match c.health(self.now) {
+                Health::Failing => "not known: the cluster does not answer",
+                _ => "asking the cluster…",
+            };
+            self.field("", text, self.theme.dim());
+            return;
+        };
+        self.heading(&format!(
+            "Packages on the cluster (as of {})",
+            ago(Some(*at), self.now)
+        ));
+        if packages.is_empty() {
+            self.field("", "none", self.theme.dim());
+        }
+        for p in packages {
+            let created = p
+                .create_time
+                .as_deref()
+                .map(|t| format!("created {t}"))
+                .unwrap_or_default();
+            self.field(p.version.as_deref().unwrap_or("?"), &created, Style::new());
+        }
+    }
+
+    fn history(&mut self, c: &ClusterState) {
+        self.heading("History (newest first)");
+        if c.history.is_empty() {
+            self.field("", "nothing yet", self.theme.dim());
+        }
+        for t in c.history.iter().rev() {
+            let when = if age(t.at, self.now).as_secs() < 86_400 {
+                time_of_day(t.at)
+            } else {
+                clock(t.at)
+            };
+            self.field(&when, &t.what, Style::new());
+        }
+    }
+
+    /// A code with what it means, then the next step when the table knows one.
+    fn code(&mut self, code: i64) {
+        let text = match meaning_of_code(code) {
+            Some(meaning) => format!("{code}: {meaning}"),
+            None => code.to_string(),
+        };
+        self.field("code", &text, Style::new());
+        if let Some(hint) = hint_for_code(code).filter(|_| code != 0) {
+            self.field("next step", hint, self.theme.heading());
+        }
+    }
+
+    fn heading(&mut self, text: &str) {
+        if !self.lines.is_empty() {
+            self.lines.push(Line::default());
+        }
+        self.lines
+            .push(Line::styled(format!(" {text}"), self.theme.heading()));
+    }
+
+    /// "  label        value", the value wrapped under itself.
+    fn field(&mut self, label: &str, value: &str, style: Style) {
+        let pad = LABEL.saturating_sub(INDENT.len() + width(label)).max(1);
+        let lead = format!("{INDENT}{label}{}", " ".repeat(pad));
+        let room = self.width.saturating_sub(width(&lead)).max(10);
+        for (i, part) in wrap(value, room).into_iter().enumerate() {
+            let lead = if i == 0 {
+                lead.clone()
+            } else {
+                " ".repeat(width(&lead))
+            };
+            self.lines.push(Line::from(vec![
+                Span::styled(lead, self.theme.dim()),
+                Span::styled(part, style),
+            ]));
+        }
+    }
+}
+
+fn or_dash(s: &str) -> String {
+    if s.is_empty() {
+        "-".to_string()
+    } else {
+        s.to_string()
+    }
+}

@@ -1,0 +1,42 @@
+//! The screen below 80x24: a clear message instead of a table drawn into garbage.
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::Line;
+use ratatui::widgets::{Clear, Paragraph, Wrap};
+
+use crate::tui::theme::Theme;
+
+/// The smallest frame the dashboard draws into.
+pub const MIN_WIDTH: u16 = 80;
+/// The smallest frame the dashboard draws into.
+pub const MIN_HEIGHT: u16 = 24;
+
+/// Whether `area` is too small for the dashboard.
+pub fn is_too_small(area: Rect) -> bool {
+    area.width < MIN_WIDTH || area.height < MIN_HEIGHT
+}
+
+/// Says the terminal is too small, with its size and the keys that still work.
+pub fn render(frame: &mut Frame, area: Rect, theme: Theme) {
+    let lines = vec![
+        Line::styled(
+            format!("terminal too small (need {MIN_WIDTH}x{MIN_HEIGHT})"),
+            theme.heading(),
+        ),
+        Line::from(format!("now {}x{}", area.width, area.height)),
+        Line::from(""),
+        Line::from("enlarge the window or pane; q quits"),
+    ];
+    let height = (lines.len() as u16).min(area.height);
+    let top = Rect {
+        y: area.y + (area.height - height) / 2,
+        height,
+        ..area
+    };
+    frame.render_widget(Clear, area);
+    frame.render_widget(
+        Paragraph::new(lines).centered().wrap(Wrap { trim: true }),
+        top,
+    );
+}
