@@ -318,5 +318,9 @@ async fn one_client_reuses_its_connection() {
     let name = &fleet.clusters()[0].name;
     let log = fleet.request_log(name);
     assert_eq!(log.len(), 5);
-    // KEEPALIVE-CHECK
+    assert_eq!(
+        fleet.connections_accepted(name),
+        1,
+        "keep-alive: one TLS handshake"
+    );
 }

@@ -191,6 +191,14 @@ impl SimFleet {
         self.endpoint(cluster).ok().map(|e| e.cluster.fault())
     }
 
+    /// TCP connections the cluster accepted so far (0 for an unknown cluster): a client
+    /// that keeps its connection alive makes one per session, not one per request.
+    pub fn connections_accepted(&self, cluster: &str) -> u64 {
+        self.endpoint(cluster)
+            .map(|e| e.accepted.load(std::sync::atomic::Ordering::Relaxed))
+            .unwrap_or(0)
+    }
+
     /// Every request that reached the cluster's API, oldest first (the last 10 000).
     pub fn request_log(&self, cluster: &str) -> Vec<LoggedRequest> {
         self.endpoint(cluster)

@@ -43,6 +43,8 @@ pub(crate) struct Endpoint {
     open: Mutex<Option<Open>>,
     /// Bumped to drop every open connection (with an RST).
     kill: watch::Sender<u64>,
+    /// Connections accepted so far: lets tests prove that clients keep connections alive.
+    pub(crate) accepted: std::sync::atomic::AtomicU64,
 }
 
 impl Endpoint {
@@ -66,6 +68,7 @@ impl Endpoint {
             tls,
             open: Mutex::new(None),
             kill: watch::Sender::new(0),
+            accepted: std::sync::atomic::AtomicU64::new(0),
         });
         endpoint.open(listener);
         Ok(endpoint)
@@ -145,6 +148,8 @@ impl Endpoint {
             };
             match accepted {
                 Ok((stream, _peer)) => {
+                    self.accepted
+                        .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
                     let endpoint = Arc::clone(&self);
                     self.cluster.env.tasks.spawn(endpoint.serve(stream));
                 }
