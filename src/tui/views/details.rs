@@ -143,10 +143,11 @@ impl Details {
             (Some(d), Some(t)) => format!("  for {} (since {})", format_age(d), clock(t)),
             _ => String::new(),
         };
-        self.field("state", &format!("{word}{since}"), style);
         let Some(d) = &c.download else {
+            self.field("state", &format!("{word} (no answer yet)"), style);
             return;
         };
+        self.field("state", &format!("{word}{since}"), style);
         self.field("message", d.message.as_deref().unwrap_or("-"), Style::new());
         if let Some(code) = d.code {
             self.code(code);

@@ -46,31 +46,43 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, now: Timestamp) {
 
 fn counts_line(counts: FleetCounts, words: bool, theme: Theme) -> Line<'static> {
     // The download counts have symbols to fall back on; failing and stale keep their words.
-    let count = |symbol: &str, n: usize, word: &str, color: Color| -> Vec<Span<'static>> {
+    let count = |lead: &str, symbol: &str, n: usize, word: &str, color: Color| {
         let word = if words || symbol.is_empty() {
             format!(" {word}")
         } else {
             String::new()
         };
-        vec![
-            Span::raw(symbol.to_string()),
+        [
+            Span::raw(format!("{lead}{symbol}")),
             Span::styled(n.to_string(), theme.count(n, color)),
-            Span::raw(format!("{word}  ")),
+            Span::raw(word),
         ]
+    };
+    let noun = if counts.clusters == 1 {
+        "cluster"
+    } else {
+        "clusters"
     };
     let mut spans = vec![
         Span::styled(format!(" {}", counts.clusters), theme.heading()),
-        Span::raw(if counts.clusters == 1 {
-            " cluster │ "
-        } else {
-            " clusters │ "
-        }),
+        Span::raw(format!(" {noun}")),
     ];
-    spans.extend(count("↓ ", counts.downloading, "downloading", Color::Cyan));
-    spans.extend(count("✓ ", counts.succeeded, "succeeded", Color::Green));
-    spans.extend(count("✗ ", counts.failed, "failed", Color::Red));
-    spans.push(Span::raw("│ "));
-    spans.extend(count("", counts.failing, "failing", Color::Red));
-    spans.extend(count("", counts.stale, "stale", Color::Yellow));
+    spans.extend(count(
+        " │ ",
+        "↓ ",
+        counts.downloading,
+        "downloading",
+        Color::Cyan,
+    ));
+    spans.extend(count(
+        "  ",
+        "✓ ",
+        counts.succeeded,
+        "succeeded",
+        Color::Green,
+    ));
+    spans.extend(count("  ", "✗ ", counts.failed, "failed", Color::Red));
+    spans.extend(count("  │ ", "", counts.failing, "failing", Color::Red));
+    spans.extend(count("  ", "", counts.stale, "stale", Color::Yellow));
     Line::from(spans)
 }
