@@ -50,14 +50,10 @@ pub fn client_config(trust: &TlsTrust) -> Result<ClientConfig, String> {
         .with_safe_default_protocol_versions()
         .map_err(|e| format!("TLS setup failed: {e}"))?;
     let config = match trust {
-        TlsTrust::System => {
-            let verifier = rustls_platform_verifier::Verifier::new(provider)
-                .map_err(|e| format!("cannot load the system trust store: {e}"))?;
-            builder
-                .dangerous()
-                .with_custom_certificate_verifier(Arc::new(verifier))
-                .with_no_client_auth()
-        }
+        TlsTrust::System => builder
+            .dangerous()
+            .with_custom_certificate_verifier(system_verifier()?)
+            .with_no_client_auth(),
         TlsTrust::CaFile(path) => {
             let pem = std::fs::read(path).map_err(|e| {
                 format!(
@@ -78,6 +74,19 @@ pub fn client_config(trust: &TlsTrust) -> Result<ClientConfig, String> {
             .with_no_client_auth(),
     };
     Ok(config)
+}
+
+/// The operating system's verifier, loaded once per process: reading the system trust
+/// store for each of hundreds of clusters cost more than all their TLS handshakes.
+fn system_verifier() -> Result<Arc<dyn ServerCertVerifier>, String> {
+    static SYSTEM: OnceLock<Result<Arc<dyn ServerCertVerifier>, String>> = OnceLock::new();
+    SYSTEM
+        .get_or_init(|| {
+            rustls_platform_verifier::Verifier::new(crypto_provider())
+                .map(|v| Arc::new(v) as Arc<dyn ServerCertVerifier>)
+                .map_err(|e| format!("cannot load the system trust store: {e}"))
+        })
+        .clone()
 }
 
 /// Parses every certificate of a PEM bundle into a root store; an empty or broken bundle
