@@ -9,6 +9,8 @@
 //! - [`status`]: the headless `ontop status` report;
 //! - [`demo`]: the embedded simulated fleet behind `ontop demo`;
 //! - [`cli`]: the command-line contract;
+//! - [`launch`]: assembling the dashboard from a config or the demo fleet;
+//! - [`tui`]: the terminal dashboard;
 //! - [`sim`]: the ONTAP simulator every test and `ontop demo` runs against;
 //! - [`text`]: cleaning server-provided text before anything else sees it.
 
@@ -16,6 +18,7 @@ pub mod cli;
 pub mod config;
 pub mod demo;
 pub mod fleet;
+pub mod launch;
 pub mod ontap;
 pub mod sim;
 pub mod state;

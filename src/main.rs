@@ -9,14 +9,21 @@ use ontop::cli::{Cli, Command, ConfigCommand, SimArgs};
 use ontop::config::{self, Credentials};
 use ontop::fleet::{self, DEFAULT_MAX_IN_FLIGHT};
 use ontop::sim::{self, SimOptions};
-use ontop::{demo, status};
+use ontop::{demo, launch, status, tui};
 
 /// Usage or config errors: nothing was asked of any cluster.
 const EXIT_USAGE: u8 = 2;
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    init_logging(matches!(cli.command, Some(Command::Sim(_))));
+    let dashboard = matches!(cli.command, None | Some(Command::Demo { .. }));
+    // The dashboard owns the screen: its logs go to a file. Everything else logs to stderr.
+    let _log_guard = if dashboard {
+        init_file_logging()
+    } else {
+        init_stderr_logging(matches!(cli.command, Some(Command::Sim(_))));
+        None
+    };
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -35,11 +42,8 @@ fn main() -> ExitCode {
 
 async fn run(cli: Cli) -> u8 {
     match cli.command {
-        None => {
-            println!("The live dashboard arrives with the next release; here is one sweep.\n");
-            run_status(&cli, false).await
-        }
-        Some(Command::Demo { clusters }) => run_demo(clusters).await,
+        None => run_dashboard(&cli).await,
+        Some(Command::Demo { clusters }) => run_demo(&cli, clusters).await,
         Some(Command::Status { json }) => run_status(&cli, json).await,
         Some(Command::Sim(ref args)) => run_sim(args).await,
         Some(Command::Config(ConfigCommand::Check)) => run_config_check(&cli),
@@ -58,13 +62,35 @@ async fn run_status(cli: &Cli, json: bool) -> u8 {
         eprintln!("ontop: warning: {warning}");
     }
     let credentials = Credentials::new(std::io::stdin().is_terminal());
-    let targets = fleet::targets_from_config(&config, &credentials);
+    // Password commands and prompts block: keep them off the async workers.
+    let targets = tokio::task::block_in_place(|| fleet::targets_from_config(&config, &credentials));
     let reports = fleet::sweep(&targets, DEFAULT_MAX_IN_FLIGHT).await;
     print_reports(&reports, json);
     status::exit_code(&reports)
 }
 
-async fn run_demo(clusters: usize) -> u8 {
+async fn run_dashboard(cli: &Cli) -> u8 {
+    let config = match config::load(cli.config.as_deref()) {
+        Ok(config) => config,
+        Err(e) => {
+            eprintln!("ontop: {e}");
+            return EXIT_USAGE;
+        }
+    };
+    for warning in &config.warnings {
+        eprintln!("ontop: warning: {warning}");
+        tracing::warn!("{warning}");
+    }
+    let credentials = Credentials::new(std::io::stdin().is_terminal());
+    let color = launch::use_color(cli.no_color);
+    // Password commands and prompts block: keep them off the async workers.
+    let setup = tokio::task::block_in_place(|| {
+        launch::from_config(&config, &credentials, cli.read_only, color)
+    });
+    screen_exit(tui::run(setup).await)
+}
+
+async fn run_demo(cli: &Cli, clusters: usize) -> u8 {
     let sim = match demo::start_fleet(clusters).await {
         Ok(sim) => sim,
         Err(e) => {
@@ -72,13 +98,20 @@ async fn run_demo(clusters: usize) -> u8 {
             return EXIT_USAGE;
         }
     };
-    println!("The live dashboard arrives with the next release; here is one sweep of the");
-    println!("embedded demo fleet (simulated clusters on loopback).\n");
-    let targets = demo::targets(&sim);
-    let reports = fleet::sweep(&targets, DEFAULT_MAX_IN_FLIGHT).await;
-    print_reports(&reports, false);
+    let setup = launch::from_demo(&sim, cli.read_only, launch::use_color(cli.no_color));
+    let code = screen_exit(tui::run(setup).await);
     sim.shutdown().await;
-    0
+    code
+}
+
+fn screen_exit(result: std::io::Result<()>) -> u8 {
+    match result {
+        Ok(()) => 0,
+        Err(e) => {
+            eprintln!("ontop: terminal error: {e}");
+            1
+        }
+    }
 }
 
 fn print_reports(reports: &[fleet::ClusterReport], json: bool) {
@@ -146,9 +179,8 @@ fn run_config_check(cli: &Cli) -> u8 {
 }
 
 /// Logs go to stderr, filtered by `ONTOP_LOG` (e.g. `ONTOP_LOG=debug`); warnings only by
-/// default so that tables and JSON on stdout stay clean. The dashboard (next release)
-/// logs to a file instead.
-fn init_logging(verbose: bool) {
+/// default so that tables and JSON on stdout stay clean.
+fn init_stderr_logging(verbose: bool) {
     let default = if verbose { "info" } else { "warn" };
     let filter = tracing_subscriber::EnvFilter::try_from_env("ONTOP_LOG")
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(default));
@@ -157,4 +189,22 @@ fn init_logging(verbose: bool) {
         .with_writer(std::io::stderr)
         .with_ansi(std::io::stderr().is_terminal())
         .try_init();
+}
+
+/// The dashboard logs to `<data dir>/ontop/ontop.log`, never to the screen it draws.
+/// Without a data dir it does not log at all rather than corrupt the screen.
+fn init_file_logging() -> Option<tracing_appender::non_blocking::WorkerGuard> {
+    let dir = config::data_dir()?;
+    std::fs::create_dir_all(&dir).ok()?;
+    let appender = tracing_appender::rolling::never(&dir, "ontop.log");
+    let (writer, guard) = tracing_appender::non_blocking(appender);
+    let filter = tracing_subscriber::EnvFilter::try_from_env("ONTOP_LOG")
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(writer)
+        .with_ansi(false)
+        .try_init()
+        .ok()?;
+    Some(guard)
 }

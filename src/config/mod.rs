@@ -41,7 +41,7 @@ use secrecy::SecretString;
 
 pub use credentials::{COMMAND_TIMEOUT, Credentials};
 pub use error::{ConfigError, Problem};
-pub use paths::{CONFIG_PATH_ENV, default_config_path, resolve_path};
+pub use paths::{CONFIG_PATH_ENV, data_dir, default_config_path, resolve_path};
 
 /// How often a cluster is polled when neither it nor `[defaults]` says.
 pub const DEFAULT_POLL_INTERVAL: Duration = Duration::from_secs(5);

@@ -10,6 +10,12 @@ use std::path::{Path, PathBuf};
 
 use directories::{BaseDirs, ProjectDirs};
 
+/// Where ontop keeps what it writes (the dashboard log; later the audit log and the
+/// journal): `$XDG_DATA_HOME/ontop` on Linux, so `XDG_DATA_HOME` moves it.
+pub fn data_dir() -> Option<PathBuf> {
+    ProjectDirs::from("", "", "ontop").map(|dirs| dirs.data_dir().to_path_buf())
+}
+
 /// The environment variable that names the config file when `--config` is not given.
 pub const CONFIG_PATH_ENV: &str = "ONTOP_CONFIG";
 
