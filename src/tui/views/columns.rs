@@ -11,7 +11,7 @@ use crate::state::{ClusterState, Column, Model};
 use crate::tui::format::width;
 
 /// The message column is dropped rather than shown narrower than this.
-const MIN_MESSAGE: usize = 12;
+const MIN_MESSAGE: usize = 16;
 /// Name cells never grow past this; longer names are truncated with "…".
 const MAX_NAME: usize = 28;
 /// Version cells never grow past this.
