@@ -32,7 +32,9 @@ pub fn from_config(
         name: c.name.clone(),
         url: c.url.to_string(),
         labels: c.labels.clone(),
-        read_only: read_only || c.read_only,
+        // The session-wide --read-only is shown once in the header; the row badge is
+        // for clusters that are read-only in the config.
+        read_only: c.read_only,
         insecure: c.insecure,
         poll_interval: c.poll_interval,
     });
@@ -57,7 +59,6 @@ pub fn from_demo(sim: &SimFleet, read_only: bool, color: bool) -> DashboardSetup
         .map(|t| ClusterIdentity {
             name: t.name.clone(),
             url: t.url.clone(),
-            read_only,
             poll_interval: DEMO_POLL_INTERVAL,
             ..ClusterIdentity::default()
         })

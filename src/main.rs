@@ -162,7 +162,7 @@ fn run_config_check(cli: &Cli) -> u8 {
     let mut failed = 0;
     for cluster in &config.clusters {
         if let Err(e) = credentials.password_for(cluster) {
-            eprintln!("ontop: cluster {:?}: {e}", cluster.name);
+            eprintln!("ontop: {e}");
             failed += 1;
         }
     }

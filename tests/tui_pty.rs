@@ -170,7 +170,9 @@ async fn start_see_rows_help_filter_details_and_quit_restores_the_terminal() {
     s.keys("\r"); // details of the only row
     s.wait_text(&fleet.clusters()[2].url);
     s.keys("\u{1b}");
-    s.wait_for("details to close", |t| !t.contains(&fleet.clusters()[2].url));
+    s.wait_for("details to close", |t| {
+        !t.contains(&fleet.clusters()[2].url)
+    });
     s.keys("q");
     let status = s.wait_exit();
     assert!(status.success(), "{status:?}");

@@ -7,7 +7,7 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use crate::config::{ClusterConfig, Config, Credentials};
+use crate::config::{ClusterConfig, Config, ConfigError, Credentials};
 use crate::ontap::{Client, ClientSettings, ErrorKind, OntapError, TlsTrust};
 
 /// How long to wait for TCP + TLS before calling a cluster unreachable. Short on
@@ -36,13 +36,25 @@ pub fn targets_from_config(config: &Config, credentials: &Credentials) -> Vec<Ta
 }
 
 fn client_for(cluster: &ClusterConfig, credentials: &Credentials) -> Result<Client, OntapError> {
-    let password = credentials.password_for(cluster).map_err(|e| OntapError {
-        cluster: cluster.name.clone(),
-        kind: ErrorKind::Auth,
-        http_status: None,
-        code: None,
-        message: format!("no password: {e}"),
-        target: None,
+    let password = credentials.password_for(cluster).map_err(|e| {
+        // The error names the cluster already; the OntapError names it once, in front.
+        let message = match e {
+            ConfigError::Credential {
+                source_desc,
+                message,
+                fix,
+                ..
+            } => format!("no password: {source_desc}: {message} — {fix}"),
+            other => format!("no password: {other}"),
+        };
+        OntapError {
+            cluster: cluster.name.clone(),
+            kind: ErrorKind::Auth,
+            http_status: None,
+            code: None,
+            message,
+            target: None,
+        }
     })?;
     let trust = if cluster.insecure {
         TlsTrust::Insecure

@@ -134,7 +134,7 @@ fn matches(c: &ClusterState, term: &str, now: Timestamp) -> bool {
     contains(&c.identity.name)
         || c.download_state().is_some_and(|s| contains(s.as_str()))
         || c.job_state().is_some_and(|s| contains(s.as_str()))
-        || c.health(now).as_str() == term
+        || contains(c.health(now).as_str())
         || c.identity
             .labels
             .iter()
