@@ -1,0 +1,282 @@
+//! The dashboard's model without a terminal or a network: events in, rows out.
+
+use std::collections::BTreeMap;
+use std::time::Duration;
+
+use jiff::{SignedDuration, Timestamp};
+use ontop::fleet::Event;
+use ontop::ontap::{DownloadState, DownloadStatus, ErrorKind, Job, JobState, OntapError, Package};
+use ontop::state::{ClusterIdentity, Column, Health, Model, SortOrder, visible_rows};
+
+const INTERVAL: Duration = Duration::from_secs(5);
+
+fn t0() -> Timestamp {
+    "2026-11-27T10:00:00Z".parse().unwrap()
+}
+
+fn at(secs: i64) -> Timestamp {
+    t0() + SignedDuration::from_secs(secs)
+}
+
+fn identity(name: &str, labels: &[(&str, &str)]) -> ClusterIdentity {
+    ClusterIdentity {
+        name: name.into(),
+        url: format!("https://{name}.example.com"),
+        labels: labels
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect::<BTreeMap<_, _>>(),
+        poll_interval: INTERVAL,
+        ..ClusterIdentity::default()
+    }
+}
+
+fn fleet() -> Model {
+    Model::new([
+        identity("prod-ams-1", &[("site", "ams"), ("env", "prod")]),
+        identity("prod-nyc-1", &[("site", "nyc"), ("env", "prod")]),
+        identity("lab-ams-1", &[("site", "ams"), ("env", "lab")]),
+    ])
+}
+
+fn status(state: DownloadState, code: i64) -> DownloadStatus {
+    DownloadStatus {
+        state: Some(state),
+        message: Some("Package download in progress".into()),
+        code: Some(code),
+    }
+}
+
+fn polled(cluster: usize, secs: i64, state: DownloadState) -> Event {
+    Event::Polled {
+        cluster,
+        at: at(secs),
+        info: None,
+        download: status(state, 10551382),
+        job: None,
+    }
+}
+
+fn failed(cluster: usize, secs: i64, kind: ErrorKind, message: &str) -> Event {
+    Event::PollFailed {
+        cluster,
+        at: at(secs),
+        error: OntapError {
+            cluster: format!("c{cluster}"),
+            kind,
+            http_status: None,
+            code: None,
+            message: message.into(),
+            target: None,
+        },
+    }
+}
+
+fn job(uuid: &str, state: JobState) -> Job {
+    Job {
+        uuid: uuid.into(),
+        description: None,
+        state: Some(state),
+        message: None,
+        code: None,
+        start_time: None,
+        end_time: None,
+        error: None,
+    }
+}
+
+#[test]
+fn health_goes_unknown_ok_stale_failing_and_back() {
+    let mut m = fleet();
+    let c = 0;
+    assert_eq!(m.clusters[c].health(at(0)), Health::Unknown);
+    m.apply(polled(c, 0, DownloadState::NotStarted));
+    assert_eq!(m.clusters[c].health(at(1)), Health::Ok);
+    // Three intervals without an answer: stale, not failing.
+    assert_eq!(m.clusters[c].health(at(15)), Health::Ok);
+    assert_eq!(m.clusters[c].health(at(16)), Health::Stale);
+    m.apply(failed(c, 20, ErrorKind::Timeout, "no answer"));
+    assert_eq!(m.clusters[c].health(at(20)), Health::Failing);
+    m.apply(polled(c, 25, DownloadState::NotStarted));
+    assert_eq!(m.clusters[c].health(at(25)), Health::Ok);
+    let history: Vec<&str> = m.clusters[c]
+        .history
+        .iter()
+        .map(|t| t.what.as_str())
+        .collect();
+    assert_eq!(
+        history,
+        [
+            "download - → not_started",
+            "poll failed: timeout: no answer",
+            "answering again"
+        ]
+    );
+    // The error stays for the details pane after recovery.
+    assert_eq!(
+        m.clusters[c].last_error.as_ref().unwrap().kind,
+        ErrorKind::Timeout
+    );
+}
+
+#[test]
+fn a_cluster_that_never_answered_is_failing_after_its_first_error() {
+    let mut m = fleet();
+    m.apply(failed(1, 0, ErrorKind::Connect, "refused"));
+    assert_eq!(m.clusters[1].health(at(0)), Health::Failing);
+    // The same error again is not a new history line.
+    m.apply(failed(1, 5, ErrorKind::Connect, "refused"));
+    assert_eq!(m.clusters[1].history.len(), 1);
+}
+
+#[test]
+fn state_changes_restart_the_clock_and_are_recorded() {
+    let mut m = fleet();
+    m.apply(polled(0, 0, DownloadState::NotStarted));
+    m.apply(polled(0, 5, DownloadState::NotStarted));
+    assert_eq!(m.clusters[0].state_since, Some(at(0)));
+    m.apply(polled(0, 10, DownloadState::Running));
+    assert_eq!(m.clusters[0].state_since, Some(at(10)));
+    m.apply(polled(0, 15, DownloadState::Other("verifying".into())));
+    assert_eq!(
+        m.clusters[0].download_state(),
+        Some(&DownloadState::Other("verifying".into()))
+    );
+    assert_eq!(
+        m.clusters[0].history.back().unwrap().what,
+        "download running → verifying"
+    );
+}
+
+#[test]
+fn jobs_are_followed_until_the_cluster_deletes_them() {
+    let mut m = fleet();
+    m.apply(Event::Polled {
+        cluster: 2,
+        at: at(0),
+        info: None,
+        download: status(DownloadState::Running, 10551382),
+        job: Some(Box::new(job("f587d316-5feb", JobState::Running))),
+    });
+    assert_eq!(m.clusters[2].job_state(), Some(&JobState::Running));
+    // A poll without the job (a transient job error) keeps the last known job.
+    m.apply(polled(2, 5, DownloadState::Running));
+    assert_eq!(m.clusters[2].job_state(), Some(&JobState::Running));
+    // Deleting another job changes nothing.
+    assert!(!m.apply(Event::JobGone {
+        cluster: 2,
+        at: at(6),
+        uuid: "other".into()
+    }));
+    assert!(m.apply(Event::JobGone {
+        cluster: 2,
+        at: at(7),
+        uuid: "f587d316-5feb".into()
+    }));
+    assert!(m.clusters[2].job.is_none());
+    assert!(
+        m.clusters[2]
+            .history
+            .back()
+            .unwrap()
+            .what
+            .contains("f587d316 deleted")
+    );
+}
+
+#[test]
+fn packages_and_versions_are_kept() {
+    let mut m = fleet();
+    m.apply(Event::Packages {
+        cluster: 1,
+        at: at(3),
+        packages: vec![Package {
+            version: Some("9.16.1P3".into()),
+            create_time: None,
+        }],
+    });
+    let (when, packages) = m.clusters[1].packages.as_ref().unwrap();
+    assert_eq!((*when, packages.len()), (at(3), 1));
+    // Events for clusters the model does not know are ignored, not a panic.
+    assert!(!m.apply(polled(99, 0, DownloadState::Running)));
+}
+
+#[test]
+fn history_keeps_the_last_twenty_transitions() {
+    let mut m = fleet();
+    for i in 0..30 {
+        let state = if i % 2 == 0 {
+            DownloadState::Running
+        } else {
+            DownloadState::Failure
+        };
+        m.apply(polled(0, i, state));
+    }
+    let history = &m.clusters[0].history;
+    assert_eq!(history.len(), 20);
+    assert_eq!(history.back().unwrap().at, at(29));
+}
+
+#[test]
+fn counts_sum_up_the_fleet() {
+    let mut m = fleet();
+    m.apply(polled(0, 0, DownloadState::Running));
+    m.apply(polled(1, 0, DownloadState::Failure));
+    m.apply(failed(2, 0, ErrorKind::Auth, "401"));
+    let counts = m.counts(at(1));
+    assert_eq!(
+        (
+            counts.clusters,
+            counts.downloading,
+            counts.failed,
+            counts.failing,
+            counts.stale
+        ),
+        (3, 1, 1, 1, 0)
+    );
+    assert_eq!(m.counts(at(60)).stale, 2);
+}
+
+#[test]
+fn filter_matches_name_state_health_and_labels() {
+    let mut m = fleet();
+    m.apply(polled(0, 0, DownloadState::Running));
+    m.apply(polled(1, 0, DownloadState::Success));
+    m.apply(failed(2, 0, ErrorKind::Connect, "refused"));
+    let now = at(1);
+    let rows = |f: &str| visible_rows(&m, f, SortOrder::default(), now);
+    assert_eq!(rows(""), [0, 1, 2]);
+    assert_eq!(rows("PROD"), [0, 1]);
+    assert_eq!(rows("running"), [0]);
+    assert_eq!(rows("fail"), [2]);
+    assert_eq!(rows("site=ams"), [0, 2]);
+    assert_eq!(rows("site=ams prod"), [0]);
+    assert_eq!(rows("nyc"), [1]);
+    assert!(rows("site=fra").is_empty());
+}
+
+#[test]
+fn sort_cycles_through_the_columns_and_back_to_config_order() {
+    let mut m = fleet();
+    m.apply(polled(0, 0, DownloadState::NotStarted));
+    m.apply(polled(1, 0, DownloadState::Running));
+    m.apply(polled(2, 0, DownloadState::Failure));
+    let now = at(1);
+    let mut sort = SortOrder::default();
+    assert_eq!(visible_rows(&m, "", sort, now), [0, 1, 2]);
+    sort = sort.cycle();
+    assert_eq!(sort.column, Some(Column::Name));
+    assert_eq!(visible_rows(&m, "", sort, now), [2, 0, 1]);
+    sort = sort.cycle().cycle();
+    assert_eq!(sort.column, Some(Column::Download));
+    // Running first, then failures: what needs eyes rises to the top.
+    assert_eq!(visible_rows(&m, "", sort, now), [1, 2, 0]);
+    assert_eq!(visible_rows(&m, "", sort.reversed(), now), [0, 2, 1]);
+    for _ in 0..Column::ALL.len() - 2 {
+        sort = sort.cycle();
+    }
+    assert_eq!(
+        sort.column, None,
+        "back to config order after the last column"
+    );
+}
