@@ -28,7 +28,7 @@ pub async fn start_fleet(clusters: usize) -> Result<SimFleet, SimError> {
 }
 
 /// One target per simulated cluster, trusting exactly the simulator's CA.
-pub fn targets(fleet: &SimFleet) -> Vec<Target> {
+pub fn targets(fleet: &SimFleet, read_only: bool) -> Vec<Target> {
     let trust = match fleet.ca_pem() {
         Some(pem) => TlsTrust::CaPem(pem.as_bytes().to_vec()),
         None => TlsTrust::System,
@@ -48,6 +48,7 @@ pub fn targets(fleet: &SimFleet) -> Vec<Target> {
                         trust: trust.clone(),
                         timeout: DEMO_TIMEOUT,
                         connect_timeout: DEMO_TIMEOUT,
+                        read_only,
                     })
                     .map_err(|e| e.to_string())
                 })

@@ -27,7 +27,7 @@ pub fn from_config(
     read_only: bool,
     color: bool,
 ) -> DashboardSetup {
-    let targets = fleet::targets_from_config(config, credentials);
+    let targets = fleet::targets_from_config(config, credentials, read_only);
     let identities = config.clusters.iter().map(|c| ClusterIdentity {
         name: c.name.clone(),
         url: c.url.to_string(),
@@ -53,7 +53,7 @@ pub fn from_config(
 
 /// A dashboard over the embedded demo fleet.
 pub fn from_demo(sim: &SimFleet, read_only: bool, color: bool) -> DashboardSetup {
-    let targets = crate::demo::targets(sim);
+    let targets = crate::demo::targets(sim, read_only);
     let identities = targets
         .iter()
         .map(|t| ClusterIdentity {

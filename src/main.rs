@@ -63,7 +63,9 @@ async fn run_status(cli: &Cli, json: bool) -> u8 {
     }
     let credentials = Credentials::new(std::io::stdin().is_terminal());
     // Password commands and prompts block: keep them off the async workers.
-    let targets = tokio::task::block_in_place(|| fleet::targets_from_config(&config, &credentials));
+    let targets = tokio::task::block_in_place(|| {
+        fleet::targets_from_config(&config, &credentials, cli.read_only)
+    });
     let reports = fleet::sweep(&targets, DEFAULT_MAX_IN_FLIGHT).await;
     print_reports(&reports, json);
     status::exit_code(&reports)

@@ -195,6 +195,7 @@ async fn ca_file_is_trusted_and_a_bad_one_is_an_error_not_a_fallback() {
             trust: TlsTrust::CaFile(path.clone()),
             timeout,
             connect_timeout: timeout,
+            read_only: false,
         };
         let err = ontop::ontap::Client::new(settings).unwrap_err();
         assert_eq!(err.kind, ErrorKind::Tls);

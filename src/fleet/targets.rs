@@ -23,19 +23,28 @@ pub struct Target {
 }
 
 /// Builds a target per configured cluster, resolving each credential source once.
-pub fn targets_from_config(config: &Config, credentials: &Credentials) -> Vec<Target> {
+/// `session_read_only` (`--read-only`) makes every client refuse to start downloads.
+pub fn targets_from_config(
+    config: &Config,
+    credentials: &Credentials,
+    session_read_only: bool,
+) -> Vec<Target> {
     config
         .clusters
         .iter()
         .map(|cluster| Target {
             name: cluster.name.clone(),
             url: cluster.url.to_string(),
-            client: client_for(cluster, credentials).map(Arc::new),
+            client: client_for(cluster, credentials, session_read_only).map(Arc::new),
         })
         .collect()
 }
 
-fn client_for(cluster: &ClusterConfig, credentials: &Credentials) -> Result<Client, OntapError> {
+fn client_for(
+    cluster: &ClusterConfig,
+    credentials: &Credentials,
+    session_read_only: bool,
+) -> Result<Client, OntapError> {
     let password = credentials.password_for(cluster).map_err(|e| {
         // The error names the cluster already; the OntapError names it once, in front.
         let message = match e {
@@ -71,5 +80,6 @@ fn client_for(cluster: &ClusterConfig, credentials: &Credentials) -> Result<Clie
         trust,
         timeout: cluster.timeout,
         connect_timeout: CONNECT_TIMEOUT.min(cluster.timeout),
+        read_only: session_read_only || cluster.read_only,
     })
 }

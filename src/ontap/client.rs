@@ -35,6 +35,10 @@ pub struct ClientSettings {
     pub timeout: Duration,
     /// Just the TCP + TLS connection, so an unreachable cluster fails fast.
     pub connect_timeout: Duration,
+    /// No download may be started through this client (`--read-only` or the cluster's
+    /// `read_only`). Enforced in [`Client::start_download`], the only code that sends a
+    /// POST, so no screen or command can get around it.
+    pub read_only: bool,
 }
 
 impl fmt::Debug for ClientSettings {
@@ -46,6 +50,7 @@ impl fmt::Debug for ClientSettings {
             .field("password", &"<redacted>")
             .field("trust", &self.trust)
             .field("timeout", &self.timeout)
+            .field("read_only", &self.read_only)
             .finish()
     }
 }
@@ -57,6 +62,7 @@ pub struct Client {
     username: String,
     password: RwLock<SecretString>,
     http: reqwest::Client,
+    read_only: bool,
 }
 
 impl fmt::Debug for Client {
@@ -111,12 +117,18 @@ impl Client {
             username: settings.username,
             password: RwLock::new(settings.password),
             http,
+            read_only: settings.read_only,
         })
     }
 
     /// The configured cluster name.
     pub fn name(&self) -> &str {
         &self.name
+    }
+
+    /// True when this client refuses to start downloads.
+    pub fn is_read_only(&self) -> bool {
+        self.read_only
     }
 
     /// Replaces the password, e.g. after a 401 made the credential source re-resolve.
@@ -160,6 +172,16 @@ impl Client {
         request: &DownloadRequest,
         return_timeout: u32,
     ) -> Result<DownloadStarted, OntapError> {
+        if self.read_only {
+            return Err(OntapError {
+                cluster: self.name.clone(),
+                kind: ErrorKind::ReadOnly,
+                http_status: None,
+                code: None,
+                message: "read-only: downloads are disabled for this cluster".into(),
+                target: None,
+            });
+        }
         let timeout = return_timeout.to_string();
         let builder = self
             .request(Method::POST, "cluster/software/download")

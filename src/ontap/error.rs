@@ -9,7 +9,7 @@ use serde::Serialize;
 
 /// What went wrong, in the words a script can switch on (`ontop status --json`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "lowercase")]
+#[serde(rename_all = "snake_case")]
 pub enum ErrorKind {
     /// Credentials refused (401) or not allowed (403).
     Auth,
@@ -23,6 +23,8 @@ pub enum ErrorKind {
     Http,
     /// The cluster answered 2xx with a body that is not the expected JSON.
     Decode,
+    /// Nothing was sent: the session or the cluster is read-only.
+    ReadOnly,
 }
 
 impl ErrorKind {
@@ -35,6 +37,7 @@ impl ErrorKind {
             Self::Connect => "connect",
             Self::Http => "http",
             Self::Decode => "decode",
+            Self::ReadOnly => "read_only",
         }
     }
 
@@ -56,6 +59,9 @@ impl ErrorKind {
             Self::Http => "see the cluster's message; retry later if the status is 5xx",
             Self::Decode => {
                 "the answer was not ONTAP REST JSON: check that the URL points at the cluster management address, not a proxy or another service"
+            }
+            Self::ReadOnly => {
+                "downloads are disabled here: drop --read-only, or set read_only = false for this cluster in the config"
             }
         }
     }

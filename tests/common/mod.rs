@@ -44,6 +44,7 @@ pub fn client_with(
         trust,
         timeout,
         connect_timeout: timeout,
+        read_only: false,
     })
     .expect("the client builds")
 }
