@@ -4,6 +4,8 @@
 //! Where things happen:
 //! - [`ontap`]: the REST client and the wire types (the only code that speaks to a cluster);
 //! - [`config`]: the config file, its validation, and credential sources;
+//! - [`download`]: starting downloads (plan, start, follow), read-only enforced below it;
+//! - [`audit`], [`journal`]: what was started, for people and for the next session;
 //! - [`fleet`]: many clusters at once (sweeps now, pollers later);
 //! - [`state`]: the dashboard's model, plain data and pure functions;
 //! - [`status`]: the headless `ontop status` report;
@@ -14,10 +16,13 @@
 //! - [`sim`]: the ONTAP simulator every test and `ontop demo` runs against;
 //! - [`text`]: cleaning server-provided text before anything else sees it.
 
+pub mod audit;
 pub mod cli;
 pub mod config;
 pub mod demo;
+pub mod download;
 pub mod fleet;
+pub mod journal;
 pub mod launch;
 pub mod ontap;
 pub mod sim;

@@ -5,6 +5,7 @@
 
 use jiff::Timestamp;
 
+use crate::download::StartOutcome;
 use crate::ontap::{ClusterInfo, DownloadStatus, Job, OntapError, Package};
 
 /// One fact about one cluster, identified by its index in the config order.
@@ -39,6 +40,26 @@ pub enum Event {
         at: Timestamp,
         uuid: String,
     },
+    /// Following the job failed too often in a row; the download status takes over.
+    JobLost {
+        cluster: usize,
+        at: Timestamp,
+        uuid: String,
+        reason: String,
+    },
+    /// This session asked the cluster to start a download (the POST is on its way).
+    StartRequested {
+        cluster: usize,
+        at: Timestamp,
+        /// The package URL, credentials masked.
+        url: String,
+    },
+    /// The cluster answered the start request.
+    StartAnswered {
+        cluster: usize,
+        at: Timestamp,
+        outcome: Box<StartOutcome>,
+    },
 }
 
 impl Event {
@@ -48,7 +69,10 @@ impl Event {
             Self::Polled { cluster, .. }
             | Self::PollFailed { cluster, .. }
             | Self::Packages { cluster, .. }
-            | Self::JobGone { cluster, .. } => *cluster,
+            | Self::JobGone { cluster, .. }
+            | Self::JobLost { cluster, .. }
+            | Self::StartRequested { cluster, .. }
+            | Self::StartAnswered { cluster, .. } => *cluster,
         }
     }
 }

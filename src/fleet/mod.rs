@@ -6,6 +6,7 @@
 
 pub mod event;
 pub mod poller;
+pub mod starts;
 pub mod sweep;
 pub mod targets;
 

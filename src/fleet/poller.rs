@@ -16,6 +16,7 @@ use tokio::time::{Instant, sleep_until};
 
 use super::event::Event;
 use super::targets::Target;
+use crate::download::MAX_FOLLOW_ERRORS;
 use crate::ontap::{Client, OntapError};
 
 /// Requests in flight across the whole fleet, by default.
@@ -40,7 +41,10 @@ pub enum Command {
 
 /// The running pollers. Dropping it stops them all.
 pub struct Fleet {
-    commands: Vec<mpsc::UnboundedSender<Command>>,
+    pub(super) commands: Vec<mpsc::UnboundedSender<Command>>,
+    /// Each cluster's client, or why it has none; shared with its poller.
+    pub(super) clients: Vec<Result<Arc<Client>, OntapError>>,
+    pub(super) events: mpsc::Sender<Event>,
     tasks: JoinSet<()>,
 }
 
@@ -60,6 +64,7 @@ impl Fleet {
         let permits = Arc::new(Semaphore::new(max_in_flight.max(1)));
         let mut tasks = JoinSet::new();
         let mut commands = Vec::with_capacity(targets.len());
+        let clients = targets.iter().map(|(t, _)| t.client.clone()).collect();
         for (index, (target, schedule)) in targets.into_iter().enumerate() {
             let (tx, rx) = mpsc::unbounded_channel();
             commands.push(tx);
@@ -71,12 +76,19 @@ impl Fleet {
                 events: events.clone(),
                 commands: rx,
                 job: None,
+                job_errors: 0,
                 failures: 0,
                 polls: 0,
             };
             tasks.spawn(poller.run());
         }
-        (Self { commands, tasks }, receiver)
+        let fleet = Self {
+            commands,
+            clients,
+            events,
+            tasks,
+        };
+        (fleet, receiver)
     }
 
     /// Sends a command to one cluster's poller (ignored for an unknown index).
@@ -108,6 +120,8 @@ struct Poller {
     commands: mpsc::UnboundedReceiver<Command>,
     /// The job being followed, by uuid.
     job: Option<String>,
+    /// Job polls that failed in a row (a 404 is not an error: the job ended).
+    job_errors: u32,
     failures: u32,
     polls: u32,
 }
@@ -154,7 +168,8 @@ impl Poller {
                 return self.events.send(event).await.ok().map(|_| false);
             }
         };
-        let _permit = self.permits.acquire().await.ok()?;
+        let permits = self.permits.clone();
+        let _permit = permits.acquire().await.ok()?;
         let want_info = self.polls % INFO_EVERY == 0;
         self.polls = self.polls.wrapping_add(1);
         let (info, download, job) = tokio::join!(
@@ -183,6 +198,16 @@ impl Poller {
                         });
                         None
                     }
+                    JobOutcome::Lost(uuid, reason) => {
+                        self.job = None;
+                        events.push(Event::JobLost {
+                            cluster: self.index,
+                            at,
+                            uuid,
+                            reason,
+                        });
+                        None
+                    }
                     JobOutcome::Unknown => None,
                 };
                 events.insert(
@@ -208,18 +233,31 @@ impl Poller {
         Some(answered)
     }
 
-    async fn poll_job(&self, client: &Client) -> JobOutcome {
-        let Some(uuid) = &self.job else {
+    async fn poll_job(&mut self, client: &Client) -> JobOutcome {
+        let Some(uuid) = self.job.clone() else {
             return JobOutcome::Unknown;
         };
-        match client.job(uuid).await {
-            Ok(job) => JobOutcome::Seen(Box::new(job)),
-            Err(e) if e.http_status == Some(404) => JobOutcome::Gone(uuid.clone()),
+        match client.job(&uuid).await {
+            Ok(job) => {
+                self.job_errors = 0;
+                JobOutcome::Seen(Box::new(job))
+            }
+            Err(e) if e.http_status == Some(404) => JobOutcome::Gone(uuid),
             // A transient job error is not a cluster failure: the download status still
-            // tells the story until the next poll.
+            // tells the story. Only errors in a row make the poller let the job go.
             Err(e) => {
+                self.job_errors += 1;
                 tracing::debug!(cluster = %self.target.name, error = %e, "job poll failed");
-                JobOutcome::Unknown
+                if self.job_errors >= MAX_FOLLOW_ERRORS {
+                    self.job_errors = 0;
+                    let reason = format!(
+                        "{MAX_FOLLOW_ERRORS} job polls in a row failed, the last with {}: {}",
+                        e.kind, e.message
+                    );
+                    JobOutcome::Lost(uuid, reason)
+                } else {
+                    JobOutcome::Unknown
+                }
             }
         }
     }
@@ -247,6 +285,8 @@ impl Poller {
 enum JobOutcome {
     Seen(Box<crate::ontap::Job>),
     Gone(String),
+    /// Too many errors in a row: uuid and why.
+    Lost(String, String),
     Unknown,
 }
 

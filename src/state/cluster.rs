@@ -5,6 +5,8 @@ use std::time::Duration;
 
 use jiff::Timestamp;
 
+use super::session::{SessionDownload, SessionPhase};
+use crate::download::{Ending, StartOutcome};
 use crate::fleet::Event;
 use crate::ontap::{DownloadState, DownloadStatus, Job, JobState, OntapError, Package};
 
@@ -74,6 +76,8 @@ pub struct ClusterState {
     pub last_error: Option<OntapError>,
     pub packages: Option<(Timestamp, Vec<Package>)>,
     pub history: VecDeque<Transition>,
+    /// The download this session started or resumed here, if any.
+    pub session: Option<SessionDownload>,
 }
 
 impl ClusterState {
@@ -90,6 +94,7 @@ impl ClusterState {
             last_error: None,
             packages: None,
             history: VecDeque::with_capacity(HISTORY_LEN),
+            session: None,
         }
     }
 
@@ -142,6 +147,10 @@ impl ClusterState {
                     self.version = Some(version);
                 }
                 self.observe_states(at, &download, job.as_deref());
+                if let Some(session) = &mut self.session {
+                    session.observe(at, &download, job.as_deref());
+                }
+                self.note_ending(at);
                 self.download = Some(download);
                 if let Some(job) = job {
                     self.job = Some(*job);
@@ -167,6 +176,9 @@ impl ClusterState {
             }
             Event::JobGone { at, uuid, .. } => {
                 let was_followed = self.job.as_ref().is_some_and(|j| j.uuid == uuid);
+                if let Some(session) = &mut self.session {
+                    session.lose_job(&uuid);
+                }
                 if was_followed {
                     self.job = None;
                     self.record(
@@ -176,6 +188,74 @@ impl ClusterState {
                 }
                 was_followed
             }
+            Event::JobLost {
+                at, uuid, reason, ..
+            } => {
+                if let Some(session) = &mut self.session {
+                    session.lose_job(&uuid);
+                }
+                self.job = None;
+                self.record(
+                    at,
+                    format!(
+                        "stopped following job {} ({reason}); following the download status",
+                        short_uuid(&uuid)
+                    ),
+                );
+                true
+            }
+            Event::StartRequested { at, url, .. } => {
+                self.record(at, format!("download requested: {url}"));
+                self.session = Some(SessionDownload::requested(url, at));
+                true
+            }
+            Event::StartAnswered { at, outcome, .. } => {
+                if let Some(session) = &mut self.session {
+                    session.answered(at, &outcome);
+                }
+                let what = match &*outcome {
+                    StartOutcome::Started { job } => format!("job {} started", short_uuid(job)),
+                    StartOutcome::Finished { .. } => "download finished at once".to_string(),
+                    StartOutcome::Attached => {
+                        "a download was already running: following it".to_string()
+                    }
+                    StartOutcome::AlreadyPresent { packages } => {
+                        self.packages = Some((at, packages.clone()));
+                        "package already present".to_string()
+                    }
+                    StartOutcome::Refused(e) => format!("start refused: {}: {}", e.kind, e.message),
+                };
+                self.record(at, what);
+                self.note_ending(at);
+                true
+            }
+        }
+    }
+
+    /// Takes the ending of this session's download if it has not been announced yet.
+    pub fn take_unannounced_ending(&mut self) -> Option<Ending> {
+        let session = self.session.as_mut()?;
+        if !session.unannounced {
+            return None;
+        }
+        session.unannounced = false;
+        match &session.phase {
+            SessionPhase::Ended { ending, .. } => Some(ending.clone()),
+            _ => None,
+        }
+    }
+
+    /// Puts a newly ended session download into the history.
+    fn note_ending(&mut self, at: Timestamp) {
+        let ended = self.session.as_ref().and_then(|s| match &s.phase {
+            SessionPhase::Ended {
+                at: ended_at,
+                ending,
+            } if s.unannounced && *ended_at == at => Some(ending.describe()),
+            _ => None,
+        });
+        if let Some(what) = ended {
+            self.record(at, format!("download ended: {what}"));
         }
     }
 

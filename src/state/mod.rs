@@ -4,13 +4,16 @@
 //! views read it. Everything here takes `now` as an argument, so tests pin time.
 
 pub mod cluster;
+pub mod session;
 pub mod table;
 
 use jiff::Timestamp;
 
 pub use cluster::{ClusterIdentity, ClusterState, Health, Transition, age, format_age, short_uuid};
+pub use session::{SessionDownload, SessionPhase};
 pub use table::{Column, SortOrder, visible_rows};
 
+use crate::download::Ending;
 use crate::fleet::Event;
 use crate::ontap::DownloadState;
 
@@ -45,6 +48,23 @@ impl Model {
         match self.clusters.get_mut(event.cluster()) {
             Some(cluster) => cluster.apply(event),
             None => false,
+        }
+    }
+
+    /// The session downloads that ended since the last call, for the bell, the status
+    /// message, the audit log and the journal. Each ending is returned once.
+    pub fn take_endings(&mut self) -> Vec<(usize, Ending)> {
+        self.clusters
+            .iter_mut()
+            .enumerate()
+            .filter_map(|(i, c)| c.take_unannounced_ending().map(|e| (i, e)))
+            .collect()
+    }
+
+    /// Picks up a download an earlier session started (from the journal).
+    pub fn resume(&mut self, cluster: usize, url: String, job: String, started_at: Timestamp) {
+        if let Some(c) = self.clusters.get_mut(cluster) {
+            c.session = Some(SessionDownload::resumed(url, job, started_at));
         }
     }
 

@@ -1,0 +1,92 @@
+//! Starting downloads from the dashboard: the fleet turns each cluster's answer into an
+//! event and hands started jobs to that cluster's poller to follow.
+
+use std::sync::Arc;
+
+use jiff::Timestamp;
+use tokio::sync::mpsc;
+
+use super::event::Event;
+use super::poller::{Command, Fleet};
+use crate::audit::AuditLog;
+use crate::download::{DownloadSpec, StartOutcome, StartReport, start_all};
+use crate::journal::Journal;
+
+impl Fleet {
+    /// Starts `spec` on `targets` in the background. Every target first gets a
+    /// `StartRequested` event, then a `StartAnswered` as its cluster answers; a started
+    /// job is then followed by that cluster's poller. Read-only is enforced by the
+    /// clients themselves: a read-only target answers `Refused` without a request.
+    pub fn start_downloads(
+        &self,
+        targets: Vec<usize>,
+        spec: DownloadSpec,
+        audit: Arc<AuditLog>,
+        journal: Arc<Journal>,
+    ) {
+        let url = spec.masked_url();
+        let mut startable = Vec::new();
+        let mut unusable = Vec::new();
+        for cluster in targets {
+            match self.clients.get(cluster) {
+                Some(Ok(client)) => startable.push((cluster, client.clone())),
+                Some(Err(e)) => unusable.push((cluster, e.clone())),
+                None => {}
+            }
+        }
+        let events = self.events.clone();
+        let commands = self.commands.clone();
+        tokio::spawn(async move {
+            let at = Timestamp::now();
+            let everyone = startable
+                .iter()
+                .map(|(c, _)| *c)
+                .chain(unusable.iter().map(|(c, _)| *c));
+            for cluster in everyone {
+                let url = url.clone();
+                if events
+                    .send(Event::StartRequested { cluster, at, url })
+                    .await
+                    .is_err()
+                {
+                    return;
+                }
+            }
+            for (cluster, error) in unusable {
+                let outcome = Box::new(StartOutcome::Refused(error));
+                let _ = events
+                    .send(Event::StartAnswered {
+                        cluster,
+                        at,
+                        outcome,
+                    })
+                    .await;
+            }
+            let (reports_tx, mut reports) = mpsc::unbounded_channel::<StartReport>();
+            let starting = start_all(startable, Arc::new(spec), audit, journal, move |report| {
+                let _ = reports_tx.send(report.clone());
+            });
+            let forwarding = async {
+                while let Some(report) = reports.recv().await {
+                    if let (Some(tx), Some(job)) =
+                        (commands.get(report.cluster), report.outcome.job())
+                    {
+                        let _ = tx.send(Command::TrackJob(job.to_string()));
+                    }
+                    if let Some(tx) = commands.get(report.cluster) {
+                        let _ = tx.send(Command::Refresh);
+                    }
+                    let event = Event::StartAnswered {
+                        cluster: report.cluster,
+                        at: report.at,
+                        outcome: Box::new(report.outcome),
+                    };
+                    if events.send(event).await.is_err() {
+                        return;
+                    }
+                }
+            };
+            tokio::join!(starting, forwarding);
+        });
+    }
+}
