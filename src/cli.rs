@@ -40,6 +40,12 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Start a package download on some clusters (or all), optionally following each to its end
+    ///
+    /// Exit codes: 0 every download was accepted (with --wait: succeeded or was already
+    /// present), 1 any was refused, failed, or a chosen cluster did not answer,
+    /// 2 usage or config error, or every chosen cluster is read-only (nothing sent).
+    Download(DownloadArgs),
     /// Run the ONTAP simulator in the foreground (until Ctrl-C)
     Sim(SimArgs),
     /// Work with the config file
@@ -52,6 +58,37 @@ pub enum Command {
 pub enum ConfigCommand {
     /// Validate the config, resolve every credential, print it with secrets redacted
     Check,
+}
+
+/// `ontop download` options.
+#[derive(Debug, Args)]
+#[command(group = clap::ArgGroup::new("which").required(true).args(["clusters", "all"]))]
+pub struct DownloadArgs {
+    /// A cluster to start on, as named in the config (repeat for more)
+    #[arg(long = "cluster", value_name = "NAME")]
+    pub clusters: Vec<String>,
+    /// Every configured cluster
+    #[arg(long)]
+    pub all: bool,
+    /// The package URL (http, https, ftp or file) [default: `[download] url` of the config]
+    #[arg(long, value_name = "URL")]
+    pub url: Option<String>,
+    /// The package server's user [default with the default URL: `[download] username`]
+    #[arg(long, value_name = "U")]
+    pub username: Option<String>,
+    /// Read the package server's password from this environment variable (without it,
+    /// a user given and a terminal: ask without echo)
+    #[arg(long, value_name = "VAR")]
+    pub password_env: Option<String>,
+    /// Follow every download to its end; the exit code tells how they ended
+    #[arg(long)]
+    pub wait: bool,
+    /// Start without asking for confirmation (needed without a terminal)
+    #[arg(long)]
+    pub yes: bool,
+    /// Time between polls while following, in milliseconds
+    #[arg(long, value_name = "MS", default_value_t = 2000, hide = true)]
+    pub interval_ms: u64,
 }
 
 /// `ontop sim` options.

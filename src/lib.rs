@@ -9,6 +9,7 @@
 //! - [`fleet`]: many clusters at once (sweeps now, pollers later);
 //! - [`state`]: the dashboard's model, plain data and pure functions;
 //! - [`status`]: the headless `ontop status` report;
+//! - [`download_cmd`]: the headless `ontop download` (choose, confirm, start, `--wait`);
 //! - [`demo`]: the embedded simulated fleet behind `ontop demo`;
 //! - [`cli`]: the command-line contract;
 //! - [`launch`]: assembling the dashboard from a config or the demo fleet;
@@ -21,6 +22,7 @@ pub mod cli;
 pub mod config;
 pub mod demo;
 pub mod download;
+pub mod download_cmd;
 pub mod fleet;
 pub mod journal;
 pub mod launch;

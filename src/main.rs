@@ -9,7 +9,7 @@ use ontop::cli::{Cli, Command, ConfigCommand, SimArgs};
 use ontop::config::{self, Credentials};
 use ontop::fleet::{self, DEFAULT_MAX_IN_FLIGHT};
 use ontop::sim::{self, SimOptions};
-use ontop::{demo, launch, status, tui};
+use ontop::{demo, download_cmd, launch, status, tui};
 
 /// Usage or config errors: nothing was asked of any cluster.
 const EXIT_USAGE: u8 = 2;
@@ -45,6 +45,15 @@ async fn run(cli: Cli) -> u8 {
         None => run_dashboard(&cli).await,
         Some(Command::Demo { clusters }) => run_demo(&cli, clusters).await,
         Some(Command::Status { json }) => run_status(&cli, json).await,
+        Some(Command::Download(ref args)) => {
+            match download_cmd::run(cli.config.as_deref(), cli.read_only, args).await {
+                Ok(code) => code,
+                Err(e) => {
+                    eprintln!("ontop: {e}");
+                    EXIT_USAGE
+                }
+            }
+        }
         Some(Command::Sim(ref args)) => run_sim(args).await,
         Some(Command::Config(ConfigCommand::Check)) => run_config_check(&cli),
     }

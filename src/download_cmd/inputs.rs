@@ -1,0 +1,173 @@
+//! What the operator asked for, checked before anything is sent: which clusters (by
+//! name, with suggestions for a typo), whether any of them may start a download at all,
+//! the package URL, and the package server's password (from the environment or a no-echo
+//! prompt, never from the command line).
+
+use std::path::Path;
+
+use secrecy::SecretString;
+
+use super::UsageError;
+use crate::cli::DownloadArgs;
+use crate::config::Config;
+use crate::download::DownloadSpec;
+
+/// Indices (config order, no repeats) of the clusters named, or of all of them.
+pub fn choose(
+    names: &[&str],
+    wanted: &[String],
+    all: bool,
+    config_path: &Path,
+) -> Result<Vec<usize>, UsageError> {
+    if all {
+        return Ok((0..names.len()).collect());
+    }
+    let mut chosen = Vec::new();
+    let mut unknown = Vec::new();
+    for name in wanted {
+        match names.iter().position(|n| n == name) {
+            Some(i) => chosen.push(i),
+            None => unknown.push(unknown_cluster(name, names, config_path)),
+        }
+    }
+    if !unknown.is_empty() {
+        // One line per unknown name; the caller puts "ontop: " in front of the first.
+        return Err(UsageError(unknown.join("\nontop: ")));
+    }
+    chosen.sort_unstable();
+    chosen.dedup();
+    Ok(chosen)
+}
+
+fn unknown_cluster(name: &str, names: &[&str], config_path: &Path) -> String {
+    let place = config_path.display();
+    let close = close_names(name, names);
+    if close.is_empty() {
+        let mut shown: Vec<&str> = names.iter().take(8).copied().collect();
+        if names.len() > shown.len() {
+            shown.push("...");
+        }
+        format!(
+            "no cluster is named {name:?} in {place}; configured: {}",
+            shown.join(", ")
+        )
+    } else {
+        format!(
+            "no cluster is named {name:?} in {place}; did you mean {}?",
+            close.join(", ")
+        )
+    }
+}
+
+/// Configured names that look like a mistyped `name`: a small edit away, or containing it.
+pub fn close_names<'a>(name: &str, names: &[&'a str]) -> Vec<&'a str> {
+    let wanted = name.to_lowercase();
+    let mut scored: Vec<(usize, &str)> = names
+        .iter()
+        .filter_map(|n| {
+            let lower = n.to_lowercase();
+            let distance = strsim::damerau_levenshtein(&wanted, &lower);
+            let near = distance <= (lower.chars().count() / 3).max(2);
+            let contains = wanted.len() >= 2 && lower.contains(&wanted);
+            (near || contains).then_some((distance, *n))
+        })
+        .collect();
+    scored.sort();
+    scored.into_iter().take(5).map(|(_, n)| n).collect()
+}
+
+/// Refuses before any request when no chosen cluster may start a download.
+pub(super) fn refuse_read_only(
+    config: &Config,
+    chosen: &[usize],
+    session_read_only: bool,
+) -> Result<(), UsageError> {
+    if session_read_only {
+        return Err(UsageError(
+            "read-only session (--read-only): downloads are disabled; nothing was sent".into(),
+        ));
+    }
+    let read_only: Vec<&str> = chosen
+        .iter()
+        .map(|&i| &config.clusters[i])
+        .filter(|c| c.read_only)
+        .map(|c| c.name.as_str())
+        .collect();
+    if !chosen.is_empty() && read_only.len() == chosen.len() {
+        return Err(UsageError(format!(
+            "read-only: downloads are disabled for {} (read_only = true in {}); nothing was sent",
+            read_only.join(", "),
+            config.path.display()
+        )));
+    }
+    Ok(())
+}
+
+/// The validated URL and server credentials. `--url` wins; without it the `[download]`
+/// table's URL is used, with its username unless `--username` is given.
+pub fn spec_for(
+    config: &Config,
+    args: &DownloadArgs,
+    interactive: bool,
+    read_env: impl Fn(&str) -> Option<String>,
+) -> Result<DownloadSpec, UsageError> {
+    let (url, username, from) = match (&args.url, &config.download.url) {
+        (Some(url), _) => (url.clone(), args.username.clone(), "--url".to_string()),
+        (None, Some(url)) => (
+            url.to_string(),
+            args.username.clone().or(config.download.username.clone()),
+            format!("[download] url in {}", config.path.display()),
+        ),
+        (None, None) => {
+            return Err(UsageError(format!(
+                "no package URL: give --url URL, or set url in the [download] table of {}",
+                config.path.display()
+            )));
+        }
+    };
+    // The URL first: a typo must not cost a password prompt.
+    DownloadSpec::new(&url, None, None).map_err(|e| UsageError(format!("{from}: {e}")))?;
+    let username = username.filter(|u| !u.trim().is_empty());
+    let password = server_password(
+        username.as_deref(),
+        args.password_env.as_deref(),
+        interactive,
+        read_env,
+    )?;
+    DownloadSpec::new(&url, username, password).map_err(|e| UsageError(format!("{from}: {e}")))
+}
+
+/// The package server's password: from `--password-env`, else asked without echo when
+/// there is a user and a terminal. Never from the command line, never echoed.
+fn server_password(
+    username: Option<&str>,
+    env_var: Option<&str>,
+    interactive: bool,
+    read_env: impl Fn(&str) -> Option<String>,
+) -> Result<Option<SecretString>, UsageError> {
+    match (env_var, username) {
+        (Some(var), None) => Err(UsageError(format!(
+            "--password-env {var} needs --username: the package server's user"
+        ))),
+        (Some(var), Some(_)) => match read_env(var) {
+            Some(value) if !value.is_empty() => Ok(Some(SecretString::from(value))),
+            _ => Err(UsageError(format!(
+                "--password-env {var}: the environment variable {var} is not set or is empty"
+            ))),
+        },
+        (None, Some(user)) if interactive => {
+            let question = format!("Password for {user} on the package server: ");
+            let answer = rpassword::prompt_password(question)
+                .map_err(|e| UsageError(format!("cannot read the password: {e}")))?;
+            if answer.is_empty() {
+                return Err(UsageError("no password entered; nothing was sent".into()));
+            }
+            Ok(Some(SecretString::from(answer)))
+        }
+        (None, Some(user)) => Err(UsageError(format!(
+            "the package server user {user} needs a password and there is no terminal to ask \
+             on: put it in an environment variable and give --password-env VAR"
+        ))),
+        (None, None) => Ok(None),
+    }
+}

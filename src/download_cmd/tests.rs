@@ -1,0 +1,132 @@
+//! The command's pure parts: choosing clusters, the URL and password rules, the question.
+
+use std::path::Path;
+
+use super::*;
+
+fn args(url: Option<&str>, username: Option<&str>, password_env: Option<&str>) -> DownloadArgs {
+    DownloadArgs {
+        clusters: Vec::new(),
+        all: true,
+        url: url.map(str::to_string),
+        username: username.map(str::to_string),
+        password_env: password_env.map(str::to_string),
+        wait: false,
+        yes: true,
+        interval_ms: 2000,
+    }
+}
+
+fn config(download_url: Option<&str>, download_user: Option<&str>) -> Config {
+    Config {
+        path: "/etc/ontop/config.toml".into(),
+        clusters: Vec::new(),
+        download: config::DownloadDefaults {
+            url: download_url.map(|u| u.parse().unwrap()),
+            username: download_user.map(str::to_string),
+        },
+        warnings: Vec::new(),
+    }
+}
+
+const NAMES: [&str; 4] = ["prod-ams-1", "prod-ams-2", "lab-fra-1", "dr-nyc"];
+
+#[test]
+fn clusters_are_chosen_in_config_order_once_and_typos_get_suggestions() {
+    let path = Path::new("/c.toml");
+    let wanted = ["dr-nyc", "prod-ams-1", "dr-nyc"].map(String::from);
+    assert_eq!(choose(&NAMES, &wanted, false, path).unwrap(), [0, 3]);
+    assert_eq!(choose(&NAMES, &[], true, path).unwrap(), [0, 1, 2, 3]);
+
+    let err = choose(&NAMES, &["prod-ams-3".into()], false, path).unwrap_err();
+    let said =
+        "no cluster is named \"prod-ams-3\" in /c.toml; did you mean prod-ams-1, prod-ams-2?";
+    assert_eq!(err.0, said);
+    let two = ["x1".to_string(), "prod-ams-1".into(), "zz".into()];
+    let err = choose(&NAMES, &two, false, path).unwrap_err();
+    assert_eq!(err.0.lines().count(), 2, "one line per unknown name: {err}");
+
+    let err = choose(&NAMES, &["zzzzzzzzzzzz".into()], false, path).unwrap_err();
+    assert!(
+        err.0.contains("configured: prod-ams-1, prod-ams-2"),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_part_of_a_name_is_close_enough_to_suggest() {
+    assert_eq!(close_names("ams", &NAMES), ["prod-ams-1", "prod-ams-2"]);
+    assert_eq!(close_names("DR-NYX", &NAMES), ["dr-nyc"]);
+}
+
+#[test]
+fn the_url_comes_from_the_flag_else_the_download_table() {
+    let none = |_: &str| None;
+    let cfg = config(Some("https://repo/img/97_q_image.tgz"), Some("fetch"));
+    let spec = spec_for(
+        &cfg,
+        &args(Some("https://other/pkg.tgz"), None, None),
+        false,
+        none,
+    )
+    .unwrap();
+    assert_eq!(spec.masked_url(), "https://other/pkg.tgz");
+    assert_eq!(
+        spec.username, None,
+        "[download] username goes with its URL only"
+    );
+
+    let err = spec_for(&cfg, &args(None, None, None), false, none).unwrap_err();
+    assert!(err.0.contains("user fetch needs a password"), "{err}");
+    let env = |v: &str| (v == "PW").then(|| "pw".to_string());
+    let spec = spec_for(&cfg, &args(None, None, Some("PW")), false, env).unwrap();
+    assert_eq!(spec.masked_url(), "https://repo/img/97_q_image.tgz");
+    assert_eq!(spec.username.as_deref(), Some("fetch"));
+
+    let err = spec_for(&config(None, None), &args(None, None, None), false, none).unwrap_err();
+    assert!(
+        err.0.contains("--url") && err.0.contains("[download]"),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_bad_url_is_refused_before_any_password_is_looked_for() {
+    let cfg = config(None, None);
+    let err = spec_for(
+        &cfg,
+        &args(Some("gopher://x/p.tgz"), Some("u"), None),
+        true,
+        |_| panic!("no password lookup for a bad URL"),
+    )
+    .unwrap_err();
+    assert!(err.0.starts_with("--url: unsupported scheme"), "{err}");
+}
+
+#[test]
+fn the_password_comes_only_from_a_named_variable_that_is_set() {
+    let cfg = config(None, None);
+    let url = Some("https://repo/p.tgz");
+    let empty = |_: &str| Some(String::new());
+    let err = spec_for(&cfg, &args(url, Some("u"), Some("PKG_PW")), false, empty).unwrap_err();
+    assert!(
+        err.0.contains("PKG_PW") && err.0.contains("not set"),
+        "{err}"
+    );
+    let err = spec_for(&cfg, &args(url, None, Some("PKG_PW")), false, |_| None).unwrap_err();
+    assert!(err.0.contains("needs --username"), "{err}");
+    let secret = |_: &str| Some("hunter2-unique".to_string());
+    let spec = spec_for(&cfg, &args(url, Some("u"), Some("PKG_PW")), false, secret).unwrap();
+    assert!(!format!("{spec:?}").contains("hunter2-unique"));
+    assert!(spec_for(&cfg, &args(url, None, None), false, |_| None).is_ok());
+}
+
+#[test]
+fn the_question_names_every_target_and_masks_the_url() {
+    let q = question("https://u:***@repo/p.tgz", &["a", "b", "c"]);
+    assert_eq!(
+        q,
+        "Start downloading https://u:***@repo/p.tgz on 3 clusters: a, b, c? [y/N] "
+    );
+    assert!(question("x", &["a"]).contains("on 1 cluster: a?"));
+}
