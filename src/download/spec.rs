@@ -77,6 +77,11 @@ impl DownloadSpec {
         mask_url(&self.url)
     }
 
+    /// Whether a server password was given (the confirmation says so, never what it is).
+    pub fn has_password(&self) -> bool {
+        self.password.is_some()
+    }
+
     /// The package file name, which is what ONTAP's "same name" conflict is about.
     pub fn file_name(&self) -> &str {
         self.url

@@ -207,11 +207,17 @@ impl ClusterState {
             Event::StartRequested { at, url, .. } => {
                 self.record(at, format!("download requested: {url}"));
                 self.session = Some(SessionDownload::requested(url, at));
+                // The JOB column now says "starting": its time in state starts here.
+                self.state_since = Some(at);
                 true
             }
             Event::StartAnswered { at, outcome, .. } => {
                 if let Some(session) = &mut self.session {
                     session.answered(at, &outcome);
+                    if !session.in_flight() {
+                        // Refused or already present: the JOB column changes at once.
+                        self.state_since = Some(at);
+                    }
                 }
                 let what = match &*outcome {
                     StartOutcome::Started { job } => format!("job {} started", short_uuid(job)),

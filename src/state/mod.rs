@@ -4,12 +4,14 @@
 //! views read it. Everything here takes `now` as an argument, so tests pin time.
 
 pub mod cluster;
+pub mod progress;
 pub mod session;
 pub mod table;
 
 use jiff::Timestamp;
 
 pub use cluster::{ClusterIdentity, ClusterState, Health, Transition, age, format_age, short_uuid};
+pub use progress::JobProgress;
 pub use session::{SessionDownload, SessionPhase};
 pub use table::{Column, SortOrder, visible_rows};
 

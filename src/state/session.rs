@@ -16,6 +16,9 @@ pub struct SessionDownload {
     pub url: String,
     pub requested_at: Timestamp,
     pub phase: SessionPhase,
+    /// The job the start created (or the journal named), kept after the phase moves on
+    /// (job lost, download ended) so the journal entry and the audit line can name it.
+    pub started_job: Option<String>,
     /// The ending has not been announced yet (bell, status message, audit, journal).
     pub unannounced: bool,
 }
@@ -39,6 +42,7 @@ impl SessionDownload {
             url,
             requested_at: at,
             phase: SessionPhase::Starting,
+            started_job: None,
             unannounced: false,
         }
     }
@@ -48,6 +52,7 @@ impl SessionDownload {
         Self {
             url,
             requested_at: started_at,
+            started_job: Some(job.clone()),
             phase: SessionPhase::Following { job: Some(job) },
             unannounced: false,
         }
@@ -68,6 +73,7 @@ impl SessionDownload {
 
     /// The cluster answered the start request.
     pub fn answered(&mut self, at: Timestamp, outcome: &StartOutcome) {
+        self.started_job = outcome.job().map(str::to_string);
         self.phase = match outcome {
             StartOutcome::Started { job } => SessionPhase::Following {
                 job: Some(job.clone()),

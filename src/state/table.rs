@@ -133,7 +133,7 @@ fn matches(c: &ClusterState, term: &str, now: Timestamp) -> bool {
     }
     contains(&c.identity.name)
         || c.download_state().is_some_and(|s| contains(s.as_str()))
-        || c.job_state().is_some_and(|s| contains(s.as_str()))
+        || c.job_progress().is_some_and(|p| contains(p.word()))
         || contains(c.health(now).as_str())
         || c.identity
             .labels
@@ -172,7 +172,10 @@ fn code(c: &ClusterState) -> Option<i64> {
 }
 
 fn job_word(c: &ClusterState) -> &str {
-    c.job_state().map_or("", |s| s.as_str())
+    match c.job_progress() {
+        Some(p) => p.word(),
+        None => "",
+    }
 }
 
 /// How long the current state has held at `now`, when known.
