@@ -19,6 +19,9 @@ pub struct Cli {
     /// No colours (NO_COLOR is honoured too)
     #[arg(long, global = true)]
     pub no_color: bool,
+    /// No terminal bell when a download started from the dashboard ends
+    #[arg(long, global = true)]
+    pub no_bell: bool,
     #[command(subcommand)]
     pub command: Option<Command>,
 }

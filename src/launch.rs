@@ -1,17 +1,48 @@
 //! Assembling the dashboard: from a config (or the demo fleet) to a model, running
 //! pollers and the settings the screen needs. The glue between `config`, `fleet`,
 //! `state` and `tui`, kept out of `main` so tests can start a dashboard the same way.
+//!
+//! A dashboard over a config also opens the audit log and the journal in the data dir,
+//! and resumes following the jobs an earlier session left in the journal.
 
+use std::sync::Arc;
 use std::time::Duration;
 
-use crate::config::{Config, Credentials};
-use crate::fleet::{self, Fleet, POLLERS_MAX_IN_FLIGHT, Schedule, Target};
+use jiff::Timestamp;
+
+use crate::audit::AuditLog;
+use crate::cli::Cli;
+use crate::config::{self, Config, Credentials};
+use crate::fleet::{self, Command, Fleet, POLLERS_MAX_IN_FLIGHT, Schedule, Target};
+use crate::journal::Journal;
 use crate::sim::SimFleet;
 use crate::state::{ClusterIdentity, Model};
 use crate::tui::DashboardSetup;
 
 /// The demo fleet polls faster than a real one so that a first look feels alive.
 pub const DEMO_POLL_INTERVAL: Duration = Duration::from_secs(2);
+
+/// How the screen behaves, as the command line asked.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ScreenOptions {
+    /// `--read-only`: nothing can be started.
+    pub read_only: bool,
+    /// Colours, unless `--no-color` or `NO_COLOR`.
+    pub color: bool,
+    /// The bell when a download ends, unless `--no-bell`.
+    pub bell: bool,
+}
+
+impl ScreenOptions {
+    /// The options the global flags (and `NO_COLOR`) give.
+    pub fn from_cli(cli: &Cli) -> Self {
+        Self {
+            read_only: cli.read_only,
+            color: use_color(cli.no_color),
+            bell: !cli.no_bell,
+        }
+    }
+}
 
 /// Whether to draw colours: off with `--no-color` or a non-empty `NO_COLOR`.
 pub fn use_color(no_color_flag: bool) -> bool {
@@ -24,10 +55,9 @@ pub fn use_color(no_color_flag: bool) -> bool {
 pub fn from_config(
     config: &Config,
     credentials: &Credentials,
-    read_only: bool,
-    color: bool,
+    options: ScreenOptions,
 ) -> DashboardSetup {
-    let targets = fleet::targets_from_config(config, credentials, read_only);
+    let targets = fleet::targets_from_config(config, credentials, options.read_only);
     let identities = config.clusters.iter().map(|c| ClusterIdentity {
         name: c.name.clone(),
         url: c.url.to_string(),
@@ -41,19 +71,30 @@ pub fn from_config(
     let schedules = config.clusters.iter().map(|c| Schedule {
         interval: c.poll_interval,
     });
-    assemble(
+    let data_dir = config::data_dir();
+    let mut setup = assemble(
         targets,
         identities.collect(),
         schedules.collect(),
         config.path.display().to_string(),
-        read_only,
-        color,
-    )
+        options,
+        Records {
+            audit: AuditLog::new(data_dir.as_deref()),
+            journal: Journal::open(data_dir.as_deref()),
+            download_defaults: (
+                config.download.url.as_ref().map(|u| u.to_string()),
+                config.download.username.clone(),
+            ),
+        },
+    );
+    resume_journal(&mut setup);
+    setup
 }
 
-/// A dashboard over the embedded demo fleet.
-pub fn from_demo(sim: &SimFleet, read_only: bool, color: bool) -> DashboardSetup {
-    let targets = crate::demo::targets(sim, read_only);
+/// A dashboard over the embedded demo fleet. Its downloads go to simulated clusters that
+/// vanish when it exits, so they are neither audited nor journaled.
+pub fn from_demo(sim: &SimFleet, options: ScreenOptions) -> DashboardSetup {
+    let targets = crate::demo::targets(sim, options.read_only);
     let identities = targets
         .iter()
         .map(|t| ClusterIdentity {
@@ -74,9 +115,44 @@ pub fn from_demo(sim: &SimFleet, read_only: bool, color: bool) -> DashboardSetup
         identities,
         schedules,
         "demo (simulated fleet on loopback)".to_string(),
-        read_only,
-        color,
+        options,
+        Records {
+            audit: AuditLog::new(None),
+            journal: Journal::open(None),
+            download_defaults: (Some(sim.default_package_url()), None),
+        },
     )
+}
+
+/// Where downloads are recorded, and what the form offers.
+struct Records {
+    audit: AuditLog,
+    journal: Journal,
+    download_defaults: (Option<String>, Option<String>),
+}
+
+/// Follows again the jobs the journal holds for configured clusters: the model shows
+/// them as this session's downloads, and each cluster's poller tracks its job. Entries
+/// for clusters this config does not have are left for the config that has them.
+fn resume_journal(setup: &mut DashboardSetup) {
+    for entry in setup.journal.entries() {
+        let found = setup
+            .model
+            .clusters
+            .iter()
+            .position(|c| c.identity.name == entry.cluster);
+        let Some(cluster) = found else {
+            continue;
+        };
+        let started_at = entry
+            .started_at
+            .parse::<Timestamp>()
+            .unwrap_or_else(|_| Timestamp::now());
+        setup
+            .model
+            .resume(cluster, entry.url, entry.job.clone(), started_at);
+        setup.fleet.send(cluster, Command::TrackJob(entry.job));
+    }
 }
 
 fn assemble(
@@ -84,8 +160,8 @@ fn assemble(
     identities: Vec<ClusterIdentity>,
     schedules: Vec<Schedule>,
     config_label: String,
-    read_only: bool,
-    color: bool,
+    options: ScreenOptions,
+    records: Records,
 ) -> DashboardSetup {
     let (fleet, events) = Fleet::spawn(
         targets.into_iter().zip(schedules).collect(),
@@ -96,7 +172,11 @@ fn assemble(
         fleet,
         events,
         config_label,
-        read_only,
-        color,
+        read_only: options.read_only,
+        color: options.color,
+        audit: Arc::new(records.audit),
+        journal: Arc::new(records.journal),
+        bell: options.bell,
+        download_defaults: records.download_defaults,
     }
 }

@@ -93,11 +93,9 @@ async fn run_dashboard(cli: &Cli) -> u8 {
         tracing::warn!("{warning}");
     }
     let credentials = Credentials::new(std::io::stdin().is_terminal());
-    let color = launch::use_color(cli.no_color);
+    let options = launch::ScreenOptions::from_cli(cli);
     // Password commands and prompts block: keep them off the async workers.
-    let setup = tokio::task::block_in_place(|| {
-        launch::from_config(&config, &credentials, cli.read_only, color)
-    });
+    let setup = tokio::task::block_in_place(|| launch::from_config(&config, &credentials, options));
     screen_exit(tui::run(setup).await)
 }
 
@@ -109,7 +107,7 @@ async fn run_demo(cli: &Cli, clusters: usize) -> u8 {
             return EXIT_USAGE;
         }
     };
-    let setup = launch::from_demo(&sim, cli.read_only, launch::use_color(cli.no_color));
+    let setup = launch::from_demo(&sim, launch::ScreenOptions::from_cli(cli));
     let code = screen_exit(tui::run(setup).await);
     sim.shutdown().await;
     code

@@ -2,14 +2,30 @@
 //! terminal.
 //!
 //! [`App`] owns the [`Model`] (fleet events go in through [`App::apply`]) and the view
-//! state around it: which cluster is selected, the mode, the filter, the sort, a transient
-//! status message. Keys go in through [`App::handle_key`], which answers with the
-//! [`AppCommand`]s the event loop must carry out (poll now, fetch packages, quit). The
-//! selection is held by cluster, not by row, so it stays on the same cluster when rows
-//! re-sort or the filter changes.
+//! state around it: which cluster is selected, the mode, the filter, the sort, the marks,
+//! an open dialog, a transient status message. Keys go in through [`App::handle_key`],
+//! which answers with the [`AppCommand`]s the event loop must carry out (poll now, fetch
+//! packages, start downloads, quit). The selection is held by cluster, not by row, so it
+//! stays on the same cluster when rows re-sort or the filter changes.
+//!
+//! - [`navigation`]: moving, scrolling, filter typing and sorting;
+//! - [`marks`]: choosing several clusters for one download;
+//! - [`download`]: from `d` to the confirmed start, and the announcement of endings;
+//! - [`form`] and [`confirm`]: the two dialogs' own state.
 
-use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
+pub mod confirm;
+pub mod download;
+pub mod form;
+mod marks;
+mod navigation;
+
+use std::collections::BTreeSet;
+
+use crossterm::event::{KeyEvent, KeyEventKind};
 use jiff::{SignedDuration, Timestamp};
+
+pub use confirm::{Confirmation, StartRequest};
+pub use form::{DownloadForm, Field};
 
 use super::keymap::{self, Action, Context};
 use super::theme::Theme;
@@ -31,14 +47,23 @@ pub enum Mode {
 }
 
 /// What a key asks the event loop to do outside the [`App`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum AppCommand {
     /// Poll one cluster now, or every cluster for `None`.
     Refresh(Option<usize>),
     /// Ask a cluster for its packages (the details pane shows them).
     FetchPackages(usize),
+    /// Start a confirmed download (the only command that changes a cluster).
+    StartDownloads(StartRequest),
     /// Leave the dashboard.
     Quit,
+}
+
+/// A dialog over the table or the details: the download form, then its confirmation.
+#[derive(Debug)]
+pub enum Dialog {
+    Form(DownloadForm),
+    Confirm(Confirmation),
 }
 
 /// A message in the footer until `until`.
@@ -49,7 +74,7 @@ struct Status {
 }
 
 /// Everything the screen shows and how keys change it.
-#[derive(Debug, Clone)]
+#[derive(Debug)]
 pub struct App {
     model: Model,
     config_label: String,
@@ -71,7 +96,13 @@ pub struct App {
     page: usize,
     details_scroll: usize,
     help_scroll: usize,
+    confirm_scroll: usize,
     status: Option<Status>,
+    /// Clusters marked as download targets (indices in config order).
+    marks: BTreeSet<usize>,
+    dialog: Option<Dialog>,
+    /// What the download form offers before anything is typed: (URL, server user).
+    form_defaults: (Option<String>, Option<String>),
 }
 
 impl App {
@@ -99,8 +130,19 @@ impl App {
             page: 10,
             details_scroll: 0,
             help_scroll: 0,
+            confirm_scroll: 0,
             status: None,
+            marks: BTreeSet::new(),
+            dialog: None,
+            form_defaults: (None, None),
         }
+    }
+
+    /// The same dashboard, with the download form prefilled from the config's
+    /// `[download]` URL and server user.
+    pub fn with_form_defaults(mut self, url: Option<String>, username: Option<String>) -> Self {
+        self.form_defaults = (url, username);
+        self
     }
 
     /// Feeds one fleet event to the model; true when the screen needs a redraw.
@@ -116,8 +158,10 @@ impl App {
         self.sync(now);
         let context = self.context();
         let Some(action) = keymap::lookup(context, &key) else {
-            if context == Context::Filter {
-                self.type_into_filter(key, now);
+            match context {
+                Context::Filter => self.type_into_filter(key, now),
+                Context::Form => self.type_into_form(key),
+                _ => {}
             }
             return Vec::new();
         };
@@ -193,29 +237,20 @@ impl App {
                 self.help = !self.help;
                 self.help_scroll = 0;
             }
-            Action::Download => {
-                let refusal = self.download_refusal();
-                self.say(refusal, now);
-            }
+            Action::ToggleMark => self.toggle_mark(),
+            Action::MarkAll => self.mark_all(now),
+            Action::ClearMarks => self.clear_marks(now),
+            Action::Download => self.open_form(now),
+            Action::NextField => self.edit_form(DownloadForm::next_field),
+            Action::PreviousField => self.edit_form(DownloadForm::previous_field),
+            Action::FieldBackspace => self.edit_form(DownloadForm::backspace),
+            Action::ClearField => self.edit_form(DownloadForm::clear_field),
+            Action::SubmitForm => self.submit_form(now),
+            Action::ConfirmStart => return self.confirm_start(now),
+            Action::Cancel => self.cancel_dialog(now),
             Action::Quit => return vec![AppCommand::Quit],
         }
         Vec::new()
-    }
-
-    /// The one place that decides whether a download may start, and says why not.
-    ///
-    /// In this release downloads are not offered at all; the read-only reasons come first
-    /// so a read-only operator is never told "soon".
-    fn download_refusal(&self) -> String {
-        if self.read_only {
-            return "read-only: downloads are disabled".to_string();
-        }
-        if let Some(c) = self.target().map(|c| &self.model.clusters[c])
-            && c.identity.read_only
-        {
-            return format!("{} is read-only: downloads are disabled", c.identity.name);
-        }
-        "downloads arrive in the next release".to_string()
     }
 
     /// The cluster a key acts on: the one in details, else the selected one.
@@ -226,65 +261,14 @@ impl App {
         }
     }
 
-    fn move_by(&mut self, context: Context, delta: isize) {
-        let step = |from: usize, len: usize| -> usize {
-            let last = len.saturating_sub(1) as isize;
-            (from as isize).saturating_add(delta).clamp(0, last.max(0)) as usize
-        };
-        match context {
-            Context::Table | Context::Filter => {
-                if !self.rows.is_empty() {
-                    self.selected_row = step(self.selected_row, self.rows.len());
-                    self.selected = Some(self.rows[self.selected_row]);
-                }
-            }
-            // The views clamp scrolling to their content; usize::MAX / 2 stands for "end".
-            Context::Details => self.details_scroll = step(self.details_scroll, usize::MAX / 2),
-            Context::Help => self.help_scroll = step(self.help_scroll, usize::MAX / 2),
-        }
-    }
-
-    fn type_into_filter(&mut self, key: KeyEvent, now: Timestamp) {
-        let modified = key
-            .modifiers
-            .intersects(KeyModifiers::CONTROL | KeyModifiers::ALT);
-        if let (KeyCode::Char(c), false) = (key.code, modified)
-            && !c.is_control()
-        {
-            self.filter.push(c);
-            self.filter_changed(now);
-        }
-    }
-
-    /// While typing, a selection the filter hides jumps to the first match, as in fzf.
-    fn filter_changed(&mut self, now: Timestamp) {
-        let before = self.selected;
-        self.sync(now);
-        if self.selected != before {
-            self.selected_row = 0;
-            self.selected = self.rows.first().copied();
-        }
-    }
-
-    fn set_sort(&mut self, sort: SortOrder, now: Timestamp) {
-        self.sort = sort;
-        self.sync(now);
-        let text = match sort.column {
-            None => "config order".to_string(),
-            Some(c) => format!("sorted by {}", c.title().to_lowercase()),
-        };
-        let text = if sort.reverse {
-            format!("{text}, reversed")
-        } else {
-            text
-        };
-        self.say(text, now);
-    }
-
     fn say(&mut self, text: String, now: Timestamp) {
+        self.say_for(text, STATUS_FOR, now);
+    }
+
+    fn say_for(&mut self, text: String, duration: SignedDuration, now: Timestamp) {
         self.status = Some(Status {
             text,
-            until: now.saturating_add(STATUS_FOR).unwrap_or(now),
+            until: now.saturating_add(duration).unwrap_or(now),
         });
     }
 
@@ -292,6 +276,11 @@ impl App {
     pub fn context(&self) -> Context {
         if self.help {
             return Context::Help;
+        }
+        match &self.dialog {
+            Some(Dialog::Form(_)) => return Context::Form,
+            Some(Dialog::Confirm(_)) => return Context::Confirm,
+            None => {}
         }
         match self.mode {
             Mode::Table => Context::Table,
@@ -350,6 +339,11 @@ impl App {
         &self.rows
     }
 
+    /// The open dialog, if any.
+    pub fn dialog(&self) -> Option<&Dialog> {
+        self.dialog.as_ref()
+    }
+
     /// The status message, while it has not expired at `now`.
     pub fn status(&self, now: Timestamp) -> Option<&str> {
         self.status
@@ -357,35 +351,10 @@ impl App {
             .filter(|s| now < s.until)
             .map(|s| s.text.as_str())
     }
-
-    /// Scrolls the table so the selection shows in `height` rows; returns the first row.
-    pub(crate) fn scroll_table(&mut self, height: usize) -> usize {
-        self.page = height.max(1);
-        let max_offset = self.rows.len().saturating_sub(self.page);
-        if self.selected.is_some() {
-            let row = self.selected_row;
-            if row < self.offset {
-                self.offset = row;
-            } else if row >= self.offset + self.page {
-                self.offset = row + 1 - self.page;
-            }
-        }
-        self.offset = self.offset.min(max_offset);
-        self.offset
-    }
-
-    /// Clamps the details scroll to `max` lines; returns the first line to show.
-    pub(crate) fn scroll_details(&mut self, max: usize) -> usize {
-        self.details_scroll = self.details_scroll.min(max);
-        self.details_scroll
-    }
-
-    /// Clamps the help scroll to `max` lines; returns the first line to show.
-    pub(crate) fn scroll_help(&mut self, max: usize) -> usize {
-        self.help_scroll = self.help_scroll.min(max);
-        self.help_scroll
-    }
 }
 
 #[cfg(test)]
 mod tests;
+
+#[cfg(test)]
+mod download_tests;

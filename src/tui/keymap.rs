@@ -3,9 +3,14 @@
 //! [`BINDINGS`] drives both the key handling ([`lookup`]) and the `?` help overlay and the
 //! footer hints, so what the screen says a key does is what it does. A binding belongs to
 //! one or more [`Context`]s: the same key may mean different things in the table, the
-//! details pane, the help overlay and while typing a filter.
+//! details pane, the help overlay, while typing a filter, in the download form and in
+//! its confirmation.
 
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+mod key;
+
+use crossterm::event::{KeyCode, KeyEvent};
+
+pub use key::Key;
 
 /// Where the keyboard focus is; decides which bindings apply.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -18,6 +23,10 @@ pub enum Context {
     Details,
     /// The help overlay.
     Help,
+    /// The download form (after `d`): plain characters edit the focused field.
+    Form,
+    /// The confirmation that names every target before anything is started.
+    Confirm,
 }
 
 impl Context {
@@ -28,6 +37,8 @@ impl Context {
             Self::Filter => "Typing a filter (after /)",
             Self::Details => "Details pane",
             Self::Help => "This help",
+            Self::Form => "Download form (after d)",
+            Self::Confirm => "Confirming a download",
         }
     }
 }
@@ -56,68 +67,27 @@ pub enum Action {
     Refresh,
     RefreshAll,
     ToggleHelp,
-    /// `d` and `space`: the download keys of the next release.
+    /// Marks or unmarks the selected cluster as a download target.
+    ToggleMark,
+    /// Marks every row that passes the filter.
+    MarkAll,
+    ClearMarks,
+    /// Opens the download form for the marked clusters (or the selected one).
     Download,
+    /// Moves to the next form field.
+    NextField,
+    PreviousField,
+    /// Deletes the last character of the focused field.
+    FieldBackspace,
+    /// Empties the focused field.
+    ClearField,
+    /// Validates the form and shows the confirmation.
+    SubmitForm,
+    /// Starts the confirmed download.
+    ConfirmStart,
+    /// Closes the form or the confirmation: nothing is started.
+    Cancel,
     Quit,
-}
-
-/// One key, as the handler matches it and as help prints it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Key {
-    pub code: KeyCode,
-    pub ctrl: bool,
-}
-
-impl Key {
-    const fn plain(code: KeyCode) -> Self {
-        Self { code, ctrl: false }
-    }
-
-    const fn ch(c: char) -> Self {
-        Self::plain(KeyCode::Char(c))
-    }
-
-    const fn ctrl(c: char) -> Self {
-        Self {
-            code: KeyCode::Char(c),
-            ctrl: true,
-        }
-    }
-
-    /// How help and the footer spell the key.
-    pub fn label(self) -> String {
-        let name = match self.code {
-            KeyCode::Char(' ') => "space".to_string(),
-            KeyCode::Char(c) => c.to_string(),
-            KeyCode::Up => "↑".to_string(),
-            KeyCode::Down => "↓".to_string(),
-            KeyCode::PageUp => "PgUp".to_string(),
-            KeyCode::PageDown => "PgDn".to_string(),
-            KeyCode::Home => "Home".to_string(),
-            KeyCode::End => "End".to_string(),
-            KeyCode::Enter => "Enter".to_string(),
-            KeyCode::Esc => "Esc".to_string(),
-            KeyCode::Backspace => "Backspace".to_string(),
-            other => format!("{other:?}"),
-        };
-        if self.ctrl {
-            format!("Ctrl-{}", name.to_uppercase())
-        } else {
-            name
-        }
-    }
-
-    fn matches(self, event: &KeyEvent) -> bool {
-        let ctrl = event.modifiers.contains(KeyModifiers::CONTROL);
-        if ctrl != self.ctrl || event.modifiers.contains(KeyModifiers::ALT) {
-            return false;
-        }
-        match (self.code, event.code) {
-            // Terminals differ on whether Ctrl-C arrives as 'c' or 'C'.
-            (KeyCode::Char(a), KeyCode::Char(b)) if self.ctrl => a.eq_ignore_ascii_case(&b),
-            (a, b) => a == b,
-        }
-    }
 }
 
 /// One row of the key map.
@@ -132,11 +102,11 @@ pub struct Binding {
     pub footer: Option<(&'static str, &'static str)>,
 }
 
-use Context::{Details, Filter, Help, Table};
+use Context::{Confirm, Details, Filter, Form, Help, Table};
 
-const MOVING: &[Context] = &[Table, Details, Help];
+const MOVING: &[Context] = &[Table, Details, Help, Confirm];
 const NOT_TYPING: &[Context] = &[Table, Details, Help];
-const EVERYWHERE: &[Context] = &[Table, Filter, Details, Help];
+const EVERYWHERE: &[Context] = &[Table, Filter, Details, Help, Form, Confirm];
 
 /// Every binding, in the order help lists them. The first match in a context wins.
 pub const BINDINGS: &[Binding] = &[
@@ -144,14 +114,14 @@ pub const BINDINGS: &[Binding] = &[
         keys: &[Key::ch('j'), Key::plain(KeyCode::Down)],
         action: Action::Down,
         contexts: MOVING,
-        help: "next cluster (scroll down in details and help)",
+        help: "next cluster (scroll down in panes and dialogs)",
         footer: Some(("j/k", "move")),
     },
     Binding {
         keys: &[Key::ch('k'), Key::plain(KeyCode::Up)],
         action: Action::Up,
         contexts: MOVING,
-        help: "previous cluster (scroll up in details and help)",
+        help: "previous cluster (scroll up in panes and dialogs)",
         footer: None,
     },
     Binding {
@@ -253,11 +223,88 @@ pub const BINDINGS: &[Binding] = &[
         footer: None,
     },
     Binding {
-        keys: &[Key::ch('d'), Key::ch(' ')],
+        keys: &[Key::ch(' ')],
+        action: Action::ToggleMark,
+        contexts: &[Table, Details],
+        help: "mark or unmark the selected cluster for a download",
+        footer: Some(("space", "mark")),
+    },
+    Binding {
+        keys: &[Key::ch('a')],
+        action: Action::MarkAll,
+        contexts: &[Table],
+        help: "mark every cluster the filter shows",
+        footer: None,
+    },
+    Binding {
+        keys: &[Key::ch('A')],
+        action: Action::ClearMarks,
+        contexts: &[Table, Details],
+        help: "clear all marks",
+        footer: None,
+    },
+    Binding {
+        keys: &[Key::ch('d')],
         action: Action::Download,
         contexts: &[Table, Details],
-        help: "start a download (next release)",
+        help: "download a package to the marked (or selected) clusters",
+        footer: Some(("d", "download")),
+    },
+    Binding {
+        keys: &[Key::plain(KeyCode::Tab)],
+        action: Action::NextField,
+        contexts: &[Form],
+        help: "next field (other keys type into the field)",
+        footer: Some(("Tab", "next field")),
+    },
+    Binding {
+        keys: &[Key::plain(KeyCode::BackTab)],
+        action: Action::PreviousField,
+        contexts: &[Form],
+        help: "previous field",
         footer: None,
+    },
+    Binding {
+        keys: &[Key::plain(KeyCode::Backspace)],
+        action: Action::FieldBackspace,
+        contexts: &[Form],
+        help: "delete the last character",
+        footer: None,
+    },
+    Binding {
+        keys: &[Key::ctrl('u')],
+        action: Action::ClearField,
+        contexts: &[Form],
+        help: "empty the field",
+        footer: Some(("Ctrl-U", "clear")),
+    },
+    Binding {
+        keys: &[Key::plain(KeyCode::Enter)],
+        action: Action::SubmitForm,
+        contexts: &[Form],
+        help: "check the URL, then confirm the targets",
+        footer: Some(("Enter", "continue")),
+    },
+    Binding {
+        keys: &[Key::ch('y')],
+        action: Action::ConfirmStart,
+        contexts: &[Confirm],
+        help: "start the download on the listed targets",
+        footer: Some(("y", "start")),
+    },
+    Binding {
+        keys: &[Key::plain(KeyCode::Esc)],
+        action: Action::Cancel,
+        contexts: &[Form],
+        help: "cancel: nothing is started, the password is forgotten",
+        footer: Some(("Esc", "cancel")),
+    },
+    Binding {
+        keys: &[Key::ch('n'), Key::plain(KeyCode::Esc)],
+        action: Action::Cancel,
+        contexts: &[Confirm],
+        help: "cancel: nothing is started, the password is forgotten",
+        footer: Some(("n/Esc", "cancel")),
     },
     Binding {
         keys: &[Key::ch('?')],
@@ -277,7 +324,7 @@ pub const BINDINGS: &[Binding] = &[
         keys: &[Key::ctrl('c')],
         action: Action::Quit,
         contexts: EVERYWHERE,
-        help: "quit, even while typing a filter",
+        help: "quit, even while typing",
         footer: None,
     },
 ];
@@ -309,54 +356,4 @@ pub fn keys_label(binding: &Binding) -> String {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn key(code: KeyCode, modifiers: KeyModifiers) -> KeyEvent {
-        KeyEvent::new(code, modifiers)
-    }
-
-    #[test]
-    fn shifted_letters_and_ctrl_c_resolve() {
-        let big_g = key(KeyCode::Char('G'), KeyModifiers::SHIFT);
-        assert_eq!(lookup(Context::Table, &big_g), Some(Action::Bottom));
-        let ctrl_c = key(KeyCode::Char('c'), KeyModifiers::CONTROL);
-        assert_eq!(lookup(Context::Filter, &ctrl_c), Some(Action::Quit));
-        let plain_c = key(KeyCode::Char('c'), KeyModifiers::NONE);
-        assert_eq!(lookup(Context::Table, &plain_c), None);
-    }
-
-    #[test]
-    fn typing_a_filter_does_not_trigger_table_keys() {
-        for c in ['q', 'j', 's', 'r', '?', 'd'] {
-            let ev = key(KeyCode::Char(c), KeyModifiers::NONE);
-            assert_eq!(
-                lookup(Context::Filter, &ev),
-                None,
-                "{c} is bound while typing"
-            );
-        }
-    }
-
-    #[test]
-    fn no_key_is_bound_twice_in_one_context() {
-        for context in [
-            Context::Table,
-            Context::Filter,
-            Context::Details,
-            Context::Help,
-        ] {
-            let keys: Vec<Key> = BINDINGS
-                .iter()
-                .filter(|b| b.contexts.contains(&context))
-                .flat_map(|b| b.keys.iter().copied())
-                .collect();
-            for (i, k) in keys.iter().enumerate() {
-                assert!(
-                    !keys[i + 1..].contains(k),
-                    "{k:?} bound twice in {context:?}"
-                );
-            }
-        }
-    }
-}
+mod tests;

@@ -8,15 +8,18 @@
 //! - [`app`]: the state and key handling, pure and testable without a terminal;
 //! - [`keymap`]: the one table of keys behind both the handling and the help;
 //! - [`views`]: one file per panel, plus the frame layout ([`draw`]);
-//! - [`theme`]: colours and symbols, and the plain theme for `NO_COLOR`.
+//! - [`theme`]: colours and symbols, and the plain theme for `NO_COLOR`;
+//! - [`endings`]: what happens when a download started here ends (bell, audit, journal).
 
 pub mod app;
+pub mod endings;
 pub mod format;
 pub mod keymap;
 pub mod theme;
 pub mod views;
 
 use std::io;
+use std::sync::Arc;
 use std::time::Duration;
 
 use crossterm::event::{Event as TermEvent, EventStream};
@@ -28,7 +31,9 @@ use tokio::time::{MissedTickBehavior, interval};
 pub use app::{App, AppCommand, Mode};
 pub use views::draw;
 
+use crate::audit::AuditLog;
 use crate::fleet::{Command, Event, Fleet};
+use crate::journal::Journal;
 use crate::state::Model;
 
 /// Everything the dashboard needs from `main`: the model, the running fleet, and how to
@@ -46,6 +51,22 @@ pub struct DashboardSetup {
     pub read_only: bool,
     /// False for `NO_COLOR` (non-empty) or `--no-color`.
     pub color: bool,
+    /// Every start and every end of a download from this screen is appended here.
+    pub audit: Arc<AuditLog>,
+    /// Jobs in flight, so a later dashboard goes on following them.
+    pub journal: Arc<Journal>,
+    /// Ring the terminal bell when a download started here ends (off with `--no-bell`).
+    pub bell: bool,
+    /// What the download form offers: the config's `[download]` URL and server user.
+    pub download_defaults: (Option<String>, Option<String>),
+}
+
+/// What the event loop needs besides the app: the fleet and where downloads are recorded.
+struct Outside<'a> {
+    fleet: &'a Fleet,
+    audit: &'a Arc<AuditLog>,
+    journal: &'a Arc<Journal>,
+    bell: bool,
 }
 
 /// Runs the dashboard until the user quits; the terminal is restored on every way out,
@@ -58,8 +79,13 @@ pub async fn run(setup: DashboardSetup) -> io::Result<()> {
         config_label,
         read_only,
         color,
+        audit,
+        journal,
+        bell,
+        download_defaults: (default_url, default_username),
     } = setup;
-    let mut app = App::new(model, config_label, read_only, color);
+    let mut app = App::new(model, config_label, read_only, color)
+        .with_form_defaults(default_url, default_username);
     // `try_init` installs a panic hook that restores the terminal before the panic is
     // printed; the guard restores on errors and when this future is dropped.
     let mut terminal = match ratatui::try_init() {
@@ -71,7 +97,13 @@ pub async fn run(setup: DashboardSetup) -> io::Result<()> {
         }
     };
     let guard = TerminalGuard;
-    let result = event_loop(&mut terminal, &mut app, &fleet, events).await;
+    let outside = Outside {
+        fleet: &fleet,
+        audit: &audit,
+        journal: &journal,
+        bell,
+    };
+    let result = event_loop(&mut terminal, &mut app, &outside, events).await;
     drop(guard);
     fleet.shutdown();
     result
@@ -90,7 +122,7 @@ impl Drop for TerminalGuard {
 async fn event_loop(
     terminal: &mut ratatui::DefaultTerminal,
     app: &mut App,
-    fleet: &Fleet,
+    outside: &Outside<'_>,
     mut events: mpsc::Receiver<Event>,
 ) -> io::Result<()> {
     let mut input = EventStream::new();
@@ -104,7 +136,7 @@ async fn event_loop(
             term = input.next() => match term {
                 Some(Ok(TermEvent::Key(key))) => {
                     let commands = app.handle_key(key, Timestamp::now());
-                    if run_commands(&commands, fleet) {
+                    if run_commands(commands, outside) {
                         return Ok(());
                     }
                     true
@@ -121,6 +153,13 @@ async fn event_loop(
                     // Drain whatever else is pending so a burst costs one frame.
                     while let Ok(event) = events.try_recv() {
                         changed |= app.apply(event);
+                    }
+                    let ended = app.take_endings(Timestamp::now());
+                    if !ended.is_empty() {
+                        endings::record(&ended, outside.audit, outside.journal);
+                        if outside.bell {
+                            endings::ring(terminal.backend_mut())?;
+                        }
                     }
                     changed
                 }
@@ -139,12 +178,19 @@ async fn event_loop(
 }
 
 /// Carries out what keys asked for; true when the user quits.
-fn run_commands(commands: &[AppCommand], fleet: &Fleet) -> bool {
+fn run_commands(commands: Vec<AppCommand>, outside: &Outside<'_>) -> bool {
+    let fleet = outside.fleet;
     for command in commands {
-        match *command {
+        match command {
             AppCommand::Refresh(Some(cluster)) => fleet.send(cluster, Command::Refresh),
             AppCommand::Refresh(None) => fleet.refresh_all(),
             AppCommand::FetchPackages(cluster) => fleet.send(cluster, Command::FetchPackages),
+            AppCommand::StartDownloads(request) => fleet.start_downloads(
+                request.targets,
+                request.spec,
+                outside.audit.clone(),
+                outside.journal.clone(),
+            ),
             AppCommand::Quit => return true,
         }
     }

@@ -7,8 +7,9 @@
 
 use ratatui::style::{Color, Modifier, Style};
 
+use crate::download::Ending;
 use crate::ontap::{DownloadState, JobState};
-use crate::state::Health;
+use crate::state::{Health, JobProgress};
 
 /// The styles of one session: coloured, or plain for `NO_COLOR` / `--no-color`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -66,6 +67,23 @@ impl Theme {
         (state.map_or("-", |s| s.as_str()).to_string(), style)
     }
 
+    /// The JOB column: a session download's progress, else the followed job's state.
+    pub fn progress(self, progress: Option<JobProgress<'_>>) -> Styled {
+        let Some(progress) = progress else {
+            return ("-".into(), self.dim());
+        };
+        let style = match progress {
+            JobProgress::Starting => self.fg(Color::Cyan),
+            JobProgress::Job(state) => return self.job(Some(state)),
+            JobProgress::Download(DownloadState::Failure) => self.fg(Color::Red),
+            JobProgress::Download(_) => self.fg(Color::Cyan),
+            JobProgress::Ended(ending) if ending.is_success() => self.fg(Color::Green),
+            JobProgress::Ended(Ending::GaveUp { .. }) => self.fg(Color::Yellow),
+            JobProgress::Ended(_) => self.fg(Color::Red).add_modifier(Modifier::BOLD),
+        };
+        (progress.word().to_string(), style)
+    }
+
     /// The health cell: the alarming words are upper case so they stand out uncoloured.
     pub fn health(self, health: Health) -> Styled {
         match health {
@@ -108,6 +126,21 @@ impl Theme {
     /// The "ro" badge.
     pub fn info_badge(self) -> Style {
         self.fg(Color::Blue)
+    }
+
+    /// The mark of a row chosen for a download: bold, so it stands out uncoloured too.
+    pub fn mark(self) -> Style {
+        self.fg(Color::Magenta).add_modifier(Modifier::BOLD)
+    }
+
+    /// Text about something that failed: a row's next step, a form's refusal.
+    pub fn failure_text(self) -> Style {
+        self.fg(Color::Red)
+    }
+
+    /// A form field's value: underlined over its whole width, so an empty field shows.
+    pub fn field(self) -> Style {
+        Style::new().add_modifier(Modifier::UNDERLINED)
     }
 
     /// The READ-ONLY marker in the header.

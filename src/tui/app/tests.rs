@@ -7,20 +7,20 @@ use super::*;
 use crate::ontap::{DownloadState, DownloadStatus};
 use crate::state::{ClusterIdentity, Column};
 
-fn now() -> Timestamp {
+pub(super) fn now() -> Timestamp {
     "2026-03-01T12:00:00Z".parse().unwrap()
 }
 
-fn key(c: char) -> KeyEvent {
+pub(super) fn key(c: char) -> KeyEvent {
     KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE)
 }
 
-fn code(code: KeyCode) -> KeyEvent {
+pub(super) fn code(code: KeyCode) -> KeyEvent {
     KeyEvent::new(code, KeyModifiers::NONE)
 }
 
 /// Clusters "c0".."c{n-1}"; c0 reports running, the rest not_started.
-fn app(n: usize) -> App {
+pub(super) fn app(n: usize) -> App {
     let model = Model::new((0..n).map(|i| ClusterIdentity {
         name: format!("c{i}"),
         url: format!("https://c{i}"),
@@ -50,13 +50,13 @@ fn app(n: usize) -> App {
     app
 }
 
-fn press(app: &mut App, keys: &str) -> Vec<AppCommand> {
+pub(super) fn press(app: &mut App, keys: &str) -> Vec<AppCommand> {
     keys.chars()
         .flat_map(|c| app.handle_key(key(c), now()))
         .collect()
 }
 
-fn name(app: &App) -> &str {
+pub(super) fn name(app: &App) -> &str {
     &app.model().clusters[app.selected().unwrap()].identity.name
 }
 
@@ -192,41 +192,6 @@ fn q_and_ctrl_c_quit_but_q_types_while_filtering() {
     press(&mut app, "/");
     let ctrl_c = KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL);
     assert_eq!(app.handle_key(ctrl_c, now()), [AppCommand::Quit]);
-}
-
-#[test]
-fn reserved_download_keys_explain_themselves() {
-    let mut app = app(2);
-    assert!(press(&mut app, "d").is_empty());
-    assert_eq!(
-        app.status(now()),
-        Some("downloads arrive in the next release")
-    );
-    let later = now()
-        .saturating_add(jiff::SignedDuration::from_secs(6))
-        .unwrap();
-    assert_eq!(app.status(later), None, "the message expires");
-
-    let mut read_only = App::new(app.model().clone(), "x", true, false);
-    read_only.sync(now());
-    read_only.handle_key(code(KeyCode::Char(' ')), now());
-    assert_eq!(
-        read_only.status(now()),
-        Some("read-only: downloads are disabled")
-    );
-}
-
-#[test]
-fn a_read_only_cluster_refuses_downloads_by_name() {
-    let mut model = app(2).model().clone();
-    model.clusters[1].identity.read_only = true;
-    let mut app = App::new(model, "x", false, true);
-    app.sync(now());
-    press(&mut app, "jd");
-    assert_eq!(
-        app.status(now()),
-        Some("c1 is read-only: downloads are disabled")
-    );
 }
 
 #[test]

@@ -120,8 +120,8 @@ fn natural_width(model: &Model, column: Column) -> usize {
         Column::Message => MIN_MESSAGE,
         // ONTAP codes run to eight digits (10551885).
         Column::Code => 8,
-        // "running", "success", "failure".
-        Column::Job => 7,
+        // "starting", "running", "success", "failure".
+        Column::Job => 8,
         // "FAILING".
         Column::Health => 7,
         Column::InState | Column::LastPoll => 4,

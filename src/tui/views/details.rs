@@ -1,9 +1,11 @@
 //! The details pane: everything known about one cluster, with the next step to take.
 //!
 //! Sections: the cluster (url, labels, version, connection flags, health), the download
-//! (full message, ONTAP code with its meaning and hint), the followed job, the last error
-//! (kind, HTTP status, code, hint), the packages on the cluster, and the history of
-//! transitions, newest first. Long content scrolls with the movement keys.
+//! started from ontop (URL, where it stands, how it ended, with the code and the next
+//! step), the cluster's download (full message, ONTAP code with its meaning and hint), the
+//! followed job, the last error (kind, HTTP status, code, hint), the packages on the
+//! cluster, and the history of transitions, newest first. Long content scrolls with the
+//! movement keys.
 
 use jiff::Timestamp;
 use ratatui::Frame;
@@ -12,9 +14,10 @@ use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph};
 
+use crate::download::Ending;
 use crate::ontap::{hint_for_code, meaning_of_code};
 use crate::state::table::time_in_state;
-use crate::state::{ClusterState, Health, age, format_age};
+use crate::state::{ClusterState, Health, SessionPhase, age, format_age, short_uuid};
 use crate::tui::app::App;
 use crate::tui::format::{ago, clock, time_of_day, width, wrap};
 use crate::tui::theme::Theme;
@@ -73,6 +76,7 @@ impl Details {
 
     fn build(mut self, c: &ClusterState) -> Vec<Line<'static>> {
         self.cluster(c);
+        self.session(c);
         self.download(c);
         self.job(c);
         self.last_error(c);
@@ -134,6 +138,72 @@ impl Details {
             ),
         };
         self.field("health", &text, style);
+    }
+
+    /// The download this session started (or resumed) here, when there is one.
+    fn session(&mut self, c: &ClusterState) {
+        let Some(s) = &c.session else {
+            return;
+        };
+        self.heading("Download started from ontop");
+        self.field("package", &s.url, Style::new());
+        let requested = format!(
+            "{} ({})",
+            ago(Some(s.requested_at), self.now),
+            clock(s.requested_at)
+        );
+        self.field("requested", &requested, Style::new());
+        if let Some(job) = &s.started_job {
+            self.field("job", job, Style::new());
+        }
+        let (word, style) = self.theme.progress(c.job_progress());
+        let ending = match &s.phase {
+            SessionPhase::Starting => {
+                self.field("state", &format!("{word}: waiting for the cluster"), style);
+                return;
+            }
+            SessionPhase::Following { job: Some(uuid) } => {
+                let text = format!("{word}: following job {}", short_uuid(uuid));
+                self.field("state", &text, style);
+                return;
+            }
+            SessionPhase::Following { job: None } => {
+                let text = format!("{word}: following the cluster's download status");
+                self.field("state", &text, style);
+                return;
+            }
+            SessionPhase::Ended { at, ending } => {
+                let when = format!("{} ({})", ago(Some(*at), self.now), clock(*at));
+                self.field("ended", &when, Style::new());
+                ending
+            }
+        };
+        match ending {
+            Ending::Success { message } => {
+                let text = format!("success: {}", message.as_deref().unwrap_or("downloaded"));
+                self.field("result", &text, style);
+            }
+            Ending::AlreadyPresent => self.field(
+                "result",
+                "success: already present on the cluster (its packages are below)",
+                style,
+            ),
+            Ending::Failure { code, message } => {
+                self.field("result", &format!("failure: {message}"), style);
+                if let Some(code) = code {
+                    self.code(*code);
+                }
+            }
+            Ending::Refused(e) => {
+                let text = format!("refused: {}: {}", e.kind, e.message);
+                self.field("result", &text, style);
+                match e.code.filter(|&code| hint_for_code(code).is_some()) {
+                    Some(code) => self.code(code),
+                    None => self.field("next step", e.hint(), self.theme.heading()),
+                }
+            }
+            Ending::GaveUp { .. } => self.field("result", &ending.describe(), style),
+        }
     }
 
     fn download(&mut self, c: &ClusterState) {

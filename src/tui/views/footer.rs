@@ -1,8 +1,9 @@
 //! The footer: what the table is showing and the keys that matter now.
 //!
 //! Line one is the status line: the filter (with a cursor while typing), how many
-//! clusters are shown, the sort, and the last transient message on the right. Line two
-//! lists the keys of the current mode, taken from the key map.
+//! clusters are shown and marked, the sort, and the last transient message on the right.
+//! Line two lists the keys of the current mode, taken from the key map; on a narrow
+//! terminal the less needed hints give way (help lists every key).
 
 use jiff::Timestamp;
 use ratatui::Frame;
@@ -10,9 +11,17 @@ use ratatui::layout::{Position, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
-use crate::tui::app::{App, Mode};
+use crate::tui::app::{App, Dialog, Mode};
 use crate::tui::format::{truncate, width};
-use crate::tui::keymap::{self, Action, Context};
+use crate::tui::keymap::{self, Action, Binding, Context};
+
+/// Footer hints that give way, in this order, when the line is too narrow.
+const DROP_ORDER: [Action; 4] = [
+    Action::Refresh,
+    Action::CycleSort,
+    Action::StartFilter,
+    Action::OpenDetails,
+];
 
 /// Draws the status line and the key hints into `area` (two lines).
 pub fn render(frame: &mut Frame, area: Rect, app: &App, now: Timestamp) {
@@ -30,6 +39,11 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, now: Timestamp) {
     let all = app.model().clusters.len();
     if shown != all {
         left.push(Span::raw(format!("{shown} of {all} shown  ")));
+    }
+    let marked = app.marked_count();
+    if marked > 0 {
+        left.push(Span::styled(format!("{marked} marked"), theme.mark()));
+        left.push(Span::raw("  "));
     }
     let reversed = if app.sort().reverse { ", reversed" } else { "" };
     match app.sort().column {
@@ -50,24 +64,8 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, now: Timestamp) {
         status_line.push(Span::styled(message, theme.status()));
     }
 
-    let context = app.context();
-    let mut hints: Vec<Span> = vec![Span::raw(" ")];
-    for binding in keymap::footer_hints(context) {
-        // Esc in the table clears a filter the status line already shows; help lists it,
-        // and the line fits 80 columns without it.
-        if context == Context::Table && binding.action == Action::ClearFilter {
-            continue;
-        }
-        if let Some((keys, word)) = binding.footer {
-            hints.push(Span::styled(keys, theme.key()));
-            hints.push(Span::raw(format!(" {word}  ")));
-        }
-    }
-
-    frame.render_widget(
-        Paragraph::new(vec![Line::from(status_line), Line::from(hints)]),
-        area,
-    );
+    let hints = hints_line(app, total);
+    frame.render_widget(Paragraph::new(vec![Line::from(status_line), hints]), area);
     if typing {
         // The cursor sits after the filter text, where the next key lands.
         let x = area.x as usize + 2 + width(app.filter());
@@ -75,4 +73,40 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, now: Timestamp) {
             frame.set_cursor_position(Position::new(x as u16, area.y));
         }
     }
+}
+
+/// The key hints of the current context, from the key map. When they do not fit in
+/// `total` cells, the hints in [`DROP_ORDER`] give way first; help still lists them.
+fn hints_line(app: &App, total: usize) -> Line<'static> {
+    let theme = app.theme();
+    let context = app.context();
+    let mut shown: Vec<&Binding> = keymap::footer_hints(context)
+        .filter(|b| {
+            // Esc in the table clears a filter the status line already shows.
+            let clear = context == Context::Table && b.action == Action::ClearFilter;
+            // With every chosen cluster skipped, cancelling is the only thing on offer.
+            let nothing = b.action == Action::ConfirmStart
+                && matches!(app.dialog(), Some(Dialog::Confirm(c)) if c.nothing_to_start());
+            !clear && !nothing
+        })
+        .collect();
+    let cells = |shown: &[&Binding]| -> usize {
+        1 + shown
+            .iter()
+            .filter_map(|b| b.footer)
+            .map(|(keys, word)| width(keys) + width(word) + 3)
+            .sum::<usize>()
+    };
+    for drop in DROP_ORDER {
+        if cells(&shown) <= total {
+            break;
+        }
+        shown.retain(|b| b.action != drop);
+    }
+    let mut spans = vec![Span::raw(" ")];
+    for (keys, word) in shown.iter().filter_map(|b| b.footer) {
+        spans.push(Span::styled(keys, theme.key()));
+        spans.push(Span::raw(format!(" {word}  ")));
+    }
+    Line::from(spans)
 }

@@ -20,11 +20,13 @@ const KEYS: usize = 14;
 const MAX_WIDTH: u16 = 78;
 
 /// The help sections, in order.
-const SECTIONS: [&str; 4] = [
+const SECTIONS: [&str; 6] = [
     "Anywhere",
     "Cluster table",
     "Typing a filter (after /)",
     "Details and help",
+    "Download form (after d)",
+    "Confirming a download",
 ];
 
 /// Which of [`SECTIONS`] lists a binding: "Anywhere" when it works in the table, the
@@ -38,6 +40,8 @@ fn section_of(b: &Binding) -> usize {
         Some(Context::Table) => 1,
         Some(Context::Filter) => 2,
         Some(Context::Details | Context::Help) | None => 3,
+        Some(Context::Form) => 4,
+        Some(Context::Confirm) => 5,
     }
 }
 

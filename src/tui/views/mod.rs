@@ -2,10 +2,13 @@
 //!
 //! Views read the [`App`] and draw; the only state they touch is scrolling (how many
 //! rows fit is known only while drawing). Time comes in as `now`, so a test can pin it.
+//! Dialogs (the download form, its confirmation) and the help are drawn over the body.
 
 pub mod columns;
+pub mod confirm;
 pub mod details;
 pub mod footer;
+pub mod form;
 pub mod header;
 pub mod help;
 pub mod table;
@@ -13,9 +16,12 @@ pub mod too_small;
 
 use jiff::Timestamp;
 use ratatui::Frame;
-use ratatui::layout::{Constraint, Layout};
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::{Line, Span};
 
-use super::app::{App, Mode};
+use super::app::{App, Dialog, Mode};
+use super::keymap::{self, Action, Context};
+use super::theme::Theme;
 
 /// Draws one whole frame of the dashboard at `now`.
 pub fn draw(frame: &mut Frame, app: &mut App, now: Timestamp) {
@@ -37,7 +43,45 @@ pub fn draw(frame: &mut Frame, app: &mut App, now: Timestamp) {
         Mode::Table | Mode::Filter => table::render(frame, body, app, now),
     }
     footer::render(frame, footer_area, app, now);
+    match app.dialog() {
+        Some(Dialog::Form(_)) => form::render(frame, body, app),
+        Some(Dialog::Confirm(_)) => confirm::render(frame, body, app),
+        None => {}
+    }
     if app.help_open() {
         help::render(frame, body, app);
     }
+}
+
+/// A `width` x `height` rectangle centred in `area`, never larger than it.
+pub fn centered(area: Rect, width: u16, height: u16) -> Rect {
+    let width = width.min(area.width);
+    let height = height.min(area.height);
+    Rect {
+        x: area.x + (area.width - width) / 2,
+        y: area.y + (area.height - height) / 2,
+        width,
+        height,
+    }
+}
+
+/// A dialog's keys for its bottom border, from the key map: " y start · n/Esc cancel ".
+/// `skip` leaves out an action that is not on offer right now; moving is left to the
+/// footer (a dialog that scrolls says so itself).
+pub fn dialog_keys(context: Context, skip: Option<Action>, theme: Theme) -> Line<'static> {
+    let mut spans = vec![Span::raw(" ")];
+    for binding in keymap::footer_hints(context) {
+        if Some(binding.action) == skip || binding.action == Action::Down {
+            continue;
+        }
+        if let Some((keys, word)) = binding.footer {
+            if spans.len() > 1 {
+                spans.push(Span::raw(" · "));
+            }
+            spans.push(Span::styled(keys, theme.key()));
+            spans.push(Span::raw(format!(" {word}")));
+        }
+    }
+    spans.push(Span::raw(" "));
+    Line::from(spans).right_aligned()
 }

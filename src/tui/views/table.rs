@@ -2,6 +2,11 @@
 //!
 //! Only the rows on screen are built, so a fleet of 500 clusters costs what 20 do. The
 //! app keeps the scroll offset; the table is handed just that window.
+//!
+//! The first cell of every row is its mark (`●` when marked), so marked rows read without
+//! colour; it costs the name column one cell, which keeps 80 columns as they were. A download started from this session shows in the JOB column from `starting`
+//! to its end; when it failed, the message says what to do (with the ONTAP code when the
+//! CODE column does not fit).
 
 use jiff::Timestamp;
 use ratatui::Frame;
@@ -11,26 +16,44 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Cell, Paragraph, Row, Table, TableState};
 
 use super::columns::{self, GAP};
+use crate::download::Ending;
+use crate::ontap::hint_for_code;
 use crate::state::table::time_in_state;
 use crate::state::{ClusterState, Column, Health, age, format_age};
 use crate::tui::app::App;
+use crate::tui::app::download::session_ending;
 use crate::tui::format::truncate;
 use crate::tui::theme::Theme;
+
+/// The cells the mark takes at the start of the name column.
+const MARK: usize = 1;
+/// The symbol of a marked row.
+pub const MARK_SYMBOL: &str = "●";
 
 /// Draws the table into `area` (title row included).
 pub fn render(frame: &mut Frame, area: Rect, app: &mut App, now: Timestamp) {
     let theme = app.theme();
-    let fit = columns::fit(app.model(), area.width as usize);
+    let mut fit = columns::fit(app.model(), (area.width as usize).saturating_sub(MARK));
+    if let Some((_, name)) = fit.iter_mut().find(|(c, _)| *c == Column::Name) {
+        *name += MARK;
+    }
+    let code_shown = fit.iter().any(|(c, _)| *c == Column::Code);
     let body_height = area.height.saturating_sub(1) as usize;
     let offset = app.scroll_table(body_height);
 
-    let header = Row::new(fit.iter().map(|&(column, _)| {
+    let titles = fit.iter().map(|&(column, _)| {
         let mut style = theme.heading();
         if app.sort().column == Some(column) {
             style = style.add_modifier(Modifier::UNDERLINED);
         }
-        Cell::from(column.title()).style(style)
-    }));
+        let title = if column == Column::Name {
+            format!("{}{}", " ".repeat(MARK), column.title())
+        } else {
+            column.title().to_string()
+        };
+        Cell::from(title).style(style)
+    });
+    let header = Row::new(titles);
     let widths: Vec<Constraint> = fit
         .iter()
         .map(|&(_, w)| Constraint::Length(w as u16))
@@ -60,7 +83,14 @@ pub fn render(frame: &mut Frame, area: Rect, app: &mut App, now: Timestamp) {
 
     let window = app.rows().iter().skip(offset).take(body_height);
     let rows: Vec<Row> = window
-        .map(|&i| row(&app.model().clusters[i], &fit, theme, now))
+        .map(|&i| {
+            let shape = Shape {
+                fit: &fit,
+                code_shown,
+                marked: app.is_marked(i),
+            };
+            row(&app.model().clusters[i], shape, theme, now)
+        })
         .collect();
     let selected = app
         .selected()
@@ -74,11 +104,22 @@ pub fn render(frame: &mut Frame, area: Rect, app: &mut App, now: Timestamp) {
     frame.render_stateful_widget(table, area, &mut state);
 }
 
-fn row<'a>(c: &'a ClusterState, fit: &[(Column, usize)], theme: Theme, now: Timestamp) -> Row<'a> {
+/// What a row needs to know besides its cluster: the columns shown (and how wide each
+/// is), whether the CODE column is among them, and whether the row is marked.
+#[derive(Clone, Copy)]
+struct Shape<'f> {
+    fit: &'f [(Column, usize)],
+    code_shown: bool,
+    marked: bool,
+}
+
+fn row<'a>(c: &'a ClusterState, shape: Shape<'_>, theme: Theme, now: Timestamp) -> Row<'a> {
     let health = c.health(now);
     Row::new(
-        fit.iter()
-            .map(|&(column, width)| cell(c, column, width, health, theme, now)),
+        shape
+            .fit
+            .iter()
+            .map(|&(column, width)| cell(c, column, width, health, shape, theme, now)),
     )
 }
 
@@ -87,12 +128,14 @@ fn cell<'a>(
     column: Column,
     width: usize,
     health: Health,
+    shape: Shape<'_>,
     theme: Theme,
     now: Timestamp,
 ) -> Cell<'a> {
     let dash = || Cell::from("-").style(theme.dim());
+    let code_shown = shape.code_shown;
     match column {
-        Column::Name => Cell::from(name(c, width, theme)),
+        Column::Name => Cell::from(name(c, width, shape.marked, theme)),
         Column::Version => match &c.version {
             Some(v) => Cell::from(truncate(v, width)),
             None => dash(),
@@ -102,15 +145,18 @@ fn cell<'a>(
             Cell::from(truncate(&word, width)).style(style)
         }
         Column::Message => {
-            let (text, style) = message(c, health, theme);
+            let (text, style) = message(c, health, code_shown, theme);
             Cell::from(truncate(&text, width)).style(style)
         }
-        Column::Code => match c.download.as_ref().and_then(|d| d.code) {
-            Some(code) => Cell::from(code.to_string()),
-            None => Cell::from(""),
-        },
+        Column::Code => {
+            let ended = session_ending(c).and_then(Ending::code);
+            match ended.or_else(|| c.download.as_ref().and_then(|d| d.code)) {
+                Some(code) => Cell::from(code.to_string()),
+                None => Cell::from(""),
+            }
+        }
         Column::Job => {
-            let (word, style) = theme.job(c.job_state());
+            let (word, style) = theme.progress(c.job_progress());
             Cell::from(truncate(&word, width)).style(style)
         }
         Column::InState => match time_in_state(c, now) {
@@ -128,14 +174,17 @@ fn cell<'a>(
     }
 }
 
-/// The name, truncated to leave room for its badges, then the badges.
-fn name<'a>(c: &'a ClusterState, width: usize, theme: Theme) -> Line<'a> {
+/// The mark, the name truncated to leave room for its badges, then the badges.
+fn name<'a>(c: &'a ClusterState, width: usize, marked: bool, theme: Theme) -> Line<'a> {
     let badges = columns::badges(c);
     let badge_width: usize = badges.iter().map(|(b, _)| 1 + b.len()).sum();
-    let mut spans = vec![Span::raw(truncate(
-        &c.identity.name,
-        width.saturating_sub(badge_width).max(1),
-    ))];
+    let mark = if marked {
+        Span::styled(MARK_SYMBOL, theme.mark())
+    } else {
+        Span::raw(" ".repeat(MARK))
+    };
+    let room = width.saturating_sub(MARK + badge_width).max(1);
+    let mut spans = vec![mark, Span::raw(truncate(&c.identity.name, room))];
     for (badge, warning) in badges {
         spans.push(Span::raw(" "));
         let style = if warning {
@@ -149,8 +198,9 @@ fn name<'a>(c: &'a ClusterState, width: usize, theme: Theme) -> Line<'a> {
 }
 
 /// The message cell: a failing cluster shows why it fails, since its download message is
-/// old news; otherwise the cluster's own download message.
-fn message(c: &ClusterState, health: Health, theme: Theme) -> (String, Style) {
+/// old news; a download this session started that did not simply succeed says what to
+/// do next; otherwise the cluster's own download message.
+fn message(c: &ClusterState, health: Health, code_shown: bool, theme: Theme) -> (String, Style) {
     if health == Health::Failing
         && let Some(e) = &c.last_error
     {
@@ -163,10 +213,39 @@ fn message(c: &ClusterState, health: Health, theme: Theme) -> (String, Style) {
     if health == Health::Unknown && c.download.is_none() {
         return ("waiting for the first answer".to_string(), theme.dim());
     }
+    if let Some(ending) = session_ending(c)
+        && let Some(note) = ending_note(ending, code_shown)
+    {
+        let style = if ending.is_success() {
+            Style::new()
+        } else {
+            theme.failure_text()
+        };
+        return (note, style);
+    }
     let text = c
         .download
         .as_ref()
         .and_then(|d| d.message.clone())
         .unwrap_or_default();
     (text, Style::new())
+}
+
+/// What the row says about a session download that did not simply succeed: the next step
+/// for a failure (after its code when the CODE column is not shown).
+fn ending_note(ending: &Ending, code_shown: bool) -> Option<String> {
+    let with_code = |code: Option<i64>, text: &str| match code {
+        Some(code) if !code_shown => format!("{code}: {text}"),
+        _ => text.to_string(),
+    };
+    match ending {
+        Ending::Success { .. } => None,
+        Ending::AlreadyPresent => Some("already present on the cluster".to_string()),
+        Ending::Failure { code, message } => {
+            let hint = code.and_then(hint_for_code).unwrap_or(message);
+            Some(with_code(*code, hint))
+        }
+        Ending::Refused(e) => Some(with_code(e.code, &format!("refused: {}", e.message))),
+        Ending::GaveUp { reason } => Some(format!("no longer followed: {reason}")),
+    }
 }

@@ -1,0 +1,291 @@
+//! Marks, the download form, the confirmation and the read-only refusal, without a
+//! terminal: keys in, state and commands out.
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use jiff::Timestamp;
+
+use super::tests::{app, code, now, press};
+use super::*;
+use crate::download::{Ending, SkipReason, StartOutcome};
+use crate::ontap::{ErrorKind, OntapError};
+
+const URL: &str = "https://repo.example.com/ontap/97_q_image.tgz";
+
+fn type_text(app: &mut App, text: &str) {
+    for c in text.chars() {
+        app.handle_key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE), now());
+    }
+}
+
+fn form(app: &App) -> &DownloadForm {
+    match app.dialog() {
+        Some(Dialog::Form(form)) => form,
+        other => panic!("no form open: {other:?}"),
+    }
+}
+
+fn confirmation(app: &App) -> &Confirmation {
+    match app.dialog() {
+        Some(Dialog::Confirm(c)) => c,
+        other => panic!("no confirmation open: {other:?}"),
+    }
+}
+
+/// Five clusters, the form prefilled with [`URL`] and user "fetch".
+fn fleet() -> App {
+    app(5).with_form_defaults(Some(URL.into()), Some("fetch".into()))
+}
+
+fn fail_polls(app: &mut App, cluster: usize, at: Timestamp) {
+    app.apply(Event::PollFailed {
+        cluster,
+        at,
+        error: OntapError {
+            cluster: format!("c{cluster}"),
+            kind: ErrorKind::Connect,
+            http_status: None,
+            code: None,
+            message: "connection refused".into(),
+            target: None,
+        },
+    });
+}
+
+#[test]
+fn space_marks_and_unmarks_and_the_selection_stays() {
+    let mut app = fleet();
+    press(&mut app, "j ");
+    assert_eq!(app.selected(), Some(1), "the selection stays where it is");
+    press(&mut app, "j ");
+    assert_eq!(app.marked().collect::<Vec<_>>(), [1, 2]);
+    press(&mut app, " ");
+    assert_eq!(app.marked().collect::<Vec<_>>(), [1]);
+    assert_eq!(app.marked_count(), 1);
+}
+
+#[test]
+fn a_marks_what_the_filter_shows_and_capital_a_clears() {
+    let mut app = fleet();
+    press(&mut app, "/running");
+    app.handle_key(code(KeyCode::Enter), now());
+    press(&mut app, "a");
+    assert_eq!(app.marked().collect::<Vec<_>>(), [0], "only c0 runs");
+    assert_eq!(app.status(now()), Some("marked the 1 clusters shown"));
+    app.handle_key(code(KeyCode::Esc), now());
+    press(&mut app, "a");
+    assert_eq!(app.marked_count(), 5);
+    press(&mut app, "A");
+    assert_eq!(app.marked_count(), 0);
+}
+
+#[test]
+fn d_opens_the_form_for_the_marked_clusters_else_the_selected_one() {
+    let mut app = fleet();
+    press(&mut app, "jd");
+    assert_eq!(app.context(), Context::Form);
+    assert_eq!(form(&app).chosen(), [1]);
+    assert_eq!(
+        form(&app).shown(Field::Url),
+        URL,
+        "prefilled from [download]"
+    );
+    assert_eq!(form(&app).shown(Field::Username), "fetch");
+    app.handle_key(code(KeyCode::Esc), now());
+    assert!(app.dialog().is_none());
+    press(&mut app, " jj d");
+    assert_eq!(form(&app).chosen(), [1, 3]);
+}
+
+#[test]
+fn keys_type_into_the_form_and_the_password_shows_as_bullets() {
+    let mut app = fleet();
+    press(&mut app, "jd");
+    app.handle_key(code(KeyCode::Tab), now());
+    app.handle_key(code(KeyCode::Tab), now());
+    // q, j and d are text here: they neither quit, move nor reopen anything.
+    let commands = press(&mut app, "qjd");
+    assert!(commands.is_empty());
+    assert_eq!(form(&app).shown(Field::Password), "•••");
+    let back_tab = KeyEvent::new(KeyCode::BackTab, KeyModifiers::SHIFT);
+    app.handle_key(back_tab, now());
+    assert_eq!(form(&app).focus(), Field::Username);
+    let ctrl_u = KeyEvent::new(KeyCode::Char('u'), KeyModifiers::CONTROL);
+    app.handle_key(ctrl_u, now());
+    assert_eq!(form(&app).shown(Field::Username), "");
+}
+
+#[test]
+fn a_bad_url_stays_in_the_form_with_its_reason() {
+    let mut app = fleet();
+    press(&mut app, "jd");
+    let ctrl_u = KeyEvent::new(KeyCode::Char('u'), KeyModifiers::CONTROL);
+    app.handle_key(ctrl_u, now());
+    type_text(&mut app, "gopher://x/y.tgz");
+    let commands = app.handle_key(code(KeyCode::Enter), now());
+    assert!(commands.is_empty());
+    assert_eq!(app.context(), Context::Form, "still in the form");
+    assert!(
+        form(&app).error().unwrap().contains("unsupported scheme"),
+        "{:?}",
+        form(&app).error()
+    );
+}
+
+#[test]
+fn the_confirmation_names_the_targets_and_every_skip_with_its_reason() {
+    let mut model = fleet().model().clone();
+    model.clusters[4].identity.read_only = true;
+    let mut app = App::new(model, "x", false, true).with_form_defaults(Some(URL.into()), None);
+    app.sync(now());
+    let later = now() + jiff::SignedDuration::from_secs(1);
+    fail_polls(&mut app, 3, later);
+    // c0 runs a download; c3 stopped answering; c4 is read-only.
+    press(&mut app, "ad");
+    app.handle_key(code(KeyCode::Enter), later);
+    let confirm = confirmation(&app);
+    assert_eq!(confirm.spec().masked_url(), URL);
+    let targets: Vec<&str> = confirm
+        .plan()
+        .targets
+        .iter()
+        .map(|(_, n)| n.as_str())
+        .collect();
+    assert_eq!(targets, ["c1", "c2"]);
+    let skipped: Vec<(&str, &SkipReason)> = confirm
+        .plan()
+        .skipped
+        .iter()
+        .map(|(_, n, r)| (n.as_str(), r))
+        .collect();
+    assert_eq!(
+        skipped,
+        [
+            ("c0", &SkipReason::AlreadyDownloading),
+            (
+                "c3",
+                &SkipReason::Failing("connect: connection refused".into())
+            ),
+            ("c4", &SkipReason::ReadOnly),
+        ]
+    );
+    assert_eq!(app.context(), Context::Confirm);
+    let commands = press(&mut app, "y");
+    let [AppCommand::StartDownloads(request)] = commands.as_slice() else {
+        panic!("y starts: {commands:?}");
+    };
+    assert_eq!(request.targets, [1, 2]);
+    assert!(app.dialog().is_none());
+    assert_eq!(app.marked_count(), 0, "the marks served their purpose");
+}
+
+#[test]
+fn n_and_esc_cancel_and_start_nothing() {
+    let mut app = fleet();
+    for cancel in [key('n'), code(KeyCode::Esc)] {
+        press(&mut app, "jd");
+        app.handle_key(code(KeyCode::Enter), now());
+        assert_eq!(app.context(), Context::Confirm);
+        assert!(app.handle_key(cancel, now()).is_empty());
+        assert!(app.dialog().is_none());
+        assert_eq!(
+            app.status(now()),
+            Some("download cancelled: nothing was started")
+        );
+    }
+}
+
+fn key(c: char) -> KeyEvent {
+    KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE)
+}
+
+#[test]
+fn when_every_chosen_cluster_is_skipped_y_starts_nothing() {
+    let mut app = fleet();
+    // c0 is already downloading.
+    press(&mut app, "d");
+    app.handle_key(code(KeyCode::Enter), now());
+    assert!(confirmation(&app).nothing_to_start());
+    assert!(press(&mut app, "y").is_empty());
+    assert_eq!(
+        app.status(now()),
+        Some("nothing to start: every chosen cluster is skipped")
+    );
+}
+
+#[test]
+fn a_read_only_session_refuses_at_d_naming_the_clusters() {
+    let mut read_only = App::new(fleet().model().clone(), "x", true, false);
+    read_only.sync(now());
+    press(&mut read_only, " j d");
+    assert!(read_only.dialog().is_none());
+    assert_eq!(
+        read_only.status(now()),
+        Some("read-only: downloads are disabled for c0 and c1 (--read-only)")
+    );
+}
+
+#[test]
+fn read_only_clusters_refuse_by_name_unless_another_can_start() {
+    let mut model = fleet().model().clone();
+    model.clusters[1].identity.read_only = true;
+    model.clusters[2].identity.read_only = true;
+    let mut app = App::new(model, "x", false, true);
+    app.sync(now());
+    press(&mut app, "jd");
+    assert_eq!(
+        app.status(now()),
+        Some("c1 is read-only: downloads are disabled")
+    );
+    press(&mut app, " j d");
+    assert_eq!(
+        app.status(now()),
+        Some("c1 and c2 are read-only: downloads are disabled")
+    );
+    // With a cluster that can take it, the form opens; the confirmation skips the rest.
+    press(&mut app, "j d");
+    assert_eq!(form(&app).chosen(), [1, 2, 3]);
+}
+
+#[test]
+fn an_ending_is_announced_once_with_its_code_and_hint() {
+    let mut app = fleet();
+    app.apply(Event::StartRequested {
+        cluster: 2,
+        at: now(),
+        url: URL.into(),
+    });
+    app.apply(Event::StartAnswered {
+        cluster: 2,
+        at: now(),
+        outcome: Box::new(StartOutcome::Started { job: "j-2".into() }),
+    });
+    assert!(app.take_endings(now()).is_empty());
+    let job = crate::ontap::Job {
+        uuid: "j-2".into(),
+        description: None,
+        state: Some(crate::ontap::JobState::Failure),
+        message: Some("invalid url".into()),
+        code: Some(10551885),
+        start_time: None,
+        end_time: Some("2026-03-01T12:00:00Z".into()),
+        error: None,
+    };
+    app.apply(Event::Polled {
+        cluster: 2,
+        at: now(),
+        info: None,
+        download: crate::ontap::DownloadStatus::default(),
+        job: Some(Box::new(job)),
+    });
+    let ended = app.take_endings(now());
+    assert_eq!(ended.len(), 1);
+    assert_eq!(ended[0].name, "c2");
+    assert_eq!(ended[0].job.as_deref(), Some("j-2"));
+    assert!(matches!(ended[0].ending, Ending::Failure { .. }));
+    let status = app.status(now()).unwrap();
+    assert!(
+        status.starts_with("c2: download failure 10551885: check the URL"),
+        "{status}"
+    );
+    assert!(app.take_endings(now()).is_empty(), "announced once");
+}

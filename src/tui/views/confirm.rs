@@ -1,0 +1,149 @@
+//! The confirmation, over the body: the package (credentials masked), the server user,
+//! every target by name, and every skipped cluster with its reason. Long lists scroll.
+//! With nothing left to start it says so, and offers only to cancel.
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::style::{Modifier, Style};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Clear, Paragraph};
+
+use super::{centered, dialog_keys};
+use crate::tui::app::{App, Confirmation, Dialog};
+use crate::tui::format::{pad, width, wrap};
+use crate::tui::keymap::{Action, Context};
+use crate::tui::theme::Theme;
+
+/// The dialog's widest width.
+const MAX_WIDTH: u16 = 76;
+/// Cells of the labels at the top ("server user  ").
+const LABEL: usize = 17;
+
+/// Draws the confirmation centred over `area`.
+pub fn render(frame: &mut Frame, area: Rect, app: &mut App) {
+    let Some(Dialog::Confirm(confirmation)) = app.dialog() else {
+        return;
+    };
+    let theme = app.theme();
+    let inner_width = (area.width.min(MAX_WIDTH) as usize).saturating_sub(2);
+    let lines = lines(confirmation, theme, inner_width.saturating_sub(2));
+    let nothing = confirmation.nothing_to_start();
+
+    let popup = centered(area, MAX_WIDTH, lines.len() as u16 + 2);
+    let inner_height = popup.height.saturating_sub(2) as usize;
+    let top = app.scroll_confirm(lines.len().saturating_sub(inner_height));
+    let skip = nothing.then_some(Action::ConfirmStart);
+    let title = if nothing {
+        " Nothing to start "
+    } else {
+        " Start this download? "
+    };
+    let mut block = Block::bordered()
+        .title(Span::styled(title, theme.heading()))
+        .title_bottom(dialog_keys(Context::Confirm, skip, theme))
+        .border_style(theme.border());
+    if lines.len() > inner_height {
+        let last = (top + inner_height).min(lines.len());
+        let position = format!(" {}-{last} of {}, j/k scroll ", top + 1, lines.len());
+        block = block.title_bottom(Line::from(position).left_aligned());
+    }
+    let visible: Vec<Line> = lines.into_iter().skip(top).take(inner_height).collect();
+    frame.render_widget(Clear, popup);
+    frame.render_widget(Paragraph::new(visible).block(block), popup);
+}
+
+/// Every line of the dialog, `cells` cells wide after a one-cell margin on each side.
+fn lines(confirmation: &Confirmation, theme: Theme, cells: usize) -> Vec<Line<'static>> {
+    let spec = confirmation.spec();
+    let plan = confirmation.plan();
+    let mut out = Vec::new();
+    let field = |out: &mut Vec<Line<'static>>, label: &str, value: &str| {
+        let room = cells.saturating_sub(LABEL + 1).max(10);
+        for (i, part) in wrap(value, room).into_iter().enumerate() {
+            let label = if i == 0 { label } else { "" };
+            out.push(Line::from(vec![
+                Span::styled(format!(" {}", pad(label, LABEL)), theme.dim()),
+                Span::raw(part),
+            ]));
+        }
+    };
+    field(&mut out, "package", &spec.masked_url());
+    field(
+        &mut out,
+        "server user",
+        spec.username.as_deref().unwrap_or("none"),
+    );
+    let password = if spec.has_password() {
+        "given (not shown)"
+    } else {
+        "none"
+    };
+    field(&mut out, "server password", password);
+    out.push(Line::default());
+
+    if plan.targets.is_empty() {
+        let text = "Nothing to start: every chosen cluster is skipped.";
+        for part in wrap(text, cells) {
+            out.push(Line::styled(
+                format!(" {part}"),
+                theme.failure_text().add_modifier(Modifier::BOLD),
+            ));
+        }
+    } else {
+        out.push(Line::styled(
+            format!(" Start on {}:", count(plan.targets.len())),
+            theme.heading(),
+        ));
+        for (_, name) in &plan.targets {
+            out.push(Line::from(format!("   {name}")));
+        }
+    }
+
+    if !plan.skipped.is_empty() {
+        out.push(Line::default());
+        out.push(Line::styled(
+            format!(" Skip {}:", count(plan.skipped.len())),
+            theme.heading(),
+        ));
+        let name_width = plan
+            .skipped
+            .iter()
+            .map(|(_, n, _)| width(n))
+            .max()
+            .unwrap_or(0)
+            .min(cells / 3);
+        for (_, name, reason) in &plan.skipped {
+            let lead = format!("   {}  ", pad(name, name_width));
+            let room = cells.saturating_sub(width(&lead)).max(10);
+            for (i, part) in wrap(&reason.to_string(), room).into_iter().enumerate() {
+                let lead = if i == 0 {
+                    lead.clone()
+                } else {
+                    " ".repeat(width(&lead))
+                };
+                out.push(Line::from(vec![
+                    Span::raw(lead),
+                    Span::styled(part, Style::new()),
+                ]));
+            }
+        }
+    }
+
+    if !plan.targets.is_empty() {
+        out.push(Line::default());
+        out.push(Line::styled(
+            " Nothing is sent until you press y.",
+            theme.dim(),
+        ));
+    }
+    out
+}
+
+/// "1 cluster", "3 clusters".
+fn count(n: usize) -> String {
+    if n == 1 {
+        "1 cluster".to_string()
+    } else {
+        format!("{n} clusters")
+    }
+}
