@@ -8,14 +8,12 @@ use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Clear, Paragraph};
 
-use super::{centered, dialog_keys};
+use super::{centered, dialog_keys, dialog_width};
 use crate::tui::app::{App, Confirmation, Dialog};
 use crate::tui::format::{pad, width, wrap};
 use crate::tui::keymap::{Action, Context};
 use crate::tui::theme::Theme;
 
-/// The dialog's widest width.
-const MAX_WIDTH: u16 = 76;
 /// Cells of the labels at the top ("server user  ").
 const LABEL: usize = 17;
 
@@ -25,11 +23,12 @@ pub fn render(frame: &mut Frame, area: Rect, app: &mut App) {
         return;
     };
     let theme = app.theme();
-    let inner_width = (area.width.min(MAX_WIDTH) as usize).saturating_sub(2);
+    let width = dialog_width(area);
+    let inner_width = (width as usize).saturating_sub(2);
     let lines = lines(confirmation, theme, inner_width.saturating_sub(2));
     let nothing = confirmation.nothing_to_start();
 
-    let popup = centered(area, MAX_WIDTH, lines.len() as u16 + 2);
+    let popup = centered(area, width, lines.len() as u16 + 2);
     let inner_height = popup.height.saturating_sub(2) as usize;
     let top = app.scroll_confirm(lines.len().saturating_sub(inner_height));
     let skip = nothing.then_some(Action::ConfirmStart);

@@ -8,14 +8,12 @@ use ratatui::style::Modifier;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Clear, Paragraph};
 
-use super::{centered, dialog_keys};
+use super::{centered, dialog_keys, dialog_width};
 use crate::tui::app::{App, Dialog, DownloadForm, Field};
 use crate::tui::format::{pad, width, wrap};
 use crate::tui::keymap::Context;
 use crate::tui::theme::Theme;
 
-/// The dialog's widest width.
-const MAX_WIDTH: u16 = 76;
 /// Cells before a field's value: marker, label, padding.
 const LABEL: usize = 20;
 /// Target names listed before "and N more".
@@ -27,7 +25,8 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App) {
         return;
     };
     let theme = app.theme();
-    let inner_width = (area.width.min(MAX_WIDTH) as usize).saturating_sub(2);
+    let dialog = dialog_width(area);
+    let inner_width = (dialog as usize).saturating_sub(2);
     let names: Vec<&str> = form
         .chosen()
         .iter()
@@ -63,7 +62,7 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App) {
         lines.push(Line::styled(format!(" {part}"), theme.dim()));
     }
 
-    let popup = centered(area, MAX_WIDTH, lines.len() as u16 + 2);
+    let popup = centered(area, dialog, lines.len() as u16 + 2);
     let block = Block::bordered()
         .title(Span::styled(" Download a package ", theme.heading()))
         .title_bottom(dialog_keys(Context::Form, None, theme))

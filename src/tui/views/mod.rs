@@ -53,6 +53,15 @@ pub fn draw(frame: &mut Frame, app: &mut App, now: Timestamp) {
     }
 }
 
+/// The widest a dialog gets: room for a long package URL on a wide terminal.
+const DIALOG_MAX_WIDTH: u16 = 100;
+
+/// A dialog's width over `area`: two cells of the screen left on each side, at most
+/// [`DIALOG_MAX_WIDTH`].
+pub fn dialog_width(area: Rect) -> u16 {
+    area.width.saturating_sub(4).min(DIALOG_MAX_WIDTH)
+}
+
 /// A `width` x `height` rectangle centred in `area`, never larger than it.
 pub fn centered(area: Rect, width: u16, height: u16) -> Rect {
     let width = width.min(area.width);
