@@ -1,10 +1,12 @@
 //! The real binary in a pseudo-terminal, read back through a terminal emulator: what a
-//! user on a jump host would see and type.
+//! user on a jump host would see and type. Downloads started from the screen go to the
+//! simulator on loopback; what reaches it is checked in its request log.
 
 mod common;
 
 use std::io::{Read, Write};
-use std::path::Path;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -20,6 +22,10 @@ struct Session {
     child: Box<dyn portable_pty::Child + Send + Sync>,
     /// Everything the program wrote, to check the terminal was restored.
     raw: Arc<Mutex<Vec<u8>>>,
+    /// `XDG_DATA_HOME` of the run: the audit log and the journal are under `ontop/`.
+    data: PathBuf,
+    /// Set when the reader has seen the end of the output: everything is on `screen`.
+    drained: Arc<AtomicBool>,
 }
 
 impl Session {
@@ -50,7 +56,8 @@ impl Session {
         let screen = Arc::new(Mutex::new(vt100::Parser::new(size.1, size.0, 0)));
         let raw = Arc::new(Mutex::new(Vec::new()));
         let mut reader = pty.master.try_clone_reader().unwrap();
-        let (s, r) = (screen.clone(), raw.clone());
+        let drained = Arc::new(AtomicBool::new(false));
+        let (s, r, d) = (screen.clone(), raw.clone(), drained.clone());
         std::thread::spawn(move || {
             let mut buf = [0u8; 8192];
             while let Ok(n) = reader.read(&mut buf) {
@@ -60,6 +67,7 @@ impl Session {
                 s.lock().unwrap().process(&buf[..n]);
                 r.lock().unwrap().extend_from_slice(&buf[..n]);
             }
+            d.store(true, Ordering::SeqCst);
         });
         let writer = pty.master.take_writer().unwrap();
         // Keep the master open for the session's life.
@@ -69,6 +77,8 @@ impl Session {
             writer,
             child,
             raw,
+            data,
+            drained,
         }
     }
 
@@ -104,7 +114,11 @@ impl Session {
     fn wait_exit(&mut self) -> portable_pty::ExitStatus {
         let deadline = Instant::now() + Duration::from_secs(30);
         loop {
-            if let Some(status) = self.child.try_wait().unwrap() {
+            // The last bytes (leaving the alternate screen) may still be on their way
+            // to the reader when the child is gone: wait for the end of the output too.
+            if let Some(status) = self.child.try_wait().unwrap()
+                && self.drained.load(Ordering::SeqCst)
+            {
                 return status;
             }
             assert!(
@@ -209,4 +223,155 @@ async fn a_too_small_terminal_says_so() {
     s.keys("q");
     assert!(s.wait_exit().success());
     s.assert_restored();
+}
+
+/// Starts `ontop` with `args` on a config written for `fleet`, at 120x40, and waits
+/// until every cluster answered (a cluster with no answer yet would be skipped).
+async fn dashboard(fleet: &ontop::sim::SimFleet, args: &[&str]) -> (Session, tempfile::TempDir) {
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("fleet.toml");
+    fleet.write_config(&config).await.unwrap();
+    let s = Session::start(args, Some(&config), &[], (120, 40));
+    let n = fleet.clusters().len();
+    s.wait_for("every cluster to answer", |t| {
+        t.matches("not_started").count() == n && !t.contains("waiting for the first answer")
+    });
+    (s, dir)
+}
+
+/// No POST of any kind reached any cluster of the fleet.
+fn assert_no_post(fleet: &ontop::sim::SimFleet) {
+    for cluster in fleet.clusters() {
+        let posts: Vec<_> = fleet
+            .request_log(&cluster.name)
+            .into_iter()
+            .filter(|r| r.method == "POST")
+            .collect();
+        assert!(posts.is_empty(), "{}: {posts:?}", cluster.name);
+    }
+}
+
+/// The row of `name` on screen.
+fn row<'a>(screen: &'a str, name: &str) -> &'a str {
+    screen
+        .lines()
+        .find(|l| l.contains(&format!("{name} ")))
+        .unwrap_or("")
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn mark_two_start_a_download_and_see_both_succeed_with_an_audit_trail() {
+    const SERVER_PASSWORD: &str = "pkg-Server-secret-77";
+    let fleet = start_fleet(3, |_| {}).await;
+    let (mut s, _dir) = dashboard(&fleet, &[]).await;
+
+    s.keys(" ");
+    s.wait_text("1 marked");
+    s.keys("j ");
+    s.wait_text("2 marked");
+    s.keys("d");
+    s.wait_text("Download a package");
+    s.wait_text(&fleet.default_package_url());
+    // The server password field: typed, never echoed.
+    s.keys("\t\t");
+    s.keys(SERVER_PASSWORD);
+    s.wait_text(&"•".repeat(SERVER_PASSWORD.len()));
+    s.keys("\r");
+    s.wait_text("Start this download?");
+    let dialog = s.contents();
+    assert!(dialog.contains("Start on 2 clusters:"), "{dialog}");
+    assert!(
+        dialog.contains("   sim-1") && dialog.contains("   sim-2"),
+        "{dialog}"
+    );
+    assert!(!dialog.contains("Skip"), "{dialog}");
+    s.keys("y");
+    s.wait_for("sim-1 and sim-2 to reach success", |t| {
+        ["sim-1", "sim-2"]
+            .iter()
+            .all(|name| row(t, name).matches("success").count() == 2)
+    });
+    assert!(
+        !row(&s.contents(), "sim-3").contains("success"),
+        "sim-3 was not marked"
+    );
+    s.keys("q");
+    assert!(s.wait_exit().success());
+    s.assert_restored();
+    let raw = String::from_utf8_lossy(&s.raw.lock().unwrap()).into_owned();
+    assert!(
+        raw.contains('\u{7}'),
+        "the bell rang when the downloads ended"
+    );
+    assert!(
+        !raw.contains(SERVER_PASSWORD),
+        "the password reached the screen"
+    );
+
+    let posts = |name: &str| {
+        fleet
+            .request_log(name)
+            .into_iter()
+            .filter(|r| r.method == "POST")
+            .count()
+    };
+    assert_eq!((posts("sim-1"), posts("sim-2"), posts("sim-3")), (1, 1, 0));
+    let audit = std::fs::read_to_string(s.data.join("ontop/audit.jsonl")).unwrap();
+    let lines: Vec<serde_json::Value> = audit
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let count = |event: &str, result: &str| {
+        lines
+            .iter()
+            .filter(|l| l["event"] == event && l["result"] == result)
+            .count()
+    };
+    assert_eq!(count("start", "started"), 2, "{audit}");
+    assert_eq!(count("end", "success"), 2, "{audit}");
+    assert_eq!(lines.len(), 4, "{audit}");
+    // Nothing the run wrote holds a password: not the server's, not the cluster's.
+    for entry in std::fs::read_dir(s.data.join("ontop")).unwrap() {
+        let text = std::fs::read_to_string(entry.unwrap().path()).unwrap_or_default();
+        assert!(!text.contains(SERVER_PASSWORD) && !text.contains(fleet.password()));
+    }
+    let journal = std::fs::read_to_string(s.data.join("ontop/jobs.json")).unwrap();
+    assert!(
+        !journal.contains("sim-"),
+        "ended jobs leave the journal: {journal}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_read_only_session_refuses_at_d_and_sends_no_post() {
+    let fleet = start_fleet(2, |_| {}).await;
+    let (mut s, _dir) = dashboard(&fleet, &["--read-only"]).await;
+    s.keys(" j d");
+    s.wait_text("read-only: downloads are disabled for sim-1 and sim-2");
+    assert!(!s.contents().contains("Download a package"));
+    s.keys("q");
+    assert!(s.wait_exit().success());
+    assert_no_post(&fleet);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_bad_url_is_refused_in_the_form_and_nothing_is_sent() {
+    let fleet = start_fleet(2, |_| {}).await;
+    let (mut s, _dir) = dashboard(&fleet, &[]).await;
+    s.keys("d");
+    s.wait_text("Download a package");
+    // Ctrl-U empties the prefilled URL.
+    s.keys("\u{15}gopher://x/y.tgz");
+    s.wait_text("gopher://x/y.tgz");
+    s.keys("\r");
+    s.wait_text("unsupported scheme");
+    assert!(
+        s.contents().contains("Download a package"),
+        "still in the form"
+    );
+    s.keys("\u{1b}");
+    s.wait_for("the form to close", |t| !t.contains("Download a package"));
+    s.keys("q");
+    assert!(s.wait_exit().success());
+    assert_no_post(&fleet);
 }
