@@ -3,157 +3,10 @@
 //! simulator on loopback; what reaches it is checked in its request log.
 
 mod common;
-
-use std::io::{Read, Write};
-use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
+mod pty_support;
 
 use common::start_fleet;
-use portable_pty::{CommandBuilder, PtySize, native_pty_system};
-
-const BIN: &str = env!("CARGO_BIN_EXE_ontop");
-
-/// A running `ontop` in a pseudo-terminal.
-struct Session {
-    screen: Arc<Mutex<vt100::Parser>>,
-    writer: Box<dyn Write + Send>,
-    child: Box<dyn portable_pty::Child + Send + Sync>,
-    /// Everything the program wrote, to check the terminal was restored.
-    raw: Arc<Mutex<Vec<u8>>>,
-    /// `XDG_DATA_HOME` of the run: the audit log and the journal are under `ontop/`.
-    data: PathBuf,
-    /// Set when the reader has seen the end of the output: everything is on `screen`.
-    drained: Arc<AtomicBool>,
-}
-
-impl Session {
-    fn start(args: &[&str], config: Option<&Path>, env: &[(&str, &str)], size: (u16, u16)) -> Self {
-        let pty = native_pty_system()
-            .openpty(PtySize {
-                rows: size.1,
-                cols: size.0,
-                pixel_width: 0,
-                pixel_height: 0,
-            })
-            .expect("a pseudo-terminal");
-        let mut cmd = CommandBuilder::new(BIN);
-        cmd.args(args);
-        if let Some(config) = config {
-            cmd.arg("--config");
-            cmd.arg(config);
-        }
-        cmd.env("TERM", "xterm-256color");
-        cmd.env_remove("NO_COLOR");
-        let data = tempfile::tempdir().unwrap().keep();
-        cmd.env("XDG_DATA_HOME", &data);
-        for (k, v) in env {
-            cmd.env(k, v);
-        }
-        let child = pty.slave.spawn_command(cmd).expect("ontop starts");
-        drop(pty.slave);
-        let screen = Arc::new(Mutex::new(vt100::Parser::new(size.1, size.0, 0)));
-        let raw = Arc::new(Mutex::new(Vec::new()));
-        let mut reader = pty.master.try_clone_reader().unwrap();
-        let drained = Arc::new(AtomicBool::new(false));
-        let (s, r, d) = (screen.clone(), raw.clone(), drained.clone());
-        std::thread::spawn(move || {
-            let mut buf = [0u8; 8192];
-            while let Ok(n) = reader.read(&mut buf) {
-                if n == 0 {
-                    break;
-                }
-                s.lock().unwrap().process(&buf[..n]);
-                r.lock().unwrap().extend_from_slice(&buf[..n]);
-            }
-            d.store(true, Ordering::SeqCst);
-        });
-        let writer = pty.master.take_writer().unwrap();
-        // Keep the master open for the session's life.
-        std::mem::forget(pty.master);
-        Self {
-            screen,
-            writer,
-            child,
-            raw,
-            data,
-            drained,
-        }
-    }
-
-    fn contents(&self) -> String {
-        self.screen.lock().unwrap().screen().contents()
-    }
-
-    /// Waits until the screen satisfies `check` (bounded, not a timing claim).
-    fn wait_for(&self, what: &str, check: impl Fn(&str) -> bool) {
-        let deadline = Instant::now() + Duration::from_secs(30);
-        loop {
-            let text = self.contents();
-            if check(&text) {
-                return;
-            }
-            assert!(
-                Instant::now() < deadline,
-                "gave up waiting for {what}; screen:\n{text}"
-            );
-            std::thread::sleep(Duration::from_millis(50));
-        }
-    }
-
-    fn wait_text(&self, text: &str) {
-        self.wait_for(text, |s| s.contains(text));
-    }
-
-    fn keys(&mut self, keys: &str) {
-        self.writer.write_all(keys.as_bytes()).unwrap();
-        self.writer.flush().unwrap();
-    }
-
-    fn wait_exit(&mut self) -> portable_pty::ExitStatus {
-        let deadline = Instant::now() + Duration::from_secs(30);
-        loop {
-            // The last bytes (leaving the alternate screen) may still be on their way
-            // to the reader when the child is gone: wait for the end of the output too.
-            if let Some(status) = self.child.try_wait().unwrap()
-                && self.drained.load(Ordering::SeqCst)
-            {
-                return status;
-            }
-            assert!(
-                Instant::now() < deadline,
-                "ontop did not exit; screen:\n{}",
-                self.contents()
-            );
-            std::thread::sleep(Duration::from_millis(50));
-        }
-    }
-
-    /// The terminal is back to normal: main screen, cursor shown, raw mode left.
-    fn assert_restored(&self) {
-        let parser = self.screen.lock().unwrap();
-        assert!(
-            !parser.screen().alternate_screen(),
-            "still on the alternate screen"
-        );
-        assert!(!parser.screen().hide_cursor(), "the cursor is still hidden");
-        let raw = self.raw.lock().unwrap();
-        let text = String::from_utf8_lossy(&raw);
-        assert!(
-            text.contains("\u{1b}[?1049h"),
-            "never entered the alternate screen"
-        );
-        assert!(
-            text.contains("\u{1b}[?1049l"),
-            "never left the alternate screen"
-        );
-        assert!(
-            !text.contains("\u{1b}[?1000h"),
-            "mouse capture must stay off"
-        );
-    }
-}
+use pty_support::Session;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn start_see_rows_help_filter_details_and_quit_restores_the_terminal() {
@@ -373,5 +226,52 @@ async fn a_bad_url_is_refused_in_the_form_and_nothing_is_sent() {
     s.wait_for("the form to close", |t| !t.contains("Download a package"));
     s.keys("q");
     assert!(s.wait_exit().success());
+    assert_no_post(&fleet);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_job_left_in_the_journal_is_followed_to_its_end_by_the_next_dashboard() {
+    let fleet = start_fleet(2, |_| {}).await;
+    // An earlier session started this download and was closed before it ended.
+    let url = fleet.package_url_with("resumed.tgz", 512 * 1024, 256 * 1024);
+    let job = fleet.start_download("sim-2", &url).unwrap();
+    let data = tempfile::tempdir().unwrap().keep();
+    let journal = ontop::journal::Journal::open(Some(&data.join("ontop")));
+    journal
+        .add(ontop::journal::JournalEntry {
+            cluster: "sim-2".into(),
+            job: job.clone(),
+            url: url.clone(),
+            started_at: jiff::Timestamp::now().to_string(),
+        })
+        .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("fleet.toml");
+    fleet.write_config(&config).await.unwrap();
+
+    let mut s = Session::start_with_data(data.clone(), &[], Some(&config), &[], (120, 40));
+    s.wait_for("sim-2 to reach success", |t| {
+        row(t, "sim-2").matches("success").count() == 2
+    });
+    s.keys("q");
+    assert!(s.wait_exit().success());
+
+    let audit = std::fs::read_to_string(data.join("ontop/audit.jsonl")).unwrap();
+    let end: serde_json::Value = serde_json::from_str(audit.lines().next().unwrap()).unwrap();
+    assert_eq!(audit.lines().count(), 1, "{audit}");
+    assert_eq!(
+        (&end["event"], &end["cluster"], &end["result"], &end["job"]),
+        (
+            &serde_json::json!("end"),
+            &serde_json::json!("sim-2"),
+            &serde_json::json!("success"),
+            &serde_json::json!(job)
+        )
+    );
+    let reopened = ontop::journal::Journal::open(Some(&data.join("ontop")));
+    assert!(
+        reopened.entries().is_empty(),
+        "the ended job left the journal"
+    );
     assert_no_post(&fleet);
 }
