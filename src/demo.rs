@@ -46,6 +46,7 @@ pub fn targets(fleet: &SimFleet, read_only: bool) -> Vec<Target> {
                         username: fleet.username().to_string(),
                         password: SecretString::from(fleet.password().to_string()),
                         trust: trust.clone(),
+                        tls_server_name: None,
                         timeout: DEMO_TIMEOUT,
                         connect_timeout: DEMO_TIMEOUT,
                         read_only,

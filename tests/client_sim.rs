@@ -193,6 +193,7 @@ async fn ca_file_is_trusted_and_a_bad_one_is_an_error_not_a_fallback() {
             username: "admin".into(),
             password: fleet.password().to_string().into(),
             trust: TlsTrust::CaFile(path.clone()),
+            tls_server_name: None,
             timeout,
             connect_timeout: timeout,
             read_only: false,

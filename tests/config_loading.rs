@@ -10,6 +10,8 @@ use std::time::Duration;
 use config_support::{Fixture, assert_says};
 use ontop::config::{CredentialSource, DEFAULT_POLL_INTERVAL, DEFAULT_TIMEOUT, load_from};
 
+const FINGERPRINT: &str = "sha256:3A:9F:00:11:22:33:44:55:66:77:88:99:AA:BB:CC:DD:EE:FF:00:11:22:33:44:55:66:77:88:99:AA:BB:CC:DD";
+
 const FLEET: &str = r#"
 [defaults]
 username = "monitor"
@@ -26,6 +28,8 @@ username = "fetcher"
 name = "prod-ams-1"
 url = "https://10.20.0.10"
 labels = { site = "ams", env = "prod" }
+fingerprint = "sha256:3a9f00112233445566778899aabbccddeeff00112233445566778899aabbccdd"
+tls_server_name = "prod-ams-1.example.com"
 
 [[cluster]]
 name = "lab-1"
@@ -36,8 +40,6 @@ poll_interval = "1m 30s"
 timeout = "45s"
 read_only = false
 insecure = true
-fingerprint = "sha256:3A:9F"
-tls_server_name = "lab-1.example.com"
 "#;
 
 #[test]
@@ -76,8 +78,16 @@ fn clusters_inherit_defaults_and_their_own_keys_win() {
         (Duration::from_secs(90), Duration::from_secs(45))
     );
     assert!(!lab.read_only && lab.insecure);
-    assert_eq!(lab.fingerprint.as_deref(), Some("sha256:3A:9F"));
-    assert_eq!(lab.tls_server_name.as_deref(), Some("lab-1.example.com"));
+    assert_eq!(lab.fingerprint, None);
+    assert_eq!(
+        ams.fingerprint.map(|f| f.to_string()).as_deref(),
+        Some(FINGERPRINT),
+        "read in any case, kept in the canonical form"
+    );
+    assert_eq!(
+        ams.tls_server_name.as_deref(),
+        Some("prod-ams-1.example.com")
+    );
     assert_eq!(lab.url.as_str(), "http://127.0.0.1:8080/");
 
     assert_eq!(
@@ -152,7 +162,7 @@ fn render_redacted_shows_where_each_password_comes_from_but_never_the_password()
             "password = <redacted: plain password in the config>",
             "poll_interval = \"1m 30s\"",
             "insecure = true",
-            "fingerprint = \"sha256:3A:9F\"",
+            &format!("fingerprint = \"{FINGERPRINT}\""),
         ],
     );
 }

@@ -91,6 +91,7 @@ async fn a_read_only_client_never_sends_a_post() {
         username: fleet.username().into(),
         password: SecretString::from(fleet.password().to_string()),
         trust: common::fleet_trust(&fleet),
+        tls_server_name: None,
         timeout: Duration::from_secs(10),
         connect_timeout: Duration::from_secs(10),
         read_only: true,

@@ -11,11 +11,13 @@
 //! once, and forgets it after a 401 so the next attempt re-reads it.
 //!
 //! Rules that are a choice rather than a necessity:
-//! - `[defaults]` holds every per-cluster key except `name`, `url`, `fingerprint` and
+//! - `[defaults]` holds every per-cluster key except `name`, `url` and
 //!   `tls_server_name`. A cluster's own value wins. `labels` are merged, the cluster's
 //!   own label winning on the same key.
 //! - Two password sources in one table is an error; a cluster's source replaces the one
-//!   it would inherit. The same goes for `ca_file` against `insecure = true`.
+//!   it would inherit. The same goes for `ca_file` or `fingerprint` against
+//!   `insecure = true`: the more specific table wins.
+//! - A `fingerprint` decides alone: with one set, a `ca_file` is not consulted.
 //! - A cluster with no password source anywhere asks for it at start
 //!   ([`CredentialSource::Prompt`]); clusters with the same user share one answer.
 //! - `ONTOP__DEFAULTS__KEY` and `ONTOP__DOWNLOAD__KEY` override the file; any other
@@ -38,6 +40,8 @@ use std::time::Duration;
 
 use reqwest::Url;
 use secrecy::SecretString;
+
+use crate::ontap::Fingerprint;
 
 pub use credentials::{COMMAND_TIMEOUT, Credentials};
 pub use error::{ConfigError, Problem};
@@ -97,9 +101,11 @@ pub struct ClusterConfig {
     pub labels: BTreeMap<String, String>,
     /// Never start a download here, whatever the command line says.
     pub read_only: bool,
-    /// Pinned certificate fingerprint (reserved for certificate pinning; carried as written).
-    pub fingerprint: Option<String>,
-    /// Name to verify the certificate against when `url` holds an IP address (reserved).
+    /// The pinned SHA-256 of the cluster's certificate: when set, it alone decides
+    /// whether the certificate is trusted (as with SSH host keys).
+    pub fingerprint: Option<Fingerprint>,
+    /// The name the certificate is checked against instead of the host in `url`, for a
+    /// cluster reached by an address its certificate does not name.
     pub tls_server_name: Option<String>,
 }
 

@@ -56,7 +56,7 @@ fn cluster_table(out: &mut String, c: &ClusterConfig) {
         line(out, "labels", &format!("{{ {} }}", pairs.join(", ")));
     }
     if let Some(fingerprint) = &c.fingerprint {
-        line(out, "fingerprint", &quote(fingerprint));
+        line(out, "fingerprint", &quote(&fingerprint.to_string()));
     }
     if let Some(name) = &c.tls_server_name {
         line(out, "tls_server_name", &quote(name));

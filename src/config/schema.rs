@@ -13,6 +13,7 @@ use reqwest::Url;
 
 use super::error::Problem;
 use super::{CredentialSource, MIN_POLL_INTERVAL};
+use crate::ontap::Fingerprint;
 
 /// Top-level tables.
 pub(super) const TOP_KEYS: &[&str] = &["defaults", "download", "cluster"];
@@ -27,7 +28,7 @@ pub(super) const CLUSTER_KEYS: &[&str] = &[
 #[rustfmt::skip]
 pub(super) const DEFAULTS_KEYS: &[&str] = &[
     "username", "password", "password_env", "password_command", "password_file", "ca_file",
-    "insecure", "poll_interval", "timeout", "labels", "read_only",
+    "insecure", "poll_interval", "timeout", "labels", "read_only", "fingerprint",
 ];
 /// The keys that say where a password comes from; a table may hold one of them.
 pub(super) const PASSWORD_KEYS: &[&str] = &[
@@ -62,7 +63,7 @@ pub(super) struct Layer {
     pub timeout: Option<Duration>,
     pub labels: BTreeMap<String, String>,
     pub read_only: Option<bool>,
-    pub fingerprint: Option<String>,
+    pub fingerprint: Option<Fingerprint>,
     pub tls_server_name: Option<String>,
     /// Every key the table holds, valid or not: a key written wrongly is not "missing".
     pub written: BTreeSet<String>,
@@ -198,8 +199,8 @@ impl<'a> Reader<'a> {
                 "name" => layer.name = self.text(scope, key, value),
                 "url" => layer.url = self.url(scope, key, value, true),
                 "username" => layer.username = self.text(scope, key, value),
-                "fingerprint" => layer.fingerprint = self.text(scope, key, value),
-                "tls_server_name" => layer.tls_server_name = self.text(scope, key, value),
+                "fingerprint" => layer.fingerprint = self.fingerprint(scope, key, value),
+                "tls_server_name" => layer.tls_server_name = self.server_name(scope, key, value),
                 "password" => {
                     if let Some(text) = self.secret(scope, key, value) {
                         if !from_env {
@@ -253,6 +254,14 @@ impl<'a> Reader<'a> {
                 "insecure",
                 "insecure = true contradicts ca_file (skip verification, or verify against this CA?)".to_owned(),
                 "remove one of them: keep ca_file to verify the certificate (recommended)",
+            );
+        }
+        if layer.insecure == Some(true) && layer.fingerprint.is_some() {
+            self.problem(
+                scope,
+                "insecure",
+                "insecure = true contradicts fingerprint (skip verification, or pin the certificate?)".to_owned(),
+                "remove insecure = true: the pinned fingerprint is the safe way to trust a self-signed certificate",
             );
         }
         layer

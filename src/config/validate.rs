@@ -252,17 +252,21 @@ fn inherit(
         reader.problem(scope, key, format!("missing {key}"), fix);
     }
     // The more specific table wins: a cluster's insecure = true drops an inherited
-    // ca_file, and a cluster's own ca_file turns off an inherited insecure = true.
-    let inherited_insecure = if own.ca_file.is_some() {
+    // ca_file or fingerprint, and a cluster's own ca_file or fingerprint turns off an
+    // inherited insecure = true.
+    let inherited_insecure = if own.ca_file.is_some() || own.fingerprint.is_some() {
         Some(false)
     } else {
         defaults.insecure
     };
     let insecure = own.insecure.or(inherited_insecure).unwrap_or(false);
-    let ca_file = if insecure {
-        None
+    let (ca_file, fingerprint) = if insecure {
+        (None, None)
     } else {
-        own.ca_file.or_else(|| defaults.ca_file.clone())
+        (
+            own.ca_file.or_else(|| defaults.ca_file.clone()),
+            own.fingerprint.or(defaults.fingerprint),
+        )
     };
     let mut labels = defaults.labels.clone();
     labels.extend(own.labels);
@@ -281,7 +285,7 @@ fn inherit(
         timeout: own.timeout.or(defaults.timeout).unwrap_or(DEFAULT_TIMEOUT),
         labels,
         read_only: own.read_only.or(defaults.read_only).unwrap_or(false),
-        fingerprint: own.fingerprint,
+        fingerprint,
         tls_server_name: own.tls_server_name,
     })
 }

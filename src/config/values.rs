@@ -20,6 +20,7 @@ use secrecy::SecretString;
 use super::paths::resolve_relative;
 use super::render;
 use super::schema::{Reader, Scope, sorted_keys};
+use crate::ontap::Fingerprint;
 
 const DURATION_FORM: &str = "write it like \"5s\", \"1m\" or \"500ms\"";
 
@@ -46,6 +47,43 @@ impl Reader<'_> {
             return None;
         }
         Some(text.clone())
+    }
+
+    /// A SHA-256 certificate fingerprint, `sha256:AB:CD:...` (32 bytes; any case, colons
+    /// optional), as `ontop trust` prints it.
+    pub(super) fn fingerprint(
+        &mut self,
+        scope: &Scope,
+        key: &str,
+        value: &Value,
+    ) -> Option<Fingerprint> {
+        let text = self.text(scope, key, value)?;
+        match text.parse::<Fingerprint>() {
+            Ok(fingerprint) => Some(fingerprint),
+            Err(e) => {
+                let message = format!("{text:?} is not a certificate fingerprint: {e}");
+                let fix = "copy the line `ontop trust NAME` prints: fingerprint = \"sha256:AB:CD:...\" (32 bytes)";
+                self.problem(scope, key, message, fix);
+                None
+            }
+        }
+    }
+
+    /// A name to check a certificate against: a DNS name or an IP address.
+    pub(super) fn server_name(
+        &mut self,
+        scope: &Scope,
+        key: &str,
+        value: &Value,
+    ) -> Option<String> {
+        let text = self.text(scope, key, value)?;
+        if rustls::pki_types::ServerName::try_from(text.as_str()).is_ok() {
+            return Some(text);
+        }
+        let message = format!("{text:?} is neither a DNS name nor an IP address");
+        let fix = "write the name the cluster's certificate holds, e.g. \"cluster1.example.com\"";
+        self.problem(scope, key, message, fix);
+        None
     }
 
     /// Like [`Self::text`], but the value never appears in a message.

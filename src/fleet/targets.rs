@@ -65,21 +65,30 @@ fn client_for(
             target: None,
         }
     })?;
-    let trust = if cluster.insecure {
-        TlsTrust::Insecure
-    } else if let Some(ca) = &cluster.ca_file {
-        TlsTrust::CaFile(ca.clone())
-    } else {
-        TlsTrust::System
-    };
     Client::new(ClientSettings {
         name: cluster.name.clone(),
         url: cluster.url.clone(),
         username: cluster.username.clone(),
         password,
-        trust,
+        trust: trust_for(cluster),
+        tls_server_name: cluster.tls_server_name.clone(),
         timeout: cluster.timeout,
         connect_timeout: CONNECT_TIMEOUT.min(cluster.timeout),
         read_only: session_read_only || cluster.read_only,
     })
+}
+
+/// How a configured cluster's certificate is trusted. A pin decides alone (a `ca_file`
+/// inherited from `[defaults]` must not veto a cluster's own pinned certificate);
+/// `insecure = true` never meets a pin or a `ca_file` here (the config resolved that).
+pub fn trust_for(cluster: &ClusterConfig) -> TlsTrust {
+    if cluster.insecure {
+        TlsTrust::Insecure
+    } else if let Some(fingerprint) = cluster.fingerprint {
+        TlsTrust::Pinned(fingerprint)
+    } else if let Some(ca) = &cluster.ca_file {
+        TlsTrust::CaFile(ca.clone())
+    } else {
+        TlsTrust::System
+    }
 }

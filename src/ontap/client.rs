@@ -8,17 +8,20 @@ use std::fmt;
 use std::sync::RwLock;
 use std::time::Duration;
 
+use jiff::Timestamp;
 use reqwest::header::{ACCEPT, LOCATION};
 use reqwest::{Method, RequestBuilder, Response, StatusCode, Url};
 use secrecy::{ExposeSecret, SecretString};
 use serde::de::DeserializeOwned;
 
+use super::certificate::CertificateFacts;
 use super::error::{ErrorKind, OntapError};
 use super::model::{
     ClusterInfo, DownloadRequest, DownloadStarted, DownloadStatus, ErrorEnvelope, Job, JobLink,
     PackageList,
 };
 use super::tls::{TlsTrust, client_config};
+use super::transport::classify_transport;
 use crate::text::clean;
 
 /// Everything needed to talk to one cluster.
@@ -31,6 +34,10 @@ pub struct ClientSettings {
     pub username: String,
     pub password: SecretString,
     pub trust: TlsTrust,
+    /// The name the certificate is checked against instead of the URL's host
+    /// (`tls_server_name`), for clusters reached by an address the certificate does not
+    /// name.
+    pub tls_server_name: Option<String>,
     /// The whole request, from connect to the last body byte.
     pub timeout: Duration,
     /// Just the TCP + TLS connection, so an unreachable cluster fails fast.
@@ -49,6 +56,7 @@ impl fmt::Debug for ClientSettings {
             .field("username", &self.username)
             .field("password", &"<redacted>")
             .field("trust", &self.trust)
+            .field("tls_server_name", &self.tls_server_name)
             .field("timeout", &self.timeout)
             .field("read_only", &self.read_only)
             .finish()
@@ -63,6 +71,11 @@ pub struct Client {
     password: RwLock<SecretString>,
     http: reqwest::Client,
     read_only: bool,
+    /// How the certificate is trusted, for [`CertificateFacts`].
+    pinned: bool,
+    insecure: bool,
+    /// The last certificate the cluster presented (DER) and its facts.
+    certificate: RwLock<Option<(Vec<u8>, CertificateFacts)>>,
 }
 
 impl fmt::Debug for Client {
@@ -81,7 +94,12 @@ impl Client {
     /// Builds the client; fails (kind `tls`) when the trust settings cannot be used, for
     /// example an unreadable `ca_file`.
     pub fn new(settings: ClientSettings) -> Result<Self, OntapError> {
-        let tls = client_config(&settings.trust).map_err(|message| OntapError {
+        let tls = client_config(
+            &settings.trust,
+            settings.tls_server_name.as_deref(),
+            &settings.name,
+        )
+        .map_err(|message| OntapError {
             cluster: settings.name.clone(),
             kind: ErrorKind::Tls,
             http_status: None,
@@ -91,6 +109,9 @@ impl Client {
         })?;
         let http = reqwest::Client::builder()
             .tls_backend_preconfigured(tls)
+            // Every response carries the certificate of its connection: the dashboard
+            // and `ontop status` show when it expires.
+            .tls_info(settings.url.scheme() == "https")
             // A proxy from the environment must never see cluster credentials, and
             // loopback tests must never go through one.
             .no_proxy()
@@ -118,7 +139,20 @@ impl Client {
             password: RwLock::new(settings.password),
             http,
             read_only: settings.read_only,
+            pinned: matches!(settings.trust, TlsTrust::Pinned(_)),
+            insecure: settings.trust == TlsTrust::Insecure,
+            certificate: RwLock::new(None),
         })
+    }
+
+    /// The certificate the cluster presented on its last answer, with its days left as
+    /// of now; `None` over plain HTTP or before any answer.
+    pub fn certificate(&self) -> Option<CertificateFacts> {
+        let seen = self.certificate.read().unwrap_or_else(|e| e.into_inner());
+        let (_, facts) = seen.as_ref()?;
+        let mut facts = facts.clone();
+        facts.days_left = facts.days_left_at(Timestamp::now());
+        Some(facts)
     }
 
     /// The configured cluster name.
@@ -234,12 +268,35 @@ impl Client {
     /// Sends a request; any status >= 400 becomes an error carrying the envelope.
     async fn send(&self, builder: RequestBuilder) -> Result<Response, OntapError> {
         let response = builder.send().await.map_err(|e| self.transport_error(&e))?;
+        self.note_certificate(&response);
         let status = response.status();
         if !status.is_client_error() && !status.is_server_error() {
             return Ok(response);
         }
         let body = read_capped(response).await;
         Err(self.status_error(status, &body))
+    }
+
+    /// Keeps the facts of the presented certificate, parsing it only when it changed.
+    fn note_certificate(&self, response: &Response) {
+        let Some(der) = response
+            .extensions()
+            .get::<reqwest::tls::TlsInfo>()
+            .and_then(|info| info.peer_certificate())
+        else {
+            return;
+        };
+        {
+            let seen = self.certificate.read().unwrap_or_else(|e| e.into_inner());
+            if seen.as_ref().is_some_and(|(last, _)| last == der) {
+                return;
+            }
+        }
+        let facts = CertificateFacts::from_der(der, self.pinned, self.insecure, Timestamp::now());
+        if let Some(facts) = facts {
+            *self.certificate.write().unwrap_or_else(|e| e.into_inner()) =
+                Some((der.to_vec(), facts));
+        }
     }
 
     fn status_error(&self, status: StatusCode, body: &[u8]) -> OntapError {
@@ -291,7 +348,7 @@ impl Client {
     }
 
     fn transport_error(&self, err: &reqwest::Error) -> OntapError {
-        let (kind, message) = classify_transport(err);
+        let (kind, message) = classify_transport(err, &self.name);
         OntapError {
             cluster: self.name.clone(),
             kind,
@@ -300,67 +357,6 @@ impl Client {
             message,
             target: None,
         }
-    }
-}
-
-/// Sorts a transport failure into timeout, TLS or connect, with the deepest cause as
-/// the message (the outer layers only repeat "error sending request").
-fn classify_transport(err: &reqwest::Error) -> (ErrorKind, String) {
-    let causes = cause_chain(err);
-    let root = causes.last().cloned().unwrap_or_else(|| err.to_string());
-    if err.is_timeout() {
-        return (
-            ErrorKind::Timeout,
-            "no answer within the timeout".to_string(),
-        );
-    }
-    if let Some(tls) = find_rustls_error(err) {
-        return (ErrorKind::Tls, describe_tls(&tls));
-    }
-    (ErrorKind::Connect, clean(&root))
-}
-
-/// The Display of every error in the chain, looking inside `io::Error` wrappers too
-/// (their `source()` skips the wrapped error itself).
-fn cause_chain(err: &(dyn std::error::Error + 'static)) -> Vec<String> {
-    let mut out = Vec::new();
-    let mut next: Option<&(dyn std::error::Error + 'static)> = Some(err);
-    while let Some(e) = next {
-        out.push(e.to_string());
-        next = match e
-            .downcast_ref::<std::io::Error>()
-            .and_then(|io| io.get_ref())
-        {
-            Some(inner) => Some(inner),
-            None => e.source(),
-        };
-    }
-    out
-}
-
-fn find_rustls_error(err: &(dyn std::error::Error + 'static)) -> Option<rustls::Error> {
-    let mut next: Option<&(dyn std::error::Error + 'static)> = Some(err);
-    while let Some(e) = next {
-        if let Some(tls) = e.downcast_ref::<rustls::Error>() {
-            return Some(tls.clone());
-        }
-        next = match e
-            .downcast_ref::<std::io::Error>()
-            .and_then(|io| io.get_ref())
-        {
-            Some(inner) => Some(inner),
-            None => e.source(),
-        };
-    }
-    None
-}
-
-fn describe_tls(err: &rustls::Error) -> String {
-    match err {
-        rustls::Error::InvalidCertificate(cert) => {
-            format!("the cluster's certificate is not trusted ({cert:?})")
-        }
-        other => format!("TLS handshake failed: {other}"),
     }
 }
 

@@ -48,7 +48,7 @@ impl ErrorKind {
                 "check the username and password source for this cluster (ontop config check), and that the account has the http application with a role allowing /api/cluster"
             }
             Self::Tls => {
-                "set ca_file to the CA (or the cluster's own certificate) that signed the cluster certificate"
+                "run `ontop trust NAME` to see the certificate the cluster presents; pin it with --write, or set ca_file to the CA that signed it (or to the cluster's own certificate)"
             }
             Self::Timeout => {
                 "the cluster or the network is slow or down; raise timeout if it is merely slow"

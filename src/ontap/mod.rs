@@ -3,13 +3,20 @@
 //! - [`client`]: one reusable [`Client`] per cluster (basic auth, TLS, timeouts);
 //! - [`model`]: the wire types, forgiving in what they accept;
 //! - [`error`]: one error type with a kind, and the table of ONTAP codes and hints;
-//! - [`tls`]: the trust rules for cluster certificates.
+//! - [`tls`]: the trust rules for cluster certificates, and [`verify`] the checks;
+//! - [`certificate`]: fingerprints and what a certificate says (names, expiry).
 
+pub mod certificate;
 pub mod client;
 pub mod error;
 pub mod model;
 pub mod tls;
+mod transport;
+pub mod verify;
 
+pub use certificate::{
+    CertificateDetails, CertificateFacts, EXPIRY_WARNING_DAYS, Fingerprint, FingerprintError,
+};
 pub use client::{Client, ClientSettings};
 pub use error::{ErrorKind, OntapError, hint_for_code, meaning_of_code};
 pub use model::{
@@ -17,3 +24,4 @@ pub use model::{
     Package, PackageList,
 };
 pub use tls::TlsTrust;
+pub use verify::CertificateChanged;

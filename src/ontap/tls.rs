@@ -1,28 +1,34 @@
 //! How a client decides to trust a cluster's certificate.
 //!
 //! One rustls configuration per cluster, built here and handed to reqwest, so that the
-//! trust rules are in one place: the system roots by default, only a given CA when
-//! `ca_file` is set (never a silent fallback to the system roots), or nothing at all when
-//! the operator explicitly says `insecure = true`.
+//! trust rules are in one place: the system roots by default; only a given `ca_file`
+//! when set (a CA, or the cluster's own certificate; never a silent fallback to the
+//! system roots); a pinned `fingerprint`; or nothing at all when the operator explicitly
+//! says `insecure = true`. The checks themselves are in [`super::verify`].
 
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, OnceLock};
 
-use rustls::client::danger::{HandshakeSignatureValid, ServerCertVerified, ServerCertVerifier};
-use rustls::crypto::{CryptoProvider, verify_tls12_signature, verify_tls13_signature};
+use rustls::ClientConfig;
+use rustls::client::danger::ServerCertVerifier;
+use rustls::crypto::CryptoProvider;
 use rustls::pki_types::pem::PemObject;
-use rustls::pki_types::{CertificateDer, ServerName, UnixTime};
-use rustls::{ClientConfig, DigitallySignedStruct, RootCertStore, SignatureScheme};
+use rustls::pki_types::{CertificateDer, ServerName};
+
+use super::certificate::{CertificateDetails, Fingerprint};
+use super::verify::{Check, ClusterVerifier};
 
 /// Where trust in a cluster's certificate comes from.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum TlsTrust {
     /// The operating system's trust store.
     System,
-    /// Only the CA certificates in this PEM file.
+    /// Only the certificates in this PEM file: CAs, or the cluster's own certificate.
     CaFile(PathBuf),
-    /// Only these PEM CA certificates (the embedded demo fleet has no file).
+    /// Only these PEM certificates (the embedded demo fleet has no file).
     CaPem(Vec<u8>),
+    /// The cluster's certificate must hash to this, whoever issued it (`fingerprint`).
+    Pinned(Fingerprint),
     /// No verification at all: the operator opted out, and the screen says so.
     Insecure,
 }
@@ -41,19 +47,36 @@ pub fn crypto_provider() -> Arc<CryptoProvider> {
         .clone()
 }
 
-/// Builds the rustls client configuration for one trust choice.
+/// Builds the rustls client configuration for one cluster's trust choice.
 ///
-/// The error is a sentence naming the file and the fix, ready for the operator.
-pub fn client_config(trust: &TlsTrust) -> Result<ClientConfig, String> {
-    let provider = crypto_provider();
-    let builder = ClientConfig::builder_with_provider(provider.clone())
+/// `server_name` (`tls_server_name`) is the name certificates are checked against
+/// instead of the URL's host; `cluster` names the cluster in a "certificate changed"
+/// error. The error is a sentence naming the file and the fix, ready for the operator.
+pub fn client_config(
+    trust: &TlsTrust,
+    server_name: Option<&str>,
+    cluster: &str,
+) -> Result<ClientConfig, String> {
+    let verifier = verifier(trust, server_name, cluster)?;
+    let config = ClientConfig::builder_with_provider(crypto_provider())
         .with_safe_default_protocol_versions()
-        .map_err(|e| format!("TLS setup failed: {e}"))?;
-    let config = match trust {
-        TlsTrust::System => builder
-            .dangerous()
-            .with_custom_certificate_verifier(system_verifier()?)
-            .with_no_client_auth(),
+        .map_err(|e| format!("TLS setup failed: {e}"))?
+        .dangerous()
+        .with_custom_certificate_verifier(verifier)
+        .with_no_client_auth();
+    Ok(config)
+}
+
+/// The verifier behind [`client_config`], also used by `ontop trust` to say whether the
+/// current config accepts a certificate.
+pub fn verifier(
+    trust: &TlsTrust,
+    server_name: Option<&str>,
+    cluster: &str,
+) -> Result<Arc<dyn ServerCertVerifier>, String> {
+    let provider = crypto_provider();
+    let check = match trust {
+        TlsTrust::System => Check::System(system_verifier()?),
         TlsTrust::CaFile(path) => {
             let pem = std::fs::read(path).map_err(|e| {
                 format!(
@@ -61,19 +84,25 @@ pub fn client_config(trust: &TlsTrust) -> Result<ClientConfig, String> {
                     path.display()
                 )
             })?;
-            let roots = root_store(&pem, Some(path))?;
-            builder.with_root_certificates(roots).with_no_client_auth()
+            ClusterVerifier::listed(certificates(&pem, Some(path))?, &provider)
         }
-        TlsTrust::CaPem(pem) => {
-            let roots = root_store(pem, None)?;
-            builder.with_root_certificates(roots).with_no_client_auth()
-        }
-        TlsTrust::Insecure => builder
-            .dangerous()
-            .with_custom_certificate_verifier(Arc::new(AcceptAnyCertificate(provider)))
-            .with_no_client_auth(),
+        TlsTrust::CaPem(pem) => ClusterVerifier::listed(certificates(pem, None)?, &provider),
+        TlsTrust::Pinned(fingerprint) => Check::Pin(*fingerprint),
+        TlsTrust::Insecure => Check::Anything,
     };
-    Ok(config)
+    let server_name = server_name
+        .map(|name| {
+            ServerName::try_from(name.to_string()).map_err(|_| {
+                format!("tls_server_name {name:?} is neither a DNS name nor an IP address")
+            })
+        })
+        .transpose()?;
+    Ok(Arc::new(ClusterVerifier::new(
+        cluster,
+        provider,
+        check,
+        server_name,
+    )))
 }
 
 /// The operating system's verifier, loaded once per process: reading the system trust
@@ -89,74 +118,25 @@ fn system_verifier() -> Result<Arc<dyn ServerCertVerifier>, String> {
         .clone()
 }
 
-/// Parses every certificate of a PEM bundle into a root store; an empty or broken bundle
-/// is an error, never "trust nothing" or "trust the system".
-fn root_store(pem: &[u8], path: Option<&Path>) -> Result<RootCertStore, String> {
+/// Every certificate of a PEM bundle; an empty or broken bundle is an error, never
+/// "trust nothing" or "trust the system".
+fn certificates(pem: &[u8], path: Option<&Path>) -> Result<Vec<CertificateDer<'static>>, String> {
     let source = path.map_or_else(
         || "the CA PEM".to_string(),
         |p| format!("ca_file {}", p.display()),
     );
-    let mut roots = RootCertStore::empty();
+    let mut certificates = Vec::new();
     for cert in CertificateDer::pem_slice_iter(pem) {
         let cert = cert.map_err(|e| format!("{source}: not valid PEM ({e:?}); it must hold one or more -----BEGIN CERTIFICATE----- blocks"))?;
-        roots.add(cert).map_err(|e| {
-            format!("{source}: a certificate in it cannot be used as a trust anchor ({e})")
-        })?;
+        if let Err(e) = CertificateDetails::parse(cert.as_ref()) {
+            return Err(format!("{source}: a CERTIFICATE block in it is {e}"));
+        }
+        certificates.push(cert);
     }
-    if roots.is_empty() {
+    if certificates.is_empty() {
         return Err(format!(
             "{source} holds no certificate; it must hold one or more -----BEGIN CERTIFICATE----- blocks"
         ));
     }
-    Ok(roots)
-}
-
-/// `insecure = true`: any certificate is accepted, but the handshake signatures are
-/// still checked so that a broken peer fails loudly instead of oddly.
-#[derive(Debug)]
-struct AcceptAnyCertificate(Arc<CryptoProvider>);
-
-impl ServerCertVerifier for AcceptAnyCertificate {
-    fn verify_server_cert(
-        &self,
-        _end_entity: &CertificateDer<'_>,
-        _intermediates: &[CertificateDer<'_>],
-        _server_name: &ServerName<'_>,
-        _ocsp_response: &[u8],
-        _now: UnixTime,
-    ) -> Result<ServerCertVerified, rustls::Error> {
-        Ok(ServerCertVerified::assertion())
-    }
-
-    fn verify_tls12_signature(
-        &self,
-        message: &[u8],
-        cert: &CertificateDer<'_>,
-        dss: &DigitallySignedStruct,
-    ) -> Result<HandshakeSignatureValid, rustls::Error> {
-        verify_tls12_signature(
-            message,
-            cert,
-            dss,
-            &self.0.signature_verification_algorithms,
-        )
-    }
-
-    fn verify_tls13_signature(
-        &self,
-        message: &[u8],
-        cert: &CertificateDer<'_>,
-        dss: &DigitallySignedStruct,
-    ) -> Result<HandshakeSignatureValid, rustls::Error> {
-        verify_tls13_signature(
-            message,
-            cert,
-            dss,
-            &self.0.signature_verification_algorithms,
-        )
-    }
-
-    fn supported_verify_schemes(&self) -> Vec<SignatureScheme> {
-        self.0.signature_verification_algorithms.supported_schemes()
-    }
+    Ok(certificates)
 }

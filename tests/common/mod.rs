@@ -42,6 +42,7 @@ pub fn client_with(
         username: fleet.username().to_string(),
         password: SecretString::from(password.to_string()),
         trust,
+        tls_server_name: None,
         timeout,
         connect_timeout: timeout,
         read_only: false,

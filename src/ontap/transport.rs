@@ -1,0 +1,99 @@
+//! Why a request never got an answer: transport failures sorted into timeout, TLS or
+//! connect, and TLS failures said in words with the next step.
+//!
+//! reqwest wraps the real cause several layers deep (hyper, io, rustls); the message an
+//! operator needs is the deepest one, and for certificates the fix that goes with it.
+
+use super::error::ErrorKind;
+use super::verify::CertificateChanged;
+use crate::text::clean;
+
+/// Sorts a transport failure into timeout, TLS or connect, with the deepest cause as
+/// the message (the outer layers only repeat "error sending request").
+pub(super) fn classify_transport(err: &reqwest::Error, cluster: &str) -> (ErrorKind, String) {
+    let causes = cause_chain(err);
+    let root = causes.last().cloned().unwrap_or_else(|| err.to_string());
+    if err.is_timeout() {
+        return (
+            ErrorKind::Timeout,
+            "no answer within the timeout".to_string(),
+        );
+    }
+    if let Some(tls) = find_rustls_error(err) {
+        return (ErrorKind::Tls, describe_tls(&tls, cluster));
+    }
+    (ErrorKind::Connect, clean(&root))
+}
+
+/// The Display of every error in the chain, looking inside `io::Error` wrappers too
+/// (their `source()` skips the wrapped error itself).
+fn cause_chain(err: &(dyn std::error::Error + 'static)) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut next: Option<&(dyn std::error::Error + 'static)> = Some(err);
+    while let Some(e) = next {
+        out.push(e.to_string());
+        next = match e
+            .downcast_ref::<std::io::Error>()
+            .and_then(|io| io.get_ref())
+        {
+            Some(inner) => Some(inner),
+            None => e.source(),
+        };
+    }
+    out
+}
+
+fn find_rustls_error(err: &(dyn std::error::Error + 'static)) -> Option<rustls::Error> {
+    let mut next: Option<&(dyn std::error::Error + 'static)> = Some(err);
+    while let Some(e) = next {
+        if let Some(tls) = e.downcast_ref::<rustls::Error>() {
+            return Some(tls.clone());
+        }
+        next = match e
+            .downcast_ref::<std::io::Error>()
+            .and_then(|io| io.get_ref())
+        {
+            Some(inner) => Some(inner),
+            None => e.source(),
+        };
+    }
+    None
+}
+
+/// A TLS failure in words, with the next step when the cause is one an operator meets
+/// with ONTAP's own certificates.
+fn describe_tls(err: &rustls::Error, cluster: &str) -> String {
+    use rustls::CertificateError as E;
+    let inspect = format!("run `ontop trust {cluster}` to see the certificate it presents");
+    let rustls::Error::InvalidCertificate(cert) = err else {
+        return format!("TLS handshake failed: {err}");
+    };
+    let not_signed = format!(
+        "the cluster's certificate is not signed by a CA trusted for it (ca_file, else the \
+         system store); {inspect}, then pin it with `ontop trust {cluster} --write` or put \
+         it in ca_file"
+    );
+    match cert {
+        E::Other(other) => match other.0.downcast_ref::<CertificateChanged>() {
+            Some(changed) => changed.to_string(),
+            // webpki's word for a self-signed certificate met where a CA-signed one was
+            // expected (rustls carries it as an "other" error).
+            None if other.to_string().contains("CaUsedAsEndEntity") => not_signed,
+            None => format!("the cluster's certificate is not trusted: {other}; {inspect}"),
+        },
+        E::UnknownIssuer => not_signed,
+        E::BadEncoding => format!("the cluster's certificate cannot be read ({cert}); {inspect}"),
+        E::NotValidForName | E::NotValidForNameContext { .. } => format!(
+            "{cert}; set tls_server_name to a name the certificate holds, or use that name \
+             in the url ({inspect})"
+        ),
+        E::Expired | E::ExpiredContext { .. } => format!(
+            "the cluster's certificate has expired ({cert}); renew it on the cluster, or \
+             pin it for now with `ontop trust {cluster} --write`"
+        ),
+        E::NotValidYet | E::NotValidYetContext { .. } => {
+            format!("the cluster's certificate is not valid yet ({cert}); check this host's clock")
+        }
+        other => format!("the cluster's certificate is not trusted: {other}; {inspect}"),
+    }
+}
