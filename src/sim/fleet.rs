@@ -14,7 +14,7 @@ use super::cluster::{Cluster, DownloadRequest, Env, Outcome, parse_url};
 use super::scenario::{self, Setup};
 use super::server::Endpoint;
 use super::tasks::Tasks;
-use super::tls::SimCa;
+use super::tls::{CertStyle, DEFAULT_NAMES, SimCerts};
 use super::{
     DEFAULT_PACKAGE, Fault, LoggedRequest, SimClusterInfo, SimError, SimOptions, fetch, packages,
     write_config,
@@ -25,7 +25,8 @@ use super::{
 pub struct SimFleet {
     endpoints: Vec<Arc<Endpoint>>,
     env: Arc<Env>,
-    ca_pem: Option<String>,
+    /// The certificate maker; `None` with plain HTTP.
+    certs: Option<SimCerts>,
     http: bool,
     package_port: u16,
     runtime: tokio::runtime::Handle,
@@ -35,12 +36,12 @@ impl SimFleet {
     /// Starts the fleet; every cluster is listening when this returns.
     pub async fn start(opts: SimOptions) -> Result<SimFleet, SimError> {
         let password = opts.password.clone().unwrap_or_else(random_password);
-        let ca = if opts.http {
+        let certs = if opts.http {
             None
         } else {
-            Some(SimCa::generate()?)
+            Some(SimCerts::generate(opts.cert_style)?)
         };
-        let ca_pem = ca.as_ref().map(|ca| ca.pem().to_string());
+        let ca_pem = certs.as_ref().and_then(|c| c.ca_pem()).map(str::to_string);
         let env = Arc::new(Env {
             username: "admin".to_string(),
             password,
@@ -72,7 +73,7 @@ impl SimFleet {
         let mut fleet = SimFleet {
             endpoints: Vec::with_capacity(planned.len()),
             env: Arc::clone(&env),
-            ca_pem,
+            certs,
             http: opts.http,
             package_port,
             runtime: tokio::runtime::Handle::current(),
@@ -80,8 +81,8 @@ impl SimFleet {
         for (i, plan) in planned.iter().enumerate() {
             // Fits in u16: checked against 65536 above.
             let port = opts.port.map_or(0, |first| first + i as u16);
-            let tls = match &ca {
-                Some(ca) => Some(ca.acceptor_for(&plan.name)?),
+            let tls = match &fleet.certs {
+                Some(certs) => Some(certs.leaf_for(&plan.name, DEFAULT_NAMES)?),
                 None => None,
             };
             let cluster = Arc::new(Cluster::new(&plan.name, plan.version, Arc::clone(&env)));
@@ -140,9 +141,40 @@ impl SimFleet {
         &self.env.password
     }
 
-    /// The CA that signed every cluster's certificate, in PEM; `None` with plain HTTP.
+    /// The CA that signed every cluster's certificate, in PEM; `None` with plain HTTP
+    /// or with self-signed certificates.
     pub fn ca_pem(&self) -> Option<&str> {
-        self.ca_pem.as_deref()
+        self.certs.as_ref()?.ca_pem()
+    }
+
+    /// The style of the clusters' certificates; `None` with plain HTTP.
+    pub fn cert_style(&self) -> Option<CertStyle> {
+        self.certs.as_ref().map(SimCerts::style)
+    }
+
+    /// The certificate `cluster` presents now, in PEM (its own, not the CA); `None` with
+    /// plain HTTP or for an unknown cluster.
+    pub fn cluster_cert_pem(&self, cluster: &str) -> Option<String> {
+        self.endpoint(cluster).ok()?.certificate_pem()
+    }
+
+    /// Gives `cluster` a new key and certificate in the fleet's style (a renewal, or an
+    /// impostor, as a pinned client sees it). Open connections are dropped, so clients
+    /// meet the new certificate on their next request.
+    pub fn rotate_certificate(&self, cluster: &str) -> Result<(), SimError> {
+        self.reissue_certificate_for(cluster, DEFAULT_NAMES)
+    }
+
+    /// Like [`SimFleet::rotate_certificate`], with a certificate naming only `names`
+    /// (DNS names or IP addresses), to try name checks and `tls_server_name`.
+    pub fn reissue_certificate_for(&self, cluster: &str, names: &[&str]) -> Result<(), SimError> {
+        let endpoint = self.endpoint(cluster)?;
+        let certs = self
+            .certs
+            .as_ref()
+            .ok_or_else(|| SimError::Tls("a plain HTTP fleet has no certificates".into()))?;
+        endpoint.set_leaf(certs.leaf_for(cluster, names)?);
+        Ok(())
     }
 
     /// A package URL on the run's package server, e.g. `http://127.0.0.1:P/images/FILE`.

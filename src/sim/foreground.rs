@@ -57,9 +57,17 @@ async fn announce_and_wait(fleet: &SimFleet, config: Option<PathBuf>) -> Result<
             fleet.password()
         ),
     }
-    match &ca_path {
-        Some(path) => println!("ca file: {}", path.display()),
-        None => println!("ca file: none (plain HTTP)"),
+    match (&ca_path, fleet.cert_style()) {
+        (Some(path), _) => println!("ca file: {}", path.display()),
+        (None, None) => println!("ca file: none (plain HTTP)"),
+        (None, Some(_)) => println!(
+            "ca file: none (each cluster presents its own self-signed certificate{})",
+            if config.is_some() {
+                "; the config names each one as that cluster's ca_file"
+            } else {
+                "; pin them with `ontop trust --all --write`"
+            }
+        ),
     }
     println!("package url: {}", fleet.default_package_url());
     if let Some(path) = &config {

@@ -2,7 +2,8 @@
 //! REST subset in `shared/ONTAP-API.md`, for tests, `ontop demo` and `ontop sim`.
 //!
 //! It is faithful where a dashboard can tell the difference: HTTPS with a
-//! generated CA, basic auth with an HTML 401, `fields=` and `return_timeout`,
+//! generated CA (or self-signed or soon-expiring certificates, see
+//! [`CertStyle`]), basic auth with an HTML 401, `fields=` and `return_timeout`,
 //! ONTAP's error envelope and codes, real package downloads from a throttled
 //! package server, jobs that expire, and injectable faults per cluster.
 //! The JSON is written here by hand, never with the client's types.
@@ -35,7 +36,7 @@ pub use fault::{FAULT_KINDS, Fault, parse_fault_arg};
 pub use fleet::SimFleet;
 pub use foreground::run_foreground;
 pub use scenario::Scenario;
-pub use tls::client_config;
+pub use tls::{CERT_STYLES, CertStyle, client_config};
 
 /// The package file the kick-off form offers by default.
 pub const DEFAULT_PACKAGE: &str = "ontap-9.16.1P3-image.tgz";
@@ -49,6 +50,8 @@ pub struct SimOptions {
     pub scenario: Scenario,
     /// Serve plain HTTP instead of HTTPS (no CA is generated).
     pub http: bool,
+    /// The clusters' certificates with HTTPS: CA-signed, self-signed or expiring.
+    pub cert_style: CertStyle,
     /// Added to every API response, to feel like a far-away fleet.
     pub latency: Duration,
     /// Faults to start with, per cluster name (applied after the scenario's own).
@@ -74,6 +77,7 @@ impl Default for SimOptions {
             clusters: 3,
             scenario: Scenario::Idle,
             http: false,
+            cert_style: CertStyle::Ca,
             latency: Duration::ZERO,
             faults: Vec::new(),
             password: None,

@@ -27,6 +27,7 @@ use super::api;
 use super::cluster::Cluster;
 use super::fault::Fault;
 use super::tasks::lock;
+use super::tls::Leaf;
 
 /// The open listening socket and the signal that stops its accept loop.
 struct Open {
@@ -38,7 +39,9 @@ struct Open {
 pub(crate) struct Endpoint {
     pub(crate) cluster: Arc<Cluster>,
     pub(crate) port: u16,
-    tls: Option<TlsAcceptor>,
+    /// The certificate served and its PEM; `None` for plain HTTP. Swapped by
+    /// [`Endpoint::set_leaf`] to play a certificate renewal.
+    tls: Mutex<Option<(TlsAcceptor, String)>>,
     router: Router,
     open: Mutex<Option<Open>>,
     /// Bumped to drop every open connection (with an RST).
@@ -52,7 +55,7 @@ impl Endpoint {
     pub(crate) async fn bind(
         cluster: Arc<Cluster>,
         port: u16,
-        tls: Option<TlsAcceptor>,
+        tls: Option<Leaf>,
     ) -> Result<Arc<Endpoint>, SimError> {
         let listener = TcpListener::bind(("127.0.0.1", port))
             .await
@@ -65,13 +68,25 @@ impl Endpoint {
             router: api::router(Arc::clone(&cluster)),
             cluster,
             port,
-            tls,
+            tls: Mutex::new(tls.map(|leaf| (leaf.acceptor, leaf.pem))),
             open: Mutex::new(None),
             kill: watch::Sender::new(0),
             accepted: std::sync::atomic::AtomicU64::new(0),
         });
         endpoint.open(listener);
         Ok(endpoint)
+    }
+
+    /// The PEM of the certificate the cluster presents now; `None` for plain HTTP.
+    pub(crate) fn certificate_pem(&self) -> Option<String> {
+        lock(&self.tls).as_ref().map(|(_, pem)| pem.clone())
+    }
+
+    /// Presents `leaf` from now on, and drops open connections so that clients meet it
+    /// on their next request (as when a real cluster's web service restarts with it).
+    pub(crate) fn set_leaf(&self, leaf: Leaf) {
+        *lock(&self.tls) = Some((leaf.acceptor, leaf.pem));
+        self.kill.send_modify(|epoch| *epoch += 1);
     }
 
     /// Sets the cluster's fault and adjusts the socket side to match.
@@ -183,8 +198,11 @@ impl Endpoint {
         let http = hyper::server::conn::http1::Builder::new()
             .timer(TokioTimer::new())
             .clone();
+        let tls = lock(&self.tls)
+            .as_ref()
+            .map(|(acceptor, _)| acceptor.clone());
         let run = async {
-            match &self.tls {
+            match &tls {
                 None => {
                     let _ = http.serve_connection(TokioIo::new(io), service).await;
                 }

@@ -1,12 +1,18 @@
 //! Certificates for the simulated fleet.
 //!
-//! Real clusters usually present self-signed certificates; the simulator stands
-//! in with one throwaway CA per run (generated with rcgen) that signs a leaf per
-//! cluster for `127.0.0.1` and `localhost`. Clients trust the run by loading
-//! [`SimCa::pem`]; anything else must refuse the handshake.
+//! Three styles ([`CertStyle`]): by default one throwaway CA per run (generated with
+//! rcgen) signs a leaf per cluster for `127.0.0.1` and `localhost`, and clients trust
+//! the run by loading [`SimCerts::ca_pem`]. `self-signed` gives each cluster its own
+//! self-signed certificate, as ONTAP does out of the box, so that `ca_file` with a
+//! cluster's own certificate and fingerprint pinning can be tried. `expiring` is the
+//! CA style with leaves that expire in ten days. A cluster's certificate can be issued
+//! anew at any time, to play a renewal (or an impostor) under a pin.
 
+use std::fmt;
+use std::str::FromStr;
 use std::sync::Arc;
 
+use jiff::{Span, Timestamp, tz::TimeZone};
 use rcgen::{
     BasicConstraints, CertificateParams, DnType, IsCa, Issuer, KeyPair, KeyUsagePurpose, SanType,
 };
@@ -15,8 +21,142 @@ use tokio_rustls::TlsAcceptor;
 
 use super::SimError;
 
+/// The names every simulated cluster's certificate holds by default.
+pub(crate) const DEFAULT_NAMES: &[&str] = &["localhost", "127.0.0.1"];
+/// Days an `expiring` leaf has left when issued.
+const EXPIRING_DAYS: i64 = 10;
+/// Days any other leaf is valid (ONTAP's self-signed default is a year).
+const LEAF_DAYS: i64 = 365;
+
+/// What certificates the simulated clusters present.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum CertStyle {
+    /// A CA generated for the run signs each cluster's leaf.
+    #[default]
+    Ca,
+    /// Each cluster presents its own self-signed certificate, like ONTAP's default.
+    SelfSigned,
+    /// Like `Ca`, but every leaf expires ten days after it is issued.
+    Expiring,
+}
+
+/// The words `--cert-style` takes.
+pub const CERT_STYLES: &[&str] = &["ca", "self-signed", "expiring"];
+
+impl CertStyle {
+    /// The word for this style, as `--cert-style` takes it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Ca => "ca",
+            Self::SelfSigned => "self-signed",
+            Self::Expiring => "expiring",
+        }
+    }
+}
+
+impl fmt::Display for CertStyle {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl FromStr for CertStyle {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s.to_ascii_lowercase().as_str() {
+            "ca" => Ok(Self::Ca),
+            "self-signed" | "selfsigned" | "self_signed" => Ok(Self::SelfSigned),
+            "expiring" => Ok(Self::Expiring),
+            _ => Err(format!(
+                "unknown certificate style {s:?}; use one of: {}",
+                CERT_STYLES.join(", ")
+            )),
+        }
+    }
+}
+
+/// A cluster's certificate: its PEM (for configs and tests) and the acceptor serving it.
+pub(crate) struct Leaf {
+    pub(crate) pem: String,
+    pub(crate) acceptor: TlsAcceptor,
+}
+
+/// The run's certificate maker: the style, and the CA when the style has one.
+pub(crate) struct SimCerts {
+    style: CertStyle,
+    ca: Option<SimCa>,
+}
+
+impl SimCerts {
+    /// Generates the CA the style needs (none for `self-signed`).
+    pub(crate) fn generate(style: CertStyle) -> Result<SimCerts, SimError> {
+        let ca = match style {
+            CertStyle::Ca | CertStyle::Expiring => Some(SimCa::generate()?),
+            CertStyle::SelfSigned => None,
+        };
+        Ok(SimCerts { style, ca })
+    }
+
+    /// The style the certificates are made in.
+    pub(crate) fn style(&self) -> CertStyle {
+        self.style
+    }
+
+    /// The CA certificate in PEM, when the style has a CA.
+    pub(crate) fn ca_pem(&self) -> Option<&str> {
+        self.ca.as_ref().map(|ca| ca.pem.as_str())
+    }
+
+    /// A new key and certificate for `cluster`, naming `names` (DNS names or IPs).
+    pub(crate) fn leaf_for(&self, cluster: &str, names: &[&str]) -> Result<Leaf, SimError> {
+        let mut params = CertificateParams::new(Vec::<String>::new()).map_err(tls_err)?;
+        for name in names {
+            params.subject_alt_names.push(match name.parse() {
+                Ok(ip) => SanType::IpAddress(ip),
+                Err(_) => SanType::DnsName((*name).try_into().map_err(tls_err)?),
+            });
+        }
+        params.distinguished_name.push(DnType::CommonName, cluster);
+        params
+            .distinguished_name
+            .push(DnType::OrganizationName, "ontop sim");
+        let days = match self.style {
+            CertStyle::Expiring => EXPIRING_DAYS,
+            CertStyle::Ca | CertStyle::SelfSigned => LEAF_DAYS,
+        };
+        set_validity(&mut params, days);
+        let key = KeyPair::generate().map_err(tls_err)?;
+        let (cert, chain) = match &self.ca {
+            Some(ca) => {
+                let cert = params.signed_by(&key, &ca.issuer).map_err(tls_err)?;
+                let chain = vec![cert.der().clone(), ca.der.clone()];
+                (cert, chain)
+            }
+            None => {
+                let cert = params.self_signed(&key).map_err(tls_err)?;
+                let chain = vec![cert.der().clone()];
+                (cert, chain)
+            }
+        };
+        let key_der = PrivateKeyDer::Pkcs8(PrivatePkcs8KeyDer::from(key.serialize_der()));
+        let config = rustls::ServerConfig::builder_with_provider(Arc::new(
+            rustls::crypto::ring::default_provider(),
+        ))
+        .with_safe_default_protocol_versions()
+        .map_err(tls_err)?
+        .with_no_client_auth()
+        .with_single_cert(chain, key_der)
+        .map_err(tls_err)?;
+        Ok(Leaf {
+            pem: cert.pem(),
+            acceptor: TlsAcceptor::from(Arc::new(config)),
+        })
+    }
+}
+
 /// The run's certificate authority: it signs every cluster's leaf.
-pub(crate) struct SimCa {
+struct SimCa {
     pem: String,
     der: CertificateDer<'static>,
     issuer: Issuer<'static, KeyPair>,
@@ -24,7 +164,7 @@ pub(crate) struct SimCa {
 
 impl SimCa {
     /// Generates a fresh CA key and self-signed CA certificate.
-    pub(crate) fn generate() -> Result<SimCa, SimError> {
+    fn generate() -> Result<SimCa, SimError> {
         let mut params = CertificateParams::new(Vec::<String>::new()).map_err(tls_err)?;
         params.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
         params
@@ -34,6 +174,7 @@ impl SimCa {
             .distinguished_name
             .push(DnType::OrganizationName, "ontop sim");
         params.key_usages = vec![KeyUsagePurpose::KeyCertSign, KeyUsagePurpose::CrlSign];
+        set_validity(&mut params, 3650);
         let key = KeyPair::generate().map_err(tls_err)?;
         let cert = params.self_signed(&key).map_err(tls_err)?;
         Ok(SimCa {
@@ -42,32 +183,22 @@ impl SimCa {
             issuer: Issuer::new(params, key),
         })
     }
+}
 
-    /// The CA certificate in PEM, for clients' trust stores and the config's `ca_file`.
-    pub(crate) fn pem(&self) -> &str {
-        &self.pem
-    }
-
-    /// A TLS acceptor presenting a new leaf for `cluster` (SANs 127.0.0.1 and localhost).
-    pub(crate) fn acceptor_for(&self, cluster: &str) -> Result<TlsAcceptor, SimError> {
-        let mut params = CertificateParams::new(vec!["localhost".to_string()]).map_err(tls_err)?;
-        params
-            .subject_alt_names
-            .push(SanType::IpAddress([127, 0, 0, 1].into()));
-        params.distinguished_name.push(DnType::CommonName, cluster);
-        let key = KeyPair::generate().map_err(tls_err)?;
-        let cert = params.signed_by(&key, &self.issuer).map_err(tls_err)?;
-        let key_der = PrivateKeyDer::Pkcs8(PrivatePkcs8KeyDer::from(key.serialize_der()));
-        let config = rustls::ServerConfig::builder_with_provider(Arc::new(
-            rustls::crypto::ring::default_provider(),
-        ))
-        .with_safe_default_protocol_versions()
-        .map_err(tls_err)?
-        .with_no_client_auth()
-        .with_single_cert(vec![cert.der().clone(), self.der.clone()], key_der)
-        .map_err(tls_err)?;
-        Ok(TlsAcceptor::from(Arc::new(config)))
-    }
+/// Valid from yesterday until `days` from today, at midnight UTC (rcgen takes dates; a
+/// day's precision is plenty).
+fn set_validity(params: &mut CertificateParams, days: i64) {
+    let today = Timestamp::now().to_zoned(TimeZone::UTC).date();
+    let midnight = |offset: i64| {
+        let date = today.checked_add(Span::new().days(offset)).unwrap_or(today);
+        rcgen::date_time_ymd(
+            i32::from(date.year()),
+            u8::try_from(date.month()).unwrap_or(1),
+            u8::try_from(date.day()).unwrap_or(1),
+        )
+    };
+    params.not_before = midnight(-1);
+    params.not_after = midnight(days);
 }
 
 /// A rustls client configuration that trusts only the given CA (or nothing at all).

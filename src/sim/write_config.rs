@@ -3,8 +3,10 @@
 //! `ontop sim --write-config PATH` hands the dashboard (or a script) everything
 //! it needs: credentials, the CA file, the default package URL and one
 //! `[[cluster]]` per simulated cluster. The CA goes beside the config as
-//! `<stem>-ca.pem`. Both files are written to `NAME.tmp` first and renamed, so a
-//! reader polling for the file never sees half of it; the config is mode 0600
+//! `<stem>-ca.pem`; with self-signed certificates there is no CA, and each
+//! cluster's own certificate goes beside it as `<stem>-<cluster>.pem`, that
+//! cluster's `ca_file`. Every file is written to `NAME.tmp` first and renamed, so
+//! a reader polling for the file never sees half of it; the config is mode 0600
 //! because it holds the (lab-only) password.
 
 use std::io;
@@ -38,6 +40,8 @@ struct Download {
 struct Cluster {
     name: String,
     url: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    ca_file: Option<String>,
 }
 
 /// The path the CA is written to for a config at `config`: `<stem>-ca.pem` beside it.
@@ -48,7 +52,26 @@ pub(crate) fn ca_path(config: &Path) -> PathBuf {
     config.with_file_name(format!("{stem}-ca.pem"))
 }
 
-/// Writes the config (and the CA, with HTTPS) for `fleet` at `path`.
+/// The path a self-signed cluster's certificate is written to: `<stem>-<cluster>.pem`.
+pub(crate) fn cluster_cert_path(config: &Path, cluster: &str) -> PathBuf {
+    let stem = config
+        .file_stem()
+        .map_or_else(|| "ontop-sim".into(), |s| s.to_string_lossy().into_owned());
+    let cluster: String = cluster
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.') {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    config.with_file_name(format!("{stem}-{cluster}.pem"))
+}
+
+/// Writes the config (and the CA or each cluster's certificate, with HTTPS) for
+/// `fleet` at `path`.
 pub(crate) async fn write(fleet: &SimFleet, path: &Path) -> io::Result<()> {
     let path = std::path::absolute(path)?;
     let ca_file = match fleet.ca_pem() {
@@ -59,6 +82,23 @@ pub(crate) async fn write(fleet: &SimFleet, path: &Path) -> io::Result<()> {
         }
         None => None,
     };
+    let mut clusters = Vec::new();
+    for c in fleet.clusters() {
+        // No CA: each cluster's own certificate is what it is trusted by.
+        let own = match (fleet.ca_pem(), fleet.cluster_cert_pem(&c.name)) {
+            (None, Some(pem)) => {
+                let file = cluster_cert_path(&path, &c.name);
+                write_atomically(&file, pem.as_bytes(), 0o644).await?;
+                Some(file.to_string_lossy().into_owned())
+            }
+            _ => None,
+        };
+        clusters.push(Cluster {
+            name: c.name,
+            url: c.url,
+            ca_file: own,
+        });
+    }
     let file = File {
         defaults: Defaults {
             username: fleet.username().to_string(),
@@ -68,14 +108,7 @@ pub(crate) async fn write(fleet: &SimFleet, path: &Path) -> io::Result<()> {
         download: Download {
             url: fleet.default_package_url(),
         },
-        cluster: fleet
-            .clusters()
-            .into_iter()
-            .map(|c| Cluster {
-                name: c.name,
-                url: c.url,
-            })
-            .collect(),
+        cluster: clusters,
     };
     let text = toml::to_string(&file).map_err(io::Error::other)?;
     let text = format!(
