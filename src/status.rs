@@ -7,6 +7,7 @@
 use serde_json::{Value, json};
 
 use crate::fleet::ClusterReport;
+use crate::ontap::CertificateFacts;
 
 /// Every cluster answered.
 pub const EXIT_ALL_ANSWERED: u8 = 0;
@@ -44,7 +45,21 @@ fn report_json(r: &ClusterReport) -> Value {
             "ontap_code": e.code,
             "hint": e.hint(),
         })),
+        "tls": r.tls.as_ref().map(tls_json),
         "polled_at": r.polled_at.to_string(),
+    })
+}
+
+/// `"tls"`: when the certificate expires and how it is trusted; `null` over plain HTTP
+/// or when the cluster did not answer.
+fn tls_json(facts: &CertificateFacts) -> Value {
+    json!({
+        "expires": facts.expires.to_string(),
+        "days_left": facts.days_left,
+        "pinned": facts.pinned,
+        "insecure": facts.insecure,
+        "self_signed": facts.self_signed,
+        "fingerprint": facts.fingerprint.to_string(),
     })
 }
 
@@ -85,6 +100,14 @@ pub fn to_table(reports: &[ClusterReport]) -> String {
     for row in &rows {
         push_row(&mut out, row, &widths);
     }
+    let expiring: Vec<String> = reports.iter().filter_map(expiry_warning).collect();
+    if !expiring.is_empty() {
+        out.push('\n');
+        for line in expiring {
+            out.push_str(&line);
+            out.push('\n');
+        }
+    }
     let failing: Vec<_> = reports.iter().filter_map(|r| r.error.as_ref()).collect();
     if !failing.is_empty() {
         out.push('\n');
@@ -93,6 +116,27 @@ pub fn to_table(reports: &[ClusterReport]) -> String {
         }
     }
     out
+}
+
+/// A line for a certificate under [`crate::ontap::EXPIRY_WARNING_DAYS`], else nothing.
+fn expiry_warning(r: &ClusterReport) -> Option<String> {
+    let facts = r.tls.as_ref().filter(|f| f.expires_soon())?;
+    let when = facts.expires.strftime("%Y-%m-%d %H:%M UTC");
+    let left = match facts.days_left {
+        d if d < 0 => format!("EXPIRED on {when}"),
+        0 => format!("expires within a day ({when})"),
+        1 => format!("expires in 1 day ({when})"),
+        d => format!("expires in {d} days ({when})"),
+    };
+    let then = if facts.pinned {
+        format!(", then pin the new one: ontop trust {} --write", r.name)
+    } else {
+        String::new()
+    };
+    Some(format!(
+        "{}: warning: the TLS certificate {left} — renew it on the cluster (security certificate){then}",
+        r.name
+    ))
 }
 
 fn push_row(out: &mut String, cells: &[String; 6], widths: &[usize; 6]) {

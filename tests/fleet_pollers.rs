@@ -141,6 +141,12 @@ async fn refresh_polls_at_once_and_packages_are_fetched_on_request() {
     );
     let first = events.recv().await.unwrap();
     assert!(matches!(first, Event::Polled { .. }));
+    // A certificate seen for the first time follows the poll; a steady one costs nothing.
+    let certificate = events.recv().await.unwrap();
+    assert!(
+        matches!(&certificate, Event::Certificate { facts, .. } if !facts.pinned && !facts.insecure),
+        "{certificate:?}"
+    );
     pollers.send(0, Command::Refresh);
     let second = tokio::time::timeout(Duration::from_secs(30), events.recv())
         .await

@@ -280,3 +280,43 @@ fn sort_cycles_through_the_columns_and_back_to_config_order() {
         "back to config order after the last column"
     );
 }
+
+fn certificate(cluster: usize, secs: i64, seed: u8, days_left: i64) -> Event {
+    Event::Certificate {
+        cluster,
+        at: at(secs),
+        facts: Box::new(ontop::ontap::CertificateFacts {
+            expires: at(i64::from(seed) * 100 * 86_400),
+            days_left,
+            pinned: true,
+            insecure: false,
+            self_signed: true,
+            fingerprint: ontop::ontap::Fingerprint::of(&[seed]),
+            subject: "CN=prod-ams-1".into(),
+        }),
+    }
+}
+
+#[test]
+fn the_certificate_is_kept_and_a_new_one_is_noted_in_the_history() {
+    let mut m = fleet();
+    assert!(m.clusters[0].certificate.is_none());
+    assert!(m.apply(certificate(0, 0, 1, 200)));
+    assert!(
+        !m.apply(certificate(0, 5, 1, 200)),
+        "the same facts change nothing"
+    );
+    assert!(m.apply(certificate(0, 10, 1, 199)), "a day went by");
+    assert!(m.clusters[0].history.is_empty());
+    assert!(m.apply(certificate(0, 15, 2, 20)));
+    let c = &m.clusters[0];
+    let facts = c.certificate.as_ref().unwrap();
+    assert!(facts.expires_soon() && facts.days_left_at(at(15)) == 199);
+    assert!(
+        c.history
+            .back()
+            .is_some_and(|t| t.what.starts_with("certificate changed: now sha256:")),
+        "{:?}",
+        c.history
+    );
+}

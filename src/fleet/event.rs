@@ -6,7 +6,7 @@
 use jiff::Timestamp;
 
 use crate::download::StartOutcome;
-use crate::ontap::{ClusterInfo, DownloadStatus, Job, OntapError, Package};
+use crate::ontap::{CertificateFacts, ClusterInfo, DownloadStatus, Job, OntapError, Package};
 
 /// One fact about one cluster, identified by its index in the config order.
 #[derive(Debug, Clone)]
@@ -26,6 +26,13 @@ pub enum Event {
         cluster: usize,
         at: Timestamp,
         error: OntapError,
+    },
+    /// The certificate the cluster presents, sent after a poll when it is new or its
+    /// days left changed (a separate event, so that polls stay small).
+    Certificate {
+        cluster: usize,
+        at: Timestamp,
+        facts: Box<CertificateFacts>,
     },
     /// The packages present on the cluster (asked when details are opened).
     Packages {
@@ -68,6 +75,7 @@ impl Event {
         match self {
             Self::Polled { cluster, .. }
             | Self::PollFailed { cluster, .. }
+            | Self::Certificate { cluster, .. }
             | Self::Packages { cluster, .. }
             | Self::JobGone { cluster, .. }
             | Self::JobLost { cluster, .. }

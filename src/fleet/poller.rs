@@ -17,7 +17,7 @@ use tokio::time::{Instant, sleep_until};
 use super::event::Event;
 use super::targets::Target;
 use crate::download::MAX_FOLLOW_ERRORS;
-use crate::ontap::{Client, OntapError};
+use crate::ontap::{CertificateFacts, Client, OntapError};
 
 /// Requests in flight across the whole fleet, by default.
 pub const POLLERS_MAX_IN_FLIGHT: usize = 32;
@@ -79,6 +79,7 @@ impl Fleet {
                 job_errors: 0,
                 failures: 0,
                 polls: 0,
+                certificate: None,
             };
             tasks.spawn(poller.run());
         }
@@ -124,6 +125,8 @@ struct Poller {
     job_errors: u32,
     failures: u32,
     polls: u32,
+    /// The certificate facts last sent, so that a steady certificate costs no events.
+    certificate: Option<CertificateFacts>,
 }
 
 impl Poller {
@@ -220,6 +223,16 @@ impl Poller {
                         job,
                     },
                 );
+                if let Some(facts) = client.certificate()
+                    && self.certificate.as_ref() != Some(&facts)
+                {
+                    self.certificate = Some(facts.clone());
+                    events.push(Event::Certificate {
+                        cluster: self.index,
+                        at,
+                        facts: Box::new(facts),
+                    });
+                }
                 true
             }
             (Err(error), _) | (_, Err(error)) => {

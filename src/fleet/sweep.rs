@@ -12,7 +12,7 @@ use tokio::sync::Semaphore;
 use tokio::task::JoinSet;
 
 use super::targets::Target;
-use crate::ontap::{Client, ClusterInfo, DownloadStatus, OntapError};
+use crate::ontap::{CertificateFacts, Client, ClusterInfo, DownloadStatus, OntapError};
 
 /// Clusters asked at the same time. Enough for a sweep of hundreds to take about one
 /// round trip, few enough to be polite to a jump host's file descriptors.
@@ -29,6 +29,8 @@ pub struct ClusterReport {
     pub download: Option<DownloadStatus>,
     /// The first failure, if any call failed.
     pub error: Option<OntapError>,
+    /// The certificate the cluster presented; `None` over plain HTTP or with no answer.
+    pub tls: Option<CertificateFacts>,
     /// When the answers were taken.
     pub polled_at: Timestamp,
     /// How long this cluster took to answer both questions.
@@ -75,9 +77,12 @@ pub async fn sweep(targets: &[Target], max_in_flight: usize) -> Vec<ClusterRepor
 
 async fn poll_once(target: Target) -> ClusterReport {
     let started = Instant::now();
-    let (info, download, error) = match &target.client {
-        Ok(client) => ask(client).await,
-        Err(e) => (None, None, Some(e.clone())),
+    let (info, download, error, tls) = match &target.client {
+        Ok(client) => {
+            let (info, download, error) = ask(client).await;
+            (info, download, error, client.certificate())
+        }
+        Err(e) => (None, None, Some(e.clone()), None),
     };
     ClusterReport {
         name: target.name,
@@ -85,6 +90,7 @@ async fn poll_once(target: Target) -> ClusterReport {
         info,
         download,
         error,
+        tls,
         polled_at: Timestamp::now(),
         elapsed: started.elapsed(),
     }
@@ -117,6 +123,7 @@ fn internal_failure(target: &Target) -> ClusterReport {
             message: "internal error while polling (see the log)".into(),
             target: None,
         }),
+        tls: None,
         polled_at: Timestamp::now(),
         elapsed: Duration::ZERO,
     }

@@ -8,7 +8,9 @@ use jiff::Timestamp;
 use super::session::{SessionDownload, SessionPhase};
 use crate::download::{Ending, StartOutcome};
 use crate::fleet::Event;
-use crate::ontap::{DownloadState, DownloadStatus, Job, JobState, OntapError, Package};
+use crate::ontap::{
+    CertificateFacts, DownloadState, DownloadStatus, Job, JobState, OntapError, Package,
+};
 
 /// Transitions kept per cluster for the details pane.
 pub const HISTORY_LEN: usize = 20;
@@ -78,6 +80,9 @@ pub struct ClusterState {
     pub history: VecDeque<Transition>,
     /// The download this session started or resumed here, if any.
     pub session: Option<SessionDownload>,
+    /// The certificate the cluster presents (expiry, pinned, insecure); `None` over
+    /// plain HTTP or before the first answer.
+    pub certificate: Option<CertificateFacts>,
 }
 
 impl ClusterState {
@@ -95,6 +100,7 @@ impl ClusterState {
             packages: None,
             history: VecDeque::with_capacity(HISTORY_LEN),
             session: None,
+            certificate: None,
         }
     }
 
@@ -168,6 +174,21 @@ impl ClusterState {
                 }
                 self.last_failure = Some(at);
                 self.last_error = Some(error);
+                true
+            }
+            Event::Certificate { at, facts, .. } => {
+                if self.certificate.as_ref() == Some(&*facts) {
+                    return false;
+                }
+                if let Some(old) = &self.certificate
+                    && old.fingerprint != facts.fingerprint
+                {
+                    self.record(
+                        at,
+                        format!("certificate changed: now {}", facts.fingerprint),
+                    );
+                }
+                self.certificate = Some(*facts);
                 true
             }
             Event::Packages { at, packages, .. } => {
