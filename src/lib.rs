@@ -15,7 +15,8 @@
 //! - [`launch`]: assembling the dashboard from a config or the demo fleet;
 //! - [`tui`]: the terminal dashboard;
 //! - [`sim`]: the ONTAP simulator every test and `ontop demo` runs against;
-//! - [`text`]: cleaning server-provided text before anything else sees it.
+//! - [`text`]: cleaning server-provided text before anything else sees it;
+//! - [`trust`]: `ontop trust`, looking at a cluster's certificate and pinning it.
 
 pub mod audit;
 pub mod cli;
@@ -31,4 +32,5 @@ pub mod sim;
 pub mod state;
 pub mod status;
 pub mod text;
+pub mod trust;
 pub mod tui;
