@@ -224,3 +224,18 @@ pub fn client_config(ca_pem: Option<&str>) -> Result<rustls::ClientConfig, SimEr
 fn tls_err(e: impl std::fmt::Display) -> SimError {
     SimError::Tls(e.to_string())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cert_styles_read_back_what_they_print() {
+        for style in [CertStyle::Ca, CertStyle::SelfSigned, CertStyle::Expiring] {
+            assert_eq!(style.to_string().parse::<CertStyle>(), Ok(style));
+        }
+        assert_eq!(CERT_STYLES.len(), 3);
+        let err = "letsencrypt".parse::<CertStyle>().unwrap_err();
+        assert!(err.contains("ca, self-signed, expiring"), "{err}");
+    }
+}

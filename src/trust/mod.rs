@@ -263,3 +263,42 @@ async fn inspect_all(clusters: &[ClusterConfig]) -> Vec<Result<Inspection, Strin
     }
     results
 }
+
+#[cfg(test)]
+mod tests {
+    use clap::Parser;
+
+    use super::TrustArgs;
+
+    /// The shape `src/cli.rs` wires it in: `Trust(TrustArgs)` in the command enum.
+    #[derive(Debug, Parser)]
+    struct Cli {
+        #[command(subcommand)]
+        command: Command,
+    }
+
+    #[derive(Debug, clap::Subcommand)]
+    enum Command {
+        Trust(TrustArgs),
+    }
+
+    fn parse(args: &[&str]) -> Result<TrustArgs, clap::Error> {
+        let argv = ["ontop", "trust"].iter().chain(args);
+        Cli::try_parse_from(argv).map(|cli| match cli.command {
+            Command::Trust(args) => args,
+        })
+    }
+
+    #[test]
+    fn one_name_or_all_is_required_and_write_and_yes_are_flags() {
+        use clap::CommandFactory;
+        Cli::command().debug_assert();
+        let one = parse(&["prod-1", "--write", "--yes"]).unwrap();
+        assert_eq!(one.name.as_deref(), Some("prod-1"));
+        assert!(!one.all && one.write && one.yes);
+        let all = parse(&["--all"]).unwrap();
+        assert!(all.all && all.name.is_none() && !all.write);
+        assert!(parse(&[]).is_err(), "a cluster or --all is required");
+        assert!(parse(&["prod-1", "--all"]).is_err(), "not both");
+    }
+}
