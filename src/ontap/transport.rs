@@ -85,7 +85,8 @@ fn describe_tls(err: &rustls::Error, cluster: &str) -> String {
         E::BadEncoding => format!("the cluster's certificate cannot be read ({cert}); {inspect}"),
         E::NotValidForName | E::NotValidForNameContext { .. } => format!(
             "{cert}; set tls_server_name to a name the certificate holds, or use that name \
-             in the url ({inspect})"
+             in the url, or pin it with `ontop trust {cluster} --write` (a pin checks no \
+             names; needed when the certificate names nothing, as older ONTAP ones do)"
         ),
         E::Expired | E::ExpiredContext { .. } => format!(
             "the cluster's certificate has expired ({cert}); renew it on the cluster, or \

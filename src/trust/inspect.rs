@@ -226,7 +226,9 @@ fn check_name(end_entity: &CertificateDer<'_>, name: &str) -> Result<(), String>
     let parsed = ParsedCertificate::try_from(end_entity).map_err(|e| e.to_string())?;
     verify_server_name(&parsed, &name).map_err(|e| match e {
         rustls::Error::InvalidCertificate(cert) => {
-            format!("{cert}; set tls_server_name to one of its names")
+            format!(
+                "{cert}; set tls_server_name to one of its names, or pin it (a pin checks no names)"
+            )
         }
         other => other.to_string(),
     })
