@@ -8,8 +8,8 @@
 //! packages, start downloads, quit). The selection is held by cluster, not by row, so it
 //! stays on the same cluster when rows re-sort or the filter changes.
 //!
-//! - [`navigation`]: moving, scrolling, filter typing and sorting;
-//! - [`marks`]: choosing several clusters for one download;
+//! - `navigation`: moving, scrolling, filter typing and sorting;
+//! - `marks`: choosing several clusters for one download;
 //! - [`download`]: from `d` to the confirmed start, and the announcement of endings;
 //! - [`form`] and [`confirm`]: the two dialogs' own state.
 

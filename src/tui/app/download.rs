@@ -1,6 +1,6 @@
 //! From `d` to a confirmed start, and the words for a download that ended.
 //!
-//! `d` goes through [`App::download_choice`], the one place in the screen that decides
+//! `d` goes through `App::download_choice`, the one place in the screen that decides
 //! whether a download may be offered (read-only first). The form checks the URL; the
 //! confirmation shows the plan made from the model at that moment, with every skipped
 //! cluster and its reason; only `y` produces [`AppCommand::StartDownloads`]. Read-only is

@@ -57,7 +57,7 @@ pub fn draw(frame: &mut Frame, app: &mut App, now: Timestamp) {
 const DIALOG_MAX_WIDTH: u16 = 100;
 
 /// A dialog's width over `area`: two cells of the screen left on each side, at most
-/// [`DIALOG_MAX_WIDTH`].
+/// `DIALOG_MAX_WIDTH`.
 pub fn dialog_width(area: Rect) -> u16 {
     area.width.saturating_sub(4).min(DIALOG_MAX_WIDTH)
 }
