@@ -49,6 +49,11 @@ pub enum Command {
     /// present), 1 any was refused, failed, or a chosen cluster did not answer,
     /// 2 usage or config error, or every chosen cluster is read-only (nothing sent).
     Download(DownloadArgs),
+    /// Show a cluster's certificate and pin its fingerprint in the config
+    ///
+    /// Exit codes: 0 done, 1 a cluster could not be reached, 2 usage or config error (or
+    /// --write refused).
+    Trust(crate::trust::TrustArgs),
     /// Run the ONTAP simulator in the foreground (until Ctrl-C)
     Sim(SimArgs),
     /// Work with the config file
@@ -119,6 +124,9 @@ pub struct SimArgs {
     /// The admin password [default: generated]
     #[arg(long, env = "ONTOP_SIM_PASSWORD", hide_env_values = true)]
     pub password: Option<String>,
+    /// Certificates the clusters present: ca, self-signed, or expiring (in 10 days)
+    #[arg(long, default_value = "ca")]
+    pub cert_style: crate::sim::CertStyle,
     /// Once every listener is up, write a dashboard config for this fleet here
     #[arg(long, value_name = "PATH")]
     pub write_config: Option<PathBuf>,

@@ -45,6 +45,9 @@ async fn run(cli: Cli) -> u8 {
         None => run_dashboard(&cli).await,
         Some(Command::Demo { clusters }) => run_demo(&cli, clusters).await,
         Some(Command::Status { json }) => run_status(&cli, json).await,
+        Some(Command::Trust(ref args)) => {
+            ontop::trust::run_trust(args, cli.config.as_deref()).await
+        }
         Some(Command::Download(ref args)) => {
             match download_cmd::run(cli.config.as_deref(), cli.read_only, args).await {
                 Ok(code) => code,
@@ -144,6 +147,7 @@ async fn run_sim(args: &SimArgs) -> u8 {
         faults: args.faults.clone(),
         password: args.password.clone(),
         port: args.port,
+        cert_style: args.cert_style,
         ..SimOptions::default()
     };
     match sim::run_foreground(options, args.write_config.clone()).await {
