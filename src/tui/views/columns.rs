@@ -37,6 +37,9 @@ pub fn badges(c: &ClusterState) -> Vec<(&'static str, bool)> {
     if c.plain_http() {
         out.push(("http", true));
     }
+    if c.certificate.as_ref().is_some_and(|f| f.expires_soon()) {
+        out.push(("!cert", true));
+    }
     if c.identity.read_only {
         out.push(("ro", false));
     }

@@ -15,7 +15,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph};
 
 use crate::download::Ending;
-use crate::ontap::{hint_for_code, meaning_of_code};
+use crate::ontap::{EXPIRY_WARNING_DAYS, hint_for_code, meaning_of_code};
 use crate::state::table::time_in_state;
 use crate::state::{ClusterState, Health, SessionPhase, age, format_age, short_uuid};
 use crate::tui::app::App;
@@ -106,6 +106,37 @@ impl Details {
                 "certificate NOT verified (insecure = true)",
                 self.theme.warning_badge(),
             );
+        }
+        if let Some(cert) = &c.certificate {
+            let days = cert.days_left_at(self.now);
+            let when = if days < 0 {
+                format!("EXPIRED {} days ago", -days)
+            } else {
+                format!("expires in {days} days")
+            };
+            let trust = if cert.insecure {
+                "not verified"
+            } else if cert.pinned {
+                "pinned"
+            } else {
+                "verified"
+            };
+            let kind = if cert.self_signed {
+                ", self-signed"
+            } else {
+                ""
+            };
+            let text = format!(
+                "{when} ({}), {trust}{kind}; {}",
+                clock(cert.expires),
+                cert.fingerprint
+            );
+            let style = if days < EXPIRY_WARNING_DAYS {
+                self.theme.warning_badge()
+            } else {
+                Style::new()
+            };
+            self.field("certificate", &text, style);
         }
         if c.plain_http() {
             self.field(
