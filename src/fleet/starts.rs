@@ -8,7 +8,7 @@ use tokio::sync::mpsc;
 
 use super::event::Event;
 use super::poller::{Command, Fleet};
-use crate::audit::AuditLog;
+use crate::audit::{AuditLog, AuditRecord};
 use crate::download::{DownloadSpec, StartOutcome, StartReport, start_all};
 use crate::journal::Journal;
 
@@ -17,9 +17,12 @@ impl Fleet {
     /// `StartRequested` event, then a `StartAnswered` as its cluster answers; a started
     /// job is then followed by that cluster's poller. Read-only is enforced by the
     /// clients themselves: a read-only target answers `Refused` without a request.
+    /// Clusters in `attach` already download: they get no request, only a session
+    /// that follows their download status to the end (and an audit line saying so).
     pub fn start_downloads(
         &self,
         targets: Vec<usize>,
+        attach: Vec<usize>,
         spec: DownloadSpec,
         audit: Arc<AuditLog>,
         journal: Arc<Journal>,
@@ -34,6 +37,22 @@ impl Fleet {
                 None => {}
             }
         }
+        // Already downloading: no request, but followed to the end like a started one.
+        let attached: Vec<(usize, String)> = attach
+            .into_iter()
+            .filter_map(|i| match self.clients.get(i)? {
+                Ok(client) => Some((i, client.name().to_string())),
+                Err(e) => Some((i, e.cluster.clone())),
+            })
+            .collect();
+        for (_, name) in &attached {
+            let mut line = AuditRecord::now("start", name, &url, "attached");
+            line.server_username = spec.username.clone();
+            line.message = Some("already downloading: no request sent, following it".into());
+            if let Err(e) = audit.append(&line) {
+                tracing::error!("audit log: cannot append for {name}: {e}");
+            }
+        }
         let events = self.events.clone();
         let commands = self.commands.clone();
         tokio::spawn(async move {
@@ -41,7 +60,8 @@ impl Fleet {
             let everyone = startable
                 .iter()
                 .map(|(c, _)| *c)
-                .chain(unusable.iter().map(|(c, _)| *c));
+                .chain(unusable.iter().map(|(c, _)| *c))
+                .chain(attached.iter().map(|(c, _)| *c));
             for cluster in everyone {
                 let url = url.clone();
                 if events
@@ -50,6 +70,20 @@ impl Fleet {
                     .is_err()
                 {
                     return;
+                }
+            }
+            for (cluster, _) in &attached {
+                let outcome = Box::new(StartOutcome::Attached);
+                let cluster = *cluster;
+                let _ = events
+                    .send(Event::StartAnswered {
+                        cluster,
+                        at,
+                        outcome,
+                    })
+                    .await;
+                if let Some(tx) = commands.get(cluster) {
+                    let _ = tx.send(Command::Refresh);
                 }
             }
             for (cluster, error) in unusable {

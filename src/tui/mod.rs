@@ -187,6 +187,7 @@ fn run_commands(commands: Vec<AppCommand>, outside: &Outside<'_>) -> bool {
             AppCommand::FetchPackages(cluster) => fleet.send(cluster, Command::FetchPackages),
             AppCommand::StartDownloads(request) => fleet.start_downloads(
                 request.targets,
+                request.attach,
                 request.spec,
                 outside.audit.clone(),
                 outside.journal.clone(),

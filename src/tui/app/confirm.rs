@@ -2,7 +2,7 @@
 //! skipped and why, the URL (credentials masked) and the server user. Nothing is sent
 //! until `y`; with no target left, `y` is not offered at all.
 
-use crate::download::{DownloadSpec, Plan};
+use crate::download::{DownloadSpec, Plan, SkipReason};
 
 /// The dialog's content: the validated request and the plan made from the model.
 #[derive(Debug)]
@@ -27,9 +27,19 @@ impl Confirmation {
         &self.plan
     }
 
-    /// True when every chosen cluster is skipped: the dialog offers only to cancel.
+    /// True when no chosen cluster takes the download and none is already downloading
+    /// (which `y` would follow): the dialog offers only to cancel.
     pub fn nothing_to_start(&self) -> bool {
-        self.plan.targets.is_empty()
+        self.plan.targets.is_empty() && self.attached().next().is_none()
+    }
+
+    /// Chosen clusters that already download: `y` follows them without a request.
+    fn attached(&self) -> impl Iterator<Item = usize> + '_ {
+        self.plan
+            .skipped
+            .iter()
+            .filter(|(_, _, reason)| *reason == SkipReason::AlreadyDownloading)
+            .map(|(i, _, _)| *i)
     }
 
     /// What `y` hands to the event loop; `None` when there is nothing to start.
@@ -37,8 +47,10 @@ impl Confirmation {
         if self.nothing_to_start() {
             return None;
         }
+        let attach = self.attached().collect();
         Some(StartRequest {
             targets: self.plan.targets.into_iter().map(|(i, _)| i).collect(),
+            attach,
             spec: self.spec,
         })
     }
@@ -48,6 +60,8 @@ impl Confirmation {
 #[derive(Debug, Clone)]
 pub struct StartRequest {
     pub targets: Vec<usize>,
+    /// Already downloading: followed to their end, no request sent.
+    pub attach: Vec<usize>,
     pub spec: DownloadSpec,
 }
 
@@ -56,6 +70,7 @@ pub struct StartRequest {
 impl PartialEq for StartRequest {
     fn eq(&self, other: &Self) -> bool {
         self.targets == other.targets
+            && self.attach == other.attach
             && self.spec.masked_url() == other.spec.masked_url()
             && self.spec.username == other.spec.username
     }

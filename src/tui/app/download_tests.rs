@@ -174,6 +174,11 @@ fn the_confirmation_names_the_targets_and_every_skip_with_its_reason() {
         panic!("y starts: {commands:?}");
     };
     assert_eq!(request.targets, [1, 2]);
+    assert_eq!(
+        request.attach,
+        [0],
+        "the running download is followed, not re-sent"
+    );
     assert!(app.dialog().is_none());
     assert_eq!(app.marked_count(), 0, "the marks served their purpose");
 }
@@ -199,11 +204,28 @@ fn key(c: char) -> KeyEvent {
 }
 
 #[test]
-fn when_every_chosen_cluster_is_skipped_y_starts_nothing() {
+fn a_cluster_already_downloading_is_followed_without_a_request() {
     let mut app = fleet();
     // c0 is already downloading.
     press(&mut app, "d");
     app.handle_key(code(KeyCode::Enter), now());
+    assert!(!confirmation(&app).nothing_to_start());
+    let commands = press(&mut app, "y");
+    let [AppCommand::StartDownloads(request)] = commands.as_slice() else {
+        panic!("y follows the running download: {commands:?}");
+    };
+    assert!(request.targets.is_empty());
+    assert_eq!(request.attach, [0]);
+}
+
+#[test]
+fn when_every_chosen_cluster_is_skipped_y_starts_nothing() {
+    let mut app = fleet();
+    let later = now() + jiff::SignedDuration::from_secs(1);
+    fail_polls(&mut app, 3, later);
+    // c3 stopped answering.
+    press(&mut app, "jjjd");
+    app.handle_key(code(KeyCode::Enter), later);
     assert!(confirmation(&app).nothing_to_start());
     assert!(press(&mut app, "y").is_empty());
     assert_eq!(
