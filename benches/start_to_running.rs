@@ -1,0 +1,111 @@
+//! Time from the confirmation (`y`) to every row showing its job `running`, for 50
+//! simulated HTTPS clusters: the dashboard's own path (fleet pollers, start_downloads,
+//! the model), without drawing. `cargo bench --bench start_to_running`.
+//!
+//! A scripted measurement rather than criterion: each run needs a fresh fleet (a
+//! cluster refuses a second download of the same package), so it prints the median
+//! and spread of a few runs.
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use ontop::audit::AuditLog;
+use ontop::download::DownloadSpec;
+use ontop::fleet::{Fleet, POLLERS_MAX_IN_FLIGHT, Schedule, Target};
+use ontop::journal::Journal;
+use ontop::ontap::{Client, ClientSettings, JobState, TlsTrust};
+use ontop::sim::{SimFleet, SimOptions};
+use ontop::state::{ClusterIdentity, Model};
+
+const CLUSTERS: usize = 50;
+const RUNS: usize = 5;
+
+fn main() {
+    let runtime = tokio::runtime::Runtime::new().expect("a runtime");
+    let mut times: Vec<Duration> = (0..RUNS).map(|_| runtime.block_on(one_run())).collect();
+    times.sort();
+    println!(
+        "start_to_running/{CLUSTERS}: median {:?} (min {:?}, max {:?}, {RUNS} runs)",
+        times[RUNS / 2],
+        times[0],
+        times[RUNS - 1]
+    );
+}
+
+async fn one_run() -> Duration {
+    let sim = SimFleet::start(SimOptions {
+        clusters: CLUSTERS,
+        // Long enough that every download is still running when the last one starts.
+        package_size: 8 * 1024 * 1024,
+        bandwidth: 1024 * 1024,
+        ..SimOptions::default()
+    })
+    .await
+    .expect("the simulator starts");
+    let trust = TlsTrust::CaPem(sim.ca_pem().unwrap().as_bytes().to_vec());
+    let targets: Vec<(Target, Schedule)> = sim
+        .clusters()
+        .into_iter()
+        .map(|c| {
+            let client = Client::new(ClientSettings {
+                name: c.name.clone(),
+                url: c.url.parse().unwrap(),
+                username: sim.username().into(),
+                password: sim.password().to_string().into(),
+                trust: trust.clone(),
+                tls_server_name: None,
+                timeout: Duration::from_secs(30),
+                connect_timeout: Duration::from_secs(10),
+                read_only: false,
+            })
+            .unwrap();
+            let target = Target {
+                name: c.name,
+                url: c.url,
+                client: Ok(Arc::new(client)),
+            };
+            (
+                target,
+                Schedule {
+                    interval: Duration::from_secs(5),
+                },
+            )
+        })
+        .collect();
+    let mut model = Model::new(targets.iter().map(|(t, s)| ClusterIdentity {
+        name: t.name.clone(),
+        url: t.url.clone(),
+        poll_interval: s.interval,
+        ..ClusterIdentity::default()
+    }));
+    let (fleet, mut events) = Fleet::spawn(targets, POLLERS_MAX_IN_FLIGHT);
+    // Let the first polls land, as they have by the time someone presses `y`.
+    let settle = Instant::now();
+    while model.clusters.iter().any(|c| c.last_success.is_none()) {
+        model.apply(events.recv().await.unwrap());
+        assert!(
+            settle.elapsed() < Duration::from_secs(60),
+            "the fleet answers"
+        );
+    }
+    let spec = DownloadSpec::new(&sim.default_package_url(), None, None).unwrap();
+    let started = Instant::now();
+    fleet.start_downloads(
+        (0..CLUSTERS).collect(),
+        Vec::new(),
+        spec,
+        Arc::new(AuditLog::new(None)),
+        Arc::new(Journal::open(None)),
+    );
+    while !model
+        .clusters
+        .iter()
+        .all(|c| c.job_state() == Some(&JobState::Running))
+    {
+        model.apply(events.recv().await.unwrap());
+    }
+    let elapsed = started.elapsed();
+    fleet.shutdown();
+    sim.shutdown().await;
+    elapsed
+}
