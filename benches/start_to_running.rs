@@ -63,6 +63,7 @@ async fn one_run() -> Duration {
                 name: c.name,
                 url: c.url,
                 client: Ok(Arc::new(client)),
+                reauth: None,
             };
             (
                 target,

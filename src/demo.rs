@@ -66,6 +66,7 @@ pub fn targets(fleet: &SimFleet, read_only: bool) -> Vec<Target> {
                 name: cluster.name,
                 url: cluster.url,
                 client,
+                reauth: None,
             }
         })
         .collect()

@@ -3,6 +3,9 @@
 //!
 //! A small JSON file in the data dir, rewritten atomically (temporary file + rename) on
 //! every change, so a crash leaves either the old or the new journal, never half of one.
+//! Several ontop processes may share it (a dashboard in tmux, `ontop download` in a
+//! script): each change re-reads the file under a lock and applies itself to what is
+//! there, so no process wipes another's entries.
 
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
@@ -40,19 +43,7 @@ impl Journal {
     /// (with a warning in the log), never a reason not to start.
     pub fn open(dir: Option<&Path>) -> Self {
         let path = dir.map(|d| d.join(JOURNAL_FILE));
-        let entries = path
-            .as_deref()
-            .and_then(|p| match std::fs::read(p) {
-                Ok(bytes) => match serde_json::from_slice::<JournalFile>(&bytes) {
-                    Ok(file) => Some(file.jobs),
-                    Err(e) => {
-                        tracing::warn!("journal {}: unreadable, starting empty: {e}", p.display());
-                        None
-                    }
-                },
-                Err(_) => None,
-            })
-            .unwrap_or_default();
+        let entries = path.as_deref().and_then(read_entries).unwrap_or_default();
         Self {
             path,
             entries: Mutex::new(entries),
@@ -66,21 +57,35 @@ impl Journal {
 
     /// Records a started download.
     pub fn add(&self, entry: JournalEntry) -> std::io::Result<()> {
-        let mut entries = self.lock();
-        entries.retain(|e| !(e.cluster == entry.cluster && e.job == entry.job));
-        entries.push(entry);
-        self.save(&entries)
+        self.change(|entries| {
+            entries.retain(|e| !(e.cluster == entry.cluster && e.job == entry.job));
+            entries.push(entry);
+        })
     }
 
     /// Forgets a download that ended (or whose job the cluster deleted).
     pub fn remove(&self, cluster: &str, job: &str) -> std::io::Result<()> {
+        self.change(|entries| entries.retain(|e| !(e.cluster == cluster && e.job == job)))
+    }
+
+    /// Applies `edit` to the journal as it is on disk now (other processes may have
+    /// changed it), under an exclusive lock, and writes the result atomically.
+    fn change(&self, edit: impl FnOnce(&mut Vec<JournalEntry>)) -> std::io::Result<()> {
         let mut entries = self.lock();
-        let before = entries.len();
-        entries.retain(|e| !(e.cluster == cluster && e.job == job));
-        if entries.len() == before {
+        let Some(path) = &self.path else {
+            edit(&mut entries);
             return Ok(());
+        };
+        if let Some(dir) = path.parent() {
+            std::fs::create_dir_all(dir)?;
         }
-        self.save(&entries)
+        let lock = std::fs::File::create(path.with_extension("json.lock"))?;
+        lock.lock()?;
+        let mut on_disk = read_entries(path).unwrap_or_default();
+        edit(&mut on_disk);
+        self.save(&on_disk)?;
+        *entries = on_disk;
+        Ok(())
     }
 
     fn lock(&self) -> std::sync::MutexGuard<'_, Vec<JournalEntry>> {
@@ -99,8 +104,25 @@ impl Journal {
         };
         let bytes = serde_json::to_vec_pretty(&file).map_err(std::io::Error::other)?;
         let tmp = path.with_extension("json.tmp");
-        std::fs::write(&tmp, bytes)?;
+        let mut out = std::fs::File::create(&tmp)?;
+        std::io::Write::write_all(&mut out, &bytes)?;
+        out.sync_all()?;
         std::fs::rename(&tmp, path)
+    }
+}
+
+/// The entries on disk; `None` when there is no file, or (with a warning) a broken one.
+fn read_entries(path: &Path) -> Option<Vec<JournalEntry>> {
+    let bytes = std::fs::read(path).ok()?;
+    match serde_json::from_slice::<JournalFile>(&bytes) {
+        Ok(file) => Some(file.jobs),
+        Err(e) => {
+            tracing::warn!(
+                "journal {}: unreadable, starting empty: {e}",
+                path.display()
+            );
+            None
+        }
     }
 }
 
@@ -132,6 +154,20 @@ mod tests {
             [entry("b", "j2")]
         );
         assert!(!dir.path().join("jobs.json.tmp").exists());
+    }
+
+    #[test]
+    fn two_processes_sharing_the_journal_keep_each_others_entries() {
+        let dir = tempfile::tempdir().unwrap();
+        let dashboard = Journal::open(Some(dir.path()));
+        let script = Journal::open(Some(dir.path()));
+        dashboard.add(entry("a", "j1")).unwrap();
+        script.add(entry("b", "j2")).unwrap();
+        dashboard.remove("a", "j1").unwrap();
+        assert_eq!(
+            Journal::open(Some(dir.path())).entries(),
+            [entry("b", "j2")]
+        );
     }
 
     #[test]

@@ -54,10 +54,14 @@ pub fn use_color(no_color_flag: bool) -> bool {
 /// screen takes over the terminal, so a password prompt can still be answered.
 pub fn from_config(
     config: &Config,
-    credentials: &Credentials,
+    credentials: &Arc<Credentials>,
     options: ScreenOptions,
 ) -> DashboardSetup {
-    let targets = fleet::targets_from_config(config, credentials, options.read_only);
+    let mut targets = fleet::targets_from_config(config, credentials, options.read_only);
+    fleet::targets::with_reauth(&mut targets, config, credentials);
+    // From here on the screen is the terminal's: a source that needs a prompt after a
+    // 401 becomes an error on its cluster instead of a prompt over the dashboard.
+    credentials.set_interactive(false);
     let identities = config.clusters.iter().map(|c| ClusterIdentity {
         name: c.name.clone(),
         url: c.url.to_string(),

@@ -6,7 +6,7 @@
 //! - [`config`]: the config file, its validation, and credential sources;
 //! - [`download`]: starting downloads (plan, start, follow), read-only enforced below it;
 //! - [`audit`], [`journal`]: what was started, for people and for the next session;
-//! - [`fleet`]: many clusters at once (sweeps now, pollers later);
+//! - [`fleet`]: many clusters at once (one-shot sweeps, and a poller per cluster);
 //! - [`state`]: the dashboard's model, plain data and pure functions;
 //! - [`status`]: the headless `ontop status` report;
 //! - [`download_cmd`]: the headless `ontop download` (choose, confirm, start, `--wait`);

@@ -95,7 +95,7 @@ async fn run_dashboard(cli: &Cli) -> u8 {
         eprintln!("ontop: warning: {warning}");
         tracing::warn!("{warning}");
     }
-    let credentials = Credentials::new(std::io::stdin().is_terminal());
+    let credentials = std::sync::Arc::new(Credentials::new(std::io::stdin().is_terminal()));
     let options = launch::ScreenOptions::from_cli(cli);
     // Password commands and prompts block: keep them off the async workers.
     let setup = tokio::task::block_in_place(|| launch::from_config(&config, &credentials, options));

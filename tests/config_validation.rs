@@ -405,3 +405,22 @@ fn a_toml_syntax_error_shows_the_line() {
     let message = fx.error("[[cluster]]\nname = = \"a\"\n");
     assert_says(&message, &["config.toml: not valid TOML", "line 2"]);
 }
+
+#[test]
+fn the_default_package_url_follows_the_download_rule_not_the_cluster_rule() {
+    let fx = Fixture::new();
+    for ok in [
+        "ftp://repo.example.com/97_q_image.tgz",
+        "file:///mroot/97_q_image.tgz",
+    ] {
+        let config = fx.ok(&format!("[download]\nurl = \"{ok}\"\n{ONE_CLUSTER}"));
+        assert_eq!(config.download.url.unwrap().as_str(), ok);
+    }
+    let message = fx.error(&format!(
+        "[download]\nurl = \"gopher://repo/x.tgz\"\n{ONE_CLUSTER}"
+    ));
+    assert_says(
+        &message,
+        &["[download]", "url", "unsupported scheme", "97_q_image.tgz"],
+    );
+}

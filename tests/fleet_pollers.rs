@@ -26,6 +26,7 @@ fn targets(fleet: &SimFleet, timeout: Duration, interval: Duration) -> Vec<(Targ
                 name: cluster.name.clone(),
                 url: cluster.url.clone(),
                 client: Ok(Arc::new(c)),
+                reauth: None,
             };
             (target, Schedule { interval })
         })
@@ -159,5 +160,67 @@ async fn refresh_polls_at_once_and_packages_are_fetched_on_request() {
         .unwrap()
         .unwrap();
     assert!(matches!(third, Event::Packages { .. }), "{third:?}");
+    pollers.shutdown();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_rotated_password_is_read_again_after_a_401() {
+    use ontop::config::{Credentials, load_from};
+    use ontop::fleet::targets::{targets_from_config, with_reauth};
+    use std::os::unix::fs::PermissionsExt;
+
+    let fleet = start_fleet(1, |_| {}).await;
+    let dir = tempfile::tempdir().unwrap();
+    let config_path = dir.path().join("fleet.toml");
+    fleet.write_config(&config_path).await.unwrap();
+    let password_file = dir.path().join("pw");
+    std::fs::write(&password_file, "the-old-password\n").unwrap();
+    std::fs::set_permissions(&password_file, std::fs::Permissions::from_mode(0o600)).unwrap();
+    let text = std::fs::read_to_string(&config_path).unwrap();
+    let text: String = text
+        .lines()
+        .map(|l| {
+            if l.starts_with("password = ") {
+                format!(
+                    "password_file = {:?}\n",
+                    password_file.display().to_string()
+                )
+            } else {
+                format!("{l}\n")
+            }
+        })
+        .collect();
+    std::fs::write(&config_path, text).unwrap();
+
+    let config = load_from(&config_path).unwrap();
+    let credentials = Arc::new(Credentials::new(false));
+    let mut targets = targets_from_config(&config, &credentials, false);
+    with_reauth(&mut targets, &config, &credentials);
+    let interval = Duration::from_millis(100);
+    let scheduled = targets
+        .into_iter()
+        .map(|t| (t, Schedule { interval }))
+        .collect();
+    let (pollers, mut events) = Fleet::spawn(scheduled, 32);
+
+    let first = tokio::time::timeout(Duration::from_secs(30), events.recv())
+        .await
+        .unwrap()
+        .unwrap();
+    let Event::PollFailed { error, .. } = first else {
+        panic!("the old password must be refused: {first:?}");
+    };
+    assert_eq!(error.kind, ErrorKind::Auth);
+    // The storage team rotates the password; nobody restarts ontop.
+    std::fs::write(&password_file, format!("{}\n", fleet.password())).unwrap();
+    loop {
+        let event = tokio::time::timeout(Duration::from_secs(30), events.recv())
+            .await
+            .expect("the cluster answers again without a restart")
+            .unwrap();
+        if matches!(event, Event::Polled { .. }) {
+            break;
+        }
+    }
     pollers.shutdown();
 }

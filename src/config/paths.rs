@@ -10,8 +10,8 @@ use std::path::{Path, PathBuf};
 
 use directories::{BaseDirs, ProjectDirs};
 
-/// Where ontop keeps what it writes (the dashboard log; later the audit log and the
-/// journal): `$XDG_DATA_HOME/ontop` on Linux, so `XDG_DATA_HOME` moves it.
+/// Where ontop keeps what it writes (the dashboard log, the audit log and the journal):
+/// `$XDG_DATA_HOME/ontop` on Linux, so `XDG_DATA_HOME` moves it.
 pub fn data_dir() -> Option<PathBuf> {
     ProjectDirs::from("", "", "ontop").map(|dirs| dirs.data_dir().to_path_buf())
 }

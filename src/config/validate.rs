@@ -115,7 +115,7 @@ fn read_download(reader: &mut Reader, value: Option<&Value>) -> DownloadDefaults
     DownloadDefaults {
         url: t
             .get("url")
-            .and_then(|v| reader.url(&scope, "url", v, false)),
+            .and_then(|v| reader.package_url(&scope, "url", v)),
         username: t
             .get("username")
             .and_then(|v| reader.text(&scope, "username", v)),

@@ -235,6 +235,20 @@ impl Reader<'_> {
     }
 
     /// An `http(s)` URL with a host and no credentials; a cluster's is cut to its origin.
+    /// A package URL (`[download] url`): the same rule the form and `ontop download`
+    /// apply ([`crate::download::DownloadSpec`]), so ftp:// and file:// are fine here.
+    pub(super) fn package_url(&mut self, scope: &Scope, key: &str, value: &Value) -> Option<Url> {
+        let text = self.text(scope, key, value)?;
+        match crate::download::DownloadSpec::new(&text, None, None) {
+            Ok(spec) => Some(spec.url().clone()),
+            Err(reason) => {
+                let fix = "write a full URL of the package, e.g. \"https://repo.example.com/ontap/97_q_image.tgz\"";
+                self.problem(scope, key, reason, fix);
+                None
+            }
+        }
+    }
+
     pub(super) fn url(
         &mut self,
         scope: &Scope,

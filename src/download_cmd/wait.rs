@@ -137,13 +137,12 @@ fn record_end(run: &Run<'_>, report: &StartReport, ending: &Ending) {
     if let (Some(job), false) = (
         report.outcome.job(),
         matches!(ending, Ending::GaveUp { .. }),
-    ) {
-        if let Err(e) = run.journal.remove(&report.name, job) {
-            eprintln!(
-                "ontop: warning: journal: cannot forget {} job {job}: {e}",
-                report.name
-            );
-        }
+    ) && let Err(e) = run.journal.remove(&report.name, job)
+    {
+        eprintln!(
+            "ontop: warning: journal: cannot forget {} job {job}: {e}",
+            report.name
+        );
     }
 }
 

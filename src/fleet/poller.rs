@@ -17,7 +17,7 @@ use tokio::time::{Instant, sleep_until};
 use super::event::Event;
 use super::targets::Target;
 use crate::download::MAX_FOLLOW_ERRORS;
-use crate::ontap::{CertificateFacts, Client, OntapError};
+use crate::ontap::{CertificateFacts, Client, ErrorKind, OntapError};
 
 /// Requests in flight across the whole fleet, by default.
 pub const POLLERS_MAX_IN_FLIGHT: usize = 32;
@@ -77,6 +77,7 @@ impl Fleet {
                 commands: rx,
                 job: None,
                 job_errors: 0,
+                have_info: false,
                 failures: 0,
                 polls: 0,
                 certificate: None,
@@ -123,6 +124,8 @@ struct Poller {
     job: Option<String>,
     /// Job polls that failed in a row (a 404 is not an error: the job ended).
     job_errors: u32,
+    /// Identity and version have been read at least once.
+    have_info: bool,
     failures: u32,
     polls: u32,
     /// The certificate facts last sent, so that a steady certificate costs no events.
@@ -172,8 +175,10 @@ impl Poller {
             }
         };
         let permits = self.permits.clone();
-        let _permit = permits.acquire().await.ok()?;
-        let want_info = self.polls % INFO_EVERY == 0;
+        let permit = permits.acquire().await.ok()?;
+        // Until identity has been read once, ask for it on every poll: a cluster that
+        // was down at start must not show "-" for 20 polls after it comes back.
+        let want_info = !self.have_info || self.polls.is_multiple_of(INFO_EVERY);
         self.polls = self.polls.wrapping_add(1);
         let (info, download, job) = tokio::join!(
             async {
@@ -186,10 +191,13 @@ impl Poller {
             client.download_status(),
             self.poll_job(&client),
         );
+        // The requests are done: free the slot before waiting on the event channel.
+        drop(permit);
         let at = Timestamp::now();
         let mut events = Vec::with_capacity(2);
         let answered = match (info.transpose(), download) {
             (Ok(info), Ok(download)) => {
+                self.have_info |= info.is_some();
                 let job = match job {
                     JobOutcome::Seen(job) => Some(job),
                     JobOutcome::Gone(uuid) => {
@@ -236,6 +244,9 @@ impl Poller {
                 true
             }
             (Err(error), _) | (_, Err(error)) => {
+                if error.kind == ErrorKind::Auth && error.http_status == Some(401) {
+                    self.reauth(&client).await;
+                }
                 events.push(failed(self.index, error));
                 false
             }
@@ -244,6 +255,23 @@ impl Poller {
             self.events.send(event).await.ok()?;
         }
         Some(answered)
+    }
+
+    /// After a 401, reads the password from its source again (it may have been rotated)
+    /// and hands it to the client. The backoff keeps this to one read per failed poll,
+    /// at most every five minutes once a cluster has failed for long.
+    async fn reauth(&self, client: &Client) {
+        let Some(reauth) = self.target.reauth.clone() else {
+            return;
+        };
+        match tokio::task::spawn_blocking(move || reauth.password()).await {
+            Ok(Ok(password)) => {
+                tracing::info!(cluster = %self.target.name, "401: password source read again");
+                client.set_password(password);
+            }
+            Ok(Err(e)) => tracing::warn!(cluster = %self.target.name, "401: {e}"),
+            Err(e) => tracing::warn!(cluster = %self.target.name, "401: re-reading failed: {e}"),
+        }
     }
 
     async fn poll_job(&mut self, client: &Client) -> JobOutcome {
@@ -289,7 +317,12 @@ impl Poller {
                 at: Timestamp::now(),
                 packages: list.records,
             },
-            Err(error) => failed(self.index, error),
+            // Not a poll: a failed package list must not turn a healthy row "failing".
+            // The details pane keeps showing "not known", and the log says why.
+            Err(error) => {
+                tracing::warn!(cluster = %self.target.name, %error, "packages not read");
+                return true;
+            }
         };
         self.events.send(event).await.is_ok()
     }

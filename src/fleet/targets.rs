@@ -7,6 +7,8 @@
 use std::sync::Arc;
 use std::time::Duration;
 
+use secrecy::SecretString;
+
 use crate::config::{ClusterConfig, Config, ConfigError, Credentials};
 use crate::ontap::{Client, ClientSettings, ErrorKind, OntapError, TlsTrust};
 
@@ -20,6 +22,44 @@ pub struct Target {
     pub name: String,
     pub url: String,
     pub client: Result<Arc<Client>, OntapError>,
+    /// How to read the password again after a 401 (it may have been rotated).
+    pub reauth: Option<Reauth>,
+}
+
+/// Re-reads a cluster's password from its source, bypassing the cache. Blocking (a
+/// password command may run): pollers call it on a blocking thread.
+#[derive(Clone)]
+pub struct Reauth(Arc<dyn Fn() -> Result<SecretString, String> + Send + Sync>);
+
+impl Reauth {
+    /// Re-reading `cluster`'s source through the shared credential cache.
+    pub fn new(credentials: Arc<Credentials>, cluster: ClusterConfig) -> Self {
+        Self(Arc::new(move || {
+            credentials.forget(&cluster);
+            credentials
+                .password_for(&cluster)
+                .map_err(|e| e.to_string())
+        }))
+    }
+
+    /// The password as the source gives it now.
+    pub fn password(&self) -> Result<SecretString, String> {
+        (self.0)()
+    }
+}
+
+impl std::fmt::Debug for Reauth {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Reauth")
+    }
+}
+
+/// Gives every target a way to re-read its password after a 401, for long-lived
+/// pollers (a one-shot sweep does not need it).
+pub fn with_reauth(targets: &mut [Target], config: &Config, credentials: &Arc<Credentials>) {
+    for (target, cluster) in targets.iter_mut().zip(&config.clusters) {
+        target.reauth = Some(Reauth::new(credentials.clone(), cluster.clone()));
+    }
 }
 
 /// Builds a target per configured cluster, resolving each credential source once.
@@ -36,6 +76,7 @@ pub fn targets_from_config(
             name: cluster.name.clone(),
             url: cluster.url.to_string(),
             client: client_for(cluster, credentials, session_read_only).map(Arc::new),
+            reauth: None,
         })
         .collect()
 }

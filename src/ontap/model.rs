@@ -177,8 +177,9 @@ pub struct DownloadStatus {
 
 /// Body of `POST /api/cluster/software/download`.
 ///
-/// The password is a secret until the moment it is serialized onto the wire.
-#[derive(Debug, Serialize)]
+/// The password is a secret until the moment it is serialized onto the wire; the URL
+/// may carry `user:password@` too, so Debug masks it.
+#[derive(Serialize)]
 pub struct DownloadRequest {
     pub url: String,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -188,6 +189,19 @@ pub struct DownloadRequest {
         serialize_with = "expose_secret_opt"
     )]
     pub password: Option<SecretString>,
+}
+
+impl fmt::Debug for DownloadRequest {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let url = reqwest::Url::parse(&self.url)
+            .map(|u| crate::download::mask_url(&u))
+            .unwrap_or_else(|_| "<unparsable URL>".into());
+        f.debug_struct("DownloadRequest")
+            .field("url", &url)
+            .field("username", &self.username)
+            .field("password", &self.password.as_ref().map(|_| "<redacted>"))
+            .finish()
+    }
 }
 
 fn expose_secret_opt<S: Serializer>(v: &Option<SecretString>, s: S) -> Result<S::Ok, S::Error> {
@@ -354,6 +368,12 @@ mod tests {
             password: Some(SecretString::from("hunter2-secret")),
         };
         assert!(!format!("{req:?}").contains("hunter2-secret"));
+        let in_url = DownloadRequest {
+            url: "http://fetch:url-secret@server/package".into(),
+            username: None,
+            password: None,
+        };
+        assert!(!format!("{in_url:?}").contains("url-secret"));
         let wire = serde_json::to_string(&req).unwrap();
         assert!(wire.contains("hunter2-secret"));
     }

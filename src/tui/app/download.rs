@@ -114,9 +114,21 @@ impl App {
         let Some(Dialog::Confirm(confirmation)) = self.dialog.take() else {
             return Vec::new();
         };
-        let Some(request) = confirmation.into_request() else {
+        let mut request = confirmation.into_request();
+        if let Some(request) = &mut request {
+            // A download this session already follows must not be re-attached: that
+            // would drop its job and could end it on the previous download's status.
+            request.attach.retain(|&i| {
+                self.model.clusters[i]
+                    .session
+                    .as_ref()
+                    .is_none_or(|s| !s.in_flight())
+            });
+        }
+        let Some(request) = request.filter(|r| !r.targets.is_empty() || !r.attach.is_empty())
+        else {
             self.say(
-                "nothing to start: every chosen cluster is skipped".into(),
+                "nothing to start: every chosen cluster is skipped or already followed".into(),
                 now,
             );
             return Vec::new();

@@ -230,7 +230,7 @@ fn when_every_chosen_cluster_is_skipped_y_starts_nothing() {
     assert!(press(&mut app, "y").is_empty());
     assert_eq!(
         app.status(now()),
-        Some("nothing to start: every chosen cluster is skipped")
+        Some("nothing to start: every chosen cluster is skipped or already followed")
     );
 }
 
@@ -310,4 +310,34 @@ fn an_ending_is_announced_once_with_its_code_and_hint() {
         "{status}"
     );
     assert!(app.take_endings(now()).is_empty(), "announced once");
+}
+
+#[test]
+fn a_download_this_session_follows_is_not_attached_again() {
+    let mut app = fleet();
+    app.apply(Event::StartRequested {
+        cluster: 1,
+        at: now(),
+        url: URL.into(),
+    });
+    app.apply(Event::StartAnswered {
+        cluster: 1,
+        at: now(),
+        outcome: Box::new(crate::download::StartOutcome::Started {
+            job: "job-1".into(),
+        }),
+    });
+    // c1 is followed already; choosing it with c2 starts c2 only.
+    press(&mut app, "j j d");
+    app.handle_key(code(KeyCode::Enter), now());
+    let commands = press(&mut app, "y");
+    let [AppCommand::StartDownloads(request)] = commands.as_slice() else {
+        panic!("y starts c2: {commands:?}");
+    };
+    assert_eq!(request.targets, [2]);
+    assert!(request.attach.is_empty(), "{:?}", request.attach);
+    assert_eq!(
+        app.model().clusters[1].session.as_ref().unwrap().job(),
+        Some("job-1")
+    );
 }
