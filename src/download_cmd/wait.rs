@@ -12,9 +12,9 @@ use std::time::{Duration, Instant};
 use indicatif::{MultiProgress, ProgressBar, ProgressDrawTarget, ProgressStyle};
 use tokio::task::JoinSet;
 
-use crate::audit::{AuditLog, AuditRecord};
+use crate::audit::AuditLog;
 use crate::download::{
-    DownloadSpec, Ending, MAX_FOLLOW_ERRORS, Progress, StartOutcome, StartReport, follow,
+    DownloadSpec, EndRecord, Ending, MAX_FOLLOW_ERRORS, Progress, StartOutcome, StartReport, follow,
 };
 use crate::fleet::Target;
 use crate::journal::Journal;
@@ -116,33 +116,16 @@ fn is_followed(outcome: &StartOutcome) -> bool {
 
 /// The audit "end" line, and the journal entry dropped unless the download may still run.
 fn record_end(run: &Run<'_>, report: &StartReport, ending: &Ending) {
-    let mut line = AuditRecord::now(
-        "end",
-        &report.name,
-        &run.spec.masked_url(),
-        ending.result_word(),
-    );
-    line.server_username = run.spec.username.clone();
-    line.job = report.outcome.job().map(str::to_string);
-    line.code = ending.code();
-    if !ending.is_success() {
-        line.message = Some(ending.describe());
-    }
-    if let Err(e) = run.audit.append(&line) {
-        eprintln!(
-            "ontop: warning: audit log: cannot append for {}: {e}",
-            report.name
-        );
-    }
-    if let (Some(job), false) = (
-        report.outcome.job(),
-        matches!(ending, Ending::GaveUp { .. }),
-    ) && let Err(e) = run.journal.remove(&report.name, job)
-    {
-        eprintln!(
-            "ontop: warning: journal: cannot forget {} job {job}: {e}",
-            report.name
-        );
+    let url = run.spec.masked_url();
+    let record = EndRecord {
+        cluster: &report.name,
+        url: &url,
+        server_username: run.spec.username.as_deref(),
+        job: report.outcome.job(),
+        ending,
+    };
+    for problem in crate::download::record_end(record, run.audit, run.journal) {
+        eprintln!("ontop: warning: {problem}");
     }
 }
 

@@ -7,7 +7,8 @@
 
 use std::io;
 
-use crate::audit::{AuditLog, AuditRecord};
+use crate::audit::AuditLog;
+use crate::download::{EndRecord, record_end};
 use crate::journal::Journal;
 use crate::tui::app::download::EndedDownload;
 
@@ -15,17 +16,15 @@ use crate::tui::app::download::EndedDownload;
 /// journal. A failure to write is logged; it never stops the screen.
 pub fn record(ended: &[EndedDownload], audit: &AuditLog, journal: &Journal) {
     for e in ended {
-        let mut line = AuditRecord::now("end", &e.name, &e.url, e.ending.result_word());
-        line.job = e.job.clone();
-        line.code = e.ending.code();
-        line.message = Some(e.ending.describe());
-        if let Err(err) = audit.append(&line) {
-            tracing::error!("audit log: cannot append the end on {}: {err}", e.name);
-        }
-        if let Some(job) = &e.job
-            && let Err(err) = journal.remove(&e.name, job)
-        {
-            tracing::error!("journal: cannot forget {} job {job}: {err}", e.name);
+        let record = EndRecord {
+            cluster: &e.name,
+            url: &e.url,
+            server_username: None,
+            job: e.job.as_deref(),
+            ending: &e.ending,
+        };
+        for problem in record_end(record, audit, journal) {
+            tracing::error!("{problem}");
         }
     }
 }
