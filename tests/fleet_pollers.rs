@@ -224,3 +224,43 @@ async fn a_rotated_password_is_read_again_after_a_401() {
     }
     pollers.shutdown();
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn hung_clusters_cannot_starve_healthy_ones_of_request_slots() {
+    // Two request slots in all; four clusters hang (each poll holds a slot for its whole
+    // 1 s timeout), two answer at once.
+    let fleet = start_fleet(6, |_| {}).await;
+    let names: Vec<String> = fleet.clusters().into_iter().map(|c| c.name).collect();
+    for name in &names[..4] {
+        fleet.set_fault(name, Fault::Hang);
+    }
+    let interval = Duration::from_millis(100);
+    let (pollers, mut events) = Fleet::spawn(targets(&fleet, Duration::from_secs(1), interval), 2);
+    let mut hung_failed = std::collections::HashSet::new();
+    let (mut healthy_answers, mut hung_failures_since) = (0, 0);
+    // Counted in events, not time: once every hung cluster has failed, the healthy ones
+    // must get 20 answers in while the hung ones (in their own pool) fail a few times.
+    while healthy_answers < 20 {
+        let event = tokio::time::timeout(Duration::from_secs(60), events.recv())
+            .await
+            .expect("healthy clusters keep answering")
+            .unwrap();
+        match event {
+            Event::PollFailed { cluster, .. } if cluster < 4 => {
+                if hung_failed.len() == 4 {
+                    hung_failures_since += 1;
+                }
+                hung_failed.insert(cluster);
+            }
+            Event::Polled { cluster, .. } if cluster >= 4 && hung_failed.len() == 4 => {
+                healthy_answers += 1;
+            }
+            _ => {}
+        }
+    }
+    pollers.shutdown();
+    assert!(
+        hung_failures_since <= 6,
+        "healthy clusters waited behind hung ones: {hung_failures_since} hung polls for 20 answers"
+    );
+}

@@ -129,7 +129,15 @@ pub async fn start_one(client: &Client, spec: &DownloadSpec) -> StartOutcome {
                 .map(|list| list.records)
                 .unwrap_or_default(),
         },
-        Err(e) => StartOutcome::Refused(e),
+        Err(mut e) => {
+            if e.kind == ErrorKind::Timeout {
+                // The request went out; only the answer is missing.
+                e.message.push_str(
+                    ": the download may have started anyway; check with ontop status before retrying",
+                );
+            }
+            StartOutcome::Refused(e)
+        }
     }
 }
 

@@ -62,6 +62,9 @@ impl Fleet {
     ) -> (Self, mpsc::Receiver<Event>) {
         let (events, receiver) = mpsc::channel(EVENT_BUFFER);
         let permits = Arc::new(Semaphore::new(max_in_flight.max(1)));
+        // Failing clusters (often hung: each poll holds its slot for the whole timeout)
+        // queue for slots of their own, so they can never starve the healthy ones.
+        let failing_permits = Arc::new(Semaphore::new((max_in_flight / 4).max(1)));
         let mut tasks = JoinSet::new();
         let mut commands = Vec::with_capacity(targets.len());
         let clients = targets.iter().map(|(t, _)| t.client.clone()).collect();
@@ -73,6 +76,7 @@ impl Fleet {
                 target,
                 schedule,
                 permits: permits.clone(),
+                failing_permits: failing_permits.clone(),
                 events: events.clone(),
                 commands: rx,
                 job: None,
@@ -118,6 +122,8 @@ struct Poller {
     target: Target,
     schedule: Schedule,
     permits: Arc<Semaphore>,
+    /// The smaller pool a cluster polls from while it is failing.
+    failing_permits: Arc<Semaphore>,
     events: mpsc::Sender<Event>,
     commands: mpsc::UnboundedReceiver<Command>,
     /// The job being followed, by uuid.
@@ -174,7 +180,11 @@ impl Poller {
                 return self.events.send(event).await.ok().map(|_| false);
             }
         };
-        let permits = self.permits.clone();
+        let permits = if self.failures > 0 {
+            self.failing_permits.clone()
+        } else {
+            self.permits.clone()
+        };
         let permit = permits.acquire().await.ok()?;
         // Until identity has been read once, ask for it on every poll: a cluster that
         // was down at start must not show "-" for 20 polls after it comes back.
