@@ -63,16 +63,9 @@ async fn run(cli: Cli) -> u8 {
 }
 
 async fn run_status(cli: &Cli, json: bool) -> u8 {
-    let config = match config::load(cli.config.as_deref()) {
-        Ok(config) => config,
-        Err(e) => {
-            eprintln!("ontop: {e}");
-            return EXIT_USAGE;
-        }
+    let Some(config) = load_config(cli) else {
+        return EXIT_USAGE;
     };
-    for warning in &config.warnings {
-        eprintln!("ontop: warning: {warning}");
-    }
     let credentials = Credentials::new(std::io::stdin().is_terminal());
     // Password commands and prompts block: keep them off the async workers.
     let targets = tokio::task::block_in_place(|| {
@@ -84,17 +77,9 @@ async fn run_status(cli: &Cli, json: bool) -> u8 {
 }
 
 async fn run_dashboard(cli: &Cli) -> u8 {
-    let config = match config::load(cli.config.as_deref()) {
-        Ok(config) => config,
-        Err(e) => {
-            eprintln!("ontop: {e}");
-            return EXIT_USAGE;
-        }
+    let Some(config) = load_config(cli) else {
+        return EXIT_USAGE;
     };
-    for warning in &config.warnings {
-        eprintln!("ontop: warning: {warning}");
-        tracing::warn!("{warning}");
-    }
     let credentials = std::sync::Arc::new(Credentials::new(std::io::stdin().is_terminal()));
     let options = launch::ScreenOptions::from_cli(cli);
     // Password commands and prompts block: keep them off the async workers.
@@ -160,16 +145,9 @@ async fn run_sim(args: &SimArgs) -> u8 {
 }
 
 fn run_config_check(cli: &Cli) -> u8 {
-    let config = match config::load(cli.config.as_deref()) {
-        Ok(config) => config,
-        Err(e) => {
-            eprintln!("ontop: {e}");
-            return EXIT_USAGE;
-        }
+    let Some(config) = load_config(cli) else {
+        return EXIT_USAGE;
     };
-    for warning in &config.warnings {
-        eprintln!("ontop: warning: {warning}");
-    }
     print!("{}", config.render_redacted());
     let credentials = Credentials::new(std::io::stdin().is_terminal());
     let mut failed = 0;
@@ -189,6 +167,24 @@ fn run_config_check(cli: &Cli) -> u8 {
         config.clusters.len()
     );
     0
+}
+
+/// Loads the config, printing its warnings; `None` after printing why it cannot be used
+/// (the caller exits 2).
+fn load_config(cli: &Cli) -> Option<config::Config> {
+    match config::load(cli.config.as_deref()) {
+        Ok(config) => {
+            for warning in &config.warnings {
+                eprintln!("ontop: warning: {warning}");
+                tracing::warn!("{warning}");
+            }
+            Some(config)
+        }
+        Err(e) => {
+            eprintln!("ontop: {e}");
+            None
+        }
+    }
 }
 
 /// Logs go to stderr, filtered by `ONTOP_LOG` (e.g. `ONTOP_LOG=debug`); warnings only by
