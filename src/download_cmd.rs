@@ -28,7 +28,7 @@ use std::time::Duration;
 
 use jiff::Timestamp;
 
-use crate::audit::{AuditLog, AuditRecord};
+use crate::audit::AuditLog;
 use crate::cli::DownloadArgs;
 use crate::config::{self, Config, Credentials};
 use crate::download::{
@@ -259,11 +259,8 @@ fn confirm(spec: &DownloadSpec, plan: &Plan) -> bool {
 /// A cluster found downloading: no request is sent, the running download is followed.
 /// Audited as an attachment so the log still tells who chose that cluster.
 fn attach_report(cluster: usize, name: &str, spec: &DownloadSpec, audit: &AuditLog) -> StartReport {
-    let mut line = AuditRecord::now("start", name, &spec.masked_url(), "attached");
-    line.server_username = spec.username.clone();
-    line.message = Some("already downloading when planned: no request sent".into());
-    if let Err(e) = audit.append(&line) {
-        eprintln!("ontop: warning: audit log: cannot append for {name}: {e}");
+    if let Some(problem) = crate::download::record_attached(name, spec, audit) {
+        eprintln!("ontop: warning: {problem}");
     }
     StartReport {
         cluster,

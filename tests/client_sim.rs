@@ -314,15 +314,17 @@ async fn return_timeout_out_of_range_is_code_262197() {
 async fn one_client_reuses_its_connection() {
     let fleet = start_fleet(1, |_| {}).await;
     let c = client(&fleet, 0);
-    for _ in 0..5 {
+    for _ in 0..20 {
         c.download_status().await.unwrap();
     }
     let name = &fleet.clusters()[0].name;
-    let log = fleet.request_log(name);
-    assert_eq!(log.len(), 5);
-    assert_eq!(
-        fleet.connections_accepted(name),
-        1,
-        "keep-alive: one TLS handshake"
+    assert_eq!(fleet.request_log(name).len(), 20);
+    // hyper hands a connection back to its pool just after the body is read, so a
+    // request right behind it may now and then open another one; without keep-alive
+    // it would be twenty.
+    let accepted = fleet.connections_accepted(name);
+    assert!(
+        accepted <= 2,
+        "keep-alive: {accepted} connections for 20 requests"
     );
 }

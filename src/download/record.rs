@@ -1,8 +1,10 @@
-//! What every front end writes when a followed download ends: one audit `end` line, and
-//! the journal entry dropped unless the download may still be running. One function, so
-//! the dashboard and `ontop download --wait` leave the same trail.
+//! The audit trail every front end leaves beyond the POSTs themselves (which
+//! [`super::start`] records): attaching to a running download, and the end of a
+//! followed download with its journal entry. One place, so the dashboard and
+//! `ontop download` leave the same trail.
 
 use super::follow::Ending;
+use super::spec::DownloadSpec;
 use crate::audit::{AuditLog, AuditRecord};
 use crate::journal::Journal;
 
@@ -45,4 +47,17 @@ pub fn record_end(record: EndRecord<'_>, audit: &AuditLog, journal: &Journal) ->
         ));
     }
     problems
+}
+
+/// Audits that `cluster` was chosen but already downloading: no request was sent, and
+/// the running download is followed. Returns the error text when the line could not be
+/// written.
+pub fn record_attached(cluster: &str, spec: &DownloadSpec, audit: &AuditLog) -> Option<String> {
+    let mut line = AuditRecord::now("start", cluster, &spec.masked_url(), "attached");
+    line.server_username = spec.username.clone();
+    line.message = Some("already downloading: no request sent, following it".into());
+    audit
+        .append(&line)
+        .err()
+        .map(|e| format!("audit log: cannot append for {cluster}: {e}"))
 }

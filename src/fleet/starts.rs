@@ -8,8 +8,8 @@ use tokio::sync::mpsc;
 
 use super::event::Event;
 use super::poller::{Command, Fleet};
-use crate::audit::{AuditLog, AuditRecord};
-use crate::download::{DownloadSpec, StartOutcome, StartReport, start_all};
+use crate::audit::AuditLog;
+use crate::download::{DownloadSpec, StartOutcome, StartReport, record_attached, start_all};
 use crate::journal::Journal;
 
 impl Fleet {
@@ -46,11 +46,8 @@ impl Fleet {
             })
             .collect();
         for (_, name) in &attached {
-            let mut line = AuditRecord::now("start", name, &url, "attached");
-            line.server_username = spec.username.clone();
-            line.message = Some("already downloading: no request sent, following it".into());
-            if let Err(e) = audit.append(&line) {
-                tracing::error!("audit log: cannot append for {name}: {e}");
+            if let Some(problem) = record_attached(name, &spec, &audit) {
+                tracing::error!("{problem}");
             }
         }
         let events = self.events.clone();
