@@ -71,7 +71,20 @@ async fn run_status(cli: &Cli, json: bool) -> u8 {
     let targets = tokio::task::block_in_place(|| {
         fleet::targets_from_config(&config, &credentials, cli.read_only)
     });
-    let reports = fleet::sweep(&targets, DEFAULT_MAX_IN_FLIGHT).await;
+    // Jobs started by ontop (any session) and not yet seen to end: show them too.
+    let journal = ontop::journal::Journal::open(config::data_dir().as_deref()).entries();
+    let jobs: Vec<Option<String>> = config
+        .clusters
+        .iter()
+        .map(|c| {
+            journal
+                .iter()
+                .rev()
+                .find(|e| e.cluster == c.name)
+                .map(|e| e.job.clone())
+        })
+        .collect();
+    let reports = fleet::sweep_with_jobs(&targets, &jobs, DEFAULT_MAX_IN_FLIGHT).await;
     print_reports(&reports, json);
     status::exit_code(&reports)
 }

@@ -38,6 +38,14 @@ fn report_json(r: &ClusterReport) -> Value {
             "message": d.message,
             "code": d.code,
         })),
+        "job": r.job.as_ref().map(|j| json!({
+            "uuid": j.uuid,
+            "state": j.state.as_ref().map(|s| s.as_str()),
+            "message": j.message,
+            "code": j.code,
+            "start_time": j.start_time,
+            "end_time": j.end_time,
+        })),
         "error": r.error.as_ref().map(|e| json!({
             "kind": e.kind.as_str(),
             "message": e.message,
@@ -68,8 +76,10 @@ const MAX_CELL: usize = 56;
 
 /// A plain-text table, then one line per failing cluster with what to do next.
 pub fn to_table(reports: &[ClusterReport]) -> String {
-    let header = ["CLUSTER", "VERSION", "DOWNLOAD", "CODE", "MESSAGE", "ERROR"];
-    let rows: Vec<[String; 6]> = reports
+    let header = [
+        "CLUSTER", "VERSION", "DOWNLOAD", "CODE", "JOB", "MESSAGE", "ERROR",
+    ];
+    let rows: Vec<[String; 7]> = reports
         .iter()
         .map(|r| {
             let download = r.download.as_ref();
@@ -82,6 +92,10 @@ pub fn to_table(reports: &[ClusterReport]) -> String {
                 download
                     .and_then(|d| d.code)
                     .map_or("-".into(), |c| c.to_string()),
+                r.job.as_ref().map_or("-".into(), |j| {
+                    let state = j.state.as_ref().map_or("?", |s| s.as_str());
+                    format!("{state} ({})", crate::state::short_uuid(&j.uuid))
+                }),
                 truncate(download.and_then(|d| d.message.as_deref()).unwrap_or("-")),
                 r.error.as_ref().map_or("-".into(), |e| {
                     truncate(&format!("{}: {}", e.kind, e.message))
@@ -139,7 +153,7 @@ fn expiry_warning(r: &ClusterReport) -> Option<String> {
     ))
 }
 
-fn push_row(out: &mut String, cells: &[String; 6], widths: &[usize; 6]) {
+fn push_row(out: &mut String, cells: &[String; 7], widths: &[usize; 7]) {
     let line: Vec<String> = cells
         .iter()
         .zip(widths)

@@ -13,11 +13,14 @@ use serde_json::Value;
 const BIN: &str = env!("CARGO_BIN_EXE_ontop");
 
 async fn ontop(args: &[&str], config: &Path) -> Output {
+    // The journal and logs live beside the config, never in the user's data dir.
+    let data = config.parent().unwrap().join("data");
     tokio::process::Command::new(BIN)
         .args(args)
         .arg("--config")
         .arg(config)
         .env_remove("ONTOP_CONFIG")
+        .env("XDG_DATA_HOME", &data)
         .env("HTTPS_PROXY", "http://127.0.0.1:9") // proxies from the environment are ignored
         .stdin(std::process::Stdio::null())
         .output()
@@ -174,4 +177,42 @@ async fn the_sim_binary_writes_a_config_that_status_reads() {
         String::from_utf8_lossy(&out.stderr)
     );
     assert_eq!(json_of(&out).len(), 2);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_job_in_the_journal_is_shown_with_its_cluster() {
+    let fleet = start_fleet(2, |_| {}).await;
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("fleet.toml");
+    fleet.write_config(&config).await.unwrap();
+    let name = fleet.clusters()[1].name.clone();
+    let job = fleet
+        .start_download(&name, &fleet.default_package_url())
+        .unwrap();
+    // What an earlier `ontop download` (or dashboard) left behind.
+    let journal = ontop::journal::Journal::open(Some(&dir.path().join("data/ontop")));
+    journal
+        .add(ontop::journal::JournalEntry {
+            cluster: name.clone(),
+            job: job.clone(),
+            url: fleet.default_package_url(),
+            started_at: "2026-11-27T10:00:00Z".into(),
+        })
+        .unwrap();
+
+    let out = ontop(&["status", "--json"], &config).await;
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let rows = json_of(&out);
+    assert!(rows[0]["job"].is_null());
+    assert_eq!(rows[1]["job"]["uuid"], job.as_str());
+    assert!(rows[1]["job"]["state"].is_string());
+
+    let table = String::from_utf8(ontop(&["status"], &config).await.stdout).unwrap();
+    let short = job.split('-').next().unwrap();
+    assert!(table.contains(&format!("({short})")), "{table}");
 }

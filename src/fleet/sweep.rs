@@ -12,7 +12,7 @@ use tokio::sync::Semaphore;
 use tokio::task::JoinSet;
 
 use super::targets::Target;
-use crate::ontap::{CertificateFacts, Client, ClusterInfo, DownloadStatus, OntapError};
+use crate::ontap::{CertificateFacts, Client, ClusterInfo, DownloadStatus, Job, OntapError};
 
 /// Clusters asked at the same time. Enough for a sweep of hundreds to take about one
 /// round trip, few enough to be polite to a jump host's file descriptors.
@@ -27,6 +27,8 @@ pub struct ClusterReport {
     pub info: Option<ClusterInfo>,
     /// The download state, when `GET /cluster/software/download` answered.
     pub download: Option<DownloadStatus>,
+    /// The job ontop knows for this cluster (from the journal), while the cluster has it.
+    pub job: Option<Job>,
     /// The first failure, if any call failed.
     pub error: Option<OntapError>,
     /// The certificate the cluster presented; `None` over plain HTTP or with no answer.
@@ -51,14 +53,26 @@ impl ClusterReport {
 
 /// Asks every target once, concurrently; reports come back in the targets' order.
 pub async fn sweep(targets: &[Target], max_in_flight: usize) -> Vec<ClusterReport> {
+    sweep_with_jobs(targets, &[], max_in_flight).await
+}
+
+/// Like [`sweep`], and also asks for the job known for a target (`jobs[i]`, e.g. from
+/// the journal). A job the cluster no longer has, or cannot show, is simply absent:
+/// it never makes the cluster count as not answering.
+pub async fn sweep_with_jobs(
+    targets: &[Target],
+    jobs: &[Option<String>],
+    max_in_flight: usize,
+) -> Vec<ClusterReport> {
     let permits = Arc::new(Semaphore::new(max_in_flight.max(1)));
     let mut tasks = JoinSet::new();
     for (index, target) in targets.iter().enumerate() {
         let target = target.clone();
+        let job = jobs.get(index).cloned().flatten();
         let permits = permits.clone();
         tasks.spawn(async move {
             let _permit = permits.acquire_owned().await;
-            (index, poll_once(target).await)
+            (index, poll_once(target, job).await)
         });
     }
     let mut reports: Vec<Option<ClusterReport>> = vec![None; targets.len()];
@@ -75,20 +89,26 @@ pub async fn sweep(targets: &[Target], max_in_flight: usize) -> Vec<ClusterRepor
         .collect()
 }
 
-async fn poll_once(target: Target) -> ClusterReport {
+async fn poll_once(target: Target, job: Option<String>) -> ClusterReport {
     let started = Instant::now();
-    let (info, download, error, tls) = match &target.client {
+    let (info, download, error, tls, job) = match &target.client {
         Ok(client) => {
-            let (info, download, error) = ask(client).await;
-            (info, download, error, client.certificate())
+            let ((info, download, error), job) = tokio::join!(ask(client), async {
+                match &job {
+                    Some(uuid) => client.job(uuid).await.ok(),
+                    None => None,
+                }
+            });
+            (info, download, error, client.certificate(), job)
         }
-        Err(e) => (None, None, Some(e.clone()), None),
+        Err(e) => (None, None, Some(e.clone()), None, None),
     };
     ClusterReport {
         name: target.name,
         url: target.url,
         info,
         download,
+        job,
         error,
         tls,
         polled_at: Timestamp::now(),
@@ -115,6 +135,7 @@ fn internal_failure(target: &Target) -> ClusterReport {
         url: target.url.clone(),
         info: None,
         download: None,
+        job: None,
         error: Some(OntapError {
             cluster: target.name.clone(),
             kind: crate::ontap::ErrorKind::Connect,
