@@ -264,3 +264,29 @@ async fn hung_clusters_cannot_starve_healthy_ones_of_request_slots() {
         "healthy clusters waited behind hung ones: {hung_failures_since} hung polls for 20 answers"
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn quitting_right_after_a_start_still_audits_every_post() {
+    // Every answer takes half a second: the operator quits while the POSTs are out.
+    let fleet = start_fleet(3, |o| o.latency = Duration::from_millis(500)).await;
+    let (pollers, events) = Fleet::spawn(
+        targets(&fleet, Duration::from_secs(10), Duration::from_secs(3600)),
+        32,
+    );
+    drop(events); // the screen is gone
+    let dir = tempfile::tempdir().unwrap();
+    let audit = Arc::new(ontop::audit::AuditLog::new(Some(dir.path())));
+    let journal = Arc::new(ontop::journal::Journal::open(Some(dir.path())));
+    let spec =
+        ontop::download::DownloadSpec::new(&fleet.default_package_url(), None, None).unwrap();
+    pollers.start_downloads(vec![0, 1, 2], Vec::new(), spec, audit.clone(), journal);
+    assert_eq!(pollers.starts_in_flight(), 1);
+    assert_eq!(pollers.finish_starts(Duration::from_secs(30)).await, 0);
+    pollers.shutdown();
+    let log = std::fs::read_to_string(audit.path().unwrap()).unwrap();
+    assert_eq!(
+        log.lines().filter(|l| l.contains("\"started\"")).count(),
+        3,
+        "{log}"
+    );
+}

@@ -45,6 +45,9 @@ pub struct Fleet {
     /// Each cluster's client, or why it has none; shared with its poller.
     pub(super) clients: Vec<Result<Arc<Client>, OntapError>>,
     pub(super) events: mpsc::Sender<Event>,
+    /// Download starts under way (see `starts.rs`); quitting waits for them to be
+    /// answered and audited.
+    pub(super) starts: std::sync::Mutex<Vec<tokio::task::JoinHandle<()>>>,
     tasks: JoinSet<()>,
 }
 
@@ -92,6 +95,7 @@ impl Fleet {
             commands,
             clients,
             events,
+            starts: std::sync::Mutex::new(Vec::new()),
             tasks,
         };
         (fleet, receiver)

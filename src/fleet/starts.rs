@@ -52,7 +52,7 @@ impl Fleet {
         }
         let events = self.events.clone();
         let commands = self.commands.clone();
-        tokio::spawn(async move {
+        let task = tokio::spawn(async move {
             let at = Timestamp::now();
             let everyone = startable
                 .iter()
@@ -60,14 +60,12 @@ impl Fleet {
                 .chain(unusable.iter().map(|(c, _)| *c))
                 .chain(attached.iter().map(|(c, _)| *c));
             for cluster in everyone {
+                // The operator confirmed: the starts go ahead even if the screen has
+                // closed meanwhile (the audit log still records them).
                 let url = url.clone();
-                if events
+                let _ = events
                     .send(Event::StartRequested { cluster, at, url })
-                    .await
-                    .is_err()
-                {
-                    return;
-                }
+                    .await;
             }
             for (cluster, _) in &attached {
                 let outcome = Box::new(StartOutcome::Attached);
@@ -112,12 +110,37 @@ impl Fleet {
                         at: report.at,
                         outcome: Box::new(report.outcome),
                     };
-                    if events.send(event).await.is_err() {
-                        return;
-                    }
+                    let _ = events.send(event).await;
                 }
             };
             tokio::join!(starting, forwarding);
         });
+        let mut starts = self.starts.lock().unwrap_or_else(|e| e.into_inner());
+        starts.retain(|t| !t.is_finished());
+        starts.push(task);
+    }
+
+    /// Download starts whose POSTs have not all been answered yet.
+    pub fn starts_in_flight(&self) -> usize {
+        let starts = self.starts.lock().unwrap_or_else(|e| e.into_inner());
+        starts.iter().filter(|t| !t.is_finished()).count()
+    }
+
+    /// Waits, at most `limit`, until every start was answered and audited, so quitting
+    /// right after `y` does not leave a POST on the wire with no audit line. Returns
+    /// how many were still unanswered when the limit came.
+    pub async fn finish_starts(&self, limit: std::time::Duration) -> usize {
+        let pending: Vec<_> = {
+            let mut starts = self.starts.lock().unwrap_or_else(|e| e.into_inner());
+            std::mem::take(&mut *starts)
+        };
+        let deadline = tokio::time::Instant::now() + limit;
+        let mut unanswered = 0;
+        for task in pending {
+            if tokio::time::timeout_at(deadline, task).await.is_err() {
+                unanswered += 1;
+            }
+        }
+        unanswered
     }
 }

@@ -69,6 +69,10 @@ struct Outside<'a> {
     bell: bool,
 }
 
+/// How long quitting waits for download starts already sent: above the default request
+/// timeout, so a slow cluster's answer still lands in the audit log.
+const START_GRACE: Duration = Duration::from_secs(35);
+
 /// Runs the dashboard until the user quits; the terminal is restored on every way out,
 /// errors and panics included.
 pub async fn run(setup: DashboardSetup) -> io::Result<()> {
@@ -105,6 +109,18 @@ pub async fn run(setup: DashboardSetup) -> io::Result<()> {
     };
     let result = event_loop(&mut terminal, &mut app, &outside, events).await;
     drop(guard);
+    // The screen is restored; a POST sent just before `q` still gets its answer and
+    // its audit line (bounded by the clusters' own timeouts).
+    let pending = fleet.starts_in_flight();
+    if pending > 0 {
+        eprintln!("ontop: waiting for {pending} download start(s) to be answered and audited...");
+        let unanswered = fleet.finish_starts(START_GRACE).await;
+        if unanswered > 0 {
+            eprintln!(
+                "ontop: {unanswered} start(s) got no answer; check with ontop status (their audit lines may be missing)"
+            );
+        }
+    }
     fleet.shutdown();
     result
 }
