@@ -91,6 +91,10 @@ pub struct DownloadArgs {
     /// Follow every download to its end; the exit code tells how they ended
     #[arg(long)]
     pub wait: bool,
+    /// With --wait: stop following after this long (e.g. "90m"); the downloads go on,
+    /// and a dashboard started later picks them up from the journal
+    #[arg(long, value_name = "DURATION", requires = "wait")]
+    pub timeout: Option<String>,
     /// Start without asking for confirmation (needed without a terminal)
     #[arg(long)]
     pub yes: bool,

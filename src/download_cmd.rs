@@ -65,6 +65,7 @@ pub async fn run(
     }
     let names: Vec<&str> = config.clusters.iter().map(|c| c.name.as_str()).collect();
     let chosen = choose(&names, &args.clusters, args.all, &config.path)?;
+    let limit = follow_limit(args.timeout.as_deref())?;
     inputs::refuse_read_only(&config, &chosen, session_read_only)?;
     let interactive = std::io::stdin().is_terminal();
     if !args.yes && !interactive {
@@ -123,6 +124,7 @@ pub async fn run(
             audit: &audit,
             journal: &journal,
             interval,
+            limit,
         };
         wait::follow_all(&run, &reports).await
     } else {
@@ -254,6 +256,23 @@ fn confirm(spec: &DownloadSpec, plan: &Plan) -> bool {
         return false;
     }
     matches!(answer.trim().to_lowercase().as_str(), "y" | "yes")
+}
+
+/// `--timeout`: a positive duration such as "90m" or "1h 30m".
+fn follow_limit(text: Option<&str>) -> Result<Option<Duration>, UsageError> {
+    let Some(text) = text else {
+        return Ok(None);
+    };
+    text.parse::<jiff::SignedDuration>()
+        .ok()
+        .filter(|d| d.is_positive())
+        .and_then(|d| Duration::try_from(d).ok())
+        .map(Some)
+        .ok_or_else(|| {
+            UsageError(format!(
+                "--timeout {text:?} is not a duration; write it like \"90m\", \"2h\" or \"1h 30m\""
+            ))
+        })
 }
 
 /// A cluster found downloading: no request is sent, the running download is followed.

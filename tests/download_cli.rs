@@ -242,3 +242,43 @@ async fn an_expired_job_falls_back_to_the_download_status() {
     );
     assert!(setup.journal().is_empty());
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn wait_with_a_timeout_stops_following_and_leaves_the_job_to_the_journal() {
+    let fleet = start_fleet(1, |_| {}).await;
+    let all = names(&fleet);
+    let setup = Setup::new(&fleet).await;
+    // A package that takes about a minute: far longer than the timeout.
+    let url = fleet.package_url_with("ontap-9.15.1P7-image.tgz", 64 * 1024 * 1024, 1024 * 1024);
+    let mut args = vec!["download", "--cluster", &all[0], "--yes", "--url", &url];
+    args.extend(WAIT);
+    args.extend(["--timeout", "1s"]);
+    let out = setup.ontop(&args).await;
+    assert_exit(&out, 1);
+    let stderr = text(&out.stderr);
+    assert!(
+        stderr.contains("--timeout") && stderr.contains("may still run"),
+        "{stderr}"
+    );
+    let journal = std::fs::read_to_string(setup.data_dir().join("jobs.json")).unwrap();
+    assert!(
+        journal.contains(&all[0]),
+        "the dashboard can pick it up: {journal}"
+    );
+
+    let bad = setup
+        .ontop(&[
+            "download",
+            "--cluster",
+            &all[0],
+            "--yes",
+            "--url",
+            &url,
+            "--wait",
+            "--timeout",
+            "soon",
+        ])
+        .await;
+    assert_exit(&bad, 2);
+    assert!(text(&bad.stderr).contains("--timeout"));
+}

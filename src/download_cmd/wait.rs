@@ -26,6 +26,8 @@ pub(super) struct Run<'a> {
     pub audit: &'a Arc<AuditLog>,
     pub journal: &'a Arc<Journal>,
     pub interval: Duration,
+    /// `--timeout`: how long to follow before giving up (the download goes on).
+    pub limit: Option<Duration>,
 }
 
 /// Follows every report to its end; true when all ended in success or already present.
@@ -58,10 +60,18 @@ pub(super) async fn follow_all(run: &Run<'_>, reports: &[StartReport]) -> bool {
             }
         };
         let mut line = Line::new(&report.name, width, bars.as_ref());
-        let (outcome, interval) = (report.outcome.clone(), run.interval);
+        let (outcome, interval, limit) = (report.outcome.clone(), run.interval, run.limit);
         tasks.spawn(async move {
             let began = Instant::now();
-            let ending = follow(&client, &outcome, interval, |p| line.update(p)).await;
+            let following = follow(&client, &outcome, interval, |p| line.update(p));
+            let ending = match limit {
+                None => following.await,
+                Some(limit) => tokio::time::timeout(limit, following)
+                    .await
+                    .unwrap_or_else(|_| Ending::GaveUp {
+                        reason: format!("not ended after --timeout {limit:?}"),
+                    }),
+            };
             line.finish(&ending);
             (order, ending, began.elapsed())
         });
