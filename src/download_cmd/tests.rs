@@ -12,6 +12,7 @@ fn args(url: Option<&str>, username: Option<&str>, password_env: Option<&str>) -
         username: username.map(str::to_string),
         password_env: password_env.map(str::to_string),
         wait: false,
+        timeout: None,
         yes: true,
         interval_ms: 2000,
     }
@@ -129,4 +130,20 @@ fn the_question_names_every_target_and_masks_the_url() {
         "Start downloading https://u:***@repo/p.tgz on 3 clusters: a, b, c? [y/N] "
     );
     assert!(question("x", &["a"]).contains("on 1 cluster: a?"));
+}
+
+#[test]
+fn the_follow_limit_reads_friendly_durations_and_refuses_the_rest() {
+    assert_eq!(follow_limit(None), Ok(None));
+    assert_eq!(
+        follow_limit(Some("90m")),
+        Ok(Some(Duration::from_secs(90 * 60)))
+    );
+    assert_eq!(
+        follow_limit(Some("1h 30m")),
+        Ok(Some(Duration::from_secs(90 * 60)))
+    );
+    for bad in ["soon", "-5m", "0s", ""] {
+        assert!(follow_limit(Some(bad)).is_err(), "{bad}");
+    }
 }
