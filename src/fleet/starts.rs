@@ -67,29 +67,17 @@ impl Fleet {
                     .send(Event::StartRequested { cluster, at, url })
                     .await;
             }
-            for (cluster, _) in &attached {
-                let outcome = Box::new(StartOutcome::Attached);
-                let cluster = *cluster;
-                let _ = events
-                    .send(Event::StartAnswered {
-                        cluster,
-                        at,
-                        outcome,
-                    })
-                    .await;
-                if let Some(tx) = commands.get(cluster) {
-                    let _ = tx.send(Command::Refresh);
-                }
-            }
-            for (cluster, error) in unusable {
-                let outcome = Box::new(StartOutcome::Refused(error));
-                let _ = events
-                    .send(Event::StartAnswered {
-                        cluster,
-                        at,
-                        outcome,
-                    })
-                    .await;
+            // Answers known without a request: attached, or no client to send with.
+            let immediate = attached
+                .iter()
+                .map(|(cluster, _)| (*cluster, StartOutcome::Attached))
+                .chain(
+                    unusable
+                        .into_iter()
+                        .map(|(c, e)| (c, StartOutcome::Refused(e))),
+                );
+            for (cluster, outcome) in immediate {
+                announce(&events, &commands, cluster, at, outcome).await;
             }
             let (reports_tx, mut reports) = mpsc::unbounded_channel::<StartReport>();
             let starting = start_all(startable, Arc::new(spec), audit, journal, move |report| {
@@ -97,20 +85,14 @@ impl Fleet {
             });
             let forwarding = async {
                 while let Some(report) = reports.recv().await {
-                    if let (Some(tx), Some(job)) =
-                        (commands.get(report.cluster), report.outcome.job())
-                    {
-                        let _ = tx.send(Command::TrackJob(job.to_string()));
-                    }
-                    if let Some(tx) = commands.get(report.cluster) {
-                        let _ = tx.send(Command::Refresh);
-                    }
-                    let event = Event::StartAnswered {
-                        cluster: report.cluster,
-                        at: report.at,
-                        outcome: Box::new(report.outcome),
-                    };
-                    let _ = events.send(event).await;
+                    announce(
+                        &events,
+                        &commands,
+                        report.cluster,
+                        report.at,
+                        report.outcome,
+                    )
+                    .await;
                 }
             };
             tokio::join!(starting, forwarding);
@@ -143,4 +125,30 @@ impl Fleet {
         }
         unanswered
     }
+}
+
+/// Tells the model how `cluster` answered, and has its poller follow what it started
+/// (the job when there is one) and look again at once.
+async fn announce(
+    events: &mpsc::Sender<Event>,
+    commands: &[mpsc::UnboundedSender<Command>],
+    cluster: usize,
+    at: Timestamp,
+    outcome: StartOutcome,
+) {
+    if let Some(tx) = commands.get(cluster) {
+        if let Some(job) = outcome.job() {
+            let _ = tx.send(Command::TrackJob(job.to_string()));
+        }
+        let _ = tx.send(Command::Refresh);
+    }
+    let outcome = Box::new(outcome);
+    // The operator confirmed: a closed screen does not stop the starts.
+    let _ = events
+        .send(Event::StartAnswered {
+            cluster,
+            at,
+            outcome,
+        })
+        .await;
 }

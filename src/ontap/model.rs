@@ -57,109 +57,82 @@ impl ClusterVersion {
     }
 }
 
-/// A value of `state` in `GET /cluster/software/download`.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum DownloadState {
-    NotStarted,
-    Running,
-    Success,
-    Failure,
-    /// A value this build does not know, kept and shown as sent.
-    Other(String),
-}
-
-impl DownloadState {
-    /// The raw ONTAP value, as `ontop status --json` prints it.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::NotStarted => "not_started",
-            Self::Running => "running",
-            Self::Success => "success",
-            Self::Failure => "failure",
-            Self::Other(s) => s,
+/// Defines a state enum from its ONTAP wire words, once: the variants, `as_str`,
+/// parsing (an unknown word is kept, cleaned, as `Other`), serde and Display. Every
+/// state set has `Success` and `Failure`, the only terminal ones.
+macro_rules! ontap_state {
+    ($(#[$doc:meta])* $name:ident { $($(#[$vdoc:meta])* $variant:ident => $word:literal,)+ }) => {
+        $(#[$doc])*
+        #[derive(Debug, Clone, PartialEq, Eq)]
+        pub enum $name {
+            $($(#[$vdoc])* $variant,)+
+            /// A value this build does not know, kept and shown as sent.
+            Other(String),
         }
-    }
 
-    /// Only `success` and `failure` end a download.
-    pub fn is_terminal(&self) -> bool {
-        matches!(self, Self::Success | Self::Failure)
-    }
+        impl $name {
+            /// The raw ONTAP value, as `ontop status --json` prints it.
+            pub fn as_str(&self) -> &str {
+                match self {
+                    $(Self::$variant => $word,)+
+                    Self::Other(s) => s,
+                }
+            }
 
-    fn parse(raw: &str) -> Self {
-        match raw {
-            "not_started" => Self::NotStarted,
-            "running" => Self::Running,
-            "success" => Self::Success,
-            "failure" => Self::Failure,
-            other => Self::Other(clean(other)),
+            /// Only `success` and `failure` are terminal.
+            pub fn is_terminal(&self) -> bool {
+                matches!(self, Self::Success | Self::Failure)
+            }
+
+            fn parse(raw: &str) -> Self {
+                match raw {
+                    $($word => Self::$variant,)+
+                    other => Self::Other(clean(other)),
+                }
+            }
         }
-    }
-}
 
-/// A value of `state` in `GET /cluster/jobs/{uuid}`.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum JobState {
-    Queued,
-    Running,
-    /// Not terminal: a paused job may resume (Terraform's reading, not Ansible's).
-    Paused,
-    Success,
-    Failure,
-    /// A value this build does not know, kept and shown as sent.
-    Other(String),
-}
-
-impl JobState {
-    /// The raw ONTAP value.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Queued => "queued",
-            Self::Running => "running",
-            Self::Paused => "paused",
-            Self::Success => "success",
-            Self::Failure => "failure",
-            Self::Other(s) => s,
-        }
-    }
-
-    /// Only `success` and `failure` end a job.
-    pub fn is_terminal(&self) -> bool {
-        matches!(self, Self::Success | Self::Failure)
-    }
-
-    fn parse(raw: &str) -> Self {
-        match raw {
-            "queued" => Self::Queued,
-            "running" => Self::Running,
-            "paused" => Self::Paused,
-            "success" => Self::Success,
-            "failure" => Self::Failure,
-            other => Self::Other(clean(other)),
-        }
-    }
-}
-
-macro_rules! state_serde {
-    ($ty:ty) => {
-        impl<'de> Deserialize<'de> for $ty {
+        impl<'de> Deserialize<'de> for $name {
             fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
                 Ok(Self::parse(&String::deserialize(d)?))
             }
         }
-        impl Serialize for $ty {
+
+        impl Serialize for $name {
             fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
                 s.serialize_str(self.as_str())
             }
         }
-        impl fmt::Display for $ty {
+
+        impl fmt::Display for $name {
             fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
                 f.write_str(self.as_str())
             }
         }
     };
 }
-state_serde!(DownloadState);
-state_serde!(JobState);
+
+ontap_state!(
+    /// A value of `state` in `GET /cluster/software/download`.
+    DownloadState {
+        NotStarted => "not_started",
+        Running => "running",
+        Success => "success",
+        Failure => "failure",
+    }
+);
+
+ontap_state!(
+    /// A value of `state` in `GET /cluster/jobs/{uuid}`.
+    JobState {
+        Queued => "queued",
+        Running => "running",
+        /// Not terminal: a paused job may resume (Terraform's reading, not Ansible's).
+        Paused => "paused",
+        Success => "success",
+        Failure => "failure",
+    }
+);
 
 /// `GET /api/cluster/software/download`: a singleton with no `records` wrapper.
 ///
