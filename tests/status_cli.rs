@@ -13,19 +13,7 @@ use serde_json::Value;
 const BIN: &str = env!("CARGO_BIN_EXE_ontop");
 
 async fn ontop(args: &[&str], config: &Path) -> Output {
-    // The journal and logs live beside the config, never in the user's data dir.
-    let data = config.parent().unwrap().join("data");
-    tokio::process::Command::new(BIN)
-        .args(args)
-        .arg("--config")
-        .arg(config)
-        .env_remove("ONTOP_CONFIG")
-        .env("XDG_DATA_HOME", &data)
-        .env("HTTPS_PROXY", "http://127.0.0.1:9") // proxies from the environment are ignored
-        .stdin(std::process::Stdio::null())
-        .output()
-        .await
-        .expect("the binary runs")
+    common::run_ontop(args, config).await
 }
 
 fn json_of(out: &Output) -> Vec<Value> {

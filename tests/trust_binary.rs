@@ -8,18 +8,8 @@ use std::process::Output;
 use common::start_fleet;
 use ontop::sim::CertStyle;
 
-const BIN: &str = env!("CARGO_BIN_EXE_ontop");
-
 async fn ontop(args: &[&str], config: &std::path::Path) -> Output {
-    tokio::process::Command::new(BIN)
-        .args(args)
-        .arg("--config")
-        .arg(config)
-        .env_remove("ONTOP_CONFIG")
-        .stdin(std::process::Stdio::null())
-        .output()
-        .await
-        .expect("the binary runs")
+    common::run_ontop(args, config).await
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -11,19 +11,11 @@ use common::start_fleet;
 use ontop::sim::CertStyle;
 use serde_json::Value;
 
-const BIN: &str = env!("CARGO_BIN_EXE_ontop");
-
 async fn status(args: &[&str], config: &Path) -> Output {
-    tokio::process::Command::new(BIN)
-        .arg("status")
-        .args(args)
-        .arg("--config")
-        .arg(config)
-        .env_remove("ONTOP_CONFIG")
-        .stdin(std::process::Stdio::null())
-        .output()
-        .await
-        .expect("the binary runs")
+    let args: Vec<&str> = std::iter::once("status")
+        .chain(args.iter().copied())
+        .collect();
+    common::run_ontop(&args, config).await
 }
 
 fn rows(out: &Output) -> Vec<Value> {

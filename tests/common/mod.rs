@@ -79,3 +79,21 @@ where
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
 }
+
+/// Runs the real `ontop` binary with `--config`, as a script would: no terminal, no
+/// config from the environment, a proxy variable that must be ignored, and its data
+/// dir (journal, audit log, logs) beside the config instead of the user's own.
+pub async fn run_ontop(args: &[&str], config: &std::path::Path) -> std::process::Output {
+    let data = config.parent().unwrap().join("data");
+    tokio::process::Command::new(env!("CARGO_BIN_EXE_ontop"))
+        .args(args)
+        .arg("--config")
+        .arg(config)
+        .env_remove("ONTOP_CONFIG")
+        .env("XDG_DATA_HOME", &data)
+        .env("HTTPS_PROXY", "http://127.0.0.1:9")
+        .stdin(std::process::Stdio::null())
+        .output()
+        .await
+        .expect("the binary runs")
+}
