@@ -11,53 +11,35 @@ use crate::text::clean;
 /// Sorts a transport failure into timeout, TLS or connect, with the deepest cause as
 /// the message (the outer layers only repeat "error sending request").
 pub(super) fn classify_transport(err: &reqwest::Error, cluster: &str) -> (ErrorKind, String) {
-    let causes = cause_chain(err);
-    let root = causes.last().cloned().unwrap_or_else(|| err.to_string());
     if err.is_timeout() {
         return (
             ErrorKind::Timeout,
             "no answer within the timeout".to_string(),
         );
     }
-    if let Some(tls) = find_rustls_error(err) {
-        return (ErrorKind::Tls, describe_tls(&tls, cluster));
+    if let Some(tls) = causes(err).find_map(|e| e.downcast_ref::<rustls::Error>()) {
+        return (ErrorKind::Tls, describe_tls(tls, cluster));
     }
+    let root = causes(err)
+        .last()
+        .map_or_else(|| err.to_string(), |e| e.to_string());
     (ErrorKind::Connect, clean(&root))
 }
 
-/// The Display of every error in the chain, looking inside `io::Error` wrappers too
+/// Every error in the chain, outermost first, looking inside `io::Error` wrappers too
 /// (their `source()` skips the wrapped error itself).
-fn cause_chain(err: &(dyn std::error::Error + 'static)) -> Vec<String> {
-    let mut out = Vec::new();
-    let mut next: Option<&(dyn std::error::Error + 'static)> = Some(err);
-    while let Some(e) = next {
-        out.push(e.to_string());
-        next = match e
+fn causes<'a>(
+    err: &'a (dyn std::error::Error + 'static),
+) -> impl Iterator<Item = &'a (dyn std::error::Error + 'static)> {
+    std::iter::successors(Some(err), |e| {
+        match e
             .downcast_ref::<std::io::Error>()
             .and_then(|io| io.get_ref())
         {
-            Some(inner) => Some(inner),
+            Some(inner) => Some(inner as &(dyn std::error::Error + 'static)),
             None => e.source(),
-        };
-    }
-    out
-}
-
-fn find_rustls_error(err: &(dyn std::error::Error + 'static)) -> Option<rustls::Error> {
-    let mut next: Option<&(dyn std::error::Error + 'static)> = Some(err);
-    while let Some(e) = next {
-        if let Some(tls) = e.downcast_ref::<rustls::Error>() {
-            return Some(tls.clone());
         }
-        next = match e
-            .downcast_ref::<std::io::Error>()
-            .and_then(|io| io.get_ref())
-        {
-            Some(inner) => Some(inner),
-            None => e.source(),
-        };
-    }
-    None
+    })
 }
 
 /// A TLS failure in words, with the next step when the cause is one an operator meets
