@@ -25,3 +25,5 @@ pub use model::{
 };
 pub use tls::TlsTrust;
 pub use verify::CertificateChanged;
+
+pub(crate) use transport::{not_signed_by_a_trusted_ca, pin_changed};

@@ -42,6 +42,29 @@ fn causes<'a>(
     })
 }
 
+/// The pinned certificate was replaced, when that is why `err` refused it.
+pub(crate) fn pin_changed(err: &rustls::Error) -> Option<&CertificateChanged> {
+    match err {
+        rustls::Error::InvalidCertificate(rustls::CertificateError::Other(other)) => {
+            other.0.downcast_ref::<CertificateChanged>()
+        }
+        _ => None,
+    }
+}
+
+/// The certificate chains to no trusted CA: an unknown issuer, or webpki's
+/// `CaUsedAsEndEntity` for a self-signed certificate met where a CA-signed one was
+/// expected (rustls carries that one as an "other" error).
+pub(crate) fn not_signed_by_a_trusted_ca(err: &rustls::Error) -> bool {
+    match err {
+        rustls::Error::InvalidCertificate(rustls::CertificateError::UnknownIssuer) => true,
+        rustls::Error::InvalidCertificate(rustls::CertificateError::Other(other)) => {
+            other.to_string().contains("CaUsedAsEndEntity")
+        }
+        _ => false,
+    }
+}
+
 /// A TLS failure in words, with the next step when the cause is one an operator meets
 /// with ONTAP's own certificates.
 fn describe_tls(err: &rustls::Error, cluster: &str) -> String {
@@ -55,15 +78,13 @@ fn describe_tls(err: &rustls::Error, cluster: &str) -> String {
          system store); {inspect}, then pin it with `ontop trust {cluster} --write` or put \
          it in ca_file"
     );
+    if let Some(changed) = pin_changed(err) {
+        return changed.to_string();
+    }
+    if not_signed_by_a_trusted_ca(err) {
+        return not_signed;
+    }
     match cert {
-        E::Other(other) => match other.0.downcast_ref::<CertificateChanged>() {
-            Some(changed) => changed.to_string(),
-            // webpki's word for a self-signed certificate met where a CA-signed one was
-            // expected (rustls carries it as an "other" error).
-            None if other.to_string().contains("CaUsedAsEndEntity") => not_signed,
-            None => format!("the cluster's certificate is not trusted: {other}; {inspect}"),
-        },
-        E::UnknownIssuer => not_signed,
         E::BadEncoding => format!("the cluster's certificate cannot be read ({cert}); {inspect}"),
         E::NotValidForName | E::NotValidForNameContext { .. } => format!(
             "{cert}; set tls_server_name to a name the certificate holds, or use that name \

@@ -21,7 +21,9 @@ use tokio_rustls::TlsConnector;
 use crate::config::ClusterConfig;
 use crate::fleet::targets::{CONNECT_TIMEOUT, trust_for};
 use crate::ontap::tls::{client_config, verifier};
-use crate::ontap::{CertificateChanged, CertificateDetails, Fingerprint, TlsTrust};
+use crate::ontap::{
+    CertificateDetails, Fingerprint, TlsTrust, not_signed_by_a_trusted_ca, pin_changed,
+};
 
 /// What one cluster presented, and what the current config makes of it.
 #[derive(Debug, Clone)]
@@ -200,22 +202,18 @@ fn judge(
 
 /// Why the current settings refuse a certificate, in words.
 fn refusal(how: &str, err: &rustls::Error) -> String {
-    use rustls::CertificateError as E;
-    let rustls::Error::InvalidCertificate(cert) = err else {
-        return format!("no, by {how}: {err}");
-    };
-    let not_signed = format!("no, by {how}: it is not signed by a CA trusted there");
-    match cert {
-        E::Other(other) => match other.0.downcast_ref::<CertificateChanged>() {
-            Some(changed) => format!(
-                "NO, by {how}: the certificate CHANGED since it was pinned (pinned {}); check \
-                 with the storage team (security certificate show) before pinning this one",
-                changed.pinned
-            ),
-            None if other.to_string().contains("CaUsedAsEndEntity") => not_signed,
-            None => format!("no, by {how}: {other}"),
-        },
-        E::UnknownIssuer => not_signed,
+    if let Some(changed) = pin_changed(err) {
+        return format!(
+            "NO, by {how}: the certificate CHANGED since it was pinned (pinned {}); check \
+             with the storage team (security certificate show) before pinning this one",
+            changed.pinned
+        );
+    }
+    if not_signed_by_a_trusted_ca(err) {
+        return format!("no, by {how}: it is not signed by a CA trusted there");
+    }
+    match err {
+        rustls::Error::InvalidCertificate(cert) => format!("no, by {how}: {cert}"),
         other => format!("no, by {how}: {other}"),
     }
 }
