@@ -1,8 +1,9 @@
 //! Which of the chosen clusters a download will really go to, and why the others not.
 //!
 //! Pure: the dashboard builds the input from its model, `ontop download` from a sweep,
-//! so the confirmation dialog and the command line skip the same clusters for the same
-//! reasons.
+//! and both skip by the same rules and words. What counts as "downloading" is what each
+//! knows: the sweep sees state `running`; the dashboard also knows the jobs and the
+//! downloads it follows itself.
 
 use std::fmt;
 
