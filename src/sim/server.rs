@@ -194,7 +194,7 @@ impl Endpoint {
             tcp: stream,
             abort: Arc::clone(&abort),
         };
-        let service = TowerToHyperService::new(self.router.clone());
+        let service = fresh_connections_only(self.router.clone(), self.kill.subscribe());
         let http = hyper::server::conn::http1::Builder::new()
             .timer(TokioTimer::new())
             .clone();
@@ -220,6 +220,34 @@ impl Endpoint {
             _ = kill.changed() => abort.store(true, Ordering::SeqCst),
         }
     }
+}
+
+/// The router, refusing to serve a request on a connection opened before the last
+/// "drop every connection" (a rotated certificate, a reset fault). Dropping the open
+/// connections happens on their own tasks, a moment later; this makes it exact: once
+/// `set_leaf` has returned, no request is answered over the old certificate.
+fn fresh_connections_only(
+    router: Router,
+    kill: watch::Receiver<u64>,
+) -> impl hyper::service::Service<
+    hyper::Request<hyper::body::Incoming>,
+    Response = axum::response::Response,
+    Error = io::Error,
+    Future = impl Future<Output = io::Result<axum::response::Response>> + Send,
+> + Clone {
+    let opened_in = *kill.borrow();
+    let inner = TowerToHyperService::new(router);
+    hyper::service::service_fn(move |request| {
+        let stale = *kill.borrow() != opened_in;
+        let answer = (!stale).then(|| hyper::service::Service::call(&inner, request));
+        async move {
+            match answer {
+                // Infallible: the router always answers.
+                Some(answer) => Ok(answer.await.unwrap_or_else(|never| match never {})),
+                None => Err(io::Error::other("connection dropped by the simulator")),
+            }
+        }
+    })
 }
 
 /// Closes a connection with a TCP reset rather than an orderly FIN.
