@@ -14,8 +14,8 @@ use ontop::download::DownloadSpec;
 use ontop::fleet::{Fleet, POLLERS_MAX_IN_FLIGHT, Schedule, Target};
 use ontop::journal::Journal;
 use ontop::ontap::{Client, ClientSettings, JobState, TlsTrust};
-use ontop::sim::{SimFleet, SimOptions};
 use ontop::state::{ClusterIdentity, Model};
+use ontop_sim::{SimFleet, SimOptions};
 
 const CLUSTERS: usize = 50;
 const RUNS: usize = 5;

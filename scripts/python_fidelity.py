@@ -11,7 +11,7 @@ Usage, against a simulator that wrote its config with --write-config:
     python3 scripts/python_fidelity.py --config /tmp/sim.toml
 
 Or let the script start one and stop it (SIGINT) afterwards:
-    python3 scripts/python_fidelity.py --launch "cargo run -q --example sim --" \
+    python3 scripts/python_fidelity.py --launch "cargo run -q -- sim" \
         --config /tmp/sim.toml
     (the command gets "--write-config CONFIG" appended; "ontop sim" works too)
 

@@ -1,10 +1,8 @@
-//! The command-line contract (see DESIGN.md), as clap definitions and nothing else.
+//! The command-line contract (`docs/architecture.md`), as clap definitions and nothing else.
 
 use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
-
-use crate::sim::{Fault, Scenario, parse_fault_arg};
 
 /// A dashboard for ONTAP software/firmware package downloads across many clusters.
 #[derive(Debug, Parser)]
@@ -103,35 +101,15 @@ pub struct DownloadArgs {
     pub interval_ms: u64,
 }
 
-/// `ontop sim` options.
+/// `ontop sim` options: the simulator's own definition when it is built in.
+#[cfg(feature = "sim")]
+pub use ontop_sim::cli::SimArgs;
+
+/// `ontop sim` in a build without the simulator: whatever is given, the command only says
+/// how to get a build that has it.
+#[cfg(not(feature = "sim"))]
 #[derive(Debug, Args)]
 pub struct SimArgs {
-    /// How many simulated clusters
-    #[arg(long, default_value_t = 3)]
-    pub clusters: usize,
-    /// First port (clusters take consecutive ports) [default: ephemeral ports]
-    #[arg(long)]
-    pub port: Option<u16>,
-    /// Plain HTTP instead of HTTPS
-    #[arg(long)]
-    pub http: bool,
-    /// Delay added to every API response, in milliseconds
-    #[arg(long, value_name = "N", default_value_t = 0)]
-    pub latency_ms: u64,
-    /// Inject a fault into one cluster: NAME=KIND, KIND one of hang, reset, http500,
-    /// http502, http503, malformed, unauthorized, latency:MS, escape, down
-    #[arg(long = "fault", value_name = "NAME=KIND", value_parser = parse_fault_arg)]
-    pub faults: Vec<(String, Fault)>,
-    /// The fleet to simulate: idle (sim-1..sim-N, nothing started) or demo (every state)
-    #[arg(long, default_value = "idle")]
-    pub scenario: Scenario,
-    /// The admin password [default: generated]
-    #[arg(long, env = "ONTOP_SIM_PASSWORD", hide_env_values = true)]
-    pub password: Option<String>,
-    /// Certificates the clusters present: ca, self-signed, or expiring (in 10 days)
-    #[arg(long, default_value = "ca")]
-    pub cert_style: crate::sim::CertStyle,
-    /// Once every listener is up, write a dashboard config for this fleet here
-    #[arg(long, value_name = "PATH")]
-    pub write_config: Option<PathBuf>,
+    #[arg(trailing_var_arg = true, allow_hyphen_values = true, hide = true)]
+    pub ignored: Vec<String>,
 }

@@ -2,72 +2,126 @@
 //!
 //! It starts the simulator's demo scenario in-process on loopback (HTTPS, ephemeral
 //! ports) and points the same engine at it that a real config would, so a new user sees
-//! every state at once without a config file or a network.
+//! every state at once without a config file or a network. A build without the `sim`
+//! feature has no simulator; its `demo` and `sim` commands say how to get one.
 
-use std::sync::Arc;
-use std::time::Duration;
+/// What `ontop demo` and `ontop sim` say in a build without the simulator.
+pub const NOT_BUILT_IN: &str = "this ontop was built without the simulator (the `sim` \
+     feature), so `ontop demo` and `ontop sim` are not available; build it with the default \
+     features: cargo build --release (or cargo install --path . from a clone)";
 
-use secrecy::SecretString;
+#[cfg(feature = "sim")]
+pub use embedded::{DEMO_POLL_INTERVAL, DEMO_TIMEOUT, dashboard, start_fleet, targets};
 
-use crate::fleet::Target;
-use crate::ontap::{Client, ClientSettings, TlsTrust};
-use crate::sim::{Scenario, SimError, SimFleet, SimOptions};
+#[cfg(feature = "sim")]
+mod embedded {
+    use std::sync::Arc;
+    use std::time::Duration;
 
-/// Per-request timeout in the demo: long enough for the "slow" cluster to answer, short
-/// enough that the "hung" one does not hold a new user's first look for half a minute.
-pub const DEMO_TIMEOUT: Duration = Duration::from_secs(6);
+    use ontop_sim::{Scenario, SimError, SimFleet, SimOptions};
+    use secrecy::SecretString;
 
-/// Starts the demo fleet with `clusters` clusters.
-pub async fn start_fleet(clusters: usize) -> Result<SimFleet, SimError> {
-    SimFleet::start(SimOptions {
-        clusters,
-        scenario: Scenario::Demo,
-        ..SimOptions::default()
-    })
-    .await
-}
+    use crate::audit::AuditLog;
+    use crate::fleet::{Schedule, Target};
+    use crate::journal::Journal;
+    use crate::launch::{Records, ScreenOptions, assemble};
+    use crate::ontap::{Client, ClientSettings, ErrorKind, OntapError, TlsTrust};
+    use crate::state::ClusterIdentity;
+    use crate::tui::DashboardSetup;
 
-/// One target per simulated cluster, trusting exactly the simulator's CA.
-pub fn targets(fleet: &SimFleet, read_only: bool) -> Vec<Target> {
-    let trust = match fleet.ca_pem() {
-        Some(pem) => TlsTrust::CaPem(pem.as_bytes().to_vec()),
-        None => TlsTrust::System,
-    };
-    fleet
-        .clusters()
-        .into_iter()
-        .map(|cluster| {
-            let client = reqwest::Url::parse(&cluster.url)
-                .map_err(|e| e.to_string())
-                .and_then(|url| {
-                    Client::new(ClientSettings {
-                        name: cluster.name.clone(),
-                        url,
-                        username: fleet.username().to_string(),
-                        password: SecretString::from(fleet.password().to_string()),
-                        trust: trust.clone(),
-                        tls_server_name: None,
-                        timeout: DEMO_TIMEOUT,
-                        connect_timeout: DEMO_TIMEOUT,
-                        read_only,
-                    })
-                    .map_err(|e| e.to_string())
-                })
-                .map(Arc::new)
-                .map_err(|message| crate::ontap::OntapError {
-                    cluster: cluster.name.clone(),
-                    kind: crate::ontap::ErrorKind::Connect,
-                    http_status: None,
-                    code: None,
-                    message,
-                    target: None,
-                });
-            Target {
-                name: cluster.name,
-                url: cluster.url,
-                client,
-                reauth: None,
-            }
+    /// Per-request timeout in the demo: long enough for the "slow" cluster to answer,
+    /// short enough that the "hung" one does not hold a new user's first look for half
+    /// a minute.
+    pub const DEMO_TIMEOUT: Duration = Duration::from_secs(6);
+
+    /// The demo fleet polls faster than a real one so that a first look feels alive.
+    pub const DEMO_POLL_INTERVAL: Duration = Duration::from_secs(2);
+
+    /// Starts the demo fleet with `clusters` clusters.
+    pub async fn start_fleet(clusters: usize) -> Result<SimFleet, SimError> {
+        SimFleet::start(SimOptions {
+            clusters,
+            scenario: Scenario::Demo,
+            ..SimOptions::default()
         })
-        .collect()
+        .await
+    }
+
+    /// A dashboard over the demo fleet. Its downloads go to simulated clusters that
+    /// vanish when it exits, so they are neither audited nor journaled.
+    pub fn dashboard(sim: &SimFleet, options: ScreenOptions) -> DashboardSetup {
+        let targets = targets(sim, options.read_only);
+        let identities = targets
+            .iter()
+            .map(|t| ClusterIdentity {
+                name: t.name.clone(),
+                url: t.url.clone(),
+                poll_interval: DEMO_POLL_INTERVAL,
+                ..ClusterIdentity::default()
+            })
+            .collect();
+        let schedules = vec![
+            Schedule {
+                interval: DEMO_POLL_INTERVAL
+            };
+            targets.len()
+        ];
+        assemble(
+            targets,
+            identities,
+            schedules,
+            "demo (simulated fleet on loopback)".to_string(),
+            options,
+            Records {
+                audit: AuditLog::new(None),
+                journal: Journal::open(None),
+                download_defaults: (Some(sim.default_package_url()), None),
+            },
+        )
+    }
+
+    /// One target per simulated cluster, trusting exactly the simulator's CA.
+    pub fn targets(fleet: &SimFleet, read_only: bool) -> Vec<Target> {
+        let trust = match fleet.ca_pem() {
+            Some(pem) => TlsTrust::CaPem(pem.as_bytes().to_vec()),
+            None => TlsTrust::System,
+        };
+        fleet
+            .clusters()
+            .into_iter()
+            .map(|cluster| {
+                let client = reqwest::Url::parse(&cluster.url)
+                    .map_err(|e| e.to_string())
+                    .and_then(|url| {
+                        Client::new(ClientSettings {
+                            name: cluster.name.clone(),
+                            url,
+                            username: fleet.username().to_string(),
+                            password: SecretString::from(fleet.password().to_string()),
+                            trust: trust.clone(),
+                            tls_server_name: None,
+                            timeout: DEMO_TIMEOUT,
+                            connect_timeout: DEMO_TIMEOUT,
+                            read_only,
+                        })
+                        .map_err(|e| e.to_string())
+                    })
+                    .map(Arc::new)
+                    .map_err(|message| OntapError {
+                        cluster: cluster.name.clone(),
+                        kind: ErrorKind::Connect,
+                        http_status: None,
+                        code: None,
+                        message,
+                        target: None,
+                    });
+                Target {
+                    name: cluster.name,
+                    url: cluster.url,
+                    client,
+                    reauth: None,
+                }
+            })
+            .collect()
+    }
 }

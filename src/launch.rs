@@ -6,7 +6,6 @@
 //! and resumes following the jobs an earlier session left in the journal.
 
 use std::sync::Arc;
-use std::time::Duration;
 
 use jiff::Timestamp;
 
@@ -15,12 +14,8 @@ use crate::cli::Cli;
 use crate::config::{self, Config, Credentials};
 use crate::fleet::{self, Command, Fleet, POLLERS_MAX_IN_FLIGHT, Schedule, Target};
 use crate::journal::Journal;
-use crate::sim::SimFleet;
 use crate::state::{ClusterIdentity, Model};
 use crate::tui::DashboardSetup;
-
-/// The demo fleet polls faster than a real one so that a first look feels alive.
-pub const DEMO_POLL_INTERVAL: Duration = Duration::from_secs(2);
 
 /// How the screen behaves, as the command line asked.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -95,44 +90,11 @@ pub fn from_config(
     setup
 }
 
-/// A dashboard over the embedded demo fleet. Its downloads go to simulated clusters that
-/// vanish when it exits, so they are neither audited nor journaled.
-pub fn from_demo(sim: &SimFleet, options: ScreenOptions) -> DashboardSetup {
-    let targets = crate::demo::targets(sim, options.read_only);
-    let identities = targets
-        .iter()
-        .map(|t| ClusterIdentity {
-            name: t.name.clone(),
-            url: t.url.clone(),
-            poll_interval: DEMO_POLL_INTERVAL,
-            ..ClusterIdentity::default()
-        })
-        .collect();
-    let schedules = vec![
-        Schedule {
-            interval: DEMO_POLL_INTERVAL
-        };
-        targets.len()
-    ];
-    assemble(
-        targets,
-        identities,
-        schedules,
-        "demo (simulated fleet on loopback)".to_string(),
-        options,
-        Records {
-            audit: AuditLog::new(None),
-            journal: Journal::open(None),
-            download_defaults: (Some(sim.default_package_url()), None),
-        },
-    )
-}
-
 /// Where downloads are recorded, and what the form offers.
-struct Records {
-    audit: AuditLog,
-    journal: Journal,
-    download_defaults: (Option<String>, Option<String>),
+pub(crate) struct Records {
+    pub(crate) audit: AuditLog,
+    pub(crate) journal: Journal,
+    pub(crate) download_defaults: (Option<String>, Option<String>),
 }
 
 /// Follows again the jobs the journal holds for configured clusters: the model shows
@@ -159,7 +121,8 @@ fn resume_journal(setup: &mut DashboardSetup) {
     }
 }
 
-fn assemble(
+/// Starts the pollers and puts the dashboard's parts together.
+pub(crate) fn assemble(
     targets: Vec<Target>,
     identities: Vec<ClusterIdentity>,
     schedules: Vec<Schedule>,

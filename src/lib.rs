@@ -10,11 +10,10 @@
 //! - [`state`]: the dashboard's model, plain data and pure functions;
 //! - [`status`]: the headless `ontop status` report;
 //! - [`download_cmd`]: the headless `ontop download` (choose, confirm, start, `--wait`);
-//! - [`demo`]: the embedded simulated fleet behind `ontop demo`;
+//! - [`demo`]: the embedded simulated fleet behind `ontop demo` (the `sim` feature);
 //! - [`cli`]: the command-line contract;
 //! - [`launch`]: assembling the dashboard from a config or the demo fleet;
 //! - [`tui`]: the terminal dashboard;
-//! - [`sim`]: the ONTAP simulator every test and `ontop demo` runs against;
 //! - [`text`]: cleaning server-provided text before anything else sees it;
 //! - [`trust`]: `ontop trust`, looking at a cluster's certificate and pinning it.
 
@@ -28,7 +27,6 @@ pub mod fleet;
 pub mod journal;
 pub mod launch;
 pub mod ontap;
-pub mod sim;
 pub mod state;
 pub mod status;
 pub mod text;

@@ -8,7 +8,6 @@ use clap::Parser;
 use ontop::cli::{Cli, Command, ConfigCommand, SimArgs};
 use ontop::config::{self, Credentials};
 use ontop::fleet::{self, DEFAULT_MAX_IN_FLIGHT};
-use ontop::sim::{self, SimOptions};
 use ontop::{demo, download_cmd, launch, status, tui};
 
 /// Usage or config errors: nothing was asked of any cluster.
@@ -100,6 +99,13 @@ async fn run_dashboard(cli: &Cli) -> u8 {
     screen_exit(tui::run(setup).await)
 }
 
+#[cfg(not(feature = "sim"))]
+async fn run_demo(_cli: &Cli, _clusters: usize) -> u8 {
+    eprintln!("ontop: {}", demo::NOT_BUILT_IN);
+    EXIT_USAGE
+}
+
+#[cfg(feature = "sim")]
 async fn run_demo(cli: &Cli, clusters: usize) -> u8 {
     let sim = match demo::start_fleet(clusters).await {
         Ok(sim) => sim,
@@ -108,7 +114,7 @@ async fn run_demo(cli: &Cli, clusters: usize) -> u8 {
             return EXIT_USAGE;
         }
     };
-    let setup = launch::from_demo(&sim, launch::ScreenOptions::from_cli(cli));
+    let setup = demo::dashboard(&sim, launch::ScreenOptions::from_cli(cli));
     let code = screen_exit(tui::run(setup).await);
     sim.shutdown().await;
     code
@@ -136,25 +142,21 @@ fn print_reports(reports: &[fleet::ClusterReport], json: bool) {
     }
 }
 
+#[cfg(feature = "sim")]
 async fn run_sim(args: &SimArgs) -> u8 {
-    let options = SimOptions {
-        clusters: args.clusters,
-        scenario: args.scenario,
-        http: args.http,
-        latency: std::time::Duration::from_millis(args.latency_ms),
-        faults: args.faults.clone(),
-        password: args.password.clone(),
-        port: args.port,
-        cert_style: args.cert_style,
-        ..SimOptions::default()
-    };
-    match sim::run_foreground(options, args.write_config.clone()).await {
+    match args.run().await {
         Ok(()) => 0,
         Err(e) => {
             eprintln!("ontop sim: {e}");
             EXIT_USAGE
         }
     }
+}
+
+#[cfg(not(feature = "sim"))]
+async fn run_sim(_args: &SimArgs) -> u8 {
+    eprintln!("ontop: {}", demo::NOT_BUILT_IN);
+    EXIT_USAGE
 }
 
 fn run_config_check(cli: &Cli) -> u8 {

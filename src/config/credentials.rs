@@ -25,7 +25,8 @@ use secrecy::zeroize::Zeroize;
 
 use super::error::ConfigError;
 use super::paths::loose_mode;
-use super::{ClusterConfig, CredentialSource};
+use super::{ClusterConfig, CredentialSource, Environment};
+use std::ffi::OsString;
 
 /// How long a `password_command` may run before it is killed.
 pub const COMMAND_TIMEOUT: Duration = Duration::from_secs(10);
@@ -44,6 +45,8 @@ enum SourceKey {
 #[derive(Debug)]
 pub struct Credentials {
     interactive: AtomicBool,
+    /// Where `password_env` variables are read.
+    environment: Environment,
     command_timeout: Duration,
     /// The outcome per source: a failure is kept too, so fifty clusters sharing a broken
     /// command wait for it once, not fifty times.
@@ -72,6 +75,7 @@ impl Credentials {
     pub fn new(interactive: bool) -> Self {
         Self {
             interactive: AtomicBool::new(interactive),
+            environment: Environment::process(),
             command_timeout: COMMAND_TIMEOUT,
             cache: Mutex::new(HashMap::new()),
         }
@@ -82,6 +86,12 @@ impl Credentials {
     /// prompted password forgotten after a 401 becomes an error on that cluster instead.
     pub fn set_interactive(&self, interactive: bool) {
         self.interactive.store(interactive, Ordering::Relaxed);
+    }
+
+    /// Reads `password_env` variables from `environment` instead of the process.
+    pub fn with_environment(mut self, environment: Environment) -> Self {
+        self.environment = environment;
+        self
     }
 
     /// Changes how long a `password_command` may run (default [`COMMAND_TIMEOUT`]).
@@ -130,7 +140,7 @@ impl Credentials {
 
     fn resolve(&self, cluster: &ClusterConfig, key: &SourceKey) -> Result<SecretString, Failure> {
         match key {
-            SourceKey::Env(var) => from_env(var),
+            SourceKey::Env(var) => from_env(&self.environment, var),
             SourceKey::File(path) => from_file(path),
             SourceKey::Command(argv) => from_command(argv, self.command_timeout),
             SourceKey::Prompt(user) => self.prompt(cluster, user),
@@ -184,19 +194,19 @@ fn lookup(cluster: &ClusterConfig) -> Lookup<'_> {
     })
 }
 
-fn from_env(var: &str) -> Result<SecretString, Failure> {
+fn from_env(environment: &Environment, var: &str) -> Result<SecretString, Failure> {
     let fix = format!("export {var}=... before starting ontop, or choose another password source");
-    match std::env::var(var) {
-        Ok(value) if !value.is_empty() => Ok(SecretString::from(value)),
-        Ok(_) => Err(Failure::new(
+    match environment.var_os(var).map(OsString::into_string) {
+        Some(Ok(value)) if !value.is_empty() => Ok(SecretString::from(value)),
+        Some(Ok(_)) => Err(Failure::new(
             format!("environment variable {var} is empty"),
             fix,
         )),
-        Err(std::env::VarError::NotPresent) => Err(Failure::new(
+        None => Err(Failure::new(
             format!("environment variable {var} is not set"),
             fix,
         )),
-        Err(std::env::VarError::NotUnicode(_)) => Err(Failure::new(
+        Some(Err(_)) => Err(Failure::new(
             format!("environment variable {var} is not valid UTF-8"),
             fix,
         )),

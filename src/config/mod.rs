@@ -26,6 +26,7 @@
 //!   A password source set from the environment replaces the file's `[defaults]` one.
 
 mod credentials;
+mod environment;
 mod error;
 mod paths;
 mod render;
@@ -44,8 +45,9 @@ use secrecy::SecretString;
 use crate::ontap::Fingerprint;
 
 pub use credentials::{COMMAND_TIMEOUT, Credentials};
+pub use environment::Environment;
 pub use error::{ConfigError, Problem};
-pub use paths::{CONFIG_PATH_ENV, data_dir, default_config_path, resolve_path};
+pub use paths::{CONFIG_PATH_ENV, data_dir, default_config_path, resolve_path, resolve_path_in};
 
 /// How often a cluster is polled when neither it nor `[defaults]` says.
 pub const DEFAULT_POLL_INTERVAL: Duration = Duration::from_secs(5);
@@ -154,15 +156,25 @@ impl Config {
 /// Finds the config file (`--config`, else `ONTOP_CONFIG`, else the default path) and
 /// loads it. With no file there, the error says where it looked and what to do next.
 pub fn load(cli_path: Option<&Path>) -> Result<Config, ConfigError> {
-    let path = resolve_path(cli_path).ok_or(ConfigError::NotFound {
+    load_in(&Environment::process(), cli_path)
+}
+
+/// [`load`], reading `ONTOP_CONFIG`, the overrides and `password_env` from `env`.
+pub fn load_in(env: &Environment, cli_path: Option<&Path>) -> Result<Config, ConfigError> {
+    let path = resolve_path_in(env, cli_path).ok_or(ConfigError::NotFound {
         searched: Vec::new(),
     })?;
-    load_from(&path)
+    load_from_in(env, &path)
 }
 
 /// Loads one named file plus the `ONTOP__` environment overrides, and validates it all.
 pub fn load_from(path: &Path) -> Result<Config, ConfigError> {
+    load_from_in(&Environment::process(), path)
+}
+
+/// [`load_from`] with the variables of `env`.
+pub fn load_from_in(env: &Environment, path: &Path) -> Result<Config, ConfigError> {
     let path = std::path::absolute(path).unwrap_or_else(|_| path.to_owned());
-    let raw = source::read(&path)?;
-    validate::build(&path, raw)
+    let raw = source::read(&path, env)?;
+    validate::build(&path, raw, env)
 }

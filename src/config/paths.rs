@@ -28,7 +28,12 @@ pub fn default_config_path() -> Option<PathBuf> {
 /// The config path to use: `--config`, else `ONTOP_CONFIG` (when set and not empty),
 /// else [`default_config_path`].
 pub fn resolve_path(cli: Option<&Path>) -> Option<PathBuf> {
-    choose_path(cli, std::env::var_os(CONFIG_PATH_ENV))
+    resolve_path_in(&super::Environment::process(), cli)
+}
+
+/// [`resolve_path`], reading `ONTOP_CONFIG` from `env`.
+pub fn resolve_path_in(env: &super::Environment, cli: Option<&Path>) -> Option<PathBuf> {
+    choose_path(cli, env.var_os(CONFIG_PATH_ENV))
 }
 
 fn choose_path(cli: Option<&Path>, env: Option<OsString>) -> Option<PathBuf> {

@@ -34,7 +34,10 @@ pub(super) struct RawConfig {
 }
 
 /// Reads `path` (absolute) and the process environment into one tree.
-pub(super) fn read(path: &Path) -> Result<RawConfig, ConfigError> {
+pub(super) fn read(
+    path: &Path,
+    environment: &super::Environment,
+) -> Result<RawConfig, ConfigError> {
     let meta = match std::fs::metadata(path) {
         Ok(meta) => meta,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
@@ -57,7 +60,7 @@ pub(super) fn read(path: &Path) -> Result<RawConfig, ConfigError> {
         });
     }
 
-    let (vars, env, problems) = sort_env(std::env::vars_os());
+    let (vars, env, problems) = sort_env(environment.vars_os().into_iter());
     let built = config::Config::builder()
         .add_source(File::from(path).format(FileFormat::Toml).required(true))
         .add_source(

@@ -17,11 +17,11 @@ use super::source::RawConfig;
 use super::values;
 use super::{
     ClusterConfig, Config, CredentialSource, DEFAULT_POLL_INTERVAL, DEFAULT_TIMEOUT,
-    DownloadDefaults,
+    DownloadDefaults, Environment,
 };
 
 /// Validates everything in `raw`, read from `path`; either a whole config or every problem.
-pub(super) fn build(path: &Path, raw: RawConfig) -> Result<Config, ConfigError> {
+pub(super) fn build(path: &Path, raw: RawConfig, env: &Environment) -> Result<Config, ConfigError> {
     let base_dir = path.parent().unwrap_or(Path::new("."));
     let mut reader = Reader::new(path, &raw.env);
     reader.problems.extend(raw.problems);
@@ -32,7 +32,7 @@ pub(super) fn build(path: &Path, raw: RawConfig) -> Result<Config, ConfigError> 
         Some(t) => reader.layer(&Scope::Defaults, t, schema::DEFAULTS_KEYS, base_dir),
         None => Layer::default(),
     };
-    check_on_disk(&mut reader, &Scope::Defaults, &defaults);
+    check_on_disk(&mut reader, &Scope::Defaults, &defaults, env);
     let download = read_download(&mut reader, tree.get("download"));
 
     let mut clusters = Vec::new();
@@ -47,7 +47,7 @@ pub(super) fn build(path: &Path, raw: RawConfig) -> Result<Config, ConfigError> 
         };
         let scope = Scope::Cluster(index + 1, name);
         let layer = reader.layer(&scope, t, schema::CLUSTER_KEYS, base_dir);
-        check_on_disk(&mut reader, &scope, &layer);
+        check_on_disk(&mut reader, &scope, &layer, env);
         if let Some(name) = &layer.name {
             if let Some(first) = seen.get(name) {
                 let message = format!("{name:?} is also the name of [[cluster]] #{first}");
@@ -180,9 +180,9 @@ fn cluster_tables<'v>(
 }
 
 /// Checks what a table points at outside the file: variables, password files, CA files.
-fn check_on_disk(reader: &mut Reader, scope: &Scope, layer: &Layer) {
+fn check_on_disk(reader: &mut Reader, scope: &Scope, layer: &Layer, env: &Environment) {
     match &layer.credential {
-        Some(CredentialSource::Env(var)) => match std::env::var_os(var) {
+        Some(CredentialSource::Env(var)) => match env.var_os(var) {
             Some(value) if !value.is_empty() => {}
             found => {
                 let state = if found.is_some() { "empty" } else { "not set" };

@@ -1,0 +1,59 @@
+//! The ONTAP codes and texts the simulator answers with, in one place.
+//!
+//! Numbers and wording follow the vendor's table for `/cluster/software/download`
+//! (`docs/ontap-api.md`, POST error codes). A few envelope codes the
+//! vendor does not document for these endpoints are marked as the sim's choice.
+
+/// Download state `not_started`: "Package download has not started."
+pub(crate) const NOT_STARTED: u64 = 10551384;
+/// Download state `running`: "Package download is still running."
+pub(crate) const STILL_RUNNING: u64 = 10551382;
+/// POST refused: a file with the same name is already in the package repository.
+pub(crate) const SAME_NAME: u64 = 10551327;
+/// POST refused: a download is already running on this cluster.
+pub(crate) const IN_PROGRESS: u64 = 10551357;
+/// The download ran longer than the time limit.
+pub(crate) const TIME_LIMIT: u64 = 10551383;
+/// The package could not be fetched from its URL.
+pub(crate) const INVALID_URL: u64 = 10551885;
+/// POST refused: the URL does not parse.
+pub(crate) const URL_SYNTAX: u64 = 39387137;
+/// POST refused: the URL scheme is not one ONTAP fetches from.
+pub(crate) const URL_SCHEME: u64 = 39387138;
+
+/// Envelope code for a query parameter with a bad value (e.g. `return_timeout=121`).
+pub(crate) const BAD_VALUE: &str = "262197";
+/// Envelope code for an argument the endpoint does not take.
+pub(crate) const UNEXPECTED_ARGUMENT: &str = "262179";
+/// Envelope code for a missing required field (the sim's choice).
+pub(crate) const MISSING_FIELD: &str = "262186";
+/// Envelope code for "entry doesn't exist" (404).
+pub(crate) const NOT_FOUND: &str = "4";
+/// Envelope code for other request errors: unreadable body, wrong method (the sim's choice).
+pub(crate) const GENERIC: &str = "2";
+/// Envelope code for the `http500` fault (the sim's choice).
+pub(crate) const INTERNAL: &str = "1";
+
+/// Message of a download that has not started.
+pub(crate) const NOT_STARTED_MSG: &str = "Package download has not started.";
+/// Message of a running download (the vendor example's wording).
+pub(crate) const RUNNING_MSG: &str = "Package download in progress";
+/// Message of a download that completed.
+pub(crate) const SUCCESS_MSG: &str = "Package download completed.";
+/// Message of a download that ran out of time.
+pub(crate) const TIME_LIMIT_MSG: &str = "Operation took longer than the maximum 1 hour time limit.";
+/// Message of a POST while a download runs. Ansible matches the first sentence.
+pub(crate) const IN_PROGRESS_MSG: &str = "Software get operation already in progress. \
+     Cannot perform an update when a previous update is still in progress.";
+/// Message of a POST for a file name that is already present. Ansible matches this text.
+pub(crate) const SAME_NAME_MSG: &str = "Package image with the same name already exists.";
+/// Message of a POST with a URL that does not parse.
+pub(crate) const URL_SYNTAX_MSG: &str = "Invalid URL syntax was provided. Retry with a valid URL.";
+/// Message of a POST with a URL scheme ONTAP does not fetch from.
+pub(crate) const URL_SCHEME_MSG: &str =
+    "Unsupported URL scheme provided. Retry with one of FILE://, FTP://, or HTTPS://.";
+
+/// The failure message for a package that could not be fetched, naming why.
+pub(crate) fn invalid_url_msg(reason: &str) -> String {
+    format!("Package download failed due to invalid url: {reason}")
+}

@@ -1,0 +1,144 @@
+//! Injectable misbehaviour of one simulated cluster.
+//!
+//! A [`Fault`] says how a cluster should misbehave right now. Connection-level
+//! faults (`down`, `reset`, `hang`) act on the socket in `server.rs`; the others
+//! act on each request in `api.rs`. The command line spells a fault as
+//! `NAME=KIND` (see [`parse_fault_arg`]).
+
+use std::fmt;
+use std::str::FromStr;
+use std::time::Duration;
+
+/// The ways a simulated cluster can misbehave, one at a time per cluster.
+///
+/// These are the failure modes a dashboard meets on a real fleet: dead or
+/// firewalled addresses, proxies in the path, nodes rebooting, broken or
+/// hostile text in responses.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub enum Fault {
+    /// Behave like a healthy cluster.
+    #[default]
+    None,
+    /// Accept connections (and requests on open connections) and never answer.
+    Hang,
+    /// Accept a connection and close it at once with a TCP reset (RST).
+    Reset,
+    /// Answer every request with 500 and an ONTAP error envelope.
+    Http500,
+    /// Answer every request with 502 and an HTML page, as a proxy in front would.
+    Http502,
+    /// Answer every request with 503 and an HTML page, as during a node reboot.
+    Http503,
+    /// Answer every request with 200 and a truncated JSON body.
+    Malformed,
+    /// Answer every request with 401, whatever the credentials.
+    Unauthorized,
+    /// Answer correctly, after this extra delay.
+    Latency(Duration),
+    /// Answer correctly, but with terminal escape sequences and a bidi override
+    /// inside the `message` fields of the download status and of jobs.
+    Escape,
+    /// Close the listening port: connections are refused until the fault is cleared.
+    Down,
+}
+
+/// The fault kinds as spelled on the command line, for error messages and help.
+macro_rules! fault_kinds {
+    () => {
+        "none, hang, reset, http500, http502, http503, malformed, unauthorized, latency:MS, escape, down"
+    };
+}
+
+/// The fault kinds as spelled on the command line, for error messages and help.
+pub const FAULT_KINDS: &str = fault_kinds!();
+
+/// The `--fault` help: the one list of kinds, spelled once in `fault_kinds!`.
+#[cfg(feature = "cli")]
+pub(crate) const FAULT_HELP: &str = concat!(
+    "Inject a fault into one cluster: NAME=KIND, KIND one of ",
+    fault_kinds!()
+);
+
+impl FromStr for Fault {
+    type Err = String;
+
+    /// Parses `hang`, `latency:250`, ... (case-insensitive); the error names every valid kind.
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let kind = s.trim().to_ascii_lowercase();
+        let fault = match kind.as_str() {
+            "none" => Fault::None,
+            "hang" => Fault::Hang,
+            "reset" => Fault::Reset,
+            "http500" => Fault::Http500,
+            "http502" => Fault::Http502,
+            "http503" => Fault::Http503,
+            "malformed" => Fault::Malformed,
+            "unauthorized" => Fault::Unauthorized,
+            "escape" => Fault::Escape,
+            "down" => Fault::Down,
+            other => match other.strip_prefix("latency:") {
+                Some(ms) => {
+                    let ms: u64 = ms.parse().map_err(|_| {
+                        format!("invalid latency {ms:?}: expected milliseconds, e.g. latency:3000")
+                    })?;
+                    Fault::Latency(Duration::from_millis(ms))
+                }
+                None => {
+                    return Err(format!(
+                        "unknown fault kind {s:?}; valid kinds are: {FAULT_KINDS}"
+                    ));
+                }
+            },
+        };
+        Ok(fault)
+    }
+}
+
+impl fmt::Display for Fault {
+    /// Prints the fault the way [`FromStr`] reads it, so it round-trips.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Fault::None => f.write_str("none"),
+            Fault::Hang => f.write_str("hang"),
+            Fault::Reset => f.write_str("reset"),
+            Fault::Http500 => f.write_str("http500"),
+            Fault::Http502 => f.write_str("http502"),
+            Fault::Http503 => f.write_str("http503"),
+            Fault::Malformed => f.write_str("malformed"),
+            Fault::Unauthorized => f.write_str("unauthorized"),
+            Fault::Latency(d) => write!(f, "latency:{}", d.as_millis()),
+            Fault::Escape => f.write_str("escape"),
+            Fault::Down => f.write_str("down"),
+        }
+    }
+}
+
+impl Fault {
+    /// True for the faults that act on the TCP connection rather than on a request:
+    /// setting one of these drops the connections already open, so that clients
+    /// with pooled keep-alive connections meet the fault too.
+    pub fn is_connection_level(&self) -> bool {
+        matches!(self, Fault::Down | Fault::Reset | Fault::Hang)
+    }
+}
+
+/// Parses a `--fault NAME=KIND` argument (for clap's `value_parser`).
+///
+/// The cluster name is not checked here: [`crate::SimFleet::start`] refuses
+/// names that are not in the fleet.
+pub fn parse_fault_arg(s: &str) -> Result<(String, Fault), String> {
+    let (name, kind) = s
+        .split_once('=')
+        .ok_or_else(|| format!("expected NAME=KIND, e.g. sim-2=hang; got {s:?}"))?;
+    let name = name.trim();
+    if name.is_empty() {
+        return Err(format!("missing cluster name in {s:?}; expected NAME=KIND"));
+    }
+    Ok((name.to_string(), kind.parse()?))
+}
+
+/// Wraps a message in the hostile text the `escape` fault injects: a colour
+/// change, a window-title (OSC) sequence with BEL, and a right-to-left override.
+pub(crate) fn poison(message: &str) -> String {
+    format!("\x1b[31m{message}\x1b[0m\x1b]0;pwned\x07 \u{202e}txt.exe\u{202c}")
+}

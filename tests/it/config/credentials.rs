@@ -1,0 +1,255 @@
+//! Password sources resolved for real: files, commands, caching and forgetting. Commands
+//! are small `sh -c` scripts; none of these tests changes the process environment.
+
+use std::time::Duration;
+
+use crate::support::config::{Fixture, assert_says, chmod};
+use ontop::config::{Config, CredentialSource, Credentials};
+use secrecy::ExposeSecret;
+
+fn with_source(fx: &Fixture, source_line: &str) -> Config {
+    fx.ok(&format!(
+        "[defaults]\nusername = \"monitor\"\n{source_line}\n\
+         [[cluster]]\nname = \"a\"\nurl = \"https://a\"\n\
+         [[cluster]]\nname = \"b\"\nurl = \"https://b\"\n"
+    ))
+}
+
+fn sh(script: &str) -> String {
+    format!("password_command = [\"sh\", \"-c\", {script:?}]")
+}
+
+#[test]
+fn a_password_file_gives_its_first_line() {
+    let fx = Fixture::new();
+    fx.write("pw", "s3cret\nnot this\n");
+    let config = with_source(&fx, "password_file = \"pw\"");
+    let secret = Credentials::new(false)
+        .password_for(&config.clusters[0])
+        .expect("readable");
+    assert_eq!(secret.expose_secret(), "s3cret");
+}
+
+#[test]
+fn a_password_file_opened_up_after_loading_is_refused_when_read() {
+    let fx = Fixture::new();
+    let pw = fx.write("pw", "s3cret\n");
+    let config = with_source(&fx, "password_file = \"pw\"");
+    chmod(&pw, 0o644);
+    let error = Credentials::new(false)
+        .password_for(&config.clusters[0])
+        .expect_err("too open");
+    let message = error.to_string();
+    assert_says(
+        &message,
+        &[
+            "cluster \"a\"",
+            "password_file",
+            &format!("chmod 600 {}", pw.display()),
+        ],
+    );
+    assert!(!message.contains("s3cret"));
+}
+
+#[test]
+fn a_command_gives_the_first_line_of_its_stdout() {
+    let fx = Fixture::new();
+    let config = with_source(&fx, &sh("printf 'pw-one\\nsecond\\n'"));
+    let secret = Credentials::new(false)
+        .password_for(&config.clusters[0])
+        .expect("runs");
+    assert_eq!(secret.expose_secret(), "pw-one");
+}
+
+#[test]
+fn a_failing_command_reports_its_status_and_stderr_but_never_its_stdout() {
+    let fx = Fixture::new();
+    let config = with_source(
+        &fx,
+        &sh("printf '%s-%s\\n' leaked secret; echo 'not in the store' >&2; exit 3"),
+    );
+    let message = Credentials::new(false)
+        .password_for(&config.clusters[0])
+        .unwrap_err()
+        .to_string();
+    assert_says(
+        &message,
+        &[
+            "cluster \"a\"",
+            "password_command",
+            "exit status: 3",
+            "not in the store",
+            "run the command by hand",
+        ],
+    );
+    assert!(!message.contains("leaked-secret"), "{message}");
+}
+
+#[test]
+fn a_command_that_does_not_exist_is_named() {
+    let fx = Fixture::new();
+    let config = with_source(&fx, "password_command = [\"ontop-no-such-command\", \"x\"]");
+    let message = Credentials::new(false)
+        .password_for(&config.clusters[0])
+        .unwrap_err()
+        .to_string();
+    assert_says(
+        &message,
+        &["\"ontop-no-such-command\" not found", "give its full path"],
+    );
+}
+
+#[test]
+fn a_command_printing_nothing_is_an_error() {
+    let fx = Fixture::new();
+    let config = with_source(&fx, &sh("true"));
+    let message = Credentials::new(false)
+        .password_for(&config.clusters[0])
+        .unwrap_err()
+        .to_string();
+    assert_says(&message, &["printed nothing", "first line of stdout"]);
+}
+
+#[test]
+fn a_command_that_hangs_is_killed_at_the_timeout() {
+    let fx = Fixture::new();
+    let config = with_source(&fx, &sh("sleep 5; echo late"));
+    let credentials = Credentials::new(false).with_command_timeout(Duration::from_millis(200));
+    let started = std::time::Instant::now();
+    let message = credentials
+        .password_for(&config.clusters[0])
+        .unwrap_err()
+        .to_string();
+    assert!(
+        started.elapsed() < Duration::from_secs(4),
+        "waited for the command"
+    );
+    assert_says(
+        &message,
+        &["did not finish within 200ms", "without asking for input"],
+    );
+}
+
+#[test]
+fn a_command_shared_through_defaults_runs_once_for_all_clusters() {
+    let fx = Fixture::new();
+    let counter = fx.dir.path().join("runs");
+    let config = with_source(
+        &fx,
+        &sh(&format!("echo run >> '{}'; echo pw", counter.display())),
+    );
+    let credentials = Credentials::new(false);
+    for cluster in &config.clusters {
+        assert_eq!(
+            credentials
+                .password_for(cluster)
+                .expect("runs")
+                .expose_secret(),
+            "pw"
+        );
+    }
+    credentials
+        .password_for(&config.clusters[0])
+        .expect("cached");
+    assert_eq!(
+        std::fs::read_to_string(&counter).unwrap().lines().count(),
+        1
+    );
+}
+
+#[test]
+fn a_failing_command_shared_by_many_clusters_is_tried_once_until_forgotten() {
+    let fx = Fixture::new();
+    let counter = fx.dir.path().join("runs");
+    let config = with_source(
+        &fx,
+        &sh(&format!("echo run >> '{}'; exit 1", counter.display())),
+    );
+    let credentials = Credentials::new(false);
+    for cluster in &config.clusters {
+        let message = credentials.password_for(cluster).unwrap_err().to_string();
+        assert_says(
+            &message,
+            &[&format!("cluster {:?}", cluster.name), "exit status: 1"],
+        );
+    }
+    assert_eq!(
+        std::fs::read_to_string(&counter).unwrap().lines().count(),
+        1
+    );
+    credentials.forget(&config.clusters[0]);
+    credentials.password_for(&config.clusters[1]).unwrap_err();
+    assert_eq!(
+        std::fs::read_to_string(&counter).unwrap().lines().count(),
+        2
+    );
+}
+
+#[test]
+fn forget_makes_the_next_request_run_the_source_again() {
+    let fx = Fixture::new();
+    let counter = fx.dir.path().join("runs");
+    let script = format!(
+        "echo run >> '{c}'; echo pw-$(wc -l < '{c}' | tr -d ' ')",
+        c = counter.display()
+    );
+    let config = with_source(&fx, &sh(&script));
+    let credentials = Credentials::new(false);
+    let first = credentials.password_for(&config.clusters[0]).unwrap();
+    credentials.forget(&config.clusters[1]);
+    let second = credentials.password_for(&config.clusters[0]).unwrap();
+    assert_eq!(
+        (first.expose_secret(), second.expose_secret()),
+        ("pw-1", "pw-2")
+    );
+}
+
+#[test]
+fn a_plain_password_is_returned_as_written() {
+    let fx = Fixture::new();
+    let config = with_source(&fx, "password = \"hunter2\"");
+    let credentials = Credentials::new(false);
+    credentials.forget(&config.clusters[0]);
+    assert_eq!(
+        credentials
+            .password_for(&config.clusters[0])
+            .unwrap()
+            .expose_secret(),
+        "hunter2"
+    );
+}
+
+#[test]
+fn without_a_source_or_a_terminal_the_error_says_which_keys_to_set() {
+    let fx = Fixture::new();
+    let config = with_source(&fx, "");
+    assert!(matches!(
+        config.clusters[0].credential,
+        CredentialSource::Prompt
+    ));
+    let message = Credentials::new(false)
+        .password_for(&config.clusters[0])
+        .unwrap_err()
+        .to_string();
+    assert_says(
+        &message,
+        &[
+            "cluster \"a\"",
+            "no terminal to ask on",
+            "password_command, password_env or password_file",
+        ],
+    );
+}
+
+#[test]
+fn a_dashboard_that_owns_the_screen_never_prompts() {
+    let fx = Fixture::new();
+    let config = with_source(&fx, "");
+    let credentials = Credentials::new(true);
+    credentials.set_interactive(false);
+    let message = credentials
+        .password_for(&config.clusters[0])
+        .unwrap_err()
+        .to_string();
+    assert_says(&message, &["no terminal to ask on"]);
+}

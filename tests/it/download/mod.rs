@@ -1,0 +1,6 @@
+//! Starting downloads: the engine against the simulator, and `ontop download` as a script
+//! runs it.
+
+mod cli;
+mod cli_safety;
+mod engine;

@@ -1,0 +1,17 @@
+//! The integration tests of ontop: one binary, one module per area, one support module.
+//!
+//! Everything that touches the network runs the simulator (`ontop-sim`) on loopback:
+//! real HTTP, real TLS, real auth. Tests of the command line run the real binary through
+//! [`support::bin`]; tests of the screen draw into ratatui's `TestBackend` or run the
+//! binary in a pseudo-terminal.
+
+mod client;
+mod config;
+mod download;
+mod fleet;
+mod sim;
+mod state;
+mod status;
+mod support;
+mod trust;
+mod tui;

@@ -1,0 +1,204 @@
+//! `ontop status` end to end: the real binary against a simulated fleet.
+
+use std::path::Path;
+use std::process::Output;
+use std::time::Duration;
+
+use crate::support::fleet::start_fleet;
+use ontop_sim::Fault;
+use serde_json::Value;
+
+use crate::support::bin::BIN;
+
+async fn ontop(args: &[&str], config: &Path) -> Output {
+    crate::support::bin::run_ontop(args, config).await
+}
+
+fn json_of(out: &Output) -> Vec<Value> {
+    let doc: Value = serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|e| panic!("not JSON ({e}): {}", String::from_utf8_lossy(&out.stdout)));
+    doc.as_array().expect("an array").clone()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_healthy_fleet_answers_and_exits_0() {
+    let fleet = start_fleet(3, |_| {}).await;
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("fleet.toml");
+    fleet.write_config(&config).await.unwrap();
+
+    let out = ontop(&["status", "--json"], &config).await;
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let rows = json_of(&out);
+    assert_eq!(rows.len(), 3);
+    for (row, cluster) in rows.iter().zip(fleet.clusters()) {
+        assert_eq!(row["name"], cluster.name.as_str());
+        assert_eq!(
+            row["url"].as_str().unwrap().trim_end_matches('/'),
+            cluster.url
+        );
+        assert!(row["version"].as_str().unwrap().starts_with('9'));
+        assert_eq!(row["download"]["state"], "not_started");
+        assert!(row["download"]["code"].is_i64() || row["download"]["code"].is_null());
+        assert!(row["error"].is_null());
+        assert!(row["polled_at"].as_str().unwrap().ends_with('Z'));
+    }
+
+    let table = ontop(&["status"], &config).await;
+    assert_eq!(table.status.code(), Some(0));
+    let text = String::from_utf8(table.stdout).unwrap();
+    assert!(text.starts_with("CLUSTER"), "{text}");
+    for cluster in fleet.clusters() {
+        assert!(text.contains(&cluster.name), "{text}");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn failing_clusters_are_reported_and_exit_1() {
+    let fleet = start_fleet(4, |_| {}).await;
+    let names: Vec<String> = fleet.clusters().into_iter().map(|c| c.name).collect();
+    fleet.set_fault(&names[1], Fault::Down);
+    fleet.set_fault(&names[2], Fault::Unauthorized);
+    fleet.set_fault(&names[3], Fault::Http502);
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("fleet.toml");
+    fleet.write_config(&config).await.unwrap();
+
+    let out = ontop(&["status", "--json"], &config).await;
+    assert_eq!(out.status.code(), Some(1));
+    let rows = json_of(&out);
+    assert!(rows[0]["error"].is_null());
+    assert_eq!(rows[1]["error"]["kind"], "connect");
+    assert_eq!(rows[2]["error"]["kind"], "auth");
+    assert_eq!(rows[2]["error"]["http_status"], 401);
+    assert_eq!(rows[3]["error"]["kind"], "http");
+    assert_eq!(rows[3]["error"]["http_status"], 502);
+    for row in &rows[1..] {
+        assert!(row["download"].is_null());
+        assert!(!row["error"]["hint"].as_str().unwrap().is_empty());
+    }
+
+    let table = ontop(&["status"], &config).await;
+    let text = String::from_utf8(table.stdout).unwrap();
+    assert!(text.contains("what to do:"), "{text}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_hung_cluster_costs_only_its_own_timeout() {
+    let fleet = start_fleet(3, |_| {}).await;
+    let hung = fleet.clusters()[0].name.clone();
+    fleet.set_fault(&hung, Fault::Hang);
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("fleet.toml");
+    fleet.write_config(&config).await.unwrap();
+    let text = std::fs::read_to_string(&config).unwrap();
+    std::fs::write(
+        &config,
+        text.replace("[defaults]", "[defaults]\ntimeout = \"2s\""),
+    )
+    .unwrap();
+
+    let out = tokio::time::timeout(
+        Duration::from_secs(60),
+        ontop(&["status", "--json"], &config),
+    )
+    .await
+    .expect("status must not hang");
+    assert_eq!(out.status.code(), Some(1));
+    let rows = json_of(&out);
+    assert_eq!(rows[0]["error"]["kind"], "timeout");
+    assert!(rows[1]["error"].is_null() && rows[2]["error"].is_null());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn config_errors_exit_2_and_name_the_problem() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("bad.toml");
+    std::fs::write(
+        &config,
+        "[[cluster]]\nname = \"c1\"\nurl = \"https://127.0.0.1:1\"\nusrname = \"x\"\npassword = \"p\"\n",
+    )
+    .unwrap();
+    let out = ontop(&["status"], &config).await;
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("usrname") && err.contains("username"), "{err}");
+
+    let missing = dir.path().join("absent.toml");
+    let out = ontop(&["status"], &missing).await;
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("absent.toml") && err.contains("ontop demo"),
+        "{err}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_sim_binary_writes_a_config_that_status_reads() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("f.toml");
+    let mut sim = tokio::process::Command::new(BIN)
+        .args(["sim", "--clusters", "2", "--write-config"])
+        .arg(&config)
+        .stdout(std::process::Stdio::null())
+        .kill_on_drop(true)
+        .spawn()
+        .unwrap();
+    crate::support::fleet::eventually("the sim to write its config", || async {
+        config.exists().then_some(())
+    })
+    .await;
+    let out = ontop(&["status", "--json"], &config).await;
+    sim.kill().await.unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(json_of(&out).len(), 2);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_job_in_the_journal_is_shown_with_its_cluster() {
+    let fleet = start_fleet(2, |_| {}).await;
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("fleet.toml");
+    fleet.write_config(&config).await.unwrap();
+    let name = fleet.clusters()[1].name.clone();
+    let job = fleet
+        .start_download(&name, &fleet.default_package_url())
+        .unwrap();
+    // What an earlier `ontop download` (or dashboard) left behind.
+    let journal = ontop::journal::Journal::open(Some(&dir.path().join("data/ontop")));
+    journal
+        .add(ontop::journal::JournalEntry {
+            cluster: name.clone(),
+            job: job.clone(),
+            url: fleet.default_package_url(),
+            started_at: "2026-11-27T10:00:00Z".into(),
+        })
+        .unwrap();
+
+    let out = ontop(&["status", "--json"], &config).await;
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let rows = json_of(&out);
+    assert!(rows[0]["job"].is_null());
+    assert_eq!(rows[1]["job"]["uuid"], job.as_str());
+    assert!(rows[1]["job"]["state"].is_string());
+
+    let table = String::from_utf8(ontop(&["status"], &config).await.stdout).unwrap();
+    let short = job.split('-').next().unwrap();
+    assert!(table.contains(&format!("({short})")), "{table}");
+}

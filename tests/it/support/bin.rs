@@ -1,0 +1,53 @@
+//! The one way the tests run the real `ontop` binary as a script would: no terminal, no
+//! config from the environment, a proxy variable that must be ignored, a data dir (journal,
+//! audit log, logs) of the test's own instead of the user's, and a bound on how long it
+//! may take. The pseudo-terminal runner ([`super::pty`]) starts from the same environment.
+
+use std::path::Path;
+use std::process::Output;
+use std::time::Duration;
+
+/// The binary under test.
+pub const BIN: &str = env!("CARGO_BIN_EXE_ontop");
+
+/// How long one run may take before the test fails instead of hanging.
+const RUN_LIMIT: Duration = Duration::from_secs(120);
+
+/// The environment every run gets: `(name, Some(value))` to set, `(name, None)` to unset.
+pub fn base_env(data_home: &Path) -> Vec<(&'static str, Option<String>)> {
+    vec![
+        ("ONTOP_CONFIG", None),
+        ("XDG_DATA_HOME", Some(data_home.display().to_string())),
+        ("HTTPS_PROXY", Some("http://127.0.0.1:9".to_string())),
+    ]
+}
+
+/// Runs `ontop args --config config` with `data_home` as `XDG_DATA_HOME` and `env` on top.
+pub async fn run_with(
+    args: &[&str],
+    config: &Path,
+    data_home: &Path,
+    env: &[(&str, &str)],
+) -> Output {
+    let mut command = tokio::process::Command::new(BIN);
+    command.args(args).arg("--config").arg(config);
+    for (name, value) in base_env(data_home) {
+        match value {
+            Some(value) => command.env(name, value),
+            None => command.env_remove(name),
+        };
+    }
+    command
+        .envs(env.iter().copied())
+        .stdin(std::process::Stdio::null());
+    tokio::time::timeout(RUN_LIMIT, command.output())
+        .await
+        .expect("ontop must end")
+        .expect("the binary runs")
+}
+
+/// Runs `ontop args --config config` with its data dir beside the config.
+pub async fn run_ontop(args: &[&str], config: &Path) -> Output {
+    let data = config.parent().unwrap().join("data");
+    run_with(args, config, &data, &[]).await
+}

@@ -1,0 +1,121 @@
+//! Running `ontop download` for the tests: the real binary, against a simulated fleet's
+//! config, with its own data dir (`XDG_DATA_HOME`) and no terminal; and reading back what
+//! it left: the audit log, the journal, the fleet's request log.
+
+use std::path::{Path, PathBuf};
+use std::process::Output;
+
+use ontop_sim::SimFleet;
+use serde_json::Value;
+
+/// A package server rate (bytes/s) for a download still running a few seconds later.
+pub const SLOW: u64 = 64 * 1024;
+
+/// A fleet's config and a data dir for one test.
+pub struct Setup {
+    _dir: tempfile::TempDir,
+    pub config: PathBuf,
+    pub data_home: PathBuf,
+}
+
+impl Setup {
+    pub async fn new(fleet: &SimFleet) -> Self {
+        let dir = tempfile::tempdir().unwrap();
+        let config = dir.path().join("fleet.toml");
+        fleet.write_config(&config).await.unwrap();
+        let data_home = dir.path().join("data");
+        Self {
+            _dir: dir,
+            config,
+            data_home,
+        }
+    }
+
+    pub async fn ontop(&self, args: &[&str]) -> Output {
+        self.ontop_env(args, &[]).await
+    }
+
+    pub async fn ontop_env(&self, args: &[&str], env: &[(&str, &str)]) -> Output {
+        super::bin::run_with(args, &self.config, &self.data_home, env).await
+    }
+
+    pub fn data_dir(&self) -> PathBuf {
+        self.data_home.join("ontop")
+    }
+
+    pub fn audit(&self) -> Vec<Value> {
+        std::fs::read_to_string(self.data_dir().join("audit.jsonl"))
+            .unwrap_or_default()
+            .lines()
+            .map(|l| serde_json::from_str(l).expect("an audit line is JSON"))
+            .collect()
+    }
+
+    pub fn journal(&self) -> Vec<Value> {
+        let Ok(text) = std::fs::read_to_string(self.data_dir().join("jobs.json")) else {
+            return Vec::new();
+        };
+        let doc: Value = serde_json::from_str(&text).expect("the journal is JSON");
+        doc["jobs"].as_array().cloned().unwrap_or_default()
+    }
+
+    /// Marks a cluster `read_only = true` in the config.
+    pub fn make_read_only(&self, name: &str) {
+        let text = std::fs::read_to_string(&self.config).unwrap();
+        let line = format!("name = \"{name}\"\n");
+        assert!(text.contains(&line), "{text}");
+        let text = text.replace(&line, &format!("{line}read_only = true\n"));
+        std::fs::write(&self.config, text).unwrap();
+    }
+}
+
+pub fn names(fleet: &SimFleet) -> Vec<String> {
+    fleet.clusters().into_iter().map(|c| c.name).collect()
+}
+
+pub fn posts(fleet: &SimFleet, cluster: &str) -> usize {
+    fleet
+        .request_log(cluster)
+        .iter()
+        .filter(|r| r.method == "POST")
+        .count()
+}
+
+pub fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+pub fn assert_exit(out: &Output, code: i32) {
+    assert_eq!(
+        out.status.code(),
+        Some(code),
+        "stdout:\n{}\nstderr:\n{}",
+        text(&out.stdout),
+        text(&out.stderr)
+    );
+}
+
+/// Each cluster's summary line (cluster name first) from stdout.
+pub fn line_of<'a>(stdout: &'a str, cluster: &str) -> Vec<&'a str> {
+    stdout
+        .lines()
+        .filter(|l| l.split_whitespace().next() == Some(cluster))
+        .collect()
+}
+
+/// `--wait`, polling fast so tests end soon after the downloads do.
+pub const WAIT: [&str; 3] = ["--wait", "--interval-ms", "100"];
+
+/// Every file under `dir`, however deep.
+pub fn files_under(dir: &Path) -> Vec<PathBuf> {
+    let mut files = Vec::new();
+    for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            files.extend(files_under(&path));
+        } else {
+            files.push(path);
+        }
+    }
+    files
+}

@@ -1,0 +1,290 @@
+//! Starting downloads, as the user sees it: marked rows, the form (password masked), the
+//! confirmation with its skips, rows of downloads started from this session, and the
+//! details of one that was already present. Pinned at 120x40 and 80x24.
+
+use std::time::Duration;
+
+use crate::support::tui::{ago, now, render, text};
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use insta::assert_snapshot;
+use ontop::download::StartOutcome;
+use ontop::fleet::Event;
+use ontop::ontap::{DownloadState, DownloadStatus, Job, JobState, Package};
+use ontop::state::{ClusterIdentity, Model};
+use ontop::tui::App;
+
+const URL: &str = "https://repo.example.com/ontap/97_q_image.tgz";
+const PASSWORD: &str = "Hunter2-never-on-screen";
+
+/// The mixed fleet with the form prefilled from a `[download]` section.
+fn app() -> App {
+    crate::support::tui::app(true, false).with_form_defaults(Some(URL.into()), Some("fetch".into()))
+}
+
+fn press(app: &mut App, keys: &str) {
+    for c in keys.chars() {
+        app.handle_key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE), now());
+    }
+}
+
+fn press_code(app: &mut App, code: KeyCode) {
+    app.handle_key(KeyEvent::new(code, KeyModifiers::NONE), now());
+}
+
+/// Both sizes of one screen, one after the other.
+fn both_sizes(app: &mut App) -> String {
+    let wide = text(&render(app, 120, 40));
+    let narrow = text(&render(app, 80, 24));
+    assert!(!wide.contains(PASSWORD) && !narrow.contains(PASSWORD));
+    format!("{wide}\n--- 80x24 ---\n\n{narrow}")
+}
+
+/// Marks prod-ams-1 (read-only, running), prod-nyc-1, dev-tok-1, test-lon-1 (failing)
+/// and edge-syd-1 (no answer yet); the selection ends on edge-syd-1.
+fn mark_five(app: &mut App) {
+    press(app, " j jj j jj ");
+}
+
+#[test]
+fn marked_rows() {
+    let mut app = app();
+    mark_five(&mut app);
+    assert_snapshot!(both_sizes(&mut app));
+}
+
+#[test]
+fn the_form_with_a_typed_password_shows_only_bullets() {
+    let mut app = app();
+    press(&mut app, "jd");
+    press_code(&mut app, KeyCode::Tab);
+    press_code(&mut app, KeyCode::Tab);
+    press(&mut app, PASSWORD);
+    assert_snapshot!(both_sizes(&mut app));
+}
+
+#[test]
+fn the_form_refuses_a_bad_url_and_says_why_80x24() {
+    let mut app = app();
+    press(&mut app, "jd");
+    app.handle_key(
+        KeyEvent::new(KeyCode::Char('u'), KeyModifiers::CONTROL),
+        now(),
+    );
+    press(&mut app, "gopher://x/y.tgz");
+    press_code(&mut app, KeyCode::Enter);
+    let screen = text(&render(&mut app, 80, 24));
+    assert!(screen.contains("unsupported scheme"));
+    assert_snapshot!(screen);
+}
+
+#[test]
+fn the_confirmation_names_targets_and_skips() {
+    let mut app = app();
+    mark_five(&mut app);
+    press(&mut app, "d");
+    press_code(&mut app, KeyCode::Tab);
+    press_code(&mut app, KeyCode::Tab);
+    press(&mut app, PASSWORD);
+    press_code(&mut app, KeyCode::Enter);
+    assert_snapshot!(both_sizes(&mut app));
+}
+
+#[test]
+fn a_confirmation_with_nothing_to_start_offers_only_cancel_80x24() {
+    let mut app = app();
+    press(&mut app, "jjjj d");
+    press_code(&mut app, KeyCode::Enter);
+    let screen = text(&render(&mut app, 80, 24));
+    assert!(!screen.contains("y start"));
+    assert_snapshot!(screen);
+}
+
+const JOB: &str = "5d2b6c1e-0f3a-11f1-9c2b-005056bb2d11";
+
+fn job(state: JobState, code: Option<i64>, message: &str) -> Option<Box<Job>> {
+    Some(Box::new(Job {
+        uuid: JOB.to_string(),
+        description: Some("POST /api/cluster/software/download".into()),
+        state: Some(state),
+        message: Some(message.into()),
+        code,
+        start_time: Some("2026-03-01T11:59:01+00:00".into()),
+        end_time: None,
+        error: None,
+    }))
+}
+
+fn status(state: DownloadState, message: &str, code: i64) -> DownloadStatus {
+    DownloadStatus {
+        state: Some(state),
+        message: Some(message.into()),
+        code: Some(code),
+    }
+}
+
+fn requested(cluster: usize, secs: i64) -> [Event; 1] {
+    [Event::StartRequested {
+        cluster,
+        at: ago(secs),
+        url: URL.into(),
+    }]
+}
+
+fn answered(cluster: usize, secs: i64, outcome: StartOutcome) -> Event {
+    Event::StartAnswered {
+        cluster,
+        at: ago(secs),
+        outcome: Box::new(outcome),
+    }
+}
+
+fn polled(cluster: usize, secs: i64, download: DownloadStatus, job: Option<Box<Job>>) -> Event {
+    Event::Polled {
+        cluster,
+        at: ago(secs),
+        info: None,
+        download,
+        job,
+    }
+}
+
+fn identity(name: &str) -> ClusterIdentity {
+    ClusterIdentity {
+        name: name.into(),
+        url: format!("https://{name}.example.com"),
+        poll_interval: Duration::from_secs(5),
+        ..ClusterIdentity::default()
+    }
+}
+
+/// A fleet of its own, with one consistent timeline: prod-nyc-1 idle, prod-ams-2 just
+/// asked (starting), dev-tok-1 running after queued, lab-ams-2 failed with 10551885 four
+/// minutes ago, lab-nyc-2 already had the package (downloaded before this session).
+fn with_session_downloads() -> App {
+    let model = Model::new(
+        [
+            "prod-nyc-1",
+            "prod-ams-2",
+            "dev-tok-1",
+            "lab-ams-2",
+            "lab-nyc-2",
+        ]
+        .map(identity),
+    );
+    let mut app = App::new(model, "/home/ops/.config/ontop/config.toml", false, true)
+        .with_form_defaults(Some(URL.into()), None);
+    let idle = || {
+        status(
+            DownloadState::NotStarted,
+            "Package download has not started.",
+            10551384,
+        )
+    };
+    let running = || {
+        status(
+            DownloadState::Running,
+            "Package download in progress",
+            10551382,
+        )
+    };
+    let invalid = "Package download failed due to invalid url";
+    let started = || StartOutcome::Started { job: JOB.into() };
+    let present = || status(DownloadState::Success, "Package download completed.", 0);
+    let mut events: Vec<Event> = (0..4).map(|c| polled(c, 600, idle(), None)).collect();
+    events.push(polled(4, 600, present(), None));
+    // lab-ams-2: asked 5 minutes ago, failed a minute later.
+    events.extend(requested(3, 300));
+    events.push(answered(3, 299, started()));
+    events.push(polled(
+        3,
+        295,
+        idle(),
+        job(JobState::Queued, Some(0), "Queued"),
+    ));
+    let failed = status(DownloadState::Failure, invalid, 10551885);
+    let failed_job = job(JobState::Failure, Some(10551885), invalid);
+    events.push(polled(3, 240, failed.clone(), failed_job.clone()));
+    // dev-tok-1: asked 90 s ago, queued, running for a minute.
+    events.extend(requested(2, 90));
+    events.push(answered(2, 89, started()));
+    events.push(polled(
+        2,
+        85,
+        idle(),
+        job(JobState::Queued, Some(0), "Queued"),
+    ));
+    let running_job = || job(JobState::Running, Some(0), "Package download in progress");
+    events.push(polled(2, 60, running(), running_job()));
+    // lab-nyc-2: the package was there already.
+    events.extend(requested(4, 30));
+    events.push(answered(
+        4,
+        29,
+        StartOutcome::AlreadyPresent {
+            packages: vec![Package {
+                version: Some("9.16.1P3".into()),
+                create_time: Some("2026-02-27T08:12:40+00:00".into()),
+            }],
+        },
+    ));
+    // prod-ams-2: the request is on its way.
+    events.extend(requested(1, 1));
+    // Everyone answers the latest poll.
+    events.push(polled(0, 2, idle(), None));
+    events.push(polled(1, 2, idle(), None));
+    events.push(polled(2, 2, running(), running_job()));
+    events.push(polled(3, 2, failed, failed_job));
+    events.push(polled(4, 2, present(), None));
+    for event in events {
+        app.apply(event);
+    }
+    app.sync(now());
+    app
+}
+
+#[test]
+fn rows_of_downloads_started_from_this_session() {
+    let mut app = with_session_downloads();
+    let ended = app.take_endings(now());
+    assert_eq!(
+        ended.len(),
+        2,
+        "lab-ams-2 failed, lab-nyc-2 was already there"
+    );
+    press(&mut app, "j jj ");
+    assert_snapshot!(both_sizes(&mut app));
+}
+
+#[test]
+fn details_of_a_download_that_was_already_present_120x40() {
+    let mut app = with_session_downloads();
+    press(&mut app, "G");
+    press_code(&mut app, KeyCode::Enter);
+    assert_snapshot!(text(&render(&mut app, 120, 40)));
+}
+
+#[test]
+fn details_of_a_failed_session_download_80x24() {
+    let mut app = with_session_downloads();
+    press(&mut app, "jjj");
+    press_code(&mut app, KeyCode::Enter);
+    assert_snapshot!(text(&render(&mut app, 80, 24)));
+}
+
+#[test]
+fn without_colour_the_dialogs_and_marks_use_no_colour() {
+    let mut app = crate::support::tui::app(false, false).with_form_defaults(Some(URL.into()), None);
+    let mut screens = Vec::new();
+    mark_five(&mut app);
+    screens.push(render(&mut app, 80, 24));
+    press(&mut app, "d");
+    screens.push(render(&mut app, 80, 24));
+    press_code(&mut app, KeyCode::Enter);
+    screens.push(render(&mut app, 80, 24));
+    for buffer in screens {
+        for cell in &buffer.content {
+            assert_eq!(cell.fg, ratatui::style::Color::Reset, "{:?}", cell.symbol());
+            assert_eq!(cell.bg, ratatui::style::Color::Reset, "{:?}", cell.symbol());
+        }
+    }
+}

@@ -1,0 +1,213 @@
+//! What the user sees: the dashboard drawn into a test terminal at 120x40 and 80x24,
+//! pinned with `insta` snapshots, plus the colours of the states.
+
+use crate::support::tui::{app, find, now, render, text};
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use insta::assert_snapshot;
+use ratatui::style::{Color, Modifier};
+
+fn press(app: &mut ontop::tui::App, keys: &str) {
+    for c in keys.chars() {
+        app.handle_key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE), now());
+    }
+}
+
+fn press_code(app: &mut ontop::tui::App, code: KeyCode) {
+    app.handle_key(KeyEvent::new(code, KeyModifiers::NONE), now());
+}
+
+#[test]
+fn table_with_mixed_states_120x40() {
+    let mut app = app(true, false);
+    assert_snapshot!(text(&render(&mut app, 120, 40)));
+}
+
+#[test]
+fn table_with_mixed_states_80x24() {
+    let mut app = app(true, false);
+    assert_snapshot!(text(&render(&mut app, 80, 24)));
+}
+
+#[test]
+fn read_only_session_sorted_by_health_120x40() {
+    let mut app = app(true, true);
+    for _ in 0..9 {
+        press(&mut app, "s");
+    }
+    press(&mut app, "d");
+    assert_snapshot!(text(&render(&mut app, 120, 40)));
+}
+
+#[test]
+fn details_with_history_error_hint_and_packages_120x40() {
+    let mut app = app(true, false);
+    press(&mut app, "jj");
+    press_code(&mut app, KeyCode::Enter);
+    assert_snapshot!(text(&render(&mut app, 120, 40)));
+}
+
+#[test]
+fn details_80x24_scrolled_to_the_end() {
+    let mut app = app(true, false);
+    press(&mut app, "jj");
+    press_code(&mut app, KeyCode::Enter);
+    let top = text(&render(&mut app, 80, 24));
+    press(&mut app, "G");
+    let end = text(&render(&mut app, 80, 24));
+    assert_snapshot!(format!("{top}\n--- after G ---\n\n{end}"));
+}
+
+#[test]
+fn details_of_a_failing_cluster_with_a_followed_job_120x40() {
+    let mut app = app(true, false);
+    press(&mut app, "jjjj");
+    press_code(&mut app, KeyCode::Enter);
+    let failing = text(&render(&mut app, 120, 40));
+    press_code(&mut app, KeyCode::Esc);
+    press(&mut app, "g");
+    press_code(&mut app, KeyCode::Enter);
+    let with_job = text(&render(&mut app, 120, 40));
+    press_code(&mut app, KeyCode::Esc);
+    press(&mut app, "G");
+    press_code(&mut app, KeyCode::Enter);
+    let refused = text(&render(&mut app, 120, 40));
+    assert_snapshot!(format!(
+        "{failing}\n--- prod-ams-1 ---\n\n{with_job}\n--- edge-sin-1 ---\n\n{refused}"
+    ));
+}
+
+#[test]
+fn help_overlay_120x40() {
+    let mut app = app(true, false);
+    press(&mut app, "?");
+    assert_snapshot!(text(&render(&mut app, 120, 40)));
+}
+
+#[test]
+fn help_overlay_80x24() {
+    let mut app = app(true, false);
+    press(&mut app, "?");
+    assert_snapshot!(text(&render(&mut app, 80, 24)));
+}
+
+#[test]
+fn filter_being_typed_120x40() {
+    let mut app = app(true, false);
+    press(&mut app, "/lab");
+    assert_snapshot!(text(&render(&mut app, 120, 40)));
+}
+
+#[test]
+fn filter_kept_by_label_80x24() {
+    let mut app = app(true, false);
+    press(&mut app, "/site=ams");
+    press_code(&mut app, KeyCode::Enter);
+    assert_snapshot!(text(&render(&mut app, 80, 24)));
+}
+
+#[test]
+fn filter_matching_nothing_80x24() {
+    let mut app = app(true, false);
+    press(&mut app, "/nosuchcluster");
+    assert_snapshot!(text(&render(&mut app, 80, 24)));
+}
+
+#[test]
+fn too_small_60x20() {
+    let mut app = app(true, false);
+    assert_snapshot!(text(&render(&mut app, 60, 20)));
+}
+
+#[test]
+fn no_color_80x24_reads_from_words_and_symbols() {
+    let mut app = app(false, false);
+    let buffer = render(&mut app, 80, 24);
+    let mut styles: Vec<String> = buffer
+        .content
+        .iter()
+        .map(|c| format!("fg {:?}, bg {:?}, {:?}", c.fg, c.bg, c.modifier))
+        .collect();
+    styles.sort();
+    styles.dedup();
+    assert_snapshot!(format!(
+        "{}\nstyles used:\n{}\n",
+        text(&buffer),
+        styles.join("\n")
+    ));
+}
+
+fn fg_at(buffer: &ratatui::buffer::Buffer, needle: &str) -> Color {
+    let (x, y) = find(buffer, needle).unwrap_or_else(|| panic!("{needle:?} is not on screen"));
+    buffer[(x, y)].fg
+}
+
+#[test]
+fn state_colours_in_the_table() {
+    let mut app = app(true, false);
+    let buffer = render(&mut app, 120, 40);
+    assert_eq!(fg_at(&buffer, "✗ failure"), Color::Red);
+    assert_eq!(fg_at(&buffer, "↓ running"), Color::Cyan);
+    assert_eq!(fg_at(&buffer, "✓ success"), Color::Green);
+    assert_eq!(fg_at(&buffer, "FAILING"), Color::Red);
+    assert_eq!(fg_at(&buffer, "STALE"), Color::Yellow);
+    assert_eq!(fg_at(&buffer, "!tls"), Color::Yellow);
+    assert_eq!(fg_at(&buffer, "http "), Color::Yellow);
+    let (x, y) = find(&buffer, "· not_started").unwrap();
+    assert_eq!(buffer[(x, y)].fg, Color::Reset);
+}
+
+#[test]
+fn the_selected_row_is_reversed_with_or_without_colour() {
+    for color in [true, false] {
+        let mut app = app(color, false);
+        press(&mut app, "j");
+        let buffer = render(&mut app, 120, 40);
+        let (_, y) = find(&buffer, "prod-nyc-1").unwrap();
+        assert!(buffer[(0, y)].modifier.contains(Modifier::REVERSED));
+        let (_, other) = find(&buffer, "dr-fra-1").unwrap();
+        assert!(!buffer[(0, other)].modifier.contains(Modifier::REVERSED));
+    }
+}
+
+#[test]
+fn without_colour_no_cell_has_a_colour() {
+    let mut screens = Vec::new();
+    let mut app = app(false, true);
+    screens.push(render(&mut app, 120, 40));
+    press(&mut app, "jj");
+    press_code(&mut app, KeyCode::Enter);
+    screens.push(render(&mut app, 120, 40));
+    press(&mut app, "?");
+    screens.push(render(&mut app, 120, 40));
+    for buffer in screens {
+        for cell in &buffer.content {
+            assert_eq!(cell.fg, Color::Reset, "{:?} has a colour", cell.symbol());
+            assert_eq!(
+                cell.bg,
+                Color::Reset,
+                "{:?} has a background",
+                cell.symbol()
+            );
+        }
+    }
+}
+
+#[test]
+fn five_hundred_clusters_scroll_and_only_fit_rows_are_drawn() {
+    use ontop::state::{ClusterIdentity, Model};
+    let model = Model::new((0..500).map(|i| ClusterIdentity {
+        name: format!("sim-{i}"),
+        url: format!("https://10.0.{}.{}", i / 250, i % 250),
+        poll_interval: std::time::Duration::from_secs(5),
+        ..ClusterIdentity::default()
+    }));
+    let mut app = ontop::tui::App::new(model, "big.toml", false, true);
+    press(&mut app, "G");
+    let screen = text(&render(&mut app, 80, 24));
+    assert!(screen.contains("sim-499"));
+    assert!(!screen.contains("sim-0 "));
+    press(&mut app, "g");
+    let screen = text(&render(&mut app, 80, 24));
+    assert!(screen.contains("sim-0 "));
+    assert!(!screen.contains("sim-499"));
+}
