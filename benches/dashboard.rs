@@ -1,6 +1,6 @@
 //! What the dashboard costs per event and per frame, for fleets from 50 to 2000 clusters.
 //!
-//! `cargo bench --bench dashboard`. The budget (DESIGN.md): a frame renders only the
+//! `cargo bench --bench dashboard`. The budget (`docs/architecture.md`): a frame renders only the
 //! visible rows, so drawing 2000 clusters costs about what drawing 50 does.
 
 use std::hint::black_box;

@@ -97,47 +97,28 @@ impl AuditLog {
     }
 }
 
+/// The account running ontop, from its uid (not `$USER`, which any shell can set, and
+/// which cron leaves empty); the environment only when the account cannot be looked up.
 fn local_user() -> String {
-    ["USER", "LOGNAME", "USERNAME"]
-        .iter()
-        .find_map(|k| std::env::var(k).ok().filter(|v| !v.is_empty()))
-        .or_else(user_from_uid)
+    whoami::account()
+        .ok()
+        .filter(|name| !name.is_empty())
+        .or_else(|| std::env::var("USER").ok().filter(|v| !v.is_empty()))
         .unwrap_or_else(|| "unknown".into())
 }
 
-/// Cron jobs and some shells set no USER: the audit log still names who ran ontop,
-/// from the process's real uid (`/proc/self/status`) and `/etc/passwd`, else `uid N`.
-fn user_from_uid() -> Option<String> {
-    let status = std::fs::read_to_string("/proc/self/status").ok()?;
-    let uid = status
-        .lines()
-        .find_map(|l| l.strip_prefix("Uid:"))?
-        .split_whitespace()
-        .next()?
-        .to_string();
-    let passwd = std::fs::read_to_string("/etc/passwd").unwrap_or_default();
-    let name = passwd.lines().find_map(|line| {
-        let mut fields = line.split(':');
-        let name = fields.next()?;
-        (fields.nth(1)? == uid).then(|| name.to_string())
-    });
-    Some(name.unwrap_or_else(|| format!("uid {uid}")))
-}
-
 fn local_host() -> String {
-    std::fs::read_to_string("/proc/sys/kernel/hostname")
+    whoami::hostname()
         .ok()
-        .map(|s| s.trim().to_string())
-        .filter(|s| !s.is_empty())
-        .or_else(|| std::env::var("HOSTNAME").ok().filter(|s| !s.is_empty()))
+        .filter(|name| !name.is_empty())
         .unwrap_or_else(|| "unknown".into())
 }
 
 #[cfg(test)]
 mod tests {
     #[test]
-    fn the_user_is_named_even_without_user_in_the_environment() {
-        let user = super::user_from_uid().expect("a uid on Linux");
+    fn the_user_is_named_from_the_account_not_the_environment() {
+        let user = super::local_user();
         assert!(!user.is_empty() && user != "unknown", "{user}");
     }
 }

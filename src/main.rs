@@ -1,5 +1,5 @@
 //! The `ontop` binary: parse the command line, run one command, turn its outcome into an
-//! exit code. Every error message for the operator is printed here, and only here.
+//! exit code.
 
 use std::io::IsTerminal;
 use std::process::ExitCode;

@@ -172,26 +172,26 @@ impl Client {
 
     /// `GET /api/cluster`: name, uuid and version.
     pub async fn cluster(&self) -> Result<ClusterInfo, OntapError> {
-        self.get_json("cluster", &[("fields", "name,uuid,version")])
+        self.get_json(&["cluster"], &[("fields", "name,uuid,version")])
             .await
     }
 
     /// `GET /api/cluster/software/download`: the state of the cluster-wide download.
     pub async fn download_status(&self) -> Result<DownloadStatus, OntapError> {
-        self.get_json("cluster/software/download", &[]).await
+        self.get_json(&["cluster", "software", "download"], &[])
+            .await
     }
 
     /// `GET /api/cluster/jobs/{uuid}`. A 404 (code 4) means the job ended long enough
     /// ago to be deleted: callers fall back to [`Client::download_status`].
     pub async fn job(&self, uuid: &str) -> Result<Job, OntapError> {
-        let path = format!("cluster/jobs/{}", urlencode_segment(uuid));
-        self.get_json(&path, &[]).await
+        self.get_json(&["cluster", "jobs", uuid], &[]).await
     }
 
     /// `GET /api/cluster/software/packages`: the packages already on the cluster.
     pub async fn packages(&self) -> Result<PackageList, OntapError> {
         self.get_json(
-            "cluster/software/packages",
+            &["cluster", "software", "packages"],
             &[("fields", "version,create_time")],
         )
         .await
@@ -218,7 +218,7 @@ impl Client {
         }
         let timeout = return_timeout.to_string();
         let builder = self
-            .request(Method::POST, "cluster/software/download")
+            .request(Method::POST, &["cluster", "software", "download"])
             .query(&[("return_timeout", timeout.as_str())])
             .json(request);
         let response = self.send(builder).await?;
@@ -241,9 +241,18 @@ impl Client {
         }
     }
 
-    fn request(&self, method: Method, path: &str) -> RequestBuilder {
-        // `base` always ends in "/api/", and paths are relative, so join cannot fail.
-        let url = self.base.join(path).unwrap_or_else(|_| self.base.clone());
+    /// `/api/` followed by `segments`, each percent-encoded as one path segment, so a
+    /// job uuid from a cluster cannot climb out of its place (`../`, `?`, `#`).
+    fn url(&self, segments: &[&str]) -> Url {
+        let mut url = self.base.clone();
+        if let Ok(mut path) = url.path_segments_mut() {
+            path.pop_if_empty().extend(segments);
+        }
+        url
+    }
+
+    fn request(&self, method: Method, segments: &[&str]) -> RequestBuilder {
+        let url = self.url(segments);
         let password = self.password.read().unwrap_or_else(|e| e.into_inner());
         self.http
             .request(method, url)
@@ -253,7 +262,7 @@ impl Client {
 
     async fn get_json<T: DeserializeOwned>(
         &self,
-        path: &str,
+        path: &[&str],
         query: &[(&str, &str)],
     ) -> Result<T, OntapError> {
         let builder = self.request(Method::GET, path).query(query);
@@ -386,23 +395,6 @@ fn job_from_location(location: &str) -> Option<JobLink> {
     (!uuid.is_empty() && location.contains("/jobs/")).then_some(JobLink { uuid })
 }
 
-/// Job uuids are hex and dashes; anything else is escaped rather than trusted.
-fn urlencode_segment(s: &str) -> String {
-    s.chars()
-        .flat_map(|c| {
-            if c.is_ascii_alphanumeric() || c == '-' {
-                vec![c]
-            } else {
-                let mut buf = [0u8; 4];
-                c.encode_utf8(&mut buf)
-                    .bytes()
-                    .flat_map(|b| format!("%{b:02X}").chars().collect::<Vec<_>>())
-                    .collect()
-            }
-        })
-        .collect()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -416,7 +408,24 @@ mod tests {
 
     #[test]
     fn odd_job_uuids_cannot_escape_the_path() {
-        assert_eq!(urlencode_segment("ab-12"), "ab-12");
-        assert_eq!(urlencode_segment("../x?y"), "%2E%2E%2Fx%3Fy");
+        let client = Client::new(ClientSettings {
+            name: "c".into(),
+            url: Url::parse("https://cluster.example").unwrap(),
+            username: "u".into(),
+            password: SecretString::from("p"),
+            trust: TlsTrust::Insecure,
+            tls_server_name: None,
+            timeout: Duration::from_secs(1),
+            connect_timeout: Duration::from_secs(1),
+            read_only: true,
+        })
+        .unwrap();
+        let url = client.url(&["cluster", "jobs", "../x?y#z"]);
+        assert_eq!(url.path(), "/api/cluster/jobs/..%2Fx%3Fy%23z");
+        assert_eq!(url.query(), None);
+        assert_eq!(
+            client.url(&["cluster", "jobs", "ab-12"]).path(),
+            "/api/cluster/jobs/ab-12"
+        );
     }
 }

@@ -122,7 +122,7 @@ impl fmt::Display for OntapError {
 
 /// One source of truth for ONTAP codes: what they mean and what to do next.
 ///
-/// Codes are those of ONTAP-API.md (the vendor's tables for the download endpoints, the
+/// Codes are those of `docs/ontap-api.md` (the vendor's tables for the download endpoints, the
 /// common REST codes, and the job codes).
 const CODE_HINTS: &[(i64, &str, &str)] = &[
     (0, "success", "nothing to do"),

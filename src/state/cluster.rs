@@ -44,7 +44,7 @@ pub enum Health {
 }
 
 impl Health {
-    /// The word shown in the table, readable without colour.
+    /// The lowercase word the filter matches (the table draws its own, with a symbol).
     pub fn as_str(self) -> &'static str {
         match self {
             Self::Ok => "ok",

@@ -29,20 +29,6 @@ pub enum Context {
     Confirm,
 }
 
-impl Context {
-    /// The section name the help overlay uses.
-    pub fn title(self) -> &'static str {
-        match self {
-            Self::Table => "Cluster table",
-            Self::Filter => "Typing a filter (after /)",
-            Self::Details => "Details pane",
-            Self::Help => "This help",
-            Self::Form => "Download form (after d)",
-            Self::Confirm => "Confirming a download",
-        }
-    }
-}
-
 /// What a key asks for. [`crate::tui::App`] gives each its meaning in each context.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Action {
