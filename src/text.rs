@@ -1,22 +1,29 @@
-//! Cleaning of server-provided text.
+//! Text from outside, made safe to show and to store.
 //!
 //! Everything a cluster sends (messages, names, versions) may end up on an operator's
-//! terminal. A hostile or broken server could move the cursor, retitle the window or
-//! reorder text with bidi overrides. So every string is cleaned once, right where it is
-//! parsed, and the rest of the program only ever sees printable text.
+//! terminal. A hostile or broken server could move the cursor, retitle the window,
+//! reorder text with bidi overrides, or leave characters whose width the terminal and
+//! the screen library disagree on (zero-width and format characters), which leaves stale
+//! text behind. So every string is cleaned once, right where it is parsed, and the rest
+//! of the program only ever sees printable text.
+//!
+//! URLs carry secrets too: a password in `user:password@` or a token in the query. They
+//! are masked here, below every module that shows, logs or stores one.
 
+use reqwest::Url;
 use serde::{Deserialize, Deserializer};
 
-/// Strips C0/C1 controls, DEL and bidi controls, and drops whole ANSI escape sequences
-/// (CSI and OSC) so that no residue like `[31m` is left. Line breaks and tabs become a
-/// space, since every place that shows this text is a single line.
+/// Strips C0/C1 controls, DEL, bidi controls and invisible format characters, and drops
+/// whole ANSI escape sequences (CSI and OSC) so that no residue like `[31m` is left. Line
+/// breaks, tabs and the Unicode line and paragraph separators become one space, since
+/// every place that shows this text is a single line. Cleaning twice changes nothing.
 pub fn clean(input: &str) -> String {
     let mut out = String::with_capacity(input.len());
     let mut chars = input.chars().peekable();
     while let Some(c) = chars.next() {
         match c {
             '\u{1b}' => skip_escape_sequence(&mut chars),
-            '\n' | '\r' | '\t' => {
+            '\n' | '\r' | '\t' | '\u{2028}' | '\u{2029}' => {
                 if !out.ends_with(' ') {
                     out.push(' ');
                 }
@@ -28,13 +35,32 @@ pub fn clean(input: &str) -> String {
     out
 }
 
+/// True when `text` is already what [`clean`] would make of it: no control, bidi or
+/// invisible character, no line break. Config names and labels must be.
+pub fn is_clean(text: &str) -> bool {
+    !text.chars().any(|c| {
+        is_stripped(c) || matches!(c, '\u{1b}' | '\n' | '\r' | '\t' | '\u{2028}' | '\u{2029}')
+    })
+}
+
 /// True for characters that must never reach a terminal.
 fn is_stripped(c: char) -> bool {
     c.is_control() // C0, DEL and C1
         || matches!(c,
-            '\u{061C}' | '\u{200E}' | '\u{200F}'          // ALM, LRM, RLM
+            '\u{00AD}'                                    // soft hyphen
+            | '\u{034F}'                                  // combining grapheme joiner
+            | '\u{061C}' | '\u{200E}' | '\u{200F}'        // ALM, LRM, RLM
+            | '\u{115F}' | '\u{1160}' | '\u{3164}' | '\u{FFA0}' // Hangul fillers
+            | '\u{180E}'                                  // Mongolian vowel separator
+            | '\u{200B}'..='\u{200D}'                     // zero-width space, (non-)joiner
             | '\u{202A}'..='\u{202E}'                     // embeddings and overrides
-            | '\u{2066}'..='\u{2069}') // isolates
+            | '\u{2060}'..='\u{2064}'                     // word joiner, invisible operators
+            | '\u{2066}'..='\u{206F}'                     // isolates, deprecated formats
+            | '\u{FE00}'..='\u{FE0F}'                     // variation selectors
+            | '\u{FEFF}'                                  // byte order mark
+            | '\u{FFF9}'..='\u{FFFB}'                     // interlinear annotations
+            | '\u{E0000}'..='\u{E007F}'                   // tag characters
+            | '\u{E0100}'..='\u{E01EF}') // variation selectors supplement
 }
 
 /// Consumes the rest of an escape sequence whose ESC was already read.
@@ -72,14 +98,89 @@ fn skip_escape_sequence(chars: &mut std::iter::Peekable<std::str::Chars<'_>>) {
     }
 }
 
-/// Serde helper: an optional string, cleaned as it is parsed.
+/// The most characters kept of one string field from the wire: more than any ONTAP
+/// message, few enough that a model holding twenty of them per cluster stays small.
+pub const MAX_FIELD: usize = 2048;
+
+/// [`clean`], then cut to [`MAX_FIELD`] characters (with "…" when something was cut).
+pub fn clean_field(input: &str) -> String {
+    let cleaned = clean(input);
+    if cleaned.chars().count() <= MAX_FIELD {
+        return cleaned;
+    }
+    let mut cut: String = cleaned.chars().take(MAX_FIELD - 1).collect();
+    cut.push('…');
+    cut
+}
+
+/// Serde helper: an optional string, cleaned and capped as it is parsed.
 pub fn clean_opt<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
-    Ok(Option::<String>::deserialize(d)?.map(|s| clean(&s)))
+    Ok(Option::<String>::deserialize(d)?.map(|s| clean_field(&s)))
+}
+
+/// Serde helper: a string, cleaned and capped as it is parsed.
+pub fn clean_string<'de, D: Deserializer<'de>>(d: D) -> Result<String, D::Error> {
+    Ok(clean_field(&String::deserialize(d)?))
+}
+
+/// The URL fit to show, log and store: a password in the user info becomes `***` (the
+/// user stays, it says whose credentials), and the whole query becomes `?***`, since
+/// package servers put tokens there (`?token=...`, signed URLs).
+pub fn mask_url(url: &Url) -> String {
+    let mut shown = url.clone();
+    if shown.password().is_some() {
+        let _ = shown.set_password(Some("***"));
+    }
+    if shown.query().is_some() {
+        shown.set_query(Some("***"));
+    }
+    shown.to_string()
+}
+
+/// [`mask_url`] for text that may not even be a URL: what cannot be parsed is never
+/// shown, since it may still hold a secret.
+pub fn mask_url_text(text: &str) -> String {
+    match Url::parse(text.trim()) {
+        Ok(url) => mask_url(&url),
+        Err(_) => "<not a URL>".to_string(),
+    }
+}
+
+/// A URL as typed, with the characters of its secret parts (user-info password, query)
+/// replaced one for one by `•`: what a form shows while the URL is edited, so the cursor
+/// stays where it is in the real text. Text that does not parse is shown as typed, after
+/// its `user:password@` part (if it has what looks like one) is hidden the same way.
+pub fn hide_url_secrets(text: &str) -> String {
+    let mut hidden: Vec<char> = text.chars().collect();
+    let mut hide = |from: usize, to: usize| {
+        for c in hidden.iter_mut().take(to).skip(from) {
+            *c = '•';
+        }
+    };
+    let chars: Vec<char> = text.chars().collect();
+    let find = |needle: char, from: usize| (from..chars.len()).find(|&i| chars[i] == needle);
+    let authority = text.find("://").map(|i| text[..i].chars().count() + 3);
+    if let Some(start) = authority {
+        let end = (start..chars.len())
+            .find(|&i| chars[i] == '/' || chars[i] == '?' || chars[i] == '#')
+            .unwrap_or(chars.len());
+        let at = (start..end).rev().find(|&i| chars[i] == '@');
+        if let Some(at) = at
+            && let Some(colon) = (start..at).find(|&i| chars[i] == ':')
+        {
+            hide(colon + 1, at);
+        }
+    }
+    if let Some(q) = find('?', authority.unwrap_or(0)) {
+        let end = find('#', q).unwrap_or(chars.len());
+        hide(q + 1, end);
+    }
+    hidden.into_iter().collect()
 }
 
 #[cfg(test)]
 mod tests {
-    use super::clean;
+    use super::*;
 
     #[test]
     fn plain_text_is_kept() {
@@ -87,7 +188,7 @@ mod tests {
             clean("Package download in progress"),
             "Package download in progress"
         );
-        assert_eq!(clean("café – 9.16.1P3"), "café – 9.16.1P3");
+        assert_eq!(clean("café – 9.16.1P3 日本"), "café – 9.16.1P3 日本");
     }
 
     #[test]
@@ -105,7 +206,35 @@ mod tests {
     }
 
     #[test]
+    fn invisible_characters_whose_width_terminals_disagree_on_are_stripped() {
+        let sneaky = "a\u{200B}b\u{FEFF}c\u{115F}d\u{E0041}e\u{2060}f\u{00AD}g";
+        assert_eq!(clean(sneaky), "abcdefg");
+        assert_eq!(clean("one\u{2028}two\u{2029}three"), "one two three");
+        assert!(!is_clean(sneaky));
+        assert!(is_clean("prod-ams-1 (Amsterdam)"));
+    }
+
+    #[test]
     fn line_breaks_become_one_space() {
         assert_eq!(clean("line one\r\nline two\tend"), "line one line two end");
+    }
+
+    #[test]
+    fn passwords_and_query_strings_of_urls_are_masked() {
+        let url = Url::parse("https://fetch:s3cret@repo/i.tgz?token=abc&x=1").unwrap();
+        assert_eq!(mask_url(&url), "https://fetch:***@repo/i.tgz?***");
+        assert_eq!(mask_url_text("not a url ?token=abc"), "<not a URL>");
+        let plain = Url::parse("https://repo/ontap/97_q_image.tgz").unwrap();
+        assert_eq!(mask_url(&plain), "https://repo/ontap/97_q_image.tgz");
+    }
+
+    #[test]
+    fn a_url_being_typed_hides_its_secrets_one_character_for_one() {
+        let typed = "https://fetch:pw@repo/i.tgz?token=abc";
+        let hidden = hide_url_secrets(typed);
+        assert_eq!(hidden, "https://fetch:••@repo/i.tgz?•••••••••");
+        assert_eq!(hidden.chars().count(), typed.chars().count());
+        assert_eq!(hide_url_secrets("https://repo/i.tgz"), "https://repo/i.tgz");
+        assert_eq!(hide_url_secrets("https://u:p"), "https://u:p");
     }
 }

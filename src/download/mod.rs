@@ -18,7 +18,7 @@ pub mod start;
 pub use follow::{Ending, MAX_FOLLOW_ERRORS, Progress, follow};
 pub use plan::{Candidate, Plan, SkipReason, plan};
 pub use record::{EndRecord, record_attached, record_end};
-pub use spec::{DownloadSpec, mask_url};
+pub use spec::DownloadSpec;
 pub use start::{
     MAX_CONCURRENT_STARTS, StartOutcome, StartReport, StartTarget, start_all, start_one,
 };

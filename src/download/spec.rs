@@ -8,6 +8,7 @@ use reqwest::Url;
 use secrecy::SecretString;
 
 use crate::ontap::DownloadRequest;
+use crate::text::mask_url;
 
 /// URL schemes ONTAP accepts for a package download.
 pub const SCHEMES: [&str; 4] = ["http", "https", "ftp", "file"];
@@ -72,7 +73,7 @@ impl DownloadSpec {
         &self.url
     }
 
-    /// The URL fit to show, log and audit: any password inside it is masked.
+    /// The URL fit to show, log and audit: a password inside it, and its query, masked.
     pub fn masked_url(&self) -> String {
         mask_url(&self.url)
     }
@@ -98,15 +99,6 @@ impl DownloadSpec {
             password: self.password.clone(),
         }
     }
-}
-
-/// Masks the password (and keeps the user) of `scheme://user:password@host/...`.
-pub fn mask_url(url: &Url) -> String {
-    let mut shown = url.clone();
-    if shown.password().is_some() {
-        let _ = shown.set_password(Some("***"));
-    }
-    shown.to_string()
 }
 
 #[cfg(test)]

@@ -14,6 +14,7 @@ use reqwest::{Method, RequestBuilder, Response, StatusCode, Url};
 use secrecy::{ExposeSecret, SecretString};
 use serde::de::DeserializeOwned;
 
+use super::answer::{BodyError, MAX_ANSWER, error_body, read_capped, redirect_message, size_words};
 use super::certificate::CertificateFacts;
 use super::error::{ErrorKind, OntapError};
 use super::model::{
@@ -87,9 +88,6 @@ impl fmt::Debug for Client {
     }
 }
 
-/// The longest error body read into a message; enough for any ONTAP envelope.
-const MAX_ERROR_BODY: usize = 64 * 1024;
-
 impl Client {
     /// Builds the client; fails (kind `tls`) when the trust settings cannot be used, for
     /// example an unreadable `ca_file`.
@@ -99,14 +97,7 @@ impl Client {
             settings.tls_server_name.as_deref(),
             &settings.name,
         )
-        .map_err(|message| OntapError {
-            cluster: settings.name.clone(),
-            kind: ErrorKind::Tls,
-            http_status: None,
-            code: None,
-            message,
-            target: None,
-        })?;
+        .map_err(|message| OntapError::new(&settings.name, ErrorKind::Tls, message))?;
         let http = reqwest::Client::builder()
             .tls_backend_preconfigured(tls)
             // Every response carries the certificate of its connection: the dashboard
@@ -115,19 +106,18 @@ impl Client {
             // A proxy from the environment must never see cluster credentials, and
             // loopback tests must never go through one.
             .no_proxy()
+            // Never: a 3xx is an error that names where it pointed (see `answer.rs`).
+            .redirect(reqwest::redirect::Policy::none())
+            .default_headers(identification())
             .connect_timeout(settings.connect_timeout)
             .timeout(settings.timeout)
             .pool_idle_timeout(Duration::from_secs(90))
             .pool_max_idle_per_host(4)
             .user_agent(concat!("ontop/", env!("CARGO_PKG_VERSION")))
             .build()
-            .map_err(|e| OntapError {
-                cluster: settings.name.clone(),
-                kind: ErrorKind::Tls,
-                http_status: None,
-                code: None,
-                message: format!("cannot build the HTTP client: {e}"),
-                target: None,
+            .map_err(|e| {
+                let message = format!("cannot build the HTTP client: {e}");
+                OntapError::new(&settings.name, ErrorKind::Tls, message)
             })?;
         let mut base = settings.url;
         base.set_path("/api/");
@@ -207,14 +197,8 @@ impl Client {
         return_timeout: u32,
     ) -> Result<DownloadStarted, OntapError> {
         if self.read_only {
-            return Err(OntapError {
-                cluster: self.name.clone(),
-                kind: ErrorKind::ReadOnly,
-                http_status: None,
-                code: None,
-                message: "read-only: downloads are disabled for this cluster".into(),
-                target: None,
-            });
+            let message = "read-only: downloads are disabled for this cluster";
+            return Err(OntapError::new(&self.name, ErrorKind::ReadOnly, message));
         }
         let timeout = return_timeout.to_string();
         let builder = self
@@ -228,16 +212,17 @@ impl Client {
             .get(LOCATION)
             .and_then(|v| v.to_str().ok())
             .map(str::to_owned);
-        let body = response
-            .bytes()
-            .await
-            .map_err(|e| self.transport_error(&e))?;
+        let body = self.body(response).await?;
         let job = job_from_body(&body).or_else(|| location.as_deref().and_then(job_from_location));
-        if status == StatusCode::ACCEPTED {
-            job.map(|job| DownloadStarted::Accepted { job })
-                .ok_or_else(|| self.decode_error("a 202 answer without a job", &body))
-        } else {
-            Ok(DownloadStarted::Completed { job })
+        match status {
+            StatusCode::ACCEPTED => job
+                .map(|job| DownloadStarted::Accepted { job })
+                .ok_or_else(|| self.decode_error("a 202 answer without a job", &body)),
+            StatusCode::OK | StatusCode::CREATED => Ok(DownloadStarted::Completed { job }),
+            other => Err(self.decode_error(
+                &format!("HTTP {} is no answer to a download request", other.as_u16()),
+                &body,
+            )),
         }
     }
 
@@ -267,23 +252,46 @@ impl Client {
     ) -> Result<T, OntapError> {
         let builder = self.request(Method::GET, path).query(query);
         let response = self.send(builder).await?;
-        let body = response
-            .bytes()
-            .await
-            .map_err(|e| self.transport_error(&e))?;
+        let body = self.body(response).await?;
         serde_json::from_slice(&body).map_err(|e| self.decode_error(&e.to_string(), &body))
     }
 
-    /// Sends a request; any status >= 400 becomes an error carrying the envelope.
+    /// Sends a request; a redirect, and any status >= 400, becomes an error (the latter
+    /// carrying the envelope).
     async fn send(&self, builder: RequestBuilder) -> Result<Response, OntapError> {
-        let response = builder.send().await.map_err(|e| self.transport_error(&e))?;
+        let response = builder
+            .send()
+            .await
+            .map_err(|e| self.transport_error(&e, None))?;
         self.note_certificate(&response);
         let status = response.status();
+        if status.is_redirection() {
+            let message = redirect_message(&response);
+            return Err(
+                OntapError::new(&self.name, ErrorKind::Http, message).with_status(status.as_u16())
+            );
+        }
         if !status.is_client_error() && !status.is_server_error() {
             return Ok(response);
         }
-        let body = read_capped(response).await;
+        let body = error_body(response).await;
         Err(self.status_error(status, &body))
+    }
+
+    /// The body of an answer, at most [`MAX_ANSWER`] of it.
+    async fn body(&self, response: Response) -> Result<Vec<u8>, OntapError> {
+        read_capped(response, MAX_ANSWER)
+            .await
+            .map_err(|e| match e {
+                BodyError::TooLarge { cap } => {
+                    let message = format!(
+                        "answer larger than {}: stopped reading (an ONTAP answer is a few KiB)",
+                        size_words(cap)
+                    );
+                    OntapError::new(&self.name, ErrorKind::Decode, message)
+                }
+                BodyError::Transport { error, read } => self.transport_error(&error, Some(read)),
+            })
     }
 
     /// Keeps the facts of the presented certificate, parsing it only when it changed.
@@ -332,12 +340,9 @@ impl Client {
                 ),
             });
         OntapError {
-            cluster: self.name.clone(),
-            kind,
-            http_status: Some(status.as_u16()),
             code,
-            message,
             target,
+            ..OntapError::new(&self.name, kind, message).with_status(status.as_u16())
         }
     }
 
@@ -346,38 +351,30 @@ impl Client {
             .chars()
             .take(80)
             .collect();
-        OntapError {
-            cluster: self.name.clone(),
-            kind: ErrorKind::Decode,
-            http_status: None,
-            code: None,
-            message: format!("unexpected answer ({}): {snippet:?}", clean(what)),
-            target: None,
-        }
+        // A parser's message may quote the offending value, which may be huge.
+        let what: String = clean(what).chars().take(160).collect();
+        let message = format!("unexpected answer ({what}): {snippet:?}");
+        OntapError::new(&self.name, ErrorKind::Decode, message)
     }
 
-    fn transport_error(&self, err: &reqwest::Error) -> OntapError {
-        let (kind, message) = classify_transport(err, &self.name);
-        OntapError {
-            cluster: self.name.clone(),
-            kind,
-            http_status: None,
-            code: None,
-            message,
-            target: None,
-        }
+    /// A request that got no (whole) answer; `read` is how much of the body had come
+    /// when the body was being read.
+    fn transport_error(&self, err: &reqwest::Error, read: Option<usize>) -> OntapError {
+        let (kind, message) = classify_transport(err, &self.name, read);
+        OntapError::new(&self.name, kind, message)
     }
 }
 
-async fn read_capped(mut response: Response) -> Vec<u8> {
-    let mut body = Vec::new();
-    while let Ok(Some(chunk)) = response.chunk().await {
-        body.extend_from_slice(&chunk);
-        if body.len() >= MAX_ERROR_BODY {
-            break;
-        }
-    }
-    body
+/// How ontop names itself to ONTAP: the User-Agent, and `X-Dot-Client-App`, which ONTAP
+/// applies its per-application session limits by (`docs/ontap-api.md#transport`).
+fn identification() -> reqwest::header::HeaderMap {
+    let name = concat!("ontop/", env!("CARGO_PKG_VERSION"));
+    let mut headers = reqwest::header::HeaderMap::new();
+    headers.insert(
+        "x-dot-client-app",
+        reqwest::header::HeaderValue::from_static(name),
+    );
+    headers
 }
 
 fn job_from_body(body: &[u8]) -> Option<JobLink> {

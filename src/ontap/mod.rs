@@ -6,8 +6,10 @@
 //! - [`tls`]: the trust rules for cluster certificates, and [`verify`] the checks;
 //! - [`certificate`]: fingerprints and what a certificate says (names, expiry).
 
+mod answer;
 pub mod certificate;
 pub mod client;
+pub mod codes;
 pub mod error;
 pub mod model;
 pub mod tls;
@@ -18,7 +20,8 @@ pub use certificate::{
     CertificateDetails, CertificateFacts, EXPIRY_WARNING_DAYS, Fingerprint, FingerprintError,
 };
 pub use client::{Client, ClientSettings};
-pub use error::{ErrorKind, OntapError, hint_for_code, meaning_of_code};
+pub use codes::{hint_for_code, meaning_of_code};
+pub use error::{ErrorKind, OntapError};
 pub use model::{
     ClusterInfo, DownloadRequest, DownloadStarted, DownloadState, DownloadStatus, Job, JobState,
     Package, PackageList,

@@ -10,7 +10,7 @@ use std::fmt;
 use secrecy::{ExposeSecret, SecretString};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
-use crate::text::{clean, clean_opt};
+use crate::text::{clean_field, clean_opt, clean_string, mask_url_text};
 
 /// `GET /api/cluster`: who the cluster is and what it runs.
 #[derive(Debug, Clone, Default, Deserialize, PartialEq)]
@@ -87,7 +87,7 @@ macro_rules! ontap_state {
             fn parse(raw: &str) -> Self {
                 match raw {
                     $($word => Self::$variant,)+
-                    other => Self::Other(clean(other)),
+                    other => Self::Other(clean_field(other)),
                 }
             }
         }
@@ -166,9 +166,7 @@ pub struct DownloadRequest {
 
 impl fmt::Debug for DownloadRequest {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let url = reqwest::Url::parse(&self.url)
-            .map(|u| crate::download::mask_url(&u))
-            .unwrap_or_else(|_| "<unparsable URL>".into());
+        let url = mask_url_text(&self.url);
         f.debug_struct("DownloadRequest")
             .field("url", &url)
             .field("username", &self.username)
@@ -267,10 +265,6 @@ pub struct ErrorBody {
     pub code: Option<i64>,
     #[serde(default, deserialize_with = "clean_opt")]
     pub target: Option<String>,
-}
-
-fn clean_string<'de, D: Deserializer<'de>>(d: D) -> Result<String, D::Error> {
-    Ok(clean(&String::deserialize(d)?))
 }
 
 /// ONTAP documents `code` as an integer and sends it as a string ("4", "262197") in

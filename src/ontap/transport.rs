@@ -8,17 +8,49 @@ use super::error::ErrorKind;
 use super::verify::CertificateChanged;
 use crate::text::clean;
 
-/// Sorts a transport failure into timeout, TLS or connect, with the deepest cause as
-/// the message (the outer layers only repeat "error sending request").
-pub(super) fn classify_transport(err: &reqwest::Error, cluster: &str) -> (ErrorKind, String) {
+/// Sorts a transport failure into timeout, TLS, protocol or connect, with the deepest
+/// cause as the message (the outer layers only repeat "error sending request").
+/// `read` is how many body bytes had arrived, when the failure came while reading one.
+pub(super) fn classify_transport(
+    err: &reqwest::Error,
+    cluster: &str,
+    read: Option<usize>,
+) -> (ErrorKind, String) {
     if err.is_timeout() {
-        return (
-            ErrorKind::Timeout,
-            "no answer within the timeout".to_string(),
-        );
+        let message = match read {
+            None => "no answer within the timeout".to_string(),
+            Some(bytes) => format!(
+                "the answer did not end within the timeout ({bytes} bytes came): the cluster,                  or something in between, keeps the body open"
+            ),
+        };
+        return (ErrorKind::Timeout, message);
     }
     if let Some(tls) = causes(err).find_map(|e| e.downcast_ref::<rustls::Error>()) {
         return (ErrorKind::Tls, describe_tls(tls, cluster));
+    }
+    if let Some(http) = causes(err).find_map(|e| e.downcast_ref::<hyper::Error>()) {
+        if http.is_parse() || http.is_parse_status() || http.is_parse_too_large() {
+            let what = if http.is_parse_too_large() {
+                "headers too large"
+            } else if http.is_parse_status() {
+                "not a valid HTTP status"
+            } else {
+                "not valid HTTP"
+            };
+            return (
+                ErrorKind::Protocol,
+                format!("the answer is {what} ({})", clean(&http.to_string())),
+            );
+        }
+        if http.is_incomplete_message() {
+            let message = match read {
+                Some(bytes) => format!(
+                    "the connection closed in the middle of the answer ({bytes} bytes came)"
+                ),
+                None => "the connection closed before the answer was complete".to_string(),
+            };
+            return (ErrorKind::Connect, message);
+        }
     }
     let root = causes(err)
         .last()

@@ -1,0 +1,148 @@
+//! The one table of ONTAP codes ontop knows: what each means, in a few words, and the
+//! next step to take. Every view and command that explains a code reads it here.
+
+/// One source of truth for ONTAP codes: what they mean and what to do next.
+///
+/// Codes are those of `docs/ontap-api.md` (the vendor's tables for the download endpoints, the
+/// common REST codes, and the job codes).
+const CODE_HINTS: &[(i64, &str, &str)] = &[
+    (0, "success", "nothing to do"),
+    (
+        2,
+        "a required field is missing",
+        "fix the request; this is a bug in the caller",
+    ),
+    (
+        3,
+        "API not found",
+        "the cluster's ONTAP release does not offer this endpoint (software download needs 9.6+, its GET 9.7+)",
+    ),
+    (
+        4,
+        "entry doesn't exist",
+        "the job or object is gone; jobs are deleted about 300 s after they end, so read the download status instead",
+    ),
+    (
+        6,
+        "not authorized for that command",
+        "give the account a role that allows this REST endpoint (security login rest-role)",
+    ),
+    (
+        262197,
+        "value out of range",
+        "return_timeout must be between 0 and 120 seconds",
+    ),
+    (
+        10551327,
+        "a package with the same name already exists",
+        "the package is already on the cluster: use it, or delete it (cluster image package delete) to fetch it again",
+    ),
+    (
+        10551357,
+        "a previous update or download is in progress",
+        "wait for the running download or update to finish, then follow it instead of starting another",
+    ),
+    (
+        10551359,
+        "internal error processing the package after download",
+        "check the package is an ONTAP image for this platform, then retry; contact NetApp support if it repeats",
+    ),
+    (
+        10551381,
+        "package download failed",
+        "check the package server is reachable from the cluster's management LIFs and the URL is right, then retry",
+    ),
+    (
+        10551382,
+        "package download is still running",
+        "wait: the download is in progress",
+    ),
+    (
+        10551383,
+        "operation took longer than the 1 hour limit",
+        "the link to the package server is too slow: use a closer server or a faster path, then retry",
+    ),
+    (
+        10551384,
+        "download has not started",
+        "start a download first",
+    ),
+    (
+        10551391,
+        "internal error",
+        "retry; if it repeats, collect an AutoSupport and contact NetApp support",
+    ),
+    (
+        10551392,
+        "internal error",
+        "retry; if it repeats, collect an AutoSupport and contact NetApp support",
+    ),
+    (
+        10551496,
+        "firmware file already exists",
+        "the firmware is already on the cluster: nothing to download",
+    ),
+    (
+        10551797,
+        "failed to check whether file upload is enabled",
+        "retry; check the cluster's health (cluster show) first",
+    ),
+    (
+        10551859,
+        "failed to set the nodes that store the image",
+        "check that every node is healthy and has free root volume space, then retry",
+    ),
+    (
+        10551885,
+        "download failed: invalid or unreachable URL",
+        "check the URL, that the file exists on the server, and that the cluster can reach that server",
+    ),
+    (
+        10551892,
+        "download failed: a node is unhealthy",
+        "fix the unhealthy node (cluster show, system health alert show), then retry",
+    ),
+    (
+        39387137,
+        "invalid URL syntax",
+        "fix the URL: it must be a full URL such as https://server/path/image.tgz",
+    ),
+    (
+        39387138,
+        "unsupported URL scheme",
+        "use an http://, https://, ftp:// or file:// URL",
+    ),
+];
+
+/// What a code means, in a few words, when the table knows it.
+pub fn meaning_of_code(code: i64) -> Option<&'static str> {
+    CODE_HINTS
+        .iter()
+        .find(|(c, _, _)| *c == code)
+        .map(|(_, meaning, _)| *meaning)
+}
+
+/// The next step for a code, when the table knows it.
+pub fn hint_for_code(code: i64) -> Option<&'static str> {
+    CODE_HINTS
+        .iter()
+        .find(|(c, _, _)| *c == code)
+        .map(|(_, _, hint)| *hint)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_code_of_the_contract_has_a_hint() {
+        for code in [
+            4, 6, 262197, 10551327, 10551357, 10551359, 10551381, 10551382, 10551383, 10551384,
+            10551391, 10551392, 10551496, 10551797, 10551859, 10551885, 10551892, 39387137,
+            39387138,
+        ] {
+            assert!(hint_for_code(code).is_some(), "no hint for {code}");
+            assert!(meaning_of_code(code).is_some(), "no meaning for {code}");
+        }
+    }
+}
