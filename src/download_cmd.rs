@@ -37,6 +37,14 @@ use crate::download::{
 use crate::fleet::{self, ClusterReport, DEFAULT_MAX_IN_FLIGHT, Target};
 use crate::journal::Journal;
 use crate::ontap::DownloadState;
+use crate::text::table::{self, Column};
+
+/// The columns of the per-cluster lines: name, what happened, the details.
+pub(crate) const LINE_COLUMNS: [Column; 3] = [
+    Column { heading: "", cap: 40 },
+    Column { heading: "", cap: 15 },
+    Column { heading: "", cap: 120 },
+];
 
 /// Every download was accepted (or, with `--wait`, ended well).
 pub const EXIT_OK: u8 = 0;
@@ -298,16 +306,14 @@ fn accepted(reports: &[StartReport]) -> bool {
 
 /// One line per cluster: how it answered, and the job to follow when there is one.
 fn print_starts(reports: &[StartReport], waiting: bool) {
-    let width = reports
+    let rows: Vec<Vec<String>> = reports
         .iter()
-        .map(|r| r.name.chars().count())
-        .max()
-        .unwrap_or(0);
-    for r in reports {
-        let (word, detail) = start_line(&r.outcome, waiting);
-        let line = format!("{:<width$}  {word:<15}  {detail}", r.name);
-        println!("{}", line.trim_end());
-    }
+        .map(|r| {
+            let (word, detail) = start_line(&r.outcome, waiting);
+            vec![r.name.clone(), word.to_string(), detail]
+        })
+        .collect();
+    print!("{}", table::render(&LINE_COLUMNS, &rows));
     for r in reports {
         if let StartOutcome::Refused(e) = &r.outcome {
             eprintln!(

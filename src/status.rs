@@ -8,6 +8,7 @@ use serde_json::{Value, json};
 
 use crate::fleet::ClusterReport;
 use crate::ontap::CertificateFacts;
+use crate::text::table::{self, Column};
 
 /// Every cluster answered.
 pub const EXIT_ALL_ANSWERED: u8 = 0;
@@ -71,19 +72,26 @@ fn tls_json(facts: &CertificateFacts) -> Value {
     })
 }
 
-/// Longest message or error shown in a table cell; `--json` has the full text.
-const MAX_CELL: usize = 56;
+/// The table's columns, each with the most cells a value may take; `--json` has the
+/// full text.
+const COLUMNS: [Column; 7] = [
+    Column { heading: "CLUSTER", cap: 40 },
+    Column { heading: "VERSION", cap: 20 },
+    Column { heading: "DOWNLOAD", cap: 16 },
+    Column { heading: "CODE", cap: 10 },
+    Column { heading: "JOB", cap: 24 },
+    Column { heading: "MESSAGE", cap: 56 },
+    Column { heading: "ERROR", cap: 56 },
+];
 
-/// A plain-text table, then one line per failing cluster with what to do next.
+/// A plain-text table, then warnings (plain HTTP, certificates about to expire), then one
+/// line per failing cluster with what to do next.
 pub fn to_table(reports: &[ClusterReport]) -> String {
-    let header = [
-        "CLUSTER", "VERSION", "DOWNLOAD", "CODE", "JOB", "MESSAGE", "ERROR",
-    ];
-    let rows: Vec<[String; 7]> = reports
+    let rows: Vec<Vec<String>> = reports
         .iter()
         .map(|r| {
             let download = r.download.as_ref();
-            [
+            vec![
                 r.name.clone(),
                 r.version().unwrap_or_else(|| "-".into()),
                 download
@@ -96,28 +104,24 @@ pub fn to_table(reports: &[ClusterReport]) -> String {
                     let state = j.state.as_ref().map_or("?", |s| s.as_str());
                     format!("{state} ({})", crate::state::short_uuid(&j.uuid))
                 }),
-                truncate(download.and_then(|d| d.message.as_deref()).unwrap_or("-")),
-                r.error.as_ref().map_or("-".into(), |e| {
-                    truncate(&format!("{}: {}", e.kind, e.message))
-                }),
+                download
+                    .and_then(|d| d.message.clone())
+                    .unwrap_or_else(|| "-".into()),
+                r.error
+                    .as_ref()
+                    .map_or("-".into(), |e| format!("{}: {}", e.kind, e.message)),
             ]
         })
         .collect();
-    let mut widths = header.map(|h| h.chars().count());
-    for row in &rows {
-        for (w, cell) in widths.iter_mut().zip(row) {
-            *w = (*w).max(cell.chars().count());
-        }
-    }
-    let mut out = String::new();
-    push_row(&mut out, &header.map(String::from), &widths);
-    for row in &rows {
-        push_row(&mut out, row, &widths);
-    }
-    let expiring: Vec<String> = reports.iter().filter_map(expiry_warning).collect();
-    if !expiring.is_empty() {
+    let mut out = table::render(&COLUMNS, &rows);
+    let warnings: Vec<String> = reports
+        .iter()
+        .filter_map(plain_http_warning)
+        .chain(reports.iter().filter_map(expiry_warning))
+        .collect();
+    if !warnings.is_empty() {
         out.push('\n');
-        for line in expiring {
+        for line in warnings {
             out.push_str(&line);
             out.push('\n');
         }
@@ -130,6 +134,18 @@ pub fn to_table(reports: &[ClusterReport]) -> String {
         }
     }
     out
+}
+
+/// A line for a cluster reached over plain HTTP: its password crosses the network in
+/// clear with every request.
+fn plain_http_warning(r: &ClusterReport) -> Option<String> {
+    r.url.starts_with("http://").then(|| {
+        format!(
+            "{}: warning: plain HTTP: the cluster password is sent unencrypted with every \
+             request; use https:// (ONTAP serves HTTPS on the management address)",
+            r.name
+        )
+    })
 }
 
 /// A line for a certificate under [`crate::ontap::EXPIRY_WARNING_DAYS`], else nothing.
@@ -151,23 +167,4 @@ fn expiry_warning(r: &ClusterReport) -> Option<String> {
         "{}: warning: the TLS certificate {left} — renew it on the cluster (security certificate){then}",
         r.name
     ))
-}
-
-fn push_row(out: &mut String, cells: &[String; 7], widths: &[usize; 7]) {
-    let line: Vec<String> = cells
-        .iter()
-        .zip(widths)
-        .map(|(cell, w)| format!("{cell:<w$}"))
-        .collect();
-    out.push_str(line.join("  ").trim_end());
-    out.push('\n');
-}
-
-fn truncate(s: &str) -> String {
-    if s.chars().count() <= MAX_CELL {
-        return s.to_string();
-    }
-    let mut t: String = s.chars().take(MAX_CELL - 1).collect();
-    t.push('…');
-    t
 }

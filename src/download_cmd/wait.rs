@@ -18,6 +18,7 @@ use crate::download::{
 };
 use crate::fleet::Target;
 use crate::journal::Journal;
+use crate::text::{self, pad, table};
 
 /// What following needs from the run.
 pub(super) struct Run<'a> {
@@ -34,9 +35,10 @@ pub(super) struct Run<'a> {
 pub(super) async fn follow_all(run: &Run<'_>, reports: &[StartReport]) -> bool {
     let width = reports
         .iter()
-        .map(|r| r.name.chars().count())
+        .map(|r| text::width(&r.name))
         .max()
-        .unwrap_or(0);
+        .unwrap_or(0)
+        .min(super::LINE_COLUMNS[0].cap);
     let bars = std::io::stdout()
         .is_terminal()
         .then(|| MultiProgress::with_draw_target(ProgressDrawTarget::stdout()));
@@ -86,6 +88,7 @@ pub(super) async fn follow_all(run: &Run<'_>, reports: &[StartReport]) -> bool {
     }
     let mut all_well = true;
     let mut failures = Vec::new();
+    let mut summary = Vec::new();
     for (report, ending) in reports.iter().zip(endings) {
         let (ending, elapsed) = ending.unwrap_or_else(|| {
             let reason = "internal error while following (see the log)".to_string();
@@ -104,13 +107,13 @@ pub(super) async fn follow_all(run: &Run<'_>, reports: &[StartReport]) -> bool {
             detail.push(format_elapsed(elapsed));
         }
         let word = ending.result_word().replace('_', " ");
-        let line = format!("{:<width$}  {word:<15}  {}", report.name, detail.join("  "));
-        println!("{}", line.trim_end());
+        summary.push(vec![report.name.clone(), word, detail.join("  ")]);
         if !ending.is_success() {
             all_well = false;
             failures.push(format!("ontop: {}: {}", report.name, ending.describe()));
         }
     }
+    print!("{}", table::render(&super::LINE_COLUMNS, &summary));
     for failure in failures {
         eprintln!("{failure}");
     }
@@ -152,7 +155,7 @@ impl Line {
             let style = ProgressStyle::with_template("{spinner} {prefix}  {msg}  {elapsed}")
                 .unwrap_or_else(|_| ProgressStyle::default_spinner());
             let bar = bars.add(ProgressBar::new_spinner().with_style(style));
-            bar.set_prefix(format!("{name:<width$}"));
+            bar.set_prefix(pad(name, width));
             bar.set_message("starting");
             bar.enable_steady_tick(Duration::from_millis(120));
             bar

@@ -123,9 +123,13 @@ impl OntapError {
 
     /// The best next step: the code's own hint when the table knows it, else the kind's.
     pub fn hint(&self) -> &'static str {
-        self.code
-            .and_then(hint_for_code)
-            .unwrap_or(self.kind.hint())
+        if let Some(hint) = self.code.and_then(hint_for_code) {
+            return hint;
+        }
+        if self.http_status.is_some_and(|s| (300..400).contains(&s)) {
+            return "a cluster's management address never redirects: something in between (a proxy, a load balancer, a wrong address) does; set url to the cluster's own management address";
+        }
+        self.kind.hint()
     }
 }
 

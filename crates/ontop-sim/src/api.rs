@@ -21,6 +21,7 @@ use serde_json::{Value, json};
 use super::cluster::{Cluster, DownloadRequest, parse_url};
 use super::codes;
 use super::fault::Fault;
+use super::hostile;
 use super::wire::{self, Params, hal};
 
 /// The API router of one cluster, with [`gate`] in front of every route.
@@ -49,14 +50,17 @@ async fn gate(State(c): State<Arc<Cluster>>, req: Request, next: Next) -> Respon
         .path_and_query()
         .map_or_else(|| req.uri().path().to_string(), |p| p.as_str().to_string());
     c.log_request(req.method().as_str(), &path);
+    if let Some(answer) = hostile_answer(&c, &path) {
+        return answer;
+    }
     if !c.env.latency.is_zero() {
         tokio::time::sleep(c.env.latency).await;
     }
     match c.fault() {
-        Fault::None | Fault::Escape => {}
+        Fault::None | Fault::Escape | Fault::LongText => {}
         Fault::Latency(extra) => tokio::time::sleep(extra).await,
         // On an already open connection: never answer (a long hour, then give up).
-        Fault::Hang | Fault::Reset | Fault::Down => {
+        Fault::Hang | Fault::Reset | Fault::Down | Fault::Garbage => {
             tokio::time::sleep(Duration::from_secs(3600)).await;
             return StatusCode::GATEWAY_TIMEOUT.into_response();
         }
@@ -84,11 +88,27 @@ async fn gate(State(c): State<Arc<Cluster>>, req: Request, next: Next) -> Respon
                 .into_response();
         }
         Fault::Unauthorized => return wire::unauthorized(),
+        // Answered before the latency, in `hostile_answer`.
+        Fault::Redirect { .. } | Fault::Huge | Fault::Endless | Fault::Drip | Fault::BigHeaders => {}
     }
     if !authorized(req.headers(), &c.env.username, &c.env.password) {
         return wire::unauthorized();
     }
     next.run(req).await
+}
+
+/// The answer of a hostile cluster, when its fault is one of those (before any check:
+/// a man in the middle does not care about the credentials, it wants them).
+fn hostile_answer(c: &Cluster, path: &str) -> Option<Response> {
+    Some(match c.fault() {
+        Fault::Redirect { status, location } => hostile::redirect(status, &location, path),
+        Fault::Huge => hostile::huge(),
+        Fault::Endless => hostile::endless(),
+        Fault::Drip => hostile::drip(),
+        Fault::BigHeaders => hostile::big_headers(),
+        Fault::LongText => hostile::long_text(path, &c.name),
+        _ => return None,
+    })
 }
 
 fn authorized(headers: &HeaderMap, username: &str, password: &str) -> bool {

@@ -1,9 +1,9 @@
 //! Injectable misbehaviour of one simulated cluster.
 //!
 //! A [`Fault`] says how a cluster should misbehave right now. Connection-level
-//! faults (`down`, `reset`, `hang`) act on the socket in `server.rs`; the others
-//! act on each request in `api.rs`. The command line spells a fault as
-//! `NAME=KIND` (see [`parse_fault_arg`]).
+//! faults (`down`, `reset`, `hang`, `garbage`) act on the socket in `server.rs`; the
+//! others act on each request in `api.rs` (the hostile answers in `hostile.rs`). The
+//! command line spells a fault as `NAME=KIND` (see [`parse_fault_arg`]).
 
 use std::fmt;
 use std::str::FromStr;
@@ -40,12 +40,34 @@ pub enum Fault {
     Escape,
     /// Close the listening port: connections are refused until the fault is cleared.
     Down,
+    /// Answer every request with a redirect (`status`, 301/302/307/308) to `location`
+    /// followed by the request's own path: a wrong address, or someone in the middle
+    /// who wants the credentials and the POST body.
+    Redirect { status: u16, location: String },
+    /// Answer 200 with a JSON body that claims (`Content-Length`) and sends 800 MiB.
+    Huge,
+    /// Answer 200 with a body that never ends, sent as fast as the client reads.
+    Endless,
+    /// Answer 200, send the start of a body, then one byte a second, forever.
+    Drip,
+    /// Answer correctly, with 70 000-character names, versions, states and messages.
+    LongText,
+    /// Answer with a header of 1 MiB.
+    BigHeaders,
+    /// Answer every request with bytes that are not HTTP (a bad status line).
+    Garbage,
 }
+
+/// Where a redirect points when the fault names no place: a port nothing listens on.
+pub const DEFAULT_REDIRECT: &str = "http://127.0.0.1:9";
+/// The characters of each field of a `longtext` answer.
+pub const LONG_TEXT: usize = 70_000;
 
 /// The fault kinds as spelled on the command line, for error messages and help.
 macro_rules! fault_kinds {
     () => {
-        "none, hang, reset, http500, http502, http503, malformed, unauthorized, latency:MS, escape, down"
+        "none, hang, reset, http500, http502, http503, malformed, unauthorized, latency:MS, \
+         escape, down, redirect[:STATUS[:URL]], huge, endless, drip, longtext, bigheaders, garbage"
     };
 }
 
@@ -76,6 +98,17 @@ impl FromStr for Fault {
             "unauthorized" => Fault::Unauthorized,
             "escape" => Fault::Escape,
             "down" => Fault::Down,
+            "huge" => Fault::Huge,
+            "endless" => Fault::Endless,
+            "drip" => Fault::Drip,
+            "longtext" => Fault::LongText,
+            "bigheaders" => Fault::BigHeaders,
+            "garbage" => Fault::Garbage,
+            "redirect" => Fault::Redirect {
+                status: 307,
+                location: DEFAULT_REDIRECT.to_string(),
+            },
+            other if other.starts_with("redirect:") => parse_redirect(s.trim())?,
             other => match other.strip_prefix("latency:") {
                 Some(ms) => {
                     let ms: u64 = ms.parse().map_err(|_| {
@@ -109,6 +142,13 @@ impl fmt::Display for Fault {
             Fault::Latency(d) => write!(f, "latency:{}", d.as_millis()),
             Fault::Escape => f.write_str("escape"),
             Fault::Down => f.write_str("down"),
+            Fault::Redirect { status, location } => write!(f, "redirect:{status}:{location}"),
+            Fault::Huge => f.write_str("huge"),
+            Fault::Endless => f.write_str("endless"),
+            Fault::Drip => f.write_str("drip"),
+            Fault::LongText => f.write_str("longtext"),
+            Fault::BigHeaders => f.write_str("bigheaders"),
+            Fault::Garbage => f.write_str("garbage"),
         }
     }
 }
@@ -118,8 +158,30 @@ impl Fault {
     /// setting one of these drops the connections already open, so that clients
     /// with pooled keep-alive connections meet the fault too.
     pub fn is_connection_level(&self) -> bool {
-        matches!(self, Fault::Down | Fault::Reset | Fault::Hang)
+        matches!(self, Fault::Down | Fault::Reset | Fault::Hang | Fault::Garbage)
     }
+}
+
+/// `redirect:STATUS` or `redirect:STATUS:URL` (the URL keeps its case).
+fn parse_redirect(spec: &str) -> Result<Fault, String> {
+    let rest = &spec["redirect:".len()..];
+    let (status, location) = match rest.split_once(':') {
+        Some((status, location)) => (status, location.to_string()),
+        None => (rest, DEFAULT_REDIRECT.to_string()),
+    };
+    let status: u16 = status
+        .parse()
+        .ok()
+        .filter(|s| matches!(s, 301 | 302 | 303 | 307 | 308))
+        .ok_or_else(|| {
+            format!("invalid redirect status {status:?}: expected 301, 302, 303, 307 or 308")
+        })?;
+    if !location.contains("://") {
+        return Err(format!(
+            "invalid redirect target {location:?}: expected a URL such as http://127.0.0.1:9"
+        ));
+    }
+    Ok(Fault::Redirect { status, location })
 }
 
 /// Parses a `--fault NAME=KIND` argument (for clap's `value_parser`).

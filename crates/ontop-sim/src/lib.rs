@@ -28,6 +28,7 @@ mod fault;
 mod fetch;
 mod fleet;
 mod foreground;
+mod hostile;
 mod packages;
 mod records;
 mod scenario;
@@ -39,7 +40,7 @@ mod write_config;
 
 use std::time::Duration;
 
-pub use fault::{FAULT_KINDS, Fault, parse_fault_arg};
+pub use fault::{DEFAULT_REDIRECT, FAULT_KINDS, Fault, LONG_TEXT, parse_fault_arg};
 pub use fleet::SimFleet;
 pub use foreground::run_foreground;
 pub use scenario::Scenario;

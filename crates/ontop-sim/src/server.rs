@@ -93,7 +93,7 @@ impl Endpoint {
     /// Must run inside the tokio runtime (it may re-open the port).
     pub(crate) fn set_fault(self: &Arc<Self>, fault: Fault) {
         let was_down = self.cluster.replace_fault(fault.clone()) == Fault::Down;
-        if matches!(fault, Fault::Down | Fault::Reset) {
+        if matches!(fault, Fault::Down | Fault::Reset | Fault::Garbage) {
             self.kill.send_modify(|epoch| *epoch += 1);
         }
         match (was_down, fault == Fault::Down) {
@@ -201,16 +201,22 @@ impl Endpoint {
         let tls = lock(&self.tls)
             .as_ref()
             .map(|(acceptor, _)| acceptor.clone());
+        let garbage = self.cluster.fault() == Fault::Garbage;
         let run = async {
             match &tls {
+                None if garbage => answer_garbage(io).await,
                 None => {
                     let _ = http.serve_connection(TokioIo::new(io), service).await;
                 }
                 Some(acceptor) => {
                     let handshake =
                         tokio::time::timeout(Duration::from_secs(30), acceptor.accept(io));
-                    if let Ok(Ok(tls)) = handshake.await {
-                        let _ = http.serve_connection(TokioIo::new(tls), service).await;
+                    match handshake.await {
+                        Ok(Ok(tls)) if garbage => answer_garbage(tls).await,
+                        Ok(Ok(tls)) => {
+                            let _ = http.serve_connection(TokioIo::new(tls), service).await;
+                        }
+                        _ => {}
                     }
                 }
             }
@@ -248,6 +254,22 @@ fn fresh_connections_only(
             }
         }
     })
+}
+
+/// Reads a request head (at most 64 KiB), answers it with bytes that are not HTTP, and
+/// closes the connection.
+async fn answer_garbage(mut io: impl AsyncRead + AsyncWrite + Unpin) {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let mut head = Vec::new();
+    let mut buf = [0u8; 4096];
+    while head.len() < 64 * 1024 && !head.windows(4).any(|w| w == b"\r\n\r\n") {
+        match io.read(&mut buf).await {
+            Ok(0) | Err(_) => return,
+            Ok(n) => head.extend_from_slice(&buf[..n]),
+        }
+    }
+    let _ = io.write_all(super::hostile::GARBAGE).await;
+    let _ = io.shutdown().await;
 }
 
 /// Closes a connection with a TCP reset rather than an orderly FIN.

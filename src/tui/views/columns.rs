@@ -8,7 +8,7 @@
 //! The name shrinks last.
 
 use crate::state::{ClusterState, Column, Model};
-use crate::tui::format::width;
+use crate::text::width;
 
 /// The message column is dropped rather than shown narrower than this.
 const MIN_MESSAGE: usize = 16;

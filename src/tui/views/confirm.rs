@@ -10,7 +10,7 @@ use ratatui::widgets::{Block, Clear, Paragraph};
 
 use super::{centered, dialog_keys, dialog_width};
 use crate::tui::app::{App, Confirmation, Dialog};
-use crate::tui::format::{pad, width, wrap};
+use crate::text::{pad, width, wrap};
 use crate::tui::keymap::{Action, Context};
 use crate::tui::theme::Theme;
 

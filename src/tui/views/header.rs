@@ -12,7 +12,7 @@ use ratatui::widgets::Paragraph;
 
 use crate::state::FleetCounts;
 use crate::tui::app::App;
-use crate::tui::format::{truncate, width};
+use crate::text::{truncate, width};
 use crate::tui::theme::Theme;
 
 /// Draws the two header lines into `area`.

@@ -10,7 +10,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Clear, Paragraph};
 
 use crate::tui::app::App;
-use crate::tui::format::{pad, width};
+use crate::text::{pad, width};
 use crate::tui::keymap::{BINDINGS, Binding, Context, keys_label};
 use crate::tui::theme::Theme;
 

@@ -22,7 +22,7 @@ use crate::state::table::time_in_state;
 use crate::state::{ClusterState, Column, Health, age, format_age};
 use crate::tui::app::App;
 use crate::tui::app::download::session_ending;
-use crate::tui::format::truncate;
+use crate::text::truncate;
 use crate::tui::theme::Theme;
 
 /// The cells the mark takes at the start of the name column.
