@@ -41,9 +41,18 @@ use crate::text::table::{self, Column};
 
 /// The columns of the per-cluster lines: name, what happened, the details.
 pub(crate) const LINE_COLUMNS: [Column; 3] = [
-    Column { heading: "", cap: 40 },
-    Column { heading: "", cap: 15 },
-    Column { heading: "", cap: 120 },
+    Column {
+        heading: "",
+        cap: 40,
+    },
+    Column {
+        heading: "",
+        cap: 15,
+    },
+    Column {
+        heading: "",
+        cap: 120,
+    },
 ];
 
 /// Every download was accepted (or, with `--wait`, ended well).
@@ -69,7 +78,7 @@ pub async fn run(
 ) -> Result<u8, UsageError> {
     let config = config::load(config_path).map_err(|e| UsageError(e.to_string()))?;
     for warning in &config.warnings {
-        eprintln!("ontop: warning: {warning}");
+        crate::errln!("ontop: warning: {warning}");
     }
     let names: Vec<&str> = config.clusters.iter().map(|c| c.name.as_str()).collect();
     let chosen = choose(&names, &args.clusters, args.all, &config.path)?;
@@ -86,19 +95,19 @@ pub async fn run(
 
     let survey = survey(&config, &chosen, session_read_only, interactive).await;
     for (_, name, reason) in &survey.plan.skipped {
-        println!("skip {name}: {reason}");
+        crate::outln!("skip {name}: {reason}");
     }
     let targets = &survey.targets;
     let plan = &survey.plan;
     if plan.targets.is_empty() && survey.attach.is_empty() {
-        println!("nothing to start");
+        crate::outln!("nothing to start");
         return Ok(survey.finish(true));
     }
     if !plan.targets.is_empty()
         && !args.yes
         && !tokio::task::block_in_place(|| confirm(&spec, plan))
     {
-        eprintln!("ontop: cancelled: nothing was started");
+        crate::errln!("ontop: cancelled: nothing was started");
         return Ok(EXIT_FAILED);
     }
 
@@ -196,7 +205,7 @@ impl Survey {
     /// answer is not a success either, and is named again last.
     fn finish(&self, ended_well: bool) -> u8 {
         for line in &self.unreachable {
-            eprintln!("{line}");
+            crate::errln!("{line}");
         }
         if ended_well && self.unreachable.is_empty() {
             EXIT_OK
@@ -257,7 +266,7 @@ pub fn question(masked_url: &str, targets: &[&str]) -> String {
 /// Asks on the terminal; anything but y/yes is a no.
 fn confirm(spec: &DownloadSpec, plan: &Plan) -> bool {
     let names: Vec<&str> = plan.targets.iter().map(|(_, n)| n.as_str()).collect();
-    eprint!("{}", question(&spec.masked_url(), &names));
+    crate::err!("{}", question(&spec.masked_url(), &names));
     let _ = std::io::stderr().flush();
     let mut answer = String::new();
     if std::io::stdin().lock().read_line(&mut answer).is_err() {
@@ -287,7 +296,7 @@ fn follow_limit(text: Option<&str>) -> Result<Option<Duration>, UsageError> {
 /// Audited as an attachment so the log still tells who chose that cluster.
 fn attach_report(cluster: usize, name: &str, spec: &DownloadSpec, audit: &AuditLog) -> StartReport {
     if let Some(problem) = crate::download::record_attached(name, spec, audit) {
-        eprintln!("ontop: warning: {problem}");
+        crate::errln!("ontop: warning: {problem}");
     }
     StartReport {
         cluster,
@@ -313,10 +322,10 @@ fn print_starts(reports: &[StartReport], waiting: bool) {
             vec![r.name.clone(), word.to_string(), detail]
         })
         .collect();
-    print!("{}", table::render(&LINE_COLUMNS, &rows));
+    crate::out!("{}", table::render(&LINE_COLUMNS, &rows));
     for r in reports {
         if let StartOutcome::Refused(e) = &r.outcome {
-            eprintln!(
+            crate::errln!(
                 "ontop: {}: refused: {} ({}); what to do: {}",
                 r.name,
                 e.message,

@@ -29,7 +29,7 @@ fn main() -> ExitCode {
     {
         Ok(rt) => rt,
         Err(e) => {
-            eprintln!("ontop: cannot start the async runtime: {e}");
+            ontop::errln!("ontop: cannot start the async runtime: {e}");
             return ExitCode::from(EXIT_USAGE);
         }
     };
@@ -51,7 +51,7 @@ async fn run(cli: Cli) -> u8 {
             match download_cmd::run(cli.config.as_deref(), cli.read_only, args).await {
                 Ok(code) => code,
                 Err(e) => {
-                    eprintln!("ontop: {e}");
+                    ontop::errln!("ontop: {e}");
                     EXIT_USAGE
                 }
             }
@@ -101,7 +101,7 @@ async fn run_dashboard(cli: &Cli) -> u8 {
 
 #[cfg(not(feature = "sim"))]
 async fn run_demo(_cli: &Cli, _clusters: usize) -> u8 {
-    eprintln!("ontop: {}", demo::NOT_BUILT_IN);
+    ontop::errln!("ontop: {}", demo::NOT_BUILT_IN);
     EXIT_USAGE
 }
 
@@ -110,7 +110,7 @@ async fn run_demo(cli: &Cli, clusters: usize) -> u8 {
     let sim = match demo::start_fleet(clusters).await {
         Ok(sim) => sim,
         Err(e) => {
-            eprintln!("ontop: cannot start the demo fleet: {e}");
+            ontop::errln!("ontop: cannot start the demo fleet: {e}");
             return EXIT_USAGE;
         }
     };
@@ -124,7 +124,7 @@ fn screen_exit(result: std::io::Result<()>) -> u8 {
     match result {
         Ok(()) => 0,
         Err(e) => {
-            eprintln!("ontop: terminal error: {e}");
+            ontop::errln!("ontop: terminal error: {e}");
             1
         }
     }
@@ -133,12 +133,12 @@ fn screen_exit(result: std::io::Result<()>) -> u8 {
 fn print_reports(reports: &[fleet::ClusterReport], json: bool) {
     if json {
         let doc = status::to_json(reports);
-        println!(
+        ontop::outln!(
             "{}",
             serde_json::to_string_pretty(&doc).unwrap_or_else(|_| "[]".into())
         );
     } else {
-        print!("{}", status::to_table(reports));
+        ontop::out!("{}", status::to_table(reports));
     }
 }
 
@@ -147,7 +147,7 @@ async fn run_sim(args: &SimArgs) -> u8 {
     match args.run().await {
         Ok(()) => 0,
         Err(e) => {
-            eprintln!("ontop sim: {e}");
+            ontop::errln!("ontop sim: {e}");
             EXIT_USAGE
         }
     }
@@ -155,7 +155,7 @@ async fn run_sim(args: &SimArgs) -> u8 {
 
 #[cfg(not(feature = "sim"))]
 async fn run_sim(_args: &SimArgs) -> u8 {
-    eprintln!("ontop: {}", demo::NOT_BUILT_IN);
+    ontop::errln!("ontop: {}", demo::NOT_BUILT_IN);
     EXIT_USAGE
 }
 
@@ -163,20 +163,20 @@ fn run_config_check(cli: &Cli) -> u8 {
     let Some(config) = load_config(cli) else {
         return EXIT_USAGE;
     };
-    print!("{}", config.render_redacted());
+    ontop::out!("{}", config.render_redacted());
     let credentials = Credentials::new(std::io::stdin().is_terminal());
     let mut failed = 0;
     for cluster in &config.clusters {
         if let Err(e) = credentials.password_for(cluster) {
-            eprintln!("ontop: {e}");
+            ontop::errln!("ontop: {e}");
             failed += 1;
         }
     }
     if failed > 0 {
-        eprintln!("ontop: {failed} cluster(s) have no usable password");
+        ontop::errln!("ontop: {failed} cluster(s) have no usable password");
         return EXIT_USAGE;
     }
-    println!(
+    ontop::outln!(
         "\n# {}: {} cluster(s), every credential resolved",
         config.path.display(),
         config.clusters.len()
@@ -190,13 +190,13 @@ fn load_config(cli: &Cli) -> Option<config::Config> {
     match config::load(cli.config.as_deref()) {
         Ok(config) => {
             for warning in &config.warnings {
-                eprintln!("ontop: warning: {warning}");
+                ontop::errln!("ontop: warning: {warning}");
                 tracing::warn!("{warning}");
             }
             Some(config)
         }
         Err(e) => {
-            eprintln!("ontop: {e}");
+            ontop::errln!("ontop: {e}");
             None
         }
     }

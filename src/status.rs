@@ -75,13 +75,34 @@ fn tls_json(facts: &CertificateFacts) -> Value {
 /// The table's columns, each with the most cells a value may take; `--json` has the
 /// full text.
 const COLUMNS: [Column; 7] = [
-    Column { heading: "CLUSTER", cap: 40 },
-    Column { heading: "VERSION", cap: 20 },
-    Column { heading: "DOWNLOAD", cap: 16 },
-    Column { heading: "CODE", cap: 10 },
-    Column { heading: "JOB", cap: 24 },
-    Column { heading: "MESSAGE", cap: 56 },
-    Column { heading: "ERROR", cap: 56 },
+    Column {
+        heading: "CLUSTER",
+        cap: 40,
+    },
+    Column {
+        heading: "VERSION",
+        cap: 20,
+    },
+    Column {
+        heading: "DOWNLOAD",
+        cap: 16,
+    },
+    Column {
+        heading: "CODE",
+        cap: 10,
+    },
+    Column {
+        heading: "JOB",
+        cap: 24,
+    },
+    Column {
+        heading: "MESSAGE",
+        cap: 56,
+    },
+    Column {
+        heading: "ERROR",
+        cap: 56,
+    },
 ];
 
 /// A plain-text table, then warnings (plain HTTP, certificates about to expire), then one

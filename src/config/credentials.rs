@@ -14,9 +14,9 @@ use std::collections::HashMap;
 use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
-use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc;
+use std::sync::{Arc, Mutex, OnceLock};
 use std::thread;
 use std::time::{Duration, Instant};
 
@@ -28,8 +28,14 @@ use super::paths::loose_mode;
 use super::{ClusterConfig, CredentialSource, Environment};
 use std::ffi::OsString;
 
+/// Distinct password sources resolved at the same time.
+const MAX_PARALLEL_SOURCES: usize = 16;
+
 /// How long a `password_command` may run before it is killed.
 pub const COMMAND_TIMEOUT: Duration = Duration::from_secs(10);
+/// The most a `password_file` may hold, and a `password_command` may print: a password
+/// is a line, not a megabyte.
+pub const MAX_SECRET_FILE: u64 = 64 * 1024;
 
 /// What a cached password is filed under: equal sources share one entry.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -49,9 +55,16 @@ pub struct Credentials {
     environment: Environment,
     command_timeout: Duration,
     /// The outcome per source: a failure is kept too, so fifty clusters sharing a broken
-    /// command wait for it once, not fifty times.
-    cache: Mutex<HashMap<SourceKey, Result<SecretString, Failure>>>,
+    /// command wait for it once, not fifty times. Each source resolves in its own slot,
+    /// so two slow sources run side by side rather than one after the other.
+    cache: Mutex<HashMap<SourceKey, Arc<Slot>>>,
+    /// Held while asking on the terminal: two prompts at once would garble it.
+    prompting: Mutex<()>,
 }
+
+/// One source's outcome, set once by whoever resolves it first; the others wait for it.
+#[derive(Debug, Default)]
+struct Slot(OnceLock<Result<SecretString, Failure>>);
 
 /// Why one source failed, before it is tied to a cluster.
 #[derive(Clone, Debug)]
@@ -78,6 +91,7 @@ impl Credentials {
             environment: Environment::process(),
             command_timeout: COMMAND_TIMEOUT,
             cache: Mutex::new(HashMap::new()),
+            prompting: Mutex::new(()),
         }
     }
 
@@ -106,24 +120,51 @@ impl Credentials {
             Lookup::Plain(secret) => return Ok(secret.clone()),
             Lookup::Cached(key) => key,
         };
-        let mut cache = self
-            .cache
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner());
-        let outcome = match cache.get(&key) {
-            Some(outcome) => outcome.clone(),
-            None => {
-                let outcome = self.resolve(cluster, &key);
-                cache.insert(key, outcome.clone());
-                outcome
-            }
+        let slot = {
+            let mut cache = self
+                .cache
+                .lock()
+                .unwrap_or_else(|poisoned| poisoned.into_inner());
+            cache.entry(key.clone()).or_default().clone()
         };
+        let outcome = slot.0.get_or_init(|| self.resolve(cluster, &key)).clone();
         outcome.map_err(|f| ConfigError::Credential {
             cluster: cluster.name.clone(),
             source_desc: cluster.credential.describe(),
             message: f.message,
             fix: f.fix,
         })
+    }
+
+    /// Resolves the sources of all `clusters` at once, each distinct source on a thread
+    /// of its own (prompts one after the other), so that later [`Self::password_for`]
+    /// calls find them cached. Two slow commands cost the time of the slower one.
+    pub fn resolve_all(&self, clusters: &[ClusterConfig]) {
+        let mut seen = std::collections::HashSet::new();
+        let mut commands = Vec::new();
+        let mut prompts = Vec::new();
+        for cluster in clusters {
+            if let Lookup::Cached(key) = lookup(cluster)
+                && seen.insert(key.clone())
+            {
+                match key {
+                    SourceKey::Prompt(_) => prompts.push(cluster),
+                    _ => commands.push(cluster),
+                }
+            }
+        }
+        for batch in commands.chunks(MAX_PARALLEL_SOURCES) {
+            thread::scope(|scope| {
+                for cluster in batch {
+                    scope.spawn(|| {
+                        let _ = self.password_for(cluster);
+                    });
+                }
+            });
+        }
+        for cluster in prompts {
+            let _ = self.password_for(cluster);
+        }
     }
 
     /// Drops the cached password (or failure) of this cluster's source, after a 401 or
@@ -148,6 +189,10 @@ impl Credentials {
     }
 
     fn prompt(&self, cluster: &ClusterConfig, user: &str) -> Result<SecretString, Failure> {
+        let _one_at_a_time = self
+            .prompting
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
         let fix =
             "set password_command, password_env or password_file in [defaults] or in this cluster";
         if !self.interactive.load(Ordering::Relaxed) {
@@ -225,10 +270,17 @@ fn from_file(path: &Path) -> Result<SecretString, Failure> {
         let message = format!("{shown} is readable by group or others (mode {mode:o})");
         return Err(Failure::new(message, format!("run: chmod 600 {shown}")));
     }
-    let mut text = std::fs::read_to_string(path).map_err(|e| {
+    let bytes = crate::files::read_regular(path, MAX_SECRET_FILE).map_err(|e| {
         Failure::new(
             format!("cannot read {shown}: {e}"),
-            "check the file and its permissions",
+            "point password_file at a plain file holding the password on its first line",
+        )
+    })?;
+    let mut text = String::from_utf8(bytes).map_err(|e| {
+        e.into_bytes().zeroize();
+        Failure::new(
+            format!("{shown} is not text (UTF-8)"),
+            "put the password on its first line as text",
         )
     })?;
     let secret = first_line(&text);
@@ -241,9 +293,10 @@ fn from_file(path: &Path) -> Result<SecretString, Failure> {
     })
 }
 
-/// Runs `argv` (no shell) and takes the first line of its stdout. Its stdout never
-/// appears in a message; the first line of its stderr may, as that is where tools say
-/// what went wrong.
+/// Runs `argv` (no shell) and takes the first line of its stdout. Neither its stdout nor
+/// its stderr ever appears in a message (either may hold a token); the message says how
+/// it failed and where to look. It may run [`COMMAND_TIMEOUT`] and print
+/// [`MAX_SECRET_FILE`] bytes, no more.
 fn from_command(argv: &[String], timeout: Duration) -> Result<SecretString, Failure> {
     let Some((program, args)) = argv.split_first() else {
         return Err(Failure::new(
@@ -255,7 +308,7 @@ fn from_command(argv: &[String], timeout: Duration) -> Result<SecretString, Fail
         .args(args)
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
+        .stderr(Stdio::null())
         .spawn()
         .map_err(|e| match e.kind() {
             std::io::ErrorKind::NotFound => Failure::new(
@@ -268,9 +321,23 @@ fn from_command(argv: &[String], timeout: Duration) -> Result<SecretString, Fail
             ),
         })?;
     let stdout = drain(child.stdout.take());
-    let stderr = drain(child.stderr.take());
     let deadline = Instant::now() + timeout;
+    let too_much = || {
+        Failure::new(
+            format!("printed more than {MAX_SECRET_FILE} bytes"),
+            "make it print only the password, on the first line of stdout",
+        )
+    };
+    let mut drained = None;
     let status = loop {
+        if drained.is_none() {
+            drained = stdout.try_recv().ok();
+        }
+        if matches!(drained, Some(Drained::TooMuch)) {
+            let _ = child.kill();
+            let _ = child.wait();
+            return Err(too_much());
+        }
         match child.try_wait() {
             Ok(Some(status)) => break status,
             Ok(None) if Instant::now() < deadline => thread::sleep(Duration::from_millis(10)),
@@ -293,29 +360,20 @@ fn from_command(argv: &[String], timeout: Duration) -> Result<SecretString, Fail
     };
     // A background process that kept the pipes open must not hang us: wait no longer.
     let remaining = deadline.saturating_duration_since(Instant::now());
-    let mut out = stdout.recv_timeout(remaining).unwrap_or_default();
+    let drained = match drained {
+        Some(drained) => Some(drained),
+        None => stdout.recv_timeout(remaining).ok(),
+    };
+    let mut out = match drained {
+        Some(Drained::All(out)) => out,
+        Some(Drained::TooMuch) => return Err(too_much()),
+        None => Vec::new(),
+    };
     if !status.success() {
         out.zeroize();
-        let err = stderr
-            .recv_timeout(Duration::from_millis(100))
-            .unwrap_or_default();
-        let said = String::from_utf8_lossy(&err);
-        let said: String = said
-            .lines()
-            .next()
-            .unwrap_or("")
-            .chars()
-            .filter(|c| !c.is_control())
-            .take(200)
-            .collect();
-        let said = if said.is_empty() {
-            String::new()
-        } else {
-            format!("; it said: {said}")
-        };
         return Err(Failure::new(
-            format!("failed ({status}){said}"),
-            "run the command by hand to see what it needs",
+            format!("failed ({status}); what it printed is not shown, as it may hold a secret"),
+            "run the command by hand, as the user ontop runs as, to see what it says",
         ));
     }
     let mut text = String::from_utf8(out).map_err(|e| {
@@ -335,14 +393,29 @@ fn from_command(argv: &[String], timeout: Duration) -> Result<SecretString, Fail
     })
 }
 
-/// Reads a pipe to its end on a thread, so a full pipe never blocks the command.
-fn drain(pipe: Option<impl Read + Send + 'static>) -> mpsc::Receiver<Vec<u8>> {
+/// What a command printed: all of it, or more than a password ever is.
+enum Drained {
+    All(Vec<u8>),
+    TooMuch,
+}
+
+/// Reads a pipe to its end on a thread, so a full pipe never blocks the command, keeping
+/// at most [`MAX_SECRET_FILE`] bytes (the rest is read and dropped).
+fn drain(pipe: Option<impl Read + Send + 'static>) -> mpsc::Receiver<Drained> {
     let (tx, rx) = mpsc::channel();
-    if let Some(mut pipe) = pipe {
+    if let Some(pipe) = pipe {
         thread::spawn(move || {
             let mut buf = Vec::new();
-            let _ = pipe.read_to_end(&mut buf);
-            let _ = tx.send(buf);
+            let mut pipe = pipe;
+            let kept = (&mut pipe).take(MAX_SECRET_FILE + 1).read_to_end(&mut buf);
+            if kept.is_ok() && buf.len() as u64 > MAX_SECRET_FILE {
+                buf.zeroize();
+                let _ = tx.send(Drained::TooMuch);
+                // Keep the pipe flowing until the command is killed.
+                let _ = std::io::copy(&mut pipe, &mut std::io::sink());
+            } else {
+                let _ = tx.send(Drained::All(buf));
+            }
         });
     }
     rx

@@ -55,6 +55,14 @@ pub const DEFAULT_POLL_INTERVAL: Duration = Duration::from_secs(5);
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
 /// Faster polling than this only loads the cluster without showing anything new.
 pub const MIN_POLL_INTERVAL: Duration = Duration::from_secs(1);
+/// `poll_interval` may be from 1 s to a day: slower is no longer a dashboard.
+pub const POLL_INTERVAL_RANGE: (Duration, Duration) =
+    (MIN_POLL_INTERVAL, Duration::from_secs(24 * 3600));
+/// `timeout` may be from 1 ms to 10 minutes: a request longer than that is lost.
+pub const TIMEOUT_RANGE: (Duration, Duration) =
+    (Duration::from_millis(1), Duration::from_secs(600));
+/// The longest cluster name: room for any real one, and a table still fits a terminal.
+pub const MAX_NAME: usize = 64;
 
 /// A loaded and fully validated config file.
 #[derive(Clone, Debug)]

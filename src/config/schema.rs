@@ -12,7 +12,7 @@ use config::{Map, Value};
 use reqwest::Url;
 
 use super::error::Problem;
-use super::{CredentialSource, MIN_POLL_INTERVAL};
+use super::{CredentialSource, POLL_INTERVAL_RANGE, TIMEOUT_RANGE};
 use crate::ontap::Fingerprint;
 
 /// Top-level tables.
@@ -196,7 +196,7 @@ impl<'a> Reader<'a> {
                 continue;
             }
             match key.as_str() {
-                "name" => layer.name = self.text(scope, key, value),
+                "name" => layer.name = self.name(scope, key, value),
                 "url" => layer.url = self.url(scope, key, value, true),
                 "username" => layer.username = self.text(scope, key, value),
                 "fingerprint" => layer.fingerprint = self.fingerprint(scope, key, value),
@@ -228,11 +228,9 @@ impl<'a> Reader<'a> {
                 "insecure" => layer.insecure = self.flag(scope, key, value),
                 "read_only" => layer.read_only = self.flag(scope, key, value),
                 "poll_interval" => {
-                    layer.poll_interval = self.duration(scope, key, value, MIN_POLL_INTERVAL)
+                    layer.poll_interval = self.duration(scope, key, value, POLL_INTERVAL_RANGE)
                 }
-                "timeout" => {
-                    layer.timeout = self.duration(scope, key, value, Duration::from_millis(1))
-                }
+                "timeout" => layer.timeout = self.duration(scope, key, value, TIMEOUT_RANGE),
                 "labels" => layer.labels = self.labels(scope, value),
                 _ => {} // not in `allowed`: reported above
             }

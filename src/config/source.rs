@@ -16,6 +16,9 @@ use super::error::{ConfigError, Problem};
 use super::paths::loose_mode;
 use super::schema::suggest;
 
+/// The largest config file read: thousands of clusters fit in far less.
+const MAX_CONFIG: u64 = 16 * 1024 * 1024;
+
 /// The prefix and separator of environment overrides.
 const ENV_PREFIX: &str = "ONTOP__";
 /// The sections an environment variable may override.
@@ -52,11 +55,21 @@ pub(super) fn read(
             });
         }
     };
-    if meta.is_dir() {
-        let source = std::io::Error::other("it is a directory, not a TOML file");
+    let refusal = if meta.is_dir() {
+        Some("it is a directory, not a TOML file".to_string())
+    } else if !meta.is_file() {
+        Some("it is not a regular file (a device or a pipe)".to_string())
+    } else if meta.len() > MAX_CONFIG {
+        Some(format!(
+            "it is larger than {MAX_CONFIG} bytes, more than any config"
+        ))
+    } else {
+        None
+    };
+    if let Some(why) = refusal {
         return Err(ConfigError::Read {
             path: path.to_owned(),
-            source,
+            source: std::io::Error::other(why),
         });
     }
 

@@ -61,6 +61,7 @@ pub(super) fn build(path: &Path, raw: RawConfig, env: &Environment) -> Result<Co
         }
     }
 
+    same_address_different_read_only(&mut reader, &clusters);
     if let (Some(mode), false) = (raw.loose_mode, reader.plain_in_file.is_empty()) {
         reader.warnings.push(format!(
             "{file}: plain password in {tables}, and the file is readable by group or others \
@@ -82,6 +83,32 @@ pub(super) fn build(path: &Path, raw: RawConfig, env: &Environment) -> Result<Co
         download,
         warnings: reader.warnings,
     })
+}
+
+/// Two clusters at one address, one read-only and one not: a download refused under one
+/// name could be started under the other, so the config must say which it is.
+fn same_address_different_read_only(reader: &mut Reader, clusters: &[ClusterConfig]) {
+    for (i, a) in clusters.iter().enumerate() {
+        let clash = clusters[..i]
+            .iter()
+            .find(|b| b.url == a.url && b.read_only != a.read_only);
+        if let Some(b) = clash {
+            let (ro, rw) = if a.read_only { (a, b) } else { (b, a) };
+            let message = format!(
+                "{:?} and {:?} are the same cluster ({}), but only {:?} is read_only",
+                b.name,
+                a.name,
+                a.url.origin().ascii_serialization(),
+                ro.name
+            );
+            let fix = format!(
+                "set read_only = true on {:?} too, or remove one of the two",
+                rw.name
+            );
+            let scope = Scope::Cluster(i + 1, Some(a.name.clone()));
+            reader.problem(&scope, "read_only", message, fix);
+        }
+    }
 }
 
 /// `value` as a table, or a problem when it is something else.
@@ -194,6 +221,11 @@ fn check_on_disk(reader: &mut Reader, scope: &Scope, layer: &Layer, env: &Enviro
             }
         },
         Some(CredentialSource::File(path)) => match std::fs::metadata(path) {
+            Ok(meta) if !meta.is_file() => {
+                let message = format!("{} is not a regular file", path.display());
+                let fix = "point password_file at a plain file holding the password";
+                reader.problem(scope, "password_file", message, fix);
+            }
             Ok(meta) => {
                 if let Some(mode) = loose_mode(&meta) {
                     let message = format!(
@@ -220,12 +252,16 @@ fn check_on_disk(reader: &mut Reader, scope: &Scope, layer: &Layer, env: &Enviro
         },
         _ => {}
     }
-    if let Some(path) = &layer.ca_file
-        && let Err(e) = std::fs::metadata(path)
-    {
-        let message = format!("cannot read {}: {e}", path.display());
-        let fix = "point it at the PEM file of the CA that signed the cluster certificates";
-        reader.problem(scope, "ca_file", message, fix);
+    if let Some(path) = &layer.ca_file {
+        let message = match std::fs::metadata(path) {
+            Ok(meta) if meta.is_file() => None,
+            Ok(_) => Some(format!("{} is not a regular file", path.display())),
+            Err(e) => Some(format!("cannot read {}: {e}", path.display())),
+        };
+        if let Some(message) = message {
+            let fix = "point it at the PEM file of the CA that signed the cluster certificates";
+            reader.problem(scope, "ca_file", message, fix);
+        }
     }
 }
 

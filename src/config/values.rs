@@ -21,11 +21,17 @@ use super::paths::resolve_relative;
 use super::render;
 use super::schema::{Reader, Scope, sorted_keys};
 use crate::ontap::Fingerprint;
+use crate::text::{clean, is_clean};
 
 const DURATION_FORM: &str = "write it like \"5s\", \"1m\" or \"500ms\"";
 
+/// The longest text value: far above any name, user or path, far below what a table or
+/// a terminal line could hold.
+pub(super) const MAX_TEXT: usize = 1024;
+
 impl Reader<'_> {
-    /// A non-empty string without control characters.
+    /// A non-empty string of at most [`MAX_TEXT`] characters, without control, bidi or
+    /// invisible characters (they would reach the terminal, or hide what a name says).
     pub(super) fn text(&mut self, scope: &Scope, key: &str, value: &Value) -> Option<String> {
         let ValueKind::String(text) = &value.kind else {
             self.problem(
@@ -36,17 +42,45 @@ impl Reader<'_> {
             );
             return None;
         };
-        if text.trim().is_empty() || text.chars().any(char::is_control) {
-            let message = format!("{text:?} is empty or holds control characters");
-            self.problem(
-                scope,
-                key,
-                message,
-                "give it a plain, non-empty value, or remove the key",
+        if text.trim().is_empty() {
+            let message = "the value is empty".to_owned();
+            self.problem(scope, key, message, "give it a value, or remove the key");
+            return None;
+        }
+        if text.chars().count() > MAX_TEXT {
+            let message = format!("the value is {} characters long", text.chars().count());
+            let fix = format!("keep it under {MAX_TEXT} characters");
+            self.problem(scope, key, message, fix);
+            return None;
+        }
+        if !is_clean(text) {
+            // Shown cleaned and escaped: the raw value would do on screen what it does.
+            let message = format!(
+                "{:?} holds control, bidi or invisible characters",
+                clean(text)
             );
+            let fix = "write it with printable characters only (no escapes, no right-to-left \
+                       overrides, no zero-width characters)";
+            self.problem(scope, key, message, fix);
             return None;
         }
         Some(text.clone())
+    }
+
+    /// A cluster name: [`Self::text`], at most [`super::MAX_NAME`] characters.
+    pub(super) fn name(&mut self, scope: &Scope, key: &str, value: &Value) -> Option<String> {
+        let text = self.text(scope, key, value)?;
+        let length = text.chars().count();
+        if length > super::MAX_NAME {
+            let message = format!("the name is {length} characters long");
+            let fix = format!(
+                "give it a short name (at most {} characters); it only has to be unique",
+                super::MAX_NAME
+            );
+            self.problem(scope, key, message, fix);
+            return None;
+        }
+        Some(text)
     }
 
     /// A SHA-256 certificate fingerprint, `sha256:AB:CD:...` (32 bytes; any case, colons
@@ -130,13 +164,13 @@ impl Reader<'_> {
         None
     }
 
-    /// A duration like "5s", at least `min`.
+    /// A duration like "5s", between `min` and `max`.
     pub(super) fn duration(
         &mut self,
         scope: &Scope,
         key: &str,
         value: &Value,
-        min: Duration,
+        (min, max): (Duration, Duration),
     ) -> Option<Duration> {
         let ValueKind::String(text) = &value.kind else {
             let message = format!("expected a duration string, found {}", kind(value));
@@ -148,7 +182,12 @@ impl Reader<'_> {
             .ok()
             .and_then(|d| Duration::try_from(d).ok());
         match parsed {
-            Some(d) if d >= min => Some(d),
+            Some(d) if d >= min && d <= max => Some(d),
+            Some(d) if d > max => {
+                let message = format!("{text:?} is too long (at most {})", render::duration(max));
+                self.problem(scope, key, message, DURATION_FORM);
+                None
+            }
             Some(_) => {
                 let message = format!("{text:?} is too short (at least {})", render::duration(min));
                 self.problem(scope, key, message, DURATION_FORM);
@@ -227,6 +266,15 @@ impl Reader<'_> {
             return labels;
         };
         for key in sorted_keys(table) {
+            if key.trim().is_empty() || key.chars().count() > super::MAX_NAME || !is_clean(key) {
+                let message = format!(
+                    "the label name {:?} is empty, too long or holds control, bidi or invisible characters",
+                    clean(key)
+                );
+                let fix = "name labels with a short printable word, e.g. site or env";
+                self.problem(scope, "labels", message, fix);
+                continue;
+            }
             if let Some(text) = self.text(scope, &format!("labels.{key}"), &table[key]) {
                 labels.insert(key.clone(), text);
             }

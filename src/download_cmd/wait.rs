@@ -113,9 +113,9 @@ pub(super) async fn follow_all(run: &Run<'_>, reports: &[StartReport]) -> bool {
             failures.push(format!("ontop: {}: {}", report.name, ending.describe()));
         }
     }
-    print!("{}", table::render(&super::LINE_COLUMNS, &summary));
+    crate::out!("{}", table::render(&super::LINE_COLUMNS, &summary));
     for failure in failures {
-        eprintln!("{failure}");
+        crate::errln!("{failure}");
     }
     all_well
 }
@@ -138,7 +138,7 @@ fn record_end(run: &Run<'_>, report: &StartReport, ending: &Ending) {
         ending,
     };
     for problem in crate::download::record_end(record, run.audit, run.journal) {
-        eprintln!("ontop: warning: {problem}");
+        crate::errln!("ontop: warning: {problem}");
     }
 }
 
@@ -181,7 +181,7 @@ impl Line {
                 };
                 bar.set_message(text);
             }
-            None if state != self.last => println!("{}: {state}", self.name),
+            None if state != self.last => crate::outln!("{}: {state}", self.name),
             None => {}
         }
         self.last = state;

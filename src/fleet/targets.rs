@@ -62,13 +62,15 @@ pub fn with_reauth(targets: &mut [Target], config: &Config, credentials: &Arc<Cr
     }
 }
 
-/// Builds a target per configured cluster, resolving each credential source once.
+/// Builds a target per configured cluster, resolving each credential source once (all
+/// of them at the same time).
 /// `session_read_only` (`--read-only`) makes every client refuse to start downloads.
 pub fn targets_from_config(
     config: &Config,
     credentials: &Credentials,
     session_read_only: bool,
 ) -> Vec<Target> {
+    credentials.resolve_all(&config.clusters);
     config
         .clusters
         .iter()

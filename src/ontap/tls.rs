@@ -33,6 +33,9 @@ pub enum TlsTrust {
     Insecure,
 }
 
+/// The most a `ca_file` may hold: a bundle of a few hundred certificates.
+pub const MAX_CA_FILE: u64 = 1024 * 1024;
+
 /// The process-wide crypto provider: ring, so no C toolchain is needed for aws-lc.
 pub fn crypto_provider() -> Arc<CryptoProvider> {
     static PROVIDER: OnceLock<Arc<CryptoProvider>> = OnceLock::new();
@@ -78,9 +81,9 @@ pub fn verifier(
     let check = match trust {
         TlsTrust::System => Check::System(system_verifier()?),
         TlsTrust::CaFile(path) => {
-            let pem = std::fs::read(path).map_err(|e| {
+            let pem = crate::files::read_regular(path, MAX_CA_FILE).map_err(|e| {
                 format!(
-                    "ca_file {}: cannot read it ({e}); fix the path or the permissions",
+                    "ca_file {}: cannot read it ({e}); point it at a PEM file of certificates",
                     path.display()
                 )
             })?;

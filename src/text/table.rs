@@ -65,8 +65,14 @@ mod tests {
     #[test]
     fn cells_are_cut_to_their_cap_and_aligned_by_width() {
         let columns = [
-            Column { heading: "NAME", cap: 8 },
-            Column { heading: "STATE", cap: 20 },
+            Column {
+                heading: "NAME",
+                cap: 8,
+            },
+            Column {
+                heading: "STATE",
+                cap: 20,
+            },
         ];
         let rows = vec![
             vec!["x".repeat(70_000), "running".into()],

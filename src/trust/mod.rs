@@ -68,18 +68,18 @@ pub struct Terminal;
 
 impl Console for Terminal {
     fn out(&mut self, text: &str) {
-        print!("{text}");
+        crate::out!("{text}");
     }
 
     fn err(&mut self, text: &str) {
-        eprint!("{text}");
+        crate::err!("{text}");
     }
 
     fn confirm(&mut self, question: &str) -> Option<bool> {
         if !std::io::stdin().is_terminal() {
             return None;
         }
-        print!("{question} [y/N] ");
+        crate::out!("{question} [y/N] ");
         let _ = std::io::stdout().flush();
         let mut answer = String::new();
         let mut read = || std::io::stdin().lock().read_line(&mut answer);

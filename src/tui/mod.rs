@@ -113,10 +113,12 @@ pub async fn run(setup: DashboardSetup) -> io::Result<()> {
     // its audit line (bounded by the clusters' own timeouts).
     let pending = fleet.starts_in_flight();
     if pending > 0 {
-        eprintln!("ontop: waiting for {pending} download start(s) to be answered and audited...");
+        crate::errln!(
+            "ontop: waiting for {pending} download start(s) to be answered and audited..."
+        );
         let unanswered = fleet.finish_starts(START_GRACE).await;
         if unanswered > 0 {
-            eprintln!(
+            crate::errln!(
                 "ontop: {unanswered} start(s) got no answer; check with ontop status (their audit lines may be missing)"
             );
         }

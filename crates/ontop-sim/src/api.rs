@@ -89,7 +89,8 @@ async fn gate(State(c): State<Arc<Cluster>>, req: Request, next: Next) -> Respon
         }
         Fault::Unauthorized => return wire::unauthorized(),
         // Answered before the latency, in `hostile_answer`.
-        Fault::Redirect { .. } | Fault::Huge | Fault::Endless | Fault::Drip | Fault::BigHeaders => {}
+        Fault::Redirect { .. } | Fault::Huge | Fault::Endless | Fault::Drip | Fault::BigHeaders => {
+        }
     }
     if !authorized(req.headers(), &c.env.username, &c.env.password) {
         return wire::unauthorized();

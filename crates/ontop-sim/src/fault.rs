@@ -158,7 +158,10 @@ impl Fault {
     /// setting one of these drops the connections already open, so that clients
     /// with pooled keep-alive connections meet the fault too.
     pub fn is_connection_level(&self) -> bool {
-        matches!(self, Fault::Down | Fault::Reset | Fault::Hang | Fault::Garbage)
+        matches!(
+            self,
+            Fault::Down | Fault::Reset | Fault::Hang | Fault::Garbage
+        )
     }
 }
 

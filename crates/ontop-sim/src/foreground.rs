@@ -9,6 +9,15 @@ use std::path::PathBuf;
 
 use super::{SimError, SimFleet, SimOptions, write_config};
 
+/// `println!` that ignores a closed stdout (`ontop sim | head -3` must not panic).
+macro_rules! say {
+    ($($arg:tt)*) => {{
+        use std::io::Write;
+        let mut out = std::io::stdout().lock();
+        let _ = writeln!(out, $($arg)*).and_then(|()| out.flush());
+    }};
+}
+
 /// Starts the fleet, prints how to reach it, optionally writes a dashboard
 /// config, and runs until SIGINT or SIGTERM; then shuts down cleanly.
 pub async fn run_foreground(
@@ -42,25 +51,25 @@ async fn announce_and_wait(fleet: &SimFleet, config: Option<PathBuf>) -> Result<
     let clusters = fleet.clusters();
     let width = clusters.iter().map(|c| c.name.len()).max().unwrap_or(0);
     for c in &clusters {
-        println!("{:width$}  {}", c.name, c.url);
+        say!("{:width$}  {}", c.name, c.url);
     }
     match &config {
         // The password is in the (0600) config: no need to put it on the screen.
-        Some(path) => println!(
+        Some(path) => say!(
             "credentials: username {}, password in {}",
             fleet.username(),
             path.display()
         ),
-        None => println!(
+        None => say!(
             "credentials: username {} password {}",
             fleet.username(),
             fleet.password()
         ),
     }
     match (&ca_path, fleet.cert_style()) {
-        (Some(path), _) => println!("ca file: {}", path.display()),
-        (None, None) => println!("ca file: none (plain HTTP)"),
-        (None, Some(_)) => println!(
+        (Some(path), _) => say!("ca file: {}", path.display()),
+        (None, None) => say!("ca file: none (plain HTTP)"),
+        (None, Some(_)) => say!(
             "ca file: none (each cluster presents its own self-signed certificate{})",
             if config.is_some() {
                 "; the config names each one as that cluster's ca_file"
@@ -69,11 +78,11 @@ async fn announce_and_wait(fleet: &SimFleet, config: Option<PathBuf>) -> Result<
             }
         ),
     }
-    println!("package url: {}", fleet.default_package_url());
+    say!("package url: {}", fleet.default_package_url());
     if let Some(path) = &config {
-        println!("config: {}", path.display());
+        say!("config: {}", path.display());
     }
-    println!("running; press Ctrl-C to stop");
+    say!("running; press Ctrl-C to stop");
 
     let waited = wait_for_signal().await;
     if let Some(path) = temp_ca {

@@ -18,9 +18,9 @@ use crate::download::Ending;
 use crate::ontap::{EXPIRY_WARNING_DAYS, hint_for_code, meaning_of_code};
 use crate::state::table::time_in_state;
 use crate::state::{ClusterState, Health, SessionPhase, age, format_age, short_uuid};
+use crate::text::{width, wrap};
 use crate::tui::app::App;
 use crate::tui::format::{ago, clock, time_of_day};
-use crate::text::{width, wrap};
 use crate::tui::theme::Theme;
 
 /// Cells taken by the indent and the field label.

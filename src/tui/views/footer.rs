@@ -11,8 +11,8 @@ use ratatui::layout::{Position, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
-use crate::tui::app::{App, Dialog, Mode};
 use crate::text::{truncate, width};
+use crate::tui::app::{App, Dialog, Mode};
 use crate::tui::keymap::{self, Action, Binding, Context};
 
 /// Footer hints that give way, in this order, when the line is too narrow.

@@ -9,8 +9,8 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Clear, Paragraph};
 
 use super::{centered, dialog_keys, dialog_width};
-use crate::tui::app::{App, Dialog, DownloadForm, Field};
 use crate::text::{pad, width, wrap};
+use crate::tui::app::{App, Dialog, DownloadForm, Field};
 use crate::tui::keymap::Context;
 use crate::tui::theme::Theme;
 

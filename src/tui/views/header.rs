@@ -11,8 +11,8 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
 use crate::state::FleetCounts;
-use crate::tui::app::App;
 use crate::text::{truncate, width};
+use crate::tui::app::App;
 use crate::tui::theme::Theme;
 
 /// Draws the two header lines into `area`.

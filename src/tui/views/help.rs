@@ -9,8 +9,8 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Clear, Paragraph};
 
-use crate::tui::app::App;
 use crate::text::{pad, width};
+use crate::tui::app::App;
 use crate::tui::keymap::{BINDINGS, Binding, Context, keys_label};
 use crate::tui::theme::Theme;
 

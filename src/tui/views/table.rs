@@ -20,9 +20,9 @@ use crate::download::Ending;
 use crate::ontap::hint_for_code;
 use crate::state::table::time_in_state;
 use crate::state::{ClusterState, Column, Health, age, format_age};
+use crate::text::truncate;
 use crate::tui::app::App;
 use crate::tui::app::download::session_ending;
-use crate::text::truncate;
 use crate::tui::theme::Theme;
 
 /// The cells the mark takes at the start of the name column.

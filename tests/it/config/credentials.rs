@@ -62,11 +62,12 @@ fn a_command_gives_the_first_line_of_its_stdout() {
 }
 
 #[test]
-fn a_failing_command_reports_its_status_and_stderr_but_never_its_stdout() {
+fn a_failing_command_reports_its_status_but_never_its_stdout_or_stderr() {
     let fx = Fixture::new();
+    // A tool's error line can hold a token ("bad token abc123"): it is not echoed.
     let config = with_source(
         &fx,
-        &sh("printf '%s-%s\\n' leaked secret; echo 'not in the store' >&2; exit 3"),
+        &sh("printf '%s-%s\\n' leaked secret; echo token-$((6*7))-in-stderr >&2; exit 3"),
     );
     let message = Credentials::new(false)
         .password_for(&config.clusters[0])
@@ -78,11 +79,12 @@ fn a_failing_command_reports_its_status_and_stderr_but_never_its_stdout() {
             "cluster \"a\"",
             "password_command",
             "exit status: 3",
-            "not in the store",
+            "is not shown",
             "run the command by hand",
         ],
     );
     assert!(!message.contains("leaked-secret"), "{message}");
+    assert!(!message.contains("token-42-in-stderr"), "{message}");
 }
 
 #[test]
@@ -252,4 +254,55 @@ fn a_dashboard_that_owns_the_screen_never_prompts() {
         .unwrap_err()
         .to_string();
     assert_says(&message, &["no terminal to ask on"]);
+}
+
+#[test]
+fn special_files_are_refused_and_endless_commands_never_fill_memory() {
+    let fx = Fixture::new();
+    let text = |line: &str| {
+        format!(
+            "[defaults]\nusername = \"u\"\n{line}\n[[cluster]]\nname = \"a\"\nurl = \"https://a\"\n"
+        )
+    };
+    for (key, path) in [
+        ("password_file", "/dev/zero"),
+        ("ca_file", "/dev/zero"),
+        ("ca_file", "/"),
+    ] {
+        let message = fx.error(&text(&format!("{key} = \"{path}\"")));
+        assert_says(&message, &[key, path, "not a regular file"]);
+    }
+    let endless = with_source(&fx, &sh("yes secret-$((6*7))-line"));
+    let message = Credentials::new(false)
+        .password_for(&endless.clusters[0])
+        .unwrap_err()
+        .to_string();
+    assert_says(&message, &["password_command", "printed more than"]);
+    assert!(!message.contains("secret-42-line"), "{message}");
+}
+
+#[test]
+fn distinct_sources_are_resolved_at_the_same_time() {
+    // Each command waits for the other to have started: resolved one after the other,
+    // the first would time out waiting for a second that never runs.
+    let fx = Fixture::new();
+    let dir = fx.dir.path().display().to_string();
+    let waits_for = |me: &str, other: &str| {
+        format!(
+            "[\"sh\", \"-c\", \"touch {dir}/{me}; for i in $(seq 100); do [ -e {dir}/{other} ] && echo pw-{me} && exit 0; sleep 0.05; done; exit 1\"]"
+        )
+    };
+    let config = fx.ok(&format!(
+        "[defaults]\nusername = \"u\"\n\
+         [[cluster]]\nname = \"a\"\nurl = \"https://a\"\npassword_command = {}\n\
+         [[cluster]]\nname = \"b\"\nurl = \"https://b\"\npassword_command = {}\n",
+        waits_for("a", "b"),
+        waits_for("b", "a")
+    ));
+    let credentials = Credentials::new(false);
+    credentials.resolve_all(&config.clusters);
+    for (cluster, expected) in config.clusters.iter().zip(["pw-a", "pw-b"]) {
+        let secret = credentials.password_for(cluster).expect("both ran at once");
+        assert_eq!(secret.expose_secret(), expected);
+    }
 }
