@@ -105,7 +105,7 @@ const COLUMNS: [Column; 7] = [
     },
 ];
 
-/// A plain-text table, then warnings (plain HTTP, certificates about to expire), then one
+/// A plain-text table, then warnings (certificates about to expire), then one
 /// line per failing cluster with what to do next.
 pub fn to_table(reports: &[ClusterReport]) -> String {
     let rows: Vec<Vec<String>> = reports
@@ -137,8 +137,7 @@ pub fn to_table(reports: &[ClusterReport]) -> String {
     let mut out = table::render(&COLUMNS, &rows);
     let warnings: Vec<String> = reports
         .iter()
-        .filter_map(plain_http_warning)
-        .chain(reports.iter().filter_map(expiry_warning))
+        .filter_map(expiry_warning)
         .collect();
     if !warnings.is_empty() {
         out.push('\n');
@@ -155,18 +154,6 @@ pub fn to_table(reports: &[ClusterReport]) -> String {
         }
     }
     out
-}
-
-/// A line for a cluster reached over plain HTTP: its password crosses the network in
-/// clear with every request.
-fn plain_http_warning(r: &ClusterReport) -> Option<String> {
-    r.url.starts_with("http://").then(|| {
-        format!(
-            "{}: warning: plain HTTP: the cluster password is sent unencrypted with every \
-             request; use https:// (ONTAP serves HTTPS on the management address)",
-            r.name
-        )
-    })
 }
 
 /// A line for a certificate under [`crate::ontap::EXPIRY_WARNING_DAYS`], else nothing.

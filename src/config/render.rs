@@ -22,7 +22,7 @@ pub(super) fn render(config: &Config) -> String {
     if download.url.is_some() || download.username.is_some() {
         out.push_str("\n[download]\n");
         if let Some(url) = &download.url {
-            line(&mut out, "url", &quote(url.as_str()));
+            line(&mut out, "url", &quote(&crate::text::mask_url(url)));
         }
         if let Some(username) = &download.username {
             line(&mut out, "username", &quote(username));
@@ -36,6 +36,9 @@ pub(super) fn render(config: &Config) -> String {
 
 fn cluster_table(out: &mut String, c: &ClusterConfig) {
     out.push_str("\n[[cluster]]\n");
+    if c.url.scheme() == "http" {
+        out.push_str("# plain HTTP: no TLS at all, the password crosses the network in clear\n");
+    }
     line(out, "name", &quote(&c.name));
     line(out, "url", &quote(&c.url.origin().ascii_serialization()));
     line(out, "username", &quote(&c.username));

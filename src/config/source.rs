@@ -103,8 +103,39 @@ fn parse_error(path: &Path, error: config::ConfigError) -> ConfigError {
     };
     ConfigError::Parse {
         path: path.to_owned(),
-        message,
+        message: redact_secret_lines(&message),
     }
+}
+
+/// The parser's message with every quoted line of the file that may hold a secret (a
+/// password key, a URL with credentials or a query) replaced by a note: the line and
+/// column, and the carets under it, are enough to find the mistake.
+fn redact_secret_lines(message: &str) -> String {
+    message
+        .lines()
+        .map(|line| match line.split_once(" | ") {
+            Some((number, text))
+                if number.trim().parse::<u64>().is_ok() && may_hold_a_secret(text) =>
+            {
+                format!("{number} | <this line is not shown: it may hold a secret>")
+            }
+            _ => line.to_string(),
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+fn may_hold_a_secret(line: &str) -> bool {
+    let lower = line.to_lowercase();
+    let url_secret = lower.find("://").is_some_and(|at| {
+        let rest = &lower[at + 3..];
+        let authority = rest.split(['/', '"', '\'', ' ']).next().unwrap_or("");
+        authority.contains('@') || rest.contains('?')
+    });
+    ["password", "secret", "token", "passwd"]
+        .iter()
+        .any(|word| lower.contains(word))
+        || url_secret
 }
 
 type SortedEnv = (
@@ -219,6 +250,18 @@ mod tests {
         assert_eq!(problems.len(), 2);
         assert!(problems[0].to_string().contains("ONTOP__CLUSTER__0__URL"));
         assert!(problems[1].to_string().contains("did you mean DEFAULTS?"));
+    }
+
+    #[test]
+    fn toml_errors_never_quote_a_line_that_may_hold_a_secret() {
+        let message = "TOML parse error at line 3, column 12\n  |\n3 | password = hunter2\n  |            ^^^^^^^\nstring values must be quoted";
+        let redacted = redact_secret_lines(message);
+        assert!(!redacted.contains("hunter2"), "{redacted}");
+        assert!(redacted.contains("line 3, column 12") && redacted.contains("^^^"));
+        let url = "5 | url = \"https://u:pw@repo/x?token=t\nmore";
+        assert!(!redact_secret_lines(url).contains("pw@"));
+        let plain = "2 | name = \"prod-1";
+        assert_eq!(redact_secret_lines(plain), plain);
     }
 
     #[test]

@@ -62,6 +62,7 @@ pub(super) fn build(path: &Path, raw: RawConfig, env: &Environment) -> Result<Co
     }
 
     same_address_different_read_only(&mut reader, &clusters);
+    plain_http_warning(&mut reader, &clusters);
     if let (Some(mode), false) = (raw.loose_mode, reader.plain_in_file.is_empty()) {
         reader.warnings.push(format!(
             "{file}: plain password in {tables}, and the file is readable by group or others \
@@ -109,6 +110,30 @@ fn same_address_different_read_only(reader: &mut Reader, clusters: &[ClusterConf
             reader.problem(&scope, "read_only", message, fix);
         }
     }
+}
+
+/// One warning for every cluster reached over plain `http://`: its password crosses the
+/// network in clear with every request.
+fn plain_http_warning(reader: &mut Reader, clusters: &[ClusterConfig]) {
+    let plain: Vec<&str> = clusters
+        .iter()
+        .filter(|c| c.url.scheme() == "http")
+        .map(|c| c.name.as_str())
+        .collect();
+    if plain.is_empty() {
+        return;
+    }
+    let shown = if plain.len() > 5 {
+        format!("{} and {} more", plain[..5].join(", "), plain.len() - 5)
+    } else {
+        plain.join(", ")
+    };
+    reader.warnings.push(format!(
+        "{}: plain HTTP for {} ({shown}): the cluster password is sent unencrypted with every \
+         request; use https:// (ONTAP serves HTTPS on the management address)",
+        reader.file.display(),
+        if plain.len() == 1 { "1 cluster".to_string() } else { format!("{} clusters", plain.len()) },
+    ));
 }
 
 /// `value` as a table, or a problem when it is something else.

@@ -35,7 +35,7 @@ pub fn badges(c: &ClusterState) -> Vec<(&'static str, bool)> {
         out.push(("!tls", true));
     }
     if c.plain_http() {
-        out.push(("http", true));
+        out.push(("plain-http", true));
     }
     if c.certificate.as_ref().is_some_and(|f| f.expires_soon()) {
         out.push(("!cert", true));

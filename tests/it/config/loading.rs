@@ -93,7 +93,13 @@ fn clusters_inherit_defaults_and_their_own_keys_win() {
         Some("https://repo.example.com/ontap/97_q_image.tgz")
     );
     assert_eq!(config.download.username.as_deref(), Some("fetcher"));
-    assert!(config.warnings.is_empty(), "{:?}", config.warnings);
+    // The one warning: lab-1 is reached over plain HTTP.
+    assert_eq!(config.warnings.len(), 1, "{:?}", config.warnings);
+    assert!(
+        config.warnings[0].contains("plain HTTP for 1 cluster (lab-1)"),
+        "{:?}",
+        config.warnings
+    );
     assert_eq!(
         config.cluster("lab-1").map(|c| c.timeout),
         Some(Duration::from_secs(45))
