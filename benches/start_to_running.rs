@@ -9,10 +9,10 @@
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use ontop::audit::AuditLog;
-use ontop::download::DownloadSpec;
+use ontop::download::audit::AuditLog;
+use ontop::download::journal::Journal;
+use ontop::download::{DownloadSpec, Phase, Plan};
 use ontop::fleet::{Fleet, POLLERS_MAX_IN_FLIGHT, Schedule, Target};
-use ontop::journal::Journal;
 use ontop::ontap::{Client, ClientSettings, JobState, TlsTrust};
 use ontop::state::{ClusterIdentity, Model};
 use ontop_sim::{SimFleet, SimOptions};
@@ -79,7 +79,8 @@ async fn one_run() -> Duration {
         poll_interval: s.interval,
         ..ClusterIdentity::default()
     }));
-    let (fleet, mut events) = Fleet::spawn(targets, POLLERS_MAX_IN_FLIGHT);
+    let records = (AuditLog::disabled(), Journal::open(None));
+    let (fleet, mut events) = Fleet::spawn(targets, POLLERS_MAX_IN_FLIGHT, records);
     // Let the first polls land, as they have by the time someone presses `y`.
     let settle = Instant::now();
     while model.clusters.iter().any(|c| c.last_success.is_none()) {
@@ -91,17 +92,15 @@ async fn one_run() -> Duration {
     }
     let spec = DownloadSpec::new(&sim.default_package_url(), None, None).unwrap();
     let started = Instant::now();
-    fleet.start_downloads(
-        (0..CLUSTERS).collect(),
-        Vec::new(),
-        spec,
-        Arc::new(AuditLog::new(None)),
-        Arc::new(Journal::open(None)),
-    );
+    let plan = Plan {
+        targets: (0..CLUSTERS).map(|i| (i, format!("c{i}"))).collect(),
+        ..Plan::default()
+    };
+    fleet.start_downloads(&plan, spec);
     while !model
         .clusters
         .iter()
-        .all(|c| c.job_state() == Some(&JobState::Running))
+        .all(|c| c.phase() == Some(&Phase::Job(JobState::Running)))
     {
         model.apply(events.recv().await.unwrap());
     }

@@ -51,7 +51,7 @@ pub enum Command {
     ///
     /// Exit codes: 0 done, 1 a cluster could not be reached, 2 usage or config error (or
     /// --write refused).
-    Trust(crate::trust::TrustArgs),
+    Trust(crate::commands::trust::TrustArgs),
     /// Run the ONTAP simulator in the foreground (until Ctrl-C)
     Sim(SimArgs),
     /// Work with the config file

@@ -21,9 +21,9 @@ mod embedded {
     use ontop_sim::{Scenario, SimError, SimFleet, SimOptions};
     use secrecy::SecretString;
 
-    use crate::audit::AuditLog;
+    use crate::download::audit::AuditLog;
+    use crate::download::journal::Journal;
     use crate::fleet::{Schedule, Target};
-    use crate::journal::Journal;
     use crate::launch::{Records, ScreenOptions, assemble};
     use crate::ontap::{Client, ClientSettings, ErrorKind, OntapError, TlsTrust};
     use crate::state::ClusterIdentity;
@@ -73,7 +73,7 @@ mod embedded {
             "demo (simulated fleet on loopback)".to_string(),
             options,
             Records {
-                audit: AuditLog::new(None),
+                audit: AuditLog::disabled(),
                 journal: Journal::open(None),
                 download_defaults: (Some(sim.default_package_url()), None),
             },

@@ -2,18 +2,20 @@
 //! pollers and the settings the screen needs. The glue between `config`, `fleet`,
 //! `state` and `tui`, kept out of `main` so tests can start a dashboard the same way.
 //!
-//! A dashboard over a config also opens the audit log and the journal in the data dir,
-//! and resumes following the jobs an earlier session left in the journal.
+//! A dashboard over a config records in the data dir (the engine's recorder owns the
+//! audit log and the journal), and resumes following the jobs an earlier ontop left in
+//! the journal.
 
+use std::path::Path;
 use std::sync::Arc;
 
 use jiff::Timestamp;
 
-use crate::audit::AuditLog;
-use crate::cli::Cli;
-use crate::config::{self, Config, Credentials};
+use crate::config::{Config, Credentials};
+use crate::download::Tracker;
+use crate::download::audit::AuditLog;
+use crate::download::journal::Journal;
 use crate::fleet::{self, Command, Fleet, POLLERS_MAX_IN_FLIGHT, Schedule, Target};
-use crate::journal::Journal;
 use crate::state::{ClusterIdentity, Model};
 use crate::tui::DashboardSetup;
 
@@ -28,29 +30,14 @@ pub struct ScreenOptions {
     pub bell: bool,
 }
 
-impl ScreenOptions {
-    /// The options the global flags (and `NO_COLOR`) give.
-    pub fn from_cli(cli: &Cli) -> Self {
-        Self {
-            read_only: cli.read_only,
-            color: use_color(cli.no_color),
-            bell: !cli.no_bell,
-        }
-    }
-}
-
-/// Whether to draw colours: off with `--no-color` or a non-empty `NO_COLOR`.
-pub fn use_color(no_color_flag: bool) -> bool {
-    let env_says_no = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
-    !(no_color_flag || env_says_no)
-}
-
-/// A dashboard over the configured clusters. Credentials are resolved here, before the
-/// screen takes over the terminal, so a password prompt can still be answered.
+/// A dashboard over the configured clusters, recording in `data_dir`. Credentials are
+/// resolved here, before the screen takes over the terminal, so a password prompt can
+/// still be answered.
 pub fn from_config(
     config: &Config,
     credentials: &Arc<Credentials>,
     options: ScreenOptions,
+    data_dir: Option<&Path>,
 ) -> DashboardSetup {
     let mut targets = fleet::targets_from_config(config, credentials, options.read_only);
     fleet::targets::with_reauth(&mut targets, config, credentials);
@@ -70,23 +57,22 @@ pub fn from_config(
     let schedules = config.clusters.iter().map(|c| Schedule {
         interval: c.poll_interval,
     });
-    let data_dir = config::data_dir();
-    let mut setup = assemble(
+    let setup = assemble(
         targets,
         identities.collect(),
         schedules.collect(),
         config.path.display().to_string(),
         options,
         Records {
-            audit: AuditLog::new(data_dir.as_deref()),
-            journal: Journal::open(data_dir.as_deref()),
+            audit: AuditLog::new(data_dir),
+            journal: Journal::open(data_dir),
             download_defaults: (
                 config.download.url.as_ref().map(|u| u.to_string()),
                 config.download.username.clone(),
             ),
         },
     );
-    resume_journal(&mut setup);
+    resume_journal(&setup);
     setup
 }
 
@@ -97,11 +83,12 @@ pub(crate) struct Records {
     pub(crate) download_defaults: (Option<String>, Option<String>),
 }
 
-/// Follows again the jobs the journal holds for configured clusters: the model shows
-/// them as this session's downloads, and each cluster's poller tracks its job. Entries
-/// for clusters this config does not have are left for the config that has them.
-fn resume_journal(setup: &mut DashboardSetup) {
-    for entry in setup.journal.entries() {
+/// Follows again the jobs the journal holds for configured clusters: each cluster's
+/// poller follows its job as a download an earlier ontop started. Entries for clusters
+/// this config does not have are left for the config that has them.
+fn resume_journal(setup: &DashboardSetup) {
+    let now = Timestamp::now();
+    for entry in setup.fleet.recorder().journal().entries() {
         let found = setup
             .model
             .clusters
@@ -110,14 +97,12 @@ fn resume_journal(setup: &mut DashboardSetup) {
         let Some(cluster) = found else {
             continue;
         };
-        let started_at = entry
-            .started_at
-            .parse::<Timestamp>()
-            .unwrap_or_else(|_| Timestamp::now());
+        let started_at = entry.started_at.parse::<Timestamp>().unwrap_or(now);
+        let tracker = Tracker::resumed(entry.url, entry.job, started_at, now)
+            .with_server_username(entry.server_username);
         setup
-            .model
-            .resume(cluster, entry.url, entry.job.clone(), started_at);
-        setup.fleet.send(cluster, Command::TrackJob(entry.job));
+            .fleet
+            .send(cluster, Command::Follow(Box::new(tracker)));
     }
 }
 
@@ -133,6 +118,7 @@ pub(crate) fn assemble(
     let (fleet, events) = Fleet::spawn(
         targets.into_iter().zip(schedules).collect(),
         POLLERS_MAX_IN_FLIGHT,
+        (records.audit, records.journal),
     );
     DashboardSetup {
         model: Model::new(identities),
@@ -141,8 +127,6 @@ pub(crate) fn assemble(
         config_label,
         read_only: options.read_only,
         color: options.color,
-        audit: Arc::new(records.audit),
-        journal: Arc::new(records.journal),
         bell: options.bell,
         download_defaults: records.download_defaults,
     }

@@ -272,12 +272,7 @@ pub(super) fn suggest<'c>(key: &str, candidates: &[&'c str]) -> Option<&'c str> 
     if let Some((_, meant)) = ALIASES.iter().find(|(alias, _)| *alias == lower) {
         return candidates.iter().find(|c| *c == meant).copied();
     }
-    candidates
-        .iter()
-        .map(|c| (strsim::damerau_levenshtein(&lower, c), *c))
-        .filter(|(distance, c)| *distance <= (c.len() / 3).max(2))
-        .min_by_key(|(distance, _)| *distance)
-        .map(|(_, c)| c)
+    crate::text::suggest::best_match(&lower, candidates)
 }
 
 /// Table keys in a stable order (the `config` crate keeps them in a hash map).

@@ -132,7 +132,11 @@ fn plain_http_warning(reader: &mut Reader, clusters: &[ClusterConfig]) {
         "{}: plain HTTP for {} ({shown}): the cluster password is sent unencrypted with every \
          request; use https:// (ONTAP serves HTTPS on the management address)",
         reader.file.display(),
-        if plain.len() == 1 { "1 cluster".to_string() } else { format!("{} clusters", plain.len()) },
+        if plain.len() == 1 {
+            "1 cluster".to_string()
+        } else {
+            format!("{} clusters", plain.len())
+        },
     ));
 }
 

@@ -1,24 +1,34 @@
-//! Starting package downloads, the one action of ontop that changes a cluster.
+//! A download, the one action of ontop that changes a cluster, owned from plan to
+//! recorded end. Front ends (the dashboard, `ontop download`) show what this decides.
 //!
 //! - [`spec`]: the validated URL and server credentials (masked wherever shown);
-//! - [`plan`]: which chosen clusters are targets and which are skipped, and why;
-//! - [`start`]: the POSTs, with the conflict handling of careful automation, auditing
-//!   and journaling every attempt;
-//! - [`follow`]: following one download to its end, for `ontop download --wait`;
-//! - [`record`]: the audit line and journal update when a followed download ends.
+//! - [`plan`]: which chosen clusters are targets, which are followed as they are, which
+//!   are skipped and why;
+//! - [`start`]: the POSTs, with the conflict handling of careful automation;
+//! - [`tracker`]: following one download to its end, the pure state machine both front
+//!   ends drive; [`follow`] drives it for a command;
+//! - [`ending`]: the words for how a download ended;
+//! - [`recorder`]: the one owner of the [`audit`] log and the [`journal`].
 //!
 //! Read-only is enforced below all of this, in [`crate::ontap::Client::start_download`].
 
+pub mod audit;
+pub mod ending;
 pub mod follow;
+pub mod journal;
 pub mod plan;
-pub mod record;
+pub mod recorder;
 pub mod spec;
 pub mod start;
+pub mod tracker;
 
-pub use follow::{Ending, MAX_FOLLOW_ERRORS, Progress, follow};
-pub use plan::{Candidate, Plan, SkipReason, plan};
-pub use record::{EndRecord, record_attached, record_end};
+pub use ending::Ending;
+pub use follow::{follow, running_download_job};
+pub use plan::{Busy, Candidate, Plan, SkipReason, plan};
+pub use recorder::{Note, Notify, Record, Recorder};
 pub use spec::DownloadSpec;
 pub use start::{
     MAX_CONCURRENT_STARTS, StartOutcome, StartReport, StartTarget, start_all, start_one,
+    start_recorded,
 };
+pub use tracker::{Followed, MAX_FOLLOW_ERRORS, Observation, Origin, Phase, Since, Tracker, Want};

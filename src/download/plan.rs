@@ -1,11 +1,23 @@
-//! Which of the chosen clusters a download will really go to, and why the others not.
+//! Which of the chosen clusters a download will really go to, which are followed as they
+//! are, and why the others are left out.
 //!
 //! Pure: the dashboard builds the input from its model, `ontop download` from a sweep,
-//! and both skip by the same rules and words. What counts as "downloading" is what each
-//! knows: the sweep sees state `running`; the dashboard also knows the jobs and the
-//! downloads it follows itself.
+//! and both get the same three lists by the same rules, with the same words. What
+//! counts as "downloading" is what each knows: the sweep sees state `running`; the
+//! dashboard also knows the downloads it follows itself.
 
 use std::fmt;
+
+/// Whether a download already runs on a chosen cluster, as far as the front end knows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Busy {
+    /// Nothing runs: a start may be sent.
+    No,
+    /// A download runs (state `running`, or a job not ended): follow it, send nothing.
+    Downloading,
+    /// This ontop already follows a download there: nothing more to do.
+    Followed,
+}
 
 /// What the plan needs to know about one chosen cluster.
 #[derive(Debug, Clone)]
@@ -15,8 +27,7 @@ pub struct Candidate {
     pub name: String,
     /// `--read-only` or the cluster's `read_only`.
     pub read_only: bool,
-    /// A download is already running there (state `running`, or a job not yet ended).
-    pub downloading: bool,
+    pub busy: Busy,
     /// Why the cluster cannot be reached right now, when it cannot.
     pub failing: Option<String>,
 }
@@ -24,44 +35,85 @@ pub struct Candidate {
 /// Why a chosen cluster is left out.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum SkipReason {
+    /// `--read-only` or the cluster's `read_only`.
     ReadOnly,
-    AlreadyDownloading,
+    /// This ontop already follows a download there.
+    AlreadyFollowed,
+    /// It does not answer (or has not yet); the reason as the poll saw it.
     Failing(String),
 }
 
+impl SkipReason {
+    /// The word in a skip line or a table cell.
+    pub fn word(&self) -> &'static str {
+        match self {
+            Self::ReadOnly => "read-only",
+            Self::AlreadyFollowed => "followed",
+            Self::Failing(_) => "not answering",
+        }
+    }
+
+    /// What to do about it, when anything can be done.
+    pub fn next_step(&self) -> Option<&'static str> {
+        match self {
+            Self::ReadOnly => Some(
+                "downloads are disabled there: drop --read-only, or set read_only = false for \
+                 the cluster in the config",
+            ),
+            Self::AlreadyFollowed => None,
+            Self::Failing(_) => Some("start it again once the cluster answers"),
+        }
+    }
+}
+
 impl fmt::Display for SkipReason {
+    /// The one-line reason: "read-only", "already followed here", "not answering: …".
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Self::ReadOnly => f.write_str("read-only"),
-            Self::AlreadyDownloading => f.write_str("already downloading (ontop follows it)"),
+            Self::AlreadyFollowed => f.write_str("already followed by this ontop"),
             Self::Failing(why) => write!(f, "not answering: {why}"),
         }
     }
 }
 
-/// The clusters to start on, and those skipped with their reason, in the given order.
+/// The chosen clusters, in the given order: where a start is sent, which running
+/// downloads are followed without one, and which are left out with their reason.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Plan {
     pub targets: Vec<(usize, String)>,
+    /// Already downloading: followed to their end, no request sent.
+    pub attach: Vec<(usize, String)>,
     pub skipped: Vec<(usize, String, SkipReason)>,
 }
 
-/// Splits the chosen clusters into targets and skips. Read-only wins over every other
-/// reason, since it is the one the operator cannot wait out.
+impl Plan {
+    /// True when nothing would be sent and nothing newly followed.
+    pub fn is_empty(&self) -> bool {
+        self.targets.is_empty() && self.attach.is_empty()
+    }
+}
+
+/// Splits the chosen clusters. Read-only wins over every other reason, since it is the
+/// one the operator cannot wait out; a cluster already downloading is followed, not
+/// sent a second request, even when its poll just failed.
 pub fn plan(candidates: impl IntoIterator<Item = Candidate>) -> Plan {
     let mut plan = Plan::default();
     for c in candidates {
-        let reason = if c.read_only {
-            Some(SkipReason::ReadOnly)
-        } else if c.downloading {
-            Some(SkipReason::AlreadyDownloading)
-        } else {
-            c.failing.map(SkipReason::Failing)
+        let reason = match (c.read_only, c.busy, c.failing) {
+            (true, _, _) => SkipReason::ReadOnly,
+            (false, Busy::Followed, _) => SkipReason::AlreadyFollowed,
+            (false, Busy::Downloading, _) => {
+                plan.attach.push((c.cluster, c.name));
+                continue;
+            }
+            (false, Busy::No, Some(why)) => SkipReason::Failing(why),
+            (false, Busy::No, None) => {
+                plan.targets.push((c.cluster, c.name));
+                continue;
+            }
         };
-        match reason {
-            Some(reason) => plan.skipped.push((c.cluster, c.name, reason)),
-            None => plan.targets.push((c.cluster, c.name)),
-        }
+        plan.skipped.push((c.cluster, c.name, reason));
     }
     plan
 }
@@ -70,33 +122,36 @@ pub fn plan(candidates: impl IntoIterator<Item = Candidate>) -> Plan {
 mod tests {
     use super::*;
 
-    fn candidate(cluster: usize, read_only: bool, downloading: bool, failing: bool) -> Candidate {
+    fn candidate(cluster: usize, read_only: bool, busy: Busy, failing: bool) -> Candidate {
         Candidate {
             cluster,
             name: format!("c{cluster}"),
             read_only,
-            downloading,
+            busy,
             failing: failing.then(|| "connect: refused".to_string()),
         }
     }
 
     #[test]
-    fn skips_carry_their_reason_and_read_only_wins() {
+    fn targets_attaches_and_skips_each_with_its_reason_read_only_first() {
         let p = plan([
-            candidate(0, false, false, false),
-            candidate(1, true, true, true),
-            candidate(2, false, true, false),
-            candidate(3, false, false, true),
+            candidate(0, false, Busy::No, false),
+            candidate(1, true, Busy::Downloading, true),
+            candidate(2, false, Busy::Downloading, false),
+            candidate(3, false, Busy::No, true),
+            candidate(4, false, Busy::Followed, false),
         ]);
         assert_eq!(p.targets, [(0, "c0".to_string())]);
+        assert_eq!(p.attach, [(2, "c2".to_string())]);
         let reasons: Vec<_> = p.skipped.iter().map(|(i, _, r)| (*i, r.clone())).collect();
         assert_eq!(
             reasons,
             [
                 (1, SkipReason::ReadOnly),
-                (2, SkipReason::AlreadyDownloading),
-                (3, SkipReason::Failing("connect: refused".into()))
+                (3, SkipReason::Failing("connect: refused".into())),
+                (4, SkipReason::AlreadyFollowed),
             ]
         );
+        assert!(!p.is_empty());
     }
 }

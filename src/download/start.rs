@@ -2,8 +2,9 @@
 //!
 //! At most [`MAX_CONCURRENT_STARTS`] POSTs are in flight. The two common conflicts are
 //! not failures: "already in progress" attaches to the running download, and "same name
-//! already exists" means the package is already there. Every attempt is audited and
-//! every started job is journaled, whichever front end asked.
+//! already exists" means the package is already there. Every attempt is recorded before
+//! its POST is sent, and when it cannot be, the POST is not sent; every answer is
+//! recorded, and every started job journaled, whichever front end asked.
 
 use std::sync::Arc;
 
@@ -11,9 +12,8 @@ use jiff::Timestamp;
 use tokio::sync::Semaphore;
 use tokio::task::JoinSet;
 
+use super::recorder::{Record, Recorder};
 use super::spec::DownloadSpec;
-use crate::audit::{AuditLog, AuditRecord};
-use crate::journal::{Journal, JournalEntry};
 use crate::ontap::{Client, DownloadStarted, ErrorKind, OntapError, Package};
 
 /// POSTs in flight at once across the fleet.
@@ -32,6 +32,8 @@ pub enum StartOutcome {
     AlreadyPresent { packages: Vec<Package> },
     /// Refused: nothing started (read-only, bad URL, auth, unreachable...).
     Refused(OntapError),
+    /// Not sent: the attempt could not be recorded first.
+    NotSent(String),
 }
 
 impl StartOutcome {
@@ -44,6 +46,7 @@ impl StartOutcome {
             Self::AlreadyPresent { .. } => "already_present",
             Self::Refused(e) if e.kind == ErrorKind::ReadOnly => "read_only",
             Self::Refused(_) => "refused",
+            Self::NotSent(_) => "not_sent",
         }
     }
 
@@ -69,37 +72,35 @@ pub struct StartReport {
 /// Where a start goes: the cluster's index and its client.
 pub type StartTarget = (usize, Arc<Client>);
 
-/// Starts the download on every target, at most [`MAX_CONCURRENT_STARTS`] at a time.
-/// `on_report` sees each answer as it comes (the dashboard turns it into an event); the
-/// reports are also returned, in target order.
+/// Starts the download on every target, at most [`MAX_CONCURRENT_STARTS`] at a time,
+/// each recorded through `recorder` ([`start_one`]). `on_report` sees each answer as it
+/// comes (the dashboard hands it to the cluster's poller); the reports are also
+/// returned, in target order.
 pub async fn start_all(
     targets: Vec<StartTarget>,
     spec: Arc<DownloadSpec>,
-    audit: Arc<AuditLog>,
-    journal: Arc<Journal>,
+    recorder: Recorder,
     on_report: impl Fn(&StartReport) + Send + Sync + 'static,
 ) -> Vec<StartReport> {
     let permits = Arc::new(Semaphore::new(MAX_CONCURRENT_STARTS));
     let on_report = Arc::new(on_report);
     let mut tasks = JoinSet::new();
     for (order, (cluster, client)) in targets.into_iter().enumerate() {
-        let (permits, spec, audit, journal, on_report) = (
+        let (permits, spec, recorder, on_report) = (
             permits.clone(),
             spec.clone(),
-            audit.clone(),
-            journal.clone(),
+            recorder.clone(),
             on_report.clone(),
         );
         tasks.spawn(async move {
             let _permit = permits.acquire_owned().await;
-            let outcome = start_one(&client, &spec).await;
+            let outcome = start_recorded(&client, &spec, &recorder).await;
             let report = StartReport {
                 cluster,
                 name: client.name().to_string(),
                 at: Timestamp::now(),
                 outcome,
             };
-            record(&report, &spec, &audit, &journal);
             on_report(&report);
             (order, report)
         });
@@ -112,6 +113,38 @@ pub async fn start_all(
     }
     reports.sort_by_key(|(order, _)| *order);
     reports.into_iter().map(|(_, r)| r).collect()
+}
+
+/// One start, recorded: the attempt first (when it cannot be written, nothing is sent
+/// and the outcome says so), then the POST, then the answer.
+pub async fn start_recorded(
+    client: &Client,
+    spec: &DownloadSpec,
+    recorder: &Recorder,
+) -> StartOutcome {
+    let (cluster, url) = (client.name().to_string(), spec.masked_url());
+    let attempt = Record::Attempt {
+        cluster: cluster.clone(),
+        url: url.clone(),
+        server_username: spec.username.clone(),
+    };
+    let outcome = match recorder.record(attempt).await {
+        Ok(()) => start_one(client, spec).await,
+        Err(reason) => StartOutcome::NotSent(format!(
+            "the attempt could not be written to the audit log first ({reason})"
+        )),
+    };
+    // A failure to write the answer is a note of its own; the outcome stands.
+    let _ = recorder
+        .record(Record::Answer {
+            cluster,
+            url,
+            server_username: spec.username.clone(),
+            outcome: outcome.clone(),
+            at: Timestamp::now(),
+        })
+        .await;
+    outcome
 }
 
 /// Starts the download on one cluster and sorts the answer.
@@ -151,29 +184,4 @@ pub fn is_in_progress(e: &OntapError) -> bool {
 pub fn is_already_present(e: &OntapError) -> bool {
     let message = e.message.to_lowercase();
     matches!(e.code, Some(10551327 | 10551496)) || message.contains("same name already exists")
-}
-
-fn record(report: &StartReport, spec: &DownloadSpec, audit: &AuditLog, journal: &Journal) {
-    let url = spec.masked_url();
-    let mut line = AuditRecord::now("start", &report.name, &url, report.outcome.result_word());
-    line.server_username = spec.username.clone();
-    line.job = report.outcome.job().map(str::to_string);
-    if let StartOutcome::Refused(e) = &report.outcome {
-        line.code = e.code;
-        line.message = Some(format!("{}: {}", e.kind, e.message));
-    }
-    if let Err(e) = audit.append(&line) {
-        tracing::error!("audit log: cannot append for {}: {e}", report.name);
-    }
-    if let StartOutcome::Started { job } = &report.outcome {
-        let entry = JournalEntry {
-            cluster: report.name.clone(),
-            job: job.clone(),
-            url,
-            started_at: report.at.to_string(),
-        };
-        if let Err(e) = journal.add(entry) {
-            tracing::error!("journal: cannot record {} job {job}: {e}", report.name);
-        }
-    }
 }

@@ -1,11 +1,13 @@
-//! What pollers tell the one owner of the model.
+//! What the engine tells the one owner of the model.
 //!
-//! Events carry facts, stamped with the wall-clock time they were observed; the model
-//! decides what they mean (health, time in state, history).
+//! Events carry facts, stamped with the wall-clock time they were observed: what a poll
+//! saw, and what the download engine decided (where a followed download stands, that it
+//! ended and the end is recorded, that a record failed). The model stores them; it
+//! decides nothing about a download.
 
 use jiff::Timestamp;
 
-use crate::download::StartOutcome;
+use crate::download::{Ending, Followed};
 use crate::ontap::{CertificateFacts, ClusterInfo, DownloadStatus, Job, OntapError, Package};
 
 /// One fact about one cluster, identified by its index in the config order.
@@ -18,7 +20,7 @@ pub enum Event {
         /// Identity and version; only asked now and then, since it rarely changes.
         info: Option<Box<ClusterInfo>>,
         download: DownloadStatus,
-        /// The tracked job, when the poller follows one and it still exists.
+        /// The followed job, when the engine follows one and the cluster still has it.
         job: Option<Box<Job>>,
     },
     /// A poll failed; the poller backs off.
@@ -40,47 +42,41 @@ pub enum Event {
         at: Timestamp,
         packages: Vec<Package>,
     },
-    /// The tracked job was deleted by the cluster (404 after it ended); the download
-    /// status is the source of truth again.
-    JobGone {
+    /// Where a download the engine follows stands now (sent on every change).
+    Followed {
         cluster: usize,
         at: Timestamp,
-        uuid: String,
+        followed: Box<Followed>,
     },
-    /// Following the job failed too often in a row; the download status takes over.
-    JobLost {
+    /// A followed download ended, and its end is recorded: the bell, the status line.
+    Ended {
         cluster: usize,
         at: Timestamp,
-        uuid: String,
-        reason: String,
+        ending: Box<Ending>,
     },
-    /// This session asked the cluster to start a download (the POST is on its way).
-    StartRequested {
-        cluster: usize,
+    /// Something could not be written to the audit log or the journal.
+    RecordFailed {
+        cluster: Option<usize>,
         at: Timestamp,
-        /// The package URL, credentials masked.
-        url: String,
+        error: String,
     },
-    /// The cluster answered the start request.
-    StartAnswered {
-        cluster: usize,
-        at: Timestamp,
-        outcome: Box<StartOutcome>,
-    },
+    /// Something the operator should know that is about no one cluster (a journal that
+    /// could not be read and was set aside).
+    Warning { at: Timestamp, text: String },
 }
 
 impl Event {
-    /// The cluster the event is about.
-    pub fn cluster(&self) -> usize {
+    /// The cluster the event is about, when it is about one.
+    pub fn cluster(&self) -> Option<usize> {
         match self {
             Self::Polled { cluster, .. }
             | Self::PollFailed { cluster, .. }
             | Self::Certificate { cluster, .. }
             | Self::Packages { cluster, .. }
-            | Self::JobGone { cluster, .. }
-            | Self::JobLost { cluster, .. }
-            | Self::StartRequested { cluster, .. }
-            | Self::StartAnswered { cluster, .. } => *cluster,
+            | Self::Followed { cluster, .. }
+            | Self::Ended { cluster, .. } => Some(*cluster),
+            Self::RecordFailed { cluster, .. } => *cluster,
+            Self::Warning { .. } => None,
         }
     }
 }

@@ -5,6 +5,7 @@
 //! concurrently, so that one slow cluster costs its own timeout and nobody else's.
 
 pub mod event;
+mod following;
 pub mod poller;
 pub mod starts;
 pub mod sweep;

@@ -3,8 +3,10 @@
 //! Each poller owns its cluster's client (one kept-alive connection), polls on its own
 //! jittered interval, backs off while the cluster fails, and sends what it sees as
 //! [`Event`]s over one bounded channel. Pollers share nothing but a cap on requests in
-//! flight, so a hung or slow cluster only ever delays itself.
+//! flight, so a hung or slow cluster only ever delays itself. A poller also drives the
+//! download engine's [`Tracker`] for its cluster (see `following.rs`).
 
+use std::collections::HashMap;
 use std::hash::{BuildHasher, Hasher};
 use std::sync::Arc;
 use std::time::Duration;
@@ -15,8 +17,9 @@ use tokio::task::JoinSet;
 use tokio::time::{Instant, sleep_until};
 
 use super::event::Event;
+use super::following::Following;
 use super::targets::Target;
-use crate::download::MAX_FOLLOW_ERRORS;
+use crate::download::{Note, Recorder, StartOutcome, Tracker, Want};
 use crate::ontap::{CertificateFacts, Client, ErrorKind, OntapError};
 
 /// Requests in flight across the whole fleet, by default.
@@ -28,13 +31,15 @@ const INFO_EVERY: u32 = 20;
 /// Events buffered between the pollers and the model before pollers wait.
 const EVENT_BUFFER: usize = 1024;
 
-/// What the dashboard can ask of one poller.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// What the dashboard (or the engine's start task) can ask of one poller.
+#[derive(Debug)]
 pub enum Command {
     /// Poll now, whatever the schedule or backoff says.
     Refresh,
-    /// Follow this job until the cluster deletes it.
-    TrackJob(String),
+    /// Follow this download from now on (a start asked for, attached, or resumed).
+    Follow(Box<Tracker>),
+    /// The cluster answered the start request of the download being followed.
+    Answered(Box<StartOutcome>),
     /// Ask for the packages on the cluster (for the details pane).
     FetchPackages,
 }
@@ -44,9 +49,10 @@ pub struct Fleet {
     pub(super) commands: Vec<mpsc::UnboundedSender<Command>>,
     /// Each cluster's client, or why it has none; shared with its poller.
     pub(super) clients: Vec<Result<Arc<Client>, OntapError>>,
-    pub(super) events: mpsc::Sender<Event>,
+    /// Where every start, attachment and end is recorded.
+    pub(super) recorder: Recorder,
     /// Download starts under way (see `starts.rs`); quitting waits for them to be
-    /// answered and audited.
+    /// answered and recorded.
     pub(super) starts: std::sync::Mutex<Vec<tokio::task::JoinHandle<()>>>,
     tasks: JoinSet<()>,
 }
@@ -57,13 +63,35 @@ pub struct Schedule {
     pub interval: Duration,
 }
 
+/// What a poller shares with the rest of the fleet: the request slots, the event
+/// channel, the recorder.
+pub(super) struct Shared {
+    permits: Arc<Semaphore>,
+    /// The smaller pool a cluster polls from while it is failing.
+    failing_permits: Arc<Semaphore>,
+    events: mpsc::Sender<Event>,
+    recorder: Recorder,
+}
+
 impl Fleet {
-    /// Starts one poller per target; events arrive on the returned receiver.
+    /// Starts one poller per target, recording through a recorder over `records`;
+    /// events arrive on the returned receiver.
     pub fn spawn(
         targets: Vec<(Target, Schedule)>,
         max_in_flight: usize,
+        records: (
+            crate::download::audit::AuditLog,
+            crate::download::journal::Journal,
+        ),
     ) -> (Self, mpsc::Receiver<Event>) {
         let (events, receiver) = mpsc::channel(EVENT_BUFFER);
+        let names: HashMap<String, usize> = targets
+            .iter()
+            .enumerate()
+            .map(|(i, (t, _))| (t.name.clone(), i))
+            .collect();
+        let recorder =
+            Recorder::start(records.0, records.1, notes_to_events(names, events.clone()));
         let permits = Arc::new(Semaphore::new(max_in_flight.max(1)));
         // Failing clusters (often hung: each poll holds its slot for the whole timeout)
         // queue for slots of their own, so they can never starve the healthy ones.
@@ -76,14 +104,16 @@ impl Fleet {
             commands.push(tx);
             let poller = Poller {
                 index,
+                following: Following::new(index, target.name.clone()),
                 target,
                 schedule,
-                permits: permits.clone(),
-                failing_permits: failing_permits.clone(),
-                events: events.clone(),
+                shared: Shared {
+                    permits: permits.clone(),
+                    failing_permits: failing_permits.clone(),
+                    events: events.clone(),
+                    recorder: recorder.clone(),
+                },
                 commands: rx,
-                job: None,
-                job_errors: 0,
                 have_info: false,
                 failures: 0,
                 polls: 0,
@@ -94,7 +124,7 @@ impl Fleet {
         let fleet = Self {
             commands,
             clients,
-            events,
+            recorder,
             starts: std::sync::Mutex::new(Vec::new()),
             tasks,
         };
@@ -115,25 +145,54 @@ impl Fleet {
         }
     }
 
+    /// The recorder, for what the dashboard needs of the journal at start.
+    pub fn recorder(&self) -> &Recorder {
+        &self.recorder
+    }
+
     /// Stops every poller, abandoning requests in flight.
     pub fn shutdown(mut self) {
         self.tasks.abort_all();
     }
 }
 
+/// Turns the recorder's notes into events for the model; run on the recorder's thread.
+fn notes_to_events(
+    names: HashMap<String, usize>,
+    events: mpsc::Sender<Event>,
+) -> crate::download::Notify {
+    Arc::new(move |note| {
+        let at = Timestamp::now();
+        let index = |name: &str| names.get(name).copied();
+        let event = match note {
+            Note::Ended { cluster, ending } => match index(&cluster) {
+                Some(cluster) => Event::Ended {
+                    cluster,
+                    at,
+                    ending: Box::new(ending),
+                },
+                None => return,
+            },
+            Note::RecordFailed { cluster, error } => Event::RecordFailed {
+                cluster: index(&cluster),
+                at,
+                error,
+            },
+            Note::Warning(text) => Event::Warning { at, text },
+            Note::Started { .. } | Note::Attached { .. } => return,
+        };
+        // The recorder's own thread, not a runtime's: waiting here blocks no task.
+        let _ = events.blocking_send(event);
+    })
+}
+
 struct Poller {
     index: usize,
     target: Target,
     schedule: Schedule,
-    permits: Arc<Semaphore>,
-    /// The smaller pool a cluster polls from while it is failing.
-    failing_permits: Arc<Semaphore>,
-    events: mpsc::Sender<Event>,
+    shared: Shared,
     commands: mpsc::UnboundedReceiver<Command>,
-    /// The job being followed, by uuid.
-    job: Option<String>,
-    /// Job polls that failed in a row (a 404 is not an error: the job ended).
-    job_errors: u32,
+    following: Following,
     /// Identity and version have been read at least once.
     have_info: bool,
     failures: u32,
@@ -151,7 +210,17 @@ impl Poller {
                 command = self.commands.recv() => match command {
                     None => return,
                     Some(Command::Refresh) => {}
-                    Some(Command::TrackJob(uuid)) => self.job = Some(uuid),
+                    Some(Command::Follow(tracker)) => {
+                        if !self.following.follow(*tracker, &self.shared).await {
+                            return;
+                        }
+                        continue;
+                    }
+                    Some(Command::Answered(outcome)) => {
+                        if !self.following.answered(&outcome, &self.shared).await {
+                            return;
+                        }
+                    }
                     Some(Command::FetchPackages) => {
                         if !self.fetch_packages().await {
                             return;
@@ -181,19 +250,20 @@ impl Poller {
             Ok(client) => client.clone(),
             Err(error) => {
                 let event = failed(self.index, error.clone());
-                return self.events.send(event).await.ok().map(|_| false);
+                return self.shared.events.send(event).await.ok().map(|_| false);
             }
         };
         let permits = if self.failures > 0 {
-            self.failing_permits.clone()
+            self.shared.failing_permits.clone()
         } else {
-            self.permits.clone()
+            self.shared.permits.clone()
         };
         let permit = permits.acquire().await.ok()?;
         // Until identity has been read once, ask for it on every poll: a cluster that
         // was down at start must not show "-" for 20 polls after it comes back.
         let want_info = !self.have_info || self.polls.is_multiple_of(INFO_EVERY);
         self.polls = self.polls.wrapping_add(1);
+        let want = self.following.want();
         let (info, download, job) = tokio::join!(
             async {
                 if want_info {
@@ -203,48 +273,33 @@ impl Poller {
                 }
             },
             client.download_status(),
-            self.poll_job(&client),
+            async {
+                match &want {
+                    Want::Job(uuid) => Some(client.job(uuid).await),
+                    _ => None,
+                }
+            },
         );
         // The requests are done: free the slot before waiting on the event channel.
         drop(permit);
         let at = Timestamp::now();
+        let seen_job = job
+            .as_ref()
+            .and_then(|j| j.as_ref().ok())
+            .cloned()
+            .map(Box::new);
+        let followed_download = download.clone();
         let mut events = Vec::with_capacity(2);
         let answered = match (info.transpose(), download) {
             (Ok(info), Ok(download)) => {
                 self.have_info |= info.is_some();
-                let job = match job {
-                    JobOutcome::Seen(job) => Some(job),
-                    JobOutcome::Gone(uuid) => {
-                        self.job = None;
-                        events.push(Event::JobGone {
-                            cluster: self.index,
-                            at,
-                            uuid,
-                        });
-                        None
-                    }
-                    JobOutcome::Lost(uuid, reason) => {
-                        self.job = None;
-                        events.push(Event::JobLost {
-                            cluster: self.index,
-                            at,
-                            uuid,
-                            reason,
-                        });
-                        None
-                    }
-                    JobOutcome::Unknown => None,
-                };
-                events.insert(
-                    0,
-                    Event::Polled {
-                        cluster: self.index,
-                        at,
-                        info: info.map(Box::new),
-                        download,
-                        job,
-                    },
-                );
+                events.push(Event::Polled {
+                    cluster: self.index,
+                    at,
+                    info: info.map(Box::new),
+                    download,
+                    job: seen_job,
+                });
                 if let Some(facts) = client.certificate()
                     && self.certificate.as_ref() != Some(&facts)
                 {
@@ -266,7 +321,16 @@ impl Poller {
             }
         };
         for event in events {
-            self.events.send(event).await.ok()?;
+            self.shared.events.send(event).await.ok()?;
+        }
+        // The engine's reading of the poll comes after its facts.
+        let seen = (job.as_ref(), &followed_download);
+        if !self
+            .following
+            .observe(&want, seen.0, seen.1, at, &self.shared)
+            .await
+        {
+            return None;
         }
         Some(answered)
     }
@@ -288,41 +352,12 @@ impl Poller {
         }
     }
 
-    async fn poll_job(&mut self, client: &Client) -> JobOutcome {
-        let Some(uuid) = self.job.clone() else {
-            return JobOutcome::Unknown;
-        };
-        match client.job(&uuid).await {
-            Ok(job) => {
-                self.job_errors = 0;
-                JobOutcome::Seen(Box::new(job))
-            }
-            Err(e) if e.http_status == Some(404) => JobOutcome::Gone(uuid),
-            // A transient job error is not a cluster failure: the download status still
-            // tells the story. Only errors in a row make the poller let the job go.
-            Err(e) => {
-                self.job_errors += 1;
-                tracing::debug!(cluster = %self.target.name, error = %e, "job poll failed");
-                if self.job_errors >= MAX_FOLLOW_ERRORS {
-                    self.job_errors = 0;
-                    let reason = format!(
-                        "{MAX_FOLLOW_ERRORS} job polls in a row failed, the last with {}: {}",
-                        e.kind, e.message
-                    );
-                    JobOutcome::Lost(uuid, reason)
-                } else {
-                    JobOutcome::Unknown
-                }
-            }
-        }
-    }
-
     /// Asks for the packages; false when the event channel is closed.
     async fn fetch_packages(&mut self) -> bool {
         let Ok(client) = &self.target.client else {
             return true;
         };
-        let Ok(_permit) = self.permits.acquire().await else {
+        let Ok(_permit) = self.shared.permits.acquire().await else {
             return false;
         };
         let event = match client.packages().await {
@@ -338,16 +373,20 @@ impl Poller {
                 return true;
             }
         };
-        self.events.send(event).await.is_ok()
+        self.shared.events.send(event).await.is_ok()
     }
 }
 
-enum JobOutcome {
-    Seen(Box<crate::ontap::Job>),
-    Gone(String),
-    /// Too many errors in a row: uuid and why.
-    Lost(String, String),
-    Unknown,
+impl Shared {
+    /// Sends `event`; false when the model is gone.
+    pub(super) async fn send(&self, event: Event) -> bool {
+        self.events.send(event).await.is_ok()
+    }
+
+    /// The recorder every poller records endings through.
+    pub(super) fn recorder(&self) -> &Recorder {
+        &self.recorder
+    }
 }
 
 fn failed(cluster: usize, error: OntapError) -> Event {

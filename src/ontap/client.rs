@@ -19,7 +19,7 @@ use super::certificate::CertificateFacts;
 use super::error::{ErrorKind, OntapError};
 use super::model::{
     ClusterInfo, DownloadRequest, DownloadStarted, DownloadStatus, ErrorEnvelope, Job, JobLink,
-    PackageList,
+    JobList, PackageList,
 };
 use super::tls::{TlsTrust, client_config};
 use super::transport::classify_transport;
@@ -176,6 +176,33 @@ impl Client {
     /// ago to be deleted: callers fall back to [`Client::download_status`].
     pub async fn job(&self, uuid: &str) -> Result<Job, OntapError> {
         self.get_json(&["cluster", "jobs", uuid], &[]).await
+    }
+
+    /// `GET /api/cluster/jobs` for the jobs of package downloads that have not ended,
+    /// newest last: how ontop finds the job of a download it attaches to.
+    pub async fn download_jobs(&self) -> Result<Vec<Job>, OntapError> {
+        let list: JobList = self
+            .get_json(
+                &["cluster", "jobs"],
+                &[
+                    (
+                        "fields",
+                        "uuid,description,state,message,code,start_time,end_time",
+                    ),
+                    ("state", "queued|running|paused"),
+                    ("description", "*software/download*"),
+                ],
+            )
+            .await?;
+        Ok(list
+            .records
+            .into_iter()
+            .filter(|j| {
+                j.description
+                    .as_deref()
+                    .is_some_and(|d| d.contains("software/download"))
+            })
+            .collect())
     }
 
     /// `GET /api/cluster/software/packages`: the packages already on the cluster.

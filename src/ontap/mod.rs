@@ -23,8 +23,8 @@ pub use client::{Client, ClientSettings};
 pub use codes::{hint_for_code, meaning_of_code};
 pub use error::{ErrorKind, OntapError};
 pub use model::{
-    ClusterInfo, DownloadRequest, DownloadStarted, DownloadState, DownloadStatus, Job, JobState,
-    Package, PackageList,
+    ClusterInfo, DownloadRequest, DownloadStarted, DownloadState, DownloadStatus, Job, JobList,
+    JobState, Package, PackageList,
 };
 pub use tls::TlsTrust;
 pub use verify::CertificateChanged;

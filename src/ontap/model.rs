@@ -231,6 +231,13 @@ pub struct Job {
     pub error: Option<ErrorBody>,
 }
 
+/// `GET /api/cluster/jobs`: a collection of jobs.
+#[derive(Debug, Clone, Default, Deserialize, PartialEq)]
+pub struct JobList {
+    #[serde(default)]
+    pub records: Vec<Job>,
+}
+
 /// `GET /api/cluster/software/packages`: what is already on the cluster.
 #[derive(Debug, Clone, Default, Deserialize, PartialEq)]
 pub struct PackageList {

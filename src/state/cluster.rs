@@ -5,12 +5,9 @@ use std::time::Duration;
 
 use jiff::Timestamp;
 
-use super::session::{SessionDownload, SessionPhase};
-use crate::download::{Ending, StartOutcome};
+use crate::download::{Ending, Followed, Origin, Phase, Since};
 use crate::fleet::Event;
-use crate::ontap::{
-    CertificateFacts, DownloadState, DownloadStatus, Job, JobState, OntapError, Package,
-};
+use crate::ontap::{CertificateFacts, DownloadState, DownloadStatus, Job, OntapError, Package};
 
 /// Transitions kept per cluster for the details pane.
 pub const HISTORY_LEN: usize = 20;
@@ -68,18 +65,19 @@ pub struct ClusterState {
     pub identity: ClusterIdentity,
     pub version: Option<String>,
     pub download: Option<DownloadStatus>,
-    /// The job being followed, while the cluster still has it.
+    /// Since when the cluster's download state holds: "at least" since first seen, or
+    /// exactly since a change seen between two polls.
+    pub state_since: Option<Since>,
+    /// The download the engine follows here, as it last said.
+    pub followed: Option<Followed>,
+    /// The followed job as the cluster last showed it (for details).
     pub job: Option<Job>,
-    /// Since when the current download/job state holds (as first seen by this session).
-    pub state_since: Option<Timestamp>,
     pub last_success: Option<Timestamp>,
     pub last_failure: Option<Timestamp>,
     /// The most recent error, kept after recovery for the details pane.
     pub last_error: Option<OntapError>,
     pub packages: Option<(Timestamp, Vec<Package>)>,
     pub history: VecDeque<Transition>,
-    /// The download this session started or resumed here, if any.
-    pub session: Option<SessionDownload>,
     /// The certificate the cluster presents (expiry, pinned, insecure); `None` over
     /// plain HTTP or before the first answer.
     pub certificate: Option<CertificateFacts>,
@@ -92,14 +90,14 @@ impl ClusterState {
             identity,
             version: None,
             download: None,
-            job: None,
             state_since: None,
+            followed: None,
+            job: None,
             last_success: None,
             last_failure: None,
             last_error: None,
             packages: None,
             history: VecDeque::with_capacity(HISTORY_LEN),
-            session: None,
             certificate: None,
         }
     }
@@ -114,9 +112,20 @@ impl ClusterState {
         self.download.as_ref()?.state.as_ref()
     }
 
-    /// The followed job's state, when there is one.
-    pub fn job_state(&self) -> Option<&JobState> {
-        self.job.as_ref()?.state.as_ref()
+    /// Where the followed download stands, when one is followed.
+    pub fn phase(&self) -> Option<&Phase> {
+        self.followed.as_ref().map(|f| &f.phase)
+    }
+
+    /// The followed download's ending, once it has one.
+    pub fn ending(&self) -> Option<&Ending> {
+        self.phase()?.ending()
+    }
+
+    /// Since when what IN STATE shows holds: the followed download's phase, else the
+    /// cluster's download state.
+    pub fn in_state_since(&self) -> Option<Since> {
+        self.followed.as_ref().map(|f| f.since).or(self.state_since)
     }
 
     /// Health at `now`; see [`Health`].
@@ -152,11 +161,7 @@ impl ClusterState {
                 if let Some(version) = info.and_then(|i| i.version).and_then(|v| v.short()) {
                     self.version = Some(version);
                 }
-                self.observe_states(at, &download, job.as_deref());
-                if let Some(session) = &mut self.session {
-                    session.observe(at, &download, job.as_deref());
-                }
-                self.note_ending(at);
+                self.observe_download(at, &download);
                 self.download = Some(download);
                 if let Some(job) = job {
                     self.job = Some(*job);
@@ -195,94 +200,23 @@ impl ClusterState {
                 self.packages = Some((at, packages));
                 true
             }
-            Event::JobGone { at, uuid, .. } => {
-                let was_followed = self.job.as_ref().is_some_and(|j| j.uuid == uuid);
-                if let Some(session) = &mut self.session {
-                    session.lose_job(&uuid);
-                }
-                if was_followed {
+            Event::Followed { at, followed, .. } => {
+                self.note_followed(at, &followed);
+                if self.job.as_ref().map(|j| &j.uuid) != followed.job.as_ref() {
                     self.job = None;
-                    self.record(
-                        at,
-                        format!("job {} deleted by the cluster", short_uuid(&uuid)),
-                    );
                 }
-                was_followed
-            }
-            Event::JobLost {
-                at, uuid, reason, ..
-            } => {
-                if let Some(session) = &mut self.session {
-                    session.lose_job(&uuid);
-                }
-                self.job = None;
-                self.record(
-                    at,
-                    format!(
-                        "stopped following job {} ({reason}); following the download status",
-                        short_uuid(&uuid)
-                    ),
-                );
+                self.followed = Some(*followed);
                 true
             }
-            Event::StartRequested { at, url, .. } => {
-                self.record(at, format!("download requested: {url}"));
-                self.session = Some(SessionDownload::requested(url, at));
-                // The JOB column now says "starting": its time in state starts here.
-                self.state_since = Some(at);
+            Event::Ended { at, ending, .. } => {
+                self.record(at, format!("download ended: {}", ending.describe()));
                 true
             }
-            Event::StartAnswered { at, outcome, .. } => {
-                if let Some(session) = &mut self.session {
-                    session.answered(at, &outcome);
-                    if !session.in_flight() {
-                        // Refused or already present: the JOB column changes at once.
-                        self.state_since = Some(at);
-                    }
-                }
-                let what = match &*outcome {
-                    StartOutcome::Started { job } => format!("job {} started", short_uuid(job)),
-                    StartOutcome::Finished { .. } => "download finished at once".to_string(),
-                    StartOutcome::Attached => {
-                        "a download was already running: following it".to_string()
-                    }
-                    StartOutcome::AlreadyPresent { packages } => {
-                        self.packages = Some((at, packages.clone()));
-                        "package already present".to_string()
-                    }
-                    StartOutcome::Refused(e) => format!("start refused: {}: {}", e.kind, e.message),
-                };
-                self.record(at, what);
-                self.note_ending(at);
+            Event::RecordFailed { at, error, .. } => {
+                self.record(at, format!("NOT RECORDED: {error}"));
                 true
             }
-        }
-    }
-
-    /// Takes the ending of this session's download if it has not been announced yet.
-    pub fn take_unannounced_ending(&mut self) -> Option<Ending> {
-        let session = self.session.as_mut()?;
-        if !session.unannounced {
-            return None;
-        }
-        session.unannounced = false;
-        match &session.phase {
-            SessionPhase::Ended { ending, .. } => Some(ending.clone()),
-            _ => None,
-        }
-    }
-
-    /// Puts a newly ended session download into the history.
-    fn note_ending(&mut self, at: Timestamp) {
-        let ended = self.session.as_ref().and_then(|s| match &s.phase {
-            SessionPhase::Ended {
-                at: ended_at,
-                ending,
-            } if s.unannounced && *ended_at == at => Some(ending.describe()),
-            _ => None,
-        });
-        if let Some(what) = ended {
-            self.record(at, format!("download ended: {what}"));
+            Event::Warning { .. } => false,
         }
     }
 
@@ -294,40 +228,63 @@ impl ClusterState {
         }
     }
 
-    /// Notes download and job state changes in the history and restarts the clock.
-    fn observe_states(&mut self, at: Timestamp, download: &DownloadStatus, job: Option<&Job>) {
-        let old_download = self.download_state().cloned();
-        let new_download = download.state.clone();
-        let old_job = self.job_state().cloned();
-        let new_job = job.and_then(|j| j.state.clone()).or(old_job.clone());
-        let mut changed = self.state_since.is_none();
-        if old_download != new_download {
-            changed = true;
+    /// Notes a change of the cluster's download state in the history and its time.
+    fn observe_download(&mut self, at: Timestamp, download: &DownloadStatus) {
+        let old = self.download_state().cloned();
+        let new = download.state.clone();
+        let first_sight = self.download.is_none();
+        if first_sight || old != new {
             self.record(
                 at,
                 format!(
                     "download {} → {}",
-                    state_word(old_download.as_ref()),
-                    state_word(new_download.as_ref())
+                    state_word(old.as_ref()),
+                    state_word(new.as_ref())
+                ),
+            );
+            // Seen for the first time, a state may have held for long already.
+            self.state_since = Some(if first_sight {
+                Since::AtLeast(at)
+            } else {
+                Since::Exactly(at)
+            });
+        }
+    }
+
+    /// Notes in the history how a followed download moved, in the engine's words.
+    fn note_followed(&mut self, at: Timestamp, new: &Followed) {
+        let old = self.followed.clone();
+        let old = old.as_ref();
+        let same_download =
+            old.is_some_and(|o| o.since_request == new.since_request && o.origin == new.origin);
+        if !same_download {
+            let what = match &new.origin {
+                Origin::Started { url, .. } => format!("download requested: {url}"),
+                Origin::Resumed { url, .. } => {
+                    format!("following a download started earlier: {url}")
+                }
+                Origin::Attached => "already downloading: following it, no request sent".into(),
+            };
+            self.record(at, what);
+        }
+        let old_job = old.filter(|_| same_download).and_then(|o| o.job.as_ref());
+        if let (None, Some(job)) = (old_job, &new.job) {
+            self.record(at, format!("following job {}", short_uuid(job)));
+        }
+        let was_deleted = old.filter(|_| same_download).is_some_and(|o| o.job_deleted);
+        if let (true, false, Some(job)) = (new.job_deleted, was_deleted, &new.job) {
+            self.record(
+                at,
+                format!(
+                    "job {} deleted by the cluster (it had ended): following the download status",
+                    short_uuid(job)
                 ),
             );
         }
-        if old_job != new_job {
-            changed = true;
-            if let Some(job) = job {
-                self.record(
-                    at,
-                    format!(
-                        "job {} {} → {}",
-                        short_uuid(&job.uuid),
-                        old_job.as_ref().map_or("-", |s| s.as_str()),
-                        new_job.as_ref().map_or("-", |s| s.as_str())
-                    ),
-                );
-            }
-        }
-        if changed {
-            self.state_since = Some(at);
+        let old_phase = old.filter(|_| same_download).map(|o| &o.phase);
+        let worth_a_line = !matches!(new.phase, Phase::Starting) && new.phase.ending().is_none();
+        if old_phase != Some(&new.phase) && worth_a_line {
+            self.record(at, format!("now {}", new.phase.word()));
         }
     }
 

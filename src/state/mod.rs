@@ -4,18 +4,13 @@
 //! views read it. Everything here takes `now` as an argument, so tests pin time.
 
 pub mod cluster;
-pub mod progress;
-pub mod session;
 pub mod table;
 
 use jiff::Timestamp;
 
 pub use cluster::{ClusterIdentity, ClusterState, Health, Transition, age, format_age, short_uuid};
-pub use progress::JobProgress;
-pub use session::{SessionDownload, SessionPhase};
 pub use table::{Column, SortOrder, visible_rows};
 
-use crate::download::Ending;
 use crate::fleet::Event;
 use crate::ontap::DownloadState;
 
@@ -45,28 +40,11 @@ impl Model {
     }
 
     /// Applies one event; returns whether anything visible changed. Events about a
-    /// cluster the model does not have are ignored.
+    /// cluster the model does not have, or about none, change nothing here.
     pub fn apply(&mut self, event: Event) -> bool {
-        match self.clusters.get_mut(event.cluster()) {
+        match event.cluster().and_then(|i| self.clusters.get_mut(i)) {
             Some(cluster) => cluster.apply(event),
             None => false,
-        }
-    }
-
-    /// The session downloads that ended since the last call, for the bell, the status
-    /// message, the audit log and the journal. Each ending is returned once.
-    pub fn take_endings(&mut self) -> Vec<(usize, Ending)> {
-        self.clusters
-            .iter_mut()
-            .enumerate()
-            .filter_map(|(i, c)| c.take_unannounced_ending().map(|e| (i, e)))
-            .collect()
-    }
-
-    /// Picks up a download an earlier session started (from the journal).
-    pub fn resume(&mut self, cluster: usize, url: String, job: String, started_at: Timestamp) {
-        if let Some(c) = self.clusters.get_mut(cluster) {
-            c.session = Some(SessionDownload::resumed(url, job, started_at));
         }
     }
 

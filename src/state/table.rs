@@ -6,6 +6,7 @@ use jiff::Timestamp;
 
 use super::Model;
 use super::cluster::{ClusterState, age};
+use crate::download::Since;
 
 /// A column of the cluster table. The order of [`Column::ALL`] is the order on screen
 /// and the order `s` cycles through.
@@ -60,7 +61,7 @@ impl Column {
             Self::Code => code(a).cmp(&code(b)),
             Self::Job => job_word(a).cmp(job_word(b)),
             // Longest in state first reads best; `S` reverses it.
-            Self::InState => b.state_since.cmp(&a.state_since),
+            Self::InState => since(b).cmp(&since(a)),
             Self::LastPoll => b.last_success.cmp(&a.last_success),
             Self::Health => b.health(now).cmp(&a.health(now)),
         }
@@ -133,7 +134,7 @@ fn matches(c: &ClusterState, term: &str, now: Timestamp) -> bool {
     }
     contains(&c.identity.name)
         || c.download_state().is_some_and(|s| contains(s.as_str()))
-        || c.job_progress().is_some_and(|p| contains(p.word()))
+        || c.phase().is_some_and(|p| contains(p.word()))
         || contains(c.health(now).as_str())
         || c.identity
             .labels
@@ -172,13 +173,18 @@ fn code(c: &ClusterState) -> Option<i64> {
 }
 
 fn job_word(c: &ClusterState) -> &str {
-    match c.job_progress() {
-        Some(p) => p.word(),
-        None => "",
-    }
+    c.phase().map_or("", |p| p.word())
 }
 
-/// How long the current state has held at `now`, when known.
-pub fn time_in_state(c: &ClusterState, now: Timestamp) -> Option<std::time::Duration> {
-    c.state_since.map(|since| age(since, now))
+fn since(c: &ClusterState) -> Option<Timestamp> {
+    c.in_state_since().map(Since::at)
+}
+
+/// How long what IN STATE shows has held at `now`, and whether that is a lower bound
+/// (only ontop's first sight is known).
+pub fn time_in_state(c: &ClusterState, now: Timestamp) -> Option<(std::time::Duration, bool)> {
+    c.in_state_since().map(|since| {
+        let at_least = matches!(since, Since::AtLeast(_));
+        (age(since.at(), now), at_least)
+    })
 }

@@ -34,6 +34,8 @@ use crate::state::{Model, SortOrder, visible_rows};
 
 /// How long a status message stays in the footer.
 const STATUS_FOR: SignedDuration = SignedDuration::from_secs(5);
+/// How long a record that could not be written stays in the footer.
+const RECORD_FAILED_FOR: SignedDuration = SignedDuration::from_secs(120);
 
 /// What the screen shows besides the (optional) help overlay.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -103,6 +105,10 @@ pub struct App {
     dialog: Option<Dialog>,
     /// What the download form offers before anything is typed: (URL, server user).
     form_defaults: (Option<String>, Option<String>),
+    /// Downloads that ended a moment ago, announced together: (when, cluster, how).
+    recent_endings: Vec<(Timestamp, String, crate::download::Ending)>,
+    /// A followed download ended since the event loop last asked: ring the bell.
+    bell: bool,
 }
 
 impl App {
@@ -135,6 +141,8 @@ impl App {
             marks: BTreeSet::new(),
             dialog: None,
             form_defaults: (None, None),
+            recent_endings: Vec::new(),
+            bell: false,
         }
     }
 
@@ -145,9 +153,34 @@ impl App {
         self
     }
 
-    /// Feeds one fleet event to the model; true when the screen needs a redraw.
+    /// Feeds one fleet event to the model; true when the screen needs a redraw. What
+    /// the engine reports beyond the model (an end, a record that failed, a warning)
+    /// goes to the status line.
     pub fn apply(&mut self, event: Event) -> bool {
+        match &event {
+            Event::Ended {
+                cluster,
+                ending,
+                at,
+            } => {
+                self.download_ended(*cluster, (**ending).clone(), *at);
+            }
+            Event::RecordFailed { error, at, .. } => {
+                self.say_for(format!("NOT RECORDED: {error}"), RECORD_FAILED_FOR, *at);
+            }
+            Event::Warning { text, at } => {
+                self.say_for(format!("warning: {text}"), RECORD_FAILED_FOR, *at);
+                return true;
+            }
+            _ => {}
+        }
         self.model.apply(event)
+    }
+
+    /// Whether a followed download ended since the last call (the event loop rings the
+    /// bell, once per burst).
+    pub fn take_bell(&mut self) -> bool {
+        std::mem::take(&mut self.bell)
     }
 
     /// Reacts to one key press at `now`; returns what the event loop must do.

@@ -8,18 +8,18 @@
 //! - [`app`]: the state and key handling, pure and testable without a terminal;
 //! - [`keymap`]: the one table of keys behind both the handling and the help;
 //! - [`views`]: one file per panel, plus the frame layout ([`draw`]);
-//! - [`theme`]: colours and symbols, and the plain theme for `NO_COLOR`;
-//! - [`endings`]: what happens when a download started here ends (bell, audit, journal).
+//! - [`theme`]: colours and symbols, and the plain theme for `NO_COLOR`.
+//!
+//! The screen opens no file and knows neither the audit log nor the journal: the
+//! download engine records, and says so in events the screen shows.
 
 pub mod app;
-pub mod endings;
 pub mod format;
 pub mod keymap;
 pub mod theme;
 pub mod views;
 
 use std::io;
-use std::sync::Arc;
 use std::time::Duration;
 
 use crossterm::event::{Event as TermEvent, EventStream};
@@ -31,9 +31,7 @@ use tokio::time::{MissedTickBehavior, interval};
 pub use app::{App, AppCommand, Mode};
 pub use views::draw;
 
-use crate::audit::AuditLog;
 use crate::fleet::{Command, Event, Fleet};
-use crate::journal::Journal;
 use crate::state::Model;
 
 /// Everything the dashboard needs from `main`: the model, the running fleet, and how to
@@ -51,27 +49,23 @@ pub struct DashboardSetup {
     pub read_only: bool,
     /// False for `NO_COLOR` (non-empty) or `--no-color`.
     pub color: bool,
-    /// Every start and every end of a download from this screen is appended here.
-    pub audit: Arc<AuditLog>,
-    /// Jobs in flight, so a later dashboard goes on following them.
-    pub journal: Arc<Journal>,
     /// Ring the terminal bell when a download started here ends (off with `--no-bell`).
     pub bell: bool,
     /// What the download form offers: the config's `[download]` URL and server user.
     pub download_defaults: (Option<String>, Option<String>),
 }
 
-/// What the event loop needs besides the app: the fleet and where downloads are recorded.
+/// What the event loop needs besides the app: the fleet, and whether to ring the bell.
 struct Outside<'a> {
     fleet: &'a Fleet,
-    audit: &'a Arc<AuditLog>,
-    journal: &'a Arc<Journal>,
     bell: bool,
 }
 
 /// How long quitting waits for download starts already sent: above the default request
 /// timeout, so a slow cluster's answer still lands in the audit log.
 const START_GRACE: Duration = Duration::from_secs(35);
+/// How long quitting waits for the recorder to write what it was given.
+const RECORD_GRACE: Duration = Duration::from_secs(10);
 
 /// Runs the dashboard until the user quits; the terminal is restored on every way out,
 /// errors and panics included.
@@ -83,8 +77,6 @@ pub async fn run(setup: DashboardSetup) -> io::Result<()> {
         config_label,
         read_only,
         color,
-        audit,
-        journal,
         bell,
         download_defaults: (default_url, default_username),
     } = setup;
@@ -103,8 +95,6 @@ pub async fn run(setup: DashboardSetup) -> io::Result<()> {
     let guard = TerminalGuard;
     let outside = Outside {
         fleet: &fleet,
-        audit: &audit,
-        journal: &journal,
         bell,
     };
     let result = event_loop(&mut terminal, &mut app, &outside, events).await;
@@ -114,7 +104,7 @@ pub async fn run(setup: DashboardSetup) -> io::Result<()> {
     let pending = fleet.starts_in_flight();
     if pending > 0 {
         crate::errln!(
-            "ontop: waiting for {pending} download start(s) to be answered and audited..."
+            "ontop: waiting for {pending} download start(s) to be answered and recorded..."
         );
         let unanswered = fleet.finish_starts(START_GRACE).await;
         if unanswered > 0 {
@@ -123,8 +113,22 @@ pub async fn run(setup: DashboardSetup) -> io::Result<()> {
             );
         }
     }
+    if !fleet.recorder().flush(RECORD_GRACE).await {
+        crate::errln!(
+            "ontop: the audit log or the journal could not be written within {}s (another \
+             ontop holding the journal lock?); the last records may be missing",
+            RECORD_GRACE.as_secs()
+        );
+    }
     fleet.shutdown();
     result
+}
+
+/// Rings the terminal bell (BEL) through the screen's own writer, so it reaches the
+/// terminal in order with the frames (and through tmux and SSH like any output).
+pub fn ring(out: &mut impl io::Write) -> io::Result<()> {
+    out.write_all(b"\x07")?;
+    out.flush()
 }
 
 /// Restores the terminal when dropped: raw mode off, main screen back. The mouse is never
@@ -172,12 +176,8 @@ async fn event_loop(
                     while let Ok(event) = events.try_recv() {
                         changed |= app.apply(event);
                     }
-                    let ended = app.take_endings(Timestamp::now());
-                    if !ended.is_empty() {
-                        endings::record(&ended, outside.audit, outside.journal);
-                        if outside.bell {
-                            endings::ring(terminal.backend_mut())?;
-                        }
+                    if app.take_bell() && outside.bell {
+                        ring(terminal.backend_mut())?;
                     }
                     changed
                 }
@@ -203,13 +203,9 @@ fn run_commands(commands: Vec<AppCommand>, outside: &Outside<'_>) -> bool {
             AppCommand::Refresh(Some(cluster)) => fleet.send(cluster, Command::Refresh),
             AppCommand::Refresh(None) => fleet.refresh_all(),
             AppCommand::FetchPackages(cluster) => fleet.send(cluster, Command::FetchPackages),
-            AppCommand::StartDownloads(request) => fleet.start_downloads(
-                request.targets,
-                request.attach,
-                request.spec,
-                outside.audit.clone(),
-                outside.journal.clone(),
-            ),
+            AppCommand::StartDownloads(request) => {
+                fleet.start_downloads(&request.plan, request.spec);
+            }
             AppCommand::Quit => return true,
         }
     }

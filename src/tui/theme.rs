@@ -7,9 +7,9 @@
 
 use ratatui::style::{Color, Modifier, Style};
 
-use crate::download::Ending;
+use crate::download::{Ending, Phase};
 use crate::ontap::{DownloadState, JobState};
-use crate::state::{Health, JobProgress};
+use crate::state::Health;
 
 /// The styles of one session: coloured, or plain for `NO_COLOR` / `--no-color`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -67,21 +67,21 @@ impl Theme {
         (state.map_or("-", |s| s.as_str()).to_string(), style)
     }
 
-    /// The JOB column: a session download's progress, else the followed job's state.
-    pub fn progress(self, progress: Option<JobProgress<'_>>) -> Styled {
-        let Some(progress) = progress else {
+    /// The JOB column: where the followed download stands, in the engine's word.
+    pub fn phase(self, phase: Option<&Phase>) -> Styled {
+        let Some(phase) = phase else {
             return ("-".into(), self.dim());
         };
-        let style = match progress {
-            JobProgress::Starting => self.fg(Color::Cyan),
-            JobProgress::Job(state) => return self.job(Some(state)),
-            JobProgress::Download(DownloadState::Failure) => self.fg(Color::Red),
-            JobProgress::Download(_) => self.fg(Color::Cyan),
-            JobProgress::Ended(ending) if ending.is_success() => self.fg(Color::Green),
-            JobProgress::Ended(Ending::GaveUp { .. }) => self.fg(Color::Yellow),
-            JobProgress::Ended(_) => self.fg(Color::Red).add_modifier(Modifier::BOLD),
+        let style = match phase {
+            Phase::Starting => self.fg(Color::Cyan),
+            Phase::Job(state) => return self.job(Some(state)),
+            Phase::Download(DownloadState::Failure) => self.fg(Color::Red),
+            Phase::Download(_) => self.fg(Color::Cyan),
+            Phase::Ended(ending) if ending.is_success() => self.fg(Color::Green),
+            Phase::Ended(Ending::GaveUp { .. }) => self.fg(Color::Yellow),
+            Phase::Ended(_) => self.fg(Color::Red).add_modifier(Modifier::BOLD),
         };
-        (progress.word().to_string(), style)
+        (phase.word().to_string(), style)
     }
 
     /// The health cell: the alarming words are upper case so they stand out uncoloured.

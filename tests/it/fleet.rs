@@ -4,6 +4,10 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use crate::support::fleet::{client, start_fleet};
+use jiff::Timestamp;
+use ontop::download::audit::AuditLog;
+use ontop::download::journal::Journal;
+use ontop::download::{Ending, Phase, Plan, Tracker};
 use ontop::fleet::{Command, Event, Fleet, Schedule, Target};
 use ontop::ontap::{DownloadRequest, DownloadState, ErrorKind, JobState};
 use ontop::state::{ClusterIdentity, Health, Model};
@@ -31,6 +35,11 @@ fn targets(fleet: &SimFleet, timeout: Duration, interval: Duration) -> Vec<(Targ
         .collect()
 }
 
+/// No audit log, an in-memory journal: for tests that start nothing.
+fn unrecorded() -> (AuditLog, Journal) {
+    (AuditLog::disabled(), Journal::open(None))
+}
+
 fn model_of(fleet: &SimFleet, interval: Duration) -> Model {
     Model::new(fleet.clusters().into_iter().map(|c| ClusterIdentity {
         name: c.name,
@@ -49,8 +58,11 @@ async fn healthy_rows_keep_updating_while_half_the_fleet_hangs_or_is_down() {
     fleet.set_fault(&names[5], Fault::Hang);
     let interval = Duration::from_millis(200);
     // The hung clusters' timeout is far longer than the whole test needs.
-    let (pollers, mut events) =
-        Fleet::spawn(targets(&fleet, Duration::from_secs(60), interval), 32);
+    let (pollers, mut events) = Fleet::spawn(
+        targets(&fleet, Duration::from_secs(60), interval),
+        32,
+        unrecorded(),
+    );
     let mut model = model_of(&fleet, interval);
     let mut answers = [0usize; 6];
     // Count events, not time: healthy clusters must answer five times each while the
@@ -81,11 +93,9 @@ async fn healthy_rows_keep_updating_while_half_the_fleet_hangs_or_is_down() {
     assert_eq!(error.kind, ErrorKind::Connect);
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_tracked_job_is_followed_then_the_download_status_takes_over() {
-    let fleet = start_fleet(1, |o| o.job_expiry = Duration::from_millis(500)).await;
-    let c = client(&fleet, 0);
-    let started = c
+/// Starts a download on cluster 0 directly, as an earlier ontop would have; its job.
+async fn started_elsewhere(fleet: &SimFleet) -> String {
+    let started = client(fleet, 0)
         .start_download(
             &DownloadRequest {
                 url: fleet.default_package_url(),
@@ -96,37 +106,89 @@ async fn a_tracked_job_is_followed_then_the_download_status_takes_over() {
         )
         .await
         .unwrap();
-    let uuid = started.job().unwrap().uuid.clone();
-    let interval = Duration::from_millis(100);
-    let (pollers, mut events) =
-        Fleet::spawn(targets(&fleet, Duration::from_secs(10), interval), 32);
-    pollers.send(0, Command::TrackJob(uuid.clone()));
-    let mut model = model_of(&fleet, interval);
-    let mut saw_job_success = false;
+    started.job().unwrap().uuid.clone()
+}
+
+/// Applies events until the recorder says the followed download ended; its ending.
+async fn until_ended(events: &mut tokio::sync::mpsc::Receiver<Event>, model: &mut Model) -> Ending {
     loop {
         let event = tokio::time::timeout(Duration::from_secs(30), events.recv())
             .await
-            .expect("the job ends and is deleted in time")
+            .expect("the download ends in time")
             .unwrap();
-        let gone = matches!(&event, Event::JobGone { uuid: u, .. } if *u == uuid);
+        let ended = match &event {
+            Event::Ended { ending, .. } => Some((**ending).clone()),
+            _ => None,
+        };
         model.apply(event);
-        if model.clusters[0].job_state() == Some(&JobState::Success) {
-            saw_job_success = true;
-        }
-        if gone {
-            break;
+        if let Some(ending) = ended {
+            return ending;
         }
     }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_resumed_job_is_followed_to_one_recorded_ending() {
+    let fleet = start_fleet(1, |_| {}).await;
+    let uuid = started_elsewhere(&fleet).await;
+    let interval = Duration::from_millis(100);
+    let (pollers, mut events) = Fleet::spawn(
+        targets(&fleet, Duration::from_secs(10), interval),
+        32,
+        unrecorded(),
+    );
+    let now = Timestamp::now();
+    let tracker = Tracker::resumed("u".into(), uuid.clone(), now, now);
+    pollers.send(0, Command::Follow(Box::new(tracker)));
+    let mut model = model_of(&fleet, interval);
+    let ending = until_ended(&mut events, &mut model).await;
     pollers.shutdown();
-    assert!(saw_job_success, "the job was followed to success");
+    assert!(ending.is_success(), "{ending:?}");
+    let followed = model.clusters[0].followed.as_ref().unwrap();
+    assert_eq!(followed.job.as_deref(), Some(uuid.as_str()));
+    assert_eq!(followed.phase, Phase::Ended(ending));
+    assert_eq!(
+        model.clusters[0].job.as_ref().map(|j| j.state.clone()),
+        Some(Some(JobState::Success))
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_job_already_deleted_hands_over_to_the_download_status() {
+    let fleet = start_fleet(1, |o| o.job_expiry = Duration::from_millis(1)).await;
+    let uuid = started_elsewhere(&fleet).await;
+    // Let the download end and its job be deleted before anyone asks for it.
+    let name = fleet.clusters()[0].name.clone();
+    crate::support::fleet::eventually("the download to end", || async {
+        let (state, _, _) = fleet.download_status(&name)?;
+        (state == "success").then_some(())
+    })
+    .await;
+    tokio::time::sleep(Duration::from_millis(50)).await;
+    let interval = Duration::from_millis(100);
+    let (pollers, mut events) = Fleet::spawn(
+        targets(&fleet, Duration::from_secs(10), interval),
+        32,
+        unrecorded(),
+    );
+    let now = Timestamp::now();
+    pollers.send(
+        0,
+        Command::Follow(Box::new(Tracker::resumed("u".into(), uuid, now, now))),
+    );
+    let mut model = model_of(&fleet, interval);
+    let ending = until_ended(&mut events, &mut model).await;
+    pollers.shutdown();
+    assert!(ending.is_success(), "{ending:?}");
     let cluster = &model.clusters[0];
-    assert!(cluster.job.is_none());
     assert_eq!(cluster.download_state(), Some(&DownloadState::Success));
     assert!(
         cluster
             .history
             .iter()
-            .any(|t| t.what.contains("deleted by the cluster"))
+            .any(|t| t.what.contains("deleted by the cluster")),
+        "{:?}",
+        cluster.history
     );
 }
 
@@ -137,6 +199,7 @@ async fn refresh_polls_at_once_and_packages_are_fetched_on_request() {
     let (pollers, mut events) = Fleet::spawn(
         targets(&fleet, Duration::from_secs(10), Duration::from_secs(3600)),
         32,
+        unrecorded(),
     );
     let first = events.recv().await.unwrap();
     assert!(matches!(first, Event::Polled { .. }));
@@ -199,7 +262,7 @@ async fn a_rotated_password_is_read_again_after_a_401() {
         .into_iter()
         .map(|t| (t, Schedule { interval }))
         .collect();
-    let (pollers, mut events) = Fleet::spawn(scheduled, 32);
+    let (pollers, mut events) = Fleet::spawn(scheduled, 32, unrecorded());
 
     let first = tokio::time::timeout(Duration::from_secs(30), events.recv())
         .await
@@ -233,7 +296,11 @@ async fn hung_clusters_cannot_starve_healthy_ones_of_request_slots() {
         fleet.set_fault(name, Fault::Hang);
     }
     let interval = Duration::from_millis(100);
-    let (pollers, mut events) = Fleet::spawn(targets(&fleet, Duration::from_secs(1), interval), 2);
+    let (pollers, mut events) = Fleet::spawn(
+        targets(&fleet, Duration::from_secs(1), interval),
+        2,
+        unrecorded(),
+    );
     let mut hung_failed = std::collections::HashSet::new();
     let (mut healthy_answers, mut hung_failures_since) = (0, 0);
     // Counted in events, not time: once every hung cluster has failed, the healthy ones
@@ -267,24 +334,35 @@ async fn hung_clusters_cannot_starve_healthy_ones_of_request_slots() {
 async fn quitting_right_after_a_start_still_audits_every_post() {
     // Every answer takes half a second: the operator quits while the POSTs are out.
     let fleet = start_fleet(3, |o| o.latency = Duration::from_millis(500)).await;
+    let dir = tempfile::tempdir().unwrap();
+    let records = (
+        AuditLog::new(Some(dir.path())),
+        Journal::open(Some(dir.path())),
+    );
     let (pollers, events) = Fleet::spawn(
         targets(&fleet, Duration::from_secs(10), Duration::from_secs(3600)),
         32,
+        records,
     );
     drop(events); // the screen is gone
-    let dir = tempfile::tempdir().unwrap();
-    let audit = Arc::new(ontop::audit::AuditLog::new(Some(dir.path())));
-    let journal = Arc::new(ontop::journal::Journal::open(Some(dir.path())));
     let spec =
         ontop::download::DownloadSpec::new(&fleet.default_package_url(), None, None).unwrap();
-    pollers.start_downloads(vec![0, 1, 2], Vec::new(), spec, audit.clone(), journal);
+    let plan = Plan {
+        targets: (0..3)
+            .map(|i| (i, fleet.clusters()[i].name.clone()))
+            .collect(),
+        ..Plan::default()
+    };
+    pollers.start_downloads(&plan, spec);
     assert_eq!(pollers.starts_in_flight(), 1);
     assert_eq!(pollers.finish_starts(Duration::from_secs(30)).await, 0);
+    assert!(pollers.recorder().flush(Duration::from_secs(30)).await);
     pollers.shutdown();
-    let log = std::fs::read_to_string(audit.path().unwrap()).unwrap();
+    let log = std::fs::read_to_string(dir.path().join("audit.jsonl")).unwrap();
     assert_eq!(
         log.lines().filter(|l| l.contains("\"started\"")).count(),
         3,
         "{log}"
     );
+    assert_eq!(log.lines().filter(|l| l.contains("\"attempt\"")).count(), 3);
 }

@@ -4,6 +4,7 @@ use std::collections::BTreeMap;
 use std::time::Duration;
 
 use jiff::{SignedDuration, Timestamp};
+use ontop::download::{Observation, Since, StartOutcome, Tracker};
 use ontop::fleet::Event;
 use ontop::ontap::{DownloadState, DownloadStatus, ErrorKind, Job, JobState, OntapError, Package};
 use ontop::state::{ClusterIdentity, Column, Health, Model, SortOrder, visible_rows};
@@ -134,9 +135,11 @@ fn state_changes_restart_the_clock_and_are_recorded() {
     let mut m = fleet();
     m.apply(polled(0, 0, DownloadState::NotStarted));
     m.apply(polled(0, 5, DownloadState::NotStarted));
-    assert_eq!(m.clusters[0].state_since, Some(at(0)));
+    // First sight: only "at least" that long.
+    assert_eq!(m.clusters[0].state_since, Some(Since::AtLeast(at(0))));
     m.apply(polled(0, 10, DownloadState::Running));
-    assert_eq!(m.clusters[0].state_since, Some(at(10)));
+    // A change seen between two polls: exact to a poll.
+    assert_eq!(m.clusters[0].state_since, Some(Since::Exactly(at(10))));
     m.apply(polled(0, 15, DownloadState::Other("verifying".into())));
     assert_eq!(
         m.clusters[0].download_state(),
@@ -149,38 +152,44 @@ fn state_changes_restart_the_clock_and_are_recorded() {
 }
 
 #[test]
-fn jobs_are_followed_until_the_cluster_deletes_them() {
+fn the_followed_job_is_kept_while_the_engine_follows_it() {
     let mut m = fleet();
-    m.apply(Event::Polled {
+    let mut tracker = Tracker::requested("https://repo/i.tgz".into(), at(0));
+    tracker.answered(
+        &StartOutcome::Started {
+            job: "f587d316-5feb".into(),
+        },
+        at(0),
+    );
+    m.apply(Event::Followed {
         cluster: 2,
         at: at(0),
+        followed: Box::new(tracker.followed().clone()),
+    });
+    m.apply(Event::Polled {
+        cluster: 2,
+        at: at(1),
         info: None,
         download: status(DownloadState::Running, 10551382),
         job: Some(Box::new(job("f587d316-5feb", JobState::Running))),
     });
-    assert_eq!(m.clusters[2].job_state(), Some(&JobState::Running));
+    let job_state = |m: &Model| m.clusters[2].job.as_ref().and_then(|j| j.state.clone());
+    assert_eq!(job_state(&m), Some(JobState::Running));
     // A poll without the job (a transient job error) keeps the last known job.
     m.apply(polled(2, 5, DownloadState::Running));
-    assert_eq!(m.clusters[2].job_state(), Some(&JobState::Running));
-    // Deleting another job changes nothing.
-    assert!(!m.apply(Event::JobGone {
-        cluster: 2,
-        at: at(6),
-        uuid: "other".into()
-    }));
-    assert!(m.apply(Event::JobGone {
+    assert_eq!(job_state(&m), Some(JobState::Running));
+    // When the engine follows another job (or none), the old one is not shown.
+    tracker.observe(Observation::JobGone, at(7));
+    m.apply(Event::Followed {
         cluster: 2,
         at: at(7),
-        uuid: "f587d316-5feb".into()
-    }));
-    assert!(m.clusters[2].job.is_none());
+        followed: Box::new(tracker.followed().clone()),
+    });
     assert!(
         m.clusters[2]
             .history
-            .back()
-            .unwrap()
-            .what
-            .contains("f587d316 deleted")
+            .iter()
+            .any(|t| t.what.contains("f587d316 deleted by the cluster"))
     );
 }
 

@@ -176,12 +176,13 @@ async fn a_job_in_the_journal_is_shown_with_its_cluster() {
         .start_download(&name, &fleet.default_package_url())
         .unwrap();
     // What an earlier `ontop download` (or dashboard) left behind.
-    let journal = ontop::journal::Journal::open(Some(&dir.path().join("data/ontop")));
+    let journal = ontop::download::journal::Journal::open(Some(&dir.path().join("data/ontop")));
     journal
-        .add(ontop::journal::JournalEntry {
+        .add(ontop::download::journal::JournalEntry {
             cluster: name.clone(),
             job: job.clone(),
             url: fleet.default_package_url(),
+            server_username: None,
             started_at: "2026-11-27T10:00:00Z".into(),
         })
         .unwrap();

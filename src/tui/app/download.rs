@@ -1,38 +1,27 @@
-//! From `d` to a confirmed start, and the words for a download that ended.
+//! From `d` to a confirmed start, and what the screen says when a followed download ends.
 //!
 //! `d` goes through `App::download_choice`, the one place in the screen that decides
 //! whether a download may be offered (read-only first). The form checks the URL; the
-//! confirmation shows the plan made from the model at that moment, with every skipped
-//! cluster and its reason; only `y` produces [`AppCommand::StartDownloads`]. Read-only is
-//! enforced once more, for real, in the client that sends the POST.
+//! confirmation shows the engine's plan made from the model at that moment, with every
+//! skipped cluster and its reason; only `y` produces [`AppCommand::StartDownloads`].
+//! Read-only is enforced once more, for real, in the client that sends the POST.
 
 use crossterm::event::KeyEvent;
 use jiff::{SignedDuration, Timestamp};
 
 use super::navigation::typed_char;
 use super::{App, AppCommand, Confirmation, Dialog, DownloadForm};
-use crate::download::{Candidate, Ending, Plan, plan};
-use crate::ontap::{JobState, hint_for_code};
-use crate::state::{ClusterState, Health, SessionPhase};
+use crate::download::{Busy, Candidate, Ending, Plan, plan};
+use crate::state::{ClusterState, Health};
 
 /// How long the message about an ended download stays: long enough to be read by
 /// someone who comes back to the screen at the bell.
 const ENDING_STATUS_FOR: SignedDuration = SignedDuration::from_secs(60);
+/// Endings this close together are announced in one message.
+const ENDINGS_TOGETHER: SignedDuration = SignedDuration::from_secs(3);
 
 /// Names listed in a one-line message before "and N more".
 const NAMES_IN_A_LINE: usize = 3;
-
-/// A session download that just ended, with what the audit log and the journal need.
-#[derive(Debug, Clone, PartialEq)]
-pub struct EndedDownload {
-    pub cluster: usize,
-    pub name: String,
-    /// The package URL, credentials masked.
-    pub url: String,
-    /// The job the start created, when it created one.
-    pub job: Option<String>,
-    pub ending: Ending,
-}
 
 impl App {
     /// The one place that decides whether a download may be offered, and says why not.
@@ -69,12 +58,19 @@ impl App {
         Ok(chosen)
     }
 
+    /// Chosen clusters the filter does not show.
+    pub(super) fn hidden_among(&self, chosen: &[usize]) -> usize {
+        chosen.iter().filter(|c| !self.rows.contains(c)).count()
+    }
+
     /// `d`: the form for the chosen clusters, or the reason there is none.
     pub(super) fn open_form(&mut self, now: Timestamp) {
         match self.download_choice() {
             Ok(chosen) => {
                 let (url, username) = &self.form_defaults;
-                let form = DownloadForm::new(chosen, url.as_deref(), username.as_deref());
+                let hidden = self.hidden_among(&chosen);
+                let form = DownloadForm::new(chosen, url.as_deref(), username.as_deref())
+                    .with_hidden(hidden);
                 self.dialog = Some(Dialog::Form(form));
             }
             Err(refusal) => self.say(refusal, now),
@@ -104,8 +100,9 @@ impl App {
         };
         let chosen = form.chosen().to_vec();
         let plan = self.plan_for(&chosen, now);
+        let hidden = self.hidden_among(&chosen);
         // The form, and what is left of the password in it, is dropped (and wiped) here.
-        self.dialog = Some(Dialog::Confirm(Confirmation::new(spec, plan)));
+        self.dialog = Some(Dialog::Confirm(Confirmation::new(spec, plan, hidden)));
         self.confirm_scroll = 0;
     }
 
@@ -114,28 +111,22 @@ impl App {
         let Some(Dialog::Confirm(confirmation)) = self.dialog.take() else {
             return Vec::new();
         };
-        let mut request = confirmation.into_request();
-        if let Some(request) = &mut request {
-            // A download this session already follows must not be re-attached: that
-            // would drop its job and could end it on the previous download's status.
-            request.attach.retain(|&i| {
-                self.model.clusters[i]
-                    .session
-                    .as_ref()
-                    .is_none_or(|s| !s.in_flight())
-            });
-        }
-        let Some(request) = request.filter(|r| !r.targets.is_empty() || !r.attach.is_empty())
-        else {
+        let Some(request) = confirmation.into_request() else {
             self.say(
                 "nothing to start: every chosen cluster is skipped or already followed".into(),
                 now,
             );
             return Vec::new();
         };
-        let n = request.targets.len();
-        let noun = if n == 1 { "cluster" } else { "clusters" };
-        self.say(format!("starting the download on {n} {noun}"), now);
+        let (n, attached) = (request.plan.targets.len(), request.plan.attach.len());
+        let mut text = format!("starting the download on {}", clusters(n));
+        if attached > 0 {
+            text.push_str(&format!(
+                ", following {} already downloading",
+                clusters(attached)
+            ));
+        }
+        self.say(text, now);
         self.marks.clear();
         vec![AppCommand::StartDownloads(request)]
     }
@@ -147,7 +138,7 @@ impl App {
         }
     }
 
-    /// Which of `chosen` a download would go to now, and why the others would not.
+    /// The engine's plan for `chosen`, from what the model knows now.
     pub fn plan_for(&self, chosen: &[usize], now: Timestamp) -> Plan {
         plan(chosen.iter().filter_map(|&cluster| {
             let c = self.model.clusters.get(cluster)?;
@@ -155,51 +146,42 @@ impl App {
                 cluster,
                 name: c.identity.name.clone(),
                 read_only: self.read_only || c.identity.read_only,
-                downloading: is_downloading(c),
+                busy: busy(c),
                 failing: failing_reason(c, now),
             })
         }))
     }
 
-    /// The session downloads that ended since the last call, each once: the status line
-    /// says how they ended; the caller rings the bell and writes the audit log and the
-    /// journal.
-    pub fn take_endings(&mut self, now: Timestamp) -> Vec<EndedDownload> {
-        let ended: Vec<EndedDownload> = self
-            .model
-            .take_endings()
-            .into_iter()
-            .map(|(cluster, ending)| {
-                let c = &self.model.clusters[cluster];
-                let session = c.session.as_ref();
-                EndedDownload {
-                    cluster,
-                    name: c.identity.name.clone(),
-                    url: session.map(|s| s.url.clone()).unwrap_or_default(),
-                    job: session.and_then(|s| s.started_job.clone()),
-                    ending,
-                }
-            })
-            .collect();
-        if let Some(text) = endings_message(&ended) {
+    /// A followed download ended and is recorded: the status line says so (several at
+    /// once in one line), and the bell will ring.
+    pub(super) fn download_ended(&mut self, cluster: usize, ending: Ending, now: Timestamp) {
+        let Some(c) = self.model.clusters.get(cluster) else {
+            return;
+        };
+        let since = now.saturating_sub(ENDINGS_TOGETHER).unwrap_or(now);
+        self.recent_endings.retain(|(at, _, _)| *at >= since);
+        self.recent_endings
+            .push((now, c.identity.name.clone(), ending));
+        self.bell = true;
+        if let Some(text) = endings_message(&self.recent_endings) {
             self.say_for(text, ENDING_STATUS_FOR, now);
         }
-        ended
     }
 }
 
-/// A download runs there already: its state says so, this session started one that has
-/// not ended, or a followed job has not ended.
-fn is_downloading(c: &ClusterState) -> bool {
-    let running = matches!(
+/// Whether a download already runs there, as the model knows it: one this ontop follows,
+/// or the cluster's own state.
+fn busy(c: &ClusterState) -> Busy {
+    if c.phase().is_some_and(|p| p.ending().is_none()) {
+        Busy::Followed
+    } else if matches!(
         c.download_state(),
         Some(crate::ontap::DownloadState::Running)
-    );
-    let session = c.session.as_ref().is_some_and(|s| s.in_flight());
-    let job = c
-        .job_state()
-        .is_some_and(|s| !matches!(s, JobState::Success | JobState::Failure));
-    running || session || job
+    ) {
+        Busy::Downloading
+    } else {
+        Busy::No
+    }
 }
 
 /// Why a cluster cannot take a download now: it does not answer, or has not yet.
@@ -215,16 +197,16 @@ fn failing_reason(c: &ClusterState, now: Timestamp) -> Option<String> {
 }
 
 /// The status line for downloads that just ended: each one when it is alone, a count
-/// and the ones that did not succeed when several end at once.
-fn endings_message(ended: &[EndedDownload]) -> Option<String> {
+/// and the ones that did not succeed when several end together.
+fn endings_message(ended: &[(Timestamp, String, Ending)]) -> Option<String> {
     match ended {
         [] => None,
-        [one] => Some(ending_message(&one.name, &one.ending)),
+        [(_, name, ending)] => Some(ending_message(name, ending)),
         many => {
             let failed: Vec<&str> = many
                 .iter()
-                .filter(|e| !e.ending.is_success())
-                .map(|e| e.name.as_str())
+                .filter(|(_, _, e)| !e.is_success())
+                .map(|(_, name, _)| name.as_str())
                 .collect();
             let ok = many.len() - failed.len();
             let mut text = format!("{} downloads ended: {ok} succeeded", many.len());
@@ -237,29 +219,21 @@ fn endings_message(ended: &[EndedDownload]) -> Option<String> {
     }
 }
 
-/// "prod-ams-1: download success", "dr-fra-1: download failure 10551885: check the URL…".
+/// "prod-ams-1: the package was downloaded", "dr-fra-1: the download failed: … (10551885)".
 pub fn ending_message(name: &str, ending: &Ending) -> String {
-    let how = match ending {
-        Ending::Success { .. } => "success".to_string(),
-        Ending::AlreadyPresent => "success (already present)".to_string(),
-        Ending::Failure {
-            code: Some(code),
-            message,
-        } => format!(
-            "failure {code}: {}",
-            hint_for_code(*code).unwrap_or(message)
-        ),
-        Ending::Failure {
-            code: None,
-            message,
-        } => format!("failure: {message}"),
-        Ending::Refused(e) => match e.code {
-            Some(code) => format!("refused {code}: {}", e.hint()),
-            None => format!("refused: {}", e.message),
-        },
-        Ending::GaveUp { reason } => format!("no longer followed: {reason}"),
-    };
-    format!("{name}: download {how}")
+    match ending.code() {
+        Some(code) => format!("{name}: {} ({code})", ending.summary()),
+        None => format!("{name}: {}", ending.summary()),
+    }
+}
+
+/// "1 cluster", "3 clusters".
+fn clusters(n: usize) -> String {
+    if n == 1 {
+        "1 cluster".into()
+    } else {
+        format!("{n} clusters")
+    }
 }
 
 /// "a, b and c", or "a, b, c and 4 more".
@@ -276,13 +250,5 @@ fn names_line(names: &[&str]) -> String {
             names[..NAMES_IN_A_LINE].join(", "),
             names.len() - NAMES_IN_A_LINE
         ),
-    }
-}
-
-/// Whether a session download is over and how, for the views.
-pub fn session_ending(c: &ClusterState) -> Option<&Ending> {
-    match &c.session.as_ref()?.phase {
-        SessionPhase::Ended { ending, .. } => Some(ending),
-        _ => None,
     }
 }

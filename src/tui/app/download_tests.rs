@@ -6,7 +6,7 @@ use jiff::Timestamp;
 
 use super::tests::{app, code, now, press};
 use super::*;
-use crate::download::{Ending, SkipReason, StartOutcome};
+use crate::download::{Ending, SkipReason, StartOutcome, Tracker};
 use crate::ontap::{ErrorKind, OntapError};
 
 const URL: &str = "https://repo.example.com/ontap/97_q_image.tgz";
@@ -157,10 +157,20 @@ fn the_confirmation_names_the_targets_and_every_skip_with_its_reason() {
         .iter()
         .map(|(_, n, r)| (n.as_str(), r))
         .collect();
+    let attach: Vec<&str> = confirm
+        .plan()
+        .attach
+        .iter()
+        .map(|(_, n)| n.as_str())
+        .collect();
+    assert_eq!(
+        attach,
+        ["c0"],
+        "the running download is followed, not re-sent"
+    );
     assert_eq!(
         skipped,
         [
-            ("c0", &SkipReason::AlreadyDownloading),
             (
                 "c3",
                 &SkipReason::Failing("connect: connection refused".into())
@@ -173,9 +183,9 @@ fn the_confirmation_names_the_targets_and_every_skip_with_its_reason() {
     let [AppCommand::StartDownloads(request)] = commands.as_slice() else {
         panic!("y starts: {commands:?}");
     };
-    assert_eq!(request.targets, [1, 2]);
+    assert_eq!(indices(&request.plan.targets), [1, 2]);
     assert_eq!(
-        request.attach,
+        indices(&request.plan.attach),
         [0],
         "the running download is followed, not re-sent"
     );
@@ -214,8 +224,8 @@ fn a_cluster_already_downloading_is_followed_without_a_request() {
     let [AppCommand::StartDownloads(request)] = commands.as_slice() else {
         panic!("y follows the running download: {commands:?}");
     };
-    assert!(request.targets.is_empty());
-    assert_eq!(request.attach, [0]);
+    assert!(request.plan.targets.is_empty());
+    assert_eq!(indices(&request.plan.attach), [0]);
 }
 
 #[test]
@@ -268,76 +278,87 @@ fn read_only_clusters_refuse_by_name_unless_another_can_start() {
     assert_eq!(form(&app).chosen(), [1, 2, 3]);
 }
 
-#[test]
-fn an_ending_is_announced_once_with_its_code_and_hint() {
-    let mut app = fleet();
-    app.apply(Event::StartRequested {
-        cluster: 2,
+fn indices(list: &[(usize, String)]) -> Vec<usize> {
+    list.iter().map(|(i, _)| *i).collect()
+}
+
+/// What the engine says when it follows a download it started on `cluster`.
+fn followed(cluster: usize, job: &str) -> Event {
+    let mut tracker = Tracker::requested(URL.into(), now());
+    tracker.answered(&StartOutcome::Started { job: job.into() }, now());
+    Event::Followed {
+        cluster,
         at: now(),
-        url: URL.into(),
-    });
-    app.apply(Event::StartAnswered {
-        cluster: 2,
-        at: now(),
-        outcome: Box::new(StartOutcome::Started { job: "j-2".into() }),
-    });
-    assert!(app.take_endings(now()).is_empty());
-    let job = crate::ontap::Job {
-        uuid: "j-2".into(),
-        description: None,
-        state: Some(crate::ontap::JobState::Failure),
-        message: Some("invalid url".into()),
-        code: Some(10551885),
-        start_time: None,
-        end_time: Some("2026-03-01T12:00:00Z".into()),
-        error: None,
-    };
-    app.apply(Event::Polled {
-        cluster: 2,
-        at: now(),
-        info: None,
-        download: crate::ontap::DownloadStatus::default(),
-        job: Some(Box::new(job)),
-    });
-    let ended = app.take_endings(now());
-    assert_eq!(ended.len(), 1);
-    assert_eq!(ended[0].name, "c2");
-    assert_eq!(ended[0].job.as_deref(), Some("j-2"));
-    assert!(matches!(ended[0].ending, Ending::Failure { .. }));
-    let status = app.status(now()).unwrap();
-    assert!(
-        status.starts_with("c2: download failure 10551885: check the URL"),
-        "{status}"
-    );
-    assert!(app.take_endings(now()).is_empty(), "announced once");
+        followed: Box::new(tracker.followed().clone()),
+    }
 }
 
 #[test]
-fn a_download_this_session_follows_is_not_attached_again() {
+fn an_ending_is_announced_once_with_its_code_and_the_bell() {
     let mut app = fleet();
-    app.apply(Event::StartRequested {
-        cluster: 1,
+    app.apply(followed(2, "j-2"));
+    assert!(!app.take_bell());
+    let ending = Ending::Failure {
+        code: Some(10551885),
+        message: "invalid url".into(),
+    };
+    app.apply(Event::Ended {
+        cluster: 2,
         at: now(),
-        url: URL.into(),
+        ending: Box::new(ending),
     });
-    app.apply(Event::StartAnswered {
-        cluster: 1,
-        at: now(),
-        outcome: Box::new(crate::download::StartOutcome::Started {
-            job: "job-1".into(),
-        }),
-    });
+    assert!(app.take_bell());
+    assert!(!app.take_bell(), "once");
+    let status = app.status(now()).unwrap();
+    assert_eq!(status, "c2: the download failed: invalid url (10551885)");
+}
+
+#[test]
+fn endings_that_come_together_are_announced_together() {
+    let mut app = fleet();
+    for (cluster, ending) in [
+        (1, Ending::Success { message: None }),
+        (2, Ending::AlreadyPresent),
+        (
+            3,
+            Ending::Failure {
+                code: Some(10551885),
+                message: "x".into(),
+            },
+        ),
+    ] {
+        app.apply(Event::Ended {
+            cluster,
+            at: now(),
+            ending: Box::new(ending),
+        });
+    }
+    assert_eq!(
+        app.status(now()),
+        Some("3 downloads ended: 2 succeeded, 1 did not (c3)")
+    );
+}
+
+#[test]
+fn a_download_the_engine_follows_is_not_attached_again() {
+    let mut app = fleet();
+    app.apply(followed(1, "job-1"));
     // c1 is followed already; choosing it with c2 starts c2 only.
     press(&mut app, "j j d");
     app.handle_key(code(KeyCode::Enter), now());
+    let skipped: Vec<(usize, SkipReason)> = confirmation(&app)
+        .plan()
+        .skipped
+        .iter()
+        .map(|(i, _, r)| (*i, r.clone()))
+        .collect();
+    assert_eq!(skipped, [(1, SkipReason::AlreadyFollowed)]);
     let commands = press(&mut app, "y");
     let [AppCommand::StartDownloads(request)] = commands.as_slice() else {
         panic!("y starts c2: {commands:?}");
     };
-    assert_eq!(request.targets, [2]);
-    assert!(request.attach.is_empty(), "{:?}", request.attach);
-    assert_eq!(
-        app.model().clusters[1].session.as_ref().unwrap().job(),
-        Some("job-1")
-    );
+    assert_eq!(indices(&request.plan.targets), [2]);
+    assert!(request.plan.attach.is_empty());
+    let followed = app.model().clusters[1].followed.as_ref().unwrap();
+    assert_eq!(followed.job.as_deref(), Some("job-1"));
 }

@@ -59,6 +59,8 @@ pub struct DownloadForm {
     password: TypedSecret,
     focus: Field,
     error: Option<String>,
+    /// Chosen clusters that the filter hides: the form says how many.
+    hidden: usize,
 }
 
 impl DownloadForm {
@@ -72,7 +74,19 @@ impl DownloadForm {
             password: TypedSecret::new(),
             focus: Field::Url,
             error: None,
+            hidden: 0,
         }
+    }
+
+    /// The same form, saying that `hidden` of its clusters are hidden by the filter.
+    pub fn with_hidden(mut self, hidden: usize) -> Self {
+        self.hidden = hidden;
+        self
+    }
+
+    /// Chosen clusters the filter hides.
+    pub fn hidden(&self) -> usize {
+        self.hidden
     }
 
     /// The clusters the form was opened for, in config order.

@@ -80,7 +80,17 @@ fn lines(confirmation: &Confirmation, theme: Theme, cells: usize) -> Vec<Line<'s
     field(&mut out, "server password", password);
     out.push(Line::default());
 
-    if plan.targets.is_empty() {
+    if confirmation.hidden() > 0 {
+        let text = format!(
+            "{} of the chosen clusters are hidden by the filter; they are listed here too.",
+            confirmation.hidden()
+        );
+        for part in wrap(&text, cells) {
+            out.push(Line::styled(format!(" {part}"), theme.warning_badge()));
+        }
+        out.push(Line::default());
+    }
+    if plan.is_empty() {
         let text = "Nothing to start: every chosen cluster is skipped.";
         for part in wrap(text, cells) {
             out.push(Line::styled(
@@ -88,12 +98,26 @@ fn lines(confirmation: &Confirmation, theme: Theme, cells: usize) -> Vec<Line<'s
                 theme.failure_text().add_modifier(Modifier::BOLD),
             ));
         }
-    } else {
+    } else if !plan.targets.is_empty() {
         out.push(Line::styled(
             format!(" Start on {}:", count(plan.targets.len())),
             theme.heading(),
         ));
         for (_, name) in &plan.targets {
+            out.push(Line::from(format!("   {name}")));
+        }
+    }
+
+    if !plan.attach.is_empty() {
+        out.push(Line::default());
+        out.push(Line::styled(
+            format!(
+                " Follow {}, already downloading (no request is sent):",
+                count(plan.attach.len())
+            ),
+            theme.heading(),
+        ));
+        for (_, name) in &plan.attach {
             out.push(Line::from(format!("   {name}")));
         }
     }
@@ -128,7 +152,7 @@ fn lines(confirmation: &Confirmation, theme: Theme, cells: usize) -> Vec<Line<'s
         }
     }
 
-    if !plan.targets.is_empty() {
+    if !plan.is_empty() {
         out.push(Line::default());
         out.push(Line::styled(
             " Nothing is sent until you press y.",

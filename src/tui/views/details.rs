@@ -14,10 +14,9 @@ use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph};
 
-use crate::download::Ending;
+use crate::download::{MAX_FOLLOW_ERRORS, Origin, Phase, Since};
 use crate::ontap::{EXPIRY_WARNING_DAYS, hint_for_code, meaning_of_code};
-use crate::state::table::time_in_state;
-use crate::state::{ClusterState, Health, SessionPhase, age, format_age, short_uuid};
+use crate::state::{ClusterState, Health, age, format_age, short_uuid};
 use crate::text::{width, wrap};
 use crate::tui::app::App;
 use crate::tui::format::{ago, clock, time_of_day};
@@ -77,7 +76,7 @@ impl Details {
 
     fn build(mut self, c: &ClusterState) -> Vec<Line<'static>> {
         self.cluster(c);
-        self.session(c);
+        self.followed(c);
         self.download(c);
         self.job(c);
         self.last_error(c);
@@ -172,79 +171,84 @@ impl Details {
         self.field("health", &text, style);
     }
 
-    /// The download this session started (or resumed) here, when there is one.
-    fn session(&mut self, c: &ClusterState) {
-        let Some(s) = &c.session else {
+    /// The download the engine follows here, when there is one, in the engine's words.
+    fn followed(&mut self, c: &ClusterState) {
+        let Some(f) = &c.followed else {
             return;
         };
-        self.heading("Download started from ontop");
-        self.field("package", &s.url, Style::new());
-        let requested = format!(
-            "{} ({})",
-            ago(Some(s.requested_at), self.now),
-            clock(s.requested_at)
-        );
-        self.field("requested", &requested, Style::new());
-        if let Some(job) = &s.started_job {
+        match &f.origin {
+            Origin::Started { url, .. } => {
+                self.heading("Download started from ontop");
+                self.field("package", url, Style::new());
+                self.field("requested", &self.moment(f.since_request), Style::new());
+            }
+            Origin::Resumed { url, .. } => {
+                self.heading("Download started by an earlier ontop (from the journal)");
+                self.field("package", url, Style::new());
+                self.field("requested", &self.moment(f.since_request), Style::new());
+            }
+            Origin::Attached => {
+                self.heading("Download followed (it was running when chosen)");
+                self.field(
+                    "package",
+                    "not known: the cluster does not say what it fetches",
+                    self.theme.dim(),
+                );
+                self.field("followed", &self.moment(f.since_request), Style::new());
+            }
+        }
+        if let Some(job) = &f.job {
             self.field("job", job, Style::new());
         }
-        let (word, style) = self.theme.progress(c.job_progress());
-        let ending = match &s.phase {
-            SessionPhase::Starting => {
-                self.field("state", &format!("{word}: waiting for the cluster"), style);
-                return;
+        let (word, style) = self.theme.phase(Some(&f.phase));
+        let since = self.since(f.since);
+        let Some(ending) = f.phase.ending() else {
+            let how = match (&f.phase, &f.job) {
+                (Phase::Starting, None) => "waiting for the cluster to answer".to_string(),
+                (Phase::Download(_), _) => "following the cluster's download status".into(),
+                (_, Some(job)) => format!("following job {}", short_uuid(job)),
+                (_, None) => "following".to_string(),
+            };
+            self.field("state", &format!("{word}: {how}, since {since}"), style);
+            if let Some(error) = &f.last_error {
+                let text = format!(
+                    "{} of {MAX_FOLLOW_ERRORS} polls in a row failed, the last: {error}",
+                    f.errors
+                );
+                self.field("retrying", &text, self.theme.warning_badge());
             }
-            SessionPhase::Following { job: Some(uuid) } => {
-                let text = format!("{word}: following job {}", short_uuid(uuid));
-                self.field("state", &text, style);
-                return;
-            }
-            SessionPhase::Following { job: None } => {
-                let text = format!("{word}: following the cluster's download status");
-                self.field("state", &text, style);
-                return;
-            }
-            SessionPhase::Ended { at, ending } => {
-                let when = format!("{} ({})", ago(Some(*at), self.now), clock(*at));
-                self.field("ended", &when, Style::new());
-                ending
-            }
+            return;
         };
-        match ending {
-            Ending::Success { message } => {
-                let text = format!("success: {}", message.as_deref().unwrap_or("downloaded"));
-                self.field("result", &text, style);
-            }
-            Ending::AlreadyPresent => self.field(
-                "result",
-                "success: already present on the cluster (its packages are below)",
-                style,
-            ),
-            Ending::Failure { code, message } => {
-                self.field("result", &format!("failure: {message}"), style);
-                if let Some(code) = code {
-                    self.code(*code);
-                }
-            }
-            Ending::Refused(e) => {
-                let text = format!("refused: {}: {}", e.kind, e.message);
-                self.field("result", &text, style);
-                match e.code.filter(|&code| hint_for_code(code).is_some()) {
-                    Some(code) => self.code(code),
-                    None => self.field("next step", e.hint(), self.theme.heading()),
-                }
-            }
-            Ending::GaveUp { .. } => self.field("result", &ending.describe(), style),
+        self.field("ended", &since, Style::new());
+        self.field("result", &ending.summary(), style);
+        if let Some(code) = ending.code() {
+            self.code(code);
+        } else if let Some(step) = ending.next_step() {
+            self.field("next step", step, self.theme.heading());
         }
+    }
+
+    /// When a state began: "3m ago, 12:00:05 UTC", or "3m ago or earlier, …" when only
+    /// ontop's first sight of it is known.
+    fn since(&self, since: Since) -> String {
+        match since {
+            Since::Exactly(t) => self.moment(t),
+            Since::AtLeast(t) => format!("{} or earlier, {}", ago(Some(t), self.now), clock(t)),
+        }
+    }
+
+    /// A moment the one way details shows it: "3m ago, 12:00:05 UTC".
+    fn moment(&self, t: Timestamp) -> String {
+        format!("{}, {}", ago(Some(t), self.now), clock(t))
     }
 
     fn download(&mut self, c: &ClusterState) {
         self.heading("Download");
         let (word, style) = self.theme.download(c.download_state());
-        let since = match (time_in_state(c, self.now), c.state_since) {
-            (Some(d), Some(t)) => format!("  for {} (since {})", format_age(d), clock(t)),
-            _ => String::new(),
-        };
+        let since = c
+            .state_since
+            .map(|since| format!(" since {}", self.since(since)))
+            .unwrap_or_default();
         let Some(d) = &c.download else {
             self.field("state", &format!("{word} (no answer yet)"), style);
             return;
@@ -259,11 +263,7 @@ impl Details {
     fn job(&mut self, c: &ClusterState) {
         self.heading("Job");
         let Some(job) = &c.job else {
-            self.field(
-                "",
-                "none followed (ontop follows the jobs of downloads it starts)",
-                self.theme.dim(),
-            );
+            self.field("", "none followed", self.theme.dim());
             return;
         };
         self.field("uuid", &job.uuid, Style::new());
@@ -278,16 +278,16 @@ impl Details {
         if let Some(code) = job.code.filter(|&code| code != 0) {
             self.code(code);
         }
-        self.field(
-            "started",
-            job.start_time.as_deref().unwrap_or("-"),
-            Style::new(),
-        );
-        self.field(
-            "ended",
-            job.end_time.as_deref().unwrap_or("-"),
-            Style::new(),
-        );
+        let time = |t: &Option<String>| match t.as_deref() {
+            Some(text) => match text.parse::<Timestamp>() {
+                Ok(t) => self.moment(t),
+                Err(_) => text.to_string(),
+            },
+            None => "-".to_string(),
+        };
+        let (started, ended) = (time(&job.start_time), time(&job.end_time));
+        self.field("started", &started, Style::new());
+        self.field("ended", &ended, Style::new());
     }
 
     fn last_error(&mut self, c: &ClusterState) {
@@ -347,7 +347,10 @@ impl Details {
             let created = p
                 .create_time
                 .as_deref()
-                .map(|t| format!("created {t}"))
+                .map(|t| match t.parse::<Timestamp>() {
+                    Ok(t) => format!("created {}", self.moment(t)),
+                    Err(_) => format!("created {t}"),
+                })
                 .unwrap_or_default();
             self.field(p.version.as_deref().unwrap_or("?"), &created, Style::new());
         }

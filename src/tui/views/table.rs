@@ -16,13 +16,10 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Cell, Paragraph, Row, Table, TableState};
 
 use super::columns::{self, GAP};
-use crate::download::Ending;
-use crate::ontap::hint_for_code;
 use crate::state::table::time_in_state;
 use crate::state::{ClusterState, Column, Health, age, format_age};
 use crate::text::truncate;
 use crate::tui::app::App;
-use crate::tui::app::download::session_ending;
 use crate::tui::theme::Theme;
 
 /// The cells the mark takes at the start of the name column.
@@ -37,7 +34,6 @@ pub fn render(frame: &mut Frame, area: Rect, app: &mut App, now: Timestamp) {
     if let Some((_, name)) = fit.iter_mut().find(|(c, _)| *c == Column::Name) {
         *name += MARK;
     }
-    let code_shown = fit.iter().any(|(c, _)| *c == Column::Code);
     let body_height = area.height.saturating_sub(1) as usize;
     let offset = app.scroll_table(body_height);
 
@@ -86,7 +82,6 @@ pub fn render(frame: &mut Frame, area: Rect, app: &mut App, now: Timestamp) {
         .map(|&i| {
             let shape = Shape {
                 fit: &fit,
-                code_shown,
                 marked: app.is_marked(i),
             };
             row(&app.model().clusters[i], shape, theme, now)
@@ -105,11 +100,10 @@ pub fn render(frame: &mut Frame, area: Rect, app: &mut App, now: Timestamp) {
 }
 
 /// What a row needs to know besides its cluster: the columns shown (and how wide each
-/// is), whether the CODE column is among them, and whether the row is marked.
+/// is), and whether the row is marked.
 #[derive(Clone, Copy)]
 struct Shape<'f> {
     fit: &'f [(Column, usize)],
-    code_shown: bool,
     marked: bool,
 }
 
@@ -133,7 +127,6 @@ fn cell<'a>(
     now: Timestamp,
 ) -> Cell<'a> {
     let dash = || Cell::from("-").style(theme.dim());
-    let code_shown = shape.code_shown;
     match column {
         Column::Name => Cell::from(name(c, width, shape.marked, theme)),
         Column::Version => match &c.version {
@@ -145,22 +138,20 @@ fn cell<'a>(
             Cell::from(truncate(&word, width)).style(style)
         }
         Column::Message => {
-            let (text, style) = message(c, health, code_shown, theme);
+            let (text, style) = message(c, health, theme);
             Cell::from(truncate(&text, width)).style(style)
         }
-        Column::Code => {
-            let ended = session_ending(c).and_then(Ending::code);
-            match ended.or_else(|| c.download.as_ref().and_then(|d| d.code)) {
-                Some(code) => Cell::from(code.to_string()),
-                None => Cell::from(""),
-            }
-        }
+        Column::Code => match shown_code(c) {
+            Some(code) => Cell::from(code.to_string()),
+            None => Cell::from(""),
+        },
         Column::Job => {
-            let (word, style) = theme.progress(c.job_progress());
+            let (word, style) = theme.phase(c.phase());
             Cell::from(truncate(&word, width)).style(style)
         }
         Column::InState => match time_in_state(c, now) {
-            Some(d) => Cell::from(format_age(d)),
+            Some((d, true)) => Cell::from(format!("≥{}", format_age(d))),
+            Some((d, false)) => Cell::from(format_age(d)),
             None => dash(),
         },
         Column::LastPoll => match c.last_success {
@@ -197,10 +188,10 @@ fn name<'a>(c: &'a ClusterState, width: usize, marked: bool, theme: Theme) -> Li
     Line::from(spans)
 }
 
-/// The message cell: a failing cluster shows why it fails, since its download message is
-/// old news; a download this session started that did not simply succeed says what to
-/// do next; otherwise the cluster's own download message.
-fn message(c: &ClusterState, health: Health, code_shown: bool, theme: Theme) -> (String, Style) {
+/// The message cell: the cluster's own download message, or, while it does not answer,
+/// why (its message is old news then). How a followed download ended, and what to do
+/// about it, is in the JOB column and in details.
+fn message(c: &ClusterState, health: Health, theme: Theme) -> (String, Style) {
     if health == Health::Failing
         && let Some(e) = &c.last_error
     {
@@ -213,16 +204,6 @@ fn message(c: &ClusterState, health: Health, code_shown: bool, theme: Theme) -> 
     if health == Health::Unknown && c.download.is_none() {
         return ("waiting for the first answer".to_string(), theme.dim());
     }
-    if let Some(ending) = session_ending(c)
-        && let Some(note) = ending_note(ending, code_shown)
-    {
-        let style = if ending.is_success() {
-            Style::new()
-        } else {
-            theme.failure_text()
-        };
-        return (note, style);
-    }
     let text = c
         .download
         .as_ref()
@@ -231,21 +212,12 @@ fn message(c: &ClusterState, health: Health, code_shown: bool, theme: Theme) -> 
     (text, Style::new())
 }
 
-/// What the row says about a session download that did not simply succeed: the next step
-/// for a failure (after its code when the CODE column is not shown).
-fn ending_note(ending: &Ending, code_shown: bool) -> Option<String> {
-    let with_code = |code: Option<i64>, text: &str| match code {
-        Some(code) if !code_shown => format!("{code}: {text}"),
-        _ => text.to_string(),
-    };
-    match ending {
-        Ending::Success { .. } => None,
-        Ending::AlreadyPresent => Some("already present on the cluster".to_string()),
-        Ending::Failure { code, message } => {
-            let hint = code.and_then(hint_for_code).unwrap_or(message);
-            Some(with_code(*code, hint))
-        }
-        Ending::Refused(e) => Some(with_code(e.code, &format!("refused: {}", e.message))),
-        Ending::GaveUp { reason } => Some(format!("no longer followed: {reason}")),
-    }
+/// The cluster's download code, unless it only says "nothing started" (every idle row).
+pub fn shown_code(c: &ClusterState) -> Option<i64> {
+    let download = c.download.as_ref()?;
+    let idle = download.state == Some(crate::ontap::DownloadState::NotStarted);
+    download.code.filter(|&code| !(idle && code == IDLE_CODE))
 }
+
+/// "Package download has not started": what an idle cluster answers.
+const IDLE_CODE: i64 = 10551384;

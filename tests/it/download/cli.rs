@@ -29,7 +29,11 @@ async fn two_clusters_with_wait_both_succeed_audited_and_journal_emptied() {
         assert_eq!(posts(&fleet, &name), 1);
     }
     let audit = setup.audit();
-    assert_eq!(audit.len(), 4, "{audit:?}");
+    assert_eq!(
+        audit.len(),
+        6,
+        "an attempt, a start and an end each: {audit:?}"
+    );
     for name in names(&fleet) {
         let of = |event: &str| {
             audit
@@ -37,7 +41,12 @@ async fn two_clusters_with_wait_both_succeed_audited_and_journal_emptied() {
                 .find(|l| l["cluster"] == name.as_str() && l["event"] == event)
                 .unwrap_or_else(|| panic!("no {event} line for {name}: {audit:?}"))
         };
-        let (start, end) = (of("start"), of("end"));
+        let (attempt, start, end) = (of("attempt"), of("start"), of("end"));
+        assert_eq!(attempt["result"], "requested");
+        assert!(
+            attempt["time"].as_str() <= start["time"].as_str(),
+            "the attempt comes first"
+        );
         assert_eq!(start["result"], "started");
         assert_eq!(end["result"], "success");
         assert_eq!(start["job"], end["job"]);
@@ -89,7 +98,7 @@ async fn a_cluster_already_downloading_gets_no_post_and_is_followed() {
     assert_exit(&out, 0);
     let stdout = text(&out.stdout);
     assert!(
-        stdout.contains(&format!("skip {}: already downloading", all[0])),
+        stdout.contains(&format!("follow {}: already downloading", all[0])),
         "{stdout}"
     );
     assert!(

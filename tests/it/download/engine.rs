@@ -5,11 +5,12 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use crate::support::fleet::{client, start_fleet};
-use ontop::audit::AuditLog;
+use ontop::download::audit::AuditLog;
+use ontop::download::journal::Journal;
 use ontop::download::{
-    DownloadSpec, Ending, MAX_CONCURRENT_STARTS, StartOutcome, follow, start_all, start_one,
+    DownloadSpec, Ending, Followed, MAX_CONCURRENT_STARTS, Recorder, StartOutcome, Tracker,
+    start_all, start_one,
 };
-use ontop::journal::Journal;
 use ontop::ontap::{Client, ClientSettings, ErrorKind};
 use ontop_sim::{Fault, SimFleet};
 use secrecy::SecretString;
@@ -18,6 +19,29 @@ const FAST: Duration = Duration::from_millis(50);
 
 fn spec(url: &str) -> DownloadSpec {
     DownloadSpec::new(url, None, None).unwrap()
+}
+
+/// Follows what `outcome` started with the engine's tracker, as `ontop download --wait`.
+async fn follow(
+    client: &Client,
+    outcome: &StartOutcome,
+    interval: Duration,
+    on_progress: impl FnMut(&Followed),
+) -> Ending {
+    let mut tracker = Tracker::requested("u".into(), jiff::Timestamp::now());
+    if let Some(ending) = tracker.answered(outcome, jiff::Timestamp::now()) {
+        return ending;
+    }
+    ontop::download::follow(client, &mut tracker, interval, on_progress).await
+}
+
+/// A recorder over the audit log and journal in `dir`, ignoring its notes.
+fn recorder(dir: &std::path::Path) -> Recorder {
+    Recorder::start(
+        AuditLog::new(Some(dir)),
+        Journal::open(Some(dir)),
+        Arc::new(|_| {}),
+    )
 }
 
 fn posts(fleet: &SimFleet, cluster: &str) -> usize {
@@ -115,14 +139,12 @@ async fn at_most_eight_starts_are_in_flight() {
     let fleet = start_fleet(20, |o| o.latency = latency).await;
     let targets = (0..20).map(|i| (i, Arc::new(client(&fleet, i)))).collect();
     let dir = tempfile::tempdir().unwrap();
-    let audit = Arc::new(AuditLog::new(Some(dir.path())));
-    let journal = Arc::new(Journal::open(Some(dir.path())));
+    let recorder = recorder(dir.path());
     let started = Instant::now();
     let reports = start_all(
         targets,
         Arc::new(spec(&fleet.default_package_url())),
-        audit,
-        journal.clone(),
+        recorder.clone(),
         |_| {},
     )
     .await;
@@ -142,7 +164,7 @@ async fn at_most_eight_starts_are_in_flight() {
         reports.iter().map(|r| r.cluster).collect::<Vec<_>>(),
         (0..20).collect::<Vec<_>>()
     );
-    assert_eq!(journal.entries().len(), 20);
+    assert_eq!(Journal::open(Some(dir.path())).entries().len(), 20);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -153,7 +175,10 @@ async fn an_expired_job_falls_back_to_the_download_status() {
     // Follow slowly enough that the job is deleted before it is first asked for.
     tokio::time::sleep(Duration::from_millis(1500)).await;
     let mut states = Vec::new();
-    let ending = follow(&c, &outcome, FAST, |p| states.push(p.state.clone())).await;
+    let ending = follow(&c, &outcome, FAST, |f| {
+        states.push(f.phase.word().to_string())
+    })
+    .await;
     assert!(ending.is_success(), "{ending:?} after {states:?}");
 }
 
@@ -165,8 +190,8 @@ async fn transient_errors_do_not_fail_a_download_but_a_run_of_them_gives_up() {
     let outcome = start_one(&c, &spec(&fleet.default_package_url())).await;
     fleet.set_fault(&name, Fault::Http502);
     let mut errors = Vec::new();
-    let ending = follow(&c, &outcome, FAST, |p| errors.push(p.errors)).await;
-    assert_eq!(errors, [1, 2, 3, 4, 5]);
+    let ending = follow(&c, &outcome, FAST, |f| errors.push(f.errors)).await;
+    assert_eq!(errors, [1, 2, 3, 4], "the fifth ends it");
     let Ending::GaveUp { reason } = &ending else {
         panic!("expected to give up: {ending:?}");
     };
@@ -197,18 +222,21 @@ async fn the_audit_log_records_every_attempt_and_never_a_password() {
     let spec =
         DownloadSpec::new(&url, Some("fetch".into()), Some(SecretString::from(secret))).unwrap();
     let dir = tempfile::tempdir().unwrap();
-    let audit = Arc::new(AuditLog::new(Some(dir.path())));
-    let journal = Arc::new(Journal::open(Some(dir.path())));
     let targets = (0..2).map(|i| (i, Arc::new(client(&fleet, i)))).collect();
-    start_all(targets, Arc::new(spec), audit.clone(), journal, |_| {}).await;
-    let text = std::fs::read_to_string(audit.path().unwrap()).unwrap();
+    start_all(targets, Arc::new(spec), recorder(dir.path()), |_| {}).await;
+    let text = std::fs::read_to_string(dir.path().join("audit.jsonl")).unwrap();
     let lines: Vec<serde_json::Value> = text
         .lines()
         .map(|l| serde_json::from_str(l).unwrap())
         .collect();
-    assert_eq!(lines.len(), 2);
-    for line in &lines {
-        assert_eq!(line["event"], "start");
+    assert_eq!(
+        lines.len(),
+        4,
+        "an attempt before each POST, then its answer"
+    );
+    let events: Vec<&str> = lines.iter().map(|l| l["event"].as_str().unwrap()).collect();
+    assert_eq!(events.iter().filter(|e| **e == "attempt").count(), 2);
+    for line in lines.iter().filter(|l| l["event"] == "start") {
         assert_eq!(line["result"], "started");
         assert_eq!(line["server_username"], "fetch");
         assert!(line["url"].as_str().unwrap().contains("fetch:***@"));

@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 use std::time::Duration;
 
 use jiff::{SignedDuration, Timestamp};
+use ontop::download::{Observation, Tracker};
 use ontop::fleet::Event;
 use ontop::ontap::model::ClusterVersion;
 use ontop::ontap::{
@@ -189,9 +190,21 @@ fn events() -> Vec<Event> {
         end_time: end.map(str::to_string),
         error: None,
     };
+    let followed = |cluster: usize, at: Timestamp, job: &Job| {
+        let url = "https://repo.example.com/ontap/ontap-9.17.1-image.tgz".to_string();
+        let mut tracker = Tracker::resumed(url, job.uuid.clone(), ago(730), at);
+        tracker.observe(Observation::Job(job), at);
+        Event::Followed {
+            cluster,
+            at,
+            followed: Box::new(tracker.followed().clone()),
+        }
+    };
     vec![
-        // prod-ams-1: running for 12 minutes, its job followed.
+        // prod-ams-1: running for 12 minutes, its job followed (started by an earlier
+        // ontop, resumed from the journal).
         polled(0, ago(720), "9.16.1P3", not_started()),
+        followed(0, ago(719), &job(JobState::Running, None)),
         Event::Polled {
             cluster: 0,
             at: ago(719),

@@ -179,7 +179,12 @@ async fn mark_two_start_a_download_and_see_both_succeed_with_an_audit_trail() {
     };
     assert_eq!(count("start", "started"), 2, "{audit}");
     assert_eq!(count("end", "success"), 2, "{audit}");
-    assert_eq!(lines.len(), 4, "{audit}");
+    assert_eq!(
+        count("attempt", "requested"),
+        2,
+        "each POST was recorded first: {audit}"
+    );
+    assert_eq!(lines.len(), 6, "{audit}");
     // Nothing the run wrote holds a password: not the server's, not the cluster's.
     for entry in std::fs::read_dir(s.data.join("ontop")).unwrap() {
         let text = std::fs::read_to_string(entry.unwrap().path()).unwrap_or_default();
@@ -233,12 +238,13 @@ async fn a_job_left_in_the_journal_is_followed_to_its_end_by_the_next_dashboard(
     let url = fleet.package_url_with("resumed.tgz", 512 * 1024, 256 * 1024);
     let job = fleet.start_download("sim-2", &url).unwrap();
     let data = tempfile::tempdir().unwrap().keep();
-    let journal = ontop::journal::Journal::open(Some(&data.join("ontop")));
+    let journal = ontop::download::journal::Journal::open(Some(&data.join("ontop")));
     journal
-        .add(ontop::journal::JournalEntry {
+        .add(ontop::download::journal::JournalEntry {
             cluster: "sim-2".into(),
             job: job.clone(),
             url: url.clone(),
+            server_username: None,
             started_at: jiff::Timestamp::now().to_string(),
         })
         .unwrap();
@@ -265,7 +271,7 @@ async fn a_job_left_in_the_journal_is_followed_to_its_end_by_the_next_dashboard(
             &serde_json::json!(job)
         )
     );
-    let reopened = ontop::journal::Journal::open(Some(&data.join("ontop")));
+    let reopened = ontop::download::journal::Journal::open(Some(&data.join("ontop")));
     assert!(
         reopened.entries().is_empty(),
         "the ended job left the journal"

@@ -2,26 +2,49 @@
 //!
 //! The exit code is the contract for cron and scripts: 0 when every cluster answered,
 //! 1 when some did not (the reports still print), 2 for usage or config errors (decided
-//! before any sweep, in `main`).
+//! before any sweep).
 
 use serde_json::{Value, json};
 
-use crate::fleet::ClusterReport;
+use super::{CliError, Context, Exit};
+use crate::config::Credentials;
+use crate::download::journal::Journal;
+use crate::fleet::{self, ClusterReport, DEFAULT_MAX_IN_FLIGHT};
 use crate::ontap::CertificateFacts;
 use crate::text::table::{self, Column};
 
-/// Every cluster answered.
-pub const EXIT_ALL_ANSWERED: u8 = 0;
-/// At least one cluster did not answer.
-pub const EXIT_SOME_FAILED: u8 = 1;
+/// One sweep of every configured cluster, printed; 0 when all answered, 1 otherwise.
+pub async fn run(ctx: &Context, json: bool) -> Result<Exit, CliError> {
+    let config = ctx.config()?;
+    let credentials = Credentials::new(ctx.interactive);
+    // Password commands and prompts block: keep them off the async workers.
+    let targets = tokio::task::block_in_place(|| {
+        fleet::targets_from_config(config, &credentials, ctx.read_only)
+    });
+    // Jobs started by ontop (any session) and not yet seen to end: show them too.
+    let journal = Journal::open(ctx.data_dir.as_deref());
+    for warning in journal.take_warnings() {
+        crate::errln!("ontop: warning: {warning}");
+    }
+    let jobs: Vec<Option<String>> = config
+        .clusters
+        .iter()
+        .map(|c| journal.entry(&c.name).map(|e| e.job))
+        .collect();
+    let reports = fleet::sweep_with_jobs(&targets, &jobs, DEFAULT_MAX_IN_FLIGHT).await;
+    if json {
+        let doc = to_json(&reports);
+        let text = serde_json::to_string_pretty(&doc).unwrap_or_else(|_| "[]".into());
+        crate::outln!("{text}");
+    } else {
+        crate::out!("{}", to_table(&reports));
+    }
+    Ok(exit_code(&reports))
+}
 
 /// 0 when every cluster answered, 1 otherwise.
-pub fn exit_code(reports: &[ClusterReport]) -> u8 {
-    if reports.iter().all(ClusterReport::answered) {
-        EXIT_ALL_ANSWERED
-    } else {
-        EXIT_SOME_FAILED
-    }
+pub fn exit_code(reports: &[ClusterReport]) -> Exit {
+    Exit::from_ok(reports.iter().all(ClusterReport::answered))
 }
 
 /// The `--json` document: an array with one object per cluster, in config order.
@@ -135,10 +158,7 @@ pub fn to_table(reports: &[ClusterReport]) -> String {
         })
         .collect();
     let mut out = table::render(&COLUMNS, &rows);
-    let warnings: Vec<String> = reports
-        .iter()
-        .filter_map(expiry_warning)
-        .collect();
+    let warnings: Vec<String> = reports.iter().filter_map(expiry_warning).collect();
     if !warnings.is_empty() {
         out.push('\n');
         for line in warnings {

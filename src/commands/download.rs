@@ -1,41 +1,43 @@
 //! `ontop download`: start a package download on chosen clusters from a shell or a script,
 //! and with `--wait` follow each one to its end.
 //!
-//! The engine ([`crate::download`]) does the work and the auditing; this module is the
-//! command's manners: clusters chosen by name, the package server's password from the
-//! environment or a no-echo prompt (never from the command line), one sweep so that
+//! The engine ([`crate::download`]) plans, starts, follows and records; this module is
+//! the command's manners: clusters chosen by name, the package server's password from
+//! the environment or a no-echo prompt (never from the command line), one sweep so that
 //! clusters which cannot take a download are skipped with their reason, a confirmation
 //! naming every target, and an exit code a script can trust:
 //! - 0: every download was accepted (with `--wait`: ended in success or already present);
 //! - 1: a start was refused, a followed download failed or was given up on, a chosen
-//!   cluster did not answer the sweep, or the operator declined the confirmation;
-//! - 2 ([`UsageError`]): nothing was sent: a usage or config error, no terminal to confirm
-//!   on without `--yes`, or every chosen cluster is read-only (`--read-only` included).
+//!   cluster did not answer the sweep, a record could not be written, or the operator
+//!   declined the confirmation;
+//! - 2: nothing was sent: a usage or config error, no terminal to confirm on without
+//!   `--yes`, every chosen cluster read-only (`--read-only` included), or the audit log
+//!   could not be written before the first request.
 //!
-//! A chosen cluster already downloading is not sent a second request: ontop attaches to
-//! the running download (and follows it with `--wait`), as it does on ONTAP's 10551357.
+//! A chosen cluster already downloading is not sent a second request: ontop follows the
+//! running download (by its own job when the cluster lists it), as it does on 10551357.
 
 mod inputs;
 mod wait;
 
-pub use inputs::{choose, close_names, spec_for};
+pub use inputs::{choose, spec_for};
 
-use std::fmt;
-use std::io::{BufRead, IsTerminal, Write};
-use std::path::Path;
-use std::sync::Arc;
+use std::io::BufRead;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use jiff::Timestamp;
 
-use crate::audit::AuditLog;
+use super::{CliError, Context, Exit};
 use crate::cli::DownloadArgs;
-use crate::config::{self, Config, Credentials};
+use crate::config::{Config, Credentials};
+use crate::download::audit::AuditLog;
+use crate::download::journal::Journal;
 use crate::download::{
-    Candidate, DownloadSpec, Plan, SkipReason, StartOutcome, StartReport, plan, start_all,
+    Busy, Candidate, DownloadSpec, Note, Plan, Record, Recorder, StartOutcome, StartReport,
+    Tracker, plan, running_download_job, start_all,
 };
 use crate::fleet::{self, ClusterReport, DEFAULT_MAX_IN_FLIGHT, Target};
-use crate::journal::Journal;
 use crate::ontap::DownloadState;
 use crate::text::table::{self, Column};
 
@@ -55,51 +57,33 @@ pub(crate) const LINE_COLUMNS: [Column; 3] = [
     },
 ];
 
-/// Every download was accepted (or, with `--wait`, ended well).
-pub const EXIT_OK: u8 = 0;
-/// Something was refused, failed, did not answer, or the operator said no.
-pub const EXIT_FAILED: u8 = 1;
+/// The longest `--timeout`: a download that has not ended in a month will not.
+const MAX_FOLLOW_LIMIT: Duration = Duration::from_secs(30 * 24 * 3600);
 
-/// Why nothing was sent: the caller prints it and exits 2.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct UsageError(pub String);
-
-impl fmt::Display for UsageError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-
-/// Runs `ontop download`; `Ok` carries the exit code once something was asked of a cluster.
-pub async fn run(
-    config_path: Option<&Path>,
-    session_read_only: bool,
-    args: &DownloadArgs,
-) -> Result<u8, UsageError> {
-    let config = config::load(config_path).map_err(|e| UsageError(e.to_string()))?;
-    for warning in &config.warnings {
-        crate::errln!("ontop: warning: {warning}");
-    }
+/// Runs `ontop download`.
+pub async fn run(ctx: &Context, args: &DownloadArgs) -> Result<Exit, CliError> {
+    let config = ctx.config()?;
     let names: Vec<&str> = config.clusters.iter().map(|c| c.name.as_str()).collect();
     let chosen = choose(&names, &args.clusters, args.all, &config.path)?;
     let limit = follow_limit(args.timeout.as_deref())?;
-    inputs::refuse_read_only(&config, &chosen, session_read_only)?;
-    let interactive = std::io::stdin().is_terminal();
-    if !args.yes && !interactive {
-        return Err(UsageError(
+    inputs::refuse_read_only(config, &chosen, ctx.read_only)?;
+    if !args.yes && !ctx.interactive {
+        return Err(CliError::Usage(
             "no terminal to confirm on: use --yes to confirm without a terminal".into(),
         ));
     }
     let password = |var: &str| std::env::var(var).ok();
-    let spec = Arc::new(spec_for(&config, args, interactive, password)?);
+    let spec = Arc::new(spec_for(config, args, ctx.interactive, password)?);
 
-    let survey = survey(&config, &chosen, session_read_only, interactive).await;
+    let survey = survey(config, &chosen, ctx).await;
     for (_, name, reason) in &survey.plan.skipped {
         crate::outln!("skip {name}: {reason}");
     }
-    let targets = &survey.targets;
+    for (_, name) in &survey.plan.attach {
+        crate::outln!("follow {name}: already downloading (no request is sent)");
+    }
     let plan = &survey.plan;
-    if plan.targets.is_empty() && survey.attach.is_empty() {
+    if plan.is_empty() {
         crate::outln!("nothing to start");
         return Ok(survey.finish(true));
     }
@@ -108,46 +92,111 @@ pub async fn run(
         && !tokio::task::block_in_place(|| confirm(&spec, plan))
     {
         crate::errln!("ontop: cancelled: nothing was started");
-        return Ok(EXIT_FAILED);
+        return Ok(Exit::Failed);
     }
 
-    let data_dir = config::data_dir();
-    let audit = Arc::new(AuditLog::new(data_dir.as_deref()));
-    let journal = Arc::new(Journal::open(data_dir.as_deref()));
-    let clients = plan
+    let failed_records = Arc::new(Mutex::new(Vec::new()));
+    let recorder = recorder(ctx, failed_records.clone());
+    let mut started = start(&survey, &spec, &recorder).await;
+    started.sort_by_key(|(r, _)| r.cluster);
+    let reports: Vec<StartReport> = started.iter().map(|(r, _)| r.clone()).collect();
+    print_starts(&reports, args.wait);
+    if reports
+        .iter()
+        .all(|r| matches!(r.outcome, StartOutcome::NotSent(_)))
+    {
+        return Err(CliError::Usage(format!(
+            "nothing was sent: every attempt must be in the audit log before its request, \
+             and it could not be written ({})",
+            failure_of(&reports)
+        )));
+    }
+
+    let ended_well = if args.wait {
+        let run = wait::Run {
+            targets: &survey.targets,
+            recorder: &recorder,
+            interval: Duration::from_millis(args.interval_ms.max(10)),
+            limit,
+        };
+        wait::follow_all(&run, started).await
+    } else {
+        accepted(&reports)
+    };
+    // Everything recorded before the verdict: a record that could not be written counts.
+    recorder.flush(Duration::from_secs(30)).await;
+    let failed = std::mem::take(&mut *failed_records.lock().unwrap_or_else(|e| e.into_inner()));
+    for error in &failed {
+        crate::errln!("ontop: NOT RECORDED: {error}");
+    }
+    Ok(survey.finish(ended_well && failed.is_empty()))
+}
+
+/// The recorder of this run; what it could not write is collected for the exit code.
+fn recorder(ctx: &Context, failed: Arc<Mutex<Vec<String>>>) -> Recorder {
+    let audit = AuditLog::new(ctx.data_dir.as_deref());
+    let journal = Journal::open(ctx.data_dir.as_deref());
+    Recorder::start(
+        audit,
+        journal,
+        Arc::new(move |note| match note {
+            Note::RecordFailed { cluster, error } => failed
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .push(format!("{cluster}: {error}")),
+            Note::Warning(text) => crate::errln!("ontop: warning: {text}"),
+            _ => {}
+        }),
+    )
+}
+
+/// Sends the starts the plan asks for, and follows the running downloads it attaches
+/// to; each report comes with the tracker that follows it.
+async fn start(
+    survey: &Survey,
+    spec: &Arc<DownloadSpec>,
+    recorder: &Recorder,
+) -> Vec<(StartReport, Tracker)> {
+    let targets = &survey.targets;
+    let clients = survey
+        .plan
         .targets
         .iter()
         .filter_map(|(i, _)| Some((*i, targets[*i].client.clone().ok()?)))
         .collect();
-    let mut reports = start_all(
-        clients,
-        spec.clone(),
-        audit.clone(),
-        journal.clone(),
-        |_| {},
-    )
-    .await;
-    for &i in &survey.attach {
-        reports.push(attach_report(i, &targets[i].name, &spec, &audit));
-    }
-    reports.sort_by_key(|r| r.cluster);
-    print_starts(&reports, args.wait);
-
-    let ended_well = if args.wait {
-        let interval = Duration::from_millis(args.interval_ms.max(10));
-        let run = wait::Run {
-            targets,
-            spec: &spec,
-            audit: &audit,
-            journal: &journal,
-            interval,
-            limit,
+    let asked = Timestamp::now();
+    let reports = start_all(clients, spec.clone(), recorder.clone(), |_| {}).await;
+    let mut started: Vec<(StartReport, Tracker)> = reports
+        .into_iter()
+        .map(|report| {
+            let mut tracker = Tracker::requested(spec.masked_url(), asked)
+                .with_server_username(spec.username.clone());
+            tracker.answered(&report.outcome, report.at);
+            (report, tracker)
+        })
+        .collect();
+    for (cluster, name) in &survey.plan.attach {
+        let Ok(client) = &targets[*cluster].client else {
+            continue;
         };
-        wait::follow_all(&run, &reports).await
-    } else {
-        accepted(&reports)
-    };
-    Ok(survey.finish(ended_well))
+        let job = running_download_job(client).await;
+        let record = Record::Attached {
+            cluster: name.clone(),
+            url: "-".into(),
+            server_username: spec.username.clone(),
+            job: job.as_ref().map(|j| j.uuid.clone()),
+        };
+        // A failure is collected by the recorder's notes; the download is followed.
+        let _ = recorder.record(record).await;
+        let report = StartReport {
+            cluster: *cluster,
+            name: name.clone(),
+            at: Timestamp::now(),
+            outcome: StartOutcome::Attached,
+        };
+        started.push((report, Tracker::attached(job.as_ref(), Timestamp::now())));
+    }
+    started
 }
 
 /// The chosen clusters as one sweep found them, and what will be done with each.
@@ -155,33 +204,25 @@ struct Survey {
     /// One per chosen cluster, in config order; the plan's indices point here.
     targets: Vec<Target>,
     plan: Plan,
-    /// Clusters found downloading: followed (with `--wait`), never sent a request.
-    attach: Vec<usize>,
     /// One line per chosen cluster that did not answer, with what to do about it.
     unreachable: Vec<String>,
 }
 
 /// Builds a client per chosen cluster, sweeps them once, and plans the start.
-async fn survey(config: &Config, chosen: &[usize], read_only: bool, interactive: bool) -> Survey {
+async fn survey(config: &Config, chosen: &[usize], ctx: &Context) -> Survey {
     let mut subset = config.clone();
     subset.clusters = chosen.iter().map(|&i| config.clusters[i].clone()).collect();
-    let credentials = Credentials::new(interactive);
+    let credentials = Credentials::new(ctx.interactive);
     // Password commands and prompts block: keep them off the async workers.
     let targets = tokio::task::block_in_place(|| {
-        fleet::targets_from_config(&subset, &credentials, read_only)
+        fleet::targets_from_config(&subset, &credentials, ctx.read_only)
     });
     let sweep = fleet::sweep(&targets, DEFAULT_MAX_IN_FLIGHT).await;
-    let plan = plan_from(&subset, read_only, &targets, &sweep);
-    let attach = plan
-        .skipped
-        .iter()
-        .filter(|(_, _, r)| *r == SkipReason::AlreadyDownloading)
-        .map(|(i, _, _)| *i)
-        .collect();
+    let plan = plan_from(&subset, ctx.read_only, &targets, &sweep);
     let unreachable = plan
         .skipped
         .iter()
-        .filter(|(_, _, r)| matches!(r, SkipReason::Failing(_)))
+        .filter(|(_, _, r)| matches!(r, crate::download::SkipReason::Failing(_)))
         .filter_map(|(i, name, _)| {
             let e = sweep[*i].error.as_ref()?;
             Some(format!(
@@ -195,7 +236,6 @@ async fn survey(config: &Config, chosen: &[usize], read_only: bool, interactive:
     Survey {
         targets,
         plan,
-        attach,
         unreachable,
     }
 }
@@ -203,15 +243,11 @@ async fn survey(config: &Config, chosen: &[usize], read_only: bool, interactive:
 impl Survey {
     /// The exit code, once the rest `ended_well` (or not): a chosen cluster that did not
     /// answer is not a success either, and is named again last.
-    fn finish(&self, ended_well: bool) -> u8 {
+    fn finish(&self, ended_well: bool) -> Exit {
         for line in &self.unreachable {
             crate::errln!("{line}");
         }
-        if ended_well && self.unreachable.is_empty() {
-            EXIT_OK
-        } else {
-            EXIT_FAILED
-        }
+        Exit::from_ok(ended_well && self.unreachable.is_empty())
     }
 }
 
@@ -232,7 +268,7 @@ fn plan_from(
                     Ok(client) => client.is_read_only(),
                     Err(_) => session_read_only || subset.clusters[i].read_only,
                 };
-                let downloading = report
+                let running = report
                     .download
                     .as_ref()
                     .is_some_and(|d| d.state == Some(DownloadState::Running));
@@ -240,7 +276,7 @@ fn plan_from(
                     cluster: i,
                     name: target.name.clone(),
                     read_only,
-                    downloading,
+                    busy: if running { Busy::Downloading } else { Busy::No },
                     failing: report
                         .error
                         .as_ref()
@@ -267,7 +303,6 @@ pub fn question(masked_url: &str, targets: &[&str]) -> String {
 fn confirm(spec: &DownloadSpec, plan: &Plan) -> bool {
     let names: Vec<&str> = plan.targets.iter().map(|(_, n)| n.as_str()).collect();
     crate::err!("{}", question(&spec.masked_url(), &names));
-    let _ = std::io::stderr().flush();
     let mut answer = String::new();
     if std::io::stdin().lock().read_line(&mut answer).is_err() {
         return false;
@@ -275,8 +310,8 @@ fn confirm(spec: &DownloadSpec, plan: &Plan) -> bool {
     matches!(answer.trim().to_lowercase().as_str(), "y" | "yes")
 }
 
-/// `--timeout`: a positive duration such as "90m" or "1h 30m".
-fn follow_limit(text: Option<&str>) -> Result<Option<Duration>, UsageError> {
+/// `--timeout`: a positive duration such as "90m" or "1h 30m", at most 30 days.
+fn follow_limit(text: Option<&str>) -> Result<Option<Duration>, CliError> {
     let Some(text) = text else {
         return Ok(None);
     };
@@ -284,33 +319,35 @@ fn follow_limit(text: Option<&str>) -> Result<Option<Duration>, UsageError> {
         .ok()
         .filter(|d| d.is_positive())
         .and_then(|d| Duration::try_from(d).ok())
+        .filter(|d| *d <= MAX_FOLLOW_LIMIT)
         .map(Some)
         .ok_or_else(|| {
-            UsageError(format!(
-                "--timeout {text:?} is not a duration; write it like \"90m\", \"2h\" or \"1h 30m\""
+            CliError::Usage(format!(
+                "--timeout {text:?} is not a duration of at most 30 days; write it like \
+                 \"90m\", \"2h\" or \"1h 30m\""
             ))
         })
 }
 
-/// A cluster found downloading: no request is sent, the running download is followed.
-/// Audited as an attachment so the log still tells who chose that cluster.
-fn attach_report(cluster: usize, name: &str, spec: &DownloadSpec, audit: &AuditLog) -> StartReport {
-    if let Some(problem) = crate::download::record_attached(name, spec, audit) {
-        crate::errln!("ontop: warning: {problem}");
-    }
-    StartReport {
-        cluster,
-        name: name.to_string(),
-        at: Timestamp::now(),
-        outcome: StartOutcome::Attached,
-    }
-}
-
 /// Every request was taken: started, attached or already there.
 fn accepted(reports: &[StartReport]) -> bool {
+    reports.iter().all(|r| {
+        !matches!(
+            r.outcome,
+            StartOutcome::Refused(_) | StartOutcome::NotSent(_)
+        )
+    })
+}
+
+/// Why the first start that was not sent was not.
+fn failure_of(reports: &[StartReport]) -> String {
     reports
         .iter()
-        .all(|r| !matches!(r.outcome, StartOutcome::Refused(_)))
+        .find_map(|r| match &r.outcome {
+            StartOutcome::NotSent(reason) => Some(reason.clone()),
+            _ => None,
+        })
+        .unwrap_or_default()
 }
 
 /// One line per cluster: how it answered, and the job to follow when there is one.
@@ -324,15 +361,19 @@ fn print_starts(reports: &[StartReport], waiting: bool) {
         .collect();
     crate::out!("{}", table::render(&LINE_COLUMNS, &rows));
     for r in reports {
-        if let StartOutcome::Refused(e) = &r.outcome {
-            crate::errln!(
+        match &r.outcome {
+            StartOutcome::Refused(e) => crate::errln!(
                 "ontop: {}: refused: {} ({}); what to do: {}",
                 r.name,
                 e.message,
                 e.code
                     .map_or(e.kind.to_string(), |c| format!("ONTAP code {c}")),
                 e.hint()
-            );
+            ),
+            StartOutcome::NotSent(reason) => {
+                crate::errln!("ontop: {}: not sent: {reason}", r.name);
+            }
+            _ => {}
         }
     }
 }
@@ -367,6 +408,7 @@ fn start_line(outcome: &StartOutcome, waiting: bool) -> (&'static str, String) {
             ("already present", detail)
         }
         StartOutcome::Refused(e) => ("refused", format!("{}: {}", e.kind, e.message)),
+        StartOutcome::NotSent(reason) => ("not sent", reason.clone()),
     }
 }
 

@@ -13,23 +13,23 @@ pub mod inspect;
 pub mod write;
 
 use std::io::{BufRead, IsTerminal, Write as _};
-use std::path::Path;
 use std::sync::Arc;
 
 use jiff::Timestamp;
 use tokio::sync::Semaphore;
 use tokio::task::JoinSet;
 
-use crate::config::{self, ClusterConfig, Config};
+use super::{CliError, Context, Exit};
+use crate::config::{ClusterConfig, Config};
 pub use inspect::{Inspection, inspect};
 pub use write::{Pin, Written, write_pins};
 
 /// Every cluster's certificate was read (and pinned, when asked).
-pub const EXIT_OK: u8 = 0;
+pub const EXIT_OK: Exit = Exit::Ok;
 /// At least one cluster could not be reached.
-pub const EXIT_UNREACHABLE: u8 = 1;
+pub const EXIT_UNREACHABLE: Exit = Exit::Failed;
 /// Usage or config error, or `--write` without a confirmation.
-pub const EXIT_USAGE: u8 = 2;
+pub const EXIT_USAGE: Exit = Exit::Usage;
 
 /// Clusters looked at at once with `--all`.
 const MAX_IN_FLIGHT: usize = 32;
@@ -94,27 +94,17 @@ impl Console for Terminal {
 }
 
 /// `ontop trust` on the real terminal; the exit code as described in the module docs.
-pub async fn run_trust(args: &TrustArgs, config_path: Option<&Path>) -> u8 {
-    run(args, config_path, &mut Terminal).await
+pub async fn run(ctx: &Context, args: &TrustArgs) -> Result<Exit, CliError> {
+    Ok(run_with(args, ctx.config()?, &mut Terminal).await)
 }
 
-/// `ontop trust` talking through `console`: what [`run_trust`] does, testable.
-pub async fn run(args: &TrustArgs, config_path: Option<&Path>, console: &mut dyn Console) -> u8 {
+/// `ontop trust` over `config`, talking through `console`: what [`run`] does, testable.
+pub async fn run_with(args: &TrustArgs, config: &Config, console: &mut dyn Console) -> Exit {
     if args.all == args.name.is_some() {
         console.err("ontop trust: name one cluster, or use --all\n");
         return EXIT_USAGE;
     }
-    let config = match config::load(config_path) {
-        Ok(config) => config,
-        Err(e) => {
-            console.err(&format!("ontop: {e}\n"));
-            return EXIT_USAGE;
-        }
-    };
-    for warning in &config.warnings {
-        console.err(&format!("ontop: warning: {warning}\n"));
-    }
-    let chosen = match choose(&config, args) {
+    let chosen = match choose(config, args) {
         Ok(chosen) => chosen,
         Err(message) => {
             console.err(&format!("ontop trust: {message}\n"));
@@ -223,11 +213,7 @@ fn choose(config: &Config, args: &TrustArgs) -> Result<Vec<ClusterConfig>, Strin
     };
     let Some(cluster) = config.cluster(name) else {
         let names: Vec<&str> = config.clusters.iter().map(|c| c.name.as_str()).collect();
-        let near = names
-            .iter()
-            .min_by_key(|n| strsim::damerau_levenshtein(n, name))
-            .filter(|n| strsim::damerau_levenshtein(n, name) <= 3)
-            .map_or_else(String::new, |n| format!("; did you mean {n:?}?"));
+        let near = crate::text::suggest::did_you_mean(name, &names);
         return Err(format!(
             "no cluster named {name:?} in {}{near}",
             config.path.display()

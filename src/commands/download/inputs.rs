@@ -7,8 +7,8 @@ use std::path::Path;
 
 use secrecy::SecretString;
 
-use super::UsageError;
 use crate::cli::DownloadArgs;
+use crate::commands::CliError;
 use crate::config::Config;
 use crate::download::DownloadSpec;
 
@@ -18,7 +18,7 @@ pub fn choose(
     wanted: &[String],
     all: bool,
     config_path: &Path,
-) -> Result<Vec<usize>, UsageError> {
+) -> Result<Vec<usize>, CliError> {
     if all {
         return Ok((0..names.len()).collect());
     }
@@ -32,7 +32,7 @@ pub fn choose(
     }
     if !unknown.is_empty() {
         // One line per unknown name; the caller puts "ontop: " in front of the first.
-        return Err(UsageError(unknown.join("\nontop: ")));
+        return Err(CliError::Usage(unknown.join("\nontop: ")));
     }
     chosen.sort_unstable();
     chosen.dedup();
@@ -41,7 +41,7 @@ pub fn choose(
 
 fn unknown_cluster(name: &str, names: &[&str], config_path: &Path) -> String {
     let place = config_path.display();
-    let close = close_names(name, names);
+    let close = crate::text::suggest::close_matches(name, names);
     if close.is_empty() {
         let mut shown: Vec<&str> = names.iter().take(8).copied().collect();
         if names.len() > shown.len() {
@@ -59,31 +59,14 @@ fn unknown_cluster(name: &str, names: &[&str], config_path: &Path) -> String {
     }
 }
 
-/// Configured names that look like a mistyped `name`: a small edit away, or containing it.
-pub fn close_names<'a>(name: &str, names: &[&'a str]) -> Vec<&'a str> {
-    let wanted = name.to_lowercase();
-    let mut scored: Vec<(usize, &str)> = names
-        .iter()
-        .filter_map(|n| {
-            let lower = n.to_lowercase();
-            let distance = strsim::damerau_levenshtein(&wanted, &lower);
-            let near = distance <= (lower.chars().count() / 3).max(2);
-            let contains = wanted.len() >= 2 && lower.contains(&wanted);
-            (near || contains).then_some((distance, *n))
-        })
-        .collect();
-    scored.sort();
-    scored.into_iter().take(5).map(|(_, n)| n).collect()
-}
-
 /// Refuses before any request when no chosen cluster may start a download.
 pub(super) fn refuse_read_only(
     config: &Config,
     chosen: &[usize],
     session_read_only: bool,
-) -> Result<(), UsageError> {
+) -> Result<(), CliError> {
     if session_read_only {
-        return Err(UsageError(
+        return Err(CliError::Usage(
             "read-only session (--read-only): downloads are disabled; nothing was sent".into(),
         ));
     }
@@ -94,7 +77,7 @@ pub(super) fn refuse_read_only(
         .map(|c| c.name.as_str())
         .collect();
     if !chosen.is_empty() && read_only.len() == chosen.len() {
-        return Err(UsageError(format!(
+        return Err(CliError::Usage(format!(
             "read-only: downloads are disabled for {} (read_only = true in {}); nothing was sent",
             read_only.join(", "),
             config.path.display()
@@ -110,7 +93,7 @@ pub fn spec_for(
     args: &DownloadArgs,
     interactive: bool,
     read_env: impl Fn(&str) -> Option<String>,
-) -> Result<DownloadSpec, UsageError> {
+) -> Result<DownloadSpec, CliError> {
     let (url, username, from) = match (&args.url, &config.download.url) {
         (Some(url), _) => (url.clone(), args.username.clone(), "--url".to_string()),
         (None, Some(url)) => (
@@ -119,14 +102,14 @@ pub fn spec_for(
             format!("[download] url in {}", config.path.display()),
         ),
         (None, None) => {
-            return Err(UsageError(format!(
+            return Err(CliError::Usage(format!(
                 "no package URL: give --url URL, or set url in the [download] table of {}",
                 config.path.display()
             )));
         }
     };
     // The URL first: a typo must not cost a password prompt.
-    DownloadSpec::new(&url, None, None).map_err(|e| UsageError(format!("{from}: {e}")))?;
+    DownloadSpec::new(&url, None, None).map_err(|e| CliError::Usage(format!("{from}: {e}")))?;
     let username = username.filter(|u| !u.trim().is_empty());
     let password = server_password(
         username.as_deref(),
@@ -134,7 +117,7 @@ pub fn spec_for(
         interactive,
         read_env,
     )?;
-    DownloadSpec::new(&url, username, password).map_err(|e| UsageError(format!("{from}: {e}")))
+    DownloadSpec::new(&url, username, password).map_err(|e| CliError::Usage(format!("{from}: {e}")))
 }
 
 /// The package server's password: from `--password-env`, else asked without echo when
@@ -144,27 +127,29 @@ fn server_password(
     env_var: Option<&str>,
     interactive: bool,
     read_env: impl Fn(&str) -> Option<String>,
-) -> Result<Option<SecretString>, UsageError> {
+) -> Result<Option<SecretString>, CliError> {
     match (env_var, username) {
-        (Some(var), None) => Err(UsageError(format!(
+        (Some(var), None) => Err(CliError::Usage(format!(
             "--password-env {var} needs --username: the package server's user"
         ))),
         (Some(var), Some(_)) => match read_env(var) {
             Some(value) if !value.is_empty() => Ok(Some(SecretString::from(value))),
-            _ => Err(UsageError(format!(
+            _ => Err(CliError::Usage(format!(
                 "--password-env {var}: the environment variable {var} is not set or is empty"
             ))),
         },
         (None, Some(user)) if interactive => {
             let question = format!("Password for {user} on the package server: ");
             let answer = rpassword::prompt_password(question)
-                .map_err(|e| UsageError(format!("cannot read the password: {e}")))?;
+                .map_err(|e| CliError::Usage(format!("cannot read the password: {e}")))?;
             if answer.is_empty() {
-                return Err(UsageError("no password entered; nothing was sent".into()));
+                return Err(CliError::Usage(
+                    "no password entered; nothing was sent".into(),
+                ));
             }
             Ok(Some(SecretString::from(answer)))
         }
-        (None, Some(user)) => Err(UsageError(format!(
+        (None, Some(user)) => Err(CliError::Usage(format!(
             "the package server user {user} needs a password and there is no terminal to ask \
              on: put it in an environment variable and give --password-env VAR"
         ))),

@@ -22,7 +22,7 @@ fn config(download_url: Option<&str>, download_user: Option<&str>) -> Config {
     Config {
         path: "/etc/ontop/config.toml".into(),
         clusters: Vec::new(),
-        download: config::DownloadDefaults {
+        download: crate::config::DownloadDefaults {
             url: download_url.map(|u| u.parse().unwrap()),
             username: download_user.map(str::to_string),
         },
@@ -42,22 +42,21 @@ fn clusters_are_chosen_in_config_order_once_and_typos_get_suggestions() {
     let err = choose(&NAMES, &["prod-ams-3".into()], false, path).unwrap_err();
     let said =
         "no cluster is named \"prod-ams-3\" in /c.toml; did you mean prod-ams-1, prod-ams-2?";
-    assert_eq!(err.0, said);
+    assert_eq!(err.to_string(), said);
     let two = ["x1".to_string(), "prod-ams-1".into(), "zz".into()];
     let err = choose(&NAMES, &two, false, path).unwrap_err();
-    assert_eq!(err.0.lines().count(), 2, "one line per unknown name: {err}");
+    assert_eq!(
+        err.to_string().lines().count(),
+        2,
+        "one line per unknown name: {err}"
+    );
 
     let err = choose(&NAMES, &["zzzzzzzzzzzz".into()], false, path).unwrap_err();
     assert!(
-        err.0.contains("configured: prod-ams-1, prod-ams-2"),
+        err.to_string()
+            .contains("configured: prod-ams-1, prod-ams-2"),
         "{err}"
     );
-}
-
-#[test]
-fn a_part_of_a_name_is_close_enough_to_suggest() {
-    assert_eq!(close_names("ams", &NAMES), ["prod-ams-1", "prod-ams-2"]);
-    assert_eq!(close_names("DR-NYX", &NAMES), ["dr-nyc"]);
 }
 
 #[test]
@@ -78,7 +77,10 @@ fn the_url_comes_from_the_flag_else_the_download_table() {
     );
 
     let err = spec_for(&cfg, &args(None, None, None), false, none).unwrap_err();
-    assert!(err.0.contains("user fetch needs a password"), "{err}");
+    assert!(
+        err.to_string().contains("user fetch needs a password"),
+        "{err}"
+    );
     let env = |v: &str| (v == "PW").then(|| "pw".to_string());
     let spec = spec_for(&cfg, &args(None, None, Some("PW")), false, env).unwrap();
     assert_eq!(spec.masked_url(), "https://repo/img/97_q_image.tgz");
@@ -86,7 +88,7 @@ fn the_url_comes_from_the_flag_else_the_download_table() {
 
     let err = spec_for(&config(None, None), &args(None, None, None), false, none).unwrap_err();
     assert!(
-        err.0.contains("--url") && err.0.contains("[download]"),
+        err.to_string().contains("--url") && err.to_string().contains("[download]"),
         "{err}"
     );
 }
@@ -101,7 +103,10 @@ fn a_bad_url_is_refused_before_any_password_is_looked_for() {
         |_| panic!("no password lookup for a bad URL"),
     )
     .unwrap_err();
-    assert!(err.0.starts_with("--url: unsupported scheme"), "{err}");
+    assert!(
+        err.to_string().starts_with("--url: unsupported scheme"),
+        "{err}"
+    );
 }
 
 #[test]
@@ -111,11 +116,11 @@ fn the_password_comes_only_from_a_named_variable_that_is_set() {
     let empty = |_: &str| Some(String::new());
     let err = spec_for(&cfg, &args(url, Some("u"), Some("PKG_PW")), false, empty).unwrap_err();
     assert!(
-        err.0.contains("PKG_PW") && err.0.contains("not set"),
+        err.to_string().contains("PKG_PW") && err.to_string().contains("not set"),
         "{err}"
     );
     let err = spec_for(&cfg, &args(url, None, Some("PKG_PW")), false, |_| None).unwrap_err();
-    assert!(err.0.contains("needs --username"), "{err}");
+    assert!(err.to_string().contains("needs --username"), "{err}");
     let secret = |_: &str| Some("hunter2-unique".to_string());
     let spec = spec_for(&cfg, &args(url, Some("u"), Some("PKG_PW")), false, secret).unwrap();
     assert!(!format!("{spec:?}").contains("hunter2-unique"));
@@ -134,16 +139,16 @@ fn the_question_names_every_target_and_masks_the_url() {
 
 #[test]
 fn the_follow_limit_reads_friendly_durations_and_refuses_the_rest() {
-    assert_eq!(follow_limit(None), Ok(None));
+    assert_eq!(follow_limit(None).unwrap(), None);
     assert_eq!(
-        follow_limit(Some("90m")),
-        Ok(Some(Duration::from_secs(90 * 60)))
+        follow_limit(Some("90m")).unwrap(),
+        Some(Duration::from_secs(90 * 60))
     );
     assert_eq!(
-        follow_limit(Some("1h 30m")),
-        Ok(Some(Duration::from_secs(90 * 60)))
+        follow_limit(Some("1h 30m")).unwrap(),
+        Some(Duration::from_secs(90 * 60))
     );
-    for bad in ["soon", "-5m", "0s", ""] {
+    for bad in ["soon", "-5m", "0s", "", "9223372036854775807s", "400d"] {
         assert!(follow_limit(Some(bad)).is_err(), "{bad}");
     }
 }

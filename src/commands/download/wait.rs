@@ -1,0 +1,226 @@
+//! `ontop download --wait`: follow every download at once, each with the engine's
+//! tracker, with a progress line per cluster while they run (plain lines on changes when
+//! stdout is not a terminal), then a summary line each.
+//!
+//! Every ending is recorded (an audit `end` line; the journal entry goes once the
+//! download has ended, and stays when following was given up, so a later dashboard
+//! resumes it).
+
+use std::io::IsTerminal;
+use std::time::{Duration, Instant};
+
+use indicatif::{MultiProgress, ProgressBar, ProgressDrawTarget, ProgressStyle};
+use jiff::Timestamp;
+use tokio::task::JoinSet;
+
+use crate::download::{
+    Ending, Followed, MAX_FOLLOW_ERRORS, Record, Recorder, StartReport, Tracker, follow,
+};
+use crate::fleet::Target;
+use crate::text::{self, pad, table};
+
+/// What following needs from the run.
+pub(super) struct Run<'a> {
+    pub targets: &'a [Target],
+    pub recorder: &'a Recorder,
+    pub interval: Duration,
+    /// `--timeout`: how long to follow before giving up (the download goes on).
+    pub limit: Option<Duration>,
+}
+
+/// Follows every download to its end; true when all ended in success or already present.
+pub(super) async fn follow_all(run: &Run<'_>, started: Vec<(StartReport, Tracker)>) -> bool {
+    let width = started
+        .iter()
+        .map(|(r, _)| text::width(&r.name))
+        .max()
+        .unwrap_or(0)
+        .min(super::LINE_COLUMNS[0].cap);
+    let bars = std::io::stdout()
+        .is_terminal()
+        .then(|| MultiProgress::with_draw_target(ProgressDrawTarget::stdout()));
+    let mut tasks = JoinSet::new();
+    let mut endings: Vec<Option<(Tracker, Duration)>> = vec![None; started.len()];
+    for (order, (report, mut tracker)) in started.iter().cloned().enumerate() {
+        let client = run.targets[report.cluster].client.clone();
+        let client = match (tracker.ending(), client) {
+            (Some(_), _) => {
+                endings[order] = Some((tracker, Duration::ZERO));
+                continue;
+            }
+            (None, Ok(client)) => client,
+            (None, Err(e)) => {
+                let at = Timestamp::now();
+                tracker.answered(&crate::download::StartOutcome::Refused(e), at);
+                endings[order] = Some((tracker, Duration::ZERO));
+                continue;
+            }
+        };
+        let mut line = Line::new(&report.name, width, bars.as_ref());
+        let (interval, limit) = (run.interval, run.limit);
+        tasks.spawn(async move {
+            let began = Instant::now();
+            let following = follow(&client, &mut tracker, interval, |f| line.update(f));
+            let in_time = match limit {
+                Some(limit) => tokio::time::timeout(limit, following).await.is_ok(),
+                None => {
+                    following.await;
+                    true
+                }
+            };
+            if let (false, Some(limit)) = (in_time, limit) {
+                let reason = format!("not ended after --timeout {}", humanize(limit));
+                tracker.give_up(reason, Timestamp::now());
+            }
+            line.finish(tracker.ending());
+            (order, tracker, began.elapsed())
+        });
+    }
+    while let Some(joined) = tasks.join_next().await {
+        if let Ok((order, tracker, elapsed)) = joined {
+            endings[order] = Some((tracker, elapsed));
+        }
+    }
+    if let Some(bars) = &bars {
+        let _ = bars.clear();
+    }
+    summarize(run, &started, endings).await
+}
+
+/// Records every ending, prints a line per cluster and the failures; true when all
+/// ended well.
+async fn summarize(
+    run: &Run<'_>,
+    started: &[(StartReport, Tracker)],
+    endings: Vec<Option<(Tracker, Duration)>>,
+) -> bool {
+    let mut all_well = true;
+    let mut failures = Vec::new();
+    let mut summary = Vec::new();
+    for ((report, _), ended) in started.iter().zip(endings) {
+        let (ending, followed, elapsed) = match ended {
+            Some((tracker, elapsed)) => (
+                tracker.ending().cloned(),
+                Some(tracker.followed().clone()),
+                elapsed,
+            ),
+            None => (None, None, Duration::ZERO),
+        };
+        let ending = ending.unwrap_or_else(|| Ending::GaveUp {
+            reason: "internal error while following (see the log)".into(),
+        });
+        if let Some(followed) = &followed {
+            let (url, server_username) = followed.origin.asked();
+            // A failure is collected by the recorder's notes and counts in the exit code.
+            let _ = run
+                .recorder
+                .record(Record::Ended {
+                    cluster: report.name.clone(),
+                    url,
+                    server_username,
+                    job: followed.job.clone(),
+                    ending: ending.clone(),
+                })
+                .await;
+        }
+        let mut detail: Vec<String> = followed
+            .and_then(|f| f.job)
+            .map(|j| format!("job {j}"))
+            .into_iter()
+            .collect();
+        if elapsed > Duration::ZERO {
+            detail.push(format_elapsed(elapsed));
+        }
+        let word = ending.result_word().replace('_', " ");
+        summary.push(vec![report.name.clone(), word, detail.join("  ")]);
+        if !ending.is_success() {
+            all_well = false;
+            failures.push(format!("ontop: {}: {}", report.name, ending.describe()));
+        }
+    }
+    crate::out!("{}", table::render(&super::LINE_COLUMNS, &summary));
+    for failure in failures {
+        crate::errln!("{failure}");
+    }
+    all_well
+}
+
+/// One cluster's progress: a spinner line on a terminal, else a plain line per change.
+struct Line {
+    name: String,
+    bar: Option<ProgressBar>,
+    last: String,
+}
+
+impl Line {
+    fn new(name: &str, width: usize, bars: Option<&MultiProgress>) -> Self {
+        let bar = bars.map(|bars| {
+            let style = ProgressStyle::with_template("{spinner} {prefix}  {msg}  {elapsed}")
+                .unwrap_or_else(|_| ProgressStyle::default_spinner());
+            let bar = bars.add(ProgressBar::new_spinner().with_style(style));
+            bar.set_prefix(pad(name, width));
+            bar.set_message("starting");
+            bar.enable_steady_tick(Duration::from_millis(120));
+            bar
+        });
+        Self {
+            name: name.to_string(),
+            bar,
+            last: String::new(),
+        }
+    }
+
+    fn update(&mut self, followed: &Followed) {
+        let state = match (&followed.last_error, followed.errors) {
+            (_, 0) | (None, _) => followed.phase.word().to_string(),
+            (Some(why), n) => {
+                format!("retrying ({n}/{MAX_FOLLOW_ERRORS} failed polls: {why})")
+            }
+        };
+        let state = text::truncate(&state, 160);
+        match &self.bar {
+            Some(bar) => bar.set_message(state.clone()),
+            None if state != self.last => crate::outln!("{}: {state}", self.name),
+            None => {}
+        }
+        self.last = state;
+    }
+
+    fn finish(&self, ending: Option<&Ending>) {
+        if let Some(bar) = &self.bar {
+            let word = ending.map_or("ended", Ending::result_word);
+            bar.finish_with_message(word.replace('_', " "));
+        }
+    }
+}
+
+/// "4s", "2m05s", "1h02m".
+fn format_elapsed(elapsed: Duration) -> String {
+    let secs = elapsed.as_secs();
+    match secs {
+        0..60 => format!("{secs}s"),
+        60..3600 => format!("{}m{:02}s", secs / 60, secs % 60),
+        _ => format!("{}h{:02}m", secs / 3600, (secs % 3600) / 60),
+    }
+}
+
+/// A `--timeout` as it was probably written: "90m", "2h", "45s".
+fn humanize(limit: Duration) -> String {
+    match jiff::SignedDuration::try_from(limit) {
+        Ok(d) => format!("{d:#}"),
+        Err(_) => format!("{}s", limit.as_secs()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn elapsed_reads_like_a_person_wrote_it() {
+        assert_eq!(format_elapsed(Duration::from_millis(4200)), "4s");
+        assert_eq!(format_elapsed(Duration::from_secs(125)), "2m05s");
+        assert_eq!(format_elapsed(Duration::from_secs(3720)), "1h02m");
+        assert_eq!(humanize(Duration::from_secs(5400)), "1h 30m");
+    }
+}

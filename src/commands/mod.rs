@@ -1,0 +1,166 @@
+//! The commands, each of one shape: `run(&Context, &Args) -> Result<Exit, CliError>`.
+//!
+//! `main` parses the command line, builds the [`Context`] (loading the config once, for
+//! the commands that need it), runs one command, and turns its [`Exit`] (or its
+//! [`CliError`], printed once) into the process's exit code.
+//!
+//! - [`dashboard`]: the screen, on a config or on the demo fleet;
+//! - [`status`]: one sweep, as a table or JSON;
+//! - [`download`]: choose, confirm, start and (`--wait`) follow downloads;
+//! - [`trust`]: look at a cluster's certificate and pin it;
+//! - [`config`]: `config check`;
+//! - [`sim`]: the simulator in the foreground.
+
+pub mod config;
+pub mod dashboard;
+pub mod download;
+pub mod sim;
+pub mod status;
+pub mod trust;
+
+use std::io::IsTerminal;
+use std::path::PathBuf;
+
+use crate::cli::{Cli, Command, ConfigCommand};
+use crate::config::{self as settings, Config, ConfigError};
+
+/// The one set of exit codes. Scripts and cron read them; the README lists them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Exit {
+    /// Everything asked for was done (every cluster answered, every download accepted or
+    /// ended well).
+    Ok = 0,
+    /// Something did not work out: a cluster did not answer, a download failed or was
+    /// refused, a record could not be written, the operator said no.
+    Failed = 1,
+    /// Nothing was asked of any cluster: a usage or config error, or a refusal before
+    /// sending (read-only, no terminal to confirm on).
+    Usage = 2,
+}
+
+impl Exit {
+    /// `Ok` when `ok`, else `Failed`.
+    pub fn from_ok(ok: bool) -> Self {
+        if ok { Self::Ok } else { Self::Failed }
+    }
+
+    /// The code for the process.
+    pub fn code(self) -> u8 {
+        self as u8
+    }
+}
+
+/// Why a command could not run at all; `main` prints it once, as `ontop: <message>`.
+#[derive(Debug, thiserror::Error)]
+pub enum CliError {
+    /// The config is missing or wrong.
+    #[error(transparent)]
+    Config(#[from] ConfigError),
+    /// The command line asks for something that cannot be done; nothing was sent.
+    #[error("{0}")]
+    Usage(String),
+    /// The terminal could not be used.
+    #[error("terminal error: {0}")]
+    Terminal(#[from] std::io::Error),
+    /// Something needed to run could not be started (the simulator, the runtime).
+    #[error("{0}")]
+    Setup(String),
+}
+
+impl CliError {
+    /// The exit code this error means.
+    pub fn exit(&self) -> Exit {
+        match self {
+            Self::Config(_) | Self::Usage(_) | Self::Setup(_) => Exit::Usage,
+            Self::Terminal(_) => Exit::Failed,
+        }
+    }
+}
+
+/// What every command may need, made once by `main`.
+#[derive(Debug)]
+pub struct Context {
+    /// The config, for the commands that read one (loaded once, warnings printed).
+    config: Option<Config>,
+    /// `--read-only`: nothing can be started, whatever the config says.
+    pub read_only: bool,
+    /// Colours on screen (off with `--no-color` or `NO_COLOR`).
+    pub color: bool,
+    /// The bell when a followed download ends (off with `--no-bell`).
+    pub bell: bool,
+    /// A person at a terminal: prompts and questions are possible.
+    pub interactive: bool,
+    /// Where the audit log, the journal and the dashboard's log live.
+    pub data_dir: Option<PathBuf>,
+}
+
+impl Context {
+    /// The context for `cli`, loading the config when its command reads one.
+    pub fn new(cli: &Cli) -> Result<Self, CliError> {
+        let needs_config = matches!(
+            cli.command,
+            None | Some(
+                Command::Status { .. }
+                    | Command::Download(_)
+                    | Command::Trust(_)
+                    | Command::Config(ConfigCommand::Check)
+            )
+        );
+        let config = if needs_config {
+            let config = settings::load(cli.config.as_deref())?;
+            for warning in &config.warnings {
+                crate::errln!("ontop: warning: {warning}");
+                tracing::warn!("{warning}");
+            }
+            Some(config)
+        } else {
+            None
+        };
+        Ok(Self {
+            config,
+            read_only: cli.read_only,
+            color: use_color(cli.no_color),
+            bell: !cli.no_bell,
+            interactive: std::io::stdin().is_terminal(),
+            data_dir: settings::data_dir(),
+        })
+    }
+
+    /// A context over `config`, for tests and embedders.
+    pub fn with_config(config: Config) -> Self {
+        Self {
+            config: Some(config),
+            read_only: false,
+            color: false,
+            bell: false,
+            interactive: false,
+            data_dir: settings::data_dir(),
+        }
+    }
+
+    /// The config this command was given.
+    pub fn config(&self) -> Result<&Config, CliError> {
+        self.config
+            .as_ref()
+            .ok_or_else(|| CliError::Setup("this command runs without a config".into()))
+    }
+}
+
+/// Whether to draw colours: off with `--no-color` or a non-empty `NO_COLOR`.
+pub fn use_color(no_color_flag: bool) -> bool {
+    let env_says_no = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+    !(no_color_flag || env_says_no)
+}
+
+/// Runs the command `cli` names (the dashboard when it names none).
+pub async fn run(ctx: &Context, cli: &Cli) -> Result<Exit, CliError> {
+    match &cli.command {
+        None => dashboard::run(ctx).await,
+        Some(Command::Demo { clusters }) => dashboard::run_demo(ctx, *clusters).await,
+        Some(Command::Status { json }) => status::run(ctx, *json).await,
+        Some(Command::Download(args)) => download::run(ctx, args).await,
+        Some(Command::Trust(args)) => trust::run(ctx, args).await,
+        Some(Command::Sim(args)) => sim::run(ctx, args).await,
+        Some(Command::Config(ConfigCommand::Check)) => config::run_check(ctx),
+    }
+}

@@ -1,0 +1,169 @@
+//! The audit log: one JSON line per download attempt, per answer and per end, appended to
+//! `<data dir>/audit.jsonl` (0600, in a 0700 dir) by the recorder, whichever front end
+//! asked.
+//!
+//! It answers "who pushed what to which cluster, when, and how did it end" after the
+//! fact. An attempt is written and flushed before its request is sent; when it cannot
+//! be, nothing is sent. It never holds a password: URLs are masked (user-info password
+//! and query), and server passwords never reach it.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use jiff::Timestamp;
+use serde::Serialize;
+
+use crate::files;
+
+/// The file name inside the data dir.
+pub const AUDIT_FILE: &str = "audit.jsonl";
+
+/// One line of the audit log.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct AuditRecord {
+    pub time: String,
+    /// `attempt` before a request is sent, `start` for its answer (or for a download
+    /// attached to without one), `end` when a followed download ended.
+    pub event: &'static str,
+    pub user: String,
+    pub host: String,
+    pub cluster: String,
+    /// Credentials and query masked.
+    pub url: String,
+    pub server_username: Option<String>,
+    pub job: Option<String>,
+    /// requested, started, attached, already_present, refused, read_only, success,
+    /// failure, gave_up.
+    pub result: String,
+    pub code: Option<i64>,
+    pub message: Option<String>,
+}
+
+impl AuditRecord {
+    /// A record stamped now, by this user on this host.
+    pub fn now(event: &'static str, cluster: &str, url: &str, result: &str) -> Self {
+        Self {
+            time: Timestamp::now().to_string(),
+            event,
+            user: local_user(),
+            host: local_host(),
+            cluster: cluster.to_string(),
+            url: url.to_string(),
+            server_username: None,
+            job: None,
+            result: result.to_string(),
+            code: None,
+            message: None,
+        }
+    }
+}
+
+/// Where the log goes: a file, nowhere on purpose (the demo's clusters vanish with it),
+/// or nowhere because there is no place (then nothing may be started).
+#[derive(Debug)]
+enum Target {
+    File(PathBuf),
+    Disabled,
+    Unavailable(String),
+}
+
+/// The append-only log. Only the recorder writes it, one line at a time.
+#[derive(Debug)]
+pub struct AuditLog {
+    target: Target,
+}
+
+impl AuditLog {
+    /// The log in `dir` (created 0700 on first write); without a data dir nothing can
+    /// be audited, so nothing can be started.
+    pub fn new(dir: Option<&Path>) -> Self {
+        let target = match dir {
+            Some(dir) => Target::File(dir.join(AUDIT_FILE)),
+            None => Target::Unavailable(
+                "there is no data dir for the audit log (no home directory?): set \
+                 XDG_DATA_HOME or HOME"
+                    .into(),
+            ),
+        };
+        Self { target }
+    }
+
+    /// No log at all, for the demo fleet (its downloads go to simulated clusters).
+    pub fn disabled() -> Self {
+        Self {
+            target: Target::Disabled,
+        }
+    }
+
+    /// Where the log is written, when it is.
+    pub fn path(&self) -> Option<&Path> {
+        match &self.target {
+            Target::File(path) => Some(path),
+            _ => None,
+        }
+    }
+
+    /// Appends one line and flushes it to the disk. The error says which file and why.
+    pub fn append(&self, record: &AuditRecord) -> Result<(), String> {
+        let path = match &self.target {
+            Target::File(path) => path,
+            Target::Disabled => return Ok(()),
+            Target::Unavailable(why) => return Err(why.clone()),
+        };
+        let mut line = serde_json::to_string(record).map_err(|e| e.to_string())?;
+        line.push('\n');
+        let write = || -> std::io::Result<()> {
+            if let Some(dir) = path.parent() {
+                files::private_dir(dir)?;
+            }
+            let mut file = files::append_private(path)?;
+            // One write of one line: with O_APPEND, concurrent ontop processes do not
+            // interleave their lines.
+            file.write_all(line.as_bytes())?;
+            file.sync_data()
+        };
+        write().map_err(|e| format!("audit log {}: {e}", path.display()))
+    }
+}
+
+/// The account running ontop, from its uid (not `$USER`, which any shell can set, and
+/// which cron leaves empty); the environment only when the account cannot be looked up.
+fn local_user() -> String {
+    whoami::account()
+        .ok()
+        .filter(|name| !name.is_empty())
+        .or_else(|| std::env::var("USER").ok().filter(|v| !v.is_empty()))
+        .unwrap_or_else(|| "unknown".into())
+}
+
+fn local_host() -> String {
+    whoami::hostname()
+        .ok()
+        .filter(|name| !name.is_empty())
+        .unwrap_or_else(|| "unknown".into())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_user_is_named_from_the_account_not_the_environment() {
+        let user = local_user();
+        assert!(!user.is_empty() && user != "unknown", "{user}");
+    }
+
+    #[test]
+    fn without_a_data_dir_nothing_can_be_audited() {
+        let log = AuditLog::new(None);
+        let error = log
+            .append(&AuditRecord::now("attempt", "c", "u", "requested"))
+            .unwrap_err();
+        assert!(error.contains("no data dir"), "{error}");
+        assert!(
+            AuditLog::disabled()
+                .append(&AuditRecord::now("attempt", "c", "u", "requested"))
+                .is_ok()
+        );
+    }
+}

@@ -1,0 +1,185 @@
+//! How a download ended, in the one set of words every front end uses.
+//!
+//! An [`Ending`] knows its word (for a table cell), its word for scripts and the audit
+//! log, its one-line summary, its ONTAP code and its next step. The dashboard, `ontop
+//! download` and the audit log compose these; none of them says it in words of its own.
+
+use crate::ontap::{DownloadState, DownloadStatus, Job, JobState, OntapError, hint_for_code};
+
+/// How a followed download ended.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Ending {
+    /// The package arrived.
+    Success { message: Option<String> },
+    /// The package was already on the cluster: as good as a success, and no job ran.
+    AlreadyPresent,
+    /// The download failed on the cluster.
+    Failure { code: Option<i64>, message: String },
+    /// The cluster refused to start it (or could not be asked): nothing started.
+    Refused(OntapError),
+    /// Following stopped (too many failed polls in a row, or `--timeout`); the download
+    /// may still run on the cluster.
+    GaveUp { reason: String },
+    /// Nothing was sent: the attempt could not be recorded first.
+    NotSent { reason: String },
+}
+
+impl Ending {
+    /// How a job ended, once it has (`None` while it queues, runs or is paused).
+    pub fn from_job(job: &Job) -> Option<Self> {
+        match job.state.as_ref()? {
+            JobState::Success => Some(Self::Success {
+                message: job.message.clone(),
+            }),
+            JobState::Failure => {
+                let error = job.error.clone().unwrap_or_default();
+                Some(Self::Failure {
+                    // Some releases put 0 in `code` and the real one in `error`.
+                    code: job.code.filter(|c| *c != 0).or(error.code),
+                    message: job
+                        .message
+                        .clone()
+                        .or(error.message)
+                        .unwrap_or_else(|| "the job failed".into()),
+                })
+            }
+            _ => None,
+        }
+    }
+
+    /// How the cluster's download ended, once it has.
+    pub fn from_download(download: &DownloadStatus) -> Option<Self> {
+        match download.state.as_ref()? {
+            DownloadState::Success => Some(Self::Success {
+                message: download.message.clone(),
+            }),
+            DownloadState::Failure => Some(Self::Failure {
+                code: download.code,
+                message: download
+                    .message
+                    .clone()
+                    .unwrap_or_else(|| "the download failed".into()),
+            }),
+            _ => None,
+        }
+    }
+
+    /// Success or already present: the package is where it should be.
+    pub fn is_success(&self) -> bool {
+        matches!(self, Self::Success { .. } | Self::AlreadyPresent)
+    }
+
+    /// The word in a table cell, at most 8 cells: "success", "present", "failure",
+    /// "refused", "gave up", "not sent".
+    pub fn word(&self) -> &'static str {
+        match self {
+            Self::Success { .. } => "success",
+            Self::AlreadyPresent => "present",
+            Self::Failure { .. } => "failure",
+            Self::Refused(_) => "refused",
+            Self::GaveUp { .. } => "gave up",
+            Self::NotSent { .. } => "not sent",
+        }
+    }
+
+    /// The word for scripts and the audit log.
+    pub fn result_word(&self) -> &'static str {
+        match self {
+            Self::Success { .. } => "success",
+            Self::AlreadyPresent => "already_present",
+            Self::Failure { .. } => "failure",
+            Self::Refused(_) => "refused",
+            Self::GaveUp { .. } => "gave_up",
+            Self::NotSent { .. } => "not_sent",
+        }
+    }
+
+    /// The ONTAP code, when the ending has one.
+    pub fn code(&self) -> Option<i64> {
+        match self {
+            Self::Failure { code, .. } => *code,
+            Self::Refused(e) => e.code,
+            _ => None,
+        }
+    }
+
+    /// What happened, in one line, without the next step.
+    pub fn summary(&self) -> String {
+        match self {
+            Self::Success { .. } => "the package was downloaded".into(),
+            Self::AlreadyPresent => "the package is already on the cluster".into(),
+            Self::Failure { message, .. } => format!("the download failed: {message}"),
+            Self::Refused(e) => format!("not started: {}: {}", e.kind, e.message),
+            Self::GaveUp { reason } => format!("no longer followed: {reason}"),
+            Self::NotSent { reason } => format!("nothing was sent: {reason}"),
+        }
+    }
+
+    /// What to do now, when there is something to do.
+    pub fn next_step(&self) -> Option<&'static str> {
+        match self {
+            Self::Success { .. } | Self::AlreadyPresent => None,
+            Self::Failure { code, .. } => Some(
+                code.and_then(hint_for_code)
+                    .unwrap_or("read the cluster's message, fix the cause, then start again"),
+            ),
+            Self::Refused(e) => Some(e.hint()),
+            Self::GaveUp { .. } => Some(
+                "the download may still run on the cluster: see it with ontop status, or in \
+                 the dashboard, which follows it again from the journal",
+            ),
+            Self::NotSent { .. } => {
+                Some("make the audit log writable (see the message), then start again")
+            }
+        }
+    }
+
+    /// The whole story in one line: summary, code, next step. For the audit log and the
+    /// lines `ontop download` prints for what did not succeed.
+    pub fn describe(&self) -> String {
+        let mut text = self.summary();
+        if let Some(code) = self.code() {
+            text.push_str(&format!(" (ONTAP code {code})"));
+        }
+        if let Some(step) = self.next_step() {
+            text.push_str("; what to do: ");
+            text.push_str(step);
+        }
+        text
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ontap::ErrorKind;
+
+    #[test]
+    fn each_ending_says_its_word_summary_code_and_next_step() {
+        let failure = Ending::Failure {
+            code: Some(10551885),
+            message: "invalid URL".into(),
+        };
+        assert_eq!(failure.word(), "failure");
+        assert_eq!(
+            failure.describe(),
+            format!(
+                "the download failed: invalid URL (ONTAP code 10551885); what to do: {}",
+                hint_for_code(10551885).unwrap()
+            )
+        );
+        assert_eq!(Ending::AlreadyPresent.word(), "present");
+        assert!(Ending::AlreadyPresent.is_success());
+        assert_eq!(Ending::AlreadyPresent.next_step(), None);
+        let refused = Ending::Refused(OntapError::new("c", ErrorKind::ReadOnly, "read-only"));
+        assert_eq!(refused.result_word(), "refused");
+        assert!(
+            refused
+                .describe()
+                .contains("what to do: downloads are disabled")
+        );
+        for ending in [failure, refused, Ending::AlreadyPresent] {
+            assert!(ending.word().chars().count() <= 8);
+        }
+    }
+}

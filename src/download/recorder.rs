@@ -1,0 +1,297 @@
+//! The recorder: the one owner of the audit log and the journal.
+//!
+//! Every front end records through it, the same lines in the same order: an `attempt`
+//! before a request is sent (and nothing is sent when it cannot be written), the answer,
+//! a download attached to, and the end of every followed download (whose journal entry
+//! then goes, unless following was given up: the download may still run). It writes on
+//! a thread of its own, so neither a slow disk nor another ontop process holding the
+//! journal's lock can stall a screen or a poller. After each record it tells the front
+//! end what was recorded, or that recording failed ([`Note`]): a record that could not
+//! be written is never silent.
+
+use std::sync::Arc;
+use std::sync::mpsc as std_mpsc;
+use std::time::Duration;
+
+use jiff::Timestamp;
+use tokio::sync::oneshot;
+
+use super::audit::{AuditLog, AuditRecord};
+use super::ending::Ending;
+use super::journal::{Journal, JournalEntry};
+use super::start::StartOutcome;
+
+/// What is recorded. Every URL in here is already masked.
+#[derive(Debug, Clone)]
+pub enum Record {
+    /// A request is about to be sent: written and flushed first, or nothing is sent.
+    Attempt {
+        cluster: String,
+        url: String,
+        server_username: Option<String>,
+    },
+    /// The cluster answered the request (or could not be asked).
+    Answer {
+        cluster: String,
+        url: String,
+        server_username: Option<String>,
+        outcome: StartOutcome,
+        at: Timestamp,
+    },
+    /// A download already running was chosen: no request, followed (by its job when
+    /// the cluster named one).
+    Attached {
+        cluster: String,
+        url: String,
+        server_username: Option<String>,
+        job: Option<String>,
+    },
+    /// A followed download ended.
+    Ended {
+        cluster: String,
+        url: String,
+        server_username: Option<String>,
+        job: Option<String>,
+        ending: Ending,
+    },
+}
+
+impl Record {
+    fn cluster(&self) -> &str {
+        match self {
+            Self::Attempt { cluster, .. }
+            | Self::Answer { cluster, .. }
+            | Self::Attached { cluster, .. }
+            | Self::Ended { cluster, .. } => cluster,
+        }
+    }
+}
+
+/// What the recorder tells a front end after recording.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Note {
+    /// A started download is in the audit log and the journal.
+    Started { cluster: String, job: String },
+    /// A download attached to is in the audit log.
+    Attached { cluster: String },
+    /// A followed download's end is recorded: ring the bell, say how it ended.
+    Ended { cluster: String, ending: Ending },
+    /// Something could not be recorded: show it; it is not silent.
+    RecordFailed { cluster: String, error: String },
+    /// The journal could not be read and was set aside.
+    Warning(String),
+}
+
+/// Where notes go: the dashboard turns them into events; a command collects them.
+pub type Notify = Arc<dyn Fn(Note) + Send + Sync>;
+
+enum Request {
+    Write(Record, Option<oneshot::Sender<Result<(), String>>>),
+    Flush(oneshot::Sender<()>),
+}
+
+/// A handle to the recorder thread; cheap to clone. The thread ends when the last
+/// handle is dropped, after writing what it was given.
+#[derive(Clone)]
+pub struct Recorder {
+    requests: std_mpsc::Sender<Request>,
+    journal: Arc<Journal>,
+}
+
+impl std::fmt::Debug for Recorder {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Recorder")
+    }
+}
+
+impl Recorder {
+    /// Starts the recorder over `audit` and `journal`, telling `notify` what it did.
+    pub fn start(audit: AuditLog, journal: Journal, notify: Notify) -> Self {
+        let journal = Arc::new(journal);
+        let (requests, inbox) = std_mpsc::channel::<Request>();
+        let books = Books {
+            audit,
+            journal: journal.clone(),
+            notify,
+        };
+        let spawned = std::thread::Builder::new()
+            .name("ontop-recorder".into())
+            .spawn(move || books.run(inbox));
+        if let Err(e) = spawned {
+            tracing::error!("cannot start the recorder thread: {e}");
+        }
+        Self { requests, journal }
+    }
+
+    /// The journal's entries as read at start (and kept up to date by the recorder).
+    pub fn journal(&self) -> &Journal {
+        &self.journal
+    }
+
+    /// Records and waits until it is written; the error says what could not be.
+    pub async fn record(&self, record: Record) -> Result<(), String> {
+        let (done, written) = oneshot::channel();
+        self.requests
+            .send(Request::Write(record, Some(done)))
+            .map_err(|_| "the recorder has stopped".to_string())?;
+        written
+            .await
+            .unwrap_or_else(|_| Err("the recorder has stopped".into()))
+    }
+
+    /// Records without waiting; a failure becomes a [`Note::RecordFailed`].
+    pub fn submit(&self, record: Record) {
+        let _ = self.requests.send(Request::Write(record, None));
+    }
+
+    /// Waits, at most `limit`, until everything given so far is written; false when the
+    /// limit came first (a journal lock held elsewhere, a hung disk).
+    pub async fn flush(&self, limit: Duration) -> bool {
+        let (done, flushed) = oneshot::channel();
+        if self.requests.send(Request::Flush(done)).is_err() {
+            return true;
+        }
+        tokio::time::timeout(limit, flushed).await.is_ok()
+    }
+}
+
+/// The recorder thread's own state.
+struct Books {
+    audit: AuditLog,
+    journal: Arc<Journal>,
+    notify: Notify,
+}
+
+impl Books {
+    fn run(self, inbox: std_mpsc::Receiver<Request>) {
+        for warning in self.journal.take_warnings() {
+            (self.notify)(Note::Warning(warning));
+        }
+        for request in inbox {
+            match request {
+                Request::Write(record, done) => {
+                    let cluster = record.cluster().to_string();
+                    let written = self.write(record);
+                    if let Err(error) = &written {
+                        tracing::error!("{cluster}: {error}");
+                        let error = error.clone();
+                        (self.notify)(Note::RecordFailed { cluster, error });
+                    }
+                    if let Some(done) = done {
+                        let _ = done.send(written);
+                    }
+                }
+                Request::Flush(done) => {
+                    let _ = done.send(());
+                }
+            }
+        }
+    }
+
+    fn write(&self, record: Record) -> Result<(), String> {
+        match record {
+            Record::Attempt {
+                cluster,
+                url,
+                server_username,
+            } => {
+                let mut line = AuditRecord::now("attempt", &cluster, &url, "requested");
+                line.server_username = server_username;
+                self.audit.append(&line)
+            }
+            Record::Answer {
+                cluster,
+                url,
+                server_username,
+                outcome,
+                at,
+            } => self.answer(cluster, url, server_username, outcome, at),
+            Record::Attached {
+                cluster,
+                url,
+                server_username,
+                job,
+            } => {
+                let mut line = AuditRecord::now("start", &cluster, &url, "attached");
+                line.server_username = server_username;
+                line.job = job;
+                line.message = Some("already downloading: no request sent, following it".into());
+                self.audit.append(&line)?;
+                (self.notify)(Note::Attached { cluster });
+                Ok(())
+            }
+            Record::Ended {
+                cluster,
+                url,
+                server_username,
+                job,
+                ending,
+            } => self.ended(cluster, (url, server_username), job, ending),
+        }
+    }
+
+    fn answer(
+        &self,
+        cluster: String,
+        url: String,
+        server_username: Option<String>,
+        outcome: StartOutcome,
+        at: Timestamp,
+    ) -> Result<(), String> {
+        let mut line = AuditRecord::now("start", &cluster, &url, outcome.result_word());
+        line.server_username = server_username;
+        line.job = outcome.job().map(str::to_string);
+        if let StartOutcome::Refused(e) = &outcome {
+            line.code = e.code;
+            line.message = Some(format!("{}: {}", e.kind, e.message));
+        }
+        if let StartOutcome::NotSent(reason) = &outcome {
+            line.message = Some(reason.clone());
+        }
+        let audited = self.audit.append(&line);
+        if let StartOutcome::Started { job } = &outcome {
+            let entry = JournalEntry {
+                cluster: cluster.clone(),
+                job: job.clone(),
+                url,
+                server_username: line.server_username.clone(),
+                started_at: at.to_string(),
+            };
+            self.journal.add(entry)?;
+            audited?;
+            (self.notify)(Note::Started {
+                cluster,
+                job: job.clone(),
+            });
+            return Ok(());
+        }
+        audited
+    }
+
+    fn ended(
+        &self,
+        cluster: String,
+        (url, server_username): (String, Option<String>),
+        job: Option<String>,
+        ending: Ending,
+    ) -> Result<(), String> {
+        let mut line = AuditRecord::now("end", &cluster, &url, ending.result_word());
+        line.server_username = server_username;
+        line.job = job.clone();
+        line.code = ending.code();
+        line.message = Some(ending.describe());
+        let audited = self.audit.append(&line);
+        // Kept when following was given up: a later dashboard resumes it.
+        let journaled = match (&job, &ending) {
+            (Some(job), e) if !matches!(e, Ending::GaveUp { .. }) => {
+                self.journal.remove(&cluster, job)
+            }
+            _ => Ok(()),
+        };
+        (self.notify)(Note::Ended {
+            cluster: cluster.clone(),
+            ending,
+        });
+        audited.and(journaled)
+    }
+}

@@ -1,0 +1,57 @@
+//! "Did you mean": the one way ontop guesses what a mistyped name meant, for cluster
+//! names, config keys and label keys alike.
+
+/// The candidates that look like a mistyped `wanted`, best first (at most five): a small
+/// edit away (case aside), or containing it.
+pub fn close_matches<'a>(wanted: &str, candidates: &[&'a str]) -> Vec<&'a str> {
+    let wanted = wanted.to_lowercase();
+    let mut scored: Vec<(usize, &str)> = candidates
+        .iter()
+        .filter_map(|candidate| {
+            let lower = candidate.to_lowercase();
+            let distance = strsim::damerau_levenshtein(&wanted, &lower);
+            let near = distance <= (lower.chars().count() / 3).max(2);
+            let contains = wanted.chars().count() >= 2 && lower.contains(&wanted);
+            (near || contains).then_some((distance, *candidate))
+        })
+        .collect();
+    scored.sort();
+    scored.into_iter().take(5).map(|(_, c)| c).collect()
+}
+
+/// The single best guess, when one is close enough.
+pub fn best_match<'a>(wanted: &str, candidates: &[&'a str]) -> Option<&'a str> {
+    close_matches(wanted, candidates).into_iter().next()
+}
+
+/// `"; did you mean a, b?"`, or nothing when no candidate is close.
+pub fn did_you_mean(wanted: &str, candidates: &[&str]) -> String {
+    let close = close_matches(wanted, candidates);
+    if close.is_empty() {
+        String::new()
+    } else {
+        format!("; did you mean {}?", close.join(", "))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const NAMES: [&str; 4] = ["prod-ams-1", "prod-ams-2", "lab-fra-1", "dr-nyc"];
+
+    #[test]
+    fn a_typo_or_a_part_of_a_name_is_close_enough() {
+        assert_eq!(close_matches("ams", &NAMES), ["prod-ams-1", "prod-ams-2"]);
+        assert_eq!(close_matches("DR-NYX", &NAMES), ["dr-nyc"]);
+        assert_eq!(
+            best_match("usrname", &["username", "url"]),
+            Some("username")
+        );
+        assert_eq!(did_you_mean("zzzzzz", &NAMES), "");
+        assert_eq!(
+            did_you_mean("prod-ams-3", &NAMES),
+            "; did you mean prod-ams-1, prod-ams-2?"
+        );
+    }
+}
