@@ -288,3 +288,29 @@ async fn wait_with_a_timeout_stops_following_and_leaves_the_job_to_the_journal()
     assert_exit(&bad, 2);
     assert!(text(&bad.stderr).contains("--timeout"));
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_starts_on_one_cluster_leave_one_journal_entry_the_newest() {
+    let fleet = start_fleet(1, |_| {}).await;
+    let setup = Setup::new(&fleet).await;
+    let name = names(&fleet)[0].clone();
+    let mut jobs = Vec::new();
+    for file in ["first-image.tgz", "second-image.tgz"] {
+        let url = fleet.package_url(file);
+        let out = setup
+            .ontop(&["download", "--cluster", &name, "--url", &url, "--yes"])
+            .await;
+        assert_exit(&out, 0);
+        jobs.push(setup.journal()[0]["job"].as_str().unwrap().to_string());
+        // Not --wait: let the cluster finish before the next start.
+        crate::support::fleet::eventually("the download to end", || async {
+            let (state, _, _) = fleet.download_status(&name)?;
+            (state == "success").then_some(())
+        })
+        .await;
+    }
+    let journal = setup.journal();
+    assert_eq!(journal.len(), 1, "one entry per cluster: {journal:?}");
+    assert_eq!(journal[0]["job"], jobs[1].as_str(), "the newest start wins");
+    assert_ne!(jobs[0], jobs[1]);
+}

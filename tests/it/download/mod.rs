@@ -3,4 +3,5 @@
 
 mod cli;
 mod cli_safety;
+mod dashboard;
 mod engine;

@@ -278,3 +278,57 @@ async fn a_job_left_in_the_journal_is_followed_to_its_end_by_the_next_dashboard(
     );
     assert_no_post(&fleet);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn another_ontop_holding_the_journal_lock_never_stalls_the_keys() {
+    let fleet = start_fleet(2, |_| {}).await;
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("fleet.toml");
+    fleet.write_config(&config).await.unwrap();
+    let data = dir.path().join("data");
+    std::fs::create_dir_all(data.join("ontop")).unwrap();
+    // Another ontop (a cron job, say) holds the journal's lock for the whole test.
+    let lock = std::fs::File::create(data.join("ontop/jobs.json.lock")).unwrap();
+    lock.lock().unwrap();
+    let mut s = Session::start_with_data(data.clone(), &[], Some(&config), &[], (120, 40));
+    s.wait_text("not_started");
+    s.keys("d");
+    s.wait_text("Download a package");
+    s.keys("\r");
+    s.wait_text("Start this download?");
+    s.keys("y");
+    // The start is sent and its answer waits for the lock on the recorder's thread;
+    // the screen answers keys at once meanwhile.
+    crate::support::fleet::eventually("the POST", || async {
+        let posts = fleet
+            .request_log("sim-1")
+            .iter()
+            .filter(|r| r.method == "POST")
+            .count();
+        (posts == 1).then_some(())
+    })
+    .await;
+    for _ in 0..3 {
+        let asked = std::time::Instant::now();
+        s.keys("?");
+        s.wait_text("Keys");
+        let shown = asked.elapsed();
+        s.keys("?");
+        s.wait_for("help to close", |t| !t.contains("Keys"));
+        assert!(
+            shown < std::time::Duration::from_secs(1),
+            "a key took {shown:?} with the journal locked elsewhere"
+        );
+    }
+    drop(lock);
+    s.wait_for("sim-1 to reach success", |t| {
+        row(t, "sim-1").matches("success").count() == 2
+    });
+    s.keys("q");
+    assert!(s.wait_exit().success());
+    let journal = std::fs::read_to_string(data.join("ontop/jobs.json")).unwrap();
+    assert!(
+        !journal.contains("sim-1"),
+        "the ended job left the journal: {journal}"
+    );
+}
