@@ -291,7 +291,7 @@ impl Reader<'_> {
             Ok(spec) => Some(spec.url().clone()),
             Err(reason) => {
                 let fix = "write a full URL of the package, e.g. \"https://repo.example.com/ontap/97_q_image.tgz\"";
-                self.problem(scope, key, reason, fix);
+                self.problem(scope, key, reason.to_string(), fix);
                 None
             }
         }

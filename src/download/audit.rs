@@ -13,6 +13,7 @@ use std::path::{Path, PathBuf};
 use jiff::Timestamp;
 use serde::Serialize;
 
+use super::recorder::RecordError;
 use crate::files;
 
 /// The file name inside the data dir.
@@ -104,13 +105,17 @@ impl AuditLog {
     }
 
     /// Appends one line and flushes it to the disk. The error says which file and why.
-    pub fn append(&self, record: &AuditRecord) -> Result<(), String> {
+    pub fn append(&self, record: &AuditRecord) -> Result<(), RecordError> {
         let path = match &self.target {
             Target::File(path) => path,
             Target::Disabled => return Ok(()),
-            Target::Unavailable(why) => return Err(why.clone()),
+            Target::Unavailable(why) => return Err(RecordError::NoAuditLog(why.clone())),
         };
-        let mut line = serde_json::to_string(record).map_err(|e| e.to_string())?;
+        let failed = |e: &dyn std::fmt::Display| RecordError::Audit {
+            path: path.clone(),
+            reason: e.to_string(),
+        };
+        let mut line = serde_json::to_string(record).map_err(|e| failed(&e))?;
         line.push('\n');
         let write = || -> std::io::Result<()> {
             if let Some(dir) = path.parent() {
@@ -122,7 +127,7 @@ impl AuditLog {
             file.write_all(line.as_bytes())?;
             file.sync_data()
         };
-        write().map_err(|e| format!("audit log {}: {e}", path.display()))
+        write().map_err(|e| failed(&e))
     }
 }
 
@@ -159,7 +164,7 @@ mod tests {
         let error = log
             .append(&AuditRecord::now("attempt", "c", "u", "requested"))
             .unwrap_err();
-        assert!(error.contains("no data dir"), "{error}");
+        assert!(error.to_string().contains("no data dir"), "{error}");
         assert!(
             AuditLog::disabled()
                 .append(&AuditRecord::now("attempt", "c", "u", "requested"))

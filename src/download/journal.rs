@@ -16,6 +16,7 @@ use std::sync::Mutex;
 
 use serde::{Deserialize, Serialize};
 
+use super::recorder::RecordError;
 use crate::files;
 
 /// The file name inside the data dir.
@@ -84,14 +85,14 @@ impl Journal {
     }
 
     /// Records a started download; it replaces any older one on the same cluster.
-    pub fn add(&self, entry: JournalEntry) -> Result<(), String> {
+    pub fn add(&self, entry: JournalEntry) -> Result<(), RecordError> {
         self.change(|entries| {
             entries.insert(entry.cluster.clone(), entry);
         })
     }
 
     /// Forgets the download `job` on `cluster` (it ended); a newer one stays.
-    pub fn remove(&self, cluster: &str, job: &str) -> Result<(), String> {
+    pub fn remove(&self, cluster: &str, job: &str) -> Result<(), RecordError> {
         self.change(|entries| {
             if entries.get(cluster).is_some_and(|e| e.job == job) {
                 entries.remove(cluster);
@@ -101,25 +102,30 @@ impl Journal {
 
     /// Applies `edit` to the journal as it is on disk now (other processes may have
     /// changed it), under an exclusive lock, and replaces the file with the result.
-    fn change(&self, edit: impl FnOnce(&mut BTreeMap<String, JournalEntry>)) -> Result<(), String> {
+    fn change(
+        &self,
+        edit: impl FnOnce(&mut BTreeMap<String, JournalEntry>),
+    ) -> Result<(), RecordError> {
         let Some(path) = &self.path else {
             edit(&mut lock(&self.entries));
             return Ok(());
         };
-        let shown = path.display();
-        let io = |e: std::io::Error| format!("journal {shown}: {e}");
+        let io = |e: &dyn std::fmt::Display| RecordError::Journal {
+            path: path.clone(),
+            reason: e.to_string(),
+        };
         if let Some(dir) = path.parent() {
-            files::private_dir(dir).map_err(io)?;
+            files::private_dir(dir).map_err(|e| io(&e))?;
         }
-        let lock_file = files::lock_file(&path.with_extension("json.lock")).map_err(io)?;
-        lock_file.lock().map_err(io)?;
+        let lock_file = files::lock_file(&path.with_extension("json.lock")).map_err(|e| io(&e))?;
+        lock_file.lock().map_err(|e| io(&e))?;
         let mut on_disk = self.read(path);
         edit(&mut on_disk);
         let file = JournalFile {
             jobs: on_disk.values().cloned().collect(),
         };
-        let bytes = serde_json::to_vec_pretty(&file).map_err(|e| e.to_string())?;
-        files::replace_private(path, &bytes).map_err(io)?;
+        let bytes = serde_json::to_vec_pretty(&file).map_err(|e| io(&e))?;
+        files::replace_private(path, &bytes).map_err(|e| io(&e))?;
         *lock(&self.entries) = on_disk;
         Ok(())
     }

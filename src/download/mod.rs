@@ -25,8 +25,8 @@ pub mod tracker;
 pub use ending::Ending;
 pub use follow::{follow, running_download_job};
 pub use plan::{Busy, Candidate, Plan, SkipReason, plan};
-pub use recorder::{Note, Notify, Record, Recorder};
-pub use spec::DownloadSpec;
+pub use recorder::{Note, Notify, Record, RecordError, Recorder};
+pub use spec::{DownloadSpec, SpecError};
 pub use start::{
     MAX_CONCURRENT_STARTS, StartOutcome, StartReport, StartTarget, start_all, start_one,
     start_recorded,

@@ -9,6 +9,7 @@
 //! end what was recorded, or that recording failed ([`Note`]): a record that could not
 //! be written is never silent.
 
+use std::path::PathBuf;
 use std::sync::Arc;
 use std::sync::mpsc as std_mpsc;
 use std::time::Duration;
@@ -67,6 +68,23 @@ impl Record {
     }
 }
 
+/// Why something could not be recorded.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum RecordError {
+    /// There is no place for the audit log (no data dir): nothing may be started.
+    #[error("{0}")]
+    NoAuditLog(String),
+    /// The audit log could not be written.
+    #[error("audit log {}: {reason}", path.display())]
+    Audit { path: PathBuf, reason: String },
+    /// The journal could not be changed.
+    #[error("journal {}: {reason}", path.display())]
+    Journal { path: PathBuf, reason: String },
+    /// The recorder thread is gone (the program is ending).
+    #[error("the recorder has stopped")]
+    Stopped,
+}
+
 /// What the recorder tells a front end after recording.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Note {
@@ -77,7 +95,7 @@ pub enum Note {
     /// A followed download's end is recorded: ring the bell, say how it ended.
     Ended { cluster: String, ending: Ending },
     /// Something could not be recorded: show it; it is not silent.
-    RecordFailed { cluster: String, error: String },
+    RecordFailed { cluster: String, error: RecordError },
     /// The journal could not be read and was set aside.
     Warning(String),
 }
@@ -86,7 +104,7 @@ pub enum Note {
 pub type Notify = Arc<dyn Fn(Note) + Send + Sync>;
 
 enum Request {
-    Write(Record, Option<oneshot::Sender<Result<(), String>>>),
+    Write(Record, Option<oneshot::Sender<Result<(), RecordError>>>),
     Flush(oneshot::Sender<()>),
 }
 
@@ -129,14 +147,12 @@ impl Recorder {
     }
 
     /// Records and waits until it is written; the error says what could not be.
-    pub async fn record(&self, record: Record) -> Result<(), String> {
+    pub async fn record(&self, record: Record) -> Result<(), RecordError> {
         let (done, written) = oneshot::channel();
         self.requests
             .send(Request::Write(record, Some(done)))
-            .map_err(|_| "the recorder has stopped".to_string())?;
-        written
-            .await
-            .unwrap_or_else(|_| Err("the recorder has stopped".into()))
+            .map_err(|_| RecordError::Stopped)?;
+        written.await.unwrap_or(Err(RecordError::Stopped))
     }
 
     /// Records without waiting; a failure becomes a [`Note::RecordFailed`].
@@ -188,7 +204,7 @@ impl Books {
         }
     }
 
-    fn write(&self, record: Record) -> Result<(), String> {
+    fn write(&self, record: Record) -> Result<(), RecordError> {
         match record {
             Record::Attempt {
                 cluster,
@@ -237,7 +253,7 @@ impl Books {
         server_username: Option<String>,
         outcome: StartOutcome,
         at: Timestamp,
-    ) -> Result<(), String> {
+    ) -> Result<(), RecordError> {
         let mut line = AuditRecord::now("start", &cluster, &url, outcome.result_word());
         line.server_username = server_username;
         line.job = outcome.job().map(str::to_string);
@@ -274,7 +290,7 @@ impl Books {
         (url, server_username): (String, Option<String>),
         job: Option<String>,
         ending: Ending,
-    ) -> Result<(), String> {
+    ) -> Result<(), RecordError> {
         let mut line = AuditRecord::now("end", &cluster, &url, ending.result_word());
         line.server_username = server_username;
         line.job = job.clone();

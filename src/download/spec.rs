@@ -5,6 +5,7 @@
 use std::fmt;
 
 use reqwest::Url;
+
 use secrecy::SecretString;
 
 use crate::ontap::DownloadRequest;
@@ -12,6 +13,23 @@ use crate::text::mask_url;
 
 /// URL schemes ONTAP accepts for a package download.
 pub const SCHEMES: [&str; 4] = ["http", "https", "ftp", "file"];
+
+/// Why a package URL cannot be used, each with what to write instead.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum SpecError {
+    #[error("the package URL is empty")]
+    Empty,
+    #[error("the URL holds a space (a pasted URL may carry one): remove it")]
+    Space,
+    #[error("not a valid URL ({0}); give a full URL such as https://server/path/image.tgz")]
+    NotAUrl(String),
+    #[error("unsupported scheme {0:?}; use one of http, https, ftp, file")]
+    Scheme(String),
+    #[error("the URL names no server")]
+    NoServer,
+    #[error("the URL names no package file (it ends with /)")]
+    NoFile,
+}
 
 /// A validated download request. The password lives only as long as this value.
 #[derive(Clone)]
@@ -39,26 +57,24 @@ impl DownloadSpec {
         url: &str,
         username: Option<String>,
         password: Option<SecretString>,
-    ) -> Result<Self, String> {
+    ) -> Result<Self, SpecError> {
         let trimmed = url.trim();
         if trimmed.is_empty() {
-            return Err("the package URL is empty".into());
+            return Err(SpecError::Empty);
         }
-        let parsed = Url::parse(trimmed).map_err(|e| {
-            format!("not a valid URL ({e}); give a full URL such as https://server/path/image.tgz")
-        })?;
+        if trimmed.chars().any(char::is_whitespace) {
+            return Err(SpecError::Space);
+        }
+        let parsed = Url::parse(trimmed).map_err(|e| SpecError::NotAUrl(e.to_string()))?;
         if !SCHEMES.contains(&parsed.scheme()) {
-            return Err(format!(
-                "unsupported scheme {:?}; use one of http, https, ftp, file",
-                parsed.scheme()
-            ));
+            return Err(SpecError::Scheme(parsed.scheme().to_string()));
         }
         if parsed.scheme() != "file" && parsed.host_str().is_none_or(str::is_empty) {
-            return Err("the URL names no server".into());
+            return Err(SpecError::NoServer);
         }
         let file = parsed.path_segments().and_then(|mut s| s.next_back());
         if file.is_none_or(str::is_empty) {
-            return Err("the URL names no package file (it ends with /)".into());
+            return Err(SpecError::NoFile);
         }
         let username = username.filter(|u| !u.trim().is_empty());
         Ok(Self {
@@ -110,11 +126,12 @@ mod tests {
         assert!(DownloadSpec::new("https://repo/ontap/97_q_image.tgz", None, None).is_ok());
         assert!(DownloadSpec::new("ftp://repo/image.tgz", None, None).is_ok());
         assert!(DownloadSpec::new("file:///mroot/image.tgz", None, None).is_ok());
-        let err = |u: &str| DownloadSpec::new(u, None, None).unwrap_err();
+        let err = |u: &str| DownloadSpec::new(u, None, None).unwrap_err().to_string();
         assert!(err("").contains("empty"));
         assert!(err("repo/image.tgz").contains("not a valid URL"));
         assert!(err("gopher://repo/image.tgz").contains("unsupported scheme"));
         assert!(err("https://repo/ontap/").contains("no package file"));
+        assert!(err("https://repo/ontap/97_q image.tgz").contains("holds a space"));
     }
 
     #[test]

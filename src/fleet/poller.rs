@@ -176,7 +176,7 @@ fn notes_to_events(
             Note::RecordFailed { cluster, error } => Event::RecordFailed {
                 cluster: index(&cluster),
                 at,
-                error,
+                error: error.to_string(),
             },
             Note::Warning(text) => Event::Warning { at, text },
             Note::Started { .. } | Note::Attached { .. } => return,

@@ -164,14 +164,14 @@ impl DownloadForm {
         let username = Some(self.username.clone());
         // Check the URL first, without the password, so a refusal keeps it in the form.
         if let Err(reason) = DownloadSpec::new(&self.url, username.clone(), None) {
-            self.error = Some(reason);
+            self.error = Some(reason.to_string());
             self.focus = Field::Url;
             return None;
         }
         match DownloadSpec::new(&self.url, username, self.password.take()) {
             Ok(spec) => Some(spec),
             Err(reason) => {
-                self.error = Some(reason);
+                self.error = Some(reason.to_string());
                 None
             }
         }
