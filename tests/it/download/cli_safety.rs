@@ -70,8 +70,18 @@ async fn usage_errors_exit_2_and_send_nothing() {
             "unsupported scheme",
         ),
         (
-            &["download", "--all", "--yes", "--url", "not a url"],
+            &["download", "--all", "--yes", "--url", "not-a-url"],
             "not a valid URL",
+        ),
+        (
+            &[
+                "download",
+                "--all",
+                "--yes",
+                "--url",
+                "https://repo/a b.tgz",
+            ],
+            "holds a space",
         ),
         (&["download", "--cluster", &typo, "--yes"], "did you mean"),
         (
