@@ -64,7 +64,7 @@ async fn usage_errors_exit_2_and_send_nothing() {
     let all = names(&fleet);
     let setup = Setup::new(&fleet).await;
     let typo = format!("{}x", all[0]);
-    let cases: [(&[&str], &str); 6] = [
+    let cases: [(&[&str], &str); 7] = [
         (
             &["download", "--all", "--yes", "--url", "gopher://x/p.tgz"],
             "unsupported scheme",
