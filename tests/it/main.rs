@@ -9,6 +9,8 @@ mod client;
 mod config;
 mod download;
 mod fleet;
+mod hostile;
+mod properties;
 mod sim;
 mod state;
 mod status;

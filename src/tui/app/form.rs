@@ -99,10 +99,12 @@ impl DownloadForm {
         self.focus
     }
 
-    /// What a field shows: its text, or one bullet per character of the password.
+    /// What a field shows: its text (secrets in a URL as bullets), or one bullet per
+    /// character of the password.
     pub fn shown(&self, field: Field) -> String {
         match field {
-            Field::Url => self.url.clone(),
+            // A password in the URL, or a token in its query, shows as bullets too.
+            Field::Url => crate::text::hide_url_secrets(&self.url),
             Field::Username => self.username.clone(),
             Field::Password => "•".repeat(self.password.chars()),
         }
@@ -255,6 +257,11 @@ mod tests {
         f.backspace();
         type_str(&mut f, "z");
         assert_eq!(f.shown(Field::Url), "https://repo/a.tgz");
+        let with_secrets = DownloadForm::new(vec![0], Some("https://u:pw@repo/a.tgz?t=1"), None);
+        assert_eq!(
+            with_secrets.shown(Field::Url),
+            "https://u:••@repo/a.tgz?•••"
+        );
         f.next_field();
         f.clear_field();
         type_str(&mut f, "ops");

@@ -332,3 +332,25 @@ async fn another_ontop_holding_the_journal_lock_never_stalls_the_keys() {
         "the ended job left the journal: {journal}"
     );
 }
+
+#[test]
+fn the_demo_runs_without_a_log_when_its_data_dir_cannot_be_made() {
+    // XDG_DATA_HOME names a file: no data dir, no log file can be made under it.
+    let dir = tempfile::tempdir().unwrap();
+    let not_a_dir = dir.path().join("a-file");
+    std::fs::write(&not_a_dir, "").unwrap();
+    let mut s = Session::start_with_data(
+        not_a_dir,
+        &["demo", "--clusters", "3"],
+        None,
+        &[],
+        (120, 40),
+    );
+    s.wait_text("prod-ams-1");
+    s.keys("q");
+    assert!(s.wait_exit().success());
+    s.assert_restored();
+    let raw = String::from_utf8_lossy(&s.raw.lock().unwrap()).into_owned();
+    assert!(raw.contains("running without a log file"), "it says so");
+    assert!(!raw.contains("panicked"));
+}
