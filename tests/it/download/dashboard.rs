@@ -232,3 +232,31 @@ async fn the_dashboard_gives_up_after_the_same_failures_as_wait_and_says_so() {
     // The download may still run: the journal keeps it for the next dashboard.
     assert_eq!(Journal::open(Some(dir.path())).entries().len(), 1);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn from_the_dashboard_too_a_start_that_cannot_be_audited_is_not_sent() {
+    let fleet = start_fleet(1, |_| {}).await;
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join("audit.jsonl")).unwrap();
+    let (pollers, mut events, mut model) = dashboard(&fleet, dir.path());
+    until(&mut events, &mut model, |m, _| {
+        m.clusters[0].download.is_some()
+    })
+    .await;
+    let spec = DownloadSpec::new(&fleet.default_package_url(), None, None).unwrap();
+    pollers.start_downloads(&plan(&[0], &[], &fleet), spec);
+    until(&mut events, &mut model, |_, e| {
+        matches!(e, Event::Ended { .. })
+    })
+    .await;
+    pollers.shutdown();
+    let ending = model.clusters[0].ending().cloned().unwrap();
+    assert_eq!(ending.word(), "not sent", "{ending:?}");
+    assert!(
+        ending.summary().contains("audit log"),
+        "{}",
+        ending.summary()
+    );
+    let name = &fleet.clusters()[0].name;
+    assert!(fleet.request_log(name).iter().all(|r| r.method != "POST"));
+}
