@@ -31,7 +31,7 @@ pub async fn run(ctx: &Context, json: bool) -> Result<Exit, CliError> {
         .iter()
         .map(|c| journal.entry(&c.name).map(|e| e.job))
         .collect();
-    let reports = fleet::sweep_with_jobs(&targets, &jobs, DEFAULT_MAX_IN_FLIGHT).await;
+    let reports = fleet::sweep_with_jobs(targets, &jobs, DEFAULT_MAX_IN_FLIGHT).await;
     if json {
         let doc = to_json(&reports);
         let text = serde_json::to_string_pretty(&doc).unwrap_or_else(|_| "[]".into());

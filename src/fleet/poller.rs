@@ -264,22 +264,23 @@ impl Poller {
         let want_info = !self.have_info || self.polls.is_multiple_of(INFO_EVERY);
         self.polls = self.polls.wrapping_add(1);
         let want = self.following.want();
-        let (info, download, job) = tokio::join!(
-            async {
-                if want_info {
-                    Some(client.cluster().await)
-                } else {
-                    None
-                }
-            },
-            client.download_status(),
-            async {
-                match &want {
-                    Want::Job(uuid) => Some(client.job(uuid).await),
-                    _ => None,
-                }
-            },
-        );
+        // One after the other, on the cluster's one kept-alive connection.
+        let info = if want_info {
+            Some(client.cluster().await)
+        } else {
+            None
+        };
+        let download = match &info {
+            Some(Err(e)) => Err(e.clone()),
+            _ => client.download_status().await,
+        };
+        let job = match (&want, &download) {
+            (Want::Job(uuid), Ok(_)) => Some(client.job(uuid).await),
+            // The cluster did not answer: the job is not asked (and the tracker counts
+            // the failure, as `--wait` does when its own poll fails).
+            (Want::Job(_), Err(e)) => Some(Err(e.clone())),
+            _ => None,
+        };
         // The requests are done: free the slot before waiting on the event channel.
         drop(permit);
         let at = Timestamp::now();

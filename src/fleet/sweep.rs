@@ -1,8 +1,12 @@
 //! One concurrent look at every cluster: the engine of `ontop status`.
 //!
-//! All clusters are asked at once (up to a cap on requests in flight), and each cluster's
-//! two questions (identity, download state) go out together, so a sweep of N clusters
-//! costs about one round trip, and a hung cluster costs only its own timeout.
+//! All clusters are asked at once (up to a cap on clusters in flight). Each cluster's
+//! questions (identity, download state, the job ontop knows) go one after the other on
+//! one kept-alive connection: one TLS handshake per cluster, as gentle as a client can
+//! be with ONTAP's per-address connection limit. A sweep of N clusters costs a few round
+//! trips, not N, and a hung cluster costs only its own timeout. A cluster's connection
+//! is closed as soon as its answers are in, so memory follows the clusters in flight,
+//! not the size of the fleet.
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -14,9 +18,9 @@ use tokio::task::JoinSet;
 use super::targets::Target;
 use crate::ontap::{CertificateFacts, Client, ClusterInfo, DownloadStatus, Job, OntapError};
 
-/// Clusters asked at the same time. Enough for a sweep of hundreds to take about one
-/// round trip, few enough to be polite to a jump host's file descriptors.
-pub const DEFAULT_MAX_IN_FLIGHT: usize = 64;
+/// Clusters asked at the same time: enough for a sweep of a thousand to take a few
+/// round trips, few enough to be polite to a jump host's file descriptors (one each).
+pub const DEFAULT_MAX_IN_FLIGHT: usize = 256;
 
 /// What one cluster said in one sweep.
 #[derive(Debug, Clone)]
@@ -51,23 +55,28 @@ impl ClusterReport {
     }
 }
 
-/// Asks every target once, concurrently; reports come back in the targets' order.
+/// Asks every target once, concurrently; reports come back in the targets' order. The
+/// caller keeps the targets, and their connections stay open for what it does next.
 pub async fn sweep(targets: &[Target], max_in_flight: usize) -> Vec<ClusterReport> {
-    sweep_with_jobs(targets, &[], max_in_flight).await
+    sweep_with_jobs(targets.to_vec(), &[], max_in_flight).await
 }
 
-/// Like [`sweep`], and also asks for the job known for a target (`jobs[i]`, e.g. from
-/// the journal). A job the cluster no longer has, or cannot show, is simply absent:
+/// Like [`sweep`], taking the targets: each cluster's client, and its connection, goes
+/// once its answers are in. Also asks for the job known for a target (`jobs[i]`, e.g.
+/// from the journal); a job the cluster no longer has, or cannot show, is simply absent:
 /// it never makes the cluster count as not answering.
 pub async fn sweep_with_jobs(
-    targets: &[Target],
+    targets: Vec<Target>,
     jobs: &[Option<String>],
     max_in_flight: usize,
 ) -> Vec<ClusterReport> {
     let permits = Arc::new(Semaphore::new(max_in_flight.max(1)));
     let mut tasks = JoinSet::new();
-    for (index, target) in targets.iter().enumerate() {
-        let target = target.clone();
+    let shown: Vec<(String, String)> = targets
+        .iter()
+        .map(|t| (t.name.clone(), t.url.clone()))
+        .collect();
+    for (index, target) in targets.into_iter().enumerate() {
         let job = jobs.get(index).cloned().flatten();
         let permits = permits.clone();
         tasks.spawn(async move {
@@ -75,7 +84,7 @@ pub async fn sweep_with_jobs(
             (index, poll_once(target, job).await)
         });
     }
-    let mut reports: Vec<Option<ClusterReport>> = vec![None; targets.len()];
+    let mut reports: Vec<Option<ClusterReport>> = vec![None; shown.len()];
     while let Some(joined) = tasks.join_next().await {
         // A task can only fail by panicking; the slot then stays empty and is filled below.
         if let Ok((index, report)) = joined {
@@ -84,8 +93,8 @@ pub async fn sweep_with_jobs(
     }
     reports
         .into_iter()
-        .zip(targets)
-        .map(|(report, target)| report.unwrap_or_else(|| internal_failure(target)))
+        .zip(shown)
+        .map(|(report, (name, url))| report.unwrap_or_else(|| internal_failure(name, url)))
         .collect()
 }
 
@@ -93,12 +102,12 @@ async fn poll_once(target: Target, job: Option<String>) -> ClusterReport {
     let started = Instant::now();
     let (info, download, error, tls, job) = match &target.client {
         Ok(client) => {
-            let ((info, download, error), job) = tokio::join!(ask(client), async {
-                match &job {
-                    Some(uuid) => client.job(uuid).await.ok(),
-                    None => None,
-                }
-            });
+            let (info, download, error) = ask(client).await;
+            // A job the cluster no longer has (or cannot show) is simply absent.
+            let job = match (&job, &error) {
+                (Some(uuid), None) => client.job(uuid).await.ok(),
+                _ => None,
+            };
             (info, download, error, client.certificate(), job)
         }
         Err(e) => (None, None, Some(e.clone()), None, None),
@@ -116,7 +125,8 @@ async fn poll_once(target: Target, job: Option<String>) -> ClusterReport {
     }
 }
 
-/// Both questions at once; the identity's error wins since it is usually the cause.
+/// Identity, then the download state, on one connection; a cluster that fails the first
+/// question is not asked the second.
 async fn ask(
     client: &Client,
 ) -> (
@@ -124,26 +134,29 @@ async fn ask(
     Option<DownloadStatus>,
     Option<OntapError>,
 ) {
-    let (info, download) = tokio::join!(client.cluster(), client.download_status());
-    let error = info.as_ref().err().or(download.as_ref().err()).cloned();
-    (info.ok(), download.ok(), error)
+    let info = match client.cluster().await {
+        Ok(info) => info,
+        Err(e) => return (None, None, Some(e)),
+    };
+    match client.download_status().await {
+        Ok(download) => (Some(info), Some(download), None),
+        Err(e) => (Some(info), None, Some(e)),
+    }
 }
 
-fn internal_failure(target: &Target) -> ClusterReport {
+fn internal_failure(name: String, url: String) -> ClusterReport {
+    let message = "internal error while polling (see the log)";
     ClusterReport {
-        name: target.name.clone(),
-        url: target.url.clone(),
+        error: Some(OntapError::new(
+            &name,
+            crate::ontap::ErrorKind::Connect,
+            message,
+        )),
+        name,
+        url,
         info: None,
         download: None,
         job: None,
-        error: Some(OntapError {
-            cluster: target.name.clone(),
-            kind: crate::ontap::ErrorKind::Connect,
-            http_status: None,
-            code: None,
-            message: "internal error while polling (see the log)".into(),
-            target: None,
-        }),
         tls: None,
         polled_at: Timestamp::now(),
         elapsed: Duration::ZERO,

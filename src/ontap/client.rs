@@ -9,7 +9,7 @@ use std::sync::RwLock;
 use std::time::Duration;
 
 use jiff::Timestamp;
-use reqwest::header::{ACCEPT, LOCATION};
+use reqwest::header::{ACCEPT, AUTHORIZATION, HeaderValue, LOCATION};
 use reqwest::{Method, RequestBuilder, Response, StatusCode, Url};
 use secrecy::{ExposeSecret, SecretString};
 use serde::de::DeserializeOwned;
@@ -69,7 +69,9 @@ pub struct Client {
     name: String,
     base: Url,
     username: String,
-    password: RwLock<SecretString>,
+    /// `Authorization: Basic …`, built once (and again when the password changes), marked
+    /// sensitive so that no debug output shows it.
+    authorization: RwLock<HeaderValue>,
     http: reqwest::Client,
     read_only: bool,
     /// How the certificate is trusted, for [`CertificateFacts`].
@@ -112,13 +114,15 @@ impl Client {
             .connect_timeout(settings.connect_timeout)
             .timeout(settings.timeout)
             .pool_idle_timeout(Duration::from_secs(90))
-            .pool_max_idle_per_host(4)
+            // One connection per cluster: its questions go one after the other.
+            .pool_max_idle_per_host(1)
             .user_agent(concat!("ontop/", env!("CARGO_PKG_VERSION")))
             .build()
             .map_err(|e| {
                 let message = format!("cannot build the HTTP client: {e}");
                 OntapError::new(&settings.name, ErrorKind::Tls, message)
             })?;
+        let authorization = basic_auth(&settings.username, &settings.password);
         let mut base = settings.url;
         base.set_path("/api/");
         base.set_query(None);
@@ -126,7 +130,7 @@ impl Client {
             name: settings.name,
             base,
             username: settings.username,
-            password: RwLock::new(settings.password),
+            authorization: RwLock::new(authorization),
             http,
             read_only: settings.read_only,
             pinned: matches!(settings.trust, TlsTrust::Pinned(_)),
@@ -157,7 +161,11 @@ impl Client {
 
     /// Replaces the password, e.g. after a 401 made the credential source re-resolve.
     pub fn set_password(&self, password: SecretString) {
-        *self.password.write().unwrap_or_else(|e| e.into_inner()) = password;
+        let value = basic_auth(&self.username, &password);
+        *self
+            .authorization
+            .write()
+            .unwrap_or_else(|e| e.into_inner()) = value;
     }
 
     /// `GET /api/cluster`: name, uuid and version.
@@ -265,11 +273,14 @@ impl Client {
 
     fn request(&self, method: Method, segments: &[&str]) -> RequestBuilder {
         let url = self.url(segments);
-        let password = self.password.read().unwrap_or_else(|e| e.into_inner());
+        let authorization = self
+            .authorization
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone();
         self.http
             .request(method, url)
-            .header(ACCEPT, "application/hal+json, application/json")
-            .basic_auth(&self.username, Some(password.expose_secret()))
+            .header(AUTHORIZATION, authorization)
     }
 
     async fn get_json<T: DeserializeOwned>(
@@ -393,15 +404,29 @@ impl Client {
 }
 
 /// How ontop names itself to ONTAP: the User-Agent, and `X-Dot-Client-App`, which ONTAP
-/// applies its per-application session limits by (`docs/ontap-api.md#transport`).
+/// applies its per-application session limits by (`docs/ontap-api.md#transport`); and
+/// the answers it reads.
 fn identification() -> reqwest::header::HeaderMap {
     let name = concat!("ontop/", env!("CARGO_PKG_VERSION"));
     let mut headers = reqwest::header::HeaderMap::new();
+    headers.insert("x-dot-client-app", HeaderValue::from_static(name));
     headers.insert(
-        "x-dot-client-app",
-        reqwest::header::HeaderValue::from_static(name),
+        ACCEPT,
+        HeaderValue::from_static("application/hal+json, application/json"),
     );
     headers
+}
+
+/// `Basic base64(user:password)`, sensitive.
+fn basic_auth(username: &str, password: &SecretString) -> HeaderValue {
+    use base64::Engine;
+    let mut pair = format!("{username}:{}", password.expose_secret());
+    let encoded = base64::engine::general_purpose::STANDARD.encode(pair.as_bytes());
+    secrecy::zeroize::Zeroize::zeroize(&mut pair);
+    let mut value = HeaderValue::from_str(&format!("Basic {encoded}"))
+        .unwrap_or_else(|_| HeaderValue::from_static("Basic"));
+    value.set_sensitive(true);
+    value
 }
 
 fn job_from_body(body: &[u8]) -> Option<JobLink> {

@@ -6,8 +6,9 @@
 //! system roots); a pinned `fingerprint`; or nothing at all when the operator explicitly
 //! says `insecure = true`. The checks themselves are in [`super::verify`].
 
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, OnceLock};
+use std::sync::{Arc, Mutex, OnceLock};
 
 use rustls::ClientConfig;
 use rustls::client::danger::ServerCertVerifier;
@@ -19,7 +20,7 @@ use super::certificate::{CertificateDetails, Fingerprint};
 use super::verify::{Check, ClusterVerifier};
 
 /// Where trust in a cluster's certificate comes from.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum TlsTrust {
     /// The operating system's trust store.
     System,
@@ -55,7 +56,30 @@ pub fn crypto_provider() -> Arc<CryptoProvider> {
 /// `server_name` (`tls_server_name`) is the name certificates are checked against
 /// instead of the URL's host; `cluster` names the cluster in a "certificate changed"
 /// error. The error is a sentence naming the file and the fix, ready for the operator.
+///
+/// Clusters that trust alike share one configuration, built once (a `ca_file` is read
+/// and parsed once for a thousand clusters); a pin is each cluster's own.
 pub fn client_config(
+    trust: &TlsTrust,
+    server_name: Option<&str>,
+    cluster: &str,
+) -> Result<ClientConfig, String> {
+    if matches!(trust, TlsTrust::Pinned(_)) {
+        return build_config(trust, server_name, cluster);
+    }
+    type Key = (TlsTrust, Option<String>);
+    static SHARED: OnceLock<Mutex<HashMap<Key, Result<ClientConfig, String>>>> = OnceLock::new();
+    let shared = SHARED.get_or_init(Default::default);
+    let mut shared = shared.lock().unwrap_or_else(|e| e.into_inner());
+    let key = (trust.clone(), server_name.map(str::to_string));
+    shared
+        .entry(key)
+        // No cluster name inside: only a pin's refusal names the cluster.
+        .or_insert_with(|| build_config(trust, server_name, ""))
+        .clone()
+}
+
+fn build_config(
     trust: &TlsTrust,
     server_name: Option<&str>,
     cluster: &str,

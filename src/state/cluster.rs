@@ -28,7 +28,7 @@ pub struct ClusterIdentity {
 }
 
 /// How far the dashboard can trust a row.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Health {
     /// The last poll answered, recently enough.
     Ok,

@@ -21,7 +21,7 @@ pub struct Model {
 }
 
 /// The header's fleet counts.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
 pub struct FleetCounts {
     pub clusters: usize,
     pub downloading: usize,

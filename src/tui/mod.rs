@@ -152,19 +152,23 @@ async fn event_loop(
     tick.set_missed_tick_behavior(MissedTickBehavior::Skip);
     let mut fleet_open = true;
     let mut quit_signal = QuitSignal::new();
+    let mut pace = Pace::new();
     terminal.draw(|f| draw(f, app, Timestamp::now()))?;
+    let mut shown = app.tick_key(Timestamp::now());
     loop {
-        let dirty = tokio::select! {
+        let wake = pace.due();
+        let asked = tokio::select! {
             term = input.next() => match term {
+                // Keys are answered at once, whatever the pace.
                 Some(Ok(TermEvent::Key(key))) => {
                     let commands = app.handle_key(key, Timestamp::now());
                     if run_commands(commands, outside) {
                         return Ok(());
                     }
-                    true
+                    Redraw::Now
                 }
-                Some(Ok(TermEvent::Resize(..))) => true,
-                Some(Ok(_)) => false,
+                Some(Ok(TermEvent::Resize(..))) => Redraw::Now,
+                Some(Ok(_)) => Redraw::No,
                 Some(Err(e)) => return Err(e),
                 // The terminal is gone (hung-up SSH session): nothing left to draw on.
                 None => return Ok(()),
@@ -172,26 +176,96 @@ async fn event_loop(
             event = events.recv(), if fleet_open => match event {
                 Some(event) => {
                     let mut changed = app.apply(event);
-                    // Drain whatever else is pending so a burst costs one frame.
+                    // Drain whatever else is pending: a burst costs at most one frame.
                     while let Ok(event) = events.try_recv() {
                         changed |= app.apply(event);
                     }
                     if app.take_bell() && outside.bell {
                         ring(terminal.backend_mut())?;
                     }
-                    changed
+                    if changed { Redraw::Soon } else { Redraw::No }
                 }
                 None => {
                     fleet_open = false;
-                    false
+                    Redraw::No
                 }
             },
-            _ = tick.tick() => true,
+            // Ages on screen: a frame only when one of them reads differently.
+            _ = tick.tick() => {
+                if app.tick_key(Timestamp::now()) != shown { Redraw::Soon } else { Redraw::No }
+            }
+            () = sleep_until_opt(wake) => Redraw::Due,
             () = quit_signal.recv() => return Ok(()),
         };
-        if dirty {
+        if pace.wants_frame(asked) {
             terminal.draw(|f| draw(f, app, Timestamp::now()))?;
+            shown = app.tick_key(Timestamp::now());
         }
+    }
+}
+
+/// What a wake-up asks of the screen.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Redraw {
+    /// Nothing visible changed.
+    No,
+    /// Something visible changed: a frame, at the pace.
+    Soon,
+    /// A key or a resize: a frame at once.
+    Now,
+    /// The paced frame is due.
+    Due,
+}
+
+/// At most [`FRAMES_PER_SECOND`] frames from the fleet's events, keys at once: a fleet
+/// of thousands sending hundreds of events a second costs ten frames, not hundreds.
+struct Pace {
+    last: tokio::time::Instant,
+    /// A change is waiting for its frame.
+    pending: bool,
+}
+
+/// The most frames a second the network's events may cause.
+const FRAMES_PER_SECOND: u32 = 10;
+
+impl Pace {
+    fn new() -> Self {
+        Self {
+            last: tokio::time::Instant::now(),
+            pending: false,
+        }
+    }
+
+    /// When the pending frame may be drawn, if one is pending.
+    fn due(&self) -> Option<tokio::time::Instant> {
+        self.pending
+            .then(|| self.last + Duration::from_secs(1) / FRAMES_PER_SECOND)
+    }
+
+    /// Whether to draw now; keeps the books of when the last frame was.
+    fn wants_frame(&mut self, asked: Redraw) -> bool {
+        let now = tokio::time::Instant::now();
+        let draw = match asked {
+            Redraw::No => false,
+            Redraw::Now => true,
+            Redraw::Soon | Redraw::Due => {
+                self.pending = true;
+                self.due().is_some_and(|due| due <= now)
+            }
+        };
+        if draw {
+            self.last = now;
+            self.pending = false;
+        }
+        draw
+    }
+}
+
+/// Sleeps until `when`, or for ever without one.
+async fn sleep_until_opt(when: Option<tokio::time::Instant>) {
+    match when {
+        Some(when) => tokio::time::sleep_until(when).await,
+        None => std::future::pending().await,
     }
 }
 
