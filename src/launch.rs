@@ -115,6 +115,12 @@ pub(crate) fn assemble(
     options: ScreenOptions,
     records: Records,
 ) -> DashboardSetup {
+    // One kept-alive connection per cluster, and some room for the rest.
+    #[cfg(unix)]
+    if let Some(warning) = crate::files::make_room_for(targets.len() as u64 + 128) {
+        crate::errln!("ontop: warning: {warning}");
+        tracing::warn!("{warning}");
+    }
     let (fleet, events) = Fleet::spawn(
         targets.into_iter().zip(schedules).collect(),
         POLLERS_MAX_IN_FLIGHT,

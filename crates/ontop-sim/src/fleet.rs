@@ -35,6 +35,9 @@ pub struct SimFleet {
 impl SimFleet {
     /// Starts the fleet; every cluster is listening when this returns.
     pub async fn start(opts: SimOptions) -> Result<SimFleet, SimError> {
+        if let Some(warning) = super::limits::raise_open_files(opts.clusters) {
+            tracing::warn!("sim: {warning}");
+        }
         let password = opts.password.clone().unwrap_or_else(random_password);
         let certs = if opts.http {
             None

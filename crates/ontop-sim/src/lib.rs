@@ -29,6 +29,7 @@ mod fetch;
 mod fleet;
 mod foreground;
 mod hostile;
+mod limits;
 mod packages;
 mod records;
 mod scenario;
@@ -43,6 +44,7 @@ use std::time::Duration;
 pub use fault::{DEFAULT_REDIRECT, FAULT_KINDS, Fault, LONG_TEXT, parse_fault_arg};
 pub use fleet::SimFleet;
 pub use foreground::run_foreground;
+pub use limits::raise_open_files;
 pub use scenario::Scenario;
 pub use tls::{CERT_STYLES, CertStyle, client_config};
 

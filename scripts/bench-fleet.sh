@@ -1,0 +1,84 @@
+#!/usr/bin/env bash
+# The fleet benchmark: ontop beside the vendor's Python client, in one run, against the
+# same simulated fleet.
+#
+#   scripts/bench-fleet.sh [CLUSTERS] [LATENCY_MS] [RUNS]      (default 1000 50 3)
+#
+# It starts `ontop sim --clusters N --latency-ms L`, then measures:
+#   - `ontop status`: wall time and peak RSS, median of RUNS;
+#   - the official Python client (`scripts/python_sweep.py`, same questions): with 32
+#     threads, median of RUNS; and one cluster after the other on a sample of 50,
+#     scaled to the fleet;
+#   - the dashboard on the fleet (in tmux, 120x40, polling every 5 s): CPU over 30 s
+#     after 10 s to settle, and peak RSS;
+# and prints each figure and each ratio. Needs: a Rust toolchain, python3 with
+# netapp-ontap, tmux, /usr/bin/time. Nothing here asserts a time: it measures.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+clusters=${1:-1000}
+latency=${2:-50}
+runs=${3:-3}
+sample=50
+
+cargo build --release -q
+ontop=$PWD/target/release/ontop
+work=$(mktemp -d)
+session="ontop-bench-$$"
+cleanup() {
+  tmux kill-session -t "$session" 2>/dev/null || true
+  [ -n "${sim:-}" ] && kill "$sim" 2>/dev/null || true
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+"$ontop" sim --clusters "$clusters" --latency-ms "$latency" \
+  --write-config "$work/fleet.toml" >"$work/sim.log" 2>&1 &
+sim=$!
+for _ in $(seq 600); do [ -s "$work/fleet.toml" ] && break; sleep 0.1; done
+[ -s "$work/fleet.toml" ] || { cat "$work/sim.log"; echo "the simulator did not start"; exit 1; }
+
+median() { sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
+
+# Wall seconds and peak KiB of one command, as "SECONDS KIB".
+timed() { /usr/bin/time -f "%e %M" -o "$work/time" "$@" >"$work/out" 2>"$work/err" || true; cat "$work/time" | tail -1; }
+
+echo "fleet: $clusters simulated clusters, ${latency} ms latency, $runs runs each"
+
+: >"$work/status"
+for _ in $(seq "$runs"); do timed "$ontop" status --config "$work/fleet.toml" >>"$work/status"; done
+status_wall=$(cut -d' ' -f1 "$work/status" | median)
+status_rss=$(cut -d' ' -f2 "$work/status" | median)
+answered=$(grep -c not_started "$work/out" || true)
+
+: >"$work/python"
+for _ in $(seq "$runs"); do
+  timed python3 scripts/python_sweep.py --config "$work/fleet.toml" --threads 32 >>"$work/python"
+done
+python_wall=$(cut -d' ' -f1 "$work/python" | median)
+python_answered=$(grep -c not_started "$work/out" || true)
+sequential=$(timed python3 scripts/python_sweep.py --config "$work/fleet.toml" --threads 1 --sample "$sample" | cut -d' ' -f1)
+sequential_fleet=$(awk -v s="$sequential" -v n="$clusters" -v k="$sample" 'BEGIN {printf "%.1f", s * n / k}')
+
+tmux new-session -d -s "$session" -x 120 -y 40 \
+  "XDG_DATA_HOME=$work/data exec $ontop --config $work/fleet.toml"
+sleep 10
+pid=$(pgrep -f "^$ontop --config $work/fleet.toml" | head -1)
+ticks=$(getconf CLK_TCK)
+cpu0=$(awk '{print $14 + $15}' "/proc/$pid/stat")
+sleep 30
+cpu1=$(awk '{print $14 + $15}' "/proc/$pid/stat")
+dash_rss=$(awk '/VmHWM/ {print $2}' "/proc/$pid/status")
+dash_cpu=$(awk -v a="$cpu0" -v b="$cpu1" -v t="$ticks" 'BEGIN {printf "%.1f", (b - a) / t / 30 * 100}')
+
+mib() { awk -v k="$1" 'BEGIN {printf "%.1f", k / 1024}'; }
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%.1f", a / b}'; }
+printf '\n%-58s %s\n' "figure" "value"
+printf '%-58s %s s (%s of %s answered)\n' "ontop status, wall (median)" "$status_wall" "$answered" "$clusters"
+printf '%-58s %s MiB\n' "ontop status, peak RSS (median)" "$(mib "$status_rss")"
+printf '%-58s %s s (%s answered)\n' "netapp-ontap, 32 threads, wall (median)" "$python_wall" "$python_answered"
+printf '%-58s %s s (%s s for %s, scaled)\n' "netapp-ontap, one after the other, wall" "$sequential_fleet" "$sequential" "$sample"
+printf '%-58s %sx\n' "ontop status faster than netapp-ontap with 32 threads" "$(ratio "$python_wall" "$status_wall")"
+printf '%-58s %sx\n' "ontop status faster than netapp-ontap one by one" "$(ratio "$sequential_fleet" "$status_wall")"
+printf '%-58s %s %% of a core\n' "dashboard at 5 s, CPU over 30 s" "$dash_cpu"
+printf '%-58s %s MiB\n' "dashboard, peak RSS" "$(mib "$dash_rss")"
