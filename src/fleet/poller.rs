@@ -22,8 +22,10 @@ use super::targets::Target;
 use crate::download::{Note, Recorder, StartOutcome, Tracker, Want};
 use crate::ontap::{CertificateFacts, Client, ErrorKind, OntapError};
 
-/// Requests in flight across the whole fleet, by default.
-pub const POLLERS_MAX_IN_FLIGHT: usize = 32;
+/// Polls in flight across the whole fleet, by default: a poll holds its slot for a
+/// round trip or two, so 256 keep ten thousand clusters polled every few seconds, and
+/// they are 256 connections out of a jump host's thousands.
+pub const POLLERS_MAX_IN_FLIGHT: usize = 256;
 /// The longest wait between polls of a failing cluster.
 pub const MAX_BACKOFF: Duration = Duration::from_secs(300);
 /// Identity and version are asked on the first poll and then every this many polls.

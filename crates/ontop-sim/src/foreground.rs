@@ -24,9 +24,6 @@ pub async fn run_foreground(
     opts: SimOptions,
     write_config: Option<PathBuf>,
 ) -> Result<(), SimError> {
-    if let Some(warning) = super::limits::raise_open_files(opts.clusters) {
-        eprintln!("ontop sim: warning: {warning}");
-    }
     let fleet = SimFleet::start(opts).await?;
     let result = announce_and_wait(&fleet, write_config).await;
     fleet.shutdown().await;

@@ -5,7 +5,7 @@
 /// room), as far as the hard limit allows. Returns a warning when it cannot be raised
 /// enough, for the caller to print: a fleet that large will then refuse connections.
 pub fn raise_open_files(clusters: usize) -> Option<String> {
-    let wanted = (clusters as u64).saturating_mul(3).saturating_add(256);
+    let wanted = (clusters as u64).saturating_mul(2).saturating_add(256);
     let mut limit = libc::rlimit {
         rlim_cur: 0,
         rlim_max: 0,
