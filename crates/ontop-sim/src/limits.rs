@@ -14,16 +14,16 @@ pub fn raise_open_files(clusters: usize) -> Option<String> {
     if unsafe { libc::getrlimit(libc::RLIMIT_NOFILE, &mut limit) } != 0 {
         return Some("cannot read the open-file limit (getrlimit)".into());
     }
-    if limit.rlim_cur as u64 >= wanted {
+    if limit.rlim_cur >= wanted {
         return None;
     }
     let raised = libc::rlimit {
-        rlim_cur: (wanted as libc::rlim_t).min(limit.rlim_max),
+        rlim_cur: wanted.min(limit.rlim_max),
         rlim_max: limit.rlim_max,
     };
     // SAFETY: setrlimit reads the struct it is given, nothing else.
     let ok = unsafe { libc::setrlimit(libc::RLIMIT_NOFILE, &raised) } == 0;
-    let now = if ok { raised.rlim_cur } else { limit.rlim_cur } as u64;
+    let now = if ok { raised.rlim_cur } else { limit.rlim_cur };
     (now < wanted).then(|| {
         format!(
             "{clusters} clusters need about {wanted} open files and the limit is {now} (hard \
