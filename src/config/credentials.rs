@@ -293,7 +293,8 @@ fn from_file(path: &Path) -> Result<SecretString, Failure> {
     })
 }
 
-/// Runs `argv` (no shell) and takes the first line of its stdout. Neither its stdout nor
+/// Runs `argv` (no shell) and takes its `password:` line when it prints YAML (as
+/// Harvest's credential scripts may), else the first line of its stdout. Neither its stdout nor
 /// its stderr ever appears in a message (either may hold a token); the message says how
 /// it failed and where to look. It may run [`COMMAND_TIMEOUT`] and print
 /// [`MAX_SECRET_FILE`] bytes, no more.
@@ -383,7 +384,7 @@ fn from_command(argv: &[String], timeout: Duration) -> Result<SecretString, Fail
             "make it print the password as text",
         )
     })?;
-    let secret = first_line(&text);
+    let secret = yaml_password(&text).or_else(|| first_line(&text));
     text.zeroize();
     secret.ok_or_else(|| {
         Failure::new(
@@ -421,6 +422,19 @@ fn drain(pipe: Option<impl Read + Send + 'static>) -> mpsc::Receiver<Drained> {
     rx
 }
 
+/// The `password:` line of a command that prints YAML, as Harvest's credential
+/// scripts may (`username: ...` / `password: ...`), without quotes.
+fn yaml_password(text: &str) -> Option<SecretString> {
+    let value = text.lines().find_map(|line| line.trim_start().strip_prefix("password:"))?;
+    let value = value.trim();
+    let unquoted = value
+        .strip_prefix('"')
+        .and_then(|v| v.strip_suffix('"'))
+        .or_else(|| value.strip_prefix('\'').and_then(|v| v.strip_suffix('\'')))
+        .unwrap_or(value);
+    (!unquoted.is_empty()).then(|| SecretString::from(unquoted.to_owned()))
+}
+
 /// The first line without its line ending, as a secret; `None` when it is empty.
 fn first_line(text: &str) -> Option<SecretString> {
     let line = text.lines().next().unwrap_or("");
@@ -431,6 +445,14 @@ fn first_line(text: &str) -> Option<SecretString> {
 mod tests {
     use super::*;
     use secrecy::ExposeSecret;
+
+    #[test]
+    fn a_harvest_style_yaml_answer_gives_its_password_line() {
+        let yaml = "username: monitor\npassword: \"s3 cret\"\n";
+        let secret = yaml_password(yaml).map(|s| s.expose_secret().to_owned());
+        assert_eq!(secret.as_deref(), Some("s3 cret"));
+        assert!(yaml_password("plain-password\n").is_none());
+    }
 
     #[test]
     fn only_the_first_line_counts() {
