@@ -425,7 +425,9 @@ fn drain(pipe: Option<impl Read + Send + 'static>) -> mpsc::Receiver<Drained> {
 /// The `password:` line of a command that prints YAML, as Harvest's credential
 /// scripts may (`username: ...` / `password: ...`), without quotes.
 fn yaml_password(text: &str) -> Option<SecretString> {
-    let value = text.lines().find_map(|line| line.trim_start().strip_prefix("password:"))?;
+    let value = text
+        .lines()
+        .find_map(|line| line.trim_start().strip_prefix("password:"))?;
     let value = value.trim();
     let unquoted = value
         .strip_prefix('"')

@@ -145,6 +145,13 @@ impl ClusterState {
         }
     }
 
+    /// Whether the values shown are old: the last good answer is older than
+    /// [`STALE_AFTER_POLLS`] intervals (whether or not the polls since failed).
+    pub fn is_stale(&self, now: Timestamp) -> bool {
+        self.last_success
+            .is_some_and(|ok| age(ok, now) > self.identity.poll_interval * STALE_AFTER_POLLS)
+    }
+
     /// Applies one event; returns whether anything visible changed.
     pub fn apply(&mut self, event: Event) -> bool {
         match event {

@@ -4,6 +4,7 @@
 //! views read it. Everything here takes `now` as an argument, so tests pin time.
 
 pub mod cluster;
+pub mod filter;
 pub mod table;
 
 use jiff::Timestamp;
@@ -61,10 +62,12 @@ impl Model {
                 Some(DownloadState::Failure) => counts.failed += 1,
                 _ => {}
             }
-            match c.health(now) {
-                Health::Failing => counts.failing += 1,
-                Health::Stale => counts.stale += 1,
-                Health::Ok | Health::Unknown => {}
+            if c.health(now) == Health::Failing {
+                counts.failing += 1;
+            }
+            // Stale counts every row whose values are old, failing ones too.
+            if c.is_stale(now) {
+                counts.stale += 1;
             }
         }
         counts

@@ -6,6 +6,7 @@ use jiff::Timestamp;
 
 use super::Model;
 use super::cluster::{ClusterState, age};
+use super::filter::Filter;
 use crate::download::Since;
 
 /// A column of the cluster table. The order of [`Column::ALL`] is the order on screen
@@ -14,6 +15,7 @@ use crate::download::Since;
 pub enum Column {
     Name,
     Version,
+    Labels,
     Download,
     Message,
     Code,
@@ -25,9 +27,10 @@ pub enum Column {
 
 impl Column {
     /// Every column, left to right.
-    pub const ALL: [Column; 9] = [
+    pub const ALL: [Column; 10] = [
         Column::Name,
         Column::Version,
+        Column::Labels,
         Column::Download,
         Column::Message,
         Column::Code,
@@ -42,6 +45,7 @@ impl Column {
         match self {
             Self::Name => "CLUSTER",
             Self::Version => "VERSION",
+            Self::Labels => "LABELS",
             Self::Download => "DOWNLOAD",
             Self::Message => "MESSAGE",
             Self::Code => "CODE",
@@ -56,6 +60,7 @@ impl Column {
         match self {
             Self::Name => a.identity.name.cmp(&b.identity.name),
             Self::Version => a.version.cmp(&b.version),
+            Self::Labels => labels_text(a).cmp(&labels_text(b)),
             Self::Download => state_rank(a).cmp(&state_rank(b)),
             Self::Message => message(a).cmp(message(b)),
             Self::Code => code(a).cmp(&code(b)),
@@ -77,6 +82,7 @@ pub struct SortOrder {
 
 impl SortOrder {
     /// The next sort column (`s`): config order, then each column, then config order.
+    /// A new column starts in its natural direction: `S` reverses one column only.
     pub fn cycle(self) -> Self {
         let next = match self.column {
             None => Some(Column::ALL[0]),
@@ -87,7 +93,7 @@ impl SortOrder {
         };
         Self {
             column: next,
-            reverse: self.reverse,
+            reverse: false,
         }
     }
 
@@ -100,17 +106,14 @@ impl SortOrder {
     }
 }
 
-/// Indices of the clusters that pass `filter`, in `sort` order.
-///
-/// The filter is case-insensitive; every space-separated term must match the name, the
-/// download or job state, the health word, or a label (`site`, `ams`, or `site=ams`).
+/// Indices of the clusters that pass `filter` (see [`super::filter`]), in `sort` order.
 pub fn visible_rows(model: &Model, filter: &str, sort: SortOrder, now: Timestamp) -> Vec<usize> {
-    let terms: Vec<String> = filter.split_whitespace().map(str::to_lowercase).collect();
+    let filter = Filter::parse(filter);
     let mut rows: Vec<usize> = model
         .clusters
         .iter()
         .enumerate()
-        .filter(|(_, c)| terms.iter().all(|t| matches(c, t, now)))
+        .filter(|(_, c)| filter.matches(c, now))
         .map(|(i, _)| i)
         .collect();
     if let Some(column) = sort.column {
@@ -121,25 +124,6 @@ pub fn visible_rows(model: &Model, filter: &str, sort: SortOrder, now: Timestamp
         rows.reverse();
     }
     rows
-}
-
-fn matches(c: &ClusterState, term: &str, now: Timestamp) -> bool {
-    let contains = |s: &str| s.to_lowercase().contains(term);
-    if let Some((key, value)) = term.split_once('=') {
-        return c
-            .identity
-            .labels
-            .iter()
-            .any(|(k, v)| k.to_lowercase() == key && v.to_lowercase().contains(value));
-    }
-    contains(&c.identity.name)
-        || c.download_state().is_some_and(|s| contains(s.as_str()))
-        || c.phase().is_some_and(|p| contains(p.word()))
-        || contains(c.health(now).as_str())
-        || c.identity
-            .labels
-            .iter()
-            .any(|(k, v)| contains(k) || contains(v))
 }
 
 /// Running first, then failures, so the interesting rows rise to the top.
@@ -159,6 +143,16 @@ fn state_rank(c: &ClusterState) -> (u8, String) {
             .map(|s| s.as_str().to_string())
             .unwrap_or_default(),
     )
+}
+
+/// The labels as the LABELS column shows them: `site=ams env=prod`.
+pub fn labels_text(c: &ClusterState) -> String {
+    c.identity
+        .labels
+        .iter()
+        .map(|(k, v)| format!("{k}={v}"))
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 fn message(c: &ClusterState) -> &str {

@@ -1,29 +1,34 @@
-//! Which table columns fit, and how wide each is, decided from the frame width.
+//! Which columns the table shows at a width, and how wide each is.
 //!
-//! State columns have fixed widths so the table does not jiggle as data changes; the name
-//! and version columns fit the fleet's longest value (within bounds). The message takes
-//! what is left. When the frame is narrow, low-value columns go first: the job state
-//! (empty until a download is started from ontop), then the code (the message says the
-//! same in words, and details explain it), then the version, and only then the message.
-//! The name shrinks last.
+//! Columns that have nothing to say are left out: CODE when no row shows a code (an idle
+//! cluster's 10551384 is not shown), JOB when ontop follows no download, LABELS when no
+//! cluster has labels. The rest share the width by priority: MESSAGE gets the room left
+//! once the others have theirs; when the frame is too narrow, columns leave in
+//! [`DROP_ORDER`]; the name and the download state never leave, the name shrinks last.
 
+use super::table::shown_code;
+use crate::state::table::labels_text;
 use crate::state::{ClusterState, Column, Model};
 use crate::text::width;
 
 /// The message column is dropped rather than shown narrower than this.
-const MIN_MESSAGE: usize = 16;
+const MIN_MESSAGE: usize = 20;
+/// Labels cells never grow past this.
+const MAX_LABELS: usize = 24;
 /// Name cells never grow past this; longer names are truncated with "…".
 const MAX_NAME: usize = 28;
 /// Version cells never grow past this.
 const MAX_VERSION: usize = 14;
 /// Columns leave the table in this order when the frame is too narrow.
-const DROP_ORDER: [Column; 6] = [
-    Column::Job,
+const DROP_ORDER: [Column; 8] = [
+    Column::Labels,
     Column::Code,
     Column::Version,
-    Column::Message,
     Column::LastPoll,
+    Column::Job,
     Column::InState,
+    Column::Message,
+    Column::Health,
 ];
 /// Space between columns.
 pub const GAP: usize = 1;
@@ -55,6 +60,7 @@ pub fn name_width(c: &ClusterState) -> usize {
 pub fn fit(model: &Model, total: usize) -> Vec<(Column, usize)> {
     let mut shown: Vec<(Column, usize)> = Column::ALL
         .iter()
+        .filter(|&&c| has_content(model, c))
         .map(|&c| (c, natural_width(model, c)))
         .collect();
     let mut drops = DROP_ORDER.iter();
@@ -94,6 +100,16 @@ pub fn fit(model: &Model, total: usize) -> Vec<(Column, usize)> {
     }
 }
 
+/// Whether a column would say anything for this fleet.
+fn has_content(model: &Model, column: Column) -> bool {
+    match column {
+        Column::Code => model.clusters.iter().any(|c| shown_code(c).is_some()),
+        Column::Job => model.clusters.iter().any(|c| c.followed.is_some()),
+        Column::Labels => model.clusters.iter().any(|c| !c.identity.labels.is_empty()),
+        _ => true,
+    }
+}
+
 fn set_width(shown: &mut [(Column, usize)], column: Column, w: usize) {
     if let Some(entry) = shown.iter_mut().find(|(c, _)| *c == column) {
         entry.1 = w;
@@ -118,8 +134,15 @@ fn natural_width(model: &Model, column: Column) -> usize {
             .max()
             .unwrap_or(0)
             .min(MAX_VERSION),
-        // "· not_started", the longest state word ONTAP sends.
-        Column::Download => 13,
+        Column::Labels => model
+            .clusters
+            .iter()
+            .map(|c| width(&labels_text(c)))
+            .max()
+            .unwrap_or(0)
+            .min(MAX_LABELS),
+        // "~· not_started": the longest state word ONTAP sends, marked old.
+        Column::Download => 14,
         Column::Message => MIN_MESSAGE,
         // ONTAP codes run to eight digits (10551885).
         Column::Code => 8,

@@ -6,7 +6,7 @@ use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Clear, Paragraph};
+use ratatui::widgets::{Block, Paragraph};
 
 use super::{centered, dialog_keys, dialog_width};
 use crate::text::{pad, width, wrap};
@@ -47,7 +47,7 @@ pub fn render(frame: &mut Frame, area: Rect, app: &mut App) {
         block = block.title_bottom(Line::from(position).left_aligned());
     }
     let visible: Vec<Line> = lines.into_iter().skip(top).take(inner_height).collect();
-    frame.render_widget(Clear, popup);
+    super::clear_under(frame, popup, area);
     frame.render_widget(Paragraph::new(visible).block(block), popup);
 }
 

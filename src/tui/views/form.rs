@@ -6,7 +6,7 @@ use ratatui::Frame;
 use ratatui::layout::{Position, Rect};
 use ratatui::style::Modifier;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Clear, Paragraph};
+use ratatui::widgets::{Block, Paragraph};
 
 use super::{centered, dialog_keys, dialog_width};
 use crate::text::{pad, width, wrap};
@@ -67,7 +67,7 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App) {
         .title(Span::styled(" Download a package ", theme.heading()))
         .title_bottom(dialog_keys(Context::Form, None, theme))
         .border_style(theme.border());
-    frame.render_widget(Clear, popup);
+    super::clear_under(frame, popup, area);
     frame.render_widget(Paragraph::new(lines).block(block), popup);
 
     // The cursor goes after the focused field's text (the view of it may be cut).

@@ -7,7 +7,7 @@
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Clear, Paragraph};
+use ratatui::widgets::{Block, Paragraph};
 
 use crate::text::{pad, width};
 use crate::tui::app::App;
@@ -69,7 +69,7 @@ pub fn render(frame: &mut Frame, area: Rect, app: &mut App) {
         block = block.title_bottom(Line::from(" j/k scroll ").left_aligned());
     }
     let visible: Vec<Line> = lines.into_iter().skip(top).take(inner_height).collect();
-    frame.render_widget(Clear, popup);
+    super::clear_under(frame, popup, area);
     frame.render_widget(Paragraph::new(visible).block(block), popup);
 }
 

@@ -62,6 +62,17 @@ pub fn dialog_width(area: Rect) -> u16 {
     area.width.saturating_sub(4).min(DIALOG_MAX_WIDTH)
 }
 
+/// Clears the rows a dialog covers, from edge to edge of `area`: no piece of the table
+/// is left beside its borders, at any width.
+pub fn clear_under(frame: &mut Frame, popup: Rect, area: Rect) {
+    let rows = Rect {
+        x: area.x,
+        width: area.width,
+        ..popup
+    };
+    frame.render_widget(ratatui::widgets::Clear, rows);
+}
+
 /// A `width` x `height` rectangle centred in `area`, never larger than it.
 pub fn centered(area: Rect, width: u16, height: u16) -> Rect {
     let width = width.min(area.width);

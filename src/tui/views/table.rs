@@ -16,7 +16,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Cell, Paragraph, Row, Table, TableState};
 
 use super::columns::{self, GAP};
-use crate::state::table::time_in_state;
+use crate::state::table::{labels_text, time_in_state};
 use crate::state::{ClusterState, Column, Health, age, format_age};
 use crate::text::truncate;
 use crate::tui::app::App;
@@ -37,17 +37,24 @@ pub fn render(frame: &mut Frame, area: Rect, app: &mut App, now: Timestamp) {
     let body_height = area.height.saturating_sub(1) as usize;
     let offset = app.scroll_table(body_height);
 
+    let sort = app.sort();
     let titles = fit.iter().map(|&(column, _)| {
         let mut style = theme.heading();
-        if app.sort().column == Some(column) {
+        // The sorted column says so, and which way: ▲ in its natural order, ▼ reversed.
+        let arrow = match (sort.column == Some(column), sort.reverse) {
+            (true, false) => "▲",
+            (true, true) => "▼",
+            (false, _) => "",
+        };
+        if !arrow.is_empty() {
             style = style.add_modifier(Modifier::UNDERLINED);
         }
-        let title = if column == Column::Name {
-            format!("{}{}", " ".repeat(MARK), column.title())
+        let lead = if column == Column::Name {
+            " ".repeat(MARK)
         } else {
-            column.title().to_string()
+            String::new()
         };
-        Cell::from(title).style(style)
+        Cell::from(format!("{lead}{}{arrow}", column.title())).style(style)
     });
     let header = Row::new(titles);
     let widths: Vec<Constraint> = fit
@@ -127,22 +134,35 @@ fn cell<'a>(
     now: Timestamp,
 ) -> Cell<'a> {
     let dash = || Cell::from("-").style(theme.dim());
+    // Old values (no good answer for three intervals) are drawn dimmed, and the
+    // download state carries a "~": it reads as old without colour too.
+    let stale = c.is_stale(now);
+    let old = if stale { theme.dim() } else { Style::new() };
     match column {
         Column::Name => Cell::from(name(c, width, shape.marked, theme)),
         Column::Version => match &c.version {
-            Some(v) => Cell::from(truncate(v, width)),
+            Some(v) => Cell::from(truncate(v, width)).style(old),
             None => dash(),
         },
+        Column::Labels => Cell::from(truncate(&labels_text(c), width)).style(theme.dim()),
         Column::Download => {
             let (word, style) = theme.download(c.download_state());
-            Cell::from(truncate(&word, width)).style(style)
+            match (stale, c.download.is_some()) {
+                (true, true) => Cell::from(truncate(&format!("~{word}"), width)).style(theme.dim()),
+                _ => Cell::from(truncate(&word, width)).style(style),
+            }
         }
         Column::Message => {
             let (text, style) = message(c, health, theme);
+            let style = if stale && health != Health::Failing {
+                old
+            } else {
+                style
+            };
             Cell::from(truncate(&text, width)).style(style)
         }
         Column::Code => match shown_code(c) {
-            Some(code) => Cell::from(code.to_string()),
+            Some(code) => Cell::from(code.to_string()).style(old),
             None => Cell::from(""),
         },
         Column::Job => {

@@ -1,4 +1,5 @@
-//! The screen below 80x24: a clear message instead of a table drawn into garbage.
+//! The screen below 60x16: a clear message instead of a table drawn into garbage.
+//! Above it, the table drops columns and the header and footer shorten.
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -8,9 +9,9 @@ use ratatui::widgets::{Clear, Paragraph, Wrap};
 use crate::tui::theme::Theme;
 
 /// The smallest frame the dashboard draws into.
-pub const MIN_WIDTH: u16 = 80;
+pub const MIN_WIDTH: u16 = 60;
 /// The smallest frame the dashboard draws into.
-pub const MIN_HEIGHT: u16 = 24;
+pub const MIN_HEIGHT: u16 = 16;
 
 /// Whether `area` is too small for the dashboard.
 pub fn is_too_small(area: Rect) -> bool {

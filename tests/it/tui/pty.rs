@@ -68,7 +68,7 @@ async fn a_too_small_terminal_says_so() {
     let dir = tempfile::tempdir().unwrap();
     let config = dir.path().join("fleet.toml");
     fleet.write_config(&config).await.unwrap();
-    let mut s = Session::start(&[], Some(&config), &[], (60, 20));
+    let mut s = Session::start(&[], Some(&config), &[], (50, 12));
     s.wait_text("too small");
     s.keys("q");
     assert!(s.wait_exit().success());

@@ -113,9 +113,33 @@ fn filter_matching_nothing_80x24() {
 }
 
 #[test]
-fn too_small_60x20() {
+fn the_table_at_the_sizes_of_real_panes() {
+    // A tmux pane with the status bar on (80x23), a split one column short (79x24), and
+    // a small one (60x16): each draws the table, dropping columns by priority.
     let mut app = app(true, false);
-    assert_snapshot!(text(&render(&mut app, 60, 20)));
+    let screens: Vec<String> = [(80, 23), (79, 24), (60, 16)]
+        .iter()
+        .map(|&(w, h)| format!("--- {w}x{h} ---\n{}", text(&render(&mut app, w, h))))
+        .collect();
+    for screen in &screens {
+        assert!(!screen.contains("too small"), "{screen}");
+        assert!(
+            screen.contains("prod-ams-1") && screen.contains("running"),
+            "{screen}"
+        );
+    }
+    assert_snapshot!(screens.join("\n"));
+}
+
+#[test]
+fn too_small_below_60x16_says_the_size_needed() {
+    let mut app = app(true, false);
+    let screen = text(&render(&mut app, 59, 16));
+    assert!(
+        screen.contains("need 60x16") && screen.contains("now 59x16"),
+        "{screen}"
+    );
+    assert_snapshot!(text(&render(&mut app, 50, 12)));
 }
 
 #[test]

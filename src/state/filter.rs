@@ -1,0 +1,135 @@
+//! The filter language of `/`: words the screen itself uses, ANDed.
+//!
+//! - a name or a part of one: `ams`, `prod-ams-1`;
+//! - the header's and the columns' words: `downloading` (or `running`), `succeeded`
+//!   (`success`), `failed` (`failure`), `not_started`, `failing`, `stale`, `ok`,
+//!   `unknown`, and the JOB column's `starting`, `queued`, `paused`, `present`,
+//!   `refused`, `gave-up`, `not-sent`, `followed` (ontop follows a download there);
+//! - `ro` or `read-only`;
+//! - `version:9.16` (the running release starts with it);
+//! - `key=value`, a label exactly (`site=ams`), or a label value alone (`ams`);
+//! - `!term`: clusters that do not match `term`.
+//!
+//! Case does not matter. A plain word matches a name by substring but a label value
+//! only whole, so `ro` finds read-only clusters, not `env=prod`.
+
+use jiff::Timestamp;
+
+use super::cluster::{ClusterState, Health};
+use crate::download::{Ending, Phase};
+use crate::ontap::{DownloadState, JobState};
+
+/// A parsed filter: every term must match.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Filter {
+    terms: Vec<Term>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Term {
+    Not(Box<Term>),
+    Label { key: String, value: String },
+    Version(String),
+    Word(String),
+}
+
+impl Filter {
+    /// Reads the filter text as typed.
+    pub fn parse(text: &str) -> Self {
+        Self {
+            terms: text.split_whitespace().map(term).collect(),
+        }
+    }
+
+    /// Whether cluster `c` passes every term at `now`.
+    pub fn matches(&self, c: &ClusterState, now: Timestamp) -> bool {
+        self.terms.iter().all(|t| matches(t, c, now))
+    }
+
+    /// The words a name is matched by (not negated), for highlighting.
+    pub fn name_words(&self) -> Vec<&str> {
+        self.terms
+            .iter()
+            .filter_map(|t| match t {
+                Term::Word(w) => Some(w.as_str()),
+                _ => None,
+            })
+            .collect()
+    }
+}
+
+fn term(raw: &str) -> Term {
+    let lower = raw.to_lowercase();
+    if let Some(rest) = lower.strip_prefix('!').filter(|r| !r.is_empty()) {
+        return Term::Not(Box::new(term(rest)));
+    }
+    if let Some(version) = lower.strip_prefix("version:") {
+        return Term::Version(version.to_string());
+    }
+    match lower.split_once('=') {
+        Some((key, value)) => Term::Label {
+            key: key.to_string(),
+            value: value.to_string(),
+        },
+        None => Term::Word(lower),
+    }
+}
+
+fn matches(term: &Term, c: &ClusterState, now: Timestamp) -> bool {
+    match term {
+        Term::Not(inner) => !matches(inner, c, now),
+        Term::Label { key, value } => c
+            .identity
+            .labels
+            .iter()
+            .any(|(k, v)| k.to_lowercase() == *key && v.to_lowercase() == *value),
+        Term::Version(v) => c
+            .version
+            .as_deref()
+            .is_some_and(|version| version.to_lowercase().starts_with(v.as_str())),
+        Term::Word(word) => {
+            state_word(word, c, now).unwrap_or(false)
+                || c.identity.name.to_lowercase().contains(word.as_str())
+                || c.identity
+                    .labels
+                    .values()
+                    .any(|v| v.to_lowercase() == *word)
+        }
+    }
+}
+
+/// `Some(matches)` for the screen's own words, `None` for any other word.
+fn state_word(word: &str, c: &ClusterState, now: Timestamp) -> Option<bool> {
+    let download = c.download_state();
+    let phase = c.phase();
+    let ending = phase.and_then(Phase::ending);
+    Some(match word {
+        "downloading" | "running" => {
+            download == Some(&DownloadState::Running)
+                || matches!(phase, Some(Phase::Job(JobState::Running)))
+        }
+        "succeeded" | "success" => {
+            download == Some(&DownloadState::Success)
+                || matches!(ending, Some(Ending::Success { .. }))
+        }
+        "failed" | "failure" => {
+            download == Some(&DownloadState::Failure)
+                || matches!(ending, Some(Ending::Failure { .. }))
+        }
+        "not_started" | "idle" => download == Some(&DownloadState::NotStarted),
+        "failing" => c.health(now) == Health::Failing,
+        "stale" => c.is_stale(now),
+        "ok" => c.health(now) == Health::Ok,
+        "unknown" | "?" => c.health(now) == Health::Unknown,
+        "ro" | "read-only" | "readonly" => c.identity.read_only,
+        "followed" => phase.is_some_and(|p| p.ending().is_none()),
+        "starting" => matches!(phase, Some(Phase::Starting)),
+        "queued" => matches!(phase, Some(Phase::Job(JobState::Queued))),
+        "paused" => matches!(phase, Some(Phase::Job(JobState::Paused))),
+        "present" => matches!(ending, Some(Ending::AlreadyPresent)),
+        "refused" => matches!(ending, Some(Ending::Refused(_))),
+        "gave-up" => matches!(ending, Some(Ending::GaveUp { .. })),
+        "not-sent" => matches!(ending, Some(Ending::NotSent { .. })),
+        _ => return None,
+    })
+}
