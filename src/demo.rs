@@ -57,6 +57,7 @@ mod embedded {
                 name: t.name.clone(),
                 url: t.url.clone(),
                 poll_interval: DEMO_POLL_INTERVAL,
+                username: "admin".into(),
                 ..ClusterIdentity::default()
             })
             .collect();

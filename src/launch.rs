@@ -53,6 +53,7 @@ pub fn from_config(
         read_only: c.read_only,
         insecure: c.insecure,
         poll_interval: c.poll_interval,
+        username: c.username.clone(),
     });
     let schedules = config.clusters.iter().map(|c| Schedule {
         interval: c.poll_interval,

@@ -10,6 +10,18 @@ use jiff::Timestamp;
 use crate::download::{Ending, Followed};
 use crate::ontap::{CertificateFacts, ClusterInfo, DownloadStatus, Job, OntapError, Package};
 
+/// Why and how a cluster's polls are paused after a refused login.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LoginPause {
+    /// The user the cluster refused.
+    pub user: String,
+    /// The password source that is read again on `r` (a file, a command), when the
+    /// cluster has one that can change while ontop runs.
+    pub source: Option<String>,
+    /// What the last attempt to resume found: "password_file gives the same password".
+    pub note: Option<String>,
+}
+
 /// One fact about one cluster, identified by its index in the config order.
 #[derive(Debug, Clone)]
 pub enum Event {
@@ -28,6 +40,14 @@ pub enum Event {
         cluster: usize,
         at: Timestamp,
         error: OntapError,
+    },
+    /// The cluster refused the login (401): its poller stopped asking, so that a wrong
+    /// password cannot lock the account, until a password is entered or its source
+    /// gives a new one.
+    LoginPaused {
+        cluster: usize,
+        at: Timestamp,
+        pause: Box<LoginPause>,
     },
     /// The certificate the cluster presents, sent after a poll when it is new or its
     /// days left changed (a separate event, so that polls stay small).
@@ -71,6 +91,7 @@ impl Event {
         match self {
             Self::Polled { cluster, .. }
             | Self::PollFailed { cluster, .. }
+            | Self::LoginPaused { cluster, .. }
             | Self::Certificate { cluster, .. }
             | Self::Packages { cluster, .. }
             | Self::Followed { cluster, .. }

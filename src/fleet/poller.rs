@@ -12,6 +12,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use jiff::Timestamp;
+use secrecy::SecretString;
 use tokio::sync::{Semaphore, mpsc};
 use tokio::task::JoinSet;
 use tokio::time::{Instant, sleep_until};
@@ -44,6 +45,8 @@ pub enum Command {
     Answered(Box<StartOutcome>),
     /// Ask for the packages on the cluster (for the details pane).
     FetchPackages,
+    /// Log in with this password from now on (typed after a refused login), and poll.
+    Password(SecretString),
 }
 
 /// The running pollers. Dropping it stops them all.
@@ -120,6 +123,7 @@ impl Fleet {
                 failures: 0,
                 polls: 0,
                 certificate: None,
+                paused: false,
             };
             tasks.spawn(poller.run());
         }
@@ -201,6 +205,8 @@ struct Poller {
     polls: u32,
     /// The certificate facts last sent, so that a steady certificate costs no events.
     certificate: Option<CertificateFacts>,
+    /// The cluster refused the login: nothing is asked until a new password comes.
+    paused: bool,
 }
 
 impl Poller {
@@ -208,10 +214,15 @@ impl Poller {
         let mut next = Instant::now();
         loop {
             tokio::select! {
-                _ = sleep_until(next) => {}
+                _ = sleep_until(next), if !self.paused => {}
                 command = self.commands.recv() => match command {
                     None => return,
-                    Some(Command::Refresh) => {}
+                    Some(Command::Refresh) => {
+                        if self.paused && !self.resume_from_source().await {
+                            return;
+                        }
+                    }
+                    Some(Command::Password(password)) => self.resume_with(password),
                     Some(Command::Follow(tracker)) => {
                         if !self.following.follow(*tracker, &self.shared).await {
                             return;
@@ -230,6 +241,9 @@ impl Poller {
                         continue;
                     }
                 },
+            }
+            if self.paused {
+                continue;
             }
             let answered = match self.poll().await {
                 Some(answered) => answered,
@@ -316,10 +330,11 @@ impl Poller {
                 true
             }
             (Err(error), _) | (_, Err(error)) => {
-                if error.kind == ErrorKind::Auth && error.http_status == Some(401) {
-                    self.reauth(&client).await;
-                }
+                let refused = error.kind == ErrorKind::Auth && error.http_status == Some(401);
                 events.push(failed(self.index, error));
+                if refused {
+                    events.push(self.pause_login(client.username(), None));
+                }
                 false
             }
         };
@@ -338,28 +353,15 @@ impl Poller {
         Some(answered)
     }
 
-    /// After a 401, reads the password from its source again (it may have been rotated)
-    /// and hands it to the client. The backoff keeps this to one read per failed poll,
-    /// at most every five minutes once a cluster has failed for long.
-    async fn reauth(&self, client: &Client) {
-        let Some(reauth) = self.target.reauth.clone() else {
-            return;
-        };
-        match tokio::task::spawn_blocking(move || reauth.password()).await {
-            Ok(Ok(password)) => {
-                tracing::info!(cluster = %self.target.name, "401: password source read again");
-                client.set_password(password);
-            }
-            Ok(Err(e)) => tracing::warn!(cluster = %self.target.name, "401: {e}"),
-            Err(e) => tracing::warn!(cluster = %self.target.name, "401: re-reading failed: {e}"),
-        }
-    }
-
     /// Asks for the packages; false when the event channel is closed.
     async fn fetch_packages(&mut self) -> bool {
         let Ok(client) = &self.target.client else {
             return true;
         };
+        if self.paused {
+            // Asking would be one more refused login.
+            return true;
+        }
         let Ok(_permit) = self.shared.permits.acquire().await else {
             return false;
         };
@@ -422,6 +424,8 @@ fn random_unit() -> f64 {
     hasher.write_u64(Instant::now().elapsed().as_nanos() as u64);
     (hasher.finish() >> 11) as f64 / (1u64 << 53) as f64
 }
+
+mod login;
 
 #[cfg(test)]
 mod tests {

@@ -9,7 +9,7 @@ use std::time::Duration;
 
 use secrecy::SecretString;
 
-use crate::config::{ClusterConfig, Config, ConfigError, Credentials};
+use crate::config::{ClusterConfig, Config, ConfigError, CredentialSource, Credentials};
 use crate::ontap::{Client, ClientSettings, ErrorKind, OntapError, TlsTrust};
 
 /// How long to wait for TCP + TLS before calling a cluster unreachable. Short on
@@ -22,29 +22,50 @@ pub struct Target {
     pub name: String,
     pub url: String,
     pub client: Result<Arc<Client>, OntapError>,
-    /// How to read the password again after a 401 (it may have been rotated).
+    /// How to read the password again after a 401 (it may have been rotated), for the
+    /// sources that can change while ontop runs: a file, a command.
     pub reauth: Option<Reauth>,
 }
 
 /// Re-reads a cluster's password from its source, bypassing the cache. Blocking (a
 /// password command may run): pollers call it on a blocking thread.
 #[derive(Clone)]
-pub struct Reauth(Arc<dyn Fn() -> Result<SecretString, String> + Send + Sync>);
+pub struct Reauth {
+    read: Arc<dyn Fn() -> Result<SecretString, String> + Send + Sync>,
+    source: String,
+}
 
 impl Reauth {
-    /// Re-reading `cluster`'s source through the shared credential cache.
-    pub fn new(credentials: Arc<Credentials>, cluster: ClusterConfig) -> Self {
-        Self(Arc::new(move || {
-            credentials.forget(&cluster);
-            credentials
-                .password_for(&cluster)
-                .map_err(|e| e.to_string())
-        }))
+    /// Re-reading `cluster`'s source through the shared credential cache; `None` for
+    /// a source that cannot change while ontop runs (a password in the config, an
+    /// environment variable, the prompt at start).
+    pub fn new(credentials: Arc<Credentials>, cluster: ClusterConfig) -> Option<Self> {
+        if !matches!(
+            cluster.credential,
+            CredentialSource::File(_) | CredentialSource::Command(_)
+        ) {
+            return None;
+        }
+        let source = cluster.credential.describe();
+        Some(Self {
+            read: Arc::new(move || {
+                credentials.forget(&cluster);
+                credentials
+                    .password_for(&cluster)
+                    .map_err(|e| e.to_string())
+            }),
+            source,
+        })
     }
 
     /// The password as the source gives it now.
     pub fn password(&self) -> Result<SecretString, String> {
-        (self.0)()
+        (self.read)()
+    }
+
+    /// The source, as the config names it: `password_file "/etc/ontop/pw"`.
+    pub fn source(&self) -> &str {
+        &self.source
     }
 }
 
@@ -58,7 +79,7 @@ impl std::fmt::Debug for Reauth {
 /// pollers (a one-shot sweep does not need it).
 pub fn with_reauth(targets: &mut [Target], config: &Config, credentials: &Arc<Credentials>) {
     for (target, cluster) in targets.iter_mut().zip(&config.clusters) {
-        target.reauth = Some(Reauth::new(credentials.clone(), cluster.clone()));
+        target.reauth = Reauth::new(credentials.clone(), cluster.clone());
     }
 }
 

@@ -159,13 +159,22 @@ impl Client {
         self.read_only
     }
 
-    /// Replaces the password, e.g. after a 401 made the credential source re-resolve.
-    pub fn set_password(&self, password: SecretString) {
+    /// Replaces the password (typed after a 401, or read again from its source);
+    /// false when it is the one already in use.
+    pub fn set_password(&self, password: SecretString) -> bool {
         let value = basic_auth(&self.username, &password);
-        *self
+        let mut current = self
             .authorization
             .write()
-            .unwrap_or_else(|e| e.into_inner()) = value;
+            .unwrap_or_else(|e| e.into_inner());
+        let changed = *current != value;
+        *current = value;
+        changed
+    }
+
+    /// The user the client logs in as.
+    pub fn username(&self) -> &str {
+        &self.username
     }
 
     /// `GET /api/cluster`: name, uuid and version.

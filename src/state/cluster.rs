@@ -6,7 +6,7 @@ use std::time::Duration;
 use jiff::Timestamp;
 
 use crate::download::{Ending, Followed, Origin, Phase, Since};
-use crate::fleet::Event;
+use crate::fleet::{Event, LoginPause};
 use crate::ontap::{CertificateFacts, DownloadState, DownloadStatus, Job, OntapError, Package};
 
 /// Transitions kept per cluster for the details pane.
@@ -25,6 +25,8 @@ pub struct ClusterIdentity {
     /// Certificate verification is off: shown as a badge.
     pub insecure: bool,
     pub poll_interval: Duration,
+    /// The API user ontop logs in as (the password dialog names it).
+    pub username: String,
 }
 
 /// How far the dashboard can trust a row.
@@ -81,6 +83,8 @@ pub struct ClusterState {
     /// The certificate the cluster presents (expiry, pinned, insecure); `None` over
     /// plain HTTP or before the first answer.
     pub certificate: Option<CertificateFacts>,
+    /// The cluster refused the login and its poller stopped asking: since when, why.
+    pub login_paused: Option<(Timestamp, LoginPause)>,
 }
 
 impl ClusterState {
@@ -99,6 +103,7 @@ impl ClusterState {
             packages: None,
             history: VecDeque::with_capacity(HISTORY_LEN),
             certificate: None,
+            login_paused: None,
         }
     }
 
@@ -162,7 +167,9 @@ impl ClusterState {
                 job,
                 ..
             } => {
-                if self.is_failing() {
+                if self.login_paused.take().is_some() {
+                    self.record(at, "login accepted: polling again".to_string());
+                } else if self.is_failing() {
                     self.record(at, "answering again".to_string());
                 }
                 if let Some(version) = info.and_then(|i| i.version).and_then(|v| v.short()) {
@@ -186,6 +193,16 @@ impl ClusterState {
                 }
                 self.last_failure = Some(at);
                 self.last_error = Some(error);
+                true
+            }
+            Event::LoginPaused { at, pause, .. } => {
+                let what = match &pause.note {
+                    Some(note) => format!("still paused: {note}"),
+                    None => format!("login refused for {}: polling paused", pause.user),
+                };
+                self.record(at, what);
+                let since = self.login_paused.as_ref().map_or(at, |(since, _)| *since);
+                self.login_paused = Some((since, *pause));
                 true
             }
             Event::Certificate { at, facts, .. } => {

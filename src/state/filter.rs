@@ -3,7 +3,8 @@
 //! - a name or a part of one: `ams`, `prod-ams-1`;
 //! - the header's and the columns' words: `downloading` (or `running`), `succeeded`
 //!   (`success`), `failed` (`failure`), `not_started`, `failing`, `stale`, `ok`,
-//!   `unknown`, and the JOB column's `starting`, `queued`, `paused`, `present`,
+//!   `unknown`, `paused` (a paused job, or polls paused after a refused login), and
+//!   the JOB column's `starting`, `queued`, `present`,
 //!   `refused`, `gave-up`, `not-sent`, `followed` (ontop follows a download there);
 //! - `ro` or `read-only`;
 //! - `version:9.16` (the running release starts with it);
@@ -125,7 +126,7 @@ fn state_word(word: &str, c: &ClusterState, now: Timestamp) -> Option<bool> {
         "followed" => phase.is_some_and(|p| p.ending().is_none()),
         "starting" => matches!(phase, Some(Phase::Starting)),
         "queued" => matches!(phase, Some(Phase::Job(JobState::Queued))),
-        "paused" => matches!(phase, Some(Phase::Job(JobState::Paused))),
+        "paused" => matches!(phase, Some(Phase::Job(JobState::Paused))) || c.login_paused.is_some(),
         "present" => matches!(ending, Some(Ending::AlreadyPresent)),
         "refused" => matches!(ending, Some(Ending::Refused(_))),
         "gave-up" => matches!(ending, Some(Ending::GaveUp { .. })),

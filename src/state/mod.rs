@@ -30,6 +30,8 @@ pub struct FleetCounts {
     pub failed: usize,
     pub failing: usize,
     pub stale: usize,
+    /// Failing clusters whose polls are paused after a refused login.
+    pub paused: usize,
 }
 
 impl Model {
@@ -64,6 +66,9 @@ impl Model {
             }
             if c.health(now) == Health::Failing {
                 counts.failing += 1;
+            }
+            if c.login_paused.is_some() {
+                counts.paused += 1;
             }
             // Stale counts every row whose values are old, failing ones too.
             if c.is_stale(now) {

@@ -11,23 +11,27 @@
 //! - `navigation`: moving, scrolling, filter typing and sorting;
 //! - `marks`: choosing several clusters for one download;
 //! - [`download`]: from `d` to the confirmed start, and the announcement of endings;
-//! - [`form`] and [`confirm`]: the two dialogs' own state.
+//! - [`form`] and [`confirm`]: the two dialogs' own state;
+//! - [`password`]: `p`, the password after a refused login;
+//! - `keys`: what each action of the key map means in each context.
 
 pub mod confirm;
 pub mod download;
 pub mod form;
+mod keys;
 mod marks;
 mod navigation;
+pub mod password;
 
 use std::collections::BTreeSet;
 
-use crossterm::event::{KeyEvent, KeyEventKind};
 use jiff::{SignedDuration, Timestamp};
 
 pub use confirm::{Confirmation, StartRequest};
 pub use form::{DownloadForm, Field};
+pub use password::{NewPassword, PasswordPrompt};
 
-use super::keymap::{self, Action, Context};
+use super::keymap::Context;
 use super::theme::Theme;
 use crate::fleet::Event;
 use crate::state::table::time_in_state;
@@ -58,15 +62,23 @@ pub enum AppCommand {
     FetchPackages(usize),
     /// Start a confirmed download (the only command that changes a cluster).
     StartDownloads(StartRequest),
+    /// Log in to these clusters with a typed password from now on.
+    NewPassword(NewPassword),
     /// Leave the dashboard.
     Quit,
 }
 
-/// A dialog over the table or the details: the download form, then its confirmation.
+/// A dialog over the table or the details: the download form, then its confirmation;
+/// the password after a refused login; the question before quitting.
 #[derive(Debug)]
 pub enum Dialog {
     Form(DownloadForm),
     Confirm(Confirmation),
+    Password(PasswordPrompt),
+    /// Quitting would stop following this many downloads.
+    Quit {
+        followed: usize,
+    },
 }
 
 /// A message in the footer until `until`.
@@ -245,24 +257,6 @@ impl App {
         std::mem::take(&mut self.bell)
     }
 
-    /// Reacts to one key press at `now`; returns what the event loop must do.
-    pub fn handle_key(&mut self, key: KeyEvent, now: Timestamp) -> Vec<AppCommand> {
-        if key.kind == KeyEventKind::Release {
-            return Vec::new();
-        }
-        self.sync(now);
-        let context = self.context();
-        let Some(action) = keymap::lookup(context, &key) else {
-            match context {
-                Context::Filter => self.type_into_filter(key, now),
-                Context::Form => self.type_into_form(key),
-                _ => {}
-            }
-            return Vec::new();
-        };
-        self.act(context, action, now)
-    }
-
     /// Recomputes the visible rows at `now` (health, and so filters and sorts, change with
     /// time) and keeps the selection on a visible cluster.
     pub fn sync(&mut self, now: Timestamp) {
@@ -279,73 +273,11 @@ impl App {
         }
     }
 
-    fn act(&mut self, context: Context, action: Action, now: Timestamp) -> Vec<AppCommand> {
-        match action {
-            Action::Down => self.move_by(context, 1),
-            Action::Up => self.move_by(context, -1),
-            Action::PageDown => self.move_by(context, self.page as isize),
-            Action::PageUp => self.move_by(context, -(self.page as isize)),
-            Action::Top => self.move_by(context, isize::MIN),
-            Action::Bottom => self.move_by(context, isize::MAX),
-            Action::StartFilter => self.mode = Mode::Filter,
-            Action::KeepFilter => self.mode = Mode::Table,
-            Action::ClearFilter => {
-                self.mode = Mode::Table;
-                if !self.filter.is_empty() {
-                    self.filter.clear();
-                    self.sync(now);
-                }
-            }
-            Action::FilterBackspace => {
-                self.filter.pop();
-                self.filter_changed(now);
-            }
-            Action::CycleSort => self.set_sort(self.sort.cycle(), now),
-            Action::ReverseSort => self.set_sort(self.sort.reversed(), now),
-            Action::OpenDetails => {
-                if let Some(cluster) = self.selected {
-                    self.mode = Mode::Details(cluster);
-                    self.details_scroll = 0;
-                    return vec![AppCommand::FetchPackages(cluster)];
-                }
-            }
-            Action::Back => {
-                if self.help {
-                    self.help = false;
-                } else {
-                    self.mode = Mode::Table;
-                }
-            }
-            Action::Refresh => {
-                if let Some(cluster) = self.target() {
-                    let name = self.model.clusters[cluster].identity.name.clone();
-                    self.say(format!("polling {name} now"), now);
-                    return vec![AppCommand::Refresh(Some(cluster))];
-                }
-            }
-            Action::RefreshAll => {
-                let n = self.model.clusters.len();
-                self.say(format!("polling all {n} clusters now"), now);
-                return vec![AppCommand::Refresh(None)];
-            }
-            Action::ToggleHelp => {
-                self.help = !self.help;
-                self.help_scroll = 0;
-            }
-            Action::ToggleMark => self.toggle_mark(),
-            Action::MarkAll => self.mark_all(now),
-            Action::ClearMarks => self.clear_marks(now),
-            Action::Download => self.open_form(now),
-            Action::NextField => self.edit_form(DownloadForm::next_field),
-            Action::PreviousField => self.edit_form(DownloadForm::previous_field),
-            Action::FieldBackspace => self.edit_form(DownloadForm::backspace),
-            Action::ClearField => self.edit_form(DownloadForm::clear_field),
-            Action::SubmitForm => self.submit_form(now),
-            Action::ConfirmStart => return self.confirm_start(now),
-            Action::Cancel => self.cancel_dialog(now),
-            Action::Quit => return vec![AppCommand::Quit],
-        }
-        Vec::new()
+    /// Whether the cluster the keys act on has its polls paused after a refused login.
+    pub fn target_login_paused(&self) -> bool {
+        self.target()
+            .and_then(|c| self.model.clusters.get(c))
+            .is_some_and(|c| c.login_paused.is_some())
     }
 
     /// The cluster a key acts on: the one in details, else the selected one.
@@ -375,6 +307,8 @@ impl App {
         match &self.dialog {
             Some(Dialog::Form(_)) => return Context::Form,
             Some(Dialog::Confirm(_)) => return Context::Confirm,
+            Some(Dialog::Password(_)) => return Context::Password,
+            Some(Dialog::Quit { .. }) => return Context::QuitConfirm,
             None => {}
         }
         match self.mode {

@@ -16,6 +16,7 @@
 pub mod app;
 pub mod format;
 pub mod keymap;
+pub mod line;
 pub mod theme;
 pub mod views;
 
@@ -93,6 +94,8 @@ pub async fn run(setup: DashboardSetup) -> io::Result<()> {
         }
     };
     let guard = TerminalGuard;
+    // A pasted URL arrives as one piece of text, not as keys (Enter in it would submit).
+    let _ = crossterm::execute!(io::stdout(), crossterm::event::EnableBracketedPaste);
     let outside = Outside {
         fleet: &fleet,
         bell,
@@ -131,12 +134,13 @@ pub fn ring(out: &mut impl io::Write) -> io::Result<()> {
     out.flush()
 }
 
-/// Restores the terminal when dropped: raw mode off, main screen back. The mouse is never
-/// captured, so there is nothing to release there.
+/// Restores the terminal when dropped: bracketed paste off, raw mode off, main screen
+/// back. The mouse is never captured, so there is nothing to release there.
 struct TerminalGuard;
 
 impl Drop for TerminalGuard {
     fn drop(&mut self) {
+        let _ = crossterm::execute!(io::stdout(), crossterm::event::DisableBracketedPaste);
         ratatui::restore();
     }
 }
@@ -165,6 +169,10 @@ async fn event_loop(
                     if run_commands(commands, outside) {
                         return Ok(());
                     }
+                    Redraw::Now
+                }
+                Some(Ok(TermEvent::Paste(text))) => {
+                    app.paste(&text, Timestamp::now());
                     Redraw::Now
                 }
                 Some(Ok(TermEvent::Resize(..))) => Redraw::Now,
@@ -279,6 +287,11 @@ fn run_commands(commands: Vec<AppCommand>, outside: &Outside<'_>) -> bool {
             AppCommand::FetchPackages(cluster) => fleet.send(cluster, Command::FetchPackages),
             AppCommand::StartDownloads(request) => {
                 fleet.start_downloads(&request.plan, request.spec);
+            }
+            AppCommand::NewPassword(new) => {
+                for cluster in new.clusters {
+                    fleet.send(cluster, Command::Password(new.password.clone()));
+                }
             }
             AppCommand::Quit => return true,
         }

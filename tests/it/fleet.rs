@@ -45,6 +45,7 @@ fn model_of(fleet: &SimFleet, interval: Duration) -> Model {
         name: c.name,
         url: c.url,
         poll_interval: interval,
+        username: "admin".into(),
         ..ClusterIdentity::default()
     }))
 }

@@ -28,6 +28,7 @@ fn identity(name: &str, labels: &[(&str, &str)]) -> ClusterIdentity {
             .map(|(k, v)| (k.to_string(), v.to_string()))
             .collect::<BTreeMap<_, _>>(),
         poll_interval: INTERVAL,
+        username: "admin".into(),
         ..ClusterIdentity::default()
     }
 }

@@ -87,12 +87,16 @@ async fn gate(State(c): State<Arc<Cluster>>, req: Request, next: Next) -> Respon
             )
                 .into_response();
         }
-        Fault::Unauthorized => return wire::unauthorized(),
+        Fault::Unauthorized => {
+            c.login_failed();
+            return wire::unauthorized();
+        }
         // Answered before the latency, in `hostile_answer`.
         Fault::Redirect { .. } | Fault::Huge | Fault::Endless | Fault::Drip | Fault::BigHeaders => {
         }
     }
     if !authorized(req.headers(), &c.env.username, &c.env.password) {
+        c.login_failed();
         return wire::unauthorized();
     }
     next.run(req).await

@@ -7,6 +7,7 @@
 //! file only keeps the books, behind a std mutex never held across an await.
 
 use std::collections::VecDeque;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -57,6 +58,9 @@ pub(crate) struct Cluster {
     pub(crate) env: Arc<Env>,
     fault: Mutex<Fault>,
     log: Mutex<VecDeque<LoggedRequest>>,
+    /// Requests refused for their credentials: what a real cluster counts towards
+    /// locking the account.
+    failed_logins: AtomicU64,
     books: Mutex<Books>,
     job_ended: Notify,
 }
@@ -71,6 +75,7 @@ impl Cluster {
             env,
             fault: Mutex::new(Fault::None),
             log: Mutex::new(VecDeque::new()),
+            failed_logins: AtomicU64::new(0),
             books: Mutex::new(Books {
                 download: Download {
                     state: DownloadState::NotStarted,
@@ -104,6 +109,16 @@ impl Cluster {
             method: method.to_string(),
             path: path.to_string(),
         });
+    }
+
+    /// Counts a request refused for its credentials.
+    pub(crate) fn login_failed(&self) {
+        self.failed_logins.fetch_add(1, Ordering::Relaxed);
+    }
+
+    /// Requests refused for their credentials so far.
+    pub(crate) fn failed_logins(&self) -> u64 {
+        self.failed_logins.load(Ordering::Relaxed)
     }
 
     /// A copy of the request log, oldest first.

@@ -234,6 +234,14 @@ impl SimFleet {
             .unwrap_or(0)
     }
 
+    /// Requests the cluster refused for their credentials (0 for an unknown cluster):
+    /// the failed logins a real cluster would count towards locking the account.
+    pub fn failed_logins(&self, cluster: &str) -> u64 {
+        self.endpoint(cluster)
+            .map(|e| e.cluster.failed_logins())
+            .unwrap_or(0)
+    }
+
     /// Every request that reached the cluster's API, oldest first (the last 10 000).
     pub fn request_log(&self, cluster: &str) -> Vec<LoggedRequest> {
         self.endpoint(cluster)

@@ -6,10 +6,8 @@
 //! skipped cluster and its reason; only `y` produces [`AppCommand::StartDownloads`].
 //! Read-only is enforced once more, for real, in the client that sends the POST.
 
-use crossterm::event::KeyEvent;
 use jiff::{SignedDuration, Timestamp};
 
-use super::navigation::typed_char;
 use super::{App, AppCommand, Confirmation, Dialog, DownloadForm};
 use crate::download::{Busy, Candidate, Ending, Plan, plan};
 use crate::state::{ClusterState, Health};
@@ -77,12 +75,6 @@ impl App {
         }
     }
 
-    pub(super) fn type_into_form(&mut self, key: KeyEvent) {
-        if let Some(c) = typed_char(&key) {
-            self.edit_form(|form| form.type_char(c));
-        }
-    }
-
     pub(super) fn edit_form(&mut self, edit: impl FnOnce(&mut DownloadForm)) {
         if let Some(Dialog::Form(form)) = &mut self.dialog {
             edit(form);
@@ -131,11 +123,16 @@ impl App {
         vec![AppCommand::StartDownloads(request)]
     }
 
-    /// `Esc` (or `n`): closes the dialog; nothing is started and the password is dropped.
+    /// `Esc` (or `n`): closes the dialog; nothing is started or changed, and a
+    /// password typed is dropped (and wiped).
     pub(super) fn cancel_dialog(&mut self, now: Timestamp) {
-        if self.dialog.take().is_some() {
-            self.say("download cancelled: nothing was started".into(), now);
-        }
+        let text = match self.dialog.take() {
+            None => return,
+            Some(Dialog::Form(_) | Dialog::Confirm(_)) => "download cancelled: nothing was started",
+            Some(Dialog::Password(_)) => "password not changed",
+            Some(Dialog::Quit { .. }) => "still here",
+        };
+        self.say(text.into(), now);
     }
 
     /// The engine's plan for `chosen`, from what the model knows now.

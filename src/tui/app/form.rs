@@ -1,16 +1,15 @@
 //! The download form: package URL, package-server user and password, edited in place.
 //!
-//! The password lives in a buffer that is wiped when it grows and when the form closes,
-//! whichever way it closes; the screen only ever gets its length, as bullets. The URL is
+//! Each field is a [`LineEdit`]: the cursor moves and edits happen where it is. The
+//! password's buffer is wiped when it grows and when the form closes, whichever way it
+//! closes; the screen only ever gets its length, as bullets. The URL is
 //! checked with [`DownloadSpec::new`] before anything else happens, so a typo is caught
 //! here, with its reason, and not as an error from twenty clusters.
 
-use std::fmt;
-
-use secrecy::zeroize::Zeroize;
-use secrecy::{ExposeSecret, ExposeSecretMut, SecretBox, SecretString};
+use secrecy::SecretString;
 
 use crate::download::DownloadSpec;
+use crate::tui::line::{Edit, LineEdit};
 
 /// A field of the form, in `Tab` order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -54,9 +53,9 @@ impl Field {
 #[derive(Debug)]
 pub struct DownloadForm {
     chosen: Vec<usize>,
-    url: String,
-    username: String,
-    password: TypedSecret,
+    url: LineEdit,
+    username: LineEdit,
+    password: LineEdit,
     focus: Field,
     error: Option<String>,
     /// Chosen clusters that the filter hides: the form says how many.
@@ -69,9 +68,9 @@ impl DownloadForm {
     pub fn new(chosen: Vec<usize>, url: Option<&str>, username: Option<&str>) -> Self {
         Self {
             chosen,
-            url: url.unwrap_or_default().to_string(),
-            username: username.unwrap_or_default().to_string(),
-            password: TypedSecret::new(),
+            url: LineEdit::new(url.unwrap_or_default()),
+            username: LineEdit::new(username.unwrap_or_default()),
+            password: LineEdit::default(),
             focus: Field::Url,
             error: None,
             hidden: 0,
@@ -99,15 +98,38 @@ impl DownloadForm {
         self.focus
     }
 
+    fn line(&self, field: Field) -> &LineEdit {
+        match field {
+            Field::Url => &self.url,
+            Field::Username => &self.username,
+            Field::Password => &self.password,
+        }
+    }
+
+    fn focused(&mut self) -> &mut LineEdit {
+        self.error = None;
+        match self.focus {
+            Field::Url => &mut self.url,
+            Field::Username => &mut self.username,
+            Field::Password => &mut self.password,
+        }
+    }
+
     /// What a field shows: its text (secrets in a URL as bullets), or one bullet per
-    /// character of the password.
+    /// character of the password. Either way one character per character typed, so the
+    /// cursor ([`DownloadForm::cursor`]) counts the same on screen.
     pub fn shown(&self, field: Field) -> String {
         match field {
             // A password in the URL, or a token in its query, shows as bullets too.
-            Field::Url => crate::text::hide_url_secrets(&self.url),
-            Field::Username => self.username.clone(),
+            Field::Url => crate::text::hide_url_secrets(self.url.text()),
+            Field::Username => self.username.text().to_string(),
             Field::Password => "•".repeat(self.password.chars()),
         }
+    }
+
+    /// Where the cursor is in a field, in characters.
+    pub fn cursor(&self, field: Field) -> usize {
+        self.line(field).cursor()
     }
 
     /// Why the last submit was refused, until the next edit.
@@ -125,116 +147,42 @@ impl DownloadForm {
         self.focus = self.focus.previous();
     }
 
-    /// Types `c` at the end of the focused field.
+    /// Types `c` at the cursor of the focused field.
     pub fn type_char(&mut self, c: char) {
-        self.error = None;
-        match self.focus {
-            Field::Url => self.url.push(c),
-            Field::Username => self.username.push(c),
-            Field::Password => self.password.push(c),
-        }
+        self.focused().insert(c);
     }
 
-    /// Deletes the last character of the focused field.
-    pub fn backspace(&mut self) {
-        self.error = None;
-        match self.focus {
-            Field::Url => {
-                self.url.pop();
-            }
-            Field::Username => {
-                self.username.pop();
-            }
-            Field::Password => self.password.pop(),
-        }
+    /// Pastes `text` at the cursor, trimmed and on one line.
+    pub fn paste(&mut self, text: &str) {
+        let text = crate::tui::line::pasted(text);
+        self.focused().insert_str(&text);
     }
 
-    /// Empties the focused field (`Ctrl-U`): a prefilled URL need not be erased key by key.
-    pub fn clear_field(&mut self) {
-        self.error = None;
-        match self.focus {
-            Field::Url => self.url.clear(),
-            Field::Username => self.username.clear(),
-            Field::Password => self.password.clear(),
-        }
+    /// Applies a line-editing key to the focused field.
+    pub fn edit(&mut self, edit: Edit) {
+        self.focused().apply(edit);
     }
 
     /// Checks the form and, when it is valid, hands over what to download; the password
     /// then leaves the form (which the caller drops). When it is not, the form keeps
     /// everything typed and shows why.
     pub fn submit(&mut self) -> Option<DownloadSpec> {
-        let username = Some(self.username.clone());
+        let username = Some(self.username.text().to_string());
         // Check the URL first, without the password, so a refusal keeps it in the form.
-        if let Err(reason) = DownloadSpec::new(&self.url, username.clone(), None) {
+        if let Err(reason) = DownloadSpec::new(self.url.text(), username.clone(), None) {
             self.error = Some(reason.to_string());
             self.focus = Field::Url;
             return None;
         }
-        match DownloadSpec::new(&self.url, username, self.password.take()) {
+        let password =
+            (!self.password.is_empty()).then(|| SecretString::from(self.password.take()));
+        match DownloadSpec::new(self.url.text(), username, password) {
             Ok(spec) => Some(spec),
             Err(reason) => {
                 self.error = Some(reason.to_string());
                 None
             }
         }
-    }
-}
-
-/// A secret typed one key at a time. The buffer is wiped when dropped, and copied by
-/// hand (then wiped) when it must grow, so no stale copy is left on the heap.
-struct TypedSecret(SecretBox<String>);
-
-impl TypedSecret {
-    /// Room for a long password before the first growth.
-    const CAPACITY: usize = 64;
-
-    fn new() -> Self {
-        Self(SecretBox::new(Box::new(String::with_capacity(
-            Self::CAPACITY,
-        ))))
-    }
-
-    fn push(&mut self, c: char) {
-        let s = self.0.expose_secret_mut();
-        if s.len() + c.len_utf8() > s.capacity() {
-            let mut bigger = String::with_capacity(s.capacity() * 2 + c.len_utf8());
-            bigger.push_str(s);
-            s.zeroize();
-            *s = bigger;
-        }
-        s.push(c);
-    }
-
-    fn pop(&mut self) {
-        // The byte left past the end is wiped with the rest when the buffer is dropped.
-        self.0.expose_secret_mut().pop();
-    }
-
-    fn clear(&mut self) {
-        self.0.expose_secret_mut().zeroize();
-    }
-
-    fn chars(&self) -> usize {
-        self.0.expose_secret().chars().count()
-    }
-
-    /// The secret as a [`SecretString`] (`None` when empty), and the buffer wiped.
-    fn take(&mut self) -> Option<SecretString> {
-        let s = self.0.expose_secret();
-        if s.is_empty() {
-            return None;
-        }
-        // Exactly as long as the text, so turning it into a boxed str does not copy it.
-        let mut exact = String::with_capacity(s.len());
-        exact.push_str(s);
-        self.clear();
-        Some(SecretString::from(exact))
-    }
-}
-
-impl fmt::Debug for TypedSecret {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("<redacted>")
     }
 }
 
@@ -254,7 +202,7 @@ mod tests {
     fn tab_cycles_the_fields_and_typing_edits_the_focused_one() {
         let mut f = form("https://repo/a.tgz");
         assert_eq!(f.focus(), Field::Url);
-        f.backspace();
+        f.edit(Edit::Backspace);
         type_str(&mut f, "z");
         assert_eq!(f.shown(Field::Url), "https://repo/a.tgz");
         let with_secrets = DownloadForm::new(vec![0], Some("https://u:pw@repo/a.tgz?t=1"), None);
@@ -263,11 +211,11 @@ mod tests {
             "https://u:••@repo/a.tgz?•••"
         );
         f.next_field();
-        f.clear_field();
+        f.edit(Edit::KillToStart);
         type_str(&mut f, "ops");
         f.next_field();
         type_str(&mut f, "pässwörd");
-        f.backspace();
+        f.edit(Edit::Backspace);
         assert_eq!(f.shown(Field::Username), "ops");
         assert_eq!(f.shown(Field::Password), "•••••••");
         f.next_field();
@@ -286,7 +234,8 @@ mod tests {
         assert!(f.error().unwrap().contains("unsupported scheme"));
         assert_eq!(f.focus(), Field::Url);
         assert_eq!(f.shown(Field::Password), "••••••");
-        f.clear_field();
+        f.edit(Edit::End);
+        f.edit(Edit::KillToStart);
         assert_eq!(f.error(), None, "editing clears the error");
         type_str(&mut f, "https://repo/ontap/image.tgz");
         let spec = f.submit().expect("a valid form");
@@ -297,14 +246,16 @@ mod tests {
     }
 
     #[test]
-    fn a_long_password_survives_growing_the_buffer() {
-        let mut secret = TypedSecret::new();
-        let long = "x".repeat(TypedSecret::CAPACITY * 3);
-        long.chars().for_each(|c| secret.push(c));
-        assert_eq!(secret.chars(), long.len());
-        let taken = secret.take().unwrap();
-        assert_eq!(taken.expose_secret(), long);
-        assert_eq!(secret.chars(), 0);
-        assert!(secret.take().is_none(), "an empty password is no password");
+    fn a_pasted_url_is_trimmed_and_lands_at_the_cursor() {
+        let mut f = form("");
+        f.paste("  https://repo/ontap/image.tgz\n");
+        assert_eq!(f.shown(Field::Url), "https://repo/ontap/image.tgz");
+        (0..9).for_each(|_| f.edit(Edit::Left));
+        f.paste("97_");
+        assert_eq!(f.shown(Field::Url), "https://repo/ontap/97_image.tgz");
+        assert_eq!(f.cursor(Field::Url), 22);
+        f.edit(Edit::Home);
+        f.edit(Edit::Delete);
+        assert!(f.shown(Field::Url).starts_with("ttps://"));
     }
 }

@@ -26,7 +26,7 @@ impl App {
             Context::Confirm => {
                 self.confirm_scroll = step(self.confirm_scroll, usize::MAX / 2);
             }
-            Context::Form => {}
+            Context::Form | Context::Password | Context::QuitConfirm => {}
         }
     }
 

@@ -25,6 +25,7 @@ pub(super) fn app(n: usize) -> App {
         name: format!("c{i}"),
         url: format!("https://c{i}"),
         poll_interval: std::time::Duration::from_secs(5),
+        username: "admin".into(),
         ..ClusterIdentity::default()
     }));
     let mut app = App::new(model, "test.toml", false, true);
@@ -145,7 +146,7 @@ fn the_selection_stays_on_its_cluster_when_rows_re_sort() {
     assert_eq!(name(&app), "c2");
     // Sorting by download state puts the running c0 first; c2 stays selected.
     press(&mut app, "S");
-    press(&mut app, "sss");
+    press(&mut app, "ssss");
     assert_eq!(app.sort().column, Some(Column::Download));
     assert_eq!(app.rows()[0], 0);
     assert_eq!(name(&app), "c2");

@@ -1,5 +1,5 @@
 //! The key map's own consistency: no key twice in a context, typing stays typing.
-use crossterm::event::KeyModifiers;
+use crossterm::event::{KeyCode, KeyModifiers};
 
 use super::*;
 
@@ -19,7 +19,7 @@ fn shifted_letters_and_ctrl_c_resolve() {
 
 #[test]
 fn typing_a_filter_or_a_form_field_does_not_trigger_table_keys() {
-    for context in [Context::Filter, Context::Form] {
+    for context in [Context::Filter, Context::Form, Context::Password] {
         for c in ['q', 'j', 's', 'r', '?', 'd', ' ', 'a', 'A', 'y', 'n'] {
             let ev = key(KeyCode::Char(c), KeyModifiers::NONE);
             assert_eq!(lookup(context, &ev), None, "{c} is bound in {context:?}");
@@ -36,6 +36,8 @@ fn no_key_is_bound_twice_in_one_context() {
         Context::Help,
         Context::Form,
         Context::Confirm,
+        Context::Password,
+        Context::QuitConfirm,
     ] {
         let keys: Vec<Key> = BINDINGS
             .iter()
@@ -48,5 +50,26 @@ fn no_key_is_bound_twice_in_one_context() {
                 "{k:?} bound twice in {context:?}"
             );
         }
+    }
+}
+
+#[test]
+fn q_closes_help_and_details_and_quits_only_from_the_table() {
+    let q = key(KeyCode::Char('q'), KeyModifiers::NONE);
+    assert_eq!(lookup(Context::Help, &q), Some(Action::Back));
+    assert_eq!(lookup(Context::Details, &q), Some(Action::Back));
+    assert_eq!(lookup(Context::Table, &q), Some(Action::Quit));
+    assert_eq!(lookup(Context::QuitConfirm, &q), Some(Action::ConfirmQuit));
+}
+
+#[test]
+fn the_line_editing_keys_work_in_both_fields() {
+    for context in [Context::Form, Context::Password] {
+        let left = key(KeyCode::Left, KeyModifiers::NONE);
+        assert_eq!(lookup(context, &left), Some(Action::Edit(Edit::Left)));
+        let ctrl_w = key(KeyCode::Char('w'), KeyModifiers::CONTROL);
+        assert_eq!(lookup(context, &ctrl_w), Some(Action::Edit(Edit::KillWord)));
+        let delete = key(KeyCode::Delete, KeyModifiers::NONE);
+        assert_eq!(lookup(context, &delete), Some(Action::Edit(Edit::Delete)));
     }
 }

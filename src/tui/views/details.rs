@@ -169,6 +169,22 @@ impl Details {
             ),
         };
         self.field("health", &text, style);
+        if let Some((since, pause)) = &c.login_paused {
+            let mut text = format!(
+                "polls paused {}: {} refused the login of {} (every refused login counts \
+                 towards locking the account). p enters the password",
+                ago(Some(*since), self.now),
+                c.identity.name,
+                pause.user
+            );
+            if let Some(source) = &pause.source {
+                text.push_str(&format!("; r reads {source} again"));
+            }
+            if let Some(note) = &pause.note {
+                text.push_str(&format!(". Last try: {note}"));
+            }
+            self.field("login", &text, style);
+        }
     }
 
     /// The download the engine follows here, when there is one, in the engine's words.

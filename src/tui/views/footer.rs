@@ -87,7 +87,11 @@ fn hints_line(app: &App, total: usize) -> Line<'static> {
             // With every chosen cluster skipped, cancelling is the only thing on offer.
             let nothing = b.action == Action::ConfirmStart
                 && matches!(app.dialog(), Some(Dialog::Confirm(c)) if c.nothing_to_start());
-            !clear && !nothing
+            // A read-only session offers no download; `p` earns its place only when the
+            // cluster it acts on is paused after a refused login.
+            let refused = (b.action == Action::Download && app.read_only())
+                || (b.action == Action::EnterPassword && !app.target_login_paused());
+            !clear && !nothing && !refused
         })
         .collect();
     let cells = |shown: &[&Binding]| -> usize {

@@ -1,6 +1,6 @@
 //! The download form, over the body: who it is for, the three fields, and why the last
 //! submit was refused. The password field shows one bullet per character and nothing
-//! else; the cursor sits at the end of the focused field, where typing lands.
+//! else; the cursor sits where typing lands, and a long value scrolls to keep it in view.
 
 use ratatui::Frame;
 use ratatui::layout::{Position, Rect};
@@ -56,6 +56,16 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App) {
         }
         lines.push(Line::default());
     }
+    if form.hidden() > 0 {
+        let hidden = format!(
+            "{} of these clusters are hidden by the filter.",
+            form.hidden()
+        );
+        for part in wrap(&hidden, inner_width.saturating_sub(4)) {
+            lines.push(Line::styled(format!(" ! {part}"), theme.mark()));
+        }
+        lines.push(Line::default());
+    }
     let note =
         "The password is never shown, and is forgotten once the request is sent or cancelled.";
     for part in wrap(note, inner_width.saturating_sub(2)) {
@@ -70,13 +80,18 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App) {
     super::clear_under(frame, popup, area);
     frame.render_widget(Paragraph::new(lines).block(block), popup);
 
-    // The cursor goes after the focused field's text (the view of it may be cut).
+    // The cursor goes where typing lands (the view of a long value follows it).
     let row = Field::ALL
         .iter()
         .position(|&f| f == form.focus())
         .unwrap_or(0);
-    let shown = visible_value(&form.shown(form.focus()), value_room(inner_width));
-    let x = popup.x as usize + 1 + LABEL + width(&shown);
+    let focus = form.focus();
+    let (_, at) = visible_value(
+        &form.shown(focus),
+        form.cursor(focus),
+        value_room(inner_width),
+    );
+    let x = popup.x as usize + 1 + LABEL + at;
     let y = popup.y as usize + 1 + first_field + row;
     if x < (popup.x + popup.width) as usize - 1 && y < (popup.y + popup.height) as usize - 1 {
         frame.set_cursor_position(Position::new(x as u16, y as u16));
@@ -105,23 +120,42 @@ fn value_room(inner_width: usize) -> usize {
     inner_width.saturating_sub(LABEL + 1).max(4)
 }
 
-/// The end of `value` when it is too long: where the cursor is and typing happens.
-fn visible_value(value: &str, room: usize) -> String {
-    if width(value) <= room {
-        return value.to_string();
-    }
-    let mut tail: Vec<char> = Vec::new();
-    let mut used = 1;
+/// The part of `value` shown in `room` cells so that the cursor (at character
+/// `cursor`) is in view, and the cell the cursor is on. A cut start shows as `…`.
+pub(super) fn visible_value(value: &str, cursor: usize, room: usize) -> (String, usize) {
     let mut buf = [0u8; 4];
-    for c in value.chars().rev() {
-        let w = width(c.encode_utf8(&mut buf));
+    let cells: Vec<(char, usize)> = value
+        .chars()
+        .map(|c| (c, width(c.encode_utf8(&mut buf))))
+        .collect();
+    let cursor = cursor.min(cells.len());
+    // The cursor needs a cell of its own after the characters before it.
+    let before = |start: usize| cells[start..cursor].iter().map(|(_, w)| w).sum::<usize>();
+    let mut start = 0;
+    while start < cursor && before(start) + 1 + usize::from(start > 0) > room {
+        start += 1;
+    }
+    let mut shown = String::new();
+    let mut used = 0;
+    if start > 0 {
+        shown.push('…');
+        used = 1;
+    }
+    let mut at = used;
+    for (i, &(c, w)) in cells.iter().enumerate().skip(start) {
+        if i == cursor {
+            at = used;
+        }
         if used + w > room {
             break;
         }
+        shown.push(c);
         used += w;
-        tail.push(c);
     }
-    std::iter::once('…').chain(tail.into_iter().rev()).collect()
+    if cursor == cells.len() {
+        at = used;
+    }
+    (shown, at)
 }
 
 /// "› package URL       https://…": the focused field is marked and its label bold; the
@@ -140,10 +174,24 @@ fn field_line(
         theme.dim()
     };
     let room = value_room(inner_width);
-    let value = visible_value(&form.shown(field), room);
+    let (value, _) = visible_value(&form.shown(field), form.cursor(field), room);
     Line::from(vec![
         Span::styled(marker, theme.key()),
         Span::styled(pad(field.label(), LABEL - 3), label_style),
         Span::styled(pad(&value, room), theme.field()),
     ])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::visible_value;
+
+    #[test]
+    fn a_long_value_scrolls_to_keep_the_cursor_in_view() {
+        assert_eq!(visible_value("abc", 3, 10), ("abc".into(), 3));
+        assert_eq!(visible_value("abc", 1, 10), ("abc".into(), 1));
+        assert_eq!(visible_value("abcdefghij", 10, 6), ("…ghij".into(), 5));
+        assert_eq!(visible_value("abcdefghij", 0, 6), ("abcdef".into(), 0));
+        assert_eq!(visible_value("abcdefghij", 7, 6), ("…defgh".into(), 5));
+    }
 }

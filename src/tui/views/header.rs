@@ -1,7 +1,8 @@
 //! The header: what this screen watches, and the fleet at a glance.
 //!
 //! Line one names the program and the config (or the demo) and carries the READ-ONLY
-//! marker; line two counts clusters by download state and by health.
+//! marker; line two counts clusters by download state and by health (and, when there
+//! are any, the clusters paused after a refused login).
 
 use jiff::Timestamp;
 use ratatui::Frame;
@@ -84,5 +85,9 @@ fn counts_line(counts: FleetCounts, words: bool, theme: Theme) -> Line<'static> 
     spans.extend(count("  ", "✗ ", counts.failed, "failed", Color::Red));
     spans.extend(count("  │ ", "", counts.failing, "failing", Color::Red));
     spans.extend(count("  ", "", counts.stale, "stale", Color::Yellow));
+    if counts.paused > 0 {
+        // Only when it happens: a paused login needs the operator (p), nothing else does.
+        spans.extend(count("  ", "", counts.paused, "paused", Color::Red));
+    }
     Line::from(spans)
 }

@@ -25,8 +25,8 @@ const SECTIONS: [&str; 6] = [
     "Cluster table",
     "Typing a filter (after /)",
     "Details and help",
-    "Download form (after d)",
-    "Confirming a download",
+    "Download form (after d) and password (after p)",
+    "Confirming a download, or quitting",
 ];
 
 /// Which of [`SECTIONS`] lists a binding: "Anywhere" when it works in the table, the
@@ -40,8 +40,8 @@ fn section_of(b: &Binding) -> usize {
         Some(Context::Table) => 1,
         Some(Context::Filter) => 2,
         Some(Context::Details | Context::Help) | None => 3,
-        Some(Context::Form) => 4,
-        Some(Context::Confirm) => 5,
+        Some(Context::Form | Context::Password) => 4,
+        Some(Context::Confirm | Context::QuitConfirm) => 5,
     }
 }
 

@@ -2,7 +2,8 @@
 //!
 //! Views read the [`App`] and draw; the only state they touch is scrolling (how many
 //! rows fit is known only while drawing). Time comes in as `now`, so a test can pin it.
-//! Dialogs (the download form, its confirmation) and the help are drawn over the body.
+//! Dialogs (the download form, its confirmation, the password, the question before
+//! quitting) and the help are drawn over the body.
 
 pub mod columns;
 pub mod confirm;
@@ -11,6 +12,8 @@ pub mod footer;
 pub mod form;
 pub mod header;
 pub mod help;
+pub mod password;
+pub mod quit;
 pub mod table;
 pub mod too_small;
 
@@ -46,6 +49,8 @@ pub fn draw(frame: &mut Frame, app: &mut App, now: Timestamp) {
     match app.dialog() {
         Some(Dialog::Form(_)) => form::render(frame, body, app),
         Some(Dialog::Confirm(_)) => confirm::render(frame, body, app),
+        Some(Dialog::Password(_)) => password::render(frame, body, app),
+        Some(Dialog::Quit { .. }) => quit::render(frame, body, app),
         None => {}
     }
     if app.help_open() {

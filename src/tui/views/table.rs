@@ -178,6 +178,10 @@ fn cell<'a>(
             Some(t) => Cell::from(format_age(age(t, now))).style(theme.age(health)),
             None => dash(),
         },
+        Column::Health if c.login_paused.is_some() => {
+            let (_, style) = theme.health(Health::Failing);
+            Cell::from("PAUSED").style(style)
+        }
         Column::Health => {
             let (word, style) = theme.health(health);
             Cell::from(word).style(style)
@@ -212,6 +216,18 @@ fn name<'a>(c: &'a ClusterState, width: usize, marked: bool, theme: Theme) -> Li
 /// why (its message is old news then). How a followed download ended, and what to do
 /// about it, is in the JOB column and in details.
 fn message(c: &ClusterState, health: Health, theme: Theme) -> (String, Style) {
+    if let Some((_, pause)) = &c.login_paused {
+        let (_, style) = theme.health(Health::Failing);
+        let keys = if pause.source.is_some() {
+            "r: read again, p: type it"
+        } else {
+            "p: enter the password"
+        };
+        return (
+            format!("paused: login refused ({keys})"),
+            style.remove_modifier(Modifier::BOLD),
+        );
+    }
     if health == Health::Failing
         && let Some(e) = &c.last_error
     {

@@ -46,6 +46,7 @@ fn dashboard(fleet: &SimFleet, dir: &Path) -> (Fleet, Receiver<Event>, Model) {
         name: c.name,
         url: c.url,
         poll_interval: INTERVAL,
+        username: "admin".into(),
         ..ClusterIdentity::default()
     }));
     (pollers, events, model)

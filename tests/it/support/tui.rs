@@ -38,6 +38,7 @@ fn identity(name: &str, url: &str, labels: &[(&str, &str)]) -> ClusterIdentity {
         read_only: false,
         insecure: false,
         poll_interval: Duration::from_secs(5),
+        username: "admin".into(),
     }
 }
 

@@ -213,6 +213,7 @@ fn identity(name: &str) -> ClusterIdentity {
         name: name.into(),
         url: format!("https://{name}.example.com"),
         poll_interval: Duration::from_secs(5),
+        username: "admin".into(),
         ..ClusterIdentity::default()
     }
 }

@@ -223,6 +223,7 @@ fn five_hundred_clusters_scroll_and_only_fit_rows_are_drawn() {
         name: format!("sim-{i}"),
         url: format!("https://10.0.{}.{}", i / 250, i % 250),
         poll_interval: std::time::Duration::from_secs(5),
+        username: "admin".into(),
         ..ClusterIdentity::default()
     }));
     let mut app = ontop::tui::App::new(model, "big.toml", false, true);

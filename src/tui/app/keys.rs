@@ -1,0 +1,192 @@
+//! What each key map action means in each context, pasted text, and the hint for a key
+//! that means nothing where it was pressed.
+
+use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
+use jiff::Timestamp;
+
+use super::navigation::typed_char;
+use super::{App, AppCommand, Dialog, Mode};
+use crate::tui::keymap::{self, Action, Context};
+use crate::tui::line::Edit;
+
+impl App {
+    /// Reacts to one key press at `now`; returns what the event loop must do.
+    pub fn handle_key(&mut self, key: KeyEvent, now: Timestamp) -> Vec<AppCommand> {
+        if key.kind == KeyEventKind::Release {
+            return Vec::new();
+        }
+        self.sync(now);
+        let context = self.context();
+        let Some(action) = keymap::lookup(context, &key) else {
+            self.unbound_key(context, key, now);
+            return Vec::new();
+        };
+        self.act(context, action, now)
+    }
+
+    /// Text pasted into the terminal (bracketed paste): typed into the filter or the
+    /// focused field, trimmed and on one line; ignored anywhere else.
+    pub fn paste(&mut self, text: &str, now: Timestamp) {
+        match self.context() {
+            Context::Filter => {
+                self.filter.push_str(&crate::tui::line::pasted(text));
+                self.filter_changed(now);
+            }
+            Context::Form => self.edit_form(|form| form.paste(text)),
+            Context::Password => self.edit_password(|prompt| prompt.paste(text)),
+            _ => {}
+        }
+    }
+
+    /// A key no binding has in `context`: typing where text is edited, else a hint.
+    fn unbound_key(&mut self, context: Context, key: KeyEvent, now: Timestamp) {
+        let typed = typed_char(&key);
+        match (context, typed) {
+            (Context::Filter, _) => self.type_into_filter(key, now),
+            (Context::Form, Some(c)) => self.edit_form(|form| form.type_char(c)),
+            (Context::Password, Some(c)) => self.edit_password(|prompt| prompt.type_char(c)),
+            (Context::Form | Context::Password, None) => {}
+            // A modifier alone is no key press worth a word.
+            _ if matches!(key.code, KeyCode::Modifier(_) | KeyCode::Null) => {}
+            _ => self.say(
+                format!("{} does nothing here: ? for help", key_name(&key)),
+                now,
+            ),
+        }
+    }
+
+    pub(super) fn act(
+        &mut self,
+        context: Context,
+        action: Action,
+        now: Timestamp,
+    ) -> Vec<AppCommand> {
+        match action {
+            Action::Down => self.move_by(context, 1),
+            Action::Up => self.move_by(context, -1),
+            Action::PageDown => self.move_by(context, self.page as isize),
+            Action::PageUp => self.move_by(context, -(self.page as isize)),
+            Action::Top => self.move_by(context, isize::MIN),
+            Action::Bottom => self.move_by(context, isize::MAX),
+            Action::StartFilter => self.mode = Mode::Filter,
+            Action::KeepFilter => self.mode = Mode::Table,
+            Action::ClearFilter => {
+                self.mode = Mode::Table;
+                if !self.filter.is_empty() {
+                    self.filter.clear();
+                    self.sync(now);
+                }
+            }
+            Action::FilterBackspace => {
+                self.filter.pop();
+                self.filter_changed(now);
+            }
+            Action::CycleSort => self.set_sort(self.sort.cycle(), now),
+            Action::ReverseSort => self.set_sort(self.sort.reversed(), now),
+            Action::OpenDetails => {
+                if let Some(cluster) = self.selected {
+                    self.mode = Mode::Details(cluster);
+                    self.details_scroll = 0;
+                    return vec![AppCommand::FetchPackages(cluster)];
+                }
+            }
+            Action::Back => {
+                if self.help {
+                    self.help = false;
+                } else {
+                    self.mode = Mode::Table;
+                }
+            }
+            Action::Refresh => return self.refresh_one(now),
+            Action::RefreshAll => {
+                let n = self.model.clusters.len();
+                self.say(format!("polling all {n} clusters now"), now);
+                return vec![AppCommand::Refresh(None)];
+            }
+            Action::ToggleHelp => {
+                self.help = !self.help;
+                self.help_scroll = 0;
+            }
+            Action::ToggleMark => self.toggle_mark(),
+            Action::MarkAll => self.mark_all(now),
+            Action::ClearMarks => self.clear_marks(now),
+            Action::Download => self.open_form(now),
+            Action::NextField => self.edit_form(super::DownloadForm::next_field),
+            Action::PreviousField => self.edit_form(super::DownloadForm::previous_field),
+            Action::Edit(edit) => self.edit_line(context, edit),
+            Action::SubmitForm if context == Context::Password => {
+                return self.submit_password(now);
+            }
+            Action::SubmitForm => self.submit_form(now),
+            Action::ConfirmStart => return self.confirm_start(now),
+            Action::Cancel => self.cancel_dialog(now),
+            Action::EnterPassword => self.open_password(now),
+            Action::Quit if context == Context::QuitConfirm => return vec![AppCommand::Quit],
+            Action::Quit => return self.quit(),
+            Action::ConfirmQuit => return vec![AppCommand::Quit],
+        }
+        Vec::new()
+    }
+
+    fn edit_line(&mut self, context: Context, edit: Edit) {
+        match context {
+            Context::Password => self.edit_password(|prompt| prompt.edit(edit)),
+            _ => self.edit_form(|form| form.edit(edit)),
+        }
+    }
+
+    /// `r`: poll now. A cluster paused after a refused login is not asked again with
+    /// the same password: its source is read again when it has one that can change,
+    /// else the status line points to `p`.
+    fn refresh_one(&mut self, now: Timestamp) -> Vec<AppCommand> {
+        let Some(cluster) = self.target() else {
+            return Vec::new();
+        };
+        let c = &self.model.clusters[cluster];
+        let name = c.identity.name.clone();
+        let text = match c.login_paused.as_ref().map(|(_, p)| p.source.clone()) {
+            None => format!("polling {name} now"),
+            Some(Some(source)) => format!("{name}: reading {source} again"),
+            Some(None) => {
+                self.say(
+                    format!("{name}: the login was refused: p enters the password"),
+                    now,
+                );
+                return Vec::new();
+            }
+        };
+        self.say(text, now);
+        vec![AppCommand::Refresh(Some(cluster))]
+    }
+
+    /// `q` or Ctrl-C: quits at once, unless downloads are followed: then it asks.
+    fn quit(&mut self) -> Vec<AppCommand> {
+        let followed = self
+            .model
+            .clusters
+            .iter()
+            .filter(|c| c.phase().is_some_and(|p| p.ending().is_none()))
+            .count();
+        if followed == 0 {
+            return vec![AppCommand::Quit];
+        }
+        self.help = false;
+        self.dialog = Some(Dialog::Quit { followed });
+        Vec::new()
+    }
+}
+
+/// How the hint names a key: "x", "Ctrl-X", "F5".
+fn key_name(key: &KeyEvent) -> String {
+    let name = match key.code {
+        KeyCode::Char(' ') => "space".to_string(),
+        KeyCode::Char(c) => c.to_string(),
+        KeyCode::F(n) => format!("F{n}"),
+        other => format!("{other:?}"),
+    };
+    if key.modifiers.contains(KeyModifiers::CONTROL) {
+        format!("Ctrl-{}", name.to_uppercase())
+    } else {
+        name
+    }
+}

@@ -1,0 +1,286 @@
+//! One line of text edited the way readline edits it: a cursor that moves, characters
+//! typed and deleted where it is, Ctrl-U and Ctrl-W, and pasted text.
+//!
+//! The form's fields hold secrets (a password, a URL that may carry one), so the buffer
+//! never leaves a stale copy behind: it grows by hand (copy, then wipe the old one) and
+//! is wiped when dropped. `Debug` shows only its length.
+
+use std::fmt;
+
+use secrecy::zeroize::Zeroize;
+
+/// An edit at the cursor, as the line-editing keys ask for it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Edit {
+    Backspace,
+    Delete,
+    Left,
+    Right,
+    Home,
+    End,
+    /// Ctrl-U: everything before the cursor.
+    KillToStart,
+    /// Ctrl-W: the word before the cursor.
+    KillWord,
+}
+
+/// A line of text and a cursor (in characters, `0..=len`).
+#[derive(Default)]
+pub struct LineEdit {
+    text: String,
+    cursor: usize,
+}
+
+impl LineEdit {
+    /// Room for a long password or URL before the first growth.
+    const CAPACITY: usize = 64;
+
+    /// A line holding `text`, the cursor at its end.
+    pub fn new(text: &str) -> Self {
+        let mut line = Self {
+            text: String::with_capacity(Self::CAPACITY.max(text.len())),
+            cursor: 0,
+        };
+        line.insert_str(text);
+        line
+    }
+
+    /// The text.
+    pub fn text(&self) -> &str {
+        &self.text
+    }
+
+    /// The cursor, in characters from the start.
+    pub fn cursor(&self) -> usize {
+        self.cursor
+    }
+
+    /// Characters in the line.
+    pub fn chars(&self) -> usize {
+        self.text.chars().count()
+    }
+
+    /// Whether the line is empty.
+    pub fn is_empty(&self) -> bool {
+        self.text.is_empty()
+    }
+
+    fn byte_at(&self, chars: usize) -> usize {
+        self.text
+            .char_indices()
+            .nth(chars)
+            .map_or(self.text.len(), |(i, _)| i)
+    }
+
+    /// Makes room for `extra` bytes without leaving the old buffer behind unwiped.
+    fn reserve_wiping(&mut self, extra: usize) {
+        if self.text.len() + extra <= self.text.capacity() {
+            return;
+        }
+        let mut bigger =
+            String::with_capacity((self.text.capacity() * 2).max(self.text.len() + extra));
+        bigger.push_str(&self.text);
+        self.text.zeroize();
+        self.text = bigger;
+    }
+
+    /// Types `c` at the cursor.
+    pub fn insert(&mut self, c: char) {
+        self.reserve_wiping(c.len_utf8());
+        let at = self.byte_at(self.cursor);
+        self.text.insert(at, c);
+        self.cursor += 1;
+    }
+
+    /// Types `text` at the cursor.
+    pub fn insert_str(&mut self, text: &str) {
+        self.reserve_wiping(text.len());
+        let at = self.byte_at(self.cursor);
+        self.text.insert_str(at, text);
+        self.cursor += text.chars().count();
+    }
+
+    /// Deletes the character before the cursor (Backspace).
+    pub fn backspace(&mut self) {
+        if self.cursor > 0 {
+            self.cursor -= 1;
+            let at = self.byte_at(self.cursor);
+            self.text.remove(at);
+        }
+    }
+
+    /// Deletes the character under the cursor (Delete).
+    pub fn delete(&mut self) {
+        if self.cursor < self.chars() {
+            let at = self.byte_at(self.cursor);
+            self.text.remove(at);
+        }
+    }
+
+    /// One character left.
+    pub fn left(&mut self) {
+        self.cursor = self.cursor.saturating_sub(1);
+    }
+
+    /// One character right.
+    pub fn right(&mut self) {
+        self.cursor = (self.cursor + 1).min(self.chars());
+    }
+
+    /// To the start (Home, Ctrl-A).
+    pub fn home(&mut self) {
+        self.cursor = 0;
+    }
+
+    /// To the end (End, Ctrl-E).
+    pub fn end(&mut self) {
+        self.cursor = self.chars();
+    }
+
+    /// Deletes everything before the cursor (Ctrl-U); at the end, that is the whole line.
+    pub fn kill_to_start(&mut self) {
+        let at = self.byte_at(self.cursor);
+        self.text.replace_range(..at, "");
+        self.cursor = 0;
+    }
+
+    /// Deletes the word before the cursor and the spaces after it (Ctrl-W). A word ends
+    /// at a space or at `/`, so Ctrl-W in a URL takes one path segment at a time.
+    pub fn kill_word(&mut self) {
+        let before: Vec<char> = self.text.chars().take(self.cursor).collect();
+        let mut start = before.len();
+        while start > 0 && before[start - 1] == ' ' {
+            start -= 1;
+        }
+        while start > 0 && before[start - 1] == '/' {
+            start -= 1;
+        }
+        while start > 0 && !matches!(before[start - 1], ' ' | '/') {
+            start -= 1;
+        }
+        let from = self.byte_at(start);
+        let to = self.byte_at(self.cursor);
+        self.text.replace_range(from..to, "");
+        self.cursor = start;
+    }
+
+    /// Applies one line-editing key.
+    pub fn apply(&mut self, edit: Edit) {
+        match edit {
+            Edit::Backspace => self.backspace(),
+            Edit::Delete => self.delete(),
+            Edit::Left => self.left(),
+            Edit::Right => self.right(),
+            Edit::Home => self.home(),
+            Edit::End => self.end(),
+            Edit::KillToStart => self.kill_to_start(),
+            Edit::KillWord => self.kill_word(),
+        }
+    }
+
+    /// Empties the line.
+    pub fn clear(&mut self) {
+        self.text.zeroize();
+        self.cursor = 0;
+    }
+
+    /// The text, moved out exactly as long as it is (so turning it into a boxed str does
+    /// not copy it), and the line wiped.
+    pub fn take(&mut self) -> String {
+        let mut exact = String::with_capacity(self.text.len());
+        exact.push_str(&self.text);
+        self.clear();
+        exact
+    }
+}
+
+impl Drop for LineEdit {
+    fn drop(&mut self) {
+        self.text.zeroize();
+    }
+}
+
+impl fmt::Debug for LineEdit {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "LineEdit({} chars, cursor {})",
+            self.chars(),
+            self.cursor
+        )
+    }
+}
+
+/// What a paste becomes in a one-line field: surrounding whitespace trimmed, line breaks
+/// and other control characters dropped (a URL copied from a terminal often ends in one).
+pub fn pasted(text: &str) -> String {
+    text.trim()
+        .chars()
+        .filter(|c| !c.is_control())
+        .collect::<String>()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn edits_happen_at_the_cursor() {
+        let mut line = LineEdit::new("https://repo/image.tgz");
+        line.home();
+        (0..5).for_each(|_| line.right());
+        line.insert('x');
+        assert_eq!(line.text(), "httpsx://repo/image.tgz");
+        line.backspace();
+        line.delete();
+        assert_eq!(line.text(), "https//repo/image.tgz");
+        line.insert(':');
+        assert_eq!(line.text(), "https://repo/image.tgz");
+        line.end();
+        line.left();
+        line.left();
+        line.left();
+        line.left();
+        line.kill_word();
+        assert_eq!(line.text(), "https://repo/.tgz");
+        assert_eq!(line.cursor(), 13);
+        line.kill_to_start();
+        assert_eq!((line.text(), line.cursor()), (".tgz", 0));
+        line.left();
+        line.backspace();
+        assert_eq!(line.cursor(), 0);
+    }
+
+    #[test]
+    fn multibyte_text_and_long_lines_edit_by_character() {
+        let mut line = LineEdit::new("pässwörd");
+        line.left();
+        line.left();
+        line.backspace();
+        assert_eq!(line.text(), "pässwrd");
+        let long = "x".repeat(LineEdit::CAPACITY * 3);
+        line.insert_str(&long);
+        assert_eq!(line.chars(), 7 + long.len());
+        assert_eq!(line.take().len(), 8 + long.len());
+        assert!(line.is_empty());
+        assert_eq!(format!("{line:?}"), "LineEdit(0 chars, cursor 0)");
+    }
+
+    #[test]
+    fn ctrl_w_takes_words_and_path_segments() {
+        let mut line = LineEdit::new("https://repo/ontap/ image.tgz  ");
+        line.kill_word();
+        assert_eq!(line.text(), "https://repo/ontap/ ");
+        line.kill_word();
+        assert_eq!(line.text(), "https://repo/");
+        line.kill_word();
+        assert_eq!(line.text(), "https://");
+    }
+
+    #[test]
+    fn a_paste_is_trimmed_and_loses_its_line_breaks() {
+        assert_eq!(pasted("  https://repo/a.tgz\n"), "https://repo/a.tgz");
+        assert_eq!(pasted("https://repo/\r\na.tgz"), "https://repo/a.tgz");
+        assert_eq!(pasted("https://repo/a b.tgz"), "https://repo/a b.tgz");
+    }
+}

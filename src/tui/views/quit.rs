@@ -1,0 +1,50 @@
+//! The question before quitting while downloads are followed: what quitting does to them
+//! (nothing: they go on in the clusters) and what it does not lose (the journal keeps
+//! them, and the next ontop follows them again).
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Paragraph};
+
+use super::{centered, dialog_keys, dialog_width};
+use crate::text::wrap;
+use crate::tui::app::{App, Dialog};
+use crate::tui::keymap::Context;
+
+/// Draws the question centred over `area`.
+pub fn render(frame: &mut Frame, area: Rect, app: &App) {
+    let Some(Dialog::Quit { followed }) = app.dialog() else {
+        return;
+    };
+    let theme = app.theme();
+    let dialog = dialog_width(area).min(64);
+    let room = (dialog as usize).saturating_sub(4);
+    let downloads = if *followed == 1 {
+        "1 download is".to_string()
+    } else {
+        format!("{followed} downloads are")
+    };
+    let text = [
+        format!("{downloads} still followed here."),
+        "Quitting does not stop them: they go on in the clusters. The journal keeps them, \
+         and the next ontop follows them again."
+            .to_string(),
+    ];
+    let mut lines = Vec::new();
+    for (i, paragraph) in text.iter().enumerate() {
+        if i > 0 {
+            lines.push(Line::default());
+        }
+        for part in wrap(paragraph, room) {
+            lines.push(Line::from(format!(" {part}")));
+        }
+    }
+    let popup = centered(area, dialog, lines.len() as u16 + 2);
+    let block = Block::bordered()
+        .title(Span::styled(" Quit ontop? ", theme.heading()))
+        .title_bottom(dialog_keys(Context::QuitConfirm, None, theme))
+        .border_style(theme.border());
+    super::clear_under(frame, popup, area);
+    frame.render_widget(Paragraph::new(lines).block(block), popup);
+}
