@@ -27,8 +27,8 @@ use mapping::Outcome;
 /// The largest `harvest.yml` read: thousands of pollers fit in far less.
 pub const MAX_HARVEST_FILE: u64 = 4 * 1024 * 1024;
 
-/// An ontop config made from a `harvest.yml`.
-#[derive(Debug)]
+/// An ontop config made from a `harvest.yml`. It has no `Debug`: its text may hold
+/// passwords.
 pub struct Imported {
     /// The config as TOML, with comments (what was skipped, and why).
     pub toml: String,
