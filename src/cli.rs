@@ -64,6 +64,17 @@ pub enum Command {
 pub enum ConfigCommand {
     /// Validate the config, resolve every credential, print it with secrets redacted
     Check,
+    /// Print an ontop config made from NetApp Harvest's harvest.yml (one cluster per poller)
+    ///
+    /// Redirect it to a file: ontop config import harvest.yml > ~/.config/ontop/config.toml
+    ///
+    /// What cannot be carried over is said in comments. Exit codes: 0 done, 2 the file
+    /// cannot be read or holds no poller that can be imported.
+    Import {
+        /// Harvest's harvest.yml
+        #[arg(value_name = "PATH")]
+        path: PathBuf,
+    },
 }
 
 /// `ontop download` options.

@@ -8,7 +8,7 @@
 //! - [`status`]: one sweep, as a table or JSON;
 //! - [`download`]: choose, confirm, start and (`--wait`) follow downloads;
 //! - [`trust`]: look at a cluster's certificate and pin it;
-//! - [`config`]: `config check`;
+//! - [`config`]: `config check`, `config import`;
 //! - [`sim`]: the simulator in the foreground.
 
 pub mod config;
@@ -162,5 +162,6 @@ pub async fn run(ctx: &Context, cli: &Cli) -> Result<Exit, CliError> {
         Some(Command::Trust(args)) => trust::run(ctx, args).await,
         Some(Command::Sim(args)) => sim::run(ctx, args).await,
         Some(Command::Config(ConfigCommand::Check)) => config::run_check(ctx),
+        Some(Command::Config(ConfigCommand::Import { path })) => config::run_import(path),
     }
 }

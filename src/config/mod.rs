@@ -28,6 +28,7 @@
 mod credentials;
 mod environment;
 mod error;
+pub mod import;
 mod paths;
 mod render;
 mod schema;
