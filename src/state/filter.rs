@@ -14,6 +14,8 @@
 //! Case does not matter. A plain word matches a name by substring but a label value
 //! only whole, so `ro` finds read-only clusters, not `env=prod`.
 
+use std::ops::Range;
+
 use jiff::Timestamp;
 
 use super::cluster::{ClusterState, Health};
@@ -47,15 +49,38 @@ impl Filter {
         self.terms.iter().all(|t| matches(t, c, now))
     }
 
-    /// The words a name is matched by (not negated), for highlighting.
-    pub fn name_words(&self) -> Vec<&str> {
-        self.terms
+    /// Where in `name` the filter's words match it (byte ranges, in order, merged), so
+    /// the table can highlight them. Negated terms highlight nothing.
+    pub fn name_matches(&self, name: &str) -> Vec<Range<usize>> {
+        let lower = name.to_lowercase();
+        if lower.len() != name.len() {
+            // Lowercasing moved the bytes (rare scripts): no highlight beats a wrong one.
+            return Vec::new();
+        }
+        let mut ranges: Vec<Range<usize>> = self
+            .terms
             .iter()
             .filter_map(|t| match t {
-                Term::Word(w) => Some(w.as_str()),
+                Term::Word(w) if !w.is_empty() => Some(w.as_str()),
                 _ => None,
             })
-            .collect()
+            .flat_map(|w| {
+                lower
+                    .match_indices(w)
+                    .map(|(at, m)| at..at + m.len())
+                    .collect::<Vec<_>>()
+            })
+            .filter(|r| name.is_char_boundary(r.start) && name.is_char_boundary(r.end))
+            .collect();
+        ranges.sort_by_key(|r| r.start);
+        let mut merged: Vec<Range<usize>> = Vec::with_capacity(ranges.len());
+        for r in ranges {
+            match merged.last_mut() {
+                Some(last) if r.start <= last.end => last.end = last.end.max(r.end),
+                _ => merged.push(r),
+            }
+        }
+        merged
     }
 }
 
@@ -133,4 +158,20 @@ fn state_word(word: &str, c: &ClusterState, now: Timestamp) -> Option<bool> {
         "not-sent" => matches!(ending, Some(Ending::NotSent { .. })),
         _ => return None,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{Filter, Range};
+
+    #[test]
+    fn name_matches_are_found_merged_and_negations_skipped() {
+        let f = Filter::parse("AMS !prod ms-1 site=ams");
+        assert_eq!(
+            f.name_matches("prod-ams-1"),
+            vec![Range { start: 5, end: 10 }]
+        );
+        assert!(Filter::parse("!ams").name_matches("prod-ams-1").is_empty());
+        assert_eq!(Filter::parse("s").name_matches("sims"), [0..1, 3..4]);
+    }
 }

@@ -133,6 +133,12 @@ impl Theme {
         self.fg(Color::Magenta).add_modifier(Modifier::BOLD)
     }
 
+    /// The part of a name the filter matched: underlined, so it shows without colour.
+    pub fn matched(self) -> Style {
+        self.fg(Color::Yellow)
+            .add_modifier(Modifier::BOLD | Modifier::UNDERLINED)
+    }
+
     /// Text about something that failed: a row's next step, a form's refusal.
     pub fn failure_text(self) -> Style {
         self.fg(Color::Red)

@@ -225,8 +225,16 @@ async fn refresh_polls_at_once_and_packages_are_fetched_on_request() {
     pollers.shutdown();
 }
 
+/// The next event, within 30 s.
+async fn next_event(events: &mut tokio::sync::mpsc::Receiver<Event>) -> Event {
+    tokio::time::timeout(Duration::from_secs(30), events.recv())
+        .await
+        .expect("an event")
+        .expect("the fleet runs")
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_rotated_password_is_read_again_after_a_401() {
+async fn a_refused_login_pauses_polls_and_r_reads_a_rotated_password() {
     use ontop::config::{Credentials, load_from};
     use ontop::fleet::targets::{targets_from_config, with_reauth};
     use std::os::unix::fs::PermissionsExt;
@@ -265,25 +273,52 @@ async fn a_rotated_password_is_read_again_after_a_401() {
         .collect();
     let (pollers, mut events) = Fleet::spawn(scheduled, 32, unrecorded());
 
-    let first = tokio::time::timeout(Duration::from_secs(30), events.recv())
-        .await
-        .unwrap()
-        .unwrap();
+    let first = next_event(&mut events).await;
     let Event::PollFailed { error, .. } = first else {
         panic!("the old password must be refused: {first:?}");
     };
     assert_eq!(error.kind, ErrorKind::Auth);
-    // The storage team rotates the password; nobody restarts ontop.
+    let Event::LoginPaused { pause, .. } = next_event(&mut events).await else {
+        panic!("a refused login pauses the polls");
+    };
+    assert_eq!(pause.user, fleet.username());
+    assert!(
+        pause
+            .source
+            .as_deref()
+            .unwrap()
+            .starts_with("password_file")
+    );
+    // Ten intervals later the cluster has seen one refused login, not eleven.
+    let quiet = tokio::time::timeout(interval * 10, events.recv()).await;
+    assert!(quiet.is_err(), "no poll while paused: {quiet:?}");
+    let name = &fleet.clusters()[0].name;
+    assert_eq!(fleet.failed_logins(name), 1);
+
+    // `r` with the file unchanged: the same password is not tried again.
+    pollers.send(0, Command::Refresh);
+    let Event::LoginPaused { pause, .. } = next_event(&mut events).await else {
+        panic!("still paused");
+    };
+    assert!(
+        pause
+            .note
+            .as_deref()
+            .unwrap()
+            .contains("gives the same password"),
+        "{pause:?}"
+    );
+    assert_eq!(fleet.failed_logins(name), 1);
+
+    // The storage team rotates the password; `r` reads it and polling resumes.
     std::fs::write(&password_file, format!("{}\n", fleet.password())).unwrap();
+    pollers.send(0, Command::Refresh);
     loop {
-        let event = tokio::time::timeout(Duration::from_secs(30), events.recv())
-            .await
-            .expect("the cluster answers again without a restart")
-            .unwrap();
-        if matches!(event, Event::Polled { .. }) {
+        if matches!(next_event(&mut events).await, Event::Polled { .. }) {
             break;
         }
     }
+    assert_eq!(fleet.failed_logins(name), 1);
     pollers.shutdown();
 }
 

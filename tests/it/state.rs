@@ -258,7 +258,12 @@ fn filter_matches_name_state_health_and_labels() {
     assert_eq!(rows(""), [0, 1, 2]);
     assert_eq!(rows("PROD"), [0, 1]);
     assert_eq!(rows("running"), [0]);
-    assert_eq!(rows("fail"), [2]);
+    assert_eq!(rows("downloading"), [0]);
+    assert_eq!(rows("succeeded"), [1]);
+    assert_eq!(rows("failing"), [2]);
+    assert!(rows("fail").is_empty(), "state words are whole words");
+    assert_eq!(rows("!site=ams"), [1]);
+    assert_eq!(rows("!failing !downloading"), [1]);
     assert_eq!(rows("site=ams"), [0, 2]);
     assert_eq!(rows("site=ams prod"), [0]);
     assert_eq!(rows("nyc"), [1]);
@@ -277,12 +282,12 @@ fn sort_cycles_through_the_columns_and_back_to_config_order() {
     sort = sort.cycle();
     assert_eq!(sort.column, Some(Column::Name));
     assert_eq!(visible_rows(&m, "", sort, now), [2, 0, 1]);
-    sort = sort.cycle().cycle();
+    sort = sort.cycle().cycle().cycle();
     assert_eq!(sort.column, Some(Column::Download));
     // Running first, then failures: what needs eyes rises to the top.
     assert_eq!(visible_rows(&m, "", sort, now), [1, 2, 0]);
     assert_eq!(visible_rows(&m, "", sort.reversed(), now), [0, 2, 1]);
-    for _ in 0..Column::ALL.len() - 2 {
+    for _ in 0..Column::ALL.len() - 3 {
         sort = sort.cycle();
     }
     assert_eq!(

@@ -237,9 +237,16 @@ pub const BINDINGS: &[Binding] = &[
     Binding {
         keys: &[Key::plain(KeyCode::Enter)],
         action: Action::SubmitForm,
-        contexts: EDITING,
+        contexts: &[Form],
         help: "check the URL, then confirm the targets",
         footer: Some(("Enter", "continue")),
+    },
+    Binding {
+        keys: &[Key::plain(KeyCode::Enter)],
+        action: Action::SubmitForm,
+        contexts: &[Password],
+        help: "log in with the password typed (polling resumes)",
+        footer: Some(("Enter", "log in")),
     },
     Binding {
         keys: &[Key::ch('y')],

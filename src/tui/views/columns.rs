@@ -21,10 +21,12 @@ const MAX_NAME: usize = 28;
 const MAX_VERSION: usize = 14;
 /// Columns leave the table in this order when the frame is too narrow.
 const DROP_ORDER: [Column; 8] = [
-    Column::Labels,
-    Column::Code,
-    Column::Version,
+    // HEALTH shows the age of old values ("STALE 5m"): POLLED is the least missed.
     Column::LastPoll,
+    // A failure's code moves into its message (see `table.rs`).
+    Column::Code,
+    Column::Labels,
+    Column::Version,
     Column::Job,
     Column::InState,
     Column::Message,
@@ -148,8 +150,8 @@ fn natural_width(model: &Model, column: Column) -> usize {
         Column::Code => 8,
         // "starting", "running", "success", "failure".
         Column::Job => 8,
-        // "FAILING".
-        Column::Health => 7,
+        // "FAILING", "STALE 59m".
+        Column::Health => 9,
         Column::InState | Column::LastPoll => 4,
     };
     title.max(content)
@@ -186,10 +188,10 @@ mod tests {
     }
 
     #[test]
-    fn at_80_columns_the_version_gives_way_to_the_message() {
+    fn at_80_columns_polled_gives_way_first_and_the_message_keeps_its_room() {
         let fit = fit(&model(&["prod-ams-1 long"]), 80);
         let shown = columns(&fit);
-        assert!(!shown.contains(&Column::Version));
+        assert!(!shown.contains(&Column::LastPoll));
         assert!(shown.contains(&Column::InState));
         assert!(shown.contains(&Column::Health));
         let message = fit.iter().find(|(c, _)| *c == Column::Message).unwrap().1;

@@ -315,7 +315,7 @@ impl Details {
         let failing = c.health(self.now) == Health::Failing;
         let (_, alarm) = self.theme.health(Health::Failing);
         let when = match c.last_failure {
-            Some(t) => format!("{} ({})", ago(Some(t), self.now), clock(t)),
+            Some(t) => self.moment(t),
             None => "-".to_string(),
         };
         let when = if failing {

@@ -20,17 +20,21 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App) {
     let theme = app.theme();
     let dialog = dialog_width(area).min(64);
     let room = (dialog as usize).saturating_sub(4);
-    let downloads = if *followed == 1 {
-        "1 download is".to_string()
+    let text = if *followed == 1 {
+        [
+            "1 download is still followed here.".to_string(),
+            "Quitting does not stop it: it goes on in its cluster. The journal keeps it, and \
+             the next ontop follows it again."
+                .to_string(),
+        ]
     } else {
-        format!("{followed} downloads are")
+        [
+            format!("{followed} downloads are still followed here."),
+            "Quitting does not stop them: they go on in their clusters. The journal keeps \
+             them, and the next ontop follows them again."
+                .to_string(),
+        ]
     };
-    let text = [
-        format!("{downloads} still followed here."),
-        "Quitting does not stop them: they go on in the clusters. The journal keeps them, \
-         and the next ontop follows them again."
-            .to_string(),
-    ];
     let mut lines = Vec::new();
     for (i, paragraph) in text.iter().enumerate() {
         if i > 0 {

@@ -16,6 +16,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Cell, Paragraph, Row, Table, TableState};
 
 use super::columns::{self, GAP};
+use crate::state::filter::Filter;
 use crate::state::table::{labels_text, time_in_state};
 use crate::state::{ClusterState, Column, Health, age, format_age};
 use crate::text::truncate;
@@ -84,12 +85,14 @@ pub fn render(frame: &mut Frame, area: Rect, app: &mut App, now: Timestamp) {
         return;
     }
 
+    let filter = Filter::parse(app.filter());
     let window = app.rows().iter().skip(offset).take(body_height);
     let rows: Vec<Row> = window
         .map(|&i| {
             let shape = Shape {
                 fit: &fit,
                 marked: app.is_marked(i),
+                filter: &filter,
             };
             row(&app.model().clusters[i], shape, theme, now)
         })
@@ -107,11 +110,12 @@ pub fn render(frame: &mut Frame, area: Rect, app: &mut App, now: Timestamp) {
 }
 
 /// What a row needs to know besides its cluster: the columns shown (and how wide each
-/// is), and whether the row is marked.
+/// is), whether the row is marked, and the filter (its matches are highlighted).
 #[derive(Clone, Copy)]
 struct Shape<'f> {
     fit: &'f [(Column, usize)],
     marked: bool,
+    filter: &'f Filter,
 }
 
 fn row<'a>(c: &'a ClusterState, shape: Shape<'_>, theme: Theme, now: Timestamp) -> Row<'a> {
@@ -139,7 +143,7 @@ fn cell<'a>(
     let stale = c.is_stale(now);
     let old = if stale { theme.dim() } else { Style::new() };
     match column {
-        Column::Name => Cell::from(name(c, width, shape.marked, theme)),
+        Column::Name => Cell::from(name(c, width, shape, theme)),
         Column::Version => match &c.version {
             Some(v) => Cell::from(truncate(v, width)).style(old),
             None => dash(),
@@ -153,7 +157,15 @@ fn cell<'a>(
             }
         }
         Column::Message => {
-            let (text, style) = message(c, health, theme);
+            let (mut text, style) = message(c, health, theme);
+            let code_hidden = !shape.fit.iter().any(|(column, _)| *column == Column::Code);
+            if code_hidden
+                && c.download_state() == Some(&crate::ontap::DownloadState::Failure)
+                && let Some(code) = shown_code(c)
+            {
+                // The code is what a KB search needs: it goes first, before truncation.
+                text = format!("[{code}] {text}");
+            }
             let style = if stale && health != Health::Failing {
                 old
             } else {
@@ -182,6 +194,12 @@ fn cell<'a>(
             let (_, style) = theme.health(Health::Failing);
             Cell::from("PAUSED").style(style)
         }
+        // Old values say how old: "STALE 5m" (the message says why, when polls fail).
+        Column::Health if stale => {
+            let (word, style) = theme.health(Health::Stale);
+            let old = c.last_success.map(|t| format_age(age(t, now)));
+            Cell::from(format!("{word} {}", old.unwrap_or_default())).style(style)
+        }
         Column::Health => {
             let (word, style) = theme.health(health);
             Cell::from(word).style(style)
@@ -189,17 +207,29 @@ fn cell<'a>(
     }
 }
 
-/// The mark, the name truncated to leave room for its badges, then the badges.
-fn name<'a>(c: &'a ClusterState, width: usize, marked: bool, theme: Theme) -> Line<'a> {
+/// The mark, the name truncated to leave room for its badges (what the filter matched
+/// highlighted), then the badges.
+fn name<'a>(c: &'a ClusterState, width: usize, shape: Shape<'_>, theme: Theme) -> Line<'a> {
     let badges = columns::badges(c);
     let badge_width: usize = badges.iter().map(|(b, _)| 1 + b.len()).sum();
-    let mark = if marked {
+    let mark = if shape.marked {
         Span::styled(MARK_SYMBOL, theme.mark())
     } else {
         Span::raw(" ".repeat(MARK))
     };
     let room = width.saturating_sub(MARK + badge_width).max(1);
-    let mut spans = vec![mark, Span::raw(truncate(&c.identity.name, room))];
+    let shown = truncate(&c.identity.name, room);
+    let mut spans = vec![mark];
+    let mut at = 0;
+    for found in shape.filter.name_matches(&shown) {
+        spans.push(Span::raw(shown[at..found.start].to_string()));
+        spans.push(Span::styled(
+            shown[found.clone()].to_string(),
+            theme.matched(),
+        ));
+        at = found.end;
+    }
+    spans.push(Span::raw(shown[at..].to_string()));
     for (badge, warning) in badges {
         spans.push(Span::raw(" "));
         let style = if warning {
@@ -218,15 +248,13 @@ fn name<'a>(c: &'a ClusterState, width: usize, marked: bool, theme: Theme) -> Li
 fn message(c: &ClusterState, health: Health, theme: Theme) -> (String, Style) {
     if let Some((_, pause)) = &c.login_paused {
         let (_, style) = theme.health(Health::Failing);
-        let keys = if pause.source.is_some() {
-            "r: read again, p: type it"
+        // Short enough for 80 columns; details say the rest.
+        let text = if pause.source.is_some() {
+            "login refused: r or p"
         } else {
-            "p: enter the password"
+            "login refused: press p"
         };
-        return (
-            format!("paused: login refused ({keys})"),
-            style.remove_modifier(Modifier::BOLD),
-        );
+        return (text.to_string(), style.remove_modifier(Modifier::BOLD));
     }
     if health == Health::Failing
         && let Some(e) = &c.last_error

@@ -105,6 +105,25 @@ impl Session {
         self.screen.lock().unwrap().screen().contents()
     }
 
+    /// The characters drawn underlined, in screen order (rows joined by newlines).
+    pub fn underlined(&self) -> String {
+        let parser = self.screen.lock().unwrap();
+        let screen = parser.screen();
+        let (rows, cols) = screen.size();
+        let mut out = String::new();
+        for r in 0..rows {
+            for c in 0..cols {
+                if let Some(cell) = screen.cell(r, c)
+                    && cell.underline()
+                {
+                    out.push_str(cell.contents());
+                }
+            }
+            out.push('\n');
+        }
+        out
+    }
+
     /// Waits until the screen satisfies `check` (bounded, not a timing claim).
     pub fn wait_for(&self, what: &str, check: impl Fn(&str) -> bool) {
         let deadline = Instant::now() + Duration::from_secs(30);
@@ -171,5 +190,50 @@ impl Session {
             !text.contains("\u{1b}[?1000h"),
             "mouse capture must stay off"
         );
+        assert!(
+            text.contains("\u{1b}[?2004h") && text.contains("\u{1b}[?2004l"),
+            "bracketed paste is on while the dashboard runs, and off after"
+        );
+    }
+}
+
+/// The row of `name` on `screen` (the first line with the name followed by a space).
+pub fn row<'a>(screen: &'a str, name: &str) -> &'a str {
+    screen
+        .lines()
+        .find(|l| l.contains(&format!("{name} ")))
+        .unwrap_or("")
+}
+
+/// A dashboard config for `fleet` in `dir`, polled every second, changed by `edit`
+/// (which gets the text `ontop sim` writes).
+pub async fn fleet_config(
+    fleet: &ontop_sim::SimFleet,
+    dir: &Path,
+    edit: impl FnOnce(String) -> String,
+) -> PathBuf {
+    let config = dir.join("fleet.toml");
+    fleet.write_config(&config).await.unwrap();
+    let text = std::fs::read_to_string(&config).unwrap();
+    let text = text.replacen("[defaults]\n", "[defaults]\npoll_interval = \"1s\"\n", 1);
+    std::fs::write(&config, edit(text)).unwrap();
+    config
+}
+
+/// Key sequences as a terminal sends them.
+pub mod keys {
+    pub const ESC: &str = "\u{1b}";
+    pub const LEFT: &str = "\u{1b}[D";
+    pub const RIGHT: &str = "\u{1b}[C";
+    pub const HOME: &str = "\u{1b}[H";
+    pub const END: &str = "\u{1b}[F";
+    pub const DELETE: &str = "\u{1b}[3~";
+    pub const BACKSPACE: &str = "\u{7f}";
+    pub const CTRL_U: &str = "\u{15}";
+    pub const CTRL_W: &str = "\u{17}";
+
+    /// `text` as a bracketed paste.
+    pub fn paste(text: &str) -> String {
+        format!("\u{1b}[200~{text}\u{1b}[201~")
     }
 }

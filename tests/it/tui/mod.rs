@@ -2,6 +2,10 @@
 //! a pseudo-terminal.
 
 mod certificate;
+mod dialog_snapshots;
 mod download_snapshots;
 mod pty;
+mod pty_keys;
+mod pty_login;
+mod pty_screens;
 mod snapshots;

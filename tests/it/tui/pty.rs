@@ -3,7 +3,7 @@
 //! simulator on loopback; what reaches it is checked in its request log.
 
 use crate::support::fleet::start_fleet;
-use crate::support::pty::Session;
+use crate::support::pty::{Session, row};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn start_see_rows_help_filter_details_and_quit_restores_the_terminal() {
@@ -99,14 +99,6 @@ fn assert_no_post(fleet: &ontop_sim::SimFleet) {
             .collect();
         assert!(posts.is_empty(), "{}: {posts:?}", cluster.name);
     }
-}
-
-/// The row of `name` on screen.
-fn row<'a>(screen: &'a str, name: &str) -> &'a str {
-    screen
-        .lines()
-        .find(|l| l.contains(&format!("{name} ")))
-        .unwrap_or("")
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -1,0 +1,80 @@
+//! The dialogs and rows this dashboard added for a login that was refused and for
+//! quitting while downloads are followed, at the sizes users have; and the colours of a
+//! paused row and of what the filter matched.
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use insta::assert_snapshot;
+use ontop::fleet::{Event, LoginPause};
+use ontop::tui::App;
+use ratatui::style::{Color, Modifier};
+
+use crate::support::tui::{ago, app, find, now, render, text};
+
+fn press(app: &mut App, keys: &str) {
+    for c in keys.chars() {
+        app.handle_key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE), now());
+    }
+}
+
+/// The mixed fleet with dev-tok-1 and edge-sin-1 paused after refused logins; the
+/// second one reads a password file.
+fn paused_app() -> App {
+    let mut app = app(true, false);
+    for (cluster, source) in [(3, None), (9, Some("password_file \"/etc/ontop/pw\""))] {
+        app.apply(Event::LoginPaused {
+            cluster,
+            at: ago(30),
+            pause: Box::new(LoginPause {
+                user: "admin".into(),
+                source: source.map(str::to_string),
+                note: None,
+            }),
+        });
+    }
+    app.sync(now());
+    app
+}
+
+#[test]
+fn paused_rows_say_so_and_how_to_resume_80x24() {
+    let mut app = paused_app();
+    assert_snapshot!(text(&render(&mut app, 80, 24)));
+}
+
+#[test]
+fn the_password_dialog_at_80x24_and_60x16() {
+    let mut app = paused_app();
+    press(&mut app, "G");
+    press(&mut app, "p");
+    press(&mut app, "s3cret");
+    app.handle_key(KeyEvent::new(KeyCode::Left, KeyModifiers::NONE), now());
+    let wide = text(&render(&mut app, 80, 24));
+    let small = text(&render(&mut app, 60, 16));
+    assert!(!wide.contains("s3cret") && !small.contains("s3cret"));
+    assert_snapshot!(format!("{wide}\n--- 60x16 ---\n\n{small}"));
+}
+
+#[test]
+fn the_quit_question_at_80x23() {
+    let mut app = app(true, false);
+    press(&mut app, "q");
+    assert_snapshot!(text(&render(&mut app, 80, 23)));
+}
+
+#[test]
+fn a_paused_row_is_red_and_filter_matches_are_underlined() {
+    let mut app = paused_app();
+    let buffer = render(&mut app, 120, 40);
+    let (x, y) = find(&buffer, "PAUSED").expect("a paused row");
+    assert_eq!(buffer[(x, y)].fg, Color::Red);
+    press(&mut app, "/");
+    press(&mut app, "ams");
+    let buffer = render(&mut app, 120, 40);
+    let (x, y) = find(&buffer, "prod-ams-1").expect("a matching row");
+    let matched = &buffer[(x + 5, y)];
+    assert!(
+        matched.modifier.contains(Modifier::UNDERLINED),
+        "{matched:?}"
+    );
+    assert!(!buffer[(x, y)].modifier.contains(Modifier::UNDERLINED));
+}
