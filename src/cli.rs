@@ -5,23 +5,52 @@ use std::path::PathBuf;
 use clap::{Args, Parser, Subcommand};
 
 /// A dashboard for ONTAP software/firmware package downloads across many clusters.
+///
+/// Without a command: the dashboard on the clusters of the config.
 #[derive(Debug, Parser)]
-#[command(name = "ontop", version, about, max_term_width = 100)]
+#[command(
+    name = "ontop",
+    version,
+    about,
+    max_term_width = 100,
+    args_conflicts_with_subcommands = true
+)]
 pub struct Cli {
-    /// Config file [default: $ONTOP_CONFIG, else <config dir>/ontop/config.toml]
-    #[arg(long, global = true, value_name = "PATH")]
-    pub config: Option<PathBuf>,
-    /// Never start a download, whatever the config says
-    #[arg(long, global = true)]
-    pub read_only: bool,
-    /// No colours (NO_COLOR is honoured too)
-    #[arg(long, global = true)]
-    pub no_color: bool,
-    /// No terminal bell when a download started from the dashboard ends
-    #[arg(long, global = true)]
-    pub no_bell: bool,
+    #[command(flatten)]
+    pub dashboard: DashboardArgs,
     #[command(subcommand)]
     pub command: Option<Command>,
+}
+
+/// `--config`, for every command that reads one.
+#[derive(Debug, Clone, Default, Args)]
+pub struct ConfigArg {
+    /// Config file [default: $ONTOP_CONFIG, else ~/.config/ontop/config.toml]
+    #[arg(long, value_name = "PATH")]
+    pub config: Option<PathBuf>,
+}
+
+/// How the dashboard looks and sounds.
+#[derive(Debug, Clone, Default, Args)]
+pub struct ScreenArgs {
+    /// No colours (NO_COLOR is honoured too)
+    #[arg(long)]
+    pub no_color: bool,
+    /// No terminal bell when a download started from the dashboard ends
+    #[arg(long)]
+    pub no_bell: bool,
+}
+
+/// The dashboard's options (no command given).
+#[derive(Debug, Clone, Default, Args)]
+pub struct DashboardArgs {
+    #[command(flatten)]
+    pub config: ConfigArg,
+    /// Never start a download, whatever the config says
+    #[arg(long)]
+    pub read_only: bool,
+    #[command(flatten)]
+    pub screen: ScreenArgs,
 }
 
 /// What to run; the dashboard when none is given.
@@ -32,11 +61,18 @@ pub enum Command {
         /// How many simulated clusters
         #[arg(long, default_value_t = 12)]
         clusters: usize,
+        /// Never start a download on the simulated fleet
+        #[arg(long)]
+        read_only: bool,
+        #[command(flatten)]
+        screen: ScreenArgs,
     },
     /// One sweep of every cluster, then print a table (or JSON) and exit
     ///
     /// Exit codes: 0 every cluster answered, 1 some did not, 2 usage or config error.
     Status {
+        #[command(flatten)]
+        config: ConfigArg,
         /// Print a JSON array, one object per cluster
         #[arg(long)]
         json: bool,
@@ -57,13 +93,38 @@ pub enum Command {
     /// Work with the config file
     #[command(subcommand)]
     Config(ConfigCommand),
+    /// Print a shell completion script: ontop completions bash > /etc/bash_completion.d/ontop
+    Completions {
+        /// The shell to complete in
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the man page (or write one per command into a directory)
+    ///
+    /// ontop man > ontop.1 && man ./ontop.1, or ontop man --dir ~/.local/share/man/man1
+    Man {
+        /// Write ontop.1 and ontop-COMMAND.1 for every command here instead
+        #[arg(long, value_name = "DIR")]
+        dir: Option<PathBuf>,
+    },
 }
 
 /// `ontop config ...`
 #[derive(Debug, Subcommand)]
 pub enum ConfigCommand {
     /// Validate the config, resolve every credential, print it with secrets redacted
-    Check,
+    Check {
+        #[command(flatten)]
+        config: ConfigArg,
+    },
+    /// Write a commented starter config (never over an existing file)
+    ///
+    /// Exit codes: 0 written, 2 the file exists or cannot be written.
+    Init {
+        /// Where to write it [default: $ONTOP_CONFIG, else ~/.config/ontop/config.toml]
+        #[arg(long, value_name = "PATH")]
+        path: Option<PathBuf>,
+    },
     /// Print an ontop config made from NetApp Harvest's harvest.yml (one cluster per poller)
     ///
     /// Redirect it to a file: ontop config import harvest.yml > ~/.config/ontop/config.toml
@@ -77,10 +138,112 @@ pub enum ConfigCommand {
     },
 }
 
+/// The flags every command shares the meaning of, gathered from wherever the chosen
+/// command has them.
+#[derive(Debug, Clone, Default)]
+pub struct Common {
+    pub config: Option<PathBuf>,
+    pub read_only: bool,
+    pub no_color: bool,
+    pub no_bell: bool,
+}
+
+impl Cli {
+    /// The shared flags of the command given.
+    pub fn common(&self) -> Common {
+        let screen = |s: &ScreenArgs| (s.no_color, s.no_bell);
+        match &self.command {
+            None => {
+                let (no_color, no_bell) = screen(&self.dashboard.screen);
+                Common {
+                    config: self.dashboard.config.config.clone(),
+                    read_only: self.dashboard.read_only,
+                    no_color,
+                    no_bell,
+                }
+            }
+            Some(Command::Demo {
+                read_only,
+                screen: s,
+                ..
+            }) => Common {
+                read_only: *read_only,
+                no_color: s.no_color,
+                no_bell: s.no_bell,
+                ..Common::default()
+            },
+            Some(Command::Status { config, .. })
+            | Some(Command::Config(ConfigCommand::Check { config })) => Common {
+                config: config.config.clone(),
+                ..Common::default()
+            },
+            Some(Command::Download(args)) => Common {
+                config: args.config.config.clone(),
+                read_only: args.read_only,
+                ..Common::default()
+            },
+            Some(Command::Trust(args)) => Common {
+                config: args.config.config.clone(),
+                ..Common::default()
+            },
+            Some(
+                Command::Sim(_)
+                | Command::Completions { .. }
+                | Command::Man { .. }
+                | Command::Config(ConfigCommand::Init { .. } | ConfigCommand::Import { .. }),
+            ) => Common::default(),
+        }
+    }
+}
+
+/// The command line definition with every `--config` help naming the real default path
+/// of this user (and `ONTOP_CONFIG` when it is set), as `--help` shows it.
+pub fn command_with_real_paths() -> clap::Command {
+    use clap::CommandFactory;
+    let env = std::env::var_os(crate::config::CONFIG_PATH_ENV).filter(|v| !v.is_empty());
+    let default = crate::config::default_config_path().map_or_else(
+        || "none (no home directory)".to_string(),
+        |p| p.display().to_string(),
+    );
+    let shown = match env {
+        Some(value) => format!(
+            "$ONTOP_CONFIG = {}, else {default}",
+            std::path::Path::new(&value).display()
+        ),
+        None => format!("$ONTOP_CONFIG (unset), else {default}"),
+    };
+    real_paths(Cli::command(), &shown)
+}
+
+fn real_paths(mut cmd: clap::Command, shown: &str) -> clap::Command {
+    for (id, what) in [("config", "Config file"), ("path", "Where to write it")] {
+        if cmd
+            .get_arguments()
+            .any(|a| a.get_id() == id && a.get_long() == Some(id))
+        {
+            let help = format!("{what} [default: {shown}]");
+            cmd = cmd.mut_arg(id, |a| a.help(help));
+        }
+    }
+    let names: Vec<String> = cmd
+        .get_subcommands()
+        .map(|s| s.get_name().to_string())
+        .collect();
+    for name in names {
+        cmd = cmd.mut_subcommand(name, |sub| real_paths(sub, shown));
+    }
+    cmd
+}
+
 /// `ontop download` options.
 #[derive(Debug, Args)]
 #[command(group = clap::ArgGroup::new("which").required(true).args(["clusters", "all"]))]
 pub struct DownloadArgs {
+    #[command(flatten)]
+    pub config: ConfigArg,
+    /// Never start a download: every chosen cluster is reported as read-only
+    #[arg(long)]
+    pub read_only: bool,
     /// A cluster to start on, as named in the config (repeat for more)
     #[arg(long = "cluster", value_name = "NAME")]
     pub clusters: Vec<String>,

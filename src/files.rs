@@ -92,6 +92,28 @@ pub fn lock_file(path: &Path) -> io::Result<File> {
     Ok(file)
 }
 
+/// Writes `bytes` to a new file at `path` (mode 0600), creating missing parent
+/// directories (0700; existing ones are left as they are). Never writes over anything:
+/// an existing file, or a symlink, is `AlreadyExists`.
+pub fn create_private(path: &Path, bytes: &[u8]) -> io::Result<()> {
+    if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+        let mut builder = std::fs::DirBuilder::new();
+        builder.recursive(true);
+        #[cfg(unix)]
+        std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
+        builder.create(parent)?;
+    }
+    let mut options = OpenOptions::new();
+    options.write(true).create_new(true);
+    private_options(&mut options);
+    let mut file = options.open(path)?;
+    let written = file.write_all(bytes).and_then(|()| file.sync_all());
+    if written.is_err() {
+        let _ = std::fs::remove_file(path);
+    }
+    written
+}
+
 /// Replaces `path` with `bytes` at once: written and synced to a new temporary file
 /// beside it, then renamed over it. A crash leaves the old file or the new one.
 pub fn replace_private(path: &Path, bytes: &[u8]) -> io::Result<()> {

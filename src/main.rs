@@ -4,13 +4,30 @@
 use std::io::IsTerminal;
 use std::process::ExitCode;
 
-use clap::Parser;
+use clap::FromArgMatches;
 use ontop::cli::{Cli, Command};
 use ontop::commands::{self, Context, Exit};
 use ontop::config;
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    // Parsed against the definition whose help names this user's real config path.
+    let matches = match ontop::cli::command_with_real_paths().try_get_matches() {
+        Ok(matches) => matches,
+        Err(e) => {
+            let conflict = e.kind() == clap::error::ErrorKind::ArgumentConflict;
+            let _ = e.print();
+            if conflict {
+                ontop::errln!(
+                    "tip: options go after the command they belong to, e.g. ontop status --config PATH"
+                );
+            }
+            return ExitCode::from(e.exit_code().clamp(0, 255) as u8);
+        }
+    };
+    let cli = match Cli::from_arg_matches(&matches) {
+        Ok(cli) => cli,
+        Err(e) => e.exit(),
+    };
     let dashboard = matches!(cli.command, None | Some(Command::Demo { .. }));
     // The dashboard owns the screen: its logs go to a file. Everything else logs to stderr.
     let _log_guard = if dashboard {

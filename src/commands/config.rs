@@ -1,6 +1,9 @@
 //! `ontop config check`: the config as ontop understood it (defaults applied, secrets
 //! redacted), then every credential resolved; 2 when one cannot be.
 //!
+//! `ontop config init [--path P]`: a commented starter config, never written over an
+//! existing file.
+//!
 //! `ontop config import harvest.yml`: an ontop config made from NetApp Harvest's pollers,
 //! printed to stdout; what it did goes to stderr. It reads no ontop config.
 
@@ -55,4 +58,29 @@ pub fn run_import(path: &Path) -> Result<Exit, CliError> {
         );
     }
     Ok(Exit::Ok)
+}
+
+/// The starter `ontop config init` writes: one cluster to edit, every choice commented.
+pub const STARTER: &str = include_str!("../config/starter.toml");
+
+/// Writes [`STARTER`] to `path` (default: where ontop looks first), creating its
+/// directory; refuses when a file is already there.
+pub fn run_init(path: Option<&Path>) -> Result<Exit, CliError> {
+    let target = crate::config::resolve_path(path).ok_or_else(|| {
+        CliError::Usage("no home directory to write the config in: pass --path PATH".into())
+    })?;
+    let shown = target.display();
+    match crate::files::create_private(&target, STARTER.as_bytes()) {
+        Ok(()) => {
+            crate::outln!("ontop: wrote a starter config to {shown}");
+            crate::outln!(
+                "Next: set your clusters' names and addresses in it, then run: ontop config check"
+            );
+            Ok(Exit::Ok)
+        }
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Err(CliError::Usage(format!(
+            "{shown} already exists: nothing was written (edit it, or pass --path for another file)"
+        ))),
+        Err(e) => Err(CliError::Usage(format!("cannot write {shown}: {e}"))),
+    }
 }

@@ -8,12 +8,14 @@
 //! - [`status`]: one sweep, as a table or JSON;
 //! - [`download`]: choose, confirm, start and (`--wait`) follow downloads;
 //! - [`trust`]: look at a cluster's certificate and pin it;
-//! - [`config`]: `config check`, `config import`;
-//! - [`sim`]: the simulator in the foreground.
+//! - [`config`]: `config check`, `config init`, `config import`;
+//! - [`sim`]: the simulator in the foreground;
+//! - [`manual`]: shell completions and man pages.
 
 pub mod config;
 pub mod dashboard;
 pub mod download;
+pub mod manual;
 pub mod sim;
 pub mod status;
 pub mod trust;
@@ -103,11 +105,12 @@ impl Context {
                 Command::Status { .. }
                     | Command::Download(_)
                     | Command::Trust(_)
-                    | Command::Config(ConfigCommand::Check)
+                    | Command::Config(ConfigCommand::Check { .. })
             )
         );
+        let common = cli.common();
         let config = if needs_config {
-            let config = settings::load(cli.config.as_deref())?;
+            let config = settings::load(common.config.as_deref())?;
             for warning in &config.warnings {
                 crate::errln!("ontop: warning: {warning}");
                 tracing::warn!("{warning}");
@@ -118,9 +121,9 @@ impl Context {
         };
         Ok(Self {
             config,
-            read_only: cli.read_only,
-            color: use_color(cli.no_color),
-            bell: !cli.no_bell,
+            read_only: common.read_only,
+            color: use_color(common.no_color),
+            bell: !common.no_bell,
             interactive: std::io::stdin().is_terminal(),
             data_dir: settings::data_dir(),
         })
@@ -156,12 +159,15 @@ pub fn use_color(no_color_flag: bool) -> bool {
 pub async fn run(ctx: &Context, cli: &Cli) -> Result<Exit, CliError> {
     match &cli.command {
         None => dashboard::run(ctx).await,
-        Some(Command::Demo { clusters }) => dashboard::run_demo(ctx, *clusters).await,
-        Some(Command::Status { json }) => status::run(ctx, *json).await,
+        Some(Command::Demo { clusters, .. }) => dashboard::run_demo(ctx, *clusters).await,
+        Some(Command::Status { json, .. }) => status::run(ctx, *json).await,
         Some(Command::Download(args)) => download::run(ctx, args).await,
         Some(Command::Trust(args)) => trust::run(ctx, args).await,
         Some(Command::Sim(args)) => sim::run(ctx, args).await,
-        Some(Command::Config(ConfigCommand::Check)) => config::run_check(ctx),
+        Some(Command::Config(ConfigCommand::Check { .. })) => config::run_check(ctx),
+        Some(Command::Config(ConfigCommand::Init { path })) => config::run_init(path.as_deref()),
+        Some(Command::Completions { shell }) => manual::run_completions(*shell),
+        Some(Command::Man { dir }) => manual::run_man(dir.as_deref()),
         Some(Command::Config(ConfigCommand::Import { path })) => config::run_import(path),
     }
 }

@@ -18,9 +18,8 @@ pub async fn run(ctx: &Context, json: bool) -> Result<Exit, CliError> {
     let config = ctx.config()?;
     let credentials = Credentials::new(ctx.interactive);
     // Password commands and prompts block: keep them off the async workers.
-    let targets = tokio::task::block_in_place(|| {
-        fleet::targets_from_config(config, &credentials, ctx.read_only)
-    });
+    let targets =
+        tokio::task::block_in_place(|| fleet::targets_from_config(config, &credentials, true));
     // Jobs started by ontop (any session) and not yet seen to end: show them too.
     let journal = Journal::open(ctx.data_dir.as_deref());
     for warning in journal.take_warnings() {

@@ -95,8 +95,10 @@ fn not_found(searched: &[PathBuf]) -> String {
     }
     text.push_str(&format!(
         "To look around first, run the dashboard on a simulated fleet: ontop demo\n\
-         To set up your clusters, copy config.example.toml (shipped with ontop) to {} and edit it,\n\
-         or point ontop at another file with --config PATH or ONTOP_CONFIG.",
+         To set up your clusters: ontop config init (writes a commented starter to {}), then\n\
+         edit it; or point ontop at another file with --config PATH or ONTOP_CONFIG.\n\
+         Coming from Harvest: ontop config import harvest.yml > {}",
+        target.display(),
         target.display()
     ));
     text

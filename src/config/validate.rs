@@ -184,8 +184,7 @@ fn cluster_tables<'v>(
     value: Option<&'v Value>,
 ) -> Vec<&'v Map<String, Value>> {
     let no_clusters = |reader: &mut Reader| {
-        let fix =
-            "add a [[cluster]] with name and url (see config.example.toml), or try: ontop demo";
+        let fix = "add a [[cluster]] with name and url (ontop config init --path new.toml writes a starter to copy from), or try: ontop demo";
         reader.problem(
             &Scope::Top,
             "cluster",

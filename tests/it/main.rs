@@ -5,6 +5,7 @@
 //! [`support::bin`]; tests of the screen draw into ratatui's `TestBackend` or run the
 //! binary in a pseudo-terminal.
 
+mod cli;
 mod client;
 mod config;
 mod download;

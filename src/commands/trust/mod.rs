@@ -38,6 +38,8 @@ const MAX_IN_FLIGHT: usize = 32;
 #[derive(Debug, Clone, Default, clap::Args)]
 #[command(group = clap::ArgGroup::new("which").required(true).args(["name", "all"]))]
 pub struct TrustArgs {
+    #[command(flatten)]
+    pub config: crate::cli::ConfigArg,
     /// The cluster, as named in the config
     #[arg(value_name = "NAME")]
     pub name: Option<String>,

@@ -86,7 +86,7 @@ pub enum ImportError {
     },
     /// Every poller had to be skipped.
     #[error(
-        "{}: none of its pollers can be an ontop cluster:\n{}\n— fix harvest.yml, or write the [[cluster]] tables by hand (see config.example.toml)",
+        "{}: none of its pollers can be an ontop cluster:\n{}\n— fix harvest.yml, or write the [[cluster]] tables by hand (ontop config init --path new.toml writes one to copy from)",
         path.display(),
         reasons.iter().map(|r| format!("  {r}")).collect::<Vec<_>>().join("\n")
     )]

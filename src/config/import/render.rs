@@ -83,7 +83,7 @@ fn cluster_table(c: &Cluster) -> Table {
             note(
                 &mut t,
                 "password",
-                &["Copied from harvest.yml as it is, in plain text. Better: password_command, password_file or password_env (see config.example.toml).".to_owned()],
+                &["Copied from harvest.yml as it is, in plain text. Better: password_command, password_file or password_env (ontop config init shows each).".to_owned()],
             );
         }
         Password::Env(var) => {

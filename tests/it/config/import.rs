@@ -7,7 +7,7 @@ use std::os::unix::fs::PermissionsExt;
 use std::path::PathBuf;
 use std::process::Output;
 
-use crate::support::bin::run_ontop;
+use crate::support::bin::{run_ontop, run_without_config};
 use crate::support::config::{Fixture, assert_says};
 
 /// Defaults with a user, insecure TLS and labels; a poller with its own labels and a
@@ -59,10 +59,10 @@ fn harvest_fixture(harvest: &str) -> (Fixture, PathBuf) {
     (fx, path)
 }
 
-/// Runs `ontop config import PATH`; no ontop config exists where `--config` points.
+/// Runs `ontop config import PATH` (it takes no `--config`: it reads no ontop config).
 async fn import(fx: &Fixture, path: &std::path::Path) -> Output {
-    let absent = fx.dir.path().join("no-such-config.toml");
-    run_ontop(&["config", "import", &path.display().to_string()], &absent).await
+    let data = fx.dir.path().join("data");
+    run_without_config(&["config", "import", &path.display().to_string()], &data).await
 }
 
 fn text(bytes: &[u8]) -> String {

@@ -113,14 +113,14 @@ fn duplicate_cluster_names_point_at_the_first_one() {
 }
 
 #[test]
-fn a_config_without_clusters_offers_the_example_and_the_demo() {
+fn a_config_without_clusters_offers_the_starter_and_the_demo() {
     let fx = Fixture::new();
     let message = fx.error("[defaults]\nusername = \"monitor\"\n");
     assert_says(
         &message,
         &[
             "cluster: no clusters configured",
-            "config.example.toml",
+            "ontop config init",
             "ontop demo",
         ],
     );
@@ -392,7 +392,8 @@ fn a_missing_file_says_where_it_looked_and_offers_the_demo_and_the_example() {
         &[
             &path.display().to_string(),
             "ontop demo",
-            "config.example.toml",
+            "ontop config init",
+            "ontop config import harvest.yml",
         ],
     );
 }

@@ -9,7 +9,7 @@ async fn a_read_only_session_exits_2_and_nothing_reaches_the_fleet() {
     let fleet = start_fleet(2, |_| {}).await;
     let setup = Setup::new(&fleet).await;
     let out = setup
-        .ontop(&["--read-only", "download", "--all", "--yes"])
+        .ontop(&["download", "--read-only", "--all", "--yes"])
         .await;
     assert_exit(&out, 2);
     assert!(

@@ -31,6 +31,21 @@ pub async fn run_with(
 ) -> Output {
     let mut command = tokio::process::Command::new(BIN);
     command.args(args).arg("--config").arg(config);
+    run(command, data_home, env).await
+}
+
+/// Runs `ontop args` (a command that reads no config) with `data_home` as `XDG_DATA_HOME`.
+pub async fn run_without_config(args: &[&str], data_home: &Path) -> Output {
+    let mut command = tokio::process::Command::new(BIN);
+    command.args(args);
+    run(command, data_home, &[]).await
+}
+
+async fn run(
+    mut command: tokio::process::Command,
+    data_home: &Path,
+    env: &[(&str, &str)],
+) -> Output {
     for (name, value) in base_env(data_home) {
         match value {
             Some(value) => command.env(name, value),

@@ -49,6 +49,7 @@ impl Console for Script {
 
 fn args(name: Option<&str>, all: bool, write: bool, yes: bool) -> TrustArgs {
     TrustArgs {
+        config: Default::default(),
         name: name.map(str::to_string),
         all,
         write,
