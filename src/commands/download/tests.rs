@@ -6,6 +6,8 @@ use super::*;
 
 fn args(url: Option<&str>, username: Option<&str>, password_env: Option<&str>) -> DownloadArgs {
     DownloadArgs {
+        config: Default::default(),
+        read_only: false,
         clusters: Vec::new(),
         all: true,
         url: url.map(str::to_string),
