@@ -1,18 +1,21 @@
 #!/usr/bin/env bash
 # Regenerates the README screenshots from a real run of `ontop demo`:
 #
-#   assets/demo.svg        the dashboard at 120x40, with colours
-#   assets/demo-80x24.svg  the dashboard at 80x24, with colours
-#   assets/demo.txt        the plain text of the 120x40 capture
+#   assets/demo.svg          the dashboard at 120x40 mid-change: a download running, one
+#                            started from the screen that just finished, one failed, a
+#                            cluster gone quiet (STALE), one whose login was refused
+#   assets/demo-details.svg  the details of the failed cluster, with what to do about it
+#   assets/demo-80x24.svg    the dashboard at 80x24
+#   assets/demo.txt          the plain text of the 120x40 capture
 #
 # It builds the release binary, runs `ontop demo` in a detached tmux session of the
 # wanted size on a private socket (`tmux -L ontop-shot`, so a user's own sessions are
-# never touched), waits until the demo fleet has settled, captures the pane with its
-# colours, quits with `q` and renders the capture with scripts/ansi_to_svg.py.
+# never touched), types the keys a user would (filter, d, Enter, y, Enter), captures
+# the pane with its colours, quits, and renders the captures with scripts/ansi_to_svg.py.
 # The run's log goes to a temporary XDG_DATA_HOME that is removed on exit.
 #
 # Needs: cargo, tmux, python3. Safe to run again: every run rewrites the three files.
-# SETTLE_TIMEOUT (seconds, default 30) bounds the wait for the fleet to settle.
+# SETTLE_TIMEOUT (seconds, default 90) bounds each wait.
 set -euo pipefail
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -20,7 +23,7 @@ cd "$root"
 
 socket=ontop-shot
 session="ontop-shot-$$"
-settle_timeout=${SETTLE_TIMEOUT:-30}
+settle_timeout=${SETTLE_TIMEOUT:-90}
 work=$(mktemp -d "${TMPDIR:-/tmp}/ontop-shot.XXXXXX")
 
 tm() { tmux -L "$socket" -f /dev/null "$@"; }
@@ -40,21 +43,46 @@ echo "building the release binary..." >&2
 cargo build --release --quiet
 bin="$root/target/release/ontop"
 
-# The dashboard has settled when the header counts the clusters, the slow cluster has
-# answered (no row still says "waiting for the first answer", which 80 columns cut to
-# "waiting for the first…") and the cluster whose download finishes during the demo
-# shows as succeeded.
-settled() {
-    grep -Eq '^ *[0-9]+ clusters' <<<"$1" &&
-        grep -Eq '✓ [1-9][0-9]* succeeded' <<<"$1" &&
-        ! grep -q 'waiting for the first' <<<"$1"
+# wait_for WHAT CHECK: polls the pane until the shell function CHECK accepts it (the
+# screen is passed as $1), at most settle_timeout seconds.
+wait_for() {
+    local what=$1 check=$2 screen deadline=$((SECONDS + settle_timeout))
+    while true; do
+        screen=$(tm capture-pane -p -t "$session")
+        if "$check" "$screen"; then
+            return
+        fi
+        if ((SECONDS >= deadline)); then
+            echo "screenshot.sh: gave up waiting for $what within ${settle_timeout}s; the screen was:" >&2
+            printf '%s\n' "$screen" >&2
+            exit 1
+        fi
+        sleep 0.25
+    done
 }
 
-# shoot COLS ROWS CAPTURE: runs the demo at COLS x ROWS and writes the pane, escapes
-# included, to CAPTURE.
-shoot() {
-    local cols=$1 rows=$2 out=$3 screen size cmd deadline
+# The fleet is mid-change: every cluster has answered or failed once, one download runs,
+# one has failed, and the cluster that goes quiet after 20 s shows as STALE.
+settled() {
+    grep -Eq '^ *[0-9]+ clusters' <<<"$1" &&
+        grep -q '↓ running' <<<"$1" &&
+        grep -q '✗ failure' <<<"$1" &&
+        grep -q 'STALE' <<<"$1" &&
+        ! grep -q 'waiting for the first' <<<"$1"
+}
+form_open() { grep -q 'Download a package' <<<"$1"; }
+confirm_open() { grep -q 'Start this download?' <<<"$1"; }
+# The download started from the screen has ended: its row says success twice (the
+# cluster's state and the JOB column).
+just_finished() { grep -E '^ *prod-ams-1 ' <<<"$1" | grep -q 'success.*success'; }
+details_open() { grep -q '10551885' <<<"$1" && grep -q 'next step' <<<"$1"; }
+one_row() { ! grep -q 'prod-nyc-1' <<<"$1"; }
 
+keys() { tm send-keys -t "$session" "$@"; }
+
+# start COLS ROWS: the demo in a fresh pane of that size.
+start() {
+    local cols=$1 rows=$2 size
     tm kill-session -t "$session" 2>/dev/null || true
     # A plain shell without the user's rc files, so nothing but the dashboard is on screen.
     tm new-session -d -s "$session" -x "$cols" -y "$rows" "env PS1='$ ' bash --noprofile --norc"
@@ -65,31 +93,27 @@ shoot() {
         exit 1
     fi
     mkdir -p "$work/data"
-    tm send-keys -t "$session" "clear; env -u NO_COLOR XDG_DATA_HOME='$work/data' '$bin' demo" Enter
+    keys "clear; env -u NO_COLOR XDG_DATA_HOME='$work/data' '$bin' demo" Enter
+}
 
-    deadline=$((SECONDS + settle_timeout))
-    while true; do
-        screen=$(tm capture-pane -p -t "$session")
-        if settled "$screen"; then
-            break
-        fi
-        if ((SECONDS >= deadline)); then
-            echo "screenshot.sh: the demo did not settle within ${settle_timeout}s at ${cols}x${rows}; the screen was:" >&2
-            printf '%s\n' "$screen" >&2
-            exit 1
-        fi
-        sleep 0.25
-    done
-    # One more poll so the ages in the table are not all 0s.
-    sleep 1.5
-    # -e: with colours and attributes; -N: keep trailing spaces (a reverse-video row spans the width).
-    tm capture-pane -e -N -p -t "$session" >"$out"
+# capture FILE: the pane with its colours (-e) and trailing spaces (-N: a reverse-video
+# row spans the width).
+capture() { tm capture-pane -e -N -p -t "$session" >"$1"; }
 
-    tm send-keys -t "$session" q
-    deadline=$((SECONDS + 10))
+# quit: back to the table, q, and y if ontop asks (a followed download still runs),
+# then wait for the exit.
+quit() {
+    local cmd deadline=$((SECONDS + 10))
+    keys Escape
+    sleep 0.5
+    keys q
+    sleep 0.5
+    if tm capture-pane -p -t "$session" | grep -q 'Quit ontop?'; then
+        keys y
+    fi
     while cmd=$(tm display-message -p -t "$session" '#{pane_current_command}' 2>/dev/null) && [[ $cmd == ontop ]]; do
         if ((SECONDS >= deadline)); then
-            echo "screenshot.sh: ontop did not quit on q within 10s at ${cols}x${rows}" >&2
+            echo "screenshot.sh: ontop did not quit within 10s" >&2
             exit 1
         fi
         sleep 0.1
@@ -99,18 +123,46 @@ shoot() {
 
 mkdir -p assets
 
-echo "capturing 120x40..." >&2
-shoot 120 40 "$work/demo-120x40.ansi"
-python3 scripts/ansi_to_svg.py --cols 120 --rows 40 --title "ontop demo" \
-    --plain "$work/demo.txt" <"$work/demo-120x40.ansi" >"$work/demo.svg"
+echo "capturing 120x40: the fleet mid-change, then the failed cluster's details..." >&2
+start 120 40
+wait_for "the fleet to settle" settled
+# A download started from the screen, on prod-ams-1, to its end.
+keys "/prod-ams-1" Enter
+wait_for "the filter" one_row
+keys d
+wait_for "the download form" form_open
+keys Enter
+wait_for "the confirmation" confirm_open
+keys y
+wait_for "the download to finish" just_finished
+keys Escape
+sleep 1.5
+capture "$work/demo-120x40.ansi"
+keys "/dr-fra-1" Enter
+wait_for "the filter" one_row
+keys Enter
+wait_for "the details of dr-fra-1" details_open
+sleep 0.5
+capture "$work/details-120x40.ansi"
+quit
 
 echo "capturing 80x24..." >&2
-shoot 80 24 "$work/demo-80x24.ansi"
+start 80 24
+wait_for "the fleet to settle" settled
+sleep 1.5
+capture "$work/demo-80x24.ansi"
+quit
+
+python3 scripts/ansi_to_svg.py --cols 120 --rows 40 --title "ontop demo" \
+    --plain "$work/demo.txt" <"$work/demo-120x40.ansi" >"$work/demo.svg"
+python3 scripts/ansi_to_svg.py --cols 120 --rows 40 --title "ontop demo: details" \
+    <"$work/details-120x40.ansi" >"$work/demo-details.svg"
 python3 scripts/ansi_to_svg.py --cols 80 --rows 24 --title "ontop demo" \
     <"$work/demo-80x24.ansi" >"$work/demo-80x24.svg"
 
 # Only replace the assets once everything has worked.
 mv "$work/demo.svg" assets/demo.svg
+mv "$work/demo-details.svg" assets/demo-details.svg
 mv "$work/demo-80x24.svg" assets/demo-80x24.svg
 mv "$work/demo.txt" assets/demo.txt
-echo "wrote assets/demo.svg, assets/demo-80x24.svg and assets/demo.txt" >&2
+echo "wrote assets/demo.svg, assets/demo-details.svg, assets/demo-80x24.svg and assets/demo.txt" >&2

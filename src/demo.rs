@@ -51,13 +51,15 @@ mod embedded {
     /// vanish when it exits, so they are neither audited nor journaled.
     pub fn dashboard(sim: &SimFleet, options: ScreenOptions) -> DashboardSetup {
         let targets = targets(sim, options.read_only);
-        let identities = targets
-            .iter()
-            .map(|t| ClusterIdentity {
-                name: t.name.clone(),
-                url: t.url.clone(),
+        let identities = sim
+            .clusters()
+            .into_iter()
+            .map(|c| ClusterIdentity {
+                name: c.name,
+                url: c.url,
+                labels: c.labels.into_iter().collect(),
                 poll_interval: DEMO_POLL_INTERVAL,
-                username: "admin".into(),
+                username: sim.username().to_string(),
                 ..ClusterIdentity::default()
             })
             .collect();

@@ -55,6 +55,8 @@ pub(crate) struct Cluster {
     pub(crate) name: String,
     pub(crate) uuid: String,
     pub(crate) version: String,
+    /// Labels a config for this fleet gives the cluster (the demo's site and env).
+    pub(crate) labels: Vec<(String, String)>,
     pub(crate) env: Arc<Env>,
     fault: Mutex<Fault>,
     log: Mutex<VecDeque<LoggedRequest>>,
@@ -72,6 +74,7 @@ impl Cluster {
             name: name.to_string(),
             uuid: uuid::Uuid::new_v4().to_string(),
             version: version.to_string(),
+            labels: Vec::new(),
             env,
             fault: Mutex::new(Fault::None),
             log: Mutex::new(VecDeque::new()),
@@ -87,6 +90,12 @@ impl Cluster {
             }),
             job_ended: Notify::new(),
         }
+    }
+
+    /// The same cluster, labelled.
+    pub(crate) fn with_labels(mut self, labels: Vec<(String, String)>) -> Cluster {
+        self.labels = labels;
+        self
     }
 
     /// The current fault (a copy: the lock is not held).

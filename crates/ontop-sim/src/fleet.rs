@@ -88,7 +88,10 @@ impl SimFleet {
                 Some(certs) => Some(certs.leaf_for(&plan.name, DEFAULT_NAMES)?),
                 None => None,
             };
-            let cluster = Arc::new(Cluster::new(&plan.name, plan.version, Arc::clone(&env)));
+            let cluster = Arc::new(
+                Cluster::new(&plan.name, plan.version, Arc::clone(&env))
+                    .with_labels(plan.labels.clone()),
+            );
             match Endpoint::bind(cluster, port, tls).await {
                 Ok(endpoint) => fleet.endpoints.push(endpoint),
                 Err(e) => {
@@ -101,6 +104,13 @@ impl SimFleet {
             fleet.set_up(&plan.name, plan.setup)?;
             if plan.fault != Fault::None {
                 fleet.set_fault(&plan.name, plan.fault.clone());
+            }
+            if let Some((after, fault)) = plan.later.clone() {
+                let cluster = Arc::clone(&fleet.endpoint(&plan.name)?.cluster);
+                env.tasks.spawn(async move {
+                    tokio::time::sleep(after).await;
+                    cluster.replace_fault(fault);
+                });
             }
         }
         for (name, fault) in &opts.faults {
@@ -122,7 +132,7 @@ impl SimFleet {
         self.start_download(cluster, &url).map(|_| ())
     }
 
-    /// Name and base URL of every cluster, in fleet order.
+    /// Name, base URL and labels of every cluster, in fleet order.
     pub fn clusters(&self) -> Vec<SimClusterInfo> {
         let scheme = if self.http { "http" } else { "https" };
         self.endpoints
@@ -130,6 +140,7 @@ impl SimFleet {
             .map(|e| SimClusterInfo {
                 name: e.cluster.name.clone(),
                 url: format!("{scheme}://127.0.0.1:{}", e.port),
+                labels: e.cluster.labels.clone(),
             })
             .collect()
     }

@@ -107,6 +107,8 @@ pub struct SimClusterInfo {
     pub name: String,
     /// Base URL, e.g. `https://127.0.0.1:40123` (no trailing slash, no `/api`).
     pub url: String,
+    /// Labels for a config (the demo's `env` and `site`; none in the idle fleet).
+    pub labels: Vec<(String, String)>,
 }
 
 /// One request that reached a cluster's API (after TLS), for tests to inspect.

@@ -3,7 +3,8 @@
 //! `idle` is the quiet fleet tests want: `sim-1`..`sim-N`, all healthy, no
 //! download yet. `demo` is a fleet worth looking at: descriptive names and one
 //! cluster in each condition a dashboard must show (downloading, done, failed,
-//! slow, down, refusing the login), reached through the real state machine
+//! slow, down, refusing the login, going quiet after a while), reached through the
+//! real state machine
 //! where it can be (real downloads that run, finish or fail).
 
 use std::fmt;
@@ -65,6 +66,10 @@ pub(crate) struct Planned {
     pub(crate) version: &'static str,
     pub(crate) setup: Setup,
     pub(crate) fault: Fault,
+    /// A fault the cluster takes a while after the start: (after how long, which).
+    pub(crate) later: Option<(Duration, Fault)>,
+    /// `env` and `site`, read off a demo name (`prod-ams-1`).
+    pub(crate) labels: Vec<(String, String)>,
 }
 
 /// The version every idle cluster runs.
@@ -89,7 +94,13 @@ const DEMO: [(&str, &str, Setup, DemoFault); 8] = [
         Setup::Idle,
         DemoFault::Unauthorized,
     ),
-    ("dev-tok-1", "9.16.1P3", Setup::Idle, DemoFault::None),
+    // Answers at first, then stops answering: its row goes STALE while you watch.
+    (
+        "dev-tok-1",
+        "9.16.1P3",
+        Setup::Idle,
+        DemoFault::QuietAfter(20),
+    ),
 ];
 
 #[derive(Debug, Clone, Copy)]
@@ -98,6 +109,8 @@ enum DemoFault {
     Slow,
     Down,
     Unauthorized,
+    /// Healthy for this many seconds, then hung.
+    QuietAfter(u64),
 }
 
 const ENVS: [&str; 6] = ["prod", "dr", "lab", "test", "edge", "dev"];
@@ -114,6 +127,8 @@ pub(crate) fn plan(scenario: Scenario, clusters: usize) -> Vec<Planned> {
                 version: DEFAULT_VERSION,
                 setup: Setup::Idle,
                 fault: Fault::None,
+                later: None,
+                labels: Vec::new(),
             })
             .collect(),
         Scenario::Demo => demo(clusters),
@@ -129,11 +144,16 @@ fn demo(clusters: usize) -> Vec<Planned> {
             version,
             setup,
             fault: match fault {
-                DemoFault::None => Fault::None,
+                DemoFault::None | DemoFault::QuietAfter(_) => Fault::None,
                 DemoFault::Slow => Fault::Latency(Duration::from_secs(3)),
                 DemoFault::Down => Fault::Down,
                 DemoFault::Unauthorized => Fault::Unauthorized,
             },
+            later: match fault {
+                DemoFault::QuietAfter(secs) => Some((Duration::from_secs(secs), Fault::Hang)),
+                _ => None,
+            },
+            labels: labels_of(name),
         })
         .collect();
     // More clusters: every env at every site, numbered, skipping names in use.
@@ -153,6 +173,11 @@ fn demo(clusters: usize) -> Vec<Planned> {
                         version,
                         setup: Setup::Idle,
                         fault: Fault::None,
+                        later: None,
+                        labels: vec![
+                            ("env".to_string(), env.to_string()),
+                            ("site".to_string(), site.to_string()),
+                        ],
                     });
                 }
             }
@@ -160,6 +185,18 @@ fn demo(clusters: usize) -> Vec<Planned> {
         n += 1;
     }
     fleet
+}
+
+/// `env` and `site` of a demo name: `prod-ams-1` is env=prod, site=ams.
+fn labels_of(name: &str) -> Vec<(String, String)> {
+    let mut parts = name.split('-');
+    match (parts.next(), parts.next()) {
+        (Some(env), Some(site)) => vec![
+            ("env".to_string(), env.to_string()),
+            ("site".to_string(), site.to_string()),
+        ],
+        _ => Vec::new(),
+    }
 }
 
 #[cfg(test)]
@@ -175,5 +212,8 @@ mod tests {
         names.dedup();
         assert_eq!(names.len(), 150);
         assert_eq!(plan(Scenario::Demo, 3).len(), 3);
+        let labels = &plan(Scenario::Demo, 1)[0].labels;
+        assert_eq!(labels[0], ("env".to_string(), "prod".to_string()));
+        assert_eq!(labels[1], ("site".to_string(), "ams".to_string()));
     }
 }

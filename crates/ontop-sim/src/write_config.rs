@@ -9,6 +9,7 @@
 //! a reader polling for the file never sees half of it; the config is mode 0600
 //! because it holds the (lab-only) password.
 
+use std::collections::BTreeMap;
 use std::io;
 use std::path::{Path, PathBuf};
 
@@ -42,6 +43,8 @@ struct Cluster {
     url: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     ca_file: Option<String>,
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    labels: BTreeMap<String, String>,
 }
 
 /// The path the CA is written to for a config at `config`: `<stem>-ca.pem` beside it.
@@ -97,6 +100,7 @@ pub(crate) async fn write(fleet: &SimFleet, path: &Path) -> io::Result<()> {
             name: c.name,
             url: c.url,
             ca_file: own,
+            labels: c.labels.into_iter().collect(),
         });
     }
     let file = File {

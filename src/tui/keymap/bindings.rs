@@ -77,7 +77,7 @@ pub const BINDINGS: &[Binding] = &[
         keys: &[Key::ch('/')],
         action: Action::StartFilter,
         contexts: &[Table],
-        help: "filter by name, state, health or label (site=ams)",
+        help: "filter: name, failing/stale/…, version:9.16, site=ams, !not",
         footer: Some(("/", "filter")),
     },
     Binding {

@@ -13,6 +13,9 @@ use crate::text::width;
 
 /// The message column is dropped rather than shown narrower than this.
 const MIN_MESSAGE: usize = 20;
+/// On a wide frame the message keeps at least this share of it (1/5): columns that
+/// matter less leave first.
+const MESSAGE_SHARE: usize = 5;
 /// Labels cells never grow past this.
 const MAX_LABELS: usize = 24;
 /// Name cells never grow past this; longer names are truncated with "…".
@@ -75,7 +78,7 @@ pub fn fit(model: &Model, total: usize) -> Vec<(Column, usize)> {
             .sum::<usize>()
             + gaps;
         let has_message = shown.iter().any(|(c, _)| *c == Column::Message);
-        if has_message && total >= fixed + MIN_MESSAGE {
+        if has_message && total >= fixed + MIN_MESSAGE.max(total / MESSAGE_SHARE) {
             set_width(&mut shown, Column::Message, total - fixed);
             return shown;
         }

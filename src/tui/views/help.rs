@@ -63,7 +63,7 @@ pub fn render(frame: &mut Frame, area: Rect, app: &mut App) {
     let top = app.scroll_help(lines.len().saturating_sub(inner_height));
     let mut block = Block::bordered()
         .title(Span::styled(" Keys ", theme.heading()))
-        .title_bottom(Line::from(" Esc or ? closes ").right_aligned())
+        .title_bottom(Line::from(" Esc, q or ? closes ").right_aligned())
         .border_style(theme.border());
     if lines.len() > inner_height {
         block = block.title_bottom(Line::from(" j/k scroll ").left_aligned());
