@@ -14,7 +14,7 @@
 # the pane with its colours, quits, and renders the captures with scripts/ansi_to_svg.py.
 # The run's log goes to a temporary XDG_DATA_HOME that is removed on exit.
 #
-# Needs: cargo, tmux, python3. Safe to run again: every run rewrites the three files.
+# Needs: cargo, tmux, python3. Safe to run again: every run rewrites the four files.
 # SETTLE_TIMEOUT (seconds, default 90) bounds each wait.
 set -euo pipefail
 

@@ -16,8 +16,10 @@ use clap::{Args, Parser, Subcommand};
     args_conflicts_with_subcommands = true
 )]
 pub struct Cli {
+    /// The dashboard's own options (no command given).
     #[command(flatten)]
     pub dashboard: DashboardArgs,
+    /// The command; the dashboard when none is given.
     #[command(subcommand)]
     pub command: Option<Command>,
 }
@@ -93,7 +95,9 @@ pub enum Command {
     /// Work with the config file
     #[command(subcommand)]
     Config(ConfigCommand),
-    /// Print a shell completion script: ontop completions bash > /etc/bash_completion.d/ontop
+    /// Print a shell completion script
+    ///
+    /// ontop completions bash > ~/.local/share/bash-completion/completions/ontop
     Completions {
         /// The shell to complete in
         #[arg(value_enum)]
@@ -125,16 +129,20 @@ pub enum ConfigCommand {
         #[arg(long, value_name = "PATH")]
         path: Option<PathBuf>,
     },
-    /// Print an ontop config made from NetApp Harvest's harvest.yml (one cluster per poller)
+    /// Make an ontop config from NetApp Harvest's harvest.yml (one cluster per poller)
     ///
-    /// Redirect it to a file: ontop config import harvest.yml > ~/.config/ontop/config.toml
+    /// Printed, or with --output written to a new private file (never over one):
+    /// ontop config import harvest.yml --output ~/.config/ontop/config.toml
     ///
     /// What cannot be carried over is said in comments. Exit codes: 0 done, 2 the file
-    /// cannot be read or holds no poller that can be imported.
+    /// cannot be read, holds no poller that can be imported, or --output exists.
     Import {
         /// Harvest's harvest.yml
         #[arg(value_name = "PATH")]
         path: PathBuf,
+        /// Write the config to this new file (0600) instead of printing it
+        #[arg(long, value_name = "PATH")]
+        output: Option<PathBuf>,
     },
 }
 
@@ -142,9 +150,13 @@ pub enum ConfigCommand {
 /// command has them.
 #[derive(Debug, Clone, Default)]
 pub struct Common {
+    /// `--config`, for the commands that read one.
     pub config: Option<PathBuf>,
+    /// `--read-only`: nothing may be started.
     pub read_only: bool,
+    /// `--no-color`.
     pub no_color: bool,
+    /// `--no-bell`.
     pub no_bell: bool,
 }
 

@@ -122,6 +122,7 @@ pub(crate) fn assemble(
         crate::errln!("ontop: warning: {warning}");
         tracing::warn!("{warning}");
     }
+    let journaled = records.journal.keeps();
     let (fleet, events) = Fleet::spawn(
         targets.into_iter().zip(schedules).collect(),
         POLLERS_MAX_IN_FLIGHT,
@@ -136,5 +137,6 @@ pub(crate) fn assemble(
         color: options.color,
         bell: options.bell,
         download_defaults: records.download_defaults,
+        journaled,
     }
 }

@@ -38,11 +38,15 @@ pub fn run_check(ctx: &Context) -> Result<Exit, CliError> {
     Ok(Exit::Ok)
 }
 
-/// Prints the config made from Harvest's `harvest.yml` at `path`; 2 when none can be.
-pub fn run_import(path: &Path) -> Result<Exit, CliError> {
+/// Prints the config made from Harvest's `harvest.yml` at `path`, or writes it to
+/// `output` (a new 0600 file, never over one); 2 when none can be.
+pub fn run_import(path: &Path, output: Option<&Path>) -> Result<Exit, CliError> {
     let imported = import::harvest(path, jiff::Timestamp::now())
         .map_err(|e| CliError::Usage(e.to_string()))?;
-    crate::out!("{}", imported.toml);
+    match output {
+        None => crate::out!("{}", imported.toml),
+        Some(output) => write_new(output, &imported.toml)?,
+    }
     let skipped = match imported.skipped.len() {
         0 => String::new(),
         n => format!(", {n} poller(s) skipped (see the comments at the top)"),
@@ -52,9 +56,16 @@ pub fn run_import(path: &Path) -> Result<Exit, CliError> {
         imported.clusters.len(),
         path.display()
     );
-    if imported.plain_passwords {
+    if imported.plain_passwords && output.is_none() {
         crate::errln!(
-            "ontop: the output holds passwords in plain text: write it to a file only you can read (chmod 600)"
+            "ontop: the output holds passwords in plain text: write it to a file only you can read (--output PATH does)"
+        );
+    }
+    if let Some(output) = output {
+        crate::errln!(
+            "ontop: wrote {}; next: {}",
+            output.display(),
+            check_hint(output)
         );
     }
     Ok(Exit::Ok)
@@ -69,18 +80,32 @@ pub fn run_init(path: Option<&Path>) -> Result<Exit, CliError> {
     let target = crate::config::resolve_path(path).ok_or_else(|| {
         CliError::Usage("no home directory to write the config in: pass --path PATH".into())
     })?;
-    let shown = target.display();
-    match crate::files::create_private(&target, STARTER.as_bytes()) {
-        Ok(()) => {
-            crate::outln!("ontop: wrote a starter config to {shown}");
-            crate::outln!(
-                "Next: set your clusters' names and addresses in it, then run: ontop config check"
-            );
-            Ok(Exit::Ok)
-        }
+    write_new(&target, STARTER)?;
+    crate::outln!("ontop: wrote a starter config to {}", target.display());
+    crate::outln!(
+        "Next: set your clusters' names and addresses in it, then run: {}",
+        check_hint(&target)
+    );
+    Ok(Exit::Ok)
+}
+
+/// Writes `text` to a new private file at `path`; refuses to write over anything.
+fn write_new(path: &Path, text: &str) -> Result<(), CliError> {
+    let shown = path.display();
+    match crate::files::create_private(path, text.as_bytes()) {
+        Ok(()) => Ok(()),
         Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Err(CliError::Usage(format!(
-            "{shown} already exists: nothing was written (edit it, or pass --path for another file)"
+            "{shown} already exists: nothing was written (edit it, or name another file)"
         ))),
         Err(e) => Err(CliError::Usage(format!("cannot write {shown}: {e}"))),
+    }
+}
+
+/// `ontop config check`, with `--config PATH` unless `path` is where ontop looks anyway.
+fn check_hint(path: &Path) -> String {
+    if crate::config::resolve_path(None).as_deref() == Some(path) {
+        "ontop config check".to_string()
+    } else {
+        format!("ontop config check --config {}", path.display())
     }
 }

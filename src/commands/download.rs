@@ -281,6 +281,7 @@ fn plan_from(
                         .error
                         .as_ref()
                         .map(|e| format!("{}: {}", e.kind, e.message)),
+                    login_refused: target.client.as_ref().is_ok_and(|c| c.login_refused()),
                 }
             }),
     )

@@ -168,6 +168,8 @@ pub async fn run(ctx: &Context, cli: &Cli) -> Result<Exit, CliError> {
         Some(Command::Config(ConfigCommand::Init { path })) => config::run_init(path.as_deref()),
         Some(Command::Completions { shell }) => manual::run_completions(*shell),
         Some(Command::Man { dir }) => manual::run_man(dir.as_deref()),
-        Some(Command::Config(ConfigCommand::Import { path })) => config::run_import(path),
+        Some(Command::Config(ConfigCommand::Import { path, output })) => {
+            config::run_import(path, output.as_deref())
+        }
     }
 }

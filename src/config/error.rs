@@ -97,7 +97,7 @@ fn not_found(searched: &[PathBuf]) -> String {
         "To look around first, run the dashboard on a simulated fleet: ontop demo\n\
          To set up your clusters: ontop config init (writes a commented starter to {}), then\n\
          edit it; or point ontop at another file with --config PATH or ONTOP_CONFIG.\n\
-         Coming from Harvest: ontop config import harvest.yml > {}",
+         Coming from Harvest: ontop config import harvest.yml --output {}",
         target.display(),
         target.display()
     ));

@@ -69,6 +69,11 @@ impl Journal {
         journal
     }
 
+    /// Whether anything is kept: false for the demo, or without a data dir.
+    pub fn keeps(&self) -> bool {
+        self.path.is_some()
+    }
+
     /// The downloads followed, one per cluster, in cluster-name order.
     pub fn entries(&self) -> Vec<JournalEntry> {
         lock(&self.entries).values().cloned().collect()

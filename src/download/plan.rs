@@ -30,6 +30,9 @@ pub struct Candidate {
     pub busy: Busy,
     /// Why the cluster cannot be reached right now, when it cannot.
     pub failing: Option<String>,
+    /// The cluster refused the login: nothing may be sent until a new password is given
+    /// (not even the question whether a download runs).
+    pub login_refused: bool,
 }
 
 /// Why a chosen cluster is left out.
@@ -41,6 +44,8 @@ pub enum SkipReason {
     AlreadyFollowed,
     /// It does not answer (or has not yet); the reason as the poll saw it.
     Failing(String),
+    /// It refused the login; another try could lock the account.
+    LoginRefused,
 }
 
 impl SkipReason {
@@ -50,6 +55,7 @@ impl SkipReason {
             Self::ReadOnly => "read-only",
             Self::AlreadyFollowed => "followed",
             Self::Failing(_) => "not answering",
+            Self::LoginRefused => "login refused",
         }
     }
 
@@ -62,6 +68,9 @@ impl SkipReason {
             ),
             Self::AlreadyFollowed => None,
             Self::Failing(_) => Some("start it again once the cluster answers"),
+            Self::LoginRefused => {
+                Some("enter the password first (p in the dashboard), or fix the password source")
+            }
         }
     }
 }
@@ -73,6 +82,7 @@ impl fmt::Display for SkipReason {
             Self::ReadOnly => f.write_str("read-only"),
             Self::AlreadyFollowed => f.write_str("already followed by this ontop"),
             Self::Failing(why) => write!(f, "not answering: {why}"),
+            Self::LoginRefused => f.write_str("the login was refused: nothing is sent to it"),
         }
     }
 }
@@ -95,11 +105,17 @@ impl Plan {
 }
 
 /// Splits the chosen clusters. Read-only wins over every other reason, since it is the
-/// one the operator cannot wait out; a cluster already downloading is followed, not
-/// sent a second request, even when its poll just failed.
+/// one the operator cannot wait out; a refused login comes next (even following a
+/// running download would mean another login); a cluster already downloading is
+/// followed, not sent a second request, even when its poll just failed.
 pub fn plan(candidates: impl IntoIterator<Item = Candidate>) -> Plan {
     let mut plan = Plan::default();
     for c in candidates {
+        if c.login_refused && !c.read_only {
+            plan.skipped
+                .push((c.cluster, c.name, SkipReason::LoginRefused));
+            continue;
+        }
         let reason = match (c.read_only, c.busy, c.failing) {
             (true, _, _) => SkipReason::ReadOnly,
             (false, Busy::Followed, _) => SkipReason::AlreadyFollowed,
@@ -129,6 +145,7 @@ mod tests {
             read_only,
             busy,
             failing: failing.then(|| "connect: refused".to_string()),
+            login_refused: false,
         }
     }
 
@@ -153,5 +170,14 @@ mod tests {
             ]
         );
         assert!(!p.is_empty());
+    }
+
+    #[test]
+    fn a_refused_login_is_skipped_even_when_a_download_runs_there() {
+        let mut paused = candidate(0, false, Busy::Downloading, true);
+        paused.login_refused = true;
+        let p = plan([paused]);
+        assert!(p.attach.is_empty() && p.targets.is_empty());
+        assert_eq!(p.skipped[0].2, SkipReason::LoginRefused);
     }
 }

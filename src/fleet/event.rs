@@ -3,11 +3,15 @@
 //! Events carry facts, stamped with the wall-clock time they were observed: what a poll
 //! saw, and what the download engine decided (where a followed download stands, that it
 //! ended and the end is recorded, that a record failed). The model stores them; it
-//! decides nothing about a download.
+//! decides nothing about a download. The recorder's notes become events here too.
+
+use std::collections::HashMap;
+use std::sync::Arc;
 
 use jiff::Timestamp;
+use tokio::sync::mpsc;
 
-use crate::download::{Ending, Followed};
+use crate::download::{Ending, Followed, Note};
 use crate::ontap::{CertificateFacts, ClusterInfo, DownloadStatus, Job, OntapError, Package};
 
 /// Why and how a cluster's polls are paused after a refused login.
@@ -46,7 +50,9 @@ pub enum Event {
     /// gives a new one.
     LoginPaused {
         cluster: usize,
+        /// When the poller paused (or, with a note, tried to resume and could not).
         at: Timestamp,
+        /// Who was refused, what `r` reads again, and how the last try went.
         pause: Box<LoginPause>,
     },
     /// The certificate the cluster presents, sent after a poll when it is new or its
@@ -100,4 +106,34 @@ impl Event {
             Self::Warning { .. } => None,
         }
     }
+}
+
+/// Turns the recorder's notes into events for the model; run on the recorder's thread.
+pub(super) fn notes_to_events(
+    names: HashMap<String, usize>,
+    events: mpsc::Sender<Event>,
+) -> crate::download::Notify {
+    Arc::new(move |note| {
+        let at = Timestamp::now();
+        let index = |name: &str| names.get(name).copied();
+        let event = match note {
+            Note::Ended { cluster, ending } => match index(&cluster) {
+                Some(cluster) => Event::Ended {
+                    cluster,
+                    at,
+                    ending: Box::new(ending),
+                },
+                None => return,
+            },
+            Note::RecordFailed { cluster, error } => Event::RecordFailed {
+                cluster: index(&cluster),
+                at,
+                error: error.to_string(),
+            },
+            Note::Warning(text) => Event::Warning { at, text },
+            Note::Started { .. } | Note::Attached { .. } => return,
+        };
+        // The recorder's own thread, not a runtime's: waiting here blocks no task.
+        let _ = events.blocking_send(event);
+    })
 }

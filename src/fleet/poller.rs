@@ -7,7 +7,6 @@
 //! download engine's [`Tracker`] for its cluster (see `following.rs`).
 
 use std::collections::HashMap;
-use std::hash::{BuildHasher, Hasher};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -20,8 +19,8 @@ use tokio::time::{Instant, sleep_until};
 use super::event::Event;
 use super::following::Following;
 use super::targets::Target;
-use crate::download::{Note, Recorder, StartOutcome, Tracker, Want};
-use crate::ontap::{CertificateFacts, Client, ErrorKind, OntapError};
+use crate::download::{Recorder, StartOutcome, Tracker, Want};
+use crate::ontap::{CertificateFacts, Client, OntapError};
 
 /// Polls in flight across the whole fleet, by default: a poll holds its slot for a
 /// round trip or two, so 256 keep ten thousand clusters polled every few seconds, and
@@ -95,8 +94,11 @@ impl Fleet {
             .enumerate()
             .map(|(i, (t, _))| (t.name.clone(), i))
             .collect();
-        let recorder =
-            Recorder::start(records.0, records.1, notes_to_events(names, events.clone()));
+        let recorder = Recorder::start(
+            records.0,
+            records.1,
+            super::event::notes_to_events(names, events.clone()),
+        );
         let permits = Arc::new(Semaphore::new(max_in_flight.max(1)));
         // Failing clusters (often hung: each poll holds its slot for the whole timeout)
         // queue for slots of their own, so they can never starve the healthy ones.
@@ -162,34 +164,12 @@ impl Fleet {
     }
 }
 
-/// Turns the recorder's notes into events for the model; run on the recorder's thread.
-fn notes_to_events(
-    names: HashMap<String, usize>,
-    events: mpsc::Sender<Event>,
-) -> crate::download::Notify {
-    Arc::new(move |note| {
-        let at = Timestamp::now();
-        let index = |name: &str| names.get(name).copied();
-        let event = match note {
-            Note::Ended { cluster, ending } => match index(&cluster) {
-                Some(cluster) => Event::Ended {
-                    cluster,
-                    at,
-                    ending: Box::new(ending),
-                },
-                None => return,
-            },
-            Note::RecordFailed { cluster, error } => Event::RecordFailed {
-                cluster: index(&cluster),
-                at,
-                error: error.to_string(),
-            },
-            Note::Warning(text) => Event::Warning { at, text },
-            Note::Started { .. } | Note::Attached { .. } => return,
-        };
-        // The recorder's own thread, not a runtime's: waiting here blocks no task.
-        let _ = events.blocking_send(event);
-    })
+/// What one poll heard: identity and version (now and then), the download state, and
+/// the followed job when there is one.
+struct Answers {
+    info: Option<Result<crate::ontap::ClusterInfo, OntapError>>,
+    download: Result<crate::ontap::DownloadStatus, OntapError>,
+    job: Option<Result<crate::ontap::Job, OntapError>>,
 }
 
 struct Poller {
@@ -222,7 +202,11 @@ impl Poller {
                             return;
                         }
                     }
-                    Some(Command::Password(password)) => self.resume_with(password),
+                    Some(Command::Password(password)) => {
+                        if !self.resume_with(password).await {
+                            return;
+                        }
+                    }
                     Some(Command::Follow(tracker)) => {
                         if !self.following.follow(*tracker, &self.shared).await {
                             return;
@@ -269,18 +253,39 @@ impl Poller {
                 return self.shared.events.send(event).await.ok().map(|_| false);
             }
         };
+        let want = self.following.want();
+        let answers = self.ask(&client, &want).await?;
+        let at = Timestamp::now();
+        let followed_download = answers.download.clone();
+        let job = answers.job.clone();
+        let (events, answered) = self.report(&client, answers, at);
+        for event in events {
+            self.shared.events.send(event).await.ok()?;
+        }
+        // The engine's reading of the poll comes after its facts.
+        if !self
+            .following
+            .observe(&want, job.as_ref(), &followed_download, at, &self.shared)
+            .await
+        {
+            return None;
+        }
+        Some(answered)
+    }
+
+    /// Asks the poll's questions, one after the other on the cluster's one kept-alive
+    /// connection, holding a request slot; `None` when the slots are gone.
+    async fn ask(&mut self, client: &Client, want: &Want) -> Option<Answers> {
         let permits = if self.failures > 0 {
             self.shared.failing_permits.clone()
         } else {
             self.shared.permits.clone()
         };
-        let permit = permits.acquire().await.ok()?;
+        let _permit = permits.acquire().await.ok()?;
         // Until identity has been read once, ask for it on every poll: a cluster that
         // was down at start must not show "-" for 20 polls after it comes back.
         let want_info = !self.have_info || self.polls.is_multiple_of(INFO_EVERY);
         self.polls = self.polls.wrapping_add(1);
-        let want = self.following.want();
-        // One after the other, on the cluster's one kept-alive connection.
         let info = if want_info {
             Some(client.cluster().await)
         } else {
@@ -290,24 +295,31 @@ impl Poller {
             Some(Err(e)) => Err(e.clone()),
             _ => client.download_status().await,
         };
-        let job = match (&want, &download) {
+        let job = match (want, &download) {
             (Want::Job(uuid), Ok(_)) => Some(client.job(uuid).await),
             // The cluster did not answer: the job is not asked (and the tracker counts
             // the failure, as `--wait` does when its own poll fails).
             (Want::Job(_), Err(e)) => Some(Err(e.clone())),
             _ => None,
         };
-        // The requests are done: free the slot before waiting on the event channel.
-        drop(permit);
-        let at = Timestamp::now();
-        let seen_job = job
+        // The slot is freed here, before any wait on the event channel.
+        Some(Answers {
+            info,
+            download,
+            job,
+        })
+    }
+
+    /// The events a poll's answers make, and whether the cluster answered.
+    fn report(&mut self, client: &Client, answers: Answers, at: Timestamp) -> (Vec<Event>, bool) {
+        let seen_job = answers
+            .job
             .as_ref()
             .and_then(|j| j.as_ref().ok())
             .cloned()
             .map(Box::new);
-        let followed_download = download.clone();
         let mut events = Vec::with_capacity(2);
-        let answered = match (info.transpose(), download) {
+        let answered = match (answers.info.transpose(), answers.download) {
             (Ok(info), Ok(download)) => {
                 self.have_info |= info.is_some();
                 events.push(Event::Polled {
@@ -330,27 +342,15 @@ impl Poller {
                 true
             }
             (Err(error), _) | (_, Err(error)) => {
-                let refused = error.kind == ErrorKind::Auth && error.http_status == Some(401);
                 events.push(failed(self.index, error));
-                if refused {
+                // The client refuses to send a login the cluster refused: so do the polls.
+                if client.login_refused() {
                     events.push(self.pause_login(client.username(), None));
                 }
                 false
             }
         };
-        for event in events {
-            self.shared.events.send(event).await.ok()?;
-        }
-        // The engine's reading of the poll comes after its facts.
-        let seen = (job.as_ref(), &followed_download);
-        if !self
-            .following
-            .observe(&want, seen.0, seen.1, at, &self.shared)
-            .await
-        {
-            return None;
-        }
-        Some(answered)
+        (events, answered)
     }
 
     /// Asks for the packages; false when the event channel is closed.
@@ -402,54 +402,7 @@ fn failed(cluster: usize, error: OntapError) -> Event {
     }
 }
 
-/// The interval, ±10 %, so that a fleet started at once does not poll in lockstep.
-pub fn jittered(interval: Duration) -> Duration {
-    let unit = random_unit(); // 0.0 ..= 1.0
-    interval.mul_f64(0.9 + 0.2 * unit)
-}
-
-/// Doubling from the interval with each failure, capped at [`MAX_BACKOFF`].
-pub fn backoff(interval: Duration, failures: u32) -> Duration {
-    let factor = 2u32.saturating_pow(failures.saturating_sub(1).min(16));
-    interval
-        .saturating_mul(factor)
-        .min(MAX_BACKOFF)
-        .max(interval.min(MAX_BACKOFF))
-}
-
-/// A random number in [0, 1] from the standard library's per-process random keys:
-/// plenty for jitter, and no dependency for it.
-fn random_unit() -> f64 {
-    let mut hasher = std::collections::hash_map::RandomState::new().build_hasher();
-    hasher.write_u64(Instant::now().elapsed().as_nanos() as u64);
-    (hasher.finish() >> 11) as f64 / (1u64 << 53) as f64
-}
-
 mod login;
+mod schedule;
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn backoff_doubles_and_is_capped_at_five_minutes() {
-        let i = Duration::from_secs(5);
-        assert_eq!(backoff(i, 1), Duration::from_secs(5));
-        assert_eq!(backoff(i, 2), Duration::from_secs(10));
-        assert_eq!(backoff(i, 4), Duration::from_secs(40));
-        assert_eq!(backoff(i, 30), MAX_BACKOFF);
-        assert_eq!(backoff(Duration::from_secs(600), 1), MAX_BACKOFF);
-    }
-
-    #[test]
-    fn jitter_stays_within_ten_percent() {
-        let i = Duration::from_secs(10);
-        for _ in 0..1000 {
-            let j = jittered(i);
-            assert!(
-                j >= Duration::from_secs(9) && j <= Duration::from_secs(11),
-                "{j:?}"
-            );
-        }
-    }
-}
+pub use schedule::{backoff, jittered};

@@ -11,12 +11,13 @@ use std::time::Duration;
 use jiff::Timestamp;
 use reqwest::header::{ACCEPT, AUTHORIZATION, HeaderValue, LOCATION};
 use reqwest::{Method, RequestBuilder, Response, StatusCode, Url};
-use secrecy::{ExposeSecret, SecretString};
+use secrecy::SecretString;
 use serde::de::DeserializeOwned;
 
 use super::answer::{BodyError, MAX_ANSWER, error_body, read_capped, redirect_message, size_words};
 use super::certificate::CertificateFacts;
 use super::error::{ErrorKind, OntapError};
+use super::login::{Login, PasswordChange};
 use super::model::{
     ClusterInfo, DownloadRequest, DownloadStarted, DownloadStatus, ErrorEnvelope, Job, JobLink,
     JobList, PackageList,
@@ -68,10 +69,8 @@ impl fmt::Debug for ClientSettings {
 pub struct Client {
     name: String,
     base: Url,
-    username: String,
-    /// `Authorization: Basic …`, built once (and again when the password changes), marked
-    /// sensitive so that no debug output shows it.
-    authorization: RwLock<HeaderValue>,
+    /// Who it logs in as, the header built once, and the logins the cluster refused.
+    login: Login,
     http: reqwest::Client,
     read_only: bool,
     /// How the certificate is trusted, for [`CertificateFacts`].
@@ -122,15 +121,14 @@ impl Client {
                 let message = format!("cannot build the HTTP client: {e}");
                 OntapError::new(&settings.name, ErrorKind::Tls, message)
             })?;
-        let authorization = basic_auth(&settings.username, &settings.password);
+        let login = Login::new(&settings.username, &settings.password);
         let mut base = settings.url;
         base.set_path("/api/");
         base.set_query(None);
         Ok(Self {
             name: settings.name,
             base,
-            username: settings.username,
-            authorization: RwLock::new(authorization),
+            login,
             http,
             read_only: settings.read_only,
             pinned: matches!(settings.trust, TlsTrust::Pinned(_)),
@@ -159,22 +157,21 @@ impl Client {
         self.read_only
     }
 
-    /// Replaces the password (typed after a 401, or read again from its source);
-    /// false when it is the one already in use.
-    pub fn set_password(&self, password: SecretString) -> bool {
-        let value = basic_auth(&self.username, &password);
-        let mut current = self
-            .authorization
-            .write()
-            .unwrap_or_else(|e| e.into_inner());
-        let changed = *current != value;
-        *current = value;
-        changed
+    /// Logs in with `password` from now on (typed after a 401, or read again from its
+    /// source), unless the cluster refused it before.
+    pub fn set_password(&self, password: &SecretString) -> PasswordChange {
+        self.login.set_password(password)
+    }
+
+    /// True when the cluster refused the current login: the client sends nothing (every
+    /// refused login counts towards locking the account) until a new password is set.
+    pub fn login_refused(&self) -> bool {
+        self.login.is_refused()
     }
 
     /// The user the client logs in as.
     pub fn username(&self) -> &str {
-        &self.username
+        self.login.username()
     }
 
     /// `GET /api/cluster`: name, uuid and version.
@@ -280,16 +277,15 @@ impl Client {
         url
     }
 
+    /// A request to `/api/segments…`; without credentials when the current login was
+    /// refused (`send` then sends nothing).
     fn request(&self, method: Method, segments: &[&str]) -> RequestBuilder {
         let url = self.url(segments);
-        let authorization = self
-            .authorization
-            .read()
-            .unwrap_or_else(|e| e.into_inner())
-            .clone();
-        self.http
-            .request(method, url)
-            .header(AUTHORIZATION, authorization)
+        let builder = self.http.request(method, url);
+        match self.login.header() {
+            Some(header) => builder.header(AUTHORIZATION, header),
+            None => builder,
+        }
     }
 
     async fn get_json<T: DeserializeOwned>(
@@ -306,10 +302,21 @@ impl Client {
     /// Sends a request; a redirect, and any status >= 400, becomes an error (the latter
     /// carrying the envelope).
     async fn send(&self, builder: RequestBuilder) -> Result<Response, OntapError> {
-        let response = builder
-            .send()
+        let (client, request) = builder.build_split();
+        let request = request.map_err(|e| self.transport_error(&e, None))?;
+        let Some(sent) = request.headers().get(AUTHORIZATION).cloned() else {
+            let message = "not sent: the cluster refused this login before (another \
+                           refused login could lock the account); enter the password \
+                           again, or fix its source";
+            return Err(OntapError::new(&self.name, ErrorKind::Auth, message));
+        };
+        let response = client
+            .execute(request)
             .await
             .map_err(|e| self.transport_error(&e, None))?;
+        if response.status() == StatusCode::UNAUTHORIZED {
+            self.login.refused(&sent);
+        }
         self.note_certificate(&response);
         let status = response.status();
         if status.is_redirection() {
@@ -424,18 +431,6 @@ fn identification() -> reqwest::header::HeaderMap {
         HeaderValue::from_static("application/hal+json, application/json"),
     );
     headers
-}
-
-/// `Basic base64(user:password)`, sensitive.
-fn basic_auth(username: &str, password: &SecretString) -> HeaderValue {
-    use base64::Engine;
-    let mut pair = format!("{username}:{}", password.expose_secret());
-    let encoded = base64::engine::general_purpose::STANDARD.encode(pair.as_bytes());
-    secrecy::zeroize::Zeroize::zeroize(&mut pair);
-    let mut value = HeaderValue::from_str(&format!("Basic {encoded}"))
-        .unwrap_or_else(|_| HeaderValue::from_static("Basic"));
-    value.set_sensitive(true);
-    value
 }
 
 fn job_from_body(body: &[u8]) -> Option<JobLink> {

@@ -1,6 +1,7 @@
 //! The ONTAP REST client: the only code in ontop that speaks to a cluster.
 //!
 //! - [`client`]: one reusable [`Client`] per cluster (basic auth, TLS, timeouts);
+//! - `login`: the credentials, and the logins the cluster refused (never sent twice);
 //! - [`model`]: the wire types, forgiving in what they accept;
 //! - [`error`]: one error type with a kind, and the table of ONTAP codes and hints;
 //! - [`tls`]: the trust rules for cluster certificates, and [`verify`] the checks;
@@ -11,6 +12,7 @@ pub mod certificate;
 pub mod client;
 pub mod codes;
 pub mod error;
+mod login;
 pub mod model;
 pub mod tls;
 mod transport;
@@ -22,6 +24,7 @@ pub use certificate::{
 pub use client::{Client, ClientSettings};
 pub use codes::{hint_for_code, meaning_of_code};
 pub use error::{ErrorKind, OntapError};
+pub use login::PasswordChange;
 pub use model::{
     ClusterInfo, DownloadRequest, DownloadStarted, DownloadState, DownloadStatus, Job, JobList,
     JobState, Package, PackageList,

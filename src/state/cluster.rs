@@ -167,20 +167,7 @@ impl ClusterState {
                 job,
                 ..
             } => {
-                if self.login_paused.take().is_some() {
-                    self.record(at, "login accepted: polling again".to_string());
-                } else if self.is_failing() {
-                    self.record(at, "answering again".to_string());
-                }
-                if let Some(version) = info.and_then(|i| i.version).and_then(|v| v.short()) {
-                    self.version = Some(version);
-                }
-                self.observe_download(at, &download);
-                self.download = Some(download);
-                if let Some(job) = job {
-                    self.job = Some(*job);
-                }
-                self.last_success = Some(at);
+                self.polled(at, info.as_deref(), download, job);
                 true
             }
             Event::PollFailed { at, error, .. } => {
@@ -242,6 +229,33 @@ impl ClusterState {
             }
             Event::Warning { .. } => false,
         }
+    }
+
+    /// A poll answered: identity (now and then), the download state, the followed job.
+    fn polled(
+        &mut self,
+        at: Timestamp,
+        info: Option<&crate::ontap::ClusterInfo>,
+        download: DownloadStatus,
+        job: Option<Box<Job>>,
+    ) {
+        if self.login_paused.take().is_some() {
+            self.record(at, "login accepted: polling again".to_string());
+        } else if self.is_failing() {
+            self.record(at, "answering again".to_string());
+        }
+        if let Some(version) = info
+            .and_then(|i| i.version.as_ref())
+            .and_then(|v| v.short())
+        {
+            self.version = Some(version);
+        }
+        self.observe_download(at, &download);
+        self.download = Some(download);
+        if let Some(job) = job {
+            self.job = Some(*job);
+        }
+        self.last_success = Some(at);
     }
 
     fn is_failing(&self) -> bool {

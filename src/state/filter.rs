@@ -8,11 +8,13 @@
 //!   `refused`, `gave-up`, `not-sent`, `followed` (ontop follows a download there);
 //! - `ro` or `read-only`;
 //! - `version:9.16` (the running release starts with it);
+//! - `name:part`, a part of the name even when it is one of the words above;
 //! - `key=value`, a label exactly (`site=ams`), or a label value alone (`ams`);
 //! - `!term`: clusters that do not match `term`.
 //!
-//! Case does not matter. A plain word matches a name by substring but a label value
-//! only whole, so `ro` finds read-only clusters, not `env=prod`.
+//! Case does not matter. The screen's words mean only what they say (`ro` finds the
+//! read-only clusters, not `prod-ams-1`); any other word matches a name by substring
+//! and a label value only whole.
 
 use std::ops::Range;
 
@@ -31,8 +33,13 @@ pub struct Filter {
 #[derive(Debug, Clone, PartialEq, Eq)]
 enum Term {
     Not(Box<Term>),
-    Label { key: String, value: String },
+    Label {
+        key: String,
+        value: String,
+    },
     Version(String),
+    /// `name:part`: a part of the name, even one of the screen's words.
+    Name(String),
     Word(String),
 }
 
@@ -61,7 +68,8 @@ impl Filter {
             .terms
             .iter()
             .filter_map(|t| match t {
-                Term::Word(w) if !w.is_empty() => Some(w.as_str()),
+                Term::Name(w) if !w.is_empty() => Some(w.as_str()),
+                Term::Word(w) if !w.is_empty() && !is_screen_word(w) => Some(w.as_str()),
                 _ => None,
             })
             .flat_map(|w| {
@@ -92,6 +100,9 @@ fn term(raw: &str) -> Term {
     if let Some(version) = lower.strip_prefix("version:") {
         return Term::Version(version.to_string());
     }
+    if let Some(part) = lower.strip_prefix("name:") {
+        return Term::Name(part.to_string());
+    }
     match lower.split_once('=') {
         Some((key, value)) => Term::Label {
             key: key.to_string(),
@@ -113,15 +124,27 @@ fn matches(term: &Term, c: &ClusterState, now: Timestamp) -> bool {
             .version
             .as_deref()
             .is_some_and(|version| version.to_lowercase().starts_with(v.as_str())),
-        Term::Word(word) => {
-            state_word(word, c, now).unwrap_or(false)
-                || c.identity.name.to_lowercase().contains(word.as_str())
+        // The screen's own words mean only what they say: `ro` is read-only, never a
+        // part of `prod-ams-1` (`name:ro` asks for that).
+        Term::Word(word) => state_word(word, c, now).unwrap_or_else(|| {
+            c.identity.name.to_lowercase().contains(word.as_str())
                 || c.identity
                     .labels
                     .values()
                     .any(|v| v.to_lowercase() == *word)
-        }
+        }),
+        Term::Name(part) => c.identity.name.to_lowercase().contains(part.as_str()),
     }
+}
+
+/// Whether `word` is one of the screen's own words (which never match a name).
+fn is_screen_word(word: &str) -> bool {
+    state_word(
+        word,
+        &ClusterState::new(Default::default()),
+        Timestamp::UNIX_EPOCH,
+    )
+    .is_some()
 }
 
 /// `Some(matches)` for the screen's own words, `None` for any other word.
@@ -162,7 +185,23 @@ fn state_word(word: &str, c: &ClusterState, now: Timestamp) -> Option<bool> {
 
 #[cfg(test)]
 mod tests {
-    use super::{Filter, Range};
+    use super::{ClusterState, Filter, Range, Timestamp};
+    use crate::state::ClusterIdentity;
+
+    #[test]
+    fn the_screens_words_never_match_a_name() {
+        let mut c = ClusterState::new(ClusterIdentity {
+            name: "prod-tok-1".into(),
+            ..ClusterIdentity::default()
+        });
+        let now = Timestamp::UNIX_EPOCH;
+        let passes = |f: &str, c: &ClusterState| Filter::parse(f).matches(c, now);
+        assert!(!passes("ro", &c), "ro is read-only, not p-RO-d");
+        assert!(!passes("ok", &c), "ok is a health, not t-OK");
+        assert!(passes("name:ro", &c) && passes("name:tok", &c) && passes("prod", &c));
+        c.identity.read_only = true;
+        assert!(passes("ro", &c) && passes("prod ro", &c) && !passes("prod !ro", &c));
+    }
 
     #[test]
     fn name_matches_are_found_merged_and_negations_skipped() {
@@ -172,6 +211,11 @@ mod tests {
             vec![Range { start: 5, end: 10 }]
         );
         assert!(Filter::parse("!ams").name_matches("prod-ams-1").is_empty());
+        assert!(Filter::parse("ro ok").name_matches("prod-tok-1").is_empty());
+        assert_eq!(
+            Filter::parse("name:ro").name_matches("prod-1"),
+            vec![Range { start: 1, end: 3 }]
+        );
         assert_eq!(Filter::parse("s").name_matches("sims"), [0..1, 3..4]);
     }
 }

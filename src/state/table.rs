@@ -84,12 +84,19 @@ impl SortOrder {
     /// The next sort column (`s`): config order, then each column, then config order.
     /// A new column starts in its natural direction: `S` reverses one column only.
     pub fn cycle(self) -> Self {
+        self.cycle_within(&Column::ALL)
+    }
+
+    /// [`SortOrder::cycle`] over the columns on screen only (in screen order), so that
+    /// every press visibly changes the order.
+    pub fn cycle_within(self, shown: &[Column]) -> Self {
         let next = match self.column {
-            None => Some(Column::ALL[0]),
-            Some(c) => {
-                let i = Column::ALL.iter().position(|x| *x == c).unwrap_or(0);
-                Column::ALL.get(i + 1).copied()
-            }
+            None => shown.first().copied(),
+            Some(c) => match shown.iter().position(|x| *x == c) {
+                Some(i) => shown.get(i + 1).copied(),
+                // Sorted by a column that has left the screen: start again.
+                None => shown.first().copied(),
+            },
         };
         Self {
             column: next,

@@ -13,7 +13,8 @@
 //! - [`download`]: from `d` to the confirmed start, and the announcement of endings;
 //! - [`form`] and [`confirm`]: the two dialogs' own state;
 //! - [`password`]: `p`, the password after a refused login;
-//! - `keys`: what each action of the key map means in each context.
+//! - `keys`: what each action of the key map means in each context;
+//! - `redraw`: fleet events into the model, and whether they (or a tick) change the screen.
 
 pub mod confirm;
 pub mod download;
@@ -22,6 +23,7 @@ mod keys;
 mod marks;
 mod navigation;
 pub mod password;
+mod redraw;
 
 use std::collections::BTreeSet;
 
@@ -33,9 +35,7 @@ pub use password::{NewPassword, PasswordPrompt};
 
 use super::keymap::Context;
 use super::theme::Theme;
-use crate::fleet::Event;
-use crate::state::table::time_in_state;
-use crate::state::{Column, Health, Model, SortOrder, age, format_age, visible_rows};
+use crate::state::{Column, Model, SortOrder, visible_rows};
 
 /// How long a status message stays in the footer.
 const STATUS_FOR: SignedDuration = SignedDuration::from_secs(5);
@@ -72,12 +72,17 @@ pub enum AppCommand {
 /// the password after a refused login; the question before quitting.
 #[derive(Debug)]
 pub enum Dialog {
+    /// The download form (after `d`).
     Form(DownloadForm),
+    /// The targets and skips of a download, before anything is sent.
     Confirm(Confirmation),
+    /// The password after a refused login (after `p`).
     Password(PasswordPrompt),
-    /// Quitting would stop following this many downloads.
+    /// Quitting would stop following this many downloads; `under` is the dialog it was
+    /// asked over (Ctrl-C in the form), back when the answer is no.
     Quit {
         followed: usize,
+        under: Option<Box<Dialog>>,
     },
 }
 
@@ -109,6 +114,8 @@ pub struct App {
     offset: usize,
     /// Table rows that fit on screen, as of the last frame.
     page: usize,
+    /// The columns on screen, as of the last frame (`s` cycles through these).
+    shown_columns: Vec<Column>,
     details_scroll: usize,
     help_scroll: usize,
     confirm_scroll: usize,
@@ -122,6 +129,9 @@ pub struct App {
     recent_endings: Vec<(Timestamp, String, crate::download::Ending)>,
     /// A followed download ended since the event loop last asked: ring the bell.
     bell: bool,
+    /// The journal keeps followed downloads for the next ontop (the quit question says
+    /// so only when it is true).
+    journaled: bool,
 }
 
 impl App {
@@ -147,6 +157,7 @@ impl App {
             rows,
             offset: 0,
             page: 10,
+            shown_columns: Column::ALL.to_vec(),
             details_scroll: 0,
             help_scroll: 0,
             confirm_scroll: 0,
@@ -156,7 +167,19 @@ impl App {
             form_defaults: (None, None),
             recent_endings: Vec::new(),
             bell: false,
+            journaled: true,
         }
+    }
+
+    /// The same dashboard, saying whether the journal keeps followed downloads.
+    pub fn with_journal(mut self, journaled: bool) -> Self {
+        self.journaled = journaled;
+        self
+    }
+
+    /// Whether the journal keeps followed downloads for the next ontop.
+    pub fn journaled(&self) -> bool {
+        self.journaled
     }
 
     /// The same dashboard, with the download form prefilled from the config's
@@ -164,91 +187,6 @@ impl App {
     pub fn with_form_defaults(mut self, url: Option<String>, username: Option<String>) -> Self {
         self.form_defaults = (url, username);
         self
-    }
-
-    /// Feeds one fleet event to the model; true when the screen needs a redraw. What
-    /// the engine reports beyond the model (an end, a record that failed, a warning)
-    /// goes to the status line.
-    pub fn apply(&mut self, event: Event) -> bool {
-        match &event {
-            Event::Ended {
-                cluster,
-                ending,
-                at,
-            } => {
-                self.download_ended(*cluster, (**ending).clone(), *at);
-            }
-            Event::RecordFailed { error, at, .. } => {
-                self.say_for(format!("NOT RECORDED: {error}"), RECORD_FAILED_FOR, *at);
-            }
-            Event::Warning { text, at } => {
-                self.say_for(format!("warning: {text}"), RECORD_FAILED_FOR, *at);
-                return true;
-            }
-            _ => {}
-        }
-        let now = Timestamp::now();
-        let Some(cluster) = event.cluster() else {
-            return self.model.apply(event);
-        };
-        let before = self.summary(cluster, now);
-        if !self.model.apply(event) {
-            return false;
-        }
-        // Only what the screen shows is worth a frame: the row when it is on screen, and
-        // the header's counts (or the order of rows) when its states changed.
-        before != self.summary(cluster, now) || self.on_screen(cluster) || self.sorted_by_time()
-    }
-
-    /// What a cluster adds to the header's counts and to filtering: its states.
-    fn summary(&self, cluster: usize, now: Timestamp) -> Option<(String, Health, String)> {
-        let c = self.model.clusters.get(cluster)?;
-        let download = c.download_state().map_or("", |s| s.as_str()).to_string();
-        let phase = c.phase().map_or("", |p| p.word()).to_string();
-        Some((download, c.health(now), phase))
-    }
-
-    /// Whether `cluster` is drawn now: in the details pane, or in the window of rows.
-    fn on_screen(&self, cluster: usize) -> bool {
-        match self.mode {
-            Mode::Details(c) => c == cluster,
-            Mode::Table | Mode::Filter => self
-                .rows
-                .iter()
-                .skip(self.offset)
-                .take(self.page)
-                .any(|&r| r == cluster),
-        }
-    }
-
-    /// Sorted by a column that every answer changes: any answer may move a row.
-    fn sorted_by_time(&self) -> bool {
-        matches!(self.sort.column, Some(Column::InState | Column::LastPoll))
-    }
-
-    /// What the 1 s tick could change on screen, as one number: the ages and health on
-    /// the rows shown, and whether a status message is up. The event loop draws a tick's
-    /// frame only when it differs from the last frame's.
-    pub fn tick_key(&self, now: Timestamp) -> u64 {
-        use std::hash::{Hash, Hasher};
-        let mut hasher = std::collections::hash_map::DefaultHasher::new();
-        if !matches!(self.mode, Mode::Table | Mode::Filter) || self.help || self.dialog.is_some() {
-            // Details and dialogs show ages of their own: every tick may change them.
-            now.as_second().hash(&mut hasher);
-        }
-        self.status(now).is_some().hash(&mut hasher);
-        self.model.counts(now).hash(&mut hasher);
-        for &i in self.rows.iter().skip(self.offset).take(self.page) {
-            let c = &self.model.clusters[i];
-            time_in_state(c, now)
-                .map(|(d, _)| format_age(d))
-                .hash(&mut hasher);
-            c.last_success
-                .map(|t| format_age(age(t, now)))
-                .hash(&mut hasher);
-            c.health(now).hash(&mut hasher);
-        }
-        hasher.finish()
     }
 
     /// Whether a followed download ended since the last call (the event loop rings the
@@ -271,6 +209,11 @@ impl App {
                 self.selected = self.rows.get(self.selected_row).copied();
             }
         }
+    }
+
+    /// Notes the columns the table drew (the view knows them only while drawing).
+    pub(crate) fn set_shown_columns(&mut self, columns: Vec<Column>) {
+        self.shown_columns = columns;
     }
 
     /// Whether the cluster the keys act on has its polls paused after a refused login.

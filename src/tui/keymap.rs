@@ -81,6 +81,8 @@ pub enum Action {
     Cancel,
     /// Asks for the password of the selected cluster's user (after a refused login).
     EnterPassword,
+    /// In the password dialog: the password goes to the other paused clusters too.
+    ToggleOthers,
     /// Quits (asking first while downloads started here are followed).
     Quit,
     /// Quits after the question.

@@ -12,11 +12,17 @@ use secrecy::zeroize::Zeroize;
 /// An edit at the cursor, as the line-editing keys ask for it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Edit {
+    /// The character before the cursor goes.
     Backspace,
+    /// The character under the cursor goes.
     Delete,
+    /// One character left.
     Left,
+    /// One character right.
     Right,
+    /// To the start.
     Home,
+    /// To the end.
     End,
     /// Ctrl-U: everything before the cursor.
     KillToStart,
@@ -164,6 +170,16 @@ impl LineEdit {
         self.cursor = start;
     }
 
+    /// Types pasted `text` at the cursor, character by character (no copy of it is
+    /// made), leaving out line breaks and other control characters; `trim` leaves out
+    /// the whitespace around it too (a URL copied from a terminal often ends in some).
+    pub fn paste(&mut self, text: &str, trim: bool) {
+        let text = if trim { text.trim() } else { text };
+        for c in text.chars().filter(|c| !c.is_control()) {
+            self.insert(c);
+        }
+    }
+
     /// Applies one line-editing key.
     pub fn apply(&mut self, edit: Edit) {
         match edit {
@@ -211,11 +227,12 @@ impl fmt::Debug for LineEdit {
     }
 }
 
-/// What a paste becomes in a one-line field: surrounding whitespace trimmed, line breaks
-/// and other control characters dropped (a URL copied from a terminal often ends in one).
-pub fn pasted(text: &str) -> String {
+/// What a paste becomes in the filter: one line, its line breaks turned into spaces
+/// (each pasted line a term), other control characters dropped.
+pub fn pasted_terms(text: &str) -> String {
     text.trim()
         .chars()
+        .map(|c| if c == '\n' || c == '\r' { ' ' } else { c })
         .filter(|c| !c.is_control())
         .collect::<String>()
 }
@@ -278,9 +295,16 @@ mod tests {
     }
 
     #[test]
-    fn a_paste_is_trimmed_and_loses_its_line_breaks() {
-        assert_eq!(pasted("  https://repo/a.tgz\n"), "https://repo/a.tgz");
-        assert_eq!(pasted("https://repo/\r\na.tgz"), "https://repo/a.tgz");
-        assert_eq!(pasted("https://repo/a b.tgz"), "https://repo/a b.tgz");
+    fn a_paste_loses_its_line_breaks_and_is_trimmed_when_asked() {
+        let pasted = |text: &str, trim: bool| {
+            let mut line = LineEdit::default();
+            line.paste(text, trim);
+            line.take()
+        };
+        assert_eq!(pasted("  https://repo/a.tgz\n", true), "https://repo/a.tgz");
+        assert_eq!(pasted("https://repo/\r\na.tgz", true), "https://repo/a.tgz");
+        assert_eq!(pasted("https://repo/a b.tgz", true), "https://repo/a b.tgz");
+        assert_eq!(pasted(" p@ss word \n", false), " p@ss word ");
+        assert_eq!(pasted_terms("site=ams\nprod\n"), "site=ams prod");
     }
 }

@@ -54,6 +54,8 @@ pub struct DashboardSetup {
     pub bell: bool,
     /// What the download form offers: the config's `[download]` URL and server user.
     pub download_defaults: (Option<String>, Option<String>),
+    /// Whether the journal keeps followed downloads for the next ontop (not in the demo).
+    pub journaled: bool,
 }
 
 /// What the event loop needs besides the app: the fleet, and whether to ring the bell.
@@ -80,9 +82,11 @@ pub async fn run(setup: DashboardSetup) -> io::Result<()> {
         color,
         bell,
         download_defaults: (default_url, default_username),
+        journaled,
     } = setup;
     let mut app = App::new(model, config_label, read_only, color)
-        .with_form_defaults(default_url, default_username);
+        .with_form_defaults(default_url, default_username)
+        .with_journal(journaled);
     // `try_init` installs a panic hook that restores the terminal before the panic is
     // printed; the guard restores on errors and when this future is dropped.
     let mut terminal = match ratatui::try_init() {
@@ -171,8 +175,10 @@ async fn event_loop(
                     }
                     Redraw::Now
                 }
-                Some(Ok(TermEvent::Paste(text))) => {
+                Some(Ok(TermEvent::Paste(mut text))) => {
                     app.paste(&text, Timestamp::now());
+                    // It may have been a password: no copy of it is left behind.
+                    secrecy::zeroize::Zeroize::zeroize(&mut text);
                     Redraw::Now
                 }
                 Some(Ok(TermEvent::Resize(..))) => Redraw::Now,

@@ -305,7 +305,7 @@ async fn a_refused_login_pauses_polls_and_r_reads_a_rotated_password() {
             .note
             .as_deref()
             .unwrap()
-            .contains("gives the same password"),
+            .contains("refused before: not sent again"),
         "{pause:?}"
     );
     assert_eq!(fleet.failed_logins(name), 1);

@@ -1,5 +1,5 @@
-//! Where a cluster's password comes from, looked for the way Harvest looks (its
-//! `pkg/auth`): in the poller's own settings first, then in `Defaults`, each in this order:
+//! Where a cluster's password comes from, looked for the way Harvest looks (see
+//! `docs/harvest-import.md`): in the poller's own settings first, then in `Defaults`, each in this order:
 //! `auth_style: certificate_auth` (which ontop cannot do, so it looks on), `password`,
 //! `credentials_script`, `credentials_file` (which ontop cannot read, so it stops there
 //! and asks at start). Harvest runs the script as `path addr username` and takes the

@@ -1,7 +1,7 @@
 //! From one Harvest poller, with `Defaults` applied as Harvest applies them, to one ontop
 //! `[[cluster]]`, or to the reason it cannot be one.
 //!
-//! Harvest's rules (`pkg/conf` and `pkg/auth` in its repository):
+//! Harvest's rules, as `docs/harvest-import.md` records them:
 //! - A poller's own value wins over `Defaults`. `labels` is one list: a poller's own
 //!   (non-empty) list replaces the list of `Defaults`, it is not merged key by key.
 //! - `disabled` is never inherited.

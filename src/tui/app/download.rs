@@ -130,7 +130,10 @@ impl App {
             None => return,
             Some(Dialog::Form(_) | Dialog::Confirm(_)) => "download cancelled: nothing was started",
             Some(Dialog::Password(_)) => "password not changed",
-            Some(Dialog::Quit { .. }) => "still here",
+            Some(Dialog::Quit { under, .. }) => {
+                self.dialog = under.map(|dialog| *dialog);
+                "still here"
+            }
         };
         self.say(text.into(), now);
     }
@@ -145,6 +148,7 @@ impl App {
                 read_only: self.read_only || c.identity.read_only,
                 busy: busy(c),
                 failing: failing_reason(c, now),
+                login_refused: c.login_paused.is_some(),
             })
         }))
     }

@@ -7,6 +7,7 @@ use jiff::Timestamp;
 use super::tests::{app, code, now, press};
 use super::*;
 use crate::download::{Ending, SkipReason, StartOutcome, Tracker};
+use crate::fleet::Event;
 use crate::ontap::{ErrorKind, OntapError};
 
 const URL: &str = "https://repo.example.com/ontap/97_q_image.tgz";

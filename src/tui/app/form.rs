@@ -152,10 +152,11 @@ impl DownloadForm {
         self.focused().insert(c);
     }
 
-    /// Pastes `text` at the cursor, trimmed and on one line.
+    /// Pastes `text` at the cursor, on one line; trimmed, except in the password field
+    /// (a password may begin or end with a space).
     pub fn paste(&mut self, text: &str) {
-        let text = crate::tui::line::pasted(text);
-        self.focused().insert_str(&text);
+        let trim = self.focus != Field::Password;
+        self.focused().paste(text, trim);
     }
 
     /// Applies a line-editing key to the focused field.
@@ -164,8 +165,9 @@ impl DownloadForm {
     }
 
     /// Checks the form and, when it is valid, hands over what to download; the password
-    /// then leaves the form (which the caller drops). When it is not, the form keeps
-    /// everything typed and shows why.
+    /// then leaves the form (which the caller drops). A URL that is refused keeps
+    /// everything typed in the form, with the reason; any later refusal (which a valid
+    /// URL does not meet today) leaves the password out, to be typed again.
     pub fn submit(&mut self) -> Option<DownloadSpec> {
         let username = Some(self.username.text().to_string());
         // Check the URL first, without the password, so a refusal keeps it in the form.

@@ -29,7 +29,7 @@ impl App {
     pub fn paste(&mut self, text: &str, now: Timestamp) {
         match self.context() {
             Context::Filter => {
-                self.filter.push_str(&crate::tui::line::pasted(text));
+                self.filter.push_str(&crate::tui::line::pasted_terms(text));
                 self.filter_changed(now);
             }
             Context::Form => self.edit_form(|form| form.paste(text)),
@@ -48,10 +48,10 @@ impl App {
             (Context::Form | Context::Password, None) => {}
             // A modifier alone is no key press worth a word.
             _ if matches!(key.code, KeyCode::Modifier(_) | KeyCode::Null) => {}
-            _ => self.say(
-                format!("{} does nothing here: ? for help", key_name(&key)),
-                now,
-            ),
+            _ => {
+                let text = format!("{} does nothing here: {}", key_name(&key), offer(context));
+                self.say(text, now);
+            }
         }
     }
 
@@ -81,7 +81,10 @@ impl App {
                 self.filter.pop();
                 self.filter_changed(now);
             }
-            Action::CycleSort => self.set_sort(self.sort.cycle(), now),
+            Action::CycleSort => {
+                let next = self.sort.cycle_within(&self.shown_columns);
+                self.set_sort(next, now);
+            }
             Action::ReverseSort => self.set_sort(self.sort.reversed(), now),
             Action::OpenDetails => {
                 if let Some(cluster) = self.selected {
@@ -121,6 +124,7 @@ impl App {
             Action::ConfirmStart => return self.confirm_start(now),
             Action::Cancel => self.cancel_dialog(now),
             Action::EnterPassword => self.open_password(now),
+            Action::ToggleOthers => self.edit_password(super::PasswordPrompt::toggle_others),
             Action::Quit if context == Context::QuitConfirm => return vec![AppCommand::Quit],
             Action::Quit => return self.quit(),
             Action::ConfirmQuit => return vec![AppCommand::Quit],
@@ -171,12 +175,27 @@ impl App {
             return vec![AppCommand::Quit];
         }
         self.help = false;
-        self.dialog = Some(Dialog::Quit { followed });
+        let under = self.dialog.take().map(Box::new);
+        self.dialog = Some(Dialog::Quit { followed, under });
         Vec::new()
     }
 }
 
-/// How the hint names a key: "x", "Ctrl-X", "F5".
+/// What the hint for an unbound key points to: `?` where it opens the help, else the
+/// keys the dialog takes ("y start, n/Esc cancel").
+fn offer(context: Context) -> String {
+    let help = keymap::lookup(context, &KeyEvent::from(KeyCode::Char('?')));
+    if help == Some(Action::ToggleHelp) {
+        return "? for help".to_string();
+    }
+    keymap::footer_hints(context)
+        .filter_map(|b| b.footer)
+        .map(|(keys, word)| format!("{keys} {word}"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// How the hint names a key: "x", "Ctrl-X", "Alt-K", "F5".
 fn key_name(key: &KeyEvent) -> String {
     let name = match key.code {
         KeyCode::Char(' ') => "space".to_string(),
@@ -186,6 +205,8 @@ fn key_name(key: &KeyEvent) -> String {
     };
     if key.modifiers.contains(KeyModifiers::CONTROL) {
         format!("Ctrl-{}", name.to_uppercase())
+    } else if key.modifiers.contains(KeyModifiers::ALT) {
+        format!("Alt-{name}")
     } else {
         name
     }

@@ -1,8 +1,9 @@
 //! `p`: the password of a cluster's user, typed without echo, after the cluster refused
 //! the login. The poller stopped asking at the refusal (every refused login counts
 //! towards locking the account); the typed password is handed to it and polling
-//! resumes. Other clusters paused for the same user get the same password, so a
-//! mistyped prompt at start is fixed once, not fifty times; the dialog names them.
+//! resumes. When other clusters are paused for the same user (a mistyped prompt at
+//! start pauses them all), `Tab` offers the password to them too, so it is typed once,
+//! not fifty times; it is off until asked for, since their passwords may differ.
 
 use jiff::Timestamp;
 use secrecy::SecretString;
@@ -13,16 +14,44 @@ use crate::tui::line::{Edit, LineEdit};
 /// The password dialog's state.
 #[derive(Debug)]
 pub struct PasswordPrompt {
-    /// The cluster `p` was pressed on, then the others paused for the same user.
-    clusters: Vec<usize>,
+    /// The cluster `p` was pressed on.
+    cluster: usize,
+    /// The other clusters paused for the same user.
+    others: Vec<usize>,
+    /// Whether the password goes to `others` too (`Tab`).
+    for_others: bool,
     user: String,
     line: LineEdit,
 }
 
 impl PasswordPrompt {
+    /// The cluster the dialog was opened on.
+    pub fn cluster(&self) -> usize {
+        self.cluster
+    }
+
+    /// The other clusters paused for the same user.
+    pub fn others(&self) -> &[usize] {
+        &self.others
+    }
+
+    /// Whether the password goes to [`PasswordPrompt::others`] too.
+    pub fn for_others(&self) -> bool {
+        self.for_others
+    }
+
+    /// `Tab`: the password goes to the others too, or no longer.
+    pub fn toggle_others(&mut self) {
+        self.for_others = !self.for_others && !self.others.is_empty();
+    }
+
     /// The clusters the password goes to, the chosen one first.
-    pub fn clusters(&self) -> &[usize] {
-        &self.clusters
+    pub fn clusters(&self) -> Vec<usize> {
+        let mut all = vec![self.cluster];
+        if self.for_others {
+            all.extend(&self.others);
+        }
+        all
     }
 
     /// The user the password is for.
@@ -45,9 +74,10 @@ impl PasswordPrompt {
         self.line.insert(c);
     }
 
-    /// Pastes `text` (trimmed, on one line) at the cursor.
+    /// Pastes `text` at the cursor as it is (a password may begin or end with a space),
+    /// leaving out line breaks and other control characters.
     pub fn paste(&mut self, text: &str) {
-        self.line.insert_str(&crate::tui::line::pasted(text));
+        self.line.paste(text, false);
     }
 
     /// Applies a line-editing key.
@@ -56,10 +86,12 @@ impl PasswordPrompt {
     }
 }
 
-/// A password to log in with from now on, for these clusters (indices in config order).
+/// A password to log in with from now on.
 #[derive(Debug, Clone)]
 pub struct NewPassword {
+    /// The clusters it is for (indices in config order).
     pub clusters: Vec<usize>,
+    /// The password as typed.
     pub password: SecretString,
 }
 
@@ -73,31 +105,35 @@ impl PartialEq for NewPassword {
 impl Eq for NewPassword {}
 
 impl App {
-    /// `p`: the password dialog for the cluster the keys act on, and every other cluster
-    /// paused for the same user.
+    /// `p`: the password dialog for the cluster the keys act on, when its login was
+    /// refused (a working login is not replaced by a key press).
     pub(super) fn open_password(&mut self, now: Timestamp) {
         let Some(cluster) = self.target() else {
             return;
         };
         let c = &self.model.clusters[cluster];
-        let user = c
-            .login_paused
-            .as_ref()
-            .map_or_else(|| c.identity.username.clone(), |(_, p)| p.user.clone());
-        let mut clusters = vec![cluster];
-        clusters.extend(
-            self.model
-                .clusters
-                .iter()
-                .enumerate()
-                .filter_map(|(i, other)| {
-                    let same = other
-                        .login_paused
-                        .as_ref()
-                        .is_some_and(|(_, p)| p.user == user);
-                    (i != cluster && same).then_some(i)
-                }),
-        );
+        let Some((_, pause)) = &c.login_paused else {
+            let name = &c.identity.name;
+            self.say(
+                format!("{name}: its login works; p is for a refused one"),
+                now,
+            );
+            return;
+        };
+        let user = pause.user.clone();
+        let others: Vec<usize> = self
+            .model
+            .clusters
+            .iter()
+            .enumerate()
+            .filter_map(|(i, other)| {
+                let same = other
+                    .login_paused
+                    .as_ref()
+                    .is_some_and(|(_, p)| p.user == user);
+                (i != cluster && same).then_some(i)
+            })
+            .collect();
         if self.model.clusters[cluster].plain_http() {
             let name = &self.model.clusters[cluster].identity.name;
             self.say(
@@ -106,7 +142,9 @@ impl App {
             );
         }
         self.dialog = Some(Dialog::Password(PasswordPrompt {
-            clusters,
+            cluster,
+            others,
+            for_others: false,
             user,
             line: LineEdit::default(),
         }));
@@ -129,7 +167,7 @@ impl App {
             return Vec::new();
         }
         let password = SecretString::from(prompt.line.take());
-        let clusters = prompt.clusters.clone();
+        let clusters = prompt.clusters();
         let name = self.model.clusters[clusters[0]].identity.name.clone();
         let others = match clusters.len() - 1 {
             0 => String::new(),

@@ -77,7 +77,7 @@ pub const BINDINGS: &[Binding] = &[
         keys: &[Key::ch('/')],
         action: Action::StartFilter,
         contexts: &[Table],
-        help: "filter: name, failing/stale/…, version:9.16, site=ams, !not",
+        help: "filter: name, stale, version:9.16, site=ams, !term (AND)",
         footer: Some(("/", "filter")),
     },
     Binding {
@@ -242,6 +242,13 @@ pub const BINDINGS: &[Binding] = &[
         footer: Some(("Enter", "continue")),
     },
     Binding {
+        keys: &[Key::plain(KeyCode::Tab)],
+        action: Action::ToggleOthers,
+        contexts: &[Password],
+        help: "the password goes to the other clusters paused for the same user too",
+        footer: Some(("Tab", "all paused")),
+    },
+    Binding {
         keys: &[Key::plain(KeyCode::Enter)],
         action: Action::SubmitForm,
         contexts: &[Password],
@@ -259,7 +266,7 @@ pub const BINDINGS: &[Binding] = &[
         keys: &[Key::plain(KeyCode::Esc)],
         action: Action::Cancel,
         contexts: EDITING,
-        help: "cancel: nothing is started or changed, the password is forgotten",
+        help: "cancel: nothing is sent, a typed password is forgotten",
         footer: Some(("Esc", "cancel")),
     },
     Binding {

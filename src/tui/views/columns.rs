@@ -61,12 +61,16 @@ pub fn name_width(c: &ClusterState) -> usize {
     width(&c.identity.name) + badges(c).iter().map(|(b, _)| 1 + b.len()).sum::<usize>()
 }
 
-/// The columns to draw at `total` cells, left to right, with their widths.
-pub fn fit(model: &Model, total: usize) -> Vec<(Column, usize)> {
+/// The columns to draw at `total` cells, left to right, with their widths; the `sorted`
+/// column gets a cell more for the arrow after its title.
+pub fn fit(model: &Model, total: usize, sorted: Option<Column>) -> Vec<(Column, usize)> {
     let mut shown: Vec<(Column, usize)> = Column::ALL
         .iter()
         .filter(|&&c| has_content(model, c))
-        .map(|&c| (c, natural_width(model, c)))
+        .map(|&c| {
+            let arrow = usize::from(sorted == Some(c));
+            (c, natural_width(model, c).max(width(c.title()) + arrow))
+        })
         .collect();
     let mut drops = DROP_ORDER.iter();
     loop {
@@ -153,7 +157,7 @@ fn natural_width(model: &Model, column: Column) -> usize {
         Column::Code => 8,
         // "starting", "running", "success", "failure".
         Column::Job => 8,
-        // "FAILING", "STALE 59m".
+        // "FAILING", "STALE 59m" (past 99 days an age is cut: "STALE 100…").
         Column::Health => 9,
         Column::InState | Column::LastPoll => 4,
     };
@@ -179,7 +183,7 @@ mod tests {
 
     #[test]
     fn a_wide_frame_shows_every_column_with_content_and_fills_the_width() {
-        let fit = fit(&model(&["prod-ams-1"]), 120);
+        let fit = fit(&model(&["prod-ams-1"]), 120, None);
         let silent = [Column::Labels, Column::Code, Column::Job];
         let expected: Vec<Column> = Column::ALL
             .into_iter()
@@ -192,7 +196,7 @@ mod tests {
 
     #[test]
     fn at_80_columns_polled_gives_way_first_and_the_message_keeps_its_room() {
-        let fit = fit(&model(&["prod-ams-1 long"]), 80);
+        let fit = fit(&model(&["prod-ams-1 long"]), 80, None);
         let shown = columns(&fit);
         assert!(!shown.contains(&Column::LastPoll));
         assert!(shown.contains(&Column::InState));
@@ -206,7 +210,7 @@ mod tests {
     #[test]
     fn a_very_long_name_is_capped_and_never_overflows() {
         let long = "x".repeat(60);
-        let fit = fit(&model(&[&long]), 80);
+        let fit = fit(&model(&[&long]), 80, None);
         let used: usize = fit.iter().map(|(_, w)| w).sum::<usize>() + GAP * (fit.len() - 1);
         assert!(used <= 80);
         assert_eq!(fit[0], (Column::Name, MAX_NAME));

@@ -39,7 +39,7 @@ pub fn render(frame: &mut Frame, area: Rect, app: &mut App) {
     };
     let mut block = Block::bordered()
         .title(Span::styled(title, theme.heading()))
-        .title_bottom(dialog_keys(Context::Confirm, skip, theme))
+        .title_bottom(dialog_keys(Context::Confirm, skip, width, theme))
         .border_style(theme.border());
     if lines.len() > inner_height {
         let last = (top + inner_height).min(lines.len());

@@ -14,9 +14,11 @@ use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph};
 
+mod connection;
+
 use crate::download::{MAX_FOLLOW_ERRORS, Origin, Phase, Since};
-use crate::ontap::{EXPIRY_WARNING_DAYS, hint_for_code, meaning_of_code};
-use crate::state::{ClusterState, Health, age, format_age, short_uuid};
+use crate::ontap::{hint_for_code, meaning_of_code};
+use crate::state::{ClusterState, Health, age, short_uuid};
 use crate::text::{width, wrap};
 use crate::tui::app::App;
 use crate::tui::format::{ago, clock, time_of_day};
@@ -100,91 +102,8 @@ impl Details {
             c.version.as_deref().unwrap_or("not known yet"),
             Style::new(),
         );
-        if c.identity.insecure {
-            self.field(
-                "tls",
-                "certificate NOT verified (insecure = true)",
-                self.theme.warning_badge(),
-            );
-        }
-        if let Some(cert) = &c.certificate {
-            let days = cert.days_left_at(self.now);
-            let when = if days < 0 {
-                format!("EXPIRED {} days ago", -days)
-            } else {
-                format!("expires in {days} days")
-            };
-            let trust = if cert.insecure {
-                "not verified"
-            } else if cert.pinned {
-                "pinned"
-            } else {
-                "verified"
-            };
-            let kind = if cert.self_signed {
-                ", self-signed"
-            } else {
-                ""
-            };
-            let text = format!(
-                "{when} ({}), {trust}{kind}; {}",
-                clock(cert.expires),
-                cert.fingerprint
-            );
-            let style = if days < EXPIRY_WARNING_DAYS {
-                self.theme.warning_badge()
-            } else {
-                Style::new()
-            };
-            self.field("certificate", &text, style);
-        }
-        if c.plain_http() {
-            self.field(
-                "http",
-                "plain HTTP: credentials cross the network unencrypted",
-                self.theme.warning_badge(),
-            );
-        }
-        if c.identity.read_only {
-            self.field(
-                "read-only",
-                "downloads are disabled for this cluster",
-                self.theme.info_badge(),
-            );
-        }
-        let health = c.health(self.now);
-        let (word, style) = self.theme.health(health);
-        let every = format_age(c.identity.poll_interval);
-        let text = match health {
-            Health::Ok => format!("{word}: last answer {}", ago(c.last_success, self.now)),
-            Health::Unknown => format!("{word}: no answer yet"),
-            Health::Stale => format!(
-                "{word}: last answer {}, polled every {every}",
-                ago(c.last_success, self.now)
-            ),
-            Health::Failing => format!(
-                "{word}: last poll failed {}; last answer {}",
-                ago(c.last_failure, self.now),
-                ago(c.last_success, self.now)
-            ),
-        };
-        self.field("health", &text, style);
-        if let Some((since, pause)) = &c.login_paused {
-            let mut text = format!(
-                "polls paused {}: {} refused the login of {} (every refused login counts \
-                 towards locking the account). p enters the password",
-                ago(Some(*since), self.now),
-                c.identity.name,
-                pause.user
-            );
-            if let Some(source) = &pause.source {
-                text.push_str(&format!("; r reads {source} again"));
-            }
-            if let Some(note) = &pause.note {
-                text.push_str(&format!(". Last try: {note}"));
-            }
-            self.field("login", &text, style);
-        }
+        self.connection(c);
+        self.health(c);
     }
 
     /// The download the engine follows here, when there is one, in the engine's words.

@@ -75,7 +75,7 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App) {
     let popup = centered(area, dialog, lines.len() as u16 + 2);
     let block = Block::bordered()
         .title(Span::styled(" Download a package ", theme.heading()))
-        .title_bottom(dialog_keys(Context::Form, None, theme))
+        .title_bottom(dialog_keys(Context::Form, None, dialog, theme))
         .border_style(theme.border());
     super::clear_under(frame, popup, area);
     frame.render_widget(Paragraph::new(lines).block(block), popup);

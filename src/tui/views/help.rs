@@ -21,7 +21,7 @@ const MAX_WIDTH: u16 = 78;
 
 /// The help sections, in order.
 const SECTIONS: [&str; 6] = [
-    "Anywhere",
+    "Table, details and help",
     "Cluster table",
     "Typing a filter (after /)",
     "Details and help",
@@ -29,7 +29,7 @@ const SECTIONS: [&str; 6] = [
     "Confirming a download, or quitting",
 ];
 
-/// Which of [`SECTIONS`] lists a binding: "Anywhere" when it works in the table, the
+/// Which of [`SECTIONS`] lists a binding: the first when it works in the table, the
 /// details and the help alike, else the section of the first place it works.
 fn section_of(b: &Binding) -> usize {
     let everywhere = [Context::Table, Context::Details, Context::Help]

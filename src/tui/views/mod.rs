@@ -30,7 +30,7 @@ use super::theme::Theme;
 pub fn draw(frame: &mut Frame, app: &mut App, now: Timestamp) {
     let area = frame.area();
     if too_small::is_too_small(area) {
-        too_small::render(frame, area, app.theme());
+        too_small::render(frame, area, app);
         return;
     }
     app.sync(now);
@@ -92,20 +92,46 @@ pub fn centered(area: Rect, width: u16, height: u16) -> Rect {
 
 /// A dialog's keys for its bottom border, from the key map: " y start · n/Esc cancel ".
 /// `skip` leaves out an action that is not on offer right now; moving is left to the
-/// footer (a dialog that scrolls says so itself).
-pub fn dialog_keys(context: Context, skip: Option<Action>, theme: Theme) -> Line<'static> {
-    let mut spans = vec![Span::raw(" ")];
-    for binding in keymap::footer_hints(context) {
-        if Some(binding.action) == skip || binding.action == Action::Down {
-            continue;
-        }
-        if let Some((keys, word)) = binding.footer {
-            if spans.len() > 1 {
-                spans.push(Span::raw(" · "));
+/// footer (a dialog that scrolls says so itself). In a `width` cells wide border the
+/// hints that are not answers (Enter, Esc, y, n) give way first.
+pub fn dialog_keys(
+    context: Context,
+    skip: Option<Action>,
+    width: u16,
+    theme: Theme,
+) -> Line<'static> {
+    let answer = |a: Action| {
+        matches!(
+            a,
+            Action::SubmitForm | Action::Cancel | Action::ConfirmStart | Action::ConfirmQuit
+        )
+    };
+    let mut hints: Vec<(Action, &str, &str)> = keymap::footer_hints(context)
+        .filter(|b| Some(b.action) != skip && b.action != Action::Down)
+        .filter_map(|b| b.footer.map(|(keys, word)| (b.action, keys, word)))
+        .collect();
+    let cells = |hints: &[(Action, &str, &str)]| -> usize {
+        hints
+            .iter()
+            .map(|(_, keys, word)| crate::text::width(keys) + crate::text::width(word) + 4)
+            .sum::<usize>()
+            + 2
+    };
+    while cells(&hints) > (width as usize).saturating_sub(4) {
+        match hints.iter().position(|(a, _, _)| !answer(*a)) {
+            Some(i) => {
+                hints.remove(i);
             }
-            spans.push(Span::styled(keys, theme.key()));
-            spans.push(Span::raw(format!(" {word}")));
+            None => break,
         }
+    }
+    let mut spans = vec![Span::raw(" ")];
+    for (_, keys, word) in hints {
+        if spans.len() > 1 {
+            spans.push(Span::raw(" · "));
+        }
+        spans.push(Span::styled(keys, theme.key()));
+        spans.push(Span::raw(format!(" {word}")));
     }
     spans.push(Span::raw(" "));
     Line::from(spans).right_aligned()

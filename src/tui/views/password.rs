@@ -10,7 +10,7 @@ use ratatui::widgets::{Block, Paragraph};
 use super::form::visible_value;
 use super::{centered, dialog_keys, dialog_width};
 use crate::text::{pad, wrap};
-use crate::tui::app::{App, Dialog};
+use crate::tui::app::{App, Dialog, PasswordPrompt};
 use crate::tui::keymap::Context;
 
 /// Cells before the field's value.
@@ -27,50 +27,7 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App) {
     let dialog = dialog_width(area).min(72);
     let inner = (dialog as usize).saturating_sub(2);
     let text_room = inner.saturating_sub(2);
-    let clusters = &app.model().clusters;
-    let first = &clusters[prompt.clusters()[0]];
-    let name = &first.identity.name;
-    let mut lines = Vec::new();
-    let say = |lines: &mut Vec<Line<'static>>, text: &str| {
-        for part in wrap(text, text_room) {
-            lines.push(Line::from(format!(" {part}")));
-        }
-    };
-    let why = match &first.login_paused {
-        Some((_, pause)) => {
-            let mut why = format!(
-                "{name} refused the login of {}. Polling is paused there, so that a wrong \
-                 password cannot lock the account.",
-                pause.user
-            );
-            if let Some(note) = &pause.note {
-                why.push_str(&format!(" Last try: {note}."));
-            }
-            why
-        }
-        None => format!(
-            "A new password for {} on {name}, used from the next poll.",
-            prompt.user()
-        ),
-    };
-    say(&mut lines, &why);
-    let others: Vec<&str> = prompt.clusters()[1..]
-        .iter()
-        .map(|&c| clusters[c].identity.name.as_str())
-        .collect();
-    if !others.is_empty() {
-        let listed = others[..others.len().min(NAMES)].join(", ");
-        let more = others.len().saturating_sub(NAMES);
-        let more = if more > 0 {
-            format!(" and {more} more")
-        } else {
-            String::new()
-        };
-        say(
-            &mut lines,
-            &format!("Also for {listed}{more}: paused for the same user."),
-        );
-    }
+    let mut lines = intro(app, prompt, inner.saturating_sub(2));
     lines.push(Line::default());
     let field_row = lines.len();
     let room = inner.saturating_sub(LABEL + 1).max(4);
@@ -87,10 +44,14 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App) {
     }
 
     let popup = centered(area, dialog, lines.len() as u16 + 2);
+    let skip = prompt
+        .others()
+        .is_empty()
+        .then_some(crate::tui::keymap::Action::ToggleOthers);
     let title = format!(" Password for {} ", prompt.user());
     let block = Block::bordered()
         .title(Span::styled(title, theme.heading()))
-        .title_bottom(dialog_keys(Context::Password, None, theme))
+        .title_bottom(dialog_keys(Context::Password, skip, dialog, theme))
         .border_style(theme.border());
     super::clear_under(frame, popup, area);
     frame.render_widget(Paragraph::new(lines).block(block), popup);
@@ -98,5 +59,63 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App) {
     let y = popup.y as usize + 1 + field_row;
     if x < (popup.x + popup.width) as usize - 1 && y < (popup.y + popup.height) as usize - 1 {
         frame.set_cursor_position(Position::new(x as u16, y as u16));
+    }
+}
+
+/// Why the dialog is up, and the choice of the other paused clusters, wrapped in `room`.
+fn intro(app: &App, prompt: &PasswordPrompt, room: usize) -> Vec<Line<'static>> {
+    let clusters = &app.model().clusters;
+    let first = &clusters[prompt.cluster()];
+    let name = &first.identity.name;
+    let mut lines = Vec::new();
+    let say = |lines: &mut Vec<Line<'static>>, text: &str| {
+        for part in wrap(text, room) {
+            lines.push(Line::from(format!(" {part}")));
+        }
+    };
+    let mut why = format!(
+        "{name} refused the login of {}. Polling is paused there, so that a wrong password \
+         cannot lock the account.",
+        prompt.user()
+    );
+    if let Some(note) = first
+        .login_paused
+        .as_ref()
+        .and_then(|(_, p)| p.note.as_ref())
+    {
+        why.push_str(&format!(" Last try: {note}."));
+    }
+    say(&mut lines, &why);
+    let others: Vec<&str> = prompt
+        .others()
+        .iter()
+        .map(|&c| clusters[c].identity.name.as_str())
+        .collect();
+    if !others.is_empty() {
+        lines.push(Line::default());
+        let box_ = if prompt.for_others() { "[x]" } else { "[ ]" };
+        let text = format!(
+            "{box_} also for {} paused for {} (Tab)",
+            names_line(&others),
+            prompt.user()
+        );
+        say(&mut lines, &text);
+    }
+    lines
+}
+
+/// "a", "a and b", "a, b, c and 4 more".
+fn names_line(names: &[&str]) -> String {
+    match names {
+        [one] => (*one).to_string(),
+        _ if names.len() <= NAMES => {
+            let (last, rest) = names.split_last().unwrap_or((&"", &[]));
+            format!("{} and {last}", rest.join(", "))
+        }
+        _ => format!(
+            "{} and {} more",
+            names[..NAMES].join(", "),
+            names.len() - NAMES
+        ),
     }
 }

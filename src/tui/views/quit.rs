@@ -14,27 +14,30 @@ use crate::tui::keymap::Context;
 
 /// Draws the question centred over `area`.
 pub fn render(frame: &mut Frame, area: Rect, app: &App) {
-    let Some(Dialog::Quit { followed }) = app.dialog() else {
+    let Some(Dialog::Quit { followed, .. }) = app.dialog() else {
         return;
     };
     let theme = app.theme();
     let dialog = dialog_width(area).min(64);
     let room = (dialog as usize).saturating_sub(4);
-    let text = if *followed == 1 {
-        [
-            "1 download is still followed here.".to_string(),
-            "Quitting does not stop it: it goes on in its cluster. The journal keeps it, and \
-             the next ontop follows it again."
-                .to_string(),
-        ]
+    let one = *followed == 1;
+    let head = if one {
+        "1 download is still followed here.".to_string()
     } else {
-        [
-            format!("{followed} downloads are still followed here."),
-            "Quitting does not stop them: they go on in their clusters. The journal keeps \
-             them, and the next ontop follows them again."
-                .to_string(),
-        ]
+        format!("{followed} downloads are still followed here.")
     };
+    let goes_on = if one {
+        "Quitting does not stop it: it goes on in its cluster."
+    } else {
+        "Quitting does not stop them: they go on in their clusters."
+    };
+    let after = match (app.journaled(), one) {
+        (true, true) => "The journal keeps it, and the next ontop follows it again.",
+        (true, false) => "The journal keeps them, and the next ontop follows them again.",
+        // The demo (or a session without a data dir) keeps no journal.
+        (false, _) => "This session keeps no journal, so no ontop follows them again.",
+    };
+    let text = [head, format!("{goes_on} {after}")];
     let mut lines = Vec::new();
     for (i, paragraph) in text.iter().enumerate() {
         if i > 0 {
@@ -47,7 +50,7 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App) {
     let popup = centered(area, dialog, lines.len() as u16 + 2);
     let block = Block::bordered()
         .title(Span::styled(" Quit ontop? ", theme.heading()))
-        .title_bottom(dialog_keys(Context::QuitConfirm, None, theme))
+        .title_bottom(dialog_keys(Context::QuitConfirm, None, dialog, theme))
         .border_style(theme.border());
     super::clear_under(frame, popup, area);
     frame.render_widget(Paragraph::new(lines).block(block), popup);

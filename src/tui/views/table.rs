@@ -18,7 +18,7 @@ use ratatui::widgets::{Cell, Paragraph, Row, Table, TableState};
 use super::columns::{self, GAP};
 use crate::state::filter::Filter;
 use crate::state::table::{labels_text, time_in_state};
-use crate::state::{ClusterState, Column, Health, age, format_age};
+use crate::state::{ClusterState, Column, Health, SortOrder, age, format_age};
 use crate::text::truncate;
 use crate::tui::app::App;
 use crate::tui::theme::Theme;
@@ -31,33 +31,17 @@ pub const MARK_SYMBOL: &str = "●";
 /// Draws the table into `area` (title row included).
 pub fn render(frame: &mut Frame, area: Rect, app: &mut App, now: Timestamp) {
     let theme = app.theme();
-    let mut fit = columns::fit(app.model(), (area.width as usize).saturating_sub(MARK));
+    let sort = app.sort();
+    let room = (area.width as usize).saturating_sub(MARK);
+    let mut fit = columns::fit(app.model(), room, sort.column);
     if let Some((_, name)) = fit.iter_mut().find(|(c, _)| *c == Column::Name) {
         *name += MARK;
     }
+    app.set_shown_columns(fit.iter().map(|(c, _)| *c).collect());
     let body_height = area.height.saturating_sub(1) as usize;
     let offset = app.scroll_table(body_height);
 
-    let sort = app.sort();
-    let titles = fit.iter().map(|&(column, _)| {
-        let mut style = theme.heading();
-        // The sorted column says so, and which way: ▲ in its natural order, ▼ reversed.
-        let arrow = match (sort.column == Some(column), sort.reverse) {
-            (true, false) => "▲",
-            (true, true) => "▼",
-            (false, _) => "",
-        };
-        if !arrow.is_empty() {
-            style = style.add_modifier(Modifier::UNDERLINED);
-        }
-        let lead = if column == Column::Name {
-            " ".repeat(MARK)
-        } else {
-            String::new()
-        };
-        Cell::from(format!("{lead}{}{arrow}", column.title())).style(style)
-    });
-    let header = Row::new(titles);
+    let header = header(&fit, sort, theme);
     let widths: Vec<Constraint> = fit
         .iter()
         .map(|&(_, w)| Constraint::Length(w as u16))
@@ -107,6 +91,27 @@ pub fn render(frame: &mut Frame, area: Rect, app: &mut App, now: Timestamp) {
         .row_highlight_style(theme.selected());
     let mut state = TableState::new().with_selected(selected);
     frame.render_stateful_widget(table, area, &mut state);
+}
+
+/// The title row: the sorted column says so, and which way (▲ natural order, ▼ reversed).
+fn header(fit: &[(Column, usize)], sort: SortOrder, theme: Theme) -> Row<'static> {
+    Row::new(fit.iter().map(|&(column, _)| {
+        let mut style = theme.heading();
+        let arrow = match (sort.column == Some(column), sort.reverse) {
+            (true, false) => "▲",
+            (true, true) => "▼",
+            (false, _) => "",
+        };
+        if !arrow.is_empty() {
+            style = style.add_modifier(Modifier::UNDERLINED);
+        }
+        let lead = if column == Column::Name {
+            " ".repeat(MARK)
+        } else {
+            String::new()
+        };
+        Cell::from(format!("{lead}{}{arrow}", column.title())).style(style)
+    }))
 }
 
 /// What a row needs to know besides its cluster: the columns shown (and how wide each

@@ -6,7 +6,8 @@ use ratatui::layout::Rect;
 use ratatui::text::Line;
 use ratatui::widgets::{Clear, Paragraph, Wrap};
 
-use crate::tui::theme::Theme;
+use crate::tui::app::{App, Dialog};
+use crate::tui::keymap::Context;
 
 /// The smallest frame the dashboard draws into.
 pub const MIN_WIDTH: u16 = 60;
@@ -18,8 +19,16 @@ pub fn is_too_small(area: Rect) -> bool {
     area.width < MIN_WIDTH || area.height < MIN_HEIGHT
 }
 
-/// Says the terminal is too small, with its size and the keys that still work.
-pub fn render(frame: &mut Frame, area: Rect, theme: Theme) {
+/// Says the terminal is too small, with its size and the keys that still work: those
+/// of an open dialog (which keeps working unseen), else `q`.
+pub fn render(frame: &mut Frame, area: Rect, app: &App) {
+    let theme = app.theme();
+    let keys = match app.dialog() {
+        Some(Dialog::Quit { .. }) => "Quit ontop? y quits, n stays".to_string(),
+        Some(_) => "a dialog is open: Esc closes it".to_string(),
+        None if app.context() == Context::Table => "q quits".to_string(),
+        None => "Esc goes back".to_string(),
+    };
     let lines = vec![
         Line::styled(
             format!("terminal too small (need {MIN_WIDTH}x{MIN_HEIGHT})"),
@@ -27,7 +36,7 @@ pub fn render(frame: &mut Frame, area: Rect, theme: Theme) {
         ),
         Line::from(format!("now {}x{}", area.width, area.height)),
         Line::from(""),
-        Line::from("enlarge the window or pane; q quits"),
+        Line::from(format!("enlarge the window or pane; {keys}")),
     ];
     let height = (lines.len() as u16).min(area.height);
     let top = Rect {

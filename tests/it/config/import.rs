@@ -175,3 +175,30 @@ async fn a_poller_with_a_hidden_character_in_its_name_is_skipped_and_the_rest_im
     );
     assert!(!toml.contains('\u{202E}'));
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn output_writes_a_private_file_and_never_over_one() {
+    let (fx, harvest) = harvest_fixture(HARVEST);
+    let output = fx.dir.path().join("conf/ontop.toml");
+    let data = fx.dir.path().join("data");
+    let (harvest, target) = (harvest.display().to_string(), output.display().to_string());
+    let argv = ["config", "import", &harvest, "--output", &target];
+    let out = run_without_config(&argv, &data).await;
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert!(
+        out.stdout.is_empty(),
+        "nothing printed: it went to the file"
+    );
+    let mode = std::fs::metadata(&output).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode, 0o600);
+    assert!(text(&out.stderr).contains("ontop config check --config"));
+    let first = std::fs::read_to_string(&output).unwrap();
+    let again = run_without_config(&argv, &data).await;
+    assert_eq!(again.status.code(), Some(2));
+    assert!(
+        text(&again.stderr).contains("already exists"),
+        "{}",
+        text(&again.stderr)
+    );
+    assert_eq!(std::fs::read_to_string(&output).unwrap(), first);
+}

@@ -67,6 +67,13 @@ async fn a_refused_login_pauses_polls_until_the_password_is_typed_with_p() {
     assert_eq!(requests(&fleet), before, "no request while paused");
     assert_eq!(refused(&fleet), [1, 1]);
 
+    // The refused password typed again is not sent again.
+    s.keys("p");
+    s.wait_text("Password for admin");
+    s.keys("a-wrong-password\r");
+    s.wait_text("the password typed was refused before: not sent again");
+    assert_eq!(refused(&fleet), [1, 1]);
+
     s.keys("p");
     s.wait_text("Password for admin");
     let dialog = s.contents();
@@ -74,7 +81,12 @@ async fn a_refused_login_pauses_polls_until_the_password_is_typed_with_p() {
         dialog.contains("sim-1 refused the login of admin"),
         "{dialog}"
     );
-    assert!(dialog.contains("Also for sim-2"), "{dialog}");
+    assert!(
+        dialog.contains("[ ] also for sim-2 paused for admin (Tab)"),
+        "{dialog}"
+    );
+    s.keys("\t");
+    s.wait_text("[x] also for sim-2");
     // Typed without echo: a stray character is typed and taken back at the cursor.
     s.keys(&format!("x{}", fleet.password()));
     s.keys(keys::HOME);
@@ -108,8 +120,19 @@ async fn r_reads_the_password_file_again_and_never_retries_the_refused_one() {
     s.keys("r");
     s.wait_text("sim-1: reading password_file");
     s.keys("\r");
-    s.wait_text("gives the same password the cluster refused");
+    s.wait_text("gives a password the cluster refused before");
     assert_eq!(refused(&fleet), [1]);
+
+    // Typed by hand, the same refused password is not sent either.
+    s.keys(keys::ESC);
+    s.wait_for("details to close", |t| t.contains("CLUSTER"));
+    s.keys("p");
+    s.wait_text("Password for admin");
+    s.keys("the-old-password\r");
+    s.wait_text("refused before: not sent again");
+    assert_eq!(refused(&fleet), [1]);
+    s.keys("\r");
+    s.wait_text("the password typed was refused before");
 
     // The password is rotated in the file: `r` (here from details) resumes the polls.
     write_password(&file, fleet.password());

@@ -1,0 +1,108 @@
+//! Fleet events into the model, and whether they, or the 1 s tick, change what the
+//! screen shows: a frame costs more than an event, so only visible changes get one.
+
+use jiff::Timestamp;
+
+use super::{App, Mode, RECORD_FAILED_FOR};
+use crate::fleet::Event;
+use crate::state::table::time_in_state;
+use crate::state::{Column, Health, age, format_age};
+
+impl App {
+    /// Feeds one fleet event to the model; true when the screen needs a redraw. What
+    /// the engine reports beyond the model (an end, a record that failed, a warning)
+    /// goes to the status line.
+    pub fn apply(&mut self, event: Event) -> bool {
+        match &event {
+            Event::Ended {
+                cluster,
+                ending,
+                at,
+            } => {
+                self.download_ended(*cluster, (**ending).clone(), *at);
+            }
+            Event::RecordFailed { error, at, .. } => {
+                self.say_for(format!("NOT RECORDED: {error}"), RECORD_FAILED_FOR, *at);
+            }
+            Event::Warning { text, at } => {
+                self.say_for(format!("warning: {text}"), RECORD_FAILED_FOR, *at);
+                return true;
+            }
+            Event::LoginPaused { cluster, at, pause } => {
+                let name = self
+                    .model
+                    .clusters
+                    .get(*cluster)
+                    .map_or("?", |c| c.identity.name.as_str());
+                let text = match &pause.note {
+                    Some(note) => format!("{name}: still paused: {note}"),
+                    None => format!("{name}: login refused: polls paused (p enters the password)"),
+                };
+                self.say_for(text, RECORD_FAILED_FOR, *at);
+            }
+            _ => {}
+        }
+        let now = Timestamp::now();
+        let Some(cluster) = event.cluster() else {
+            return self.model.apply(event);
+        };
+        let before = self.summary(cluster, now);
+        if !self.model.apply(event) {
+            return false;
+        }
+        // Only what the screen shows is worth a frame: the row when it is on screen, and
+        // the header's counts (or the order of rows) when its states changed.
+        before != self.summary(cluster, now) || self.on_screen(cluster) || self.sorted_by_time()
+    }
+
+    /// What a cluster adds to the header's counts and to filtering: its states.
+    fn summary(&self, cluster: usize, now: Timestamp) -> Option<(String, Health, String)> {
+        let c = self.model.clusters.get(cluster)?;
+        let download = c.download_state().map_or("", |s| s.as_str()).to_string();
+        let phase = c.phase().map_or("", |p| p.word()).to_string();
+        Some((download, c.health(now), phase))
+    }
+
+    /// Whether `cluster` is drawn now: in the details pane, or in the window of rows.
+    fn on_screen(&self, cluster: usize) -> bool {
+        match self.mode {
+            Mode::Details(c) => c == cluster,
+            Mode::Table | Mode::Filter => self
+                .rows
+                .iter()
+                .skip(self.offset)
+                .take(self.page)
+                .any(|&r| r == cluster),
+        }
+    }
+
+    /// Sorted by a column that every answer changes: any answer may move a row.
+    fn sorted_by_time(&self) -> bool {
+        matches!(self.sort.column, Some(Column::InState | Column::LastPoll))
+    }
+
+    /// What the 1 s tick could change on screen, as one number: the ages and health on
+    /// the rows shown, and whether a status message is up. The event loop draws a tick's
+    /// frame only when it differs from the last frame's.
+    pub fn tick_key(&self, now: Timestamp) -> u64 {
+        use std::hash::{Hash, Hasher};
+        let mut hasher = std::collections::hash_map::DefaultHasher::new();
+        if !matches!(self.mode, Mode::Table | Mode::Filter) || self.help || self.dialog.is_some() {
+            // Details and dialogs show ages of their own: every tick may change them.
+            now.as_second().hash(&mut hasher);
+        }
+        self.status(now).is_some().hash(&mut hasher);
+        self.model.counts(now).hash(&mut hasher);
+        for &i in self.rows.iter().skip(self.offset).take(self.page) {
+            let c = &self.model.clusters[i];
+            time_in_state(c, now)
+                .map(|(d, _)| format_age(d))
+                .hash(&mut hasher);
+            c.last_success
+                .map(|t| format_age(age(t, now)))
+                .hash(&mut hasher);
+            c.health(now).hash(&mut hasher);
+        }
+        hasher.finish()
+    }
+}
