@@ -24,6 +24,18 @@ pub struct LoginPause {
     pub source: Option<String>,
     /// What the last attempt to resume found: "password_file gives the same password".
     pub note: Option<String>,
+    /// The last attempt met a password the cluster refused before, and did not send it:
+    /// asking the same way once more sends it anyway.
+    pub again: Option<Again>,
+}
+
+/// How the last attempt to resume came by a password the cluster refused before.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Again {
+    /// Typed in the dashboard (`p`): typing it again sends it.
+    Typed,
+    /// Read from the source, or none to read (`r`): `r` again sends it.
+    Source,
 }
 
 /// One fact about one cluster, identified by its index in the config order.

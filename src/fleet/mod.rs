@@ -11,7 +11,7 @@ pub mod starts;
 pub mod sweep;
 pub mod targets;
 
-pub use event::{Event, LoginPause};
+pub use event::{Again, Event, LoginPause};
 pub use poller::{Command, Fleet, POLLERS_MAX_IN_FLIGHT, Schedule};
 pub use sweep::{ClusterReport, DEFAULT_MAX_IN_FLIGHT, sweep, sweep_with_jobs};
 pub use targets::{Target, targets_from_config};

@@ -44,8 +44,11 @@ pub enum Command {
     Answered(Box<StartOutcome>),
     /// Ask for the packages on the cluster (for the details pane).
     FetchPackages,
-    /// Log in with this password from now on (typed after a refused login), and poll.
-    Password(SecretString),
+    /// Log in with this password from now on (typed after a refused login), and poll;
+    /// with `again`, even when the cluster refused it before (the operator asked twice).
+    Password { password: SecretString, again: bool },
+    /// `r` asked twice: send the refused login (or the source's refused password) anyway.
+    RetryLogin,
 }
 
 /// The running pollers. Dropping it stops them all.
@@ -198,12 +201,17 @@ impl Poller {
                 command = self.commands.recv() => match command {
                     None => return,
                     Some(Command::Refresh) => {
-                        if self.paused && !self.resume_from_source().await {
+                        if self.paused && !self.resume_from_source(false).await {
                             return;
                         }
                     }
-                    Some(Command::Password(password)) => {
-                        if !self.resume_with(password).await {
+                    Some(Command::RetryLogin) => {
+                        if self.paused && !self.resume_from_source(true).await {
+                            return;
+                        }
+                    }
+                    Some(Command::Password { password, again }) => {
+                        if !self.resume_with(password, again).await {
                             return;
                         }
                     }
@@ -345,7 +353,7 @@ impl Poller {
                 events.push(failed(self.index, error));
                 // The client refuses to send a login the cluster refused: so do the polls.
                 if client.login_refused() {
-                    events.push(self.pause_login(client.username(), None));
+                    events.push(self.pause_login(client.username(), None, None));
                 }
                 false
             }

@@ -163,6 +163,12 @@ impl Client {
         self.login.set_password(password)
     }
 
+    /// Sends a refused login again from now on: `password` (else the current one) is
+    /// taken off the refused list, because the operator asked twice.
+    pub fn retry_refused(&self, password: Option<&SecretString>) {
+        self.login.forgive(password);
+    }
+
     /// True when the cluster refused the current login: the client sends nothing (every
     /// refused login counts towards locking the account) until a new password is set.
     pub fn login_refused(&self) -> bool {

@@ -80,6 +80,19 @@ impl Login {
         }
     }
 
+    /// Takes back the refusal of `password` (of the current login when `None`), because
+    /// the operator asked twice to send it again: a 401 may have been passing (a
+    /// directory server that was down, an account unlocked since).
+    pub(super) fn forgive(&self, password: Option<&SecretString>) {
+        let mut state = self.state.write().unwrap_or_else(|e| e.into_inner());
+        let header = match password {
+            Some(password) => basic_auth(&self.username, password),
+            None => state.header.clone(),
+        };
+        let id = self.id(&header);
+        state.refused.retain(|&r| r != id);
+    }
+
     /// Logs in with `password` from now on, unless the cluster refused it before.
     pub(super) fn set_password(&self, password: &SecretString) -> PasswordChange {
         let header = basic_auth(&self.username, password);
@@ -138,5 +151,14 @@ mod tests {
         assert_eq!(login.set_password(&pw("right")), PasswordChange::New);
         assert!(!login.is_refused());
         assert!(!format!("{:?}", login.header().unwrap()).contains("cmlnaHQ"));
+        login.forgive(Some(&pw("first")));
+        assert_eq!(
+            login.set_password(&pw("first")),
+            PasswordChange::New,
+            "asked twice"
+        );
+        login.refused(&login.header().unwrap());
+        login.forgive(None);
+        assert!(!login.is_refused());
     }
 }

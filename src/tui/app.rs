@@ -64,6 +64,8 @@ pub enum AppCommand {
     StartDownloads(StartRequest),
     /// Log in to these clusters with a typed password from now on.
     NewPassword(NewPassword),
+    /// Send a cluster's refused login once more (`r` asked twice).
+    RetryLogin(usize),
     /// Leave the dashboard.
     Quit,
 }

@@ -290,13 +290,16 @@ fn run_commands(commands: Vec<AppCommand>, outside: &Outside<'_>) -> bool {
         match command {
             AppCommand::Refresh(Some(cluster)) => fleet.send(cluster, Command::Refresh),
             AppCommand::Refresh(None) => fleet.refresh_all(),
+            AppCommand::RetryLogin(cluster) => fleet.send(cluster, Command::RetryLogin),
             AppCommand::FetchPackages(cluster) => fleet.send(cluster, Command::FetchPackages),
             AppCommand::StartDownloads(request) => {
                 fleet.start_downloads(&request.plan, request.spec);
             }
             AppCommand::NewPassword(new) => {
                 for cluster in new.clusters {
-                    fleet.send(cluster, Command::Password(new.password.clone()));
+                    let password = new.password.clone();
+                    let again = new.again;
+                    fleet.send(cluster, Command::Password { password, again });
                 }
             }
             AppCommand::Quit => return true,

@@ -253,12 +253,13 @@ async fn every_fault_kind_gives_the_right_error_kind() {
         (Fault::Http502, ErrorKind::Http, Some(502)),
         (Fault::Http503, ErrorKind::Http, Some(503)),
         (Fault::Malformed, ErrorKind::Decode, None),
-        (Fault::Unauthorized, ErrorKind::Auth, Some(401)),
         (
             Fault::Latency(Duration::from_secs(5)),
             ErrorKind::Timeout,
             None,
         ),
+        // Last: once refused, a login is never sent again (see below).
+        (Fault::Unauthorized, ErrorKind::Auth, Some(401)),
     ];
     for (fault, kind, status) in cases {
         fleet.set_fault(&name, fault.clone());
@@ -273,7 +274,20 @@ async fn every_fault_kind_gives_the_right_error_kind() {
         );
         assert_eq!(err.cluster, name);
     }
+    // The cluster refused this login: the client sends it no more, whatever the cluster
+    // would say now.
     fleet.set_fault(&name, Fault::None);
+    let err = c.download_status().await.expect_err("not sent");
+    assert_eq!(
+        (err.kind, err.http_status),
+        (ErrorKind::Auth, None),
+        "{err}"
+    );
+    assert!(err.message.contains("not sent"), "{err}");
+    assert_eq!(fleet.failed_logins(&name), 1);
+    assert!(c.login_refused());
+    // Asked twice, the refused login is sent once more (the 401 may have passed).
+    c.retry_refused(None);
     eventually("the cluster to recover", || async {
         c.download_status().await.ok()
     })

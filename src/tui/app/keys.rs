@@ -6,6 +6,7 @@ use jiff::Timestamp;
 
 use super::navigation::typed_char;
 use super::{App, AppCommand, Dialog, Mode};
+use crate::fleet::Again;
 use crate::tui::keymap::{self, Action, Context};
 use crate::tui::line::Edit;
 
@@ -140,27 +141,33 @@ impl App {
     }
 
     /// `r`: poll now. A cluster paused after a refused login is not asked again with
-    /// the same password: its source is read again when it has one that can change,
-    /// else the status line points to `p`.
+    /// the same password: its source is read again (when it has one that can change);
+    /// when the last `r` met a refused password, this one sends it anyway.
     fn refresh_one(&mut self, now: Timestamp) -> Vec<AppCommand> {
         let Some(cluster) = self.target() else {
             return Vec::new();
         };
         let c = &self.model.clusters[cluster];
         let name = c.identity.name.clone();
-        let text = match c.login_paused.as_ref().map(|(_, p)| p.source.clone()) {
-            None => format!("polling {name} now"),
-            Some(Some(source)) => format!("{name}: reading {source} again"),
-            Some(None) => {
-                self.say(
-                    format!("{name}: the login was refused: p enters the password"),
-                    now,
-                );
-                return Vec::new();
-            }
+        let (text, command) = match c.login_paused.as_ref().map(|(_, p)| p) {
+            None => (
+                format!("polling {name} now"),
+                AppCommand::Refresh(Some(cluster)),
+            ),
+            Some(pause) if pause.again == Some(Again::Source) => (
+                format!("{name}: sending the refused login once more, as asked"),
+                AppCommand::RetryLogin(cluster),
+            ),
+            Some(pause) => (
+                match &pause.source {
+                    Some(source) => format!("{name}: reading {source} again"),
+                    None => format!("{name}: the login was refused: p enters the password"),
+                },
+                AppCommand::Refresh(Some(cluster)),
+            ),
         };
         self.say(text, now);
-        vec![AppCommand::Refresh(Some(cluster))]
+        vec![command]
     }
 
     /// `q` or Ctrl-C: quits at once, unless downloads are followed: then it asks.

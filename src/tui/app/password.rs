@@ -9,6 +9,7 @@ use jiff::Timestamp;
 use secrecy::SecretString;
 
 use super::{App, AppCommand, Dialog};
+use crate::fleet::Again;
 use crate::tui::line::{Edit, LineEdit};
 
 /// The password dialog's state.
@@ -93,6 +94,8 @@ pub struct NewPassword {
     pub clusters: Vec<usize>,
     /// The password as typed.
     pub password: SecretString,
+    /// Send it even if the cluster refused it before: it was typed twice.
+    pub again: bool,
 }
 
 /// Compared by clusters only, so that comparing (in tests) never reads the password.
@@ -168,6 +171,10 @@ impl App {
         }
         let password = SecretString::from(prompt.line.take());
         let clusters = prompt.clusters();
+        let again = self.model.clusters[prompt.cluster()]
+            .login_paused
+            .as_ref()
+            .is_some_and(|(_, p)| p.again == Some(Again::Typed));
         let name = self.model.clusters[clusters[0]].identity.name.clone();
         let others = match clusters.len() - 1 {
             0 => String::new(),
@@ -176,6 +183,10 @@ impl App {
         };
         self.dialog = None;
         self.say(format!("trying the new password on {name}{others}"), now);
-        vec![AppCommand::NewPassword(NewPassword { clusters, password })]
+        vec![AppCommand::NewPassword(NewPassword {
+            clusters,
+            password,
+            again,
+        })]
     }
 }

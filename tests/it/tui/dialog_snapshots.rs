@@ -28,6 +28,7 @@ fn paused_app() -> App {
                 user: "admin".into(),
                 source: source.map(str::to_string),
                 note: None,
+                again: None,
             }),
         });
     }
