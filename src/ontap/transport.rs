@@ -20,7 +20,8 @@ pub(super) fn classify_transport(
         let message = match read {
             None => "no answer within the timeout".to_string(),
             Some(bytes) => format!(
-                "the answer did not end within the timeout ({bytes} bytes came): the cluster,                  or something in between, keeps the body open"
+                "the answer did not end within the timeout ({bytes} bytes came): the cluster, \
+                 or something in between, keeps the body open"
             ),
         };
         return (ErrorKind::Timeout, message);
@@ -29,10 +30,9 @@ pub(super) fn classify_transport(
         return (ErrorKind::Tls, describe_tls(tls, cluster));
     }
     if let Some(http) = causes(err).find_map(|e| e.downcast_ref::<hyper::Error>()) {
-        if http.is_parse() || http.is_parse_status() || http.is_parse_too_large() {
-            let what = if http.is_parse_too_large() {
-                "headers too large"
-            } else if http.is_parse_status() {
+        // `is_parse` covers heads too large as well; hyper's own words say which.
+        if http.is_parse() || http.is_parse_status() {
+            let what = if http.is_parse_status() {
                 "not a valid HTTP status"
             } else {
                 "not valid HTTP"
