@@ -79,6 +79,18 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Serve the fleet's download state as Prometheus metrics and a read-only status page
+    ///
+    /// Polls like the dashboard, never sends a POST, and stops cleanly on SIGTERM or
+    /// Ctrl-C. Routes: / (status page), /metrics, /api/status (the JSON of ontop status
+    /// --json), /healthz. A login and HTTPS are set in the config's [serve] table.
+    Serve {
+        #[command(flatten)]
+        config: ConfigArg,
+        /// Where to listen, an IP address and port [default: [serve] listen, else 127.0.0.1:9464]
+        #[arg(long, value_name = "ADDR:PORT")]
+        listen: Option<std::net::SocketAddr>,
+    },
     /// Start a package download on some clusters (or all), optionally following each to its end
     ///
     /// Exit codes: 0 every download was accepted (with --wait: succeeded or was already
@@ -185,6 +197,7 @@ impl Cli {
                 ..Common::default()
             },
             Some(Command::Status { config, .. })
+            | Some(Command::Serve { config, .. })
             | Some(Command::Config(ConfigCommand::Check { config })) => Common {
                 config: config.config.clone(),
                 ..Common::default()

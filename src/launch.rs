@@ -44,24 +44,10 @@ pub fn from_config(
     // From here on the screen is the terminal's: a source that needs a prompt after a
     // 401 becomes an error on its cluster instead of a prompt over the dashboard.
     credentials.set_interactive(false);
-    let identities = config.clusters.iter().map(|c| ClusterIdentity {
-        name: c.name.clone(),
-        url: c.url.to_string(),
-        labels: c.labels.clone(),
-        // The session-wide --read-only is shown once in the header; the row badge is
-        // for clusters that are read-only in the config.
-        read_only: c.read_only,
-        insecure: c.insecure,
-        poll_interval: c.poll_interval,
-        username: c.username.clone(),
-    });
-    let schedules = config.clusters.iter().map(|c| Schedule {
-        interval: c.poll_interval,
-    });
     let setup = assemble(
         targets,
-        identities.collect(),
-        schedules.collect(),
+        identities(config),
+        schedules(config),
         config.path.display().to_string(),
         options,
         Records {
@@ -73,8 +59,32 @@ pub fn from_config(
             ),
         },
     );
-    resume_journal(&setup);
+    resume_journal(&setup.fleet, &setup.model);
     setup
+}
+
+/// What the model knows of each configured cluster before any poll.
+pub(crate) fn identities(config: &Config) -> Vec<ClusterIdentity> {
+    let identity = |c: &crate::config::ClusterConfig| ClusterIdentity {
+        name: c.name.clone(),
+        url: c.url.to_string(),
+        labels: c.labels.clone(),
+        // The session-wide --read-only is shown once in the header; the row badge is
+        // for clusters that are read-only in the config.
+        read_only: c.read_only,
+        insecure: c.insecure,
+        poll_interval: c.poll_interval,
+        username: c.username.clone(),
+    };
+    config.clusters.iter().map(identity).collect()
+}
+
+/// Each configured cluster's poll schedule.
+pub(crate) fn schedules(config: &Config) -> Vec<Schedule> {
+    let schedule = |c: &crate::config::ClusterConfig| Schedule {
+        interval: c.poll_interval,
+    };
+    config.clusters.iter().map(schedule).collect()
 }
 
 /// Where downloads are recorded, and what the form offers.
@@ -87,11 +97,10 @@ pub(crate) struct Records {
 /// Follows again the jobs the journal holds for configured clusters: each cluster's
 /// poller follows its job as a download an earlier ontop started. Entries for clusters
 /// this config does not have are left for the config that has them.
-fn resume_journal(setup: &DashboardSetup) {
+pub(crate) fn resume_journal(fleet: &Fleet, model: &Model) {
     let now = Timestamp::now();
-    for entry in setup.fleet.recorder().journal().entries() {
-        let found = setup
-            .model
+    for entry in fleet.recorder().journal().entries() {
+        let found = model
             .clusters
             .iter()
             .position(|c| c.identity.name == entry.cluster);
@@ -101,9 +110,7 @@ fn resume_journal(setup: &DashboardSetup) {
         let started_at = entry.started_at.parse::<Timestamp>().unwrap_or(now);
         let tracker = Tracker::resumed(entry.url, entry.job, started_at, now)
             .with_server_username(entry.server_username);
-        setup
-            .fleet
-            .send(cluster, Command::Follow(Box::new(tracker)));
+        fleet.send(cluster, Command::Follow(Box::new(tracker)));
     }
 }
 

@@ -27,6 +27,7 @@ pub mod fleet;
 pub mod launch;
 pub mod ontap;
 pub mod output;
+pub mod serve;
 pub mod state;
 pub mod text;
 pub mod tui;

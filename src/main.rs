@@ -33,7 +33,10 @@ fn main() -> ExitCode {
     let _log_guard = if dashboard {
         init_file_logging()
     } else {
-        init_stderr_logging(matches!(cli.command, Some(Command::Sim(_))));
+        init_stderr_logging(matches!(
+            cli.command,
+            Some(Command::Sim(_) | Command::Serve { .. })
+        ));
         None
     };
     let runtime = match tokio::runtime::Builder::new_multi_thread()

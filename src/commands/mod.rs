@@ -16,6 +16,7 @@ pub mod config;
 pub mod dashboard;
 pub mod download;
 pub mod manual;
+pub mod serve;
 pub mod sim;
 pub mod status;
 pub mod trust;
@@ -103,6 +104,7 @@ impl Context {
             cli.command,
             None | Some(
                 Command::Status { .. }
+                    | Command::Serve { .. }
                     | Command::Download(_)
                     | Command::Trust(_)
                     | Command::Config(ConfigCommand::Check { .. })
@@ -161,6 +163,7 @@ pub async fn run(ctx: &Context, cli: &Cli) -> Result<Exit, CliError> {
         None => dashboard::run(ctx).await,
         Some(Command::Demo { clusters, .. }) => dashboard::run_demo(ctx, *clusters).await,
         Some(Command::Status { json, .. }) => status::run(ctx, *json).await,
+        Some(Command::Serve { listen, .. }) => serve::run(ctx, *listen).await,
         Some(Command::Download(args)) => download::run(ctx, args).await,
         Some(Command::Trust(args)) => trust::run(ctx, args).await,
         Some(Command::Sim(args)) => sim::run(ctx, args).await,

@@ -136,6 +136,32 @@ impl Credentials {
         })
     }
 
+    /// A password that belongs to no cluster (`[serve]`'s login), read once from its
+    /// source; `owner` names the table in the error. There is no prompt for it: a
+    /// service has no terminal.
+    pub fn password_from(
+        &self,
+        source: &CredentialSource,
+        owner: &str,
+    ) -> Result<SecretString, ConfigError> {
+        let outcome = match source {
+            CredentialSource::Plain(secret) => Ok(secret.clone()),
+            CredentialSource::Env(var) => from_env(&self.environment, var),
+            CredentialSource::File(path) => from_file(path),
+            CredentialSource::Command(argv) => from_command(argv, self.command_timeout),
+            CredentialSource::Prompt => Err(Failure::new(
+                "no password source",
+                "set password_file, password_env or password_command",
+            )),
+        };
+        outcome.map_err(|f| ConfigError::Credential {
+            cluster: owner.to_owned(),
+            source_desc: source.describe(),
+            message: f.message,
+            fix: f.fix,
+        })
+    }
+
     /// Resolves the sources of all `clusters` at once, each distinct source on a thread
     /// of its own (prompts one after the other), so that later [`Self::password_for`]
     /// calls find them cached. Two slow commands cost the time of the slower one.

@@ -32,6 +32,7 @@ pub mod import;
 mod paths;
 mod render;
 mod schema;
+mod serve;
 mod source;
 mod validate;
 mod values;
@@ -49,6 +50,7 @@ pub use credentials::{COMMAND_TIMEOUT, Credentials};
 pub use environment::Environment;
 pub use error::{ConfigError, Problem};
 pub use paths::{CONFIG_PATH_ENV, data_dir, default_config_path, resolve_path, resolve_path_in};
+pub use serve::{DEFAULT_LISTEN, ServeSettings};
 
 /// How often a cluster is polled when neither it nor `[defaults]` says.
 pub const DEFAULT_POLL_INTERVAL: Duration = Duration::from_secs(5);
@@ -74,6 +76,8 @@ pub struct Config {
     pub clusters: Vec<ClusterConfig>,
     /// Defaults for the download kick-off form.
     pub download: DownloadDefaults,
+    /// Where `ontop serve` listens and who may read it (`[serve]`).
+    pub serve: ServeSettings,
     /// Things that work but deserve a look (e.g. a plain password in a readable file).
     pub warnings: Vec<String>,
 }

@@ -28,10 +28,30 @@ pub(super) fn render(config: &Config) -> String {
             line(&mut out, "username", &quote(username));
         }
     }
+    serve_table(&mut out, &config.serve);
     for cluster in &config.clusters {
         cluster_table(&mut out, cluster);
     }
     out
+}
+
+/// `[serve]`, when the file sets anything in it.
+fn serve_table(out: &mut String, serve: &super::ServeSettings) {
+    if serve.listen.is_none() && serve.basic_auth.is_none() && serve.tls.is_none() {
+        return;
+    }
+    out.push_str("\n[serve]\n");
+    if let Some(listen) = serve.listen {
+        line(out, "listen", &quote(&listen.to_string()));
+    }
+    if let Some((user, source)) = &serve.basic_auth {
+        line(out, "username", &quote(user));
+        line(out, "password", &password(source));
+    }
+    if let Some((cert, key)) = &serve.tls {
+        line(out, "tls_cert_file", &quote(&cert.display().to_string()));
+        line(out, "tls_key_file", &quote(&key.display().to_string()));
+    }
 }
 
 fn cluster_table(out: &mut String, c: &ClusterConfig) {

@@ -16,7 +16,7 @@ use super::{CredentialSource, POLL_INTERVAL_RANGE, TIMEOUT_RANGE};
 use crate::ontap::Fingerprint;
 
 /// Top-level tables.
-pub(super) const TOP_KEYS: &[&str] = &["defaults", "download", "cluster"];
+pub(super) const TOP_KEYS: &[&str] = &["defaults", "download", "serve", "cluster"];
 /// Keys of one `[[cluster]]`.
 #[rustfmt::skip]
 pub(super) const CLUSTER_KEYS: &[&str] = &[
@@ -39,6 +39,12 @@ pub(super) const PASSWORD_KEYS: &[&str] = &[
 ];
 /// Keys of `[download]`.
 pub(super) const DOWNLOAD_KEYS: &[&str] = &["url", "username"];
+/// Keys of `[serve]`: where `ontop serve` listens, and who may read it.
+#[rustfmt::skip]
+pub(super) const SERVE_KEYS: &[&str] = &[
+    "listen", "username", "password", "password_env", "password_command", "password_file",
+    "tls_cert_file", "tls_key_file",
+];
 
 /// Names people reach for, and the key they meant.
 #[rustfmt::skip]
@@ -75,6 +81,7 @@ pub(super) enum Scope {
     Top,
     Defaults,
     Download,
+    Serve,
     /// 1-based position among the `[[cluster]]` tables, and its name when it has one.
     Cluster(usize, Option<String>),
 }
@@ -96,6 +103,7 @@ impl std::fmt::Display for Scope {
             Self::Top => f.write_str("top level"),
             Self::Defaults => f.write_str("[defaults]"),
             Self::Download => f.write_str("[download]"),
+            Self::Serve => f.write_str("[serve]"),
             Self::Cluster(n, Some(name)) => write!(f, "[[cluster]] #{n} {name:?}"),
             Self::Cluster(n, None) => write!(f, "[[cluster]] #{n}"),
         }

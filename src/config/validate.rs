@@ -34,6 +34,7 @@ pub(super) fn build(path: &Path, raw: RawConfig, env: &Environment) -> Result<Co
     };
     check_on_disk(&mut reader, &Scope::Defaults, &defaults, env);
     let download = read_download(&mut reader, tree.get("download"));
+    let serve = super::serve::read(&mut reader, tree.get("serve"), base_dir, env);
 
     let mut clusters = Vec::new();
     let mut seen: HashMap<String, usize> = HashMap::new();
@@ -82,6 +83,7 @@ pub(super) fn build(path: &Path, raw: RawConfig, env: &Environment) -> Result<Co
         path: path.to_owned(),
         clusters,
         download,
+        serve,
         warnings: reader.warnings,
     })
 }
@@ -141,7 +143,7 @@ fn plain_http_warning(reader: &mut Reader, clusters: &[ClusterConfig]) {
 }
 
 /// `value` as a table, or a problem when it is something else.
-fn table<'v>(
+pub(super) fn table<'v>(
     reader: &mut Reader,
     scope: &Scope,
     value: Option<&'v Value>,
@@ -235,7 +237,7 @@ fn cluster_tables<'v>(
 }
 
 /// Checks what a table points at outside the file: variables, password files, CA files.
-fn check_on_disk(reader: &mut Reader, scope: &Scope, layer: &Layer, env: &Environment) {
+pub(super) fn check_on_disk(reader: &mut Reader, scope: &Scope, layer: &Layer, env: &Environment) {
     match &layer.credential {
         Some(CredentialSource::Env(var)) => match env.var_os(var) {
             Some(value) if !value.is_empty() => {}

@@ -7,6 +7,7 @@
 
 use std::collections::HashMap;
 use std::sync::Arc;
+use std::time::Duration;
 
 use jiff::Timestamp;
 use tokio::sync::mpsc;
@@ -50,12 +51,17 @@ pub enum Event {
         download: DownloadStatus,
         /// The followed job, when the engine follows one and the cluster still has it.
         job: Option<Box<Job>>,
+        /// How long the cluster took to answer the poll's questions (not counting the
+        /// wait for a request slot).
+        took: Duration,
     },
     /// A poll failed; the poller backs off.
     PollFailed {
         cluster: usize,
         at: Timestamp,
         error: OntapError,
+        /// How long the failed poll took; `None` when nothing was sent (no client).
+        took: Option<Duration>,
     },
     /// The cluster refused the login (401): its poller stopped asking, so that a wrong
     /// password cannot lock the account, until a password is entered or its source

@@ -173,6 +173,8 @@ struct Answers {
     info: Option<Result<crate::ontap::ClusterInfo, OntapError>>,
     download: Result<crate::ontap::DownloadStatus, OntapError>,
     job: Option<Result<crate::ontap::Job, OntapError>>,
+    /// From the first question sent to the last answer.
+    took: Duration,
 }
 
 struct Poller {
@@ -257,7 +259,7 @@ impl Poller {
         let client = match &self.target.client {
             Ok(client) => client.clone(),
             Err(error) => {
-                let event = failed(self.index, error.clone());
+                let event = failed(self.index, error.clone(), None);
                 return self.shared.events.send(event).await.ok().map(|_| false);
             }
         };
@@ -290,6 +292,7 @@ impl Poller {
             self.shared.permits.clone()
         };
         let _permit = permits.acquire().await.ok()?;
+        let asked = Instant::now();
         // Until identity has been read once, ask for it on every poll: a cluster that
         // was down at start must not show "-" for 20 polls after it comes back.
         let want_info = !self.have_info || self.polls.is_multiple_of(INFO_EVERY);
@@ -315,6 +318,7 @@ impl Poller {
             info,
             download,
             job,
+            took: asked.elapsed(),
         })
     }
 
@@ -336,6 +340,7 @@ impl Poller {
                     info: info.map(Box::new),
                     download,
                     job: seen_job,
+                    took: answers.took,
                 });
                 if let Some(facts) = client.certificate()
                     && self.certificate.as_ref() != Some(&facts)
@@ -350,7 +355,7 @@ impl Poller {
                 true
             }
             (Err(error), _) | (_, Err(error)) => {
-                events.push(failed(self.index, error));
+                events.push(failed(self.index, error, Some(answers.took)));
                 // The client refuses to send a login the cluster refused: so do the polls.
                 if client.login_refused() {
                     events.push(self.pause_login(client.username(), None, None));
@@ -402,11 +407,12 @@ impl Shared {
     }
 }
 
-fn failed(cluster: usize, error: OntapError) -> Event {
+fn failed(cluster: usize, error: OntapError, took: Option<Duration>) -> Event {
     Event::PollFailed {
         cluster,
         at: Timestamp::now(),
         error,
+        took,
     }
 }
 

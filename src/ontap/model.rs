@@ -71,6 +71,10 @@ macro_rules! ontap_state {
         }
 
         impl $name {
+            /// Every word this build knows, in ONTAP's order (for the metrics' enum
+            /// pattern: one series per state).
+            pub const WORDS: &'static [&'static str] = &[$($word,)+];
+
             /// The raw ONTAP value, as `ontop status --json` prints it.
             pub fn as_str(&self) -> &str {
                 match self {

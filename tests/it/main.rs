@@ -12,6 +12,7 @@ mod download;
 mod fleet;
 mod hostile;
 mod properties;
+mod serve;
 mod sim;
 mod state;
 mod status;

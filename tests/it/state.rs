@@ -56,6 +56,7 @@ fn polled(cluster: usize, secs: i64, state: DownloadState) -> Event {
         info: None,
         download: status(state, 10551382),
         job: None,
+        took: std::time::Duration::ZERO,
     }
 }
 
@@ -71,6 +72,7 @@ fn failed(cluster: usize, secs: i64, kind: ErrorKind, message: &str) -> Event {
             message: message.into(),
             target: None,
         },
+        took: None,
     }
 }
 
@@ -173,6 +175,7 @@ fn the_followed_job_is_kept_while_the_engine_follows_it() {
         info: None,
         download: status(DownloadState::Running, 10551382),
         job: Some(Box::new(job("f587d316-5feb", JobState::Running))),
+        took: std::time::Duration::ZERO,
     });
     let job_state = |m: &Model| m.clusters[2].job.as_ref().and_then(|j| j.state.clone());
     assert_eq!(job_state(&m), Some(JobState::Running));

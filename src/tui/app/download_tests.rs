@@ -49,6 +49,7 @@ fn fail_polls(app: &mut App, cluster: usize, at: Timestamp) {
             message: "connection refused".into(),
             target: None,
         },
+        took: None,
     });
 }
 

@@ -46,6 +46,7 @@ pub(super) fn app(n: usize) -> App {
                 code: None,
             },
             job: None,
+            took: std::time::Duration::ZERO,
         });
     }
     app.sync(now());

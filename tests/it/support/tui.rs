@@ -72,6 +72,7 @@ fn polled(cluster: usize, at: Timestamp, version: &str, download: DownloadStatus
         info: info(version).map(Box::new),
         download,
         job: None,
+        took: std::time::Duration::ZERO,
     }
 }
 
@@ -212,6 +213,7 @@ fn events() -> Vec<Event> {
             info: None,
             download: running(),
             job: Some(Box::new(job(JobState::Running, None))),
+            took: std::time::Duration::ZERO,
         },
         Event::Polled {
             cluster: 0,
@@ -219,6 +221,7 @@ fn events() -> Vec<Event> {
             info: None,
             download: running(),
             job: Some(Box::new(job(JobState::Running, None))),
+            took: std::time::Duration::ZERO,
         },
         // prod-nyc-1: finished an hour ago.
         polled(1, ago(5400), "9.15.1P7", running()),
@@ -230,6 +233,7 @@ fn events() -> Vec<Event> {
             cluster: 2,
             at: ago(600),
             error: error("dr-fra-1", ErrorKind::Timeout, "no answer within 30s"),
+            took: None,
         },
         polled(2, ago(570), "9.14.1P9", running()),
         polled(
@@ -269,6 +273,7 @@ fn events() -> Vec<Event> {
                 ErrorKind::Connect,
                 "connection refused (10.60.0.10:443)",
             ),
+            took: None,
         },
         Event::PollFailed {
             cluster: 4,
@@ -278,6 +283,7 @@ fn events() -> Vec<Event> {
                 ErrorKind::Connect,
                 "connection refused (10.60.0.10:443)",
             ),
+            took: None,
         },
         // lab-sfo-1: last answer 2 minutes ago, polled every 5 s: stale.
         polled(5, ago(120), "9.16.1P3", not_started()),
@@ -301,6 +307,7 @@ fn events() -> Vec<Event> {
                     "not authorized for that command",
                 )
             },
+            took: None,
         },
     ]
 }

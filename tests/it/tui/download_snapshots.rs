@@ -205,6 +205,7 @@ fn polled(cluster: usize, secs: i64, download: DownloadStatus, job: Option<Box<J
         info: None,
         download,
         job,
+        took: std::time::Duration::ZERO,
     }
 }
 

@@ -1,0 +1,68 @@
+//! `ontop serve`: start the headless engine and its HTTP side, run until SIGTERM or
+//! Ctrl-C, then stop cleanly (requests in flight answered, pollers stopped).
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use super::{CliError, Context, Exit};
+use crate::config::{Credentials, DEFAULT_LISTEN};
+use crate::serve::{self, PACKAGES_EVERY, ServeOptions};
+
+/// Serves until told to stop; 0 after a clean stop, 2 when it cannot start.
+pub async fn run(ctx: &Context, listen: Option<SocketAddr>) -> Result<Exit, CliError> {
+    let config = ctx.config()?;
+    // A service has no terminal: a cluster without a password source is an error on its
+    // row, never a prompt.
+    let credentials = Arc::new(Credentials::new(false));
+    let listen = listen
+        .or(config.serve.listen)
+        .unwrap_or_else(|| DEFAULT_LISTEN.parse().expect("a valid default address"));
+    let options = ServeOptions {
+        listen,
+        packages_every: PACKAGES_EVERY,
+    };
+    // Password commands block: keep them off the async workers.
+    let running = tokio::task::block_in_place(|| {
+        let handle = tokio::runtime::Handle::current();
+        handle.block_on(serve::start(
+            config,
+            &credentials,
+            ctx.data_dir.as_deref(),
+            options,
+        ))
+    })
+    .map_err(CliError::Setup)?;
+    let scheme = if config.serve.tls.is_some() {
+        "https"
+    } else {
+        "http"
+    };
+    crate::errln!(
+        "ontop serve: {} clusters, listening on {scheme}://{}/ (metrics at /metrics); stop with SIGTERM or Ctrl-C",
+        config.clusters.len(),
+        running.addr
+    );
+    stop_signal().await;
+    tracing::info!("stopping");
+    running
+        .stop()
+        .await
+        .map_err(|e| CliError::Setup(format!("the server stopped with an error: {e}")))?;
+    Ok(Exit::Ok)
+}
+
+/// SIGTERM (a service manager) or SIGINT (Ctrl-C), whichever comes first.
+async fn stop_signal() {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        if let Ok(mut term) = signal(SignalKind::terminate()) {
+            tokio::select! {
+                _ = term.recv() => {}
+                _ = tokio::signal::ctrl_c() => {}
+            }
+            return;
+        }
+    }
+    let _ = tokio::signal::ctrl_c().await;
+}

@@ -1,0 +1,118 @@
+//! The `[serve]` table: where `ontop serve` listens, the login a scraper or browser must
+//! give, and the certificate it is served with. Plain keys in the ontop config (rather
+//! than an exporter-toolkit web config) so that one file, one validation and one
+//! `config check` cover all of ontop, and the password comes from the same sources a
+//! cluster's does.
+
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+
+use config::Value;
+
+use super::schema::{self, Reader, Scope};
+use super::validate::{check_on_disk, table};
+use super::{CredentialSource, Environment};
+
+/// Loopback only: what `ontop serve` binds unless the config or `--listen` says otherwise
+/// (nobody else on the network sees cluster names and states by accident).
+pub const DEFAULT_LISTEN: &str = "127.0.0.1:9464";
+
+/// How `ontop serve` is reached. Everything is optional: with nothing set it listens on
+/// loopback, plain HTTP, without a login.
+#[derive(Clone, Debug, Default)]
+pub struct ServeSettings {
+    /// `listen = "ip:port"`; `--listen` wins over it.
+    pub listen: Option<SocketAddr>,
+    /// `username` and a password source: every request must log in with them (basic
+    /// auth), `/healthz` included.
+    pub basic_auth: Option<(String, CredentialSource)>,
+    /// `tls_cert_file` and `tls_key_file` (PEM): served over HTTPS with them.
+    pub tls: Option<(PathBuf, PathBuf)>,
+}
+
+/// Reads `[serve]`; problems go to `reader`.
+pub(super) fn read(
+    reader: &mut Reader,
+    value: Option<&Value>,
+    base_dir: &Path,
+    env: &Environment,
+) -> ServeSettings {
+    let scope = Scope::Serve;
+    let Some(t) = table(reader, &scope, value) else {
+        return ServeSettings::default();
+    };
+    // Username and password sources are read as a cluster's are (one source at most,
+    // files and variables checked on disk); the other keys here.
+    let layer = reader.layer(&scope, t, schema::SERVE_KEYS, base_dir);
+    check_on_disk(reader, &scope, &layer, env);
+    let listen = t.get("listen").and_then(|v| listen(reader, &scope, v));
+    let file = |reader: &mut Reader, key: &str| {
+        let path = reader.path(&scope, key, t.get(key)?, base_dir)?;
+        if !path.is_file() {
+            let message = format!("{} is not a readable file", path.display());
+            let fix =
+                "give the path of a PEM file (relative paths start at the config's directory)";
+            reader.problem(&scope, key, message, fix);
+        }
+        Some(path)
+    };
+    let cert = file(reader, "tls_cert_file");
+    let key = file(reader, "tls_key_file");
+    let tls = match (cert, key) {
+        (Some(cert), Some(key)) => Some((cert, key)),
+        _ => {
+            for (have, missing) in [
+                ("tls_cert_file", "tls_key_file"),
+                ("tls_key_file", "tls_cert_file"),
+            ] {
+                if t.contains_key(have) && !t.contains_key(missing) {
+                    let message = "HTTPS needs both a certificate and its key".to_owned();
+                    let fix = format!("add {missing} = \"path/to/file.pem\", or remove {have}");
+                    reader.problem(&scope, missing, message, fix);
+                }
+            }
+            None
+        }
+    };
+    let basic_auth = match (layer.username, layer.credential) {
+        (Some(user), Some(source)) => Some((user, source)),
+        (None, None) => None,
+        (Some(_), None) => {
+            let message = "a login for ontop serve needs a password source".to_owned();
+            let fix = "add password_file (or password_env, password_command) to [serve]";
+            reader.problem(&scope, "username", message, fix);
+            None
+        }
+        (None, Some(_)) => {
+            let message = "a password for ontop serve needs a username".to_owned();
+            let fix = "add username = \"prometheus\" (the user scrapers log in as)";
+            reader.problem(&scope, "username", message, fix);
+            None
+        }
+    };
+    ServeSettings {
+        listen,
+        basic_auth,
+        tls,
+    }
+}
+
+/// `"127.0.0.1:9464"` or `"[::1]:9464"`: an address and a port, no host name (binding
+/// must not depend on a resolver).
+fn listen(reader: &mut Reader, scope: &Scope, value: &Value) -> Option<SocketAddr> {
+    let text = reader.text(scope, "listen", value)?;
+    match text.parse::<SocketAddr>() {
+        Ok(addr) => Some(addr),
+        Err(_) => {
+            let message = format!(
+                "{:?} is not an IP address and port",
+                crate::text::clean(&text)
+            );
+            let fix = format!(
+                "write it like listen = \"{DEFAULT_LISTEN}\" (or \"0.0.0.0:9464\" for every interface)"
+            );
+            reader.problem(scope, "listen", message, fix);
+            None
+        }
+    }
+}

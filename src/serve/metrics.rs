@@ -1,0 +1,376 @@
+//! `/metrics`: the fleet as the model knows it, in the Prometheus formats.
+//!
+//! Names sit beside Harvest's: `ontap_<object>_<metric>` for what a cluster says,
+//! `ontop_<metric>` for what ontop saw while asking. Gauges are read from the model at
+//! scrape time (a [`Collector`]), so a scrape never waits on a cluster; the poll error
+//! counter and the poll duration histogram count as events arrive.
+
+use std::sync::Arc;
+
+use jiff::Timestamp;
+use prometheus_client::collector::Collector;
+use prometheus_client::encoding::{DescriptorEncoder, EncodeMetric};
+use prometheus_client::metrics::MetricType;
+use prometheus_client::metrics::counter::Counter;
+use prometheus_client::metrics::family::Family;
+use prometheus_client::metrics::gauge::ConstGauge;
+use prometheus_client::metrics::histogram::{Histogram, exponential_buckets};
+use prometheus_client::registry::{Registry, Unit};
+
+use super::Served;
+use super::labels::{Label, with};
+use crate::fleet::Event;
+use crate::ontap::{DownloadState, JobState};
+use crate::state::{ClusterState, Health, age};
+
+/// What ontop counts as events arrive (the rest is read from the model at scrape time).
+#[derive(Debug)]
+pub struct PollStats {
+    errors: Family<Vec<Label>, Counter>,
+    duration: Histogram,
+}
+
+impl Default for PollStats {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl PollStats {
+    /// Buckets from 5 ms to about 40 s: a loopback simulator to a cluster timing out.
+    pub fn new() -> Self {
+        Self {
+            errors: Family::default(),
+            duration: Histogram::new(exponential_buckets(0.005, 2.0, 14)),
+        }
+    }
+
+    /// Counts one event: a failed poll by its kind, and how long each poll took.
+    pub fn observe(&self, event: &Event, labels: &[Label]) {
+        match event {
+            Event::Polled { took, .. } => self.duration.observe(took.as_secs_f64()),
+            Event::PollFailed { error, took, .. } => {
+                self.errors
+                    .get_or_create(&with(labels, "kind", error.kind.as_str()))
+                    .inc();
+                if let Some(took) = took {
+                    self.duration.observe(took.as_secs_f64());
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+/// The registry a scrape encodes: the counted metrics and the model's gauges.
+pub fn registry(served: Arc<Served>) -> Registry {
+    let mut registry = Registry::default();
+    registry.register(
+        "ontop_poll_errors",
+        "Polls of a cluster that failed, by error kind (auth, tls, timeout, connect, http, decode, protocol)",
+        served.stats.errors.clone(),
+    );
+    registry.register_with_unit(
+        "ontop_poll_duration",
+        "Time one poll took, from the first question sent to the last answer, over all clusters",
+        Unit::Seconds,
+        served.stats.duration.clone(),
+    );
+    registry.register_collector(Box::new(ModelGauges(served)));
+    registry
+}
+
+/// The gauges read from the model at each scrape.
+#[derive(Debug)]
+struct ModelGauges(Arc<Served>);
+
+/// One gauge family: its name, help, and one value per label set.
+struct Gauge {
+    name: &'static str,
+    help: &'static str,
+    series: Vec<(Vec<Label>, f64)>,
+}
+
+impl Gauge {
+    fn new(name: &'static str, help: &'static str) -> Self {
+        Self {
+            name,
+            help,
+            series: Vec::new(),
+        }
+    }
+
+    fn push(&mut self, labels: Vec<Label>, value: f64) {
+        self.series.push((labels, value));
+    }
+
+    fn encode(&self, encoder: &mut DescriptorEncoder) -> Result<(), std::fmt::Error> {
+        let mut family =
+            encoder.encode_descriptor(self.name, self.help, None, MetricType::Gauge)?;
+        for (labels, value) in &self.series {
+            ConstGauge::new(*value).encode(family.encode_family(labels)?)?;
+        }
+        Ok(())
+    }
+}
+
+impl Collector for ModelGauges {
+    fn encode(&self, mut encoder: DescriptorEncoder) -> Result<(), std::fmt::Error> {
+        let now = Timestamp::now();
+        let model = self.0.model.read().unwrap_or_else(|p| p.into_inner());
+        let mut gauges = Gauges::new();
+        for (cluster, labels) in model.clusters.iter().zip(&self.0.labels) {
+            gauges.add(cluster, labels, now);
+        }
+        for gauge in gauges.all() {
+            gauge.encode(&mut encoder)?;
+        }
+        Ok(())
+    }
+}
+
+/// Every gauge family, filled one cluster at a time.
+struct Gauges {
+    up: Gauge,
+    last_success: Gauge,
+    login_paused: Gauge,
+    certificate: Gauge,
+    info: Gauge,
+    state: Gauge,
+    code: Gauge,
+    state_seconds: Gauge,
+    job_state: Gauge,
+    job_start: Gauge,
+    packages: Gauge,
+}
+
+impl Gauges {
+    fn new() -> Self {
+        Self {
+            up: Gauge::new(
+                "ontop_cluster_up",
+                "1 when the cluster's last poll answered and is recent, 0 when it failed, is stale (no answer for three poll intervals) or has not answered yet.",
+            ),
+            last_success: Gauge::new(
+                "ontop_cluster_last_success_timestamp_seconds",
+                "Unix time of the cluster's last answered poll.",
+            ),
+            login_paused: Gauge::new(
+                "ontop_cluster_login_paused",
+                "1 when the cluster refused ontop's login and polls stopped so the account is not locked (fix the password, then restart or refresh).",
+            ),
+            certificate: Gauge::new(
+                "ontop_certificate_expiry_timestamp_seconds",
+                "Unix time the cluster's TLS certificate expires (clusters reached over HTTPS that answered).",
+            ),
+            info: Gauge::new(
+                "ontap_cluster_info",
+                "Always 1: the ONTAP version the cluster runs, as the version label.",
+            ),
+            state: Gauge::new(
+                "ontap_software_download_state",
+                "1 for the cluster's current package download state (GET /cluster/software/download), 0 for the others; other means a state this ontop does not know.",
+            ),
+            code: Gauge::new(
+                "ontap_software_download_code",
+                "The ONTAP message code of the download state (10551382 running, 10551384 not started, 0 success, others a failure's cause).",
+            ),
+            state_seconds: Gauge::new(
+                "ontap_software_download_state_seconds",
+                "Seconds the download state has held, at least: counted from when ontop saw it change, or first saw it.",
+            ),
+            job_state: Gauge::new(
+                "ontop_followed_job_state",
+                "1 for the state of the download job ontop follows on the cluster (started by ontop, from its journal), 0 for the others.",
+            ),
+            job_start: Gauge::new(
+                "ontop_followed_job_start_timestamp_seconds",
+                "Unix time the followed download job started, as the cluster says.",
+            ),
+            packages: Gauge::new(
+                "ontap_software_package_info",
+                "Always 1: one series per package in the cluster's repository (GET /cluster/software/packages), as the version label.",
+            ),
+        }
+    }
+
+    fn all(&self) -> [&Gauge; 11] {
+        [
+            &self.up,
+            &self.last_success,
+            &self.login_paused,
+            &self.certificate,
+            &self.info,
+            &self.state,
+            &self.code,
+            &self.state_seconds,
+            &self.job_state,
+            &self.job_start,
+            &self.packages,
+        ]
+    }
+
+    fn add(&mut self, c: &ClusterState, labels: &[Label], now: Timestamp) {
+        let up = c.health(now) == Health::Ok && c.login_paused.is_none();
+        self.up.push(labels.to_vec(), f64::from(u8::from(up)));
+        self.login_paused.push(
+            labels.to_vec(),
+            f64::from(u8::from(c.login_paused.is_some())),
+        );
+        if let Some(at) = c.last_success {
+            self.last_success.push(labels.to_vec(), seconds(at));
+        }
+        if let Some(cert) = &c.certificate {
+            self.certificate
+                .push(labels.to_vec(), seconds(cert.expires));
+        }
+        if let Some(version) = &c.version {
+            self.info.push(with(labels, "version", version), 1.0);
+        }
+        if let Some(download) = &c.download {
+            let current = download.state.as_ref().map(state_word);
+            for word in DownloadState::WORDS.iter().copied().chain(["other"]) {
+                let value = f64::from(u8::from(current == Some(word)));
+                self.state.push(with(labels, "state", word), value);
+            }
+            if let Some(code) = download.code {
+                self.code.push(labels.to_vec(), code as f64);
+            }
+            if let Some(since) = c.state_since {
+                let held = age(since.at(), now).as_secs_f64();
+                self.state_seconds.push(labels.to_vec(), held);
+            }
+        }
+        if let Some(job) = &c.job {
+            let current = job.state.as_ref().map(job_word);
+            for word in JobState::WORDS.iter().copied().chain(["other"]) {
+                let value = f64::from(u8::from(current == Some(word)));
+                self.job_state.push(with(labels, "state", word), value);
+            }
+            if let Some(start) = job.start_time.as_deref().and_then(parse_time) {
+                self.job_start.push(labels.to_vec(), seconds(start));
+            }
+        }
+        if let Some((_, packages)) = &c.packages {
+            for version in packages.iter().filter_map(|p| p.version.as_deref()) {
+                self.packages.push(with(labels, "version", version), 1.0);
+            }
+        }
+    }
+}
+
+fn state_word(state: &DownloadState) -> &str {
+    match state {
+        DownloadState::Other(_) => "other",
+        known => known.as_str(),
+    }
+}
+
+fn job_word(state: &JobState) -> &str {
+    match state {
+        JobState::Other(_) => "other",
+        known => known.as_str(),
+    }
+}
+
+/// An ONTAP time (`2026-12-01T10:00:00+01:00`), when it is one.
+fn parse_time(text: &str) -> Option<Timestamp> {
+    text.parse::<Timestamp>().ok()
+}
+
+/// Seconds since the Unix epoch, for the `*_timestamp_seconds` gauges.
+fn seconds(at: Timestamp) -> f64 {
+    at.as_millisecond() as f64 / 1000.0
+}
+
+/// The two text formats a scraper may ask for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    /// OpenMetrics 1.0, what the encoder writes and Prometheus asks for first.
+    OpenMetrics,
+    /// The classic Prometheus text format 0.0.4, for anyone who does not ask for
+    /// OpenMetrics (`curl`, `promtool check metrics`, older scrapers).
+    Classic,
+}
+
+impl Format {
+    /// OpenMetrics when the `Accept` header names it, else the classic format.
+    pub fn negotiate(accept: Option<&axum::http::HeaderValue>) -> Self {
+        let asks = accept
+            .and_then(|a| a.to_str().ok())
+            .is_some_and(|a| a.contains("application/openmetrics-text"));
+        if asks {
+            Self::OpenMetrics
+        } else {
+            Self::Classic
+        }
+    }
+
+    /// The answer's `Content-Type`.
+    pub fn content_type(self) -> &'static str {
+        match self {
+            Self::OpenMetrics => "application/openmetrics-text; version=1.0.0; charset=utf-8",
+            Self::Classic => "text/plain; version=0.0.4; charset=utf-8",
+        }
+    }
+}
+
+/// The whole page in `format`.
+pub fn encode(registry: &Registry, format: Format) -> Result<String, std::fmt::Error> {
+    let mut text = String::new();
+    prometheus_client::encoding::text::encode(&mut text, registry)?;
+    Ok(match format {
+        Format::OpenMetrics => text,
+        Format::Classic => classic(&text),
+    })
+}
+
+/// The classic text format from the encoder's OpenMetrics: the two differ, for what
+/// ontop exposes, only in that a counter's HELP and TYPE name its `_total` series, and
+/// that `# UNIT` and `# EOF` are not part of it.
+fn classic(openmetrics: &str) -> String {
+    let mut out = String::with_capacity(openmetrics.len());
+    let mut help: Option<(&str, &str)> = None;
+    for line in openmetrics.lines() {
+        if line == "# EOF" || line.starts_with("# UNIT ") {
+            continue;
+        }
+        if let Some(rest) = line.strip_prefix("# HELP ") {
+            help = rest.split_once(' ').or(Some((rest, "")));
+            continue;
+        }
+        if let Some(rest) = line.strip_prefix("# TYPE ") {
+            let (name, kind) = rest.split_once(' ').unwrap_or((rest, "untyped"));
+            let name = if kind == "counter" {
+                format!("{name}_total")
+            } else {
+                name.to_owned()
+            };
+            if let Some((_, text)) = help.take() {
+                out.push_str(&format!("# HELP {name} {text}\n"));
+            }
+            out.push_str(&format!("# TYPE {name} {kind}\n"));
+            continue;
+        }
+        out.push_str(line);
+        out.push('\n');
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_classic_format_names_counters_by_their_series() {
+        let om = "# HELP x_errors Errors.\n# TYPE x_errors counter\nx_errors_total{a=\"1\"} 2\n\
+                  # HELP x_seconds Time.\n# TYPE x_seconds histogram\n# UNIT x_seconds seconds\n\
+                  x_seconds_sum 1.0\n# EOF\n";
+        assert_eq!(
+            classic(om),
+            "# HELP x_errors_total Errors.\n# TYPE x_errors_total counter\nx_errors_total{a=\"1\"} 2\n\
+             # HELP x_seconds Time.\n# TYPE x_seconds histogram\nx_seconds_sum 1.0\n"
+        );
+    }
+}

@@ -1,0 +1,228 @@
+//! `/metrics` against the simulator: every cluster with its state, a download moving
+//! the state series, a hung cluster down without delaying the scrape, no POST ever.
+
+use std::time::Duration;
+
+use ontop_sim::Fault;
+
+use super::{Serving, get, require, sample};
+use crate::support::download::{SLOW, assert_exit, posts};
+use crate::support::fleet::eventually;
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_scrape_lists_every_cluster_with_its_state_and_promtool_accepts_it() {
+    let serving = Serving::start(3, |_| {}, |text| text).await;
+    let names: Vec<String> = serving
+        .fleet
+        .clusters()
+        .into_iter()
+        .map(|c| c.name)
+        .collect();
+    let page = eventually("every cluster answered", || async {
+        let page = serving.metrics().await;
+        let all = names.iter().all(|n| {
+            sample(&page, "ontop_cluster_up", &[("cluster", n)]) == Some(1.0)
+                && sample(&page, "ontap_cluster_info", &[("cluster", n)]).is_some()
+        });
+        all.then_some(page)
+    })
+    .await;
+    for name in &names {
+        let state = |s| {
+            sample(
+                &page,
+                "ontap_software_download_state",
+                &[("cluster", name), ("state", s)],
+            )
+        };
+        assert_eq!(state("not_started"), Some(1.0), "{page}");
+        for other in ["running", "success", "failure", "other"] {
+            assert_eq!(state(other), Some(0.0), "{other}: {page}");
+        }
+        assert_eq!(
+            sample(&page, "ontap_software_download_code", &[("cluster", name)]),
+            Some(10551384.0)
+        );
+        let expiry = sample(
+            &page,
+            "ontop_certificate_expiry_timestamp_seconds",
+            &[("cluster", name)],
+        );
+        assert!(expiry.is_some_and(|t| t > 1.7e9), "{page}");
+    }
+    for family in [
+        "ontop_cluster_up",
+        "ontap_software_download_state",
+        "ontop_poll_duration_seconds",
+    ] {
+        assert!(
+            page.contains(&format!("# HELP {family} ")),
+            "{family}: {page}"
+        );
+        assert!(
+            page.contains(&format!("# TYPE {family} ")),
+            "{family}: {page}"
+        );
+    }
+    assert!(
+        !page.contains("# EOF"),
+        "the classic format has no EOF marker"
+    );
+
+    // Prometheus asks for OpenMetrics and gets it.
+    let answer = serving
+        .http
+        .get(format!("{}/metrics", serving.base))
+        .header(
+            "Accept",
+            "application/openmetrics-text;version=1.0.0,text/plain;q=0.5",
+        )
+        .send()
+        .await
+        .unwrap();
+    let kind = answer.headers()["content-type"]
+        .to_str()
+        .unwrap()
+        .to_owned();
+    assert!(kind.starts_with("application/openmetrics-text"), "{kind}");
+    assert!(answer.text().await.unwrap().ends_with("# EOF\n"));
+
+    if let Some(promtool) = require("promtool", "promtool check metrics", "prometheus") {
+        let mut check = std::process::Command::new(promtool)
+            .args(["check", "metrics"])
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        use std::io::Write;
+        check
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(page.as_bytes())
+            .unwrap();
+        let out = check.wait_with_output().unwrap();
+        assert!(
+            out.status.success(),
+            "promtool check metrics: {}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    for name in &names {
+        assert_eq!(
+            posts(&serving.fleet, name),
+            0,
+            "ontop serve never sends a POST"
+        );
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_download_started_with_ontop_download_moves_the_state_series() {
+    let serving = Serving::start(2, |_| {}, |text| text).await;
+    let state = |page: &str, s: &str| {
+        sample(
+            page,
+            "ontap_software_download_state",
+            &[("cluster", "sim-1"), ("state", s)],
+        )
+    };
+    eventually("not_started", || async {
+        (state(&serving.metrics().await, "not_started") == Some(1.0)).then_some(())
+    })
+    .await;
+    let url = serving
+        .fleet
+        .package_url_with("ontap-9.16.1P3-image.tgz", 4 * SLOW, 2 * SLOW);
+    let out = crate::support::bin::run_with(
+        &["download", "--cluster", "sim-1", "--url", &url, "--yes"],
+        &serving.config,
+        &serving.data_home(),
+        &[],
+    )
+    .await;
+    assert_exit(&out, 0);
+    eventually("running", || async {
+        (state(&serving.metrics().await, "running") == Some(1.0)).then_some(())
+    })
+    .await;
+    let page = eventually("success", || async {
+        let page = serving.metrics().await;
+        (state(&page, "success") == Some(1.0)).then_some(page)
+    })
+    .await;
+    assert_eq!(state(&page, "running"), Some(0.0));
+    assert_eq!(
+        sample(
+            &page,
+            "ontap_software_download_state",
+            &[("cluster", "sim-2"), ("state", "not_started")]
+        ),
+        Some(1.0),
+        "the other cluster did not move"
+    );
+    assert_eq!(
+        posts(&serving.fleet, "sim-1"),
+        1,
+        "the one POST was ontop download's"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_hung_cluster_is_down_and_does_not_delay_the_scrape() {
+    let serving = Serving::start(3, |_| {}, |text| text).await;
+    serving.fleet.set_fault("sim-2", Fault::Hang);
+    // The hung cluster's polls wait for the 30 s request timeout; a scrape reads the
+    // model, so it answers meanwhile (the bound is far below that timeout).
+    let page = eventually("sim-1 up, sim-2 down", || async {
+        let page = tokio::time::timeout(Duration::from_secs(5), serving.metrics())
+            .await
+            .expect("a scrape never waits on a cluster");
+        let up = |n| sample(&page, "ontop_cluster_up", &[("cluster", n)]);
+        let settled = up("sim-1") == Some(1.0) && up("sim-3") == Some(1.0);
+        (settled && up("sim-2") == Some(0.0)).then_some(page)
+    })
+    .await;
+    assert!(
+        page.contains("ontop_cluster_up{cluster=\"sim-2\"} 0"),
+        "{page}"
+    );
+    // /healthz answers too: the server is up whatever the clusters do.
+    assert_eq!(
+        get(&serving.http, &format!("{}/healthz", serving.base))
+            .await
+            .0,
+        200
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn failed_polls_are_counted_by_kind() {
+    let serving = Serving::start(2, |_| {}, |text| text).await;
+    serving.fleet.set_fault("sim-1", Fault::Http503);
+    let page = eventually("an http error counted", || async {
+        let page = serving.metrics().await;
+        let errors = sample(
+            &page,
+            "ontop_poll_errors_total",
+            &[("cluster", "sim-1"), ("kind", "http")],
+        );
+        errors.is_some_and(|n| n >= 1.0).then_some(page)
+    })
+    .await;
+    assert_eq!(
+        sample(&page, "ontop_cluster_up", &[("cluster", "sim-1")]),
+        Some(0.0)
+    );
+    assert!(
+        page.contains("# TYPE ontop_poll_errors_total counter"),
+        "{page}"
+    );
+    assert_eq!(
+        sample(&page, "ontop_poll_errors_total", &[("cluster", "sim-2")]),
+        None,
+        "a healthy cluster has no error series"
+    );
+}

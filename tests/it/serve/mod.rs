@@ -1,0 +1,153 @@
+//! `ontop serve` against a simulated fleet: the engine headless, the metrics, the page,
+//! and the real things that read them (Prometheus, promtool, a headless browser).
+
+mod binary;
+mod browser;
+mod metrics;
+mod page;
+mod prometheus;
+mod web;
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::Duration;
+
+use ontop::config::Credentials;
+use ontop::serve::{self, Running, ServeOptions};
+use ontop_sim::{SimFleet, SimOptions};
+
+use crate::support::fleet::start_fleet;
+
+/// A fleet, its config (polled every second), and `ontop serve` on a loopback port.
+pub struct Serving {
+    pub fleet: SimFleet,
+    pub dir: tempfile::TempDir,
+    pub config: PathBuf,
+    pub running: Running,
+    pub base: String,
+    pub http: reqwest::Client,
+}
+
+impl Serving {
+    /// `clusters` simulated clusters; `tweak` may change the fleet's options, `edit` the
+    /// config text before ontop reads it.
+    pub async fn start(
+        clusters: usize,
+        tweak: impl FnOnce(&mut SimOptions),
+        edit: impl FnOnce(String) -> String,
+    ) -> Self {
+        let fleet = start_fleet(clusters, tweak).await;
+        let dir = tempfile::tempdir().unwrap();
+        let config = dir.path().join("fleet.toml");
+        fleet.write_config(&config).await.unwrap();
+        let text = std::fs::read_to_string(&config).unwrap();
+        let text = text.replacen("[defaults]\n", "[defaults]\npoll_interval = \"1s\"\n", 1);
+        std::fs::write(&config, edit(text)).unwrap();
+        let running = serve_config(&config, dir.path())
+            .await
+            .unwrap_or_else(|e| panic!("ontop serve starts: {e}"));
+        let scheme = if std::fs::read_to_string(&config)
+            .unwrap()
+            .contains("tls_cert_file")
+        {
+            "https"
+        } else {
+            "http"
+        };
+        Self {
+            base: format!("{scheme}://{}", running.addr),
+            http: plain_client(),
+            fleet,
+            dir,
+            config,
+            running,
+        }
+    }
+
+    /// `GET path`: the status and the body.
+    pub async fn get(&self, path: &str) -> (u16, String) {
+        get(&self.http, &format!("{}{path}", self.base)).await
+    }
+
+    /// The metrics page in the classic text format.
+    pub async fn metrics(&self) -> String {
+        let (status, body) = self.get("/metrics").await;
+        assert_eq!(status, 200, "{body}");
+        body
+    }
+
+    /// The data dir the engine records in (`XDG_DATA_HOME` of the binary's runs).
+    pub fn data_home(&self) -> PathBuf {
+        self.dir.path().join("data")
+    }
+}
+
+/// Starts `ontop serve` in-process on a free loopback port over `config`.
+pub async fn serve_config(config: &Path, dir: &Path) -> Result<Running, String> {
+    let config = ontop::config::load_from(config).map_err(|e| e.to_string())?;
+    let credentials = Arc::new(Credentials::new(false));
+    let data_dir = dir.join("data").join("ontop");
+    serve::start(
+        &config,
+        &credentials,
+        Some(&data_dir),
+        ServeOptions {
+            listen: "127.0.0.1:0".parse().unwrap(),
+            packages_every: Duration::from_secs(600),
+        },
+    )
+    .await
+}
+
+/// A client for the server's own HTTP (no proxy, a bound on every request).
+pub fn plain_client() -> reqwest::Client {
+    reqwest::Client::builder()
+        .no_proxy()
+        .timeout(Duration::from_secs(10))
+        .build()
+        .unwrap()
+}
+
+pub async fn get(http: &reqwest::Client, url: &str) -> (u16, String) {
+    let answer = http
+        .get(url)
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("GET {url}: {e}"));
+    let status = answer.status().as_u16();
+    (status, answer.text().await.unwrap())
+}
+
+/// The value of the sample `name{labels...}` on a metrics page, when there is one.
+pub fn sample(page: &str, name: &str, labels: &[(&str, &str)]) -> Option<f64> {
+    page.lines().find_map(|line| {
+        let (series, value) = line.rsplit_once(' ')?;
+        let (metric, rest) = series.split_once('{').unwrap_or((series, "}"));
+        if metric != name {
+            return None;
+        }
+        let all = labels
+            .iter()
+            .all(|(k, v)| rest.contains(&format!("{k}=\"{v}\"")));
+        all.then(|| value.parse().ok()).flatten()
+    })
+}
+
+/// A program the test needs: its path, or `None` after saying loudly that the test
+/// skips; under `CI` a missing program fails the test (`.ci/run` installs it).
+pub fn require(program: &str, test: &str, package: &str) -> Option<PathBuf> {
+    let found = std::env::var_os("PATH").and_then(|paths| {
+        std::env::split_paths(&paths)
+            .map(|dir| dir.join(program))
+            .find(|p| p.is_file())
+    });
+    if found.is_none() {
+        let why = format!("{program} not found (apt-get install {package})");
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "{test}: {why}; CI must have it"
+        );
+        crate::support::skip(test, &why);
+    }
+    found
+}
