@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use super::{CliError, Context, Exit};
 use crate::config::{Credentials, DEFAULT_LISTEN};
-use crate::serve::{self, PACKAGES_EVERY, ServeOptions};
+use crate::serve::{self, LOGIN_RETRY_EVERY, PACKAGES_EVERY, ServeOptions};
 
 /// Serves until told to stop; 0 after a clean stop, 2 when it cannot start.
 pub async fn run(ctx: &Context, listen: Option<SocketAddr>) -> Result<Exit, CliError> {
@@ -20,6 +20,7 @@ pub async fn run(ctx: &Context, listen: Option<SocketAddr>) -> Result<Exit, CliE
     let options = ServeOptions {
         listen,
         packages_every: PACKAGES_EVERY,
+        login_retry_every: LOGIN_RETRY_EVERY,
     };
     // Password commands block: keep them off the async workers.
     let running = tokio::task::block_in_place(|| {

@@ -157,7 +157,7 @@ impl Gauges {
             ),
             login_paused: Gauge::new(
                 "ontop_cluster_login_paused",
-                "1 when the cluster refused ontop's login and polls stopped so the account is not locked (fix the password, then restart or refresh).",
+                "1 when the cluster refused ontop's login and polls stopped so the account is not locked (fix the password source: ontop serve reads it again every minute, never sending a refused password twice).",
             ),
             certificate: Gauge::new(
                 "ontop_certificate_expiry_timestamp_seconds",

@@ -17,7 +17,7 @@ pub mod web;
 
 use std::net::SocketAddr;
 use std::path::Path;
-use std::sync::{Arc, RwLock};
+use std::sync::{Arc, RwLock, Weak};
 use std::time::Duration;
 
 use tokio::net::TcpListener;
@@ -34,6 +34,11 @@ use web::BasicAuth;
 /// How often each cluster's package repository is read again (it changes only when a
 /// download or a delete ends, and those are rare).
 pub const PACKAGES_EVERY: Duration = Duration::from_secs(600);
+
+/// How often the clusters paused after a refused login have their password source
+/// read again: a fixed `password_file` resumes them without a restart, and a password
+/// refused before is never sent again (the client remembers it).
+pub const LOGIN_RETRY_EVERY: Duration = Duration::from_secs(60);
 
 /// What the routes read: the model the pollers feed, and what the metrics count.
 #[derive(Debug)]
@@ -52,8 +57,10 @@ pub struct Served {
 pub struct ServeOptions {
     /// Where to listen (`--listen`, else `[serve] listen`, else loopback).
     pub listen: SocketAddr,
-    /// How often packages are read again.
+    /// How often packages are read again ([`PACKAGES_EVERY`]).
     pub packages_every: Duration,
+    /// How often a paused login's source is read again ([`LOGIN_RETRY_EVERY`]).
+    pub login_retry_every: Duration,
 }
 
 /// A running server: its address, and the way to stop it.
@@ -115,7 +122,7 @@ pub async fn start(
         crate::errln!("ontop: warning: {warning}");
         tracing::warn!("{warning}");
     }
-    let (fleet, served) = start_engine(config, credentials, data_dir, options.packages_every);
+    let (fleet, served) = start_engine(config, credentials, data_dir, &options);
     let router = routes::router(served.clone(), auth);
     let (stop, mut stopped) = tokio::sync::watch::channel(false);
     let until_stopped = async move {
@@ -153,7 +160,7 @@ fn start_engine(
     config: &Config,
     credentials: &Arc<Credentials>,
     data_dir: Option<&Path>,
-    packages_every: Duration,
+    options: &ServeOptions,
 ) -> (Arc<Fleet>, Arc<Served>) {
     let mut targets = fleet::targets_from_config(config, credentials, true);
     fleet::targets::with_reauth(&mut targets, config, credentials);
@@ -190,18 +197,53 @@ fn start_engine(
         }
     });
     let fleet = Arc::new(fleet);
-    let pollers = Arc::downgrade(&fleet);
-    tokio::spawn(async move {
-        let mut every = tokio::time::interval(packages_every);
-        loop {
-            every.tick().await;
-            let Some(fleet) = pollers.upgrade() else {
-                return; // the server stopped
-            };
-            for cluster in 0..count {
-                fleet.send(cluster, Command::FetchPackages);
-            }
-        }
-    });
+    tokio::spawn(read_packages(
+        Arc::downgrade(&fleet),
+        count,
+        options.packages_every,
+    ));
+    tokio::spawn(retry_paused_logins(
+        Arc::downgrade(&fleet),
+        Arc::downgrade(&served),
+        options.login_retry_every,
+    ));
     (fleet, served)
+}
+
+/// Asks every cluster for its packages now and every `every`, until the server stops.
+async fn read_packages(pollers: Weak<Fleet>, count: usize, every: Duration) {
+    let mut ticks = tokio::time::interval(every);
+    loop {
+        ticks.tick().await;
+        let Some(fleet) = pollers.upgrade() else {
+            return; // the server stopped
+        };
+        for cluster in 0..count {
+            fleet.send(cluster, Command::FetchPackages);
+        }
+    }
+}
+
+/// Every `every`, has the clusters paused after a refused login read their password
+/// source again (their pollers send it only when it changed).
+async fn retry_paused_logins(pollers: Weak<Fleet>, served: Weak<Served>, every: Duration) {
+    let mut ticks = tokio::time::interval(every);
+    ticks.tick().await; // the first tick is now: nothing has paused yet
+    loop {
+        ticks.tick().await;
+        let (Some(fleet), Some(served)) = (pollers.upgrade(), served.upgrade()) else {
+            return;
+        };
+        let waiting: Vec<usize> = {
+            let model = served.model.read().unwrap_or_else(|p| p.into_inner());
+            let clusters = model.clusters.iter().enumerate();
+            clusters
+                .filter(|(_, c)| c.login_paused.is_some())
+                .map(|(i, _)| i)
+                .collect()
+        };
+        for cluster in waiting {
+            fleet.send(cluster, Command::Refresh);
+        }
+    }
 }

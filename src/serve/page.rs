@@ -7,6 +7,7 @@ use std::fmt::Write;
 
 use jiff::Timestamp;
 
+use crate::ontap::DownloadState;
 use crate::state::{ClusterState, Health, Model, age, format_age, short_uuid};
 
 /// How often the page reloads itself (a `<meta http-equiv=refresh>`).
@@ -81,12 +82,20 @@ fn row(html: &mut String, c: &ClusterState, now: Timestamp) {
         ("Health", health_word.as_str()),
         ("Last answer", last.as_str()),
     ];
+    // The download cell's class says its state, for its colour: one of ONTAP's words.
+    let state_class = match c.download_state() {
+        Some(DownloadState::Running) => " running",
+        Some(DownloadState::Success) => " success",
+        Some(DownloadState::Failure) => " failure",
+        _ => "",
+    };
     let _ = write!(html, "<tr class=\"{class}\">");
     for (label, text) in cells {
+        let kind = label.to_lowercase().replace(' ', "-");
+        let extra = if label == "Download" { state_class } else { "" };
         let _ = write!(
             html,
-            "<td data-label=\"{label}\" class=\"{}\">{}</td>",
-            label.to_lowercase().replace(' ', "-"),
+            "<td data-label=\"{label}\" class=\"{kind}{extra}\">{}</td>",
             escape(text)
         );
     }
@@ -115,6 +124,7 @@ h1{font-size:1.3rem;margin:0}h1 small{font-weight:normal;color:#666}\
 th,td{text-align:left;padding:.3rem .5rem;border-bottom:1px solid #ddd;vertical-align:top}\
 td.message{max-width:28rem;overflow-wrap:anywhere}tr.bad td.health{color:#b00;font-weight:bold}\
 tr.warn td.health{color:#a60}tr.ok td.health{color:#060}\
+td.failure{color:#b00;font-weight:bold}td.running{color:#05a}td.success{color:#060}\
 @media (max-width:640px){thead{display:none}table,tbody,tr,td{display:block;width:auto}\
 tr{border:1px solid #ccc;border-radius:.4rem;margin:.5rem 0;padding:.3rem}\
 td{border:none;padding:.15rem .3rem}td::before{content:attr(data-label) \": \";color:#666}}";

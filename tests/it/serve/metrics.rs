@@ -226,3 +226,48 @@ async fn failed_polls_are_counted_by_kind() {
         "a healthy cluster has no error series"
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_refused_login_pauses_until_its_password_file_is_fixed() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("cluster-password");
+    std::fs::write(&file, "not-the-password\n").unwrap();
+    crate::support::config::chmod(&file, 0o600);
+    let source = format!("password_file = \"{}\"", file.display());
+    let serving = Serving::start(
+        1,
+        |_| {},
+        |text| {
+            let line = text
+                .lines()
+                .find(|l| l.starts_with("password = "))
+                .unwrap()
+                .to_owned();
+            text.replace(&line, &source)
+        },
+    )
+    .await;
+    let paused = |page: &str| sample(page, "ontop_cluster_login_paused", &[("cluster", "sim-1")]);
+    eventually("paused after the 401", || async {
+        (paused(&serving.metrics().await) == Some(1.0)).then_some(())
+    })
+    .await;
+    let refused = serving.fleet.failed_logins("sim-1");
+    assert_eq!(refused, 1, "one refused login, then no more");
+    // The source is read again every second here; unchanged, nothing is sent.
+    tokio::time::sleep(Duration::from_millis(2500)).await;
+    assert_eq!(
+        serving.fleet.failed_logins("sim-1"),
+        refused,
+        "the refused password is not sent again"
+    );
+    std::fs::write(&file, format!("{}\n", serving.fleet.password())).unwrap();
+    let page = eventually("polling again with the new password", || async {
+        let page = serving.metrics().await;
+        let up = sample(&page, "ontop_cluster_up", &[("cluster", "sim-1")]);
+        (up == Some(1.0)).then_some(page)
+    })
+    .await;
+    assert_eq!(paused(&page), Some(0.0));
+    assert_eq!(serving.fleet.failed_logins("sim-1"), refused);
+}

@@ -94,6 +94,7 @@ pub async fn serve_config(config: &Path, dir: &Path) -> Result<Running, String> 
         ServeOptions {
             listen: "127.0.0.1:0".parse().unwrap(),
             packages_every: Duration::from_secs(600),
+            login_retry_every: Duration::from_secs(1),
         },
     )
     .await
