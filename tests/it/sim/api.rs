@@ -49,10 +49,10 @@ async fn every_endpoint_has_the_ontap_shape() {
         cluster["version"]["full"]
             .as_str()
             .unwrap()
-            .starts_with("NetApp Release 9.16.1P3")
+            .starts_with("NetApp Release 9.15.1P7")
     );
     assert_eq!(cluster["version"]["generation"], 9);
-    assert_eq!(cluster["version"]["major"], 16);
+    assert_eq!(cluster["version"]["major"], 15);
     assert_eq!(cluster["version"]["minor"], 1);
     assert_eq!(cluster["_links"]["self"]["href"], "/api/cluster");
 
@@ -62,9 +62,9 @@ async fn every_endpoint_has_the_ontap_shape() {
     assert!(download.get("records").is_none());
 
     let (_, software) = get(&fleet, "sim-1", "/api/cluster/software").await;
-    assert_eq!(software["version"], "9.16.1P3");
+    assert_eq!(software["version"], "9.15.1P7");
     assert_eq!(software["state"], "completed");
-    assert_eq!(software["nodes"][0]["version"], "9.16.1P3");
+    assert_eq!(software["nodes"][0]["version"], "9.15.1P7");
 
     let (_, packages) = get(&fleet, "sim-1", "/api/cluster/software/packages").await;
     assert_eq!(packages["num_records"], 0);
