@@ -3,8 +3,11 @@
 //!
 //! The download moves `not_started -> running -> success | failure`; each POST
 //! creates a job that moves `queued -> running -> success | failure` and is
-//! deleted `job_expiry` after it ends. The real fetch runs in `fetch.rs`; this
-//! file only keeps the books, behind a std mutex never held across an await.
+//! deleted `job_expiry` after it ends. What a file name says lives in
+//! `cluster/names.rs`. The real fetch runs in `fetch.rs`; this file only keeps the
+//! books, behind a std mutex never held across an await.
+
+mod names;
 
 use std::collections::VecDeque;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -21,6 +24,7 @@ pub(crate) use super::records::{
 };
 use super::tasks::{Tasks, lock};
 use super::{LoggedRequest, fetch};
+pub(crate) use names::version_from_file;
 
 /// The most requests kept per cluster in the request log (oldest dropped first).
 const LOG_CAP: usize = 10_000;
@@ -47,7 +51,10 @@ pub(crate) struct Env {
 struct Books {
     download: Download,
     jobs: Vec<Job>,
+    /// The ONTAP images in the repository.
     packages: Vec<Package>,
+    /// Firmware files downloaded so far: never listed as packages.
+    firmware: Vec<String>,
 }
 
 /// A simulated cluster; shared by its listener, its API handlers and its download task.
@@ -87,6 +94,7 @@ impl Cluster {
                 },
                 jobs: Vec::new(),
                 packages: Vec::new(),
+                firmware: Vec::new(),
             }),
             job_ended: Notify::new(),
         }
@@ -227,6 +235,10 @@ impl Cluster {
         if books.packages.iter().any(|p| p.file_name == file) {
             return Err((codes::SAME_NAME, codes::SAME_NAME_MSG.to_string()));
         }
+        if books.firmware.contains(&file) {
+            let msg = codes::FIRMWARE_PRESENT_MSG.to_string();
+            return Err((codes::FIRMWARE_PRESENT, msg));
+        }
         books.download = Download {
             state: DownloadState::Running,
             message: codes::RUNNING_MSG.to_string(),
@@ -259,13 +271,7 @@ impl Cluster {
             let mut books = lock(&self.books);
             let (state, message, code) = match &outcome {
                 Outcome::Success => {
-                    let version = version_from_file(file);
-                    books.packages.retain(|p| p.version != version);
-                    books.packages.push(Package {
-                        version,
-                        file_name: file.to_string(),
-                        create_time: now.clone(),
-                    });
+                    store(&mut books, file, &now);
                     books.download = Download {
                         state: DownloadState::Success,
                         message: codes::SUCCESS_MSG.to_string(),
@@ -301,6 +307,24 @@ impl Cluster {
     }
 }
 
+/// Puts a downloaded file where it belongs: an image in the repository (replacing one
+/// of the same version), firmware among the firmware files.
+fn store(books: &mut Books, file: &str, now: &str) {
+    if !names::is_image(file) {
+        if !books.firmware.iter().any(|f| f == file) {
+            books.firmware.push(file.to_string());
+        }
+        return;
+    }
+    let version = version_from_file(file);
+    books.packages.retain(|p| p.version != version);
+    books.packages.push(Package {
+        version,
+        file_name: file.to_string(),
+        create_time: now.to_string(),
+    });
+}
+
 /// Parses a package URL the way the POST does: 39387137 for bad syntax, 39387138
 /// for a scheme other than http, https, ftp or file.
 pub(crate) fn parse_url(raw: &str) -> Result<reqwest::Url, Refusal> {
@@ -324,22 +348,6 @@ fn file_name(url: &reqwest::Url) -> Option<String> {
     (!last.is_empty()).then(|| last.to_string())
 }
 
-/// The version a package file holds, as `/cluster/software/packages` lists it:
-/// `ontap-9.16.1P3-image.tgz` -> `9.16.1P3`; without a version-like part, the stem.
-pub(crate) fn version_from_file(file: &str) -> String {
-    let mut stem = file;
-    for ext in [".tar.gz", ".tgz", ".zip", ".tar", ".gz", ".bin"] {
-        if let Some(s) = stem.strip_suffix(ext) {
-            stem = s;
-            break;
-        }
-    }
-    stem.split(['-', '_'])
-        .find(|part| part.starts_with(|c: char| c.is_ascii_digit()) && part.contains('.'))
-        .unwrap_or(stem)
-        .to_string()
-}
-
 /// Now as ONTAP prints times: RFC 3339 with a numeric offset, no fraction.
 pub(crate) fn now_rfc3339() -> String {
     jiff::Timestamp::now()
@@ -350,13 +358,6 @@ pub(crate) fn now_rfc3339() -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn version_comes_from_the_file_name() {
-        assert_eq!(version_from_file("ontap-9.16.1P3-image.tgz"), "9.16.1P3");
-        assert_eq!(version_from_file("97_q_image.tgz"), "97_q_image");
-        assert_eq!(version_from_file("9.17.1_image.tar.gz"), "9.17.1");
-    }
 
     #[test]
     fn urls_are_checked_like_ontap() {

@@ -14,6 +14,8 @@ pub(crate) const SAME_NAME: u64 = 10551327;
 pub(crate) const IN_PROGRESS: u64 = 10551357;
 /// The download ran longer than the time limit.
 pub(crate) const TIME_LIMIT: u64 = 10551383;
+/// POST refused: that firmware file is already on the cluster.
+pub(crate) const FIRMWARE_PRESENT: u64 = 10551496;
 /// The package could not be fetched from its URL.
 pub(crate) const INVALID_URL: u64 = 10551885;
 /// POST refused: the URL does not parse.
@@ -47,6 +49,9 @@ pub(crate) const IN_PROGRESS_MSG: &str = "Software get operation already in prog
      Cannot perform an update when a previous update is still in progress.";
 /// Message of a POST for a file name that is already present. Ansible matches this text.
 pub(crate) const SAME_NAME_MSG: &str = "Package image with the same name already exists.";
+/// Message of a POST for a firmware file that is already present.
+pub(crate) const FIRMWARE_PRESENT_MSG: &str =
+    "The firmware file is already present on the cluster.";
 /// Message of a POST with a URL that does not parse.
 pub(crate) const URL_SYNTAX_MSG: &str = "Invalid URL syntax was provided. Retry with a valid URL.";
 /// Message of a POST with a URL scheme ONTAP does not fetch from.
