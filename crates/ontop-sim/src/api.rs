@@ -252,7 +252,7 @@ async fn packages_get(State(c): State<Arc<Cluster>>, uri: Uri) -> Response {
     let records = c
         .packages()
         .iter()
-        .map(|pkg| p.select(wire::package(pkg), &["version", "_links"]))
+        .map(|pkg| p.select_listed(wire::package(pkg), &["version", "_links"]))
         .collect();
     hal(
         StatusCode::OK,
@@ -281,7 +281,7 @@ async fn jobs_get(State(c): State<Arc<Cluster>>, uri: Uri) -> Response {
     let records = c
         .jobs()
         .iter()
-        .map(|j| p.select(wire::job(j, poisoned), &["uuid", "_links"]))
+        .map(|j| p.select_listed(wire::job(j, poisoned), &["uuid", "_links"]))
         .collect();
     hal(
         StatusCode::OK,

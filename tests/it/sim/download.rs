@@ -47,7 +47,8 @@ async fn a_download_fetches_the_package_and_ends_in_success() {
 
     let (_, done) = get(&fleet, "sim-1", DOWNLOAD).await;
     assert_eq!(done["state"], "success");
-    let (_, packages) = get(&fleet, "sim-1", "/api/cluster/software/packages").await;
+    let path = "/api/cluster/software/packages?fields=version,create_time";
+    let (_, packages) = get(&fleet, "sim-1", path).await;
     assert_eq!(packages["num_records"], 1);
     assert_eq!(packages["records"][0]["version"], "9.16.1P3");
     assert!(packages["records"][0]["create_time"].is_string());
