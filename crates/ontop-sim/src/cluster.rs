@@ -3,10 +3,12 @@
 //!
 //! The download moves `not_started -> running -> success | failure`; each POST
 //! creates a job that moves `queued -> running -> success | failure` and is
-//! deleted `job_expiry` after it ends. What a file name says lives in
-//! `cluster/names.rs`. The real fetch runs in `fetch.rs`; this file only keeps the
-//! books, behind a std mutex never held across an await.
+//! deleted `job_expiry` after it ends. A package DELETE has a job too
+//! (`cluster/deletes.rs`); what a file name says lives in `cluster/names.rs`. The
+//! real fetch runs in `fetch.rs`; this file only keeps the books, behind a std mutex
+//! never held across an await.
 
+mod deletes;
 mod names;
 
 use std::collections::VecDeque;
@@ -24,6 +26,7 @@ pub(crate) use super::records::{
 };
 use super::tasks::{Tasks, lock};
 use super::{LoggedRequest, fetch};
+use deletes::PendingDelete;
 pub(crate) use names::version_from_file;
 
 /// The most requests kept per cluster in the request log (oldest dropped first).
@@ -41,6 +44,8 @@ pub(crate) struct Env {
     pub(crate) job_expiry: Duration,
     /// How long a download may run before it fails with 10551383.
     pub(crate) time_limit: Duration,
+    /// How long a package delete job runs.
+    pub(crate) delete_duration: Duration,
     /// The HTTP client clusters fetch packages with.
     pub(crate) fetcher: reqwest::Client,
     /// Every task of the run, for shutdown.
@@ -55,6 +60,8 @@ struct Books {
     packages: Vec<Package>,
     /// Firmware files downloaded so far: never listed as packages.
     firmware: Vec<String>,
+    /// Delete jobs that have not ended.
+    deletes: Vec<PendingDelete>,
 }
 
 /// A simulated cluster; shared by its listener, its API handlers and its download task.
@@ -95,6 +102,7 @@ impl Cluster {
                 jobs: Vec::new(),
                 packages: Vec::new(),
                 firmware: Vec::new(),
+                deletes: Vec::new(),
             }),
             job_ended: Notify::new(),
         }
@@ -244,16 +252,9 @@ impl Cluster {
             message: codes::RUNNING_MSG.to_string(),
             code: codes::STILL_RUNNING,
         };
-        let uuid = uuid::Uuid::new_v4().to_string();
-        books.jobs.push(Job {
-            uuid: uuid.clone(),
-            state: JobState::Queued,
-            message: "Queued".to_string(),
-            code: 0,
-            start_time: now_rfc3339(),
-            end_time: None,
-            ended_at: None,
-        });
+        let job = new_job("POST /api/cluster/software/download".to_string());
+        let uuid = job.uuid.clone();
+        books.jobs.push(job);
         Ok((uuid, file))
     }
 
@@ -266,12 +267,11 @@ impl Cluster {
     }
 
     fn complete(&self, uuid: &str, file: &str, outcome: Outcome) {
-        let now = now_rfc3339();
         {
             let mut books = lock(&self.books);
             let (state, message, code) = match &outcome {
                 Outcome::Success => {
-                    store(&mut books, file, &now);
+                    store(&mut books, file);
                     books.download = Download {
                         state: DownloadState::Success,
                         message: codes::SUCCESS_MSG.to_string(),
@@ -288,13 +288,7 @@ impl Cluster {
                     (JobState::Failure, message.clone(), *code)
                 }
             };
-            if let Some(job) = books.jobs.iter_mut().find(|j| j.uuid == uuid) {
-                job.state = state;
-                job.message = message;
-                job.code = code;
-                job.end_time = Some(now);
-                job.ended_at = Some(Instant::now());
-            }
+            end_job(&mut books, uuid, state, message, code);
         }
         self.job_ended.notify_waiters();
     }
@@ -307,9 +301,34 @@ impl Cluster {
     }
 }
 
+/// A queued job for `description`, started now.
+fn new_job(description: String) -> Job {
+    Job {
+        uuid: uuid::Uuid::new_v4().to_string(),
+        description,
+        state: JobState::Queued,
+        message: "Queued".to_string(),
+        code: 0,
+        start_time: now_rfc3339(),
+        end_time: None,
+        ended_at: None,
+    }
+}
+
+/// Ends the job (when it still exists) in `state`, now.
+fn end_job(books: &mut Books, uuid: &str, state: JobState, message: String, code: u64) {
+    if let Some(job) = books.jobs.iter_mut().find(|j| j.uuid == uuid) {
+        job.state = state;
+        job.message = message;
+        job.code = code;
+        job.end_time = Some(now_rfc3339());
+        job.ended_at = Some(Instant::now());
+    }
+}
+
 /// Puts a downloaded file where it belongs: an image in the repository (replacing one
 /// of the same version), firmware among the firmware files.
-fn store(books: &mut Books, file: &str, now: &str) {
+fn store(books: &mut Books, file: &str) {
     if !names::is_image(file) {
         if !books.firmware.iter().any(|f| f == file) {
             books.firmware.push(file.to_string());
@@ -321,7 +340,7 @@ fn store(books: &mut Books, file: &str, now: &str) {
     books.packages.push(Package {
         version,
         file_name: file.to_string(),
-        create_time: now.to_string(),
+        create_time: now_rfc3339(),
     });
 }
 

@@ -149,7 +149,7 @@ pub(crate) fn job(j: &Job, poisoned: bool) -> Value {
     let href = format!("/api/cluster/jobs/{}", j.uuid);
     let mut v = json!({
         "uuid": j.uuid,
-        "description": "POST /api/cluster/software/download",
+        "description": j.description,
         "state": j.state.as_str(),
         "message": maybe_poison(&j.message, poisoned),
         "code": j.code,
