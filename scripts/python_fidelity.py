@@ -2,10 +2,10 @@
 """Fidelity check: the vendor's own Python client against the ontop simulator.
 
 Runs the examples from the docstrings of netapp_ontap's
-resources/software_package_download.py, resources/job.py and
-resources/software_package.py (list, get, delete) against a running simulator,
-unchanged except for host, port, credentials and certificate verification. Exits
-non-zero on the first thing that does not behave as on a real cluster.
+resources/software_package_download.py and resources/job.py (plus SoftwarePackage's
+get_collection, get and delete) against a running simulator, unchanged except
+for host, port, credentials and certificate verification. Exits non-zero on the
+first thing that does not behave as on a real cluster.
 
 Usage, against a simulator that wrote its config with --write-config:
     python3 scripts/python_fidelity.py --config /tmp/sim.toml
@@ -151,8 +151,8 @@ def run_examples(t):
         status.get(fields="state,message,code")
         check(status.state == "failure" and status.code == 10551885, "status shows 10551885")
 
-        # software_package.py's delete example: the DELETE answers with a job, which the
-        # client follows to its end; then the package is gone from the repository.
+        # The vendor's SoftwarePackage delete example: the DELETE answers with a job,
+        # which the client follows to its end; then the package is gone.
         gone = versions[-1]
         SoftwarePackage(version=gone).delete()
         remaining = [p.version for p in SoftwarePackage.get_collection()]
