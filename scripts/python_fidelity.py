@@ -2,8 +2,8 @@
 """Fidelity check: the vendor's own Python client against the ontop simulator.
 
 Runs the examples from the docstrings of netapp_ontap's
-resources/software_package_download.py and resources/job.py (plus
-SoftwarePackage.get_collection) against a running simulator, unchanged except
+resources/software_package_download.py and resources/job.py (plus SoftwarePackage's
+get_collection, get and delete) against a running simulator, unchanged except
 for host, port, credentials and certificate verification. Exits non-zero on the
 first thing that does not behave as on a real cluster.
 
@@ -150,6 +150,26 @@ def run_examples(t):
         status = SoftwarePackageDownload()
         status.get(fields="state,message,code")
         check(status.state == "failure" and status.code == 10551885, "status shows 10551885")
+
+        # The vendor's SoftwarePackage delete example: the DELETE answers with a job,
+        # which the client follows to its end; then the package is gone.
+        gone = versions[-1]
+        SoftwarePackage(version=gone).delete()
+        remaining = [p.version for p in SoftwarePackage.get_collection()]
+        check(gone not in remaining, f"SoftwarePackage({gone}).delete() removes it: {remaining}")
+        resource = Job(uuid=list(Job.get_collection())[-1].uuid)
+        resource.get()
+        print(resource)
+        check(
+            resource.state == "success"
+            and resource.description == f"DELETE /api/cluster/software/packages/{gone}",
+            "the delete job ends in success",
+        )
+        try:
+            SoftwarePackage(version=gone).delete()
+            fail("a delete of a package that is gone was accepted")
+        except NetAppRestError as e:
+            check(e.http_err_response.http_response.status_code == 404, f"deleting it again: {e}")
 
 
 def launch(command, config_path):

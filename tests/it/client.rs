@@ -58,6 +58,8 @@ async fn a_download_runs_to_success_and_the_package_appears() {
     assert_eq!(status.state, Some(DownloadState::Success));
     let packages = c.packages().await.unwrap();
     assert_eq!(packages.records.len(), 1);
+    // The sim lists only keys unless asked, as ONTAP does: the client asks for the time.
+    assert!(packages.records[0].create_time.is_some(), "{packages:?}");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

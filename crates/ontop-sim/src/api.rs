@@ -4,6 +4,7 @@
 //! Every request first passes [`gate`]: it is logged, delayed by the run's
 //! latency, subjected to the cluster's current request-level fault, and checked
 //! for basic-auth credentials. Only then does it reach a handler.
+//! The package repository's routes, DELETE included, live in `api/packages.rs`.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -33,8 +34,11 @@ pub(crate) fn router(cluster: Arc<Cluster>) -> Router {
             "/api/cluster/software/download",
             get(download_get).post(download_post),
         )
-        .route("/api/cluster/software/packages", get(packages_get))
-        .route("/api/cluster/software/packages/{version}", get(package_get))
+        .route("/api/cluster/software/packages", get(packages::list))
+        .route(
+            "/api/cluster/software/packages/{version}",
+            get(packages::one).delete(packages::delete),
+        )
         .route("/api/cluster/jobs", get(jobs_get))
         .route("/api/cluster/jobs/{uuid}", get(job_get))
         .method_not_allowed_fallback(method_not_allowed)
@@ -57,7 +61,9 @@ async fn gate(State(c): State<Arc<Cluster>>, req: Request, next: Next) -> Respon
         tokio::time::sleep(c.env.latency).await;
     }
     match c.fault() {
+        // The busy states act on a package DELETE only (`cluster/deletes.rs`).
         Fault::None | Fault::Escape | Fault::LongText => {}
+        Fault::Validating | Fault::Updating | Fault::Syncing | Fault::DeleteTimeout => {}
         Fault::Latency(extra) => tokio::time::sleep(extra).await,
         // On an already open connection: never answer (a long hour, then give up).
         Fault::Hang | Fault::Reset | Fault::Down | Fault::Garbage => {
@@ -151,6 +157,9 @@ macro_rules! params {
     };
 }
 
+// After `params!`, which it uses.
+mod packages;
+
 async fn cluster_get(State(c): State<Arc<Cluster>>, uri: Uri) -> Response {
     let p = params!(uri);
     let (generation, major, minor) = version_numbers(&c.version);
@@ -230,12 +239,23 @@ async fn download_post(State(c): State<Arc<Cluster>>, uri: Uri, body: Bytes) -> 
         Ok(uuid) => uuid,
         Err((code, msg)) => return bad(&code.to_string(), &msg, None),
     };
+    job_answer(&c, &uuid, p.return_timeout, StatusCode::CREATED).await
+}
+
+/// The answer to a request that started a job: 202 with the job and its `Location`, or
+/// `done` when a non-zero `return_timeout` saw the job end.
+async fn job_answer(
+    c: &Cluster,
+    uuid: &str,
+    return_timeout: Option<u64>,
+    done: StatusCode,
+) -> Response {
     let href = format!("/api/cluster/jobs/{uuid}");
     let mut status = StatusCode::ACCEPTED;
-    if let Some(secs) = p.return_timeout.filter(|s| *s > 0)
-        && c.wait_job_end(&uuid, Duration::from_secs(secs)).await
+    if let Some(secs) = return_timeout.filter(|s| *s > 0)
+        && c.wait_job_end(uuid, Duration::from_secs(secs)).await
     {
-        status = StatusCode::CREATED;
+        status = done;
     }
     let mut resp = hal(
         status,
@@ -247,41 +267,13 @@ async fn download_post(State(c): State<Arc<Cluster>>, uri: Uri, body: Bytes) -> 
     resp
 }
 
-async fn packages_get(State(c): State<Arc<Cluster>>, uri: Uri) -> Response {
-    let p = params!(uri);
-    let records = c
-        .packages()
-        .iter()
-        .map(|pkg| p.select(wire::package(pkg), &["version", "_links"]))
-        .collect();
-    hal(
-        StatusCode::OK,
-        wire::collection(records, "/api/cluster/software/packages"),
-    )
-}
-
-async fn package_get(
-    State(c): State<Arc<Cluster>>,
-    Path(version): Path<String>,
-    uri: Uri,
-) -> Response {
-    let p = params!(uri);
-    match c.packages().iter().find(|pkg| pkg.version == version) {
-        Some(pkg) => hal(
-            StatusCode::OK,
-            p.select(wire::package(pkg), &["version", "_links"]),
-        ),
-        None => entry_missing("version"),
-    }
-}
-
 async fn jobs_get(State(c): State<Arc<Cluster>>, uri: Uri) -> Response {
     let p = params!(uri);
     let poisoned = c.fault() == Fault::Escape;
     let records = c
         .jobs()
         .iter()
-        .map(|j| p.select(wire::job(j, poisoned), &["uuid", "_links"]))
+        .map(|j| p.select_listed(wire::job(j, poisoned), &["uuid", "_links"]))
         .collect();
     hal(
         StatusCode::OK,

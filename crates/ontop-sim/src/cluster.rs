@@ -3,8 +3,13 @@
 //!
 //! The download moves `not_started -> running -> success | failure`; each POST
 //! creates a job that moves `queued -> running -> success | failure` and is
-//! deleted `job_expiry` after it ends. The real fetch runs in `fetch.rs`; this
-//! file only keeps the books, behind a std mutex never held across an await.
+//! deleted `job_expiry` after it ends. A package DELETE has a job too
+//! (`cluster/deletes.rs`); what a file name says lives in `cluster/names.rs`. The
+//! real fetch runs in `fetch.rs`; this file only keeps the books, behind a std mutex
+//! never held across an await.
+
+mod deletes;
+mod names;
 
 use std::collections::VecDeque;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -21,6 +26,8 @@ pub(crate) use super::records::{
 };
 use super::tasks::{Tasks, lock};
 use super::{LoggedRequest, fetch};
+use deletes::PendingDelete;
+pub(crate) use names::version_from_file;
 
 /// The most requests kept per cluster in the request log (oldest dropped first).
 const LOG_CAP: usize = 10_000;
@@ -37,6 +44,8 @@ pub(crate) struct Env {
     pub(crate) job_expiry: Duration,
     /// How long a download may run before it fails with 10551383.
     pub(crate) time_limit: Duration,
+    /// How long a package delete job runs.
+    pub(crate) delete_duration: Duration,
     /// The HTTP client clusters fetch packages with.
     pub(crate) fetcher: reqwest::Client,
     /// Every task of the run, for shutdown.
@@ -47,7 +56,12 @@ pub(crate) struct Env {
 struct Books {
     download: Download,
     jobs: Vec<Job>,
+    /// The ONTAP images in the repository.
     packages: Vec<Package>,
+    /// Firmware files downloaded so far: never listed as packages.
+    firmware: Vec<String>,
+    /// Delete jobs that have not ended.
+    deletes: Vec<PendingDelete>,
 }
 
 /// A simulated cluster; shared by its listener, its API handlers and its download task.
@@ -87,6 +101,8 @@ impl Cluster {
                 },
                 jobs: Vec::new(),
                 packages: Vec::new(),
+                firmware: Vec::new(),
+                deletes: Vec::new(),
             }),
             job_ended: Notify::new(),
         }
@@ -227,21 +243,18 @@ impl Cluster {
         if books.packages.iter().any(|p| p.file_name == file) {
             return Err((codes::SAME_NAME, codes::SAME_NAME_MSG.to_string()));
         }
+        if books.firmware.contains(&file) {
+            let msg = codes::FIRMWARE_PRESENT_MSG.to_string();
+            return Err((codes::FIRMWARE_PRESENT, msg));
+        }
         books.download = Download {
             state: DownloadState::Running,
             message: codes::RUNNING_MSG.to_string(),
             code: codes::STILL_RUNNING,
         };
-        let uuid = uuid::Uuid::new_v4().to_string();
-        books.jobs.push(Job {
-            uuid: uuid.clone(),
-            state: JobState::Queued,
-            message: "Queued".to_string(),
-            code: 0,
-            start_time: now_rfc3339(),
-            end_time: None,
-            ended_at: None,
-        });
+        let job = new_job("POST /api/cluster/software/download".to_string());
+        let uuid = job.uuid.clone();
+        books.jobs.push(job);
         Ok((uuid, file))
     }
 
@@ -254,18 +267,11 @@ impl Cluster {
     }
 
     fn complete(&self, uuid: &str, file: &str, outcome: Outcome) {
-        let now = now_rfc3339();
         {
             let mut books = lock(&self.books);
             let (state, message, code) = match &outcome {
                 Outcome::Success => {
-                    let version = version_from_file(file);
-                    books.packages.retain(|p| p.version != version);
-                    books.packages.push(Package {
-                        version,
-                        file_name: file.to_string(),
-                        create_time: now.clone(),
-                    });
+                    store(&mut books, file);
                     books.download = Download {
                         state: DownloadState::Success,
                         message: codes::SUCCESS_MSG.to_string(),
@@ -282,13 +288,7 @@ impl Cluster {
                     (JobState::Failure, message.clone(), *code)
                 }
             };
-            if let Some(job) = books.jobs.iter_mut().find(|j| j.uuid == uuid) {
-                job.state = state;
-                job.message = message;
-                job.code = code;
-                job.end_time = Some(now);
-                job.ended_at = Some(Instant::now());
-            }
+            end_job(&mut books, uuid, state, message, code);
         }
         self.job_ended.notify_waiters();
     }
@@ -299,6 +299,49 @@ impl Cluster {
             .jobs
             .retain(|j| j.ended_at.is_none_or(|t| t.elapsed() < expiry));
     }
+}
+
+/// A queued job for `description`, started now.
+fn new_job(description: String) -> Job {
+    Job {
+        uuid: uuid::Uuid::new_v4().to_string(),
+        description,
+        state: JobState::Queued,
+        message: "Queued".to_string(),
+        code: 0,
+        start_time: now_rfc3339(),
+        end_time: None,
+        ended_at: None,
+    }
+}
+
+/// Ends the job (when it still exists) in `state`, now.
+fn end_job(books: &mut Books, uuid: &str, state: JobState, message: String, code: u64) {
+    if let Some(job) = books.jobs.iter_mut().find(|j| j.uuid == uuid) {
+        job.state = state;
+        job.message = message;
+        job.code = code;
+        job.end_time = Some(now_rfc3339());
+        job.ended_at = Some(Instant::now());
+    }
+}
+
+/// Puts a downloaded file where it belongs: an image in the repository (replacing one
+/// of the same version), firmware among the firmware files.
+fn store(books: &mut Books, file: &str) {
+    if !names::is_image(file) {
+        if !books.firmware.iter().any(|f| f == file) {
+            books.firmware.push(file.to_string());
+        }
+        return;
+    }
+    let version = version_from_file(file);
+    books.packages.retain(|p| p.version != version);
+    books.packages.push(Package {
+        version,
+        file_name: file.to_string(),
+        create_time: now_rfc3339(),
+    });
 }
 
 /// Parses a package URL the way the POST does: 39387137 for bad syntax, 39387138
@@ -324,22 +367,6 @@ fn file_name(url: &reqwest::Url) -> Option<String> {
     (!last.is_empty()).then(|| last.to_string())
 }
 
-/// The version a package file holds, as `/cluster/software/packages` lists it:
-/// `ontap-9.16.1P3-image.tgz` -> `9.16.1P3`; without a version-like part, the stem.
-pub(crate) fn version_from_file(file: &str) -> String {
-    let mut stem = file;
-    for ext in [".tar.gz", ".tgz", ".zip", ".tar", ".gz", ".bin"] {
-        if let Some(s) = stem.strip_suffix(ext) {
-            stem = s;
-            break;
-        }
-    }
-    stem.split(['-', '_'])
-        .find(|part| part.starts_with(|c: char| c.is_ascii_digit()) && part.contains('.'))
-        .unwrap_or(stem)
-        .to_string()
-}
-
 /// Now as ONTAP prints times: RFC 3339 with a numeric offset, no fraction.
 pub(crate) fn now_rfc3339() -> String {
     jiff::Timestamp::now()
@@ -350,13 +377,6 @@ pub(crate) fn now_rfc3339() -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn version_comes_from_the_file_name() {
-        assert_eq!(version_from_file("ontap-9.16.1P3-image.tgz"), "9.16.1P3");
-        assert_eq!(version_from_file("97_q_image.tgz"), "97_q_image");
-        assert_eq!(version_from_file("9.17.1_image.tar.gz"), "9.17.1");
-    }
 
     #[test]
     fn urls_are_checked_like_ontap() {

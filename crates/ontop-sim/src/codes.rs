@@ -1,8 +1,9 @@
 //! The ONTAP codes and texts the simulator answers with, in one place.
 //!
-//! Numbers and wording follow the vendor's table for `/cluster/software/download`
-//! (`docs/ontap-api.md`, POST error codes). A few envelope codes the
-//! vendor does not document for these endpoints are marked as the sim's choice.
+//! Numbers and wording follow the vendor's tables for `/cluster/software/download`
+//! and `/cluster/software/packages/{version}` (`docs/ontap-api.md`, POST error codes
+//! and package delete). A few codes the vendor does not document for these endpoints
+//! are marked as the sim's choice.
 
 /// Download state `not_started`: "Package download has not started."
 pub(crate) const NOT_STARTED: u64 = 10551384;
@@ -14,6 +15,24 @@ pub(crate) const SAME_NAME: u64 = 10551327;
 pub(crate) const IN_PROGRESS: u64 = 10551357;
 /// The download ran longer than the time limit.
 pub(crate) const TIME_LIMIT: u64 = 10551383;
+/// POST refused: that firmware file is already on the cluster.
+pub(crate) const FIRMWARE_PRESENT: u64 = 10551496;
+/// DELETE refused: the repository holds no package at all.
+pub(crate) const STORE_EMPTY: u64 = 10551315;
+/// DELETE refused: the repository holds no package of that version.
+pub(crate) const NO_PACKAGE: u64 = 10551325;
+/// DELETE refused: a validation is in progress (the `validating` fault).
+pub(crate) const VALIDATING: u64 = 10551346;
+/// DELETE refused: an update is in progress (the `updating` fault).
+pub(crate) const UPDATING: u64 = 10551347;
+/// DELETE refused: a package synchronisation is in progress (the `syncing` fault), or
+/// another delete still runs (the sim's choice).
+pub(crate) const SYNCING: u64 = 10551367;
+/// A delete job failed: the delete ran out of time (the `deletetimeout` fault).
+pub(crate) const DELETE_TIMEOUT: u64 = 10551388;
+/// DELETE refused: the package is the version the cluster runs. ONTAP documents the
+/// refusal but no code for it; the sim answers with its generic request-error code.
+pub(crate) const PACKAGE_IN_USE: u64 = 2;
 /// The package could not be fetched from its URL.
 pub(crate) const INVALID_URL: u64 = 10551885;
 /// POST refused: the URL does not parse.
@@ -47,6 +66,25 @@ pub(crate) const IN_PROGRESS_MSG: &str = "Software get operation already in prog
      Cannot perform an update when a previous update is still in progress.";
 /// Message of a POST for a file name that is already present. Ansible matches this text.
 pub(crate) const SAME_NAME_MSG: &str = "Package image with the same name already exists.";
+/// Message of a POST for a firmware file that is already present.
+pub(crate) const FIRMWARE_PRESENT_MSG: &str =
+    "The firmware file is already present on the cluster.";
+/// Message of a DELETE on an empty repository.
+pub(crate) const STORE_EMPTY_MSG: &str = "The repository does not contain any packages.";
+/// Message of a DELETE for a version the repository does not hold.
+pub(crate) const NO_PACKAGE_MSG: &str =
+    "The required package could not be found in the repository.";
+/// Message of a DELETE while a validation runs.
+pub(crate) const VALIDATING_MSG: &str = "Package delete failed since a validation is in progress.";
+/// Message of a DELETE while an update runs.
+pub(crate) const UPDATING_MSG: &str = "Package delete failed since an update is in progress.";
+/// Message of a DELETE while the repository is busy.
+pub(crate) const SYNCING_MSG: &str =
+    "A package synchronization is in progress. Retry the operation later.";
+/// Message of a delete job that ran out of time.
+pub(crate) const DELETE_TIMEOUT_MSG: &str = "Package delete operation timed out.";
+/// Message of a delete job while it runs.
+pub(crate) const DELETING_MSG: &str = "Package delete in progress";
 /// Message of a POST with a URL that does not parse.
 pub(crate) const URL_SYNTAX_MSG: &str = "Invalid URL syntax was provided. Retry with a valid URL.";
 /// Message of a POST with a URL scheme ONTAP does not fetch from.
@@ -56,4 +94,9 @@ pub(crate) const URL_SCHEME_MSG: &str =
 /// The failure message for a package that could not be fetched, naming why.
 pub(crate) fn invalid_url_msg(reason: &str) -> String {
     format!("Package download failed due to invalid url: {reason}")
+}
+
+/// The refusal of a DELETE for the package of the running version.
+pub(crate) fn package_in_use_msg(version: &str) -> String {
+    format!("Cannot delete package \"{version}\": it is the version the cluster runs.")
 }

@@ -2,8 +2,10 @@
 //!
 //! A [`Fault`] says how a cluster should misbehave right now. Connection-level
 //! faults (`down`, `reset`, `hang`, `garbage`) act on the socket in `server.rs`; the
-//! others act on each request in `api.rs` (the hostile answers in `hostile.rs`). The
-//! command line spells a fault as `NAME=KIND` (see [`parse_fault_arg`]).
+//! busy states (`validating`, `updating`, `syncing`, `deletetimeout`) only on a package
+//! DELETE; the others act on each request in `api.rs` (the hostile answers in
+//! `hostile.rs`). The command line spells a fault as `NAME=KIND` (see
+//! [`parse_fault_arg`]).
 
 use std::fmt;
 use std::str::FromStr;
@@ -56,6 +58,14 @@ pub enum Fault {
     BigHeaders,
     /// Answer every request with bytes that are not HTTP (a bad status line).
     Garbage,
+    /// A validation is in progress: a package DELETE is refused with 10551346.
+    Validating,
+    /// An update is in progress: a package DELETE is refused with 10551347.
+    Updating,
+    /// A package synchronisation is in progress: a package DELETE is refused with 10551367.
+    Syncing,
+    /// A package DELETE is accepted, and its job fails with 10551388 (timed out).
+    DeleteTimeout,
 }
 
 /// Where a redirect points when the fault names no place: a port nothing listens on.
@@ -67,7 +77,8 @@ pub const LONG_TEXT: usize = 70_000;
 macro_rules! fault_kinds {
     () => {
         "none, hang, reset, http500, http502, http503, malformed, unauthorized, latency:MS, \
-         escape, down, redirect[:STATUS[:URL]], huge, endless, drip, longtext, bigheaders, garbage"
+         escape, down, redirect[:STATUS[:URL]], huge, endless, drip, longtext, bigheaders, garbage, \
+         validating, updating, syncing, deletetimeout"
     };
 }
 
@@ -104,6 +115,10 @@ impl FromStr for Fault {
             "longtext" => Fault::LongText,
             "bigheaders" => Fault::BigHeaders,
             "garbage" => Fault::Garbage,
+            "validating" => Fault::Validating,
+            "updating" => Fault::Updating,
+            "syncing" => Fault::Syncing,
+            "deletetimeout" => Fault::DeleteTimeout,
             "redirect" => Fault::Redirect {
                 status: 307,
                 location: DEFAULT_REDIRECT.to_string(),
@@ -149,6 +164,10 @@ impl fmt::Display for Fault {
             Fault::LongText => f.write_str("longtext"),
             Fault::BigHeaders => f.write_str("bigheaders"),
             Fault::Garbage => f.write_str("garbage"),
+            Fault::Validating => f.write_str("validating"),
+            Fault::Updating => f.write_str("updating"),
+            Fault::Syncing => f.write_str("syncing"),
+            Fault::DeleteTimeout => f.write_str("deletetimeout"),
         }
     }
 }

@@ -51,6 +51,7 @@ impl SimFleet {
             latency: opts.latency,
             job_expiry: opts.job_expiry,
             time_limit: opts.time_limit,
+            delete_duration: opts.delete_duration,
             fetcher: fetch::client(ca_pem.as_deref())?,
             tasks: Tasks::default(),
         });
@@ -309,6 +310,14 @@ impl SimFleet {
     pub fn download_status(&self, cluster: &str) -> Option<(String, String, u64)> {
         let d = self.endpoint(cluster).ok()?.cluster.download();
         Some((d.state.as_str().to_string(), d.message, d.code))
+    }
+
+    /// Ends the cluster's package delete jobs now, as if their duration had passed: each
+    /// succeeds (the package leaves the repository) or fails as decided at its DELETE.
+    pub fn finish_deletes(&self, cluster: &str) {
+        if let Ok(endpoint) = self.endpoint(cluster) {
+            endpoint.cluster.finish_deletes();
+        }
     }
 
     /// Deletes the cluster's ended jobs now, as if the job expiry had passed.

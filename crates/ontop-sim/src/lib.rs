@@ -74,6 +74,8 @@ pub struct SimOptions {
     pub job_expiry: Duration,
     /// A download running longer than this fails with 10551383 (ONTAP: 1 hour).
     pub time_limit: Duration,
+    /// How long a package delete job runs before it ends.
+    pub delete_duration: Duration,
     /// Bytes served per package by the package server.
     pub package_size: u64,
     /// Bytes per second per package transfer (0 = unlimited).
@@ -94,6 +96,7 @@ impl Default for SimOptions {
             port: None,
             job_expiry: Duration::from_secs(300),
             time_limit: Duration::from_secs(3600),
+            delete_duration: Duration::from_secs(2),
             package_size: 3 * 1024 * 1024,
             bandwidth: 1024 * 1024,
         }

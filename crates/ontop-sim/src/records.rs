@@ -62,10 +62,12 @@ pub(crate) struct Download {
     pub(crate) code: u64,
 }
 
-/// One job, created by a download POST.
+/// One job, created by a download POST or a package DELETE.
 #[derive(Debug, Clone)]
 pub(crate) struct Job {
     pub(crate) uuid: String,
+    /// The request that made it, e.g. `POST /api/cluster/software/download`.
+    pub(crate) description: String,
     pub(crate) state: JobState,
     pub(crate) message: String,
     pub(crate) code: u64,
@@ -91,7 +93,8 @@ pub(crate) struct DownloadRequest {
     pub(crate) password: Option<String>,
 }
 
-/// Why a download POST is refused before any job exists: `(code, message)`.
+/// Why a download POST or a package DELETE is refused before any job exists:
+/// `(code, message)`.
 pub(crate) type Refusal = (u64, String);
 
 /// How a download ended.

@@ -72,12 +72,13 @@ pub(crate) struct Planned {
     pub(crate) labels: Vec<(String, String)>,
 }
 
-/// The version every idle cluster runs.
-pub(crate) const DEFAULT_VERSION: &str = "9.16.1P3";
+/// The version every idle cluster runs: older than [`crate::DEFAULT_PACKAGE`]'s, so that
+/// a fresh fleet has something to download.
+pub(crate) const DEFAULT_VERSION: &str = "9.15.1P7";
 
 /// The demo's hand-picked clusters, in the order they are handed out.
 const DEMO: [(&str, &str, Setup, DemoFault); 8] = [
-    ("prod-ams-1", "9.16.1P3", Setup::Idle, DemoFault::None),
+    ("prod-ams-1", "9.15.1P7", Setup::Idle, DemoFault::None),
     (
         "prod-ams-2",
         "9.15.1P7",
@@ -86,7 +87,7 @@ const DEMO: [(&str, &str, Setup, DemoFault); 8] = [
     ),
     ("prod-nyc-1", "9.15.1P7", Setup::Succeeded, DemoFault::None),
     ("dr-fra-1", "9.14.1P9", Setup::Failed, DemoFault::None),
-    ("lab-sfo-1", "9.16.1P3", Setup::Idle, DemoFault::Slow),
+    ("lab-sfo-1", "9.14.1P9", Setup::Idle, DemoFault::Slow),
     ("test-lon-1", "9.15.1P7", Setup::Idle, DemoFault::Down),
     (
         "edge-syd-1",
@@ -97,7 +98,7 @@ const DEMO: [(&str, &str, Setup, DemoFault); 8] = [
     // Answers at first, then stops answering: its row goes STALE while you watch.
     (
         "dev-tok-1",
-        "9.16.1P3",
+        "9.15.1P7",
         Setup::Idle,
         DemoFault::QuietAfter(20),
     ),
@@ -156,8 +157,9 @@ fn demo(clusters: usize) -> Vec<Planned> {
             labels: labels_of(name),
         })
         .collect();
-    // More clusters: every env at every site, numbered, skipping names in use.
-    let versions = ["9.16.1P3", "9.15.1P7", "9.14.1P9"];
+    // More clusters: every env at every site, numbered, skipping names in use; all on
+    // releases older than the default package's.
+    let versions = ["9.15.1P7", "9.14.1P9", "9.13.1P12"];
     let mut n = 1;
     while fleet.len() < clusters {
         for site in SITES {
@@ -215,5 +217,27 @@ mod tests {
         let labels = &plan(Scenario::Demo, 1)[0].labels;
         assert_eq!(labels[0], ("env".to_string(), "prod".to_string()));
         assert_eq!(labels[1], ("site".to_string(), "ams".to_string()));
+    }
+
+    #[test]
+    fn idle_clusters_run_older_than_the_default_package() {
+        let package = crate::cluster::version_from_file(crate::DEFAULT_PACKAGE);
+        for scenario in [Scenario::Idle, Scenario::Demo] {
+            for planned in plan(scenario, 40) {
+                if planned.setup == Setup::Idle {
+                    assert!(older(planned.version, &package), "{}", planned.name);
+                }
+            }
+        }
+    }
+
+    /// `9.15.1P7` < `9.16.1P3`: numbers compared part by part, the patch last.
+    fn older(a: &str, b: &str) -> bool {
+        let key = |v: &str| -> Vec<u64> {
+            v.split(['.', 'P'])
+                .map(|n| n.parse().unwrap_or(0))
+                .collect()
+        };
+        key(a) < key(b)
     }
 }

@@ -53,10 +53,31 @@ impl Params {
         self.fields.is_empty() || self.fields.iter().any(|f| f == "*" || f == "**")
     }
 
-    /// Keeps the requested fields of a record (plus `keep`, e.g. its key and `_links`).
+    /// Keeps what a collection lists of a record: without `fields`, only `keep` (its
+    /// key and `_links`), as ONTAP lists records; with them, as [`Params::select`].
+    pub(crate) fn select_listed(&self, record: Value, keep: &[&str]) -> Value {
+        if !self.fields.is_empty() {
+            return self.select(record, keep);
+        }
+        match record {
+            Value::Object(map) => Value::Object(
+                map.into_iter()
+                    .filter(|(key, _)| keep.contains(&key.as_str()))
+                    .collect(),
+            ),
+            other => other,
+        }
+    }
+
+    /// Keeps the requested fields of a record (plus `keep`, e.g. its key and `_links`);
+    /// `nodes.version` keeps `version` in each element of the array `nodes`.
     pub(crate) fn select(&self, record: Value, keep: &[&str]) -> Value {
-        let Value::Object(map) = record else {
-            return record;
+        let map = match record {
+            Value::Object(map) => map,
+            Value::Array(items) => {
+                return Value::Array(items.into_iter().map(|v| self.select(v, keep)).collect());
+            }
+            other => return other,
         };
         if self.wants_all() {
             return Value::Object(map);
@@ -128,7 +149,7 @@ pub(crate) fn job(j: &Job, poisoned: bool) -> Value {
     let href = format!("/api/cluster/jobs/{}", j.uuid);
     let mut v = json!({
         "uuid": j.uuid,
-        "description": "POST /api/cluster/software/download",
+        "description": j.description,
         "state": j.state.as_str(),
         "message": maybe_poison(&j.message, poisoned),
         "code": j.code,
@@ -224,6 +245,29 @@ mod tests {
             got,
             json!({"state": "x", "message": "m", "_links": {}, "version": {"full": "f"}})
         );
+    }
+
+    #[test]
+    fn nested_fields_reach_into_arrays() {
+        let p = Params::parse(Some("fields=nodes.version")).unwrap();
+        let v = json!({"version": "9", "nodes": [{"name": "a", "version": "9"}], "_links": {}});
+        let got = p.select(v, &["_links"]);
+        assert_eq!(got, json!({"nodes": [{"version": "9"}], "_links": {}}));
+    }
+
+    #[test]
+    fn collections_list_only_keys_without_fields() {
+        let record = json!({"version": "9", "create_time": "t", "_links": {}});
+        let keys = ["version", "_links"];
+        let bare = Params::parse(None).unwrap();
+        assert_eq!(
+            bare.select_listed(record.clone(), &keys),
+            json!({"version": "9", "_links": {}})
+        );
+        let all = Params::parse(Some("fields=*")).unwrap();
+        assert_eq!(all.select_listed(record.clone(), &keys), record);
+        let asked = Params::parse(Some("fields=create_time")).unwrap();
+        assert_eq!(asked.select_listed(record.clone(), &keys), record);
     }
 
     #[test]

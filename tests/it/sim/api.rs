@@ -49,10 +49,10 @@ async fn every_endpoint_has_the_ontap_shape() {
         cluster["version"]["full"]
             .as_str()
             .unwrap()
-            .starts_with("NetApp Release 9.16.1P3")
+            .starts_with("NetApp Release 9.15.1P7")
     );
     assert_eq!(cluster["version"]["generation"], 9);
-    assert_eq!(cluster["version"]["major"], 16);
+    assert_eq!(cluster["version"]["major"], 15);
     assert_eq!(cluster["version"]["minor"], 1);
     assert_eq!(cluster["_links"]["self"]["href"], "/api/cluster");
 
@@ -62,9 +62,9 @@ async fn every_endpoint_has_the_ontap_shape() {
     assert!(download.get("records").is_none());
 
     let (_, software) = get(&fleet, "sim-1", "/api/cluster/software").await;
-    assert_eq!(software["version"], "9.16.1P3");
+    assert_eq!(software["version"], "9.15.1P7");
     assert_eq!(software["state"], "completed");
-    assert_eq!(software["nodes"][0]["version"], "9.16.1P3");
+    assert_eq!(software["nodes"][0]["version"], "9.15.1P7");
 
     let (_, packages) = get(&fleet, "sim-1", "/api/cluster/software/packages").await;
     assert_eq!(packages["num_records"], 0);
@@ -216,5 +216,75 @@ async fn plain_http_fleets_have_no_ca() {
     let (status, body) = get(&fleet, "sim-1", "/api/cluster").await;
     assert_eq!(status, 200);
     assert_eq!(body["name"], "sim-1");
+    fleet.shutdown().await;
+}
+
+#[tokio::test]
+async fn collections_list_only_keys_unless_fields_are_asked() {
+    let fleet = start(fast_opts(1)).await;
+    let uuid = fleet
+        .finish_download("sim-1", &fleet.default_package_url())
+        .unwrap();
+    let keys = |record: &serde_json::Value| -> Vec<String> {
+        let mut keys: Vec<_> = record.as_object().unwrap().keys().cloned().collect();
+        keys.sort();
+        keys
+    };
+
+    let (_, bare) = get(&fleet, "sim-1", "/api/cluster/software/packages").await;
+    assert_eq!(keys(&bare["records"][0]), ["_links", "version"], "{bare}");
+    assert_eq!(
+        bare["records"][0]["_links"]["self"]["href"],
+        "/api/cluster/software/packages/9.16.1P3"
+    );
+    for query in [
+        "fields=version,create_time",
+        "fields=create_time",
+        "fields=*",
+    ] {
+        let path = format!("/api/cluster/software/packages?{query}");
+        let (_, asked) = get(&fleet, "sim-1", &path).await;
+        let record = &asked["records"][0];
+        assert_eq!(record["version"], "9.16.1P3", "{query}");
+        assert!(record["create_time"].is_string(), "{query}: {asked}");
+    }
+    // One record is all of it, as ONTAP answers a GET on an instance.
+    let (_, one) = get(&fleet, "sim-1", "/api/cluster/software/packages/9.16.1P3").await;
+    assert!(one["create_time"].is_string(), "{one}");
+
+    let (_, jobs) = get(&fleet, "sim-1", "/api/cluster/jobs").await;
+    assert_eq!(keys(&jobs["records"][0]), ["_links", "uuid"], "{jobs}");
+    assert_eq!(jobs["records"][0]["uuid"], uuid.as_str());
+    let (_, jobs) = get(
+        &fleet,
+        "sim-1",
+        "/api/cluster/jobs?fields=state,description",
+    )
+    .await;
+    assert_eq!(jobs["records"][0]["state"], "success");
+    assert!(jobs["records"][0].get("message").is_none());
+    fleet.shutdown().await;
+}
+
+#[tokio::test]
+async fn software_gives_the_running_version_and_each_nodes_respecting_fields() {
+    let fleet = start(fast_opts(1)).await;
+    let (_, all) = get(&fleet, "sim-1", "/api/cluster/software").await;
+    assert_eq!(all["version"], "9.15.1P7");
+    assert_eq!(all["nodes"].as_array().unwrap().len(), 2);
+    assert_eq!(all["nodes"][1]["name"], "sim-1-02");
+
+    let (_, version) = get(&fleet, "sim-1", "/api/cluster/software?fields=version").await;
+    assert_eq!(version["version"], "9.15.1P7");
+    assert!(version.get("nodes").is_none() && version.get("state").is_none());
+
+    let path = "/api/cluster/software?fields=nodes.version";
+    let (_, nodes) = get(&fleet, "sim-1", path).await;
+    assert!(nodes.get("version").is_none(), "{nodes}");
+    assert_eq!(nodes["nodes"][0], json!({ "version": "9.15.1P7" }));
+
+    let (_, nodes) = get(&fleet, "sim-1", "/api/cluster/software?fields=nodes").await;
+    assert_eq!(nodes["nodes"][0]["name"], "sim-1-01");
+    assert_eq!(nodes["nodes"][0]["version"], "9.15.1P7");
     fleet.shutdown().await;
 }

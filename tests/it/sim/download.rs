@@ -47,7 +47,8 @@ async fn a_download_fetches_the_package_and_ends_in_success() {
 
     let (_, done) = get(&fleet, "sim-1", DOWNLOAD).await;
     assert_eq!(done["state"], "success");
-    let (_, packages) = get(&fleet, "sim-1", "/api/cluster/software/packages").await;
+    let path = "/api/cluster/software/packages?fields=version,create_time";
+    let (_, packages) = get(&fleet, "sim-1", path).await;
     assert_eq!(packages["num_records"], 1);
     assert_eq!(packages["records"][0]["version"], "9.16.1P3");
     assert!(packages["records"][0]["create_time"].is_string());
@@ -254,5 +255,46 @@ async fn test_helpers_settle_downloads_without_waiting() {
     assert_eq!(fleet.download_status("sim-2").unwrap().0, "running");
     let refused = fleet.start_download("sim-2", &slow).unwrap_err();
     assert!(refused.to_string().contains("10551357"), "{refused}");
+    fleet.shutdown().await;
+}
+
+#[tokio::test]
+async fn netapp_compact_image_names_are_listed_by_their_version() {
+    let fleet = start(fast_opts(1)).await;
+    let path = format!("{DOWNLOAD}?return_timeout=30");
+    for file in ["97_q_image.tgz", "9161P3_q_image.tgz"] {
+        let url = fleet.package_url_with(file, 1024, 0);
+        let (status, body) = post(&fleet, "sim-1", &path, json!({ "url": url })).await;
+        assert_eq!(status, 201, "{file}: {body}");
+    }
+    let (_, packages) = get(&fleet, "sim-1", "/api/cluster/software/packages").await;
+    let versions: Vec<_> = packages["records"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["version"].as_str().unwrap())
+        .collect();
+    assert_eq!(versions, ["9.7", "9.16.1P3"]);
+    fleet.shutdown().await;
+}
+
+#[tokio::test]
+async fn firmware_is_no_package_and_a_second_copy_is_refused_with_10551496() {
+    let fleet = start(fast_opts(1)).await;
+    let path = format!("{DOWNLOAD}?return_timeout=30");
+    let firmware = fleet.package_url_with("all_shelf_fw.zip", 1024, 0);
+    let (status, body) = post(&fleet, "sim-1", &path, json!({ "url": firmware })).await;
+    assert_eq!(status, 201, "{body}");
+    assert_eq!(fleet.download_status("sim-1").unwrap().0, "success");
+    let (_, packages) = get(&fleet, "sim-1", "/api/cluster/software/packages").await;
+    assert_eq!(packages["num_records"], 0, "{packages}");
+
+    let (status, body) = post(&fleet, "sim-1", &path, json!({ "url": firmware })).await;
+    assert_eq!(status, 400);
+    assert_eq!(body["error"]["code"], "10551496", "{body}");
+
+    let other = fleet.package_url_with("qual_devices.zip", 1024, 0);
+    let (status, _) = post(&fleet, "sim-1", &path, json!({ "url": other })).await;
+    assert_eq!(status, 201, "another firmware file is welcome");
     fleet.shutdown().await;
 }

@@ -199,6 +199,10 @@ async fn faults_parse_from_the_command_line_form() {
         "unauthorized",
         "escape",
         "down",
+        "validating",
+        "updating",
+        "syncing",
+        "deletetimeout",
     ] {
         let fault: Fault = kind.parse().unwrap();
         assert_eq!(fault.to_string(), kind);

@@ -5,4 +5,5 @@ mod api;
 mod download;
 mod faults;
 mod fleet;
+mod packages;
 mod python;

@@ -61,5 +61,12 @@ async fn the_vendor_python_client_runs_its_examples_against_the_sim() {
             .any(|p| p.starts_with("/api/cluster/software/download?fields=")),
         "{paths:#?}"
     );
+    // It deleted the package by its version, and the log says so.
+    assert!(
+        log.iter().any(|r| r.method == "DELETE"
+            && r.path
+                .starts_with("/api/cluster/software/packages/9.16.1P3")),
+        "{log:#?}"
+    );
     fleet.shutdown().await;
 }

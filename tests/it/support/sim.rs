@@ -14,6 +14,9 @@ pub fn fast_opts(clusters: usize) -> SimOptions {
         package_size: 64 * 1024,
         bandwidth: 256 * 1024,
         password: Some("s3cret-test-password".to_string()),
+        // A delete job ends as soon as it is scheduled; tests that watch one running
+        // set a long duration and end it with `finish_deletes`.
+        delete_duration: Duration::ZERO,
         ..SimOptions::default()
     }
 }
@@ -72,6 +75,25 @@ pub async fn post(fleet: &SimFleet, cluster: &str, path: &str, body: Value) -> (
     let status = resp.status().as_u16();
     let text = resp.text().await.expect("body");
     (status, serde_json::from_str(&text).unwrap_or(Value::Null))
+}
+
+/// DELETE with the fleet's credentials: status, `Location` header and body.
+pub async fn delete(fleet: &SimFleet, cluster: &str, path: &str) -> (u16, Option<String>, Value) {
+    let resp = client(fleet)
+        .delete(url(fleet, cluster, path))
+        .basic_auth(fleet.username(), Some(fleet.password()))
+        .send()
+        .await
+        .expect("DELETE answers");
+    let status = resp.status().as_u16();
+    let location = resp
+        .headers()
+        .get("location")
+        .and_then(|v| v.to_str().ok())
+        .map(String::from);
+    let text = resp.text().await.expect("body");
+    let body = serde_json::from_str(&text).unwrap_or(Value::Null);
+    (status, location, body)
 }
 
 /// Starts a download by POST and returns the job uuid (asserting 202).
