@@ -98,8 +98,19 @@ pub(crate) struct Records {
 /// poller follows its job as a download an earlier ontop started. Entries for clusters
 /// this config does not have are left for the config that has them.
 pub(crate) fn resume_journal(fleet: &Fleet, model: &Model) {
+    follow_entries(fleet, model, fleet.recorder().journal().entries());
+}
+
+/// Has each entry's cluster follow its job as a download an earlier ontop started;
+/// entries for clusters the model does not have are left alone. Returns the followed.
+pub(crate) fn follow_entries(
+    fleet: &Fleet,
+    model: &Model,
+    entries: Vec<crate::download::journal::JournalEntry>,
+) -> Vec<(String, String)> {
     let now = Timestamp::now();
-    for entry in fleet.recorder().journal().entries() {
+    let mut followed = Vec::new();
+    for entry in entries {
         let found = model
             .clusters
             .iter()
@@ -107,11 +118,13 @@ pub(crate) fn resume_journal(fleet: &Fleet, model: &Model) {
         let Some(cluster) = found else {
             continue;
         };
+        followed.push((entry.cluster.clone(), entry.job.clone()));
         let started_at = entry.started_at.parse::<Timestamp>().unwrap_or(now);
         let tracker = Tracker::resumed(entry.url, entry.job, started_at, now)
             .with_server_username(entry.server_username);
         fleet.send(cluster, Command::Follow(Box::new(tracker)));
     }
+    followed
 }
 
 /// Starts the pollers and puts the dashboard's parts together.

@@ -6,11 +6,14 @@ use std::sync::Arc;
 
 use super::{CliError, Context, Exit};
 use crate::config::{Credentials, DEFAULT_LISTEN};
-use crate::serve::{self, LOGIN_RETRY_EVERY, PACKAGES_EVERY, ServeOptions};
+use crate::serve::{self, JOURNAL_EVERY, LOGIN_RETRY_EVERY, PACKAGES_EVERY, ServeOptions};
 
 /// Serves until told to stop; 0 after a clean stop, 2 when it cannot start.
 pub async fn run(ctx: &Context, listen: Option<SocketAddr>) -> Result<Exit, CliError> {
     let config = ctx.config()?;
+    // Listening for SIGTERM from the start: a service manager may send it at any time,
+    // and its default action would end the process without a clean stop.
+    let mut stop = StopSignal::new();
     // A service has no terminal: a cluster without a password source is an error on its
     // row, never a prompt.
     let credentials = Arc::new(Credentials::new(false));
@@ -21,6 +24,7 @@ pub async fn run(ctx: &Context, listen: Option<SocketAddr>) -> Result<Exit, CliE
         listen,
         packages_every: PACKAGES_EVERY,
         login_retry_every: LOGIN_RETRY_EVERY,
+        journal_every: JOURNAL_EVERY,
     };
     // Password commands block: keep them off the async workers.
     let running = tokio::task::block_in_place(|| {
@@ -43,7 +47,7 @@ pub async fn run(ctx: &Context, listen: Option<SocketAddr>) -> Result<Exit, CliE
         config.clusters.len(),
         running.addr
     );
-    stop_signal().await;
+    stop.wait().await;
     tracing::info!("stopping");
     running
         .stop()
@@ -52,18 +56,30 @@ pub async fn run(ctx: &Context, listen: Option<SocketAddr>) -> Result<Exit, CliE
     Ok(Exit::Ok)
 }
 
-/// SIGTERM (a service manager) or SIGINT (Ctrl-C), whichever comes first.
-async fn stop_signal() {
+/// SIGTERM (a service manager) or SIGINT (Ctrl-C), whichever comes first; the SIGTERM
+/// handler is in place from when this is made.
+struct StopSignal {
     #[cfg(unix)]
-    {
-        use tokio::signal::unix::{SignalKind, signal};
-        if let Ok(mut term) = signal(SignalKind::terminate()) {
+    term: Option<tokio::signal::unix::Signal>,
+}
+
+impl StopSignal {
+    fn new() -> Self {
+        Self {
+            #[cfg(unix)]
+            term: tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()).ok(),
+        }
+    }
+
+    async fn wait(&mut self) {
+        #[cfg(unix)]
+        if let Some(term) = &mut self.term {
             tokio::select! {
                 _ = term.recv() => {}
                 _ = tokio::signal::ctrl_c() => {}
             }
             return;
         }
+        let _ = tokio::signal::ctrl_c().await;
     }
-    let _ = tokio::signal::ctrl_c().await;
 }

@@ -9,6 +9,7 @@ use std::path::{Path, PathBuf};
 
 use config::Value;
 
+use super::paths::loose_mode;
 use super::schema::{self, Reader, Scope};
 use super::validate::{check_on_disk, table};
 use super::{CredentialSource, Environment};
@@ -58,6 +59,19 @@ pub(super) fn read(
     };
     let cert = file(reader, "tls_cert_file");
     let key = file(reader, "tls_key_file");
+    if let Some(mode) = key
+        .as_deref()
+        .and_then(|k| std::fs::metadata(k).ok())
+        .and_then(|m| loose_mode(&m))
+    {
+        let shown = key
+            .as_deref()
+            .map_or(String::new(), |k| k.display().to_string());
+        reader.warnings.push(format!(
+            "{}: [serve] tls_key_file {shown} is readable by group or others (mode {mode:o}) — run: chmod 600 {shown}",
+            reader.file.display(),
+        ));
+    }
     let tls = match (cert, key) {
         (Some(cert), Some(key)) => Some((cert, key)),
         _ => {
@@ -75,6 +89,11 @@ pub(super) fn read(
         }
     };
     let basic_auth = match (layer.username, layer.credential) {
+        (Some(user), Some(_)) if user.contains(':') => {
+            let message = "a basic-auth username cannot hold ':'".to_owned();
+            reader.problem(&scope, "username", message, "choose a name without ':'");
+            None
+        }
         (Some(user), Some(source)) => Some((user, source)),
         (None, None) => None,
         (Some(_), None) => {

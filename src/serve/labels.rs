@@ -101,6 +101,23 @@ mod tests {
     use super::*;
 
     #[test]
+    fn label_values_are_escaped_for_the_text_format() {
+        use prometheus_client::encoding::text::encode;
+        use prometheus_client::metrics::family::Family;
+        use prometheus_client::metrics::gauge::Gauge;
+        use prometheus_client::registry::Registry;
+        let family = Family::<Vec<Label>, Gauge>::default();
+        family
+            .get_or_create(&vec![("v".to_owned(), Escaped("a\\b\"c\nd".to_owned()))])
+            .set(1);
+        let mut registry = Registry::default();
+        registry.register("x", "X", family);
+        let mut text = String::new();
+        encode(&mut text, &registry).unwrap();
+        assert!(text.contains("x{v=\"a\\\\b\\\"c\\nd\"} 1\n"), "{text}");
+    }
+
+    #[test]
     fn label_names_are_valid_and_never_replace_ontops_own() {
         assert_eq!(label_name("site"), "site");
         assert_eq!(label_name("rack-no.2"), "rack_no_2");

@@ -117,11 +117,15 @@ impl Gauge {
 impl Collector for ModelGauges {
     fn encode(&self, mut encoder: DescriptorEncoder) -> Result<(), std::fmt::Error> {
         let now = Timestamp::now();
-        let model = self.0.model.read().unwrap_or_else(|p| p.into_inner());
-        let mut gauges = Gauges::new();
-        for (cluster, labels) in model.clusters.iter().zip(&self.0.labels) {
-            gauges.add(cluster, labels, now);
-        }
+        // The model is locked only while its values are copied out, not while encoding.
+        let gauges = {
+            let model = self.0.model.read().unwrap_or_else(|p| p.into_inner());
+            let mut gauges = Gauges::new();
+            for (cluster, labels) in model.clusters.iter().zip(&self.0.labels) {
+                gauges.add(cluster, labels, now);
+            }
+            gauges
+        };
         for gauge in gauges.all() {
             gauge.encode(&mut encoder)?;
         }
@@ -294,11 +298,20 @@ pub enum Format {
 }
 
 impl Format {
-    /// OpenMetrics when the `Accept` header names it, else the classic format.
+    /// OpenMetrics when the `Accept` header names it (and not with `q=0`), else the
+    /// classic format.
     pub fn negotiate(accept: Option<&axum::http::HeaderValue>) -> Self {
-        let asks = accept
-            .and_then(|a| a.to_str().ok())
-            .is_some_and(|a| a.contains("application/openmetrics-text"));
+        let accept = accept.and_then(|a| a.to_str().ok()).unwrap_or("");
+        let asks = accept.split(',').any(|range| {
+            let mut parts = range.split(';').map(str::trim);
+            let media = parts.next().unwrap_or("");
+            let refused = parts.any(|p| {
+                p.strip_prefix("q=")
+                    .and_then(|q| q.parse::<f32>().ok())
+                    .is_some_and(|q| q <= 0.0)
+            });
+            media.eq_ignore_ascii_case("application/openmetrics-text") && !refused
+        });
         if asks {
             Self::OpenMetrics
         } else {
@@ -361,6 +374,69 @@ fn classic(openmetrics: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn openmetrics_only_when_asked_for() {
+        let ask =
+            |a: &'static str| Format::negotiate(Some(&axum::http::HeaderValue::from_static(a)));
+        let prometheus = "application/openmetrics-text;version=1.0.0,application/openmetrics-text;version=0.0.1;q=0.75,text/plain;version=0.0.4;q=0.5,*/*;q=0.1";
+        assert_eq!(ask(prometheus), Format::OpenMetrics);
+        assert_eq!(ask("text/plain"), Format::Classic);
+        assert_eq!(
+            ask("application/openmetrics-text;q=0, text/plain"),
+            Format::Classic
+        );
+        assert_eq!(Format::negotiate(None), Format::Classic);
+    }
+
+    #[test]
+    fn the_classic_format_of_a_real_registry_names_every_series_family() {
+        let stats = PollStats::new();
+        let labels = vec![(
+            "cluster".to_owned(),
+            super::super::labels::Escaped("c1".into()),
+        )];
+        let error = crate::ontap::OntapError {
+            cluster: "c1".into(),
+            kind: crate::ontap::ErrorKind::Timeout,
+            http_status: None,
+            code: None,
+            message: "no answer".into(),
+            target: None,
+        };
+        let event = Event::PollFailed {
+            cluster: 0,
+            at: Timestamp::now(),
+            error,
+            took: Some(std::time::Duration::from_millis(30)),
+        };
+        stats.observe(&event, &labels);
+        let mut registry = Registry::default();
+        registry.register("t_errors", "Errors", stats.errors.clone());
+        registry.register_with_unit("t_took", "Took", Unit::Seconds, stats.duration.clone());
+        let text = encode(&registry, Format::Classic).unwrap();
+        assert!(text.contains("# TYPE t_errors_total counter\n"), "{text}");
+        assert!(text.contains("# HELP t_errors_total Errors.\n"), "{text}");
+        assert!(
+            text.contains("t_errors_total{cluster=\"c1\",kind=\"timeout\"} 1\n"),
+            "{text}"
+        );
+        assert!(text.contains("# TYPE t_took_seconds histogram\n"), "{text}");
+        assert!(text.contains("t_took_seconds_count 1\n"), "{text}");
+        assert!(
+            !text.contains("# UNIT") && !text.contains("# EOF"),
+            "{text}"
+        );
+        // Every sample belongs to the family its TYPE line names.
+        let mut family = String::new();
+        for line in text.lines() {
+            if let Some(rest) = line.strip_prefix("# TYPE ") {
+                family = rest.split(' ').next().unwrap().to_owned();
+            } else if !line.starts_with('#') {
+                assert!(line.starts_with(&family), "{line} outside {family}");
+            }
+        }
+    }
 
     #[test]
     fn the_classic_format_names_counters_by_their_series() {

@@ -15,17 +15,20 @@ pub mod page;
 mod routes;
 pub mod web;
 
+use std::collections::HashSet;
 use std::net::SocketAddr;
 use std::path::Path;
+use std::path::PathBuf;
 use std::sync::{Arc, RwLock, Weak};
 use std::time::Duration;
 
 use tokio::net::TcpListener;
+use tokio::sync::mpsc;
 
 use crate::config::{Config, Credentials};
 use crate::download::audit::AuditLog;
 use crate::download::journal::Journal;
-use crate::fleet::{self, Command, Fleet, POLLERS_MAX_IN_FLIGHT};
+use crate::fleet::{self, Command, Event, Fleet, POLLERS_MAX_IN_FLIGHT};
 use crate::state::Model;
 use labels::Label;
 use metrics::PollStats;
@@ -40,6 +43,9 @@ pub const PACKAGES_EVERY: Duration = Duration::from_secs(600);
 /// refused before is never sent again (the client remembers it).
 pub const LOGIN_RETRY_EVERY: Duration = Duration::from_secs(60);
 
+/// How often the journal is read again for downloads other ontop processes started.
+pub const JOURNAL_EVERY: Duration = Duration::from_secs(15);
+
 /// What the routes read: the model the pollers feed, and what the metrics count.
 #[derive(Debug)]
 pub struct Served {
@@ -49,7 +55,8 @@ pub struct Served {
     pub labels: Vec<Vec<Label>>,
     /// Poll errors and durations, counted as events arrive.
     pub stats: PollStats,
-    /// The config file, shown as the page's title.
+    /// The page's title: this host and the config's file name (not its whole path, which
+    /// says more than a reader of the page needs).
     pub title: String,
 }
 
@@ -61,6 +68,9 @@ pub struct ServeOptions {
     pub packages_every: Duration,
     /// How often a paused login's source is read again ([`LOGIN_RETRY_EVERY`]).
     pub login_retry_every: Duration,
+    /// How often the journal is read again for downloads started elsewhere
+    /// ([`JOURNAL_EVERY`]).
+    pub journal_every: Duration,
 }
 
 /// A running server: its address, and the way to stop it.
@@ -75,10 +85,15 @@ pub struct Running {
 }
 
 impl Running {
-    /// Stops accepting, lets requests in flight finish, stops the pollers.
+    /// Stops accepting, lets requests in flight finish (for a while), stops the pollers.
     pub async fn stop(self) -> std::io::Result<()> {
         let _ = self.stop.send(true);
-        self.task.await.unwrap_or(Ok(()))
+        match self.task.await {
+            Ok(outcome) => outcome,
+            Err(e) => Err(std::io::Error::other(format!(
+                "the server task failed: {e}"
+            ))),
+        }
     }
 }
 
@@ -124,18 +139,8 @@ pub async fn start(
     }
     let (fleet, served) = start_engine(config, credentials, data_dir, &options);
     let router = routes::router(served.clone(), auth);
-    let (stop, mut stopped) = tokio::sync::watch::channel(false);
-    let until_stopped = async move {
-        let _ = stopped.wait_for(|s| *s).await;
-    };
-    let task = match tls {
-        Some(acceptor) => tokio::spawn(web::serve_tls(listener, acceptor, router, until_stopped)),
-        None => tokio::spawn(async move {
-            axum::serve(listener, router)
-                .with_graceful_shutdown(until_stopped)
-                .await
-        }),
-    };
+    let (stop, stopped) = tokio::sync::watch::channel(false);
+    let task = tokio::spawn(web::serve(listener, tls, router, stopped));
     let scheme = if config.serve.tls.is_some() {
         "https"
     } else {
@@ -166,7 +171,7 @@ fn start_engine(
     fleet::targets::with_reauth(&mut targets, config, credentials);
     credentials.set_interactive(false);
     let count = targets.len();
-    let (fleet, mut events) = Fleet::spawn(
+    let (fleet, events) = Fleet::spawn(
         targets
             .into_iter()
             .zip(crate::launch::schedules(config))
@@ -175,7 +180,6 @@ fn start_engine(
         (AuditLog::new(data_dir), Journal::open(data_dir)),
     );
     let model = Model::new(crate::launch::identities(config));
-    crate::launch::resume_journal(&fleet, &model);
     let served = Arc::new(Served {
         labels: model
             .clusters
@@ -184,19 +188,10 @@ fn start_engine(
             .collect(),
         model: RwLock::new(model),
         stats: PollStats::new(),
-        title: config.path.display().to_string(),
-    });
-    let feeding = served.clone();
-    tokio::spawn(async move {
-        while let Some(event) = events.recv().await {
-            if let Some(labels) = event.cluster().and_then(|i| feeding.labels.get(i)) {
-                feeding.stats.observe(&event, labels);
-            }
-            let mut model = feeding.model.write().unwrap_or_else(|p| p.into_inner());
-            model.apply(event);
-        }
+        title: title(config),
     });
     let fleet = Arc::new(fleet);
+    tokio::spawn(feed(events, served.clone(), Arc::downgrade(&fleet)));
     tokio::spawn(read_packages(
         Arc::downgrade(&fleet),
         count,
@@ -207,7 +202,81 @@ fn start_engine(
         Arc::downgrade(&served),
         options.login_retry_every,
     ));
+    tokio::spawn(follow_journal(
+        Arc::downgrade(&fleet),
+        Arc::downgrade(&served),
+        data_dir.map(Path::to_path_buf),
+        options.journal_every,
+    ));
     (fleet, served)
+}
+
+/// Applies the engine's events to the model, counting what the metrics count; asks a
+/// cluster for its packages once it first answers and after a download there ends.
+async fn feed(mut events: mpsc::Receiver<Event>, served: Arc<Served>, pollers: Weak<Fleet>) {
+    let mut asked = vec![false; served.labels.len()];
+    while let Some(event) = events.recv().await {
+        let Some(cluster) = event.cluster() else {
+            continue;
+        };
+        if let Some(labels) = served.labels.get(cluster) {
+            served.stats.observe(&event, labels);
+        }
+        let wants_packages = match &event {
+            Event::Polled { .. } => !std::mem::replace(&mut asked[cluster], true),
+            Event::Ended { .. } => true,
+            _ => false,
+        };
+        served
+            .model
+            .write()
+            .unwrap_or_else(|p| p.into_inner())
+            .apply(event);
+        if wants_packages && let Some(fleet) = pollers.upgrade() {
+            fleet.send(cluster, Command::FetchPackages);
+        }
+    }
+}
+
+/// Every `every`, reads the journal again and follows the downloads other ontop
+/// processes started since (`ontop download` without `--wait`, a dashboard), so their
+/// jobs show in the metrics; the first look is at once (the jobs left from before).
+async fn follow_journal(
+    pollers: Weak<Fleet>,
+    served: Weak<Served>,
+    data_dir: Option<PathBuf>,
+    every: Duration,
+) {
+    let Some(data_dir) = data_dir else {
+        return;
+    };
+    let mut followed: HashSet<(String, String)> = HashSet::new();
+    let mut ticks = tokio::time::interval(every);
+    loop {
+        ticks.tick().await;
+        let (Some(fleet), Some(served)) = (pollers.upgrade(), served.upgrade()) else {
+            return;
+        };
+        let dir = data_dir.clone();
+        let Ok(entries) =
+            tokio::task::spawn_blocking(move || Journal::open(Some(&dir)).entries()).await
+        else {
+            continue;
+        };
+        let new: Vec<_> = entries
+            .into_iter()
+            .filter(|e| !followed.contains(&(e.cluster.clone(), e.job.clone())))
+            .collect();
+        if new.is_empty() {
+            continue;
+        }
+        let model = served
+            .model
+            .read()
+            .unwrap_or_else(|p| p.into_inner())
+            .clone();
+        followed.extend(crate::launch::follow_entries(&fleet, &model, new));
+    }
 }
 
 /// Asks every cluster for its packages now and every `every`, until the server stops.
@@ -245,5 +314,17 @@ async fn retry_paused_logins(pollers: Weak<Fleet>, served: Weak<Served>, every: 
         for cluster in waiting {
             fleet.send(cluster, Command::Refresh);
         }
+    }
+}
+
+/// "jump-1: fleet.toml": which `ontop serve` this is, among several.
+fn title(config: &Config) -> String {
+    let file = config
+        .path
+        .file_name()
+        .map_or_else(|| "config".into(), |f| f.to_string_lossy().into_owned());
+    match whoami::hostname() {
+        Ok(host) => format!("{}: {file}", crate::text::clean(&host)),
+        Err(_) => file,
     }
 }

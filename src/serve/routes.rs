@@ -9,6 +9,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use jiff::Timestamp;
 use prometheus_client::registry::Registry;
+use tokio::sync::Semaphore;
 
 use super::Served;
 use super::metrics::{self, Format};
@@ -19,13 +20,20 @@ use super::web::{BasicAuth, require_login};
 struct AppState {
     served: Arc<Served>,
     registry: Arc<Registry>,
+    /// Scrapes encoded at once: each builds a page of megabytes at a thousand clusters,
+    /// so a crowd of scrapers waits here instead of filling memory.
+    encoding: Arc<Semaphore>,
 }
+
+/// Scrapes encoded at the same time.
+const ENCODING_AT_ONCE: usize = 2;
 
 /// Every route, behind the login when there is one.
 pub fn router(served: Arc<Served>, auth: Option<BasicAuth>) -> Router {
     let state = AppState {
         registry: Arc::new(metrics::registry(served.clone())),
         served,
+        encoding: Arc::new(Semaphore::new(ENCODING_AT_ONCE)),
     };
     let router = Router::new()
         .route("/", get(status_page))
@@ -38,12 +46,13 @@ pub fn router(served: Arc<Served>, auth: Option<BasicAuth>) -> Router {
                 "not found: try /, /metrics, /api/status or /healthz\n",
             )
         })
-        .with_state(state)
-        .layer(axum::middleware::map_response(safe_headers));
-    match auth {
+        .with_state(state);
+    let router = match auth {
         Some(auth) => router.layer(axum::middleware::from_fn_with_state(auth, require_login)),
         None => router,
-    }
+    };
+    // Outermost, so that a refused login's answer carries them too.
+    router.layer(axum::middleware::map_response(safe_headers))
 }
 
 /// Headers every answer carries: nothing is cached (the fleet changes), nothing sniffed,
@@ -70,6 +79,9 @@ async fn safe_headers(mut response: Response) -> Response {
 /// a thousand clusters make a page of a few megabytes.
 async fn scrape(State(state): State<AppState>, headers: HeaderMap) -> Response {
     let format = Format::negotiate(headers.get(header::ACCEPT));
+    let Ok(_slot) = state.encoding.clone().acquire_owned().await else {
+        return StatusCode::SERVICE_UNAVAILABLE.into_response();
+    };
     let registry = state.registry.clone();
     let encoded = tokio::task::spawn_blocking(move || metrics::encode(&registry, format)).await;
     match encoded {

@@ -3,8 +3,10 @@
 //! no login is the default.
 
 use std::io;
+use std::net::SocketAddr;
 use std::path::Path;
 use std::sync::Arc;
+use std::time::Duration;
 
 use axum::Router;
 use axum::extract::{Request, State};
@@ -12,13 +14,15 @@ use axum::http::{HeaderValue, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use base64::Engine;
-use hyper_util::rt::TokioIo;
+use hyper_util::rt::{TokioIo, TokioTimer};
 use hyper_util::service::TowerToHyperService;
 use ring::digest::{SHA256, digest};
 use rustls::pki_types::pem::PemObject;
 use rustls::pki_types::{CertificateDer, PrivateKeyDer};
 use secrecy::{ExposeSecret, SecretString};
-use tokio::net::TcpListener;
+use tokio::net::{TcpListener, TcpStream};
+use tokio::sync::{Semaphore, watch};
+use tokio::task::JoinSet;
 use tokio_rustls::TlsAcceptor;
 
 /// The one login `[serve]` allows, kept as the digest of `user:password` (compared in
@@ -40,7 +44,9 @@ impl BasicAuth {
     fn accepts(&self, header: Option<&HeaderValue>) -> bool {
         let Some(encoded) = header
             .and_then(|h| h.to_str().ok())
-            .and_then(|h| h.strip_prefix("Basic "))
+            .and_then(|h| h.split_once(' '))
+            .filter(|(scheme, _)| scheme.eq_ignore_ascii_case("basic"))
+            .map(|(_, encoded)| encoded)
         else {
             return false;
         };
@@ -62,6 +68,9 @@ pub async fn require_login(
 ) -> Response {
     if auth.accepts(request.headers().get(header::AUTHORIZATION)) {
         return next.run(request).await;
+    }
+    if request.headers().contains_key(header::AUTHORIZATION) {
+        tracing::warn!(path = %request.uri().path(), "refused a login to ontop serve");
     }
     let mut answer = (StatusCode::UNAUTHORIZED, "login required\n").into_response();
     answer.headers_mut().insert(
@@ -112,48 +121,115 @@ pub fn tls_acceptor(cert: &Path, key: &Path) -> Result<TlsAcceptor, String> {
     Ok(TlsAcceptor::from(Arc::new(config)))
 }
 
-/// Serves `router` over TLS until `stop` resolves: each connection's handshake and
-/// requests in a task of its own, so a slow client delays nobody else.
-pub async fn serve_tls(
+/// The most connections served at once: Prometheus keeps one, a few browsers a few
+/// each. More wait in the kernel's backlog, so nobody can hold every descriptor the
+/// pollers need.
+pub const MAX_CONNECTIONS: usize = 128;
+
+/// A request's head must arrive within this, and an idle kept-alive connection is closed
+/// after it: a client that trickles bytes or says nothing holds no connection for long.
+pub const HEADER_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// How long stopping waits for requests in flight before it drops them.
+pub const STOP_GRACE: Duration = Duration::from_secs(10);
+
+/// Serves `router` on `listener` (over TLS with `tls`) until `stop` turns true, then lets
+/// each connection finish its request in flight (for at most [`STOP_GRACE`]).
+pub async fn serve(
     listener: TcpListener,
-    acceptor: TlsAcceptor,
+    tls: Option<TlsAcceptor>,
     router: Router,
-    stop: impl Future<Output = ()>,
+    mut stop: watch::Receiver<bool>,
 ) -> io::Result<()> {
-    tokio::pin!(stop);
+    let slots = Arc::new(Semaphore::new(MAX_CONNECTIONS));
+    let mut connections = JoinSet::new();
     loop {
+        let Ok(slot) = slots.clone().acquire_owned().await else {
+            break;
+        };
         let (stream, peer) = tokio::select! {
             accepted = listener.accept() => match accepted {
                 Ok(pair) => pair,
-                // Out of descriptors or a connection reset before accept: keep serving.
+                // Out of descriptors, or a connection reset before accept: keep serving.
                 Err(e) => {
                     tracing::warn!(error = %e, "accept failed");
-                    tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+                    tokio::time::sleep(Duration::from_millis(100)).await;
                     continue;
                 }
             },
-            () = &mut stop => return Ok(()),
+            () = stopped(&mut stop) => break,
         };
-        let acceptor = acceptor.clone();
-        let service = TowerToHyperService::new(router.clone());
-        tokio::spawn(async move {
-            let handshake = tokio::time::timeout(HANDSHAKE_TIMEOUT, acceptor.accept(stream));
-            let tls = match handshake.await {
-                Ok(Ok(tls)) => tls,
-                Ok(Err(e)) => {
-                    tracing::info!(%peer, error = %e, "TLS handshake failed");
-                    return;
-                }
-                Err(_) => return,
-            };
-            let http = hyper::server::conn::http1::Builder::new();
-            let _ = http.serve_connection(TokioIo::new(tls), service).await;
+        // Reap finished connections as we go, so the set holds only live ones.
+        while connections.try_join_next().is_some() {}
+        let connection = Connection {
+            router: router.clone(),
+            tls: tls.clone(),
+            stop: stop.clone(),
+        };
+        connections.spawn(async move {
+            connection.run(stream, peer).await;
+            drop(slot);
         });
     }
+    drop(listener);
+    let drained = tokio::time::timeout(STOP_GRACE, async {
+        while connections.join_next().await.is_some() {}
+    });
+    if drained.await.is_err() {
+        tracing::warn!("requests still in flight after {STOP_GRACE:?}: dropped");
+        connections.abort_all();
+    }
+    Ok(())
 }
 
-/// A client that opens a connection and says nothing is dropped after this long.
-const HANDSHAKE_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(10);
+/// Resolves once the server is told to stop (or whoever could tell it is gone).
+async fn stopped(stop: &mut watch::Receiver<bool>) {
+    let _ = stop.wait_for(|s| *s).await;
+}
+
+/// What one accepted connection needs.
+struct Connection {
+    router: Router,
+    tls: Option<TlsAcceptor>,
+    stop: watch::Receiver<bool>,
+}
+
+impl Connection {
+    async fn run(self, stream: TcpStream, peer: SocketAddr) {
+        match self.tls.clone() {
+            None => self.http(TokioIo::new(stream)).await,
+            Some(acceptor) => {
+                match tokio::time::timeout(HEADER_TIMEOUT, acceptor.accept(stream)).await {
+                    Ok(Ok(tls)) => self.http(TokioIo::new(tls)).await,
+                    Ok(Err(e)) => tracing::info!(%peer, error = %e, "TLS handshake failed"),
+                    Err(_) => tracing::info!(%peer, "TLS handshake timed out"),
+                }
+            }
+        }
+    }
+
+    /// HTTP/1 on the connection, with a timer (hyper's header timeout needs one) and a
+    /// graceful end when the server stops.
+    async fn http<I>(mut self, io: TokioIo<I>)
+    where
+        I: tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin + Send + 'static,
+    {
+        let service = TowerToHyperService::new(self.router.clone());
+        let mut builder = hyper::server::conn::http1::Builder::new();
+        builder
+            .timer(TokioTimer::new())
+            .header_read_timeout(HEADER_TIMEOUT);
+        let connection = builder.serve_connection(io, service);
+        tokio::pin!(connection);
+        tokio::select! {
+            _ = connection.as_mut() => {}
+            () = stopped(&mut self.stop) => {
+                connection.as_mut().graceful_shutdown();
+                let _ = connection.await;
+            }
+        }
+    }
+}
 
 #[cfg(test)]
 mod tests {
@@ -167,6 +243,11 @@ mod tests {
             HeaderValue::from_str(&format!("Basic {encoded}")).unwrap()
         };
         assert!(auth.accepts(Some(&header("prom:s3cret"))));
+        let lower = header("prom:s3cret")
+            .to_str()
+            .unwrap()
+            .replacen("Basic", "basic", 1);
+        assert!(auth.accepts(Some(&HeaderValue::from_str(&lower).unwrap())));
         assert!(!auth.accepts(Some(&header("prom:s3cre"))));
         assert!(!auth.accepts(Some(&header("other:s3cret"))));
         assert!(!auth.accepts(Some(&HeaderValue::from_static("Bearer x"))));

@@ -95,6 +95,7 @@ pub async fn serve_config(config: &Path, dir: &Path) -> Result<Running, String> 
             listen: "127.0.0.1:0".parse().unwrap(),
             packages_every: Duration::from_secs(600),
             login_retry_every: Duration::from_secs(1),
+            journal_every: Duration::from_secs(1),
         },
     )
     .await
@@ -127,9 +128,11 @@ pub fn sample(page: &str, name: &str, labels: &[(&str, &str)]) -> Option<f64> {
         if metric != name {
             return None;
         }
-        let all = labels
-            .iter()
-            .all(|(k, v)| rest.contains(&format!("{k}=\"{v}\"")));
+        // Each label whole: `cluster="x"` must not match `label_cluster="x"`.
+        let all = labels.iter().all(|(k, v)| {
+            let pair = format!("{k}=\"{v}\"");
+            rest.starts_with(&pair) || rest.contains(&format!(",{pair}"))
+        });
         all.then(|| value.parse().ok()).flatten()
     })
 }

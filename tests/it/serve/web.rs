@@ -2,6 +2,7 @@
 //! and the config's checks on both.
 
 use std::path::Path;
+use std::time::Duration;
 
 use super::{Serving, get, plain_client};
 use crate::support::config::{Fixture, assert_says};
@@ -88,6 +89,33 @@ async fn https_is_served_with_the_configured_certificate() {
     assert!(answer.is_err() || !answer.unwrap().status().is_success());
 }
 
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_silent_client_is_dropped_and_stopping_does_not_wait_for_idle_connections() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let serving = Serving::start(1, |_| {}, |text| text).await;
+    // Half a request, then nothing: the server closes it once the head is overdue.
+    let mut slow = tokio::net::TcpStream::connect(serving.running.addr)
+        .await
+        .unwrap();
+    slow.write_all(b"GET / HTTP/1.1\r\nHost: x\r\n")
+        .await
+        .unwrap();
+    let mut rest = Vec::new();
+    let closed = tokio::time::timeout(Duration::from_secs(20), slow.read_to_end(&mut rest)).await;
+    assert!(closed.is_ok(), "a trickling client is not kept forever");
+    // A kept-alive connection that says nothing does not hold the stop.
+    let _idle = tokio::net::TcpStream::connect(serving.running.addr)
+        .await
+        .unwrap();
+    let addr = serving.running.addr;
+    let stopped = tokio::time::timeout(Duration::from_secs(5), serving.running.stop()).await;
+    assert!(stopped.is_ok_and(|r| r.is_ok()), "stop returns at once");
+    assert!(
+        tokio::net::TcpStream::connect(addr).await.is_err(),
+        "nothing listens after stop"
+    );
+}
+
 #[test]
 fn the_serve_table_is_checked_like_the_rest() {
     let fx = Fixture::new();
@@ -106,6 +134,10 @@ fn the_serve_table_is_checked_like_the_rest() {
     assert_says(&error, &["tls_cert_file", "not a readable file"]);
     assert_says(&error, &["tls_key_file", "HTTPS needs both"]);
     assert_says(&error, &["lisen", "listen"]);
+    let error = fx.error(&format!(
+        "{base}[serve]\nusername = \"a:b\"\npassword = \"x\"\n"
+    ));
+    assert_says(&error, &["username", "cannot hold ':'"]);
     let config = fx.ok(&format!(
         "{base}[serve]\nlisten = \"[::1]:9999\"\nusername = \"prom\"\npassword = \"hunter2\"\n"
     ));
