@@ -65,12 +65,7 @@ async fn one_run() -> Duration {
                 client: Ok(Arc::new(client)),
                 reauth: None,
             };
-            (
-                target,
-                Schedule {
-                    interval: Duration::from_secs(5),
-                },
-            )
+            (target, Schedule::every(Duration::from_secs(5)))
         })
         .collect();
     let mut model = Model::new(targets.iter().map(|(t, s)| ClusterIdentity {

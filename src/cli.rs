@@ -78,6 +78,9 @@ pub enum Command {
         /// Print a JSON array, one object per cluster
         #[arg(long)]
         json: bool,
+        /// Which clusters [default: all]
+        #[command(flatten)]
+        select: crate::commands::selection::SelectionArgs,
     },
     /// Serve the fleet's download state as Prometheus metrics and a read-only status page
     ///
@@ -91,6 +94,11 @@ pub enum Command {
         #[arg(long, value_name = "ADDR:PORT")]
         listen: Option<std::net::SocketAddr>,
     },
+    /// The fleet's package repositories: which clusters hold (and run) which ONTAP image
+    ///
+    /// Exit codes: 0 every chosen cluster answered, 1 some did not (or a removal failed),
+    /// 2 usage or config error (nothing sent).
+    Packages(PackagesArgs),
     /// Start a package download on some clusters (or all), optionally following each to its end
     ///
     /// Exit codes: 0 every download was accepted (with --wait: succeeded or was already
@@ -202,6 +210,17 @@ impl Cli {
                 config: config.config.clone(),
                 ..Common::default()
             },
+            Some(Command::Packages(args)) => match &args.action {
+                Some(PackagesAction::Delete(delete)) => Common {
+                    config: delete.config.config.clone(),
+                    read_only: delete.read_only,
+                    ..Common::default()
+                },
+                None => Common {
+                    config: args.config.config.clone(),
+                    ..Common::default()
+                },
+            },
             Some(Command::Download(args)) => Common {
                 config: args.config.config.clone(),
                 read_only: args.read_only,
@@ -260,21 +279,68 @@ fn real_paths(mut cmd: clap::Command, shown: &str) -> clap::Command {
     cmd
 }
 
+/// `ontop packages` options.
+#[derive(Debug, Args)]
+#[command(args_conflicts_with_subcommands = true)]
+pub struct PackagesArgs {
+    #[command(subcommand)]
+    pub action: Option<PackagesAction>,
+    #[command(flatten)]
+    pub config: ConfigArg,
+    /// Print JSON: every cluster's release and packages, and every release's holders
+    #[arg(long)]
+    pub json: bool,
+    /// One row per cluster (its release and its packages) instead of one per release
+    #[arg(long)]
+    pub by_cluster: bool,
+    /// Which clusters [default: all]
+    #[command(flatten)]
+    pub select: crate::commands::selection::SelectionArgs,
+}
+
+/// What `ontop packages` can do besides listing.
+#[derive(Debug, Subcommand)]
+pub enum PackagesAction {
+    /// Remove a package from the chosen clusters' repositories, following each removal
+    /// to its end (asks first; --yes without a terminal)
+    ///
+    /// Exit codes: 0 removed everywhere it was (or it was nowhere), 1 a removal was
+    /// refused or failed, 2 usage or config error, or every chosen cluster is read-only.
+    Delete(PackageDeleteArgs),
+}
+
+/// `ontop packages delete` options.
+#[derive(Debug, Args)]
+#[command(group = clap::ArgGroup::new("which").required(true).multiple(true).args(["clusters", "all", "labels"]))]
+pub struct PackageDeleteArgs {
+    /// The package's version, as `ontop packages` lists it (e.g. 9.16.1P3)
+    #[arg(value_name = "VERSION")]
+    pub version: String,
+    #[command(flatten)]
+    pub config: ConfigArg,
+    /// Which clusters: --cluster NAME..., --all, --label KEY=VALUE...
+    #[command(flatten)]
+    pub select: crate::commands::selection::SelectionArgs,
+    /// Remove without asking for confirmation (needed without a terminal)
+    #[arg(long)]
+    pub yes: bool,
+    /// Send nothing: every chosen cluster is treated as read-only
+    #[arg(long)]
+    pub read_only: bool,
+}
+
 /// `ontop download` options.
 #[derive(Debug, Args)]
-#[command(group = clap::ArgGroup::new("which").required(true).args(["clusters", "all"]))]
+#[command(group = clap::ArgGroup::new("which").required(true).multiple(true).args(["clusters", "all", "labels"]))]
 pub struct DownloadArgs {
     #[command(flatten)]
     pub config: ConfigArg,
     /// Never start a download: every chosen cluster is reported as read-only
     #[arg(long)]
     pub read_only: bool,
-    /// A cluster to start on, as named in the config (repeat for more)
-    #[arg(long = "cluster", value_name = "NAME")]
-    pub clusters: Vec<String>,
-    /// Every configured cluster
-    #[arg(long)]
-    pub all: bool,
+    /// Which clusters: --cluster NAME..., --all, --label KEY=VALUE...
+    #[command(flatten)]
+    pub select: crate::commands::selection::SelectionArgs,
     /// The package URL (http, https, ftp or file) [default: `[download] url` of the config]
     #[arg(long, value_name = "URL")]
     pub url: Option<String>,
@@ -295,6 +361,10 @@ pub struct DownloadArgs {
     /// Start without asking for confirmation (needed without a terminal)
     #[arg(long)]
     pub yes: bool,
+    /// Download even to clusters that run or already hold the package's release (read
+    /// from its file name: 97_q_image.tgz, ontap-9.16.1P3-image.tgz)
+    #[arg(long)]
+    pub force: bool,
     /// Time between polls while following, in milliseconds
     #[arg(long, value_name = "MS", default_value_t = 2000, hide = true)]
     pub interval_ms: u64,

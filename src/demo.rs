@@ -24,6 +24,7 @@ mod embedded {
     use crate::download::audit::AuditLog;
     use crate::download::journal::Journal;
     use crate::fleet::{Schedule, Target};
+    use crate::launch::INVENTORY_EVERY;
     use crate::launch::{Records, ScreenOptions, assemble};
     use crate::ontap::{Client, ClientSettings, ErrorKind, OntapError, TlsTrust};
     use crate::state::ClusterIdentity;
@@ -64,9 +65,7 @@ mod embedded {
             })
             .collect();
         let schedules = vec![
-            Schedule {
-                interval: DEMO_POLL_INTERVAL
-            };
+            Schedule::every(DEMO_POLL_INTERVAL).with_inventory(INVENTORY_EVERY);
             targets.len()
         ];
         assemble(

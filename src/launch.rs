@@ -79,10 +79,14 @@ pub(crate) fn identities(config: &Config) -> Vec<ClusterIdentity> {
     config.clusters.iter().map(identity).collect()
 }
 
-/// Each configured cluster's poll schedule.
+/// How often each cluster's package repository is read again for the inventory (it
+/// also is at the first answer, on `r`, and when a download starts or ends).
+pub const INVENTORY_EVERY: std::time::Duration = std::time::Duration::from_secs(600);
+
+/// Each configured cluster's poll schedule, the inventory included.
 pub(crate) fn schedules(config: &Config) -> Vec<Schedule> {
-    let schedule = |c: &crate::config::ClusterConfig| Schedule {
-        interval: c.poll_interval,
+    let schedule = |c: &crate::config::ClusterConfig| {
+        Schedule::every(c.poll_interval).with_inventory(INVENTORY_EVERY)
     };
     config.clusters.iter().map(schedule).collect()
 }

@@ -34,8 +34,8 @@ use crate::config::{Config, Credentials};
 use crate::download::audit::AuditLog;
 use crate::download::journal::Journal;
 use crate::download::{
-    Busy, Candidate, DownloadSpec, Note, Plan, Record, Recorder, StartOutcome, StartReport,
-    Tracker, plan, running_download_job, start_all,
+    Busy, Candidate, DownloadSpec, Holding, Note, Plan, Record, Recorder, StartOutcome,
+    StartReport, Tracker, image_version, plan, running_download_job, start_all,
 };
 use crate::fleet::{self, ClusterReport, DEFAULT_MAX_IN_FLIGHT, Target};
 use crate::ontap::DownloadState;
@@ -63,8 +63,8 @@ const MAX_FOLLOW_LIMIT: Duration = Duration::from_secs(30 * 24 * 3600);
 /// Runs `ontop download`.
 pub async fn run(ctx: &Context, args: &DownloadArgs) -> Result<Exit, CliError> {
     let config = ctx.config()?;
-    let names: Vec<&str> = config.clusters.iter().map(|c| c.name.as_str()).collect();
-    let chosen = choose(&names, &args.clusters, args.all, &config.path)?;
+    let chosen = args.select.select(config, false)?;
+    super::selection::announce(config, &chosen, &args.select);
     let limit = follow_limit(args.timeout.as_deref())?;
     inputs::refuse_read_only(config, &chosen, ctx.read_only)?;
     if !args.yes && !ctx.interactive {
@@ -75,7 +75,10 @@ pub async fn run(ctx: &Context, args: &DownloadArgs) -> Result<Exit, CliError> {
     let password = |var: &str| std::env::var(var).ok();
     let spec = Arc::new(spec_for(config, args, ctx.interactive, password)?);
 
-    let survey = survey(config, &chosen, ctx).await;
+    // The release the package holds, when its name says: clusters that run or hold it
+    // are skipped (unless --force), and a name that says nothing skips nobody.
+    let version = image_version(spec.url().as_str()).filter(|_| !args.force);
+    let survey = survey(config, &chosen, ctx, version.as_deref()).await;
     for (_, name, reason) in &survey.plan.skipped {
         crate::outln!("skip {name}: {reason}");
     }
@@ -209,7 +212,7 @@ struct Survey {
 }
 
 /// Builds a client per chosen cluster, sweeps them once, and plans the start.
-async fn survey(config: &Config, chosen: &[usize], ctx: &Context) -> Survey {
+async fn survey(config: &Config, chosen: &[usize], ctx: &Context, version: Option<&str>) -> Survey {
     let mut subset = config.clone();
     subset.clusters = chosen.iter().map(|&i| config.clusters[i].clone()).collect();
     let credentials = Credentials::new(ctx.interactive);
@@ -218,7 +221,11 @@ async fn survey(config: &Config, chosen: &[usize], ctx: &Context) -> Survey {
         fleet::targets_from_config(&subset, &credentials, ctx.read_only)
     });
     let sweep = fleet::sweep(&targets, DEFAULT_MAX_IN_FLIGHT).await;
-    let plan = plan_from(&subset, ctx.read_only, &targets, &sweep);
+    let holds = match version {
+        Some(version) => fleet::inventory::holders(&targets, &sweep, version).await,
+        None => Vec::new(),
+    };
+    let plan = plan_from(&subset, ctx.read_only, &targets, &sweep, &holds);
     let unreachable = plan
         .skipped
         .iter()
@@ -257,6 +264,7 @@ fn plan_from(
     session_read_only: bool,
     targets: &[Target],
     sweep: &[ClusterReport],
+    holds: &[Option<Holding>],
 ) -> Plan {
     plan(
         targets
@@ -282,6 +290,7 @@ fn plan_from(
                         .as_ref()
                         .map(|e| format!("{}: {}", e.kind, e.message)),
                     login_refused: target.client.as_ref().is_ok_and(|c| c.login_refused()),
+                    holds: holds.get(i).cloned().flatten(),
                 }
             }),
     )

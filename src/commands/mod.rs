@@ -16,6 +16,8 @@ pub mod config;
 pub mod dashboard;
 pub mod download;
 pub mod manual;
+pub mod packages;
+pub mod selection;
 pub mod serve;
 pub mod sim;
 pub mod status;
@@ -105,6 +107,7 @@ impl Context {
             None | Some(
                 Command::Status { .. }
                     | Command::Serve { .. }
+                    | Command::Packages(_)
                     | Command::Download(_)
                     | Command::Trust(_)
                     | Command::Config(ConfigCommand::Check { .. })
@@ -162,9 +165,10 @@ pub async fn run(ctx: &Context, cli: &Cli) -> Result<Exit, CliError> {
     match &cli.command {
         None => dashboard::run(ctx).await,
         Some(Command::Demo { clusters, .. }) => dashboard::run_demo(ctx, *clusters).await,
-        Some(Command::Status { json, .. }) => status::run(ctx, *json).await,
+        Some(Command::Status { json, select, .. }) => status::run(ctx, *json, select).await,
         Some(Command::Serve { listen, .. }) => serve::run(ctx, *listen).await,
         Some(Command::Download(args)) => download::run(ctx, args).await,
+        Some(Command::Packages(args)) => packages::run(ctx, args).await,
         Some(Command::Trust(args)) => trust::run(ctx, args).await,
         Some(Command::Sim(args)) => sim::run(ctx, args).await,
         Some(Command::Config(ConfigCommand::Check { .. })) => config::run_check(ctx),

@@ -7,6 +7,7 @@
 use jiff::Timestamp;
 use serde_json::{Value, json};
 
+use super::selection::SelectionArgs;
 use super::{CliError, Context, Exit};
 use crate::config::Credentials;
 use crate::download::journal::Journal;
@@ -16,8 +17,12 @@ use crate::state::{Health, Model};
 use crate::text::table::{self, Column};
 
 /// One sweep of every configured cluster, printed; 0 when all answered, 1 otherwise.
-pub async fn run(ctx: &Context, json: bool) -> Result<Exit, CliError> {
-    let config = ctx.config()?;
+pub async fn run(ctx: &Context, json: bool, select: &SelectionArgs) -> Result<Exit, CliError> {
+    let config = &ctx.config()?.subset(&select.select(ctx.config()?, true)?);
+    if !select.labels.is_empty() {
+        let all: Vec<usize> = (0..config.clusters.len()).collect();
+        super::selection::announce(config, &all, select);
+    }
     let credentials = Credentials::new(ctx.interactive);
     // Password commands and prompts block: keep them off the async workers.
     let targets =

@@ -154,6 +154,16 @@ impl CredentialSource {
 }
 
 impl Config {
+    /// The same config with only the clusters at `chosen` (config order kept).
+    pub fn subset(&self, chosen: &[usize]) -> Config {
+        let mut subset = self.clone();
+        subset.clusters = chosen
+            .iter()
+            .filter_map(|&i| self.clusters.get(i).cloned())
+            .collect();
+        subset
+    }
+
     /// The cluster called `name`, for commands that take `--cluster NAME`.
     pub fn cluster(&self, name: &str) -> Option<&ClusterConfig> {
         self.clusters.iter().find(|c| c.name == name)

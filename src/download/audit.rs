@@ -24,7 +24,8 @@ pub const AUDIT_FILE: &str = "audit.jsonl";
 pub struct AuditRecord {
     pub time: String,
     /// `attempt` before a request is sent, `start` for its answer (or for a download
-    /// attached to without one), `end` when a followed download ended.
+    /// attached to without one), `end` when a followed download ended; for a package
+    /// removal `delete_attempt`, `delete` (its answer) and `delete_end`.
     pub event: &'static str,
     pub user: String,
     pub host: String,
@@ -38,6 +39,9 @@ pub struct AuditRecord {
     pub result: String,
     pub code: Option<i64>,
     pub message: Option<String>,
+    /// The package version a removal is about (the `delete*` events only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub package: Option<String>,
 }
 
 impl AuditRecord {
@@ -55,6 +59,7 @@ impl AuditRecord {
             result: result.to_string(),
             code: None,
             message: None,
+            package: None,
         }
     }
 }

@@ -8,6 +8,8 @@
 
 use std::fmt;
 
+use super::image::Holding;
+
 /// Whether a download already runs on a chosen cluster, as far as the front end knows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Busy {
@@ -33,6 +35,9 @@ pub struct Candidate {
     /// The cluster refused the login: nothing may be sent until a new password is given
     /// (not even the question whether a download runs).
     pub login_refused: bool,
+    /// The cluster already runs or holds the package's release ([`super::image`]);
+    /// `None` when it does not, when that is not known, or with `--force`.
+    pub holds: Option<Holding>,
 }
 
 /// Why a chosen cluster is left out.
@@ -46,6 +51,9 @@ pub enum SkipReason {
     Failing(String),
     /// It refused the login; another try could lock the account.
     LoginRefused,
+    /// It already runs or holds the package's release: a download would cost a 2-3 GB
+    /// transfer and end in "already present".
+    AlreadyThere(Holding),
 }
 
 impl SkipReason {
@@ -56,6 +64,8 @@ impl SkipReason {
             Self::AlreadyFollowed => "followed",
             Self::Failing(_) => "not answering",
             Self::LoginRefused => "login refused",
+            Self::AlreadyThere(Holding::Runs(_)) => "runs it",
+            Self::AlreadyThere(Holding::Holds(_)) => "has it",
         }
     }
 
@@ -71,6 +81,9 @@ impl SkipReason {
             Self::LoginRefused => {
                 Some("enter the password first (p in the dashboard), or fix the password source")
             }
+            Self::AlreadyThere(_) => {
+                Some("nothing to do; --force (or f in the form) downloads it anyway")
+            }
         }
     }
 }
@@ -83,6 +96,10 @@ impl fmt::Display for SkipReason {
             Self::AlreadyFollowed => f.write_str("already followed by this ontop"),
             Self::Failing(why) => write!(f, "not answering: {why}"),
             Self::LoginRefused => f.write_str("the login was refused: nothing is sent to it"),
+            Self::AlreadyThere(Holding::Runs(v)) => write!(f, "already runs {v}"),
+            Self::AlreadyThere(Holding::Holds(v)) => {
+                write!(f, "already holds {v} in its package repository")
+            }
         }
     }
 }
@@ -124,10 +141,13 @@ pub fn plan(candidates: impl IntoIterator<Item = Candidate>) -> Plan {
                 continue;
             }
             (false, Busy::No, Some(why)) => SkipReason::Failing(why),
-            (false, Busy::No, None) => {
-                plan.targets.push((c.cluster, c.name));
-                continue;
-            }
+            (false, Busy::No, None) => match c.holds {
+                Some(holding) => SkipReason::AlreadyThere(holding),
+                None => {
+                    plan.targets.push((c.cluster, c.name));
+                    continue;
+                }
+            },
         };
         plan.skipped.push((c.cluster, c.name, reason));
     }
@@ -146,6 +166,7 @@ mod tests {
             busy,
             failing: failing.then(|| "connect: refused".to_string()),
             login_refused: false,
+            holds: None,
         }
     }
 
@@ -170,6 +191,24 @@ mod tests {
             ]
         );
         assert!(!p.is_empty());
+    }
+
+    #[test]
+    fn a_cluster_that_has_the_release_is_skipped_unless_it_is_busy_or_read_only() {
+        let mut holder = candidate(0, false, Busy::No, false);
+        holder.holds = Some(Holding::Holds("9.16.1P3".into()));
+        let mut running = candidate(1, false, Busy::Downloading, false);
+        running.holds = Some(Holding::Runs("9.16.1P3".into()));
+        let mut ro = candidate(2, true, Busy::No, false);
+        ro.holds = Some(Holding::Runs("9.16.1P3".into()));
+        let p = plan([holder, running, ro, candidate(3, false, Busy::No, false)]);
+        assert_eq!(p.targets, [(3, "c3".to_string())]);
+        assert_eq!(p.attach, [(1, "c1".to_string())]);
+        assert_eq!(
+            p.skipped[0].2.to_string(),
+            "already holds 9.16.1P3 in its package repository"
+        );
+        assert_eq!(p.skipped[1].2, SkipReason::ReadOnly);
     }
 
     #[test]

@@ -6,6 +6,7 @@
 
 pub mod event;
 mod following;
+pub mod inventory;
 pub mod poller;
 pub mod starts;
 pub mod sweep;

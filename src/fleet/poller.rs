@@ -68,6 +68,26 @@ pub struct Fleet {
 #[derive(Debug, Clone, Copy)]
 pub struct Schedule {
     pub interval: Duration,
+    /// How often the cluster's package repository is read again, besides at its first
+    /// answer, on a refresh and when its download state changes; `None`: only when
+    /// asked ([`Command::FetchPackages`]).
+    pub packages_every: Option<Duration>,
+}
+
+impl Schedule {
+    /// Polls every `interval`; packages only when asked.
+    pub fn every(interval: Duration) -> Self {
+        Self {
+            interval,
+            packages_every: None,
+        }
+    }
+
+    /// Reads the package repository too (the inventory), every `every`.
+    pub fn with_inventory(mut self, every: Duration) -> Self {
+        self.packages_every = Some(every);
+        self
+    }
 }
 
 /// What a poller shares with the rest of the fleet: the request slots, the event
@@ -129,6 +149,8 @@ impl Fleet {
                 polls: 0,
                 certificate: None,
                 paused: false,
+                packages_read: None,
+                last_state: None,
             };
             tasks.spawn(poller.run());
         }
@@ -192,6 +214,11 @@ struct Poller {
     certificate: Option<CertificateFacts>,
     /// The cluster refused the login: nothing is asked until a new password comes.
     paused: bool,
+    /// When the package repository was last read for the inventory; `None`: read it
+    /// after the next answered poll.
+    packages_read: Option<Instant>,
+    /// The download state of the last answer, to notice a change (a download ended).
+    last_state: Option<crate::ontap::DownloadState>,
 }
 
 impl Poller {
@@ -203,6 +230,7 @@ impl Poller {
                 command = self.commands.recv() => match command {
                     None => return,
                     Some(Command::Refresh) => {
+                        self.packages_read = None;
                         if self.paused && !self.resume_from_source(false).await {
                             return;
                         }
@@ -243,6 +271,9 @@ impl Poller {
                 Some(answered) => answered,
                 None => return, // the model is gone
             };
+            if answered && self.inventory_due() && !self.fetch_packages().await {
+                return;
+            }
             let wait = if answered {
                 self.failures = 0;
                 jittered(self.schedule.interval)
@@ -267,6 +298,13 @@ impl Poller {
         let answers = self.ask(&client, &want).await?;
         let at = Timestamp::now();
         let followed_download = answers.download.clone();
+        if let Ok(download) = &answers.download {
+            if self.last_state.is_some() && self.last_state != download.state {
+                // A download started or ended: the repository may have changed.
+                self.packages_read = None;
+            }
+            self.last_state = download.state.clone();
+        }
         let job = answers.job.clone();
         let (events, answered) = self.report(&client, answers, at);
         for event in events {
@@ -366,8 +404,18 @@ impl Poller {
         (events, answered)
     }
 
+    /// Whether the inventory wants the package list read now.
+    fn inventory_due(&self) -> bool {
+        match (self.schedule.packages_every, self.packages_read) {
+            (None, _) => false,
+            (Some(_), None) => true,
+            (Some(every), Some(read)) => read.elapsed() >= every,
+        }
+    }
+
     /// Asks for the packages; false when the event channel is closed.
     async fn fetch_packages(&mut self) -> bool {
+        self.packages_read = Some(Instant::now());
         let Ok(client) = &self.target.client else {
             return true;
         };

@@ -9,7 +9,7 @@ use std::sync::RwLock;
 use std::time::Duration;
 
 use jiff::Timestamp;
-use reqwest::header::{ACCEPT, AUTHORIZATION, HeaderValue, LOCATION};
+use reqwest::header::{ACCEPT, AUTHORIZATION, HeaderValue};
 use reqwest::{Method, RequestBuilder, Response, StatusCode, Url};
 use secrecy::SecretString;
 use serde::de::DeserializeOwned;
@@ -19,12 +19,13 @@ use super::certificate::CertificateFacts;
 use super::error::{ErrorKind, OntapError};
 use super::login::{Login, PasswordChange};
 use super::model::{
-    ClusterInfo, DownloadRequest, DownloadStarted, DownloadStatus, ErrorEnvelope, Job, JobLink,
-    JobList, PackageList,
+    ClusterInfo, DownloadStatus, ErrorEnvelope, Job, JobLink, JobList, PackageList,
 };
 use super::tls::{TlsTrust, client_config};
 use super::transport::classify_transport;
 use crate::text::clean;
+
+mod changes;
 
 /// Everything needed to talk to one cluster.
 #[derive(Clone)]
@@ -44,9 +45,9 @@ pub struct ClientSettings {
     pub timeout: Duration,
     /// Just the TCP + TLS connection, so an unreachable cluster fails fast.
     pub connect_timeout: Duration,
-    /// No download may be started through this client (`--read-only` or the cluster's
-    /// `read_only`). Enforced in [`Client::start_download`], the only code that sends a
-    /// POST, so no screen or command can get around it.
+    /// Nothing that changes the cluster may be sent through this client (`--read-only`
+    /// or the cluster's `read_only`): no download, no package removal. Enforced where
+    /// every request is sent, so no screen or command can get around it.
     pub read_only: bool,
 }
 
@@ -234,45 +235,6 @@ impl Client {
         .await
     }
 
-    /// `POST /api/cluster/software/download`: asks the cluster to fetch a package.
-    ///
-    /// `return_timeout` 0 (what ontop uses) answers 202 at once with the job to follow;
-    /// a larger value may answer 201/200 when the job ended in time.
-    pub async fn start_download(
-        &self,
-        request: &DownloadRequest,
-        return_timeout: u32,
-    ) -> Result<DownloadStarted, OntapError> {
-        if self.read_only {
-            let message = "read-only: downloads are disabled for this cluster";
-            return Err(OntapError::new(&self.name, ErrorKind::ReadOnly, message));
-        }
-        let timeout = return_timeout.to_string();
-        let builder = self
-            .request(Method::POST, &["cluster", "software", "download"])
-            .query(&[("return_timeout", timeout.as_str())])
-            .json(request);
-        let response = self.send(builder).await?;
-        let status = response.status();
-        let location = response
-            .headers()
-            .get(LOCATION)
-            .and_then(|v| v.to_str().ok())
-            .map(str::to_owned);
-        let body = self.body(response).await?;
-        let job = job_from_body(&body).or_else(|| location.as_deref().and_then(job_from_location));
-        match status {
-            StatusCode::ACCEPTED => job
-                .map(|job| DownloadStarted::Accepted { job })
-                .ok_or_else(|| self.decode_error("a 202 answer without a job", &body)),
-            StatusCode::OK | StatusCode::CREATED => Ok(DownloadStarted::Completed { job }),
-            other => Err(self.decode_error(
-                &format!("HTTP {} is no answer to a download request", other.as_u16()),
-                &body,
-            )),
-        }
-    }
-
     /// `/api/` followed by `segments`, each percent-encoded as one path segment, so a
     /// job uuid from a cluster cannot climb out of its place (`../`, `?`, `#`).
     fn url(&self, segments: &[&str]) -> Url {
@@ -310,6 +272,13 @@ impl Client {
     async fn send(&self, builder: RequestBuilder) -> Result<Response, OntapError> {
         let (client, request) = builder.build_split();
         let request = request.map_err(|e| self.transport_error(&e, None))?;
+        // The one place read-only is enforced: nothing but a GET leaves a read-only client,
+        // whichever front end or command built the request.
+        if self.read_only && request.method() != Method::GET {
+            let message = "read-only: downloads are disabled for this cluster (nothing that \
+                           changes it is sent)";
+            return Err(OntapError::new(&self.name, ErrorKind::ReadOnly, message));
+        }
         let Some(sent) = request.headers().get(AUTHORIZATION).cloned() else {
             let message = "not sent: the cluster refused this login before (another \
                            refused login could lock the account); enter the password \
@@ -439,7 +408,7 @@ fn identification() -> reqwest::header::HeaderMap {
     headers
 }
 
-fn job_from_body(body: &[u8]) -> Option<JobLink> {
+pub(super) fn job_from_body(body: &[u8]) -> Option<JobLink> {
     #[derive(serde::Deserialize)]
     struct JobBody {
         job: JobLink,
@@ -448,7 +417,7 @@ fn job_from_body(body: &[u8]) -> Option<JobLink> {
 }
 
 /// `Location: /api/cluster/jobs/<uuid>`, for servers that send no body.
-fn job_from_location(location: &str) -> Option<JobLink> {
+pub(super) fn job_from_location(location: &str) -> Option<JobLink> {
     let uuid = location.trim_end_matches('/').rsplit('/').next()?;
     let uuid = clean(uuid);
     (!uuid.is_empty() && location.contains("/jobs/")).then_some(JobLink { uuid })

@@ -33,6 +33,36 @@ const CODE_HINTS: &[(i64, &str, &str)] = &[
         "return_timeout must be between 0 and 120 seconds",
     ),
     (
+        10551315,
+        "the package repository is empty",
+        "nothing to remove: the cluster holds no package (ontop packages lists them)",
+    ),
+    (
+        10551325,
+        "no package of that version in the repository",
+        "check the version with ontop packages (it is removed already, or spelled differently)",
+    ),
+    (
+        10551346,
+        "refused while a package validation runs",
+        "wait for the validation (cluster image show-update-progress), then remove it again",
+    ),
+    (
+        10551347,
+        "refused while an update runs",
+        "wait for the update to end (cluster image show-update-progress), then remove it again",
+    ),
+    (
+        10551367,
+        "a package synchronisation is in progress",
+        "the repository is busy (another removal or a sync): try again in a few minutes",
+    ),
+    (
+        10551388,
+        "removing the package timed out",
+        "the package may still be there: check with ontop packages, then remove it again",
+    ),
+    (
         10551327,
         "a package with the same name already exists",
         "the package is already on the cluster: use it, or delete it (cluster image package delete) to fetch it again",
@@ -139,7 +169,7 @@ mod tests {
         for code in [
             4, 6, 262197, 10551327, 10551357, 10551359, 10551381, 10551382, 10551383, 10551384,
             10551391, 10551392, 10551496, 10551797, 10551859, 10551885, 10551892, 39387137,
-            39387138,
+            39387138, 10551315, 10551325, 10551346, 10551347, 10551367, 10551388,
         ] {
             assert!(hint_for_code(code).is_some(), "no hint for {code}");
             assert!(meaning_of_code(code).is_some(), "no meaning for {code}");

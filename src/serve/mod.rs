@@ -28,15 +28,15 @@ use tokio::sync::mpsc;
 use crate::config::{Config, Credentials};
 use crate::download::audit::AuditLog;
 use crate::download::journal::Journal;
-use crate::fleet::{self, Command, Event, Fleet, POLLERS_MAX_IN_FLIGHT};
+use crate::fleet::{self, Command, Event, Fleet, POLLERS_MAX_IN_FLIGHT, Schedule};
 use crate::state::Model;
 use labels::Label;
 use metrics::PollStats;
 use web::BasicAuth;
 
-/// How often each cluster's package repository is read again (it changes only when a
-/// download or a delete ends, and those are rare).
-pub const PACKAGES_EVERY: Duration = Duration::from_secs(600);
+/// How often each cluster's package repository is read again (the engine also reads it
+/// at the first answer and when a download starts or ends).
+pub const PACKAGES_EVERY: Duration = crate::launch::INVENTORY_EVERY;
 
 /// How often the clusters paused after a refused login have their password source
 /// read again: a fixed `password_file` resumes them without a restart, and a password
@@ -170,11 +170,17 @@ fn start_engine(
     let mut targets = fleet::targets_from_config(config, credentials, true);
     fleet::targets::with_reauth(&mut targets, config, credentials);
     credentials.set_interactive(false);
-    let count = targets.len();
     let (fleet, events) = Fleet::spawn(
         targets
             .into_iter()
-            .zip(crate::launch::schedules(config))
+            .zip(
+                crate::launch::schedules(config)
+                    .into_iter()
+                    .map(|s| Schedule {
+                        packages_every: Some(options.packages_every),
+                        ..s
+                    }),
+            )
             .collect(),
         POLLERS_MAX_IN_FLIGHT,
         (AuditLog::new(data_dir), Journal::open(data_dir)),
@@ -191,12 +197,7 @@ fn start_engine(
         title: title(config),
     });
     let fleet = Arc::new(fleet);
-    tokio::spawn(feed(events, served.clone(), Arc::downgrade(&fleet)));
-    tokio::spawn(read_packages(
-        Arc::downgrade(&fleet),
-        count,
-        options.packages_every,
-    ));
+    tokio::spawn(feed(events, served.clone()));
     tokio::spawn(retry_paused_logins(
         Arc::downgrade(&fleet),
         Arc::downgrade(&served),
@@ -211,30 +212,17 @@ fn start_engine(
     (fleet, served)
 }
 
-/// Applies the engine's events to the model, counting what the metrics count; asks a
-/// cluster for its packages once it first answers and after a download there ends.
-async fn feed(mut events: mpsc::Receiver<Event>, served: Arc<Served>, pollers: Weak<Fleet>) {
-    let mut asked = vec![false; served.labels.len()];
+/// Applies the engine's events to the model, counting what the metrics count.
+async fn feed(mut events: mpsc::Receiver<Event>, served: Arc<Served>) {
     while let Some(event) = events.recv().await {
-        let Some(cluster) = event.cluster() else {
-            continue;
-        };
-        if let Some(labels) = served.labels.get(cluster) {
+        if let Some(labels) = event.cluster().and_then(|i| served.labels.get(i)) {
             served.stats.observe(&event, labels);
         }
-        let wants_packages = match &event {
-            Event::Polled { .. } => !std::mem::replace(&mut asked[cluster], true),
-            Event::Ended { .. } => true,
-            _ => false,
-        };
         served
             .model
             .write()
             .unwrap_or_else(|p| p.into_inner())
             .apply(event);
-        if wants_packages && let Some(fleet) = pollers.upgrade() {
-            fleet.send(cluster, Command::FetchPackages);
-        }
     }
 }
 
@@ -276,20 +264,6 @@ async fn follow_journal(
             .unwrap_or_else(|p| p.into_inner())
             .clone();
         followed.extend(crate::launch::follow_entries(&fleet, &model, new));
-    }
-}
-
-/// Asks every cluster for its packages now and every `every`, until the server stops.
-async fn read_packages(pollers: Weak<Fleet>, count: usize, every: Duration) {
-    let mut ticks = tokio::time::interval(every);
-    loop {
-        ticks.tick().await;
-        let Some(fleet) = pollers.upgrade() else {
-            return; // the server stopped
-        };
-        for cluster in 0..count {
-            fleet.send(cluster, Command::FetchPackages);
-        }
     }
 }
 

@@ -22,7 +22,9 @@ pub mod form;
 mod keys;
 mod marks;
 mod navigation;
+mod packages;
 pub mod password;
+pub use packages::Holders;
 mod redraw;
 
 use std::collections::BTreeSet;
@@ -51,6 +53,8 @@ pub enum Mode {
     Filter,
     /// The details pane of one cluster (its index in config order).
     Details(usize),
+    /// The packages view: the fleet's releases.
+    Packages,
 }
 
 /// What a key asks the event loop to do outside the [`App`].
@@ -119,6 +123,9 @@ pub struct App {
     /// The columns on screen, as of the last frame (`s` cycles through these).
     shown_columns: Vec<Column>,
     details_scroll: usize,
+    /// The selected release in the packages view, and whether its clusters are listed.
+    packages_row: usize,
+    packages_open: bool,
     help_scroll: usize,
     confirm_scroll: usize,
     status: Option<Status>,
@@ -161,6 +168,8 @@ impl App {
             page: 10,
             shown_columns: Column::ALL.to_vec(),
             details_scroll: 0,
+            packages_row: 0,
+            packages_open: false,
             help_scroll: 0,
             confirm_scroll: 0,
             status: None,
@@ -229,7 +238,7 @@ impl App {
     fn target(&self) -> Option<usize> {
         match self.mode {
             Mode::Details(c) => Some(c),
-            Mode::Table | Mode::Filter => self.selected,
+            Mode::Table | Mode::Filter | Mode::Packages => self.selected,
         }
     }
 
@@ -260,6 +269,7 @@ impl App {
             Mode::Table => Context::Table,
             Mode::Filter => Context::Filter,
             Mode::Details(_) => Context::Details,
+            Mode::Packages => Context::Packages,
         }
     }
 

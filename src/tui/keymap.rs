@@ -25,6 +25,8 @@ pub enum Context {
     Filter,
     /// The details pane of one cluster.
     Details,
+    /// The packages view: the fleet's releases, who holds, runs and lacks each.
+    Packages,
     /// The help overlay.
     Help,
     /// The download form (after `d`): plain characters edit the focused field.
@@ -83,6 +85,12 @@ pub enum Action {
     EnterPassword,
     /// In the password dialog: the password goes to the other paused clusters too.
     ToggleOthers,
+    /// Opens the packages view (the fleet's releases).
+    OpenPackages,
+    /// In the packages view: lists the clusters that hold, run and lack the release.
+    ToggleHolders,
+    /// In the packages view: marks every cluster that lacks the release.
+    MarkLacking,
     /// Quits (asking first while downloads started here are followed).
     Quit,
     /// Quits after the question.

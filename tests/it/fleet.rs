@@ -30,7 +30,7 @@ fn targets(fleet: &SimFleet, timeout: Duration, interval: Duration) -> Vec<(Targ
                 client: Ok(Arc::new(c)),
                 reauth: None,
             };
-            (target, Schedule { interval })
+            (target, Schedule::every(interval))
         })
         .collect()
 }
@@ -269,7 +269,7 @@ async fn a_refused_login_pauses_polls_and_r_reads_a_rotated_password() {
     let interval = Duration::from_millis(100);
     let scheduled = targets
         .into_iter()
-        .map(|t| (t, Schedule { interval }))
+        .map(|t| (t, Schedule::every(interval)))
         .collect();
     let (pollers, mut events) = Fleet::spawn(scheduled, 32, unrecorded());
 

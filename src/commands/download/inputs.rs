@@ -3,8 +3,6 @@
 //! the package URL, and the package server's password (from the environment or a no-echo
 //! prompt, never from the command line).
 
-use std::path::Path;
-
 use secrecy::SecretString;
 
 use crate::cli::DownloadArgs;
@@ -12,52 +10,7 @@ use crate::commands::CliError;
 use crate::config::Config;
 use crate::download::DownloadSpec;
 
-/// Indices (config order, no repeats) of the clusters named, or of all of them.
-pub fn choose(
-    names: &[&str],
-    wanted: &[String],
-    all: bool,
-    config_path: &Path,
-) -> Result<Vec<usize>, CliError> {
-    if all {
-        return Ok((0..names.len()).collect());
-    }
-    let mut chosen = Vec::new();
-    let mut unknown = Vec::new();
-    for name in wanted {
-        match names.iter().position(|n| n == name) {
-            Some(i) => chosen.push(i),
-            None => unknown.push(unknown_cluster(name, names, config_path)),
-        }
-    }
-    if !unknown.is_empty() {
-        // One line per unknown name; the caller puts "ontop: " in front of the first.
-        return Err(CliError::Usage(unknown.join("\nontop: ")));
-    }
-    chosen.sort_unstable();
-    chosen.dedup();
-    Ok(chosen)
-}
-
-fn unknown_cluster(name: &str, names: &[&str], config_path: &Path) -> String {
-    let place = config_path.display();
-    let close = crate::text::suggest::close_matches(name, names);
-    if close.is_empty() {
-        let mut shown: Vec<&str> = names.iter().take(8).copied().collect();
-        if names.len() > shown.len() {
-            shown.push("...");
-        }
-        format!(
-            "no cluster is named {name:?} in {place}; configured: {}",
-            shown.join(", ")
-        )
-    } else {
-        format!(
-            "no cluster is named {name:?} in {place}; did you mean {}?",
-            close.join(", ")
-        )
-    }
-}
+pub use crate::commands::selection::choose;
 
 /// Refuses before any request when no chosen cluster may start a download.
 pub(super) fn refuse_read_only(

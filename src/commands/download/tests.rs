@@ -8,14 +8,17 @@ fn args(url: Option<&str>, username: Option<&str>, password_env: Option<&str>) -
     DownloadArgs {
         config: Default::default(),
         read_only: false,
-        clusters: Vec::new(),
-        all: true,
+        select: crate::commands::selection::SelectionArgs {
+            all: true,
+            ..Default::default()
+        },
         url: url.map(str::to_string),
         username: username.map(str::to_string),
         password_env: password_env.map(str::to_string),
         wait: false,
         timeout: None,
         yes: true,
+        force: false,
         interval_ms: 2000,
     }
 }

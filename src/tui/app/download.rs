@@ -9,7 +9,7 @@
 use jiff::{SignedDuration, Timestamp};
 
 use super::{App, AppCommand, Confirmation, Dialog, DownloadForm};
-use crate::download::{Busy, Candidate, Ending, Plan, plan};
+use crate::download::{Busy, Candidate, Ending, Plan, holding, plan};
 use crate::state::{ClusterState, Health};
 
 /// How long the message about an ended download stays: long enough to be read by
@@ -91,7 +91,8 @@ impl App {
             return;
         };
         let chosen = form.chosen().to_vec();
-        let plan = self.plan_for(&chosen, now);
+        let version = crate::download::image_version(spec.url().as_str());
+        let plan = self.plan_for(&chosen, version.as_deref(), now);
         let hidden = self.hidden_among(&chosen);
         // The form, and what is left of the password in it, is dropped (and wiped) here.
         self.dialog = Some(Dialog::Confirm(Confirmation::new(spec, plan, hidden)));
@@ -138,10 +139,12 @@ impl App {
         self.say(text.into(), now);
     }
 
-    /// The engine's plan for `chosen`, from what the model knows now.
-    pub fn plan_for(&self, chosen: &[usize], now: Timestamp) -> Plan {
+    /// The engine's plan for `chosen`, from what the model knows now; clusters that run
+    /// or hold `version` (the package's release, when its name says) are skipped.
+    pub fn plan_for(&self, chosen: &[usize], version: Option<&str>, now: Timestamp) -> Plan {
         plan(chosen.iter().filter_map(|&cluster| {
             let c = self.model.clusters.get(cluster)?;
+            let packages = c.packages.as_ref().map(|(_, list)| list.as_slice());
             Some(Candidate {
                 cluster,
                 name: c.identity.name.clone(),
@@ -149,6 +152,7 @@ impl App {
                 busy: busy(c),
                 failing: failing_reason(c, now),
                 login_refused: c.login_paused.is_some(),
+                holds: version.and_then(|v| holding(v, c.version.as_deref(), packages)),
             })
         }))
     }

@@ -126,6 +126,13 @@ impl App {
             Action::Cancel => self.cancel_dialog(now),
             Action::EnterPassword => self.open_password(now),
             Action::ToggleOthers => self.edit_password(super::PasswordPrompt::toggle_others),
+            Action::OpenPackages => {
+                self.mode = Mode::Packages;
+                self.packages_row = 0;
+                self.packages_open = false;
+            }
+            Action::ToggleHolders => self.packages_open = !self.packages_open,
+            Action::MarkLacking => self.mark_lacking(now),
             Action::Quit if context == Context::QuitConfirm => return vec![AppCommand::Quit],
             Action::Quit => return self.quit(),
             Action::ConfirmQuit => return vec![AppCommand::Quit],

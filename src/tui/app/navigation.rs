@@ -22,6 +22,10 @@ impl App {
             }
             // The views clamp scrolling to their content; usize::MAX / 2 stands for "end".
             Context::Details => self.details_scroll = step(self.details_scroll, usize::MAX / 2),
+            Context::Packages => {
+                let rows = self.package_rows().len();
+                self.packages_row = step(self.packages_row, rows);
+            }
             Context::Help => self.help_scroll = step(self.help_scroll, usize::MAX / 2),
             Context::Confirm => {
                 self.confirm_scroll = step(self.confirm_scroll, usize::MAX / 2);

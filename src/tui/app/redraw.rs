@@ -67,6 +67,8 @@ impl App {
     fn on_screen(&self, cluster: usize) -> bool {
         match self.mode {
             Mode::Details(c) => c == cluster,
+            // Every cluster counts in the releases' numbers.
+            Mode::Packages => true,
             Mode::Table | Mode::Filter => self
                 .rows
                 .iter()

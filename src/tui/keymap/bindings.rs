@@ -5,14 +5,15 @@ use crossterm::event::KeyCode;
 use super::{Action, Binding, Context, Key};
 use crate::tui::line::Edit;
 
-use Context::{Confirm, Details, Filter, Form, Help, Password, QuitConfirm, Table};
+use Context::{Confirm, Details, Filter, Form, Help, Packages, Password, QuitConfirm, Table};
 
-const MOVING: &[Context] = &[Table, Details, Help, Confirm];
-const NOT_TYPING: &[Context] = &[Table, Details, Help];
+const MOVING: &[Context] = &[Table, Details, Packages, Help, Confirm];
+const NOT_TYPING: &[Context] = &[Table, Details, Packages, Help];
 const EVERYWHERE: &[Context] = &[
     Table,
     Filter,
     Details,
+    Packages,
     Help,
     Form,
     Confirm,
@@ -118,8 +119,8 @@ pub const BINDINGS: &[Binding] = &[
     Binding {
         keys: &[Key::plain(KeyCode::Esc), Key::ch('q')],
         action: Action::Back,
-        contexts: &[Details, Help],
-        help: "back (close details or help)",
+        contexts: &[Details, Packages, Help],
+        help: "back (close details, packages or help)",
         footer: Some(("Esc/q", "back")),
     },
     Binding {
@@ -163,6 +164,27 @@ pub const BINDINGS: &[Binding] = &[
         contexts: &[Table, Details],
         help: "download a package to the marked (or selected) clusters",
         footer: Some(("d", "download")),
+    },
+    Binding {
+        keys: &[Key::ch('P')],
+        action: Action::OpenPackages,
+        contexts: &[Table, Details],
+        help: "packages view: who holds, runs and lacks each release",
+        footer: None,
+    },
+    Binding {
+        keys: &[Key::plain(KeyCode::Enter)],
+        action: Action::ToggleHolders,
+        contexts: &[Packages],
+        help: "list the clusters that hold, run and lack the selected release",
+        footer: Some(("Enter", "clusters")),
+    },
+    Binding {
+        keys: &[Key::ch('m')],
+        action: Action::MarkLacking,
+        contexts: &[Packages],
+        help: "mark every cluster that lacks the release (then d downloads there)",
+        footer: Some(("m", "mark lacking")),
     },
     Binding {
         keys: &[Key::plain(KeyCode::Tab)],

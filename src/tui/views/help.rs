@@ -20,11 +20,12 @@ const KEYS: usize = 14;
 const MAX_WIDTH: u16 = 78;
 
 /// The help sections, in order.
-const SECTIONS: [&str; 6] = [
+const SECTIONS: [&str; 7] = [
     "Table, details and help",
     "Cluster table",
     "Typing a filter (after /)",
     "Details and help",
+    "Packages (after P)",
     "Download form (after d) and password (after p)",
     "Confirming a download, or quitting",
 ];
@@ -40,8 +41,9 @@ fn section_of(b: &Binding) -> usize {
         Some(Context::Table) => 1,
         Some(Context::Filter) => 2,
         Some(Context::Details | Context::Help) | None => 3,
-        Some(Context::Form | Context::Password) => 4,
-        Some(Context::Confirm | Context::QuitConfirm) => 5,
+        Some(Context::Packages) => 4,
+        Some(Context::Form | Context::Password) => 5,
+        Some(Context::Confirm | Context::QuitConfirm) => 6,
     }
 }
 

@@ -12,6 +12,7 @@ pub mod footer;
 pub mod form;
 pub mod header;
 pub mod help;
+pub mod packages;
 pub mod password;
 pub mod quit;
 pub mod table;
@@ -43,6 +44,7 @@ pub fn draw(frame: &mut Frame, app: &mut App, now: Timestamp) {
     header::render(frame, header_area, app, now);
     match app.mode() {
         Mode::Details(cluster) => details::render(frame, body, app, cluster, now),
+        Mode::Packages => packages::render(frame, body, app),
         Mode::Table | Mode::Filter => table::render(frame, body, app, now),
     }
     footer::render(frame, footer_area, app, now);

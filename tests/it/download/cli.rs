@@ -129,11 +129,23 @@ async fn the_same_package_twice_is_already_present_and_a_success() {
     args.extend(WAIT);
     assert_exit(&setup.ontop(&args).await, 0);
 
+    // Asked again, ontop sees the package in the repository and sends nothing.
+    let out = setup.ontop(&args).await;
+    assert_exit(&out, 0);
+    let stdout = text(&out.stdout);
+    assert!(stdout.contains("already holds 9.16.1P3"), "{stdout}");
+    // With --force it is sent, and the cluster's "already present" is a success too.
+    let mut forced = args.clone();
+    forced.push("--force");
     for wait in [true, false] {
         let args: Vec<&str> = if wait {
-            args.clone()
+            forced.clone()
         } else {
-            args[..3].to_vec()
+            forced
+                .iter()
+                .copied()
+                .filter(|a| !WAIT.contains(a))
+                .collect()
         };
         let out = setup.ontop(&args).await;
         assert_exit(&out, 0);
@@ -255,7 +267,7 @@ async fn wait_with_a_timeout_stops_following_and_leaves_the_job_to_the_journal()
     let all = names(&fleet);
     let setup = Setup::new(&fleet).await;
     // A package that takes about a minute: far longer than the timeout.
-    let url = fleet.package_url_with("ontap-9.15.1P7-image.tgz", 64 * 1024 * 1024, 1024 * 1024);
+    let url = fleet.package_url_with("ontap-9.16.1P3-image.tgz", 64 * 1024 * 1024, 1024 * 1024);
     let mut args = vec!["download", "--cluster", &all[0], "--yes", "--url", &url];
     args.extend(WAIT);
     args.extend(["--timeout", "1s"]);

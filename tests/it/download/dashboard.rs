@@ -37,7 +37,7 @@ fn dashboard(fleet: &SimFleet, dir: &Path) -> (Fleet, Receiver<Event>, Model) {
                 client: Ok(Arc::new(client)),
                 reauth: None,
             };
-            (target, Schedule { interval: INTERVAL })
+            (target, Schedule::every(INTERVAL))
         })
         .collect();
     let records = (AuditLog::new(Some(dir)), Journal::open(Some(dir)));

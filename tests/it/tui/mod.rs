@@ -4,6 +4,7 @@
 mod certificate;
 mod dialog_snapshots;
 mod download_snapshots;
+mod packages;
 mod pty;
 mod pty_keys;
 mod pty_login;

@@ -1,0 +1,180 @@
+//! `ontop packages delete VERSION`: removes a package from the chosen clusters'
+//! repositories. One look first (who holds it; read-only and unreachable clusters are
+//! named and sent nothing), a question naming every cluster and the version, then the
+//! DELETEs, each audited before it is sent and followed to the end of its job.
+
+use std::io::BufRead;
+use std::sync::Arc;
+
+use tokio::task::JoinSet;
+
+use crate::cli::PackageDeleteArgs;
+use crate::commands::{CliError, Context, Exit};
+use crate::config::Credentials;
+use crate::download::audit::AuditLog;
+use crate::download::removal::{Removal, remove};
+use crate::fleet::inventory::{Inventory, inventory};
+use crate::fleet::{self, Target};
+use crate::ontap::Client;
+
+/// Removals sent at the same time.
+const AT_ONCE: usize = 8;
+
+/// Removes the package; 0 when it is gone wherever it was.
+pub async fn run(ctx: &Context, args: &PackageDeleteArgs) -> Result<Exit, CliError> {
+    let config = ctx.config()?;
+    let version = args.version.trim();
+    if version.is_empty() || version.contains('/') {
+        return Err(CliError::Usage(format!(
+            "{:?} is not a package version (e.g. 9.16.1P3)",
+            args.version
+        )));
+    }
+    let chosen = args.select.select(config, false)?;
+    crate::commands::selection::announce(config, &chosen, &args.select);
+    if !args.yes && !ctx.interactive {
+        return Err(CliError::Usage(
+            "no terminal to confirm on: use --yes to confirm without a terminal".into(),
+        ));
+    }
+    let subset = config.subset(&chosen);
+    let credentials = Credentials::new(ctx.interactive);
+    let targets = tokio::task::block_in_place(|| {
+        fleet::targets_from_config(&subset, &credentials, ctx.read_only)
+    });
+    let found = inventory(&targets).await;
+    let (send_to, read_only) = plan(&targets, &found, version);
+    if send_to.is_empty() {
+        if read_only > 0 && read_only == targets.len() {
+            return Err(CliError::Usage(
+                "nothing was sent: every chosen cluster is read-only".into(),
+            ));
+        }
+        crate::outln!("nothing to remove: no chosen cluster holds {version}");
+        return Ok(Exit::from_ok(found.iter().all(|i| i.packages.is_ok())));
+    }
+    let names: Vec<&str> = send_to.iter().map(|c| c.name()).collect();
+    if !args.yes && !tokio::task::block_in_place(|| confirm(version, &names)) {
+        crate::errln!("ontop: cancelled: nothing was removed");
+        return Ok(Exit::Failed);
+    }
+    let audit = Arc::new(AuditLog::new(ctx.data_dir.as_deref()));
+    let outcomes = remove_all(send_to, version, audit).await;
+    let mut all_well = found.iter().all(|i| i.packages.is_ok());
+    for (client, outcome) in &outcomes {
+        all_well &= matches!(outcome, Removal::Removed { .. });
+        print_outcome(client, version, outcome, &found);
+    }
+    Ok(Exit::from_ok(all_well))
+}
+
+/// Who is sent a DELETE: the clusters that hold the version, may be changed, and
+/// answered. The others get a skip line; returns them and how many were read-only.
+fn plan(targets: &[Target], found: &[Inventory], version: &str) -> (Vec<Arc<Client>>, usize) {
+    let mut send_to = Vec::new();
+    let mut read_only = 0;
+    for (target, inventory) in targets.iter().zip(found) {
+        let name = &target.name;
+        let client = match &target.client {
+            Ok(client) => client,
+            Err(e) => {
+                crate::outln!("skip {name}: {}", e.message);
+                continue;
+            }
+        };
+        if client.is_read_only() {
+            read_only += 1;
+            crate::outln!("skip {name}: read-only (nothing is sent)");
+            continue;
+        }
+        match &inventory.packages {
+            Err(e) => crate::outln!("skip {name}: not answering: {}: {}", e.kind, e.message),
+            Ok(_)
+                if !inventory
+                    .versions()
+                    .iter()
+                    .any(|v| v.eq_ignore_ascii_case(version)) =>
+            {
+                crate::outln!("skip {name}: does not hold {version}");
+            }
+            Ok(_) => send_to.push(client.clone()),
+        }
+    }
+    (send_to, read_only)
+}
+
+/// Sends the removals, [`AT_ONCE`] at a time, each followed to its end.
+async fn remove_all(
+    clients: Vec<Arc<Client>>,
+    version: &str,
+    audit: Arc<AuditLog>,
+) -> Vec<(Arc<Client>, Removal)> {
+    let slots = Arc::new(tokio::sync::Semaphore::new(AT_ONCE));
+    let mut tasks = JoinSet::new();
+    for (index, client) in clients.into_iter().enumerate() {
+        let (slots, audit, version) = (slots.clone(), audit.clone(), version.to_owned());
+        tasks.spawn(async move {
+            let _slot = slots.acquire_owned().await;
+            let say = |line: String| crate::errln!("ontop: {line}");
+            let outcome = remove(&client, &version, &audit, &say).await;
+            (index, client, outcome)
+        });
+    }
+    let mut done = Vec::new();
+    while let Some(Ok(outcome)) = tasks.join_next().await {
+        done.push(outcome);
+    }
+    done.sort_by_key(|(index, _, _)| *index);
+    done.into_iter()
+        .map(|(_, client, outcome)| (client, outcome))
+        .collect()
+}
+
+fn print_outcome(client: &Client, version: &str, outcome: &Removal, found: &[Inventory]) {
+    let name = client.name();
+    match outcome {
+        Removal::Removed { job } => {
+            let job = job
+                .as_deref()
+                .map(|j| format!("  job {j}"))
+                .unwrap_or_default();
+            crate::outln!("{name}  removed  {version}{job}");
+        }
+        Removal::NotSent(why) => crate::outln!("{name}  not sent  {why}"),
+        Removal::Failed(e) => {
+            let runs = found
+                .iter()
+                .find(|i| i.name == name)
+                .and_then(|i| i.running.as_deref())
+                .is_some_and(|r| r.eq_ignore_ascii_case(version));
+            let hint = if runs {
+                "it is the release the cluster runs: ONTAP keeps the running release's package"
+            } else {
+                e.hint()
+            };
+            let code = e
+                .code
+                .map(|c| format!(" (ONTAP code {c})"))
+                .unwrap_or_default();
+            crate::outln!("{name}  refused  {}{code}; what to do: {hint}", e.message);
+        }
+    }
+}
+
+/// Asks on the terminal, naming every cluster and the version; true for yes.
+fn confirm(version: &str, names: &[&str]) -> bool {
+    let count = if names.len() == 1 {
+        "1 cluster".to_owned()
+    } else {
+        format!("{} clusters", names.len())
+    };
+    crate::err!(
+        "Remove package {version} from {count}: {}? [y/N] ",
+        names.join(", ")
+    );
+    let mut answer = String::new();
+    if std::io::stdin().lock().read_line(&mut answer).is_err() {
+        return false;
+    }
+    matches!(answer.trim().to_lowercase().as_str(), "y" | "yes")
+}

@@ -1,0 +1,212 @@
+//! Removing a package from a cluster's repository, from the audit line to the end of its
+//! job: the only other change ontop makes to a cluster, owned here like a download.
+//!
+//! Every removal is in the audit log before its DELETE is sent (or is not sent); the
+//! cluster's answer and the job's end get a line each. A refusal that says the cluster
+//! is "temporarily locked" is tried again ([`when_unlocked`]).
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use super::audit::{AuditLog, AuditRecord};
+use crate::ontap::{Client, DownloadStarted, ErrorKind, JobState, OntapError};
+
+/// How a removal ended.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Removal {
+    /// The package is gone (its job succeeded, or the cluster answered it done).
+    Removed { job: Option<String> },
+    /// The cluster refused the DELETE (nothing changed), or the job failed.
+    Failed(OntapError),
+    /// Not sent: the audit line could not be written, or the client is read-only.
+    NotSent(String),
+}
+
+/// Polls of a removal's job before it counts as lost, and the pause between them.
+const JOB_POLLS: u32 = 600;
+const JOB_POLL_EVERY: Duration = Duration::from_secs(1);
+/// Failed polls in a row that end the following (the removal may still end well).
+const JOB_ERRORS: u32 = 5;
+
+/// Removes `version` from `client`'s cluster, recording each step in `audit`; `say` is
+/// told of retries after "temporarily locked".
+pub async fn remove(
+    client: &Client,
+    version: &str,
+    audit: &Arc<AuditLog>,
+    say: &(dyn Fn(String) + Sync),
+) -> Removal {
+    let name = client.name().to_owned();
+    let record =
+        |event: &'static str, result: &str, error: Option<&OntapError>, job: Option<&str>| {
+            let mut line = AuditRecord::now(event, &name, "-", result);
+            line.package = Some(version.to_owned());
+            line.job = job.map(str::to_owned);
+            line.code = error.and_then(|e| e.code);
+            line.message = error.map(|e| e.message.clone());
+            let audit = audit.clone();
+            async move { tokio::task::spawn_blocking(move || audit.append(&line)).await }
+        };
+    match record("delete_attempt", "requested", None, None).await {
+        Ok(Ok(())) => {}
+        Ok(Err(e)) => return Removal::NotSent(format!("not sent: the audit log: {e}")),
+        Err(e) => return Removal::NotSent(format!("not sent: {e}")),
+    }
+    let answer = when_unlocked(&name, say, || client.delete_package(version, 0)).await;
+    let job = match answer {
+        Ok(DownloadStarted::Accepted { job }) => job.uuid,
+        Ok(DownloadStarted::Completed { job }) => {
+            let job = job.map(|j| j.uuid);
+            let _ = record("delete", "success", None, job.as_deref()).await;
+            return Removal::Removed { job };
+        }
+        Err(error) => {
+            let result = if error.kind == ErrorKind::ReadOnly {
+                "read_only"
+            } else {
+                "refused"
+            };
+            let _ = record("delete", result, Some(&error), None).await;
+            if error.kind == ErrorKind::ReadOnly {
+                return Removal::NotSent(error.message);
+            }
+            return Removal::Failed(error);
+        }
+    };
+    let _ = record("delete", "started", None, Some(&job)).await;
+    let ending = follow_job(client, &job).await;
+    let (result, error) = match &ending {
+        Removal::Removed { .. } => ("success", None),
+        Removal::Failed(e) => ("failure", Some(e)),
+        Removal::NotSent(_) => ("failure", None),
+    };
+    let _ = record("delete_end", result, error, Some(&job)).await;
+    ending
+}
+
+/// Follows a removal's job until it ends, or polls fail [`JOB_ERRORS`] times in a row.
+async fn follow_job(client: &Client, job: &str) -> Removal {
+    let mut errors = 0;
+    let mut last_error = None;
+    for _ in 0..JOB_POLLS {
+        match client.job(job).await {
+            Ok(answer) => {
+                errors = 0;
+                match answer.state {
+                    Some(JobState::Success) => {
+                        return Removal::Removed {
+                            job: Some(job.to_owned()),
+                        };
+                    }
+                    Some(JobState::Failure) => {
+                        let mut error = OntapError::new(
+                            client.name(),
+                            ErrorKind::Http,
+                            answer
+                                .message
+                                .unwrap_or_else(|| "the removal failed".into()),
+                        );
+                        error.code = answer.code.or(answer.error.as_ref().and_then(|e| e.code));
+                        return Removal::Failed(error);
+                    }
+                    _ => {}
+                }
+            }
+            Err(e) if e.http_status == Some(404) => {
+                // Jobs are deleted some minutes after they end: the list says the rest.
+                return match client.packages().await {
+                    Ok(_) => Removal::Removed {
+                        job: Some(job.to_owned()),
+                    },
+                    Err(e) => Removal::Failed(e),
+                };
+            }
+            Err(e) => {
+                errors += 1;
+                last_error = Some(e);
+                if errors >= JOB_ERRORS {
+                    break;
+                }
+            }
+        }
+        tokio::time::sleep(JOB_POLL_EVERY).await;
+    }
+    Removal::Failed(last_error.unwrap_or_else(|| {
+        OntapError::new(
+            client.name(),
+            ErrorKind::Timeout,
+            "the removal's job did not end in 10 minutes",
+        )
+    }))
+}
+
+/// How often, and how far apart, a change refused as "temporarily locked" is tried again
+/// (as NetApp's own Ansible collection does).
+pub const LOCKED_RETRIES: u32 = 3;
+pub const LOCKED_PAUSE: Duration = Duration::from_secs(30);
+
+/// Runs `send` until it is not refused as "temporarily locked", at most
+/// [`LOCKED_RETRIES`] more times, [`LOCKED_PAUSE`] apart; each retry is said.
+pub async fn when_unlocked<T, F, Fut>(
+    name: &str,
+    say: &(dyn Fn(String) + Sync),
+    mut send: F,
+) -> Result<T, OntapError>
+where
+    F: FnMut() -> Fut,
+    Fut: Future<Output = Result<T, OntapError>>,
+{
+    let mut tries = 0;
+    loop {
+        match send().await {
+            Err(e) if is_locked(&e) && tries < LOCKED_RETRIES => {
+                tries += 1;
+                say(format!(
+                    "{name}: temporarily locked ({}); trying again in {}s ({tries} of {LOCKED_RETRIES})",
+                    e.message,
+                    LOCKED_PAUSE.as_secs()
+                ));
+                tokio::time::sleep(LOCKED_PAUSE).await;
+            }
+            other => return other,
+        }
+    }
+}
+
+/// ONTAP's refusal while it records a configuration baseline: nothing was started.
+pub fn is_locked(error: &OntapError) -> bool {
+    error
+        .message
+        .to_ascii_lowercase()
+        .contains("temporarily locked")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test(start_paused = true)]
+    async fn a_locked_refusal_is_tried_three_more_times_30s_apart() {
+        let said = std::sync::Mutex::new(Vec::new());
+        let tries = std::sync::atomic::AtomicU32::new(0);
+        let started = tokio::time::Instant::now();
+        let outcome: Result<(), OntapError> =
+            when_unlocked("c1", &|line| said.lock().unwrap().push(line), || async {
+                tries.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+                Err(OntapError::new(
+                    "c1",
+                    ErrorKind::Http,
+                    "The cluster is temporarily locked",
+                ))
+            })
+            .await;
+        assert!(outcome.is_err());
+        assert_eq!(tries.load(std::sync::atomic::Ordering::SeqCst), 4);
+        assert_eq!(started.elapsed(), LOCKED_PAUSE * 3);
+        let said = said.lock().unwrap();
+        assert_eq!(said.len(), 3);
+        assert!(said[2].contains("(3 of 3)"), "{said:?}");
+        let other = OntapError::new("c1", ErrorKind::Http, "no such package");
+        assert!(!is_locked(&other));
+    }
+}

@@ -1,0 +1,82 @@
+//! The requests that change a cluster: starting a download and removing a package.
+//! Read-only is enforced below both, in `Client::send`: a read-only client sends
+//! nothing but GETs.
+
+use reqwest::header::LOCATION;
+use reqwest::{Method, StatusCode};
+
+use super::{Client, job_from_body, job_from_location};
+use crate::ontap::{DownloadRequest, DownloadStarted, OntapError};
+
+impl Client {
+    /// `POST /api/cluster/software/download`: asks the cluster to fetch a package.
+    ///
+    /// `return_timeout` 0 (what ontop uses) answers 202 at once with the job to follow;
+    /// a larger value may answer 201/200 when the job ended in time.
+    pub async fn start_download(
+        &self,
+        request: &DownloadRequest,
+        return_timeout: u32,
+    ) -> Result<DownloadStarted, OntapError> {
+        let timeout = return_timeout.to_string();
+        let builder = self
+            .request(Method::POST, &["cluster", "software", "download"])
+            .query(&[("return_timeout", timeout.as_str())])
+            .json(request);
+        let response = self.send(builder).await?;
+        let status = response.status();
+        let location = response
+            .headers()
+            .get(LOCATION)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned);
+        let body = self.body(response).await?;
+        let job = job_from_body(&body).or_else(|| location.as_deref().and_then(job_from_location));
+        match status {
+            StatusCode::ACCEPTED => job
+                .map(|job| DownloadStarted::Accepted { job })
+                .ok_or_else(|| self.decode_error("a 202 answer without a job", &body)),
+            StatusCode::OK | StatusCode::CREATED => Ok(DownloadStarted::Completed { job }),
+            other => Err(self.decode_error(
+                &format!("HTTP {} is no answer to a download request", other.as_u16()),
+                &body,
+            )),
+        }
+    }
+
+    /// `DELETE /api/cluster/software/packages/{version}`: removes a package from the
+    /// cluster's repository. Answers with the job that does it (202), or with none when
+    /// it ended within `return_timeout` (200).
+    pub async fn delete_package(
+        &self,
+        version: &str,
+        return_timeout: u32,
+    ) -> Result<DownloadStarted, OntapError> {
+        let timeout = return_timeout.to_string();
+        let builder = self
+            .request(
+                Method::DELETE,
+                &["cluster", "software", "packages", version],
+            )
+            .query(&[("return_timeout", timeout.as_str())]);
+        let response = self.send(builder).await?;
+        let status = response.status();
+        let location = response
+            .headers()
+            .get(LOCATION)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned);
+        let body = self.body(response).await?;
+        let job = job_from_body(&body).or_else(|| location.as_deref().and_then(job_from_location));
+        match status {
+            StatusCode::ACCEPTED => job
+                .map(|job| DownloadStarted::Accepted { job })
+                .ok_or_else(|| self.decode_error("a 202 answer without a job", &body)),
+            StatusCode::OK | StatusCode::NO_CONTENT => Ok(DownloadStarted::Completed { job }),
+            other => Err(self.decode_error(
+                &format!("HTTP {} is no answer to a package removal", other.as_u16()),
+                &body,
+            )),
+        }
+    }
+}

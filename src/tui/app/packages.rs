@@ -1,0 +1,91 @@
+//! The packages view's state: the fleet's releases as the model knows them, the one
+//! selected, and marking the clusters that lack it so `d` downloads there.
+
+use jiff::Timestamp;
+
+use super::{App, Mode};
+use crate::fleet::inventory::{VersionRow, by_version};
+
+/// Who has a release, and who does not, among the clusters.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Holders {
+    pub hold: Vec<usize>,
+    pub run: Vec<usize>,
+    /// Their repository is known and holds it not, nor do they run it.
+    pub lack: Vec<usize>,
+    /// Their repository is not known yet (not answered, or paused).
+    pub unknown: Vec<usize>,
+}
+
+impl App {
+    /// The fleet's releases, newest first, from each cluster's running release and the
+    /// repository its poller last read.
+    pub fn package_rows(&self) -> Vec<VersionRow> {
+        by_version(self.model.clusters.iter().map(|c| {
+            let held = c
+                .packages
+                .as_ref()
+                .map(|(_, list)| list.iter().filter_map(|p| p.version.as_deref()).collect());
+            (c.version.as_deref(), held)
+        }))
+    }
+
+    /// The selected row of the packages view (clamped to the rows there are).
+    pub fn packages_selection(&self) -> (usize, bool) {
+        let rows = self.package_rows().len();
+        (
+            self.packages_row.min(rows.saturating_sub(1)),
+            self.packages_open,
+        )
+    }
+
+    /// Who holds, runs and lacks `row`'s release.
+    pub fn holders(&self, row: &VersionRow) -> Holders {
+        let mut holders = Holders {
+            hold: row.holders.clone(),
+            run: row.runners.clone(),
+            ..Holders::default()
+        };
+        for (i, c) in self.model.clusters.iter().enumerate() {
+            if row.holders.contains(&i) || row.runners.contains(&i) {
+                continue;
+            }
+            if c.packages.is_some() {
+                holders.lack.push(i);
+            } else {
+                holders.unknown.push(i);
+            }
+        }
+        holders
+    }
+
+    /// `m` in the packages view: marks every cluster that lacks the selected release and
+    /// goes back to the table, where `d` downloads there.
+    pub(super) fn mark_lacking(&mut self, now: Timestamp) {
+        let rows = self.package_rows();
+        let (row, _) = self.packages_selection();
+        let Some(row) = rows.get(row) else {
+            self.say(
+                "no release known yet: the clusters' packages are still being read".into(),
+                now,
+            );
+            return;
+        };
+        let holders = self.holders(row);
+        self.marks.clear();
+        self.marks.extend(holders.lack.iter().copied());
+        self.mode = Mode::Table;
+        let unknown = match holders.unknown.len() {
+            0 => String::new(),
+            n => format!(" ({n} not known yet, not marked)"),
+        };
+        let text = match holders.lack.len() {
+            0 => format!("no cluster lacks {}{unknown}", row.version),
+            n => format!(
+                "marked {n} clusters that lack {}{unknown}: d downloads there",
+                row.version
+            ),
+        };
+        self.say(text, now);
+    }
+}

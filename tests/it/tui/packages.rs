@@ -1,0 +1,98 @@
+//! The packages view (`P`): the fleet's releases from what the pollers read, the
+//! clusters of one release on `Enter`, and `m` marking those that lack it.
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use insta::assert_snapshot;
+use ontop::fleet::Event;
+use ontop::ontap::Package;
+use ontop::tui::{App, Mode};
+
+use crate::support::tui::{app, now, render, text};
+
+fn key(app: &mut App, code: KeyCode) {
+    app.handle_key(KeyEvent::new(code, KeyModifiers::NONE), now());
+}
+
+fn package(version: &str) -> Package {
+    Package {
+        version: Some(version.into()),
+        create_time: Some("2026-02-01T10:00:00+00:00".into()),
+    }
+}
+
+/// The fixture fleet, with the repositories of its first clusters read.
+fn fleet() -> App {
+    let mut app = app(false, false);
+    let repositories = [
+        (0, vec!["9.16.1P3"]),
+        (1, vec!["9.16.1P3", "9.15.1P7"]),
+        (3, vec![]),
+        (4, vec![]),
+        (5, vec!["9.14.1P9"]),
+    ];
+    for (cluster, versions) in repositories {
+        app.apply(Event::Packages {
+            cluster,
+            at: now(),
+            packages: versions.into_iter().map(package).collect(),
+        });
+    }
+    app
+}
+
+#[test]
+fn the_packages_view_counts_each_release_across_the_fleet_120x40() {
+    let mut app = fleet();
+    key(&mut app, KeyCode::Char('P'));
+    assert_eq!(app.mode(), Mode::Packages);
+    assert_snapshot!(text(&render(&mut app, 120, 40)));
+}
+
+#[test]
+fn enter_lists_the_clusters_of_the_selected_release_80x24() {
+    let mut app = fleet();
+    key(&mut app, KeyCode::Char('P'));
+    key(&mut app, KeyCode::Enter);
+    let screen = text(&render(&mut app, 80, 24));
+    assert!(screen.contains("holds it"), "{screen}");
+    assert!(screen.contains("lacks it"), "{screen}");
+    assert_snapshot!(screen);
+}
+
+#[test]
+fn m_marks_the_clusters_that_lack_the_release_and_d_offers_them() {
+    let mut app = fleet();
+    key(&mut app, KeyCode::Char('P'));
+    let rows = app.package_rows();
+    assert_eq!(rows[0].version, "9.16.1P3", "newest first");
+    let holders = app.holders(&rows[0]);
+    key(&mut app, KeyCode::Char('m'));
+    assert_eq!(
+        app.mode(),
+        Mode::Table,
+        "back to the table, where d downloads"
+    );
+    for cluster in 0..app.model().clusters.len() {
+        assert_eq!(
+            app.is_marked(cluster),
+            holders.lack.contains(&cluster),
+            "cluster {cluster}: {holders:?}"
+        );
+    }
+    assert!(!holders.lack.is_empty());
+    assert!(
+        !app.is_marked(0) && !app.is_marked(1),
+        "holders are not marked"
+    );
+    let status = app.status(now()).unwrap_or_default().to_owned();
+    let marked = format!("marked {} clusters that lack 9.16.1P3", holders.lack.len());
+    assert!(status.starts_with(&marked), "{status}");
+    assert!(
+        status.contains("not known yet, not marked): d downloads there"),
+        "{status}"
+    );
+    // Esc in the view goes back too, marking nothing.
+    key(&mut app, KeyCode::Char('P'));
+    key(&mut app, KeyCode::Esc);
+    assert_eq!(app.mode(), Mode::Table);
+}
