@@ -361,6 +361,11 @@ pub struct DownloadArgs {
     /// Start without asking for confirmation (needed without a terminal)
     #[arg(long)]
     pub yes: bool,
+    /// With --wait: at most N downloads run at once; the rest wait in ontop (nothing is
+    /// sent for them) and start as others end [default: `[download] max_running`, else
+    /// no limit]
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=10_000))]
+    pub max_running: Option<u32>,
     /// Download even to clusters that run or already hold the package's release (read
     /// from its file name: 97_q_image.tgz, ontap-9.16.1P3-image.tgz)
     #[arg(long)]

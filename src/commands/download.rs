@@ -90,6 +90,19 @@ pub async fn run(ctx: &Context, args: &DownloadArgs) -> Result<Exit, CliError> {
         crate::outln!("nothing to start");
         return Ok(survey.finish(true));
     }
+    // `max_running`: the first N are sent now, the rest wait in ontop for a place.
+    let max_running = args
+        .max_running
+        .map(|n| n as usize)
+        .or(config.download.max_running);
+    let sent_now = max_running.map_or(plan.targets.len(), |n| n.min(plan.targets.len()));
+    if sent_now < plan.targets.len() && !args.wait {
+        return Err(CliError::Usage(format!(
+            "{} targets with at most {sent_now} running at once: add --wait, so that ontop \
+             starts the others as the first ones end (nothing was sent)",
+            plan.targets.len()
+        )));
+    }
     if !plan.targets.is_empty()
         && !args.yes
         && !tokio::task::block_in_place(|| confirm(&spec, plan))
@@ -100,7 +113,7 @@ pub async fn run(ctx: &Context, args: &DownloadArgs) -> Result<Exit, CliError> {
 
     let failed_records = Arc::new(Mutex::new(Vec::new()));
     let recorder = recorder(ctx, failed_records.clone());
-    let mut started = start(&survey, &spec, &recorder).await;
+    let mut started = start(&survey, &survey.plan.targets[..sent_now], &spec, &recorder).await;
     started.sort_by_key(|(r, _)| r.cluster);
     let reports: Vec<StartReport> = started.iter().map(|(r, _)| r.clone()).collect();
     print_starts(&reports, args.wait);
@@ -122,7 +135,18 @@ pub async fn run(ctx: &Context, args: &DownloadArgs) -> Result<Exit, CliError> {
             interval: Duration::from_millis(args.interval_ms.max(10)),
             limit,
         };
-        wait::follow_all(&run, started).await
+        let queued = wait::Queued {
+            gate: crate::download::queue::Gate::new(max_running),
+            spec: spec.clone(),
+            waiting: survey.plan.targets[sent_now..].to_vec(),
+        };
+        if !queued.waiting.is_empty() {
+            crate::outln!(
+                "queued {}: at most {sent_now} run at once; the others start as they end",
+                queued.waiting.len()
+            );
+        }
+        wait::follow_all(&run, started, queued).await
     } else {
         accepted(&reports)
     };
@@ -157,13 +181,12 @@ fn recorder(ctx: &Context, failed: Arc<Mutex<Vec<String>>>) -> Recorder {
 /// to; each report comes with the tracker that follows it.
 async fn start(
     survey: &Survey,
+    now: &[(usize, String)],
     spec: &Arc<DownloadSpec>,
     recorder: &Recorder,
 ) -> Vec<(StartReport, Tracker)> {
     let targets = &survey.targets;
-    let clients = survey
-        .plan
-        .targets
+    let clients = now
         .iter()
         .filter_map(|(i, _)| Some((*i, targets[*i].client.clone().ok()?)))
         .collect();

@@ -89,7 +89,13 @@ pub struct DownloadDefaults {
     pub url: Option<Url>,
     /// User on the package server (not the cluster user).
     pub username: Option<String>,
+    /// At most this many downloads started by ontop run at once; the rest wait in ontop
+    /// (`--max-running` wins). `None`: no limit.
+    pub max_running: Option<usize>,
 }
+
+/// The most `max_running` may say: more is no limit a package server notices.
+pub const MAX_RUNNING_LIMIT: usize = 10_000;
 
 /// One `[[cluster]]` after inheritance: everything a poller needs to reach it.
 ///

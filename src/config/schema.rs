@@ -38,7 +38,7 @@ pub(super) const PASSWORD_KEYS: &[&str] = &[
     "password_file",
 ];
 /// Keys of `[download]`.
-pub(super) const DOWNLOAD_KEYS: &[&str] = &["url", "username"];
+pub(super) const DOWNLOAD_KEYS: &[&str] = &["url", "username", "max_running"];
 /// Keys of `[serve]`: where `ontop serve` listens, and who may read it.
 #[rustfmt::skip]
 pub(super) const SERVE_KEYS: &[&str] = &[

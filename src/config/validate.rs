@@ -177,6 +177,9 @@ fn read_download(reader: &mut Reader, value: Option<&Value>) -> DownloadDefaults
         username: t
             .get("username")
             .and_then(|v| reader.text(&scope, "username", v)),
+        max_running: t
+            .get("max_running")
+            .and_then(|v| reader.count(&scope, "max_running", v, super::MAX_RUNNING_LIMIT)),
     }
 }
 

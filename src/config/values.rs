@@ -142,6 +142,32 @@ impl Reader<'_> {
         }
     }
 
+    /// A whole number from 1 to `max` (from the environment, its digits).
+    pub(super) fn count(
+        &mut self,
+        scope: &Scope,
+        key: &str,
+        value: &Value,
+        max: usize,
+    ) -> Option<usize> {
+        let number = match &value.kind {
+            ValueKind::I64(n) => Some(*n),
+            ValueKind::U64(n) => i64::try_from(*n).ok(),
+            ValueKind::String(s) if self.env_var(scope, key).is_some() => s.trim().parse().ok(),
+            _ => None,
+        };
+        match number {
+            Some(n) if n >= 1 && (n as u64) <= max as u64 => Some(n as usize),
+            _ => {
+                let found = number.map_or_else(|| kind(value).to_owned(), |n| n.to_string());
+                let message = format!("expected a whole number from 1 to {max}, found {found}");
+                let fix = format!("write it like {key} = 20 (or leave it out: no limit)");
+                self.problem(scope, key, message, fix);
+                None
+            }
+        }
+    }
+
     /// `true` or `false`; from the environment, those words in any case.
     pub(super) fn flag(&mut self, scope: &Scope, key: &str, value: &Value) -> Option<bool> {
         let from_env = self.env_var(scope, key).is_some();

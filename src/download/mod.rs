@@ -9,6 +9,8 @@
 //! - [`tracker`]: following one download to its end, the pure state machine both front
 //!   ends drive; [`follow`] drives it for a command;
 //! - [`ending`]: the words for how a download ended;
+//! - [`queue`]: `max_running`, the gate that keeps starts waiting in ontop;
+//! - [`locked`]: changes refused as "temporarily locked" are sent again;
 //! - [`removal`]: removing a package from a cluster's repository, audited and followed;
 //! - [`recorder`]: the one owner of the [`audit`] log and the [`journal`].
 //!
@@ -20,7 +22,9 @@ pub mod ending;
 pub mod follow;
 pub mod image;
 pub mod journal;
+pub mod locked;
 pub mod plan;
+pub mod queue;
 pub mod recorder;
 pub mod removal;
 pub mod spec;

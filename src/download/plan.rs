@@ -81,9 +81,9 @@ impl SkipReason {
             Self::LoginRefused => {
                 Some("enter the password first (p in the dashboard), or fix the password source")
             }
-            Self::AlreadyThere(_) => {
-                Some("nothing to do; --force (or f in the form) downloads it anyway")
-            }
+            Self::AlreadyThere(_) => Some(
+                "nothing to do; --force (f in the dashboard's confirmation) downloads it anyway",
+            ),
         }
     }
 }

@@ -149,7 +149,14 @@ pub async fn start_recorded(
 
 /// Starts the download on one cluster and sorts the answer.
 pub async fn start_one(client: &Client, spec: &DownloadSpec) -> StartOutcome {
-    match client.start_download(&spec.request(), 0).await {
+    // A refusal while the cluster is "temporarily locked" started nothing: tried again
+    // (the retries are logged: on stderr for a command, in the log for the dashboard).
+    let say = |line: String| tracing::warn!("{line}");
+    let request = spec.request();
+    let answer =
+        super::locked::when_unlocked(client.name(), &say, || client.start_download(&request, 0))
+            .await;
+    match answer {
         Ok(DownloadStarted::Accepted { job }) => StartOutcome::Started { job: job.uuid },
         Ok(DownloadStarted::Completed { job }) => StartOutcome::Finished {
             job: job.map(|j| j.uuid),

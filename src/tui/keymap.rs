@@ -91,6 +91,8 @@ pub enum Action {
     ToggleHolders,
     /// In the packages view: marks every cluster that lacks the release.
     MarkLacking,
+    /// In the confirmation: download to the clusters that have the release too.
+    ForceHolders,
     /// Quits (asking first while downloads started here are followed).
     Quit,
     /// Quits after the question.

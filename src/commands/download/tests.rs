@@ -19,6 +19,7 @@ fn args(url: Option<&str>, username: Option<&str>, password_env: Option<&str>) -
         timeout: None,
         yes: true,
         force: false,
+        max_running: None,
         interval_ms: 2000,
     }
 }
@@ -30,6 +31,7 @@ fn config(download_url: Option<&str>, download_user: Option<&str>) -> Config {
         download: crate::config::DownloadDefaults {
             url: download_url.map(|u| u.parse().unwrap()),
             username: download_user.map(str::to_string),
+            max_running: None,
         },
         serve: Default::default(),
         warnings: Vec::new(),

@@ -7,16 +7,20 @@
 //! resumes it).
 
 use std::io::IsTerminal;
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use indicatif::{MultiProgress, ProgressBar, ProgressDrawTarget, ProgressStyle};
 use jiff::Timestamp;
 use tokio::task::JoinSet;
 
+use crate::download::queue::Gate;
 use crate::download::{
-    Ending, Followed, MAX_FOLLOW_ERRORS, Record, Recorder, StartReport, Tracker, follow,
+    DownloadSpec, Ending, Followed, MAX_FOLLOW_ERRORS, Record, Recorder, StartOutcome, StartReport,
+    Tracker, follow, start_recorded,
 };
 use crate::fleet::Target;
+use crate::ontap::Client;
 use crate::text::{self, pad, table};
 
 /// What following needs from the run.
@@ -28,11 +32,30 @@ pub(super) struct Run<'a> {
     pub limit: Option<Duration>,
 }
 
-/// Follows every download to its end; true when all ended in success or already present.
-pub(super) async fn follow_all(run: &Run<'_>, started: Vec<(StartReport, Tracker)>) -> bool {
-    let width = started
+/// Starts that wait in ontop for a running download to end (`--max-running`): sent in
+/// this order, each once the gate lets it through.
+pub(super) struct Queued {
+    pub gate: Gate,
+    pub spec: Arc<DownloadSpec>,
+    /// (cluster index, name) of each start not yet sent.
+    pub waiting: Vec<(usize, String)>,
+}
+
+/// Follows every download to its end, sending the queued starts as places free up;
+/// true when all ended in success or already present.
+pub(super) async fn follow_all(
+    run: &Run<'_>,
+    started: Vec<(StartReport, Tracker)>,
+    queued: Queued,
+) -> bool {
+    let names: Vec<String> = started
         .iter()
-        .map(|(r, _)| text::width(&r.name))
+        .map(|(r, _)| r.name.clone())
+        .chain(queued.waiting.iter().map(|(_, n)| n.clone()))
+        .collect();
+    let width = names
+        .iter()
+        .map(|n| text::width(n))
         .max()
         .unwrap_or(0)
         .min(super::LINE_COLUMNS[0].cap);
@@ -40,40 +63,58 @@ pub(super) async fn follow_all(run: &Run<'_>, started: Vec<(StartReport, Tracker
         .is_terminal()
         .then(|| MultiProgress::with_draw_target(ProgressDrawTarget::stdout()));
     let mut tasks = JoinSet::new();
-    let mut endings: Vec<Option<(Tracker, Duration)>> = vec![None; started.len()];
-    for (order, (report, mut tracker)) in started.iter().cloned().enumerate() {
-        let client = run.targets[report.cluster].client.clone();
-        let client = match (tracker.ending(), client) {
+    let mut endings: Vec<Option<(Tracker, Duration)>> = vec![None; names.len()];
+    for (order, (report, mut tracker)) in started.into_iter().enumerate() {
+        let client = match (tracker.ending(), run.targets[report.cluster].client.clone()) {
             (Some(_), _) => {
                 endings[order] = Some((tracker, Duration::ZERO));
                 continue;
             }
             (None, Ok(client)) => client,
             (None, Err(e)) => {
-                let at = Timestamp::now();
-                tracker.answered(&crate::download::StartOutcome::Refused(e), at);
+                tracker.answered(&crate::download::StartOutcome::Refused(e), Timestamp::now());
                 endings[order] = Some((tracker, Duration::ZERO));
                 continue;
             }
         };
-        let mut line = Line::new(&report.name, width, bars.as_ref());
+        // A download ontop started holds a place until it ends; one it follows as it
+        // was (attached) does not.
+        let slot = matches!(report.outcome, StartOutcome::Attached)
+            .then_some(None)
+            .unwrap_or_else(|| queued.gate.try_enter());
+        let line = Line::new(&report.name, width, bars.as_ref());
         let (interval, limit) = (run.interval, run.limit);
         tasks.spawn(async move {
-            let began = Instant::now();
-            let following = follow(&client, &mut tracker, interval, |f| line.update(f));
-            let in_time = match limit {
-                Some(limit) => tokio::time::timeout(limit, following).await.is_ok(),
-                None => {
-                    following.await;
-                    true
-                }
-            };
-            if let (false, Some(limit)) = (in_time, limit) {
-                let reason = format!("not ended after --timeout {}", humanize(limit));
-                tracker.give_up(reason, Timestamp::now());
-            }
-            line.finish(tracker.ending());
-            (order, tracker, began.elapsed())
+            let (tracker, elapsed) = follow_one(client, tracker, line, interval, limit).await;
+            drop(slot);
+            (order, tracker, elapsed)
+        });
+    }
+    let first_queued = names.len() - queued.waiting.len();
+    for (offset, (cluster, name)) in queued.waiting.into_iter().enumerate() {
+        let Ok(client) = run.targets[cluster].client.clone() else {
+            continue;
+        };
+        let mut line = Line::new(&name, width, bars.as_ref());
+        let (gate, spec, recorder) = (
+            queued.gate.clone(),
+            queued.spec.clone(),
+            run.recorder.clone(),
+        );
+        let (interval, limit) = (run.interval, run.limit);
+        tasks.spawn(async move {
+            let slot = gate
+                .enter(|n, m| line.say(&format!("queued ({n} of {m}): not sent yet")))
+                .await;
+            let asked = Timestamp::now();
+            let outcome = start_recorded(&client, &spec, &recorder).await;
+            let mut tracker = Tracker::requested(spec.masked_url(), asked)
+                .with_server_username(spec.username.clone());
+            tracker.answered(&outcome, Timestamp::now());
+            line.say(&format!("sent: {}", outcome_word(&outcome)));
+            let (tracker, elapsed) = follow_one(client, tracker, line, interval, limit).await;
+            drop(slot);
+            (first_queued + offset, tracker, elapsed)
         });
     }
     while let Some(joined) = tasks.join_next().await {
@@ -84,20 +125,55 @@ pub(super) async fn follow_all(run: &Run<'_>, started: Vec<(StartReport, Tracker
     if let Some(bars) = &bars {
         let _ = bars.clear();
     }
-    summarize(run, &started, endings).await
+    summarize(run, &names, endings).await
+}
+
+/// Follows one download with its progress line, for at most `limit`.
+async fn follow_one(
+    client: Arc<Client>,
+    mut tracker: Tracker,
+    mut line: Line,
+    interval: Duration,
+    limit: Option<Duration>,
+) -> (Tracker, Duration) {
+    let began = Instant::now();
+    if tracker.ending().is_none() {
+        let following = follow(&client, &mut tracker, interval, |f| line.update(f));
+        let in_time = match limit {
+            Some(limit) => tokio::time::timeout(limit, following).await.is_ok(),
+            None => {
+                following.await;
+                true
+            }
+        };
+        if let (false, Some(limit)) = (in_time, limit) {
+            let reason = format!("not ended after --timeout {}", humanize(limit));
+            tracker.give_up(reason, Timestamp::now());
+        }
+    }
+    line.finish(tracker.ending());
+    (tracker, began.elapsed())
+}
+
+/// What a queued start's answer was, in a word for its line.
+fn outcome_word(outcome: &StartOutcome) -> String {
+    match outcome {
+        StartOutcome::Started { job } => format!("started, job {job}"),
+        other => format!("{other:?}").to_lowercase(),
+    }
 }
 
 /// Records every ending, prints a line per cluster and the failures; true when all
 /// ended well.
 async fn summarize(
     run: &Run<'_>,
-    started: &[(StartReport, Tracker)],
+    names: &[String],
     endings: Vec<Option<(Tracker, Duration)>>,
 ) -> bool {
     let mut all_well = true;
     let mut failures = Vec::new();
     let mut summary = Vec::new();
-    for ((report, _), ended) in started.iter().zip(endings) {
+    for (name, ended) in names.iter().zip(endings) {
         let (ending, followed, elapsed) = match ended {
             Some((tracker, elapsed)) => (
                 tracker.ending().cloned(),
@@ -115,7 +191,7 @@ async fn summarize(
             let _ = run
                 .recorder
                 .record(Record::Ended {
-                    cluster: report.name.clone(),
+                    cluster: name.clone(),
                     url,
                     server_username,
                     job: followed.job.clone(),
@@ -132,10 +208,10 @@ async fn summarize(
             detail.push(format_elapsed(elapsed));
         }
         let word = ending.result_word().replace('_', " ");
-        summary.push(vec![report.name.clone(), word, detail.join("  ")]);
+        summary.push(vec![name.clone(), word, detail.join("  ")]);
         if !ending.is_success() {
             all_well = false;
-            failures.push(format!("ontop: {}: {}", report.name, ending.describe()));
+            failures.push(format!("ontop: {name}: {}", ending.describe()));
         }
     }
     crate::out!("{}", table::render(&super::LINE_COLUMNS, &summary));
@@ -184,6 +260,15 @@ impl Line {
             None => {}
         }
         self.last = state;
+    }
+
+    /// A line of its own, not a phase: "queued (2 of 4)", "sent: started, job …".
+    fn say(&mut self, what: &str) {
+        match &self.bar {
+            Some(bar) => bar.set_message(what.to_owned()),
+            None => crate::outln!("{}: {what}", self.name),
+        }
+        self.last = what.to_owned();
     }
 
     fn finish(&self, ending: Option<&Ending>) {

@@ -42,6 +42,30 @@ impl Confirmation {
         self.plan.is_empty()
     }
 
+    /// Whether some chosen cluster is skipped because it runs or holds the release
+    /// already (`f` then offers to download there anyway).
+    pub fn skips_holders(&self) -> bool {
+        self.plan
+            .skipped
+            .iter()
+            .any(|(_, _, r)| matches!(r, crate::download::SkipReason::AlreadyThere(_)))
+    }
+
+    /// Every chosen cluster, whatever the plan made of it (config order).
+    pub fn chosen(&self) -> Vec<usize> {
+        let plan = &self.plan;
+        let mut chosen: Vec<usize> = plan.targets.iter().map(|(i, _)| *i).collect();
+        chosen.extend(plan.attach.iter().map(|(i, _)| *i));
+        chosen.extend(plan.skipped.iter().map(|(i, _, _)| *i));
+        chosen.sort_unstable();
+        chosen
+    }
+
+    /// The same request with a new plan (after `f`).
+    pub fn replanned(self, plan: Plan) -> Self {
+        Self { plan, ..self }
+    }
+
     /// What `y` hands to the event loop; `None` when there is nothing to do.
     pub fn into_request(self) -> Option<StartRequest> {
         (!self.nothing_to_start()).then_some(StartRequest {

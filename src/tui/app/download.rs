@@ -139,6 +139,24 @@ impl App {
         self.say(text.into(), now);
     }
 
+    /// `f` in the confirmation: plans again without skipping the clusters that run or
+    /// hold the release.
+    pub(super) fn force_holders(&mut self, now: Timestamp) {
+        let Some(Dialog::Confirm(confirmation)) = self.dialog.take() else {
+            return;
+        };
+        if !confirmation.skips_holders() {
+            self.dialog = Some(Dialog::Confirm(confirmation));
+            return;
+        }
+        let plan = self.plan_for(&confirmation.chosen(), None, now);
+        self.dialog = Some(Dialog::Confirm(confirmation.replanned(plan)));
+        self.say(
+            "downloading to the clusters that have the release too".into(),
+            now,
+        );
+    }
+
     /// The engine's plan for `chosen`, from what the model knows now; clusters that run
     /// or hold `version` (the package's release, when its name says) are skipped.
     pub fn plan_for(&self, chosen: &[usize], version: Option<&str>, now: Timestamp) -> Plan {

@@ -364,3 +364,38 @@ fn a_download_the_engine_follows_is_not_attached_again() {
     let followed = app.model().clusters[1].followed.as_ref().unwrap();
     assert_eq!(followed.job.as_deref(), Some("job-1"));
 }
+
+#[test]
+fn clusters_that_hold_the_release_are_skipped_and_f_downloads_there_too() {
+    let mut app = fleet();
+    // Cluster 1 holds 9.7, the release of the form's 97_q_image.tgz.
+    app.apply(Event::Packages {
+        cluster: 1,
+        at: now(),
+        packages: vec![crate::ontap::Package {
+            version: Some("9.7".into()),
+            create_time: None,
+        }],
+    });
+    press(&mut app, "Aa");
+    press(&mut app, "d");
+    app.handle_key(code(KeyCode::Enter), now());
+    let plan = confirmation(&app).plan().clone();
+    let skipped: Vec<_> = plan
+        .skipped
+        .iter()
+        .map(|(i, _, r)| (*i, r.clone()))
+        .collect();
+    assert_eq!(
+        skipped,
+        [(
+            1,
+            SkipReason::AlreadyThere(crate::download::Holding::Holds("9.7".into()))
+        )]
+    );
+    assert!(confirmation(&app).skips_holders());
+    press(&mut app, "f");
+    let plan = confirmation(&app).plan();
+    assert!(plan.skipped.is_empty(), "{plan:?}");
+    assert!(plan.targets.iter().any(|(i, _)| *i == 1), "{plan:?}");
+}

@@ -166,6 +166,13 @@ pub const BINDINGS: &[Binding] = &[
         footer: Some(("d", "download")),
     },
     Binding {
+        keys: &[Key::ch('f')],
+        action: Action::ForceHolders,
+        contexts: &[Confirm],
+        help: "download to the clusters that run or hold the release too",
+        footer: None,
+    },
+    Binding {
         keys: &[Key::ch('P')],
         action: Action::OpenPackages,
         contexts: &[Table, Details],

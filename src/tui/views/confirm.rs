@@ -150,6 +150,12 @@ fn lines(confirmation: &Confirmation, theme: Theme, cells: usize) -> Vec<Line<'s
                 ]));
             }
         }
+        if confirmation.skips_holders() {
+            out.push(Line::styled(
+                " f downloads to those that have the release too.",
+                theme.dim(),
+            ));
+        }
     }
 
     if !plan.is_empty() {
