@@ -78,6 +78,7 @@ mod embedded {
                 audit: AuditLog::disabled(),
                 journal: Journal::open(None),
                 download_defaults: (Some(sim.default_package_url()), None),
+                max_running: None,
             },
         )
     }

@@ -57,6 +57,7 @@ pub fn from_config(
                 config.download.url.as_ref().map(|u| u.to_string()),
                 config.download.username.clone(),
             ),
+            max_running: config.download.max_running,
         },
     );
     resume_journal(&setup.fleet, &setup.model);
@@ -96,6 +97,8 @@ pub(crate) struct Records {
     pub(crate) audit: AuditLog,
     pub(crate) journal: Journal,
     pub(crate) download_defaults: (Option<String>, Option<String>),
+    /// `[download] max_running`: downloads started here that may run at once.
+    pub(crate) max_running: Option<usize>,
 }
 
 /// Follows again the jobs the journal holds for configured clusters: each cluster's
@@ -147,11 +150,12 @@ pub(crate) fn assemble(
         tracing::warn!("{warning}");
     }
     let journaled = records.journal.keeps();
-    let (fleet, events) = Fleet::spawn(
+    let (mut fleet, events) = Fleet::spawn(
         targets.into_iter().zip(schedules).collect(),
         POLLERS_MAX_IN_FLIGHT,
         (records.audit, records.journal),
     );
+    fleet.set_max_running(records.max_running);
     DashboardSetup {
         model: Model::new(identities),
         fleet,

@@ -85,6 +85,9 @@ impl Since {
 /// Where a followed download stands.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Phase {
+    /// Waiting in ontop for a place (`max_running`): nothing was sent yet. The n-th of m
+    /// starts that were waiting when it was queued.
+    Queued { position: usize, of: usize },
     /// Asked for (the POST is on its way), or started and its job not seen yet.
     Starting,
     /// The job's own state (queued, running, paused, or a state this build does not know).
@@ -99,6 +102,7 @@ impl Phase {
     /// The word in the JOB column, at most 8 cells.
     pub fn word(&self) -> &str {
         match self {
+            Self::Queued { .. } => "queued",
             Self::Starting => "starting",
             Self::Job(state) => state.as_str(),
             Self::Download(state) => state.as_str(),
@@ -173,6 +177,12 @@ impl Tracker {
             server_username: None,
         };
         Self::new(origin, None, Phase::Starting, Since::Exactly(at), at)
+    }
+
+    /// A start that waits in ontop for a place (nothing sent yet), as the n-th of m.
+    pub fn queued(mut self, position: usize, of: usize, at: Timestamp) -> Self {
+        self.set_phase(Phase::Queued { position, of }, Since::Exactly(at));
+        self
     }
 
     /// The same download, asked of the package server as `user`.

@@ -11,6 +11,7 @@ use jiff::Timestamp;
 use super::event::Event;
 use super::poller::Shared;
 use crate::download::follow::is_gone;
+use crate::download::queue::Slot;
 use crate::download::{Followed, Observation, Record, StartOutcome, Tracker, Want};
 use crate::ontap::{DownloadStatus, Job, OntapError};
 
@@ -21,6 +22,8 @@ pub(super) struct Following {
     tracker: Option<Tracker>,
     /// What the model was last told, so that an unchanged download costs no event.
     sent: Option<Followed>,
+    /// The download's place under `max_running`, given up when it ends.
+    slot: Option<Slot>,
 }
 
 impl Following {
@@ -30,6 +33,7 @@ impl Following {
             name,
             tracker: None,
             sent: None,
+            slot: None,
         }
     }
 
@@ -42,12 +46,19 @@ impl Following {
     pub(super) async fn follow(&mut self, tracker: Tracker, shared: &Shared) -> bool {
         self.tracker = Some(tracker);
         self.sent = None;
+        self.slot = None;
         self.after_change(Timestamp::now(), shared).await
     }
 
     /// The start request was answered; false when the model is gone.
-    pub(super) async fn answered(&mut self, outcome: &StartOutcome, shared: &Shared) -> bool {
+    pub(super) async fn answered(
+        &mut self,
+        outcome: &StartOutcome,
+        slot: Option<Slot>,
+        shared: &Shared,
+    ) -> bool {
         let at = Timestamp::now();
+        self.slot = slot;
         // "Already there": the cluster's packages came with the answer; show them.
         if let StartOutcome::AlreadyPresent { packages } = outcome {
             let event = Event::Packages {
@@ -126,6 +137,10 @@ impl Following {
                 followed: Box::new(followed.clone()),
             })
             .await;
+        if followed.phase.ending().is_some() {
+            // Over: the next queued start may go.
+            self.slot = None;
+        }
         if let (Some(ending), true) = (followed.phase.ending(), newly_ended) {
             let (url, server_username) = followed.origin.asked();
             shared.recorder().submit(Record::Ended {

@@ -19,6 +19,7 @@ use tokio::time::{Instant, sleep_until};
 use super::event::Event;
 use super::following::Following;
 use super::targets::Target;
+use crate::download::queue::{Gate, Slot};
 use crate::download::{Recorder, StartOutcome, Tracker, Want};
 use crate::ontap::{CertificateFacts, Client, OntapError};
 
@@ -40,8 +41,9 @@ pub enum Command {
     Refresh,
     /// Follow this download from now on (a start asked for, attached, or resumed).
     Follow(Box<Tracker>),
-    /// The cluster answered the start request of the download being followed.
-    Answered(Box<StartOutcome>),
+    /// The cluster answered the start request of the download being followed; with the
+    /// download's place under `max_running`, held until it ends.
+    Answered(Box<StartOutcome>, Option<Slot>),
     /// Ask for the packages on the cluster (for the details pane).
     FetchPackages,
     /// Log in with this password from now on (typed after a refused login), and poll;
@@ -61,6 +63,10 @@ pub struct Fleet {
     /// Download starts under way (see `starts.rs`); quitting waits for them to be
     /// answered and recorded.
     pub(super) starts: std::sync::Mutex<Vec<tokio::task::JoinHandle<()>>>,
+    /// `max_running`: the places downloads started here take until they end.
+    pub(super) gate: Gate,
+    /// Turns true when the dashboard quits: queued starts give up, never sent.
+    pub(super) closing: tokio::sync::watch::Sender<bool>,
     tasks: JoinSet<()>,
 }
 
@@ -159,9 +165,17 @@ impl Fleet {
             clients,
             recorder,
             starts: std::sync::Mutex::new(Vec::new()),
+            gate: Gate::new(None),
+            closing: tokio::sync::watch::channel(false).0,
             tasks,
         };
         (fleet, receiver)
+    }
+
+    /// At most `max` downloads started here run at once (`[download] max_running`); the
+    /// others wait in ontop as queued.
+    pub fn set_max_running(&mut self, max: Option<usize>) {
+        self.gate = Gate::new(max);
     }
 
     /// Sends a command to one cluster's poller (ignored for an unknown index).
@@ -251,8 +265,8 @@ impl Poller {
                         }
                         continue;
                     }
-                    Some(Command::Answered(outcome)) => {
-                        if !self.following.answered(&outcome, &self.shared).await {
+                    Some(Command::Answered(outcome, slot)) => {
+                        if !self.following.answered(&outcome, slot, &self.shared).await {
                             return;
                         }
                     }

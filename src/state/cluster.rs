@@ -320,7 +320,8 @@ impl ClusterState {
             );
         }
         let old_phase = old.filter(|_| same_download).map(|o| &o.phase);
-        let worth_a_line = !matches!(new.phase, Phase::Starting) && new.phase.ending().is_none();
+        let worth_a_line = !matches!(new.phase, Phase::Starting | Phase::Queued { .. })
+            && new.phase.ending().is_none();
         if old_phase != Some(&new.phase) && worth_a_line {
             self.record(at, format!("now {}", new.phase.word()));
         }

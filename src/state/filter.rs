@@ -173,7 +173,10 @@ fn state_word(word: &str, c: &ClusterState, now: Timestamp) -> Option<bool> {
         "ro" | "read-only" | "readonly" => c.identity.read_only,
         "followed" => phase.is_some_and(|p| p.ending().is_none()),
         "starting" => matches!(phase, Some(Phase::Starting)),
-        "queued" => matches!(phase, Some(Phase::Job(JobState::Queued))),
+        "queued" => matches!(
+            phase,
+            Some(Phase::Queued { .. } | Phase::Job(JobState::Queued))
+        ),
         "paused" => matches!(phase, Some(Phase::Job(JobState::Paused))) || c.login_paused.is_some(),
         "present" => matches!(ending, Some(Ending::AlreadyPresent)),
         "refused" => matches!(ending, Some(Ending::Refused(_))),

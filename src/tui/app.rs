@@ -88,6 +88,8 @@ pub enum Dialog {
     /// asked over (Ctrl-C in the form), back when the answer is no.
     Quit {
         followed: usize,
+        /// Starts still waiting in ontop (`max_running`): quitting means never sending them.
+        queued: usize,
         under: Option<Box<Dialog>>,
     },
 }

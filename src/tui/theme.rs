@@ -73,7 +73,7 @@ impl Theme {
             return ("-".into(), self.dim());
         };
         let style = match phase {
-            Phase::Starting => self.fg(Color::Cyan),
+            Phase::Starting | Phase::Queued { .. } => self.fg(Color::Cyan),
             Phase::Job(state) => return self.job(Some(state)),
             Phase::Download(DownloadState::Failure) => self.fg(Color::Red),
             Phase::Download(_) => self.fg(Color::Cyan),

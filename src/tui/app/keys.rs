@@ -6,6 +6,7 @@ use jiff::Timestamp;
 
 use super::navigation::typed_char;
 use super::{App, AppCommand, Dialog, Mode};
+use crate::download::Phase;
 use crate::fleet::Again;
 use crate::tui::keymap::{self, Action, Context};
 use crate::tui::line::Edit;
@@ -180,18 +181,24 @@ impl App {
 
     /// `q` or Ctrl-C: quits at once, unless downloads are followed: then it asks.
     fn quit(&mut self) -> Vec<AppCommand> {
-        let followed = self
-            .model
-            .clusters
-            .iter()
-            .filter(|c| c.phase().is_some_and(|p| p.ending().is_none()))
-            .count();
-        if followed == 0 {
+        let open = |queued: bool| {
+            let phases = self.model.clusters.iter().filter_map(|c| c.phase());
+            phases
+                .filter(|p| p.ending().is_none())
+                .filter(|p| matches!(p, Phase::Queued { .. }) == queued)
+                .count()
+        };
+        let (followed, queued) = (open(false), open(true));
+        if followed == 0 && queued == 0 {
             return vec![AppCommand::Quit];
         }
         self.help = false;
         let under = self.dialog.take().map(Box::new);
-        self.dialog = Some(Dialog::Quit { followed, under });
+        self.dialog = Some(Dialog::Quit {
+            followed,
+            queued,
+            under,
+        });
         Vec::new()
     }
 }

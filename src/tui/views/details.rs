@@ -140,6 +140,9 @@ impl Details {
         let Some(ending) = f.phase.ending() else {
             let how = match (&f.phase, &f.job) {
                 (Phase::Starting, None) => "waiting for the cluster to answer".to_string(),
+                (Phase::Queued { position, of }, _) => format!(
+                    "queued in ontop ({position} of {of}): nothing sent yet, starts when a place frees up (max_running)"
+                ),
                 (Phase::Download(_), _) => "following the cluster's download status".into(),
                 (_, Some(job)) => format!("following job {}", short_uuid(job)),
                 (_, None) => "following".to_string(),

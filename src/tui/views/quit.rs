@@ -14,7 +14,10 @@ use crate::tui::keymap::Context;
 
 /// Draws the question centred over `area`.
 pub fn render(frame: &mut Frame, area: Rect, app: &App) {
-    let Some(Dialog::Quit { followed, .. }) = app.dialog() else {
+    let Some(Dialog::Quit {
+        followed, queued, ..
+    }) = app.dialog()
+    else {
         return;
     };
     let theme = app.theme();
@@ -37,7 +40,20 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App) {
         // The demo (or a session without a data dir) keeps no journal.
         (false, _) => "This session keeps no journal, so no ontop follows them again.",
     };
-    let text = [head, format!("{goes_on} {after}")];
+    let mut text = vec![];
+    if *followed > 0 {
+        text.push(head);
+        text.push(format!("{goes_on} {after}"));
+    }
+    match *queued {
+        0 => {}
+        1 => text.push(
+            "1 start is still queued in ontop (max_running): it was never sent, and quitting means it never will be.".to_string(),
+        ),
+        n => text.push(format!(
+            "{n} starts are still queued in ontop (max_running): they were never sent, and quitting means they never will be."
+        )),
+    }
     let mut lines = Vec::new();
     for (i, paragraph) in text.iter().enumerate() {
         if i > 0 {

@@ -56,7 +56,7 @@ fn dashboard(fleet: &SimFleet, dir: &Path) -> (Fleet, Receiver<Event>, Model) {
 async fn until(
     events: &mut Receiver<Event>,
     model: &mut Model,
-    done: impl Fn(&Model, &Event) -> bool,
+    mut done: impl FnMut(&Model, &Event) -> bool,
 ) {
     loop {
         let event = tokio::time::timeout(Duration::from_secs(30), events.recv())
@@ -260,4 +260,53 @@ async fn from_the_dashboard_too_a_start_that_cannot_be_audited_is_not_sent() {
     );
     let name = &fleet.clusters()[0].name;
     assert!(fleet.request_log(name).iter().all(|r| r.method != "POST"));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn with_max_running_1_the_dashboard_queues_the_others_and_starts_them_one_by_one() {
+    use crate::support::download::SLOW;
+    let fleet = start_fleet(3, |_| {}).await;
+    let dir = tempfile::tempdir().unwrap();
+    let (mut pollers, mut events, mut model) = dashboard(&fleet, dir.path());
+    pollers.set_max_running(Some(1));
+    let url = fleet.package_url_with("ontap-9.16.1P3-image.tgz", 2 * SLOW, 4 * SLOW);
+    let spec = DownloadSpec::new(&url, None, None).unwrap();
+    let names: Vec<String> = fleet.clusters().into_iter().map(|c| c.name).collect();
+    let plan = Plan {
+        targets: names.iter().cloned().enumerate().collect(),
+        ..Plan::default()
+    };
+    pollers.start_downloads(&plan, spec);
+    let mut queued_seen = std::collections::BTreeSet::new();
+    let mut most = 0;
+    until(&mut events, &mut model, |model, event| {
+        if let Event::Followed {
+            cluster, followed, ..
+        } = event
+            && matches!(followed.phase, Phase::Queued { .. })
+        {
+            queued_seen.insert(*cluster);
+        }
+        let running = names
+            .iter()
+            .filter(|n| {
+                fleet
+                    .download_status(n)
+                    .is_some_and(|(s, _, _)| s == "running")
+            })
+            .count();
+        most = most.max(running);
+        model.clusters.iter().all(|c| c.ending().is_some())
+    })
+    .await;
+    assert!(most <= 1, "{most} ran at once");
+    assert_eq!(queued_seen.len(), 2, "two waited in ontop: {queued_seen:?}");
+    for (i, c) in model.clusters.iter().enumerate() {
+        assert!(
+            c.ending().is_some_and(Ending::is_success),
+            "{i}: {:?}",
+            c.ending()
+        );
+        assert_eq!(crate::support::download::posts(&fleet, &names[i]), 1);
+    }
 }
