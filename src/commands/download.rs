@@ -321,11 +321,7 @@ fn plan_from(
 
 /// The confirmation question, naming every target.
 pub fn question(masked_url: &str, targets: &[&str]) -> String {
-    let clusters = if targets.len() == 1 {
-        "1 cluster".to_string()
-    } else {
-        format!("{} clusters", targets.len())
-    };
+    let clusters = crate::text::count_clusters(targets.len());
     format!(
         "Start downloading {masked_url} on {clusters}: {}? [y/N] ",
         targets.join(", ")

@@ -74,11 +74,7 @@ pub fn announce(config: &Config, chosen: &[usize], args: &SelectionArgs) {
         .iter()
         .map(|&i| config.clusters[i].name.as_str())
         .collect();
-    let count = if names.len() == 1 {
-        "1 cluster".to_owned()
-    } else {
-        format!("{} clusters", names.len())
-    };
+    let count = crate::text::count_clusters(names.len());
     crate::errln!(
         "ontop: selected {count} ({}): {}",
         args.describe(),

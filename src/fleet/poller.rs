@@ -70,32 +70,6 @@ pub struct Fleet {
     tasks: JoinSet<()>,
 }
 
-/// How each poller behaves; one per target, in target order.
-#[derive(Debug, Clone, Copy)]
-pub struct Schedule {
-    pub interval: Duration,
-    /// How often the cluster's package repository is read again, besides at its first
-    /// answer, on a refresh and when its download state changes; `None`: only when
-    /// asked ([`Command::FetchPackages`]).
-    pub packages_every: Option<Duration>,
-}
-
-impl Schedule {
-    /// Polls every `interval`; packages only when asked.
-    pub fn every(interval: Duration) -> Self {
-        Self {
-            interval,
-            packages_every: None,
-        }
-    }
-
-    /// Reads the package repository too (the inventory), every `every`.
-    pub fn with_inventory(mut self, every: Duration) -> Self {
-        self.packages_every = Some(every);
-        self
-    }
-}
-
 /// What a poller shares with the rest of the fleet: the request slots, the event
 /// channel, the recorder.
 pub(super) struct Shared {
@@ -481,4 +455,4 @@ fn failed(cluster: usize, error: OntapError, took: Option<Duration>) -> Event {
 mod login;
 mod schedule;
 
-pub use schedule::{backoff, jittered};
+pub use schedule::{Schedule, backoff, jittered};

@@ -9,6 +9,7 @@
 //! - `/`: [`page`], the status page; `/api/status`: the JSON of `ontop status --json`;
 //! - `/healthz`: 200 while the server runs.
 
+pub mod format;
 pub mod labels;
 pub mod metrics;
 pub mod page;

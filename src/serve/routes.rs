@@ -12,7 +12,8 @@ use prometheus_client::registry::Registry;
 use tokio::sync::Semaphore;
 
 use super::Served;
-use super::metrics::{self, Format};
+use super::format::{self, Format};
+use super::metrics;
 use super::page;
 use super::web::{BasicAuth, require_login};
 
@@ -83,7 +84,7 @@ async fn scrape(State(state): State<AppState>, headers: HeaderMap) -> Response {
         return StatusCode::SERVICE_UNAVAILABLE.into_response();
     };
     let registry = state.registry.clone();
-    let encoded = tokio::task::spawn_blocking(move || metrics::encode(&registry, format)).await;
+    let encoded = tokio::task::spawn_blocking(move || format::encode(&registry, format)).await;
     match encoded {
         Ok(Ok(body)) => ([(header::CONTENT_TYPE, format.content_type())], body).into_response(),
         _ => {

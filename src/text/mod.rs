@@ -131,6 +131,15 @@ pub fn clean_string<'de, D: Deserializer<'de>>(d: D) -> Result<String, D::Error>
     Ok(clean_field(&String::deserialize(d)?))
 }
 
+/// "1 cluster", "3 clusters": how every message counts clusters.
+pub fn count_clusters(n: usize) -> String {
+    if n == 1 {
+        "1 cluster".to_string()
+    } else {
+        format!("{n} clusters")
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

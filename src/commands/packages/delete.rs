@@ -163,11 +163,7 @@ fn print_outcome(client: &Client, version: &str, outcome: &Removal, found: &[Inv
 
 /// Asks on the terminal, naming every cluster and the version; true for yes.
 fn confirm(version: &str, names: &[&str]) -> bool {
-    let count = if names.len() == 1 {
-        "1 cluster".to_owned()
-    } else {
-        format!("{} clusters", names.len())
-    };
+    let count = crate::text::count_clusters(names.len());
     crate::err!(
         "Remove package {version} from {count}: {}? [y/N] ",
         names.join(", ")

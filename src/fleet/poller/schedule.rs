@@ -1,7 +1,34 @@
-//! When a poller asks next: its interval with jitter, or a backoff while it fails.
+//! When a poller asks next: its schedule (interval, inventory), the interval with jitter,
+//! or a backoff while it fails.
 
 use std::hash::{BuildHasher, Hasher};
 use std::time::Duration;
+
+/// How each poller behaves; one per target, in target order.
+#[derive(Debug, Clone, Copy)]
+pub struct Schedule {
+    pub interval: Duration,
+    /// How often the cluster's package repository is read again, besides at its first
+    /// answer, on a refresh and when its download state changes; `None`: only when
+    /// asked ([`super::Command::FetchPackages`]).
+    pub packages_every: Option<Duration>,
+}
+
+impl Schedule {
+    /// Polls every `interval`; packages only when asked.
+    pub fn every(interval: Duration) -> Self {
+        Self {
+            interval,
+            packages_every: None,
+        }
+    }
+
+    /// Reads the package repository too (the inventory), every `every`.
+    pub fn with_inventory(mut self, every: Duration) -> Self {
+        self.packages_every = Some(every);
+        self
+    }
+}
 
 use tokio::time::Instant;
 

@@ -23,25 +23,7 @@ impl Client {
             .request(Method::POST, &["cluster", "software", "download"])
             .query(&[("return_timeout", timeout.as_str())])
             .json(request);
-        let response = self.send(builder).await?;
-        let status = response.status();
-        let location = response
-            .headers()
-            .get(LOCATION)
-            .and_then(|v| v.to_str().ok())
-            .map(str::to_owned);
-        let body = self.body(response).await?;
-        let job = job_from_body(&body).or_else(|| location.as_deref().and_then(job_from_location));
-        match status {
-            StatusCode::ACCEPTED => job
-                .map(|job| DownloadStarted::Accepted { job })
-                .ok_or_else(|| self.decode_error("a 202 answer without a job", &body)),
-            StatusCode::OK | StatusCode::CREATED => Ok(DownloadStarted::Completed { job }),
-            other => Err(self.decode_error(
-                &format!("HTTP {} is no answer to a download request", other.as_u16()),
-                &body,
-            )),
-        }
+        self.job_answer(builder, "a download request").await
     }
 
     /// `DELETE /api/cluster/software/packages/{version}`: removes a package from the
@@ -59,6 +41,16 @@ impl Client {
                 &["cluster", "software", "packages", version],
             )
             .query(&[("return_timeout", timeout.as_str())]);
+        self.job_answer(builder, "a package removal").await
+    }
+
+    /// Sends a change and reads its answer: 202 with the job to follow (in the body or
+    /// the `Location` header), or 200/201/204 when it ended within `return_timeout`.
+    async fn job_answer(
+        &self,
+        builder: reqwest::RequestBuilder,
+        what: &str,
+    ) -> Result<DownloadStarted, OntapError> {
         let response = self.send(builder).await?;
         let status = response.status();
         let location = response
@@ -72,9 +64,11 @@ impl Client {
             StatusCode::ACCEPTED => job
                 .map(|job| DownloadStarted::Accepted { job })
                 .ok_or_else(|| self.decode_error("a 202 answer without a job", &body)),
-            StatusCode::OK | StatusCode::NO_CONTENT => Ok(DownloadStarted::Completed { job }),
+            StatusCode::OK | StatusCode::CREATED | StatusCode::NO_CONTENT => {
+                Ok(DownloadStarted::Completed { job })
+            }
             other => Err(self.decode_error(
-                &format!("HTTP {} is no answer to a package removal", other.as_u16()),
+                &format!("HTTP {} is no answer to {what}", other.as_u16()),
                 &body,
             )),
         }

@@ -168,11 +168,4 @@ fn lines(confirmation: &Confirmation, theme: Theme, cells: usize) -> Vec<Line<'s
     out
 }
 
-/// "1 cluster", "3 clusters".
-fn count(n: usize) -> String {
-    if n == 1 {
-        "1 cluster".to_string()
-    } else {
-        format!("{n} clusters")
-    }
-}
+use crate::text::count_clusters as count;
