@@ -46,7 +46,7 @@ impl SelectionArgs {
         }
         if chosen.is_empty() && !self.is_empty() {
             return Err(CliError::Usage(format!(
-                "no configured cluster is {}",
+                "no configured cluster matches {}",
                 self.describe()
             )));
         }
