@@ -15,6 +15,8 @@ use crate::download::Since;
 pub enum Column {
     Name,
     Version,
+    /// Whether the cluster has the release of the package the form would download.
+    Package,
     Labels,
     Download,
     Message,
@@ -27,7 +29,22 @@ pub enum Column {
 
 impl Column {
     /// Every column, left to right.
-    pub const ALL: [Column; 10] = [
+    pub const ALL: [Column; 11] = [
+        Column::Name,
+        Column::Version,
+        Column::Package,
+        Column::Labels,
+        Column::Download,
+        Column::Message,
+        Column::Code,
+        Column::Job,
+        Column::InState,
+        Column::LastPoll,
+        Column::Health,
+    ];
+
+    /// The columns `s` sorts by: all but PKG, which is about the form's release.
+    pub const SORTABLE: [Column; 10] = [
         Column::Name,
         Column::Version,
         Column::Labels,
@@ -45,6 +62,7 @@ impl Column {
         match self {
             Self::Name => "CLUSTER",
             Self::Version => "VERSION",
+            Self::Package => "PKG",
             Self::Labels => "LABELS",
             Self::Download => "DOWNLOAD",
             Self::Message => "MESSAGE",
@@ -60,6 +78,8 @@ impl Column {
         match self {
             Self::Name => a.identity.name.cmp(&b.identity.name),
             Self::Version => a.version.cmp(&b.version),
+            // Which release it is about is the screen's: `s` skips this column.
+            Self::Package => Ordering::Equal,
             Self::Labels => labels_text(a).cmp(&labels_text(b)),
             Self::Download => state_rank(a).cmp(&state_rank(b)),
             Self::Message => message(a).cmp(message(b)),
@@ -84,7 +104,7 @@ impl SortOrder {
     /// The next sort column (`s`): config order, then each column, then config order.
     /// A new column starts in its natural direction: `S` reverses one column only.
     pub fn cycle(self) -> Self {
-        self.cycle_within(&Column::ALL)
+        self.cycle_within(&Column::SORTABLE)
     }
 
     /// [`SortOrder::cycle`] over the columns on screen only (in screen order), so that

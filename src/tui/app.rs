@@ -168,7 +168,7 @@ impl App {
             rows,
             offset: 0,
             page: 10,
-            shown_columns: Column::ALL.to_vec(),
+            shown_columns: Column::SORTABLE.to_vec(),
             details_scroll: 0,
             packages_row: 0,
             packages_open: false,
@@ -226,7 +226,20 @@ impl App {
 
     /// Notes the columns the table drew (the view knows them only while drawing).
     pub(crate) fn set_shown_columns(&mut self, columns: Vec<Column>) {
-        self.shown_columns = columns;
+        // PKG is about the form's release, not the cluster alone: `s` does not sort by it.
+        self.shown_columns = columns
+            .into_iter()
+            .filter(|c| *c != Column::Package)
+            .collect();
+    }
+
+    /// The release of the package the download form offers (`[download] url`), when its
+    /// file name says: the PKG column tells who has it.
+    pub fn form_release(&self) -> Option<String> {
+        self.form_defaults
+            .0
+            .as_deref()
+            .and_then(crate::download::image_version)
     }
 
     /// Whether the cluster the keys act on has its polls paused after a refused login.

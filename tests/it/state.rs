@@ -290,7 +290,7 @@ fn sort_cycles_through_the_columns_and_back_to_config_order() {
     // Running first, then failures: what needs eyes rises to the top.
     assert_eq!(visible_rows(&m, "", sort, now), [1, 2, 0]);
     assert_eq!(visible_rows(&m, "", sort.reversed(), now), [0, 2, 1]);
-    for _ in 0..Column::ALL.len() - 3 {
+    for _ in 0..Column::SORTABLE.len() - 3 {
         sort = sort.cycle();
     }
     assert_eq!(

@@ -127,7 +127,8 @@ fn sort_cycles_through_columns_and_back_to_config_order() {
     press(&mut app, "s");
     assert_eq!(app.sort().column, Some(Column::ALL[0]));
     assert_eq!(app.status(now()), Some("sorted by cluster"));
-    for _ in 1..Column::ALL.len() {
+    // Every column but PKG (it is about the form's release, not the cluster).
+    for _ in 1..Column::ALL.len() - 1 {
         press(&mut app, "s");
     }
     assert_eq!(app.sort().column, Some(Column::Health));

@@ -23,12 +23,14 @@ const MAX_NAME: usize = 28;
 /// Version cells never grow past this.
 const MAX_VERSION: usize = 14;
 /// Columns leave the table in this order when the frame is too narrow.
-const DROP_ORDER: [Column; 8] = [
+const DROP_ORDER: [Column; 9] = [
     // HEALTH shows the age of old values ("STALE 5m"): POLLED is the least missed.
     Column::LastPoll,
     // A failure's code moves into its message (see `table.rs`).
     Column::Code,
     Column::Labels,
+    // The packages view (P) says the same, and the confirmation skips the holders.
+    Column::Package,
     Column::Version,
     Column::Job,
     Column::InState,
@@ -63,9 +65,15 @@ pub fn name_width(c: &ClusterState) -> usize {
 
 /// The columns to draw at `total` cells, left to right, with their widths; the `sorted`
 /// column gets a cell more for the arrow after its title.
-pub fn fit(model: &Model, total: usize, sorted: Option<Column>) -> Vec<(Column, usize)> {
+pub fn fit(
+    model: &Model,
+    total: usize,
+    sorted: Option<Column>,
+    release: Option<&str>,
+) -> Vec<(Column, usize)> {
     let mut shown: Vec<(Column, usize)> = Column::ALL
         .iter()
+        .filter(|&&c| c != Column::Package || release.is_some())
         .filter(|&&c| has_content(model, c))
         .map(|&c| {
             let arrow = usize::from(sorted == Some(c));
@@ -155,6 +163,8 @@ fn natural_width(model: &Model, column: Column) -> usize {
         Column::Message => MIN_MESSAGE,
         // ONTAP codes run to eight digits (10551885).
         Column::Code => 8,
+        // "has", "runs", "no", "?".
+        Column::Package => 4,
         // "starting", "running", "success", "failure".
         Column::Job => 8,
         // "FAILING", "STALE 59m" (past 99 days an age is cut: "STALE 100…").
@@ -183,8 +193,8 @@ mod tests {
 
     #[test]
     fn a_wide_frame_shows_every_column_with_content_and_fills_the_width() {
-        let fit = fit(&model(&["prod-ams-1"]), 120, None);
-        let silent = [Column::Labels, Column::Code, Column::Job];
+        let fit = fit(&model(&["prod-ams-1"]), 120, None, None);
+        let silent = [Column::Package, Column::Labels, Column::Code, Column::Job];
         let expected: Vec<Column> = Column::ALL
             .into_iter()
             .filter(|c| !silent.contains(c))
@@ -196,7 +206,7 @@ mod tests {
 
     #[test]
     fn at_80_columns_polled_gives_way_first_and_the_message_keeps_its_room() {
-        let fit = fit(&model(&["prod-ams-1 long"]), 80, None);
+        let fit = fit(&model(&["prod-ams-1 long"]), 80, None, None);
         let shown = columns(&fit);
         assert!(!shown.contains(&Column::LastPoll));
         assert!(shown.contains(&Column::InState));
@@ -210,7 +220,7 @@ mod tests {
     #[test]
     fn a_very_long_name_is_capped_and_never_overflows() {
         let long = "x".repeat(60);
-        let fit = fit(&model(&[&long]), 80, None);
+        let fit = fit(&model(&[&long]), 80, None, None);
         let used: usize = fit.iter().map(|(_, w)| w).sum::<usize>() + GAP * (fit.len() - 1);
         assert!(used <= 80);
         assert_eq!(fit[0], (Column::Name, MAX_NAME));

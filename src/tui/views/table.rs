@@ -33,7 +33,8 @@ pub fn render(frame: &mut Frame, area: Rect, app: &mut App, now: Timestamp) {
     let theme = app.theme();
     let sort = app.sort();
     let room = (area.width as usize).saturating_sub(MARK);
-    let mut fit = columns::fit(app.model(), room, sort.column);
+    let release = app.form_release();
+    let mut fit = columns::fit(app.model(), room, sort.column, release.as_deref());
     if let Some((_, name)) = fit.iter_mut().find(|(c, _)| *c == Column::Name) {
         *name += MARK;
     }
@@ -77,6 +78,7 @@ pub fn render(frame: &mut Frame, area: Rect, app: &mut App, now: Timestamp) {
                 fit: &fit,
                 marked: app.is_marked(i),
                 filter: &filter,
+                release: release.as_deref(),
             };
             row(&app.model().clusters[i], shape, theme, now)
         })
@@ -121,6 +123,8 @@ struct Shape<'f> {
     fit: &'f [(Column, usize)],
     marked: bool,
     filter: &'f Filter,
+    /// The release of the package the form would download, when its name says.
+    release: Option<&'f str>,
 }
 
 fn row<'a>(c: &'a ClusterState, shape: Shape<'_>, theme: Theme, now: Timestamp) -> Row<'a> {
@@ -154,6 +158,7 @@ fn cell<'a>(
             None => dash(),
         },
         Column::Labels => Cell::from(truncate(&labels_text(c), width)).style(theme.dim()),
+        Column::Package => package_cell(c, shape.release, theme),
         Column::Download => {
             let (word, style) = theme.download(c.download_state());
             match (stale, c.download.is_some()) {
@@ -290,3 +295,18 @@ pub fn shown_code(c: &ClusterState) -> Option<i64> {
 
 /// "Package download has not started": what an idle cluster answers.
 const IDLE_CODE: i64 = 10551384;
+
+/// Whether the cluster has the form's release: "runs" it, "has" it in its repository,
+/// "no", or "?" while its repository is not known.
+fn package_cell(c: &ClusterState, release: Option<&str>, theme: Theme) -> Cell<'static> {
+    let Some(release) = release else {
+        return Cell::from("");
+    };
+    let packages = c.packages.as_ref().map(|(_, list)| list.as_slice());
+    match crate::download::holding(release, c.version.as_deref(), packages) {
+        Some(crate::download::Holding::Runs(_)) => Cell::from("runs").style(theme.dim()),
+        Some(crate::download::Holding::Holds(_)) => Cell::from("has").style(theme.dim()),
+        None if packages.is_some() => Cell::from("no"),
+        None => Cell::from("?").style(theme.dim()),
+    }
+}

@@ -96,3 +96,27 @@ fn m_marks_the_clusters_that_lack_the_release_and_d_offers_them() {
     key(&mut app, KeyCode::Esc);
     assert_eq!(app.mode(), Mode::Table);
 }
+
+#[test]
+fn the_pkg_column_says_who_has_the_release_the_form_would_download() {
+    let url = "https://repo.example.com/ontap/ontap-9.16.1P3-image.tgz";
+    let mut app = fleet().with_form_defaults(Some(url.into()), None);
+    let screen = text(&render(&mut app, 120, 40));
+    let header = screen.lines().nth(2).unwrap_or_default();
+    assert!(header.contains(" PKG "), "{screen}");
+    let cell = |name: &str| {
+        let row = crate::support::pty::row(&screen, name);
+        row.split_whitespace().nth(2).unwrap_or_default().to_owned()
+    };
+    // prod-ams-1 runs it (and holds it), prod-nyc-1 holds it, dr-fra-1's list is read
+    // and lacks it, lab-ams-2's list is not known yet.
+    assert_eq!(cell("prod-nyc-1"), "has", "{screen}");
+    assert_eq!(cell("dr-fra-1"), "no", "{screen}");
+    let without = app.with_form_defaults(None, None);
+    let mut without = without;
+    let screen = text(&render(&mut without, 120, 40));
+    assert!(
+        !screen.lines().nth(2).unwrap_or_default().contains(" PKG "),
+        "no release, no column"
+    );
+}
