@@ -79,6 +79,7 @@ mod embedded {
                 journal: Journal::open(None),
                 download_defaults: (Some(sim.default_package_url()), None),
                 max_running: None,
+                removal_audit: AuditLog::disabled(),
             },
         )
     }

@@ -58,6 +58,7 @@ pub fn from_config(
                 config.download.username.clone(),
             ),
             max_running: config.download.max_running,
+            removal_audit: AuditLog::new(data_dir),
         },
     );
     resume_journal(&setup.fleet, &setup.model);
@@ -99,6 +100,8 @@ pub(crate) struct Records {
     pub(crate) download_defaults: (Option<String>, Option<String>),
     /// `[download] max_running`: downloads started here that may run at once.
     pub(crate) max_running: Option<usize>,
+    /// Where package removals are audited (the same file as `audit`).
+    pub(crate) removal_audit: AuditLog,
 }
 
 /// Follows again the jobs the journal holds for configured clusters: each cluster's
@@ -156,6 +159,7 @@ pub(crate) fn assemble(
         (records.audit, records.journal),
     );
     fleet.set_max_running(records.max_running);
+    fleet.set_removal_audit(records.removal_audit);
     DashboardSetup {
         model: Model::new(identities),
         fleet,

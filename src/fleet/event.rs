@@ -55,6 +55,13 @@ pub enum Event {
         /// wait for a request slot).
         took: Duration,
     },
+    /// A package removal asked from the dashboard ended: removed, or why not.
+    Removed {
+        cluster: usize,
+        at: Timestamp,
+        version: String,
+        result: Result<(), String>,
+    },
     /// A poll failed; the poller backs off.
     PollFailed {
         cluster: usize,
@@ -119,7 +126,8 @@ impl Event {
             | Self::Certificate { cluster, .. }
             | Self::Packages { cluster, .. }
             | Self::Followed { cluster, .. }
-            | Self::Ended { cluster, .. } => Some(*cluster),
+            | Self::Ended { cluster, .. }
+            | Self::Removed { cluster, .. } => Some(*cluster),
             Self::RecordFailed { cluster, .. } => *cluster,
             Self::Warning { .. } => None,
         }

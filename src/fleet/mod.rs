@@ -8,6 +8,7 @@ pub mod event;
 mod following;
 pub mod inventory;
 pub mod poller;
+mod removals;
 pub mod starts;
 pub mod sweep;
 pub mod targets;

@@ -67,6 +67,10 @@ pub struct Fleet {
     pub(super) gate: Gate,
     /// Turns true when the dashboard quits: queued starts give up, never sent.
     pub(super) closing: tokio::sync::watch::Sender<bool>,
+    /// Where package removals are audited (see `removals.rs`).
+    pub(super) removal_audit: Arc<crate::download::audit::AuditLog>,
+    /// The model's channel, for what no poller says (removals).
+    pub(super) events: mpsc::Sender<Event>,
     tasks: JoinSet<()>,
 }
 
@@ -141,6 +145,8 @@ impl Fleet {
             starts: std::sync::Mutex::new(Vec::new()),
             gate: Gate::new(None),
             closing: tokio::sync::watch::channel(false).0,
+            removal_audit: Arc::new(crate::download::audit::AuditLog::new(None)),
+            events: events.clone(),
             tasks,
         };
         (fleet, receiver)

@@ -223,6 +223,19 @@ impl ClusterState {
                 self.record(at, format!("download ended: {}", ending.describe()));
                 true
             }
+            Event::Removed {
+                at,
+                version,
+                result,
+                ..
+            } => {
+                let what = match result {
+                    Ok(()) => format!("package {version} removed"),
+                    Err(why) => format!("package {version} not removed: {why}"),
+                };
+                self.record(at, what);
+                true
+            }
             Event::RecordFailed { at, error, .. } => {
                 self.record(at, format!("NOT RECORDED: {error}"));
                 true

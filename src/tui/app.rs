@@ -24,7 +24,7 @@ mod marks;
 mod navigation;
 mod packages;
 pub mod password;
-pub use packages::Holders;
+pub use packages::{Holders, Removal};
 mod redraw;
 
 use std::collections::BTreeSet;
@@ -68,6 +68,8 @@ pub enum AppCommand {
     StartDownloads(StartRequest),
     /// Log in to these clusters with a typed password from now on.
     NewPassword(NewPassword),
+    /// Remove a package from these clusters' repositories (confirmed).
+    RemovePackages(Removal),
     /// Send a cluster's refused login once more (`r` asked twice).
     RetryLogin(usize),
     /// Leave the dashboard.
@@ -84,6 +86,9 @@ pub enum Dialog {
     Confirm(Confirmation),
     /// The password after a refused login (after `p`).
     Password(PasswordPrompt),
+    /// The clusters a package will be removed from, before anything is sent (`x` in the
+    /// packages view).
+    Remove(Removal),
     /// Quitting would stop following this many downloads; `under` is the dialog it was
     /// asked over (Ctrl-C in the form), back when the answer is no.
     Quit {
@@ -275,7 +280,7 @@ impl App {
         }
         match &self.dialog {
             Some(Dialog::Form(_)) => return Context::Form,
-            Some(Dialog::Confirm(_)) => return Context::Confirm,
+            Some(Dialog::Confirm(_) | Dialog::Remove(_)) => return Context::Confirm,
             Some(Dialog::Password(_)) => return Context::Password,
             Some(Dialog::Quit { .. }) => return Context::QuitConfirm,
             None => {}

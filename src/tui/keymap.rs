@@ -93,6 +93,8 @@ pub enum Action {
     MarkLacking,
     /// In the confirmation: download to the clusters that have the release too.
     ForceHolders,
+    /// In the packages view: asks to remove the selected release from its holders.
+    RemovePackage,
     /// Quits (asking first while downloads started here are followed).
     Quit,
     /// Quits after the question.

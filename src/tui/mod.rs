@@ -302,6 +302,9 @@ fn run_commands(commands: Vec<AppCommand>, outside: &Outside<'_>) -> bool {
                     fleet.send(cluster, Command::Password { password, again });
                 }
             }
+            AppCommand::RemovePackages(removal) => {
+                fleet.remove_packages(removal.version, removal.clusters);
+            }
             AppCommand::Quit => return true,
         }
     }

@@ -101,6 +101,9 @@ impl App {
 
     /// `y`: hands the download to the event loop and forgets the marks it served.
     pub(super) fn confirm_start(&mut self, now: Timestamp) -> Vec<AppCommand> {
+        if matches!(self.dialog, Some(Dialog::Remove(_))) {
+            return self.confirm_removal(now);
+        }
         let Some(Dialog::Confirm(confirmation)) = self.dialog.take() else {
             return Vec::new();
         };
@@ -130,6 +133,7 @@ impl App {
         let text = match self.dialog.take() {
             None => return,
             Some(Dialog::Form(_) | Dialog::Confirm(_)) => "download cancelled: nothing was started",
+            Some(Dialog::Remove(_)) => "removal cancelled: nothing was removed",
             Some(Dialog::Password(_)) => "password not changed",
             Some(Dialog::Quit { under, .. }) => {
                 self.dialog = under.map(|dialog| *dialog);
@@ -142,6 +146,9 @@ impl App {
     /// `f` in the confirmation: plans again without skipping the clusters that run or
     /// hold the release.
     pub(super) fn force_holders(&mut self, now: Timestamp) {
+        if !matches!(self.dialog, Some(Dialog::Confirm(_))) {
+            return;
+        }
         let Some(Dialog::Confirm(confirmation)) = self.dialog.take() else {
             return;
         };

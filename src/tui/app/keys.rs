@@ -135,6 +135,7 @@ impl App {
             Action::ToggleHolders => self.packages_open = !self.packages_open,
             Action::MarkLacking => self.mark_lacking(now),
             Action::ForceHolders => self.force_holders(now),
+            Action::RemovePackage => self.ask_removal(now),
             Action::Quit if context == Context::QuitConfirm => return vec![AppCommand::Quit],
             Action::Quit => return self.quit(),
             Action::ConfirmQuit => return vec![AppCommand::Quit],

@@ -6,6 +6,16 @@ use jiff::Timestamp;
 use super::{App, Mode};
 use crate::fleet::inventory::{VersionRow, by_version};
 
+/// A package removal, as the dialog shows it before anything is sent.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Removal {
+    pub version: String,
+    /// Clusters that hold it and may be changed (config order).
+    pub clusters: Vec<usize>,
+    /// Holders left out: (name, why).
+    pub skipped: Vec<(String, &'static str)>,
+}
+
 /// Who has a release, and who does not, among the clusters.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Holders {
@@ -57,6 +67,63 @@ impl App {
             }
         }
         holders
+    }
+
+    /// `x` in the packages view: the question before removing the selected release from
+    /// the clusters that hold it (read-only ones and paused logins are named, left out).
+    pub(super) fn ask_removal(&mut self, now: Timestamp) {
+        let rows = self.package_rows();
+        let (row, _) = self.packages_selection();
+        let Some(row) = rows.get(row) else {
+            return;
+        };
+        let mut removal = Removal {
+            version: row.version.clone(),
+            clusters: Vec::new(),
+            skipped: Vec::new(),
+        };
+        for &i in &row.holders {
+            let Some(c) = self.model.clusters.get(i) else {
+                continue;
+            };
+            let name = c.identity.name.clone();
+            if self.read_only || c.identity.read_only {
+                removal.skipped.push((name, "read-only"));
+            } else if c.login_paused.is_some() {
+                removal.skipped.push((name, "login refused"));
+            } else {
+                removal.clusters.push(i);
+            }
+        }
+        if row.holders.is_empty() {
+            self.say(
+                format!("no cluster holds {} in its repository", row.version),
+                now,
+            );
+            return;
+        }
+        self.dialog = Some(super::Dialog::Remove(removal));
+    }
+
+    /// `y` in the removal question: the command for the event loop.
+    pub(super) fn confirm_removal(&mut self, now: Timestamp) -> Vec<super::AppCommand> {
+        let Some(super::Dialog::Remove(removal)) = self.dialog.take() else {
+            return Vec::new();
+        };
+        if removal.clusters.is_empty() {
+            self.say(
+                "nothing to remove: every holder is read-only or paused".into(),
+                now,
+            );
+            return Vec::new();
+        }
+        let text = format!(
+            "removing package {} from {}",
+            removal.version,
+            crate::text::count_clusters(removal.clusters.len())
+        );
+        self.say(text, now);
+        vec![super::AppCommand::RemovePackages(removal)]
     }
 
     /// `m` in the packages view: marks every cluster that lacks the selected release and

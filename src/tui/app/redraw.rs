@@ -21,6 +21,23 @@ impl App {
             } => {
                 self.download_ended(*cluster, (**ending).clone(), *at);
             }
+            Event::Removed {
+                cluster,
+                at,
+                version,
+                result,
+            } => {
+                let name = self
+                    .model
+                    .clusters
+                    .get(*cluster)
+                    .map_or("?", |c| c.identity.name.as_str());
+                let text = match result {
+                    Ok(()) => format!("{name}: package {version} removed"),
+                    Err(why) => format!("{name}: package {version} not removed: {why}"),
+                };
+                self.say_for(text, RECORD_FAILED_FOR, *at);
+            }
             Event::RecordFailed { error, at, .. } => {
                 self.say_for(format!("NOT RECORDED: {error}"), RECORD_FAILED_FOR, *at);
             }

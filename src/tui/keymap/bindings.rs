@@ -166,6 +166,13 @@ pub const BINDINGS: &[Binding] = &[
         footer: Some(("d", "download")),
     },
     Binding {
+        keys: &[Key::ch('x')],
+        action: Action::RemovePackage,
+        contexts: &[Packages],
+        help: "remove the release's package from the clusters that hold it (asks first)",
+        footer: Some(("x", "remove")),
+    },
+    Binding {
         keys: &[Key::ch('f')],
         action: Action::ForceHolders,
         contexts: &[Confirm],

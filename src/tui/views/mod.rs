@@ -15,6 +15,7 @@ pub mod help;
 pub mod packages;
 pub mod password;
 pub mod quit;
+pub mod remove;
 pub mod table;
 pub mod too_small;
 
@@ -51,6 +52,7 @@ pub fn draw(frame: &mut Frame, app: &mut App, now: Timestamp) {
     match app.dialog() {
         Some(Dialog::Form(_)) => form::render(frame, body, app),
         Some(Dialog::Confirm(_)) => confirm::render(frame, body, app),
+        Some(Dialog::Remove(_)) => remove::render(frame, body, app),
         Some(Dialog::Password(_)) => password::render(frame, body, app),
         Some(Dialog::Quit { .. }) => quit::render(frame, body, app),
         None => {}

@@ -310,3 +310,56 @@ async fn with_max_running_1_the_dashboard_queues_the_others_and_starts_them_one_
         assert_eq!(crate::support::download::posts(&fleet, &names[i]), 1);
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_dashboard_removes_a_package_audited_and_reads_the_repository_again() {
+    let fleet = start_fleet(2, |_| {}).await;
+    let url = fleet.default_package_url();
+    for cluster in ["sim-1", "sim-2"] {
+        fleet.finish_download(cluster, &url).unwrap();
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let (mut pollers, mut events, mut model) = dashboard(&fleet, dir.path());
+    pollers.set_removal_audit(AuditLog::new(Some(dir.path())));
+    pollers.remove_packages("9.16.1P3".into(), vec![0]);
+    let mut removed = None;
+    until(&mut events, &mut model, |model, event| {
+        if let Event::Removed {
+            cluster, result, ..
+        } = event
+        {
+            removed = Some((*cluster, result.clone()));
+        }
+        // Done once the removal is in and the repository was read again without it.
+        removed.is_some()
+            && model.clusters[0]
+                .packages
+                .as_ref()
+                .is_some_and(|(_, list)| {
+                    !list
+                        .iter()
+                        .any(|p| p.version.as_deref() == Some("9.16.1P3"))
+                })
+    })
+    .await;
+    assert_eq!(removed, Some((0, Ok(()))));
+    let deletes = |name: &str| {
+        fleet
+            .request_log(name)
+            .iter()
+            .filter(|r| r.method == "DELETE")
+            .count()
+    };
+    assert_eq!((deletes("sim-1"), deletes("sim-2")), (1, 0));
+    let events: Vec<String> = audit_lines(dir.path())
+        .iter()
+        .map(|l| l["event"].as_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(events, ["delete_attempt", "delete", "delete_end"]);
+    assert!(
+        model.clusters[0]
+            .history
+            .iter()
+            .any(|t| t.what == "package 9.16.1P3 removed")
+    );
+}

@@ -120,3 +120,33 @@ fn the_pkg_column_says_who_has_the_release_the_form_would_download() {
         "no release, no column"
     );
 }
+
+#[test]
+fn x_asks_before_removing_a_release_from_its_holders_and_y_sends_the_command() {
+    let mut app = fleet();
+    key(&mut app, KeyCode::Char('P'));
+    key(&mut app, KeyCode::Char('x'));
+    let Some(ontop::tui::app::Dialog::Remove(removal)) = app.dialog() else {
+        panic!("no removal question: {:?}", app.dialog());
+    };
+    // prod-ams-1 holds it but is read-only: left out, named.
+    assert_eq!(removal.version, "9.16.1P3");
+    assert_eq!(removal.clusters, [1]);
+    assert_eq!(removal.skipped, [("prod-ams-1".to_string(), "read-only")]);
+    let screen = text(&render(&mut app, 80, 24));
+    assert!(
+        screen.contains("Remove package 9.16.1P3 from 1 cluster: prod-nyc-1?"),
+        "{screen}"
+    );
+    assert!(
+        screen.contains("Left out: prod-ams-1 (read-only)."),
+        "{screen}"
+    );
+    assert_snapshot!(screen);
+    let commands = app.handle_key(KeyEvent::new(KeyCode::Char('y'), KeyModifiers::NONE), now());
+    let [ontop::tui::AppCommand::RemovePackages(sent)] = commands.as_slice() else {
+        panic!("{commands:?}");
+    };
+    assert_eq!(sent.clusters, [1]);
+    assert!(app.dialog().is_none());
+}

@@ -1,0 +1,83 @@
+//! The question before a package is removed (`x` in the packages view): the version,
+//! every cluster it is removed from, and the holders left out with why. Nothing is sent
+//! until `y`.
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Paragraph};
+
+use super::{centered, dialog_width};
+use crate::text::wrap;
+use crate::tui::app::{App, Dialog};
+use crate::tui::theme::Theme;
+
+/// Draws the question centred over `area`.
+pub fn render(frame: &mut Frame, area: Rect, app: &App) {
+    let Some(Dialog::Remove(removal)) = app.dialog() else {
+        return;
+    };
+    let theme = app.theme();
+    let dialog = dialog_width(area).min(72);
+    let room = (dialog as usize).saturating_sub(4);
+    let names: Vec<&str> = removal
+        .clusters
+        .iter()
+        .filter_map(|&i| app.model().clusters.get(i))
+        .map(|c| c.identity.name.as_str())
+        .collect();
+    let mut paragraphs = vec![if names.is_empty() {
+        format!(
+            "Nothing to remove {} from: every holder is left out.",
+            removal.version
+        )
+    } else {
+        format!(
+            "Remove package {} from {}: {}?",
+            removal.version,
+            crate::text::count_clusters(names.len()),
+            names.join(", ")
+        )
+    }];
+    if !removal.skipped.is_empty() {
+        let skipped: Vec<String> = removal
+            .skipped
+            .iter()
+            .map(|(name, why)| format!("{name} ({why})"))
+            .collect();
+        paragraphs.push(format!("Left out: {}.", skipped.join(", ")));
+    }
+    paragraphs.push(
+        "Each removal is written to the audit log first, then followed to its end; the release a cluster runs cannot be removed (ONTAP refuses)."
+            .to_string(),
+    );
+    let mut lines = Vec::new();
+    for (i, paragraph) in paragraphs.iter().enumerate() {
+        if i > 0 {
+            lines.push(Line::default());
+        }
+        for part in wrap(paragraph, room) {
+            lines.push(Line::from(format!(" {part}")));
+        }
+    }
+    let height = (lines.len() as u16 + 2).min(area.height);
+    let popup = centered(area, dialog, height);
+    let block = Block::bordered()
+        .title(Span::styled(" Remove a package? ", theme.heading()))
+        .title_bottom(keys(names.is_empty(), theme))
+        .border_style(theme.border());
+    super::clear_under(frame, popup, area);
+    frame.render_widget(Paragraph::new(lines).block(block), popup);
+}
+
+/// " y remove · n/Esc cancel ", or only the way out when there is nothing to remove.
+fn keys(nothing: bool, theme: Theme) -> Line<'static> {
+    let mut spans = vec![Span::raw(" ")];
+    if !nothing {
+        spans.push(Span::styled("y", theme.key()));
+        spans.push(Span::raw(" remove · "));
+    }
+    spans.push(Span::styled("n/Esc", theme.key()));
+    spans.push(Span::raw(" cancel "));
+    Line::from(spans).right_aligned()
+}
