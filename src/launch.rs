@@ -81,14 +81,15 @@ pub(crate) fn identities(config: &Config) -> Vec<ClusterIdentity> {
     config.clusters.iter().map(identity).collect()
 }
 
-/// How often each cluster's package repository is read again for the inventory (it
-/// also is at the first answer, on `r`, and when a download starts or ends).
-pub const INVENTORY_EVERY: std::time::Duration = std::time::Duration::from_secs(600);
+/// How often the demo's package repositories are read again for the inventory (a
+/// config says it per cluster: `packages_interval`).
+pub const INVENTORY_EVERY: std::time::Duration = crate::config::DEFAULT_PACKAGES_INTERVAL;
 
-/// Each configured cluster's poll schedule, the inventory included.
+/// Each configured cluster's poll schedule, the inventory included (its repository is
+/// also read at the first answer, on `r`, and when a download starts or ends).
 pub(crate) fn schedules(config: &Config) -> Vec<Schedule> {
     let schedule = |c: &crate::config::ClusterConfig| {
-        Schedule::every(c.poll_interval).with_inventory(INVENTORY_EVERY)
+        Schedule::every(c.poll_interval).with_inventory(c.packages_interval)
     };
     config.clusters.iter().map(schedule).collect()
 }

@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use super::{CliError, Context, Exit};
 use crate::config::{Credentials, DEFAULT_LISTEN};
-use crate::serve::{self, JOURNAL_EVERY, LOGIN_RETRY_EVERY, PACKAGES_EVERY, ServeOptions};
+use crate::serve::{self, JOURNAL_EVERY, LOGIN_RETRY_EVERY, ServeOptions};
 
 /// Serves until told to stop; 0 after a clean stop, 2 when it cannot start.
 pub async fn run(ctx: &Context, listen: Option<SocketAddr>) -> Result<Exit, CliError> {
@@ -22,7 +22,6 @@ pub async fn run(ctx: &Context, listen: Option<SocketAddr>) -> Result<Exit, CliE
         .unwrap_or_else(|| DEFAULT_LISTEN.parse().expect("a valid default address"));
     let options = ServeOptions {
         listen,
-        packages_every: PACKAGES_EVERY,
         login_retry_every: LOGIN_RETRY_EVERY,
         journal_every: JOURNAL_EVERY,
     };

@@ -61,6 +61,12 @@ pub const MIN_POLL_INTERVAL: Duration = Duration::from_secs(1);
 /// `poll_interval` may be from 1 s to a day: slower is no longer a dashboard.
 pub const POLL_INTERVAL_RANGE: (Duration, Duration) =
     (MIN_POLL_INTERVAL, Duration::from_secs(24 * 3600));
+/// How often a cluster's package repository is read again when nothing says.
+pub const DEFAULT_PACKAGES_INTERVAL: Duration = Duration::from_secs(600);
+/// `packages_interval` may be from 1 minute to a day: the repository changes rarely, and
+/// it is read again anyway when a download starts or ends.
+pub const PACKAGES_INTERVAL_RANGE: (Duration, Duration) =
+    (Duration::from_secs(60), Duration::from_secs(24 * 3600));
 /// `timeout` may be from 1 ms to 10 minutes: a request longer than that is lost.
 pub const TIMEOUT_RANGE: (Duration, Duration) =
     (Duration::from_millis(1), Duration::from_secs(600));
@@ -116,6 +122,8 @@ pub struct ClusterConfig {
     pub insecure: bool,
     /// Time between two polls of this cluster.
     pub poll_interval: Duration,
+    /// Time between two reads of the cluster's package repository (the inventory).
+    pub packages_interval: Duration,
     /// Time one request may take before the cluster counts as not answering.
     pub timeout: Duration,
     /// Free-form labels for filtering and sorting (e.g. `site`, `env`).

@@ -70,6 +70,11 @@ fn cluster_table(out: &mut String, c: &ClusterConfig) {
     line(out, "poll_interval", &quote(&duration(c.poll_interval)));
     line(out, "timeout", &quote(&duration(c.timeout)));
     line(out, "read_only", &c.read_only.to_string());
+    line(
+        out,
+        "packages_interval",
+        &quote(&duration(c.packages_interval)),
+    );
     if !c.labels.is_empty() {
         let pairs: Vec<String> = c
             .labels

@@ -12,7 +12,7 @@ use config::{Map, Value};
 use reqwest::Url;
 
 use super::error::Problem;
-use super::{CredentialSource, POLL_INTERVAL_RANGE, TIMEOUT_RANGE};
+use super::{CredentialSource, PACKAGES_INTERVAL_RANGE, POLL_INTERVAL_RANGE, TIMEOUT_RANGE};
 use crate::ontap::Fingerprint;
 
 /// Top-level tables.
@@ -22,13 +22,14 @@ pub(super) const TOP_KEYS: &[&str] = &["defaults", "download", "serve", "cluster
 pub(super) const CLUSTER_KEYS: &[&str] = &[
     "name", "url", "username", "password", "password_env", "password_command", "password_file",
     "ca_file", "insecure", "poll_interval", "timeout", "labels", "read_only", "fingerprint",
-    "tls_server_name",
+    "tls_server_name", "packages_interval",
 ];
 /// Keys of `[defaults]`: the cluster keys that make sense for many clusters at once.
 #[rustfmt::skip]
 pub(super) const DEFAULTS_KEYS: &[&str] = &[
     "username", "password", "password_env", "password_command", "password_file", "ca_file",
     "insecure", "poll_interval", "timeout", "labels", "read_only", "fingerprint",
+    "packages_interval",
 ];
 /// The keys that say where a password comes from; a table may hold one of them.
 pub(super) const PASSWORD_KEYS: &[&str] = &[
@@ -66,6 +67,7 @@ pub(super) struct Layer {
     pub ca_file: Option<PathBuf>,
     pub insecure: Option<bool>,
     pub poll_interval: Option<Duration>,
+    pub packages_interval: Option<Duration>,
     pub timeout: Option<Duration>,
     pub labels: BTreeMap<String, String>,
     pub read_only: Option<bool>,
@@ -239,6 +241,10 @@ impl<'a> Reader<'a> {
                     layer.poll_interval = self.duration(scope, key, value, POLL_INTERVAL_RANGE)
                 }
                 "timeout" => layer.timeout = self.duration(scope, key, value, TIMEOUT_RANGE),
+                "packages_interval" => {
+                    layer.packages_interval =
+                        self.duration(scope, key, value, PACKAGES_INTERVAL_RANGE)
+                }
                 "labels" => layer.labels = self.labels(scope, value),
                 _ => {} // not in `allowed`: reported above
             }

@@ -351,6 +351,10 @@ fn inherit(
             .poll_interval
             .or(defaults.poll_interval)
             .unwrap_or(DEFAULT_POLL_INTERVAL),
+        packages_interval: own
+            .packages_interval
+            .or(defaults.packages_interval)
+            .unwrap_or(super::DEFAULT_PACKAGES_INTERVAL),
         timeout: own.timeout.or(defaults.timeout).unwrap_or(DEFAULT_TIMEOUT),
         labels,
         read_only: own.read_only.or(defaults.read_only).unwrap_or(false),

@@ -29,15 +29,11 @@ use tokio::sync::mpsc;
 use crate::config::{Config, Credentials};
 use crate::download::audit::AuditLog;
 use crate::download::journal::Journal;
-use crate::fleet::{self, Command, Event, Fleet, POLLERS_MAX_IN_FLIGHT, Schedule};
+use crate::fleet::{self, Command, Event, Fleet, POLLERS_MAX_IN_FLIGHT};
 use crate::state::Model;
 use labels::Label;
 use metrics::PollStats;
 use web::BasicAuth;
-
-/// How often each cluster's package repository is read again (the engine also reads it
-/// at the first answer and when a download starts or ends).
-pub const PACKAGES_EVERY: Duration = crate::launch::INVENTORY_EVERY;
 
 /// How often the clusters paused after a refused login have their password source
 /// read again: a fixed `password_file` resumes them without a restart, and a password
@@ -65,8 +61,6 @@ pub struct Served {
 pub struct ServeOptions {
     /// Where to listen (`--listen`, else `[serve] listen`, else loopback).
     pub listen: SocketAddr,
-    /// How often packages are read again ([`PACKAGES_EVERY`]).
-    pub packages_every: Duration,
     /// How often a paused login's source is read again ([`LOGIN_RETRY_EVERY`]).
     pub login_retry_every: Duration,
     /// How often the journal is read again for downloads started elsewhere
@@ -174,14 +168,7 @@ fn start_engine(
     let (fleet, events) = Fleet::spawn(
         targets
             .into_iter()
-            .zip(
-                crate::launch::schedules(config)
-                    .into_iter()
-                    .map(|s| Schedule {
-                        packages_every: Some(options.packages_every),
-                        ..s
-                    }),
-            )
+            .zip(crate::launch::schedules(config))
             .collect(),
         POLLERS_MAX_IN_FLIGHT,
         (AuditLog::new(data_dir), Journal::open(data_dir)),

@@ -451,6 +451,13 @@ fn max_running_in_the_config_is_a_whole_number() {
     let base = "[[cluster]]\nname = \"a\"\nurl = \"https://a.example\"\nusername = \"u\"\npassword = \"x\"\n";
     let config = fx.ok(&format!("{base}[download]\nmax_running = 20\n"));
     assert_eq!(config.download.max_running, Some(20));
+    let config = fx.ok(&format!("[defaults]\npackages_interval = \"1h\"\n{base}"));
+    assert_eq!(
+        config.clusters[0].packages_interval,
+        std::time::Duration::from_secs(3600)
+    );
+    let error = fx.error(&format!("[defaults]\npackages_interval = \"30s\"\n{base}"));
+    assert_says(&error, &["[defaults]", "packages_interval"]);
     for bad in ["0", "-3", "\"many\"", "100000"] {
         let error = fx.error(&format!("{base}[download]\nmax_running = {bad}\n"));
         assert_says(

@@ -93,7 +93,6 @@ pub async fn serve_config(config: &Path, dir: &Path) -> Result<Running, String> 
         Some(&data_dir),
         ServeOptions {
             listen: "127.0.0.1:0".parse().unwrap(),
-            packages_every: Duration::from_secs(600),
             login_retry_every: Duration::from_secs(1),
             journal_every: Duration::from_secs(1),
         },
