@@ -4,17 +4,13 @@
 //! one ends. Queued starts were never sent: a front end that quits says so.
 
 use std::sync::Arc;
-use std::sync::atomic::{AtomicUsize, Ordering};
 
-use tokio::sync::{OwnedSemaphorePermit, Semaphore};
+use tokio::sync::{OwnedSemaphorePermit, Semaphore, oneshot};
 
 /// The gate every start passes (none when there is no limit).
 #[derive(Debug, Clone)]
 pub struct Gate {
     slots: Option<Arc<Semaphore>>,
-    /// Starts waiting now, and every start that has ever waited (for "n of m").
-    waiting: Arc<AtomicUsize>,
-    queued: Arc<AtomicUsize>,
 }
 
 /// A running download's place: dropped when the download ends, letting the next start.
@@ -26,8 +22,6 @@ impl Gate {
     pub fn new(max: Option<usize>) -> Self {
         Self {
             slots: max.map(|n| Arc::new(Semaphore::new(n.max(1)))),
-            waiting: Arc::new(AtomicUsize::new(0)),
-            queued: Arc::new(AtomicUsize::new(0)),
         }
     }
 
@@ -43,26 +37,30 @@ impl Gate {
         }
     }
 
-    /// Waits for a place, first come first served; `queued(n, m)` is told the wait's
-    /// position when it starts (the n-th of m waiting).
-    pub async fn enter(&self, queued: impl FnOnce(usize, usize)) -> Slot {
-        if let Some(slot) = self.try_enter() {
-            return slot;
+    /// Waits for a place.
+    pub async fn enter(&self) -> Slot {
+        match &self.slots {
+            None => Slot(None),
+            Some(slots) => Slot(slots.clone().acquire_owned().await.ok()),
         }
-        let Some(slots) = &self.slots else {
-            return Slot(None);
-        };
-        let position = self.waiting.fetch_add(1, Ordering::SeqCst) + 1;
-        let total = self.queued.fetch_add(1, Ordering::SeqCst) + 1;
-        queued(position, total.max(position));
-        let permit = slots.clone().acquire_owned().await.ok();
-        self.waiting.fetch_sub(1, Ordering::SeqCst);
-        Slot(permit)
     }
 
-    /// How many starts wait now.
-    pub fn waiting(&self) -> usize {
-        self.waiting.load(Ordering::SeqCst)
+    /// `count` places handed out in this order as they free up: the n-th receiver gets
+    /// its place only after the one before it. A receiver dropped meanwhile (its start
+    /// given up) is skipped, and a place sent to one dropped since goes back at once.
+    pub fn in_order(&self, count: usize) -> Vec<oneshot::Receiver<Slot>> {
+        let (senders, receivers): (Vec<_>, Vec<_>) = (0..count).map(|_| oneshot::channel()).unzip();
+        let gate = self.clone();
+        tokio::spawn(async move {
+            for sender in senders {
+                if sender.is_closed() {
+                    continue;
+                }
+                let slot = gate.enter().await;
+                let _ = sender.send(slot);
+            }
+        });
+        receivers
     }
 }
 
@@ -71,29 +69,24 @@ mod tests {
     use super::*;
 
     #[tokio::test]
-    async fn never_more_than_the_limit_and_first_come_first_served() {
+    async fn never_more_than_the_limit_and_in_the_order_given() {
         let gate = Gate::new(Some(2));
-        let a = gate.enter(|_, _| panic!("a place was free")).await;
-        let _b = gate.enter(|_, _| panic!("a place was free")).await;
+        let a = gate.enter().await;
+        let _b = gate.enter().await;
         assert!(gate.try_enter().is_none());
-        let order = Arc::new(std::sync::Mutex::new(Vec::new()));
-        let mut waiting = Vec::new();
-        for name in ["c", "d"] {
-            let (gate, order) = (gate.clone(), order.clone());
-            waiting.push(tokio::spawn(async move {
-                let slot = gate.enter(|n, _| assert!(n >= 1)).await;
-                order.lock().unwrap().push(name);
-                slot
-            }));
-            tokio::task::yield_now().await;
-        }
-        assert_eq!(gate.waiting(), 2);
+        let mut places = gate.in_order(3);
+        let (mut c, mut d, e) = (places.remove(0), places.remove(0), places.remove(0));
+        drop(e); // given up: skipped
+        tokio::task::yield_now().await;
+        assert!(
+            c.try_recv().is_err() && d.try_recv().is_err(),
+            "no place free yet"
+        );
         drop(a);
-        let c = waiting.remove(0).await.unwrap();
-        assert_eq!(*order.lock().unwrap(), ["c"], "one place freed, one start");
+        let c = c.await.expect("c is first");
+        assert!(d.try_recv().is_err(), "one place freed, one start");
         drop(c);
-        let _d = waiting.remove(0).await.unwrap();
-        assert_eq!(*order.lock().unwrap(), ["c", "d"]);
+        let _d = d.await.expect("then d");
         assert!(Gate::new(None).try_enter().is_some(), "no limit, no wait");
     }
 }

@@ -75,7 +75,7 @@ pub async fn remove(
         }
     };
     let _ = record("delete", "started", None, Some(&job)).await;
-    let ending = follow_job(client, &job).await;
+    let ending = follow_job(client, &job, version).await;
     let (result, error) = match &ending {
         Removal::Removed { .. } => ("success", None),
         Removal::Failed(e) => ("failure", Some(e)),
@@ -86,7 +86,7 @@ pub async fn remove(
 }
 
 /// Follows a removal's job until it ends, or polls fail [`JOB_ERRORS`] times in a row.
-async fn follow_job(client: &Client, job: &str) -> Removal {
+async fn follow_job(client: &Client, job: &str, version: &str) -> Removal {
     let mut errors = 0;
     let mut last_error = None;
     for _ in 0..JOB_POLLS {
@@ -116,9 +116,16 @@ async fn follow_job(client: &Client, job: &str) -> Removal {
             Err(e) if e.http_status == Some(404) => {
                 // Jobs are deleted some minutes after they end: the list says the rest.
                 return match client.packages().await {
-                    Ok(_) => Removal::Removed {
+                    Ok(list) if !holds(&list.records, version) => Removal::Removed {
                         job: Some(job.to_owned()),
                     },
+                    Ok(_) => Removal::Failed(OntapError::new(
+                        client.name(),
+                        ErrorKind::Http,
+                        format!(
+                            "the removal's job is gone and {version} is still in the repository"
+                        ),
+                    )),
                     Err(e) => Removal::Failed(e),
                 };
             }
@@ -139,4 +146,23 @@ async fn follow_job(client: &Client, job: &str) -> Removal {
             "the removal's job did not end in 10 minutes",
         )
     }))
+}
+
+/// Whether `text` can be a package version: ONTAP's are letters, digits and dots
+/// (`9.16.1P3`), and never a `.` or `..` that a URL would read as a path step.
+pub fn is_version(text: &str) -> bool {
+    !text.is_empty()
+        && text.len() <= 64
+        && text.chars().any(|c| c.is_ascii_alphanumeric())
+        && text
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-'))
+}
+
+/// Whether `packages` still lists `version`.
+fn holds(packages: &[crate::ontap::Package], version: &str) -> bool {
+    packages
+        .iter()
+        .filter_map(|p| p.version.as_deref())
+        .any(|v| v.eq_ignore_ascii_case(version))
 }

@@ -167,6 +167,10 @@ pub enum Observation<'a> {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Tracker {
     followed: Followed,
+    /// Asked for (or queued) and not answered yet: nothing the cluster says now is about
+    /// this download (its state may still be an older download's ending), so polls
+    /// neither ask for it nor count.
+    unanswered: bool,
 }
 
 impl Tracker {
@@ -176,7 +180,9 @@ impl Tracker {
             url,
             server_username: None,
         };
-        Self::new(origin, None, Phase::Starting, Since::Exactly(at), at)
+        let mut tracker = Self::new(origin, None, Phase::Starting, Since::Exactly(at), at);
+        tracker.unanswered = true;
+        tracker
     }
 
     /// A start that waits in ontop for a place (nothing sent yet), as the n-th of m.
@@ -247,6 +253,7 @@ impl Tracker {
                 last_error: None,
                 job_deleted: false,
             },
+            unanswered: false,
         }
     }
 
@@ -262,6 +269,9 @@ impl Tracker {
 
     /// What to ask next.
     pub fn want(&self) -> Want {
+        if self.unanswered {
+            return Want::Nothing;
+        }
         match (&self.followed.phase, &self.followed.job) {
             (Phase::Ended(_), _) => Want::Nothing,
             (Phase::Download(_), _) | (_, None) => Want::DownloadStatus,
@@ -273,6 +283,10 @@ impl Tracker {
     /// the ending when there is nothing to follow. Returns the ending when it ended.
     pub fn answered(&mut self, outcome: &super::StartOutcome, at: Timestamp) -> Option<Ending> {
         use super::StartOutcome as S;
+        self.unanswered = false;
+        if matches!(self.followed.phase, Phase::Queued { .. }) {
+            self.set_phase(Phase::Starting, Since::Exactly(at));
+        }
         let ending = match outcome {
             S::Started { job } | S::Finished { job: Some(job) } => {
                 self.followed.job = Some(job.clone());
@@ -309,7 +323,7 @@ impl Tracker {
     /// Takes in what was seen at `at`; returns the ending the moment the download ends,
     /// and never again.
     pub fn observe(&mut self, observation: Observation<'_>, at: Timestamp) -> Option<Ending> {
-        if self.ending().is_some() {
+        if self.ending().is_some() || self.unanswered {
             return None;
         }
         match observation {

@@ -143,11 +143,10 @@ pub fn by_version<'a>(
     clusters: impl IntoIterator<Item = (Option<&'a str>, Option<Vec<&'a str>>)>,
 ) -> Vec<VersionRow> {
     let mut rows: Vec<VersionRow> = Vec::new();
-    let row_of = |version: &str, rows: &mut Vec<VersionRow>| -> usize {
-        let found = rows
-            .iter()
-            .position(|r| r.version.eq_ignore_ascii_case(version));
-        found.unwrap_or_else(|| {
+    // Rows by lowercased version: a fleet's worth of lists costs one pass.
+    let mut seen: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
+    let mut row_of = |version: &str, rows: &mut Vec<VersionRow>| -> usize {
+        *seen.entry(version.to_ascii_lowercase()).or_insert_with(|| {
             rows.push(VersionRow {
                 version: version.to_owned(),
                 holders: Vec::new(),
@@ -163,7 +162,8 @@ pub fn by_version<'a>(
         }
         for version in held.unwrap_or_default() {
             let row = row_of(version, &mut rows);
-            if !rows[row].holders.contains(&index) {
+            // Holders are pushed in cluster order: a repeat is the last one pushed.
+            if rows[row].holders.last() != Some(&index) {
                 rows[row].holders.push(index);
             }
         }

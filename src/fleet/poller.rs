@@ -421,11 +421,18 @@ impl Poller {
             return false;
         };
         let event = match client.packages().await {
-            Ok(list) => Event::Packages {
-                cluster: self.index,
-                at: Timestamp::now(),
-                packages: list.records,
-            },
+            Ok(mut list) => {
+                if list.records.len() > MAX_PACKAGES {
+                    // No real repository holds this many: the rest is not kept.
+                    tracing::warn!(cluster = %self.target.name, listed = list.records.len(), "package list cut to {MAX_PACKAGES}");
+                    list.records.truncate(MAX_PACKAGES);
+                }
+                Event::Packages {
+                    cluster: self.index,
+                    at: Timestamp::now(),
+                    packages: list.records,
+                }
+            }
             // Not a poll: a failed package list must not turn a healthy row "failing".
             // The details pane keeps showing "not known", and the log says why.
             Err(error) => {
@@ -457,6 +464,10 @@ fn failed(cluster: usize, error: OntapError, took: Option<Duration>) -> Event {
         took,
     }
 }
+
+/// The most packages kept per cluster: a repository holds a few images; a cluster
+/// listing thousands is lying, and its list must not fill memory.
+const MAX_PACKAGES: usize = 512;
 
 mod login;
 mod schedule;

@@ -13,8 +13,9 @@ use crate::download::removal::{Removal, remove};
 
 impl Fleet {
     /// Where removals are audited: the dashboard's audit log (a second handle on the
-    /// same file: one line per write, so lines never interleave). Without it nothing
-    /// is removed (the demo's log is a disabled one).
+    /// same file: one line per write, so lines never interleave). Until it is set, the
+    /// log is one with no place, and nothing is removed; the demo sets a disabled log,
+    /// which records nothing and lets its simulated removals go.
     pub fn set_removal_audit(&mut self, audit: AuditLog) {
         self.removal_audit = Arc::new(audit);
     }

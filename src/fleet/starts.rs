@@ -9,6 +9,7 @@ use std::sync::Arc;
 use jiff::Timestamp;
 
 use super::poller::{Command, Fleet};
+use crate::download::queue::Slot;
 use crate::download::{
     DownloadSpec, Plan, Record, StartOutcome, Tracker, running_download_job, start_all,
     start_recorded,
@@ -62,10 +63,13 @@ impl Fleet {
             })
             .collect();
         let spec = Arc::new(spec);
+        // Places come in the plan's order, one as each download started here ends.
+        let places = self.gate.in_order(waiting.len());
         let queued: Vec<_> = waiting
             .into_iter()
-            .map(|(cluster, client, tracker)| {
-                self.start_when_free(cluster, client, tracker, spec.clone())
+            .zip(places)
+            .map(|((cluster, client, tracker), place)| {
+                self.start_when_free(cluster, client, tracker, spec.clone(), place)
             })
             .collect();
         let commands = self.commands.clone();
@@ -103,13 +107,16 @@ impl Fleet {
         client: Arc<Client>,
         tracker: Tracker,
         spec: Arc<DownloadSpec>,
+        place: tokio::sync::oneshot::Receiver<Slot>,
     ) -> tokio::task::JoinHandle<()> {
-        let gate = self.gate.clone();
         let mut closing = self.closing.subscribe();
         let (commands, recorder) = (self.commands.clone(), self.recorder.clone());
         tokio::spawn(async move {
             let slot = tokio::select! {
-                slot = gate.enter(|_, _| {}) => slot,
+                slot = place => match slot {
+                    Ok(slot) => slot,
+                    Err(_) => return, // the engine is gone
+                },
                 () = quitting(&mut closing) => return,
             };
             let Some(tx) = commands.get(cluster) else {

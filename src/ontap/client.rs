@@ -239,8 +239,17 @@ impl Client {
     /// job uuid from a cluster cannot climb out of its place (`../`, `?`, `#`).
     fn url(&self, segments: &[&str]) -> Url {
         let mut url = self.base.clone();
+        // A "." or ".." segment (a job uuid a cluster sent, say) would be dropped as a
+        // path step: it goes as a literal name instead, and cannot climb.
+        fn literal<'s>(segment: &&'s str) -> &'s str {
+            match *segment {
+                "." => "%2E",
+                ".." => "%2E%2E",
+                other => other,
+            }
+        }
         if let Ok(mut path) = url.path_segments_mut() {
-            path.pop_if_empty().extend(segments);
+            path.pop_if_empty().extend(segments.iter().map(literal));
         }
         url
     }
@@ -455,5 +464,16 @@ mod tests {
             client.url(&["cluster", "jobs", "ab-12"]).path(),
             "/api/cluster/jobs/ab-12"
         );
+        // A dot segment is a name, not a step up: ".." never reaches the collection.
+        for dots in [".", ".."] {
+            let path = client
+                .url(&["cluster", "software", "packages", dots])
+                .path()
+                .to_owned();
+            assert!(
+                path.starts_with("/api/cluster/software/packages/%25"),
+                "{path}"
+            );
+        }
     }
 }

@@ -411,7 +411,13 @@ async fn with_max_running_2_over_6_clusters_never_more_than_2_download_at_once()
         stdout.contains("queued 4: at most 2 run at once"),
         "{stdout}"
     );
-    assert!(stdout.contains("queued (1 of"), "{stdout}");
+    // Each waiting start has its place in the plan's order: 1 of 4 ... 4 of 4.
+    for n in 1..=4 {
+        assert!(
+            stdout.contains(&format!("queued ({n} of 4): not sent yet")),
+            "{n}: {stdout}"
+        );
+    }
     for name in &names {
         assert_eq!(posts(&fleet, name), 1, "{name}: {stdout}");
         assert!(

@@ -91,21 +91,19 @@ pub(super) async fn follow_all(
         });
     }
     let first_queued = names.len() - queued.waiting.len();
-    for (offset, (cluster, name)) in queued.waiting.into_iter().enumerate() {
+    let of = queued.waiting.len();
+    // Places come in the plan's order, one as each running download ends.
+    let places = queued.gate.in_order(of);
+    for (offset, ((cluster, name), place)) in queued.waiting.into_iter().zip(places).enumerate() {
         let Ok(client) = run.targets[cluster].client.clone() else {
             continue;
         };
         let mut line = Line::new(&name, width, bars.as_ref());
-        let (gate, spec, recorder) = (
-            queued.gate.clone(),
-            queued.spec.clone(),
-            run.recorder.clone(),
-        );
+        line.say(&format!("queued ({} of {of}): not sent yet", offset + 1));
+        let (spec, recorder) = (queued.spec.clone(), run.recorder.clone());
         let (interval, limit) = (run.interval, run.limit);
         tasks.spawn(async move {
-            let slot = gate
-                .enter(|n, m| line.say(&format!("queued ({n} of {m}): not sent yet")))
-                .await;
+            let slot = place.await.ok();
             let asked = Timestamp::now();
             let outcome = start_recorded(&client, &spec, &recorder).await;
             let mut tracker = Tracker::requested(spec.masked_url(), asked)
@@ -155,11 +153,15 @@ async fn follow_one(
     (tracker, began.elapsed())
 }
 
-/// What a queued start's answer was, in a word for its line.
+/// What a queued start's answer was, in words for its line.
 fn outcome_word(outcome: &StartOutcome) -> String {
     match outcome {
         StartOutcome::Started { job } => format!("started, job {job}"),
-        other => format!("{other:?}").to_lowercase(),
+        StartOutcome::Finished { .. } => "started and already done".into(),
+        StartOutcome::Attached => "a download already ran there: following it".into(),
+        StartOutcome::AlreadyPresent { .. } => "already present on the cluster".into(),
+        StartOutcome::Refused(e) => format!("refused: {}", e.message),
+        StartOutcome::NotSent(why) => format!("not sent: {why}"),
     }
 }
 

@@ -24,7 +24,7 @@ const AT_ONCE: usize = 8;
 pub async fn run(ctx: &Context, args: &PackageDeleteArgs) -> Result<Exit, CliError> {
     let config = ctx.config()?;
     let version = args.version.trim();
-    if version.is_empty() || version.contains('/') {
+    if !crate::download::removal::is_version(version) {
         return Err(CliError::Usage(format!(
             "{:?} is not a package version (e.g. 9.16.1P3)",
             args.version
@@ -53,14 +53,15 @@ pub async fn run(ctx: &Context, args: &PackageDeleteArgs) -> Result<Exit, CliErr
         crate::outln!("nothing to remove: no chosen cluster holds {version}");
         return Ok(Exit::from_ok(found.iter().all(|i| i.packages.is_ok())));
     }
-    let names: Vec<&str> = send_to.iter().map(|c| c.name()).collect();
+    let names: Vec<&str> = send_to.iter().map(|(c, _)| c.name()).collect();
     if !args.yes && !tokio::task::block_in_place(|| confirm(version, &names)) {
         crate::errln!("ontop: cancelled: nothing was removed");
         return Ok(Exit::Failed);
     }
     let audit = Arc::new(AuditLog::new(ctx.data_dir.as_deref()));
-    let outcomes = remove_all(send_to, version, audit).await;
-    let mut all_well = found.iter().all(|i| i.packages.is_ok());
+    let sent = send_to.len();
+    let outcomes = remove_all(send_to, audit).await;
+    let mut all_well = found.iter().all(|i| i.packages.is_ok()) && outcomes.len() == sent;
     for (client, outcome) in &outcomes {
         all_well &= matches!(outcome, Removal::Removed { .. });
         print_outcome(client, version, outcome, &found);
@@ -70,7 +71,11 @@ pub async fn run(ctx: &Context, args: &PackageDeleteArgs) -> Result<Exit, CliErr
 
 /// Who is sent a DELETE: the clusters that hold the version, may be changed, and
 /// answered. The others get a skip line; returns them and how many were read-only.
-fn plan(targets: &[Target], found: &[Inventory], version: &str) -> (Vec<Arc<Client>>, usize) {
+fn plan(
+    targets: &[Target],
+    found: &[Inventory],
+    version: &str,
+) -> (Vec<(Arc<Client>, String)>, usize) {
     let mut send_to = Vec::new();
     let mut read_only = 0;
     for (target, inventory) in targets.iter().zip(found) {
@@ -89,15 +94,15 @@ fn plan(targets: &[Target], found: &[Inventory], version: &str) -> (Vec<Arc<Clie
         }
         match &inventory.packages {
             Err(e) => crate::outln!("skip {name}: not answering: {}: {}", e.kind, e.message),
-            Ok(_)
-                if !inventory
-                    .versions()
-                    .iter()
-                    .any(|v| v.eq_ignore_ascii_case(version)) =>
+            // Each cluster is sent the version as it lists it.
+            Ok(_) => match inventory
+                .versions()
+                .into_iter()
+                .find(|v| v.eq_ignore_ascii_case(version))
             {
-                crate::outln!("skip {name}: does not hold {version}");
-            }
-            Ok(_) => send_to.push(client.clone()),
+                Some(listed) => send_to.push((client.clone(), listed.to_owned())),
+                None => crate::outln!("skip {name}: does not hold {version}"),
+            },
         }
     }
     (send_to, read_only)
@@ -105,14 +110,13 @@ fn plan(targets: &[Target], found: &[Inventory], version: &str) -> (Vec<Arc<Clie
 
 /// Sends the removals, [`AT_ONCE`] at a time, each followed to its end.
 async fn remove_all(
-    clients: Vec<Arc<Client>>,
-    version: &str,
+    clients: Vec<(Arc<Client>, String)>,
     audit: Arc<AuditLog>,
 ) -> Vec<(Arc<Client>, Removal)> {
     let slots = Arc::new(tokio::sync::Semaphore::new(AT_ONCE));
     let mut tasks = JoinSet::new();
-    for (index, client) in clients.into_iter().enumerate() {
-        let (slots, audit, version) = (slots.clone(), audit.clone(), version.to_owned());
+    for (index, (client, version)) in clients.into_iter().enumerate() {
+        let (slots, audit) = (slots.clone(), audit.clone());
         tasks.spawn(async move {
             let _slot = slots.acquire_owned().await;
             let say = |line: String| crate::errln!("ontop: {line}");
@@ -121,8 +125,12 @@ async fn remove_all(
         });
     }
     let mut done = Vec::new();
-    while let Some(Ok(outcome)) = tasks.join_next().await {
-        done.push(outcome);
+    while let Some(joined) = tasks.join_next().await {
+        match joined {
+            Ok(outcome) => done.push(outcome),
+            // A removal that panicked is lost; the ones left run on to their end.
+            Err(e) => tracing::error!(error = %e, "a package removal task failed"),
+        }
     }
     done.sort_by_key(|(index, _, _)| *index);
     done.into_iter()

@@ -159,7 +159,7 @@ impl App {
         let plan = self.plan_for(&confirmation.chosen(), None, now);
         self.dialog = Some(Dialog::Confirm(confirmation.replanned(plan)));
         self.say(
-            "downloading to the clusters that have the release too".into(),
+            "the clusters that have the release are targets too: y starts there as well".into(),
             now,
         );
     }
@@ -258,13 +258,7 @@ pub fn ending_message(name: &str, ending: &Ending) -> String {
 }
 
 /// "1 cluster", "3 clusters".
-fn clusters(n: usize) -> String {
-    if n == 1 {
-        "1 cluster".into()
-    } else {
-        format!("{n} clusters")
-    }
-}
+use crate::text::count_clusters as clusters;
 
 /// "a, b and c", or "a, b, c and 4 more".
 fn names_line(names: &[&str]) -> String {

@@ -77,6 +77,13 @@ impl App {
         let Some(row) = rows.get(row) else {
             return;
         };
+        if !crate::download::removal::is_version(&row.version) {
+            self.say(
+                format!("{:?} is not a version ontop removes", row.version),
+                now,
+            );
+            return;
+        }
         let mut removal = Removal {
             version: row.version.clone(),
             clusters: Vec::new(),

@@ -270,6 +270,14 @@ async fn with_max_running_1_the_dashboard_queues_the_others_and_starts_them_one_
     let (mut pollers, mut events, mut model) = dashboard(&fleet, dir.path());
     pollers.set_max_running(Some(1));
     let url = fleet.package_url_with("ontap-9.16.1P3-image.tgz", 2 * SLOW, 4 * SLOW);
+    // The waiting clusters show an older download's success: it must not be taken for
+    // the ending of a start that was never sent.
+    let older = fleet.package_url("ontap-9.14.1P9-image.tgz");
+    for name in ["sim-2", "sim-3"] {
+        fleet.finish_download(name, &older).unwrap();
+        let state = fleet.download_status(name).map(|(s, _, _)| s);
+        assert_eq!(state.as_deref(), Some("success"), "{name}");
+    }
     let spec = DownloadSpec::new(&url, None, None).unwrap();
     let names: Vec<String> = fleet.clusters().into_iter().map(|c| c.name).collect();
     let plan = Plan {
@@ -286,6 +294,14 @@ async fn with_max_running_1_the_dashboard_queues_the_others_and_starts_them_one_
             && matches!(followed.phase, Phase::Queued { .. })
         {
             queued_seen.insert(*cluster);
+        }
+        if let Event::Ended { cluster, .. } = event {
+            let sent = crate::support::download::posts(&fleet, &names[*cluster]);
+            assert_eq!(
+                sent, 1,
+                "{} ended before its start was sent",
+                names[*cluster]
+            );
         }
         let running = names
             .iter()

@@ -108,10 +108,12 @@ fn the_pkg_column_says_who_has_the_release_the_form_would_download() {
         let row = crate::support::pty::row(&screen, name);
         row.split_whitespace().nth(2).unwrap_or_default().to_owned()
     };
-    // prod-ams-1 runs it (and holds it), prod-nyc-1 holds it, dr-fra-1's list is read
-    // and lacks it, lab-ams-2's list is not known yet.
+    // prod-nyc-1 holds it, dr-fra-1's list is read and lacks it, edge-syd-1's list is
+    // not known yet, and dev-tok-1 runs it.
     assert_eq!(cell("prod-nyc-1"), "has", "{screen}");
     assert_eq!(cell("dr-fra-1"), "no", "{screen}");
+    assert_eq!(cell("edge-syd-1"), "?", "{screen}");
+    assert_eq!(cell("dev-tok-1"), "runs", "{screen}");
     let without = app.with_form_defaults(None, None);
     let mut without = without;
     let screen = text(&render(&mut without, 120, 40));
