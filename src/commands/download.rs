@@ -79,30 +79,13 @@ pub async fn run(ctx: &Context, args: &DownloadArgs) -> Result<Exit, CliError> {
     // are skipped (unless --force), and a name that says nothing skips nobody.
     let version = image_version(spec.url().as_str()).filter(|_| !args.force);
     let survey = survey(config, &chosen, ctx, version.as_deref()).await;
-    for (_, name, reason) in &survey.plan.skipped {
-        crate::outln!("skip {name}: {reason}");
-    }
-    for (_, name) in &survey.plan.attach {
-        crate::outln!("follow {name}: already downloading (no request is sent)");
-    }
+    print_plan(&survey.plan);
     let plan = &survey.plan;
     if plan.is_empty() {
         crate::outln!("nothing to start");
         return Ok(survey.finish(true));
     }
-    // `max_running`: the first N are sent now, the rest wait in ontop for a place.
-    let max_running = args
-        .max_running
-        .map(|n| n as usize)
-        .or(config.download.max_running);
-    let sent_now = max_running.map_or(plan.targets.len(), |n| n.min(plan.targets.len()));
-    if sent_now < plan.targets.len() && !args.wait {
-        return Err(CliError::Usage(format!(
-            "{} targets with at most {sent_now} running at once: add --wait, so that ontop \
-             starts the others as the first ones end (nothing was sent)",
-            plan.targets.len()
-        )));
-    }
+    let (max_running, sent_now) = running_limit(args, config, plan)?;
     if !plan.targets.is_empty()
         && !args.yes
         && !tokio::task::block_in_place(|| confirm(&spec, plan))
@@ -140,12 +123,6 @@ pub async fn run(ctx: &Context, args: &DownloadArgs) -> Result<Exit, CliError> {
             spec: spec.clone(),
             waiting: survey.plan.targets[sent_now..].to_vec(),
         };
-        if !queued.waiting.is_empty() {
-            crate::outln!(
-                "queued {}: at most {sent_now} run at once; the others start as they end",
-                queued.waiting.len()
-            );
-        }
         wait::follow_all(&run, started, queued).await
     } else {
         accepted(&reports)
@@ -157,6 +134,44 @@ pub async fn run(ctx: &Context, args: &DownloadArgs) -> Result<Exit, CliError> {
         crate::errln!("ontop: NOT RECORDED: {error}");
     }
     Ok(survey.finish(ended_well && failed.is_empty()))
+}
+
+/// A line for each skipped cluster and each running download followed as it is.
+fn print_plan(plan: &Plan) {
+    for (_, name, reason) in &plan.skipped {
+        crate::outln!("skip {name}: {reason}");
+    }
+    for (_, name) in &plan.attach {
+        crate::outln!("follow {name}: already downloading (no request is sent)");
+    }
+}
+
+/// `max_running` (`--max-running`, else the config's) and how many starts go now; the
+/// others wait in ontop, which only `--wait` can do.
+fn running_limit(
+    args: &DownloadArgs,
+    config: &Config,
+    plan: &Plan,
+) -> Result<(Option<usize>, usize), CliError> {
+    let max_running = args
+        .max_running
+        .map(|n| n as usize)
+        .or(config.download.max_running);
+    let targets = plan.targets.len();
+    let sent_now = max_running.map_or(targets, |n| n.min(targets));
+    if sent_now < targets && !args.wait {
+        return Err(CliError::Usage(format!(
+            "{targets} targets with at most {sent_now} running at once: add --wait, so that \
+             ontop starts the others as the first ones end (nothing was sent)"
+        )));
+    }
+    if sent_now < targets {
+        crate::outln!(
+            "queued {}: at most {sent_now} run at once; the others start as they end",
+            targets - sent_now
+        );
+    }
+    Ok((max_running, sent_now))
 }
 
 /// The recorder of this run; what it could not write is collected for the exit code.

@@ -91,14 +91,44 @@ pub(super) async fn follow_all(
         });
     }
     let first_queued = names.len() - queued.waiting.len();
+    spawn_queued(
+        run,
+        queued,
+        first_queued,
+        (width, bars.as_ref()),
+        &mut tasks,
+    );
+    while let Some(joined) = tasks.join_next().await {
+        if let Ok((order, tracker, elapsed)) = joined {
+            endings[order] = Some((tracker, elapsed));
+        }
+    }
+    if let Some(bars) = &bars {
+        let _ = bars.clear();
+    }
+    summarize(run, &names, endings).await
+}
+
+/// What each following task gives back: its place in the summary, its tracker, and how
+/// long it was followed.
+type FollowedOne = (usize, Tracker, Duration);
+
+/// One task per queued start: it waits for its place (handed out in the plan's order),
+/// sends the start (audited first), then follows it like the others.
+fn spawn_queued(
+    run: &Run<'_>,
+    queued: Queued,
+    first: usize,
+    (width, bars): (usize, Option<&MultiProgress>),
+    tasks: &mut JoinSet<FollowedOne>,
+) {
     let of = queued.waiting.len();
-    // Places come in the plan's order, one as each running download ends.
     let places = queued.gate.in_order(of);
     for (offset, ((cluster, name), place)) in queued.waiting.into_iter().zip(places).enumerate() {
         let Ok(client) = run.targets[cluster].client.clone() else {
             continue;
         };
-        let mut line = Line::new(&name, width, bars.as_ref());
+        let mut line = Line::new(&name, width, bars);
         line.say(&format!("queued ({} of {of}): not sent yet", offset + 1));
         let (spec, recorder) = (queued.spec.clone(), run.recorder.clone());
         let (interval, limit) = (run.interval, run.limit);
@@ -112,18 +142,9 @@ pub(super) async fn follow_all(
             line.say(&format!("sent: {}", outcome_word(&outcome)));
             let (tracker, elapsed) = follow_one(client, tracker, line, interval, limit).await;
             drop(slot);
-            (first_queued + offset, tracker, elapsed)
+            (first + offset, tracker, elapsed)
         });
     }
-    while let Some(joined) = tasks.join_next().await {
-        if let Ok((order, tracker, elapsed)) = joined {
-            endings[order] = Some((tracker, elapsed));
-        }
-    }
-    if let Some(bars) = &bars {
-        let _ = bars.clear();
-    }
-    summarize(run, &names, endings).await
 }
 
 /// Follows one download with its progress line, for at most `limit`.
