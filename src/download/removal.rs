@@ -53,7 +53,14 @@ pub async fn remove(
         Ok(Err(e)) => return Removal::NotSent(format!("not sent: the audit log: {e}")),
         Err(e) => return Removal::NotSent(format!("not sent: {e}")),
     }
-    let answer = when_unlocked(&name, say, || client.delete_package(version, 0)).await;
+    // Each resend after "temporarily locked" is an attempt of its own in the log.
+    let retried = |line: String| {
+        say(line);
+        let mut again = AuditRecord::now("delete_attempt", &name, "-", "retried");
+        again.package = Some(version.to_owned());
+        let _ = audit.append(&again);
+    };
+    let answer = when_unlocked(&name, &retried, || client.delete_package(version, 0)).await;
     let job = match answer {
         Ok(DownloadStarted::Accepted { job }) => job.uuid,
         Ok(DownloadStarted::Completed { job }) => {

@@ -128,8 +128,10 @@ pub async fn start_recorded(
         url: url.clone(),
         server_username: spec.username.clone(),
     };
+    let retry = attempt.clone();
     let outcome = match recorder.record(attempt).await {
-        Ok(()) => start_one(client, spec).await,
+        // Each resend after "temporarily locked" is an attempt of its own in the log.
+        Ok(()) => start_retrying(client, spec, &|| recorder.submit(retry.clone())).await,
         Err(reason) => StartOutcome::NotSent(format!(
             "the attempt could not be written to the audit log first ({reason})"
         )),
@@ -149,9 +151,21 @@ pub async fn start_recorded(
 
 /// Starts the download on one cluster and sorts the answer.
 pub async fn start_one(client: &Client, spec: &DownloadSpec) -> StartOutcome {
+    start_retrying(client, spec, &|| {}).await
+}
+
+/// [`start_one`], with `before_retry` told before each resend.
+async fn start_retrying(
+    client: &Client,
+    spec: &DownloadSpec,
+    before_retry: &(dyn Fn() + Sync),
+) -> StartOutcome {
     // A refusal while the cluster is "temporarily locked" started nothing: tried again
     // (the retries are logged: on stderr for a command, in the log for the dashboard).
-    let say = |line: String| tracing::warn!("{line}");
+    let say = |line: String| {
+        tracing::warn!("{line}");
+        before_retry();
+    };
     let request = spec.request();
     let answer =
         super::locked::when_unlocked(client.name(), &say, || client.start_download(&request, 0))

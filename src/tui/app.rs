@@ -95,6 +95,8 @@ pub enum Dialog {
         followed: usize,
         /// Starts still waiting in ontop (`max_running`): quitting means never sending them.
         queued: usize,
+        /// Package removals sent and not ended yet: quitting stops following them.
+        removing: usize,
         under: Option<Box<Dialog>>,
     },
 }
@@ -148,6 +150,8 @@ pub struct App {
     /// The journal keeps followed downloads for the next ontop (the quit question says
     /// so only when it is true).
     journaled: bool,
+    /// Package removals asked for and not ended yet.
+    removing: usize,
 }
 
 impl App {
@@ -186,6 +190,7 @@ impl App {
             recent_endings: Vec::new(),
             bell: false,
             journaled: true,
+            removing: 0,
         }
     }
 

@@ -189,8 +189,8 @@ impl App {
                 .filter(|p| matches!(p, Phase::Queued { .. }) == queued)
                 .count()
         };
-        let (followed, queued) = (open(false), open(true));
-        if followed == 0 && queued == 0 {
+        let (followed, queued, removing) = (open(false), open(true), self.removing);
+        if followed == 0 && queued == 0 && removing == 0 {
             return vec![AppCommand::Quit];
         }
         self.help = false;
@@ -198,6 +198,7 @@ impl App {
         self.dialog = Some(Dialog::Quit {
             followed,
             queued,
+            removing,
             under,
         });
         Vec::new()

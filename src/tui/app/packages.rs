@@ -130,6 +130,7 @@ impl App {
             crate::text::count_clusters(removal.clusters.len())
         );
         self.say(text, now);
+        self.removing += removal.clusters.len();
         vec![super::AppCommand::RemovePackages(removal)]
     }
 

@@ -32,6 +32,7 @@ impl App {
                     .clusters
                     .get(*cluster)
                     .map_or("?", |c| c.identity.name.as_str());
+                self.removing = self.removing.saturating_sub(1);
                 let text = match result {
                     Ok(()) => format!("{name}: package {version} removed"),
                     Err(why) => format!("{name}: package {version} not removed: {why}"),

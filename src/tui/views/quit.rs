@@ -15,7 +15,10 @@ use crate::tui::keymap::Context;
 /// Draws the question centred over `area`.
 pub fn render(frame: &mut Frame, area: Rect, app: &App) {
     let Some(Dialog::Quit {
-        followed, queued, ..
+        followed,
+        queued,
+        removing,
+        ..
     }) = app.dialog()
     else {
         return;
@@ -44,6 +47,15 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App) {
     if *followed > 0 {
         text.push(head);
         text.push(format!("{goes_on} {after}"));
+    }
+    match *removing {
+        0 => {}
+        1 => text.push(
+            "1 package removal is still running: quitting stops following it; the cluster finishes it, and the audit log may lack how it ended.".to_string(),
+        ),
+        n => text.push(format!(
+            "{n} package removals are still running: quitting stops following them; the clusters finish them, and the audit log may lack how they ended."
+        )),
     }
     match *queued {
         0 => {}

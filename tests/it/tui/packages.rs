@@ -151,4 +151,25 @@ fn x_asks_before_removing_a_release_from_its_holders_and_y_sends_the_command() {
     };
     assert_eq!(sent.clusters, [1]);
     assert!(app.dialog().is_none());
+    // Quitting while the removal runs asks first, and says what quitting does to it.
+    key(&mut app, KeyCode::Esc);
+    key(&mut app, KeyCode::Char('q'));
+    let screen = text(&render(&mut app, 80, 24));
+    assert!(
+        screen.contains("1 package removal is still running"),
+        "{screen}"
+    );
+    // Its end arrives: the question no longer speaks of it (the fixture's followed
+    // download still makes it ask).
+    app.apply(Event::Removed {
+        cluster: 1,
+        at: now(),
+        version: "9.16.1P3".into(),
+        result: Ok(()),
+    });
+    key(&mut app, KeyCode::Esc);
+    key(&mut app, KeyCode::Char('q'));
+    let screen = text(&render(&mut app, 80, 24));
+    assert!(screen.contains("still followed"), "{screen}");
+    assert!(!screen.contains("package removal"), "{screen}");
 }
