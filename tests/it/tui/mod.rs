@@ -8,5 +8,6 @@ mod packages;
 mod pty;
 mod pty_keys;
 mod pty_login;
+mod pty_packages;
 mod pty_screens;
 mod snapshots;
