@@ -22,7 +22,6 @@ mod wait;
 
 pub use inputs::{choose, spec_for};
 
-use std::io::BufRead;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -346,12 +345,7 @@ pub fn question(masked_url: &str, targets: &[&str]) -> String {
 /// Asks on the terminal; anything but y/yes is a no.
 fn confirm(spec: &DownloadSpec, plan: &Plan) -> bool {
     let names: Vec<&str> = plan.targets.iter().map(|(_, n)| n.as_str()).collect();
-    crate::err!("{}", question(&spec.masked_url(), &names));
-    let mut answer = String::new();
-    if std::io::stdin().lock().read_line(&mut answer).is_err() {
-        return false;
-    }
-    matches!(answer.trim().to_lowercase().as_str(), "y" | "yes")
+    super::ask_yes(&question(&spec.masked_url(), &names))
 }
 
 /// `--timeout`: a positive duration such as "90m" or "1h 30m", at most 30 days.

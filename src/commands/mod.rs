@@ -154,6 +154,17 @@ impl Context {
     }
 }
 
+/// Asks `question` on the terminal (stderr) and reads the answer: true only for y/yes.
+pub fn ask_yes(question: &str) -> bool {
+    use std::io::BufRead;
+    crate::err!("{question}");
+    let mut answer = String::new();
+    if std::io::stdin().lock().read_line(&mut answer).is_err() {
+        return false;
+    }
+    matches!(answer.trim().to_lowercase().as_str(), "y" | "yes")
+}
+
 /// Whether to draw colours: off with `--no-color` or a non-empty `NO_COLOR`.
 pub fn use_color(no_color_flag: bool) -> bool {
     let env_says_no = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());

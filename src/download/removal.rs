@@ -9,6 +9,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use super::audit::{AuditLog, AuditRecord};
+use super::image::holding;
 use super::locked::when_unlocked;
 use crate::ontap::{Client, DownloadStarted, ErrorKind, JobState, OntapError};
 
@@ -21,6 +22,38 @@ pub enum Removal {
     Failed(OntapError),
     /// Not sent: the audit line could not be written, or the client is read-only.
     NotSent(String),
+}
+
+/// Removals sent at the same time.
+pub const REMOVALS_AT_ONCE: usize = 8;
+
+/// Removes each target's version (as that cluster lists it), [`REMOVALS_AT_ONCE`] at a
+/// time, and hands each outcome to `then` as it comes (with the target's index in
+/// `targets`). A removal task that panics is logged; the others run on to their end.
+pub async fn remove_each<F, Fut>(
+    targets: Vec<(Arc<Client>, String)>,
+    audit: Arc<AuditLog>,
+    say: fn(String),
+    then: F,
+) where
+    F: Fn(usize, Arc<Client>, String, Removal) -> Fut + Clone + Send + 'static,
+    Fut: Future<Output = ()> + Send,
+{
+    let slots = Arc::new(tokio::sync::Semaphore::new(REMOVALS_AT_ONCE));
+    let mut tasks = tokio::task::JoinSet::new();
+    for (index, (client, version)) in targets.into_iter().enumerate() {
+        let (slots, audit, then) = (slots.clone(), audit.clone(), then.clone());
+        tasks.spawn(async move {
+            let _slot = slots.acquire_owned().await;
+            let outcome = remove(&client, &version, &audit, &say).await;
+            then(index, client, version, outcome).await;
+        });
+    }
+    while let Some(joined) = tasks.join_next().await {
+        if let Err(e) = joined {
+            tracing::error!(error = %e, "a package removal task failed");
+        }
+    }
 }
 
 /// Polls of a removal's job before it counts as lost, and the pause between them.
@@ -123,9 +156,11 @@ async fn follow_job(client: &Client, job: &str, version: &str) -> Removal {
             Err(e) if e.http_status == Some(404) => {
                 // Jobs are deleted some minutes after they end: the list says the rest.
                 return match client.packages().await {
-                    Ok(list) if !holds(&list.records, version) => Removal::Removed {
-                        job: Some(job.to_owned()),
-                    },
+                    Ok(list) if holding(version, None, Some(&list.records)).is_none() => {
+                        Removal::Removed {
+                            job: Some(job.to_owned()),
+                        }
+                    }
                     Ok(_) => Removal::Failed(OntapError::new(
                         client.name(),
                         ErrorKind::Http,
@@ -164,12 +199,4 @@ pub fn is_version(text: &str) -> bool {
         && text
             .chars()
             .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-'))
-}
-
-/// Whether `packages` still lists `version`.
-fn holds(packages: &[crate::ontap::Package], version: &str) -> bool {
-    packages
-        .iter()
-        .filter_map(|p| p.version.as_deref())
-        .any(|v| v.eq_ignore_ascii_case(version))
 }

@@ -9,7 +9,7 @@ use jiff::Timestamp;
 use super::event::Event;
 use super::poller::{Command, Fleet};
 use crate::download::audit::AuditLog;
-use crate::download::removal::{Removal, remove};
+use crate::download::removal::{Removal, remove_each};
 
 impl Fleet {
     /// Where removals are audited: the dashboard's audit log (a second handle on the
@@ -23,48 +23,54 @@ impl Fleet {
     /// Removes `version` from `clusters` in the background, a few at a time. Read-only
     /// clients refuse it themselves, sending nothing.
     pub fn remove_packages(&self, version: String, clusters: Vec<usize>) {
-        let targets: Vec<_> = clusters
+        // Which cluster each target is, by its place in the targets.
+        let (clusters, targets): (Vec<usize>, Vec<_>) = clusters
             .into_iter()
-            .filter_map(|i| Some((i, self.clients.get(i)?.as_ref().ok()?.clone())))
-            .collect();
+            .filter_map(|i| {
+                let client = self.clients.get(i)?.as_ref().ok()?.clone();
+                Some((i, (client, version.clone())))
+            })
+            .unzip();
+        let clusters = Arc::new(clusters);
         let (audit, events, commands) = (
             self.removal_audit.clone(),
             self.events.clone(),
             self.commands.clone(),
         );
-        let task = tokio::spawn(async move {
-            let slots = Arc::new(tokio::sync::Semaphore::new(REMOVALS_AT_ONCE));
-            let mut tasks = tokio::task::JoinSet::new();
-            for (cluster, client) in targets {
-                let (slots, audit, version) = (slots.clone(), audit.clone(), version.clone());
-                let (events, command) = (events.clone(), commands.get(cluster).cloned());
-                tasks.spawn(async move {
-                    let _slot = slots.acquire_owned().await;
-                    let say = |line: String| tracing::warn!("{line}");
-                    let result = match remove(&client, &version, &audit, &say).await {
+        let task = tokio::spawn(remove_each(
+            targets,
+            audit,
+            |line| tracing::warn!("{line}"),
+            move |index, _, version, outcome| {
+                let (events, command) = (
+                    events.clone(),
+                    clusters.get(index).and_then(|&c| commands.get(c).cloned()),
+                );
+                let cluster = clusters.get(index).copied().unwrap_or(usize::MAX);
+                async move {
+                    let result = match outcome {
                         Removal::Removed { .. } => Ok(()),
                         Removal::Failed(e) => Err(format!("{}: {}", e.kind, e.message)),
                         Removal::NotSent(why) => Err(why),
                     };
-                    let event = Event::Removed {
-                        cluster,
-                        at: Timestamp::now(),
-                        version,
-                        result,
-                    };
-                    let _ = events.send(event).await;
+                    let at = Timestamp::now();
+                    let _ = events
+                        .send(Event::Removed {
+                            cluster,
+                            at,
+                            version,
+                            result,
+                        })
+                        .await;
+                    // The repository is read again: the view and PKG follow.
                     if let Some(tx) = command {
                         let _ = tx.send(Command::FetchPackages);
                     }
-                });
-            }
-            while tasks.join_next().await.is_some() {}
-        });
+                }
+            },
+        ));
         let mut starts = self.starts.lock().unwrap_or_else(|e| e.into_inner());
         starts.retain(|t| !t.is_finished());
         starts.push(task);
     }
 }
-
-/// Removals sent at the same time.
-const REMOVALS_AT_ONCE: usize = 8;

@@ -236,10 +236,10 @@ impl App {
 
     /// Notes the columns the table drew (the view knows them only while drawing).
     pub(crate) fn set_shown_columns(&mut self, columns: Vec<Column>) {
-        // PKG is about the form's release, not the cluster alone: `s` does not sort by it.
+        // Only the columns `s` sorts by (PKG is about the form's release, not the cluster).
         self.shown_columns = columns
             .into_iter()
-            .filter(|c| *c != Column::Package)
+            .filter(|c| Column::SORTABLE.contains(c))
             .collect();
     }
 
@@ -285,7 +285,8 @@ impl App {
         }
         match &self.dialog {
             Some(Dialog::Form(_)) => return Context::Form,
-            Some(Dialog::Confirm(_) | Dialog::Remove(_)) => return Context::Confirm,
+            Some(Dialog::Confirm(_)) => return Context::Confirm,
+            Some(Dialog::Remove(_)) => return Context::Remove,
             Some(Dialog::Password(_)) => return Context::Password,
             Some(Dialog::Quit { .. }) => return Context::QuitConfirm,
             None => {}

@@ -33,10 +33,28 @@ pub enum Context {
     Form,
     /// The confirmation that names every target before anything is started.
     Confirm,
+    /// The question before a package is removed (after `x` in the packages view).
+    Remove,
     /// The password dialog (after `p`): plain characters type the password.
     Password,
     /// The question before quitting while downloads started here are followed.
     QuitConfirm,
+}
+
+impl Context {
+    /// Every context, for the bindings that apply everywhere and for checks.
+    pub const ALL: [Context; 10] = [
+        Context::Table,
+        Context::Filter,
+        Context::Details,
+        Context::Packages,
+        Context::Help,
+        Context::Form,
+        Context::Confirm,
+        Context::Remove,
+        Context::Password,
+        Context::QuitConfirm,
+    ];
 }
 
 /// What a key asks for. [`crate::tui::App`] gives each its meaning in each context.

@@ -3,22 +3,16 @@
 //! named and sent nothing), a question naming every cluster and the version, then the
 //! DELETEs, each audited before it is sent and followed to the end of its job.
 
-use std::io::BufRead;
 use std::sync::Arc;
-
-use tokio::task::JoinSet;
 
 use crate::cli::PackageDeleteArgs;
 use crate::commands::{CliError, Context, Exit};
 use crate::config::Credentials;
 use crate::download::audit::AuditLog;
-use crate::download::removal::{Removal, remove};
+use crate::download::removal::{Removal, remove_each};
 use crate::fleet::inventory::{Inventory, inventory};
 use crate::fleet::{self, Target};
 use crate::ontap::Client;
-
-/// Removals sent at the same time.
-const AT_ONCE: usize = 8;
 
 /// Removes the package; 0 when it is gone wherever it was.
 pub async fn run(ctx: &Context, args: &PackageDeleteArgs) -> Result<Exit, CliError> {
@@ -108,30 +102,24 @@ fn plan(
     (send_to, read_only)
 }
 
-/// Sends the removals, [`AT_ONCE`] at a time, each followed to its end.
+/// Sends the removals, a few at a time, each followed to its end; the outcomes in the
+/// targets' order.
 async fn remove_all(
-    clients: Vec<(Arc<Client>, String)>,
+    targets: Vec<(Arc<Client>, String)>,
     audit: Arc<AuditLog>,
 ) -> Vec<(Arc<Client>, Removal)> {
-    let slots = Arc::new(tokio::sync::Semaphore::new(AT_ONCE));
-    let mut tasks = JoinSet::new();
-    for (index, (client, version)) in clients.into_iter().enumerate() {
-        let (slots, audit) = (slots.clone(), audit.clone());
-        tasks.spawn(async move {
-            let _slot = slots.acquire_owned().await;
-            let say = |line: String| crate::errln!("ontop: {line}");
-            let outcome = remove(&client, &version, &audit, &say).await;
-            (index, client, outcome)
-        });
-    }
-    let mut done = Vec::new();
-    while let Some(joined) = tasks.join_next().await {
-        match joined {
-            Ok(outcome) => done.push(outcome),
-            // A removal that panicked is lost; the ones left run on to their end.
-            Err(e) => tracing::error!(error = %e, "a package removal task failed"),
+    let done = Arc::new(std::sync::Mutex::new(Vec::new()));
+    let collected = done.clone();
+    let say = |line: String| crate::errln!("ontop: {line}");
+    remove_each(targets, audit, say, move |index, client, _, outcome| {
+        let collected = collected.clone();
+        async move {
+            let mut done = collected.lock().unwrap_or_else(|e| e.into_inner());
+            done.push((index, client, outcome));
         }
-    }
+    })
+    .await;
+    let mut done = std::mem::take(&mut *done.lock().unwrap_or_else(|e| e.into_inner()));
     done.sort_by_key(|(index, _, _)| *index);
     done.into_iter()
         .map(|(_, client, outcome)| (client, outcome))
@@ -172,13 +160,8 @@ fn print_outcome(client: &Client, version: &str, outcome: &Removal, found: &[Inv
 /// Asks on the terminal, naming every cluster and the version; true for yes.
 fn confirm(version: &str, names: &[&str]) -> bool {
     let count = crate::text::count_clusters(names.len());
-    crate::err!(
-        "Remove package {version} from {count}: {}? [y/N] ",
-        names.join(", ")
-    );
-    let mut answer = String::new();
-    if std::io::stdin().lock().read_line(&mut answer).is_err() {
-        return false;
-    }
-    matches!(answer.trim().to_lowercase().as_str(), "y" | "yes")
+    let names = names.join(", ");
+    crate::commands::ask_yes(&format!(
+        "Remove package {version} from {count}: {names}? [y/N] "
+    ))
 }

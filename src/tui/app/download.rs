@@ -101,9 +101,6 @@ impl App {
 
     /// `y`: hands the download to the event loop and forgets the marks it served.
     pub(super) fn confirm_start(&mut self, now: Timestamp) -> Vec<AppCommand> {
-        if matches!(self.dialog, Some(Dialog::Remove(_))) {
-            return self.confirm_removal(now);
-        }
         let Some(Dialog::Confirm(confirmation)) = self.dialog.take() else {
             return Vec::new();
         };

@@ -123,6 +123,9 @@ impl App {
                 return self.submit_password(now);
             }
             Action::SubmitForm => self.submit_form(now),
+            Action::ConfirmStart if context == Context::Remove => {
+                return self.confirm_removal(now);
+            }
             Action::ConfirmStart => return self.confirm_start(now),
             Action::Cancel => self.cancel_dialog(now),
             Action::EnterPassword => self.open_password(now),

@@ -30,7 +30,7 @@ impl App {
             Context::Confirm => {
                 self.confirm_scroll = step(self.confirm_scroll, usize::MAX / 2);
             }
-            Context::Form | Context::Password | Context::QuitConfirm => {}
+            Context::Form | Context::Password | Context::Remove | Context::QuitConfirm => {}
         }
     }
 

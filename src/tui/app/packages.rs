@@ -40,9 +40,9 @@ impl App {
         }))
     }
 
-    /// The selected row of the packages view (clamped to the rows there are).
-    pub fn packages_selection(&self) -> (usize, bool) {
-        let rows = self.package_rows().len();
+    /// The selected row of the packages view, clamped to the `rows` there are, and
+    /// whether its clusters are listed.
+    pub fn packages_selection(&self, rows: usize) -> (usize, bool) {
         (
             self.packages_row.min(rows.saturating_sub(1)),
             self.packages_open,
@@ -56,8 +56,10 @@ impl App {
             run: row.runners.clone(),
             ..Holders::default()
         };
+        let has: std::collections::HashSet<usize> =
+            row.holders.iter().chain(&row.runners).copied().collect();
         for (i, c) in self.model.clusters.iter().enumerate() {
-            if row.holders.contains(&i) || row.runners.contains(&i) {
+            if has.contains(&i) {
                 continue;
             }
             if c.packages.is_some() {
@@ -73,7 +75,7 @@ impl App {
     /// the clusters that hold it (read-only ones and paused logins are named, left out).
     pub(super) fn ask_removal(&mut self, now: Timestamp) {
         let rows = self.package_rows();
-        let (row, _) = self.packages_selection();
+        let (row, _) = self.packages_selection(rows.len());
         let Some(row) = rows.get(row) else {
             return;
         };
@@ -138,7 +140,7 @@ impl App {
     /// goes back to the table, where `d` downloads there.
     pub(super) fn mark_lacking(&mut self, now: Timestamp) {
         let rows = self.package_rows();
-        let (row, _) = self.packages_selection();
+        let (row, _) = self.packages_selection(rows.len());
         let Some(row) = rows.get(row) else {
             self.say(
                 "no release known yet: the clusters' packages are still being read".into(),

@@ -5,21 +5,13 @@ use crossterm::event::KeyCode;
 use super::{Action, Binding, Context, Key};
 use crate::tui::line::Edit;
 
-use Context::{Confirm, Details, Filter, Form, Help, Packages, Password, QuitConfirm, Table};
+use Context::{
+    Confirm, Details, Filter, Form, Help, Packages, Password, QuitConfirm, Remove, Table,
+};
 
 const MOVING: &[Context] = &[Table, Details, Packages, Help, Confirm];
 const NOT_TYPING: &[Context] = &[Table, Details, Packages, Help];
-const EVERYWHERE: &[Context] = &[
-    Table,
-    Filter,
-    Details,
-    Packages,
-    Help,
-    Form,
-    Confirm,
-    Password,
-    QuitConfirm,
-];
+const EVERYWHERE: &[Context] = &Context::ALL;
 /// Where a line of text is edited.
 const EDITING: &[Context] = &[Form, Password];
 
@@ -299,6 +291,13 @@ pub const BINDINGS: &[Binding] = &[
         footer: Some(("y", "start")),
     },
     Binding {
+        keys: &[Key::ch('y')],
+        action: Action::ConfirmStart,
+        contexts: &[Remove],
+        help: "remove the package from the clusters named",
+        footer: Some(("y", "remove")),
+    },
+    Binding {
         keys: &[Key::plain(KeyCode::Esc)],
         action: Action::Cancel,
         contexts: EDITING,
@@ -308,8 +307,8 @@ pub const BINDINGS: &[Binding] = &[
     Binding {
         keys: &[Key::ch('n'), Key::plain(KeyCode::Esc)],
         action: Action::Cancel,
-        contexts: &[Confirm],
-        help: "cancel: nothing is started, the password is forgotten",
+        contexts: &[Confirm, Remove],
+        help: "cancel: nothing is started or removed, the password is forgotten",
         footer: Some(("n/Esc", "cancel")),
     },
     Binding {

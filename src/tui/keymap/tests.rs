@@ -29,16 +29,7 @@ fn typing_a_filter_or_a_form_field_does_not_trigger_table_keys() {
 
 #[test]
 fn no_key_is_bound_twice_in_one_context() {
-    for context in [
-        Context::Table,
-        Context::Filter,
-        Context::Details,
-        Context::Help,
-        Context::Form,
-        Context::Confirm,
-        Context::Password,
-        Context::QuitConfirm,
-    ] {
+    for context in Context::ALL {
         let keys: Vec<Key> = BINDINGS
             .iter()
             .filter(|b| b.contexts.contains(&context))

@@ -107,18 +107,8 @@ fn hints_line(app: &App, total: usize) -> Line<'static> {
         }
         shown.retain(|b| b.action != drop);
     }
-    let removing = matches!(app.dialog(), Some(Dialog::Remove(_)));
     let mut spans = vec![Span::raw(" ")];
-    for b in shown {
-        let Some((keys, word)) = b.footer else {
-            continue;
-        };
-        // The confirmation's keys, in the removal question: y removes.
-        let word = if removing && b.action == Action::ConfirmStart {
-            "remove"
-        } else {
-            word
-        };
+    for (keys, word) in shown.iter().filter_map(|b| b.footer) {
         spans.push(Span::styled(keys, theme.key()));
         spans.push(Span::raw(format!(" {word}  ")));
     }

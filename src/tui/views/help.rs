@@ -43,7 +43,7 @@ fn section_of(b: &Binding) -> usize {
         Some(Context::Details | Context::Help) | None => 3,
         Some(Context::Packages) => 4,
         Some(Context::Form | Context::Password) => 5,
-        Some(Context::Confirm | Context::QuitConfirm) => 6,
+        Some(Context::Confirm | Context::Remove | Context::QuitConfirm) => 6,
     }
 }
 

@@ -19,7 +19,7 @@ const RELEASE: usize = 12;
 pub fn render(frame: &mut Frame, area: Rect, app: &mut App) {
     let theme = app.theme();
     let rows = app.package_rows();
-    let (selected, open) = app.packages_selection();
+    let (selected, open) = app.packages_selection(rows.len());
     let width = area.width.saturating_sub(2) as usize;
     let mut lines = vec![Line::from(Span::styled(
         format!(
@@ -48,8 +48,8 @@ pub fn render(frame: &mut Frame, area: Rect, app: &mut App) {
             names.join(", ")
         }
     };
-    for (index, row) in rows.iter().enumerate() {
-        let holders = app.holders(row);
+    let all: Vec<Holders> = rows.iter().map(|row| app.holders(row)).collect();
+    for (index, (row, holders)) in rows.iter().zip(&all).enumerate() {
         let rest = width.saturating_sub(RELEASE + 1 + 3 * (NUMBER + 1));
         let text = format!(
             "{}{}{}{}{}",
@@ -68,7 +68,7 @@ pub fn render(frame: &mut Frame, area: Rect, app: &mut App) {
     }
     if open && let Some(row) = rows.get(selected) {
         lines.push(Line::from(""));
-        lines.extend(listing(app, &row.version, &app.holders(row), &names));
+        lines.extend(listing(app, &row.version, &all[selected], &names));
     }
     let hint = super::dialog_keys(Context::Packages, None, area.width, theme);
     let block = Block::bordered()

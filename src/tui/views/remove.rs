@@ -7,10 +7,10 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph};
 
-use super::{centered, dialog_width};
+use super::{centered, dialog_keys, dialog_width};
 use crate::text::wrap;
 use crate::tui::app::{App, Dialog};
-use crate::tui::theme::Theme;
+use crate::tui::keymap::{Action, Context};
 
 /// Draws the question centred over `area`.
 pub fn render(frame: &mut Frame, area: Rect, app: &App) {
@@ -60,24 +60,13 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App) {
             lines.push(Line::from(format!(" {part}")));
         }
     }
+    let skip = names.is_empty().then_some(Action::ConfirmStart);
     let height = (lines.len() as u16 + 2).min(area.height);
     let popup = centered(area, dialog, height);
     let block = Block::bordered()
         .title(Span::styled(" Remove a package? ", theme.heading()))
-        .title_bottom(keys(names.is_empty(), theme))
+        .title_bottom(dialog_keys(Context::Remove, skip, dialog, theme))
         .border_style(theme.border());
     super::clear_under(frame, popup, area);
     frame.render_widget(Paragraph::new(lines).block(block), popup);
-}
-
-/// " y remove · n/Esc cancel ", or only the way out when there is nothing to remove.
-fn keys(nothing: bool, theme: Theme) -> Line<'static> {
-    let mut spans = vec![Span::raw(" ")];
-    if !nothing {
-        spans.push(Span::styled("y", theme.key()));
-        spans.push(Span::raw(" remove · "));
-    }
-    spans.push(Span::styled("n/Esc", theme.key()));
-    spans.push(Span::raw(" cancel "));
-    Line::from(spans).right_aligned()
 }
