@@ -107,7 +107,7 @@ async fn status_page(State(state): State<AppState>) -> Response {
 async fn status_json(State(state): State<AppState>) -> Response {
     let doc = {
         let model = state.served.model.read().unwrap_or_else(|p| p.into_inner());
-        crate::commands::status::model_json(&model, Timestamp::now())
+        crate::state::report::document(&model, Timestamp::now())
     };
     axum::Json(doc).into_response()
 }

@@ -381,8 +381,6 @@ async fn with_max_running_2_over_6_clusters_never_more_than_2_download_at_once()
         "--url",
         &url,
         "--wait",
-        "--interval-ms",
-        "100",
         "--yes",
         "--max-running",
         "2",
