@@ -126,11 +126,12 @@ pub async fn run(ctx: &Context, args: &DownloadArgs) -> Result<Exit, CliError> {
         return Ok(Exit::Failed);
     }
     engine.start_downloads(&plan, spec);
-    let ended_well = if args.wait {
-        wait::follow_all(&engine, &mut watch, &plan, limit).await
-    } else {
-        wait::until_answered(&mut watch, &plan).await;
-        lines::print_starts(&watch.model, &plan)
+    // Every request answered first (queued starts wait in ontop: with --wait only).
+    wait::until_answered(&mut watch, &plan).await;
+    let taken = lines::print_starts(&watch.model, &plan);
+    let ended_well = match (args.wait, taken) {
+        (true, Some(_)) => wait::follow_all(&engine, &mut watch, &plan, limit).await,
+        (_, taken) => taken,
     };
     if ended_well.is_none() {
         return Err(CliError::Usage(format!(

@@ -261,14 +261,7 @@ impl Poller {
     /// Asks the poll's questions, one after the other on the cluster's connection,
     /// holding a request slot; `None` when the slots are gone.
     async fn ask(&mut self, client: &Client, wants: &[Want]) -> Option<Answers> {
-        let permits = if self.failures > 0 {
-            &self.shared.failing_permits
-        } else if self.fresh_connections {
-            &self.shared.fresh_permits
-        } else {
-            &self.shared.permits
-        };
-        let _permit = permits.clone().acquire_owned().await.ok()?;
+        let _permit = self.permits().clone().acquire_owned().await.ok()?;
         let asked = Instant::now();
         // Until identity has been read once, ask for it on every poll: a cluster that
         // was down at start must not show "-" for 20 polls after it comes back.
@@ -364,6 +357,19 @@ impl Poller {
         (updates, answered)
     }
 
+    /// The pool this cluster's questions take their slot from: a cluster that connects
+    /// anew for each poll always from the pool that bounds those descriptors; a failing
+    /// one (often hung) from its own pool, so it never starves the others.
+    fn permits(&self) -> &Arc<Semaphore> {
+        if self.fresh_connections {
+            &self.shared.fresh_permits
+        } else if self.failures > 0 {
+            &self.shared.failing_permits
+        } else {
+            &self.shared.permits
+        }
+    }
+
     /// Whether the inventory wants the package list read now.
     fn inventory_due(&self) -> bool {
         match (self.schedule.packages_every, self.packages_read) {
@@ -384,7 +390,7 @@ impl Poller {
             // Asking would be one more refused login.
             return true;
         }
-        let Ok(_permit) = self.shared.permits.acquire().await else {
+        let Ok(_permit) = self.permits().clone().acquire_owned().await else {
             return false;
         };
         let packages = read_packages(&client).await;

@@ -5,7 +5,7 @@
 use std::collections::BTreeMap;
 
 use super::LINE_COLUMNS;
-use crate::download::{Ending, Followed, OperationKind, Origin, Plan};
+use crate::download::{Ending, Followed, OperationKind, Origin, Phase, Plan};
 use crate::state::Model;
 use crate::text::table;
 
@@ -20,8 +20,14 @@ pub(super) fn print_plan(plan: &Plan) {
             .push(name.as_str());
     }
     for (reason, names) in by_reason {
-        let count = crate::text::count_clusters(names.len());
-        crate::outln!("skip {count} ({reason}): {}", names.join(", "));
+        match names.as_slice() {
+            [one] => crate::outln!("skip {one}: {reason}"),
+            many => crate::outln!(
+                "skip {} ({reason}): {}",
+                crate::text::count_clusters(many.len()),
+                many.join(", ")
+            ),
+        }
     }
     for (_, name) in &plan.attach {
         crate::outln!("follow {name}: already downloading (no request is sent)");
@@ -99,6 +105,10 @@ fn start_line(
         Some(Ending::NotSent { reason }) => ("not sent", reason.clone()),
         Some(Ending::Refused(e)) => ("refused", format!("{}: {}", e.kind, e.message)),
         Some(ending) => (ending.word(), ending.summary()),
+        None if let Phase::Queued { position, of } = followed.phase => (
+            "queued",
+            format!("({position} of {of}): not sent yet, starts as others end"),
+        ),
         None if followed.origin == Origin::Attached => (
             "attached",
             "a download was running: following it, no request sent".into(),

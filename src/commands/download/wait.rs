@@ -30,16 +30,27 @@ fn download(model: &Model, cluster: usize) -> Option<&Followed> {
         .operation(OperationKind::Download)
 }
 
-/// Waits until every request of the plan was answered (or ended without one), and every
-/// running download it attaches to is followed.
+/// Waits until every request of the plan was answered (or ended without one), or waits
+/// in ontop for a place (`max_running`), and every running download it attaches to is
+/// followed.
 pub(super) async fn until_answered(watch: &mut Watch, plan: &Plan) {
     let clusters = followed_clusters(plan);
+    // A start that waited in ontop is not waited for here: it goes when a place frees.
+    let queued = std::cell::RefCell::new(std::collections::HashSet::new());
     let answered = |model: &Model| {
-        clusters
-            .iter()
-            .all(|(c, _)| download(model, *c).is_some_and(|f| f.answered || f.ending().is_some()))
+        clusters.iter().all(|(c, _)| {
+            download(model, *c)
+                .is_some_and(|f| f.answered || f.ending().is_some() || queued.borrow().contains(c))
+        })
     };
-    watch.until(None, answered, |_, _| {}).await;
+    let seen = |model: &Model, update: &Update| {
+        if let Update::Operation { cluster, .. } = update
+            && download(model, *cluster).is_some_and(|f| matches!(f.phase, Phase::Queued { .. }))
+        {
+            queued.borrow_mut().insert(*cluster);
+        }
+    };
+    watch.until(None, answered, seen).await;
 }
 
 /// Follows every download of the plan to its end (queued starts are sent by the engine
@@ -55,6 +66,11 @@ pub(super) async fn follow_all(
     let clusters = followed_clusters(plan);
     let began = Instant::now();
     let mut lines = Lines::new(&clusters);
+    for (cluster, _) in &clusters {
+        if let Some(f) = download(&watch.model, *cluster) {
+            lines.update(*cluster, f);
+        }
+    }
     let all_ended = |model: &Model| {
         clusters
             .iter()

@@ -208,7 +208,7 @@ pub(super) struct RecentEnding {
 fn endings_message(ended: &[RecentEnding]) -> Option<String> {
     match ended {
         [] => None,
-        [one] => Some(ending_message(&one.name, &one.ending)),
+        [one] => Some(ending_message(&one.name, &one.operation, &one.ending)),
         many => {
             let mut parts = Vec::new();
             for kind in [OperationKind::Download, OperationKind::Removal] {
@@ -242,10 +242,20 @@ fn endings_message(ended: &[RecentEnding]) -> Option<String> {
 }
 
 /// "prod-ams-1: the package was downloaded", "dr-fra-1: the download failed: … (10551885)".
-pub fn ending_message(name: &str, ending: &Ending) -> String {
+/// "dr-fra-1: package 9.16.1P3 removed".
+pub fn ending_message(
+    name: &str,
+    operation: &crate::download::Operation,
+    ending: &Ending,
+) -> String {
+    let summary = match (operation.version(), ending) {
+        (Some(version), Ending::Removed) => format!("package {version} removed"),
+        (Some(version), other) => format!("package {version} not removed: {}", other.summary()),
+        (None, other) => other.summary(),
+    };
     match ending.code() {
-        Some(code) => format!("{name}: {} ({code})", ending.summary()),
-        None => format!("{name}: {}", ending.summary()),
+        Some(code) => format!("{name}: {summary} ({code})"),
+        None => format!("{name}: {summary}"),
     }
 }
 

@@ -6,7 +6,7 @@ use jiff::Timestamp;
 
 use super::tests::{app, code, now, press};
 use super::*;
-use crate::download::{Ending, Operation, Phase, SkipReason, StartOutcome, Tracker};
+use crate::download::{Ending, Followed, Operation, Origin, Phase, Since, SkipReason};
 use crate::engine::Update as Event;
 use crate::ontap::{ErrorKind, OntapError};
 
@@ -286,12 +286,22 @@ fn indices(list: &[(usize, String)]) -> Vec<usize> {
 
 /// What the engine says when it follows a download it started on `cluster`.
 fn followed(cluster: usize, job: &str) -> Event {
-    let mut tracker = Tracker::requested(Operation::download(URL.into(), None), now());
-    tracker.answered(&StartOutcome::Started { job: job.into() }, now());
+    let followed = Followed {
+        operation: Operation::download(URL.into(), None),
+        origin: Origin::Started,
+        since_request: now(),
+        job: Some(job.into()),
+        phase: Phase::Starting,
+        since: Since::Exactly(now()),
+        errors: 0,
+        last_error: None,
+        job_deleted: false,
+        answered: true,
+    };
     Event::Operation {
         cluster,
         at: now(),
-        followed: Box::new(tracker.followed().clone()),
+        followed: Box::new(followed),
     }
 }
 

@@ -6,6 +6,7 @@ mod browser;
 mod metrics;
 mod page;
 mod prometheus;
+mod scale;
 mod web;
 
 use std::path::{Path, PathBuf};

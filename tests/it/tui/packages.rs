@@ -179,7 +179,7 @@ fn x_asks_before_removing_a_release_from_its_holders_and_y_sends_the_command() {
     app.apply(removal_update(&tracker));
     assert_eq!(
         app.status(now()),
-        Some("prod-nyc-1: the package was removed")
+        Some("prod-nyc-1: package 9.16.1P3 removed")
     );
     key(&mut app, KeyCode::Esc);
     key(&mut app, KeyCode::Char('q'));
