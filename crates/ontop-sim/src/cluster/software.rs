@@ -31,14 +31,14 @@ pub struct SoftwareTiming {
 }
 
 impl Default for SoftwareTiming {
-    /// A validation in 4 s, its results 2 s later; an update at 30x, about four minutes for
-    /// two HA pairs.
+    /// A validation in 4 s, its results 2 s later; an update at 10x, about twelve minutes
+    /// for two HA pairs.
     fn default() -> Self {
         SoftwareTiming {
             validation: Duration::from_secs(4),
             results_delay: Duration::from_secs(2),
             validation_max_age: Duration::from_secs(3600),
-            update_pace: 30,
+            update_pace: 10,
         }
     }
 }
@@ -126,45 +126,44 @@ impl Cluster {
         let books = lock(&self.books);
         let sw = &books.software;
         let names = self.node_names(sw.nodes);
-        let update = sw.update.as_ref().map(|u| (u.now(), u.clone()));
-        let (version, nodes) = match &update {
-            Some((now, u)) => {
-                let running = if now.updated.iter().all(|&done| done) {
-                    &u.to
-                } else {
-                    &u.from
-                };
-                let nodes = names
-                    .into_iter()
-                    .enumerate()
-                    .map(|(i, n)| {
-                        let done = now.updated.get(i).copied().unwrap_or(false);
-                        (n, if done { u.to.clone() } else { u.from.clone() })
-                    })
-                    .collect();
-                (running.clone(), nodes)
-            }
-            None => {
-                let nodes = names.into_iter().map(|n| (n, self.version.clone()));
-                (self.version.clone(), nodes.collect())
-            }
-        };
         let results = sw
             .validation
             .as_ref()
             .filter(|v| v.results_at.is_some_and(|t| t <= Instant::now()))
-            .map(|v| validation::results(v.outcome, &self.node_names(sw.nodes)));
+            .map(|v| validation::results(v.outcome, &names));
+        let Some(u) = &sw.update else {
+            let nodes = names.into_iter().map(|n| (n, self.version.clone()));
+            return SoftwareNow {
+                version: self.version.clone(),
+                nodes: nodes.collect(),
+                update: None,
+                results,
+            };
+        };
+        let now = u.now();
+        let release = |done: bool| if done { u.to.clone() } else { u.from.clone() };
+        let nodes = names
+            .into_iter()
+            .enumerate()
+            .map(|(i, n)| (n, release(now.updated.get(i).copied().unwrap_or(false))))
+            .collect();
         SoftwareNow {
-            version,
+            version: release(now.updated.iter().all(|&done| done)),
             nodes,
-            update: update.map(|(now, u)| (now, u.to)),
+            update: Some((now, u.to.clone())),
             results,
         }
     }
 
-    /// The version the cluster runs now: its own, or an update's once it has completed.
+    /// The version the cluster runs now: the lowest of its nodes', so its own until an
+    /// update has completed, then the update's.
     pub(crate) fn running_version(&self) -> String {
-        self.software_now().version
+        let books = lock(&self.books);
+        match &books.software.update {
+            Some(u) if u.now().updated.iter().all(|&done| done) => u.to.clone(),
+            Some(u) => u.from.clone(),
+            None => self.version.clone(),
+        }
     }
 
     /// `PATCH ?validate_only=true`: checks, then a validation job that ends after the

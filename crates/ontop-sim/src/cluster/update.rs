@@ -64,7 +64,8 @@ pub(crate) struct PhaseNow {
     pub(crate) state: &'static str,
     /// Simulated seconds spent in it so far.
     pub(crate) elapsed: u64,
-    /// Simulated seconds from its start to now.
+    /// Seconds from its start to now: simulated ones, plus the real time since the
+    /// update stopped (halted or completed), so that its times stay put meanwhile.
     pub(crate) started_ago: u64,
 }
 
@@ -173,7 +174,8 @@ impl Update {
     /// The update as it stands now.
     pub(crate) fn now(&self) -> UpdateNow {
         let total: u64 = self.phases.iter().map(|p| p.actual).sum();
-        let mut t = self.clock().as_secs().min(total);
+        let clock = self.clock().as_secs();
+        let mut t = clock.min(total);
         let mut halted = None;
         if let Some((i, into, how)) = self.halt {
             let at = self.phases[..i].iter().map(|p| p.actual).sum::<u64>() + into;
@@ -182,6 +184,8 @@ impl Update {
                 halted = Some((i, how));
             }
         }
+        // Real seconds since it stopped: its clock ran on past `t` at `pace`.
+        let stopped_for = clock.saturating_sub(t) / u64::from(self.pace);
         let mut phases = Vec::new();
         let mut start = 0;
         for (i, phase) in self.phases.iter().enumerate() {
@@ -198,7 +202,7 @@ impl Update {
                 phase: *phase,
                 state,
                 elapsed: (t - start).min(phase.actual),
-                started_ago: t - start,
+                started_ago: t - start + stopped_for,
             });
             start += phase.actual;
         }
@@ -267,6 +271,8 @@ mod tests {
         assert_eq!(now.updated, [true, true, false, false]);
         assert_eq!(now.phases.last().unwrap().state, "paused_on_error");
         assert!(now.in_progress());
+        // Put 20 s past its halt, then 10 000 s on: its start lies that much further back.
+        assert_eq!(now.phases.last().unwrap().started_ago, 480 + 20 + 10_000);
         let failed = Update::new("a", "b", 2, 1, UpdateAt::Failed(1)).now();
         assert_eq!(failed.state, "failed");
         assert!(!failed.in_progress());
