@@ -86,10 +86,13 @@ pub(crate) fn counts(checks: &[Check]) -> (usize, usize) {
     (checks.len() - errors, errors)
 }
 
-fn text(code: u64, message: impl Into<String>) -> Text {
-    Text {
-        code,
-        message: message.into(),
+impl Text {
+    /// A text and its code.
+    pub(crate) fn new(code: u64, message: impl Into<String>) -> Text {
+        Text {
+            code,
+            message: message.into(),
+        }
     }
 }
 
@@ -97,14 +100,14 @@ fn manual_checks() -> Check {
     Check {
         update_check: "Manual checks",
         status: Status::Warning,
-        issue: text(
+        issue: Text::new(
             170,
             "Manual validation checks need to be performed before the update. See the \
              Upgrade Advisor plan, or the checks to make before an upgrade in the \"Upgrade \
              ONTAP\" documentation. Skipping them can cause an update failure or an I/O \
              disruption.",
         ),
-        action: text(
+        action: Text::new(
             170,
             "Make the manual checks listed in the Upgrade Advisor plan or in the \"Upgrade \
              ONTAP\" documentation before you update.",
@@ -116,12 +119,12 @@ fn nfs_mounts() -> Check {
     Check {
         update_check: "NFS mounts",
         status: Status::Warning,
-        issue: text(
+        issue: Text::new(
             166,
             "Soft NFS mounts were found: their clients can see I/O errors while a node is \
              taken over.",
         ),
-        action: text(166, "Use NFS hard mounts where possible."),
+        action: Text::new(166, "Use NFS hard mounts where possible."),
     }
 }
 
@@ -129,12 +132,12 @@ fn switch_support() -> Check {
     Check {
         update_check: "Cluster/management switch support",
         status: Status::Warning,
-        issue: text(
+        issue: Text::new(
             181,
             "The model or firmware of a cluster or management switch could not be confirmed \
              as supported with the target release.",
         ),
-        action: text(
+        action: Text::new(
             181,
             "Check the switch models and firmware against the Hardware Universe before you \
              update.",
@@ -147,14 +150,14 @@ fn ha_status(nodes: &[String]) -> Check {
     Check {
         update_check: "High Availability status",
         status: Status::Error,
-        issue: text(
+        issue: Text::new(
             158,
             format!(
                 "Storage failover is not enabled on node {}.",
                 names.join(", ")
             ),
         ),
-        action: text(
+        action: Text::new(
             158,
             "Enable storage failover, check it with \"storage failover show\", then validate \
              again.",

@@ -244,6 +244,21 @@ async fn a_validation_is_refused_without_the_package_or_while_busy() {
 }
 
 #[tokio::test]
+async fn a_package_being_deleted_cannot_be_validated() {
+    let fleet = fleet_with_package(SimOptions {
+        delete_duration: Duration::from_secs(3600),
+        ..held_opts(1)
+    })
+    .await;
+    let (status, _, _) = delete(&fleet, "sim-1", "/api/cluster/software/packages/9.16.1P3").await;
+    assert_eq!(status, 202);
+    assert_eq!(refusal(&fleet, "sim-1", VALIDATE, TARGET).await, "10551354");
+    fleet.finish_deletes("sim-1");
+    assert_eq!(refusal(&fleet, "sim-1", VALIDATE, TARGET).await, "10551315");
+    fleet.shutdown().await;
+}
+
+#[tokio::test]
 async fn a_bad_patch_is_refused_with_the_field_it_got_wrong() {
     let fleet = fleet_with_package(held_opts(1)).await;
     let (status, _, body) = patch(&fleet, "sim-1", VALIDATE, json!({})).await;

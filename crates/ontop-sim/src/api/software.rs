@@ -233,9 +233,12 @@ impl Look {
             let (step, issue) = match halt {
                 Some(_) => ("do-takeover", takeover_issue(name, now)),
                 None if p.state == "completed" => {
-                    ("do-download-job", text(0, "Image update complete"))
+                    ("do-download-job", Text::new(0, "Image update complete"))
                 }
-                None => ("do-download-job", text(0, "Installing the software image.")),
+                None => (
+                    "do-download-job",
+                    Text::new(0, "Installing the software image."),
+                ),
             };
             entry.insert("name".into(), json!(step));
             entry.insert("state".into(), json!(p.state));
@@ -266,13 +269,6 @@ impl Look {
     }
 }
 
-fn text(code: u64, message: impl Into<String>) -> Text {
-    Text {
-        code,
-        message: message.into(),
-    }
-}
-
 /// Why the halted node could not be updated: its partner could not take it over.
 fn takeover_issue(node: &str, now: &SoftwareNow) -> Text {
     let partner = now
@@ -281,8 +277,8 @@ fn takeover_issue(node: &str, now: &SoftwareNow) -> Text {
         .position(|(n, _)| n == node)
         .and_then(|i| now.nodes.get(i ^ 1))
         .map_or("its partner", |(n, _)| n.as_str());
-    text(
-        10551399,
+    Text::new(
+        sw::TAKEOVER_FAILED,
         format!(
             "Takeover of node \"{node}\" by \"{partner}\" failed: storage failover is not possible."
         ),
@@ -295,8 +291,8 @@ fn takeover_action(how: Halt) -> Text {
         Halt::PausedOnError => "then resume the update with \"cluster image resume-update\"",
         Halt::Failed => "then start the update again",
     };
-    text(
-        10551399,
+    Text::new(
+        sw::TAKEOVER_FAILED,
         format!(
             "Run \"storage failover show\" to see why takeover is not possible, fix it, {then}."
         ),

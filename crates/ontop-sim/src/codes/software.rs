@@ -22,6 +22,10 @@ pub(crate) const VALIDATED_OTHER: u64 = 10551724;
 /// Refused: the package of that version is being deleted.
 pub(crate) const PACKAGE_DELETING: u64 = 10551354;
 
+/// A status detail's issue when a node's takeover failed during an update (the code of
+/// the vendor's status-detail example; which failure it names is the sim's choice).
+pub(crate) const TAKEOVER_FAILED: u64 = 10551399;
+
 /// Message of a PATCH while an update runs.
 pub(crate) const UPDATE_RUNNING_MSG: &str =
     "Cannot perform an update while a previous update is in progress.";
