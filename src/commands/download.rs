@@ -98,7 +98,8 @@ pub async fn run(ctx: &Context, args: &DownloadArgs) -> Result<Exit, CliError> {
     // The release the package holds, when its name says: clusters that run or hold it
     // are skipped (unless --force), and a name that says nothing skips nobody.
     let version = image_version(spec.url().as_str()).filter(|_| !args.force);
-    watch.first_look(version.is_some(), |_, _| {}).await;
+    let timeouts = subset.clusters.iter().map(|c| c.timeout).collect();
+    watch.first_look(version.is_some(), timeouts).await;
     let everyone: Vec<usize> = (0..subset.clusters.len()).collect();
     let plan = watch.model.plan(
         &everyone,

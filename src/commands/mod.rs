@@ -17,6 +17,7 @@ pub mod dashboard;
 pub mod download;
 pub mod manual;
 pub mod packages;
+pub(crate) mod progress;
 pub mod selection;
 pub mod serve;
 pub mod sim;
@@ -118,8 +119,7 @@ impl Context {
         let config = if needs_config {
             let config = settings::load(common.config.as_deref())?;
             for warning in &config.warnings {
-                crate::errln!("ontop: warning: {warning}");
-                tracing::warn!("{warning}");
+                crate::output::warn(warning);
             }
             Some(config)
         } else {

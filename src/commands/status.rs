@@ -28,7 +28,7 @@ pub async fn run(ctx: &Context, json: bool, select: &SelectionArgs) -> Result<Ex
     // Jobs started by ontop (any session) and not yet seen to end: show them too.
     let journal = Journal::open(ctx.data_dir.as_deref());
     for warning in journal.take_warnings() {
-        crate::errln!("ontop: warning: {warning}");
+        crate::output::warn(&warning);
     }
     let jobs: Vec<Option<String>> = config
         .clusters

@@ -128,8 +128,7 @@ pub async fn start(
                 ""
             }
         );
-        crate::errln!("ontop: warning: {warning}");
-        tracing::warn!("{warning}");
+        crate::output::warn(&warning);
     }
     let (engine, served) = start_engine(config, credentials, data_dir, &options);
     let router = routes::router(served.clone(), auth);

@@ -47,7 +47,8 @@ pub async fn run(ctx: &Context, args: &PackageDeleteArgs) -> Result<Exit, CliErr
         )
     });
     let mut watch = Watch::new(model, updates);
-    watch.first_look(true, |_, _| {}).await;
+    let timeouts = subset.clusters.iter().map(|c| c.timeout).collect();
+    watch.first_look(true, timeouts).await;
     let (send_to, read_only, unread) = plan(&watch.model, ctx.read_only, version);
     if send_to.is_empty() {
         engine.shutdown();
