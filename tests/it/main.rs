@@ -11,6 +11,7 @@ mod config;
 mod download;
 mod fleet;
 mod hostile;
+mod manual;
 mod packages;
 mod properties;
 mod serve;
