@@ -4,6 +4,7 @@
 //! config file and its keys (every key the config reader accepts), the files ontop
 //! writes, the environment, exit codes per command, and examples.
 
+mod config;
 mod sections;
 
 use std::path::Path;

@@ -1,6 +1,7 @@
 use std::collections::BTreeSet;
 
-use super::sections::{CLUSTER_DOC, DOWNLOAD_DOC, EXIT_FALLBACK, SERVE_DOC, exit_codes};
+use super::config::{CLUSTER_DOC, DOWNLOAD_DOC, SERVE_DOC};
+use super::sections::{EXIT_FALLBACK, exit_codes};
 use super::*;
 use crate::config::{CLUSTER_KEYS, DEFAULTS_KEYS, DOWNLOAD_KEYS, SERVE_KEYS, TOP_KEYS};
 use crate::tui::keymap::BINDINGS;
