@@ -10,6 +10,8 @@ use ontop::commands::{self, Context, Exit};
 use ontop::config;
 
 fn main() -> ExitCode {
+    // A Tab in a shell that sourced `ontop completions SHELL`: answer it and exit.
+    commands::complete::answer_shell_if_asked();
     // Parsed against the definition whose help names this user's real config path.
     let matches = match ontop::cli::command_with_real_paths().try_get_matches() {
         Ok(matches) => matches,

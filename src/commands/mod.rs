@@ -10,8 +10,10 @@
 //! - [`trust`]: look at a cluster's certificate and pin it;
 //! - [`config`]: `config check`, `config init`, `config import`;
 //! - [`sim`]: the simulator in the foreground;
-//! - [`manual`]: shell completions and man pages.
+//! - [`complete`]: shell completion scripts, and answering them from the config;
+//! - [`manual`]: the man page.
 
+pub mod complete;
 pub mod config;
 pub mod dashboard;
 pub mod download;
@@ -185,7 +187,7 @@ pub async fn run(ctx: &Context, cli: &Cli) -> Result<Exit, CliError> {
         Some(Command::Sim(args)) => sim::run(ctx, args).await,
         Some(Command::Config(ConfigCommand::Check { .. })) => config::run_check(ctx),
         Some(Command::Config(ConfigCommand::Init { path })) => config::run_init(path.as_deref()),
-        Some(Command::Completions { shell }) => manual::run_completions(*shell),
+        Some(Command::Completions { shell }) => complete::run_completions(*shell),
         Some(Command::Man { dir }) => manual::run_man(dir.as_deref()),
         Some(Command::Config(ConfigCommand::Import { path, output })) => {
             config::run_import(path, output.as_deref())

@@ -13,6 +13,7 @@ mod config;
 mod download;
 mod fleet;
 mod hostile;
+mod manual;
 mod packages;
 mod properties;
 mod serve;
