@@ -11,6 +11,7 @@
 mod deletes;
 mod names;
 
+#[cfg(any(test, feature = "testing"))]
 use std::collections::VecDeque;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
@@ -19,17 +20,20 @@ use std::time::Duration;
 use tokio::sync::Notify;
 use tokio::time::Instant;
 
+#[cfg(any(test, feature = "testing"))]
+use super::LoggedRequest;
 use super::codes;
 use super::fault::Fault;
+use super::fetch;
 pub(crate) use super::records::{
     Download, DownloadRequest, DownloadState, Job, JobState, Outcome, Package, Refusal,
 };
 use super::tasks::{Tasks, lock};
-use super::{LoggedRequest, fetch};
 use deletes::PendingDelete;
 pub(crate) use names::version_from_file;
 
 /// The most requests kept per cluster in the request log (oldest dropped first).
+#[cfg(any(test, feature = "testing"))]
 const LOG_CAP: usize = 10_000;
 
 /// Settings and services shared by every cluster of a run.
@@ -73,6 +77,8 @@ pub(crate) struct Cluster {
     pub(crate) labels: Vec<(String, String)>,
     pub(crate) env: Arc<Env>,
     fault: Mutex<Fault>,
+    /// Kept for tests only: a fleet of ten thousand polled clusters would fill it.
+    #[cfg(any(test, feature = "testing"))]
     log: Mutex<VecDeque<LoggedRequest>>,
     /// Requests refused for their credentials: what a real cluster counts towards
     /// locking the account.
@@ -91,6 +97,7 @@ impl Cluster {
             labels: Vec::new(),
             env,
             fault: Mutex::new(Fault::None),
+            #[cfg(any(test, feature = "testing"))]
             log: Mutex::new(VecDeque::new()),
             failed_logins: AtomicU64::new(0),
             books: Mutex::new(Books {
@@ -124,7 +131,13 @@ impl Cluster {
         std::mem::replace(&mut *lock(&self.fault), fault)
     }
 
+    /// Appends to the request log, dropping the oldest entry past [`LOG_CAP`] (with the
+    /// `testing` feature; else nothing is kept).
+    #[cfg(not(any(test, feature = "testing")))]
+    pub(crate) fn log_request(&self, _method: &str, _path: &str) {}
+
     /// Appends to the request log, dropping the oldest entry past [`LOG_CAP`].
+    #[cfg(any(test, feature = "testing"))]
     pub(crate) fn log_request(&self, method: &str, path: &str) {
         let mut log = lock(&self.log);
         if log.len() >= LOG_CAP {
@@ -141,12 +154,14 @@ impl Cluster {
         self.failed_logins.fetch_add(1, Ordering::Relaxed);
     }
 
+    #[cfg(any(test, feature = "testing"))]
     /// Requests refused for their credentials so far.
     pub(crate) fn failed_logins(&self) -> u64 {
         self.failed_logins.load(Ordering::Relaxed)
     }
 
     /// A copy of the request log, oldest first.
+    #[cfg(any(test, feature = "testing"))]
     pub(crate) fn request_log(&self) -> Vec<LoggedRequest> {
         lock(&self.log).iter().cloned().collect()
     }
@@ -175,6 +190,7 @@ impl Cluster {
         lock(&self.books).packages.clone()
     }
 
+    #[cfg(any(test, feature = "testing"))]
     /// Deletes every ended job now, as if `job_expiry` had passed.
     pub(crate) fn expire_jobs(&self) {
         lock(&self.books).jobs.retain(|j| j.ended_at.is_none());
@@ -207,6 +223,7 @@ impl Cluster {
         Ok(uuid)
     }
 
+    #[cfg(any(test, feature = "testing"))]
     /// Runs a whole download at once, without fetching: the same books as a real
     /// one (job, status, package), for tests and scenarios that must not wait.
     pub(crate) fn settle_download(&self, url: &str, outcome: Outcome) -> Result<String, Refusal> {

@@ -10,14 +10,17 @@ use std::sync::Arc;
 
 use base64::Engine;
 
-use super::cluster::{Cluster, DownloadRequest, Env, Outcome, parse_url};
+#[cfg(any(test, feature = "testing"))]
+use super::LoggedRequest;
+#[cfg(any(test, feature = "testing"))]
+use super::cluster::Outcome;
+use super::cluster::{Cluster, DownloadRequest, Env, parse_url};
 use super::scenario::{self, Setup};
 use super::server::Endpoint;
 use super::tasks::Tasks;
 use super::tls::{CertStyle, DEFAULT_NAMES, SimCerts};
 use super::{
-    DEFAULT_PACKAGE, Fault, LoggedRequest, SimClusterInfo, SimError, SimOptions, fetch, packages,
-    write_config,
+    DEFAULT_PACKAGE, Fault, SimClusterInfo, SimError, SimOptions, fetch, packages, write_config,
 };
 
 /// A running simulated fleet. Dropping it closes its ports and stops its tasks,
@@ -104,7 +107,7 @@ impl SimFleet {
         for plan in &planned {
             fleet.set_up(&plan.name, plan.setup)?;
             if plan.fault != Fault::None {
-                fleet.set_fault(&plan.name, plan.fault.clone());
+                fleet.apply_fault(&plan.name, plan.fault.clone())?;
             }
             if let Some((after, fault)) = plan.later.clone() {
                 let cluster = Arc::clone(&fleet.endpoint(&plan.name)?.cluster);
@@ -115,7 +118,7 @@ impl SimFleet {
             }
         }
         for (name, fault) in &opts.faults {
-            fleet.set_fault(name, fault.clone());
+            fleet.apply_fault(name, fault.clone())?;
         }
         Ok(fleet)
     }
@@ -124,13 +127,11 @@ impl SimFleet {
         let url = match setup {
             Setup::Idle => return Ok(()),
             // About ten minutes at 1 MiB/s: long enough to watch.
-            Setup::Downloading => {
-                self.package_url_with("ontap-9.17.1-image.tgz", 600 << 20, 1 << 20)
-            }
-            Setup::Succeeded => self.package_url_with(DEFAULT_PACKAGE, 3 << 20, 0),
-            Setup::Failed => self.missing_package_url(DEFAULT_PACKAGE),
+            Setup::Downloading => self.sized_url("ontap-9.17.1-image.tgz", 600 << 20, 1 << 20),
+            Setup::Succeeded => self.sized_url(DEFAULT_PACKAGE, 3 << 20, 0),
+            Setup::Failed => self.missing_url(DEFAULT_PACKAGE),
         };
-        self.start_download(cluster, &url).map(|_| ())
+        self.begin_download(cluster, &url).map(|_| ())
     }
 
     /// Name, base URL and labels of every cluster, in fleet order.
@@ -169,10 +170,17 @@ impl SimFleet {
 
     /// The certificate `cluster` presents now, in PEM (its own, not the CA); `None` with
     /// plain HTTP or for an unknown cluster.
+    #[cfg(any(test, feature = "testing"))]
     pub fn cluster_cert_pem(&self, cluster: &str) -> Option<String> {
+        self.cert_pem_of(cluster)
+    }
+
+    /// [`SimFleet::cluster_cert_pem`], for the written config.
+    pub(crate) fn cert_pem_of(&self, cluster: &str) -> Option<String> {
         self.endpoint(cluster).ok()?.certificate_pem()
     }
 
+    #[cfg(any(test, feature = "testing"))]
     /// Gives `cluster` a new key and certificate in the fleet's style (a renewal, or an
     /// impostor, as a pinned client sees it). Open connections are dropped, so clients
     /// meet the new certificate on their next request.
@@ -180,6 +188,7 @@ impl SimFleet {
         self.reissue_certificate_for(cluster, DEFAULT_NAMES)
     }
 
+    #[cfg(any(test, feature = "testing"))]
     /// Like [`SimFleet::rotate_certificate`], with a certificate naming only `names`
     /// (DNS names or IP addresses), to try name checks and `tls_server_name`.
     pub fn reissue_certificate_for(&self, cluster: &str, names: &[&str]) -> Result<(), SimError> {
@@ -204,7 +213,12 @@ impl SimFleet {
 
     /// A package URL with its own size (bytes) and rate (bytes/s, 0 = unlimited),
     /// for a download that must be instant or must still be running later.
+    #[cfg(any(test, feature = "testing"))]
     pub fn package_url_with(&self, file_name: &str, size: u64, bandwidth: u64) -> String {
+        self.sized_url(file_name, size, bandwidth)
+    }
+
+    fn sized_url(&self, file_name: &str, size: u64, bandwidth: u64) -> String {
         format!(
             "{}?size={size}&rate={bandwidth}",
             self.package_url(file_name)
@@ -212,32 +226,46 @@ impl SimFleet {
     }
 
     /// A URL on the package server that answers 404: the download fails with 10551885.
+    #[cfg(any(test, feature = "testing"))]
     pub fn missing_package_url(&self, file_name: &str) -> String {
+        self.missing_url(file_name)
+    }
+
+    fn missing_url(&self, file_name: &str) -> String {
         format!("http://127.0.0.1:{}/missing/{file_name}", self.package_port)
     }
 
     /// Sets a cluster's fault; it applies to the next connection or request.
     /// `Down` closes the port and drops open connections; leaving `Down`
     /// re-opens the same port. Unknown names are logged and ignored.
+    #[cfg(any(test, feature = "testing"))]
     pub fn set_fault(&self, cluster: &str, fault: Fault) {
-        if let Err(e) = self.try_set_fault(cluster, fault) {
+        if let Err(e) = self.apply_fault(cluster, fault) {
             tracing::warn!("sim: {e}");
         }
     }
 
     /// Like [`SimFleet::set_fault`], but says when the cluster does not exist.
+    #[cfg(any(test, feature = "testing"))]
     pub fn try_set_fault(&self, cluster: &str, fault: Fault) -> Result<(), SimError> {
+        self.apply_fault(cluster, fault)
+    }
+
+    /// Sets a cluster's fault: the scenario's, `--fault`'s and the tests'.
+    pub(crate) fn apply_fault(&self, cluster: &str, fault: Fault) -> Result<(), SimError> {
         let endpoint = self.endpoint(cluster)?;
         let _runtime = self.runtime.enter();
         endpoint.set_fault(fault);
         Ok(())
     }
 
+    #[cfg(any(test, feature = "testing"))]
     /// The cluster's current fault.
     pub fn fault(&self, cluster: &str) -> Option<Fault> {
         self.endpoint(cluster).ok().map(|e| e.cluster.fault())
     }
 
+    #[cfg(any(test, feature = "testing"))]
     /// TCP connections the cluster accepted so far (0 for an unknown cluster): a client
     /// that keeps its connection alive makes one per session, not one per request.
     pub fn connections_accepted(&self, cluster: &str) -> u64 {
@@ -246,6 +274,7 @@ impl SimFleet {
             .unwrap_or(0)
     }
 
+    #[cfg(any(test, feature = "testing"))]
     /// Requests the cluster refused for their credentials (0 for an unknown cluster):
     /// the failed logins a real cluster would count towards locking the account.
     pub fn failed_logins(&self, cluster: &str) -> u64 {
@@ -254,6 +283,7 @@ impl SimFleet {
             .unwrap_or(0)
     }
 
+    #[cfg(any(test, feature = "testing"))]
     /// Every request that reached the cluster's API, oldest first (the last 10 000).
     pub fn request_log(&self, cluster: &str) -> Vec<LoggedRequest> {
         self.endpoint(cluster)
@@ -262,7 +292,12 @@ impl SimFleet {
     }
 
     /// Starts a real download, exactly as a POST would; returns the job uuid.
+    #[cfg(any(test, feature = "testing"))]
     pub fn start_download(&self, cluster: &str, url: &str) -> Result<String, SimError> {
+        self.begin_download(cluster, url)
+    }
+
+    fn begin_download(&self, cluster: &str, url: &str) -> Result<String, SimError> {
         let endpoint = self.endpoint(cluster)?;
         let url = parse_url(url).map_err(refused)?;
         let _runtime = self.runtime.enter();
@@ -276,6 +311,7 @@ impl SimFleet {
             .map_err(refused)
     }
 
+    #[cfg(any(test, feature = "testing"))]
     /// Puts a successful download of `url` on the books at once (job, status
     /// `success`, package listed) without fetching; returns the job uuid.
     pub fn finish_download(&self, cluster: &str, url: &str) -> Result<String, SimError> {
@@ -286,6 +322,7 @@ impl SimFleet {
             .map_err(refused)
     }
 
+    #[cfg(any(test, feature = "testing"))]
     /// Puts a failed download of `url` on the books at once, with an ONTAP code
     /// and message (e.g. 10551885); returns the job uuid.
     pub fn fail_download(
@@ -306,12 +343,14 @@ impl SimFleet {
             .map_err(refused)
     }
 
+    #[cfg(any(test, feature = "testing"))]
     /// The download status `(state, message, code)`, as the API would report it.
     pub fn download_status(&self, cluster: &str) -> Option<(String, String, u64)> {
         let d = self.endpoint(cluster).ok()?.cluster.download();
         Some((d.state.as_str().to_string(), d.message, d.code))
     }
 
+    #[cfg(any(test, feature = "testing"))]
     /// Ends the cluster's package delete jobs now, as if their duration had passed: each
     /// succeeds (the package leaves the repository) or fails as decided at its DELETE.
     pub fn finish_deletes(&self, cluster: &str) {
@@ -320,6 +359,7 @@ impl SimFleet {
         }
     }
 
+    #[cfg(any(test, feature = "testing"))]
     /// Deletes the cluster's ended jobs now, as if the job expiry had passed.
     pub fn expire_jobs(&self, cluster: &str) {
         if let Ok(endpoint) = self.endpoint(cluster) {

@@ -18,6 +18,10 @@
 //! download; `packages.rs` the package server; `scenario.rs` the starting
 //! fleets; `write_config.rs` the dashboard config; `foreground.rs` `ontop sim`, whose
 //! command line is [`cli::SimArgs`] (feature `cli`).
+//!
+//! What tests steer and inspect (faults, job expiry, request logs, ...) exists only with
+//! the `testing` feature, which only ontop's dev-dependency turns on: `ontop demo` and
+//! `ontop sim` link a simulator nobody can steer from outside its command line.
 
 mod api;
 #[cfg(feature = "cli")]
@@ -41,12 +45,16 @@ mod write_config;
 
 use std::time::Duration;
 
-pub use fault::{DEFAULT_REDIRECT, FAULT_KINDS, Fault, LONG_TEXT, parse_fault_arg};
+#[cfg(any(test, feature = "testing"))]
+pub use fault::{DEFAULT_REDIRECT, LONG_TEXT};
+pub use fault::{FAULT_KINDS, Fault, parse_fault_arg};
 pub use fleet::SimFleet;
 pub use foreground::run_foreground;
 pub use limits::raise_open_files;
 pub use scenario::Scenario;
-pub use tls::{CERT_STYLES, CertStyle, client_config};
+#[cfg(any(test, feature = "testing"))]
+pub use tls::client_config;
+pub use tls::{CERT_STYLES, CertStyle};
 
 /// The package file the kick-off form offers by default.
 pub const DEFAULT_PACKAGE: &str = "ontap-9.16.1P3-image.tgz";
@@ -115,6 +123,7 @@ pub struct SimClusterInfo {
 }
 
 /// One request that reached a cluster's API (after TLS), for tests to inspect.
+#[cfg(any(test, feature = "testing"))]
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct LoggedRequest {
     /// HTTP method, e.g. `GET`.

@@ -51,6 +51,7 @@ impl Cluster {
         Ok(uuid)
     }
 
+    #[cfg(any(test, feature = "testing"))]
     /// Ends every delete job now, as if `delete_duration` had passed.
     pub(crate) fn finish_deletes(&self) {
         let jobs: Vec<String> = lock(&self.books)
