@@ -4,7 +4,8 @@
 //! Every request first passes [`gate`]: it is logged, delayed by the run's
 //! latency, subjected to the cluster's current request-level fault, and checked
 //! for basic-auth credentials. Only then does it reach a handler.
-//! The package repository's routes, DELETE included, live in `api/packages.rs`.
+//! The package repository's routes, DELETE included, live in `api/packages.rs`; the
+//! upload in `api/upload.rs`.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -15,7 +16,7 @@ use axum::extract::{Path, Request, State};
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, Uri, header};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
+use axum::routing::{any, get};
 use base64::Engine;
 use serde_json::{Value, json};
 
@@ -34,6 +35,7 @@ pub(crate) fn router(cluster: Arc<Cluster>) -> Router {
             "/api/cluster/software/download",
             get(download_get).post(download_post),
         )
+        .route("/api/cluster/software/upload", any(upload::handle))
         .route("/api/cluster/software/packages", get(packages::list))
         .route(
             "/api/cluster/software/packages/{version}",
@@ -64,6 +66,8 @@ async fn gate(State(c): State<Arc<Cluster>>, req: Request, next: Next) -> Respon
         // The busy states act on a package DELETE only (`cluster/deletes.rs`).
         Fault::None | Fault::Escape | Fault::LongText => {}
         Fault::Validating | Fault::Updating | Fault::Syncing | Fault::DeleteTimeout => {}
+        // The upload faults act on an upload only (`api/upload.rs`).
+        Fault::UploadDisabled | Fault::NoSpace | Fault::UploadReset => {}
         Fault::Latency(extra) => tokio::time::sleep(extra).await,
         // On an already open connection: never answer (a long hour, then give up).
         Fault::Hang | Fault::Reset | Fault::Down | Fault::Garbage => {
@@ -159,6 +163,7 @@ macro_rules! params {
 
 // After `params!`, which it uses.
 mod packages;
+mod upload;
 
 async fn cluster_get(State(c): State<Arc<Cluster>>, uri: Uri) -> Response {
     let p = params!(uri);

@@ -10,8 +10,8 @@
 
 mod deletes;
 mod names;
+mod upload;
 
-#[cfg(any(test, feature = "testing"))]
 use std::collections::VecDeque;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
@@ -31,6 +31,10 @@ pub(crate) use super::records::{
 use super::tasks::{Tasks, lock};
 use deletes::PendingDelete;
 pub(crate) use names::version_from_file;
+pub(crate) use upload::Intake;
+
+/// The most download URLs kept per cluster (oldest dropped first).
+const SOURCES_CAP: usize = 64;
 
 /// The most requests kept per cluster in the request log (oldest dropped first).
 #[cfg(any(test, feature = "testing"))]
@@ -50,6 +54,10 @@ pub(crate) struct Env {
     pub(crate) time_limit: Duration,
     /// How long a package delete job runs.
     pub(crate) delete_duration: Duration,
+    /// Bytes per second a cluster takes an upload at (0 = unlimited).
+    pub(crate) upload_bandwidth: u64,
+    /// How long an upload's job processes the image.
+    pub(crate) upload_processing: Duration,
     /// The HTTP client clusters fetch packages with.
     pub(crate) fetcher: reqwest::Client,
     /// Every task of the run, for shutdown.
@@ -66,6 +74,10 @@ struct Books {
     firmware: Vec<String>,
     /// Delete jobs that have not ended.
     deletes: Vec<PendingDelete>,
+    /// Uploads: the one arriving, and what was received.
+    uploads: upload::Uploads,
+    /// The URL each download asked for (credentials left out), oldest first.
+    sources: VecDeque<String>,
 }
 
 /// A simulated cluster; shared by its listener, its API handlers and its download task.
@@ -110,6 +122,8 @@ impl Cluster {
                 packages: Vec::new(),
                 firmware: Vec::new(),
                 deletes: Vec::new(),
+                uploads: upload::Uploads::default(),
+                sources: VecDeque::new(),
             }),
             job_ended: Notify::new(),
         }
@@ -185,6 +199,12 @@ impl Cluster {
         books.jobs.clone()
     }
 
+    /// The URL each download asked for, oldest first (the last 64, without credentials).
+    #[cfg(any(test, feature = "testing"))]
+    pub(crate) fn download_sources(&self) -> Vec<String> {
+        lock(&self.books).sources.iter().cloned().collect()
+    }
+
     /// The package repository, in arrival order.
     pub(crate) fn packages(&self) -> Vec<Package> {
         lock(&self.books).packages.clone()
@@ -254,7 +274,7 @@ impl Cluster {
     fn begin(&self, url: &reqwest::Url) -> Result<(String, String), Refusal> {
         let file = file_name(url).ok_or((codes::URL_SYNTAX, codes::URL_SYNTAX_MSG.to_string()))?;
         let mut books = lock(&self.books);
-        if books.download.state == DownloadState::Running {
+        if books.download.state == DownloadState::Running || books.uploads.busy() {
             return Err((codes::IN_PROGRESS, codes::IN_PROGRESS_MSG.to_string()));
         }
         if books.packages.iter().any(|p| p.file_name == file) {
@@ -272,6 +292,13 @@ impl Cluster {
         let job = new_job("POST /api/cluster/software/download".to_string());
         let uuid = job.uuid.clone();
         books.jobs.push(job);
+        if books.sources.len() >= SOURCES_CAP {
+            books.sources.pop_front();
+        }
+        let mut source = url.clone();
+        let _ = source.set_username("");
+        let _ = source.set_password(None);
+        books.sources.push_back(source.to_string());
         Ok((uuid, file))
     }
 

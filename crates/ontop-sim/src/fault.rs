@@ -3,7 +3,7 @@
 //! A [`Fault`] says how a cluster should misbehave right now. Connection-level
 //! faults (`down`, `reset`, `hang`, `garbage`) act on the socket in `server.rs`; the
 //! busy states (`validating`, `updating`, `syncing`, `deletetimeout`) only on a package
-//! DELETE; the others act on each request in `api.rs` (the hostile answers in
+//! DELETE; `upload-disabled`, `nospace` and `upload-reset` only on an upload; the others act on each request in `api.rs` (the hostile answers in
 //! `hostile.rs`). The command line spells a fault as `NAME=KIND` (see
 //! [`parse_fault_arg`]).
 
@@ -66,6 +66,12 @@ pub enum Fault {
     Syncing,
     /// A package DELETE is accepted, and its job fails with 10551388 (timed out).
     DeleteTimeout,
+    /// File upload is switched off: an upload is refused with 10551798.
+    UploadDisabled,
+    /// The upload directory is full: an upload is refused with 10551804.
+    NoSpace,
+    /// An upload's connection is reset (TCP RST) halfway through its body, at most 1 MiB in.
+    UploadReset,
 }
 
 /// Where a redirect points when the fault names no place: a port nothing listens on.
@@ -78,7 +84,8 @@ macro_rules! fault_kinds {
     () => {
         "none, hang, reset, http500, http502, http503, malformed, unauthorized, latency:MS, \
          escape, down, redirect[:STATUS[:URL]], huge, endless, drip, longtext, bigheaders, garbage, \
-         validating, updating, syncing, deletetimeout"
+         validating, updating, syncing, deletetimeout, \
+         upload-disabled, nospace, upload-reset"
     };
 }
 
@@ -119,6 +126,9 @@ impl FromStr for Fault {
             "updating" => Fault::Updating,
             "syncing" => Fault::Syncing,
             "deletetimeout" => Fault::DeleteTimeout,
+            "upload-disabled" => Fault::UploadDisabled,
+            "nospace" => Fault::NoSpace,
+            "upload-reset" => Fault::UploadReset,
             "redirect" => Fault::Redirect {
                 status: 307,
                 location: DEFAULT_REDIRECT.to_string(),
@@ -168,6 +178,9 @@ impl fmt::Display for Fault {
             Fault::Updating => f.write_str("updating"),
             Fault::Syncing => f.write_str("syncing"),
             Fault::DeleteTimeout => f.write_str("deletetimeout"),
+            Fault::UploadDisabled => f.write_str("upload-disabled"),
+            Fault::NoSpace => f.write_str("nospace"),
+            Fault::UploadReset => f.write_str("upload-reset"),
         }
     }
 }

@@ -5,6 +5,8 @@
 //! faults. Tests steer a running fleet with the helpers here instead of waiting
 //! for real time to pass.
 
+mod transfers;
+
 use std::path::Path;
 use std::sync::Arc;
 
@@ -15,7 +17,7 @@ use super::LoggedRequest;
 #[cfg(any(test, feature = "testing"))]
 use super::cluster::Outcome;
 use super::cluster::{Cluster, DownloadRequest, Env, parse_url};
-use super::scenario::{self, Setup};
+use super::scenario::{self, Scenario, Setup};
 use super::server::Endpoint;
 use super::tasks::Tasks;
 use super::tls::{CertStyle, DEFAULT_NAMES, SimCerts};
@@ -32,6 +34,7 @@ pub struct SimFleet {
     certs: Option<SimCerts>,
     http: bool,
     package_port: u16,
+    scenario: Scenario,
     runtime: tokio::runtime::Handle,
 }
 
@@ -55,16 +58,18 @@ impl SimFleet {
             job_expiry: opts.job_expiry,
             time_limit: opts.time_limit,
             delete_duration: opts.delete_duration,
+            upload_bandwidth: opts.upload_bandwidth,
+            upload_processing: opts.upload_processing,
             fetcher: fetch::client(ca_pem.as_deref())?,
             tasks: Tasks::default(),
         });
         let package_port = packages::start(opts.package_size, opts.bandwidth, &env.tasks).await?;
 
         let planned = scenario::plan(opts.scenario, opts.clusters);
-        if let Some((name, _)) = opts
-            .faults
-            .iter()
-            .find(|(name, _)| planned.iter().all(|p| &p.name != name))
+        let named = opts.faults.iter().map(|(name, _)| name);
+        if let Some(name) = named
+            .chain(opts.versions.iter().map(|(name, _)| name))
+            .find(|name| planned.iter().all(|p| &p.name != *name))
         {
             return Err(SimError::UnknownCluster(name.clone()));
         }
@@ -83,6 +88,7 @@ impl SimFleet {
             certs,
             http: opts.http,
             package_port,
+            scenario: opts.scenario,
             runtime: tokio::runtime::Handle::current(),
         };
         for (i, plan) in planned.iter().enumerate() {
@@ -92,8 +98,13 @@ impl SimFleet {
                 Some(certs) => Some(certs.leaf_for(&plan.name, DEFAULT_NAMES)?),
                 None => None,
             };
+            let version = opts
+                .versions
+                .iter()
+                .find(|(name, _)| *name == plan.name)
+                .map_or(plan.version, |(_, version)| version.as_str());
             let cluster = Arc::new(
-                Cluster::new(&plan.name, plan.version, Arc::clone(&env))
+                Cluster::new(&plan.name, version, Arc::clone(&env))
                     .with_labels(plan.labels.clone()),
             );
             match Endpoint::bind(cluster, port, tls).await {
@@ -127,8 +138,18 @@ impl SimFleet {
         let url = match setup {
             Setup::Idle => return Ok(()),
             // About ten minutes at 1 MiB/s: long enough to watch.
-            Setup::Downloading => self.sized_url("ontap-9.17.1-image.tgz", 600 << 20, 1 << 20),
-            Setup::Succeeded => self.sized_url(DEFAULT_PACKAGE, 3 << 20, 0),
+            Setup::Downloading => {
+                let base = self.source_base(cluster);
+                format!(
+                    "{base}ontap-9.17.1-image.tgz?size={}&rate={}",
+                    600 << 20,
+                    1 << 20
+                )
+            }
+            Setup::Succeeded => {
+                let base = self.source_base(cluster);
+                format!("{base}{DEFAULT_PACKAGE}?size={}&rate=0", 3 << 20)
+            }
             Setup::Failed => self.missing_url(DEFAULT_PACKAGE),
         };
         self.begin_download(cluster, &url).map(|_| ())
@@ -215,10 +236,6 @@ impl SimFleet {
     /// for a download that must be instant or must still be running later.
     #[cfg(any(test, feature = "testing"))]
     pub fn package_url_with(&self, file_name: &str, size: u64, bandwidth: u64) -> String {
-        self.sized_url(file_name, size, bandwidth)
-    }
-
-    fn sized_url(&self, file_name: &str, size: u64, bandwidth: u64) -> String {
         format!(
             "{}?size={size}&rate={bandwidth}",
             self.package_url(file_name)

@@ -88,6 +88,14 @@ pub struct SimOptions {
     pub package_size: u64,
     /// Bytes per second per package transfer (0 = unlimited).
     pub bandwidth: u64,
+    /// Bytes per second each cluster takes an upload at (0 = unlimited): slow enough by
+    /// default that an upload's progress can be watched.
+    pub upload_bandwidth: u64,
+    /// How long an upload's job processes the image once it has arrived.
+    pub upload_processing: Duration,
+    /// Releases to run instead of the scenario's, per cluster name (e.g. `9.7.0`, which
+    /// takes no uploads).
+    pub versions: Vec<(String, String)>,
 }
 
 impl Default for SimOptions {
@@ -107,6 +115,9 @@ impl Default for SimOptions {
             delete_duration: Duration::from_secs(2),
             package_size: 3 * 1024 * 1024,
             bandwidth: 1024 * 1024,
+            upload_bandwidth: 16 * 1024 * 1024,
+            upload_processing: Duration::from_secs(2),
+            versions: Vec::new(),
         }
     }
 }
@@ -120,6 +131,27 @@ pub struct SimClusterInfo {
     pub url: String,
     /// Labels for a config (the demo's `env` and `site`; none in the idle fleet).
     pub labels: Vec<(String, String)>,
+}
+
+/// A site's own package server: the same files as the default one, under `base`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SimMirror {
+    /// The labels of the clusters it serves, e.g. `site=ams`.
+    pub labels: Vec<(String, String)>,
+    /// The base URL the file names go after, e.g. `http://127.0.0.1:P/mirror/ams/`.
+    pub base: String,
+}
+
+/// One upload a simulated cluster received, for tests to inspect: all it keeps of it.
+#[cfg(any(test, feature = "testing"))]
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SimUpload {
+    /// The file name the `file` part carried (its last path segment).
+    pub file_name: String,
+    /// Bytes of the file received (so far, while it arrives).
+    pub bytes: u64,
+    /// Hex SHA-256 of the whole file, once its part has ended.
+    pub sha256: Option<String>,
 }
 
 /// One request that reached a cluster's API (after TLS), for tests to inspect.

@@ -3,9 +3,9 @@
 //! `idle` is the quiet fleet tests want: `sim-1`..`sim-N`, all healthy, no
 //! download yet. `demo` is a fleet worth looking at: descriptive names and one
 //! cluster in each condition a dashboard must show (downloading, done, failed,
-//! slow, down, refusing the login, going quiet after a while), reached through the
-//! real state machine
-//! where it can be (real downloads that run, finish or fail).
+//! slow, down, refusing the login, going quiet after a while, too old to take an
+//! upload), reached through the real state machine where it can be (real downloads that
+//! run, finish or fail); its `ams` site has a package mirror of its own.
 
 use std::fmt;
 use std::str::FromStr;
@@ -77,7 +77,7 @@ pub(crate) struct Planned {
 pub(crate) const DEFAULT_VERSION: &str = "9.15.1P7";
 
 /// The demo's hand-picked clusters, in the order they are handed out.
-const DEMO: [(&str, &str, Setup, DemoFault); 8] = [
+const DEMO: [(&str, &str, Setup, DemoFault); 9] = [
     ("prod-ams-1", "9.15.1P7", Setup::Idle, DemoFault::None),
     (
         "prod-ams-2",
@@ -102,7 +102,23 @@ const DEMO: [(&str, &str, Setup, DemoFault); 8] = [
         Setup::Idle,
         DemoFault::QuietAfter(20),
     ),
+    // Older than 9.8: no upload endpoint, so it needs a URL to fetch from.
+    ("lab-par-1", OLDEST_VERSION, Setup::Idle, DemoFault::None),
 ];
+
+/// The demo's oldest release: before 9.8, it takes no uploads.
+pub(crate) const OLDEST_VERSION: &str = "9.7.0";
+
+/// The demo's sites with a package server of their own (a mirror of the default one).
+const DEMO_MIRRORED: [&str; 1] = ["ams"];
+
+/// The sites of `scenario` whose clusters fetch from a mirror of their own.
+pub(crate) fn mirrored_sites(scenario: Scenario) -> &'static [&'static str] {
+    match scenario {
+        Scenario::Idle => &[],
+        Scenario::Demo => &DEMO_MIRRORED,
+    }
+}
 
 #[derive(Debug, Clone, Copy)]
 enum DemoFault {

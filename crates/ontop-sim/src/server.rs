@@ -195,7 +195,12 @@ impl Endpoint {
             tcp: stream,
             abort: Arc::clone(&abort),
         };
-        let service = fresh_connections_only(self.router.clone(), self.kill.subscribe());
+        let reset_me = Arc::new(Notify::new());
+        let service = fresh_connections_only(
+            self.router.clone(),
+            self.kill.subscribe(),
+            ResetConnection(Arc::clone(&reset_me)),
+        );
         let http = hyper::server::conn::http1::Builder::new()
             .timer(TokioTimer::new())
             .clone();
@@ -225,17 +230,32 @@ impl Endpoint {
         tokio::select! {
             () = run => {}
             _ = kill.changed() => abort.store(true, Ordering::SeqCst),
+            () = reset_me.notified() => abort.store(true, Ordering::SeqCst),
         }
+    }
+}
+
+/// Resets the connection of the request that carries it (TCP RST, no answer): how a
+/// handler plays a connection dropped halfway through an upload.
+#[derive(Clone)]
+pub(crate) struct ResetConnection(Arc<Notify>);
+
+impl ResetConnection {
+    /// Drops the connection with a reset; the handler's future is dropped with it.
+    pub(crate) fn now(&self) {
+        self.0.notify_one();
     }
 }
 
 /// The router, refusing to serve a request on a connection opened before the last
 /// "drop every connection" (a rotated certificate, a reset fault). Dropping the open
 /// connections happens on their own tasks, a moment later; this makes it exact: once
-/// `set_leaf` has returned, no request is answered over the old certificate.
+/// `set_leaf` has returned, no request is answered over the old certificate. Each
+/// request carries its connection's [`ResetConnection`].
 fn fresh_connections_only(
     router: Router,
     kill: watch::Receiver<u64>,
+    reset: ResetConnection,
 ) -> impl hyper::service::Service<
     hyper::Request<hyper::body::Incoming>,
     Response = axum::response::Response,
@@ -244,7 +264,8 @@ fn fresh_connections_only(
 > + Clone {
     let opened_in = *kill.borrow();
     let inner = TowerToHyperService::new(router);
-    hyper::service::service_fn(move |request| {
+    hyper::service::service_fn(move |mut request: hyper::Request<hyper::body::Incoming>| {
+        request.extensions_mut().insert(reset.clone());
         let stale = *kill.borrow() != opened_in;
         let answer = (!stale).then(|| hyper::service::Service::call(&inner, request));
         async move {

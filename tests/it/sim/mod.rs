@@ -5,5 +5,7 @@ mod api;
 mod download;
 mod faults;
 mod fleet;
+mod mirror;
 mod packages;
 mod python;
+mod upload;
