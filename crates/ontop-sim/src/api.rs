@@ -7,12 +7,12 @@
 //! The package repository's routes, DELETE included, live in `api/packages.rs`; the
 //! upload in `api/upload.rs`.
 
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
 use axum::Router;
 use axum::body::Bytes;
-use axum::extract::{Path, Request, State};
+use axum::extract::{Extension, Path, Request, State};
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, Uri, header};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
@@ -26,8 +26,16 @@ use super::fault::Fault;
 use super::hostile;
 use super::wire::{self, Params, hal};
 
-/// The API router of one cluster, with [`gate`] in front of every route.
+/// The API router of one cluster, with [`gate`] in front of every route. The routes are
+/// built once and shared: a cluster only adds its state (a fleet of ten thousand does not
+/// hold ten thousand route tables). The gate finds the cluster in each request's
+/// extensions, put there by the connection (`server.rs`).
 pub(crate) fn router(cluster: Arc<Cluster>) -> Router {
+    static ROUTES: OnceLock<Router<Arc<Cluster>>> = OnceLock::new();
+    ROUTES.get_or_init(routes).clone().with_state(cluster)
+}
+
+fn routes() -> Router<Arc<Cluster>> {
     Router::new()
         .route("/api/cluster", get(cluster_get))
         .route("/api/cluster/software", get(software_get))
@@ -45,12 +53,11 @@ pub(crate) fn router(cluster: Arc<Cluster>) -> Router {
         .route("/api/cluster/jobs/{uuid}", get(job_get))
         .method_not_allowed_fallback(method_not_allowed)
         .fallback(not_found)
-        .layer(middleware::from_fn_with_state(cluster.clone(), gate))
-        .with_state(cluster)
+        .layer(middleware::from_fn(gate))
 }
 
 /// Logging, latency, request-level faults and authentication, in that order.
-async fn gate(State(c): State<Arc<Cluster>>, req: Request, next: Next) -> Response {
+async fn gate(Extension(c): Extension<Arc<Cluster>>, req: Request, next: Next) -> Response {
     let path = req
         .uri()
         .path_and_query()

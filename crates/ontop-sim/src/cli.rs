@@ -14,9 +14,14 @@ pub struct SimArgs {
     /// How many simulated clusters
     #[arg(long, default_value_t = 3)]
     pub clusters: usize,
-    /// First port (clusters take consecutive ports) [default: ephemeral ports]
+    /// First port (clusters take consecutive ports; with --shared-port, the one port)
+    /// [default: ephemeral ports]
     #[arg(long)]
     pub port: Option<u16>,
+    /// Every cluster on one port, each at a loopback address of its own (127.1.0.1,
+    /// 127.1.0.2, ...) or by its name in TLS SNI: for fleets of thousands
+    #[arg(long)]
+    pub shared_port: bool,
     /// Plain HTTP instead of HTTPS
     #[arg(long)]
     pub http: bool,
@@ -99,6 +104,7 @@ impl SimArgs {
             port: self.port,
             cert_style: self.cert_style,
             upload_bandwidth: self.upload_rate,
+            shared_port: self.shared_port,
             versions: self.versions.clone(),
             ..SimOptions::default()
         }

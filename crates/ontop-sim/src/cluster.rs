@@ -30,7 +30,8 @@ pub(crate) use super::records::{
 };
 use super::tasks::{Tasks, lock};
 use deletes::PendingDelete;
-pub(crate) use names::version_from_file;
+use names::file_name;
+pub(crate) use names::{parse_url, version_from_file};
 pub(crate) use upload::Intake;
 
 /// The most download URLs kept per cluster (oldest dropped first).
@@ -388,49 +389,9 @@ fn store(books: &mut Books, file: &str) {
     });
 }
 
-/// Parses a package URL the way the POST does: 39387137 for bad syntax, 39387138
-/// for a scheme other than http, https, ftp or file.
-pub(crate) fn parse_url(raw: &str) -> Result<reqwest::Url, Refusal> {
-    let syntax = || (codes::URL_SYNTAX, codes::URL_SYNTAX_MSG.to_string());
-    let url = reqwest::Url::parse(raw.trim()).map_err(|_| syntax())?;
-    if !matches!(url.scheme(), "http" | "https" | "ftp" | "file") {
-        return Err((codes::URL_SCHEME, codes::URL_SCHEME_MSG.to_string()));
-    }
-    if url.scheme() != "file" && url.host_str().is_none_or(str::is_empty) {
-        return Err(syntax());
-    }
-    if file_name(&url).is_none() {
-        return Err(syntax());
-    }
-    Ok(url)
-}
-
-/// The package file name: the last path segment of the URL.
-fn file_name(url: &reqwest::Url) -> Option<String> {
-    let last = url.path_segments()?.next_back()?;
-    (!last.is_empty()).then(|| last.to_string())
-}
-
 /// Now as ONTAP prints times: RFC 3339 with a numeric offset, no fraction.
 pub(crate) fn now_rfc3339() -> String {
     jiff::Timestamp::now()
         .strftime("%Y-%m-%dT%H:%M:%S+00:00")
         .to_string()
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn urls_are_checked_like_ontap() {
-        assert_eq!(parse_url("not a url").unwrap_err().0, codes::URL_SYNTAX);
-        assert_eq!(
-            parse_url("gopher://x/y.tgz").unwrap_err().0,
-            codes::URL_SCHEME
-        );
-        assert_eq!(parse_url("http://x/").unwrap_err().0, codes::URL_SYNTAX);
-        assert!(parse_url("ftp://x/y.tgz").is_ok());
-        assert!(parse_url("file:///tmp/y.tgz").is_ok());
-    }
 }

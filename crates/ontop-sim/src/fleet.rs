@@ -5,6 +5,7 @@
 //! faults. Tests steer a running fleet with the helpers here instead of waiting
 //! for real time to pass.
 
+mod listen;
 mod transfers;
 
 use std::path::Path;
@@ -14,13 +15,12 @@ use base64::Engine;
 
 #[cfg(any(test, feature = "testing"))]
 use super::LoggedRequest;
-#[cfg(any(test, feature = "testing"))]
-use super::cluster::Outcome;
-use super::cluster::{Cluster, DownloadRequest, Env, parse_url};
+use super::cluster::Env;
 use super::scenario::{self, Scenario, Setup};
 use super::server::Endpoint;
+use super::shared_port::SharedPort;
 use super::tasks::Tasks;
-use super::tls::{CertStyle, DEFAULT_NAMES, SimCerts};
+use super::tls::{CertStyle, SimCerts};
 use super::{
     DEFAULT_PACKAGE, Fault, SimClusterInfo, SimError, SimOptions, fetch, packages, write_config,
 };
@@ -35,13 +35,16 @@ pub struct SimFleet {
     http: bool,
     package_port: u16,
     scenario: Scenario,
+    /// The one port every cluster answers on, in shared-port mode.
+    shared: Option<SharedPort>,
     runtime: tokio::runtime::Handle,
 }
 
 impl SimFleet {
     /// Starts the fleet; every cluster is listening when this returns.
     pub async fn start(opts: SimOptions) -> Result<SimFleet, SimError> {
-        if let Some(warning) = super::limits::raise_open_files(opts.clusters) {
+        let per_cluster = if opts.shared_port { 1 } else { 2 };
+        if let Some(warning) = super::limits::raise_for(opts.clusters, per_cluster) {
             tracing::warn!("sim: {warning}");
         }
         let password = opts.password.clone().unwrap_or_else(random_password);
@@ -74,6 +77,7 @@ impl SimFleet {
             return Err(SimError::UnknownCluster(name.clone()));
         }
         if let Some(first) = opts.port
+            && !opts.shared_port
             && usize::from(first) + opts.clusters > 65536
         {
             return Err(SimError::PortRange {
@@ -89,31 +93,12 @@ impl SimFleet {
             http: opts.http,
             package_port,
             scenario: opts.scenario,
+            shared: None,
             runtime: tokio::runtime::Handle::current(),
         };
-        for (i, plan) in planned.iter().enumerate() {
-            // Fits in u16: checked against 65536 above.
-            let port = opts.port.map_or(0, |first| first + i as u16);
-            let tls = match &fleet.certs {
-                Some(certs) => Some(certs.leaf_for(&plan.name, DEFAULT_NAMES)?),
-                None => None,
-            };
-            let version = opts
-                .versions
-                .iter()
-                .find(|(name, _)| *name == plan.name)
-                .map_or(plan.version, |(_, version)| version.as_str());
-            let cluster = Arc::new(
-                Cluster::new(&plan.name, version, Arc::clone(&env))
-                    .with_labels(plan.labels.clone()),
-            );
-            match Endpoint::bind(cluster, port, tls).await {
-                Ok(endpoint) => fleet.endpoints.push(endpoint),
-                Err(e) => {
-                    fleet.shutdown().await;
-                    return Err(e);
-                }
-            }
+        if let Err(e) = fleet.listen(&planned, &opts).await {
+            fleet.shutdown().await;
+            return Err(e);
         }
         for plan in &planned {
             fleet.set_up(&plan.name, plan.setup)?;
@@ -162,7 +147,7 @@ impl SimFleet {
             .iter()
             .map(|e| SimClusterInfo {
                 name: e.cluster.name.clone(),
-                url: format!("{scheme}://127.0.0.1:{}", e.port),
+                url: format!("{scheme}://{}:{}", e.ip, e.port),
                 labels: e.cluster.labels.clone(),
             })
             .collect()
@@ -206,7 +191,9 @@ impl SimFleet {
     /// impostor, as a pinned client sees it). Open connections are dropped, so clients
     /// meet the new certificate on their next request.
     pub fn rotate_certificate(&self, cluster: &str) -> Result<(), SimError> {
-        self.reissue_certificate_for(cluster, DEFAULT_NAMES)
+        let names = self.default_names(self.endpoint(cluster)?);
+        let names: Vec<&str> = names.iter().map(String::as_str).collect();
+        self.reissue_certificate_for(cluster, &names)
     }
 
     #[cfg(any(test, feature = "testing"))]
@@ -308,65 +295,6 @@ impl SimFleet {
             .unwrap_or_default()
     }
 
-    /// Starts a real download, exactly as a POST would; returns the job uuid.
-    #[cfg(any(test, feature = "testing"))]
-    pub fn start_download(&self, cluster: &str, url: &str) -> Result<String, SimError> {
-        self.begin_download(cluster, url)
-    }
-
-    fn begin_download(&self, cluster: &str, url: &str) -> Result<String, SimError> {
-        let endpoint = self.endpoint(cluster)?;
-        let url = parse_url(url).map_err(refused)?;
-        let _runtime = self.runtime.enter();
-        endpoint
-            .cluster
-            .start_download(DownloadRequest {
-                url,
-                username: None,
-                password: None,
-            })
-            .map_err(refused)
-    }
-
-    #[cfg(any(test, feature = "testing"))]
-    /// Puts a successful download of `url` on the books at once (job, status
-    /// `success`, package listed) without fetching; returns the job uuid.
-    pub fn finish_download(&self, cluster: &str, url: &str) -> Result<String, SimError> {
-        let endpoint = self.endpoint(cluster)?;
-        endpoint
-            .cluster
-            .settle_download(url, Outcome::Success)
-            .map_err(refused)
-    }
-
-    #[cfg(any(test, feature = "testing"))]
-    /// Puts a failed download of `url` on the books at once, with an ONTAP code
-    /// and message (e.g. 10551885); returns the job uuid.
-    pub fn fail_download(
-        &self,
-        cluster: &str,
-        url: &str,
-        code: u64,
-        message: &str,
-    ) -> Result<String, SimError> {
-        let endpoint = self.endpoint(cluster)?;
-        let outcome = Outcome::Failure {
-            code,
-            message: message.to_string(),
-        };
-        endpoint
-            .cluster
-            .settle_download(url, outcome)
-            .map_err(refused)
-    }
-
-    #[cfg(any(test, feature = "testing"))]
-    /// The download status `(state, message, code)`, as the API would report it.
-    pub fn download_status(&self, cluster: &str) -> Option<(String, String, u64)> {
-        let d = self.endpoint(cluster).ok()?.cluster.download();
-        Some((d.state.as_str().to_string(), d.message, d.code))
-    }
-
     #[cfg(any(test, feature = "testing"))]
     /// Ends the cluster's package delete jobs now, as if their duration had passed: each
     /// succeeds (the package leaves the repository) or fails as decided at its DELETE.
@@ -399,6 +327,9 @@ impl SimFleet {
     fn stop(&self) {
         for endpoint in &self.endpoints {
             endpoint.close();
+        }
+        if let Some(shared) = &self.shared {
+            shared.close();
         }
         self.env.tasks.abort_all();
     }

@@ -38,6 +38,7 @@ mod packages;
 mod records;
 mod scenario;
 mod server;
+mod shared_port;
 mod tasks;
 mod tls;
 mod wire;
@@ -96,6 +97,10 @@ pub struct SimOptions {
     /// Releases to run instead of the scenario's, per cluster name (e.g. `9.7.0`, which
     /// takes no uploads).
     pub versions: Vec<(String, String)>,
+    /// Every cluster on one port (`port`, else a free one), each at a loopback address of
+    /// its own (127.1.0.1, 127.1.0.2, ...) and also known by its name in TLS SNI: one
+    /// listener and a descriptor per connection, so ten thousand clusters fit.
+    pub shared_port: bool,
 }
 
 impl Default for SimOptions {
@@ -118,6 +123,7 @@ impl Default for SimOptions {
             upload_bandwidth: 16 * 1024 * 1024,
             upload_processing: Duration::from_secs(2),
             versions: Vec::new(),
+            shared_port: false,
         }
     }
 }
@@ -183,6 +189,9 @@ pub enum SimError {
         /// How many clusters were asked for.
         clusters: usize,
     },
+    /// More clusters than the shared port has loopback addresses for.
+    #[error("{0} clusters do not fit on one shared port")]
+    TooMany(usize),
     /// Certificate generation or TLS setup failed.
     #[error("TLS setup failed: {0}")]
     Tls(String),

@@ -8,4 +8,5 @@ mod fleet;
 mod mirror;
 mod packages;
 mod python;
+mod shared_port;
 mod upload;

@@ -1,10 +1,73 @@
-//! What a fleet tells about packages on the move: the mirrors the product may point
-//! clusters at, and (tests only) what each cluster fetched and received.
+//! Packages on the move: downloads started (or, for tests, settled at once), the mirrors
+//! the product may point clusters at, and (tests only) what each cluster fetched and
+//! received.
 
-use super::SimFleet;
-use crate::{SimMirror, scenario};
+use super::{SimFleet, refused};
+#[cfg(any(test, feature = "testing"))]
+use crate::cluster::Outcome;
+use crate::cluster::{DownloadRequest, parse_url};
+use crate::{SimError, SimMirror, scenario};
 
 impl SimFleet {
+    /// Starts a real download, exactly as a POST would; returns the job uuid.
+    #[cfg(any(test, feature = "testing"))]
+    pub fn start_download(&self, cluster: &str, url: &str) -> Result<String, SimError> {
+        self.begin_download(cluster, url)
+    }
+
+    pub(super) fn begin_download(&self, cluster: &str, url: &str) -> Result<String, SimError> {
+        let endpoint = self.endpoint(cluster)?;
+        let url = parse_url(url).map_err(refused)?;
+        let _runtime = self.runtime.enter();
+        endpoint
+            .cluster
+            .start_download(DownloadRequest {
+                url,
+                username: None,
+                password: None,
+            })
+            .map_err(refused)
+    }
+
+    #[cfg(any(test, feature = "testing"))]
+    /// Puts a successful download of `url` on the books at once (job, status
+    /// `success`, package listed) without fetching; returns the job uuid.
+    pub fn finish_download(&self, cluster: &str, url: &str) -> Result<String, SimError> {
+        let endpoint = self.endpoint(cluster)?;
+        endpoint
+            .cluster
+            .settle_download(url, Outcome::Success)
+            .map_err(refused)
+    }
+
+    #[cfg(any(test, feature = "testing"))]
+    /// Puts a failed download of `url` on the books at once, with an ONTAP code
+    /// and message (e.g. 10551885); returns the job uuid.
+    pub fn fail_download(
+        &self,
+        cluster: &str,
+        url: &str,
+        code: u64,
+        message: &str,
+    ) -> Result<String, SimError> {
+        let endpoint = self.endpoint(cluster)?;
+        let outcome = Outcome::Failure {
+            code,
+            message: message.to_string(),
+        };
+        endpoint
+            .cluster
+            .settle_download(url, outcome)
+            .map_err(refused)
+    }
+
+    #[cfg(any(test, feature = "testing"))]
+    /// The download status `(state, message, code)`, as the API would report it.
+    pub fn download_status(&self, cluster: &str) -> Option<(String, String, u64)> {
+        let d = self.endpoint(cluster).ok()?.cluster.download();
+        Some((d.state.as_str().to_string(), d.message, d.code))
+    }
+
     /// The base URL of `site`'s mirror on the package server: the same files as
     /// [`SimFleet::package_url`], e.g. `http://127.0.0.1:P/mirror/ams/`. Any site has one.
     pub fn mirror_base(&self, site: &str) -> String {
