@@ -169,8 +169,8 @@ impl Cluster {
         self.failed_logins.fetch_add(1, Ordering::Relaxed);
     }
 
-    #[cfg(any(test, feature = "testing"))]
     /// Requests refused for their credentials so far.
+    #[cfg(any(test, feature = "testing"))]
     pub(crate) fn failed_logins(&self) -> u64 {
         self.failed_logins.load(Ordering::Relaxed)
     }
@@ -211,8 +211,8 @@ impl Cluster {
         lock(&self.books).packages.clone()
     }
 
-    #[cfg(any(test, feature = "testing"))]
     /// Deletes every ended job now, as if `job_expiry` had passed.
+    #[cfg(any(test, feature = "testing"))]
     pub(crate) fn expire_jobs(&self) {
         lock(&self.books).jobs.retain(|j| j.ended_at.is_none());
     }
@@ -244,9 +244,9 @@ impl Cluster {
         Ok(uuid)
     }
 
-    #[cfg(any(test, feature = "testing"))]
     /// Runs a whole download at once, without fetching: the same books as a real
     /// one (job, status, package), for tests and scenarios that must not wait.
+    #[cfg(any(test, feature = "testing"))]
     pub(crate) fn settle_download(&self, url: &str, outcome: Outcome) -> Result<String, Refusal> {
         let url = parse_url(url)?;
         let (uuid, file) = self.begin(&url)?;

@@ -186,19 +186,19 @@ impl SimFleet {
         self.endpoint(cluster).ok()?.certificate_pem()
     }
 
-    #[cfg(any(test, feature = "testing"))]
     /// Gives `cluster` a new key and certificate in the fleet's style (a renewal, or an
     /// impostor, as a pinned client sees it). Open connections are dropped, so clients
     /// meet the new certificate on their next request.
+    #[cfg(any(test, feature = "testing"))]
     pub fn rotate_certificate(&self, cluster: &str) -> Result<(), SimError> {
         let names = self.default_names(self.endpoint(cluster)?);
         let names: Vec<&str> = names.iter().map(String::as_str).collect();
         self.reissue_certificate_for(cluster, &names)
     }
 
-    #[cfg(any(test, feature = "testing"))]
     /// Like [`SimFleet::rotate_certificate`], with a certificate naming only `names`
     /// (DNS names or IP addresses), to try name checks and `tls_server_name`.
+    #[cfg(any(test, feature = "testing"))]
     pub fn reissue_certificate_for(&self, cluster: &str, names: &[&str]) -> Result<(), SimError> {
         let endpoint = self.endpoint(cluster)?;
         let certs = self
@@ -263,49 +263,49 @@ impl SimFleet {
         Ok(())
     }
 
-    #[cfg(any(test, feature = "testing"))]
     /// The cluster's current fault.
+    #[cfg(any(test, feature = "testing"))]
     pub fn fault(&self, cluster: &str) -> Option<Fault> {
         self.endpoint(cluster).ok().map(|e| e.cluster.fault())
     }
 
-    #[cfg(any(test, feature = "testing"))]
     /// TCP connections the cluster accepted so far (0 for an unknown cluster): a client
     /// that keeps its connection alive makes one per session, not one per request.
+    #[cfg(any(test, feature = "testing"))]
     pub fn connections_accepted(&self, cluster: &str) -> u64 {
         self.endpoint(cluster)
             .map(|e| e.accepted.load(std::sync::atomic::Ordering::Relaxed))
             .unwrap_or(0)
     }
 
-    #[cfg(any(test, feature = "testing"))]
     /// Requests the cluster refused for their credentials (0 for an unknown cluster):
     /// the failed logins a real cluster would count towards locking the account.
+    #[cfg(any(test, feature = "testing"))]
     pub fn failed_logins(&self, cluster: &str) -> u64 {
         self.endpoint(cluster)
             .map(|e| e.cluster.failed_logins())
             .unwrap_or(0)
     }
 
-    #[cfg(any(test, feature = "testing"))]
     /// Every request that reached the cluster's API, oldest first (the last 10 000).
+    #[cfg(any(test, feature = "testing"))]
     pub fn request_log(&self, cluster: &str) -> Vec<LoggedRequest> {
         self.endpoint(cluster)
             .map(|e| e.cluster.request_log())
             .unwrap_or_default()
     }
 
-    #[cfg(any(test, feature = "testing"))]
     /// Ends the cluster's package delete jobs now, as if their duration had passed: each
     /// succeeds (the package leaves the repository) or fails as decided at its DELETE.
+    #[cfg(any(test, feature = "testing"))]
     pub fn finish_deletes(&self, cluster: &str) {
         if let Ok(endpoint) = self.endpoint(cluster) {
             endpoint.cluster.finish_deletes();
         }
     }
 
-    #[cfg(any(test, feature = "testing"))]
     /// Deletes the cluster's ended jobs now, as if the job expiry had passed.
+    #[cfg(any(test, feature = "testing"))]
     pub fn expire_jobs(&self, cluster: &str) {
         if let Ok(endpoint) = self.endpoint(cluster) {
             endpoint.cluster.expire_jobs();

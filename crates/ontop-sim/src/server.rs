@@ -128,9 +128,9 @@ impl Endpoint {
         lock(&self.tls).as_ref().map(|(_, pem)| pem.clone())
     }
 
-    #[cfg(any(test, feature = "testing"))]
     /// Presents `leaf` from now on, and drops open connections so that clients meet it
     /// on their next request (as when a real cluster's web service restarts with it).
+    #[cfg(any(test, feature = "testing"))]
     pub(crate) fn set_leaf(&self, leaf: Leaf) {
         *lock(&self.tls) = Some((leaf.config, leaf.pem));
         self.kill.send_modify(|epoch| *epoch += 1);

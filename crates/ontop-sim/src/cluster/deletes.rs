@@ -51,8 +51,8 @@ impl Cluster {
         Ok(uuid)
     }
 
-    #[cfg(any(test, feature = "testing"))]
     /// Ends every delete job now, as if `delete_duration` had passed.
+    #[cfg(any(test, feature = "testing"))]
     pub(crate) fn finish_deletes(&self) {
         let jobs: Vec<String> = lock(&self.books)
             .deletes

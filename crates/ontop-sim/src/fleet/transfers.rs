@@ -29,9 +29,9 @@ impl SimFleet {
             .map_err(refused)
     }
 
-    #[cfg(any(test, feature = "testing"))]
     /// Puts a successful download of `url` on the books at once (job, status
     /// `success`, package listed) without fetching; returns the job uuid.
+    #[cfg(any(test, feature = "testing"))]
     pub fn finish_download(&self, cluster: &str, url: &str) -> Result<String, SimError> {
         let endpoint = self.endpoint(cluster)?;
         endpoint
@@ -40,9 +40,9 @@ impl SimFleet {
             .map_err(refused)
     }
 
-    #[cfg(any(test, feature = "testing"))]
     /// Puts a failed download of `url` on the books at once, with an ONTAP code
     /// and message (e.g. 10551885); returns the job uuid.
+    #[cfg(any(test, feature = "testing"))]
     pub fn fail_download(
         &self,
         cluster: &str,
@@ -61,8 +61,8 @@ impl SimFleet {
             .map_err(refused)
     }
 
-    #[cfg(any(test, feature = "testing"))]
     /// The download status `(state, message, code)`, as the API would report it.
+    #[cfg(any(test, feature = "testing"))]
     pub fn download_status(&self, cluster: &str) -> Option<(String, String, u64)> {
         let d = self.endpoint(cluster).ok()?.cluster.download();
         Some((d.state.as_str().to_string(), d.message, d.code))
