@@ -9,6 +9,7 @@
 //! secret is in the model to show.
 
 mod cells;
+mod header;
 mod layout;
 mod query;
 mod style;
@@ -17,7 +18,6 @@ use std::fmt::Write;
 
 use jiff::Timestamp;
 
-use crate::state::filter::Filter;
 use crate::state::{Model, Standing};
 use cells::PageColumn;
 use layout::{Group, Row, Tier};
@@ -55,10 +55,10 @@ pub fn render(model: &Model, page: &Page, now: Timestamp) -> String {
         title = escape(page.title),
         style = style::STYLE,
     );
-    summary(&mut html, model, now);
+    header::summary(&mut html, model, now);
     let groups = layout::groups(model, &view.filter, view.sort, view.group.as_deref(), now);
-    notes(&mut html, model, view, &groups, now);
-    form(&mut html, model, view);
+    header::notes(&mut html, model, view, &groups, now);
+    header::form(&mut html, model, view);
     let _ = writeln!(
         html,
         "<p class=\"meta\">read-only view, as of {now} UTC, refreshed every {REFRESH_SECONDS} s · \
@@ -79,130 +79,6 @@ pub fn render(model: &Model, page: &Page, now: Timestamp) -> String {
     }
     html.push_str("</main></body></html>\n");
     html
-}
-
-/// The fleet's counts in the header's words, then the clusters that need a look, named.
-fn summary(html: &mut String, model: &Model, now: Timestamp) {
-    let counts = model.counts(now);
-    let _ = write!(
-        html,
-        "<p id=\"summary\">{clusters} · {downloading} downloading · {succeeded} succeeded · \
-         {failed} failed · {failing} failing <small>(not answering)</small> · {stale} stale",
-        clusters = crate::text::count_clusters(counts.clusters),
-        downloading = counts.downloading,
-        succeeded = counts.succeeded,
-        failed = counts.failed,
-        failing = counts.failing,
-        stale = counts.stale,
-    );
-    if counts.paused > 0 {
-        let _ = write!(
-            html,
-            " · {} paused <small>(login refused)</small>",
-            counts.paused
-        );
-    }
-    html.push_str("</p>");
-    let mut problems: Vec<(layout::Trouble, usize)> = model
-        .clusters
-        .iter()
-        .enumerate()
-        .filter_map(|(i, c)| match layout::tier(c, now) {
-            Tier::Problem(trouble) => Some((trouble, i)),
-            _ => None,
-        })
-        .collect();
-    problems.sort();
-    if problems.is_empty() {
-        html.push_str("<p id=\"attention\" class=\"fine\">Nothing needs a look.</p>");
-        return;
-    }
-    html.push_str("<p id=\"attention\"><strong>Needs a look:</strong> ");
-    for (n, (trouble, i)) in problems.iter().take(NAMED).enumerate() {
-        let c = &model.clusters[*i];
-        let _ = write!(
-            html,
-            "{sep}<a href=\"#c-{i}\">{name}</a> <span class=\"word\">{word}</span>",
-            sep = if n == 0 { "" } else { ", " },
-            name = escape(&c.identity.name),
-            word = escape(&trouble.word(c, now)),
-        );
-    }
-    if problems.len() > NAMED {
-        let _ = write!(html, ", and {} more", problems.len() - NAMED);
-    }
-    html.push_str("</p>");
-}
-
-/// What the query asked that the page could not do, what the filter shows, and why a
-/// filter term finds nothing.
-fn notes(html: &mut String, model: &Model, view: &View, groups: &[Group], now: Timestamp) {
-    let mut notes = view.notes.clone();
-    if !view.filter.is_empty() {
-        let shown: usize = groups.iter().map(|g| g.shown.len() + g.folded.len()).sum();
-        if shown == 0 {
-            notes.push(format!("no cluster matches the filter {:?}", view.filter));
-        } else {
-            notes.push(format!(
-                "showing {shown} of {} (filter {:?})",
-                crate::text::count_clusters(model.clusters.len()),
-                view.filter
-            ));
-        }
-        notes.extend(Filter::parse(&view.filter).advice(&model.clusters, now));
-    }
-    if notes.is_empty() {
-        return;
-    }
-    html.push_str("<ul id=\"notes\">");
-    for note in notes {
-        let _ = write!(html, "<li>{}</li>", escape(&note));
-    }
-    html.push_str("</ul>");
-}
-
-/// The form that sets filter, group and sort (a plain GET: no script needed).
-fn form(html: &mut String, model: &Model, view: &View) {
-    let _ = write!(
-        html,
-        "<form method=\"get\" action=\"/\" id=\"view\">\
-         <label>filter <input name=\"filter\" value=\"{filter}\" placeholder=\"failed site=ams version:9.16\"></label> \
-         <label>group <select name=\"group\"><option value=\"{NO_GROUP}\">none</option>",
-        filter = escape(&view.filter),
-    );
-    let mut keys: Vec<&str> = model
-        .clusters
-        .iter()
-        .flat_map(|c| c.identity.labels.keys().map(String::as_str))
-        .collect();
-    keys.sort_unstable();
-    keys.dedup();
-    for key in keys {
-        option(html, key, key, view.group.as_deref() == Some(key));
-    }
-    html.push_str("</select></label> <label>sort <select name=\"sort\">");
-    option(html, "", "problems first", view.sort.column.is_none());
-    for (name, column) in query::sortable() {
-        let on = view.sort.column == Some(column);
-        option(html, &name, &name, on && !view.sort.reverse);
-        option(
-            html,
-            &format!("-{name}"),
-            &format!("{name} ▼"),
-            on && view.sort.reverse,
-        );
-    }
-    html.push_str("</select></label> <button type=\"submit\">show</button></form>");
-}
-
-fn option(html: &mut String, value: &str, text: &str, selected: bool) {
-    let _ = write!(
-        html,
-        "<option value=\"{}\"{}>{}</option>",
-        escape(value),
-        if selected { " selected" } else { "" },
-        escape(text)
-    );
 }
 
 /// The columns shown, and what every row needs to know.
@@ -227,13 +103,18 @@ impl Table<'_> {
                 .iter()
                 .filter(|r| matches!(r.tier, Tier::Problem(_)))
                 .count();
+            let running = group.shown.len() - problems;
             let total = group.shown.len() + group.folded.len();
-            let _ = write!(
-                html,
-                "<h2>{value} <small>{} · {problems} need{} a look</small></h2>",
-                crate::text::count_clusters(total),
-                if problems == 1 { "s" } else { "" },
-            );
+            let mut counts = crate::text::count_clusters(total);
+            match problems {
+                0 => {}
+                1 => counts.push_str(" · 1 needs a look"),
+                n => counts.push_str(&format!(" · {n} need a look")),
+            }
+            if running > 0 {
+                counts.push_str(&format!(" · {running} running"));
+            }
+            let _ = write!(html, "<h2>{value} <small>{counts}</small></h2>");
         }
         if !group.shown.is_empty() {
             self.rows(html, &group.shown, "rows");
