@@ -1,8 +1,8 @@
 //! `ontop status`: one sweep, printed for a person (a table) or a script (`--json`, one
 //! document; `--jsonl`, one object per line). For a script the same pass also reads each
 //! repository (one pass per cluster: a hung cluster costs one timeout). The table cuts
-//! messages and errors to fit a terminal only: piped, they are whole (up to a bound a
-//! hostile cluster cannot turn into megabytes of padding).
+//! errors to fit a terminal only: piped, they are whole, and messages get more room (up
+//! to a bound a hostile cluster cannot turn into megabytes of padding).
 //!
 //! The exit code is the contract for cron and scripts: 0 when every cluster answered,
 //! 1 when some did not (the reports still print), 2 for usage or config errors (decided
@@ -132,7 +132,7 @@ fn report_json(r: &ClusterReport, labels: &BTreeMap<String, String>) -> Value {
 }
 
 /// The table's columns, each with the most cells a value may take on a terminal; piped,
-/// messages and errors get [`PIPED_CAP`], and `--json` has the full text.
+/// errors are whole and messages get [`PIPED_MESSAGE`]; `--json` has the full text.
 const COLUMNS: [Column; 7] = [
     Column {
         heading: "CLUSTER",
@@ -164,13 +164,13 @@ const COLUMNS: [Column; 7] = [
     },
 ];
 
-/// The most cells a message or an error takes when piped: every real one whole, and a
-/// hostile 70,000-character one cannot pad every other row to its width.
-const PIPED_CAP: usize = 1024;
+/// The most cells the cluster's message takes when piped: every real ONTAP message
+/// whole, and a hostile 70,000-character one cannot pad every other row to its width.
+const PIPED_MESSAGE: usize = 120;
 
 /// A plain-text table, then warnings (certificates about to expire), then one
 /// line per failing cluster with what to do next. On a `terminal` long values are cut
-/// to their column; otherwise (a pipe, a file) messages and errors are whole.
+/// to their column; otherwise (a pipe, a file) errors are whole.
 pub fn to_table(reports: &[ClusterReport], terminal: bool) -> String {
     let rows: Vec<Vec<String>> = reports
         .iter()
@@ -199,8 +199,14 @@ pub fn to_table(reports: &[ClusterReport], terminal: bool) -> String {
         })
         .collect();
     let piped = COLUMNS.map(|c| match c.heading {
-        "MESSAGE" | "ERROR" => Column {
-            cap: PIPED_CAP,
+        "MESSAGE" => Column {
+            cap: PIPED_MESSAGE,
+            ..c
+        },
+        // The last column: its width pads no other, and its text is ontop's own words
+        // around a field cut as it was read.
+        "ERROR" => Column {
+            cap: usize::MAX,
             ..c
         },
         _ => c,
