@@ -90,7 +90,7 @@ struct Table<'a> {
 
 impl Table<'_> {
     /// One group: its heading (when grouped), its problems and running rows, and its
-    /// healthy rest folded (open when a filter chose them).
+    /// healthy rest folded (open when a filter chose them or `?show=all`).
     fn group(&self, html: &mut String, group: &Group) {
         html.push_str("<section class=\"group\">");
         if let Some(key) = &self.page.view.group {
@@ -120,14 +120,23 @@ impl Table<'_> {
             self.rows(html, &group.shown, "rows");
         }
         if !group.folded.is_empty() {
-            let open = if self.page.view.filter.is_empty() {
-                ""
+            let view = self.page.view;
+            // Open when asked for, or when a filter chose them; a link keeps them open
+            // across the refreshes (a reload closes an opened `<details>`).
+            let (open, keep) = if view.show_all || !view.filter.is_empty() {
+                (" open", String::new())
             } else {
-                " open"
+                let mut all = view.clone();
+                all.show_all = true;
+                let href = link(&all, &sort_text(view));
+                (
+                    "",
+                    format!(" · <a href=\"{}\">keep open</a>", escape(&href)),
+                )
             };
             let _ = write!(
                 html,
-                "<details{open}><summary>{}</summary>",
+                "<details{open}><summary>{}{keep}</summary>",
                 escape(&folded_summary(&group.folded, self.now))
             );
             self.rows(html, &group.folded, "rows rest");
@@ -238,15 +247,32 @@ fn folded_summary(rows: &[Row], now: Timestamp) -> String {
     )
 }
 
-/// The page's own address with `sort` set and the group and filter kept.
+/// The page's own address with `sort` set and the group, filter and show kept.
 fn link(view: &View, sort: &str) -> String {
     let mut query = form_urlencoded::Serializer::for_suffix(String::from("?"), 1);
     query.append_pair("group", view.group.as_deref().unwrap_or(NO_GROUP));
-    query.append_pair("sort", sort);
+    if !sort.is_empty() {
+        query.append_pair("sort", sort);
+    }
     if !view.filter.is_empty() {
         query.append_pair("filter", &view.filter);
     }
+    if view.show_all {
+        query.append_pair("show", "all");
+    }
     query.finish()
+}
+
+/// `?sort=` as it reads back: `health`, `-health`, or nothing.
+fn sort_text(view: &View) -> String {
+    let column = cells::PageColumn::ALL
+        .into_iter()
+        .find(|c| c.sorts_by().is_some() && c.sorts_by() == view.sort.column);
+    match (column, view.sort.reverse) {
+        (Some(c), false) => c.class(),
+        (Some(c), true) => format!("-{}", c.class()),
+        (None, _) => String::new(),
+    }
 }
 
 /// Text made safe for HTML element content and quoted attribute values.

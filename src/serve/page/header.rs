@@ -129,7 +129,12 @@ pub(super) fn form(html: &mut String, model: &Model, view: &View) {
             on && view.sort.reverse,
         );
     }
-    html.push_str("</select></label> <button type=\"submit\">show</button></form>");
+    let _ = write!(
+        html,
+        "</select></label> <label><input type=\"checkbox\" name=\"show\" value=\"all\"{}> \
+         healthy rows</label> <button type=\"submit\">show</button></form>",
+        if view.show_all { " checked" } else { "" }
+    );
 }
 
 fn option(html: &mut String, value: &str, text: &str, selected: bool) {

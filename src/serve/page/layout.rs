@@ -2,6 +2,8 @@
 //! first (a failed download, FAILING, PAUSED, STALE, in that order), then what runs, then
 //! the rest, which the page folds away.
 
+use std::collections::HashMap;
+
 use jiff::Timestamp;
 
 use super::cells::bad_ending;
@@ -124,18 +126,17 @@ pub(super) fn groups<'m>(
         None => a.tier.cmp(&b.tier),
     });
     let mut groups: Vec<Group<'m>> = Vec::new();
+    // Each group's place, so ten thousand rows in many groups cost one pass.
+    let mut places: HashMap<Option<String>, usize> = HashMap::new();
     for (value, row) in rows {
-        let at = match groups.iter().position(|g| g.value == value) {
-            Some(at) => at,
-            None => {
-                groups.push(Group {
-                    value,
-                    shown: Vec::new(),
-                    folded: Vec::new(),
-                });
-                groups.len() - 1
-            }
-        };
+        let at = *places.entry(value.clone()).or_insert_with(|| {
+            groups.push(Group {
+                value,
+                shown: Vec::new(),
+                folded: Vec::new(),
+            });
+            groups.len() - 1
+        });
         let group = &mut groups[at];
         match row.tier {
             Tier::Rest => group.folded.push(row),

@@ -1,6 +1,6 @@
 //! What the reader asked the page for: `?group=site` (or `none`), `?sort=health` (a
-//! column by name, `-` first for the other way round) and `?filter=` in the dashboard's
-//! filter words. A query is read leniently: anything it cannot use becomes a sentence on
+//! column by name, `-` first for the other way round), `?filter=` in the dashboard's
+//! filter words and `?show=all` (the healthy rows unfolded). A query is read leniently: anything it cannot use becomes a sentence on
 //! the page, never an error page.
 
 use super::cells::PageColumn;
@@ -23,6 +23,9 @@ pub struct View {
     pub sort: SortOrder,
     /// The filter as typed (the dashboard's words).
     pub filter: String,
+    /// `?show=all`: the healthy rows unfolded, and kept so across the page's refreshes
+    /// (an opened `<details>` closes at each reload).
+    pub show_all: bool,
     /// What the query asked that the page could not do, in sentences.
     pub notes: Vec<String>,
 }
@@ -39,8 +42,9 @@ impl View {
                 "group" => group = Some(value),
                 "sort" => view.sort = view.sort_order(&value),
                 "filter" => view.filter = value,
+                "show" => view.show_all = value == "all",
                 other => view.notes.push(format!(
-                    "the page takes group, sort and filter, not {:?}",
+                    "the page takes group, sort, filter and show, not {:?}",
                     crate::text::clean(&bounded_text(other))
                 )),
             }

@@ -168,7 +168,9 @@ async fn problems_come_first_grouped_by_site_with_code_next_step_and_package() {
     assert!(at(fra_section, "class=\"cluster\">sim-6</td>") < folded);
     assert!(at(fra_section, "class=\"cluster\">sim-4</td>") > folded);
     assert!(
-        fra_section.contains("<summary>1 cluster, nothing to do: 1 ok</summary>"),
+        fra_section.contains(
+            "<summary>1 cluster, nothing to do: 1 ok · <a href=\"?group=site&amp;show=all\">keep open</a></summary>"
+        ),
         "{fra_section}"
     );
     // Healthy ams is one folded line.
@@ -246,6 +248,18 @@ async fn the_query_sorts_filters_and_groups_with_the_dashboards_words() {
     assert!(
         html.contains("<details open>"),
         "what a filter chose is shown: {html}"
+    );
+    // Unfolded on request, and kept so by every link (the refresh reloads the same URL).
+    let (_, html) = serving.get("/?show=all&sort=health").await;
+    assert_eq!(html.matches("<details open>").count(), 2, "{html}");
+    assert!(!html.contains("keep open"), "{html}");
+    assert!(
+        html.contains("href=\"?group=site&amp;sort=-health&amp;show=all\">Health ▲"),
+        "{html}"
+    );
+    assert!(
+        html.contains("name=\"show\" value=\"all\" checked>"),
+        "{html}"
     );
 
     // What the page cannot do, it says, with the nearest word.
