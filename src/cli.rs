@@ -75,9 +75,13 @@ pub enum Command {
     Status {
         #[command(flatten)]
         config: ConfigArg,
-        /// Print a JSON array, one object per cluster
-        #[arg(long)]
+        /// Print one JSON document: an array of one object per cluster (with its labels and
+        /// packages)
+        #[arg(long, conflicts_with = "jsonl")]
         json: bool,
+        /// Print JSON Lines: one compact object per cluster, one per line, for scripts
+        #[arg(long)]
+        jsonl: bool,
         /// Which clusters [default: all]
         #[command(flatten)]
         select: crate::commands::selection::SelectionArgs,

@@ -179,7 +179,12 @@ pub async fn run(ctx: &Context, cli: &Cli) -> Result<Exit, CliError> {
     match &cli.command {
         None => dashboard::run(ctx).await,
         Some(Command::Demo { clusters, .. }) => dashboard::run_demo(ctx, *clusters).await,
-        Some(Command::Status { json, select, .. }) => status::run(ctx, *json, select).await,
+        Some(Command::Status {
+            json,
+            jsonl,
+            select,
+            ..
+        }) => status::run(ctx, status::Form::from_flags(*json, *jsonl), select).await,
         Some(Command::Serve { listen, .. }) => serve::run(ctx, *listen).await,
         Some(Command::Download(args)) => download::run(ctx, args).await,
         Some(Command::Packages(args)) => packages::run(ctx, args).await,

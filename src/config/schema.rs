@@ -40,11 +40,11 @@ pub(super) const PASSWORD_KEYS: &[&str] = &[
 ];
 /// Keys of `[download]`.
 pub(crate) const DOWNLOAD_KEYS: &[&str] = &["url", "username", "max_running"];
-/// Keys of `[serve]`: where `ontop serve` listens, and who may read it.
+/// Keys of `[serve]`: where `ontop serve` listens, who may read it, how its page groups.
 #[rustfmt::skip]
 pub(crate) const SERVE_KEYS: &[&str] = &[
     "listen", "username", "password", "password_env", "password_command", "password_file",
-    "tls_cert_file", "tls_key_file",
+    "tls_cert_file", "tls_key_file", "group",
 ];
 
 /// Names people reach for, and the key they meant.

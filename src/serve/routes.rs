@@ -3,7 +3,7 @@
 use std::sync::Arc;
 
 use axum::Router;
-use axum::extract::State;
+use axum::extract::{RawQuery, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
@@ -98,9 +98,20 @@ async fn scrape(State(state): State<AppState>, headers: HeaderMap) -> Response {
     }
 }
 
-async fn status_page(State(state): State<AppState>) -> Response {
-    let model = state.served.model.read().unwrap_or_else(|p| p.into_inner());
-    let html = page::render(&model, &state.served.title, Timestamp::now());
+/// `/`, `/?group=site&sort=-health&filter=failed`: a query it cannot use is said on the
+/// page, never refused.
+async fn status_page(State(state): State<AppState>, RawQuery(query): RawQuery) -> Response {
+    let served = &state.served;
+    let html = {
+        let model = served.model.read().unwrap_or_else(|p| p.into_inner());
+        let view = page::View::read(query.as_deref(), served.group.as_deref(), &model);
+        let setup = page::Page {
+            title: &served.title,
+            release: served.release.as_deref(),
+            view: &view,
+        };
+        page::render(&model, &setup, Timestamp::now())
+    };
     ([(header::CONTENT_TYPE, "text/html; charset=utf-8")], html).into_response()
 }
 
