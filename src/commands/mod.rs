@@ -19,6 +19,7 @@ pub mod dashboard;
 pub mod download;
 pub mod manual;
 pub mod packages;
+pub(crate) mod interrupt;
 pub(crate) mod progress;
 pub mod selection;
 pub mod serve;
@@ -45,12 +46,25 @@ pub enum Exit {
     /// Nothing was asked of any cluster: a usage or config error, or a refusal before
     /// sending (read-only, no terminal to confirm on).
     Usage = 2,
+    /// Ctrl-C: the command stopped waiting (what was still running, never sent or not
+    /// answered was said first).
+    Interrupted = 130,
 }
 
 impl Exit {
     /// `Ok` when `ok`, else `Failed`.
     pub fn from_ok(ok: bool) -> Self {
         if ok { Self::Ok } else { Self::Failed }
+    }
+
+    /// `Ok` when there is no reason to fail; else `Failed`, after the one closing line
+    /// that says why (every non-zero exit ends with one).
+    pub fn unless(reasons: &[String]) -> Self {
+        if reasons.is_empty() {
+            return Self::Ok;
+        }
+        crate::errln!("ontop: exit 1: {}", reasons.join("; "));
+        Self::Failed
     }
 
     /// The code for the process.

@@ -88,9 +88,25 @@ pub async fn run(ctx: &Context, form: Form, select: &SelectionArgs) -> Result<Ex
     Ok(exit_code(&reports))
 }
 
-/// 0 when every cluster answered, 1 otherwise.
+/// 0 when every cluster answered, 1 otherwise (the closing line names who did not).
 pub fn exit_code(reports: &[ClusterReport]) -> Exit {
-    Exit::from_ok(reports.iter().all(ClusterReport::answered))
+    let silent: Vec<&str> = reports
+        .iter()
+        .filter(|r| !r.answered())
+        .map(|r| r.name.as_str())
+        .collect();
+    let reasons: Vec<String> = (!silent.is_empty())
+        .then(|| {
+            format!(
+                "{} of {} did not answer ({})",
+                silent.len(),
+                crate::text::count_clusters(reports.len()),
+                silent.join(", ")
+            )
+        })
+        .into_iter()
+        .collect();
+    Exit::unless(&reasons)
 }
 
 /// The `--json` document: an array with one object per cluster, in config order
