@@ -143,10 +143,22 @@ pub enum Command {
 /// `ontop config ...`
 #[derive(Debug, Subcommand)]
 pub enum ConfigCommand {
-    /// Validate the config, resolve every credential, print it with secrets redacted
+    /// Validate the config and resolve every credential: the verdict first, then one line
+    /// per group of clusters that share their settings
+    ///
+    /// Exit codes: 0 the config is good (with --login: every cluster accepted the login),
+    /// 1 with --login: a cluster refused the login or did not answer, 2 the config or a
+    /// credential is wrong.
     Check {
         #[command(flatten)]
         config: ConfigArg,
+        /// Also print every setting of every cluster, as ontop understood it (secrets
+        /// redacted, defaults applied)
+        #[arg(long)]
+        full: bool,
+        /// Also log in to each cluster once (a read-only GET) and say how it went
+        #[arg(long)]
+        login: bool,
     },
     /// Write a commented starter config (never over an existing file)
     ///
@@ -213,7 +225,7 @@ impl Cli {
             },
             Some(Command::Status { config, .. })
             | Some(Command::Serve { config, .. })
-            | Some(Command::Config(ConfigCommand::Check { config })) => Common {
+            | Some(Command::Config(ConfigCommand::Check { config, .. })) => Common {
                 config: config.config.clone(),
                 ..Common::default()
             },

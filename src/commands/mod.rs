@@ -15,11 +15,12 @@
 
 pub mod complete;
 pub mod config;
+mod config_check;
 pub mod dashboard;
 pub mod download;
+pub(crate) mod interrupt;
 pub mod manual;
 pub mod packages;
-pub(crate) mod interrupt;
 pub(crate) mod progress;
 pub mod selection;
 pub mod serve;
@@ -204,7 +205,9 @@ pub async fn run(ctx: &Context, cli: &Cli) -> Result<Exit, CliError> {
         Some(Command::Packages(args)) => packages::run(ctx, args).await,
         Some(Command::Trust(args)) => trust::run(ctx, args).await,
         Some(Command::Sim(args)) => sim::run(ctx, args).await,
-        Some(Command::Config(ConfigCommand::Check { .. })) => config::run_check(ctx),
+        Some(Command::Config(ConfigCommand::Check { full, login, .. })) => {
+            config_check::run(ctx, *full, *login).await
+        }
         Some(Command::Config(ConfigCommand::Init { path })) => config::run_init(path.as_deref()),
         Some(Command::Completions { shell }) => complete::run_completions(*shell),
         Some(Command::Man { dir }) => manual::run_man(dir.as_deref()),

@@ -101,8 +101,11 @@ async fn look(ctx: &Context, subset: &Config) -> Option<Vec<Found>> {
     let timeouts = subset.clusters.iter().map(|c| c.timeout).collect();
     let waited = watch.first_look(true, timeouts).await;
     engine.shutdown();
-    (waited != Waited::Interrupted)
-        .then(|| found(&watch.model, |i| ctx.read_only || subset.clusters[i].read_only))
+    (waited != Waited::Interrupted).then(|| {
+        found(&watch.model, |i| {
+            ctx.read_only || subset.clusters[i].read_only
+        })
+    })
 }
 
 /// What the model knows of each cluster's repository.

@@ -22,5 +22,5 @@ mod state;
 mod status;
 mod support;
 mod trust;
-mod window;
 mod tui;
+mod window;

@@ -46,7 +46,11 @@ async fn max_running_without_wait_is_refused_before_any_cluster_is_asked() {
         .ontop(&["download", "--all", "--yes", "--max-running", "1"])
         .await;
     assert_exit(&out, 2);
-    assert!(text(&out.stderr).contains("add --wait"), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stderr).contains("add --wait"),
+        "{}",
+        text(&out.stderr)
+    );
     for cluster in ["sim-1", "sim-2", "sim-3"] {
         assert!(
             fleet.request_log(cluster).is_empty(),
@@ -133,10 +137,8 @@ async fn packages_names_who_lacks_a_release_and_keeps_read_only_and_newer_apart(
         stdout.contains("9.16.1P3 also lacking, not counted: read-only: sim-2"),
         "{stdout}"
     );
-    let json: serde_json::Value = serde_json::from_slice(
-        &setup.ontop(&["packages", "--json"]).await.stdout,
-    )
-    .unwrap();
+    let json: serde_json::Value =
+        serde_json::from_slice(&setup.ontop(&["packages", "--json"]).await.stdout).unwrap();
     let release = json["releases"]
         .as_array()
         .unwrap()
@@ -191,7 +193,8 @@ async fn ctrl_c_during_wait_says_what_runs_and_what_was_never_sent() {
     assert_exit(&out, 130);
     let stderr = text(&out.stderr);
     assert!(
-        stderr.contains("still running: sim-1: they go on in their clusters; the journal keeps them"),
+        stderr
+            .contains("still running: sim-1: they go on in their clusters; the journal keeps them"),
         "{stderr}"
     );
     assert!(
@@ -203,7 +206,11 @@ async fn ctrl_c_during_wait_says_what_runs_and_what_was_never_sent() {
         "{stderr}"
     );
     assert_eq!((posts(&fleet, "sim-2"), posts(&fleet, "sim-3")), (0, 0));
-    assert_eq!(setup.journal().len(), 1, "sim-1's job stays for the next ontop");
+    assert_eq!(
+        setup.journal().len(),
+        1,
+        "sim-1's job stays for the next ontop"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -223,4 +230,64 @@ async fn a_warning_is_said_once() {
     );
     let unique: std::collections::BTreeSet<&&str> = warnings.iter().collect();
     assert_eq!(unique.len(), warnings.len(), "once: {stderr}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn config_check_says_its_verdict_first_groups_clusters_and_tests_logins() {
+    let fleet = start_fleet(4, |_| {}).await;
+    let setup = Setup::new(&fleet).await;
+    // sim-4 is read-only, with a password of its own, one the cluster refuses.
+    let text_of = std::fs::read_to_string(&setup.config).unwrap();
+    let line = "name = \"sim-4\"\n";
+    let text_of = text_of.replace(
+        line,
+        &format!("{line}password = \"wrong-one\"\nread_only = true\n"),
+    );
+    std::fs::write(&setup.config, text_of).unwrap();
+    let out = setup.ontop(&["config", "check"]).await;
+    assert_exit(&out, 0);
+    let stdout = text(&out.stdout);
+    let first = stdout.lines().next().unwrap();
+    assert!(
+        first.starts_with("ok: ") && first.contains("4 clusters, every credential resolved"),
+        "the verdict first: {stdout}"
+    );
+    assert!(stdout.contains("3 clusters: user admin"), "{stdout}");
+    assert!(
+        stdout.contains("  sim-1, sim-2, sim-3"),
+        "piped: every name: {stdout}"
+    );
+    assert!(
+        stdout.lines().count() < 12,
+        "a screen, not the whole config: {stdout}"
+    );
+    assert!(!stdout.contains("wrong-one"), "no password printed");
+    let full = text(&setup.ontop(&["config", "check", "--full"]).await.stdout);
+    assert!(full.contains("[[cluster]]"), "{full}");
+
+    let out = setup.ontop(&["config", "check", "--login"]).await;
+    assert_exit(&out, 1);
+    let stdout = text(&out.stdout);
+    let row = |name: &str| {
+        stdout
+            .lines()
+            .find(|l| l.starts_with(name))
+            .unwrap_or_default()
+            .to_owned()
+    };
+    assert!(
+        row("sim-1").contains(" ok ") && row("sim-1").contains("ONTAP 9.15.1P7"),
+        "{stdout}"
+    );
+    assert!(row("sim-4").contains("REFUSED"), "{stdout}");
+    assert!(
+        closing_line(&out).contains("1 of 4 clusters did not log in (sim-4)"),
+        "{}",
+        text(&out.stderr)
+    );
+    assert_eq!(fleet.failed_logins("sim-4"), 1, "one try, once");
+    assert!(
+        fleet.request_log("sim-1").iter().all(|r| r.method == "GET"),
+        "a check sends nothing but GETs"
+    );
 }

@@ -279,4 +279,3 @@ fn print_outcome(c: &ClusterState, version: &str, ending: &Ending) {
         }
     }
 }
-
