@@ -33,6 +33,7 @@ fn config(download_url: Option<&str>, download_user: Option<&str>) -> Config {
             url: download_url.map(|u| u.parse().unwrap()),
             username: download_user.map(str::to_string),
             max_running: None,
+            ..Default::default()
         },
         serve: Default::default(),
         warnings: Vec::new(),
