@@ -131,6 +131,10 @@ pub(super) const SERVE_DOC: &[(&str, &str)] = &[
         "IP address and port for ontop serve (--listen wins). Default 127.0.0.1:9464.",
     ),
     (
+        "group",
+        "The label the status page groups clusters by (?group= wins), e.g. \"site\".",
+    ),
+    (
         "username",
         "Basic auth on every route, /healthz included: the user.",
     ),
