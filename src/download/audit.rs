@@ -36,6 +36,12 @@ pub enum AuditEvent {
     Delete,
     /// A followed removal ended.
     DeleteEnd,
+    /// An image is about to be uploaded from this host.
+    UploadAttempt,
+    /// The cluster's answer to an upload (once the image was sent, or cut off).
+    Upload,
+    /// A followed upload ended.
+    UploadEnd,
 }
 
 /// The outcome a line records, one closed vocabulary for every event.
@@ -58,6 +64,8 @@ pub enum AuditResult {
     GaveUp,
     /// The job is gone and how it ended cannot be known.
     Unknown,
+    /// An upload stopped by the operator on its way.
+    Stopped,
 }
 
 /// One line of the audit log.
@@ -75,9 +83,16 @@ pub struct AuditRecord {
     pub result: AuditResult,
     pub code: Option<i64>,
     pub message: Option<String>,
-    /// The package version a removal is about (the `delete*` events only).
+    /// The package version a removal is about (the `delete*` events), or the image
+    /// file an upload sends (the `upload*` events).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub package: Option<String>,
+    /// The SHA-256 of the image an upload sends.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sha256: Option<String>,
+    /// The size of the image an upload sends, in bytes.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub bytes: Option<u64>,
 }
 
 impl AuditRecord {
@@ -96,6 +111,8 @@ impl AuditRecord {
             code: None,
             message: None,
             package: None,
+            sha256: None,
+            bytes: None,
         }
     }
 }

@@ -30,6 +30,15 @@ pub enum Ending {
     /// A package removal failed on the cluster (its job failed, or the release is still
     /// listed after the job is gone).
     NotRemoved { code: Option<i64>, message: String },
+    /// An upload: the image arrived and the cluster filed it in its repository.
+    Uploaded,
+    /// An upload arrived and the cluster's job that files it failed.
+    UploadFailed { code: Option<i64>, message: String },
+    /// An upload's connection dropped (or stalled) on its way: `sent` of `total` bytes
+    /// went; nothing is sent again by itself.
+    TransferFailed { sent: u64, total: u64, reason: String },
+    /// An upload stopped by the operator on its way (quitting, Ctrl-C, Esc in details).
+    Stopped { sent: u64, total: u64, reason: String },
 }
 
 impl Ending {
@@ -76,7 +85,7 @@ impl Ending {
     pub fn is_success(&self) -> bool {
         matches!(
             self,
-            Self::Success { .. } | Self::AlreadyPresent | Self::Removed
+            Self::Success { .. } | Self::AlreadyPresent | Self::Removed | Self::Uploaded
         )
     }
 
@@ -92,7 +101,11 @@ impl Ending {
             Self::NotSent { .. } => "not sent",
             Self::Unknown { .. } => "unknown",
             Self::Removed => "removed",
-            Self::NotRemoved { .. } => "failure",
+            Self::NotRemoved { .. } | Self::UploadFailed { .. } | Self::TransferFailed { .. } => {
+                "failure"
+            }
+            Self::Uploaded => "success",
+            Self::Stopped { .. } => "stopped",
         }
     }
 
@@ -106,8 +119,11 @@ impl Ending {
             Self::GaveUp { .. } => "gave_up",
             Self::NotSent { .. } => "not_sent",
             Self::Unknown { .. } => "unknown",
-            Self::Removed => "success",
-            Self::NotRemoved { .. } => "failure",
+            Self::Removed | Self::Uploaded => "success",
+            Self::NotRemoved { .. } | Self::UploadFailed { .. } | Self::TransferFailed { .. } => {
+                "failure"
+            }
+            Self::Stopped { .. } => "stopped",
         }
     }
 
@@ -115,7 +131,9 @@ impl Ending {
     pub fn audit_result(&self) -> crate::download::audit::AuditResult {
         use crate::download::audit::AuditResult as R;
         match self {
-            Self::Success { .. } | Self::Removed => R::Success,
+            Self::Success { .. } | Self::Removed | Self::Uploaded => R::Success,
+            Self::UploadFailed { .. } | Self::TransferFailed { .. } => R::Failure,
+            Self::Stopped { .. } => R::Stopped,
             Self::AlreadyPresent => R::AlreadyPresent,
             Self::Failure { .. } | Self::NotRemoved { .. } => R::Failure,
             Self::Refused(e) if e.kind == crate::ontap::ErrorKind::ReadOnly => R::ReadOnly,
@@ -129,7 +147,9 @@ impl Ending {
     /// The ONTAP code, when the ending has one.
     pub fn code(&self) -> Option<i64> {
         match self {
-            Self::Failure { code, .. } | Self::NotRemoved { code, .. } => *code,
+            Self::Failure { code, .. }
+            | Self::NotRemoved { code, .. }
+            | Self::UploadFailed { code, .. } => *code,
             Self::Refused(e) => e.code,
             _ => None,
         }
@@ -147,14 +167,42 @@ impl Ending {
             Self::Unknown { reason } => format!("ended, how is not known: {reason}"),
             Self::Removed => "the package was removed".into(),
             Self::NotRemoved { message, .. } => format!("the removal failed: {message}"),
+            Self::Uploaded => "the image was uploaded and is in the package repository".into(),
+            Self::UploadFailed { message, .. } => {
+                format!("the image arrived, and filing it failed: {message}")
+            }
+            Self::TransferFailed {
+                sent,
+                total,
+                reason,
+            } => format!(
+                "the upload stopped after {} of {}: {reason}",
+                crate::text::rate::format_bytes(*sent as f64),
+                crate::text::rate::format_bytes(*total as f64)
+            ),
+            Self::Stopped {
+                sent,
+                total,
+                reason,
+            } => format!(
+                "the upload was stopped after {} of {}: {reason}",
+                crate::text::rate::format_bytes(*sent as f64),
+                crate::text::rate::format_bytes(*total as f64)
+            ),
         }
     }
 
     /// What to do now, when there is something to do.
     pub fn next_step(&self) -> Option<&'static str> {
         match self {
-            Self::Success { .. } | Self::AlreadyPresent | Self::Removed => None,
-            Self::Failure { code, .. } | Self::NotRemoved { code, .. } => Some(
+            Self::Success { .. } | Self::AlreadyPresent | Self::Removed | Self::Uploaded => None,
+            Self::TransferFailed { .. } | Self::Stopped { .. } => Some(
+                "upload it again (it starts over: nothing was kept of the part that went), \
+                 or give the cluster a URL to fetch",
+            ),
+            Self::Failure { code, .. }
+            | Self::NotRemoved { code, .. }
+            | Self::UploadFailed { code, .. } => Some(
                 code.and_then(hint_for_code)
                     .unwrap_or("read the cluster's message, fix the cause, then start again"),
             ),

@@ -21,7 +21,7 @@ use super::audit::{AuditEvent, AuditLog, AuditRecord, AuditResult};
 use super::ending::Ending;
 use super::journal::{Journal, JournalEntry};
 use super::start::StartOutcome;
-use super::tracker::{Operation, OperationKind};
+use super::tracker::Operation;
 
 /// What is recorded. Every URL in here is already masked.
 #[derive(Debug, Clone)]
@@ -327,16 +327,25 @@ enum Step {
 /// kind (`attempt`/`start`/`end` for downloads, `delete_attempt`/`delete`/`delete_end`
 /// for removals), the rest is shared.
 fn line_for(step: Step, cluster: &str, operation: &Operation, result: AuditResult) -> AuditRecord {
-    let event = match (operation.kind(), step) {
-        (OperationKind::Download, Step::Attempt) => AuditEvent::Attempt,
-        (OperationKind::Download, Step::Answer) => AuditEvent::Start,
-        (OperationKind::Download, Step::End) => AuditEvent::End,
-        (OperationKind::Removal, Step::Attempt) => AuditEvent::DeleteAttempt,
-        (OperationKind::Removal, Step::Answer) => AuditEvent::Delete,
-        (OperationKind::Removal, Step::End) => AuditEvent::DeleteEnd,
+    use AuditEvent as E;
+    let event = match (operation, step) {
+        (Operation::Download { .. }, Step::Attempt) => E::Attempt,
+        (Operation::Download { .. }, Step::Answer) => E::Start,
+        (Operation::Download { .. }, Step::End) => E::End,
+        (Operation::Removal { .. }, Step::Attempt) => E::DeleteAttempt,
+        (Operation::Removal { .. }, Step::Answer) => E::Delete,
+        (Operation::Removal { .. }, Step::End) => E::DeleteEnd,
+        (Operation::Upload(_), Step::Attempt) => E::UploadAttempt,
+        (Operation::Upload(_), Step::Answer) => E::Upload,
+        (Operation::Upload(_), Step::End) => E::UploadEnd,
     };
     let mut line = AuditRecord::now(event, cluster, operation.url(), result);
     line.server_username = operation.server_username().map(str::to_string);
     line.package = operation.version().map(str::to_string);
+    if let Some(file) = operation.upload() {
+        line.package = Some(file.name.clone());
+        line.sha256 = Some(file.sha256.clone());
+        line.bytes = Some(file.size);
+    }
     line
 }

@@ -36,6 +36,20 @@ pub enum Operation {
     },
     /// Removes a release's package from the cluster's repository.
     Removal { version: String },
+    /// Sends an image from this host (`POST /cluster/software/upload`).
+    Upload(UploadFile),
+}
+
+/// The image an upload sends: what the confirmation, the audit log and every progress
+/// line name.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UploadFile {
+    /// The file name the cluster is sent (its release is read from it).
+    pub name: String,
+    /// Its size in bytes.
+    pub size: u64,
+    /// Its SHA-256, lowercase hex, computed before anything was sent.
+    pub sha256: String,
 }
 
 /// The kinds of operation, one followed per kind and cluster at a time.
@@ -54,11 +68,20 @@ impl Operation {
         }
     }
 
-    /// Which kind it is.
+    /// Which kind it is: an upload takes the place of a download (one package at a time
+    /// gets onto a cluster, and the JOB column shows it).
     pub fn kind(&self) -> OperationKind {
         match self {
-            Self::Download { .. } => OperationKind::Download,
+            Self::Download { .. } | Self::Upload(_) => OperationKind::Download,
             Self::Removal { .. } => OperationKind::Removal,
+        }
+    }
+
+    /// The image an upload sends.
+    pub fn upload(&self) -> Option<&UploadFile> {
+        match self {
+            Self::Upload(file) => Some(file),
+            _ => None,
         }
     }
 
@@ -76,7 +99,7 @@ impl Operation {
             Self::Download {
                 server_username, ..
             } => server_username.as_deref(),
-            Self::Removal { .. } => None,
+            Self::Removal { .. } | Self::Upload(_) => None,
         }
     }
 
@@ -84,7 +107,7 @@ impl Operation {
     pub fn version(&self) -> Option<&str> {
         match self {
             Self::Removal { version } => Some(version),
-            Self::Download { .. } => None,
+            Self::Download { .. } | Self::Upload(_) => None,
         }
     }
 }
@@ -137,8 +160,11 @@ pub enum Phase {
     Job(JobState),
     /// No job to follow (attached, or the job was deleted): the download's state.
     Download(DownloadState),
-    /// A removal's job is gone: the repository is read to see whether it worked.
+    /// A removal's (or an upload's) job is gone: the repository is read to see whether
+    /// it worked.
     Checking,
+    /// An upload on its way: bytes sent of the image's size.
+    Sending { sent: u64, total: u64 },
     /// Over.
     Ended(Ending),
 }
@@ -152,7 +178,19 @@ impl Phase {
             Self::Job(state) => state.as_str(),
             Self::Download(state) => state.as_str(),
             Self::Checking => "checking",
+            Self::Sending { .. } => "uploading",
             Self::Ended(ending) => ending.word(),
+        }
+    }
+
+    /// The JOB cell: the word, or how far an upload is ("up 42%"), at most 8 cells.
+    pub fn label(&self) -> std::borrow::Cow<'_, str> {
+        match self {
+            Self::Sending { sent, total } => {
+                let percent = (*sent as f64 * 100.0 / (*total).max(1) as f64).floor() as u64;
+                format!("up {}%", percent.min(100)).into()
+            }
+            other => other.word().into(),
         }
     }
 
@@ -366,6 +404,25 @@ impl Tracker {
         self.kind() == OperationKind::Removal
     }
 
+    fn is_upload(&self) -> bool {
+        self.followed.operation.upload().is_some()
+    }
+
+    /// An upload sent `sent` bytes so far (its image's size is the whole).
+    pub fn sending(&mut self, sent: u64, at: Timestamp) {
+        let Some(file) = self.followed.operation.upload() else {
+            return;
+        };
+        if self.ending().is_some() {
+            return;
+        }
+        let total = file.size;
+        match &mut self.followed.phase {
+            Phase::Sending { sent: was, .. } => *was = sent,
+            _ => self.set_phase(Phase::Sending { sent, total }, Since::Exactly(at)),
+        }
+    }
+
     /// What to ask next.
     pub fn want(&self) -> Want {
         if !self.followed.answered {
@@ -375,7 +432,7 @@ impl Tracker {
             (Phase::Ended(_), _) => Want::Nothing,
             (Phase::Checking, _) => Want::Packages,
             (Phase::Download(_), _) => Want::DownloadStatus,
-            (_, None) if self.is_removal() => Want::Packages,
+            (_, None) if self.is_removal() || self.is_upload() => Want::Packages,
             (_, None) => Want::DownloadStatus,
             (_, Some(job)) => Want::Job(job.clone()),
         }
@@ -387,15 +444,26 @@ impl Tracker {
         use StartOutcome as S;
         self.followed.answered = true;
         self.dequeued(at);
+        if matches!(self.followed.phase, Phase::Sending { .. })
+            && !matches!(outcome, S::Refused(_) | S::NotSent(_))
+        {
+            // The image is there: the cluster files it now.
+            self.set_phase(Phase::Starting, Since::Exactly(at));
+        }
         let ending = match outcome {
             S::Started { job } => {
                 self.followed.job = Some(job.clone());
                 return None;
             }
-            // A removal answered "done" is done, whatever the job it names.
+            S::Refused(e) if self.is_upload() => self.upload_refused(e),
+            // A removal (or an upload) answered "done" is done, whatever the job it names.
             S::Finished { job } if self.is_removal() => {
                 self.followed.job = job.clone();
                 Ending::Removed
+            }
+            S::Finished { job } if self.is_upload() => {
+                self.followed.job = job.clone();
+                Ending::Uploaded
             }
             S::Finished { job: Some(job) } => {
                 self.followed.job = Some(job.clone());
@@ -432,12 +500,32 @@ impl Tracker {
             return None;
         }
         self.followed.answered = true;
-        let ending = if matches!(self.followed.phase, Phase::Queued { .. }) {
-            Ending::NotSent { reason }
-        } else {
-            Ending::GaveUp { reason }
+        let ending = match self.followed.phase {
+            Phase::Queued { .. } => Ending::NotSent { reason },
+            // Stopping an upload on its way stops it: nothing more is sent.
+            Phase::Sending { sent, total } => Ending::Stopped {
+                sent,
+                total,
+                reason,
+            },
+            _ => Ending::GaveUp { reason },
         };
         self.end(ending, Since::Exactly(at))
+    }
+
+    /// An upload refused: by the cluster (its code, after it read the image), or cut off
+    /// on its way (a connection that dropped, a timeout: the bytes sent say how far).
+    fn upload_refused(&self, e: &crate::ontap::OntapError) -> Ending {
+        match self.followed.phase {
+            Phase::Sending { sent, total } if e.http_status.is_none() && sent < total => {
+                Ending::TransferFailed {
+                    sent,
+                    total,
+                    reason: format!("{}: {}", e.kind, e.message),
+                }
+            }
+            _ => Ending::Refused(e.clone()),
+        }
     }
 
     /// Takes in what was seen at `at`; returns the ending the moment the operation ends,
@@ -453,7 +541,7 @@ impl Tracker {
                 // repository) tells how.
                 self.answered_poll();
                 self.followed.job_deleted = true;
-                let phase = if self.is_removal() {
+                let phase = if self.is_removal() || self.is_upload() {
                     Phase::Checking
                 } else {
                     Phase::Download(DownloadState::Running)
@@ -478,7 +566,7 @@ impl Tracker {
                 }
                 None
             }
-            Observation::Download(status) if !self.is_removal() => {
+            Observation::Download(status) if !self.is_removal() && !self.is_upload() => {
                 self.answered_poll();
                 if let Some(ending) = self.download_ending(status) {
                     let since = self.change_time(at);
@@ -489,6 +577,27 @@ impl Tracker {
                     self.set_phase(Phase::Download(state), since);
                 }
                 None
+            }
+            Observation::Packages(packages) if self.is_upload() => {
+                self.answered_poll();
+                let file = self.followed.operation.upload().map_or("", |f| f.name.as_str());
+                let ending = match super::image::image_version(file) {
+                    Some(version) if holding(&version, None, Some(packages)).is_some() => {
+                        Ending::Uploaded
+                    }
+                    Some(version) => Ending::UploadFailed {
+                        code: None,
+                        message: format!(
+                            "the upload's job is gone and {version} is not in the repository"
+                        ),
+                    },
+                    None => Ending::Unknown {
+                        reason: "the upload's job is gone, and the image's name says no \
+                                 release to look for in the repository"
+                            .into(),
+                    },
+                };
+                self.end(ending, Since::AtLeast(at))
             }
             Observation::Packages(packages) if self.is_removal() => {
                 self.answered_poll();
@@ -512,12 +621,16 @@ impl Tracker {
     /// How a job ended, in the words of this kind of operation.
     fn job_ending(&self, job: &Job) -> Option<Ending> {
         let ending = Ending::from_job(job)?;
-        if !self.is_removal() {
-            return Some(ending);
-        }
-        Some(match ending {
-            Ending::Failure { code, message } => Ending::NotRemoved { code, message },
-            _ => Ending::Removed,
+        Some(match (ending, self.followed.operation.kind()) {
+            (Ending::Failure { code, message }, _) if self.is_upload() => {
+                Ending::UploadFailed { code, message }
+            }
+            (_, _) if self.is_upload() => Ending::Uploaded,
+            (Ending::Failure { code, message }, OperationKind::Removal) => {
+                Ending::NotRemoved { code, message }
+            }
+            (_, OperationKind::Removal) => Ending::Removed,
+            (ending, OperationKind::Download) => ending,
         })
     }
 

@@ -118,6 +118,36 @@ const CODE_HINTS: &[(i64, &str, &str)] = &[
         "retry; check the cluster's health (cluster show) first",
     ),
     (
+        10551373,
+        "the upload took longer than the 1 hour limit",
+        "the path from this host to the cluster is too slow for the image: lift --limit-rate, upload from a host nearer the cluster, or give the cluster a URL to fetch",
+    ),
+    (
+        10551798,
+        "file upload is switched off on the cluster",
+        "give the cluster a URL to fetch the image from (ontop download --url), or have its admin allow uploads",
+    ),
+    (
+        10551799,
+        "the file name is too long",
+        "rename the image to its usual name (e.g. 9161P3_q_image.tgz), then upload again",
+    ),
+    (
+        10551804,
+        "not enough room on the cluster for the image",
+        "remove old packages first (ontop packages delete VERSION), then upload again",
+    ),
+    (
+        10551807,
+        "more than one file in the upload",
+        "send one image at a time; this is a bug in the caller",
+    ),
+    (
+        10551808,
+        "the upload is not multipart/form-data with one part named file",
+        "fix the request; this is a bug in the caller",
+    ),
+    (
         10551859,
         "failed to set the nodes that store the image",
         "check that every node is healthy and has free root volume space, then retry",
@@ -209,7 +239,8 @@ mod tests {
         for code in [
             4, 6, 262197, 10551327, 10551357, 10551359, 10551381, 10551382, 10551383, 10551384,
             10551391, 10551392, 10551496, 10551797, 10551859, 10551885, 10551892, 39387137,
-            39387138, 10551315, 10551325, 10551346, 10551347, 10551367, 10551388,
+            39387138, 10551315, 10551325, 10551346, 10551347, 10551367, 10551388, 10551373,
+            10551798, 10551799, 10551804, 10551807, 10551808,
         ] {
             assert!(hint_for_code(code).is_some(), "no hint for {code}");
             assert!(meaning_of_code(code).is_some(), "no meaning for {code}");
