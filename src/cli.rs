@@ -368,14 +368,26 @@ pub struct DownloadArgs {
     #[command(flatten)]
     pub select: crate::commands::selection::SelectionArgs,
     /// The package URL (http, https, ftp or file) [default: `[download] url` of the config]
-    #[arg(long, value_name = "URL")]
+    #[arg(long, value_name = "URL", conflicts_with = "file")]
     pub url: Option<String>,
+    /// Upload this image from this host instead (ONTAP 9.8 and later): streamed from disk
+    /// to each cluster, its SHA-256 computed first and audited
+    #[arg(long, value_name = "PATH")]
+    pub file: Option<std::path::PathBuf>,
+    /// With --file: the image's published SHA-256; a file that does not match is refused
+    /// and nothing is sent
+    #[arg(long, value_name = "HEX", requires = "file")]
+    pub sha256: Option<String>,
+    /// With --file: the rate every upload from this host shares, e.g. "50MiB/s"
+    /// [default: `[download] upload_rate`, else no limit]
+    #[arg(long, value_name = "RATE", requires = "file")]
+    pub limit_rate: Option<String>,
     /// The package server's user [default with the default URL: `[download] username`]
-    #[arg(long, value_name = "U")]
+    #[arg(long, value_name = "U", conflicts_with = "file")]
     pub username: Option<String>,
     /// Read the package server's password from this environment variable (without it,
     /// a user given and a terminal: ask without echo)
-    #[arg(long, value_name = "VAR")]
+    #[arg(long, value_name = "VAR", conflicts_with = "file")]
     pub password_env: Option<String>,
     /// Follow every download to its end; the exit code tells how they ended
     #[arg(long)]

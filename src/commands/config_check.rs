@@ -132,12 +132,18 @@ fn mirrors(config: &Config, terminal: bool) {
     if list.is_empty() {
         return;
     }
-    let shown = if terminal { NAMES_ON_A_SCREEN } else { usize::MAX };
+    let shown = if terminal {
+        NAMES_ON_A_SCREEN
+    } else {
+        usize::MAX
+    };
     for mirror in list {
         let served = config
             .clusters
             .iter()
-            .filter(|c| crate::config::mirror_for(list, &c.labels).is_some_and(|i| list[i] == *mirror))
+            .filter(|c| {
+                crate::config::mirror_for(list, &c.labels).is_some_and(|i| list[i] == *mirror)
+            })
             .map(|c| c.name.as_str());
         let served: Vec<&str> = served.collect();
         let base = crate::text::mask_url(&mirror.base);

@@ -21,6 +21,7 @@
 
 mod inputs;
 mod lines;
+mod live;
 mod wait;
 
 pub use inputs::{choose, spec_for};
@@ -35,6 +36,7 @@ use super::{CliError, Context, Exit, interrupt};
 use crate::cli::DownloadArgs;
 use crate::config::Credentials;
 use crate::download::{DownloadSpec, Ending, OperationKind, Plan, SkipReason, image_version};
+use crate::engine::upload::UploadSource;
 use crate::engine::{Engine, EngineOptions};
 use crate::text::table::Column;
 
@@ -78,8 +80,13 @@ pub async fn run(ctx: &Context, args: &DownloadArgs) -> Result<Exit, CliError> {
         .map(|n| n as usize)
         .or(config.download.max_running);
     refuse_queue_without_wait(max_running, chosen.len(), args.wait || args.dry_run)?;
-    let password = |var: &str| std::env::var(var).ok();
-    let spec = spec_for(config, args, ctx.interactive, password)?;
+    let what = what_to_send(config, args, ctx.interactive).await?;
+    let upload_rate = args
+        .limit_rate
+        .as_deref()
+        .map(crate::text::rate::parse_rate)
+        .transpose()
+        .map_err(|e| CliError::Usage(format!("--limit-rate: {e}")))?;
 
     let subset = config.subset(&chosen);
     let credentials = Arc::new(Credentials::new(ctx.interactive));
@@ -92,6 +99,7 @@ pub async fn run(ctx: &Context, args: &DownloadArgs) -> Result<Exit, CliError> {
             ctx.read_only,
             EngineOptions {
                 max_running,
+                upload_rate,
                 ..EngineOptions::default()
             },
         )
@@ -99,7 +107,7 @@ pub async fn run(ctx: &Context, args: &DownloadArgs) -> Result<Exit, CliError> {
     let mut watch = Watch::new(model, updates);
     // The release the package holds, when its name says: clusters that run or hold it
     // are skipped (unless --force), and a name that says nothing skips nobody.
-    let version = image_version(spec.url().as_str()).filter(|_| !args.force);
+    let version = image_version(what.file_name()).filter(|_| !args.force);
     let timeouts = subset.clusters.iter().map(|c| c.timeout).collect();
     if watch.first_look(version.is_some(), timeouts).await == Waited::Interrupted {
         engine.shutdown();
@@ -107,12 +115,12 @@ pub async fn run(ctx: &Context, args: &DownloadArgs) -> Result<Exit, CliError> {
         return Ok(Exit::Interrupted);
     }
     let everyone: Vec<usize> = (0..subset.clusters.len()).collect();
-    let plan = watch.model.plan(
-        &everyone,
-        version.as_deref(),
-        ctx.read_only,
-        Timestamp::now(),
-    );
+    let now = Timestamp::now();
+    let (version, read_only) = (version.as_deref(), ctx.read_only);
+    let plan = match &what {
+        What::Download(_) => watch.model.plan(&everyone, version, read_only, now),
+        What::Upload(_) => watch.model.plan_upload(&everyone, version, read_only, now),
+    };
     lines::print_plan(&plan);
     let run = Run {
         engine,
@@ -120,7 +128,51 @@ pub async fn run(ctx: &Context, args: &DownloadArgs) -> Result<Exit, CliError> {
         plan,
         max_running,
     };
-    run.carry_out(args, spec, limit).await
+    run.carry_out(args, what, limit).await
+}
+
+/// What a start sends: a URL for each cluster to fetch, or an image from this host.
+enum What {
+    Download(DownloadSpec),
+    Upload(UploadSource),
+}
+
+impl What {
+    /// The package's file name (its release is read from it).
+    fn file_name(&self) -> &str {
+        match self {
+            Self::Download(spec) => spec.file_name(),
+            Self::Upload(source) => &source.file.name,
+        }
+    }
+}
+
+/// The URL and the server's credentials, or (`--file`) the image, read once for its
+/// size and SHA-256 before anything is asked of any cluster.
+async fn what_to_send(
+    config: &crate::config::Config,
+    args: &DownloadArgs,
+    interactive: bool,
+) -> Result<What, CliError> {
+    let Some(path) = &args.file else {
+        let password = |var: &str| std::env::var(var).ok();
+        return Ok(What::Download(spec_for(
+            config,
+            args,
+            interactive,
+            password,
+        )?));
+    };
+    let source = UploadSource::prepare(path, args.sha256.as_deref())
+        .await
+        .map_err(|e| CliError::Usage(format!("--file: {e}")))?;
+    crate::errln!(
+        "ontop: image {}: {}, SHA-256 {}",
+        source.file.name,
+        crate::text::rate::format_bytes(source.file.size as f64),
+        source.file.sha256
+    );
+    Ok(What::Upload(source))
 }
 
 /// A download once every chosen cluster was looked at: the plan, and the engine that
@@ -137,7 +189,7 @@ impl Run {
     async fn carry_out(
         mut self,
         args: &DownloadArgs,
-        spec: DownloadSpec,
+        what: What,
         limit: Option<Duration>,
     ) -> Result<Exit, CliError> {
         let plan = &self.plan;
@@ -158,8 +210,11 @@ impl Run {
         }
         if !plan.targets.is_empty() && !args.yes {
             let targets: Vec<usize> = plan.targets.iter().map(|(c, _)| *c).collect();
-            let groups = self.engine.by_source(&spec, &targets);
-            match interrupt::ask_yes(question(&groups)).await {
+            let asked = match &what {
+                What::Download(spec) => question(&self.engine.by_source(spec, &targets)),
+                What::Upload(source) => upload_question(&source.file, &plan.target_names()),
+            };
+            match interrupt::ask_yes(asked).await {
                 Some(true) => {}
                 Some(false) => {
                     self.engine.shutdown();
@@ -173,9 +228,24 @@ impl Run {
                 }
             }
         }
-        self.engine.start_downloads(plan, spec);
-        // Every request answered first (queued starts wait in ontop: with --wait only).
-        if wait::until_answered(&mut self.watch, plan).await == Waited::Interrupted {
+        let size = match &what {
+            What::Upload(source) => Some(source.file.size),
+            What::Download(_) => None,
+        };
+        match what {
+            What::Download(spec) => self.engine.start_downloads(plan, spec),
+            What::Upload(source) => self.engine.start_uploads(plan, source),
+        }
+        // Every request answered first (queued starts wait in ontop: with --wait only);
+        // an upload is answered once its image is sent: its bars show the way there.
+        let answered = match size {
+            Some(_) => {
+                let (engine, watch) = (&self.engine, &mut self.watch);
+                wait::follow(engine, watch, plan, limit, size, wait::Upto::Answered).await
+            }
+            None => wait::until_answered(&mut self.watch, plan).await,
+        };
+        if answered == Waited::Interrupted {
             return Ok(self.interrupted().await);
         }
         let Some(taken) = lines::print_starts(&self.watch.model, plan) else {
@@ -186,7 +256,7 @@ impl Run {
             )));
         };
         if args.wait {
-            let followed = wait::follow_all(&self.engine, &mut self.watch, plan, limit).await;
+            let followed = wait::follow_all(&self.engine, &mut self.watch, plan, limit, size).await;
             if followed == Waited::Interrupted {
                 return Ok(self.interrupted().await);
             }
@@ -294,6 +364,18 @@ pub fn question(groups: &[(String, Vec<&str>)]) -> String {
             text
         }
     }
+}
+
+/// The question before an upload: the image, its size and hash, and every target.
+pub fn upload_question(file: &crate::download::tracker::UploadFile, targets: &[&str]) -> String {
+    format!(
+        "Upload {} ({}, SHA-256 {}) from this host to {}: {}? [y/N] ",
+        file.name,
+        crate::text::rate::format_bytes(file.size as f64),
+        file.sha256,
+        crate::text::count_clusters(targets.len()),
+        targets.join(", ")
+    )
 }
 
 /// `--timeout`: a positive duration such as "90m" or "1h 30m", at most 30 days.

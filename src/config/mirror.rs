@@ -56,7 +56,11 @@ impl Mirror {
 
     /// The labels as written: `site=ams env=prod`.
     pub fn selector(&self) -> String {
-        let pairs: Vec<String> = self.labels.iter().map(|(k, v)| format!("{k}={v}")).collect();
+        let pairs: Vec<String> = self
+            .labels
+            .iter()
+            .map(|(k, v)| format!("{k}={v}"))
+            .collect();
         pairs.join(" ")
     }
 }
@@ -163,7 +167,8 @@ fn one(
 /// no credentials in it (they go in username and a password source).
 fn base_url(reader: &mut Reader, scope: &Scope, value: &Value) -> Option<Url> {
     let text = reader.text(scope, "base", value)?;
-    let fix = "write the directory's URL, ending with /, e.g. \"https://pkgs-ams.example.com/ontap/\"";
+    let fix =
+        "write the directory's URL, ending with /, e.g. \"https://pkgs-ams.example.com/ontap/\"";
     let url = match Url::parse(text.trim()) {
         Ok(url) => url,
         Err(e) => {

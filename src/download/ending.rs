@@ -36,9 +36,17 @@ pub enum Ending {
     UploadFailed { code: Option<i64>, message: String },
     /// An upload's connection dropped (or stalled) on its way: `sent` of `total` bytes
     /// went; nothing is sent again by itself.
-    TransferFailed { sent: u64, total: u64, reason: String },
+    TransferFailed {
+        sent: u64,
+        total: u64,
+        reason: String,
+    },
     /// An upload stopped by the operator on its way (quitting, Ctrl-C, Esc in details).
-    Stopped { sent: u64, total: u64, reason: String },
+    Stopped {
+        sent: u64,
+        total: u64,
+        reason: String,
+    },
 }
 
 impl Ending {
@@ -176,7 +184,7 @@ impl Ending {
                 total,
                 reason,
             } => format!(
-                "the upload stopped after {} of {}: {reason}",
+                "the upload stopped: the connection dropped after {} of {} had left this host: {reason}",
                 crate::text::rate::format_bytes(*sent as f64),
                 crate::text::rate::format_bytes(*total as f64)
             ),

@@ -54,6 +54,10 @@ pub enum SkipReason {
     /// It already runs or holds the package's release: a download would cost a 2-3 GB
     /// transfer and end in "already present".
     AlreadyThere(Holding),
+    /// It runs a release older than 9.8, which takes no upload (its version).
+    CannotUpload(String),
+    /// A download runs there: an upload would be refused until it ends.
+    Downloading,
 }
 
 impl SkipReason {
@@ -66,6 +70,8 @@ impl SkipReason {
             Self::LoginRefused => "login refused",
             Self::AlreadyThere(Holding::Runs(_)) => "runs it",
             Self::AlreadyThere(Holding::Holds(_)) => "has it",
+            Self::CannotUpload(_) => "too old",
+            Self::Downloading => "busy",
         }
     }
 
@@ -84,6 +90,8 @@ impl SkipReason {
             Self::AlreadyThere(_) => Some(
                 "nothing to do; --force (f in the dashboard's confirmation) downloads it anyway",
             ),
+            Self::CannotUpload(_) => Some("give it a URL to fetch the image from (--url)"),
+            Self::Downloading => Some("upload once its download has ended"),
         }
     }
 }
@@ -100,6 +108,13 @@ impl fmt::Display for SkipReason {
             Self::AlreadyThere(Holding::Holds(v)) => {
                 write!(f, "already holds {v} in its package repository")
             }
+            Self::CannotUpload(v) => {
+                write!(
+                    f,
+                    "ONTAP {v} cannot take an upload (9.8 and later do): give it a URL"
+                )
+            }
+            Self::Downloading => f.write_str("a download runs there: an upload waits for it"),
         }
     }
 }

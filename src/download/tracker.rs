@@ -517,13 +517,13 @@ impl Tracker {
     /// on its way (a connection that dropped, a timeout: the bytes sent say how far).
     fn upload_refused(&self, e: &crate::ontap::OntapError) -> Ending {
         match self.followed.phase {
-            Phase::Sending { sent, total } if e.http_status.is_none() && sent < total => {
-                Ending::TransferFailed {
-                    sent,
-                    total,
-                    reason: format!("{}: {}", e.kind, e.message),
-                }
-            }
+            // No HTTP answer: the connection dropped (or stalled) on the way. What left
+            // this host may not all have arrived.
+            Phase::Sending { sent, total } if e.http_status.is_none() => Ending::TransferFailed {
+                sent,
+                total,
+                reason: format!("{}: {}", e.kind, e.message),
+            },
             _ => Ending::Refused(e.clone()),
         }
     }
@@ -580,7 +580,11 @@ impl Tracker {
             }
             Observation::Packages(packages) if self.is_upload() => {
                 self.answered_poll();
-                let file = self.followed.operation.upload().map_or("", |f| f.name.as_str());
+                let file = self
+                    .followed
+                    .operation
+                    .upload()
+                    .map_or("", |f| f.name.as_str());
                 let ending = match super::image::image_version(file) {
                     Some(version) if holding(&version, None, Some(packages)).is_some() => {
                         Ending::Uploaded

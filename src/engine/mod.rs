@@ -21,6 +21,7 @@ mod journal_watch;
 mod operations;
 mod poller;
 pub mod update;
+pub mod upload;
 
 use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
@@ -69,6 +70,9 @@ pub struct EngineOptions {
     /// Polls in flight across the fleet, at most ([`POLLERS_MAX_IN_FLIGHT`] unless
     /// said; the open-file budget may lower it).
     pub polls_in_flight: Option<usize>,
+    /// Bytes per second every upload from this host shares (`--limit-rate`, else the
+    /// config's `upload_rate`); `None`: no limit.
+    pub upload_rate: Option<u64>,
 }
 
 /// What the engine does with the downloads other ontop runs left in the journal.
@@ -129,6 +133,8 @@ pub struct Engine {
     budget: budget::Budget,
     /// Requests (starts, removals) on the wire at once, at most.
     request_slots: Arc<Semaphore>,
+    /// The rate every upload from this host shares, when there is one.
+    upload_rate: Option<Arc<upload::RateLimit>>,
     tasks: JoinSet<()>,
 }
 
@@ -150,7 +156,11 @@ impl Engine {
             });
         }
         let names: Vec<String> = setup.clusters.iter().map(|(t, _)| t.name.clone()).collect();
-        let labels = setup.clusters.iter().map(|(t, _)| t.labels.clone()).collect();
+        let labels = setup
+            .clusters
+            .iter()
+            .map(|(t, _)| t.labels.clone())
+            .collect();
         let index: HashMap<String, usize> = names
             .iter()
             .enumerate()
@@ -217,6 +227,9 @@ impl Engine {
             journaled,
             budget,
             request_slots: Arc::new(Semaphore::new(crate::download::MAX_CONCURRENT_STARTS)),
+            upload_rate: options
+                .upload_rate
+                .map(|rate| Arc::new(upload::RateLimit::new(rate))),
             tasks,
         };
         let engine = engine.with_journal(options.journal);
@@ -242,6 +255,7 @@ impl Engine {
             .iter()
             .map(|c| Schedule::every(c.poll_interval).with_inventory(c.packages_interval));
         options.max_running = options.max_running.or(config.download.max_running);
+        options.upload_rate = options.upload_rate.or(config.download.upload_rate);
         let setup = EngineSetup {
             clusters: targets.into_iter().zip(schedules).collect(),
             audit: AuditLog::new(data_dir),

@@ -9,10 +9,13 @@
 use std::sync::{Arc, Mutex};
 
 use jiff::Timestamp;
-use tokio::sync::{Semaphore, mpsc};
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use tokio::sync::{Semaphore, mpsc, watch};
 
 use super::Engine;
 use super::poller::Command;
+use super::upload::{self, RateLimit, UploadSource};
 use crate::download::locked::when_unlocked;
 use crate::download::queue::Slot;
 use crate::download::sources;
@@ -27,6 +30,7 @@ use crate::ontap::{Client, Job};
 enum Change {
     Download(Arc<DownloadSpec>),
     Removal(String),
+    Upload(Arc<UploadSource>),
 }
 
 /// What a request task needs of the engine.
@@ -40,6 +44,10 @@ struct Sending {
     updates: mpsc::Sender<crate::engine::Update>,
     /// At most [`crate::download::MAX_CONCURRENT_STARTS`] requests on the wire at once.
     slots: Arc<Semaphore>,
+    /// The rate every upload shares, when there is one.
+    upload_rate: Option<Arc<RateLimit>>,
+    /// Turns true when the front end stops: an upload on its way stops.
+    closing: watch::Receiver<bool>,
 }
 
 impl Engine {
@@ -77,10 +85,36 @@ impl Engine {
     /// `clusters` grouped by the (masked) URL each would fetch `spec`'s package from
     /// (its site's mirror, else the URL as given): what a confirmation names.
     pub fn by_source(&self, spec: &DownloadSpec, clusters: &[usize]) -> Vec<(String, Vec<&str>)> {
-        let targets = clusters.iter().filter_map(|&c| {
-            Some((self.names.get(c)?.as_str(), self.labels.get(c)?))
-        });
+        let targets = clusters
+            .iter()
+            .filter_map(|&c| Some((self.names.get(c)?.as_str(), self.labels.get(c)?)));
         sources::by_source(spec, &self.mirrors, targets)
+    }
+
+    /// Sends `source` (an image on this host) as `plan` says, in the background: its
+    /// targets get an upload (those past `max_running` wait in ontop, queued), each
+    /// streamed from disk at the shared rate and followed to the end of the job that
+    /// files it.
+    pub fn start_uploads(&self, plan: &Plan, source: UploadSource) {
+        let now = Timestamp::now();
+        let operation = Operation::Upload(source.file.clone());
+        let change = Change::Upload(Arc::new(source));
+        let mut waiting = Vec::new();
+        for &(cluster, _) in &plan.targets {
+            let tracker = Tracker::requested(operation.clone(), now);
+            let Some(client) = self.client_or_refuse(cluster, &tracker) else {
+                continue;
+            };
+            match self.gate.try_enter() {
+                Some(slot) => {
+                    self.send(cluster, Command::Follow(Box::new(tracker), Some(slot)));
+                    let task = tokio::spawn(self.sending().send(cluster, client, change.clone()));
+                    self.keep(task);
+                }
+                None => waiting.push((cluster, client, tracker, change.clone())),
+            }
+        }
+        self.queue(waiting, now);
     }
 
     /// Removes each cluster's `version` (as that cluster lists it), in the background,
@@ -181,6 +215,8 @@ impl Engine {
             journal_seen: self.journal_seen.clone(),
             updates: self.updates.clone(),
             slots: self.request_slots.clone(),
+            upload_rate: self.upload_rate.clone(),
+            closing: self.closing.subscribe(),
         }
     }
 }
@@ -210,6 +246,7 @@ impl Sending {
             Change::Removal(version) => Operation::Removal {
                 version: version.clone(),
             },
+            Change::Upload(source) => Operation::Upload(source.file.clone()),
         };
         let attempt = |retry| Record::Attempt {
             cluster: name.clone(),
@@ -217,17 +254,24 @@ impl Sending {
             retry,
         };
         let outcome = match self.recorder.record(attempt(false)).await {
-            Ok(()) => {
-                let say = |line: String| {
-                    tracing::warn!("{line}");
-                    let _ = self.updates.try_send(crate::engine::Update::Warning {
-                        at: Timestamp::now(),
-                        text: line,
-                    });
-                    self.recorder.submit(attempt(true));
-                };
-                request(&client, &change, &say).await
-            }
+            Ok(()) => match &change {
+                Change::Upload(source) => match self.upload(cluster, &client, source).await {
+                    Some(outcome) => outcome,
+                    // Stopped by the operator: the poller ends and records it.
+                    None => return,
+                },
+                _ => {
+                    let say = |line: String| {
+                        tracing::warn!("{line}");
+                        let _ = self.updates.try_send(crate::engine::Update::Warning {
+                            at: Timestamp::now(),
+                            text: line,
+                        });
+                        self.recorder.submit(attempt(true));
+                    };
+                    request(&client, &change, &say).await
+                }
+            },
             Err(reason) => StartOutcome::NotSent(format!(
                 "the attempt could not be written to the audit log first ({reason})"
             )),
@@ -254,6 +298,54 @@ impl Sending {
     }
 }
 
+impl Sending {
+    /// One upload, its bytes told to the poller as they go; `None` when the front end
+    /// stopped first (the poller then ends it as stopped, with the bytes sent).
+    async fn upload(
+        &self,
+        cluster: usize,
+        client: &Client,
+        source: &UploadSource,
+    ) -> Option<StartOutcome> {
+        let sent = Arc::new(AtomicU64::new(0));
+        let kind = OperationKind::Download;
+        let progress = {
+            let (sent, tx) = (sent.clone(), self.commands.get(cluster).cloned());
+            async move {
+                let mut ticks = tokio::time::interval(upload::PROGRESS_EVERY);
+                let mut told = u64::MAX;
+                loop {
+                    ticks.tick().await;
+                    let now = sent.load(Ordering::Relaxed);
+                    if now != told
+                        && let Some(tx) = &tx
+                    {
+                        let _ = tx.send(Command::Progress(kind, now));
+                        told = now;
+                    }
+                }
+            }
+        };
+        let mut closing = self.closing.clone();
+        let answer = tokio::select! {
+            answer = upload::send(client, source, self.upload_rate.clone(), sent.clone()) => answer,
+            () = progress => unreachable!("the progress loop never ends"),
+            _ = closing.wait_for(|c| *c) => {
+                self.tell(cluster, Command::Progress(kind, sent.load(Ordering::Relaxed)));
+                let reason = "ontop stopped (quit, Ctrl-C): nothing more was sent".to_string();
+                self.tell(cluster, Command::GiveUp(kind, reason));
+                return None;
+            }
+        };
+        // The last count, so that a cut-off upload says how far it got.
+        self.tell(
+            cluster,
+            Command::Progress(kind, sent.load(Ordering::Relaxed)),
+        );
+        Some(StartOutcome::of_change(answer))
+    }
+}
+
 /// Sends the change and sorts the answer.
 async fn request(client: &Client, change: &Change, say: &(dyn Fn(String) + Sync)) -> StartOutcome {
     match change {
@@ -275,6 +367,7 @@ async fn request(client: &Client, change: &Change, say: &(dyn Fn(String) + Sync)
         Change::Removal(version) => StartOutcome::of_change(
             when_unlocked(client.name(), say, || client.delete_package(version, 0)).await,
         ),
+        Change::Upload(_) => unreachable!("uploads are sent by Sending::upload"),
     }
 }
 

@@ -43,6 +43,8 @@ pub(crate) enum Command {
     Answered(OperationKind, Box<StartOutcome>),
     /// Stop following the operation of this kind, for this reason.
     GiveUp(OperationKind, String),
+    /// An upload of this kind has sent so many bytes so far.
+    Progress(OperationKind, u64),
     /// Read the package repository now.
     FetchPackages,
     /// Log in with this password from now on (typed after a refused login), and poll;
@@ -207,6 +209,10 @@ impl Poller {
             }
             Command::GiveUp(kind, reason) => {
                 let kept = self.following.give_up(kind, reason, &self.shared).await;
+                return if kept { Obeyed::Wait } else { Obeyed::Stop };
+            }
+            Command::Progress(kind, sent) => {
+                let kept = self.following.sending(kind, sent, &self.shared).await;
                 return if kept { Obeyed::Wait } else { Obeyed::Stop };
             }
             Command::FetchPackages => {

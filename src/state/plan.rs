@@ -5,7 +5,8 @@
 use jiff::Timestamp;
 
 use super::{ClusterState, Health, Model};
-use crate::download::{Busy, Candidate, Plan, holding, plan};
+use crate::download::{Busy, Candidate, Plan, SkipReason, holding, plan};
+use crate::fleet::inventory::release_order;
 use crate::ontap::DownloadState;
 
 impl Model {
@@ -34,6 +35,39 @@ impl Model {
         }))
     }
 }
+
+impl Model {
+    /// The plan for sending an image from this host: as [`Model::plan`], and also
+    /// leaving out the clusters older than 9.8 (no upload endpoint) and those where a
+    /// download runs (nothing to attach to: the upload would be refused).
+    pub fn plan_upload(
+        &self,
+        chosen: &[usize],
+        version: Option<&str>,
+        session_read_only: bool,
+        now: Timestamp,
+    ) -> Plan {
+        let mut plan = self.plan(chosen, version, session_read_only, now);
+        for (cluster, name) in std::mem::take(&mut plan.attach) {
+            plan.skipped.push((cluster, name, SkipReason::Downloading));
+        }
+        let targets = std::mem::take(&mut plan.targets);
+        for (cluster, name) in targets {
+            let running = self.clusters[cluster].version.as_deref();
+            match running.filter(|v| release_order(v, FIRST_UPLOAD_RELEASE).is_lt()) {
+                Some(old) => {
+                    let reason = SkipReason::CannotUpload(old.to_string());
+                    plan.skipped.push((cluster, name, reason));
+                }
+                None => plan.targets.push((cluster, name)),
+            }
+        }
+        plan
+    }
+}
+
+/// The first release that takes an upload (`POST /cluster/software/upload`).
+const FIRST_UPLOAD_RELEASE: &str = "9.8";
 
 /// Whether a download already runs there, as the model knows it: one the engine
 /// follows, or the cluster's own state.

@@ -64,7 +64,9 @@ mod tests {
         assert_eq!(parse_rate(" 1.5 GiB/s "), Ok(3 << 29));
         assert_eq!(parse_rate("800k"), Ok(800_000));
         assert_eq!(parse_rate("4096"), Ok(4096));
-        for bad in ["", "fast", "-5MiB/s", "0", "5 MiBs", "1e400", "999GiB/s", "0.1"] {
+        for bad in [
+            "", "fast", "-5MiB/s", "0", "5 MiBs", "1e400", "999GiB/s", "0.1",
+        ] {
             assert!(parse_rate(bad).is_err(), "{bad:?}");
         }
         assert_eq!(format_rate((50 << 20) as f64), "50.0 MiB/s");

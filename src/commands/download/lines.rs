@@ -151,8 +151,8 @@ pub(super) fn not_well(model: &Model, plan: &Plan, followed_to_end: bool) -> Vec
 /// running (whether the journal keeps them for the next ontop), starts never sent
 /// (queued), and requests sent and not answered; returns the same in one short line.
 pub(super) fn left_behind(model: &Model, plan: &Plan, journaled: bool) -> String {
-    let (mut running, mut attached, mut unsent, mut unanswered) =
-        (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+    let (mut running, mut attached, mut unsent, mut unanswered, mut cut) =
+        (Vec::new(), Vec::new(), Vec::new(), Vec::new(), Vec::new());
     for (cluster, name) in plan.targets.iter().chain(&plan.attach) {
         let Some(f) = model.clusters[*cluster].operation(OperationKind::Download) else {
             continue;
@@ -160,6 +160,7 @@ pub(super) fn left_behind(model: &Model, plan: &Plan, journaled: bool) -> String
         match (&f.phase, f.answered, f.origin) {
             (Phase::Ended(_), _, _) => {}
             (Phase::Queued { .. }, _, _) => unsent.push(name.as_str()),
+            (Phase::Sending { .. }, _, _) => cut.push(name.as_str()),
             (_, false, _) => unanswered.push(name.as_str()),
             (_, true, Origin::Attached) => attached.push(name.as_str()),
             (_, true, _) => running.push(name.as_str()),
@@ -184,6 +185,10 @@ pub(super) fn left_behind(model: &Model, plan: &Plan, journaled: bool) -> String
         (
             &unanswered,
             "sent, no answer yet: {}: they may have started; ontop status shows them".to_string(),
+        ),
+        (
+            &cut,
+            "stopped on their way: {}: an upload starts over when sent again".to_string(),
         ),
     ];
     let mut summary = Vec::new();

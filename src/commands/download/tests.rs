@@ -21,6 +21,9 @@ fn args(url: Option<&str>, username: Option<&str>, password_env: Option<&str>) -
         yes: true,
         force: false,
         dry_run: false,
+        file: None,
+        sha256: None,
+        limit_rate: None,
         max_running: None,
     }
 }
@@ -150,8 +153,14 @@ fn the_question_names_every_target_and_masks_the_url() {
         ("https://pkgs-ams/p.tgz".into(), vec!["a", "b"]),
         ("https://pkgs/p.tgz".into(), vec!["c"]),
     ]);
-    assert!(q.starts_with("Start downloading on 3 clusters, each from its site:"), "{q}");
-    assert!(q.contains("  https://pkgs-ams/p.tgz: a, b\n  https://pkgs/p.tgz: c\n"), "{q}");
+    assert!(
+        q.starts_with("Start downloading on 3 clusters, each from its site:"),
+        "{q}"
+    );
+    assert!(
+        q.contains("  https://pkgs-ams/p.tgz: a, b\n  https://pkgs/p.tgz: c\n"),
+        "{q}"
+    );
 }
 
 #[test]

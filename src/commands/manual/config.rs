@@ -108,8 +108,14 @@ pub(super) const MIRROR_DOC: &[(&str, &str)] = &[
         "base",
         "The directory the package files are in, ending with / (the default URL's file name is added).",
     ),
-    ("username", "The mirror server's own user, when it needs one."),
-    ("password", "The mirror user's password, written in the file."),
+    (
+        "username",
+        "The mirror server's own user, when it needs one.",
+    ),
+    (
+        "password",
+        "The mirror user's password, written in the file.",
+    ),
     (
         "password_env",
         "The mirror user's password, from this environment variable.",

@@ -131,6 +131,20 @@ impl Following {
         self.after_change(kind, at, shared).await
     }
 
+    /// An upload sent `sent` bytes so far; false when the model is gone.
+    pub(super) async fn sending(
+        &mut self,
+        kind: OperationKind,
+        sent: u64,
+        shared: &Shared,
+    ) -> bool {
+        let at = Timestamp::now();
+        if let Some(op) = self.op_mut(kind) {
+            op.tracker.sending(sent, at);
+        }
+        self.after_change(kind, at, shared).await
+    }
+
     /// Hands a poll's answers to each tracker; false when the model is gone. True in
     /// the second place when an operation ended (the repository may have changed).
     pub(super) async fn observe(

@@ -52,14 +52,22 @@ async fn each_site_downloads_from_its_own_mirror_and_the_audit_log_says_which() 
         ("sim-3", fleet.default_package_url()),
     ] {
         let sources = fleet.download_sources(cluster);
-        assert_eq!(sources, [expected.clone()], "{cluster} fetched from {sources:?}");
+        assert_eq!(
+            sources,
+            [expected.clone()],
+            "{cluster} fetched from {sources:?}"
+        );
         let started: Vec<serde_json::Value> = setup
             .audit()
             .into_iter()
             .filter(|l| l["cluster"] == cluster && l["event"] == "start")
             .collect();
         assert_eq!(started.len(), 1, "{started:?}");
-        assert_eq!(started[0]["url"], expected.as_str(), "the audit log names it");
+        assert_eq!(
+            started[0]["url"],
+            expected.as_str(),
+            "the audit log names it"
+        );
     }
 }
 
@@ -78,11 +86,7 @@ async fn a_mirror_that_serves_nobody_is_named_and_a_bad_base_is_refused() {
     let said = text(&check.stdout);
     assert!(said.contains("(site=fra): serves no cluster"), "{said}");
     let config = std::fs::read_to_string(&setup.config).unwrap();
-    std::fs::write(
-        &setup.config,
-        config.replace("/ontap/\"", "/ontap\""),
-    )
-    .unwrap();
+    std::fs::write(&setup.config, config.replace("/ontap/\"", "/ontap\"")).unwrap();
     let check = setup.ontop(&["config", "check"]).await;
     assert_exit(&check, 2);
     let said = text(&check.stderr);

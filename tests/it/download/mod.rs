@@ -6,3 +6,4 @@ mod cli_safety;
 mod dashboard;
 mod engine;
 mod mirrors;
+mod upload;
