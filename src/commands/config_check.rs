@@ -35,6 +35,15 @@ pub async fn run(ctx: &Context, full: bool, login: bool) -> Result<Exit, CliErro
     verdict(config, &unresolved);
     let terminal = std::io::stdout().is_terminal();
     groups(config, terminal);
+    if let Some(url) = &config.download.url {
+        let user = config
+            .download
+            .username
+            .as_deref()
+            .map(|u| format!(" (server user {u})"))
+            .unwrap_or_default();
+        crate::outln!("package: {}{user}", crate::text::mask_url(url));
+    }
     mirrors(config, terminal);
     if full {
         crate::outln!();

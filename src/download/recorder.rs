@@ -97,7 +97,10 @@ pub enum Note {
 pub type Notify = Arc<dyn Fn(Note) + Send + Sync>;
 
 enum Request {
-    Write(Record, Option<oneshot::Sender<Result<(), RecordError>>>),
+    Write(
+        Box<Record>,
+        Option<oneshot::Sender<Result<(), RecordError>>>,
+    ),
     Flush(oneshot::Sender<()>),
     /// Read the journal again (other processes may have added to it).
     Reread(oneshot::Sender<Vec<JournalEntry>>),
@@ -156,14 +159,14 @@ impl Recorder {
     pub async fn record(&self, record: Record) -> Result<(), RecordError> {
         let (done, written) = oneshot::channel();
         self.requests
-            .send(Request::Write(record, Some(done)))
+            .send(Request::Write(Box::new(record), Some(done)))
             .map_err(|_| RecordError::Stopped)?;
         written.await.unwrap_or(Err(RecordError::Stopped))
     }
 
     /// Records without waiting; a failure becomes a [`Note::RecordFailed`].
     pub fn submit(&self, record: Record) {
-        let _ = self.requests.send(Request::Write(record, None));
+        let _ = self.requests.send(Request::Write(Box::new(record), None));
     }
 
     /// Waits, at most `limit`, until everything given so far is written; false when the
@@ -191,7 +194,7 @@ impl Books {
             match request {
                 Request::Write(record, done) => {
                     let cluster = record.cluster().to_string();
-                    let written = self.write(record);
+                    let written = self.write(*record);
                     if let Err(error) = &written {
                         tracing::error!("{cluster}: {error}");
                         let error = error.clone();

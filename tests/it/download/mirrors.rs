@@ -54,7 +54,7 @@ async fn each_site_downloads_from_its_own_mirror_and_the_audit_log_says_which() 
         let sources = fleet.download_sources(cluster);
         assert_eq!(
             sources,
-            [expected.clone()],
+            std::slice::from_ref(&expected),
             "{cluster} fetched from {sources:?}"
         );
         let started: Vec<serde_json::Value> = setup
