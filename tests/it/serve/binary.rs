@@ -44,7 +44,10 @@ async fn serve_warns_off_loopback_and_stops_cleanly_on_sigterm() {
     .await;
     assert!(listening.is_ok(), "no listening line: {said}");
     assert!(said.contains("warning: listening on 0.0.0.0:"), "{said}");
-    assert!(said.contains("sees cluster names"), "{said}");
+    assert!(
+        said.contains("with no login: anyone on the network reads the fleet's state"),
+        "{said}"
+    );
     assert!(
         said.contains("2 clusters, listening on http://0.0.0.0:"),
         "{said}"

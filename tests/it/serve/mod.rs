@@ -1,8 +1,11 @@
 //! `ontop serve` against a simulated fleet: the engine headless, the metrics, the page,
 //! and the real things that read them (Prometheus, promtool, a headless browser).
 
+mod attack;
 mod binary;
 mod browser;
+mod leaks;
+mod logins;
 mod metrics;
 mod page;
 mod prometheus;
@@ -102,6 +105,7 @@ pub async fn serve_config(config: &Path, dir: &Path) -> Result<Running, String> 
 
 /// A client for the server's own HTTP (no proxy, a bound on every request).
 pub fn plain_client() -> reqwest::Client {
+    ontop::ontap::tls::crypto_provider(); // installed for reqwest, as the product does
     reqwest::Client::builder()
         .no_proxy()
         .timeout(Duration::from_secs(10))
