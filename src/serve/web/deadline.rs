@@ -6,6 +6,8 @@
 //! wraps the socket (under TLS, when there is TLS) and fails a write that has made no
 //! progress for [`Limits::stall`], and any output not all handed to the kernel within
 //! [`Limits::send`] of its first byte, so a client that reads a trickle is dropped too.
+//! A connection dropped so is reset, not closed: the kernel throws away what the client
+//! did not take instead of holding it for a peer that does not read.
 
 use std::future::Future;
 use std::io;
@@ -25,6 +27,18 @@ pub(crate) struct Limits {
     pub send: Duration,
 }
 
+/// A stream that can be cut off: its unsent bytes thrown away when it is dropped.
+pub(crate) trait Abort {
+    /// Makes dropping the stream reset the connection.
+    fn abort(&self);
+}
+
+impl Abort for tokio::net::TcpStream {
+    fn abort(&self) {
+        let _ = self.set_zero_linger();
+    }
+}
+
 /// An IO stream whose writes fail once they miss a deadline of [`Limits`].
 pub(crate) struct Deadlines<I> {
     io: I,
@@ -37,7 +51,7 @@ pub(crate) struct Deadlines<I> {
     timer: Option<Pin<Box<Sleep>>>,
 }
 
-impl<I> Deadlines<I> {
+impl<I: Abort> Deadlines<I> {
     /// `io` with the deadlines of `limits` on its writes.
     pub(crate) fn new(io: I, limits: Limits) -> Self {
         Self {
@@ -60,6 +74,7 @@ impl<I> Deadlines<I> {
         let since = *self.sending_since.get_or_insert(now);
         let send_by = since + self.limits.send;
         if now >= send_by {
+            self.io.abort();
             return Poll::Ready(Err(late("its answer was not taken in time")));
         }
         if let Poll::Ready(done) = op(&mut self.io, cx) {
@@ -75,6 +90,7 @@ impl<I> Deadlines<I> {
             timer.as_mut().reset(deadline);
         }
         if now >= deadline || timer.as_mut().poll(cx).is_ready() {
+            self.io.abort();
             return Poll::Ready(Err(late("the client stopped reading")));
         }
         Poll::Pending
@@ -96,7 +112,7 @@ impl<I: AsyncRead + Unpin> AsyncRead for Deadlines<I> {
     }
 }
 
-impl<I: AsyncWrite + Unpin> AsyncWrite for Deadlines<I> {
+impl<I: AsyncWrite + Abort + Unpin> AsyncWrite for Deadlines<I> {
     fn poll_write(
         self: Pin<&mut Self>,
         cx: &mut Context<'_>,
@@ -140,6 +156,10 @@ impl<I: AsyncWrite + Unpin> AsyncWrite for Deadlines<I> {
 mod tests {
     use super::*;
     use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+    impl Abort for tokio::io::DuplexStream {
+        fn abort(&self) {}
+    }
 
     const LIMITS: Limits = Limits {
         stall: Duration::from_secs(5),
