@@ -243,7 +243,7 @@ def wait_for_fleet(port, clusters):
         try:
             conn.request("GET", "/metrics", headers={"Authorization": AUTH})
             body = conn.getresponse().read().decode()
-            up = len(re.findall(r"^ontop_cluster_up\{.*\} 1$", body, re.M))
+            up = len(re.findall(r"^ontop_cluster_up\{.*\} 1(\.0)?$", body, re.M))
             if up == clusters:
                 return len(body)
         except OSError:
