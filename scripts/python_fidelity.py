@@ -3,8 +3,9 @@
 
 Runs the examples from the docstrings of netapp_ontap's
 resources/software_package_download.py and resources/job.py (plus SoftwarePackage's
-get_collection, get and delete) against a running simulator, unchanged except
-for host, port, credentials and certificate verification. Exits non-zero on the
+get_collection, get and delete, and Software's validation: patch(validate_only=True)
+and get) against a running simulator, unchanged except for host, port, credentials,
+certificate verification and the version validated. Exits non-zero on the
 first thing that does not behave as on a real cluster.
 
 Usage, against a simulator that wrote its config with --write-config:
@@ -33,7 +34,7 @@ from urllib.parse import urlsplit
 
 from netapp_ontap import HostConnection, config as ontap_config
 from netapp_ontap.error import NetAppRestError
-from netapp_ontap.resources import Job, SoftwarePackage, SoftwarePackageDownload
+from netapp_ontap.resources import Job, Software, SoftwarePackage, SoftwarePackageDownload
 
 
 # requests lets REQUESTS_CA_BUNDLE / CURL_CA_BUNDLE override a session's `verify`
@@ -127,6 +128,8 @@ def run_examples(t):
         print(resource)
         check(resource.version == versions[-1], "SoftwarePackage(version).get()")
 
+        validate_examples(versions[-1])
+
         # The same file again: ONTAP refuses it (Ansible matches this message).
         try:
             again = SoftwarePackageDownload()
@@ -170,6 +173,52 @@ def run_examples(t):
             fail("a delete of a package that is gone was accepted")
         except NetAppRestError as e:
             check(e.http_err_response.http_response.status_code == 404, f"deleting it again: {e}")
+
+
+def validate_examples(version):
+    """software.py's examples: validate a package, follow the job, read the results."""
+    # "Validating the package and verifying the validation results", as printed.
+    resource = Software()
+    resource.version = version
+    resource.patch(hydrate=True, validate_only=True)
+    print(resource)
+    # The results can lag the job (Ansible waits up to 30 x 10 s): wait for them.
+    results = getattr(resource, "validation_results", None)
+    for _ in range(40):
+        if results:
+            break
+        time.sleep(0.25)
+        again = Software()
+        again.get(fields="validation_results")
+        results = getattr(again, "validation_results", None)
+    found = [(r.update_check, r.status) for r in results or []]
+    check(("Manual checks", "warning") in found, f"Software().patch(validate_only=True): {found}")
+    check(all(r.issue.message and r.action.message for r in results), "each check says issue and action")
+
+    # The job of the validation, by uuid.
+    resource = Job(uuid=list(Job.get_collection())[-1].uuid)
+    resource.get()
+    print(resource)
+    check(
+        resource.state == "success" and resource.description == "PATCH /api/cluster/software",
+        "the validation job ends in success",
+    )
+
+    # "Retrieving software profile information".
+    resource = Software()
+    resource.get(return_timeout=15)
+    print(resource)
+    check(resource.state == "completed", "Software().get() state is completed")
+    check(len(resource.nodes) >= 1 and resource.nodes[0].version, "Software().get() lists nodes")
+
+    # A second validation of a version the repository does not hold is refused.
+    try:
+        other = Software()
+        other.version = "9.99.9"
+        other.patch(validate_only=True)
+        fail("a validation of a missing package was accepted")
+    except NetAppRestError as e:
+        check("10551325" in str(e) or "could not be found" in str(e), f"missing package: {e}")
 
 
 def launch(command, config_path):

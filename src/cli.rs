@@ -370,9 +370,6 @@ pub struct DownloadArgs {
     /// from its file name: 97_q_image.tgz, ontap-9.16.1P3-image.tgz)
     #[arg(long)]
     pub force: bool,
-    /// Time between polls while following, in milliseconds
-    #[arg(long, value_name = "MS", default_value_t = 2000, hide = true)]
-    pub interval_ms: u64,
 }
 
 /// `ontop sim` options: the simulator's own definition when it is built in.

@@ -23,12 +23,12 @@ mod embedded {
 
     use crate::download::audit::AuditLog;
     use crate::download::journal::Journal;
-    use crate::fleet::{Schedule, Target};
-    use crate::launch::INVENTORY_EVERY;
-    use crate::launch::{Records, ScreenOptions, assemble};
+    use crate::engine::{Engine, EngineOptions, EngineSetup, Schedule};
+    use crate::fleet::Target;
+    use crate::launch::{INVENTORY_EVERY, ScreenOptions};
     use crate::ontap::{Client, ClientSettings, ErrorKind, OntapError, TlsTrust};
-    use crate::state::ClusterIdentity;
-    use crate::tui::DashboardSetup;
+    use crate::state::{ClusterIdentity, Model};
+    use crate::tui::{DashboardSetup, FormDefaults};
 
     /// Per-request timeout in the demo: long enough for the "slow" cluster to answer,
     /// short enough that the "hung" one does not hold a new user's first look for half
@@ -52,36 +52,34 @@ mod embedded {
     /// vanish when it exits, so they are neither audited nor journaled.
     pub fn dashboard(sim: &SimFleet, options: ScreenOptions) -> DashboardSetup {
         let targets = targets(sim, options.read_only);
-        let identities = sim
-            .clusters()
-            .into_iter()
-            .map(|c| ClusterIdentity {
-                name: c.name,
-                url: c.url,
-                labels: c.labels.into_iter().collect(),
-                poll_interval: DEMO_POLL_INTERVAL,
-                username: sim.username().to_string(),
-                ..ClusterIdentity::default()
-            })
-            .collect();
-        let schedules = vec![
-            Schedule::every(DEMO_POLL_INTERVAL).with_inventory(INVENTORY_EVERY);
-            targets.len()
-        ];
-        assemble(
-            targets,
-            identities,
-            schedules,
-            "demo (simulated fleet on loopback)".to_string(),
-            options,
-            Records {
+        let identities = sim.clusters().into_iter().map(|c| ClusterIdentity {
+            name: c.name,
+            url: c.url,
+            labels: c.labels.into_iter().collect(),
+            poll_interval: DEMO_POLL_INTERVAL,
+            username: sim.username().to_string(),
+            ..ClusterIdentity::default()
+        });
+        let schedule = Schedule::every(DEMO_POLL_INTERVAL).with_inventory(INVENTORY_EVERY);
+        let (engine, updates) = Engine::start(
+            EngineSetup {
+                clusters: targets.into_iter().map(|t| (t, schedule)).collect(),
                 audit: AuditLog::disabled(),
                 journal: Journal::open(None),
-                download_defaults: (Some(sim.default_package_url()), None),
-                max_running: None,
-                removal_audit: AuditLog::disabled(),
             },
-        )
+            EngineOptions::default(),
+        );
+        DashboardSetup {
+            model: Model::new(identities),
+            engine,
+            updates,
+            config_label: "demo (simulated fleet on loopback)".to_string(),
+            options,
+            form: FormDefaults {
+                url: Some(sim.default_package_url()),
+                username: None,
+            },
+        }
     }
 
     /// One target per simulated cluster, trusting exactly the simulator's CA.

@@ -4,9 +4,10 @@
 //! Where things happen:
 //! - [`ontap`]: the REST client and the wire types (the only code that speaks to a cluster);
 //! - [`config`]: the config file, its validation, and credential sources;
-//! - [`download`]: a download from plan to recorded end (spec, plan, start, the tracker
-//!   both front ends drive, endings, the recorder of the audit log and the journal);
-//! - [`fleet`]: many clusters at once (one-shot sweeps, and a poller per cluster);
+//! - [`download`]: the rules of every change ontop makes (spec, plan, the tracker, the
+//!   endings, the recorder of the audit log and the journal);
+//! - [`engine`]: the one engine every front end starts: pollers, operations, updates;
+//! - [`fleet`]: many clusters at once without the engine (targets, one-shot sweeps);
 //! - [`state`]: the dashboard's model, plain data and pure functions;
 //! - [`tui`]: the terminal dashboard, which shows what the engine decides;
 //! - [`commands`]: every command, one shape (`status`, `download`, `trust`, ...);
@@ -22,6 +23,7 @@ pub mod commands;
 pub mod config;
 pub mod demo;
 pub mod download;
+pub mod engine;
 pub mod files;
 pub mod fleet;
 pub mod launch;

@@ -22,6 +22,7 @@ pub mod serve;
 pub mod sim;
 pub mod status;
 pub mod trust;
+pub(crate) mod watch;
 
 use std::io::IsTerminal;
 use std::path::PathBuf;

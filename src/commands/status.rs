@@ -4,16 +4,14 @@
 //! 1 when some did not (the reports still print), 2 for usage or config errors (decided
 //! before any sweep).
 
-use jiff::Timestamp;
-use serde_json::{Value, json};
+use serde_json::Value;
 
 use super::selection::SelectionArgs;
 use super::{CliError, Context, Exit};
 use crate::config::Credentials;
 use crate::download::journal::Journal;
 use crate::fleet::{self, ClusterReport, DEFAULT_MAX_IN_FLIGHT};
-use crate::ontap::{CertificateFacts, DownloadStatus, Job, OntapError};
-use crate::state::{Health, Model};
+use crate::state::report::{ClusterFacts, cluster_json};
 use crate::text::table::{self, Column};
 
 /// One sweep of every configured cluster, printed; 0 when all answered, 1 otherwise.
@@ -59,7 +57,7 @@ pub fn to_json(reports: &[ClusterReport]) -> Value {
 }
 
 fn report_json(r: &ClusterReport) -> Value {
-    record_json(&Record {
+    cluster_json(&ClusterFacts {
         name: &r.name,
         url: &r.url,
         version: r.version(),
@@ -68,81 +66,6 @@ fn report_json(r: &ClusterReport) -> Value {
         error: r.error.as_ref(),
         tls: r.tls.as_ref(),
         polled_at: Some(r.polled_at),
-    })
-}
-
-/// The `--json` document from what the engine's model knows (`ontop serve`'s
-/// `/api/status`): the same objects a sweep prints, `error` set while a cluster is
-/// failing, and `polled_at` its last answer or failure (`null` before the first).
-pub fn model_json(model: &Model, now: Timestamp) -> Value {
-    let records = model.clusters.iter().map(|c| {
-        let failing = c.health(now) == Health::Failing;
-        record_json(&Record {
-            name: &c.identity.name,
-            url: &c.identity.url,
-            version: c.version.clone(),
-            download: c.download.as_ref(),
-            job: c.job.as_ref(),
-            error: c.last_error.as_ref().filter(|_| failing),
-            tls: c.certificate.as_ref(),
-            polled_at: c.last_success.max(c.last_failure),
-        })
-    });
-    Value::Array(records.collect())
-}
-
-/// One cluster's facts, wherever they came from.
-struct Record<'a> {
-    name: &'a str,
-    url: &'a str,
-    version: Option<String>,
-    download: Option<&'a DownloadStatus>,
-    job: Option<&'a Job>,
-    error: Option<&'a OntapError>,
-    tls: Option<&'a CertificateFacts>,
-    polled_at: Option<Timestamp>,
-}
-
-fn record_json(r: &Record) -> Value {
-    json!({
-        "name": r.name,
-        "url": r.url,
-        "version": r.version,
-        "download": r.download.map(|d| json!({
-            "state": d.state.as_ref().map(|s| s.as_str()),
-            "message": d.message,
-            "code": d.code,
-        })),
-        "job": r.job.map(|j| json!({
-            "uuid": j.uuid,
-            "state": j.state.as_ref().map(|s| s.as_str()),
-            "message": j.message,
-            "code": j.code,
-            "start_time": j.start_time,
-            "end_time": j.end_time,
-        })),
-        "error": r.error.map(|e| json!({
-            "kind": e.kind.as_str(),
-            "message": e.message,
-            "http_status": e.http_status,
-            "ontap_code": e.code,
-            "hint": e.hint(),
-        })),
-        "tls": r.tls.map(tls_json),
-        "polled_at": r.polled_at.map(|t| t.to_string()),
-    })
-}
-
-/// `"tls"`: when the certificate expires and how it is trusted; `null` over plain HTTP
-/// or when the cluster did not answer.
-fn tls_json(facts: &CertificateFacts) -> Value {
-    json!({
-        "expires": facts.expires.to_string(),
-        "days_left": facts.days_left,
-        "pinned": facts.pinned,
-        "insecure": facts.insecure,
-        "self_signed": facts.self_signed,
-        "fingerprint": facts.fingerprint.to_string(),
     })
 }
 

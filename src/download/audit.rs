@@ -1,6 +1,7 @@
-//! The audit log: one JSON line per download attempt, per answer and per end, appended to
+//! The audit log: one JSON line per attempt, per answer and per end of every change ontop
+//! makes to a cluster (downloads, package removals), appended to
 //! `<data dir>/audit.jsonl` (0600, in a 0700 dir) by the recorder, whichever front end
-//! asked.
+//! asked. Events and results are closed vocabularies ([`AuditEvent`], [`AuditResult`]).
 //!
 //! It answers "who pushed what to which cluster, when, and how did it end" after the
 //! fact. An attempt is written and flushed before its request is sent; when it cannot
@@ -19,24 +20,59 @@ use crate::files;
 /// The file name inside the data dir.
 pub const AUDIT_FILE: &str = "audit.jsonl";
 
+/// What a line of the audit log is about.
+#[derive(Debug, Clone, Copy, Serialize, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum AuditEvent {
+    /// A download request is about to be sent (written first, or nothing is sent).
+    Attempt,
+    /// The cluster's answer to a download request, or a download attached to.
+    Start,
+    /// A followed download ended.
+    End,
+    /// A package removal is about to be sent.
+    DeleteAttempt,
+    /// The cluster's answer to a removal.
+    Delete,
+    /// A followed removal ended.
+    DeleteEnd,
+}
+
+/// The outcome a line records, one closed vocabulary for every event.
+#[derive(Debug, Clone, Copy, Serialize, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum AuditResult {
+    /// Before the request: it is about to be sent.
+    Requested,
+    /// Sent again after "temporarily locked".
+    Retried,
+    Started,
+    Finished,
+    Attached,
+    AlreadyPresent,
+    ReadOnly,
+    Refused,
+    NotSent,
+    Success,
+    Failure,
+    GaveUp,
+    /// The job is gone and how it ended cannot be known.
+    Unknown,
+}
+
 /// One line of the audit log.
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct AuditRecord {
     pub time: String,
-    /// `attempt` before a request is sent, `start` for its answer (or for a download
-    /// attached to without one), `end` when a followed download ended; for a package
-    /// removal `delete_attempt`, `delete` (its answer) and `delete_end`.
-    pub event: &'static str,
+    pub event: AuditEvent,
     pub user: String,
     pub host: String,
     pub cluster: String,
-    /// Credentials and query masked.
+    /// Credentials and query masked; `-` when the event has no URL.
     pub url: String,
     pub server_username: Option<String>,
     pub job: Option<String>,
-    /// requested, started, attached, already_present, refused, read_only, success,
-    /// failure, gave_up.
-    pub result: String,
+    pub result: AuditResult,
     pub code: Option<i64>,
     pub message: Option<String>,
     /// The package version a removal is about (the `delete*` events only).
@@ -46,7 +82,7 @@ pub struct AuditRecord {
 
 impl AuditRecord {
     /// A record stamped now, by this user on this host.
-    pub fn now(event: &'static str, cluster: &str, url: &str, result: &str) -> Self {
+    pub fn now(event: AuditEvent, cluster: &str, url: &str, result: AuditResult) -> Self {
         Self {
             time: Timestamp::now().to_string(),
             event,
@@ -56,7 +92,7 @@ impl AuditRecord {
             url: url.to_string(),
             server_username: None,
             job: None,
-            result: result.to_string(),
+            result,
             code: None,
             message: None,
             package: None,
@@ -167,12 +203,22 @@ mod tests {
     fn without_a_data_dir_nothing_can_be_audited() {
         let log = AuditLog::new(None);
         let error = log
-            .append(&AuditRecord::now("attempt", "c", "u", "requested"))
+            .append(&AuditRecord::now(
+                AuditEvent::Attempt,
+                "c",
+                "u",
+                AuditResult::Requested,
+            ))
             .unwrap_err();
         assert!(error.to_string().contains("no data dir"), "{error}");
         assert!(
             AuditLog::disabled()
-                .append(&AuditRecord::now("attempt", "c", "u", "requested"))
+                .append(&AuditRecord::now(
+                    AuditEvent::Attempt,
+                    "c",
+                    "u",
+                    AuditResult::Requested
+                ))
                 .is_ok()
         );
     }

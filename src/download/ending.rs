@@ -20,8 +20,16 @@ pub enum Ending {
     /// Following stopped (too many failed polls in a row, or `--timeout`); the download
     /// may still run on the cluster.
     GaveUp { reason: String },
-    /// Nothing was sent: the attempt could not be recorded first.
+    /// Nothing was sent: the attempt could not be recorded first, or it waited in
+    /// ontop (`max_running`) and ontop stopped first.
     NotSent { reason: String },
+    /// The followed job is gone and nothing the cluster still says tells how it ended.
+    Unknown { reason: String },
+    /// A package removal: the release left the repository.
+    Removed,
+    /// A package removal failed on the cluster (its job failed, or the release is still
+    /// listed after the job is gone).
+    NotRemoved { code: Option<i64>, message: String },
 }
 
 impl Ending {
@@ -64,9 +72,12 @@ impl Ending {
         }
     }
 
-    /// Success or already present: the package is where it should be.
+    /// Success, already present or removed: the repository is as it should be.
     pub fn is_success(&self) -> bool {
-        matches!(self, Self::Success { .. } | Self::AlreadyPresent)
+        matches!(
+            self,
+            Self::Success { .. } | Self::AlreadyPresent | Self::Removed
+        )
     }
 
     /// The word in a table cell, at most 8 cells: "success", "present", "failure",
@@ -79,6 +90,9 @@ impl Ending {
             Self::Refused(_) => "refused",
             Self::GaveUp { .. } => "gave up",
             Self::NotSent { .. } => "not sent",
+            Self::Unknown { .. } => "unknown",
+            Self::Removed => "removed",
+            Self::NotRemoved { .. } => "failure",
         }
     }
 
@@ -91,13 +105,31 @@ impl Ending {
             Self::Refused(_) => "refused",
             Self::GaveUp { .. } => "gave_up",
             Self::NotSent { .. } => "not_sent",
+            Self::Unknown { .. } => "unknown",
+            Self::Removed => "success",
+            Self::NotRemoved { .. } => "failure",
+        }
+    }
+
+    /// The result for the audit log.
+    pub fn audit_result(&self) -> crate::download::audit::AuditResult {
+        use crate::download::audit::AuditResult as R;
+        match self {
+            Self::Success { .. } | Self::Removed => R::Success,
+            Self::AlreadyPresent => R::AlreadyPresent,
+            Self::Failure { .. } | Self::NotRemoved { .. } => R::Failure,
+            Self::Refused(e) if e.kind == crate::ontap::ErrorKind::ReadOnly => R::ReadOnly,
+            Self::Refused(_) => R::Refused,
+            Self::GaveUp { .. } => R::GaveUp,
+            Self::NotSent { .. } => R::NotSent,
+            Self::Unknown { .. } => R::Unknown,
         }
     }
 
     /// The ONTAP code, when the ending has one.
     pub fn code(&self) -> Option<i64> {
         match self {
-            Self::Failure { code, .. } => *code,
+            Self::Failure { code, .. } | Self::NotRemoved { code, .. } => *code,
             Self::Refused(e) => e.code,
             _ => None,
         }
@@ -112,14 +144,17 @@ impl Ending {
             Self::Refused(e) => format!("not started: {}: {}", e.kind, e.message),
             Self::GaveUp { reason } => format!("no longer followed: {reason}"),
             Self::NotSent { reason } => format!("nothing was sent: {reason}"),
+            Self::Unknown { reason } => format!("ended, how is not known: {reason}"),
+            Self::Removed => "the package was removed".into(),
+            Self::NotRemoved { message, .. } => format!("the removal failed: {message}"),
         }
     }
 
     /// What to do now, when there is something to do.
     pub fn next_step(&self) -> Option<&'static str> {
         match self {
-            Self::Success { .. } | Self::AlreadyPresent => None,
-            Self::Failure { code, .. } => Some(
+            Self::Success { .. } | Self::AlreadyPresent | Self::Removed => None,
+            Self::Failure { code, .. } | Self::NotRemoved { code, .. } => Some(
                 code.and_then(hint_for_code)
                     .unwrap_or("read the cluster's message, fix the cause, then start again"),
             ),
@@ -128,9 +163,13 @@ impl Ending {
                 "the download may still run on the cluster: see it with ontop status, or in \
                  the dashboard, which follows it again from the journal",
             ),
-            Self::NotSent { .. } => {
-                Some("make the audit log writable (see the message), then start again")
-            }
+            Self::NotSent { .. } => Some(
+                "start it again (an audit log that could not be written says so in the message)",
+            ),
+            Self::Unknown { .. } => Some(
+                "see the cluster's packages (ontop packages) and its download state (ontop \
+                 status), then start again if the package is missing",
+            ),
         }
     }
 

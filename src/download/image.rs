@@ -98,6 +98,17 @@ pub fn holding(
     held.then(|| Holding::Holds(version.to_owned()))
 }
 
+/// Whether `text` can be a package version: ONTAP's are letters, digits and dots
+/// (`9.16.1P3`), and never a `.` or `..` that a URL would read as a path step.
+pub fn is_version(text: &str) -> bool {
+    !text.is_empty()
+        && text.len() <= 64
+        && text.chars().any(|c| c.is_ascii_alphanumeric())
+        && text
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-'))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -42,10 +42,7 @@ where
 
 /// ONTAP's refusal while it records a configuration baseline: nothing was started.
 pub fn is_locked(error: &OntapError) -> bool {
-    error
-        .message
-        .to_ascii_lowercase()
-        .contains("temporarily locked")
+    error.conflict() == Some(crate::ontap::codes::Conflict::Locked)
 }
 
 #[cfg(test)]

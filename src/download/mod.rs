@@ -1,17 +1,18 @@
-//! A download, the one action of ontop that changes a cluster, owned from plan to
-//! recorded end. Front ends (the dashboard, `ontop download`) show what this decides.
+//! What ontop does to a cluster, owned from plan to recorded end, in the one vocabulary
+//! every front end shows: downloads (the one change ontop exists for) and package
+//! removals. The engine ([`crate::engine`]) drives these rules; front ends show what
+//! they decide.
 //!
 //! - [`spec`]: the validated URL and server credentials (masked wherever shown);
 //! - [`image`]: the release a package URL holds, and whether a cluster has it already;
 //! - [`plan`]: which chosen clusters are targets, which are followed as they are, which
 //!   are skipped and why;
-//! - [`start`]: the POSTs, with the conflict handling of careful automation;
-//! - [`tracker`]: following one download to its end, the pure state machine both front
-//!   ends drive; [`follow`] drives it for a command;
-//! - [`ending`]: the words for how a download ended;
+//! - [`start`]: how a cluster answered a request ([`StartOutcome`]);
+//! - [`tracker`]: following one operation to its end, the pure state machine the
+//!   engine's pollers drive for every front end;
+//! - [`ending`]: the words for how an operation ended;
 //! - [`queue`]: `max_running`, the gate that keeps starts waiting in ontop;
 //! - [`locked`]: changes refused as "temporarily locked" are sent again;
-//! - [`removal`]: removing a package from a cluster's repository, audited and followed;
 //! - [`recorder`]: the one owner of the [`audit`] log and the [`journal`].
 //!
 //! Read-only is enforced below all of this, in the client: a read-only client sends
@@ -19,26 +20,23 @@
 
 pub mod audit;
 pub mod ending;
-pub mod follow;
 pub mod image;
 pub mod journal;
 pub mod locked;
 pub mod plan;
 pub mod queue;
 pub mod recorder;
-pub mod removal;
 pub mod spec;
 pub mod start;
 pub mod tracker;
 
 pub use ending::Ending;
-pub use follow::{follow, running_download_job};
-pub use image::{Holding, holding, image_version};
+pub use image::{Holding, holding, image_version, is_version};
 pub use plan::{Busy, Candidate, Plan, SkipReason, plan};
 pub use recorder::{Note, Notify, Record, RecordError, Recorder};
 pub use spec::{DownloadSpec, SpecError};
-pub use start::{
-    MAX_CONCURRENT_STARTS, StartOutcome, StartReport, StartTarget, start_all, start_one,
-    start_recorded,
+pub use start::{MAX_CONCURRENT_STARTS, StartOutcome};
+pub use tracker::{
+    Followed, MAX_FOLLOW_ERRORS, Observation, Operation, OperationKind, Origin, Phase, Since,
+    Tracker, Want,
 };
-pub use tracker::{Followed, MAX_FOLLOW_ERRORS, Observation, Origin, Phase, Since, Tracker, Want};

@@ -17,25 +17,26 @@ use std::time::Duration;
 use jiff::Timestamp;
 use tokio::sync::oneshot;
 
-use super::audit::{AuditLog, AuditRecord};
+use super::audit::{AuditEvent, AuditLog, AuditRecord, AuditResult};
 use super::ending::Ending;
 use super::journal::{Journal, JournalEntry};
 use super::start::StartOutcome;
+use super::tracker::{Operation, OperationKind};
 
 /// What is recorded. Every URL in here is already masked.
 #[derive(Debug, Clone)]
 pub enum Record {
     /// A request is about to be sent: written and flushed first, or nothing is sent.
+    /// `retry`: sent again after "temporarily locked".
     Attempt {
         cluster: String,
-        url: String,
-        server_username: Option<String>,
+        operation: Operation,
+        retry: bool,
     },
     /// The cluster answered the request (or could not be asked).
     Answer {
         cluster: String,
-        url: String,
-        server_username: Option<String>,
+        operation: Operation,
         outcome: StartOutcome,
         at: Timestamp,
     },
@@ -43,15 +44,13 @@ pub enum Record {
     /// the cluster named one).
     Attached {
         cluster: String,
-        url: String,
         server_username: Option<String>,
         job: Option<String>,
     },
-    /// A followed download ended.
+    /// A followed operation ended.
     Ended {
         cluster: String,
-        url: String,
-        server_username: Option<String>,
+        operation: Operation,
         job: Option<String>,
         ending: Ending,
     },
@@ -85,18 +84,12 @@ pub enum RecordError {
     Stopped,
 }
 
-/// What the recorder tells a front end after recording.
+/// What the recorder tells a front end after recording, when the front end must know.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Note {
-    /// A started download is in the audit log and the journal.
-    Started { cluster: String, job: String },
-    /// A download attached to is in the audit log.
-    Attached { cluster: String },
-    /// A followed download's end is recorded: ring the bell, say how it ended.
-    Ended { cluster: String, ending: Ending },
     /// Something could not be recorded: show it; it is not silent.
     RecordFailed { cluster: String, error: RecordError },
-    /// The journal could not be read and was set aside.
+    /// The journal could not be read (and was left in place, or set aside).
     Warning(String),
 }
 
@@ -106,6 +99,8 @@ pub type Notify = Arc<dyn Fn(Note) + Send + Sync>;
 enum Request {
     Write(Record, Option<oneshot::Sender<Result<(), RecordError>>>),
     Flush(oneshot::Sender<()>),
+    /// Read the journal again (other processes may have added to it).
+    Reread(oneshot::Sender<Vec<JournalEntry>>),
 }
 
 /// A handle to the recorder thread; cheap to clone. The thread ends when the last
@@ -146,6 +141,17 @@ impl Recorder {
         &self.journal
     }
 
+    /// The journal as it is on disk now, read on the recorder's thread (so a journal
+    /// lock held elsewhere never stalls the caller's task); what went wrong reading it
+    /// comes as a [`Note::Warning`]. Empty when the recorder has stopped.
+    pub async fn reread_journal(&self) -> Vec<JournalEntry> {
+        let (done, read) = oneshot::channel();
+        if self.requests.send(Request::Reread(done)).is_err() {
+            return Vec::new();
+        }
+        read.await.unwrap_or_default()
+    }
+
     /// Records and waits until it is written; the error says what could not be.
     pub async fn record(&self, record: Record) -> Result<(), RecordError> {
         let (done, written) = oneshot::channel();
@@ -180,9 +186,7 @@ struct Books {
 
 impl Books {
     fn run(self, inbox: std_mpsc::Receiver<Request>) {
-        for warning in self.journal.take_warnings() {
-            (self.notify)(Note::Warning(warning));
-        }
+        self.say_warnings();
         for request in inbox {
             match request {
                 Request::Write(record, done) => {
@@ -200,7 +204,17 @@ impl Books {
                 Request::Flush(done) => {
                     let _ = done.send(());
                 }
+                Request::Reread(done) => {
+                    let _ = done.send(self.journal.reread());
+                }
             }
+            self.say_warnings();
+        }
+    }
+
+    fn say_warnings(&self) {
+        for warning in self.journal.take_warnings() {
+            (self.notify)(Note::Warning(warning));
         }
     }
 
@@ -208,54 +222,52 @@ impl Books {
         match record {
             Record::Attempt {
                 cluster,
-                url,
-                server_username,
+                operation,
+                retry,
             } => {
-                let mut line = AuditRecord::now("attempt", &cluster, &url, "requested");
-                line.server_username = server_username;
+                let result = if retry {
+                    AuditResult::Retried
+                } else {
+                    AuditResult::Requested
+                };
+                let line = line_for(Step::Attempt, &cluster, &operation, result);
                 self.audit.append(&line)
             }
             Record::Answer {
                 cluster,
-                url,
-                server_username,
+                operation,
                 outcome,
                 at,
-            } => self.answer(cluster, url, server_username, outcome, at),
+            } => self.answer(cluster, operation, outcome, at),
             Record::Attached {
                 cluster,
-                url,
                 server_username,
                 job,
             } => {
-                let mut line = AuditRecord::now("start", &cluster, &url, "attached");
+                let mut line =
+                    AuditRecord::now(AuditEvent::Start, &cluster, "-", AuditResult::Attached);
                 line.server_username = server_username;
                 line.job = job;
                 line.message = Some("already downloading: no request sent, following it".into());
-                self.audit.append(&line)?;
-                (self.notify)(Note::Attached { cluster });
-                Ok(())
+                self.audit.append(&line)
             }
             Record::Ended {
                 cluster,
-                url,
-                server_username,
+                operation,
                 job,
                 ending,
-            } => self.ended(cluster, (url, server_username), job, ending),
+            } => self.ended(cluster, operation, job, ending),
         }
     }
 
     fn answer(
         &self,
         cluster: String,
-        url: String,
-        server_username: Option<String>,
+        operation: Operation,
         outcome: StartOutcome,
         at: Timestamp,
     ) -> Result<(), RecordError> {
-        let mut line = AuditRecord::now("start", &cluster, &url, outcome.result_word());
-        line.server_username = server_username;
+        let mut line = line_for(Step::Answer, &cluster, &operation, outcome.audit_result());
         line.job = outcome.job().map(str::to_string);
         if let StartOutcome::Refused(e) = &outcome {
             line.code = e.code;
@@ -265,21 +277,17 @@ impl Books {
             line.message = Some(reason.clone());
         }
         let audited = self.audit.append(&line);
-        if let StartOutcome::Started { job } = &outcome {
+        // Only downloads are journaled: a later ontop follows them again.
+        if let (StartOutcome::Started { job }, Operation::Download { .. }) = (&outcome, &operation)
+        {
             let entry = JournalEntry {
-                cluster: cluster.clone(),
+                cluster,
                 job: job.clone(),
-                url,
-                server_username: line.server_username.clone(),
+                url: operation.url().to_string(),
+                server_username: operation.server_username().map(str::to_string),
                 started_at: at.to_string(),
             };
             self.journal.add(entry)?;
-            audited?;
-            (self.notify)(Note::Started {
-                cluster,
-                job: job.clone(),
-            });
-            return Ok(());
         }
         audited
     }
@@ -287,27 +295,48 @@ impl Books {
     fn ended(
         &self,
         cluster: String,
-        (url, server_username): (String, Option<String>),
+        operation: Operation,
         job: Option<String>,
         ending: Ending,
     ) -> Result<(), RecordError> {
-        let mut line = AuditRecord::now("end", &cluster, &url, ending.result_word());
-        line.server_username = server_username;
+        let mut line = line_for(Step::End, &cluster, &operation, ending.audit_result());
         line.job = job.clone();
         line.code = ending.code();
         line.message = Some(ending.describe());
         let audited = self.audit.append(&line);
-        // Kept when following was given up: a later dashboard resumes it.
-        let journaled = match (&job, &ending) {
-            (Some(job), e) if !matches!(e, Ending::GaveUp { .. }) => {
+        // Kept when following was given up: a later ontop resumes it.
+        let journaled = match (&job, &ending, &operation) {
+            (Some(job), e, Operation::Download { .. }) if !matches!(e, Ending::GaveUp { .. }) => {
                 self.journal.remove(&cluster, job)
             }
             _ => Ok(()),
         };
-        (self.notify)(Note::Ended {
-            cluster: cluster.clone(),
-            ending,
-        });
         audited.and(journaled)
     }
+}
+
+/// Where in an operation's life a line is written.
+#[derive(Debug, Clone, Copy)]
+enum Step {
+    Attempt,
+    Answer,
+    End,
+}
+
+/// The audit line for `step` of `operation` on `cluster`: the event names differ by
+/// kind (`attempt`/`start`/`end` for downloads, `delete_attempt`/`delete`/`delete_end`
+/// for removals), the rest is shared.
+fn line_for(step: Step, cluster: &str, operation: &Operation, result: AuditResult) -> AuditRecord {
+    let event = match (operation.kind(), step) {
+        (OperationKind::Download, Step::Attempt) => AuditEvent::Attempt,
+        (OperationKind::Download, Step::Answer) => AuditEvent::Start,
+        (OperationKind::Download, Step::End) => AuditEvent::End,
+        (OperationKind::Removal, Step::Attempt) => AuditEvent::DeleteAttempt,
+        (OperationKind::Removal, Step::Answer) => AuditEvent::Delete,
+        (OperationKind::Removal, Step::End) => AuditEvent::DeleteEnd,
+    };
+    let mut line = AuditRecord::now(event, cluster, operation.url(), result);
+    line.server_username = operation.server_username().map(str::to_string);
+    line.package = operation.version().map(str::to_string);
+    line
 }

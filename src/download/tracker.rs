@@ -1,61 +1,104 @@
-//! Following one download to its end: a pure state machine, the one place that decides a
-//! download's phase and its ending.
+//! Following one operation on a cluster to its end: a pure state machine, the one place
+//! that decides an operation's phase and its ending.
 //!
 //! A [`Tracker`] is plain data. It is told what was seen ([`Observation`]) and when, and
-//! says what to ask next ([`Want`]), where the download stands ([`Followed`]) and, once,
-//! how it ended. The dashboard's pollers and `ontop download --wait` both drive it, so
-//! both follow by the same rules:
+//! says what to ask next ([`Want`]), where the operation stands ([`Followed`]) and, once,
+//! how it ended. The engine's pollers drive it for every front end (the dashboard,
+//! `ontop serve`, `ontop download --wait`, `ontop packages delete`), so all follow by the
+//! same rules:
 //! - the job is the source of truth while the cluster keeps it; a 404 means it ended and
-//!   was deleted (about 300 s later), and the download status takes over;
+//!   was deleted (about 300 s later): a download's status takes over, and a removal is
+//!   judged by whether the repository still lists the version;
 //! - a download ontop attached to without a job is followed by its download status;
 //! - `paused` is not an ending: the job may resume (`docs/ontap-api.md#jobs`);
-//! - [`MAX_FOLLOW_ERRORS`] failed polls in a row end the following (not the download),
+//! - [`MAX_FOLLOW_ERRORS`] failed polls in a row end the following (not the operation),
 //!   as [`Ending::GaveUp`], with the last error as the reason.
 
 use jiff::Timestamp;
 
 use super::ending::Ending;
-use crate::ontap::{DownloadState, DownloadStatus, Job, JobState, OntapError};
+use super::image::holding;
+use super::start::StartOutcome;
+use crate::ontap::{DownloadState, DownloadStatus, Job, JobState, OntapError, Package};
 
 /// Failed polls in a row before following stops. Real clients tolerate about three; a
 /// little more rides out a node reboot at a 5 s interval.
 pub const MAX_FOLLOW_ERRORS: u32 = 5;
 
-/// How the download came to be followed.
+/// What a followed operation does to its cluster.
 #[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Operation {
+    /// Fetches a package from a server. The URL (masked) and the server's user are what
+    /// ontop asked for; `None` for a download it only attached to (someone else's).
+    Download {
+        url: Option<String>,
+        server_username: Option<String>,
+    },
+    /// Removes a release's package from the cluster's repository.
+    Removal { version: String },
+}
+
+/// The kinds of operation, one followed per kind and cluster at a time.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum OperationKind {
+    Download,
+    Removal,
+}
+
+impl Operation {
+    /// A download ontop asks for.
+    pub fn download(url: String, server_username: Option<String>) -> Self {
+        Self::Download {
+            url: Some(url),
+            server_username,
+        }
+    }
+
+    /// Which kind it is.
+    pub fn kind(&self) -> OperationKind {
+        match self {
+            Self::Download { .. } => OperationKind::Download,
+            Self::Removal { .. } => OperationKind::Removal,
+        }
+    }
+
+    /// The URL (masked) for the audit log, `-` when there is none.
+    pub fn url(&self) -> &str {
+        match self {
+            Self::Download { url: Some(url), .. } => url,
+            _ => "-",
+        }
+    }
+
+    /// The package server's user, when ontop gave one.
+    pub fn server_username(&self) -> Option<&str> {
+        match self {
+            Self::Download {
+                server_username, ..
+            } => server_username.as_deref(),
+            Self::Removal { .. } => None,
+        }
+    }
+
+    /// The release a removal is about.
+    pub fn version(&self) -> Option<&str> {
+        match self {
+            Self::Removal { version } => Some(version),
+            Self::Download { .. } => None,
+        }
+    }
+}
+
+/// How the operation came to be followed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Origin {
-    /// Started by this ontop: the package URL (masked) it asked for, and the package
-    /// server's user it gave.
-    Started {
-        url: String,
-        server_username: Option<String>,
-    },
+    /// Asked for by this ontop.
+    Started,
     /// Started by an earlier ontop (any process), picked up from the journal.
-    Resumed {
-        url: String,
-        server_username: Option<String>,
-    },
+    Resumed,
     /// Already running when chosen: no request was sent, and nothing is known of who
     /// started it or what it fetches.
     Attached,
-}
-
-impl Origin {
-    /// The package URL (masked) and server user, as far as ontop knows them: nothing
-    /// for a download it only attached to.
-    pub fn asked(&self) -> (String, Option<String>) {
-        match self {
-            Self::Started {
-                url,
-                server_username,
-            }
-            | Self::Resumed {
-                url,
-                server_username,
-            } => (url.clone(), server_username.clone()),
-            Self::Attached => ("-".into(), None),
-        }
-    }
 }
 
 /// When the current phase began: exactly (the cluster's own time, or a change seen
@@ -82,18 +125,20 @@ impl Since {
     }
 }
 
-/// Where a followed download stands.
+/// Where a followed operation stands.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Phase {
     /// Waiting in ontop for a place (`max_running`): nothing was sent yet. The n-th of m
     /// starts that were waiting when it was queued.
     Queued { position: usize, of: usize },
-    /// Asked for (the POST is on its way), or started and its job not seen yet.
+    /// Asked for (the request is on its way), or started and its job not seen yet.
     Starting,
     /// The job's own state (queued, running, paused, or a state this build does not know).
     Job(JobState),
     /// No job to follow (attached, or the job was deleted): the download's state.
     Download(DownloadState),
+    /// A removal's job is gone: the repository is read to see whether it worked.
+    Checking,
     /// Over.
     Ended(Ending),
 }
@@ -106,6 +151,7 @@ impl Phase {
             Self::Starting => "starting",
             Self::Job(state) => state.as_str(),
             Self::Download(state) => state.as_str(),
+            Self::Checking => "checking",
             Self::Ended(ending) => ending.word(),
         }
     }
@@ -117,11 +163,18 @@ impl Phase {
             _ => None,
         }
     }
+
+    /// Still under way, and not waiting in ontop: something runs on the cluster (or the
+    /// request is on its way).
+    pub fn is_active(&self) -> bool {
+        !matches!(self, Self::Ended(_) | Self::Queued { .. })
+    }
 }
 
-/// What the engine says about one followed download: everything a front end shows.
+/// What the engine says about one followed operation: everything a front end shows.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Followed {
+    pub operation: Operation,
     pub origin: Origin,
     /// When ontop asked (started), or began to follow (attached, resumed).
     pub since_request: Timestamp,
@@ -135,8 +188,29 @@ pub struct Followed {
     /// The last failure while following, while `errors` is not 0.
     pub last_error: Option<String>,
     /// The followed job was deleted by the cluster (it had ended): the download status
-    /// took over.
+    /// (or, for a removal, the repository) took over.
     pub job_deleted: bool,
+    /// The cluster answered the request (always true for what ontop did not send).
+    pub answered: bool,
+}
+
+impl Followed {
+    /// The ending, once there is one.
+    pub fn ending(&self) -> Option<&Ending> {
+        self.phase.ending()
+    }
+
+    /// Which kind of operation this is.
+    pub fn kind(&self) -> OperationKind {
+        self.operation.kind()
+    }
+
+    /// Whether this is the same operation as `other` (seen at another moment).
+    pub fn same_as(&self, other: &Followed) -> bool {
+        self.since_request == other.since_request
+            && self.origin == other.origin
+            && self.kind() == other.kind()
+    }
 }
 
 /// What to ask the cluster next.
@@ -146,7 +220,9 @@ pub enum Want {
     Job(String),
     /// `GET /cluster/software/download`.
     DownloadStatus,
-    /// Nothing: the download has ended.
+    /// `GET /cluster/software/packages`.
+    Packages,
+    /// Nothing: the operation has ended, or its request is not answered yet.
     Nothing,
 }
 
@@ -159,29 +235,32 @@ pub enum Observation<'a> {
     JobGone,
     /// The download status answered.
     Download(&'a DownloadStatus),
+    /// The package repository answered.
+    Packages(&'a [Package]),
     /// What was asked failed.
     Failed(&'a OntapError),
 }
 
-/// Follows one download; see the module docs.
+/// Follows one operation; see the module docs.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Tracker {
     followed: Followed,
-    /// Asked for (or queued) and not answered yet: nothing the cluster says now is about
-    /// this download (its state may still be an older download's ending), so polls
-    /// neither ask for it nor count.
-    unanswered: bool,
 }
 
 impl Tracker {
-    /// A download ontop is asking for at `at` (the POST is on its way).
-    pub fn requested(url: String, at: Timestamp) -> Self {
-        let origin = Origin::Started {
-            url,
-            server_username: None,
-        };
-        let mut tracker = Self::new(origin, None, Phase::Starting, Since::Exactly(at), at);
-        tracker.unanswered = true;
+    /// An operation ontop is asking for at `at` (the request is on its way): nothing the
+    /// cluster says is about it until the answer comes (its download state may still be
+    /// an older download's ending), so polls neither ask for it nor count.
+    pub fn requested(operation: Operation, at: Timestamp) -> Self {
+        let mut tracker = Self::new(
+            operation,
+            Origin::Started,
+            None,
+            Phase::Starting,
+            Since::Exactly(at),
+            at,
+        );
+        tracker.followed.answered = false;
         tracker
     }
 
@@ -191,31 +270,30 @@ impl Tracker {
         self
     }
 
-    /// The same download, asked of the package server as `user`.
-    pub fn with_server_username(mut self, user: Option<String>) -> Self {
-        if let Origin::Started {
-            server_username, ..
+    /// The request leaves its queue now: it is on its way.
+    pub fn dequeued(&mut self, at: Timestamp) {
+        if matches!(self.followed.phase, Phase::Queued { .. }) {
+            self.set_phase(Phase::Starting, Since::Exactly(at));
         }
-        | Origin::Resumed {
-            server_username, ..
-        } = &mut self.followed.origin
-        {
-            *server_username = user;
-        }
-        self
     }
 
     /// A download that was running when chosen. With its job (found in the cluster's
     /// jobs), it is followed by the job and its own start time; without, by the
     /// download status, since at least now.
     pub fn attached(job: Option<&Job>, at: Timestamp) -> Self {
+        let operation = Operation::Download {
+            url: None,
+            server_username: None,
+        };
         match job {
             Some(job) => {
                 let since = Since::from_cluster(job.start_time.as_deref(), at);
                 let phase = job.state.clone().map_or(Phase::Starting, Phase::Job);
-                Self::new(Origin::Attached, Some(job.uuid.clone()), phase, since, at)
+                let uuid = Some(job.uuid.clone());
+                Self::new(operation, Origin::Attached, uuid, phase, since, at)
             }
             None => Self::new(
+                operation,
                 Origin::Attached,
                 None,
                 Phase::Download(DownloadState::Running),
@@ -225,17 +303,28 @@ impl Tracker {
         }
     }
 
-    /// A job an earlier ontop started at `started_at`, picked up from the journal at `at`.
-    pub fn resumed(url: String, job: String, started_at: Timestamp, at: Timestamp) -> Self {
+    /// A download an earlier ontop started at `started_at` (its job), picked up from the
+    /// journal at `at`.
+    pub fn resumed(
+        operation: Operation,
+        job: String,
+        started_at: Timestamp,
+        at: Timestamp,
+    ) -> Self {
         let since = Since::AtLeast(started_at.min(at));
-        let origin = Origin::Resumed {
-            url,
-            server_username: None,
-        };
-        Self::new(origin, Some(job), Phase::Starting, since, started_at)
+        let phase = Phase::Starting;
+        Self::new(
+            operation,
+            Origin::Resumed,
+            Some(job),
+            phase,
+            since,
+            started_at,
+        )
     }
 
     fn new(
+        operation: Operation,
         origin: Origin,
         job: Option<String>,
         phase: Phase,
@@ -244,6 +333,7 @@ impl Tracker {
     ) -> Self {
         Self {
             followed: Followed {
+                operation,
                 origin,
                 since_request,
                 job,
@@ -252,12 +342,12 @@ impl Tracker {
                 errors: 0,
                 last_error: None,
                 job_deleted: false,
+                answered: true,
             },
-            unanswered: false,
         }
     }
 
-    /// Where the download stands.
+    /// Where the operation stands.
     pub fn followed(&self) -> &Followed {
         &self.followed
     }
@@ -267,28 +357,47 @@ impl Tracker {
         self.followed.phase.ending()
     }
 
+    /// Which kind of operation it follows.
+    pub fn kind(&self) -> OperationKind {
+        self.followed.kind()
+    }
+
+    fn is_removal(&self) -> bool {
+        self.kind() == OperationKind::Removal
+    }
+
     /// What to ask next.
     pub fn want(&self) -> Want {
-        if self.unanswered {
+        if !self.followed.answered {
             return Want::Nothing;
         }
         match (&self.followed.phase, &self.followed.job) {
             (Phase::Ended(_), _) => Want::Nothing,
-            (Phase::Download(_), _) | (_, None) => Want::DownloadStatus,
+            (Phase::Checking, _) => Want::Packages,
+            (Phase::Download(_), _) => Want::DownloadStatus,
+            (_, None) if self.is_removal() => Want::Packages,
+            (_, None) => Want::DownloadStatus,
             (_, Some(job)) => Want::Job(job.clone()),
         }
     }
 
-    /// The cluster's answer to the start request, seen at `at`: the job to follow, or
-    /// the ending when there is nothing to follow. Returns the ending when it ended.
-    pub fn answered(&mut self, outcome: &super::StartOutcome, at: Timestamp) -> Option<Ending> {
-        use super::StartOutcome as S;
-        self.unanswered = false;
-        if matches!(self.followed.phase, Phase::Queued { .. }) {
-            self.set_phase(Phase::Starting, Since::Exactly(at));
-        }
+    /// The cluster's answer to the request, seen at `at`: the job to follow, or the
+    /// ending when there is nothing to follow. Returns the ending when it ended.
+    pub fn answered(&mut self, outcome: &StartOutcome, at: Timestamp) -> Option<Ending> {
+        use StartOutcome as S;
+        self.followed.answered = true;
+        self.dequeued(at);
         let ending = match outcome {
-            S::Started { job } | S::Finished { job: Some(job) } => {
+            S::Started { job } => {
+                self.followed.job = Some(job.clone());
+                return None;
+            }
+            // A removal answered "done" is done, whatever the job it names.
+            S::Finished { job } if self.is_removal() => {
+                self.followed.job = job.clone();
+                Ending::Removed
+            }
+            S::Finished { job: Some(job) } => {
                 self.followed.job = Some(job.clone());
                 return None;
             }
@@ -300,6 +409,10 @@ impl Tracker {
             // status. What it fetches is not what was asked for.
             S::Attached => {
                 self.followed.origin = Origin::Attached;
+                self.followed.operation = Operation::Download {
+                    url: None,
+                    server_username: None,
+                };
                 self.set_phase(Phase::Download(DownloadState::Running), Since::AtLeast(at));
                 return None;
             }
@@ -312,35 +425,47 @@ impl Tracker {
         self.end(ending, Since::Exactly(at))
     }
 
-    /// Gives up following at `at` for `reason` (e.g. `--timeout`), unless already ended.
+    /// Gives up following at `at` for `reason` (e.g. `--timeout`, or quitting before a
+    /// queued start was sent), unless already ended.
     pub fn give_up(&mut self, reason: String, at: Timestamp) -> Option<Ending> {
         if self.ending().is_some() {
             return None;
         }
-        self.end(Ending::GaveUp { reason }, Since::Exactly(at))
+        self.followed.answered = true;
+        let ending = if matches!(self.followed.phase, Phase::Queued { .. }) {
+            Ending::NotSent { reason }
+        } else {
+            Ending::GaveUp { reason }
+        };
+        self.end(ending, Since::Exactly(at))
     }
 
-    /// Takes in what was seen at `at`; returns the ending the moment the download ends,
+    /// Takes in what was seen at `at`; returns the ending the moment the operation ends,
     /// and never again.
     pub fn observe(&mut self, observation: Observation<'_>, at: Timestamp) -> Option<Ending> {
-        if self.ending().is_some() || self.unanswered {
+        if self.ending().is_some() || !self.followed.answered {
             return None;
         }
         match observation {
-            Observation::Failed(error) => return self.failed(error, at),
+            Observation::Failed(error) => self.failed(error, at),
             Observation::JobGone => {
-                // Deleted after it ended: the download status tells how.
+                // Deleted after it ended: the download status (a removal: the
+                // repository) tells how.
                 self.answered_poll();
                 self.followed.job_deleted = true;
-                if !matches!(self.followed.phase, Phase::Download(_)) {
-                    let state = DownloadState::Running;
-                    self.set_phase(Phase::Download(state), Since::AtLeast(at));
+                let phase = if self.is_removal() {
+                    Phase::Checking
+                } else {
+                    Phase::Download(DownloadState::Running)
+                };
+                if !matches!(self.followed.phase, Phase::Download(_) | Phase::Checking) {
+                    self.set_phase(phase, Since::AtLeast(at));
                 }
-                return None;
+                None
             }
             Observation::Job(job) => {
                 self.answered_poll();
-                if let Some(ending) = Ending::from_job(job) {
+                if let Some(ending) = self.job_ending(job) {
                     let since = Since::from_cluster(job.end_time.as_deref(), at);
                     return self.end(ending, since);
                 }
@@ -351,10 +476,11 @@ impl Tracker {
                     };
                     self.set_phase(Phase::Job(state), since);
                 }
+                None
             }
-            Observation::Download(status) => {
+            Observation::Download(status) if !self.is_removal() => {
                 self.answered_poll();
-                if let Some(ending) = Ending::from_download(status) {
+                if let Some(ending) = self.download_ending(status) {
                     let since = self.change_time(at);
                     return self.end(ending, since);
                 }
@@ -362,9 +488,54 @@ impl Tracker {
                     let since = self.change_time(at);
                     self.set_phase(Phase::Download(state), since);
                 }
+                None
             }
+            Observation::Packages(packages) if self.is_removal() => {
+                self.answered_poll();
+                let version = self.followed.operation.version().unwrap_or_default();
+                let ending = match holding(version, None, Some(packages)) {
+                    None => Ending::Removed,
+                    Some(_) => Ending::NotRemoved {
+                        code: None,
+                        message: format!(
+                            "the removal's job is gone and {version} is still in the repository"
+                        ),
+                    },
+                };
+                self.end(ending, Since::AtLeast(at))
+            }
+            // An answer to a question asked for another operation.
+            Observation::Download(_) | Observation::Packages(_) => None,
         }
-        None
+    }
+
+    /// How a job ended, in the words of this kind of operation.
+    fn job_ending(&self, job: &Job) -> Option<Ending> {
+        let ending = Ending::from_job(job)?;
+        if !self.is_removal() {
+            return Some(ending);
+        }
+        Some(match ending {
+            Ending::Failure { code, message } => Ending::NotRemoved { code, message },
+            _ => Ending::Removed,
+        })
+    }
+
+    /// How the cluster's download ended, once it has. A download status that says
+    /// nothing runs, after the followed job is gone, ends the following too: the job's
+    /// ending cannot be known any more.
+    fn download_ending(&self, status: &DownloadStatus) -> Option<Ending> {
+        if let Some(ending) = Ending::from_download(status) {
+            return Some(ending);
+        }
+        match &status.state {
+            Some(DownloadState::NotStarted) if self.followed.job_deleted => Some(Ending::Unknown {
+                reason: "its job is gone and the cluster reports no download (not_started): \
+                         how it ended is not known"
+                    .into(),
+            }),
+            _ => None,
+        }
     }
 
     fn failed(&mut self, error: &OntapError, at: Timestamp) -> Option<Ending> {
@@ -388,9 +559,7 @@ impl Tracker {
     /// A change seen now: exact to within a poll once following is under way; only "at
     /// least" on the very first look.
     fn change_time(&self, at: Timestamp) -> Since {
-        if self.followed.phase == Phase::Starting
-            && !matches!(self.followed.origin, Origin::Started { .. })
-        {
+        if self.followed.phase == Phase::Starting && self.followed.origin != Origin::Started {
             Since::AtLeast(at)
         } else {
             Since::Exactly(at)

@@ -6,6 +6,7 @@
 
 use std::fmt;
 use std::sync::RwLock;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 use jiff::Timestamp;
@@ -79,6 +80,8 @@ pub struct Client {
     insecure: bool,
     /// The last certificate the cluster presented (DER) and its facts.
     certificate: RwLock<Option<(Vec<u8>, CertificateFacts)>>,
+    /// Every request asks the cluster to close the connection after its answer.
+    no_keep_alive: AtomicBool,
 }
 
 impl fmt::Debug for Client {
@@ -135,7 +138,15 @@ impl Client {
             pinned: matches!(settings.trust, TlsTrust::Pinned(_)),
             insecure: settings.trust == TlsTrust::Insecure,
             certificate: RwLock::new(None),
+            no_keep_alive: AtomicBool::new(false),
         })
+    }
+
+    /// Closes the connection after every answer from now on (`Connection: close`), for
+    /// clusters past what the open-file limit lets ontop keep open: their polls cost a
+    /// handshake each, and hold no descriptor between polls.
+    pub fn close_after_each_answer(&self, close: bool) {
+        self.no_keep_alive.store(close, Ordering::Relaxed);
     }
 
     /// The certificate the cluster presented on its last answer, with its days left as
@@ -258,7 +269,10 @@ impl Client {
     /// refused (`send` then sends nothing).
     fn request(&self, method: Method, segments: &[&str]) -> RequestBuilder {
         let url = self.url(segments);
-        let builder = self.http.request(method, url);
+        let mut builder = self.http.request(method, url);
+        if self.no_keep_alive.load(Ordering::Relaxed) {
+            builder = builder.header(reqwest::header::CONNECTION, "close");
+        }
         match self.login.header() {
             Some(header) => builder.header(AUTHORIZATION, header),
             None => builder,

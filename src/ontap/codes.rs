@@ -144,6 +144,46 @@ const CODE_HINTS: &[(i64, &str, &str)] = &[
     ),
 ];
 
+/// Refusals that are not failures: the request changed nothing, and what to do next is
+/// the engine's to decide (follow the running download, count the package as there,
+/// send again after a while).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Conflict {
+    /// Another download or update runs (10551357): follow it instead.
+    InProgress,
+    /// The package (10551327) or firmware file (10551496) is already on the cluster.
+    AlreadyPresent,
+    /// The cluster is "temporarily locked" while it records a configuration baseline:
+    /// nothing was started; the same request may be sent again shortly.
+    Locked,
+}
+
+/// Codes that mean a [`Conflict`].
+const CONFLICT_CODES: &[(i64, Conflict)] = &[
+    (10551357, Conflict::InProgress),
+    (10551327, Conflict::AlreadyPresent),
+    (10551496, Conflict::AlreadyPresent),
+];
+
+/// The conflict an ONTAP refusal means, from its code; releases that send another code
+/// (or none) are read by the words NetApp's own automation matches on. The one place
+/// that reads an error's message to classify it.
+pub fn conflict(code: Option<i64>, message: &str) -> Option<Conflict> {
+    if let Some(found) = code.and_then(|c| CONFLICT_CODES.iter().find(|(k, _)| *k == c)) {
+        return Some(found.1);
+    }
+    let message = message.to_ascii_lowercase();
+    if message.contains("temporarily locked") {
+        Some(Conflict::Locked)
+    } else if message.contains("already in progress") {
+        Some(Conflict::InProgress)
+    } else if message.contains("same name already exists") {
+        Some(Conflict::AlreadyPresent)
+    } else {
+        None
+    }
+}
+
 /// What a code means, in a few words, when the table knows it.
 pub fn meaning_of_code(code: i64) -> Option<&'static str> {
     CODE_HINTS
@@ -174,5 +214,20 @@ mod tests {
             assert!(hint_for_code(code).is_some(), "no hint for {code}");
             assert!(meaning_of_code(code).is_some(), "no meaning for {code}");
         }
+    }
+
+    #[test]
+    fn conflicts_come_from_the_code_and_else_from_the_words() {
+        assert_eq!(conflict(Some(10551357), ""), Some(Conflict::InProgress));
+        assert_eq!(conflict(Some(10551496), ""), Some(Conflict::AlreadyPresent));
+        assert_eq!(
+            conflict(Some(1), "The cluster is Temporarily Locked"),
+            Some(Conflict::Locked)
+        );
+        assert_eq!(
+            conflict(None, "a download is already in progress"),
+            Some(Conflict::InProgress)
+        );
+        assert_eq!(conflict(Some(10551885), "invalid URL"), None);
     }
 }

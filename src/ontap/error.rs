@@ -121,6 +121,11 @@ impl OntapError {
         self
     }
 
+    /// The conflict this refusal means, when it is one ([`super::codes::conflict`]).
+    pub fn conflict(&self) -> Option<super::codes::Conflict> {
+        super::codes::conflict(self.code, &self.message)
+    }
+
     /// The best next step: the code's own hint when the table knows it, else the kind's.
     pub fn hint(&self) -> &'static str {
         if let Some(hint) = self.code.and_then(hint_for_code) {

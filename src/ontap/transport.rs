@@ -90,9 +90,10 @@ pub(crate) fn pin_changed(err: &rustls::Error) -> Option<&CertificateChanged> {
 pub(crate) fn not_signed_by_a_trusted_ca(err: &rustls::Error) -> bool {
     match err {
         rustls::Error::InvalidCertificate(rustls::CertificateError::UnknownIssuer) => true,
-        rustls::Error::InvalidCertificate(rustls::CertificateError::Other(other)) => {
-            other.to_string().contains("CaUsedAsEndEntity")
-        }
+        rustls::Error::InvalidCertificate(rustls::CertificateError::Other(other)) => matches!(
+            other.0.downcast_ref::<webpki::Error>(),
+            Some(webpki::Error::CaUsedAsEndEntity)
+        ),
         _ => false,
     }
 }

@@ -20,7 +20,7 @@ use prometheus_client::registry::{Registry, Unit};
 
 use super::Served;
 use super::labels::{Label, with};
-use crate::fleet::Event;
+use crate::engine::Update;
 use crate::ontap::{DownloadState, JobState};
 use crate::state::{ClusterState, Health, age};
 
@@ -46,11 +46,11 @@ impl PollStats {
         }
     }
 
-    /// Counts one event: a failed poll by its kind, and how long each poll took.
-    pub fn observe(&self, event: &Event, labels: &[Label]) {
-        match event {
-            Event::Polled { took, .. } => self.duration.observe(took.as_secs_f64()),
-            Event::PollFailed { error, took, .. } => {
+    /// Counts one update: a failed poll by its kind, and how long each poll took.
+    pub fn observe(&self, update: &Update, labels: &[Label]) {
+        match update {
+            Update::Polled { took, .. } => self.duration.observe(took.as_secs_f64()),
+            Update::PollFailed { error, took, .. } => {
                 self.errors
                     .get_or_create(&with(labels, "kind", error.kind.as_str()))
                     .inc();
@@ -344,7 +344,7 @@ mod tests {
             message: "no answer".into(),
             target: None,
         };
-        let event = Event::PollFailed {
+        let event = Update::PollFailed {
             cluster: 0,
             at: Timestamp::now(),
             error,

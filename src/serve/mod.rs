@@ -16,20 +16,16 @@ pub mod page;
 mod routes;
 pub mod web;
 
-use std::collections::HashSet;
 use std::net::SocketAddr;
 use std::path::Path;
-use std::path::PathBuf;
-use std::sync::{Arc, RwLock, Weak};
+use std::sync::{Arc, RwLock};
 use std::time::Duration;
 
 use tokio::net::TcpListener;
 use tokio::sync::mpsc;
 
 use crate::config::{Config, Credentials};
-use crate::download::audit::AuditLog;
-use crate::download::journal::Journal;
-use crate::fleet::{self, Command, Event, Fleet, POLLERS_MAX_IN_FLIGHT};
+use crate::engine::{Engine, EngineOptions, JournalUse, Update};
 use crate::state::Model;
 use labels::Label;
 use metrics::PollStats;
@@ -41,7 +37,7 @@ use web::BasicAuth;
 pub const LOGIN_RETRY_EVERY: Duration = Duration::from_secs(60);
 
 /// How often the journal is read again for downloads other ontop processes started.
-pub const JOURNAL_EVERY: Duration = Duration::from_secs(15);
+pub const JOURNAL_EVERY: Duration = crate::engine::JOURNAL_EVERY;
 
 /// What the routes read: the model the pollers feed, and what the metrics count.
 #[derive(Debug)]
@@ -76,19 +72,22 @@ pub struct Running {
     pub served: Arc<Served>,
     stop: tokio::sync::watch::Sender<bool>,
     task: tokio::task::JoinHandle<std::io::Result<()>>,
-    _fleet: Arc<Fleet>,
+    engine: Engine,
 }
 
 impl Running {
     /// Stops accepting, lets requests in flight finish (for a while), stops the pollers.
     pub async fn stop(self) -> std::io::Result<()> {
         let _ = self.stop.send(true);
-        match self.task.await {
+        let served = match self.task.await {
             Ok(outcome) => outcome,
             Err(e) => Err(std::io::Error::other(format!(
                 "the server task failed: {e}"
             ))),
-        }
+        };
+        self.engine.finish(Duration::from_secs(5)).await;
+        self.engine.shutdown();
+        served
     }
 }
 
@@ -124,7 +123,7 @@ pub async fn start(
         crate::errln!("ontop: warning: {warning}");
         tracing::warn!("{warning}");
     }
-    let (fleet, served) = start_engine(config, credentials, data_dir, &options);
+    let (engine, served) = start_engine(config, credentials, data_dir, &options);
     let router = routes::router(served.clone(), auth);
     let (stop, stopped) = tokio::sync::watch::channel(false);
     let task = tokio::spawn(web::serve(listener, tls, router, stopped));
@@ -142,30 +141,32 @@ pub async fn start(
         served,
         stop,
         task,
-        _fleet: fleet,
+        engine,
     })
 }
 
-/// The pollers, read-only whatever the config says, and the task that feeds their
-/// events into the model.
+/// The engine, read-only whatever the config says, and the task that feeds its updates
+/// into the model.
 fn start_engine(
     config: &Config,
     credentials: &Arc<Credentials>,
     data_dir: Option<&Path>,
     options: &ServeOptions,
-) -> (Arc<Fleet>, Arc<Served>) {
-    let mut targets = fleet::targets_from_config(config, credentials, true);
-    fleet::targets::with_reauth(&mut targets, config, credentials);
-    credentials.set_interactive(false);
-    let (fleet, events) = Fleet::spawn(
-        targets
-            .into_iter()
-            .zip(crate::launch::schedules(config))
-            .collect(),
-        POLLERS_MAX_IN_FLIGHT,
-        (AuditLog::new(data_dir), Journal::open(data_dir)),
+) -> (Engine, Arc<Served>) {
+    let (engine, updates, model) = Engine::from_config(
+        config,
+        credentials,
+        data_dir,
+        true,
+        EngineOptions {
+            journal: JournalUse::Watch(options.journal_every),
+            login_retry: Some(options.login_retry_every),
+            // The server's own connections stay out of the pollers' budget, so the
+            // listener can always accept.
+            reserved_files: web::MAX_CONNECTIONS as u64,
+            ..EngineOptions::default()
+        },
     );
-    let model = Model::new(crate::launch::identities(config));
     let served = Arc::new(Served {
         labels: model
             .clusters
@@ -176,98 +177,21 @@ fn start_engine(
         stats: PollStats::new(),
         title: title(config),
     });
-    let fleet = Arc::new(fleet);
-    tokio::spawn(feed(events, served.clone()));
-    tokio::spawn(retry_paused_logins(
-        Arc::downgrade(&fleet),
-        Arc::downgrade(&served),
-        options.login_retry_every,
-    ));
-    tokio::spawn(follow_journal(
-        Arc::downgrade(&fleet),
-        Arc::downgrade(&served),
-        data_dir.map(Path::to_path_buf),
-        options.journal_every,
-    ));
-    (fleet, served)
+    tokio::spawn(feed(updates, served.clone()));
+    (engine, served)
 }
 
-/// Applies the engine's events to the model, counting what the metrics count.
-async fn feed(mut events: mpsc::Receiver<Event>, served: Arc<Served>) {
-    while let Some(event) = events.recv().await {
-        if let Some(labels) = event.cluster().and_then(|i| served.labels.get(i)) {
-            served.stats.observe(&event, labels);
+/// Applies the engine's updates to the model, counting what the metrics count.
+async fn feed(mut updates: mpsc::Receiver<Update>, served: Arc<Served>) {
+    while let Some(update) = updates.recv().await {
+        if let Some(labels) = update.cluster().and_then(|i| served.labels.get(i)) {
+            served.stats.observe(&update, labels);
         }
         served
             .model
             .write()
             .unwrap_or_else(|p| p.into_inner())
-            .apply(event);
-    }
-}
-
-/// Every `every`, reads the journal again and follows the downloads other ontop
-/// processes started since (`ontop download` without `--wait`, a dashboard), so their
-/// jobs show in the metrics; the first look is at once (the jobs left from before).
-async fn follow_journal(
-    pollers: Weak<Fleet>,
-    served: Weak<Served>,
-    data_dir: Option<PathBuf>,
-    every: Duration,
-) {
-    let Some(data_dir) = data_dir else {
-        return;
-    };
-    let mut followed: HashSet<(String, String)> = HashSet::new();
-    let mut ticks = tokio::time::interval(every);
-    loop {
-        ticks.tick().await;
-        let (Some(fleet), Some(served)) = (pollers.upgrade(), served.upgrade()) else {
-            return;
-        };
-        let dir = data_dir.clone();
-        let Ok(entries) =
-            tokio::task::spawn_blocking(move || Journal::open(Some(&dir)).entries()).await
-        else {
-            continue;
-        };
-        let new: Vec<_> = entries
-            .into_iter()
-            .filter(|e| !followed.contains(&(e.cluster.clone(), e.job.clone())))
-            .collect();
-        if new.is_empty() {
-            continue;
-        }
-        let model = served
-            .model
-            .read()
-            .unwrap_or_else(|p| p.into_inner())
-            .clone();
-        followed.extend(crate::launch::follow_entries(&fleet, &model, new));
-    }
-}
-
-/// Every `every`, has the clusters paused after a refused login read their password
-/// source again (their pollers send it only when it changed).
-async fn retry_paused_logins(pollers: Weak<Fleet>, served: Weak<Served>, every: Duration) {
-    let mut ticks = tokio::time::interval(every);
-    ticks.tick().await; // the first tick is now: nothing has paused yet
-    loop {
-        ticks.tick().await;
-        let (Some(fleet), Some(served)) = (pollers.upgrade(), served.upgrade()) else {
-            return;
-        };
-        let waiting: Vec<usize> = {
-            let model = served.model.read().unwrap_or_else(|p| p.into_inner());
-            let clusters = model.clusters.iter().enumerate();
-            clusters
-                .filter(|(_, c)| c.login_paused.is_some())
-                .map(|(i, _)| i)
-                .collect()
-        };
-        for cluster in waiting {
-            fleet.send(cluster, Command::Refresh);
-        }
+            .apply(update);
     }
 }
 

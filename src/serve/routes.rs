@@ -133,7 +133,7 @@ async fn status_json(State(state): State<AppState>) -> Response {
     let render = move || {
         let doc = {
             let model = served.model.read().unwrap_or_else(|p| p.into_inner());
-            crate::commands::status::model_json(&model, Timestamp::now())
+            crate::state::report::document(&model, Timestamp::now())
         };
         serde_json::to_vec(&doc).ok().map(Bytes::from)
     };

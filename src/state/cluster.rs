@@ -5,8 +5,8 @@ use std::time::Duration;
 
 use jiff::Timestamp;
 
-use crate::download::{Ending, Followed, Origin, Phase, Since};
-use crate::fleet::{Event, LoginPause};
+use crate::download::{Ending, Followed, OperationKind, Origin, Phase, Since};
+use crate::engine::{LoginPause, Update};
 use crate::ontap::{CertificateFacts, DownloadState, DownloadStatus, Job, OntapError, Package};
 
 /// Transitions kept per cluster for the details pane.
@@ -72,6 +72,8 @@ pub struct ClusterState {
     pub state_since: Option<Since>,
     /// The download the engine follows here, as it last said.
     pub followed: Option<Followed>,
+    /// The package removal the engine follows (or last followed) here.
+    pub removal: Option<Followed>,
     /// The followed job as the cluster last showed it (for details).
     pub job: Option<Job>,
     pub last_success: Option<Timestamp>,
@@ -79,6 +81,9 @@ pub struct ClusterState {
     /// The most recent error, kept after recovery for the details pane.
     pub last_error: Option<OntapError>,
     pub packages: Option<(Timestamp, Vec<Package>)>,
+    /// Why the repository could not be read the last time it was asked (cleared by the
+    /// next read that works).
+    pub packages_error: Option<(Timestamp, OntapError)>,
     pub history: VecDeque<Transition>,
     /// The certificate the cluster presents (expiry, pinned, insecure); `None` over
     /// plain HTTP or before the first answer.
@@ -96,11 +101,13 @@ impl ClusterState {
             download: None,
             state_since: None,
             followed: None,
+            removal: None,
             job: None,
             last_success: None,
             last_failure: None,
             last_error: None,
             packages: None,
+            packages_error: None,
             history: VecDeque::with_capacity(HISTORY_LEN),
             certificate: None,
             login_paused: None,
@@ -125,6 +132,22 @@ impl ClusterState {
     /// The followed download's ending, once it has one.
     pub fn ending(&self) -> Option<&Ending> {
         self.phase()?.ending()
+    }
+
+    /// The operation of `kind` the engine follows (or last followed) here.
+    pub fn operation(&self, kind: OperationKind) -> Option<&Followed> {
+        match kind {
+            OperationKind::Download => self.followed.as_ref(),
+            OperationKind::Removal => self.removal.as_ref(),
+        }
+    }
+
+    /// The operations not ended yet (the quit question counts these).
+    pub fn open_operations(&self) -> impl Iterator<Item = &Followed> {
+        [&self.followed, &self.removal]
+            .into_iter()
+            .flatten()
+            .filter(|f| f.ending().is_none())
     }
 
     /// Since when what IN STATE shows holds: the followed download's phase, else the
@@ -157,10 +180,10 @@ impl ClusterState {
             .is_some_and(|ok| age(ok, now) > self.identity.poll_interval * STALE_AFTER_POLLS)
     }
 
-    /// Applies one event; returns whether anything visible changed.
-    pub fn apply(&mut self, event: Event) -> bool {
-        match event {
-            Event::Polled {
+    /// Applies one update; returns whether anything visible changed.
+    pub fn apply(&mut self, update: Update) -> bool {
+        match update {
+            Update::Polled {
                 at,
                 info,
                 download,
@@ -170,7 +193,7 @@ impl ClusterState {
                 self.polled(at, info.as_deref(), download, job);
                 true
             }
-            Event::PollFailed { at, error, .. } => {
+            Update::PollFailed { at, error, .. } => {
                 let changed_error = self.last_error.as_ref() != Some(&error);
                 if !self.is_failing() || changed_error {
                     self.record(
@@ -182,7 +205,7 @@ impl ClusterState {
                 self.last_error = Some(error);
                 true
             }
-            Event::LoginPaused { at, pause, .. } => {
+            Update::LoginPaused { at, pause, .. } => {
                 let what = match &pause.note {
                     Some(note) => format!("still paused: {note}"),
                     None => format!("login refused for {}: polling paused", pause.user),
@@ -192,7 +215,7 @@ impl ClusterState {
                 self.login_paused = Some((since, *pause));
                 true
             }
-            Event::Certificate { at, facts, .. } => {
+            Update::Certificate { at, facts, .. } => {
                 if self.certificate.as_ref() == Some(&*facts) {
                     return false;
                 }
@@ -207,40 +230,33 @@ impl ClusterState {
                 self.certificate = Some(*facts);
                 true
             }
-            Event::Packages { at, packages, .. } => {
-                self.packages = Some((at, packages));
-                true
-            }
-            Event::Followed { at, followed, .. } => {
-                self.note_followed(at, &followed);
-                if self.job.as_ref().map(|j| &j.uuid) != followed.job.as_ref() {
-                    self.job = None;
+            Update::Packages { at, packages, .. } => {
+                match packages {
+                    Ok(list) => {
+                        self.packages = Some((at, list));
+                        self.packages_error = None;
+                    }
+                    Err(error) => self.packages_error = Some((at, error)),
                 }
-                self.followed = Some(*followed);
                 true
             }
-            Event::Ended { at, ending, .. } => {
-                self.record(at, format!("download ended: {}", ending.describe()));
+            Update::Operation { at, followed, .. } => {
+                self.note_operation(at, &followed);
+                if followed.kind() == OperationKind::Download {
+                    if self.job.as_ref().map(|j| &j.uuid) != followed.job.as_ref() {
+                        self.job = None;
+                    }
+                    self.followed = Some(*followed);
+                } else {
+                    self.removal = Some(*followed);
+                }
                 true
             }
-            Event::Removed {
-                at,
-                version,
-                result,
-                ..
-            } => {
-                let what = match result {
-                    Ok(()) => format!("package {version} removed"),
-                    Err(why) => format!("package {version} not removed: {why}"),
-                };
-                self.record(at, what);
-                true
-            }
-            Event::RecordFailed { at, error, .. } => {
+            Update::RecordFailed { at, error, .. } => {
                 self.record(at, format!("NOT RECORDED: {error}"));
                 true
             }
-            Event::Warning { .. } => false,
+            Update::Warning { .. } => false,
         }
     }
 
@@ -302,41 +318,44 @@ impl ClusterState {
         }
     }
 
-    /// Notes in the history how a followed download moved, in the engine's words.
-    fn note_followed(&mut self, at: Timestamp, new: &Followed) {
-        let old = self.followed.clone();
+    /// Notes in the history how a followed operation moved, in the engine's words.
+    fn note_operation(&mut self, at: Timestamp, new: &Followed) {
+        let old = self
+            .operation(new.kind())
+            .filter(|o| o.same_as(new))
+            .cloned();
         let old = old.as_ref();
-        let same_download =
-            old.is_some_and(|o| o.since_request == new.since_request && o.origin == new.origin);
-        if !same_download {
-            let what = match &new.origin {
-                Origin::Started { url, .. } => format!("download requested: {url}"),
-                Origin::Resumed { url, .. } => {
-                    format!("following a download started earlier: {url}")
-                }
-                Origin::Attached => "already downloading: following it, no request sent".into(),
-            };
-            self.record(at, what);
+        if old.is_none() {
+            self.record(at, operation_began(new));
         }
-        let old_job = old.filter(|_| same_download).and_then(|o| o.job.as_ref());
+        let old_job = old.and_then(|o| o.job.as_ref());
         if let (None, Some(job)) = (old_job, &new.job) {
             self.record(at, format!("following job {}", short_uuid(job)));
         }
-        let was_deleted = old.filter(|_| same_download).is_some_and(|o| o.job_deleted);
+        let was_deleted = old.is_some_and(|o| o.job_deleted);
         if let (true, false, Some(job)) = (new.job_deleted, was_deleted, &new.job) {
             self.record(
                 at,
                 format!(
-                    "job {} deleted by the cluster (it had ended): following the download status",
-                    short_uuid(job)
+                    "job {} deleted by the cluster (it had ended): {}",
+                    short_uuid(job),
+                    match new.kind() {
+                        OperationKind::Download => "following the download status",
+                        OperationKind::Removal => "reading the repository",
+                    }
                 ),
             );
         }
-        let old_phase = old.filter(|_| same_download).map(|o| &o.phase);
-        let worth_a_line = !matches!(new.phase, Phase::Starting | Phase::Queued { .. })
-            && new.phase.ending().is_none();
-        if old_phase != Some(&new.phase) && worth_a_line {
-            self.record(at, format!("now {}", new.phase.word()));
+        let old_phase = old.map(|o| &o.phase);
+        if old_phase == Some(&new.phase) {
+            return;
+        }
+        match new.phase.ending() {
+            Some(ending) => self.record(at, format!("{} ended: {}", noun(new), ending.describe())),
+            None if !matches!(new.phase, Phase::Starting | Phase::Queued { .. }) => {
+                self.record(at, format!("now {}", new.phase.word()));
+            }
+            None => {}
         }
     }
 
@@ -345,6 +364,28 @@ impl ClusterState {
             self.history.pop_front();
         }
         self.history.push_back(Transition { at, what });
+    }
+}
+
+/// The history line for an operation the engine begins to follow.
+fn operation_began(new: &Followed) -> String {
+    use crate::download::Operation;
+    match (&new.operation, new.origin) {
+        (Operation::Removal { version }, _) => format!("removal of package {version} requested"),
+        (_, Origin::Started) => format!("download requested: {}", new.operation.url()),
+        (_, Origin::Resumed) => format!(
+            "following a download started earlier: {}",
+            new.operation.url()
+        ),
+        (_, Origin::Attached) => "already downloading: following it, no request sent".into(),
+    }
+}
+
+/// "download", "removal of 9.16.1P3".
+fn noun(followed: &Followed) -> String {
+    match followed.operation.version() {
+        Some(version) => format!("removal of {version}"),
+        None => "download".into(),
     }
 }
 

@@ -5,6 +5,8 @@
 
 pub mod cluster;
 pub mod filter;
+pub mod plan;
+pub mod report;
 pub mod table;
 
 use jiff::Timestamp;
@@ -12,7 +14,7 @@ use jiff::Timestamp;
 pub use cluster::{ClusterIdentity, ClusterState, Health, Transition, age, format_age, short_uuid};
 pub use table::{Column, SortOrder, visible_rows};
 
-use crate::fleet::Event;
+use crate::engine::Update;
 use crate::ontap::DownloadState;
 
 /// The whole fleet as the dashboard knows it, in config order.
@@ -34,6 +36,24 @@ pub struct FleetCounts {
     pub paused: usize,
 }
 
+/// Operations the engine follows that have not ended.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct OpenOperations {
+    /// Downloads running, or asked for and not answered yet.
+    pub downloads: usize,
+    /// Starts waiting in ontop for a place (`max_running`): nothing sent.
+    pub queued: usize,
+    /// Package removals.
+    pub removals: usize,
+}
+
+impl OpenOperations {
+    /// Nothing is open.
+    pub fn is_empty(&self) -> bool {
+        *self == Self::default()
+    }
+}
+
 impl Model {
     /// A model of clusters nothing is known about yet.
     pub fn new(identities: impl IntoIterator<Item = ClusterIdentity>) -> Self {
@@ -42,13 +62,27 @@ impl Model {
         }
     }
 
-    /// Applies one event; returns whether anything visible changed. Events about a
+    /// Applies one update; returns whether anything visible changed. Updates about a
     /// cluster the model does not have, or about none, change nothing here.
-    pub fn apply(&mut self, event: Event) -> bool {
-        match event.cluster().and_then(|i| self.clusters.get_mut(i)) {
-            Some(cluster) => cluster.apply(event),
+    pub fn apply(&mut self, update: Update) -> bool {
+        match update.cluster().and_then(|i| self.clusters.get_mut(i)) {
+            Some(cluster) => cluster.apply(update),
             None => false,
         }
+    }
+
+    /// The operations not ended yet, by what they wait on: (running or on their way,
+    /// queued in ontop, package removals). The quit question and `--wait` read these.
+    pub fn open_operations(&self) -> OpenOperations {
+        let mut open = OpenOperations::default();
+        for op in self.clusters.iter().flat_map(|c| c.open_operations()) {
+            match (op.kind(), &op.phase) {
+                (crate::download::OperationKind::Removal, _) => open.removals += 1,
+                (_, crate::download::Phase::Queued { .. }) => open.queued += 1,
+                _ => open.downloads += 1,
+            }
+        }
+        open
     }
 
     /// Counts for the header at `now`.

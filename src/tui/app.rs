@@ -68,8 +68,9 @@ pub enum AppCommand {
     StartDownloads(StartRequest),
     /// Log in to these clusters with a typed password from now on.
     NewPassword(NewPassword),
-    /// Remove a package from these clusters' repositories (confirmed).
-    RemovePackages(Removal),
+    /// Remove a package from these clusters' repositories (confirmed): each cluster with
+    /// the version as it lists it.
+    RemovePackages(Vec<(usize, String)>),
     /// Send a cluster's refused login once more (`r` asked twice).
     RetryLogin(usize),
     /// Leave the dashboard.
@@ -89,14 +90,11 @@ pub enum Dialog {
     /// The clusters a package will be removed from, before anything is sent (`x` in the
     /// packages view).
     Remove(Removal),
-    /// Quitting would stop following this many downloads; `under` is the dialog it was
-    /// asked over (Ctrl-C in the form), back when the answer is no.
+    /// Quitting would stop following these operations (as the model says: the same
+    /// fact the JOB column shows); `under` is the dialog it was asked over (Ctrl-C in
+    /// the form), back when the answer is no.
     Quit {
-        followed: usize,
-        /// Starts still waiting in ontop (`max_running`): quitting means never sending them.
-        queued: usize,
-        /// Package removals sent and not ended yet: quitting stops following them.
-        removing: usize,
+        open: crate::state::OpenOperations,
         under: Option<Box<Dialog>>,
     },
 }
@@ -143,15 +141,13 @@ pub struct App {
     dialog: Option<Dialog>,
     /// What the download form offers before anything is typed: (URL, server user).
     form_defaults: (Option<String>, Option<String>),
-    /// Downloads that ended a moment ago, announced together: (when, cluster, how).
-    recent_endings: Vec<(Timestamp, String, crate::download::Ending)>,
+    /// Operations that ended a moment ago, announced together.
+    recent_endings: Vec<download::RecentEnding>,
     /// A followed download ended since the event loop last asked: ring the bell.
     bell: bool,
     /// The journal keeps followed downloads for the next ontop (the quit question says
     /// so only when it is true).
     journaled: bool,
-    /// Package removals asked for and not ended yet.
-    removing: usize,
 }
 
 impl App {
@@ -190,7 +186,6 @@ impl App {
             recent_endings: Vec::new(),
             bell: false,
             journaled: true,
-            removing: 0,
         }
     }
 

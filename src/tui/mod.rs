@@ -32,61 +32,59 @@ use tokio::time::{MissedTickBehavior, interval};
 pub use app::{App, AppCommand, Mode};
 pub use views::draw;
 
-use crate::fleet::{Command, Event, Fleet};
+use crate::engine::{Engine, Update};
+use crate::launch::ScreenOptions;
 use crate::state::Model;
 
-/// Everything the dashboard needs from `main`: the model, the running fleet, and how to
-/// present it.
+/// Everything the dashboard needs from `main`: the model, the running engine, and how
+/// to present it.
 pub struct DashboardSetup {
-    /// Identities in config order; event indices refer to this order.
+    /// Identities in the engine's cluster order; update indices refer to this order.
     pub model: Model,
-    /// The running pollers; the dashboard sends them refreshes and stops them on exit.
-    pub fleet: Fleet,
-    /// The pollers' events.
-    pub events: mpsc::Receiver<Event>,
+    /// The running engine; the dashboard sends it commands and stops it on exit.
+    pub engine: Engine,
+    /// The engine's updates.
+    pub updates: mpsc::Receiver<Update>,
     /// Shown in the header: the config path, or "demo (simulated fleet)".
     pub config_label: String,
-    /// `--read-only`: no download can start, and the header says so.
-    pub read_only: bool,
-    /// False for `NO_COLOR` (non-empty) or `--no-color`.
-    pub color: bool,
-    /// Ring the terminal bell when a download started here ends (off with `--no-bell`).
-    pub bell: bool,
+    /// `--read-only`, colours, the bell.
+    pub options: ScreenOptions,
     /// What the download form offers: the config's `[download]` URL and server user.
-    pub download_defaults: (Option<String>, Option<String>),
-    /// Whether the journal keeps followed downloads for the next ontop (not in the demo).
-    pub journaled: bool,
+    pub form: FormDefaults,
 }
 
-/// What the event loop needs besides the app: the fleet, and whether to ring the bell.
+/// What the download form offers before anything is typed.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct FormDefaults {
+    pub url: Option<String>,
+    pub username: Option<String>,
+}
+
+/// What the event loop needs besides the app: the engine, and whether to ring the bell.
 struct Outside<'a> {
-    fleet: &'a Fleet,
+    engine: &'a Engine,
     bell: bool,
 }
 
-/// How long quitting waits for download starts already sent: above the default request
-/// timeout, so a slow cluster's answer still lands in the audit log.
-const START_GRACE: Duration = Duration::from_secs(35);
-/// How long quitting waits for the recorder to write what it was given.
-const RECORD_GRACE: Duration = Duration::from_secs(10);
+/// How long quitting waits for requests already sent (download starts, removals) and
+/// for the recorder: above the default request timeout, so a slow cluster's answer
+/// still lands in the audit log.
+const FINISH_GRACE: Duration = Duration::from_secs(35);
 
 /// Runs the dashboard until the user quits; the terminal is restored on every way out,
 /// errors and panics included.
 pub async fn run(setup: DashboardSetup) -> io::Result<()> {
     let DashboardSetup {
         model,
-        fleet,
-        events,
+        engine,
+        updates,
         config_label,
-        read_only,
-        color,
-        bell,
-        download_defaults: (default_url, default_username),
-        journaled,
+        options,
+        form,
     } = setup;
-    let mut app = App::new(model, config_label, read_only, color)
-        .with_form_defaults(default_url, default_username)
-        .with_journal(journaled);
+    let mut app = App::new(model, config_label, options.read_only, options.color)
+        .with_form_defaults(form.url, form.username)
+        .with_journal(engine.journaled());
     // `try_init` installs a panic hook that restores the terminal before the panic is
     // printed; the guard restores on errors and when this future is dropped.
     let mut terminal = match ratatui::try_init() {
@@ -101,33 +99,32 @@ pub async fn run(setup: DashboardSetup) -> io::Result<()> {
     // A pasted URL arrives as one piece of text, not as keys (Enter in it would submit).
     let _ = crossterm::execute!(io::stdout(), crossterm::event::EnableBracketedPaste);
     let outside = Outside {
-        fleet: &fleet,
-        bell,
+        engine: &engine,
+        bell: options.bell,
     };
-    let result = event_loop(&mut terminal, &mut app, &outside, events).await;
+    let result = event_loop(&mut terminal, &mut app, &outside, updates).await;
     drop(guard);
-    // The screen is restored; a POST sent just before `q` still gets its answer and
+    // The screen is restored; a request sent just before `q` still gets its answer and
     // its audit line (bounded by the clusters' own timeouts).
-    let pending = fleet.starts_in_flight();
+    let pending = engine.sends_in_flight();
     if pending > 0 {
-        crate::errln!(
-            "ontop: waiting for {pending} download start(s) to be answered and recorded..."
-        );
-        let unanswered = fleet.finish_starts(START_GRACE).await;
-        if unanswered > 0 {
-            crate::errln!(
-                "ontop: {unanswered} start(s) got no answer; check with ontop status (their audit lines may be missing)"
-            );
-        }
+        crate::errln!("ontop: waiting for {pending} request(s) to be answered and recorded...");
     }
-    if !fleet.recorder().flush(RECORD_GRACE).await {
+    let finished = engine.finish(FINISH_GRACE).await;
+    if finished.unanswered > 0 {
+        crate::errln!(
+            "ontop: {} request(s) got no answer; check with ontop status (their audit lines may be missing)",
+            finished.unanswered
+        );
+    }
+    if !finished.recorded {
         crate::errln!(
             "ontop: the audit log or the journal could not be written within {}s (another \
              ontop holding the journal lock?); the last records may be missing",
-            RECORD_GRACE.as_secs()
+            FINISH_GRACE.as_secs()
         );
     }
-    fleet.shutdown();
+    engine.shutdown();
     result
 }
 
@@ -153,7 +150,7 @@ async fn event_loop(
     terminal: &mut ratatui::DefaultTerminal,
     app: &mut App,
     outside: &Outside<'_>,
-    mut events: mpsc::Receiver<Event>,
+    mut events: mpsc::Receiver<Update>,
 ) -> io::Result<()> {
     let mut input = EventStream::new();
     let mut tick = interval(Duration::from_secs(1));
@@ -285,26 +282,19 @@ async fn sleep_until_opt(when: Option<tokio::time::Instant>) {
 
 /// Carries out what keys asked for; true when the user quits.
 fn run_commands(commands: Vec<AppCommand>, outside: &Outside<'_>) -> bool {
-    let fleet = outside.fleet;
+    let engine = outside.engine;
     for command in commands {
         match command {
-            AppCommand::Refresh(Some(cluster)) => fleet.send(cluster, Command::Refresh),
-            AppCommand::Refresh(None) => fleet.refresh_all(),
-            AppCommand::RetryLogin(cluster) => fleet.send(cluster, Command::RetryLogin),
-            AppCommand::FetchPackages(cluster) => fleet.send(cluster, Command::FetchPackages),
+            AppCommand::Refresh(cluster) => engine.refresh(cluster),
+            AppCommand::RetryLogin(cluster) => engine.retry_login(cluster),
+            AppCommand::FetchPackages(cluster) => engine.fetch_packages(cluster),
             AppCommand::StartDownloads(request) => {
-                fleet.start_downloads(&request.plan, request.spec);
+                engine.start_downloads(&request.plan, request.spec);
             }
             AppCommand::NewPassword(new) => {
-                for cluster in new.clusters {
-                    let password = new.password.clone();
-                    let again = new.again;
-                    fleet.send(cluster, Command::Password { password, again });
-                }
+                engine.set_password(&new.clusters, &new.password, new.again);
             }
-            AppCommand::RemovePackages(removal) => {
-                fleet.remove_packages(removal.version, removal.clusters);
-            }
+            AppCommand::RemovePackages(targets) => engine.remove_packages(&targets),
             AppCommand::Quit => return true,
         }
     }

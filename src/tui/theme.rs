@@ -73,12 +73,12 @@ impl Theme {
             return ("-".into(), self.dim());
         };
         let style = match phase {
-            Phase::Starting | Phase::Queued { .. } => self.fg(Color::Cyan),
+            Phase::Starting | Phase::Queued { .. } | Phase::Checking => self.fg(Color::Cyan),
             Phase::Job(state) => return self.job(Some(state)),
             Phase::Download(DownloadState::Failure) => self.fg(Color::Red),
             Phase::Download(_) => self.fg(Color::Cyan),
             Phase::Ended(ending) if ending.is_success() => self.fg(Color::Green),
-            Phase::Ended(Ending::GaveUp { .. }) => self.fg(Color::Yellow),
+            Phase::Ended(Ending::GaveUp { .. } | Ending::Unknown { .. }) => self.fg(Color::Yellow),
             Phase::Ended(_) => self.fg(Color::Red).add_modifier(Modifier::BOLD),
         };
         (phase.word().to_string(), style)

@@ -5,6 +5,8 @@
 //! [`support::bin`]; tests of the screen draw into ratatui's `TestBackend` or run the
 //! binary in a pseudo-terminal.
 
+mod agreement;
+mod architecture;
 mod cli;
 mod client;
 mod config;

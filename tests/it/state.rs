@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use jiff::{SignedDuration, Timestamp};
 use ontop::download::{Observation, Since, StartOutcome, Tracker};
-use ontop::fleet::Event;
+use ontop::engine::Update as Event;
 use ontop::ontap::{DownloadState, DownloadStatus, ErrorKind, Job, JobState, OntapError, Package};
 use ontop::state::{ClusterIdentity, Column, Health, Model, SortOrder, visible_rows};
 
@@ -157,14 +157,17 @@ fn state_changes_restart_the_clock_and_are_recorded() {
 #[test]
 fn the_followed_job_is_kept_while_the_engine_follows_it() {
     let mut m = fleet();
-    let mut tracker = Tracker::requested("https://repo/i.tgz".into(), at(0));
+    let mut tracker = Tracker::requested(
+        ontop::download::Operation::download("https://repo/i.tgz".into(), None),
+        at(0),
+    );
     tracker.answered(
         &StartOutcome::Started {
             job: "f587d316-5feb".into(),
         },
         at(0),
     );
-    m.apply(Event::Followed {
+    m.apply(Event::Operation {
         cluster: 2,
         at: at(0),
         followed: Box::new(tracker.followed().clone()),
@@ -184,7 +187,7 @@ fn the_followed_job_is_kept_while_the_engine_follows_it() {
     assert_eq!(job_state(&m), Some(JobState::Running));
     // When the engine follows another job (or none), the old one is not shown.
     tracker.observe(Observation::JobGone, at(7));
-    m.apply(Event::Followed {
+    m.apply(Event::Operation {
         cluster: 2,
         at: at(7),
         followed: Box::new(tracker.followed().clone()),
@@ -203,10 +206,10 @@ fn packages_and_versions_are_kept() {
     m.apply(Event::Packages {
         cluster: 1,
         at: at(3),
-        packages: vec![Package {
+        packages: Ok(vec![Package {
             version: Some("9.16.1P3".into()),
             create_time: None,
-        }],
+        }]),
     });
     let (when, packages) = m.clusters[1].packages.as_ref().unwrap();
     assert_eq!((*when, packages.len()), (at(3), 1));

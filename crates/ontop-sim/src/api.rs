@@ -4,7 +4,8 @@
 //! Every request first passes [`gate`]: it is logged, delayed by the run's
 //! latency, subjected to the cluster's current request-level fault, and checked
 //! for basic-auth credentials. Only then does it reach a handler.
-//! The package repository's routes, DELETE included, live in `api/packages.rs`.
+//! The package repository's routes, DELETE included, live in `api/packages.rs`;
+//! `/api/cluster/software` (validation and update progress) in `api/software.rs`.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -29,7 +30,10 @@ use super::wire::{self, Params, hal};
 pub(crate) fn router(cluster: Arc<Cluster>) -> Router {
     Router::new()
         .route("/api/cluster", get(cluster_get))
-        .route("/api/cluster/software", get(software_get))
+        .route(
+            "/api/cluster/software",
+            get(software::get).patch(software::patch),
+        )
         .route(
             "/api/cluster/software/download",
             get(download_get).post(download_post),
@@ -64,6 +68,8 @@ async fn gate(State(c): State<Arc<Cluster>>, req: Request, next: Next) -> Respon
         // The busy states act on a package DELETE only (`cluster/deletes.rs`).
         Fault::None | Fault::Escape | Fault::LongText => {}
         Fault::Validating | Fault::Updating | Fault::Syncing | Fault::DeleteTimeout => {}
+        // These choose what `/api/cluster/software` says (`api/software.rs`).
+        Fault::ValidationWarning | Fault::ValidationError | Fault::Shape96 | Fault::Shape97 => {}
         Fault::Latency(extra) => tokio::time::sleep(extra).await,
         // On an already open connection: never answer (a long hour, then give up).
         Fault::Hang | Fault::Reset | Fault::Down | Fault::Garbage => {
@@ -157,36 +163,25 @@ macro_rules! params {
     };
 }
 
-// After `params!`, which it uses.
+// After `params!`, which they use.
 mod packages;
+mod software;
 
 async fn cluster_get(State(c): State<Arc<Cluster>>, uri: Uri) -> Response {
     let p = params!(uri);
-    let (generation, major, minor) = version_numbers(&c.version);
+    // The lowest of the nodes' versions: the old one until an update has completed.
+    let version = c.running_version();
+    let (generation, major, minor) = version_numbers(&version);
     let body = json!({
         "name": c.name,
         "uuid": c.uuid,
         "version": {
-            "full": format!("NetApp Release {}: Mon Jan 06 12:00:00 UTC 2025", c.version),
+            "full": format!("NetApp Release {version}: Mon Jan 06 12:00:00 UTC 2025"),
             "generation": generation,
             "major": major,
             "minor": minor,
         },
         "_links": wire::links("/api/cluster"),
-    });
-    hal(StatusCode::OK, p.select(body, &["_links"]))
-}
-
-async fn software_get(State(c): State<Arc<Cluster>>, uri: Uri) -> Response {
-    let p = params!(uri);
-    let nodes: Vec<Value> = (1..=2)
-        .map(|i| json!({ "name": format!("{}-{i:02}", c.name), "version": c.version }))
-        .collect();
-    let body = json!({
-        "version": c.version,
-        "state": "completed",
-        "nodes": nodes,
-        "_links": wire::links("/api/cluster/software"),
     });
     hal(StatusCode::OK, p.select(body, &["_links"]))
 }

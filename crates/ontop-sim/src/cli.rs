@@ -26,7 +26,8 @@ pub struct SimArgs {
     #[arg(long = "fault", value_name = "NAME=KIND", value_parser = parse_fault_arg,
           help = crate::fault::FAULT_HELP)]
     pub faults: Vec<(String, Fault)>,
-    /// The fleet to simulate: idle (sim-1..sim-N, nothing started) or demo (every state)
+    /// The fleet to simulate: idle (sim-1..sim-N, nothing started), demo (every state) or
+    /// window (updates in progress)
     #[arg(long, default_value = "idle")]
     pub scenario: Scenario,
     /// The admin password [default: generated]

@@ -10,6 +10,8 @@
 
 mod deletes;
 mod names;
+mod software;
+mod update;
 
 use std::collections::VecDeque;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -28,6 +30,10 @@ use super::tasks::{Tasks, lock};
 use super::{LoggedRequest, fetch};
 use deletes::PendingDelete;
 pub(crate) use names::version_from_file;
+pub(crate) use software::SoftwareNow;
+pub use software::SoftwareTiming;
+pub use update::UpdateAt;
+pub(crate) use update::{Halt, PhaseNow, UpdateNow};
 
 /// The most requests kept per cluster in the request log (oldest dropped first).
 const LOG_CAP: usize = 10_000;
@@ -48,6 +54,8 @@ pub(crate) struct Env {
     pub(crate) delete_duration: Duration,
     /// The HTTP client clusters fetch packages with.
     pub(crate) fetcher: reqwest::Client,
+    /// How long validations take and how fast updates move.
+    pub(crate) software: SoftwareTiming,
     /// Every task of the run, for shutdown.
     pub(crate) tasks: Tasks,
 }
@@ -62,6 +70,8 @@ struct Books {
     firmware: Vec<String>,
     /// Delete jobs that have not ended.
     deletes: Vec<PendingDelete>,
+    /// Nodes, last validation and update (`/api/cluster/software`).
+    software: software::SoftwareBooks,
 }
 
 /// A simulated cluster; shared by its listener, its API handlers and its download task.
@@ -103,6 +113,7 @@ impl Cluster {
                 packages: Vec::new(),
                 firmware: Vec::new(),
                 deletes: Vec::new(),
+                software: software::SoftwareBooks::default(),
             }),
             job_ended: Notify::new(),
         }

@@ -5,6 +5,9 @@
 //! and package delete). A few codes the vendor does not document for these endpoints
 //! are marked as the sim's choice.
 
+/// The codes of validating a release and starting an update.
+pub(crate) mod software;
+
 /// Download state `not_started`: "Package download has not started."
 pub(crate) const NOT_STARTED: u64 = 10551384;
 /// Download state `running`: "Package download is still running."

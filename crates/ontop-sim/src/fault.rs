@@ -3,8 +3,10 @@
 //! A [`Fault`] says how a cluster should misbehave right now. Connection-level
 //! faults (`down`, `reset`, `hang`, `garbage`) act on the socket in `server.rs`; the
 //! busy states (`validating`, `updating`, `syncing`, `deletetimeout`) only on a package
-//! DELETE; the others act on each request in `api.rs` (the hostile answers in
-//! `hostile.rs`). The command line spells a fault as `NAME=KIND` (see
+//! DELETE; the validation outcomes (`validation-warning`, `validation-error`) on a
+//! validation, the shapes (`shape-9.6`, `shape-9.7`) on `/api/cluster/software`
+//! (`validation.rs`, `release.rs`); the others act on each request in `api.rs` (the
+//! hostile answers in `hostile.rs`). The command line spells a fault as `NAME=KIND` (see
 //! [`parse_fault_arg`]).
 
 use std::fmt;
@@ -66,6 +68,14 @@ pub enum Fault {
     Syncing,
     /// A package DELETE is accepted, and its job fails with 10551388 (timed out).
     DeleteTimeout,
+    /// A validation started now ends with warnings beyond the usual "Manual checks".
+    ValidationWarning,
+    /// A validation started now ends with an error ("High Availability status").
+    ValidationError,
+    /// `/api/cluster/software` answers in ONTAP 9.6's shape, whatever the release.
+    Shape96,
+    /// `/api/cluster/software` answers in ONTAP 9.7's shape, whatever the release.
+    Shape97,
 }
 
 /// Where a redirect points when the fault names no place: a port nothing listens on.
@@ -78,7 +88,8 @@ macro_rules! fault_kinds {
     () => {
         "none, hang, reset, http500, http502, http503, malformed, unauthorized, latency:MS, \
          escape, down, redirect[:STATUS[:URL]], huge, endless, drip, longtext, bigheaders, garbage, \
-         validating, updating, syncing, deletetimeout"
+         validating, updating, syncing, deletetimeout, validation-warning, validation-error, \
+         shape-9.6, shape-9.7"
     };
 }
 
@@ -119,6 +130,10 @@ impl FromStr for Fault {
             "updating" => Fault::Updating,
             "syncing" => Fault::Syncing,
             "deletetimeout" => Fault::DeleteTimeout,
+            "validation-warning" => Fault::ValidationWarning,
+            "validation-error" => Fault::ValidationError,
+            "shape-9.6" => Fault::Shape96,
+            "shape-9.7" => Fault::Shape97,
             "redirect" => Fault::Redirect {
                 status: 307,
                 location: DEFAULT_REDIRECT.to_string(),
@@ -168,6 +183,10 @@ impl fmt::Display for Fault {
             Fault::Updating => f.write_str("updating"),
             Fault::Syncing => f.write_str("syncing"),
             Fault::DeleteTimeout => f.write_str("deletetimeout"),
+            Fault::ValidationWarning => f.write_str("validation-warning"),
+            Fault::ValidationError => f.write_str("validation-error"),
+            Fault::Shape96 => f.write_str("shape-9.6"),
+            Fault::Shape97 => f.write_str("shape-9.7"),
         }
     }
 }

@@ -3,7 +3,10 @@
 //! Start-up order: CA, package server, then one listener per cluster (each up
 //! before [`SimFleet::start`] returns), then the scenario's downloads and the
 //! faults. Tests steer a running fleet with the helpers here instead of waiting
-//! for real time to pass.
+//! for real time to pass. The helpers for validations and updates, and the set-up of a
+//! cluster in a maintenance window, are in `fleet/software.rs`.
+
+mod software;
 
 use std::path::Path;
 use std::sync::Arc;
@@ -53,6 +56,7 @@ impl SimFleet {
             time_limit: opts.time_limit,
             delete_duration: opts.delete_duration,
             fetcher: fetch::client(ca_pem.as_deref())?,
+            software: opts.software.clone(),
             tasks: Tasks::default(),
         });
         let package_port = packages::start(opts.package_size, opts.bandwidth, &env.tasks).await?;
@@ -123,6 +127,7 @@ impl SimFleet {
     fn set_up(&self, cluster: &str, setup: Setup) -> Result<(), SimError> {
         let url = match setup {
             Setup::Idle => return Ok(()),
+            Setup::Validated | Setup::Updating(_) => return self.set_up_window(cluster, setup),
             // About ten minutes at 1 MiB/s: long enough to watch.
             Setup::Downloading => {
                 self.package_url_with("ontap-9.17.1-image.tgz", 600 << 20, 1 << 20)

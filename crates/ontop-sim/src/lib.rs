@@ -32,15 +32,18 @@ mod hostile;
 mod limits;
 mod packages;
 mod records;
+mod release;
 mod scenario;
 mod server;
 mod tasks;
 mod tls;
+mod validation;
 mod wire;
 mod write_config;
 
 use std::time::Duration;
 
+pub use cluster::{SoftwareTiming, UpdateAt};
 pub use fault::{DEFAULT_REDIRECT, FAULT_KINDS, Fault, LONG_TEXT, parse_fault_arg};
 pub use fleet::SimFleet;
 pub use foreground::run_foreground;
@@ -80,6 +83,8 @@ pub struct SimOptions {
     pub package_size: u64,
     /// Bytes per second per package transfer (0 = unlimited).
     pub bandwidth: u64,
+    /// How long validations take and how fast updates move (`/api/cluster/software`).
+    pub software: SoftwareTiming,
 }
 
 impl Default for SimOptions {
@@ -99,6 +104,7 @@ impl Default for SimOptions {
             delete_duration: Duration::from_secs(2),
             package_size: 3 * 1024 * 1024,
             bandwidth: 1024 * 1024,
+            software: SoftwareTiming::default(),
         }
     }
 }

@@ -5,12 +5,17 @@
 //! cluster in each condition a dashboard must show (downloading, done, failed,
 //! slow, down, refusing the login, going quiet after a while), reached through the
 //! real state machine
-//! where it can be (real downloads that run, finish or fail).
+//! where it can be (real downloads that run, finish or fail), and two clusters mid-way
+//! through a maintenance window. `window` is a fleet in its maintenance window: updates
+//! at every stage (`scenario/window.rs`).
+
+mod window;
 
 use std::fmt;
 use std::str::FromStr;
 use std::time::Duration;
 
+use super::cluster::UpdateAt;
 use super::fault::Fault;
 
 /// The shape of the fleet a run starts with.
@@ -21,6 +26,8 @@ pub enum Scenario {
     Idle,
     /// A mixed fleet with descriptive names, one cluster per interesting condition.
     Demo,
+    /// A maintenance window: clusters of two HA pairs updating, at every stage.
+    Window,
 }
 
 impl FromStr for Scenario {
@@ -30,8 +37,9 @@ impl FromStr for Scenario {
         match s.trim().to_ascii_lowercase().as_str() {
             "idle" => Ok(Scenario::Idle),
             "demo" => Ok(Scenario::Demo),
+            "window" => Ok(Scenario::Window),
             other => Err(format!(
-                "unknown scenario {other:?}; valid scenarios are: idle, demo"
+                "unknown scenario {other:?}; valid scenarios are: idle, demo, window"
             )),
         }
     }
@@ -42,6 +50,7 @@ impl fmt::Display for Scenario {
         f.write_str(match self {
             Scenario::Idle => "idle",
             Scenario::Demo => "demo",
+            Scenario::Window => "window",
         })
     }
 }
@@ -57,6 +66,10 @@ pub(crate) enum Setup {
     Succeeded,
     /// A real download of a missing URL: fails with 10551885.
     Failed,
+    /// Two HA pairs, the default package downloaded and validated, no update yet.
+    Validated,
+    /// Like `Validated`, with an update to the default package at this stage.
+    Updating(UpdateAt),
 }
 
 /// One cluster of the starting fleet.
@@ -77,7 +90,7 @@ pub(crate) struct Planned {
 pub(crate) const DEFAULT_VERSION: &str = "9.15.1P7";
 
 /// The demo's hand-picked clusters, in the order they are handed out.
-const DEMO: [(&str, &str, Setup, DemoFault); 8] = [
+const DEMO: [(&str, &str, Setup, DemoFault); 10] = [
     ("prod-ams-1", "9.15.1P7", Setup::Idle, DemoFault::None),
     (
         "prod-ams-2",
@@ -101,6 +114,19 @@ const DEMO: [(&str, &str, Setup, DemoFault); 8] = [
         "9.15.1P7",
         Setup::Idle,
         DemoFault::QuietAfter(20),
+    ),
+    // A maintenance window mid-way: one updating its second node, one paused on an error.
+    (
+        "prod-chi-1",
+        "9.15.1P7",
+        Setup::Updating(UpdateAt::Node(2)),
+        DemoFault::None,
+    ),
+    (
+        "prod-par-1",
+        "9.15.1P7",
+        Setup::Updating(UpdateAt::PausedOnError(3)),
+        DemoFault::None,
     ),
 ];
 
@@ -133,6 +159,7 @@ pub(crate) fn plan(scenario: Scenario, clusters: usize) -> Vec<Planned> {
             })
             .collect(),
         Scenario::Demo => demo(clusters),
+        Scenario::Window => window::plan(clusters),
     }
 }
 

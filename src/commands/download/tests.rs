@@ -3,6 +3,7 @@
 use std::path::Path;
 
 use super::*;
+use crate::config::Config;
 
 fn args(url: Option<&str>, username: Option<&str>, password_env: Option<&str>) -> DownloadArgs {
     DownloadArgs {
@@ -20,7 +21,6 @@ fn args(url: Option<&str>, username: Option<&str>, password_env: Option<&str>) -
         yes: true,
         force: false,
         max_running: None,
-        interval_ms: 2000,
     }
 }
 

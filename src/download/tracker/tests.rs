@@ -32,7 +32,10 @@ fn status(state: DownloadState, code: i64) -> DownloadStatus {
 }
 
 fn started() -> Tracker {
-    let mut t = Tracker::requested("https://repo/i.tgz".into(), at(0));
+    let mut t = Tracker::requested(
+        Operation::download("https://repo/i.tgz".into(), None),
+        at(0),
+    );
     let job = StartOutcome::Started { job: "j1".into() };
     assert_eq!(t.answered(&job, at(1)), None);
     t
@@ -143,11 +146,11 @@ fn an_attached_download_with_its_job_counts_from_the_job_start() {
 
 #[test]
 fn answers_that_end_at_once_end_at_once() {
-    let mut t = Tracker::requested("u".into(), at(0));
+    let mut t = Tracker::requested(Operation::download("u".into(), None), at(0));
     let present = StartOutcome::AlreadyPresent { packages: vec![] };
     assert_eq!(t.answered(&present, at(1)), Some(Ending::AlreadyPresent));
     assert_eq!(t.want(), Want::Nothing);
-    let mut t = Tracker::requested("u".into(), at(0));
+    let mut t = Tracker::requested(Operation::download("u".into(), None), at(0));
     let not_sent = StartOutcome::NotSent("audit log: permission denied".into());
     let ending = t.answered(&not_sent, at(1)).unwrap();
     assert_eq!(ending.word(), "not sent");
@@ -155,7 +158,12 @@ fn answers_that_end_at_once_end_at_once() {
 
 #[test]
 fn a_resumed_job_counts_from_the_cluster_once_it_is_seen() {
-    let mut t = Tracker::resumed("u".into(), "j1".into(), at(-600), at(0));
+    let mut t = Tracker::resumed(
+        Operation::download("u".into(), None),
+        "j1".into(),
+        at(-600),
+        at(0),
+    );
     assert_eq!(t.followed().since, Since::AtLeast(at(-600)));
     t.observe(Observation::Job(&job(JobState::Running)), at(1));
     assert_eq!(t.followed().since, Since::Exactly(at(-60)));
@@ -169,4 +177,83 @@ fn giving_up_ends_once() {
             .is_some()
     );
     assert_eq!(t.give_up("again".into(), at(6)), None);
+}
+
+fn removal() -> Tracker {
+    let operation = Operation::Removal {
+        version: "9.16.1P3".into(),
+    };
+    let mut t = Tracker::requested(operation, at(0));
+    assert_eq!(t.want(), Want::Nothing, "not answered yet: nothing to ask");
+    t.answered(&StartOutcome::Started { job: "r1".into() }, at(1));
+    t
+}
+
+fn package(version: &str) -> crate::ontap::Package {
+    crate::ontap::Package {
+        version: Some(version.into()),
+        create_time: None,
+    }
+}
+
+#[test]
+fn a_removal_follows_its_job_and_ends_in_its_own_words() {
+    let mut t = removal();
+    assert_eq!(t.want(), Want::Job("r1".into()));
+    let mut failed = job(JobState::Failure);
+    failed.message = Some("the package is in use".into());
+    failed.code = Some(10551388);
+    let ending = t.observe(Observation::Job(&failed), at(3)).unwrap();
+    assert_eq!(
+        ending.summary(),
+        "the removal failed: the package is in use"
+    );
+    assert_eq!(ending.code(), Some(10551388));
+    let mut t = removal();
+    let ending = t
+        .observe(Observation::Job(&job(JobState::Success)), at(3))
+        .unwrap();
+    assert_eq!(ending, Ending::Removed);
+    assert!(ending.is_success());
+}
+
+#[test]
+fn a_removal_whose_job_is_gone_is_judged_by_the_repository() {
+    let mut t = removal();
+    assert_eq!(t.observe(Observation::JobGone, at(400)), None);
+    assert_eq!(t.followed().phase, Phase::Checking);
+    assert_eq!(t.want(), Want::Packages);
+    let still = [package("9.16.1p3")];
+    let ending = t.observe(Observation::Packages(&still), at(401)).unwrap();
+    assert!(
+        ending.summary().contains("still in the repository"),
+        "{ending:?}"
+    );
+    let mut t = removal();
+    t.observe(Observation::JobGone, at(400));
+    let gone = [package("9.15.1P7")];
+    assert_eq!(
+        t.observe(Observation::Packages(&gone), at(401)),
+        Some(Ending::Removed)
+    );
+}
+
+#[test]
+fn a_resumed_job_that_is_gone_ends_when_the_cluster_says_nothing_runs() {
+    let operation = Operation::download("u".into(), None);
+    let mut t = Tracker::resumed(operation, "j1".into(), at(-600), at(0));
+    t.observe(Observation::JobGone, at(1));
+    let idle = status(DownloadState::NotStarted, 10551384);
+    let ending = t.observe(Observation::Download(&idle), at(2)).unwrap();
+    assert_eq!(ending.word(), "unknown");
+    assert!(!ending.is_success());
+}
+
+#[test]
+fn a_queued_start_given_up_was_never_sent() {
+    let operation = Operation::download("u".into(), None);
+    let mut t = Tracker::requested(operation, at(0)).queued(2, 3, at(0));
+    assert_eq!(t.followed().phase.word(), "queued");
+    let ending = t.give_up("ontop stopped".into(), at(5)).unwrap();
+    assert_eq!(ending.word(), "not sent");
 }

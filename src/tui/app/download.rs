@@ -9,8 +9,7 @@
 use jiff::{SignedDuration, Timestamp};
 
 use super::{App, AppCommand, Confirmation, Dialog, DownloadForm};
-use crate::download::{Busy, Candidate, Ending, Plan, holding, plan};
-use crate::state::{ClusterState, Health};
+use crate::download::{Ending, Followed, OperationKind, Plan};
 
 /// How long the message about an ended download stays: long enough to be read by
 /// someone who comes back to the screen at the bell.
@@ -164,31 +163,30 @@ impl App {
     /// The engine's plan for `chosen`, from what the model knows now; clusters that run
     /// or hold `version` (the package's release, when its name says) are skipped.
     pub fn plan_for(&self, chosen: &[usize], version: Option<&str>, now: Timestamp) -> Plan {
-        plan(chosen.iter().filter_map(|&cluster| {
-            let c = self.model.clusters.get(cluster)?;
-            let packages = c.packages.as_ref().map(|(_, list)| list.as_slice());
-            Some(Candidate {
-                cluster,
-                name: c.identity.name.clone(),
-                read_only: self.read_only || c.identity.read_only,
-                busy: busy(c),
-                failing: failing_reason(c, now),
-                login_refused: c.login_paused.is_some(),
-                holds: version.and_then(|v| holding(v, c.version.as_deref(), packages)),
-            })
-        }))
+        self.model.plan(chosen, version, self.read_only, now)
     }
 
-    /// A followed download ended and is recorded: the status line says so (several at
-    /// once in one line), and the bell will ring.
-    pub(super) fn download_ended(&mut self, cluster: usize, ending: Ending, now: Timestamp) {
+    /// An operation the engine follows ended (the model says so in the same update that
+    /// carries its phase): the status line says so (several at once in one line), and
+    /// the bell will ring.
+    pub(super) fn operation_ended(
+        &mut self,
+        cluster: usize,
+        followed: &Followed,
+        ending: Ending,
+        now: Timestamp,
+    ) {
         let Some(c) = self.model.clusters.get(cluster) else {
             return;
         };
         let since = now.saturating_sub(ENDINGS_TOGETHER).unwrap_or(now);
-        self.recent_endings.retain(|(at, _, _)| *at >= since);
-        self.recent_endings
-            .push((now, c.identity.name.clone(), ending));
+        self.recent_endings.retain(|e| e.at >= since);
+        self.recent_endings.push(RecentEnding {
+            at: now,
+            name: c.identity.name.clone(),
+            operation: followed.operation.clone(),
+            ending,
+        });
         self.bell = true;
         if let Some(text) = endings_message(&self.recent_endings) {
             self.say_for(text, ENDING_STATUS_FOR, now);
@@ -196,61 +194,68 @@ impl App {
     }
 }
 
-/// Whether a download already runs there, as the model knows it: one this ontop follows,
-/// or the cluster's own state.
-fn busy(c: &ClusterState) -> Busy {
-    if c.phase().is_some_and(|p| p.ending().is_none()) {
-        Busy::Followed
-    } else if matches!(
-        c.download_state(),
-        Some(crate::ontap::DownloadState::Running)
-    ) {
-        Busy::Downloading
-    } else {
-        Busy::No
-    }
+/// An operation that ended a moment ago, announced with the others that ended with it.
+#[derive(Debug, Clone)]
+pub(super) struct RecentEnding {
+    at: Timestamp,
+    name: String,
+    operation: crate::download::Operation,
+    ending: Ending,
 }
 
-/// Why a cluster cannot take a download now: it does not answer, or has not yet.
-fn failing_reason(c: &ClusterState, now: Timestamp) -> Option<String> {
-    match c.health(now) {
-        Health::Failing => Some(match &c.last_error {
-            Some(e) => format!("{}: {}", e.kind, e.message),
-            None => "the last poll failed".to_string(),
-        }),
-        Health::Unknown => Some("no answer yet".to_string()),
-        Health::Ok | Health::Stale => None,
-    }
-}
-
-/// The status line for downloads that just ended: each one when it is alone, a count
-/// and the ones that did not succeed when several end together.
-fn endings_message(ended: &[(Timestamp, String, Ending)]) -> Option<String> {
+/// The status line for operations that just ended: each one when it is alone, a count
+/// per kind and the ones that did not succeed when several end together.
+fn endings_message(ended: &[RecentEnding]) -> Option<String> {
     match ended {
         [] => None,
-        [(_, name, ending)] => Some(ending_message(name, ending)),
+        [one] => Some(ending_message(&one.name, &one.operation, &one.ending)),
         many => {
-            let failed: Vec<&str> = many
-                .iter()
-                .filter(|(_, _, e)| !e.is_success())
-                .map(|(_, name, _)| name.as_str())
-                .collect();
-            let ok = many.len() - failed.len();
-            let mut text = format!("{} downloads ended: {ok} succeeded", many.len());
-            if !failed.is_empty() {
-                let n = failed.len();
-                text.push_str(&format!(", {n} did not ({})", names_line(&failed)));
+            let mut parts = Vec::new();
+            for kind in [OperationKind::Download, OperationKind::Removal] {
+                let of_kind: Vec<&RecentEnding> =
+                    many.iter().filter(|e| e.operation.kind() == kind).collect();
+                if of_kind.is_empty() {
+                    continue;
+                }
+                let failed: Vec<&str> = of_kind
+                    .iter()
+                    .filter(|e| !e.ending.is_success())
+                    .map(|e| e.name.as_str())
+                    .collect();
+                let ok = of_kind.len() - failed.len();
+                let (noun, word) = match (kind, of_kind.len()) {
+                    (OperationKind::Download, 1) => ("download ended", "succeeded"),
+                    (OperationKind::Download, _) => ("downloads ended", "succeeded"),
+                    (OperationKind::Removal, 1) => ("removal ended", "removed"),
+                    (OperationKind::Removal, _) => ("removals ended", "removed"),
+                };
+                let mut text = format!("{} {noun}: {ok} {word}", of_kind.len());
+                if !failed.is_empty() {
+                    let n = failed.len();
+                    text.push_str(&format!(", {n} did not ({})", names_line(&failed)));
+                }
+                parts.push(text);
             }
-            Some(text)
+            Some(parts.join("; "))
         }
     }
 }
 
 /// "prod-ams-1: the package was downloaded", "dr-fra-1: the download failed: … (10551885)".
-pub fn ending_message(name: &str, ending: &Ending) -> String {
+/// "dr-fra-1: package 9.16.1P3 removed".
+pub fn ending_message(
+    name: &str,
+    operation: &crate::download::Operation,
+    ending: &Ending,
+) -> String {
+    let summary = match (operation.version(), ending) {
+        (Some(version), Ending::Removed) => format!("package {version} removed"),
+        (Some(version), other) => format!("package {version} not removed: {}", other.summary()),
+        (None, other) => other.summary(),
+    };
     match ending.code() {
-        Some(code) => format!("{name}: {} ({code})", ending.summary()),
-        None => format!("{name}: {}", ending.summary()),
+        Some(code) => format!("{name}: {summary} ({code})"),
+        None => format!("{name}: {summary}"),
     }
 }
 

@@ -6,8 +6,8 @@ use jiff::Timestamp;
 
 use super::tests::{app, code, now, press};
 use super::*;
-use crate::download::{Ending, SkipReason, StartOutcome, Tracker};
-use crate::fleet::Event;
+use crate::download::{Ending, Followed, Operation, Origin, Phase, Since, SkipReason};
+use crate::engine::Update as Event;
 use crate::ontap::{ErrorKind, OntapError};
 
 const URL: &str = "https://repo.example.com/ontap/97_q_image.tgz";
@@ -286,12 +286,39 @@ fn indices(list: &[(usize, String)]) -> Vec<usize> {
 
 /// What the engine says when it follows a download it started on `cluster`.
 fn followed(cluster: usize, job: &str) -> Event {
-    let mut tracker = Tracker::requested(URL.into(), now());
-    tracker.answered(&StartOutcome::Started { job: job.into() }, now());
-    Event::Followed {
+    let followed = Followed {
+        operation: Operation::download(URL.into(), None),
+        origin: Origin::Started,
+        since_request: now(),
+        job: Some(job.into()),
+        phase: Phase::Starting,
+        since: Since::Exactly(now()),
+        errors: 0,
+        last_error: None,
+        job_deleted: false,
+        answered: true,
+    };
+    Event::Operation {
         cluster,
         at: now(),
-        followed: Box::new(tracker.followed().clone()),
+        followed: Box::new(followed),
+    }
+}
+
+/// What the engine says when that download ends: the same operation, its ending in the
+/// same update as its phase.
+fn ended(cluster: usize, job: &str, ending: Ending) -> Event {
+    let Event::Operation {
+        followed: mut f, ..
+    } = followed(cluster, job)
+    else {
+        unreachable!()
+    };
+    f.phase = Phase::Ended(ending);
+    Event::Operation {
+        cluster,
+        at: now(),
+        followed: f,
     }
 }
 
@@ -304,11 +331,7 @@ fn an_ending_is_announced_once_with_its_code_and_the_bell() {
         code: Some(10551885),
         message: "invalid url".into(),
     };
-    app.apply(Event::Ended {
-        cluster: 2,
-        at: now(),
-        ending: Box::new(ending),
-    });
+    app.apply(ended(2, "j-2", ending));
     assert!(app.take_bell());
     assert!(!app.take_bell(), "once");
     let status = app.status(now()).unwrap();
@@ -329,11 +352,8 @@ fn endings_that_come_together_are_announced_together() {
             },
         ),
     ] {
-        app.apply(Event::Ended {
-            cluster,
-            at: now(),
-            ending: Box::new(ending),
-        });
+        app.apply(followed(cluster, "j"));
+        app.apply(ended(cluster, "j", ending));
     }
     assert_eq!(
         app.status(now()),
@@ -372,10 +392,10 @@ fn clusters_that_hold_the_release_are_skipped_and_f_downloads_there_too() {
     app.apply(Event::Packages {
         cluster: 1,
         at: now(),
-        packages: vec![crate::ontap::Package {
+        packages: Ok(vec![crate::ontap::Package {
             version: Some("9.7".into()),
             create_time: None,
-        }],
+        }]),
     });
     press(&mut app, "Aa");
     press(&mut app, "d");

@@ -6,8 +6,7 @@ use jiff::Timestamp;
 
 use super::navigation::typed_char;
 use super::{App, AppCommand, Dialog, Mode};
-use crate::download::Phase;
-use crate::fleet::Again;
+use crate::engine::Again;
 use crate::tui::keymap::{self, Action, Context};
 use crate::tui::line::Edit;
 
@@ -183,27 +182,16 @@ impl App {
         vec![command]
     }
 
-    /// `q` or Ctrl-C: quits at once, unless downloads are followed: then it asks.
+    /// `q` or Ctrl-C: quits at once, unless operations are followed: then it asks. What
+    /// counts is the model's one fact per operation, the one the JOB column shows.
     fn quit(&mut self) -> Vec<AppCommand> {
-        let open = |queued: bool| {
-            let phases = self.model.clusters.iter().filter_map(|c| c.phase());
-            phases
-                .filter(|p| p.ending().is_none())
-                .filter(|p| matches!(p, Phase::Queued { .. }) == queued)
-                .count()
-        };
-        let (followed, queued, removing) = (open(false), open(true), self.removing);
-        if followed == 0 && queued == 0 && removing == 0 {
+        let open = self.model.open_operations();
+        if open.is_empty() {
             return vec![AppCommand::Quit];
         }
         self.help = false;
         let under = self.dialog.take().map(Box::new);
-        self.dialog = Some(Dialog::Quit {
-            followed,
-            queued,
-            removing,
-            under,
-        });
+        self.dialog = Some(Dialog::Quit { open, under });
         Vec::new()
     }
 }

@@ -79,7 +79,7 @@ impl App {
         let Some(row) = rows.get(row) else {
             return;
         };
-        if !crate::download::removal::is_version(&row.version) {
+        if !crate::download::is_version(&row.version) {
             self.say(
                 format!("{:?} is not a version ontop removes", row.version),
                 now,
@@ -132,8 +132,28 @@ impl App {
             crate::text::count_clusters(removal.clusters.len())
         );
         self.say(text, now);
-        self.removing += removal.clusters.len();
-        vec![super::AppCommand::RemovePackages(removal)]
+        // Each cluster is sent the version as it lists it.
+        let targets = removal
+            .clusters
+            .iter()
+            .map(|&c| (c, self.listed_version(c, &removal.version)))
+            .collect();
+        vec![super::AppCommand::RemovePackages(targets)]
+    }
+
+    /// `version` as `cluster`'s repository lists it (the spelling may differ in case).
+    fn listed_version(&self, cluster: usize, version: &str) -> String {
+        self.model
+            .clusters
+            .get(cluster)
+            .and_then(|c| c.packages.as_ref())
+            .and_then(|(_, list)| {
+                list.iter()
+                    .filter_map(|p| p.version.as_deref())
+                    .find(|v| v.eq_ignore_ascii_case(version))
+            })
+            .unwrap_or(version)
+            .to_string()
     }
 
     /// `m` in the packages view: marks every cluster that lacks the selected release and

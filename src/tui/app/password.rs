@@ -9,7 +9,7 @@ use jiff::Timestamp;
 use secrecy::SecretString;
 
 use super::{App, AppCommand, Dialog};
-use crate::fleet::Again;
+use crate::engine::Again;
 use crate::tui::line::{Edit, LineEdit};
 
 /// The password dialog's state.

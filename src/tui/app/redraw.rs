@@ -4,49 +4,40 @@
 use jiff::Timestamp;
 
 use super::{App, Mode, RECORD_FAILED_FOR};
-use crate::fleet::Event;
+use crate::engine::Update;
 use crate::state::table::time_in_state;
 use crate::state::{Column, Health, age, format_age};
 
 impl App {
-    /// Feeds one fleet event to the model; true when the screen needs a redraw. What
-    /// the engine reports beyond the model (an end, a record that failed, a warning)
-    /// goes to the status line.
-    pub fn apply(&mut self, event: Event) -> bool {
-        match &event {
-            Event::Ended {
+    /// Feeds one update to the model; true when the screen needs a redraw. What the
+    /// engine reports beyond the model (an operation that just ended, a record that
+    /// failed, a warning) also goes to the status line.
+    pub fn apply(&mut self, update: Update) -> bool {
+        match &update {
+            Update::Operation {
                 cluster,
-                ending,
+                followed,
                 at,
             } => {
-                self.download_ended(*cluster, (**ending).clone(), *at);
-            }
-            Event::Removed {
-                cluster,
-                at,
-                version,
-                result,
-            } => {
-                let name = self
+                // Newly ended: the model still holds the operation as it was before.
+                let was_open = self
                     .model
                     .clusters
                     .get(*cluster)
-                    .map_or("?", |c| c.identity.name.as_str());
-                self.removing = self.removing.saturating_sub(1);
-                let text = match result {
-                    Ok(()) => format!("{name}: package {version} removed"),
-                    Err(why) => format!("{name}: package {version} not removed: {why}"),
-                };
-                self.say_for(text, RECORD_FAILED_FOR, *at);
+                    .and_then(|c| c.operation(followed.kind()))
+                    .is_some_and(|old| old.ending().is_none() && old.same_as(followed));
+                if let (true, Some(ending)) = (was_open, followed.ending()) {
+                    self.operation_ended(*cluster, followed, ending.clone(), *at);
+                }
             }
-            Event::RecordFailed { error, at, .. } => {
+            Update::RecordFailed { error, at, .. } => {
                 self.say_for(format!("NOT RECORDED: {error}"), RECORD_FAILED_FOR, *at);
             }
-            Event::Warning { text, at } => {
+            Update::Warning { text, at } => {
                 self.say_for(format!("warning: {text}"), RECORD_FAILED_FOR, *at);
                 return true;
             }
-            Event::LoginPaused { cluster, at, pause } => {
+            Update::LoginPaused { cluster, at, pause } => {
                 let name = self
                     .model
                     .clusters
@@ -61,11 +52,11 @@ impl App {
             _ => {}
         }
         let now = Timestamp::now();
-        let Some(cluster) = event.cluster() else {
-            return self.model.apply(event);
+        let Some(cluster) = update.cluster() else {
+            return self.model.apply(update);
         };
         let before = self.summary(cluster, now);
-        if !self.model.apply(event) {
+        if !self.model.apply(update) {
             return false;
         }
         // Only what the screen shows is worth a frame: the row when it is on screen, and

@@ -4,7 +4,7 @@ use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use jiff::Timestamp;
 
 use super::*;
-use crate::fleet::Event;
+use crate::engine::Update as Event;
 use crate::ontap::{DownloadState, DownloadStatus};
 use crate::state::{ClusterIdentity, Column};
 

@@ -111,13 +111,14 @@ impl Details {
         let Some(f) = &c.followed else {
             return;
         };
-        match &f.origin {
-            Origin::Started { url, .. } => {
+        let url = f.operation.url();
+        match f.origin {
+            Origin::Started => {
                 self.heading("Download started from ontop");
                 self.field("package", url, Style::new());
                 self.field("requested", &self.moment(f.since_request), Style::new());
             }
-            Origin::Resumed { url, .. } => {
+            Origin::Resumed => {
                 self.heading("Download started by an earlier ontop (from the journal)");
                 self.field("package", url, Style::new());
                 self.field("requested", &self.moment(f.since_request), Style::new());

@@ -14,15 +14,10 @@ use crate::tui::keymap::Context;
 
 /// Draws the question centred over `area`.
 pub fn render(frame: &mut Frame, area: Rect, app: &App) {
-    let Some(Dialog::Quit {
-        followed,
-        queued,
-        removing,
-        ..
-    }) = app.dialog()
-    else {
+    let Some(Dialog::Quit { open, .. }) = app.dialog() else {
         return;
     };
+    let (followed, queued, removing) = (&open.downloads, &open.queued, &open.removals);
     let theme = app.theme();
     let dialog = dialog_width(area).min(64);
     let room = (dialog as usize).saturating_sub(4);

@@ -231,16 +231,7 @@ async fn an_expired_job_falls_back_to_the_download_status() {
     let setup = Setup::new(&fleet).await;
     let name = &names(&fleet)[0];
     let slow = fleet.package_url_with("slow.tgz", 128 * 1024, SLOW);
-    let args = [
-        "download",
-        "--all",
-        "--yes",
-        "--url",
-        &slow,
-        "--wait",
-        "--interval-ms",
-        "500",
-    ];
+    let args = ["download", "--all", "--yes", "--url", &slow, "--wait"];
     let out = setup.ontop(&args).await;
     assert_exit(&out, 0);
     assert!(

@@ -9,6 +9,7 @@ mod logins;
 mod metrics;
 mod page;
 mod prometheus;
+mod scale;
 mod web;
 
 use std::path::{Path, PathBuf};

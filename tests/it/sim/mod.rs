@@ -7,3 +7,5 @@ mod faults;
 mod fleet;
 mod packages;
 mod python;
+mod software;
+mod window;

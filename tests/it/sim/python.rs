@@ -61,6 +61,13 @@ async fn the_vendor_python_client_runs_its_examples_against_the_sim() {
             .any(|p| p.starts_with("/api/cluster/software/download?fields=")),
         "{paths:#?}"
     );
+    // It validated the package with the vendor's own spelling of the flag.
+    assert!(
+        log.iter().any(|r| r.method == "PATCH"
+            && r.path.starts_with("/api/cluster/software?")
+            && r.path.contains("validate_only=True")),
+        "{log:#?}"
+    );
     // It deleted the package by its version, and the log says so.
     assert!(
         log.iter().any(|r| r.method == "DELETE"

@@ -23,6 +23,7 @@ impl Setup {
         let dir = tempfile::tempdir().unwrap();
         let config = dir.path().join("fleet.toml");
         fleet.write_config(&config).await.unwrap();
+        fast_polls(&config);
         let data_home = dir.path().join("data");
         Self {
             _dir: dir,
@@ -103,8 +104,16 @@ pub fn line_of<'a>(stdout: &'a str, cluster: &str) -> Vec<&'a str> {
         .collect()
 }
 
-/// `--wait`, polling fast so tests end soon after the downloads do.
-pub const WAIT: [&str; 3] = ["--wait", "--interval-ms", "100"];
+/// `--wait` (the config polls every second: [`fast_polls`]).
+pub const WAIT: [&str; 1] = ["--wait"];
+
+/// The config polls every second, the shortest interval a config may say, so tests end
+/// soon after the downloads do.
+pub fn fast_polls(config: &Path) {
+    let text = std::fs::read_to_string(config).unwrap();
+    let text = text.replacen("[defaults]\n", "[defaults]\npoll_interval = \"1s\"\n", 1);
+    std::fs::write(config, text).unwrap();
+}
 
 /// Every file under `dir`, however deep.
 pub fn files_under(dir: &Path) -> Vec<PathBuf> {

@@ -4,6 +4,7 @@
 pub mod bin;
 pub mod config;
 pub mod download;
+pub mod engine;
 pub mod fleet;
 pub mod pty;
 pub mod sim;

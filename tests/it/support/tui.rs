@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use jiff::{SignedDuration, Timestamp};
 use ontop::download::{Observation, Tracker};
-use ontop::fleet::Event;
+use ontop::engine::Update as Event;
 use ontop::ontap::model::ClusterVersion;
 use ontop::ontap::{
     ClusterInfo, DownloadState, DownloadStatus, ErrorKind, Job, JobState, OntapError, Package,
@@ -194,9 +194,14 @@ fn events() -> Vec<Event> {
     };
     let followed = |cluster: usize, at: Timestamp, job: &Job| {
         let url = "https://repo.example.com/ontap/ontap-9.17.1-image.tgz".to_string();
-        let mut tracker = Tracker::resumed(url, job.uuid.clone(), ago(730), at);
+        let mut tracker = Tracker::resumed(
+            ontop::download::Operation::download(url, None),
+            job.uuid.clone(),
+            ago(730),
+            at,
+        );
         tracker.observe(Observation::Job(job), at);
-        Event::Followed {
+        Event::Operation {
             cluster,
             at,
             followed: Box::new(tracker.followed().clone()),
@@ -251,7 +256,7 @@ fn events() -> Vec<Event> {
         Event::Packages {
             cluster: 2,
             at: ago(1),
-            packages: vec![
+            packages: Ok(vec![
                 Package {
                     version: Some("9.14.1P9".to_string()),
                     create_time: Some("2026-01-12T09:14:00+00:00".to_string()),
@@ -260,7 +265,7 @@ fn events() -> Vec<Event> {
                     version: Some("9.15.1".to_string()),
                     create_time: Some("2026-02-20T16:02:11+00:00".to_string()),
                 },
-            ],
+            ]),
         },
         // dev-tok-1: idle.
         polled(3, ago(1), "9.16.1P3", not_started()),

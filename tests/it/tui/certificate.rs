@@ -3,7 +3,7 @@
 use crate::support::tui::{app, find, now, render, text};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use jiff::SignedDuration;
-use ontop::fleet::Event;
+use ontop::engine::Update as Event;
 use ontop::ontap::{CertificateFacts, Fingerprint};
 
 fn facts(days: i64, pinned: bool) -> Box<CertificateFacts> {

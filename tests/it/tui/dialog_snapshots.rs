@@ -4,7 +4,7 @@
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use insta::assert_snapshot;
-use ontop::fleet::{Event, LoginPause};
+use ontop::engine::{LoginPause, Update as Event};
 use ontop::tui::App;
 use ratatui::style::{Color, Modifier};
 

@@ -7,8 +7,8 @@ use std::time::Duration;
 use crate::support::tui::{ago, now, render, text};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use insta::assert_snapshot;
-use ontop::download::{Ending, Observation, StartOutcome, Tracker};
-use ontop::fleet::Event;
+use ontop::download::{Observation, StartOutcome, Tracker};
+use ontop::engine::Update as Event;
 use ontop::ontap::{DownloadState, DownloadStatus, Job, JobState, Package};
 use ontop::state::{ClusterIdentity, Model};
 use ontop::tui::App;
@@ -138,7 +138,10 @@ impl Engine {
     }
 
     fn requested(&mut self, cluster: usize, secs: i64) {
-        self.trackers[cluster] = Some(Tracker::requested(URL.into(), ago(secs)));
+        self.trackers[cluster] = Some(Tracker::requested(
+            ontop::download::Operation::download(URL.into(), None),
+            ago(secs),
+        ));
         self.tell(cluster, secs);
     }
 
@@ -147,12 +150,12 @@ impl Engine {
             self.events.push(Event::Packages {
                 cluster,
                 at: ago(secs),
-                packages: packages.clone(),
+                packages: Ok(packages.clone()),
             });
         }
-        let ended = self.tracker(cluster).answered(&outcome, ago(secs));
+        // The ending, when there is one, comes in the same update as the phase.
+        self.tracker(cluster).answered(&outcome, ago(secs));
         self.tell(cluster, secs);
-        self.ended(cluster, secs, ended);
     }
 
     /// A poll: the cluster's answer, and what the tracker makes of the job in it.
@@ -163,15 +166,13 @@ impl Engine {
         download: DownloadStatus,
         job: Option<Box<Job>>,
     ) {
-        let mut ended = None;
         if let (Some(tracker), Some(job)) = (self.trackers[cluster].as_mut(), job.as_deref()) {
-            ended = tracker.observe(Observation::Job(job), ago(secs));
+            tracker.observe(Observation::Job(job), ago(secs));
         }
         self.events.push(polled(cluster, secs, download, job));
         if self.trackers[cluster].is_some() {
             self.tell(cluster, secs);
         }
-        self.ended(cluster, secs, ended);
     }
 
     fn tracker(&mut self, cluster: usize) -> &mut Tracker {
@@ -180,21 +181,11 @@ impl Engine {
 
     fn tell(&mut self, cluster: usize, secs: i64) {
         let followed = self.tracker(cluster).followed().clone();
-        self.events.push(Event::Followed {
+        self.events.push(Event::Operation {
             cluster,
             at: ago(secs),
             followed: Box::new(followed),
         });
-    }
-
-    fn ended(&mut self, cluster: usize, secs: i64, ending: Option<Ending>) {
-        if let Some(ending) = ending {
-            self.events.push(Event::Ended {
-                cluster,
-                at: ago(secs),
-                ending: Box::new(ending),
-            });
-        }
     }
 }
 

@@ -3,7 +3,7 @@
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use insta::assert_snapshot;
-use ontop::fleet::Event;
+use ontop::engine::Update as Event;
 use ontop::ontap::Package;
 use ontop::tui::{App, Mode};
 
@@ -34,7 +34,7 @@ fn fleet() -> App {
         app.apply(Event::Packages {
             cluster,
             at: now(),
-            packages: versions.into_iter().map(package).collect(),
+            packages: Ok(versions.into_iter().map(package).collect()),
         });
     }
     app
@@ -149,8 +149,19 @@ fn x_asks_before_removing_a_release_from_its_holders_and_y_sends_the_command() {
     let [ontop::tui::AppCommand::RemovePackages(sent)] = commands.as_slice() else {
         panic!("{commands:?}");
     };
-    assert_eq!(sent.clusters, [1]);
+    assert_eq!(sent, &[(1, "9.16.1P3".to_string())]);
     assert!(app.dialog().is_none());
+    // The engine follows the removal from the moment it is asked for, and says so.
+    let operation = ontop::download::Operation::Removal {
+        version: "9.16.1P3".into(),
+    };
+    let mut tracker = ontop::download::Tracker::requested(operation, now());
+    let removal_update = |tracker: &ontop::download::Tracker| Event::Operation {
+        cluster: 1,
+        at: now(),
+        followed: Box::new(tracker.followed().clone()),
+    };
+    app.apply(removal_update(&tracker));
     // Quitting while the removal runs asks first, and says what quitting does to it.
     key(&mut app, KeyCode::Esc);
     key(&mut app, KeyCode::Char('q'));
@@ -161,12 +172,15 @@ fn x_asks_before_removing_a_release_from_its_holders_and_y_sends_the_command() {
     );
     // Its end arrives: the question no longer speaks of it (the fixture's followed
     // download still makes it ask).
-    app.apply(Event::Removed {
-        cluster: 1,
-        at: now(),
-        version: "9.16.1P3".into(),
-        result: Ok(()),
-    });
+    tracker.answered(
+        &ontop::download::StartOutcome::Finished { job: None },
+        now(),
+    );
+    app.apply(removal_update(&tracker));
+    assert_eq!(
+        app.status(now()),
+        Some("prod-nyc-1: package 9.16.1P3 removed")
+    );
     key(&mut app, KeyCode::Esc);
     key(&mut app, KeyCode::Char('q'));
     let screen = text(&render(&mut app, 80, 24));

@@ -346,3 +346,53 @@ fn the_demo_runs_without_a_log_when_its_data_dir_cannot_be_made() {
     assert!(raw.contains("running without a log file"), "it says so");
     assert!(!raw.contains("panicked"));
 }
+
+/// The quit question reads the same fact as the JOB column: once both downloads ended
+/// (JOB says success), `q` quits at once; with one still running it asks, about one.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn q_quits_at_once_after_the_downloads_end_and_asks_about_the_one_still_running() {
+    let fleet = start_fleet(3, |_| {}).await;
+    let (mut s, _dir) = dashboard(&fleet, &[]).await;
+    s.keys(" j ");
+    s.wait_text("2 marked");
+    s.keys("d");
+    s.wait_text("Download a package");
+    s.keys("\r");
+    s.wait_text("Start this download?");
+    s.keys("y");
+    s.wait_for("sim-1 and sim-2 to reach success", |t| {
+        ["sim-1", "sim-2"]
+            .iter()
+            .all(|name| row(t, name).matches("success").count() == 2)
+    });
+    s.wait_text("2 downloads ended: 2 succeeded");
+    s.keys("q");
+    assert!(s.wait_exit().success(), "no question: nothing is followed");
+
+    // A download that runs for a while: the question names exactly one.
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("fleet.toml");
+    fleet.write_config(&config).await.unwrap();
+    let mut s = Session::start(&[], Some(&config), &[], (120, 40));
+    s.wait_for("every cluster to answer", |t| {
+        ["sim-1", "sim-2", "sim-3"]
+            .iter()
+            .all(|n| row(t, n).contains("9.15.1P7"))
+    });
+    let slow = fleet.package_url_with("ontap-9.16.1P3-image.tgz", 64 << 20, 64 << 10);
+    s.keys("jj");
+    s.keys("d");
+    s.wait_text("Download a package");
+    s.keys("\u{15}");
+    s.keys(&slow);
+    s.keys("\r");
+    s.wait_text("Start this download?");
+    s.keys("y");
+    s.wait_for("sim-3 to run", |t| row(t, "sim-3").contains("running"));
+    s.keys("q");
+    s.wait_text("1 download is still followed here.");
+    let screen = s.contents();
+    assert!(!screen.contains("2 downloads"), "{screen}");
+    s.keys("y");
+    assert!(s.wait_exit().success());
+}

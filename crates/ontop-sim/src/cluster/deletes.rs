@@ -25,9 +25,10 @@ impl Cluster {
     /// (or at [`Cluster::finish_deletes`]); returns the job uuid.
     pub(crate) fn start_delete(self: &Arc<Self>, version: &str) -> Result<String, Refusal> {
         let fault = self.fault();
+        let running = self.running_version();
         let uuid = {
             let mut books = lock(&self.books);
-            check_delete(&books, version, &self.version, &fault)?;
+            check_delete(&books, version, &running, &fault)?;
             let description = format!("DELETE /api/cluster/software/packages/{version}");
             let mut job = super::new_job(description);
             job.state = JobState::Running;
@@ -84,6 +85,11 @@ impl Cluster {
     }
 }
 
+/// True while a delete job takes `version` out of the repository.
+pub(super) fn is_deleting(books: &Books, version: &str) -> bool {
+    books.deletes.iter().any(|d| d.version == version)
+}
+
 /// The refusals of a DELETE, in the order the sim checks them: the package must be
 /// there and not be the running version, and the repository must not be busy.
 fn check_delete(books: &Books, version: &str, running: &str, fault: &Fault) -> Result<(), Refusal> {
@@ -96,6 +102,13 @@ fn check_delete(books: &Books, version: &str, running: &str, fault: &Fault) -> R
     }
     if version == running {
         return Err((codes::PACKAGE_IN_USE, codes::package_in_use_msg(version)));
+    }
+    // A validation or an update really running (`cluster/software.rs`), or a fault saying so.
+    if books.software.validating() {
+        return refuse(codes::VALIDATING, codes::VALIDATING_MSG);
+    }
+    if books.software.updating() {
+        return refuse(codes::UPDATING, codes::UPDATING_MSG);
     }
     match fault {
         Fault::Validating => refuse(codes::VALIDATING, codes::VALIDATING_MSG),

@@ -12,7 +12,7 @@ use jiff::Timestamp;
 use secrecy::SecretString;
 
 use super::Poller;
-use crate::fleet::event::{Again, Event, LoginPause};
+use crate::engine::update::{Again, LoginPause, Update};
 use crate::ontap::{Client, PasswordChange};
 
 impl Poller {
@@ -22,9 +22,9 @@ impl Poller {
         user: &str,
         note: Option<String>,
         again: Option<Again>,
-    ) -> Event {
+    ) -> Update {
         self.paused = true;
-        Event::LoginPaused {
+        Update::LoginPaused {
             cluster: self.index,
             at: Timestamp::now(),
             pause: Box::new(LoginPause {

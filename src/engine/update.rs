@@ -1,18 +1,16 @@
-//! What the engine tells the one owner of the model.
+//! What the engine tells the one owner of a model: the front ends' only input.
 //!
-//! Events carry facts, stamped with the wall-clock time they were observed: what a poll
-//! saw, and what the download engine decided (where a followed download stands, that it
-//! ended and the end is recorded, that a record failed). The model stores them; it
-//! decides nothing about a download. The recorder's notes become events here too.
+//! Updates carry facts, stamped with the wall-clock time they were observed: what a poll
+//! saw, and what the engine decided about an operation (where it stands, and once, how
+//! it ended: phase and ending come together in one [`Update::Operation`], so no two
+//! readers can disagree), that a record failed, a warning. Models store them; they
+//! decide nothing about an operation. The model imports this module, never the pollers.
 
-use std::collections::HashMap;
-use std::sync::Arc;
 use std::time::Duration;
 
 use jiff::Timestamp;
-use tokio::sync::mpsc;
 
-use crate::download::{Ending, Followed, Note};
+use crate::download::Followed;
 use crate::ontap::{CertificateFacts, ClusterInfo, DownloadStatus, Job, OntapError, Package};
 
 /// Why and how a cluster's polls are paused after a refused login.
@@ -39,9 +37,9 @@ pub enum Again {
     Source,
 }
 
-/// One fact about one cluster, identified by its index in the config order.
+/// One fact about one cluster, identified by its index in the engine's cluster order.
 #[derive(Debug, Clone)]
-pub enum Event {
+pub enum Update {
     /// A poll answered.
     Polled {
         cluster: usize,
@@ -49,18 +47,12 @@ pub enum Event {
         /// Identity and version; only asked now and then, since it rarely changes.
         info: Option<Box<ClusterInfo>>,
         download: DownloadStatus,
-        /// The followed job, when the engine follows one and the cluster still has it.
+        /// The followed download's job, when the engine follows one by its job and the
+        /// cluster still has it.
         job: Option<Box<Job>>,
         /// How long the cluster took to answer the poll's questions (not counting the
         /// wait for a request slot).
         took: Duration,
-    },
-    /// A package removal asked from the dashboard ended: removed, or why not.
-    Removed {
-        cluster: usize,
-        at: Timestamp,
-        version: String,
-        result: Result<(), String>,
     },
     /// A poll failed; the poller backs off.
     PollFailed {
@@ -81,29 +73,24 @@ pub enum Event {
         pause: Box<LoginPause>,
     },
     /// The certificate the cluster presents, sent after a poll when it is new or its
-    /// days left changed (a separate event, so that polls stay small).
+    /// days left changed (a separate update, so that polls stay small).
     Certificate {
         cluster: usize,
         at: Timestamp,
         facts: Box<CertificateFacts>,
     },
-    /// The packages present on the cluster (asked when details are opened).
+    /// The cluster's package repository was read (the inventory), or could not be.
     Packages {
         cluster: usize,
         at: Timestamp,
-        packages: Vec<Package>,
+        packages: Result<Vec<Package>, OntapError>,
     },
-    /// Where a download the engine follows stands now (sent on every change).
-    Followed {
+    /// Where an operation the engine follows stands now, its ending included once it
+    /// has one (sent on every change).
+    Operation {
         cluster: usize,
         at: Timestamp,
         followed: Box<Followed>,
-    },
-    /// A followed download ended, and its end is recorded: the bell, the status line.
-    Ended {
-        cluster: usize,
-        at: Timestamp,
-        ending: Box<Ending>,
     },
     /// Something could not be written to the audit log or the journal.
     RecordFailed {
@@ -112,12 +99,12 @@ pub enum Event {
         error: String,
     },
     /// Something the operator should know that is about no one cluster (a journal that
-    /// could not be read and was set aside).
+    /// could not be read, the open-file limit).
     Warning { at: Timestamp, text: String },
 }
 
-impl Event {
-    /// The cluster the event is about, when it is about one.
+impl Update {
+    /// The cluster the update is about, when it is about one.
     pub fn cluster(&self) -> Option<usize> {
         match self {
             Self::Polled { cluster, .. }
@@ -125,41 +112,9 @@ impl Event {
             | Self::LoginPaused { cluster, .. }
             | Self::Certificate { cluster, .. }
             | Self::Packages { cluster, .. }
-            | Self::Followed { cluster, .. }
-            | Self::Ended { cluster, .. }
-            | Self::Removed { cluster, .. } => Some(*cluster),
+            | Self::Operation { cluster, .. } => Some(*cluster),
             Self::RecordFailed { cluster, .. } => *cluster,
             Self::Warning { .. } => None,
         }
     }
-}
-
-/// Turns the recorder's notes into events for the model; run on the recorder's thread.
-pub(super) fn notes_to_events(
-    names: HashMap<String, usize>,
-    events: mpsc::Sender<Event>,
-) -> crate::download::Notify {
-    Arc::new(move |note| {
-        let at = Timestamp::now();
-        let index = |name: &str| names.get(name).copied();
-        let event = match note {
-            Note::Ended { cluster, ending } => match index(&cluster) {
-                Some(cluster) => Event::Ended {
-                    cluster,
-                    at,
-                    ending: Box::new(ending),
-                },
-                None => return,
-            },
-            Note::RecordFailed { cluster, error } => Event::RecordFailed {
-                cluster: index(&cluster),
-                at,
-                error: error.to_string(),
-            },
-            Note::Warning(text) => Event::Warning { at, text },
-            Note::Started { .. } | Note::Attached { .. } => return,
-        };
-        // The recorder's own thread, not a runtime's: waiting here blocks no task.
-        let _ = events.blocking_send(event);
-    })
 }

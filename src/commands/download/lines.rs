@@ -1,0 +1,118 @@
+//! What `ontop download` prints: the plan (skips grouped by reason, each name once), and
+//! one line per cluster for how its request was answered, read from the model the
+//! engine's updates keep.
+
+use std::collections::BTreeMap;
+
+use super::LINE_COLUMNS;
+use crate::download::{Ending, Followed, OperationKind, Origin, Phase, Plan};
+use crate::state::Model;
+use crate::text::table;
+
+/// The skips, one line per reason with every cluster it holds for, and the running
+/// downloads followed as they are.
+pub(super) fn print_plan(plan: &Plan) {
+    let mut by_reason: BTreeMap<String, Vec<&str>> = BTreeMap::new();
+    for (_, name, reason) in &plan.skipped {
+        by_reason
+            .entry(reason.to_string())
+            .or_default()
+            .push(name.as_str());
+    }
+    for (reason, names) in by_reason {
+        match names.as_slice() {
+            [one] => crate::outln!("skip {one}: {reason}"),
+            many => crate::outln!(
+                "skip {} ({reason}): {}",
+                crate::text::count_clusters(many.len()),
+                many.join(", ")
+            ),
+        }
+    }
+    for (_, name) in &plan.attach {
+        crate::outln!("follow {name}: already downloading (no request is sent)");
+    }
+}
+
+/// One line per target (and per download attached to): how the cluster answered. `None`
+/// when no request was sent at all (the audit log could not be written first), else
+/// whether every request was taken (started, attached or already there).
+pub(super) fn print_starts(model: &Model, plan: &Plan) -> Option<bool> {
+    let mut rows = Vec::new();
+    let mut refusals = Vec::new();
+    let (mut taken, mut not_sent) = (true, 0);
+    for (cluster, name) in plan.targets.iter().chain(&plan.attach) {
+        let c = &model.clusters[*cluster];
+        let Some(followed) = c.operation(OperationKind::Download) else {
+            continue;
+        };
+        let (word, detail) = start_line(followed, c.packages.as_ref().map(|(_, l)| l));
+        rows.push(vec![name.clone(), word.to_string(), detail]);
+        match followed.ending() {
+            Some(Ending::NotSent { reason }) => {
+                taken = false;
+                not_sent += 1;
+                refusals.push(format!("ontop: {name}: not sent: {reason}"));
+            }
+            Some(Ending::Refused(e)) => {
+                taken = false;
+                let code = e
+                    .code
+                    .map_or(e.kind.to_string(), |c| format!("ONTAP code {c}"));
+                refusals.push(format!(
+                    "ontop: {name}: refused: {} ({code}); what to do: {}",
+                    e.message,
+                    e.hint()
+                ));
+            }
+            Some(ending) if !ending.is_success() => taken = false,
+            _ => {}
+        }
+    }
+    crate::out!("{}", table::render(&LINE_COLUMNS, &rows));
+    for line in refusals {
+        crate::errln!("{line}");
+    }
+    if not_sent > 0 && not_sent == plan.targets.len() {
+        return None;
+    }
+    Some(taken)
+}
+
+/// How one request was answered, in a word and a detail.
+fn start_line(
+    followed: &Followed,
+    packages: Option<&Vec<crate::ontap::Package>>,
+) -> (&'static str, String) {
+    let job = || followed.job.as_deref().map(|j| format!("job {j}"));
+    match followed.ending() {
+        Some(Ending::AlreadyPresent) => {
+            let versions: Vec<&str> = packages
+                .into_iter()
+                .flatten()
+                .filter_map(|p| p.version.as_deref())
+                .collect();
+            let detail = if versions.is_empty() {
+                "the package is on the cluster".to_string()
+            } else {
+                format!(
+                    "the package is on the cluster (packages: {})",
+                    versions.join(", ")
+                )
+            };
+            ("already present", detail)
+        }
+        Some(Ending::NotSent { reason }) => ("not sent", reason.clone()),
+        Some(Ending::Refused(e)) => ("refused", format!("{}: {}", e.kind, e.message)),
+        Some(ending) => (ending.word(), ending.summary()),
+        None if let Phase::Queued { position, of } = followed.phase => (
+            "queued",
+            format!("({position} of {of}): not sent yet, starts as others end"),
+        ),
+        None if followed.origin == Origin::Attached => (
+            "attached",
+            "a download was running: following it, no request sent".into(),
+        ),
+        None => ("started", job().unwrap_or_default()),
+    }
+}

@@ -1,0 +1,382 @@
+//! The engine: one per process, started one way ([`Engine::start`]) by every front end
+//! that watches or changes clusters (the dashboard, the demo, `ontop serve`, `ontop
+//! download`, `ontop packages delete`).
+//!
+//! It owns the pollers (one per cluster), the recorder (the only writer of the audit log
+//! and the journal), the `max_running` gate and the inventory schedule, within an
+//! open-file budget it sets itself ([`budget`]). It hands back one handle for commands
+//! ([`Engine`]) and one stream of [`Update`]s. Every operation on a cluster is written
+//! once, here: start, attach, queue and remove ([`operations`]), each followed by the one
+//! [`crate::download::Tracker`] in its cluster's poller and recorded by the one recorder.
+//! Front ends render updates and send commands; they decide nothing about an operation.
+//!
+//! ```text
+//! config ─> Engine::start ─> pollers ─HTTP─> ONTAP      commands (start, remove,
+//!              │   operations (tracker + recorder)      refresh, password, give up)
+//!              └──> updates ─> Model ─> dashboard | CLI lines | /metrics, page, JSON
+//! ```
+
+pub mod budget;
+mod journal_watch;
+mod operations;
+mod poller;
+pub mod update;
+
+use std::collections::HashMap;
+use std::path::Path;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use jiff::Timestamp;
+use secrecy::SecretString;
+use tokio::sync::{Semaphore, mpsc, watch};
+use tokio::task::{JoinHandle, JoinSet};
+
+use crate::config::{Config, Credentials};
+use crate::download::audit::AuditLog;
+use crate::download::journal::Journal;
+use crate::download::queue::Gate;
+use crate::download::{Note, Notify, OperationKind, Recorder};
+use crate::fleet::{self, Target};
+use crate::ontap::{Client, OntapError};
+use crate::state::{ClusterIdentity, Model};
+use poller::{Command, Poller, PollerSetup, Shared};
+
+pub use poller::{MAX_BACKOFF, Schedule, backoff, jittered};
+pub use update::{Again, LoginPause, Update};
+
+/// Polls in flight across the whole fleet, at most: a poll holds its slot for a round
+/// trip or two, so 256 keep ten thousand clusters polled every few seconds.
+pub const POLLERS_MAX_IN_FLIGHT: usize = 256;
+/// Updates buffered between the pollers and the model before pollers wait.
+const UPDATE_BUFFER: usize = 1024;
+
+/// How a front end wants the engine to run.
+#[derive(Debug, Clone, Default)]
+pub struct EngineOptions {
+    /// What the engine does with the downloads the journal holds.
+    pub journal: JournalUse,
+    /// While a cluster is paused after a refused login, its password source is read
+    /// again this often (a fixed `password_file` resumes it; a refused password is never
+    /// sent again). `None`: only when asked (`r`).
+    pub login_retry: Option<Duration>,
+    /// Open files the front end needs besides the pollers' connections (`ontop serve`'s
+    /// client connections): kept out of the budget.
+    pub reserved_files: u64,
+    /// `max_running` for this run (`--max-running`, else the config's).
+    pub max_running: Option<usize>,
+    /// Polls in flight across the fleet, at most ([`POLLERS_MAX_IN_FLIGHT`] unless
+    /// said; the open-file budget may lower it).
+    pub polls_in_flight: Option<usize>,
+}
+
+/// What the engine does with the downloads other ontop runs left in the journal.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum JournalUse {
+    /// Leaves them (a command follows only what it starts).
+    #[default]
+    Ignore,
+    /// Follows them from the start.
+    Resume,
+    /// Follows them from the start, and reads the journal again this often for downloads
+    /// other processes start meanwhile (the dashboard, `ontop serve`).
+    Watch(Duration),
+}
+
+/// How often the dashboard and `ontop serve` read the journal again for downloads other
+/// ontop processes started.
+pub const JOURNAL_EVERY: Duration = Duration::from_secs(15);
+
+/// The clusters an engine runs over, and where it records.
+pub struct EngineSetup {
+    /// One per cluster, in the order updates number them.
+    pub clusters: Vec<(Target, Schedule)>,
+    /// Where the audit log and the journal are (disabled for the demo).
+    pub audit: AuditLog,
+    pub journal: Journal,
+}
+
+/// The running engine: the handle every command goes through. Dropping it (or
+/// [`Engine::shutdown`]) stops the pollers.
+pub struct Engine {
+    commands: Vec<mpsc::UnboundedSender<Command>>,
+    /// Each cluster's client, or why it has none; shared with its poller.
+    clients: Vec<Result<Arc<Client>, OntapError>>,
+    names: Vec<String>,
+    recorder: Recorder,
+    /// Requests under way (starts, removals) and queued starts: quitting waits for the
+    /// sent ones to be answered and recorded, and gives up the queued ones.
+    sends: Mutex<Vec<JoinHandle<()>>>,
+    /// `max_running`: the places downloads started here take until they end.
+    gate: Gate,
+    /// Turns true when the front end stops: queued starts give up, never sent.
+    closing: watch::Sender<bool>,
+    /// Downloads followed from the journal or started here, so a re-read of the
+    /// journal follows each only once.
+    journal_seen: Arc<Mutex<std::collections::HashSet<(String, String)>>>,
+    journaled: bool,
+    budget: budget::Budget,
+    /// Requests (starts, removals) on the wire at once, at most.
+    request_slots: Arc<Semaphore>,
+    tasks: JoinSet<()>,
+}
+
+impl Engine {
+    /// Starts the engine over `setup`: sets the open-file budget, starts one poller per
+    /// cluster and the recorder, and (as `options` say) follows the journal's downloads.
+    /// Updates arrive on the returned receiver.
+    pub fn start(setup: EngineSetup, options: EngineOptions) -> (Self, mpsc::Receiver<Update>) {
+        let (updates, receiver) = mpsc::channel(UPDATE_BUFFER);
+        let count = setup.clusters.len();
+        let budget = budget::Budget::for_fleet(count, options.reserved_files);
+        if let Some(warning) = &budget.warning {
+            crate::errln!("ontop: warning: {warning}");
+            tracing::warn!("{warning}");
+            let _ = updates.try_send(Update::Warning {
+                at: Timestamp::now(),
+                text: warning.clone(),
+            });
+        }
+        let names: Vec<String> = setup.clusters.iter().map(|(t, _)| t.name.clone()).collect();
+        let index: HashMap<String, usize> = names
+            .iter()
+            .enumerate()
+            .map(|(i, n)| (n.clone(), i))
+            .collect();
+        let journaled = setup.journal.keeps();
+        let recorder = Recorder::start(setup.audit, setup.journal, notes(index, updates.clone()));
+        let in_flight = options
+            .polls_in_flight
+            .map_or(budget.in_flight, |n| n.min(budget.in_flight));
+        let shared = |recorder: &Recorder, permits: &Permits| Shared {
+            permits: permits.all.clone(),
+            failing_permits: permits.failing.clone(),
+            fresh_permits: permits.fresh.clone(),
+            updates: updates.clone(),
+            recorder: recorder.clone(),
+        };
+        let permits = Permits {
+            all: Arc::new(Semaphore::new(in_flight.max(1))),
+            // Failing clusters (often hung: each poll holds its slot for the whole
+            // timeout) queue for slots of their own, so they never starve the others.
+            failing: Arc::new(Semaphore::new((in_flight / 4).max(1))),
+            fresh: Arc::new(Semaphore::new(budget.fresh_in_flight.max(1))),
+        };
+        let mut tasks = JoinSet::new();
+        let mut commands = Vec::with_capacity(count);
+        let clients = setup
+            .clusters
+            .iter()
+            .map(|(t, _)| t.client.clone())
+            .collect();
+        for (index, (target, schedule)) in setup.clusters.into_iter().enumerate() {
+            let fresh_connections = index >= budget.kept_alive;
+            if let Ok(client) = &target.client {
+                client.close_after_each_answer(fresh_connections);
+            }
+            let (tx, rx) = mpsc::unbounded_channel();
+            commands.push(tx);
+            let poller = Poller::new(
+                PollerSetup {
+                    index,
+                    target,
+                    schedule,
+                    fresh_connections,
+                    login_retry: options.login_retry,
+                },
+                shared(&recorder, &permits),
+                rx,
+            );
+            tasks.spawn(poller.run());
+        }
+        let engine = Self {
+            commands,
+            clients,
+            names,
+            recorder,
+            sends: Mutex::new(Vec::new()),
+            gate: Gate::new(options.max_running),
+            closing: watch::channel(false).0,
+            journal_seen: Arc::default(),
+            journaled,
+            budget,
+            request_slots: Arc::new(Semaphore::new(crate::download::MAX_CONCURRENT_STARTS)),
+            tasks,
+        };
+        let engine = engine.with_journal(options.journal);
+        (engine, receiver)
+    }
+
+    /// An engine over the configured clusters, recording in `data_dir`; the model of
+    /// what is known of them before any poll comes with it. Credentials are resolved
+    /// here (a password prompt can still be answered); from here on a source that needs
+    /// a prompt after a 401 is an error on its cluster instead.
+    pub fn from_config(
+        config: &Config,
+        credentials: &Arc<Credentials>,
+        data_dir: Option<&Path>,
+        session_read_only: bool,
+        mut options: EngineOptions,
+    ) -> (Self, mpsc::Receiver<Update>, Model) {
+        let mut targets = fleet::targets_from_config(config, credentials, session_read_only);
+        fleet::targets::with_reauth(&mut targets, config, credentials);
+        credentials.set_interactive(false);
+        let schedules = config
+            .clusters
+            .iter()
+            .map(|c| Schedule::every(c.poll_interval).with_inventory(c.packages_interval));
+        options.max_running = options.max_running.or(config.download.max_running);
+        let setup = EngineSetup {
+            clusters: targets.into_iter().zip(schedules).collect(),
+            audit: AuditLog::new(data_dir),
+            journal: Journal::open(data_dir),
+        };
+        let (engine, updates) = Self::start(setup, options);
+        (engine, updates, Model::new(identities(config)))
+    }
+
+    /// Whether the journal keeps followed downloads for the next ontop (not in the demo).
+    pub fn journaled(&self) -> bool {
+        self.journaled
+    }
+
+    /// How the open-file budget came out.
+    pub fn budget(&self) -> &budget::Budget {
+        &self.budget
+    }
+
+    /// The clusters, in update order.
+    pub fn names(&self) -> &[String] {
+        &self.names
+    }
+
+    /// Polls `cluster` now (`r`), or every cluster (`R`).
+    pub fn refresh(&self, cluster: Option<usize>) {
+        match cluster {
+            Some(cluster) => self.send(cluster, Command::Refresh),
+            None => (0..self.commands.len()).for_each(|c| self.send(c, Command::Refresh)),
+        }
+    }
+
+    /// `r` asked twice on a paused cluster: sends the refused login once more.
+    pub fn retry_login(&self, cluster: usize) {
+        self.send(cluster, Command::RetryLogin);
+    }
+
+    /// Reads `cluster`'s package repository now.
+    pub fn fetch_packages(&self, cluster: usize) {
+        self.send(cluster, Command::FetchPackages);
+    }
+
+    /// Logs in to `clusters` with `password` from now on (typed after a refused login);
+    /// with `again`, even where the cluster refused it before.
+    pub fn set_password(&self, clusters: &[usize], password: &SecretString, again: bool) {
+        for &cluster in clusters {
+            let password = password.clone();
+            self.send(cluster, Command::Password { password, again });
+        }
+    }
+
+    /// Stops following the operation of `kind` on `cluster` (a `--timeout`): it ends as
+    /// given up and is recorded so (the journal keeps a download for a later ontop).
+    pub fn give_up(&self, cluster: usize, kind: OperationKind, reason: String) {
+        self.send(cluster, Command::GiveUp(kind, reason));
+    }
+
+    /// Requests under way: sent and not yet answered, or queued in ontop.
+    pub fn sends_in_flight(&self) -> usize {
+        let sends = self.sends.lock().unwrap_or_else(|e| e.into_inner());
+        sends.iter().filter(|t| !t.is_finished()).count()
+    }
+
+    /// Before the front end stops: queued starts give up (never sent), requests on the
+    /// wire get at most `grace` to be answered and recorded, and the recorder at most
+    /// `grace` more to write what it was given. Says how it went.
+    pub async fn finish(&self, grace: Duration) -> Finished {
+        let _ = self.closing.send(true);
+        let pending: Vec<_> = {
+            let mut sends = self.sends.lock().unwrap_or_else(|e| e.into_inner());
+            std::mem::take(&mut *sends)
+        };
+        let deadline = tokio::time::Instant::now() + grace;
+        let mut unanswered = 0;
+        for task in pending {
+            if tokio::time::timeout_at(deadline, task).await.is_err() {
+                unanswered += 1;
+            }
+        }
+        let recorded = self.recorder.flush(grace).await;
+        Finished {
+            unanswered,
+            recorded,
+        }
+    }
+
+    /// Stops every poller, abandoning requests in flight.
+    pub fn shutdown(mut self) {
+        self.tasks.abort_all();
+    }
+
+    fn send(&self, cluster: usize, command: Command) {
+        if let Some(tx) = self.commands.get(cluster) {
+            let _ = tx.send(command);
+        }
+    }
+
+    /// Keeps `task` (a request under way) for [`Engine::finish`].
+    fn keep(&self, task: JoinHandle<()>) {
+        let mut sends = self.sends.lock().unwrap_or_else(|e| e.into_inner());
+        sends.retain(|t| !t.is_finished());
+        sends.push(task);
+    }
+}
+
+/// How [`Engine::finish`] went.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Finished {
+    /// Requests on the wire that got no answer in the grace time (their audit answer
+    /// line may be missing).
+    pub unanswered: usize,
+    /// The recorder wrote everything in time.
+    pub recorded: bool,
+}
+
+/// The request slots the pollers share.
+struct Permits {
+    all: Arc<Semaphore>,
+    failing: Arc<Semaphore>,
+    fresh: Arc<Semaphore>,
+}
+
+/// What the model knows of each configured cluster before any poll.
+pub fn identities(config: &Config) -> Vec<ClusterIdentity> {
+    let identity = |c: &crate::config::ClusterConfig| ClusterIdentity {
+        name: c.name.clone(),
+        url: c.url.to_string(),
+        labels: c.labels.clone(),
+        // The session-wide --read-only is shown once in the header; the row badge is
+        // for clusters that are read-only in the config.
+        read_only: c.read_only,
+        insecure: c.insecure,
+        poll_interval: c.poll_interval,
+        username: c.username.clone(),
+    };
+    config.clusters.iter().map(identity).collect()
+}
+
+/// Turns the recorder's notes into updates for the model; run on the recorder's thread.
+fn notes(names: HashMap<String, usize>, updates: mpsc::Sender<Update>) -> Notify {
+    Arc::new(move |note| {
+        let at = Timestamp::now();
+        let update = match note {
+            Note::RecordFailed { cluster, error } => Update::RecordFailed {
+                cluster: names.get(&cluster).copied(),
+                at,
+                error: error.to_string(),
+            },
+            Note::Warning(text) => Update::Warning { at, text },
+        };
+        // The recorder's own thread, not a runtime's: waiting here blocks no task.
+        let _ = updates.blocking_send(update);
+    })
+}

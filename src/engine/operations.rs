@@ -1,0 +1,276 @@
+//! Every change ontop makes to a cluster, written once: start a download (or attach to
+//! the one running, or queue it under `max_running`), and remove a package. Each is
+//! followed from the moment it is asked for by its cluster's poller (one tracker), each
+//! request is recorded before it is sent (when it cannot be, nothing is sent), its
+//! answer is recorded and handed to the poller, and its end is recorded by the poller.
+//! Read-only is enforced by the clients themselves: a read-only client answers
+//! `Refused` without a request.
+
+use std::sync::{Arc, Mutex};
+
+use jiff::Timestamp;
+use tokio::sync::{Semaphore, mpsc};
+
+use super::Engine;
+use super::poller::Command;
+use crate::download::locked::when_unlocked;
+use crate::download::queue::Slot;
+use crate::download::{
+    DownloadSpec, Operation, OperationKind, Plan, Record, Recorder, StartOutcome, Tracker,
+};
+use crate::ontap::codes::Conflict;
+use crate::ontap::{Client, Job};
+
+/// What is sent to one cluster.
+#[derive(Clone)]
+enum Change {
+    Download(Arc<DownloadSpec>),
+    Removal(String),
+}
+
+/// What a request task needs of the engine.
+#[derive(Clone)]
+struct Sending {
+    recorder: Recorder,
+    commands: Vec<mpsc::UnboundedSender<Command>>,
+    names: Vec<String>,
+    journal_seen: Arc<Mutex<std::collections::HashSet<(String, String)>>>,
+    /// At most [`crate::download::MAX_CONCURRENT_STARTS`] requests on the wire at once.
+    slots: Arc<Semaphore>,
+}
+
+impl Engine {
+    /// Carries out `plan` for `spec`, in the background: its targets are sent a start
+    /// (those past `max_running` wait in ontop, queued, and go as places free up), the
+    /// running downloads it attaches to are followed as they are.
+    pub fn start_downloads(&self, plan: &Plan, spec: DownloadSpec) {
+        let now = Timestamp::now();
+        for (cluster, _) in &plan.attach {
+            self.attach(*cluster, spec.username.clone());
+        }
+        let operation = Operation::download(spec.masked_url(), spec.username.clone());
+        let change = Change::Download(Arc::new(spec));
+        let mut waiting = Vec::new();
+        for &(cluster, _) in &plan.targets {
+            let tracker = Tracker::requested(operation.clone(), now);
+            let Some(client) = self.client_or_refuse(cluster, &tracker) else {
+                continue;
+            };
+            match self.gate.try_enter() {
+                Some(slot) => {
+                    self.send(cluster, Command::Follow(Box::new(tracker), Some(slot)));
+                    let task = tokio::spawn(self.sending().send(cluster, client, change.clone()));
+                    self.keep(task);
+                }
+                None => waiting.push((cluster, client, tracker)),
+            }
+        }
+        self.queue(waiting, change, now);
+    }
+
+    /// Removes each cluster's `version` (as that cluster lists it), in the background,
+    /// each followed to the end of its job.
+    pub fn remove_packages(&self, removals: &[(usize, String)]) {
+        let now = Timestamp::now();
+        for (cluster, version) in removals {
+            let operation = Operation::Removal {
+                version: version.clone(),
+            };
+            let tracker = Tracker::requested(operation, now);
+            let Some(client) = self.client_or_refuse(*cluster, &tracker) else {
+                continue;
+            };
+            self.send(*cluster, Command::Follow(Box::new(tracker), None));
+            let change = Change::Removal(version.clone());
+            let task = tokio::spawn(self.sending().send(*cluster, client, change));
+            self.keep(task);
+        }
+    }
+
+    /// The cluster's client; without one, the operation is followed and ends at once,
+    /// refused with the reason there is no client.
+    fn client_or_refuse(&self, cluster: usize, tracker: &Tracker) -> Option<Arc<Client>> {
+        match self.clients.get(cluster)? {
+            Ok(client) => Some(client.clone()),
+            Err(e) => {
+                let kind = tracker.kind();
+                self.send(cluster, Command::Follow(Box::new(tracker.clone()), None));
+                let outcome = Box::new(StartOutcome::Refused(e.clone()));
+                self.send(cluster, Command::Answered(kind, outcome));
+                None
+            }
+        }
+    }
+
+    /// Starts that wait for a place, in the plan's order: each is sent once a download
+    /// started here ends, or never when the front end stops first (it then ends as not
+    /// sent).
+    fn queue(&self, waiting: Vec<(usize, Arc<Client>, Tracker)>, change: Change, now: Timestamp) {
+        let of = waiting.len();
+        let places = self.gate.in_order(of);
+        for ((position, (cluster, client, tracker)), place) in
+            waiting.into_iter().enumerate().zip(places)
+        {
+            let queued = tracker.clone().queued(position + 1, of, now);
+            self.send(cluster, Command::Follow(Box::new(queued), None));
+            let mut closing = self.closing.subscribe();
+            let sending = self.sending();
+            let change = change.clone();
+            let task = tokio::spawn(async move {
+                let slot = tokio::select! {
+                    slot = place => match slot {
+                        Ok(slot) => slot,
+                        Err(_) => return, // the engine is gone
+                    },
+                    _ = closing.wait_for(|c| *c) => {
+                        let reason = "ontop stopped before a place came free (max_running)";
+                        sending.tell(cluster, Command::GiveUp(OperationKind::Download, reason.into()));
+                        return;
+                    }
+                };
+                sending.dequeue(cluster, tracker, slot);
+                sending.send(cluster, client, change).await;
+            });
+            self.keep(task);
+        }
+    }
+
+    /// Follows the download running on `cluster` as it is (no request), by its own job
+    /// when the cluster lists it; recorded.
+    fn attach(&self, cluster: usize, server_username: Option<String>) {
+        let Some(Ok(client)) = self.clients.get(cluster).cloned() else {
+            return;
+        };
+        let sending = self.sending();
+        let task = tokio::spawn(async move {
+            let job = running_download_job(&client).await;
+            let tracker = Tracker::attached(job.as_ref(), Timestamp::now());
+            // A failure to record is a note of its own; the download is followed anyway.
+            let _ = sending
+                .recorder
+                .record(Record::Attached {
+                    cluster: client.name().to_string(),
+                    server_username,
+                    job: job.map(|j| j.uuid),
+                })
+                .await;
+            sending.tell(cluster, Command::Follow(Box::new(tracker), None));
+        });
+        self.keep(task);
+    }
+
+    fn sending(&self) -> Sending {
+        Sending {
+            recorder: self.recorder.clone(),
+            commands: self.commands.clone(),
+            names: self.names.clone(),
+            journal_seen: self.journal_seen.clone(),
+            slots: self.request_slots.clone(),
+        }
+    }
+}
+
+impl Sending {
+    fn tell(&self, cluster: usize, command: Command) {
+        if let Some(tx) = self.commands.get(cluster) {
+            let _ = tx.send(command);
+        }
+    }
+
+    /// Out of the queue: the row shows it starting, holding its place until it ends.
+    fn dequeue(&self, cluster: usize, mut tracker: Tracker, slot: Slot) {
+        tracker.dequeued(Timestamp::now());
+        self.tell(cluster, Command::Follow(Box::new(tracker), Some(slot)));
+    }
+
+    /// One request, recorded: the attempt first (when it cannot be written, nothing is
+    /// sent and the outcome says so), then the request (sent again while the cluster is
+    /// "temporarily locked", each time an attempt of its own), then the answer, which
+    /// goes to the cluster's poller.
+    async fn send(self, cluster: usize, client: Arc<Client>, change: Change) {
+        let _slot = self.slots.clone().acquire_owned().await;
+        let name = client.name().to_string();
+        let operation = match &change {
+            Change::Download(spec) => Operation::download(spec.masked_url(), spec.username.clone()),
+            Change::Removal(version) => Operation::Removal {
+                version: version.clone(),
+            },
+        };
+        let attempt = |retry| Record::Attempt {
+            cluster: name.clone(),
+            operation: operation.clone(),
+            retry,
+        };
+        let outcome = match self.recorder.record(attempt(false)).await {
+            Ok(()) => {
+                let say = |line: String| {
+                    tracing::warn!("{line}");
+                    self.recorder.submit(attempt(true));
+                };
+                request(&client, &change, &say).await
+            }
+            Err(reason) => StartOutcome::NotSent(format!(
+                "the attempt could not be written to the audit log first ({reason})"
+            )),
+        };
+        // A failure to write the answer is a note of its own; the outcome stands.
+        let _ = self
+            .recorder
+            .record(Record::Answer {
+                cluster: name.clone(),
+                operation: operation.clone(),
+                outcome: outcome.clone(),
+                at: Timestamp::now(),
+            })
+            .await;
+        if let (StartOutcome::Started { job }, Some(name)) = (&outcome, self.names.get(cluster)) {
+            let mut seen = self.journal_seen.lock().unwrap_or_else(|e| e.into_inner());
+            seen.insert((name.clone(), job.clone()));
+        }
+        self.tell(
+            cluster,
+            Command::Answered(operation.kind(), Box::new(outcome)),
+        );
+        self.tell(cluster, Command::Refresh);
+    }
+}
+
+/// Sends the change and sorts the answer.
+async fn request(client: &Client, change: &Change, say: &(dyn Fn(String) + Sync)) -> StartOutcome {
+    match change {
+        Change::Download(spec) => {
+            let body = spec.request();
+            let answer =
+                when_unlocked(client.name(), say, || client.start_download(&body, 0)).await;
+            if let Err(e) = &answer
+                && e.conflict() == Some(Conflict::AlreadyPresent)
+            {
+                // "Already there": the cluster's packages come with the answer.
+                let packages = client.packages().await.map(|l| l.records);
+                return StartOutcome::AlreadyPresent {
+                    packages: packages.unwrap_or_default(),
+                };
+            }
+            StartOutcome::of_download(answer, Vec::new)
+        }
+        Change::Removal(version) => StartOutcome::of_change(
+            when_unlocked(client.name(), say, || client.delete_package(version, 0)).await,
+        ),
+    }
+}
+
+/// The job of the download already running on the cluster, when the cluster lists it:
+/// what attaching follows, with its own start time. `None` when it cannot be found
+/// (older releases, a job already deleted): the download status is followed instead.
+async fn running_download_job(client: &Client) -> Option<Job> {
+    match client.download_jobs().await {
+        Ok(jobs) => jobs
+            .into_iter()
+            .filter(|j| j.state.as_ref().is_some_and(|s| !s.is_terminal()))
+            .max_by(|a, b| a.start_time.cmp(&b.start_time)),
+        Err(e) => {
+            tracing::debug!(cluster = client.name(), error = %e, "no job list for attaching");
+            None
+        }
+    }
+}
