@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
 use jiff::{SignedDuration, Timestamp};
-use ontop::fleet::Event;
+use ontop::engine::Update as Event;
 use ontop::ontap::{DownloadState, DownloadStatus};
 use ontop::state::{ClusterIdentity, Model, SortOrder, visible_rows};
 use ontop::tui::{App, draw};

@@ -1,6 +1,6 @@
 //! Time from the confirmation (`y`) to every row showing its job `running`, for 50
-//! simulated HTTPS clusters: the dashboard's own path (fleet pollers, start_downloads,
-//! the model), without drawing. `cargo bench --bench start_to_running`.
+//! simulated HTTPS clusters: the dashboard's own path (the engine's pollers,
+//! start_downloads, the model), without drawing. `cargo bench --bench start_to_running`.
 //!
 //! A scripted measurement rather than criterion: each run needs a fresh fleet (a
 //! cluster refuses a second download of the same package), so it prints the median
@@ -12,7 +12,8 @@ use std::time::{Duration, Instant};
 use ontop::download::audit::AuditLog;
 use ontop::download::journal::Journal;
 use ontop::download::{DownloadSpec, Phase, Plan};
-use ontop::fleet::{Fleet, POLLERS_MAX_IN_FLIGHT, Schedule, Target};
+use ontop::engine::{Engine, EngineOptions, EngineSetup, Schedule};
+use ontop::fleet::Target;
 use ontop::ontap::{Client, ClientSettings, JobState, TlsTrust};
 use ontop::state::{ClusterIdentity, Model};
 use ontop_sim::{SimFleet, SimOptions};
@@ -74,8 +75,12 @@ async fn one_run() -> Duration {
         poll_interval: s.interval,
         ..ClusterIdentity::default()
     }));
-    let records = (AuditLog::disabled(), Journal::open(None));
-    let (fleet, mut events) = Fleet::spawn(targets, POLLERS_MAX_IN_FLIGHT, records);
+    let setup = EngineSetup {
+        clusters: targets,
+        audit: AuditLog::disabled(),
+        journal: Journal::open(None),
+    };
+    let (engine, mut events) = Engine::start(setup, EngineOptions::default());
     // Let the first polls land, as they have by the time someone presses `y`.
     let settle = Instant::now();
     while model.clusters.iter().any(|c| c.last_success.is_none()) {
@@ -91,7 +96,7 @@ async fn one_run() -> Duration {
         targets: (0..CLUSTERS).map(|i| (i, format!("c{i}"))).collect(),
         ..Plan::default()
     };
-    fleet.start_downloads(&plan, spec);
+    engine.start_downloads(&plan, spec);
     while !model
         .clusters
         .iter()
@@ -100,7 +105,7 @@ async fn one_run() -> Duration {
         model.apply(events.recv().await.unwrap());
     }
     let elapsed = started.elapsed();
-    fleet.shutdown();
+    engine.shutdown();
     sim.shutdown().await;
     elapsed
 }

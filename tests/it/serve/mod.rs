@@ -106,7 +106,8 @@ pub async fn serve_config(config: &Path, dir: &Path) -> Result<Running, String> 
 
 /// A client for the server's own HTTP (no proxy, a bound on every request).
 pub fn plain_client() -> reqwest::Client {
-    ontop::ontap::tls::crypto_provider(); // installed for reqwest, as the product does
+    // The process's one TLS provider, as ontop installs it (reqwest asks for it).
+    ontop::ontap::tls::crypto_provider();
     reqwest::Client::builder()
         .no_proxy()
         .timeout(Duration::from_secs(10))

@@ -72,7 +72,7 @@ async fn serve_keeps_every_one_of_1100_clusters_up_under_ulimit_1024() {
         .await
         .unwrap_or_else(|_| panic!("no listening line: {}", said.lock().unwrap()))
         .unwrap();
-    let http = reqwest::Client::builder().no_proxy().build().unwrap();
+    let http = super::plain_client();
     let started = tokio::time::Instant::now();
     let mut up = 0;
     while started.elapsed() < Duration::from_secs(60) {
@@ -87,7 +87,9 @@ async fn serve_keeps_every_one_of_1100_clusters_up_under_ulimit_1024() {
         let body = scrape.text().await.unwrap();
         up = body
             .lines()
-            .filter(|l| l.starts_with("ontop_cluster_up{") && l.ends_with(" 1"))
+            .filter(|l| {
+                l.starts_with("ontop_cluster_up{") && (l.ends_with(" 1") || l.ends_with(" 1.0"))
+            })
             .count();
         if up == CLUSTERS {
             break;
