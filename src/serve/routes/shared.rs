@@ -4,8 +4,11 @@
 //! clients that ask and never read would each hold a copy until their deadline; shared,
 //! they hold a reference to the one copy (`Bytes` is counted, and hyper writes it from
 //! where it is). A page is rendered at most once per [`FRESH_FOR`], off the async
-//! workers, and requests that come while it is rendered wait for that rendering.
+//! workers, and requests that come while it is rendered wait for that rendering. A
+//! rendering runs to its end even when the request that started it is gone, so clients
+//! that ask and hang up at once cannot start renderings side by side.
 
+use std::sync::Arc;
 use std::time::Duration;
 
 use axum::body::Bytes;
@@ -19,7 +22,7 @@ pub(super) const FRESH_FOR: Duration = Duration::from_secs(1);
 /// The last rendering of one page, and when it was made.
 #[derive(Debug, Default)]
 pub(super) struct Shared {
-    last: Mutex<Option<(Instant, Bytes)>>,
+    last: Arc<Mutex<Option<(Instant, Bytes)>>>,
 }
 
 impl Shared {
@@ -29,24 +32,39 @@ impl Shared {
     where
         F: FnOnce() -> Option<Bytes> + Send + 'static,
     {
-        let mut last = self.last.lock().await;
-        if let Some((made, body)) = last.as_ref()
-            && made.elapsed() < FRESH_FOR
-        {
-            return Some(body.clone());
-        }
-        // Dropped first: the old page is freed before the new one is made, not after.
-        *last = None;
-        let body = tokio::task::spawn_blocking(render).await.ok().flatten()?;
-        *last = Some((Instant::now(), body.clone()));
-        Some(body)
+        let last = self.last.clone();
+        // A task of its own: dropping this request does not drop the lock mid-rendering.
+        tokio::spawn(fresh_or_rendered(last, render))
+            .await
+            .ok()
+            .flatten()
     }
+}
+
+/// What [`Shared::get`] answers, with the page's lock held throughout.
+async fn fresh_or_rendered<F>(
+    last: Arc<Mutex<Option<(Instant, Bytes)>>>,
+    render: F,
+) -> Option<Bytes>
+where
+    F: FnOnce() -> Option<Bytes> + Send + 'static,
+{
+    let mut last = last.lock().await;
+    if let Some((made, body)) = last.as_ref()
+        && made.elapsed() < FRESH_FOR
+    {
+        return Some(body.clone());
+    }
+    // Dropped first: the old page is freed before the new one is made, not after.
+    *last = None;
+    let body = tokio::task::spawn_blocking(render).await.ok().flatten()?;
+    *last = Some((Instant::now(), body.clone()));
+    Some(body)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::sync::Arc;
     use std::sync::atomic::{AtomicUsize, Ordering};
 
     #[tokio::test(start_paused = true)]
@@ -71,5 +89,37 @@ mod tests {
         tokio::time::advance(FRESH_FOR).await;
         assert_eq!(ask().await, "page 2");
         assert_eq!(renders.load(Ordering::SeqCst), 2);
+    }
+
+    #[tokio::test]
+    async fn a_rendering_outlives_the_request_that_started_it() {
+        let shared = Arc::new(Shared::default());
+        let renders = Arc::new(AtomicUsize::new(0));
+        let (go, wait) = std::sync::mpsc::channel::<()>();
+        let counted = renders.clone();
+        let slow = move || {
+            counted.fetch_add(1, Ordering::SeqCst);
+            wait.recv().ok();
+            Some(Bytes::from_static(b"page"))
+        };
+        let first = tokio::spawn({
+            let shared = shared.clone();
+            async move { shared.get(slow).await }
+        });
+        while renders.load(Ordering::SeqCst) == 0 {
+            tokio::task::yield_now().await;
+        }
+        first.abort();
+        // A request that hung up leaves its rendering running: the next one waits for
+        // it instead of starting another beside it.
+        let counted = renders.clone();
+        let again = move || {
+            counted.fetch_add(1, Ordering::SeqCst);
+            Some(Bytes::from_static(b"another"))
+        };
+        let second = tokio::spawn(async move { shared.get(again).await });
+        go.send(()).unwrap();
+        assert_eq!(second.await.unwrap().unwrap(), "page");
+        assert_eq!(renders.load(Ordering::SeqCst), 1);
     }
 }
