@@ -19,10 +19,12 @@ The attack: ATTACKERS connections from 127.0.0.2 (or spread over A addresses,
 127.0.0.2 …), in equal parts: pipeliners (1000 x `GET /healthz`, no login, never
 read), never-readers of /metrics (with the login: a scraper gone bad, the large page),
 and tricklers (a request head, one byte a second). Each one the server drops is opened
-again 200 ms later, so the attack holds for the whole phase. Last, with the attack on
-again, SIGTERM: how long serve takes to stop.
+again 200 ms later, so the attack holds for the whole phase. Last, with ATTACKERS
+never-readers connected, SIGTERM: how long serve takes to stop.
 
-Python 3 standard library only; Linux (/proc, epoll). Nothing here asserts: it measures.
+Build first (`cargo build --release`); `--ontop` runs another build (say, one of main
+before a change) for a side-by-side figure. Python 3 standard library only; Linux
+(/proc, epoll). Nothing here asserts: it measures.
 """
 
 import argparse
@@ -31,6 +33,7 @@ import http.client
 import os
 import re
 import select
+import shutil
 import signal
 import socket
 import statistics
@@ -112,12 +115,11 @@ TRICKLE = b"GET /metrics HTTP/1.1\r\nHost: x\r\nX-Slow: " + b"a" * 10_000
 class Attack(threading.Thread):
     """Hostile connections on one epoll loop, each reopened after the server drops it."""
 
-    def __init__(self, port, count, spread):
+    def __init__(self, port, count, spread, kinds=("pipeline", "never-read", "trickle")):
         super().__init__(daemon=True)
         self.port, self.stop = port, False
-        kinds = ["pipeline", "never-read", "trickle"]
         per = -(-count // spread)
-        self.plan = [(kinds[i % 3], f"127.0.0.{2 + i // per}") for i in range(count)]
+        self.plan = [(kinds[i % len(kinds)], f"127.0.0.{2 + i // per}") for i in range(count)]
         self.reopened = 0
 
     def open(self, slot):
@@ -295,17 +297,19 @@ def main():
         idle = sampler.peaks.get("idle", 1)
         worst = max(sampler.peaks.get("attack", 0), sampler.peaks.get("after", 0))
         print(f"  peak RSS during/after vs idle: {worst / idle:.2f}x")
-        attack = Attack(port, args.attackers, args.spread)
+        # Never-readers only: the clients a stop must not wait for.
+        attack = Attack(port, args.attackers, args.spread, kinds=("never-read",))
         attack.start()
         time.sleep(5)
         asked = time.monotonic()
         serve.send_signal(signal.SIGTERM)
+        what = f"SIGTERM while {args.attackers} never-readers of /metrics are connected"
         try:
             serve.wait(timeout=60)
-            print(f"  SIGTERM during the attack: stopped after {time.monotonic() - asked:.1f} s "
+            print(f"  {what}: stopped after {time.monotonic() - asked:.1f} s "
                   f"(exit {serve.returncode})")
         except subprocess.TimeoutExpired:
-            print("  SIGTERM during the attack: still running after 60 s")
+            print(f"  {what}: still running after 60 s")
         attack.stop = True
         attack.join()
     finally:
@@ -313,6 +317,7 @@ def main():
             serve.kill()
         sim.terminate()
         sim.wait()
+        shutil.rmtree(work, ignore_errors=True)
 
 
 if __name__ == "__main__":

@@ -339,7 +339,9 @@ async fn out_of_descriptors_serve_pauses_instead_of_spinning_and_recovers() {
             .map_err(|e| e.to_string())
     };
     assert_eq!(healthy().await, Ok(200));
-    // Room for two more descriptors, then twenty clients: accept runs out.
+    // Room for two more descriptors, then twenty clients: accept runs out. (Each retry
+    // logged, as before, would be some thirty lines in these 3 s; a poller's connection
+    // closing may end a run of failures and start another.)
     let open = std::fs::read_dir(format!("/proc/{pid}/fd"))
         .unwrap()
         .count() as u64;
@@ -377,7 +379,7 @@ async fn out_of_descriptors_serve_pauses_instead_of_spinning_and_recovers() {
     let said = log.text();
     let accepts = said.lines().filter(|l| l.contains("accept")).count();
     assert!(
-        (1..=2).contains(&accepts),
+        (1..=4).contains(&accepts),
         "a failing accept is said once, not each time: {said}"
     );
 }
