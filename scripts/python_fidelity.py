@@ -3,9 +3,10 @@
 
 Runs the examples from the docstrings of netapp_ontap's
 resources/software_package_download.py and resources/job.py (plus SoftwarePackage's
-get_collection, get and delete, and Software's validation: patch(validate_only=True)
-and get) against a running simulator, unchanged except for host, port, credentials,
-certificate verification and the version validated. Exits non-zero on the
+get_collection, get and delete, Software's upload, and Software's validation:
+patch(validate_only=True) and get) against a running simulator, unchanged except for
+host, port, credentials, certificate verification and the version validated. Exits
+non-zero on the
 first thing that does not behave as on a real cluster.
 
 Usage, against a simulator that wrote its config with --write-config:
@@ -28,6 +29,7 @@ import shlex
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 import tomllib
 from urllib.parse import urlsplit
@@ -173,6 +175,19 @@ def run_examples(t):
             fail("a delete of a package that is gone was accepted")
         except NetAppRestError as e:
             check(e.http_err_response.http_response.status_code == 404, f"deleting it again: {e}")
+
+        # Software().upload(): the image from this host, multipart/form-data with one part
+        # named `file`, answered with a job the client follows to its end. The bytes follow
+        # a pattern the Rust side checks by its SHA-256: i % 251 for i in 0..256 KiB.
+        with tempfile.TemporaryDirectory() as d:
+            path = os.path.join(d, "ontap-9.18.1-image.tgz")
+            with open(path, "wb") as f:
+                f.write(bytes(i % 251 for i in range(256 * 1024)))
+            response = Software().upload(file="@" + path)
+            print(response)
+        check(not response.is_err, "Software().upload() and its job end without an error")
+        versions = [p.version for p in SoftwarePackage.get_collection()]
+        check("9.18.1" in versions, f"the uploaded image is listed: {versions}")
 
 
 def validate_examples(version):

@@ -75,9 +75,13 @@ pub enum Command {
     Status {
         #[command(flatten)]
         config: ConfigArg,
-        /// Print a JSON array, one object per cluster
-        #[arg(long)]
+        /// Print one JSON document: an array of one object per cluster (with its labels and
+        /// packages)
+        #[arg(long, conflicts_with = "jsonl")]
         json: bool,
+        /// Print JSON Lines: one compact object per cluster, one per line, for scripts
+        #[arg(long)]
+        jsonl: bool,
         /// Which clusters [default: all]
         #[command(flatten)]
         select: crate::commands::selection::SelectionArgs,
@@ -96,14 +100,17 @@ pub enum Command {
     },
     /// The fleet's package repositories: which clusters hold (and run) which ONTAP image
     ///
-    /// Exit codes: 0 every chosen cluster answered, 1 some did not (or a removal failed),
-    /// 2 usage or config error (nothing sent).
+    /// Exit codes: 0 every chosen cluster answered, 1 some did not (a closing line names
+    /// them), 2 usage or config error (nothing sent), 130 Ctrl-C.
     Packages(PackagesArgs),
     /// Start a package download on some clusters (or all), optionally following each to its end
     ///
     /// Exit codes: 0 every download was accepted (with --wait: succeeded or was already
-    /// present), 1 any was refused, failed, or a chosen cluster did not answer,
-    /// 2 usage or config error, or every chosen cluster is read-only (nothing sent).
+    /// present; with --dry-run: every chosen cluster answered), 1 any was refused, failed
+    /// or given up on, a chosen cluster did not answer, a record could not be written, or
+    /// the question was answered no, 2 usage or config error, or every chosen cluster is
+    /// read-only (nothing sent), 130 Ctrl-C (what it left running, unsent or unanswered is
+    /// said first). A non-zero exit ends with one line that says why.
     Download(DownloadArgs),
     /// Show a cluster's certificate and pin its fingerprint in the config
     ///
@@ -136,10 +143,22 @@ pub enum Command {
 /// `ontop config ...`
 #[derive(Debug, Subcommand)]
 pub enum ConfigCommand {
-    /// Validate the config, resolve every credential, print it with secrets redacted
+    /// Validate the config and resolve every credential: the verdict first, then one line
+    /// per group of clusters that share their settings
+    ///
+    /// Exit codes: 0 the config is good (with --login: every cluster accepted the login),
+    /// 1 with --login: a cluster refused the login or did not answer, 2 the config or a
+    /// credential is wrong.
     Check {
         #[command(flatten)]
         config: ConfigArg,
+        /// Also print every setting of every cluster, as ontop understood it (secrets
+        /// redacted, defaults applied)
+        #[arg(long)]
+        full: bool,
+        /// Also log in to each cluster once (a read-only GET) and say how it went
+        #[arg(long)]
+        login: bool,
     },
     /// Write a commented starter config (never over an existing file)
     ///
@@ -206,7 +225,7 @@ impl Cli {
             },
             Some(Command::Status { config, .. })
             | Some(Command::Serve { config, .. })
-            | Some(Command::Config(ConfigCommand::Check { config })) => Common {
+            | Some(Command::Config(ConfigCommand::Check { config, .. })) => Common {
                 config: config.config.clone(),
                 ..Common::default()
             },
@@ -304,8 +323,12 @@ pub enum PackagesAction {
     /// Remove a package from the chosen clusters' repositories, following each removal
     /// to its end (asks first; --yes without a terminal)
     ///
-    /// Exit codes: 0 removed everywhere it was (or it was nowhere), 1 a removal was
-    /// refused or failed, 2 usage or config error, or every chosen cluster is read-only.
+    /// Exit codes: 0 removed everywhere it was (or it was nowhere, or --dry-run and every
+    /// chosen cluster answered), 1 a removal was refused or failed, a chosen cluster did
+    /// not answer (its repository could not be read), a record could not be written, or
+    /// the question was answered no, 2 usage or config error, or every chosen cluster is
+    /// read-only, 130 Ctrl-C (what it left running is said first). A non-zero exit ends
+    /// with one line that says why.
     Delete(PackageDeleteArgs),
 }
 
@@ -327,6 +350,9 @@ pub struct PackageDeleteArgs {
     /// Send nothing: every chosen cluster is treated as read-only
     #[arg(long)]
     pub read_only: bool,
+    /// Show who would be sent a removal (and who is skipped, and why), and send nothing
+    #[arg(long)]
+    pub dry_run: bool,
 }
 
 /// `ontop download` options.
@@ -370,6 +396,10 @@ pub struct DownloadArgs {
     /// from its file name: 97_q_image.tgz, ontap-9.16.1P3-image.tgz)
     #[arg(long)]
     pub force: bool,
+    /// Show the plan (targets, clusters followed as they are, skips and why) and send
+    /// nothing
+    #[arg(long, conflicts_with_all = ["wait", "yes"])]
+    pub dry_run: bool,
 }
 
 /// `ontop sim` options: the simulator's own definition when it is built in.

@@ -10,6 +10,8 @@ use ontop::commands::{self, Context, Exit};
 use ontop::config;
 
 fn main() -> ExitCode {
+    // A Tab in a shell that sourced `ontop completions SHELL`: answer it and exit.
+    commands::complete::answer_shell_if_asked();
     // Parsed against the definition whose help names this user's real config path.
     let matches = match ontop::cli::command_with_real_paths().try_get_matches() {
         Ok(matches) => matches,
@@ -29,15 +31,16 @@ fn main() -> ExitCode {
         Err(e) => e.exit(),
     };
     let dashboard = matches!(cli.command, None | Some(Command::Demo { .. }));
-    // The dashboard owns the screen: its logs go to a file. Everything else logs to stderr.
-    let _log_guard = if dashboard {
-        init_file_logging()
-    } else {
-        init_stderr_logging(matches!(
-            cli.command,
-            Some(Command::Sim(_) | Command::Serve { .. })
-        ));
+    let service = matches!(cli.command, Some(Command::Sim(_) | Command::Serve { .. }));
+    // The dashboard owns the screen, and a command's stderr is for sentences: their logs
+    // go to a file. A service logs to stderr (its journal), as does anything run with
+    // ONTOP_LOG set.
+    let _log_guard = if service || std::env::var_os("ONTOP_LOG").is_some() {
+        init_stderr_logging(service);
+        ontop::output::log_on_stderr();
         None
+    } else {
+        init_file_logging(dashboard)
     };
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
@@ -79,28 +82,34 @@ fn init_stderr_logging(verbose: bool) {
         .try_init();
 }
 
-/// The dashboard logs to `<data dir>/ontop/ontop.log` (0600, in a 0700 dir), never to
-/// the screen it draws. When the file cannot be opened (no data dir, a read-only or
-/// foreign one), it says so once, before the screen takes over, and runs without a log.
-fn init_file_logging() -> Option<tracing_appender::non_blocking::WorkerGuard> {
+/// The dashboard and the commands log to `<data dir>/ontop/ontop.log` (0600, in a 0700
+/// dir), never to the screen or among a command's sentences. When the file cannot be
+/// opened (no data dir, a read-only or foreign one), the dashboard (`say`) says so once,
+/// before the screen takes over, and runs without a log.
+fn init_file_logging(say: bool) -> Option<tracing_appender::non_blocking::WorkerGuard> {
     let Some(dir) = config::data_dir() else {
-        ontop::errln!(
-            "ontop: warning: no data dir (no home directory?): running without a log file"
-        );
+        if say {
+            ontop::errln!(
+                "ontop: warning: no data dir (no home directory?): running without a log file"
+            );
+        }
         return None;
     };
     let path = dir.join("ontop.log");
-    let file =
-        match ontop::files::private_dir(&dir).and_then(|()| ontop::files::append_private(&path)) {
-            Ok(file) => file,
-            Err(e) => {
+    let file = match ontop::files::private_dir(&dir)
+        .and_then(|()| ontop::files::append_private(&path))
+    {
+        Ok(file) => file,
+        Err(e) => {
+            if say {
                 ontop::errln!(
                     "ontop: warning: cannot open the log file {}: {e}; running without a log file",
                     path.display()
                 );
-                return None;
             }
-        };
+            return None;
+        }
+    };
     let (writer, guard) = tracing_appender::non_blocking(file);
     let filter = tracing_subscriber::EnvFilter::try_from_env("ONTOP_LOG")
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));

@@ -12,6 +12,31 @@ use std::sync::atomic::{AtomicBool, Ordering};
 
 static STDOUT_GONE: AtomicBool = AtomicBool::new(false);
 static STDERR_GONE: AtomicBool = AtomicBool::new(false);
+/// The log goes to stderr (`ontop serve`, `ontop sim`, or `ONTOP_LOG` set): a warning
+/// is said there once, by the log line alone.
+static LOG_ON_STDERR: AtomicBool = AtomicBool::new(false);
+
+/// Says that log lines go to stderr from now on (see [`warn`]).
+pub fn log_on_stderr() {
+    LOG_ON_STDERR.store(true, Ordering::Relaxed);
+}
+
+/// A warning already logged where it arose, said to the operator as a sentence on
+/// stderr unless the log is stderr already.
+pub fn say_warning(text: &str) {
+    if !LOG_ON_STDERR.load(Ordering::Relaxed) {
+        stderr(format_args!("ontop: warning: {text}\n"));
+    }
+}
+
+/// A warning for the operator, said once on stderr: as a sentence when the log goes to a
+/// file (where it is written too), as the log line alone when the log is stderr.
+pub fn warn(text: &str) {
+    if !LOG_ON_STDERR.load(Ordering::Relaxed) {
+        stderr(format_args!("ontop: warning: {text}\n"));
+    }
+    tracing::warn!("{text}");
+}
 
 /// Writes to stdout; after a failure (a closed pipe) nothing more is written there.
 pub fn stdout(args: fmt::Arguments<'_>) {

@@ -50,6 +50,8 @@ pub use credentials::{COMMAND_TIMEOUT, Credentials};
 pub use environment::Environment;
 pub use error::{ConfigError, Problem};
 pub use paths::{CONFIG_PATH_ENV, data_dir, default_config_path, resolve_path, resolve_path_in};
+/// The keys each table may hold (the man page documents each of them).
+pub(crate) use schema::{CLUSTER_KEYS, DEFAULTS_KEYS, DOWNLOAD_KEYS, SERVE_KEYS, TOP_KEYS};
 pub use serve::{DEFAULT_LISTEN, ServeSettings};
 
 /// How often a cluster is polled when neither it nor `[defaults]` says.

@@ -16,17 +16,17 @@ use super::{CredentialSource, PACKAGES_INTERVAL_RANGE, POLL_INTERVAL_RANGE, TIME
 use crate::ontap::Fingerprint;
 
 /// Top-level tables.
-pub(super) const TOP_KEYS: &[&str] = &["defaults", "download", "serve", "cluster"];
+pub(crate) const TOP_KEYS: &[&str] = &["defaults", "download", "serve", "cluster"];
 /// Keys of one `[[cluster]]`.
 #[rustfmt::skip]
-pub(super) const CLUSTER_KEYS: &[&str] = &[
+pub(crate) const CLUSTER_KEYS: &[&str] = &[
     "name", "url", "username", "password", "password_env", "password_command", "password_file",
     "ca_file", "insecure", "poll_interval", "timeout", "labels", "read_only", "fingerprint",
     "tls_server_name", "packages_interval",
 ];
 /// Keys of `[defaults]`: the cluster keys that make sense for many clusters at once.
 #[rustfmt::skip]
-pub(super) const DEFAULTS_KEYS: &[&str] = &[
+pub(crate) const DEFAULTS_KEYS: &[&str] = &[
     "username", "password", "password_env", "password_command", "password_file", "ca_file",
     "insecure", "poll_interval", "timeout", "labels", "read_only", "fingerprint",
     "packages_interval",
@@ -39,12 +39,12 @@ pub(super) const PASSWORD_KEYS: &[&str] = &[
     "password_file",
 ];
 /// Keys of `[download]`.
-pub(super) const DOWNLOAD_KEYS: &[&str] = &["url", "username", "max_running"];
-/// Keys of `[serve]`: where `ontop serve` listens, and who may read it.
+pub(crate) const DOWNLOAD_KEYS: &[&str] = &["url", "username", "max_running"];
+/// Keys of `[serve]`: where `ontop serve` listens, who may read it, how its page groups.
 #[rustfmt::skip]
-pub(super) const SERVE_KEYS: &[&str] = &[
+pub(crate) const SERVE_KEYS: &[&str] = &[
     "listen", "username", "password", "password_env", "password_command", "password_file",
-    "tls_cert_file", "tls_key_file",
+    "tls_cert_file", "tls_key_file", "group",
 ];
 
 /// Names people reach for, and the key they meant.

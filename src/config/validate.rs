@@ -64,6 +64,9 @@ pub(super) fn build(path: &Path, raw: RawConfig, env: &Environment) -> Result<Co
 
     same_address_different_read_only(&mut reader, &clusters);
     plain_http_warning(&mut reader, &clusters);
+    reader
+        .warnings
+        .extend(super::serve::group_warning(path, &serve, &clusters));
     if let (Some(mode), false) = (raw.loose_mode, reader.plain_in_file.is_empty()) {
         reader.warnings.push(format!(
             "{file}: plain password in {tables}, and the file is readable by group or others \

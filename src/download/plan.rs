@@ -115,6 +115,11 @@ pub struct Plan {
 }
 
 impl Plan {
+    /// The targets' names, in the plan's order.
+    pub fn target_names(&self) -> Vec<&str> {
+        self.targets.iter().map(|(_, n)| n.as_str()).collect()
+    }
+
     /// True when nothing would be sent and nothing newly followed.
     pub fn is_empty(&self) -> bool {
         self.targets.is_empty() && self.attach.is_empty()

@@ -114,6 +114,9 @@ pub struct Engine {
     /// Downloads followed from the journal or started here, so a re-read of the
     /// journal follows each only once.
     journal_seen: Arc<Mutex<std::collections::HashSet<(String, String)>>>,
+    /// The updates' channel, for what no poller says (a retry after "temporarily
+    /// locked").
+    updates: mpsc::Sender<Update>,
     journaled: bool,
     budget: budget::Budget,
     /// Requests (starts, removals) on the wire at once, at most.
@@ -130,7 +133,8 @@ impl Engine {
         let count = setup.clusters.len();
         let budget = budget::Budget::for_fleet(count, options.reserved_files);
         if let Some(warning) = &budget.warning {
-            crate::errln!("ontop: warning: {warning}");
+            // Logged here; each front end says it where its operator looks (the status
+            // line, a command's stderr).
             tracing::warn!("{warning}");
             let _ = updates.try_send(Update::Warning {
                 at: Timestamp::now(),
@@ -197,6 +201,7 @@ impl Engine {
             sends: Mutex::new(Vec::new()),
             gate: Gate::new(options.max_running),
             closing: watch::channel(false).0,
+            updates: updates.clone(),
             journal_seen: Arc::default(),
             journaled,
             budget,

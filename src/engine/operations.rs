@@ -35,6 +35,8 @@ struct Sending {
     commands: Vec<mpsc::UnboundedSender<Command>>,
     names: Vec<String>,
     journal_seen: Arc<Mutex<std::collections::HashSet<(String, String)>>>,
+    /// Where a retry is said (the status line, a command's stderr).
+    updates: mpsc::Sender<crate::engine::Update>,
     /// At most [`crate::download::MAX_CONCURRENT_STARTS`] requests on the wire at once.
     slots: Arc<Semaphore>,
 }
@@ -165,6 +167,7 @@ impl Engine {
             commands: self.commands.clone(),
             names: self.names.clone(),
             journal_seen: self.journal_seen.clone(),
+            updates: self.updates.clone(),
             slots: self.request_slots.clone(),
         }
     }
@@ -205,6 +208,10 @@ impl Sending {
             Ok(()) => {
                 let say = |line: String| {
                     tracing::warn!("{line}");
+                    let _ = self.updates.try_send(crate::engine::Update::Warning {
+                        at: Timestamp::now(),
+                        text: line,
+                    });
                     self.recorder.submit(attempt(true));
                 };
                 request(&client, &change, &say).await

@@ -51,6 +51,11 @@ pub struct Served {
     /// The page's title: this host and the config's file name (not its whole path, which
     /// says more than a reader of the page needs).
     pub title: String,
+    /// The label the page groups its rows by unless asked otherwise (`[serve] group`).
+    pub group: Option<String>,
+    /// The release of the config's package (`[download] url`), for the page's Package
+    /// column, when its file name says.
+    pub release: Option<String>,
 }
 
 /// How `ontop serve` was asked to run.
@@ -120,8 +125,7 @@ pub async fn start(
     })?;
     let addr = listener.local_addr().map_err(|e| e.to_string())?;
     if let Some(warning) = web::exposure_warning(addr, auth.is_some(), tls.is_some()) {
-        crate::errln!("ontop: warning: {warning}");
-        tracing::warn!("{warning}");
+        crate::output::warn(&warning);
     }
     let (engine, served) = start_engine(config, credentials, data_dir, &options);
     let router = routes::router(served.clone(), auth);
@@ -176,6 +180,12 @@ fn start_engine(
         model: RwLock::new(model),
         stats: PollStats::new(),
         title: title(config),
+        group: config.serve.group.clone(),
+        release: config
+            .download
+            .url
+            .as_ref()
+            .and_then(|url| crate::download::image_version(url.as_str())),
     });
     tokio::spawn(feed(updates, served.clone()));
     (engine, served)

@@ -6,9 +6,8 @@ use std::sync::Arc;
 
 use axum::Router;
 use axum::body::Bytes;
-use axum::extract::State;
-use axum::http::HeaderValue;
-use axum::http::{HeaderMap, StatusCode, header};
+use axum::extract::{RawQuery, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use jiff::Timestamp;
@@ -30,13 +29,12 @@ struct AppState {
     pages: Arc<Pages>,
 }
 
-/// The shared renderings, one per page and format.
+/// The shared renderings: of each page, by what changes it.
 #[derive(Debug, Default)]
 struct Pages {
-    openmetrics: Shared,
-    classic: Shared,
-    status: Shared,
-    json: Shared,
+    metrics: Shared<Format>,
+    status: Shared<Option<String>>,
+    json: Shared<()>,
 }
 
 /// Every route, behind the login when there is one.
@@ -93,38 +91,32 @@ async fn safe_headers(mut response: Response) -> Response {
 /// a thousand clusters make a page of a few megabytes, and at most once a moment.
 async fn scrape(State(state): State<AppState>, headers: HeaderMap) -> Response {
     let format = Format::negotiate(headers.get(header::ACCEPT));
-    let pages = &state.pages;
-    let shared = match format {
-        Format::OpenMetrics => &pages.openmetrics,
-        Format::Classic => &pages.classic,
-    };
     let registry = state.registry.clone();
     let encode = move || format::encode(&registry, format).ok().map(Bytes::from);
-    match shared.get(encode).await {
-        Some(body) => ([(header::CONTENT_TYPE, format.content_type())], body).into_response(),
-        None => {
-            tracing::error!("encoding the metrics failed");
-            (
-                StatusCode::INTERNAL_SERVER_ERROR,
-                "encoding the metrics failed\n",
-            )
-                .into_response()
-        }
+    let shared = state.pages.metrics.get(format, encode).await;
+    if shared.is_none() {
+        tracing::error!("encoding the metrics failed");
     }
+    shared_answer(shared, format.content_type())
 }
 
-/// `/`: the status page.
-async fn status_page(State(state): State<AppState>) -> Response {
+/// `/`, `/?group=site&sort=-health&filter=failed`: a query it cannot use is said on the
+/// page, never refused. Each query's page is shared for a moment, like the others.
+async fn status_page(State(state): State<AppState>, RawQuery(query): RawQuery) -> Response {
     let served = state.served.clone();
+    let asked = query.clone();
     let render = move || {
         let model = served.model.read().unwrap_or_else(|p| p.into_inner());
-        Some(Bytes::from(page::render(
-            &model,
-            &served.title,
-            Timestamp::now(),
-        )))
+        let view = page::View::read(asked.as_deref(), served.group.as_deref(), &model);
+        let setup = page::Page {
+            title: &served.title,
+            release: served.release.as_deref(),
+            view: &view,
+        };
+        Some(Bytes::from(page::render(&model, &setup, Timestamp::now())))
     };
-    shared_answer(&state.pages.status, render, "text/html; charset=utf-8").await
+    let shared = state.pages.status.get(query, render).await;
+    shared_answer(shared, "text/html; charset=utf-8")
 }
 
 /// `/api/status`: the JSON of `ontop status --json`.
@@ -137,16 +129,13 @@ async fn status_json(State(state): State<AppState>) -> Response {
         };
         serde_json::to_vec(&doc).ok().map(Bytes::from)
     };
-    shared_answer(&state.pages.json, render, "application/json").await
+    let shared = state.pages.json.get((), render).await;
+    shared_answer(shared, "application/json")
 }
 
 /// A shared page with its `Content-Type`, or 500 when it could not be made.
-async fn shared_answer(
-    shared: &Shared,
-    render: impl FnOnce() -> Option<Bytes> + Send + 'static,
-    content_type: &'static str,
-) -> Response {
-    match shared.get(render).await {
+fn shared_answer(page: Option<Bytes>, content_type: &'static str) -> Response {
+    match page {
         Some(body) => ([(header::CONTENT_TYPE, content_type)], body).into_response(),
         None => (
             StatusCode::INTERNAL_SERVER_ERROR,

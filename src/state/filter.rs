@@ -16,6 +16,8 @@
 //! read-only clusters, not `prod-ams-1`); any other word matches a name by substring
 //! and a label value only whole.
 
+mod advice;
+
 use std::ops::Range;
 
 use jiff::Timestamp;

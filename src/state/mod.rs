@@ -7,11 +7,13 @@ pub mod cluster;
 pub mod filter;
 pub mod plan;
 pub mod report;
+pub mod standing;
 pub mod table;
 
 use jiff::Timestamp;
 
 pub use cluster::{ClusterIdentity, ClusterState, Health, Transition, age, format_age, short_uuid};
+pub use standing::Standing;
 pub use table::{Column, SortOrder, visible_rows};
 
 use crate::engine::Update;

@@ -1,43 +1,98 @@
-//! The JSON document of the fleet's state (`ontop status --json`, `ontop serve`'s
-//! `/api/status`): built here, next to the model, so that both print the same objects
-//! by the same function.
+//! The JSON document of the fleet's state (`ontop status --json` and `--jsonl`, `ontop
+//! serve`'s `/api/status`): built here, next to the model, so that both print the same
+//! objects by the same function, in the screen's words (`health` is the filter's word
+//! for the HEALTH column: `ok`, `failing`, `stale`, `paused`, `unknown`).
+
+use std::collections::BTreeMap;
 
 use jiff::Timestamp;
 use serde_json::{Value, json};
 
-use super::{Health, Model};
-use crate::ontap::{CertificateFacts, DownloadStatus, Job, OntapError};
+use super::{Health, Model, Standing};
+use crate::ontap::{CertificateFacts, DownloadStatus, Job, OntapError, Package};
 
 /// The `--json` document from what the engine's model knows (`ontop serve`'s
 /// `/api/status`): the same objects a sweep prints, `error` set while a cluster is
 /// failing, and `polled_at` its last answer or failure (`null` before the first).
 pub fn document(model: &Model, now: Timestamp) -> Value {
-    let records = model.clusters.iter().map(|c| {
+    Value::Array(records(model, now).collect())
+}
+
+/// One object per cluster, in config order (the lines of `--jsonl`).
+pub fn records(model: &Model, now: Timestamp) -> impl Iterator<Item = Value> + '_ {
+    model.clusters.iter().map(move |c| {
         let failing = c.health(now) == Health::Failing;
         cluster_json(&ClusterFacts {
             name: &c.identity.name,
             url: &c.identity.url,
+            labels: &c.identity.labels,
+            health: Standing::of(c, now).filter_word(),
             version: c.version.clone(),
             download: c.download.as_ref(),
             job: c.job.as_ref(),
             error: c.last_error.as_ref().filter(|_| failing),
             tls: c.certificate.as_ref(),
+            packages: Repository::from_model(c.packages.as_ref(), c.packages_error.as_ref()),
             polled_at: c.last_success.max(c.last_failure),
         })
-    });
-    Value::Array(records.collect())
+    })
 }
 
 /// One cluster's facts, wherever they came from.
 pub struct ClusterFacts<'a> {
     pub name: &'a str,
     pub url: &'a str,
+    pub labels: &'a BTreeMap<String, String>,
+    /// The filter's word for the HEALTH column ([`Standing::filter_word`]).
+    pub health: &'static str,
     pub version: Option<String>,
     pub download: Option<&'a DownloadStatus>,
     pub job: Option<&'a Job>,
     pub error: Option<&'a OntapError>,
     pub tls: Option<&'a CertificateFacts>,
+    pub packages: Repository<'a>,
     pub polled_at: Option<Timestamp>,
+}
+
+/// What is known of a cluster's package repository.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Repository<'a> {
+    /// The packages, when the repository was read (`None`: not read, or not yet).
+    pub packages: Option<&'a [Package]>,
+    /// When they were read (`ontop serve` reads them now and then).
+    pub read_at: Option<Timestamp>,
+    /// Why the last read failed, when it did.
+    pub error: Option<&'a OntapError>,
+}
+
+impl<'a> Repository<'a> {
+    /// From the model's last read and last failed read.
+    fn from_model(
+        read: Option<&'a (Timestamp, Vec<Package>)>,
+        error: Option<&'a (Timestamp, OntapError)>,
+    ) -> Self {
+        Self {
+            packages: read.map(|(_, list)| list.as_slice()),
+            read_at: read.map(|(at, _)| *at),
+            error: error.map(|(_, e)| e),
+        }
+    }
+
+    /// From one read in a sweep (`None`: not asked).
+    pub fn from_read(read: Option<&'a Result<Vec<Package>, OntapError>>, at: Timestamp) -> Self {
+        match read {
+            Some(Ok(list)) => Self {
+                packages: Some(list),
+                read_at: Some(at),
+                error: None,
+            },
+            Some(Err(e)) => Self {
+                error: Some(e),
+                ..Self::default()
+            },
+            None => Self::default(),
+        }
+    }
 }
 
 /// One cluster's object in the document.
@@ -45,6 +100,8 @@ pub fn cluster_json(r: &ClusterFacts) -> Value {
     json!({
         "name": r.name,
         "url": r.url,
+        "labels": r.labels,
+        "health": r.health,
         "version": r.version,
         "download": r.download.map(|d| json!({
             "state": d.state.as_ref().map(|s| s.as_str()),
@@ -59,15 +116,25 @@ pub fn cluster_json(r: &ClusterFacts) -> Value {
             "start_time": j.start_time,
             "end_time": j.end_time,
         })),
-        "error": r.error.map(|e| json!({
-            "kind": e.kind.as_str(),
-            "message": e.message,
-            "http_status": e.http_status,
-            "ontap_code": e.code,
-            "hint": e.hint(),
-        })),
+        "error": r.error.map(error_json),
         "tls": r.tls.map(tls_json),
+        "packages": r.packages.packages.map(|list| list.iter().map(|p| json!({
+            "version": p.version,
+            "create_time": p.create_time,
+        })).collect::<Vec<Value>>()),
+        "packages_read_at": r.packages.read_at.map(|t| t.to_string()),
+        "packages_error": r.packages.error.map(error_json),
         "polled_at": r.polled_at.map(|t| t.to_string()),
+    })
+}
+
+fn error_json(e: &OntapError) -> Value {
+    json!({
+        "kind": e.kind.as_str(),
+        "message": e.message,
+        "http_status": e.http_status,
+        "ontap_code": e.code,
+        "hint": e.hint(),
     })
 }
 

@@ -92,13 +92,13 @@ fn an_option_before_its_command_is_refused_with_a_hint() {
 }
 
 #[test]
-fn completions_for_each_shell_name_the_commands_and_bash_reads_its_script() {
+fn completions_for_each_shell_call_ontop_back_and_bash_reads_its_script() {
     let home = tempfile::tempdir().unwrap();
     for shell in ["bash", "zsh", "fish"] {
         let out = ontop(&["completions", shell], home.path());
         assert!(out.status.success(), "{shell}: {}", stderr(&out));
         let script = stdout(&out);
-        for word in ["download", "status", "cluster", "wait"] {
+        for word in ["ONTOP_COMPLETE", "ontop"] {
             assert!(script.contains(word), "{shell} script lacks {word}");
         }
     }

@@ -5,18 +5,19 @@
 //! latency, subjected to the cluster's current request-level fault, and checked
 //! for basic-auth credentials. Only then does it reach a handler.
 //! The package repository's routes, DELETE included, live in `api/packages.rs`;
-//! `/api/cluster/software` (validation and update progress) in `api/software.rs`.
+//! `/api/cluster/software` (validation and update progress) in `api/software.rs`; the
+//! upload in `api/upload.rs`.
 
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
 use axum::Router;
 use axum::body::Bytes;
-use axum::extract::{Path, Request, State};
+use axum::extract::{Extension, Path, Request, State};
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, Uri, header};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
+use axum::routing::{any, get};
 use base64::Engine;
 use serde_json::{Value, json};
 
@@ -26,8 +27,16 @@ use super::fault::Fault;
 use super::hostile;
 use super::wire::{self, Params, hal};
 
-/// The API router of one cluster, with [`gate`] in front of every route.
+/// The API router of one cluster, with [`gate`] in front of every route. The routes are
+/// built once and shared: a cluster only adds its state (a fleet of ten thousand does not
+/// hold ten thousand route tables). The gate finds the cluster in each request's
+/// extensions, put there by the connection (`server.rs`).
 pub(crate) fn router(cluster: Arc<Cluster>) -> Router {
+    static ROUTES: OnceLock<Router<Arc<Cluster>>> = OnceLock::new();
+    ROUTES.get_or_init(routes).clone().with_state(cluster)
+}
+
+fn routes() -> Router<Arc<Cluster>> {
     Router::new()
         .route("/api/cluster", get(cluster_get))
         .route(
@@ -38,6 +47,7 @@ pub(crate) fn router(cluster: Arc<Cluster>) -> Router {
             "/api/cluster/software/download",
             get(download_get).post(download_post),
         )
+        .route("/api/cluster/software/upload", any(upload::handle))
         .route("/api/cluster/software/packages", get(packages::list))
         .route(
             "/api/cluster/software/packages/{version}",
@@ -47,12 +57,11 @@ pub(crate) fn router(cluster: Arc<Cluster>) -> Router {
         .route("/api/cluster/jobs/{uuid}", get(job_get))
         .method_not_allowed_fallback(method_not_allowed)
         .fallback(not_found)
-        .layer(middleware::from_fn_with_state(cluster.clone(), gate))
-        .with_state(cluster)
+        .layer(middleware::from_fn(gate))
 }
 
 /// Logging, latency, request-level faults and authentication, in that order.
-async fn gate(State(c): State<Arc<Cluster>>, req: Request, next: Next) -> Response {
+async fn gate(Extension(c): Extension<Arc<Cluster>>, req: Request, next: Next) -> Response {
     let path = req
         .uri()
         .path_and_query()
@@ -70,6 +79,8 @@ async fn gate(State(c): State<Arc<Cluster>>, req: Request, next: Next) -> Respon
         Fault::Validating | Fault::Updating | Fault::Syncing | Fault::DeleteTimeout => {}
         // These choose what `/api/cluster/software` says (`api/software.rs`).
         Fault::ValidationWarning | Fault::ValidationError | Fault::Shape96 | Fault::Shape97 => {}
+        // The upload faults act on an upload only (`api/upload.rs`).
+        Fault::UploadDisabled | Fault::NoSpace | Fault::UploadReset => {}
         Fault::Latency(extra) => tokio::time::sleep(extra).await,
         // On an already open connection: never answer (a long hour, then give up).
         Fault::Hang | Fault::Reset | Fault::Down | Fault::Garbage => {
@@ -166,6 +177,7 @@ macro_rules! params {
 // After `params!`, which they use.
 mod packages;
 mod software;
+mod upload;
 
 async fn cluster_get(State(c): State<Arc<Cluster>>, uri: Uri) -> Response {
     let p = params!(uri);

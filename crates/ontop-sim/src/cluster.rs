@@ -12,6 +12,7 @@ mod deletes;
 mod names;
 mod software;
 mod update;
+mod upload;
 
 use std::collections::VecDeque;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -21,21 +22,29 @@ use std::time::Duration;
 use tokio::sync::Notify;
 use tokio::time::Instant;
 
+#[cfg(any(test, feature = "testing"))]
+use super::LoggedRequest;
 use super::codes;
 use super::fault::Fault;
+use super::fetch;
 pub(crate) use super::records::{
     Download, DownloadRequest, DownloadState, Job, JobState, Outcome, Package, Refusal,
 };
 use super::tasks::{Tasks, lock};
-use super::{LoggedRequest, fetch};
 use deletes::PendingDelete;
-pub(crate) use names::version_from_file;
+use names::file_name;
+pub(crate) use names::{parse_url, version_from_file};
 pub(crate) use software::SoftwareNow;
 pub use software::SoftwareTiming;
 pub use update::UpdateAt;
 pub(crate) use update::{Halt, PhaseNow, UpdateNow};
+pub(crate) use upload::Intake;
+
+/// The most download URLs kept per cluster (oldest dropped first).
+const SOURCES_CAP: usize = 64;
 
 /// The most requests kept per cluster in the request log (oldest dropped first).
+#[cfg(any(test, feature = "testing"))]
 const LOG_CAP: usize = 10_000;
 
 /// Settings and services shared by every cluster of a run.
@@ -52,6 +61,10 @@ pub(crate) struct Env {
     pub(crate) time_limit: Duration,
     /// How long a package delete job runs.
     pub(crate) delete_duration: Duration,
+    /// Bytes per second a cluster takes an upload at (0 = unlimited).
+    pub(crate) upload_bandwidth: u64,
+    /// How long an upload's job processes the image.
+    pub(crate) upload_processing: Duration,
     /// The HTTP client clusters fetch packages with.
     pub(crate) fetcher: reqwest::Client,
     /// How long validations take and how fast updates move.
@@ -72,6 +85,10 @@ struct Books {
     deletes: Vec<PendingDelete>,
     /// Nodes, last validation and update (`/api/cluster/software`).
     software: software::SoftwareBooks,
+    /// Uploads: the one arriving, and what was received.
+    uploads: upload::Uploads,
+    /// The URL each download asked for (credentials left out), oldest first.
+    sources: VecDeque<String>,
 }
 
 /// A simulated cluster; shared by its listener, its API handlers and its download task.
@@ -83,6 +100,8 @@ pub(crate) struct Cluster {
     pub(crate) labels: Vec<(String, String)>,
     pub(crate) env: Arc<Env>,
     fault: Mutex<Fault>,
+    /// Kept for tests only: a fleet of ten thousand polled clusters would fill it.
+    #[cfg(any(test, feature = "testing"))]
     log: Mutex<VecDeque<LoggedRequest>>,
     /// Requests refused for their credentials: what a real cluster counts towards
     /// locking the account.
@@ -101,6 +120,7 @@ impl Cluster {
             labels: Vec::new(),
             env,
             fault: Mutex::new(Fault::None),
+            #[cfg(any(test, feature = "testing"))]
             log: Mutex::new(VecDeque::new()),
             failed_logins: AtomicU64::new(0),
             books: Mutex::new(Books {
@@ -114,6 +134,8 @@ impl Cluster {
                 firmware: Vec::new(),
                 deletes: Vec::new(),
                 software: software::SoftwareBooks::default(),
+                uploads: upload::Uploads::default(),
+                sources: VecDeque::new(),
             }),
             job_ended: Notify::new(),
         }
@@ -135,7 +157,13 @@ impl Cluster {
         std::mem::replace(&mut *lock(&self.fault), fault)
     }
 
+    /// Appends to the request log, dropping the oldest entry past [`LOG_CAP`] (with the
+    /// `testing` feature; else nothing is kept).
+    #[cfg(not(any(test, feature = "testing")))]
+    pub(crate) fn log_request(&self, _method: &str, _path: &str) {}
+
     /// Appends to the request log, dropping the oldest entry past [`LOG_CAP`].
+    #[cfg(any(test, feature = "testing"))]
     pub(crate) fn log_request(&self, method: &str, path: &str) {
         let mut log = lock(&self.log);
         if log.len() >= LOG_CAP {
@@ -153,11 +181,13 @@ impl Cluster {
     }
 
     /// Requests refused for their credentials so far.
+    #[cfg(any(test, feature = "testing"))]
     pub(crate) fn failed_logins(&self) -> u64 {
         self.failed_logins.load(Ordering::Relaxed)
     }
 
     /// A copy of the request log, oldest first.
+    #[cfg(any(test, feature = "testing"))]
     pub(crate) fn request_log(&self) -> Vec<LoggedRequest> {
         lock(&self.log).iter().cloned().collect()
     }
@@ -181,12 +211,19 @@ impl Cluster {
         books.jobs.clone()
     }
 
+    /// The URL each download asked for, oldest first (the last 64, without credentials).
+    #[cfg(any(test, feature = "testing"))]
+    pub(crate) fn download_sources(&self) -> Vec<String> {
+        lock(&self.books).sources.iter().cloned().collect()
+    }
+
     /// The package repository, in arrival order.
     pub(crate) fn packages(&self) -> Vec<Package> {
         lock(&self.books).packages.clone()
     }
 
     /// Deletes every ended job now, as if `job_expiry` had passed.
+    #[cfg(any(test, feature = "testing"))]
     pub(crate) fn expire_jobs(&self) {
         lock(&self.books).jobs.retain(|j| j.ended_at.is_none());
     }
@@ -248,7 +285,7 @@ impl Cluster {
     fn begin(&self, url: &reqwest::Url) -> Result<(String, String), Refusal> {
         let file = file_name(url).ok_or((codes::URL_SYNTAX, codes::URL_SYNTAX_MSG.to_string()))?;
         let mut books = lock(&self.books);
-        if books.download.state == DownloadState::Running {
+        if books.download.state == DownloadState::Running || books.uploads.busy() {
             return Err((codes::IN_PROGRESS, codes::IN_PROGRESS_MSG.to_string()));
         }
         if books.packages.iter().any(|p| p.file_name == file) {
@@ -266,6 +303,13 @@ impl Cluster {
         let job = new_job("POST /api/cluster/software/download".to_string());
         let uuid = job.uuid.clone();
         books.jobs.push(job);
+        if books.sources.len() >= SOURCES_CAP {
+            books.sources.pop_front();
+        }
+        let mut source = url.clone();
+        let _ = source.set_username("");
+        let _ = source.set_password(None);
+        books.sources.push_back(source.to_string());
         Ok((uuid, file))
     }
 
@@ -355,49 +399,9 @@ fn store(books: &mut Books, file: &str) {
     });
 }
 
-/// Parses a package URL the way the POST does: 39387137 for bad syntax, 39387138
-/// for a scheme other than http, https, ftp or file.
-pub(crate) fn parse_url(raw: &str) -> Result<reqwest::Url, Refusal> {
-    let syntax = || (codes::URL_SYNTAX, codes::URL_SYNTAX_MSG.to_string());
-    let url = reqwest::Url::parse(raw.trim()).map_err(|_| syntax())?;
-    if !matches!(url.scheme(), "http" | "https" | "ftp" | "file") {
-        return Err((codes::URL_SCHEME, codes::URL_SCHEME_MSG.to_string()));
-    }
-    if url.scheme() != "file" && url.host_str().is_none_or(str::is_empty) {
-        return Err(syntax());
-    }
-    if file_name(&url).is_none() {
-        return Err(syntax());
-    }
-    Ok(url)
-}
-
-/// The package file name: the last path segment of the URL.
-fn file_name(url: &reqwest::Url) -> Option<String> {
-    let last = url.path_segments()?.next_back()?;
-    (!last.is_empty()).then(|| last.to_string())
-}
-
 /// Now as ONTAP prints times: RFC 3339 with a numeric offset, no fraction.
 pub(crate) fn now_rfc3339() -> String {
     jiff::Timestamp::now()
         .strftime("%Y-%m-%dT%H:%M:%S+00:00")
         .to_string()
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn urls_are_checked_like_ontap() {
-        assert_eq!(parse_url("not a url").unwrap_err().0, codes::URL_SYNTAX);
-        assert_eq!(
-            parse_url("gopher://x/y.tgz").unwrap_err().0,
-            codes::URL_SCHEME
-        );
-        assert_eq!(parse_url("http://x/").unwrap_err().0, codes::URL_SYNTAX);
-        assert!(parse_url("ftp://x/y.tgz").is_ok());
-        assert!(parse_url("file:///tmp/y.tgz").is_ok());
-    }
 }

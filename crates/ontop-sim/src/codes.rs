@@ -103,3 +103,43 @@ pub(crate) fn invalid_url_msg(reason: &str) -> String {
 pub(crate) fn package_in_use_msg(version: &str) -> String {
     format!("Cannot delete package \"{version}\": it is the version the cluster runs.")
 }
+
+// Upload (`POST /api/cluster/software/upload`, 9.8 and later): the vendor's table, in the
+// sim's own words.
+
+/// An upload's job failed: the image could not be processed (the sim: an empty file).
+pub(crate) const PROCESS_FAILED: u64 = 10551359;
+/// An upload ran longer than the time limit.
+pub(crate) const UPLOAD_TIME_LIMIT: u64 = 10551373;
+/// Upload refused: file upload is switched off on the cluster (the `upload-disabled` fault).
+pub(crate) const UPLOAD_DISABLED: u64 = 10551798;
+/// Upload refused: the file name is longer than the cluster takes.
+pub(crate) const NAME_TOO_LONG: u64 = 10551799;
+/// Upload refused: no room in the upload directory (the `nospace` fault).
+pub(crate) const NO_SPACE: u64 = 10551804;
+/// Upload refused: the request carries more than one file.
+pub(crate) const MANY_FILES: u64 = 10551807;
+/// Upload refused: the request is not `multipart/form-data` with a part named `file`.
+pub(crate) const NOT_MULTIPART: u64 = 10551808;
+
+/// Message of an upload job whose image could not be processed.
+pub(crate) const PROCESS_FAILED_MSG: &str = "Internal error. Failed to process the package after \
+     download completed. Try uploading the file again or contact technical support for \
+     assistance.";
+/// Message of an upload job while the image is processed.
+pub(crate) const PROCESSING_MSG: &str = "Package upload processing";
+/// Message of an upload refused for switched-off uploads.
+pub(crate) const UPLOAD_DISABLED_MSG: &str = "File upload is disabled. Enable file upload by \
+     setting \"ApacheUploadEnabled 1\" in the web services configuration file or contact \
+     technical support for assistance.";
+/// Message of an upload refused for a long file name.
+pub(crate) const NAME_TOO_LONG_MSG: &str =
+    "The requested filename exceeds the maximum length of 255 characters.";
+/// Message of an upload refused for want of room.
+pub(crate) const NO_SPACE_MSG: &str =
+    "Not enough space available in the upload directory to store the file.";
+/// Message of an upload with more than one file.
+pub(crate) const MANY_FILES_MSG: &str = "Only one file can be uploaded at a time.";
+/// Message of an upload that is not multipart/form-data with a `file` part.
+pub(crate) const NOT_MULTIPART_MSG: &str =
+    "The request must be multipart/form-data with one file in a part named \"file\".";

@@ -5,8 +5,9 @@
 //! busy states (`validating`, `updating`, `syncing`, `deletetimeout`) only on a package
 //! DELETE; the validation outcomes (`validation-warning`, `validation-error`) on a
 //! validation, the shapes (`shape-9.6`, `shape-9.7`) on `/api/cluster/software`
-//! (`validation.rs`, `release.rs`); the others act on each request in `api.rs` (the
-//! hostile answers in `hostile.rs`). The command line spells a fault as `NAME=KIND` (see
+//! (`validation.rs`, `release.rs`); `upload-disabled`, `nospace` and `upload-reset` only
+//! on an upload; the others act on each request in `api.rs` (the hostile answers in
+//! `hostile.rs`). The command line spells a fault as `NAME=KIND` (see
 //! [`parse_fault_arg`]).
 
 use std::fmt;
@@ -76,6 +77,12 @@ pub enum Fault {
     Shape96,
     /// `/api/cluster/software` answers in ONTAP 9.7's shape, whatever the release.
     Shape97,
+    /// File upload is switched off: an upload is refused with 10551798.
+    UploadDisabled,
+    /// The upload directory is full: an upload is refused with 10551804.
+    NoSpace,
+    /// An upload's connection is reset (TCP RST) halfway through its body, at most 1 MiB in.
+    UploadReset,
 }
 
 /// Where a redirect points when the fault names no place: a port nothing listens on.
@@ -89,7 +96,7 @@ macro_rules! fault_kinds {
         "none, hang, reset, http500, http502, http503, malformed, unauthorized, latency:MS, \
          escape, down, redirect[:STATUS[:URL]], huge, endless, drip, longtext, bigheaders, garbage, \
          validating, updating, syncing, deletetimeout, validation-warning, validation-error, \
-         shape-9.6, shape-9.7"
+         shape-9.6, shape-9.7, upload-disabled, nospace, upload-reset"
     };
 }
 
@@ -134,6 +141,9 @@ impl FromStr for Fault {
             "validation-error" => Fault::ValidationError,
             "shape-9.6" => Fault::Shape96,
             "shape-9.7" => Fault::Shape97,
+            "upload-disabled" => Fault::UploadDisabled,
+            "nospace" => Fault::NoSpace,
+            "upload-reset" => Fault::UploadReset,
             "redirect" => Fault::Redirect {
                 status: 307,
                 location: DEFAULT_REDIRECT.to_string(),
@@ -187,6 +197,9 @@ impl fmt::Display for Fault {
             Fault::ValidationError => f.write_str("validation-error"),
             Fault::Shape96 => f.write_str("shape-9.6"),
             Fault::Shape97 => f.write_str("shape-9.7"),
+            Fault::UploadDisabled => f.write_str("upload-disabled"),
+            Fault::NoSpace => f.write_str("nospace"),
+            Fault::UploadReset => f.write_str("upload-reset"),
         }
     }
 }

@@ -8,19 +8,24 @@
 
 mod software;
 
+mod listen;
+mod transfers;
+
 use std::path::Path;
 use std::sync::Arc;
 
 use base64::Engine;
 
-use super::cluster::{Cluster, DownloadRequest, Env, Outcome, parse_url};
-use super::scenario::{self, Setup};
+#[cfg(any(test, feature = "testing"))]
+use super::LoggedRequest;
+use super::cluster::Env;
+use super::scenario::{self, Scenario, Setup};
 use super::server::Endpoint;
+use super::shared_port::SharedPort;
 use super::tasks::Tasks;
-use super::tls::{CertStyle, DEFAULT_NAMES, SimCerts};
+use super::tls::{CertStyle, SimCerts};
 use super::{
-    DEFAULT_PACKAGE, Fault, LoggedRequest, SimClusterInfo, SimError, SimOptions, fetch, packages,
-    write_config,
+    DEFAULT_PACKAGE, Fault, SimClusterInfo, SimError, SimOptions, fetch, packages, write_config,
 };
 
 /// A running simulated fleet. Dropping it closes its ports and stops its tasks,
@@ -32,13 +37,17 @@ pub struct SimFleet {
     certs: Option<SimCerts>,
     http: bool,
     package_port: u16,
+    scenario: Scenario,
+    /// The one port every cluster answers on, in shared-port mode.
+    shared: Option<SharedPort>,
     runtime: tokio::runtime::Handle,
 }
 
 impl SimFleet {
     /// Starts the fleet; every cluster is listening when this returns.
     pub async fn start(opts: SimOptions) -> Result<SimFleet, SimError> {
-        if let Some(warning) = super::limits::raise_open_files(opts.clusters) {
+        let per_cluster = if opts.shared_port { 1 } else { 2 };
+        if let Some(warning) = super::limits::raise_for(opts.clusters, per_cluster) {
             tracing::warn!("sim: {warning}");
         }
         let password = opts.password.clone().unwrap_or_else(random_password);
@@ -55,6 +64,8 @@ impl SimFleet {
             job_expiry: opts.job_expiry,
             time_limit: opts.time_limit,
             delete_duration: opts.delete_duration,
+            upload_bandwidth: opts.upload_bandwidth,
+            upload_processing: opts.upload_processing,
             fetcher: fetch::client(ca_pem.as_deref())?,
             software: opts.software.clone(),
             tasks: Tasks::default(),
@@ -62,14 +73,15 @@ impl SimFleet {
         let package_port = packages::start(opts.package_size, opts.bandwidth, &env.tasks).await?;
 
         let planned = scenario::plan(opts.scenario, opts.clusters);
-        if let Some((name, _)) = opts
-            .faults
-            .iter()
-            .find(|(name, _)| planned.iter().all(|p| &p.name != name))
+        let named = opts.faults.iter().map(|(name, _)| name);
+        if let Some(name) = named
+            .chain(opts.versions.iter().map(|(name, _)| name))
+            .find(|name| planned.iter().all(|p| &p.name != *name))
         {
             return Err(SimError::UnknownCluster(name.clone()));
         }
         if let Some(first) = opts.port
+            && !opts.shared_port
             && usize::from(first) + opts.clusters > 65536
         {
             return Err(SimError::PortRange {
@@ -84,31 +96,18 @@ impl SimFleet {
             certs,
             http: opts.http,
             package_port,
+            scenario: opts.scenario,
+            shared: None,
             runtime: tokio::runtime::Handle::current(),
         };
-        for (i, plan) in planned.iter().enumerate() {
-            // Fits in u16: checked against 65536 above.
-            let port = opts.port.map_or(0, |first| first + i as u16);
-            let tls = match &fleet.certs {
-                Some(certs) => Some(certs.leaf_for(&plan.name, DEFAULT_NAMES)?),
-                None => None,
-            };
-            let cluster = Arc::new(
-                Cluster::new(&plan.name, plan.version, Arc::clone(&env))
-                    .with_labels(plan.labels.clone()),
-            );
-            match Endpoint::bind(cluster, port, tls).await {
-                Ok(endpoint) => fleet.endpoints.push(endpoint),
-                Err(e) => {
-                    fleet.shutdown().await;
-                    return Err(e);
-                }
-            }
+        if let Err(e) = fleet.listen(&planned, &opts).await {
+            fleet.shutdown().await;
+            return Err(e);
         }
         for plan in &planned {
             fleet.set_up(&plan.name, plan.setup)?;
             if plan.fault != Fault::None {
-                fleet.set_fault(&plan.name, plan.fault.clone());
+                fleet.apply_fault(&plan.name, plan.fault.clone())?;
             }
             if let Some((after, fault)) = plan.later.clone() {
                 let cluster = Arc::clone(&fleet.endpoint(&plan.name)?.cluster);
@@ -119,7 +118,7 @@ impl SimFleet {
             }
         }
         for (name, fault) in &opts.faults {
-            fleet.set_fault(name, fault.clone());
+            fleet.apply_fault(name, fault.clone())?;
         }
         Ok(fleet)
     }
@@ -130,12 +129,20 @@ impl SimFleet {
             Setup::Validated | Setup::Updating(_) => return self.set_up_window(cluster, setup),
             // About ten minutes at 1 MiB/s: long enough to watch.
             Setup::Downloading => {
-                self.package_url_with("ontap-9.17.1-image.tgz", 600 << 20, 1 << 20)
+                let base = self.source_base(cluster);
+                format!(
+                    "{base}ontap-9.17.1-image.tgz?size={}&rate={}",
+                    600 << 20,
+                    1 << 20
+                )
             }
-            Setup::Succeeded => self.package_url_with(DEFAULT_PACKAGE, 3 << 20, 0),
-            Setup::Failed => self.missing_package_url(DEFAULT_PACKAGE),
+            Setup::Succeeded => {
+                let base = self.source_base(cluster);
+                format!("{base}{DEFAULT_PACKAGE}?size={}&rate=0", 3 << 20)
+            }
+            Setup::Failed => self.missing_url(DEFAULT_PACKAGE),
         };
-        self.start_download(cluster, &url).map(|_| ())
+        self.begin_download(cluster, &url).map(|_| ())
     }
 
     /// Name, base URL and labels of every cluster, in fleet order.
@@ -145,7 +152,7 @@ impl SimFleet {
             .iter()
             .map(|e| SimClusterInfo {
                 name: e.cluster.name.clone(),
-                url: format!("{scheme}://127.0.0.1:{}", e.port),
+                url: format!("{scheme}://{}:{}", e.ip, e.port),
                 labels: e.cluster.labels.clone(),
             })
             .collect()
@@ -174,19 +181,29 @@ impl SimFleet {
 
     /// The certificate `cluster` presents now, in PEM (its own, not the CA); `None` with
     /// plain HTTP or for an unknown cluster.
+    #[cfg(any(test, feature = "testing"))]
     pub fn cluster_cert_pem(&self, cluster: &str) -> Option<String> {
+        self.cert_pem_of(cluster)
+    }
+
+    /// [`SimFleet::cluster_cert_pem`], for the written config.
+    pub(crate) fn cert_pem_of(&self, cluster: &str) -> Option<String> {
         self.endpoint(cluster).ok()?.certificate_pem()
     }
 
     /// Gives `cluster` a new key and certificate in the fleet's style (a renewal, or an
     /// impostor, as a pinned client sees it). Open connections are dropped, so clients
     /// meet the new certificate on their next request.
+    #[cfg(any(test, feature = "testing"))]
     pub fn rotate_certificate(&self, cluster: &str) -> Result<(), SimError> {
-        self.reissue_certificate_for(cluster, DEFAULT_NAMES)
+        let names = self.default_names(self.endpoint(cluster)?);
+        let names: Vec<&str> = names.iter().map(String::as_str).collect();
+        self.reissue_certificate_for(cluster, &names)
     }
 
     /// Like [`SimFleet::rotate_certificate`], with a certificate naming only `names`
     /// (DNS names or IP addresses), to try name checks and `tls_server_name`.
+    #[cfg(any(test, feature = "testing"))]
     pub fn reissue_certificate_for(&self, cluster: &str, names: &[&str]) -> Result<(), SimError> {
         let endpoint = self.endpoint(cluster)?;
         let certs = self
@@ -209,6 +226,7 @@ impl SimFleet {
 
     /// A package URL with its own size (bytes) and rate (bytes/s, 0 = unlimited),
     /// for a download that must be instant or must still be running later.
+    #[cfg(any(test, feature = "testing"))]
     pub fn package_url_with(&self, file_name: &str, size: u64, bandwidth: u64) -> String {
         format!(
             "{}?size={size}&rate={bandwidth}",
@@ -217,21 +235,33 @@ impl SimFleet {
     }
 
     /// A URL on the package server that answers 404: the download fails with 10551885.
+    #[cfg(any(test, feature = "testing"))]
     pub fn missing_package_url(&self, file_name: &str) -> String {
+        self.missing_url(file_name)
+    }
+
+    fn missing_url(&self, file_name: &str) -> String {
         format!("http://127.0.0.1:{}/missing/{file_name}", self.package_port)
     }
 
     /// Sets a cluster's fault; it applies to the next connection or request.
     /// `Down` closes the port and drops open connections; leaving `Down`
     /// re-opens the same port. Unknown names are logged and ignored.
+    #[cfg(any(test, feature = "testing"))]
     pub fn set_fault(&self, cluster: &str, fault: Fault) {
-        if let Err(e) = self.try_set_fault(cluster, fault) {
+        if let Err(e) = self.apply_fault(cluster, fault) {
             tracing::warn!("sim: {e}");
         }
     }
 
     /// Like [`SimFleet::set_fault`], but says when the cluster does not exist.
+    #[cfg(any(test, feature = "testing"))]
     pub fn try_set_fault(&self, cluster: &str, fault: Fault) -> Result<(), SimError> {
+        self.apply_fault(cluster, fault)
+    }
+
+    /// Sets a cluster's fault: the scenario's, `--fault`'s and the tests'.
+    pub(crate) fn apply_fault(&self, cluster: &str, fault: Fault) -> Result<(), SimError> {
         let endpoint = self.endpoint(cluster)?;
         let _runtime = self.runtime.enter();
         endpoint.set_fault(fault);
@@ -239,12 +269,14 @@ impl SimFleet {
     }
 
     /// The cluster's current fault.
+    #[cfg(any(test, feature = "testing"))]
     pub fn fault(&self, cluster: &str) -> Option<Fault> {
         self.endpoint(cluster).ok().map(|e| e.cluster.fault())
     }
 
     /// TCP connections the cluster accepted so far (0 for an unknown cluster): a client
     /// that keeps its connection alive makes one per session, not one per request.
+    #[cfg(any(test, feature = "testing"))]
     pub fn connections_accepted(&self, cluster: &str) -> u64 {
         self.endpoint(cluster)
             .map(|e| e.accepted.load(std::sync::atomic::Ordering::Relaxed))
@@ -253,6 +285,7 @@ impl SimFleet {
 
     /// Requests the cluster refused for their credentials (0 for an unknown cluster):
     /// the failed logins a real cluster would count towards locking the account.
+    #[cfg(any(test, feature = "testing"))]
     pub fn failed_logins(&self, cluster: &str) -> u64 {
         self.endpoint(cluster)
             .map(|e| e.cluster.failed_logins())
@@ -260,65 +293,16 @@ impl SimFleet {
     }
 
     /// Every request that reached the cluster's API, oldest first (the last 10 000).
+    #[cfg(any(test, feature = "testing"))]
     pub fn request_log(&self, cluster: &str) -> Vec<LoggedRequest> {
         self.endpoint(cluster)
             .map(|e| e.cluster.request_log())
             .unwrap_or_default()
     }
 
-    /// Starts a real download, exactly as a POST would; returns the job uuid.
-    pub fn start_download(&self, cluster: &str, url: &str) -> Result<String, SimError> {
-        let endpoint = self.endpoint(cluster)?;
-        let url = parse_url(url).map_err(refused)?;
-        let _runtime = self.runtime.enter();
-        endpoint
-            .cluster
-            .start_download(DownloadRequest {
-                url,
-                username: None,
-                password: None,
-            })
-            .map_err(refused)
-    }
-
-    /// Puts a successful download of `url` on the books at once (job, status
-    /// `success`, package listed) without fetching; returns the job uuid.
-    pub fn finish_download(&self, cluster: &str, url: &str) -> Result<String, SimError> {
-        let endpoint = self.endpoint(cluster)?;
-        endpoint
-            .cluster
-            .settle_download(url, Outcome::Success)
-            .map_err(refused)
-    }
-
-    /// Puts a failed download of `url` on the books at once, with an ONTAP code
-    /// and message (e.g. 10551885); returns the job uuid.
-    pub fn fail_download(
-        &self,
-        cluster: &str,
-        url: &str,
-        code: u64,
-        message: &str,
-    ) -> Result<String, SimError> {
-        let endpoint = self.endpoint(cluster)?;
-        let outcome = Outcome::Failure {
-            code,
-            message: message.to_string(),
-        };
-        endpoint
-            .cluster
-            .settle_download(url, outcome)
-            .map_err(refused)
-    }
-
-    /// The download status `(state, message, code)`, as the API would report it.
-    pub fn download_status(&self, cluster: &str) -> Option<(String, String, u64)> {
-        let d = self.endpoint(cluster).ok()?.cluster.download();
-        Some((d.state.as_str().to_string(), d.message, d.code))
-    }
-
     /// Ends the cluster's package delete jobs now, as if their duration had passed: each
     /// succeeds (the package leaves the repository) or fails as decided at its DELETE.
+    #[cfg(any(test, feature = "testing"))]
     pub fn finish_deletes(&self, cluster: &str) {
         if let Ok(endpoint) = self.endpoint(cluster) {
             endpoint.cluster.finish_deletes();
@@ -326,6 +310,7 @@ impl SimFleet {
     }
 
     /// Deletes the cluster's ended jobs now, as if the job expiry had passed.
+    #[cfg(any(test, feature = "testing"))]
     pub fn expire_jobs(&self, cluster: &str) {
         if let Ok(endpoint) = self.endpoint(cluster) {
             endpoint.cluster.expire_jobs();
@@ -347,6 +332,9 @@ impl SimFleet {
     fn stop(&self) {
         for endpoint in &self.endpoints {
             endpoint.close();
+        }
+        if let Some(shared) = &self.shared {
+            shared.close();
         }
         self.env.tasks.abort_all();
     }

@@ -79,6 +79,14 @@ async fn announce_and_wait(fleet: &SimFleet, config: Option<PathBuf>) -> Result<
         ),
     }
     say!("package url: {}", fleet.default_package_url());
+    for mirror in fleet.mirrors() {
+        let labels: Vec<String> = mirror
+            .labels
+            .iter()
+            .map(|(k, v)| format!("{k}={v}"))
+            .collect();
+        say!("mirror for {}: {}", labels.join(","), mirror.base);
+    }
     if let Some(path) = &config {
         say!("config: {}", path.display());
     }

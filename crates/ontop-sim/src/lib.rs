@@ -18,6 +18,10 @@
 //! download; `packages.rs` the package server; `scenario.rs` the starting
 //! fleets; `write_config.rs` the dashboard config; `foreground.rs` `ontop sim`, whose
 //! command line is [`cli::SimArgs`] (feature `cli`).
+//!
+//! What tests steer and inspect (faults, job expiry, request logs, ...) exists only with
+//! the `testing` feature, which only ontop's dev-dependency turns on: `ontop demo` and
+//! `ontop sim` link a simulator nobody can steer from outside its command line.
 
 mod api;
 #[cfg(feature = "cli")]
@@ -35,6 +39,7 @@ mod records;
 mod release;
 mod scenario;
 mod server;
+mod shared_port;
 mod tasks;
 mod tls;
 mod validation;
@@ -44,12 +49,16 @@ mod write_config;
 use std::time::Duration;
 
 pub use cluster::{SoftwareTiming, UpdateAt};
-pub use fault::{DEFAULT_REDIRECT, FAULT_KINDS, Fault, LONG_TEXT, parse_fault_arg};
+#[cfg(any(test, feature = "testing"))]
+pub use fault::{DEFAULT_REDIRECT, LONG_TEXT};
+pub use fault::{FAULT_KINDS, Fault, parse_fault_arg};
 pub use fleet::SimFleet;
 pub use foreground::run_foreground;
 pub use limits::raise_open_files;
 pub use scenario::Scenario;
-pub use tls::{CERT_STYLES, CertStyle, client_config};
+#[cfg(any(test, feature = "testing"))]
+pub use tls::client_config;
+pub use tls::{CERT_STYLES, CertStyle};
 
 /// The package file the kick-off form offers by default.
 pub const DEFAULT_PACKAGE: &str = "ontap-9.16.1P3-image.tgz";
@@ -85,6 +94,18 @@ pub struct SimOptions {
     pub bandwidth: u64,
     /// How long validations take and how fast updates move (`/api/cluster/software`).
     pub software: SoftwareTiming,
+    /// Bytes per second each cluster takes an upload at (0 = unlimited): slow enough by
+    /// default that an upload's progress can be watched.
+    pub upload_bandwidth: u64,
+    /// How long an upload's job processes the image once it has arrived.
+    pub upload_processing: Duration,
+    /// Releases to run instead of the scenario's, per cluster name (e.g. `9.7.0`, which
+    /// takes no uploads).
+    pub versions: Vec<(String, String)>,
+    /// Every cluster on one port (`port`, else a free one), each at a loopback address of
+    /// its own (127.1.0.1, 127.1.0.2, ...) and also known by its name in TLS SNI: one
+    /// listener and a descriptor per connection, so ten thousand clusters fit.
+    pub shared_port: bool,
 }
 
 impl Default for SimOptions {
@@ -105,6 +126,10 @@ impl Default for SimOptions {
             package_size: 3 * 1024 * 1024,
             bandwidth: 1024 * 1024,
             software: SoftwareTiming::default(),
+            upload_bandwidth: 16 * 1024 * 1024,
+            upload_processing: Duration::from_secs(2),
+            versions: Vec::new(),
+            shared_port: false,
         }
     }
 }
@@ -120,7 +145,29 @@ pub struct SimClusterInfo {
     pub labels: Vec<(String, String)>,
 }
 
+/// A site's own package server: the same files as the default one, under `base`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SimMirror {
+    /// The labels of the clusters it serves, e.g. `site=ams`.
+    pub labels: Vec<(String, String)>,
+    /// The base URL the file names go after, e.g. `http://127.0.0.1:P/mirror/ams/`.
+    pub base: String,
+}
+
+/// One upload a simulated cluster received, for tests to inspect: all it keeps of it.
+#[cfg(any(test, feature = "testing"))]
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SimUpload {
+    /// The file name the `file` part carried (its last path segment).
+    pub file_name: String,
+    /// Bytes of the file received (so far, while it arrives).
+    pub bytes: u64,
+    /// Hex SHA-256 of the whole file, once its part has ended.
+    pub sha256: Option<String>,
+}
+
 /// One request that reached a cluster's API (after TLS), for tests to inspect.
+#[cfg(any(test, feature = "testing"))]
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct LoggedRequest {
     /// HTTP method, e.g. `GET`.
@@ -148,6 +195,9 @@ pub enum SimError {
         /// How many clusters were asked for.
         clusters: usize,
     },
+    /// More clusters than the shared port has loopback addresses for.
+    #[error("{0} clusters do not fit on one shared port")]
+    TooMany(usize),
     /// Certificate generation or TLS setup failed.
     #[error("TLS setup failed: {0}")]
     Tls(String),

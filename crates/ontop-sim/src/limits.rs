@@ -1,11 +1,21 @@
-//! The open-file limit: a simulated fleet of ten thousand clusters listens on ten
-//! thousand sockets, and serves a connection each on top, far past the usual soft limit.
+//! The open-file limit: a simulated fleet of ten thousand clusters serves ten thousand
+//! connections, and with a port per cluster listens on ten thousand sockets besides, far
+//! past the usual soft limit.
 
-/// Raises the soft open-file limit to what `clusters` need (two descriptors each, plus
-/// room), as far as the hard limit allows. Returns a warning when it cannot be raised
-/// enough, for the caller to print: a fleet that large will then refuse connections.
+/// Raises the soft open-file limit for `clusters` clusters with a port each (two
+/// descriptors a cluster, plus room). Returns a warning when it cannot be raised enough,
+/// for the caller to print: a fleet that large will then refuse connections.
 pub fn raise_open_files(clusters: usize) -> Option<String> {
-    let wanted = (clusters as u64).saturating_mul(2).saturating_add(256);
+    raise_for(clusters, 2)
+}
+
+/// Raises the soft open-file limit, as far as the hard limit allows, when `clusters`
+/// clusters taking `per_cluster` descriptors each (a listener and a connection with a port
+/// each, a connection on the shared port) need more than it gives.
+pub(crate) fn raise_for(clusters: usize, per_cluster: u64) -> Option<String> {
+    let wanted = (clusters as u64)
+        .saturating_mul(per_cluster)
+        .saturating_add(256);
     let mut limit = libc::rlimit {
         rlim_cur: 0,
         rlim_max: 0,
@@ -17,17 +27,24 @@ pub fn raise_open_files(clusters: usize) -> Option<String> {
     if limit.rlim_cur >= wanted {
         return None;
     }
+    // As high as allowed: room for clients that open more than one connection each.
     let raised = libc::rlimit {
-        rlim_cur: wanted.min(limit.rlim_max),
+        rlim_cur: limit.rlim_max,
         rlim_max: limit.rlim_max,
     };
     // SAFETY: setrlimit reads the struct it is given, nothing else.
     let ok = unsafe { libc::setrlimit(libc::RLIMIT_NOFILE, &raised) } == 0;
     let now = if ok { raised.rlim_cur } else { limit.rlim_cur };
     (now < wanted).then(|| {
+        let shared = if per_cluster > 1 {
+            ", run them on one port (--shared-port)"
+        } else {
+            ""
+        };
         format!(
             "{clusters} clusters need about {wanted} open files and the limit is {now} (hard \
-             limit {}): raise it (ulimit -n, or LimitNOFILE= for a service) or simulate fewer",
+             limit {}): raise it (ulimit -n, or LimitNOFILE= for a service){shared} or \
+             simulate fewer",
             limit.rlim_max
         )
     })

@@ -2,7 +2,8 @@
 //!
 //! A plain HTTP server on 127.0.0.1 that plays the admin's web server holding
 //! ONTAP images. `GET /images/{file}` streams deterministic bytes at a capped
-//! rate, so a download takes seconds and can be watched; anything else is 404.
+//! rate, so a download takes seconds and can be watched; `/mirror/{site}/{file}` is
+//! the same file from a site's own server (a mirror); anything else is 404.
 //! Any credentials are accepted. Query parameters `size` (bytes) and `rate`
 //! (bytes/s, 0 = unlimited) override the run's defaults for one URL, which is
 //! how scenarios and tests get a long-running or an instant download.
@@ -48,6 +49,7 @@ pub(crate) async fn start(size: u64, rate: u64, tasks: &Tasks) -> Result<u16, Si
         .port();
     let app = Router::new()
         .route("/images/{file}", get(image))
+        .route("/mirror/{site}/{file}", get(mirrored))
         .fallback(|| async { (StatusCode::NOT_FOUND, "404 Not Found\n") })
         .with_state(Arc::new(Defaults { size, rate }));
     tasks.spawn(async move {
@@ -56,6 +58,15 @@ pub(crate) async fn start(size: u64, rate: u64, tasks: &Tasks) -> Result<u16, Si
         }
     });
     Ok(port)
+}
+
+/// The same images under a site's mirror base, `/mirror/{site}/`: any site.
+async fn mirrored(
+    defaults: State<Arc<Defaults>>,
+    Path((_site, file)): Path<(String, String)>,
+    over: Query<Overrides>,
+) -> Response {
+    image(defaults, Path(file), over).await
 }
 
 async fn image(

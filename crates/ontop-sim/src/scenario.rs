@@ -3,11 +3,11 @@
 //! `idle` is the quiet fleet tests want: `sim-1`..`sim-N`, all healthy, no
 //! download yet. `demo` is a fleet worth looking at: descriptive names and one
 //! cluster in each condition a dashboard must show (downloading, done, failed,
-//! slow, down, refusing the login, going quiet after a while), reached through the
-//! real state machine
-//! where it can be (real downloads that run, finish or fail), and two clusters mid-way
-//! through a maintenance window. `window` is a fleet in its maintenance window: updates
-//! at every stage (`scenario/window.rs`).
+//! slow, down, refusing the login, going quiet after a while, too old to take an
+//! upload), reached through the real state machine where it can be (real downloads that
+//! run, finish or fail), two clusters mid-way through a maintenance window, and an `ams`
+//! site with a package mirror of its own. `window` is a fleet in its maintenance window:
+//! updates at every stage (`scenario/window.rs`).
 
 mod window;
 
@@ -90,7 +90,7 @@ pub(crate) struct Planned {
 pub(crate) const DEFAULT_VERSION: &str = "9.15.1P7";
 
 /// The demo's hand-picked clusters, in the order they are handed out.
-const DEMO: [(&str, &str, Setup, DemoFault); 10] = [
+const DEMO: [(&str, &str, Setup, DemoFault); 11] = [
     ("prod-ams-1", "9.15.1P7", Setup::Idle, DemoFault::None),
     (
         "prod-ams-2",
@@ -128,7 +128,23 @@ const DEMO: [(&str, &str, Setup, DemoFault); 10] = [
         Setup::Updating(UpdateAt::PausedOnError(3)),
         DemoFault::None,
     ),
+    // Older than 9.8: no upload endpoint, so it needs a URL to fetch from.
+    ("lab-par-1", OLDEST_VERSION, Setup::Idle, DemoFault::None),
 ];
+
+/// The demo's oldest release: before 9.8, it takes no uploads.
+pub(crate) const OLDEST_VERSION: &str = "9.7.0";
+
+/// The demo's sites with a package server of their own (a mirror of the default one).
+const DEMO_MIRRORED: [&str; 1] = ["ams"];
+
+/// The sites of `scenario` whose clusters fetch from a mirror of their own.
+pub(crate) fn mirrored_sites(scenario: Scenario) -> &'static [&'static str] {
+    match scenario {
+        Scenario::Idle | Scenario::Window => &[],
+        Scenario::Demo => &DEMO_MIRRORED,
+    }
+}
 
 #[derive(Debug, Clone, Copy)]
 enum DemoFault {

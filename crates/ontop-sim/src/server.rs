@@ -1,26 +1,29 @@
 //! The network side of one simulated cluster: its loopback listener, TLS,
 //! HTTP/1.1, and the connection-level faults.
 //!
-//! Each cluster owns a port on 127.0.0.1. `down` closes that port (connections
-//! are refused) and clearing it re-opens the same port; `reset` answers each
-//! new connection with a TCP RST; `hang` accepts and never speaks. Setting
-//! `down` or `reset` also drops the connections already open, so a client with
-//! pooled keep-alive connections meets the fault on its next request.
+//! Each cluster owns a port on 127.0.0.1, or shares one port with the whole fleet
+//! (`shared_port.rs`, which hands each connection to its cluster). `down` closes a
+//! cluster's own port (connections are refused) and clearing it re-opens the same port;
+//! on the shared port it resets each new connection instead. `reset` answers each new
+//! connection with a TCP RST; `hang` accepts and never speaks. Setting `down` or `reset`
+//! also drops the connections already open, so a client with pooled keep-alive
+//! connections meets the fault on its next request.
+
+mod conn;
 
 use std::io;
-use std::pin::Pin;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::net::Ipv4Addr;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
-use std::task::{Context, Poll};
 use std::time::Duration;
 
 use axum::Router;
 use hyper_util::rt::{TokioIo, TokioTimer};
 use hyper_util::service::TowerToHyperService;
-use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
-use tokio::net::{TcpListener, TcpStream};
+use rustls::ServerConfig;
+use tokio::net::TcpListener;
 use tokio::sync::{Notify, watch};
-use tokio_rustls::TlsAcceptor;
+use tokio_rustls::{StartHandshake, TlsAcceptor};
 
 use super::SimError;
 use super::api;
@@ -28,6 +31,11 @@ use super::cluster::Cluster;
 use super::fault::Fault;
 use super::tasks::lock;
 use super::tls::Leaf;
+pub(crate) use conn::ResetOnDrop;
+use conn::answer_garbage;
+
+/// How long a client has to finish its TLS handshake.
+pub(crate) const HANDSHAKE_TIMEOUT: Duration = Duration::from_secs(30);
 
 /// The open listening socket and the signal that stops its accept loop.
 struct Open {
@@ -35,19 +43,33 @@ struct Open {
     stop: Arc<Notify>,
 }
 
-/// One cluster's listener and the connections it serves.
+/// One cluster's address and the connections it serves.
 pub(crate) struct Endpoint {
     pub(crate) cluster: Arc<Cluster>,
+    /// The address clients dial: 127.0.0.1 on a port of its own, or the cluster's own
+    /// loopback address on the shared port.
+    pub(crate) ip: Ipv4Addr,
     pub(crate) port: u16,
     /// The certificate served and its PEM; `None` for plain HTTP. Swapped by
     /// [`Endpoint::set_leaf`] to play a certificate renewal.
-    tls: Mutex<Option<(TlsAcceptor, String)>>,
-    router: Router,
+    tls: Mutex<Option<(Arc<ServerConfig>, String)>>,
+    /// The cluster's own listener; always `None` on the shared port.
     open: Mutex<Option<Open>>,
+    /// True on the shared port: `down` cannot close it, and resets instead.
+    shared: bool,
     /// Bumped to drop every open connection (with an RST).
     kill: watch::Sender<u64>,
     /// Connections accepted so far: lets tests prove that clients keep connections alive.
-    pub(crate) accepted: std::sync::atomic::AtomicU64,
+    pub(crate) accepted: AtomicU64,
+}
+
+/// A connection handed to [`Endpoint::serve`], and how far it got before its cluster was
+/// known.
+pub(crate) enum Accepted {
+    /// Nothing read yet.
+    Fresh(ResetOnDrop),
+    /// TLS with the ClientHello read: the shared port reads it for the name it asks for.
+    Hello(Box<StartHandshake<ResetOnDrop>>),
 }
 
 impl Endpoint {
@@ -64,17 +86,41 @@ impl Endpoint {
             .local_addr()
             .map_err(|source| SimError::Bind { port, source })?
             .port();
-        let endpoint = Arc::new(Endpoint {
-            router: api::router(Arc::clone(&cluster)),
-            cluster,
-            port,
-            tls: Mutex::new(tls.map(|leaf| (leaf.acceptor, leaf.pem))),
-            open: Mutex::new(None),
-            kill: watch::Sender::new(0),
-            accepted: std::sync::atomic::AtomicU64::new(0),
-        });
+        let endpoint = Arc::new(Endpoint::new(cluster, Ipv4Addr::LOCALHOST, port, tls));
         endpoint.open(listener);
         Ok(endpoint)
+    }
+
+    /// A cluster on the shared port, reached at `ip`: the shared listener hands it its
+    /// connections.
+    pub(crate) fn on_shared_port(
+        cluster: Arc<Cluster>,
+        ip: Ipv4Addr,
+        port: u16,
+        tls: Option<Leaf>,
+    ) -> Arc<Endpoint> {
+        Arc::new(Endpoint {
+            shared: true,
+            ..Endpoint::new(cluster, ip, port, tls)
+        })
+    }
+
+    fn new(cluster: Arc<Cluster>, ip: Ipv4Addr, port: u16, tls: Option<Leaf>) -> Endpoint {
+        Endpoint {
+            cluster,
+            ip,
+            port,
+            tls: Mutex::new(tls.map(|leaf| (leaf.config, leaf.pem))),
+            open: Mutex::new(None),
+            shared: false,
+            kill: watch::Sender::new(0),
+            accepted: AtomicU64::new(0),
+        }
+    }
+
+    /// True when the cluster presents a certificate (HTTPS).
+    pub(crate) fn is_tls(&self) -> bool {
+        lock(&self.tls).is_some()
     }
 
     /// The PEM of the certificate the cluster presents now; `None` for plain HTTP.
@@ -84,8 +130,9 @@ impl Endpoint {
 
     /// Presents `leaf` from now on, and drops open connections so that clients meet it
     /// on their next request (as when a real cluster's web service restarts with it).
+    #[cfg(any(test, feature = "testing"))]
     pub(crate) fn set_leaf(&self, leaf: Leaf) {
-        *lock(&self.tls) = Some((leaf.acceptor, leaf.pem));
+        *lock(&self.tls) = Some((leaf.config, leaf.pem));
         self.kill.send_modify(|epoch| *epoch += 1);
     }
 
@@ -97,6 +144,7 @@ impl Endpoint {
             self.kill.send_modify(|epoch| *epoch += 1);
         }
         match (was_down, fault == Fault::Down) {
+            _ if self.shared => {}
             (false, true) => self.close(),
             (true, false) => self.reopen(),
             _ => {}
@@ -163,10 +211,10 @@ impl Endpoint {
             };
             match accepted {
                 Ok((stream, _peer)) => {
-                    self.accepted
-                        .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
                     let endpoint = Arc::clone(&self);
-                    self.cluster.env.tasks.spawn(endpoint.serve(stream));
+                    let (io, abort) = ResetOnDrop::new(stream);
+                    let serve = endpoint.serve(Accepted::Fresh(io), abort);
+                    self.cluster.env.tasks.spawn(serve);
                 }
                 Err(e) => {
                     // Out of file descriptors and the like: breathe, then go on.
@@ -177,64 +225,92 @@ impl Endpoint {
         }
     }
 
-    /// Serves one connection until the client leaves or a fault drops it.
-    async fn serve(self: Arc<Self>, stream: TcpStream) {
+    /// Serves one connection until the client leaves or a fault drops it; `abort` makes
+    /// dropping the connection a reset.
+    pub(crate) async fn serve(self: Arc<Self>, accepted: Accepted, abort: Arc<AtomicBool>) {
+        self.accepted.fetch_add(1, Ordering::Relaxed);
         let mut kill = self.kill.subscribe();
         match self.cluster.fault() {
-            Fault::Reset | Fault::Down => return reset(stream),
+            Fault::Reset | Fault::Down => return abort.store(true, Ordering::SeqCst),
             Fault::Hang => {
                 // Hold the connection open, silent, until told to drop it.
                 let _ = kill.changed().await;
-                return reset(stream);
+                return abort.store(true, Ordering::SeqCst);
             }
             _ => {}
         }
-        let abort = Arc::new(AtomicBool::new(false));
-        let io = ResetOnDrop {
-            tcp: stream,
-            abort: Arc::clone(&abort),
-        };
-        let service = fresh_connections_only(self.router.clone(), self.kill.subscribe());
+        let reset_me = Arc::new(Notify::new());
+        let service = fresh_connections_only(
+            // Per connection: an idle cluster holds no router.
+            api::router(Arc::clone(&self.cluster)),
+            Arc::clone(&self.cluster),
+            self.kill.subscribe(),
+            ResetConnection(Arc::clone(&reset_me)),
+        );
         let http = hyper::server::conn::http1::Builder::new()
             .timer(TokioTimer::new())
             .clone();
         let tls = lock(&self.tls)
             .as_ref()
-            .map(|(acceptor, _)| acceptor.clone());
+            .map(|(config, _)| Arc::clone(config));
         let garbage = self.cluster.fault() == Fault::Garbage;
         let run = async {
-            match &tls {
-                None if garbage => answer_garbage(io).await,
-                None => {
+            let handshake = match (accepted, tls) {
+                (Accepted::Fresh(io), None) if garbage => return answer_garbage(io).await,
+                (Accepted::Fresh(io), None) => {
                     let _ = http.serve_connection(TokioIo::new(io), service).await;
+                    return;
                 }
-                Some(acceptor) => {
-                    let handshake =
-                        tokio::time::timeout(Duration::from_secs(30), acceptor.accept(io));
-                    match handshake.await {
-                        Ok(Ok(tls)) if garbage => answer_garbage(tls).await,
-                        Ok(Ok(tls)) => {
-                            let _ = http.serve_connection(TokioIo::new(tls), service).await;
-                        }
-                        _ => {}
-                    }
+                (Accepted::Fresh(io), Some(config)) => {
+                    let accept = TlsAcceptor::from(config).accept(io);
+                    tokio::time::timeout(HANDSHAKE_TIMEOUT, accept).await
                 }
+                (Accepted::Hello(hello), Some(config)) => {
+                    let accept = (*hello).into_stream(config);
+                    tokio::time::timeout(HANDSHAKE_TIMEOUT, accept).await
+                }
+                // The shared port reads no ClientHello for a plain HTTP fleet.
+                (Accepted::Hello(_), None) => return,
+            };
+            match handshake {
+                Ok(Ok(tls)) if garbage => answer_garbage(tls).await,
+                Ok(Ok(tls)) => {
+                    let _ = http.serve_connection(TokioIo::new(tls), service).await;
+                }
+                _ => {}
             }
         };
         tokio::select! {
             () = run => {}
             _ = kill.changed() => abort.store(true, Ordering::SeqCst),
+            () = reset_me.notified() => abort.store(true, Ordering::SeqCst),
         }
     }
 }
 
-/// The router, refusing to serve a request on a connection opened before the last
-/// "drop every connection" (a rotated certificate, a reset fault). Dropping the open
-/// connections happens on their own tasks, a moment later; this makes it exact: once
-/// `set_leaf` has returned, no request is answered over the old certificate.
+/// Resets the connection of the request that carries it (TCP RST, no answer): how a
+/// handler plays a connection dropped halfway through an upload.
+#[derive(Clone)]
+pub(crate) struct ResetConnection(Arc<Notify>);
+
+impl ResetConnection {
+    /// Drops the connection with a reset; the handler's future is dropped with it.
+    pub(crate) fn now(&self) {
+        self.0.notify_one();
+    }
+}
+
+/// The cluster's router, refusing to serve a request on a connection
+/// opened before the last "drop every connection" (a rotated certificate, a reset fault).
+/// Dropping the open connections happens on their own tasks, a moment later; this makes
+/// it exact: once `set_leaf` has returned, no request is answered over the old
+/// certificate. Each request carries its cluster and its connection's
+/// [`ResetConnection`].
 fn fresh_connections_only(
     router: Router,
+    cluster: Arc<Cluster>,
     kill: watch::Receiver<u64>,
+    reset: ResetConnection,
 ) -> impl hyper::service::Service<
     hyper::Request<hyper::body::Incoming>,
     Response = axum::response::Response,
@@ -243,7 +319,9 @@ fn fresh_connections_only(
 > + Clone {
     let opened_in = *kill.borrow();
     let inner = TowerToHyperService::new(router);
-    hyper::service::service_fn(move |request| {
+    hyper::service::service_fn(move |mut request: hyper::Request<hyper::body::Incoming>| {
+        request.extensions_mut().insert(reset.clone());
+        request.extensions_mut().insert(Arc::clone(&cluster));
         let stale = *kill.borrow() != opened_in;
         let answer = (!stale).then(|| hyper::service::Service::call(&inner, request));
         async move {
@@ -254,80 +332,4 @@ fn fresh_connections_only(
             }
         }
     })
-}
-
-/// Reads a request head (at most 64 KiB), answers it with bytes that are not HTTP, and
-/// closes the connection.
-async fn answer_garbage(mut io: impl AsyncRead + AsyncWrite + Unpin) {
-    use tokio::io::{AsyncReadExt, AsyncWriteExt};
-    let mut head = Vec::new();
-    let mut buf = [0u8; 4096];
-    while head.len() < 64 * 1024 && !head.windows(4).any(|w| w == b"\r\n\r\n") {
-        match io.read(&mut buf).await {
-            Ok(0) | Err(_) => return,
-            Ok(n) => head.extend_from_slice(&buf[..n]),
-        }
-    }
-    let _ = io.write_all(super::hostile::GARBAGE).await;
-    let _ = io.shutdown().await;
-}
-
-/// Closes a connection with a TCP reset rather than an orderly FIN.
-fn reset(stream: TcpStream) {
-    let _ = socket2::SockRef::from(&stream).set_linger(Some(Duration::ZERO));
-    drop(stream);
-}
-
-/// A TCP stream that is reset (not closed) on drop when `abort` is set.
-struct ResetOnDrop {
-    tcp: TcpStream,
-    abort: Arc<AtomicBool>,
-}
-
-impl Drop for ResetOnDrop {
-    fn drop(&mut self) {
-        if self.abort.load(Ordering::SeqCst) {
-            let _ = socket2::SockRef::from(&self.tcp).set_linger(Some(Duration::ZERO));
-        }
-    }
-}
-
-impl AsyncRead for ResetOnDrop {
-    fn poll_read(
-        mut self: Pin<&mut Self>,
-        cx: &mut Context<'_>,
-        buf: &mut ReadBuf<'_>,
-    ) -> Poll<io::Result<()>> {
-        Pin::new(&mut self.tcp).poll_read(cx, buf)
-    }
-}
-
-impl AsyncWrite for ResetOnDrop {
-    fn poll_write(
-        mut self: Pin<&mut Self>,
-        cx: &mut Context<'_>,
-        buf: &[u8],
-    ) -> Poll<io::Result<usize>> {
-        Pin::new(&mut self.tcp).poll_write(cx, buf)
-    }
-
-    fn poll_flush(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
-        Pin::new(&mut self.tcp).poll_flush(cx)
-    }
-
-    fn poll_shutdown(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
-        Pin::new(&mut self.tcp).poll_shutdown(cx)
-    }
-
-    fn poll_write_vectored(
-        mut self: Pin<&mut Self>,
-        cx: &mut Context<'_>,
-        bufs: &[io::IoSlice<'_>],
-    ) -> Poll<io::Result<usize>> {
-        Pin::new(&mut self.tcp).poll_write_vectored(cx, bufs)
-    }
-
-    fn is_write_vectored(&self) -> bool {
-        self.tcp.is_write_vectored()
-    }
 }

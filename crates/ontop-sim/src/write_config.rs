@@ -88,7 +88,7 @@ pub(crate) async fn write(fleet: &SimFleet, path: &Path) -> io::Result<()> {
     let mut clusters = Vec::new();
     for c in fleet.clusters() {
         // No CA: each cluster's own certificate is what it is trusted by.
-        let own = match (fleet.ca_pem(), fleet.cluster_cert_pem(&c.name)) {
+        let own = match (fleet.ca_pem(), fleet.cert_pem_of(&c.name)) {
             (None, Some(pem)) => {
                 let file = cluster_cert_path(&path, &c.name);
                 write_atomically(&file, pem.as_bytes(), 0o644).await?;

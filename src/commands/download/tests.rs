@@ -20,6 +20,7 @@ fn args(url: Option<&str>, username: Option<&str>, password_env: Option<&str>) -
         timeout: None,
         yes: true,
         force: false,
+        dry_run: false,
         max_running: None,
     }
 }

@@ -33,7 +33,7 @@ fn download(model: &Model, cluster: usize) -> Option<&Followed> {
 /// Waits until every request of the plan was answered (or ended without one), or waits
 /// in ontop for a place (`max_running`), and every running download it attaches to is
 /// followed.
-pub(super) async fn until_answered(watch: &mut Watch, plan: &Plan) {
+pub(super) async fn until_answered(watch: &mut Watch, plan: &Plan) -> Waited {
     let clusters = followed_clusters(plan);
     // A start that waited in ontop is not waited for here: it goes when a place frees.
     let queued = std::cell::RefCell::new(std::collections::HashSet::new());
@@ -50,19 +50,19 @@ pub(super) async fn until_answered(watch: &mut Watch, plan: &Plan) {
             queued.borrow_mut().insert(*cluster);
         }
     };
-    watch.until(None, answered, seen).await;
+    watch.until(None, answered, seen).await
 }
 
 /// Follows every download of the plan to its end (queued starts are sent by the engine
-/// as places free up); with `limit`, those still open then are given up (they go on in
-/// the clusters, and the journal keeps them). `Some(true)` when all ended well, `None`
-/// when nothing could be sent at all.
+/// as places free up), then prints a summary line each; with `limit`, those still open
+/// then are given up (they go on in the clusters, and the journal keeps them). Ctrl-C
+/// ends the wait (`Waited::Interrupted`), with no summary.
 pub(super) async fn follow_all(
     engine: &Engine,
     watch: &mut Watch,
     plan: &Plan,
     limit: Option<Duration>,
-) -> Option<bool> {
+) -> Waited {
     let clusters = followed_clusters(plan);
     let began = Instant::now();
     let mut lines = Lines::new(&clusters);
@@ -84,7 +84,8 @@ pub(super) async fn follow_all(
             lines.update(*cluster, f);
         }
     };
-    if watch.until(deadline, all_ended, seen).await == Waited::TimedOut
+    let mut waited = watch.until(deadline, all_ended, seen).await;
+    if waited == Waited::TimedOut
         && let Some(limit) = limit
     {
         let reason = format!("not ended after --timeout {}", humanize(limit));
@@ -100,19 +101,20 @@ pub(super) async fn follow_all(
                 lines.update(*cluster, f);
             }
         };
-        watch.until(None, all_ended, seen).await;
+        waited = watch.until(None, all_ended, seen).await;
     }
     lines.clear();
-    summarize(&watch.model, &clusters, plan)
+    if waited != Waited::Interrupted {
+        summarize(&watch.model, &clusters);
+    }
+    waited
 }
 
-/// A line per cluster, and the failures on stderr; `Some(true)` when all ended well,
-/// `None` when no start was sent at all.
-fn summarize(model: &Model, clusters: &[(usize, String)], plan: &Plan) -> Option<bool> {
-    let mut all_well = true;
+/// A line per cluster: how it ended, its job and how long it took; the failures, with
+/// what to do, on stderr.
+fn summarize(model: &Model, clusters: &[(usize, String)]) {
     let mut failures = Vec::new();
     let mut summary = Vec::new();
-    let mut not_sent = 0;
     for (cluster, name) in clusters {
         let followed = download(model, *cluster);
         let ending = followed
@@ -121,9 +123,6 @@ fn summarize(model: &Model, clusters: &[(usize, String)], plan: &Plan) -> Option
             .unwrap_or_else(|| Ending::GaveUp {
                 reason: "the engine stopped before it ended (see the log)".into(),
             });
-        if matches!(ending, Ending::NotSent { .. }) {
-            not_sent += 1;
-        }
         let mut detail: Vec<String> = followed
             .and_then(|f| f.job.clone())
             .map(|j| format!("job {j}"))
@@ -138,7 +137,6 @@ fn summarize(model: &Model, clusters: &[(usize, String)], plan: &Plan) -> Option
         let word = ending.result_word().replace('_', " ");
         summary.push(vec![name.clone(), word, detail.join("  ")]);
         if !ending.is_success() {
-            all_well = false;
             failures.push(format!("ontop: {name}: {}", ending.describe()));
         }
     }
@@ -146,10 +144,6 @@ fn summarize(model: &Model, clusters: &[(usize, String)], plan: &Plan) -> Option
     for failure in failures {
         crate::errln!("{failure}");
     }
-    if not_sent > 0 && not_sent == plan.targets.len() && plan.attach.is_empty() {
-        return None;
-    }
-    Some(all_well)
 }
 
 /// Each cluster's progress: a spinner line on a terminal, else a plain line per change.

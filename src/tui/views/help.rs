@@ -75,17 +75,27 @@ pub fn render(frame: &mut Frame, area: Rect, app: &mut App) {
     frame.render_widget(Paragraph::new(visible).block(block), popup);
 }
 
+/// The help's sections in order, each with its bindings (empty sections left out): the
+/// overlay and the man page list the keys from this one grouping.
+pub fn sections() -> Vec<(&'static str, Vec<&'static Binding>)> {
+    SECTIONS
+        .iter()
+        .enumerate()
+        .map(|(section, title)| {
+            let bindings = BINDINGS
+                .iter()
+                .filter(|b| section_of(b) == section)
+                .collect();
+            (*title, bindings)
+        })
+        .filter(|(_, bindings): &(&str, Vec<&Binding>)| !bindings.is_empty())
+        .collect()
+}
+
 /// Every line of the help text at `cells` cells wide.
 fn lines(theme: Theme, cells: usize) -> Vec<Line<'static>> {
     let mut out = Vec::new();
-    for (section, title) in SECTIONS.iter().enumerate() {
-        let bindings: Vec<&Binding> = BINDINGS
-            .iter()
-            .filter(|b| section_of(b) == section)
-            .collect();
-        if bindings.is_empty() {
-            continue;
-        }
+    for (title, bindings) in sections() {
         if !out.is_empty() {
             out.push(Line::default());
         }

@@ -68,6 +68,19 @@ async fn the_vendor_python_client_runs_its_examples_against_the_sim() {
             && r.path.contains("validate_only=True")),
         "{log:#?}"
     );
+    // It uploaded the image as one multipart `file` part: the cluster has its bytes.
+    let pattern: Vec<u8> = (0..256 * 1024).map(|i| (i % 251) as u8).collect();
+    let digest = ring::digest::digest(&ring::digest::SHA256, &pattern);
+    let hex: String = digest.as_ref().iter().map(|b| format!("{b:02x}")).collect();
+    let uploads = fleet.uploads("sim-1");
+    assert_eq!(uploads.len(), 1, "{uploads:?}");
+    assert_eq!(uploads[0].file_name, "ontap-9.18.1-image.tgz");
+    assert_eq!(uploads[0].sha256.as_deref(), Some(hex.as_str()));
+    assert!(
+        log.iter()
+            .any(|r| r.method == "POST" && r.path.starts_with("/api/cluster/software/upload")),
+        "{log:#?}"
+    );
     // It deleted the package by its version, and the log says so.
     assert!(
         log.iter().any(|r| r.method == "DELETE"

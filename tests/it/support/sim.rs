@@ -17,6 +17,9 @@ pub fn fast_opts(clusters: usize) -> SimOptions {
         // A delete job ends as soon as it is scheduled; tests that watch one running
         // set a long duration and end it with `finish_deletes`.
         delete_duration: Duration::ZERO,
+        // Uploads arrive as fast as they are sent, and their jobs end at once.
+        upload_bandwidth: 0,
+        upload_processing: Duration::ZERO,
         ..SimOptions::default()
     }
 }

@@ -271,6 +271,39 @@ async fn a_job_left_in_the_journal_is_followed_to_its_end_by_the_next_dashboard(
     assert_no_post(&fleet);
 }
 
+/// A job the journal holds that its cluster no longer has (a restarted cluster, a job
+/// deleted long ago) while the cluster says no download runs: it ends, as `unknown`, and
+/// leaves the journal; it is not "still followed" for ever, and `q` quits at once.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_journal_job_the_cluster_no_longer_has_ends_and_q_quits_at_once() {
+    let fleet = start_fleet(2, |_| {}).await;
+    let data = tempfile::tempdir().unwrap().keep();
+    let journal = ontop::download::journal::Journal::open(Some(&data.join("ontop")));
+    journal
+        .add(ontop::download::journal::JournalEntry {
+            cluster: "sim-2".into(),
+            job: "0b5cd360-8cac-49f9-ad84-baa58b715e7d".into(),
+            url: fleet.default_package_url(),
+            server_username: None,
+            started_at: "2026-01-01T00:00:00Z".into(),
+        })
+        .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("fleet.toml");
+    fleet.write_config(&config).await.unwrap();
+    let mut s = Session::start_with_data(data.clone(), &[], Some(&config), &[], (120, 40));
+    s.wait_for("sim-2's followed job to end", |t| {
+        row(t, "sim-2").contains("unknown")
+    });
+    s.keys("q");
+    assert!(s.wait_exit().success(), "nothing is followed: no question");
+    let audit = std::fs::read_to_string(data.join("ontop/audit.jsonl")).unwrap();
+    assert!(audit.contains("\"result\":\"unknown\""), "{audit}");
+    let reopened = ontop::download::journal::Journal::open(Some(&data.join("ontop")));
+    assert!(reopened.entries().is_empty(), "it left the journal");
+    assert_no_post(&fleet);
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn another_ontop_holding_the_journal_lock_never_stalls_the_keys() {
     let fleet = start_fleet(2, |_| {}).await;

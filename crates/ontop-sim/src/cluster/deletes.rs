@@ -53,6 +53,7 @@ impl Cluster {
     }
 
     /// Ends every delete job now, as if `delete_duration` had passed.
+    #[cfg(any(test, feature = "testing"))]
     pub(crate) fn finish_deletes(&self) {
         let jobs: Vec<String> = lock(&self.books)
             .deletes

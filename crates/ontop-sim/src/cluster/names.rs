@@ -1,9 +1,12 @@
-//! What a package file's name says: an ONTAP image or firmware, and which version.
+//! What a package URL and its file name say: a URL ONTAP takes, an ONTAP image or
+//! firmware, and which version.
 //!
 //! A real cluster reads the version from inside the image; the sim has only the name
 //! (`docs/ontap-api.md#package-names`). It reads an explicit dotted version
 //! (`ontap-9.16.1P3-image.tgz`), then NetApp's compact names (`9161P3_q_image.tgz`),
 //! and otherwise lists the stem.
+
+use super::{Refusal, codes};
 
 /// The endings of an ONTAP image; any other file is firmware (disk, shelf, SP).
 const IMAGE_ENDINGS: [&str; 2] = [".tgz", ".tar.gz"];
@@ -70,9 +73,44 @@ fn compact_version(stem: &str) -> Option<String> {
     })
 }
 
+/// Parses a package URL the way the POST does: 39387137 for bad syntax, 39387138
+/// for a scheme other than http, https, ftp or file.
+pub(crate) fn parse_url(raw: &str) -> Result<reqwest::Url, Refusal> {
+    let syntax = || (codes::URL_SYNTAX, codes::URL_SYNTAX_MSG.to_string());
+    let url = reqwest::Url::parse(raw.trim()).map_err(|_| syntax())?;
+    if !matches!(url.scheme(), "http" | "https" | "ftp" | "file") {
+        return Err((codes::URL_SCHEME, codes::URL_SCHEME_MSG.to_string()));
+    }
+    if url.scheme() != "file" && url.host_str().is_none_or(str::is_empty) {
+        return Err(syntax());
+    }
+    if file_name(&url).is_none() {
+        return Err(syntax());
+    }
+    Ok(url)
+}
+
+/// The package file name: the last path segment of the URL.
+pub(super) fn file_name(url: &reqwest::Url) -> Option<String> {
+    let last = url.path_segments()?.next_back()?;
+    (!last.is_empty()).then(|| last.to_string())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn urls_are_checked_like_ontap() {
+        assert_eq!(parse_url("not a url").unwrap_err().0, codes::URL_SYNTAX);
+        assert_eq!(
+            parse_url("gopher://x/y.tgz").unwrap_err().0,
+            codes::URL_SCHEME
+        );
+        assert_eq!(parse_url("http://x/").unwrap_err().0, codes::URL_SYNTAX);
+        assert!(parse_url("ftp://x/y.tgz").is_ok());
+        assert!(parse_url("file:///tmp/y.tgz").is_ok());
+    }
 
     #[test]
     fn dotted_versions_are_read_as_written() {

@@ -197,6 +197,7 @@ impl Cluster {
     }
 
     /// Ends a running validation now and shows every validation's results at once.
+    #[cfg(any(test, feature = "testing"))]
     pub(crate) fn finish_validations(&self) {
         let running = lock(&self.books)
             .software
@@ -282,6 +283,7 @@ impl Cluster {
     }
 
     /// Moves the update's clock on by `by` of simulated time.
+    #[cfg(any(test, feature = "testing"))]
     pub(crate) fn advance_update(&self, by: Duration) {
         if let Some(u) = lock(&self.books).software.update.as_mut() {
             u.advance(by);
@@ -289,6 +291,7 @@ impl Cluster {
     }
 
     /// Makes the last validation `by` older, as if that time had passed.
+    #[cfg(any(test, feature = "testing"))]
     pub(crate) fn age_validation(&self, by: Duration) {
         if let Some(v) = lock(&self.books).software.validation.as_mut() {
             let older = |t: Instant| t.checked_sub(by).unwrap_or(t);

@@ -161,6 +161,7 @@ impl Update {
     }
 
     /// Moves the update's clock on by `by` simulated time (a halt still stops it).
+    #[cfg(any(test, feature = "testing"))]
     pub(crate) fn advance(&mut self, by: Duration) {
         self.at_anchor = self.clock() + by;
         self.anchor = Instant::now();

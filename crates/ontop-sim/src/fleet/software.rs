@@ -4,7 +4,9 @@
 use std::time::Duration;
 
 use super::{SimFleet, refused};
-use crate::cluster::{Outcome, UpdateAt, version_from_file};
+#[cfg(any(test, feature = "testing"))]
+use crate::cluster::UpdateAt;
+use crate::cluster::{Outcome, version_from_file};
 use crate::scenario::Setup;
 use crate::validation;
 use crate::{DEFAULT_PACKAGE, SimError};
@@ -32,6 +34,7 @@ impl SimFleet {
 
 /// Steering helpers for tests: they reach into a cluster's books instead of waiting for
 /// time to pass. Nothing here is needed to run a scenario.
+#[cfg(any(test, feature = "testing"))]
 impl SimFleet {
     /// Starts a validation of `version`, exactly as `PATCH ?validate_only=true` would
     /// (same refusals); returns the job uuid. Its outcome follows the cluster's fault.
