@@ -33,7 +33,9 @@ pub async fn run(ctx: &Context, full: bool, login: bool) -> Result<Exit, CliErro
             .collect()
     });
     verdict(config, &unresolved);
-    groups(config, std::io::stdout().is_terminal());
+    let terminal = std::io::stdout().is_terminal();
+    groups(config, terminal);
+    mirrors(config, terminal);
     if full {
         crate::outln!();
         crate::out!("{}", config.render_redacted());
@@ -119,6 +121,42 @@ fn groups(config: &Config, terminal: bool) {
             "{}: {settings}\n  {}",
             crate::text::count_clusters(members.len()),
             names(members.iter().copied(), shown)
+        );
+    }
+}
+
+/// Which site mirror serves which clusters; the mirrors that serve none, and the
+/// clusters none serves (they fetch from the URL as given).
+fn mirrors(config: &Config, terminal: bool) {
+    let list = &config.download.mirrors;
+    if list.is_empty() {
+        return;
+    }
+    let shown = if terminal { NAMES_ON_A_SCREEN } else { usize::MAX };
+    for mirror in list {
+        let served = config
+            .clusters
+            .iter()
+            .filter(|c| crate::config::mirror_for(list, &c.labels).is_some_and(|i| list[i] == *mirror))
+            .map(|c| c.name.as_str());
+        let served: Vec<&str> = served.collect();
+        let base = crate::text::mask_url(&mirror.base);
+        if served.is_empty() {
+            crate::outln!("mirror {base} ({}): serves no cluster", mirror.selector());
+        } else {
+            crate::outln!(
+                "mirror {base} ({}): {}",
+                mirror.selector(),
+                names(served.into_iter(), shown)
+            );
+        }
+    }
+    let (_, unserved) = crate::config::coverage(list, &config.clusters);
+    if !unserved.is_empty() {
+        crate::outln!(
+            "no mirror serves {} (they fetch from [download] url): {}",
+            crate::text::count_clusters(unserved.len()),
+            names(unserved.into_iter(), shown)
         );
     }
 }

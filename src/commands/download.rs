@@ -157,7 +157,9 @@ impl Run {
             );
         }
         if !plan.targets.is_empty() && !args.yes {
-            match interrupt::ask_yes(question(&spec.masked_url(), &plan.target_names())).await {
+            let targets: Vec<usize> = plan.targets.iter().map(|(c, _)| *c).collect();
+            let groups = self.engine.by_source(&spec, &targets);
+            match interrupt::ask_yes(question(&groups)).await {
                 Some(true) => {}
                 Some(false) => {
                     self.engine.shutdown();
@@ -273,13 +275,25 @@ fn first_not_sent(watch: &Watch, plan: &Plan) -> Option<String> {
     })
 }
 
-/// The confirmation question, naming every target.
-pub fn question(masked_url: &str, targets: &[&str]) -> String {
-    let clusters = crate::text::count_clusters(targets.len());
-    format!(
-        "Start downloading {masked_url} on {clusters}: {}? [y/N] ",
-        targets.join(", ")
-    )
+/// The confirmation question, naming every target under the URL it will fetch (masked):
+/// one line when they all fetch the same one.
+pub fn question(groups: &[(String, Vec<&str>)]) -> String {
+    let count: usize = groups.iter().map(|(_, names)| names.len()).sum();
+    let clusters = crate::text::count_clusters(count);
+    match groups {
+        [(url, names)] => format!(
+            "Start downloading {url} on {clusters}: {}? [y/N] ",
+            names.join(", ")
+        ),
+        _ => {
+            let mut text = format!("Start downloading on {clusters}, each from its site:\n");
+            for (url, names) in groups {
+                text.push_str(&format!("  {url}: {}\n", names.join(", ")));
+            }
+            text.push_str("? [y/N] ");
+            text
+        }
+    }
 }
 
 /// `--timeout`: a positive duration such as "90m" or "1h 30m", at most 30 days.

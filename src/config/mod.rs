@@ -29,6 +29,7 @@ mod credentials;
 mod environment;
 mod error;
 pub mod import;
+mod mirror;
 mod paths;
 mod render;
 mod schema;
@@ -52,6 +53,8 @@ pub use error::{ConfigError, Problem};
 pub use paths::{CONFIG_PATH_ENV, data_dir, default_config_path, resolve_path, resolve_path_in};
 /// The keys each table may hold (the man page documents each of them).
 pub(crate) use schema::{CLUSTER_KEYS, DEFAULTS_KEYS, DOWNLOAD_KEYS, SERVE_KEYS, TOP_KEYS};
+pub(crate) use mirror::MIRROR_KEYS;
+pub use mirror::{Mirror, coverage, mirror_for};
 pub use serve::{DEFAULT_LISTEN, ServeSettings};
 
 /// How often a cluster is polled when neither it nor `[defaults]` says.
@@ -100,6 +103,11 @@ pub struct DownloadDefaults {
     /// At most this many downloads started by ontop run at once; the rest wait in ontop
     /// (`--max-running` wins). `None`: no limit.
     pub max_running: Option<usize>,
+    /// Each site's own package server (`[[download.mirror]]`), first match wins.
+    pub mirrors: Vec<Mirror>,
+    /// Bytes per second every upload from this host shares (`upload_rate = "50MiB/s"`;
+    /// `--limit-rate` wins). `None`: no limit.
+    pub upload_rate: Option<u64>,
 }
 
 /// The most `max_running` may say: more is no limit a package server notices.

@@ -39,7 +39,8 @@ pub(super) const PASSWORD_KEYS: &[&str] = &[
     "password_file",
 ];
 /// Keys of `[download]`.
-pub(crate) const DOWNLOAD_KEYS: &[&str] = &["url", "username", "max_running"];
+pub(crate) const DOWNLOAD_KEYS: &[&str] =
+    &["url", "username", "max_running", "mirror", "upload_rate"];
 /// Keys of `[serve]`: where `ontop serve` listens, who may read it, how its page groups.
 #[rustfmt::skip]
 pub(crate) const SERVE_KEYS: &[&str] = &[
@@ -86,6 +87,8 @@ pub(super) enum Scope {
     Serve,
     /// 1-based position among the `[[cluster]]` tables, and its name when it has one.
     Cluster(usize, Option<String>),
+    /// 1-based position among the `[[download.mirror]]` tables.
+    Mirror(usize),
 }
 
 impl Scope {
@@ -108,6 +111,7 @@ impl std::fmt::Display for Scope {
             Self::Serve => f.write_str("[serve]"),
             Self::Cluster(n, Some(name)) => write!(f, "[[cluster]] #{n} {name:?}"),
             Self::Cluster(n, None) => write!(f, "[[cluster]] #{n}"),
+            Self::Mirror(n) => write!(f, "[[download.mirror]] #{n}"),
         }
     }
 }

@@ -33,7 +33,7 @@ pub(super) fn build(path: &Path, raw: RawConfig, env: &Environment) -> Result<Co
         None => Layer::default(),
     };
     check_on_disk(&mut reader, &Scope::Defaults, &defaults, env);
-    let download = read_download(&mut reader, tree.get("download"));
+    let download = read_download(&mut reader, tree.get("download"), base_dir, env);
     let serve = super::serve::read(&mut reader, tree.get("serve"), base_dir, env);
 
     let mut clusters = Vec::new();
@@ -167,13 +167,25 @@ pub(super) fn table<'v>(
     }
 }
 
-fn read_download(reader: &mut Reader, value: Option<&Value>) -> DownloadDefaults {
+fn read_download(
+    reader: &mut Reader,
+    value: Option<&Value>,
+    base_dir: &Path,
+    env: &Environment,
+) -> DownloadDefaults {
     let scope = Scope::Download;
     let Some(t) = table(reader, &scope, value) else {
         return DownloadDefaults::default();
     };
     reader.unknown_keys(&scope, t, schema::DOWNLOAD_KEYS);
     DownloadDefaults {
+        mirrors: t
+            .get("mirror")
+            .map(|v| super::mirror::read(reader, v, base_dir, env))
+            .unwrap_or_default(),
+        upload_rate: t
+            .get("upload_rate")
+            .and_then(|v| reader.rate(&scope, "upload_rate", v)),
         url: t
             .get("url")
             .and_then(|v| reader.package_url(&scope, "url", v)),

@@ -22,7 +22,7 @@ mod operations;
 mod poller;
 pub mod update;
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -36,6 +36,7 @@ use crate::config::{Config, Credentials};
 use crate::download::audit::AuditLog;
 use crate::download::journal::Journal;
 use crate::download::queue::Gate;
+use crate::download::sources::MirrorSource;
 use crate::download::{Note, Notify, OperationKind, Recorder};
 use crate::fleet::{self, Target};
 use crate::ontap::{Client, OntapError};
@@ -94,6 +95,9 @@ pub struct EngineSetup {
     /// Where the audit log and the journal are (disabled for the demo).
     pub audit: AuditLog,
     pub journal: Journal,
+    /// The site mirrors a start fetches from (`[[download.mirror]]`), credentials
+    /// resolved.
+    pub mirrors: Vec<MirrorSource>,
 }
 
 /// The running engine: the handle every command goes through. Dropping it (or
@@ -103,6 +107,10 @@ pub struct Engine {
     /// Each cluster's client, or why it has none; shared with its poller.
     clients: Vec<Result<Arc<Client>, OntapError>>,
     names: Vec<String>,
+    /// Each cluster's labels (which mirror it fetches from).
+    labels: Vec<BTreeMap<String, String>>,
+    /// The site mirrors, first match wins.
+    mirrors: Vec<MirrorSource>,
     recorder: Recorder,
     /// Requests under way (starts, removals) and queued starts: quitting waits for the
     /// sent ones to be answered and recorded, and gives up the queued ones.
@@ -142,6 +150,7 @@ impl Engine {
             });
         }
         let names: Vec<String> = setup.clusters.iter().map(|(t, _)| t.name.clone()).collect();
+        let labels = setup.clusters.iter().map(|(t, _)| t.labels.clone()).collect();
         let index: HashMap<String, usize> = names
             .iter()
             .enumerate()
@@ -197,6 +206,8 @@ impl Engine {
             commands,
             clients,
             names,
+            labels,
+            mirrors: setup.mirrors,
             recorder,
             sends: Mutex::new(Vec::new()),
             gate: Gate::new(options.max_running),
@@ -235,6 +246,7 @@ impl Engine {
             clusters: targets.into_iter().zip(schedules).collect(),
             audit: AuditLog::new(data_dir),
             journal: Journal::open(data_dir),
+            mirrors: mirror_sources(config, credentials),
         };
         let (engine, updates) = Self::start(setup, options);
         (engine, updates, Model::new(identities(config)))
@@ -351,6 +363,35 @@ struct Permits {
     all: Arc<Semaphore>,
     failing: Arc<Semaphore>,
     fresh: Arc<Semaphore>,
+}
+
+/// The config's site mirrors, each with its password resolved; a mirror whose password
+/// cannot be had is left out, and said once (its clusters fetch from the URL as given).
+fn mirror_sources(config: &Config, credentials: &Credentials) -> Vec<MirrorSource> {
+    let mut sources = Vec::new();
+    for (index, mirror) in config.download.mirrors.iter().enumerate() {
+        let scope = format!("[[download.mirror]] #{}", index + 1);
+        let password = match &mirror.credential {
+            None => None,
+            Some(source) => match credentials.password_from(source, &scope) {
+                Ok(password) => Some(password),
+                Err(e) => {
+                    crate::output::warn(&format!(
+                        "{e}: the clusters of {} fetch from the URL as given",
+                        mirror.selector()
+                    ));
+                    continue;
+                }
+            },
+        };
+        sources.push(MirrorSource {
+            labels: mirror.labels.clone(),
+            base: mirror.base.clone(),
+            username: mirror.username.clone(),
+            password,
+        });
+    }
+    sources
 }
 
 /// What the model knows of each configured cluster before any poll.

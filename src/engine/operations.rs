@@ -15,6 +15,7 @@ use super::Engine;
 use super::poller::Command;
 use crate::download::locked::when_unlocked;
 use crate::download::queue::Slot;
+use crate::download::sources;
 use crate::download::{
     DownloadSpec, Operation, OperationKind, Plan, Record, Recorder, StartOutcome, Tracker,
 };
@@ -50,11 +51,14 @@ impl Engine {
         for (cluster, _) in &plan.attach {
             self.attach(*cluster, spec.username.clone());
         }
-        let operation = Operation::download(spec.masked_url(), spec.username.clone());
-        let change = Change::Download(Arc::new(spec));
         let mut waiting = Vec::new();
         for &(cluster, _) in &plan.targets {
-            let tracker = Tracker::requested(operation.clone(), now);
+            // Each cluster fetches from its site's mirror when it has one.
+            let labels = self.labels.get(cluster).cloned().unwrap_or_default();
+            let spec = Arc::new(sources::spec_for(&spec, &self.mirrors, &labels));
+            let operation = Operation::download(spec.masked_url(), spec.username.clone());
+            let change = Change::Download(spec);
+            let tracker = Tracker::requested(operation, now);
             let Some(client) = self.client_or_refuse(cluster, &tracker) else {
                 continue;
             };
@@ -64,10 +68,19 @@ impl Engine {
                     let task = tokio::spawn(self.sending().send(cluster, client, change.clone()));
                     self.keep(task);
                 }
-                None => waiting.push((cluster, client, tracker)),
+                None => waiting.push((cluster, client, tracker, change)),
             }
         }
-        self.queue(waiting, change, now);
+        self.queue(waiting, now);
+    }
+
+    /// `clusters` grouped by the (masked) URL each would fetch `spec`'s package from
+    /// (its site's mirror, else the URL as given): what a confirmation names.
+    pub fn by_source(&self, spec: &DownloadSpec, clusters: &[usize]) -> Vec<(String, Vec<&str>)> {
+        let targets = clusters.iter().filter_map(|&c| {
+            Some((self.names.get(c)?.as_str(), self.labels.get(c)?))
+        });
+        sources::by_source(spec, &self.mirrors, targets)
     }
 
     /// Removes each cluster's `version` (as that cluster lists it), in the background,
@@ -107,17 +120,16 @@ impl Engine {
     /// Starts that wait for a place, in the plan's order: each is sent once a download
     /// started here ends, or never when the front end stops first (it then ends as not
     /// sent).
-    fn queue(&self, waiting: Vec<(usize, Arc<Client>, Tracker)>, change: Change, now: Timestamp) {
+    fn queue(&self, waiting: Vec<(usize, Arc<Client>, Tracker, Change)>, now: Timestamp) {
         let of = waiting.len();
         let places = self.gate.in_order(of);
-        for ((position, (cluster, client, tracker)), place) in
+        for ((position, (cluster, client, tracker, change)), place) in
             waiting.into_iter().enumerate().zip(places)
         {
             let queued = tracker.clone().queued(position + 1, of, now);
             self.send(cluster, Command::Follow(Box::new(queued), None));
             let mut closing = self.closing.subscribe();
             let sending = self.sending();
-            let change = change.clone();
             let task = tokio::spawn(async move {
                 let slot = tokio::select! {
                     slot = place => match slot {

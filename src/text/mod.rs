@@ -12,6 +12,7 @@
 //! cuts by width, for the screen and for printed tables, are in `width`.
 
 mod mask;
+pub mod rate;
 pub mod suggest;
 pub mod table;
 mod width;

@@ -164,10 +164,6 @@ pub(super) const EXIT_FALLBACK: &[(&str, &str)] = &[
         "ontop sim",
         "0 stopped by Ctrl-C; 2 it cannot start (a port in use, a config it cannot write).",
     ),
-    (
-        "ontop config check",
-        "0 valid and every password resolved; 2 a config error or a password that cannot be resolved.",
-    ),
     ("ontop completions", "0."),
     ("ontop man", "0; 2 DIR cannot be written."),
 ];

@@ -1,6 +1,6 @@
 use std::collections::BTreeSet;
 
-use super::config::{CLUSTER_DOC, DOWNLOAD_DOC, SERVE_DOC};
+use super::config::{CLUSTER_DOC, DOWNLOAD_DOC, MIRROR_DOC, SERVE_DOC};
 use super::sections::{EXIT_FALLBACK, exit_codes};
 use super::*;
 use crate::config::{CLUSTER_KEYS, DEFAULTS_KEYS, DOWNLOAD_KEYS, SERVE_KEYS, TOP_KEYS};
@@ -65,6 +65,7 @@ fn every_config_key_the_reader_accepts_is_documented_and_no_other() {
     assert_eq!(keys_of(CLUSTER_DOC), set(&[CLUSTER_KEYS, DEFAULTS_KEYS]));
     assert_eq!(keys_of(DOWNLOAD_DOC), set(&[DOWNLOAD_KEYS]));
     assert_eq!(keys_of(SERVE_DOC), set(&[SERVE_KEYS]));
+    assert_eq!(keys_of(MIRROR_DOC), set(&[crate::config::MIRROR_KEYS]));
     let page = page_text();
     for key in set(&[CLUSTER_KEYS, DOWNLOAD_KEYS, SERVE_KEYS]) {
         assert!(page.contains(&format!("\\fB{key}\\fR")), "{key} missing");

@@ -5,3 +5,4 @@ mod cli;
 mod cli_safety;
 mod dashboard;
 mod engine;
+mod mirrors;
