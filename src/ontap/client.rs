@@ -24,7 +24,7 @@ use super::model::{
 };
 use super::tls::{TlsTrust, client_config};
 use super::transport::classify_transport;
-use crate::text::clean;
+use crate::text::{clean, mask_urls_in};
 
 mod changes;
 
@@ -399,7 +399,7 @@ impl Client {
     }
 
     fn decode_error(&self, what: &str, body: &[u8]) -> OntapError {
-        let snippet: String = clean(&String::from_utf8_lossy(body))
+        let snippet: String = mask_urls_in(&clean(&String::from_utf8_lossy(body)))
             .chars()
             .take(80)
             .collect();

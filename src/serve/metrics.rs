@@ -5,6 +5,7 @@
 //! scrape time (a [`Collector`]), so a scrape never waits on a cluster; the poll error
 //! counter and the poll duration histogram count as events arrive.
 
+use std::collections::HashSet;
 use std::sync::Arc;
 
 use jiff::Timestamp;
@@ -89,6 +90,9 @@ struct Gauge {
     name: &'static str,
     help: &'static str,
     series: Vec<(Vec<Label>, f64)>,
+    /// The label sets already in `series`: a family may hold each only once (OpenMetrics
+    /// forbids a repeated series), however often a cluster repeats itself.
+    seen: HashSet<Vec<Label>>,
 }
 
 impl Gauge {
@@ -97,11 +101,15 @@ impl Gauge {
             name,
             help,
             series: Vec::new(),
+            seen: HashSet::new(),
         }
     }
 
+    /// Adds a series; a label set the family has already keeps its first value.
     fn push(&mut self, labels: Vec<Label>, value: f64) {
-        self.series.push((labels, value));
+        if self.seen.insert(labels.clone()) {
+            self.series.push((labels, value));
+        }
     }
 
     fn encode(&self, encoder: &mut DescriptorEncoder) -> Result<(), std::fmt::Error> {
@@ -290,7 +298,36 @@ fn seconds(at: Timestamp) -> f64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::ontap::Package;
     use crate::serve::format::{Format, encode};
+    use crate::state::{ClusterIdentity, ClusterState};
+
+    #[test]
+    fn a_cluster_listing_a_version_twice_makes_one_series() {
+        let identity = ClusterIdentity {
+            name: "c1".into(),
+            ..ClusterIdentity::default()
+        };
+        let mut cluster = ClusterState::new(identity);
+        let package = |v: &str| Package {
+            version: Some(v.into()),
+            create_time: None,
+        };
+        let listed = vec![package("9.16.1"), package("9.15.1"), package("9.16.1")];
+        cluster.packages = Some((Timestamp::now(), listed));
+        let labels = super::super::labels::for_cluster("c1", &Default::default());
+        let mut gauges = Gauges::new();
+        gauges.add(&cluster, &labels, Timestamp::now());
+        gauges.add(&cluster, &labels, Timestamp::now());
+        let versions: Vec<_> = gauges
+            .packages
+            .series
+            .iter()
+            .map(|(l, _)| &l[1].1.0)
+            .collect();
+        assert_eq!(versions, ["9.16.1", "9.15.1"]);
+        assert_eq!(gauges.up.series.len(), 1, "one cluster, one up series");
+    }
 
     #[test]
     fn the_classic_format_of_a_real_registry_names_every_series_family() {

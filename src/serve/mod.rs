@@ -124,15 +124,7 @@ pub async fn start(
         )
     })?;
     let addr = listener.local_addr().map_err(|e| e.to_string())?;
-    if !addr.ip().is_loopback() {
-        let warning = format!(
-            "listening on {addr}, not only on loopback: anyone who can reach it sees cluster names, versions and download states{}",
-            if auth.is_none() {
-                " (set username and password_file in [serve] to ask for a login)"
-            } else {
-                ""
-            }
-        );
+    if let Some(warning) = web::exposure_warning(addr, auth.is_some(), tls.is_some()) {
         crate::output::warn(&warning);
     }
     let (engine, served) = start_engine(config, credentials, data_dir, &options);

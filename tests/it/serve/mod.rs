@@ -1,8 +1,11 @@
 //! `ontop serve` against a simulated fleet: the engine headless, the metrics, the page,
 //! and the real things that read them (Prometheus, promtool, a headless browser).
 
+mod attack;
 mod binary;
 mod browser;
+mod leaks;
+mod logins;
 mod metrics;
 pub mod page;
 mod prometheus;
