@@ -84,15 +84,16 @@ impl Running {
     /// Stops accepting, lets requests in flight finish (for a while), stops the pollers.
     pub async fn stop(self) -> std::io::Result<()> {
         let _ = self.stop.send(true);
-        let served = match self.task.await {
+        // The server's stop and the engine's last records share one grace: stopping
+        // never takes longer than web::STOP_GRACE, whatever the clients do.
+        let (served, _) = tokio::join!(self.task, self.engine.finish(web::STOP_GRACE));
+        self.engine.shutdown();
+        match served {
             Ok(outcome) => outcome,
             Err(e) => Err(std::io::Error::other(format!(
                 "the server task failed: {e}"
             ))),
-        };
-        self.engine.finish(Duration::from_secs(5)).await;
-        self.engine.shutdown();
-        served
+        }
     }
 }
 
