@@ -9,6 +9,7 @@ use jiff::Timestamp;
 use serde_json::{Value, json};
 
 use super::{Health, Model, Standing};
+use crate::download::{Followed, Operation, Phase};
 use crate::ontap::{CertificateFacts, DownloadStatus, Job, OntapError, Package};
 
 /// The `--json` document from what the engine's model knows (`ontop serve`'s
@@ -34,6 +35,7 @@ pub fn records(model: &Model, now: Timestamp) -> impl Iterator<Item = Value> + '
             tls: c.certificate.as_ref(),
             packages: Repository::from_model(c.packages.as_ref(), c.packages_error.as_ref()),
             polled_at: c.last_success.max(c.last_failure),
+            operation: c.followed.as_ref(),
         })
     })
 }
@@ -52,6 +54,9 @@ pub struct ClusterFacts<'a> {
     pub tls: Option<&'a CertificateFacts>,
     pub packages: Repository<'a>,
     pub polled_at: Option<Timestamp>,
+    /// The operation the engine follows there (a download, an upload), when the facts
+    /// come from an engine (`ontop serve`); `None` from a one-shot look.
+    pub operation: Option<&'a Followed>,
 }
 
 /// What is known of a cluster's package repository.
@@ -125,6 +130,38 @@ pub fn cluster_json(r: &ClusterFacts) -> Value {
         "packages_read_at": r.packages.read_at.map(|t| t.to_string()),
         "packages_error": r.packages.error.map(error_json),
         "polled_at": r.polled_at.map(|t| t.to_string()),
+        "operation": r.operation.map(operation_json),
+    })
+}
+
+/// `"operation"`: what the engine follows on the cluster, where it stands (an upload's
+/// bytes included) and, once, how it ended.
+fn operation_json(f: &Followed) -> Value {
+    let (kind, file) = match &f.operation {
+        Operation::Upload(file) => ("upload", Some(file)),
+        Operation::Download { .. } => ("download", None),
+        Operation::Removal { .. } => ("removal", None),
+    };
+    let (sent, total) = match f.phase {
+        Phase::Sending { sent, total } => (Some(sent), Some(total)),
+        _ => (None, file.map(|f| f.size)),
+    };
+    json!({
+        "kind": kind,
+        "phase": f.phase.word(),
+        "label": f.phase.label(),
+        "job": f.job,
+        "since": f.since.at().to_string(),
+        "bytes_sent": sent,
+        "bytes_total": total,
+        "image": file.map(|f| json!({"name": f.name, "sha256": f.sha256})),
+        "url": match &f.operation { Operation::Download { url, .. } => url.clone(), _ => None },
+        "ending": f.ending().map(|e| json!({
+            "result": e.result_word(),
+            "summary": e.summary(),
+            "code": e.code(),
+            "next_step": e.next_step(),
+        })),
     })
 }
 
