@@ -112,6 +112,19 @@ pub enum Command {
     /// read-only (nothing sent), 130 Ctrl-C (what it left running, unsent or unanswered is
     /// said first). A non-zero exit ends with one line that says why.
     Download(DownloadArgs),
+    /// Ask clusters whether an update to a release they hold would go through, and give
+    /// the verdicts grouped by what blocks it
+    ///
+    /// Sends PATCH /api/cluster/software?validate_only=true (audited like a change; ontop
+    /// never starts an update), follows each validation's job and reads its findings.
+    /// Checks named in [validate] ignore (default: "Manual checks") are notes: shown, not
+    /// counted.
+    ///
+    /// Exit codes: 0 every chosen cluster validated ready (without --wait: every
+    /// validation was accepted), 1 a cluster has warnings or errors, was skipped, refused,
+    /// did not answer or gave no results, or the question was answered no, 2 usage or
+    /// config error, or nothing was validated (every chosen cluster skipped), 130 Ctrl-C.
+    Validate(ValidateArgs),
     /// Show a cluster's certificate and pin its fingerprint in the config
     ///
     /// Exit codes: 0 done, 1 a cluster could not be reached, 2 usage or config error (or
@@ -243,6 +256,10 @@ impl Cli {
             Some(Command::Download(args)) => Common {
                 config: args.config.config.clone(),
                 read_only: args.read_only,
+                ..Common::default()
+            },
+            Some(Command::Validate(args)) => Common {
+                config: args.config.config.clone(),
                 ..Common::default()
             },
             Some(Command::Trust(args)) => Common {
@@ -410,6 +427,36 @@ pub struct DownloadArgs {
     pub force: bool,
     /// Show the plan (targets, clusters followed as they are, skips and why) and send
     /// nothing
+    #[arg(long, conflicts_with_all = ["wait", "yes"])]
+    pub dry_run: bool,
+}
+
+/// `ontop validate` options.
+#[derive(Debug, Args)]
+#[command(group = clap::ArgGroup::new("which").required(true).multiple(true).args(["clusters", "all", "labels"]))]
+pub struct ValidateArgs {
+    #[command(flatten)]
+    pub config: ConfigArg,
+    /// The release to validate, as the package repository lists it (e.g. 9.16.1P3)
+    #[arg(value_name = "VERSION")]
+    pub version: String,
+    /// Which clusters: --cluster NAME..., --all, --label KEY=VALUE...
+    #[command(flatten)]
+    pub select: crate::commands::selection::SelectionArgs,
+    /// Wait for every validation's findings, then give the verdicts grouped by check; the
+    /// exit code tells whether every cluster is ready
+    #[arg(long)]
+    pub wait: bool,
+    /// With --wait: stop waiting after this long (e.g. "20m")
+    #[arg(long, value_name = "DURATION", requires = "wait")]
+    pub timeout: Option<String>,
+    /// Print one JSON document instead of the lines (verdicts, counts, findings by check)
+    #[arg(long)]
+    pub json: bool,
+    /// Validate without asking for confirmation (needed without a terminal)
+    #[arg(long)]
+    pub yes: bool,
+    /// Show who would be validated and who is skipped, and send nothing
     #[arg(long, conflicts_with_all = ["wait", "yes"])]
     pub dry_run: bool,
 }

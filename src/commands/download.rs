@@ -20,7 +20,7 @@
 //! 10551357.
 
 mod inputs;
-mod lines;
+pub(crate) mod lines;
 mod live;
 mod wait;
 
@@ -379,7 +379,7 @@ pub fn upload_question(file: &crate::download::tracker::UploadFile, targets: &[&
 }
 
 /// `--timeout`: a positive duration such as "90m" or "1h 30m", at most 30 days.
-fn follow_limit(text: Option<&str>) -> Result<Option<Duration>, CliError> {
+pub(crate) fn follow_limit(text: Option<&str>) -> Result<Option<Duration>, CliError> {
     let Some(text) = text else {
         return Ok(None);
     };

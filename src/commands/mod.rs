@@ -27,6 +27,7 @@ pub mod serve;
 pub mod sim;
 pub mod status;
 pub mod trust;
+mod validate;
 pub(crate) mod watch;
 
 use std::io::IsTerminal;
@@ -128,6 +129,7 @@ impl Context {
                     | Command::Serve { .. }
                     | Command::Packages(_)
                     | Command::Download(_)
+                    | Command::Validate(_)
                     | Command::Trust(_)
                     | Command::Config(ConfigCommand::Check { .. })
             )
@@ -203,6 +205,7 @@ pub async fn run(ctx: &Context, cli: &Cli) -> Result<Exit, CliError> {
         Some(Command::Serve { listen, .. }) => serve::run(ctx, *listen).await,
         Some(Command::Download(args)) => download::run(ctx, args).await,
         Some(Command::Packages(args)) => packages::run(ctx, args).await,
+        Some(Command::Validate(args)) => validate::run(ctx, args).await,
         Some(Command::Trust(args)) => trust::run(ctx, args).await,
         Some(Command::Sim(args)) => sim::run(ctx, args).await,
         Some(Command::Config(ConfigCommand::Check { full, login, .. })) => {

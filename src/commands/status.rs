@@ -145,6 +145,7 @@ fn report_json(r: &ClusterReport, labels: &BTreeMap<String, String>) -> Value {
         packages: Repository::from_read(r.packages.as_ref(), r.polled_at),
         polled_at: Some(r.polled_at),
         operation: None,
+        readiness: None,
     })
 }
 

@@ -31,6 +31,7 @@ mod error;
 pub mod import;
 mod mirror;
 mod paths;
+mod readiness;
 mod render;
 mod schema;
 mod serve;
@@ -53,8 +54,11 @@ pub use error::{ConfigError, Problem};
 pub(crate) use mirror::MIRROR_KEYS;
 pub use mirror::{Mirror, coverage, mirror_for};
 pub use paths::{CONFIG_PATH_ENV, data_dir, default_config_path, resolve_path, resolve_path_in};
+pub use readiness::{MANUAL_CHECKS, ValidateSettings};
 /// The keys each table may hold (the man page documents each of them).
-pub(crate) use schema::{CLUSTER_KEYS, DEFAULTS_KEYS, DOWNLOAD_KEYS, SERVE_KEYS, TOP_KEYS};
+pub(crate) use schema::{
+    CLUSTER_KEYS, DEFAULTS_KEYS, DOWNLOAD_KEYS, SERVE_KEYS, TOP_KEYS, VALIDATE_KEYS,
+};
 pub use serve::{DEFAULT_LISTEN, ServeSettings};
 
 /// How often a cluster is polled when neither it nor `[defaults]` says.
@@ -89,6 +93,8 @@ pub struct Config {
     pub download: DownloadDefaults,
     /// Where `ontop serve` listens and who may read it (`[serve]`).
     pub serve: ServeSettings,
+    /// How validation results are judged (`[validate]`).
+    pub validate: ValidateSettings,
     /// Things that work but deserve a look (e.g. a plain password in a readable file).
     pub warnings: Vec<String>,
 }

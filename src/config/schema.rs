@@ -16,7 +16,9 @@ use super::{CredentialSource, PACKAGES_INTERVAL_RANGE, POLL_INTERVAL_RANGE, TIME
 use crate::ontap::Fingerprint;
 
 /// Top-level tables.
-pub(crate) const TOP_KEYS: &[&str] = &["defaults", "download", "serve", "cluster"];
+pub(crate) const TOP_KEYS: &[&str] = &["defaults", "download", "serve", "validate", "cluster"];
+/// Keys of `[validate]`: how validation results are judged.
+pub(crate) const VALIDATE_KEYS: &[&str] = &["ignore", "max_age"];
 /// Keys of one `[[cluster]]`.
 #[rustfmt::skip]
 pub(crate) const CLUSTER_KEYS: &[&str] = &[
@@ -85,6 +87,7 @@ pub(super) enum Scope {
     Defaults,
     Download,
     Serve,
+    Validate,
     /// 1-based position among the `[[cluster]]` tables, and its name when it has one.
     Cluster(usize, Option<String>),
     /// 1-based position among the `[[download.mirror]]` tables.
@@ -109,6 +112,7 @@ impl std::fmt::Display for Scope {
             Self::Defaults => f.write_str("[defaults]"),
             Self::Download => f.write_str("[download]"),
             Self::Serve => f.write_str("[serve]"),
+            Self::Validate => f.write_str("[validate]"),
             Self::Cluster(n, Some(name)) => write!(f, "[[cluster]] #{n} {name:?}"),
             Self::Cluster(n, None) => write!(f, "[[cluster]] #{n}"),
             Self::Mirror(n) => write!(f, "[[download.mirror]] #{n}"),

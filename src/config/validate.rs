@@ -35,6 +35,7 @@ pub(super) fn build(path: &Path, raw: RawConfig, env: &Environment) -> Result<Co
     check_on_disk(&mut reader, &Scope::Defaults, &defaults, env);
     let download = read_download(&mut reader, tree.get("download"), base_dir, env);
     let serve = super::serve::read(&mut reader, tree.get("serve"), base_dir, env);
+    let validate = super::readiness::read(&mut reader, tree.get("validate"));
 
     let mut clusters = Vec::new();
     let mut seen: HashMap<String, usize> = HashMap::new();
@@ -87,6 +88,7 @@ pub(super) fn build(path: &Path, raw: RawConfig, env: &Environment) -> Result<Co
         clusters,
         download,
         serve,
+        validate,
         warnings: reader.warnings,
     })
 }

@@ -1,5 +1,6 @@
 //! The audit log: one JSON line per attempt, per answer and per end of every change ontop
-//! makes to a cluster (downloads, package removals), appended to
+//! makes to a cluster (downloads, uploads, package removals) and of every validation it
+//! asks for, appended to
 //! `<data dir>/audit.jsonl` (0600, in a 0700 dir) by the recorder, whichever front end
 //! asked. Events and results are closed vocabularies ([`AuditEvent`], [`AuditResult`]).
 //!
@@ -42,6 +43,12 @@ pub enum AuditEvent {
     Upload,
     /// A followed upload ended.
     UploadEnd,
+    /// A validation of a release is about to be asked for.
+    ValidateAttempt,
+    /// The cluster's answer to a validation request.
+    Validate,
+    /// A followed validation ended (with its findings' count in the message).
+    ValidateEnd,
 }
 
 /// The outcome a line records, one closed vocabulary for every event.
@@ -83,7 +90,7 @@ pub struct AuditRecord {
     pub result: AuditResult,
     pub code: Option<i64>,
     pub message: Option<String>,
-    /// The package version a removal is about (the `delete*` events), or the image
+    /// The package version a removal or a validation is about, or the image
     /// file an upload sends (the `upload*` events).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub package: Option<String>,

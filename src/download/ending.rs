@@ -4,6 +4,7 @@
 //! log, its one-line summary, its ONTAP code and its next step. The dashboard, `ontop
 //! download` and the audit log compose these; none of them says it in words of its own.
 
+use crate::ontap::software::Check;
 use crate::ontap::{DownloadState, DownloadStatus, Job, JobState, OntapError, hint_for_code};
 
 /// How a followed download ended.
@@ -47,6 +48,11 @@ pub enum Ending {
         total: u64,
         reason: String,
     },
+    /// A validation ran, and these are its findings (warnings and errors; a check that
+    /// passed is not listed, so none is "ready").
+    Validated { checks: Vec<Check> },
+    /// A validation's job failed: the checks did not run to their end.
+    NotValidated { code: Option<i64>, message: String },
 }
 
 impl Ending {
@@ -93,7 +99,11 @@ impl Ending {
     pub fn is_success(&self) -> bool {
         matches!(
             self,
-            Self::Success { .. } | Self::AlreadyPresent | Self::Removed | Self::Uploaded
+            Self::Success { .. }
+                | Self::AlreadyPresent
+                | Self::Removed
+                | Self::Uploaded
+                | Self::Validated { .. }
         )
     }
 
@@ -114,6 +124,8 @@ impl Ending {
             }
             Self::Uploaded => "success",
             Self::Stopped { .. } => "stopped",
+            Self::Validated { .. } => "checked",
+            Self::NotValidated { .. } => "failure",
         }
     }
 
@@ -127,10 +139,11 @@ impl Ending {
             Self::GaveUp { .. } => "gave_up",
             Self::NotSent { .. } => "not_sent",
             Self::Unknown { .. } => "unknown",
-            Self::Removed | Self::Uploaded => "success",
-            Self::NotRemoved { .. } | Self::UploadFailed { .. } | Self::TransferFailed { .. } => {
-                "failure"
-            }
+            Self::Removed | Self::Uploaded | Self::Validated { .. } => "success",
+            Self::NotRemoved { .. }
+            | Self::UploadFailed { .. }
+            | Self::TransferFailed { .. }
+            | Self::NotValidated { .. } => "failure",
             Self::Stopped { .. } => "stopped",
         }
     }
@@ -139,8 +152,12 @@ impl Ending {
     pub fn audit_result(&self) -> crate::download::audit::AuditResult {
         use crate::download::audit::AuditResult as R;
         match self {
-            Self::Success { .. } | Self::Removed | Self::Uploaded => R::Success,
-            Self::UploadFailed { .. } | Self::TransferFailed { .. } => R::Failure,
+            Self::Success { .. } | Self::Removed | Self::Uploaded | Self::Validated { .. } => {
+                R::Success
+            }
+            Self::UploadFailed { .. } | Self::TransferFailed { .. } | Self::NotValidated { .. } => {
+                R::Failure
+            }
             Self::Stopped { .. } => R::Stopped,
             Self::AlreadyPresent => R::AlreadyPresent,
             Self::Failure { .. } | Self::NotRemoved { .. } => R::Failure,
@@ -157,7 +174,8 @@ impl Ending {
         match self {
             Self::Failure { code, .. }
             | Self::NotRemoved { code, .. }
-            | Self::UploadFailed { code, .. } => *code,
+            | Self::UploadFailed { code, .. }
+            | Self::NotValidated { code, .. } => *code,
             Self::Refused(e) => e.code,
             _ => None,
         }
@@ -174,6 +192,12 @@ impl Ending {
             Self::NotSent { reason } => format!("nothing was sent: {reason}"),
             Self::Unknown { reason } => format!("ended, how is not known: {reason}"),
             Self::Removed => "the package was removed".into(),
+            Self::Validated { checks } => match checks.len() {
+                0 => "validated: no findings".into(),
+                1 => "validated: 1 finding".into(),
+                n => format!("validated: {n} findings"),
+            },
+            Self::NotValidated { message, .. } => format!("the validation failed: {message}"),
             Self::NotRemoved { message, .. } => format!("the removal failed: {message}"),
             Self::Uploaded => "the image was uploaded and is in the package repository".into(),
             Self::UploadFailed { message, .. } => {
@@ -203,14 +227,19 @@ impl Ending {
     /// What to do now, when there is something to do.
     pub fn next_step(&self) -> Option<&'static str> {
         match self {
-            Self::Success { .. } | Self::AlreadyPresent | Self::Removed | Self::Uploaded => None,
+            Self::Success { .. }
+            | Self::AlreadyPresent
+            | Self::Removed
+            | Self::Uploaded
+            | Self::Validated { .. } => None,
             Self::TransferFailed { .. } | Self::Stopped { .. } => Some(
                 "upload it again (it starts over: nothing was kept of the part that went), \
                  or give the cluster a URL to fetch",
             ),
             Self::Failure { code, .. }
             | Self::NotRemoved { code, .. }
-            | Self::UploadFailed { code, .. } => Some(
+            | Self::UploadFailed { code, .. }
+            | Self::NotValidated { code, .. } => Some(
                 code.and_then(hint_for_code)
                     .unwrap_or("read the cluster's message, fix the cause, then start again"),
             ),

@@ -58,6 +58,17 @@ pub enum SkipReason {
     CannotUpload(String),
     /// A download runs there: an upload would be refused until it ends.
     Downloading,
+    /// Validation: the cluster does not hold the release's package.
+    NotHeld(String),
+    /// Validation: the cluster already runs the release.
+    AlreadyRuns(String),
+    /// Validation: an update runs there (to this release, when it says).
+    Updating(Option<String>),
+    /// Validation: this ontop already follows a validation there.
+    Validating,
+    /// Validation: whether it holds the package is not known (its repository could not
+    /// be read).
+    RepositoryUnread(String),
 }
 
 impl SkipReason {
@@ -72,6 +83,11 @@ impl SkipReason {
             Self::AlreadyThere(Holding::Holds(_)) => "has it",
             Self::CannotUpload(_) => "too old",
             Self::Downloading => "busy",
+            Self::NotHeld(_) => "no package",
+            Self::AlreadyRuns(_) => "runs it",
+            Self::Updating(_) => "updating",
+            Self::Validating => "validating",
+            Self::RepositoryUnread(_) => "unread",
         }
     }
 
@@ -92,6 +108,12 @@ impl SkipReason {
             ),
             Self::CannotUpload(_) => Some("give it a URL to fetch the image from (--url)"),
             Self::Downloading => Some("upload once its download has ended"),
+            Self::NotHeld(_) => Some("download it first (ontop download), then validate"),
+            Self::AlreadyRuns(_) | Self::Validating => None,
+            Self::Updating(_) => {
+                Some("wait for the update to end (the dashboard's UPDATE column, ontop status)")
+            }
+            Self::RepositoryUnread(_) => Some("validate again once the cluster answers"),
         }
     }
 }
@@ -115,6 +137,14 @@ impl fmt::Display for SkipReason {
                 )
             }
             Self::Downloading => f.write_str("a download runs there: an upload waits for it"),
+            Self::NotHeld(v) => write!(f, "does not hold {v}: download it first"),
+            Self::AlreadyRuns(v) => write!(f, "already runs {v}: nothing to update to"),
+            Self::Updating(Some(v)) => write!(f, "an update to {v} runs there"),
+            Self::Updating(None) => f.write_str("an update runs there"),
+            Self::Validating => f.write_str("a validation already runs there (followed here)"),
+            Self::RepositoryUnread(why) => {
+                write!(f, "its package repository could not be read ({why})")
+            }
         }
     }
 }

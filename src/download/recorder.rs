@@ -19,7 +19,7 @@ use tokio::sync::oneshot;
 
 use super::audit::{AuditEvent, AuditLog, AuditRecord, AuditResult};
 use super::ending::Ending;
-use super::journal::{Journal, JournalEntry};
+use super::journal::{Journal, JournalEntry, ValidatedEntry};
 use super::start::StartOutcome;
 use super::tracker::Operation;
 
@@ -312,6 +312,14 @@ impl Books {
             (Some(job), e, Operation::Download { .. }) if !matches!(e, Ending::GaveUp { .. }) => {
                 self.journal.remove(&cluster, job)
             }
+            // ONTAP's results name neither the release nor the time: the journal does.
+            (_, Ending::Validated { .. }, Operation::Validation { version }) => {
+                self.journal.note_validated(ValidatedEntry {
+                    cluster,
+                    version: version.clone(),
+                    at: Timestamp::now().to_string(),
+                })
+            }
             _ => Ok(()),
         };
         audited.and(journaled)
@@ -341,6 +349,9 @@ fn line_for(step: Step, cluster: &str, operation: &Operation, result: AuditResul
         (Operation::Upload(_), Step::Attempt) => E::UploadAttempt,
         (Operation::Upload(_), Step::Answer) => E::Upload,
         (Operation::Upload(_), Step::End) => E::UploadEnd,
+        (Operation::Validation { .. }, Step::Attempt) => E::ValidateAttempt,
+        (Operation::Validation { .. }, Step::Answer) => E::Validate,
+        (Operation::Validation { .. }, Step::End) => E::ValidateEnd,
     };
     let mut line = AuditRecord::now(event, cluster, operation.url(), result);
     line.server_username = operation.server_username().map(str::to_string);

@@ -19,11 +19,15 @@ use jiff::Timestamp;
 use super::ending::Ending;
 use super::image::holding;
 use super::start::StartOutcome;
+use crate::ontap::software::Software;
 use crate::ontap::{DownloadState, DownloadStatus, Job, JobState, OntapError, Package};
 
 /// Failed polls in a row before following stops. Real clients tolerate about three; a
 /// little more rides out a node reboot at a 5 s interval.
 pub const MAX_FOLLOW_ERRORS: u32 = 5;
+/// How long a validation's results are waited for after its job ended (Ansible reads
+/// them up to 30 times, 10 s apart).
+pub const RESULTS_WAIT: std::time::Duration = std::time::Duration::from_secs(300);
 
 /// What a followed operation does to its cluster.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -38,6 +42,9 @@ pub enum Operation {
     Removal { version: String },
     /// Sends an image from this host (`POST /cluster/software/upload`).
     Upload(UploadFile),
+    /// Checks whether an update to a release the cluster holds would go through
+    /// (`PATCH /cluster/software?validate_only=true`); its results are read after its job.
+    Validation { version: String },
 }
 
 /// The image an upload sends: what the confirmation, the audit log and every progress
@@ -57,6 +64,12 @@ pub struct UploadFile {
 pub enum OperationKind {
     Download,
     Removal,
+    Validation,
+}
+
+impl OperationKind {
+    /// Every kind, in the order views list them.
+    pub const ALL: [Self; 3] = [Self::Download, Self::Removal, Self::Validation];
 }
 
 impl Operation {
@@ -74,6 +87,7 @@ impl Operation {
         match self {
             Self::Download { .. } | Self::Upload(_) => OperationKind::Download,
             Self::Removal { .. } => OperationKind::Removal,
+            Self::Validation { .. } => OperationKind::Validation,
         }
     }
 
@@ -99,14 +113,14 @@ impl Operation {
             Self::Download {
                 server_username, ..
             } => server_username.as_deref(),
-            Self::Removal { .. } | Self::Upload(_) => None,
+            Self::Removal { .. } | Self::Upload(_) | Self::Validation { .. } => None,
         }
     }
 
-    /// The release a removal is about.
+    /// The release a removal or a validation is about.
     pub fn version(&self) -> Option<&str> {
         match self {
-            Self::Removal { version } => Some(version),
+            Self::Removal { version } | Self::Validation { version } => Some(version),
             Self::Download { .. } | Self::Upload(_) => None,
         }
     }
@@ -260,6 +274,8 @@ pub enum Want {
     DownloadStatus,
     /// `GET /cluster/software/packages`.
     Packages,
+    /// `GET /cluster/software`: a validation's results.
+    Software,
     /// Nothing: the operation has ended, or its request is not answered yet.
     Nothing,
 }
@@ -275,6 +291,8 @@ pub enum Observation<'a> {
     Download(&'a DownloadStatus),
     /// The package repository answered.
     Packages(&'a [Package]),
+    /// The cluster's software answered (a validation's results, or none yet).
+    Software(&'a Software),
     /// What was asked failed.
     Failed(&'a OntapError),
 }
@@ -408,6 +426,10 @@ impl Tracker {
         self.followed.operation.upload().is_some()
     }
 
+    fn is_validation(&self) -> bool {
+        self.kind() == OperationKind::Validation
+    }
+
     /// An upload sent `sent` bytes so far (its image's size is the whole).
     pub fn sending(&mut self, sent: u64, at: Timestamp) {
         let Some(file) = self.followed.operation.upload() else {
@@ -430,7 +452,9 @@ impl Tracker {
         }
         match (&self.followed.phase, &self.followed.job) {
             (Phase::Ended(_), _) => Want::Nothing,
+            (Phase::Checking, _) if self.is_validation() => Want::Software,
             (Phase::Checking, _) => Want::Packages,
+            (_, None) if self.is_validation() => Want::Software,
             (Phase::Download(_), _) => Want::DownloadStatus,
             (_, None) if self.is_removal() || self.is_upload() => Want::Packages,
             (_, None) => Want::DownloadStatus,
@@ -464,6 +488,12 @@ impl Tracker {
             S::Finished { job } if self.is_upload() => {
                 self.followed.job = job.clone();
                 Ending::Uploaded
+            }
+            // The checks ended within the request: their results are read next.
+            S::Finished { job } if self.is_validation() => {
+                self.followed.job = job.clone();
+                self.set_phase(Phase::Checking, Since::Exactly(at));
+                return None;
             }
             S::Finished { job: Some(job) } => {
                 self.followed.job = Some(job.clone());
@@ -541,7 +571,7 @@ impl Tracker {
                 // repository) tells how.
                 self.answered_poll();
                 self.followed.job_deleted = true;
-                let phase = if self.is_removal() || self.is_upload() {
+                let phase = if self.is_removal() || self.is_upload() || self.is_validation() {
                     Phase::Checking
                 } else {
                     Phase::Download(DownloadState::Running)
@@ -555,6 +585,11 @@ impl Tracker {
                 self.answered_poll();
                 if let Some(ending) = self.job_ending(job) {
                     let since = Since::from_cluster(job.end_time.as_deref(), at);
+                    if self.is_validation() && ending.is_success() {
+                        // The checks ran: their results are read next.
+                        self.set_phase(Phase::Checking, since);
+                        return None;
+                    }
                     return self.end(ending, since);
                 }
                 if let Some(state) = job.state.clone() {
@@ -617,8 +652,12 @@ impl Tracker {
                 };
                 self.end(ending, Since::AtLeast(at))
             }
+            Observation::Software(software) if self.is_validation() => {
+                self.answered_poll();
+                self.validation_results(software, at)
+            }
             // An answer to a question asked for another operation.
-            Observation::Download(_) | Observation::Packages(_) => None,
+            Observation::Download(_) | Observation::Packages(_) | Observation::Software(_) => None,
         }
     }
 
@@ -634,6 +673,10 @@ impl Tracker {
                 Ending::NotRemoved { code, message }
             }
             (_, OperationKind::Removal) => Ending::Removed,
+            (Ending::Failure { code, message }, OperationKind::Validation) => {
+                Ending::NotValidated { code, message }
+            }
+            (ending, OperationKind::Validation) => ending,
             (ending, OperationKind::Download) => ending,
         })
     }
@@ -653,6 +696,33 @@ impl Tracker {
             }),
             _ => None,
         }
+    }
+
+    /// A validation's results, once its job has ended: they end it when the cluster
+    /// gives them; while absent they are waited for, at most [`RESULTS_WAIT`] from the
+    /// job's end (absent is "not known yet", never "no findings").
+    fn validation_results(&mut self, software: &Software, at: Timestamp) -> Option<Ending> {
+        if self.followed.phase != Phase::Checking {
+            // Still running: the job says when it ends. No job to follow (a cluster that
+            // answered without one): the results appearing end it.
+            if self.followed.job.is_some() {
+                return None;
+            }
+        }
+        if let Some(checks) = &software.validation {
+            let ending = Ending::Validated {
+                checks: checks.clone(),
+            };
+            return self.end(ending, Since::Exactly(at));
+        }
+        let waited = at.duration_since(self.followed.since.at());
+        if waited.unsigned_abs() < RESULTS_WAIT {
+            return None;
+        }
+        let reason = "its job ended and the cluster gave no results in the 5 minutes that \
+                      followed (it may not keep them on this release)"
+            .to_string();
+        self.end(Ending::Unknown { reason }, Since::Exactly(at))
     }
 
     fn failed(&mut self, error: &OntapError, at: Timestamp) -> Option<Ending> {

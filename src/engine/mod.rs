@@ -263,7 +263,9 @@ impl Engine {
             mirrors: mirror_sources(config, credentials),
         };
         let (engine, updates) = Self::start(setup, options);
-        (engine, updates, Model::new(identities(config)))
+        let mut model = Model::new(identities(config));
+        model.validate = config.validate.clone();
+        (engine, updates, model)
     }
 
     /// Whether the journal keeps followed downloads for the next ontop (not in the demo).

@@ -1,5 +1,6 @@
 //! Every change ontop makes to a cluster, written once: start a download (or attach to
-//! the one running, or queue it under `max_running`), and remove a package. Each is
+//! the one running, or queue it under `max_running`), upload an image, remove a package,
+//! and validate a release (which changes nothing, and is audited like a change). Each is
 //! followed from the moment it is asked for by its cluster's poller (one tracker), each
 //! request is recorded before it is sent (when it cannot be, nothing is sent), its
 //! answer is recorded and handed to the poller, and its end is recorded by the poller.
@@ -31,6 +32,7 @@ enum Change {
     Download(Arc<DownloadSpec>),
     Removal(String),
     Upload(Arc<UploadSource>),
+    Validation(String),
 }
 
 /// What a request task needs of the engine.
@@ -131,6 +133,26 @@ impl Engine {
             };
             self.send(*cluster, Command::Follow(Box::new(tracker), None));
             let change = Change::Removal(version.clone());
+            let task = tokio::spawn(self.sending().send(*cluster, client, change));
+            self.keep(task);
+        }
+    }
+
+    /// Validates `version` on the plan's targets, in the background: each request is
+    /// recorded before it is sent, its job followed, and its results read once the job
+    /// ends (waited for while absent, within a bound).
+    pub fn validate(&self, plan: &Plan, version: &str) {
+        let now = Timestamp::now();
+        for (cluster, _) in &plan.targets {
+            let operation = Operation::Validation {
+                version: version.to_string(),
+            };
+            let tracker = Tracker::requested(operation, now);
+            let Some(client) = self.client_or_refuse(*cluster, &tracker) else {
+                continue;
+            };
+            self.send(*cluster, Command::Follow(Box::new(tracker), None));
+            let change = Change::Validation(version.to_string());
             let task = tokio::spawn(self.sending().send(*cluster, client, change));
             self.keep(task);
         }
@@ -247,6 +269,9 @@ impl Sending {
                 version: version.clone(),
             },
             Change::Upload(source) => Operation::Upload(source.file.clone()),
+            Change::Validation(version) => Operation::Validation {
+                version: version.clone(),
+            },
         };
         let attempt = |retry| Record::Attempt {
             cluster: name.clone(),
@@ -366,6 +391,9 @@ async fn request(client: &Client, change: &Change, say: &(dyn Fn(String) + Sync)
         }
         Change::Removal(version) => StartOutcome::of_change(
             when_unlocked(client.name(), say, || client.delete_package(version, 0)).await,
+        ),
+        Change::Validation(version) => StartOutcome::of_change(
+            when_unlocked(client.name(), say, || client.validate(version)).await,
         ),
         Change::Upload(_) => unreachable!("uploads are sent by Sending::upload"),
     }

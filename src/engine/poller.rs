@@ -122,6 +122,8 @@ pub(super) struct Poller {
     packages_read: Option<Instant>,
     /// The download state of the last answer, to notice a change (a download ended).
     last_state: Option<crate::ontap::DownloadState>,
+    /// The last software read said an update runs: it is read on every poll.
+    updating: bool,
 }
 
 impl Poller {
@@ -146,6 +148,7 @@ impl Poller {
             paused: false,
             packages_read: None,
             last_state: None,
+            updating: false,
         }
     }
 
@@ -290,8 +293,15 @@ impl Poller {
                 match want {
                     Want::Job(uuid) => heard.jobs.push((uuid.clone(), client.job(uuid).await)),
                     Want::Packages => heard.packages = Some(read_packages(client).await),
+                    Want::Software => heard.software = Some(client.software().await),
                     Want::DownloadStatus | Want::Nothing => {}
                 }
+            }
+            // Updates are watched on every poll while one runs; otherwise the software
+            // (a validation's results, an update started elsewhere) is read with the
+            // identity.
+            if heard.software.is_none() && (want_info || self.updating) {
+                heard.software = Some(client.software().await);
             }
         }
         // The slot is freed here, before any wait on the update channel.
@@ -320,6 +330,24 @@ impl Poller {
             .cloned()
             .map(Box::new);
         let mut updates = Vec::with_capacity(3);
+        // Before the poll itself: whoever waits for a cluster's first answer has its
+        // software with it.
+        match &heard.software {
+            Some(Ok(software)) => {
+                self.updating = software.updating();
+                updates.push(Update::Software {
+                    cluster: self.index,
+                    at,
+                    software: Box::new(software.clone()),
+                });
+            }
+            // Not a poll: a release without the endpoint, or a role without it, must not
+            // turn a healthy row "failing".
+            Some(Err(error)) => {
+                tracing::debug!(cluster = %self.target.name, %error, "software not read");
+            }
+            None => {}
+        }
         let answered = match (answers.info.transpose(), answers.download) {
             (Ok(info), Ok(download)) => {
                 self.have_info |= info.is_some();

@@ -22,6 +22,7 @@ use super::login::{Login, PasswordChange};
 use super::model::{
     ClusterInfo, DownloadStatus, ErrorEnvelope, Job, JobLink, JobList, PackageList,
 };
+use super::software::Software;
 use super::tls::{TlsTrust, client_config};
 use super::transport::classify_transport;
 use crate::text::{clean, mask_urls_in};
@@ -235,6 +236,22 @@ impl Client {
                     .is_some_and(|d| d.contains("software/download"))
             })
             .collect())
+    }
+
+    /// `GET /api/cluster/software`: each node's release, an update in progress and the
+    /// last validation's results, read in whatever shape the cluster's release sends.
+    pub async fn software(&self) -> Result<Software, OntapError> {
+        let value: serde_json::Value = self
+            .get_json(
+                &["cluster", "software"],
+                &[(
+                    "fields",
+                    "version,state,pending_version,elapsed_duration,estimated_duration,\
+                     nodes,update_details,status_details,validation_results",
+                )],
+            )
+            .await?;
+        Ok(Software::from_value(&value))
     }
 
     /// `GET /api/cluster/software/packages`: the packages already on the cluster.

@@ -8,8 +8,11 @@ use std::collections::BTreeMap;
 use jiff::Timestamp;
 use serde_json::{Value, json};
 
+use super::validation::{Validation, weight};
 use super::{Health, Model, Standing};
+use crate::config::ValidateSettings;
 use crate::download::{Followed, Operation, Phase};
+use crate::ontap::software::Software;
 use crate::ontap::{CertificateFacts, DownloadStatus, Job, OntapError, Package};
 
 /// The `--json` document from what the engine's model knows (`ontop serve`'s
@@ -36,6 +39,12 @@ pub fn records(model: &Model, now: Timestamp) -> impl Iterator<Item = Value> + '
             packages: Repository::from_model(c.packages.as_ref(), c.packages_error.as_ref()),
             polled_at: c.last_success.max(c.last_failure),
             operation: c.followed.as_ref(),
+            readiness: Some(ReadinessFacts {
+                software: c.readiness.software(),
+                validation: c.readiness.validation(),
+                rules: &model.validate,
+                now,
+            }),
         })
     })
 }
@@ -57,6 +66,18 @@ pub struct ClusterFacts<'a> {
     /// The operation the engine follows there (a download, an upload), when the facts
     /// come from an engine (`ontop serve`); `None` from a one-shot look.
     pub operation: Option<&'a Followed>,
+    /// The cluster's software (an update in progress) and last validation, judged by
+    /// `[validate]`'s rules; `None` when they were not asked.
+    pub readiness: Option<ReadinessFacts<'a>>,
+}
+
+/// What is known of a cluster's readiness, and the rules to judge it by.
+#[derive(Debug, Clone, Copy)]
+pub struct ReadinessFacts<'a> {
+    pub software: Option<&'a Software>,
+    pub validation: Option<Validation<'a>>,
+    pub rules: &'a ValidateSettings,
+    pub now: Timestamp,
 }
 
 /// What is known of a cluster's package repository.
@@ -131,7 +152,63 @@ pub fn cluster_json(r: &ClusterFacts) -> Value {
         "packages_error": r.packages.error.map(error_json),
         "polled_at": r.polled_at.map(|t| t.to_string()),
         "operation": r.operation.map(operation_json),
+        "update": r.readiness.and_then(|f| f.software).and_then(update_json),
+        "validation": r.readiness.and_then(validation_json),
     })
+}
+
+/// `"update"`: an update under way (or its end, while the cluster still says where it
+/// got): its state, the phase now, and each node's release; `null` when none is known.
+fn update_json(s: &Software) -> Option<Value> {
+    if s.pending_version.is_none() && s.phases.is_empty() {
+        return None;
+    }
+    let phase = s.current_phase();
+    Some(json!({
+        "state": s.state.as_ref().map(|st| st.as_str()),
+        "pending_version": s.pending_version,
+        "phase": phase.and_then(|p| p.phase.clone()),
+        "phase_state": phase.and_then(|p| p.state.clone()),
+        "node": phase.and_then(|p| p.node.clone()),
+        "elapsed_seconds": s.elapsed.or(phase.and_then(|p| p.elapsed)),
+        "estimated_seconds": s.estimated.or(phase.and_then(|p| p.estimated)),
+        "nodes": s.nodes.iter().map(|n| json!({"name": n.name, "version": n.version}))
+            .collect::<Vec<Value>>(),
+        "phases": s.phases.iter().map(|p| json!({
+            "phase": p.phase, "state": p.state, "node": p.node,
+            "elapsed_seconds": p.elapsed, "estimated_seconds": p.estimated,
+        })).collect::<Vec<Value>>(),
+        "status": s.statuses.iter().map(|d| json!({
+            "name": d.name, "state": d.state, "node": d.node,
+            "issue": d.issue.as_ref().map(|i| &i.message),
+            "code": d.issue.as_ref().and_then(|i| i.code),
+            "action": d.action.as_ref().map(|a| &a.message),
+        })).collect::<Vec<Value>>(),
+    }))
+}
+
+/// `"validation"`: the last validation's verdict, counts, release and time, and each
+/// finding with its weight; `null` when the cluster holds no results.
+fn validation_json(f: ReadinessFacts<'_>) -> Option<Value> {
+    let v = f.validation?;
+    let counts = v.counts(f.rules);
+    let verdict = v.verdict(None, f.now, f.rules);
+    Some(json!({
+        "verdict": verdict.word(),
+        "summary": verdict.describe(),
+        "version": v.version,
+        "validated_at": v.at.map(|t| t.to_string()),
+        "warnings": counts.warnings,
+        "errors": counts.errors,
+        "notes": counts.notes,
+        "checks": v.checks.iter().map(|c| json!({
+            "check": c.name,
+            "status": c.status.as_str(),
+            "weight": weight(c, f.rules).word(),
+            "issue": c.issue,
+            "action": c.action,
+        })).collect::<Vec<Value>>(),
+    }))
 }
 
 /// `"operation"`: what the engine follows on the cluster, where it stands (an upload's
@@ -141,6 +218,7 @@ fn operation_json(f: &Followed) -> Value {
         Operation::Upload(file) => ("upload", Some(file)),
         Operation::Download { .. } => ("download", None),
         Operation::Removal { .. } => ("removal", None),
+        Operation::Validation { .. } => ("validation", None),
     };
     let (sent, total) = match f.phase {
         Phase::Sending { sent, total } => (Some(sent), Some(total)),

@@ -11,7 +11,7 @@ use crate::text::table;
 
 /// The skips, one line per reason with every cluster it holds for, and the running
 /// downloads followed as they are.
-pub(super) fn print_plan(plan: &Plan) {
+pub(crate) fn print_plan(plan: &Plan) {
     let mut by_reason: BTreeMap<String, Vec<&str>> = BTreeMap::new();
     for (_, name, reason) in &plan.skipped {
         by_reason

@@ -39,6 +39,7 @@ fn config(download_url: Option<&str>, download_user: Option<&str>) -> Config {
             ..Default::default()
         },
         serve: Default::default(),
+        validate: Default::default(),
         warnings: Vec::new(),
     }
 }

@@ -6,7 +6,7 @@ use roff::{Roff, roman};
 
 use super::sections::{heading, item, para};
 use crate::config::{
-    CLUSTER_KEYS, DEFAULTS_KEYS, DOWNLOAD_KEYS, MIRROR_KEYS, SERVE_KEYS, TOP_KEYS,
+    CLUSTER_KEYS, DEFAULTS_KEYS, DOWNLOAD_KEYS, MIRROR_KEYS, SERVE_KEYS, TOP_KEYS, VALIDATE_KEYS,
 };
 
 /// What each key of `[defaults]` and `[[cluster]]` means (a few only in a cluster).
@@ -164,6 +164,20 @@ pub(super) const SERVE_DOC: &[(&str, &str)] = &[
     ("tls_key_file", "The certificate's PEM private key."),
 ];
 
+/// What each key of `[validate]` means.
+pub(super) const VALIDATE_DOC: &[(&str, &str)] = &[
+    (
+        "ignore",
+        "Check names (as ONTAP words them) that are notes, shown and not counted in a verdict; \
+         [] counts every finding. Default [\"Manual checks\"]: ONTAP raises it on nearly every \
+         cluster, pointing to the Upgrade Advisor plan.",
+    ),
+    (
+        "max_age",
+        "How long a validation stays current; older reads stale. Default 24h (from 1m to 30 days).",
+    ),
+];
+
 fn table_keys(roff: &mut Roff, title: &str, keys: &[&str], doc: &[(&str, &str)]) {
     roff.control("SS", [title]);
     for key in keys {
@@ -229,6 +243,12 @@ pub(super) fn configuration(roff: &mut Roff) {
         MIRROR_DOC,
     );
     table_keys(roff, "[serve], ontop serve", SERVE_KEYS, SERVE_DOC);
+    table_keys(
+        roff,
+        "[validate], how ontop validate and READY judge findings",
+        VALIDATE_KEYS,
+        VALIDATE_DOC,
+    );
 }
 
 fn roman_line(roff: &mut Roff, text: &str) {

@@ -1,5 +1,5 @@
-//! The requests that change a cluster: starting a download, uploading an image and
-//! removing a package.
+//! The requests that change a cluster (or, for a validation, ask it to work): starting a
+//! download, uploading an image, removing a package and validating a release.
 //! Read-only is enforced below both, in `Client::send`: a read-only client sends
 //! nothing but GETs.
 
@@ -43,6 +43,18 @@ impl Client {
             )
             .query(&[("return_timeout", timeout.as_str())]);
         self.job_answer(builder, "a package removal").await
+    }
+
+    /// `PATCH /api/cluster/software?validate_only=true`: checks whether an update to
+    /// `version` (a package the cluster holds) would go through, without updating.
+    /// Answers with the job that runs the checks; their results are read from
+    /// [`Client::software`] once it ends.
+    pub async fn validate(&self, version: &str) -> Result<DownloadStarted, OntapError> {
+        let builder = self
+            .request(Method::PATCH, &["cluster", "software"])
+            .query(&[("validate_only", "true"), ("return_timeout", "0")])
+            .json(&serde_json::json!({ "version": version }));
+        self.job_answer(builder, "a validation").await
     }
 
     /// `POST /api/cluster/software/upload`: the image itself, as one `multipart/form-data`

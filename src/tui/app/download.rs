@@ -211,7 +211,7 @@ fn endings_message(ended: &[RecentEnding]) -> Option<String> {
         [one] => Some(ending_message(&one.name, &one.operation, &one.ending)),
         many => {
             let mut parts = Vec::new();
-            for kind in [OperationKind::Download, OperationKind::Removal] {
+            for kind in OperationKind::ALL {
                 let of_kind: Vec<&RecentEnding> =
                     many.iter().filter(|e| e.operation.kind() == kind).collect();
                 if of_kind.is_empty() {
@@ -228,6 +228,8 @@ fn endings_message(ended: &[RecentEnding]) -> Option<String> {
                     (OperationKind::Download, _) => ("downloads ended", "succeeded"),
                     (OperationKind::Removal, 1) => ("removal ended", "removed"),
                     (OperationKind::Removal, _) => ("removals ended", "removed"),
+                    (OperationKind::Validation, 1) => ("validation ended", "validated"),
+                    (OperationKind::Validation, _) => ("validations ended", "validated"),
                 };
                 let mut text = format!("{} {noun}: {ok} {word}", of_kind.len());
                 if !failed.is_empty() {
