@@ -115,7 +115,8 @@ pub struct App {
     theme: Theme,
     mode: Mode,
     help: bool,
-    filter: String,
+    /// The filter as typed: the same line editor as the form's fields.
+    filter: crate::tui::line::LineEdit,
     sort: SortOrder,
     /// The selected cluster (index in config order), when any row is visible.
     selected: Option<usize>,
@@ -167,7 +168,7 @@ impl App {
             theme: Theme::new(color),
             mode: Mode::Table,
             help: false,
-            filter: String::new(),
+            filter: crate::tui::line::LineEdit::default(),
             sort: SortOrder::default(),
             selected_row: 0,
             rows,
@@ -216,7 +217,7 @@ impl App {
     /// Recomputes the visible rows at `now` (health, and so filters and sorts, change with
     /// time) and keeps the selection on a visible cluster.
     pub fn sync(&mut self, now: Timestamp) {
-        self.rows = visible_rows(&self.model, &self.filter, self.sort, now);
+        self.rows = visible_rows(&self.model, self.filter.text(), self.sort, now);
         match self
             .selected
             .and_then(|c| self.rows.iter().position(|&r| r == c))
@@ -326,7 +327,12 @@ impl App {
 
     /// The filter text (may be empty).
     pub fn filter(&self) -> &str {
-        &self.filter
+        self.filter.text()
+    }
+
+    /// Where the filter's cursor is, in characters from its start.
+    pub fn filter_cursor(&self) -> usize {
+        self.filter.cursor()
     }
 
     /// The current sort order.

@@ -71,8 +71,6 @@ pub enum Action {
     KeepFilter,
     /// Empties the filter (and leaves filter editing).
     ClearFilter,
-    /// Deletes the last character of the filter.
-    FilterBackspace,
     CycleSort,
     ReverseSort,
     OpenDetails,

@@ -341,3 +341,55 @@ fn the_certificate_is_kept_and_a_new_one_is_noted_in_the_history() {
         c.history
     );
 }
+
+/// The config of `fleet()`, as the CLI reads it.
+const FLEET_CONFIG: &str = r#"
+[defaults]
+username = "admin"
+password = "x"
+
+[[cluster]]
+name = "prod-ams-1"
+url = "https://prod-ams-1.example.com"
+labels = { site = "ams", env = "prod" }
+
+[[cluster]]
+name = "prod-nyc-1"
+url = "https://prod-nyc-1.example.com"
+labels = { site = "nyc", env = "prod" }
+
+[[cluster]]
+name = "lab-ams-1"
+url = "https://lab-ams-1.example.com"
+labels = { site = "ams", env = "lab" }
+"#;
+
+#[test]
+fn labels_compare_the_same_way_on_the_screen_and_in_the_cli() {
+    use ontop::commands::selection::SelectionArgs;
+    let fixture = crate::support::config::Fixture::new();
+    let config = fixture.ok(FLEET_CONFIG);
+    let model = fleet();
+    for label in ["site=ams", "site=AMS", "SITE=Ams"] {
+        let screen = visible_rows(&model, label, SortOrder::default(), t0());
+        let cli = SelectionArgs {
+            labels: vec![label.to_string()],
+            ..SelectionArgs::default()
+        }
+        .select(&config, false)
+        .unwrap_or_else(|e| panic!("--label {label} refused: {e}"));
+        assert_eq!(screen, vec![0, 2], "the screen's /{label}");
+        assert_eq!(cli, screen, "--label {label} picks what /{label} shows");
+    }
+    // A typo gets a "did you mean" in both places.
+    let refused = SelectionArgs {
+        labels: vec!["sit=ams".into()],
+        ..SelectionArgs::default()
+    }
+    .select(&config, false)
+    .unwrap_err()
+    .to_string();
+    assert!(refused.contains("did you mean site?"), "{refused}");
+    let hint = ontop::state::filter::Filter::parse("sit=ams").label_hint(&model.clusters);
+    assert_eq!(hint.as_deref(), Some("no label sit; did you mean site?"));
+}

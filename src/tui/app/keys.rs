@@ -30,7 +30,8 @@ impl App {
     pub fn paste(&mut self, text: &str, now: Timestamp) {
         match self.context() {
             Context::Filter => {
-                self.filter.push_str(&crate::tui::line::pasted_terms(text));
+                self.filter
+                    .insert_str(&crate::tui::line::pasted_terms(text));
                 self.filter_changed(now);
             }
             Context::Form => self.edit_form(|form| form.paste(text)),
@@ -78,10 +79,6 @@ impl App {
                     self.sync(now);
                 }
             }
-            Action::FilterBackspace => {
-                self.filter.pop();
-                self.filter_changed(now);
-            }
             Action::CycleSort => {
                 let next = self.sort.cycle_within(&self.shown_columns);
                 self.set_sort(next, now);
@@ -117,7 +114,7 @@ impl App {
             Action::Download => self.open_form(now),
             Action::NextField => self.edit_form(super::DownloadForm::next_field),
             Action::PreviousField => self.edit_form(super::DownloadForm::previous_field),
-            Action::Edit(edit) => self.edit_line(context, edit),
+            Action::Edit(edit) => self.edit_line(context, edit, now),
             Action::SubmitForm if context == Context::Password => {
                 return self.submit_password(now);
             }
@@ -145,8 +142,12 @@ impl App {
         Vec::new()
     }
 
-    fn edit_line(&mut self, context: Context, edit: Edit) {
+    fn edit_line(&mut self, context: Context, edit: Edit, now: Timestamp) {
         match context {
+            Context::Filter => {
+                self.filter.apply(edit);
+                self.filter_changed(now);
+            }
             Context::Password => self.edit_password(|prompt| prompt.edit(edit)),
             _ => self.edit_form(|form| form.edit(edit)),
         }

@@ -36,7 +36,7 @@ impl App {
 
     pub(super) fn type_into_filter(&mut self, key: KeyEvent, now: Timestamp) {
         if let Some(c) = typed_char(&key) {
-            self.filter.push(c);
+            self.filter.insert(c);
             self.filter_changed(now);
         }
     }

@@ -83,6 +83,34 @@ fn movement_stays_within_the_rows() {
 }
 
 #[test]
+fn the_filter_is_edited_like_the_forms_fields() {
+    let mut app = app(12);
+    let ctrl = |c: char| KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL);
+    press(&mut app, "/c1 ruNNing");
+    app.handle_key(ctrl('w'), now());
+    assert_eq!(app.filter(), "c1 ");
+    app.handle_key(ctrl('u'), now());
+    assert_eq!(app.filter(), "", "Ctrl-U empties the filter");
+    assert_eq!(app.rows().len(), 12);
+    press(&mut app, "c2");
+    app.handle_key(code(KeyCode::Home), now());
+    press(&mut app, "!");
+    assert_eq!((app.filter(), app.filter_cursor()), ("!c2", 1));
+    app.handle_key(code(KeyCode::Right), now());
+    app.handle_key(code(KeyCode::Delete), now());
+    assert_eq!(app.filter(), "!c");
+    app.handle_key(code(KeyCode::End), now());
+    app.handle_key(code(KeyCode::Left), now());
+    app.handle_key(code(KeyCode::Backspace), now());
+    assert_eq!((app.filter(), app.filter_cursor()), ("c", 0));
+    assert_eq!(
+        app.mode(),
+        Mode::Filter,
+        "editing keys keep the filter open"
+    );
+}
+
+#[test]
 fn typing_a_filter_narrows_live_enter_keeps_it_and_esc_clears_it() {
     let mut app = app(12);
     press(&mut app, "/c1");

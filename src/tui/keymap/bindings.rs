@@ -12,8 +12,10 @@ use Context::{
 const MOVING: &[Context] = &[Table, Details, Packages, Help, Confirm];
 const NOT_TYPING: &[Context] = &[Table, Details, Packages, Help];
 const EVERYWHERE: &[Context] = &Context::ALL;
-/// Where a line of text is edited.
+/// Where a dialog's line of text is edited (Esc cancels the dialog).
 const EDITING: &[Context] = &[Form, Password];
+/// Where the line-editing keys work: the dialogs' fields and the filter.
+const LINE: &[Context] = &[Filter, Form, Password];
 
 /// Every binding, in the order help lists them. The first match in a context wins.
 pub const BINDINGS: &[Binding] = &[
@@ -100,13 +102,6 @@ pub const BINDINGS: &[Binding] = &[
         contexts: &[Filter],
         help: "keep the filter and go back to the table",
         footer: Some(("Enter", "keep")),
-    },
-    Binding {
-        keys: &[Key::plain(KeyCode::Backspace)],
-        action: Action::FilterBackspace,
-        contexts: &[Filter],
-        help: "delete the last character (other keys type)",
-        footer: Some(("Backspace", "delete")),
     },
     Binding {
         keys: &[Key::plain(KeyCode::Esc), Key::ch('q')],
@@ -209,42 +204,42 @@ pub const BINDINGS: &[Binding] = &[
     Binding {
         keys: &[Key::plain(KeyCode::Left)],
         action: Action::Edit(Edit::Left),
-        contexts: EDITING,
+        contexts: LINE,
         help: "cursor left (other keys type at the cursor; pasting works)",
         footer: None,
     },
     Binding {
         keys: &[Key::plain(KeyCode::Right)],
         action: Action::Edit(Edit::Right),
-        contexts: EDITING,
+        contexts: LINE,
         help: "cursor right",
         footer: None,
     },
     Binding {
         keys: &[Key::plain(KeyCode::Home), Key::ctrl('a')],
         action: Action::Edit(Edit::Home),
-        contexts: EDITING,
+        contexts: LINE,
         help: "cursor to the start",
         footer: None,
     },
     Binding {
         keys: &[Key::plain(KeyCode::End), Key::ctrl('e')],
         action: Action::Edit(Edit::End),
-        contexts: EDITING,
+        contexts: LINE,
         help: "cursor to the end",
         footer: None,
     },
     Binding {
         keys: &[Key::plain(KeyCode::Backspace)],
         action: Action::Edit(Edit::Backspace),
-        contexts: EDITING,
+        contexts: LINE,
         help: "delete the character before the cursor",
         footer: None,
     },
     Binding {
         keys: &[Key::plain(KeyCode::Delete)],
         action: Action::Edit(Edit::Delete),
-        contexts: EDITING,
+        contexts: LINE,
         help: "delete the character under the cursor",
         footer: None,
     },
@@ -256,9 +251,16 @@ pub const BINDINGS: &[Binding] = &[
         footer: Some(("Ctrl-U", "clear")),
     },
     Binding {
+        keys: &[Key::ctrl('u')],
+        action: Action::Edit(Edit::KillToStart),
+        contexts: &[Filter],
+        help: "delete everything before the cursor",
+        footer: None,
+    },
+    Binding {
         keys: &[Key::ctrl('w')],
         action: Action::Edit(Edit::KillWord),
-        contexts: EDITING,
+        contexts: LINE,
         help: "delete the word (or path segment) before the cursor",
         footer: None,
     },

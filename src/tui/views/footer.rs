@@ -67,8 +67,9 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, now: Timestamp) {
     let hints = hints_line(app, total);
     frame.render_widget(Paragraph::new(vec![Line::from(status_line), hints]), area);
     if typing {
-        // The cursor sits after the filter text, where the next key lands.
-        let x = area.x as usize + 2 + width(app.filter());
+        // The cursor sits where the next key lands.
+        let before: String = app.filter().chars().take(app.filter_cursor()).collect();
+        let x = area.x as usize + 2 + width(&before);
         if x < (area.x + area.width) as usize {
             frame.set_cursor_position(Position::new(x as u16, area.y));
         }

@@ -97,7 +97,7 @@ pub fn render(frame: &mut Frame, area: Rect, app: &mut App, now: Timestamp) {
 
 /// The title row: the sorted column says so, and which way (▲ natural order, ▼ reversed).
 fn header(fit: &[(Column, usize)], sort: SortOrder, theme: Theme) -> Row<'static> {
-    Row::new(fit.iter().map(|&(column, _)| {
+    Row::new(fit.iter().map(|&(column, cells)| {
         let mut style = theme.heading();
         let arrow = match (sort.column == Some(column), sort.reverse) {
             (true, false) => "▲",
@@ -112,7 +112,10 @@ fn header(fit: &[(Column, usize)], sort: SortOrder, theme: Theme) -> Row<'static
         } else {
             String::new()
         };
-        Cell::from(format!("{lead}{}{arrow}", column.title())).style(style)
+        // A title with no cell to spare for its arrow gives up its last letter.
+        let room = cells.saturating_sub(lead.len() + arrow.chars().count());
+        let title: String = column.title().chars().take(room).collect();
+        Cell::from(format!("{lead}{title}{arrow}")).style(style)
     }))
 }
 

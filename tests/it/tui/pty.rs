@@ -292,7 +292,9 @@ async fn a_journal_job_the_cluster_no_longer_has_ends_and_q_quits_at_once() {
     let config = dir.path().join("fleet.toml");
     fleet.write_config(&config).await.unwrap();
     let mut s = Session::start_with_data(data.clone(), &[], Some(&config), &[], (120, 40));
-    s.wait_for("sim-2's followed job to end", |t| row(t, "sim-2").contains("unknown"));
+    s.wait_for("sim-2's followed job to end", |t| {
+        row(t, "sim-2").contains("unknown")
+    });
     s.keys("q");
     assert!(s.wait_exit().success(), "nothing is followed: no question");
     let audit = std::fs::read_to_string(data.join("ontop/audit.jsonl")).unwrap();
