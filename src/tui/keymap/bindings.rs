@@ -3,13 +3,16 @@
 use crossterm::event::KeyCode;
 
 use super::{Action, Binding, Context, Key};
+use crate::state::Column;
 use crate::tui::line::Edit;
 
 use Context::{
-    Confirm, Details, Filter, Form, Help, Packages, Password, QuitConfirm, Remove, Table,
+    Confirm, Details, Filter, Form, Help, Packages, Password, QuitConfirm, Remove, Sort, Table,
 };
 
 const MOVING: &[Context] = &[Table, Details, Packages, Help, Confirm];
+/// Where j and k scroll a text (in details they move between clusters).
+const SCROLLING: &[Context] = &[Help, Confirm];
 const NOT_TYPING: &[Context] = &[Table, Details, Packages, Help];
 const EVERYWHERE: &[Context] = &Context::ALL;
 /// Where a dialog's line of text is edited (Esc cancels the dialog).
@@ -22,29 +25,57 @@ pub const BINDINGS: &[Binding] = &[
     Binding {
         keys: &[Key::ch('j'), Key::plain(KeyCode::Down)],
         action: Action::Down,
-        contexts: MOVING,
-        help: "next cluster (scroll down in panes and dialogs)",
+        contexts: &[Table, Packages],
+        help: "next cluster (next release in the packages view)",
         footer: Some(("j/k", "move")),
     },
     Binding {
         keys: &[Key::ch('k'), Key::plain(KeyCode::Up)],
         action: Action::Up,
-        contexts: MOVING,
-        help: "previous cluster (scroll up in panes and dialogs)",
+        contexts: &[Table, Packages],
+        help: "previous cluster (previous release)",
+        footer: None,
+    },
+    Binding {
+        keys: &[Key::ch('j'), Key::plain(KeyCode::Down)],
+        action: Action::Down,
+        contexts: &[Details],
+        help: "the next cluster's details (in the table's order)",
+        footer: Some(("j/k", "next/previous")),
+    },
+    Binding {
+        keys: &[Key::ch('k'), Key::plain(KeyCode::Up)],
+        action: Action::Up,
+        contexts: &[Details],
+        help: "the previous cluster's details",
+        footer: None,
+    },
+    Binding {
+        keys: &[Key::ch('j'), Key::plain(KeyCode::Down)],
+        action: Action::Down,
+        contexts: SCROLLING,
+        help: "scroll down",
+        footer: Some(("j/k", "scroll")),
+    },
+    Binding {
+        keys: &[Key::ch('k'), Key::plain(KeyCode::Up)],
+        action: Action::Up,
+        contexts: SCROLLING,
+        help: "scroll up",
         footer: None,
     },
     Binding {
         keys: &[Key::ch('g'), Key::plain(KeyCode::Home)],
         action: Action::Top,
         contexts: MOVING,
-        help: "first cluster (top)",
+        help: "to the top (the first cluster in the table)",
         footer: None,
     },
     Binding {
         keys: &[Key::ch('G'), Key::plain(KeyCode::End)],
         action: Action::Bottom,
         contexts: MOVING,
-        help: "last cluster (bottom)",
+        help: "to the bottom (the last cluster in the table)",
         footer: None,
     },
     Binding {
@@ -77,9 +108,9 @@ pub const BINDINGS: &[Binding] = &[
     },
     Binding {
         keys: &[Key::ch('s')],
-        action: Action::CycleSort,
+        action: Action::OpenSort,
         contexts: &[Table],
-        help: "sort by the next column (then back to config order)",
+        help: "sort: a menu with one key per column",
         footer: Some(("s/S", "sort")),
     },
     Binding {
@@ -354,5 +385,96 @@ pub const BINDINGS: &[Binding] = &[
         contexts: EVERYWHERE,
         help: "quit, even while typing",
         footer: None,
+    },
+    Binding {
+        keys: &[Key::ch('c')],
+        action: Action::SortBy(Some(Column::Name)),
+        contexts: &[Sort],
+        help: "CLUSTER, by name",
+        footer: None,
+    },
+    Binding {
+        keys: &[Key::ch('v')],
+        action: Action::SortBy(Some(Column::Version)),
+        contexts: &[Sort],
+        help: "VERSION, the running release",
+        footer: None,
+    },
+    Binding {
+        keys: &[Key::ch('l')],
+        action: Action::SortBy(Some(Column::Labels)),
+        contexts: &[Sort],
+        help: "LABELS",
+        footer: None,
+    },
+    Binding {
+        keys: &[Key::ch('d')],
+        action: Action::SortBy(Some(Column::Download)),
+        contexts: &[Sort],
+        help: "DOWNLOAD, running first, then failures",
+        footer: None,
+    },
+    Binding {
+        keys: &[Key::ch('m')],
+        action: Action::SortBy(Some(Column::Message)),
+        contexts: &[Sort],
+        help: "MESSAGE",
+        footer: None,
+    },
+    Binding {
+        keys: &[Key::ch('#')],
+        action: Action::SortBy(Some(Column::Code)),
+        contexts: &[Sort],
+        help: "CODE, the ONTAP code",
+        footer: None,
+    },
+    Binding {
+        keys: &[Key::ch('j')],
+        action: Action::SortBy(Some(Column::Job)),
+        contexts: &[Sort],
+        help: "JOB, where an operation stands",
+        footer: None,
+    },
+    Binding {
+        keys: &[Key::ch('i')],
+        action: Action::SortBy(Some(Column::InState)),
+        contexts: &[Sort],
+        help: "IN STATE, the longest first",
+        footer: None,
+    },
+    Binding {
+        keys: &[Key::ch('p')],
+        action: Action::SortBy(Some(Column::LastPoll)),
+        contexts: &[Sort],
+        help: "POLLED, the latest answer first",
+        footer: None,
+    },
+    Binding {
+        keys: &[Key::ch('h')],
+        action: Action::SortBy(Some(Column::Health)),
+        contexts: &[Sort],
+        help: "HEALTH, failing first",
+        footer: None,
+    },
+    Binding {
+        keys: &[Key::ch('o')],
+        action: Action::SortBy(None),
+        contexts: &[Sort],
+        help: "config order",
+        footer: None,
+    },
+    Binding {
+        keys: &[Key::ch('S')],
+        action: Action::ReverseSort,
+        contexts: &[Sort],
+        help: "the other way round (or the same key again)",
+        footer: Some(("S", "reverse")),
+    },
+    Binding {
+        keys: &[Key::plain(KeyCode::Esc), Key::ch('s'), Key::ch('q')],
+        action: Action::Cancel,
+        contexts: &[Sort],
+        help: "close the menu, the order as it is",
+        footer: Some(("Esc", "close")),
     },
 ];

@@ -18,7 +18,7 @@ use crate::tui::keymap::{self, Action, Binding, Context};
 /// Footer hints that give way, in this order, when the line is too narrow.
 const DROP_ORDER: [Action; 4] = [
     Action::Refresh,
-    Action::CycleSort,
+    Action::OpenSort,
     Action::StartFilter,
     Action::OpenDetails,
 ];
@@ -39,6 +39,20 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, now: Timestamp) {
     let all = app.model().clusters.len();
     if shown != all {
         left.push(Span::raw(format!("{shown} of {all} shown  ")));
+    }
+    if matches!(app.mode(), Mode::Table | Mode::Filter) {
+        // Rows the table has no room for, so the end of the screen is not taken for
+        // the end of the fleet.
+        let hint = match app.rows_hidden() {
+            (0, 0) => String::new(),
+            (0, below) => format!("▼ {below} more"),
+            (above, 0) => format!("▲ {above} more"),
+            (above, below) => format!("▲ {above} more ▼ {below} more"),
+        };
+        if !hint.is_empty() {
+            left.push(Span::styled(hint, theme.key()));
+            left.push(Span::raw("  "));
+        }
     }
     let marked = app.marked_count();
     if marked > 0 {

@@ -1,58 +1,59 @@
 //! The `?` overlay, generated from the key map so it cannot drift from the handling.
 //!
-//! Bindings are grouped by where they apply: the ones that work in the table, the details
-//! and the help alike come first, then those of the table, of filter typing, and of the
-//! details pane. Each binding is listed once.
+//! It lists the keys of the place it was opened from (the table, the details pane or
+//! the packages view), each once, with what they mean there; from the table, also the
+//! keys of filter typing and of the sort menu, which open from it. Dialogs are not
+//! listed: each shows its own keys on its bottom border, so no key is listed twice with
+//! two meanings. Keys that come in families (the sort menu's letters, the line editor's
+//! keys) flow on a few lines instead of one line each, so the table's help fits a
+//! 120x40 terminal without scrolling.
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph};
 
-use crate::text::{pad, width};
+use crate::text::{pad, width, wrap};
 use crate::tui::app::App;
-use crate::tui::keymap::{BINDINGS, Binding, Context, keys_label};
+use crate::tui::keymap::{Action, BINDINGS, Binding, Context, keys_label};
 use crate::tui::theme::Theme;
 
 /// Cells for the keys column.
 const KEYS: usize = 14;
 /// The overlay's widest width.
-const MAX_WIDTH: u16 = 78;
+const MAX_WIDTH: u16 = 100;
 
-/// The help sections, in order.
-const SECTIONS: [&str; 7] = [
-    "Table, details and help",
-    "Cluster table",
-    "Typing a filter (after /)",
-    "Details and help",
-    "Packages (after P)",
-    "Download form (after d) and password (after p)",
-    "Confirming a download, or quitting",
-];
+/// One section of the help: a title and the context whose keys it lists.
+struct Section {
+    title: &'static str,
+    context: Context,
+}
 
-/// Which of [`SECTIONS`] lists a binding: the first when it works in the table, the
-/// details and the help alike, else the section of the first place it works.
-fn section_of(b: &Binding) -> usize {
-    let everywhere = [Context::Table, Context::Details, Context::Help]
-        .iter()
-        .all(|c| b.contexts.contains(c));
-    match b.contexts.first() {
-        _ if everywhere => 0,
-        Some(Context::Table) => 1,
-        Some(Context::Filter) => 2,
-        Some(Context::Details | Context::Help) | None => 3,
-        Some(Context::Packages) => 4,
-        Some(Context::Form | Context::Password) => 5,
-        Some(Context::Confirm | Context::Remove | Context::QuitConfirm) => 6,
+/// The sections for help opened from `context`.
+fn sections(context: Context) -> Vec<Section> {
+    let section = |title, context| Section { title, context };
+    match context {
+        Context::Details => vec![section("Details of one cluster", Context::Details)],
+        Context::Packages => vec![section("Packages view (after P)", Context::Packages)],
+        _ => vec![
+            section("Cluster table", Context::Table),
+            section("Typing a filter (after /)", Context::Filter),
+            section("Sort menu (after s)", Context::Sort),
+        ],
     }
 }
 
-/// Draws the help overlay centred over `area`.
+/// Bindings that flow together on shared lines rather than one line each.
+fn flows(b: &Binding) -> bool {
+    matches!(b.action, Action::Edit(_) | Action::SortBy(_))
+}
+
+/// Draws the help overlay centred over `area`, for the place it was opened from.
 pub fn render(frame: &mut Frame, area: Rect, app: &mut App) {
     let theme = app.theme();
     let width = area.width.min(MAX_WIDTH);
     let inner_width = width.saturating_sub(2) as usize;
-    let lines = lines(theme, inner_width);
+    let lines = lines(theme, inner_width, app.context_under_help());
     let wanted = lines.len() as u16 + 2;
     let height = area.height.min(wanted);
     let popup = Rect {
@@ -75,22 +76,19 @@ pub fn render(frame: &mut Frame, area: Rect, app: &mut App) {
     frame.render_widget(Paragraph::new(visible).block(block), popup);
 }
 
-/// Every line of the help text at `cells` cells wide.
-fn lines(theme: Theme, cells: usize) -> Vec<Line<'static>> {
+/// Every line of the help for `context` at `cells` cells wide.
+fn lines(theme: Theme, cells: usize, context: Context) -> Vec<Line<'static>> {
     let mut out = Vec::new();
-    for (section, title) in SECTIONS.iter().enumerate() {
+    for section in sections(context) {
         let bindings: Vec<&Binding> = BINDINGS
             .iter()
-            .filter(|b| section_of(b) == section)
+            .filter(|b| b.contexts.contains(&section.context))
             .collect();
-        if bindings.is_empty() {
-            continue;
-        }
         if !out.is_empty() {
             out.push(Line::default());
         }
-        out.push(Line::styled(format!(" {title}"), theme.heading()));
-        for b in bindings {
+        out.push(Line::styled(format!(" {}", section.title), theme.heading()));
+        for b in bindings.iter().filter(|b| !flows(b)) {
             let keys = keys_label(b);
             let room = cells.saturating_sub(KEYS + 3);
             out.push(Line::from(vec![
@@ -99,6 +97,21 @@ fn lines(theme: Theme, cells: usize) -> Vec<Line<'static>> {
                 Span::raw(pad(b.help, room)),
             ]));
         }
+        let flowing: Vec<String> = bindings
+            .iter()
+            .filter(|b| flows(b))
+            .map(|b| format!("{} {}", keys_label(b), b.help))
+            .collect();
+        if !flowing.is_empty() {
+            for part in wrap(&flowing.join(" · "), cells.saturating_sub(4)) {
+                out.push(Line::from(format!("   {part}")));
+            }
+        }
     }
+    out.push(Line::default());
+    out.push(Line::styled(
+        " Dialogs (download, removal, password, quit) show their keys on their border.".to_string(),
+        theme.dim(),
+    ));
     out
 }

@@ -17,7 +17,7 @@ use ratatui::widgets::{Cell, Paragraph, Row, Table, TableState};
 
 use super::columns::{self, GAP};
 use crate::state::filter::Filter;
-use crate::state::table::{labels_text, time_in_state};
+use crate::state::table::{held_packages, labels_text, latest_operation, time_in_state};
 use crate::state::{ClusterState, Column, Health, SortOrder, age, format_age};
 use crate::text::truncate;
 use crate::tui::app::App;
@@ -38,7 +38,6 @@ pub fn render(frame: &mut Frame, area: Rect, app: &mut App, now: Timestamp) {
     if let Some((_, name)) = fit.iter_mut().find(|(c, _)| *c == Column::Name) {
         *name += MARK;
     }
-    app.set_shown_columns(fit.iter().map(|(c, _)| *c).collect());
     let body_height = area.height.saturating_sub(1) as usize;
     let offset = app.scroll_table(body_height);
 
@@ -56,8 +55,12 @@ pub fn render(frame: &mut Frame, area: Rect, app: &mut App, now: Timestamp) {
         let text = if app.model().clusters.is_empty() {
             "no clusters in the config".to_string()
         } else {
+            let why = Filter::parse(app.filter())
+                .label_hint(&app.model().clusters)
+                .map(|hint| format!(": {hint}"))
+                .unwrap_or_default();
             format!(
-                "no cluster matches \"{}\" (Esc clears the filter)",
+                "no cluster matches \"{}\"{why} (Esc clears the filter)",
                 app.filter()
             )
         };
@@ -191,7 +194,7 @@ fn cell<'a>(
             None => Cell::from(""),
         },
         Column::Job => {
-            let (word, style) = theme.phase(c.phase());
+            let (word, style) = theme.phase(latest_operation(c).map(|f| &f.phase));
             Cell::from(truncate(&word, width)).style(style)
         }
         Column::InState => match time_in_state(c, now) {
@@ -255,8 +258,8 @@ fn name<'a>(c: &'a ClusterState, width: usize, shape: Shape<'_>, theme: Theme) -
     Line::from(spans)
 }
 
-/// The message cell: the cluster's own download message, or, while it does not answer,
-/// why (its message is old news then). How a followed download ended, and what to do
+/// The message cell: the cluster's own download message when it adds something (see
+/// [`is_boilerplate`]), or, while it does not answer, why (its message is old news then). How a followed download ended, and what to do
 /// about it, is in the JOB column and in details.
 fn message(c: &ClusterState, health: Health, theme: Theme) -> (String, Style) {
     if let Some((_, pause)) = &c.login_paused {
@@ -281,12 +284,23 @@ fn message(c: &ClusterState, health: Health, theme: Theme) -> (String, Style) {
     if health == Health::Unknown && c.download.is_none() {
         return ("waiting for the first answer".to_string(), theme.dim());
     }
-    let text = c
-        .download
-        .as_ref()
-        .and_then(|d| d.message.clone())
-        .unwrap_or_default();
-    (text, Style::new())
+    let Some(download) = c.download.as_ref().filter(|d| !is_boilerplate(d)) else {
+        return (String::new(), Style::new());
+    };
+    (download.message.clone().unwrap_or_default(), Style::new())
+}
+
+/// Whether the cluster's message only repeats its state in ONTAP's stock words ("Package
+/// download has not started.", "Package download completed."): the DOWNLOAD column says
+/// that already, so MESSAGE is left to what adds something (a failure, a state this
+/// build does not know, a download under way); details show every message.
+pub fn is_boilerplate(download: &crate::ontap::DownloadStatus) -> bool {
+    use crate::ontap::DownloadState as D;
+    match download.state {
+        Some(D::NotStarted) => download.code.is_none_or(|code| code == IDLE_CODE),
+        Some(D::Success) => download.code.is_none_or(|code| code == 0),
+        _ => false,
+    }
 }
 
 /// The cluster's download code, unless it only says "nothing started" (every idle row).
@@ -297,7 +311,7 @@ pub fn shown_code(c: &ClusterState) -> Option<i64> {
 }
 
 /// "Package download has not started": what an idle cluster answers.
-const IDLE_CODE: i64 = 10551384;
+pub const IDLE_CODE: i64 = 10551384;
 
 /// Whether the cluster has the form's release: "runs" it, "has" it in its repository,
 /// "no", or "?" while its repository is not known.
@@ -305,8 +319,8 @@ fn package_cell(c: &ClusterState, release: Option<&str>, theme: Theme) -> Cell<'
     let Some(release) = release else {
         return Cell::from("");
     };
-    let packages = c.packages.as_ref().map(|(_, list)| list.as_slice());
-    match crate::download::holding(release, c.version.as_deref(), packages) {
+    let packages = held_packages(c);
+    match crate::download::holding(release, c.version.as_deref(), packages.as_deref()) {
         Some(crate::download::Holding::Runs(_)) => Cell::from("runs").style(theme.dim()),
         Some(crate::download::Holding::Holds(_)) => Cell::from("has").style(theme.dim()),
         None if packages.is_some() => Cell::from("no"),
