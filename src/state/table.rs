@@ -86,8 +86,12 @@ impl Column {
             Self::Message => message(a).cmp(message(b)),
             Self::Code => code(a).cmp(&code(b)),
             Self::Job => job_word(a).cmp(job_word(b)),
-            // Longest in state first reads best; `S` reverses it.
-            Self::InState => since(b).cmp(&since(a)),
+            // Longest in state (the earliest moment) first reads best, rows with no
+            // time last; `S` reverses it.
+            Self::InState => {
+                let key = |c: &ClusterState| (since(c).is_none(), since(c));
+                key(a).cmp(&key(b))
+            }
             Self::LastPoll => b.last_success.cmp(&a.last_success),
             Self::Health => b.health(now).cmp(&a.health(now)),
         }

@@ -301,6 +301,16 @@ fn a_sort_key_picks_its_column_and_again_turns_it_round() {
     assert_eq!(sort.by(None), SortOrder::default());
 }
 
+#[test]
+fn in_state_sorts_the_longest_first_and_rows_with_no_time_last() {
+    let mut m = fleet();
+    m.apply(polled(1, 10, DownloadState::Running));
+    m.apply(polled(0, 0, DownloadState::NotStarted));
+    let sort = SortOrder::default().by(Some(Column::InState));
+    assert_eq!(visible_rows(&m, "", sort, at(20)), [0, 1, 2]);
+    assert_eq!(visible_rows(&m, "", sort.reversed(), at(20)), [2, 1, 0]);
+}
+
 fn certificate(cluster: usize, secs: i64, seed: u8, days_left: i64) -> Event {
     Event::Certificate {
         cluster,

@@ -128,12 +128,14 @@ impl App {
                 Chosen::Marked => ("marked clusters", "A in the table clears the marks"),
                 _ => ("clusters the filter shows", "Esc in the table clears it"),
             };
-            let others = row.holders.len();
+            let others = match row.holders.len() {
+                1 => "1 other does".to_string(),
+                n => format!("{n} others do"),
+            };
             self.say(
                 format!(
-                    "none of the {which} holds {} ({others} other{} do: {widen})",
-                    row.version,
-                    if others == 1 { "" } else { "s" }
+                    "none of the {which} holds {} ({others}: {widen})",
+                    row.version
                 ),
                 now,
             );
@@ -180,6 +182,8 @@ impl App {
             crate::text::count_clusters(removal.clusters.len())
         );
         self.say(text, now);
+        // The marks served their removal, as they serve a download.
+        self.marks.clear();
         // Each cluster is sent the version as it lists it.
         let targets = removal
             .clusters

@@ -196,10 +196,16 @@ impl Details {
         self.field("message", d.message.as_deref().unwrap_or("-"), Style::new());
         if d.state == Some(crate::ontap::DownloadState::Failure) {
             // What failed to come: the package ontop asked for, when it did.
-            let (url, style) = match c.followed.as_ref().map(|f| f.operation.url()) {
-                Some(url) if url != "-" => (url.to_string(), Style::new()),
-                _ => (
-                    "not known: the download was not started from ontop".to_string(),
+            let ours = c
+                .followed
+                .as_ref()
+                .filter(|f| matches!(f.ending(), Some(crate::download::Ending::Failure { .. })))
+                .map(|f| f.operation.url())
+                .filter(|url| *url != "-");
+            let (url, style) = match ours {
+                Some(url) => (url.to_string(), Style::new()),
+                None => (
+                    "not known: not a download ontop followed".to_string(),
                     self.theme.dim(),
                 ),
             };

@@ -13,7 +13,7 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph};
 
-use crate::text::{pad, width, wrap};
+use crate::text::{pad, width};
 use crate::tui::app::App;
 use crate::tui::keymap::{Action, BINDINGS, Binding, Context, keys_label};
 use crate::tui::theme::Theme;
@@ -45,7 +45,15 @@ fn sections(context: Context) -> Vec<Section> {
 
 /// Bindings that flow together on shared lines rather than one line each.
 fn flows(b: &Binding) -> bool {
-    matches!(b.action, Action::Edit(_) | Action::SortBy(_))
+    matches!(
+        b.action,
+        Action::Edit(_)
+            | Action::SortBy(_)
+            | Action::Top
+            | Action::Bottom
+            | Action::PageDown
+            | Action::PageUp
+    )
 }
 
 /// Draws the help overlay centred over `area`, for the place it was opened from.
@@ -76,14 +84,47 @@ pub fn render(frame: &mut Frame, area: Rect, app: &mut App) {
     frame.render_widget(Paragraph::new(visible).block(block), popup);
 }
 
+/// Bindings side by side, "keys help · keys help", on as few lines of `cells` as they
+/// take (a binding is never cut across two lines).
+fn flow(bindings: &[&Binding], cells: usize, theme: Theme) -> Vec<Line<'static>> {
+    let mut lines = Vec::new();
+    let mut line: Vec<Span<'static>> = Vec::new();
+    let mut used = 0;
+    for b in bindings {
+        let keys = keys_label(b);
+        let item = width(&keys) + 1 + width(b.help);
+        if !line.is_empty() && used + 3 + item > cells {
+            lines.push(Line::from(std::mem::take(&mut line)));
+            used = 0;
+        }
+        if line.is_empty() {
+            line.push(Span::raw("   "));
+        } else {
+            line.push(Span::raw(" · "));
+            used += 3;
+        }
+        line.push(Span::styled(keys, theme.key()));
+        line.push(Span::raw(format!(" {}", b.help)));
+        used += item;
+    }
+    if !line.is_empty() {
+        lines.push(Line::from(line));
+    }
+    lines
+}
+
 /// Every line of the help for `context` at `cells` cells wide.
 fn lines(theme: Theme, cells: usize, context: Context) -> Vec<Line<'static>> {
     let mut out = Vec::new();
+    // A key that means the same in a later section is listed once, in the first.
+    let mut listed: Vec<(String, Action)> = Vec::new();
     for section in sections(context) {
         let bindings: Vec<&Binding> = BINDINGS
             .iter()
             .filter(|b| b.contexts.contains(&section.context))
+            .filter(|b| !listed.contains(&(keys_label(b), b.action)))
             .collect();
+        listed.extend(bindings.iter().map(|b| (keys_label(b), b.action)));
         if !out.is_empty() {
             out.push(Line::default());
         }
@@ -97,18 +138,9 @@ fn lines(theme: Theme, cells: usize, context: Context) -> Vec<Line<'static>> {
                 Span::raw(pad(b.help, room)),
             ]));
         }
-        let flowing: Vec<String> = bindings
-            .iter()
-            .filter(|b| flows(b))
-            .map(|b| format!("{} {}", keys_label(b), b.help))
-            .collect();
-        if !flowing.is_empty() {
-            for part in wrap(&flowing.join(" · "), cells.saturating_sub(4)) {
-                out.push(Line::from(format!("   {part}")));
-            }
-        }
+        let flowing: Vec<&Binding> = bindings.iter().copied().filter(|b| flows(b)).collect();
+        out.extend(flow(&flowing, cells.saturating_sub(4), theme));
     }
-    out.push(Line::default());
     out.push(Line::styled(
         " Dialogs (download, removal, password, quit) show their keys on their border.".to_string(),
         theme.dim(),

@@ -69,7 +69,11 @@ pub fn render(frame: &mut Frame, area: Rect, app: &mut App, now: Timestamp) {
             height: area.height.saturating_sub(1),
             ..area
         };
-        frame.render_widget(Paragraph::new(text).style(theme.dim()).centered(), below);
+        let text = Paragraph::new(text)
+            .style(theme.dim())
+            .centered()
+            .wrap(ratatui::widgets::Wrap { trim: true });
+        frame.render_widget(text, below);
         return;
     }
 
