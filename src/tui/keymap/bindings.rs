@@ -20,6 +20,32 @@ const EDITING: &[Context] = &[Form, Password];
 /// Where the line-editing keys work: the dialogs' fields and the filter.
 const LINE: &[Context] = &[Filter, Form, Password];
 
+/// A line-editing key of the fields and the filter.
+macro_rules! edit_key {
+    ([$($key:expr),+], $edit:expr, $help:literal) => {
+        Binding {
+            keys: &[$($key),+],
+            action: Action::Edit($edit),
+            contexts: LINE,
+            help: $help,
+            footer: None,
+        }
+    };
+}
+
+/// A key of the sort menu: sorts by a column (`None`: config order).
+macro_rules! sort_key {
+    ($c:literal, $column:expr, $help:literal) => {
+        Binding {
+            keys: &[Key::ch($c)],
+            action: Action::SortBy($column),
+            contexts: &[Sort],
+            help: $help,
+            footer: None,
+        }
+    };
+}
+
 /// Every binding, in the order help lists them. The first match in a context wins.
 pub const BINDINGS: &[Binding] = &[
     Binding {
@@ -232,48 +258,24 @@ pub const BINDINGS: &[Binding] = &[
         help: "previous field",
         footer: None,
     },
-    Binding {
-        keys: &[Key::plain(KeyCode::Left)],
-        action: Action::Edit(Edit::Left),
-        contexts: LINE,
-        help: "cursor left",
-        footer: None,
-    },
-    Binding {
-        keys: &[Key::plain(KeyCode::Right)],
-        action: Action::Edit(Edit::Right),
-        contexts: LINE,
-        help: "right",
-        footer: None,
-    },
-    Binding {
-        keys: &[Key::plain(KeyCode::Home), Key::ctrl('a')],
-        action: Action::Edit(Edit::Home),
-        contexts: LINE,
-        help: "to the start",
-        footer: None,
-    },
-    Binding {
-        keys: &[Key::plain(KeyCode::End), Key::ctrl('e')],
-        action: Action::Edit(Edit::End),
-        contexts: LINE,
-        help: "to the end",
-        footer: None,
-    },
-    Binding {
-        keys: &[Key::plain(KeyCode::Backspace)],
-        action: Action::Edit(Edit::Backspace),
-        contexts: LINE,
-        help: "delete back",
-        footer: None,
-    },
-    Binding {
-        keys: &[Key::plain(KeyCode::Delete)],
-        action: Action::Edit(Edit::Delete),
-        contexts: LINE,
-        help: "delete",
-        footer: None,
-    },
+    edit_key!([Key::plain(KeyCode::Left)], Edit::Left, "cursor left"),
+    edit_key!([Key::plain(KeyCode::Right)], Edit::Right, "right"),
+    edit_key!(
+        [Key::plain(KeyCode::Home), Key::ctrl('a')],
+        Edit::Home,
+        "to the start"
+    ),
+    edit_key!(
+        [Key::plain(KeyCode::End), Key::ctrl('e')],
+        Edit::End,
+        "to the end"
+    ),
+    edit_key!(
+        [Key::plain(KeyCode::Backspace)],
+        Edit::Backspace,
+        "delete back"
+    ),
+    edit_key!([Key::plain(KeyCode::Delete)], Edit::Delete, "delete"),
     Binding {
         keys: &[Key::ctrl('u')],
         action: Action::Edit(Edit::KillToStart),
@@ -288,13 +290,7 @@ pub const BINDINGS: &[Binding] = &[
         help: "delete to the start",
         footer: None,
     },
-    Binding {
-        keys: &[Key::ctrl('w')],
-        action: Action::Edit(Edit::KillWord),
-        contexts: LINE,
-        help: "delete a word",
-        footer: None,
-    },
+    edit_key!([Key::ctrl('w')], Edit::KillWord, "delete a word"),
     Binding {
         keys: &[Key::plain(KeyCode::Enter)],
         action: Action::SubmitForm,
@@ -386,83 +382,21 @@ pub const BINDINGS: &[Binding] = &[
         help: "quit, even while typing",
         footer: None,
     },
-    Binding {
-        keys: &[Key::ch('c')],
-        action: Action::SortBy(Some(Column::Name)),
-        contexts: &[Sort],
-        help: "CLUSTER",
-        footer: None,
-    },
-    Binding {
-        keys: &[Key::ch('v')],
-        action: Action::SortBy(Some(Column::Version)),
-        contexts: &[Sort],
-        help: "VERSION",
-        footer: None,
-    },
-    Binding {
-        keys: &[Key::ch('l')],
-        action: Action::SortBy(Some(Column::Labels)),
-        contexts: &[Sort],
-        help: "LABELS",
-        footer: None,
-    },
-    Binding {
-        keys: &[Key::ch('d')],
-        action: Action::SortBy(Some(Column::Download)),
-        contexts: &[Sort],
-        help: "DOWNLOAD (running, then failed, first)",
-        footer: None,
-    },
-    Binding {
-        keys: &[Key::ch('m')],
-        action: Action::SortBy(Some(Column::Message)),
-        contexts: &[Sort],
-        help: "MESSAGE",
-        footer: None,
-    },
-    Binding {
-        keys: &[Key::ch('#')],
-        action: Action::SortBy(Some(Column::Code)),
-        contexts: &[Sort],
-        help: "CODE",
-        footer: None,
-    },
-    Binding {
-        keys: &[Key::ch('j')],
-        action: Action::SortBy(Some(Column::Job)),
-        contexts: &[Sort],
-        help: "JOB",
-        footer: None,
-    },
-    Binding {
-        keys: &[Key::ch('i')],
-        action: Action::SortBy(Some(Column::InState)),
-        contexts: &[Sort],
-        help: "IN STATE (longest first)",
-        footer: None,
-    },
-    Binding {
-        keys: &[Key::ch('p')],
-        action: Action::SortBy(Some(Column::LastPoll)),
-        contexts: &[Sort],
-        help: "POLLED (latest first)",
-        footer: None,
-    },
-    Binding {
-        keys: &[Key::ch('h')],
-        action: Action::SortBy(Some(Column::Health)),
-        contexts: &[Sort],
-        help: "HEALTH (failing first)",
-        footer: None,
-    },
-    Binding {
-        keys: &[Key::ch('o')],
-        action: Action::SortBy(None),
-        contexts: &[Sort],
-        help: "config order",
-        footer: None,
-    },
+    sort_key!('c', Some(Column::Name), "CLUSTER"),
+    sort_key!('v', Some(Column::Version), "VERSION"),
+    sort_key!('l', Some(Column::Labels), "LABELS"),
+    sort_key!(
+        'd',
+        Some(Column::Download),
+        "DOWNLOAD (running, then failed, first)"
+    ),
+    sort_key!('m', Some(Column::Message), "MESSAGE"),
+    sort_key!('#', Some(Column::Code), "CODE"),
+    sort_key!('j', Some(Column::Job), "JOB"),
+    sort_key!('i', Some(Column::InState), "IN STATE (longest first)"),
+    sort_key!('p', Some(Column::LastPoll), "POLLED (latest first)"),
+    sort_key!('h', Some(Column::Health), "HEALTH (failing first)"),
+    sort_key!('o', None, "config order"),
     Binding {
         keys: &[Key::ch('S')],
         action: Action::ReverseSort,

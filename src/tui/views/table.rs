@@ -198,7 +198,13 @@ fn cell<'a>(
             None => Cell::from(""),
         },
         Column::Job => {
-            let (word, style) = theme.phase(latest_operation(c).map(|f| &f.phase));
+            let operation = latest_operation(c);
+            let (word, style) = theme.phase(operation.map(|f| &f.phase));
+            // A removal under way reads as one, not as a download's "running".
+            let removing = operation.is_some_and(|f| {
+                f.kind() == crate::download::OperationKind::Removal && f.ending().is_none()
+            });
+            let word = if removing { "removing".into() } else { word };
             Cell::from(truncate(&word, width)).style(style)
         }
         Column::InState => match time_in_state(c, now) {
