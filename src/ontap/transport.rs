@@ -76,8 +76,8 @@ fn timeout_message(connecting: bool, read: Option<usize>, limits: Timeouts) -> S
         ),
         None => format!("no answer within the {request} timeout"),
         Some(bytes) => format!(
-            "the answer did not end within the {request} timeout ({bytes} bytes came): the \
-             cluster, or something in between, keeps the body open"
+            "the answer did not end within the timeout of {request} ({bytes} bytes came): \
+             the cluster, or something in between, keeps the body open"
         ),
     }
 }
@@ -191,7 +191,7 @@ mod tests {
         );
         assert!(
             timeout_message(false, Some(12), limits)
-                .starts_with("the answer did not end within the 30s timeout (12 bytes came)")
+                .starts_with("the answer did not end within the timeout of 30s (12 bytes came)")
         );
         let words = |ms| duration_words(Duration::from_millis(ms));
         assert_eq!(

@@ -255,14 +255,22 @@ mod tests {
 
     #[test]
     fn the_shape_depends_on_the_width_not_on_what_the_cells_hold_or_the_sort() {
-        use crate::download::{Operation, Tracker};
+        use crate::download::{Followed, Operation, Origin, Phase, Since};
         let idle = model(&["sim-1", "sim-22"]);
         let mut busy = idle.clone();
-        let tracker = Tracker::requested(
-            Operation::download("https://r/x.tgz".into(), None),
-            jiff::Timestamp::UNIX_EPOCH,
-        );
-        busy.clusters[0].followed = Some(tracker.followed().clone());
+        let at = jiff::Timestamp::UNIX_EPOCH;
+        busy.clusters[0].followed = Some(Followed {
+            operation: Operation::download("https://r/x.tgz".into(), None),
+            origin: Origin::Started,
+            since_request: at,
+            job: None,
+            phase: Phase::Starting,
+            since: Since::Exactly(at),
+            errors: 0,
+            last_error: None,
+            job_deleted: false,
+            answered: false,
+        });
         busy.clusters[1].download = Some(crate::ontap::DownloadStatus {
             state: Some(crate::ontap::DownloadState::Failure),
             message: Some("Package download failed".into()),
