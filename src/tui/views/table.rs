@@ -313,11 +313,11 @@ pub fn is_boilerplate(download: &crate::ontap::DownloadStatus) -> bool {
     }
 }
 
-/// The cluster's download code, unless it only says "nothing started" (every idle row).
+/// The cluster's download code, unless it only repeats the state in ONTAP's stock
+/// words (see [`is_boilerplate`]): "nothing started" on every idle row, 0 on a success.
 pub fn shown_code(c: &ClusterState) -> Option<i64> {
     let download = c.download.as_ref()?;
-    let idle = download.state == Some(crate::ontap::DownloadState::NotStarted);
-    download.code.filter(|&code| !(idle && code == IDLE_CODE))
+    download.code.filter(|_| !is_boilerplate(download))
 }
 
 /// "Package download has not started": what an idle cluster answers.
@@ -335,5 +335,47 @@ fn package_cell(c: &ClusterState, release: Option<&str>, theme: Theme) -> Cell<'
         Some(crate::download::Holding::Holds(_)) => Cell::from("has").style(theme.dim()),
         None if packages.is_some() => Cell::from("no"),
         None => Cell::from("?").style(theme.dim()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ontap::{DownloadState, DownloadStatus};
+    use crate::state::ClusterIdentity;
+
+    fn with(state: DownloadState, message: &str, code: i64) -> ClusterState {
+        let mut c = ClusterState::new(ClusterIdentity::default());
+        c.download = Some(DownloadStatus {
+            state: Some(state),
+            message: Some(message.into()),
+            code: Some(code),
+        });
+        c
+    }
+
+    #[test]
+    fn onaps_stock_words_and_codes_give_way_and_the_rest_is_shown() {
+        let idle = with(
+            DownloadState::NotStarted,
+            "Package download has not started.",
+            IDLE_CODE,
+        );
+        let done = with(DownloadState::Success, "Package download completed.", 0);
+        for c in [&idle, &done] {
+            assert!(is_boilerplate(c.download.as_ref().unwrap()));
+            assert_eq!(shown_code(c), None);
+        }
+        let failed = with(DownloadState::Failure, "invalid url", 10551885);
+        let running = with(
+            DownloadState::Running,
+            "Package download in progress",
+            10551382,
+        );
+        let odd = with(DownloadState::Other("verifying".into()), "Verifying", 1);
+        for c in [&failed, &running, &odd] {
+            assert!(!is_boilerplate(c.download.as_ref().unwrap()));
+            assert!(shown_code(c).is_some());
+        }
     }
 }
