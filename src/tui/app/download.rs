@@ -111,13 +111,12 @@ impl App {
             return Vec::new();
         };
         let (n, attached) = (request.plan.targets.len(), request.plan.attach.len());
-        let mut text = format!("starting the download on {}", clusters(n));
-        if attached > 0 {
-            text.push_str(&format!(
-                ", following {} already downloading",
-                clusters(attached)
-            ));
-        }
+        let following = format!("following {} already downloading", clusters(attached));
+        let text = match (n, attached) {
+            (0, _) => following,
+            (_, 0) => format!("starting the download on {}", clusters(n)),
+            _ => format!("starting the download on {}, {following}", clusters(n)),
+        };
         self.say(text, now);
         self.marks.clear();
         vec![AppCommand::StartDownloads(request)]
