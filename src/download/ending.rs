@@ -5,7 +5,15 @@
 //! download` and the audit log compose these; none of them says it in words of its own.
 
 use crate::ontap::software::Check;
-use crate::ontap::{DownloadState, DownloadStatus, Job, JobState, OntapError, hint_for_code};
+use crate::ontap::{
+    DownloadState, DownloadStatus, ErrorKind, Job, JobState, OntapError, hint_for_code,
+};
+
+/// What a start whose request got no answer in time is, in every place that says it:
+/// the request went out, so the cluster may have taken it.
+pub const UNANSWERED_START: &str = "not known whether it started: ontop status shows it";
+/// The same for a removal.
+pub const UNANSWERED_REMOVAL: &str = "not known whether it was removed: ontop packages shows it";
 
 /// How a followed download ended.
 #[derive(Debug, Clone, PartialEq)]
@@ -95,6 +103,12 @@ impl Ending {
         }
     }
 
+    /// A request that went out and got no answer in time (a timeout): unlike a refusal,
+    /// the cluster may have taken it.
+    pub fn is_unanswered(&self) -> bool {
+        matches!(self, Self::Refused(e) if e.kind == ErrorKind::Timeout)
+    }
+
     /// Success, already present or removed: the repository is as it should be.
     pub fn is_success(&self) -> bool {
         matches!(
@@ -107,13 +121,14 @@ impl Ending {
         )
     }
 
-    /// The word in a table cell, at most 8 cells: "success", "present", "failure",
-    /// "refused", "gave up", "not sent".
+    /// The word in a table cell, at most 9 cells: "success", "present", "failure",
+    /// "refused", "no answer", "gave up", "not sent".
     pub fn word(&self) -> &'static str {
         match self {
             Self::Success { .. } => "success",
             Self::AlreadyPresent => "present",
             Self::Failure { .. } => "failure",
+            _ if self.is_unanswered() => "no answer",
             Self::Refused(_) => "refused",
             Self::GaveUp { .. } => "gave up",
             Self::NotSent { .. } => "not sent",
@@ -187,6 +202,8 @@ impl Ending {
             Self::Success { .. } => "the package was downloaded".into(),
             Self::AlreadyPresent => "the package is already on the cluster".into(),
             Self::Failure { message, .. } => format!("the download failed: {message}"),
+            // The answer's words already say what is not known (see `start.rs`).
+            Self::Refused(e) if self.is_unanswered() => e.message.clone(),
             Self::Refused(e) => format!("not started: {}: {}", e.kind, e.message),
             Self::GaveUp { reason } => format!("no longer followed: {reason}"),
             Self::NotSent { reason } => format!("nothing was sent: {reason}"),
@@ -242,6 +259,10 @@ impl Ending {
             | Self::NotValidated { code, .. } => Some(
                 code.and_then(hint_for_code)
                     .unwrap_or("read the cluster's message, fix the cause, then start again"),
+            ),
+            Self::Refused(_) if self.is_unanswered() => Some(
+                "see whether it started (ontop status, or this cluster's DOWNLOAD state); \
+                 start it again only if it did not",
             ),
             Self::Refused(e) => Some(e.hint()),
             Self::GaveUp { .. } => Some(
@@ -303,7 +324,25 @@ mod tests {
                 .contains("what to do: downloads are disabled")
         );
         for ending in [failure, refused, Ending::AlreadyPresent] {
-            assert!(ending.word().chars().count() <= 8);
+            assert!(ending.word().chars().count() <= 9);
         }
+    }
+
+    #[test]
+    fn a_start_that_got_no_answer_says_it_may_have_started_in_every_word() {
+        let timeout = OntapError::new("c", ErrorKind::Timeout, "no answer within the 30s timeout");
+        let answer = crate::download::StartOutcome::of_download(Err(timeout), Vec::new);
+        let crate::download::StartOutcome::Refused(e) = answer else {
+            panic!("{answer:?}");
+        };
+        let ending = Ending::Refused(e);
+        assert!(ending.is_unanswered());
+        assert_eq!(ending.word(), "no answer");
+        assert_eq!(
+            ending.summary(),
+            format!("no answer within the 30s timeout: {UNANSWERED_START}")
+        );
+        assert!(!ending.describe().contains("start a download first"));
+        assert!(ending.next_step().unwrap().contains("only if it did not"));
     }
 }

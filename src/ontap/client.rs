@@ -24,7 +24,7 @@ use super::model::{
 };
 use super::software::Software;
 use super::tls::{TlsTrust, client_config};
-use super::transport::classify_transport;
+use super::transport::{Timeouts, classify_transport};
 use crate::text::{clean, mask_urls_in};
 
 mod changes;
@@ -83,6 +83,8 @@ pub struct Client {
     certificate: RwLock<Option<(Vec<u8>, CertificateFacts)>>,
     /// Every request asks the cluster to close the connection after its answer.
     no_keep_alive: AtomicBool,
+    /// The limits the HTTP client was built with: a timeout says which one ran out.
+    timeouts: Timeouts,
 }
 
 impl fmt::Debug for Client {
@@ -127,6 +129,10 @@ impl Client {
                 OntapError::new(&settings.name, ErrorKind::Tls, message)
             })?;
         let login = Login::new(&settings.username, &settings.password);
+        let timeouts = Timeouts {
+            request: settings.timeout,
+            connect: settings.connect_timeout,
+        };
         let mut base = settings.url;
         base.set_path("/api/");
         base.set_query(None);
@@ -140,6 +146,7 @@ impl Client {
             insecure: settings.trust == TlsTrust::Insecure,
             certificate: RwLock::new(None),
             no_keep_alive: AtomicBool::new(false),
+            timeouts,
         })
     }
 
@@ -429,7 +436,7 @@ impl Client {
     /// A request that got no (whole) answer; `read` is how much of the body had come
     /// when the body was being read.
     fn transport_error(&self, err: &reqwest::Error, read: Option<usize>) -> OntapError {
-        let (kind, message) = classify_transport(err, &self.name, read);
+        let (kind, message) = classify_transport(err, &self.name, read, self.timeouts);
         OntapError::new(&self.name, kind, message)
     }
 }

@@ -58,7 +58,7 @@ fn keys(roff: &mut Roff) {
         "The dashboard's keys, as its ? help lists them. A key means what the section \
          says where the focus is; one that means nothing there says so.",
     );
-    for (title, bindings) in help::sections() {
+    for (title, bindings) in help::man_sections() {
         roff.control("SS", [title]);
         for binding in bindings {
             item(roff, &keys_of(binding), binding.help);

@@ -49,6 +49,27 @@ impl Filter {
     }
 }
 
+impl Filter {
+    /// What the screen says for the first label term (`key=value`, or `!key=value`) no
+    /// cluster has: the advice's own sentence, "sit=ams: no cluster has a label sit; did
+    /// you mean site?". `None` when every label term names a label some cluster has.
+    pub fn label_hint(&self, clusters: &[ClusterState]) -> Option<String> {
+        self.terms.iter().find_map(|t| {
+            let label = match t {
+                Term::Not(inner) => inner.as_ref(),
+                other => other,
+            };
+            let Term::Label { key, value } = label else {
+                return None;
+            };
+            let held = clusters
+                .iter()
+                .any(|c| super::has_label(&c.identity.labels, key, value));
+            (!held).then(|| sentence(label, clusters))
+        })
+    }
+}
+
 fn sentence(term: &Term, clusters: &[ClusterState]) -> String {
     let labels = || clusters.iter().flat_map(|c| c.identity.labels.iter());
     match term {
@@ -58,10 +79,13 @@ fn sentence(term: &Term, clusters: &[ClusterState]) -> String {
             keys.sort_unstable();
             keys.dedup();
             if !keys.iter().any(|k| k.to_lowercase() == *key) {
+                let near = did_you_mean(key, &keys);
                 let known = if keys.is_empty() {
                     "; no cluster has labels".to_owned()
+                } else if near.is_empty() {
+                    format!("; labels: {}", listed(&keys))
                 } else {
-                    did_you_mean(key, &keys)
+                    near
                 };
                 return format!("{key}={value}: no cluster has a label {key}{known}");
             }
