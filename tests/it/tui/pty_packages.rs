@@ -48,7 +48,9 @@ async fn the_packages_view_marks_the_lacking_clusters_and_removes_a_package() {
     s.wait_text("none of the marked clusters holds 9.16.1P3 (1 other does");
     s.keys(keys::ESC);
     // Esc and A sent together read as Alt-A: the view closes first.
-    s.wait_for("the table again", |t| !t.contains("packages across the fleet"));
+    s.wait_for("the table again", |t| {
+        !t.contains("packages across the fleet")
+    });
     s.keys("A");
     s.wait_for("the marks to clear", |t| !t.contains("marked"));
     s.keys("P");
