@@ -261,7 +261,10 @@ fn check(value: &Value) -> Option<Check> {
     Some(Check {
         name,
         status,
-        issue: said(value.get("issue")).map(|s| s.message),
+        // 9.6 names it `message`; later releases `issue`.
+        issue: said(value.get("issue"))
+            .or_else(|| said(value.get("message")))
+            .map(|s| s.message),
         action: said(value.get("action")).map(|s| s.message),
     })
 }
@@ -359,7 +362,7 @@ mod tests {
                           {"code": "1", "message": "failed"}],
                 "action": [{"message": "Run storage failover show"}]}],
             "validation_results": [{"update_check": "Manual checks", "status": "warning",
-                "issue": [{"code": 1, "message": "Check the plan"}],
+                "message": [{"code": 1, "message": "Check the plan"}],
                 "action": [{"message": "Read it"}]}]
         });
         let a = Software::from_value(&v98);
