@@ -20,6 +20,7 @@ use prometheus_client::registry::{Registry, Unit};
 
 use super::Served;
 use super::labels::{Label, with};
+use crate::config::ValidateSettings;
 use crate::engine::Update;
 use crate::ontap::{DownloadState, JobState};
 use crate::state::{ClusterState, Health, age};
@@ -130,7 +131,7 @@ impl Collector for ModelGauges {
             let model = self.0.model.read().unwrap_or_else(|p| p.into_inner());
             let mut gauges = Gauges::new();
             for (cluster, labels) in model.clusters.iter().zip(&self.0.labels) {
-                gauges.add(cluster, labels, now);
+                gauges.add(cluster, labels, now, &model.validate);
             }
             gauges
         };
@@ -154,6 +155,7 @@ struct Gauges {
     job_state: Gauge,
     job_start: Gauge,
     packages: Gauge,
+    readiness: readiness::ReadinessGauges,
 }
 
 impl Gauges {
@@ -203,11 +205,12 @@ impl Gauges {
                 "ontap_software_package_info",
                 "Always 1: one series per package in the cluster's repository (GET /cluster/software/packages), as the version label.",
             ),
+            readiness: readiness::ReadinessGauges::new(),
         }
     }
 
-    fn all(&self) -> [&Gauge; 11] {
-        [
+    fn all(&self) -> Vec<&Gauge> {
+        let mut all = vec![
             &self.up,
             &self.last_success,
             &self.login_paused,
@@ -219,10 +222,19 @@ impl Gauges {
             &self.job_state,
             &self.job_start,
             &self.packages,
-        ]
+        ];
+        all.extend(self.readiness.all());
+        all
     }
 
-    fn add(&mut self, c: &ClusterState, labels: &[Label], now: Timestamp) {
+    fn add(
+        &mut self,
+        c: &ClusterState,
+        labels: &[Label],
+        now: Timestamp,
+        rules: &ValidateSettings,
+    ) {
+        self.readiness.add(c, labels, rules);
         let up = c.health(now) == Health::Ok && c.login_paused.is_none();
         self.up.push(labels.to_vec(), f64::from(u8::from(up)));
         self.login_paused.push(
@@ -295,86 +307,6 @@ fn seconds(at: Timestamp) -> f64 {
     at.as_millisecond() as f64 / 1000.0
 }
 
+mod readiness;
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::ontap::Package;
-    use crate::serve::format::{Format, encode};
-    use crate::state::{ClusterIdentity, ClusterState};
-
-    #[test]
-    fn a_cluster_listing_a_version_twice_makes_one_series() {
-        let identity = ClusterIdentity {
-            name: "c1".into(),
-            ..ClusterIdentity::default()
-        };
-        let mut cluster = ClusterState::new(identity);
-        let package = |v: &str| Package {
-            version: Some(v.into()),
-            create_time: None,
-        };
-        let listed = vec![package("9.16.1"), package("9.15.1"), package("9.16.1")];
-        cluster.packages = Some((Timestamp::now(), listed));
-        let labels = super::super::labels::for_cluster("c1", &Default::default());
-        let mut gauges = Gauges::new();
-        gauges.add(&cluster, &labels, Timestamp::now());
-        gauges.add(&cluster, &labels, Timestamp::now());
-        let versions: Vec<_> = gauges
-            .packages
-            .series
-            .iter()
-            .map(|(l, _)| &l[1].1.0)
-            .collect();
-        assert_eq!(versions, ["9.16.1", "9.15.1"]);
-        assert_eq!(gauges.up.series.len(), 1, "one cluster, one up series");
-    }
-
-    #[test]
-    fn the_classic_format_of_a_real_registry_names_every_series_family() {
-        let stats = PollStats::new();
-        let labels = vec![(
-            "cluster".to_owned(),
-            super::super::labels::Escaped("c1".into()),
-        )];
-        let error = crate::ontap::OntapError {
-            cluster: "c1".into(),
-            kind: crate::ontap::ErrorKind::Timeout,
-            http_status: None,
-            code: None,
-            message: "no answer".into(),
-            target: None,
-        };
-        let event = Update::PollFailed {
-            cluster: 0,
-            at: Timestamp::now(),
-            error,
-            took: Some(std::time::Duration::from_millis(30)),
-        };
-        stats.observe(&event, &labels);
-        let mut registry = Registry::default();
-        registry.register("t_errors", "Errors", stats.errors.clone());
-        registry.register_with_unit("t_took", "Took", Unit::Seconds, stats.duration.clone());
-        let text = encode(&registry, Format::Classic).unwrap();
-        assert!(text.contains("# TYPE t_errors_total counter\n"), "{text}");
-        assert!(text.contains("# HELP t_errors_total Errors.\n"), "{text}");
-        assert!(
-            text.contains("t_errors_total{cluster=\"c1\",kind=\"timeout\"} 1\n"),
-            "{text}"
-        );
-        assert!(text.contains("# TYPE t_took_seconds histogram\n"), "{text}");
-        assert!(text.contains("t_took_seconds_count 1\n"), "{text}");
-        assert!(
-            !text.contains("# UNIT") && !text.contains("# EOF"),
-            "{text}"
-        );
-        // Every sample belongs to the family its TYPE line names.
-        let mut family = String::new();
-        for line in text.lines() {
-            if let Some(rest) = line.strip_prefix("# TYPE ") {
-                family = rest.split(' ').next().unwrap().to_owned();
-            } else if !line.starts_with('#') {
-                assert!(line.starts_with(&family), "{line} outside {family}");
-            }
-        }
-    }
-}
+mod tests;
