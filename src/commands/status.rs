@@ -6,15 +6,19 @@
 //!
 //! The exit code is the contract for cron and scripts: 0 when every cluster answered,
 //! 1 when some did not (the reports still print), 2 for usage or config errors (decided
-//! before any sweep).
+//! before any sweep), 130 at Ctrl-C (after naming who had not answered). On a terminal a
+//! live line on stderr says who is still awaited.
 
 use std::collections::BTreeMap;
 use std::io::IsTerminal;
 
 use serde_json::Value;
 
+use tokio::sync::mpsc;
+
+use super::progress::Waiting;
 use super::selection::SelectionArgs;
-use super::{CliError, Context, Exit};
+use super::{CliError, Context, Exit, interrupt};
 use crate::config::{Config, Credentials};
 use crate::download::journal::Journal;
 use crate::fleet::{self, Asks, ClusterReport, DEFAULT_MAX_IN_FLIGHT};
@@ -70,8 +74,11 @@ pub async fn run(ctx: &Context, form: Form, select: &SelectionArgs) -> Result<Ex
         jobs,
         // What a script gets carries the repository; the table does not show it.
         packages: !matches!(form, Form::Table { .. }),
+        answered: None,
     };
-    let reports = fleet::sweep_asking(targets, &asks, DEFAULT_MAX_IN_FLIGHT).await;
+    let Some(reports) = sweep_shown(config, targets, asks).await else {
+        return Ok(Exit::Interrupted);
+    };
     match form {
         Form::Json => {
             let doc = to_json(config, &reports);
@@ -86,6 +93,52 @@ pub async fn run(ctx: &Context, form: Form, select: &SelectionArgs) -> Result<Ex
         Form::Table { terminal } => crate::out!("{}", to_table(&reports, terminal)),
     }
     Ok(exit_code(&reports))
+}
+
+/// The sweep, with a live line on a terminal ("36 of 40 answered; waiting on sim-3
+/// (timeout 30s)"); `None` at Ctrl-C, after saying who had not answered (nothing is
+/// changed by a sweep: there is nothing else to leave behind).
+async fn sweep_shown(
+    config: &Config,
+    targets: Vec<fleet::Target>,
+    mut asks: Asks,
+) -> Option<Vec<ClusterReport>> {
+    let names: Vec<&str> = config.clusters.iter().map(|c| c.name.as_str()).collect();
+    let timeouts = config.clusters.iter().map(|c| c.timeout).collect();
+    let line = Waiting::new(timeouts, "answered");
+    let (answered_tx, mut answered) = mpsc::unbounded_channel();
+    asks.answered = Some(answered_tx);
+    let mut awaited = vec![true; names.len()];
+    line.show_named(&names, |i| awaited[i]);
+    let sweep = fleet::sweep_asking(targets, &asks, DEFAULT_MAX_IN_FLIGHT);
+    tokio::pin!(sweep);
+    loop {
+        tokio::select! {
+            reports = &mut sweep => return Some(reports),
+            Some(index) = answered.recv() => {
+                if let Some(slot) = awaited.get_mut(index) {
+                    *slot = false;
+                }
+                line.show_named(&names, |i| awaited[i]);
+            }
+            () = interrupt::requested() => {
+                line.finish();
+                let silent: Vec<&str> = names
+                    .iter()
+                    .zip(&awaited)
+                    .filter(|(_, waiting)| **waiting)
+                    .map(|(name, _)| *name)
+                    .collect();
+                crate::errln!(
+                    "ontop: interrupted: {} of {} had not answered ({}); nothing was changed",
+                    silent.len(),
+                    crate::text::count_clusters(names.len()),
+                    silent.join(", ")
+                );
+                return None;
+            }
+        }
+    }
 }
 
 /// 0 when every cluster answered, 1 otherwise (the closing line names who did not).

@@ -75,6 +75,8 @@ pub struct Asks {
     pub jobs: Vec<Option<String>>,
     /// Read each repository too, in the same pass: a hung cluster costs one timeout.
     pub packages: bool,
+    /// Told each target's index as soon as its answers are in (a command's live line).
+    pub answered: Option<tokio::sync::mpsc::UnboundedSender<usize>>,
 }
 
 /// Like [`sweep`], taking the targets: each cluster's client, and its connection, goes
@@ -88,7 +90,7 @@ pub async fn sweep_with_jobs(
 ) -> Vec<ClusterReport> {
     let asks = Asks {
         jobs: jobs.to_vec(),
-        packages: false,
+        ..Asks::default()
     };
     sweep_asking(targets, &asks, max_in_flight).await
 }
@@ -110,9 +112,14 @@ pub async fn sweep_asking(
     for (index, target) in targets.into_iter().enumerate() {
         let job = jobs.get(index).cloned().flatten();
         let permits = permits.clone();
+        let answered = asks.answered.clone();
         tasks.spawn(async move {
             let _permit = permits.acquire_owned().await;
-            (index, poll_once(target, job, packages).await)
+            let report = poll_once(target, job, packages).await;
+            if let Some(answered) = answered {
+                let _ = answered.send(index);
+            }
+            (index, report)
         });
     }
     let mut reports: Vec<Option<ClusterReport>> = vec![None; shown.len()];
