@@ -54,7 +54,7 @@ pub async fn run(ctx: &Context, args: &PackageDeleteArgs) -> Result<Exit, CliErr
         return Ok(Exit::Interrupted);
     }
     let looked = plan(&watch.model, ctx.read_only, version);
-    let mut reasons = looked.unread_reason();
+    let reasons = looked.unread_reason();
     if looked.send_to.is_empty() {
         engine.shutdown();
         if looked.read_only > 0 && looked.read_only == watch.model.clusters.len() {
@@ -78,28 +78,44 @@ pub async fn run(ctx: &Context, args: &PackageDeleteArgs) -> Result<Exit, CliErr
         .iter()
         .map(|(c, _)| watch.model.clusters[*c].identity.name.as_str())
         .collect();
-    if !args.yes {
-        let count = crate::text::count_clusters(names.len());
-        let question = format!(
-            "Remove package {version} from {count}: {}? [y/N] ",
-            names.join(", ")
-        );
-        match interrupt::ask_yes(question).await {
-            Some(true) => {}
-            Some(false) => {
-                engine.shutdown();
-                crate::errln!("ontop: exit 1: cancelled: nothing was removed");
-                return Ok(Exit::Failed);
-            }
-            None => {
-                engine.shutdown();
-                crate::errln!("ontop: interrupted: nothing was sent");
-                return Ok(Exit::Interrupted);
-            }
-        }
+    if !args.yes
+        && let Err(exit) = confirmed(version, &names).await
+    {
+        engine.shutdown();
+        return Ok(exit);
     }
     engine.remove_packages(&looked.send_to);
-    let send_to = &looked.send_to;
+    Ok(follow(engine, &mut watch, &looked.send_to, reasons).await)
+}
+
+/// Asks whether to remove `version` from the clusters `names`; the exit when not.
+async fn confirmed(version: &str, names: &[&str]) -> Result<(), Exit> {
+    let count = crate::text::count_clusters(names.len());
+    let question = format!(
+        "Remove package {version} from {count}: {}? [y/N] ",
+        names.join(", ")
+    );
+    match interrupt::ask_yes(question).await {
+        Some(true) => Ok(()),
+        Some(false) => {
+            crate::errln!("ontop: exit 1: cancelled: nothing was removed");
+            Err(Exit::Failed)
+        }
+        None => {
+            crate::errln!("ontop: interrupted: nothing was sent");
+            Err(Exit::Interrupted)
+        }
+    }
+}
+
+/// Follows the removals sent to `send_to` to their ends, prints how each ended and
+/// says why the exit is not 0 (`reasons` so far, and what this adds).
+async fn follow(
+    engine: Engine,
+    watch: &mut Watch,
+    send_to: &[(usize, String)],
+    mut reasons: Vec<String>,
+) -> Exit {
     let ended = |model: &Model| {
         send_to
             .iter()
@@ -119,7 +135,7 @@ pub async fn run(ctx: &Context, args: &PackageDeleteArgs) -> Result<Exit, CliErr
         );
         engine.finish(Duration::from_secs(5)).await;
         engine.shutdown();
-        return Ok(Exit::Interrupted);
+        return Exit::Interrupted;
     }
     engine.finish(FINISH_GRACE).await;
     watch.drain();
@@ -148,7 +164,7 @@ pub async fn run(ctx: &Context, args: &PackageDeleteArgs) -> Result<Exit, CliErr
             watch.not_recorded.len()
         ));
     }
-    Ok(Exit::unless(&reasons))
+    Exit::unless(&reasons)
 }
 
 /// "; did you mean 9.16.1P3 (held by 6)?" when a release the chosen clusters hold (or
