@@ -383,11 +383,8 @@ pub(crate) fn follow_limit(text: Option<&str>) -> Result<Option<Duration>, CliEr
     let Some(text) = text else {
         return Ok(None);
     };
-    text.parse::<jiff::SignedDuration>()
-        .ok()
-        .filter(|d| d.is_positive())
-        .and_then(|d| Duration::try_from(d).ok())
-        .filter(|d| *d <= MAX_FOLLOW_LIMIT)
+    crate::text::duration::parse(text)
+        .filter(|d| !d.is_zero() && *d <= MAX_FOLLOW_LIMIT)
         .map(Some)
         .ok_or_else(|| {
             CliError::Usage(format!(
