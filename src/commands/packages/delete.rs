@@ -3,13 +3,11 @@
 //! named and sent nothing), a question naming every cluster and the version, then the
 //! engine's removals, each audited before it is sent and followed to the end of its job.
 
-use std::sync::Arc;
 use std::time::Duration;
 
 use crate::cli::PackageDeleteArgs;
 use crate::commands::watch::{Waited, Watch};
-use crate::commands::{CliError, Context, Exit, interrupt};
-use crate::config::Credentials;
+use crate::commands::{CliError, Context, Exit};
 use crate::download::{Ending, OperationKind, is_version};
 use crate::engine::{Engine, EngineOptions};
 use crate::state::{ClusterState, Model};
@@ -29,24 +27,14 @@ pub async fn run(ctx: &Context, args: &PackageDeleteArgs) -> Result<Exit, CliErr
     }
     let chosen = args.select.select(config, false)?;
     crate::commands::selection::announce(config, &chosen, &args.select);
-    if !args.yes && !args.dry_run && !ctx.interactive {
-        return Err(CliError::Usage(
-            "no terminal to confirm on: use --yes to confirm without a terminal".into(),
-        ));
-    }
+    crate::commands::prologue::need_a_way_to_confirm(args.yes, args.dry_run, ctx.interactive)?;
     let subset = config.subset(&chosen);
-    let credentials = Arc::new(Credentials::new(ctx.interactive));
-    // Password commands and prompts block: keep them off the async workers.
-    let (engine, updates, model) = tokio::task::block_in_place(|| {
-        Engine::from_config(
-            &subset,
-            &credentials,
-            ctx.data_dir.as_deref(),
-            ctx.read_only,
-            EngineOptions::default(),
-        )
-    });
-    let mut watch = Watch::new(model, updates);
+    let (engine, mut watch) = crate::commands::prologue::watched_engine(
+        ctx,
+        &subset,
+        ctx.read_only,
+        EngineOptions::default(),
+    );
     let timeouts = subset.clusters.iter().map(|c| c.timeout).collect();
     if watch.first_look(true, timeouts).await == Waited::Interrupted {
         engine.shutdown();
@@ -95,17 +83,7 @@ async fn confirmed(version: &str, names: &[&str]) -> Result<(), Exit> {
         "Remove package {version} from {count}: {}? [y/N] ",
         names.join(", ")
     );
-    match interrupt::ask_yes(question).await {
-        Some(true) => Ok(()),
-        Some(false) => {
-            crate::errln!("ontop: exit 1: cancelled: nothing was removed");
-            Err(Exit::Failed)
-        }
-        None => {
-            crate::errln!("ontop: interrupted: nothing was sent");
-            Err(Exit::Interrupted)
-        }
-    }
+    crate::commands::prologue::confirm(question, "nothing was removed").await
 }
 
 /// Follows the removals sent to `send_to` to their ends, prints how each ended and
