@@ -16,6 +16,9 @@
 //! - `paused` is not an ending: the job may resume (`docs/ontap-api.md#jobs`);
 //! - [`MAX_FOLLOW_ERRORS`] failed polls in a row end the following (not the operation),
 //!   as [`Ending::GaveUp`], with the last error as the reason.
+//!
+//! The types it speaks in are in `operation` and `phase`; the answer to a request in
+//! `answer`; the rules only uploads and validations have in `upload` and `validation`.
 
 mod answer;
 mod operation;
