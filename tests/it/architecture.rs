@@ -87,15 +87,18 @@ fn only_the_recorder_writes_the_audit_log_and_the_journal() {
 
 #[test]
 fn every_front_end_starts_the_one_engine() {
-    // `Engine::from_config` is `Engine::start` over a config.
+    // `Engine::from_config` is `Engine::start` over a config; the commands that send
+    // changes start it through their one prologue.
     let starters: Vec<String> = files_with("Engine::start(")
         .into_iter()
         .chain(files_with("Engine::from_config("))
+        .chain(files_with("prologue::watched_engine("))
         .collect();
     for front_end in [
         "launch.rs",
         "demo.rs",
         "serve/mod.rs",
+        "commands/prologue.rs",
         "commands/download.rs",
         "commands/packages/delete.rs",
     ] {

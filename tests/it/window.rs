@@ -5,7 +5,6 @@
 
 use std::time::Duration;
 
-use crate::support::bin::{BIN, base_env};
 use crate::support::download::{SLOW, Setup, assert_exit, posts, text};
 use crate::support::fleet::start_fleet;
 use ontop_sim::Fault;
@@ -160,21 +159,13 @@ async fn ctrl_c_during_wait_says_what_runs_and_what_was_never_sent() {
     let fleet = start_fleet(3, |_| {}).await;
     let setup = Setup::new(&fleet).await;
     let url = fleet.package_url_with("ontap-9.16.1P3-image.tgz", 64 * SLOW, SLOW);
-    let mut command = tokio::process::Command::new(BIN);
+    let mut command = crate::support::bin::command(&setup.data_home);
     command
         .args(["download", "--all", "--yes", "--wait", "--max-running", "1"])
         .args(["--url", &url, "--config"])
         .arg(&setup.config)
-        .stdin(std::process::Stdio::null())
         .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .kill_on_drop(true);
-    for (name, value) in base_env(&setup.data_home) {
-        match value {
-            Some(v) => command.env(name, v),
-            None => command.env_remove(name),
-        };
-    }
+        .stderr(std::process::Stdio::piped());
     let child = command.spawn().unwrap();
     let pid = child.id().unwrap() as i32;
     crate::support::fleet::eventually("the first download to run", || async {
@@ -299,20 +290,12 @@ async fn ctrl_c_during_status_names_who_had_not_answered() {
     let fleet = start_fleet(3, |_| {}).await;
     fleet.set_fault("sim-2", Fault::Hang);
     let setup = Setup::new(&fleet).await;
-    let mut command = tokio::process::Command::new(BIN);
+    let mut command = crate::support::bin::command(&setup.data_home);
     command
         .args(["status", "--config"])
         .arg(&setup.config)
-        .stdin(std::process::Stdio::null())
         .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .kill_on_drop(true);
-    for (name, value) in base_env(&setup.data_home) {
-        match value {
-            Some(v) => command.env(name, v),
-            None => command.env_remove(name),
-        };
-    }
+        .stderr(std::process::Stdio::piped());
     let child = command.spawn().unwrap();
     let pid = child.id().unwrap() as i32;
     crate::support::fleet::eventually("the answering clusters to be asked", || async {
