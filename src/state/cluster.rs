@@ -375,6 +375,13 @@ impl ClusterState {
         if old_phase == Some(&new.phase) {
             return;
         }
+        // An upload's bytes counting on is no change of state worth a line.
+        if matches!(
+            (old_phase, &new.phase),
+            (Some(Phase::Sending { .. }), Phase::Sending { .. })
+        ) {
+            return;
+        }
         match new.phase.ending() {
             Some(ending) => self.record(at, format!("{} ended: {}", noun(new), ending.describe())),
             None if !matches!(new.phase, Phase::Starting | Phase::Queued { .. }) => {

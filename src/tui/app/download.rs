@@ -189,7 +189,14 @@ impl App {
             self.dialog = Some(Dialog::Confirm(confirmation));
             return;
         }
-        let plan = self.plan_for(&confirmation.chosen(), None, now);
+        let chosen = confirmation.chosen();
+        let plan = match confirmation.offer() {
+            super::Offer::Upload { .. } => {
+                self.model
+                    .plan_upload(&chosen, None, self.read_only, now)
+            }
+            super::Offer::Download { .. } => self.plan_for(&chosen, None, now),
+        };
         self.dialog = Some(Dialog::Confirm(confirmation.replanned(plan)));
         self.say(
             "the clusters that have the release are targets too: y starts there as well".into(),
@@ -291,7 +298,10 @@ fn endings_message(ended: &[RecentEnding], open: OpenOperations) -> Option<Strin
                     OperationKind::Removal => open.removals,
                     OperationKind::Validation => open.validations,
                 };
+                let uploads = of_kind.iter().all(|e| e.operation.upload().is_some());
                 let (noun, word) = match (kind, of_kind.len() + still) {
+                    (OperationKind::Download, 1) if uploads => ("upload", "succeeded"),
+                    (OperationKind::Download, _) if uploads => ("uploads", "succeeded"),
                     (OperationKind::Download, 1) => ("download", "succeeded"),
                     (OperationKind::Download, _) => ("downloads", "succeeded"),
                     (OperationKind::Removal, 1) => ("removal", "removed"),

@@ -132,10 +132,7 @@ fn lines(confirmation: &Confirmation, theme: Theme, cells: usize) -> Vec<Line<'s
             }
         }
         if confirmation.skips_holders() {
-            out.push(Line::styled(
-                " f downloads to those that have the release too.",
-                theme.dim(),
-            ));
+            out.push(Line::styled(super::offer::force_hint(offer), theme.dim()));
         }
     }
 

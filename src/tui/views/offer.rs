@@ -62,6 +62,14 @@ pub fn head(offer: &Offer, theme: Theme, cells: usize) -> Vec<Line<'static>> {
     out
 }
 
+/// What `f` does, under the skipped clusters that have the release.
+pub fn force_hint(offer: &Offer) -> &'static str {
+    match offer {
+        Offer::Download { .. } => " f downloads to those that have the release too.",
+        Offer::Upload { .. } => " f uploads to those that have the release too.",
+    }
+}
+
 /// The heading of the targets: "Start on 3 clusters:", "Upload to 3 clusters:".
 pub fn targets_heading(offer: &Offer, count: &str) -> String {
     match offer {

@@ -52,13 +52,13 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App) {
     match sending {
         0 => {}
         1 => text.push(format!(
-            "1 upload is on its way ({} of {} sent): quitting stops it: {}.",
+            "1 upload is on its way ({} of {} sent): quitting cuts its connection: {}.",
             bytes(sent),
             bytes(total),
             STOPPING_DOES
         )),
         n => text.push(format!(
-            "{n} uploads are on their way ({} of {} sent): quitting stops them: {}.",
+            "{n} uploads are on their way ({} of {} sent): quitting cuts their connections: {}.",
             bytes(sent),
             bytes(total),
             STOPPING_DOES.replace("the cluster keeps", "each cluster keeps")

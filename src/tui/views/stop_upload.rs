@@ -16,8 +16,8 @@ use crate::tui::app::{App, Dialog};
 use crate::tui::keymap::Context;
 
 /// What stopping an upload on its way does, as the engine and ONTAP do it.
-pub const STOPPING_DOES: &str = "the connection is cut: the cluster keeps none of the \
-    image and starts no job to file it; sending it again starts over";
+pub const STOPPING_DOES: &str = "the cluster keeps none of the image and starts no job to \
+    file it; sending it again starts over";
 
 /// Draws the question centred over `area`.
 pub fn render(frame: &mut Frame, area: Rect, app: &App, now: Timestamp) {
@@ -38,7 +38,7 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, now: Timestamp) {
     };
     let text = [
         how_far,
-        format!("Stopping it: {STOPPING_DOES}."),
+        format!("Stopping it cuts the connection: {STOPPING_DOES}."),
         "Letting it go on takes you back to the table, where its JOB column counts on.".into(),
     ];
     let mut lines = Vec::new();
