@@ -420,6 +420,7 @@ fn operation_began(new: &Followed) -> String {
     match (&new.operation, new.origin) {
         (Operation::Removal { version }, _) => format!("removal of package {version} requested"),
         (Operation::Validation { version }, _) => format!("validation of {version} requested"),
+        (Operation::Upload(file), _) => format!("upload of {} requested", file.name),
         (_, Origin::Started) => format!("download requested: {}", new.operation.url()),
         (_, Origin::Resumed) => format!(
             "following a download started earlier: {}",
@@ -434,6 +435,7 @@ fn noun(followed: &Followed) -> String {
     match &followed.operation {
         crate::download::Operation::Removal { version } => format!("removal of {version}"),
         crate::download::Operation::Validation { version } => format!("validation of {version}"),
+        crate::download::Operation::Upload(file) => format!("upload of {}", file.name),
         _ => "download".into(),
     }
 }

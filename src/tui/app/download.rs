@@ -161,6 +161,10 @@ impl App {
     pub(super) fn cancel_dialog(&mut self, now: Timestamp) {
         let text = match self.dialog.take() {
             None | Some(Dialog::Sort) => return,
+            Some(Dialog::Form(form)) if form.local().is_some() => {
+                "upload cancelled: nothing was sent"
+            }
+            Some(Dialog::Confirm(c)) if c.spec().is_none() => "upload cancelled: nothing was sent",
             Some(Dialog::Form(_) | Dialog::Confirm(_)) => "download cancelled: nothing was started",
             Some(Dialog::Remove(_)) => "removal cancelled: nothing was removed",
             Some(Dialog::Password(_)) => "password not changed",
@@ -192,8 +196,7 @@ impl App {
         let chosen = confirmation.chosen();
         let plan = match confirmation.offer() {
             super::Offer::Upload { .. } => {
-                self.model
-                    .plan_upload(&chosen, None, self.read_only, now)
+                self.model.plan_upload(&chosen, None, self.read_only, now)
             }
             super::Offer::Download { .. } => self.plan_for(&chosen, None, now),
         };

@@ -11,8 +11,8 @@ use crate::tui::app::upload::{FileState, LocalFile, bytes};
 use crate::tui::theme::Theme;
 
 /// The note at the bottom of an upload form.
-pub const NOTE: &str = "The image is read once for its SHA-256 before anything is sent; \
-    a sha256 given must match it, or nothing is sent.";
+pub const NOTE: &str = "Read once for its SHA-256 before anything is sent; a sha256 \
+    given must match. Clusters on 9.8 and later take uploads.";
 
 /// The form's title: a download, or an upload once the package field names a file.
 pub fn title(form: &DownloadForm) -> &'static str {
@@ -29,11 +29,7 @@ pub fn lines(local: &LocalFile, inner_width: usize, theme: Theme) -> Vec<Line<'s
         FileState::Looking => (" … ", "looking at the file…".to_string(), theme.dim()),
         FileState::Found(found) => (
             " ↑ ",
-            format!(
-                "{}, {}: sent from this host to clusters on 9.8 and later",
-                found.name,
-                bytes(found.size)
-            ),
+            format!("{}, {}, from this host", found.name, bytes(found.size)),
             ratatui::style::Style::new(),
         ),
         FileState::Missing(why) => (

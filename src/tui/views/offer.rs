@@ -90,7 +90,7 @@ pub fn groups(offer: &Offer, theme: Theme, cells: usize) -> Option<Vec<Line<'sta
     let mut out = Vec::new();
     for (url, names) in groups {
         let lead = format!("from {url} ({}):", names.len());
-        for (i, part) in wrap(&lead, cells.saturating_sub(2).max(10))
+        for (i, part) in wrap(&lead, cells.saturating_sub(5).max(10))
             .into_iter()
             .enumerate()
         {

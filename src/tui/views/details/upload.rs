@@ -1,6 +1,6 @@
-//! The details of an upload from this host: the file, its SHA-256, when it was asked
-//! for, and while its bytes are on their way how many went of how many, at what rate,
-//! and the time left; after the transfer, the job that files it (the common lines).
+//! The details of an upload from this host: the file; while its bytes are on their way
+//! how many went of how many, at what rate, and the time left; its SHA-256 and when it
+//! was asked for; after the transfer, the job that files it (the common lines).
 
 use ratatui::style::Style;
 
@@ -17,8 +17,6 @@ impl Details {
         self.heading("Upload from this host");
         let file_line = format!("{} ({})", file.name, bytes(file.size));
         self.field("file", &file_line, Style::new());
-        self.field("sha256", &file.sha256, Style::new());
-        self.field("requested", &self.moment(f.since_request), Style::new());
         match (&f.phase, UploadProgress::of(f, self.now)) {
             (_, Some(progress)) => {
                 let sent = format!(
@@ -52,5 +50,7 @@ impl Details {
                 self.field("sent", &all, Style::new());
             }
         }
+        self.field("sha256", &file.sha256, Style::new());
+        self.field("requested", &self.moment(f.since_request), Style::new());
     }
 }
