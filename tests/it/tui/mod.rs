@@ -13,4 +13,5 @@ mod pty_packages;
 mod pty_screens;
 mod shape_snapshots;
 mod snapshots;
+mod upload_flow;
 mod upload_snapshots;
