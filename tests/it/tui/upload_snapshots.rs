@@ -385,3 +385,17 @@ fn upload_colours_and_none_without_colour() {
 fn app_without_colour() -> App {
     app(false)
 }
+
+#[test]
+fn details_of_a_download_from_a_mirror_name_the_url_it_fetches() {
+    let mut app = app(true);
+    let url = "https://pkgs-ams.example.com/ontap/9161P3_q_image.tgz".to_string();
+    let tracker = Tracker::requested(Operation::download(url.clone(), None), ago(30));
+    apply(&mut app, 0, &tracker);
+    press_code(&mut app, KeyCode::Enter);
+    for (w, h) in SIZES {
+        let screen = text(&render(&mut app, w, h)).replace(['│', '\n'], "");
+        let squeezed: String = screen.split_whitespace().collect();
+        assert!(squeezed.contains(&url), "{w}x{h}: {screen}");
+    }
+}
