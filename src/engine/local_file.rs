@@ -60,6 +60,12 @@ pub fn is_url(text: &str) -> bool {
     text.contains("://")
 }
 
+/// Whether text in the package field may name a file worth looking at: a path, or a
+/// bare file name (it has a dot, and no colon: "https:" on its way to a URL is none).
+pub fn may_be_file(text: &str) -> bool {
+    looks_like_path(text) || (!is_url(text) && !text.contains(':') && text.contains('.'))
+}
+
 /// The path `typed` names: `~/` is the home directory, anything else as typed
 /// (relative to where ontop was started).
 pub fn resolve(typed: &str) -> PathBuf {
@@ -171,6 +177,10 @@ mod tests {
         }
         assert!(is_url("https://repo/a.tgz") && !looks_like_path("https://repo/a.tgz"));
         assert!(!looks_like_path("a.tgz"), "a bare name is looked at first");
+        assert!(may_be_file("a.tgz") && may_be_file("./a"));
+        for typing in ["h", "https", "https:", "https://repo.example.com/a.tgz"] {
+            assert!(!may_be_file(typing), "{typing}");
+        }
     }
 
     #[tokio::test]

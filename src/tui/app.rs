@@ -407,3 +407,6 @@ mod download_tests;
 
 #[cfg(test)]
 mod status_tests;
+
+#[cfg(test)]
+mod upload_tests;

@@ -13,7 +13,7 @@ use jiff::Timestamp;
 
 use super::{App, AppCommand, Confirmation, Dialog, Field, Mode};
 use crate::download::{Phase, image_version};
-use crate::engine::local_file::{FileNews, FoundFile, is_url, looks_like_path};
+use crate::engine::local_file::{FileNews, FoundFile, looks_like_path, may_be_file};
 use crate::engine::upload::UploadSource;
 use crate::text::rate::format_bytes;
 
@@ -69,7 +69,7 @@ impl App {
         if before.as_deref().map(str::trim) == Some(text.as_str()) {
             return Vec::new();
         }
-        if text.is_empty() || is_url(&text) {
+        if !may_be_file(&text) {
             form.local = None;
             form.keep_focus();
             return Vec::new();
