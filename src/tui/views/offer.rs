@@ -81,15 +81,18 @@ pub fn targets_heading(offer: &Offer, count: &str) -> String {
 /// The targets under the URL each fetches, when site mirrors make them differ: "from
 /// <url> (2):" then the names; `None` when they all fetch the URL as given.
 pub fn groups(offer: &Offer, theme: Theme, cells: usize) -> Option<Vec<Line<'static>>> {
-    let Offer::Download { groups, .. } = offer else {
+    let Offer::Download { spec, groups } = offer else {
         return None;
     };
     if groups.is_empty() {
         return None;
     }
+    let given = spec.masked_url();
     let mut out = Vec::new();
     for (url, names) in groups {
-        let lead = format!("from {url} ({}):", names.len());
+        // A mirror's clusters log in to it with its own user, not the one above.
+        let whose = if *url == given { "" } else { ", site mirror" };
+        let lead = format!("from {url} ({}{whose}):", names.len());
         for (i, part) in wrap(&lead, cells.saturating_sub(5).max(10))
             .into_iter()
             .enumerate()

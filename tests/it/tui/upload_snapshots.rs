@@ -306,7 +306,9 @@ fn the_confirmation_groups_targets_by_the_url_each_fetches() {
     press_code(&mut app, KeyCode::Enter);
     let screens = every_size(&mut app);
     assert!(
-        screens.contains("from https://pkgs-ams.example.com/ontap/9161P3_q_image.tgz (2):"),
+        screens.contains(
+            "from https://pkgs-ams.example.com/ontap/9161P3_q_image.tgz (2, site mirror):"
+        ),
         "{screens}"
     );
     assert!(screens.contains(&format!("from {URL} (2):")), "{screens}");
