@@ -234,10 +234,14 @@ impl App {
     }
 
     /// The cluster's upload while its bytes are on their way: (sent, total).
+    /// (Its first byte not yet counted is on its way too: the request is.)
     pub fn upload_on_its_way(&self, cluster: usize) -> Option<(u64, u64)> {
-        let c = self.model.clusters.get(cluster)?;
-        match c.followed.as_ref()?.phase {
+        let followed = self.model.clusters.get(cluster)?.followed.as_ref()?;
+        match followed.phase {
             Phase::Sending { sent, total } => Some((sent, total)),
+            Phase::Starting if !followed.answered => {
+                followed.operation.upload().map(|file| (0, file.size))
+            }
             _ => None,
         }
     }
@@ -309,8 +313,11 @@ pub struct UploadProgress {
 impl UploadProgress {
     /// Where `followed` stands at `now`, while its bytes are on their way.
     pub fn of(followed: &crate::download::Followed, now: Timestamp) -> Option<Self> {
-        let Phase::Sending { sent, total } = followed.phase else {
-            return None;
+        let (sent, total) = match followed.phase {
+            Phase::Sending { sent, total } => (sent, total),
+            // Asked for, its first byte not counted yet.
+            Phase::Starting if !followed.answered => (0, followed.operation.upload()?.size),
+            _ => return None,
         };
         let took = crate::state::age(followed.since.at(), now).as_secs_f64();
         let rate = (took >= 1.0 && sent > 0).then(|| sent as f64 / took);

@@ -38,9 +38,6 @@ impl Details {
             (Phase::Queued { .. }, _) => {
                 self.field("sent", "nothing yet: queued in ontop", self.theme.dim());
             }
-            (Phase::Starting, None) if f.job.is_none() && !f.answered => {
-                self.field("sent", "nothing yet: connecting", self.theme.dim());
-            }
             (Phase::Ended(ending), _) if !ending.is_success() && f.job.is_none() => {}
             (Phase::Ended(_), _) => {
                 self.field("sent", &format!("all {}", bytes(file.size)), Style::new());
