@@ -138,29 +138,26 @@ fn enter_reads_the_image_a_bad_checksum_is_refused_first_and_a_mismatch_returns_
 
 #[test]
 fn an_upload_asked_for_and_not_yet_counted_is_on_its_way_for_the_questions() {
-    use crate::download::{Followed, Operation, Origin, Phase, Since, tracker::UploadFile};
+    use crate::download::{Operation, tracker::UploadFile};
     let mut app = fleet();
     let file = UploadFile {
         name: "97_q_image.tgz".into(),
         size: 1 << 30,
         sha256: "a".repeat(64),
     };
-    let followed = Followed {
-        operation: Operation::Upload(file),
-        origin: Origin::Started,
-        since_request: now(),
-        job: None,
-        phase: Phase::Starting,
-        since: Since::Exactly(now()),
-        errors: 0,
-        last_error: None,
-        job_deleted: false,
-        answered: false,
+    // The engine's words for a download started here, made an upload not yet answered.
+    let crate::engine::Update::Operation { mut followed, .. } =
+        super::download_tests::followed(1, "job")
+    else {
+        unreachable!()
     };
+    followed.operation = Operation::Upload(file);
+    followed.job = None;
+    followed.answered = false;
     app.apply(crate::engine::Update::Operation {
         cluster: 1,
         at: now(),
-        followed: Box::new(followed),
+        followed,
     });
     assert_eq!(app.uploads_on_their_way(), (1, 0, 1 << 30));
     press(&mut app, "j");
