@@ -42,11 +42,13 @@ pub enum Context {
     QuitConfirm,
     /// The sort menu (after `s`): one key per column.
     Sort,
+    /// The question before an upload on its way is stopped (`Esc` in its details).
+    StopUpload,
 }
 
 impl Context {
     /// Every context, for the bindings that apply everywhere and for checks.
-    pub const ALL: [Context; 11] = [
+    pub const ALL: [Context; 12] = [
         Context::Table,
         Context::Filter,
         Context::Details,
@@ -58,6 +60,7 @@ impl Context {
         Context::Password,
         Context::QuitConfirm,
         Context::Sort,
+        Context::StopUpload,
     ];
 }
 

@@ -113,3 +113,16 @@ fn every_front_end_starts_the_one_engine() {
             .all(|f| f.starts_with("engine/"))
     );
 }
+
+#[test]
+fn the_screen_opens_no_file() {
+    // A file for an upload is looked at and read by the engine's tasks (`engine/local_file.rs`);
+    // the screen only shows what they tell it.
+    for needle in ["std::fs", "tokio::fs", "File::open", "read_dir("] {
+        let found: Vec<String> = files_with(needle)
+            .into_iter()
+            .filter(|f| f.starts_with("tui/"))
+            .collect();
+        assert!(found.is_empty(), "{needle} in {found:?}");
+    }
+}

@@ -66,6 +66,13 @@ impl ClusterState {
         if old_phase == Some(&new.phase) {
             return;
         }
+        // An upload's bytes counting on is no change of state worth a line.
+        if matches!(
+            (old_phase, &new.phase),
+            (Some(Phase::Sending { .. }), Phase::Sending { .. })
+        ) {
+            return;
+        }
         match new.phase.ending() {
             Some(ending) => self.record(at, format!("{} ended: {}", noun(new), ending.describe())),
             None if !matches!(new.phase, Phase::Starting | Phase::Queued { .. }) => {
@@ -104,6 +111,7 @@ fn operation_began(new: &Followed) -> String {
     match (&new.operation, new.origin) {
         (Operation::Removal { version }, _) => format!("removal of package {version} requested"),
         (Operation::Validation { version }, _) => format!("validation of {version} requested"),
+        (Operation::Upload(file), _) => format!("upload of {} requested", file.name),
         (_, Origin::Started) => format!("download requested: {}", new.operation.url()),
         (_, Origin::Resumed) => format!(
             "following a download started earlier: {}",
@@ -118,6 +126,7 @@ fn noun(followed: &Followed) -> String {
     match &followed.operation {
         crate::download::Operation::Removal { version } => format!("removal of {version}"),
         crate::download::Operation::Validation { version } => format!("validation of {version}"),
+        crate::download::Operation::Upload(file) => format!("upload of {}", file.name),
         _ => "download".into(),
     }
 }

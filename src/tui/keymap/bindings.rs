@@ -7,7 +7,8 @@ use crate::state::Column;
 use crate::tui::line::Edit;
 
 use Context::{
-    Confirm, Details, Filter, Form, Help, Packages, Password, QuitConfirm, Remove, Sort, Table,
+    Confirm, Details, Filter, Form, Help, Packages, Password, QuitConfirm, Remove, Sort,
+    StopUpload, Table,
 };
 
 const MOVING: &[Context] = &[Table, Details, Packages, Help, Confirm];
@@ -367,6 +368,20 @@ pub const BINDINGS: &[Binding] = &[
         contexts: &[QuitConfirm],
         help: "stay",
         footer: Some(("n/Esc", "stay")),
+    },
+    Binding {
+        keys: &[Key::ch('y')],
+        action: Action::ConfirmStart,
+        contexts: &[StopUpload],
+        help: "stop the upload: the cluster keeps none of it and files nothing",
+        footer: Some(("y", "stop it")),
+    },
+    Binding {
+        keys: &[Key::ch('n'), Key::plain(KeyCode::Esc)],
+        action: Action::Cancel,
+        contexts: &[StopUpload],
+        help: "let the upload go on (back to the table)",
+        footer: Some(("n/Esc", "let it go on")),
     },
     Binding {
         keys: &[Key::ch('q')],

@@ -15,6 +15,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph};
 
 mod connection;
+mod upload;
 
 use crate::download::{MAX_FOLLOW_ERRORS, Origin, Phase, Since, UNANSWERED_LOOK};
 use crate::ontap::{hint_for_code, meaning_of_code};
@@ -113,6 +114,7 @@ impl Details {
         };
         let url = f.operation.url();
         match f.origin {
+            _ if f.operation.upload().is_some() => self.upload(f),
             Origin::Started => {
                 self.heading("Download started from ontop");
                 self.field("package", url, Style::new());
@@ -150,6 +152,7 @@ impl Details {
                     "queued in ontop ({position} of {of}): nothing sent yet, starts when a place frees up (max_running)"
                 ),
                 (Phase::Download(_), _) => "following the cluster's download status".into(),
+                (Phase::Sending { .. }, _) => "sending the image from this host".into(),
                 (_, Some(job)) => format!("following job {}", short_uuid(job)),
                 (_, None) => "following".to_string(),
             };

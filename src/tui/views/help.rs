@@ -151,7 +151,7 @@ fn lines(theme: Theme, cells: usize, context: Context) -> Vec<Line<'static>> {
 /// Every place's keys, each binding listed once (in the first place it works), for the
 /// man page: the overlay lists one place's, this lists them all, dialogs included.
 pub fn man_sections() -> Vec<(&'static str, Vec<&'static Binding>)> {
-    const PLACES: [(&str, Context); 11] = [
+    const PLACES: [(&str, Context); 12] = [
         ("Cluster table", Context::Table),
         ("Typing a filter (after /)", Context::Filter),
         ("Sort menu (after s)", Context::Sort),
@@ -163,6 +163,10 @@ pub fn man_sections() -> Vec<(&'static str, Vec<&'static Binding>)> {
         ("Confirming a download", Context::Confirm),
         ("Confirming a removal (after x)", Context::Remove),
         ("Quitting while operations run", Context::QuitConfirm),
+        (
+            "Stopping an upload (Esc in its details)",
+            Context::StopUpload,
+        ),
     ];
     let mut listed: Vec<*const Binding> = Vec::new();
     let mut sections = Vec::new();

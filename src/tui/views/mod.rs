@@ -10,13 +10,16 @@ pub mod confirm;
 pub mod details;
 pub mod footer;
 pub mod form;
+pub mod form_file;
 pub mod header;
 pub mod help;
+pub mod offer;
 pub mod packages;
 pub mod password;
 pub mod quit;
 pub mod remove;
 pub mod sort;
+pub mod stop_upload;
 pub mod table;
 pub mod too_small;
 
@@ -57,6 +60,7 @@ pub fn draw(frame: &mut Frame, app: &mut App, now: Timestamp) {
         Some(Dialog::Password(_)) => password::render(frame, body, app),
         Some(Dialog::Quit { .. }) => quit::render(frame, body, app),
         Some(Dialog::Sort) => sort::render(frame, body, app),
+        Some(Dialog::StopUpload(_)) => stop_upload::render(frame, body, app, now),
         None => {}
     }
     if app.help_open() {

@@ -11,5 +11,8 @@ mod pty_keys;
 mod pty_login;
 mod pty_packages;
 mod pty_screens;
+mod pty_upload;
 mod shape_snapshots;
 mod snapshots;
+mod upload_flow;
+mod upload_snapshots;
