@@ -98,6 +98,11 @@ async fn packages_delete_says_why_it_exits_1_and_suggests_a_version() {
         stdout.contains("no chosen cluster holds 9.16.1; did you mean 9.16.1P3 (held by 2)?"),
         "{stdout}"
     );
+    // The skips fit a screen: one line per reason, each name once.
+    assert!(
+        stdout.contains("skip 2 clusters (does not hold 9.16.1): sim-1, sim-2"),
+        "{stdout}"
+    );
     assert_exit(&out, 1);
     // The real one: removed where it was, and the closing line names the silent cluster.
     let out = setup

@@ -12,12 +12,22 @@ use crate::text::table;
 /// The skips, one line per reason with every cluster it holds for, and the running
 /// downloads followed as they are.
 pub(crate) fn print_plan(plan: &Plan) {
+    print_skips(
+        plan.skipped
+            .iter()
+            .map(|(_, name, reason)| (name.as_str(), reason.to_string())),
+    );
+    for (_, name) in &plan.attach {
+        crate::outln!("follow {name}: already downloading (no request is sent)");
+    }
+}
+
+/// Skips grouped by reason, one line each with every cluster it holds for, so thirty
+/// clusters that already hold a release are one line, not thirty.
+pub(crate) fn print_skips<'a>(skips: impl IntoIterator<Item = (&'a str, String)>) {
     let mut by_reason: BTreeMap<String, Vec<&str>> = BTreeMap::new();
-    for (_, name, reason) in &plan.skipped {
-        by_reason
-            .entry(reason.to_string())
-            .or_default()
-            .push(name.as_str());
+    for (name, reason) in skips {
+        by_reason.entry(reason).or_default().push(name);
     }
     for (reason, names) in by_reason {
         match names.as_slice() {
@@ -28,9 +38,6 @@ pub(crate) fn print_plan(plan: &Plan) {
                 many.join(", ")
             ),
         }
-    }
-    for (_, name) in &plan.attach {
-        crate::outln!("follow {name}: already downloading (no request is sent)");
     }
 }
 

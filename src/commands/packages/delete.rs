@@ -6,6 +6,7 @@
 use std::time::Duration;
 
 use crate::cli::PackageDeleteArgs;
+use crate::commands::download::lines::print_skips;
 use crate::commands::watch::{Waited, Watch};
 use crate::commands::{CliError, Context, Exit};
 use crate::download::{Ending, OperationKind, is_version};
@@ -201,16 +202,17 @@ fn plan(model: &Model, session_read_only: bool, version: &str) -> Looked {
         read_only: 0,
         unread: Vec::new(),
     };
+    let mut skips: Vec<(&str, String)> = Vec::new();
     for (index, c) in model.clusters.iter().enumerate() {
         let name = &c.identity.name;
         if session_read_only || c.identity.read_only {
             looked.read_only += 1;
-            crate::outln!("skip {name}: read-only (nothing is sent)");
+            skips.push((name, "read-only (nothing is sent)".into()));
             continue;
         }
         if c.login_paused.is_some() {
             looked.unread.push(name.clone());
-            crate::outln!("skip {name}: the login was refused: nothing is sent to it");
+            skips.push((name, "the login was refused: nothing is sent to it".into()));
             continue;
         }
         let Some((_, packages)) = &c.packages else {
@@ -223,7 +225,7 @@ fn plan(model: &Model, session_read_only: bool, version: &str) -> Looked {
                 .map_or("no answer".to_string(), |e| {
                     format!("{}: {}", e.kind, e.message)
                 });
-            crate::outln!("skip {name}: not answering: {why}");
+            skips.push((name, format!("not answering: {why}")));
             continue;
         };
         match packages
@@ -232,9 +234,10 @@ fn plan(model: &Model, session_read_only: bool, version: &str) -> Looked {
             .find(|v| v.eq_ignore_ascii_case(version))
         {
             Some(listed) => looked.send_to.push((index, listed.to_owned())),
-            None => crate::outln!("skip {name}: does not hold {version}"),
+            None => skips.push((name, format!("does not hold {version}"))),
         }
     }
+    print_skips(skips);
     looked
 }
 
