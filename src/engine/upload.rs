@@ -182,10 +182,14 @@ impl RateLimit {
         bucket.tokens -= bytes as f64;
         if bucket.tokens < 0.0 {
             let wait = Duration::from_secs_f64(-bucket.tokens / self.bytes_per_second);
+            let due = now + wait;
             // Held while waiting: the next upload's turn comes after this one's bytes.
-            tokio::time::sleep(wait).await;
+            tokio::time::sleep_until(due).await;
+            // Counted from when the bytes were due, not from the wake-up: timers wake a
+            // millisecond late or more, and at 200 MiB/s a chunk is due every 1.25 ms,
+            // so counting from the wake-up would lose half the rate.
             bucket.tokens = 0.0;
-            bucket.at = Instant::now();
+            bucket.at = due;
         }
     }
 }
@@ -276,6 +280,21 @@ mod tests {
         // 4 × 8 × 256 KiB = 8 MiB at 1 MiB/s: eight seconds (less the first burst).
         let took = started.elapsed().as_secs_f64();
         assert!((7.5..=8.1).contains(&took), "{took}");
+    }
+
+    /// A fast limit, whose chunks are due more often than the timer's millisecond: the
+    /// rate is kept all the same (it came out at half the limit when the time a timer
+    /// woke late was lost).
+    #[tokio::test(start_paused = true)]
+    async fn a_rate_faster_than_the_timer_is_kept() {
+        let limit = RateLimit::new(200 << 20);
+        let started = Instant::now();
+        for _ in 0..800 {
+            limit.take(CHUNK).await;
+        }
+        // 200 MiB at 200 MiB/s: one second, less the first quarter second's burst.
+        let took = started.elapsed().as_secs_f64();
+        assert!((0.95..=1.02).contains(&took), "{took}");
     }
 
     #[tokio::test]
