@@ -396,6 +396,8 @@ pub const BINDINGS: &[Binding] = &[
     sort_key!('i', Some(Column::InState), "IN STATE (longest first)"),
     sort_key!('p', Some(Column::LastPoll), "POLLED (latest first)"),
     sort_key!('h', Some(Column::Health), "HEALTH (failing first)"),
+    sort_key!('r', Some(Column::Ready), "READY (errors first)"),
+    sort_key!('u', Some(Column::Update), "UPDATE (needing a look first)"),
     sort_key!('o', None, "config order"),
     Binding {
         keys: &[Key::ch('S')],

@@ -11,6 +11,7 @@
 use crate::state::table::labels_text;
 use crate::state::{ClusterState, Column, Model};
 use crate::text::width;
+use crate::tui::views::readiness;
 
 /// The message column is left out rather than shown narrower than this.
 const MIN_MESSAGE: usize = 16;
@@ -26,13 +27,17 @@ const MAX_VERSION: usize = 14;
 /// Columns in the order they earn their place, the most needed first. The name and the
 /// download state always show (the name shrinks when even they do not fit); HEALTH says
 /// whether to trust the row; PKG answers the form's question; JOB is where an operation
-/// stands; MESSAGE says why (the code goes into it while CODE does not fit).
-pub const PRIORITY: [Column; 11] = [
+/// stands; READY is the last validation's verdict; UPDATE (only while an update runs or
+/// needs a look somewhere) where it stands, in the room left down to its minimum;
+/// MESSAGE says why (the code goes into it while CODE does not fit).
+pub const PRIORITY: [Column; 13] = [
     Column::Name,
     Column::Download,
     Column::Health,
+    Column::Ready,
     Column::Package,
     Column::Job,
+    Column::Update,
     Column::Message,
     Column::Version,
     Column::InState,
@@ -76,9 +81,11 @@ pub fn fit(
     release: Option<&str>,
 ) -> Vec<(Column, usize)> {
     let labels = model.clusters.iter().any(|c| !c.identity.labels.is_empty());
+    let updates = crate::state::readiness::any_update(&model.clusters);
     let candidates = PRIORITY.iter().filter(|&&c| match c {
         Column::Package => release.is_some(),
         Column::Labels => labels,
+        Column::Update => updates,
         _ => true,
     });
     let message_room = MIN_MESSAGE.max(total / MESSAGE_SHARE);
@@ -86,11 +93,15 @@ pub fn fit(
     // Cells taken so far, gaps included.
     let mut used = 0;
     for &column in candidates {
+        let gap = if shown.is_empty() { 0 } else { GAP };
         let wanted = match column {
             Column::Message => message_room,
+            // UPDATE takes what is left, down to its minimum.
+            Column::Update => natural_width(model, column)
+                .min(total.saturating_sub(used + gap))
+                .max(readiness::MIN_UPDATE),
             other => natural_width(model, other),
         };
-        let gap = if shown.is_empty() { 0 } else { GAP };
         let always = matches!(column, Column::Name | Column::Download);
         if !always && used + gap + wanted > total {
             break;
@@ -178,6 +189,8 @@ fn natural_width(model: &Model, column: Column) -> usize {
         // "FAILING", "STALE 59m" (past 99 days an age is cut: "STALE 100…").
         Column::Health => 9,
         Column::InState | Column::LastPoll => 4,
+        Column::Ready => readiness::READY_WIDTH,
+        Column::Update => readiness::update_width(&model.clusters),
     };
     title.max(content)
 }
@@ -208,9 +221,13 @@ mod tests {
         let fit = fit(&model(&["prod-ams-1"]), 120, None, None);
         let expected: Vec<Column> = Column::ALL
             .into_iter()
-            .filter(|c| ![Column::Package, Column::Labels].contains(c))
+            .filter(|c| ![Column::Package, Column::Labels, Column::Update].contains(c))
             .collect();
-        assert_eq!(columns(&fit), expected, "no labels, no package in the form");
+        assert_eq!(
+            columns(&fit),
+            expected,
+            "no labels, no package in the form, no update"
+        );
         assert_eq!(used(&fit), 120);
     }
 
@@ -222,7 +239,7 @@ mod tests {
             shown,
             [
                 Column::Name,
-                Column::Version,
+                Column::Ready,
                 Column::Download,
                 Column::Message,
                 Column::Job,
@@ -235,10 +252,10 @@ mod tests {
         for total in 40..=200 {
             let fit = fit(&model(&["prod-ams-1 long"]), total, None, Some("9.16.1"));
             let shown = columns(&fit);
-            // No labels in this fleet: LABELS is no candidate.
+            // No labels and no update in this fleet: LABELS and UPDATE are no candidates.
             let candidates: Vec<Column> = PRIORITY
                 .into_iter()
-                .filter(|c| *c != Column::Labels)
+                .filter(|c| ![Column::Labels, Column::Update].contains(c))
                 .collect();
             let ranks: Vec<usize> = shown
                 .iter()
@@ -306,6 +323,31 @@ mod tests {
                 columns(&fit).contains(&Column::Package),
                 "at {total}: {fit:?}"
             );
+        }
+    }
+
+    #[test]
+    fn update_shows_only_while_an_update_runs_and_fits_what_is_left() {
+        use crate::ontap::software::Software;
+        let idle = model(&["prod-ams-1", "prod-nyc-1"]);
+        let mut window = idle.clone();
+        let software = Software::from_value(&serde_json::json!({
+            "state": "paused_on_error", "pending_version": "9.16.1P3",
+            "update_details": [{"phase": "ONTAP updates", "state": "paused_on_error",
+                "node": {"name": "prod-ams-1-03"}, "elapsed_duration": 300,
+                "estimated_duration": 2400}],
+        }));
+        window.clusters[0].readiness.software = Some((jiff::Timestamp::UNIX_EPOCH, software));
+        for total in [60, 80, 120] {
+            let plain = columns(&fit(&idle, total, None, None));
+            assert!(!plain.contains(&Column::Update), "at {total}: {plain:?}");
+            let during = fit(&window, total, None, None);
+            assert!(used(&during) <= total, "at {total}: {during:?}");
+            let shown = columns(&during);
+            assert!(shown.contains(&Column::Ready), "at {total}: {shown:?}");
+            if total >= 80 {
+                assert!(shown.contains(&Column::Update), "at {total}: {shown:?}");
+            }
         }
     }
 

@@ -15,6 +15,7 @@ pub mod help;
 pub mod packages;
 pub mod password;
 pub mod quit;
+pub mod readiness;
 pub mod remove;
 pub mod sort;
 pub mod table;
