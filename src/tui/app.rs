@@ -26,6 +26,8 @@ mod packages;
 pub mod password;
 pub use packages::{Chosen, Holders, Removal};
 mod redraw;
+pub mod validate;
+pub use validate::{ValidateConfirm, ValidationView, VersionForm};
 
 use std::collections::BTreeSet;
 
@@ -57,6 +59,8 @@ pub enum Mode {
     Details(usize),
     /// The packages view: the fleet's releases.
     Packages,
+    /// The validation view: the fleet's findings by check.
+    Validation,
 }
 
 /// What a key asks the event loop to do outside the [`App`].
@@ -73,6 +77,11 @@ pub enum AppCommand {
     /// Remove a package from these clusters' repositories (confirmed): each cluster with
     /// the version as it lists it.
     RemovePackages(Vec<(usize, String)>),
+    /// Validate `version` on the plan's targets (confirmed).
+    Validate {
+        plan: crate::download::Plan,
+        version: String,
+    },
     /// Send a cluster's refused login once more (`r` asked twice).
     RetryLogin(usize),
     /// Leave the dashboard.
@@ -94,6 +103,10 @@ pub enum Dialog {
     Remove(Removal),
     /// The sort menu (after `s`): one key per column.
     Sort,
+    /// The release to validate (after `v`).
+    Version(VersionForm),
+    /// The targets and skips of a validation, before anything is sent.
+    ValidateConfirm(ValidateConfirm),
     /// Quitting would stop following these operations (as the model says: the same
     /// fact the JOB column shows); `under` is the dialog it was asked over (Ctrl-C in
     /// the form), back when the answer is no.
@@ -139,6 +152,8 @@ pub struct App {
     /// The selected release in the packages view, and whether its clusters are listed.
     packages_row: usize,
     packages_open: bool,
+    /// The validation view's selection.
+    validation: ValidationView,
     help_scroll: usize,
     confirm_scroll: usize,
     status: Option<Status>,
@@ -187,6 +202,7 @@ impl App {
             details_scroll: 0,
             packages_row: 0,
             packages_open: false,
+            validation: ValidationView::default(),
             help_scroll: 0,
             confirm_scroll: 0,
             status: None,
@@ -261,7 +277,7 @@ impl App {
     fn target(&self) -> Option<usize> {
         match self.mode {
             Mode::Details(c) => Some(c),
-            Mode::Table | Mode::Filter | Mode::Packages => self.selected,
+            Mode::Table | Mode::Filter | Mode::Packages | Mode::Validation => self.selected,
         }
     }
 
@@ -294,6 +310,8 @@ impl App {
             Some(Dialog::Password(_)) => return Context::Password,
             Some(Dialog::Quit { .. }) => return Context::QuitConfirm,
             Some(Dialog::Sort) => return Context::Sort,
+            Some(Dialog::Version(_)) => return Context::Version,
+            Some(Dialog::ValidateConfirm(_)) => return Context::ValidateConfirm,
             None => {}
         }
         match self.mode {
@@ -301,6 +319,7 @@ impl App {
             Mode::Filter => Context::Filter,
             Mode::Details(_) => Context::Details,
             Mode::Packages => Context::Packages,
+            Mode::Validation => Context::Validation,
         }
     }
 

@@ -295,6 +295,7 @@ fn run_commands(commands: Vec<AppCommand>, outside: &Outside<'_>) -> bool {
                 engine.set_password(&new.clusters, &new.password, new.again);
             }
             AppCommand::RemovePackages(targets) => engine.remove_packages(&targets),
+            AppCommand::Validate { plan, version } => engine.validate(&plan, &version),
             AppCommand::Quit => return true,
         }
     }

@@ -129,6 +129,9 @@ impl App {
             None | Some(Dialog::Sort) => return,
             Some(Dialog::Form(_) | Dialog::Confirm(_)) => "download cancelled: nothing was started",
             Some(Dialog::Remove(_)) => "removal cancelled: nothing was removed",
+            Some(Dialog::Version(_) | Dialog::ValidateConfirm(_)) => {
+                "validation cancelled: nothing was sent"
+            }
             Some(Dialog::Password(_)) => "password not changed",
             Some(Dialog::Quit { under, .. }) => {
                 self.dialog = under.map(|dialog| *dialog);

@@ -27,15 +27,16 @@ const MAX_VERSION: usize = 14;
 /// Columns in the order they earn their place, the most needed first. The name and the
 /// download state always show (the name shrinks when even they do not fit); HEALTH says
 /// whether to trust the row; PKG answers the form's question; JOB is where an operation
-/// stands; READY is the last validation's verdict; UPDATE (only while an update runs or
+/// stands; READY (after PKG, which stays at every size while the form has a package)
+/// is the last validation's verdict; UPDATE (only while an update runs or
 /// needs a look somewhere) where it stands, in the room left down to its minimum;
 /// MESSAGE says why (the code goes into it while CODE does not fit).
 pub const PRIORITY: [Column; 13] = [
     Column::Name,
     Column::Download,
     Column::Health,
-    Column::Ready,
     Column::Package,
+    Column::Ready,
     Column::Job,
     Column::Update,
     Column::Message,
