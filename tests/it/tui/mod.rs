@@ -13,3 +13,4 @@ mod pty_packages;
 mod pty_screens;
 mod shape_snapshots;
 mod snapshots;
+mod validate;
