@@ -97,10 +97,13 @@ pub fn fit(
         let gap = if shown.is_empty() { 0 } else { GAP };
         let wanted = match column {
             Column::Message => message_room,
-            // UPDATE takes what is left, down to its minimum.
-            Column::Update => natural_width(model, column)
-                .min(total.saturating_sub(used + gap))
-                .max(readiness::MIN_UPDATE),
+            // UPDATE takes what is left beside MESSAGE's least room, down to its minimum.
+            Column::Update => readiness::update_width(
+                &model.clusters,
+                total
+                    .saturating_sub(used + gap + message_room + GAP)
+                    .max(readiness::MIN_UPDATE),
+            ),
             other => natural_width(model, other),
         };
         let always = matches!(column, Column::Name | Column::Download);
@@ -191,7 +194,7 @@ fn natural_width(model: &Model, column: Column) -> usize {
         Column::Health => 9,
         Column::InState | Column::LastPoll => 4,
         Column::Ready => readiness::READY_WIDTH,
-        Column::Update => readiness::update_width(&model.clusters),
+        Column::Update => readiness::update_width(&model.clusters, readiness::MAX_UPDATE),
     };
     title.max(content)
 }

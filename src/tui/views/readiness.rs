@@ -56,14 +56,19 @@ pub fn update_cell(c: &ClusterState, cells: usize, theme: Theme) -> Cell<'static
     }
 }
 
-/// The width the UPDATE column wants for `clusters`: its longest line, within bounds.
-pub fn update_width(clusters: &[ClusterState]) -> usize {
+/// The width the UPDATE column wants for `clusters` in at most `room` cells: its
+/// longest line as it is told in that room, at least [`MIN_UPDATE`].
+pub fn update_width(clusters: &[ClusterState], room: usize) -> usize {
+    let room = room.min(MAX_UPDATE);
     clusters
         .iter()
-        .filter_map(|c| update_of(c).map(|u| width(&update_text(&c.identity.name, &u, MAX_UPDATE))))
+        .filter_map(|c| {
+            let update = update_of(c)?;
+            Some(width(&update_text(&c.identity.name, &update, room)))
+        })
         .max()
         .unwrap_or(0)
-        .clamp(MIN_UPDATE, MAX_UPDATE)
+        .clamp(MIN_UPDATE, room.max(MIN_UPDATE))
 }
 
 /// The update in at most `cells` cells: every part when it fits; else without the

@@ -136,9 +136,15 @@ fn summary(app: &App, theme: Theme, cells: usize, now: Timestamp) -> Vec<Line<'s
     let used: usize = spans.iter().map(|s| width(&s.content)).sum();
     if used > cells {
         // Too narrow for the words: the counts alone.
+        let stale = if stale > 0 {
+            format!(", {stale} stale")
+        } else {
+            String::new()
+        };
         return vec![Line::from(truncate(
             &format!(
-                " {validated} validated: {ready} ready, {warned} warn, {errored} err, {none} not"
+                " {validated} validated: {ready} ready, {warned} warn, {errored} err{stale}; \
+                 {none} not"
             ),
             cells,
         ))];
@@ -161,7 +167,8 @@ fn heading(cells: usize) -> String {
 }
 
 fn check_width(cells: usize) -> usize {
-    CHECK.min(cells.saturating_sub(10 + 6 + 12)).max(12)
+    // The clusters keep at least 18 cells.
+    CHECK.min(cells.saturating_sub(1 + 10 + 6 + 18)).max(12)
 }
 
 /// One check's row: "✗ error   High Availability status   1  prod-par-1".
@@ -224,7 +231,7 @@ fn texts(group: &CheckGroup, cells: usize, theme: Theme) -> Vec<Line<'static>> {
             for (i, part) in wrap(said, room).into_iter().enumerate() {
                 let label = if i == 0 { label } else { "" };
                 out.push(Line::from(vec![
-                    Span::styled(format!("{indent}  {}", pad(label, 6)), theme.heading()),
+                    Span::styled(format!("{indent}  {}", pad(label, 7)), theme.heading()),
                     Span::raw(part),
                 ]));
             }

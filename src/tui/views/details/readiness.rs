@@ -124,9 +124,15 @@ impl Details {
             self.field("read", &self.moment(at), Style::new());
         }
         let counts = v.counts(&self.rules);
+        let n = |n: usize, one: &str| match n {
+            1 => format!("1 {one}"),
+            n => format!("{n} {one}s"),
+        };
         let text = format!(
-            "{} errors, {} warnings, {} notes (reviewed: [validate] ignore)",
-            counts.errors, counts.warnings, counts.notes
+            "{}, {}, {} (notes: reviewed checks, [validate] ignore)",
+            n(counts.errors, "error"),
+            n(counts.warnings, "warning"),
+            n(counts.notes, "note")
         );
         self.field("findings", &text, Style::new());
         let mut checks: Vec<_> = v.checks.iter().collect();
