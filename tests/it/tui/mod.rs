@@ -11,6 +11,7 @@ mod pty_keys;
 mod pty_login;
 mod pty_packages;
 mod pty_screens;
+mod pty_validate;
 mod readiness_snapshots;
 mod shape_snapshots;
 mod snapshots;
