@@ -97,13 +97,7 @@ pub fn fit(
         let gap = if shown.is_empty() { 0 } else { GAP };
         let wanted = match column {
             Column::Message => message_room,
-            // UPDATE takes what is left beside MESSAGE's least room, down to its minimum.
-            Column::Update => readiness::update_width(
-                &model.clusters,
-                total
-                    .saturating_sub(used + gap + message_room + GAP)
-                    .max(readiness::MIN_UPDATE),
-            ),
+            Column::Update => update_room(model, total.saturating_sub(used + gap), message_room),
             other => natural_width(model, other),
         };
         let always = matches!(column, Column::Name | Column::Download);
@@ -130,6 +124,18 @@ pub fn fit(
     }
     shown.sort_by_key(|(c, _)| Column::ALL.iter().position(|x| x == c));
     shown
+}
+
+/// UPDATE's width in `left` cells: what is left beside MESSAGE's least room; when that
+/// is below UPDATE's minimum, MESSAGE does not fit anyway and UPDATE takes all it can.
+fn update_room(model: &Model, left: usize, message_room: usize) -> usize {
+    let beside = left.saturating_sub(message_room + GAP);
+    let room = if beside >= readiness::MIN_UPDATE {
+        beside
+    } else {
+        left.max(readiness::MIN_UPDATE)
+    };
+    readiness::update_width(&model.clusters, room)
 }
 
 /// The sorted column's title wants a cell more for its arrow: MESSAGE gives it when it

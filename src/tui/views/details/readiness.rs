@@ -67,9 +67,17 @@ impl Details {
                 .unwrap_or_default();
             let state = detail.state.as_deref().unwrap_or("?");
             self.field("status", &format!("{name}{node}: {state}"), Style::new());
+            // A step that completed says so in its state; its message adds nothing.
+            if state == "completed" {
+                continue;
+            }
             let loud = self.theme.failure_text();
             if let Some(issue) = &detail.issue {
-                let code = issue.code.map(|c| format!(" ({c})")).unwrap_or_default();
+                let code = issue
+                    .code
+                    .filter(|&c| c != 0)
+                    .map(|c| format!(" ({c})"))
+                    .unwrap_or_default();
                 self.field("issue", &format!("{}{code}", issue.message), loud);
             }
             if let Some(action) = &detail.action {
