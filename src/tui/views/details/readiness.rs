@@ -71,14 +71,20 @@ impl Details {
             if state == "completed" {
                 continue;
             }
-            let loud = self.theme.failure_text();
+            // A step that stopped says its issue loud; one under way only says what it does.
+            let stopped = matches!(state, "failed" | "paused_on_error" | "error");
+            let (label, style) = if stopped {
+                ("issue", self.theme.failure_text())
+            } else {
+                ("message", Style::new())
+            };
             if let Some(issue) = &detail.issue {
                 let code = issue
                     .code
                     .filter(|&c| c != 0)
                     .map(|c| format!(" ({c})"))
                     .unwrap_or_default();
-                self.field("issue", &format!("{}{code}", issue.message), loud);
+                self.field(label, &format!("{}{code}", issue.message), style);
             }
             if let Some(action) = &detail.action {
                 self.field("action", &action.message, self.theme.heading());
