@@ -69,6 +69,7 @@ pub fn any_update(clusters: &[ClusterState]) -> bool {
 /// An update as a row shows it, read from the cluster's software.
 #[derive(Debug, Clone, Copy)]
 pub struct UpdateSummary<'a> {
+    /// The software it is read from (phases, status details, nodes).
     pub software: &'a Software,
     /// The release it goes to.
     pub to: Option<&'a str>,
@@ -76,6 +77,7 @@ pub struct UpdateSummary<'a> {
     pub phase: Option<&'a str>,
     /// The node it runs on, when the phase names one.
     pub node: Option<&'a str>,
+    /// The update's state, when the cluster says.
     pub state: Option<&'a UpdateState>,
     /// Seconds spent and expected in the phase now (else in the whole update).
     pub elapsed: Option<i64>,

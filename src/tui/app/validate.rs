@@ -77,7 +77,9 @@ impl VersionForm {
 /// The plan of a validation, before anything is sent.
 #[derive(Debug)]
 pub struct ValidateConfirm {
+    /// The release asked about.
     pub version: String,
+    /// The engine's plan: the clusters asked, and those skipped with their reason.
     pub plan: Plan,
     /// Chosen clusters the filter hides (listed too).
     pub hidden: usize,
@@ -87,7 +89,9 @@ pub struct ValidateConfirm {
 /// are shown.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct ValidationView {
+    /// The selected check (its index among the fleet's findings by check).
     pub row: usize,
+    /// Whether the selected check's texts are shown.
     pub open: bool,
     /// The first line on screen, as of the last frame.
     pub top: usize,
