@@ -27,7 +27,7 @@ pub mod password;
 pub use packages::{Chosen, Holders, Removal};
 mod redraw;
 pub mod validate;
-pub use validate::{ValidateConfirm, ValidationView, VersionForm};
+pub use validate::{CheckRow, ValidateConfirm, ValidationView, VersionForm};
 
 use std::collections::BTreeSet;
 

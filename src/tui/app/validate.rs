@@ -85,6 +85,49 @@ pub struct ValidateConfirm {
     pub hidden: usize,
 }
 
+/// One row of the validation view: a check, and how it weighs on each cluster it is on
+/// (its groups, the worst first).
+#[derive(Debug, Clone)]
+pub struct CheckRow {
+    pub check: String,
+    pub groups: Vec<crate::state::validation::CheckGroup>,
+}
+
+impl CheckRow {
+    /// The worst weight it has anywhere.
+    pub fn weight(&self) -> crate::state::validation::Weight {
+        self.groups
+            .iter()
+            .map(|g| g.weight)
+            .min()
+            .unwrap_or(crate::state::validation::Weight::Note)
+    }
+
+    /// How it weighs on `cluster`, when it is there.
+    pub fn on(&self, cluster: &str) -> Option<crate::state::validation::Weight> {
+        self.groups
+            .iter()
+            .find(|g| {
+                g.texts
+                    .iter()
+                    .any(|t| t.clusters.iter().any(|c| c == cluster))
+            })
+            .map(|g| g.weight)
+    }
+
+    /// Every cluster it is on, with its weight there (the worst first).
+    pub fn clusters(&self) -> Vec<(&str, crate::state::validation::Weight)> {
+        self.groups
+            .iter()
+            .flat_map(|g| {
+                g.texts
+                    .iter()
+                    .flat_map(move |t| t.clusters.iter().map(move |c| (c.as_str(), g.weight)))
+            })
+            .collect()
+    }
+}
+
 /// Where the validation view (`V`) stands: the selected check, and whether its texts
 /// are shown.
 #[derive(Debug, Clone, Copy, Default)]
@@ -249,19 +292,33 @@ impl App {
         }
     }
 
-    /// Moves the selected check by `delta`, within `rows` checks.
+    /// Moves the selected check by `delta`, within the checks there are.
     pub(super) fn move_check(&mut self, delta: isize) {
-        let rows = self.check_groups().len();
+        let rows = self.check_rows().len();
         let last = rows.saturating_sub(1) as isize;
         self.validation.row = (self.validation.row as isize)
             .saturating_add(delta)
             .clamp(0, last.max(0)) as usize;
     }
 
-    /// The fleet's findings grouped by check (errors first), as `ontop validate` groups
-    /// them.
-    pub fn check_groups(&self) -> Vec<crate::state::validation::CheckGroup> {
-        crate::state::validation::by_check(self.validations(), &self.model.validate)
+    /// The fleet's findings by check name: the groups `ontop validate` prints (by check
+    /// and weight, errors first), those of one name together, in the order of the first.
+    pub fn check_rows(&self) -> Vec<CheckRow> {
+        let groups = crate::state::validation::by_check(self.validations(), &self.model.validate);
+        let mut rows: Vec<CheckRow> = Vec::new();
+        for group in groups {
+            match rows
+                .iter_mut()
+                .find(|r| r.check.eq_ignore_ascii_case(&group.check))
+            {
+                Some(row) => row.groups.push(group),
+                None => rows.push(CheckRow {
+                    check: group.check.clone(),
+                    groups: vec![group],
+                }),
+            }
+        }
+        rows
     }
 
     /// Every cluster that holds a validation, with it (config order).

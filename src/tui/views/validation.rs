@@ -1,9 +1,10 @@
-//! The validation view (`V`): the fleet's findings, one row per check and weight
-//! (errors first, then warnings, then notes; within a weight the check on most clusters
-//! first, as `ontop validate` groups them), each with the clusters it is on. `Enter`
-//! shows the selected check's issue and action, each distinct text once with the
-//! clusters that gave it. A line on top counts the verdicts. Long content scrolls with
-//! the selection.
+//! The validation view (`V`): the fleet's findings as checks × clusters. One row per
+//! check (errors first, then warnings, then notes; within a weight the check on most
+//! clusters first, as `ontop validate` groups them); when the validated clusters fit
+//! side by side, one column each with the check's weight there (`✗ err`, `! warn`,
+//! `· note`, `✓` passed), else the clusters it is on, listed. `Enter` shows the selected
+//! check's issue and action, each distinct text once with the clusters that gave it. A
+//! line on top counts the verdicts. Long content scrolls with the selection.
 
 use jiff::Timestamp;
 use ratatui::Frame;
@@ -13,9 +14,9 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph};
 
 use crate::state::readiness::ready_verdict;
-use crate::state::validation::{CheckGroup, Verdict, Weight};
+use crate::state::validation::{Verdict, Weight};
 use crate::text::{pad, truncate, width, wrap};
-use crate::tui::app::App;
+use crate::tui::app::{App, CheckRow};
 use crate::tui::theme::Theme;
 
 /// Cells of the check's name.
@@ -24,13 +25,15 @@ const CHECK: usize = 34;
 /// Draws the view into `area`.
 pub fn render(frame: &mut Frame, area: Rect, app: &mut App, now: Timestamp) {
     let theme = app.theme();
-    let groups = app.check_groups();
+    let rows = app.check_rows();
     let cells = area.width.saturating_sub(2) as usize;
     let mut lines = summary(app, theme, cells, now);
     let view = app.validation_view();
-    let selected = view.row.min(groups.len().saturating_sub(1));
+    let selected = view.row.min(rows.len().saturating_sub(1));
+    let validated: Vec<&str> = app.validations().into_iter().map(|(n, _)| n).collect();
+    let grid = Grid::fits(&validated, cells);
     let (mut at, mut taken) = (0, 1);
-    if groups.is_empty() {
+    if rows.is_empty() {
         lines.push(Line::default());
         let text = "No findings: no cluster holds a validation yet. Mark clusters (space) and \
                     press v to validate the release they hold.";
@@ -39,21 +42,27 @@ pub fn render(frame: &mut Frame, area: Rect, app: &mut App, now: Timestamp) {
         }
     } else {
         lines.push(Line::default());
-        lines.push(Line::styled(heading(cells), theme.heading()));
-        for (i, group) in groups.iter().enumerate() {
-            let mut row = row_line(group, cells, theme);
+        lines.push(Line::styled(heading(cells, grid.as_ref()), theme.heading()));
+        for (i, check) in rows.iter().enumerate() {
+            let mut row = match &grid {
+                Some(grid) => grid.row(check, theme),
+                None => row_line(check, cells, theme),
+            };
             if i == selected {
                 row = row.style(theme.selected());
                 at = lines.len();
             }
             lines.push(row);
             if i == selected && view.open {
-                let text = texts(group, cells, theme);
+                let text = texts(check, cells, theme);
                 taken += text.len();
                 lines.extend(text);
             }
         }
-        if groups.iter().any(|g| g.weight == Weight::Note) {
+        if rows
+            .iter()
+            .any(|r| r.groups.iter().any(|g| g.weight == Weight::Note))
+        {
             lines.push(Line::default());
             let note = "Notes are checks [validate] ignore names (reviewed): shown, not counted.";
             for part in wrap(note, cells.saturating_sub(2)) {
@@ -152,18 +161,81 @@ fn summary(app: &App, theme: Theme, cells: usize, now: Timestamp) -> Vec<Line<'s
     vec![Line::from(spans)]
 }
 
-/// The column titles: weight, check, on how many, which clusters.
-fn heading(cells: usize) -> String {
-    let check = check_width(cells);
-    truncate(
-        &format!(
-            " {}{}{:>4}  CLUSTERS",
-            pad("WEIGHT", 10),
-            pad("CHECK", check),
+/// The column titles: weight, check, on how many, then the clusters (one title each in
+/// a grid).
+fn heading(cells: usize, grid: Option<&Grid<'_>>) -> String {
+    let lead = format!(" {}", pad("WEIGHT", 10));
+    let text = match grid {
+        Some(grid) => {
+            let names: Vec<String> = grid
+                .clusters
+                .iter()
+                .map(|c| pad(&truncate(c, grid.width), grid.width))
+                .collect();
+            format!("{lead}{}{}", pad("CHECK", grid.check), names.join(" "))
+        }
+        None => format!(
+            "{lead}{}{:>4}  CLUSTERS",
+            pad("CHECK", check_width(cells)),
             "ON"
         ),
-        cells,
-    )
+    };
+    truncate(text.trim_end(), cells)
+}
+
+/// Checks × clusters, when every validated cluster has a column of its own.
+struct Grid<'a> {
+    clusters: &'a [&'a str],
+    /// Cells of the check's name, and of each cluster's column.
+    check: usize,
+    width: usize,
+}
+
+/// A grid column is never narrower than its longest word ("! warn") nor wider than this.
+const MAX_COLUMN: usize = 12;
+
+impl<'a> Grid<'a> {
+    /// The grid for `clusters` in `cells`, when they fit side by side.
+    fn fits(clusters: &'a [&'a str], cells: usize) -> Option<Self> {
+        if clusters.is_empty() {
+            return None;
+        }
+        let width = clusters
+            .iter()
+            .map(|c| width(c))
+            .max()
+            .unwrap_or(0)
+            .clamp(6, MAX_COLUMN);
+        let columns = clusters.len() * (width + 1);
+        let check = cells.checked_sub(1 + 10 + columns)?.min(CHECK);
+        (check >= 16).then_some(Self {
+            clusters,
+            check,
+            width,
+        })
+    }
+
+    /// A check's row: its worst weight, its name, its weight on each cluster.
+    fn row(&self, row: &CheckRow, theme: Theme) -> Line<'static> {
+        let (mark, style) = weight_style(row.weight(), theme);
+        let mut spans = vec![
+            Span::styled(
+                format!(" {}", pad(&format!("{mark} {}", row.weight().word()), 10)),
+                style,
+            ),
+            Span::raw(pad(&truncate(&row.check, self.check - 1), self.check)),
+        ];
+        for cluster in self.clusters {
+            let (text, style) = match row.on(cluster) {
+                Some(Weight::Error) => ("✗ err", weight_style(Weight::Error, theme).1),
+                Some(Weight::Warning) => ("! warn", weight_style(Weight::Warning, theme).1),
+                Some(Weight::Note) => ("· note", theme.dim()),
+                None => ("✓", theme.verdict(&Verdict::Ready).1),
+            };
+            spans.push(Span::styled(pad(text, self.width + 1), style));
+        }
+        Line::from(spans)
+    }
 }
 
 fn check_width(cells: usize) -> usize {
@@ -171,23 +243,29 @@ fn check_width(cells: usize) -> usize {
     CHECK.min(cells.saturating_sub(1 + 10 + 6 + 18)).max(12)
 }
 
-/// One check's row: "✗ error   High Availability status   1  prod-par-1".
-fn row_line(group: &CheckGroup, cells: usize, theme: Theme) -> Line<'static> {
-    let (mark, style) = weight_style(group.weight, theme);
+/// One check's row, the clusters listed: "✗ error   High Availability status   1
+/// prod-par-1" (a mark before each name when the check weighs differently on them).
+fn row_line(row: &CheckRow, cells: usize, theme: Theme) -> Line<'static> {
+    let (mark, style) = weight_style(row.weight(), theme);
     let check = check_width(cells);
-    let names: Vec<&str> = group
-        .texts
+    let clusters = row.clusters();
+    let mixed = row.groups.len() > 1;
+    let names: Vec<String> = clusters
         .iter()
-        .flat_map(|t| t.clusters.iter().map(String::as_str))
+        .map(|(name, weight)| match mixed {
+            true => format!("{} {name}", weight_style(*weight, theme).0),
+            false => name.to_string(),
+        })
         .collect();
+    let names: Vec<&str> = names.iter().map(String::as_str).collect();
     let room = cells.saturating_sub(1 + 10 + check + 4 + 2);
     Line::from(vec![
         Span::styled(
-            format!(" {}", pad(&format!("{mark} {}", group.weight.word()), 10)),
+            format!(" {}", pad(&format!("{mark} {}", row.weight().word()), 10)),
             style,
         ),
-        Span::raw(pad(&truncate(&group.check, check - 1), check)),
-        Span::raw(format!("{:>4}  ", group.clusters())),
+        Span::raw(pad(&truncate(&row.check, check - 1), check)),
+        Span::raw(format!("{:>4}  ", clusters.len())),
         Span::raw(names_in(&names, room)),
     ])
 }
@@ -216,24 +294,32 @@ fn names_in(names: &[&str], room: usize) -> String {
     truncate(&format!("+{}", names.len()), room)
 }
 
-/// The selected check's texts: each distinct issue and action once, with its clusters.
-fn texts(group: &CheckGroup, cells: usize, theme: Theme) -> Vec<Line<'static>> {
+/// The selected check's texts: each distinct issue and action once, with its clusters
+/// (and its weight, when the check weighs differently on them).
+fn texts(row: &CheckRow, cells: usize, theme: Theme) -> Vec<Line<'static>> {
     let mut out = Vec::new();
     let indent = "     ";
-    let room = cells.saturating_sub(indent.len() + 8).max(10);
-    for text in &group.texts {
-        let on = format!("on {}:", text.clusters.join(", "));
-        for part in wrap(&on, cells.saturating_sub(indent.len())) {
-            out.push(Line::styled(format!("{indent}{part}"), theme.dim()));
-        }
-        for (label, said) in [("issue", &text.issue), ("action", &text.action)] {
-            let said = said.as_deref().unwrap_or("(the cluster did not say)");
-            for (i, part) in wrap(said, room).into_iter().enumerate() {
-                let label = if i == 0 { label } else { "" };
-                out.push(Line::from(vec![
-                    Span::styled(format!("{indent}  {}", pad(label, 7)), theme.heading()),
-                    Span::raw(part),
-                ]));
+    let room = cells.saturating_sub(indent.len() + 9).max(10);
+    for group in &row.groups {
+        let weight = if row.groups.len() > 1 {
+            format!("{} ", group.weight.word())
+        } else {
+            String::new()
+        };
+        for text in &group.texts {
+            let on = format!("{weight}on {}:", text.clusters.join(", "));
+            for part in wrap(&on, cells.saturating_sub(indent.len())) {
+                out.push(Line::styled(format!("{indent}{part}"), theme.dim()));
+            }
+            for (label, said) in [("issue", &text.issue), ("action", &text.action)] {
+                let said = said.as_deref().unwrap_or("(the cluster did not say)");
+                for (i, part) in wrap(said, room).into_iter().enumerate() {
+                    let label = if i == 0 { label } else { "" };
+                    out.push(Line::from(vec![
+                        Span::styled(format!("{indent}  {}", pad(label, 7)), theme.heading()),
+                        Span::raw(part),
+                    ]));
+                }
             }
         }
     }
