@@ -347,3 +347,36 @@ impl App {
         view.top
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::tests::app;
+    use crate::ontap::software::Software;
+    use crate::state::validation::Weight;
+
+    #[test]
+    fn a_check_that_weighs_differently_on_two_clusters_is_one_row() {
+        let mut app = app(3);
+        let findings = |status: &str| {
+            serde_json::json!({"validation_results": [
+                {"update_check": "NFS mounts", "status": status, "issue": {"message": "i"}},
+            ]})
+        };
+        for (cluster, status) in [(0, "error"), (1, "warning")] {
+            app.model.clusters[cluster].readiness.software = Some((
+                jiff::Timestamp::UNIX_EPOCH,
+                Software::from_value(&findings(status)),
+            ));
+        }
+        let rows = app.check_rows();
+        assert_eq!(rows.len(), 1);
+        assert_eq!(rows[0].weight(), Weight::Error, "the worst");
+        assert_eq!(rows[0].on("c0"), Some(Weight::Error));
+        assert_eq!(rows[0].on("c1"), Some(Weight::Warning));
+        assert_eq!(rows[0].on("c2"), None);
+        assert_eq!(
+            rows[0].clusters(),
+            [("c0", Weight::Error), ("c1", Weight::Warning)]
+        );
+    }
+}
