@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # Regenerates the README screenshots from a real run of `ontop demo`:
 #
-#   assets/demo.svg          the dashboard at 120x40 mid-change: a download running, one
-#                            started from the screen that just finished, one failed, a
-#                            cluster gone quiet (STALE), one whose login was refused
+#   assets/demo.svg          36 clusters at 120x40 mid-change: a download running, one
+#                            failed, a cluster gone quiet (STALE), one whose login was
+#                            refused, and the site=ams clusters marked for a download
+#   assets/demo-confirm.svg  the confirmation for the marked clusters: grouped by the URL
+#                            each will fetch (the site mirror), and the one followed as is
 #   assets/demo-details.svg  the details of the failed cluster, with what to do about it
 #   assets/demo-80x24.svg    the dashboard at 80x24
 #   assets/demo.txt          the plain text of the 120x40 capture
@@ -14,7 +16,7 @@
 # the pane with its colours, quits, and renders the captures with scripts/ansi_to_svg.py.
 # The run's log goes to a temporary XDG_DATA_HOME that is removed on exit.
 #
-# Needs: cargo, tmux, python3. Safe to run again: every run rewrites the four files.
+# Needs: cargo, tmux, python3. Safe to run again: every run rewrites the five files.
 # SETTLE_TIMEOUT (seconds, default 90) bounds each wait.
 set -euo pipefail
 
@@ -72,9 +74,11 @@ settled() {
 }
 form_open() { grep -q 'Download a package' <<<"$1"; }
 confirm_open() { grep -q 'Start this download?' <<<"$1"; }
+marked() { grep -q 'marked the' <<<"$1"; }
+every_row() { grep -q 'prod-nyc-1' <<<"$1" && ! grep -q '/site=ams' <<<"$1"; }
 # The download started from the screen has ended: its row says success twice (the
 # cluster's state and the JOB column).
-just_finished() { grep -E '^ *prod-ams-1 ' <<<"$1" | grep -q 'success.*success'; }
+just_finished() { grep -E '^[^a-z]{0,4}prod-ams-1 ' <<<"$1" | grep -q 'success.*success'; }
 details_open() { grep -q '10551885' <<<"$1" && grep -q 'next step' <<<"$1"; }
 one_row() { ! grep -q 'prod-nyc-1' <<<"$1"; }
 
@@ -93,7 +97,7 @@ start() {
         exit 1
     fi
     mkdir -p "$work/data"
-    keys "clear; env -u NO_COLOR XDG_DATA_HOME='$work/data' '$bin' demo" Enter
+    keys "clear; env -u NO_COLOR XDG_DATA_HOME='$work/data' '$bin' demo --clusters 36" Enter
 }
 
 # capture FILE: the pane with its colours (-e) and trailing spaces (-N: a reverse-video
@@ -123,21 +127,29 @@ quit() {
 
 mkdir -p assets
 
-echo "capturing 120x40: the fleet mid-change, then the failed cluster's details..." >&2
+echo "capturing 120x40: the fleet mid-change with marks, the confirmation, then the failed cluster's details..." >&2
 start 120 40
 wait_for "the fleet to settle" settled
-# A download started from the screen, on prod-ams-1, to its end.
-keys "/prod-ams-1" Enter
+# The site=ams clusters marked (the filter, a, then every row again).
+keys "/site=ams" Enter
 wait_for "the filter" one_row
+keys a
+wait_for "the marks" marked
+keys Escape
+wait_for "every row" every_row
+sleep 1.5
+capture "$work/demo-120x40.ansi"
+# A download to the marked clusters, from their site's mirror, to its end.
 keys d
 wait_for "the download form" form_open
 keys Enter
 wait_for "the confirmation" confirm_open
+sleep 0.5
+capture "$work/confirm-120x40.ansi"
 keys y
 wait_for "the download to finish" just_finished
 keys Escape
-sleep 1.5
-capture "$work/demo-120x40.ansi"
+sleep 1
 keys "/dr-fra-1" Enter
 wait_for "the filter" one_row
 keys Enter
@@ -155,6 +167,8 @@ quit
 
 python3 scripts/ansi_to_svg.py --cols 120 --rows 40 --title "ontop demo" \
     --plain "$work/demo.txt" <"$work/demo-120x40.ansi" >"$work/demo.svg"
+python3 scripts/ansi_to_svg.py --cols 120 --rows 40 --title "ontop demo: the confirmation" \
+    <"$work/confirm-120x40.ansi" >"$work/demo-confirm.svg"
 python3 scripts/ansi_to_svg.py --cols 120 --rows 40 --title "ontop demo: details" \
     <"$work/details-120x40.ansi" >"$work/demo-details.svg"
 python3 scripts/ansi_to_svg.py --cols 80 --rows 24 --title "ontop demo" \
@@ -163,6 +177,7 @@ python3 scripts/ansi_to_svg.py --cols 80 --rows 24 --title "ontop demo" \
 # Only replace the assets once everything has worked.
 mv "$work/demo.svg" assets/demo.svg
 mv "$work/demo-details.svg" assets/demo-details.svg
+mv "$work/demo-confirm.svg" assets/demo-confirm.svg
 mv "$work/demo-80x24.svg" assets/demo-80x24.svg
 mv "$work/demo.txt" assets/demo.txt
-echo "wrote assets/demo.svg, assets/demo-details.svg, assets/demo-80x24.svg and assets/demo.txt" >&2
+echo "wrote assets/demo.svg, assets/demo-confirm.svg, assets/demo-details.svg, assets/demo-80x24.svg and assets/demo.txt" >&2

@@ -4,6 +4,16 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
 
+mod download;
+mod packages;
+mod paths;
+mod validate;
+
+pub use download::DownloadArgs;
+pub use packages::{PackageDeleteArgs, PackagesAction, PackagesArgs};
+pub use paths::command_with_real_paths;
+pub use validate::ValidateArgs;
+
 /// A dashboard for ONTAP software/firmware package downloads across many clusters.
 ///
 /// Without a command: the dashboard on the clusters of the config.
@@ -71,7 +81,8 @@ pub enum Command {
     },
     /// One sweep of every cluster, then print a table (or JSON) and exit
     ///
-    /// Exit codes: 0 every cluster answered, 1 some did not, 2 usage or config error.
+    /// Exit codes: 0 every cluster answered, 1 some did not, 2 usage or config error,
+    /// 130 Ctrl-C (who had not answered is said first).
     Status {
         #[command(flatten)]
         config: ConfigArg,
@@ -274,191 +285,6 @@ impl Cli {
             ) => Common::default(),
         }
     }
-}
-
-/// The command line definition with every `--config` help naming the real default path
-/// of this user (and `ONTOP_CONFIG` when it is set), as `--help` shows it.
-pub fn command_with_real_paths() -> clap::Command {
-    use clap::CommandFactory;
-    let env = std::env::var_os(crate::config::CONFIG_PATH_ENV).filter(|v| !v.is_empty());
-    let default = crate::config::default_config_path().map_or_else(
-        || "none (no home directory)".to_string(),
-        |p| p.display().to_string(),
-    );
-    let shown = match env {
-        Some(value) => format!(
-            "$ONTOP_CONFIG = {}, else {default}",
-            std::path::Path::new(&value).display()
-        ),
-        None => format!("$ONTOP_CONFIG (unset), else {default}"),
-    };
-    real_paths(Cli::command(), &shown)
-}
-
-fn real_paths(mut cmd: clap::Command, shown: &str) -> clap::Command {
-    for (id, what) in [("config", "Config file"), ("path", "Where to write it")] {
-        if cmd
-            .get_arguments()
-            .any(|a| a.get_id() == id && a.get_long() == Some(id))
-        {
-            let help = format!("{what} [default: {shown}]");
-            cmd = cmd.mut_arg(id, |a| a.help(help));
-        }
-    }
-    let names: Vec<String> = cmd
-        .get_subcommands()
-        .map(|s| s.get_name().to_string())
-        .collect();
-    for name in names {
-        cmd = cmd.mut_subcommand(name, |sub| real_paths(sub, shown));
-    }
-    cmd
-}
-
-/// `ontop packages` options.
-#[derive(Debug, Args)]
-#[command(args_conflicts_with_subcommands = true)]
-pub struct PackagesArgs {
-    #[command(subcommand)]
-    pub action: Option<PackagesAction>,
-    #[command(flatten)]
-    pub config: ConfigArg,
-    /// Print JSON: every cluster's release and packages, and every release's holders
-    #[arg(long)]
-    pub json: bool,
-    /// One row per cluster (its release and its packages) instead of one per release
-    #[arg(long)]
-    pub by_cluster: bool,
-    /// Which clusters [default: all]
-    #[command(flatten)]
-    pub select: crate::commands::selection::SelectionArgs,
-}
-
-/// What `ontop packages` can do besides listing.
-#[derive(Debug, Subcommand)]
-pub enum PackagesAction {
-    /// Remove a package from the chosen clusters' repositories, following each removal
-    /// to its end (asks first; --yes without a terminal)
-    ///
-    /// Exit codes: 0 removed everywhere it was (or it was nowhere, or --dry-run and every
-    /// chosen cluster answered), 1 a removal was refused or failed, a chosen cluster did
-    /// not answer (its repository could not be read), a record could not be written, or
-    /// the question was answered no, 2 usage or config error, or every chosen cluster is
-    /// read-only, 130 Ctrl-C (what it left running is said first). A non-zero exit ends
-    /// with one line that says why.
-    Delete(PackageDeleteArgs),
-}
-
-/// `ontop packages delete` options.
-#[derive(Debug, Args)]
-#[command(group = clap::ArgGroup::new("which").required(true).multiple(true).args(["clusters", "all", "labels"]))]
-pub struct PackageDeleteArgs {
-    /// The package's version, as `ontop packages` lists it (e.g. 9.16.1P3)
-    #[arg(value_name = "VERSION")]
-    pub version: String,
-    #[command(flatten)]
-    pub config: ConfigArg,
-    /// Which clusters: --cluster NAME..., --all, --label KEY=VALUE...
-    #[command(flatten)]
-    pub select: crate::commands::selection::SelectionArgs,
-    /// Remove without asking for confirmation (needed without a terminal)
-    #[arg(long)]
-    pub yes: bool,
-    /// Send nothing: every chosen cluster is treated as read-only
-    #[arg(long)]
-    pub read_only: bool,
-    /// Show who would be sent a removal (and who is skipped, and why), and send nothing
-    #[arg(long)]
-    pub dry_run: bool,
-}
-
-/// `ontop download` options.
-#[derive(Debug, Args)]
-#[command(group = clap::ArgGroup::new("which").required(true).multiple(true).args(["clusters", "all", "labels"]))]
-pub struct DownloadArgs {
-    #[command(flatten)]
-    pub config: ConfigArg,
-    /// Never start a download: every chosen cluster is reported as read-only
-    #[arg(long)]
-    pub read_only: bool,
-    /// Which clusters: --cluster NAME..., --all, --label KEY=VALUE...
-    #[command(flatten)]
-    pub select: crate::commands::selection::SelectionArgs,
-    /// The package URL (http, https, ftp or file) [default: `[download] url` of the config]
-    #[arg(long, value_name = "URL", conflicts_with = "file")]
-    pub url: Option<String>,
-    /// Upload this image from this host instead (ONTAP 9.8 and later): streamed from disk
-    /// to each cluster, its SHA-256 computed first and audited
-    #[arg(long, value_name = "PATH")]
-    pub file: Option<std::path::PathBuf>,
-    /// With --file: the image's published SHA-256; a file that does not match is refused
-    /// and nothing is sent
-    #[arg(long, value_name = "HEX", requires = "file")]
-    pub sha256: Option<String>,
-    /// With --file: the rate every upload from this host shares, e.g. "50MiB/s"
-    /// [default: `[download] upload_rate`, else no limit]
-    #[arg(long, value_name = "RATE", requires = "file")]
-    pub limit_rate: Option<String>,
-    /// The package server's user [default with the default URL: `[download] username`]
-    #[arg(long, value_name = "U", conflicts_with = "file")]
-    pub username: Option<String>,
-    /// Read the package server's password from this environment variable (without it,
-    /// a user given and a terminal: ask without echo)
-    #[arg(long, value_name = "VAR", conflicts_with = "file")]
-    pub password_env: Option<String>,
-    /// Follow every download to its end; the exit code tells how they ended
-    #[arg(long)]
-    pub wait: bool,
-    /// With --wait: stop following after this long (e.g. "90m"); the downloads go on,
-    /// and a dashboard started later picks them up from the journal
-    #[arg(long, value_name = "DURATION", requires = "wait")]
-    pub timeout: Option<String>,
-    /// Start without asking for confirmation (needed without a terminal)
-    #[arg(long)]
-    pub yes: bool,
-    /// With --wait: at most N downloads run at once; the rest wait in ontop (nothing is
-    /// sent for them) and start as others end [default: `[download] max_running`, else
-    /// no limit]
-    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=10_000))]
-    pub max_running: Option<u32>,
-    /// Download even to clusters that run or already hold the package's release (read
-    /// from its file name: 97_q_image.tgz, ontap-9.16.1P3-image.tgz)
-    #[arg(long)]
-    pub force: bool,
-    /// Show the plan (targets, clusters followed as they are, skips and why) and send
-    /// nothing
-    #[arg(long, conflicts_with_all = ["wait", "yes"])]
-    pub dry_run: bool,
-}
-
-/// `ontop validate` options.
-#[derive(Debug, Args)]
-#[command(group = clap::ArgGroup::new("which").required(true).multiple(true).args(["clusters", "all", "labels"]))]
-pub struct ValidateArgs {
-    #[command(flatten)]
-    pub config: ConfigArg,
-    /// The release to validate, as the package repository lists it (e.g. 9.16.1P3)
-    #[arg(value_name = "VERSION")]
-    pub version: String,
-    /// Which clusters: --cluster NAME..., --all, --label KEY=VALUE...
-    #[command(flatten)]
-    pub select: crate::commands::selection::SelectionArgs,
-    /// Wait for every validation's findings, then give the verdicts grouped by check; the
-    /// exit code tells whether every cluster is ready
-    #[arg(long)]
-    pub wait: bool,
-    /// With --wait: stop waiting after this long (e.g. "20m")
-    #[arg(long, value_name = "DURATION", requires = "wait")]
-    pub timeout: Option<String>,
-    /// Print one JSON document instead of the lines (verdicts, counts, findings by check)
-    #[arg(long)]
-    pub json: bool,
-    /// Validate without asking for confirmation (needed without a terminal)
-    #[arg(long)]
-    pub yes: bool,
-    /// Show who would be validated and who is skipped, and send nothing
-    #[arg(long, conflicts_with_all = ["wait", "yes"])]
-    pub dry_run: bool,
 }
 
 /// `ontop sim` options: the simulator's own definition when it is built in.

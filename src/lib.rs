@@ -17,6 +17,7 @@
 //! - [`files`]: reading outside files with caps, writing private files;
 //! - [`output`]: writing to stdout and stderr without a panic when they close;
 //! - [`text`]: cleaning text from outside, masking URLs, widths and "did you mean".
+//! - [`sync`]: locks taken back after a panic, one spelling for it.
 
 pub mod cli;
 pub mod commands;
@@ -31,5 +32,6 @@ pub mod ontap;
 pub mod output;
 pub mod serve;
 pub mod state;
+pub mod sync;
 pub mod text;
 pub mod tui;

@@ -26,15 +26,13 @@ mod wait;
 
 pub use inputs::{choose, spec_for};
 
-use std::sync::Arc;
 use std::time::Duration;
 
 use jiff::Timestamp;
 
 use super::watch::{Waited, Watch};
-use super::{CliError, Context, Exit, interrupt};
+use super::{CliError, Context, Exit};
 use crate::cli::DownloadArgs;
-use crate::config::Credentials;
 use crate::download::{DownloadSpec, Ending, OperationKind, Plan, SkipReason, image_version};
 use crate::engine::upload::UploadSource;
 use crate::engine::{Engine, EngineOptions};
@@ -70,11 +68,7 @@ pub async fn run(ctx: &Context, args: &DownloadArgs) -> Result<Exit, CliError> {
     super::selection::announce(config, &chosen, &args.select);
     let limit = follow_limit(args.timeout.as_deref())?;
     inputs::refuse_read_only(config, &chosen, ctx.read_only)?;
-    if !args.yes && !args.dry_run && !ctx.interactive {
-        return Err(CliError::Usage(
-            "no terminal to confirm on: use --yes to confirm without a terminal".into(),
-        ));
-    }
+    crate::commands::prologue::need_a_way_to_confirm(args.yes, args.dry_run, ctx.interactive)?;
     let max_running = args
         .max_running
         .map(|n| n as usize)
@@ -89,22 +83,16 @@ pub async fn run(ctx: &Context, args: &DownloadArgs) -> Result<Exit, CliError> {
         .map_err(|e| CliError::Usage(format!("--limit-rate: {e}")))?;
 
     let subset = config.subset(&chosen);
-    let credentials = Arc::new(Credentials::new(ctx.interactive));
-    // Password commands and prompts block: keep them off the async workers.
-    let (engine, updates, model) = tokio::task::block_in_place(|| {
-        Engine::from_config(
-            &subset,
-            &credentials,
-            ctx.data_dir.as_deref(),
-            ctx.read_only,
-            EngineOptions {
-                max_running,
-                upload_rate,
-                ..EngineOptions::default()
-            },
-        )
-    });
-    let mut watch = Watch::new(model, updates);
+    let (engine, mut watch) = crate::commands::prologue::watched_engine(
+        ctx,
+        &subset,
+        ctx.read_only,
+        EngineOptions {
+            max_running,
+            upload_rate,
+            ..EngineOptions::default()
+        },
+    );
     // The release the package holds, when its name says: clusters that run or hold it
     // are skipped (unless --force), and a name that says nothing skips nobody.
     let version = image_version(what.file_name()).filter(|_| !args.force);
@@ -214,18 +202,11 @@ impl Run {
                 What::Download(spec) => question(&self.engine.by_source(spec, &targets)),
                 What::Upload(source) => upload_question(&source.file, &plan.target_names()),
             };
-            match interrupt::ask_yes(asked).await {
-                Some(true) => {}
-                Some(false) => {
-                    self.engine.shutdown();
-                    crate::errln!("ontop: exit 1: cancelled: nothing was started");
-                    return Ok(Exit::Failed);
-                }
-                None => {
-                    self.engine.shutdown();
-                    crate::errln!("ontop: interrupted: nothing was sent");
-                    return Ok(Exit::Interrupted);
-                }
+            if let Err(exit) =
+                crate::commands::prologue::confirm(asked, "nothing was started").await
+            {
+                self.engine.shutdown();
+                return Ok(exit);
             }
         }
         let size = match &what {
@@ -383,11 +364,8 @@ pub(crate) fn follow_limit(text: Option<&str>) -> Result<Option<Duration>, CliEr
     let Some(text) = text else {
         return Ok(None);
     };
-    text.parse::<jiff::SignedDuration>()
-        .ok()
-        .filter(|d| d.is_positive())
-        .and_then(|d| Duration::try_from(d).ok())
-        .filter(|d| *d <= MAX_FOLLOW_LIMIT)
+    crate::text::duration::parse(text)
+        .filter(|d| !d.is_zero() && *d <= MAX_FOLLOW_LIMIT)
         .map(Some)
         .ok_or_else(|| {
             CliError::Usage(format!(

@@ -14,6 +14,35 @@ pub(crate) async fn requested() {
     }
 }
 
+/// SIGTERM (a service manager) or Ctrl-C, whichever comes first: what stops a
+/// long-running command. The SIGTERM handler is in place from when this is made.
+pub(crate) struct Stop {
+    #[cfg(unix)]
+    term: Option<tokio::signal::unix::Signal>,
+}
+
+impl Stop {
+    pub(crate) fn new() -> Self {
+        Self {
+            #[cfg(unix)]
+            term: tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()).ok(),
+        }
+    }
+
+    /// Resolves at the first of the two signals.
+    pub(crate) async fn requested(&mut self) {
+        #[cfg(unix)]
+        if let Some(term) = &mut self.term {
+            tokio::select! {
+                _ = term.recv() => {}
+                () = requested() => {}
+            }
+            return;
+        }
+        requested().await;
+    }
+}
+
 /// Asks `question` on the terminal: `Some(true)` for y/yes, `Some(false)` for anything
 /// else, `None` at Ctrl-C.
 pub(crate) async fn ask_yes(question: String) -> Option<bool> {

@@ -22,6 +22,7 @@ pub(crate) mod interrupt;
 pub mod manual;
 pub mod packages;
 pub(crate) mod progress;
+mod prologue;
 pub mod selection;
 pub mod serve;
 pub mod sim;

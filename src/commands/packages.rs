@@ -10,15 +10,14 @@
 mod delete;
 
 use std::io::IsTerminal;
-use std::sync::Arc;
 
 use serde_json::{Value, json};
 
-use super::watch::{Waited, Watch};
+use super::watch::Waited;
 use super::{CliError, Context, Exit};
 use crate::cli::{PackagesAction, PackagesArgs};
-use crate::config::{Config, Credentials};
-use crate::engine::{Engine, EngineOptions};
+use crate::config::Config;
+use crate::engine::EngineOptions;
 use crate::fleet::inventory::{Inventory, VersionRow, by_version, release_order};
 use crate::ontap::{ErrorKind, OntapError};
 use crate::state::Model;
@@ -86,18 +85,8 @@ pub(crate) struct Found {
 /// One look at every cluster of `subset` through the engine (read-only: listing changes
 /// nothing); `None` at Ctrl-C.
 async fn look(ctx: &Context, subset: &Config) -> Option<Vec<Found>> {
-    let credentials = Arc::new(Credentials::new(ctx.interactive));
-    // Password commands and prompts block: keep them off the async workers.
-    let (engine, updates, model) = tokio::task::block_in_place(|| {
-        Engine::from_config(
-            subset,
-            &credentials,
-            ctx.data_dir.as_deref(),
-            true,
-            EngineOptions::default(),
-        )
-    });
-    let mut watch = Watch::new(model, updates);
+    let (engine, mut watch) =
+        crate::commands::prologue::watched_engine(ctx, subset, true, EngineOptions::default());
     let timeouts = subset.clusters.iter().map(|c| c.timeout).collect();
     let waited = watch.first_look(true, timeouts).await;
     engine.shutdown();

@@ -13,7 +13,7 @@ pub async fn run(ctx: &Context, listen: Option<SocketAddr>) -> Result<Exit, CliE
     let config = ctx.config()?;
     // Listening for SIGTERM from the start: a service manager may send it at any time,
     // and its default action would end the process without a clean stop.
-    let mut stop = StopSignal::new();
+    let mut stop = super::interrupt::Stop::new();
     // A service has no terminal: a cluster without a password source is an error on its
     // row, never a prompt.
     let credentials = Arc::new(Credentials::new(false));
@@ -46,39 +46,11 @@ pub async fn run(ctx: &Context, listen: Option<SocketAddr>) -> Result<Exit, CliE
         config.clusters.len(),
         running.addr
     );
-    stop.wait().await;
+    stop.requested().await;
     tracing::info!("stopping");
     running
         .stop()
         .await
         .map_err(|e| CliError::Setup(format!("the server stopped with an error: {e}")))?;
     Ok(Exit::Ok)
-}
-
-/// SIGTERM (a service manager) or SIGINT (Ctrl-C), whichever comes first; the SIGTERM
-/// handler is in place from when this is made.
-struct StopSignal {
-    #[cfg(unix)]
-    term: Option<tokio::signal::unix::Signal>,
-}
-
-impl StopSignal {
-    fn new() -> Self {
-        Self {
-            #[cfg(unix)]
-            term: tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()).ok(),
-        }
-    }
-
-    async fn wait(&mut self) {
-        #[cfg(unix)]
-        if let Some(term) = &mut self.term {
-            tokio::select! {
-                _ = term.recv() => {}
-                _ = tokio::signal::ctrl_c() => {}
-            }
-            return;
-        }
-        let _ = tokio::signal::ctrl_c().await;
-    }
 }

@@ -10,7 +10,6 @@
 
 mod report;
 
-use std::sync::Arc;
 use std::time::Duration;
 
 use jiff::Timestamp;
@@ -19,9 +18,8 @@ use tokio::time::Instant;
 use super::download::lines::print_plan;
 use super::progress::Waiting;
 use super::watch::{Waited, Watch};
-use super::{CliError, Context, Exit, interrupt};
+use super::{CliError, Context, Exit};
 use crate::cli::ValidateArgs;
-use crate::config::Credentials;
 use crate::download::{OperationKind, Plan, is_version};
 use crate::engine::{Engine, EngineOptions, Update};
 use crate::state::Model;
@@ -44,24 +42,14 @@ pub async fn run(ctx: &Context, args: &ValidateArgs) -> Result<Exit, CliError> {
     let chosen = args.select.select(config, false)?;
     super::selection::announce(config, &chosen, &args.select);
     let limit = super::download::follow_limit(args.timeout.as_deref())?;
-    if !args.yes && !args.dry_run && !ctx.interactive {
-        return Err(CliError::Usage(
-            "no terminal to confirm on: use --yes to confirm without a terminal".into(),
-        ));
-    }
+    crate::commands::prologue::need_a_way_to_confirm(args.yes, args.dry_run, ctx.interactive)?;
     let subset = config.subset(&chosen);
-    let credentials = Arc::new(Credentials::new(ctx.interactive));
-    // Password commands and prompts block: keep them off the async workers.
-    let (engine, updates, model) = tokio::task::block_in_place(|| {
-        Engine::from_config(
-            &subset,
-            &credentials,
-            ctx.data_dir.as_deref(),
-            ctx.read_only,
-            EngineOptions::default(),
-        )
-    });
-    let mut watch = Watch::new(model, updates);
+    let (engine, mut watch) = crate::commands::prologue::watched_engine(
+        ctx,
+        &subset,
+        ctx.read_only,
+        EngineOptions::default(),
+    );
     let timeouts = subset.clusters.iter().map(|c| c.timeout).collect();
     if watch.first_look(true, timeouts).await == Waited::Interrupted {
         engine.shutdown();
@@ -124,18 +112,11 @@ impl Run {
                 crate::text::count_clusters(self.plan.targets.len()),
                 self.plan.target_names().join(", ")
             );
-            match interrupt::ask_yes(question).await {
-                Some(true) => {}
-                Some(false) => {
-                    self.engine.shutdown();
-                    crate::errln!("ontop: exit 1: cancelled: nothing was sent");
-                    return Ok(Exit::Failed);
-                }
-                None => {
-                    self.engine.shutdown();
-                    crate::errln!("ontop: interrupted: nothing was sent");
-                    return Ok(Exit::Interrupted);
-                }
+            if let Err(exit) =
+                crate::commands::prologue::confirm(question, "nothing was sent").await
+            {
+                self.engine.shutdown();
+                return Ok(exit);
             }
         }
         self.engine.validate(&self.plan, &self.version);

@@ -11,22 +11,23 @@
 //! concurrent callers wait for the one resolution instead of starting their own.
 
 use std::collections::HashMap;
-use std::io::Read;
-use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
+use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::mpsc;
 use std::sync::{Arc, Mutex, OnceLock};
 use std::thread;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use secrecy::SecretString;
 use secrecy::zeroize::Zeroize;
 
 use super::error::ConfigError;
-use super::paths::loose_mode;
 use super::{ClusterConfig, CredentialSource, Environment};
-use std::ffi::OsString;
+use crate::sync::Lock;
+use command::from_command;
+use sources::{first_line, from_env, from_file};
+
+mod command;
+mod sources;
 
 /// Distinct password sources resolved at the same time.
 const MAX_PARALLEL_SOURCES: usize = 16;
@@ -121,10 +122,7 @@ impl Credentials {
             Lookup::Cached(key) => key,
         };
         let slot = {
-            let mut cache = self
-                .cache
-                .lock()
-                .unwrap_or_else(|poisoned| poisoned.into_inner());
+            let mut cache = self.cache.locked();
             cache.entry(key.clone()).or_default().clone()
         };
         let outcome = slot.0.get_or_init(|| self.resolve(cluster, &key)).clone();
@@ -197,10 +195,7 @@ impl Credentials {
     /// before a retry, so the next [`Self::password_for`] reads the source again.
     pub fn forget(&self, cluster: &ClusterConfig) {
         if let Lookup::Cached(key) = lookup(cluster) {
-            let mut cache = self
-                .cache
-                .lock()
-                .unwrap_or_else(|poisoned| poisoned.into_inner());
+            let mut cache = self.cache.locked();
             cache.remove(&key);
         }
     }
@@ -215,10 +210,7 @@ impl Credentials {
     }
 
     fn prompt(&self, cluster: &ClusterConfig, user: &str) -> Result<SecretString, Failure> {
-        let _one_at_a_time = self
-            .prompting
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        let _one_at_a_time = self.prompting.locked();
         let fix =
             "set password_command, password_env or password_file in [defaults] or in this cluster";
         if !self.interactive.load(Ordering::Relaxed) {
@@ -263,229 +255,4 @@ fn lookup(cluster: &ClusterConfig) -> Lookup<'_> {
         CredentialSource::File(path) => SourceKey::File(path.clone()),
         CredentialSource::Prompt => SourceKey::Prompt(cluster.username.clone()),
     })
-}
-
-fn from_env(environment: &Environment, var: &str) -> Result<SecretString, Failure> {
-    let fix = format!("export {var}=... before starting ontop, or choose another password source");
-    match environment.var_os(var).map(OsString::into_string) {
-        Some(Ok(value)) if !value.is_empty() => Ok(SecretString::from(value)),
-        Some(Ok(_)) => Err(Failure::new(
-            format!("environment variable {var} is empty"),
-            fix,
-        )),
-        None => Err(Failure::new(
-            format!("environment variable {var} is not set"),
-            fix,
-        )),
-        Some(Err(_)) => Err(Failure::new(
-            format!("environment variable {var} is not valid UTF-8"),
-            fix,
-        )),
-    }
-}
-
-fn from_file(path: &Path) -> Result<SecretString, Failure> {
-    let shown = path.display();
-    let meta = std::fs::metadata(path).map_err(|e| {
-        Failure::new(
-            format!("cannot read {shown}: {e}"),
-            "create the file (mode 600) or fix the path",
-        )
-    })?;
-    if let Some(mode) = loose_mode(&meta) {
-        let message = format!("{shown} is readable by group or others (mode {mode:o})");
-        return Err(Failure::new(message, format!("run: chmod 600 {shown}")));
-    }
-    let bytes = crate::files::read_regular(path, MAX_SECRET_FILE).map_err(|e| {
-        Failure::new(
-            format!("cannot read {shown}: {e}"),
-            "point password_file at a plain file holding the password on its first line",
-        )
-    })?;
-    let mut text = String::from_utf8(bytes).map_err(|e| {
-        e.into_bytes().zeroize();
-        Failure::new(
-            format!("{shown} is not text (UTF-8)"),
-            "put the password on its first line as text",
-        )
-    })?;
-    let secret = first_line(&text);
-    text.zeroize();
-    secret.ok_or_else(|| {
-        Failure::new(
-            format!("{shown} is empty"),
-            "put the password on its first line",
-        )
-    })
-}
-
-/// Runs `argv` (no shell) and takes its `password:` line when it prints YAML (as
-/// Harvest's credential scripts may), else the first line of its stdout. Neither its stdout nor
-/// its stderr ever appears in a message (either may hold a token); the message says how
-/// it failed and where to look. It may run [`COMMAND_TIMEOUT`] and print
-/// [`MAX_SECRET_FILE`] bytes, no more.
-fn from_command(argv: &[String], timeout: Duration) -> Result<SecretString, Failure> {
-    let Some((program, args)) = argv.split_first() else {
-        return Err(Failure::new(
-            "the command is empty",
-            "write it like [\"pass\", \"show\", \"ontap/monitor\"]",
-        ));
-    };
-    let mut child = Command::new(program)
-        .args(args)
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .map_err(|e| match e.kind() {
-            std::io::ErrorKind::NotFound => Failure::new(
-                format!("command {program:?} not found"),
-                "install it, or give its full path as the first list item",
-            ),
-            _ => Failure::new(
-                format!("cannot run {program:?}: {e}"),
-                "check that it is an executable program",
-            ),
-        })?;
-    let stdout = drain(child.stdout.take());
-    let deadline = Instant::now() + timeout;
-    let too_much = || {
-        Failure::new(
-            format!("printed more than {MAX_SECRET_FILE} bytes"),
-            "make it print only the password, on the first line of stdout",
-        )
-    };
-    let mut drained = None;
-    let status = loop {
-        if drained.is_none() {
-            drained = stdout.try_recv().ok();
-        }
-        if matches!(drained, Some(Drained::TooMuch)) {
-            let _ = child.kill();
-            let _ = child.wait();
-            return Err(too_much());
-        }
-        match child.try_wait() {
-            Ok(Some(status)) => break status,
-            Ok(None) if Instant::now() < deadline => thread::sleep(Duration::from_millis(10)),
-            Ok(None) => {
-                let _ = child.kill();
-                let _ = child.wait();
-                let message = format!("did not finish within {}", super::render::duration(timeout));
-                return Err(Failure::new(
-                    message,
-                    "make sure it runs without asking for input (run it by hand to see)",
-                ));
-            }
-            Err(e) => {
-                return Err(Failure::new(
-                    format!("lost track of the command: {e}"),
-                    "run it by hand to check it",
-                ));
-            }
-        }
-    };
-    // A background process that kept the pipes open must not hang us: wait no longer.
-    let remaining = deadline.saturating_duration_since(Instant::now());
-    let drained = match drained {
-        Some(drained) => Some(drained),
-        None => stdout.recv_timeout(remaining).ok(),
-    };
-    let mut out = match drained {
-        Some(Drained::All(out)) => out,
-        Some(Drained::TooMuch) => return Err(too_much()),
-        None => Vec::new(),
-    };
-    if !status.success() {
-        out.zeroize();
-        return Err(Failure::new(
-            format!("failed ({status}); what it printed is not shown, as it may hold a secret"),
-            "run the command by hand, as the user ontop runs as, to see what it says",
-        ));
-    }
-    let mut text = String::from_utf8(out).map_err(|e| {
-        e.into_bytes().zeroize();
-        Failure::new(
-            "its output is not valid UTF-8",
-            "make it print the password as text",
-        )
-    })?;
-    let secret = yaml_password(&text).or_else(|| first_line(&text));
-    text.zeroize();
-    secret.ok_or_else(|| {
-        Failure::new(
-            "printed nothing on its first line",
-            "make it print the password on the first line of stdout",
-        )
-    })
-}
-
-/// What a command printed: all of it, or more than a password ever is.
-enum Drained {
-    All(Vec<u8>),
-    TooMuch,
-}
-
-/// Reads a pipe to its end on a thread, so a full pipe never blocks the command, keeping
-/// at most [`MAX_SECRET_FILE`] bytes (the rest is read and dropped).
-fn drain(pipe: Option<impl Read + Send + 'static>) -> mpsc::Receiver<Drained> {
-    let (tx, rx) = mpsc::channel();
-    if let Some(pipe) = pipe {
-        thread::spawn(move || {
-            let mut buf = Vec::new();
-            let mut pipe = pipe;
-            let kept = (&mut pipe).take(MAX_SECRET_FILE + 1).read_to_end(&mut buf);
-            if kept.is_ok() && buf.len() as u64 > MAX_SECRET_FILE {
-                buf.zeroize();
-                let _ = tx.send(Drained::TooMuch);
-                // Keep the pipe flowing until the command is killed.
-                let _ = std::io::copy(&mut pipe, &mut std::io::sink());
-            } else {
-                let _ = tx.send(Drained::All(buf));
-            }
-        });
-    }
-    rx
-}
-
-/// The `password:` line of a command that prints YAML, as Harvest's credential
-/// scripts may (`username: ...` / `password: ...`), without quotes.
-fn yaml_password(text: &str) -> Option<SecretString> {
-    let value = text
-        .lines()
-        .find_map(|line| line.trim_start().strip_prefix("password:"))?;
-    let value = value.trim();
-    let unquoted = value
-        .strip_prefix('"')
-        .and_then(|v| v.strip_suffix('"'))
-        .or_else(|| value.strip_prefix('\'').and_then(|v| v.strip_suffix('\'')))
-        .unwrap_or(value);
-    (!unquoted.is_empty()).then(|| SecretString::from(unquoted.to_owned()))
-}
-
-/// The first line without its line ending, as a secret; `None` when it is empty.
-fn first_line(text: &str) -> Option<SecretString> {
-    let line = text.lines().next().unwrap_or("");
-    (!line.is_empty()).then(|| SecretString::from(line.to_owned()))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use secrecy::ExposeSecret;
-
-    #[test]
-    fn a_harvest_style_yaml_answer_gives_its_password_line() {
-        let yaml = "username: monitor\npassword: \"s3 cret\"\n";
-        let secret = yaml_password(yaml).map(|s| s.expose_secret().to_owned());
-        assert_eq!(secret.as_deref(), Some("s3 cret"));
-        assert!(yaml_password("plain-password\n").is_none());
-    }
-
-    #[test]
-    fn only_the_first_line_counts() {
-        let secret = first_line("s3cret\r\nsecond\n").map(|s| s.expose_secret().to_owned());
-        assert_eq!(secret.as_deref(), Some("s3cret"));
-        assert!(first_line("\nlater").is_none());
-    }
 }

@@ -1,6 +1,7 @@
 //! The environment variables ontop reads, behind one type: the process's own, or a fixed
 //! set that a test builds without touching the process (which every thread shares).
 
+use crate::sync::ReadWrite;
 use std::collections::BTreeMap;
 use std::ffi::{OsStr, OsString};
 use std::sync::{Arc, RwLock};
@@ -41,7 +42,7 @@ impl Environment {
         match &self.0 {
             Source::Process => false,
             Source::Fixed(vars) => {
-                let mut vars = vars.write().unwrap_or_else(|e| e.into_inner());
+                let mut vars = vars.writing();
                 vars.insert(name.as_ref().to_owned(), value.as_ref().to_owned());
                 true
             }
@@ -53,7 +54,7 @@ impl Environment {
         match &self.0 {
             Source::Process => std::env::var_os(name),
             Source::Fixed(vars) => {
-                let vars = vars.read().unwrap_or_else(|e| e.into_inner());
+                let vars = vars.reading();
                 vars.get(name.as_ref()).cloned()
             }
         }
@@ -64,7 +65,7 @@ impl Environment {
         match &self.0 {
             Source::Process => std::env::vars_os().collect(),
             Source::Fixed(vars) => {
-                let vars = vars.read().unwrap_or_else(|e| e.into_inner());
+                let vars = vars.reading();
                 vars.iter().map(|(k, v)| (k.clone(), v.clone())).collect()
             }
         }

@@ -3,9 +3,6 @@
 //! replaced by where it comes from.
 
 use std::fmt::Write;
-use std::time::Duration;
-
-use jiff::SignedDuration;
 
 use super::{ClusterConfig, Config, CredentialSource};
 
@@ -128,23 +125,11 @@ fn key(text: &str) -> String {
 }
 
 /// A duration the way a config file writes it: "5s", "1m 30s", "500ms".
-pub(super) fn duration(d: Duration) -> String {
-    match SignedDuration::try_from(d) {
-        Ok(d) => format!("{d:#}"),
-        Err(_) => format!("{}s", d.as_secs()),
-    }
-}
+pub(super) use crate::text::duration::written as duration;
 
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn durations_read_like_the_config_file() {
-        assert_eq!(duration(Duration::from_secs(5)), "5s");
-        assert_eq!(duration(Duration::from_secs(90)), "1m 30s");
-        assert_eq!(duration(Duration::from_millis(500)), "500ms");
-    }
 
     #[test]
     fn label_keys_are_quoted_only_when_needed() {

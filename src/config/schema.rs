@@ -219,27 +219,12 @@ impl<'a> Reader<'a> {
                 "username" => layer.username = self.text(scope, key, value),
                 "fingerprint" => layer.fingerprint = self.fingerprint(scope, key, value),
                 "tls_server_name" => layer.tls_server_name = self.server_name(scope, key, value),
-                "password" => {
-                    if let Some(text) = self.secret(scope, key, value) {
-                        if !from_env {
+                k if PASSWORD_KEYS.contains(&k) => {
+                    if let Some(source) = self.password_source(scope, key, value, base_dir) {
+                        if key == "password" && !from_env {
                             self.plain_in_file.push(scope.to_string());
                         }
-                        sources.push((key, CredentialSource::Plain(text)));
-                    }
-                }
-                "password_env" => {
-                    if let Some(var) = self.text(scope, key, value) {
-                        sources.push((key, CredentialSource::Env(var)));
-                    }
-                }
-                "password_command" => {
-                    if let Some(argv) = self.argv(scope, key, value) {
-                        sources.push((key, CredentialSource::Command(argv)));
-                    }
-                }
-                "password_file" => {
-                    if let Some(path) = self.path(scope, key, value, base_dir) {
-                        sources.push((key, CredentialSource::File(path)));
+                        sources.push((key, source));
                     }
                 }
                 "ca_file" => layer.ca_file = self.path(scope, key, value, base_dir),
@@ -257,6 +242,36 @@ impl<'a> Reader<'a> {
                 _ => {} // not in `allowed`: reported above
             }
         }
+        layer.credential = self.one_source(scope, sources);
+        self.contradictions(scope, &layer);
+        layer
+    }
+
+    /// A password key's value as a source (`None` when it is not valid: a problem says
+    /// why).
+    fn password_source(
+        &mut self,
+        scope: &Scope,
+        key: &str,
+        value: &Value,
+        base_dir: &Path,
+    ) -> Option<CredentialSource> {
+        match key {
+            "password" => self.secret(scope, key, value).map(CredentialSource::Plain),
+            "password_env" => self.text(scope, key, value).map(CredentialSource::Env),
+            "password_command" => self.argv(scope, key, value).map(CredentialSource::Command),
+            _ => self
+                .path(scope, key, value, base_dir)
+                .map(CredentialSource::File),
+        }
+    }
+
+    /// The one password source of a table; more than one is a problem.
+    fn one_source(
+        &mut self,
+        scope: &Scope,
+        mut sources: Vec<(&String, CredentialSource)>,
+    ) -> Option<CredentialSource> {
         if sources.len() > 1 {
             let keys: Vec<&str> = sources.iter().map(|(k, _)| k.as_str()).collect();
             let message = format!("more than one password source ({})", keys.join(", "));
@@ -267,7 +282,11 @@ impl<'a> Reader<'a> {
                 "keep exactly one of them in this table",
             );
         }
-        layer.credential = sources.pop().map(|(_, source)| source);
+        sources.pop().map(|(_, source)| source)
+    }
+
+    /// Trust settings that contradict each other in one table.
+    fn contradictions(&mut self, scope: &Scope, layer: &Layer) {
         if layer.insecure == Some(true) && layer.ca_file.is_some() {
             self.problem(
                 scope,
@@ -284,7 +303,6 @@ impl<'a> Reader<'a> {
                 "remove insecure = true: the pinned fingerprint is the safe way to trust a self-signed certificate",
             );
         }
-        layer
     }
 }
 

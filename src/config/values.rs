@@ -13,7 +13,6 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use config::{Value, ValueKind};
-use jiff::SignedDuration;
 use reqwest::Url;
 use secrecy::SecretString;
 
@@ -203,11 +202,7 @@ impl Reader<'_> {
             self.problem(scope, key, message, DURATION_FORM);
             return None;
         };
-        let parsed = text
-            .parse::<SignedDuration>()
-            .ok()
-            .and_then(|d| Duration::try_from(d).ok());
-        match parsed {
+        match crate::text::duration::parse(text) {
             Some(d) if d >= min && d <= max => Some(d),
             Some(d) if d > max => {
                 let message = format!("{text:?} is too long (at most {})", render::duration(max));

@@ -21,6 +21,7 @@ use serde::{Deserialize, Serialize};
 
 use super::recorder::RecordError;
 use crate::files;
+use crate::sync::Lock;
 
 /// The file name inside the data dir.
 pub const JOURNAL_FILE: &str = "jobs.json";
@@ -103,12 +104,12 @@ impl Journal {
 
     /// The downloads followed, one per cluster, in cluster-name order, as last read.
     pub fn entries(&self) -> Vec<JournalEntry> {
-        lock(&self.entries).jobs.values().cloned().collect()
+        self.entries.locked().jobs.values().cloned().collect()
     }
 
     /// The last validation ontop ran on each cluster, as last read.
     pub fn validated(&self) -> Vec<ValidatedEntry> {
-        lock(&self.entries).validated.values().cloned().collect()
+        self.entries.locked().validated.values().cloned().collect()
     }
 
     /// Reads the file again (other ontop processes may have changed it) and returns its
@@ -117,8 +118,8 @@ impl Journal {
         if let Some(path) = &self.path {
             match self.read(path) {
                 Ok(entries) => {
-                    *lock(&self.entries) = entries;
-                    *lock(&self.last_warning) = None;
+                    *self.entries.locked() = entries;
+                    *self.last_warning.locked() = None;
                 }
                 Err(why) => self.warn(format!(
                     "journal {}: cannot be read ({why}); left in place, and read again later",
@@ -131,12 +132,12 @@ impl Journal {
 
     /// The download followed on `cluster`, when there is one.
     pub fn entry(&self, cluster: &str) -> Option<JournalEntry> {
-        lock(&self.entries).jobs.get(cluster).cloned()
+        self.entries.locked().jobs.get(cluster).cloned()
     }
 
     /// What went wrong reading the journal since the last call.
     pub fn take_warnings(&self) -> Vec<String> {
-        std::mem::take(&mut *lock(&self.warnings))
+        std::mem::take(&mut *self.warnings.locked())
     }
 
     /// Records a started download; it replaces any older one on the same cluster.
@@ -167,7 +168,7 @@ impl Journal {
     /// journal that cannot be read is not replaced: what it holds is not lost.
     fn change(&self, edit: impl FnOnce(&mut Contents)) -> Result<(), RecordError> {
         let Some(path) = &self.path else {
-            edit(&mut lock(&self.entries));
+            edit(&mut self.entries.locked());
             return Ok(());
         };
         let io = |e: &dyn std::fmt::Display| RecordError::Journal {
@@ -189,7 +190,7 @@ impl Journal {
         };
         let bytes = serde_json::to_vec_pretty(&file).map_err(|e| io(&e))?;
         files::replace_private(path, &bytes).map_err(|e| io(&e))?;
-        *lock(&self.entries) = on_disk;
+        *self.entries.locked() = on_disk;
         Ok(())
     }
 
@@ -249,13 +250,13 @@ impl Journal {
     }
 
     fn warn(&self, warning: String) {
-        let mut last = lock(&self.last_warning);
+        let mut last = self.last_warning.locked();
         if last.as_deref() == Some(warning.as_str()) {
             return;
         }
         *last = Some(warning.clone());
         tracing::warn!("{warning}");
-        lock(&self.warnings).push(warning);
+        self.warnings.locked().push(warning);
     }
 }
 
@@ -314,10 +315,6 @@ fn remove_stale_temporaries(path: &Path) {
             );
         }
     }
-}
-
-fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
-    mutex.lock().unwrap_or_else(|e| e.into_inner())
 }
 
 #[cfg(test)]

@@ -18,6 +18,7 @@
 
 pub mod budget;
 mod journal_watch;
+pub mod local_file;
 mod operations;
 mod poller;
 pub mod update;
@@ -135,6 +136,8 @@ pub struct Engine {
     request_slots: Arc<Semaphore>,
     /// The rate every upload from this host shares, when there is one.
     upload_rate: Option<Arc<upload::RateLimit>>,
+    /// What stops one upload alone.
+    upload_stops: upload::UploadStops,
     tasks: JoinSet<()>,
 }
 
@@ -230,6 +233,7 @@ impl Engine {
             upload_rate: options
                 .upload_rate
                 .map(|rate| Arc::new(upload::RateLimit::new(rate))),
+            upload_stops: upload::UploadStops::default(),
             tasks,
         };
         let engine = engine.with_journal(options.journal);
@@ -276,6 +280,12 @@ impl Engine {
     /// How the open-file budget came out.
     pub fn budget(&self) -> &budget::Budget {
         &self.budget
+    }
+
+    /// The site mirrors, without their passwords: what a confirmation groups targets
+    /// by.
+    pub fn mirrors(&self) -> Vec<MirrorSource> {
+        self.mirrors.iter().map(MirrorSource::shown).collect()
     }
 
     /// The clusters, in update order.

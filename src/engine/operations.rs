@@ -50,6 +50,8 @@ struct Sending {
     upload_rate: Option<Arc<RateLimit>>,
     /// Turns true when the front end stops: an upload on its way stops.
     closing: watch::Receiver<bool>,
+    /// What stops one upload alone.
+    upload_stops: upload::UploadStops,
 }
 
 impl Engine {
@@ -239,7 +241,15 @@ impl Engine {
             slots: self.request_slots.clone(),
             upload_rate: self.upload_rate.clone(),
             closing: self.closing.subscribe(),
+            upload_stops: self.upload_stops.clone(),
         }
+    }
+
+    /// Stops the upload on its way to `cluster` (asked in the dashboard's details): the
+    /// connection is cut, nothing more is sent, and it ends as stopped with the bytes
+    /// sent. Whether one was on its way.
+    pub fn stop_upload(&self, cluster: usize) -> bool {
+        self.upload_stops.stop(cluster)
     }
 }
 
@@ -352,16 +362,27 @@ impl Sending {
             }
         };
         let mut closing = self.closing.clone();
+        let stop = self.upload_stops.begin(cluster);
+        let stopped = |reason: &str| {
+            self.tell(
+                cluster,
+                Command::Progress(kind, sent.load(Ordering::Relaxed)),
+            );
+            self.tell(cluster, Command::GiveUp(kind, reason.to_string()));
+            self.upload_stops.end(cluster, &stop);
+            None
+        };
         let answer = tokio::select! {
             answer = upload::send(client, source, self.upload_rate.clone(), sent.clone()) => answer,
             () = progress => unreachable!("the progress loop never ends"),
             _ = closing.wait_for(|c| *c) => {
-                self.tell(cluster, Command::Progress(kind, sent.load(Ordering::Relaxed)));
-                let reason = "ontop stopped (quit, Ctrl-C): nothing more was sent".to_string();
-                self.tell(cluster, Command::GiveUp(kind, reason));
-                return None;
+                return stopped("ontop stopped (quit, Ctrl-C): nothing more was sent");
+            }
+            () = stop.notified() => {
+                return stopped("stopped in the dashboard (Esc in details): nothing more was sent");
             }
         };
+        self.upload_stops.end(cluster, &stop);
         // The last count, so that a cut-off upload says how far it got.
         self.tell(
             cluster,

@@ -39,9 +39,19 @@ impl UploadSource {
     /// sent; `expected` (NetApp's published checksum) must match when given. The error
     /// says what to do.
     pub async fn prepare(path: &Path, expected: Option<&str>) -> Result<Self, String> {
+        Self::prepare_watched(path, expected, Arc::new(|_, _| true)).await
+    }
+
+    /// As [`UploadSource::prepare`], telling `progress` (bytes read, size) as the image
+    /// is read; reading stops, with an error, when `progress` answers false.
+    pub async fn prepare_watched(
+        path: &Path,
+        expected: Option<&str>,
+        progress: Arc<dyn Fn(u64, u64) -> bool + Send + Sync>,
+    ) -> Result<Self, String> {
         let path = path.to_path_buf();
         let reading = path.clone();
-        let (size, sha256) = tokio::task::spawn_blocking(move || hash(&reading))
+        let (size, sha256) = tokio::task::spawn_blocking(move || hash(&reading, &*progress))
             .await
             .map_err(|e| format!("reading the image failed: {e}"))??;
         if let Some(expected) = expected
@@ -66,8 +76,9 @@ impl UploadSource {
     }
 }
 
-/// The size and SHA-256 of a regular file, read in chunks (never whole in memory).
-fn hash(path: &Path) -> Result<(u64, String), String> {
+/// The size and SHA-256 of a regular file, read in chunks (never whole in memory);
+/// `progress` is told each chunk, and stops the reading by answering false.
+fn hash(path: &Path, progress: &dyn Fn(u64, u64) -> bool) -> Result<(u64, String), String> {
     use std::io::Read;
     let meta = std::fs::metadata(path).map_err(|e| format!("{}: {e}", path.display()))?;
     if !meta.is_file() {
@@ -92,10 +103,44 @@ fn hash(path: &Path) -> Result<(u64, String), String> {
         }
         size += read as u64;
         context.update(&buffer[..read]);
+        if !progress(size, meta.len()) {
+            return Err(format!("reading {} was stopped", path.display()));
+        }
     }
     let digest = context.finish();
     let hex = digest.as_ref().iter().map(|b| format!("{b:02x}")).collect();
     Ok((size, hex))
+}
+
+/// The uploads on their way, one per cluster, each with what stops it alone (`Esc` in
+/// the dashboard's details); quitting stops them all another way (the engine closing).
+#[derive(Debug, Default, Clone)]
+pub(crate) struct UploadStops(
+    Arc<std::sync::Mutex<std::collections::HashMap<usize, Arc<tokio::sync::Notify>>>>,
+);
+
+impl UploadStops {
+    /// An upload to `cluster` begins: what stops it.
+    pub(crate) fn begin(&self, cluster: usize) -> Arc<tokio::sync::Notify> {
+        let stop = Arc::new(tokio::sync::Notify::new());
+        let mut stops = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        stops.insert(cluster, stop.clone());
+        stop
+    }
+
+    /// The upload to `cluster` is over (whichever way).
+    pub(crate) fn end(&self, cluster: usize, stop: &Arc<tokio::sync::Notify>) {
+        let mut stops = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        if stops.get(&cluster).is_some_and(|s| Arc::ptr_eq(s, stop)) {
+            stops.remove(&cluster);
+        }
+    }
+
+    /// Stops the upload to `cluster`, when one is on its way; whether there was one.
+    pub(crate) fn stop(&self, cluster: usize) -> bool {
+        let stops = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        stops.get(&cluster).map(|s| s.notify_one()).is_some()
+    }
 }
 
 /// The rate every upload from this host shares: a bucket of bytes that fills at the

@@ -10,6 +10,7 @@
 use std::hash::{BuildHasher, RandomState};
 use std::sync::RwLock;
 
+use crate::sync::ReadWrite;
 use reqwest::header::HeaderValue;
 use secrecy::{ExposeSecret, SecretString};
 
@@ -61,7 +62,7 @@ impl Login {
 
     /// The header to send, or `None` when the cluster refused it before.
     pub(super) fn header(&self) -> Option<HeaderValue> {
-        let state = self.state.read().unwrap_or_else(|e| e.into_inner());
+        let state = self.state.reading();
         let id = self.id(&state.header);
         (!state.refused.contains(&id)).then(|| state.header.clone())
     }
@@ -74,7 +75,7 @@ impl Login {
     /// The cluster answered 401 to `sent`: that login is refused from now on.
     pub(super) fn refused(&self, sent: &HeaderValue) {
         let id = self.id(sent);
-        let mut state = self.state.write().unwrap_or_else(|e| e.into_inner());
+        let mut state = self.state.writing();
         if !state.refused.contains(&id) {
             state.refused.push(id);
         }
@@ -84,7 +85,7 @@ impl Login {
     /// the operator asked twice to send it again: a 401 may have been passing (a
     /// directory server that was down, an account unlocked since).
     pub(super) fn forgive(&self, password: Option<&SecretString>) {
-        let mut state = self.state.write().unwrap_or_else(|e| e.into_inner());
+        let mut state = self.state.writing();
         let header = match password {
             Some(password) => basic_auth(&self.username, password),
             None => state.header.clone(),
@@ -97,7 +98,7 @@ impl Login {
     pub(super) fn set_password(&self, password: &SecretString) -> PasswordChange {
         let header = basic_auth(&self.username, password);
         let id = self.id(&header);
-        let mut state = self.state.write().unwrap_or_else(|e| e.into_inner());
+        let mut state = self.state.writing();
         if state.refused.contains(&id) {
             return PasswordChange::AlreadyRefused;
         }

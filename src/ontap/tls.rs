@@ -18,6 +18,7 @@ use rustls::pki_types::{CertificateDer, ServerName};
 
 use super::certificate::{CertificateDetails, Fingerprint};
 use super::verify::{Check, ClusterVerifier};
+use crate::sync::Lock;
 
 /// Where trust in a cluster's certificate comes from.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -70,7 +71,7 @@ pub fn client_config(
     type Key = (TlsTrust, Option<String>);
     static SHARED: OnceLock<Mutex<HashMap<Key, Result<ClientConfig, String>>>> = OnceLock::new();
     let shared = SHARED.get_or_init(Default::default);
-    let mut shared = shared.lock().unwrap_or_else(|e| e.into_inner());
+    let mut shared = shared.locked();
     let key = (trust.clone(), server_name.map(str::to_string));
     shared
         .entry(key)

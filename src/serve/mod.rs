@@ -27,6 +27,7 @@ use tokio::sync::mpsc;
 use crate::config::{Config, Credentials};
 use crate::engine::{Engine, EngineOptions, JournalUse, Update};
 use crate::state::Model;
+use crate::sync::ReadWrite;
 use labels::Label;
 use metrics::PollStats;
 use web::BasicAuth;
@@ -198,11 +199,7 @@ async fn feed(mut updates: mpsc::Receiver<Update>, served: Arc<Served>) {
         if let Some(labels) = update.cluster().and_then(|i| served.labels.get(i)) {
             served.stats.observe(&update, labels);
         }
-        served
-            .model
-            .write()
-            .unwrap_or_else(|p| p.into_inner())
-            .apply(update);
+        served.model.writing().apply(update);
     }
 }
 

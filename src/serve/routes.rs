@@ -18,6 +18,7 @@ use super::format::{self, Format};
 use super::metrics;
 use super::page;
 use super::web::{BasicAuth, require_login};
+use crate::sync::ReadWrite;
 use shared::Shared;
 
 #[derive(Clone)]
@@ -106,7 +107,7 @@ async fn status_page(State(state): State<AppState>, RawQuery(query): RawQuery) -
     let served = state.served.clone();
     let asked = query.clone();
     let render = move || {
-        let model = served.model.read().unwrap_or_else(|p| p.into_inner());
+        let model = served.model.reading();
         let view = page::View::read(asked.as_deref(), served.group.as_deref(), &model);
         let setup = page::Page {
             title: &served.title,
@@ -124,7 +125,7 @@ async fn status_json(State(state): State<AppState>) -> Response {
     let served = state.served.clone();
     let render = move || {
         let doc = {
-            let model = served.model.read().unwrap_or_else(|p| p.into_inner());
+            let model = served.model.reading();
             crate::state::report::document(&model, Timestamp::now())
         };
         serde_json::to_vec(&doc).ok().map(Bytes::from)

@@ -5,10 +5,11 @@ use std::time::Duration;
 
 use jiff::Timestamp;
 
+mod history;
+
 use super::validation::Readiness;
-use crate::download::{Ending, Followed, OperationKind, Origin, Phase, Since};
+use crate::download::{Ending, Followed, OperationKind, Phase, Since};
 use crate::engine::{LoginPause, Update};
-use crate::ontap::software::{Software, UpdateState};
 use crate::ontap::{CertificateFacts, DownloadState, DownloadStatus, Job, OntapError, Package};
 
 /// Transitions kept per cluster for the details pane.
@@ -200,15 +201,7 @@ impl ClusterState {
                 true
             }
             Update::PollFailed { at, error, .. } => {
-                let changed_error = self.last_error.as_ref() != Some(&error);
-                if !self.is_failing() || changed_error {
-                    self.record(
-                        at,
-                        format!("poll failed: {}: {}", error.kind, error.message),
-                    );
-                }
-                self.last_failure = Some(at);
-                self.last_error = Some(error);
+                self.poll_failed(at, error);
                 true
             }
             Update::LoginPaused { at, pause, .. } => {
@@ -221,21 +214,7 @@ impl ClusterState {
                 self.login_paused = Some((since, *pause));
                 true
             }
-            Update::Certificate { at, facts, .. } => {
-                if self.certificate.as_ref() == Some(&*facts) {
-                    return false;
-                }
-                if let Some(old) = &self.certificate
-                    && old.fingerprint != facts.fingerprint
-                {
-                    self.record(
-                        at,
-                        format!("certificate changed: now {}", facts.fingerprint),
-                    );
-                }
-                self.certificate = Some(*facts);
-                true
-            }
+            Update::Certificate { at, facts, .. } => self.certificate_seen(at, *facts),
             Update::Packages { at, packages, .. } => {
                 match packages {
                     Ok(list) => {
@@ -247,17 +226,7 @@ impl ClusterState {
                 true
             }
             Update::Operation { at, followed, .. } => {
-                self.note_operation(at, &followed);
-                match followed.kind() {
-                    OperationKind::Download => {
-                        if self.job.as_ref().map(|j| &j.uuid) != followed.job.as_ref() {
-                            self.job = None;
-                        }
-                        self.followed = Some(*followed);
-                    }
-                    OperationKind::Removal => self.removal = Some(*followed),
-                    OperationKind::Validation => self.readiness.followed(at, *followed),
-                }
+                self.operation_followed(at, *followed);
                 true
             }
             Update::Software { at, software, .. } => {
@@ -281,6 +250,51 @@ impl ClusterState {
                 true
             }
             Update::Warning { .. } => false,
+        }
+    }
+
+    /// A poll failed: the history says so once per failing spell (or a new error).
+    fn poll_failed(&mut self, at: Timestamp, error: OntapError) {
+        let changed_error = self.last_error.as_ref() != Some(&error);
+        if !self.is_failing() || changed_error {
+            self.record(
+                at,
+                format!("poll failed: {}: {}", error.kind, error.message),
+            );
+        }
+        self.last_failure = Some(at);
+        self.last_error = Some(error);
+    }
+
+    /// The certificate seen on connecting; returns whether it changed.
+    fn certificate_seen(&mut self, at: Timestamp, facts: CertificateFacts) -> bool {
+        if self.certificate.as_ref() == Some(&facts) {
+            return false;
+        }
+        if let Some(old) = &self.certificate
+            && old.fingerprint != facts.fingerprint
+        {
+            self.record(
+                at,
+                format!("certificate changed: now {}", facts.fingerprint),
+            );
+        }
+        self.certificate = Some(facts);
+        true
+    }
+
+    /// Where a followed operation stands now, filed under its kind.
+    fn operation_followed(&mut self, at: Timestamp, followed: Followed) {
+        self.note_operation(at, &followed);
+        match followed.kind() {
+            OperationKind::Download => {
+                if self.job.as_ref().map(|j| &j.uuid) != followed.job.as_ref() {
+                    self.job = None;
+                }
+                self.followed = Some(followed);
+            }
+            OperationKind::Removal => self.removal = Some(followed),
+            OperationKind::Validation => self.readiness.followed(at, followed),
         }
     }
 
@@ -318,121 +332,6 @@ impl ClusterState {
             (Some(ok), Some(failed)) => failed > ok,
         }
     }
-
-    /// Notes a change of the cluster's download state in the history and its time.
-    fn observe_download(&mut self, at: Timestamp, download: &DownloadStatus) {
-        let old = self.download_state().cloned();
-        let new = download.state.clone();
-        let first_sight = self.download.is_none();
-        if first_sight || old != new {
-            self.record(
-                at,
-                format!(
-                    "download {} → {}",
-                    state_word(old.as_ref()),
-                    state_word(new.as_ref())
-                ),
-            );
-            // Seen for the first time, a state may have held for long already.
-            self.state_since = Some(if first_sight {
-                Since::AtLeast(at)
-            } else {
-                Since::Exactly(at)
-            });
-        }
-    }
-
-    /// Notes in the history how a followed operation moved, in the engine's words.
-    fn note_operation(&mut self, at: Timestamp, new: &Followed) {
-        let old = self
-            .operation(new.kind())
-            .filter(|o| o.same_as(new))
-            .cloned();
-        let old = old.as_ref();
-        if old.is_none() {
-            self.record(at, operation_began(new));
-        }
-        let old_job = old.and_then(|o| o.job.as_ref());
-        if let (None, Some(job)) = (old_job, &new.job) {
-            self.record(at, format!("following job {}", short_uuid(job)));
-        }
-        let was_deleted = old.is_some_and(|o| o.job_deleted);
-        if let (true, false, Some(job)) = (new.job_deleted, was_deleted, &new.job) {
-            self.record(
-                at,
-                format!(
-                    "job {} deleted by the cluster (it had ended): {}",
-                    short_uuid(job),
-                    match new.kind() {
-                        OperationKind::Download => "following the download status",
-                        OperationKind::Removal => "reading the repository",
-                        OperationKind::Validation => "reading its results",
-                    }
-                ),
-            );
-        }
-        let old_phase = old.map(|o| &o.phase);
-        if old_phase == Some(&new.phase) {
-            return;
-        }
-        match new.phase.ending() {
-            Some(ending) => self.record(at, format!("{} ended: {}", noun(new), ending.describe())),
-            None if !matches!(new.phase, Phase::Starting | Phase::Queued { .. }) => {
-                self.record(at, format!("now {}", new.phase.word()));
-            }
-            None => {}
-        }
-    }
-
-    /// Notes in the history an update's state changing (started, paused, ended).
-    fn note_software(&mut self, at: Timestamp, new: &Software) {
-        let old = self.readiness.software().and_then(|s| s.state.clone());
-        if new.state.is_some() && old != new.state && (new.updating() || old.is_some()) {
-            let word = |s: Option<&UpdateState>| s.map_or("-", UpdateState::as_str).to_string();
-            let target = new.pending_version.as_deref().unwrap_or("?");
-            let what = format!(
-                "update to {target}: {} → {}",
-                word(old.as_ref()),
-                word(new.state.as_ref())
-            );
-            self.record(at, what);
-        }
-    }
-
-    fn record(&mut self, at: Timestamp, what: String) {
-        if self.history.len() == HISTORY_LEN {
-            self.history.pop_front();
-        }
-        self.history.push_back(Transition { at, what });
-    }
-}
-
-/// The history line for an operation the engine begins to follow.
-fn operation_began(new: &Followed) -> String {
-    use crate::download::Operation;
-    match (&new.operation, new.origin) {
-        (Operation::Removal { version }, _) => format!("removal of package {version} requested"),
-        (Operation::Validation { version }, _) => format!("validation of {version} requested"),
-        (_, Origin::Started) => format!("download requested: {}", new.operation.url()),
-        (_, Origin::Resumed) => format!(
-            "following a download started earlier: {}",
-            new.operation.url()
-        ),
-        (_, Origin::Attached) => "already downloading: following it, no request sent".into(),
-    }
-}
-
-/// "download", "removal of 9.16.1P3".
-fn noun(followed: &Followed) -> String {
-    match &followed.operation {
-        crate::download::Operation::Removal { version } => format!("removal of {version}"),
-        crate::download::Operation::Validation { version } => format!("validation of {version}"),
-        _ => "download".into(),
-    }
-}
-
-fn state_word(state: Option<&DownloadState>) -> &str {
-    state.map_or("-", |s| s.as_str())
 }
 
 /// The first block of a job uuid: enough to tell jobs apart on screen.
@@ -446,12 +345,4 @@ pub fn age(then: Timestamp, now: Timestamp) -> Duration {
 }
 
 /// A compact age for table cells: "42s", "5m", "3h", "2d".
-pub fn format_age(d: Duration) -> String {
-    let s = d.as_secs();
-    match s {
-        0..60 => format!("{s}s"),
-        60..3600 => format!("{}m", s / 60),
-        3600..86400 => format!("{}h", s / 3600),
-        _ => format!("{}d", s / 86400),
-    }
-}
+pub use crate::text::duration::age as format_age;

@@ -11,6 +11,7 @@
 //! are masked in `mask`, below every module that shows, logs or stores one. Widths and
 //! cuts by width, for the screen and for printed tables, are in `width`.
 
+pub mod duration;
 mod mask;
 pub mod rate;
 pub mod suggest;

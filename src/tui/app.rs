@@ -26,6 +26,7 @@ mod packages;
 pub mod password;
 pub use packages::{Chosen, Holders, Removal};
 mod redraw;
+pub mod upload;
 pub mod validate;
 pub use validate::{CheckRow, ValidateConfirm, ValidationView, VersionForm};
 
@@ -33,9 +34,10 @@ use std::collections::BTreeSet;
 
 use jiff::{SignedDuration, Timestamp};
 
-pub use confirm::{Confirmation, StartRequest};
+pub use confirm::{Confirmation, Offer, StartRequest};
 pub use form::{DownloadForm, Field};
 pub use password::{NewPassword, PasswordPrompt};
+pub use upload::UploadRequest;
 
 use super::keymap::Context;
 use super::theme::Theme;
@@ -84,6 +86,17 @@ pub enum AppCommand {
     },
     /// Send a cluster's refused login once more (`r` asked twice).
     RetryLogin(usize),
+    /// Look at what the form's package field names on this host (a task does).
+    LookAtFile(String),
+    /// Read the image at `path` (its SHA-256, checked against `sha256`), on a task.
+    ReadImage {
+        path: std::path::PathBuf,
+        sha256: Option<String>,
+    },
+    /// Send a confirmed upload.
+    StartUploads(UploadRequest),
+    /// Stop the upload on its way to this cluster (asked first).
+    StopUpload(usize),
     /// Leave the dashboard.
     Quit,
 }
@@ -103,6 +116,8 @@ pub enum Dialog {
     Remove(Removal),
     /// The sort menu (after `s`): one key per column.
     Sort,
+    /// Whether to stop the upload on its way to this cluster (`Esc` in its details).
+    StopUpload(usize),
     /// The release to validate (after `v`).
     Version(VersionForm),
     /// The targets and skips of a validation, before anything is sent.
@@ -162,6 +177,8 @@ pub struct App {
     dialog: Option<Dialog>,
     /// What the download form offers before anything is typed: (URL, server user).
     form_defaults: (Option<String>, Option<String>),
+    /// The site mirrors (no passwords): the confirmation groups targets by them.
+    mirrors: Vec<crate::download::sources::MirrorSource>,
     /// The operations of the current batch that ended (see `download.rs`), announced
     /// together; the batch closes when nothing is open any more.
     recent_endings: Vec<download::RecentEnding>,
@@ -209,6 +226,7 @@ impl App {
             marks: BTreeSet::new(),
             dialog: None,
             form_defaults: (None, None),
+            mirrors: Vec::new(),
             recent_endings: Vec::new(),
             batch_closed: true,
             asked_login: BTreeSet::new(),
@@ -232,6 +250,13 @@ impl App {
     /// `[download]` URL and server user.
     pub fn with_form_defaults(mut self, url: Option<String>, username: Option<String>) -> Self {
         self.form_defaults = (url, username);
+        self
+    }
+
+    /// The same dashboard, grouping a confirmation's targets by the site mirror each
+    /// fetches from (`[[download.mirror]]`, passwords left out).
+    pub fn with_mirrors(mut self, mirrors: Vec<crate::download::sources::MirrorSource>) -> Self {
+        self.mirrors = mirrors;
         self
     }
 
@@ -310,6 +335,7 @@ impl App {
             Some(Dialog::Password(_)) => return Context::Password,
             Some(Dialog::Quit { .. }) => return Context::QuitConfirm,
             Some(Dialog::Sort) => return Context::Sort,
+            Some(Dialog::StopUpload(_)) => return Context::StopUpload,
             Some(Dialog::Version(_)) => return Context::Version,
             Some(Dialog::ValidateConfirm(_)) => return Context::ValidateConfirm,
             None => {}
@@ -400,3 +426,6 @@ mod download_tests;
 
 #[cfg(test)]
 mod status_tests;
+
+#[cfg(test)]
+mod upload_tests;

@@ -42,6 +42,8 @@ pub enum Context {
     QuitConfirm,
     /// The sort menu (after `s`): one key per column.
     Sort,
+    /// The question before an upload on its way is stopped (`Esc` in its details).
+    StopUpload,
     /// The release to validate (after `v`): plain characters type it.
     Version,
     /// The plan of a validation, before anything is sent.
@@ -52,7 +54,7 @@ pub enum Context {
 
 impl Context {
     /// Every context, for the bindings that apply everywhere and for checks.
-    pub const ALL: [Context; 14] = [
+    pub const ALL: [Context; 15] = [
         Context::Table,
         Context::Filter,
         Context::Details,
@@ -64,6 +66,7 @@ impl Context {
         Context::Password,
         Context::QuitConfirm,
         Context::Sort,
+        Context::StopUpload,
         Context::Version,
         Context::ValidateConfirm,
         Context::Validation,

@@ -14,6 +14,7 @@
 //! download engine records, and says so in events the screen shows.
 
 pub mod app;
+pub mod carry;
 pub mod format;
 pub mod keymap;
 pub mod line;
@@ -84,6 +85,7 @@ pub async fn run(setup: DashboardSetup) -> io::Result<()> {
     } = setup;
     let mut app = App::new(model, config_label, options.read_only, options.color)
         .with_form_defaults(form.url, form.username)
+        .with_mirrors(engine.mirrors())
         .with_journal(engine.journaled());
     // `try_init` installs a panic hook that restores the terminal before the panic is
     // printed; the guard restores on errors and when this future is dropped.
@@ -152,6 +154,7 @@ async fn event_loop(
     outside: &Outside<'_>,
     mut events: mpsc::Receiver<Update>,
 ) -> io::Result<()> {
+    let (mut carrier, mut files) = carry::Carrier::new(outside.engine);
     let mut input = EventStream::new();
     let mut tick = interval(Duration::from_secs(1));
     tick.set_missed_tick_behavior(MissedTickBehavior::Skip);
@@ -167,15 +170,17 @@ async fn event_loop(
                 // Keys are answered at once, whatever the pace.
                 Some(Ok(TermEvent::Key(key))) => {
                     let commands = app.handle_key(key, Timestamp::now());
-                    if run_commands(commands, outside) {
+                    if carrier.carry_out(commands) {
                         return Ok(());
                     }
+                    carrier.follow(app);
                     Redraw::Now
                 }
                 Some(Ok(TermEvent::Paste(mut text))) => {
-                    app.paste(&text, Timestamp::now());
+                    let commands = app.paste(&text, Timestamp::now());
                     // It may have been a password: no copy of it is left behind.
                     secrecy::zeroize::Zeroize::zeroize(&mut text);
+                    carrier.carry_out(commands);
                     Redraw::Now
                 }
                 Some(Ok(TermEvent::Resize(..))) => Redraw::Now,
@@ -201,6 +206,11 @@ async fn event_loop(
                     Redraw::No
                 }
             },
+            Some(news) = files.recv() => {
+                let changed = app.file_news(news, Timestamp::now());
+                carrier.follow(app);
+                if changed { Redraw::Soon } else { Redraw::No }
+            }
             // Ages on screen: a frame only when one of them reads differently.
             _ = tick.tick() => {
                 if app.tick_key(Timestamp::now()) != shown { Redraw::Soon } else { Redraw::No }
@@ -278,28 +288,6 @@ async fn sleep_until_opt(when: Option<tokio::time::Instant>) {
         Some(when) => tokio::time::sleep_until(when).await,
         None => std::future::pending().await,
     }
-}
-
-/// Carries out what keys asked for; true when the user quits.
-fn run_commands(commands: Vec<AppCommand>, outside: &Outside<'_>) -> bool {
-    let engine = outside.engine;
-    for command in commands {
-        match command {
-            AppCommand::Refresh(cluster) => engine.refresh(cluster),
-            AppCommand::RetryLogin(cluster) => engine.retry_login(cluster),
-            AppCommand::FetchPackages(cluster) => engine.fetch_packages(cluster),
-            AppCommand::StartDownloads(request) => {
-                engine.start_downloads(&request.plan, request.spec);
-            }
-            AppCommand::NewPassword(new) => {
-                engine.set_password(&new.clusters, &new.password, new.again);
-            }
-            AppCommand::RemovePackages(targets) => engine.remove_packages(&targets),
-            AppCommand::Validate { plan, version } => engine.validate(&plan, &version),
-            AppCommand::Quit => return true,
-        }
-    }
-    false
 }
 
 /// SIGTERM and SIGHUP (a closed SSH session): leave cleanly instead of dying with the

@@ -6,16 +6,13 @@ use std::os::unix::fs::PermissionsExt;
 use std::path::Path;
 use std::process::{Command, Output};
 
-use crate::support::bin::BIN;
+use crate::support::bin::std_command;
 
 /// Runs `ontop args` with `home` as the config and data homes (no terminal).
 fn ontop(args: &[&str], home: &Path) -> Output {
-    Command::new(BIN)
+    std_command(&home.join("data"))
         .args(args)
-        .env_remove("ONTOP_CONFIG")
         .env("XDG_CONFIG_HOME", home.join("config"))
-        .env("XDG_DATA_HOME", home.join("data"))
-        .stdin(std::process::Stdio::null())
         .output()
         .expect("the binary runs")
 }

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use std::process::Output;
 use std::time::Duration;
 
-use crate::support::bin::{BIN, base_env, run_ontop};
+use crate::support::bin::run_ontop;
 use crate::support::download::{Setup, assert_exit, posts, text};
 use crate::support::fleet::{client, client_with, fleet_trust, start_fleet};
 use ontop::ontap::{DownloadRequest, ErrorKind};
@@ -153,15 +153,9 @@ async fn a_closed_stdout_ends_status_quietly() {
     let (dir, config) = fleet_config(&fleet).await;
     let (reader, writer) = std::io::pipe().unwrap();
     drop(reader); // `ontop status | head -0`: nobody reads
-    let mut command = std::process::Command::new(BIN);
-    command.args(["status", "--config"]).arg(&config);
-    for (name, value) in base_env(&dir.path().join("data")) {
-        match value {
-            Some(value) => command.env(name, value),
-            None => command.env_remove(name),
-        };
-    }
-    let out = command
+    let out = crate::support::bin::std_command(&dir.path().join("data"))
+        .args(["status", "--config"])
+        .arg(&config)
         .stdout(writer)
         .stderr(std::process::Stdio::piped())
         .output()

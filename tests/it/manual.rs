@@ -38,11 +38,9 @@ fn available(program: &str, test: &str) -> bool {
 }
 
 fn ontop(args: &[&str], home: &Path) -> Output {
-    Command::new(BIN)
+    crate::support::bin::std_command(&home.join("data"))
         .args(args)
-        .env_remove("ONTOP_CONFIG")
         .env("XDG_CONFIG_HOME", home.join("config"))
-        .env("XDG_DATA_HOME", home.join("data"))
         .output()
         .expect("the binary runs")
 }

@@ -10,8 +10,6 @@ use crate::support::fleet::start_fleet;
 use ontop_sim::Fault;
 use serde_json::Value;
 
-use crate::support::bin::BIN;
-
 async fn ontop(args: &[&str], config: &Path) -> Output {
     crate::support::bin::run_ontop(args, config).await
 }
@@ -145,11 +143,10 @@ async fn config_errors_exit_2_and_name_the_problem() {
 async fn the_sim_binary_writes_a_config_that_status_reads() {
     let dir = tempfile::tempdir().unwrap();
     let config = dir.path().join("f.toml");
-    let mut sim = tokio::process::Command::new(BIN)
+    let mut sim = crate::support::bin::command(&dir.path().join("data"))
         .args(["sim", "--clusters", "2", "--write-config"])
         .arg(&config)
         .stdout(std::process::Stdio::null())
-        .kill_on_drop(true)
         .spawn()
         .unwrap();
     crate::support::fleet::eventually("the sim to write its config", || async {

@@ -5,7 +5,6 @@
 
 use std::time::Duration;
 
-use crate::support::bin::{BIN, base_env};
 use crate::support::download::{SLOW, Setup, assert_exit, posts, text};
 use crate::support::fleet::start_fleet;
 use ontop_sim::Fault;
@@ -99,6 +98,11 @@ async fn packages_delete_says_why_it_exits_1_and_suggests_a_version() {
         stdout.contains("no chosen cluster holds 9.16.1; did you mean 9.16.1P3 (held by 2)?"),
         "{stdout}"
     );
+    // The skips fit a screen: one line per reason, each name once.
+    assert!(
+        stdout.contains("skip 2 clusters (does not hold 9.16.1): sim-1, sim-2"),
+        "{stdout}"
+    );
     assert_exit(&out, 1);
     // The real one: removed where it was, and the closing line names the silent cluster.
     let out = setup
@@ -160,21 +164,13 @@ async fn ctrl_c_during_wait_says_what_runs_and_what_was_never_sent() {
     let fleet = start_fleet(3, |_| {}).await;
     let setup = Setup::new(&fleet).await;
     let url = fleet.package_url_with("ontap-9.16.1P3-image.tgz", 64 * SLOW, SLOW);
-    let mut command = tokio::process::Command::new(BIN);
+    let mut command = crate::support::bin::command(&setup.data_home);
     command
         .args(["download", "--all", "--yes", "--wait", "--max-running", "1"])
         .args(["--url", &url, "--config"])
         .arg(&setup.config)
-        .stdin(std::process::Stdio::null())
         .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .kill_on_drop(true);
-    for (name, value) in base_env(&setup.data_home) {
-        match value {
-            Some(v) => command.env(name, v),
-            None => command.env_remove(name),
-        };
-    }
+        .stderr(std::process::Stdio::piped());
     let child = command.spawn().unwrap();
     let pid = child.id().unwrap() as i32;
     crate::support::fleet::eventually("the first download to run", || async {
@@ -289,5 +285,45 @@ async fn config_check_says_its_verdict_first_groups_clusters_and_tests_logins() 
     assert!(
         fleet.request_log("sim-1").iter().all(|r| r.method == "GET"),
         "a check sends nothing but GETs"
+    );
+}
+
+/// Ctrl-C while `ontop status` waits on a hung cluster: it names who had not answered,
+/// says nothing was changed, and exits 130 instead of paying the whole timeout.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn ctrl_c_during_status_names_who_had_not_answered() {
+    let fleet = start_fleet(3, |_| {}).await;
+    fleet.set_fault("sim-2", Fault::Hang);
+    let setup = Setup::new(&fleet).await;
+    let mut command = crate::support::bin::command(&setup.data_home);
+    command
+        .args(["status", "--config"])
+        .arg(&setup.config)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped());
+    let child = command.spawn().unwrap();
+    let pid = child.id().unwrap() as i32;
+    crate::support::fleet::eventually("the answering clusters to be asked", || async {
+        let asked = ["sim-1", "sim-3"].iter().all(|name| {
+            fleet
+                .request_log(name)
+                .iter()
+                .any(|r| r.path.contains("download"))
+        });
+        asked.then_some(())
+    })
+    .await;
+    // Their answers read; the hung one still awaited.
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    // SAFETY: sending a signal to our own child process.
+    assert_eq!(unsafe { libc::kill(pid, libc::SIGINT) }, 0);
+    let out = tokio::time::timeout(Duration::from_secs(10), child.wait_with_output())
+        .await
+        .expect("it stops at Ctrl-C, not at the hung cluster's timeout")
+        .unwrap();
+    assert_exit(&out, 130);
+    assert_eq!(
+        closing_line(&out),
+        "ontop: interrupted: 1 of 3 clusters had not answered (sim-2); nothing was changed"
     );
 }

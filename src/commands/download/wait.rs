@@ -110,7 +110,10 @@ pub(super) async fn follow(
     if waited == Waited::TimedOut
         && let Some(limit) = limit
     {
-        let reason = format!("not ended after --timeout {}", humanize(limit));
+        let reason = format!(
+            "not ended after --timeout {}",
+            crate::text::duration::written(limit)
+        );
         for (cluster, _) in &clusters {
             if download(&watch.model, *cluster).is_none_or(|f| f.ending().is_none()) {
                 engine.give_up(*cluster, OperationKind::Download, reason.clone());
@@ -153,7 +156,7 @@ fn summarize(model: &Model, clusters: &[(usize, String)]) {
         if let Some(f) = followed {
             let took = crate::state::age(f.since_request, f.since.at());
             if took > Duration::ZERO {
-                detail.push(format_elapsed(took));
+                detail.push(crate::text::duration::elapsed(took));
             }
         }
         let word = ending.result_word().replace('_', " ");
@@ -165,36 +168,5 @@ fn summarize(model: &Model, clusters: &[(usize, String)]) {
     crate::out!("{}", table::render(&LINE_COLUMNS, &summary));
     for failure in failures {
         crate::errln!("{failure}");
-    }
-}
-
-/// "4s", "2m05s", "1h02m".
-fn format_elapsed(elapsed: Duration) -> String {
-    let secs = elapsed.as_secs();
-    match secs {
-        0..60 => format!("{secs}s"),
-        60..3600 => format!("{}m{:02}s", secs / 60, secs % 60),
-        _ => format!("{}h{:02}m", secs / 3600, (secs % 3600) / 60),
-    }
-}
-
-/// A `--timeout` as it was probably written: "90m", "2h", "45s".
-fn humanize(limit: Duration) -> String {
-    match jiff::SignedDuration::try_from(limit) {
-        Ok(d) => format!("{d:#}"),
-        Err(_) => format!("{}s", limit.as_secs()),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn elapsed_reads_like_a_person_wrote_it() {
-        assert_eq!(format_elapsed(Duration::from_millis(4200)), "4s");
-        assert_eq!(format_elapsed(Duration::from_secs(125)), "2m05s");
-        assert_eq!(format_elapsed(Duration::from_secs(3720)), "1h02m");
-        assert_eq!(humanize(Duration::from_secs(5400)), "1h 30m");
     }
 }

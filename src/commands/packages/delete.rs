@@ -3,13 +3,12 @@
 //! named and sent nothing), a question naming every cluster and the version, then the
 //! engine's removals, each audited before it is sent and followed to the end of its job.
 
-use std::sync::Arc;
 use std::time::Duration;
 
 use crate::cli::PackageDeleteArgs;
+use crate::commands::download::lines::print_skips;
 use crate::commands::watch::{Waited, Watch};
-use crate::commands::{CliError, Context, Exit, interrupt};
-use crate::config::Credentials;
+use crate::commands::{CliError, Context, Exit};
 use crate::download::{Ending, OperationKind, is_version};
 use crate::engine::{Engine, EngineOptions};
 use crate::state::{ClusterState, Model};
@@ -29,24 +28,14 @@ pub async fn run(ctx: &Context, args: &PackageDeleteArgs) -> Result<Exit, CliErr
     }
     let chosen = args.select.select(config, false)?;
     crate::commands::selection::announce(config, &chosen, &args.select);
-    if !args.yes && !args.dry_run && !ctx.interactive {
-        return Err(CliError::Usage(
-            "no terminal to confirm on: use --yes to confirm without a terminal".into(),
-        ));
-    }
+    crate::commands::prologue::need_a_way_to_confirm(args.yes, args.dry_run, ctx.interactive)?;
     let subset = config.subset(&chosen);
-    let credentials = Arc::new(Credentials::new(ctx.interactive));
-    // Password commands and prompts block: keep them off the async workers.
-    let (engine, updates, model) = tokio::task::block_in_place(|| {
-        Engine::from_config(
-            &subset,
-            &credentials,
-            ctx.data_dir.as_deref(),
-            ctx.read_only,
-            EngineOptions::default(),
-        )
-    });
-    let mut watch = Watch::new(model, updates);
+    let (engine, mut watch) = crate::commands::prologue::watched_engine(
+        ctx,
+        &subset,
+        ctx.read_only,
+        EngineOptions::default(),
+    );
     let timeouts = subset.clusters.iter().map(|c| c.timeout).collect();
     if watch.first_look(true, timeouts).await == Waited::Interrupted {
         engine.shutdown();
@@ -54,7 +43,7 @@ pub async fn run(ctx: &Context, args: &PackageDeleteArgs) -> Result<Exit, CliErr
         return Ok(Exit::Interrupted);
     }
     let looked = plan(&watch.model, ctx.read_only, version);
-    let mut reasons = looked.unread_reason();
+    let reasons = looked.unread_reason();
     if looked.send_to.is_empty() {
         engine.shutdown();
         if looked.read_only > 0 && looked.read_only == watch.model.clusters.len() {
@@ -78,28 +67,34 @@ pub async fn run(ctx: &Context, args: &PackageDeleteArgs) -> Result<Exit, CliErr
         .iter()
         .map(|(c, _)| watch.model.clusters[*c].identity.name.as_str())
         .collect();
-    if !args.yes {
-        let count = crate::text::count_clusters(names.len());
-        let question = format!(
-            "Remove package {version} from {count}: {}? [y/N] ",
-            names.join(", ")
-        );
-        match interrupt::ask_yes(question).await {
-            Some(true) => {}
-            Some(false) => {
-                engine.shutdown();
-                crate::errln!("ontop: exit 1: cancelled: nothing was removed");
-                return Ok(Exit::Failed);
-            }
-            None => {
-                engine.shutdown();
-                crate::errln!("ontop: interrupted: nothing was sent");
-                return Ok(Exit::Interrupted);
-            }
-        }
+    if !args.yes
+        && let Err(exit) = confirmed(version, &names).await
+    {
+        engine.shutdown();
+        return Ok(exit);
     }
     engine.remove_packages(&looked.send_to);
-    let send_to = &looked.send_to;
+    Ok(follow(engine, &mut watch, &looked.send_to, reasons).await)
+}
+
+/// Asks whether to remove `version` from the clusters `names`; the exit when not.
+async fn confirmed(version: &str, names: &[&str]) -> Result<(), Exit> {
+    let count = crate::text::count_clusters(names.len());
+    let question = format!(
+        "Remove package {version} from {count}: {}? [y/N] ",
+        names.join(", ")
+    );
+    crate::commands::prologue::confirm(question, "nothing was removed").await
+}
+
+/// Follows the removals sent to `send_to` to their ends, prints how each ended and
+/// says why the exit is not 0 (`reasons` so far, and what this adds).
+async fn follow(
+    engine: Engine,
+    watch: &mut Watch,
+    send_to: &[(usize, String)],
+    mut reasons: Vec<String>,
+) -> Exit {
     let ended = |model: &Model| {
         send_to
             .iter()
@@ -119,7 +114,7 @@ pub async fn run(ctx: &Context, args: &PackageDeleteArgs) -> Result<Exit, CliErr
         );
         engine.finish(Duration::from_secs(5)).await;
         engine.shutdown();
-        return Ok(Exit::Interrupted);
+        return Exit::Interrupted;
     }
     engine.finish(FINISH_GRACE).await;
     watch.drain();
@@ -148,7 +143,7 @@ pub async fn run(ctx: &Context, args: &PackageDeleteArgs) -> Result<Exit, CliErr
             watch.not_recorded.len()
         ));
     }
-    Ok(Exit::unless(&reasons))
+    Exit::unless(&reasons)
 }
 
 /// "; did you mean 9.16.1P3 (held by 6)?" when a release the chosen clusters hold (or
@@ -207,16 +202,17 @@ fn plan(model: &Model, session_read_only: bool, version: &str) -> Looked {
         read_only: 0,
         unread: Vec::new(),
     };
+    let mut skips: Vec<(&str, String)> = Vec::new();
     for (index, c) in model.clusters.iter().enumerate() {
         let name = &c.identity.name;
         if session_read_only || c.identity.read_only {
             looked.read_only += 1;
-            crate::outln!("skip {name}: read-only (nothing is sent)");
+            skips.push((name, "read-only (nothing is sent)".into()));
             continue;
         }
         if c.login_paused.is_some() {
             looked.unread.push(name.clone());
-            crate::outln!("skip {name}: the login was refused: nothing is sent to it");
+            skips.push((name, "the login was refused: nothing is sent to it".into()));
             continue;
         }
         let Some((_, packages)) = &c.packages else {
@@ -229,7 +225,7 @@ fn plan(model: &Model, session_read_only: bool, version: &str) -> Looked {
                 .map_or("no answer".to_string(), |e| {
                     format!("{}: {}", e.kind, e.message)
                 });
-            crate::outln!("skip {name}: not answering: {why}");
+            skips.push((name, format!("not answering: {why}")));
             continue;
         };
         match packages
@@ -238,9 +234,10 @@ fn plan(model: &Model, session_read_only: bool, version: &str) -> Looked {
             .find(|v| v.eq_ignore_ascii_case(version))
         {
             Some(listed) => looked.send_to.push((index, listed.to_owned())),
-            None => crate::outln!("skip {name}: does not hold {version}"),
+            None => skips.push((name, format!("does not hold {version}"))),
         }
     }
+    print_skips(skips);
     looked
 }
 

@@ -120,7 +120,48 @@ pub async fn run_with(args: &TrustArgs, config: &Config, console: &mut dyn Conso
         return EXIT_OK;
     }
 
-    let results = inspect_all(&chosen).await;
+    let (pins, reached) = inspect_and_show(&chosen, console).await;
+    if !args.write {
+        if !pins.is_empty() {
+            let which = args
+                .name
+                .as_deref()
+                .map_or("--all".to_string(), str::to_string);
+            console.out(&format!(
+                "Check each fingerprint against the cluster (security certificate show, with the \
+                 storage team), then pin with: ontop trust {which} --write\n"
+            ));
+        }
+        return reached;
+    }
+    if pins.is_empty() {
+        console.out("nothing to write: every fingerprint shown is already pinned\n");
+        return reached;
+    }
+    if !args.yes
+        && let Err(exit) = confirm_pins(config, &pins, reached, console)
+    {
+        return exit;
+    }
+    match write_pins(&config.path, &pins) {
+        Ok(written) => {
+            for change in &written.changes {
+                console.out(&format!("wrote {change}\n"));
+            }
+            console.out(&format!("config updated: {}\n", written.path.display()));
+            reached
+        }
+        Err(message) => {
+            console.err(&format!("ontop trust: {message}\n"));
+            EXIT_USAGE
+        }
+    }
+}
+
+/// Reads every chosen cluster's certificate and shows it: the pins that would change,
+/// and the exit so far (some cluster not reached, or all fine).
+async fn inspect_and_show(chosen: &[ClusterConfig], console: &mut dyn Console) -> (Vec<Pin>, Exit) {
+    let results = inspect_all(chosen).await;
     let now = Timestamp::now();
     let mut unreachable = 0;
     let mut pins = Vec::new();
@@ -147,56 +188,34 @@ pub async fn run_with(args: &TrustArgs, config: &Config, console: &mut dyn Conso
     } else {
         EXIT_OK
     };
+    (pins, reached)
+}
 
-    if !args.write {
-        if !pins.is_empty() {
-            let which = args
-                .name
-                .as_deref()
-                .map_or("--all".to_string(), str::to_string);
-            console.out(&format!(
-                "Check each fingerprint against the cluster (security certificate show, with the \
-                 storage team), then pin with: ontop trust {which} --write\n"
-            ));
-        }
-        return reached;
+/// Asks whether the fingerprints shown were checked; the exit when nothing is to be
+/// written.
+fn confirm_pins(
+    config: &Config,
+    pins: &[Pin],
+    reached: Exit,
+    console: &mut dyn Console,
+) -> Result<(), Exit> {
+    let mut question = format!("Pin in {}:\n", config.path.display());
+    for pin in pins {
+        question.push_str(&format!("  {}  {}\n", pin.cluster, pin.fingerprint));
     }
-    if pins.is_empty() {
-        console.out("nothing to write: every fingerprint shown is already pinned\n");
-        return reached;
-    }
-    if !args.yes {
-        let mut question = format!("Pin in {}:\n", config.path.display());
-        for pin in &pins {
-            question.push_str(&format!("  {}  {}\n", pin.cluster, pin.fingerprint));
+    question.push_str("Have these fingerprints been checked with the cluster?");
+    match console.confirm(&question) {
+        Some(true) => Ok(()),
+        Some(false) => {
+            console.out("nothing written\n");
+            Err(reached)
         }
-        question.push_str("Have these fingerprints been checked with the cluster?");
-        match console.confirm(&question) {
-            Some(true) => {}
-            Some(false) => {
-                console.out("nothing written\n");
-                return reached;
-            }
-            None => {
-                console.err(
-                    "ontop trust: not writing without a confirmation, and there is no terminal \
-                     to ask on; check the fingerprints above, then re-run with --write --yes\n",
-                );
-                return EXIT_USAGE;
-            }
-        }
-    }
-    match write_pins(&config.path, &pins) {
-        Ok(written) => {
-            for change in &written.changes {
-                console.out(&format!("wrote {change}\n"));
-            }
-            console.out(&format!("config updated: {}\n", written.path.display()));
-            reached
-        }
-        Err(message) => {
-            console.err(&format!("ontop trust: {message}\n"));
-            EXIT_USAGE
+        None => {
+            console.err(
+                "ontop trust: not writing without a confirmation, and there is no terminal \
+                 to ask on; check the fingerprints above, then re-run with --write --yes\n",
+            );
+            Err(EXIT_USAGE)
         }
     }
 }

@@ -14,9 +14,7 @@
 use std::collections::BTreeMap;
 use std::net::Ipv6Addr;
 use std::path::{Component, Path};
-use std::time::Duration;
 
-use jiff::SignedDuration;
 use reqwest::Url;
 
 use super::auth::{self, Password};
@@ -211,11 +209,7 @@ pub(super) fn timeout(text: &str) -> Result<String, String> {
         text.to_owned()
     };
     let (min, max) = TIMEOUT_RANGE;
-    let parsed = candidate
-        .parse::<SignedDuration>()
-        .ok()
-        .and_then(|d| Duration::try_from(d).ok());
-    match parsed {
+    match crate::text::duration::parse(&candidate) {
         Some(d) if d >= min && d <= max => Ok(candidate),
         _ => Err(format!(
             "client_timeout {text:?}: not carried over: ontop's timeout is a duration like \"30s\", at most 10m"

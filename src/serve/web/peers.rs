@@ -5,6 +5,7 @@
 //! and keep Prometheus out. A client is its IPv4 address, or its IPv6 /64 (one host's
 //! share of a network; an address of each per connection would be free to take).
 
+use crate::sync::Lock;
 use std::collections::HashMap;
 use std::net::IpAddr;
 use std::sync::{Arc, Mutex};
@@ -51,7 +52,7 @@ impl Peers {
     /// its connections open already.
     pub(crate) fn take(self: &Arc<Self>, ip: IpAddr) -> Option<PeerSlot> {
         let client = client_of(ip);
-        let mut open = self.open.lock().unwrap_or_else(|p| p.into_inner());
+        let mut open = self.open.locked();
         let count = open.entry(client).or_insert(0);
         if *count >= self.per_client {
             return None;
@@ -66,7 +67,7 @@ impl Peers {
 
 impl Drop for PeerSlot {
     fn drop(&mut self) {
-        let mut open = self.peers.open.lock().unwrap_or_else(|p| p.into_inner());
+        let mut open = self.peers.open.locked();
         if let Some(count) = open.get_mut(&self.client) {
             *count -= 1;
             if *count == 0 {

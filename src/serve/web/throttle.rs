@@ -17,6 +17,7 @@ use std::time::Duration;
 use tokio::time::Instant;
 
 use super::peers::client_of;
+use crate::sync::Lock;
 
 /// Failures allowed before a client has to wait.
 const FREE_FAILURES: u32 = 5;
@@ -76,7 +77,7 @@ impl LoginThrottle {
     }
 
     fn table(&self) -> std::sync::MutexGuard<'_, Table> {
-        self.table.lock().unwrap_or_else(|p| p.into_inner())
+        self.table.locked()
     }
 
     /// Whether a login from `ip` (`None`: unknown) is checked now; a refusal counts.

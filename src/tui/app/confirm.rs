@@ -1,29 +1,85 @@
 //! The confirmation after the form: which clusters the download goes to, which running
 //! downloads are followed as they are, which are skipped and why, the URL (credentials
-//! masked) and the server user. Nothing is sent until `y`; with nothing to do, `y` is
-//! not offered at all.
+//! masked) and the server user; with site mirrors, the targets grouped by the URL each
+//! fetches. For an upload: the file, its size and SHA-256. Nothing is sent until `y`;
+//! with nothing to do, `y` is not offered at all.
 
+use std::sync::Arc;
+
+use super::AppCommand;
+use super::upload::UploadRequest;
 use crate::download::{DownloadSpec, Plan};
+use crate::engine::upload::UploadSource;
 
 /// The dialog's content: the validated request and the plan made from the model.
 #[derive(Debug)]
 pub struct Confirmation {
-    spec: DownloadSpec,
+    offer: Offer,
     plan: Plan,
     /// Marked clusters the filter hides, counted in the plan too, so the dialog says so.
     hidden: usize,
+}
+
+/// What a confirmation offers to send.
+#[derive(Debug)]
+pub enum Offer {
+    /// A URL for the clusters to fetch; `groups` are the targets by the (masked) URL
+    /// each fetches (its site's mirror, else the URL as given), when they differ from
+    /// the URL as given.
+    Download {
+        spec: DownloadSpec,
+        groups: Vec<(String, Vec<String>)>,
+    },
+    /// An image read on this host; `checked`: its SHA-256 matched the one given.
+    Upload {
+        source: Arc<UploadSource>,
+        checked: bool,
+    },
 }
 
 impl Confirmation {
     /// A confirmation of `spec` over `plan`, of which `hidden` clusters are not shown
     /// by the filter.
     pub fn new(spec: DownloadSpec, plan: Plan, hidden: usize) -> Self {
-        Self { spec, plan, hidden }
+        let groups = Vec::new();
+        Self {
+            offer: Offer::Download { spec, groups },
+            plan,
+            hidden,
+        }
     }
 
-    /// What will be downloaded (show only its masked URL).
-    pub fn spec(&self) -> &DownloadSpec {
-        &self.spec
+    /// A confirmation of sending `source` (read on this host) over `plan`.
+    pub fn upload(source: Arc<UploadSource>, checked: bool, plan: Plan, hidden: usize) -> Self {
+        Self {
+            offer: Offer::Upload { source, checked },
+            plan,
+            hidden,
+        }
+    }
+
+    /// The same confirmation, its targets grouped by the URL each fetches (when site
+    /// mirrors make them differ).
+    pub fn with_groups(mut self, by_source: Vec<(String, Vec<String>)>) -> Self {
+        if let Offer::Download { spec, groups } = &mut self.offer
+            && by_source.iter().any(|(url, _)| *url != spec.masked_url())
+        {
+            *groups = by_source;
+        }
+        self
+    }
+
+    /// What is offered: a URL to fetch, or an image to send.
+    pub fn offer(&self) -> &Offer {
+        &self.offer
+    }
+
+    /// What will be downloaded (show only its masked URL); `None` for an upload.
+    pub fn spec(&self) -> Option<&DownloadSpec> {
+        match &self.offer {
+            Offer::Download { spec, .. } => Some(spec),
+            Offer::Upload { .. } => None,
+        }
     }
 
     /// The targets, the attaches and the skipped clusters, with their reasons.
@@ -67,10 +123,16 @@ impl Confirmation {
     }
 
     /// What `y` hands to the event loop; `None` when there is nothing to do.
-    pub fn into_request(self) -> Option<StartRequest> {
-        (!self.nothing_to_start()).then_some(StartRequest {
-            plan: self.plan,
-            spec: self.spec,
+    pub fn into_command(self) -> Option<AppCommand> {
+        if self.nothing_to_start() {
+            return None;
+        }
+        let plan = self.plan;
+        Some(match self.offer {
+            Offer::Download { spec, .. } => AppCommand::StartDownloads(StartRequest { plan, spec }),
+            Offer::Upload { source, .. } => {
+                AppCommand::StartUploads(UploadRequest { plan, source })
+            }
         })
     }
 }

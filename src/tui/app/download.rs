@@ -81,21 +81,45 @@ impl App {
     }
 
     /// `Enter` in the form: a bad URL stays in the form with its reason; a good one
-    /// moves on to the confirmation, planned from what the model knows now.
-    pub(super) fn submit_form(&mut self, now: Timestamp) {
+    /// moves on to the confirmation, planned from what the model knows now. A file on
+    /// this host is read first (`upload.rs`).
+    pub(super) fn submit_form(&mut self, now: Timestamp) -> Vec<AppCommand> {
         let Some(Dialog::Form(form)) = &mut self.dialog else {
-            return;
+            return Vec::new();
         };
+        if form.local().is_some() {
+            return self.submit_upload();
+        }
         let Some(spec) = form.submit() else {
-            return;
+            return Vec::new();
         };
         let chosen = form.chosen().to_vec();
         let version = crate::download::image_version(spec.url().as_str());
         let plan = self.plan_for(&chosen, version.as_deref(), now);
         let hidden = self.hidden_among(&chosen);
+        let groups = self.by_source(&spec, &plan);
         // The form, and what is left of the password in it, is dropped (and wiped) here.
-        self.dialog = Some(Dialog::Confirm(Confirmation::new(spec, plan, hidden)));
+        let confirmation = Confirmation::new(spec, plan, hidden).with_groups(groups);
+        self.dialog = Some(Dialog::Confirm(confirmation));
         self.confirm_scroll = 0;
+        Vec::new()
+    }
+
+    /// The plan's targets by the (masked) URL each will fetch: the engine's rule, over
+    /// the mirrors and the labels the model knows.
+    fn by_source(
+        &self,
+        spec: &crate::download::DownloadSpec,
+        plan: &Plan,
+    ) -> Vec<(String, Vec<String>)> {
+        let targets = plan.targets.iter().filter_map(|&(c, _)| {
+            let identity = &self.model.clusters.get(c)?.identity;
+            Some((identity.name.as_str(), &identity.labels))
+        });
+        crate::download::sources::by_source(spec, &self.mirrors, targets)
+            .into_iter()
+            .map(|(url, names)| (url, names.into_iter().map(String::from).collect()))
+            .collect()
     }
 
     /// `y`: hands the download to the event loop and forgets the marks it served.
@@ -103,12 +127,23 @@ impl App {
         let Some(Dialog::Confirm(confirmation)) = self.dialog.take() else {
             return Vec::new();
         };
-        let Some(request) = confirmation.into_request() else {
+        let Some(command) = confirmation.into_command() else {
             self.say(
                 "nothing to start: every chosen cluster is skipped or already followed".into(),
                 now,
             );
             return Vec::new();
+        };
+        self.marks.clear();
+        let request = match command {
+            AppCommand::StartDownloads(request) => request,
+            AppCommand::StartUploads(request) => {
+                let n = request.plan.targets.len();
+                let name = &request.source.file.name;
+                self.say(format!("uploading {name} to {}", clusters(n)), now);
+                return vec![AppCommand::StartUploads(request)];
+            }
+            _ => return Vec::new(),
         };
         let (n, attached) = (request.plan.targets.len(), request.plan.attach.len());
         let following = format!("following {} already downloading", clusters(attached));
@@ -118,7 +153,6 @@ impl App {
             _ => format!("starting the download on {}, {following}", clusters(n)),
         };
         self.say(text, now);
-        self.marks.clear();
         vec![AppCommand::StartDownloads(request)]
     }
 
@@ -127,12 +161,20 @@ impl App {
     pub(super) fn cancel_dialog(&mut self, now: Timestamp) {
         let text = match self.dialog.take() {
             None | Some(Dialog::Sort) => return,
+            Some(Dialog::Form(form)) if form.local().is_some() => {
+                "upload cancelled: nothing was sent"
+            }
+            Some(Dialog::Confirm(c)) if c.spec().is_none() => "upload cancelled: nothing was sent",
             Some(Dialog::Form(_) | Dialog::Confirm(_)) => "download cancelled: nothing was started",
             Some(Dialog::Remove(_)) => "removal cancelled: nothing was removed",
             Some(Dialog::Version(_) | Dialog::ValidateConfirm(_)) => {
                 "validation cancelled: nothing was sent"
             }
             Some(Dialog::Password(_)) => "password not changed",
+            Some(Dialog::StopUpload(cluster)) => {
+                self.dialog = Some(Dialog::StopUpload(cluster));
+                return self.keep_upload(now);
+            }
             Some(Dialog::Quit { under, .. }) => {
                 self.dialog = under.map(|dialog| *dialog);
                 "still here"
@@ -154,7 +196,13 @@ impl App {
             self.dialog = Some(Dialog::Confirm(confirmation));
             return;
         }
-        let plan = self.plan_for(&confirmation.chosen(), None, now);
+        let chosen = confirmation.chosen();
+        let plan = match confirmation.offer() {
+            super::Offer::Upload { .. } => {
+                self.model.plan_upload(&chosen, None, self.read_only, now)
+            }
+            super::Offer::Download { .. } => self.plan_for(&chosen, None, now),
+        };
         self.dialog = Some(Dialog::Confirm(confirmation.replanned(plan)));
         self.say(
             "the clusters that have the release are targets too: y starts there as well".into(),
@@ -256,7 +304,10 @@ fn endings_message(ended: &[RecentEnding], open: OpenOperations) -> Option<Strin
                     OperationKind::Removal => open.removals,
                     OperationKind::Validation => open.validations,
                 };
+                let uploads = of_kind.iter().all(|e| e.operation.upload().is_some());
                 let (noun, word) = match (kind, of_kind.len() + still) {
+                    (OperationKind::Download, 1) if uploads => ("upload", "succeeded"),
+                    (OperationKind::Download, _) if uploads => ("uploads", "succeeded"),
                     (OperationKind::Download, 1) => ("download", "succeeded"),
                     (OperationKind::Download, _) => ("downloads", "succeeded"),
                     (OperationKind::Removal, 1) => ("removal", "removed"),

@@ -145,7 +145,7 @@ fn the_confirmation_names_the_targets_and_every_skip_with_its_reason() {
     press(&mut app, "ad");
     app.handle_key(code(KeyCode::Enter), later);
     let confirm = confirmation(&app);
-    assert_eq!(confirm.spec().masked_url(), URL);
+    assert_eq!(confirm.spec().unwrap().masked_url(), URL);
     let targets: Vec<&str> = confirm
         .plan()
         .targets
@@ -297,6 +297,7 @@ pub(super) fn followed(cluster: usize, job: &str) -> Event {
         last_error: None,
         job_deleted: false,
         answered: true,
+        unanswered: None,
     };
     Event::Operation {
         cluster,

@@ -1,4 +1,6 @@
 //! The download form: package URL, package-server user and password, edited in place.
+//! A file on this host typed into the package field makes it an upload form: the file's
+//! name and size (looked at by a task, see [`super::upload`]) and an optional SHA-256.
 //!
 //! Each field is a [`LineEdit`]: the cursor moves and edits happen where it is. The
 //! password's buffer is wiped when it grows and when the form closes, whichever way it
@@ -17,6 +19,8 @@ pub enum Field {
     Url,
     Username,
     Password,
+    /// NetApp's published checksum of an image to upload (optional).
+    Sha256,
 }
 
 impl Field {
@@ -29,25 +33,13 @@ impl Field {
             Self::Url => "package URL",
             Self::Username => "server user",
             Self::Password => "server password",
-        }
-    }
-
-    fn next(self) -> Self {
-        match self {
-            Self::Url => Self::Username,
-            Self::Username => Self::Password,
-            Self::Password => Self::Url,
-        }
-    }
-
-    fn previous(self) -> Self {
-        match self {
-            Self::Url => Self::Password,
-            Self::Username => Self::Url,
-            Self::Password => Self::Username,
+            Self::Sha256 => "sha256 if known",
         }
     }
 }
+
+/// The fields of an upload form, top to bottom.
+const UPLOAD_FIELDS: [Field; 2] = [Field::Url, Field::Sha256];
 
 /// The form after `d`, for the clusters chosen then.
 #[derive(Debug)]
@@ -56,10 +48,14 @@ pub struct DownloadForm {
     url: LineEdit,
     username: LineEdit,
     password: LineEdit,
+    /// The checksum an upload's image must have (upload forms only).
+    sha256: LineEdit,
     focus: Field,
     error: Option<String>,
     /// Chosen clusters that the filter hides: the form says how many.
     hidden: usize,
+    /// The file on this host the package field names, once it names one.
+    pub(super) local: Option<super::upload::LocalFile>,
 }
 
 impl DownloadForm {
@@ -71,9 +67,11 @@ impl DownloadForm {
             url: LineEdit::new(url.unwrap_or_default()),
             username: LineEdit::new(username.unwrap_or_default()),
             password: LineEdit::default(),
+            sha256: LineEdit::default(),
             focus: Field::Url,
             error: None,
             hidden: 0,
+            local: None,
         }
     }
 
@@ -98,11 +96,59 @@ impl DownloadForm {
         self.focus
     }
 
+    /// The fields shown, top to bottom: the package-server ones for a URL, the
+    /// checksum for a file on this host.
+    pub fn fields(&self) -> &'static [Field] {
+        if self.local.is_some() {
+            &UPLOAD_FIELDS
+        } else {
+            &Field::ALL
+        }
+    }
+
+    /// The label of `field` in this form ("package file" once it names one).
+    pub fn label(&self, field: Field) -> &'static str {
+        match field {
+            Field::Url if self.local.is_some() => "package file",
+            other => other.label(),
+        }
+    }
+
+    /// The package field as typed.
+    pub fn package(&self) -> &str {
+        self.url.text()
+    }
+
+    /// The checksum field as typed.
+    pub fn sha256(&self) -> &str {
+        self.sha256.text()
+    }
+
+    /// The file on this host the package field names, once it names one.
+    pub fn local(&self) -> Option<&super::upload::LocalFile> {
+        self.local.as_ref()
+    }
+
+    /// Keeps the focus on a field the form shows (after it became, or stopped being, an
+    /// upload form).
+    pub(super) fn keep_focus(&mut self) {
+        if !self.fields().contains(&self.focus) {
+            self.focus = Field::Url;
+        }
+    }
+
+    /// Says why the form cannot go on, until the next edit.
+    pub(super) fn refuse(&mut self, reason: String, focus: Field) {
+        self.error = Some(reason);
+        self.focus = focus;
+    }
+
     fn line(&self, field: Field) -> &LineEdit {
         match field {
             Field::Url => &self.url,
             Field::Username => &self.username,
             Field::Password => &self.password,
+            Field::Sha256 => &self.sha256,
         }
     }
 
@@ -112,6 +158,7 @@ impl DownloadForm {
             Field::Url => &mut self.url,
             Field::Username => &mut self.username,
             Field::Password => &mut self.password,
+            Field::Sha256 => &mut self.sha256,
         }
     }
 
@@ -124,6 +171,7 @@ impl DownloadForm {
             Field::Url => crate::text::hide_url_secrets(self.url.text()),
             Field::Username => self.username.text().to_string(),
             Field::Password => "•".repeat(self.password.chars()),
+            Field::Sha256 => self.sha256.text().to_string(),
         }
     }
 
@@ -139,12 +187,18 @@ impl DownloadForm {
 
     /// Moves to the next field (`Tab`).
     pub fn next_field(&mut self) {
-        self.focus = self.focus.next();
+        self.step_field(1);
     }
 
     /// Moves to the previous field (`Shift-Tab`).
     pub fn previous_field(&mut self) {
-        self.focus = self.focus.previous();
+        self.step_field(self.fields().len() - 1);
+    }
+
+    fn step_field(&mut self, by: usize) {
+        let fields = self.fields();
+        let at = fields.iter().position(|&f| f == self.focus).unwrap_or(0);
+        self.focus = fields[(at + by) % fields.len()];
     }
 
     /// Types `c` at the cursor of the focused field.

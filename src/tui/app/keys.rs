@@ -18,16 +18,23 @@ impl App {
         }
         self.sync(now);
         let context = self.context();
-        let Some(action) = keymap::lookup(context, &key) else {
-            self.unbound_key(context, key, now);
-            return Vec::new();
+        let before = self.package_text();
+        let mut commands = match keymap::lookup(context, &key) {
+            Some(action) => self.act(context, action, now),
+            None => {
+                self.unbound_key(context, key, now);
+                Vec::new()
+            }
         };
-        self.act(context, action, now)
+        commands.extend(self.package_edited(before));
+        commands
     }
 
     /// Text pasted into the terminal (bracketed paste): typed into the filter or the
-    /// focused field, trimmed and on one line; ignored anywhere else.
-    pub fn paste(&mut self, text: &str, now: Timestamp) {
+    /// focused field, trimmed and on one line; ignored anywhere else. Answers what the
+    /// event loop must do (look at a file pasted into the package field).
+    pub fn paste(&mut self, text: &str, now: Timestamp) -> Vec<AppCommand> {
+        let before = self.package_text();
         match self.context() {
             Context::Filter => {
                 self.filter
@@ -39,6 +46,7 @@ impl App {
             Context::Version => self.paste_version(text),
             _ => {}
         }
+        self.package_edited(before)
     }
 
     /// A key no binding has in `context`: typing where text is edited, else a hint.
@@ -113,7 +121,7 @@ impl App {
                 if self.help {
                     self.help = false;
                 } else {
-                    self.mode = Mode::Table;
+                    self.leave_details();
                 }
             }
             Action::Refresh => return self.refresh_one(now),
@@ -133,9 +141,12 @@ impl App {
                 return self.submit_password(now);
             }
             Action::SubmitForm if context == Context::Version => self.submit_version(now),
-            Action::SubmitForm => self.submit_form(now),
+            Action::SubmitForm => return self.submit_form(now),
             Action::ConfirmStart if context == Context::Remove => {
                 return self.confirm_removal(now);
+            }
+            Action::ConfirmStart if context == Context::StopUpload => {
+                return self.stop_upload(now);
             }
             Action::ConfirmStart if context == Context::ValidateConfirm => {
                 return self.confirm_validation(now);

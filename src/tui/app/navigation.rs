@@ -36,6 +36,7 @@ impl App {
             | Context::Password
             | Context::Remove
             | Context::QuitConfirm
+            | Context::StopUpload
             | Context::Sort => {}
         }
     }

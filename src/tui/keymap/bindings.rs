@@ -9,8 +9,8 @@ use crate::tui::line::Edit;
 mod readiness;
 
 use Context::{
-    Confirm, Details, Filter, Form, Help, Packages, Password, QuitConfirm, Remove, Sort, Table,
-    ValidateConfirm, Validation, Version,
+    Confirm, Details, Filter, Form, Help, Packages, Password, QuitConfirm, Remove, Sort,
+    StopUpload, Table, ValidateConfirm, Validation, Version,
 };
 
 const MOVING: &[Context] = &[
@@ -387,6 +387,20 @@ pub const BINDINGS: &[Binding] = &[
         contexts: &[QuitConfirm],
         help: "stay",
         footer: Some(("n/Esc", "stay")),
+    },
+    Binding {
+        keys: &[Key::ch('y')],
+        action: Action::ConfirmStart,
+        contexts: &[StopUpload],
+        help: "stop the upload: the cluster keeps none of it and files nothing",
+        footer: Some(("y", "stop it")),
+    },
+    Binding {
+        keys: &[Key::ch('n'), Key::plain(KeyCode::Esc)],
+        action: Action::Cancel,
+        contexts: &[StopUpload],
+        help: "let the upload go on (back to the table)",
+        footer: Some(("n/Esc", "let it go on")),
     },
     Binding {
         keys: &[Key::ch('q')],

@@ -27,17 +27,18 @@ const MAX_VERSION: usize = 14;
 /// Columns in the order they earn their place, the most needed first. The name and the
 /// download state always show (the name shrinks when even they do not fit); HEALTH says
 /// whether to trust the row; PKG answers the form's question; JOB is where an operation
-/// stands; READY (after PKG, which stays at every size while the form has a package)
-/// is the last validation's verdict; UPDATE (only while an update runs or
-/// needs a look somewhere) where it stands, in the room left down to its minimum;
-/// MESSAGE says why (the code goes into it while CODE does not fit).
+/// stands (an upload's `up 42%` at every size); READY (after PKG, which stays at every
+/// size while the form has a package, and JOB) is the last validation's verdict;
+/// UPDATE (only while an update runs or needs a look somewhere) where it stands, in the
+/// room left down to its minimum; MESSAGE says why (the code goes into it while CODE
+/// does not fit).
 pub const PRIORITY: [Column; 13] = [
     Column::Name,
     Column::Download,
     Column::Health,
     Column::Package,
-    Column::Ready,
     Column::Job,
+    Column::Ready,
     Column::Update,
     Column::Message,
     Column::Version,
@@ -297,6 +298,7 @@ mod tests {
             last_error: None,
             job_deleted: false,
             answered: false,
+            unanswered: None,
         });
         busy.clusters[1].download = Some(crate::ontap::DownloadStatus {
             state: Some(crate::ontap::DownloadState::Failure),

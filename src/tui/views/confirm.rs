@@ -15,9 +15,6 @@ use crate::tui::app::{App, Confirmation, Dialog};
 use crate::tui::keymap::{Action, Context};
 use crate::tui::theme::Theme;
 
-/// Cells of the labels at the top ("server user  ").
-const LABEL: usize = 17;
-
 /// Draws the confirmation centred over `area`.
 pub fn render(frame: &mut Frame, area: Rect, app: &mut App) {
     let Some(Dialog::Confirm(confirmation)) = app.dialog() else {
@@ -28,6 +25,7 @@ pub fn render(frame: &mut Frame, area: Rect, app: &mut App) {
     let inner_width = (width as usize).saturating_sub(2);
     let lines = lines(confirmation, theme, inner_width.saturating_sub(2));
     let nothing = confirmation.nothing_to_start();
+    let offered = super::offer::title(confirmation.offer());
 
     let popup = centered(area, width, lines.len() as u16 + 2);
     let inner_height = popup.height.saturating_sub(2) as usize;
@@ -36,7 +34,7 @@ pub fn render(frame: &mut Frame, area: Rect, app: &mut App) {
     let title = if nothing {
         " Nothing to start "
     } else {
-        " Start this download? "
+        offered
     };
     let mut block = Block::bordered()
         .title(Span::styled(title, theme.heading()))
@@ -54,31 +52,9 @@ pub fn render(frame: &mut Frame, area: Rect, app: &mut App) {
 
 /// Every line of the dialog, `cells` cells wide after a one-cell margin on each side.
 fn lines(confirmation: &Confirmation, theme: Theme, cells: usize) -> Vec<Line<'static>> {
-    let spec = confirmation.spec();
+    let offer = confirmation.offer();
     let plan = confirmation.plan();
-    let mut out = Vec::new();
-    let field = |out: &mut Vec<Line<'static>>, label: &str, value: &str| {
-        let room = cells.saturating_sub(LABEL + 1).max(10);
-        for (i, part) in wrap(value, room).into_iter().enumerate() {
-            let label = if i == 0 { label } else { "" };
-            out.push(Line::from(vec![
-                Span::styled(format!(" {}", pad(label, LABEL)), theme.dim()),
-                Span::raw(part),
-            ]));
-        }
-    };
-    field(&mut out, "package", &spec.masked_url());
-    field(
-        &mut out,
-        "server user",
-        spec.username.as_deref().unwrap_or("none"),
-    );
-    let password = if spec.has_password() {
-        "given (not shown)"
-    } else {
-        "none"
-    };
-    field(&mut out, "server password", password);
+    let mut out = super::offer::head(offer, theme, cells);
     out.push(Line::default());
 
     if confirmation.hidden() > 0 {
@@ -101,11 +77,16 @@ fn lines(confirmation: &Confirmation, theme: Theme, cells: usize) -> Vec<Line<'s
         }
     } else if !plan.targets.is_empty() {
         out.push(Line::styled(
-            format!(" Start on {}:", count(plan.targets.len())),
+            super::offer::targets_heading(offer, &count(plan.targets.len())),
             theme.heading(),
         ));
-        for (_, name) in &plan.targets {
-            out.push(Line::from(format!("   {name}")));
+        match super::offer::groups(offer, theme, cells) {
+            Some(groups) => out.extend(groups),
+            None => out.extend(
+                plan.targets
+                    .iter()
+                    .map(|(_, name)| Line::from(format!("   {name}"))),
+            ),
         }
     }
 
@@ -126,10 +107,7 @@ fn lines(confirmation: &Confirmation, theme: Theme, cells: usize) -> Vec<Line<'s
     if !plan.skipped.is_empty() {
         out.extend(skipped(plan, theme, cells));
         if confirmation.skips_holders() {
-            out.push(Line::styled(
-                " f downloads to those that have the release too.",
-                theme.dim(),
-            ));
+            out.push(Line::styled(super::offer::force_hint(offer), theme.dim()));
         }
     }
 

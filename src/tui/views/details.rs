@@ -16,8 +16,9 @@ use ratatui::widgets::{Block, Paragraph};
 
 mod connection;
 mod readiness;
+mod upload;
 
-use crate::download::{MAX_FOLLOW_ERRORS, Origin, Phase, Since};
+use crate::download::{MAX_FOLLOW_ERRORS, Origin, Phase, Since, UNANSWERED_LOOK};
 use crate::ontap::{hint_for_code, meaning_of_code};
 use crate::state::{ClusterState, Health, age, short_uuid};
 use crate::text::{width, wrap};
@@ -125,6 +126,7 @@ impl Details {
         };
         let url = f.operation.url();
         match f.origin {
+            _ if f.operation.upload().is_some() => self.upload(f),
             Origin::Started => {
                 self.heading("Download started from ontop");
                 self.field("package", url, Style::new());
@@ -152,11 +154,17 @@ impl Details {
         let since = self.since(f.since);
         let Some(ending) = f.phase.ending() else {
             let how = match (&f.phase, &f.job) {
+                (Phase::Starting, None) if let Some(e) = &f.unanswered => format!(
+                    "{}; looking for its download on the cluster (up to {}s)",
+                    e.message,
+                    UNANSWERED_LOOK.as_secs()
+                ),
                 (Phase::Starting, None) => "waiting for the cluster to answer".to_string(),
                 (Phase::Queued { position, of }, _) => format!(
                     "queued in ontop ({position} of {of}): nothing sent yet, starts when a place frees up (max_running)"
                 ),
                 (Phase::Download(_), _) => "following the cluster's download status".into(),
+                (Phase::Sending { .. }, _) => "sending the image from this host".into(),
                 (_, Some(job)) => format!("following job {}", short_uuid(job)),
                 (_, None) => "following".to_string(),
             };

@@ -39,10 +39,14 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App) {
     }
     lines.push(Line::default());
     let first_field = lines.len();
-    for field in Field::ALL {
+    for &field in form.fields() {
         lines.push(field_line(form, field, inner_width, theme));
     }
     lines.push(Line::default());
+    if let Some(local) = form.local() {
+        lines.extend(super::form_file::lines(local, inner_width, theme));
+        lines.push(Line::default());
+    }
     if let Some(error) = form.error() {
         for (i, part) in wrap(error, inner_width.saturating_sub(4))
             .into_iter()
@@ -66,22 +70,27 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App) {
         }
         lines.push(Line::default());
     }
-    let note =
-        "The password is never shown, and is forgotten once the request is sent or cancelled.";
+    let note = if form.local().is_some() {
+        super::form_file::NOTE
+    } else {
+        "The password is never shown, and is forgotten once the request is sent or cancelled. \
+         A path (/…, ./…, ~/…) uploads a file from this host instead."
+    };
     for part in wrap(note, inner_width.saturating_sub(2)) {
         lines.push(Line::styled(format!(" {part}"), theme.dim()));
     }
 
     let popup = centered(area, dialog, lines.len() as u16 + 2);
     let block = Block::bordered()
-        .title(Span::styled(" Download a package ", theme.heading()))
+        .title(Span::styled(super::form_file::title(form), theme.heading()))
         .title_bottom(dialog_keys(Context::Form, None, dialog, theme))
         .border_style(theme.border());
     super::clear_under(frame, popup, area);
     frame.render_widget(Paragraph::new(lines).block(block), popup);
 
     // The cursor goes where typing lands (the view of a long value follows it).
-    let row = Field::ALL
+    let row = form
+        .fields()
         .iter()
         .position(|&f| f == form.focus())
         .unwrap_or(0);
@@ -177,7 +186,7 @@ fn field_line(
     let (value, _) = visible_value(&form.shown(field), form.cursor(field), room);
     Line::from(vec![
         Span::styled(marker, theme.key()),
-        Span::styled(pad(field.label(), LABEL - 3), label_style),
+        Span::styled(pad(form.label(field), LABEL - 3), label_style),
         Span::styled(pad(&value, room), theme.field()),
     ])
 }

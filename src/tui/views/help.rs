@@ -155,7 +155,7 @@ fn lines(theme: Theme, cells: usize, context: Context) -> Vec<Line<'static>> {
 /// Every place's keys, each binding listed once (in the first place it works), for the
 /// man page: the overlay lists one place's, this lists them all, dialogs included.
 pub fn man_sections() -> Vec<(&'static str, Vec<&'static Binding>)> {
-    const PLACES: [(&str, Context); 14] = [
+    const PLACES: [(&str, Context); 15] = [
         ("Cluster table", Context::Table),
         ("Typing a filter (after /)", Context::Filter),
         ("Sort menu (after s)", Context::Sort),
@@ -170,6 +170,10 @@ pub fn man_sections() -> Vec<(&'static str, Vec<&'static Binding>)> {
         ("Validating: the release (after v)", Context::Version),
         ("Confirming a validation", Context::ValidateConfirm),
         ("Quitting while operations run", Context::QuitConfirm),
+        (
+            "Stopping an upload (Esc in its details)",
+            Context::StopUpload,
+        ),
     ];
     let mut listed: Vec<*const Binding> = Vec::new();
     let mut sections = Vec::new();

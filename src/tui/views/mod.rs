@@ -10,14 +10,17 @@ pub mod confirm;
 pub mod details;
 pub mod footer;
 pub mod form;
+pub mod form_file;
 pub mod header;
 pub mod help;
+pub mod offer;
 pub mod packages;
 pub mod password;
 pub mod quit;
 pub mod readiness;
 pub mod remove;
 pub mod sort;
+pub mod stop_upload;
 pub mod table;
 pub mod too_small;
 pub mod validate_dialog;
@@ -61,6 +64,7 @@ pub fn draw(frame: &mut Frame, app: &mut App, now: Timestamp) {
         Some(Dialog::Password(_)) => password::render(frame, body, app),
         Some(Dialog::Quit { .. }) => quit::render(frame, body, app),
         Some(Dialog::Sort) => sort::render(frame, body, app),
+        Some(Dialog::StopUpload(_)) => stop_upload::render(frame, body, app, now),
         Some(Dialog::Version(_)) => validate_dialog::render_version(frame, body, app),
         Some(Dialog::ValidateConfirm(_)) => validate_dialog::render_confirm(frame, body, app),
         None => {}

@@ -1,14 +1,17 @@
 //! The question before quitting while downloads are followed: what quitting does to them
 //! (nothing: they go on in the clusters) and what it does not lose (the journal keeps
-//! them, and the next ontop follows them again).
+//! them, and the next ontop follows them again); uploads on their way are stopped, and
+//! it says what that does.
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph};
 
+use super::stop_upload::STOPPING_DOES;
 use super::{centered, dialog_keys, dialog_width};
 use crate::text::wrap;
+use crate::tui::app::upload::bytes;
 use crate::tui::app::{App, Dialog};
 use crate::tui::keymap::Context;
 
@@ -17,7 +20,10 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App) {
     let Some(Dialog::Quit { open, .. }) = app.dialog() else {
         return;
     };
-    let (followed, queued, removing) = (&open.downloads, &open.queued, &open.removals);
+    // Uploads on their way are counted among the downloads; quitting stops them.
+    let (sending, sent, total) = app.uploads_on_their_way();
+    let followed = &open.downloads.saturating_sub(sending);
+    let (queued, removing) = (&open.queued, &open.removals);
     let theme = app.theme();
     let dialog = dialog_width(area).min(64);
     let room = (dialog as usize).saturating_sub(4);
@@ -42,6 +48,21 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App) {
     if *followed > 0 {
         text.push(head);
         text.push(format!("{goes_on} {after}"));
+    }
+    match sending {
+        0 => {}
+        1 => text.push(format!(
+            "1 upload is on its way ({} of {} sent): quitting cuts its connection: {}.",
+            bytes(sent),
+            bytes(total),
+            STOPPING_DOES
+        )),
+        n => text.push(format!(
+            "{n} uploads are on their way ({} of {} sent): quitting cuts their connections: {}.",
+            bytes(sent),
+            bytes(total),
+            STOPPING_DOES.replace("the cluster keeps", "each cluster keeps")
+        )),
     }
     match *removing {
         0 => {}

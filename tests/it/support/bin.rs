@@ -22,6 +22,28 @@ pub fn base_env(data_home: &Path) -> Vec<(&'static str, Option<String>)> {
     ]
 }
 
+/// `ontop` with the environment every run gets ([`base_env`]) and no input, for a test
+/// that wires its output itself; add the arguments, then `output()`.
+pub fn std_command(data_home: &Path) -> std::process::Command {
+    let mut command = std::process::Command::new(BIN);
+    for (name, value) in base_env(data_home) {
+        match value {
+            Some(value) => command.env(name, value),
+            None => command.env_remove(name),
+        };
+    }
+    command.stdin(std::process::Stdio::null());
+    command
+}
+
+/// [`std_command`] on the runtime, for a test that spawns `ontop` to signal it or to run
+/// beside it; it is killed when dropped.
+pub fn command(data_home: &Path) -> tokio::process::Command {
+    let mut command = tokio::process::Command::from(std_command(data_home));
+    command.kill_on_drop(true);
+    command
+}
+
 /// Runs `ontop args --config config` with `data_home` as `XDG_DATA_HOME` and `env` on top.
 pub async fn run_with(
     args: &[&str],
@@ -29,32 +51,24 @@ pub async fn run_with(
     data_home: &Path,
     env: &[(&str, &str)],
 ) -> Output {
-    let mut command = tokio::process::Command::new(BIN);
-    command.args(args).arg("--config").arg(config);
-    run(command, data_home, env).await
+    let mut command = command(data_home);
+    command
+        .args(args)
+        .arg("--config")
+        .arg(config)
+        .envs(env.iter().copied());
+    finish(command).await
 }
 
 /// Runs `ontop args` (a command that reads no config) with `data_home` as `XDG_DATA_HOME`.
 pub async fn run_without_config(args: &[&str], data_home: &Path) -> Output {
-    let mut command = tokio::process::Command::new(BIN);
+    let mut command = command(data_home);
     command.args(args);
-    run(command, data_home, &[]).await
+    finish(command).await
 }
 
-async fn run(
-    mut command: tokio::process::Command,
-    data_home: &Path,
-    env: &[(&str, &str)],
-) -> Output {
-    for (name, value) in base_env(data_home) {
-        match value {
-            Some(value) => command.env(name, value),
-            None => command.env_remove(name),
-        };
-    }
-    command
-        .envs(env.iter().copied())
-        .stdin(std::process::Stdio::null());
+/// Runs the command to its end, within [`RUN_LIMIT`].
+async fn finish(mut command: tokio::process::Command) -> Output {
     tokio::time::timeout(RUN_LIMIT, command.output())
         .await
         .expect("ontop must end")

@@ -1,0 +1,203 @@
+//! A `password_command`: run without a shell, bounded in time and in what it may print,
+//! its answer read as Harvest-style YAML or as a first line.
+
+use std::io::Read;
+use std::process::{Child, Command, ExitStatus, Stdio};
+use std::sync::mpsc;
+use std::thread;
+use std::time::{Duration, Instant};
+
+use secrecy::SecretString;
+use secrecy::zeroize::Zeroize;
+use wait_timeout::ChildExt;
+
+use super::sources::first_line;
+use super::{Failure, MAX_SECRET_FILE};
+
+/// Runs `argv` (no shell) and takes its `password:` line when it prints YAML (as
+/// Harvest's credential scripts may), else the first line of its stdout. Neither its stdout nor
+/// its stderr ever appears in a message (either may hold a token); the message says how
+/// it failed and where to look. It may run [`COMMAND_TIMEOUT`](super::COMMAND_TIMEOUT)
+/// and print [`MAX_SECRET_FILE`] bytes, no more.
+pub(super) fn from_command(argv: &[String], timeout: Duration) -> Result<SecretString, Failure> {
+    let mut child = spawn(argv)?;
+    let deadline = Instant::now() + timeout;
+    let stdout = drain(child.stdout.take());
+    let status = match child.wait_timeout(timeout) {
+        Ok(Some(status)) => status,
+        Ok(None) => {
+            stop(&mut child);
+            if let Ok(Drained::TooMuch) = stdout.try_recv() {
+                return Err(too_much());
+            }
+            let message = format!(
+                "did not finish within {}",
+                crate::text::duration::written(timeout)
+            );
+            return Err(Failure::new(
+                message,
+                "make sure it runs without asking for input (run it by hand to see)",
+            ));
+        }
+        Err(e) => {
+            stop(&mut child);
+            return Err(Failure::new(
+                format!("lost track of the command: {e}"),
+                "run it by hand to check it",
+            ));
+        }
+    };
+    // A background process that kept the pipe open must not hang us: wait no longer.
+    let remaining = deadline.saturating_duration_since(Instant::now());
+    let out = match stdout.recv_timeout(remaining) {
+        Ok(Drained::All(out)) => out,
+        Ok(Drained::TooMuch) => return Err(too_much()),
+        Err(_) => Vec::new(),
+    };
+    answer(status, out)
+}
+
+/// Starts the command with no input, its stdout piped and its stderr dropped.
+fn spawn(argv: &[String]) -> Result<Child, Failure> {
+    let Some((program, args)) = argv.split_first() else {
+        return Err(Failure::new(
+            "the command is empty",
+            "write it like [\"pass\", \"show\", \"ontap/monitor\"]",
+        ));
+    };
+    Command::new(program)
+        .args(args)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .map_err(|e| match e.kind() {
+            std::io::ErrorKind::NotFound => Failure::new(
+                format!("command {program:?} not found"),
+                "install it, or give its full path as the first list item",
+            ),
+            _ => Failure::new(
+                format!("cannot run {program:?}: {e}"),
+                "check that it is an executable program",
+            ),
+        })
+}
+
+/// Kills a command that ran too long and reaps it.
+fn stop(child: &mut Child) {
+    let _ = child.kill();
+    let _ = child.wait();
+}
+
+fn too_much() -> Failure {
+    Failure::new(
+        format!("printed more than {MAX_SECRET_FILE} bytes"),
+        "make it print only the password, on the first line of stdout",
+    )
+}
+
+/// The password in what a command that ended printed; what it printed is wiped.
+fn answer(status: ExitStatus, mut out: Vec<u8>) -> Result<SecretString, Failure> {
+    if !status.success() {
+        out.zeroize();
+        return Err(Failure::new(
+            format!("failed ({status}); what it printed is not shown, as it may hold a secret"),
+            "run the command by hand, as the user ontop runs as, to see what it says",
+        ));
+    }
+    let mut text = String::from_utf8(out).map_err(|e| {
+        e.into_bytes().zeroize();
+        Failure::new(
+            "its output is not valid UTF-8",
+            "make it print the password as text",
+        )
+    })?;
+    let secret = yaml_password(&text).or_else(|| first_line(&text));
+    text.zeroize();
+    secret.ok_or_else(|| {
+        Failure::new(
+            "printed nothing on its first line",
+            "make it print the password on the first line of stdout",
+        )
+    })
+}
+
+/// What a command printed: all of it, or more than a password ever is.
+enum Drained {
+    All(Vec<u8>),
+    TooMuch,
+}
+
+/// Reads a pipe to its end on a thread, so a full pipe never blocks the command, keeping
+/// at most [`MAX_SECRET_FILE`] bytes. Past that the pipe is closed: a command that keeps
+/// printing is stopped by it (or by the timeout).
+fn drain(pipe: Option<impl Read + Send + 'static>) -> mpsc::Receiver<Drained> {
+    let (tx, rx) = mpsc::channel();
+    if let Some(pipe) = pipe {
+        thread::spawn(move || {
+            let mut buf = Vec::new();
+            let kept = pipe.take(MAX_SECRET_FILE + 1).read_to_end(&mut buf);
+            if kept.is_ok() && buf.len() as u64 > MAX_SECRET_FILE {
+                buf.zeroize();
+                let _ = tx.send(Drained::TooMuch);
+            } else {
+                let _ = tx.send(Drained::All(buf));
+            }
+        });
+    }
+    rx
+}
+
+/// The answer of a command that prints YAML, as Harvest's credential scripts may
+/// (`username: ...` / `password: ...`), read by a YAML parser: quotes and escapes as
+/// YAML has them.
+#[derive(serde::Deserialize)]
+struct YamlAnswer {
+    password: Option<YamlScalar>,
+}
+
+/// A password YAML may write as a number or a word as well as a string.
+#[derive(serde::Deserialize)]
+#[serde(untagged)]
+enum YamlScalar {
+    Text(String),
+    Number(i64),
+}
+
+/// The `password:` of a command that prints a YAML mapping; `None` for anything else.
+fn yaml_password(text: &str) -> Option<SecretString> {
+    let answer: YamlAnswer = serde_saphyr::from_str(text).ok()?;
+    let password = match answer.password? {
+        YamlScalar::Text(text) => text,
+        YamlScalar::Number(n) => n.to_string(),
+    };
+    (!password.is_empty()).then(|| SecretString::from(password))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use secrecy::ExposeSecret;
+
+    fn password(yaml: &str) -> Option<String> {
+        yaml_password(yaml).map(|s| s.expose_secret().to_owned())
+    }
+
+    #[test]
+    fn a_harvest_style_yaml_answer_gives_its_password_line() {
+        let yaml = "username: monitor\npassword: \"s3 cret\"\n";
+        assert_eq!(password(yaml).as_deref(), Some("s3 cret"));
+        assert_eq!(password("password: 12345\n").as_deref(), Some("12345"));
+        assert_eq!(password("password: plain\n").as_deref(), Some("plain"));
+        assert!(password("plain-password\n").is_none());
+        assert!(password("user: only\n").is_none());
+    }
+
+    #[test]
+    fn escaped_quotes_in_a_yaml_password_are_yaml_s_escapes() {
+        let yaml = "username: monitor\npassword: \"a\\\"b\\\\c\"\n";
+        assert_eq!(password(yaml).as_deref(), Some("a\"b\\c"));
+        let yaml = "password: 'it''s'\n";
+        assert_eq!(password(yaml).as_deref(), Some("it's"));
+    }
+}
