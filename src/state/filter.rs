@@ -7,6 +7,9 @@
 //!   the JOB column's `starting`, `queued`, `present`,
 //!   `refused`, `no-answer`, `gave-up`, `not-sent`, `followed` (ontop follows a
 //!   download there);
+//! - the READY and UPDATE columns' words: `ready`, `warn` (warnings), `blocked` (errors,
+//!   or an update paused on an error or failed), `updating` (an update under way,
+//!   paused or not), `validating` (a validation ontop asked for runs);
 //! - `ro` or `read-only`;
 //! - `version:9.16`, or a bare version (`9.16`, `9.15.1P7`): the running release starts
 //!   with it;
@@ -28,6 +31,7 @@ use std::ops::Range;
 use jiff::Timestamp;
 
 use super::cluster::{ClusterState, Health};
+use crate::config::ValidateSettings;
 use crate::download::{Ending, Phase};
 use crate::ontap::{DownloadState, JobState};
 
@@ -35,6 +39,8 @@ use crate::ontap::{DownloadState, JobState};
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Filter {
     terms: Vec<Term>,
+    /// How the READY words judge a validation (`[validate]`).
+    rules: ValidateSettings,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -55,12 +61,21 @@ impl Filter {
     pub fn parse(text: &str) -> Self {
         Self {
             terms: text.split_whitespace().map(term).collect(),
+            rules: ValidateSettings::default(),
+        }
+    }
+
+    /// The same filter, its READY words judged by `rules` (the config's `[validate]`).
+    pub fn judged_by(self, rules: &ValidateSettings) -> Self {
+        Self {
+            rules: rules.clone(),
+            ..self
         }
     }
 
     /// Whether cluster `c` passes every term at `now`.
     pub fn matches(&self, c: &ClusterState, now: Timestamp) -> bool {
-        self.terms.iter().all(|t| matches(t, c, now))
+        self.terms.iter().all(|t| matches(t, c, now, &self.rules))
     }
 
     /// Where in `name` the filter's words match it (byte ranges, in order, merged), so
@@ -132,14 +147,14 @@ fn term(raw: &str) -> Term {
     }
 }
 
-fn matches(term: &Term, c: &ClusterState, now: Timestamp) -> bool {
+fn matches(term: &Term, c: &ClusterState, now: Timestamp, rules: &ValidateSettings) -> bool {
     match term {
-        Term::Not(inner) => !matches(inner, c, now),
+        Term::Not(inner) => !matches(inner, c, now, rules),
         Term::Label { key, value } => has_label(&c.identity.labels, key, value),
         Term::Version(v) => version_starts(c, v),
         // The screen's own words mean only what they say: `ro` is read-only, never a
         // part of `prod-ams-1` (`name:ro` asks for that).
-        Term::Word(word) => state_word(word, c, now).unwrap_or_else(|| {
+        Term::Word(word) => state_word(word, c, now, rules).unwrap_or_else(|| {
             c.identity.name.to_lowercase().contains(word.as_str())
                 || c.identity.labels.values().any(|v| same_word(v, word))
                 || (looks_like_version(word) && version_starts(c, word))
@@ -167,12 +182,21 @@ fn is_screen_word(word: &str) -> bool {
         word,
         &ClusterState::new(Default::default()),
         Timestamp::UNIX_EPOCH,
+        &ValidateSettings::default(),
     )
     .is_some()
 }
 
 /// `Some(matches)` for the screen's own words, `None` for any other word.
-fn state_word(word: &str, c: &ClusterState, now: Timestamp) -> Option<bool> {
+fn state_word(
+    word: &str,
+    c: &ClusterState,
+    now: Timestamp,
+    rules: &ValidateSettings,
+) -> Option<bool> {
+    if let Some(matched) = readiness_word(word, c, now, rules) {
+        return Some(matched);
+    }
     let download = c.download_state();
     let phase = c.phase();
     let ending = phase.and_then(Phase::ending);
@@ -210,6 +234,32 @@ fn state_word(word: &str, c: &ClusterState, now: Timestamp) -> Option<bool> {
         _ => return None,
     })
 }
+
+/// `Some(matches)` for the READY and UPDATE columns' words, `None` for any other word.
+fn readiness_word(
+    word: &str,
+    c: &ClusterState,
+    now: Timestamp,
+    rules: &ValidateSettings,
+) -> Option<bool> {
+    use super::readiness::{ready_verdict, update_of, validating};
+    use super::validation::Verdict;
+    let verdict = || ready_verdict(c, now, rules);
+    let update = update_of(c);
+    Some(match word {
+        "ready" => verdict() == Verdict::Ready,
+        "warn" | "warning" | "warnings" => matches!(verdict(), Verdict::Warnings(_)),
+        "blocked" => {
+            matches!(verdict(), Verdict::Errors(_)) || update.is_some_and(|u| u.needs_a_look())
+        }
+        "updating" => update.is_some_and(|u| u.open()),
+        "validating" => validating(c),
+        _ => return None,
+    })
+}
+
+#[cfg(test)]
+mod readiness_tests;
 
 #[cfg(test)]
 mod tests {

@@ -6,6 +6,7 @@
 pub mod cluster;
 pub mod filter;
 pub mod plan;
+pub mod readiness;
 pub mod report;
 pub mod standing;
 pub mod table;

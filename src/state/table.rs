@@ -26,15 +26,21 @@ pub enum Column {
     InState,
     LastPoll,
     Health,
+    /// The last validation's verdict.
+    Ready,
+    /// An update under way: phase, node, state, elapsed of estimated.
+    Update,
 }
 
 impl Column {
     /// Every column, left to right.
-    pub const ALL: [Column; 11] = [
+    pub const ALL: [Column; 13] = [
         Column::Name,
         Column::Version,
         Column::Package,
         Column::Labels,
+        Column::Ready,
+        Column::Update,
         Column::Download,
         Column::Message,
         Column::Code,
@@ -45,10 +51,12 @@ impl Column {
     ];
 
     /// The columns the sort menu offers: all but PKG, which is about the form's release.
-    pub const SORTABLE: [Column; 10] = [
+    pub const SORTABLE: [Column; 12] = [
         Column::Name,
         Column::Version,
         Column::Labels,
+        Column::Ready,
+        Column::Update,
         Column::Download,
         Column::Message,
         Column::Code,
@@ -72,10 +80,18 @@ impl Column {
             Self::InState => "IN STATE",
             Self::LastPoll => "POLLED",
             Self::Health => "HEALTH",
+            Self::Ready => "READY",
+            Self::Update => "UPDATE",
         }
     }
 
-    fn compare(self, a: &ClusterState, b: &ClusterState, now: Timestamp) -> Ordering {
+    fn compare(
+        self,
+        a: &ClusterState,
+        b: &ClusterState,
+        now: Timestamp,
+        model: &Model,
+    ) -> Ordering {
         match self {
             Self::Name => a.identity.name.cmp(&b.identity.name),
             Self::Version => a.version.cmp(&b.version),
@@ -94,6 +110,8 @@ impl Column {
             }
             Self::LastPoll => b.last_success.cmp(&a.last_success),
             Self::Health => b.health(now).cmp(&a.health(now)),
+            Self::Ready => super::readiness::compare_ready(a, b, now, &model.validate),
+            Self::Update => super::readiness::compare_update(a, b),
         }
     }
 }
@@ -129,7 +147,7 @@ impl SortOrder {
 
 /// Indices of the clusters that pass `filter` (see [`super::filter`]), in `sort` order.
 pub fn visible_rows(model: &Model, filter: &str, sort: SortOrder, now: Timestamp) -> Vec<usize> {
-    let filter = Filter::parse(filter);
+    let filter = Filter::parse(filter).judged_by(&model.validate);
     let mut rows: Vec<usize> = model
         .clusters
         .iter()
@@ -139,7 +157,7 @@ pub fn visible_rows(model: &Model, filter: &str, sort: SortOrder, now: Timestamp
         .collect();
     if let Some(column) = sort.column {
         // A stable sort keeps config order among equals.
-        rows.sort_by(|&a, &b| column.compare(&model.clusters[a], &model.clusters[b], now));
+        rows.sort_by(|&a, &b| column.compare(&model.clusters[a], &model.clusters[b], now, model));
     }
     if sort.reverse {
         rows.reverse();

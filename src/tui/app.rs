@@ -27,6 +27,8 @@ pub mod password;
 pub use packages::{Chosen, Holders, Removal};
 mod redraw;
 pub mod upload;
+pub mod validate;
+pub use validate::{CheckRow, ValidateConfirm, ValidationView, VersionForm};
 
 use std::collections::BTreeSet;
 
@@ -59,6 +61,8 @@ pub enum Mode {
     Details(usize),
     /// The packages view: the fleet's releases.
     Packages,
+    /// The validation view: the fleet's findings by check.
+    Validation,
 }
 
 /// What a key asks the event loop to do outside the [`App`].
@@ -75,6 +79,11 @@ pub enum AppCommand {
     /// Remove a package from these clusters' repositories (confirmed): each cluster with
     /// the version as it lists it.
     RemovePackages(Vec<(usize, String)>),
+    /// Validate `version` on the plan's targets (confirmed).
+    Validate {
+        plan: crate::download::Plan,
+        version: String,
+    },
     /// Send a cluster's refused login once more (`r` asked twice).
     RetryLogin(usize),
     /// Look at what the form's package field names on this host (a task does).
@@ -109,6 +118,10 @@ pub enum Dialog {
     Sort,
     /// Whether to stop the upload on its way to this cluster (`Esc` in its details).
     StopUpload(usize),
+    /// The release to validate (after `v`).
+    Version(VersionForm),
+    /// The targets and skips of a validation, before anything is sent.
+    ValidateConfirm(ValidateConfirm),
     /// Quitting would stop following these operations (as the model says: the same
     /// fact the JOB column shows); `under` is the dialog it was asked over (Ctrl-C in
     /// the form), back when the answer is no.
@@ -154,6 +167,8 @@ pub struct App {
     /// The selected release in the packages view, and whether its clusters are listed.
     packages_row: usize,
     packages_open: bool,
+    /// The validation view's selection.
+    validation: ValidationView,
     help_scroll: usize,
     confirm_scroll: usize,
     status: Option<Status>,
@@ -204,6 +219,7 @@ impl App {
             details_scroll: 0,
             packages_row: 0,
             packages_open: false,
+            validation: ValidationView::default(),
             help_scroll: 0,
             confirm_scroll: 0,
             status: None,
@@ -286,7 +302,7 @@ impl App {
     fn target(&self) -> Option<usize> {
         match self.mode {
             Mode::Details(c) => Some(c),
-            Mode::Table | Mode::Filter | Mode::Packages => self.selected,
+            Mode::Table | Mode::Filter | Mode::Packages | Mode::Validation => self.selected,
         }
     }
 
@@ -320,6 +336,8 @@ impl App {
             Some(Dialog::Quit { .. }) => return Context::QuitConfirm,
             Some(Dialog::Sort) => return Context::Sort,
             Some(Dialog::StopUpload(_)) => return Context::StopUpload,
+            Some(Dialog::Version(_)) => return Context::Version,
+            Some(Dialog::ValidateConfirm(_)) => return Context::ValidateConfirm,
             None => {}
         }
         match self.mode {
@@ -327,6 +345,7 @@ impl App {
             Mode::Filter => Context::Filter,
             Mode::Details(_) => Context::Details,
             Mode::Packages => Context::Packages,
+            Mode::Validation => Context::Validation,
         }
     }
 

@@ -55,6 +55,7 @@ impl<'a> Carrier<'a> {
                     engine.set_password(&new.clusters, &new.password, new.again);
                 }
                 AppCommand::RemovePackages(targets) => engine.remove_packages(&targets),
+                AppCommand::Validate { plan, version } => engine.validate(&plan, &version),
                 AppCommand::Quit => return true,
             }
         }

@@ -44,11 +44,17 @@ pub enum Context {
     Sort,
     /// The question before an upload on its way is stopped (`Esc` in its details).
     StopUpload,
+    /// The release to validate (after `v`): plain characters type it.
+    Version,
+    /// The plan of a validation, before anything is sent.
+    ValidateConfirm,
+    /// The validation view (after `V`): the fleet's findings by check.
+    Validation,
 }
 
 impl Context {
     /// Every context, for the bindings that apply everywhere and for checks.
-    pub const ALL: [Context; 12] = [
+    pub const ALL: [Context; 15] = [
         Context::Table,
         Context::Filter,
         Context::Details,
@@ -61,6 +67,9 @@ impl Context {
         Context::QuitConfirm,
         Context::Sort,
         Context::StopUpload,
+        Context::Version,
+        Context::ValidateConfirm,
+        Context::Validation,
     ];
 }
 
@@ -122,6 +131,12 @@ pub enum Action {
     ForceHolders,
     /// In the packages view: asks to remove the selected release from its holders.
     RemovePackage,
+    /// Asks which release to validate on the marked (or selected) clusters.
+    Validate,
+    /// Opens the validation view (the fleet's findings by check).
+    OpenValidation,
+    /// In the release form: the next release the chosen clusters hold.
+    NextRelease,
     /// Quits (asking first while downloads started here are followed).
     Quit,
     /// Quits after the question.

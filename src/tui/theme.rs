@@ -8,8 +8,10 @@
 use ratatui::style::{Color, Modifier, Style};
 
 use crate::download::{Ending, Phase};
+use crate::ontap::software::UpdateState;
 use crate::ontap::{DownloadState, JobState};
 use crate::state::Health;
+use crate::state::validation::Verdict;
 
 /// The styles of one session: coloured, or plain for `NO_COLOR` / `--no-color`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -189,6 +191,42 @@ impl Theme {
     /// Frames of panels and overlays.
     pub fn border(self) -> Style {
         self.dim()
+    }
+
+    /// A READY cell: "✓ ready", "! 2 warn", "✗ 1 err", "stale", "?" (symbol and word
+    /// read without colour).
+    pub fn verdict(self, verdict: &Verdict) -> Styled {
+        match verdict {
+            Verdict::Ready => ("✓ ready".into(), self.fg(Color::Green)),
+            Verdict::Warnings(n) => (format!("! {n} warn"), self.fg(Color::Yellow)),
+            Verdict::Errors(n) => (
+                format!("✗ {n} err"),
+                self.fg(Color::Red).add_modifier(Modifier::BOLD),
+            ),
+            Verdict::Stale(_) => ("stale".into(), self.fg(Color::Yellow)),
+            Verdict::Unknown => ("?".into(), self.dim()),
+        }
+    }
+
+    /// An update's state: paused on an error and failed stand out (red, bold, "✗"),
+    /// completed is green, pauses and waits yellow, the rest cyan.
+    pub fn update_state(self, state: Option<&UpdateState>) -> Style {
+        match state {
+            Some(UpdateState::PausedOnError | UpdateState::Failed) => {
+                self.fg(Color::Red).add_modifier(Modifier::BOLD)
+            }
+            Some(UpdateState::Completed) => self.fg(Color::Green),
+            Some(
+                UpdateState::PausedByUser
+                | UpdateState::PausePending
+                | UpdateState::Waiting
+                | UpdateState::Canceled
+                | UpdateState::CancelPending,
+            ) => self.fg(Color::Yellow),
+            Some(UpdateState::InProgress) => self.fg(Color::Cyan),
+            Some(UpdateState::Other(_)) => self.fg(Color::Magenta),
+            None => self.dim(),
+        }
     }
 }
 

@@ -105,7 +105,7 @@ impl SimFleet {
             return Err(e);
         }
         for plan in &planned {
-            fleet.set_up(&plan.name, plan.setup)?;
+            fleet.set_up(&plan.name, plan.setup, &plan.fault)?;
             if plan.fault != Fault::None {
                 fleet.apply_fault(&plan.name, plan.fault.clone())?;
             }
@@ -123,10 +123,13 @@ impl SimFleet {
         Ok(fleet)
     }
 
-    fn set_up(&self, cluster: &str, setup: Setup) -> Result<(), SimError> {
+    fn set_up(&self, cluster: &str, setup: Setup, fault: &Fault) -> Result<(), SimError> {
         let url = match setup {
             Setup::Idle => return Ok(()),
-            Setup::Validated | Setup::Updating(_) => return self.set_up_window(cluster, setup),
+            Setup::Validated | Setup::Updating(_) => {
+                let outcome = crate::validation::Outcome::for_fault(fault);
+                return self.set_up_window(cluster, setup, outcome);
+            }
             // About ten minutes at 1 MiB/s: long enough to watch.
             Setup::Downloading => {
                 let base = self.source_base(cluster);

@@ -90,7 +90,7 @@ pub(crate) struct Planned {
 pub(crate) const DEFAULT_VERSION: &str = "9.15.1P7";
 
 /// The demo's hand-picked clusters, in the order they are handed out.
-const DEMO: [(&str, &str, Setup, DemoFault); 11] = [
+const DEMO: [(&str, &str, Setup, DemoFault); 12] = [
     ("prod-ams-1", "9.15.1P7", Setup::Idle, DemoFault::None),
     (
         "prod-ams-2",
@@ -98,7 +98,13 @@ const DEMO: [(&str, &str, Setup, DemoFault); 11] = [
         Setup::Downloading,
         DemoFault::None,
     ),
-    ("prod-nyc-1", "9.15.1P7", Setup::Succeeded, DemoFault::None),
+    // Holds the package, not validated yet: `v` there finds an error (High Availability).
+    (
+        "prod-nyc-1",
+        "9.15.1P7",
+        Setup::Succeeded,
+        DemoFault::ValidationError,
+    ),
     ("dr-fra-1", "9.14.1P9", Setup::Failed, DemoFault::None),
     ("lab-sfo-1", "9.14.1P9", Setup::Idle, DemoFault::Slow),
     ("test-lon-1", "9.15.1P7", Setup::Idle, DemoFault::Down),
@@ -130,6 +136,13 @@ const DEMO: [(&str, &str, Setup, DemoFault); 11] = [
     ),
     // Older than 9.8: no upload endpoint, so it needs a URL to fetch from.
     ("lab-par-1", OLDEST_VERSION, Setup::Idle, DemoFault::None),
+    // Validated for the window, with warnings to read (NFS mounts, switch support).
+    (
+        "prod-sin-1",
+        "9.15.1P7",
+        Setup::Validated,
+        DemoFault::ValidationWarning,
+    ),
 ];
 
 /// The demo's oldest release: before 9.8, it takes no uploads.
@@ -154,6 +167,10 @@ enum DemoFault {
     Unauthorized,
     /// Healthy for this many seconds, then hung.
     QuietAfter(u64),
+    /// A validation there finds warnings (the one it starts with, too).
+    ValidationWarning,
+    /// A validation there finds an error.
+    ValidationError,
 }
 
 const ENVS: [&str; 6] = ["prod", "dr", "lab", "test", "edge", "dev"];
@@ -192,6 +209,8 @@ fn demo(clusters: usize) -> Vec<Planned> {
                 DemoFault::Slow => Fault::Latency(Duration::from_secs(3)),
                 DemoFault::Down => Fault::Down,
                 DemoFault::Unauthorized => Fault::Unauthorized,
+                DemoFault::ValidationWarning => Fault::ValidationWarning,
+                DemoFault::ValidationError => Fault::ValidationError,
             },
             later: match fault {
                 DemoFault::QuietAfter(secs) => Some((Duration::from_secs(secs), Fault::Hang)),

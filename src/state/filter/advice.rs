@@ -32,6 +32,11 @@ const SCREEN_WORDS: &[&str] = &[
     "refused",
     "gave-up",
     "not-sent",
+    "ready",
+    "warn",
+    "blocked",
+    "updating",
+    "validating",
 ];
 
 /// How many values a sentence lists before "…".
@@ -43,7 +48,7 @@ impl Filter {
     pub fn advice(&self, clusters: &[ClusterState], now: Timestamp) -> Vec<String> {
         self.terms
             .iter()
-            .filter(|t| !clusters.iter().any(|c| matches(t, c, now)))
+            .filter(|t| !clusters.iter().any(|c| matches(t, c, now, &self.rules)))
             .map(|t| sentence(t, clusters))
             .collect()
     }

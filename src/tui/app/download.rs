@@ -167,6 +167,9 @@ impl App {
             Some(Dialog::Confirm(c)) if c.spec().is_none() => "upload cancelled: nothing was sent",
             Some(Dialog::Form(_) | Dialog::Confirm(_)) => "download cancelled: nothing was started",
             Some(Dialog::Remove(_)) => "removal cancelled: nothing was removed",
+            Some(Dialog::Version(_) | Dialog::ValidateConfirm(_)) => {
+                "validation cancelled: nothing was sent"
+            }
             Some(Dialog::Password(_)) => "password not changed",
             Some(Dialog::StopUpload(cluster)) => {
                 self.dialog = Some(Dialog::StopUpload(cluster));

@@ -43,6 +43,7 @@ impl App {
             }
             Context::Form => self.edit_form(|form| form.paste(text)),
             Context::Password => self.edit_password(|prompt| prompt.paste(text)),
+            Context::Version => self.paste_version(text),
             _ => {}
         }
         self.package_edited(before)
@@ -55,7 +56,8 @@ impl App {
             (Context::Filter, _) => self.type_into_filter(key, now),
             (Context::Form, Some(c)) => self.edit_form(|form| form.type_char(c)),
             (Context::Password, Some(c)) => self.edit_password(|prompt| prompt.type_char(c)),
-            (Context::Form | Context::Password, None) => {}
+            (Context::Version, Some(c)) => self.edit_version(None, Some(c)),
+            (Context::Form | Context::Password | Context::Version, None) => {}
             // A modifier alone is no key press worth a word.
             _ if matches!(key.code, KeyCode::Modifier(_) | KeyCode::Null) => {}
             _ => {
@@ -114,6 +116,7 @@ impl App {
                     return vec![AppCommand::FetchPackages(cluster)];
                 }
             }
+            Action::Back if context == Context::Validation => self.validation_back(),
             Action::Back => {
                 if self.help {
                     self.help = false;
@@ -137,12 +140,16 @@ impl App {
             Action::SubmitForm if context == Context::Password => {
                 return self.submit_password(now);
             }
+            Action::SubmitForm if context == Context::Version => self.submit_version(now),
             Action::SubmitForm => return self.submit_form(now),
             Action::ConfirmStart if context == Context::Remove => {
                 return self.confirm_removal(now);
             }
             Action::ConfirmStart if context == Context::StopUpload => {
                 return self.stop_upload(now);
+            }
+            Action::ConfirmStart if context == Context::ValidateConfirm => {
+                return self.confirm_validation(now);
             }
             Action::ConfirmStart => return self.confirm_start(now),
             Action::Cancel => self.cancel_dialog(now),
@@ -153,7 +160,11 @@ impl App {
                 self.packages_row = 0;
                 self.packages_open = false;
             }
+            Action::ToggleHolders if context == Context::Validation => self.toggle_check(),
             Action::ToggleHolders => self.packages_open = !self.packages_open,
+            Action::Validate => self.open_validate(now),
+            Action::OpenValidation => self.open_validation(),
+            Action::NextRelease => self.edit_version(None, None),
             Action::MarkLacking => self.mark_lacking(now),
             Action::ForceHolders => self.force_holders(now),
             Action::RemovePackage => self.ask_removal(now),
@@ -171,6 +182,7 @@ impl App {
                 self.filter_changed(now);
             }
             Context::Password => self.edit_password(|prompt| prompt.edit(edit)),
+            Context::Version => self.edit_version(Some(edit), None),
             _ => self.edit_form(|form| form.edit(edit)),
         }
     }

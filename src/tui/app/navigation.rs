@@ -27,10 +27,12 @@ impl App {
                 self.packages_row = step(self.packages_row, rows);
             }
             Context::Help => self.help_scroll = step(self.help_scroll, usize::MAX / 2),
-            Context::Confirm => {
+            Context::Confirm | Context::ValidateConfirm => {
                 self.confirm_scroll = step(self.confirm_scroll, usize::MAX / 2);
             }
-            Context::Form
+            Context::Validation => self.move_check(delta),
+            Context::Version
+            | Context::Form
             | Context::Password
             | Context::Remove
             | Context::QuitConfirm

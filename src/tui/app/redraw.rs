@@ -98,7 +98,7 @@ impl App {
         match self.mode {
             Mode::Details(c) => c == cluster,
             // Every cluster counts in the releases' numbers.
-            Mode::Packages => true,
+            Mode::Packages | Mode::Validation => true,
             Mode::Table | Mode::Filter => self
                 .rows
                 .iter()

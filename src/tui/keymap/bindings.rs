@@ -6,20 +6,30 @@ use super::{Action, Binding, Context, Key};
 use crate::state::Column;
 use crate::tui::line::Edit;
 
+mod readiness;
+
 use Context::{
     Confirm, Details, Filter, Form, Help, Packages, Password, QuitConfirm, Remove, Sort,
-    StopUpload, Table,
+    StopUpload, Table, ValidateConfirm, Validation, Version,
 };
 
-const MOVING: &[Context] = &[Table, Details, Packages, Help, Confirm];
+const MOVING: &[Context] = &[
+    Table,
+    Details,
+    Packages,
+    Validation,
+    Help,
+    Confirm,
+    ValidateConfirm,
+];
 /// Where j and k scroll a text (in details they move between clusters).
-const SCROLLING: &[Context] = &[Help, Confirm];
-const NOT_TYPING: &[Context] = &[Table, Details, Packages, Help];
+const SCROLLING: &[Context] = &[Help, Confirm, ValidateConfirm];
+const NOT_TYPING: &[Context] = &[Table, Details, Packages, Validation, Help];
 const EVERYWHERE: &[Context] = &Context::ALL;
 /// Where a dialog's line of text is edited (Esc cancels the dialog).
-const EDITING: &[Context] = &[Form, Password];
+const EDITING: &[Context] = &[Form, Password, Version];
 /// Where the line-editing keys work: the dialogs' fields and the filter.
-const LINE: &[Context] = &[Filter, Form, Password];
+const LINE: &[Context] = &[Filter, Form, Password, Version];
 
 /// A line-editing key of the fields and the filter.
 macro_rules! edit_key {
@@ -126,6 +136,9 @@ pub const BINDINGS: &[Binding] = &[
         help: "details of the selected cluster",
         footer: Some(("Enter", "details")),
     },
+    readiness::NEXT_CHECK,
+    readiness::PREVIOUS_CHECK,
+    readiness::SHOW_TEXT,
     Binding {
         keys: &[Key::ch('/')],
         action: Action::StartFilter,
@@ -164,8 +177,8 @@ pub const BINDINGS: &[Binding] = &[
     Binding {
         keys: &[Key::plain(KeyCode::Esc), Key::ch('q')],
         action: Action::Back,
-        contexts: &[Details, Packages, Help],
-        help: "back (close details, packages or help)",
+        contexts: &[Details, Packages, Validation, Help],
+        help: "back (close details, packages, the validation view or help)",
         footer: Some(("Esc/q", "back")),
     },
     Binding {
@@ -210,6 +223,8 @@ pub const BINDINGS: &[Binding] = &[
         help: "download a package to the marked (or selected) clusters",
         footer: Some(("d", "download")),
     },
+    readiness::VALIDATE,
+    readiness::VALIDATE_FROM_VIEW,
     Binding {
         keys: &[Key::ch('x')],
         action: Action::RemovePackage,
@@ -231,6 +246,7 @@ pub const BINDINGS: &[Binding] = &[
         help: "packages view: who holds, runs and lacks each release",
         footer: None,
     },
+    readiness::OPEN_VIEW,
     Binding {
         keys: &[Key::plain(KeyCode::Enter)],
         action: Action::ToggleHolders,
@@ -259,6 +275,7 @@ pub const BINDINGS: &[Binding] = &[
         help: "previous field",
         footer: None,
     },
+    readiness::NEXT_RELEASE,
     edit_key!([Key::plain(KeyCode::Left)], Edit::Left, "cursor left"),
     edit_key!([Key::plain(KeyCode::Right)], Edit::Right, "right"),
     edit_key!(
@@ -313,6 +330,7 @@ pub const BINDINGS: &[Binding] = &[
         help: "log in with the password typed (polling resumes)",
         footer: Some(("Enter", "log in")),
     },
+    readiness::PLAN,
     Binding {
         keys: &[Key::ch('y')],
         action: Action::ConfirmStart,
@@ -327,6 +345,7 @@ pub const BINDINGS: &[Binding] = &[
         help: "remove the package from the clusters named",
         footer: Some(("y", "remove")),
     },
+    readiness::CONFIRM,
     Binding {
         keys: &[Key::plain(KeyCode::Esc)],
         action: Action::Cancel,
@@ -337,8 +356,8 @@ pub const BINDINGS: &[Binding] = &[
     Binding {
         keys: &[Key::ch('n'), Key::plain(KeyCode::Esc)],
         action: Action::Cancel,
-        contexts: &[Confirm, Remove],
-        help: "cancel: nothing is started or removed, the password is forgotten",
+        contexts: &[Confirm, Remove, ValidateConfirm],
+        help: "cancel: nothing is started, removed or validated, the password is forgotten",
         footer: Some(("n/Esc", "cancel")),
     },
     Binding {
@@ -411,6 +430,8 @@ pub const BINDINGS: &[Binding] = &[
     sort_key!('i', Some(Column::InState), "IN STATE (longest first)"),
     sort_key!('p', Some(Column::LastPoll), "POLLED (latest first)"),
     sort_key!('h', Some(Column::Health), "HEALTH (failing first)"),
+    sort_key!('r', Some(Column::Ready), "READY (errors first)"),
+    sort_key!('u', Some(Column::Update), "UPDATE (failed first)"),
     sort_key!('o', None, "config order"),
     Binding {
         keys: &[Key::ch('S')],

@@ -11,6 +11,7 @@
 use crate::state::table::labels_text;
 use crate::state::{ClusterState, Column, Model};
 use crate::text::width;
+use crate::tui::views::readiness;
 
 /// The message column is left out rather than shown narrower than this.
 const MIN_MESSAGE: usize = 16;
@@ -26,13 +27,19 @@ const MAX_VERSION: usize = 14;
 /// Columns in the order they earn their place, the most needed first. The name and the
 /// download state always show (the name shrinks when even they do not fit); HEALTH says
 /// whether to trust the row; PKG answers the form's question; JOB is where an operation
-/// stands; MESSAGE says why (the code goes into it while CODE does not fit).
-pub const PRIORITY: [Column; 11] = [
+/// stands (an upload's `up 42%` at every size); READY (after PKG, which stays at every
+/// size while the form has a package, and JOB) is the last validation's verdict;
+/// UPDATE (only while an update runs or needs a look somewhere) where it stands, in the
+/// room left down to its minimum; MESSAGE says why (the code goes into it while CODE
+/// does not fit).
+pub const PRIORITY: [Column; 13] = [
     Column::Name,
     Column::Download,
     Column::Health,
     Column::Package,
     Column::Job,
+    Column::Ready,
+    Column::Update,
     Column::Message,
     Column::Version,
     Column::InState,
@@ -76,9 +83,11 @@ pub fn fit(
     release: Option<&str>,
 ) -> Vec<(Column, usize)> {
     let labels = model.clusters.iter().any(|c| !c.identity.labels.is_empty());
+    let updates = crate::state::readiness::any_update(&model.clusters);
     let candidates = PRIORITY.iter().filter(|&&c| match c {
         Column::Package => release.is_some(),
         Column::Labels => labels,
+        Column::Update => updates,
         _ => true,
     });
     let message_room = MIN_MESSAGE.max(total / MESSAGE_SHARE);
@@ -86,11 +95,12 @@ pub fn fit(
     // Cells taken so far, gaps included.
     let mut used = 0;
     for &column in candidates {
+        let gap = if shown.is_empty() { 0 } else { GAP };
         let wanted = match column {
             Column::Message => message_room,
+            Column::Update => update_room(model, total.saturating_sub(used + gap), message_room),
             other => natural_width(model, other),
         };
-        let gap = if shown.is_empty() { 0 } else { GAP };
         let always = matches!(column, Column::Name | Column::Download);
         if !always && used + gap + wanted > total {
             break;
@@ -115,6 +125,18 @@ pub fn fit(
     }
     shown.sort_by_key(|(c, _)| Column::ALL.iter().position(|x| x == c));
     shown
+}
+
+/// UPDATE's width in `left` cells: what is left beside MESSAGE's least room; when that
+/// is below UPDATE's minimum, MESSAGE does not fit anyway and UPDATE takes all it can.
+fn update_room(model: &Model, left: usize, message_room: usize) -> usize {
+    let beside = left.saturating_sub(message_room + GAP);
+    let room = if beside >= readiness::MIN_UPDATE {
+        beside
+    } else {
+        left.max(readiness::MIN_UPDATE)
+    };
+    readiness::update_width(&model.clusters, room)
 }
 
 /// The sorted column's title wants a cell more for its arrow: MESSAGE gives it when it
@@ -178,6 +200,8 @@ fn natural_width(model: &Model, column: Column) -> usize {
         // "FAILING", "STALE 59m" (past 99 days an age is cut: "STALE 100…").
         Column::Health => 9,
         Column::InState | Column::LastPoll => 4,
+        Column::Ready => readiness::READY_WIDTH,
+        Column::Update => readiness::update_width(&model.clusters, readiness::MAX_UPDATE),
     };
     title.max(content)
 }
@@ -208,9 +232,13 @@ mod tests {
         let fit = fit(&model(&["prod-ams-1"]), 120, None, None);
         let expected: Vec<Column> = Column::ALL
             .into_iter()
-            .filter(|c| ![Column::Package, Column::Labels].contains(c))
+            .filter(|c| ![Column::Package, Column::Labels, Column::Update].contains(c))
             .collect();
-        assert_eq!(columns(&fit), expected, "no labels, no package in the form");
+        assert_eq!(
+            columns(&fit),
+            expected,
+            "no labels, no package in the form, no update"
+        );
         assert_eq!(used(&fit), 120);
     }
 
@@ -222,7 +250,7 @@ mod tests {
             shown,
             [
                 Column::Name,
-                Column::Version,
+                Column::Ready,
                 Column::Download,
                 Column::Message,
                 Column::Job,
@@ -235,10 +263,10 @@ mod tests {
         for total in 40..=200 {
             let fit = fit(&model(&["prod-ams-1 long"]), total, None, Some("9.16.1"));
             let shown = columns(&fit);
-            // No labels in this fleet: LABELS is no candidate.
+            // No labels and no update in this fleet: LABELS and UPDATE are no candidates.
             let candidates: Vec<Column> = PRIORITY
                 .into_iter()
-                .filter(|c| *c != Column::Labels)
+                .filter(|c| ![Column::Labels, Column::Update].contains(c))
                 .collect();
             let ranks: Vec<usize> = shown
                 .iter()
@@ -307,6 +335,31 @@ mod tests {
                 columns(&fit).contains(&Column::Package),
                 "at {total}: {fit:?}"
             );
+        }
+    }
+
+    #[test]
+    fn update_shows_only_while_an_update_runs_and_fits_what_is_left() {
+        use crate::ontap::software::Software;
+        let idle = model(&["prod-ams-1", "prod-nyc-1"]);
+        let mut window = idle.clone();
+        let software = Software::from_value(&serde_json::json!({
+            "state": "paused_on_error", "pending_version": "9.16.1P3",
+            "update_details": [{"phase": "ONTAP updates", "state": "paused_on_error",
+                "node": {"name": "prod-ams-1-03"}, "elapsed_duration": 300,
+                "estimated_duration": 2400}],
+        }));
+        window.clusters[0].readiness.software = Some((jiff::Timestamp::UNIX_EPOCH, software));
+        for total in [60, 80, 120] {
+            let plain = columns(&fit(&idle, total, None, None));
+            assert!(!plain.contains(&Column::Update), "at {total}: {plain:?}");
+            let during = fit(&window, total, None, None);
+            assert!(used(&during) <= total, "at {total}: {during:?}");
+            let shown = columns(&during);
+            assert!(shown.contains(&Column::Ready), "at {total}: {shown:?}");
+            if total >= 80 {
+                assert!(shown.contains(&Column::Update), "at {total}: {shown:?}");
+            }
         }
     }
 

@@ -9,6 +9,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph};
 
 use super::{centered, dialog_keys, dialog_width};
+use crate::download::Plan;
 use crate::text::{pad, width, wrap};
 use crate::tui::app::{App, Confirmation, Dialog};
 use crate::tui::keymap::{Action, Context};
@@ -104,33 +105,7 @@ fn lines(confirmation: &Confirmation, theme: Theme, cells: usize) -> Vec<Line<'s
     }
 
     if !plan.skipped.is_empty() {
-        out.push(Line::default());
-        out.push(Line::styled(
-            format!(" Skip {}:", count(plan.skipped.len())),
-            theme.heading(),
-        ));
-        let name_width = plan
-            .skipped
-            .iter()
-            .map(|(_, n, _)| width(n))
-            .max()
-            .unwrap_or(0)
-            .min(cells / 3);
-        for (_, name, reason) in &plan.skipped {
-            let lead = format!("   {}  ", pad(name, name_width));
-            let room = cells.saturating_sub(width(&lead)).max(10);
-            for (i, part) in wrap(&reason.to_string(), room).into_iter().enumerate() {
-                let lead = if i == 0 {
-                    lead.clone()
-                } else {
-                    " ".repeat(width(&lead))
-                };
-                out.push(Line::from(vec![
-                    Span::raw(lead),
-                    Span::styled(part, Style::new()),
-                ]));
-            }
-        }
+        out.extend(skipped(plan, theme, cells));
         if confirmation.skips_holders() {
             out.push(Line::styled(super::offer::force_hint(offer), theme.dim()));
         }
@@ -142,6 +117,41 @@ fn lines(confirmation: &Confirmation, theme: Theme, cells: usize) -> Vec<Line<'s
             " Nothing is sent until you press y.",
             theme.dim(),
         ));
+    }
+    out
+}
+
+/// "Skip N clusters:" and each skipped cluster with its reason, the reasons aligned and
+/// wrapped: the one way a confirmation (download, validation) says who is left out.
+pub(super) fn skipped(plan: &Plan, theme: Theme, cells: usize) -> Vec<Line<'static>> {
+    let mut out = vec![
+        Line::default(),
+        Line::styled(
+            format!(" Skip {}:", count(plan.skipped.len())),
+            theme.heading(),
+        ),
+    ];
+    let name_width = plan
+        .skipped
+        .iter()
+        .map(|(_, n, _)| width(n))
+        .max()
+        .unwrap_or(0)
+        .min(cells / 3);
+    for (_, name, reason) in &plan.skipped {
+        let lead = format!("   {}  ", pad(name, name_width));
+        let room = cells.saturating_sub(width(&lead)).max(10);
+        for (i, part) in wrap(&reason.to_string(), room).into_iter().enumerate() {
+            let lead = if i == 0 {
+                lead.clone()
+            } else {
+                " ".repeat(width(&lead))
+            };
+            out.push(Line::from(vec![
+                Span::raw(lead),
+                Span::styled(part, Style::new()),
+            ]));
+        }
     }
     out
 }

@@ -15,6 +15,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph};
 
 mod connection;
+mod readiness;
 mod upload;
 
 use crate::download::{MAX_FOLLOW_ERRORS, Origin, Phase, Since, UNANSWERED_LOOK};
@@ -44,7 +45,8 @@ pub fn render(frame: &mut Frame, area: Rect, app: &mut App, cluster: usize, now:
         .border_style(theme.border());
     let inner = block.inner(area);
     // One cell of margin on the right keeps wrapped text off the border.
-    let lines = Details::new(theme, inner.width.saturating_sub(1) as usize, now).build(c);
+    let rules = app.model().validate.clone();
+    let lines = Details::new(theme, inner.width.saturating_sub(1) as usize, now, rules).build(c);
     let height = inner.height as usize;
     let total = lines.len();
     let top = app.scroll_details(total.saturating_sub(height));
@@ -64,21 +66,31 @@ struct Details {
     theme: Theme,
     width: usize,
     now: Timestamp,
+    /// How a validation is judged (`[validate]`).
+    rules: crate::config::ValidateSettings,
     lines: Vec<Line<'static>>,
 }
 
 impl Details {
-    fn new(theme: Theme, width: usize, now: Timestamp) -> Self {
+    fn new(
+        theme: Theme,
+        width: usize,
+        now: Timestamp,
+        rules: crate::config::ValidateSettings,
+    ) -> Self {
         Self {
             theme,
             width,
             now,
+            rules,
             lines: Vec::new(),
         }
     }
 
     fn build(mut self, c: &ClusterState) -> Vec<Line<'static>> {
         self.cluster(c);
+        self.update(c);
+        self.validation(c);
         self.followed(c);
         self.download(c);
         self.job(c);

@@ -108,7 +108,7 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App) {
 }
 
 /// "For prod-nyc-1 and dev-tok-1", "For 12 clusters: a, b, c, d and 8 more".
-fn targets_line(names: &[&str]) -> String {
+pub(super) fn targets_line(names: &[&str]) -> String {
     match names {
         [one] => format!("For {one}"),
         _ if names.len() <= NAMES => {

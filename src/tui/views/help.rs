@@ -35,6 +35,7 @@ fn sections(context: Context) -> Vec<Section> {
     match context {
         Context::Details => vec![section("Details of one cluster", Context::Details)],
         Context::Packages => vec![section("Packages view (after P)", Context::Packages)],
+        Context::Validation => vec![section("Validation view (after V)", Context::Validation)],
         _ => vec![
             section("Cluster table", Context::Table),
             section("Typing a filter (after /)", Context::Filter),
@@ -53,6 +54,8 @@ fn flows(b: &Binding) -> bool {
             | Action::Bottom
             | Action::PageDown
             | Action::PageUp
+            | Action::OpenPackages
+            | Action::OpenValidation
     )
 }
 
@@ -142,7 +145,8 @@ fn lines(theme: Theme, cells: usize, context: Context) -> Vec<Line<'static>> {
         out.extend(flow(&flowing, cells.saturating_sub(4), theme));
     }
     out.push(Line::styled(
-        " Dialogs (download, removal, password, quit) show their keys on their border.".to_string(),
+        " Dialogs (download, validation, removal, password, quit) show their keys on their border."
+            .to_string(),
         theme.dim(),
     ));
     out
@@ -151,17 +155,20 @@ fn lines(theme: Theme, cells: usize, context: Context) -> Vec<Line<'static>> {
 /// Every place's keys, each binding listed once (in the first place it works), for the
 /// man page: the overlay lists one place's, this lists them all, dialogs included.
 pub fn man_sections() -> Vec<(&'static str, Vec<&'static Binding>)> {
-    const PLACES: [(&str, Context); 12] = [
+    const PLACES: [(&str, Context); 15] = [
         ("Cluster table", Context::Table),
         ("Typing a filter (after /)", Context::Filter),
         ("Sort menu (after s)", Context::Sort),
         ("Details of one cluster", Context::Details),
         ("Packages view (after P)", Context::Packages),
+        ("Validation view (after V)", Context::Validation),
         ("Help (after ?)", Context::Help),
         ("Download form (after d)", Context::Form),
         ("Password (after p)", Context::Password),
         ("Confirming a download", Context::Confirm),
         ("Confirming a removal (after x)", Context::Remove),
+        ("Validating: the release (after v)", Context::Version),
+        ("Confirming a validation", Context::ValidateConfirm),
         ("Quitting while operations run", Context::QuitConfirm),
         (
             "Stopping an upload (Esc in its details)",

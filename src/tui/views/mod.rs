@@ -17,11 +17,14 @@ pub mod offer;
 pub mod packages;
 pub mod password;
 pub mod quit;
+pub mod readiness;
 pub mod remove;
 pub mod sort;
 pub mod stop_upload;
 pub mod table;
 pub mod too_small;
+pub mod validate_dialog;
+pub mod validation;
 
 use jiff::Timestamp;
 use ratatui::Frame;
@@ -50,6 +53,7 @@ pub fn draw(frame: &mut Frame, app: &mut App, now: Timestamp) {
     match app.mode() {
         Mode::Details(cluster) => details::render(frame, body, app, cluster, now),
         Mode::Packages => packages::render(frame, body, app),
+        Mode::Validation => validation::render(frame, body, app, now),
         Mode::Table | Mode::Filter => table::render(frame, body, app, now),
     }
     footer::render(frame, footer_area, app, now);
@@ -61,6 +65,8 @@ pub fn draw(frame: &mut Frame, app: &mut App, now: Timestamp) {
         Some(Dialog::Quit { .. }) => quit::render(frame, body, app),
         Some(Dialog::Sort) => sort::render(frame, body, app),
         Some(Dialog::StopUpload(_)) => stop_upload::render(frame, body, app, now),
+        Some(Dialog::Version(_)) => validate_dialog::render_version(frame, body, app),
+        Some(Dialog::ValidateConfirm(_)) => validate_dialog::render_confirm(frame, body, app),
         None => {}
     }
     if app.help_open() {

@@ -85,6 +85,7 @@ pub fn render(frame: &mut Frame, area: Rect, app: &mut App, now: Timestamp) {
                 marked: app.is_marked(i),
                 filter: &filter,
                 release: release.as_deref(),
+                rules: &app.model().validate,
             };
             row(&app.model().clusters[i], shape, theme, now)
         })
@@ -134,6 +135,8 @@ struct Shape<'f> {
     filter: &'f Filter,
     /// The release of the package the form would download, when its name says.
     release: Option<&'f str>,
+    /// How READY judges a validation (`[validate]`).
+    rules: &'f crate::config::ValidateSettings,
 }
 
 fn row<'a>(c: &'a ClusterState, shape: Shape<'_>, theme: Theme, now: Timestamp) -> Row<'a> {
@@ -229,6 +232,8 @@ fn cell<'a>(
             let (word, style) = theme.health(health);
             Cell::from(word).style(style)
         }
+        Column::Ready => super::readiness::ready_cell(c, width, shape.rules, theme, now),
+        Column::Update => super::readiness::update_cell(c, width, theme),
     }
 }
 

@@ -217,6 +217,16 @@ async fn the_demo_shows_a_window_mid_way_on_two_of_its_clusters() {
         assert_eq!(software["state"], "completed", "{quiet}: {software}");
         assert!(software.get("update_details").is_none(), "{quiet}");
     }
+    // One validated for the window with warnings to read, not updating.
+    let (_, sin) = get(&fleet, "prod-sin-1", SOFTWARE).await;
+    let checks: Vec<&str> = sin["validation_results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|c| c["update_check"].as_str())
+        .collect();
+    assert!(checks.contains(&"NFS mounts"), "{sin}");
+    assert!(sin.get("update_details").is_none(), "{sin}");
     fleet.shutdown().await;
 }
 

@@ -47,7 +47,7 @@ fn the_columns_do_not_change_when_a_download_starts_or_the_sort_changes() {
         for (w, h) in SIZES {
             let shape = titles(&mut idle, w, h);
             assert_eq!(shape, titles(&mut busy, w, h), "at {w}x{h}: JOB has news");
-            for key in ["c", "v", "l", "d", "m", "#", "j", "i", "p", "h"] {
+            for key in ["c", "v", "l", "d", "m", "#", "j", "i", "p", "h", "r", "u"] {
                 press(&mut busy, &format!("s{key}"));
                 assert_eq!(shape, titles(&mut busy, w, h), "at {w}x{h}, s{key}");
             }

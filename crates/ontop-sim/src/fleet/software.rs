@@ -17,14 +17,20 @@ const VALIDATED_AGO: Duration = Duration::from_secs(10 * 60);
 
 impl SimFleet {
     /// A cluster in a maintenance window: two HA pairs, [`DEFAULT_PACKAGE`] downloaded
-    /// and validated (the usual warning only) and, for `Setup::Updating`, its update.
-    pub(super) fn set_up_window(&self, cluster: &str, setup: Setup) -> Result<(), SimError> {
+    /// and validated (with `outcome`: the usual warning only, unless the cluster's fault
+    /// says otherwise) and, for `Setup::Updating`, its update.
+    pub(super) fn set_up_window(
+        &self,
+        cluster: &str,
+        setup: Setup,
+        outcome: validation::Outcome,
+    ) -> Result<(), SimError> {
         let c = &self.endpoint(cluster)?.cluster;
         c.set_nodes(4);
         c.settle_download(&self.package_url(DEFAULT_PACKAGE), Outcome::Success)
             .map_err(refused)?;
         let version = version_from_file(DEFAULT_PACKAGE);
-        c.put_validation(&version, validation::Outcome::Pass, VALIDATED_AGO);
+        c.put_validation(&version, outcome, VALIDATED_AGO);
         if let Setup::Updating(at) = setup {
             c.put_update(&version, at);
         }
