@@ -18,7 +18,7 @@ use crate::download::tracker::UploadFile;
 use crate::ontap::{Client, DownloadStarted, ErrorKind, OntapError};
 
 /// How much is read from the file and sent at a time.
-const CHUNK: usize = 256 * 1024;
+const CHUNK: usize = 1024 * 1024;
 /// An upload whose bytes stop moving for this long is cut off (the cluster stopped
 /// taking them, or the path to it is gone).
 pub const STALL: Duration = Duration::from_secs(60);
@@ -263,6 +263,9 @@ pub(super) async fn send(
 mod tests {
     use super::*;
 
+    /// A piece of an image, as sent at a time: the rules hold whatever CHUNK is.
+    const PIECE: usize = 256 * 1024;
+
     #[tokio::test(start_paused = true)]
     async fn the_rate_is_kept_across_uploads() {
         let limit = Arc::new(RateLimit::new(1 << 20));
@@ -272,7 +275,7 @@ mod tests {
             let limit = limit.clone();
             tasks.spawn(async move {
                 for _ in 0..8 {
-                    limit.take(CHUNK).await;
+                    limit.take(PIECE).await;
                 }
             });
         }
@@ -290,7 +293,7 @@ mod tests {
         let limit = RateLimit::new(200 << 20);
         let started = Instant::now();
         for _ in 0..800 {
-            limit.take(CHUNK).await;
+            limit.take(PIECE).await;
         }
         // 200 MiB at 200 MiB/s: one second, less the first quarter second's burst.
         let took = started.elapsed().as_secs_f64();
