@@ -63,6 +63,7 @@ async fn one_run() -> Duration {
             let target = Target {
                 name: c.name,
                 url: c.url,
+                labels: c.labels.into_iter().collect(),
                 client: Ok(Arc::new(client)),
                 reauth: None,
             };
@@ -79,6 +80,7 @@ async fn one_run() -> Duration {
         clusters: targets,
         audit: AuditLog::disabled(),
         journal: Journal::open(None),
+        mirrors: Vec::new(),
     };
     let (engine, mut events) = Engine::start(setup, EngineOptions::default());
     // Let the first polls land, as they have by the time someone presses `y`.

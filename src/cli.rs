@@ -75,9 +75,13 @@ pub enum Command {
     Status {
         #[command(flatten)]
         config: ConfigArg,
-        /// Print a JSON array, one object per cluster
-        #[arg(long)]
+        /// Print one JSON document: an array of one object per cluster (with its labels and
+        /// packages)
+        #[arg(long, conflicts_with = "jsonl")]
         json: bool,
+        /// Print JSON Lines: one compact object per cluster, one per line, for scripts
+        #[arg(long)]
+        jsonl: bool,
         /// Which clusters [default: all]
         #[command(flatten)]
         select: crate::commands::selection::SelectionArgs,
@@ -96,15 +100,31 @@ pub enum Command {
     },
     /// The fleet's package repositories: which clusters hold (and run) which ONTAP image
     ///
-    /// Exit codes: 0 every chosen cluster answered, 1 some did not (or a removal failed),
-    /// 2 usage or config error (nothing sent).
+    /// Exit codes: 0 every chosen cluster answered, 1 some did not (a closing line names
+    /// them), 2 usage or config error (nothing sent), 130 Ctrl-C.
     Packages(PackagesArgs),
     /// Start a package download on some clusters (or all), optionally following each to its end
     ///
     /// Exit codes: 0 every download was accepted (with --wait: succeeded or was already
-    /// present), 1 any was refused, failed, or a chosen cluster did not answer,
-    /// 2 usage or config error, or every chosen cluster is read-only (nothing sent).
+    /// present; with --dry-run: every chosen cluster answered), 1 any was refused, failed
+    /// or given up on, a chosen cluster did not answer, a record could not be written, or
+    /// the question was answered no, 2 usage or config error, or every chosen cluster is
+    /// read-only (nothing sent), 130 Ctrl-C (what it left running, unsent or unanswered is
+    /// said first). A non-zero exit ends with one line that says why.
     Download(DownloadArgs),
+    /// Ask clusters whether an update to a release they hold would go through, and give
+    /// the verdicts grouped by what blocks it
+    ///
+    /// Sends PATCH /api/cluster/software?validate_only=true (audited like a change; ontop
+    /// never starts an update), follows each validation's job and reads its findings.
+    /// Checks named in [validate] ignore (default: "Manual checks") are notes: shown, not
+    /// counted.
+    ///
+    /// Exit codes: 0 every chosen cluster validated ready (without --wait: every
+    /// validation was accepted), 1 a cluster has warnings or errors, was skipped, refused,
+    /// did not answer or gave no results, or the question was answered no, 2 usage or
+    /// config error, or nothing was validated (every chosen cluster skipped), 130 Ctrl-C.
+    Validate(ValidateArgs),
     /// Show a cluster's certificate and pin its fingerprint in the config
     ///
     /// Exit codes: 0 done, 1 a cluster could not be reached, 2 usage or config error (or
@@ -136,10 +156,22 @@ pub enum Command {
 /// `ontop config ...`
 #[derive(Debug, Subcommand)]
 pub enum ConfigCommand {
-    /// Validate the config, resolve every credential, print it with secrets redacted
+    /// Validate the config and resolve every credential: the verdict first, then one line
+    /// per group of clusters that share their settings
+    ///
+    /// Exit codes: 0 the config is good (with --login: every cluster accepted the login),
+    /// 1 with --login: a cluster refused the login or did not answer, 2 the config or a
+    /// credential is wrong.
     Check {
         #[command(flatten)]
         config: ConfigArg,
+        /// Also print every setting of every cluster, as ontop understood it (secrets
+        /// redacted, defaults applied)
+        #[arg(long)]
+        full: bool,
+        /// Also log in to each cluster once (a read-only GET) and say how it went
+        #[arg(long)]
+        login: bool,
     },
     /// Write a commented starter config (never over an existing file)
     ///
@@ -206,7 +238,7 @@ impl Cli {
             },
             Some(Command::Status { config, .. })
             | Some(Command::Serve { config, .. })
-            | Some(Command::Config(ConfigCommand::Check { config })) => Common {
+            | Some(Command::Config(ConfigCommand::Check { config, .. })) => Common {
                 config: config.config.clone(),
                 ..Common::default()
             },
@@ -224,6 +256,10 @@ impl Cli {
             Some(Command::Download(args)) => Common {
                 config: args.config.config.clone(),
                 read_only: args.read_only,
+                ..Common::default()
+            },
+            Some(Command::Validate(args)) => Common {
+                config: args.config.config.clone(),
                 ..Common::default()
             },
             Some(Command::Trust(args)) => Common {
@@ -304,8 +340,12 @@ pub enum PackagesAction {
     /// Remove a package from the chosen clusters' repositories, following each removal
     /// to its end (asks first; --yes without a terminal)
     ///
-    /// Exit codes: 0 removed everywhere it was (or it was nowhere), 1 a removal was
-    /// refused or failed, 2 usage or config error, or every chosen cluster is read-only.
+    /// Exit codes: 0 removed everywhere it was (or it was nowhere, or --dry-run and every
+    /// chosen cluster answered), 1 a removal was refused or failed, a chosen cluster did
+    /// not answer (its repository could not be read), a record could not be written, or
+    /// the question was answered no, 2 usage or config error, or every chosen cluster is
+    /// read-only, 130 Ctrl-C (what it left running is said first). A non-zero exit ends
+    /// with one line that says why.
     Delete(PackageDeleteArgs),
 }
 
@@ -327,6 +367,9 @@ pub struct PackageDeleteArgs {
     /// Send nothing: every chosen cluster is treated as read-only
     #[arg(long)]
     pub read_only: bool,
+    /// Show who would be sent a removal (and who is skipped, and why), and send nothing
+    #[arg(long)]
+    pub dry_run: bool,
 }
 
 /// `ontop download` options.
@@ -342,14 +385,26 @@ pub struct DownloadArgs {
     #[command(flatten)]
     pub select: crate::commands::selection::SelectionArgs,
     /// The package URL (http, https, ftp or file) [default: `[download] url` of the config]
-    #[arg(long, value_name = "URL")]
+    #[arg(long, value_name = "URL", conflicts_with = "file")]
     pub url: Option<String>,
+    /// Upload this image from this host instead (ONTAP 9.8 and later): streamed from disk
+    /// to each cluster, its SHA-256 computed first and audited
+    #[arg(long, value_name = "PATH")]
+    pub file: Option<std::path::PathBuf>,
+    /// With --file: the image's published SHA-256; a file that does not match is refused
+    /// and nothing is sent
+    #[arg(long, value_name = "HEX", requires = "file")]
+    pub sha256: Option<String>,
+    /// With --file: the rate every upload from this host shares, e.g. "50MiB/s"
+    /// [default: `[download] upload_rate`, else no limit]
+    #[arg(long, value_name = "RATE", requires = "file")]
+    pub limit_rate: Option<String>,
     /// The package server's user [default with the default URL: `[download] username`]
-    #[arg(long, value_name = "U")]
+    #[arg(long, value_name = "U", conflicts_with = "file")]
     pub username: Option<String>,
     /// Read the package server's password from this environment variable (without it,
     /// a user given and a terminal: ask without echo)
-    #[arg(long, value_name = "VAR")]
+    #[arg(long, value_name = "VAR", conflicts_with = "file")]
     pub password_env: Option<String>,
     /// Follow every download to its end; the exit code tells how they ended
     #[arg(long)]
@@ -370,6 +425,40 @@ pub struct DownloadArgs {
     /// from its file name: 97_q_image.tgz, ontap-9.16.1P3-image.tgz)
     #[arg(long)]
     pub force: bool,
+    /// Show the plan (targets, clusters followed as they are, skips and why) and send
+    /// nothing
+    #[arg(long, conflicts_with_all = ["wait", "yes"])]
+    pub dry_run: bool,
+}
+
+/// `ontop validate` options.
+#[derive(Debug, Args)]
+#[command(group = clap::ArgGroup::new("which").required(true).multiple(true).args(["clusters", "all", "labels"]))]
+pub struct ValidateArgs {
+    #[command(flatten)]
+    pub config: ConfigArg,
+    /// The release to validate, as the package repository lists it (e.g. 9.16.1P3)
+    #[arg(value_name = "VERSION")]
+    pub version: String,
+    /// Which clusters: --cluster NAME..., --all, --label KEY=VALUE...
+    #[command(flatten)]
+    pub select: crate::commands::selection::SelectionArgs,
+    /// Wait for every validation's findings, then give the verdicts grouped by check; the
+    /// exit code tells whether every cluster is ready
+    #[arg(long)]
+    pub wait: bool,
+    /// With --wait: stop waiting after this long (e.g. "20m")
+    #[arg(long, value_name = "DURATION", requires = "wait")]
+    pub timeout: Option<String>,
+    /// Print one JSON document instead of the lines (verdicts, counts, findings by check)
+    #[arg(long)]
+    pub json: bool,
+    /// Validate without asking for confirmation (needed without a terminal)
+    #[arg(long)]
+    pub yes: bool,
+    /// Show who would be validated and who is skipped, and send nothing
+    #[arg(long, conflicts_with_all = ["wait", "yes"])]
+    pub dry_run: bool,
 }
 
 /// `ontop sim` options: the simulator's own definition when it is built in.

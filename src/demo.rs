@@ -11,7 +11,7 @@ pub const NOT_BUILT_IN: &str = "this ontop was built without the simulator (the 
      features: cargo build --release (or cargo install --path . from a clone)";
 
 #[cfg(feature = "sim")]
-pub use embedded::{DEMO_POLL_INTERVAL, DEMO_TIMEOUT, dashboard, start_fleet, targets};
+pub use embedded::{DEMO_POLL_INTERVAL, DEMO_TIMEOUT, dashboard, mirrors, start_fleet, targets};
 
 #[cfg(feature = "sim")]
 mod embedded {
@@ -23,6 +23,7 @@ mod embedded {
 
     use crate::download::audit::AuditLog;
     use crate::download::journal::Journal;
+    use crate::download::sources::MirrorSource;
     use crate::engine::{Engine, EngineOptions, EngineSetup, Schedule};
     use crate::fleet::Target;
     use crate::launch::{INVENTORY_EVERY, ScreenOptions};
@@ -66,6 +67,7 @@ mod embedded {
                 clusters: targets.into_iter().map(|t| (t, schedule)).collect(),
                 audit: AuditLog::disabled(),
                 journal: Journal::open(None),
+                mirrors: mirrors(sim),
             },
             EngineOptions::default(),
         );
@@ -80,6 +82,21 @@ mod embedded {
                 username: None,
             },
         }
+    }
+
+    /// The demo's site mirrors (its `ams` site has a package server of its own).
+    pub fn mirrors(sim: &SimFleet) -> Vec<MirrorSource> {
+        sim.mirrors()
+            .into_iter()
+            .filter_map(|m| {
+                Some(MirrorSource {
+                    labels: m.labels.into_iter().collect(),
+                    base: m.base.parse().ok()?,
+                    username: None,
+                    password: None,
+                })
+            })
+            .collect()
     }
 
     /// One target per simulated cluster, trusting exactly the simulator's CA.
@@ -120,6 +137,7 @@ mod embedded {
                 Target {
                     name: cluster.name,
                     url: cluster.url,
+                    labels: cluster.labels.into_iter().collect(),
                     client,
                     reauth: None,
                 }

@@ -1,5 +1,4 @@
-//! `ontop config check`: the config as ontop understood it (defaults applied, secrets
-//! redacted), then every credential resolved; 2 when one cannot be.
+//! (`ontop config check` is `config_check.rs`.)
 //!
 //! `ontop config init [--path P]`: a commented starter config, never written over an
 //! existing file.
@@ -9,34 +8,8 @@
 
 use std::path::Path;
 
-use super::{CliError, Context, Exit};
-use crate::config::Credentials;
+use super::{CliError, Exit};
 use crate::config::import;
-
-/// Prints the config redacted and resolves every cluster's password.
-pub fn run_check(ctx: &Context) -> Result<Exit, CliError> {
-    let config = ctx.config()?;
-    crate::out!("{}", config.render_redacted());
-    let credentials = Credentials::new(ctx.interactive);
-    credentials.resolve_all(&config.clusters);
-    let mut failed = 0;
-    for cluster in &config.clusters {
-        if let Err(e) = credentials.password_for(cluster) {
-            crate::errln!("ontop: {e}");
-            failed += 1;
-        }
-    }
-    if failed > 0 {
-        crate::errln!("ontop: {failed} cluster(s) have no usable password");
-        return Ok(Exit::Usage);
-    }
-    crate::outln!(
-        "\n# {}: {} cluster(s), every credential resolved",
-        config.path.display(),
-        config.clusters.len()
-    );
-    Ok(Exit::Ok)
-}
 
 /// Prints the config made from Harvest's `harvest.yml` at `path`, or writes it to
 /// `output` (a new 0600 file, never over one); 2 when none can be.

@@ -20,7 +20,8 @@
 //! 10551357.
 
 mod inputs;
-mod lines;
+pub(crate) mod lines;
+mod live;
 mod wait;
 
 pub use inputs::{choose, spec_for};
@@ -30,11 +31,12 @@ use std::time::Duration;
 
 use jiff::Timestamp;
 
-use super::watch::Watch;
-use super::{CliError, Context, Exit};
+use super::watch::{Waited, Watch};
+use super::{CliError, Context, Exit, interrupt};
 use crate::cli::DownloadArgs;
 use crate::config::Credentials;
 use crate::download::{DownloadSpec, Ending, OperationKind, Plan, SkipReason, image_version};
+use crate::engine::upload::UploadSource;
 use crate::engine::{Engine, EngineOptions};
 use crate::text::table::Column;
 
@@ -58,6 +60,8 @@ pub(crate) const LINE_COLUMNS: [Column; 3] = [
 const MAX_FOLLOW_LIMIT: Duration = Duration::from_secs(30 * 24 * 3600);
 /// How long the end waits for requests still on the wire and for the recorder.
 const FINISH_GRACE: Duration = Duration::from_secs(30);
+/// After Ctrl-C, how long the requests still on the wire and the recorder get.
+const INTERRUPT_GRACE: Duration = Duration::from_secs(5);
 
 /// Runs `ontop download`.
 pub async fn run(ctx: &Context, args: &DownloadArgs) -> Result<Exit, CliError> {
@@ -66,7 +70,7 @@ pub async fn run(ctx: &Context, args: &DownloadArgs) -> Result<Exit, CliError> {
     super::selection::announce(config, &chosen, &args.select);
     let limit = follow_limit(args.timeout.as_deref())?;
     inputs::refuse_read_only(config, &chosen, ctx.read_only)?;
-    if !args.yes && !ctx.interactive {
+    if !args.yes && !args.dry_run && !ctx.interactive {
         return Err(CliError::Usage(
             "no terminal to confirm on: use --yes to confirm without a terminal".into(),
         ));
@@ -75,9 +79,14 @@ pub async fn run(ctx: &Context, args: &DownloadArgs) -> Result<Exit, CliError> {
         .max_running
         .map(|n| n as usize)
         .or(config.download.max_running);
-    refuse_queue_without_wait(max_running, chosen.len(), args.wait)?;
-    let password = |var: &str| std::env::var(var).ok();
-    let spec = spec_for(config, args, ctx.interactive, password)?;
+    refuse_queue_without_wait(max_running, chosen.len(), args.wait || args.dry_run)?;
+    let what = what_to_send(config, args, ctx.interactive).await?;
+    let upload_rate = args
+        .limit_rate
+        .as_deref()
+        .map(crate::text::rate::parse_rate)
+        .transpose()
+        .map_err(|e| CliError::Usage(format!("--limit-rate: {e}")))?;
 
     let subset = config.subset(&chosen);
     let credentials = Arc::new(Credentials::new(ctx.interactive));
@@ -90,6 +99,7 @@ pub async fn run(ctx: &Context, args: &DownloadArgs) -> Result<Exit, CliError> {
             ctx.read_only,
             EngineOptions {
                 max_running,
+                upload_rate,
                 ..EngineOptions::default()
             },
         )
@@ -97,71 +107,213 @@ pub async fn run(ctx: &Context, args: &DownloadArgs) -> Result<Exit, CliError> {
     let mut watch = Watch::new(model, updates);
     // The release the package holds, when its name says: clusters that run or hold it
     // are skipped (unless --force), and a name that says nothing skips nobody.
-    let version = image_version(spec.url().as_str()).filter(|_| !args.force);
+    let version = image_version(what.file_name()).filter(|_| !args.force);
     let timeouts = subset.clusters.iter().map(|c| c.timeout).collect();
-    watch.first_look(version.is_some(), timeouts).await;
-    let everyone: Vec<usize> = (0..subset.clusters.len()).collect();
-    let plan = watch.model.plan(
-        &everyone,
-        version.as_deref(),
-        ctx.read_only,
-        Timestamp::now(),
-    );
-    lines::print_plan(&plan);
-    if plan.is_empty() {
-        crate::outln!("nothing to start");
-        return Ok(finish(&engine, &mut watch, &plan, true).await);
-    }
-    if let Some(n) = max_running.filter(|n| *n < plan.targets.len()) {
-        crate::outln!(
-            "queued {}: at most {n} run at once; the others start as they end",
-            plan.targets.len() - n
-        );
-    }
-    if !plan.targets.is_empty()
-        && !args.yes
-        && !tokio::task::block_in_place(|| confirm(&spec, &plan))
-    {
-        crate::errln!("ontop: cancelled: nothing was started");
+    if watch.first_look(version.is_some(), timeouts).await == Waited::Interrupted {
         engine.shutdown();
-        return Ok(Exit::Failed);
+        crate::errln!("ontop: interrupted while looking at the clusters: nothing was sent");
+        return Ok(Exit::Interrupted);
     }
-    engine.start_downloads(&plan, spec);
-    // Every request answered first (queued starts wait in ontop: with --wait only).
-    wait::until_answered(&mut watch, &plan).await;
-    let taken = lines::print_starts(&watch.model, &plan);
-    let ended_well = match (args.wait, taken) {
-        (true, Some(_)) => wait::follow_all(&engine, &mut watch, &plan, limit).await,
-        (_, taken) => taken,
+    let everyone: Vec<usize> = (0..subset.clusters.len()).collect();
+    let now = Timestamp::now();
+    let (version, read_only) = (version.as_deref(), ctx.read_only);
+    let plan = match &what {
+        What::Download(_) => watch.model.plan(&everyone, version, read_only, now),
+        What::Upload(_) => watch.model.plan_upload(&everyone, version, read_only, now),
     };
-    if ended_well.is_none() {
-        return Err(CliError::Usage(format!(
-            "nothing was sent: every attempt must be in the audit log before its request, \
-             and it could not be written ({})",
-            first_not_sent(&watch, &plan).unwrap_or_default()
-        )));
-    }
-    Ok(finish(&engine, &mut watch, &plan, ended_well == Some(true)).await)
+    lines::print_plan(&plan);
+    let run = Run {
+        engine,
+        watch,
+        plan,
+        max_running,
+    };
+    run.carry_out(args, what, limit).await
 }
 
-/// The exit code, once the rest `ended_well` (or not): everything recorded first (a
-/// record that could not be written counts), and a chosen cluster that did not answer
-/// is not a success either, named again last.
-async fn finish(engine: &Engine, watch: &mut Watch, plan: &Plan, ended_well: bool) -> Exit {
-    engine.finish(FINISH_GRACE).await;
-    watch.drain();
-    let mut unreachable = 0;
-    for (cluster, name, reason) in &plan.skipped {
-        if let SkipReason::Failing(_) = reason {
-            unreachable += 1;
-            let hint = watch.model.clusters[*cluster]
-                .last_error
-                .as_ref()
-                .map_or("start it again once the cluster answers", |e| e.hint());
-            crate::errln!("ontop: {name}: not started: {reason}; what to do: {hint}");
+/// What a start sends: a URL for each cluster to fetch, or an image from this host.
+enum What {
+    Download(DownloadSpec),
+    Upload(UploadSource),
+}
+
+impl What {
+    /// The package's file name (its release is read from it).
+    fn file_name(&self) -> &str {
+        match self {
+            Self::Download(spec) => spec.file_name(),
+            Self::Upload(source) => &source.file.name,
         }
     }
-    Exit::from_ok(ended_well && unreachable == 0 && watch.not_recorded.is_empty())
+}
+
+/// The URL and the server's credentials, or (`--file`) the image, read once for its
+/// size and SHA-256 before anything is asked of any cluster.
+async fn what_to_send(
+    config: &crate::config::Config,
+    args: &DownloadArgs,
+    interactive: bool,
+) -> Result<What, CliError> {
+    let Some(path) = &args.file else {
+        let password = |var: &str| std::env::var(var).ok();
+        return Ok(What::Download(spec_for(
+            config,
+            args,
+            interactive,
+            password,
+        )?));
+    };
+    let source = UploadSource::prepare(path, args.sha256.as_deref())
+        .await
+        .map_err(|e| CliError::Usage(format!("--file: {e}")))?;
+    crate::errln!(
+        "ontop: image {}: {}, SHA-256 {}",
+        source.file.name,
+        crate::text::rate::format_bytes(source.file.size as f64),
+        source.file.sha256
+    );
+    Ok(What::Upload(source))
+}
+
+/// A download once every chosen cluster was looked at: the plan, and the engine that
+/// carries it out.
+struct Run {
+    engine: Engine,
+    watch: Watch,
+    plan: Plan,
+    max_running: Option<usize>,
+}
+
+impl Run {
+    /// Asks (unless `--yes`), starts, and follows (with `--wait`); the exit code.
+    async fn carry_out(
+        mut self,
+        args: &DownloadArgs,
+        what: What,
+        limit: Option<Duration>,
+    ) -> Result<Exit, CliError> {
+        let plan = &self.plan;
+        if plan.is_empty() || args.dry_run {
+            let what = if args.dry_run {
+                "dry run: nothing was sent"
+            } else {
+                "nothing to start"
+            };
+            crate::outln!("{what}");
+            return Ok(self.finish(Vec::new()).await);
+        }
+        if let Some(n) = self.max_running.filter(|n| *n < plan.targets.len()) {
+            crate::outln!(
+                "queued {}: at most {n} run at once; the others start as they end",
+                plan.targets.len() - n
+            );
+        }
+        if !plan.targets.is_empty() && !args.yes {
+            let targets: Vec<usize> = plan.targets.iter().map(|(c, _)| *c).collect();
+            let asked = match &what {
+                What::Download(spec) => question(&self.engine.by_source(spec, &targets)),
+                What::Upload(source) => upload_question(&source.file, &plan.target_names()),
+            };
+            match interrupt::ask_yes(asked).await {
+                Some(true) => {}
+                Some(false) => {
+                    self.engine.shutdown();
+                    crate::errln!("ontop: exit 1: cancelled: nothing was started");
+                    return Ok(Exit::Failed);
+                }
+                None => {
+                    self.engine.shutdown();
+                    crate::errln!("ontop: interrupted: nothing was sent");
+                    return Ok(Exit::Interrupted);
+                }
+            }
+        }
+        let size = match &what {
+            What::Upload(source) => Some(source.file.size),
+            What::Download(_) => None,
+        };
+        match what {
+            What::Download(spec) => self.engine.start_downloads(plan, spec),
+            What::Upload(source) => self.engine.start_uploads(plan, source),
+        }
+        // Every request answered first (queued starts wait in ontop: with --wait only);
+        // an upload is answered once its image is sent: its bars show the way there.
+        let answered = match size {
+            Some(_) => {
+                let (engine, watch) = (&self.engine, &mut self.watch);
+                wait::follow(engine, watch, plan, limit, size, wait::Upto::Answered).await
+            }
+            None => wait::until_answered(&mut self.watch, plan).await,
+        };
+        if answered == Waited::Interrupted {
+            return Ok(self.interrupted().await);
+        }
+        let Some(taken) = lines::print_starts(&self.watch.model, plan) else {
+            return Err(CliError::Usage(format!(
+                "nothing was sent: every attempt must be in the audit log before its request, \
+                 and it could not be written ({})",
+                first_not_sent(&self.watch, plan).unwrap_or_default()
+            )));
+        };
+        if args.wait {
+            let followed = wait::follow_all(&self.engine, &mut self.watch, plan, limit, size).await;
+            if followed == Waited::Interrupted {
+                return Ok(self.interrupted().await);
+            }
+        }
+        let mut reasons = Vec::new();
+        if !taken || args.wait {
+            reasons.extend(lines::not_well(&self.watch.model, plan, args.wait));
+        }
+        Ok(self.finish(reasons).await)
+    }
+
+    /// The exit code, once everything is recorded (a record that could not be written
+    /// counts), with the chosen clusters that did not answer named again last; the
+    /// closing line says why when it is not 0.
+    async fn finish(mut self, mut reasons: Vec<String>) -> Exit {
+        self.engine.finish(FINISH_GRACE).await;
+        self.watch.drain();
+        self.engine.shutdown();
+        let mut unreachable = Vec::new();
+        for (cluster, name, reason) in &self.plan.skipped {
+            if let SkipReason::Failing(_) = reason {
+                unreachable.push(name.as_str());
+                let hint = self.watch.model.clusters[*cluster]
+                    .last_error
+                    .as_ref()
+                    .map_or("start it again once the cluster answers", |e| e.hint());
+                crate::errln!("ontop: {name}: not started: {reason}; what to do: {hint}");
+            }
+        }
+        if !unreachable.is_empty() {
+            reasons.push(format!(
+                "{} did not answer ({})",
+                crate::text::count_clusters(unreachable.len()),
+                unreachable.join(", ")
+            ));
+        }
+        if !self.watch.not_recorded.is_empty() {
+            reasons.push(format!(
+                "{} record(s) could not be written (see NOT RECORDED above)",
+                self.watch.not_recorded.len()
+            ));
+        }
+        Exit::unless(&reasons)
+    }
+
+    /// Ctrl-C after the requests went out: what is still running (and whether the journal
+    /// keeps it), what was never sent, what was sent and not answered; then the engine
+    /// gets a moment to record what it can, and the exit is 130.
+    async fn interrupted(mut self) -> Exit {
+        self.watch.drain();
+        let journaled = self.engine.journaled();
+        let said = lines::left_behind(&self.watch.model, &self.plan, journaled);
+        self.engine.finish(INTERRUPT_GRACE).await;
+        self.engine.shutdown();
+        crate::errln!("ontop: interrupted: {said}");
+        Exit::Interrupted
+    }
 }
 
 /// With a limit below the chosen clusters, the others must wait in ontop, which only
@@ -193,23 +345,41 @@ fn first_not_sent(watch: &Watch, plan: &Plan) -> Option<String> {
     })
 }
 
-/// The confirmation question, naming every target.
-pub fn question(masked_url: &str, targets: &[&str]) -> String {
-    let clusters = crate::text::count_clusters(targets.len());
+/// The confirmation question, naming every target under the URL it will fetch (masked):
+/// one line when they all fetch the same one.
+pub fn question(groups: &[(String, Vec<&str>)]) -> String {
+    let count: usize = groups.iter().map(|(_, names)| names.len()).sum();
+    let clusters = crate::text::count_clusters(count);
+    match groups {
+        [(url, names)] => format!(
+            "Start downloading {url} on {clusters}: {}? [y/N] ",
+            names.join(", ")
+        ),
+        _ => {
+            let mut text = format!("Start downloading on {clusters}, each from its site:\n");
+            for (url, names) in groups {
+                text.push_str(&format!("  {url}: {}\n", names.join(", ")));
+            }
+            text.push_str("? [y/N] ");
+            text
+        }
+    }
+}
+
+/// The question before an upload: the image, its size and hash, and every target.
+pub fn upload_question(file: &crate::download::tracker::UploadFile, targets: &[&str]) -> String {
     format!(
-        "Start downloading {masked_url} on {clusters}: {}? [y/N] ",
+        "Upload {} ({}, SHA-256 {}) from this host to {}: {}? [y/N] ",
+        file.name,
+        crate::text::rate::format_bytes(file.size as f64),
+        file.sha256,
+        crate::text::count_clusters(targets.len()),
         targets.join(", ")
     )
 }
 
-/// Asks on the terminal; anything but y/yes is a no.
-fn confirm(spec: &DownloadSpec, plan: &Plan) -> bool {
-    let names: Vec<&str> = plan.targets.iter().map(|(_, n)| n.as_str()).collect();
-    super::ask_yes(&question(&spec.masked_url(), &names))
-}
-
 /// `--timeout`: a positive duration such as "90m" or "1h 30m", at most 30 days.
-fn follow_limit(text: Option<&str>) -> Result<Option<Duration>, CliError> {
+pub(crate) fn follow_limit(text: Option<&str>) -> Result<Option<Duration>, CliError> {
     let Some(text) = text else {
         return Ok(None);
     };

@@ -15,8 +15,10 @@
 
 pub mod complete;
 pub mod config;
+mod config_check;
 pub mod dashboard;
 pub mod download;
+pub(crate) mod interrupt;
 pub mod manual;
 pub mod packages;
 pub(crate) mod progress;
@@ -25,6 +27,7 @@ pub mod serve;
 pub mod sim;
 pub mod status;
 pub mod trust;
+mod validate;
 pub(crate) mod watch;
 
 use std::io::IsTerminal;
@@ -45,12 +48,25 @@ pub enum Exit {
     /// Nothing was asked of any cluster: a usage or config error, or a refusal before
     /// sending (read-only, no terminal to confirm on).
     Usage = 2,
+    /// Ctrl-C: the command stopped waiting (what was still running, never sent or not
+    /// answered was said first).
+    Interrupted = 130,
 }
 
 impl Exit {
     /// `Ok` when `ok`, else `Failed`.
     pub fn from_ok(ok: bool) -> Self {
         if ok { Self::Ok } else { Self::Failed }
+    }
+
+    /// `Ok` when there is no reason to fail; else `Failed`, after the one closing line
+    /// that says why (every non-zero exit ends with one).
+    pub fn unless(reasons: &[String]) -> Self {
+        if reasons.is_empty() {
+            return Self::Ok;
+        }
+        crate::errln!("ontop: exit 1: {}", reasons.join("; "));
+        Self::Failed
     }
 
     /// The code for the process.
@@ -113,6 +129,7 @@ impl Context {
                     | Command::Serve { .. }
                     | Command::Packages(_)
                     | Command::Download(_)
+                    | Command::Validate(_)
                     | Command::Trust(_)
                     | Command::Config(ConfigCommand::Check { .. })
             )
@@ -179,13 +196,21 @@ pub async fn run(ctx: &Context, cli: &Cli) -> Result<Exit, CliError> {
     match &cli.command {
         None => dashboard::run(ctx).await,
         Some(Command::Demo { clusters, .. }) => dashboard::run_demo(ctx, *clusters).await,
-        Some(Command::Status { json, select, .. }) => status::run(ctx, *json, select).await,
+        Some(Command::Status {
+            json,
+            jsonl,
+            select,
+            ..
+        }) => status::run(ctx, status::Form::from_flags(*json, *jsonl), select).await,
         Some(Command::Serve { listen, .. }) => serve::run(ctx, *listen).await,
         Some(Command::Download(args)) => download::run(ctx, args).await,
         Some(Command::Packages(args)) => packages::run(ctx, args).await,
+        Some(Command::Validate(args)) => validate::run(ctx, args).await,
         Some(Command::Trust(args)) => trust::run(ctx, args).await,
         Some(Command::Sim(args)) => sim::run(ctx, args).await,
-        Some(Command::Config(ConfigCommand::Check { .. })) => config::run_check(ctx),
+        Some(Command::Config(ConfigCommand::Check { full, login, .. })) => {
+            config_check::run(ctx, *full, *login).await
+        }
         Some(Command::Config(ConfigCommand::Init { path })) => config::run_init(path.as_deref()),
         Some(Command::Completions { shell }) => complete::run_completions(*shell),
         Some(Command::Man { dir }) => manual::run_man(dir.as_deref()),

@@ -14,7 +14,7 @@ use std::sync::Arc;
 
 use serde_json::{Value, json};
 
-use super::watch::Watch;
+use super::watch::{Waited, Watch};
 use super::{CliError, Context, Exit};
 use crate::cli::{PackagesAction, PackagesArgs};
 use crate::config::{Config, Credentials};
@@ -34,7 +34,10 @@ pub async fn run(ctx: &Context, args: &PackagesArgs) -> Result<Exit, CliError> {
     let chosen = args.select.select(config, true)?;
     super::selection::announce(config, &chosen, &args.select);
     let subset = config.subset(&chosen);
-    let found = look(ctx, &subset).await;
+    let Some(found) = look(ctx, &subset).await else {
+        crate::errln!("ontop: interrupted while looking at the clusters");
+        return Ok(Exit::Interrupted);
+    };
     let full = !std::io::stdout().is_terminal();
     if args.json {
         let text = serde_json::to_string_pretty(&to_json(&found)).unwrap_or_else(|_| "{}".into());
@@ -59,14 +62,19 @@ pub async fn run(ctx: &Context, args: &PackagesArgs) -> Result<Exit, CliError> {
             );
         }
     }
-    if !failing.is_empty() {
-        crate::errln!(
-            "ontop: {} of {} not read: the table lacks them",
-            crate::text::count_clusters(failing.len()),
-            found.len()
-        );
-    }
-    Ok(Exit::from_ok(failing.is_empty()))
+    let reasons: Vec<String> = (!failing.is_empty())
+        .then(|| {
+            let names: Vec<&str> = failing.iter().map(|f| f.inventory.name.as_str()).collect();
+            format!(
+                "{} of {} not read ({}): the table lacks them",
+                names.len(),
+                crate::text::count_clusters(found.len()),
+                names.join(", ")
+            )
+        })
+        .into_iter()
+        .collect();
+    Ok(Exit::unless(&reasons))
 }
 
 /// One cluster as the look found it, and whether ontop may change it.
@@ -76,8 +84,8 @@ pub(crate) struct Found {
 }
 
 /// One look at every cluster of `subset` through the engine (read-only: listing changes
-/// nothing).
-async fn look(ctx: &Context, subset: &Config) -> Vec<Found> {
+/// nothing); `None` at Ctrl-C.
+async fn look(ctx: &Context, subset: &Config) -> Option<Vec<Found>> {
     let credentials = Arc::new(Credentials::new(ctx.interactive));
     // Password commands and prompts block: keep them off the async workers.
     let (engine, updates, model) = tokio::task::block_in_place(|| {
@@ -91,10 +99,12 @@ async fn look(ctx: &Context, subset: &Config) -> Vec<Found> {
     });
     let mut watch = Watch::new(model, updates);
     let timeouts = subset.clusters.iter().map(|c| c.timeout).collect();
-    watch.first_look(true, timeouts).await;
+    let waited = watch.first_look(true, timeouts).await;
     engine.shutdown();
-    found(&watch.model, |i| {
-        ctx.read_only || subset.clusters[i].read_only
+    (waited != Waited::Interrupted).then(|| {
+        found(&watch.model, |i| {
+            ctx.read_only || subset.clusters[i].read_only
+        })
     })
 }
 

@@ -10,6 +10,7 @@ use clap::Args;
 
 use crate::commands::CliError;
 use crate::config::Config;
+use crate::state::filter::{has_label, same_word};
 
 /// The selection flags every command that picks clusters takes.
 #[derive(Debug, Clone, Default, Args)]
@@ -41,8 +42,8 @@ impl SelectionArgs {
         for wanted in &self.labels {
             let (key, value) = parse_label(wanted)?;
             check_label(config, key, value)?;
-            chosen
-                .retain(|&i| config.clusters[i].labels.get(key).map(String::as_str) == Some(value));
+            // The dashboard's filter compares labels the same way (case aside).
+            chosen.retain(|&i| has_label(&config.clusters[i].labels, key, value));
         }
         if chosen.is_empty() && !self.is_empty() {
             return Err(CliError::Usage(format!(
@@ -98,7 +99,7 @@ fn check_label(config: &Config, key: &str, value: &str) -> Result<(), CliError> 
         .iter()
         .flat_map(|c| c.labels.keys().map(String::as_str))
         .collect();
-    if !keys.contains(key) {
+    if !keys.iter().any(|k| same_word(k, key)) {
         let known: Vec<&str> = keys.iter().copied().collect();
         let close = crate::text::suggest::close_matches(key, &known);
         let hint = if !close.is_empty() {
@@ -115,9 +116,11 @@ fn check_label(config: &Config, key: &str, value: &str) -> Result<(), CliError> 
     let values: BTreeSet<&str> = config
         .clusters
         .iter()
-        .filter_map(|c| c.labels.get(key).map(String::as_str))
+        .flat_map(|c| c.labels.iter())
+        .filter(|(k, _)| same_word(k, key))
+        .map(|(_, v)| v.as_str())
         .collect();
-    if !values.contains(value) {
+    if !values.iter().any(|v| same_word(v, value)) {
         let known: Vec<&str> = values.iter().copied().collect();
         let close = crate::text::suggest::close_matches(value, &known);
         let hint = if close.is_empty() {

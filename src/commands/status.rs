@@ -1,21 +1,52 @@
-//! `ontop status`: one sweep, printed for a person (a table) or a script (`--json`).
+//! `ontop status`: one sweep, printed for a person (a table) or a script (`--json`, one
+//! document; `--jsonl`, one object per line). For a script the same pass also reads each
+//! repository (one pass per cluster: a hung cluster costs one timeout). The table cuts
+//! errors to fit a terminal only: piped, they are whole, and messages get more room (up
+//! to a bound a hostile cluster cannot turn into megabytes of padding).
 //!
 //! The exit code is the contract for cron and scripts: 0 when every cluster answered,
 //! 1 when some did not (the reports still print), 2 for usage or config errors (decided
 //! before any sweep).
 
+use std::collections::BTreeMap;
+use std::io::IsTerminal;
+
 use serde_json::Value;
 
 use super::selection::SelectionArgs;
 use super::{CliError, Context, Exit};
-use crate::config::Credentials;
+use crate::config::{Config, Credentials};
 use crate::download::journal::Journal;
-use crate::fleet::{self, ClusterReport, DEFAULT_MAX_IN_FLIGHT};
-use crate::state::report::{ClusterFacts, cluster_json};
+use crate::fleet::{self, Asks, ClusterReport, DEFAULT_MAX_IN_FLIGHT};
+use crate::state::report::{ClusterFacts, Repository, cluster_json};
 use crate::text::table::{self, Column};
 
+/// How `ontop status` prints what it found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Form {
+    /// A table for a person; values cut to their column only on a terminal.
+    Table { terminal: bool },
+    /// `--json`: one JSON document, an array of one object per cluster.
+    Json,
+    /// `--jsonl`: JSON Lines, one compact object per cluster per line.
+    JsonLines,
+}
+
+impl Form {
+    /// From the command line's flags (clap keeps them apart) and where stdout goes.
+    pub fn from_flags(json: bool, jsonl: bool) -> Self {
+        match (json, jsonl) {
+            (_, true) => Self::JsonLines,
+            (true, false) => Self::Json,
+            (false, false) => Self::Table {
+                terminal: std::io::stdout().is_terminal(),
+            },
+        }
+    }
+}
+
 /// One sweep of every configured cluster, printed; 0 when all answered, 1 otherwise.
-pub async fn run(ctx: &Context, json: bool, select: &SelectionArgs) -> Result<Exit, CliError> {
+pub async fn run(ctx: &Context, form: Form, select: &SelectionArgs) -> Result<Exit, CliError> {
     let config = &ctx.config()?.subset(&select.select(ctx.config()?, true)?);
     if !select.labels.is_empty() {
         let all: Vec<usize> = (0..config.clusters.len()).collect();
@@ -35,42 +66,92 @@ pub async fn run(ctx: &Context, json: bool, select: &SelectionArgs) -> Result<Ex
         .iter()
         .map(|c| journal.entry(&c.name).map(|e| e.job))
         .collect();
-    let reports = fleet::sweep_with_jobs(targets, &jobs, DEFAULT_MAX_IN_FLIGHT).await;
-    if json {
-        let doc = to_json(&reports);
-        let text = serde_json::to_string_pretty(&doc).unwrap_or_else(|_| "[]".into());
-        crate::outln!("{text}");
-    } else {
-        crate::out!("{}", to_table(&reports));
+    let asks = Asks {
+        jobs,
+        // What a script gets carries the repository; the table does not show it.
+        packages: !matches!(form, Form::Table { .. }),
+    };
+    let reports = fleet::sweep_asking(targets, &asks, DEFAULT_MAX_IN_FLIGHT).await;
+    match form {
+        Form::Json => {
+            let doc = to_json(config, &reports);
+            let text = serde_json::to_string_pretty(&doc).unwrap_or_else(|_| "[]".into());
+            crate::outln!("{text}");
+        }
+        Form::JsonLines => {
+            for record in records(config, &reports) {
+                crate::outln!("{record}");
+            }
+        }
+        Form::Table { terminal } => crate::out!("{}", to_table(&reports, terminal)),
     }
     Ok(exit_code(&reports))
 }
 
-/// 0 when every cluster answered, 1 otherwise.
+/// 0 when every cluster answered, 1 otherwise (the closing line names who did not).
 pub fn exit_code(reports: &[ClusterReport]) -> Exit {
-    Exit::from_ok(reports.iter().all(ClusterReport::answered))
+    let silent: Vec<&str> = reports
+        .iter()
+        .filter(|r| !r.answered())
+        .map(|r| r.name.as_str())
+        .collect();
+    let reasons: Vec<String> = (!silent.is_empty())
+        .then(|| {
+            format!(
+                "{} of {} did not answer ({})",
+                silent.len(),
+                crate::text::count_clusters(reports.len()),
+                silent.join(", ")
+            )
+        })
+        .into_iter()
+        .collect();
+    Exit::unless(&reasons)
 }
 
-/// The `--json` document: an array with one object per cluster, in config order.
-pub fn to_json(reports: &[ClusterReport]) -> Value {
-    Value::Array(reports.iter().map(report_json).collect())
+/// The `--json` document: an array with one object per cluster, in config order
+/// (`config` is the config the reports were swept from: their labels).
+pub fn to_json(config: &Config, reports: &[ClusterReport]) -> Value {
+    Value::Array(records(config, reports).collect())
 }
 
-fn report_json(r: &ClusterReport) -> Value {
+/// One object per cluster, in config order: the lines of `--jsonl`.
+pub fn records<'a>(
+    config: &'a Config,
+    reports: &'a [ClusterReport],
+) -> impl Iterator<Item = Value> + 'a {
+    let none = BTreeMap::new();
+    reports.iter().map(move |r| {
+        let labels = config
+            .clusters
+            .iter()
+            .find(|c| c.name == r.name)
+            .map_or(&none, |c| &c.labels);
+        report_json(r, labels)
+    })
+}
+
+fn report_json(r: &ClusterReport, labels: &BTreeMap<String, String>) -> Value {
     cluster_json(&ClusterFacts {
         name: &r.name,
         url: &r.url,
+        labels,
+        health: if r.answered() { "ok" } else { "failing" },
         version: r.version(),
+        version_read_at: r.info.as_ref().map(|_| r.polled_at),
         download: r.download.as_ref(),
         job: r.job.as_ref(),
         error: r.error.as_ref(),
         tls: r.tls.as_ref(),
+        packages: Repository::from_read(r.packages.as_ref(), r.polled_at),
         polled_at: Some(r.polled_at),
+        operation: None,
+        readiness: None,
     })
 }
 
-/// The table's columns, each with the most cells a value may take; `--json` has the
-/// full text.
+/// The table's columns, each with the most cells a value may take on a terminal; piped,
+/// errors are whole and messages get [`PIPED_MESSAGE`]; `--json` has the full text.
 const COLUMNS: [Column; 7] = [
     Column {
         heading: "CLUSTER",
@@ -102,9 +183,14 @@ const COLUMNS: [Column; 7] = [
     },
 ];
 
+/// The most cells the cluster's message takes when piped: every real ONTAP message
+/// whole, and a hostile 70,000-character one cannot pad every other row to its width.
+const PIPED_MESSAGE: usize = 120;
+
 /// A plain-text table, then warnings (certificates about to expire), then one
-/// line per failing cluster with what to do next.
-pub fn to_table(reports: &[ClusterReport]) -> String {
+/// line per failing cluster with what to do next. On a `terminal` long values are cut
+/// to their column; otherwise (a pipe, a file) errors are whole.
+pub fn to_table(reports: &[ClusterReport], terminal: bool) -> String {
     let rows: Vec<Vec<String>> = reports
         .iter()
         .map(|r| {
@@ -131,7 +217,20 @@ pub fn to_table(reports: &[ClusterReport]) -> String {
             ]
         })
         .collect();
-    let mut out = table::render(&COLUMNS, &rows);
+    let piped = COLUMNS.map(|c| match c.heading {
+        "MESSAGE" => Column {
+            cap: PIPED_MESSAGE,
+            ..c
+        },
+        // The last column: its width pads no other, and its text is ontop's own words
+        // around a field cut as it was read.
+        "ERROR" => Column {
+            cap: usize::MAX,
+            ..c
+        },
+        _ => c,
+    });
+    let mut out = table::render(if terminal { &COLUMNS } else { &piped }, &rows);
     let warnings: Vec<String> = reports.iter().filter_map(expiry_warning).collect();
     if !warnings.is_empty() {
         out.push('\n');

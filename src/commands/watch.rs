@@ -20,6 +20,14 @@ pub(crate) struct Watch {
     pub(crate) not_recorded: Vec<String>,
 }
 
+/// Sleeps until `deadline`, or for ever without one.
+async fn sleep_until(deadline: Option<Instant>) {
+    match deadline {
+        Some(deadline) => tokio::time::sleep_until(deadline).await,
+        None => std::future::pending().await,
+    }
+}
+
 /// How a wait ended.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Waited {
@@ -29,6 +37,8 @@ pub(crate) enum Waited {
     TimedOut,
     /// The engine stopped.
     Closed,
+    /// Ctrl-C.
+    Interrupted,
 }
 
 impl Watch {
@@ -52,14 +62,10 @@ impl Watch {
             if done(&self.model) {
                 return Waited::Done;
             }
-            let next = match deadline {
-                Some(deadline) => {
-                    match tokio::time::timeout_at(deadline, self.updates.recv()).await {
-                        Ok(next) => next,
-                        Err(_) => return Waited::TimedOut,
-                    }
-                }
-                None => self.updates.recv().await,
+            let next = tokio::select! {
+                next = self.updates.recv() => next,
+                () = sleep_until(deadline) => return Waited::TimedOut,
+                () = super::interrupt::requested() => return Waited::Interrupted,
             };
             let Some(update) = next else {
                 return Waited::Closed;
@@ -82,7 +88,7 @@ impl Watch {
     /// `packages`, its repository was read or could not be), it failed, or its login was
     /// refused. One pass: a hung cluster costs its one timeout (each cluster's is in
     /// `timeouts`), and a live line on a terminal says who is still awaited.
-    pub(crate) async fn first_look(&mut self, packages: bool, timeouts: Vec<Duration>) {
+    pub(crate) async fn first_look(&mut self, packages: bool, timeouts: Vec<Duration>) -> Waited {
         let looked = move |c: &ClusterState| {
             let answered = c.last_success.is_some()
                 && (!packages || c.packages.is_some() || c.packages_error.is_some());
@@ -93,9 +99,11 @@ impl Watch {
             waiting.show(model, |i| !looked(&model.clusters[i]));
         };
         waiting.show(&self.model, |i| !looked(&self.model.clusters[i]));
-        self.until(None, |m| m.clusters.iter().all(looked), show)
+        let waited = self
+            .until(None, |m| m.clusters.iter().all(looked), show)
             .await;
         waiting.finish();
+        waited
     }
 
     /// Records that could not be written, and warnings, are said as they come.

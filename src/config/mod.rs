@@ -29,7 +29,9 @@ mod credentials;
 mod environment;
 mod error;
 pub mod import;
+mod mirror;
 mod paths;
+mod readiness;
 mod render;
 mod schema;
 mod serve;
@@ -49,9 +51,14 @@ use crate::ontap::Fingerprint;
 pub use credentials::{COMMAND_TIMEOUT, Credentials};
 pub use environment::Environment;
 pub use error::{ConfigError, Problem};
+pub(crate) use mirror::MIRROR_KEYS;
+pub use mirror::{Mirror, coverage, mirror_for};
 pub use paths::{CONFIG_PATH_ENV, data_dir, default_config_path, resolve_path, resolve_path_in};
+pub use readiness::{MANUAL_CHECKS, ValidateSettings};
 /// The keys each table may hold (the man page documents each of them).
-pub(crate) use schema::{CLUSTER_KEYS, DEFAULTS_KEYS, DOWNLOAD_KEYS, SERVE_KEYS, TOP_KEYS};
+pub(crate) use schema::{
+    CLUSTER_KEYS, DEFAULTS_KEYS, DOWNLOAD_KEYS, SERVE_KEYS, TOP_KEYS, VALIDATE_KEYS,
+};
 pub use serve::{DEFAULT_LISTEN, ServeSettings};
 
 /// How often a cluster is polled when neither it nor `[defaults]` says.
@@ -86,6 +93,8 @@ pub struct Config {
     pub download: DownloadDefaults,
     /// Where `ontop serve` listens and who may read it (`[serve]`).
     pub serve: ServeSettings,
+    /// How validation results are judged (`[validate]`).
+    pub validate: ValidateSettings,
     /// Things that work but deserve a look (e.g. a plain password in a readable file).
     pub warnings: Vec<String>,
 }
@@ -100,6 +109,11 @@ pub struct DownloadDefaults {
     /// At most this many downloads started by ontop run at once; the rest wait in ontop
     /// (`--max-running` wins). `None`: no limit.
     pub max_running: Option<usize>,
+    /// Each site's own package server (`[[download.mirror]]`), first match wins.
+    pub mirrors: Vec<Mirror>,
+    /// Bytes per second every upload from this host shares (`upload_rate = "50MiB/s"`;
+    /// `--limit-rate` wins). `None`: no limit.
+    pub upload_rate: Option<u64>,
 }
 
 /// The most `max_running` may say: more is no limit a package server notices.

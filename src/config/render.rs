@@ -37,7 +37,11 @@ pub(super) fn render(config: &Config) -> String {
 
 /// `[serve]`, when the file sets anything in it.
 fn serve_table(out: &mut String, serve: &super::ServeSettings) {
-    if serve.listen.is_none() && serve.basic_auth.is_none() && serve.tls.is_none() {
+    if serve.listen.is_none()
+        && serve.basic_auth.is_none()
+        && serve.tls.is_none()
+        && serve.group.is_none()
+    {
         return;
     }
     out.push_str("\n[serve]\n");
@@ -51,6 +55,9 @@ fn serve_table(out: &mut String, serve: &super::ServeSettings) {
     if let Some((cert, key)) = &serve.tls {
         line(out, "tls_cert_file", &quote(&cert.display().to_string()));
         line(out, "tls_key_file", &quote(&key.display().to_string()));
+    }
+    if let Some(group) = &serve.group {
+        line(out, "group", &quote(group));
     }
 }
 

@@ -16,7 +16,9 @@ use super::{CredentialSource, PACKAGES_INTERVAL_RANGE, POLL_INTERVAL_RANGE, TIME
 use crate::ontap::Fingerprint;
 
 /// Top-level tables.
-pub(crate) const TOP_KEYS: &[&str] = &["defaults", "download", "serve", "cluster"];
+pub(crate) const TOP_KEYS: &[&str] = &["defaults", "download", "serve", "validate", "cluster"];
+/// Keys of `[validate]`: how validation results are judged.
+pub(crate) const VALIDATE_KEYS: &[&str] = &["ignore", "max_age"];
 /// Keys of one `[[cluster]]`.
 #[rustfmt::skip]
 pub(crate) const CLUSTER_KEYS: &[&str] = &[
@@ -39,12 +41,13 @@ pub(super) const PASSWORD_KEYS: &[&str] = &[
     "password_file",
 ];
 /// Keys of `[download]`.
-pub(crate) const DOWNLOAD_KEYS: &[&str] = &["url", "username", "max_running"];
-/// Keys of `[serve]`: where `ontop serve` listens, and who may read it.
+pub(crate) const DOWNLOAD_KEYS: &[&str] =
+    &["url", "username", "max_running", "mirror", "upload_rate"];
+/// Keys of `[serve]`: where `ontop serve` listens, who may read it, how its page groups.
 #[rustfmt::skip]
 pub(crate) const SERVE_KEYS: &[&str] = &[
     "listen", "username", "password", "password_env", "password_command", "password_file",
-    "tls_cert_file", "tls_key_file",
+    "tls_cert_file", "tls_key_file", "group",
 ];
 
 /// Names people reach for, and the key they meant.
@@ -84,8 +87,11 @@ pub(super) enum Scope {
     Defaults,
     Download,
     Serve,
+    Validate,
     /// 1-based position among the `[[cluster]]` tables, and its name when it has one.
     Cluster(usize, Option<String>),
+    /// 1-based position among the `[[download.mirror]]` tables.
+    Mirror(usize),
 }
 
 impl Scope {
@@ -106,8 +112,10 @@ impl std::fmt::Display for Scope {
             Self::Defaults => f.write_str("[defaults]"),
             Self::Download => f.write_str("[download]"),
             Self::Serve => f.write_str("[serve]"),
+            Self::Validate => f.write_str("[validate]"),
             Self::Cluster(n, Some(name)) => write!(f, "[[cluster]] #{n} {name:?}"),
             Self::Cluster(n, None) => write!(f, "[[cluster]] #{n}"),
+            Self::Mirror(n) => write!(f, "[[download.mirror]] #{n}"),
         }
     }
 }

@@ -1,5 +1,5 @@
 //! The `[serve]` table: where `ontop serve` listens, the login a scraper or browser must
-//! give, and the certificate it is served with. Plain keys in the ontop config (rather
+//! give, the certificate it is served with, and the label its status page groups by. Plain keys in the ontop config (rather
 //! than an exporter-toolkit web config) so that one file, one validation and one
 //! `config check` cover all of ontop, and the password comes from the same sources a
 //! cluster's does.
@@ -29,6 +29,9 @@ pub struct ServeSettings {
     pub basic_auth: Option<(String, CredentialSource)>,
     /// `tls_cert_file` and `tls_key_file` (PEM): served over HTTPS with them.
     pub tls: Option<(PathBuf, PathBuf)>,
+    /// `group = "site"`: the label the status page groups its rows by, unless the page
+    /// is asked for another (`?group=`).
+    pub group: Option<String>,
 }
 
 /// Reads `[serve]`; problems go to `reader`.
@@ -47,6 +50,7 @@ pub(super) fn read(
     let layer = reader.layer(&scope, t, schema::SERVE_KEYS, base_dir);
     check_on_disk(reader, &scope, &layer, env);
     let listen = t.get("listen").and_then(|v| listen(reader, &scope, v));
+    let group = t.get("group").and_then(|v| group(reader, &scope, v));
     let file = |reader: &mut Reader, key: &str| {
         let path = reader.path(&scope, key, t.get(key)?, base_dir)?;
         if !path.is_file() {
@@ -113,7 +117,45 @@ pub(super) fn read(
         listen,
         basic_auth,
         tls,
+        group,
     }
+}
+
+/// `group = "site"`: a label name as `labels` allows them (whether a cluster has it is
+/// checked once the clusters are read: [`group_warning`]).
+fn group(reader: &mut Reader, scope: &Scope, value: &Value) -> Option<String> {
+    let text = reader.text(scope, "group", value)?;
+    if text.chars().count() > super::MAX_NAME {
+        let message = format!("a label name of {} characters", text.chars().count());
+        let fix = "name the label the clusters carry, e.g. group = \"site\"";
+        reader.problem(scope, "group", message, fix);
+        return None;
+    }
+    Some(text)
+}
+
+/// A warning when no cluster carries the `[serve] group` label (a typo groups nothing).
+pub(super) fn group_warning(
+    file: &Path,
+    serve: &ServeSettings,
+    clusters: &[super::ClusterConfig],
+) -> Option<String> {
+    let group = serve.group.as_deref()?;
+    let same = |key: &String| key.eq_ignore_ascii_case(group);
+    if clusters.iter().any(|c| c.labels.keys().any(same)) {
+        return None;
+    }
+    let mut keys: Vec<&str> = clusters
+        .iter()
+        .flat_map(|c| c.labels.keys().map(String::as_str))
+        .collect();
+    keys.sort_unstable();
+    keys.dedup();
+    Some(format!(
+        "{}: [serve] group = {group:?}: no cluster has a label {group:?}, so the status page shows one group{}",
+        file.display(),
+        crate::text::suggest::did_you_mean(group, &keys)
+    ))
 }
 
 /// `"127.0.0.1:9464"` or `"[::1]:9464"`: an address and a port, no host name (binding

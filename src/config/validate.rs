@@ -33,8 +33,9 @@ pub(super) fn build(path: &Path, raw: RawConfig, env: &Environment) -> Result<Co
         None => Layer::default(),
     };
     check_on_disk(&mut reader, &Scope::Defaults, &defaults, env);
-    let download = read_download(&mut reader, tree.get("download"));
+    let download = read_download(&mut reader, tree.get("download"), base_dir, env);
     let serve = super::serve::read(&mut reader, tree.get("serve"), base_dir, env);
+    let validate = super::readiness::read(&mut reader, tree.get("validate"));
 
     let mut clusters = Vec::new();
     let mut seen: HashMap<String, usize> = HashMap::new();
@@ -64,6 +65,9 @@ pub(super) fn build(path: &Path, raw: RawConfig, env: &Environment) -> Result<Co
 
     same_address_different_read_only(&mut reader, &clusters);
     plain_http_warning(&mut reader, &clusters);
+    reader
+        .warnings
+        .extend(super::serve::group_warning(path, &serve, &clusters));
     if let (Some(mode), false) = (raw.loose_mode, reader.plain_in_file.is_empty()) {
         reader.warnings.push(format!(
             "{file}: plain password in {tables}, and the file is readable by group or others \
@@ -84,6 +88,7 @@ pub(super) fn build(path: &Path, raw: RawConfig, env: &Environment) -> Result<Co
         clusters,
         download,
         serve,
+        validate,
         warnings: reader.warnings,
     })
 }
@@ -164,13 +169,25 @@ pub(super) fn table<'v>(
     }
 }
 
-fn read_download(reader: &mut Reader, value: Option<&Value>) -> DownloadDefaults {
+fn read_download(
+    reader: &mut Reader,
+    value: Option<&Value>,
+    base_dir: &Path,
+    env: &Environment,
+) -> DownloadDefaults {
     let scope = Scope::Download;
     let Some(t) = table(reader, &scope, value) else {
         return DownloadDefaults::default();
     };
     reader.unknown_keys(&scope, t, schema::DOWNLOAD_KEYS);
     DownloadDefaults {
+        mirrors: t
+            .get("mirror")
+            .map(|v| super::mirror::read(reader, v, base_dir, env))
+            .unwrap_or_default(),
+        upload_rate: t
+            .get("upload_rate")
+            .and_then(|v| reader.rate(&scope, "upload_rate", v)),
         url: t
             .get("url")
             .and_then(|v| reader.package_url(&scope, "url", v)),

@@ -278,6 +278,18 @@ impl Reader<'_> {
         Some(resolve_relative(base, &text))
     }
 
+    /// A byte rate (`"50MiB/s"`), in bytes per second.
+    pub(super) fn rate(&mut self, scope: &Scope, key: &str, value: &Value) -> Option<u64> {
+        let text = self.text(scope, key, value)?;
+        match crate::text::rate::parse_rate(&text) {
+            Ok(rate) => Some(rate),
+            Err(why) => {
+                self.problem(scope, key, why, "e.g. upload_rate = \"50MiB/s\"");
+                None
+            }
+        }
+    }
+
     /// A table of string labels.
     pub(super) fn labels(&mut self, scope: &Scope, value: &Value) -> BTreeMap<String, String> {
         let mut labels = BTreeMap::new();

@@ -1,5 +1,6 @@
 //! The audit log: one JSON line per attempt, per answer and per end of every change ontop
-//! makes to a cluster (downloads, package removals), appended to
+//! makes to a cluster (downloads, uploads, package removals) and of every validation it
+//! asks for, appended to
 //! `<data dir>/audit.jsonl` (0600, in a 0700 dir) by the recorder, whichever front end
 //! asked. Events and results are closed vocabularies ([`AuditEvent`], [`AuditResult`]).
 //!
@@ -36,6 +37,18 @@ pub enum AuditEvent {
     Delete,
     /// A followed removal ended.
     DeleteEnd,
+    /// An image is about to be uploaded from this host.
+    UploadAttempt,
+    /// The cluster's answer to an upload (once the image was sent, or cut off).
+    Upload,
+    /// A followed upload ended.
+    UploadEnd,
+    /// A validation of a release is about to be asked for.
+    ValidateAttempt,
+    /// The cluster's answer to a validation request.
+    Validate,
+    /// A followed validation ended (with its findings' count in the message).
+    ValidateEnd,
 }
 
 /// The outcome a line records, one closed vocabulary for every event.
@@ -58,6 +71,8 @@ pub enum AuditResult {
     GaveUp,
     /// The job is gone and how it ended cannot be known.
     Unknown,
+    /// An upload stopped by the operator on its way.
+    Stopped,
 }
 
 /// One line of the audit log.
@@ -75,9 +90,16 @@ pub struct AuditRecord {
     pub result: AuditResult,
     pub code: Option<i64>,
     pub message: Option<String>,
-    /// The package version a removal is about (the `delete*` events only).
+    /// The package version a removal or a validation is about, or the image
+    /// file an upload sends (the `upload*` events).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub package: Option<String>,
+    /// The SHA-256 of the image an upload sends.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sha256: Option<String>,
+    /// The size of the image an upload sends, in bytes.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub bytes: Option<u64>,
 }
 
 impl AuditRecord {
@@ -96,6 +118,8 @@ impl AuditRecord {
             code: None,
             message: None,
             package: None,
+            sha256: None,
+            bytes: None,
         }
     }
 }

@@ -4,7 +4,16 @@
 //! log, its one-line summary, its ONTAP code and its next step. The dashboard, `ontop
 //! download` and the audit log compose these; none of them says it in words of its own.
 
-use crate::ontap::{DownloadState, DownloadStatus, Job, JobState, OntapError, hint_for_code};
+use crate::ontap::software::Check;
+use crate::ontap::{
+    DownloadState, DownloadStatus, ErrorKind, Job, JobState, OntapError, hint_for_code,
+};
+
+/// What a start whose request got no answer in time is, in every place that says it:
+/// the request went out, so the cluster may have taken it.
+pub const UNANSWERED_START: &str = "not known whether it started: ontop status shows it";
+/// The same for a removal.
+pub const UNANSWERED_REMOVAL: &str = "not known whether it was removed: ontop packages shows it";
 
 /// How a followed download ended.
 #[derive(Debug, Clone, PartialEq)]
@@ -30,6 +39,28 @@ pub enum Ending {
     /// A package removal failed on the cluster (its job failed, or the release is still
     /// listed after the job is gone).
     NotRemoved { code: Option<i64>, message: String },
+    /// An upload: the image arrived and the cluster filed it in its repository.
+    Uploaded,
+    /// An upload arrived and the cluster's job that files it failed.
+    UploadFailed { code: Option<i64>, message: String },
+    /// An upload's connection dropped (or stalled) on its way: `sent` of `total` bytes
+    /// went; nothing is sent again by itself.
+    TransferFailed {
+        sent: u64,
+        total: u64,
+        reason: String,
+    },
+    /// An upload stopped by the operator on its way (quitting, Ctrl-C, Esc in details).
+    Stopped {
+        sent: u64,
+        total: u64,
+        reason: String,
+    },
+    /// A validation ran, and these are its findings (warnings and errors; a check that
+    /// passed is not listed, so none is "ready").
+    Validated { checks: Vec<Check> },
+    /// A validation's job failed: the checks did not run to their end.
+    NotValidated { code: Option<i64>, message: String },
 }
 
 impl Ending {
@@ -72,27 +103,44 @@ impl Ending {
         }
     }
 
+    /// A request that went out and got no answer in time (a timeout): unlike a refusal,
+    /// the cluster may have taken it.
+    pub fn is_unanswered(&self) -> bool {
+        matches!(self, Self::Refused(e) if e.kind == ErrorKind::Timeout)
+    }
+
     /// Success, already present or removed: the repository is as it should be.
     pub fn is_success(&self) -> bool {
         matches!(
             self,
-            Self::Success { .. } | Self::AlreadyPresent | Self::Removed
+            Self::Success { .. }
+                | Self::AlreadyPresent
+                | Self::Removed
+                | Self::Uploaded
+                | Self::Validated { .. }
         )
     }
 
-    /// The word in a table cell, at most 8 cells: "success", "present", "failure",
-    /// "refused", "gave up", "not sent".
+    /// The word in a table cell, at most 9 cells: "success", "present", "failure",
+    /// "refused", "no answer", "gave up", "not sent".
     pub fn word(&self) -> &'static str {
         match self {
             Self::Success { .. } => "success",
             Self::AlreadyPresent => "present",
             Self::Failure { .. } => "failure",
+            _ if self.is_unanswered() => "no answer",
             Self::Refused(_) => "refused",
             Self::GaveUp { .. } => "gave up",
             Self::NotSent { .. } => "not sent",
             Self::Unknown { .. } => "unknown",
             Self::Removed => "removed",
-            Self::NotRemoved { .. } => "failure",
+            Self::NotRemoved { .. } | Self::UploadFailed { .. } | Self::TransferFailed { .. } => {
+                "failure"
+            }
+            Self::Uploaded => "success",
+            Self::Stopped { .. } => "stopped",
+            Self::Validated { .. } => "checked",
+            Self::NotValidated { .. } => "failure",
         }
     }
 
@@ -106,8 +154,12 @@ impl Ending {
             Self::GaveUp { .. } => "gave_up",
             Self::NotSent { .. } => "not_sent",
             Self::Unknown { .. } => "unknown",
-            Self::Removed => "success",
-            Self::NotRemoved { .. } => "failure",
+            Self::Removed | Self::Uploaded | Self::Validated { .. } => "success",
+            Self::NotRemoved { .. }
+            | Self::UploadFailed { .. }
+            | Self::TransferFailed { .. }
+            | Self::NotValidated { .. } => "failure",
+            Self::Stopped { .. } => "stopped",
         }
     }
 
@@ -115,7 +167,13 @@ impl Ending {
     pub fn audit_result(&self) -> crate::download::audit::AuditResult {
         use crate::download::audit::AuditResult as R;
         match self {
-            Self::Success { .. } | Self::Removed => R::Success,
+            Self::Success { .. } | Self::Removed | Self::Uploaded | Self::Validated { .. } => {
+                R::Success
+            }
+            Self::UploadFailed { .. } | Self::TransferFailed { .. } | Self::NotValidated { .. } => {
+                R::Failure
+            }
+            Self::Stopped { .. } => R::Stopped,
             Self::AlreadyPresent => R::AlreadyPresent,
             Self::Failure { .. } | Self::NotRemoved { .. } => R::Failure,
             Self::Refused(e) if e.kind == crate::ontap::ErrorKind::ReadOnly => R::ReadOnly,
@@ -129,7 +187,10 @@ impl Ending {
     /// The ONTAP code, when the ending has one.
     pub fn code(&self) -> Option<i64> {
         match self {
-            Self::Failure { code, .. } | Self::NotRemoved { code, .. } => *code,
+            Self::Failure { code, .. }
+            | Self::NotRemoved { code, .. }
+            | Self::UploadFailed { code, .. }
+            | Self::NotValidated { code, .. } => *code,
             Self::Refused(e) => e.code,
             _ => None,
         }
@@ -141,22 +202,67 @@ impl Ending {
             Self::Success { .. } => "the package was downloaded".into(),
             Self::AlreadyPresent => "the package is already on the cluster".into(),
             Self::Failure { message, .. } => format!("the download failed: {message}"),
+            // The answer's words already say what is not known (see `start.rs`).
+            Self::Refused(e) if self.is_unanswered() => e.message.clone(),
             Self::Refused(e) => format!("not started: {}: {}", e.kind, e.message),
             Self::GaveUp { reason } => format!("no longer followed: {reason}"),
             Self::NotSent { reason } => format!("nothing was sent: {reason}"),
             Self::Unknown { reason } => format!("ended, how is not known: {reason}"),
             Self::Removed => "the package was removed".into(),
+            Self::Validated { checks } => match checks.len() {
+                0 => "validated: no findings".into(),
+                1 => "validated: 1 finding".into(),
+                n => format!("validated: {n} findings"),
+            },
+            Self::NotValidated { message, .. } => format!("the validation failed: {message}"),
             Self::NotRemoved { message, .. } => format!("the removal failed: {message}"),
+            Self::Uploaded => "the image was uploaded and is in the package repository".into(),
+            Self::UploadFailed { message, .. } => {
+                format!("the image arrived, and filing it failed: {message}")
+            }
+            Self::TransferFailed {
+                sent,
+                total,
+                reason,
+            } => format!(
+                "the upload stopped: the connection dropped after {} of {} had left this host: {reason}",
+                crate::text::rate::format_bytes(*sent as f64),
+                crate::text::rate::format_bytes(*total as f64)
+            ),
+            Self::Stopped {
+                sent,
+                total,
+                reason,
+            } => format!(
+                "the upload was stopped after {} of {}: {reason}",
+                crate::text::rate::format_bytes(*sent as f64),
+                crate::text::rate::format_bytes(*total as f64)
+            ),
         }
     }
 
     /// What to do now, when there is something to do.
     pub fn next_step(&self) -> Option<&'static str> {
         match self {
-            Self::Success { .. } | Self::AlreadyPresent | Self::Removed => None,
-            Self::Failure { code, .. } | Self::NotRemoved { code, .. } => Some(
+            Self::Success { .. }
+            | Self::AlreadyPresent
+            | Self::Removed
+            | Self::Uploaded
+            | Self::Validated { .. } => None,
+            Self::TransferFailed { .. } | Self::Stopped { .. } => Some(
+                "upload it again (it starts over: nothing was kept of the part that went), \
+                 or give the cluster a URL to fetch",
+            ),
+            Self::Failure { code, .. }
+            | Self::NotRemoved { code, .. }
+            | Self::UploadFailed { code, .. }
+            | Self::NotValidated { code, .. } => Some(
                 code.and_then(hint_for_code)
                     .unwrap_or("read the cluster's message, fix the cause, then start again"),
+            ),
+            Self::Refused(_) if self.is_unanswered() => Some(
+                "see whether it started (ontop status, or this cluster's DOWNLOAD state); \
+                 start it again only if it did not",
             ),
             Self::Refused(e) => Some(e.hint()),
             Self::GaveUp { .. } => Some(
@@ -218,7 +324,25 @@ mod tests {
                 .contains("what to do: downloads are disabled")
         );
         for ending in [failure, refused, Ending::AlreadyPresent] {
-            assert!(ending.word().chars().count() <= 8);
+            assert!(ending.word().chars().count() <= 9);
         }
+    }
+
+    #[test]
+    fn a_start_that_got_no_answer_says_it_may_have_started_in_every_word() {
+        let timeout = OntapError::new("c", ErrorKind::Timeout, "no answer within the 30s timeout");
+        let answer = crate::download::StartOutcome::of_download(Err(timeout), Vec::new);
+        let crate::download::StartOutcome::Refused(e) = answer else {
+            panic!("{answer:?}");
+        };
+        let ending = Ending::Refused(e);
+        assert!(ending.is_unanswered());
+        assert_eq!(ending.word(), "no answer");
+        assert_eq!(
+            ending.summary(),
+            format!("no answer within the 30s timeout: {UNANSWERED_START}")
+        );
+        assert!(!ending.describe().contains("start a download first"));
+        assert!(ending.next_step().unwrap().contains("only if it did not"));
     }
 }

@@ -1,8 +1,9 @@
 //! The journal of downloads ontop started and has not seen end, so a dashboard started
-//! later (or after a crash), and `ontop status`, go on following them.
+//! later (or after a crash), and `ontop status`, go on following them; and of the last
+//! release ontop validated on each cluster, and when (ONTAP's results name neither).
 //!
-//! A small JSON file in the data dir, `jobs.json`, holding one entry per cluster: the
-//! newest start on a cluster replaces an older one. It is replaced atomically (a fresh
+//! A small JSON file in the data dir, `jobs.json`, holding one download and one
+//! validation per cluster: the newest on a cluster replaces an older one. It is replaced atomically (a fresh
 //! temporary file, then a rename), so a crash leaves the old or the new journal, never
 //! half of one. Several ontop processes may share it (a dashboard in tmux, `ontop
 //! download` in cron): each change re-reads the file under a lock and applies itself to
@@ -40,9 +41,27 @@ pub struct JournalEntry {
     pub started_at: String,
 }
 
+/// The last validation ontop ran on a cluster: which release, and when its results came.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ValidatedEntry {
+    pub cluster: String,
+    pub version: String,
+    pub at: String,
+}
+
 #[derive(Debug, Default, Serialize, Deserialize)]
 struct JournalFile {
     jobs: Vec<JournalEntry>,
+    /// Absent from journals written before validations were kept.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    validated: Vec<ValidatedEntry>,
+}
+
+/// What the journal holds, by cluster.
+#[derive(Debug, Default, Clone)]
+struct Contents {
+    jobs: BTreeMap<String, JournalEntry>,
+    validated: BTreeMap<String, ValidatedEntry>,
 }
 
 /// The journal; cheap to share behind an `Arc`.
@@ -50,7 +69,7 @@ struct JournalFile {
 pub struct Journal {
     path: Option<PathBuf>,
     /// What is on disk as of the last read or change, by cluster.
-    entries: Mutex<BTreeMap<String, JournalEntry>>,
+    entries: Mutex<Contents>,
     /// What went wrong reading it, for a front end to show once.
     warnings: Mutex<Vec<String>>,
     /// The last warning given: the same one is not given again until a read succeeds.
@@ -66,7 +85,7 @@ impl Journal {
     pub fn open(dir: Option<&Path>) -> Self {
         let journal = Self {
             path: dir.map(|d| d.join(JOURNAL_FILE)),
-            entries: Mutex::new(BTreeMap::new()),
+            entries: Mutex::new(Contents::default()),
             warnings: Mutex::new(Vec::new()),
             last_warning: Mutex::new(None),
         };
@@ -84,7 +103,12 @@ impl Journal {
 
     /// The downloads followed, one per cluster, in cluster-name order, as last read.
     pub fn entries(&self) -> Vec<JournalEntry> {
-        lock(&self.entries).values().cloned().collect()
+        lock(&self.entries).jobs.values().cloned().collect()
+    }
+
+    /// The last validation ontop ran on each cluster, as last read.
+    pub fn validated(&self) -> Vec<ValidatedEntry> {
+        lock(&self.entries).validated.values().cloned().collect()
     }
 
     /// Reads the file again (other ontop processes may have changed it) and returns its
@@ -107,7 +131,7 @@ impl Journal {
 
     /// The download followed on `cluster`, when there is one.
     pub fn entry(&self, cluster: &str) -> Option<JournalEntry> {
-        lock(&self.entries).get(cluster).cloned()
+        lock(&self.entries).jobs.get(cluster).cloned()
     }
 
     /// What went wrong reading the journal since the last call.
@@ -117,16 +141,23 @@ impl Journal {
 
     /// Records a started download; it replaces any older one on the same cluster.
     pub fn add(&self, entry: JournalEntry) -> Result<(), RecordError> {
-        self.change(|entries| {
-            entries.insert(entry.cluster.clone(), entry);
+        self.change(|contents| {
+            contents.jobs.insert(entry.cluster.clone(), entry);
+        })
+    }
+
+    /// Records the release a validation on a cluster was for; it replaces an older one.
+    pub fn note_validated(&self, entry: ValidatedEntry) -> Result<(), RecordError> {
+        self.change(|contents| {
+            contents.validated.insert(entry.cluster.clone(), entry);
         })
     }
 
     /// Forgets the download `job` on `cluster` (it ended); a newer one stays.
     pub fn remove(&self, cluster: &str, job: &str) -> Result<(), RecordError> {
-        self.change(|entries| {
-            if entries.get(cluster).is_some_and(|e| e.job == job) {
-                entries.remove(cluster);
+        self.change(|contents| {
+            if contents.jobs.get(cluster).is_some_and(|e| e.job == job) {
+                contents.jobs.remove(cluster);
             }
         })
     }
@@ -134,10 +165,7 @@ impl Journal {
     /// Applies `edit` to the journal as it is on disk now (other processes may have
     /// changed it), under an exclusive lock, and replaces the file with the result. A
     /// journal that cannot be read is not replaced: what it holds is not lost.
-    fn change(
-        &self,
-        edit: impl FnOnce(&mut BTreeMap<String, JournalEntry>),
-    ) -> Result<(), RecordError> {
+    fn change(&self, edit: impl FnOnce(&mut Contents)) -> Result<(), RecordError> {
         let Some(path) = &self.path else {
             edit(&mut lock(&self.entries));
             return Ok(());
@@ -156,7 +184,8 @@ impl Journal {
             .map_err(|why| io(&format!("cannot be read ({why}), so it was not changed")))?;
         edit(&mut on_disk);
         let file = JournalFile {
-            jobs: on_disk.values().cloned().collect(),
+            jobs: on_disk.jobs.values().cloned().collect(),
+            validated: on_disk.validated.values().cloned().collect(),
         };
         let bytes = serde_json::to_vec_pretty(&file).map_err(|e| io(&e))?;
         files::replace_private(path, &bytes).map_err(|e| io(&e))?;
@@ -166,11 +195,11 @@ impl Journal {
 
     /// The entries on disk: a missing file is empty, content that is not a journal is
     /// set aside (and empty); an error reading it is the error, and the file stays.
-    fn read(&self, path: &Path) -> Result<BTreeMap<String, JournalEntry>, String> {
+    fn read(&self, path: &Path) -> Result<Contents, String> {
         let bytes = match files::read_regular(path, MAX_JOURNAL) {
             Ok(bytes) => bytes,
             Err(files::ReadError::Io(e)) if e.kind() == std::io::ErrorKind::NotFound => {
-                return Ok(BTreeMap::new());
+                return Ok(Contents::default());
             }
             // Content no journal ever holds: set aside like unreadable JSON.
             Err(e @ files::ReadError::TooLarge { .. }) => {
@@ -180,11 +209,18 @@ impl Journal {
         };
         match serde_json::from_slice::<JournalFile>(&bytes) {
             // One per cluster: of several (an older journal), the last one written wins.
-            Ok(file) => Ok(file
-                .jobs
-                .into_iter()
-                .map(|e| (e.cluster.clone(), e))
-                .collect()),
+            Ok(file) => Ok(Contents {
+                jobs: file
+                    .jobs
+                    .into_iter()
+                    .map(|e| (e.cluster.clone(), e))
+                    .collect(),
+                validated: file
+                    .validated
+                    .into_iter()
+                    .map(|e| (e.cluster.clone(), e))
+                    .collect(),
+            }),
             Err(e) => Ok(self.set_aside(path, &e.to_string())),
         }
     }
@@ -192,7 +228,7 @@ impl Journal {
     /// Moves a journal whose content is not a journal to `jobs.json.corrupt-<time>`
     /// (`-2`, `-3`… when that name is taken: an earlier one is never overwritten), so
     /// that nothing in it is lost, and says so.
-    fn set_aside(&self, path: &Path, why: &str) -> BTreeMap<String, JournalEntry> {
+    fn set_aside(&self, path: &Path, why: &str) -> Contents {
         let stamp = jiff::Timestamp::now()
             .strftime("%Y%m%dT%H%M%SZ")
             .to_string();
@@ -209,7 +245,7 @@ impl Journal {
             ),
         };
         self.warn(warning);
-        BTreeMap::new()
+        Contents::default()
     }
 
     fn warn(&self, warning: String) {
@@ -285,172 +321,4 @@ fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn entry(cluster: &str, job: &str) -> JournalEntry {
-        JournalEntry {
-            cluster: cluster.into(),
-            job: job.into(),
-            url: "https://repo/image.tgz".into(),
-            server_username: None,
-            started_at: "2026-11-27T10:00:00Z".into(),
-        }
-    }
-
-    #[test]
-    fn one_entry_per_cluster_survives_a_restart_and_goes_when_done() {
-        let dir = tempfile::tempdir().unwrap();
-        let journal = Journal::open(Some(dir.path()));
-        journal.add(entry("a", "j1")).unwrap();
-        journal.add(entry("b", "j2")).unwrap();
-        journal.add(entry("a", "j3")).unwrap();
-        let reopened = Journal::open(Some(dir.path()));
-        assert_eq!(reopened.entries(), [entry("a", "j3"), entry("b", "j2")]);
-        reopened.remove("a", "j1").unwrap();
-        assert_eq!(
-            reopened.entry("a"),
-            Some(entry("a", "j3")),
-            "a newer job stays"
-        );
-        reopened.remove("a", "j3").unwrap();
-        assert_eq!(
-            Journal::open(Some(dir.path())).entries(),
-            [entry("b", "j2")]
-        );
-    }
-
-    #[test]
-    fn two_processes_sharing_the_journal_keep_each_others_entries() {
-        let dir = tempfile::tempdir().unwrap();
-        let dashboard = Journal::open(Some(dir.path()));
-        let script = Journal::open(Some(dir.path()));
-        dashboard.add(entry("a", "j1")).unwrap();
-        script.add(entry("b", "j2")).unwrap();
-        dashboard.remove("a", "j1").unwrap();
-        assert_eq!(
-            Journal::open(Some(dir.path())).entries(),
-            [entry("b", "j2")]
-        );
-    }
-
-    #[test]
-    fn a_corrupt_journal_is_moved_aside_not_overwritten() {
-        let dir = tempfile::tempdir().unwrap();
-        std::fs::write(dir.path().join(JOURNAL_FILE), "{not json").unwrap();
-        let journal = Journal::open(Some(dir.path()));
-        assert!(journal.entries().is_empty());
-        let warnings = journal.take_warnings();
-        assert!(warnings[0].contains("moved to"), "{warnings:?}");
-        let aside: Vec<_> = std::fs::read_dir(dir.path())
-            .unwrap()
-            .filter_map(|e| e.ok())
-            .filter(|e| {
-                e.file_name()
-                    .to_string_lossy()
-                    .starts_with("jobs.json.corrupt-")
-            })
-            .collect();
-        assert_eq!(aside.len(), 1);
-        assert_eq!(
-            std::fs::read_to_string(aside[0].path()).unwrap(),
-            "{not json"
-        );
-    }
-
-    #[test]
-    fn bad_json_twice_in_the_same_second_is_set_aside_under_two_names() {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join(JOURNAL_FILE);
-        std::fs::write(&path, "{first").unwrap();
-        Journal::open(Some(dir.path()));
-        std::fs::write(&path, "{second").unwrap();
-        Journal::open(Some(dir.path()));
-        let mut kept: Vec<String> = std::fs::read_dir(dir.path())
-            .unwrap()
-            .filter_map(|e| e.ok())
-            .filter(|e| e.file_name().to_string_lossy().contains(".corrupt-"))
-            .map(|e| std::fs::read_to_string(e.path()).unwrap())
-            .collect();
-        kept.sort();
-        assert_eq!(kept, ["{first", "{second"], "neither was overwritten");
-    }
-
-    /// An I/O error is not corruption: the file stays, nothing replaces it, and the
-    /// entries come back once it can be read again.
-    #[cfg(unix)]
-    #[test]
-    fn a_journal_that_cannot_be_read_is_left_in_place_and_never_replaced() {
-        use std::os::unix::fs::PermissionsExt;
-        let dir = tempfile::tempdir().unwrap();
-        Journal::open(Some(dir.path()))
-            .add(entry("a", "j1"))
-            .unwrap();
-        let path = dir.path().join(JOURNAL_FILE);
-        let before = std::fs::read(&path).unwrap();
-        // A permission the process cannot pass; root passes every permission, so there
-        // the journal is made a directory's child path that cannot be opened instead.
-        // SAFETY: geteuid has no preconditions and cannot fail.
-        let root = unsafe { libc::geteuid() } == 0;
-        let unreadable_dir = dir.path().join("as-root");
-        if root {
-            std::fs::create_dir(&unreadable_dir).unwrap();
-            // `jobs.json` is a directory there: reading it is an I/O error, not bad JSON.
-            std::fs::create_dir(unreadable_dir.join(JOURNAL_FILE)).unwrap();
-        } else {
-            std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o000)).unwrap();
-        }
-        let data = if root { &unreadable_dir } else { dir.path() };
-        let journal = Journal::open(Some(data));
-        let warnings = journal.take_warnings();
-        assert!(
-            warnings.iter().any(|w| w.contains("left in place")),
-            "{warnings:?}"
-        );
-        let refused = journal.add(entry("b", "j2")).unwrap_err();
-        assert!(refused.to_string().contains("not changed"), "{refused}");
-        let names: Vec<String> = std::fs::read_dir(data)
-            .unwrap()
-            .filter_map(|e| e.ok())
-            .map(|e| e.file_name().to_string_lossy().into_owned())
-            .collect();
-        assert!(!names.iter().any(|n| n.contains("corrupt")), "{names:?}");
-        if !root {
-            std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600)).unwrap();
-            assert_eq!(std::fs::read(&path).unwrap(), before, "untouched");
-            assert_eq!(journal.reread(), [entry("a", "j1")], "read again later");
-        }
-    }
-
-    #[test]
-    fn temporaries_left_by_a_crash_are_removed_at_start_fresh_ones_kept() {
-        let dir = tempfile::tempdir().unwrap();
-        let stale = dir.path().join(".jobs.json.4242.0.1f.tmp");
-        let fresh = dir.path().join(".jobs.json.4243.0.2f.tmp");
-        std::fs::write(&stale, "{}").unwrap();
-        std::fs::write(&fresh, "{}").unwrap();
-        let old = std::time::SystemTime::now() - std::time::Duration::from_secs(3600);
-        std::fs::File::options()
-            .write(true)
-            .open(&stale)
-            .unwrap()
-            .set_modified(old)
-            .unwrap();
-        Journal::open(Some(dir.path()));
-        assert!(!stale.exists(), "a crash's leftover goes");
-        assert!(fresh.exists(), "another ontop may be writing this one now");
-    }
-
-    #[cfg(unix)]
-    #[test]
-    fn a_symlink_planted_at_the_old_temporary_name_is_not_followed() {
-        let dir = tempfile::tempdir().unwrap();
-        let victim = dir.path().join("victim");
-        std::fs::write(&victim, "keep me").unwrap();
-        std::os::unix::fs::symlink(&victim, dir.path().join("jobs.json.tmp")).unwrap();
-        Journal::open(Some(dir.path()))
-            .add(entry("a", "j1"))
-            .unwrap();
-        assert_eq!(std::fs::read_to_string(&victim).unwrap(), "keep me");
-    }
-}
+mod tests;

@@ -26,6 +26,7 @@ pub mod locked;
 pub mod plan;
 pub mod queue;
 pub mod recorder;
+pub mod sources;
 pub mod spec;
 pub mod start;
 pub mod tracker;

@@ -54,6 +54,21 @@ pub enum SkipReason {
     /// It already runs or holds the package's release: a download would cost a 2-3 GB
     /// transfer and end in "already present".
     AlreadyThere(Holding),
+    /// It runs a release older than 9.8, which takes no upload (its version).
+    CannotUpload(String),
+    /// A download runs there: an upload would be refused until it ends.
+    Downloading,
+    /// Validation: the cluster does not hold the release's package.
+    NotHeld(String),
+    /// Validation: the cluster already runs the release.
+    AlreadyRuns(String),
+    /// Validation: an update runs there (to this release, when it says).
+    Updating(Option<String>),
+    /// Validation: this ontop already follows a validation there.
+    Validating,
+    /// Validation: whether it holds the package is not known (its repository could not
+    /// be read).
+    RepositoryUnread(String),
 }
 
 impl SkipReason {
@@ -66,6 +81,13 @@ impl SkipReason {
             Self::LoginRefused => "login refused",
             Self::AlreadyThere(Holding::Runs(_)) => "runs it",
             Self::AlreadyThere(Holding::Holds(_)) => "has it",
+            Self::CannotUpload(_) => "too old",
+            Self::Downloading => "busy",
+            Self::NotHeld(_) => "no package",
+            Self::AlreadyRuns(_) => "runs it",
+            Self::Updating(_) => "updating",
+            Self::Validating => "validating",
+            Self::RepositoryUnread(_) => "unread",
         }
     }
 
@@ -84,6 +106,14 @@ impl SkipReason {
             Self::AlreadyThere(_) => Some(
                 "nothing to do; --force (f in the dashboard's confirmation) downloads it anyway",
             ),
+            Self::CannotUpload(_) => Some("give it a URL to fetch the image from (--url)"),
+            Self::Downloading => Some("upload once its download has ended"),
+            Self::NotHeld(_) => Some("download it first (ontop download), then validate"),
+            Self::AlreadyRuns(_) | Self::Validating => None,
+            Self::Updating(_) => {
+                Some("wait for the update to end (the dashboard's UPDATE column, ontop status)")
+            }
+            Self::RepositoryUnread(_) => Some("validate again once the cluster answers"),
         }
     }
 }
@@ -100,6 +130,21 @@ impl fmt::Display for SkipReason {
             Self::AlreadyThere(Holding::Holds(v)) => {
                 write!(f, "already holds {v} in its package repository")
             }
+            Self::CannotUpload(v) => {
+                write!(
+                    f,
+                    "ONTAP {v} cannot take an upload (9.8 and later do): give it a URL"
+                )
+            }
+            Self::Downloading => f.write_str("a download runs there: an upload waits for it"),
+            Self::NotHeld(v) => write!(f, "does not hold {v}: download it first"),
+            Self::AlreadyRuns(v) => write!(f, "already runs {v}: nothing to update to"),
+            Self::Updating(Some(v)) => write!(f, "an update to {v} runs there"),
+            Self::Updating(None) => f.write_str("an update runs there"),
+            Self::Validating => f.write_str("a validation already runs there (followed here)"),
+            Self::RepositoryUnread(why) => {
+                write!(f, "its package repository could not be read ({why})")
+            }
         }
     }
 }
@@ -115,6 +160,11 @@ pub struct Plan {
 }
 
 impl Plan {
+    /// The targets' names, in the plan's order.
+    pub fn target_names(&self) -> Vec<&str> {
+        self.targets.iter().map(|(_, n)| n.as_str()).collect()
+    }
+
     /// True when nothing would be sent and nothing newly followed.
     pub fn is_empty(&self) -> bool {
         self.targets.is_empty() && self.attach.is_empty()

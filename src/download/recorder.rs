@@ -19,9 +19,9 @@ use tokio::sync::oneshot;
 
 use super::audit::{AuditEvent, AuditLog, AuditRecord, AuditResult};
 use super::ending::Ending;
-use super::journal::{Journal, JournalEntry};
+use super::journal::{Journal, JournalEntry, ValidatedEntry};
 use super::start::StartOutcome;
-use super::tracker::{Operation, OperationKind};
+use super::tracker::Operation;
 
 /// What is recorded. Every URL in here is already masked.
 #[derive(Debug, Clone)]
@@ -97,7 +97,10 @@ pub enum Note {
 pub type Notify = Arc<dyn Fn(Note) + Send + Sync>;
 
 enum Request {
-    Write(Record, Option<oneshot::Sender<Result<(), RecordError>>>),
+    Write(
+        Box<Record>,
+        Option<oneshot::Sender<Result<(), RecordError>>>,
+    ),
     Flush(oneshot::Sender<()>),
     /// Read the journal again (other processes may have added to it).
     Reread(oneshot::Sender<Vec<JournalEntry>>),
@@ -156,14 +159,14 @@ impl Recorder {
     pub async fn record(&self, record: Record) -> Result<(), RecordError> {
         let (done, written) = oneshot::channel();
         self.requests
-            .send(Request::Write(record, Some(done)))
+            .send(Request::Write(Box::new(record), Some(done)))
             .map_err(|_| RecordError::Stopped)?;
         written.await.unwrap_or(Err(RecordError::Stopped))
     }
 
     /// Records without waiting; a failure becomes a [`Note::RecordFailed`].
     pub fn submit(&self, record: Record) {
-        let _ = self.requests.send(Request::Write(record, None));
+        let _ = self.requests.send(Request::Write(Box::new(record), None));
     }
 
     /// Waits, at most `limit`, until everything given so far is written; false when the
@@ -191,7 +194,7 @@ impl Books {
             match request {
                 Request::Write(record, done) => {
                     let cluster = record.cluster().to_string();
-                    let written = self.write(record);
+                    let written = self.write(*record);
                     if let Err(error) = &written {
                         tracing::error!("{cluster}: {error}");
                         let error = error.clone();
@@ -309,6 +312,14 @@ impl Books {
             (Some(job), e, Operation::Download { .. }) if !matches!(e, Ending::GaveUp { .. }) => {
                 self.journal.remove(&cluster, job)
             }
+            // ONTAP's results name neither the release nor the time: the journal does.
+            (_, Ending::Validated { .. }, Operation::Validation { version }) => {
+                self.journal.note_validated(ValidatedEntry {
+                    cluster,
+                    version: version.clone(),
+                    at: Timestamp::now().to_string(),
+                })
+            }
             _ => Ok(()),
         };
         audited.and(journaled)
@@ -327,16 +338,28 @@ enum Step {
 /// kind (`attempt`/`start`/`end` for downloads, `delete_attempt`/`delete`/`delete_end`
 /// for removals), the rest is shared.
 fn line_for(step: Step, cluster: &str, operation: &Operation, result: AuditResult) -> AuditRecord {
-    let event = match (operation.kind(), step) {
-        (OperationKind::Download, Step::Attempt) => AuditEvent::Attempt,
-        (OperationKind::Download, Step::Answer) => AuditEvent::Start,
-        (OperationKind::Download, Step::End) => AuditEvent::End,
-        (OperationKind::Removal, Step::Attempt) => AuditEvent::DeleteAttempt,
-        (OperationKind::Removal, Step::Answer) => AuditEvent::Delete,
-        (OperationKind::Removal, Step::End) => AuditEvent::DeleteEnd,
+    use AuditEvent as E;
+    let event = match (operation, step) {
+        (Operation::Download { .. }, Step::Attempt) => E::Attempt,
+        (Operation::Download { .. }, Step::Answer) => E::Start,
+        (Operation::Download { .. }, Step::End) => E::End,
+        (Operation::Removal { .. }, Step::Attempt) => E::DeleteAttempt,
+        (Operation::Removal { .. }, Step::Answer) => E::Delete,
+        (Operation::Removal { .. }, Step::End) => E::DeleteEnd,
+        (Operation::Upload(_), Step::Attempt) => E::UploadAttempt,
+        (Operation::Upload(_), Step::Answer) => E::Upload,
+        (Operation::Upload(_), Step::End) => E::UploadEnd,
+        (Operation::Validation { .. }, Step::Attempt) => E::ValidateAttempt,
+        (Operation::Validation { .. }, Step::Answer) => E::Validate,
+        (Operation::Validation { .. }, Step::End) => E::ValidateEnd,
     };
     let mut line = AuditRecord::now(event, cluster, operation.url(), result);
     line.server_username = operation.server_username().map(str::to_string);
     line.package = operation.version().map(str::to_string);
+    if let Some(file) = operation.upload() {
+        line.package = Some(file.name.clone());
+        line.sha256 = Some(file.sha256.clone());
+        line.bytes = Some(file.size);
+    }
     line
 }

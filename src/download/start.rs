@@ -7,6 +7,7 @@
 //! words here.
 
 use super::audit::AuditResult;
+use super::ending::{UNANSWERED_REMOVAL, UNANSWERED_START};
 use crate::ontap::codes::Conflict;
 use crate::ontap::{DownloadStarted, ErrorKind, OntapError, Package};
 
@@ -44,13 +45,18 @@ impl StartOutcome {
                 Some(Conflict::AlreadyPresent) => Self::AlreadyPresent {
                     packages: packages(),
                 },
-                _ => Self::of_change(Err(e)),
+                _ => Self::answered(Err(e), UNANSWERED_START),
             },
         }
     }
 
     /// Sorts the answer to a change with no conflicts of its own (a removal).
     pub fn of_change(answer: Result<DownloadStarted, OntapError>) -> Self {
+        Self::answered(answer, UNANSWERED_REMOVAL)
+    }
+
+    /// Sorts an answer; a timeout's message ends with `unanswered`, what is not known.
+    fn answered(answer: Result<DownloadStarted, OntapError>, unanswered: &str) -> Self {
         match answer {
             Ok(DownloadStarted::Accepted { job }) => Self::Started { job: job.uuid },
             Ok(DownloadStarted::Completed { job }) => Self::Finished {
@@ -59,9 +65,8 @@ impl StartOutcome {
             Err(mut e) => {
                 if e.kind == ErrorKind::Timeout {
                     // The request went out; only the answer is missing.
-                    e.message.push_str(
-                        ": it may have taken effect anyway; check with ontop status before trying again",
-                    );
+                    e.message.push_str(": ");
+                    e.message.push_str(unanswered);
                 }
                 Self::Refused(e)
             }

@@ -19,11 +19,15 @@ use jiff::Timestamp;
 use super::ending::Ending;
 use super::image::holding;
 use super::start::StartOutcome;
+use crate::ontap::software::Software;
 use crate::ontap::{DownloadState, DownloadStatus, Job, JobState, OntapError, Package};
 
 /// Failed polls in a row before following stops. Real clients tolerate about three; a
 /// little more rides out a node reboot at a 5 s interval.
 pub const MAX_FOLLOW_ERRORS: u32 = 5;
+/// How long a validation's results are waited for after its job ended (Ansible reads
+/// them up to 30 times, 10 s apart).
+pub const RESULTS_WAIT: std::time::Duration = std::time::Duration::from_secs(300);
 
 /// What a followed operation does to its cluster.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -36,6 +40,23 @@ pub enum Operation {
     },
     /// Removes a release's package from the cluster's repository.
     Removal { version: String },
+    /// Sends an image from this host (`POST /cluster/software/upload`).
+    Upload(UploadFile),
+    /// Checks whether an update to a release the cluster holds would go through
+    /// (`PATCH /cluster/software?validate_only=true`); its results are read after its job.
+    Validation { version: String },
+}
+
+/// The image an upload sends: what the confirmation, the audit log and every progress
+/// line name.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UploadFile {
+    /// The file name the cluster is sent (its release is read from it).
+    pub name: String,
+    /// Its size in bytes.
+    pub size: u64,
+    /// Its SHA-256, lowercase hex, computed before anything was sent.
+    pub sha256: String,
 }
 
 /// The kinds of operation, one followed per kind and cluster at a time.
@@ -43,6 +64,12 @@ pub enum Operation {
 pub enum OperationKind {
     Download,
     Removal,
+    Validation,
+}
+
+impl OperationKind {
+    /// Every kind, in the order views list them.
+    pub const ALL: [Self; 3] = [Self::Download, Self::Removal, Self::Validation];
 }
 
 impl Operation {
@@ -54,11 +81,21 @@ impl Operation {
         }
     }
 
-    /// Which kind it is.
+    /// Which kind it is: an upload takes the place of a download (one package at a time
+    /// gets onto a cluster, and the JOB column shows it).
     pub fn kind(&self) -> OperationKind {
         match self {
-            Self::Download { .. } => OperationKind::Download,
+            Self::Download { .. } | Self::Upload(_) => OperationKind::Download,
             Self::Removal { .. } => OperationKind::Removal,
+            Self::Validation { .. } => OperationKind::Validation,
+        }
+    }
+
+    /// The image an upload sends.
+    pub fn upload(&self) -> Option<&UploadFile> {
+        match self {
+            Self::Upload(file) => Some(file),
+            _ => None,
         }
     }
 
@@ -76,15 +113,15 @@ impl Operation {
             Self::Download {
                 server_username, ..
             } => server_username.as_deref(),
-            Self::Removal { .. } => None,
+            Self::Removal { .. } | Self::Upload(_) | Self::Validation { .. } => None,
         }
     }
 
-    /// The release a removal is about.
+    /// The release a removal or a validation is about.
     pub fn version(&self) -> Option<&str> {
         match self {
-            Self::Removal { version } => Some(version),
-            Self::Download { .. } => None,
+            Self::Removal { version } | Self::Validation { version } => Some(version),
+            Self::Download { .. } | Self::Upload(_) => None,
         }
     }
 }
@@ -137,8 +174,11 @@ pub enum Phase {
     Job(JobState),
     /// No job to follow (attached, or the job was deleted): the download's state.
     Download(DownloadState),
-    /// A removal's job is gone: the repository is read to see whether it worked.
+    /// A removal's (or an upload's) job is gone: the repository is read to see whether
+    /// it worked.
     Checking,
+    /// An upload on its way: bytes sent of the image's size.
+    Sending { sent: u64, total: u64 },
     /// Over.
     Ended(Ending),
 }
@@ -152,7 +192,19 @@ impl Phase {
             Self::Job(state) => state.as_str(),
             Self::Download(state) => state.as_str(),
             Self::Checking => "checking",
+            Self::Sending { .. } => "uploading",
             Self::Ended(ending) => ending.word(),
+        }
+    }
+
+    /// The JOB cell: the word, or how far an upload is ("up 42%"), at most 8 cells.
+    pub fn label(&self) -> std::borrow::Cow<'_, str> {
+        match self {
+            Self::Sending { sent, total } => {
+                let percent = (*sent as f64 * 100.0 / (*total).max(1) as f64).floor() as u64;
+                format!("up {}%", percent.min(100)).into()
+            }
+            other => other.word().into(),
         }
     }
 
@@ -222,6 +274,8 @@ pub enum Want {
     DownloadStatus,
     /// `GET /cluster/software/packages`.
     Packages,
+    /// `GET /cluster/software`: a validation's results.
+    Software,
     /// Nothing: the operation has ended, or its request is not answered yet.
     Nothing,
 }
@@ -237,6 +291,8 @@ pub enum Observation<'a> {
     Download(&'a DownloadStatus),
     /// The package repository answered.
     Packages(&'a [Package]),
+    /// The cluster's software answered (a validation's results, or none yet).
+    Software(&'a Software),
     /// What was asked failed.
     Failed(&'a OntapError),
 }
@@ -366,6 +422,29 @@ impl Tracker {
         self.kind() == OperationKind::Removal
     }
 
+    fn is_upload(&self) -> bool {
+        self.followed.operation.upload().is_some()
+    }
+
+    fn is_validation(&self) -> bool {
+        self.kind() == OperationKind::Validation
+    }
+
+    /// An upload sent `sent` bytes so far (its image's size is the whole).
+    pub fn sending(&mut self, sent: u64, at: Timestamp) {
+        let Some(file) = self.followed.operation.upload() else {
+            return;
+        };
+        if self.ending().is_some() {
+            return;
+        }
+        let total = file.size;
+        match &mut self.followed.phase {
+            Phase::Sending { sent: was, .. } => *was = sent,
+            _ => self.set_phase(Phase::Sending { sent, total }, Since::Exactly(at)),
+        }
+    }
+
     /// What to ask next.
     pub fn want(&self) -> Want {
         if !self.followed.answered {
@@ -373,9 +452,11 @@ impl Tracker {
         }
         match (&self.followed.phase, &self.followed.job) {
             (Phase::Ended(_), _) => Want::Nothing,
+            (Phase::Checking, _) if self.is_validation() => Want::Software,
             (Phase::Checking, _) => Want::Packages,
+            (_, None) if self.is_validation() => Want::Software,
             (Phase::Download(_), _) => Want::DownloadStatus,
-            (_, None) if self.is_removal() => Want::Packages,
+            (_, None) if self.is_removal() || self.is_upload() => Want::Packages,
             (_, None) => Want::DownloadStatus,
             (_, Some(job)) => Want::Job(job.clone()),
         }
@@ -387,15 +468,32 @@ impl Tracker {
         use StartOutcome as S;
         self.followed.answered = true;
         self.dequeued(at);
+        if matches!(self.followed.phase, Phase::Sending { .. })
+            && !matches!(outcome, S::Refused(_) | S::NotSent(_))
+        {
+            // The image is there: the cluster files it now.
+            self.set_phase(Phase::Starting, Since::Exactly(at));
+        }
         let ending = match outcome {
             S::Started { job } => {
                 self.followed.job = Some(job.clone());
                 return None;
             }
-            // A removal answered "done" is done, whatever the job it names.
+            S::Refused(e) if self.is_upload() => self.upload_refused(e),
+            // A removal (or an upload) answered "done" is done, whatever the job it names.
             S::Finished { job } if self.is_removal() => {
                 self.followed.job = job.clone();
                 Ending::Removed
+            }
+            S::Finished { job } if self.is_upload() => {
+                self.followed.job = job.clone();
+                Ending::Uploaded
+            }
+            // The checks ended within the request: their results are read next.
+            S::Finished { job } if self.is_validation() => {
+                self.followed.job = job.clone();
+                self.set_phase(Phase::Checking, Since::Exactly(at));
+                return None;
             }
             S::Finished { job: Some(job) } => {
                 self.followed.job = Some(job.clone());
@@ -432,12 +530,32 @@ impl Tracker {
             return None;
         }
         self.followed.answered = true;
-        let ending = if matches!(self.followed.phase, Phase::Queued { .. }) {
-            Ending::NotSent { reason }
-        } else {
-            Ending::GaveUp { reason }
+        let ending = match self.followed.phase {
+            Phase::Queued { .. } => Ending::NotSent { reason },
+            // Stopping an upload on its way stops it: nothing more is sent.
+            Phase::Sending { sent, total } => Ending::Stopped {
+                sent,
+                total,
+                reason,
+            },
+            _ => Ending::GaveUp { reason },
         };
         self.end(ending, Since::Exactly(at))
+    }
+
+    /// An upload refused: by the cluster (its code, after it read the image), or cut off
+    /// on its way (a connection that dropped, a timeout: the bytes sent say how far).
+    fn upload_refused(&self, e: &crate::ontap::OntapError) -> Ending {
+        match self.followed.phase {
+            // No HTTP answer: the connection dropped (or stalled) on the way. What left
+            // this host may not all have arrived.
+            Phase::Sending { sent, total } if e.http_status.is_none() => Ending::TransferFailed {
+                sent,
+                total,
+                reason: format!("{}: {}", e.kind, e.message),
+            },
+            _ => Ending::Refused(e.clone()),
+        }
     }
 
     /// Takes in what was seen at `at`; returns the ending the moment the operation ends,
@@ -453,7 +571,7 @@ impl Tracker {
                 // repository) tells how.
                 self.answered_poll();
                 self.followed.job_deleted = true;
-                let phase = if self.is_removal() {
+                let phase = if self.is_removal() || self.is_upload() || self.is_validation() {
                     Phase::Checking
                 } else {
                     Phase::Download(DownloadState::Running)
@@ -467,6 +585,11 @@ impl Tracker {
                 self.answered_poll();
                 if let Some(ending) = self.job_ending(job) {
                     let since = Since::from_cluster(job.end_time.as_deref(), at);
+                    if self.is_validation() && ending.is_success() {
+                        // The checks ran: their results are read next.
+                        self.set_phase(Phase::Checking, since);
+                        return None;
+                    }
                     return self.end(ending, since);
                 }
                 if let Some(state) = job.state.clone() {
@@ -478,7 +601,7 @@ impl Tracker {
                 }
                 None
             }
-            Observation::Download(status) if !self.is_removal() => {
+            Observation::Download(status) if !self.is_removal() && !self.is_upload() => {
                 self.answered_poll();
                 if let Some(ending) = self.download_ending(status) {
                     let since = self.change_time(at);
@@ -489,6 +612,31 @@ impl Tracker {
                     self.set_phase(Phase::Download(state), since);
                 }
                 None
+            }
+            Observation::Packages(packages) if self.is_upload() => {
+                self.answered_poll();
+                let file = self
+                    .followed
+                    .operation
+                    .upload()
+                    .map_or("", |f| f.name.as_str());
+                let ending = match super::image::image_version(file) {
+                    Some(version) if holding(&version, None, Some(packages)).is_some() => {
+                        Ending::Uploaded
+                    }
+                    Some(version) => Ending::UploadFailed {
+                        code: None,
+                        message: format!(
+                            "the upload's job is gone and {version} is not in the repository"
+                        ),
+                    },
+                    None => Ending::Unknown {
+                        reason: "the upload's job is gone, and the image's name says no \
+                                 release to look for in the repository"
+                            .into(),
+                    },
+                };
+                self.end(ending, Since::AtLeast(at))
             }
             Observation::Packages(packages) if self.is_removal() => {
                 self.answered_poll();
@@ -504,20 +652,32 @@ impl Tracker {
                 };
                 self.end(ending, Since::AtLeast(at))
             }
+            Observation::Software(software) if self.is_validation() => {
+                self.answered_poll();
+                self.validation_results(software, at)
+            }
             // An answer to a question asked for another operation.
-            Observation::Download(_) | Observation::Packages(_) => None,
+            Observation::Download(_) | Observation::Packages(_) | Observation::Software(_) => None,
         }
     }
 
     /// How a job ended, in the words of this kind of operation.
     fn job_ending(&self, job: &Job) -> Option<Ending> {
         let ending = Ending::from_job(job)?;
-        if !self.is_removal() {
-            return Some(ending);
-        }
-        Some(match ending {
-            Ending::Failure { code, message } => Ending::NotRemoved { code, message },
-            _ => Ending::Removed,
+        Some(match (ending, self.followed.operation.kind()) {
+            (Ending::Failure { code, message }, _) if self.is_upload() => {
+                Ending::UploadFailed { code, message }
+            }
+            (_, _) if self.is_upload() => Ending::Uploaded,
+            (Ending::Failure { code, message }, OperationKind::Removal) => {
+                Ending::NotRemoved { code, message }
+            }
+            (_, OperationKind::Removal) => Ending::Removed,
+            (Ending::Failure { code, message }, OperationKind::Validation) => {
+                Ending::NotValidated { code, message }
+            }
+            (ending, OperationKind::Validation) => ending,
+            (ending, OperationKind::Download) => ending,
         })
     }
 
@@ -536,6 +696,33 @@ impl Tracker {
             }),
             _ => None,
         }
+    }
+
+    /// A validation's results, once its job has ended: they end it when the cluster
+    /// gives them; while absent they are waited for, at most [`RESULTS_WAIT`] from the
+    /// job's end (absent is "not known yet", never "no findings").
+    fn validation_results(&mut self, software: &Software, at: Timestamp) -> Option<Ending> {
+        if self.followed.phase != Phase::Checking {
+            // Still running: the job says when it ends. No job to follow (a cluster that
+            // answered without one): the results appearing end it.
+            if self.followed.job.is_some() {
+                return None;
+            }
+        }
+        if let Some(checks) = &software.validation {
+            let ending = Ending::Validated {
+                checks: checks.clone(),
+            };
+            return self.end(ending, Since::Exactly(at));
+        }
+        let waited = at.duration_since(self.followed.since.at());
+        if waited.unsigned_abs() < RESULTS_WAIT {
+            return None;
+        }
+        let reason = "its job ended and the cluster gave no results in the 5 minutes that \
+                      followed (it may not keep them on this release)"
+            .to_string();
+        self.end(Ending::Unknown { reason }, Since::Exactly(at))
     }
 
     fn failed(&mut self, error: &OntapError, at: Timestamp) -> Option<Ending> {

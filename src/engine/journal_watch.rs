@@ -6,9 +6,10 @@
 
 use jiff::Timestamp;
 
+use super::Update;
 use super::poller::Command;
 use super::{Engine, JournalUse};
-use crate::download::journal::JournalEntry;
+use crate::download::journal::{JournalEntry, ValidatedEntry};
 use crate::download::{Operation, Tracker};
 
 impl Engine {
@@ -20,27 +21,36 @@ impl Engine {
             JournalUse::Watch(every) => Some(every),
         };
         self.follow_entries(self.recorder.journal().entries());
-        if let Some(every) = every {
-            let (recorder, commands, names, seen) = (
-                self.recorder.clone(),
-                self.commands.clone(),
-                self.names.clone(),
-                self.journal_seen.clone(),
-            );
-            self.tasks.spawn(async move {
-                let mut ticks = tokio::time::interval(every);
-                ticks.tick().await; // the first tick is now: the journal was just read
-                loop {
-                    ticks.tick().await;
-                    let entries = recorder.reread_journal().await;
-                    for (cluster, tracker) in new_entries(&names, &seen, entries) {
-                        if let Some(tx) = commands.get(cluster) {
-                            let _ = tx.send(Command::Follow(Box::new(tracker), None));
-                        }
+        let (recorder, commands, names, seen, updates) = (
+            self.recorder.clone(),
+            self.commands.clone(),
+            self.names.clone(),
+            self.journal_seen.clone(),
+            self.updates.clone(),
+        );
+        self.tasks.spawn(async move {
+            if !tell_validated(&names, &updates, recorder.journal().validated()).await {
+                return;
+            }
+            let Some(every) = every else {
+                return;
+            };
+            let mut ticks = tokio::time::interval(every);
+            ticks.tick().await; // the first tick is now: the journal was just read
+            loop {
+                ticks.tick().await;
+                let entries = recorder.reread_journal().await;
+                for (cluster, tracker) in new_entries(&names, &seen, entries) {
+                    if let Some(tx) = commands.get(cluster) {
+                        let _ = tx.send(Command::Follow(Box::new(tracker), None));
                     }
                 }
-            });
-        }
+                let validated = recorder.journal().validated();
+                if !tell_validated(&names, &updates, validated).await {
+                    return;
+                }
+            }
+        });
         self
     }
 
@@ -50,6 +60,32 @@ impl Engine {
             self.send(cluster, Command::Follow(Box::new(tracker), None));
         }
     }
+}
+
+/// Tells the model which release each cluster's last validation (by any ontop) was for;
+/// false when the model is gone.
+async fn tell_validated(
+    names: &[String],
+    updates: &tokio::sync::mpsc::Sender<Update>,
+    entries: Vec<ValidatedEntry>,
+) -> bool {
+    for entry in entries {
+        let Some(cluster) = names.iter().position(|n| *n == entry.cluster) else {
+            continue;
+        };
+        let Ok(at) = entry.at.parse::<Timestamp>() else {
+            continue;
+        };
+        let update = Update::Validated {
+            cluster,
+            version: entry.version,
+            at,
+        };
+        if updates.send(update).await.is_err() {
+            return false;
+        }
+    }
+    true
 }
 
 /// The entries not followed yet, for clusters of `names`, each with its tracker.

@@ -21,8 +21,9 @@ mod journal_watch;
 mod operations;
 mod poller;
 pub mod update;
+pub mod upload;
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -36,6 +37,7 @@ use crate::config::{Config, Credentials};
 use crate::download::audit::AuditLog;
 use crate::download::journal::Journal;
 use crate::download::queue::Gate;
+use crate::download::sources::MirrorSource;
 use crate::download::{Note, Notify, OperationKind, Recorder};
 use crate::fleet::{self, Target};
 use crate::ontap::{Client, OntapError};
@@ -68,6 +70,9 @@ pub struct EngineOptions {
     /// Polls in flight across the fleet, at most ([`POLLERS_MAX_IN_FLIGHT`] unless
     /// said; the open-file budget may lower it).
     pub polls_in_flight: Option<usize>,
+    /// Bytes per second every upload from this host shares (`--limit-rate`, else the
+    /// config's `upload_rate`); `None`: no limit.
+    pub upload_rate: Option<u64>,
 }
 
 /// What the engine does with the downloads other ontop runs left in the journal.
@@ -94,6 +99,9 @@ pub struct EngineSetup {
     /// Where the audit log and the journal are (disabled for the demo).
     pub audit: AuditLog,
     pub journal: Journal,
+    /// The site mirrors a start fetches from (`[[download.mirror]]`), credentials
+    /// resolved.
+    pub mirrors: Vec<MirrorSource>,
 }
 
 /// The running engine: the handle every command goes through. Dropping it (or
@@ -103,6 +111,10 @@ pub struct Engine {
     /// Each cluster's client, or why it has none; shared with its poller.
     clients: Vec<Result<Arc<Client>, OntapError>>,
     names: Vec<String>,
+    /// Each cluster's labels (which mirror it fetches from).
+    labels: Vec<BTreeMap<String, String>>,
+    /// The site mirrors, first match wins.
+    mirrors: Vec<MirrorSource>,
     recorder: Recorder,
     /// Requests under way (starts, removals) and queued starts: quitting waits for the
     /// sent ones to be answered and recorded, and gives up the queued ones.
@@ -121,6 +133,8 @@ pub struct Engine {
     budget: budget::Budget,
     /// Requests (starts, removals) on the wire at once, at most.
     request_slots: Arc<Semaphore>,
+    /// The rate every upload from this host shares, when there is one.
+    upload_rate: Option<Arc<upload::RateLimit>>,
     tasks: JoinSet<()>,
 }
 
@@ -142,6 +156,11 @@ impl Engine {
             });
         }
         let names: Vec<String> = setup.clusters.iter().map(|(t, _)| t.name.clone()).collect();
+        let labels = setup
+            .clusters
+            .iter()
+            .map(|(t, _)| t.labels.clone())
+            .collect();
         let index: HashMap<String, usize> = names
             .iter()
             .enumerate()
@@ -197,6 +216,8 @@ impl Engine {
             commands,
             clients,
             names,
+            labels,
+            mirrors: setup.mirrors,
             recorder,
             sends: Mutex::new(Vec::new()),
             gate: Gate::new(options.max_running),
@@ -206,6 +227,9 @@ impl Engine {
             journaled,
             budget,
             request_slots: Arc::new(Semaphore::new(crate::download::MAX_CONCURRENT_STARTS)),
+            upload_rate: options
+                .upload_rate
+                .map(|rate| Arc::new(upload::RateLimit::new(rate))),
             tasks,
         };
         let engine = engine.with_journal(options.journal);
@@ -231,13 +255,17 @@ impl Engine {
             .iter()
             .map(|c| Schedule::every(c.poll_interval).with_inventory(c.packages_interval));
         options.max_running = options.max_running.or(config.download.max_running);
+        options.upload_rate = options.upload_rate.or(config.download.upload_rate);
         let setup = EngineSetup {
             clusters: targets.into_iter().zip(schedules).collect(),
             audit: AuditLog::new(data_dir),
             journal: Journal::open(data_dir),
+            mirrors: mirror_sources(config, credentials),
         };
         let (engine, updates) = Self::start(setup, options);
-        (engine, updates, Model::new(identities(config)))
+        let mut model = Model::new(identities(config));
+        model.validate = config.validate.clone();
+        (engine, updates, model)
     }
 
     /// Whether the journal keeps followed downloads for the next ontop (not in the demo).
@@ -351,6 +379,35 @@ struct Permits {
     all: Arc<Semaphore>,
     failing: Arc<Semaphore>,
     fresh: Arc<Semaphore>,
+}
+
+/// The config's site mirrors, each with its password resolved; a mirror whose password
+/// cannot be had is left out, and said once (its clusters fetch from the URL as given).
+fn mirror_sources(config: &Config, credentials: &Credentials) -> Vec<MirrorSource> {
+    let mut sources = Vec::new();
+    for (index, mirror) in config.download.mirrors.iter().enumerate() {
+        let scope = format!("[[download.mirror]] #{}", index + 1);
+        let password = match &mirror.credential {
+            None => None,
+            Some(source) => match credentials.password_from(source, &scope) {
+                Ok(password) => Some(password),
+                Err(e) => {
+                    crate::output::warn(&format!(
+                        "{e}: the clusters of {} fetch from the URL as given",
+                        mirror.selector()
+                    ));
+                    continue;
+                }
+            },
+        };
+        sources.push(MirrorSource {
+            labels: mirror.labels.clone(),
+            base: mirror.base.clone(),
+            username: mirror.username.clone(),
+            password,
+        });
+    }
+    sources
 }
 
 /// What the model knows of each configured cluster before any poll.

@@ -1,5 +1,6 @@
 //! Every change ontop makes to a cluster, written once: start a download (or attach to
-//! the one running, or queue it under `max_running`), and remove a package. Each is
+//! the one running, or queue it under `max_running`), upload an image, remove a package,
+//! and validate a release (which changes nothing, and is audited like a change). Each is
 //! followed from the moment it is asked for by its cluster's poller (one tracker), each
 //! request is recorded before it is sent (when it cannot be, nothing is sent), its
 //! answer is recorded and handed to the poller, and its end is recorded by the poller.
@@ -9,12 +10,16 @@
 use std::sync::{Arc, Mutex};
 
 use jiff::Timestamp;
-use tokio::sync::{Semaphore, mpsc};
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use tokio::sync::{Semaphore, mpsc, watch};
 
 use super::Engine;
 use super::poller::Command;
+use super::upload::{self, RateLimit, UploadSource};
 use crate::download::locked::when_unlocked;
 use crate::download::queue::Slot;
+use crate::download::sources;
 use crate::download::{
     DownloadSpec, Operation, OperationKind, Plan, Record, Recorder, StartOutcome, Tracker,
 };
@@ -26,6 +31,8 @@ use crate::ontap::{Client, Job};
 enum Change {
     Download(Arc<DownloadSpec>),
     Removal(String),
+    Upload(Arc<UploadSource>),
+    Validation(String),
 }
 
 /// What a request task needs of the engine.
@@ -39,6 +46,10 @@ struct Sending {
     updates: mpsc::Sender<crate::engine::Update>,
     /// At most [`crate::download::MAX_CONCURRENT_STARTS`] requests on the wire at once.
     slots: Arc<Semaphore>,
+    /// The rate every upload shares, when there is one.
+    upload_rate: Option<Arc<RateLimit>>,
+    /// Turns true when the front end stops: an upload on its way stops.
+    closing: watch::Receiver<bool>,
 }
 
 impl Engine {
@@ -50,8 +61,46 @@ impl Engine {
         for (cluster, _) in &plan.attach {
             self.attach(*cluster, spec.username.clone());
         }
-        let operation = Operation::download(spec.masked_url(), spec.username.clone());
-        let change = Change::Download(Arc::new(spec));
+        let mut waiting = Vec::new();
+        for &(cluster, _) in &plan.targets {
+            // Each cluster fetches from its site's mirror when it has one.
+            let labels = self.labels.get(cluster).cloned().unwrap_or_default();
+            let spec = Arc::new(sources::spec_for(&spec, &self.mirrors, &labels));
+            let operation = Operation::download(spec.masked_url(), spec.username.clone());
+            let change = Change::Download(spec);
+            let tracker = Tracker::requested(operation, now);
+            let Some(client) = self.client_or_refuse(cluster, &tracker) else {
+                continue;
+            };
+            match self.gate.try_enter() {
+                Some(slot) => {
+                    self.send(cluster, Command::Follow(Box::new(tracker), Some(slot)));
+                    let task = tokio::spawn(self.sending().send(cluster, client, change.clone()));
+                    self.keep(task);
+                }
+                None => waiting.push((cluster, client, tracker, change)),
+            }
+        }
+        self.queue(waiting, now);
+    }
+
+    /// `clusters` grouped by the (masked) URL each would fetch `spec`'s package from
+    /// (its site's mirror, else the URL as given): what a confirmation names.
+    pub fn by_source(&self, spec: &DownloadSpec, clusters: &[usize]) -> Vec<(String, Vec<&str>)> {
+        let targets = clusters
+            .iter()
+            .filter_map(|&c| Some((self.names.get(c)?.as_str(), self.labels.get(c)?)));
+        sources::by_source(spec, &self.mirrors, targets)
+    }
+
+    /// Sends `source` (an image on this host) as `plan` says, in the background: its
+    /// targets get an upload (those past `max_running` wait in ontop, queued), each
+    /// streamed from disk at the shared rate and followed to the end of the job that
+    /// files it.
+    pub fn start_uploads(&self, plan: &Plan, source: UploadSource) {
+        let now = Timestamp::now();
+        let operation = Operation::Upload(source.file.clone());
+        let change = Change::Upload(Arc::new(source));
         let mut waiting = Vec::new();
         for &(cluster, _) in &plan.targets {
             let tracker = Tracker::requested(operation.clone(), now);
@@ -64,10 +113,10 @@ impl Engine {
                     let task = tokio::spawn(self.sending().send(cluster, client, change.clone()));
                     self.keep(task);
                 }
-                None => waiting.push((cluster, client, tracker)),
+                None => waiting.push((cluster, client, tracker, change.clone())),
             }
         }
-        self.queue(waiting, change, now);
+        self.queue(waiting, now);
     }
 
     /// Removes each cluster's `version` (as that cluster lists it), in the background,
@@ -84,6 +133,26 @@ impl Engine {
             };
             self.send(*cluster, Command::Follow(Box::new(tracker), None));
             let change = Change::Removal(version.clone());
+            let task = tokio::spawn(self.sending().send(*cluster, client, change));
+            self.keep(task);
+        }
+    }
+
+    /// Validates `version` on the plan's targets, in the background: each request is
+    /// recorded before it is sent, its job followed, and its results read once the job
+    /// ends (waited for while absent, within a bound).
+    pub fn validate(&self, plan: &Plan, version: &str) {
+        let now = Timestamp::now();
+        for (cluster, _) in &plan.targets {
+            let operation = Operation::Validation {
+                version: version.to_string(),
+            };
+            let tracker = Tracker::requested(operation, now);
+            let Some(client) = self.client_or_refuse(*cluster, &tracker) else {
+                continue;
+            };
+            self.send(*cluster, Command::Follow(Box::new(tracker), None));
+            let change = Change::Validation(version.to_string());
             let task = tokio::spawn(self.sending().send(*cluster, client, change));
             self.keep(task);
         }
@@ -107,17 +176,16 @@ impl Engine {
     /// Starts that wait for a place, in the plan's order: each is sent once a download
     /// started here ends, or never when the front end stops first (it then ends as not
     /// sent).
-    fn queue(&self, waiting: Vec<(usize, Arc<Client>, Tracker)>, change: Change, now: Timestamp) {
+    fn queue(&self, waiting: Vec<(usize, Arc<Client>, Tracker, Change)>, now: Timestamp) {
         let of = waiting.len();
         let places = self.gate.in_order(of);
-        for ((position, (cluster, client, tracker)), place) in
+        for ((position, (cluster, client, tracker, change)), place) in
             waiting.into_iter().enumerate().zip(places)
         {
             let queued = tracker.clone().queued(position + 1, of, now);
             self.send(cluster, Command::Follow(Box::new(queued), None));
             let mut closing = self.closing.subscribe();
             let sending = self.sending();
-            let change = change.clone();
             let task = tokio::spawn(async move {
                 let slot = tokio::select! {
                     slot = place => match slot {
@@ -169,6 +237,8 @@ impl Engine {
             journal_seen: self.journal_seen.clone(),
             updates: self.updates.clone(),
             slots: self.request_slots.clone(),
+            upload_rate: self.upload_rate.clone(),
+            closing: self.closing.subscribe(),
         }
     }
 }
@@ -198,6 +268,10 @@ impl Sending {
             Change::Removal(version) => Operation::Removal {
                 version: version.clone(),
             },
+            Change::Upload(source) => Operation::Upload(source.file.clone()),
+            Change::Validation(version) => Operation::Validation {
+                version: version.clone(),
+            },
         };
         let attempt = |retry| Record::Attempt {
             cluster: name.clone(),
@@ -205,17 +279,24 @@ impl Sending {
             retry,
         };
         let outcome = match self.recorder.record(attempt(false)).await {
-            Ok(()) => {
-                let say = |line: String| {
-                    tracing::warn!("{line}");
-                    let _ = self.updates.try_send(crate::engine::Update::Warning {
-                        at: Timestamp::now(),
-                        text: line,
-                    });
-                    self.recorder.submit(attempt(true));
-                };
-                request(&client, &change, &say).await
-            }
+            Ok(()) => match &change {
+                Change::Upload(source) => match self.upload(cluster, &client, source).await {
+                    Some(outcome) => outcome,
+                    // Stopped by the operator: the poller ends and records it.
+                    None => return,
+                },
+                _ => {
+                    let say = |line: String| {
+                        tracing::warn!("{line}");
+                        let _ = self.updates.try_send(crate::engine::Update::Warning {
+                            at: Timestamp::now(),
+                            text: line,
+                        });
+                        self.recorder.submit(attempt(true));
+                    };
+                    request(&client, &change, &say).await
+                }
+            },
             Err(reason) => StartOutcome::NotSent(format!(
                 "the attempt could not be written to the audit log first ({reason})"
             )),
@@ -242,6 +323,54 @@ impl Sending {
     }
 }
 
+impl Sending {
+    /// One upload, its bytes told to the poller as they go; `None` when the front end
+    /// stopped first (the poller then ends it as stopped, with the bytes sent).
+    async fn upload(
+        &self,
+        cluster: usize,
+        client: &Client,
+        source: &UploadSource,
+    ) -> Option<StartOutcome> {
+        let sent = Arc::new(AtomicU64::new(0));
+        let kind = OperationKind::Download;
+        let progress = {
+            let (sent, tx) = (sent.clone(), self.commands.get(cluster).cloned());
+            async move {
+                let mut ticks = tokio::time::interval(upload::PROGRESS_EVERY);
+                let mut told = u64::MAX;
+                loop {
+                    ticks.tick().await;
+                    let now = sent.load(Ordering::Relaxed);
+                    if now != told
+                        && let Some(tx) = &tx
+                    {
+                        let _ = tx.send(Command::Progress(kind, now));
+                        told = now;
+                    }
+                }
+            }
+        };
+        let mut closing = self.closing.clone();
+        let answer = tokio::select! {
+            answer = upload::send(client, source, self.upload_rate.clone(), sent.clone()) => answer,
+            () = progress => unreachable!("the progress loop never ends"),
+            _ = closing.wait_for(|c| *c) => {
+                self.tell(cluster, Command::Progress(kind, sent.load(Ordering::Relaxed)));
+                let reason = "ontop stopped (quit, Ctrl-C): nothing more was sent".to_string();
+                self.tell(cluster, Command::GiveUp(kind, reason));
+                return None;
+            }
+        };
+        // The last count, so that a cut-off upload says how far it got.
+        self.tell(
+            cluster,
+            Command::Progress(kind, sent.load(Ordering::Relaxed)),
+        );
+        Some(StartOutcome::of_change(answer))
+    }
+}
+
 /// Sends the change and sorts the answer.
 async fn request(client: &Client, change: &Change, say: &(dyn Fn(String) + Sync)) -> StartOutcome {
     match change {
@@ -263,6 +392,10 @@ async fn request(client: &Client, change: &Change, say: &(dyn Fn(String) + Sync)
         Change::Removal(version) => StartOutcome::of_change(
             when_unlocked(client.name(), say, || client.delete_package(version, 0)).await,
         ),
+        Change::Validation(version) => StartOutcome::of_change(
+            when_unlocked(client.name(), say, || client.validate(version)).await,
+        ),
+        Change::Upload(_) => unreachable!("uploads are sent by Sending::upload"),
     }
 }
 

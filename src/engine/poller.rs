@@ -8,10 +8,12 @@
 //! poller also drives the [`Tracker`]s of the operations on its cluster (`following.rs`),
 //! and reads the cluster's package repository for the inventory.
 //!
-//! A steady cluster costs one question per poll: the download status. Identity and
-//! version (`GET /cluster`) change only when the cluster is updated, so they are asked
-//! every [`INFO_EVERY`] polls, and at once when the download state changes, when an
-//! operation followed here moves, and when the cluster answers again after failing.
+//! A steady cluster costs one question per poll: the download status. Identity, version
+//! and software (`GET /cluster`, `GET /cluster/software`) change only when the cluster is
+//! updated or validated, so they are asked every [`INFO_EVERY`] polls, and at once when
+//! the download state changes, when an operation followed here moves, and when the
+//! cluster answers again after failing. While an update runs the software is read on
+//! every poll, and identity again when the software says the update began or ended.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -29,8 +31,8 @@ use crate::ontap::{CertificateFacts, Client, OntapError};
 use following::Following;
 use schedule::Cadence;
 
-/// Identity and version are asked on the first answered poll, then every this many polls
-/// (and at once after a change).
+/// Identity, version and software are asked on the first answered poll, then every this
+/// many polls (and at once after a change).
 pub const INFO_EVERY: u32 = 10;
 /// The longest wait between polls of a failing cluster.
 pub const MAX_BACKOFF: Duration = Duration::from_secs(300);
@@ -50,6 +52,8 @@ pub(crate) enum Command {
     Answered(OperationKind, Box<StartOutcome>),
     /// Stop following the operation of this kind, for this reason.
     GiveUp(OperationKind, String),
+    /// An upload of this kind has sent so many bytes so far.
+    Progress(OperationKind, u64),
     /// Read the package repository now.
     FetchPackages,
     /// Log in with this password from now on (typed after a refused login), and poll;
@@ -117,6 +121,8 @@ pub(super) struct Poller {
     packages_read: Option<Instant>,
     /// The download state of the last answer, to notice a change (a download ended).
     last_state: Option<crate::ontap::DownloadState>,
+    /// The last software read said an update runs: it is read on every poll.
+    updating: bool,
 }
 
 impl Poller {
@@ -140,6 +146,7 @@ impl Poller {
             paused: false,
             packages_read: None,
             last_state: None,
+            updating: false,
         }
     }
 
@@ -208,6 +215,10 @@ impl Poller {
             }
             Command::GiveUp(kind, reason) => {
                 let kept = self.following.give_up(kind, reason, &self.shared).await;
+                return if kept { Obeyed::Wait } else { Obeyed::Stop };
+            }
+            Command::Progress(kind, sent) => {
+                let kept = self.following.sending(kind, sent, &self.shared).await;
                 return if kept { Obeyed::Wait } else { Obeyed::Stop };
             }
             Command::FetchPackages => {

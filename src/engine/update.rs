@@ -11,6 +11,7 @@ use std::time::Duration;
 use jiff::Timestamp;
 
 use crate::download::Followed;
+use crate::ontap::software::Software;
 use crate::ontap::{CertificateFacts, ClusterInfo, DownloadStatus, Job, OntapError, Package};
 
 /// Why and how a cluster's polls are paused after a refused login.
@@ -85,6 +86,21 @@ pub enum Update {
         at: Timestamp,
         packages: Result<Vec<Package>, OntapError>,
     },
+    /// The cluster's software: its nodes' releases, an update in progress, the last
+    /// validation's results (read with the identity, on every poll while an update runs,
+    /// and after a validation).
+    Software {
+        cluster: usize,
+        at: Timestamp,
+        software: Box<Software>,
+    },
+    /// The last validation ontop ran on the cluster was for `version`, its results read
+    /// at `at` (from the journal: ONTAP's results name neither).
+    Validated {
+        cluster: usize,
+        version: String,
+        at: Timestamp,
+    },
     /// Where an operation the engine follows stands now, its ending included once it
     /// has one (sent on every change).
     Operation {
@@ -112,6 +128,8 @@ impl Update {
             | Self::LoginPaused { cluster, .. }
             | Self::Certificate { cluster, .. }
             | Self::Packages { cluster, .. }
+            | Self::Software { cluster, .. }
+            | Self::Validated { cluster, .. }
             | Self::Operation { cluster, .. } => Some(*cluster),
             Self::RecordFailed { cluster, .. } => *cluster,
             Self::Warning { .. } => None,

@@ -9,5 +9,5 @@ pub mod inventory;
 pub mod sweep;
 pub mod targets;
 
-pub use sweep::{ClusterReport, DEFAULT_MAX_IN_FLIGHT, sweep, sweep_with_jobs};
+pub use sweep::{Asks, ClusterReport, DEFAULT_MAX_IN_FLIGHT, sweep, sweep_asking, sweep_with_jobs};
 pub use targets::{Target, targets_from_config};

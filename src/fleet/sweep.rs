@@ -4,8 +4,9 @@
 //! (the engine's [`Budget`], the soft limit raised as far as the hard limit allows) and
 //! at most [`DEFAULT_MAX_IN_FLIGHT`]: a fleet of a thousand is one wave, about one round
 //! trip and a handshake. Each cluster's questions (identity, download state, the job
-//! ontop knows) go one after the other on one kept-alive connection: one TLS handshake
-//! per cluster, as gentle as a client can be with ONTAP's per-address connection limit.
+//! ontop knows, and when asked its package repository) go one after the other on one
+//! kept-alive connection: one TLS handshake per cluster, as gentle as a client can be
+//! with ONTAP's per-address connection limit.
 //! A hung cluster costs only its own timeout. A cluster's connection is closed as soon
 //! as its answers are in, so memory follows the clusters in flight, not the size of the
 //! fleet.
@@ -19,7 +20,9 @@ use tokio::task::JoinSet;
 
 use super::targets::Target;
 use crate::engine::budget::Budget;
-use crate::ontap::{CertificateFacts, Client, ClusterInfo, DownloadStatus, Job, OntapError};
+use crate::ontap::{
+    CertificateFacts, Client, ClusterInfo, DownloadStatus, Job, OntapError, Package,
+};
 
 /// Clusters asked at the same time, at most, when the open-file budget allows it: a
 /// fleet of two thousand is asked in one wave. Past that, the memory of the connections
@@ -41,6 +44,10 @@ pub struct ClusterReport {
     pub error: Option<OntapError>,
     /// The certificate the cluster presented; `None` over plain HTTP or with no answer.
     pub tls: Option<CertificateFacts>,
+    /// The package repository, when the sweep was asked to read it and the cluster
+    /// answered the rest (`None`: not read); a failed read does not make the cluster
+    /// count as not answering.
+    pub packages: Option<Result<Vec<Package>, OntapError>>,
     /// When the answers were taken.
     pub polled_at: Timestamp,
     /// How long this cluster took to answer both questions.
@@ -66,6 +73,15 @@ pub async fn sweep(targets: &[Target], max_in_flight: usize) -> Vec<ClusterRepor
     sweep_with_jobs(targets.to_vec(), &[], max_in_flight).await
 }
 
+/// What a sweep asks each cluster besides its identity and download state.
+#[derive(Debug, Clone, Default)]
+pub struct Asks {
+    /// The job known for each target (`jobs[i]`, e.g. from the journal).
+    pub jobs: Vec<Option<String>>,
+    /// Read each repository too, in the same pass: a hung cluster costs one timeout.
+    pub packages: bool,
+}
+
 /// Like [`sweep`], taking the targets: each cluster's client, and its connection, goes
 /// once its answers are in. Also asks for the job known for a target (`jobs[i]`, e.g.
 /// from the journal); a job the cluster no longer has, or cannot show, is simply absent:
@@ -75,6 +91,21 @@ pub async fn sweep_with_jobs(
     jobs: &[Option<String>],
     max_in_flight: usize,
 ) -> Vec<ClusterReport> {
+    let asks = Asks {
+        jobs: jobs.to_vec(),
+        packages: false,
+    };
+    sweep_asking(targets, &asks, max_in_flight).await
+}
+
+/// [`sweep_with_jobs`] with everything [`Asks`] says.
+pub async fn sweep_asking(
+    targets: Vec<Target>,
+    asks: &Asks,
+    max_in_flight: usize,
+) -> Vec<ClusterReport> {
+    let jobs = &asks.jobs;
+    let packages = asks.packages;
     let permits = Arc::new(Semaphore::new(wave(targets.len(), max_in_flight)));
     let mut tasks = JoinSet::new();
     let shown: Vec<(String, String)> = targets
@@ -86,7 +117,7 @@ pub async fn sweep_with_jobs(
         let permits = permits.clone();
         tasks.spawn(async move {
             let _permit = permits.acquire_owned().await;
-            (index, poll_once(target, job).await)
+            (index, poll_once(target, job, packages).await)
         });
     }
     let mut reports: Vec<Option<ClusterReport>> = vec![None; shown.len()];
@@ -124,9 +155,9 @@ fn at_once(budget: &Budget, max_in_flight: usize) -> usize {
     budget.kept_alive.min(max_in_flight).max(1)
 }
 
-async fn poll_once(target: Target, job: Option<String>) -> ClusterReport {
+async fn poll_once(target: Target, job: Option<String>, packages: bool) -> ClusterReport {
     let started = Instant::now();
-    let (info, download, error, tls, job) = match &target.client {
+    let (info, download, error, tls, job, packages) = match &target.client {
         Ok(client) => {
             let (info, download, error) = ask(client).await;
             // A job the cluster no longer has (or cannot show) is simply absent.
@@ -134,9 +165,14 @@ async fn poll_once(target: Target, job: Option<String>) -> ClusterReport {
                 (Some(uuid), None) => client.job(uuid).await.ok(),
                 _ => None,
             };
-            (info, download, error, client.certificate(), job)
+            // Only a cluster that answered is asked: a hung one costs one timeout.
+            let packages = match (packages, &error) {
+                (true, None) => Some(client.packages().await.map(|list| list.records)),
+                _ => None,
+            };
+            (info, download, error, client.certificate(), job, packages)
         }
-        Err(e) => (None, None, Some(e.clone()), None, None),
+        Err(e) => (None, None, Some(e.clone()), None, None, None),
     };
     ClusterReport {
         name: target.name,
@@ -146,6 +182,7 @@ async fn poll_once(target: Target, job: Option<String>) -> ClusterReport {
         job,
         error,
         tls,
+        packages,
         polled_at: Timestamp::now(),
         elapsed: started.elapsed(),
     }
@@ -184,6 +221,7 @@ fn internal_failure(name: String, url: String) -> ClusterReport {
         download: None,
         job: None,
         tls: None,
+        packages: None,
         polled_at: Timestamp::now(),
         elapsed: Duration::ZERO,
     }

@@ -21,6 +21,8 @@ pub const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 pub struct Target {
     pub name: String,
     pub url: String,
+    /// The cluster's labels from the config (which site mirror it fetches from).
+    pub labels: std::collections::BTreeMap<String, String>,
     pub client: Result<Arc<Client>, OntapError>,
     /// How to read the password again after a 401 (it may have been rotated), for the
     /// sources that can change while ontop runs: a file, a command.
@@ -98,6 +100,7 @@ pub fn targets_from_config(
         .map(|cluster| Target {
             name: cluster.name.clone(),
             url: cluster.url.to_string(),
+            labels: cluster.labels.clone(),
             client: client_for(cluster, credentials, session_read_only).map(Arc::new),
             reauth: None,
         })

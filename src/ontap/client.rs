@@ -22,9 +22,10 @@ use super::login::{Login, PasswordChange};
 use super::model::{
     ClusterInfo, DownloadStatus, ErrorEnvelope, Job, JobLink, JobList, PackageList,
 };
+use super::software::Software;
 use super::tls::{TlsTrust, client_config};
-use super::transport::classify_transport;
-use crate::text::clean;
+use super::transport::{Timeouts, classify_transport};
+use crate::text::{clean, mask_urls_in};
 
 mod changes;
 
@@ -82,6 +83,8 @@ pub struct Client {
     certificate: RwLock<Option<(Vec<u8>, CertificateFacts)>>,
     /// Every request asks the cluster to close the connection after its answer.
     no_keep_alive: AtomicBool,
+    /// The limits the HTTP client was built with: a timeout says which one ran out.
+    timeouts: Timeouts,
 }
 
 impl fmt::Debug for Client {
@@ -126,6 +129,10 @@ impl Client {
                 OntapError::new(&settings.name, ErrorKind::Tls, message)
             })?;
         let login = Login::new(&settings.username, &settings.password);
+        let timeouts = Timeouts {
+            request: settings.timeout,
+            connect: settings.connect_timeout,
+        };
         let mut base = settings.url;
         base.set_path("/api/");
         base.set_query(None);
@@ -139,6 +146,7 @@ impl Client {
             insecure: settings.trust == TlsTrust::Insecure,
             certificate: RwLock::new(None),
             no_keep_alive: AtomicBool::new(false),
+            timeouts,
         })
     }
 
@@ -235,6 +243,22 @@ impl Client {
                     .is_some_and(|d| d.contains("software/download"))
             })
             .collect())
+    }
+
+    /// `GET /api/cluster/software`: each node's release, an update in progress and the
+    /// last validation's results, read in whatever shape the cluster's release sends.
+    pub async fn software(&self) -> Result<Software, OntapError> {
+        let value: serde_json::Value = self
+            .get_json(
+                &["cluster", "software"],
+                &[(
+                    "fields",
+                    "version,state,pending_version,elapsed_duration,estimated_duration,\
+                     nodes,update_details,status_details,validation_results",
+                )],
+            )
+            .await?;
+        Ok(Software::from_value(&value))
     }
 
     /// `GET /api/cluster/software/packages`: the packages already on the cluster.
@@ -399,7 +423,7 @@ impl Client {
     }
 
     fn decode_error(&self, what: &str, body: &[u8]) -> OntapError {
-        let snippet: String = clean(&String::from_utf8_lossy(body))
+        let snippet: String = mask_urls_in(&clean(&String::from_utf8_lossy(body)))
             .chars()
             .take(80)
             .collect();
@@ -412,7 +436,7 @@ impl Client {
     /// A request that got no (whole) answer; `read` is how much of the body had come
     /// when the body was being read.
     fn transport_error(&self, err: &reqwest::Error, read: Option<usize>) -> OntapError {
-        let (kind, message) = classify_transport(err, &self.name, read);
+        let (kind, message) = classify_transport(err, &self.name, read, self.timeouts);
         OntapError::new(&self.name, kind, message)
     }
 }

@@ -40,7 +40,42 @@ const CODE_HINTS: &[(i64, &str, &str)] = &[
     (
         10551325,
         "no package of that version in the repository",
-        "check the version with ontop packages (it is removed already, or spelled differently)",
+        "check the version with ontop packages: download it first to validate it, or it is removed already, or spelled differently",
+    ),
+    (
+        10551354,
+        "that package is being deleted",
+        "wait for the removal to end; download the release again to validate it",
+    ),
+    (
+        10551395,
+        "the validation gave warnings",
+        "read them (ontop validate VERSION), act on each or accept it, then validate again",
+    ),
+    (
+        10551396,
+        "the validation failed",
+        "fix each error it names (ontop validate VERSION shows them with their action), then validate again",
+    ),
+    (
+        10551656,
+        "a validation is already running",
+        "wait for it (a minute or two): its findings then show in the dashboard (READY) and in ontop status --json",
+    ),
+    (
+        10551718,
+        "the release was not validated",
+        "validate it first: ontop validate VERSION",
+    ),
+    (
+        10551719,
+        "the validation results are too old",
+        "validate again: ontop validate VERSION",
+    ),
+    (
+        10551724,
+        "the last validation was for another release",
+        "validate this release: ontop validate VERSION",
     ),
     (
         10551346,
@@ -116,6 +151,36 @@ const CODE_HINTS: &[(i64, &str, &str)] = &[
         10551797,
         "failed to check whether file upload is enabled",
         "retry; check the cluster's health (cluster show) first",
+    ),
+    (
+        10551373,
+        "the upload took longer than the 1 hour limit",
+        "the path from this host to the cluster is too slow for the image: lift --limit-rate, upload from a host nearer the cluster, or give the cluster a URL to fetch",
+    ),
+    (
+        10551798,
+        "file upload is switched off on the cluster",
+        "give the cluster a URL to fetch the image from (ontop download --url), or have its admin allow uploads",
+    ),
+    (
+        10551799,
+        "the file name is too long",
+        "rename the image to its usual name (e.g. 9161P3_q_image.tgz), then upload again",
+    ),
+    (
+        10551804,
+        "not enough room on the cluster for the image",
+        "remove old packages first (ontop packages delete VERSION), then upload again",
+    ),
+    (
+        10551807,
+        "more than one file in the upload",
+        "send one image at a time; this is a bug in the caller",
+    ),
+    (
+        10551808,
+        "the upload is not multipart/form-data with one part named file",
+        "fix the request; this is a bug in the caller",
     ),
     (
         10551859,
@@ -209,7 +274,9 @@ mod tests {
         for code in [
             4, 6, 262197, 10551327, 10551357, 10551359, 10551381, 10551382, 10551383, 10551384,
             10551391, 10551392, 10551496, 10551797, 10551859, 10551885, 10551892, 39387137,
-            39387138, 10551315, 10551325, 10551346, 10551347, 10551367, 10551388,
+            39387138, 10551315, 10551325, 10551346, 10551347, 10551367, 10551388, 10551373,
+            10551798, 10551799, 10551804, 10551807, 10551808, 10551354, 10551395, 10551396,
+            10551656, 10551718, 10551719, 10551724,
         ] {
             assert!(hint_for_code(code).is_some(), "no hint for {code}");
             assert!(meaning_of_code(code).is_some(), "no meaning for {code}");

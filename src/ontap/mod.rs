@@ -14,6 +14,7 @@ pub mod codes;
 pub mod error;
 mod login;
 pub mod model;
+pub mod software;
 pub mod tls;
 mod transport;
 pub mod verify;

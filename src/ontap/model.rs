@@ -3,7 +3,8 @@
 //! Parsed once at the edge and forgiving in what they accept, because the fleet runs many
 //! ONTAP releases at once: missing fields are `None`, unknown fields are ignored, unknown
 //! enum values are kept as `Other`, `code` may be an integer or a string, and every string
-//! is cleaned of control characters as it is parsed (see [`crate::text`]).
+//! is cleaned of control characters and has the secrets of any URL in it masked as it is
+//! parsed (see [`crate::text`]).
 
 use std::fmt;
 
@@ -323,6 +324,25 @@ mod tests {
         let s: DownloadStatus =
             serde_json::from_str(r#"{"message": "ok\u001b[2J\u202eevil"}"#).unwrap();
         assert_eq!(s.message.as_deref(), Some("okevil"));
+    }
+
+    #[test]
+    fn a_url_a_cluster_quotes_loses_its_password_and_query_while_parsing() {
+        let said = r#"{"message": "Failed to fetch https://fetch:Leak-PW-4411@host/x?token=Leak-Tok-5522", "state": "failure"}"#;
+        let s: DownloadStatus = serde_json::from_str(said).unwrap();
+        assert_eq!(
+            s.message.as_deref(),
+            Some("Failed to fetch https://fetch:***@host/x?***")
+        );
+        let job: Job = serde_json::from_str(
+            r#"{"uuid": "u", "message": "ftp://a:Leak-PW-4411@h", "error": {"message": "at https://h/?Leak-Tok-5522"}}"#,
+        )
+        .unwrap();
+        let shown = format!("{job:?}");
+        assert!(
+            !shown.contains("Leak-PW") && !shown.contains("Leak-Tok"),
+            "{shown}"
+        );
     }
 
     #[test]

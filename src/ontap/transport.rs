@@ -4,9 +4,20 @@
 //! reqwest wraps the real cause several layers deep (hyper, io, rustls); the message an
 //! operator needs is the deepest one, and for certificates the fix that goes with it.
 
+use std::time::Duration;
+
 use super::error::ErrorKind;
 use super::verify::CertificateChanged;
 use crate::text::clean;
+
+/// The client's limits, so that a timeout says which one ran out.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) struct Timeouts {
+    /// The whole request (the cluster's `timeout`).
+    pub request: Duration,
+    /// Just the TCP and TLS connection.
+    pub connect: Duration,
+}
 
 /// Sorts a transport failure into timeout, TLS, protocol or connect, with the deepest
 /// cause as the message (the outer layers only repeat "error sending request").
@@ -15,16 +26,13 @@ pub(super) fn classify_transport(
     err: &reqwest::Error,
     cluster: &str,
     read: Option<usize>,
+    limits: Timeouts,
 ) -> (ErrorKind, String) {
     if err.is_timeout() {
-        let message = match read {
-            None => "no answer within the timeout".to_string(),
-            Some(bytes) => format!(
-                "the answer did not end within the timeout ({bytes} bytes came): the cluster, \
-                 or something in between, keeps the body open"
-            ),
-        };
-        return (ErrorKind::Timeout, message);
+        return (
+            ErrorKind::Timeout,
+            timeout_message(err.is_connect(), read, limits),
+        );
     }
     if let Some(tls) = causes(err).find_map(|e| e.downcast_ref::<rustls::Error>()) {
         return (ErrorKind::Tls, describe_tls(tls, cluster));
@@ -56,6 +64,34 @@ pub(super) fn classify_transport(
         .last()
         .map_or_else(|| err.to_string(), |e| e.to_string());
     (ErrorKind::Connect, clean(&root))
+}
+
+/// Which limit ran out, in words: "no answer within the 30s timeout".
+fn timeout_message(connecting: bool, read: Option<usize>, limits: Timeouts) -> String {
+    let request = duration_words(limits.request);
+    match read {
+        None if connecting => format!(
+            "no connection within the {} connect timeout",
+            duration_words(limits.connect)
+        ),
+        None => format!("no answer within the {request} timeout"),
+        Some(bytes) => format!(
+            "the answer did not end within the timeout of {request} ({bytes} bytes came): \
+             the cluster, or something in between, keeps the body open"
+        ),
+    }
+}
+
+/// "30s", "2m", "1m30s", "500ms": a limit as the config spells it.
+pub(super) fn duration_words(d: Duration) -> String {
+    let secs = d.as_secs();
+    match (secs, d.subsec_millis()) {
+        (0, ms) => format!("{ms}ms"),
+        (s, 0) if s >= 60 && s % 60 == 0 => format!("{}m", s / 60),
+        (s, 0) if s >= 60 => format!("{}m{}s", s / 60, s % 60),
+        (s, 0) => format!("{s}s"),
+        (s, ms) => format!("{s}.{}s", format!("{ms:03}").trim_end_matches('0')),
+    }
 }
 
 /// Every error in the chain, outermost first, looking inside `io::Error` wrappers too
@@ -132,5 +168,41 @@ fn describe_tls(err: &rustls::Error, cluster: &str) -> String {
             format!("the cluster's certificate is not valid yet ({cert}); check this host's clock")
         }
         other => format!("the cluster's certificate is not trusted: {other}; {inspect}"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_timeout_says_which_limit_ran_out() {
+        let limits = Timeouts {
+            request: Duration::from_secs(30),
+            connect: Duration::from_secs(5),
+        };
+        assert_eq!(
+            timeout_message(false, None, limits),
+            "no answer within the 30s timeout"
+        );
+        assert_eq!(
+            timeout_message(true, None, limits),
+            "no connection within the 5s connect timeout"
+        );
+        assert!(
+            timeout_message(false, Some(12), limits)
+                .starts_with("the answer did not end within the timeout of 30s (12 bytes came)")
+        );
+        let words = |ms| duration_words(Duration::from_millis(ms));
+        assert_eq!(
+            [
+                words(500),
+                words(8_000),
+                words(120_000),
+                words(90_000),
+                words(1_500)
+            ],
+            ["500ms", "8s", "2m", "1m30s", "1.5s"]
+        );
     }
 }

@@ -5,7 +5,7 @@
 use prometheus_client::registry::Registry;
 
 /// The two text formats a scraper may ask for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Format {
     /// OpenMetrics 1.0, what the encoder writes and Prometheus asks for first.
     OpenMetrics,

@@ -19,6 +19,7 @@ use prometheus_client::registry::{Registry, Unit};
 
 use super::Served;
 use super::labels::{Escaped, Label, with};
+use crate::config::ValidateSettings;
 use crate::engine::Update;
 use crate::ontap::{DownloadState, JobState};
 use crate::state::{ClusterState, Health, age};
@@ -84,13 +85,16 @@ pub fn registry(served: Arc<Served>) -> Registry {
 #[derive(Debug)]
 struct ModelGauges(Arc<Served>);
 
-/// A label ontop adds to a cluster's own for one series.
+/// The labels ontop adds to a cluster's own for one series.
+#[derive(PartialEq)]
 enum Extra {
     None,
     /// `state`: a fixed word.
     State(&'static str),
     /// `version`: a version a cluster gave (escaped).
     Version(Escaped),
+    /// Several, for the rarer families (an update's phases, a validation's findings).
+    Labels(Vec<(&'static str, Escaped)>),
 }
 
 /// One value of a gauge family: the cluster (an index into the served labels), the
@@ -121,7 +125,19 @@ impl Gauge {
         self.push_with(cluster, Extra::None, value);
     }
 
+    /// Adds a series; one the cluster already has in this family (a version it lists
+    /// twice) keeps its first value, as OpenMetrics forbids a repeated series. A
+    /// cluster's series are pushed together, so only the last few are compared.
     fn push_with(&mut self, cluster: usize, extra: Extra, value: f64) {
+        let repeated = self
+            .series
+            .iter()
+            .rev()
+            .take_while(|s| s.cluster == cluster)
+            .any(|s| s.extra == extra);
+        if repeated {
+            return;
+        }
         self.series.push(Series {
             cluster,
             extra,
@@ -154,6 +170,9 @@ impl Gauge {
                 Extra::Version(version) => {
                     gauge.encode(family.encode_family(&(base, [("version", version)]))?)?;
                 }
+                Extra::Labels(extra) => {
+                    gauge.encode(family.encode_family(&(base, extra.as_slice()))?)?;
+                }
             }
         }
         Ok(())
@@ -169,7 +188,7 @@ impl Collector for ModelGauges {
             let model = self.0.model.read().unwrap_or_else(|p| p.into_inner());
             let mut gauges = Gauges::new(model.clusters.len());
             for (index, cluster) in model.clusters.iter().enumerate() {
-                gauges.add(index, cluster, now);
+                gauges.add(index, cluster, now, &model.validate);
             }
             gauges
         };
@@ -193,6 +212,7 @@ struct Gauges {
     job_state: Gauge,
     job_start: Gauge,
     packages: Gauge,
+    readiness: readiness::ReadinessGauges,
 }
 
 impl Gauges {
@@ -255,10 +275,11 @@ impl Gauges {
                 "Always 1: one series per package in the cluster's repository (GET /cluster/software/packages), as the version label.",
                 clusters,
             ),
+            readiness: readiness::ReadinessGauges::new(),
         }
     }
 
-    fn all(self) -> [Gauge; 11] {
+    fn all(self) -> impl Iterator<Item = Gauge> {
         [
             self.up,
             self.last_success,
@@ -272,9 +293,12 @@ impl Gauges {
             self.job_start,
             self.packages,
         ]
+        .into_iter()
+        .chain(self.readiness.all())
     }
 
-    fn add(&mut self, i: usize, c: &ClusterState, now: Timestamp) {
+    fn add(&mut self, i: usize, c: &ClusterState, now: Timestamp, rules: &ValidateSettings) {
+        self.readiness.add(i, c, rules);
         let up = c.health(now) == Health::Ok && c.login_paused.is_none();
         self.up.push(i, f64::from(u8::from(up)));
         self.login_paused
@@ -346,57 +370,6 @@ fn seconds(at: Timestamp) -> f64 {
     at.as_millisecond() as f64 / 1000.0
 }
 
+mod readiness;
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::serve::format::{Format, encode};
-
-    #[test]
-    fn the_classic_format_of_a_real_registry_names_every_series_family() {
-        let stats = PollStats::new();
-        let labels = vec![(
-            "cluster".to_owned(),
-            super::super::labels::Escaped("c1".into()),
-        )];
-        let error = crate::ontap::OntapError {
-            cluster: "c1".into(),
-            kind: crate::ontap::ErrorKind::Timeout,
-            http_status: None,
-            code: None,
-            message: "no answer".into(),
-            target: None,
-        };
-        let event = Update::PollFailed {
-            cluster: 0,
-            at: Timestamp::now(),
-            error,
-            took: Some(std::time::Duration::from_millis(30)),
-        };
-        stats.observe(&event, &labels);
-        let mut registry = Registry::default();
-        registry.register("t_errors", "Errors", stats.errors.clone());
-        registry.register_with_unit("t_took", "Took", Unit::Seconds, stats.duration.clone());
-        let text = encode(&registry, Format::Classic).unwrap();
-        assert!(text.contains("# TYPE t_errors_total counter\n"), "{text}");
-        assert!(text.contains("# HELP t_errors_total Errors.\n"), "{text}");
-        assert!(
-            text.contains("t_errors_total{cluster=\"c1\",kind=\"timeout\"} 1\n"),
-            "{text}"
-        );
-        assert!(text.contains("# TYPE t_took_seconds histogram\n"), "{text}");
-        assert!(text.contains("t_took_seconds_count 1\n"), "{text}");
-        assert!(
-            !text.contains("# UNIT") && !text.contains("# EOF"),
-            "{text}"
-        );
-        // Every sample belongs to the family its TYPE line names.
-        let mut family = String::new();
-        for line in text.lines() {
-            if let Some(rest) = line.strip_prefix("# TYPE ") {
-                family = rest.split(' ').next().unwrap().to_owned();
-            } else if !line.starts_with('#') {
-                assert!(line.starts_with(&family), "{line} outside {family}");
-            }
-        }
-    }
-}
+mod tests;

@@ -51,6 +51,11 @@ pub struct Served {
     /// The page's title: this host and the config's file name (not its whole path, which
     /// says more than a reader of the page needs).
     pub title: String,
+    /// The label the page groups its rows by unless asked otherwise (`[serve] group`).
+    pub group: Option<String>,
+    /// The release of the config's package (`[download] url`), for the page's Package
+    /// column, when its file name says.
+    pub release: Option<String>,
 }
 
 /// How `ontop serve` was asked to run.
@@ -79,15 +84,16 @@ impl Running {
     /// Stops accepting, lets requests in flight finish (for a while), stops the pollers.
     pub async fn stop(self) -> std::io::Result<()> {
         let _ = self.stop.send(true);
-        let served = match self.task.await {
+        // The server's stop and the engine's last records share one grace: stopping
+        // never takes longer than web::STOP_GRACE, whatever the clients do.
+        let (served, _) = tokio::join!(self.task, self.engine.finish(web::STOP_GRACE));
+        self.engine.shutdown();
+        match served {
             Ok(outcome) => outcome,
             Err(e) => Err(std::io::Error::other(format!(
                 "the server task failed: {e}"
             ))),
-        };
-        self.engine.finish(Duration::from_secs(5)).await;
-        self.engine.shutdown();
-        served
+        }
     }
 }
 
@@ -119,15 +125,7 @@ pub async fn start(
         )
     })?;
     let addr = listener.local_addr().map_err(|e| e.to_string())?;
-    if !addr.ip().is_loopback() {
-        let warning = format!(
-            "listening on {addr}, not only on loopback: anyone who can reach it sees cluster names, versions and download states{}",
-            if auth.is_none() {
-                " (set username and password_file in [serve] to ask for a login)"
-            } else {
-                ""
-            }
-        );
+    if let Some(warning) = web::exposure_warning(addr, auth.is_some(), tls.is_some()) {
         crate::output::warn(&warning);
     }
     let (engine, served) = start_engine(config, credentials, data_dir, &options);
@@ -183,6 +181,12 @@ fn start_engine(
         model: RwLock::new(model),
         stats: PollStats::new(),
         title: title(config),
+        group: config.serve.group.clone(),
+        release: config
+            .download
+            .url
+            .as_ref()
+            .and_then(|url| crate::download::image_version(url.as_str())),
     });
     tokio::spawn(feed(updates, served.clone()));
     (engine, served)

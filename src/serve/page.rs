@@ -1,105 +1,278 @@
-//! `/`: the read-only status page. Server-rendered HTML with no script at all: the same
-//! rows as `ontop status`, a summary line, a refresh every few seconds, and a layout that
-//! stacks each row into a card at phone width. Every string from a config or a cluster
-//! is escaped on its way in; nothing secret is in the model to show.
+//! `/`: the read-only status page, for a colleague without SSH. Server-rendered HTML with
+//! no script at all (the CSP forbids it) and one refresh every few seconds: a summary
+//! that names the clusters needing a look, then the rows grouped by a label (`?group=`,
+//! else `[serve] group`), in each group the problems first (a failed download, FAILING,
+//! PAUSED, STALE), then what runs, and the healthy rest folded behind a `<details>`, so
+//! a phone never scrolls past healthy clusters. `?sort=` and `?filter=` take the
+//! dashboard's column names and filter words; the cells say what the screen says. Every
+//! string from a config, a cluster or the query is escaped on its way out; nothing
+//! secret is in the model to show.
+
+mod cells;
+mod header;
+mod layout;
+mod query;
+mod style;
 
 use std::fmt::Write;
 
 use jiff::Timestamp;
 
-use crate::ontap::DownloadState;
-use crate::state::{ClusterState, Health, Model, age, format_age, short_uuid};
+use crate::state::{Model, Standing};
+use cells::PageColumn;
+use layout::{Group, Row, Tier};
+pub use query::{MAX_VALUE, NO_GROUP, View};
 
 /// How often the page reloads itself (a `<meta http-equiv=refresh>`).
 pub const REFRESH_SECONDS: u32 = 5;
 
+/// Clusters the summary names before "and N more".
+const NAMED: usize = 12;
+
+/// What the page is about besides the model: its title, the release of the config's
+/// package (the Package column), and what the reader asked for.
+#[derive(Debug, Clone, Copy)]
+pub struct Page<'a> {
+    /// "jump-1: fleet.toml".
+    pub title: &'a str,
+    /// The release `[download] url` holds, when its file name says.
+    pub release: Option<&'a str>,
+    /// The query, read.
+    pub view: &'a View,
+}
+
 /// The whole page for `model` at `now`.
-pub fn render(model: &Model, title: &str, now: Timestamp) -> String {
-    let mut html = String::with_capacity(512 + model.clusters.len() * 400);
-    let counts = model.counts(now);
+pub fn render(model: &Model, page: &Page, now: Timestamp) -> String {
+    let mut html = String::with_capacity(4096 + model.clusters.len() * 700);
+    let view = page.view;
     let _ = write!(
         html,
         "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\
          <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
          <meta http-equiv=\"refresh\" content=\"{REFRESH_SECONDS}\">\
-         <title>ontop: {title}</title><style>{STYLE}</style></head><body>\
-         <header><h1>ontop <small>{title}</small></h1>\
-         <p id=\"summary\">{clusters} clusters · {downloading} downloading · {succeeded} succeeded · \
-         {failed} failed · {failing} not answering · {stale} stale · {paused} paused</p>\
-         <p class=\"meta\">read-only view, as of {now} UTC, refreshed every {REFRESH_SECONDS} s · \
-         <a href=\"/api/status\">JSON</a> · <a href=\"/metrics\">metrics</a></p></header>\
-         <table><thead><tr><th>Cluster</th><th>Version</th><th>Download</th><th>Message</th>\
-         <th>Job</th><th>Health</th><th>Last answer</th></tr></thead><tbody>\n",
-        title = escape(title),
-        clusters = counts.clusters,
-        downloading = counts.downloading,
-        succeeded = counts.succeeded,
-        failed = counts.failed,
-        failing = counts.failing,
-        stale = counts.stale,
-        paused = counts.paused,
+         <title>ontop: {title}</title><style>{style}</style></head><body>\
+         <header><h1>ontop <small>{title}</small></h1>",
+        title = escape(page.title),
+        style = style::STYLE,
+    );
+    header::summary(&mut html, model, now);
+    let groups = layout::groups(model, &view.filter, view.sort, view.group.as_deref(), now);
+    header::notes(&mut html, model, view, &groups, now);
+    header::form(&mut html, model, view);
+    let _ = writeln!(
+        html,
+        "<p class=\"meta\">read-only view, as of {now} UTC, refreshed every {REFRESH_SECONDS} s · \
+         <a href=\"/api/status\">JSON</a> · <a href=\"/metrics\">metrics</a></p></header><main>",
         now = now.strftime("%Y-%m-%d %H:%M:%S"),
     );
-    for cluster in &model.clusters {
-        row(&mut html, cluster, now);
+    let columns: Vec<PageColumn> = PageColumn::ALL
+        .into_iter()
+        .filter(|&c| cells::shown(c, &model.clusters, page.release))
+        .collect();
+    let table = Table {
+        columns: &columns,
+        page,
+        now,
+    };
+    for group in &groups {
+        table.group(&mut html, group);
     }
-    html.push_str("</tbody></table></body></html>\n");
+    html.push_str("</main></body></html>\n");
     html
 }
 
-/// One `<tr>`, each cell labelled for the stacked phone layout.
-fn row(html: &mut String, c: &ClusterState, now: Timestamp) {
-    let health = c.health(now);
-    let (health_word, class) = match (health, c.login_paused.is_some()) {
-        (_, true) => ("login paused".to_owned(), "bad"),
-        (Health::Ok, _) => ("ok".to_owned(), "ok"),
-        (Health::Unknown, _) => ("no answer yet".to_owned(), "unknown"),
-        (Health::Stale, _) => ("stale".to_owned(), "warn"),
-        (Health::Failing, _) => ("not answering".to_owned(), "bad"),
-    };
-    let state = c.download_state().map_or("-", |s| s.as_str());
-    let message = match (&c.last_error, health) {
-        (Some(e), Health::Failing) => format!("{}: {}", e.kind, e.message),
-        _ => c
-            .download
-            .as_ref()
-            .and_then(|d| d.message.clone())
-            .unwrap_or_else(|| "-".into()),
-    };
-    let job = c.job.as_ref().map_or("-".to_owned(), |j| {
-        let state = j.state.as_ref().map_or("?", |s| s.as_str());
-        format!("{state} ({})", short_uuid(&j.uuid))
-    });
-    let last = c.last_success.map_or("never".to_owned(), |at| {
-        format!("{} ago", format_age(age(at, now)))
-    });
-    let cells = [
-        ("Cluster", c.identity.name.as_str()),
-        ("Version", c.version.as_deref().unwrap_or("-")),
-        ("Download", state),
-        ("Message", message.as_str()),
-        ("Job", job.as_str()),
-        ("Health", health_word.as_str()),
-        ("Last answer", last.as_str()),
-    ];
-    // The download cell's class says its state, for its colour: one of ONTAP's words.
-    let state_class = match c.download_state() {
-        Some(DownloadState::Running) => " running",
-        Some(DownloadState::Success) => " success",
-        Some(DownloadState::Failure) => " failure",
-        _ => "",
-    };
-    let _ = write!(html, "<tr class=\"{class}\">");
-    for (label, text) in cells {
-        let kind = label.to_lowercase().replace(' ', "-");
-        let extra = if label == "Download" { state_class } else { "" };
+/// The columns shown, and what every row needs to know.
+struct Table<'a> {
+    columns: &'a [PageColumn],
+    page: &'a Page<'a>,
+    now: Timestamp,
+}
+
+impl Table<'_> {
+    /// One group: its heading (when grouped), its problems and running rows, and its
+    /// healthy rest folded (open when a filter chose them or `?show=all`).
+    fn group(&self, html: &mut String, group: &Group) {
+        html.push_str("<section class=\"group\">");
+        if let Some(key) = &self.page.view.group {
+            let value = group.value.as_deref().map_or_else(
+                || format!("no {}", escape(key)),
+                |v| format!("{}={}", escape(key), escape(v)),
+            );
+            let problems = group
+                .shown
+                .iter()
+                .filter(|r| matches!(r.tier, Tier::Problem(_)))
+                .count();
+            let running = group.shown.len() - problems;
+            let total = group.shown.len() + group.folded.len();
+            let mut counts = crate::text::count_clusters(total);
+            match problems {
+                0 => {}
+                1 => counts.push_str(" · 1 needs a look"),
+                n => counts.push_str(&format!(" · {n} need a look")),
+            }
+            if running > 0 {
+                counts.push_str(&format!(" · {running} running"));
+            }
+            let _ = write!(html, "<h2>{value} <small>{counts}</small></h2>");
+        }
+        if !group.shown.is_empty() {
+            self.rows(html, &group.shown, "rows");
+        }
+        if !group.folded.is_empty() {
+            let view = self.page.view;
+            // Open when asked for, or when a filter chose them; a link keeps them open
+            // across the refreshes (a reload closes an opened `<details>`).
+            let (open, keep) = if view.show_all || !view.filter.is_empty() {
+                (" open", String::new())
+            } else {
+                let mut all = view.clone();
+                all.show_all = true;
+                let href = link(&all, &sort_text(view));
+                (
+                    "",
+                    format!(" · <a href=\"{}\">keep open</a>", escape(&href)),
+                )
+            };
+            let _ = write!(
+                html,
+                "<details{open}><summary>{}{keep}</summary>",
+                escape(&folded_summary(&group.folded, self.now))
+            );
+            self.rows(html, &group.folded, "rows rest");
+            html.push_str("</details>");
+        }
+        html.push_str("</section>\n");
+    }
+
+    fn rows(&self, html: &mut String, rows: &[Row], class: &str) {
+        let _ = write!(html, "<table class=\"{class}\"><thead><tr>");
+        for &column in self.columns {
+            self.heading(html, column);
+        }
+        html.push_str("</tr></thead><tbody>\n");
+        for row in rows {
+            self.row(html, row);
+        }
+        html.push_str("</tbody></table>");
+    }
+
+    /// A heading; a column that sorts links to its sort (again: the other way round).
+    fn heading(&self, html: &mut String, column: PageColumn) {
+        let title = match (column, self.page.release) {
+            (PageColumn::Package, Some(release)) => format!("Package {release}"),
+            _ => column.title().to_owned(),
+        };
+        let Some(sorts) = column.sorts_by() else {
+            let _ = write!(html, "<th>{}</th>", escape(&title));
+            return;
+        };
+        let view = self.page.view;
+        let current = view.sort.column == Some(sorts);
+        let (arrow, next) = match (current, view.sort.reverse) {
+            (true, false) => (" ▲", format!("-{}", column.class())),
+            (true, true) => (" ▼", column.class()),
+            (false, _) => ("", column.class()),
+        };
         let _ = write!(
             html,
-            "<td data-label=\"{label}\" class=\"{kind}{extra}\">{}</td>",
-            escape(text)
+            "<th><a href=\"{}\">{}{arrow}</a></th>",
+            escape(&link(view, &next)),
+            escape(&title)
         );
     }
-    html.push_str("</tr>\n");
+
+    /// One `<tr>`, each cell labelled for the stacked phone layout; a problem row has an
+    /// anchor the summary links to.
+    fn row(&self, html: &mut String, row: &Row) {
+        let c = row.cluster;
+        let class = match Standing::of(c, self.now) {
+            Standing::Paused | Standing::Failing => "bad",
+            Standing::Stale { .. } => "warn",
+            Standing::Ok => "ok",
+            Standing::Unknown => "unknown",
+        };
+        match row.tier {
+            Tier::Problem(_) => {
+                let _ = write!(
+                    html,
+                    "<tr class=\"{class} problem\" id=\"c-{}\">",
+                    row.index
+                );
+            }
+            _ => {
+                let _ = write!(html, "<tr class=\"{class}\">");
+            }
+        }
+        for cell in cells::cells(c, self.columns, self.page.release, self.now) {
+            let label = match (cell.column, self.page.release) {
+                (PageColumn::Package, Some(release)) => format!("Package {release}"),
+                _ => cell.column.title().to_owned(),
+            };
+            let none = if cell.text == "-" { " none" } else { "" };
+            let why = cell.why.map_or(String::new(), |w| {
+                format!(" <small class=\"why\">{}</small>", escape(&w))
+            });
+            let _ = write!(
+                html,
+                "<td data-label=\"{}\" class=\"{}{}{none}\">{}{why}</td>",
+                escape(&label),
+                cell.column.class(),
+                cell.tone,
+                escape(&cell.text),
+            );
+        }
+        html.push_str("</tr>\n");
+    }
+}
+
+/// "12 more: 11 ok, 1 waiting for a first answer".
+fn folded_summary(rows: &[Row], now: Timestamp) -> String {
+    let waiting = rows
+        .iter()
+        .filter(|r| Standing::of(r.cluster, now) == Standing::Unknown)
+        .count();
+    let ok = rows.len() - waiting;
+    let mut parts = Vec::new();
+    if ok > 0 {
+        parts.push(format!("{ok} ok"));
+    }
+    if waiting > 0 {
+        parts.push(format!("{waiting} waiting for a first answer"));
+    }
+    format!(
+        "{}, nothing to do: {}",
+        crate::text::count_clusters(rows.len()),
+        parts.join(", ")
+    )
+}
+
+/// The page's own address with `sort` set and the group, filter and show kept.
+fn link(view: &View, sort: &str) -> String {
+    let mut query = form_urlencoded::Serializer::for_suffix(String::from("?"), 1);
+    query.append_pair("group", view.group.as_deref().unwrap_or(NO_GROUP));
+    if !sort.is_empty() {
+        query.append_pair("sort", sort);
+    }
+    if !view.filter.is_empty() {
+        query.append_pair("filter", &view.filter);
+    }
+    if view.show_all {
+        query.append_pair("show", "all");
+    }
+    query.finish()
+}
+
+/// `?sort=` as it reads back: `health`, `-health`, or nothing.
+fn sort_text(view: &View) -> String {
+    let column = cells::PageColumn::ALL
+        .into_iter()
+        .find(|c| c.sorts_by().is_some() && c.sorts_by() == view.sort.column);
+    match (column, view.sort.reverse) {
+        (Some(c), false) => c.class(),
+        (Some(c), true) => format!("-{}", c.class()),
+        (None, _) => String::new(),
+    }
 }
 
 /// Text made safe for HTML element content and quoted attribute values.
@@ -117,17 +290,6 @@ pub fn escape(text: &str) -> String {
     }
     out
 }
-
-const STYLE: &str = "body{font-family:system-ui,sans-serif;margin:1rem;color:#222}\
-h1{font-size:1.3rem;margin:0}h1 small{font-weight:normal;color:#666}\
-.meta{color:#666;font-size:.85rem}table{border-collapse:collapse;width:100%}\
-th,td{text-align:left;padding:.3rem .5rem;border-bottom:1px solid #ddd;vertical-align:top}\
-td.message{max-width:28rem;overflow-wrap:anywhere}tr.bad td.health{color:#b00;font-weight:bold}\
-tr.warn td.health{color:#a60}tr.ok td.health{color:#060}\
-td.failure{color:#b00;font-weight:bold}td.running{color:#05a}td.success{color:#060}\
-@media (max-width:640px){thead{display:none}table,tbody,tr,td{display:block;width:auto}\
-tr{border:1px solid #ccc;border-radius:.4rem;margin:.5rem 0;padding:.3rem}\
-td{border:none;padding:.15rem .3rem}td::before{content:attr(data-label) \": \";color:#666}}";
 
 #[cfg(test)]
 mod tests {

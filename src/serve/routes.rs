@@ -1,40 +1,48 @@
 //! The routes of `ontop serve`, each a read of the model: none waits on a cluster.
 
+mod shared;
+
 use std::sync::Arc;
 
 use axum::Router;
-use axum::extract::State;
+use axum::body::Bytes;
+use axum::extract::{RawQuery, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use jiff::Timestamp;
 use prometheus_client::registry::Registry;
-use tokio::sync::Semaphore;
 
 use super::Served;
 use super::format::{self, Format};
 use super::metrics;
 use super::page;
 use super::web::{BasicAuth, require_login};
+use shared::Shared;
 
 #[derive(Clone)]
 struct AppState {
     served: Arc<Served>,
     registry: Arc<Registry>,
-    /// Scrapes encoded at once: each builds a page of megabytes at a thousand clusters,
-    /// so a crowd of scrapers waits here instead of filling memory.
-    encoding: Arc<Semaphore>,
+    /// Each page as last rendered, shared by the requests of the next moment: a crowd
+    /// of clients costs one rendering, and one copy in memory, not one each.
+    pages: Arc<Pages>,
 }
 
-/// Scrapes encoded at the same time.
-const ENCODING_AT_ONCE: usize = 2;
+/// The shared renderings: of each page, by what changes it.
+#[derive(Debug, Default)]
+struct Pages {
+    metrics: Shared<Format>,
+    status: Shared<Option<String>>,
+    json: Shared<()>,
+}
 
 /// Every route, behind the login when there is one.
 pub fn router(served: Arc<Served>, auth: Option<BasicAuth>) -> Router {
     let state = AppState {
         registry: Arc::new(metrics::registry(served.clone())),
         served,
-        encoding: Arc::new(Semaphore::new(ENCODING_AT_ONCE)),
+        pages: Arc::default(),
     };
     let router = Router::new()
         .route("/", get(status_page))
@@ -49,7 +57,10 @@ pub fn router(served: Arc<Served>, auth: Option<BasicAuth>) -> Router {
         })
         .with_state(state);
     let router = match auth {
-        Some(auth) => router.layer(axum::middleware::from_fn_with_state(auth, require_login)),
+        Some(auth) => {
+            auth.report_refusals();
+            router.layer(axum::middleware::from_fn_with_state(auth, require_login))
+        }
         None => router,
     };
     // Outermost, so that a refused login's answer carries them too.
@@ -77,37 +88,59 @@ async fn safe_headers(mut response: Response) -> Response {
 }
 
 /// `/metrics`, in the format the scraper asks for; encoded off the async workers, since
-/// a thousand clusters make a page of a few megabytes.
+/// a thousand clusters make a page of a few megabytes, and at most once a moment.
 async fn scrape(State(state): State<AppState>, headers: HeaderMap) -> Response {
     let format = Format::negotiate(headers.get(header::ACCEPT));
-    let Ok(_slot) = state.encoding.clone().acquire_owned().await else {
-        return StatusCode::SERVICE_UNAVAILABLE.into_response();
-    };
     let registry = state.registry.clone();
-    let encoded = tokio::task::spawn_blocking(move || format::encode(&registry, format)).await;
-    match encoded {
-        Ok(Ok(body)) => ([(header::CONTENT_TYPE, format.content_type())], body).into_response(),
-        _ => {
-            tracing::error!("encoding the metrics failed");
-            (
-                StatusCode::INTERNAL_SERVER_ERROR,
-                "encoding the metrics failed\n",
-            )
-                .into_response()
-        }
+    let encode = move || format::encode(&registry, format).ok().map(Bytes::from);
+    let shared = state.pages.metrics.get(format, encode).await;
+    if shared.is_none() {
+        tracing::error!("encoding the metrics failed");
     }
+    shared_answer(shared, format.content_type())
 }
 
-async fn status_page(State(state): State<AppState>) -> Response {
-    let model = state.served.model.read().unwrap_or_else(|p| p.into_inner());
-    let html = page::render(&model, &state.served.title, Timestamp::now());
-    ([(header::CONTENT_TYPE, "text/html; charset=utf-8")], html).into_response()
-}
-
-async fn status_json(State(state): State<AppState>) -> Response {
-    let doc = {
-        let model = state.served.model.read().unwrap_or_else(|p| p.into_inner());
-        crate::state::report::document(&model, Timestamp::now())
+/// `/`, `/?group=site&sort=-health&filter=failed`: a query it cannot use is said on the
+/// page, never refused. Each query's page is shared for a moment, like the others.
+async fn status_page(State(state): State<AppState>, RawQuery(query): RawQuery) -> Response {
+    let served = state.served.clone();
+    let asked = query.clone();
+    let render = move || {
+        let model = served.model.read().unwrap_or_else(|p| p.into_inner());
+        let view = page::View::read(asked.as_deref(), served.group.as_deref(), &model);
+        let setup = page::Page {
+            title: &served.title,
+            release: served.release.as_deref(),
+            view: &view,
+        };
+        Some(Bytes::from(page::render(&model, &setup, Timestamp::now())))
     };
-    axum::Json(doc).into_response()
+    let shared = state.pages.status.get(query, render).await;
+    shared_answer(shared, "text/html; charset=utf-8")
+}
+
+/// `/api/status`: the JSON of `ontop status --json`.
+async fn status_json(State(state): State<AppState>) -> Response {
+    let served = state.served.clone();
+    let render = move || {
+        let doc = {
+            let model = served.model.read().unwrap_or_else(|p| p.into_inner());
+            crate::state::report::document(&model, Timestamp::now())
+        };
+        serde_json::to_vec(&doc).ok().map(Bytes::from)
+    };
+    let shared = state.pages.json.get((), render).await;
+    shared_answer(shared, "application/json")
+}
+
+/// A shared page with its `Content-Type`, or 500 when it could not be made.
+fn shared_answer(page: Option<Bytes>, content_type: &'static str) -> Response {
+    match page {
+        Some(body) => ([(header::CONTENT_TYPE, content_type)], body).into_response(),
+        None => (
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "rendering the page failed\n",
+        )
+            .into_response(),
+    }
 }

@@ -5,8 +5,10 @@ use std::time::Duration;
 
 use jiff::Timestamp;
 
+use super::validation::Readiness;
 use crate::download::{Ending, Followed, OperationKind, Origin, Phase, Since};
 use crate::engine::{LoginPause, Update};
+use crate::ontap::software::{Software, UpdateState};
 use crate::ontap::{CertificateFacts, DownloadState, DownloadStatus, Job, OntapError, Package};
 
 /// Transitions kept per cluster for the details pane.
@@ -93,6 +95,8 @@ pub struct ClusterState {
     pub certificate: Option<CertificateFacts>,
     /// The cluster refused the login and its poller stopped asking: since when, why.
     pub login_paused: Option<(Timestamp, LoginPause)>,
+    /// Its software: an update in progress, the last validation, the one followed.
+    pub readiness: Readiness,
 }
 
 impl ClusterState {
@@ -115,6 +119,7 @@ impl ClusterState {
             history: VecDeque::with_capacity(HISTORY_LEN),
             certificate: None,
             login_paused: None,
+            readiness: Readiness::default(),
         }
     }
 
@@ -143,12 +148,13 @@ impl ClusterState {
         match kind {
             OperationKind::Download => self.followed.as_ref(),
             OperationKind::Removal => self.removal.as_ref(),
+            OperationKind::Validation => self.readiness.operation.as_ref(),
         }
     }
 
     /// The operations not ended yet (the quit question counts these).
     pub fn open_operations(&self) -> impl Iterator<Item = &Followed> {
-        [&self.followed, &self.removal]
+        [&self.followed, &self.removal, &self.readiness.operation]
             .into_iter()
             .flatten()
             .filter(|f| f.ending().is_none())
@@ -246,15 +252,33 @@ impl ClusterState {
             }
             Update::Operation { at, followed, .. } => {
                 self.note_operation(at, &followed);
-                if followed.kind() == OperationKind::Download {
-                    if self.job.as_ref().map(|j| &j.uuid) != followed.job.as_ref() {
-                        self.job = None;
+                match followed.kind() {
+                    OperationKind::Download => {
+                        if self.job.as_ref().map(|j| &j.uuid) != followed.job.as_ref() {
+                            self.job = None;
+                        }
+                        self.followed = Some(*followed);
                     }
-                    self.followed = Some(*followed);
-                } else {
-                    self.removal = Some(*followed);
+                    OperationKind::Removal => self.removal = Some(*followed),
+                    OperationKind::Validation => self.readiness.followed(at, *followed),
                 }
                 true
+            }
+            Update::Software { at, software, .. } => {
+                self.note_software(at, &software);
+                self.readiness.software = Some((at, *software));
+                true
+            }
+            Update::Validated { version, at, .. } => {
+                let newer = self
+                    .readiness
+                    .validated
+                    .as_ref()
+                    .is_none_or(|(_, t)| *t < at);
+                if newer {
+                    self.readiness.validated = Some((version, at));
+                }
+                newer
             }
             Update::RecordFailed { at, error, .. } => {
                 self.record(at, format!("NOT RECORDED: {error}"));
@@ -346,6 +370,7 @@ impl ClusterState {
                     match new.kind() {
                         OperationKind::Download => "following the download status",
                         OperationKind::Removal => "reading the repository",
+                        OperationKind::Validation => "reading its results",
                     }
                 ),
             );
@@ -363,6 +388,21 @@ impl ClusterState {
         }
     }
 
+    /// Notes in the history an update's state changing (started, paused, ended).
+    fn note_software(&mut self, at: Timestamp, new: &Software) {
+        let old = self.readiness.software().and_then(|s| s.state.clone());
+        if new.state.is_some() && old != new.state && (new.updating() || old.is_some()) {
+            let word = |s: Option<&UpdateState>| s.map_or("-", UpdateState::as_str).to_string();
+            let target = new.pending_version.as_deref().unwrap_or("?");
+            let what = format!(
+                "update to {target}: {} → {}",
+                word(old.as_ref()),
+                word(new.state.as_ref())
+            );
+            self.record(at, what);
+        }
+    }
+
     fn record(&mut self, at: Timestamp, what: String) {
         if self.history.len() == HISTORY_LEN {
             self.history.pop_front();
@@ -376,6 +416,7 @@ fn operation_began(new: &Followed) -> String {
     use crate::download::Operation;
     match (&new.operation, new.origin) {
         (Operation::Removal { version }, _) => format!("removal of package {version} requested"),
+        (Operation::Validation { version }, _) => format!("validation of {version} requested"),
         (_, Origin::Started) => format!("download requested: {}", new.operation.url()),
         (_, Origin::Resumed) => format!(
             "following a download started earlier: {}",
@@ -387,9 +428,10 @@ fn operation_began(new: &Followed) -> String {
 
 /// "download", "removal of 9.16.1P3".
 fn noun(followed: &Followed) -> String {
-    match followed.operation.version() {
-        Some(version) => format!("removal of {version}"),
-        None => "download".into(),
+    match &followed.operation {
+        crate::download::Operation::Removal { version } => format!("removal of {version}"),
+        crate::download::Operation::Validation { version } => format!("validation of {version}"),
+        _ => "download".into(),
     }
 }
 

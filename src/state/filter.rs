@@ -5,17 +5,24 @@
 //!   (`success`), `failed` (`failure`), `not_started`, `failing`, `stale`, `ok`,
 //!   `unknown`, `paused` (a paused job, or polls paused after a refused login), and
 //!   the JOB column's `starting`, `queued`, `present`,
-//!   `refused`, `gave-up`, `not-sent`, `followed` (ontop follows a download there);
+//!   `refused`, `no-answer`, `gave-up`, `not-sent`, `followed` (ontop follows a
+//!   download there);
 //! - `ro` or `read-only`;
-//! - `version:9.16` (the running release starts with it);
+//! - `version:9.16`, or a bare version (`9.16`, `9.15.1P7`): the running release starts
+//!   with it;
 //! - `name:part`, a part of the name even when it is one of the words above;
-//! - `key=value`, a label exactly (`site=ams`), or a label value alone (`ams`);
+//! - `key=value`, a label (`site=ams`), or a label value alone (`ams`);
 //! - `!term`: clusters that do not match `term`.
 //!
-//! Case does not matter. The screen's words mean only what they say (`ro` finds the
-//! read-only clusters, not `prod-ams-1`); any other word matches a name by substring
-//! and a label value only whole.
+//! Case does not matter, for labels too: [`has_label`] is the one rule the screen and the
+//! CLI's `--label` share. The screen's words mean only what they say (`ro` finds the
+//! read-only clusters, not `prod-ams-1`); any other word matches a name by substring and
+//! a label value only whole. A label key or value no cluster has gets a "did you mean"
+//! ([`Filter::label_hint`]).
 
+mod advice;
+
+use std::collections::BTreeMap;
 use std::ops::Range;
 
 use jiff::Timestamp;
@@ -92,6 +99,19 @@ impl Filter {
     }
 }
 
+/// Whether `labels` hold `key=value`. The one rule of the dashboard's filter and of the
+/// CLI's `--label`: key and value compare without regard to case.
+pub fn has_label(labels: &BTreeMap<String, String>, key: &str, value: &str) -> bool {
+    labels
+        .iter()
+        .any(|(k, v)| same_word(k, key) && same_word(v, value))
+}
+
+/// Whether two label words are the same word, case aside ([`has_label`]'s rule).
+pub fn same_word(a: &str, b: &str) -> bool {
+    a == b || a.to_lowercase() == b.to_lowercase()
+}
+
 fn term(raw: &str) -> Term {
     let lower = raw.to_lowercase();
     if let Some(rest) = lower.strip_prefix('!').filter(|r| !r.is_empty()) {
@@ -115,26 +135,30 @@ fn term(raw: &str) -> Term {
 fn matches(term: &Term, c: &ClusterState, now: Timestamp) -> bool {
     match term {
         Term::Not(inner) => !matches(inner, c, now),
-        Term::Label { key, value } => c
-            .identity
-            .labels
-            .iter()
-            .any(|(k, v)| k.to_lowercase() == *key && v.to_lowercase() == *value),
-        Term::Version(v) => c
-            .version
-            .as_deref()
-            .is_some_and(|version| version.to_lowercase().starts_with(v.as_str())),
+        Term::Label { key, value } => has_label(&c.identity.labels, key, value),
+        Term::Version(v) => version_starts(c, v),
         // The screen's own words mean only what they say: `ro` is read-only, never a
         // part of `prod-ams-1` (`name:ro` asks for that).
         Term::Word(word) => state_word(word, c, now).unwrap_or_else(|| {
             c.identity.name.to_lowercase().contains(word.as_str())
-                || c.identity
-                    .labels
-                    .values()
-                    .any(|v| v.to_lowercase() == *word)
+                || c.identity.labels.values().any(|v| same_word(v, word))
+                || (looks_like_version(word) && version_starts(c, word))
         }),
         Term::Name(part) => c.identity.name.to_lowercase().contains(part.as_str()),
     }
+}
+
+/// Whether the cluster's running release starts with `prefix` (lower case).
+fn version_starts(c: &ClusterState, prefix: &str) -> bool {
+    c.version
+        .as_deref()
+        .is_some_and(|version| version.to_lowercase().starts_with(prefix))
+}
+
+/// A bare word that reads as a release (`9`, `9.15`, `9.15.1p7`) matches the version
+/// column as `version:` does.
+fn looks_like_version(word: &str) -> bool {
+    word.starts_with(|c: char| c.is_ascii_digit())
 }
 
 /// Whether `word` is one of the screen's own words (which never match a name).
@@ -179,7 +203,8 @@ fn state_word(word: &str, c: &ClusterState, now: Timestamp) -> Option<bool> {
         ),
         "paused" => matches!(phase, Some(Phase::Job(JobState::Paused))) || c.login_paused.is_some(),
         "present" => matches!(ending, Some(Ending::AlreadyPresent)),
-        "refused" => matches!(ending, Some(Ending::Refused(_))),
+        "refused" => matches!(ending, Some(e @ Ending::Refused(_)) if !e.is_unanswered()),
+        "no-answer" => ending.is_some_and(Ending::is_unanswered),
         "gave-up" => matches!(ending, Some(Ending::GaveUp { .. })),
         "not-sent" => matches!(ending, Some(Ending::NotSent { .. })),
         _ => return None,
@@ -204,6 +229,66 @@ mod tests {
         assert!(passes("name:ro", &c) && passes("name:tok", &c) && passes("prod", &c));
         c.identity.read_only = true;
         assert!(passes("ro", &c) && passes("prod ro", &c) && !passes("prod !ro", &c));
+    }
+
+    fn cluster(name: &str, version: &str, labels: &[(&str, &str)]) -> ClusterState {
+        let mut c = ClusterState::new(ClusterIdentity {
+            name: name.into(),
+            labels: labels
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect(),
+            ..ClusterIdentity::default()
+        });
+        c.version = Some(version.into());
+        c
+    }
+
+    #[test]
+    fn a_bare_version_matches_the_version_column() {
+        let now = Timestamp::UNIX_EPOCH;
+        let c = cluster("prod-ams-1", "9.15.1P7", &[]);
+        for wanted in ["9.15", "9", "9.15.1p7", "version:9.15", "!9.16"] {
+            assert!(Filter::parse(wanted).matches(&c, now), "{wanted}");
+        }
+        for unwanted in ["9.16", "9.15.2", "!9.15"] {
+            assert!(!Filter::parse(unwanted).matches(&c, now), "{unwanted}");
+        }
+        let named = cluster("sim-9", "9.14.1", &[]);
+        assert!(
+            Filter::parse("9").matches(&named, now),
+            "a name still matches"
+        );
+    }
+
+    #[test]
+    fn labels_compare_without_case_and_a_typo_gets_a_did_you_mean() {
+        let now = Timestamp::UNIX_EPOCH;
+        let fleet = [
+            cluster("a", "9.15.1", &[("site", "ams"), ("Env", "Prod")]),
+            cluster("b", "9.15.1", &[("site", "fra")]),
+        ];
+        assert!(Filter::parse("site=AMS").matches(&fleet[0], now));
+        assert!(Filter::parse("env=prod").matches(&fleet[0], now));
+        assert!(super::has_label(&fleet[0].identity.labels, "ENV", "prod"));
+        let hint = |f: &str| Filter::parse(f).label_hint(&fleet);
+        assert_eq!(
+            hint("sit=ams").as_deref(),
+            Some("sit=ams: no cluster has a label sit; did you mean site?")
+        );
+        assert_eq!(
+            hint("!site=amz").as_deref(),
+            Some("site=amz: no cluster has it; did you mean ams?")
+        );
+        assert_eq!(
+            hint("site=xyz").as_deref(),
+            Some("site=xyz: no cluster has it (site is ams, fra)")
+        );
+        assert_eq!(
+            hint("zone=1").as_deref(),
+            Some("zone=1: no cluster has a label zone; labels: Env, site")
+        );
+        assert_eq!(hint("site=AMS ams prod"), None);
     }
 
     #[test]

@@ -7,11 +7,14 @@ pub mod cluster;
 pub mod filter;
 pub mod plan;
 pub mod report;
+pub mod standing;
 pub mod table;
+pub mod validation;
 
 use jiff::Timestamp;
 
 pub use cluster::{ClusterIdentity, ClusterState, Health, Transition, age, format_age, short_uuid};
+pub use standing::Standing;
 pub use table::{Column, SortOrder, visible_rows};
 
 use crate::engine::Update;
@@ -21,6 +24,8 @@ use crate::ontap::DownloadState;
 #[derive(Debug, Clone, Default)]
 pub struct Model {
     pub clusters: Vec<ClusterState>,
+    /// How validation results are judged (`[validate]`).
+    pub validate: crate::config::ValidateSettings,
 }
 
 /// The header's fleet counts.
@@ -45,6 +50,8 @@ pub struct OpenOperations {
     pub queued: usize,
     /// Package removals.
     pub removals: usize,
+    /// Validations running, or waiting for their results.
+    pub validations: usize,
 }
 
 impl OpenOperations {
@@ -59,6 +66,7 @@ impl Model {
     pub fn new(identities: impl IntoIterator<Item = ClusterIdentity>) -> Self {
         Self {
             clusters: identities.into_iter().map(ClusterState::new).collect(),
+            validate: Default::default(),
         }
     }
 
@@ -78,6 +86,7 @@ impl Model {
         for op in self.clusters.iter().flat_map(|c| c.open_operations()) {
             match (op.kind(), &op.phase) {
                 (crate::download::OperationKind::Removal, _) => open.removals += 1,
+                (crate::download::OperationKind::Validation, _) => open.validations += 1,
                 (_, crate::download::Phase::Queued { .. }) => open.queued += 1,
                 _ => open.downloads += 1,
             }

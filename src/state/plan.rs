@@ -5,7 +5,9 @@
 use jiff::Timestamp;
 
 use super::{ClusterState, Health, Model};
-use crate::download::{Busy, Candidate, Plan, holding, plan};
+use crate::download::image::Holding;
+use crate::download::{Busy, Candidate, Plan, SkipReason, holding, plan};
+use crate::fleet::inventory::release_order;
 use crate::ontap::DownloadState;
 
 impl Model {
@@ -34,6 +36,108 @@ impl Model {
         }))
     }
 }
+
+impl Model {
+    /// The plan for sending an image from this host: as [`Model::plan`], and also
+    /// leaving out the clusters older than 9.8 (no upload endpoint) and those where a
+    /// download runs (nothing to attach to: the upload would be refused).
+    pub fn plan_upload(
+        &self,
+        chosen: &[usize],
+        version: Option<&str>,
+        session_read_only: bool,
+        now: Timestamp,
+    ) -> Plan {
+        let mut plan = self.plan(chosen, version, session_read_only, now);
+        for (cluster, name) in std::mem::take(&mut plan.attach) {
+            plan.skipped.push((cluster, name, SkipReason::Downloading));
+        }
+        let targets = std::mem::take(&mut plan.targets);
+        for (cluster, name) in targets {
+            let running = self.clusters[cluster].version.as_deref();
+            match running.filter(|v| release_order(v, FIRST_UPLOAD_RELEASE).is_lt()) {
+                Some(old) => {
+                    let reason = SkipReason::CannotUpload(old.to_string());
+                    plan.skipped.push((cluster, name, reason));
+                }
+                None => plan.targets.push((cluster, name)),
+            }
+        }
+        plan
+    }
+}
+
+impl Model {
+    /// The plan for validating `version` on `chosen`: the clusters that hold its package
+    /// and can be asked now; the others skipped with their reason (read-only, a refused
+    /// login, not answering, an update or a validation running, not holding it).
+    pub fn plan_validation(
+        &self,
+        chosen: &[usize],
+        version: &str,
+        session_read_only: bool,
+        now: Timestamp,
+    ) -> Plan {
+        let mut plan = Plan::default();
+        for &cluster in chosen {
+            let Some(c) = self.clusters.get(cluster) else {
+                continue;
+            };
+            let name = c.identity.name.clone();
+            match validation_skip(c, version, session_read_only, now) {
+                Some(reason) => plan.skipped.push((cluster, name, reason)),
+                None => plan.targets.push((cluster, name)),
+            }
+        }
+        plan
+    }
+}
+
+/// Why `c` cannot validate `version` now, when it cannot.
+fn validation_skip(
+    c: &ClusterState,
+    version: &str,
+    session_read_only: bool,
+    now: Timestamp,
+) -> Option<SkipReason> {
+    if session_read_only || c.identity.read_only {
+        return Some(SkipReason::ReadOnly);
+    }
+    if c.login_paused.is_some() {
+        return Some(SkipReason::LoginRefused);
+    }
+    if let Some(why) = failing_reason(c, now) {
+        return Some(SkipReason::Failing(why));
+    }
+    let readiness = &c.readiness;
+    if readiness
+        .operation
+        .as_ref()
+        .is_some_and(|f| f.ending().is_none())
+    {
+        return Some(SkipReason::Validating);
+    }
+    if let Some(software) = readiness.software().filter(|s| s.updating()) {
+        return Some(SkipReason::Updating(software.pending_version.clone()));
+    }
+    let Some((_, packages)) = &c.packages else {
+        let why = c
+            .packages_error
+            .as_ref()
+            .map_or("not read yet".to_string(), |(_, e)| {
+                format!("{}: {}", e.kind, e.message)
+            });
+        return Some(SkipReason::RepositoryUnread(why));
+    };
+    match holding(version, c.version.as_deref(), Some(packages)) {
+        Some(Holding::Runs(v)) => Some(SkipReason::AlreadyRuns(v)),
+        Some(Holding::Holds(_)) => None,
+        None => Some(SkipReason::NotHeld(version.to_string())),
+    }
+}
+
+/// The first release that takes an upload (`POST /cluster/software/upload`).
+const FIRST_UPLOAD_RELEASE: &str = "9.8";
 
 /// Whether a download already runs there, as the model knows it: one the engine
 /// follows, or the cluster's own state.

@@ -7,10 +7,11 @@ use jiff::Timestamp;
 use super::Model;
 use super::cluster::{ClusterState, age};
 use super::filter::Filter;
-use crate::download::Since;
+use crate::download::{Ending, Followed, Phase, Since};
+use crate::ontap::Package;
 
 /// A column of the cluster table. The order of [`Column::ALL`] is the order on screen
-/// and the order `s` cycles through.
+/// and the order of the sort menu (`s`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Column {
     Name,
@@ -43,7 +44,7 @@ impl Column {
         Column::Health,
     ];
 
-    /// The columns `s` sorts by: all but PKG, which is about the form's release.
+    /// The columns the sort menu offers: all but PKG, which is about the form's release.
     pub const SORTABLE: [Column; 10] = [
         Column::Name,
         Column::Version,
@@ -78,15 +79,19 @@ impl Column {
         match self {
             Self::Name => a.identity.name.cmp(&b.identity.name),
             Self::Version => a.version.cmp(&b.version),
-            // Which release it is about is the screen's: `s` skips this column.
+            // Which release it is about is the screen's: the sort menu skips this column.
             Self::Package => Ordering::Equal,
             Self::Labels => labels_text(a).cmp(&labels_text(b)),
             Self::Download => state_rank(a).cmp(&state_rank(b)),
             Self::Message => message(a).cmp(message(b)),
             Self::Code => code(a).cmp(&code(b)),
             Self::Job => job_word(a).cmp(job_word(b)),
-            // Longest in state first reads best; `S` reverses it.
-            Self::InState => since(b).cmp(&since(a)),
+            // Longest in state (the earliest moment) first reads best, rows with no
+            // time last; `S` reverses it.
+            Self::InState => {
+                let key = |c: &ClusterState| (since(c).is_none(), since(c));
+                key(a).cmp(&key(b))
+            }
             Self::LastPoll => b.last_success.cmp(&a.last_success),
             Self::Health => b.health(now).cmp(&a.health(now)),
         }
@@ -101,25 +106,14 @@ pub struct SortOrder {
 }
 
 impl SortOrder {
-    /// The next sort column (`s`): config order, then each column, then config order.
-    /// A new column starts in its natural direction: `S` reverses one column only.
-    pub fn cycle(self) -> Self {
-        self.cycle_within(&Column::SORTABLE)
-    }
-
-    /// [`SortOrder::cycle`] over the columns on screen only (in screen order), so that
-    /// every press visibly changes the order.
-    pub fn cycle_within(self, shown: &[Column]) -> Self {
-        let next = match self.column {
-            None => shown.first().copied(),
-            Some(c) => match shown.iter().position(|x| *x == c) {
-                Some(i) => shown.get(i + 1).copied(),
-                // Sorted by a column that has left the screen: start again.
-                None => shown.first().copied(),
-            },
-        };
+    /// The order a sort key asks for: by `column` (`None`: config order) in its natural
+    /// direction; the column already sorted by again turns it round.
+    pub fn by(self, column: Option<Column>) -> Self {
+        if column == self.column {
+            return self.reversed();
+        }
         Self {
-            column: next,
+            column,
             reverse: false,
         }
     }
@@ -194,7 +188,7 @@ fn code(c: &ClusterState) -> Option<i64> {
 }
 
 fn job_word(c: &ClusterState) -> &str {
-    c.phase().map_or("", |p| p.word())
+    latest_operation(c).map_or("", |f| f.phase.word())
 }
 
 fn since(c: &ClusterState) -> Option<Timestamp> {
@@ -208,4 +202,44 @@ pub fn time_in_state(c: &ClusterState, now: Timestamp) -> Option<(std::time::Dur
         let at_least = matches!(since, Since::AtLeast(_));
         (age(since.at(), now), at_least)
     })
+}
+
+/// The packages the cluster's repository holds, as the screen shows them: the list its
+/// poller last read, less a release whose removal ended after that read. The engine
+/// reads the repository again once an operation ends; until that answer comes, PKG, the
+/// packages view and the JOB column's "removed" do not contradict each other.
+pub fn held_packages(c: &ClusterState) -> Option<Vec<Package>> {
+    let (read_at, list) = c.packages.as_ref()?;
+    let removed = c
+        .removal
+        .as_ref()
+        .and_then(|r| match (&r.phase, r.operation.version()) {
+            (Phase::Ended(Ending::Removed), Some(version)) if r.since.at() >= *read_at => {
+                Some(version)
+            }
+            _ => None,
+        });
+    Some(
+        list.iter()
+            .filter(|p| {
+                !p.version
+                    .as_deref()
+                    .zip(removed)
+                    .is_some_and(|(held, gone)| held.eq_ignore_ascii_case(gone))
+            })
+            .cloned()
+            .collect(),
+    )
+}
+
+/// The operation the JOB column shows: the latest asked for, a download or a package
+/// removal, so that a row says "removed" once its release left the repository.
+pub fn latest_operation(c: &ClusterState) -> Option<&Followed> {
+    match (&c.followed, &c.removal) {
+        (Some(download), Some(removal)) if removal.since_request > download.since_request => {
+            Some(removal)
+        }
+        (Some(download), _) => Some(download),
+        (None, removal) => removal.as_ref(),
+    }
 }

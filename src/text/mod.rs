@@ -12,11 +12,12 @@
 //! cuts by width, for the screen and for printed tables, are in `width`.
 
 mod mask;
+pub mod rate;
 pub mod suggest;
 pub mod table;
 mod width;
 
-pub use mask::{hide_url_secrets, mask_url, mask_url_text};
+pub use mask::{hide_url_secrets, mask_url, mask_url_text, mask_urls_in};
 pub use width::{pad, truncate, width, wrap};
 
 use serde::{Deserialize, Deserializer};
@@ -110,9 +111,11 @@ fn skip_escape_sequence(chars: &mut std::iter::Peekable<std::str::Chars<'_>>) {
 /// message, few enough that a model holding twenty of them per cluster stays small.
 pub const MAX_FIELD: usize = 2048;
 
-/// [`clean`], then cut to [`MAX_FIELD`] characters (with "…" when something was cut).
+/// [`clean`], URLs masked ([`mask_urls_in`]: a cluster may quote the package URL ontop
+/// sent it, password and token included), then cut to [`MAX_FIELD`] characters (with
+/// "…" when something was cut).
 pub fn clean_field(input: &str) -> String {
-    let cleaned = clean(input);
+    let cleaned = mask_urls_in(&clean(input));
     if cleaned.chars().count() <= MAX_FIELD {
         return cleaned;
     }

@@ -24,7 +24,7 @@ mod marks;
 mod navigation;
 mod packages;
 pub mod password;
-pub use packages::{Holders, Removal};
+pub use packages::{Chosen, Holders, Removal};
 mod redraw;
 
 use std::collections::BTreeSet;
@@ -37,12 +37,14 @@ pub use password::{NewPassword, PasswordPrompt};
 
 use super::keymap::Context;
 use super::theme::Theme;
-use crate::state::{Column, Model, SortOrder, visible_rows};
+use crate::state::{Model, SortOrder, visible_rows};
 
 /// How long a status message stays in the footer.
 const STATUS_FOR: SignedDuration = SignedDuration::from_secs(5);
-/// How long a record that could not be written stays in the footer.
+/// How long a record that could not be written, or a warning, stays in the footer.
 const RECORD_FAILED_FOR: SignedDuration = SignedDuration::from_secs(120);
+/// How long the news of a paused login stays (its row says PAUSED for as long as it is).
+const PAUSE_STATUS_FOR: SignedDuration = SignedDuration::from_secs(30);
 
 /// What the screen shows besides the (optional) help overlay.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -90,6 +92,8 @@ pub enum Dialog {
     /// The clusters a package will be removed from, before anything is sent (`x` in the
     /// packages view).
     Remove(Removal),
+    /// The sort menu (after `s`): one key per column.
+    Sort,
     /// Quitting would stop following these operations (as the model says: the same
     /// fact the JOB column shows); `under` is the dialog it was asked over (Ctrl-C in
     /// the form), back when the answer is no.
@@ -104,6 +108,9 @@ pub enum Dialog {
 struct Status {
     text: String,
     until: Timestamp,
+    /// The message is about this cluster's paused login: it goes when the cluster
+    /// answers again.
+    pause_of: Option<usize>,
 }
 
 /// Everything the screen shows and how keys change it.
@@ -115,7 +122,8 @@ pub struct App {
     theme: Theme,
     mode: Mode,
     help: bool,
-    filter: String,
+    /// The filter as typed: the same line editor as the form's fields.
+    filter: crate::tui::line::LineEdit,
     sort: SortOrder,
     /// The selected cluster (index in config order), when any row is visible.
     selected: Option<usize>,
@@ -127,8 +135,6 @@ pub struct App {
     offset: usize,
     /// Table rows that fit on screen, as of the last frame.
     page: usize,
-    /// The columns on screen, as of the last frame (`s` cycles through these).
-    shown_columns: Vec<Column>,
     details_scroll: usize,
     /// The selected release in the packages view, and whether its clusters are listed.
     packages_row: usize,
@@ -141,8 +147,13 @@ pub struct App {
     dialog: Option<Dialog>,
     /// What the download form offers before anything is typed: (URL, server user).
     form_defaults: (Option<String>, Option<String>),
-    /// Operations that ended a moment ago, announced together.
+    /// The operations of the current batch that ended (see `download.rs`), announced
+    /// together; the batch closes when nothing is open any more.
     recent_endings: Vec<download::RecentEnding>,
+    /// Nothing was open after the last operation update: the next ending starts a batch.
+    batch_closed: bool,
+    /// Clusters whose next pause note answers a key pressed on them (`r`, `p`).
+    asked_login: BTreeSet<usize>,
     /// A followed download ended since the event loop last asked: ring the bell.
     bell: bool,
     /// The journal keeps followed downloads for the next ontop (the quit question says
@@ -167,13 +178,12 @@ impl App {
             theme: Theme::new(color),
             mode: Mode::Table,
             help: false,
-            filter: String::new(),
+            filter: crate::tui::line::LineEdit::default(),
             sort: SortOrder::default(),
             selected_row: 0,
             rows,
             offset: 0,
             page: 10,
-            shown_columns: Column::SORTABLE.to_vec(),
             details_scroll: 0,
             packages_row: 0,
             packages_open: false,
@@ -184,6 +194,8 @@ impl App {
             dialog: None,
             form_defaults: (None, None),
             recent_endings: Vec::new(),
+            batch_closed: true,
+            asked_login: BTreeSet::new(),
             bell: false,
             journaled: true,
         }
@@ -216,7 +228,7 @@ impl App {
     /// Recomputes the visible rows at `now` (health, and so filters and sorts, change with
     /// time) and keeps the selection on a visible cluster.
     pub fn sync(&mut self, now: Timestamp) {
-        self.rows = visible_rows(&self.model, &self.filter, self.sort, now);
+        self.rows = visible_rows(&self.model, self.filter.text(), self.sort, now);
         match self
             .selected
             .and_then(|c| self.rows.iter().position(|&r| r == c))
@@ -227,15 +239,6 @@ impl App {
                 self.selected = self.rows.get(self.selected_row).copied();
             }
         }
-    }
-
-    /// Notes the columns the table drew (the view knows them only while drawing).
-    pub(crate) fn set_shown_columns(&mut self, columns: Vec<Column>) {
-        // Only the columns `s` sorts by (PKG is about the form's release, not the cluster).
-        self.shown_columns = columns
-            .into_iter()
-            .filter(|c| Column::SORTABLE.contains(c))
-            .collect();
     }
 
     /// The release of the package the download form offers (`[download] url`), when its
@@ -270,6 +273,7 @@ impl App {
         self.status = Some(Status {
             text,
             until: now.saturating_add(duration).unwrap_or(now),
+            pause_of: None,
         });
     }
 
@@ -278,12 +282,18 @@ impl App {
         if self.help {
             return Context::Help;
         }
+        self.context_under_help()
+    }
+
+    /// Where keys would go without the help overlay: the place help describes.
+    pub fn context_under_help(&self) -> Context {
         match &self.dialog {
             Some(Dialog::Form(_)) => return Context::Form,
             Some(Dialog::Confirm(_)) => return Context::Confirm,
             Some(Dialog::Remove(_)) => return Context::Remove,
             Some(Dialog::Password(_)) => return Context::Password,
             Some(Dialog::Quit { .. }) => return Context::QuitConfirm,
+            Some(Dialog::Sort) => return Context::Sort,
             None => {}
         }
         match self.mode {
@@ -326,7 +336,12 @@ impl App {
 
     /// The filter text (may be empty).
     pub fn filter(&self) -> &str {
-        &self.filter
+        self.filter.text()
+    }
+
+    /// Where the filter's cursor is, in characters from its start.
+    pub fn filter_cursor(&self) -> usize {
+        self.filter.cursor()
     }
 
     /// The current sort order.
@@ -363,3 +378,6 @@ mod tests;
 
 #[cfg(test)]
 mod download_tests;
+
+#[cfg(test)]
+mod status_tests;

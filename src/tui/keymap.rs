@@ -15,6 +15,7 @@ pub use bindings::BINDINGS;
 pub use key::Key;
 
 use super::line::Edit;
+use crate::state::Column;
 
 /// Where the keyboard focus is; decides which bindings apply.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -39,11 +40,13 @@ pub enum Context {
     Password,
     /// The question before quitting while downloads started here are followed.
     QuitConfirm,
+    /// The sort menu (after `s`): one key per column.
+    Sort,
 }
 
 impl Context {
     /// Every context, for the bindings that apply everywhere and for checks.
-    pub const ALL: [Context; 10] = [
+    pub const ALL: [Context; 11] = [
         Context::Table,
         Context::Filter,
         Context::Details,
@@ -54,6 +57,7 @@ impl Context {
         Context::Remove,
         Context::Password,
         Context::QuitConfirm,
+        Context::Sort,
     ];
 }
 
@@ -71,9 +75,11 @@ pub enum Action {
     KeepFilter,
     /// Empties the filter (and leaves filter editing).
     ClearFilter,
-    /// Deletes the last character of the filter.
-    FilterBackspace,
-    CycleSort,
+    /// Opens the sort menu.
+    OpenSort,
+    /// In the sort menu: sorts by this column (`None`: config order); the column already
+    /// sorted by turns round.
+    SortBy(Option<Column>),
     ReverseSort,
     OpenDetails,
     /// Leaves the details pane or closes the help.

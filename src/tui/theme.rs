@@ -73,7 +73,9 @@ impl Theme {
             return ("-".into(), self.dim());
         };
         let style = match phase {
-            Phase::Starting | Phase::Queued { .. } | Phase::Checking => self.fg(Color::Cyan),
+            Phase::Starting | Phase::Queued { .. } | Phase::Checking | Phase::Sending { .. } => {
+                self.fg(Color::Cyan)
+            }
             Phase::Job(state) => return self.job(Some(state)),
             Phase::Download(DownloadState::Failure) => self.fg(Color::Red),
             Phase::Download(_) => self.fg(Color::Cyan),
@@ -81,7 +83,7 @@ impl Theme {
             Phase::Ended(Ending::GaveUp { .. } | Ending::Unknown { .. }) => self.fg(Color::Yellow),
             Phase::Ended(_) => self.fg(Color::Red).add_modifier(Modifier::BOLD),
         };
-        (phase.word().to_string(), style)
+        (phase.label().into_owned(), style)
     }
 
     /// The health cell: the alarming words are upper case so they stand out uncoloured.

@@ -351,7 +351,7 @@ async fn plain_http_is_warned_and_one_address_with_two_read_only_settings_is_ref
     );
     let checked = run_ontop(&["config", "check"], &config).await;
     assert!(
-        text(&checked.stdout).contains("# plain HTTP"),
+        text(&checked.stdout).contains("plain HTTP"),
         "{}",
         text(&checked.stdout)
     );

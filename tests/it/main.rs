@@ -23,3 +23,5 @@ mod status;
 mod support;
 mod trust;
 mod tui;
+mod validate;
+mod window;

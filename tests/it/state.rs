@@ -277,7 +277,7 @@ fn filter_matches_name_state_health_and_labels() {
 }
 
 #[test]
-fn sort_cycles_through_the_columns_and_back_to_config_order() {
+fn a_sort_key_picks_its_column_and_again_turns_it_round() {
     let mut m = fleet();
     m.apply(polled(0, 0, DownloadState::NotStarted));
     m.apply(polled(1, 0, DownloadState::Running));
@@ -285,21 +285,30 @@ fn sort_cycles_through_the_columns_and_back_to_config_order() {
     let now = at(1);
     let mut sort = SortOrder::default();
     assert_eq!(visible_rows(&m, "", sort, now), [0, 1, 2]);
-    sort = sort.cycle();
-    assert_eq!(sort.column, Some(Column::Name));
+    sort = sort.by(Some(Column::Name));
     assert_eq!(visible_rows(&m, "", sort, now), [2, 0, 1]);
-    sort = sort.cycle().cycle().cycle();
-    assert_eq!(sort.column, Some(Column::Download));
+    sort = sort.by(Some(Column::Download));
     // Running first, then failures: what needs eyes rises to the top.
     assert_eq!(visible_rows(&m, "", sort, now), [1, 2, 0]);
-    assert_eq!(visible_rows(&m, "", sort.reversed(), now), [0, 2, 1]);
-    for _ in 0..Column::SORTABLE.len() - 3 {
-        sort = sort.cycle();
-    }
-    assert_eq!(
-        sort.column, None,
-        "back to config order after the last column"
+    sort = sort.by(Some(Column::Download));
+    assert!(sort.reverse, "the same key again turns the order round");
+    assert_eq!(visible_rows(&m, "", sort, now), [0, 2, 1]);
+    sort = sort.by(Some(Column::Health));
+    assert!(
+        !sort.reverse,
+        "a new column starts in its natural direction"
     );
+    assert_eq!(sort.by(None), SortOrder::default());
+}
+
+#[test]
+fn in_state_sorts_the_longest_first_and_rows_with_no_time_last() {
+    let mut m = fleet();
+    m.apply(polled(1, 10, DownloadState::Running));
+    m.apply(polled(0, 0, DownloadState::NotStarted));
+    let sort = SortOrder::default().by(Some(Column::InState));
+    assert_eq!(visible_rows(&m, "", sort, at(20)), [0, 1, 2]);
+    assert_eq!(visible_rows(&m, "", sort.reversed(), at(20)), [2, 1, 0]);
 }
 
 fn certificate(cluster: usize, secs: i64, seed: u8, days_left: i64) -> Event {
@@ -339,5 +348,60 @@ fn the_certificate_is_kept_and_a_new_one_is_noted_in_the_history() {
             .is_some_and(|t| t.what.starts_with("certificate changed: now sha256:")),
         "{:?}",
         c.history
+    );
+}
+
+/// The config of `fleet()`, as the CLI reads it.
+const FLEET_CONFIG: &str = r#"
+[defaults]
+username = "admin"
+password = "x"
+
+[[cluster]]
+name = "prod-ams-1"
+url = "https://prod-ams-1.example.com"
+labels = { site = "ams", env = "prod" }
+
+[[cluster]]
+name = "prod-nyc-1"
+url = "https://prod-nyc-1.example.com"
+labels = { site = "nyc", env = "prod" }
+
+[[cluster]]
+name = "lab-ams-1"
+url = "https://lab-ams-1.example.com"
+labels = { site = "ams", env = "lab" }
+"#;
+
+#[test]
+fn labels_compare_the_same_way_on_the_screen_and_in_the_cli() {
+    use ontop::commands::selection::SelectionArgs;
+    let fixture = crate::support::config::Fixture::new();
+    let config = fixture.ok(FLEET_CONFIG);
+    let model = fleet();
+    for label in ["site=ams", "site=AMS", "SITE=Ams"] {
+        let screen = visible_rows(&model, label, SortOrder::default(), t0());
+        let cli = SelectionArgs {
+            labels: vec![label.to_string()],
+            ..SelectionArgs::default()
+        }
+        .select(&config, false)
+        .unwrap_or_else(|e| panic!("--label {label} refused: {e}"));
+        assert_eq!(screen, vec![0, 2], "the screen's /{label}");
+        assert_eq!(cli, screen, "--label {label} picks what /{label} shows");
+    }
+    // A typo gets a "did you mean" in both places.
+    let refused = SelectionArgs {
+        labels: vec!["sit=ams".into()],
+        ..SelectionArgs::default()
+    }
+    .select(&config, false)
+    .unwrap_err()
+    .to_string();
+    assert!(refused.contains("did you mean site?"), "{refused}");
+    let hint = ontop::state::filter::Filter::parse("sit=ams").label_hint(&model.clusters);
+    assert_eq!(
+        hint.as_deref(),
+        Some("sit=ams: no cluster has a label sit; did you mean site?")
     );
 }

@@ -1,4 +1,6 @@
-//! `ontop status` end to end: the real binary against a simulated fleet.
+//! `ontop status` end to end: the real binary against a simulated fleet; `--json` one
+//! document, `--jsonl` one object per line, both with labels and packages; the piped
+//! table with every error whole.
 
 use std::path::Path;
 use std::process::Output;
@@ -47,6 +49,10 @@ async fn a_healthy_fleet_answers_and_exits_0() {
         assert!(row["download"]["code"].is_i64() || row["download"]["code"].is_null());
         assert!(row["error"].is_null());
         assert!(row["polled_at"].as_str().unwrap().ends_with('Z'));
+        assert_eq!(
+            row["version_read_at"], row["polled_at"],
+            "a sweep reads both at once"
+        );
     }
 
     let table = ontop(&["status"], &config).await;
@@ -202,4 +208,128 @@ async fn a_job_in_the_journal_is_shown_with_its_cluster() {
     let table = String::from_utf8(ontop(&["status"], &config).await.stdout).unwrap();
     let short = job.split('-').next().unwrap();
     assert!(table.contains(&format!("({short})")), "{table}");
+}
+
+/// A fleet of three with `site` labels, the first holding the default package.
+async fn labelled_fleet(dir: &Path) -> (ontop_sim::SimFleet, std::path::PathBuf) {
+    let fleet = start_fleet(3, |_| {}).await;
+    fleet
+        .finish_download("sim-1", &fleet.default_package_url())
+        .unwrap();
+    let config = dir.join("fleet.toml");
+    fleet.write_config(&config).await.unwrap();
+    let text = std::fs::read_to_string(&config).unwrap();
+    std::fs::write(&config, crate::serve::page::with_sites(text, 3)).unwrap();
+    (fleet, config)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn json_carries_labels_health_and_the_package_inventory() {
+    let dir = tempfile::tempdir().unwrap();
+    let (_fleet, config) = labelled_fleet(dir.path()).await;
+    let out = ontop(&["status", "--json"], &config).await;
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    // One document (pretty-printed): it parses whole.
+    let rows = json_of(&out);
+    assert_eq!(rows.len(), 3);
+    assert_eq!(rows[0]["labels"], serde_json::json!({"site": "ams"}));
+    assert_eq!(rows[2]["labels"]["site"], "fra");
+    for row in &rows {
+        assert_eq!(row["health"], "ok", "{row}");
+        assert!(row["packages_error"].is_null(), "{row}");
+        assert!(row["packages_read_at"].is_string(), "{row}");
+    }
+    assert_eq!(rows[0]["packages"][0]["version"], "9.16.1P3", "{}", rows[0]);
+    assert_eq!(rows[1]["packages"], serde_json::json!([]));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn jsonl_is_one_compact_object_per_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let (fleet, config) = labelled_fleet(dir.path()).await;
+    fleet.set_fault("sim-2", Fault::Down);
+    let out = ontop(&["status", "--jsonl"], &config).await;
+    assert_eq!(out.status.code(), Some(1), "sim-2 does not answer");
+    let text = String::from_utf8(out.stdout).unwrap();
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines.len(), 3, "{text}");
+    let rows: Vec<Value> = lines
+        .iter()
+        .map(|line| serde_json::from_str(line).unwrap_or_else(|e| panic!("{e}: {line}")))
+        .collect();
+    assert!(rows.iter().all(Value::is_object), "{text}");
+    assert_eq!(rows[0]["name"], "sim-1");
+    assert_eq!(rows[0]["packages"][0]["version"], "9.16.1P3");
+    assert_eq!(rows[1]["health"], "failing");
+    assert_eq!(rows[1]["error"]["kind"], "connect");
+    // Not answering, it was not asked for its packages: null, not an empty list.
+    assert!(rows[1]["packages"].is_null(), "{}", rows[1]);
+    assert!(rows[1]["packages_error"].is_null(), "{}", rows[1]);
+
+    let both = ontop(&["status", "--json", "--jsonl"], &config).await;
+    assert_eq!(both.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&both.stderr).contains("cannot be used with"));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_hung_cluster_is_asked_once_even_with_packages() {
+    let fleet = start_fleet(2, |_| {}).await;
+    fleet.set_fault("sim-1", Fault::Hang);
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("fleet.toml");
+    fleet.write_config(&config).await.unwrap();
+    let text = std::fs::read_to_string(&config).unwrap();
+    std::fs::write(
+        &config,
+        text.replace("[defaults]", "[defaults]\ntimeout = \"1s\""),
+    )
+    .unwrap();
+    let out = ontop(&["status", "--jsonl"], &config).await;
+    assert_eq!(out.status.code(), Some(1));
+    let text = String::from_utf8(out.stdout).unwrap();
+    let hung: Value = serde_json::from_str(text.lines().next().unwrap()).unwrap();
+    assert_eq!(hung["error"]["kind"], "timeout", "{hung}");
+    // One question timed out, and no second one was sent after it.
+    assert!(
+        hung["packages"].is_null() && hung["packages_error"].is_null(),
+        "{hung}"
+    );
+    let asked = fleet.request_log("sim-1").len();
+    assert!(asked <= 1, "the hung cluster was asked {asked} times");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_piped_table_keeps_errors_whole() {
+    let fleet = start_fleet(2, |_| {}).await;
+    fleet.set_fault(
+        "sim-2",
+        Fault::Redirect {
+            status: 307,
+            location: ontop_sim::DEFAULT_REDIRECT.into(),
+        },
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("fleet.toml");
+    fleet.write_config(&config).await.unwrap();
+    let out = ontop(&["status"], &config).await;
+    assert_eq!(out.status.code(), Some(1));
+    let text = String::from_utf8(out.stdout).unwrap();
+    let row = text
+        .lines()
+        .find(|l| l.starts_with("sim-2 "))
+        .unwrap_or_else(|| panic!("no row: {text}"));
+    // The error's whole text, its advice at the end included, on the row itself.
+    assert!(
+        row.contains("ontop never follows redirects")
+            && row
+                .trim_end()
+                .ends_with("set url to the cluster's real management address"),
+        "{row}"
+    );
+    assert!(!row.contains('…'), "{row}");
 }

@@ -11,7 +11,7 @@ use crate::text::table;
 
 /// The skips, one line per reason with every cluster it holds for, and the running
 /// downloads followed as they are.
-pub(super) fn print_plan(plan: &Plan) {
+pub(crate) fn print_plan(plan: &Plan) {
     let mut by_reason: BTreeMap<String, Vec<&str>> = BTreeMap::new();
     for (_, name, reason) in &plan.skipped {
         by_reason
@@ -114,5 +114,95 @@ fn start_line(
             "a download was running: following it, no request sent".into(),
         ),
         None => ("started", job().unwrap_or_default()),
+    }
+}
+
+/// Why the downloads of the plan did not all end well, for the closing line: the ones
+/// refused or not sent (and, once followed to their end, every ending that is not a
+/// success), by name. Empty when all did.
+pub(super) fn not_well(model: &Model, plan: &Plan, followed_to_end: bool) -> Vec<String> {
+    let mut bad = Vec::new();
+    for (cluster, name) in plan.targets.iter().chain(&plan.attach) {
+        let Some(f) = model.clusters[*cluster].operation(OperationKind::Download) else {
+            continue;
+        };
+        let counts = match f.ending() {
+            Some(Ending::Refused(_) | Ending::NotSent { .. }) => true,
+            Some(ending) => followed_to_end && !ending.is_success(),
+            None => false,
+        };
+        if counts {
+            let word = f.ending().map_or("", Ending::word);
+            bad.push(format!("{name}: {word}"));
+        }
+    }
+    if bad.is_empty() {
+        return Vec::new();
+    }
+    let all = plan.targets.len() + plan.attach.len();
+    vec![format!(
+        "{} of {all} downloads did not end well ({})",
+        bad.len(),
+        bad.join(", ")
+    )]
+}
+
+/// What an interrupted run leaves behind, one line each on stderr: downloads still
+/// running (whether the journal keeps them for the next ontop), starts never sent
+/// (queued), and requests sent and not answered; returns the same in one short line.
+pub(super) fn left_behind(model: &Model, plan: &Plan, journaled: bool) -> String {
+    let (mut running, mut attached, mut unsent, mut unanswered, mut cut) =
+        (Vec::new(), Vec::new(), Vec::new(), Vec::new(), Vec::new());
+    for (cluster, name) in plan.targets.iter().chain(&plan.attach) {
+        let Some(f) = model.clusters[*cluster].operation(OperationKind::Download) else {
+            continue;
+        };
+        match (&f.phase, f.answered, f.origin) {
+            (Phase::Ended(_), _, _) => {}
+            (Phase::Queued { .. }, _, _) => unsent.push(name.as_str()),
+            (Phase::Sending { .. }, _, _) => cut.push(name.as_str()),
+            (_, false, _) => unanswered.push(name.as_str()),
+            (_, true, Origin::Attached) => attached.push(name.as_str()),
+            (_, true, _) => running.push(name.as_str()),
+        }
+    }
+    let keeps = if journaled {
+        "they go on in their clusters; the journal keeps them, and the next ontop (the \
+         dashboard, ontop serve, ontop status) follows them again"
+    } else {
+        "they go on in their clusters; no journal keeps them"
+    };
+    let lines = [
+        (&running, format!("still running: {{}}: {keeps}")),
+        (
+            &attached,
+            "still running, not started here: {}: they go on in their clusters".to_string(),
+        ),
+        (
+            &unsent,
+            "never sent (they waited in ontop for a place): {}".to_string(),
+        ),
+        (
+            &unanswered,
+            "sent, no answer yet: {}: they may have started; ontop status shows them".to_string(),
+        ),
+        (
+            &cut,
+            "stopped on their way: {}: an upload starts over when sent again".to_string(),
+        ),
+    ];
+    let mut summary = Vec::new();
+    for (names, line) in lines {
+        if names.is_empty() {
+            continue;
+        }
+        crate::errln!("ontop: {}", line.replacen("{}", &names.join(", "), 1));
+        let what = line.split(':').next().unwrap_or_default();
+        summary.push(format!("{} {what}", names.len()));
+    }
+    if summary.is_empty() {
+        "every download had ended".into()
+    } else {
+        summary.join(", ")
     }
 }

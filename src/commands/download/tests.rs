@@ -20,6 +20,10 @@ fn args(url: Option<&str>, username: Option<&str>, password_env: Option<&str>) -
         timeout: None,
         yes: true,
         force: false,
+        dry_run: false,
+        file: None,
+        sha256: None,
+        limit_rate: None,
         max_running: None,
     }
 }
@@ -32,8 +36,10 @@ fn config(download_url: Option<&str>, download_user: Option<&str>) -> Config {
             url: download_url.map(|u| u.parse().unwrap()),
             username: download_user.map(str::to_string),
             max_running: None,
+            ..Default::default()
         },
         serve: Default::default(),
+        validate: Default::default(),
         warnings: Vec::new(),
     }
 }
@@ -137,12 +143,25 @@ fn the_password_comes_only_from_a_named_variable_that_is_set() {
 
 #[test]
 fn the_question_names_every_target_and_masks_the_url() {
-    let q = question("https://u:***@repo/p.tgz", &["a", "b", "c"]);
+    let q = question(&[("https://u:***@repo/p.tgz".into(), vec!["a", "b", "c"])]);
     assert_eq!(
         q,
         "Start downloading https://u:***@repo/p.tgz on 3 clusters: a, b, c? [y/N] "
     );
-    assert!(question("x", &["a"]).contains("on 1 cluster: a?"));
+    assert!(question(&[("x".into(), vec!["a"])]).contains("on 1 cluster: a?"));
+    // Each site's mirror: the clusters named under the URL each fetches.
+    let q = question(&[
+        ("https://pkgs-ams/p.tgz".into(), vec!["a", "b"]),
+        ("https://pkgs/p.tgz".into(), vec!["c"]),
+    ]);
+    assert!(
+        q.starts_with("Start downloading on 3 clusters, each from its site:"),
+        "{q}"
+    );
+    assert!(
+        q.contains("  https://pkgs-ams/p.tgz: a, b\n  https://pkgs/p.tgz: c\n"),
+        "{q}"
+    );
 }
 
 #[test]

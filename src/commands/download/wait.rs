@@ -3,19 +3,17 @@
 //! changes when stdout is not a terminal), then a summary line each. The engine follows
 //! and records; this renders its updates.
 
-use std::collections::HashMap;
-use std::io::IsTerminal;
 use std::time::Duration;
 
-use indicatif::{MultiProgress, ProgressBar, ProgressDrawTarget, ProgressStyle};
 use tokio::time::Instant;
 
 use super::LINE_COLUMNS;
+use super::live::Lines;
 use crate::commands::watch::{Waited, Watch};
-use crate::download::{Ending, Followed, MAX_FOLLOW_ERRORS, OperationKind, Phase, Plan};
+use crate::download::{Ending, Followed, OperationKind, Phase, Plan};
 use crate::engine::{Engine, Update};
 use crate::state::Model;
-use crate::text::{self, pad, table};
+use crate::text::table;
 
 /// The clusters the plan sends to or attaches to, in its order.
 fn followed_clusters(plan: &Plan) -> Vec<(usize, String)> {
@@ -33,7 +31,7 @@ fn download(model: &Model, cluster: usize) -> Option<&Followed> {
 /// Waits until every request of the plan was answered (or ended without one), or waits
 /// in ontop for a place (`max_running`), and every running download it attaches to is
 /// followed.
-pub(super) async fn until_answered(watch: &mut Watch, plan: &Plan) {
+pub(super) async fn until_answered(watch: &mut Watch, plan: &Plan) -> Waited {
     let clusters = followed_clusters(plan);
     // A start that waited in ontop is not waited for here: it goes when a place frees.
     let queued = std::cell::RefCell::new(std::collections::HashSet::new());
@@ -50,31 +48,55 @@ pub(super) async fn until_answered(watch: &mut Watch, plan: &Plan) {
             queued.borrow_mut().insert(*cluster);
         }
     };
-    watch.until(None, answered, seen).await;
+    watch.until(None, answered, seen).await
 }
 
 /// Follows every download of the plan to its end (queued starts are sent by the engine
-/// as places free up); with `limit`, those still open then are given up (they go on in
-/// the clusters, and the journal keeps them). `Some(true)` when all ended well, `None`
-/// when nothing could be sent at all.
+/// as places free up), then prints a summary line each; with `limit`, those still open
+/// then are given up (they go on in the clusters, and the journal keeps them). Ctrl-C
+/// ends the wait (`Waited::Interrupted`), with no summary.
 pub(super) async fn follow_all(
     engine: &Engine,
     watch: &mut Watch,
     plan: &Plan,
     limit: Option<Duration>,
-) -> Option<bool> {
+    size: Option<u64>,
+) -> Waited {
+    follow(engine, watch, plan, limit, size, Upto::Ended).await
+}
+
+/// How far [`follow`] waits.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Upto {
+    /// Until every request was answered (an upload: its image sent).
+    Answered,
+    /// Until every operation ended (then a summary line each).
+    Ended,
+}
+
+/// Waits on the plan's operations `upto` answered or ended, with a live line each (an
+/// upload's bytes with a bar); see [`follow_all`].
+pub(super) async fn follow(
+    engine: &Engine,
+    watch: &mut Watch,
+    plan: &Plan,
+    limit: Option<Duration>,
+    size: Option<u64>,
+    upto: Upto,
+) -> Waited {
     let clusters = followed_clusters(plan);
     let began = Instant::now();
-    let mut lines = Lines::new(&clusters);
+    let mut lines = Lines::new(&clusters, size);
     for (cluster, _) in &clusters {
         if let Some(f) = download(&watch.model, *cluster) {
             lines.update(*cluster, f);
         }
     }
     let all_ended = |model: &Model| {
-        clusters
-            .iter()
-            .all(|(c, _)| download(model, *c).is_some_and(|f| f.ending().is_some()))
+        clusters.iter().all(|(c, _)| {
+            download(model, *c)
+                .is_some_and(|f| f.ending().is_some() || (upto == Upto::Answered && f.answered))
+        })
     };
     let deadline = limit.map(|l| began + l);
     let seen = |model: &Model, update: &Update| {
@@ -84,7 +106,8 @@ pub(super) async fn follow_all(
             lines.update(*cluster, f);
         }
     };
-    if watch.until(deadline, all_ended, seen).await == Waited::TimedOut
+    let mut waited = watch.until(deadline, all_ended, seen).await;
+    if waited == Waited::TimedOut
         && let Some(limit) = limit
     {
         let reason = format!("not ended after --timeout {}", humanize(limit));
@@ -100,19 +123,20 @@ pub(super) async fn follow_all(
                 lines.update(*cluster, f);
             }
         };
-        watch.until(None, all_ended, seen).await;
+        waited = watch.until(None, all_ended, seen).await;
     }
     lines.clear();
-    summarize(&watch.model, &clusters, plan)
+    if waited != Waited::Interrupted && upto == Upto::Ended {
+        summarize(&watch.model, &clusters);
+    }
+    waited
 }
 
-/// A line per cluster, and the failures on stderr; `Some(true)` when all ended well,
-/// `None` when no start was sent at all.
-fn summarize(model: &Model, clusters: &[(usize, String)], plan: &Plan) -> Option<bool> {
-    let mut all_well = true;
+/// A line per cluster: how it ended, its job and how long it took; the failures, with
+/// what to do, on stderr.
+fn summarize(model: &Model, clusters: &[(usize, String)]) {
     let mut failures = Vec::new();
     let mut summary = Vec::new();
-    let mut not_sent = 0;
     for (cluster, name) in clusters {
         let followed = download(model, *cluster);
         let ending = followed
@@ -121,9 +145,6 @@ fn summarize(model: &Model, clusters: &[(usize, String)], plan: &Plan) -> Option
             .unwrap_or_else(|| Ending::GaveUp {
                 reason: "the engine stopped before it ended (see the log)".into(),
             });
-        if matches!(ending, Ending::NotSent { .. }) {
-            not_sent += 1;
-        }
         let mut detail: Vec<String> = followed
             .and_then(|f| f.job.clone())
             .map(|j| format!("job {j}"))
@@ -138,96 +159,12 @@ fn summarize(model: &Model, clusters: &[(usize, String)], plan: &Plan) -> Option
         let word = ending.result_word().replace('_', " ");
         summary.push(vec![name.clone(), word, detail.join("  ")]);
         if !ending.is_success() {
-            all_well = false;
             failures.push(format!("ontop: {name}: {}", ending.describe()));
         }
     }
     crate::out!("{}", table::render(&LINE_COLUMNS, &summary));
     for failure in failures {
         crate::errln!("{failure}");
-    }
-    if not_sent > 0 && not_sent == plan.targets.len() && plan.attach.is_empty() {
-        return None;
-    }
-    Some(all_well)
-}
-
-/// Each cluster's progress: a spinner line on a terminal, else a plain line per change.
-struct Lines {
-    bars: Option<MultiProgress>,
-    lines: HashMap<usize, Line>,
-}
-
-struct Line {
-    name: String,
-    bar: Option<ProgressBar>,
-    last: String,
-}
-
-impl Lines {
-    fn new(clusters: &[(usize, String)]) -> Self {
-        let width = clusters
-            .iter()
-            .map(|(_, n)| text::width(n))
-            .max()
-            .unwrap_or(0)
-            .min(LINE_COLUMNS[0].cap);
-        let bars = std::io::stdout()
-            .is_terminal()
-            .then(|| MultiProgress::with_draw_target(ProgressDrawTarget::stdout()));
-        let lines = clusters
-            .iter()
-            .map(|(cluster, name)| {
-                let bar = bars.as_ref().map(|bars| {
-                    let style =
-                        ProgressStyle::with_template("{spinner} {prefix}  {msg}  {elapsed}")
-                            .unwrap_or_else(|_| ProgressStyle::default_spinner());
-                    let bar = bars.add(ProgressBar::new_spinner().with_style(style));
-                    bar.set_prefix(pad(name, width));
-                    bar.set_message("starting");
-                    bar.enable_steady_tick(Duration::from_millis(120));
-                    bar
-                });
-                let line = Line {
-                    name: name.clone(),
-                    bar,
-                    last: String::new(),
-                };
-                (*cluster, line)
-            })
-            .collect();
-        Self { bars, lines }
-    }
-
-    fn update(&mut self, cluster: usize, followed: &Followed) {
-        let Some(line) = self.lines.get_mut(&cluster) else {
-            return;
-        };
-        let state = match (&followed.phase, &followed.last_error, followed.errors) {
-            (Phase::Queued { position, of }, _, _) => {
-                format!("queued ({position} of {of}): not sent yet")
-            }
-            (Phase::Ended(ending), _, _) => ending.result_word().replace('_', " "),
-            (phase, Some(why), n) if n > 0 => format!(
-                "{} (retrying: {n}/{MAX_FOLLOW_ERRORS} failed polls: {why})",
-                phase.word()
-            ),
-            (phase, _, _) => phase.word().to_string(),
-        };
-        let state = text::truncate(&state, 160);
-        match &line.bar {
-            Some(bar) if followed.ending().is_some() => bar.finish_with_message(state.clone()),
-            Some(bar) => bar.set_message(state.clone()),
-            None if state != line.last => crate::outln!("{}: {state}", line.name),
-            None => {}
-        }
-        line.last = state;
-    }
-
-    fn clear(&self) {
-        if let Some(bars) = &self.bars {
-            let _ = bars.clear();
-        }
     }
 }
 

@@ -5,7 +5,9 @@
 use roff::{Roff, roman};
 
 use super::sections::{heading, item, para};
-use crate::config::{CLUSTER_KEYS, DEFAULTS_KEYS, DOWNLOAD_KEYS, SERVE_KEYS, TOP_KEYS};
+use crate::config::{
+    CLUSTER_KEYS, DEFAULTS_KEYS, DOWNLOAD_KEYS, MIRROR_KEYS, SERVE_KEYS, TOP_KEYS, VALIDATE_KEYS,
+};
 
 /// What each key of `[defaults]` and `[[cluster]]` means (a few only in a cluster).
 pub(super) const CLUSTER_DOC: &[(&str, &str)] = &[
@@ -86,6 +88,46 @@ pub(super) const DOWNLOAD_DOC: &[(&str, &str)] = &[
         "max_running",
         "At most this many downloads ontop runs at once, 1 to 10000; the rest wait in ontop, nothing sent. Default: no limit.",
     ),
+    (
+        "mirror",
+        "[[download.mirror]] tables: a site's own package server with the same file names; a cluster fetches from the first mirror whose labels it has.",
+    ),
+    (
+        "upload_rate",
+        "The rate every upload from this host shares, e.g. \"50MiB/s\" (--limit-rate wins). Default: no limit.",
+    ),
+];
+
+/// What each key of a `[[download.mirror]]` table means.
+pub(super) const MIRROR_DOC: &[(&str, &str)] = &[
+    (
+        "labels",
+        "The labels a cluster must have, all of them, to fetch from this mirror: { site = \"ams\" }.",
+    ),
+    (
+        "base",
+        "The directory the package files are in, ending with / (the default URL's file name is added).",
+    ),
+    (
+        "username",
+        "The mirror server's own user, when it needs one.",
+    ),
+    (
+        "password",
+        "The mirror user's password, written in the file.",
+    ),
+    (
+        "password_env",
+        "The mirror user's password, from this environment variable.",
+    ),
+    (
+        "password_command",
+        "The mirror user's password: the first line a command prints (argv, no shell).",
+    ),
+    (
+        "password_file",
+        "The mirror user's password: the first line of a file only its owner can read.",
+    ),
 ];
 
 /// What each key of `[serve]` means.
@@ -93,6 +135,10 @@ pub(super) const SERVE_DOC: &[(&str, &str)] = &[
     (
         "listen",
         "IP address and port for ontop serve (--listen wins). Default 127.0.0.1:9464.",
+    ),
+    (
+        "group",
+        "The label the status page groups clusters by (?group= wins), e.g. \"site\".",
     ),
     (
         "username",
@@ -116,6 +162,20 @@ pub(super) const SERVE_DOC: &[(&str, &str)] = &[
         "A PEM certificate chain: serve HTTPS (with tls_key_file).",
     ),
     ("tls_key_file", "The certificate's PEM private key."),
+];
+
+/// What each key of `[validate]` means.
+pub(super) const VALIDATE_DOC: &[(&str, &str)] = &[
+    (
+        "ignore",
+        "Check names (as ONTAP words them) that are notes, shown and not counted in a verdict; \
+         [] counts every finding. Default [\"Manual checks\"]: ONTAP raises it on nearly every \
+         cluster, pointing to the Upgrade Advisor plan.",
+    ),
+    (
+        "max_age",
+        "How long a validation stays current; older reads stale. Default 24h (from 1m to 30 days).",
+    ),
 ];
 
 fn table_keys(roff: &mut Roff, title: &str, keys: &[&str], doc: &[(&str, &str)]) {
@@ -176,7 +236,19 @@ pub(super) fn configuration(roff: &mut Roff) {
         DOWNLOAD_KEYS,
         DOWNLOAD_DOC,
     );
+    table_keys(
+        roff,
+        "[[download.mirror]], a site's package server",
+        MIRROR_KEYS,
+        MIRROR_DOC,
+    );
     table_keys(roff, "[serve], ontop serve", SERVE_KEYS, SERVE_DOC);
+    table_keys(
+        roff,
+        "[validate], how ontop validate and READY judge findings",
+        VALIDATE_KEYS,
+        VALIDATE_DOC,
+    );
 }
 
 fn roman_line(roff: &mut Roff, text: &str) {

@@ -58,7 +58,7 @@ fn keys(roff: &mut Roff) {
         "The dashboard's keys, as its ? help lists them. A key means what the section \
          says where the focus is; one that means nothing there says so.",
     );
-    for (title, bindings) in help::sections() {
+    for (title, bindings) in help::man_sections() {
         roff.control("SS", [title]);
         for binding in bindings {
             item(roff, &keys_of(binding), binding.help);
@@ -163,10 +163,6 @@ pub(super) const EXIT_FALLBACK: &[(&str, &str)] = &[
     (
         "ontop sim",
         "0 stopped by Ctrl-C; 2 it cannot start (a port in use, a config it cannot write).",
-    ),
-    (
-        "ontop config check",
-        "0 valid and every password resolved; 2 a config error or a password that cannot be resolved.",
     ),
     ("ontop completions", "0."),
     ("ontop man", "0; 2 DIR cannot be written."),

@@ -1,6 +1,6 @@
 use std::collections::BTreeSet;
 
-use super::config::{CLUSTER_DOC, DOWNLOAD_DOC, SERVE_DOC};
+use super::config::{CLUSTER_DOC, DOWNLOAD_DOC, MIRROR_DOC, SERVE_DOC, VALIDATE_DOC};
 use super::sections::{EXIT_FALLBACK, exit_codes};
 use super::*;
 use crate::config::{CLUSTER_KEYS, DEFAULTS_KEYS, DOWNLOAD_KEYS, SERVE_KEYS, TOP_KEYS};
@@ -59,12 +59,14 @@ fn the_keys_section_lists_every_binding_of_the_key_map() {
 fn every_config_key_the_reader_accepts_is_documented_and_no_other() {
     assert_eq!(
         set(&[TOP_KEYS]),
-        set(&[&["defaults", "download", "serve", "cluster"]]),
+        set(&[&["defaults", "download", "serve", "validate", "cluster"]]),
         "a new table needs its section in the man page"
     );
     assert_eq!(keys_of(CLUSTER_DOC), set(&[CLUSTER_KEYS, DEFAULTS_KEYS]));
     assert_eq!(keys_of(DOWNLOAD_DOC), set(&[DOWNLOAD_KEYS]));
     assert_eq!(keys_of(SERVE_DOC), set(&[SERVE_KEYS]));
+    assert_eq!(keys_of(MIRROR_DOC), set(&[crate::config::MIRROR_KEYS]));
+    assert_eq!(keys_of(VALIDATE_DOC), set(&[crate::config::VALIDATE_KEYS]));
     let page = page_text();
     for key in set(&[CLUSTER_KEYS, DOWNLOAD_KEYS, SERVE_KEYS]) {
         assert!(page.contains(&format!("\\fB{key}\\fR")), "{key} missing");

@@ -7,8 +7,8 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use crate::cli::PackageDeleteArgs;
-use crate::commands::watch::Watch;
-use crate::commands::{CliError, Context, Exit};
+use crate::commands::watch::{Waited, Watch};
+use crate::commands::{CliError, Context, Exit, interrupt};
 use crate::config::Credentials;
 use crate::download::{Ending, OperationKind, is_version};
 use crate::engine::{Engine, EngineOptions};
@@ -29,7 +29,7 @@ pub async fn run(ctx: &Context, args: &PackageDeleteArgs) -> Result<Exit, CliErr
     }
     let chosen = args.select.select(config, false)?;
     crate::commands::selection::announce(config, &chosen, &args.select);
-    if !args.yes && !ctx.interactive {
+    if !args.yes && !args.dry_run && !ctx.interactive {
         return Err(CliError::Usage(
             "no terminal to confirm on: use --yes to confirm without a terminal".into(),
         ));
@@ -48,46 +48,126 @@ pub async fn run(ctx: &Context, args: &PackageDeleteArgs) -> Result<Exit, CliErr
     });
     let mut watch = Watch::new(model, updates);
     let timeouts = subset.clusters.iter().map(|c| c.timeout).collect();
-    watch.first_look(true, timeouts).await;
-    let (send_to, read_only, unread) = plan(&watch.model, ctx.read_only, version);
-    if send_to.is_empty() {
+    if watch.first_look(true, timeouts).await == Waited::Interrupted {
         engine.shutdown();
-        if read_only > 0 && read_only == watch.model.clusters.len() {
+        crate::errln!("ontop: interrupted while looking at the clusters: nothing was sent");
+        return Ok(Exit::Interrupted);
+    }
+    let looked = plan(&watch.model, ctx.read_only, version);
+    let mut reasons = looked.unread_reason();
+    if looked.send_to.is_empty() {
+        engine.shutdown();
+        if looked.read_only > 0 && looked.read_only == watch.model.clusters.len() {
             return Err(CliError::Usage(
                 "nothing was sent: every chosen cluster is read-only".into(),
             ));
         }
-        crate::outln!("nothing to remove: no chosen cluster holds {version}");
-        return Ok(Exit::from_ok(unread == 0));
+        crate::outln!(
+            "nothing to remove: no chosen cluster holds {version}{}",
+            did_you_mean(&watch.model, version)
+        );
+        return Ok(Exit::unless(&reasons));
     }
-    let names: Vec<&str> = send_to
+    if args.dry_run {
+        engine.shutdown();
+        crate::outln!("dry run: nothing was sent");
+        return Ok(Exit::unless(&reasons));
+    }
+    let names: Vec<&str> = looked
+        .send_to
         .iter()
         .map(|(c, _)| watch.model.clusters[*c].identity.name.as_str())
         .collect();
-    if !args.yes && !tokio::task::block_in_place(|| confirm(version, &names)) {
-        crate::errln!("ontop: cancelled: nothing was removed");
-        engine.shutdown();
-        return Ok(Exit::Failed);
+    if !args.yes {
+        let count = crate::text::count_clusters(names.len());
+        let question = format!(
+            "Remove package {version} from {count}: {}? [y/N] ",
+            names.join(", ")
+        );
+        match interrupt::ask_yes(question).await {
+            Some(true) => {}
+            Some(false) => {
+                engine.shutdown();
+                crate::errln!("ontop: exit 1: cancelled: nothing was removed");
+                return Ok(Exit::Failed);
+            }
+            None => {
+                engine.shutdown();
+                crate::errln!("ontop: interrupted: nothing was sent");
+                return Ok(Exit::Interrupted);
+            }
+        }
     }
-    engine.remove_packages(&send_to);
+    engine.remove_packages(&looked.send_to);
+    let send_to = &looked.send_to;
     let ended = |model: &Model| {
         send_to
             .iter()
             .all(|(c, _)| removal(&model.clusters[*c]).is_some_and(|r| r.is_some()))
     };
-    watch.until(None, ended, |_, _| {}).await;
+    let waited = watch.until(None, ended, |_, _| {}).await;
+    if waited == Waited::Interrupted {
+        let open: Vec<&str> = send_to
+            .iter()
+            .filter(|(c, _)| removal(&watch.model.clusters[*c]).is_none_or(|r| r.is_none()))
+            .map(|(c, _)| watch.model.clusters[*c].identity.name.as_str())
+            .collect();
+        crate::errln!(
+            "ontop: interrupted: not followed to their end: {}: the clusters finish them, \
+             and the audit log may lack how they ended (ontop packages shows the result)",
+            open.join(", ")
+        );
+        engine.finish(Duration::from_secs(5)).await;
+        engine.shutdown();
+        return Ok(Exit::Interrupted);
+    }
     engine.finish(FINISH_GRACE).await;
     watch.drain();
-    let mut all_well = unread == 0 && watch.not_recorded.is_empty();
-    for (cluster, version) in &send_to {
+    engine.shutdown();
+    let mut failed = Vec::new();
+    for (cluster, version) in send_to {
         let c = &watch.model.clusters[*cluster];
         if let Some(Some(ending)) = removal(c) {
-            all_well &= ending.is_success();
+            if !ending.is_success() {
+                failed.push(c.identity.name.as_str());
+            }
             print_outcome(c, version, ending);
         }
     }
-    engine.shutdown();
-    Ok(Exit::from_ok(all_well))
+    if !failed.is_empty() {
+        reasons.push(format!(
+            "{} of {} removals did not succeed ({})",
+            failed.len(),
+            send_to.len(),
+            failed.join(", ")
+        ));
+    }
+    if !watch.not_recorded.is_empty() {
+        reasons.push(format!(
+            "{} record(s) could not be written (see NOT RECORDED above)",
+            watch.not_recorded.len()
+        ));
+    }
+    Ok(Exit::unless(&reasons))
+}
+
+/// "; did you mean 9.16.1P3 (held by 6)?" when a release the chosen clusters hold (or
+/// run) is close to `version`, else nothing.
+fn did_you_mean(model: &Model, version: &str) -> String {
+    let mut held: std::collections::BTreeMap<String, usize> = std::collections::BTreeMap::new();
+    for c in &model.clusters {
+        let listed = c.packages.iter().flat_map(|(_, list)| list);
+        for v in listed.filter_map(|p| p.version.as_deref()) {
+            *held.entry(v.to_owned()).or_default() += 1;
+        }
+    }
+    let versions: Vec<&str> = held.keys().map(String::as_str).collect();
+    let close = crate::text::suggest::best_match(version, &versions);
+    match close {
+        Some(v) => format!("; did you mean {v} (held by {})?", held[v]),
+        None if !versions.is_empty() => format!("; they hold {}", versions.join(", ")),
+        None => String::new(),
+    }
 }
 
 /// The removal followed on `c`: `None` before it is followed, `Some(None)` while it
@@ -96,29 +176,51 @@ fn removal(c: &ClusterState) -> Option<Option<&Ending>> {
     c.operation(OperationKind::Removal).map(|f| f.ending())
 }
 
+/// Who is sent a removal, and who was left out.
+struct Looked {
+    /// Each cluster with the version as it lists it.
+    send_to: Vec<(usize, String)>,
+    read_only: usize,
+    /// The clusters whose repository could not be read (not answering, login refused).
+    unread: Vec<String>,
+}
+
+impl Looked {
+    /// The closing line's reason when a chosen cluster could not be read.
+    fn unread_reason(&self) -> Vec<String> {
+        if self.unread.is_empty() {
+            return Vec::new();
+        }
+        vec![format!(
+            "{} could not be read ({}): whether they hold it is not known",
+            crate::text::count_clusters(self.unread.len()),
+            self.unread.join(", ")
+        )]
+    }
+}
+
 /// Who is sent a removal: the clusters that hold the version, may be changed, and
-/// answered, each with the version as it lists it. The others get a skip line; returns
-/// them, how many were read-only, and how many could not be read.
-fn plan(
-    model: &Model,
-    session_read_only: bool,
-    version: &str,
-) -> (Vec<(usize, String)>, usize, usize) {
-    let (mut send_to, mut read_only, mut unread) = (Vec::new(), 0, 0);
+/// answered, each with the version as it lists it. The others get a skip line.
+fn plan(model: &Model, session_read_only: bool, version: &str) -> Looked {
+    let mut looked = Looked {
+        send_to: Vec::new(),
+        read_only: 0,
+        unread: Vec::new(),
+    };
     for (index, c) in model.clusters.iter().enumerate() {
         let name = &c.identity.name;
         if session_read_only || c.identity.read_only {
-            read_only += 1;
+            looked.read_only += 1;
             crate::outln!("skip {name}: read-only (nothing is sent)");
             continue;
         }
         if c.login_paused.is_some() {
-            unread += 1;
+            looked.unread.push(name.clone());
             crate::outln!("skip {name}: the login was refused: nothing is sent to it");
             continue;
         }
         let Some((_, packages)) = &c.packages else {
-            unread += 1;
+            looked.unread.push(name.clone());
             let why = c
                 .packages_error
                 .as_ref()
@@ -135,11 +237,11 @@ fn plan(
             .filter_map(|p| p.version.as_deref())
             .find(|v| v.eq_ignore_ascii_case(version))
         {
-            Some(listed) => send_to.push((index, listed.to_owned())),
+            Some(listed) => looked.send_to.push((index, listed.to_owned())),
             None => crate::outln!("skip {name}: does not hold {version}"),
         }
     }
-    (send_to, read_only, unread)
+    looked
 }
 
 fn print_outcome(c: &ClusterState, version: &str, ending: &Ending) {
@@ -176,13 +278,4 @@ fn print_outcome(c: &ClusterState, version: &str, ending: &Ending) {
             );
         }
     }
-}
-
-/// Asks on the terminal, naming every cluster and the version; true for yes.
-fn confirm(version: &str, names: &[&str]) -> bool {
-    let count = crate::text::count_clusters(names.len());
-    let names = names.join(", ");
-    crate::commands::ask_yes(&format!(
-        "Remove package {version} from {count}: {names}? [y/N] "
-    ))
 }

@@ -1,5 +1,6 @@
-//! One poll: the questions it asks the cluster (the download status; identity and version
-//! when due; what the followed operations want) and the updates its answers make.
+//! One poll: the questions it asks the cluster (the download status; identity, version
+//! and software when due; the software on every poll while an update runs; what the
+//! followed operations want) and the updates its answers make.
 
 use std::time::Duration;
 
@@ -10,10 +11,11 @@ use super::following::Heard;
 use super::{INFO_EVERY, Poller, read_packages};
 use crate::download::Want;
 use crate::engine::update::Update;
+use crate::ontap::software::Software;
 use crate::ontap::{Client, DownloadStatus, OntapError};
 
 /// What one poll heard: the download state, identity and version (now and then), and
-/// what the followed operations asked.
+/// what the followed operations asked (the software among it).
 struct Answers {
     info: Option<Result<crate::ontap::ClusterInfo, OntapError>>,
     download: Result<crate::ontap::DownloadStatus, OntapError>,
@@ -55,6 +57,7 @@ impl Poller {
         let download = answers.download.clone();
         let heard = std::mem::take(&mut answers.heard);
         let read_info = answers.info.is_some();
+        let read_software = heard.software.is_some();
         let (updates, answered) = self.report(&client, answers, &heard, at);
         for update in updates {
             if !self.shared.send(update).await {
@@ -76,42 +79,50 @@ impl Poller {
             let Ok(download) = download else {
                 return Some(PollOutcome { answered, ended });
             };
-            if !self.reread_info(&client, download).await {
+            if !self.reread(&client, download, read_software).await {
                 return None;
             }
         }
         Some(PollOutcome { answered, ended })
     }
 
-    /// Reads identity and version now, outside the poll's schedule, and sends them with
-    /// the download status the poll just read; false when the update channel is closed.
-    async fn reread_info(&mut self, client: &Client, download: DownloadStatus) -> bool {
+    /// Reads identity and version (and the software, unless this poll read it) now,
+    /// outside the poll's schedule, and sends them with the download status the poll
+    /// just read; false when the update channel is closed.
+    async fn reread(&mut self, client: &Client, download: DownloadStatus, read: bool) -> bool {
         let Ok(_permit) = self.permits().clone().acquire_owned().await else {
             return false;
         };
         let asked = Instant::now();
-        let update = match client.cluster().await {
-            Ok(info) => {
-                self.since_info = Some(0);
-                Update::Polled {
-                    cluster: self.index,
-                    at: Timestamp::now(),
-                    info: Some(Box::new(info)),
-                    download,
-                    job: None,
-                    took: asked.elapsed(),
-                }
-            }
+        let info = match client.cluster().await {
+            Ok(info) => info,
             // The next poll asks again (and says how it went).
             Err(_) => {
                 self.since_info = self.since_info.map(|_| INFO_EVERY);
                 return true;
             }
         };
+        self.since_info = Some(0);
+        let at = Timestamp::now();
+        if !read
+            && let Some(update) = self.software_update(Some(client.software().await), at)
+            && !self.shared.send(update).await
+        {
+            return false;
+        }
+        let update = Update::Polled {
+            cluster: self.index,
+            at,
+            info: Some(Box::new(info)),
+            download,
+            job: None,
+            took: asked.elapsed(),
+        };
         self.shared.send(update).await
     }
 
-    /// Whether this poll asks identity and version, after the download status `download`.
+    /// Whether this poll asks identity, version and software, after the download status
+    /// `download`: on their slow schedule, and at once after a change or a failure.
     fn info_due(&self, download: &DownloadStatus) -> bool {
         match self.since_info {
             // Until read once, on every poll: a cluster that was down at start must not
@@ -126,30 +137,38 @@ impl Poller {
     }
 
     /// Asks the poll's questions, one after the other on the cluster's connection,
-    /// holding a request slot: the download status, identity and version when due, and
-    /// what the followed operations want; `None` when the slots are gone.
+    /// holding a request slot: the download status; identity, version and software when
+    /// due (the software on every poll while an update runs, and identity at once when
+    /// the software says an update began or ended); what the followed operations want.
+    /// `None` when the slots are gone.
     async fn ask(&mut self, client: &Client, wants: &[Want]) -> Option<Answers> {
         let _permit = self.permits().clone().acquire_owned().await.ok()?;
         let asked = Instant::now();
         let download = client.download_status().await;
-        let info = match &download {
-            Ok(status) if self.info_due(status) => Some(client.cluster().await),
-            _ => None,
+        let due = matches!(&download, Ok(status) if self.info_due(status));
+        let mut heard = Heard::default();
+        // The cluster did not answer: nothing more is asked (the trackers count the
+        // failure, from the download status's error).
+        if download.is_ok() && (due || self.updating || wants.contains(&Want::Software)) {
+            heard.software = Some(client.software().await);
+        }
+        let turned = matches!(&heard.software, Some(Ok(s)) if s.updating() != self.updating);
+        let info = if download.is_ok() && (due || turned) {
+            Some(client.cluster().await)
+        } else {
+            None
         };
         let download = match &info {
             // The cluster answered one question and not the next: the poll failed.
             Some(Err(e)) => Err(e.clone()),
             _ => download,
         };
-        let mut heard = Heard::default();
-        // The cluster did not answer: nothing more is asked (the trackers count the
-        // failure, from the download status's error).
         if download.is_ok() {
             for want in wants {
                 match want {
                     Want::Job(uuid) => heard.jobs.push((uuid.clone(), client.job(uuid).await)),
                     Want::Packages => heard.packages = Some(read_packages(client).await),
-                    Want::DownloadStatus | Want::Nothing => {}
+                    Want::Software | Want::DownloadStatus | Want::Nothing => {}
                 }
             }
         }
@@ -160,6 +179,31 @@ impl Poller {
             heard,
             took: asked.elapsed(),
         })
+    }
+
+    /// The update a software read makes (before the poll's own, so whoever waits for a
+    /// cluster's first answer has its software with it), noting whether an update runs.
+    /// A failed read is no failed poll: a release without the endpoint, or a role
+    /// without it, must not turn a healthy row "failing".
+    fn software_update(
+        &mut self,
+        read: Option<Result<Software, OntapError>>,
+        at: Timestamp,
+    ) -> Option<Update> {
+        match read? {
+            Ok(software) => {
+                self.updating = software.updating();
+                Some(Update::Software {
+                    cluster: self.index,
+                    at,
+                    software: Box::new(software),
+                })
+            }
+            Err(error) => {
+                tracing::debug!(cluster = %self.target.name, %error, "software not read");
+                None
+            }
+        }
     }
 
     /// The updates a poll's answers make, and whether the cluster answered.
@@ -179,6 +223,7 @@ impl Poller {
             .cloned()
             .map(Box::new);
         let mut updates = Vec::with_capacity(3);
+        updates.extend(self.software_update(heard.software.clone(), at));
         let answered = match (answers.info.transpose(), answers.download) {
             (Ok(info), Ok(download)) => {
                 self.since_info = match (&info, self.since_info) {

@@ -11,6 +11,7 @@ use crate::download::{
     Ending, Followed, Observation, OperationKind, Phase, Record, StartOutcome, Tracker, Want,
 };
 use crate::engine::update::Update;
+use crate::ontap::software::Software;
 use crate::ontap::{DownloadStatus, Job, OntapError, Package};
 
 /// One operation a poller follows.
@@ -36,6 +37,8 @@ pub(super) struct Heard {
     pub(super) jobs: Vec<(String, Result<Job, OntapError>)>,
     /// The repository, when an operation asked for it.
     pub(super) packages: Option<Result<Vec<Package>, OntapError>>,
+    /// The cluster's software, when a validation (or the schedule) asked for it.
+    pub(super) software: Option<Result<Software, OntapError>>,
 }
 
 impl Following {
@@ -140,6 +143,20 @@ impl Following {
         self.after_change(kind, at, shared).await
     }
 
+    /// An upload sent `sent` bytes so far; false when the model is gone.
+    pub(super) async fn sending(
+        &mut self,
+        kind: OperationKind,
+        sent: u64,
+        shared: &Shared,
+    ) -> bool {
+        let at = Timestamp::now();
+        if let Some(op) = self.op_mut(kind) {
+            op.tracker.sending(sent, at);
+        }
+        self.after_change(kind, at, shared).await
+    }
+
     /// Hands a poll's answers to each tracker; false when the model is gone. True in
     /// the second place when an operation ended (the repository may have changed).
     pub(super) async fn observe(
@@ -222,6 +239,12 @@ fn observe_one(
                         (Want::Packages, _, Some(Ok(list))) => {
                             tracker.observe(Observation::Packages(list), at)
                         }
+                        (Want::Software, _, _) => match &heard.software {
+                            Some(Ok(software)) => {
+                                tracker.observe(Observation::Software(software), at)
+                            }
+                            _ => None,
+                        },
                         _ => None,
                     }
                 }
@@ -239,6 +262,11 @@ fn observe_one(
         },
         Want::Packages => match (&heard.packages, download) {
             (Some(Ok(list)), _) => tracker.observe(Observation::Packages(list), at),
+            (Some(Err(e)), _) | (None, Err(e)) => tracker.observe(Observation::Failed(e), at),
+            (None, Ok(_)) => None,
+        },
+        Want::Software => match (&heard.software, download) {
+            (Some(Ok(software)), _) => tracker.observe(Observation::Software(software), at),
             (Some(Err(e)), _) | (None, Err(e)) => tracker.observe(Observation::Failed(e), at),
             (None, Ok(_)) => None,
         },

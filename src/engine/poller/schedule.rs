@@ -189,7 +189,11 @@ mod tests {
             .collect();
         phases.sort();
         phases.dedup();
-        assert_eq!(phases.len(), 600, "one wake-up per 50 ms slot, not per poller");
+        assert_eq!(
+            phases.len(),
+            600,
+            "one wake-up per 50 ms slot, not per poller"
+        );
         assert!(phases.iter().all(|p| p.as_nanos() % SLOT.as_nanos() == 0));
     }
 

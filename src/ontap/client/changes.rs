@@ -1,4 +1,5 @@
-//! The requests that change a cluster: starting a download and removing a package.
+//! The requests that change a cluster (or, for a validation, ask it to work): starting a
+//! download, uploading an image, removing a package and validating a release.
 //! Read-only is enforced below both, in `Client::send`: a read-only client sends
 //! nothing but GETs.
 
@@ -42,6 +43,42 @@ impl Client {
             )
             .query(&[("return_timeout", timeout.as_str())]);
         self.job_answer(builder, "a package removal").await
+    }
+
+    /// `PATCH /api/cluster/software?validate_only=true`: checks whether an update to
+    /// `version` (a package the cluster holds) would go through, without updating.
+    /// Answers with the job that runs the checks; their results are read from
+    /// [`Client::software`] once it ends.
+    pub async fn validate(&self, version: &str) -> Result<DownloadStarted, OntapError> {
+        let builder = self
+            .request(Method::PATCH, &["cluster", "software"])
+            .query(&[("validate_only", "true"), ("return_timeout", "0")])
+            .json(&serde_json::json!({ "version": version }));
+        self.job_answer(builder, "a validation").await
+    }
+
+    /// `POST /api/cluster/software/upload`: the image itself, as one `multipart/form-data`
+    /// part named `file` (ONTAP 9.8 and later), streamed from `body` (`length` bytes, never
+    /// held in memory). The whole request may take `limit` (an image takes minutes, not
+    /// the client's usual timeout). Answers with the job that files the image.
+    pub async fn upload_image(
+        &self,
+        file_name: &str,
+        body: reqwest::Body,
+        length: u64,
+        limit: std::time::Duration,
+    ) -> Result<DownloadStarted, OntapError> {
+        let part = reqwest::multipart::Part::stream_with_length(body, length)
+            .file_name(file_name.to_owned())
+            .mime_str("application/octet-stream")
+            .map_err(|e| self.decode_error(&format!("cannot build the upload: {e}"), b""))?;
+        let form = reqwest::multipart::Form::new().part("file", part);
+        let builder = self
+            .request(Method::POST, &["cluster", "software", "upload"])
+            .query(&[("return_timeout", "0")])
+            .timeout(limit)
+            .multipart(form);
+        self.job_answer(builder, "an upload").await
     }
 
     /// Sends a change and reads its answer: 202 with the job to follow (in the body or

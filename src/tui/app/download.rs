@@ -9,13 +9,13 @@
 use jiff::{SignedDuration, Timestamp};
 
 use super::{App, AppCommand, Confirmation, Dialog, DownloadForm};
-use crate::download::{Ending, Followed, OperationKind, Plan};
+use crate::download::{Ending, OperationKind, Origin, Phase, Plan};
+use crate::engine::Update;
+use crate::state::OpenOperations;
 
 /// How long the message about an ended download stays: long enough to be read by
 /// someone who comes back to the screen at the bell.
-const ENDING_STATUS_FOR: SignedDuration = SignedDuration::from_secs(60);
-/// Endings this close together are announced in one message.
-const ENDINGS_TOGETHER: SignedDuration = SignedDuration::from_secs(3);
+const ENDING_STATUS_FOR: SignedDuration = SignedDuration::from_secs(30);
 
 /// Names listed in a one-line message before "and N more".
 const NAMES_IN_A_LINE: usize = 3;
@@ -111,13 +111,12 @@ impl App {
             return Vec::new();
         };
         let (n, attached) = (request.plan.targets.len(), request.plan.attach.len());
-        let mut text = format!("starting the download on {}", clusters(n));
-        if attached > 0 {
-            text.push_str(&format!(
-                ", following {} already downloading",
-                clusters(attached)
-            ));
-        }
+        let following = format!("following {} already downloading", clusters(attached));
+        let text = match (n, attached) {
+            (0, _) => following,
+            (_, 0) => format!("starting the download on {}", clusters(n)),
+            _ => format!("starting the download on {}, {following}", clusters(n)),
+        };
         self.say(text, now);
         self.marks.clear();
         vec![AppCommand::StartDownloads(request)]
@@ -127,7 +126,7 @@ impl App {
     /// password typed is dropped (and wiped).
     pub(super) fn cancel_dialog(&mut self, now: Timestamp) {
         let text = match self.dialog.take() {
-            None => return,
+            None | Some(Dialog::Sort) => return,
             Some(Dialog::Form(_) | Dialog::Confirm(_)) => "download cancelled: nothing was started",
             Some(Dialog::Remove(_)) => "removal cancelled: nothing was removed",
             Some(Dialog::Password(_)) => "password not changed",
@@ -166,35 +165,60 @@ impl App {
         self.model.plan(chosen, version, self.read_only, now)
     }
 
-    /// An operation the engine follows ended (the model says so in the same update that
-    /// carries its phase): the status line says so (several at once in one line), and
-    /// the bell will ring.
-    pub(super) fn operation_ended(
-        &mut self,
-        cluster: usize,
-        followed: &Followed,
-        ending: Ending,
-        now: Timestamp,
-    ) {
-        let Some(c) = self.model.clusters.get(cluster) else {
-            return;
+    /// The ending `update` brings, when it is news: an operation this session saw open
+    /// ended. One resumed from the journal that had ended before its first look (a
+    /// dashboard started after a night's downloads) is not: it rings no bell and makes
+    /// no message; its row says how it ended.
+    pub(super) fn news_of(&self, update: &Update) -> Option<RecentEnding> {
+        let Update::Operation {
+            cluster,
+            followed,
+            at,
+        } = update
+        else {
+            return None;
         };
-        let since = now.saturating_sub(ENDINGS_TOGETHER).unwrap_or(now);
-        self.recent_endings.retain(|e| e.at >= since);
-        self.recent_endings.push(RecentEnding {
-            at: now,
+        let ending = followed.ending()?;
+        let c = self.model.clusters.get(*cluster)?;
+        // The model still holds the operation as it was before this update.
+        let old = c.operation(followed.kind())?;
+        let seen_open = old.ending().is_none()
+            && old.same_as(followed)
+            && (old.origin != Origin::Resumed || old.phase != Phase::Starting);
+        seen_open.then(|| RecentEnding {
+            at: *at,
             name: c.identity.name.clone(),
             operation: followed.operation.clone(),
-            ending,
-        });
+            ending: ending.clone(),
+        })
+    }
+
+    /// After an operation update: a batch begins when something opens while nothing
+    /// was open, and closes when nothing is open any more.
+    pub(super) fn note_batch(&mut self) {
+        let open = !self.model.open_operations().is_empty();
+        if self.batch_closed && open {
+            self.recent_endings.clear();
+        }
+        self.batch_closed = !open;
+    }
+
+    /// An operation this session saw open ended (the model says so in the same update
+    /// that carries its phase): the status line says so, the bell will ring. Endings of
+    /// one batch (operations open together) are announced together, with the total once
+    /// the last one ends.
+    pub(super) fn operation_ended(&mut self, ended: RecentEnding) {
+        let at = ended.at;
+        self.recent_endings.push(ended);
         self.bell = true;
-        if let Some(text) = endings_message(&self.recent_endings) {
-            self.say_for(text, ENDING_STATUS_FOR, now);
+        let open = self.model.open_operations();
+        if let Some(text) = endings_message(&self.recent_endings, open) {
+            self.say_for(text, ENDING_STATUS_FOR, at);
         }
     }
 }
 
-/// An operation that ended a moment ago, announced with the others that ended with it.
+/// An operation that ended a moment ago, announced with the others of its batch.
 #[derive(Debug, Clone)]
 pub(super) struct RecentEnding {
     at: Timestamp,
@@ -203,15 +227,16 @@ pub(super) struct RecentEnding {
     ending: Ending,
 }
 
-/// The status line for operations that just ended: each one when it is alone, a count
-/// per kind and the ones that did not succeed when several end together.
-fn endings_message(ended: &[RecentEnding]) -> Option<String> {
+/// The status line for operations that just ended: each one when it is alone; when
+/// several of a batch did, a count per kind and the ones that did not succeed, "N of
+/// M" while others of the kind are still open, and the total once the last one ended.
+fn endings_message(ended: &[RecentEnding], open: OpenOperations) -> Option<String> {
     match ended {
         [] => None,
         [one] => Some(ending_message(&one.name, &one.operation, &one.ending)),
         many => {
             let mut parts = Vec::new();
-            for kind in [OperationKind::Download, OperationKind::Removal] {
+            for kind in OperationKind::ALL {
                 let of_kind: Vec<&RecentEnding> =
                     many.iter().filter(|e| e.operation.kind() == kind).collect();
                 if of_kind.is_empty() {
@@ -223,13 +248,24 @@ fn endings_message(ended: &[RecentEnding]) -> Option<String> {
                     .map(|e| e.name.as_str())
                     .collect();
                 let ok = of_kind.len() - failed.len();
-                let (noun, word) = match (kind, of_kind.len()) {
-                    (OperationKind::Download, 1) => ("download ended", "succeeded"),
-                    (OperationKind::Download, _) => ("downloads ended", "succeeded"),
-                    (OperationKind::Removal, 1) => ("removal ended", "removed"),
-                    (OperationKind::Removal, _) => ("removals ended", "removed"),
+                let still = match kind {
+                    OperationKind::Download => open.downloads + open.queued,
+                    OperationKind::Removal => open.removals,
+                    OperationKind::Validation => open.validations,
                 };
-                let mut text = format!("{} {noun}: {ok} {word}", of_kind.len());
+                let (noun, word) = match (kind, of_kind.len() + still) {
+                    (OperationKind::Download, 1) => ("download", "succeeded"),
+                    (OperationKind::Download, _) => ("downloads", "succeeded"),
+                    (OperationKind::Removal, 1) => ("removal", "removed"),
+                    (OperationKind::Removal, _) => ("removals", "removed"),
+                    (OperationKind::Validation, 1) => ("validation", "validated"),
+                    (OperationKind::Validation, _) => ("validations", "validated"),
+                };
+                let count = match still {
+                    0 => of_kind.len().to_string(),
+                    n => format!("{} of {}", of_kind.len(), of_kind.len() + n),
+                };
+                let mut text = format!("{count} {noun} ended: {ok} {word}");
                 if !failed.is_empty() {
                     let n = failed.len();
                     text.push_str(&format!(", {n} did not ({})", names_line(&failed)));
@@ -248,10 +284,17 @@ pub fn ending_message(
     operation: &crate::download::Operation,
     ending: &Ending,
 ) -> String {
-    let summary = match (operation.version(), ending) {
-        (Some(version), Ending::Removed) => format!("package {version} removed"),
-        (Some(version), other) => format!("package {version} not removed: {}", other.summary()),
-        (None, other) => other.summary(),
+    use crate::download::Operation;
+    let summary = match (operation, ending) {
+        (Operation::Removal { version }, Ending::Removed) => format!("package {version} removed"),
+        (Operation::Removal { version }, other) if other.is_unanswered() => {
+            format!("package {version}: {}", other.summary())
+        }
+        (Operation::Removal { version }, other) => {
+            format!("package {version} not removed: {}", other.summary())
+        }
+        (Operation::Validation { version }, other) => format!("{version} {}", other.summary()),
+        (_, other) => other.summary(),
     };
     match ending.code() {
         Some(code) => format!("{name}: {summary} ({code})"),

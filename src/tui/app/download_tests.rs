@@ -33,7 +33,7 @@ fn confirmation(app: &App) -> &Confirmation {
 }
 
 /// Five clusters, the form prefilled with [`URL`] and user "fetch".
-fn fleet() -> App {
+pub(super) fn fleet() -> App {
     app(5).with_form_defaults(Some(URL.into()), Some("fetch".into()))
 }
 
@@ -285,7 +285,7 @@ fn indices(list: &[(usize, String)]) -> Vec<usize> {
 }
 
 /// What the engine says when it follows a download it started on `cluster`.
-fn followed(cluster: usize, job: &str) -> Event {
+pub(super) fn followed(cluster: usize, job: &str) -> Event {
     let followed = Followed {
         operation: Operation::download(URL.into(), None),
         origin: Origin::Started,
@@ -307,7 +307,7 @@ fn followed(cluster: usize, job: &str) -> Event {
 
 /// What the engine says when that download ends: the same operation, its ending in the
 /// same update as its phase.
-fn ended(cluster: usize, job: &str, ending: Ending) -> Event {
+pub(super) fn ended(cluster: usize, job: &str, ending: Ending) -> Event {
     let Event::Operation {
         followed: mut f, ..
     } = followed(cluster, job)
@@ -336,29 +336,6 @@ fn an_ending_is_announced_once_with_its_code_and_the_bell() {
     assert!(!app.take_bell(), "once");
     let status = app.status(now()).unwrap();
     assert_eq!(status, "c2: the download failed: invalid url (10551885)");
-}
-
-#[test]
-fn endings_that_come_together_are_announced_together() {
-    let mut app = fleet();
-    for (cluster, ending) in [
-        (1, Ending::Success { message: None }),
-        (2, Ending::AlreadyPresent),
-        (
-            3,
-            Ending::Failure {
-                code: Some(10551885),
-                message: "x".into(),
-            },
-        ),
-    ] {
-        app.apply(followed(cluster, "j"));
-        app.apply(ended(cluster, "j", ending));
-    }
-    assert_eq!(
-        app.status(now()),
-        Some("3 downloads ended: 2 succeeded, 1 did not (c3)")
-    );
 }
 
 #[test]

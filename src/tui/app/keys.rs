@@ -30,7 +30,8 @@ impl App {
     pub fn paste(&mut self, text: &str, now: Timestamp) {
         match self.context() {
             Context::Filter => {
-                self.filter.push_str(&crate::tui::line::pasted_terms(text));
+                self.filter
+                    .insert_str(&crate::tui::line::pasted_terms(text));
                 self.filter_changed(now);
             }
             Context::Form => self.edit_form(|form| form.paste(text)),
@@ -63,6 +64,8 @@ impl App {
         now: Timestamp,
     ) -> Vec<AppCommand> {
         match action {
+            Action::Down if context == Context::Details => return self.details_step(1),
+            Action::Up if context == Context::Details => return self.details_step(-1),
             Action::Down => self.move_by(context, 1),
             Action::Up => self.move_by(context, -1),
             Action::PageDown => self.move_by(context, self.page as isize),
@@ -70,7 +73,14 @@ impl App {
             Action::Top => self.move_by(context, isize::MIN),
             Action::Bottom => self.move_by(context, isize::MAX),
             Action::StartFilter => self.mode = Mode::Filter,
-            Action::KeepFilter => self.mode = Mode::Table,
+            Action::KeepFilter => {
+                self.mode = Mode::Table;
+                // A label no cluster has is a typo until proven otherwise.
+                let filter = crate::state::filter::Filter::parse(self.filter.text());
+                if let Some(hint) = filter.label_hint(&self.model.clusters) {
+                    self.say(hint, now);
+                }
+            }
             Action::ClearFilter => {
                 self.mode = Mode::Table;
                 if !self.filter.is_empty() {
@@ -78,15 +88,17 @@ impl App {
                     self.sync(now);
                 }
             }
-            Action::FilterBackspace => {
-                self.filter.pop();
-                self.filter_changed(now);
+            Action::OpenSort => self.dialog = Some(Dialog::Sort),
+            Action::SortBy(column) => {
+                self.dialog = None;
+                self.set_sort(self.sort.by(column), now);
             }
-            Action::CycleSort => {
-                let next = self.sort.cycle_within(&self.shown_columns);
-                self.set_sort(next, now);
+            Action::ReverseSort => {
+                if context == Context::Sort {
+                    self.dialog = None;
+                }
+                self.set_sort(self.sort.reversed(), now);
             }
-            Action::ReverseSort => self.set_sort(self.sort.reversed(), now),
             Action::OpenDetails => {
                 if let Some(cluster) = self.selected {
                     self.mode = Mode::Details(cluster);
@@ -102,11 +114,7 @@ impl App {
                 }
             }
             Action::Refresh => return self.refresh_one(now),
-            Action::RefreshAll => {
-                let n = self.model.clusters.len();
-                self.say(format!("polling all {n} clusters now"), now);
-                return vec![AppCommand::Refresh(None)];
-            }
+            Action::RefreshAll => return self.refresh_all(now),
             Action::ToggleHelp => {
                 self.help = !self.help;
                 self.help_scroll = 0;
@@ -117,7 +125,7 @@ impl App {
             Action::Download => self.open_form(now),
             Action::NextField => self.edit_form(super::DownloadForm::next_field),
             Action::PreviousField => self.edit_form(super::DownloadForm::previous_field),
-            Action::Edit(edit) => self.edit_line(context, edit),
+            Action::Edit(edit) => self.edit_line(context, edit, now),
             Action::SubmitForm if context == Context::Password => {
                 return self.submit_password(now);
             }
@@ -145,8 +153,12 @@ impl App {
         Vec::new()
     }
 
-    fn edit_line(&mut self, context: Context, edit: Edit) {
+    fn edit_line(&mut self, context: Context, edit: Edit, now: Timestamp) {
         match context {
+            Context::Filter => {
+                self.filter.apply(edit);
+                self.filter_changed(now);
+            }
             Context::Password => self.edit_password(|prompt| prompt.edit(edit)),
             _ => self.edit_form(|form| form.edit(edit)),
         }
@@ -161,6 +173,10 @@ impl App {
         };
         let c = &self.model.clusters[cluster];
         let name = c.identity.name.clone();
+        if c.login_paused.is_some() {
+            // What the cluster's poller finds is the answer to this key.
+            self.asked_login.insert(cluster);
+        }
         let (text, command) = match c.login_paused.as_ref().map(|(_, p)| p) {
             None => (
                 format!("polling {name} now"),
@@ -180,6 +196,34 @@ impl App {
         };
         self.say(text, now);
         vec![command]
+    }
+
+    /// `R`: polls every cluster now, and says what that does to the paused ones: their
+    /// password source is read again (the refused password is never sent again).
+    fn refresh_all(&mut self, now: Timestamp) -> Vec<AppCommand> {
+        let n = self.model.clusters.len();
+        let paused: Vec<_> = self
+            .model
+            .clusters
+            .iter()
+            .filter_map(|c| c.login_paused.as_ref().map(|(_, p)| p))
+            .collect();
+        let text = if paused.is_empty() {
+            format!("polling every cluster now ({n})")
+        } else {
+            let reread = if paused.iter().any(|p| p.source.is_some()) {
+                " (their password sources are read again)"
+            } else {
+                ""
+            };
+            format!(
+                "polling {} now; {} paused after a refused login{reread}: p enters the password",
+                crate::text::count_clusters(n - paused.len()),
+                paused.len()
+            )
+        };
+        self.say(text, now);
+        vec![AppCommand::Refresh(None)]
     }
 
     /// `q` or Ctrl-C: quits at once, unless operations are followed: then it asks. What

@@ -3,7 +3,7 @@
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use jiff::Timestamp;
 
-use super::App;
+use super::{App, AppCommand, Mode};
 use crate::state::SortOrder;
 use crate::tui::keymap::Context;
 
@@ -30,13 +30,45 @@ impl App {
             Context::Confirm => {
                 self.confirm_scroll = step(self.confirm_scroll, usize::MAX / 2);
             }
-            Context::Form | Context::Password | Context::Remove | Context::QuitConfirm => {}
+            Context::Form
+            | Context::Password
+            | Context::Remove
+            | Context::QuitConfirm
+            | Context::Sort => {}
         }
+    }
+
+    /// `j`/`k` in details: the next (previous) cluster's details, in the table's order;
+    /// its packages are read again as when it is opened.
+    pub(super) fn details_step(&mut self, delta: isize) -> Vec<AppCommand> {
+        let Mode::Details(current) = self.mode else {
+            return Vec::new();
+        };
+        if self.rows.is_empty() {
+            return Vec::new();
+        }
+        let row = match self.rows.iter().position(|&r| r == current) {
+            Some(row) => {
+                let last = self.rows.len() as isize - 1;
+                (row as isize).saturating_add(delta).clamp(0, last) as usize
+            }
+            // Hidden by the filter since it was opened: back to the selection's row.
+            None => self.selected_row.min(self.rows.len() - 1),
+        };
+        let next = self.rows[row];
+        if next == current {
+            return Vec::new();
+        }
+        self.selected_row = row;
+        self.selected = Some(next);
+        self.mode = Mode::Details(next);
+        self.details_scroll = 0;
+        vec![AppCommand::FetchPackages(next)]
     }
 
     pub(super) fn type_into_filter(&mut self, key: KeyEvent, now: Timestamp) {
         if let Some(c) = typed_char(&key) {
-            self.filter.push(c);
+            self.filter.insert(c);
             self.filter_changed(now);
         }
     }
@@ -51,19 +83,11 @@ impl App {
         }
     }
 
+    /// Sorts the rows. The footer's "sort:" and the title's arrow say so; no message
+    /// repeats it.
     pub(super) fn set_sort(&mut self, sort: SortOrder, now: Timestamp) {
         self.sort = sort;
         self.sync(now);
-        let text = match sort.column {
-            None => "config order".to_string(),
-            Some(c) => format!("sorted by {}", c.title().to_lowercase()),
-        };
-        let text = if sort.reverse {
-            format!("{text}, reversed")
-        } else {
-            text
-        };
-        self.say(text, now);
     }
 
     /// Scrolls the table so the selection shows in `height` rows; returns the first row.
@@ -80,6 +104,15 @@ impl App {
         }
         self.offset = self.offset.min(max_offset);
         self.offset
+    }
+
+    /// Rows of the table off screen as of the last frame: (above, below).
+    pub fn rows_hidden(&self) -> (usize, usize) {
+        let shown = self.rows.len().saturating_sub(self.offset).min(self.page);
+        (
+            self.offset,
+            self.rows.len().saturating_sub(self.offset + shown),
+        )
     }
 
     /// Clamps the details scroll to `max` lines; returns the first line to show.

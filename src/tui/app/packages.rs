@@ -5,6 +5,7 @@ use jiff::Timestamp;
 
 use super::{App, Mode};
 use crate::fleet::inventory::{VersionRow, by_version};
+use crate::state::table::held_packages;
 
 /// A package removal, as the dialog shows it before anything is sent.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -14,6 +15,19 @@ pub struct Removal {
     pub clusters: Vec<usize>,
     /// Holders left out: (name, why).
     pub skipped: Vec<(String, &'static str)>,
+    /// How the clusters were chosen.
+    pub chosen: Chosen,
+    /// Holders outside the choice, left alone.
+    pub not_chosen: usize,
+}
+
+/// Which clusters a removal acts on, as the user chose them: the marked ones, else the
+/// ones the filter shows, else (said in the question) every holder in the fleet.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Chosen {
+    Marked,
+    Filtered,
+    Fleet,
 }
 
 /// Who has a release, and who does not, among the clusters.
@@ -31,12 +45,13 @@ impl App {
     /// The fleet's releases, newest first, from each cluster's running release and the
     /// repository its poller last read.
     pub fn package_rows(&self) -> Vec<VersionRow> {
-        by_version(self.model.clusters.iter().map(|c| {
-            let held = c
-                .packages
+        let held: Vec<Option<Vec<crate::ontap::Package>>> =
+            self.model.clusters.iter().map(held_packages).collect();
+        by_version(self.model.clusters.iter().zip(&held).map(|(c, held)| {
+            let versions = held
                 .as_ref()
-                .map(|(_, list)| list.iter().filter_map(|p| p.version.as_deref()).collect());
-            (c.version.as_deref(), held)
+                .map(|list| list.iter().filter_map(|p| p.version.as_deref()).collect());
+            (c.version.as_deref(), versions)
         }))
     }
 
@@ -72,7 +87,9 @@ impl App {
     }
 
     /// `x` in the packages view: the question before removing the selected release from
-    /// the clusters that hold it (read-only ones and paused logins are named, left out).
+    /// the clusters the user chose that hold it: the marked ones, else the ones the
+    /// filter shows, else every holder in the fleet (the question says which). Read-only
+    /// ones and paused logins are named, left out.
     pub(super) fn ask_removal(&mut self, now: Timestamp) {
         let rows = self.package_rows();
         let (row, _) = self.packages_selection(rows.len());
@@ -86,12 +103,52 @@ impl App {
             );
             return;
         }
+        if row.holders.is_empty() {
+            self.say(
+                format!("no cluster holds {} in its repository", row.version),
+                now,
+            );
+            return;
+        }
+        let (chosen, among): (Chosen, Vec<usize>) = if !self.marks.is_empty() {
+            (Chosen::Marked, self.marked().collect())
+        } else if !self.filter.is_empty() {
+            (Chosen::Filtered, self.rows.clone())
+        } else {
+            (Chosen::Fleet, row.holders.clone())
+        };
+        let holders: Vec<usize> = row
+            .holders
+            .iter()
+            .copied()
+            .filter(|c| among.contains(c))
+            .collect();
+        if holders.is_empty() {
+            let (which, widen) = match chosen {
+                Chosen::Marked => ("marked clusters", "A in the table clears the marks"),
+                _ => ("clusters the filter shows", "Esc in the table clears it"),
+            };
+            let others = match row.holders.len() {
+                1 => "1 other does".to_string(),
+                n => format!("{n} others do"),
+            };
+            self.say(
+                format!(
+                    "none of the {which} holds {} ({others}: {widen})",
+                    row.version
+                ),
+                now,
+            );
+            return;
+        }
         let mut removal = Removal {
             version: row.version.clone(),
             clusters: Vec::new(),
             skipped: Vec::new(),
+            chosen,
+            not_chosen: row.holders.len() - holders.len(),
         };
-        for &i in &row.holders {
+        for &i in &holders {
             let Some(c) = self.model.clusters.get(i) else {
                 continue;
             };
@@ -103,13 +160,6 @@ impl App {
             } else {
                 removal.clusters.push(i);
             }
-        }
-        if row.holders.is_empty() {
-            self.say(
-                format!("no cluster holds {} in its repository", row.version),
-                now,
-            );
-            return;
         }
         self.dialog = Some(super::Dialog::Remove(removal));
     }
@@ -132,6 +182,8 @@ impl App {
             crate::text::count_clusters(removal.clusters.len())
         );
         self.say(text, now);
+        // The marks served their removal, as they serve a download.
+        self.marks.clear();
         // Each cluster is sent the version as it lists it.
         let targets = removal
             .clusters

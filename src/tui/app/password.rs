@@ -182,6 +182,8 @@ impl App {
             n => format!(" and {n} other clusters"),
         };
         self.dialog = None;
+        // A refusal of it answers this key: the status line says so.
+        self.asked_login.extend(clusters.iter().copied());
         self.say(format!("trying the new password on {name}{others}"), now);
         vec![AppCommand::NewPassword(NewPassword {
             clusters,

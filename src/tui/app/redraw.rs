@@ -3,8 +3,8 @@
 
 use jiff::Timestamp;
 
-use super::{App, Mode, RECORD_FAILED_FOR};
-use crate::engine::Update;
+use super::{App, Mode, PAUSE_STATUS_FOR, RECORD_FAILED_FOR};
+use crate::engine::{LoginPause, Update};
 use crate::state::table::time_in_state;
 use crate::state::{Column, Health, age, format_age};
 
@@ -13,44 +13,32 @@ impl App {
     /// engine reports beyond the model (an operation that just ended, a record that
     /// failed, a warning) also goes to the status line.
     pub fn apply(&mut self, update: Update) -> bool {
+        let ended = self.news_of(&update);
+        let mut changed = false;
         match &update {
-            Update::Operation {
-                cluster,
-                followed,
-                at,
-            } => {
-                // Newly ended: the model still holds the operation as it was before.
-                let was_open = self
-                    .model
-                    .clusters
-                    .get(*cluster)
-                    .and_then(|c| c.operation(followed.kind()))
-                    .is_some_and(|old| old.ending().is_none() && old.same_as(followed));
-                if let (true, Some(ending)) = (was_open, followed.ending()) {
-                    self.operation_ended(*cluster, followed, ending.clone(), *at);
-                }
-            }
             Update::RecordFailed { error, at, .. } => {
                 self.say_for(format!("NOT RECORDED: {error}"), RECORD_FAILED_FOR, *at);
             }
             Update::Warning { text, at } => {
                 self.say_for(format!("warning: {text}"), RECORD_FAILED_FOR, *at);
-                return true;
+                changed = true;
             }
-            Update::LoginPaused { cluster, at, pause } => {
-                let name = self
-                    .model
-                    .clusters
-                    .get(*cluster)
-                    .map_or("?", |c| c.identity.name.as_str());
-                let text = match &pause.note {
-                    Some(note) => format!("{name}: still paused: {note}"),
-                    None => format!("{name}: login refused: polls paused (p enters the password)"),
-                };
-                self.say_for(text, RECORD_FAILED_FOR, *at);
-            }
+            Update::LoginPaused { cluster, at, pause } => self.login_paused(*cluster, pause, *at),
+            Update::Polled { cluster, .. } => self.forget_pause_message(*cluster),
             _ => {}
         }
+        let operation = matches!(update, Update::Operation { .. });
+        changed |= self.apply_to_model(update);
+        if operation {
+            self.note_batch();
+        }
+        if let Some(ended) = ended {
+            self.operation_ended(ended);
+        }
+        changed
+    }
+
+    fn apply_to_model(&mut self, update: Update) -> bool {
         let now = Timestamp::now();
         let Some(cluster) = update.cluster() else {
             return self.model.apply(update);
@@ -62,6 +50,39 @@ impl App {
         // Only what the screen shows is worth a frame: the row when it is on screen, and
         // the header's counts (or the order of rows) when its states changed.
         before != self.summary(cluster, now) || self.on_screen(cluster) || self.sorted_by_time()
+    }
+
+    /// A pause after a refused login: news when it begins, or when it answers a key
+    /// pressed on that cluster (`r`, `p`). The notes `R` brings back from every paused
+    /// cluster stay in their rows and details: `R`'s own message counted them.
+    fn login_paused(&mut self, cluster: usize, pause: &LoginPause, at: Timestamp) {
+        let Some(c) = self.model.clusters.get(cluster) else {
+            return;
+        };
+        let asked = self.asked_login.remove(&cluster);
+        if c.login_paused.is_some() && !asked {
+            return;
+        }
+        let name = &c.identity.name;
+        let text = match &pause.note {
+            Some(note) => format!("{name}: still paused: {note}"),
+            None => format!("{name}: login refused: polls paused (p enters the password)"),
+        };
+        self.say_for(text, PAUSE_STATUS_FOR, at);
+        if let Some(status) = &mut self.status {
+            status.pause_of = Some(cluster);
+        }
+    }
+
+    /// A cluster answers again: a message about its pause is no longer about now.
+    fn forget_pause_message(&mut self, cluster: usize) {
+        if self
+            .status
+            .as_ref()
+            .is_some_and(|s| s.pause_of == Some(cluster))
+        {
+            self.status = None;
+        }
     }
 
     /// What a cluster adds to the header's counts and to filtering: its states.

@@ -7,6 +7,7 @@ use super::*;
 use crate::engine::Update as Event;
 use crate::ontap::{DownloadState, DownloadStatus};
 use crate::state::{ClusterIdentity, Column};
+use crate::tui::keymap::Context;
 
 pub(super) fn now() -> Timestamp {
     "2026-03-01T12:00:00Z".parse().unwrap()
@@ -83,6 +84,34 @@ fn movement_stays_within_the_rows() {
 }
 
 #[test]
+fn the_filter_is_edited_like_the_forms_fields() {
+    let mut app = app(12);
+    let ctrl = |c: char| KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL);
+    press(&mut app, "/c1 ruNNing");
+    app.handle_key(ctrl('w'), now());
+    assert_eq!(app.filter(), "c1 ");
+    app.handle_key(ctrl('u'), now());
+    assert_eq!(app.filter(), "", "Ctrl-U empties the filter");
+    assert_eq!(app.rows().len(), 12);
+    press(&mut app, "c2");
+    app.handle_key(code(KeyCode::Home), now());
+    press(&mut app, "!");
+    assert_eq!((app.filter(), app.filter_cursor()), ("!c2", 1));
+    app.handle_key(code(KeyCode::Right), now());
+    app.handle_key(code(KeyCode::Delete), now());
+    assert_eq!(app.filter(), "!c");
+    app.handle_key(code(KeyCode::End), now());
+    app.handle_key(code(KeyCode::Left), now());
+    app.handle_key(code(KeyCode::Backspace), now());
+    assert_eq!((app.filter(), app.filter_cursor()), ("c", 0));
+    assert_eq!(
+        app.mode(),
+        Mode::Filter,
+        "editing keys keep the filter open"
+    );
+}
+
+#[test]
 fn typing_a_filter_narrows_live_enter_keeps_it_and_esc_clears_it() {
     let mut app = app(12);
     press(&mut app, "/c1");
@@ -122,21 +151,45 @@ fn a_filter_that_hides_the_selection_moves_it_to_the_first_match() {
 }
 
 #[test]
-fn sort_cycles_through_columns_and_back_to_config_order() {
+fn s_opens_a_menu_with_a_key_per_column_and_only_the_footer_says_the_sort() {
     let mut app = app(3);
     press(&mut app, "s");
-    assert_eq!(app.sort().column, Some(Column::ALL[0]));
-    assert_eq!(app.status(now()), Some("sorted by cluster"));
-    // Every column but PKG (it is about the form's release, not the cluster).
-    for _ in 1..Column::ALL.len() - 1 {
-        press(&mut app, "s");
-    }
-    assert_eq!(app.sort().column, Some(Column::Health));
-    press(&mut app, "s");
-    assert_eq!(app.sort().column, None);
-    press(&mut app, "S");
-    assert!(app.sort().reverse);
-    assert_eq!(app.rows(), [2, 1, 0]);
+    assert_eq!(app.context(), Context::Sort);
+    press(&mut app, "h");
+    assert_eq!(
+        app.context(),
+        Context::Table,
+        "a key sorts and closes the menu"
+    );
+    assert_eq!(
+        app.sort().column,
+        Some(Column::Health),
+        "HEALTH in two presses"
+    );
+    assert_eq!(
+        app.status(now()),
+        None,
+        "the footer's sort: says it, not a message"
+    );
+    press(&mut app, "sh");
+    assert!(app.sort().reverse, "the same key again turns it round");
+    press(&mut app, "sd");
+    assert_eq!(app.sort().column, Some(Column::Download));
+    assert!(!app.sort().reverse);
+    assert_eq!(app.rows()[0], 0, "running first");
+    press(&mut app, "sS");
+    assert!(app.sort().reverse, "S in the menu reverses too");
+    app.handle_key(key('s'), now());
+    app.handle_key(code(KeyCode::Esc), now());
+    assert_eq!(app.context(), Context::Table);
+    assert_eq!(
+        app.sort().column,
+        Some(Column::Download),
+        "Esc changes nothing"
+    );
+    press(&mut app, "so");
+    assert_eq!(app.sort().column, None, "o: config order");
+    assert_eq!(app.rows(), [0, 1, 2]);
 }
 
 #[test]
@@ -149,7 +202,7 @@ fn the_selection_stays_on_its_cluster_when_rows_re_sort() {
     assert_eq!(name(&app), "c2");
     // Sorting by download state puts the running c0 first; c2 stays selected.
     press(&mut app, "S");
-    press(&mut app, "ssss");
+    press(&mut app, "sd");
     assert_eq!(app.sort().column, Some(Column::Download));
     assert_eq!(app.rows()[0], 0);
     assert_eq!(name(&app), "c2");
@@ -166,6 +219,35 @@ fn details_open_on_enter_fetch_packages_and_esc_goes_back() {
     assert_eq!(press(&mut app, "R"), [AppCommand::Refresh(None)]);
     app.handle_key(code(KeyCode::Esc), now());
     assert_eq!(app.mode(), Mode::Table);
+}
+
+#[test]
+fn j_and_k_in_details_move_to_the_next_and_previous_cluster_in_the_tables_order() {
+    let mut app = app(4);
+    press(&mut app, "sd");
+    // Running c0 first, then the others in config order; reversed: c3 c2 c1 c0.
+    press(&mut app, "S");
+    assert_eq!(app.rows(), [3, 2, 1, 0]);
+    press(&mut app, "g");
+    app.handle_key(code(KeyCode::Enter), now());
+    assert_eq!(app.mode(), Mode::Details(3));
+    assert_eq!(press(&mut app, "j"), [AppCommand::FetchPackages(2)]);
+    assert_eq!(app.mode(), Mode::Details(2));
+    app.handle_key(code(KeyCode::Down), now());
+    assert_eq!(app.mode(), Mode::Details(1));
+    press(&mut app, "kk");
+    assert_eq!(app.mode(), Mode::Details(3));
+    assert!(press(&mut app, "k").is_empty(), "the first stays the first");
+    app.handle_key(code(KeyCode::Esc), now());
+    assert_eq!(
+        name(&app),
+        "c3",
+        "back in the table on the cluster last shown"
+    );
+    app.handle_key(code(KeyCode::Enter), now());
+    press(&mut app, "jjj");
+    app.handle_key(code(KeyCode::Esc), now());
+    assert_eq!(name(&app), "c0");
 }
 
 #[test]

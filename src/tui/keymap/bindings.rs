@@ -3,32 +3,91 @@
 use crossterm::event::KeyCode;
 
 use super::{Action, Binding, Context, Key};
+use crate::state::Column;
 use crate::tui::line::Edit;
 
 use Context::{
-    Confirm, Details, Filter, Form, Help, Packages, Password, QuitConfirm, Remove, Table,
+    Confirm, Details, Filter, Form, Help, Packages, Password, QuitConfirm, Remove, Sort, Table,
 };
 
 const MOVING: &[Context] = &[Table, Details, Packages, Help, Confirm];
+/// Where j and k scroll a text (in details they move between clusters).
+const SCROLLING: &[Context] = &[Help, Confirm];
 const NOT_TYPING: &[Context] = &[Table, Details, Packages, Help];
 const EVERYWHERE: &[Context] = &Context::ALL;
-/// Where a line of text is edited.
+/// Where a dialog's line of text is edited (Esc cancels the dialog).
 const EDITING: &[Context] = &[Form, Password];
+/// Where the line-editing keys work: the dialogs' fields and the filter.
+const LINE: &[Context] = &[Filter, Form, Password];
+
+/// A line-editing key of the fields and the filter.
+macro_rules! edit_key {
+    ([$($key:expr),+], $edit:expr, $help:literal) => {
+        Binding {
+            keys: &[$($key),+],
+            action: Action::Edit($edit),
+            contexts: LINE,
+            help: $help,
+            footer: None,
+        }
+    };
+}
+
+/// A key of the sort menu: sorts by a column (`None`: config order).
+macro_rules! sort_key {
+    ($c:literal, $column:expr, $help:literal) => {
+        Binding {
+            keys: &[Key::ch($c)],
+            action: Action::SortBy($column),
+            contexts: &[Sort],
+            help: $help,
+            footer: None,
+        }
+    };
+}
 
 /// Every binding, in the order help lists them. The first match in a context wins.
 pub const BINDINGS: &[Binding] = &[
     Binding {
         keys: &[Key::ch('j'), Key::plain(KeyCode::Down)],
         action: Action::Down,
-        contexts: MOVING,
-        help: "next cluster (scroll down in panes and dialogs)",
+        contexts: &[Table, Packages],
+        help: "next cluster (next release in the packages view)",
         footer: Some(("j/k", "move")),
     },
     Binding {
         keys: &[Key::ch('k'), Key::plain(KeyCode::Up)],
         action: Action::Up,
-        contexts: MOVING,
-        help: "previous cluster (scroll up in panes and dialogs)",
+        contexts: &[Table, Packages],
+        help: "previous cluster (previous release)",
+        footer: None,
+    },
+    Binding {
+        keys: &[Key::ch('j'), Key::plain(KeyCode::Down)],
+        action: Action::Down,
+        contexts: &[Details],
+        help: "the next cluster's details (in the table's order)",
+        footer: Some(("j/k", "next/previous")),
+    },
+    Binding {
+        keys: &[Key::ch('k'), Key::plain(KeyCode::Up)],
+        action: Action::Up,
+        contexts: &[Details],
+        help: "the previous cluster's details",
+        footer: None,
+    },
+    Binding {
+        keys: &[Key::ch('j'), Key::plain(KeyCode::Down)],
+        action: Action::Down,
+        contexts: SCROLLING,
+        help: "scroll down",
+        footer: Some(("j/k", "scroll")),
+    },
+    Binding {
+        keys: &[Key::ch('k'), Key::plain(KeyCode::Up)],
+        action: Action::Up,
+        contexts: SCROLLING,
+        help: "scroll up",
         footer: None,
     },
     Binding {
@@ -70,14 +129,14 @@ pub const BINDINGS: &[Binding] = &[
         keys: &[Key::ch('/')],
         action: Action::StartFilter,
         contexts: &[Table],
-        help: "filter: name, stale, version:9.16, site=ams, !term (AND)",
+        help: "filter: a name, stale, 9.16, site=ams, !term (AND)",
         footer: Some(("/", "filter")),
     },
     Binding {
         keys: &[Key::ch('s')],
-        action: Action::CycleSort,
+        action: Action::OpenSort,
         contexts: &[Table],
-        help: "sort by the next column (then back to config order)",
+        help: "sort: a menu with one key per column",
         footer: Some(("s/S", "sort")),
     },
     Binding {
@@ -100,13 +159,6 @@ pub const BINDINGS: &[Binding] = &[
         contexts: &[Filter],
         help: "keep the filter and go back to the table",
         footer: Some(("Enter", "keep")),
-    },
-    Binding {
-        keys: &[Key::plain(KeyCode::Backspace)],
-        action: Action::FilterBackspace,
-        contexts: &[Filter],
-        help: "delete the last character (other keys type)",
-        footer: Some(("Backspace", "delete")),
     },
     Binding {
         keys: &[Key::plain(KeyCode::Esc), Key::ch('q')],
@@ -206,62 +258,39 @@ pub const BINDINGS: &[Binding] = &[
         help: "previous field",
         footer: None,
     },
-    Binding {
-        keys: &[Key::plain(KeyCode::Left)],
-        action: Action::Edit(Edit::Left),
-        contexts: EDITING,
-        help: "cursor left (other keys type at the cursor; pasting works)",
-        footer: None,
-    },
-    Binding {
-        keys: &[Key::plain(KeyCode::Right)],
-        action: Action::Edit(Edit::Right),
-        contexts: EDITING,
-        help: "cursor right",
-        footer: None,
-    },
-    Binding {
-        keys: &[Key::plain(KeyCode::Home), Key::ctrl('a')],
-        action: Action::Edit(Edit::Home),
-        contexts: EDITING,
-        help: "cursor to the start",
-        footer: None,
-    },
-    Binding {
-        keys: &[Key::plain(KeyCode::End), Key::ctrl('e')],
-        action: Action::Edit(Edit::End),
-        contexts: EDITING,
-        help: "cursor to the end",
-        footer: None,
-    },
-    Binding {
-        keys: &[Key::plain(KeyCode::Backspace)],
-        action: Action::Edit(Edit::Backspace),
-        contexts: EDITING,
-        help: "delete the character before the cursor",
-        footer: None,
-    },
-    Binding {
-        keys: &[Key::plain(KeyCode::Delete)],
-        action: Action::Edit(Edit::Delete),
-        contexts: EDITING,
-        help: "delete the character under the cursor",
-        footer: None,
-    },
+    edit_key!([Key::plain(KeyCode::Left)], Edit::Left, "cursor left"),
+    edit_key!([Key::plain(KeyCode::Right)], Edit::Right, "right"),
+    edit_key!(
+        [Key::plain(KeyCode::Home), Key::ctrl('a')],
+        Edit::Home,
+        "to the start"
+    ),
+    edit_key!(
+        [Key::plain(KeyCode::End), Key::ctrl('e')],
+        Edit::End,
+        "to the end"
+    ),
+    edit_key!(
+        [Key::plain(KeyCode::Backspace)],
+        Edit::Backspace,
+        "delete back"
+    ),
+    edit_key!([Key::plain(KeyCode::Delete)], Edit::Delete, "delete"),
     Binding {
         keys: &[Key::ctrl('u')],
         action: Action::Edit(Edit::KillToStart),
         contexts: EDITING,
-        help: "delete everything before the cursor",
+        help: "delete to the start",
         footer: Some(("Ctrl-U", "clear")),
     },
     Binding {
-        keys: &[Key::ctrl('w')],
-        action: Action::Edit(Edit::KillWord),
-        contexts: EDITING,
-        help: "delete the word (or path segment) before the cursor",
+        keys: &[Key::ctrl('u')],
+        action: Action::Edit(Edit::KillToStart),
+        contexts: &[Filter],
+        help: "delete to the start",
         footer: None,
     },
+    edit_key!([Key::ctrl('w')], Edit::KillWord, "delete a word"),
     Binding {
         keys: &[Key::plain(KeyCode::Enter)],
         action: Action::SubmitForm,
@@ -352,5 +381,34 @@ pub const BINDINGS: &[Binding] = &[
         contexts: EVERYWHERE,
         help: "quit, even while typing",
         footer: None,
+    },
+    sort_key!('c', Some(Column::Name), "CLUSTER"),
+    sort_key!('v', Some(Column::Version), "VERSION"),
+    sort_key!('l', Some(Column::Labels), "LABELS"),
+    sort_key!(
+        'd',
+        Some(Column::Download),
+        "DOWNLOAD (running, then failed, first)"
+    ),
+    sort_key!('m', Some(Column::Message), "MESSAGE"),
+    sort_key!('#', Some(Column::Code), "CODE"),
+    sort_key!('j', Some(Column::Job), "JOB"),
+    sort_key!('i', Some(Column::InState), "IN STATE (longest first)"),
+    sort_key!('p', Some(Column::LastPoll), "POLLED (latest first)"),
+    sort_key!('h', Some(Column::Health), "HEALTH (failing first)"),
+    sort_key!('o', None, "config order"),
+    Binding {
+        keys: &[Key::ch('S')],
+        action: Action::ReverseSort,
+        contexts: &[Sort],
+        help: "the other way round (or the same key again)",
+        footer: Some(("S", "reverse")),
+    },
+    Binding {
+        keys: &[Key::plain(KeyCode::Esc), Key::ch('s'), Key::ch('q')],
+        action: Action::Cancel,
+        contexts: &[Sort],
+        help: "close the menu, the order unchanged (the same key again reverses)",
+        footer: Some(("Esc", "close")),
     },
 ];

@@ -54,13 +54,18 @@ fn q_closes_help_and_details_and_quits_only_from_the_table() {
 }
 
 #[test]
-fn the_line_editing_keys_work_in_both_fields() {
-    for context in [Context::Form, Context::Password] {
+fn the_line_editing_keys_work_in_the_fields_and_the_filter() {
+    for context in [Context::Form, Context::Password, Context::Filter] {
         let left = key(KeyCode::Left, KeyModifiers::NONE);
         assert_eq!(lookup(context, &left), Some(Action::Edit(Edit::Left)));
         let ctrl_w = key(KeyCode::Char('w'), KeyModifiers::CONTROL);
         assert_eq!(lookup(context, &ctrl_w), Some(Action::Edit(Edit::KillWord)));
         let delete = key(KeyCode::Delete, KeyModifiers::NONE);
         assert_eq!(lookup(context, &delete), Some(Action::Edit(Edit::Delete)));
+        let ctrl_u = key(KeyCode::Char('u'), KeyModifiers::CONTROL);
+        assert_eq!(
+            lookup(context, &ctrl_u),
+            Some(Action::Edit(Edit::KillToStart))
+        );
     }
 }

@@ -1,18 +1,19 @@
 //! Which columns the table shows at a width, and how wide each is.
 //!
-//! Columns that have nothing to say are left out: CODE when no row shows a code (an idle
-//! cluster's 10551384 is not shown), JOB when ontop follows no download, LABELS when no
-//! cluster has labels. The rest share the width by priority: MESSAGE gets the room left
-//! once the others have theirs; when the frame is too narrow, columns leave in
-//! [`DROP_ORDER`]; the name and the download state never leave, the name shrinks last.
+//! The screen keeps its shape: which columns show depends on the width and on the
+//! config alone (PKG when the form has a package, LABELS when clusters have labels),
+//! never on what the cells hold. Columns earn their place in the fixed [`PRIORITY`]
+//! order; a narrower frame drops them from its end. JOB and CODE keep their place while
+//! they have nothing to say, so a download that starts or a failure that appears never
+//! pushes VERSION or IN STATE off the screen. MESSAGE takes the room the others leave;
+//! the sort arrow borrows its cell from MESSAGE, never from another column.
 
-use super::table::shown_code;
 use crate::state::table::labels_text;
 use crate::state::{ClusterState, Column, Model};
 use crate::text::width;
 
-/// The message column is dropped rather than shown narrower than this.
-const MIN_MESSAGE: usize = 20;
+/// The message column is left out rather than shown narrower than this.
+const MIN_MESSAGE: usize = 16;
 /// On a wide frame the message keeps at least this share of it (1/5): columns that
 /// matter less leave first.
 const MESSAGE_SHARE: usize = 5;
@@ -22,20 +23,23 @@ const MAX_LABELS: usize = 24;
 const MAX_NAME: usize = 28;
 /// Version cells never grow past this.
 const MAX_VERSION: usize = 14;
-/// Columns leave the table in this order when the frame is too narrow.
-const DROP_ORDER: [Column; 9] = [
+/// Columns in the order they earn their place, the most needed first. The name and the
+/// download state always show (the name shrinks when even they do not fit); HEALTH says
+/// whether to trust the row; PKG answers the form's question; JOB is where an operation
+/// stands; MESSAGE says why (the code goes into it while CODE does not fit).
+pub const PRIORITY: [Column; 11] = [
+    Column::Name,
+    Column::Download,
+    Column::Health,
+    Column::Package,
+    Column::Job,
+    Column::Message,
+    Column::Version,
+    Column::InState,
+    Column::Labels,
+    Column::Code,
     // HEALTH shows the age of old values ("STALE 5m"): POLLED is the least missed.
     Column::LastPoll,
-    // A failure's code moves into its message (see `table.rs`).
-    Column::Code,
-    Column::Labels,
-    // The packages view (P) says the same, and the confirmation skips the holders.
-    Column::Package,
-    Column::Version,
-    Column::Job,
-    Column::InState,
-    Column::Message,
-    Column::Health,
 ];
 /// Space between columns.
 pub const GAP: usize = 1;
@@ -63,68 +67,72 @@ pub fn name_width(c: &ClusterState) -> usize {
     width(&c.identity.name) + badges(c).iter().map(|(b, _)| 1 + b.len()).sum::<usize>()
 }
 
-/// The columns to draw at `total` cells, left to right, with their widths; the `sorted`
-/// column gets a cell more for the arrow after its title.
+/// The columns to draw at `total` cells, left to right, with their widths. The
+/// `sorted` column gets a cell more for the arrow after its title, from MESSAGE's room.
 pub fn fit(
     model: &Model,
     total: usize,
     sorted: Option<Column>,
     release: Option<&str>,
 ) -> Vec<(Column, usize)> {
-    let mut shown: Vec<(Column, usize)> = Column::ALL
-        .iter()
-        .filter(|&&c| c != Column::Package || release.is_some())
-        .filter(|&&c| has_content(model, c))
-        .map(|&c| {
-            let arrow = usize::from(sorted == Some(c));
-            (c, natural_width(model, c).max(width(c.title()) + arrow))
-        })
-        .collect();
-    let mut drops = DROP_ORDER.iter();
-    loop {
-        let gaps = GAP * shown.len().saturating_sub(1);
-        let fixed: usize = shown
-            .iter()
-            .filter(|(c, _)| *c != Column::Message)
-            .map(|(_, w)| w)
-            .sum::<usize>()
-            + gaps;
-        let has_message = shown.iter().any(|(c, _)| *c == Column::Message);
-        if has_message && total >= fixed + MIN_MESSAGE.max(total / MESSAGE_SHARE) {
-            set_width(&mut shown, Column::Message, total - fixed);
-            return shown;
+    let labels = model.clusters.iter().any(|c| !c.identity.labels.is_empty());
+    let candidates = PRIORITY.iter().filter(|&&c| match c {
+        Column::Package => release.is_some(),
+        Column::Labels => labels,
+        _ => true,
+    });
+    let message_room = MIN_MESSAGE.max(total / MESSAGE_SHARE);
+    let mut shown: Vec<(Column, usize)> = Vec::new();
+    // Cells taken so far, gaps included.
+    let mut used = 0;
+    for &column in candidates {
+        let wanted = match column {
+            Column::Message => message_room,
+            other => natural_width(model, other),
+        };
+        let gap = if shown.is_empty() { 0 } else { GAP };
+        let always = matches!(column, Column::Name | Column::Download);
+        if !always && used + gap + wanted > total {
+            break;
         }
-        if !has_message && total >= fixed {
-            return shown;
-        }
-        match drops.next() {
-            Some(drop) => shown.retain(|(c, _)| c != drop),
-            None => {
-                // Only the name can give more: shrink it to what is left.
-                let name = shown
-                    .iter()
-                    .find(|(c, _)| *c == Column::Name)
-                    .map_or(0, |x| x.1);
-                let others = fixed - name;
-                set_width(
-                    &mut shown,
-                    Column::Name,
-                    total.saturating_sub(others).max(4),
-                );
-                return shown;
-            }
-        }
+        used += gap + wanted;
+        shown.push((column, wanted));
     }
+    if used > total {
+        // Only the name can give more: shrink it to what is left.
+        let name = width_of(&shown, Column::Name);
+        let others = used - name;
+        set_width(
+            &mut shown,
+            Column::Name,
+            total.saturating_sub(others).max(4),
+        );
+    } else if shown.iter().any(|(c, _)| *c == Column::Message) {
+        set_width(&mut shown, Column::Message, message_room + total - used);
+    }
+    if let Some(sorted) = sorted {
+        make_room_for_the_arrow(&mut shown, sorted);
+    }
+    shown.sort_by_key(|(c, _)| Column::ALL.iter().position(|x| x == c));
+    shown
 }
 
-/// Whether a column would say anything for this fleet.
-fn has_content(model: &Model, column: Column) -> bool {
-    match column {
-        Column::Code => model.clusters.iter().any(|c| shown_code(c).is_some()),
-        Column::Job => model.clusters.iter().any(|c| c.followed.is_some()),
-        Column::Labels => model.clusters.iter().any(|c| !c.identity.labels.is_empty()),
-        _ => true,
+/// The sorted column's title wants a cell more for its arrow: MESSAGE gives it when it
+/// can (else the title is cut short to make room, see `table.rs`).
+fn make_room_for_the_arrow(shown: &mut [(Column, usize)], sorted: Column) {
+    let Some(&(_, w)) = shown.iter().find(|(c, _)| *c == sorted) else {
+        return;
+    };
+    let message = width_of(shown, Column::Message);
+    if w > width(sorted.title()) || sorted == Column::Message || message <= MIN_MESSAGE {
+        return;
     }
+    set_width(shown, Column::Message, message - 1);
+    set_width(shown, sorted, w + 1);
+}
+
+fn width_of(shown: &[(Column, usize)], column: Column) -> usize {
+    shown.iter().find(|(c, _)| *c == column).map_or(0, |x| x.1)
 }
 
 fn set_width(shown: &mut [(Column, usize)], column: Column, w: usize) {
@@ -165,8 +173,8 @@ fn natural_width(model: &Model, column: Column) -> usize {
         Column::Code => 8,
         // "has", "runs", "no", "?".
         Column::Package => 4,
-        // "starting", "running", "success", "failure".
-        Column::Job => 8,
+        // "starting", "running", "success", "no answer".
+        Column::Job => 9,
         // "FAILING", "STALE 59m" (past 99 days an age is cut: "STALE 100…").
         Column::Health => 9,
         Column::InState | Column::LastPoll => 4,
@@ -191,38 +199,123 @@ mod tests {
         fit.iter().map(|(c, _)| *c).collect()
     }
 
-    #[test]
-    fn a_wide_frame_shows_every_column_with_content_and_fills_the_width() {
-        let fit = fit(&model(&["prod-ams-1"]), 120, None, None);
-        let silent = [Column::Package, Column::Labels, Column::Code, Column::Job];
-        let expected: Vec<Column> = Column::ALL
-            .into_iter()
-            .filter(|c| !silent.contains(c))
-            .collect();
-        assert_eq!(columns(&fit), expected, "no labels, codes or jobs to show");
-        let used: usize = fit.iter().map(|(_, w)| w).sum::<usize>() + GAP * (fit.len() - 1);
-        assert_eq!(used, 120);
+    fn used(fit: &[(Column, usize)]) -> usize {
+        fit.iter().map(|(_, w)| w).sum::<usize>() + GAP * (fit.len() - 1)
     }
 
     #[test]
-    fn at_80_columns_polled_gives_way_first_and_the_message_keeps_its_room() {
-        let fit = fit(&model(&["prod-ams-1 long"]), 80, None, None);
-        let shown = columns(&fit);
-        assert!(!shown.contains(&Column::LastPoll));
-        assert!(shown.contains(&Column::InState));
-        assert!(shown.contains(&Column::Health));
-        let message = fit.iter().find(|(c, _)| *c == Column::Message).unwrap().1;
+    fn a_wide_frame_shows_every_column_and_fills_the_width() {
+        let fit = fit(&model(&["prod-ams-1"]), 120, None, None);
+        let expected: Vec<Column> = Column::ALL
+            .into_iter()
+            .filter(|c| ![Column::Package, Column::Labels].contains(c))
+            .collect();
+        assert_eq!(columns(&fit), expected, "no labels, no package in the form");
+        assert_eq!(used(&fit), 120);
+    }
+
+    #[test]
+    fn columns_leave_by_priority_and_the_message_keeps_its_room() {
+        let fit80 = fit(&model(&["prod-ams-1 long"]), 80, None, None);
+        let shown = columns(&fit80);
+        assert_eq!(
+            shown,
+            [
+                Column::Name,
+                Column::Version,
+                Column::Download,
+                Column::Message,
+                Column::Job,
+                Column::Health
+            ]
+        );
+        let message = fit80.iter().find(|(c, _)| *c == Column::Message).unwrap().1;
         assert!(message >= MIN_MESSAGE, "{message}");
-        let used: usize = fit.iter().map(|(_, w)| w).sum::<usize>() + GAP * (fit.len() - 1);
-        assert!(used <= 80);
+        assert_eq!(used(&fit80), 80);
+        for total in 40..=200 {
+            let fit = fit(&model(&["prod-ams-1 long"]), total, None, Some("9.16.1"));
+            let shown = columns(&fit);
+            // No labels in this fleet: LABELS is no candidate.
+            let candidates: Vec<Column> = PRIORITY
+                .into_iter()
+                .filter(|c| *c != Column::Labels)
+                .collect();
+            let ranks: Vec<usize> = shown
+                .iter()
+                .map(|c| candidates.iter().position(|p| p == c).unwrap())
+                .collect();
+            let last = ranks.iter().max().copied().unwrap_or(0);
+            assert!(
+                (0..=last).all(|r| ranks.contains(&r)),
+                "at {total}: a column left before one of lower priority: {shown:?}"
+            );
+            assert!(used(&fit) <= total, "at {total}: {fit:?}");
+        }
+    }
+
+    #[test]
+    fn the_shape_depends_on_the_width_not_on_what_the_cells_hold_or_the_sort() {
+        use crate::download::{Followed, Operation, Origin, Phase, Since};
+        let idle = model(&["sim-1", "sim-22"]);
+        let mut busy = idle.clone();
+        let at = jiff::Timestamp::UNIX_EPOCH;
+        busy.clusters[0].followed = Some(Followed {
+            operation: Operation::download("https://r/x.tgz".into(), None),
+            origin: Origin::Started,
+            since_request: at,
+            job: None,
+            phase: Phase::Starting,
+            since: Since::Exactly(at),
+            errors: 0,
+            last_error: None,
+            job_deleted: false,
+            answered: false,
+        });
+        busy.clusters[1].download = Some(crate::ontap::DownloadStatus {
+            state: Some(crate::ontap::DownloadState::Failure),
+            message: Some("Package download failed".into()),
+            code: Some(10551885),
+        });
+        for total in [60, 79, 80, 100, 120, 160] {
+            for release in [None, Some("9.16.1P3")] {
+                let plain = columns(&fit(&idle, total, None, release));
+                assert_eq!(
+                    plain,
+                    columns(&fit(&busy, total, None, release)),
+                    "at {total}"
+                );
+                for sorted in Column::SORTABLE {
+                    let sorted_fit = fit(&idle, total, Some(sorted), release);
+                    assert_eq!(
+                        plain,
+                        columns(&sorted_fit),
+                        "at {total}, sorted by {sorted:?}"
+                    );
+                    assert!(used(&sorted_fit) <= total);
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn pkg_stays_whenever_a_package_is_in_the_form() {
+        let fleet = model(&["prod-ams-1", "lab-nyc-2 plain"]);
+        for total in [59, 60, 79, 80, 120] {
+            let fit = fit(&fleet, total, None, Some("9.16.1P3"));
+            assert!(
+                columns(&fit).contains(&Column::Package),
+                "at {total}: {fit:?}"
+            );
+        }
     }
 
     #[test]
     fn a_very_long_name_is_capped_and_never_overflows() {
         let long = "x".repeat(60);
         let fit = fit(&model(&[&long]), 80, None, None);
-        let used: usize = fit.iter().map(|(_, w)| w).sum::<usize>() + GAP * (fit.len() - 1);
-        assert!(used <= 80);
+        assert!(used(&fit) <= 80);
         assert_eq!(fit[0], (Column::Name, MAX_NAME));
+        let narrow = super::fit(&model(&[&long]), 30, None, None);
+        assert!(used(&narrow) <= 30, "{narrow:?}");
     }
 }

@@ -49,7 +49,7 @@ pub fn render(frame: &mut Frame, area: Rect, app: &mut App, cluster: usize, now:
     let top = app.scroll_details(total.saturating_sub(height));
     let block = if total > height {
         let last = (top + height).min(total);
-        let position = format!(" lines {}-{last} of {total}, j/k scroll ", top + 1);
+        let position = format!(" lines {}-{last} of {total}, PgDn/PgUp scroll ", top + 1);
         block.title_bottom(Line::from(position).right_aligned())
     } else {
         block
@@ -198,6 +198,23 @@ impl Details {
         };
         self.field("state", &format!("{word}{since}"), style);
         self.field("message", d.message.as_deref().unwrap_or("-"), Style::new());
+        if d.state == Some(crate::ontap::DownloadState::Failure) {
+            // What failed to come: the package ontop asked for, when it did.
+            let ours = c
+                .followed
+                .as_ref()
+                .filter(|f| matches!(f.ending(), Some(crate::download::Ending::Failure { .. })))
+                .map(|f| f.operation.url())
+                .filter(|url| *url != "-");
+            let (url, style) = match ours {
+                Some(url) => (url.to_string(), Style::new()),
+                None => (
+                    "not known: not a download ontop followed".to_string(),
+                    self.theme.dim(),
+                ),
+            };
+            self.field("package", &url, style);
+        }
         if let Some(code) = d.code {
             self.code(code);
         }
@@ -321,7 +338,9 @@ impl Details {
             None => code.to_string(),
         };
         self.field("code", &text, Style::new());
-        if let Some(hint) = hint_for_code(code).filter(|_| code != 0) {
+        // "Start a download first" is no step to take: every idle cluster says it.
+        let idle = code == 0 || code == super::table::IDLE_CODE;
+        if let Some(hint) = hint_for_code(code).filter(|_| !idle) {
             self.field("next step", hint, self.theme.heading());
         }
     }

@@ -18,7 +18,7 @@ use crate::tui::keymap::{self, Action, Binding, Context};
 /// Footer hints that give way, in this order, when the line is too narrow.
 const DROP_ORDER: [Action; 4] = [
     Action::Refresh,
-    Action::CycleSort,
+    Action::OpenSort,
     Action::StartFilter,
     Action::OpenDetails,
 ];
@@ -39,6 +39,20 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, now: Timestamp) {
     let all = app.model().clusters.len();
     if shown != all {
         left.push(Span::raw(format!("{shown} of {all} shown  ")));
+    }
+    if matches!(app.mode(), Mode::Table | Mode::Filter) {
+        // Rows the table has no room for, so the end of the screen is not taken for
+        // the end of the fleet.
+        let hint = match app.rows_hidden() {
+            (0, 0) => String::new(),
+            (0, below) => format!("▼ {below} more"),
+            (above, 0) => format!("▲ {above} more"),
+            (above, below) => format!("▲ {above} more ▼ {below} more"),
+        };
+        if !hint.is_empty() {
+            left.push(Span::styled(hint, theme.key()));
+            left.push(Span::raw("  "));
+        }
     }
     let marked = app.marked_count();
     if marked > 0 {
@@ -67,8 +81,9 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, now: Timestamp) {
     let hints = hints_line(app, total);
     frame.render_widget(Paragraph::new(vec![Line::from(status_line), hints]), area);
     if typing {
-        // The cursor sits after the filter text, where the next key lands.
-        let x = area.x as usize + 2 + width(app.filter());
+        // The cursor sits where the next key lands.
+        let before: String = app.filter().chars().take(app.filter_cursor()).collect();
+        let x = area.x as usize + 2 + width(&before);
         if x < (area.x + area.width) as usize {
             frame.set_cursor_position(Position::new(x as u16, area.y));
         }

@@ -1,8 +1,12 @@
 //! The `?` overlay, generated from the key map so it cannot drift from the handling.
 //!
-//! Bindings are grouped by where they apply: the ones that work in the table, the details
-//! and the help alike come first, then those of the table, of filter typing, and of the
-//! details pane. Each binding is listed once.
+//! It lists the keys of the place it was opened from (the table, the details pane or
+//! the packages view), each once, with what they mean there; from the table, also the
+//! keys of filter typing and of the sort menu, which open from it. Dialogs are not
+//! listed: each shows its own keys on its bottom border, so no key is listed twice with
+//! two meanings. Keys that come in families (the sort menu's letters, the line editor's
+//! keys) flow on a few lines instead of one line each, so the table's help fits a
+//! 120x40 terminal without scrolling.
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -11,48 +15,53 @@ use ratatui::widgets::{Block, Paragraph};
 
 use crate::text::{pad, width};
 use crate::tui::app::App;
-use crate::tui::keymap::{BINDINGS, Binding, Context, keys_label};
+use crate::tui::keymap::{Action, BINDINGS, Binding, Context, keys_label};
 use crate::tui::theme::Theme;
 
 /// Cells for the keys column.
 const KEYS: usize = 14;
 /// The overlay's widest width.
-const MAX_WIDTH: u16 = 78;
+const MAX_WIDTH: u16 = 100;
 
-/// The help sections, in order.
-const SECTIONS: [&str; 7] = [
-    "Table, details and help",
-    "Cluster table",
-    "Typing a filter (after /)",
-    "Details and help",
-    "Packages (after P)",
-    "Download form (after d) and password (after p)",
-    "Confirming a download, or quitting",
-];
+/// One section of the help: a title and the context whose keys it lists.
+struct Section {
+    title: &'static str,
+    context: Context,
+}
 
-/// Which of [`SECTIONS`] lists a binding: the first when it works in the table, the
-/// details and the help alike, else the section of the first place it works.
-fn section_of(b: &Binding) -> usize {
-    let everywhere = [Context::Table, Context::Details, Context::Help]
-        .iter()
-        .all(|c| b.contexts.contains(c));
-    match b.contexts.first() {
-        _ if everywhere => 0,
-        Some(Context::Table) => 1,
-        Some(Context::Filter) => 2,
-        Some(Context::Details | Context::Help) | None => 3,
-        Some(Context::Packages) => 4,
-        Some(Context::Form | Context::Password) => 5,
-        Some(Context::Confirm | Context::Remove | Context::QuitConfirm) => 6,
+/// The sections for help opened from `context`.
+fn sections(context: Context) -> Vec<Section> {
+    let section = |title, context| Section { title, context };
+    match context {
+        Context::Details => vec![section("Details of one cluster", Context::Details)],
+        Context::Packages => vec![section("Packages view (after P)", Context::Packages)],
+        _ => vec![
+            section("Cluster table", Context::Table),
+            section("Typing a filter (after /)", Context::Filter),
+            section("Sort menu (after s)", Context::Sort),
+        ],
     }
 }
 
-/// Draws the help overlay centred over `area`.
+/// Bindings that flow together on shared lines rather than one line each.
+fn flows(b: &Binding) -> bool {
+    matches!(
+        b.action,
+        Action::Edit(_)
+            | Action::SortBy(_)
+            | Action::Top
+            | Action::Bottom
+            | Action::PageDown
+            | Action::PageUp
+    )
+}
+
+/// Draws the help overlay centred over `area`, for the place it was opened from.
 pub fn render(frame: &mut Frame, area: Rect, app: &mut App) {
     let theme = app.theme();
     let width = area.width.min(MAX_WIDTH);
     let inner_width = width.saturating_sub(2) as usize;
-    let lines = lines(theme, inner_width);
+    let lines = lines(theme, inner_width, app.context_under_help());
     let wanted = lines.len() as u16 + 2;
     let height = area.height.min(wanted);
     let popup = Rect {
@@ -75,32 +84,52 @@ pub fn render(frame: &mut Frame, area: Rect, app: &mut App) {
     frame.render_widget(Paragraph::new(visible).block(block), popup);
 }
 
-/// The help's sections in order, each with its bindings (empty sections left out): the
-/// overlay and the man page list the keys from this one grouping.
-pub fn sections() -> Vec<(&'static str, Vec<&'static Binding>)> {
-    SECTIONS
-        .iter()
-        .enumerate()
-        .map(|(section, title)| {
-            let bindings = BINDINGS
-                .iter()
-                .filter(|b| section_of(b) == section)
-                .collect();
-            (*title, bindings)
-        })
-        .filter(|(_, bindings): &(&str, Vec<&Binding>)| !bindings.is_empty())
-        .collect()
+/// Bindings side by side, "keys help · keys help", on as few lines of `cells` as they
+/// take (a binding is never cut across two lines).
+fn flow(bindings: &[&Binding], cells: usize, theme: Theme) -> Vec<Line<'static>> {
+    let mut lines = Vec::new();
+    let mut line: Vec<Span<'static>> = Vec::new();
+    let mut used = 0;
+    for b in bindings {
+        let keys = keys_label(b);
+        let item = width(&keys) + 1 + width(b.help);
+        if !line.is_empty() && used + 3 + item > cells {
+            lines.push(Line::from(std::mem::take(&mut line)));
+            used = 0;
+        }
+        if line.is_empty() {
+            line.push(Span::raw("   "));
+        } else {
+            line.push(Span::raw(" · "));
+            used += 3;
+        }
+        line.push(Span::styled(keys, theme.key()));
+        line.push(Span::raw(format!(" {}", b.help)));
+        used += item;
+    }
+    if !line.is_empty() {
+        lines.push(Line::from(line));
+    }
+    lines
 }
 
-/// Every line of the help text at `cells` cells wide.
-fn lines(theme: Theme, cells: usize) -> Vec<Line<'static>> {
+/// Every line of the help for `context` at `cells` cells wide.
+fn lines(theme: Theme, cells: usize, context: Context) -> Vec<Line<'static>> {
     let mut out = Vec::new();
-    for (title, bindings) in sections() {
+    // A key that means the same in a later section is listed once, in the first.
+    let mut listed: Vec<(String, Action)> = Vec::new();
+    for section in sections(context) {
+        let bindings: Vec<&Binding> = BINDINGS
+            .iter()
+            .filter(|b| b.contexts.contains(&section.context))
+            .filter(|b| !listed.contains(&(keys_label(b), b.action)))
+            .collect();
+        listed.extend(bindings.iter().map(|b| (keys_label(b), b.action)));
         if !out.is_empty() {
             out.push(Line::default());
         }
-        out.push(Line::styled(format!(" {title}"), theme.heading()));
-        for b in bindings {
+        out.push(Line::styled(format!(" {}", section.title), theme.heading()));
+        for b in bindings.iter().filter(|b| !flows(b)) {
             let keys = keys_label(b);
             let room = cells.saturating_sub(KEYS + 3);
             out.push(Line::from(vec![
@@ -109,6 +138,44 @@ fn lines(theme: Theme, cells: usize) -> Vec<Line<'static>> {
                 Span::raw(pad(b.help, room)),
             ]));
         }
+        let flowing: Vec<&Binding> = bindings.iter().copied().filter(|b| flows(b)).collect();
+        out.extend(flow(&flowing, cells.saturating_sub(4), theme));
     }
+    out.push(Line::styled(
+        " Dialogs (download, removal, password, quit) show their keys on their border.".to_string(),
+        theme.dim(),
+    ));
     out
+}
+
+/// Every place's keys, each binding listed once (in the first place it works), for the
+/// man page: the overlay lists one place's, this lists them all, dialogs included.
+pub fn man_sections() -> Vec<(&'static str, Vec<&'static Binding>)> {
+    const PLACES: [(&str, Context); 11] = [
+        ("Cluster table", Context::Table),
+        ("Typing a filter (after /)", Context::Filter),
+        ("Sort menu (after s)", Context::Sort),
+        ("Details of one cluster", Context::Details),
+        ("Packages view (after P)", Context::Packages),
+        ("Help (after ?)", Context::Help),
+        ("Download form (after d)", Context::Form),
+        ("Password (after p)", Context::Password),
+        ("Confirming a download", Context::Confirm),
+        ("Confirming a removal (after x)", Context::Remove),
+        ("Quitting while operations run", Context::QuitConfirm),
+    ];
+    let mut listed: Vec<*const Binding> = Vec::new();
+    let mut sections = Vec::new();
+    for (title, context) in PLACES {
+        let bindings: Vec<&'static Binding> = BINDINGS
+            .iter()
+            .filter(|b| b.contexts.contains(&context))
+            .filter(|b| !listed.contains(&(*b as *const Binding)))
+            .collect();
+        listed.extend(bindings.iter().map(|b| *b as *const Binding));
+        if !bindings.is_empty() {
+            sections.push((title, bindings));
+        }
+    }
+    sections
 }

@@ -16,6 +16,7 @@ pub mod packages;
 pub mod password;
 pub mod quit;
 pub mod remove;
+pub mod sort;
 pub mod table;
 pub mod too_small;
 
@@ -55,6 +56,7 @@ pub fn draw(frame: &mut Frame, app: &mut App, now: Timestamp) {
         Some(Dialog::Remove(_)) => remove::render(frame, body, app),
         Some(Dialog::Password(_)) => password::render(frame, body, app),
         Some(Dialog::Quit { .. }) => quit::render(frame, body, app),
+        Some(Dialog::Sort) => sort::render(frame, body, app),
         None => {}
     }
     if app.help_open() {

@@ -9,7 +9,7 @@ use ratatui::widgets::{Block, Paragraph};
 
 use super::{centered, dialog_keys, dialog_width};
 use crate::text::wrap;
-use crate::tui::app::{App, Dialog};
+use crate::tui::app::{App, Chosen, Dialog};
 use crate::tui::keymap::{Action, Context};
 
 /// Draws the question centred over `area`.
@@ -39,6 +39,24 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App) {
             names.join(", ")
         )
     }];
+    // Whose choice this is: the marks, the filter, or (no marks, no filter) the fleet.
+    let others = match removal.not_chosen {
+        0 => String::new(),
+        n => format!(
+            " {} other {} left alone.",
+            n,
+            if n == 1 { "holder is" } else { "holders are" }
+        ),
+    };
+    paragraphs.push(match removal.chosen {
+        Chosen::Marked => format!("Among the marked clusters.{others}"),
+        Chosen::Filtered => format!("Among the clusters the filter shows.{others}"),
+        Chosen::Fleet => {
+            "No marks and no filter: every holder in the fleet (mark clusters, or filter, to \
+             choose fewer)."
+                .to_string()
+        }
+    });
     if !removal.skipped.is_empty() {
         let skipped: Vec<String> = removal
             .skipped

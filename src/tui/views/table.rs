@@ -17,7 +17,7 @@ use ratatui::widgets::{Cell, Paragraph, Row, Table, TableState};
 
 use super::columns::{self, GAP};
 use crate::state::filter::Filter;
-use crate::state::table::{labels_text, time_in_state};
+use crate::state::table::{held_packages, labels_text, latest_operation, time_in_state};
 use crate::state::{ClusterState, Column, Health, SortOrder, age, format_age};
 use crate::text::truncate;
 use crate::tui::app::App;
@@ -38,7 +38,6 @@ pub fn render(frame: &mut Frame, area: Rect, app: &mut App, now: Timestamp) {
     if let Some((_, name)) = fit.iter_mut().find(|(c, _)| *c == Column::Name) {
         *name += MARK;
     }
-    app.set_shown_columns(fit.iter().map(|(c, _)| *c).collect());
     let body_height = area.height.saturating_sub(1) as usize;
     let offset = app.scroll_table(body_height);
 
@@ -56,17 +55,24 @@ pub fn render(frame: &mut Frame, area: Rect, app: &mut App, now: Timestamp) {
         let text = if app.model().clusters.is_empty() {
             "no clusters in the config".to_string()
         } else {
-            format!(
-                "no cluster matches \"{}\" (Esc clears the filter)",
-                app.filter()
-            )
+            match Filter::parse(app.filter()).label_hint(&app.model().clusters) {
+                Some(hint) => format!("no cluster matches: {hint} (Esc clears the filter)"),
+                None => format!(
+                    "no cluster matches \"{}\" (Esc clears the filter)",
+                    app.filter()
+                ),
+            }
         };
         let below = Rect {
             y: area.y + 1,
             height: area.height.saturating_sub(1),
             ..area
         };
-        frame.render_widget(Paragraph::new(text).style(theme.dim()).centered(), below);
+        let text = Paragraph::new(text)
+            .style(theme.dim())
+            .centered()
+            .wrap(ratatui::widgets::Wrap { trim: true });
+        frame.render_widget(text, below);
         return;
     }
 
@@ -97,7 +103,7 @@ pub fn render(frame: &mut Frame, area: Rect, app: &mut App, now: Timestamp) {
 
 /// The title row: the sorted column says so, and which way (▲ natural order, ▼ reversed).
 fn header(fit: &[(Column, usize)], sort: SortOrder, theme: Theme) -> Row<'static> {
-    Row::new(fit.iter().map(|&(column, _)| {
+    Row::new(fit.iter().map(|&(column, cells)| {
         let mut style = theme.heading();
         let arrow = match (sort.column == Some(column), sort.reverse) {
             (true, false) => "▲",
@@ -112,7 +118,10 @@ fn header(fit: &[(Column, usize)], sort: SortOrder, theme: Theme) -> Row<'static
         } else {
             String::new()
         };
-        Cell::from(format!("{lead}{}{arrow}", column.title())).style(style)
+        // A title with no cell to spare for its arrow gives up its last letter.
+        let room = cells.saturating_sub(lead.len() + arrow.chars().count());
+        let title: String = column.title().chars().take(room).collect();
+        Cell::from(format!("{lead}{title}{arrow}")).style(style)
     }))
 }
 
@@ -188,7 +197,13 @@ fn cell<'a>(
             None => Cell::from(""),
         },
         Column::Job => {
-            let (word, style) = theme.phase(c.phase());
+            let operation = latest_operation(c);
+            let (word, style) = theme.phase(operation.map(|f| &f.phase));
+            // A removal under way reads as one, not as a download's "running".
+            let removing = operation.is_some_and(|f| {
+                f.kind() == crate::download::OperationKind::Removal && f.ending().is_none()
+            });
+            let word = if removing { "removing".into() } else { word };
             Cell::from(truncate(&word, width)).style(style)
         }
         Column::InState => match time_in_state(c, now) {
@@ -252,8 +267,8 @@ fn name<'a>(c: &'a ClusterState, width: usize, shape: Shape<'_>, theme: Theme) -
     Line::from(spans)
 }
 
-/// The message cell: the cluster's own download message, or, while it does not answer,
-/// why (its message is old news then). How a followed download ended, and what to do
+/// The message cell: the cluster's own download message when it adds something (see
+/// [`is_boilerplate`]), or, while it does not answer, why (its message is old news then). How a followed download ended, and what to do
 /// about it, is in the JOB column and in details.
 fn message(c: &ClusterState, health: Health, theme: Theme) -> (String, Style) {
     if let Some((_, pause)) = &c.login_paused {
@@ -278,23 +293,34 @@ fn message(c: &ClusterState, health: Health, theme: Theme) -> (String, Style) {
     if health == Health::Unknown && c.download.is_none() {
         return ("waiting for the first answer".to_string(), theme.dim());
     }
-    let text = c
-        .download
-        .as_ref()
-        .and_then(|d| d.message.clone())
-        .unwrap_or_default();
-    (text, Style::new())
+    let Some(download) = c.download.as_ref().filter(|d| !is_boilerplate(d)) else {
+        return (String::new(), Style::new());
+    };
+    (download.message.clone().unwrap_or_default(), Style::new())
 }
 
-/// The cluster's download code, unless it only says "nothing started" (every idle row).
+/// Whether the cluster's message only repeats its state in ONTAP's stock words ("Package
+/// download has not started.", "Package download completed."): the DOWNLOAD column says
+/// that already, so MESSAGE is left to what adds something (a failure, a state this
+/// build does not know, a download under way); details show every message.
+pub fn is_boilerplate(download: &crate::ontap::DownloadStatus) -> bool {
+    use crate::ontap::DownloadState as D;
+    match download.state {
+        Some(D::NotStarted) => download.code.is_none_or(|code| code == IDLE_CODE),
+        Some(D::Success) => download.code.is_none_or(|code| code == 0),
+        _ => false,
+    }
+}
+
+/// The cluster's download code, unless it only repeats the state in ONTAP's stock
+/// words (see [`is_boilerplate`]): "nothing started" on every idle row, 0 on a success.
 pub fn shown_code(c: &ClusterState) -> Option<i64> {
     let download = c.download.as_ref()?;
-    let idle = download.state == Some(crate::ontap::DownloadState::NotStarted);
-    download.code.filter(|&code| !(idle && code == IDLE_CODE))
+    download.code.filter(|_| !is_boilerplate(download))
 }
 
 /// "Package download has not started": what an idle cluster answers.
-const IDLE_CODE: i64 = 10551384;
+pub const IDLE_CODE: i64 = 10551384;
 
 /// Whether the cluster has the form's release: "runs" it, "has" it in its repository,
 /// "no", or "?" while its repository is not known.
@@ -302,11 +328,53 @@ fn package_cell(c: &ClusterState, release: Option<&str>, theme: Theme) -> Cell<'
     let Some(release) = release else {
         return Cell::from("");
     };
-    let packages = c.packages.as_ref().map(|(_, list)| list.as_slice());
-    match crate::download::holding(release, c.version.as_deref(), packages) {
+    let packages = held_packages(c);
+    match crate::download::holding(release, c.version.as_deref(), packages.as_deref()) {
         Some(crate::download::Holding::Runs(_)) => Cell::from("runs").style(theme.dim()),
         Some(crate::download::Holding::Holds(_)) => Cell::from("has").style(theme.dim()),
         None if packages.is_some() => Cell::from("no"),
         None => Cell::from("?").style(theme.dim()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ontap::{DownloadState, DownloadStatus};
+    use crate::state::ClusterIdentity;
+
+    fn with(state: DownloadState, message: &str, code: i64) -> ClusterState {
+        let mut c = ClusterState::new(ClusterIdentity::default());
+        c.download = Some(DownloadStatus {
+            state: Some(state),
+            message: Some(message.into()),
+            code: Some(code),
+        });
+        c
+    }
+
+    #[test]
+    fn onaps_stock_words_and_codes_give_way_and_the_rest_is_shown() {
+        let idle = with(
+            DownloadState::NotStarted,
+            "Package download has not started.",
+            IDLE_CODE,
+        );
+        let done = with(DownloadState::Success, "Package download completed.", 0);
+        for c in [&idle, &done] {
+            assert!(is_boilerplate(c.download.as_ref().unwrap()));
+            assert_eq!(shown_code(c), None);
+        }
+        let failed = with(DownloadState::Failure, "invalid url", 10551885);
+        let running = with(
+            DownloadState::Running,
+            "Package download in progress",
+            10551382,
+        );
+        let odd = with(DownloadState::Other("verifying".into()), "Verifying", 1);
+        for c in [&failed, &running, &odd] {
+            assert!(!is_boilerplate(c.download.as_ref().unwrap()));
+            assert!(shown_code(c).is_some());
+        }
     }
 }

@@ -118,7 +118,7 @@ async fn a_harvest_file_becomes_a_config_that_config_check_accepts() {
     assert_eq!(check.status.code(), Some(0), "{}", text(&check.stderr));
     assert_says(
         &text(&check.stdout),
-        &["2 cluster(s), every credential resolved"],
+        &["2 clusters, every credential resolved"],
     );
 }
 

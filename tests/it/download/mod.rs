@@ -5,3 +5,5 @@ mod cli;
 mod cli_safety;
 mod dashboard;
 mod engine;
+mod mirrors;
+mod upload;

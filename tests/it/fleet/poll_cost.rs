@@ -1,6 +1,7 @@
 //! What a poll costs the cluster, read from the simulator's request log on a paused
 //! clock: a steady cluster is asked one question per poll, on a grid that does not
-//! drift; identity and version come every tenth poll, and at once after a change.
+//! drift; identity, version and software come every tenth poll, and at once after a
+//! change; while an update runs the software is read on every poll.
 //!
 //! As in mini-redis's tests, the clock is paused once the connection is up (the first
 //! poll, in real time): from there on time only moves when every task waits on it.
@@ -13,7 +14,7 @@ use crate::support::engine::{Harness, engine};
 use crate::support::fleet::{client, start_fleet};
 use ontop::engine::Update;
 use ontop::ontap::DownloadRequest;
-use ontop_sim::{Fault, SimFleet};
+use ontop_sim::{Fault, SimFleet, UpdateAt};
 
 const INTERVAL: Duration = Duration::from_secs(5);
 
@@ -22,6 +23,7 @@ const INTERVAL: Duration = Duration::from_secs(5);
 enum Asked {
     Identity,
     Download,
+    Software,
     Other,
 }
 
@@ -35,6 +37,7 @@ fn gets(fleet: &SimFleet, cluster: &str, skip: usize) -> Vec<Asked> {
         .map(|r| match r.path.split('?').next().unwrap_or_default() {
             "/api/cluster" => Asked::Identity,
             "/api/cluster/software/download" => Asked::Download,
+            "/api/cluster/software" => Asked::Software,
             _ => Asked::Other,
         })
         .collect()
@@ -80,9 +83,14 @@ async fn a_steady_cluster_is_asked_one_question_per_poll_on_a_grid_that_does_not
         25,
         "{asked:?}"
     );
-    // Polls 1, 11 and 21 also read identity and version, right after the download status.
-    assert_eq!(identity, [1, 12, 23], "{asked:?}");
-    assert_eq!(asked.len(), 28, "nothing else is asked: {asked:?}");
+    // Polls 1, 11 and 21 also read the software, then identity and version, right after
+    // the download status.
+    assert_eq!(identity, [2, 14, 26], "{asked:?}");
+    let software: Vec<usize> = (0..asked.len())
+        .filter(|&i| asked[i] == Asked::Software)
+        .collect();
+    assert_eq!(software, [1, 13, 25], "{asked:?}");
+    assert_eq!(asked.len(), 31, "nothing else is asked: {asked:?}");
     // Paused, the polls come exactly on their grid points (the first one, in real
     // time, a little after its own).
     for pair in at[1..].windows(2) {
@@ -124,8 +132,8 @@ async fn a_changed_download_state_brings_identity_and_version_at_once() {
     assert!(skip > before, "the start reached the cluster");
     assert_eq!(
         gets(&fleet, "sim-1", skip),
-        [Asked::Download, Asked::Identity],
-        "the poll that saw the change read the identity too"
+        [Asked::Download, Asked::Software, Asked::Identity],
+        "the poll that saw the change read the software and identity too"
     );
     let cluster = &h.model.clusters[0];
     assert_eq!(cluster.version_read, cluster.last_success);
@@ -147,8 +155,62 @@ async fn a_cluster_answering_again_after_failing_is_read_whole() {
     polls(&mut h, 2).await;
     assert_eq!(
         gets(&fleet, "sim-1", before),
-        [Asked::Download, Asked::Identity, Asked::Download],
+        [
+            Asked::Download,
+            Asked::Software,
+            Asked::Identity,
+            Asked::Download
+        ],
         "identity at once on coming back, then one question again"
     );
+    fleet.shutdown().await;
+}
+
+#[tokio::test]
+async fn while_an_update_runs_the_software_is_read_on_every_poll_and_identity_when_it_ends() {
+    let fleet = start_fleet(1, |_| {}).await;
+    fleet
+        .put_update("sim-1", "9.16.1P3", UpdateAt::PausedOnError(1))
+        .unwrap();
+    let (mut h, _) = polling(&fleet).await;
+    assert!(
+        h.model.clusters[0].readiness.updating(),
+        "read at the first poll"
+    );
+    let before = fleet.request_log("sim-1").len();
+    polls(&mut h, 2).await;
+    assert_eq!(
+        gets(&fleet, "sim-1", before),
+        [
+            Asked::Download,
+            Asked::Software,
+            Asked::Download,
+            Asked::Software
+        ],
+        "the update is watched on every poll, identity on its own schedule"
+    );
+    fleet
+        .put_update("sim-1", "9.16.1P3", UpdateAt::Completed)
+        .unwrap();
+    let before = fleet.request_log("sim-1").len();
+    polls(&mut h, 2).await;
+    assert_eq!(
+        gets(&fleet, "sim-1", before),
+        [
+            Asked::Download,
+            Asked::Software,
+            Asked::Identity,
+            Asked::Download
+        ],
+        "the poll that saw the update end read identity too, then one question again"
+    );
+    let cluster = &h.model.clusters[0];
+    assert!(!cluster.readiness.updating());
+    let software_read = cluster.readiness.software.as_ref().map(|(at, _)| *at);
+    assert_eq!(
+        software_read, cluster.version_read,
+        "both read by that poll"
+    );
+    assert!(software_read < cluster.last_success);
     fleet.shutdown().await;
 }

@@ -50,7 +50,10 @@ async fn serve_warns_off_loopback_and_stops_cleanly_on_sigterm() {
         "{said}"
     );
     assert!(!said.contains("ontop: warning:"), "not twice: {said}");
-    assert!(said.contains("sees cluster names"), "{said}");
+    assert!(
+        said.contains("with no login: anyone on the network reads the fleet's state"),
+        "{said}"
+    );
     assert!(
         said.contains("2 clusters, listening on http://0.0.0.0:"),
         "{said}"

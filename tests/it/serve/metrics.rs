@@ -168,6 +168,32 @@ async fn a_download_started_with_ontop_download_moves_the_state_series() {
         1,
         "the one POST was ontop download's"
     );
+    // /api/status says what serve follows there (from the journal), and how it ended.
+    let operation = eventually("the followed download's end in /api/status", || async {
+        let (_, body) = serving.get("/api/status").await;
+        let doc: serde_json::Value = serde_json::from_str(&body).ok()?;
+        let op = doc.as_array()?.iter().find(|c| c["name"] == "sim-1")?["operation"].clone();
+        (op["ending"]["result"] == "success").then_some(op)
+    })
+    .await;
+    assert_eq!(operation["kind"], "download");
+    assert!(
+        operation["url"]
+            .as_str()
+            .unwrap()
+            .contains("ontap-9.16.1P3-image.tgz")
+    );
+    // What is read less often than the download state says when it was read.
+    let (_, body) = serving.get("/api/status").await;
+    let doc: serde_json::Value = serde_json::from_str(&body).unwrap();
+    for cluster in doc.as_array().unwrap() {
+        for key in ["version_read_at", "software_read_at", "polled_at"] {
+            assert!(
+                cluster[key].as_str().is_some_and(|t| t.ends_with('Z')),
+                "{key}: {cluster}"
+            );
+        }
+    }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -1,10 +1,13 @@
 //! `ontop serve` against a simulated fleet: the engine headless, the metrics, the page,
 //! and the real things that read them (Prometheus, promtool, a headless browser).
 
+mod attack;
 mod binary;
 mod browser;
+mod leaks;
+mod logins;
 mod metrics;
-mod page;
+pub mod page;
 mod prometheus;
 mod scale;
 mod web;
@@ -37,7 +40,11 @@ impl Serving {
         tweak: impl FnOnce(&mut SimOptions),
         edit: impl FnOnce(String) -> String,
     ) -> Self {
-        let fleet = start_fleet(clusters, tweak).await;
+        Self::over(start_fleet(clusters, tweak).await, edit).await
+    }
+
+    /// `ontop serve` over a fleet already running (and perhaps already changed).
+    pub async fn over(fleet: SimFleet, edit: impl FnOnce(String) -> String) -> Self {
         let dir = tempfile::tempdir().unwrap();
         let config = dir.path().join("fleet.toml");
         fleet.write_config(&config).await.unwrap();
@@ -101,9 +108,9 @@ pub async fn serve_config(config: &Path, dir: &Path) -> Result<Running, String> 
     .await
 }
 
-/// A client for the server's own HTTP (no proxy, a bound on every request).
+/// A client for the server's own HTTP (no proxy, a bound on every request), whichever
+/// test of the binary builds the first client (rustls needs its provider first).
 pub fn plain_client() -> reqwest::Client {
-    // The process's one TLS provider, as ontop installs it (reqwest asks for it).
     ontop::ontap::tls::crypto_provider();
     reqwest::Client::builder()
         .no_proxy()

@@ -87,9 +87,8 @@ async fn serve_keeps_every_one_of_1100_clusters_up_under_ulimit_1024() {
         let body = scrape.text().await.unwrap();
         up = body
             .lines()
-            .filter(|l| {
-                l.starts_with("ontop_cluster_up{") && (l.ends_with(" 1") || l.ends_with(" 1.0"))
-            })
+            .filter(|l| l.starts_with("ontop_cluster_up{"))
+            .filter(|l| l.rsplit_once(' ').and_then(|(_, v)| v.parse::<f64>().ok()) == Some(1.0))
             .count();
         if up == CLUSTERS {
             break;

@@ -29,6 +29,8 @@ pub struct Setup {
     pub options: EngineOptions,
     /// Read the repository every this often (the inventory), besides the first answer.
     pub inventory: Option<Duration>,
+    /// The site mirrors starts fetch from.
+    pub mirrors: Vec<ontop::download::sources::MirrorSource>,
 }
 
 impl Default for Setup {
@@ -39,6 +41,7 @@ impl Default for Setup {
             read_only: false,
             options: EngineOptions::default(),
             inventory: Some(Duration::from_secs(600)),
+            mirrors: Vec::new(),
         }
     }
 }
@@ -89,6 +92,7 @@ pub fn engine(fleet: &SimFleet, dir: Option<&Path>, tweak: impl FnOnce(&mut Setu
             Target {
                 name: cluster.name.clone(),
                 url: cluster.url.clone(),
+                labels: cluster.labels.iter().cloned().collect(),
                 client: Ok(Arc::new(client(fleet, i, &setup))),
                 reauth: None,
             }
@@ -123,6 +127,7 @@ pub fn engine_over(
             clusters,
             audit,
             journal,
+            mirrors: setup.mirrors,
         },
         setup.options,
     );

@@ -338,3 +338,64 @@ fn without_colour_the_dialogs_and_marks_use_no_colour() {
         }
     }
 }
+
+#[test]
+fn a_start_that_got_no_answer_reads_the_same_in_job_the_status_line_and_details_120x40() {
+    let mut app = App::new(
+        Model::new(["prod-nyc-1", "prod-ams-2"].map(identity)),
+        "/home/ops/.config/ontop/config.toml",
+        false,
+        true,
+    );
+    let idle = || {
+        status(
+            DownloadState::NotStarted,
+            "Package download has not started.",
+            10551384,
+        )
+    };
+    let timeout = ontop::ontap::OntapError::new(
+        "prod-ams-2",
+        ontop::ontap::ErrorKind::Timeout,
+        "no answer within the 30s timeout",
+    );
+    let mut engine = Engine::new(2);
+    engine.polled(0, 60, idle(), None);
+    engine.polled(1, 60, idle(), None);
+    engine.requested(1, 40);
+    engine.answered(1, 10, StartOutcome::of_download(Err(timeout), Vec::new));
+    engine.polled(1, 2, idle(), None);
+    for event in engine.events {
+        app.apply(event);
+    }
+    app.sync(now());
+    let words =
+        "no answer within the 30s timeout: not known whether it started: ontop status shows it";
+    assert_eq!(
+        app.status(now()),
+        Some(format!("prod-ams-2: {words}").as_str())
+    );
+    let table = text(&render(&mut app, 120, 40));
+    let row = crate::support::pty::row(&table, "prod-ams-2");
+    assert!(
+        row.contains("no answer") && !row.contains("refused"),
+        "{table}"
+    );
+    press(&mut app, "j");
+    press_code(&mut app, KeyCode::Enter);
+    let details = text(&render(&mut app, 120, 40));
+    for said in [
+        "no answer",
+        "not known whether it started",
+        "only if it did not",
+    ] {
+        assert!(details.contains(said), "{said}: {details}");
+    }
+    for contradiction in ["refused", "start a download first", "not started:"] {
+        assert!(
+            !details.contains(contradiction),
+            "{contradiction}: {details}"
+        );
+    }
+    assert_snapshot!(format!("{table}\n--- details ---\n\n{details}"));
+}

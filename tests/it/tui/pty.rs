@@ -295,8 +295,15 @@ async fn a_journal_job_the_cluster_no_longer_has_ends_and_q_quits_at_once() {
     s.wait_for("sim-2's followed job to end", |t| {
         row(t, "sim-2").contains("unknown")
     });
+    // It had ended before this session first looked: not news, no bell, no message.
+    assert!(!s.contents().contains("ended"), "{}", s.contents());
     s.keys("q");
     assert!(s.wait_exit().success(), "nothing is followed: no question");
+    let raw = String::from_utf8_lossy(&s.raw.lock().unwrap()).into_owned();
+    assert!(
+        !raw.contains('\u{7}'),
+        "the bell rang for an ending older than the session"
+    );
     let audit = std::fs::read_to_string(data.join("ontop/audit.jsonl")).unwrap();
     assert!(audit.contains("\"result\":\"unknown\""), "{audit}");
     let reopened = ontop::download::journal::Journal::open(Some(&data.join("ontop")));

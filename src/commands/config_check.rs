@@ -1,0 +1,251 @@
+//! `ontop config check [--full] [--login]`: the verdict first (is the config good, did
+//! every credential resolve), then one line per group of clusters that share their
+//! settings, so forty clusters read in a screen rather than five hundred lines; `--full`
+//! adds every setting as ontop understood it (defaults applied, secrets redacted), and
+//! `--login` logs in to each cluster once, with a read-only GET, and says how it went.
+
+use std::collections::BTreeMap;
+use std::io::IsTerminal;
+
+use super::{CliError, Context, Exit};
+use crate::config::{ClusterConfig, Config, Credentials};
+use crate::fleet::{self, ClusterReport};
+use crate::ontap::ErrorKind;
+use crate::text::table::{self, Column};
+
+/// Names listed in a group's line on a terminal before "and N more" (all when piped).
+const NAMES_ON_A_SCREEN: usize = 4;
+
+/// Checks the config (and, with `login`, each login); see the module docs.
+pub async fn run(ctx: &Context, full: bool, login: bool) -> Result<Exit, CliError> {
+    let config = ctx.config()?;
+    let credentials = Credentials::new(ctx.interactive);
+    // Password commands and prompts block: keep them off the async workers.
+    let unresolved: Vec<(String, String)> = tokio::task::block_in_place(|| {
+        credentials.resolve_all(&config.clusters);
+        config
+            .clusters
+            .iter()
+            .filter_map(|c| {
+                let error = credentials.password_for(c).err()?;
+                Some((c.name.clone(), error.to_string()))
+            })
+            .collect()
+    });
+    verdict(config, &unresolved);
+    let terminal = std::io::stdout().is_terminal();
+    groups(config, terminal);
+    if let Some(url) = &config.download.url {
+        let user = config
+            .download
+            .username
+            .as_deref()
+            .map(|u| format!(" (server user {u})"))
+            .unwrap_or_default();
+        crate::outln!("package: {}{user}", crate::text::mask_url(url));
+    }
+    mirrors(config, terminal);
+    if full {
+        crate::outln!();
+        crate::out!("{}", config.render_redacted());
+    } else {
+        crate::outln!("(ontop config check --full prints every setting of every cluster)");
+    }
+    if !unresolved.is_empty() {
+        for (_, error) in &unresolved {
+            crate::errln!("ontop: {error}");
+        }
+        crate::errln!(
+            "ontop: {} no usable password: {}",
+            crate::text::count_clusters(unresolved.len()),
+            names(unresolved.iter().map(|(n, _)| n.as_str()), usize::MAX)
+        );
+        return Ok(Exit::Usage);
+    }
+    if !login {
+        return Ok(Exit::Ok);
+    }
+    Ok(check_logins(config, &credentials).await)
+}
+
+/// The first line: good or not, and how many clusters and warnings.
+fn verdict(config: &Config, unresolved: &[(String, String)]) {
+    let warnings = match config.warnings.len() {
+        0 => String::new(),
+        1 => ", 1 warning (said above)".to_string(),
+        n => format!(", {n} warnings (said above)"),
+    };
+    let count = crate::text::count_clusters(config.clusters.len());
+    if unresolved.is_empty() {
+        crate::outln!(
+            "ok: {}: {count}, every credential resolved{warnings}",
+            config.path.display()
+        );
+    } else {
+        crate::outln!(
+            "NOT OK: {}: {count}, {} without a usable password{warnings}",
+            config.path.display(),
+            unresolved.len()
+        );
+    }
+}
+
+/// What a group of clusters shares: the settings that decide how ontop reaches them.
+fn settings(c: &ClusterConfig) -> String {
+    let trust = match (&c.fingerprint, &c.ca_file, c.insecure) {
+        (Some(_), _, _) => "pinned certificate".to_string(),
+        (None, _, true) => "TLS NOT VERIFIED (insecure)".to_string(),
+        (None, Some(ca), false) => format!("CA {}", ca.display()),
+        (None, None, false) if c.url.scheme() == "http" => "plain HTTP".to_string(),
+        (None, None, false) => "system CAs".to_string(),
+    };
+    let mut text = format!(
+        "user {}, {}, {trust}, polls every {}s (timeout {}s)",
+        c.username,
+        c.credential.describe(),
+        c.poll_interval.as_secs(),
+        c.timeout.as_secs()
+    );
+    if c.read_only {
+        text.push_str(", read-only");
+    }
+    text
+}
+
+/// One line per group of clusters sharing their settings, biggest group first.
+fn groups(config: &Config, terminal: bool) {
+    let mut groups: BTreeMap<String, Vec<&str>> = BTreeMap::new();
+    for c in &config.clusters {
+        groups.entry(settings(c)).or_default().push(c.name.as_str());
+    }
+    let mut groups: Vec<(String, Vec<&str>)> = groups.into_iter().collect();
+    groups.sort_by(|a, b| b.1.len().cmp(&a.1.len()).then(a.0.cmp(&b.0)));
+    let shown = if terminal {
+        NAMES_ON_A_SCREEN
+    } else {
+        usize::MAX
+    };
+    for (settings, members) in groups {
+        crate::outln!(
+            "{}: {settings}\n  {}",
+            crate::text::count_clusters(members.len()),
+            names(members.iter().copied(), shown)
+        );
+    }
+}
+
+/// Which site mirror serves which clusters; the mirrors that serve none, and the
+/// clusters none serves (they fetch from the URL as given).
+fn mirrors(config: &Config, terminal: bool) {
+    let list = &config.download.mirrors;
+    if list.is_empty() {
+        return;
+    }
+    let shown = if terminal {
+        NAMES_ON_A_SCREEN
+    } else {
+        usize::MAX
+    };
+    for mirror in list {
+        let served = config
+            .clusters
+            .iter()
+            .filter(|c| {
+                crate::config::mirror_for(list, &c.labels).is_some_and(|i| list[i] == *mirror)
+            })
+            .map(|c| c.name.as_str());
+        let served: Vec<&str> = served.collect();
+        let base = crate::text::mask_url(&mirror.base);
+        if served.is_empty() {
+            crate::outln!("mirror {base} ({}): serves no cluster", mirror.selector());
+        } else {
+            crate::outln!(
+                "mirror {base} ({}): {}",
+                mirror.selector(),
+                names(served.into_iter(), shown)
+            );
+        }
+    }
+    let (_, unserved) = crate::config::coverage(list, &config.clusters);
+    if !unserved.is_empty() {
+        crate::outln!(
+            "no mirror serves {} (they fetch from [download] url): {}",
+            crate::text::count_clusters(unserved.len()),
+            names(unserved.into_iter(), shown)
+        );
+    }
+}
+
+/// "a, b, c, d and 26 more".
+fn names<'a>(names: impl Iterator<Item = &'a str>, shown: usize) -> String {
+    let all: Vec<&str> = names.collect();
+    if all.len() <= shown {
+        return all.join(", ");
+    }
+    format!("{} and {} more", all[..shown].join(", "), all.len() - shown)
+}
+
+/// One line per cluster: logged in (and its release), refused, or not answering; 0
+/// when every cluster accepted the login.
+async fn check_logins(config: &Config, credentials: &Credentials) -> Exit {
+    // Read-only clients: a check sends nothing but GETs.
+    let targets =
+        tokio::task::block_in_place(|| fleet::targets_from_config(config, credentials, true));
+    let reports = fleet::sweep(&targets, fleet::DEFAULT_MAX_IN_FLIGHT).await;
+    crate::outln!();
+    let rows: Vec<Vec<String>> = reports.iter().map(login_row).collect();
+    crate::out!("{}", table::render(&LOGIN_COLUMNS, &rows));
+    let failed: Vec<&str> = reports
+        .iter()
+        .filter(|r| !r.answered())
+        .map(|r| r.name.as_str())
+        .collect();
+    let reasons: Vec<String> = (!failed.is_empty())
+        .then(|| {
+            format!(
+                "{} of {} did not log in ({})",
+                failed.len(),
+                crate::text::count_clusters(reports.len()),
+                failed.join(", ")
+            )
+        })
+        .into_iter()
+        .collect();
+    Exit::unless(&reasons)
+}
+
+const LOGIN_COLUMNS: [Column; 3] = [
+    Column {
+        heading: "CLUSTER",
+        cap: 40,
+    },
+    Column {
+        heading: "LOGIN",
+        cap: 16,
+    },
+    Column {
+        heading: "DETAIL",
+        cap: 160,
+    },
+];
+
+fn login_row(r: &ClusterReport) -> Vec<String> {
+    let (word, detail) = match &r.error {
+        None => (
+            "ok",
+            format!(
+                "ONTAP {}",
+                r.version().unwrap_or_else(|| "(release not said)".into())
+            ),
+        ),
+        Some(e) if e.kind == ErrorKind::Auth => (
+            "REFUSED",
+            format!("{}; what to do: {}", e.message, e.hint()),
+        ),
+        Some(e) => (
+            "NO ANSWER",
+            format!("{}: {}; what to do: {}", e.kind, e.message, e.hint()),
+        ),
+    };
+    vec![r.name.clone(), word.to_string(), detail]
+}

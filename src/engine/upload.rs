@@ -1,0 +1,253 @@
+//! Sending an image from this host (`POST /cluster/software/upload`), for clusters that
+//! reach no package server: the file is read from disk as it is sent, never held in
+//! memory; every upload shares one rate (`--limit-rate`, `[download] upload_rate`); the
+//! bytes sent are told to the cluster's poller as they go (the JOB column's `up 42%`); an
+//! upload that stops moving is cut off after [`STALL`], and one the operator stops
+//! (quitting, Ctrl-C) ends as stopped. Nothing is sent again by itself.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::Duration;
+
+use bytes::Bytes;
+use tokio::io::AsyncReadExt;
+use tokio::time::Instant;
+
+use crate::download::tracker::UploadFile;
+use crate::ontap::{Client, DownloadStarted, ErrorKind, OntapError};
+
+/// How much is read from the file and sent at a time.
+const CHUNK: usize = 256 * 1024;
+/// An upload whose bytes stop moving for this long is cut off (the cluster stopped
+/// taking them, or the path to it is gone).
+pub const STALL: Duration = Duration::from_secs(60);
+/// The longest an upload may take: ONTAP's own limit is an hour (10551373).
+const UPLOAD_LIMIT: Duration = Duration::from_secs(65 * 60);
+/// How often the bytes sent are told to the poller while an upload runs.
+pub(super) const PROGRESS_EVERY: Duration = Duration::from_millis(250);
+
+/// An image ready to be sent: where it is on this host, and what was read of it.
+#[derive(Debug, Clone)]
+pub struct UploadSource {
+    pub path: PathBuf,
+    pub file: UploadFile,
+}
+
+impl UploadSource {
+    /// Reads the image at `path` once, to know its size and SHA-256, before anything is
+    /// sent; `expected` (NetApp's published checksum) must match when given. The error
+    /// says what to do.
+    pub async fn prepare(path: &Path, expected: Option<&str>) -> Result<Self, String> {
+        let path = path.to_path_buf();
+        let reading = path.clone();
+        let (size, sha256) = tokio::task::spawn_blocking(move || hash(&reading))
+            .await
+            .map_err(|e| format!("reading the image failed: {e}"))??;
+        if let Some(expected) = expected
+            && !expected.trim().eq_ignore_ascii_case(&sha256)
+        {
+            return Err(format!(
+                "{} has SHA-256 {sha256}, not the {} given: it is not the image you meant \
+                 (or it is damaged); nothing was sent",
+                path.display(),
+                expected.trim()
+            ));
+        }
+        let name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .filter(|n| !n.is_empty())
+            .ok_or_else(|| format!("{} names no file", path.display()))?;
+        Ok(Self {
+            path,
+            file: UploadFile { name, size, sha256 },
+        })
+    }
+}
+
+/// The size and SHA-256 of a regular file, read in chunks (never whole in memory).
+fn hash(path: &Path) -> Result<(u64, String), String> {
+    use std::io::Read;
+    let meta = std::fs::metadata(path).map_err(|e| format!("{}: {e}", path.display()))?;
+    if !meta.is_file() {
+        return Err(format!(
+            "{} is not a regular file (a directory, a device or a pipe): give the image's path",
+            path.display()
+        ));
+    }
+    if meta.len() == 0 {
+        return Err(format!("{} is empty: it is no image", path.display()));
+    }
+    let mut file = std::fs::File::open(path).map_err(|e| format!("{}: {e}", path.display()))?;
+    let mut context = ring::digest::Context::new(&ring::digest::SHA256);
+    let mut buffer = vec![0u8; 1 << 20];
+    let mut size = 0u64;
+    loop {
+        let read = file
+            .read(&mut buffer)
+            .map_err(|e| format!("{}: {e}", path.display()))?;
+        if read == 0 {
+            break;
+        }
+        size += read as u64;
+        context.update(&buffer[..read]);
+    }
+    let digest = context.finish();
+    let hex = digest.as_ref().iter().map(|b| format!("{b:02x}")).collect();
+    Ok((size, hex))
+}
+
+/// The rate every upload from this host shares: a bucket of bytes that fills at the
+/// rate, taken from in turn (the lock is fair), so each upload gets its share.
+#[derive(Debug)]
+pub(crate) struct RateLimit {
+    bytes_per_second: f64,
+    bucket: tokio::sync::Mutex<Bucket>,
+}
+
+#[derive(Debug)]
+struct Bucket {
+    tokens: f64,
+    at: Instant,
+}
+
+impl RateLimit {
+    /// A limit of `bytes_per_second` across every upload.
+    pub(crate) fn new(bytes_per_second: u64) -> Self {
+        Self {
+            bytes_per_second: bytes_per_second.max(1) as f64,
+            bucket: tokio::sync::Mutex::new(Bucket {
+                tokens: 0.0,
+                at: Instant::now(),
+            }),
+        }
+    }
+
+    /// Waits until `bytes` may be sent.
+    pub(crate) async fn take(&self, bytes: usize) {
+        let mut bucket = self.bucket.lock().await;
+        let now = Instant::now();
+        // At most a quarter second's worth may gather while nobody sends.
+        let burst = self.bytes_per_second / 4.0;
+        let filled =
+            bucket.tokens + now.duration_since(bucket.at).as_secs_f64() * self.bytes_per_second;
+        bucket.tokens = filled.min(burst.max(bytes as f64));
+        bucket.at = now;
+        bucket.tokens -= bytes as f64;
+        if bucket.tokens < 0.0 {
+            let wait = Duration::from_secs_f64(-bucket.tokens / self.bytes_per_second);
+            // Held while waiting: the next upload's turn comes after this one's bytes.
+            tokio::time::sleep(wait).await;
+            bucket.tokens = 0.0;
+            bucket.at = Instant::now();
+        }
+    }
+}
+
+/// Sends `source` to `client`'s cluster, counting the bytes that go into `sent`; the
+/// cluster's answer (the job that files the image), or why it failed. Cut off when no
+/// byte moves for [`STALL`].
+pub(super) async fn send(
+    client: &Client,
+    source: &UploadSource,
+    limit: Option<Arc<RateLimit>>,
+    sent: Arc<AtomicU64>,
+) -> Result<DownloadStarted, OntapError> {
+    let file = tokio::fs::File::open(&source.path).await.map_err(|e| {
+        OntapError::new(
+            client.name(),
+            ErrorKind::Connect,
+            format!("the image {} cannot be read: {e}", source.path.display()),
+        )
+    })?;
+    let counted = sent.clone();
+    let chunks = futures_util::stream::unfold((file, limit), move |(mut file, limit)| {
+        let counted = counted.clone();
+        async move {
+            let mut buffer = vec![0u8; CHUNK];
+            match file.read(&mut buffer).await {
+                Ok(0) => None,
+                Ok(read) => {
+                    buffer.truncate(read);
+                    if let Some(limit) = &limit {
+                        limit.take(read).await;
+                    }
+                    counted.fetch_add(read as u64, Ordering::Relaxed);
+                    Some((
+                        Ok::<Bytes, std::io::Error>(Bytes::from(buffer)),
+                        (file, limit),
+                    ))
+                }
+                Err(e) => Some((Err(e), (file, limit))),
+            }
+        }
+    });
+    let body = reqwest::Body::wrap_stream(chunks);
+    let upload = client.upload_image(&source.file.name, body, source.file.size, UPLOAD_LIMIT);
+    tokio::pin!(upload);
+    let mut last = (0u64, Instant::now());
+    let mut ticks = tokio::time::interval(Duration::from_secs(1));
+    loop {
+        tokio::select! {
+            answer = &mut upload => return answer,
+            _ = ticks.tick() => {
+                let now = sent.load(Ordering::Relaxed);
+                if now != last.0 {
+                    last = (now, Instant::now());
+                } else if last.1.elapsed() >= STALL {
+                    return Err(OntapError::new(
+                        client.name(),
+                        ErrorKind::Timeout,
+                        format!(
+                            "no byte moved for {}s: the cluster stopped taking the image, or the path to it is gone",
+                            STALL.as_secs()
+                        ),
+                    ));
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test(start_paused = true)]
+    async fn the_rate_is_kept_across_uploads() {
+        let limit = Arc::new(RateLimit::new(1 << 20));
+        let started = Instant::now();
+        let mut tasks = tokio::task::JoinSet::new();
+        for _ in 0..4 {
+            let limit = limit.clone();
+            tasks.spawn(async move {
+                for _ in 0..8 {
+                    limit.take(CHUNK).await;
+                }
+            });
+        }
+        while tasks.join_next().await.is_some() {}
+        // 4 × 8 × 256 KiB = 8 MiB at 1 MiB/s: eight seconds (less the first burst).
+        let took = started.elapsed().as_secs_f64();
+        assert!((7.5..=8.1).contains(&took), "{took}");
+    }
+
+    #[tokio::test]
+    async fn an_image_is_hashed_once_and_a_wrong_checksum_sends_nothing() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("9161P3_q_image.tgz");
+        std::fs::write(&path, b"an image").unwrap();
+        let source = UploadSource::prepare(&path, None).await.unwrap();
+        assert_eq!(source.file.size, 8);
+        assert_eq!(source.file.name, "9161P3_q_image.tgz");
+        let good = source.file.sha256.to_uppercase();
+        assert!(UploadSource::prepare(&path, Some(&good)).await.is_ok());
+        let bad = UploadSource::prepare(&path, Some("00ff"))
+            .await
+            .unwrap_err();
+        assert!(bad.contains("nothing was sent"), "{bad}");
+        let dir_error = UploadSource::prepare(dir.path(), None).await.unwrap_err();
+        assert!(dir_error.contains("not a regular file"), "{dir_error}");
+    }
+}

@@ -1,0 +1,203 @@
+//! Uploading an image from this host (`ontop download --file`): streamed to each cluster,
+//! its SHA-256 computed first and checked against the one given, clusters older than 9.8
+//! skipped with their reason, each refusal with its words and next step, a connection
+//! cut off on the way said with how far it got, and the image in the repository after.
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use crate::support::download::{Setup, WAIT, assert_exit, text};
+use crate::support::fleet::start_fleet;
+use ontop_sim::Fault;
+
+/// An image of `size` bytes named after a release, and its SHA-256.
+fn image(dir: &Path, name: &str, size: usize) -> (PathBuf, String) {
+    let path = dir.join(name);
+    let bytes: Vec<u8> = (0..size).map(|i| (i % 251) as u8).collect();
+    std::fs::write(&path, &bytes).unwrap();
+    let digest = ring::digest::digest(&ring::digest::SHA256, &bytes);
+    let hex = digest.as_ref().iter().map(|b| format!("{b:02x}")).collect();
+    (path, hex)
+}
+
+fn uploads(fleet: &ontop_sim::SimFleet, cluster: &str) -> usize {
+    fleet
+        .request_log(cluster)
+        .iter()
+        .filter(|r| r.method == "POST" && r.path.starts_with("/api/cluster/software/upload"))
+        .count()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_image_reaches_each_cluster_that_can_take_it_and_lands_in_its_repository() {
+    let fleet = start_fleet(3, |o| {
+        o.upload_processing = Duration::from_millis(200);
+        o.versions = vec![("sim-3".into(), "9.7.0".into())];
+    })
+    .await;
+    let setup = Setup::new(&fleet).await;
+    let dir = tempfile::tempdir().unwrap();
+    let (path, sha256) = image(dir.path(), "9181_q_image.tgz", 3 << 20);
+    let file = path.to_str().unwrap();
+    let mut args = vec![
+        "download", "--all", "--yes", "--file", file, "--sha256", &sha256,
+    ];
+    args.extend(WAIT);
+    let out = setup.ontop(&args).await;
+    let (stdout, stderr) = (text(&out.stdout), text(&out.stderr));
+    assert_exit(&out, 0);
+    assert!(
+        stdout.contains(
+            "skip sim-3: ONTAP 9.7.0 cannot take an upload (9.8 and later do): give it a URL"
+        ),
+        "{stdout}"
+    );
+    assert!(stderr.contains(&format!("SHA-256 {sha256}")), "{stderr}");
+    for cluster in ["sim-1", "sim-2"] {
+        let received = fleet.uploads(cluster);
+        assert_eq!(received.len(), 1, "{cluster}: {received:?}");
+        assert_eq!(received[0].sha256.as_deref(), Some(sha256.as_str()));
+        assert_eq!(received[0].bytes, 3 << 20);
+        assert!(
+            stdout
+                .lines()
+                .any(|l| l.starts_with(cluster) && l.contains("success")),
+            "{stdout}"
+        );
+    }
+    assert_eq!(uploads(&fleet, "sim-3"), 0, "9.7 is sent nothing");
+    // The audit log: before, the answer, the end; the image named with its hash.
+    let lines: Vec<serde_json::Value> = setup
+        .audit()
+        .into_iter()
+        .filter(|l| l["cluster"] == "sim-1")
+        .collect();
+    let events: Vec<&str> = lines.iter().map(|l| l["event"].as_str().unwrap()).collect();
+    assert_eq!(
+        events,
+        ["upload_attempt", "upload", "upload_end"],
+        "{lines:?}"
+    );
+    for line in &lines {
+        assert_eq!(line["sha256"], sha256.as_str());
+        assert_eq!(line["package"], "9181_q_image.tgz");
+        assert_eq!(line["bytes"], 3 << 20);
+    }
+    // And the fleet's repository has it on both.
+    let listed = setup.ontop(&["packages", "--json"]).await;
+    let doc: serde_json::Value = serde_json::from_slice(&listed.stdout).unwrap();
+    let release = doc["releases"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["version"] == "9.18.1")
+        .cloned()
+        .unwrap_or_else(|| panic!("{doc}"));
+    assert_eq!(release["held_by"], serde_json::json!(["sim-1", "sim-2"]));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_image_whose_checksum_differs_is_refused_and_nothing_is_sent() {
+    let fleet = start_fleet(1, |_| {}).await;
+    let setup = Setup::new(&fleet).await;
+    let dir = tempfile::tempdir().unwrap();
+    let (path, _) = image(dir.path(), "9181_q_image.tgz", 4096);
+    let wrong = "0".repeat(64);
+    let args = [
+        "download",
+        "--all",
+        "--yes",
+        "--file",
+        path.to_str().unwrap(),
+        "--sha256",
+        &wrong,
+    ];
+    let out = setup.ontop(&args).await;
+    assert_exit(&out, 2);
+    assert!(
+        text(&out.stderr).contains("nothing was sent"),
+        "{}",
+        text(&out.stderr)
+    );
+    assert!(
+        fleet.request_log("sim-1").is_empty(),
+        "the cluster was not even asked"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn each_refusal_says_its_code_and_what_to_do() {
+    let fleet = start_fleet(2, |o| o.upload_processing = Duration::from_millis(100)).await;
+    fleet.set_fault("sim-1", Fault::UploadDisabled);
+    fleet.set_fault("sim-2", Fault::NoSpace);
+    let setup = Setup::new(&fleet).await;
+    let dir = tempfile::tempdir().unwrap();
+    let (path, _) = image(dir.path(), "9181_q_image.tgz", 64 * 1024);
+    let out = setup
+        .ontop(&[
+            "download",
+            "--all",
+            "--yes",
+            "--file",
+            path.to_str().unwrap(),
+        ])
+        .await;
+    assert_exit(&out, 1);
+    let stderr = text(&out.stderr);
+    assert!(stderr.contains("ONTAP code 10551798"), "{stderr}");
+    assert!(
+        stderr.contains("give the cluster a URL to fetch the image from"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("ONTAP code 10551804"), "{stderr}");
+    assert!(stderr.contains("remove old packages first"), "{stderr}");
+    assert!(
+        stderr
+            .lines()
+            .last()
+            .unwrap()
+            .starts_with("ontop: exit 1: 2 of 2 downloads did not end well"),
+        "{stderr}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_connection_reset_on_the_way_ends_with_how_far_it_got_and_is_not_sent_again() {
+    let fleet = start_fleet(1, |o| {
+        o.upload_processing = Duration::from_millis(100);
+        o.upload_bandwidth = 4 << 20;
+    })
+    .await;
+    fleet.set_fault("sim-1", Fault::UploadReset);
+    let setup = Setup::new(&fleet).await;
+    let dir = tempfile::tempdir().unwrap();
+    let (path, _) = image(dir.path(), "9181_q_image.tgz", 4 << 20);
+    let mut args = vec![
+        "download",
+        "--all",
+        "--yes",
+        "--file",
+        path.to_str().unwrap(),
+    ];
+    args.extend(WAIT);
+    let out = setup.ontop(&args).await;
+    assert_exit(&out, 1);
+    let stderr = text(&out.stderr);
+    assert!(
+        stderr.contains("the upload stopped: the connection dropped after"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("of 4.0 MiB had left this host"), "{stderr}");
+    assert_eq!(uploads(&fleet, "sim-1"), 1, "not sent again by itself");
+    let ended: Vec<serde_json::Value> = setup
+        .audit()
+        .into_iter()
+        .filter(|l| l["event"] == "upload" || l["event"] == "upload_end")
+        .collect();
+    assert!(
+        ended
+            .iter()
+            .any(|l| l["result"] == "failure" || l["result"] == "refused"),
+        "audited: {ended:?}"
+    );
+}
