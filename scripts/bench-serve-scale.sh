@@ -12,7 +12,8 @@
 #   - RSS at the end, and its peak (VmHWM: start-up included);
 #   - a scrape of /metrics (classic text), median of SCRAPES, as curl sees it on loopback.
 # With BEFORE=path/to/older/ontop it measures that binary too, size by size in the same
-# run, so a before-and-after shares the machine's noise; ONTOP=path measures that binary
+# run, so a before-and-after shares the machine's noise (the simulator is always the
+# newer binary's: older ones may lack --shared-port); ONTOP=path measures that binary
 # instead of a fresh release build. The machine may be shared: read the figures as the
 # medians they are. Nothing here asserts: it measures. Needs: a Rust toolchain, curl.
 set -euo pipefail
@@ -52,7 +53,7 @@ kib() { awk -v k="$1:" '$1 == k {print $2}' "/proc/$2/status"; }
 measure() {
   local n=$1 bin=$2 port base up=0
   rm -f "$work/fleet.toml"
-  "$bin" sim --clusters "$n" --shared-port --latency-ms "$latency" \
+  "$ontop" sim --clusters "$n" --shared-port --latency-ms "$latency" \
     --write-config "$work/fleet.toml" >"$work/sim.log" 2>&1 &
   sim=$!
   for _ in $(seq 3000); do [ -s "$work/fleet.toml" ] && break; sleep 0.1; done

@@ -91,6 +91,11 @@ async fn a_steady_cluster_is_asked_one_question_per_poll_on_a_grid_that_does_not
         .collect();
     assert_eq!(software, [1, 13, 25], "{asked:?}");
     assert_eq!(asked.len(), 31, "nothing else is asked: {asked:?}");
+    assert_eq!(
+        fleet.connections_accepted("sim-1"),
+        1,
+        "every question on the one kept-alive connection"
+    );
     // Paused, the polls come exactly on their grid points (the first one, in real
     // time, a little after its own).
     for pair in at[1..].windows(2) {
