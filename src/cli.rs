@@ -71,7 +71,8 @@ pub enum Command {
     },
     /// One sweep of every cluster, then print a table (or JSON) and exit
     ///
-    /// Exit codes: 0 every cluster answered, 1 some did not, 2 usage or config error.
+    /// Exit codes: 0 every cluster answered, 1 some did not, 2 usage or config error,
+    /// 130 Ctrl-C (who had not answered is said first).
     Status {
         #[command(flatten)]
         config: ConfigArg,

@@ -42,25 +42,34 @@ impl Waiting {
     /// Shows where the wait stands: the clusters for which `awaited` holds are still
     /// waited on.
     pub(crate) fn show(&self, model: &Model, awaited: impl Fn(usize) -> bool) {
+        self.show_named(&Self::names(model), awaited);
+    }
+
+    /// [`Self::show`] for clusters known by name only (`names[i]`, in model order).
+    pub(crate) fn show_named(&self, names: &[&str], awaited: impl Fn(usize) -> bool) {
         let Some(bar) = &self.bar else {
             return;
         };
-        bar.set_message(self.line(model, awaited));
+        bar.set_message(self.line_named(names, awaited));
+    }
+
+    fn names(model: &Model) -> Vec<&str> {
+        model
+            .clusters
+            .iter()
+            .map(|c| c.identity.name.as_str())
+            .collect()
     }
 
     /// The line itself: "36 of 40 answered; waiting on sim-3, sim-7 (timeout 30s)".
-    pub(crate) fn line(&self, model: &Model, awaited: impl Fn(usize) -> bool) -> String {
-        let total = model.clusters.len();
+    fn line_named(&self, all: &[&str], awaited: impl Fn(usize) -> bool) -> String {
+        let total = all.len();
         let waiting: Vec<usize> = (0..total).filter(|&i| awaited(i)).collect();
         let mut line = format!("{} of {total} {}", total - waiting.len(), self.done_word);
         if waiting.is_empty() {
             return line;
         }
-        let names: Vec<&str> = waiting
-            .iter()
-            .take(NAMES)
-            .map(|&i| model.clusters[i].identity.name.as_str())
-            .collect();
+        let names: Vec<&str> = waiting.iter().take(NAMES).map(|&i| all[i]).collect();
         line.push_str("; waiting on ");
         line.push_str(&names.join(", "));
         if waiting.len() > NAMES {
@@ -94,27 +103,23 @@ impl Drop for Waiting {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::state::ClusterIdentity;
 
     #[test]
     fn the_line_names_who_is_awaited_and_their_timeout() {
-        let model = Model::new((1..=5).map(|i| ClusterIdentity {
-            name: format!("sim-{i}"),
-            ..ClusterIdentity::default()
-        }));
+        let names = ["sim-1", "sim-2", "sim-3", "sim-4", "sim-5"];
         let waiting = Waiting {
             bar: None,
             timeouts: vec![Duration::from_secs(30); 5],
             done_word: "answered",
         };
         assert_eq!(
-            waiting.line(&model, |i| i == 2),
+            waiting.line_named(&names, |i| i == 2),
             "4 of 5 answered; waiting on sim-3 (timeout 30s)"
         );
         assert_eq!(
-            waiting.line(&model, |i| i > 0),
+            waiting.line_named(&names, |i| i > 0),
             "1 of 5 answered; waiting on sim-2, sim-3, sim-4 and 1 more (timeout 30s)"
         );
-        assert_eq!(waiting.line(&model, |_| false), "5 of 5 answered");
+        assert_eq!(waiting.line_named(&names, |_| false), "5 of 5 answered");
     }
 }

@@ -6,19 +6,25 @@
 //!
 //! The exit code is the contract for cron and scripts: 0 when every cluster answered,
 //! 1 when some did not (the reports still print), 2 for usage or config errors (decided
-//! before any sweep).
+//! before any sweep), 130 at Ctrl-C (after naming who had not answered). On a terminal a
+//! live line on stderr says who is still awaited.
 
 use std::collections::BTreeMap;
 use std::io::IsTerminal;
 
+use jiff::Timestamp;
 use serde_json::Value;
 
+use tokio::sync::mpsc;
+
+use super::progress::Waiting;
 use super::selection::SelectionArgs;
-use super::{CliError, Context, Exit};
+use super::{CliError, Context, Exit, interrupt};
 use crate::config::{Config, Credentials};
 use crate::download::journal::Journal;
 use crate::fleet::{self, Asks, ClusterReport, DEFAULT_MAX_IN_FLIGHT};
-use crate::state::report::{ClusterFacts, Repository, cluster_json};
+use crate::state::report::{ClusterFacts, ReadinessFacts, Repository, cluster_json};
+use crate::state::validation::Readiness;
 use crate::text::table::{self, Column};
 
 /// How `ontop status` prints what it found.
@@ -70,22 +76,79 @@ pub async fn run(ctx: &Context, form: Form, select: &SelectionArgs) -> Result<Ex
         jobs,
         // What a script gets carries the repository; the table does not show it.
         packages: !matches!(form, Form::Table { .. }),
+        // And where an update stands, and the last validation's findings.
+        software: !matches!(form, Form::Table { .. }),
+        answered: None,
     };
-    let reports = fleet::sweep_asking(targets, &asks, DEFAULT_MAX_IN_FLIGHT).await;
+    // The release each cluster was last validated for: the cluster's findings name none.
+    let validated: Validated = journal
+        .validated()
+        .into_iter()
+        .filter_map(|e| Some((e.cluster, (e.version, e.at.parse().ok()?))))
+        .collect();
+    let Some(reports) = sweep_shown(config, targets, asks).await else {
+        return Ok(Exit::Interrupted);
+    };
     match form {
         Form::Json => {
-            let doc = to_json(config, &reports);
+            let doc = to_json(config, &reports, &validated);
             let text = serde_json::to_string_pretty(&doc).unwrap_or_else(|_| "[]".into());
             crate::outln!("{text}");
         }
         Form::JsonLines => {
-            for record in records(config, &reports) {
+            for record in records(config, &reports, &validated) {
                 crate::outln!("{record}");
             }
         }
         Form::Table { terminal } => crate::out!("{}", to_table(&reports, terminal)),
     }
     Ok(exit_code(&reports))
+}
+
+/// The sweep, with a live line on a terminal ("36 of 40 answered; waiting on sim-3
+/// (timeout 30s)"); `None` at Ctrl-C, after saying who had not answered (nothing is
+/// changed by a sweep: there is nothing else to leave behind).
+async fn sweep_shown(
+    config: &Config,
+    targets: Vec<fleet::Target>,
+    mut asks: Asks,
+) -> Option<Vec<ClusterReport>> {
+    let names: Vec<&str> = config.clusters.iter().map(|c| c.name.as_str()).collect();
+    let timeouts = config.clusters.iter().map(|c| c.timeout).collect();
+    let line = Waiting::new(timeouts, "answered");
+    let (answered_tx, mut answered) = mpsc::unbounded_channel();
+    asks.answered = Some(answered_tx);
+    let mut awaited = vec![true; names.len()];
+    line.show_named(&names, |i| awaited[i]);
+    let sweep = fleet::sweep_asking(targets, &asks, DEFAULT_MAX_IN_FLIGHT);
+    tokio::pin!(sweep);
+    loop {
+        tokio::select! {
+            reports = &mut sweep => return Some(reports),
+            Some(index) = answered.recv() => {
+                if let Some(slot) = awaited.get_mut(index) {
+                    *slot = false;
+                }
+                line.show_named(&names, |i| awaited[i]);
+            }
+            () = interrupt::requested() => {
+                line.finish();
+                let silent: Vec<&str> = names
+                    .iter()
+                    .zip(&awaited)
+                    .filter(|(_, waiting)| **waiting)
+                    .map(|(name, _)| *name)
+                    .collect();
+                crate::errln!(
+                    "ontop: interrupted: {} of {} had not answered ({}); nothing was changed",
+                    silent.len(),
+                    crate::text::count_clusters(names.len()),
+                    silent.join(", ")
+                );
+                return None;
+            }
+        }
+    }
 }
 
 /// 0 when every cluster answered, 1 otherwise (the closing line names who did not).
@@ -109,29 +172,53 @@ pub fn exit_code(reports: &[ClusterReport]) -> Exit {
     Exit::unless(&reasons)
 }
 
+/// The release each cluster was last validated for by ontop, and when (the journal's).
+type Validated = BTreeMap<String, (String, Timestamp)>;
+
 /// The `--json` document: an array with one object per cluster, in config order
-/// (`config` is the config the reports were swept from: their labels).
-pub fn to_json(config: &Config, reports: &[ClusterReport]) -> Value {
-    Value::Array(records(config, reports).collect())
+/// (`config` is the config the reports were swept from: their labels and `[validate]`).
+fn to_json(config: &Config, reports: &[ClusterReport], validated: &Validated) -> Value {
+    Value::Array(records(config, reports, validated).collect())
 }
 
 /// One object per cluster, in config order: the lines of `--jsonl`.
-pub fn records<'a>(
+fn records<'a>(
     config: &'a Config,
     reports: &'a [ClusterReport],
+    validated: &'a Validated,
 ) -> impl Iterator<Item = Value> + 'a {
     let none = BTreeMap::new();
+    let now = Timestamp::now();
     reports.iter().map(move |r| {
         let labels = config
             .clusters
             .iter()
             .find(|c| c.name == r.name)
             .map_or(&none, |c| &c.labels);
-        report_json(r, labels)
+        let readiness = Readiness {
+            software: match &r.software {
+                Some(Ok(software)) => Some((r.polled_at, software.clone())),
+                _ => None,
+            },
+            validated: validated.get(&r.name).cloned(),
+            operation: None,
+        };
+        let facts = r.software.is_some().then(|| ReadinessFacts {
+            software: readiness.software(),
+            software_read_at: readiness.software.as_ref().map(|(at, _)| *at),
+            validation: readiness.validation(),
+            rules: &config.validate,
+            now,
+        });
+        report_json(r, labels, facts)
     })
 }
 
-fn report_json(r: &ClusterReport, labels: &BTreeMap<String, String>) -> Value {
+fn report_json(
+    r: &ClusterReport,
+    labels: &BTreeMap<String, String>,
+    readiness: Option<ReadinessFacts<'_>>,
+) -> Value {
     cluster_json(&ClusterFacts {
         name: &r.name,
         url: &r.url,
@@ -146,7 +233,7 @@ fn report_json(r: &ClusterReport, labels: &BTreeMap<String, String>) -> Value {
         packages: Repository::from_read(r.packages.as_ref(), r.polled_at),
         polled_at: Some(r.polled_at),
         operation: None,
-        readiness: None,
+        readiness,
     })
 }
 

@@ -65,6 +65,8 @@ pub enum AuditResult {
     AlreadyPresent,
     ReadOnly,
     Refused,
+    /// Sent, and no answer came in time: the cluster may have taken it.
+    Unanswered,
     NotSent,
     Success,
     Failure,

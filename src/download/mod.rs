@@ -39,5 +39,5 @@ pub use spec::{DownloadSpec, SpecError};
 pub use start::{MAX_CONCURRENT_STARTS, StartOutcome};
 pub use tracker::{
     Followed, MAX_FOLLOW_ERRORS, Observation, Operation, OperationKind, Origin, Phase, Since,
-    Tracker, Want,
+    Tracker, UNANSWERED_LOOK, Want,
 };

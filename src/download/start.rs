@@ -81,6 +81,7 @@ impl StartOutcome {
             Self::Attached => AuditResult::Attached,
             Self::AlreadyPresent { .. } => AuditResult::AlreadyPresent,
             Self::Refused(e) if e.kind == ErrorKind::ReadOnly => AuditResult::ReadOnly,
+            Self::Refused(e) if e.kind == ErrorKind::Timeout => AuditResult::Unanswered,
             Self::Refused(_) => AuditResult::Refused,
             Self::NotSent(_) => AuditResult::NotSent,
         }

@@ -10,6 +10,9 @@
 //!   was deleted (about 300 s later): a download's status takes over, and a removal is
 //!   judged by whether the repository still lists the version;
 //! - a download ontop attached to without a job is followed by its download status;
+//! - a start whose request got no answer in time is looked for: a download that shows up
+//!   running within [`UNANSWERED_LOOK`] is followed; else it ends as unanswered (its
+//!   request went out, so whether it started is still said to be unknown);
 //! - `paused` is not an ending: the job may resume (`docs/ontap-api.md#jobs`);
 //! - [`MAX_FOLLOW_ERRORS`] failed polls in a row end the following (not the operation),
 //!   as [`Ending::GaveUp`], with the last error as the reason.
@@ -20,7 +23,7 @@ use super::ending::Ending;
 use super::image::holding;
 use super::start::StartOutcome;
 use crate::ontap::software::Software;
-use crate::ontap::{DownloadState, DownloadStatus, Job, JobState, OntapError, Package};
+use crate::ontap::{DownloadState, DownloadStatus, ErrorKind, Job, JobState, OntapError, Package};
 
 /// Failed polls in a row before following stops. Real clients tolerate about three; a
 /// little more rides out a node reboot at a 5 s interval.
@@ -28,6 +31,9 @@ pub const MAX_FOLLOW_ERRORS: u32 = 5;
 /// How long a validation's results are waited for after its job ended (Ansible reads
 /// them up to 30 times, 10 s apart).
 pub const RESULTS_WAIT: std::time::Duration = std::time::Duration::from_secs(300);
+/// How long a download start that got no answer is looked for in the cluster's download
+/// status: ONTAP shows a started download as running at once.
+pub const UNANSWERED_LOOK: std::time::Duration = std::time::Duration::from_secs(120);
 
 /// What a followed operation does to its cluster.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -244,6 +250,9 @@ pub struct Followed {
     pub job_deleted: bool,
     /// The cluster answered the request (always true for what ontop did not send).
     pub answered: bool,
+    /// The request went out and no answer came in time (this error said so): the
+    /// download is looked for in the cluster's status, at most [`UNANSWERED_LOOK`].
+    pub unanswered: Option<OntapError>,
 }
 
 impl Followed {
@@ -399,6 +408,7 @@ impl Tracker {
                 last_error: None,
                 job_deleted: false,
                 answered: true,
+                unanswered: None,
             },
         }
     }
@@ -480,6 +490,13 @@ impl Tracker {
                 return None;
             }
             S::Refused(e) if self.is_upload() => self.upload_refused(e),
+            // Sent, not answered: it may have started. Look for it before saying so.
+            S::Refused(e)
+                if e.kind == ErrorKind::Timeout && self.kind() == OperationKind::Download =>
+            {
+                self.followed.unanswered = Some(e.clone());
+                return None;
+            }
             // A removal (or an upload) answered "done" is done, whatever the job it names.
             S::Finished { job } if self.is_removal() => {
                 self.followed.job = job.clone();
@@ -601,6 +618,10 @@ impl Tracker {
                 }
                 None
             }
+            Observation::Download(status) if self.followed.unanswered.is_some() => {
+                self.answered_poll();
+                self.look_for_unanswered(status, at)
+            }
             Observation::Download(status) if !self.is_removal() && !self.is_upload() => {
                 self.answered_poll();
                 if let Some(ending) = self.download_ending(status) {
@@ -659,6 +680,25 @@ impl Tracker {
             // An answer to a question asked for another operation.
             Observation::Download(_) | Observation::Packages(_) | Observation::Software(_) => None,
         }
+    }
+
+    /// A start that got no answer, looked for in the download status: running, it is
+    /// followed from now on; not seen running within [`UNANSWERED_LOOK`], it ends as
+    /// unanswered. An older download's ending in the status says nothing about it.
+    fn look_for_unanswered(&mut self, status: &DownloadStatus, at: Timestamp) -> Option<Ending> {
+        if status.state == Some(DownloadState::Running) {
+            self.followed.unanswered = None;
+            self.set_phase(Phase::Download(DownloadState::Running), Since::AtLeast(at));
+            return None;
+        }
+        let looked = at
+            .duration_since(self.followed.since_request)
+            .unsigned_abs();
+        if looked < UNANSWERED_LOOK {
+            return None;
+        }
+        let error = self.followed.unanswered.take()?;
+        self.end(Ending::Refused(error), Since::Exactly(at))
     }
 
     /// How a job ended, in the words of this kind of operation.

@@ -20,6 +20,7 @@ use tokio::task::JoinSet;
 
 use super::targets::Target;
 use crate::engine::budget::Budget;
+use crate::ontap::software::Software;
 use crate::ontap::{
     CertificateFacts, Client, ClusterInfo, DownloadStatus, Job, OntapError, Package,
 };
@@ -48,6 +49,9 @@ pub struct ClusterReport {
     /// answered the rest (`None`: not read); a failed read does not make the cluster
     /// count as not answering.
     pub packages: Option<Result<Vec<Package>, OntapError>>,
+    /// The cluster's software (an update under way, the last validation's findings),
+    /// when asked for, as [`Self::packages`].
+    pub software: Option<Result<Software, OntapError>>,
     /// When the answers were taken.
     pub polled_at: Timestamp,
     /// How long this cluster took to answer both questions.
@@ -80,6 +84,10 @@ pub struct Asks {
     pub jobs: Vec<Option<String>>,
     /// Read each repository too, in the same pass: a hung cluster costs one timeout.
     pub packages: bool,
+    /// Read each cluster's software too (an update, the last validation), the same way.
+    pub software: bool,
+    /// Told each target's index as soon as its answers are in (a command's live line).
+    pub answered: Option<tokio::sync::mpsc::UnboundedSender<usize>>,
 }
 
 /// Like [`sweep`], taking the targets: each cluster's client, and its connection, goes
@@ -93,7 +101,7 @@ pub async fn sweep_with_jobs(
 ) -> Vec<ClusterReport> {
     let asks = Asks {
         jobs: jobs.to_vec(),
-        packages: false,
+        ..Asks::default()
     };
     sweep_asking(targets, &asks, max_in_flight).await
 }
@@ -105,7 +113,10 @@ pub async fn sweep_asking(
     max_in_flight: usize,
 ) -> Vec<ClusterReport> {
     let jobs = &asks.jobs;
-    let packages = asks.packages;
+    let reads = Reads {
+        packages: asks.packages,
+        software: asks.software,
+    };
     let permits = Arc::new(Semaphore::new(wave(targets.len(), max_in_flight)));
     let mut tasks = JoinSet::new();
     let shown: Vec<(String, String)> = targets
@@ -115,9 +126,14 @@ pub async fn sweep_asking(
     for (index, target) in targets.into_iter().enumerate() {
         let job = jobs.get(index).cloned().flatten();
         let permits = permits.clone();
+        let answered = asks.answered.clone();
         tasks.spawn(async move {
             let _permit = permits.acquire_owned().await;
-            (index, poll_once(target, job, packages).await)
+            let report = poll_once(target, job, reads).await;
+            if let Some(answered) = answered {
+                let _ = answered.send(index);
+            }
+            (index, report)
         });
     }
     let mut reports: Vec<Option<ClusterReport>> = vec![None; shown.len()];
@@ -155,8 +171,16 @@ fn at_once(budget: &Budget, max_in_flight: usize) -> usize {
     budget.kept_alive.min(max_in_flight).max(1)
 }
 
-async fn poll_once(target: Target, job: Option<String>, packages: bool) -> ClusterReport {
+/// What a sweep reads besides identity, download state and job.
+#[derive(Debug, Clone, Copy)]
+struct Reads {
+    packages: bool,
+    software: bool,
+}
+
+async fn poll_once(target: Target, job: Option<String>, reads: Reads) -> ClusterReport {
     let started = Instant::now();
+    let mut software = None;
     let (info, download, error, tls, job, packages) = match &target.client {
         Ok(client) => {
             let (info, download, error) = ask(client).await;
@@ -166,10 +190,13 @@ async fn poll_once(target: Target, job: Option<String>, packages: bool) -> Clust
                 _ => None,
             };
             // Only a cluster that answered is asked: a hung one costs one timeout.
-            let packages = match (packages, &error) {
+            let packages = match (reads.packages, &error) {
                 (true, None) => Some(client.packages().await.map(|list| list.records)),
                 _ => None,
             };
+            if reads.software && error.is_none() {
+                software = Some(client.software().await);
+            }
             (info, download, error, client.certificate(), job, packages)
         }
         Err(e) => (None, None, Some(e.clone()), None, None, None),
@@ -183,6 +210,7 @@ async fn poll_once(target: Target, job: Option<String>, packages: bool) -> Clust
         error,
         tls,
         packages,
+        software,
         polled_at: Timestamp::now(),
         elapsed: started.elapsed(),
     }
@@ -222,6 +250,7 @@ fn internal_failure(name: String, url: String) -> ClusterReport {
         job: None,
         tls: None,
         packages: None,
+        software: None,
         polled_at: Timestamp::now(),
         elapsed: Duration::ZERO,
     }

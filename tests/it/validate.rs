@@ -258,3 +258,59 @@ async fn the_findings_of_a_9_6_cluster_read_like_any_other() {
     );
     assert!(check["action"].as_str().is_some(), "{doc}");
 }
+
+/// `ontop status --json` carries where each update stands (state, phase, node, the paused
+/// node's issue and action) and the last validation's verdict, with the release ontop
+/// validated (from the journal: the cluster's findings name none).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn status_json_carries_the_update_and_the_last_validation() {
+    let opts = SimOptions {
+        scenario: Scenario::Window,
+        ..quick(6)
+    };
+    let fleet = start(opts).await;
+    let setup = Setup::new(&fleet).await;
+    let out = setup
+        .ontop(&[
+            "validate",
+            TARGET,
+            "--cluster",
+            "dr-fra-2",
+            "--wait",
+            "--yes",
+        ])
+        .await;
+    assert!(matches!(out.status.code(), Some(0 | 1)), "{out:?}");
+    let out = setup.ontop(&["status", "--json"]).await;
+    assert_exit(&out, 0);
+    let doc: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let cluster = |name: &str| {
+        doc.as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["name"] == name)
+            .unwrap_or_else(|| panic!("{name} in {doc:#}"))
+            .clone()
+    };
+    let paused = cluster("prod-nyc-1");
+    assert_eq!(paused["update"]["state"], "paused_on_error", "{paused:#}");
+    assert!(paused["update"]["phase"].is_string(), "{paused:#}");
+    let status = paused["update"]["status"].as_array().unwrap();
+    assert!(
+        status
+            .iter()
+            .any(|d| d["state"] == "failed" || d["action"].is_string()),
+        "the paused node's issue and action: {paused:#}"
+    );
+    let validated = cluster("dr-fra-2");
+    assert_eq!(validated["update"], Value::Null, "{validated:#}");
+    assert_eq!(validated["validation"]["version"], TARGET, "{validated:#}");
+    assert!(
+        validated["validation"]["verdict"].is_string(),
+        "{validated:#}"
+    );
+    assert!(
+        validated["validation"]["validated_at"].is_string(),
+        "{validated:#}"
+    );
+}

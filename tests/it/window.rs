@@ -291,3 +291,51 @@ async fn config_check_says_its_verdict_first_groups_clusters_and_tests_logins() 
         "a check sends nothing but GETs"
     );
 }
+
+/// Ctrl-C while `ontop status` waits on a hung cluster: it names who had not answered,
+/// says nothing was changed, and exits 130 instead of paying the whole timeout.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn ctrl_c_during_status_names_who_had_not_answered() {
+    let fleet = start_fleet(3, |_| {}).await;
+    fleet.set_fault("sim-2", Fault::Hang);
+    let setup = Setup::new(&fleet).await;
+    let mut command = tokio::process::Command::new(BIN);
+    command
+        .args(["status", "--config"])
+        .arg(&setup.config)
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .kill_on_drop(true);
+    for (name, value) in base_env(&setup.data_home) {
+        match value {
+            Some(v) => command.env(name, v),
+            None => command.env_remove(name),
+        };
+    }
+    let child = command.spawn().unwrap();
+    let pid = child.id().unwrap() as i32;
+    crate::support::fleet::eventually("the answering clusters to be asked", || async {
+        let asked = ["sim-1", "sim-3"].iter().all(|name| {
+            fleet
+                .request_log(name)
+                .iter()
+                .any(|r| r.path.contains("download"))
+        });
+        asked.then_some(())
+    })
+    .await;
+    // Their answers read; the hung one still awaited.
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    // SAFETY: sending a signal to our own child process.
+    assert_eq!(unsafe { libc::kill(pid, libc::SIGINT) }, 0);
+    let out = tokio::time::timeout(Duration::from_secs(10), child.wait_with_output())
+        .await
+        .expect("it stops at Ctrl-C, not at the hung cluster's timeout")
+        .unwrap();
+    assert_exit(&out, 130);
+    assert_eq!(
+        closing_line(&out),
+        "ontop: interrupted: 1 of 3 clusters had not answered (sim-2); nothing was changed"
+    );
+}

@@ -54,18 +54,28 @@ pub(super) fn print_starts(model: &Model, plan: &Plan) -> Option<bool> {
                 not_sent += 1;
                 refusals.push(format!("ontop: {name}: not sent: {reason}"));
             }
-            Some(Ending::Refused(e)) => {
+            Some(ending @ Ending::Refused(e)) => {
                 taken = false;
                 let code = e
                     .code
                     .map_or(e.kind.to_string(), |c| format!("ONTAP code {c}"));
                 refusals.push(format!(
-                    "ontop: {name}: refused: {} ({code}); what to do: {}",
+                    "ontop: {name}: {}: {} ({code}); what to do: {}",
+                    ending.word(),
                     e.message,
                     e.hint()
                 ));
             }
             Some(ending) if !ending.is_success() => taken = false,
+            None if let Some(e) = &followed.unanswered => {
+                taken = false;
+                refusals.push(format!(
+                    "ontop: {name}: no answer: {}; ontop looks for its download for {}s \
+                     (ontop download --wait follows it if it shows up)",
+                    e.message,
+                    crate::download::UNANSWERED_LOOK.as_secs()
+                ));
+            }
             _ => {}
         }
     }
@@ -103,11 +113,17 @@ fn start_line(
             ("already present", detail)
         }
         Some(Ending::NotSent { reason }) => ("not sent", reason.clone()),
-        Some(Ending::Refused(e)) => ("refused", format!("{}: {}", e.kind, e.message)),
+        Some(ending @ Ending::Refused(e)) if !ending.is_unanswered() => {
+            ("refused", format!("{}: {}", e.kind, e.message))
+        }
         Some(ending) => (ending.word(), ending.summary()),
         None if let Phase::Queued { position, of } = followed.phase => (
             "queued",
             format!("({position} of {of}): not sent yet, starts as others end"),
+        ),
+        None if let Some(e) = &followed.unanswered => (
+            "no answer",
+            format!("{}: {}; ontop looks for its download", e.kind, e.message),
         ),
         None if followed.origin == Origin::Attached => (
             "attached",
@@ -129,10 +145,10 @@ pub(super) fn not_well(model: &Model, plan: &Plan, followed_to_end: bool) -> Vec
         let counts = match f.ending() {
             Some(Ending::Refused(_) | Ending::NotSent { .. }) => true,
             Some(ending) => followed_to_end && !ending.is_success(),
-            None => false,
+            None => f.unanswered.is_some(),
         };
         if counts {
-            let word = f.ending().map_or("", Ending::word);
+            let word = f.ending().map_or("no answer", Ending::word);
             bad.push(format!("{name}: {word}"));
         }
     }
@@ -162,6 +178,7 @@ pub(super) fn left_behind(model: &Model, plan: &Plan, journaled: bool) -> String
             (Phase::Queued { .. }, _, _) => unsent.push(name.as_str()),
             (Phase::Sending { .. }, _, _) => cut.push(name.as_str()),
             (_, false, _) => unanswered.push(name.as_str()),
+            _ if f.unanswered.is_some() => unanswered.push(name.as_str()),
             (_, true, Origin::Attached) => attached.push(name.as_str()),
             (_, true, _) => running.push(name.as_str()),
         }

@@ -327,3 +327,128 @@ fn an_upload_cut_off_or_stopped_says_how_far_it_got() {
         Some(Ending::Refused(_))
     ));
 }
+
+fn unanswered() -> Tracker {
+    let mut t = Tracker::requested(Operation::download("u".into(), None), at(0));
+    let timeout = StartOutcome::of_download(Err(timeout()), Vec::new);
+    assert_eq!(t.answered(&timeout, at(30)), None, "not an ending yet");
+    assert!(t.followed().unanswered.is_some());
+    assert_eq!(t.want(), Want::DownloadStatus);
+    t
+}
+
+#[test]
+fn a_start_without_an_answer_is_followed_once_its_download_shows_up() {
+    let mut t = unanswered();
+    // An older download's ending says nothing about this one.
+    let old = status(DownloadState::Success, 0);
+    assert_eq!(t.observe(Observation::Download(&old), at(35)), None);
+    assert_eq!(t.followed().phase, Phase::Starting);
+    let running = status(DownloadState::Running, 0);
+    assert_eq!(t.observe(Observation::Download(&running), at(40)), None);
+    assert_eq!(t.followed().unanswered, None);
+    assert_eq!(t.followed().phase, Phase::Download(DownloadState::Running));
+    let done = t.observe(Observation::Download(&old), at(90));
+    assert!(matches!(done, Some(Ending::Success { .. })), "{done:?}");
+}
+
+#[test]
+fn a_start_without_an_answer_ends_unanswered_when_nothing_shows_up_in_time() {
+    let mut t = unanswered();
+    let idle = status(DownloadState::NotStarted, 0);
+    let look = UNANSWERED_LOOK.as_secs() as i64;
+    assert_eq!(t.observe(Observation::Download(&idle), at(look - 1)), None);
+    let ending = t.observe(Observation::Download(&idle), at(look)).unwrap();
+    assert!(ending.is_unanswered());
+    assert_eq!(ending.word(), "no answer");
+    assert_eq!(ending.result_word(), "no_answer");
+    assert_eq!(
+        ending.audit_result(),
+        crate::download::audit::AuditResult::Unanswered
+    );
+    assert_eq!(t.want(), Want::Nothing);
+}
+
+#[test]
+fn an_unanswered_removal_or_refusal_ends_at_once() {
+    let mut t = Tracker::requested(Operation::download("u".into(), None), at(0));
+    let refused = OntapError::new("c", ErrorKind::Http, "downloads are disabled");
+    let ending = t.answered(&StartOutcome::Refused(refused), at(1)).unwrap();
+    assert_eq!(ending.word(), "refused");
+    let mut t = removal();
+    let ending = t.answered(&StartOutcome::of_change(Err(timeout())), at(1));
+    assert!(ending.is_some_and(|e| e.is_unanswered()));
+}
+
+fn validation() -> Tracker {
+    let operation = Operation::Validation {
+        version: "9.16.1".into(),
+    };
+    let mut t = Tracker::requested(operation, at(0));
+    let answer = StartOutcome::Started { job: "j1".into() };
+    assert_eq!(t.answered(&answer, at(1)), None);
+    t
+}
+
+fn check(name: &str, status: crate::ontap::software::CheckStatus) -> crate::ontap::software::Check {
+    crate::ontap::software::Check {
+        name: name.into(),
+        status,
+        issue: Some("an issue".into()),
+        action: Some("an action".into()),
+    }
+}
+
+#[test]
+fn a_validation_reads_its_findings_after_its_job_and_waits_for_them_at_most_results_wait() {
+    use crate::ontap::software::CheckStatus;
+    let mut t = validation();
+    assert_eq!(t.want(), Want::Job("j1".into()));
+    let mut done = job(JobState::Success);
+    done.end_time = Some("2026-03-01T12:00:10+00:00".into());
+    assert_eq!(t.observe(Observation::Job(&done), at(12)), None);
+    assert_eq!(t.followed().phase, Phase::Checking);
+    assert_eq!(t.want(), Want::Software);
+    // Absent results are "not known yet", never "no findings".
+    let absent = Software::default();
+    let wait = RESULTS_WAIT.as_secs() as i64;
+    assert_eq!(
+        t.observe(Observation::Software(&absent), at(10 + wait - 1)),
+        None
+    );
+    let found = Software {
+        validation: Some(vec![check("NFS mounts", CheckStatus::Warning)]),
+        ..Software::default()
+    };
+    let ending = t.observe(Observation::Software(&found), at(10 + wait - 1));
+    assert!(
+        matches!(&ending, Some(Ending::Validated { checks }) if checks.len() == 1),
+        "{ending:?}"
+    );
+
+    let mut t = validation();
+    assert_eq!(t.observe(Observation::Job(&done), at(12)), None);
+    let ending = t
+        .observe(Observation::Software(&absent), at(10 + wait))
+        .unwrap();
+    assert!(matches!(ending, Ending::Unknown { .. }), "{ending:?}");
+    assert!(
+        ending.summary().contains("5 minutes"),
+        "{}",
+        ending.summary()
+    );
+}
+
+#[test]
+fn a_validation_whose_job_fails_ends_not_validated_with_the_cluster_s_words() {
+    let mut t = validation();
+    let mut failed = job(JobState::Failure);
+    failed.code = Some(10551656);
+    failed.message = Some("the package is not in the repository".into());
+    let ending = t.observe(Observation::Job(&failed), at(5)).unwrap();
+    assert!(
+        matches!(&ending, Ending::NotValidated { code: Some(10551656), message } if message.contains("not in the repository")),
+        "{ending:?}"
+    );
+    assert_eq!(ending.result_word(), "failure");
+}

@@ -297,6 +297,7 @@ pub(super) fn followed(cluster: usize, job: &str) -> Event {
         last_error: None,
         job_deleted: false,
         answered: true,
+        unanswered: None,
     };
     Event::Operation {
         cluster,

@@ -270,6 +270,7 @@ mod tests {
             last_error: None,
             job_deleted: false,
             answered: false,
+            unanswered: None,
         });
         busy.clusters[1].download = Some(crate::ontap::DownloadStatus {
             state: Some(crate::ontap::DownloadState::Failure),

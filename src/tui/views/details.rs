@@ -16,7 +16,7 @@ use ratatui::widgets::{Block, Paragraph};
 
 mod connection;
 
-use crate::download::{MAX_FOLLOW_ERRORS, Origin, Phase, Since};
+use crate::download::{MAX_FOLLOW_ERRORS, Origin, Phase, Since, UNANSWERED_LOOK};
 use crate::ontap::{hint_for_code, meaning_of_code};
 use crate::state::{ClusterState, Health, age, short_uuid};
 use crate::text::{width, wrap};
@@ -144,6 +144,11 @@ impl Details {
         let since = self.since(f.since);
         let Some(ending) = f.phase.ending() else {
             let how = match (&f.phase, &f.job) {
+                (Phase::Starting, None) if let Some(e) = &f.unanswered => format!(
+                    "{}; looking for its download on the cluster (up to {}s)",
+                    e.message,
+                    UNANSWERED_LOOK.as_secs()
+                ),
                 (Phase::Starting, None) => "waiting for the cluster to answer".to_string(),
                 (Phase::Queued { position, of }, _) => format!(
                     "queued in ontop ({position} of {of}): nothing sent yet, starts when a place frees up (max_running)"

@@ -249,3 +249,35 @@ async fn the_audit_log_records_every_attempt_and_never_a_password() {
         );
     }
 }
+
+/// A start whose request times out may have been taken: the engine looks for its
+/// download, and follows it to its end when it shows up running, instead of calling it
+/// refused.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_start_that_got_no_answer_is_followed_once_its_download_shows_up() {
+    let fleet = start_fleet(1, |_| {}).await;
+    let name = fleet.clusters()[0].name.clone();
+    let mut h = engine(&fleet, None, |s| s.timeout = Duration::from_secs(1));
+    h.answered().await;
+    fleet.set_fault(&name, Fault::Latency(Duration::from_secs(3)));
+    h.engine
+        .start_downloads(&plan(&fleet, &[0], &[]), spec(&fleet.default_package_url()));
+    h.until("the start to go unanswered", |m, _| {
+        m.clusters[0]
+            .operation(DOWNLOAD)
+            .is_some_and(|f| f.unanswered.is_some())
+    })
+    .await;
+    assert_eq!(
+        h.op(0, DOWNLOAD).unwrap().ending(),
+        None,
+        "not an ending yet"
+    );
+    // The cluster took it after all.
+    fleet.set_fault(&name, Fault::None);
+    let slow = fleet.package_url_with("ontap-9.16.1P3-image.tgz", 256 * 1024, 512 * 1024);
+    let _ = fleet.start_download(&name, &slow);
+    let followed = h.ended(0, DOWNLOAD).await;
+    assert!(followed.ending().unwrap().is_success(), "{followed:?}");
+    assert_eq!(followed.unanswered, None);
+}

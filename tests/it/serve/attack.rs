@@ -373,7 +373,11 @@ async fn out_of_descriptors_serve_pauses_instead_of_spinning_and_recovers() {
     let reset =
         unsafe { libc::prlimit(pid as i32, libc::RLIMIT_NOFILE, &old, std::ptr::null_mut()) };
     assert_eq!(reset, 0);
-    assert_eq!(healthy().await, Ok(200));
+    // Accepting resumes after its pause (a busy machine may drop a first try).
+    crate::support::fleet::eventually("serving again", || async {
+        (healthy().await == Ok(200)).then_some(())
+    })
+    .await;
     let (took, code) = terminate(&mut child, Duration::from_secs(15)).await;
     assert_eq!(code, Some(0), "a clean stop after {took:?}");
     let said = log.text();

@@ -87,29 +87,7 @@ async fn a_scrape_lists_every_cluster_with_its_state_and_promtool_accepts_it() {
     assert!(kind.starts_with("application/openmetrics-text"), "{kind}");
     assert!(answer.text().await.unwrap().ends_with("# EOF\n"));
 
-    if let Some(promtool) = require("promtool", "promtool check metrics", "prometheus") {
-        let mut check = std::process::Command::new(promtool)
-            .args(["check", "metrics"])
-            .stdin(std::process::Stdio::piped())
-            .stdout(std::process::Stdio::piped())
-            .stderr(std::process::Stdio::piped())
-            .spawn()
-            .unwrap();
-        use std::io::Write;
-        check
-            .stdin
-            .take()
-            .unwrap()
-            .write_all(page.as_bytes())
-            .unwrap();
-        let out = check.wait_with_output().unwrap();
-        assert!(
-            out.status.success(),
-            "promtool check metrics: {}{}",
-            String::from_utf8_lossy(&out.stdout),
-            String::from_utf8_lossy(&out.stderr)
-        );
-    }
+    promtool_accepts(&page);
     for name in &names {
         assert_eq!(
             posts(&serving.fleet, name),
@@ -296,4 +274,101 @@ async fn a_refused_login_pauses_until_its_password_file_is_fixed() {
     .await;
     assert_eq!(paused(&page), Some(0.0));
     assert_eq!(serving.fleet.failed_logins("sim-1"), refused);
+}
+
+/// `promtool check metrics` accepts `page` (said loudly and skipped outside CI when
+/// promtool is missing).
+fn promtool_accepts(page: &str) {
+    let Some(promtool) = require("promtool", "promtool check metrics", "prometheus") else {
+        return;
+    };
+    let mut check = std::process::Command::new(promtool)
+        .args(["check", "metrics"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    use std::io::Write;
+    check
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(page.as_bytes())
+        .unwrap();
+    let out = check.wait_with_output().unwrap();
+    assert!(
+        out.status.success(),
+        "promtool check metrics: {}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+/// A fleet mid-window: each cluster's update state (one series per state, the current
+/// one at 1), its phases per node, elapsed and estimated time, and the last validation's
+/// findings per status, all in one scrape that promtool accepts.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_fleet_mid_window_exports_update_phases_and_validation_findings() {
+    let serving =
+        Serving::start(6, |o| o.scenario = ontop_sim::Scenario::Window, |text| text).await;
+    let page = eventually("every cluster's update state", || async {
+        let page = serving.metrics().await;
+        let states = page
+            .lines()
+            .filter(|l| l.starts_with("ontap_software_update_state{") && l.ends_with(" 1.0"))
+            .count();
+        (states >= 5).then_some(page)
+    })
+    .await;
+    let state = |cluster: &str, state: &str| {
+        sample(
+            &page,
+            "ontap_software_update_state",
+            &[("cluster", cluster), ("state", state)],
+        )
+    };
+    assert_eq!(state("prod-nyc-1", "paused_on_error"), Some(1.0), "{page}");
+    assert_eq!(state("prod-nyc-1", "in_progress"), Some(0.0), "{page}");
+    assert_eq!(state("dr-fra-1", "completed"), Some(1.0), "{page}");
+    let paused = page
+        .lines()
+        .find(|l| {
+            l.starts_with("ontap_software_update_phase_info{")
+                && l.contains("cluster=\"prod-nyc-1\"")
+                && l.contains("state=\"paused_on_error\"")
+        })
+        .unwrap_or_else(|| panic!("a phase paused on error, with its node: {page}"));
+    assert!(paused.contains("node=\""), "{paused}");
+    assert!(
+        sample(
+            &page,
+            "ontap_software_update_elapsed_seconds",
+            &[("cluster", "prod-ams-2")]
+        )
+        .is_some_and(|s| s > 0.0),
+        "{page}"
+    );
+    assert!(
+        sample(
+            &page,
+            "ontap_software_update_estimated_seconds",
+            &[("cluster", "prod-ams-2")]
+        )
+        .is_some(),
+        "{page}"
+    );
+    // dr-fra-2 waits for its window, validated: its findings, per status.
+    for status in ["warning", "error", "note"] {
+        assert!(
+            sample(
+                &page,
+                "ontap_software_validation_checks",
+                &[("cluster", "dr-fra-2"), ("status", status)]
+            )
+            .is_some(),
+            "{status}: {page}"
+        );
+    }
+    promtool_accepts(&page);
 }

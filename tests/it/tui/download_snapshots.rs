@@ -7,7 +7,7 @@ use std::time::Duration;
 use crate::support::tui::{ago, now, render, text};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use insta::assert_snapshot;
-use ontop::download::{Observation, StartOutcome, Tracker};
+use ontop::download::{Observation, StartOutcome, Tracker, Want};
 use ontop::engine::Update as Event;
 use ontop::ontap::{DownloadState, DownloadStatus, Job, JobState, Package};
 use ontop::state::{ClusterIdentity, Model};
@@ -168,6 +168,12 @@ impl Engine {
     ) {
         if let (Some(tracker), Some(job)) = (self.trackers[cluster].as_mut(), job.as_deref()) {
             tracker.observe(Observation::Job(job), ago(secs));
+        }
+        // A tracker that follows the download's status (no job) reads it, as a poller does.
+        if let Some(tracker) = self.trackers[cluster].as_mut()
+            && tracker.want() == Want::DownloadStatus
+        {
+            tracker.observe(Observation::Download(&download), ago(secs));
         }
         self.events.push(polled(cluster, secs, download, job));
         if self.trackers[cluster].is_some() {
@@ -362,8 +368,24 @@ fn a_start_that_got_no_answer_reads_the_same_in_job_the_status_line_and_details_
     let mut engine = Engine::new(2);
     engine.polled(0, 60, idle(), None);
     engine.polled(1, 60, idle(), None);
-    engine.requested(1, 40);
-    engine.answered(1, 10, StartOutcome::of_download(Err(timeout), Vec::new));
+    engine.requested(1, 200);
+    engine.answered(1, 170, StartOutcome::of_download(Err(timeout), Vec::new));
+    engine.polled(1, 160, idle(), None);
+    for event in engine.events.drain(..) {
+        app.apply(event);
+    }
+    app.sync(now());
+    // Sent and not answered: ontop looks for its download before it says anything more.
+    press(&mut app, "j");
+    press_code(&mut app, KeyCode::Enter);
+    let looking = text(&render(&mut app, 120, 40));
+    assert!(
+        looking.contains("looking for its download on the cluster (up to 120s)"),
+        "{looking}"
+    );
+    press_code(&mut app, KeyCode::Esc);
+    press(&mut app, "k");
+    // Nothing shows up within the look: it ends as unanswered.
     engine.polled(1, 2, idle(), None);
     for event in engine.events {
         app.apply(event);
