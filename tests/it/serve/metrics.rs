@@ -312,13 +312,18 @@ fn promtool_accepts(page: &str) {
 async fn a_fleet_mid_window_exports_update_phases_and_validation_findings() {
     let serving =
         Serving::start(6, |o| o.scenario = ontop_sim::Scenario::Window, |text| text).await;
-    let page = eventually("every cluster's update state", || async {
+    // Every cluster's first answer: five updates, and dr-fra-2's validation (the pollers
+    // start over a few milliseconds each, so a loaded machine may bring it last).
+    let page = eventually("every cluster's update state and validation", || async {
         let page = serving.metrics().await;
         let states = page
             .lines()
             .filter(|l| l.starts_with("ontap_software_update_state{") && l.ends_with(" 1.0"))
             .count();
-        (states >= 5).then_some(page)
+        let validated = page.lines().any(|l| {
+            l.starts_with("ontap_software_validation_checks{") && l.contains("\"dr-fra-2\"")
+        });
+        (states >= 5 && validated).then_some(page)
     })
     .await;
     let state = |cluster: &str, state: &str| {
