@@ -4,9 +4,7 @@
 //! A fleet's polls are spread evenly over the interval, so ten thousand clusters cost
 //! the same every second instead of all at once: each poller keeps its own phase (a
 //! low-discrepancy sequence over the pollers' indices, even for any number of clusters)
-//! and polls on that grid without drifting. Phases fall on [`SLOT`]s, so the pollers of
-//! one slot are woken together: a busy fleet costs a few wake-ups a second, not one per
-//! poll, while the load stays even. At start a poller asks at its phase, or
+//! and polls on that grid without drifting. At start a poller asks at its phase, or
 //! sooner when its turn in a ramp of [`RAMP_STEP`] per cluster comes first, so the first
 //! rows fill quickly without a thundering herd. A failing cluster backs off with jitter,
 //! so clusters that failed together (a network blip) do not come back together.
@@ -48,9 +46,6 @@ impl Schedule {
 /// those whose phase comes first): 200 new connections a second.
 pub const RAMP_STEP: Duration = Duration::from_millis(5);
 
-/// The grain of the pollers' phases: pollers sharing a slot wake together.
-pub const SLOT: Duration = Duration::from_millis(50);
-
 /// The fractional part of the golden ratio: the phases `i × φ mod 1` of any number of
 /// pollers fill the interval evenly, each new one in the largest gap left.
 const PHI: f64 = 0.618_033_988_749_894_9;
@@ -70,12 +65,10 @@ impl Cadence {
     /// `start`.
     pub fn new(interval: Duration, index: usize, start: Instant) -> Self {
         let phase = (index as f64 * PHI).fract();
-        let slots = (interval.as_nanos() / SLOT.as_nanos()).max(1);
-        let slot = (phase * slots as f64) as u32;
         Self {
             interval,
             start,
-            anchor: start + SLOT.saturating_mul(slot).min(interval.mul_f64(phase)),
+            anchor: start + interval.mul_f64(phase),
         }
     }
 
@@ -178,23 +171,6 @@ mod tests {
                 );
             }
         }
-    }
-
-    #[test]
-    fn pollers_of_one_slot_wake_together() {
-        let start = Instant::now();
-        let interval = Duration::from_secs(30);
-        let mut phases: Vec<Duration> = (0..10_000)
-            .map(|i| Cadence::new(interval, i, start).anchor - start)
-            .collect();
-        phases.sort();
-        phases.dedup();
-        assert_eq!(
-            phases.len(),
-            600,
-            "one wake-up per 50 ms slot, not per poller"
-        );
-        assert!(phases.iter().all(|p| p.as_nanos() % SLOT.as_nanos() == 0));
     }
 
     #[test]
