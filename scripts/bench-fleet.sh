@@ -13,6 +13,8 @@
 #     after 10 s to settle, and peak RSS;
 # and prints each figure and each ratio. Needs: a Rust toolchain, python3 with
 # netapp-ontap, tmux, /usr/bin/time. Nothing here asserts a time: it measures.
+# ONTOP=path/to/ontop measures that binary instead of a fresh release build (an older
+# build, for a before-and-after on the same machine).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -21,8 +23,12 @@ latency=${2:-50}
 runs=${3:-3}
 sample=50
 
-cargo build --release -q
-ontop=$PWD/target/release/ontop
+if [ -n "${ONTOP:-}" ]; then
+  ontop=$(realpath "$ONTOP")
+else
+  cargo build --release -q
+  ontop=$PWD/target/release/ontop
+fi
 work=$(mktemp -d)
 session="ontop-bench-$$"
 cleanup() {

@@ -205,6 +205,7 @@ fn records<'a>(
         };
         let facts = r.software.is_some().then(|| ReadinessFacts {
             software: readiness.software(),
+            software_read_at: readiness.software.as_ref().map(|(at, _)| *at),
             validation: readiness.validation(),
             rules: &config.validate,
             now,
@@ -224,6 +225,7 @@ fn report_json(
         labels,
         health: if r.answered() { "ok" } else { "failing" },
         version: r.version(),
+        version_read_at: r.info.as_ref().map(|_| r.polled_at),
         download: r.download.as_ref(),
         job: r.job.as_ref(),
         error: r.error.as_ref(),

@@ -45,7 +45,7 @@ use crate::ontap::{Client, OntapError};
 use crate::state::{ClusterIdentity, Model};
 use poller::{Command, Poller, PollerSetup, Shared};
 
-pub use poller::{MAX_BACKOFF, Schedule, backoff, jittered};
+pub use poller::{MAX_BACKOFF, Schedule, backoff, jittered_backoff};
 pub use update::{Again, LoginPause, Update};
 
 /// Polls in flight across the whole fleet, at most: a poll holds its slot for a round

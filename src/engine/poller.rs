@@ -1,12 +1,19 @@
 //! One polling task per cluster.
 //!
 //! Each poller owns its cluster's client (one kept-alive connection, or a fresh one per
-//! poll when the open-file budget says so), polls on its own jittered interval, backs off
-//! while the cluster fails, and sends what it sees as [`Update`]s over one bounded
-//! channel. Pollers share nothing but caps on requests in flight, so a hung or slow
-//! cluster only ever delays itself. A poller also drives the [`Tracker`]s of the
-//! operations on its cluster (`following.rs`), and reads the cluster's package repository
-//! for the inventory.
+//! poll when the open-file budget says so), polls at its own place in the interval
+//! (`schedule.rs`: the fleet's polls spread evenly), backs off while the cluster fails,
+//! and sends what it sees as [`Update`]s over one bounded channel. Pollers share nothing
+//! but caps on requests in flight, so a hung or slow cluster only ever delays itself. A
+//! poller also drives the [`Tracker`]s of the operations on its cluster (`following.rs`),
+//! and reads the cluster's package repository for the inventory.
+//!
+//! A steady cluster costs one question per poll: the download status. Identity, version
+//! and software (`GET /cluster`, `GET /cluster/software`) change only when the cluster is
+//! updated or validated, so they are asked every [`INFO_EVERY`] polls, and at once when
+//! the download state changes, when an operation followed here moves, and when the
+//! cluster answers again after failing. While an update runs the software is read on
+//! every poll, and identity again when the software says the update began or ended.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -18,13 +25,15 @@ use tokio::time::{Instant, sleep_until};
 
 use super::update::Update;
 use crate::download::queue::Slot;
-use crate::download::{OperationKind, Recorder, StartOutcome, Tracker, Want};
+use crate::download::{OperationKind, Recorder, StartOutcome, Tracker};
 use crate::fleet::Target;
 use crate::ontap::{CertificateFacts, Client, OntapError};
-use following::{Following, Heard};
+use following::Following;
+use schedule::Cadence;
 
-/// Identity and version are asked on the first poll and then every this many polls.
-const INFO_EVERY: u32 = 20;
+/// Identity, version and software are asked on the first answered poll, then every this
+/// many polls (and at once after a change).
+pub const INFO_EVERY: u32 = 10;
 /// The longest wait between polls of a failing cluster.
 pub const MAX_BACKOFF: Duration = Duration::from_secs(300);
 /// The most packages kept per cluster: a repository holds a few images; a cluster
@@ -90,16 +99,6 @@ pub(super) struct PollerSetup {
     pub(super) login_retry: Option<Duration>,
 }
 
-/// What one poll heard: identity and version (now and then), the download state, and
-/// what the followed operations asked.
-struct Answers {
-    info: Option<Result<crate::ontap::ClusterInfo, OntapError>>,
-    download: Result<crate::ontap::DownloadStatus, OntapError>,
-    heard: Heard,
-    /// From the first question sent to the last answer.
-    took: Duration,
-}
-
 pub(super) struct Poller {
     index: usize,
     target: Target,
@@ -109,10 +108,10 @@ pub(super) struct Poller {
     shared: Shared,
     commands: mpsc::UnboundedReceiver<Command>,
     following: Following,
-    /// Identity and version have been read at least once.
-    have_info: bool,
+    /// Answered polls since identity and version were last read; `None` until they were
+    /// read once.
+    since_info: Option<u32>,
     failures: u32,
-    polls: u32,
     /// The certificate facts last sent, so that a steady certificate costs no updates.
     certificate: Option<CertificateFacts>,
     /// The cluster refused the login: nothing is asked until a new password comes.
@@ -141,9 +140,8 @@ impl Poller {
             login_retry: setup.login_retry,
             shared,
             commands,
-            have_info: false,
+            since_info: None,
             failures: 0,
-            polls: 0,
             certificate: None,
             paused: false,
             packages_read: None,
@@ -152,20 +150,24 @@ impl Poller {
         }
     }
 
+    /// Polls until the model is gone. What a poll, a command or a package read needs
+    /// while it runs is boxed, so an idle poller (most of them, most of the time) holds
+    /// only its own state, not the largest request it ever sent.
     pub(super) async fn run(mut self) {
-        let mut next = Instant::now();
+        let cadence = Cadence::new(self.schedule.interval, self.index, Instant::now());
+        let mut next = cadence.first(self.index);
         loop {
             let retry_login = self.login_retry.filter(|_| self.paused);
             tokio::select! {
                 _ = sleep_until(next), if !self.paused => {}
                 () = sleep_opt(retry_login) => {
-                    if !self.resume_from_source(false).await {
+                    if !Box::pin(self.resume_from_source(false)).await {
                         return;
                     }
                 }
                 command = self.commands.recv() => match command {
                     None => return,
-                    Some(command) => match self.obey(command).await {
+                    Some(command) => match Box::pin(self.obey(command)).await {
                         Obeyed::Poll => {}
                         Obeyed::Wait => continue,
                         Obeyed::Stop => return,
@@ -175,22 +177,21 @@ impl Poller {
             if self.paused {
                 continue;
             }
-            let Some(outcome) = self.poll().await else {
+            let Some(outcome) = Box::pin(self.poll()).await else {
                 return; // the model is gone
             };
             if (outcome.ended || (outcome.answered && self.inventory_due()))
-                && !self.fetch_packages().await
+                && !Box::pin(self.fetch_packages()).await
             {
                 return;
             }
-            let wait = if outcome.answered {
+            next = if outcome.answered {
                 self.failures = 0;
-                jittered(self.schedule.interval)
+                cadence.after(Instant::now())
             } else {
                 self.failures = self.failures.saturating_add(1);
-                backoff(self.schedule.interval, self.failures)
+                Instant::now() + jittered_backoff(self.schedule.interval, self.failures)
             };
-            next = Instant::now() + wait;
         }
     }
 
@@ -198,7 +199,9 @@ impl Poller {
     async fn obey(&mut self, command: Command) -> Obeyed {
         let kept = match command {
             Command::Refresh => {
+                // Everything shown is read again: the repository, and the identity.
                 self.packages_read = None;
+                self.since_info = self.since_info.map(|_| INFO_EVERY);
                 !self.paused || self.resume_from_source(false).await
             }
             Command::RetryLogin => !self.paused || self.resume_from_source(true).await,
@@ -224,171 +227,6 @@ impl Poller {
             }
         };
         if kept { Obeyed::Poll } else { Obeyed::Stop }
-    }
-
-    /// One poll; `None` when the update channel is closed.
-    async fn poll(&mut self) -> Option<PollOutcome> {
-        let client = match &self.target.client {
-            Ok(client) => client.clone(),
-            Err(error) => {
-                let update = failed(self.index, error.clone(), None);
-                let sent = self.shared.send(update).await;
-                return sent.then_some(PollOutcome::default());
-            }
-        };
-        let wants = self.following.wants();
-        let mut answers = self.ask(&client, &wants).await?;
-        let at = Timestamp::now();
-        let mut ended = false;
-        if let Ok(download) = &answers.download {
-            if self.last_state.is_some() && self.last_state != download.state {
-                // A download started or ended: the repository may have changed.
-                self.packages_read = None;
-            }
-            self.last_state = download.state.clone();
-        }
-        let download = answers.download.clone();
-        let heard = std::mem::take(&mut answers.heard);
-        let (updates, answered) = self.report(&client, answers, &heard, at);
-        for update in updates {
-            if !self.shared.send(update).await {
-                return None;
-            }
-        }
-        // The engine's reading of the poll comes after its facts.
-        let (open, op_ended) = self
-            .following
-            .observe(&download, &heard, at, &self.shared)
-            .await;
-        if !open {
-            return None;
-        }
-        ended |= op_ended;
-        Some(PollOutcome { answered, ended })
-    }
-
-    /// Asks the poll's questions, one after the other on the cluster's connection,
-    /// holding a request slot; `None` when the slots are gone.
-    async fn ask(&mut self, client: &Client, wants: &[Want]) -> Option<Answers> {
-        let _permit = self.permits().clone().acquire_owned().await.ok()?;
-        let asked = Instant::now();
-        // Until identity has been read once, ask for it on every poll: a cluster that
-        // was down at start must not show "-" for 20 polls after it comes back.
-        let want_info = !self.have_info || self.polls.is_multiple_of(INFO_EVERY);
-        self.polls = self.polls.wrapping_add(1);
-        let info = if want_info {
-            Some(client.cluster().await)
-        } else {
-            None
-        };
-        let download = match &info {
-            Some(Err(e)) => Err(e.clone()),
-            _ => client.download_status().await,
-        };
-        let mut heard = Heard::default();
-        // The cluster did not answer: nothing more is asked (the trackers count the
-        // failure, from the download status's error).
-        if download.is_ok() {
-            for want in wants {
-                match want {
-                    Want::Job(uuid) => heard.jobs.push((uuid.clone(), client.job(uuid).await)),
-                    Want::Packages => heard.packages = Some(read_packages(client).await),
-                    Want::Software => heard.software = Some(client.software().await),
-                    Want::DownloadStatus | Want::Nothing => {}
-                }
-            }
-            // Updates are watched on every poll while one runs; otherwise the software
-            // (a validation's results, an update started elsewhere) is read with the
-            // identity.
-            if heard.software.is_none() && (want_info || self.updating) {
-                heard.software = Some(client.software().await);
-            }
-        }
-        // The slot is freed here, before any wait on the update channel.
-        Some(Answers {
-            info,
-            download,
-            heard,
-            took: asked.elapsed(),
-        })
-    }
-
-    /// The updates a poll's answers make, and whether the cluster answered.
-    fn report(
-        &mut self,
-        client: &Client,
-        answers: Answers,
-        heard: &Heard,
-        at: Timestamp,
-    ) -> (Vec<Update>, bool) {
-        let download_job = self.following.download_job();
-        let seen_job = heard
-            .jobs
-            .iter()
-            .find(|(uuid, _)| Some(uuid) == download_job.as_ref())
-            .and_then(|(_, job)| job.as_ref().ok())
-            .cloned()
-            .map(Box::new);
-        let mut updates = Vec::with_capacity(3);
-        // Before the poll itself: whoever waits for a cluster's first answer has its
-        // software with it.
-        match &heard.software {
-            Some(Ok(software)) => {
-                self.updating = software.updating();
-                updates.push(Update::Software {
-                    cluster: self.index,
-                    at,
-                    software: Box::new(software.clone()),
-                });
-            }
-            // Not a poll: a release without the endpoint, or a role without it, must not
-            // turn a healthy row "failing".
-            Some(Err(error)) => {
-                tracing::debug!(cluster = %self.target.name, %error, "software not read");
-            }
-            None => {}
-        }
-        let answered = match (answers.info.transpose(), answers.download) {
-            (Ok(info), Ok(download)) => {
-                self.have_info |= info.is_some();
-                updates.push(Update::Polled {
-                    cluster: self.index,
-                    at,
-                    info: info.map(Box::new),
-                    download,
-                    job: seen_job,
-                    took: answers.took,
-                });
-                if let Some(facts) = client.certificate()
-                    && self.certificate.as_ref() != Some(&facts)
-                {
-                    self.certificate = Some(facts.clone());
-                    updates.push(Update::Certificate {
-                        cluster: self.index,
-                        at,
-                        facts: Box::new(facts),
-                    });
-                }
-                true
-            }
-            (Err(error), _) | (_, Err(error)) => {
-                updates.push(failed(self.index, error, Some(answers.took)));
-                // The client refuses to send a login the cluster refused: so do the polls.
-                if client.login_refused() {
-                    updates.push(self.pause_login(client.username(), None, None));
-                }
-                false
-            }
-        };
-        if let Some(packages) = &heard.packages {
-            self.packages_read = Some(Instant::now());
-            updates.push(Update::Packages {
-                cluster: self.index,
-                at,
-                packages: packages.clone(),
-            });
-        }
-        (updates, answered)
     }
 
     /// The pool this cluster's questions take their slot from: a cluster that connects
@@ -451,15 +289,6 @@ enum Obeyed {
     Stop,
 }
 
-/// What a poll came to.
-#[derive(Default)]
-struct PollOutcome {
-    /// The cluster answered.
-    answered: bool,
-    /// An operation ended: the repository is read again at once.
-    ended: bool,
-}
-
 /// The cluster's repository, at most [`MAX_PACKAGES`] of it.
 async fn read_packages(client: &Client) -> Result<Vec<crate::ontap::Package>, OntapError> {
     let mut list = client.packages().await?.records;
@@ -471,15 +300,6 @@ async fn read_packages(client: &Client) -> Result<Vec<crate::ontap::Package>, On
     Ok(list)
 }
 
-fn failed(cluster: usize, error: OntapError, took: Option<Duration>) -> Update {
-    Update::PollFailed {
-        cluster,
-        at: Timestamp::now(),
-        error,
-        took,
-    }
-}
-
 /// Sleeps for `duration`, or for ever without one.
 async fn sleep_opt(duration: Option<Duration>) {
     match duration {
@@ -488,8 +308,9 @@ async fn sleep_opt(duration: Option<Duration>) {
     }
 }
 
+mod asking;
 mod following;
 mod login;
 mod schedule;
 
-pub use schedule::{Schedule, backoff, jittered};
+pub use schedule::{Schedule, backoff, jittered_backoff};

@@ -1,13 +1,15 @@
 //! One concurrent look at every cluster: the engine of `ontop status`.
 //!
-//! All clusters are asked at once (up to a cap on clusters in flight). Each cluster's
-//! questions (identity, download state, the job ontop knows, and when asked its package
-//! repository) go one after the other, in one pass, on
-//! one kept-alive connection: one TLS handshake per cluster, as gentle as a client can
-//! be with ONTAP's per-address connection limit. A sweep of N clusters costs a few round
-//! trips, not N, and a hung cluster costs only its own timeout. A cluster's connection
-//! is closed as soon as its answers are in, so memory follows the clusters in flight,
-//! not the size of the fleet.
+//! All clusters are asked at once, as many as the open-file budget keeps a descriptor for
+//! (the engine's [`Budget`], the soft limit raised as far as the hard limit allows) and
+//! at most [`DEFAULT_MAX_IN_FLIGHT`]: a fleet of a thousand is one wave, about one round
+//! trip and a handshake. Each cluster's questions (identity, download state, the job
+//! ontop knows, and when asked its package repository) go one after the other on one
+//! kept-alive connection: one TLS handshake per cluster, as gentle as a client can be
+//! with ONTAP's per-address connection limit.
+//! A hung cluster costs only its own timeout. A cluster's connection is closed as soon
+//! as its answers are in, so memory follows the clusters in flight, not the size of the
+//! fleet.
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -17,14 +19,16 @@ use tokio::sync::Semaphore;
 use tokio::task::JoinSet;
 
 use super::targets::Target;
+use crate::engine::budget::Budget;
 use crate::ontap::software::Software;
 use crate::ontap::{
     CertificateFacts, Client, ClusterInfo, DownloadStatus, Job, OntapError, Package,
 };
 
-/// Clusters asked at the same time: enough for a sweep of a thousand to take a few
-/// round trips, few enough to be polite to a jump host's file descriptors (one each).
-pub const DEFAULT_MAX_IN_FLIGHT: usize = 256;
+/// Clusters asked at the same time, at most, when the open-file budget allows it: a
+/// fleet of two thousand is asked in one wave. Past that, the memory of the connections
+/// in flight (tens of KiB each) weighs more than one more round trip.
+pub const DEFAULT_MAX_IN_FLIGHT: usize = 2048;
 
 /// What one cluster said in one sweep.
 #[derive(Debug, Clone)]
@@ -66,8 +70,9 @@ impl ClusterReport {
     }
 }
 
-/// Asks every target once, concurrently; reports come back in the targets' order. The
-/// caller keeps the targets, and their connections stay open for what it does next.
+/// Asks every target once, concurrently, at most `max_in_flight` at a time (fewer when
+/// the open-file budget says so); reports come back in the targets' order. The caller
+/// keeps the targets, and their connections stay open for what it does next.
 pub async fn sweep(targets: &[Target], max_in_flight: usize) -> Vec<ClusterReport> {
     sweep_with_jobs(targets.to_vec(), &[], max_in_flight).await
 }
@@ -112,7 +117,7 @@ pub async fn sweep_asking(
         packages: asks.packages,
         software: asks.software,
     };
-    let permits = Arc::new(Semaphore::new(max_in_flight.max(1)));
+    let permits = Arc::new(Semaphore::new(wave(targets.len(), max_in_flight)));
     let mut tasks = JoinSet::new();
     let shown: Vec<(String, String)> = targets
         .iter()
@@ -143,6 +148,27 @@ pub async fn sweep_asking(
         .zip(shown)
         .map(|(report, (name, url))| report.unwrap_or_else(|| internal_failure(name, url)))
         .collect()
+}
+
+/// How many of `clusters` are asked at once: every one the open-file budget keeps a
+/// descriptor for (the limit raised as far as it goes), at most `max_in_flight`.
+fn wave(clusters: usize, max_in_flight: usize) -> usize {
+    let budget = Budget::for_fleet(clusters, 0);
+    let wave = at_once(&budget, max_in_flight);
+    if wave < clusters.min(max_in_flight) {
+        tracing::info!(
+            clusters,
+            at_once = wave,
+            limit = budget.limit,
+            "the open-file limit splits the sweep into waves"
+        );
+    }
+    wave
+}
+
+/// The clusters asked at once under `budget`, at most `max_in_flight` (pure, for tests).
+fn at_once(budget: &Budget, max_in_flight: usize) -> usize {
+    budget.kept_alive.min(max_in_flight).max(1)
 }
 
 /// What a sweep reads besides identity, download state and job.
@@ -227,5 +253,30 @@ fn internal_failure(name: String, url: String) -> ClusterReport {
         software: None,
         polled_at: Timestamp::now(),
         elapsed: Duration::ZERO,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_thousand_clusters_are_one_wave_when_the_limit_allows() {
+        let roomy = Budget::within(1000, 0, 20_000);
+        assert_eq!(at_once(&roomy, DEFAULT_MAX_IN_FLIGHT), 1000);
+        let huge = Budget::within(10_000, 0, 1 << 20);
+        assert_eq!(at_once(&huge, DEFAULT_MAX_IN_FLIGHT), DEFAULT_MAX_IN_FLIGHT);
+    }
+
+    #[test]
+    fn a_low_open_file_limit_splits_the_sweep_into_waves_that_fit() {
+        let tight = Budget::within(1000, 0, 512);
+        let wave = at_once(&tight, DEFAULT_MAX_IN_FLIGHT);
+        assert!(
+            wave < 512 - crate::engine::budget::MARGIN as usize,
+            "{wave}"
+        );
+        assert!(wave >= 256, "{wave}");
+        assert_eq!(at_once(&Budget::within(0, 0, 512), 256), 1);
     }
 }

@@ -5,16 +5,24 @@
 //! when set (a CA, or the cluster's own certificate; never a silent fallback to the
 //! system roots); a pinned `fingerprint`; or nothing at all when the operator explicitly
 //! says `insecure = true`. The checks themselves are in [`super::verify`].
+//!
+//! Each configuration also remembers its cluster's last TLS session ([`OneSession`]), so
+//! that a reconnect (the cluster closed an idle connection, or the open-file budget
+//! makes a poll connect anew) resumes it: no certificate sent or checked again, a
+//! fraction of a full handshake's work on both sides.
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, OnceLock};
 
-use rustls::ClientConfig;
 use rustls::client::danger::ServerCertVerifier;
+use rustls::client::{
+    ClientSessionStore, Resumption, Tls12ClientSessionValue, Tls13ClientSessionValue,
+};
 use rustls::crypto::CryptoProvider;
 use rustls::pki_types::pem::PemObject;
 use rustls::pki_types::{CertificateDer, ServerName};
+use rustls::{ClientConfig, NamedGroup};
 
 use super::certificate::{CertificateDetails, Fingerprint};
 use super::verify::{Check, ClusterVerifier};
@@ -58,9 +66,21 @@ pub fn crypto_provider() -> Arc<CryptoProvider> {
 /// instead of the URL's host; `cluster` names the cluster in a "certificate changed"
 /// error. The error is a sentence naming the file and the fix, ready for the operator.
 ///
-/// Clusters that trust alike share one configuration, built once (a `ca_file` is read
-/// and parsed once for a thousand clusters); a pin is each cluster's own.
+/// Clusters that trust alike share the parts of one configuration, built once (a
+/// `ca_file` is read and parsed once for a thousand clusters); a pin is each cluster's
+/// own, and so is the session a reconnect resumes.
 pub fn client_config(
+    trust: &TlsTrust,
+    server_name: Option<&str>,
+    cluster: &str,
+) -> Result<ClientConfig, String> {
+    let mut config = shared_config(trust, server_name, cluster)?;
+    config.resumption = Resumption::store(Arc::new(OneSession::default()));
+    Ok(config)
+}
+
+/// The configuration for a trust choice, before its own session store.
+fn shared_config(
     trust: &TlsTrust,
     server_name: Option<&str>,
     cluster: &str,
@@ -93,6 +113,85 @@ fn build_config(
         .with_custom_certificate_verifier(verifier)
         .with_no_client_auth();
     Ok(config)
+}
+
+/// The last TLS session of one client's one cluster, for the next connection to resume.
+///
+/// rustls's own store is shared by every client of a configuration (clusters that trust
+/// alike share one) and holds 32 servers, too few for a fleet; and it keeps up to eight
+/// TLS 1.3 tickets a server, each with its own copy of the certificate chain. A cluster
+/// needs only its newest ticket: one connection at a time, and each resumption brings
+/// new tickets.
+#[derive(Debug, Default)]
+pub struct OneSession(Mutex<Option<Session>>);
+
+/// What [`OneSession`] keeps, for the server it was given with.
+#[derive(Debug)]
+struct Session {
+    server: ServerName<'static>,
+    kx_hint: Option<NamedGroup>,
+    tls12: Option<Tls12ClientSessionValue>,
+    tls13: Option<Tls13ClientSessionValue>,
+}
+
+impl OneSession {
+    /// Runs `f` on the session kept for `server`, starting a new one (the old one
+    /// forgotten) when it was for another server.
+    fn edit(&self, server: ServerName<'static>, f: impl FnOnce(&mut Session)) {
+        let mut kept = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        if kept.as_ref().is_none_or(|s| s.server != server) {
+            *kept = Some(Session {
+                server,
+                kx_hint: None,
+                tls12: None,
+                tls13: None,
+            });
+        }
+        if let Some(session) = kept.as_mut() {
+            f(session);
+        }
+    }
+
+    /// What `f` reads from the session kept for `server`, when there is one.
+    fn read<T>(
+        &self,
+        server: &ServerName<'_>,
+        f: impl FnOnce(&mut Session) -> Option<T>,
+    ) -> Option<T> {
+        let mut kept = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        kept.as_mut().filter(|s| s.server == *server).and_then(f)
+    }
+}
+
+impl ClientSessionStore for OneSession {
+    fn set_kx_hint(&self, server: ServerName<'static>, group: NamedGroup) {
+        self.edit(server, |s| s.kx_hint = Some(group));
+    }
+
+    fn kx_hint(&self, server: &ServerName<'_>) -> Option<NamedGroup> {
+        self.read(server, |s| s.kx_hint)
+    }
+
+    fn set_tls12_session(&self, server: ServerName<'static>, value: Tls12ClientSessionValue) {
+        self.edit(server, |s| s.tls12 = Some(value));
+    }
+
+    fn tls12_session(&self, server: &ServerName<'_>) -> Option<Tls12ClientSessionValue> {
+        self.read(server, |s| s.tls12.clone())
+    }
+
+    fn remove_tls12_session(&self, server: &ServerName<'static>) {
+        self.read(server, |s| s.tls12.take());
+    }
+
+    fn insert_tls13_ticket(&self, server: ServerName<'static>, value: Tls13ClientSessionValue) {
+        // The newest ticket only: a ticket is used once, and every resumption brings more.
+        self.edit(server, |s| s.tls13 = Some(value));
+    }
+
+    fn take_tls13_ticket(&self, server: &ServerName<'static>) -> Option<Tls13ClientSessionValue> {
+        self.read(server, |s| s.tls13.take())
+    }
 }
 
 /// The verifier behind [`client_config`], also used by `ontop trust` to say whether the

@@ -5,7 +5,6 @@
 //! scrape time (a [`Collector`]), so a scrape never waits on a cluster; the poll error
 //! counter and the poll duration histogram count as events arrive.
 
-use std::collections::HashSet;
 use std::sync::Arc;
 
 use jiff::Timestamp;
@@ -19,7 +18,7 @@ use prometheus_client::metrics::histogram::{Histogram, exponential_buckets};
 use prometheus_client::registry::{Registry, Unit};
 
 use super::Served;
-use super::labels::{Label, with};
+use super::labels::{Escaped, Label, with};
 use crate::config::ValidateSettings;
 use crate::engine::Update;
 use crate::ontap::{DownloadState, JobState};
@@ -86,38 +85,95 @@ pub fn registry(served: Arc<Served>) -> Registry {
 #[derive(Debug)]
 struct ModelGauges(Arc<Served>);
 
-/// One gauge family: its name, help, and one value per label set.
+/// The labels ontop adds to a cluster's own for one series.
+#[derive(PartialEq)]
+enum Extra {
+    None,
+    /// `state`: a fixed word.
+    State(&'static str),
+    /// `version`: a version a cluster gave (escaped).
+    Version(Escaped),
+    /// Several, for the rarer families (an update's phases, a validation's findings).
+    Labels(Vec<(&'static str, Escaped)>),
+}
+
+/// One value of a gauge family: the cluster (an index into the served labels), the
+/// label added, the value.
+struct Series {
+    cluster: usize,
+    extra: Extra,
+    value: f64,
+}
+
+/// One gauge family: its name, help, and its series.
 struct Gauge {
     name: &'static str,
     help: &'static str,
-    series: Vec<(Vec<Label>, f64)>,
-    /// The label sets already in `series`: a family may hold each only once (OpenMetrics
-    /// forbids a repeated series), however often a cluster repeats itself.
-    seen: HashSet<Vec<Label>>,
+    series: Vec<Series>,
 }
 
 impl Gauge {
-    fn new(name: &'static str, help: &'static str) -> Self {
+    fn new(name: &'static str, help: &'static str, capacity: usize) -> Self {
         Self {
             name,
             help,
-            series: Vec::new(),
-            seen: HashSet::new(),
+            series: Vec::with_capacity(capacity),
         }
     }
 
-    /// Adds a series; a label set the family has already keeps its first value.
-    fn push(&mut self, labels: Vec<Label>, value: f64) {
-        if self.seen.insert(labels.clone()) {
-            self.series.push((labels, value));
-        }
+    fn push(&mut self, cluster: usize, value: f64) {
+        self.push_with(cluster, Extra::None, value);
     }
 
-    fn encode(&self, encoder: &mut DescriptorEncoder) -> Result<(), std::fmt::Error> {
+    /// Adds a series; one the cluster already has in this family (a version it lists
+    /// twice) keeps its first value, as OpenMetrics forbids a repeated series. A
+    /// cluster's series are pushed together, so only the last few are compared.
+    fn push_with(&mut self, cluster: usize, extra: Extra, value: f64) {
+        let repeated = self
+            .series
+            .iter()
+            .rev()
+            .take_while(|s| s.cluster == cluster)
+            .any(|s| s.extra == extra);
+        if repeated {
+            return;
+        }
+        self.series.push(Series {
+            cluster,
+            extra,
+            value,
+        });
+    }
+
+    /// Writes the family; each series borrows its cluster's labels from `labels`, so a
+    /// scrape copies no label set.
+    fn encode(
+        self,
+        labels: &[Vec<Label>],
+        encoder: &mut DescriptorEncoder,
+    ) -> Result<(), std::fmt::Error> {
         let mut family =
             encoder.encode_descriptor(self.name, self.help, None, MetricType::Gauge)?;
-        for (labels, value) in &self.series {
-            ConstGauge::new(*value).encode(family.encode_family(labels)?)?;
+        for Series {
+            cluster,
+            extra,
+            value,
+        } in self.series
+        {
+            let base = labels.get(cluster).map_or(&[][..], Vec::as_slice);
+            let gauge = ConstGauge::new(value);
+            match extra {
+                Extra::None => gauge.encode(family.encode_family(&base)?)?,
+                Extra::State(word) => {
+                    gauge.encode(family.encode_family(&(base, [("state", word)]))?)?;
+                }
+                Extra::Version(version) => {
+                    gauge.encode(family.encode_family(&(base, [("version", version)]))?)?;
+                }
+                Extra::Labels(extra) => {
+                    gauge.encode(family.encode_family(&(base, extra.as_slice()))?)?;
+                }
+            }
         }
         Ok(())
     }
@@ -126,17 +182,18 @@ impl Gauge {
 impl Collector for ModelGauges {
     fn encode(&self, mut encoder: DescriptorEncoder) -> Result<(), std::fmt::Error> {
         let now = Timestamp::now();
-        // The model is locked only while its values are copied out, not while encoding.
+        // The model is locked only while its values are copied out (numbers, and the
+        // versions clusters gave), not while encoding.
         let gauges = {
             let model = self.0.model.read().unwrap_or_else(|p| p.into_inner());
-            let mut gauges = Gauges::new();
-            for (cluster, labels) in model.clusters.iter().zip(&self.0.labels) {
-                gauges.add(cluster, labels, now, &model.validate);
+            let mut gauges = Gauges::new(model.clusters.len());
+            for (index, cluster) in model.clusters.iter().enumerate() {
+                gauges.add(index, cluster, now, &model.validate);
             }
             gauges
         };
         for gauge in gauges.all() {
-            gauge.encode(&mut encoder)?;
+            gauge.encode(&self.0.labels, &mut encoder)?;
         }
         Ok(())
     }
@@ -159,125 +216,131 @@ struct Gauges {
 }
 
 impl Gauges {
-    fn new() -> Self {
+    /// Room for `clusters` clusters' series, so a scrape grows no vector as it goes.
+    fn new(clusters: usize) -> Self {
+        let states = clusters * (DownloadState::WORDS.len() + 1);
         Self {
             up: Gauge::new(
                 "ontop_cluster_up",
                 "1 when the cluster's last poll answered and is recent, 0 when it failed, is stale (no answer for three poll intervals) or has not answered yet.",
+                clusters,
             ),
             last_success: Gauge::new(
                 "ontop_cluster_last_success_timestamp_seconds",
                 "Unix time of the cluster's last answered poll.",
+                clusters,
             ),
             login_paused: Gauge::new(
                 "ontop_cluster_login_paused",
                 "1 when the cluster refused ontop's login and polls stopped so the account is not locked (fix the password source: ontop serve reads it again every minute, never sending a refused password twice).",
+                clusters,
             ),
             certificate: Gauge::new(
                 "ontop_certificate_expiry_timestamp_seconds",
                 "Unix time the cluster's TLS certificate expires (clusters reached over HTTPS that answered).",
+                clusters,
             ),
             info: Gauge::new(
                 "ontap_cluster_info",
                 "Always 1: the ONTAP version the cluster runs, as the version label.",
+                clusters,
             ),
             state: Gauge::new(
                 "ontap_software_download_state",
                 "1 for the cluster's current package download state (GET /cluster/software/download), 0 for the others; other means a state this ontop does not know.",
+                states,
             ),
             code: Gauge::new(
                 "ontap_software_download_code",
                 "The ONTAP message code of the download state (10551382 running, 10551384 not started, 0 success, others a failure's cause).",
+                clusters,
             ),
             state_seconds: Gauge::new(
                 "ontap_software_download_state_seconds",
                 "Seconds the download state has held, at least: counted from when ontop saw it change, or first saw it.",
+                clusters,
             ),
             job_state: Gauge::new(
                 "ontop_followed_job_state",
                 "1 for the state of the download job ontop follows on the cluster (started by ontop, from its journal), 0 for the others.",
+                0,
             ),
             job_start: Gauge::new(
                 "ontop_followed_job_start_timestamp_seconds",
                 "Unix time the followed download job started, as the cluster says.",
+                0,
             ),
             packages: Gauge::new(
                 "ontap_software_package_info",
                 "Always 1: one series per package in the cluster's repository (GET /cluster/software/packages), as the version label.",
+                clusters,
             ),
             readiness: readiness::ReadinessGauges::new(),
         }
     }
 
-    fn all(&self) -> Vec<&Gauge> {
-        let mut all = vec![
-            &self.up,
-            &self.last_success,
-            &self.login_paused,
-            &self.certificate,
-            &self.info,
-            &self.state,
-            &self.code,
-            &self.state_seconds,
-            &self.job_state,
-            &self.job_start,
-            &self.packages,
-        ];
-        all.extend(self.readiness.all());
-        all
+    fn all(self) -> impl Iterator<Item = Gauge> {
+        [
+            self.up,
+            self.last_success,
+            self.login_paused,
+            self.certificate,
+            self.info,
+            self.state,
+            self.code,
+            self.state_seconds,
+            self.job_state,
+            self.job_start,
+            self.packages,
+        ]
+        .into_iter()
+        .chain(self.readiness.all())
     }
 
-    fn add(
-        &mut self,
-        c: &ClusterState,
-        labels: &[Label],
-        now: Timestamp,
-        rules: &ValidateSettings,
-    ) {
-        self.readiness.add(c, labels, rules);
+    fn add(&mut self, i: usize, c: &ClusterState, now: Timestamp, rules: &ValidateSettings) {
+        self.readiness.add(i, c, rules);
         let up = c.health(now) == Health::Ok && c.login_paused.is_none();
-        self.up.push(labels.to_vec(), f64::from(u8::from(up)));
-        self.login_paused.push(
-            labels.to_vec(),
-            f64::from(u8::from(c.login_paused.is_some())),
-        );
+        self.up.push(i, f64::from(u8::from(up)));
+        self.login_paused
+            .push(i, f64::from(u8::from(c.login_paused.is_some())));
         if let Some(at) = c.last_success {
-            self.last_success.push(labels.to_vec(), seconds(at));
+            self.last_success.push(i, seconds(at));
         }
         if let Some(cert) = &c.certificate {
-            self.certificate
-                .push(labels.to_vec(), seconds(cert.expires));
+            self.certificate.push(i, seconds(cert.expires));
         }
         if let Some(version) = &c.version {
-            self.info.push(with(labels, "version", version), 1.0);
+            self.info
+                .push_with(i, Extra::Version(Escaped(version.clone())), 1.0);
         }
         if let Some(download) = &c.download {
             let current = download.state.as_ref().map(state_word);
             for word in DownloadState::WORDS.iter().copied().chain(["other"]) {
                 let value = f64::from(u8::from(current == Some(word)));
-                self.state.push(with(labels, "state", word), value);
+                self.state.push_with(i, Extra::State(word), value);
             }
             if let Some(code) = download.code {
-                self.code.push(labels.to_vec(), code as f64);
+                self.code.push(i, code as f64);
             }
             if let Some(since) = c.state_since {
                 let held = age(since.at(), now).as_secs_f64();
-                self.state_seconds.push(labels.to_vec(), held);
+                self.state_seconds.push(i, held);
             }
         }
         if let Some(job) = &c.job {
             let current = job.state.as_ref().map(job_word);
             for word in JobState::WORDS.iter().copied().chain(["other"]) {
                 let value = f64::from(u8::from(current == Some(word)));
-                self.job_state.push(with(labels, "state", word), value);
+                self.job_state.push_with(i, Extra::State(word), value);
             }
             if let Some(start) = job.start_time.as_deref().and_then(parse_time) {
-                self.job_start.push(labels.to_vec(), seconds(start));
+                self.job_start.push(i, seconds(start));
             }
         }
         if let Some((_, packages)) = &c.packages {
             for version in packages.iter().filter_map(|p| p.version.as_deref()) {
-                self.packages.push(with(labels, "version", version), 1.0);
+                self.packages
+                    .push_with(i, Extra::Version(Escaped(version.to_owned())), 1.0);
             }
         }
     }

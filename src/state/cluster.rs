@@ -69,6 +69,9 @@ pub struct Transition {
 pub struct ClusterState {
     pub identity: ClusterIdentity,
     pub version: Option<String>,
+    /// When identity and version were last read: the engine asks them less often than
+    /// the download status (whose time is [`ClusterState::last_success`]).
+    pub version_read: Option<Timestamp>,
     pub download: Option<DownloadStatus>,
     /// Since when the cluster's download state holds: "at least" since first seen, or
     /// exactly since a change seen between two polls.
@@ -103,6 +106,7 @@ impl ClusterState {
         Self {
             identity,
             version: None,
+            version_read: None,
             download: None,
             state_since: None,
             followed: None,
@@ -311,11 +315,11 @@ impl ClusterState {
         } else if self.is_failing() {
             self.record(at, "answering again".to_string());
         }
-        if let Some(version) = info
-            .and_then(|i| i.version.as_ref())
-            .and_then(|v| v.short())
-        {
-            self.version = Some(version);
+        if let Some(info) = info {
+            self.version_read = Some(at);
+            if let Some(version) = info.version.as_ref().and_then(|v| v.short()) {
+                self.version = Some(version);
+            }
         }
         self.observe_download(at, &download);
         self.download = Some(download);

@@ -32,6 +32,7 @@ pub fn records(model: &Model, now: Timestamp) -> impl Iterator<Item = Value> + '
             labels: &c.identity.labels,
             health: Standing::of(c, now).filter_word(),
             version: c.version.clone(),
+            version_read_at: c.version_read,
             download: c.download.as_ref(),
             job: c.job.as_ref(),
             error: c.last_error.as_ref().filter(|_| failing),
@@ -41,6 +42,7 @@ pub fn records(model: &Model, now: Timestamp) -> impl Iterator<Item = Value> + '
             operation: c.followed.as_ref(),
             readiness: Some(ReadinessFacts {
                 software: c.readiness.software(),
+                software_read_at: c.readiness.software.as_ref().map(|(at, _)| *at),
                 validation: c.readiness.validation(),
                 rules: &model.validate,
                 now,
@@ -57,6 +59,8 @@ pub struct ClusterFacts<'a> {
     /// The filter's word for the HEALTH column ([`Standing::filter_word`]).
     pub health: &'static str,
     pub version: Option<String>,
+    /// When identity and version were read (less often than the download state).
+    pub version_read_at: Option<Timestamp>,
     pub download: Option<&'a DownloadStatus>,
     pub job: Option<&'a Job>,
     pub error: Option<&'a OntapError>,
@@ -75,6 +79,9 @@ pub struct ClusterFacts<'a> {
 #[derive(Debug, Clone, Copy)]
 pub struct ReadinessFacts<'a> {
     pub software: Option<&'a Software>,
+    /// When the software was read (less often than the download state, unless an update
+    /// runs).
+    pub software_read_at: Option<Timestamp>,
     pub validation: Option<Validation<'a>>,
     pub rules: &'a ValidateSettings,
     pub now: Timestamp,
@@ -129,6 +136,7 @@ pub fn cluster_json(r: &ClusterFacts) -> Value {
         "labels": r.labels,
         "health": r.health,
         "version": r.version,
+        "version_read_at": r.version_read_at.map(|t| t.to_string()),
         "download": r.download.map(|d| json!({
             "state": d.state.as_ref().map(|s| s.as_str()),
             "message": d.message,
@@ -153,6 +161,7 @@ pub fn cluster_json(r: &ClusterFacts) -> Value {
         "polled_at": r.polled_at.map(|t| t.to_string()),
         "operation": r.operation.map(operation_json),
         "update": r.readiness.and_then(|f| f.software).and_then(update_json),
+        "software_read_at": r.readiness.and_then(|f| f.software_read_at).map(|t| t.to_string()),
         "validation": r.readiness.and_then(validation_json),
     })
 }

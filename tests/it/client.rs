@@ -343,3 +343,71 @@ async fn one_client_reuses_its_connection() {
         "keep-alive: {accepted} connections for 10 requests"
     );
 }
+
+/// One TLS connection to cluster `index` with `connector`, a request read to its end (the
+/// cluster's session tickets come after the handshake, with the first answer); how the
+/// handshake went.
+async fn handshake(
+    fleet: &ontop_sim::SimFleet,
+    index: usize,
+    connector: &tokio_rustls::TlsConnector,
+) -> Option<rustls::HandshakeKind> {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let url: reqwest::Url = fleet.clusters()[index].url.parse().unwrap();
+    let host = url.host_str().unwrap().to_string();
+    let tcp = tokio::net::TcpStream::connect((host.as_str(), url.port().unwrap()))
+        .await
+        .unwrap();
+    let name = rustls::pki_types::ServerName::try_from(host.clone()).unwrap();
+    let mut tls = connector.connect(name, tcp).await.unwrap();
+    let request = format!("GET /api/cluster HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n");
+    tls.write_all(request.as_bytes()).await.unwrap();
+    let mut answer = Vec::new();
+    let _ = tls.read_to_end(&mut answer).await;
+    assert!(answer.starts_with(b"HTTP/1.1 "), "an HTTP answer");
+    tls.get_ref().1.handshake_kind()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn each_client_resumes_its_own_clusters_tls_session_after_a_reconnect() {
+    use rustls::HandshakeKind::{Full, Resumed};
+    let fleet = start_fleet(2, |_| {}).await;
+    // Two clusters that trust alike: their configurations share everything but the
+    // session they remember.
+    let connectors: Vec<tokio_rustls::TlsConnector> = (0..2)
+        .map(|_| {
+            let config = ontop::ontap::tls::client_config(&fleet_trust(&fleet), None, "c");
+            tokio_rustls::TlsConnector::from(std::sync::Arc::new(config.unwrap()))
+        })
+        .collect();
+    assert_eq!(handshake(&fleet, 0, &connectors[0]).await, Some(Full));
+    assert_eq!(handshake(&fleet, 1, &connectors[1]).await, Some(Full));
+    for _ in 0..3 {
+        // Each resumption brings the ticket of the next one.
+        assert_eq!(handshake(&fleet, 0, &connectors[0]).await, Some(Resumed));
+        assert_eq!(handshake(&fleet, 1, &connectors[1]).await, Some(Resumed));
+    }
+    // A fresh client has no session to resume.
+    let fresh = ontop::ontap::tls::client_config(&fleet_trust(&fleet), None, "c").unwrap();
+    let fresh = tokio_rustls::TlsConnector::from(std::sync::Arc::new(fresh));
+    assert_eq!(handshake(&fleet, 0, &fresh).await, Some(Full));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_client_that_reconnects_each_time_still_knows_the_certificate() {
+    let fleet = start_fleet(1, |_| {}).await;
+    let c = client(&fleet, 0);
+    c.close_after_each_answer(true);
+    for _ in 0..3 {
+        c.download_status().await.unwrap();
+    }
+    let name = &fleet.clusters()[0].name;
+    assert_eq!(
+        fleet.connections_accepted(name),
+        3,
+        "a connection per answer"
+    );
+    // The later connections resumed the session: no certificate was sent, and the one
+    // the session was made with is still known.
+    assert!(c.certificate().is_some());
+}

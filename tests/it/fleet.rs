@@ -2,6 +2,8 @@
 //! others, the journal's downloads are followed to one recorded ending, commands are
 //! obeyed at once, and a refused login is never sent again by accident.
 
+mod poll_cost;
+
 use std::sync::Arc;
 use std::time::Duration;
 

@@ -47,6 +47,10 @@ async fn a_healthy_fleet_answers_and_exits_0() {
         assert!(row["download"]["code"].is_i64() || row["download"]["code"].is_null());
         assert!(row["error"].is_null());
         assert!(row["polled_at"].as_str().unwrap().ends_with('Z'));
+        assert_eq!(
+            row["version_read_at"], row["polled_at"],
+            "a sweep reads both at once"
+        );
     }
 
     let table = ontop(&["status"], &config).await;

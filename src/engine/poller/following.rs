@@ -8,7 +8,7 @@ use jiff::Timestamp;
 use super::Shared;
 use crate::download::queue::Slot;
 use crate::download::{
-    Ending, Followed, Observation, OperationKind, Record, StartOutcome, Tracker, Want,
+    Ending, Followed, Observation, OperationKind, Phase, Record, StartOutcome, Tracker, Want,
 };
 use crate::engine::update::Update;
 use crate::ontap::software::Software;
@@ -55,6 +55,15 @@ impl Following {
         let mut wants: Vec<Want> = self.ops.iter().map(|op| op.tracker.want()).collect();
         wants.dedup();
         wants
+    }
+
+    /// Where each followed operation stands: a poll compares it before and after its
+    /// answers were handed over, to read the cluster's identity again when one moved.
+    pub(super) fn phases(&self) -> Vec<Phase> {
+        self.ops
+            .iter()
+            .map(|op| op.tracker.followed().phase.clone())
+            .collect()
     }
 
     /// The job of the followed download, when it is followed by its job.

@@ -1,8 +1,20 @@
-//! When a poller asks next: its schedule (interval, inventory), the interval with jitter,
-//! or a backoff while it fails.
+//! When a poller asks next: its schedule (interval, inventory), its place in the
+//! interval, and a backoff while it fails.
+//!
+//! A fleet's polls are spread evenly over the interval, so ten thousand clusters cost
+//! the same every second instead of all at once: each poller keeps its own phase (a
+//! low-discrepancy sequence over the pollers' indices, even for any number of clusters)
+//! and polls on that grid without drifting. At start a poller asks at its phase, or
+//! sooner when its turn in a ramp of [`RAMP_STEP`] per cluster comes first, so the first
+//! rows fill quickly without a thundering herd. A failing cluster backs off with jitter,
+//! so clusters that failed together (a network blip) do not come back together.
 
 use std::hash::{BuildHasher, Hasher};
 use std::time::Duration;
+
+use tokio::time::Instant;
+
+use super::MAX_BACKOFF;
 
 /// How each poller behaves; one per target, in target order.
 #[derive(Debug, Clone, Copy)]
@@ -30,14 +42,57 @@ impl Schedule {
     }
 }
 
-use tokio::time::Instant;
+/// The first polls of a fleet start at most one per this step, in cluster order (besides
+/// those whose phase comes first): 200 new connections a second.
+pub const RAMP_STEP: Duration = Duration::from_millis(5);
 
-use super::MAX_BACKOFF;
+/// The fractional part of the golden ratio: the phases `i × φ mod 1` of any number of
+/// pollers fill the interval evenly, each new one in the largest gap left.
+const PHI: f64 = 0.618_033_988_749_894_9;
 
-/// The interval, ±10 %, so that a fleet started at once does not poll in lockstep.
-pub fn jittered(interval: Duration) -> Duration {
-    let unit = random_unit(); // 0.0 ..= 1.0
-    interval.mul_f64(0.9 + 0.2 * unit)
+/// One poller's place in its interval: the grid of instants it polls on.
+#[derive(Debug, Clone, Copy)]
+pub struct Cadence {
+    interval: Duration,
+    /// When the engine started: the ramp counts from here.
+    start: Instant,
+    /// The first point of the grid: the start plus the poller's phase.
+    anchor: Instant,
+}
+
+impl Cadence {
+    /// The cadence of the poller at `index` (in cluster order) of an engine started at
+    /// `start`.
+    pub fn new(interval: Duration, index: usize, start: Instant) -> Self {
+        let phase = (index as f64 * PHI).fract();
+        Self {
+            interval,
+            start,
+            anchor: start + interval.mul_f64(phase),
+        }
+    }
+
+    /// When the poller at `index` asks first: at its phase, or at its turn in the ramp
+    /// when that comes first.
+    pub fn first(&self, index: usize) -> Instant {
+        let turn = RAMP_STEP.saturating_mul(u32::try_from(index).unwrap_or(u32::MAX));
+        self.anchor.min(self.start + turn)
+    }
+
+    /// The next instant of the grid at least half an interval after `now`: after a poll
+    /// on time that is the next grid point; after a refresh, a late answer or a recovery,
+    /// the poller is back on its grid without asking twice in a row.
+    pub fn after(&self, now: Instant) -> Instant {
+        let earliest = now + self.interval / 2;
+        if earliest <= self.anchor || self.interval.is_zero() {
+            return self.anchor.max(earliest);
+        }
+        let behind = (earliest - self.anchor).as_nanos();
+        let step = self.interval.as_nanos();
+        let steps = behind.div_ceil(step);
+        let offset = u64::try_from(steps.saturating_mul(step)).unwrap_or(u64::MAX);
+        self.anchor + Duration::from_nanos(offset)
+    }
 }
 
 /// Doubling from the interval with each failure, capped at [`MAX_BACKOFF`].
@@ -47,6 +102,13 @@ pub fn backoff(interval: Duration, failures: u32) -> Duration {
         .saturating_mul(factor)
         .min(MAX_BACKOFF)
         .max(interval.min(MAX_BACKOFF))
+}
+
+/// [`backoff`] between 80 % and 120 % of itself (never past [`MAX_BACKOFF`]), so that
+/// clusters that failed together come back at different times.
+pub fn jittered_backoff(interval: Duration, failures: u32) -> Duration {
+    let wait = backoff(interval, failures).mul_f64(0.8 + 0.4 * random_unit());
+    wait.min(MAX_BACKOFF)
 }
 
 /// A random number in [0, 1] from the standard library's per-process random keys:
@@ -72,14 +134,90 @@ mod tests {
     }
 
     #[test]
-    fn jitter_stays_within_ten_percent() {
+    fn the_backoff_is_jittered_within_a_fifth_and_never_past_the_cap() {
         let i = Duration::from_secs(10);
-        for _ in 0..1000 {
-            let j = jittered(i);
-            assert!(
-                j >= Duration::from_secs(9) && j <= Duration::from_secs(11),
-                "{j:?}"
-            );
+        let waits: Vec<Duration> = (0..1000).map(|_| jittered_backoff(i, 2)).collect();
+        for wait in &waits {
+            let ms = wait.as_millis();
+            assert!((16_000..=24_000).contains(&ms), "{wait:?}");
         }
+        let spread =
+            waits.iter().max().unwrap().as_millis() - waits.iter().min().unwrap().as_millis();
+        assert!(
+            spread > 4_000,
+            "clusters failing together come back apart: {spread} ms"
+        );
+        assert!((0..1000).all(|_| jittered_backoff(i, 30) <= MAX_BACKOFF));
+    }
+
+    #[test]
+    fn a_fleet_polls_evenly_over_the_interval() {
+        let start = Instant::now();
+        let interval = Duration::from_secs(30);
+        for clusters in [10, 1000, 10_000] {
+            // The grid points of every poller in one interval, in tenths of it.
+            let mut tenths = [0usize; 10];
+            for index in 0..clusters {
+                let cadence = Cadence::new(interval, index, start);
+                let at = cadence.after(start + interval * 3);
+                let phase = (at - start).as_secs_f64() % 30.0;
+                tenths[(phase / 3.0) as usize] += 1;
+            }
+            let even = clusters / 10;
+            for (tenth, count) in tenths.iter().enumerate() {
+                assert!(
+                    count.abs_diff(even) <= even / 10 + 1,
+                    "{clusters} clusters: {count} polls in tenth {tenth}, {even} even"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn the_grid_keeps_its_phase_and_never_asks_twice_in_a_row() {
+        let start = Instant::now();
+        let interval = Duration::from_secs(10);
+        let cadence = Cadence::new(interval, 7, start);
+        let first = cadence.first(7);
+        assert_eq!(
+            first,
+            start + RAMP_STEP * 7,
+            "the ramp comes before the phase"
+        );
+        let mut at = first;
+        let mut previous = first;
+        for poll in 0..50 {
+            // Answers take 0 to 2.5 s; the next poll is on the grid, not drifting.
+            let answered = at + Duration::from_millis(poll * 50);
+            at = cadence.after(answered);
+            assert!(at >= answered + interval / 2, "{poll}");
+            let phase = (at - cadence.anchor).as_nanos() % interval.as_nanos();
+            assert_eq!(phase, 0, "on the grid at poll {poll}");
+            assert!(at - previous <= interval * 3 / 2 + Duration::from_secs(3));
+            previous = at;
+        }
+        // A refresh just before a grid point moves the next poll to the one after it.
+        let refreshed = cadence.after(cadence.anchor + interval * 5 - Duration::from_secs(1));
+        assert_eq!(refreshed, cadence.anchor + interval * 6);
+    }
+
+    #[test]
+    fn the_first_polls_ramp_in_and_the_first_cluster_asks_at_once() {
+        let start = Instant::now();
+        let interval = Duration::from_secs(3600);
+        assert_eq!(Cadence::new(interval, 0, start).first(0), start);
+        let last = Cadence::new(interval, 5, start).first(5);
+        assert!(last - start <= RAMP_STEP * 5, "{:?}", last - start);
+        // A large fleet starts over several seconds, not at once.
+        let started_in_first_second = (0..10_000)
+            .filter(|&i| {
+                let cadence = Cadence::new(Duration::from_secs(30), i, start);
+                cadence.first(i) < start + Duration::from_secs(1)
+            })
+            .count();
+        assert!(
+            (300..=600).contains(&started_in_first_second),
+            "{started_in_first_second} of 10000 in the first second"
+        );
     }
 }

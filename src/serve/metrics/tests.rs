@@ -16,15 +16,17 @@ fn a_cluster_listing_a_version_twice_makes_one_series() {
     };
     let listed = vec![package("9.16.1"), package("9.15.1"), package("9.16.1")];
     cluster.packages = Some((Timestamp::now(), listed));
-    let labels = super::super::labels::for_cluster("c1", &Default::default());
-    let mut gauges = Gauges::new();
-    gauges.add(&cluster, &labels, Timestamp::now(), &Default::default());
-    gauges.add(&cluster, &labels, Timestamp::now(), &Default::default());
+    let mut gauges = Gauges::new(1);
+    gauges.add(0, &cluster, Timestamp::now(), &Default::default());
+    gauges.add(0, &cluster, Timestamp::now(), &Default::default());
     let versions: Vec<_> = gauges
         .packages
         .series
         .iter()
-        .map(|(l, _)| &l[1].1.0)
+        .filter_map(|s| match &s.extra {
+            Extra::Version(v) => Some(v.0.as_str()),
+            _ => None,
+        })
         .collect();
     assert_eq!(versions, ["9.16.1", "9.15.1"]);
     assert_eq!(gauges.up.series.len(), 1, "one cluster, one up series");

@@ -110,11 +110,15 @@ impl Details {
             .map(|(k, v)| format!("{k}={v}"))
             .collect();
         self.field("labels", &or_dash(&labels.join(" ")), Style::new());
-        self.field(
-            "version",
-            c.version.as_deref().unwrap_or("not known yet"),
-            Style::new(),
-        );
+        // Read less often than the download status: say when.
+        let version = match (&c.version, c.version_read) {
+            (Some(version), Some(read)) => {
+                format!("{version} (read {})", ago(Some(read), self.now))
+            }
+            (Some(version), None) => version.clone(),
+            (None, _) => "not known yet".to_string(),
+        };
+        self.field("version", &version, Style::new());
         self.connection(c);
         self.health(c);
     }

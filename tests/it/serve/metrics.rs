@@ -161,6 +161,17 @@ async fn a_download_started_with_ontop_download_moves_the_state_series() {
             .unwrap()
             .contains("ontap-9.16.1P3-image.tgz")
     );
+    // What is read less often than the download state says when it was read.
+    let (_, body) = serving.get("/api/status").await;
+    let doc: serde_json::Value = serde_json::from_str(&body).unwrap();
+    for cluster in doc.as_array().unwrap() {
+        for key in ["version_read_at", "software_read_at", "polled_at"] {
+            assert!(
+                cluster[key].as_str().is_some_and(|t| t.ends_with('Z')),
+                "{key}: {cluster}"
+            );
+        }
+    }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -301,13 +312,18 @@ fn promtool_accepts(page: &str) {
 async fn a_fleet_mid_window_exports_update_phases_and_validation_findings() {
     let serving =
         Serving::start(6, |o| o.scenario = ontop_sim::Scenario::Window, |text| text).await;
-    let page = eventually("every cluster's update state", || async {
+    // Every cluster's first answer: five updates, and dr-fra-2's validation (the pollers
+    // start over a few milliseconds each, so a loaded machine may bring it last).
+    let page = eventually("every cluster's update state and validation", || async {
         let page = serving.metrics().await;
         let states = page
             .lines()
             .filter(|l| l.starts_with("ontap_software_update_state{") && l.ends_with(" 1.0"))
             .count();
-        (states >= 5).then_some(page)
+        let validated = page.lines().any(|l| {
+            l.starts_with("ontap_software_validation_checks{") && l.contains("\"dr-fra-2\"")
+        });
+        (states >= 5 && validated).then_some(page)
     })
     .await;
     let state = |cluster: &str, state: &str| {
