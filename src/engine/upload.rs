@@ -18,7 +18,7 @@ use crate::download::tracker::UploadFile;
 use crate::ontap::{Client, DownloadStarted, ErrorKind, OntapError};
 
 /// How much is read from the file and sent at a time.
-const CHUNK: usize = 1024 * 1024;
+const CHUNK: usize = 256 * 1024;
 /// An upload whose bytes stop moving for this long is cut off (the cluster stopped
 /// taking them, or the path to it is gone).
 pub const STALL: Duration = Duration::from_secs(60);
