@@ -94,6 +94,40 @@ pub fn clear_under(frame: &mut Frame, popup: Rect, area: Rect) {
     frame.render_widget(ratatui::widgets::Clear, rows);
 }
 
+/// A yes/no question centred over `area`, `width` cells wide: its `title`, each
+/// paragraph wrapped to fit with a blank line between, and the keys of `context` in its
+/// bottom border.
+pub fn question(
+    frame: &mut Frame,
+    area: Rect,
+    width: u16,
+    title: &str,
+    context: Context,
+    paragraphs: &[String],
+    theme: Theme,
+) {
+    let room = (width as usize).saturating_sub(4);
+    let mut lines = Vec::new();
+    for (i, paragraph) in paragraphs.iter().enumerate() {
+        if i > 0 {
+            lines.push(Line::default());
+        }
+        for part in crate::text::wrap(paragraph, room) {
+            lines.push(Line::from(format!(" {part}")));
+        }
+    }
+    let popup = centered(area, width, lines.len() as u16 + 2);
+    let block = ratatui::widgets::Block::bordered()
+        .title(ratatui::text::Span::styled(
+            format!(" {title} "),
+            theme.heading(),
+        ))
+        .title_bottom(dialog_keys(context, None, width, theme))
+        .border_style(theme.border());
+    clear_under(frame, popup, area);
+    frame.render_widget(ratatui::widgets::Paragraph::new(lines).block(block), popup);
+}
+
 /// A `width` x `height` rectangle centred in `area`, never larger than it.
 pub fn centered(area: Rect, width: u16, height: u16) -> Rect {
     let width = width.min(area.width);

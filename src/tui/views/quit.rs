@@ -5,12 +5,9 @@
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
-use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Paragraph};
 
+use super::dialog_width;
 use super::stop_upload::STOPPING_DOES;
-use super::{centered, dialog_keys, dialog_width};
-use crate::text::wrap;
 use crate::tui::app::upload::bytes;
 use crate::tui::app::{App, Dialog};
 use crate::tui::keymap::Context;
@@ -26,7 +23,6 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App) {
     let (queued, removing) = (&open.queued, &open.removals);
     let theme = app.theme();
     let dialog = dialog_width(area).min(64);
-    let room = (dialog as usize).saturating_sub(4);
     let one = *followed == 1;
     let head = if one {
         "1 download is still followed here.".to_string()
@@ -82,20 +78,13 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App) {
             "{n} starts are still queued in ontop (max_running): they were never sent, and quitting means they never will be."
         )),
     }
-    let mut lines = Vec::new();
-    for (i, paragraph) in text.iter().enumerate() {
-        if i > 0 {
-            lines.push(Line::default());
-        }
-        for part in wrap(paragraph, room) {
-            lines.push(Line::from(format!(" {part}")));
-        }
-    }
-    let popup = centered(area, dialog, lines.len() as u16 + 2);
-    let block = Block::bordered()
-        .title(Span::styled(" Quit ontop? ", theme.heading()))
-        .title_bottom(dialog_keys(Context::QuitConfirm, None, dialog, theme))
-        .border_style(theme.border());
-    super::clear_under(frame, popup, area);
-    frame.render_widget(Paragraph::new(lines).block(block), popup);
+    super::question(
+        frame,
+        area,
+        dialog,
+        "Quit ontop?",
+        Context::QuitConfirm,
+        &text,
+        theme,
+    );
 }

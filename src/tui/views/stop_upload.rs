@@ -6,11 +6,8 @@
 use jiff::Timestamp;
 use ratatui::Frame;
 use ratatui::layout::Rect;
-use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Paragraph};
 
-use super::{centered, dialog_keys, dialog_width};
-use crate::text::wrap;
+use super::dialog_width;
 use crate::tui::app::upload::{UploadProgress, bytes};
 use crate::tui::app::{App, Dialog};
 use crate::tui::keymap::Context;
@@ -26,7 +23,6 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, now: Timestamp) {
     };
     let theme = app.theme();
     let dialog = dialog_width(area).min(64);
-    let room = (dialog as usize).saturating_sub(4);
     let name = app
         .model()
         .clusters
@@ -41,22 +37,16 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, now: Timestamp) {
         format!("Stopping it cuts the connection: {STOPPING_DOES}."),
         "Letting it go on takes you back to the table, where its JOB column counts on.".into(),
     ];
-    let mut lines = Vec::new();
-    for (i, paragraph) in text.iter().enumerate() {
-        if i > 0 {
-            lines.push(Line::default());
-        }
-        for part in wrap(paragraph, room) {
-            lines.push(Line::from(format!(" {part}")));
-        }
-    }
-    let popup = centered(area, dialog, lines.len() as u16 + 2);
-    let block = Block::bordered()
-        .title(Span::styled(" Stop the upload? ", theme.heading()))
-        .title_bottom(dialog_keys(Context::StopUpload, None, dialog, theme))
-        .border_style(theme.border());
-    super::clear_under(frame, popup, area);
-    frame.render_widget(Paragraph::new(lines).block(block), popup);
+    let title = "Stop the upload?";
+    super::question(
+        frame,
+        area,
+        dialog,
+        title,
+        Context::StopUpload,
+        &text,
+        theme,
+    );
 }
 
 impl UploadProgress {
