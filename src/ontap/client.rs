@@ -19,15 +19,13 @@ use super::answer::{BodyError, MAX_ANSWER, error_body, read_capped, redirect_mes
 use super::certificate::CertificateFacts;
 use super::error::{ErrorKind, OntapError};
 use super::login::{Login, PasswordChange};
-use super::model::{
-    ClusterInfo, DownloadStatus, ErrorEnvelope, Job, JobLink, JobList, PackageList,
-};
-use super::software::Software;
+use super::model::{ErrorEnvelope, JobLink};
 use super::tls::{TlsTrust, client_config};
 use super::transport::{Timeouts, classify_transport};
 use crate::text::{clean, mask_urls_in};
 
 mod changes;
+mod reads;
 
 /// Everything needed to talk to one cluster.
 #[derive(Clone)]
@@ -198,76 +196,6 @@ impl Client {
     /// The user the client logs in as.
     pub fn username(&self) -> &str {
         self.login.username()
-    }
-
-    /// `GET /api/cluster`: name, uuid and version.
-    pub async fn cluster(&self) -> Result<ClusterInfo, OntapError> {
-        self.get_json(&["cluster"], &[("fields", "name,uuid,version")])
-            .await
-    }
-
-    /// `GET /api/cluster/software/download`: the state of the cluster-wide download.
-    pub async fn download_status(&self) -> Result<DownloadStatus, OntapError> {
-        self.get_json(&["cluster", "software", "download"], &[])
-            .await
-    }
-
-    /// `GET /api/cluster/jobs/{uuid}`. A 404 (code 4) means the job ended long enough
-    /// ago to be deleted: callers fall back to [`Client::download_status`].
-    pub async fn job(&self, uuid: &str) -> Result<Job, OntapError> {
-        self.get_json(&["cluster", "jobs", uuid], &[]).await
-    }
-
-    /// `GET /api/cluster/jobs` for the jobs of package downloads that have not ended,
-    /// newest last: how ontop finds the job of a download it attaches to.
-    pub async fn download_jobs(&self) -> Result<Vec<Job>, OntapError> {
-        let list: JobList = self
-            .get_json(
-                &["cluster", "jobs"],
-                &[
-                    (
-                        "fields",
-                        "uuid,description,state,message,code,start_time,end_time",
-                    ),
-                    ("state", "queued|running|paused"),
-                    ("description", "*software/download*"),
-                ],
-            )
-            .await?;
-        Ok(list
-            .records
-            .into_iter()
-            .filter(|j| {
-                j.description
-                    .as_deref()
-                    .is_some_and(|d| d.contains("software/download"))
-            })
-            .collect())
-    }
-
-    /// `GET /api/cluster/software`: each node's release, an update in progress and the
-    /// last validation's results, read in whatever shape the cluster's release sends.
-    pub async fn software(&self) -> Result<Software, OntapError> {
-        let value: serde_json::Value = self
-            .get_json(
-                &["cluster", "software"],
-                &[(
-                    "fields",
-                    "version,state,pending_version,elapsed_duration,estimated_duration,\
-                     nodes,update_details,status_details,validation_results",
-                )],
-            )
-            .await?;
-        Ok(Software::from_value(&value))
-    }
-
-    /// `GET /api/cluster/software/packages`: the packages already on the cluster.
-    pub async fn packages(&self) -> Result<PackageList, OntapError> {
-        self.get_json(
-            &["cluster", "software", "packages"],
-            &[("fields", "version,create_time")],
-        )
-        .await
     }
 
     /// `/api/` followed by `segments`, each percent-encoded as one path segment, so a
@@ -471,47 +399,4 @@ pub(super) fn job_from_location(location: &str) -> Option<JobLink> {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn a_job_is_found_in_the_location_header() {
-        let job = job_from_location("/api/cluster/jobs/f587d316-5feb-11e8").unwrap();
-        assert_eq!(job.uuid, "f587d316-5feb-11e8");
-        assert!(job_from_location("/api/cluster/software/download").is_none());
-    }
-
-    #[test]
-    fn odd_job_uuids_cannot_escape_the_path() {
-        let client = Client::new(ClientSettings {
-            name: "c".into(),
-            url: Url::parse("https://cluster.example").unwrap(),
-            username: "u".into(),
-            password: SecretString::from("p"),
-            trust: TlsTrust::Insecure,
-            tls_server_name: None,
-            timeout: Duration::from_secs(1),
-            connect_timeout: Duration::from_secs(1),
-            read_only: true,
-        })
-        .unwrap();
-        let url = client.url(&["cluster", "jobs", "../x?y#z"]);
-        assert_eq!(url.path(), "/api/cluster/jobs/..%2Fx%3Fy%23z");
-        assert_eq!(url.query(), None);
-        assert_eq!(
-            client.url(&["cluster", "jobs", "ab-12"]).path(),
-            "/api/cluster/jobs/ab-12"
-        );
-        // A dot segment is a name, not a step up: ".." never reaches the collection.
-        for dots in [".", ".."] {
-            let path = client
-                .url(&["cluster", "software", "packages", dots])
-                .path()
-                .to_owned();
-            assert!(
-                path.starts_with("/api/cluster/software/packages/%25"),
-                "{path}"
-            );
-        }
-    }
-}
+mod tests;

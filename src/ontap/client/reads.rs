@@ -1,0 +1,79 @@
+//! The questions ontop asks a cluster: identity, the download state, jobs, the software
+//! (an update, a validation's findings) and the package repository. Each is a GET.
+
+use super::Client;
+use crate::ontap::model::{JobList, PackageList};
+use crate::ontap::software::Software;
+use crate::ontap::{ClusterInfo, DownloadStatus, Job, OntapError};
+
+impl Client {
+    /// `GET /api/cluster`: name, uuid and version.
+    pub async fn cluster(&self) -> Result<ClusterInfo, OntapError> {
+        self.get_json(&["cluster"], &[("fields", "name,uuid,version")])
+            .await
+    }
+
+    /// `GET /api/cluster/software/download`: the state of the cluster-wide download.
+    pub async fn download_status(&self) -> Result<DownloadStatus, OntapError> {
+        self.get_json(&["cluster", "software", "download"], &[])
+            .await
+    }
+
+    /// `GET /api/cluster/jobs/{uuid}`. A 404 (code 4) means the job ended long enough
+    /// ago to be deleted: callers fall back to [`Client::download_status`].
+    pub async fn job(&self, uuid: &str) -> Result<Job, OntapError> {
+        self.get_json(&["cluster", "jobs", uuid], &[]).await
+    }
+
+    /// `GET /api/cluster/jobs` for the jobs of package downloads that have not ended,
+    /// newest last: how ontop finds the job of a download it attaches to.
+    pub async fn download_jobs(&self) -> Result<Vec<Job>, OntapError> {
+        let list: JobList = self
+            .get_json(
+                &["cluster", "jobs"],
+                &[
+                    (
+                        "fields",
+                        "uuid,description,state,message,code,start_time,end_time",
+                    ),
+                    ("state", "queued|running|paused"),
+                    ("description", "*software/download*"),
+                ],
+            )
+            .await?;
+        Ok(list
+            .records
+            .into_iter()
+            .filter(|j| {
+                j.description
+                    .as_deref()
+                    .is_some_and(|d| d.contains("software/download"))
+            })
+            .collect())
+    }
+
+    /// `GET /api/cluster/software`: each node's release, an update in progress and the
+    /// last validation's results, read in whatever shape the cluster's release sends.
+    pub async fn software(&self) -> Result<Software, OntapError> {
+        let value: serde_json::Value = self
+            .get_json(
+                &["cluster", "software"],
+                &[(
+                    "fields",
+                    "version,state,pending_version,elapsed_duration,estimated_duration,\
+                     nodes,update_details,status_details,validation_results",
+                )],
+            )
+            .await?;
+        Ok(Software::from_value(&value))
+    }
+
+    /// `GET /api/cluster/software/packages`: the packages already on the cluster.
+    pub async fn packages(&self) -> Result<PackageList, OntapError> {
+        self.get_json(
+            &["cluster", "software", "packages"],
+            &[("fields", "version,create_time")],
+        )
+        .await
+    }
+}
