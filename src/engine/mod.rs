@@ -20,6 +20,7 @@ pub mod budget;
 mod journal_watch;
 pub mod local_file;
 mod operations;
+mod options;
 mod poller;
 pub mod update;
 pub mod upload;
@@ -40,11 +41,12 @@ use crate::download::journal::Journal;
 use crate::download::queue::Gate;
 use crate::download::sources::MirrorSource;
 use crate::download::{Note, Notify, OperationKind, Recorder};
-use crate::fleet::{self, Target};
+use crate::fleet;
 use crate::ontap::{Client, OntapError};
 use crate::state::{ClusterIdentity, Model};
 use poller::{Command, Poller, PollerSetup, Shared};
 
+pub use options::{EngineOptions, EngineSetup, JOURNAL_EVERY, JournalUse};
 pub use poller::{MAX_BACKOFF, Schedule, backoff, jittered_backoff};
 pub use update::{Again, LoginPause, Update};
 
@@ -53,57 +55,6 @@ pub use update::{Again, LoginPause, Update};
 pub const POLLERS_MAX_IN_FLIGHT: usize = 256;
 /// Updates buffered between the pollers and the model before pollers wait.
 const UPDATE_BUFFER: usize = 1024;
-
-/// How a front end wants the engine to run.
-#[derive(Debug, Clone, Default)]
-pub struct EngineOptions {
-    /// What the engine does with the downloads the journal holds.
-    pub journal: JournalUse,
-    /// While a cluster is paused after a refused login, its password source is read
-    /// again this often (a fixed `password_file` resumes it; a refused password is never
-    /// sent again). `None`: only when asked (`r`).
-    pub login_retry: Option<Duration>,
-    /// Open files the front end needs besides the pollers' connections (`ontop serve`'s
-    /// client connections): kept out of the budget.
-    pub reserved_files: u64,
-    /// `max_running` for this run (`--max-running`, else the config's).
-    pub max_running: Option<usize>,
-    /// Polls in flight across the fleet, at most ([`POLLERS_MAX_IN_FLIGHT`] unless
-    /// said; the open-file budget may lower it).
-    pub polls_in_flight: Option<usize>,
-    /// Bytes per second every upload from this host shares (`--limit-rate`, else the
-    /// config's `upload_rate`); `None`: no limit.
-    pub upload_rate: Option<u64>,
-}
-
-/// What the engine does with the downloads other ontop runs left in the journal.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub enum JournalUse {
-    /// Leaves them (a command follows only what it starts).
-    #[default]
-    Ignore,
-    /// Follows them from the start.
-    Resume,
-    /// Follows them from the start, and reads the journal again this often for downloads
-    /// other processes start meanwhile (the dashboard, `ontop serve`).
-    Watch(Duration),
-}
-
-/// How often the dashboard and `ontop serve` read the journal again for downloads other
-/// ontop processes started.
-pub const JOURNAL_EVERY: Duration = Duration::from_secs(15);
-
-/// The clusters an engine runs over, and where it records.
-pub struct EngineSetup {
-    /// One per cluster, in the order updates number them.
-    pub clusters: Vec<(Target, Schedule)>,
-    /// Where the audit log and the journal are (disabled for the demo).
-    pub audit: AuditLog,
-    pub journal: Journal,
-    /// The site mirrors a start fetches from (`[[download.mirror]]`), credentials
-    /// resolved.
-    pub mirrors: Vec<MirrorSource>,
-}
 
 /// The running engine: the handle every command goes through. Dropping it (or
 /// [`Engine::shutdown`]) stops the pollers.
