@@ -132,13 +132,7 @@ impl Engine {
             updates: updates.clone(),
             recorder: recorder.clone(),
         };
-        let permits = Permits {
-            all: Arc::new(Semaphore::new(in_flight.max(1))),
-            // Failing clusters (often hung: each poll holds its slot for the whole
-            // timeout) queue for slots of their own, so they never starve the others.
-            failing: Arc::new(Semaphore::new((in_flight / 4).max(1))),
-            fresh: Arc::new(Semaphore::new(budget.fresh_in_flight.max(1))),
-        };
+        let permits = Permits::new(in_flight, budget.fresh_in_flight);
         let mut tasks = JoinSet::new();
         let mut commands = Vec::with_capacity(count);
         let clients = setup
@@ -340,6 +334,19 @@ struct Permits {
     all: Arc<Semaphore>,
     failing: Arc<Semaphore>,
     fresh: Arc<Semaphore>,
+}
+
+impl Permits {
+    /// `in_flight` polls at once, a quarter of them for failing clusters (often hung:
+    /// each poll holds its slot for the whole timeout), which queue for slots of their
+    /// own so they never starve the others; `fresh` for clusters past the budget.
+    fn new(in_flight: usize, fresh: usize) -> Self {
+        Self {
+            all: Arc::new(Semaphore::new(in_flight.max(1))),
+            failing: Arc::new(Semaphore::new((in_flight / 4).max(1))),
+            fresh: Arc::new(Semaphore::new(fresh.max(1))),
+        }
+    }
 }
 
 /// The config's site mirrors, each with its password resolved; a mirror whose password

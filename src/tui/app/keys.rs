@@ -67,6 +67,9 @@ impl App {
         }
     }
 
+    /// Carries out one action of the key map. A flat dispatch: one arm per action, each
+    /// a line or two handing over to the place that owns it; split, it would only hide
+    /// which action goes where.
     pub(super) fn act(
         &mut self,
         context: Context,
