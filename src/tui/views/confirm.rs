@@ -6,9 +6,8 @@ use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Paragraph};
 
-use super::{centered, dialog_keys, dialog_width};
+use super::dialog_width;
 use crate::download::Plan;
 use crate::text::{pad, width, wrap};
 use crate::tui::app::{App, Confirmation, Dialog};
@@ -26,28 +25,22 @@ pub fn render(frame: &mut Frame, area: Rect, app: &mut App) {
     let lines = lines(confirmation, theme, inner_width.saturating_sub(2));
     let nothing = confirmation.nothing_to_start();
     let offered = super::offer::title(confirmation.offer());
-
-    let popup = centered(area, width, lines.len() as u16 + 2);
-    let inner_height = popup.height.saturating_sub(2) as usize;
-    let top = app.scroll_confirm(lines.len().saturating_sub(inner_height));
     let skip = nothing.then_some(Action::ConfirmStart);
     let title = if nothing {
         " Nothing to start "
     } else {
         offered
     };
-    let mut block = Block::bordered()
-        .title(Span::styled(title, theme.heading()))
-        .title_bottom(dialog_keys(Context::Confirm, skip, width, theme))
-        .border_style(theme.border());
-    if lines.len() > inner_height {
-        let last = (top + inner_height).min(lines.len());
-        let position = format!(" {}-{last} of {}, j/k scroll ", top + 1, lines.len());
-        block = block.title_bottom(Line::from(position).left_aligned());
-    }
-    let visible: Vec<Line> = lines.into_iter().skip(top).take(inner_height).collect();
-    super::clear_under(frame, popup, area);
-    frame.render_widget(Paragraph::new(visible).block(block), popup);
+    super::scrolling_dialog(
+        frame,
+        area,
+        app,
+        width,
+        title,
+        Context::Confirm,
+        skip,
+        lines,
+    );
 }
 
 /// Every line of the dialog, `cells` cells wide after a one-cell margin on each side.

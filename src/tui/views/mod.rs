@@ -128,6 +128,44 @@ pub fn question(
     frame.render_widget(ratatui::widgets::Paragraph::new(lines).block(block), popup);
 }
 
+/// A confirmation centred over `area`, `width` cells wide: its `title`, as many of
+/// `lines` as fit (scrolled with `j`/`k`, the position said in the bottom border), and
+/// the keys of `context` less `skip` (an answer not on offer).
+#[allow(clippy::too_many_arguments)]
+pub fn scrolling_dialog(
+    frame: &mut Frame,
+    area: Rect,
+    app: &mut App,
+    width: u16,
+    title: &str,
+    context: Context,
+    skip: Option<Action>,
+    lines: Vec<Line<'static>>,
+) {
+    let theme = app.theme();
+    let popup = centered(area, width, lines.len() as u16 + 2);
+    let inner_height = popup.height.saturating_sub(2) as usize;
+    let top = app.scroll_confirm(lines.len().saturating_sub(inner_height));
+    let mut block = ratatui::widgets::Block::bordered()
+        .title(ratatui::text::Span::styled(
+            title.to_string(),
+            theme.heading(),
+        ))
+        .title_bottom(dialog_keys(context, skip, width, theme))
+        .border_style(theme.border());
+    if lines.len() > inner_height {
+        let last = (top + inner_height).min(lines.len());
+        let position = format!(" {}-{last} of {}, j/k scroll ", top + 1, lines.len());
+        block = block.title_bottom(Line::from(position).left_aligned());
+    }
+    let visible: Vec<Line> = lines.into_iter().skip(top).take(inner_height).collect();
+    clear_under(frame, popup, area);
+    frame.render_widget(
+        ratatui::widgets::Paragraph::new(visible).block(block),
+        popup,
+    );
+}
+
 /// A `width` x `height` rectangle centred in `area`, never larger than it.
 pub fn centered(area: Rect, width: u16, height: u16) -> Rect {
     let width = width.min(area.width);

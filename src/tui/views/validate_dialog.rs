@@ -112,27 +112,14 @@ pub fn render_confirm(frame: &mut Frame, area: Rect, app: &mut App) {
     let cells = (width as usize).saturating_sub(4);
     let lines = confirm_lines(confirm, theme, cells);
     let nothing = confirm.plan.targets.is_empty();
-    let popup = centered(area, width, lines.len() as u16 + 2);
-    let inner_height = popup.height.saturating_sub(2) as usize;
-    let top = app.scroll_confirm(lines.len().saturating_sub(inner_height));
     let skip = nothing.then_some(Action::ConfirmStart);
     let title = if nothing {
         " Nothing to validate "
     } else {
         " Validate this release? "
     };
-    let mut block = Block::bordered()
-        .title(Span::styled(title, theme.heading()))
-        .title_bottom(dialog_keys(Context::ValidateConfirm, skip, width, theme))
-        .border_style(theme.border());
-    if lines.len() > inner_height {
-        let last = (top + inner_height).min(lines.len());
-        let position = format!(" {}-{last} of {}, j/k scroll ", top + 1, lines.len());
-        block = block.title_bottom(Line::from(position).left_aligned());
-    }
-    let visible: Vec<Line> = lines.into_iter().skip(top).take(inner_height).collect();
-    super::clear_under(frame, popup, area);
-    frame.render_widget(Paragraph::new(visible).block(block), popup);
+    let context = Context::ValidateConfirm;
+    super::scrolling_dialog(frame, area, app, width, title, context, skip, lines);
 }
 
 fn confirm_lines(confirm: &ValidateConfirm, theme: Theme, cells: usize) -> Vec<Line<'static>> {
