@@ -30,6 +30,7 @@ use std::time::Duration;
 
 use jiff::Timestamp;
 
+use super::prologue::{FINISH_GRACE, INTERRUPT_GRACE};
 use super::watch::{Waited, Watch};
 use super::{CliError, Context, Exit};
 use crate::cli::DownloadArgs;
@@ -56,10 +57,6 @@ pub(crate) const LINE_COLUMNS: [Column; 3] = [
 
 /// The longest `--timeout`: a download that has not ended in a month will not.
 const MAX_FOLLOW_LIMIT: Duration = Duration::from_secs(30 * 24 * 3600);
-/// How long the end waits for requests still on the wire and for the recorder.
-const FINISH_GRACE: Duration = Duration::from_secs(30);
-/// After Ctrl-C, how long the requests still on the wire and the recorder get.
-const INTERRUPT_GRACE: Duration = Duration::from_secs(5);
 
 /// Runs `ontop download`.
 pub async fn run(ctx: &Context, args: &DownloadArgs) -> Result<Exit, CliError> {

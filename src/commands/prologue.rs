@@ -4,11 +4,30 @@
 //! two ways of saying no.
 
 use std::sync::Arc;
+use std::time::Duration;
 
 use super::watch::Watch;
 use super::{CliError, Context, Exit, interrupt};
 use crate::config::{Config, Credentials};
 use crate::engine::{Engine, EngineOptions};
+
+/// How long a command's end waits for requests still on the wire and for the recorder.
+pub(crate) const FINISH_GRACE: Duration = Duration::from_secs(30);
+/// After Ctrl-C, how long the requests still on the wire and the recorder get.
+pub(crate) const INTERRUPT_GRACE: Duration = Duration::from_secs(5);
+
+/// The release a command was given (`validate`, `packages delete`), trimmed, or a usage
+/// error saying what a release looks like.
+pub(crate) fn release(arg: &str) -> Result<&str, CliError> {
+    let version = arg.trim();
+    if crate::download::is_version(version) {
+        Ok(version)
+    } else {
+        Err(CliError::Usage(format!(
+            "{arg:?} is not a release (e.g. 9.16.1P3, as ontop packages lists it)"
+        )))
+    }
+}
 
 /// Refuses to start without a way to confirm: `--yes`, `--dry-run`, or a terminal.
 pub(crate) fn need_a_way_to_confirm(

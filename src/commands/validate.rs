@@ -17,28 +17,18 @@ use tokio::time::Instant;
 
 use super::download::lines::print_plan;
 use super::progress::Waiting;
+use super::prologue::{FINISH_GRACE, INTERRUPT_GRACE};
 use super::watch::{Waited, Watch};
 use super::{CliError, Context, Exit};
 use crate::cli::ValidateArgs;
-use crate::download::{OperationKind, Plan, is_version};
+use crate::download::{OperationKind, Plan};
 use crate::engine::{Engine, EngineOptions, Update};
 use crate::state::Model;
-
-/// How long the end waits for requests still on the wire and for the recorder.
-const FINISH_GRACE: Duration = Duration::from_secs(30);
-/// After Ctrl-C, how long the requests still on the wire and the recorder get.
-const INTERRUPT_GRACE: Duration = Duration::from_secs(5);
 
 /// Runs `ontop validate`.
 pub async fn run(ctx: &Context, args: &ValidateArgs) -> Result<Exit, CliError> {
     let config = ctx.config()?;
-    let version = args.version.trim();
-    if !is_version(version) {
-        return Err(CliError::Usage(format!(
-            "{:?} is not a release (e.g. 9.16.1P3, as ontop packages lists it)",
-            args.version
-        )));
-    }
+    let version = super::prologue::release(&args.version)?;
     let chosen = args.select.select(config, false)?;
     super::selection::announce(config, &chosen, &args.select);
     let limit = super::download::follow_limit(args.timeout.as_deref())?;

@@ -7,25 +7,17 @@ use std::time::Duration;
 
 use crate::cli::PackageDeleteArgs;
 use crate::commands::download::lines::print_skips;
+use crate::commands::prologue::FINISH_GRACE;
 use crate::commands::watch::{Waited, Watch};
 use crate::commands::{CliError, Context, Exit};
-use crate::download::{Ending, OperationKind, is_version};
+use crate::download::{Ending, OperationKind};
 use crate::engine::{Engine, EngineOptions};
 use crate::state::{ClusterState, Model};
-
-/// How long the end waits for removals still on the wire and for the recorder.
-const FINISH_GRACE: Duration = Duration::from_secs(30);
 
 /// Removes the package; 0 when it is gone wherever it was.
 pub async fn run(ctx: &Context, args: &PackageDeleteArgs) -> Result<Exit, CliError> {
     let config = ctx.config()?;
-    let version = args.version.trim();
-    if !is_version(version) {
-        return Err(CliError::Usage(format!(
-            "{:?} is not a package version (e.g. 9.16.1P3)",
-            args.version
-        )));
-    }
+    let version = crate::commands::prologue::release(&args.version)?;
     let chosen = args.select.select(config, false)?;
     crate::commands::selection::announce(config, &chosen, &args.select);
     crate::commands::prologue::need_a_way_to_confirm(args.yes, args.dry_run, ctx.interactive)?;
