@@ -129,14 +129,7 @@ impl Engine {
             let operation = Operation::Removal {
                 version: version.clone(),
             };
-            let tracker = Tracker::requested(operation, now);
-            let Some(client) = self.client_or_refuse(*cluster, &tracker) else {
-                continue;
-            };
-            self.send(*cluster, Command::Follow(Box::new(tracker), None));
-            let change = Change::Removal(version.clone());
-            let task = tokio::spawn(self.sending().send(*cluster, client, change));
-            self.keep(task);
+            self.send_unqueued(*cluster, operation, Change::Removal(version.clone()), now);
         }
     }
 
@@ -149,15 +142,21 @@ impl Engine {
             let operation = Operation::Validation {
                 version: version.to_string(),
             };
-            let tracker = Tracker::requested(operation, now);
-            let Some(client) = self.client_or_refuse(*cluster, &tracker) else {
-                continue;
-            };
-            self.send(*cluster, Command::Follow(Box::new(tracker), None));
             let change = Change::Validation(version.to_string());
-            let task = tokio::spawn(self.sending().send(*cluster, client, change));
-            self.keep(task);
+            self.send_unqueued(*cluster, operation, change, now);
         }
+    }
+
+    /// Follows `operation` on `cluster` and sends its request in the background, outside
+    /// the `max_running` queue (which is for downloads and uploads).
+    fn send_unqueued(&self, cluster: usize, operation: Operation, change: Change, now: Timestamp) {
+        let tracker = Tracker::requested(operation, now);
+        let Some(client) = self.client_or_refuse(cluster, &tracker) else {
+            return;
+        };
+        self.send(cluster, Command::Follow(Box::new(tracker), None));
+        let task = tokio::spawn(self.sending().send(cluster, client, change));
+        self.keep(task);
     }
 
     /// The cluster's client; without one, the operation is followed and ends at once,
