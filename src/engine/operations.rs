@@ -63,27 +63,14 @@ impl Engine {
         for (cluster, _) in &plan.attach {
             self.attach(*cluster, spec.username.clone());
         }
-        let mut waiting = Vec::new();
-        for &(cluster, _) in &plan.targets {
+        let starts = plan.targets.iter().map(|&(cluster, _)| {
             // Each cluster fetches from its site's mirror when it has one.
             let labels = self.labels.get(cluster).cloned().unwrap_or_default();
             let spec = Arc::new(sources::spec_for(&spec, &self.mirrors, &labels));
             let operation = Operation::download(spec.masked_url(), spec.username.clone());
-            let change = Change::Download(spec);
-            let tracker = Tracker::requested(operation, now);
-            let Some(client) = self.client_or_refuse(cluster, &tracker) else {
-                continue;
-            };
-            match self.gate.try_enter() {
-                Some(slot) => {
-                    self.send(cluster, Command::Follow(Box::new(tracker), Some(slot)));
-                    let task = tokio::spawn(self.sending().send(cluster, client, change.clone()));
-                    self.keep(task);
-                }
-                None => waiting.push((cluster, client, tracker, change)),
-            }
-        }
-        self.queue(waiting, now);
+            (cluster, operation, Change::Download(spec))
+        });
+        self.start_gated(starts, now);
     }
 
     /// `clusters` grouped by the (masked) URL each would fetch `spec`'s package from
@@ -103,19 +90,33 @@ impl Engine {
         let now = Timestamp::now();
         let operation = Operation::Upload(source.file.clone());
         let change = Change::Upload(Arc::new(source));
+        let starts = plan
+            .targets
+            .iter()
+            .map(|&(cluster, _)| (cluster, operation.clone(), change.clone()));
+        self.start_gated(starts, now);
+    }
+
+    /// Follows each start and sends it in the background while `max_running` has a
+    /// place; the rest wait in ontop, queued in the order given, and go as places free.
+    fn start_gated(
+        &self,
+        starts: impl IntoIterator<Item = (usize, Operation, Change)>,
+        now: Timestamp,
+    ) {
         let mut waiting = Vec::new();
-        for &(cluster, _) in &plan.targets {
-            let tracker = Tracker::requested(operation.clone(), now);
+        for (cluster, operation, change) in starts {
+            let tracker = Tracker::requested(operation, now);
             let Some(client) = self.client_or_refuse(cluster, &tracker) else {
                 continue;
             };
             match self.gate.try_enter() {
                 Some(slot) => {
                     self.send(cluster, Command::Follow(Box::new(tracker), Some(slot)));
-                    let task = tokio::spawn(self.sending().send(cluster, client, change.clone()));
+                    let task = tokio::spawn(self.sending().send(cluster, client, change));
                     self.keep(task);
                 }
-                None => waiting.push((cluster, client, tracker, change.clone())),
+                None => waiting.push((cluster, client, tracker, change)),
             }
         }
         self.queue(waiting, now);
