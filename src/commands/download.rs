@@ -178,6 +178,9 @@ impl Run {
         limit: Option<Duration>,
     ) -> Result<Exit, CliError> {
         let plan = &self.plan;
+        if args.dry_run {
+            self.print_targets(&what);
+        }
         if plan.is_empty() || args.dry_run {
             let what = if args.dry_run {
                 "dry run: nothing was sent"
@@ -321,6 +324,25 @@ fn first_not_sent(watch: &Watch, plan: &Plan) -> Option<String> {
             _ => None,
         }
     })
+}
+
+impl Run {
+    /// The targets a start would go to, one line per URL they would fetch (masked) or
+    /// per image sent, as `--dry-run` shows them: "start 6 clusters (URL): a, b, …".
+    fn print_targets(&self, what: &What) {
+        let targets: Vec<usize> = self.plan.targets.iter().map(|(c, _)| *c).collect();
+        let groups = match what {
+            What::Download(spec) => self.engine.by_source(spec, &targets),
+            What::Upload(source) => vec![(
+                format!("upload {}", source.file.name),
+                self.plan.target_names(),
+            )],
+        };
+        for (source, names) in groups {
+            let clusters = crate::text::count_clusters(names.len());
+            crate::outln!("start {clusters} ({source}): {}", names.join(", "));
+        }
+    }
 }
 
 /// The confirmation question, naming every target under the URL it will fetch (masked):

@@ -32,6 +32,12 @@ async fn a_dry_run_shows_the_plan_with_skips_grouped_and_sends_nothing() {
         "one line for the reason, each name once: {stdout}"
     );
     assert!(stdout.contains("dry run: nothing was sent"), "{stdout}");
+    // The targets too, under the URL they would fetch.
+    let url = fleet.default_package_url();
+    assert!(
+        stdout.contains(&format!("start 2 clusters ({url}): sim-3, sim-4")),
+        "{stdout}"
+    );
     for cluster in ["sim-1", "sim-2", "sim-3", "sim-4"] {
         assert_eq!(posts(&fleet, cluster), 0, "{cluster}");
     }
