@@ -66,6 +66,10 @@ impl Gate {
 
 #[cfg(test)]
 mod tests {
+    use std::time::Duration;
+
+    use tokio::time::Instant;
+
     use super::*;
 
     #[tokio::test]
@@ -88,5 +92,48 @@ mod tests {
         drop(c);
         let _d = d.await.expect("then d");
         assert!(Gate::new(None).try_enter().is_some(), "no limit, no wait");
+    }
+
+    /// Five downloads of a minute each under `max_running` 2, as the engine starts them:
+    /// those with a place at once, the rest in order as places free. When each started.
+    async fn five_downloads_of_a_minute(gate: &Gate) -> Vec<Duration> {
+        let started = Instant::now();
+        let download = |slot: Slot| async move {
+            let at = started.elapsed();
+            tokio::time::sleep(Duration::from_secs(60)).await;
+            drop(slot);
+            at
+        };
+        let mut runs = Vec::new();
+        let mut waiting = 0;
+        for _ in 0..5 {
+            match gate.try_enter() {
+                Some(slot) => runs.push(tokio::spawn(download(slot))),
+                None => waiting += 1,
+            }
+        }
+        for place in gate.in_order(waiting) {
+            runs.push(tokio::spawn(
+                async move { download(place.await.unwrap()).await },
+            ));
+        }
+        let mut at = Vec::new();
+        for run in runs {
+            at.push(run.await.unwrap());
+        }
+        at
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_queued_download_starts_only_when_a_running_one_ends() {
+        let minutes = |m: &[u64]| m.iter().map(|&m| Duration::from_secs(60 * m)).collect();
+        let limited: Vec<Duration> = five_downloads_of_a_minute(&Gate::new(Some(2))).await;
+        assert_eq!(
+            limited,
+            minutes(&[0, 0, 1, 1, 2]),
+            "two at a time, in order"
+        );
+        let free: Vec<Duration> = five_downloads_of_a_minute(&Gate::new(None)).await;
+        assert_eq!(free, minutes(&[0, 0, 0, 0, 0]), "no limit, no wait");
     }
 }

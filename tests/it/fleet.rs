@@ -4,10 +4,9 @@
 
 mod poll_cost;
 
-use std::sync::Arc;
 use std::time::Duration;
 
-use crate::support::engine::{Harness, Setup, engine, engine_over, plan};
+use crate::support::engine::{Harness, Setup, engine, engine_over, password_file_targets, plan};
 use crate::support::fleet::{client, start_fleet};
 use ontop::download::journal::{Journal, JournalEntry};
 use ontop::download::{Ending, OperationKind, Phase};
@@ -113,17 +112,17 @@ async fn a_resumed_job_is_followed_to_one_recorded_ending() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_job_already_deleted_hands_over_to_the_download_status() {
-    let fleet = start_fleet(1, |o| o.job_expiry = Duration::from_millis(1)).await;
+    let fleet = start_fleet(1, |_| {}).await;
     let dir = tempfile::tempdir().unwrap();
     started_elsewhere(&fleet, dir.path()).await;
-    // Let the download end and its job be deleted before anyone asks for it.
+    // The download ends and its job is deleted before anyone asks for it.
     let name = fleet.clusters()[0].name.clone();
     crate::support::fleet::eventually("the download to end", || async {
         let (state, _, _) = fleet.download_status(&name)?;
         (state == "success").then_some(())
     })
     .await;
-    tokio::time::sleep(Duration::from_millis(50)).await;
+    fleet.expire_jobs(&name);
     let mut h = engine(&fleet, Some(dir.path()), resuming);
     let followed = h.ended(0, OperationKind::Download).await;
     assert!(followed.ending().unwrap().is_success(), "{followed:?}");
@@ -180,37 +179,10 @@ async fn refresh_polls_at_once_and_packages_are_fetched_on_request() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_refused_login_pauses_polls_and_r_reads_a_rotated_password() {
-    use ontop::config::{Credentials, load_from};
-    use ontop::fleet::targets::{targets_from_config, with_reauth};
-    use std::os::unix::fs::PermissionsExt;
-
     let fleet = start_fleet(1, |_| {}).await;
     let dir = tempfile::tempdir().unwrap();
-    let config_path = dir.path().join("fleet.toml");
-    fleet.write_config(&config_path).await.unwrap();
-    let password_file = dir.path().join("pw");
-    std::fs::write(&password_file, "the-old-password\n").unwrap();
-    std::fs::set_permissions(&password_file, std::fs::Permissions::from_mode(0o600)).unwrap();
-    let text = std::fs::read_to_string(&config_path).unwrap();
-    let text: String = text
-        .lines()
-        .map(|l| {
-            if l.starts_with("password = ") {
-                format!(
-                    "password_file = {:?}\n",
-                    password_file.display().to_string()
-                )
-            } else {
-                format!("{l}\n")
-            }
-        })
-        .collect();
-    std::fs::write(&config_path, text).unwrap();
-
-    let config = load_from(&config_path).unwrap();
-    let credentials = Arc::new(Credentials::new(false));
-    let mut targets = targets_from_config(&config, &credentials, false);
-    with_reauth(&mut targets, &config, &credentials);
+    let (targets, password_file) =
+        password_file_targets(&fleet, dir.path(), "the-old-password").await;
     let interval = Duration::from_millis(100);
     let setup = Setup {
         interval,

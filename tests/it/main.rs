@@ -21,6 +21,7 @@ mod sim;
 mod state;
 mod status;
 mod support;
+mod timing;
 mod trust;
 mod tui;
 mod validate;

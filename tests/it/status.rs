@@ -6,6 +6,7 @@ use std::path::Path;
 use std::process::Output;
 use std::time::Duration;
 
+use crate::support::download::assert_exit;
 use crate::support::fleet::start_fleet;
 use ontop_sim::Fault;
 use serde_json::Value;
@@ -28,12 +29,7 @@ async fn a_healthy_fleet_answers_and_exits_0() {
     fleet.write_config(&config).await.unwrap();
 
     let out = ontop(&["status", "--json"], &config).await;
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert_exit(&out, 0);
     let rows = json_of(&out);
     assert_eq!(rows.len(), 3);
     for (row, cluster) in rows.iter().zip(fleet.clusters()) {
@@ -159,12 +155,7 @@ async fn the_sim_binary_writes_a_config_that_status_reads() {
     .await;
     let out = ontop(&["status", "--json"], &config).await;
     sim.kill().await.unwrap();
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert_exit(&out, 0);
     assert_eq!(json_of(&out).len(), 2);
 }
 
@@ -191,12 +182,7 @@ async fn a_job_in_the_journal_is_shown_with_its_cluster() {
         .unwrap();
 
     let out = ontop(&["status", "--json"], &config).await;
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert_exit(&out, 0);
     let rows = json_of(&out);
     assert!(rows[0]["job"].is_null());
     assert_eq!(rows[1]["job"]["uuid"], job.as_str());
@@ -225,12 +211,7 @@ async fn json_carries_labels_health_and_the_package_inventory() {
     let dir = tempfile::tempdir().unwrap();
     let (_fleet, config) = labelled_fleet(dir.path()).await;
     let out = ontop(&["status", "--json"], &config).await;
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert_exit(&out, 0);
     // One document (pretty-printed): it parses whole.
     let rows = json_of(&out);
     assert_eq!(rows.len(), 3);

@@ -8,7 +8,7 @@ use std::time::Duration;
 use ontop_sim::{Fault, Scenario, SimFleet, SimOptions, SoftwareTiming};
 use serde_json::Value;
 
-use crate::support::download::{Setup, assert_exit, text};
+use crate::support::download::{Setup, assert_exit, json, requests, text};
 use crate::support::sim::{fast_opts, start};
 
 const TARGET: &str = "9.16.1P3";
@@ -37,13 +37,16 @@ async fn fleet(opts: SimOptions, holding: &[&str]) -> SimFleet {
 }
 
 fn patches(fleet: &SimFleet, cluster: &str) -> usize {
-    let log = fleet.request_log(cluster);
-    log.iter().filter(|r| r.method == "PATCH").count()
+    requests(fleet, cluster, "PATCH")
 }
 
-fn json(out: &std::process::Output) -> Value {
-    serde_json::from_slice(&out.stdout)
-        .unwrap_or_else(|e| panic!("not JSON ({e}): {}", text(&out.stdout)))
+/// `ontop validate TARGET --all --wait --yes --json`, which must exit 0: its document.
+async fn validated_json(setup: &Setup) -> Value {
+    let out = setup
+        .ontop(&["validate", TARGET, "--all", "--wait", "--yes", "--json"])
+        .await;
+    assert_exit(&out, 0);
+    json(&out)
 }
 
 /// The issue's own run: some ready, some with warnings, one with an error, one read-only,
@@ -125,11 +128,7 @@ async fn a_mixed_fleet_gets_grouped_verdicts_and_exit_1() {
 async fn every_cluster_ready_exits_0_and_json_carries_verdicts_and_findings() {
     let fleet = fleet(quick(2), &["sim-1", "sim-2"]).await;
     let setup = Setup::new(&fleet).await;
-    let out = setup
-        .ontop(&["validate", TARGET, "--all", "--wait", "--yes", "--json"])
-        .await;
-    assert_exit(&out, 0);
-    let doc = json(&out);
+    let doc = validated_json(&setup).await;
     assert_eq!(doc["version"], TARGET);
     assert_eq!(doc["validated"], 2);
     let first = &doc["clusters"][0];
@@ -243,11 +242,7 @@ async fn the_findings_of_a_9_6_cluster_read_like_any_other() {
     let fleet = fleet(opts, &["sim-1"]).await;
     fleet.set_fault("sim-1", Fault::Shape96);
     let setup = Setup::new(&fleet).await;
-    let out = setup
-        .ontop(&["validate", TARGET, "--all", "--wait", "--yes", "--json"])
-        .await;
-    assert_exit(&out, 0);
-    let doc = json(&out);
+    let doc = validated_json(&setup).await;
     let check = &doc["clusters"][0]["checks"][0];
     assert_eq!(check["check"], "Manual checks", "{doc}");
     assert!(

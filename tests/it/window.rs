@@ -184,8 +184,13 @@ async fn ctrl_c_during_wait_says_what_runs_and_what_was_never_sent() {
         (state.as_deref() == Some("running")).then_some(())
     })
     .await;
-    // Its start answered and recorded: the run is following now.
-    tokio::time::sleep(Duration::from_millis(1500)).await;
+    // Its start answered and recorded (the journal has it), and the run (a child
+    // process) following it: a moment for the answer to reach its tracker.
+    crate::support::fleet::eventually("the start recorded", || async {
+        (setup.journal().len() == 1).then_some(())
+    })
+    .await;
+    tokio::time::sleep(Duration::from_millis(500)).await;
     // SAFETY: sending a signal to our own child process.
     assert_eq!(unsafe { libc::kill(pid, libc::SIGINT) }, 0);
     let out = tokio::time::timeout(Duration::from_secs(30), child.wait_with_output())
@@ -319,7 +324,7 @@ async fn ctrl_c_during_status_names_who_had_not_answered() {
         asked.then_some(())
     })
     .await;
-    // Their answers read; the hung one still awaited.
+    // Their answers read by the run (a child process); the hung one still awaited.
     tokio::time::sleep(Duration::from_millis(500)).await;
     // SAFETY: sending a signal to our own child process.
     assert_eq!(unsafe { libc::kill(pid, libc::SIGINT) }, 0);

@@ -19,6 +19,15 @@ fn sh(script: &str) -> String {
     format!("password_command = [\"sh\", \"-c\", {script:?}]")
 }
 
+/// A config whose password command counts its runs in a file, then runs `then`; and
+/// how many runs there were so far.
+fn counting(fx: &Fixture, then: &str) -> (Config, impl Fn() -> usize) {
+    let counter = fx.dir.path().join("runs");
+    let script = format!("echo run >> '{}'; {then}", counter.display());
+    let runs = move || std::fs::read_to_string(&counter).map_or(0, |t| t.lines().count());
+    (with_source(fx, &sh(&script)), runs)
+}
+
 #[test]
 fn a_password_file_gives_its_first_line() {
     let fx = Fixture::new();
@@ -135,11 +144,7 @@ fn a_command_that_hangs_is_killed_at_the_timeout() {
 #[test]
 fn a_command_shared_through_defaults_runs_once_for_all_clusters() {
     let fx = Fixture::new();
-    let counter = fx.dir.path().join("runs");
-    let config = with_source(
-        &fx,
-        &sh(&format!("echo run >> '{}'; echo pw", counter.display())),
-    );
+    let (config, runs) = counting(&fx, "echo pw");
     let credentials = Credentials::new(false);
     for cluster in &config.clusters {
         assert_eq!(
@@ -153,20 +158,13 @@ fn a_command_shared_through_defaults_runs_once_for_all_clusters() {
     credentials
         .password_for(&config.clusters[0])
         .expect("cached");
-    assert_eq!(
-        std::fs::read_to_string(&counter).unwrap().lines().count(),
-        1
-    );
+    assert_eq!(runs(), 1);
 }
 
 #[test]
 fn a_failing_command_shared_by_many_clusters_is_tried_once_until_forgotten() {
     let fx = Fixture::new();
-    let counter = fx.dir.path().join("runs");
-    let config = with_source(
-        &fx,
-        &sh(&format!("echo run >> '{}'; exit 1", counter.display())),
-    );
+    let (config, runs) = counting(&fx, "exit 1");
     let credentials = Credentials::new(false);
     for cluster in &config.clusters {
         let message = credentials.password_for(cluster).unwrap_err().to_string();
@@ -175,16 +173,10 @@ fn a_failing_command_shared_by_many_clusters_is_tried_once_until_forgotten() {
             &[&format!("cluster {:?}", cluster.name), "exit status: 1"],
         );
     }
-    assert_eq!(
-        std::fs::read_to_string(&counter).unwrap().lines().count(),
-        1
-    );
+    assert_eq!(runs(), 1);
     credentials.forget(&config.clusters[0]);
     credentials.password_for(&config.clusters[1]).unwrap_err();
-    assert_eq!(
-        std::fs::read_to_string(&counter).unwrap().lines().count(),
-        2
-    );
+    assert_eq!(runs(), 2);
 }
 
 #[test]

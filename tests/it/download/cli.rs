@@ -12,11 +12,9 @@ async fn two_clusters_with_wait_both_succeed_audited_and_journal_emptied() {
     let fleet = start_fleet(2, |_| {}).await;
     let setup = Setup::new(&fleet).await;
     let url = fleet.default_package_url();
-    let mut args = vec!["download", "--all", "--yes", "--url", &url];
-    args.extend(WAIT);
-    let out = setup.ontop(&args).await;
-    assert_exit(&out, 0);
-    let stdout = text(&out.stdout);
+    let stdout = setup
+        .waited(&["download", "--all", "--yes", "--url", &url])
+        .await;
     for name in names(&fleet) {
         let lines = line_of(&stdout, &name);
         assert!(
@@ -92,11 +90,7 @@ async fn a_cluster_already_downloading_gets_no_post_and_is_followed() {
     let busy = fleet.package_url_with("other-image.tgz", 256 * 1024, SLOW);
     fleet.start_download(&all[0], &busy).unwrap();
     let setup = Setup::new(&fleet).await;
-    let mut args = vec!["download", "--all", "--yes"];
-    args.extend(WAIT);
-    let out = setup.ontop(&args).await;
-    assert_exit(&out, 0);
-    let stdout = text(&out.stdout);
+    let stdout = setup.waited(&["download", "--all", "--yes"]).await;
     assert!(
         stdout.contains(&format!("follow {}: already downloading", all[0])),
         "{stdout}"

@@ -33,11 +33,7 @@ async fn a_read_only_cluster_is_skipped_and_gets_no_post() {
     let all = names(&fleet);
     let setup = Setup::new(&fleet).await;
     setup.make_read_only(&all[0]);
-    let mut args = vec!["download", "--all", "--yes"];
-    args.extend(WAIT);
-    let out = setup.ontop(&args).await;
-    assert_exit(&out, 0);
-    let stdout = text(&out.stdout);
+    let stdout = setup.waited(&["download", "--all", "--yes"]).await;
     assert!(
         stdout.contains(&format!("skip {}: read-only", all[0])),
         "{stdout}"

@@ -27,10 +27,10 @@ async fn first_answer(h: &mut Harness) {
 async fn attaching_to_a_running_download_is_not_starting_one() {
     let fleet = start_fleet(2, |_| {}).await;
     let names: Vec<String> = fleet.clusters().into_iter().map(|c| c.name).collect();
-    // A colleague's download, running for a while already.
+    // A colleague's download, running already: its job's start (in whole seconds) is
+    // before ontop is asked.
     let theirs = fleet.package_url_with("ontap-9.17.1-image.tgz", 64 << 20, 1 << 20);
     fleet.start_download(&names[0], &theirs).unwrap();
-    tokio::time::sleep(Duration::from_millis(1100)).await;
     let dir = tempfile::tempdir().unwrap();
     let mut h = engine(&fleet, Some(dir.path()), |_| {});
     first_answer(&mut h).await;
@@ -256,13 +256,7 @@ async fn a_removal_is_an_operation_recorded_by_the_recorder_and_the_repository_i
     })
     .await;
     h.engine.finish(Duration::from_secs(5)).await;
-    let deletes = |name: &str| {
-        fleet
-            .request_log(name)
-            .iter()
-            .filter(|r| r.method == "DELETE")
-            .count()
-    };
+    let deletes = |name: &str| crate::support::download::deletes(&fleet, name);
     assert_eq!((deletes("sim-1"), deletes("sim-2")), (1, 0));
     let audit = audit_lines(dir.path());
     let events: Vec<&str> = audit.iter().map(|l| l["event"].as_str().unwrap()).collect();

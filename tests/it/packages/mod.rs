@@ -9,18 +9,8 @@ mod selection;
 
 use serde_json::Value;
 
-use crate::support::download::{Setup, assert_exit, posts, text};
+use crate::support::download::{Setup, assert_exit, deletes, json, posts, text};
 use crate::support::fleet::start_fleet;
-
-pub(super) fn json(out: &std::process::Output) -> Value {
-    serde_json::from_slice(&out.stdout)
-        .unwrap_or_else(|e| panic!("not JSON ({e}): {}", text(&out.stdout)))
-}
-
-pub(super) fn deletes(fleet: &ontop_sim::SimFleet, cluster: &str) -> usize {
-    let log = fleet.request_log(cluster);
-    log.iter().filter(|r| r.method == "DELETE").count()
-}
 
 pub(super) fn names(value: &Value) -> Vec<String> {
     let mut names: Vec<String> = value

@@ -5,17 +5,15 @@
 
 use std::net::{Ipv4Addr, SocketAddr};
 use std::path::Path;
-use std::process::Stdio;
-use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpSocket, TcpStream};
-use tokio::process::{Child, ChildStderr};
+use tokio::sync::oneshot;
 use tokio::task::JoinSet;
 
 use super::Serving;
-use crate::support::bin::{BIN, base_env};
+use crate::support::bin::{Served, command, serve, terminate};
 use crate::support::fleet::{eventually, start_fleet};
 
 /// The kinds of hostile client the attacks are made of.
@@ -40,8 +38,9 @@ impl Hostile {
         (0..n).map(|i| kinds[i % kinds.len()]).collect()
     }
 
-    /// Connects from `from` to `server` and misbehaves for as long as the task lives.
-    async fn run(self, from: Ipv4Addr, server: SocketAddr) {
+    /// Connects from `from` to `server` and misbehaves for as long as the task lives;
+    /// `arrived` is sent (or dropped, when it cannot connect) once its first bytes are.
+    async fn run(self, from: Ipv4Addr, server: SocketAddr, arrived: oneshot::Sender<()>) {
         let Ok(socket) = TcpSocket::new_v4() else {
             return;
         };
@@ -55,21 +54,29 @@ impl Hostile {
             Hostile::Pipeliner(n) => {
                 let one = "GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n";
                 let _ = stream.write_all(one.repeat(n).as_bytes()).await;
+                let _ = arrived.send(());
             }
             Hostile::NeverReader(auth) => {
                 let auth = auth.map_or(String::new(), |a| format!("Authorization: {a}\r\n"));
                 let ask = format!("GET /metrics HTTP/1.1\r\nHost: x\r\n{auth}\r\n");
                 let _ = stream.write_all(ask.as_bytes()).await;
+                let _ = arrived.send(());
             }
             Hostile::Trickler => {
+                let mut arrived = Some(arrived);
+                // The attacker's own pace: a byte a second.
+                let mut every = tokio::time::interval(Duration::from_secs(1));
                 for byte in b"GET /metrics HTTP/1.1\r\nHost: x\r\nX-Slow: "
                     .iter()
                     .cycle()
                 {
+                    every.tick().await;
                     if stream.write_all(&[*byte]).await.is_err() {
                         break;
                     }
-                    tokio::time::sleep(Duration::from_secs(1)).await;
+                    if let Some(arrived) = arrived.take() {
+                        let _ = arrived.send(());
+                    }
                 }
             }
         }
@@ -77,19 +84,24 @@ impl Hostile {
     }
 }
 
-/// Starts `attackers` against `server`, `per_address` from each of 127.0.0.2, .3, …;
-/// they stay until the set is dropped.
+/// Starts `attackers` against `server`, `per_address` from each of 127.0.0.2, .3, …,
+/// fifty at a time as a crowd arriving; returns once each sent its first bytes (they
+/// stay until the set is dropped).
 pub async fn attack(server: SocketAddr, attackers: &[Hostile], per_address: usize) -> JoinSet<()> {
     let mut set = JoinSet::new();
-    for (i, hostile) in attackers.iter().enumerate() {
-        let from = Ipv4Addr::new(127, 0, 0, 2 + (i / per_address) as u8);
-        set.spawn(hostile.run(from, server));
-        if i % 50 == 49 {
-            // Let them connect in order, as a crowd arriving, not all in one poll.
-            tokio::time::sleep(Duration::from_millis(20)).await;
+    for (batch, hostiles) in attackers.chunks(50).enumerate() {
+        let mut arrivals = Vec::new();
+        for (i, hostile) in hostiles.iter().enumerate() {
+            let i = batch * 50 + i;
+            let from = Ipv4Addr::new(127, 0, 0, 2 + (i / per_address) as u8);
+            let (arrived, arrival) = oneshot::channel();
+            set.spawn(hostile.run(from, server, arrived));
+            arrivals.push(arrival);
+        }
+        for arrival in arrivals {
+            let _ = arrival.await;
         }
     }
-    tokio::time::sleep(Duration::from_millis(500)).await;
     set
 }
 
@@ -173,16 +185,28 @@ async fn a_scrape_with_the_login_gets_through_300_hostile_connections() {
     }
 }
 
+/// The real binary serving `fleet` with [`with_big_labels`], recording under `dir`.
+async fn big_binary(fleet: &ontop_sim::SimFleet, dir: &Path) -> Served {
+    let config = dir.join("fleet.toml");
+    fleet.write_config(&config).await.unwrap();
+    let text = std::fs::read_to_string(&config).unwrap();
+    std::fs::write(&config, with_big_labels(&text)).unwrap();
+    serve(command(&dir.join("data")), "127.0.0.1:0", &config).await
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_client_that_stops_reading_an_answer_is_dropped_within_seconds() {
-    let serving = Serving::start(CLUSTERS, |_| {}, |text| with_big_labels(&text)).await;
-    let size = large_metrics(&serving.base, LARGE).await;
-    let mut stream = TcpStream::connect(serving.running.addr).await.unwrap();
+    let fleet = start_fleet(CLUSTERS, |_| {}).await;
+    let dir = tempfile::tempdir().unwrap();
+    let served = big_binary(&fleet, dir.path()).await;
+    let size = large_metrics(&format!("http://{}", served.addr), LARGE).await;
+    let mut stream = TcpStream::connect(served.addr).await.unwrap();
     stream
         .write_all(b"GET /metrics HTTP/1.1\r\nHost: x\r\n\r\n")
         .await
         .unwrap();
-    // Not reading for twice the stall limit: the server gives up on the answer.
+    // Not reading for twice the stall limit of the real server (a child process; the
+    // stall rule itself is paused at its seam, `serve::web::deadline`).
     tokio::time::sleep(Duration::from_secs(10)).await;
     let mut got = Vec::new();
     let read = tokio::time::timeout(Duration::from_secs(30), stream.read_to_end(&mut got)).await;
@@ -213,85 +237,13 @@ async fn pipelining_past_the_cap_gets_the_connection_closed() {
     );
 }
 
-/// What a child wrote to stderr so far, read as it comes (a full pipe would stall it).
-#[derive(Clone, Default)]
-pub struct Log(Arc<Mutex<String>>);
-
-impl Log {
-    fn follow(&self, mut lines: tokio::io::Lines<BufReader<ChildStderr>>) {
-        let log = self.clone();
-        tokio::spawn(async move {
-            while let Ok(Some(line)) = lines.next_line().await {
-                let mut text = log.0.lock().unwrap();
-                text.push_str(&line);
-                text.push('\n');
-            }
-        });
-    }
-
-    /// Everything written so far.
-    pub fn text(&self) -> String {
-        self.0.lock().unwrap().clone()
-    }
-}
-
-/// The real binary, serving `config` on a loopback port: the child, where it listens,
-/// and its stderr.
-pub async fn serve_binary(config: &Path, data: &Path) -> (Child, SocketAddr, Log) {
-    let mut command = tokio::process::Command::new(BIN);
-    command
-        .args(["serve", "--listen", "127.0.0.1:0", "--config"])
-        .arg(config)
-        .stdin(Stdio::null())
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .kill_on_drop(true);
-    for (name, value) in base_env(data) {
-        match value {
-            Some(v) => command.env(name, v),
-            None => command.env_remove(name),
-        };
-    }
-    let mut child = command.spawn().unwrap();
-    let mut lines = BufReader::new(child.stderr.take().unwrap()).lines();
-    let log = Log::default();
-    let addr = tokio::time::timeout(Duration::from_secs(30), async {
-        while let Some(line) = lines.next_line().await.unwrap() {
-            log.0.lock().unwrap().push_str(&format!("{line}\n"));
-            if let Some((_, rest)) = line.split_once("listening on http://") {
-                let addr = rest.split('/').next().unwrap();
-                return addr.parse::<SocketAddr>().unwrap();
-            }
-        }
-        panic!("ontop serve ended before it listened: {}", log.text());
-    })
-    .await
-    .expect("ontop serve says where it listens");
-    log.follow(lines);
-    (child, addr, log)
-}
-
-/// Sends SIGTERM to `child`; how long it took to end, and its exit code.
-pub async fn terminate(child: &mut Child, limit: Duration) -> (Duration, Option<i32>) {
-    let pid = child.id().expect("running") as i32;
-    let asked = Instant::now();
-    // SAFETY: sending a signal to our own child process.
-    assert_eq!(unsafe { libc::kill(pid, libc::SIGTERM) }, 0);
-    let status = tokio::time::timeout(limit, child.wait()).await;
-    let status =
-        status.unwrap_or_else(|_| panic!("ontop serve still runs {limit:?} after SIGTERM"));
-    (asked.elapsed(), status.unwrap().code())
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn sigterm_stops_serve_within_its_grace_while_hostile_clients_hold_every_slot() {
     let fleet = start_fleet(CLUSTERS, |_| {}).await;
     let dir = tempfile::tempdir().unwrap();
-    let config = dir.path().join("fleet.toml");
-    fleet.write_config(&config).await.unwrap();
-    let text = std::fs::read_to_string(&config).unwrap();
-    std::fs::write(&config, with_big_labels(&text)).unwrap();
-    let (mut child, addr, _log) = serve_binary(&config, &dir.path().join("data")).await;
+    let Served {
+        mut child, addr, ..
+    } = big_binary(&fleet, dir.path()).await;
     large_metrics(&format!("http://{addr}"), LARGE).await;
     // Never-reading scrapers from 20 addresses, more than every slot: each answer is
     // larger than the kernel takes, so each write waits on its client.
@@ -327,7 +279,11 @@ async fn out_of_descriptors_serve_pauses_instead_of_spinning_and_recovers() {
     let dir = tempfile::tempdir().unwrap();
     let config = dir.path().join("fleet.toml");
     fleet.write_config(&config).await.unwrap();
-    let (mut child, addr, log) = serve_binary(&config, &dir.path().join("data")).await;
+    let Served {
+        mut child,
+        addr,
+        log,
+    } = serve(command(&dir.path().join("data")), "127.0.0.1:0", &config).await;
     let pid = child.id().unwrap();
     let healthy = || async {
         let answer = super::plain_client()
@@ -364,6 +320,7 @@ async fn out_of_descriptors_serve_pauses_instead_of_spinning_and_recovers() {
         crowd.push(TcpStream::connect(addr).await.unwrap());
     }
     let before = cpu_time(pid);
+    // Three seconds of the real server's life (a child process): the CPU it spends.
     tokio::time::sleep(Duration::from_secs(3)).await;
     let used = cpu_time(pid) - before;
     assert!(used < Duration::from_millis(600), "{used:?} of CPU in 3 s");

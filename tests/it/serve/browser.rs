@@ -174,6 +174,7 @@ fn measure_at_400(fifo_in: &Path, fifo_out: &Path, url: &str) -> Measured {
             let _ = tools.call("Browser.close", json!({}), None);
             return serde_json::from_str(text).unwrap();
         }
+        // The real Chromium lays the page out in its own time.
         std::thread::sleep(Duration::from_millis(100));
     }
     panic!("the page did not load in 30 s");

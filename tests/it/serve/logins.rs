@@ -9,7 +9,8 @@ use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpSocket;
 
 use super::Serving;
-use super::attack::{RIGHT_LOGIN, serve_binary, terminate, with_login};
+use super::attack::{RIGHT_LOGIN, with_login};
+use crate::support::bin::{Served, command, serve, terminate};
 use crate::support::fleet::start_fleet;
 
 /// `prometheus:wrong`.
@@ -79,7 +80,11 @@ async fn refused_logins_are_logged_as_one_summary_not_a_line_each() {
     fleet.write_config(&config).await.unwrap();
     let text = std::fs::read_to_string(&config).unwrap();
     std::fs::write(&config, with_login(&text, dir.path())).unwrap();
-    let (mut child, addr, log) = serve_binary(&config, &dir.path().join("data")).await;
+    let Served {
+        mut child,
+        addr,
+        log,
+    } = serve(command(&dir.path().join("data")), "127.0.0.1:0", &config).await;
     let guesser = Ipv4Addr::new(127, 0, 0, 3);
     for _ in 0..2 {
         let statuses = pipelined(addr, guesser, &[WRONG_LOGIN; 100]).await;
@@ -87,9 +92,8 @@ async fn refused_logins_are_logged_as_one_summary_not_a_line_each() {
     }
     let (_, code) = terminate(&mut child, Duration::from_secs(20)).await;
     assert_eq!(code, Some(0));
-    // The last summary is written as the server stops; give the reader a moment.
-    tokio::time::sleep(Duration::from_millis(200)).await;
-    let said = log.text();
+    // The last summary is written as the server stops: read to the end of its log.
+    let said = log.all().await;
     let refused: Vec<&str> = said
         .lines()
         .filter(|l| l.contains("refused") && l.contains("login"))

@@ -77,6 +77,11 @@ impl Serving {
         get(&self.http, &format!("{}{path}", self.base)).await
     }
 
+    /// The names of the fleet's clusters, in config order.
+    pub fn names(&self) -> Vec<String> {
+        self.fleet.clusters().into_iter().map(|c| c.name).collect()
+    }
+
     /// The metrics page in the classic text format.
     pub async fn metrics(&self) -> String {
         let (status, body) = self.get("/metrics").await;

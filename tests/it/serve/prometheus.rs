@@ -78,12 +78,7 @@ async fn a_real_prometheus_scrapes_ontop_serve() {
     let (mut server, port) = start_prometheus(&prometheus, &serving);
     let http = plain_client();
     let query = |q: &str| query_url(port, q);
-    let names: Vec<String> = serving
-        .fleet
-        .clusters()
-        .into_iter()
-        .map(|c| c.name)
-        .collect();
+    let names = serving.names();
     let result = eventually("Prometheus has every cluster's state", || async {
         let (status, body) = match http
             .get(query(

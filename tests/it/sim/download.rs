@@ -207,16 +207,11 @@ async fn an_ended_job_expires_into_a_404_with_code_4() {
     let uuid = start_download(&fleet, "sim-1", &instant).await;
     assert_eq!(wait_job(&fleet, "sim-1", &uuid).await["state"], "success");
     let path = format!("/api/cluster/jobs/{uuid}");
-    let mut gone = None;
-    for _ in 0..100 {
+    let body = crate::support::fleet::eventually("the job expires", || async {
         let (status, body) = get(&fleet, "sim-1", &path).await;
-        if status == 404 {
-            gone = Some(body);
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-    let body = gone.expect("the job expires");
+        (status == 404).then_some(body)
+    })
+    .await;
     assert_eq!(body["error"]["code"], "4");
     assert_eq!(body["error"]["message"], "entry doesn't exist");
     assert_eq!(body["error"]["target"], "uuid");

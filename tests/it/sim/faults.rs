@@ -83,15 +83,10 @@ async fn down_refuses_connections_and_comes_back_on_the_same_port() {
 
     fleet.set_fault("sim-1", Fault::None);
     assert_eq!(fleet.clusters()[0].url, before);
-    let mut back = false;
-    for _ in 0..100 {
-        if tokio::net::TcpStream::connect(&addr).await.is_ok() {
-            back = true;
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-    assert!(back, "the port re-opens");
+    crate::support::fleet::eventually("the port to re-open", || async {
+        tokio::net::TcpStream::connect(&addr).await.ok().map(drop)
+    })
+    .await;
     let (status, _) = get(&fleet, "sim-1", "/api/cluster").await;
     assert_eq!(status, 200);
     fleet.shutdown().await;

@@ -144,18 +144,11 @@ async fn a_fixed_port_puts_clusters_on_consecutive_ports_and_shutdown_frees_them
                 .collect::<Vec<_>>()
         );
         fleet.shutdown().await;
-        let mut refused = false;
-        for _ in 0..100 {
-            if tokio::net::TcpStream::connect(("127.0.0.1", first))
-                .await
-                .is_err()
-            {
-                refused = true;
-                break;
-            }
-            tokio::time::sleep(Duration::from_millis(20)).await;
-        }
-        assert!(refused, "shutdown closes the ports");
+        crate::support::fleet::eventually("shutdown to close the ports", || async {
+            let connect = tokio::net::TcpStream::connect(("127.0.0.1", first)).await;
+            connect.is_err().then_some(())
+        })
+        .await;
         return;
     }
     panic!("no free block of 3 ports found");

@@ -51,18 +51,7 @@ pub async fn patch(
         .send()
         .await
         .expect("PATCH answers");
-    let status = resp.status().as_u16();
-    let location = resp
-        .headers()
-        .get("location")
-        .and_then(|v| v.to_str().ok())
-        .map(String::from);
-    let text = resp.text().await.expect("body");
-    (
-        status,
-        location,
-        serde_json::from_str(&text).unwrap_or(Value::Null),
-    )
+    crate::support::sim::answer(resp).await.expect("body")
 }
 
 /// Validates `version` on `cluster` and returns the job uuid (asserting 202).

@@ -65,18 +65,7 @@ async fn send(
         .body(body)
         .send()
         .await?;
-    let status = resp.status().as_u16();
-    let location = resp
-        .headers()
-        .get("location")
-        .and_then(|v| v.to_str().ok())
-        .map(String::from);
-    let text = resp.text().await?;
-    Ok((
-        status,
-        location,
-        serde_json::from_str(&text).unwrap_or(Value::Null),
-    ))
+    crate::support::sim::answer(resp).await
 }
 
 async fn upload(fleet: &SimFleet, cluster: &str, body: Vec<u8>) -> (u16, Option<String>, Value) {
@@ -369,10 +358,19 @@ async fn each_cluster_takes_an_upload_at_its_rate() {
             request.send().await.map(|r| r.status().as_u16())
         })
     };
-    // Watched halfway: the cluster has part of the file, and says how much.
-    tokio::time::sleep(Duration::from_millis(1500)).await;
-    let halfway = fleet.uploads("sim-1")[0].bytes;
-    assert!((1 << 20..3 << 20).contains(&halfway), "{halfway}");
+    // Watched on the way: a first MiB takes the cluster a second, and it says how much
+    // it has so far.
+    let partway = crate::support::fleet::eventually("a MiB to arrive", || async {
+        let bytes = fleet.uploads("sim-1").first().map_or(0, |u| u.bytes);
+        (bytes >= 1 << 20).then_some(bytes)
+    })
+    .await;
+    assert!(partway < 3 << 20, "{partway}");
+    assert!(
+        started.elapsed() >= Duration::from_millis(900),
+        "{:?}",
+        started.elapsed()
+    );
     assert_eq!(sending.await.unwrap().unwrap(), 202);
     assert!(
         started.elapsed() >= Duration::from_millis(2900),

@@ -80,3 +80,131 @@ pub async fn run_ontop(args: &[&str], config: &Path) -> Output {
     let data = config.parent().unwrap().join("data");
     run_with(args, config, &data, &[]).await
 }
+
+/// `ontop serve` running in the background: the child, where it listens, and its log.
+pub struct Served {
+    pub child: tokio::process::Child,
+    pub addr: std::net::SocketAddr,
+    pub log: Log,
+}
+
+/// Starts `ontop serve --listen listen --config config` from `command` (made by
+/// [`command`], perhaps with a lower open-file limit), and waits for the line that
+/// says where it listens.
+pub async fn serve(mut command: tokio::process::Command, listen: &str, config: &Path) -> Served {
+    use tokio::io::{AsyncBufReadExt, BufReader};
+    command
+        .args(["serve", "--listen", listen, "--config"])
+        .arg(config)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped());
+    let mut child = command.spawn().expect("the binary runs");
+    let mut lines = BufReader::new(child.stderr.take().unwrap()).lines();
+    let log = Log::default();
+    let addr = tokio::time::timeout(Duration::from_secs(60), async {
+        while let Some(line) = lines.next_line().await.unwrap() {
+            log.push(&line);
+            if let Some((_, rest)) = line.split_once("listening on http://") {
+                let addr = rest.split('/').next().unwrap();
+                return addr.parse::<std::net::SocketAddr>().unwrap();
+            }
+        }
+        panic!("ontop serve ended before it listened: {}", log.text());
+    })
+    .await
+    .unwrap_or_else(|_| panic!("ontop serve says where it listens: {}", log.text()));
+    log.follow(lines);
+    Served { child, addr, log }
+}
+
+/// [`command`] with the open-file limit (soft and hard) set to `files`, as `ulimit -n`
+/// would.
+#[cfg(target_os = "linux")]
+pub fn with_open_files(
+    mut command: tokio::process::Command,
+    files: u64,
+) -> tokio::process::Command {
+    let limit = libc::rlimit {
+        rlim_cur: files,
+        rlim_max: files,
+    };
+    // SAFETY: setrlimit is async-signal-safe and only changes the child's own limit.
+    unsafe {
+        command.pre_exec(move || {
+            if libc::setrlimit(libc::RLIMIT_NOFILE, &limit) == 0 {
+                Ok(())
+            } else {
+                Err(std::io::Error::last_os_error())
+            }
+        });
+    }
+    command
+}
+
+/// What a child wrote to stderr so far, read as it comes (a full pipe would stall it).
+#[derive(Clone)]
+pub struct Log {
+    text: std::sync::Arc<std::sync::Mutex<String>>,
+    /// Turns true once the child's stderr is closed and every line read.
+    ended: tokio::sync::watch::Receiver<bool>,
+    ending: std::sync::Arc<tokio::sync::watch::Sender<bool>>,
+}
+
+impl Default for Log {
+    fn default() -> Self {
+        let (ending, ended) = tokio::sync::watch::channel(false);
+        Self {
+            text: Default::default(),
+            ended,
+            ending: std::sync::Arc::new(ending),
+        }
+    }
+}
+
+impl Log {
+    fn push(&self, line: &str) {
+        let mut text = self.text.lock().unwrap();
+        text.push_str(line);
+        text.push('\n');
+    }
+
+    fn follow(
+        &self,
+        mut lines: tokio::io::Lines<tokio::io::BufReader<tokio::process::ChildStderr>>,
+    ) {
+        let log = self.clone();
+        tokio::spawn(async move {
+            while let Ok(Some(line)) = lines.next_line().await {
+                log.push(&line);
+            }
+            log.ending.send_replace(true);
+        });
+    }
+
+    /// Everything written so far.
+    pub fn text(&self) -> String {
+        self.text.lock().unwrap().clone()
+    }
+
+    /// Everything written, once the child closed its stderr (it ended).
+    pub async fn all(&self) -> String {
+        let mut ended = self.ended.clone();
+        let _ = tokio::time::timeout(RUN_LIMIT, ended.wait_for(|e| *e)).await;
+        self.text()
+    }
+}
+
+/// Sends SIGTERM to `child`; how long it took to end, and its exit code.
+pub async fn terminate(
+    child: &mut tokio::process::Child,
+    limit: Duration,
+) -> (Duration, Option<i32>) {
+    let pid = child.id().expect("running") as i32;
+    let asked = std::time::Instant::now();
+    // SAFETY: sending a signal to our own child process.
+    assert_eq!(unsafe { libc::kill(pid, libc::SIGTERM) }, 0);
+    let status = tokio::time::timeout(limit, child.wait()).await;
+    let status =
+        status.unwrap_or_else(|_| panic!("ontop serve still runs {limit:?} after SIGTERM"));
+    (asked.elapsed(), status.unwrap().code())
+}

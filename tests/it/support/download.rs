@@ -36,6 +36,13 @@ impl Setup {
         self.ontop_env(args, &[]).await
     }
 
+    /// Runs `ontop args --wait`, which must exit 0; its stdout.
+    pub async fn waited(&self, args: &[&str]) -> String {
+        let out = self.ontop(&[args, &WAIT[..]].concat()).await;
+        assert_exit(&out, 0);
+        text(&out.stdout)
+    }
+
     pub async fn ontop_env(&self, args: &[&str], env: &[(&str, &str)]) -> Output {
         super::bin::run_with(args, &self.config, &self.data_home, env).await
     }
@@ -74,12 +81,26 @@ pub fn names(fleet: &SimFleet) -> Vec<String> {
     fleet.clusters().into_iter().map(|c| c.name).collect()
 }
 
+/// The POSTs `cluster` received (download starts, uploads).
 pub fn posts(fleet: &SimFleet, cluster: &str) -> usize {
-    fleet
-        .request_log(cluster)
-        .iter()
-        .filter(|r| r.method == "POST")
-        .count()
+    requests(fleet, cluster, "POST")
+}
+
+/// The DELETEs `cluster` received (package removals).
+pub fn deletes(fleet: &SimFleet, cluster: &str) -> usize {
+    requests(fleet, cluster, "DELETE")
+}
+
+/// The requests with `method` that `cluster` received.
+pub fn requests(fleet: &SimFleet, cluster: &str, method: &str) -> usize {
+    let log = fleet.request_log(cluster);
+    log.iter().filter(|r| r.method == method).count()
+}
+
+/// The run's stdout as one JSON document.
+pub fn json(out: &Output) -> Value {
+    serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|e| panic!("not JSON ({e}): {}", text(&out.stdout)))
 }
 
 pub fn text(bytes: &[u8]) -> String {

@@ -53,6 +53,9 @@ pub struct Harness {
     pub model: Model,
     /// Every update applied so far, in order.
     pub seen: Vec<Update>,
+    /// How long a wait for an update may take before the test fails (30 s; a paused
+    /// clock's tests wait longer, for they wait in no time).
+    pub bound: Duration,
 }
 
 /// A client for cluster `index`, read-only when asked.
@@ -143,14 +146,16 @@ pub fn engine_over(
         updates,
         model,
         seen: Vec::new(),
+        bound: Duration::from_secs(30),
     }
 }
 
 impl Harness {
-    /// Applies updates until `done` holds (bounded at 30 s: a bound, not a timing claim).
+    /// Applies updates until `done` holds (each within [`Harness::bound`]: a bound, not a
+    /// timing claim).
     pub async fn until(&mut self, what: &str, mut done: impl FnMut(&Model, &Update) -> bool) {
         loop {
-            let update = tokio::time::timeout(Duration::from_secs(30), self.updates.recv())
+            let update = tokio::time::timeout(self.bound, self.updates.recv())
                 .await
                 .unwrap_or_else(|_| panic!("the engine said it in time: {what}"))
                 .expect("the engine runs");
@@ -162,9 +167,9 @@ impl Harness {
         }
     }
 
-    /// The next update, applied (within 30 s).
+    /// The next update, applied (within [`Harness::bound`]).
     pub async fn next(&mut self) -> Update {
-        let update = tokio::time::timeout(Duration::from_secs(30), self.updates.recv())
+        let update = tokio::time::timeout(self.bound, self.updates.recv())
             .await
             .expect("an update in time")
             .expect("the engine runs");
@@ -226,4 +231,36 @@ pub fn changes(fleet: &SimFleet, cluster: &str) -> usize {
         .iter()
         .filter(|r| r.method != "GET")
         .count()
+}
+
+/// The targets of `fleet`'s config with each cluster's password read from one
+/// `password_file` in `dir` (holding `password`), as `ontop` builds them: a refused login
+/// can be fixed by rewriting that file. The file's path comes back too.
+pub async fn password_file_targets(
+    fleet: &SimFleet,
+    dir: &Path,
+    password: &str,
+) -> (Vec<Target>, std::path::PathBuf) {
+    use ontop::config::{Credentials, load_from};
+    use ontop::fleet::targets::{targets_from_config, with_reauth};
+    let config_path = dir.join("fleet.toml");
+    fleet.write_config(&config_path).await.unwrap();
+    let password_file = dir.join("pw");
+    std::fs::write(&password_file, format!("{password}\n")).unwrap();
+    super::config::chmod(&password_file, 0o600);
+    let source = format!("password_file = {:?}", password_file.display().to_string());
+    let text: String = std::fs::read_to_string(&config_path)
+        .unwrap()
+        .lines()
+        .map(|l| match l.starts_with("password = ") {
+            true => format!("{source}\n"),
+            false => format!("{l}\n"),
+        })
+        .collect();
+    std::fs::write(&config_path, text).unwrap();
+    let config = load_from(&config_path).unwrap();
+    let credentials = Arc::new(Credentials::new(false));
+    let mut targets = targets_from_config(&config, &credentials, false);
+    with_reauth(&mut targets, &config, &credentials);
+    (targets, password_file)
 }

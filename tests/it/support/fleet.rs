@@ -60,21 +60,23 @@ pub fn client(fleet: &SimFleet, index: usize) -> Client {
     )
 }
 
-/// Polls `check` until it yields a value, for at most 30 s (a bound, not a timing claim).
+/// Asks `check` until it yields a value, every 50 ms for at most 30 s (a bound, not a
+/// timing claim): the wait on a condition, for state the tests can read but not await.
 pub async fn eventually<T, F, Fut>(what: &str, mut check: F) -> T
 where
     F: FnMut() -> Fut,
     Fut: Future<Output = Option<T>>,
 {
-    let deadline = tokio::time::Instant::now() + Duration::from_secs(30);
-    loop {
-        if let Some(value) = check().await {
-            return value;
+    let asking = async {
+        let mut every = tokio::time::interval(Duration::from_millis(50));
+        loop {
+            every.tick().await;
+            if let Some(value) = check().await {
+                return value;
+            }
         }
-        assert!(
-            tokio::time::Instant::now() < deadline,
-            "gave up waiting for: {what}"
-        );
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
+    };
+    tokio::time::timeout(Duration::from_secs(30), asking)
+        .await
+        .unwrap_or_else(|_| panic!("gave up waiting for: {what}"))
 }

@@ -136,6 +136,7 @@ impl Session {
                 Instant::now() < deadline,
                 "gave up waiting for {what}; screen:\n{text}"
             );
+            // The child draws in its own time: read its screen again shortly.
             std::thread::sleep(Duration::from_millis(50));
         }
     }
@@ -164,6 +165,7 @@ impl Session {
                 "ontop did not exit; screen:\n{}",
                 self.contents()
             );
+            // The child exits in its own time (portable-pty has no wait with a bound).
             std::thread::sleep(Duration::from_millis(50));
         }
     }

@@ -88,15 +88,25 @@ pub async fn delete(fleet: &SimFleet, cluster: &str, path: &str) -> (u16, Option
         .send()
         .await
         .expect("DELETE answers");
+    answer(resp).await.expect("body")
+}
+
+/// An answer's status, `Location` header and JSON body (null when it is not JSON).
+pub async fn answer(
+    resp: reqwest::Response,
+) -> Result<(u16, Option<String>, Value), reqwest::Error> {
     let status = resp.status().as_u16();
     let location = resp
         .headers()
         .get("location")
         .and_then(|v| v.to_str().ok())
         .map(String::from);
-    let text = resp.text().await.expect("body");
-    let body = serde_json::from_str(&text).unwrap_or(Value::Null);
-    (status, location, body)
+    let text = resp.text().await?;
+    Ok((
+        status,
+        location,
+        serde_json::from_str(&text).unwrap_or(Value::Null),
+    ))
 }
 
 /// Starts a download by POST and returns the job uuid (asserting 202).
@@ -112,21 +122,19 @@ pub async fn start_download(fleet: &SimFleet, cluster: &str, package_url: &str) 
     body["job"]["uuid"].as_str().expect("job uuid").to_string()
 }
 
-/// Polls a GET until `done(body)` holds; panics after a generous 30 s.
+/// Asks a GET until `done(body)` holds (bounded at 30 s: a bound, not a timing claim).
 pub async fn poll_until(
     fleet: &SimFleet,
     cluster: &str,
     path: &str,
     done: impl Fn(&Value) -> bool,
 ) -> Value {
-    for _ in 0..300 {
+    let what = format!("{path} on {cluster} to reach the expected state");
+    crate::support::fleet::eventually(&what, || async {
         let (status, body) = get(fleet, cluster, path).await;
-        if status == 200 && done(&body) {
-            return body;
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-    panic!("{path} on {cluster} never reached the expected state");
+        (status == 200 && done(&body)).then_some(body)
+    })
+    .await
 }
 
 /// Polls the job until it is terminal; returns its body.

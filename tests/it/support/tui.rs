@@ -4,6 +4,7 @@
 use std::collections::BTreeMap;
 use std::time::Duration;
 
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use jiff::{SignedDuration, Timestamp};
 use ontop::download::{Observation, Tracker};
 use ontop::engine::Update as Event;
@@ -12,7 +13,7 @@ use ontop::ontap::{
     ClusterInfo, DownloadState, DownloadStatus, ErrorKind, Job, JobState, OntapError, Package,
 };
 use ontop::state::{ClusterIdentity, Model};
-use ontop::tui::{App, draw};
+use ontop::tui::{App, AppCommand, draw};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use ratatui::buffer::Buffer;
@@ -20,6 +21,18 @@ use ratatui::buffer::Buffer;
 /// The fixed "now" of every snapshot.
 pub fn now() -> Timestamp {
     "2026-03-01T12:00:00Z".parse().unwrap()
+}
+
+/// Types `keys` into `app` at [`now`], one character each; what the app asks for.
+pub fn press(app: &mut App, keys: &str) -> Vec<AppCommand> {
+    keys.chars()
+        .flat_map(|c| press_code(app, KeyCode::Char(c)))
+        .collect()
+}
+
+/// Presses the key `code` in `app` at [`now`]; what the app asks for.
+pub fn press_code(app: &mut App, code: KeyCode) -> Vec<AppCommand> {
+    app.handle_key(KeyEvent::new(code, KeyModifiers::NONE), now())
 }
 
 /// `now` minus `secs` seconds.
@@ -160,29 +173,28 @@ pub fn model() -> Model {
     model
 }
 
-fn events() -> Vec<Event> {
-    let running = || {
-        status(
-            DownloadState::Running,
-            "Package download in progress",
-            Some(10551382),
-        )
-    };
-    let not_started = || {
-        status(
-            DownloadState::NotStarted,
-            "Package download has not started.",
-            Some(10551384),
-        )
-    };
-    let success = || {
-        status(
-            DownloadState::Success,
-            "Package download completed.",
-            Some(0),
-        )
-    };
-    let job = |state: JobState, end: Option<&str>| Job {
+fn running() -> DownloadStatus {
+    let message = "Package download in progress";
+    status(DownloadState::Running, message, Some(10551382))
+}
+
+fn not_started() -> DownloadStatus {
+    let message = "Package download has not started.";
+    status(DownloadState::NotStarted, message, Some(10551384))
+}
+
+fn success() -> DownloadStatus {
+    let message = "Package download completed.";
+    status(DownloadState::Success, message, Some(0))
+}
+
+fn failure() -> DownloadStatus {
+    status(DownloadState::Failure, BAD_URL, Some(10551885))
+}
+
+/// The job of prod-ams-1's download, in `state`, ended at `end`.
+fn job(state: JobState, end: Option<&str>) -> Job {
+    Job {
         uuid: JOB.to_string(),
         description: Some("POST /api/cluster/software/download".to_string()),
         state: Some(state),
@@ -191,68 +203,78 @@ fn events() -> Vec<Event> {
         start_time: Some("2026-03-01T11:48:00+00:00".to_string()),
         end_time: end.map(str::to_string),
         error: None,
-    };
-    let followed = |cluster: usize, at: Timestamp, job: &Job| {
-        let url = "https://repo.example.com/ontap/ontap-9.17.1-image.tgz".to_string();
-        let mut tracker = Tracker::resumed(
-            ontop::download::Operation::download(url, None),
-            job.uuid.clone(),
-            ago(730),
-            at,
-        );
-        tracker.observe(Observation::Job(job), at);
-        Event::Operation {
-            cluster,
-            at,
-            followed: Box::new(tracker.followed().clone()),
-        }
-    };
+    }
+}
+
+/// The download of `job`, resumed from the journal and followed on `cluster`.
+fn followed(cluster: usize, at: Timestamp, job: &Job) -> Event {
+    let url = "https://repo.example.com/ontap/ontap-9.17.1-image.tgz".to_string();
+    let mut tracker = Tracker::resumed(
+        ontop::download::Operation::download(url, None),
+        job.uuid.clone(),
+        ago(730),
+        at,
+    );
+    tracker.observe(Observation::Job(job), at);
+    Event::Operation {
+        cluster,
+        at,
+        followed: Box::new(tracker.followed().clone()),
+    }
+}
+
+/// A poll of `cluster` at `at` that saw the running download of its job.
+fn polled_running(cluster: usize, at: Timestamp) -> Event {
+    Event::Polled {
+        cluster,
+        at,
+        info: None,
+        download: running(),
+        job: Some(Box::new(job(JobState::Running, None))),
+        took: std::time::Duration::ZERO,
+    }
+}
+
+fn failed(cluster: usize, at: Timestamp, error: OntapError) -> Event {
+    Event::PollFailed {
+        cluster,
+        at,
+        error,
+        took: None,
+    }
+}
+
+/// Each cluster's events in time order, the clusters in config order.
+fn events() -> Vec<Event> {
+    let (refused, forbidden) = failures();
+    // dev-tok-1: idle.
+    let idle = vec![polled(3, ago(1), "9.16.1P3", not_started())];
+    [downloads(), idle, refused, the_rest(), forbidden].concat()
+}
+
+/// prod-ams-1, prod-nyc-1 and dr-fra-1: a download running, one done, one failed.
+fn downloads() -> Vec<Event> {
     vec![
         // prod-ams-1: running for 12 minutes, its job followed (started by an earlier
         // ontop, resumed from the journal).
         polled(0, ago(720), "9.16.1P3", not_started()),
         followed(0, ago(719), &job(JobState::Running, None)),
-        Event::Polled {
-            cluster: 0,
-            at: ago(719),
-            info: None,
-            download: running(),
-            job: Some(Box::new(job(JobState::Running, None))),
-            took: std::time::Duration::ZERO,
-        },
-        Event::Polled {
-            cluster: 0,
-            at: ago(2),
-            info: None,
-            download: running(),
-            job: Some(Box::new(job(JobState::Running, None))),
-            took: std::time::Duration::ZERO,
-        },
+        polled_running(0, ago(719)),
+        polled_running(0, ago(2)),
         // prod-nyc-1: finished an hour ago.
         polled(1, ago(5400), "9.15.1P7", running()),
         polled(1, ago(3600), "9.15.1P7", success()),
         polled(1, ago(3), "9.15.1P7", success()),
         // dr-fra-1: running, a timeout, back, then the download failed.
         polled(2, ago(900), "9.14.1P9", running()),
-        Event::PollFailed {
-            cluster: 2,
-            at: ago(600),
-            error: error("dr-fra-1", ErrorKind::Timeout, "no answer within 30s"),
-            took: None,
-        },
+        failed(
+            2,
+            ago(600),
+            error("dr-fra-1", ErrorKind::Timeout, "no answer within 30s"),
+        ),
         polled(2, ago(570), "9.14.1P9", running()),
-        polled(
-            2,
-            ago(300),
-            "9.14.1P9",
-            status(DownloadState::Failure, BAD_URL, Some(10551885)),
-        ),
-        polled(
-            2,
-            ago(4),
-            "9.14.1P9",
-            status(DownloadState::Failure, BAD_URL, Some(10551885)),
-        ),
+        polled(2, ago(300), "9.14.1P9", failure()),
+        polled(2, ago(4), "9.14.1P9", failure()),
         Event::Packages {
             cluster: 2,
             at: ago(1),
@@ -267,53 +289,45 @@ fn events() -> Vec<Event> {
                 },
             ]),
         },
-        // dev-tok-1: idle.
-        polled(3, ago(1), "9.16.1P3", not_started()),
-        // test-lon-1: refused since the start.
-        Event::PollFailed {
-            cluster: 4,
-            at: ago(300),
-            error: error(
-                "test-lon-1",
-                ErrorKind::Connect,
-                "connection refused (10.60.0.10:443)",
-            ),
-            took: None,
-        },
-        Event::PollFailed {
-            cluster: 4,
-            at: ago(20),
-            error: error(
-                "test-lon-1",
-                ErrorKind::Connect,
-                "connection refused (10.60.0.10:443)",
-            ),
-            took: None,
-        },
+    ]
+}
+
+/// test-lon-1, refused since the start, and edge-sin-1, whose account lost the role.
+fn failures() -> (Vec<Event>, Vec<Event>) {
+    let refused = || {
+        let message = "connection refused (10.60.0.10:443)";
+        error("test-lon-1", ErrorKind::Connect, message)
+    };
+    let forbidden = OntapError {
+        http_status: Some(403),
+        code: Some(6),
+        target: Some("/api/cluster/software/download".to_string()),
+        ..error(
+            "edge-sin-1",
+            ErrorKind::Auth,
+            "not authorized for that command",
+        )
+    };
+    let lon = vec![
+        failed(4, ago(300), refused()),
+        failed(4, ago(20), refused()),
+    ];
+    let sin = vec![
+        polled(9, ago(400), "9.13.1P12", not_started()),
+        failed(9, ago(6), forbidden),
+    ];
+    (lon, sin)
+}
+
+/// The stale, insecure and plain-HTTP clusters (edge-syd-1 has no answer yet).
+fn the_rest() -> Vec<Event> {
+    vec![
         // lab-sfo-1: last answer 2 minutes ago, polled every 5 s: stale.
         polled(5, ago(120), "9.16.1P3", not_started()),
-        // edge-syd-1: nothing yet.
         // lab-ams-2: insecure, idle.
         polled(7, ago(2), "9.15.1P7", not_started()),
         // lab-nyc-2: plain HTTP, has the package.
         polled(8, ago(3), "9.16.1P3", success()),
-        // edge-sin-1: answered, then its account lost the role.
-        polled(9, ago(400), "9.13.1P12", not_started()),
-        Event::PollFailed {
-            cluster: 9,
-            at: ago(6),
-            error: OntapError {
-                http_status: Some(403),
-                code: Some(6),
-                target: Some("/api/cluster/software/download".to_string()),
-                ..error(
-                    "edge-sin-1",
-                    ErrorKind::Auth,
-                    "not authorized for that command",
-                )
-            },
-            took: None,
-        },
     ]
 }
 

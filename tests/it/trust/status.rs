@@ -5,6 +5,7 @@
 use std::path::Path;
 use std::process::Output;
 
+use crate::support::download::assert_exit;
 use crate::support::fleet::start_fleet;
 use ontop_sim::CertStyle;
 use serde_json::Value;
@@ -17,12 +18,7 @@ async fn status(args: &[&str], config: &Path) -> Output {
 }
 
 fn rows(out: &Output) -> Vec<Value> {
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert_exit(&out, 0);
     let doc: Value = serde_json::from_slice(&out.stdout).expect("JSON");
     doc.as_array().expect("an array").clone()
 }

@@ -8,13 +8,7 @@ use ontop::engine::{LoginPause, Update as Event};
 use ontop::tui::App;
 use ratatui::style::{Color, Modifier};
 
-use crate::support::tui::{ago, app, find, now, render, text};
-
-fn press(app: &mut App, keys: &str) {
-    for c in keys.chars() {
-        app.handle_key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE), now());
-    }
-}
+use crate::support::tui::{ago, app, find, now, press, render, text};
 
 /// The mixed fleet with dev-tok-1 and edge-sin-1 paused after refused logins; the
 /// second one reads a password file.

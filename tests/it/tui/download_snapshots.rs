@@ -4,7 +4,7 @@
 
 use std::time::Duration;
 
-use crate::support::tui::{ago, now, render, text};
+use crate::support::tui::{ago, now, press, press_code, render, text};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use insta::assert_snapshot;
 use ontop::download::{Observation, StartOutcome, Tracker, Want};
@@ -19,16 +19,6 @@ const PASSWORD: &str = "Hunter2-never-on-screen";
 /// The mixed fleet with the form prefilled from a `[download]` section.
 fn app() -> App {
     crate::support::tui::app(true, false).with_form_defaults(Some(URL.into()), Some("fetch".into()))
-}
-
-fn press(app: &mut App, keys: &str) {
-    for c in keys.chars() {
-        app.handle_key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE), now());
-    }
-}
-
-fn press_code(app: &mut App, code: KeyCode) {
-    app.handle_key(KeyEvent::new(code, KeyModifiers::NONE), now());
 }
 
 /// Both sizes of one screen, one after the other.

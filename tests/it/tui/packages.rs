@@ -7,11 +7,7 @@ use ontop::engine::Update as Event;
 use ontop::ontap::Package;
 use ontop::tui::{App, Mode};
 
-use crate::support::tui::{app, now, render, text};
-
-fn key(app: &mut App, code: KeyCode) {
-    app.handle_key(KeyEvent::new(code, KeyModifiers::NONE), now());
-}
+use crate::support::tui::{app, now, press_code, render, text};
 
 fn package(version: &str) -> Package {
     Package {
@@ -43,7 +39,7 @@ fn fleet() -> App {
 #[test]
 fn the_packages_view_counts_each_release_across_the_fleet_120x40() {
     let mut app = fleet();
-    key(&mut app, KeyCode::Char('P'));
+    press_code(&mut app, KeyCode::Char('P'));
     assert_eq!(app.mode(), Mode::Packages);
     assert_snapshot!(text(&render(&mut app, 120, 40)));
 }
@@ -51,8 +47,8 @@ fn the_packages_view_counts_each_release_across_the_fleet_120x40() {
 #[test]
 fn enter_lists_the_clusters_of_the_selected_release_80x24() {
     let mut app = fleet();
-    key(&mut app, KeyCode::Char('P'));
-    key(&mut app, KeyCode::Enter);
+    press_code(&mut app, KeyCode::Char('P'));
+    press_code(&mut app, KeyCode::Enter);
     let screen = text(&render(&mut app, 80, 24));
     assert!(screen.contains("holds it"), "{screen}");
     assert!(screen.contains("lacks it"), "{screen}");
@@ -62,11 +58,11 @@ fn enter_lists_the_clusters_of_the_selected_release_80x24() {
 #[test]
 fn m_marks_the_clusters_that_lack_the_release_and_d_offers_them() {
     let mut app = fleet();
-    key(&mut app, KeyCode::Char('P'));
+    press_code(&mut app, KeyCode::Char('P'));
     let rows = app.package_rows();
     assert_eq!(rows[0].version, "9.16.1P3", "newest first");
     let holders = app.holders(&rows[0]);
-    key(&mut app, KeyCode::Char('m'));
+    press_code(&mut app, KeyCode::Char('m'));
     assert_eq!(
         app.mode(),
         Mode::Table,
@@ -92,8 +88,8 @@ fn m_marks_the_clusters_that_lack_the_release_and_d_offers_them() {
         "{status}"
     );
     // Esc in the view goes back too, marking nothing.
-    key(&mut app, KeyCode::Char('P'));
-    key(&mut app, KeyCode::Esc);
+    press_code(&mut app, KeyCode::Char('P'));
+    press_code(&mut app, KeyCode::Esc);
     assert_eq!(app.mode(), Mode::Table);
 }
 
@@ -126,8 +122,8 @@ fn the_pkg_column_says_who_has_the_release_the_form_would_download() {
 #[test]
 fn x_asks_before_removing_a_release_from_its_holders_and_y_sends_the_command() {
     let mut app = fleet();
-    key(&mut app, KeyCode::Char('P'));
-    key(&mut app, KeyCode::Char('x'));
+    press_code(&mut app, KeyCode::Char('P'));
+    press_code(&mut app, KeyCode::Char('x'));
     let Some(ontop::tui::app::Dialog::Remove(removal)) = app.dialog() else {
         panic!("no removal question: {:?}", app.dialog());
     };
@@ -163,8 +159,8 @@ fn x_asks_before_removing_a_release_from_its_holders_and_y_sends_the_command() {
     };
     app.apply(removal_update(&tracker));
     // Quitting while the removal runs asks first, and says what quitting does to it.
-    key(&mut app, KeyCode::Esc);
-    key(&mut app, KeyCode::Char('q'));
+    press_code(&mut app, KeyCode::Esc);
+    press_code(&mut app, KeyCode::Char('q'));
     let screen = text(&render(&mut app, 80, 24));
     assert!(
         screen.contains("1 package removal is still running"),
@@ -181,8 +177,8 @@ fn x_asks_before_removing_a_release_from_its_holders_and_y_sends_the_command() {
         app.status(now()),
         Some("prod-nyc-1: package 9.16.1P3 removed")
     );
-    key(&mut app, KeyCode::Esc);
-    key(&mut app, KeyCode::Char('q'));
+    press_code(&mut app, KeyCode::Esc);
+    press_code(&mut app, KeyCode::Char('q'));
     let screen = text(&render(&mut app, 80, 24));
     assert!(screen.contains("still followed"), "{screen}");
     assert!(!screen.contains("package removal"), "{screen}");

@@ -61,7 +61,8 @@ async fn a_refused_login_pauses_polls_until_the_password_is_typed_with_p() {
     );
     assert_eq!(refused(&fleet), [1, 1], "one refused login each");
 
-    // Four poll intervals pass: nothing reaches the clusters.
+    // Four poll intervals of the real dashboard (a child process) pass: nothing reaches
+    // the clusters. (The engine's rule is paused in `timing.rs`.)
     let before = requests(&fleet);
     tokio::time::sleep(Duration::from_secs(4)).await;
     assert_eq!(requests(&fleet), before, "no request while paused");

@@ -114,13 +114,7 @@ async fn x_removes_from_the_marked_clusters_else_the_filtered_ones_and_every_vie
         let r = row(t, "sim-2");
         r.contains(" no ") && r.contains("removed")
     });
-    let deletes = |name: &str| {
-        fleet
-            .request_log(name)
-            .iter()
-            .filter(|r| r.method == "DELETE")
-            .count()
-    };
+    let deletes = |name: &str| crate::support::download::deletes(&fleet, name);
     assert_eq!(
         [deletes("sim-1"), deletes("sim-2"), deletes("sim-3")],
         [0, 1, 0]

@@ -3,7 +3,7 @@
 //! the details of a paused update, and the release form of `v`. At 120x40, 80x24, 80x23
 //! and 60x16, without colour (the words and symbols must read); colours apart.
 
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use crossterm::event::KeyCode;
 use insta::assert_snapshot;
 use ontop::engine::Update as Event;
 use ontop::ontap::software::Software;
@@ -12,7 +12,7 @@ use ontop::tui::App;
 use ratatui::style::{Color, Modifier};
 use serde_json::{Value, json};
 
-use crate::support::tui::{ago, model, now, render, text};
+use crate::support::tui::{ago, model, now, press, press_code, render, text};
 
 const SIZES: [(u16, u16); 4] = [(120, 40), (80, 24), (80, 23), (60, 16)];
 
@@ -137,16 +137,6 @@ fn app(color: bool) -> App {
     app
 }
 
-fn key(app: &mut App, code: KeyCode) {
-    app.handle_key(KeyEvent::new(code, KeyModifiers::NONE), now());
-}
-
-fn keys(app: &mut App, typed: &str) {
-    for c in typed.chars() {
-        key(app, KeyCode::Char(c));
-    }
-}
-
 #[test]
 fn ready_and_update_at_every_size_without_colour() {
     let mut app = app(false);
@@ -158,38 +148,38 @@ fn ready_and_update_at_every_size_without_colour() {
 #[test]
 fn the_validation_view_at_every_size_and_its_text_on_enter() {
     let mut app = app(false);
-    keys(&mut app, "V");
+    press(&mut app, "V");
     for (w, h) in SIZES {
         assert_snapshot!(format!("view_{w}x{h}"), text(&render(&mut app, w, h)));
     }
     // The second check (NFS mounts, on two clusters): its text, once, with both names.
-    keys(&mut app, "j");
-    key(&mut app, KeyCode::Enter);
+    press(&mut app, "j");
+    press_code(&mut app, KeyCode::Enter);
     for (w, h) in [(80, 24), (60, 16)] {
         assert_snapshot!(format!("view_text_{w}x{h}"), text(&render(&mut app, w, h)));
     }
-    key(&mut app, KeyCode::Esc);
+    press_code(&mut app, KeyCode::Esc);
     assert_eq!(
         app.mode(),
         ontop::tui::Mode::Validation,
         "Esc closes the text"
     );
-    key(&mut app, KeyCode::Esc);
+    press_code(&mut app, KeyCode::Esc);
     assert_eq!(app.mode(), ontop::tui::Mode::Table, "then the view");
 }
 
 #[test]
 fn the_details_of_a_paused_update_say_the_issue_and_the_action() {
     let mut app = app(false);
-    keys(&mut app, "jjjjjjj");
-    key(&mut app, KeyCode::Enter);
+    press(&mut app, "jjjjjjj");
+    press_code(&mut app, KeyCode::Enter);
     assert_snapshot!("details_paused_120x40", text(&render(&mut app, 120, 40)));
 }
 
 #[test]
 fn the_release_form_of_v() {
     let mut app = app(false);
-    keys(&mut app, "j v");
+    press(&mut app, "j v");
     for (w, h) in [(80, 24), (60, 16)] {
         assert_snapshot!(
             format!("release_form_{w}x{h}"),

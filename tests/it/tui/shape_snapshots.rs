@@ -8,16 +8,10 @@ use insta::assert_snapshot;
 use ontop::state::{ClusterIdentity, Model};
 use ontop::tui::App;
 
-use crate::support::tui::{model, now, render, text};
+use crate::support::tui::{model, now, press, render, text};
 
 const SIZES: [(u16, u16); 4] = [(120, 40), (80, 24), (80, 23), (60, 16)];
 const URL: &str = "https://repo.example.com/ontap/ontap-9.16.1P3-image.tgz";
-
-fn press(app: &mut App, keys: &str) {
-    for c in keys.chars() {
-        app.handle_key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE), now());
-    }
-}
 
 fn with(model: Model) -> App {
     let mut app = App::new(model, "/home/ops/.config/ontop/config.toml", false, true);

@@ -1,20 +1,10 @@
 //! What the user sees: the dashboard drawn into a test terminal at 120x40 and 80x24,
 //! pinned with `insta` snapshots, plus the colours of the states.
 
-use crate::support::tui::{app, find, now, render, text};
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use crate::support::tui::{app, find, press, press_code, render, text};
+use crossterm::event::KeyCode;
 use insta::assert_snapshot;
 use ratatui::style::{Color, Modifier};
-
-fn press(app: &mut ontop::tui::App, keys: &str) {
-    for c in keys.chars() {
-        app.handle_key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE), now());
-    }
-}
-
-fn press_code(app: &mut ontop::tui::App, code: KeyCode) {
-    app.handle_key(KeyEvent::new(code, KeyModifiers::NONE), now());
-}
 
 #[test]
 fn table_with_mixed_states_120x40() {

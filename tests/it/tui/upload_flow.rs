@@ -66,19 +66,23 @@ impl Loop<'_> {
     /// Feeds updates and news to the app until `done` holds (bounded at 30 s: a bound,
     /// not a timing claim).
     async fn until(&mut self, what: &str, mut done: impl FnMut(&App) -> bool) {
-        let deadline = tokio::time::Instant::now() + Duration::from_secs(30);
-        while !done(&self.app) {
-            tokio::select! {
-                Some(update) = self.updates.recv() => { self.app.apply(update); }
-                Some(news) = self.files.recv() => {
-                    self.app.file_news(news, Timestamp::now());
-                    self.carrier.follow(&self.app);
+        let feeding = async {
+            while !done(&self.app) {
+                tokio::select! {
+                    Some(update) = self.updates.recv() => { self.app.apply(update); }
+                    Some(news) = self.files.recv() => {
+                        self.app.file_news(news, Timestamp::now());
+                        self.carrier.follow(&self.app);
+                    }
                 }
-                () = tokio::time::sleep_until(deadline) => panic!(
-                    "not in time: {what}\n{}",
-                    text(&render(&mut self.app, 120, 40))
-                ),
             }
+        };
+        if tokio::time::timeout(Duration::from_secs(30), feeding)
+            .await
+            .is_err()
+        {
+            let screen = text(&render(&mut self.app, 120, 40));
+            panic!("not in time: {what}\n{screen}");
         }
     }
 

@@ -21,7 +21,7 @@ use ontop::state::{ClusterIdentity, Model};
 use ontop::tui::{App, AppCommand};
 use ratatui::style::Color;
 
-use crate::support::tui::{ago, find, now, render, text};
+use crate::support::tui::{ago, find, now, press, press_code, render, text};
 
 const SIZES: [(u16, u16); 4] = [(120, 40), (80, 24), (80, 23), (60, 16)];
 const URL: &str = "https://pkgs.example.com/ontap/9161P3_q_image.tgz";
@@ -106,16 +106,6 @@ fn apply(app: &mut App, cluster: usize, tracker: &Tracker) {
         at: ago(1),
         followed: Box::new(tracker.followed().clone()),
     });
-}
-
-fn press(app: &mut App, keys: &str) -> Vec<AppCommand> {
-    keys.chars()
-        .flat_map(|c| app.handle_key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE), now()))
-        .collect()
-}
-
-fn press_code(app: &mut App, code: KeyCode) -> Vec<AppCommand> {
-    app.handle_key(KeyEvent::new(code, KeyModifiers::NONE), now())
 }
 
 /// Every size, one after the other.

@@ -48,6 +48,39 @@ fn row(app: &mut App, name: &str) -> String {
         .to_string()
 }
 
+/// Asserts that the row of `name` shows `shown`.
+#[track_caller]
+fn assert_row(app: &mut App, name: &str, shown: &str) {
+    let row = row(app, name);
+    assert!(row.contains(shown), "{name} shows {shown:?}: {row}");
+}
+
+/// An app over `h`'s model, once every cluster answered and its repository was read.
+async fn answered(h: &mut Harness) -> App {
+    let mut app = App::new(h.model.clone(), "sim", false, false);
+    feed(h, &mut app, "every cluster answered", |app| {
+        app.model()
+            .clusters
+            .iter()
+            .all(|c| c.last_success.is_some() && c.packages.is_some())
+    })
+    .await;
+    app.sync(Timestamp::now());
+    app
+}
+
+/// Feeds `h`'s updates to `app` until the validations of `clusters` ended.
+async fn validated(h: &mut Harness, app: &mut App, clusters: &[usize]) {
+    feed(h, app, "the validations ended", |app| {
+        clusters.iter().all(|&c| {
+            app.model().clusters[c]
+                .operation(OperationKind::Validation)
+                .is_some_and(|f| f.ending().is_some())
+        })
+    })
+    .await;
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn v_offers_the_held_release_confirms_with_skips_and_readiness_fills() {
     let fleet = start_fleet(4, |_| {}).await;
@@ -56,20 +89,8 @@ async fn v_offers_the_held_release_confirms_with_skips_and_readiness_fills() {
     fleet.finish_download("sim-2", &url).unwrap();
     fleet.set_fault("sim-2", Fault::ValidationWarning);
     let mut h = engine(&fleet, None, |_| {});
-    let mut app = App::new(h.model.clone(), "sim", false, false);
-    feed(&mut h, &mut app, "every cluster answered", |app| {
-        app.model()
-            .clusters
-            .iter()
-            .all(|c| c.last_success.is_some() && c.packages.is_some())
-    })
-    .await;
-    app.sync(Timestamp::now());
-    assert!(
-        row(&mut app, "sim-1").contains('?'),
-        "{}",
-        row(&mut app, "sim-1")
-    );
+    let mut app = answered(&mut h).await;
+    assert_row(&mut app, "sim-1", "?");
 
     // Mark sim-1..sim-3; v offers what they hold and do not run.
     keys(&mut app, " j j ");
@@ -88,25 +109,7 @@ async fn v_offers_the_held_release_confirms_with_skips_and_readiness_fills() {
 
     // Enter: the engine's plan, with the cluster that lacks it skipped and why.
     key(&mut app, KeyCode::Enter);
-    let Some(Dialog::ValidateConfirm(confirm)) = app.dialog() else {
-        panic!("no confirmation: {:?}", app.dialog());
-    };
-    let targets: Vec<&str> = confirm
-        .plan
-        .targets
-        .iter()
-        .map(|(_, n)| n.as_str())
-        .collect();
-    assert_eq!(targets, ["sim-1", "sim-2"]);
-    assert!(matches!(
-        confirm.plan.skipped.as_slice(),
-        [(2, name, SkipReason::NotHeld(v))] if name == "sim-3" && v == "9.16.1P3"
-    ));
-    let screen = text(&render(&mut app, 80, 24));
-    assert!(screen.contains("Validate this release?"), "{screen}");
-    assert!(screen.contains("Skip 1 cluster:"), "{screen}");
-    assert!(screen.contains("sim-3"), "{screen}");
-    assert!(screen.contains("y validate"), "{screen}");
+    assert_confirms_with_the_skip(&mut app);
     assert!(
         fleet
             .request_log("sim-1")
@@ -123,46 +126,54 @@ async fn v_offers_the_held_release_confirms_with_skips_and_readiness_fills() {
     assert_eq!(version, "9.16.1P3");
     assert_eq!(app.marked().count(), 0, "the marks served their validation");
     h.engine.validate(plan, version);
-    feed(&mut h, &mut app, "both validations ended", |app| {
-        [0, 1].iter().all(|&c| {
-            app.model().clusters[c]
-                .operation(OperationKind::Validation)
-                .is_some_and(|f| f.ending().is_some())
-        })
-    })
-    .await;
-    assert!(
-        row(&mut app, "sim-1").contains("✓ ready"),
-        "{}",
-        row(&mut app, "sim-1")
-    );
-    assert!(
-        row(&mut app, "sim-2").contains("! 2 warn"),
-        "{}",
-        row(&mut app, "sim-2")
-    );
-    assert!(
-        row(&mut app, "sim-3").contains(" ? "),
-        "{}",
-        row(&mut app, "sim-3")
-    );
+    validated(&mut h, &mut app, &[0, 1]).await;
+    assert_row(&mut app, "sim-1", "✓ ready");
+    assert_row(&mut app, "sim-2", "! 2 warn");
+    assert_row(&mut app, "sim-3", " ? ");
+    assert_findings_by_check(&mut app);
+    h.engine.shutdown();
+}
 
-    // V: the findings by check; Enter shows the text.
-    keys(&mut app, "V");
-    let screen = text(&render(&mut app, 120, 40));
+/// The confirmation of a validation of 9.16.1P3 on sim-1 and sim-2, sim-3 skipped
+/// since it does not hold the release.
+fn assert_confirms_with_the_skip(app: &mut App) {
+    let Some(Dialog::ValidateConfirm(confirm)) = app.dialog() else {
+        panic!("no confirmation: {:?}", app.dialog());
+    };
+    let targets: Vec<&str> = confirm
+        .plan
+        .targets
+        .iter()
+        .map(|(_, n)| n.as_str())
+        .collect();
+    assert_eq!(targets, ["sim-1", "sim-2"]);
+    assert!(matches!(
+        confirm.plan.skipped.as_slice(),
+        [(2, name, SkipReason::NotHeld(v))] if name == "sim-3" && v == "9.16.1P3"
+    ));
+    let screen = text(&render(app, 80, 24));
+    assert!(screen.contains("Validate this release?"), "{screen}");
+    assert!(screen.contains("Skip 1 cluster:"), "{screen}");
+    assert!(screen.contains("sim-3"), "{screen}");
+    assert!(screen.contains("y validate"), "{screen}");
+}
+
+/// V: the findings by check; Enter shows the text; Esc twice back to the table.
+fn assert_findings_by_check(app: &mut App) {
+    keys(app, "V");
+    let screen = text(&render(app, 120, 40));
     assert!(screen.contains("2 validated (9.16.1P3)"), "{screen}");
     assert!(screen.contains("NFS mounts"), "{screen}");
     assert!(screen.contains("Manual checks"), "{screen}");
-    key(&mut app, KeyCode::Enter);
-    let screen = text(&render(&mut app, 120, 40));
+    key(app, KeyCode::Enter);
+    let screen = text(&render(app, 120, 40));
     assert!(
         screen.contains("on sim-2:") && screen.contains("action"),
         "{screen}"
     );
-    key(&mut app, KeyCode::Esc);
-    key(&mut app, KeyCode::Esc);
+    key(app, KeyCode::Esc);
+    key(app, KeyCode::Esc);
     assert_eq!(app.mode(), ontop::tui::Mode::Table);
-    h.engine.shutdown();
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -192,23 +203,12 @@ async fn the_filter_words_find_what_ready_says() {
     fleet.finish_download("sim-2", &url).unwrap();
     fleet.set_fault("sim-2", Fault::ValidationError);
     let mut h = engine(&fleet, None, |_| {});
-    let mut app = App::new(h.model.clone(), "sim", false, false);
-    feed(&mut h, &mut app, "every cluster answered", |app| {
-        app.model().clusters.iter().all(|c| c.packages.is_some())
-    })
-    .await;
+    let mut app = answered(&mut h).await;
     let plan = app
         .model()
         .plan_validation(&[0, 1], "9.16.1P3", false, Timestamp::now());
     h.engine.validate(&plan, "9.16.1P3");
-    feed(&mut h, &mut app, "both ended", |app| {
-        [0, 1].iter().all(|&c| {
-            app.model().clusters[c]
-                .operation(OperationKind::Validation)
-                .is_some_and(|f| f.ending().is_some())
-        })
-    })
-    .await;
+    validated(&mut h, &mut app, &[0, 1]).await;
     let shown = |app: &mut App, filter: &str| {
         keys(app, "/");
         keys(app, filter);
