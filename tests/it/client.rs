@@ -2,19 +2,9 @@
 
 use std::time::Duration;
 
-use crate::support::fleet::{client, client_with, eventually, fleet_trust, start_fleet};
-use ontop::ontap::{
-    DownloadRequest, DownloadStarted, DownloadState, ErrorKind, JobState, OntapError, TlsTrust,
-};
+use crate::support::fleet::{client, client_with, eventually, fleet_trust, request, start_fleet};
+use ontop::ontap::{DownloadStarted, DownloadState, ErrorKind, JobState, OntapError, TlsTrust};
 use ontop_sim::Fault;
-
-fn request(url: String) -> DownloadRequest {
-    DownloadRequest {
-        url,
-        username: None,
-        password: None,
-    }
-}
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn identity_and_idle_download_state_are_read() {
@@ -324,15 +314,18 @@ async fn return_timeout_out_of_range_is_code_262197() {
     assert_eq!(err.target.as_deref(), Some("return_timeout"));
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[tokio::test]
 async fn one_client_reuses_its_connection() {
     let fleet = start_fleet(1, |_| {}).await;
     let c = client(&fleet, 0);
     for _ in 0..10 {
         c.download_status().await.unwrap();
-        // Pollers ask every few seconds; a short pause lets hyper put the connection back
-        // in its pool (it does so just after the body is read, on another task).
-        tokio::time::sleep(Duration::from_millis(50)).await;
+        // Pollers ask every few seconds; hyper puts the connection back in its pool just
+        // after the body is read, on a task of its own: on this one thread, that task
+        // runs once this one yields.
+        for _ in 0..4 {
+            tokio::task::yield_now().await;
+        }
     }
     let name = &fleet.clusters()[0].name;
     assert_eq!(fleet.request_log(name).len(), 10);

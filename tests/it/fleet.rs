@@ -7,11 +7,11 @@ mod poll_cost;
 use std::time::Duration;
 
 use crate::support::engine::{Harness, Setup, engine, engine_over, password_file_targets, plan};
-use crate::support::fleet::{client, start_fleet};
+use crate::support::fleet::{client, request, start_fleet};
 use ontop::download::journal::{Journal, JournalEntry};
 use ontop::download::{Ending, OperationKind, Phase};
 use ontop::engine::{JournalUse, Update};
-use ontop::ontap::{DownloadRequest, DownloadState, ErrorKind, JobState};
+use ontop::ontap::{DownloadState, ErrorKind, JobState};
 use ontop::state::Health;
 use ontop_sim::{Fault, SimFleet};
 
@@ -57,14 +57,7 @@ async fn healthy_rows_keep_updating_while_half_the_fleet_hangs_or_is_down() {
 /// it in the journal in `dir`; its job.
 async fn started_elsewhere(fleet: &SimFleet, dir: &std::path::Path) -> String {
     let started = client(fleet, 0)
-        .start_download(
-            &DownloadRequest {
-                url: fleet.default_package_url(),
-                username: None,
-                password: None,
-            },
-            0,
-        )
+        .start_download(&request(fleet.default_package_url()), 0)
         .await
         .unwrap();
     let job = started.job().unwrap().uuid.clone();

@@ -11,9 +11,8 @@ use std::time::Duration;
 use tokio::time::Instant;
 
 use crate::support::engine::{Harness, engine};
-use crate::support::fleet::{client, start_fleet};
+use crate::support::fleet::{client, request, start_fleet};
 use ontop::engine::Update;
-use ontop::ontap::DownloadRequest;
 use ontop_sim::{Fault, SimFleet, UpdateAt};
 
 const INTERVAL: Duration = Duration::from_secs(5);
@@ -26,6 +25,15 @@ enum Asked {
     Software,
     Other,
 }
+
+/// A poll that reads the cluster whole (status, software, identity), then a poll that
+/// asks one question again.
+const WHOLE_THEN_ONE: [Asked; 4] = [
+    Asked::Download,
+    Asked::Software,
+    Asked::Identity,
+    Asked::Download,
+];
 
 /// The GETs `cluster` received, oldest first, from the `skip`-th request on.
 fn gets(fleet: &SimFleet, cluster: &str, skip: usize) -> Vec<Asked> {
@@ -122,14 +130,7 @@ async fn a_changed_download_state_brings_identity_and_version_at_once() {
     polls(&mut h, 2).await;
     let before = fleet.request_log("sim-1").len();
     elsewhere
-        .start_download(
-            &DownloadRequest {
-                url: fleet.default_package_url(),
-                username: None,
-                password: None,
-            },
-            0,
-        )
+        .start_download(&request(fleet.default_package_url()), 0)
         .await
         .unwrap();
     let skip = fleet.request_log("sim-1").len();
@@ -160,12 +161,7 @@ async fn a_cluster_answering_again_after_failing_is_read_whole() {
     polls(&mut h, 2).await;
     assert_eq!(
         gets(&fleet, "sim-1", before),
-        [
-            Asked::Download,
-            Asked::Software,
-            Asked::Identity,
-            Asked::Download
-        ],
+        WHOLE_THEN_ONE,
         "identity at once on coming back, then one question again"
     );
     fleet.shutdown().await;
@@ -201,12 +197,7 @@ async fn while_an_update_runs_the_software_is_read_on_every_poll_and_identity_wh
     polls(&mut h, 2).await;
     assert_eq!(
         gets(&fleet, "sim-1", before),
-        [
-            Asked::Download,
-            Asked::Software,
-            Asked::Identity,
-            Asked::Download
-        ],
+        WHOLE_THEN_ONE,
         "the poll that saw the update end read identity too, then one question again"
     );
     let cluster = &h.model.clusters[0];

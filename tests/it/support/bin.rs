@@ -104,6 +104,10 @@ pub async fn serve(mut command: tokio::process::Command, listen: &str, config: &
     let addr = tokio::time::timeout(Duration::from_secs(60), async {
         while let Some(line) = lines.next_line().await.unwrap() {
             log.push(&line);
+            // The line for the operator (after the log's own line that says the same).
+            if !line.starts_with("ontop serve: ") {
+                continue;
+            }
             if let Some((_, rest)) = line.split_once("listening on http://") {
                 let addr = rest.split('/').next().unwrap();
                 return addr.parse::<std::net::SocketAddr>().unwrap();

@@ -49,6 +49,15 @@ pub fn client_with(
     .expect("the client builds")
 }
 
+/// A request for `url` with no server login, as a plain web server needs.
+pub fn request(url: String) -> ontop::ontap::DownloadRequest {
+    ontop::ontap::DownloadRequest {
+        url,
+        username: None,
+        password: None,
+    }
+}
+
 /// A correctly configured client for cluster `index`.
 pub fn client(fleet: &SimFleet, index: usize) -> Client {
     client_with(

@@ -86,6 +86,17 @@ impl Loop<'_> {
         }
     }
 
+    /// Types `path` into the form's emptied field and waits until the file was looked at.
+    async fn type_file(&mut self, path: &std::path::Path) {
+        self.key(KeyCode::Char('u'), KeyModifiers::CONTROL);
+        self.keys(path.to_str().unwrap());
+        self.until("the file looked at", |app| {
+            matches!(app.dialog(), Some(Dialog::Form(f))
+                if matches!(f.local().map(|l| &l.state), Some(FileState::Found(_))))
+        })
+        .await;
+    }
+
     fn screen(&mut self) -> String {
         text(&render(&mut self.app, 120, 40))
     }
@@ -128,13 +139,7 @@ async fn a_file_typed_into_the_form_is_read_confirmed_counted_up_and_filed() {
     .await;
 
     l.keys("ad");
-    l.key(KeyCode::Char('u'), KeyModifiers::CONTROL);
-    l.keys(path.to_str().unwrap());
-    l.until("the file looked at", |app| {
-        matches!(app.dialog(), Some(Dialog::Form(f))
-            if matches!(f.local().map(|l| &l.state), Some(FileState::Found(_))))
-    })
-    .await;
+    l.type_file(&path).await;
     let found = l.screen();
     assert!(
         found.contains("9181_q_image.tgz, 3.0 MiB, from this host"),
@@ -205,13 +210,7 @@ async fn esc_in_details_asks_then_stops_an_upload_and_the_cluster_keeps_none_of_
     l.until("the row", |app| app.model().clusters[0].version.is_some())
         .await;
     l.keys("d");
-    l.key(KeyCode::Char('u'), KeyModifiers::CONTROL);
-    l.keys(path.to_str().unwrap());
-    l.until("the file looked at", |app| {
-        matches!(app.dialog(), Some(Dialog::Form(f))
-            if matches!(f.local().map(|l| &l.state), Some(FileState::Found(_))))
-    })
-    .await;
+    l.type_file(&path).await;
     l.key(KeyCode::Enter, KeyModifiers::NONE);
     l.until("the confirmation", |app| {
         matches!(app.dialog(), Some(Dialog::Confirm(_)))
