@@ -8,7 +8,7 @@
 /// Descriptors kept for everything but the pollers' connections: stdio, the log, the
 /// audit log and journal, the runtime's own, starts and removals on the wire, a
 /// package list read now and then.
-pub const MARGIN: u64 = 96;
+pub(crate) const MARGIN: u64 = 96;
 
 /// How the pollers fit the open-file limit.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -16,14 +16,14 @@
 //!              └──> updates ─> Model ─> dashboard | CLI lines | /metrics, page, JSON
 //! ```
 
-pub mod budget;
+pub(crate) mod budget;
 mod journal_watch;
-pub mod local_file;
+pub(crate) mod local_file;
 mod operations;
 mod options;
 mod poller;
-pub mod update;
-pub mod upload;
+pub(crate) mod update;
+pub(crate) mod upload;
 
 use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
@@ -46,13 +46,18 @@ use crate::ontap::{Client, OntapError};
 use crate::state::{ClusterIdentity, Model};
 use poller::{Command, Poller, PollerSetup, Shared};
 
-pub use options::{EngineOptions, EngineSetup, JOURNAL_EVERY, JournalUse};
-pub use poller::{MAX_BACKOFF, Schedule, backoff, jittered_backoff};
-pub use update::{Again, LoginPause, Update};
+pub use options::EngineOptions;
+pub use options::EngineSetup;
+pub(crate) use options::JOURNAL_EVERY;
+pub use options::JournalUse;
+pub use poller::Schedule;
+pub(crate) use update::Again;
+pub use update::LoginPause;
+pub use update::Update;
 
 /// Polls in flight across the whole fleet, at most: a poll holds its slot for a round
 /// trip or two, so 256 keep ten thousand clusters polled every few seconds.
-pub const POLLERS_MAX_IN_FLIGHT: usize = 256;
+pub(crate) const POLLERS_MAX_IN_FLIGHT: usize = 256;
 /// Updates buffered between the pollers and the model before pollers wait.
 const UPDATE_BUFFER: usize = 1024;
 
@@ -379,7 +384,7 @@ fn mirror_sources(config: &Config, credentials: &Credentials) -> Vec<MirrorSourc
 }
 
 /// What the model knows of each configured cluster before any poll.
-pub fn identities(config: &Config) -> Vec<ClusterIdentity> {
+pub(crate) fn identities(config: &Config) -> Vec<ClusterIdentity> {
     let identity = |c: &crate::config::ClusterConfig| ClusterIdentity {
         name: c.name.clone(),
         url: c.url.to_string(),
