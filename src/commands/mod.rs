@@ -55,11 +55,6 @@ pub enum Exit {
 }
 
 impl Exit {
-    /// `Ok` when `ok`, else `Failed`.
-    pub fn from_ok(ok: bool) -> Self {
-        if ok { Self::Ok } else { Self::Failed }
-    }
-
     /// `Ok` when there is no reason to fail; else `Failed`, after the one closing line
     /// that says why (every non-zero exit ends with one).
     pub fn unless(reasons: &[String]) -> Self {
@@ -153,18 +148,6 @@ impl Context {
             interactive: std::io::stdin().is_terminal(),
             data_dir: settings::data_dir(),
         })
-    }
-
-    /// A context over `config`, for tests and embedders.
-    pub fn with_config(config: Config) -> Self {
-        Self {
-            config: Some(config),
-            read_only: false,
-            color: false,
-            bell: false,
-            interactive: false,
-            data_dir: settings::data_dir(),
-        }
     }
 
     /// The config this command was given.

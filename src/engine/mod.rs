@@ -87,7 +87,6 @@ pub struct Engine {
     /// locked").
     updates: mpsc::Sender<Update>,
     journaled: bool,
-    budget: budget::Budget,
     /// Requests (starts, removals) on the wire at once, at most.
     request_slots: Arc<Semaphore>,
     /// The rate every upload from this host shares, when there is one.
@@ -178,7 +177,6 @@ impl Engine {
             updates: updates.clone(),
             journal_seen: Arc::default(),
             journaled,
-            budget,
             request_slots: Arc::new(Semaphore::new(crate::download::MAX_CONCURRENT_STARTS)),
             upload_rate: options
                 .upload_rate
@@ -227,20 +225,10 @@ impl Engine {
         self.journaled
     }
 
-    /// How the open-file budget came out.
-    pub fn budget(&self) -> &budget::Budget {
-        &self.budget
-    }
-
     /// The site mirrors, without their passwords: what a confirmation groups targets
     /// by.
     pub fn mirrors(&self) -> Vec<MirrorSource> {
         self.mirrors.iter().map(MirrorSource::shown).collect()
-    }
-
-    /// The clusters, in update order.
-    pub fn names(&self) -> &[String] {
-        &self.names
     }
 
     /// Polls `cluster` now (`r`), or every cluster (`R`).
