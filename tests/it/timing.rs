@@ -16,12 +16,12 @@ use tokio::time::Instant;
 
 use crate::support::engine::{Harness, engine};
 use crate::support::fleet::start_fleet;
-use ontop::download::audit::AuditLog;
-use ontop::download::journal::Journal;
-use ontop::download::{Ending, OperationKind};
-use ontop::engine::{Engine, EngineOptions, EngineSetup, Schedule, Update};
-use ontop::fleet::Target;
-use ontop::ontap::{ErrorKind, OntapError};
+use ontop::testing::download::audit::AuditLog;
+use ontop::testing::download::journal::Journal;
+use ontop::testing::download::{Ending, OperationKind};
+use ontop::testing::engine::{Engine, EngineOptions, EngineSetup, Schedule, Update};
+use ontop::testing::fleet::Target;
+use ontop::testing::ontap::{ErrorKind, OntapError};
 use ontop_sim::SimFleet;
 
 const INTERVAL: Duration = Duration::from_secs(5);

@@ -12,7 +12,7 @@ use tokio::time::Instant;
 
 use crate::support::engine::{Harness, engine};
 use crate::support::fleet::{client, request, start_fleet};
-use ontop::engine::Update;
+use ontop::testing::engine::Update;
 use ontop_sim::{Fault, SimFleet, UpdateAt};
 
 const INTERVAL: Duration = Duration::from_secs(5);

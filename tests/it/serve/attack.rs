@@ -18,7 +18,7 @@ use crate::support::fleet::{eventually, start_fleet};
 
 /// The kinds of hostile client the attacks are made of.
 #[derive(Debug, Clone, Copy)]
-pub enum Hostile {
+pub(crate) enum Hostile {
     /// Sends this many `GET /healthz` (no login) in one write and never reads.
     Pipeliner(usize),
     /// Asks for `/metrics` (with this `Authorization`, if any) and never reads.
@@ -29,7 +29,7 @@ pub enum Hostile {
 
 impl Hostile {
     /// Three hundred of every kind in turn: the attack of the issue.
-    pub fn mix(n: usize, auth: Option<&'static str>) -> Vec<Hostile> {
+    pub(crate) fn mix(n: usize, auth: Option<&'static str>) -> Vec<Hostile> {
         let kinds = [
             Hostile::Pipeliner(1000),
             Hostile::NeverReader(auth),
@@ -87,7 +87,11 @@ impl Hostile {
 /// Starts `attackers` against `server`, `per_address` from each of 127.0.0.2, .3, …,
 /// fifty at a time as a crowd arriving; returns once each sent its first bytes (they
 /// stay until the set is dropped).
-pub async fn attack(server: SocketAddr, attackers: &[Hostile], per_address: usize) -> JoinSet<()> {
+pub(crate) async fn attack(
+    server: SocketAddr,
+    attackers: &[Hostile],
+    per_address: usize,
+) -> JoinSet<()> {
     let mut set = JoinSet::new();
     for (batch, hostiles) in attackers.chunks(50).enumerate() {
         let mut arrivals = Vec::new();
@@ -106,12 +110,12 @@ pub async fn attack(server: SocketAddr, attackers: &[Hostile], per_address: usiz
 }
 
 /// The clusters of a fleet whose `/metrics` [`with_big_labels`] makes large.
-pub const CLUSTERS: usize = 5;
+pub(crate) const CLUSTERS: usize = 5;
 
 /// `text` of a config with 150 labels of 1000 characters on every cluster: each series
 /// carries them, so a few clusters make a `/metrics` of megabytes, more than the
 /// kernel buffers for a client that does not read.
-pub fn with_big_labels(text: &str) -> String {
+pub(crate) fn with_big_labels(text: &str) -> String {
     let labels: Vec<String> = (0..150)
         .map(|i| format!("pad{i:03} = \"{}\"", "x".repeat(1000)))
         .collect();
@@ -120,7 +124,7 @@ pub fn with_big_labels(text: &str) -> String {
 }
 
 /// The `[serve]` login: user `prometheus`, password `scrape-me` in a 0600 file in `dir`.
-pub fn with_login(text: &str, dir: &Path) -> String {
+pub(crate) fn with_login(text: &str, dir: &Path) -> String {
     let secret = dir.join("serve-password");
     std::fs::write(&secret, "scrape-me\n").unwrap();
     crate::support::config::chmod(&secret, 0o600);
@@ -131,11 +135,11 @@ pub fn with_login(text: &str, dir: &Path) -> String {
 }
 
 /// `Authorization` for the login of [`with_login`]: `prometheus:scrape-me`.
-pub const RIGHT_LOGIN: &str = "Basic cHJvbWV0aGV1czpzY3JhcGUtbWU=";
+pub(crate) const RIGHT_LOGIN: &str = "Basic cHJvbWV0aGV1czpzY3JhcGUtbWU=";
 
 /// The size of `/metrics` at `base` (with the login of [`with_login`]) once every
 /// cluster has answered, and so every series is there: more than `at_least`.
-pub async fn large_metrics(base: &str, at_least: usize) -> usize {
+pub(crate) async fn large_metrics(base: &str, at_least: usize) -> usize {
     let http = super::plain_client();
     eventually("a /metrics of megabytes", || async {
         let answer = http
@@ -229,7 +233,10 @@ async fn pipelining_past_the_cap_gets_the_connection_closed() {
     let _ = read.expect("the server closes the connection after its last answer");
     let text = String::from_utf8_lossy(&got).to_ascii_lowercase();
     let answers = text.matches("http/1.1 200 ok").count();
-    assert_eq!(answers, ontop::serve::web::MAX_REQUESTS_PER_CONNECTION);
+    assert_eq!(
+        answers,
+        ontop::testing::serve::web::MAX_REQUESTS_PER_CONNECTION
+    );
     assert_eq!(
         text.matches("connection: close").count(),
         1,
@@ -249,7 +256,7 @@ async fn sigterm_stops_serve_within_its_grace_while_hostile_clients_hold_every_s
     // larger than the kernel takes, so each write waits on its client.
     let attackers = [Hostile::NeverReader(None); 300];
     let _attack = attack(addr, &attackers, 15).await;
-    let grace = ontop::serve::web::STOP_GRACE;
+    let grace = ontop::testing::serve::web::STOP_GRACE;
     let (took, code) = terminate(&mut child, grace + Duration::from_secs(5)).await;
     eprintln!("stopped after {took:?}");
     assert_eq!(code, Some(0), "a clean stop after {took:?}");

@@ -8,13 +8,13 @@ use std::process::Output;
 use std::time::Duration;
 
 /// The binary under test.
-pub const BIN: &str = env!("CARGO_BIN_EXE_ontop");
+pub(crate) const BIN: &str = env!("CARGO_BIN_EXE_ontop");
 
 /// How long one run may take before the test fails instead of hanging.
 const RUN_LIMIT: Duration = Duration::from_secs(120);
 
 /// The environment every run gets: `(name, Some(value))` to set, `(name, None)` to unset.
-pub fn base_env(data_home: &Path) -> Vec<(&'static str, Option<String>)> {
+pub(crate) fn base_env(data_home: &Path) -> Vec<(&'static str, Option<String>)> {
     vec![
         ("ONTOP_CONFIG", None),
         ("XDG_DATA_HOME", Some(data_home.display().to_string())),
@@ -24,7 +24,7 @@ pub fn base_env(data_home: &Path) -> Vec<(&'static str, Option<String>)> {
 
 /// `ontop` with the environment every run gets ([`base_env`]) and no input, for a test
 /// that wires its output itself; add the arguments, then `output()`.
-pub fn std_command(data_home: &Path) -> std::process::Command {
+pub(crate) fn std_command(data_home: &Path) -> std::process::Command {
     let mut command = std::process::Command::new(BIN);
     for (name, value) in base_env(data_home) {
         match value {
@@ -38,14 +38,14 @@ pub fn std_command(data_home: &Path) -> std::process::Command {
 
 /// [`std_command`] on the runtime, for a test that spawns `ontop` to signal it or to run
 /// beside it; it is killed when dropped.
-pub fn command(data_home: &Path) -> tokio::process::Command {
+pub(crate) fn command(data_home: &Path) -> tokio::process::Command {
     let mut command = tokio::process::Command::from(std_command(data_home));
     command.kill_on_drop(true);
     command
 }
 
 /// Runs `ontop args --config config` with `data_home` as `XDG_DATA_HOME` and `env` on top.
-pub async fn run_with(
+pub(crate) async fn run_with(
     args: &[&str],
     config: &Path,
     data_home: &Path,
@@ -61,7 +61,7 @@ pub async fn run_with(
 }
 
 /// Runs `ontop args` (a command that reads no config) with `data_home` as `XDG_DATA_HOME`.
-pub async fn run_without_config(args: &[&str], data_home: &Path) -> Output {
+pub(crate) async fn run_without_config(args: &[&str], data_home: &Path) -> Output {
     let mut command = command(data_home);
     command.args(args);
     finish(command).await
@@ -76,13 +76,13 @@ async fn finish(mut command: tokio::process::Command) -> Output {
 }
 
 /// Runs `ontop args --config config` with its data dir beside the config.
-pub async fn run_ontop(args: &[&str], config: &Path) -> Output {
+pub(crate) async fn run_ontop(args: &[&str], config: &Path) -> Output {
     let data = config.parent().unwrap().join("data");
     run_with(args, config, &data, &[]).await
 }
 
 /// `ontop serve` running in the background: the child, where it listens, and its log.
-pub struct Served {
+pub(crate) struct Served {
     pub child: tokio::process::Child,
     pub addr: std::net::SocketAddr,
     pub log: Log,
@@ -91,7 +91,11 @@ pub struct Served {
 /// Starts `ontop serve --listen listen --config config` from `command` (made by
 /// [`command`], perhaps with a lower open-file limit), and waits for the line that
 /// says where it listens.
-pub async fn serve(mut command: tokio::process::Command, listen: &str, config: &Path) -> Served {
+pub(crate) async fn serve(
+    mut command: tokio::process::Command,
+    listen: &str,
+    config: &Path,
+) -> Served {
     use tokio::io::{AsyncBufReadExt, BufReader};
     command
         .args(["serve", "--listen", listen, "--config"])
@@ -124,7 +128,7 @@ pub async fn serve(mut command: tokio::process::Command, listen: &str, config: &
 /// [`command`] with the open-file limit (soft and hard) set to `files`, as `ulimit -n`
 /// would.
 #[cfg(target_os = "linux")]
-pub fn with_open_files(
+pub(crate) fn with_open_files(
     mut command: tokio::process::Command,
     files: u64,
 ) -> tokio::process::Command {
@@ -147,7 +151,7 @@ pub fn with_open_files(
 
 /// What a child wrote to stderr so far, read as it comes (a full pipe would stall it).
 #[derive(Clone)]
-pub struct Log {
+pub(crate) struct Log {
     text: std::sync::Arc<std::sync::Mutex<String>>,
     /// Turns true once the child's stderr is closed and every line read.
     ended: tokio::sync::watch::Receiver<bool>,
@@ -186,12 +190,12 @@ impl Log {
     }
 
     /// Everything written so far.
-    pub fn text(&self) -> String {
+    pub(crate) fn text(&self) -> String {
         self.text.lock().unwrap().clone()
     }
 
     /// Everything written, once the child closed its stderr (it ended).
-    pub async fn all(&self) -> String {
+    pub(crate) async fn all(&self) -> String {
         let mut ended = self.ended.clone();
         let _ = tokio::time::timeout(RUN_LIMIT, ended.wait_for(|e| *e)).await;
         self.text()
@@ -199,7 +203,7 @@ impl Log {
 }
 
 /// Sends SIGTERM to `child`; how long it took to end, and its exit code.
-pub async fn terminate(
+pub(crate) async fn terminate(
     child: &mut tokio::process::Child,
     limit: Duration,
 ) -> (Duration, Option<i32>) {

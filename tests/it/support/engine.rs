@@ -6,23 +6,23 @@ use std::path::Path;
 use std::sync::Arc;
 use std::time::Duration;
 
-use ontop::download::audit::AuditLog;
-use ontop::download::journal::Journal;
-use ontop::download::{Followed, OperationKind, Plan};
-use ontop::engine::{Engine, EngineOptions, EngineSetup, Schedule, Update};
-use ontop::fleet::Target;
-use ontop::ontap::Client;
-use ontop::state::{ClusterIdentity, Model};
+use ontop::testing::download::audit::AuditLog;
+use ontop::testing::download::journal::Journal;
+use ontop::testing::download::{Followed, OperationKind, Plan};
+use ontop::testing::engine::{Engine, EngineOptions, EngineSetup, Schedule, Update};
+use ontop::testing::fleet::Target;
+use ontop::testing::ontap::Client;
+use ontop::testing::state::{ClusterIdentity, Model};
 use ontop_sim::SimFleet;
 use tokio::sync::mpsc::Receiver;
 
 use super::fleet::{client_with, fleet_trust};
 
 /// How often the test engines poll: fast, so that tests end quickly.
-pub const INTERVAL: Duration = Duration::from_millis(100);
+pub(crate) const INTERVAL: Duration = Duration::from_millis(100);
 
 /// How a test engine is set up.
-pub struct Setup {
+pub(crate) struct Setup {
     pub interval: Duration,
     pub timeout: Duration,
     pub read_only: bool,
@@ -30,7 +30,7 @@ pub struct Setup {
     /// Read the repository every this often (the inventory), besides the first answer.
     pub inventory: Option<Duration>,
     /// The site mirrors starts fetch from.
-    pub mirrors: Vec<ontop::download::sources::MirrorSource>,
+    pub mirrors: Vec<ontop::testing::download::sources::MirrorSource>,
 }
 
 impl Default for Setup {
@@ -47,7 +47,7 @@ impl Default for Setup {
 }
 
 /// A running engine and the model its updates keep.
-pub struct Harness {
+pub(crate) struct Harness {
     pub engine: Engine,
     pub updates: Receiver<Update>,
     pub model: Model,
@@ -71,7 +71,7 @@ fn client(fleet: &SimFleet, index: usize, setup: &Setup) -> Client {
         return client;
     }
     let cluster = &fleet.clusters()[index];
-    Client::new(ontop::ontap::ClientSettings {
+    Client::new(ontop::testing::ontap::ClientSettings {
         name: cluster.name.clone(),
         url: cluster.url.parse().unwrap(),
         username: fleet.username().to_string(),
@@ -86,7 +86,11 @@ fn client(fleet: &SimFleet, index: usize, setup: &Setup) -> Client {
 }
 
 /// The engine over `fleet`, recording in `dir`, or nowhere (as the demo does) for `None`.
-pub fn engine(fleet: &SimFleet, dir: Option<&Path>, tweak: impl FnOnce(&mut Setup)) -> Harness {
+pub(crate) fn engine(
+    fleet: &SimFleet,
+    dir: Option<&Path>,
+    tweak: impl FnOnce(&mut Setup),
+) -> Harness {
     let mut setup = Setup::default();
     tweak(&mut setup);
     let targets = (0..fleet.clusters().len())
@@ -105,7 +109,7 @@ pub fn engine(fleet: &SimFleet, dir: Option<&Path>, tweak: impl FnOnce(&mut Setu
 }
 
 /// The engine over `targets` (of `fleet`), as `setup` says.
-pub fn engine_over(
+pub(crate) fn engine_over(
     fleet: &SimFleet,
     targets: Vec<Target>,
     dir: Option<&Path>,
@@ -153,7 +157,11 @@ pub fn engine_over(
 impl Harness {
     /// Applies updates until `done` holds (each within [`Harness::bound`]: a bound, not a
     /// timing claim).
-    pub async fn until(&mut self, what: &str, mut done: impl FnMut(&Model, &Update) -> bool) {
+    pub(crate) async fn until(
+        &mut self,
+        what: &str,
+        mut done: impl FnMut(&Model, &Update) -> bool,
+    ) {
         loop {
             let update = tokio::time::timeout(self.bound, self.updates.recv())
                 .await
@@ -168,7 +176,7 @@ impl Harness {
     }
 
     /// The next update, applied (within [`Harness::bound`]).
-    pub async fn next(&mut self) -> Update {
+    pub(crate) async fn next(&mut self) -> Update {
         let update = tokio::time::timeout(self.bound, self.updates.recv())
             .await
             .expect("an update in time")
@@ -179,7 +187,7 @@ impl Harness {
     }
 
     /// Waits until every cluster answered once (and its repository was read).
-    pub async fn answered(&mut self) {
+    pub(crate) async fn answered(&mut self) {
         self.until("every cluster answered", |m, _| {
             m.clusters
                 .iter()
@@ -189,12 +197,12 @@ impl Harness {
     }
 
     /// The operation of `kind` on `cluster`, as the model holds it.
-    pub fn op(&self, cluster: usize, kind: OperationKind) -> Option<&Followed> {
+    pub(crate) fn op(&self, cluster: usize, kind: OperationKind) -> Option<&Followed> {
         self.model.clusters[cluster].operation(kind)
     }
 
     /// Waits until the operation of `kind` on `cluster` ended; returns it.
-    pub async fn ended(&mut self, cluster: usize, kind: OperationKind) -> Followed {
+    pub(crate) async fn ended(&mut self, cluster: usize, kind: OperationKind) -> Followed {
         self.until("the operation ended", |m, _| {
             m.clusters[cluster]
                 .operation(kind)
@@ -206,7 +214,7 @@ impl Harness {
 }
 
 /// A plan that sends a start to `targets` and attaches to `attach` (by index).
-pub fn plan(fleet: &SimFleet, targets: &[usize], attach: &[usize]) -> Plan {
+pub(crate) fn plan(fleet: &SimFleet, targets: &[usize], attach: &[usize]) -> Plan {
     let name = |&i: &usize| (i, fleet.clusters()[i].name.clone());
     Plan {
         targets: targets.iter().map(name).collect(),
@@ -216,7 +224,7 @@ pub fn plan(fleet: &SimFleet, targets: &[usize], attach: &[usize]) -> Plan {
 }
 
 /// The audit log in `dir`, one JSON value per line.
-pub fn audit_lines(dir: &Path) -> Vec<serde_json::Value> {
+pub(crate) fn audit_lines(dir: &Path) -> Vec<serde_json::Value> {
     std::fs::read_to_string(dir.join("audit.jsonl"))
         .unwrap_or_default()
         .lines()
@@ -225,7 +233,7 @@ pub fn audit_lines(dir: &Path) -> Vec<serde_json::Value> {
 }
 
 /// POSTs (and other changes) the cluster received.
-pub fn changes(fleet: &SimFleet, cluster: &str) -> usize {
+pub(crate) fn changes(fleet: &SimFleet, cluster: &str) -> usize {
     fleet
         .request_log(cluster)
         .iter()
@@ -236,13 +244,13 @@ pub fn changes(fleet: &SimFleet, cluster: &str) -> usize {
 /// The targets of `fleet`'s config with each cluster's password read from one
 /// `password_file` in `dir` (holding `password`), as `ontop` builds them: a refused login
 /// can be fixed by rewriting that file. The file's path comes back too.
-pub async fn password_file_targets(
+pub(crate) async fn password_file_targets(
     fleet: &SimFleet,
     dir: &Path,
     password: &str,
 ) -> (Vec<Target>, std::path::PathBuf) {
-    use ontop::config::{Credentials, load_from};
-    use ontop::fleet::targets::{targets_from_config, with_reauth};
+    use ontop::testing::config::{Credentials, load_from};
+    use ontop::testing::fleet::targets::{targets_from_config, with_reauth};
     let config_path = dir.join("fleet.toml");
     fleet.write_config(&config_path).await.unwrap();
     let password_file = dir.join("pw");

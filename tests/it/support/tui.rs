@@ -6,37 +6,37 @@ use std::time::Duration;
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use jiff::{SignedDuration, Timestamp};
-use ontop::download::{Observation, Tracker};
-use ontop::engine::Update as Event;
-use ontop::ontap::model::ClusterVersion;
-use ontop::ontap::{
+use ontop::testing::download::{Observation, Tracker};
+use ontop::testing::engine::Update as Event;
+use ontop::testing::ontap::model::ClusterVersion;
+use ontop::testing::ontap::{
     ClusterInfo, DownloadState, DownloadStatus, ErrorKind, Job, JobState, OntapError, Package,
 };
-use ontop::state::{ClusterIdentity, Model};
-use ontop::tui::{App, AppCommand, draw};
+use ontop::testing::state::{ClusterIdentity, Model};
+use ontop::testing::tui::{App, AppCommand, draw};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use ratatui::buffer::Buffer;
 
 /// The fixed "now" of every snapshot.
-pub fn now() -> Timestamp {
+pub(crate) fn now() -> Timestamp {
     "2026-03-01T12:00:00Z".parse().unwrap()
 }
 
 /// Types `keys` into `app` at [`now`], one character each; what the app asks for.
-pub fn press(app: &mut App, keys: &str) -> Vec<AppCommand> {
+pub(crate) fn press(app: &mut App, keys: &str) -> Vec<AppCommand> {
     keys.chars()
         .flat_map(|c| press_code(app, KeyCode::Char(c)))
         .collect()
 }
 
 /// Presses the key `code` in `app` at [`now`]; what the app asks for.
-pub fn press_code(app: &mut App, code: KeyCode) -> Vec<AppCommand> {
+pub(crate) fn press_code(app: &mut App, code: KeyCode) -> Vec<AppCommand> {
     app.handle_key(KeyEvent::new(code, KeyModifiers::NONE), now())
 }
 
 /// `now` minus `secs` seconds.
-pub fn ago(secs: i64) -> Timestamp {
+pub(crate) fn ago(secs: i64) -> Timestamp {
     now() - SignedDuration::from_secs(secs)
 }
 
@@ -110,7 +110,7 @@ const BAD_URL: &str = "Package download failed due to invalid url: https://repo.
 /// 5 lab-sfo-1 stale · 6 edge-syd-1 unknown (no answer yet) ·
 /// 7 lab-ams-2 insecure TLS · 8 lab-nyc-2 plain HTTP ·
 /// 9 edge-sin-1 failing after answering (HTTP 403, ONTAP code 6).
-pub fn model() -> Model {
+pub(crate) fn model() -> Model {
     let mut ro = identity(
         "prod-ams-1",
         "https://10.20.0.10",
@@ -210,7 +210,7 @@ fn job(state: JobState, end: Option<&str>) -> Job {
 fn followed(cluster: usize, at: Timestamp, job: &Job) -> Event {
     let url = "https://repo.example.com/ontap/ontap-9.17.1-image.tgz".to_string();
     let mut tracker = Tracker::resumed(
-        ontop::download::Operation::download(url, None),
+        ontop::testing::download::Operation::download(url, None),
         job.uuid.clone(),
         ago(730),
         at,
@@ -332,7 +332,7 @@ fn the_rest() -> Vec<Event> {
 }
 
 /// An app over the mixed fleet.
-pub fn app(color: bool, read_only: bool) -> App {
+pub(crate) fn app(color: bool, read_only: bool) -> App {
     let label = "/home/ops/.config/ontop/config.toml";
     let mut app = App::new(model(), label, read_only, color);
     app.sync(now());
@@ -340,14 +340,14 @@ pub fn app(color: bool, read_only: bool) -> App {
 }
 
 /// Draws `app` at `width` x `height` and returns the buffer.
-pub fn render(app: &mut App, width: u16, height: u16) -> Buffer {
+pub(crate) fn render(app: &mut App, width: u16, height: u16) -> Buffer {
     let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
     terminal.draw(|f| draw(f, app, now())).unwrap();
     terminal.backend().buffer().clone()
 }
 
 /// The buffer as text, one line per row, trailing spaces kept off.
-pub fn text(buffer: &Buffer) -> String {
+pub(crate) fn text(buffer: &Buffer) -> String {
     let width = buffer.area.width as usize;
     let mut out = String::new();
     for row in buffer.content.chunks(width) {
@@ -370,7 +370,7 @@ fn unicode_cells(symbol: &str) -> usize {
 }
 
 /// Where `needle` starts on screen: (x, y) of its first cell.
-pub fn find(buffer: &Buffer, needle: &str) -> Option<(u16, u16)> {
+pub(crate) fn find(buffer: &Buffer, needle: &str) -> Option<(u16, u16)> {
     text(buffer).lines().enumerate().find_map(|(y, line)| {
         line.find(needle).map(|byte| {
             let x = ratatui::text::Span::raw(&line[..byte]).width();

@@ -18,7 +18,7 @@ async fn status(args: &[&str], config: &Path) -> Output {
 }
 
 fn rows(out: &Output) -> Vec<Value> {
-    assert_exit(&out, 0);
+    assert_exit(out, 0);
     let doc: Value = serde_json::from_slice(&out.stdout).expect("JSON");
     doc.as_array().expect("an array").clone()
 }

@@ -207,7 +207,7 @@ fn without_colour_no_cell_has_a_colour() {
 
 #[test]
 fn five_hundred_clusters_scroll_and_only_fit_rows_are_drawn() {
-    use ontop::state::{ClusterIdentity, Model};
+    use ontop::testing::state::{ClusterIdentity, Model};
     let model = Model::new((0..500).map(|i| ClusterIdentity {
         name: format!("sim-{i}"),
         url: format!("https://10.0.{}.{}", i / 250, i % 250),
@@ -215,7 +215,7 @@ fn five_hundred_clusters_scroll_and_only_fit_rows_are_drawn() {
         username: "admin".into(),
         ..ClusterIdentity::default()
     }));
-    let mut app = ontop::tui::App::new(model, "big.toml", false, true);
+    let mut app = ontop::testing::tui::App::new(model, "big.toml", false, true);
     press(&mut app, "G");
     let screen = text(&render(&mut app, 80, 24));
     assert!(screen.contains("sim-499"));

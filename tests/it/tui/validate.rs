@@ -7,9 +7,9 @@ use std::time::Duration;
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use jiff::Timestamp;
-use ontop::download::{OperationKind, SkipReason};
-use ontop::tui::app::Dialog;
-use ontop::tui::{App, AppCommand};
+use ontop::testing::download::{OperationKind, SkipReason};
+use ontop::testing::tui::app::Dialog;
+use ontop::testing::tui::{App, AppCommand};
 use ontop_sim::Fault;
 
 use crate::support::engine::{Harness, engine};
@@ -173,7 +173,7 @@ fn assert_findings_by_check(app: &mut App) {
     );
     key(app, KeyCode::Esc);
     key(app, KeyCode::Esc);
-    assert_eq!(app.mode(), ontop::tui::Mode::Table);
+    assert_eq!(app.mode(), ontop::testing::tui::Mode::Table);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
