@@ -320,7 +320,12 @@ fn events() -> Vec<Event> {
 /// An app over the mixed fleet.
 pub fn app(color: bool, read_only: bool) -> App {
     let label = "/home/ops/.config/ontop/config.toml";
-    let mut app = App::new(model(), label, read_only, color);
+    let mut app = App::new(
+        model(),
+        label,
+        ontop::tui::Access::read_only_if(read_only),
+        ontop::tui::Palette::colors_if(color),
+    );
     app.sync(now());
     app
 }

@@ -20,7 +20,12 @@ fn press(app: &mut App, keys: &str) {
 }
 
 fn with(model: Model) -> App {
-    let mut app = App::new(model, "/home/ops/.config/ontop/config.toml", false, true);
+    let mut app = App::new(
+        model,
+        "/home/ops/.config/ontop/config.toml",
+        ontop::tui::Access::ReadWrite,
+        ontop::tui::Palette::Colors,
+    );
     app.sync(now());
     app
 }

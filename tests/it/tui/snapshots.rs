@@ -225,7 +225,12 @@ fn five_hundred_clusters_scroll_and_only_fit_rows_are_drawn() {
         username: "admin".into(),
         ..ClusterIdentity::default()
     }));
-    let mut app = ontop::tui::App::new(model, "big.toml", false, true);
+    let mut app = ontop::tui::App::new(
+        model,
+        "big.toml",
+        ontop::tui::Access::ReadWrite,
+        ontop::tui::Palette::Colors,
+    );
     press(&mut app, "G");
     let screen = text(&render(&mut app, 80, 24));
     assert!(screen.contains("sim-499"));

@@ -69,7 +69,7 @@ impl Loop<'_> {
         let deadline = tokio::time::Instant::now() + Duration::from_secs(30);
         while !done(&self.app) {
             tokio::select! {
-                Some(update) = self.updates.recv() => { self.app.apply(update); }
+                Some(update) = self.updates.recv() => { self.app.apply(update, jiff::Timestamp::now()); }
                 Some(news) = self.files.recv() => {
                     self.app.file_news(news, Timestamp::now());
                     self.carrier.follow(&self.app);
@@ -108,7 +108,13 @@ async fn a_file_typed_into_the_form_is_read_confirmed_counted_up_and_filed() {
     let mut harness = engine(&fleet, None, |_| {});
     harness.answered().await;
     let (carrier, files) = Carrier::new(&harness.engine);
-    let app = App::new(harness.model.clone(), "test", false, false).with_form_defaults(
+    let app = App::new(
+        harness.model.clone(),
+        "test",
+        ontop::tui::Access::ReadWrite,
+        ontop::tui::Palette::Plain,
+    )
+    .with_form_defaults(
         Some("https://repo.example.com/ontap/9181_q_image.tgz".into()),
         None,
     );
@@ -191,7 +197,12 @@ async fn esc_in_details_asks_then_stops_an_upload_and_the_cluster_keeps_none_of_
     let mut harness = engine(&fleet, None, |_| {});
     harness.answered().await;
     let (carrier, files) = Carrier::new(&harness.engine);
-    let app = App::new(harness.model.clone(), "test", false, false);
+    let app = App::new(
+        harness.model.clone(),
+        "test",
+        ontop::tui::Access::ReadWrite,
+        ontop::tui::Palette::Plain,
+    );
     let mut l = Loop {
         app,
         carrier,

@@ -34,7 +34,7 @@ async fn feed(h: &mut Harness, app: &mut App, what: &str, done: impl Fn(&App) ->
             .await
             .unwrap_or_else(|_| panic!("in time: {what}"))
             .expect("the engine runs");
-        app.apply(update);
+        app.apply(update, Timestamp::now());
     }
 }
 
@@ -56,7 +56,12 @@ async fn v_offers_the_held_release_confirms_with_skips_and_readiness_fills() {
     fleet.finish_download("sim-2", &url).unwrap();
     fleet.set_fault("sim-2", Fault::ValidationWarning);
     let mut h = engine(&fleet, None, |_| {});
-    let mut app = App::new(h.model.clone(), "sim", false, false);
+    let mut app = App::new(
+        h.model.clone(),
+        "sim",
+        ontop::tui::Access::ReadWrite,
+        ontop::tui::Palette::Plain,
+    );
     feed(&mut h, &mut app, "every cluster answered", |app| {
         app.model()
             .clusters
@@ -169,7 +174,12 @@ async fn v_offers_the_held_release_confirms_with_skips_and_readiness_fills() {
 async fn v_in_a_read_only_session_says_so_and_sends_nothing() {
     let fleet = start_fleet(1, |_| {}).await;
     let mut h = engine(&fleet, None, |s| s.read_only = true);
-    let mut app = App::new(h.model.clone(), "sim", true, false);
+    let mut app = App::new(
+        h.model.clone(),
+        "sim",
+        ontop::tui::Access::ReadOnly,
+        ontop::tui::Palette::Plain,
+    );
     feed(&mut h, &mut app, "the cluster answered", |app| {
         app.model().clusters[0].last_success.is_some()
     })
@@ -192,7 +202,12 @@ async fn the_filter_words_find_what_ready_says() {
     fleet.finish_download("sim-2", &url).unwrap();
     fleet.set_fault("sim-2", Fault::ValidationError);
     let mut h = engine(&fleet, None, |_| {});
-    let mut app = App::new(h.model.clone(), "sim", false, false);
+    let mut app = App::new(
+        h.model.clone(),
+        "sim",
+        ontop::tui::Access::ReadWrite,
+        ontop::tui::Palette::Plain,
+    );
     feed(&mut h, &mut app, "every cluster answered", |app| {
         app.model().clusters.iter().all(|c| c.packages.is_some())
     })
