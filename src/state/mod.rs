@@ -14,7 +14,9 @@ pub mod validation;
 
 use jiff::Timestamp;
 
-pub use cluster::{ClusterIdentity, ClusterState, Health, Transition, age, format_age, short_uuid};
+pub use cluster::{
+    Change, ClusterIdentity, ClusterState, Health, Transition, age, format_age, short_uuid,
+};
 pub use standing::Standing;
 pub use table::{Column, SortOrder, visible_rows};
 

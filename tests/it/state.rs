@@ -103,10 +103,10 @@ fn health_goes_unknown_ok_stale_failing_and_back() {
     assert_eq!(m.clusters[c].health(at(20)), Health::Failing);
     m.apply(polled(c, 25, DownloadState::NotStarted));
     assert_eq!(m.clusters[c].health(at(25)), Health::Ok);
-    let history: Vec<&str> = m.clusters[c]
+    let history: Vec<String> = m.clusters[c]
         .history
         .iter()
-        .map(|t| t.what.as_str())
+        .map(|t| t.what.to_string())
         .collect();
     assert_eq!(
         history,
@@ -150,7 +150,10 @@ fn state_changes_restart_the_clock_and_are_recorded() {
     );
     assert_eq!(
         m.clusters[0].history.back().unwrap().what,
-        "download running → verifying"
+        ontop::state::Change::Download {
+            from: Some(DownloadState::Running),
+            to: Some(DownloadState::Other("verifying".into())),
+        }
     );
 }
 
@@ -192,12 +195,11 @@ fn the_followed_job_is_kept_while_the_engine_follows_it() {
         at: at(7),
         followed: Box::new(tracker.followed().clone()),
     });
-    assert!(
-        m.clusters[2]
-            .history
-            .iter()
-            .any(|t| t.what.contains("f587d316 deleted by the cluster"))
-    );
+    assert!(m.clusters[2].history.iter().any(|t| {
+        t.what
+            .to_string()
+            .contains("f587d316 deleted by the cluster")
+    }));
 }
 
 #[test]
@@ -343,9 +345,10 @@ fn the_certificate_is_kept_and_a_new_one_is_noted_in_the_history() {
     let facts = c.certificate.as_ref().unwrap();
     assert!(facts.expires_soon() && facts.days_left_at(at(15)) == 199);
     assert!(
-        c.history
-            .back()
-            .is_some_and(|t| t.what.starts_with("certificate changed: now sha256:")),
+        c.history.back().is_some_and(|t| t
+            .what
+            .to_string()
+            .starts_with("certificate changed: now sha256:")),
         "{:?}",
         c.history
     );

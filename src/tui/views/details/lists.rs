@@ -51,7 +51,7 @@ impl Details {
             } else {
                 clock(t.at)
             };
-            self.field(&when, &t.what, Style::new());
+            self.field(&when, &t.what.to_string(), Style::new());
         }
     }
 }
