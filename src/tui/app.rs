@@ -8,6 +8,12 @@
 //! packages, start downloads, quit). The selection is held by cluster, not by row, so it
 //! stays on the same cluster when rows re-sort or the filter changes.
 //!
+//! Time comes in as `now` everywhere ([`App::apply`] too): nothing here reads the clock.
+//! The rows are derived again only when the filter, the sort, or (under one of them) the
+//! fleet or the clock changed ([`App::sync`]); what a frame finds out about scrolling
+//! comes back through [`App::drawn`].
+//!
+//! - `kinds`: the [`Mode`] with its own state, the [`Dialog`], the [`AppCommand`]s;
 //! - `navigation`: moving, scrolling, filter typing and sorting;
 //! - `marks`: choosing several clusters for one download;
 //! - [`download`]: from `d` to the confirmed start, and the announcement of endings;
@@ -89,14 +95,12 @@ pub struct App {
     offset: usize,
     /// Table rows that fit on screen, as of the last frame.
     page: usize,
-    /// The scroll of the open confirmation (a download's or a validation's).
-    confirm_scroll: usize,
     status: Option<Status>,
     /// Clusters marked as download targets (indices in config order).
     marks: BTreeSet<usize>,
     dialog: Option<Dialog>,
     /// What the download form offers before anything is typed: (URL, server user).
-    form_defaults: (Option<String>, Option<String>),
+    form_defaults: super::FormDefaults,
     /// The site mirrors (no passwords): the confirmation groups targets by them.
     mirrors: Vec<crate::download::sources::MirrorSource>,
     /// The operations of the current batch that ended (see `download.rs`), announced
@@ -138,11 +142,10 @@ impl App {
             widths: crate::tui::widths::CellWidths::new(&model),
             offset: 0,
             page: 10,
-            confirm_scroll: 0,
             status: None,
             marks: BTreeSet::new(),
             dialog: None,
-            form_defaults: (None, None),
+            form_defaults: super::FormDefaults::default(),
             mirrors: Vec::new(),
             recent_endings: Vec::new(),
             batch_closed: true,
@@ -167,7 +170,7 @@ impl App {
     /// The same dashboard, with the download form prefilled from the config's
     /// `[download]` URL and server user.
     pub fn with_form_defaults(mut self, url: Option<String>, username: Option<String>) -> Self {
-        self.form_defaults = (url, username);
+        self.form_defaults = super::FormDefaults { url, username };
         self
     }
 
@@ -233,7 +236,7 @@ impl App {
     /// file name says: the PKG column tells who has it.
     pub fn form_release(&self) -> Option<String> {
         self.form_defaults
-            .0
+            .url
             .as_deref()
             .and_then(crate::download::image_version)
     }

@@ -55,7 +55,8 @@ pub struct DashboardSetup {
     pub form: FormDefaults,
 }
 
-/// What the download form offers before anything is typed.
+/// What the download form offers before anything is typed: the config's `[download]`
+/// URL and server user.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct FormDefaults {
     pub url: Option<String>,

@@ -4,6 +4,7 @@
 //! The [`App`](super::App) keeps one [`CellWidths`] beside the model and measures a
 //! cluster again when an update changed it; a frame reads the maxima. With a thousand
 //! clusters, measuring every cell on every frame was the idle dashboard's largest cost.
+//! (Its test is with the column fit's, in `views/columns.rs`.)
 
 use crate::state::table::labels_text;
 use crate::state::{ClusterState, Model};
@@ -92,37 +93,5 @@ impl CellWidths {
     /// The widest labels text (0: no cluster has labels).
     pub(crate) fn labels(&self) -> usize {
         self.widest.labels
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::state::ClusterIdentity;
-
-    fn model(names: &[&str]) -> Model {
-        Model::new(names.iter().map(|n| ClusterIdentity {
-            name: n.to_string(),
-            url: format!("https://{n}"),
-            ..ClusterIdentity::default()
-        }))
-    }
-
-    #[test]
-    fn the_widest_follows_a_cluster_that_grows_and_shrinks() {
-        let mut m = model(&["a", "bbb"]);
-        let mut widths = CellWidths::new(&m);
-        assert_eq!((widths.name(), widths.version()), (3, 0));
-        m.clusters[0].version = Some("9.16.1P3".into());
-        widths.update(0, &m.clusters[0]);
-        assert_eq!(widths.version(), 8);
-        m.clusters[0].version = Some("9.7".into());
-        widths.update(0, &m.clusters[0]);
-        assert_eq!(widths.version(), 3, "the widest shrank: scanned again");
-        m.clusters[1].identity.read_only = true;
-        widths.update(1, &m.clusters[1]);
-        assert_eq!(widths.name(), "bbb ro".len());
-        assert_eq!(widths.labels(), 0);
-        assert_eq!(widths.name(), CellWidths::new(&m).name());
     }
 }

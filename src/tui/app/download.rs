@@ -62,10 +62,10 @@ impl App {
     pub(super) fn open_form(&mut self, now: Timestamp) {
         match self.download_choice() {
             Ok(chosen) => {
-                let (url, username) = &self.form_defaults;
+                let defaults = &self.form_defaults;
+                let (url, username) = (defaults.url.as_deref(), defaults.username.as_deref());
                 let hidden = self.hidden_among(&chosen);
-                let form = DownloadForm::new(chosen, url.as_deref(), username.as_deref())
-                    .with_hidden(hidden);
+                let form = DownloadForm::new(chosen, url, username).with_hidden(hidden);
                 self.dialog = Some(Dialog::Form(form));
             }
             Err(refusal) => self.say(refusal, now),
@@ -99,7 +99,6 @@ impl App {
         // The form, and what is left of the password in it, is dropped (and wiped) here.
         let confirmation = Confirmation::new(spec, plan, hidden).with_groups(groups);
         self.dialog = Some(Dialog::Confirm(confirmation));
-        self.confirm_scroll = 0;
         Vec::new()
     }
 

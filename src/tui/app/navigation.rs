@@ -3,7 +3,7 @@
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use jiff::Timestamp;
 
-use super::{App, AppCommand, Mode};
+use super::{App, AppCommand, Dialog, Mode};
 use crate::state::SortOrder;
 use crate::tui::keymap::Context;
 use crate::tui::views::Drawn;
@@ -39,7 +39,9 @@ impl App {
                 }
             }
             Context::Confirm | Context::ValidateConfirm => {
-                self.confirm_scroll = step(self.confirm_scroll, usize::MAX / 2);
+                if let Some(scroll) = self.confirm_scroll() {
+                    *scroll = step(*scroll, usize::MAX / 2);
+                }
             }
             Context::Validation => self.move_check(delta),
             Context::Version
@@ -139,12 +141,25 @@ impl App {
 
     /// The confirmation's first line, with at most `max` lines above it.
     pub(crate) fn confirm_top(&self, max: usize) -> usize {
-        self.confirm_scroll.min(max)
+        match &self.dialog {
+            Some(Dialog::Confirm(c)) => c.scroll.min(max),
+            Some(Dialog::ValidateConfirm(c)) => c.scroll.min(max),
+            _ => 0,
+        }
     }
 
     /// The help's first line, with at most `max` lines above it.
     pub(crate) fn help_top(&self, max: usize) -> usize {
         self.help.unwrap_or(0).min(max)
+    }
+
+    /// The open confirmation's scroll, the one dialog that scrolls.
+    fn confirm_scroll(&mut self) -> Option<&mut usize> {
+        match &mut self.dialog {
+            Some(Dialog::Confirm(c)) => Some(&mut c.scroll),
+            Some(Dialog::ValidateConfirm(c)) => Some(&mut c.scroll),
+            _ => None,
+        }
     }
 
     /// Takes in what the last frame found out: how many rows fit, and where each
@@ -159,8 +174,8 @@ impl App {
         if let (Some(top), Some(scroll)) = (drawn.help_top, &mut self.help) {
             *scroll = top;
         }
-        if let Some(top) = drawn.confirm_top {
-            self.confirm_scroll = top;
+        if let (Some(top), Some(scroll)) = (drawn.confirm_top, self.confirm_scroll()) {
+            *scroll = top;
         }
         if let (Some(top), Mode::Validation(view)) = (drawn.validation_top, &mut self.mode) {
             view.top = top;

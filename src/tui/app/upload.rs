@@ -230,7 +230,6 @@ impl App {
         self.dialog = Some(Dialog::Confirm(Confirmation::upload(
             source, checked, plan, hidden,
         )));
-        self.confirm_scroll = 0;
     }
 
     /// The cluster's upload while its bytes are on their way: (sent, total).

@@ -84,6 +84,8 @@ pub struct ValidateConfirm {
     pub plan: Plan,
     /// Chosen clusters the filter hides (listed too).
     pub hidden: usize,
+    /// Lines scrolled down (a long list of targets and skips).
+    pub(super) scroll: usize,
 }
 
 /// One row of the validation view: a check, and how it weighs on each cluster it is on
@@ -242,8 +244,8 @@ impl App {
             version,
             plan,
             hidden,
+            scroll: 0,
         }));
-        self.confirm_scroll = 0;
     }
 
     /// `y` in the validation's confirmation: the command for the event loop.

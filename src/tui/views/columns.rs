@@ -366,4 +366,22 @@ mod tests {
         let narrow = fit(&model(&[&long]), 30, None, None);
         assert!(used(&narrow) <= 30, "{narrow:?}");
     }
+
+    #[test]
+    fn the_widest_cells_follow_a_cluster_that_grows_and_shrinks() {
+        let mut m = model(&["a", "bbb"]);
+        let mut widths = CellWidths::new(&m);
+        assert_eq!((widths.name(), widths.version()), (3, 0));
+        m.clusters[0].version = Some("9.16.1P3".into());
+        widths.update(0, &m.clusters[0]);
+        assert_eq!(widths.version(), 8);
+        m.clusters[0].version = Some("9.7".into());
+        widths.update(0, &m.clusters[0]);
+        assert_eq!(widths.version(), 3, "the widest shrank: scanned again");
+        m.clusters[1].identity.read_only = true;
+        widths.update(1, &m.clusters[1]);
+        assert_eq!(widths.name(), "bbb ro".len());
+        assert_eq!(widths.labels(), 0);
+        assert_eq!(widths.name(), CellWidths::new(&m).name());
+    }
 }
