@@ -22,30 +22,30 @@
 //! - `keys`: what each action of the key map means in each context;
 //! - `redraw`: fleet events into the model, and whether they (or a tick) change the screen.
 
-pub mod confirm;
-pub mod download;
-pub mod form;
+pub(crate) mod confirm;
+pub(crate) mod download;
+pub(crate) mod form;
 mod keys;
 mod kinds;
 mod marks;
 mod navigation;
 mod packages;
-pub mod password;
-pub use packages::{Chosen, Holders, Removal};
+pub(crate) mod password;
+pub(crate) use packages::{Chosen, Holders, Removal};
 mod redraw;
-pub mod upload;
-pub mod validate;
-pub use validate::{CheckRow, ValidateConfirm, ValidationView, VersionForm};
+pub(crate) mod upload;
+pub(crate) mod validate;
+pub(crate) use validate::{CheckRow, ValidateConfirm, VersionForm};
 
 use std::collections::BTreeSet;
 
 use jiff::{SignedDuration, Timestamp};
 
-pub use confirm::{Confirmation, Offer, StartRequest};
-pub use form::{DownloadForm, Field};
+pub(crate) use confirm::{Confirmation, Offer, StartRequest};
+pub(crate) use form::{DownloadForm, Field};
 pub use kinds::{Access, AppCommand, Dialog, Mode};
-pub use password::{NewPassword, PasswordPrompt};
-pub use upload::UploadRequest;
+pub(crate) use password::{NewPassword, PasswordPrompt};
+pub(crate) use upload::UploadRequest;
 
 use super::keymap::Context;
 use super::theme::{Palette, Theme};
@@ -223,7 +223,7 @@ impl App {
 
     /// The 1 s tick: health ages with the clock, so rows that a filter or a sort
     /// derives from it are derived again before the next frame.
-    pub fn time_passed(&mut self) {
+    pub(crate) fn time_passed(&mut self) {
         self.rows_stale |= self.rows_follow_the_fleet();
     }
 
@@ -302,7 +302,7 @@ impl App {
     }
 
     /// The names of `clusters` (indices in config order), in that order.
-    pub fn names_of(&self, clusters: &[usize]) -> Vec<&str> {
+    pub(crate) fn names_of(&self, clusters: &[usize]) -> Vec<&str> {
         clusters
             .iter()
             .filter_map(|&c| self.model.clusters.get(c))

@@ -11,8 +11,8 @@ mod key;
 
 use crossterm::event::KeyEvent;
 
-pub use bindings::BINDINGS;
-pub use key::Key;
+pub(crate) use bindings::BINDINGS;
+pub(crate) use key::Key;
 
 use super::line::Edit;
 use crate::state::Column;
@@ -75,7 +75,7 @@ impl Context {
 
 /// What a key asks for. [`crate::tui::App`] gives each its meaning in each context.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Action {
+pub(crate) enum Action {
     Down,
     Up,
     Top,
@@ -155,7 +155,7 @@ pub enum Action {
 
 /// One row of the key map.
 #[derive(Debug, Clone, Copy)]
-pub struct Binding {
+pub(crate) struct Binding {
     pub keys: &'static [Key],
     pub action: Action,
     pub contexts: &'static [Context],
@@ -166,7 +166,7 @@ pub struct Binding {
 }
 
 /// The action `event` asks for in `context`, if any binding has it.
-pub fn lookup(context: Context, event: &KeyEvent) -> Option<Action> {
+pub(crate) fn lookup(context: Context, event: &KeyEvent) -> Option<Action> {
     BINDINGS
         .iter()
         .filter(|b| b.contexts.contains(&context))
@@ -175,7 +175,7 @@ pub fn lookup(context: Context, event: &KeyEvent) -> Option<Action> {
 }
 
 /// The bindings with a footer hint in `context`, in key map order.
-pub fn footer_hints(context: Context) -> impl Iterator<Item = &'static Binding> {
+pub(crate) fn footer_hints(context: Context) -> impl Iterator<Item = &'static Binding> {
     BINDINGS
         .iter()
         .filter(move |b| b.contexts.contains(&context) && b.footer.is_some())
@@ -186,14 +186,14 @@ pub fn footer_hints(context: Context) -> impl Iterator<Item = &'static Binding> 
 /// this, so the words can never drift from the handling. "?" when no binding has it:
 /// a debug build (every test) stops there instead, so a screen never names a key that
 /// does nothing.
-pub fn key_for(context: Context, action: Action) -> String {
+pub(crate) fn key_for(context: Context, action: Action) -> String {
     let key = keys_for(context, action).into_iter().next();
     debug_assert!(key.is_some(), "no key does {action:?} in {context:?}");
     key.unwrap_or_else(|| "?".to_string())
 }
 
 /// Every key that does `action` in `context`, as help spells them.
-pub fn keys_for(context: Context, action: Action) -> Vec<String> {
+pub(crate) fn keys_for(context: Context, action: Action) -> Vec<String> {
     BINDINGS
         .iter()
         .find(|b| b.action == action && b.contexts.contains(&context))
@@ -202,7 +202,7 @@ pub fn keys_for(context: Context, action: Action) -> Vec<String> {
 }
 
 /// "j/k": the keys that move down and up in `context`, for a hint that says they scroll.
-pub fn scroll_keys(context: Context) -> String {
+pub(crate) fn scroll_keys(context: Context) -> String {
     format!(
         "{}/{}",
         key_for(context, Action::Down),
@@ -211,7 +211,7 @@ pub fn scroll_keys(context: Context) -> String {
 }
 
 /// The keys of a binding as help prints them: "j ↓".
-pub fn keys_label(binding: &Binding) -> String {
+pub(crate) fn keys_label(binding: &Binding) -> String {
     binding
         .keys
         .iter()

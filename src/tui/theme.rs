@@ -34,7 +34,7 @@ impl Palette {
 }
 
 /// A word (with its symbol) and how to draw it.
-pub type Styled = (String, Style);
+pub(crate) type Styled = (String, Style);
 
 impl Theme {
     /// The theme of `palette`.

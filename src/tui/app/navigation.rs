@@ -164,7 +164,7 @@ impl App {
 
     /// Takes in what the last frame found out: how many rows fit, and where each
     /// scrolled text starts now that it is clamped to its length.
-    pub fn drawn(&mut self, drawn: Drawn) {
+    pub(crate) fn drawn(&mut self, drawn: Drawn) {
         if let Some((offset, page)) = drawn.table {
             (self.offset, self.page) = (offset, page);
         }

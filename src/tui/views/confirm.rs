@@ -15,7 +15,7 @@ use crate::tui::keymap::{Action, Context, key_for};
 use crate::tui::theme::Theme;
 
 /// Draws the confirmation centred over `area`.
-pub fn render(frame: &mut Frame, area: Rect, app: &App, drawn: &mut super::Drawn) {
+pub(crate) fn render(frame: &mut Frame, area: Rect, app: &App, drawn: &mut super::Drawn) {
     let Some(Dialog::Confirm(confirmation)) = app.dialog() else {
         return;
     };

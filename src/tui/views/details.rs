@@ -34,7 +34,7 @@ const LABEL: usize = 15;
 const INDENT: &str = "   ";
 
 /// Draws the details of `cluster` into `area`.
-pub fn render(
+pub(crate) fn render(
     frame: &mut Frame,
     area: Rect,
     app: &App,

@@ -25,7 +25,7 @@ const DROP_ORDER: [Action; 4] = [
 
 /// Draws the status line and the key hints into `area` (two lines); `table` is the
 /// table's window as this frame drew it (first row, rows that fit).
-pub fn render(
+pub(crate) fn render(
     frame: &mut Frame,
     area: Rect,
     app: &App,

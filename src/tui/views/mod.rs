@@ -7,26 +7,26 @@
 //! Dialogs (the download form, its confirmation, the password, the question before
 //! quitting) and the help are drawn over the body.
 
-pub mod columns;
-pub mod confirm;
-pub mod details;
-pub mod footer;
-pub mod form;
-pub mod form_file;
-pub mod header;
-pub mod help;
-pub mod offer;
-pub mod packages;
-pub mod password;
-pub mod quit;
-pub mod readiness;
-pub mod remove;
-pub mod sort;
-pub mod stop_upload;
-pub mod table;
-pub mod too_small;
-pub mod validate_dialog;
-pub mod validation;
+pub(crate) mod columns;
+pub(crate) mod confirm;
+pub(crate) mod details;
+pub(crate) mod footer;
+pub(crate) mod form;
+pub(crate) mod form_file;
+pub(crate) mod header;
+pub(crate) mod help;
+pub(crate) mod offer;
+pub(crate) mod packages;
+pub(crate) mod password;
+pub(crate) mod quit;
+pub(crate) mod readiness;
+pub(crate) mod remove;
+pub(crate) mod sort;
+pub(crate) mod stop_upload;
+pub(crate) mod table;
+pub(crate) mod too_small;
+pub(crate) mod validate_dialog;
+pub(crate) mod validation;
 
 use jiff::Timestamp;
 use ratatui::Frame;
@@ -40,17 +40,17 @@ use super::theme::Theme;
 /// What a frame found out about scrolling: the table's window, and the first line of
 /// each scrolled text as drawn (clamped to its length). `None`: not drawn this frame.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct Drawn {
+pub(crate) struct Drawn {
     /// The table's first row on screen, and how many rows fit.
-    pub table: Option<(usize, usize)>,
-    pub details_top: Option<usize>,
-    pub help_top: Option<usize>,
-    pub confirm_top: Option<usize>,
-    pub validation_top: Option<usize>,
+    pub(crate) table: Option<(usize, usize)>,
+    pub(crate) details_top: Option<usize>,
+    pub(crate) help_top: Option<usize>,
+    pub(crate) confirm_top: Option<usize>,
+    pub(crate) validation_top: Option<usize>,
 }
 
 /// Draws one whole frame of the dashboard at `now`, from the app as it is.
-pub fn render(frame: &mut Frame, app: &App, now: Timestamp) -> Drawn {
+pub(crate) fn render(frame: &mut Frame, app: &App, now: Timestamp) -> Drawn {
     let mut drawn = Drawn::default();
     let area = frame.area();
     if too_small::is_too_small(area) {
@@ -98,13 +98,13 @@ const DIALOG_MAX_WIDTH: u16 = 100;
 
 /// A dialog's width over `area`: two cells of the screen left on each side, at most
 /// `DIALOG_MAX_WIDTH`.
-pub fn dialog_width(area: Rect) -> u16 {
+pub(crate) fn dialog_width(area: Rect) -> u16 {
     area.width.saturating_sub(4).min(DIALOG_MAX_WIDTH)
 }
 
 /// Clears the rows a dialog covers, from edge to edge of `area`: no piece of the table
 /// is left beside its borders, at any width.
-pub fn clear_under(frame: &mut Frame, popup: Rect, area: Rect) {
+pub(crate) fn clear_under(frame: &mut Frame, popup: Rect, area: Rect) {
     let rows = Rect {
         x: area.x,
         width: area.width,
@@ -116,7 +116,7 @@ pub fn clear_under(frame: &mut Frame, popup: Rect, area: Rect) {
 /// A yes/no question centred over `area`, `width` cells wide: its `title`, each
 /// paragraph wrapped to fit with a blank line between, and the keys of `context` in its
 /// bottom border.
-pub fn question(
+pub(crate) fn question(
     frame: &mut Frame,
     area: Rect,
     width: u16,
@@ -149,16 +149,16 @@ pub fn question(
 
 /// A confirmation's frame: its title, the keys of `context` less `skip` (an answer not
 /// on offer).
-pub struct DialogFrame<'a> {
-    pub width: u16,
-    pub title: &'a str,
-    pub context: Context,
-    pub skip: Option<Action>,
+pub(crate) struct DialogFrame<'a> {
+    pub(crate) width: u16,
+    pub(crate) title: &'a str,
+    pub(crate) context: Context,
+    pub(crate) skip: Option<Action>,
 }
 
 /// A confirmation centred over `area`: as many of `lines` as fit (scrolled with `j`/`k`,
 /// the position said in the bottom border, the first line drawn told in `drawn`).
-pub fn scrolling_dialog(
+pub(crate) fn scrolling_dialog(
     frame: &mut Frame,
     area: Rect,
     app: &App,
@@ -205,7 +205,7 @@ pub fn scrolling_dialog(
 /// A dialog with a field centred over `area`: its frame around `lines`, and the
 /// terminal's cursor at `cursor` (line, cell) inside the frame, where typing lands, when
 /// that is on screen.
-pub fn field_dialog(
+pub(crate) fn field_dialog(
     frame: &mut Frame,
     area: Rect,
     dialog: DialogFrame<'_>,
@@ -234,7 +234,7 @@ pub fn field_dialog(
 }
 
 /// A `width` x `height` rectangle centred in `area`, never larger than it.
-pub fn centered(area: Rect, width: u16, height: u16) -> Rect {
+pub(crate) fn centered(area: Rect, width: u16, height: u16) -> Rect {
     let width = width.min(area.width);
     let height = height.min(area.height);
     Rect {
@@ -249,7 +249,7 @@ pub fn centered(area: Rect, width: u16, height: u16) -> Rect {
 /// `skip` leaves out an action that is not on offer right now; moving is left to the
 /// footer (a dialog that scrolls says so itself). In a `width` cells wide border the
 /// hints that are not answers (Enter, Esc, y, n) give way first.
-pub fn dialog_keys(
+pub(crate) fn dialog_keys(
     context: Context,
     skip: Option<Action>,
     width: u16,

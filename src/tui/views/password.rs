@@ -17,7 +17,7 @@ use crate::tui::keymap::{Action, Context, key_for};
 const LABEL: usize = 14;
 
 /// Draws the dialog centred over `area`.
-pub fn render(frame: &mut Frame, area: Rect, app: &App) {
+pub(crate) fn render(frame: &mut Frame, area: Rect, app: &App) {
     let Some(Dialog::Password(prompt)) = app.dialog() else {
         return;
     };

@@ -22,7 +22,7 @@ const CHECKS_ONLY: &str = "Checks only: each cluster is asked whether an update 
      release would go through; no update is started.";
 
 /// Draws the release form centred over `area`.
-pub fn render_version(frame: &mut Frame, area: Rect, app: &App) {
+pub(crate) fn render_version(frame: &mut Frame, area: Rect, app: &App) {
     let Some(Dialog::Version(form)) = app.dialog() else {
         return;
     };
@@ -97,7 +97,7 @@ fn offers_line(form: &VersionForm) -> String {
 }
 
 /// Draws the plan of a validation centred over `area`; long lists scroll.
-pub fn render_confirm(frame: &mut Frame, area: Rect, app: &App, drawn: &mut super::Drawn) {
+pub(crate) fn render_confirm(frame: &mut Frame, area: Rect, app: &App, drawn: &mut super::Drawn) {
     let Some(Dialog::ValidateConfirm(confirm)) = app.dialog() else {
         return;
     };

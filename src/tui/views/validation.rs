@@ -24,7 +24,13 @@ use crate::tui::theme::Theme;
 const CHECK: usize = 34;
 
 /// Draws the view into `area`.
-pub fn render(frame: &mut Frame, area: Rect, app: &App, now: Timestamp, drawn: &mut super::Drawn) {
+pub(crate) fn render(
+    frame: &mut Frame,
+    area: Rect,
+    app: &App,
+    now: Timestamp,
+    drawn: &mut super::Drawn,
+) {
     let theme = app.theme();
     let rows = app.check_rows();
     let cells = area.width.saturating_sub(2) as usize;

@@ -5,10 +5,10 @@
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use insta::assert_snapshot;
-use ontop::engine::Update as Event;
-use ontop::ontap::software::Software;
-use ontop::state::Model;
-use ontop::tui::App;
+use ontop::testing::engine::Update as Event;
+use ontop::testing::ontap::software::Software;
+use ontop::testing::state::Model;
+use ontop::testing::tui::App;
 use ratatui::style::{Color, Modifier};
 use serde_json::{Value, json};
 
@@ -130,8 +130,8 @@ fn app(color: bool) -> App {
     let mut app = App::new(
         window(),
         "/home/ops/.config/ontop/config.toml",
-        ontop::tui::Access::ReadWrite,
-        ontop::tui::Palette::colors_if(color),
+        ontop::testing::tui::Access::ReadWrite,
+        ontop::testing::tui::Palette::colors_if(color),
     );
     app.sync(now());
     app
@@ -170,11 +170,15 @@ fn the_validation_view_at_every_size_and_its_text_on_enter() {
     }
     key(&mut app, KeyCode::Esc);
     assert!(
-        matches!(app.mode(), ontop::tui::Mode::Validation(view) if !view.open),
+        matches!(app.mode(), ontop::testing::tui::Mode::Validation(view) if !view.open),
         "Esc closes the text"
     );
     key(&mut app, KeyCode::Esc);
-    assert_eq!(app.mode(), ontop::tui::Mode::Table, "then the view");
+    assert_eq!(
+        app.mode(),
+        ontop::testing::tui::Mode::Table,
+        "then the view"
+    );
 }
 
 #[test]

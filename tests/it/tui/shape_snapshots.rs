@@ -5,8 +5,8 @@
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use insta::assert_snapshot;
-use ontop::state::{ClusterIdentity, Model};
-use ontop::tui::App;
+use ontop::testing::state::{ClusterIdentity, Model};
+use ontop::testing::tui::App;
 
 use crate::support::tui::{model, now, render, text};
 
@@ -23,8 +23,8 @@ fn with(model: Model) -> App {
     let mut app = App::new(
         model,
         "/home/ops/.config/ontop/config.toml",
-        ontop::tui::Access::ReadWrite,
-        ontop::tui::Palette::Colors,
+        ontop::testing::tui::Access::ReadWrite,
+        ontop::testing::tui::Palette::Colors,
     );
     app.sync(now());
     app

@@ -10,13 +10,13 @@ use std::time::Duration;
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use jiff::Timestamp;
-use ontop::download::{Ending, Phase};
-use ontop::engine::Update;
-use ontop::engine::local_file::FileNews;
-use ontop::tui::app::Dialog;
-use ontop::tui::app::upload::FileState;
-use ontop::tui::carry::Carrier;
-use ontop::tui::{App, AppCommand};
+use ontop::testing::download::{Ending, Phase};
+use ontop::testing::engine::Update;
+use ontop::testing::engine::local_file::FileNews;
+use ontop::testing::tui::app::Dialog;
+use ontop::testing::tui::app::upload::FileState;
+use ontop::testing::tui::carry::Carrier;
+use ontop::testing::tui::{Access, App, AppCommand, Palette};
 use tokio::sync::mpsc::{Receiver, UnboundedReceiver};
 
 use crate::support::engine::engine;
@@ -108,16 +108,14 @@ async fn a_file_typed_into_the_form_is_read_confirmed_counted_up_and_filed() {
     let mut harness = engine(&fleet, None, |_| {});
     harness.answered().await;
     let (carrier, files) = Carrier::new(&harness.engine);
+    let package = "https://repo.example.com/ontap/9181_q_image.tgz";
     let app = App::new(
         harness.model.clone(),
         "test",
-        ontop::tui::Access::ReadWrite,
-        ontop::tui::Palette::Plain,
+        Access::ReadWrite,
+        Palette::Plain,
     )
-    .with_form_defaults(
-        Some("https://repo.example.com/ontap/9181_q_image.tgz".into()),
-        None,
-    );
+    .with_form_defaults(Some(package.into()), None);
     let mut l = Loop {
         app,
         carrier,
@@ -200,8 +198,8 @@ async fn esc_in_details_asks_then_stops_an_upload_and_the_cluster_keeps_none_of_
     let app = App::new(
         harness.model.clone(),
         "test",
-        ontop::tui::Access::ReadWrite,
-        ontop::tui::Palette::Plain,
+        Access::ReadWrite,
+        Palette::Plain,
     );
     let mut l = Loop {
         app,

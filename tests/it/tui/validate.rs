@@ -7,14 +7,19 @@ use std::time::Duration;
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use jiff::Timestamp;
-use ontop::download::{OperationKind, SkipReason};
-use ontop::tui::app::Dialog;
-use ontop::tui::{App, AppCommand};
+use ontop::testing::download::{OperationKind, SkipReason};
+use ontop::testing::tui::app::Dialog;
+use ontop::testing::tui::{Access, App, AppCommand, Palette};
 use ontop_sim::Fault;
 
 use crate::support::engine::{Harness, engine};
 use crate::support::fleet::start_fleet;
 use crate::support::tui::{render, text};
+
+/// A dashboard over the harness's fleet, without colour.
+fn dashboard(h: &Harness, access: Access) -> App {
+    App::new(h.model.clone(), "sim", access, Palette::Plain)
+}
 
 fn key(app: &mut App, code: KeyCode) -> Vec<AppCommand> {
     app.handle_key(KeyEvent::new(code, KeyModifiers::NONE), Timestamp::now())
@@ -38,6 +43,12 @@ async fn feed(h: &mut Harness, app: &mut App, what: &str, done: impl Fn(&App) ->
     }
 }
 
+/// The row of `name` on a 120x40 screen shows `needle`.
+fn assert_row(app: &mut App, name: &str, needle: &str) {
+    let row = row(app, name);
+    assert!(row.contains(needle), "{row}");
+}
+
 /// The row of `name` on a 120x40 screen.
 fn row(app: &mut App, name: &str) -> String {
     let screen = text(&render(app, 120, 40));
@@ -56,12 +67,7 @@ async fn v_offers_the_held_release_confirms_with_skips_and_readiness_fills() {
     fleet.finish_download("sim-2", &url).unwrap();
     fleet.set_fault("sim-2", Fault::ValidationWarning);
     let mut h = engine(&fleet, None, |_| {});
-    let mut app = App::new(
-        h.model.clone(),
-        "sim",
-        ontop::tui::Access::ReadWrite,
-        ontop::tui::Palette::Plain,
-    );
+    let mut app = dashboard(&h, Access::ReadWrite);
     feed(&mut h, &mut app, "every cluster answered", |app| {
         app.model()
             .clusters
@@ -70,11 +76,7 @@ async fn v_offers_the_held_release_confirms_with_skips_and_readiness_fills() {
     })
     .await;
     app.sync(Timestamp::now());
-    assert!(
-        row(&mut app, "sim-1").contains('?'),
-        "{}",
-        row(&mut app, "sim-1")
-    );
+    assert_row(&mut app, "sim-1", "?");
 
     // Mark sim-1..sim-3; v offers what they hold and do not run.
     keys(&mut app, " j j ");
@@ -136,21 +138,9 @@ async fn v_offers_the_held_release_confirms_with_skips_and_readiness_fills() {
         })
     })
     .await;
-    assert!(
-        row(&mut app, "sim-1").contains("✓ ready"),
-        "{}",
-        row(&mut app, "sim-1")
-    );
-    assert!(
-        row(&mut app, "sim-2").contains("! 2 warn"),
-        "{}",
-        row(&mut app, "sim-2")
-    );
-    assert!(
-        row(&mut app, "sim-3").contains(" ? "),
-        "{}",
-        row(&mut app, "sim-3")
-    );
+    assert_row(&mut app, "sim-1", "✓ ready");
+    assert_row(&mut app, "sim-2", "! 2 warn");
+    assert_row(&mut app, "sim-3", " ? ");
 
     // V: the findings by check; Enter shows the text.
     keys(&mut app, "V");
@@ -166,7 +156,7 @@ async fn v_offers_the_held_release_confirms_with_skips_and_readiness_fills() {
     );
     key(&mut app, KeyCode::Esc);
     key(&mut app, KeyCode::Esc);
-    assert_eq!(app.mode(), ontop::tui::Mode::Table);
+    assert_eq!(app.mode(), ontop::testing::tui::Mode::Table);
     h.engine.shutdown();
 }
 
@@ -174,12 +164,7 @@ async fn v_offers_the_held_release_confirms_with_skips_and_readiness_fills() {
 async fn v_in_a_read_only_session_says_so_and_sends_nothing() {
     let fleet = start_fleet(1, |_| {}).await;
     let mut h = engine(&fleet, None, |s| s.read_only = true);
-    let mut app = App::new(
-        h.model.clone(),
-        "sim",
-        ontop::tui::Access::ReadOnly,
-        ontop::tui::Palette::Plain,
-    );
+    let mut app = dashboard(&h, Access::ReadOnly);
     feed(&mut h, &mut app, "the cluster answered", |app| {
         app.model().clusters[0].last_success.is_some()
     })
@@ -202,12 +187,7 @@ async fn the_filter_words_find_what_ready_says() {
     fleet.finish_download("sim-2", &url).unwrap();
     fleet.set_fault("sim-2", Fault::ValidationError);
     let mut h = engine(&fleet, None, |_| {});
-    let mut app = App::new(
-        h.model.clone(),
-        "sim",
-        ontop::tui::Access::ReadWrite,
-        ontop::tui::Palette::Plain,
-    );
+    let mut app = dashboard(&h, Access::ReadWrite);
     feed(&mut h, &mut app, "every cluster answered", |app| {
         app.model().clusters.iter().all(|c| c.packages.is_some())
     })
