@@ -160,29 +160,32 @@ pub(crate) fn model() -> Model {
     model
 }
 
-fn events() -> Vec<Event> {
-    let running = || {
-        status(
-            DownloadState::Running,
-            "Package download in progress",
-            Some(10551382),
-        )
-    };
-    let not_started = || {
-        status(
-            DownloadState::NotStarted,
-            "Package download has not started.",
-            Some(10551384),
-        )
-    };
-    let success = || {
-        status(
-            DownloadState::Success,
-            "Package download completed.",
-            Some(0),
-        )
-    };
-    let job = |state: JobState, end: Option<&str>| Job {
+fn running() -> DownloadStatus {
+    status(
+        DownloadState::Running,
+        "Package download in progress",
+        Some(10551382),
+    )
+}
+
+fn not_started() -> DownloadStatus {
+    status(
+        DownloadState::NotStarted,
+        "Package download has not started.",
+        Some(10551384),
+    )
+}
+
+fn success() -> DownloadStatus {
+    status(
+        DownloadState::Success,
+        "Package download completed.",
+        Some(0),
+    )
+}
+
+fn job(state: JobState, end: Option<&str>) -> Job {
+    Job {
         uuid: JOB.to_string(),
         description: Some("POST /api/cluster/software/download".to_string()),
         state: Some(state),
@@ -191,22 +194,35 @@ fn events() -> Vec<Event> {
         start_time: Some("2026-03-01T11:48:00+00:00".to_string()),
         end_time: end.map(str::to_string),
         error: None,
-    };
-    let followed = |cluster: usize, at: Timestamp, job: &Job| {
-        let url = "https://repo.example.com/ontap/ontap-9.17.1-image.tgz".to_string();
-        let mut tracker = Tracker::resumed(
-            ontop::testing::download::Operation::download(url, None),
-            job.uuid.clone(),
-            ago(730),
-            at,
-        );
-        tracker.observe(Observation::Job(job), at);
-        Event::Operation {
-            cluster,
-            at,
-            followed: Box::new(tracker.followed().clone()),
-        }
-    };
+    }
+}
+
+/// The engine following `job` on `cluster` (resumed from an earlier ontop's journal).
+fn followed(cluster: usize, at: Timestamp, job: &Job) -> Event {
+    let url = "https://repo.example.com/ontap/ontap-9.17.1-image.tgz".to_string();
+    let mut tracker = Tracker::resumed(
+        ontop::testing::download::Operation::download(url, None),
+        job.uuid.clone(),
+        ago(730),
+        at,
+    );
+    tracker.observe(Observation::Job(job), at);
+    Event::Operation {
+        cluster,
+        at,
+        followed: Box::new(tracker.followed().clone()),
+    }
+}
+
+/// Every event of the mixed fleet, in order: the downloads, then the failures.
+fn events() -> Vec<Event> {
+    let mut events = downloads();
+    events.extend(failures());
+    events
+}
+
+/// prod-ams-1 .. dev-tok-1: downloads running, done, failed and not started.
+fn downloads() -> Vec<Event> {
     vec![
         // prod-ams-1: running for 12 minutes, its job followed (started by an earlier
         // ontop, resumed from the journal).
@@ -269,6 +285,12 @@ fn events() -> Vec<Event> {
         },
         // dev-tok-1: idle.
         polled(3, ago(1), "9.16.1P3", not_started()),
+    ]
+}
+
+/// test-lon-1 .. edge-sin-1: refused, stale, insecure, plain HTTP, lost its role.
+fn failures() -> Vec<Event> {
+    vec![
         // test-lon-1: refused since the start.
         Event::PollFailed {
             cluster: 4,
