@@ -29,6 +29,7 @@ mod credentials;
 mod environment;
 mod error;
 pub mod import;
+pub(crate) mod keys;
 mod mirror;
 mod paths;
 mod readiness;
@@ -51,14 +52,9 @@ use crate::ontap::Fingerprint;
 pub use credentials::{COMMAND_TIMEOUT, Credentials};
 pub use environment::Environment;
 pub use error::{ConfigError, Problem};
-pub(crate) use mirror::MIRROR_KEYS;
 pub use mirror::{Mirror, coverage, mirror_for};
 pub use paths::{CONFIG_PATH_ENV, data_dir, default_config_path, resolve_path, resolve_path_in};
 pub use readiness::{MANUAL_CHECKS, ValidateSettings};
-/// The keys each table may hold (the man page documents each of them).
-pub(crate) use schema::{
-    CLUSTER_KEYS, DEFAULTS_KEYS, DOWNLOAD_KEYS, SERVE_KEYS, TOP_KEYS, VALIDATE_KEYS,
-};
 pub use serve::{DEFAULT_LISTEN, ServeSettings};
 
 /// How often a cluster is polled when neither it nor `[defaults]` says.

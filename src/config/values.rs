@@ -9,7 +9,7 @@
 //! [`Problem`]: super::error::Problem
 
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::time::Duration;
 
 use config::{Value, ValueKind};
@@ -256,19 +256,13 @@ impl Reader<'_> {
         }
     }
 
-    /// A file path: `~/` is the home directory; a relative path starts at `base_dir` (the
-    /// config file's directory), or at the current directory for an environment value.
-    pub(super) fn path(
-        &mut self,
-        scope: &Scope,
-        key: &str,
-        value: &Value,
-        base_dir: &Path,
-    ) -> Option<PathBuf> {
+    /// A file path: `~/` is the home directory; a relative path starts at the config
+    /// file's directory, or at the current directory for an environment value.
+    pub(super) fn path(&mut self, scope: &Scope, key: &str, value: &Value) -> Option<PathBuf> {
         let text = self.text(scope, key, value)?;
         let base = match self.env_var(scope, key) {
             Some(_) => self.cwd.as_path(),
-            None => base_dir,
+            None => self.base_dir,
         };
         Some(resolve_relative(base, &text))
     }
@@ -315,7 +309,6 @@ impl Reader<'_> {
         labels
     }
 
-    /// An `http(s)` URL with a host and no credentials; a cluster's is cut to its origin.
     /// A package URL (`[download] url`): the same rule the form and `ontop download`
     /// apply ([`crate::download::DownloadSpec`]), so ftp:// and file:// are fine here.
     pub(super) fn package_url(&mut self, scope: &Scope, key: &str, value: &Value) -> Option<Url> {
@@ -330,13 +323,9 @@ impl Reader<'_> {
         }
     }
 
-    pub(super) fn url(
-        &mut self,
-        scope: &Scope,
-        key: &str,
-        value: &Value,
-        origin_only: bool,
-    ) -> Option<Url> {
+    /// A cluster's address: an `http(s)` URL with a host and no credentials, cut to its
+    /// origin.
+    pub(super) fn url(&mut self, scope: &Scope, key: &str, value: &Value) -> Option<Url> {
         let text = self.text(scope, key, value)?;
         // A URL with user info may hold a password: never echo it.
         let shown = if text.contains('@') {
@@ -394,9 +383,6 @@ impl Reader<'_> {
                 "remove them from the URL; use the username and password_* keys",
             );
             return None;
-        }
-        if !origin_only {
-            return Some(url);
         }
         if url.path() != "/" || url.query().is_some() || url.fragment().is_some() {
             self.warnings.push(format!(
