@@ -165,3 +165,5 @@ pub(crate) fn suggest(section: Section, written: &str) -> Option<&'static str> {
     crate::text::suggest::best_match(&lower, &names(section))
 }
 
+#[cfg(test)]
+mod tests;
