@@ -25,6 +25,7 @@
 //!   silently ignored override is worse than a refusal. Env keys arrive lowercased.
 //!   A password source set from the environment replaces the file's `[defaults]` one.
 
+mod addresses;
 mod credentials;
 mod environment;
 mod error;
