@@ -50,7 +50,7 @@ use secrecy::SecretString;
 
 use crate::ontap::Fingerprint;
 
-pub use credentials::{COMMAND_TIMEOUT, Credentials};
+pub use credentials::{COMMAND_TIMEOUT, Credentials, Prompting};
 pub use environment::Environment;
 pub use error::{ConfigError, Problem};
 pub use mirror::{Mirror, coverage, mirror_for};
