@@ -26,7 +26,7 @@ use crate::engine::{Engine, EngineOptions, Update};
 use crate::state::Model;
 
 /// Runs `ontop validate`.
-pub async fn run(ctx: &Context, args: &ValidateArgs) -> Result<Exit, CliError> {
+pub(super) async fn run(ctx: &Context, args: &ValidateArgs) -> Result<Exit, CliError> {
     let config = ctx.config()?;
     let version = super::prologue::release(&args.version)?;
     let chosen = args.select.select(config, false)?;

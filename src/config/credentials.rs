@@ -33,10 +33,10 @@ mod sources;
 const MAX_PARALLEL_SOURCES: usize = 16;
 
 /// How long a `password_command` may run before it is killed.
-pub const COMMAND_TIMEOUT: Duration = Duration::from_secs(10);
+pub(crate) const COMMAND_TIMEOUT: Duration = Duration::from_secs(10);
 /// The most a `password_file` may hold, and a `password_command` may print: a password
 /// is a line, not a megabyte.
-pub const MAX_SECRET_FILE: u64 = 64 * 1024;
+pub(super) const MAX_SECRET_FILE: u64 = 64 * 1024;
 
 /// Whether a cluster without a password source may ask for it on the terminal.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -119,18 +119,6 @@ impl Credentials {
     pub fn set_interactive(&self, prompting: impl Into<Prompting>) {
         let ask = prompting.into() == Prompting::Ask;
         self.interactive.store(ask, Ordering::Relaxed);
-    }
-
-    /// Reads `password_env` variables from `environment` instead of the process.
-    pub fn with_environment(mut self, environment: Environment) -> Self {
-        self.environment = environment;
-        self
-    }
-
-    /// Changes how long a `password_command` may run (default [`COMMAND_TIMEOUT`]).
-    pub fn with_command_timeout(mut self, timeout: Duration) -> Self {
-        self.command_timeout = timeout;
-        self
     }
 
     /// The cluster's password, from the cache or freshly resolved from its source.
@@ -255,6 +243,24 @@ impl Credentials {
                 "enter the password, or set a password source",
             )
         })
+    }
+}
+
+/// Settings only the integration tests change (they reach [`Credentials`] through
+/// `ontop::testing`): the program always reads the process environment and gives a
+/// command [`COMMAND_TIMEOUT`].
+#[doc(hidden)]
+impl Credentials {
+    /// Reads `password_env` variables from `environment` instead of the process.
+    pub fn with_environment(mut self, environment: Environment) -> Self {
+        self.environment = environment;
+        self
+    }
+
+    /// Changes how long a `password_command` may run (default [`COMMAND_TIMEOUT`]).
+    pub fn with_command_timeout(mut self, timeout: Duration) -> Self {
+        self.command_timeout = timeout;
+        self
     }
 }
 

@@ -122,7 +122,7 @@ pub(super) struct Reader<'a> {
 
 impl<'a> Reader<'a> {
     /// A reader of `file`, whose keys `env` (dotted key to variable) overrode.
-    pub fn new(
+    pub(super) fn new(
         file: &'a Path,
         env: &'a BTreeMap<String, String>,
         environment: &'a Environment,
@@ -140,12 +140,18 @@ impl<'a> Reader<'a> {
     }
 
     /// The variable that set `key` in `scope`, when an environment override did.
-    pub fn env_var(&self, scope: &Scope, key: &str) -> Option<&'a String> {
+    pub(super) fn env_var(&self, scope: &Scope, key: &str) -> Option<&'a String> {
         self.env.get(&format!("{}.{key}", scope.env_section()?))
     }
 
     /// Records a problem with `key`, placed at the variable that set it or the file.
-    pub fn problem(&mut self, scope: &Scope, key: &str, message: String, fix: impl Into<String>) {
+    pub(super) fn problem(
+        &mut self,
+        scope: &Scope,
+        key: &str,
+        message: String,
+        fix: impl Into<String>,
+    ) {
         let place = match self.env_var(scope, key) {
             Some(var) => format!("environment variable {var}"),
             None => format!("{}: {scope}", self.file.display()),
@@ -160,7 +166,7 @@ impl<'a> Reader<'a> {
     }
 
     /// Reports keys of `table` that its section does not have, with the nearest one.
-    pub fn unknown_keys(&mut self, scope: &Scope, table: &Map<String, Value>) {
+    pub(super) fn unknown_keys(&mut self, scope: &Scope, table: &Map<String, Value>) {
         let section = scope.section();
         for key in sorted_keys(table)
             .into_iter()
@@ -185,7 +191,7 @@ impl<'a> Reader<'a> {
 
     /// Reads one table: its section's keys into a [`Layer`], any other key into a
     /// problem.
-    pub fn layer(&mut self, scope: &Scope, table: &Map<String, Value>) -> Layer {
+    pub(super) fn layer(&mut self, scope: &Scope, table: &Map<String, Value>) -> Layer {
         self.unknown_keys(scope, table);
         let section = scope.section();
         let mut layer = Layer {

@@ -9,12 +9,12 @@
 //! - `/`: [`page`], the status page; `/api/status`: the JSON of `ontop status --json`;
 //! - `/healthz`: 200 while the server runs.
 
-pub mod format;
-pub mod labels;
-pub mod metrics;
-pub mod page;
+pub(crate) mod format;
+pub(crate) mod labels;
+pub(crate) mod metrics;
+pub(crate) mod page;
 mod routes;
-pub mod web;
+pub(crate) mod web;
 
 use std::net::SocketAddr;
 use std::path::Path;
@@ -35,10 +35,10 @@ use web::BasicAuth;
 /// How often the clusters paused after a refused login have their password source
 /// read again: a fixed `password_file` resumes them without a restart, and a password
 /// refused before is never sent again (the client remembers it).
-pub const LOGIN_RETRY_EVERY: Duration = Duration::from_secs(60);
+pub(crate) const LOGIN_RETRY_EVERY: Duration = Duration::from_secs(60);
 
 /// How often the journal is read again for downloads other ontop processes started.
-pub const JOURNAL_EVERY: Duration = crate::engine::JOURNAL_EVERY;
+pub(crate) const JOURNAL_EVERY: Duration = crate::engine::JOURNAL_EVERY;
 
 /// What the routes read: the model the pollers feed, and what the metrics count.
 #[derive(Debug)]

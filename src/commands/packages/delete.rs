@@ -15,7 +15,7 @@ use crate::engine::{Engine, EngineOptions};
 use crate::state::{ClusterState, Model};
 
 /// Removes the package; 0 when it is gone wherever it was.
-pub async fn run(ctx: &Context, args: &PackageDeleteArgs) -> Result<Exit, CliError> {
+pub(super) async fn run(ctx: &Context, args: &PackageDeleteArgs) -> Result<Exit, CliError> {
     let config = ctx.config()?;
     let version = crate::commands::prologue::release(&args.version)?;
     let chosen = args.select.select(config, false)?;

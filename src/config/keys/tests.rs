@@ -4,7 +4,8 @@
 use std::collections::BTreeSet;
 
 use super::{KEYS, KeySpec, Section, find, of};
-use crate::config::{Config, ConfigError, DEFAULT_LISTEN, Environment, Problem, load_from_in};
+use crate::config::error::Problem;
+use crate::config::{Config, ConfigError, DEFAULT_LISTEN, Environment, load_from_in};
 
 const EXAMPLE: &str = include_str!("../../../config.example.toml");
 const STARTER: &str = include_str!("../starter.toml");
