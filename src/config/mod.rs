@@ -5,6 +5,8 @@
 //! `ONTOP__` environment overrides, and validates all of it. Validation collects every
 //! problem it finds, not just the first, and each one names the file, the key and the fix
 //! (see [`ConfigError`]). The rest of the program never sees a half-valid config.
+//! Which keys each table holds, how each is read and what it means is one list,
+//! [`keys::KEYS`]: the reader, the suggestions and the man page all read it.
 //!
 //! Passwords are not read at load time: a [`ClusterConfig`] only says where its password
 //! comes from ([`CredentialSource`]). [`Credentials`] resolves each source on demand,
