@@ -44,6 +44,7 @@ use crate::download::{Note, Notify, OperationKind, Recorder};
 use crate::fleet;
 use crate::ontap::{Client, OntapError};
 use crate::state::{ClusterIdentity, Model};
+use crate::sync::Lock;
 use poller::{Command, Poller, PollerSetup, Shared};
 
 pub use options::{EngineOptions, EngineSetup, JOURNAL_EVERY, JournalUse};
@@ -273,7 +274,7 @@ impl Engine {
 
     /// Requests under way: sent and not yet answered, or queued in ontop.
     pub fn sends_in_flight(&self) -> usize {
-        let sends = self.sends.lock().unwrap_or_else(|e| e.into_inner());
+        let sends = self.sends.locked();
         sends.iter().filter(|t| !t.is_finished()).count()
     }
 
@@ -283,7 +284,7 @@ impl Engine {
     pub async fn finish(&self, grace: Duration) -> Finished {
         let _ = self.closing.send(true);
         let pending: Vec<_> = {
-            let mut sends = self.sends.lock().unwrap_or_else(|e| e.into_inner());
+            let mut sends = self.sends.locked();
             std::mem::take(&mut *sends)
         };
         let deadline = tokio::time::Instant::now() + grace;
@@ -313,7 +314,7 @@ impl Engine {
 
     /// Keeps `task` (a request under way) for [`Engine::finish`].
     fn keep(&self, task: JoinHandle<()>) {
-        let mut sends = self.sends.lock().unwrap_or_else(|e| e.into_inner());
+        let mut sends = self.sends.locked();
         sends.retain(|t| !t.is_finished());
         sends.push(task);
     }

@@ -25,6 +25,7 @@ use crate::download::{
 };
 use crate::ontap::codes::Conflict;
 use crate::ontap::{Client, Job};
+use crate::sync::Lock;
 
 /// What is sent to one cluster.
 #[derive(Clone)]
@@ -322,7 +323,7 @@ impl Sending {
             })
             .await;
         if let (StartOutcome::Started { job }, Some(name)) = (&outcome, self.names.get(cluster)) {
-            let mut seen = self.journal_seen.lock().unwrap_or_else(|e| e.into_inner());
+            let mut seen = self.journal_seen.locked();
             seen.insert((name.clone(), job.clone()));
         }
         self.tell(

@@ -23,6 +23,7 @@ use super::model::{ErrorEnvelope, JobLink};
 use super::tls::{TlsTrust, client_config};
 use super::transport::{Timeouts, classify_transport};
 use crate::text::{clean, mask_urls_in};
+use crate::sync::ReadWrite;
 
 mod changes;
 mod reads;
@@ -158,7 +159,7 @@ impl Client {
     /// The certificate the cluster presented on its last answer, with its days left as
     /// of now; `None` over plain HTTP or before any answer.
     pub fn certificate(&self) -> Option<CertificateFacts> {
-        let seen = self.certificate.read().unwrap_or_else(|e| e.into_inner());
+        let seen = self.certificate.reading();
         let (_, facts) = seen.as_ref()?;
         let mut facts = facts.clone();
         facts.days_left = facts.days_left_at(Timestamp::now());
@@ -308,14 +309,14 @@ impl Client {
             return;
         };
         {
-            let seen = self.certificate.read().unwrap_or_else(|e| e.into_inner());
+            let seen = self.certificate.reading();
             if seen.as_ref().is_some_and(|(last, _)| last == der) {
                 return;
             }
         }
         let facts = CertificateFacts::from_der(der, self.pinned, self.insecure, Timestamp::now());
         if let Some(facts) = facts {
-            *self.certificate.write().unwrap_or_else(|e| e.into_inner()) =
+            *self.certificate.writing() =
                 Some((der.to_vec(), facts));
         }
     }
