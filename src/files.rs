@@ -227,35 +227,3 @@ mod tests {
         assert!(leftovers.is_empty());
     }
 }
-
-/// Raises the soft open-file limit so that `needed` descriptors fit (a dashboard keeps
-/// one connection per cluster open), as far as the hard limit allows; the warning to
-/// show when it stays short.
-#[cfg(unix)]
-pub fn make_room_for(needed: u64) -> Option<String> {
-    let mut limit = libc::rlimit {
-        rlim_cur: 0,
-        rlim_max: 0,
-    };
-    // SAFETY: getrlimit only writes the struct it is given.
-    if unsafe { libc::getrlimit(libc::RLIMIT_NOFILE, &mut limit) } != 0 || limit.rlim_cur >= needed
-    {
-        return None;
-    }
-    let wanted = libc::rlimit {
-        rlim_cur: needed.min(limit.rlim_max),
-        rlim_max: limit.rlim_max,
-    };
-    // SAFETY: setrlimit only reads the struct it is given.
-    let now = if unsafe { libc::setrlimit(libc::RLIMIT_NOFILE, &wanted) } == 0 {
-        wanted.rlim_cur
-    } else {
-        limit.rlim_cur
-    };
-    (now < needed).then(|| {
-        format!(
-            "{needed} open files are needed and the limit is {now}: clusters past it will \
-             not connect; raise it (ulimit -n {needed})"
-        )
-    })
-}
