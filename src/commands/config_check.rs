@@ -189,8 +189,9 @@ fn names<'a>(names: impl Iterator<Item = &'a str>, shown: usize) -> String {
 /// when every cluster accepted the login.
 async fn check_logins(config: &Config, credentials: &Credentials) -> Exit {
     // Read-only clients: a check sends nothing but GETs.
-    let targets =
-        tokio::task::block_in_place(|| fleet::targets_from_config(config, credentials, true));
+    let targets = tokio::task::block_in_place(|| {
+        fleet::targets_from_config(config, credentials, fleet::Session::ReadOnly)
+    });
     let reports = fleet::sweep(&targets, fleet::DEFAULT_MAX_IN_FLIGHT).await;
     crate::outln!();
     let rows: Vec<Vec<String>> = reports.iter().map(login_row).collect();

@@ -167,6 +167,11 @@ impl Context {
         }
     }
 
+    /// Whether this run may send changes (`--read-only` says no).
+    pub fn session(&self) -> crate::fleet::Session {
+        crate::fleet::Session::from_flag(self.read_only)
+    }
+
     /// The config this command was given.
     pub fn config(&self) -> Result<&Config, CliError> {
         self.config

@@ -18,7 +18,7 @@ use serde_json::Value;
 use tokio::sync::mpsc;
 
 use super::progress::Waiting;
-use super::selection::SelectionArgs;
+use super::selection::{SelectionArgs, WhenUnnamed};
 use super::{CliError, Context, Exit, interrupt};
 use crate::config::{Config, Credentials};
 use crate::download::journal::Journal;
@@ -53,15 +53,18 @@ impl Form {
 
 /// One sweep of every configured cluster, printed; 0 when all answered, 1 otherwise.
 pub async fn run(ctx: &Context, form: Form, select: &SelectionArgs) -> Result<Exit, CliError> {
-    let config = &ctx.config()?.subset(&select.select(ctx.config()?, true)?);
+    let config = &ctx
+        .config()?
+        .subset(&select.select(ctx.config()?, WhenUnnamed::Everyone)?);
     if !select.labels.is_empty() {
         let all: Vec<usize> = (0..config.clusters.len()).collect();
         super::selection::announce(config, &all, select);
     }
     let credentials = Credentials::new(ctx.interactive);
     // Password commands and prompts block: keep them off the async workers.
-    let targets =
-        tokio::task::block_in_place(|| fleet::targets_from_config(config, &credentials, true));
+    let targets = tokio::task::block_in_place(|| {
+        fleet::targets_from_config(config, &credentials, fleet::Session::ReadOnly)
+    });
     // Jobs started by ontop (any session) and not yet seen to end: show them too.
     let journal = Journal::open(ctx.data_dir.as_deref());
     for warning in journal.take_warnings() {

@@ -194,10 +194,10 @@ impl Engine {
         config: &Config,
         credentials: &Arc<Credentials>,
         data_dir: Option<&Path>,
-        session_read_only: bool,
+        session: fleet::Session,
         mut options: EngineOptions,
     ) -> (Self, mpsc::Receiver<Update>, Model) {
-        let mut targets = fleet::targets_from_config(config, credentials, session_read_only);
+        let mut targets = fleet::targets_from_config(config, credentials, session);
         fleet::targets::with_reauth(&mut targets, config, credentials);
         credentials.set_interactive(false);
         let schedules = config

@@ -10,4 +10,4 @@ pub mod sweep;
 pub mod targets;
 
 pub use sweep::{Asks, ClusterReport, DEFAULT_MAX_IN_FLIGHT, sweep, sweep_asking, sweep_with_jobs};
-pub use targets::{Target, targets_from_config};
+pub use targets::{Session, Target, targets_from_config};

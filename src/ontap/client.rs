@@ -22,8 +22,8 @@ use super::login::{Login, PasswordChange};
 use super::model::{ErrorEnvelope, JobLink};
 use super::tls::{TlsTrust, client_config};
 use super::transport::{Timeouts, classify_transport};
-use crate::text::{clean, mask_urls_in};
 use crate::sync::ReadWrite;
+use crate::text::{clean, mask_urls_in};
 
 mod changes;
 mod reads;
@@ -316,8 +316,7 @@ impl Client {
         }
         let facts = CertificateFacts::from_der(der, self.pinned, self.insecure, Timestamp::now());
         if let Some(facts) = facts {
-            *self.certificate.writing() =
-                Some((der.to_vec(), facts));
+            *self.certificate.writing() = Some((der.to_vec(), facts));
         }
     }
 

@@ -163,7 +163,7 @@ fn start_engine(
         config,
         credentials,
         data_dir,
-        true,
+        crate::fleet::Session::ReadOnly,
         EngineOptions {
             journal: JournalUse::Watch(options.journal_every),
             login_retry: Some(options.login_retry_every),
