@@ -196,23 +196,7 @@ async fn check_logins(config: &Config, credentials: &Credentials) -> Exit {
     crate::outln!();
     let rows: Vec<Vec<String>> = reports.iter().map(login_row).collect();
     crate::out!("{}", table::render(&LOGIN_COLUMNS, &rows));
-    let failed: Vec<&str> = reports
-        .iter()
-        .filter(|r| !r.answered())
-        .map(|r| r.name.as_str())
-        .collect();
-    let reasons: Vec<String> = (!failed.is_empty())
-        .then(|| {
-            format!(
-                "{} of {} did not log in ({})",
-                failed.len(),
-                crate::text::count_clusters(reports.len()),
-                failed.join(", ")
-            )
-        })
-        .into_iter()
-        .collect();
-    Exit::unless(&reasons)
+    super::status::unless_all_answered(&reports, "did not log in")
 }
 
 const LOGIN_COLUMNS: [Column; 3] = [

@@ -155,7 +155,13 @@ async fn sweep_shown(
 }
 
 /// 0 when every cluster answered, 1 otherwise (the closing line names who did not).
-pub fn exit_code(reports: &[ClusterReport]) -> Exit {
+fn exit_code(reports: &[ClusterReport]) -> Exit {
+    unless_all_answered(reports, "did not answer")
+}
+
+/// 0 when every cluster of a sweep answered, else 1 and the closing line: "2 of 5
+/// clusters `did_not` (a, b)".
+pub(crate) fn unless_all_answered(reports: &[ClusterReport], did_not: &str) -> Exit {
     let silent: Vec<&str> = reports
         .iter()
         .filter(|r| !r.answered())
@@ -164,7 +170,7 @@ pub fn exit_code(reports: &[ClusterReport]) -> Exit {
     let reasons: Vec<String> = (!silent.is_empty())
         .then(|| {
             format!(
-                "{} of {} did not answer ({})",
+                "{} of {} {did_not} ({})",
                 silent.len(),
                 crate::text::count_clusters(reports.len()),
                 silent.join(", ")
