@@ -49,7 +49,7 @@ use poller::{Command, Poller, PollerSetup, Shared};
 
 pub use options::{EngineOptions, EngineSetup, JOURNAL_EVERY, JournalUse};
 pub use poller::{MAX_BACKOFF, Schedule, backoff, jittered_backoff};
-pub use update::{Again, LoginPause, Update};
+pub use update::{Again, LoginPause, Refused, Update};
 
 /// Polls in flight across the whole fleet, at most: a poll holds its slot for a round
 /// trip or two, so 256 keep ten thousand clusters polled every few seconds.
@@ -258,11 +258,11 @@ impl Engine {
     }
 
     /// Logs in to `clusters` with `password` from now on (typed after a refused login);
-    /// with `again`, even where the cluster refused it before.
-    pub fn set_password(&self, clusters: &[usize], password: &SecretString, again: bool) {
+    /// where the cluster refused it before, only when `refused` says to send it again.
+    pub fn set_password(&self, clusters: &[usize], password: &SecretString, refused: Refused) {
         for &cluster in clusters {
             let password = password.clone();
-            self.send(cluster, Command::Password { password, again });
+            self.send(cluster, Command::Password { password, refused });
         }
     }
 

@@ -16,7 +16,7 @@ use secrecy::SecretString;
 use serde::de::DeserializeOwned;
 
 use super::answer::{BodyError, MAX_ANSWER, error_body, read_capped, redirect_message, size_words};
-use super::certificate::CertificateFacts;
+use super::certificate::{CertificateFacts, Checked};
 use super::error::{ErrorKind, OntapError};
 use super::login::{Login, PasswordChange};
 use super::model::{ErrorEnvelope, JobLink};
@@ -75,9 +75,8 @@ pub struct Client {
     login: Login,
     http: reqwest::Client,
     read_only: bool,
-    /// How the certificate is trusted, for [`CertificateFacts`].
-    pinned: bool,
-    insecure: bool,
+    /// How the certificate is checked, for [`CertificateFacts`].
+    checked: Checked,
     /// The last certificate the cluster presented (DER) and its facts.
     certificate: RwLock<Option<(Vec<u8>, CertificateFacts)>>,
     /// Every request asks the cluster to close the connection after its answer.
@@ -141,8 +140,7 @@ impl Client {
             login,
             http,
             read_only: settings.read_only,
-            pinned: matches!(settings.trust, TlsTrust::Pinned(_)),
-            insecure: settings.trust == TlsTrust::Insecure,
+            checked: Checked::from(&settings.trust),
             certificate: RwLock::new(None),
             no_keep_alive: AtomicBool::new(false),
             timeouts,
@@ -314,7 +312,7 @@ impl Client {
                 return;
             }
         }
-        let facts = CertificateFacts::from_der(der, self.pinned, self.insecure, Timestamp::now());
+        let facts = CertificateFacts::from_der(der, self.checked, Timestamp::now());
         if let Some(facts) = facts {
             *self.certificate.writing() = Some((der.to_vec(), facts));
         }

@@ -12,6 +12,7 @@ use crate::commands::watch::{Look, Waited, Watch};
 use crate::commands::{CliError, Context, Exit};
 use crate::download::{Ending, OperationKind};
 use crate::engine::{Engine, EngineOptions};
+use crate::fleet::Session;
 use crate::state::{ClusterState, Model};
 
 /// Removes the package; 0 when it is gone wherever it was.
@@ -25,7 +26,7 @@ pub async fn run(ctx: &Context, args: &PackageDeleteArgs) -> Result<Exit, CliErr
         Ok(looked) => looked,
         Err(exit) => return Ok(exit),
     };
-    let looked = plan(&watch.model, ctx.read_only, version);
+    let looked = plan(&watch.model, ctx.session(), version);
     let reasons = looked.unread_reason();
     if looked.send_to.is_empty() {
         engine.shutdown();
@@ -179,7 +180,7 @@ impl Looked {
 
 /// Who is sent a removal: the clusters that hold the version, may be changed, and
 /// answered, each with the version as it lists it. The others get a skip line.
-fn plan(model: &Model, session_read_only: bool, version: &str) -> Looked {
+fn plan(model: &Model, session: Session, version: &str) -> Looked {
     let mut looked = Looked {
         send_to: Vec::new(),
         read_only: 0,
@@ -188,7 +189,7 @@ fn plan(model: &Model, session_read_only: bool, version: &str) -> Looked {
     let mut skips: Vec<(&str, String)> = Vec::new();
     for (index, c) in model.clusters.iter().enumerate() {
         let name = &c.identity.name;
-        if session_read_only || c.identity.read_only {
+        if session == Session::ReadOnly || c.identity.read_only {
             looked.read_only += 1;
             skips.push((name, "read-only (nothing is sent)".into()));
             continue;
