@@ -36,7 +36,7 @@ pub use image::{Holding, holding, image_version, is_version};
 pub use plan::{Busy, Candidate, Plan, SkipReason, plan};
 pub use recorder::{Note, Notify, Record, RecordError, Recorder};
 pub use spec::{DownloadSpec, SpecError};
-pub use start::{MAX_CONCURRENT_STARTS, StartOutcome};
+pub use start::{MAX_CONCURRENT_STARTS, NotRecorded, StartOutcome};
 pub use tracker::{
     Followed, MAX_FOLLOW_ERRORS, Observation, Operation, OperationKind, Origin, Phase, Since,
     Tracker, UNANSWERED_LOOK, Want,

@@ -21,7 +21,8 @@ use crate::download::locked::when_unlocked;
 use crate::download::queue::Slot;
 use crate::download::sources;
 use crate::download::{
-    DownloadSpec, Operation, OperationKind, Plan, Record, Recorder, StartOutcome, Tracker,
+    DownloadSpec, NotRecorded, Operation, OperationKind, Plan, Record, Recorder, StartOutcome,
+    Tracker,
 };
 use crate::ontap::codes::Conflict;
 use crate::ontap::{Client, Job};
@@ -308,9 +309,7 @@ impl Sending {
                     request(&client, &change, &say).await
                 }
             },
-            Err(reason) => StartOutcome::NotSent(format!(
-                "the attempt could not be written to the audit log first ({reason})"
-            )),
+            Err(error) => StartOutcome::NotSent(NotRecorded(error)),
         };
         // A failure to write the answer is a note of its own; the outcome stands.
         let _ = self
