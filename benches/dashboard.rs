@@ -8,10 +8,10 @@ use std::time::Duration;
 
 use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
 use jiff::{SignedDuration, Timestamp};
-use ontop::engine::Update as Event;
-use ontop::ontap::{DownloadState, DownloadStatus};
-use ontop::state::{ClusterIdentity, Model, SortOrder, visible_rows};
-use ontop::tui::{App, draw};
+use ontop::testing::engine::Update as Event;
+use ontop::testing::ontap::{DownloadState, DownloadStatus};
+use ontop::testing::state::{ClusterIdentity, Model, SortOrder, visible_rows};
+use ontop::testing::tui::{App, draw};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 
@@ -84,7 +84,7 @@ fn events(c: &mut Criterion) {
 
 fn filter_and_sort(c: &mut Criterion) {
     let model = model(2000);
-    let sort = SortOrder::default().by(Some(ontop::state::Column::Labels));
+    let sort = SortOrder::default().by(Some(ontop::testing::state::Column::Labels));
     c.bench_function("visible_rows_2000_filtered_sorted", |b| {
         b.iter(|| visible_rows(black_box(&model), "running", sort, now()))
     });

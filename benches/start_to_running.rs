@@ -9,13 +9,13 @@
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use ontop::download::audit::AuditLog;
-use ontop::download::journal::Journal;
-use ontop::download::{DownloadSpec, Phase, Plan};
-use ontop::engine::{Engine, EngineOptions, EngineSetup, Schedule};
-use ontop::fleet::Target;
-use ontop::ontap::{Client, ClientSettings, JobState, TlsTrust};
-use ontop::state::{ClusterIdentity, Model};
+use ontop::testing::download::audit::AuditLog;
+use ontop::testing::download::journal::Journal;
+use ontop::testing::download::{DownloadSpec, Phase, Plan};
+use ontop::testing::engine::{Engine, EngineOptions, EngineSetup, Schedule};
+use ontop::testing::fleet::Target;
+use ontop::testing::ontap::{Client, ClientSettings, JobState, TlsTrust};
+use ontop::testing::state::{ClusterIdentity, Model};
 use ontop_sim::{SimFleet, SimOptions};
 
 const CLUSTERS: usize = 50;

@@ -9,10 +9,10 @@ mod packages;
 mod paths;
 mod validate;
 
-pub use download::DownloadArgs;
-pub use packages::{PackageDeleteArgs, PackagesAction, PackagesArgs};
-pub use paths::command_with_real_paths;
-pub use validate::ValidateArgs;
+pub(crate) use download::DownloadArgs;
+pub(crate) use packages::{PackageDeleteArgs, PackagesAction, PackagesArgs};
+pub(crate) use paths::command_with_real_paths;
+pub(crate) use validate::ValidateArgs;
 
 /// A dashboard for ONTAP software/firmware package downloads across many clusters.
 ///
@@ -289,7 +289,7 @@ impl Cli {
 
 /// `ontop sim` options: the simulator's own definition when it is built in.
 #[cfg(feature = "sim")]
-pub use ontop_sim::cli::SimArgs;
+pub(crate) use ontop_sim::cli::SimArgs;
 
 /// `ontop sim` in a build without the simulator: whatever is given, the command only says
 /// how to get a build that has it.

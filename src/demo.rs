@@ -6,12 +6,13 @@
 //! feature has no simulator; its `demo` and `sim` commands say how to get one.
 
 /// What `ontop demo` and `ontop sim` say in a build without the simulator.
-pub const NOT_BUILT_IN: &str = "this ontop was built without the simulator (the `sim` \
+#[cfg(not(feature = "sim"))]
+pub(crate) const NOT_BUILT_IN: &str = "this ontop was built without the simulator (the `sim` \
      feature), so `ontop demo` and `ontop sim` are not available; build it with the default \
      features: cargo build --release (or cargo install --path . from a clone)";
 
 #[cfg(feature = "sim")]
-pub use embedded::{DEMO_POLL_INTERVAL, DEMO_TIMEOUT, dashboard, mirrors, start_fleet, targets};
+pub(crate) use embedded::{dashboard, start_fleet};
 
 #[cfg(feature = "sim")]
 mod embedded {
@@ -34,13 +35,13 @@ mod embedded {
     /// Per-request timeout in the demo: long enough for the "slow" cluster to answer,
     /// short enough that the "hung" one does not hold a new user's first look for half
     /// a minute.
-    pub const DEMO_TIMEOUT: Duration = Duration::from_secs(6);
+    pub(crate) const DEMO_TIMEOUT: Duration = Duration::from_secs(6);
 
     /// The demo fleet polls faster than a real one so that a first look feels alive.
-    pub const DEMO_POLL_INTERVAL: Duration = Duration::from_secs(2);
+    pub(crate) const DEMO_POLL_INTERVAL: Duration = Duration::from_secs(2);
 
     /// Starts the demo fleet with `clusters` clusters.
-    pub async fn start_fleet(clusters: usize) -> Result<SimFleet, SimError> {
+    pub(crate) async fn start_fleet(clusters: usize) -> Result<SimFleet, SimError> {
         SimFleet::start(SimOptions {
             clusters,
             scenario: Scenario::Demo,
@@ -51,7 +52,7 @@ mod embedded {
 
     /// A dashboard over the demo fleet. Its downloads go to simulated clusters that
     /// vanish when it exits, so they are neither audited nor journaled.
-    pub fn dashboard(sim: &SimFleet, options: ScreenOptions) -> DashboardSetup {
+    pub(crate) fn dashboard(sim: &SimFleet, options: ScreenOptions) -> DashboardSetup {
         let targets = targets(sim, Session::from_flag(options.read_only));
         let identities = sim.clusters().into_iter().map(|c| ClusterIdentity {
             name: c.name,
@@ -85,7 +86,7 @@ mod embedded {
     }
 
     /// The demo's site mirrors (its `ams` site has a package server of its own).
-    pub fn mirrors(sim: &SimFleet) -> Vec<MirrorSource> {
+    pub(crate) fn mirrors(sim: &SimFleet) -> Vec<MirrorSource> {
         sim.mirrors()
             .into_iter()
             .filter_map(|m| {
@@ -101,7 +102,7 @@ mod embedded {
 
     /// One target per simulated cluster, trusting exactly the simulator's CA (its
     /// clients refuse every change in a [`Session::ReadOnly`]).
-    pub fn targets(fleet: &SimFleet, session: Session) -> Vec<Target> {
+    pub(crate) fn targets(fleet: &SimFleet, session: Session) -> Vec<Target> {
         let trust = match fleet.ca_pem() {
             Some(pem) => TlsTrust::CaPem(pem.as_bytes().to_vec()),
             None => TlsTrust::System,

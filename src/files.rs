@@ -13,7 +13,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 
 /// Why a file could not be read as asked.
 #[derive(Debug, thiserror::Error)]
-pub enum ReadError {
+pub(crate) enum ReadError {
     /// Not a regular file: a device, a FIFO, a socket or a directory.
     #[error("it is not a regular file (a device, a pipe or a directory)")]
     NotRegular,
@@ -26,7 +26,7 @@ pub enum ReadError {
 }
 
 /// The whole content of `path`, a regular file of at most `cap` bytes.
-pub fn read_regular(path: &Path, cap: u64) -> Result<Vec<u8>, ReadError> {
+pub(crate) fn read_regular(path: &Path, cap: u64) -> Result<Vec<u8>, ReadError> {
     let meta = std::fs::metadata(path)?;
     if !meta.is_file() {
         return Err(ReadError::NotRegular);
@@ -54,7 +54,7 @@ fn open_nofollow_read(path: &Path) -> io::Result<File> {
 }
 
 /// Creates `dir` (and its parents) if needed, and makes it private to its owner.
-pub fn private_dir(dir: &Path) -> io::Result<()> {
+pub(crate) fn private_dir(dir: &Path) -> io::Result<()> {
     let mut builder = std::fs::DirBuilder::new();
     builder.recursive(true);
     #[cfg(unix)]
@@ -73,7 +73,7 @@ pub fn private_dir(dir: &Path) -> io::Result<()> {
 
 /// Opens `path` to append (creating it 0600), refusing a symlink in its place, and
 /// makes it 0600 if it was created looser by something else.
-pub fn append_private(path: &Path) -> io::Result<File> {
+pub(crate) fn append_private(path: &Path) -> io::Result<File> {
     let mut options = OpenOptions::new();
     options.create(true).append(true);
     private_options(&mut options);
@@ -83,7 +83,7 @@ pub fn append_private(path: &Path) -> io::Result<File> {
 }
 
 /// Opens (creating it 0600) a file that is only ever locked, never written.
-pub fn lock_file(path: &Path) -> io::Result<File> {
+pub(crate) fn lock_file(path: &Path) -> io::Result<File> {
     let mut options = OpenOptions::new();
     options.create(true).truncate(false).write(true);
     private_options(&mut options);
@@ -95,7 +95,7 @@ pub fn lock_file(path: &Path) -> io::Result<File> {
 /// Writes `bytes` to a new file at `path` (mode 0600), creating missing parent
 /// directories (0700; existing ones are left as they are). Never writes over anything:
 /// an existing file, or a symlink, is `AlreadyExists`.
-pub fn create_private(path: &Path, bytes: &[u8]) -> io::Result<()> {
+pub(crate) fn create_private(path: &Path, bytes: &[u8]) -> io::Result<()> {
     if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
         let mut builder = std::fs::DirBuilder::new();
         builder.recursive(true);
@@ -116,7 +116,7 @@ pub fn create_private(path: &Path, bytes: &[u8]) -> io::Result<()> {
 
 /// Replaces `path` with `bytes` at once: written and synced to a new temporary file
 /// beside it, then renamed over it. A crash leaves the old file or the new one.
-pub fn replace_private(path: &Path, bytes: &[u8]) -> io::Result<()> {
+pub(crate) fn replace_private(path: &Path, bytes: &[u8]) -> io::Result<()> {
     let (tmp, mut file) = fresh_temporary(path)?;
     let written = file
         .write_all(bytes)

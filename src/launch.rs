@@ -15,7 +15,7 @@ use crate::tui::{DashboardSetup, FormDefaults};
 
 /// How the screen behaves, as the command line asked.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct ScreenOptions {
+pub(crate) struct ScreenOptions {
     /// `--read-only`: nothing can be started.
     pub read_only: bool,
     /// Colours, unless `--no-color` or `NO_COLOR`.
@@ -27,7 +27,7 @@ pub struct ScreenOptions {
 /// A dashboard over the configured clusters, recording in `data_dir`. Credentials are
 /// resolved here, before the screen takes over the terminal, so a password prompt can
 /// still be answered.
-pub fn from_config(
+pub(crate) fn from_config(
     config: &Config,
     credentials: &Arc<Credentials>,
     options: ScreenOptions,
@@ -58,4 +58,5 @@ pub fn from_config(
 
 /// How often the demo's package repositories are read again for the inventory (a
 /// config says it per cluster: `packages_interval`).
-pub const INVENTORY_EVERY: std::time::Duration = crate::config::DEFAULT_PACKAGES_INTERVAL;
+#[cfg(feature = "sim")]
+pub(crate) const INVENTORY_EVERY: std::time::Duration = crate::config::DEFAULT_PACKAGES_INTERVAL;

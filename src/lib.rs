@@ -19,19 +19,24 @@
 //! - [`text`]: cleaning text from outside, masking URLs, widths and "did you mean".
 //! - [`sync`]: locks taken back after a panic, one spelling for it.
 
-pub mod cli;
-pub mod commands;
-pub mod config;
-pub mod demo;
-pub mod download;
-pub mod engine;
-pub mod files;
-pub mod fleet;
-pub mod launch;
-pub mod ontap;
-pub mod output;
-pub mod serve;
-pub mod state;
-pub mod sync;
-pub mod text;
-pub mod tui;
+mod cli;
+mod commands;
+mod config;
+mod demo;
+mod download;
+mod engine;
+mod entry;
+mod files;
+mod fleet;
+mod launch;
+mod ontap;
+mod output;
+mod serve;
+mod state;
+mod sync;
+#[doc(hidden)]
+pub mod testing;
+mod text;
+mod tui;
+
+pub use entry::main;

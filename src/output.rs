@@ -17,13 +17,13 @@ static STDERR_GONE: AtomicBool = AtomicBool::new(false);
 static LOG_ON_STDERR: AtomicBool = AtomicBool::new(false);
 
 /// Says that log lines go to stderr from now on (see [`warn`]).
-pub fn log_on_stderr() {
+pub(crate) fn log_on_stderr() {
     LOG_ON_STDERR.store(true, Ordering::Relaxed);
 }
 
 /// A warning already logged where it arose, said to the operator as a sentence on
 /// stderr unless the log is stderr already.
-pub fn say_warning(text: &str) {
+pub(crate) fn say_warning(text: &str) {
     if !LOG_ON_STDERR.load(Ordering::Relaxed) {
         stderr(format_args!("ontop: warning: {text}\n"));
     }
@@ -31,7 +31,7 @@ pub fn say_warning(text: &str) {
 
 /// A warning for the operator, said once on stderr: as a sentence when the log goes to a
 /// file (where it is written too), as the log line alone when the log is stderr.
-pub fn warn(text: &str) {
+pub(crate) fn warn(text: &str) {
     if !LOG_ON_STDERR.load(Ordering::Relaxed) {
         stderr(format_args!("ontop: warning: {text}\n"));
     }
@@ -39,18 +39,13 @@ pub fn warn(text: &str) {
 }
 
 /// Writes to stdout; after a failure (a closed pipe) nothing more is written there.
-pub fn stdout(args: fmt::Arguments<'_>) {
+pub(crate) fn stdout(args: fmt::Arguments<'_>) {
     write_to(&STDOUT_GONE, &mut std::io::stdout().lock(), args);
 }
 
 /// Writes to stderr; after a failure nothing more is written there.
-pub fn stderr(args: fmt::Arguments<'_>) {
+pub(crate) fn stderr(args: fmt::Arguments<'_>) {
     write_to(&STDERR_GONE, &mut std::io::stderr().lock(), args);
-}
-
-/// True once a write to stdout failed (its reader went away).
-pub fn stdout_closed() -> bool {
-    STDOUT_GONE.load(Ordering::Relaxed)
 }
 
 fn write_to(gone: &AtomicBool, out: &mut impl Write, args: fmt::Arguments<'_>) {

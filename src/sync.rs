@@ -6,7 +6,7 @@
 use std::sync::{Mutex, MutexGuard, RwLock, RwLockReadGuard, RwLockWriteGuard};
 
 /// [`Mutex::lock`] that takes a poisoned lock back.
-pub trait Lock<T: ?Sized> {
+pub(crate) trait Lock<T: ?Sized> {
     /// The guard, whether or not a holder panicked.
     fn locked(&self) -> MutexGuard<'_, T>;
 }
@@ -18,7 +18,7 @@ impl<T: ?Sized> Lock<T> for Mutex<T> {
 }
 
 /// [`RwLock::read`] and [`RwLock::write`] that take a poisoned lock back.
-pub trait ReadWrite<T: ?Sized> {
+pub(crate) trait ReadWrite<T: ?Sized> {
     /// The read guard, whether or not a holder panicked.
     fn reading(&self) -> RwLockReadGuard<'_, T>;
     /// The write guard, whether or not a holder panicked.

@@ -4,7 +4,7 @@ use super::Cli;
 
 /// The command line definition with every `--config` help naming the real default path
 /// of this user (and `ONTOP_CONFIG` when it is set), as `--help` shows it.
-pub fn command_with_real_paths() -> clap::Command {
+pub(crate) fn command_with_real_paths() -> clap::Command {
     use clap::CommandFactory;
     let env = std::env::var_os(crate::config::CONFIG_PATH_ENV).filter(|v| !v.is_empty());
     let default = crate::config::default_config_path().map_or_else(

@@ -23,7 +23,7 @@ use crate::cli::Cli;
 use crate::config::{self, Config};
 
 /// The variable that starts the binary as the shell's completer instead of a command.
-pub const COMPLETE_ENV: &str = "ONTOP_COMPLETE";
+pub(crate) const COMPLETE_ENV: &str = "ONTOP_COMPLETE";
 
 /// The shells `ontop completions` knows, each registering the same protocol.
 const SHELLS: Shells<'static> = Shells(&[&QUIET_BASH, &Elvish, &Fish, &Powershell, &ZSH_FILE]);
@@ -31,7 +31,7 @@ const SHELLS: Shells<'static> = Shells(&[&QUIET_BASH, &Elvish, &Fish, &Powershel
 /// When the shell started this process to complete a command line, answers it and
 /// exits; otherwise returns at once. Called first thing in `main`, before anything is
 /// printed.
-pub fn answer_shell_if_asked() {
+pub(crate) fn answer_shell_if_asked() {
     if std::env::var_os(COMPLETE_ENV).is_none() {
         return;
     }
@@ -45,13 +45,13 @@ pub fn answer_shell_if_asked() {
 
 /// `ontop completions SHELL`: prints the script that makes `shell` ask `ontop` (from
 /// `PATH`) for completions.
-pub fn run_completions(shell: clap_complete::Shell) -> Result<Exit, CliError> {
+pub(crate) fn run_completions(shell: clap_complete::Shell) -> Result<Exit, CliError> {
     crate::out!("{}", registration(shell)?);
     Ok(Exit::Ok)
 }
 
 /// The script for `shell`, as `ontop completions` prints it.
-pub fn registration(shell: clap_complete::Shell) -> Result<String, CliError> {
+pub(crate) fn registration(shell: clap_complete::Shell) -> Result<String, CliError> {
     let name = shell.to_string();
     let completer = SHELLS
         .completer(&name)
@@ -65,7 +65,7 @@ pub fn registration(shell: clap_complete::Shell) -> Result<String, CliError> {
 
 /// The command line definition with the fleet's completers attached, reading the config
 /// at `config` (else `$ONTOP_CONFIG`, else the default path) when first asked.
-pub fn command(config: Option<&Path>) -> clap::Command {
+pub(crate) fn command(config: Option<&Path>) -> clap::Command {
     let fleet = Arc::new(Fleet {
         path: config.map(Path::to_path_buf),
         words: OnceLock::new(),
@@ -75,7 +75,7 @@ pub fn command(config: Option<&Path>) -> clap::Command {
 
 /// The config path the words of a command line name with `--config PATH` or
 /// `--config=PATH` (the last one wins, as when parsed), `~/` read as the home directory.
-pub fn config_named_in(words: &[OsString]) -> Option<PathBuf> {
+pub(crate) fn config_named_in(words: &[OsString]) -> Option<PathBuf> {
     let mut named = None;
     let mut words = words.iter();
     while let Some(word) = words.next() {

@@ -13,7 +13,7 @@ use crate::config::import;
 
 /// Prints the config made from Harvest's `harvest.yml` at `path`, or writes it to
 /// `output` (a new 0600 file, never over one); 2 when none can be.
-pub fn run_import(path: &Path, output: Option<&Path>) -> Result<Exit, CliError> {
+pub(crate) fn run_import(path: &Path, output: Option<&Path>) -> Result<Exit, CliError> {
     let imported = import::harvest(path, jiff::Timestamp::now())
         .map_err(|e| CliError::Usage(e.to_string()))?;
     match output {
@@ -45,11 +45,11 @@ pub fn run_import(path: &Path, output: Option<&Path>) -> Result<Exit, CliError> 
 }
 
 /// The starter `ontop config init` writes: one cluster to edit, every choice commented.
-pub const STARTER: &str = include_str!("../config/starter.toml");
+pub(crate) const STARTER: &str = include_str!("../config/starter.toml");
 
 /// Writes [`STARTER`] to `path` (default: where ontop looks first), creating its
 /// directory; refuses when a file is already there.
-pub fn run_init(path: Option<&Path>) -> Result<Exit, CliError> {
+pub(crate) fn run_init(path: Option<&Path>) -> Result<Exit, CliError> {
     let target = crate::config::resolve_path(path).ok_or_else(|| {
         CliError::Usage("no home directory to write the config in: pass --path PATH".into())
     })?;

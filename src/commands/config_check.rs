@@ -17,7 +17,7 @@ use crate::text::table::{self, Column};
 const NAMES_ON_A_SCREEN: usize = 4;
 
 /// Checks the config (and, with `login`, each login); see the module docs.
-pub async fn run(ctx: &Context, full: bool, login: bool) -> Result<Exit, CliError> {
+pub(super) async fn run(ctx: &Context, full: bool, login: bool) -> Result<Exit, CliError> {
     let config = ctx.config()?;
     let credentials = Credentials::new(ctx.interactive);
     // Password commands and prompts block: keep them off the async workers.

@@ -18,7 +18,7 @@ fn options(ctx: &Context) -> ScreenOptions {
 }
 
 /// The dashboard over the config's clusters, until the user quits.
-pub async fn run(ctx: &Context) -> Result<Exit, CliError> {
+pub(crate) async fn run(ctx: &Context) -> Result<Exit, CliError> {
     let config = ctx.config()?;
     let credentials = Arc::new(Credentials::new(ctx.interactive));
     // Password commands and prompts block: keep them off the async workers.
@@ -31,7 +31,7 @@ pub async fn run(ctx: &Context) -> Result<Exit, CliError> {
 
 /// The dashboard over the demo fleet, which it starts and stops.
 #[cfg(feature = "sim")]
-pub async fn run_demo(ctx: &Context, clusters: usize) -> Result<Exit, CliError> {
+pub(crate) async fn run_demo(ctx: &Context, clusters: usize) -> Result<Exit, CliError> {
     let sim = crate::demo::start_fleet(clusters)
         .await
         .map_err(|e| CliError::Setup(format!("cannot start the demo fleet: {e}")))?;
@@ -44,6 +44,6 @@ pub async fn run_demo(ctx: &Context, clusters: usize) -> Result<Exit, CliError> 
 
 /// Says how to get a build with the simulator.
 #[cfg(not(feature = "sim"))]
-pub async fn run_demo(_ctx: &Context, _clusters: usize) -> Result<Exit, CliError> {
+pub(crate) async fn run_demo(_ctx: &Context, _clusters: usize) -> Result<Exit, CliError> {
     Err(CliError::Setup(crate::demo::NOT_BUILT_IN.into()))
 }

@@ -24,7 +24,7 @@ pub(crate) mod lines;
 mod live;
 mod wait;
 
-pub use inputs::{choose, spec_for};
+pub(crate) use inputs::spec_for;
 
 use std::time::Duration;
 
@@ -59,7 +59,7 @@ pub(crate) const LINE_COLUMNS: [Column; 3] = [
 const MAX_FOLLOW_LIMIT: Duration = Duration::from_secs(30 * 24 * 3600);
 
 /// Runs `ontop download`.
-pub async fn run(ctx: &Context, args: &DownloadArgs) -> Result<Exit, CliError> {
+pub(crate) async fn run(ctx: &Context, args: &DownloadArgs) -> Result<Exit, CliError> {
     let (config, chosen) = prologue::chosen(ctx, &args.select)?;
     let limit = follow_limit(args.timeout.as_deref())?;
     inputs::refuse_read_only(config, &chosen, ctx.read_only)?;
@@ -342,7 +342,7 @@ impl Run {
 
 /// The confirmation question, naming every target under the URL it will fetch (masked):
 /// one line when they all fetch the same one.
-pub fn question(groups: &[(String, Vec<&str>)]) -> String {
+pub(crate) fn question(groups: &[(String, Vec<&str>)]) -> String {
     let count: usize = groups.iter().map(|(_, names)| names.len()).sum();
     let clusters = crate::text::count_clusters(count);
     match groups {
@@ -362,7 +362,10 @@ pub fn question(groups: &[(String, Vec<&str>)]) -> String {
 }
 
 /// The question before an upload: the image, its size and hash, and every target.
-pub fn upload_question(file: &crate::download::tracker::UploadFile, targets: &[&str]) -> String {
+pub(crate) fn upload_question(
+    file: &crate::download::tracker::UploadFile,
+    targets: &[&str],
+) -> String {
     format!(
         "Upload {} ({}, SHA-256 {}) from this host to {}: {}? [y/N] ",
         file.name,

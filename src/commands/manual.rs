@@ -15,7 +15,7 @@ use super::{CliError, Exit};
 use crate::cli::Cli;
 
 /// Prints `ontop.1` to stdout, or writes it and one page per command into `dir`.
-pub fn run_man(dir: Option<&Path>) -> Result<Exit, CliError> {
+pub(crate) fn run_man(dir: Option<&Path>) -> Result<Exit, CliError> {
     let page = page().map_err(|e| CliError::Setup(format!("cannot render the man page: {e}")))?;
     match dir {
         None => crate::out!("{}", String::from_utf8_lossy(&page)),
@@ -31,7 +31,7 @@ pub fn run_man(dir: Option<&Path>) -> Result<Exit, CliError> {
 }
 
 /// `ontop.1`, as roff source.
-pub fn page() -> std::io::Result<Vec<u8>> {
+pub(crate) fn page() -> std::io::Result<Vec<u8>> {
     let command = Cli::command();
     let man = clap_mangen::Man::new(command.clone()).manual("ontop manual");
     let mut page = Vec::new();

@@ -13,21 +13,21 @@
 //! - [`complete`]: shell completion scripts, and answering them from the config;
 //! - [`manual`]: the man page.
 
-pub mod complete;
-pub mod config;
+pub(crate) mod complete;
+pub(crate) mod config;
 mod config_check;
-pub mod dashboard;
-pub mod download;
+pub(crate) mod dashboard;
+pub(crate) mod download;
 pub(crate) mod interrupt;
-pub mod manual;
-pub mod packages;
+pub(crate) mod manual;
+pub(crate) mod packages;
 pub(crate) mod progress;
 mod prologue;
-pub mod selection;
-pub mod serve;
-pub mod sim;
-pub mod status;
-pub mod trust;
+pub(crate) mod selection;
+pub(crate) mod serve;
+pub(crate) mod sim;
+pub(crate) mod status;
+pub(crate) mod trust;
 mod validate;
 pub(crate) mod watch;
 
@@ -55,11 +55,6 @@ pub enum Exit {
 }
 
 impl Exit {
-    /// `Ok` when `ok`, else `Failed`.
-    pub fn from_ok(ok: bool) -> Self {
-        if ok { Self::Ok } else { Self::Failed }
-    }
-
     /// `Ok` when there is no reason to fail; else `Failed`, after the one closing line
     /// that says why (every non-zero exit ends with one).
     pub fn unless(reasons: &[String]) -> Self {
@@ -155,20 +150,8 @@ impl Context {
         })
     }
 
-    /// A context over `config`, for tests and embedders.
-    pub fn with_config(config: Config) -> Self {
-        Self {
-            config: Some(config),
-            read_only: false,
-            color: false,
-            bell: false,
-            interactive: false,
-            data_dir: settings::data_dir(),
-        }
-    }
-
     /// Whether this run may send changes (`--read-only` says no).
-    pub fn session(&self) -> crate::fleet::Session {
+    pub(crate) fn session(&self) -> crate::fleet::Session {
         crate::fleet::Session::from_flag(self.read_only)
     }
 
@@ -181,7 +164,7 @@ impl Context {
 }
 
 /// Asks `question` on the terminal (stderr) and reads the answer: true only for y/yes.
-pub fn ask_yes(question: &str) -> bool {
+pub(crate) fn ask_yes(question: &str) -> bool {
     use std::io::BufRead;
     crate::err!("{question}");
     let mut answer = String::new();
@@ -192,13 +175,13 @@ pub fn ask_yes(question: &str) -> bool {
 }
 
 /// Whether to draw colours: off with `--no-color` or a non-empty `NO_COLOR`.
-pub fn use_color(no_color_flag: bool) -> bool {
+pub(crate) fn use_color(no_color_flag: bool) -> bool {
     let env_says_no = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
     !(no_color_flag || env_says_no)
 }
 
 /// Runs the command `cli` names (the dashboard when it names none).
-pub async fn run(ctx: &Context, cli: &Cli) -> Result<Exit, CliError> {
+pub(crate) async fn run(ctx: &Context, cli: &Cli) -> Result<Exit, CliError> {
     match &cli.command {
         None => dashboard::run(ctx).await,
         Some(Command::Demo { clusters, .. }) => dashboard::run_demo(ctx, *clusters).await,

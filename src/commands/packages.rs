@@ -27,7 +27,7 @@ use crate::text::table::{self, Column};
 
 /// Lists the chosen clusters' repositories, or removes a package; 0 when every chosen
 /// cluster answered.
-pub async fn run(ctx: &Context, args: &PackagesArgs) -> Result<Exit, CliError> {
+pub(crate) async fn run(ctx: &Context, args: &PackagesArgs) -> Result<Exit, CliError> {
     if let Some(PackagesAction::Delete(delete)) = &args.action {
         return delete::run(ctx, delete).await;
     }

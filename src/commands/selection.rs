@@ -77,7 +77,7 @@ impl SelectionArgs {
 }
 
 /// Says which clusters were selected, on stderr (stdout stays the command's output).
-pub fn announce(config: &Config, chosen: &[usize], args: &SelectionArgs) {
+pub(crate) fn announce(config: &Config, chosen: &[usize], args: &SelectionArgs) {
     if args.labels.is_empty() {
         return;
     }
@@ -146,7 +146,7 @@ fn check_label(config: &Config, key: &str, value: &str) -> Result<(), CliError> 
 }
 
 /// Indices (config order, no repeats) of the clusters named, or of all of them.
-pub fn choose(
+pub(crate) fn choose(
     names: &[&str],
     wanted: &[String],
     all: bool,

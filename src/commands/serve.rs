@@ -9,7 +9,7 @@ use crate::config::{Credentials, DEFAULT_LISTEN};
 use crate::serve::{self, JOURNAL_EVERY, LOGIN_RETRY_EVERY, ServeOptions};
 
 /// Serves until told to stop; 0 after a clean stop, 2 when it cannot start.
-pub async fn run(ctx: &Context, listen: Option<SocketAddr>) -> Result<Exit, CliError> {
+pub(crate) async fn run(ctx: &Context, listen: Option<SocketAddr>) -> Result<Exit, CliError> {
     let config = ctx.config()?;
     // Listening for SIGTERM from the start: a service manager may send it at any time,
     // and its default action would end the process without a clean stop.

@@ -5,7 +5,7 @@ use crate::cli::SimArgs;
 
 /// Runs the simulated fleet until SIGINT or SIGTERM.
 #[cfg(feature = "sim")]
-pub async fn run(_ctx: &Context, args: &SimArgs) -> Result<Exit, CliError> {
+pub(crate) async fn run(_ctx: &Context, args: &SimArgs) -> Result<Exit, CliError> {
     args.run()
         .await
         .map(|()| Exit::Ok)
@@ -14,6 +14,6 @@ pub async fn run(_ctx: &Context, args: &SimArgs) -> Result<Exit, CliError> {
 
 /// Says how to get a build with the simulator.
 #[cfg(not(feature = "sim"))]
-pub async fn run(_ctx: &Context, _args: &SimArgs) -> Result<Exit, CliError> {
+pub(crate) async fn run(_ctx: &Context, _args: &SimArgs) -> Result<Exit, CliError> {
     Err(CliError::Setup(crate::demo::NOT_BUILT_IN.into()))
 }

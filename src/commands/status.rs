@@ -29,7 +29,7 @@ use crate::text::table::{self, Column};
 
 /// How `ontop status` prints what it found.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Form {
+pub(crate) enum Form {
     /// A table for a person; values cut to their column only on a terminal.
     Table { terminal: bool },
     /// `--json`: one JSON document, an array of one object per cluster.
@@ -40,7 +40,7 @@ pub enum Form {
 
 impl Form {
     /// From the command line's flags (clap keeps them apart) and where stdout goes.
-    pub fn from_flags(json: bool, jsonl: bool) -> Self {
+    pub(crate) fn from_flags(json: bool, jsonl: bool) -> Self {
         match (json, jsonl) {
             (_, true) => Self::JsonLines,
             (true, false) => Self::Json,
@@ -52,7 +52,11 @@ impl Form {
 }
 
 /// One sweep of every configured cluster, printed; 0 when all answered, 1 otherwise.
-pub async fn run(ctx: &Context, form: Form, select: &SelectionArgs) -> Result<Exit, CliError> {
+pub(crate) async fn run(
+    ctx: &Context,
+    form: Form,
+    select: &SelectionArgs,
+) -> Result<Exit, CliError> {
     let config = &ctx
         .config()?
         .subset(&select.select(ctx.config()?, WhenUnnamed::Everyone)?);
@@ -286,7 +290,7 @@ const PIPED_MESSAGE: usize = 120;
 /// A plain-text table, then warnings (certificates about to expire), then one
 /// line per failing cluster with what to do next. On a `terminal` long values are cut
 /// to their column; otherwise (a pipe, a file) errors are whole.
-pub fn to_table(reports: &[ClusterReport], terminal: bool) -> String {
+pub(crate) fn to_table(reports: &[ClusterReport], terminal: bool) -> String {
     let rows: Vec<Vec<String>> = reports
         .iter()
         .map(|r| {

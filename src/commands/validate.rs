@@ -26,7 +26,7 @@ use crate::engine::{Engine, EngineOptions, Update};
 use crate::state::Model;
 
 /// Runs `ontop validate`.
-pub async fn run(ctx: &Context, args: &ValidateArgs) -> Result<Exit, CliError> {
+pub(super) async fn run(ctx: &Context, args: &ValidateArgs) -> Result<Exit, CliError> {
     let version = prologue::release(&args.version)?;
     let (config, chosen) = prologue::chosen(ctx, &args.select)?;
     let limit = super::download::follow_limit(args.timeout.as_deref())?;

@@ -33,10 +33,10 @@ mod sources;
 const MAX_PARALLEL_SOURCES: usize = 16;
 
 /// How long a `password_command` may run before it is killed.
-pub const COMMAND_TIMEOUT: Duration = Duration::from_secs(10);
+pub(crate) const COMMAND_TIMEOUT: Duration = Duration::from_secs(10);
 /// The most a `password_file` may hold, and a `password_command` may print: a password
 /// is a line, not a megabyte.
-pub const MAX_SECRET_FILE: u64 = 64 * 1024;
+pub(super) const MAX_SECRET_FILE: u64 = 64 * 1024;
 
 /// What a cached password is filed under: equal sources share one entry.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]

@@ -66,13 +66,13 @@ impl Mirror {
 }
 
 /// The index of the first mirror that serves a cluster with `labels`, if any.
-pub fn mirror_for(mirrors: &[Mirror], labels: &BTreeMap<String, String>) -> Option<usize> {
+pub(crate) fn mirror_for(mirrors: &[Mirror], labels: &BTreeMap<String, String>) -> Option<usize> {
     mirrors.iter().position(|m| m.serves(labels))
 }
 
 /// The mirrors that serve no configured cluster, and the clusters no mirror serves (both
 /// empty when there are no mirrors): what `config check` names.
-pub fn coverage<'a>(
+pub(crate) fn coverage<'a>(
     mirrors: &'a [Mirror],
     clusters: &'a [ClusterConfig],
 ) -> (Vec<&'a Mirror>, Vec<&'a str>) {

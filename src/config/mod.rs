@@ -28,7 +28,7 @@
 mod credentials;
 mod environment;
 mod error;
-pub mod import;
+pub(crate) mod import;
 mod mirror;
 mod paths;
 mod readiness;
@@ -48,39 +48,42 @@ use secrecy::SecretString;
 
 use crate::ontap::Fingerprint;
 
-pub use credentials::{COMMAND_TIMEOUT, Credentials};
+pub(crate) use credentials::COMMAND_TIMEOUT;
+pub use credentials::Credentials;
 pub use environment::Environment;
-pub use error::{ConfigError, Problem};
+pub use error::ConfigError;
 pub(crate) use mirror::MIRROR_KEYS;
-pub use mirror::{Mirror, coverage, mirror_for};
-pub use paths::{CONFIG_PATH_ENV, data_dir, default_config_path, resolve_path, resolve_path_in};
-pub use readiness::{MANUAL_CHECKS, ValidateSettings};
+pub(crate) use mirror::{Mirror, coverage, mirror_for};
+pub use paths::default_config_path;
+pub use paths::resolve_path_in;
+pub(crate) use paths::{CONFIG_PATH_ENV, data_dir, resolve_path};
+pub(crate) use readiness::ValidateSettings;
 /// The keys each table may hold (the man page documents each of them).
 pub(crate) use schema::{
     CLUSTER_KEYS, DEFAULTS_KEYS, DOWNLOAD_KEYS, SERVE_KEYS, TOP_KEYS, VALIDATE_KEYS,
 };
-pub use serve::{DEFAULT_LISTEN, ServeSettings};
+pub(crate) use serve::{DEFAULT_LISTEN, ServeSettings};
 
 /// How often a cluster is polled when neither it nor `[defaults]` says.
 pub const DEFAULT_POLL_INTERVAL: Duration = Duration::from_secs(5);
 /// Per-request timeout when unset: above ONTAP's own 15 s server-side GET timeout.
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
 /// Faster polling than this only loads the cluster without showing anything new.
-pub const MIN_POLL_INTERVAL: Duration = Duration::from_secs(1);
+pub(crate) const MIN_POLL_INTERVAL: Duration = Duration::from_secs(1);
 /// `poll_interval` may be from 1 s to a day: slower is no longer a dashboard.
-pub const POLL_INTERVAL_RANGE: (Duration, Duration) =
+pub(crate) const POLL_INTERVAL_RANGE: (Duration, Duration) =
     (MIN_POLL_INTERVAL, Duration::from_secs(24 * 3600));
 /// How often a cluster's package repository is read again when nothing says.
-pub const DEFAULT_PACKAGES_INTERVAL: Duration = Duration::from_secs(600);
+pub(crate) const DEFAULT_PACKAGES_INTERVAL: Duration = Duration::from_secs(600);
 /// `packages_interval` may be from 1 minute to a day: the repository changes rarely, and
 /// it is read again anyway when a download starts or ends.
-pub const PACKAGES_INTERVAL_RANGE: (Duration, Duration) =
+pub(crate) const PACKAGES_INTERVAL_RANGE: (Duration, Duration) =
     (Duration::from_secs(60), Duration::from_secs(24 * 3600));
 /// `timeout` may be from 1 ms to 10 minutes: a request longer than that is lost.
-pub const TIMEOUT_RANGE: (Duration, Duration) =
+pub(crate) const TIMEOUT_RANGE: (Duration, Duration) =
     (Duration::from_millis(1), Duration::from_secs(600));
 /// The longest cluster name: room for any real one, and a table still fits a terminal.
-pub const MAX_NAME: usize = 64;
+pub(crate) const MAX_NAME: usize = 64;
 
 /// A loaded and fully validated config file.
 #[derive(Clone, Debug)]
@@ -117,7 +120,7 @@ pub struct DownloadDefaults {
 }
 
 /// The most `max_running` may say: more is no limit a package server notices.
-pub const MAX_RUNNING_LIMIT: usize = 10_000;
+pub(crate) const MAX_RUNNING_LIMIT: usize = 10_000;
 
 /// One `[[cluster]]` after inheritance: everything a poller needs to reach it.
 ///
@@ -208,7 +211,7 @@ impl Config {
 
 /// Finds the config file (`--config`, else `ONTOP_CONFIG`, else the default path) and
 /// loads it. With no file there, the error says where it looked and what to do next.
-pub fn load(cli_path: Option<&Path>) -> Result<Config, ConfigError> {
+pub(crate) fn load(cli_path: Option<&Path>) -> Result<Config, ConfigError> {
     load_in(&Environment::process(), cli_path)
 }
 

@@ -12,12 +12,12 @@ use directories::{BaseDirs, ProjectDirs};
 
 /// Where ontop keeps what it writes (the dashboard log, the audit log and the journal):
 /// `$XDG_DATA_HOME/ontop` on Linux, so `XDG_DATA_HOME` moves it.
-pub fn data_dir() -> Option<PathBuf> {
+pub(crate) fn data_dir() -> Option<PathBuf> {
     ProjectDirs::from("", "", "ontop").map(|dirs| dirs.data_dir().to_path_buf())
 }
 
 /// The environment variable that names the config file when `--config` is not given.
-pub const CONFIG_PATH_ENV: &str = "ONTOP_CONFIG";
+pub(crate) const CONFIG_PATH_ENV: &str = "ONTOP_CONFIG";
 
 /// `<config dir>/ontop/config.toml` for this user (e.g. `~/.config/ontop/config.toml`),
 /// or `None` when the platform gives no home directory.
@@ -27,7 +27,7 @@ pub fn default_config_path() -> Option<PathBuf> {
 
 /// The config path to use: `--config`, else `ONTOP_CONFIG` (when set and not empty),
 /// else [`default_config_path`].
-pub fn resolve_path(cli: Option<&Path>) -> Option<PathBuf> {
+pub(crate) fn resolve_path(cli: Option<&Path>) -> Option<PathBuf> {
     resolve_path_in(&super::Environment::process(), cli)
 }
 

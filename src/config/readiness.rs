@@ -12,9 +12,9 @@ use super::validate::table;
 
 /// The check ONTAP raises on nearly every cluster (it points to the Upgrade Advisor plan
 /// and the upgrade documentation's manual checks): a note unless the config says else.
-pub const MANUAL_CHECKS: &str = "Manual checks";
+pub(crate) const MANUAL_CHECKS: &str = "Manual checks";
 /// How long a validation stays current unless `max_age` says.
-pub const DEFAULT_MAX_AGE: Duration = Duration::from_secs(24 * 3600);
+pub(super) const DEFAULT_MAX_AGE: Duration = Duration::from_secs(24 * 3600);
 /// `max_age` may be from a minute to thirty days.
 const MAX_AGE_RANGE: (Duration, Duration) =
     (Duration::from_secs(60), Duration::from_secs(30 * 24 * 3600));

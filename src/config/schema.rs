@@ -133,7 +133,7 @@ pub(super) struct Reader<'a> {
 }
 
 impl<'a> Reader<'a> {
-    pub fn new(file: &'a Path, env: &'a BTreeMap<String, String>) -> Self {
+    pub(super) fn new(file: &'a Path, env: &'a BTreeMap<String, String>) -> Self {
         Self {
             file,
             env,
@@ -145,12 +145,18 @@ impl<'a> Reader<'a> {
     }
 
     /// The variable that set `key` in `scope`, when an environment override did.
-    pub fn env_var(&self, scope: &Scope, key: &str) -> Option<&'a String> {
+    pub(super) fn env_var(&self, scope: &Scope, key: &str) -> Option<&'a String> {
         self.env.get(&format!("{}.{key}", scope.env_section()?))
     }
 
     /// Records a problem with `key`, placed at the variable that set it or the file.
-    pub fn problem(&mut self, scope: &Scope, key: &str, message: String, fix: impl Into<String>) {
+    pub(super) fn problem(
+        &mut self,
+        scope: &Scope,
+        key: &str,
+        message: String,
+        fix: impl Into<String>,
+    ) {
         let place = match self.env_var(scope, key) {
             Some(var) => format!("environment variable {var}"),
             None => format!("{}: {scope}", self.file.display()),
@@ -165,7 +171,12 @@ impl<'a> Reader<'a> {
     }
 
     /// Reports keys of `table` that are not in `allowed`, with the nearest valid key.
-    pub fn unknown_keys(&mut self, scope: &Scope, table: &Map<String, Value>, allowed: &[&str]) {
+    pub(super) fn unknown_keys(
+        &mut self,
+        scope: &Scope,
+        table: &Map<String, Value>,
+        allowed: &[&str],
+    ) {
         for key in sorted_keys(table)
             .into_iter()
             .filter(|k| !allowed.contains(&k.as_str()))
@@ -189,7 +200,7 @@ impl<'a> Reader<'a> {
 
     /// Reads one `[defaults]` or `[[cluster]]` table: the `allowed` keys into a [`Layer`],
     /// any other key into a problem.
-    pub fn layer(
+    pub(super) fn layer(
         &mut self,
         scope: &Scope,
         table: &Map<String, Value>,

@@ -16,7 +16,7 @@ use super::{CredentialSource, Environment};
 
 /// Loopback only: what `ontop serve` binds unless the config or `--listen` says otherwise
 /// (nobody else on the network sees cluster names and states by accident).
-pub const DEFAULT_LISTEN: &str = "127.0.0.1:9464";
+pub(crate) const DEFAULT_LISTEN: &str = "127.0.0.1:9464";
 
 /// How `ontop serve` is reached. Everything is optional: with nothing set it listens on
 /// loopback, plain HTTP, without a login.

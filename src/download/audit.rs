@@ -19,7 +19,7 @@ use super::recorder::RecordError;
 use crate::files;
 
 /// The file name inside the data dir.
-pub const AUDIT_FILE: &str = "audit.jsonl";
+pub(crate) const AUDIT_FILE: &str = "audit.jsonl";
 
 /// What a line of the audit log is about.
 #[derive(Debug, Clone, Copy, Serialize, PartialEq, Eq)]

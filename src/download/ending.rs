@@ -11,9 +11,10 @@ use crate::ontap::{
 
 /// What a start whose request got no answer in time is, in every place that says it:
 /// the request went out, so the cluster may have taken it.
-pub const UNANSWERED_START: &str = "not known whether it started: ontop status shows it";
+pub(crate) const UNANSWERED_START: &str = "not known whether it started: ontop status shows it";
 /// The same for a removal.
-pub const UNANSWERED_REMOVAL: &str = "not known whether it was removed: ontop packages shows it";
+pub(crate) const UNANSWERED_REMOVAL: &str =
+    "not known whether it was removed: ontop packages shows it";
 
 /// How a followed download ended.
 #[derive(Debug, Clone, PartialEq)]

@@ -32,7 +32,7 @@ impl Holding {
 }
 
 /// The ONTAP release a package URL (or file name) holds, when its name says.
-pub fn image_version(url: &str) -> Option<String> {
+pub(crate) fn image_version(url: &str) -> Option<String> {
     let path = url.split(['?', '#']).next().unwrap_or(url);
     let file = path.rsplit('/').next().unwrap_or(path);
     let lower = file.to_ascii_lowercase();
@@ -82,7 +82,7 @@ fn release_case(version: &str) -> String {
 
 /// Whether a cluster running `running` with `packages` (when known) already has
 /// `version`. Unknown package lists say nothing, so only the running release counts.
-pub fn holding(
+pub(crate) fn holding(
     version: &str,
     running: Option<&str>,
     packages: Option<&[Package]>,
@@ -100,7 +100,7 @@ pub fn holding(
 
 /// Whether `text` can be a package version: ONTAP's are letters, digits and dots
 /// (`9.16.1P3`), and never a `.` or `..` that a URL would read as a path step.
-pub fn is_version(text: &str) -> bool {
+pub(crate) fn is_version(text: &str) -> bool {
     !text.is_empty()
         && text.len() <= 64
         && text.chars().any(|c| c.is_ascii_alphanumeric())

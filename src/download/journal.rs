@@ -24,7 +24,7 @@ use crate::files;
 use crate::sync::Lock;
 
 /// The file name inside the data dir.
-pub const JOURNAL_FILE: &str = "jobs.json";
+pub(crate) const JOURNAL_FILE: &str = "jobs.json";
 /// The largest journal read: thousands of entries fit in far less.
 const MAX_JOURNAL: u64 = 16 * 1024 * 1024;
 

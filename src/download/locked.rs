@@ -9,12 +9,12 @@ use crate::ontap::OntapError;
 
 /// How often, and how far apart, a change refused as "temporarily locked" is tried again
 /// (as NetApp's own Ansible collection does).
-pub const LOCKED_RETRIES: u32 = 3;
-pub const LOCKED_PAUSE: Duration = Duration::from_secs(30);
+pub(crate) const LOCKED_RETRIES: u32 = 3;
+pub(crate) const LOCKED_PAUSE: Duration = Duration::from_secs(30);
 
 /// Runs `send` until it is not refused as "temporarily locked", at most
 /// [`LOCKED_RETRIES`] more times, [`LOCKED_PAUSE`] apart; each retry is said.
-pub async fn when_unlocked<T, F, Fut>(
+pub(crate) async fn when_unlocked<T, F, Fut>(
     name: &str,
     say: &(dyn Fn(String) + Sync),
     mut send: F,
@@ -41,7 +41,7 @@ where
 }
 
 /// ONTAP's refusal while it records a configuration baseline: nothing was started.
-pub fn is_locked(error: &OntapError) -> bool {
+pub(crate) fn is_locked(error: &OntapError) -> bool {
     error.conflict() == Some(crate::ontap::codes::Conflict::Locked)
 }
 

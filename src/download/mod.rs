@@ -18,26 +18,35 @@
 //! Read-only is enforced below all of this, in the client: a read-only client sends
 //! nothing but GETs.
 
-pub mod audit;
-pub mod ending;
-pub mod image;
-pub mod journal;
-pub mod locked;
-pub mod plan;
-pub mod queue;
-pub mod recorder;
-pub mod sources;
-pub mod spec;
-pub mod start;
-pub mod tracker;
+pub(crate) mod audit;
+pub(crate) mod ending;
+pub(crate) mod image;
+pub(crate) mod journal;
+pub(crate) mod locked;
+pub(crate) mod plan;
+pub(crate) mod queue;
+pub(crate) mod recorder;
+pub(crate) mod sources;
+pub(crate) mod spec;
+pub(crate) mod start;
+pub(crate) mod tracker;
 
 pub use ending::Ending;
-pub use image::{Holding, holding, image_version, is_version};
-pub use plan::{Busy, Candidate, Plan, SkipReason, plan};
-pub use recorder::{Note, Notify, Record, RecordError, Recorder};
-pub use spec::{DownloadSpec, SpecError};
-pub use start::{MAX_CONCURRENT_STARTS, NotRecorded, StartOutcome};
-pub use tracker::{
-    Followed, MAX_FOLLOW_ERRORS, Observation, Operation, OperationKind, Origin, Phase, Since,
-    Tracker, UNANSWERED_LOOK, Want,
-};
+pub(crate) use image::{Holding, holding, image_version, is_version};
+pub use plan::Plan;
+pub use plan::SkipReason;
+pub(crate) use plan::{Busy, Candidate, plan};
+pub(crate) use recorder::{Note, Notify, Record, Recorder};
+pub use spec::DownloadSpec;
+pub(crate) use start::NotRecorded;
+pub use start::{MAX_CONCURRENT_STARTS, StartOutcome};
+pub use tracker::Followed;
+pub use tracker::Observation;
+pub use tracker::Operation;
+pub use tracker::OperationKind;
+pub use tracker::Origin;
+pub use tracker::Phase;
+pub use tracker::Since;
+pub use tracker::Tracker;
+pub use tracker::Want;
+pub(crate) use tracker::{MAX_FOLLOW_ERRORS, UNANSWERED_LOOK};

@@ -12,7 +12,7 @@ use super::image::Holding;
 
 /// Whether a download already runs on a chosen cluster, as far as the front end knows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Busy {
+pub(crate) enum Busy {
     /// Nothing runs: a start may be sent.
     No,
     /// A download runs (state `running`, or a job not ended): follow it, send nothing.
@@ -23,7 +23,7 @@ pub enum Busy {
 
 /// What the plan needs to know about one chosen cluster.
 #[derive(Debug, Clone)]
-pub struct Candidate {
+pub(crate) struct Candidate {
     /// The cluster's index in config order.
     pub cluster: usize,
     pub name: String,
@@ -175,7 +175,7 @@ impl Plan {
 /// one the operator cannot wait out; a refused login comes next (even following a
 /// running download would mean another login); a cluster already downloading is
 /// followed, not sent a second request, even when its poll just failed.
-pub fn plan(candidates: impl IntoIterator<Item = Candidate>) -> Plan {
+pub(crate) fn plan(candidates: impl IntoIterator<Item = Candidate>) -> Plan {
     let mut plan = Plan::default();
     for c in candidates {
         if c.login_refused && !c.read_only {

@@ -9,24 +9,24 @@ use tokio::sync::{OwnedSemaphorePermit, Semaphore, oneshot};
 
 /// The gate every start passes (none when there is no limit).
 #[derive(Debug, Clone)]
-pub struct Gate {
+pub(crate) struct Gate {
     slots: Option<Arc<Semaphore>>,
 }
 
 /// A running download's place: dropped when the download ends, letting the next start.
 #[derive(Debug)]
-pub struct Slot(#[allow(dead_code)] Option<OwnedSemaphorePermit>);
+pub(crate) struct Slot(#[allow(dead_code)] Option<OwnedSemaphorePermit>);
 
 impl Gate {
     /// At most `max` at once; `None`: no limit.
-    pub fn new(max: Option<usize>) -> Self {
+    pub(crate) fn new(max: Option<usize>) -> Self {
         Self {
             slots: max.map(|n| Arc::new(Semaphore::new(n.max(1)))),
         }
     }
 
     /// A place to run now, without waiting, when one is free.
-    pub fn try_enter(&self) -> Option<Slot> {
+    pub(crate) fn try_enter(&self) -> Option<Slot> {
         match &self.slots {
             None => Some(Slot(None)),
             Some(slots) => slots
@@ -38,7 +38,7 @@ impl Gate {
     }
 
     /// Waits for a place.
-    pub async fn enter(&self) -> Slot {
+    pub(crate) async fn enter(&self) -> Slot {
         match &self.slots {
             None => Slot(None),
             Some(slots) => Slot(slots.clone().acquire_owned().await.ok()),
@@ -48,7 +48,7 @@ impl Gate {
     /// `count` places handed out in this order as they free up: the n-th receiver gets
     /// its place only after the one before it. A receiver dropped meanwhile (its start
     /// given up) is skipped, and a place sent to one dropped since goes back at once.
-    pub fn in_order(&self, count: usize) -> Vec<oneshot::Receiver<Slot>> {
+    pub(crate) fn in_order(&self, count: usize) -> Vec<oneshot::Receiver<Slot>> {
         let (senders, receivers): (Vec<_>, Vec<_>) = (0..count).map(|_| oneshot::channel()).unzip();
         let gate = self.clone();
         tokio::spawn(async move {

@@ -25,7 +25,7 @@ use super::tracker::Operation;
 
 /// What is recorded. Every URL in here is already masked.
 #[derive(Debug, Clone)]
-pub enum Record {
+pub(crate) enum Record {
     /// A request is about to be sent: written and flushed first, or nothing is sent.
     /// `retry`: sent again after "temporarily locked".
     Attempt {
@@ -86,7 +86,7 @@ pub enum RecordError {
 
 /// What the recorder tells a front end after recording, when the front end must know.
 #[derive(Debug, Clone, PartialEq)]
-pub enum Note {
+pub(crate) enum Note {
     /// Something could not be recorded: show it; it is not silent.
     RecordFailed { cluster: String, error: RecordError },
     /// The journal could not be read (and was left in place, or set aside).
@@ -94,7 +94,7 @@ pub enum Note {
 }
 
 /// Where notes go: the dashboard turns them into events; a command collects them.
-pub type Notify = Arc<dyn Fn(Note) + Send + Sync>;
+pub(crate) type Notify = Arc<dyn Fn(Note) + Send + Sync>;
 
 enum Request {
     Write(
@@ -109,7 +109,7 @@ enum Request {
 /// A handle to the recorder thread; cheap to clone. The thread ends when the last
 /// handle is dropped, after writing what it was given.
 #[derive(Clone)]
-pub struct Recorder {
+pub(crate) struct Recorder {
     requests: std_mpsc::Sender<Request>,
     journal: Arc<Journal>,
 }
@@ -122,7 +122,7 @@ impl std::fmt::Debug for Recorder {
 
 impl Recorder {
     /// Starts the recorder over `audit` and `journal`, telling `notify` what it did.
-    pub fn start(audit: AuditLog, journal: Journal, notify: Notify) -> Self {
+    pub(crate) fn start(audit: AuditLog, journal: Journal, notify: Notify) -> Self {
         let journal = Arc::new(journal);
         let (requests, inbox) = std_mpsc::channel::<Request>();
         let books = Books {
@@ -140,14 +140,14 @@ impl Recorder {
     }
 
     /// The journal's entries as read at start (and kept up to date by the recorder).
-    pub fn journal(&self) -> &Journal {
+    pub(crate) fn journal(&self) -> &Journal {
         &self.journal
     }
 
     /// The journal as it is on disk now, read on the recorder's thread (so a journal
     /// lock held elsewhere never stalls the caller's task); what went wrong reading it
     /// comes as a [`Note::Warning`]. Empty when the recorder has stopped.
-    pub async fn reread_journal(&self) -> Vec<JournalEntry> {
+    pub(crate) async fn reread_journal(&self) -> Vec<JournalEntry> {
         let (done, read) = oneshot::channel();
         if self.requests.send(Request::Reread(done)).is_err() {
             return Vec::new();
@@ -156,7 +156,7 @@ impl Recorder {
     }
 
     /// Records and waits until it is written; the error says what could not be.
-    pub async fn record(&self, record: Record) -> Result<(), RecordError> {
+    pub(crate) async fn record(&self, record: Record) -> Result<(), RecordError> {
         let (done, written) = oneshot::channel();
         self.requests
             .send(Request::Write(Box::new(record), Some(done)))
@@ -165,13 +165,13 @@ impl Recorder {
     }
 
     /// Records without waiting; a failure becomes a [`Note::RecordFailed`].
-    pub fn submit(&self, record: Record) {
+    pub(crate) fn submit(&self, record: Record) {
         let _ = self.requests.send(Request::Write(Box::new(record), None));
     }
 
     /// Waits, at most `limit`, until everything given so far is written; false when the
     /// limit came first (a journal lock held elsewhere, a hung disk).
-    pub async fn flush(&self, limit: Duration) -> bool {
+    pub(crate) async fn flush(&self, limit: Duration) -> bool {
         let (done, flushed) = oneshot::channel();
         if self.requests.send(Request::Flush(done)).is_err() {
             return true;

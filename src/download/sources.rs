@@ -54,7 +54,7 @@ impl MirrorSource {
 
 /// The spec a cluster with `labels` fetches `spec`'s package by: from the first mirror
 /// that serves it (same file name, the mirror's own user and password), else `spec`.
-pub fn spec_for(
+pub(crate) fn spec_for(
     spec: &DownloadSpec,
     mirrors: &[MirrorSource],
     labels: &BTreeMap<String, String>,
@@ -75,7 +75,7 @@ pub fn spec_for(
 
 /// The targets grouped by the (masked) URL each will fetch, in first-seen order: what a
 /// confirmation names. `targets` are (name, labels).
-pub fn by_source<'a>(
+pub(crate) fn by_source<'a>(
     spec: &DownloadSpec,
     mirrors: &[MirrorSource],
     targets: impl IntoIterator<Item = (&'a str, &'a BTreeMap<String, String>)>,

@@ -12,7 +12,7 @@ use crate::ontap::DownloadRequest;
 use crate::text::mask_url;
 
 /// URL schemes ONTAP accepts for a package download.
-pub const SCHEMES: [&str; 4] = ["http", "https", "ftp", "file"];
+pub(crate) const SCHEMES: [&str; 4] = ["http", "https", "ftp", "file"];
 
 /// Why a package URL cannot be used, each with what to write instead.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

@@ -38,13 +38,13 @@ use crate::ontap::{DownloadState, DownloadStatus, Job, JobState, OntapError, Pac
 
 /// Failed polls in a row before following stops. Real clients tolerate about three; a
 /// little more rides out a node reboot at a 5 s interval.
-pub const MAX_FOLLOW_ERRORS: u32 = 5;
+pub(crate) const MAX_FOLLOW_ERRORS: u32 = 5;
 /// How long a validation's results are waited for after its job ended (Ansible reads
 /// them up to 30 times, 10 s apart).
-pub const RESULTS_WAIT: std::time::Duration = std::time::Duration::from_secs(300);
+pub(crate) const RESULTS_WAIT: std::time::Duration = std::time::Duration::from_secs(300);
 /// How long a download start that got no answer is looked for in the cluster's download
 /// status: ONTAP shows a started download as running at once.
-pub const UNANSWERED_LOOK: std::time::Duration = std::time::Duration::from_secs(120);
+pub(crate) const UNANSWERED_LOOK: std::time::Duration = std::time::Duration::from_secs(120);
 
 /// What to ask the cluster next.
 #[derive(Debug, Clone, PartialEq, Eq)]

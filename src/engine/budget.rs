@@ -8,11 +8,11 @@
 /// Descriptors kept for everything but the pollers' connections: stdio, the log, the
 /// audit log and journal, the runtime's own, starts and removals on the wire, a
 /// package list read now and then.
-pub const MARGIN: u64 = 96;
+pub(crate) const MARGIN: u64 = 96;
 
 /// How the pollers fit the open-file limit.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Budget {
+pub(crate) struct Budget {
     /// The open-file limit after raising it (`u64::MAX` where it is not known).
     pub limit: u64,
     /// The clusters (the first ones, in order) that keep their connection open.
@@ -28,7 +28,7 @@ pub struct Budget {
 impl Budget {
     /// The budget of `clusters` pollers besides `reserved` descriptors the front end
     /// needs (its own listeners and clients), the limit raised as far as it goes.
-    pub fn for_fleet(clusters: usize, reserved: u64) -> Self {
+    pub(crate) fn for_fleet(clusters: usize, reserved: u64) -> Self {
         let needed = (clusters as u64)
             .saturating_add(reserved)
             .saturating_add(MARGIN);
@@ -37,7 +37,7 @@ impl Budget {
     }
 
     /// The budget under an open-file `limit` (pure, for tests).
-    pub fn within(clusters: usize, reserved: u64, limit: u64) -> Self {
+    pub(crate) fn within(clusters: usize, reserved: u64, limit: u64) -> Self {
         let in_flight = super::POLLERS_MAX_IN_FLIGHT;
         let needed = (clusters as u64)
             .saturating_add(reserved)

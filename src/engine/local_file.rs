@@ -50,25 +50,25 @@ pub struct FoundFile {
 
 /// Whether text in the package field means a file on this host before anything is
 /// looked at: it starts as a path does (`/`, `./`, `../`, `~/`).
-pub fn looks_like_path(text: &str) -> bool {
+pub(crate) fn looks_like_path(text: &str) -> bool {
     ["/", "./", "../", "~/"].iter().any(|p| text.starts_with(p))
 }
 
 /// Whether text in the package field is a URL for the clusters to fetch (it has a
 /// scheme), and so never a file.
-pub fn is_url(text: &str) -> bool {
+pub(crate) fn is_url(text: &str) -> bool {
     text.contains("://")
 }
 
 /// Whether text in the package field may name a file worth looking at: a path, or a
 /// bare file name (it has a dot, and no colon: "https:" on its way to a URL is none).
-pub fn may_be_file(text: &str) -> bool {
+pub(crate) fn may_be_file(text: &str) -> bool {
     looks_like_path(text) || (!is_url(text) && !text.contains(':') && text.contains('.'))
 }
 
 /// The path `typed` names: `~/` is the home directory, anything else as typed
 /// (relative to where ontop was started).
-pub fn resolve(typed: &str) -> PathBuf {
+pub(crate) fn resolve(typed: &str) -> PathBuf {
     if let Some(rest) = typed.strip_prefix("~/")
         && let Some(dirs) = directories::BaseDirs::new()
     {
@@ -78,7 +78,7 @@ pub fn resolve(typed: &str) -> PathBuf {
 }
 
 /// Looks at what `typed` names, on a task, and tells `news` ([`FileNews::Looked`]).
-pub fn look(typed: String, news: mpsc::UnboundedSender<FileNews>) {
+pub(crate) fn look(typed: String, news: mpsc::UnboundedSender<FileNews>) {
     tokio::spawn(async move {
         let found = found_file(&resolve(&typed)).await;
         let _ = news.send(FileNews::Looked { typed, found });
@@ -110,19 +110,13 @@ async fn found_file(path: &Path) -> Result<FoundFile, String> {
 
 /// The reading of an image under way: dropping it (or [`Reading::stop`]) stops it.
 #[derive(Debug)]
-pub struct Reading {
-    path: PathBuf,
+pub(crate) struct Reading {
     stopped: Arc<AtomicBool>,
 }
 
 impl Reading {
-    /// The image being read.
-    pub fn path(&self) -> &Path {
-        &self.path
-    }
-
     /// Stops reading: no more news comes of it but that it stopped.
-    pub fn stop(&self) {
+    pub(crate) fn stop(&self) {
         self.stopped.store(true, Ordering::Relaxed);
     }
 }
@@ -135,14 +129,13 @@ impl Drop for Reading {
 
 /// Reads the image at `path` once on a blocking task (its size and SHA-256, checked
 /// against `expected` when given), telling `news` how far it got and how it ended.
-pub fn read(
+pub(crate) fn read(
     path: PathBuf,
     expected: Option<String>,
     news: mpsc::UnboundedSender<FileNews>,
 ) -> Reading {
     let stopped = Arc::new(AtomicBool::new(false));
     let reading = Reading {
-        path: path.clone(),
         stopped: stopped.clone(),
     };
     tokio::spawn(async move {

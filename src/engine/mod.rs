@@ -16,14 +16,14 @@
 //!              └──> updates ─> Model ─> dashboard | CLI lines | /metrics, page, JSON
 //! ```
 
-pub mod budget;
+pub(crate) mod budget;
 mod journal_watch;
-pub mod local_file;
+pub(crate) mod local_file;
 mod operations;
 mod options;
 mod poller;
-pub mod update;
-pub mod upload;
+pub(crate) mod update;
+pub(crate) mod upload;
 
 use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
@@ -47,13 +47,19 @@ use crate::state::{ClusterIdentity, Model};
 use crate::sync::Lock;
 use poller::{Command, Poller, PollerSetup, Shared};
 
-pub use options::{EngineOptions, EngineSetup, JOURNAL_EVERY, JournalUse};
-pub use poller::{MAX_BACKOFF, Schedule, backoff, jittered_backoff};
-pub use update::{Again, LoginPause, Refused, Update};
+pub use options::EngineOptions;
+pub use options::EngineSetup;
+pub(crate) use options::JOURNAL_EVERY;
+pub use options::JournalUse;
+pub use poller::Schedule;
+pub(crate) use update::Again;
+pub use update::LoginPause;
+pub(crate) use update::Refused;
+pub use update::Update;
 
 /// Polls in flight across the whole fleet, at most: a poll holds its slot for a round
 /// trip or two, so 256 keep ten thousand clusters polled every few seconds.
-pub const POLLERS_MAX_IN_FLIGHT: usize = 256;
+pub(crate) const POLLERS_MAX_IN_FLIGHT: usize = 256;
 /// Updates buffered between the pollers and the model before pollers wait.
 const UPDATE_BUFFER: usize = 1024;
 
@@ -83,7 +89,6 @@ pub struct Engine {
     /// locked").
     updates: mpsc::Sender<Update>,
     journaled: bool,
-    budget: budget::Budget,
     /// Requests (starts, removals) on the wire at once, at most.
     request_slots: Arc<Semaphore>,
     /// The rate every upload from this host shares, when there is one.
@@ -174,7 +179,6 @@ impl Engine {
             updates: updates.clone(),
             journal_seen: Arc::default(),
             journaled,
-            budget,
             request_slots: Arc::new(Semaphore::new(crate::download::MAX_CONCURRENT_STARTS)),
             upload_rate: options
                 .upload_rate
@@ -223,20 +227,10 @@ impl Engine {
         self.journaled
     }
 
-    /// How the open-file budget came out.
-    pub fn budget(&self) -> &budget::Budget {
-        &self.budget
-    }
-
     /// The site mirrors, without their passwords: what a confirmation groups targets
     /// by.
     pub fn mirrors(&self) -> Vec<MirrorSource> {
         self.mirrors.iter().map(MirrorSource::shown).collect()
-    }
-
-    /// The clusters, in update order.
-    pub fn names(&self) -> &[String] {
-        &self.names
     }
 
     /// Polls `cluster` now (`r`), or every cluster (`R`).
@@ -380,7 +374,7 @@ fn mirror_sources(config: &Config, credentials: &Credentials) -> Vec<MirrorSourc
 }
 
 /// What the model knows of each configured cluster before any poll.
-pub fn identities(config: &Config) -> Vec<ClusterIdentity> {
+pub(crate) fn identities(config: &Config) -> Vec<ClusterIdentity> {
     let identity = |c: &crate::config::ClusterConfig| ClusterIdentity {
         name: c.name.clone(),
         url: c.url.to_string(),

@@ -48,7 +48,7 @@ pub enum JournalUse {
 
 /// How often the dashboard and `ontop serve` read the journal again for downloads other
 /// ontop processes started.
-pub const JOURNAL_EVERY: Duration = Duration::from_secs(15);
+pub(crate) const JOURNAL_EVERY: Duration = Duration::from_secs(15);
 
 /// The clusters an engine runs over, and where it records.
 pub struct EngineSetup {

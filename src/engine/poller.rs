@@ -33,9 +33,9 @@ use schedule::Cadence;
 
 /// Identity, version and software are asked on the first answered poll, then every this
 /// many polls (and at once after a change).
-pub const INFO_EVERY: u32 = 10;
+pub(super) const INFO_EVERY: u32 = 10;
 /// The longest wait between polls of a failing cluster.
-pub const MAX_BACKOFF: Duration = Duration::from_secs(300);
+pub(crate) const MAX_BACKOFF: Duration = Duration::from_secs(300);
 /// The most packages kept per cluster: a repository holds a few images; a cluster
 /// listing thousands is lying, and its list must not fill memory.
 const MAX_PACKAGES: usize = 512;
@@ -318,4 +318,5 @@ mod following;
 mod login;
 mod schedule;
 
-pub use schedule::{Schedule, backoff, jittered_backoff};
+pub use schedule::Schedule;
+use schedule::jittered_backoff;

@@ -22,7 +22,7 @@ use crate::sync::Lock;
 const CHUNK: usize = 256 * 1024;
 /// An upload whose bytes stop moving for this long is cut off (the cluster stopped
 /// taking them, or the path to it is gone).
-pub const STALL: Duration = Duration::from_secs(60);
+pub(crate) const STALL: Duration = Duration::from_secs(60);
 /// The longest an upload may take: ONTAP's own limit is an hour (10551373).
 const UPLOAD_LIMIT: Duration = Duration::from_secs(65 * 60);
 /// How often the bytes sent are told to the poller while an upload runs.

@@ -5,9 +5,11 @@
 //! concurrently, so that one slow cluster costs its own timeout and nobody else's;
 //! [`inventory`] reads every repository once.
 
-pub mod inventory;
-pub mod sweep;
-pub mod targets;
+pub(crate) mod inventory;
+pub(crate) mod sweep;
+pub(crate) mod targets;
 
-pub use sweep::{Asks, ClusterReport, DEFAULT_MAX_IN_FLIGHT, sweep, sweep_asking, sweep_with_jobs};
+pub use sweep::DEFAULT_MAX_IN_FLIGHT;
+pub use sweep::sweep;
+pub(crate) use sweep::{Asks, ClusterReport, sweep_asking};
 pub use targets::{Session, Target, targets_from_config};

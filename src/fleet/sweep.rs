@@ -79,7 +79,7 @@ pub async fn sweep(targets: &[Target], max_in_flight: usize) -> Vec<ClusterRepor
 
 /// What a sweep asks each cluster besides its identity and download state.
 #[derive(Debug, Clone, Default)]
-pub struct Asks {
+pub(crate) struct Asks {
     /// The job known for each target (`jobs[i]`, e.g. from the journal).
     pub jobs: Vec<Option<String>>,
     /// Read each repository too, in the same pass: a hung cluster costs one timeout.
@@ -94,7 +94,7 @@ pub struct Asks {
 /// once its answers are in. Also asks for the job known for a target (`jobs[i]`, e.g.
 /// from the journal); a job the cluster no longer has, or cannot show, is simply absent:
 /// it never makes the cluster count as not answering.
-pub async fn sweep_with_jobs(
+pub(crate) async fn sweep_with_jobs(
     targets: Vec<Target>,
     jobs: &[Option<String>],
     max_in_flight: usize,
@@ -107,7 +107,7 @@ pub async fn sweep_with_jobs(
 }
 
 /// [`sweep_with_jobs`] with everything [`Asks`] says.
-pub async fn sweep_asking(
+pub(crate) async fn sweep_asking(
     targets: Vec<Target>,
     asks: &Asks,
     max_in_flight: usize,

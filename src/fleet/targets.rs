@@ -14,7 +14,7 @@ use crate::ontap::{Client, ClientSettings, ErrorKind, OntapError, TlsTrust};
 
 /// How long to wait for TCP + TLS before calling a cluster unreachable. Short on
 /// purpose: the whole request timeout is for slow answers, not dead addresses.
-pub const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+pub(crate) const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// One cluster as the fleet sees it: who it is, and a client or the reason for none.
 #[derive(Debug, Clone)]

@@ -13,9 +13,9 @@ use crate::text::{clean, mask_url_text};
 
 /// The largest answer read into memory: far above any ONTAP answer ontop asks for (a
 /// package list of a few hundred entries is tens of KiB).
-pub const MAX_ANSWER: usize = 4 * 1024 * 1024;
+pub(super) const MAX_ANSWER: usize = 4 * 1024 * 1024;
 /// The longest error body read into a message; enough for any ONTAP envelope.
-pub const MAX_ERROR_BODY: usize = 64 * 1024;
+pub(super) const MAX_ERROR_BODY: usize = 64 * 1024;
 
 /// Why a body was not read to its end.
 #[derive(Debug)]

@@ -23,7 +23,7 @@ use crate::text::clean;
 
 /// Below this many days left, a certificate's expiry is a warning on screen and in
 /// `ontop status`: about a month is the time a change request takes.
-pub const EXPIRY_WARNING_DAYS: i64 = 30;
+pub(crate) const EXPIRY_WARNING_DAYS: i64 = 30;
 
 /// The SHA-256 of a DER certificate: what a pin compares, like an SSH host key.
 #[derive(Clone, Copy, PartialEq, Eq, Hash)]
@@ -115,7 +115,7 @@ impl FromStr for Fingerprint {
 
 /// One certificate as `ontop trust` shows it.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct CertificateDetails {
+pub(crate) struct CertificateDetails {
     /// The subject, e.g. `CN=prod-ams-1, O=NetApp`.
     pub subject: String,
     /// Who signed it; the same as the subject for a self-signed certificate.
@@ -133,7 +133,7 @@ pub struct CertificateDetails {
 
 impl CertificateDetails {
     /// Parses a DER certificate; the error says what is wrong with it.
-    pub fn parse(der: &[u8]) -> Result<Self, String> {
+    pub(crate) fn parse(der: &[u8]) -> Result<Self, String> {
         let (_, cert) = X509Certificate::from_der(der)
             .map_err(|e| format!("not a readable X.509 certificate ({e})"))?;
         let names = match cert.subject_alternative_name() {
@@ -159,12 +159,12 @@ impl CertificateDetails {
     }
 
     /// Whole days until it expires at `now`; negative once it has expired.
-    pub fn days_left(&self, now: Timestamp) -> i64 {
+    pub(crate) fn days_left(&self, now: Timestamp) -> i64 {
         days_between(now, self.not_after)
     }
 
     /// True when `now` is outside the validity period.
-    pub fn expired_at(&self, now: Timestamp) -> bool {
+    pub(crate) fn expired_at(&self, now: Timestamp) -> bool {
         now > self.not_after || now < self.not_before
     }
 }

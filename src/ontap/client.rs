@@ -169,11 +169,6 @@ impl Client {
         &self.name
     }
 
-    /// True when this client refuses to start downloads.
-    pub fn is_read_only(&self) -> bool {
-        self.read_only
-    }
-
     /// Logs in with `password` from now on (typed after a 401, or read again from its
     /// source), unless the cluster refused it before.
     pub fn set_password(&self, password: &SecretString) -> PasswordChange {

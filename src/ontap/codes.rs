@@ -233,7 +233,7 @@ const CONFLICT_CODES: &[(i64, Conflict)] = &[
 /// The conflict an ONTAP refusal means, from its code; releases that send another code
 /// (or none) are read by the words NetApp's own automation matches on. The one place
 /// that reads an error's message to classify it.
-pub fn conflict(code: Option<i64>, message: &str) -> Option<Conflict> {
+pub(crate) fn conflict(code: Option<i64>, message: &str) -> Option<Conflict> {
     if let Some(found) = code.and_then(|c| CONFLICT_CODES.iter().find(|(k, _)| *k == c)) {
         return Some(found.1);
     }
@@ -250,7 +250,7 @@ pub fn conflict(code: Option<i64>, message: &str) -> Option<Conflict> {
 }
 
 /// What a code means, in a few words, when the table knows it.
-pub fn meaning_of_code(code: i64) -> Option<&'static str> {
+pub(crate) fn meaning_of_code(code: i64) -> Option<&'static str> {
     CODE_HINTS
         .iter()
         .find(|(c, _, _)| *c == code)

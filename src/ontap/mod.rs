@@ -8,29 +8,34 @@
 //! - [`certificate`]: fingerprints and what a certificate says (names, expiry).
 
 mod answer;
-pub mod certificate;
-pub mod client;
-pub mod codes;
-pub mod error;
+pub(crate) mod certificate;
+pub(crate) mod client;
+pub(crate) mod codes;
+pub(crate) mod error;
 mod login;
-pub mod model;
-pub mod software;
-pub mod tls;
+pub(crate) mod model;
+pub(crate) mod software;
+pub(crate) mod tls;
 mod transport;
-pub mod verify;
+pub(crate) mod verify;
 
-pub use certificate::{
-    CertificateDetails, CertificateFacts, EXPIRY_WARNING_DAYS, Fingerprint, FingerprintError,
-};
+pub use certificate::CertificateFacts;
+pub use certificate::Fingerprint;
+pub(crate) use certificate::{CertificateDetails, EXPIRY_WARNING_DAYS};
 pub use client::{Client, ClientSettings};
-pub use codes::{hint_for_code, meaning_of_code};
+pub use codes::hint_for_code;
+pub(crate) use codes::meaning_of_code;
 pub use error::{ErrorKind, OntapError};
-pub use login::PasswordChange;
-pub use model::{
-    ClusterInfo, DownloadRequest, DownloadStarted, DownloadState, DownloadStatus, Job, JobList,
-    JobState, Package, PackageList,
-};
+pub(crate) use login::PasswordChange;
+pub use model::ClusterInfo;
+pub use model::DownloadRequest;
+pub use model::DownloadStarted;
+pub use model::DownloadState;
+pub use model::DownloadStatus;
+pub use model::Job;
+pub use model::JobState;
+pub use model::Package;
+pub use model::PackageList;
 pub use tls::TlsTrust;
-pub use verify::CertificateChanged;
 
 pub(crate) use transport::{not_signed_by_a_trusted_ca, pin_changed};

@@ -238,7 +238,7 @@ pub struct Job {
 
 /// `GET /api/cluster/jobs`: a collection of jobs.
 #[derive(Debug, Clone, Default, Deserialize, PartialEq)]
-pub struct JobList {
+pub(crate) struct JobList {
     #[serde(default)]
     pub records: Vec<Job>,
 }
@@ -264,7 +264,7 @@ pub struct Package {
 
 /// The error envelope ONTAP sends with any status >= 400.
 #[derive(Debug, Clone, Deserialize, PartialEq)]
-pub struct ErrorEnvelope {
+pub(crate) struct ErrorEnvelope {
     pub error: ErrorBody,
 }
 

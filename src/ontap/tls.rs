@@ -44,7 +44,7 @@ pub enum TlsTrust {
 }
 
 /// The most a `ca_file` may hold: a bundle of a few hundred certificates.
-pub const MAX_CA_FILE: u64 = 1024 * 1024;
+pub(crate) const MAX_CA_FILE: u64 = 1024 * 1024;
 
 /// The process-wide crypto provider: ring, so no C toolchain is needed for aws-lc.
 pub fn crypto_provider() -> Arc<CryptoProvider> {
@@ -123,7 +123,7 @@ fn build_config(
 /// needs only its newest ticket: one connection at a time, and each resumption brings
 /// new tickets.
 #[derive(Debug, Default)]
-pub struct OneSession(Mutex<Option<Session>>);
+pub(crate) struct OneSession(Mutex<Option<Session>>);
 
 /// What [`OneSession`] keeps, for the server it was given with.
 #[derive(Debug)]
@@ -196,7 +196,7 @@ impl ClientSessionStore for OneSession {
 
 /// The verifier behind [`client_config`], also used by `ontop trust` to say whether the
 /// current config accepts a certificate.
-pub fn verifier(
+pub(crate) fn verifier(
     trust: &TlsTrust,
     server_name: Option<&str>,
     cluster: &str,

@@ -33,7 +33,7 @@ use super::certificate::{CertificateDetails, Fingerprint};
      {presented}. It is refused until you check with the storage team that the new one is \
      expected (security certificate show on the cluster), then re-run `ontop trust {cluster} --write`"
 )]
-pub struct CertificateChanged {
+pub(crate) struct CertificateChanged {
     /// The configured cluster name.
     pub cluster: String,
     /// The fingerprint in the config.

@@ -8,12 +8,23 @@ use std::path::PathBuf;
 use crate::config::ConfigError;
 use crate::files::ReadError;
 
-/// Why `ontop serve` did not start.
+/// Why `ontop serve` did not start (the reasons are [`Why`]'s, inside the crate).
 #[derive(Debug, thiserror::Error)]
-pub enum StartError {
+#[error(transparent)]
+pub struct StartError(#[from] Why);
+
+impl From<ConfigError> for StartError {
+    fn from(e: ConfigError) -> Self {
+        Self(Why::Password(e))
+    }
+}
+
+/// The reasons `ontop serve` did not start.
+#[derive(Debug, thiserror::Error)]
+pub(crate) enum Why {
     /// The login's password source gave no password.
     #[error(transparent)]
-    Password(#[from] ConfigError),
+    Password(ConfigError),
     /// A certificate or key file could not be read.
     #[error("[serve] cannot read {}: {source}", path.display())]
     Unreadable { path: PathBuf, source: ReadError },

@@ -6,7 +6,7 @@ use prometheus_client::registry::Registry;
 
 /// The two text formats a scraper may ask for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Format {
+pub(crate) enum Format {
     /// OpenMetrics 1.0, what the encoder writes and Prometheus asks for first.
     OpenMetrics,
     /// The classic Prometheus text format 0.0.4, for anyone who does not ask for
@@ -17,7 +17,7 @@ pub enum Format {
 impl Format {
     /// OpenMetrics when the `Accept` header names it (and not with `q=0`), else the
     /// classic format.
-    pub fn negotiate(accept: Option<&axum::http::HeaderValue>) -> Self {
+    pub(crate) fn negotiate(accept: Option<&axum::http::HeaderValue>) -> Self {
         let accept = accept.and_then(|a| a.to_str().ok()).unwrap_or("");
         let asks = accept.split(',').any(|range| {
             let mut parts = range.split(';').map(str::trim);
@@ -37,7 +37,7 @@ impl Format {
     }
 
     /// The answer's `Content-Type`.
-    pub fn content_type(self) -> &'static str {
+    pub(crate) fn content_type(self) -> &'static str {
         match self {
             Self::OpenMetrics => "application/openmetrics-text; version=1.0.0; charset=utf-8",
             Self::Classic => "text/plain; version=0.0.4; charset=utf-8",
@@ -46,7 +46,7 @@ impl Format {
 }
 
 /// The whole page in `format`.
-pub fn encode(registry: &Registry, format: Format) -> Result<String, std::fmt::Error> {
+pub(crate) fn encode(registry: &Registry, format: Format) -> Result<String, std::fmt::Error> {
     let mut text = String::new();
     prometheus_client::encoding::text::encode(&mut text, registry)?;
     Ok(match format {

@@ -43,10 +43,10 @@ impl EncodeLabelValue for Escaped {
 }
 
 /// One label: a valid name and an escaped value.
-pub type Label = (String, Escaped);
+pub(crate) type Label = (String, Escaped);
 
 /// The labels every series of one cluster starts with.
-pub fn for_cluster(name: &str, config_labels: &BTreeMap<String, String>) -> Vec<Label> {
+pub(crate) fn for_cluster(name: &str, config_labels: &BTreeMap<String, String>) -> Vec<Label> {
     let mut labels = vec![("cluster".to_owned(), Escaped(name.to_owned()))];
     if let Some(dc) = config_labels.get("datacenter") {
         labels.push(("datacenter".to_owned(), Escaped(dc.clone())));
@@ -71,7 +71,7 @@ pub fn for_cluster(name: &str, config_labels: &BTreeMap<String, String>) -> Vec<
 }
 
 /// `labels` plus one more.
-pub fn with(labels: &[Label], key: &str, value: &str) -> Vec<Label> {
+pub(crate) fn with(labels: &[Label], key: &str, value: &str) -> Vec<Label> {
     let mut all = labels.to_vec();
     all.push((key.to_owned(), Escaped(value.to_owned())));
     all
@@ -79,7 +79,7 @@ pub fn with(labels: &[Label], key: &str, value: &str) -> Vec<Label> {
 
 /// A Prometheus label name from a config label key: `[a-zA-Z_][a-zA-Z0-9_]*`, other
 /// characters as `_`, and never the `__` prefix Prometheus keeps for itself.
-pub fn label_name(key: &str) -> String {
+pub(crate) fn label_name(key: &str) -> String {
     let mut name: String = key
         .chars()
         .map(|c| if c.is_ascii_alphanumeric() { c } else { '_' })

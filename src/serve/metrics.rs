@@ -65,7 +65,7 @@ impl PollStats {
 }
 
 /// The registry a scrape encodes: the counted metrics and the model's gauges.
-pub fn registry(served: Arc<Served>) -> Registry {
+pub(crate) fn registry(served: Arc<Served>) -> Registry {
     let mut registry = Registry::default();
     registry.register(
         "ontop_poll_errors",

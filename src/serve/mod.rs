@@ -10,12 +10,12 @@
 //! - `/healthz`: 200 while the server runs.
 
 mod error;
-pub mod format;
-pub mod labels;
-pub mod metrics;
-pub mod page;
+pub(crate) mod format;
+pub(crate) mod labels;
+pub(crate) mod metrics;
+pub(crate) mod page;
 mod routes;
-pub mod web;
+pub(crate) mod web;
 
 use std::net::SocketAddr;
 use std::path::Path;
@@ -30,6 +30,7 @@ use crate::engine::{Engine, EngineOptions, JournalUse, Update};
 use crate::state::Model;
 use crate::sync::ReadWrite;
 pub use error::StartError;
+use error::Why;
 use labels::Label;
 use metrics::PollStats;
 use web::BasicAuth;
@@ -37,10 +38,10 @@ use web::BasicAuth;
 /// How often the clusters paused after a refused login have their password source
 /// read again: a fixed `password_file` resumes them without a restart, and a password
 /// refused before is never sent again (the client remembers it).
-pub const LOGIN_RETRY_EVERY: Duration = Duration::from_secs(60);
+pub(crate) const LOGIN_RETRY_EVERY: Duration = Duration::from_secs(60);
 
 /// How often the journal is read again for downloads other ontop processes started.
-pub const JOURNAL_EVERY: Duration = crate::engine::JOURNAL_EVERY;
+pub(crate) const JOURNAL_EVERY: Duration = crate::engine::JOURNAL_EVERY;
 
 /// What the routes read: the model the pollers feed, and what the metrics count.
 #[derive(Debug)]
@@ -119,14 +120,13 @@ pub async fn start(
         Some((cert, key)) => Some(web::tls_acceptor(cert, key)?),
         None => None,
     };
-    let listener =
-        TcpListener::bind(options.listen)
-            .await
-            .map_err(|source| StartError::Listen {
-                addr: options.listen,
-                source,
-            })?;
-    let addr = listener.local_addr().map_err(StartError::Address)?;
+    let listener = TcpListener::bind(options.listen)
+        .await
+        .map_err(|source| Why::Listen {
+            addr: options.listen,
+            source,
+        })?;
+    let addr = listener.local_addr().map_err(Why::Address)?;
     if let Some(warning) = web::exposure_warning(addr, auth.is_some(), tls.is_some()) {
         crate::output::warn(&warning);
     }

@@ -21,10 +21,10 @@ use jiff::Timestamp;
 use crate::state::{Model, Standing};
 use cells::PageColumn;
 use layout::{Group, Row, Tier};
-pub use query::{MAX_VALUE, NO_GROUP, View};
+pub(crate) use query::{NO_GROUP, View};
 
 /// How often the page reloads itself (a `<meta http-equiv=refresh>`).
-pub const REFRESH_SECONDS: u32 = 5;
+pub(crate) const REFRESH_SECONDS: u32 = 5;
 
 /// Clusters the summary names before "and N more".
 const NAMED: usize = 12;
@@ -32,7 +32,7 @@ const NAMED: usize = 12;
 /// What the page is about besides the model: its title, the release of the config's
 /// package (the Package column), and what the reader asked for.
 #[derive(Debug, Clone, Copy)]
-pub struct Page<'a> {
+pub(crate) struct Page<'a> {
     /// "jump-1: fleet.toml".
     pub title: &'a str,
     /// The release `[download] url` holds, when its file name says.
@@ -42,7 +42,7 @@ pub struct Page<'a> {
 }
 
 /// The whole page for `model` at `now`.
-pub fn render(model: &Model, page: &Page, now: Timestamp) -> String {
+pub(crate) fn render(model: &Model, page: &Page, now: Timestamp) -> String {
     let mut html = String::with_capacity(4096 + model.clusters.len() * 700);
     let view = page.view;
     let _ = write!(

@@ -39,7 +39,7 @@ struct Pages {
 }
 
 /// Every route, behind the login when there is one.
-pub fn router(served: Arc<Served>, auth: Option<BasicAuth>) -> Router {
+pub(super) fn router(served: Arc<Served>, auth: Option<BasicAuth>) -> Router {
     let state = AppState {
         registry: Arc::new(metrics::registry(served.clone())),
         served,

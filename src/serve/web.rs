@@ -33,7 +33,7 @@ use tokio::sync::{Semaphore, watch};
 use tokio::task::JoinSet;
 use tokio_rustls::TlsAcceptor;
 
-use super::error::StartError;
+use super::error::Why;
 use connection::Connection;
 pub use connection::MAX_REQUESTS_PER_CONNECTION;
 use peers::Peers;
@@ -43,14 +43,14 @@ use throttle::{LoginThrottle, Verdict};
 /// constant time, so the answer's timing tells nothing of the password), and the wrong
 /// logins of each client, which make it wait.
 #[derive(Clone)]
-pub struct BasicAuth {
+pub(crate) struct BasicAuth {
     expected: Arc<[u8]>,
     throttle: Arc<LoginThrottle>,
 }
 
 impl BasicAuth {
     /// The login for `user` with `password`.
-    pub fn new(user: &str, password: &SecretString) -> Self {
+    pub(crate) fn new(user: &str, password: &SecretString) -> Self {
         let pair = format!("{user}:{}", password.expose_secret());
         let expected = digest(&SHA256, pair.as_bytes()).as_ref().into();
         Self {
@@ -61,7 +61,7 @@ impl BasicAuth {
 
     /// Sums up the refused logins in the log every minute, for as long as this login
     /// (a clone of it) is in use.
-    pub fn report_refusals(&self) {
+    pub(crate) fn report_refusals(&self) {
         let throttle = Arc::downgrade(&self.throttle);
         tokio::spawn(throttle::report_every(throttle, throttle::REPORT_EVERY));
     }
@@ -88,7 +88,7 @@ impl BasicAuth {
 /// Refuses every request without the login, with the header browsers and Prometheus's
 /// `basic_auth` answer to; a client that got it wrong too often is refused unchecked
 /// until its wait is over (429 with `Retry-After`).
-pub async fn require_login(
+pub(crate) async fn require_login(
     State(auth): State<BasicAuth>,
     request: Request,
     next: Next,
@@ -133,25 +133,25 @@ const PEM_CAP: u64 = 1 << 20;
 
 /// A TLS acceptor from a PEM certificate chain and its private key; the error names the
 /// file and what is wrong with it.
-pub fn tls_acceptor(cert: &Path, key: &Path) -> Result<TlsAcceptor, StartError> {
+pub(crate) fn tls_acceptor(cert: &Path, key: &Path) -> Result<TlsAcceptor, Why> {
     let read = |path: &Path| {
-        crate::files::read_regular(path, PEM_CAP).map_err(|source| StartError::Unreadable {
+        crate::files::read_regular(path, PEM_CAP).map_err(|source| Why::Unreadable {
             path: path.to_path_buf(),
             source,
         })
     };
     let chain: Vec<CertificateDer<'static>> = CertificateDer::pem_slice_iter(&read(cert)?)
         .collect::<Result<_, _>>()
-        .map_err(|e| StartError::NotPem {
+        .map_err(|e| Why::NotPem {
             path: cert.to_path_buf(),
             reason: e.to_string(),
         })?;
     if chain.is_empty() {
-        return Err(StartError::NoCertificate {
+        return Err(Why::NoCertificate {
             path: cert.to_path_buf(),
         });
     }
-    let private = PrivateKeyDer::from_pem_slice(&read(key)?).map_err(|e| StartError::NoKey {
+    let private = PrivateKeyDer::from_pem_slice(&read(key)?).map_err(|e| Why::NoKey {
         path: key.to_path_buf(),
         reason: e.to_string(),
     })?;
@@ -159,25 +159,25 @@ pub fn tls_acceptor(cert: &Path, key: &Path) -> Result<TlsAcceptor, StartError> 
         rustls::crypto::ring::default_provider(),
     ))
     .with_safe_default_protocol_versions()
-    .map_err(StartError::Tls)?
+    .map_err(Why::Tls)?
     .with_no_client_auth()
     .with_single_cert(chain, private)
-    .map_err(StartError::Mismatch)?;
+    .map_err(Why::Mismatch)?;
     Ok(TlsAcceptor::from(Arc::new(config)))
 }
 
 /// The most connections served at once: Prometheus keeps one, a few browsers a few
 /// each. More wait in the kernel's backlog, so nobody can hold every descriptor the
 /// pollers need.
-pub const MAX_CONNECTIONS: usize = 128;
+pub(crate) const MAX_CONNECTIONS: usize = 128;
 
 /// The most connections one client (an address, an IPv6 /64) holds at once; more are
 /// closed as they come, so one host cannot take every slot.
-pub const CONNECTIONS_PER_CLIENT: usize = 16;
+pub(crate) const CONNECTIONS_PER_CLIENT: usize = 16;
 
 /// A request's head must arrive within this, and an idle kept-alive connection is closed
 /// after it: a client that trickles bytes or says nothing holds no connection for long.
-pub const HEADER_TIMEOUT: Duration = Duration::from_secs(10);
+pub(crate) const HEADER_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// How long stopping waits for requests in flight before it drops them.
 pub const STOP_GRACE: Duration = Duration::from_secs(10);
@@ -186,7 +186,7 @@ pub const STOP_GRACE: Duration = Duration::from_secs(10);
 /// each connection finish its request in flight (for at most [`STOP_GRACE`]) and drops
 /// the ones still open. Every wait of the accept loop (a free slot, a connection, a
 /// pause after a failed accept) gives way to the stop.
-pub async fn serve(
+pub(crate) async fn serve(
     listener: TcpListener,
     tls: Option<TlsAcceptor>,
     router: Router,
@@ -295,7 +295,7 @@ async fn stopped(stop: &mut watch::Receiver<bool>) {
 /// What `ontop serve` warns of when it listens on `addr`: off loopback, that anyone on
 /// the network reads the fleet's state (no login), or that the login travels in clear
 /// text (a login, no TLS).
-pub fn exposure_warning(addr: SocketAddr, login: bool, tls: bool) -> Option<String> {
+pub(crate) fn exposure_warning(addr: SocketAddr, login: bool, tls: bool) -> Option<String> {
     if addr.ip().is_loopback() {
         return None;
     }

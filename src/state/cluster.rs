@@ -13,10 +13,10 @@ use crate::engine::{LoginPause, Update};
 use crate::ontap::{CertificateFacts, DownloadState, DownloadStatus, Job, OntapError, Package};
 
 /// Transitions kept per cluster for the details pane.
-pub const HISTORY_LEN: usize = 20;
+pub(crate) const HISTORY_LEN: usize = 20;
 
 /// Polls missed before a cluster's data counts as stale.
-pub const STALE_AFTER_POLLS: u32 = 3;
+pub(crate) const STALE_AFTER_POLLS: u32 = 3;
 
 /// The configured facts about a cluster, known before any poll.
 #[derive(Debug, Clone, Default)]
@@ -339,14 +339,14 @@ impl ClusterState {
 }
 
 /// The first block of a job uuid: enough to tell jobs apart on screen.
-pub fn short_uuid(uuid: &str) -> &str {
+pub(crate) fn short_uuid(uuid: &str) -> &str {
     uuid.split('-').next().unwrap_or(uuid)
 }
 
 /// How long ago `then` was, never negative (clocks of events and ticks may cross).
-pub fn age(then: Timestamp, now: Timestamp) -> Duration {
+pub(crate) fn age(then: Timestamp, now: Timestamp) -> Duration {
     Duration::try_from(now.duration_since(then)).unwrap_or(Duration::ZERO)
 }
 
 /// A compact age for table cells: "42s", "5m", "3h", "2d".
-pub use crate::text::duration::age as format_age;
+pub(crate) use crate::text::duration::age as format_age;

@@ -116,14 +116,14 @@ impl Filter {
 
 /// Whether `labels` hold `key=value`. The one rule of the dashboard's filter and of the
 /// CLI's `--label`: key and value compare without regard to case.
-pub fn has_label(labels: &BTreeMap<String, String>, key: &str, value: &str) -> bool {
+pub(crate) fn has_label(labels: &BTreeMap<String, String>, key: &str, value: &str) -> bool {
     labels
         .iter()
         .any(|(k, v)| same_word(k, key) && same_word(v, value))
 }
 
 /// Whether two label words are the same word, case aside ([`has_label`]'s rule).
-pub fn same_word(a: &str, b: &str) -> bool {
+pub(crate) fn same_word(a: &str, b: &str) -> bool {
     a == b || a.to_lowercase() == b.to_lowercase()
 }
 

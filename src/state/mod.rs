@@ -3,19 +3,21 @@
 //! The TUI loop owns one [`Model`] and feeds it fleet events with [`Model::apply`]; the
 //! views read it. Everything here takes `now` as an argument, so tests pin time.
 
-pub mod cluster;
-pub mod filter;
-pub mod plan;
-pub mod readiness;
-pub mod report;
-pub mod standing;
-pub mod table;
-pub mod validation;
+pub(crate) mod cluster;
+pub(crate) mod filter;
+pub(crate) mod plan;
+pub(crate) mod readiness;
+pub(crate) mod report;
+pub(crate) mod standing;
+pub(crate) mod table;
+pub(crate) mod validation;
 
 use jiff::Timestamp;
 
-pub use cluster::{ClusterIdentity, ClusterState, Health, Transition, age, format_age, short_uuid};
-pub use standing::Standing;
+pub use cluster::ClusterIdentity;
+pub use cluster::Health;
+pub(crate) use cluster::{ClusterState, age, format_age, short_uuid};
+pub(crate) use standing::Standing;
 pub use table::{Column, SortOrder, visible_rows};
 
 use crate::engine::Update;

@@ -15,12 +15,12 @@ use crate::ontap::software::{Software, UpdateState};
 
 /// The READY verdict of `c` at `now`: its last validation's, about whatever release it
 /// was for (as `ontop status --json` says it); unknown without one.
-pub fn ready_verdict(c: &ClusterState, now: Timestamp, rules: &ValidateSettings) -> Verdict {
+pub(crate) fn ready_verdict(c: &ClusterState, now: Timestamp, rules: &ValidateSettings) -> Verdict {
     verdict_of(c.readiness.validation(), None, now, rules)
 }
 
 /// Whether a validation ontop asked for runs there now (its results are not read yet).
-pub fn validating(c: &ClusterState) -> bool {
+pub(crate) fn validating(c: &ClusterState) -> bool {
     c.readiness
         .operation
         .as_ref()
@@ -29,7 +29,7 @@ pub fn validating(c: &ClusterState) -> bool {
 
 /// The order READY sorts in: errors first (the most first), then warnings, stale,
 /// unknown, ready last.
-pub fn compare_ready(
+pub(crate) fn compare_ready(
     a: &ClusterState,
     b: &ClusterState,
     now: Timestamp,
@@ -47,7 +47,7 @@ pub fn compare_ready(
 
 /// The order UPDATE sorts in: those that need a look first, then those under way, then
 /// the rest.
-pub fn compare_update(a: &ClusterState, b: &ClusterState) -> Ordering {
+pub(crate) fn compare_update(a: &ClusterState, b: &ClusterState) -> Ordering {
     let rank = |c: &ClusterState| match update_of(c) {
         Some(u) if u.needs_a_look() => 0,
         Some(u) if u.open() => 1,
@@ -59,7 +59,7 @@ pub fn compare_update(a: &ClusterState, b: &ClusterState) -> Ordering {
 
 /// Whether the UPDATE column has something to say: an update is under way (or paused),
 /// or one failed, on some cluster.
-pub fn any_update(clusters: &[ClusterState]) -> bool {
+pub(crate) fn any_update(clusters: &[ClusterState]) -> bool {
     clusters
         .iter()
         .filter_map(update_of)
@@ -68,7 +68,7 @@ pub fn any_update(clusters: &[ClusterState]) -> bool {
 
 /// An update as a row shows it, read from the cluster's software.
 #[derive(Debug, Clone, Copy)]
-pub struct UpdateSummary<'a> {
+pub(crate) struct UpdateSummary<'a> {
     /// The software it is read from (phases, status details, nodes).
     pub software: &'a Software,
     /// The release it goes to.
@@ -86,17 +86,17 @@ pub struct UpdateSummary<'a> {
 
 impl UpdateSummary<'_> {
     /// Not ended: running, waiting or paused.
-    pub fn open(&self) -> bool {
+    pub(crate) fn open(&self) -> bool {
         self.state.is_some_and(UpdateState::is_open)
     }
 
     /// Paused on an error, or failed: a person must look.
-    pub fn needs_a_look(&self) -> bool {
+    pub(crate) fn needs_a_look(&self) -> bool {
         self.state.is_some_and(UpdateState::needs_a_look)
     }
 
     /// The state in a word: ONTAP's, with `in_progress` said as "running".
-    pub fn state_word(&self) -> &str {
+    pub(crate) fn state_word(&self) -> &str {
         match self.state {
             Some(UpdateState::InProgress) => "running",
             Some(state) => state.as_str(),
@@ -107,7 +107,7 @@ impl UpdateSummary<'_> {
 
 /// The update `c`'s software tells of, when it tells of one (a release it goes to, or
 /// phases).
-pub fn update_of(c: &ClusterState) -> Option<UpdateSummary<'_>> {
+pub(crate) fn update_of(c: &ClusterState) -> Option<UpdateSummary<'_>> {
     let software = c.readiness.software()?;
     if software.pending_version.is_none() && software.phases.is_empty() {
         return None;
@@ -126,7 +126,7 @@ pub fn update_of(c: &ClusterState) -> Option<UpdateSummary<'_>> {
 
 /// A node's name as a row shows it: without its cluster's name in front
 /// (`prod-ams-1-02` on `prod-ams-1` is `02`), whole otherwise.
-pub fn short_node<'a>(cluster: &str, node: &'a str) -> &'a str {
+pub(crate) fn short_node<'a>(cluster: &str, node: &'a str) -> &'a str {
     node.strip_prefix(cluster)
         .and_then(|rest| rest.strip_prefix(['-', '_']))
         .filter(|rest| !rest.is_empty())

@@ -18,12 +18,12 @@ use crate::ontap::{CertificateFacts, DownloadStatus, Job, OntapError, Package};
 /// The `--json` document from what the engine's model knows (`ontop serve`'s
 /// `/api/status`): the same objects a sweep prints, `error` set while a cluster is
 /// failing, and `polled_at` its last answer or failure (`null` before the first).
-pub fn document(model: &Model, now: Timestamp) -> Value {
+pub(crate) fn document(model: &Model, now: Timestamp) -> Value {
     Value::Array(records(model, now).collect())
 }
 
 /// One object per cluster, in config order (the lines of `--jsonl`).
-pub fn records(model: &Model, now: Timestamp) -> impl Iterator<Item = Value> + '_ {
+pub(crate) fn records(model: &Model, now: Timestamp) -> impl Iterator<Item = Value> + '_ {
     model.clusters.iter().map(move |c| {
         let failing = c.health(now) == Health::Failing;
         cluster_json(&ClusterFacts {
@@ -52,7 +52,7 @@ pub fn records(model: &Model, now: Timestamp) -> impl Iterator<Item = Value> + '
 }
 
 /// One cluster's facts, wherever they came from.
-pub struct ClusterFacts<'a> {
+pub(crate) struct ClusterFacts<'a> {
     pub name: &'a str,
     pub url: &'a str,
     pub labels: &'a BTreeMap<String, String>,
@@ -77,7 +77,7 @@ pub struct ClusterFacts<'a> {
 
 /// What is known of a cluster's readiness, and the rules to judge it by.
 #[derive(Debug, Clone, Copy)]
-pub struct ReadinessFacts<'a> {
+pub(crate) struct ReadinessFacts<'a> {
     pub software: Option<&'a Software>,
     /// When the software was read (less often than the download state, unless an update
     /// runs).
@@ -89,7 +89,7 @@ pub struct ReadinessFacts<'a> {
 
 /// What is known of a cluster's package repository.
 #[derive(Debug, Clone, Copy, Default)]
-pub struct Repository<'a> {
+pub(crate) struct Repository<'a> {
     /// The packages, when the repository was read (`None`: not read, or not yet).
     pub packages: Option<&'a [Package]>,
     /// When they were read (`ontop serve` reads them now and then).
@@ -112,7 +112,10 @@ impl<'a> Repository<'a> {
     }
 
     /// From one read in a sweep (`None`: not asked).
-    pub fn from_read(read: Option<&'a Result<Vec<Package>, OntapError>>, at: Timestamp) -> Self {
+    pub(crate) fn from_read(
+        read: Option<&'a Result<Vec<Package>, OntapError>>,
+        at: Timestamp,
+    ) -> Self {
         match read {
             Some(Ok(list)) => Self {
                 packages: Some(list),
@@ -129,7 +132,7 @@ impl<'a> Repository<'a> {
 }
 
 /// One cluster's object in the document.
-pub fn cluster_json(r: &ClusterFacts) -> Value {
+pub(crate) fn cluster_json(r: &ClusterFacts) -> Value {
     json!({
         "name": r.name,
         "url": r.url,

@@ -11,7 +11,7 @@ use super::cluster::{ClusterState, Health, STALE_AFTER_POLLS, age, format_age};
 
 /// A cluster's standing at one moment, the worst first.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Standing {
+pub(crate) enum Standing {
     /// The cluster refused ontop's login, and polls stopped so the account is not locked.
     Paused,
     /// The values shown are old: no good answer for [`STALE_AFTER_POLLS`] poll intervals
@@ -28,7 +28,7 @@ pub enum Standing {
 impl Standing {
     /// Where `c` stands at `now`, decided in the order the HEALTH column decides it: a
     /// paused login first, then old values, then the last poll.
-    pub fn of(c: &ClusterState, now: Timestamp) -> Self {
+    pub(crate) fn of(c: &ClusterState, now: Timestamp) -> Self {
         if c.login_paused.is_some() {
             return Self::Paused;
         }
@@ -47,7 +47,7 @@ impl Standing {
     }
 
     /// The HEALTH column's text: `PAUSED`, `STALE 5m`, `FAILING`, `ok`, `?`.
-    pub fn word(&self) -> String {
+    pub(crate) fn word(&self) -> String {
         match self {
             Self::Paused => "PAUSED".into(),
             Self::Stale { old, .. } => format!("STALE {}", format_age(*old)),
@@ -59,7 +59,7 @@ impl Standing {
 
     /// The filter's word for it (`paused`, `stale`, `failing`, `unknown`, `ok`): what a
     /// script reads in the JSON, and what `/` or `?filter=` finds it by.
-    pub fn filter_word(&self) -> &'static str {
+    pub(crate) fn filter_word(&self) -> &'static str {
         match self {
             Self::Paused => "paused",
             Self::Stale { .. } => "stale",
@@ -70,7 +70,7 @@ impl Standing {
     }
 
     /// What the word means, for a reader who does not know the screen.
-    pub fn explanation(&self) -> String {
+    pub(crate) fn explanation(&self) -> String {
         match self {
             Self::Paused => {
                 "the cluster refused ontop's login: polls stopped so the account is not locked"
@@ -88,11 +88,6 @@ impl Standing {
             Self::Unknown => "no answer yet".into(),
             Self::Ok => "answering".into(),
         }
-    }
-
-    /// Whether it needs someone to look (everything but `ok` and no answer yet).
-    pub fn is_problem(&self) -> bool {
-        !matches!(self, Self::Ok | Self::Unknown)
     }
 }
 

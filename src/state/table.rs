@@ -185,7 +185,7 @@ fn state_rank(c: &ClusterState) -> (u8, String) {
 }
 
 /// The labels as the LABELS column shows them: `site=ams env=prod`.
-pub fn labels_text(c: &ClusterState) -> String {
+pub(crate) fn labels_text(c: &ClusterState) -> String {
     c.identity
         .labels
         .iter()
@@ -215,7 +215,10 @@ fn since(c: &ClusterState) -> Option<Timestamp> {
 
 /// How long what IN STATE shows has held at `now`, and whether that is a lower bound
 /// (only ontop's first sight is known).
-pub fn time_in_state(c: &ClusterState, now: Timestamp) -> Option<(std::time::Duration, bool)> {
+pub(crate) fn time_in_state(
+    c: &ClusterState,
+    now: Timestamp,
+) -> Option<(std::time::Duration, bool)> {
     c.in_state_since().map(|since| {
         let at_least = matches!(since, Since::AtLeast(_));
         (age(since.at(), now), at_least)
@@ -226,7 +229,7 @@ pub fn time_in_state(c: &ClusterState, now: Timestamp) -> Option<(std::time::Dur
 /// poller last read, less a release whose removal ended after that read. The engine
 /// reads the repository again once an operation ends; until that answer comes, PKG, the
 /// packages view and the JOB column's "removed" do not contradict each other.
-pub fn held_packages(c: &ClusterState) -> Option<Vec<Package>> {
+pub(crate) fn held_packages(c: &ClusterState) -> Option<Vec<Package>> {
     let (read_at, list) = c.packages.as_ref()?;
     let removed = c
         .removal
@@ -252,7 +255,7 @@ pub fn held_packages(c: &ClusterState) -> Option<Vec<Package>> {
 
 /// The operation the JOB column shows: the latest asked for, a download or a package
 /// removal, so that a row says "removed" once its release left the repository.
-pub fn latest_operation(c: &ClusterState) -> Option<&Followed> {
+pub(crate) fn latest_operation(c: &ClusterState) -> Option<&Followed> {
     match (&c.followed, &c.removal) {
         (Some(download), Some(removal)) if removal.since_request > download.since_request => {
             Some(removal)

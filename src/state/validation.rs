@@ -185,7 +185,7 @@ impl Validation<'_> {
 }
 
 /// A cluster's verdict about `target`: unknown without a validation.
-pub fn verdict_of(
+pub(crate) fn verdict_of(
     validation: Option<Validation<'_>>,
     target: Option<&str>,
     now: Timestamp,
@@ -216,7 +216,7 @@ impl Weight {
 
 /// A finding's weight under `settings`; a status this build does not know counts as a
 /// warning (it is not nothing).
-pub fn weight(check: &Check, settings: &ValidateSettings) -> Weight {
+pub(crate) fn weight(check: &Check, settings: &ValidateSettings) -> Weight {
     if settings.ignores(&check.name) {
         return Weight::Note;
     }
@@ -257,7 +257,7 @@ pub struct CheckText {
 
 /// The fleet's findings grouped by check and weight, errors first, then warnings, then
 /// notes; within a weight, the check on most clusters first.
-pub fn by_check<'a>(
+pub(crate) fn by_check<'a>(
     fleet: impl IntoIterator<Item = (&'a str, Validation<'a>)>,
     settings: &ValidateSettings,
 ) -> Vec<CheckGroup> {

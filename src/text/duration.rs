@@ -7,14 +7,14 @@ use jiff::SignedDuration;
 
 /// A duration as a person writes it ("5s", "1m 30s", "1h30m", "500ms"); `None` for
 /// anything else, a negative one included.
-pub fn parse(text: &str) -> Option<Duration> {
+pub(crate) fn parse(text: &str) -> Option<Duration> {
     text.parse::<SignedDuration>()
         .ok()
         .and_then(|d| Duration::try_from(d).ok())
 }
 
 /// A duration the way a config file or a flag writes it: "5s", "1m 30s", "500ms".
-pub fn written(d: Duration) -> String {
+pub(crate) fn written(d: Duration) -> String {
     match SignedDuration::try_from(d) {
         Ok(d) => format!("{d:#}"),
         Err(_) => format!("{}s", d.as_secs()),
@@ -22,7 +22,7 @@ pub fn written(d: Duration) -> String {
 }
 
 /// Time gone by, as a running clock reads: "4s", "2m05s", "1h02m".
-pub fn elapsed(d: Duration) -> String {
+pub(crate) fn elapsed(d: Duration) -> String {
     let secs = d.as_secs();
     match secs {
         0..60 => format!("{secs}s"),
@@ -32,7 +32,7 @@ pub fn elapsed(d: Duration) -> String {
 }
 
 /// A compact age for table cells, in its largest unit: "42s", "5m", "3h", "2d".
-pub fn age(d: Duration) -> String {
+pub(crate) fn age(d: Duration) -> String {
     let s = d.as_secs();
     match s {
         0..60 => format!("{s}s"),

@@ -29,7 +29,7 @@ pub fn mask_url_text(text: &str) -> String {
 /// ontop sent it, `user:password@` and `?token=` included. A URL with neither part is
 /// kept as written; one with either goes through [`mask_url_text`], and when it does
 /// not parse, its user info after the first `:` and its query are hidden by hand.
-pub fn mask_urls_in(text: &str) -> String {
+pub(crate) fn mask_urls_in(text: &str) -> String {
     if !text.contains("://") {
         return text.to_owned();
     }
@@ -105,7 +105,7 @@ fn mask_by_hand(token: &str) -> String {
 /// replaced one for one by `•`: what a form shows while the URL is edited, so the cursor
 /// stays where it is in the real text. Text that does not parse is shown as typed, after
 /// its `user:password@` part (if it has what looks like one) is hidden the same way.
-pub fn hide_url_secrets(text: &str) -> String {
+pub(crate) fn hide_url_secrets(text: &str) -> String {
     let mut hidden: Vec<char> = text.chars().collect();
     let mut hide = |from: usize, to: usize| {
         for c in hidden.iter_mut().take(to).skip(from) {

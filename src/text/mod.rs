@@ -11,15 +11,19 @@
 //! are masked in `mask`, below every module that shows, logs or stores one. Widths and
 //! cuts by width, for the screen and for printed tables, are in `width`.
 
-pub mod duration;
+pub(crate) mod duration;
 mod mask;
-pub mod rate;
-pub mod suggest;
+pub(crate) mod rate;
+pub(crate) mod suggest;
 pub mod table;
 mod width;
 
-pub use mask::{hide_url_secrets, mask_url, mask_url_text, mask_urls_in};
-pub use width::{pad, truncate, width, wrap};
+pub use mask::mask_url;
+pub use mask::mask_url_text;
+pub(crate) use mask::{hide_url_secrets, mask_urls_in};
+pub use width::truncate;
+pub use width::width;
+pub(crate) use width::{pad, wrap};
 
 use serde::{Deserialize, Deserializer};
 
@@ -126,17 +130,17 @@ pub fn clean_field(input: &str) -> String {
 }
 
 /// Serde helper: an optional string, cleaned and capped as it is parsed.
-pub fn clean_opt<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
+pub(crate) fn clean_opt<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
     Ok(Option::<String>::deserialize(d)?.map(|s| clean_field(&s)))
 }
 
 /// Serde helper: a string, cleaned and capped as it is parsed.
-pub fn clean_string<'de, D: Deserializer<'de>>(d: D) -> Result<String, D::Error> {
+pub(crate) fn clean_string<'de, D: Deserializer<'de>>(d: D) -> Result<String, D::Error> {
     Ok(clean_field(&String::deserialize(d)?))
 }
 
 /// "1 cluster", "3 clusters": how every message counts clusters.
-pub fn count_clusters(n: usize) -> String {
+pub(crate) fn count_clusters(n: usize) -> String {
     if n == 1 {
         "1 cluster".to_string()
     } else {

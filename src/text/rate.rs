@@ -3,10 +3,10 @@
 //! and the rest of the world read them; `/s` may be left out.
 
 /// The fastest rate that is still a limit: 100 GiB/s.
-pub const MAX_RATE: u64 = 100 << 30;
+pub(crate) const MAX_RATE: u64 = 100 << 30;
 
 /// Bytes per second, or why the text is not a rate (with an example of one).
-pub fn parse_rate(text: &str) -> Result<u64, String> {
+pub(crate) fn parse_rate(text: &str) -> Result<u64, String> {
     let refused = || {
         format!(
             "{text:?} is not a rate: write a number and a unit, such as \"50MiB/s\" or \
@@ -38,12 +38,12 @@ pub fn parse_rate(text: &str) -> Result<u64, String> {
 }
 
 /// A rate for people: "50 MiB/s", "1.2 GiB/s", "800 KiB/s".
-pub fn format_rate(bytes_per_second: f64) -> String {
+pub(crate) fn format_rate(bytes_per_second: f64) -> String {
     format!("{}/s", format_bytes(bytes_per_second))
 }
 
 /// A size for people: "512 B", "800 KiB", "42.0 MiB", "1.00 GiB".
-pub fn format_bytes(bytes: f64) -> String {
+pub(crate) fn format_bytes(bytes: f64) -> String {
     const KIB: f64 = 1024.0;
     match bytes {
         b if b < KIB => format!("{b:.0} B"),

@@ -3,7 +3,7 @@
 
 /// The candidates that look like a mistyped `wanted`, best first (at most five): a small
 /// edit away (case aside), or containing it.
-pub fn close_matches<'a>(wanted: &str, candidates: &[&'a str]) -> Vec<&'a str> {
+pub(crate) fn close_matches<'a>(wanted: &str, candidates: &[&'a str]) -> Vec<&'a str> {
     let wanted = wanted.to_lowercase();
     let mut scored: Vec<(usize, &str)> = candidates
         .iter()
@@ -20,12 +20,12 @@ pub fn close_matches<'a>(wanted: &str, candidates: &[&'a str]) -> Vec<&'a str> {
 }
 
 /// The single best guess, when one is close enough.
-pub fn best_match<'a>(wanted: &str, candidates: &[&'a str]) -> Option<&'a str> {
+pub(crate) fn best_match<'a>(wanted: &str, candidates: &[&'a str]) -> Option<&'a str> {
     close_matches(wanted, candidates).into_iter().next()
 }
 
 /// `"; did you mean a, b?"`, or nothing when no candidate is close.
-pub fn did_you_mean(wanted: &str, candidates: &[&str]) -> String {
+pub(crate) fn did_you_mean(wanted: &str, candidates: &[&str]) -> String {
     let close = close_matches(wanted, candidates);
     if close.is_empty() {
         String::new()

@@ -33,7 +33,7 @@ pub fn truncate(s: &str, max: usize) -> String {
 }
 
 /// `s` padded with spaces (or truncated) to exactly `cells` cells.
-pub fn pad(s: &str, cells: usize) -> String {
+pub(crate) fn pad(s: &str, cells: usize) -> String {
     let s = truncate(s, cells);
     let fill = cells.saturating_sub(width(&s));
     format!("{s}{}", " ".repeat(fill))
@@ -41,7 +41,7 @@ pub fn pad(s: &str, cells: usize) -> String {
 
 /// `s` broken into lines of at most `max` cells, at spaces where it can, mid-word where
 /// a word alone is too long. Always at least one line.
-pub fn wrap(s: &str, max: usize) -> Vec<String> {
+pub(crate) fn wrap(s: &str, max: usize) -> Vec<String> {
     let max = max.max(1);
     let mut lines = Vec::new();
     let mut line = String::new();

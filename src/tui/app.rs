@@ -16,28 +16,28 @@
 //! - `keys`: what each action of the key map means in each context;
 //! - `redraw`: fleet events into the model, and whether they (or a tick) change the screen.
 
-pub mod confirm;
-pub mod download;
-pub mod form;
+pub(crate) mod confirm;
+pub(crate) mod download;
+pub(crate) mod form;
 mod keys;
 mod marks;
 mod navigation;
 mod packages;
-pub mod password;
-pub use packages::{Chosen, Holders, Removal};
+pub(crate) mod password;
+pub(crate) use packages::{Chosen, Holders, Removal};
 mod redraw;
-pub mod upload;
-pub mod validate;
-pub use validate::{CheckRow, ValidateConfirm, ValidationView, VersionForm};
+pub(crate) mod upload;
+pub(crate) mod validate;
+pub(crate) use validate::{CheckRow, ValidateConfirm, ValidationView, VersionForm};
 
 use std::collections::BTreeSet;
 
 use jiff::{SignedDuration, Timestamp};
 
-pub use confirm::{Confirmation, Offer, StartRequest};
-pub use form::{DownloadForm, Field};
-pub use password::{NewPassword, PasswordPrompt};
-pub use upload::UploadRequest;
+pub(crate) use confirm::{Confirmation, Offer, StartRequest};
+pub(crate) use form::{DownloadForm, Field};
+pub(crate) use password::{NewPassword, PasswordPrompt};
+pub(crate) use upload::UploadRequest;
 
 use super::keymap::Context;
 use super::theme::Theme;

@@ -11,8 +11,8 @@ mod key;
 
 use crossterm::event::KeyEvent;
 
-pub use bindings::BINDINGS;
-pub use key::Key;
+pub(crate) use bindings::BINDINGS;
+pub(crate) use key::Key;
 
 use super::line::Edit;
 use crate::state::Column;
@@ -75,7 +75,7 @@ impl Context {
 
 /// What a key asks for. [`crate::tui::App`] gives each its meaning in each context.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Action {
+pub(crate) enum Action {
     Down,
     Up,
     Top,
@@ -145,7 +145,7 @@ pub enum Action {
 
 /// One row of the key map.
 #[derive(Debug, Clone, Copy)]
-pub struct Binding {
+pub(crate) struct Binding {
     pub keys: &'static [Key],
     pub action: Action,
     pub contexts: &'static [Context],
@@ -156,7 +156,7 @@ pub struct Binding {
 }
 
 /// The action `event` asks for in `context`, if any binding has it.
-pub fn lookup(context: Context, event: &KeyEvent) -> Option<Action> {
+pub(crate) fn lookup(context: Context, event: &KeyEvent) -> Option<Action> {
     BINDINGS
         .iter()
         .filter(|b| b.contexts.contains(&context))
@@ -165,14 +165,14 @@ pub fn lookup(context: Context, event: &KeyEvent) -> Option<Action> {
 }
 
 /// The bindings with a footer hint in `context`, in key map order.
-pub fn footer_hints(context: Context) -> impl Iterator<Item = &'static Binding> {
+pub(crate) fn footer_hints(context: Context) -> impl Iterator<Item = &'static Binding> {
     BINDINGS
         .iter()
         .filter(move |b| b.contexts.contains(&context) && b.footer.is_some())
 }
 
 /// The keys of a binding as help prints them: "j ↓".
-pub fn keys_label(binding: &Binding) -> String {
+pub(crate) fn keys_label(binding: &Binding) -> String {
     binding
         .keys
         .iter()

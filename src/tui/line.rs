@@ -32,7 +32,7 @@ pub enum Edit {
 
 /// A line of text and a cursor (in characters, `0..=len`).
 #[derive(Default)]
-pub struct LineEdit {
+pub(crate) struct LineEdit {
     text: String,
     cursor: usize,
 }
@@ -42,7 +42,7 @@ impl LineEdit {
     const CAPACITY: usize = 64;
 
     /// A line holding `text`, the cursor at its end.
-    pub fn new(text: &str) -> Self {
+    pub(crate) fn new(text: &str) -> Self {
         let mut line = Self {
             text: String::with_capacity(Self::CAPACITY.max(text.len())),
             cursor: 0,
@@ -52,22 +52,22 @@ impl LineEdit {
     }
 
     /// The text.
-    pub fn text(&self) -> &str {
+    pub(crate) fn text(&self) -> &str {
         &self.text
     }
 
     /// The cursor, in characters from the start.
-    pub fn cursor(&self) -> usize {
+    pub(crate) fn cursor(&self) -> usize {
         self.cursor
     }
 
     /// Characters in the line.
-    pub fn chars(&self) -> usize {
+    pub(crate) fn chars(&self) -> usize {
         self.text.chars().count()
     }
 
     /// Whether the line is empty.
-    pub fn is_empty(&self) -> bool {
+    pub(crate) fn is_empty(&self) -> bool {
         self.text.is_empty()
     }
 
@@ -91,7 +91,7 @@ impl LineEdit {
     }
 
     /// Types `c` at the cursor.
-    pub fn insert(&mut self, c: char) {
+    pub(crate) fn insert(&mut self, c: char) {
         self.reserve_wiping(c.len_utf8());
         let at = self.byte_at(self.cursor);
         self.text.insert(at, c);
@@ -99,7 +99,7 @@ impl LineEdit {
     }
 
     /// Types `text` at the cursor.
-    pub fn insert_str(&mut self, text: &str) {
+    pub(crate) fn insert_str(&mut self, text: &str) {
         self.reserve_wiping(text.len());
         let at = self.byte_at(self.cursor);
         self.text.insert_str(at, text);
@@ -107,7 +107,7 @@ impl LineEdit {
     }
 
     /// Deletes the character before the cursor (Backspace).
-    pub fn backspace(&mut self) {
+    pub(crate) fn backspace(&mut self) {
         if self.cursor > 0 {
             self.cursor -= 1;
             let at = self.byte_at(self.cursor);
@@ -116,7 +116,7 @@ impl LineEdit {
     }
 
     /// Deletes the character under the cursor (Delete).
-    pub fn delete(&mut self) {
+    pub(crate) fn delete(&mut self) {
         if self.cursor < self.chars() {
             let at = self.byte_at(self.cursor);
             self.text.remove(at);
@@ -124,27 +124,27 @@ impl LineEdit {
     }
 
     /// One character left.
-    pub fn left(&mut self) {
+    pub(crate) fn left(&mut self) {
         self.cursor = self.cursor.saturating_sub(1);
     }
 
     /// One character right.
-    pub fn right(&mut self) {
+    pub(crate) fn right(&mut self) {
         self.cursor = (self.cursor + 1).min(self.chars());
     }
 
     /// To the start (Home, Ctrl-A).
-    pub fn home(&mut self) {
+    pub(crate) fn home(&mut self) {
         self.cursor = 0;
     }
 
     /// To the end (End, Ctrl-E).
-    pub fn end(&mut self) {
+    pub(crate) fn end(&mut self) {
         self.cursor = self.chars();
     }
 
     /// Deletes everything before the cursor (Ctrl-U); at the end, that is the whole line.
-    pub fn kill_to_start(&mut self) {
+    pub(crate) fn kill_to_start(&mut self) {
         let at = self.byte_at(self.cursor);
         self.text.replace_range(..at, "");
         self.cursor = 0;
@@ -152,7 +152,7 @@ impl LineEdit {
 
     /// Deletes the word before the cursor and the spaces after it (Ctrl-W). A word ends
     /// at a space or at `/`, so Ctrl-W in a URL takes one path segment at a time.
-    pub fn kill_word(&mut self) {
+    pub(crate) fn kill_word(&mut self) {
         let before: Vec<char> = self.text.chars().take(self.cursor).collect();
         let mut start = before.len();
         while start > 0 && before[start - 1] == ' ' {
@@ -173,7 +173,7 @@ impl LineEdit {
     /// Types pasted `text` at the cursor, character by character (no copy of it is
     /// made), leaving out line breaks and other control characters; `trim` leaves out
     /// the whitespace around it too (a URL copied from a terminal often ends in some).
-    pub fn paste(&mut self, text: &str, trim: bool) {
+    pub(crate) fn paste(&mut self, text: &str, trim: bool) {
         let text = if trim { text.trim() } else { text };
         for c in text.chars().filter(|c| !c.is_control()) {
             self.insert(c);
@@ -181,7 +181,7 @@ impl LineEdit {
     }
 
     /// Applies one line-editing key.
-    pub fn apply(&mut self, edit: Edit) {
+    pub(crate) fn apply(&mut self, edit: Edit) {
         match edit {
             Edit::Backspace => self.backspace(),
             Edit::Delete => self.delete(),
@@ -195,14 +195,14 @@ impl LineEdit {
     }
 
     /// Empties the line.
-    pub fn clear(&mut self) {
+    pub(crate) fn clear(&mut self) {
         self.text.zeroize();
         self.cursor = 0;
     }
 
     /// The text, moved out exactly as long as it is (so turning it into a boxed str does
     /// not copy it), and the line wiped.
-    pub fn take(&mut self) -> String {
+    pub(crate) fn take(&mut self) -> String {
         let mut exact = String::with_capacity(self.text.len());
         exact.push_str(&self.text);
         self.clear();
@@ -229,7 +229,7 @@ impl fmt::Debug for LineEdit {
 
 /// What a paste becomes in the filter: one line, its line breaks turned into spaces
 /// (each pasted line a term), other control characters dropped.
-pub fn pasted_terms(text: &str) -> String {
+pub(crate) fn pasted_terms(text: &str) -> String {
     text.trim()
         .chars()
         .map(|c| if c == '\n' || c == '\r' { ' ' } else { c })

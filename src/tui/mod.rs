@@ -13,13 +13,13 @@
 //! The screen opens no file and knows neither the audit log nor the journal: the
 //! download engine records, and says so in events the screen shows.
 
-pub mod app;
-pub mod carry;
-pub mod format;
-pub mod keymap;
-pub mod line;
-pub mod theme;
-pub mod views;
+pub(crate) mod app;
+pub(crate) mod carry;
+pub(crate) mod format;
+pub(crate) mod keymap;
+pub(crate) mod line;
+pub(crate) mod theme;
+pub(crate) mod views;
 
 use std::io;
 use std::time::Duration;
@@ -39,7 +39,7 @@ use crate::state::Model;
 
 /// Everything the dashboard needs from `main`: the model, the running engine, and how
 /// to present it.
-pub struct DashboardSetup {
+pub(crate) struct DashboardSetup {
     /// Identities in the engine's cluster order; update indices refer to this order.
     pub model: Model,
     /// The running engine; the dashboard sends it commands and stops it on exit.
@@ -56,7 +56,7 @@ pub struct DashboardSetup {
 
 /// What the download form offers before anything is typed.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct FormDefaults {
+pub(crate) struct FormDefaults {
     pub url: Option<String>,
     pub username: Option<String>,
 }
@@ -74,7 +74,7 @@ const FINISH_GRACE: Duration = Duration::from_secs(35);
 
 /// Runs the dashboard until the user quits; the terminal is restored on every way out,
 /// errors and panics included.
-pub async fn run(setup: DashboardSetup) -> io::Result<()> {
+pub(crate) async fn run(setup: DashboardSetup) -> io::Result<()> {
     let DashboardSetup {
         model,
         engine,
@@ -132,7 +132,7 @@ pub async fn run(setup: DashboardSetup) -> io::Result<()> {
 
 /// Rings the terminal bell (BEL) through the screen's own writer, so it reaches the
 /// terminal in order with the frames (and through tmux and SSH like any output).
-pub fn ring(out: &mut impl io::Write) -> io::Result<()> {
+pub(crate) fn ring(out: &mut impl io::Write) -> io::Result<()> {
     out.write_all(b"\x07")?;
     out.flush()
 }

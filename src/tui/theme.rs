@@ -20,7 +20,7 @@ pub struct Theme {
 }
 
 /// A word (with its symbol) and how to draw it.
-pub type Styled = (String, Style);
+pub(crate) type Styled = (String, Style);
 
 impl Theme {
     /// A coloured theme when `color` is true, else the plain one.

@@ -4,11 +4,11 @@
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use jiff::Timestamp;
-use ontop::download::{Operation, StartOutcome, Tracker};
-use ontop::engine::Update;
-use ontop::ontap::{DownloadState, DownloadStatus, Job, JobState};
-use ontop::state::{ClusterIdentity, Model};
-use ontop::tui::{App, AppCommand, app::Dialog};
+use ontop::testing::download::{Operation, StartOutcome, Tracker};
+use ontop::testing::engine::Update;
+use ontop::testing::ontap::{DownloadState, DownloadStatus, Job, JobState};
+use ontop::testing::state::{ClusterIdentity, Model};
+use ontop::testing::tui::{App, AppCommand, app::Dialog};
 use proptest::prelude::*;
 
 const CLUSTERS: usize = 4;
@@ -132,7 +132,7 @@ impl Engine {
                 ][usize::from(*state)]
                 .clone();
                 slot.as_mut()?
-                    .observe(ontop::download::Observation::Job(&job(state)), at);
+                    .observe(ontop::testing::download::Observation::Job(&job(state)), at);
             }
             Step::GiveUp { .. } => {
                 slot.as_mut()?.give_up("--timeout".into(), at);

@@ -145,7 +145,7 @@ fn config_init_writes_a_private_starter_that_loads_and_never_overwrites() {
     assert!(stdout(&out).contains(&path.display().to_string()));
     let mode = std::fs::metadata(&path).unwrap().permissions().mode() & 0o777;
     assert_eq!(mode, 0o600);
-    let config = ontop::config::load_from(&path).expect("the starter loads");
+    let config = ontop::testing::config::load_from(&path).expect("the starter loads");
     assert_eq!(config.clusters.len(), 1);
     assert_eq!(config.clusters[0].name, "cluster-1");
 

@@ -3,7 +3,7 @@
 use std::time::Duration;
 
 use crate::support::fleet::{client, client_with, eventually, fleet_trust, start_fleet};
-use ontop::ontap::{
+use ontop::testing::ontap::{
     DownloadRequest, DownloadStarted, DownloadState, ErrorKind, JobState, OntapError, TlsTrust,
 };
 use ontop_sim::Fault;
@@ -76,7 +76,7 @@ async fn a_non_zero_return_timeout_can_answer_with_the_finished_job() {
     );
 }
 
-async fn refused(c: &ontop::ontap::Client, url: &str) -> OntapError {
+async fn refused(c: &ontop::testing::ontap::Client, url: &str) -> OntapError {
     c.start_download(&request(url.to_string()), 0)
         .await
         .expect_err("the POST must be refused")
@@ -187,7 +187,7 @@ async fn ca_file_is_trusted_and_a_bad_one_is_an_error_not_a_fallback() {
     let garbage = dir.path().join("garbage.pem");
     std::fs::write(&garbage, "not a certificate").unwrap();
     for path in [garbage, dir.path().join("absent.pem")] {
-        let settings = ontop::ontap::ClientSettings {
+        let settings = ontop::testing::ontap::ClientSettings {
             name: "c1".into(),
             url: fleet.clusters()[0].url.parse().unwrap(),
             username: "admin".into(),
@@ -198,7 +198,7 @@ async fn ca_file_is_trusted_and_a_bad_one_is_an_error_not_a_fallback() {
             connect_timeout: timeout,
             read_only: false,
         };
-        let err = ontop::ontap::Client::new(settings).unwrap_err();
+        let err = ontop::testing::ontap::Client::new(settings).unwrap_err();
         assert_eq!(err.kind, ErrorKind::Tls);
         assert!(err.message.contains(&path.display().to_string()), "{err}");
     }
@@ -376,7 +376,7 @@ async fn each_client_resumes_its_own_clusters_tls_session_after_a_reconnect() {
     // session they remember.
     let connectors: Vec<tokio_rustls::TlsConnector> = (0..2)
         .map(|_| {
-            let config = ontop::ontap::tls::client_config(&fleet_trust(&fleet), None, "c");
+            let config = ontop::testing::ontap::tls::client_config(&fleet_trust(&fleet), None, "c");
             tokio_rustls::TlsConnector::from(std::sync::Arc::new(config.unwrap()))
         })
         .collect();
@@ -388,7 +388,7 @@ async fn each_client_resumes_its_own_clusters_tls_session_after_a_reconnect() {
         assert_eq!(handshake(&fleet, 1, &connectors[1]).await, Some(Resumed));
     }
     // A fresh client has no session to resume.
-    let fresh = ontop::ontap::tls::client_config(&fleet_trust(&fleet), None, "c").unwrap();
+    let fresh = ontop::testing::ontap::tls::client_config(&fleet_trust(&fleet), None, "c").unwrap();
     let fresh = tokio_rustls::TlsConnector::from(std::sync::Arc::new(fresh));
     assert_eq!(handshake(&fleet, 0, &fresh).await, Some(Full));
 }

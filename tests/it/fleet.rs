@@ -9,11 +9,11 @@ use std::time::Duration;
 
 use crate::support::engine::{Harness, Setup, engine, engine_over, plan};
 use crate::support::fleet::{client, start_fleet};
-use ontop::download::journal::{Journal, JournalEntry};
-use ontop::download::{Ending, OperationKind, Phase};
-use ontop::engine::{JournalUse, Update};
-use ontop::ontap::{DownloadRequest, DownloadState, ErrorKind, JobState};
-use ontop::state::Health;
+use ontop::testing::download::journal::{Journal, JournalEntry};
+use ontop::testing::download::{Ending, OperationKind, Phase};
+use ontop::testing::engine::{JournalUse, Update};
+use ontop::testing::ontap::{DownloadRequest, DownloadState, ErrorKind, JobState};
+use ontop::testing::state::Health;
 use ontop_sim::{Fault, SimFleet};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -180,8 +180,8 @@ async fn refresh_polls_at_once_and_packages_are_fetched_on_request() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_refused_login_pauses_polls_and_r_reads_a_rotated_password() {
-    use ontop::config::{Credentials, load_from};
-    use ontop::fleet::targets::{Session, targets_from_config, with_reauth};
+    use ontop::testing::config::{Credentials, load_from};
+    use ontop::testing::fleet::targets::{Session, targets_from_config, with_reauth};
     use std::os::unix::fs::PermissionsExt;
 
     let fleet = start_fleet(1, |_| {}).await;
@@ -268,7 +268,7 @@ async fn a_refused_login_pauses_polls_and_r_reads_a_rotated_password() {
 }
 
 /// The next pause the engine reports.
-async fn paused(h: &mut Harness) -> Box<ontop::engine::LoginPause> {
+async fn paused(h: &mut Harness) -> Box<ontop::testing::engine::LoginPause> {
     loop {
         if let Update::LoginPaused { pause, .. } = h.next().await {
             return pause;
@@ -331,7 +331,8 @@ async fn quitting_right_after_a_start_still_audits_every_post() {
     } = h;
     drop(updates); // the screen is gone
     let spec =
-        ontop::download::DownloadSpec::new(&fleet.default_package_url(), None, None).unwrap();
+        ontop::testing::download::DownloadSpec::new(&fleet.default_package_url(), None, None)
+            .unwrap();
     engine.start_downloads(&plan(&fleet, &[0, 1, 2], &[]), spec);
     assert_eq!(engine.sends_in_flight(), 3);
     let finished = engine.finish(Duration::from_secs(30)).await;
@@ -354,7 +355,8 @@ async fn an_ended_download_is_over_for_every_reader_at_once() {
     let mut h = engine(&fleet, None, |_| {});
     h.answered().await;
     let spec =
-        ontop::download::DownloadSpec::new(&fleet.default_package_url(), None, None).unwrap();
+        ontop::testing::download::DownloadSpec::new(&fleet.default_package_url(), None, None)
+            .unwrap();
     h.engine.start_downloads(&plan(&fleet, &[0, 1], &[]), spec);
     h.until("both ended", |m, _| {
         m.clusters.iter().all(|c| c.ending().is_some())

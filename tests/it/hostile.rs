@@ -9,7 +9,7 @@ use std::time::Duration;
 use crate::support::bin::run_ontop;
 use crate::support::download::{Setup, assert_exit, posts, text};
 use crate::support::fleet::{client, client_with, fleet_trust, start_fleet};
-use ontop::ontap::{DownloadRequest, ErrorKind};
+use ontop::testing::ontap::{DownloadRequest, ErrorKind};
 use ontop_sim::{Fault, SimFleet};
 
 async fn fleet_config(fleet: &SimFleet) -> (tempfile::TempDir, PathBuf) {
@@ -142,7 +142,7 @@ async fn seventy_thousand_characters_from_a_cluster_cannot_break_status() {
     let rows: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
     let state = rows[0]["download"]["state"].as_str().unwrap();
     assert!(
-        state.chars().count() <= ontop::text::MAX_FIELD,
+        state.chars().count() <= ontop::testing::text::MAX_FIELD,
         "capped as it is read"
     );
 }

@@ -13,6 +13,7 @@ mod config;
 mod download;
 mod fleet;
 mod hostile;
+mod house;
 mod manual;
 mod packages;
 mod properties;

@@ -3,9 +3,11 @@
 
 use std::path::Path;
 
-use ontop::download::journal::Journal;
-use ontop::ontap::{ClusterInfo, DownloadStatus, Job, PackageList};
-use ontop::text::{clean, clean_field, is_clean, mask_url, mask_url_text, table, truncate, width};
+use ontop::testing::download::journal::Journal;
+use ontop::testing::ontap::{ClusterInfo, DownloadStatus, Job, PackageList};
+use ontop::testing::text::{
+    clean, clean_field, is_clean, mask_url, mask_url_text, table, truncate, width,
+};
 use proptest::prelude::*;
 
 /// Strings with the characters that make trouble: controls, escapes, bidi, invisible
@@ -30,7 +32,7 @@ proptest! {
         let once = clean(&s);
         prop_assert!(is_clean(&once), "{once:?}");
         prop_assert_eq!(clean(&once), once.clone());
-        prop_assert!(clean_field(&s).chars().count() <= ontop::text::MAX_FIELD);
+        prop_assert!(clean_field(&s).chars().count() <= ontop::testing::text::MAX_FIELD);
     }
 
     #[test]
@@ -93,11 +95,11 @@ proptest! {
 }
 
 /// A config of arbitrary text (with a valid cluster or not) loads or says why.
-fn load(text: &str) -> Result<ontop::config::Config, String> {
+fn load(text: &str) -> Result<ontop::testing::config::Config, String> {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("config.toml");
     std::fs::write(&path, text).unwrap();
-    ontop::config::load_from(Path::new(&path)).map_err(|e| e.to_string())
+    ontop::testing::config::load_from(Path::new(&path)).map_err(|e| e.to_string())
 }
 
 proptest! {

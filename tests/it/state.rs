@@ -4,10 +4,12 @@ use std::collections::BTreeMap;
 use std::time::Duration;
 
 use jiff::{SignedDuration, Timestamp};
-use ontop::download::{Observation, Since, StartOutcome, Tracker};
-use ontop::engine::Update as Event;
-use ontop::ontap::{DownloadState, DownloadStatus, ErrorKind, Job, JobState, OntapError, Package};
-use ontop::state::{ClusterIdentity, Column, Health, Model, SortOrder, visible_rows};
+use ontop::testing::download::{Observation, Since, StartOutcome, Tracker};
+use ontop::testing::engine::Update as Event;
+use ontop::testing::ontap::{
+    DownloadState, DownloadStatus, ErrorKind, Job, JobState, OntapError, Package,
+};
+use ontop::testing::state::{ClusterIdentity, Column, Health, Model, SortOrder, visible_rows};
 
 const INTERVAL: Duration = Duration::from_secs(5);
 
@@ -158,7 +160,7 @@ fn state_changes_restart_the_clock_and_are_recorded() {
 fn the_followed_job_is_kept_while_the_engine_follows_it() {
     let mut m = fleet();
     let mut tracker = Tracker::requested(
-        ontop::download::Operation::download("https://repo/i.tgz".into(), None),
+        ontop::testing::download::Operation::download("https://repo/i.tgz".into(), None),
         at(0),
     );
     tracker.answered(
@@ -315,13 +317,13 @@ fn certificate(cluster: usize, secs: i64, seed: u8, days_left: i64) -> Event {
     Event::Certificate {
         cluster,
         at: at(secs),
-        facts: Box::new(ontop::ontap::CertificateFacts {
+        facts: Box::new(ontop::testing::ontap::CertificateFacts {
             expires: at(i64::from(seed) * 100 * 86_400),
             days_left,
             pinned: true,
             insecure: false,
             self_signed: true,
-            fingerprint: ontop::ontap::Fingerprint::of(&[seed]),
+            fingerprint: ontop::testing::ontap::Fingerprint::of(&[seed]),
             subject: "CN=prod-ams-1".into(),
         }),
     }
@@ -375,7 +377,7 @@ labels = { site = "ams", env = "lab" }
 
 #[test]
 fn labels_compare_the_same_way_on_the_screen_and_in_the_cli() {
-    use ontop::commands::selection::{SelectionArgs, WhenUnnamed};
+    use ontop::testing::commands::selection::{SelectionArgs, WhenUnnamed};
     let fixture = crate::support::config::Fixture::new();
     let config = fixture.ok(FLEET_CONFIG);
     let model = fleet();
@@ -399,7 +401,7 @@ fn labels_compare_the_same_way_on_the_screen_and_in_the_cli() {
     .unwrap_err()
     .to_string();
     assert!(refused.contains("did you mean site?"), "{refused}");
-    let hint = ontop::state::filter::Filter::parse("sit=ams").label_hint(&model.clusters);
+    let hint = ontop::testing::state::filter::Filter::parse("sit=ams").label_hint(&model.clusters);
     assert_eq!(
         hint.as_deref(),
         Some("sit=ams: no cluster has a label sit; did you mean site?")

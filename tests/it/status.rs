@@ -179,9 +179,10 @@ async fn a_job_in_the_journal_is_shown_with_its_cluster() {
         .start_download(&name, &fleet.default_package_url())
         .unwrap();
     // What an earlier `ontop download` (or dashboard) left behind.
-    let journal = ontop::download::journal::Journal::open(Some(&dir.path().join("data/ontop")));
+    let journal =
+        ontop::testing::download::journal::Journal::open(Some(&dir.path().join("data/ontop")));
     journal
-        .add(ontop::download::journal::JournalEntry {
+        .add(ontop::testing::download::journal::JournalEntry {
             cluster: name.clone(),
             job: job.clone(),
             url: fleet.default_package_url(),

@@ -86,8 +86,10 @@ pub enum Fault {
 }
 
 /// Where a redirect points when the fault names no place: a port nothing listens on.
+#[cfg_attr(not(any(test, feature = "testing")), allow(unreachable_pub))] // public for tests
 pub const DEFAULT_REDIRECT: &str = "http://127.0.0.1:9";
 /// The characters of each field of a `longtext` answer.
+#[cfg_attr(not(any(test, feature = "testing")), allow(unreachable_pub))] // public for tests
 pub const LONG_TEXT: usize = 70_000;
 
 /// The fault kinds as spelled on the command line, for error messages and help.

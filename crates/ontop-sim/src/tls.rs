@@ -219,6 +219,7 @@ fn set_validity(params: &mut CertificateParams, days: i64) {
 ///
 /// Used by a simulated cluster when it fetches an `https://` package URL, and
 /// handy for tests that talk to the fleet.
+#[cfg_attr(not(any(test, feature = "testing")), allow(unreachable_pub))] // public for tests
 pub fn client_config(ca_pem: Option<&str>) -> Result<rustls::ClientConfig, SimError> {
     let mut roots = rustls::RootCertStore::empty();
     if let Some(pem) = ca_pem {

@@ -10,8 +10,6 @@ use crate::commands::CliError;
 use crate::config::Config;
 use crate::download::DownloadSpec;
 
-pub use crate::commands::selection::choose;
-
 /// Refuses before any request when no chosen cluster may start a download.
 pub(super) fn refuse_read_only(
     config: &Config,
@@ -41,7 +39,7 @@ pub(super) fn refuse_read_only(
 
 /// The validated URL and server credentials. `--url` wins; without it the `[download]`
 /// table's URL is used, with its username unless `--username` is given.
-pub fn spec_for(
+pub(crate) fn spec_for(
     config: &Config,
     args: &DownloadArgs,
     interactive: bool,

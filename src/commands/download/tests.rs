@@ -3,6 +3,7 @@
 use std::path::Path;
 
 use super::*;
+use crate::commands::selection::choose;
 use crate::config::Config;
 
 fn args(url: Option<&str>, username: Option<&str>, password_env: Option<&str>) -> DownloadArgs {

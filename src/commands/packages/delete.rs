@@ -16,7 +16,7 @@ use crate::fleet::Session;
 use crate::state::{ClusterState, Model};
 
 /// Removes the package; 0 when it is gone wherever it was.
-pub async fn run(ctx: &Context, args: &PackageDeleteArgs) -> Result<Exit, CliError> {
+pub(super) async fn run(ctx: &Context, args: &PackageDeleteArgs) -> Result<Exit, CliError> {
     let version = prologue::release(&args.version)?;
     let (config, chosen) = prologue::chosen(ctx, &args.select)?;
     prologue::need_a_way_to_confirm(ctx, Consent::from_flags(args.yes, args.dry_run))?;

@@ -27,7 +27,7 @@ use crate::ontap::{
 
 /// What one cluster presented, and what the current config makes of it.
 #[derive(Debug, Clone)]
-pub struct Inspection {
+pub(crate) struct Inspection {
     /// The configured cluster name.
     pub cluster: String,
     /// The chain as presented, the cluster's own certificate first.
@@ -38,18 +38,16 @@ pub struct Inspection {
     pub name_check: Result<(), String>,
     /// What the current trust settings say about this certificate.
     pub verdict: String,
-    /// True when the current trust settings accept it.
-    pub trusted: bool,
 }
 
 impl Inspection {
     /// The fingerprint of the cluster's own certificate: what a pin holds.
-    pub fn fingerprint(&self) -> Fingerprint {
+    pub(crate) fn fingerprint(&self) -> Fingerprint {
         self.chain[0].fingerprint
     }
 
     /// The report for the operator, ending with the `fingerprint = ...` line to pin.
-    pub fn render(&self, url: &Url, now: Timestamp) -> String {
+    pub(crate) fn render(&self, url: &Url, now: Timestamp) -> String {
         let mut out = format!("{}  {}\n", self.cluster, url.origin().ascii_serialization());
         let count = self.chain.len();
         let plural = if count == 1 { "" } else { "s" };
@@ -110,7 +108,7 @@ impl Inspection {
 /// Connects to `cluster` without trusting it and reads what it presents.
 ///
 /// The error is a sentence for the operator (no route, refused, no TLS, timeout).
-pub async fn inspect(cluster: &ClusterConfig) -> Result<Inspection, String> {
+pub(crate) async fn inspect(cluster: &ClusterConfig) -> Result<Inspection, String> {
     let chain = fetch_chain(&cluster.url, cluster.timeout.min(CONNECT_TIMEOUT)).await?;
     let details = chain
         .iter()
@@ -123,14 +121,13 @@ pub async fn inspect(cluster: &ClusterConfig) -> Result<Inspection, String> {
         .clone()
         .unwrap_or_else(|| host_text(&cluster.url));
     let name_check = check_name(&chain[0], &name);
-    let (trusted, verdict) = judge(cluster, &chain, &url_name);
+    let verdict = judge(cluster, &chain, &url_name);
     Ok(Inspection {
         cluster: cluster.name.clone(),
         chain: details,
         name,
         name_check,
         verdict,
-        trusted,
     })
 }
 
@@ -176,7 +173,7 @@ fn judge(
     cluster: &ClusterConfig,
     chain: &[CertificateDer<'static>],
     name: &ServerName<'static>,
-) -> (bool, String) {
+) -> String {
     let trust = trust_for(cluster);
     let how = match &trust {
         TlsTrust::System => "nothing set (the system trust store)".to_string(),
@@ -184,19 +181,16 @@ fn judge(
         TlsTrust::CaPem(_) => "the given CA".to_string(),
         TlsTrust::Pinned(_) => "the pinned fingerprint".to_string(),
         TlsTrust::Insecure => {
-            return (
-                true,
-                "not verified (insecure = true); pin it to stop relying on that".to_string(),
-            );
+            return "not verified (insecure = true); pin it to stop relying on that".to_string();
         }
     };
     let verifier = match verifier(&trust, cluster.tls_server_name.as_deref(), &cluster.name) {
         Ok(v) => v,
-        Err(e) => return (false, format!("no: {e}")),
+        Err(e) => return format!("no: {e}"),
     };
     match verifier.verify_server_cert(&chain[0], &chain[1..], name, &[], UnixTime::now()) {
-        Ok(_) => (true, format!("yes, by {how}")),
-        Err(e) => (false, refusal(&how, &e)),
+        Ok(_) => format!("yes, by {how}"),
+        Err(e) => refusal(&how, &e),
     }
 }
 

@@ -9,8 +9,8 @@
 //! Exit codes, like `ontop status`: 0 done, 1 a cluster could not be reached (the others
 //! are still shown, and written), 2 usage or config error, or `--write` refused.
 
-pub mod inspect;
-pub mod write;
+pub(crate) mod inspect;
+pub(crate) mod write;
 
 use std::io::{BufRead, IsTerminal, Write as _};
 use std::sync::Arc;
@@ -21,8 +21,8 @@ use tokio::task::JoinSet;
 
 use super::{CliError, Context, Exit};
 use crate::config::{ClusterConfig, Config};
-pub use inspect::{Inspection, inspect};
-pub use write::{Pin, Written, write_pins};
+pub(crate) use inspect::{Inspection, inspect};
+pub(crate) use write::{Pin, write_pins};
 
 /// Every cluster's certificate was read (and pinned, when asked).
 pub const EXIT_OK: Exit = Exit::Ok;
@@ -66,7 +66,7 @@ pub trait Console: Send {
 }
 
 /// The real terminal: stdout, stderr, and a y/N question on stdin when it is a terminal.
-pub struct Terminal;
+pub(crate) struct Terminal;
 
 impl Console for Terminal {
     fn out(&mut self, text: &str) {

@@ -18,7 +18,7 @@ use crate::ontap::Fingerprint;
 
 /// A fingerprint to pin for one cluster.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Pin {
+pub(crate) struct Pin {
     /// The cluster's `name` in the config.
     pub cluster: String,
     pub fingerprint: Fingerprint,
@@ -26,7 +26,7 @@ pub struct Pin {
 
 /// What [`write_pins`] changed, one line per change, for the operator.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Written {
+pub(crate) struct Written {
     /// The file written (symbolic links followed).
     pub path: PathBuf,
     pub changes: Vec<String>,
@@ -35,7 +35,7 @@ pub struct Written {
 /// Pins every fingerprint in `pins` into the config at `path`; see the module docs.
 ///
 /// The error is a sentence for the operator; the file is then left as it was.
-pub fn write_pins(path: &Path, pins: &[Pin]) -> Result<Written, String> {
+pub(crate) fn write_pins(path: &Path, pins: &[Pin]) -> Result<Written, String> {
     // Write where the link points, so that a symlinked config stays a symlink.
     let path = fs::canonicalize(path).map_err(|e| format!("{}: {e}", path.display()))?;
     let text = fs::read_to_string(&path)
@@ -48,7 +48,7 @@ pub fn write_pins(path: &Path, pins: &[Pin]) -> Result<Written, String> {
 
 /// The edited text and a line per change; an error when a cluster has no table of its
 /// own in the file (it may come from somewhere else) or the file is not TOML.
-pub fn pin_in_text(text: &str, pins: &[Pin]) -> Result<(String, Vec<String>), String> {
+pub(crate) fn pin_in_text(text: &str, pins: &[Pin]) -> Result<(String, Vec<String>), String> {
     let mut doc: DocumentMut = text
         .parse()
         .map_err(|e| format!("not valid TOML, nothing written: {e}"))?;

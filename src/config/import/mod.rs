@@ -25,11 +25,11 @@ use auth::Password;
 use mapping::Outcome;
 
 /// The largest `harvest.yml` read: thousands of pollers fit in far less.
-pub const MAX_HARVEST_FILE: u64 = 4 * 1024 * 1024;
+pub(crate) const MAX_HARVEST_FILE: u64 = 4 * 1024 * 1024;
 
 /// An ontop config made from a `harvest.yml`. It has no `Debug`: its text may hold
 /// passwords.
-pub struct Imported {
+pub(crate) struct Imported {
     /// The config as TOML, with comments (what was skipped, and why).
     pub toml: String,
     /// The names of the clusters it holds, in the order of the pollers.
@@ -43,7 +43,7 @@ pub struct Imported {
 /// Why a `harvest.yml` could not be imported. None of the messages holds a value of the
 /// file: a value may be a password.
 #[derive(Debug, thiserror::Error)]
-pub enum ImportError {
+pub(crate) enum ImportError {
     /// No file at the path.
     #[error(
         "{}: no such file — give the path of Harvest's harvest.yml, e.g. ontop config import /opt/harvest/harvest.yml",
@@ -100,7 +100,7 @@ pub enum ImportError {
 
 /// Reads Harvest's `harvest.yml` at `path` and makes an ontop config of it, stamped with
 /// `now`. Relative paths in the file (scripts, CA files) start at its folder.
-pub fn harvest(path: &Path, now: Timestamp) -> Result<Imported, ImportError> {
+pub(crate) fn harvest(path: &Path, now: Timestamp) -> Result<Imported, ImportError> {
     let path = std::path::absolute(path).unwrap_or_else(|_| path.to_owned());
     let text = read(&path)?;
     let file = harvest::parse(&text).map_err(|e| ImportError::Yaml {

@@ -96,12 +96,6 @@ impl Phase {
             _ => None,
         }
     }
-
-    /// Still under way, and not waiting in ontop: something runs on the cluster (or the
-    /// request is on its way).
-    pub fn is_active(&self) -> bool {
-        !matches!(self, Self::Ended(_) | Self::Queued { .. })
-    }
 }
 
 /// What the engine says about one followed operation: everything a front end shows.

@@ -44,7 +44,7 @@ impl Schedule {
 
 /// The first polls of a fleet start at most one per this step, in cluster order (besides
 /// those whose phase comes first): 200 new connections a second.
-pub const RAMP_STEP: Duration = Duration::from_millis(5);
+pub(super) const RAMP_STEP: Duration = Duration::from_millis(5);
 
 /// The fractional part of the golden ratio: the phases `i × φ mod 1` of any number of
 /// pollers fill the interval evenly, each new one in the largest gap left.
@@ -52,7 +52,7 @@ const PHI: f64 = 0.618_033_988_749_894_9;
 
 /// One poller's place in its interval: the grid of instants it polls on.
 #[derive(Debug, Clone, Copy)]
-pub struct Cadence {
+pub(super) struct Cadence {
     interval: Duration,
     /// When the engine started: the ramp counts from here.
     start: Instant,
@@ -63,7 +63,7 @@ pub struct Cadence {
 impl Cadence {
     /// The cadence of the poller at `index` (in cluster order) of an engine started at
     /// `start`.
-    pub fn new(interval: Duration, index: usize, start: Instant) -> Self {
+    pub(super) fn new(interval: Duration, index: usize, start: Instant) -> Self {
         let phase = (index as f64 * PHI).fract();
         Self {
             interval,
@@ -74,7 +74,7 @@ impl Cadence {
 
     /// When the poller at `index` asks first: at its phase, or at its turn in the ramp
     /// when that comes first.
-    pub fn first(&self, index: usize) -> Instant {
+    pub(super) fn first(&self, index: usize) -> Instant {
         let turn = RAMP_STEP.saturating_mul(u32::try_from(index).unwrap_or(u32::MAX));
         self.anchor.min(self.start + turn)
     }
@@ -82,7 +82,7 @@ impl Cadence {
     /// The next instant of the grid at least half an interval after `now`: after a poll
     /// on time that is the next grid point; after a refresh, a late answer or a recovery,
     /// the poller is back on its grid without asking twice in a row.
-    pub fn after(&self, now: Instant) -> Instant {
+    pub(super) fn after(&self, now: Instant) -> Instant {
         let earliest = now + self.interval / 2;
         if earliest <= self.anchor || self.interval.is_zero() {
             return self.anchor.max(earliest);
@@ -96,7 +96,7 @@ impl Cadence {
 }
 
 /// Doubling from the interval with each failure, capped at [`MAX_BACKOFF`].
-pub fn backoff(interval: Duration, failures: u32) -> Duration {
+pub(crate) fn backoff(interval: Duration, failures: u32) -> Duration {
     let factor = 2u32.saturating_pow(failures.saturating_sub(1).min(16));
     interval
         .saturating_mul(factor)
@@ -106,7 +106,7 @@ pub fn backoff(interval: Duration, failures: u32) -> Duration {
 
 /// [`backoff`] between 80 % and 120 % of itself (never past [`MAX_BACKOFF`]), so that
 /// clusters that failed together come back at different times.
-pub fn jittered_backoff(interval: Duration, failures: u32) -> Duration {
+pub(crate) fn jittered_backoff(interval: Duration, failures: u32) -> Duration {
     let wait = backoff(interval, failures).mul_f64(0.8 + 0.4 * random_unit());
     wait.min(MAX_BACKOFF)
 }

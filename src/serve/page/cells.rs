@@ -37,7 +37,7 @@ pub(super) enum PageColumn {
 
 impl PageColumn {
     /// Every column, left to right.
-    pub const ALL: [PageColumn; 12] = [
+    pub(super) const ALL: [PageColumn; 12] = [
         Self::Cluster,
         Self::Labels,
         Self::Version,
@@ -53,7 +53,7 @@ impl PageColumn {
     ];
 
     /// The heading (and, at phone width, the label before each value).
-    pub fn title(self) -> &'static str {
+    pub(super) fn title(self) -> &'static str {
         match self {
             Self::Cluster => "Cluster",
             Self::Labels => "Labels",
@@ -71,12 +71,12 @@ impl PageColumn {
     }
 
     /// The cell's class: the title in lower case, `-` for spaces.
-    pub fn class(self) -> String {
+    pub(super) fn class(self) -> String {
         self.title().to_lowercase().replace(' ', "-")
     }
 
     /// The dashboard's column it sorts by (`?sort=`), when it sorts.
-    pub fn sorts_by(self) -> Option<Column> {
+    pub(super) fn sorts_by(self) -> Option<Column> {
         match self {
             Self::Cluster => Some(Column::Name),
             Self::Labels => Some(Column::Labels),

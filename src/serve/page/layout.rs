@@ -36,7 +36,7 @@ pub(super) enum Trouble {
 
 impl Trouble {
     /// The word the summary gives it: the screen's.
-    pub fn word(self, c: &ClusterState, now: Timestamp) -> String {
+    pub(super) fn word(self, c: &ClusterState, now: Timestamp) -> String {
         match self {
             Self::Failed => bad_ending(c).map_or("failed".to_owned(), |e| e.word().to_owned()),
             _ => Standing::of(c, now).word(),

@@ -9,14 +9,14 @@ use crate::state::{Column, Model, SortOrder};
 use crate::text::suggest::did_you_mean;
 
 /// The longest value the page reads from the query (longer ones are cut, and said so).
-pub const MAX_VALUE: usize = 256;
+pub(crate) const MAX_VALUE: usize = 256;
 
 /// `?group=none`: no grouping, whatever `[serve] group` says.
-pub const NO_GROUP: &str = "none";
+pub(crate) const NO_GROUP: &str = "none";
 
 /// What the page shows, from the query and the config's defaults.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct View {
+pub(crate) struct View {
     /// The label the rows are grouped by, as the clusters spell it.
     pub group: Option<String>,
     /// The order within each tier.
@@ -33,7 +33,7 @@ pub struct View {
 impl View {
     /// Reads the raw query string (`None` without one); `default_group` is the config's
     /// `[serve] group`.
-    pub fn read(query: Option<&str>, default_group: Option<&str>, model: &Model) -> Self {
+    pub(crate) fn read(query: Option<&str>, default_group: Option<&str>, model: &Model) -> Self {
         let mut view = View::default();
         let mut group: Option<String> = None;
         for (key, value) in form_urlencoded::parse(query.unwrap_or("").as_bytes()) {

@@ -5,7 +5,7 @@
 //! line each.
 
 /// The stylesheet.
-pub const STYLE: &str = "body{font-family:system-ui,sans-serif;margin:.8rem;color:#222}\
+pub(super) const STYLE: &str = "body{font-family:system-ui,sans-serif;margin:.8rem;color:#222}\
 h1{font-size:1.2rem;margin:0}h1 small,h2 small{font-weight:normal;color:#666}\
 h2{font-size:1rem;margin:1rem 0 .3rem}#summary{margin:.3rem 0}\
 #attention{margin:.3rem 0;padding:.3rem .5rem;background:#fee;border-left:4px solid #b00}\

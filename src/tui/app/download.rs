@@ -333,7 +333,7 @@ fn endings_message(ended: &[RecentEnding], open: OpenOperations) -> Option<Strin
 
 /// "prod-ams-1: the package was downloaded", "dr-fra-1: the download failed: … (10551885)".
 /// "dr-fra-1: package 9.16.1P3 removed".
-pub fn ending_message(
+pub(crate) fn ending_message(
     name: &str,
     operation: &crate::download::Operation,
     ending: &Ending,

@@ -340,7 +340,7 @@ impl UploadProgress {
 }
 
 /// "4.00 GiB".
-pub fn bytes(n: u64) -> String {
+pub(crate) fn bytes(n: u64) -> String {
     format_bytes(n as f64)
 }
 

@@ -58,7 +58,7 @@ macro_rules! sort_key {
 }
 
 /// Every binding, in the order help lists them. The first match in a context wins.
-pub const BINDINGS: &[Binding] = &[
+pub(crate) const BINDINGS: &[Binding] = &[
     Binding {
         keys: &[Key::ch('j'), Key::plain(KeyCode::Down)],
         action: Action::Down,

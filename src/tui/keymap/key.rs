@@ -4,7 +4,7 @@ use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 /// One key, as the handler matches it and as help prints it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Key {
+pub(crate) struct Key {
     pub code: KeyCode,
     pub ctrl: bool,
 }
@@ -26,7 +26,7 @@ impl Key {
     }
 
     /// How help and the footer spell the key.
-    pub fn label(self) -> String {
+    pub(crate) fn label(self) -> String {
         let name = match self.code {
             KeyCode::Char(' ') => "space".to_string(),
             KeyCode::Char(c) => c.to_string(),

@@ -32,7 +32,7 @@ const MAX_VERSION: usize = 14;
 /// UPDATE (only while an update runs or needs a look somewhere) where it stands, in the
 /// room left down to its minimum; MESSAGE says why (the code goes into it while CODE
 /// does not fit).
-pub const PRIORITY: [Column; 13] = [
+pub(crate) const PRIORITY: [Column; 13] = [
     Column::Name,
     Column::Download,
     Column::Health,
@@ -49,10 +49,10 @@ pub const PRIORITY: [Column; 13] = [
     Column::LastPoll,
 ];
 /// Space between columns.
-pub const GAP: usize = 1;
+pub(crate) const GAP: usize = 1;
 
 /// The badges after a cluster's name, in display order: (text, is a warning).
-pub fn badges(c: &ClusterState) -> Vec<(&'static str, bool)> {
+pub(crate) fn badges(c: &ClusterState) -> Vec<(&'static str, bool)> {
     let mut out = Vec::new();
     if c.identity.insecure {
         out.push(("!tls", true));
@@ -70,13 +70,13 @@ pub fn badges(c: &ClusterState) -> Vec<(&'static str, bool)> {
 }
 
 /// Cells a name with its badges takes: "prod-ams-1 !tls ro".
-pub fn name_width(c: &ClusterState) -> usize {
+pub(crate) fn name_width(c: &ClusterState) -> usize {
     width(&c.identity.name) + badges(c).iter().map(|(b, _)| 1 + b.len()).sum::<usize>()
 }
 
 /// The columns to draw at `total` cells, left to right, with their widths. The
 /// `sorted` column gets a cell more for the arrow after its title, from MESSAGE's room.
-pub fn fit(
+pub(crate) fn fit(
     model: &Model,
     total: usize,
     sorted: Option<Column>,

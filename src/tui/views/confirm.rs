@@ -15,7 +15,7 @@ use crate::tui::keymap::{Action, Context};
 use crate::tui::theme::Theme;
 
 /// Draws the confirmation centred over `area`.
-pub fn render(frame: &mut Frame, area: Rect, app: &mut App) {
+pub(crate) fn render(frame: &mut Frame, area: Rect, app: &mut App) {
     let Some(Dialog::Confirm(confirmation)) = app.dialog() else {
         return;
     };

@@ -32,7 +32,7 @@ const LABEL: usize = 15;
 const INDENT: &str = "   ";
 
 /// Draws the details of `cluster` into `area`.
-pub fn render(frame: &mut Frame, area: Rect, app: &mut App, cluster: usize, now: Timestamp) {
+pub(crate) fn render(frame: &mut Frame, area: Rect, app: &mut App, cluster: usize, now: Timestamp) {
     let theme = app.theme();
     let Some(c) = app.model().clusters.get(cluster) else {
         return;

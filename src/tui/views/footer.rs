@@ -24,7 +24,7 @@ const DROP_ORDER: [Action; 4] = [
 ];
 
 /// Draws the status line and the key hints into `area` (two lines).
-pub fn render(frame: &mut Frame, area: Rect, app: &App, now: Timestamp) {
+pub(crate) fn render(frame: &mut Frame, area: Rect, app: &App, now: Timestamp) {
     let theme = app.theme();
     let total = area.width as usize;
 

@@ -20,7 +20,7 @@ const LABEL: usize = 20;
 const NAMES: usize = 4;
 
 /// Draws the form centred over `area`.
-pub fn render(frame: &mut Frame, area: Rect, app: &App) {
+pub(crate) fn render(frame: &mut Frame, area: Rect, app: &App) {
     let Some(Dialog::Form(form)) = app.dialog() else {
         return;
     };

@@ -11,11 +11,11 @@ use crate::tui::app::upload::{FileState, LocalFile, bytes};
 use crate::tui::theme::Theme;
 
 /// The note at the bottom of an upload form.
-pub const NOTE: &str = "Read once for its SHA-256 before anything is sent; a sha256 \
+pub(crate) const NOTE: &str = "Read once for its SHA-256 before anything is sent; a sha256 \
     given must match. Clusters on 9.8 and later take uploads.";
 
 /// The form's title: a download, or an upload once the package field names a file.
-pub fn title(form: &DownloadForm) -> &'static str {
+pub(crate) fn title(form: &DownloadForm) -> &'static str {
     match form.local() {
         Some(_) => " Upload a package from this host ",
         None => " Download a package ",
@@ -23,7 +23,7 @@ pub fn title(form: &DownloadForm) -> &'static str {
 }
 
 /// The lines about the file, `inner_width` cells wide.
-pub fn lines(local: &LocalFile, inner_width: usize, theme: Theme) -> Vec<Line<'static>> {
+pub(crate) fn lines(local: &LocalFile, inner_width: usize, theme: Theme) -> Vec<Line<'static>> {
     let room = inner_width.saturating_sub(4);
     let (lead, text, style) = match &local.state {
         FileState::Looking => (" … ", "looking at the file…".to_string(), theme.dim()),

@@ -17,7 +17,7 @@ use crate::tui::app::App;
 use crate::tui::theme::Theme;
 
 /// Draws the two header lines into `area`.
-pub fn render(frame: &mut Frame, area: Rect, app: &App, now: Timestamp) {
+pub(crate) fn render(frame: &mut Frame, area: Rect, app: &App, now: Timestamp) {
     let theme = app.theme();
     let total = area.width as usize;
 

@@ -60,7 +60,7 @@ fn flows(b: &Binding) -> bool {
 }
 
 /// Draws the help overlay centred over `area`, for the place it was opened from.
-pub fn render(frame: &mut Frame, area: Rect, app: &mut App) {
+pub(crate) fn render(frame: &mut Frame, area: Rect, app: &mut App) {
     let theme = app.theme();
     let width = area.width.min(MAX_WIDTH);
     let inner_width = width.saturating_sub(2) as usize;
@@ -154,7 +154,7 @@ fn lines(theme: Theme, cells: usize, context: Context) -> Vec<Line<'static>> {
 
 /// Every place's keys, each binding listed once (in the first place it works), for the
 /// man page: the overlay lists one place's, this lists them all, dialogs included.
-pub fn man_sections() -> Vec<(&'static str, Vec<&'static Binding>)> {
+pub(crate) fn man_sections() -> Vec<(&'static str, Vec<&'static Binding>)> {
     const PLACES: [(&str, Context); 15] = [
         ("Cluster table", Context::Table),
         ("Typing a filter (after /)", Context::Filter),

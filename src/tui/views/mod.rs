@@ -5,26 +5,26 @@
 //! Dialogs (the download form, its confirmation, the password, the question before
 //! quitting) and the help are drawn over the body.
 
-pub mod columns;
-pub mod confirm;
-pub mod details;
-pub mod footer;
-pub mod form;
-pub mod form_file;
-pub mod header;
-pub mod help;
-pub mod offer;
-pub mod packages;
-pub mod password;
-pub mod quit;
-pub mod readiness;
-pub mod remove;
-pub mod sort;
-pub mod stop_upload;
-pub mod table;
-pub mod too_small;
-pub mod validate_dialog;
-pub mod validation;
+pub(crate) mod columns;
+pub(crate) mod confirm;
+pub(crate) mod details;
+pub(crate) mod footer;
+pub(crate) mod form;
+pub(crate) mod form_file;
+pub(crate) mod header;
+pub(crate) mod help;
+pub(crate) mod offer;
+pub(crate) mod packages;
+pub(crate) mod password;
+pub(crate) mod quit;
+pub(crate) mod readiness;
+pub(crate) mod remove;
+pub(crate) mod sort;
+pub(crate) mod stop_upload;
+pub(crate) mod table;
+pub(crate) mod too_small;
+pub(crate) mod validate_dialog;
+pub(crate) mod validation;
 
 use jiff::Timestamp;
 use ratatui::Frame;
@@ -79,13 +79,13 @@ const DIALOG_MAX_WIDTH: u16 = 100;
 
 /// A dialog's width over `area`: two cells of the screen left on each side, at most
 /// `DIALOG_MAX_WIDTH`.
-pub fn dialog_width(area: Rect) -> u16 {
+pub(crate) fn dialog_width(area: Rect) -> u16 {
     area.width.saturating_sub(4).min(DIALOG_MAX_WIDTH)
 }
 
 /// Clears the rows a dialog covers, from edge to edge of `area`: no piece of the table
 /// is left beside its borders, at any width.
-pub fn clear_under(frame: &mut Frame, popup: Rect, area: Rect) {
+pub(crate) fn clear_under(frame: &mut Frame, popup: Rect, area: Rect) {
     let rows = Rect {
         x: area.x,
         width: area.width,
@@ -97,7 +97,7 @@ pub fn clear_under(frame: &mut Frame, popup: Rect, area: Rect) {
 /// A yes/no question centred over `area`, `width` cells wide: its `title`, each
 /// paragraph wrapped to fit with a blank line between, and the keys of `context` in its
 /// bottom border.
-pub fn question(
+pub(crate) fn question(
     frame: &mut Frame,
     area: Rect,
     width: u16,
@@ -132,7 +132,7 @@ pub fn question(
 /// `lines` as fit (scrolled with `j`/`k`, the position said in the bottom border), and
 /// the keys of `context` less `skip` (an answer not on offer).
 #[allow(clippy::too_many_arguments)]
-pub fn scrolling_dialog(
+pub(crate) fn scrolling_dialog(
     frame: &mut Frame,
     area: Rect,
     app: &mut App,
@@ -167,7 +167,7 @@ pub fn scrolling_dialog(
 }
 
 /// A `width` x `height` rectangle centred in `area`, never larger than it.
-pub fn centered(area: Rect, width: u16, height: u16) -> Rect {
+pub(crate) fn centered(area: Rect, width: u16, height: u16) -> Rect {
     let width = width.min(area.width);
     let height = height.min(area.height);
     Rect {
@@ -182,7 +182,7 @@ pub fn centered(area: Rect, width: u16, height: u16) -> Rect {
 /// `skip` leaves out an action that is not on offer right now; moving is left to the
 /// footer (a dialog that scrolls says so itself). In a `width` cells wide border the
 /// hints that are not answers (Enter, Esc, y, n) give way first.
-pub fn dialog_keys(
+pub(crate) fn dialog_keys(
     context: Context,
     skip: Option<Action>,
     width: u16,

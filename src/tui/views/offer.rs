@@ -14,7 +14,7 @@ use crate::tui::theme::Theme;
 const LABEL: usize = 17;
 
 /// The dialog's title.
-pub fn title(offer: &Offer) -> &'static str {
+pub(crate) fn title(offer: &Offer) -> &'static str {
     match offer {
         Offer::Download { .. } => " Start this download? ",
         Offer::Upload { .. } => " Upload this image? ",
@@ -22,7 +22,7 @@ pub fn title(offer: &Offer) -> &'static str {
 }
 
 /// The lines that say what is sent, `cells` wide after the margin.
-pub fn head(offer: &Offer, theme: Theme, cells: usize) -> Vec<Line<'static>> {
+pub(crate) fn head(offer: &Offer, theme: Theme, cells: usize) -> Vec<Line<'static>> {
     let mut out = Vec::new();
     let mut field = |label: &str, value: &str, style: Style| {
         let room = cells.saturating_sub(LABEL + 1).max(10);
@@ -63,7 +63,7 @@ pub fn head(offer: &Offer, theme: Theme, cells: usize) -> Vec<Line<'static>> {
 }
 
 /// What `f` does, under the skipped clusters that have the release.
-pub fn force_hint(offer: &Offer) -> &'static str {
+pub(crate) fn force_hint(offer: &Offer) -> &'static str {
     match offer {
         Offer::Download { .. } => " f downloads to those that have the release too.",
         Offer::Upload { .. } => " f uploads to those that have the release too.",
@@ -71,7 +71,7 @@ pub fn force_hint(offer: &Offer) -> &'static str {
 }
 
 /// The heading of the targets: "Start on 3 clusters:", "Upload to 3 clusters:".
-pub fn targets_heading(offer: &Offer, count: &str) -> String {
+pub(crate) fn targets_heading(offer: &Offer, count: &str) -> String {
     match offer {
         Offer::Download { .. } => format!(" Start on {count}:"),
         Offer::Upload { .. } => format!(" Upload to {count}:"),
@@ -80,7 +80,7 @@ pub fn targets_heading(offer: &Offer, count: &str) -> String {
 
 /// The targets under the URL each fetches, when site mirrors make them differ: "from
 /// <url> (2):" then the names; `None` when they all fetch the URL as given.
-pub fn groups(offer: &Offer, theme: Theme, cells: usize) -> Option<Vec<Line<'static>>> {
+pub(crate) fn groups(offer: &Offer, theme: Theme, cells: usize) -> Option<Vec<Line<'static>>> {
     let Offer::Download { spec, groups } = offer else {
         return None;
     };

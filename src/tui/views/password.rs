@@ -19,7 +19,7 @@ const LABEL: usize = 14;
 const NAMES: usize = 3;
 
 /// Draws the dialog centred over `area`.
-pub fn render(frame: &mut Frame, area: Rect, app: &App) {
+pub(crate) fn render(frame: &mut Frame, area: Rect, app: &App) {
     let Some(Dialog::Password(prompt)) = app.dialog() else {
         return;
     };

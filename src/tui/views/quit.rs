@@ -13,7 +13,7 @@ use crate::tui::app::{App, Dialog};
 use crate::tui::keymap::Context;
 
 /// Draws the question centred over `area`.
-pub fn render(frame: &mut Frame, area: Rect, app: &App) {
+pub(crate) fn render(frame: &mut Frame, area: Rect, app: &App) {
     let Some(Dialog::Quit { open, .. }) = app.dialog() else {
         return;
     };

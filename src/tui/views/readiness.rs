@@ -19,14 +19,14 @@ use crate::text::{truncate, width};
 use crate::tui::theme::Theme;
 
 /// READY's width: "! 12 warn", "checking".
-pub const READY_WIDTH: usize = 9;
+pub(crate) const READY_WIDTH: usize = 9;
 /// UPDATE never asks for more than this ("ONTAP updates 02 running 12m/40m" fits).
-pub const MAX_UPDATE: usize = 36;
+pub(crate) const MAX_UPDATE: usize = 36;
 /// UPDATE is left out rather than shown narrower than this ("✗ paused_on_e…").
-pub const MIN_UPDATE: usize = 12;
+pub(crate) const MIN_UPDATE: usize = 12;
 
 /// The READY cell of `c` at `now`.
-pub fn ready_cell(
+pub(crate) fn ready_cell(
     c: &ClusterState,
     cells: usize,
     rules: &ValidateSettings,
@@ -46,7 +46,7 @@ pub fn ready_cell(
 }
 
 /// The UPDATE cell of `c`: empty when its software tells of no update.
-pub fn update_cell(c: &ClusterState, cells: usize, theme: Theme) -> Cell<'static> {
+pub(crate) fn update_cell(c: &ClusterState, cells: usize, theme: Theme) -> Cell<'static> {
     match update_of(c) {
         Some(update) => {
             let style = theme.update_state(update.state);
@@ -58,7 +58,7 @@ pub fn update_cell(c: &ClusterState, cells: usize, theme: Theme) -> Cell<'static
 
 /// The width the UPDATE column wants for `clusters` in at most `room` cells: its
 /// longest line as it is told in that room, at least [`MIN_UPDATE`].
-pub fn update_width(clusters: &[ClusterState], room: usize) -> usize {
+pub(crate) fn update_width(clusters: &[ClusterState], room: usize) -> usize {
     let room = room.min(MAX_UPDATE);
     clusters
         .iter()
@@ -73,7 +73,7 @@ pub fn update_width(clusters: &[ClusterState], room: usize) -> usize {
 
 /// The update in at most `cells` cells: every part when it fits; else without the
 /// phase, then without the times, then the state alone (cut short).
-pub fn update_text(cluster: &str, update: &UpdateSummary<'_>, cells: usize) -> String {
+pub(crate) fn update_text(cluster: &str, update: &UpdateSummary<'_>, cells: usize) -> String {
     let mark = if update.needs_a_look() {
         "✗ "
     } else if update.state == Some(&crate::ontap::software::UpdateState::Completed) {

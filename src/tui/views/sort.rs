@@ -15,7 +15,7 @@ use crate::tui::keymap::{Action, BINDINGS, Context, keys_label};
 const KEYS: usize = 4;
 
 /// Draws the menu centred over `area`.
-pub fn render(frame: &mut Frame, area: Rect, app: &App) {
+pub(crate) fn render(frame: &mut Frame, area: Rect, app: &App) {
     let theme = app.theme();
     let sort = app.sort();
     let mut lines = Vec::new();

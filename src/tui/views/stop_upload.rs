@@ -13,11 +13,11 @@ use crate::tui::app::{App, Dialog};
 use crate::tui::keymap::Context;
 
 /// What stopping an upload on its way does, as the engine and ONTAP do it.
-pub const STOPPING_DOES: &str = "the cluster keeps none of the image and starts no job to \
+pub(crate) const STOPPING_DOES: &str = "the cluster keeps none of the image and starts no job to \
     file it; sending it again starts over";
 
 /// Draws the question centred over `area`.
-pub fn render(frame: &mut Frame, area: Rect, app: &App, now: Timestamp) {
+pub(crate) fn render(frame: &mut Frame, area: Rect, app: &App, now: Timestamp) {
     let Some(Dialog::StopUpload(cluster)) = app.dialog() else {
         return;
     };

@@ -26,10 +26,10 @@ use crate::tui::theme::Theme;
 /// The cells the mark takes at the start of the name column.
 const MARK: usize = 1;
 /// The symbol of a marked row.
-pub const MARK_SYMBOL: &str = "●";
+pub(crate) const MARK_SYMBOL: &str = "●";
 
 /// Draws the table into `area` (title row included).
-pub fn render(frame: &mut Frame, area: Rect, app: &mut App, now: Timestamp) {
+pub(crate) fn render(frame: &mut Frame, area: Rect, app: &mut App, now: Timestamp) {
     let theme = app.theme();
     let sort = app.sort();
     let room = (area.width as usize).saturating_sub(MARK);
@@ -308,7 +308,7 @@ fn message(c: &ClusterState, health: Health, theme: Theme) -> (String, Style) {
 /// download has not started.", "Package download completed."): the DOWNLOAD column says
 /// that already, so MESSAGE is left to what adds something (a failure, a state this
 /// build does not know, a download under way); details show every message.
-pub fn is_boilerplate(download: &crate::ontap::DownloadStatus) -> bool {
+pub(crate) fn is_boilerplate(download: &crate::ontap::DownloadStatus) -> bool {
     use crate::ontap::DownloadState as D;
     match download.state {
         Some(D::NotStarted) => download.code.is_none_or(|code| code == IDLE_CODE),
@@ -319,13 +319,13 @@ pub fn is_boilerplate(download: &crate::ontap::DownloadStatus) -> bool {
 
 /// The cluster's download code, unless it only repeats the state in ONTAP's stock
 /// words (see [`is_boilerplate`]): "nothing started" on every idle row, 0 on a success.
-pub fn shown_code(c: &ClusterState) -> Option<i64> {
+pub(crate) fn shown_code(c: &ClusterState) -> Option<i64> {
     let download = c.download.as_ref()?;
     download.code.filter(|_| !is_boilerplate(download))
 }
 
 /// "Package download has not started": what an idle cluster answers.
-pub const IDLE_CODE: i64 = 10551384;
+pub(crate) const IDLE_CODE: i64 = 10551384;
 
 /// Whether the cluster has the form's release: "runs" it, "has" it in its repository,
 /// "no", or "?" while its repository is not known.

@@ -10,18 +10,18 @@ use crate::tui::app::{App, Dialog};
 use crate::tui::keymap::Context;
 
 /// The smallest frame the dashboard draws into.
-pub const MIN_WIDTH: u16 = 60;
+pub(crate) const MIN_WIDTH: u16 = 60;
 /// The smallest frame the dashboard draws into.
-pub const MIN_HEIGHT: u16 = 16;
+pub(crate) const MIN_HEIGHT: u16 = 16;
 
 /// Whether `area` is too small for the dashboard.
-pub fn is_too_small(area: Rect) -> bool {
+pub(crate) fn is_too_small(area: Rect) -> bool {
     area.width < MIN_WIDTH || area.height < MIN_HEIGHT
 }
 
 /// Says the terminal is too small, with its size and the keys that still work: those
 /// of an open dialog (which keeps working unseen), else `q`.
-pub fn render(frame: &mut Frame, area: Rect, app: &App) {
+pub(crate) fn render(frame: &mut Frame, area: Rect, app: &App) {
     let theme = app.theme();
     let keys = match app.dialog() {
         Some(Dialog::Quit { .. }) => "Quit ontop? y quits, n stays".to_string(),

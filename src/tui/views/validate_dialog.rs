@@ -23,7 +23,7 @@ const CHECKS_ONLY: &str = "Checks only: each cluster is asked whether an update 
      release would go through; no update is started.";
 
 /// Draws the release form centred over `area`.
-pub fn render_version(frame: &mut Frame, area: Rect, app: &App) {
+pub(crate) fn render_version(frame: &mut Frame, area: Rect, app: &App) {
     let Some(Dialog::Version(form)) = app.dialog() else {
         return;
     };
@@ -103,7 +103,7 @@ fn offers_line(form: &VersionForm) -> String {
 }
 
 /// Draws the plan of a validation centred over `area`; long lists scroll.
-pub fn render_confirm(frame: &mut Frame, area: Rect, app: &mut App) {
+pub(crate) fn render_confirm(frame: &mut Frame, area: Rect, app: &mut App) {
     let Some(Dialog::ValidateConfirm(confirm)) = app.dialog() else {
         return;
     };

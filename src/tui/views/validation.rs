@@ -23,7 +23,7 @@ use crate::tui::theme::Theme;
 const CHECK: usize = 34;
 
 /// Draws the view into `area`.
-pub fn render(frame: &mut Frame, area: Rect, app: &mut App, now: Timestamp) {
+pub(crate) fn render(frame: &mut Frame, area: Rect, app: &mut App, now: Timestamp) {
     let theme = app.theme();
     let rows = app.check_rows();
     let cells = area.width.saturating_sub(2) as usize;

@@ -4,7 +4,7 @@
 use std::time::Duration;
 
 use crate::support::config::{Fixture, assert_says, chmod};
-use ontop::config::{Config, CredentialSource, Credentials};
+use ontop::testing::config::{Config, CredentialSource, Credentials};
 use secrecy::ExposeSecret;
 
 fn with_source(fx: &Fixture, source_line: &str) -> Config {

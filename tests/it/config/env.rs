@@ -5,7 +5,7 @@
 use std::time::Duration;
 
 use crate::support::config::{Fixture, ONE_CLUSTER, assert_says};
-use ontop::config::{
+use ontop::testing::config::{
     ConfigError, CredentialSource, Credentials, Environment, default_config_path, load_in,
     resolve_path_in,
 };

@@ -6,7 +6,7 @@ use std::path::Path;
 use std::time::Duration;
 
 use crate::support::config::{Fixture, assert_says};
-use ontop::config::{CredentialSource, DEFAULT_POLL_INTERVAL, DEFAULT_TIMEOUT, load_from};
+use ontop::testing::config::{CredentialSource, DEFAULT_POLL_INTERVAL, DEFAULT_TIMEOUT, load_from};
 
 const FINGERPRINT: &str = "sha256:3A:9F:00:11:22:33:44:55:66:77:88:99:AA:BB:CC:DD:EE:FF:00:11:22:33:44:55:66:77:88:99:AA:BB:CC:DD";
 

@@ -4,8 +4,8 @@
 //! the more specific table says.
 
 use crate::support::config::{Fixture, ONE_CLUSTER, assert_says};
-use ontop::fleet::targets::trust_for;
-use ontop::ontap::TlsTrust;
+use ontop::testing::fleet::targets::trust_for;
+use ontop::testing::ontap::TlsTrust;
 
 const HEX: &str = "3a9f00112233445566778899aabbccddeeff00112233445566778899aabbccdd";
 

@@ -2,7 +2,7 @@
 //! the fix. These tests never change the process environment (see `config_env.rs`).
 
 use crate::support::config::{Fixture, ONE_CLUSTER, assert_says, chmod};
-use ontop::config::{ConfigError, load_from};
+use ontop::testing::config::{ConfigError, load_from};
 
 #[test]
 fn an_unknown_key_names_the_cluster_and_the_nearest_valid_key() {
@@ -227,7 +227,7 @@ fn a_cluster_password_source_replaces_the_inherited_one() {
         pw.display().to_string()
     ));
     assert!(
-        matches!(&config.clusters[0].credential, ontop::config::CredentialSource::File(p) if *p == pw)
+        matches!(&config.clusters[0].credential, ontop::testing::config::CredentialSource::File(p) if *p == pw)
     );
 }
 

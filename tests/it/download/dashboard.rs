@@ -8,10 +8,10 @@ use std::time::Duration;
 use crate::support::engine::{Harness, audit_lines, engine, plan};
 use crate::support::fleet::start_fleet;
 use jiff::Timestamp;
-use ontop::download::journal::Journal;
-use ontop::download::{DownloadSpec, Ending, OperationKind, Origin, Phase, Plan, Since};
-use ontop::engine::Update;
-use ontop::ontap::DownloadState;
+use ontop::testing::download::journal::Journal;
+use ontop::testing::download::{DownloadSpec, Ending, OperationKind, Origin, Phase, Plan, Since};
+use ontop::testing::engine::Update;
+use ontop::testing::ontap::DownloadState;
 use ontop_sim::Fault;
 
 const DOWNLOAD: OperationKind = OperationKind::Download;

@@ -6,8 +6,8 @@ use std::time::Duration;
 
 use crate::support::engine::{audit_lines, changes, engine, plan};
 use crate::support::fleet::start_fleet;
-use ontop::download::{DownloadSpec, Ending, OperationKind, Phase};
-use ontop::ontap::ErrorKind;
+use ontop::testing::download::{DownloadSpec, Ending, OperationKind, Phase};
+use ontop::testing::ontap::ErrorKind;
 use ontop_sim::Fault;
 use secrecy::SecretString;
 
@@ -42,7 +42,7 @@ async fn starting_a_download_on_a_busy_cluster_attaches_to_it() {
     h.engine
         .start_downloads(&plan(&fleet, &[0], &[]), spec(&fleet.default_package_url()));
     let followed = h.ended(0, DOWNLOAD).await;
-    assert_eq!(followed.origin, ontop::download::Origin::Attached);
+    assert_eq!(followed.origin, ontop::testing::download::Origin::Attached);
     assert!(
         followed.ending().unwrap().is_success(),
         "the running download was followed: {followed:?}"
@@ -116,7 +116,7 @@ async fn at_most_eight_requests_are_on_the_wire_at_once() {
             .all(|c| c.followed.as_ref().is_some_and(|f| f.answered))
     })
     .await;
-    let rounds = 20usize.div_ceil(ontop::download::MAX_CONCURRENT_STARTS) as u32;
+    let rounds = 20usize.div_ceil(ontop::testing::download::MAX_CONCURRENT_STARTS) as u32;
     assert!(
         started.elapsed() >= latency * rounds,
         "{:?}",
@@ -171,7 +171,9 @@ async fn transient_errors_do_not_fail_a_download_but_a_run_of_them_gives_up() {
         .seen
         .iter()
         .filter_map(|u| match u {
-            ontop::engine::Update::Operation { followed, .. } if followed.ending().is_none() => {
+            ontop::testing::engine::Update::Operation { followed, .. }
+                if followed.ending().is_none() =>
+            {
                 Some(followed.errors)
             }
             _ => None,

@@ -12,8 +12,8 @@ use tokio::time::Instant;
 
 use crate::support::engine::{Harness, engine};
 use crate::support::fleet::{client, start_fleet};
-use ontop::engine::Update;
-use ontop::ontap::DownloadRequest;
+use ontop::testing::engine::Update;
+use ontop::testing::ontap::DownloadRequest;
 use ontop_sim::{Fault, SimFleet, UpdateAt};
 
 const INTERVAL: Duration = Duration::from_secs(5);

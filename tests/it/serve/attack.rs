@@ -20,7 +20,7 @@ use crate::support::fleet::{eventually, start_fleet};
 
 /// The kinds of hostile client the attacks are made of.
 #[derive(Debug, Clone, Copy)]
-pub enum Hostile {
+pub(super) enum Hostile {
     /// Sends this many `GET /healthz` (no login) in one write and never reads.
     Pipeliner(usize),
     /// Asks for `/metrics` (with this `Authorization`, if any) and never reads.
@@ -31,7 +31,7 @@ pub enum Hostile {
 
 impl Hostile {
     /// Three hundred of every kind in turn: the attack of the issue.
-    pub fn mix(n: usize, auth: Option<&'static str>) -> Vec<Hostile> {
+    pub(super) fn mix(n: usize, auth: Option<&'static str>) -> Vec<Hostile> {
         let kinds = [
             Hostile::Pipeliner(1000),
             Hostile::NeverReader(auth),
@@ -79,7 +79,11 @@ impl Hostile {
 
 /// Starts `attackers` against `server`, `per_address` from each of 127.0.0.2, .3, …;
 /// they stay until the set is dropped.
-pub async fn attack(server: SocketAddr, attackers: &[Hostile], per_address: usize) -> JoinSet<()> {
+pub(super) async fn attack(
+    server: SocketAddr,
+    attackers: &[Hostile],
+    per_address: usize,
+) -> JoinSet<()> {
     let mut set = JoinSet::new();
     for (i, hostile) in attackers.iter().enumerate() {
         let from = Ipv4Addr::new(127, 0, 0, 2 + (i / per_address) as u8);
@@ -94,12 +98,12 @@ pub async fn attack(server: SocketAddr, attackers: &[Hostile], per_address: usiz
 }
 
 /// The clusters of a fleet whose `/metrics` [`with_big_labels`] makes large.
-pub const CLUSTERS: usize = 5;
+pub(super) const CLUSTERS: usize = 5;
 
 /// `text` of a config with 150 labels of 1000 characters on every cluster: each series
 /// carries them, so a few clusters make a `/metrics` of megabytes, more than the
 /// kernel buffers for a client that does not read.
-pub fn with_big_labels(text: &str) -> String {
+pub(super) fn with_big_labels(text: &str) -> String {
     let labels: Vec<String> = (0..150)
         .map(|i| format!("pad{i:03} = \"{}\"", "x".repeat(1000)))
         .collect();
@@ -108,7 +112,7 @@ pub fn with_big_labels(text: &str) -> String {
 }
 
 /// The `[serve]` login: user `prometheus`, password `scrape-me` in a 0600 file in `dir`.
-pub fn with_login(text: &str, dir: &Path) -> String {
+pub(super) fn with_login(text: &str, dir: &Path) -> String {
     let secret = dir.join("serve-password");
     std::fs::write(&secret, "scrape-me\n").unwrap();
     crate::support::config::chmod(&secret, 0o600);
@@ -119,11 +123,11 @@ pub fn with_login(text: &str, dir: &Path) -> String {
 }
 
 /// `Authorization` for the login of [`with_login`]: `prometheus:scrape-me`.
-pub const RIGHT_LOGIN: &str = "Basic cHJvbWV0aGV1czpzY3JhcGUtbWU=";
+pub(super) const RIGHT_LOGIN: &str = "Basic cHJvbWV0aGV1czpzY3JhcGUtbWU=";
 
 /// The size of `/metrics` at `base` (with the login of [`with_login`]) once every
 /// cluster has answered, and so every series is there: more than `at_least`.
-pub async fn large_metrics(base: &str, at_least: usize) -> usize {
+pub(super) async fn large_metrics(base: &str, at_least: usize) -> usize {
     let http = super::plain_client();
     eventually("a /metrics of megabytes", || async {
         let answer = http
@@ -205,7 +209,10 @@ async fn pipelining_past_the_cap_gets_the_connection_closed() {
     let _ = read.expect("the server closes the connection after its last answer");
     let text = String::from_utf8_lossy(&got).to_ascii_lowercase();
     let answers = text.matches("http/1.1 200 ok").count();
-    assert_eq!(answers, ontop::serve::web::MAX_REQUESTS_PER_CONNECTION);
+    assert_eq!(
+        answers,
+        ontop::testing::serve::web::MAX_REQUESTS_PER_CONNECTION
+    );
     assert_eq!(
         text.matches("connection: close").count(),
         1,
@@ -215,7 +222,7 @@ async fn pipelining_past_the_cap_gets_the_connection_closed() {
 
 /// What a child wrote to stderr so far, read as it comes (a full pipe would stall it).
 #[derive(Clone, Default)]
-pub struct Log(Arc<Mutex<String>>);
+pub(super) struct Log(Arc<Mutex<String>>);
 
 impl Log {
     fn follow(&self, mut lines: tokio::io::Lines<BufReader<ChildStderr>>) {
@@ -230,14 +237,14 @@ impl Log {
     }
 
     /// Everything written so far.
-    pub fn text(&self) -> String {
+    pub(super) fn text(&self) -> String {
         self.0.lock().unwrap().clone()
     }
 }
 
 /// The real binary, serving `config` on a loopback port: the child, where it listens,
 /// and its stderr.
-pub async fn serve_binary(config: &Path, data: &Path) -> (Child, SocketAddr, Log) {
+pub(super) async fn serve_binary(config: &Path, data: &Path) -> (Child, SocketAddr, Log) {
     let mut command = tokio::process::Command::new(BIN);
     command
         .args(["serve", "--listen", "127.0.0.1:0", "--config"])
@@ -272,7 +279,7 @@ pub async fn serve_binary(config: &Path, data: &Path) -> (Child, SocketAddr, Log
 }
 
 /// Sends SIGTERM to `child`; how long it took to end, and its exit code.
-pub async fn terminate(child: &mut Child, limit: Duration) -> (Duration, Option<i32>) {
+pub(super) async fn terminate(child: &mut Child, limit: Duration) -> (Duration, Option<i32>) {
     let pid = child.id().expect("running") as i32;
     let asked = Instant::now();
     // SAFETY: sending a signal to our own child process.
@@ -297,7 +304,7 @@ async fn sigterm_stops_serve_within_its_grace_while_hostile_clients_hold_every_s
     // larger than the kernel takes, so each write waits on its client.
     let attackers = [Hostile::NeverReader(None); 300];
     let _attack = attack(addr, &attackers, 15).await;
-    let grace = ontop::serve::web::STOP_GRACE;
+    let grace = ontop::testing::serve::web::STOP_GRACE;
     let (took, code) = terminate(&mut child, grace + Duration::from_secs(5)).await;
     eprintln!("stopped after {took:?}");
     assert_eq!(code, Some(0), "a clean stop after {took:?}");

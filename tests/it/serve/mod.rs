@@ -7,7 +7,7 @@ mod browser;
 mod leaks;
 mod logins;
 mod metrics;
-pub mod page;
+pub(crate) mod page;
 mod prometheus;
 mod scale;
 mod web;
@@ -16,14 +16,14 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
 
-use ontop::config::Credentials;
-use ontop::serve::{self, Running, ServeOptions};
+use ontop::testing::config::Credentials;
+use ontop::testing::serve::{self, Running, ServeOptions};
 use ontop_sim::{SimFleet, SimOptions};
 
 use crate::support::fleet::start_fleet;
 
 /// A fleet, its config (polled every second), and `ontop serve` on a loopback port.
-pub struct Serving {
+pub(crate) struct Serving {
     pub fleet: SimFleet,
     pub dir: tempfile::TempDir,
     pub config: PathBuf,
@@ -35,7 +35,7 @@ pub struct Serving {
 impl Serving {
     /// `clusters` simulated clusters; `tweak` may change the fleet's options, `edit` the
     /// config text before ontop reads it.
-    pub async fn start(
+    pub(crate) async fn start(
         clusters: usize,
         tweak: impl FnOnce(&mut SimOptions),
         edit: impl FnOnce(String) -> String,
@@ -44,7 +44,7 @@ impl Serving {
     }
 
     /// `ontop serve` over a fleet already running (and perhaps already changed).
-    pub async fn over(fleet: SimFleet, edit: impl FnOnce(String) -> String) -> Self {
+    pub(crate) async fn over(fleet: SimFleet, edit: impl FnOnce(String) -> String) -> Self {
         let dir = tempfile::tempdir().unwrap();
         let config = dir.path().join("fleet.toml");
         fleet.write_config(&config).await.unwrap();
@@ -73,26 +73,26 @@ impl Serving {
     }
 
     /// `GET path`: the status and the body.
-    pub async fn get(&self, path: &str) -> (u16, String) {
+    pub(crate) async fn get(&self, path: &str) -> (u16, String) {
         get(&self.http, &format!("{}{path}", self.base)).await
     }
 
     /// The metrics page in the classic text format.
-    pub async fn metrics(&self) -> String {
+    pub(crate) async fn metrics(&self) -> String {
         let (status, body) = self.get("/metrics").await;
         assert_eq!(status, 200, "{body}");
         body
     }
 
     /// The data dir the engine records in (`XDG_DATA_HOME` of the binary's runs).
-    pub fn data_home(&self) -> PathBuf {
+    pub(crate) fn data_home(&self) -> PathBuf {
         self.dir.path().join("data")
     }
 }
 
 /// Starts `ontop serve` in-process on a free loopback port over `config`.
-pub async fn serve_config(config: &Path, dir: &Path) -> Result<Running, String> {
-    let config = ontop::config::load_from(config).map_err(|e| e.to_string())?;
+pub(crate) async fn serve_config(config: &Path, dir: &Path) -> Result<Running, String> {
+    let config = ontop::testing::config::load_from(config).map_err(|e| e.to_string())?;
     let credentials = Arc::new(Credentials::new(false));
     let data_dir = dir.join("data").join("ontop");
     serve::start(
@@ -111,8 +111,8 @@ pub async fn serve_config(config: &Path, dir: &Path) -> Result<Running, String> 
 
 /// A client for the server's own HTTP (no proxy, a bound on every request), whichever
 /// test of the binary builds the first client (rustls needs its provider first).
-pub fn plain_client() -> reqwest::Client {
-    ontop::ontap::tls::crypto_provider();
+pub(crate) fn plain_client() -> reqwest::Client {
+    ontop::testing::ontap::tls::crypto_provider();
     reqwest::Client::builder()
         .no_proxy()
         .timeout(Duration::from_secs(10))
@@ -120,7 +120,7 @@ pub fn plain_client() -> reqwest::Client {
         .unwrap()
 }
 
-pub async fn get(http: &reqwest::Client, url: &str) -> (u16, String) {
+pub(crate) async fn get(http: &reqwest::Client, url: &str) -> (u16, String) {
     let answer = http
         .get(url)
         .send()
@@ -131,7 +131,7 @@ pub async fn get(http: &reqwest::Client, url: &str) -> (u16, String) {
 }
 
 /// The value of the sample `name{labels...}` on a metrics page, when there is one.
-pub fn sample(page: &str, name: &str, labels: &[(&str, &str)]) -> Option<f64> {
+pub(crate) fn sample(page: &str, name: &str, labels: &[(&str, &str)]) -> Option<f64> {
     page.lines().find_map(|line| {
         let (series, value) = line.rsplit_once(' ')?;
         let (metric, rest) = series.split_once('{').unwrap_or((series, "}"));
@@ -149,7 +149,7 @@ pub fn sample(page: &str, name: &str, labels: &[(&str, &str)]) -> Option<f64> {
 
 /// A program the test needs: its path, or `None` after saying loudly that the test
 /// skips; under `CI` a missing program fails the test (`.ci/run` installs it).
-pub fn require(program: &str, test: &str, package: &str) -> Option<PathBuf> {
+pub(crate) fn require(program: &str, test: &str, package: &str) -> Option<PathBuf> {
     let found = std::env::var_os("PATH").and_then(|paths| {
         std::env::split_paths(&paths)
             .map(|dir| dir.join(program))

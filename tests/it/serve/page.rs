@@ -9,10 +9,10 @@ use crate::support::fleet::{eventually, start_fleet};
 
 /// A cluster name an attacker with write access to a config (or a careless colleague)
 /// could choose; it must show as text.
-pub const SCRIPT_NAME: &str = "<script>document.title='pwned'</script>";
+pub(crate) const SCRIPT_NAME: &str = "<script>document.title='pwned'</script>";
 
 /// Renames `sim-2` to [`SCRIPT_NAME`] and gives every cluster labels.
-pub fn hostile_names(text: String) -> String {
+pub(crate) fn hostile_names(text: String) -> String {
     text.replace("name = \"sim-2\"", &format!("name = \"{SCRIPT_NAME}\""))
         .replacen(
             "[defaults]\n",
@@ -86,7 +86,7 @@ async fn the_page_shows_every_row_escaped_and_the_json_matches_ontop_status() {
 }
 
 /// Gives `sim-1`..`sim-N` a `site` label: the first half `ams`, the rest `fra`.
-pub fn with_sites(text: String, clusters: usize) -> String {
+pub(crate) fn with_sites(text: String, clusters: usize) -> String {
     (1..=clusters).fold(text, |text, i| {
         let site = if i <= clusters / 2 { "ams" } else { "fra" };
         text.replace(
@@ -99,7 +99,7 @@ pub fn with_sites(text: String, clusters: usize) -> String {
 /// A fleet of `clusters` labelled by site, `[serve] group = "site"`, whose last two rows
 /// are its problems: the one before last failed its download (10551885), the last is
 /// down. The first holds the config's package. Served once every row says so.
-pub async fn mixed_fleet(clusters: usize) -> (Serving, Vec<String>) {
+pub(crate) async fn mixed_fleet(clusters: usize) -> (Serving, Vec<String>) {
     let names: Vec<String> = (1..=clusters).map(|i| format!("sim-{i}")).collect();
     let down = names[clusters - 1].clone();
     let fleet = start_fleet(clusters, |o| o.faults.push((down, Fault::Down))).await;
@@ -178,7 +178,9 @@ async fn problems_come_first_grouped_by_site_with_code_next_step_and_package() {
     assert!(at(ams_section, "<details>") < at(ams_section, "class=\"cluster\">sim-1</td>"));
     // The failed download: its code and the code table's next step; the down cluster
     // in the screen's word with what it means.
-    let hint = ontop::serve::page::escape(ontop::ontap::hint_for_code(10551885).unwrap());
+    let hint = ontop::testing::serve::page::escape(
+        ontop::testing::ontap::hint_for_code(10551885).unwrap(),
+    );
     assert!(html.contains("class=\"code\">10551885</td>"), "{html}");
     assert!(
         html.contains(&format!("class=\"next-step\">{hint}</td>")),

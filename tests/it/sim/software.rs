@@ -9,13 +9,13 @@ use serde_json::{Value, json};
 use crate::support::sim::*;
 use ontop_sim::{Fault, SimFleet, SimOptions, SoftwareTiming, UpdateAt};
 
-pub const SOFTWARE: &str = "/api/cluster/software";
+pub(super) const SOFTWARE: &str = "/api/cluster/software";
 const VALIDATE: &str = "/api/cluster/software?validate_only=true&return_timeout=0";
-pub const TARGET: &str = "9.16.1P3";
+pub(super) const TARGET: &str = "9.16.1P3";
 
 /// Options whose validations never end by themselves (tests end them with
 /// `finish_validations`) and whose results show as soon as a validation ends.
-pub fn held_opts(clusters: usize) -> SimOptions {
+pub(super) fn held_opts(clusters: usize) -> SimOptions {
     SimOptions {
         software: SoftwareTiming {
             validation: Duration::from_secs(3600),
@@ -27,7 +27,7 @@ pub fn held_opts(clusters: usize) -> SimOptions {
 }
 
 /// A fleet whose every cluster holds the default package (9.16.1P3).
-pub async fn fleet_with_package(opts: SimOptions) -> SimFleet {
+pub(super) async fn fleet_with_package(opts: SimOptions) -> SimFleet {
     let fleet = start(opts).await;
     for c in fleet.clusters() {
         fleet
@@ -38,7 +38,7 @@ pub async fn fleet_with_package(opts: SimOptions) -> SimFleet {
 }
 
 /// PATCH a JSON body with the fleet's credentials: status, `Location` and body.
-pub async fn patch(
+pub(super) async fn patch(
     fleet: &SimFleet,
     cluster: &str,
     path: &str,
@@ -66,7 +66,7 @@ pub async fn patch(
 }
 
 /// Validates `version` on `cluster` and returns the job uuid (asserting 202).
-pub async fn validate(fleet: &SimFleet, cluster: &str, version: &str) -> String {
+pub(super) async fn validate(fleet: &SimFleet, cluster: &str, version: &str) -> String {
     let (status, location, body) =
         patch(fleet, cluster, VALIDATE, json!({ "version": version })).await;
     assert_eq!(status, 202, "{body}");

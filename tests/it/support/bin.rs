@@ -8,13 +8,13 @@ use std::process::Output;
 use std::time::Duration;
 
 /// The binary under test.
-pub const BIN: &str = env!("CARGO_BIN_EXE_ontop");
+pub(crate) const BIN: &str = env!("CARGO_BIN_EXE_ontop");
 
 /// How long one run may take before the test fails instead of hanging.
 const RUN_LIMIT: Duration = Duration::from_secs(120);
 
 /// The environment every run gets: `(name, Some(value))` to set, `(name, None)` to unset.
-pub fn base_env(data_home: &Path) -> Vec<(&'static str, Option<String>)> {
+pub(crate) fn base_env(data_home: &Path) -> Vec<(&'static str, Option<String>)> {
     vec![
         ("ONTOP_CONFIG", None),
         ("XDG_DATA_HOME", Some(data_home.display().to_string())),
@@ -24,7 +24,7 @@ pub fn base_env(data_home: &Path) -> Vec<(&'static str, Option<String>)> {
 
 /// `ontop` with the environment every run gets ([`base_env`]) and no input, for a test
 /// that wires its output itself; add the arguments, then `output()`.
-pub fn std_command(data_home: &Path) -> std::process::Command {
+pub(crate) fn std_command(data_home: &Path) -> std::process::Command {
     let mut command = std::process::Command::new(BIN);
     for (name, value) in base_env(data_home) {
         match value {
@@ -38,14 +38,14 @@ pub fn std_command(data_home: &Path) -> std::process::Command {
 
 /// [`std_command`] on the runtime, for a test that spawns `ontop` to signal it or to run
 /// beside it; it is killed when dropped.
-pub fn command(data_home: &Path) -> tokio::process::Command {
+pub(crate) fn command(data_home: &Path) -> tokio::process::Command {
     let mut command = tokio::process::Command::from(std_command(data_home));
     command.kill_on_drop(true);
     command
 }
 
 /// Runs `ontop args --config config` with `data_home` as `XDG_DATA_HOME` and `env` on top.
-pub async fn run_with(
+pub(crate) async fn run_with(
     args: &[&str],
     config: &Path,
     data_home: &Path,
@@ -61,7 +61,7 @@ pub async fn run_with(
 }
 
 /// Runs `ontop args` (a command that reads no config) with `data_home` as `XDG_DATA_HOME`.
-pub async fn run_without_config(args: &[&str], data_home: &Path) -> Output {
+pub(crate) async fn run_without_config(args: &[&str], data_home: &Path) -> Output {
     let mut command = command(data_home);
     command.args(args);
     finish(command).await
@@ -76,7 +76,7 @@ async fn finish(mut command: tokio::process::Command) -> Output {
 }
 
 /// Runs `ontop args --config config` with its data dir beside the config.
-pub async fn run_ontop(args: &[&str], config: &Path) -> Output {
+pub(crate) async fn run_ontop(args: &[&str], config: &Path) -> Output {
     let data = config.parent().unwrap().join("data");
     run_with(args, config, &data, &[]).await
 }

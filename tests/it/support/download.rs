@@ -9,17 +9,17 @@ use ontop_sim::SimFleet;
 use serde_json::Value;
 
 /// A package server rate (bytes/s) for a download still running a few seconds later.
-pub const SLOW: u64 = 64 * 1024;
+pub(crate) const SLOW: u64 = 64 * 1024;
 
 /// A fleet's config and a data dir for one test.
-pub struct Setup {
+pub(crate) struct Setup {
     _dir: tempfile::TempDir,
     pub config: PathBuf,
     pub data_home: PathBuf,
 }
 
 impl Setup {
-    pub async fn new(fleet: &SimFleet) -> Self {
+    pub(crate) async fn new(fleet: &SimFleet) -> Self {
         let dir = tempfile::tempdir().unwrap();
         let config = dir.path().join("fleet.toml");
         fleet.write_config(&config).await.unwrap();
@@ -32,19 +32,19 @@ impl Setup {
         }
     }
 
-    pub async fn ontop(&self, args: &[&str]) -> Output {
+    pub(crate) async fn ontop(&self, args: &[&str]) -> Output {
         self.ontop_env(args, &[]).await
     }
 
-    pub async fn ontop_env(&self, args: &[&str], env: &[(&str, &str)]) -> Output {
+    pub(crate) async fn ontop_env(&self, args: &[&str], env: &[(&str, &str)]) -> Output {
         super::bin::run_with(args, &self.config, &self.data_home, env).await
     }
 
-    pub fn data_dir(&self) -> PathBuf {
+    pub(crate) fn data_dir(&self) -> PathBuf {
         self.data_home.join("ontop")
     }
 
-    pub fn audit(&self) -> Vec<Value> {
+    pub(crate) fn audit(&self) -> Vec<Value> {
         std::fs::read_to_string(self.data_dir().join("audit.jsonl"))
             .unwrap_or_default()
             .lines()
@@ -52,7 +52,7 @@ impl Setup {
             .collect()
     }
 
-    pub fn journal(&self) -> Vec<Value> {
+    pub(crate) fn journal(&self) -> Vec<Value> {
         let Ok(text) = std::fs::read_to_string(self.data_dir().join("jobs.json")) else {
             return Vec::new();
         };
@@ -61,7 +61,7 @@ impl Setup {
     }
 
     /// Marks a cluster `read_only = true` in the config.
-    pub fn make_read_only(&self, name: &str) {
+    pub(crate) fn make_read_only(&self, name: &str) {
         let text = std::fs::read_to_string(&self.config).unwrap();
         let line = format!("name = \"{name}\"\n");
         assert!(text.contains(&line), "{text}");
@@ -70,11 +70,11 @@ impl Setup {
     }
 }
 
-pub fn names(fleet: &SimFleet) -> Vec<String> {
+pub(crate) fn names(fleet: &SimFleet) -> Vec<String> {
     fleet.clusters().into_iter().map(|c| c.name).collect()
 }
 
-pub fn posts(fleet: &SimFleet, cluster: &str) -> usize {
+pub(crate) fn posts(fleet: &SimFleet, cluster: &str) -> usize {
     fleet
         .request_log(cluster)
         .iter()
@@ -82,11 +82,11 @@ pub fn posts(fleet: &SimFleet, cluster: &str) -> usize {
         .count()
 }
 
-pub fn text(bytes: &[u8]) -> String {
+pub(crate) fn text(bytes: &[u8]) -> String {
     String::from_utf8_lossy(bytes).into_owned()
 }
 
-pub fn assert_exit(out: &Output, code: i32) {
+pub(crate) fn assert_exit(out: &Output, code: i32) {
     assert_eq!(
         out.status.code(),
         Some(code),
@@ -97,7 +97,7 @@ pub fn assert_exit(out: &Output, code: i32) {
 }
 
 /// Each cluster's summary line (cluster name first) from stdout.
-pub fn line_of<'a>(stdout: &'a str, cluster: &str) -> Vec<&'a str> {
+pub(crate) fn line_of<'a>(stdout: &'a str, cluster: &str) -> Vec<&'a str> {
     stdout
         .lines()
         .filter(|l| l.split_whitespace().next() == Some(cluster))
@@ -105,18 +105,18 @@ pub fn line_of<'a>(stdout: &'a str, cluster: &str) -> Vec<&'a str> {
 }
 
 /// `--wait` (the config polls every second: [`fast_polls`]).
-pub const WAIT: [&str; 1] = ["--wait"];
+pub(crate) const WAIT: [&str; 1] = ["--wait"];
 
 /// The config polls every second, the shortest interval a config may say, so tests end
 /// soon after the downloads do.
-pub fn fast_polls(config: &Path) {
+pub(crate) fn fast_polls(config: &Path) {
     let text = std::fs::read_to_string(config).unwrap();
     let text = text.replacen("[defaults]\n", "[defaults]\npoll_interval = \"1s\"\n", 1);
     std::fs::write(config, text).unwrap();
 }
 
 /// Every file under `dir`, however deep.
-pub fn files_under(dir: &Path) -> Vec<PathBuf> {
+pub(crate) fn files_under(dir: &Path) -> Vec<PathBuf> {
     let mut files = Vec::new();
     for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
         let path = entry.path();

@@ -6,23 +6,23 @@ use std::path::Path;
 use std::sync::Arc;
 use std::time::Duration;
 
-use ontop::download::audit::AuditLog;
-use ontop::download::journal::Journal;
-use ontop::download::{Followed, OperationKind, Plan};
-use ontop::engine::{Engine, EngineOptions, EngineSetup, Schedule, Update};
-use ontop::fleet::Target;
-use ontop::ontap::Client;
-use ontop::state::{ClusterIdentity, Model};
+use ontop::testing::download::audit::AuditLog;
+use ontop::testing::download::journal::Journal;
+use ontop::testing::download::{Followed, OperationKind, Plan};
+use ontop::testing::engine::{Engine, EngineOptions, EngineSetup, Schedule, Update};
+use ontop::testing::fleet::Target;
+use ontop::testing::ontap::Client;
+use ontop::testing::state::{ClusterIdentity, Model};
 use ontop_sim::SimFleet;
 use tokio::sync::mpsc::Receiver;
 
 use super::fleet::{client_with, fleet_trust};
 
 /// How often the test engines poll: fast, so that tests end quickly.
-pub const INTERVAL: Duration = Duration::from_millis(100);
+pub(crate) const INTERVAL: Duration = Duration::from_millis(100);
 
 /// How a test engine is set up.
-pub struct Setup {
+pub(crate) struct Setup {
     pub interval: Duration,
     pub timeout: Duration,
     pub read_only: bool,
@@ -30,7 +30,7 @@ pub struct Setup {
     /// Read the repository every this often (the inventory), besides the first answer.
     pub inventory: Option<Duration>,
     /// The site mirrors starts fetch from.
-    pub mirrors: Vec<ontop::download::sources::MirrorSource>,
+    pub mirrors: Vec<ontop::testing::download::sources::MirrorSource>,
 }
 
 impl Default for Setup {
@@ -47,7 +47,7 @@ impl Default for Setup {
 }
 
 /// A running engine and the model its updates keep.
-pub struct Harness {
+pub(crate) struct Harness {
     pub engine: Engine,
     pub updates: Receiver<Update>,
     pub model: Model,
@@ -68,7 +68,7 @@ fn client(fleet: &SimFleet, index: usize, setup: &Setup) -> Client {
         return client;
     }
     let cluster = &fleet.clusters()[index];
-    Client::new(ontop::ontap::ClientSettings {
+    Client::new(ontop::testing::ontap::ClientSettings {
         name: cluster.name.clone(),
         url: cluster.url.parse().unwrap(),
         username: fleet.username().to_string(),
@@ -83,7 +83,11 @@ fn client(fleet: &SimFleet, index: usize, setup: &Setup) -> Client {
 }
 
 /// The engine over `fleet`, recording in `dir`, or nowhere (as the demo does) for `None`.
-pub fn engine(fleet: &SimFleet, dir: Option<&Path>, tweak: impl FnOnce(&mut Setup)) -> Harness {
+pub(crate) fn engine(
+    fleet: &SimFleet,
+    dir: Option<&Path>,
+    tweak: impl FnOnce(&mut Setup),
+) -> Harness {
     let mut setup = Setup::default();
     tweak(&mut setup);
     let targets = (0..fleet.clusters().len())
@@ -102,7 +106,7 @@ pub fn engine(fleet: &SimFleet, dir: Option<&Path>, tweak: impl FnOnce(&mut Setu
 }
 
 /// The engine over `targets` (of `fleet`), as `setup` says.
-pub fn engine_over(
+pub(crate) fn engine_over(
     fleet: &SimFleet,
     targets: Vec<Target>,
     dir: Option<&Path>,
@@ -148,7 +152,11 @@ pub fn engine_over(
 
 impl Harness {
     /// Applies updates until `done` holds (bounded at 30 s: a bound, not a timing claim).
-    pub async fn until(&mut self, what: &str, mut done: impl FnMut(&Model, &Update) -> bool) {
+    pub(crate) async fn until(
+        &mut self,
+        what: &str,
+        mut done: impl FnMut(&Model, &Update) -> bool,
+    ) {
         loop {
             let update = tokio::time::timeout(Duration::from_secs(30), self.updates.recv())
                 .await
@@ -163,7 +171,7 @@ impl Harness {
     }
 
     /// The next update, applied (within 30 s).
-    pub async fn next(&mut self) -> Update {
+    pub(crate) async fn next(&mut self) -> Update {
         let update = tokio::time::timeout(Duration::from_secs(30), self.updates.recv())
             .await
             .expect("an update in time")
@@ -174,7 +182,7 @@ impl Harness {
     }
 
     /// Waits until every cluster answered once (and its repository was read).
-    pub async fn answered(&mut self) {
+    pub(crate) async fn answered(&mut self) {
         self.until("every cluster answered", |m, _| {
             m.clusters
                 .iter()
@@ -184,12 +192,12 @@ impl Harness {
     }
 
     /// The operation of `kind` on `cluster`, as the model holds it.
-    pub fn op(&self, cluster: usize, kind: OperationKind) -> Option<&Followed> {
+    pub(crate) fn op(&self, cluster: usize, kind: OperationKind) -> Option<&Followed> {
         self.model.clusters[cluster].operation(kind)
     }
 
     /// Waits until the operation of `kind` on `cluster` ended; returns it.
-    pub async fn ended(&mut self, cluster: usize, kind: OperationKind) -> Followed {
+    pub(crate) async fn ended(&mut self, cluster: usize, kind: OperationKind) -> Followed {
         self.until("the operation ended", |m, _| {
             m.clusters[cluster]
                 .operation(kind)
@@ -201,7 +209,7 @@ impl Harness {
 }
 
 /// A plan that sends a start to `targets` and attaches to `attach` (by index).
-pub fn plan(fleet: &SimFleet, targets: &[usize], attach: &[usize]) -> Plan {
+pub(crate) fn plan(fleet: &SimFleet, targets: &[usize], attach: &[usize]) -> Plan {
     let name = |&i: &usize| (i, fleet.clusters()[i].name.clone());
     Plan {
         targets: targets.iter().map(name).collect(),
@@ -211,7 +219,7 @@ pub fn plan(fleet: &SimFleet, targets: &[usize], attach: &[usize]) -> Plan {
 }
 
 /// The audit log in `dir`, one JSON value per line.
-pub fn audit_lines(dir: &Path) -> Vec<serde_json::Value> {
+pub(crate) fn audit_lines(dir: &Path) -> Vec<serde_json::Value> {
     std::fs::read_to_string(dir.join("audit.jsonl"))
         .unwrap_or_default()
         .lines()
@@ -220,7 +228,7 @@ pub fn audit_lines(dir: &Path) -> Vec<serde_json::Value> {
 }
 
 /// POSTs (and other changes) the cluster received.
-pub fn changes(fleet: &SimFleet, cluster: &str) -> usize {
+pub(crate) fn changes(fleet: &SimFleet, cluster: &str) -> usize {
     fleet
         .request_log(cluster)
         .iter()

@@ -3,12 +3,12 @@
 use std::future::Future;
 use std::time::Duration;
 
-use ontop::ontap::{Client, ClientSettings, TlsTrust};
+use ontop::testing::ontap::{Client, ClientSettings, TlsTrust};
 use ontop_sim::{SimFleet, SimOptions};
 use secrecy::SecretString;
 
 /// Starts a simulated fleet with fast, small packages so downloads end in about a second.
-pub async fn start_fleet(clusters: usize, tweak: impl FnOnce(&mut SimOptions)) -> SimFleet {
+pub(crate) async fn start_fleet(clusters: usize, tweak: impl FnOnce(&mut SimOptions)) -> SimFleet {
     let mut options = SimOptions {
         clusters,
         package_size: 256 * 1024,
@@ -22,12 +22,12 @@ pub async fn start_fleet(clusters: usize, tweak: impl FnOnce(&mut SimOptions)) -
 }
 
 /// The trust a well-configured client has in this fleet: exactly its CA.
-pub fn fleet_trust(fleet: &SimFleet) -> TlsTrust {
+pub(crate) fn fleet_trust(fleet: &SimFleet) -> TlsTrust {
     TlsTrust::CaPem(fleet.ca_pem().expect("an HTTPS fleet").as_bytes().to_vec())
 }
 
 /// A client for cluster `index` of the fleet.
-pub fn client_with(
+pub(crate) fn client_with(
     fleet: &SimFleet,
     index: usize,
     trust: TlsTrust,
@@ -50,7 +50,7 @@ pub fn client_with(
 }
 
 /// A correctly configured client for cluster `index`.
-pub fn client(fleet: &SimFleet, index: usize) -> Client {
+pub(crate) fn client(fleet: &SimFleet, index: usize) -> Client {
     client_with(
         fleet,
         index,
@@ -61,7 +61,7 @@ pub fn client(fleet: &SimFleet, index: usize) -> Client {
 }
 
 /// Polls `check` until it yields a value, for at most 30 s (a bound, not a timing claim).
-pub async fn eventually<T, F, Fut>(what: &str, mut check: F) -> T
+pub(crate) async fn eventually<T, F, Fut>(what: &str, mut check: F) -> T
 where
     F: FnMut() -> Fut,
     Fut: Future<Output = Option<T>>,

@@ -12,7 +12,7 @@ use portable_pty::{CommandBuilder, PtySize, native_pty_system};
 use super::bin::BIN;
 
 /// A running `ontop` in a pseudo-terminal.
-pub struct Session {
+pub(crate) struct Session {
     screen: Arc<Mutex<vt100::Parser>>,
     writer: Box<dyn Write + Send>,
     child: Box<dyn portable_pty::Child + Send + Sync>,
@@ -27,7 +27,7 @@ pub struct Session {
 impl Session {
     /// Starts `ontop args [--config config]` at `size` (columns, rows), with a fresh
     /// `XDG_DATA_HOME`.
-    pub fn start(
+    pub(crate) fn start(
         args: &[&str],
         config: Option<&Path>,
         env: &[(&str, &str)],
@@ -38,7 +38,7 @@ impl Session {
     }
 
     /// Like [`Session::start`], with `data` as `XDG_DATA_HOME` (to find a journal there).
-    pub fn start_with_data(
+    pub(crate) fn start_with_data(
         data: PathBuf,
         args: &[&str],
         config: Option<&Path>,
@@ -101,12 +101,12 @@ impl Session {
         }
     }
 
-    pub fn contents(&self) -> String {
+    pub(crate) fn contents(&self) -> String {
         self.screen.lock().unwrap().screen().contents()
     }
 
     /// The characters drawn underlined, in screen order (rows joined by newlines).
-    pub fn underlined(&self) -> String {
+    pub(crate) fn underlined(&self) -> String {
         let parser = self.screen.lock().unwrap();
         let screen = parser.screen();
         let (rows, cols) = screen.size();
@@ -125,7 +125,7 @@ impl Session {
     }
 
     /// Waits until the screen satisfies `check` (bounded, not a timing claim).
-    pub fn wait_for(&self, what: &str, check: impl Fn(&str) -> bool) {
+    pub(crate) fn wait_for(&self, what: &str, check: impl Fn(&str) -> bool) {
         let deadline = Instant::now() + Duration::from_secs(30);
         loop {
             let text = self.contents();
@@ -140,16 +140,16 @@ impl Session {
         }
     }
 
-    pub fn wait_text(&self, text: &str) {
+    pub(crate) fn wait_text(&self, text: &str) {
         self.wait_for(text, |s| s.contains(text));
     }
 
-    pub fn keys(&mut self, keys: &str) {
+    pub(crate) fn keys(&mut self, keys: &str) {
         self.writer.write_all(keys.as_bytes()).unwrap();
         self.writer.flush().unwrap();
     }
 
-    pub fn wait_exit(&mut self) -> portable_pty::ExitStatus {
+    pub(crate) fn wait_exit(&mut self) -> portable_pty::ExitStatus {
         let deadline = Instant::now() + Duration::from_secs(30);
         loop {
             // The last bytes (leaving the alternate screen) may still be on their way
@@ -169,7 +169,7 @@ impl Session {
     }
 
     /// The terminal is back to normal: main screen, cursor shown, raw mode left.
-    pub fn assert_restored(&self) {
+    pub(crate) fn assert_restored(&self) {
         let parser = self.screen.lock().unwrap();
         assert!(
             !parser.screen().alternate_screen(),
@@ -198,7 +198,7 @@ impl Session {
 }
 
 /// The row of `name` on `screen` (the first line with the name followed by a space).
-pub fn row<'a>(screen: &'a str, name: &str) -> &'a str {
+pub(crate) fn row<'a>(screen: &'a str, name: &str) -> &'a str {
     screen
         .lines()
         .find(|l| l.contains(&format!("{name} ")))
@@ -207,7 +207,7 @@ pub fn row<'a>(screen: &'a str, name: &str) -> &'a str {
 
 /// A dashboard config for `fleet` in `dir`, polled every second, changed by `edit`
 /// (which gets the text `ontop sim` writes).
-pub async fn fleet_config(
+pub(crate) async fn fleet_config(
     fleet: &ontop_sim::SimFleet,
     dir: &Path,
     edit: impl FnOnce(String) -> String,
@@ -221,19 +221,19 @@ pub async fn fleet_config(
 }
 
 /// Key sequences as a terminal sends them.
-pub mod keys {
-    pub const ESC: &str = "\u{1b}";
-    pub const LEFT: &str = "\u{1b}[D";
-    pub const RIGHT: &str = "\u{1b}[C";
-    pub const HOME: &str = "\u{1b}[H";
-    pub const END: &str = "\u{1b}[F";
-    pub const DELETE: &str = "\u{1b}[3~";
-    pub const BACKSPACE: &str = "\u{7f}";
-    pub const CTRL_U: &str = "\u{15}";
-    pub const CTRL_W: &str = "\u{17}";
+pub(crate) mod keys {
+    pub(crate) const ESC: &str = "\u{1b}";
+    pub(crate) const LEFT: &str = "\u{1b}[D";
+    pub(crate) const RIGHT: &str = "\u{1b}[C";
+    pub(crate) const HOME: &str = "\u{1b}[H";
+    pub(crate) const END: &str = "\u{1b}[F";
+    pub(crate) const DELETE: &str = "\u{1b}[3~";
+    pub(crate) const BACKSPACE: &str = "\u{7f}";
+    pub(crate) const CTRL_U: &str = "\u{15}";
+    pub(crate) const CTRL_W: &str = "\u{17}";
 
     /// `text` as a bracketed paste.
-    pub fn paste(text: &str) -> String {
+    pub(crate) fn paste(text: &str) -> String {
         format!("\u{1b}[200~{text}\u{1b}[201~")
     }
 }

@@ -8,7 +8,7 @@ use ontop_sim::{SimFleet, SimOptions};
 use serde_json::Value;
 
 /// Options for a fast fleet: small packages, quick transfers.
-pub fn fast_opts(clusters: usize) -> SimOptions {
+pub(crate) fn fast_opts(clusters: usize) -> SimOptions {
     SimOptions {
         clusters,
         package_size: 64 * 1024,
@@ -24,16 +24,16 @@ pub fn fast_opts(clusters: usize) -> SimOptions {
     }
 }
 
-pub async fn start(opts: SimOptions) -> SimFleet {
+pub(crate) async fn start(opts: SimOptions) -> SimFleet {
     SimFleet::start(opts).await.expect("simulator starts")
 }
 
 /// A client trusting only the fleet's CA (or plain, for HTTP fleets).
-pub fn client(fleet: &SimFleet) -> reqwest::Client {
+pub(crate) fn client(fleet: &SimFleet) -> reqwest::Client {
     client_with_ca(fleet.ca_pem())
 }
 
-pub fn client_with_ca(ca: Option<&str>) -> reqwest::Client {
+pub(crate) fn client_with_ca(ca: Option<&str>) -> reqwest::Client {
     let tls = ontop_sim::client_config(ca).expect("tls config");
     reqwest::Client::builder()
         .tls_backend_preconfigured(tls)
@@ -43,7 +43,7 @@ pub fn client_with_ca(ca: Option<&str>) -> reqwest::Client {
         .expect("client")
 }
 
-pub fn url(fleet: &SimFleet, cluster: &str, path: &str) -> String {
+pub(crate) fn url(fleet: &SimFleet, cluster: &str, path: &str) -> String {
     let base = fleet
         .clusters()
         .into_iter()
@@ -54,7 +54,7 @@ pub fn url(fleet: &SimFleet, cluster: &str, path: &str) -> String {
 }
 
 /// GET with the fleet's credentials: status and body parsed as JSON (Null if not JSON).
-pub async fn get(fleet: &SimFleet, cluster: &str, path: &str) -> (u16, Value) {
+pub(crate) async fn get(fleet: &SimFleet, cluster: &str, path: &str) -> (u16, Value) {
     let resp = client(fleet)
         .get(url(fleet, cluster, path))
         .basic_auth(fleet.username(), Some(fleet.password()))
@@ -67,7 +67,7 @@ pub async fn get(fleet: &SimFleet, cluster: &str, path: &str) -> (u16, Value) {
 }
 
 /// POST a JSON body with the fleet's credentials.
-pub async fn post(fleet: &SimFleet, cluster: &str, path: &str, body: Value) -> (u16, Value) {
+pub(crate) async fn post(fleet: &SimFleet, cluster: &str, path: &str, body: Value) -> (u16, Value) {
     let resp = client(fleet)
         .post(url(fleet, cluster, path))
         .basic_auth(fleet.username(), Some(fleet.password()))
@@ -81,7 +81,11 @@ pub async fn post(fleet: &SimFleet, cluster: &str, path: &str, body: Value) -> (
 }
 
 /// DELETE with the fleet's credentials: status, `Location` header and body.
-pub async fn delete(fleet: &SimFleet, cluster: &str, path: &str) -> (u16, Option<String>, Value) {
+pub(crate) async fn delete(
+    fleet: &SimFleet,
+    cluster: &str,
+    path: &str,
+) -> (u16, Option<String>, Value) {
     let resp = client(fleet)
         .delete(url(fleet, cluster, path))
         .basic_auth(fleet.username(), Some(fleet.password()))
@@ -100,7 +104,7 @@ pub async fn delete(fleet: &SimFleet, cluster: &str, path: &str) -> (u16, Option
 }
 
 /// Starts a download by POST and returns the job uuid (asserting 202).
-pub async fn start_download(fleet: &SimFleet, cluster: &str, package_url: &str) -> String {
+pub(crate) async fn start_download(fleet: &SimFleet, cluster: &str, package_url: &str) -> String {
     let (status, body) = post(
         fleet,
         cluster,
@@ -113,7 +117,7 @@ pub async fn start_download(fleet: &SimFleet, cluster: &str, package_url: &str) 
 }
 
 /// Polls a GET until `done(body)` holds; panics after a generous 30 s.
-pub async fn poll_until(
+pub(crate) async fn poll_until(
     fleet: &SimFleet,
     cluster: &str,
     path: &str,
@@ -130,7 +134,7 @@ pub async fn poll_until(
 }
 
 /// Polls the job until it is terminal; returns its body.
-pub async fn wait_job(fleet: &SimFleet, cluster: &str, uuid: &str) -> Value {
+pub(crate) async fn wait_job(fleet: &SimFleet, cluster: &str, uuid: &str) -> Value {
     poll_until(fleet, cluster, &format!("/api/cluster/jobs/{uuid}"), |b| {
         matches!(b["state"].as_str(), Some("success" | "failure"))
     })

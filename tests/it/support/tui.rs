@@ -5,25 +5,25 @@ use std::collections::BTreeMap;
 use std::time::Duration;
 
 use jiff::{SignedDuration, Timestamp};
-use ontop::download::{Observation, Tracker};
-use ontop::engine::Update as Event;
-use ontop::ontap::model::ClusterVersion;
-use ontop::ontap::{
+use ontop::testing::download::{Observation, Tracker};
+use ontop::testing::engine::Update as Event;
+use ontop::testing::ontap::model::ClusterVersion;
+use ontop::testing::ontap::{
     ClusterInfo, DownloadState, DownloadStatus, ErrorKind, Job, JobState, OntapError, Package,
 };
-use ontop::state::{ClusterIdentity, Model};
-use ontop::tui::{App, draw};
+use ontop::testing::state::{ClusterIdentity, Model};
+use ontop::testing::tui::{App, draw};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use ratatui::buffer::Buffer;
 
 /// The fixed "now" of every snapshot.
-pub fn now() -> Timestamp {
+pub(crate) fn now() -> Timestamp {
     "2026-03-01T12:00:00Z".parse().unwrap()
 }
 
 /// `now` minus `secs` seconds.
-pub fn ago(secs: i64) -> Timestamp {
+pub(crate) fn ago(secs: i64) -> Timestamp {
     now() - SignedDuration::from_secs(secs)
 }
 
@@ -97,7 +97,7 @@ const BAD_URL: &str = "Package download failed due to invalid url: https://repo.
 /// 5 lab-sfo-1 stale · 6 edge-syd-1 unknown (no answer yet) ·
 /// 7 lab-ams-2 insecure TLS · 8 lab-nyc-2 plain HTTP ·
 /// 9 edge-sin-1 failing after answering (HTTP 403, ONTAP code 6).
-pub fn model() -> Model {
+pub(crate) fn model() -> Model {
     let mut ro = identity(
         "prod-ams-1",
         "https://10.20.0.10",
@@ -195,7 +195,7 @@ fn events() -> Vec<Event> {
     let followed = |cluster: usize, at: Timestamp, job: &Job| {
         let url = "https://repo.example.com/ontap/ontap-9.17.1-image.tgz".to_string();
         let mut tracker = Tracker::resumed(
-            ontop::download::Operation::download(url, None),
+            ontop::testing::download::Operation::download(url, None),
             job.uuid.clone(),
             ago(730),
             at,
@@ -318,7 +318,7 @@ fn events() -> Vec<Event> {
 }
 
 /// An app over the mixed fleet.
-pub fn app(color: bool, read_only: bool) -> App {
+pub(crate) fn app(color: bool, read_only: bool) -> App {
     let label = "/home/ops/.config/ontop/config.toml";
     let mut app = App::new(model(), label, read_only, color);
     app.sync(now());
@@ -326,14 +326,14 @@ pub fn app(color: bool, read_only: bool) -> App {
 }
 
 /// Draws `app` at `width` x `height` and returns the buffer.
-pub fn render(app: &mut App, width: u16, height: u16) -> Buffer {
+pub(crate) fn render(app: &mut App, width: u16, height: u16) -> Buffer {
     let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
     terminal.draw(|f| draw(f, app, now())).unwrap();
     terminal.backend().buffer().clone()
 }
 
 /// The buffer as text, one line per row, trailing spaces kept off.
-pub fn text(buffer: &Buffer) -> String {
+pub(crate) fn text(buffer: &Buffer) -> String {
     let width = buffer.area.width as usize;
     let mut out = String::new();
     for row in buffer.content.chunks(width) {
@@ -356,7 +356,7 @@ fn unicode_cells(symbol: &str) -> usize {
 }
 
 /// Where `needle` starts on screen: (x, y) of its first cell.
-pub fn find(buffer: &Buffer, needle: &str) -> Option<(u16, u16)> {
+pub(crate) fn find(buffer: &Buffer, needle: &str) -> Option<(u16, u16)> {
     text(buffer).lines().enumerate().find_map(|(y, line)| {
         line.find(needle).map(|byte| {
             let x = ratatui::text::Span::raw(&line[..byte]).width();

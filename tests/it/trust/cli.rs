@@ -1,15 +1,17 @@
 //! `ontop trust` against the simulator (self-signed certificates, real TLS on loopback),
-//! driven through `ontop::commands::trust::run` with a scripted console: what it shows, what
+//! driven through `ontop::testing::commands::trust::run` with a scripted console: what it shows, what
 //! `--write` does to a commented config file, and when it refuses.
 
 use std::path::{Path, PathBuf};
 
 use crate::support::fleet::start_fleet;
-use ontop::commands::Exit;
-use ontop::commands::trust::{Console, EXIT_OK, EXIT_UNREACHABLE, EXIT_USAGE, TrustArgs, run_with};
-use ontop::config::{Credentials, load_from};
-use ontop::fleet::{DEFAULT_MAX_IN_FLIGHT, Session, sweep, targets_from_config};
-use ontop::ontap::{ErrorKind, Fingerprint};
+use ontop::testing::commands::Exit;
+use ontop::testing::commands::trust::{
+    Console, EXIT_OK, EXIT_UNREACHABLE, EXIT_USAGE, TrustArgs, run_with,
+};
+use ontop::testing::config::{Credentials, load_from};
+use ontop::testing::fleet::{DEFAULT_MAX_IN_FLIGHT, Session, sweep, targets_from_config};
+use ontop::testing::ontap::{ErrorKind, Fingerprint};
 use ontop_sim::{CertStyle, Fault, SimFleet};
 use rustls::pki_types::CertificateDer;
 use rustls::pki_types::pem::PemObject;
@@ -60,7 +62,7 @@ fn args(name: Option<&str>, all: bool, write: bool, yes: bool) -> TrustArgs {
 async fn trust(config: &Path, args: TrustArgs, answer: Option<bool>) -> (Exit, Script) {
     let mut console = Script::answering(answer);
     // As `main` does: a config that does not load is a usage error, said once.
-    let code = match ontop::config::load_from(config) {
+    let code = match ontop::testing::config::load_from(config) {
         Ok(config) => run_with(&args, &config, &mut console).await,
         Err(e) => {
             console.err(&format!("ontop: {e}\n"));

@@ -7,7 +7,7 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use crate::support::fleet::{client_with, start_fleet};
-use ontop::ontap::{Client, ClientSettings, ErrorKind, Fingerprint, TlsTrust};
+use ontop::testing::ontap::{Client, ClientSettings, ErrorKind, Fingerprint, TlsTrust};
 use ontop_sim::{CertStyle, SimFleet};
 use rustls::pki_types::CertificateDer;
 use rustls::pki_types::pem::PemObject;

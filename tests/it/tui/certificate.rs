@@ -3,8 +3,8 @@
 use crate::support::tui::{app, find, now, render, text};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use jiff::SignedDuration;
-use ontop::engine::Update as Event;
-use ontop::ontap::{CertificateFacts, Fingerprint};
+use ontop::testing::engine::Update as Event;
+use ontop::testing::ontap::{CertificateFacts, Fingerprint};
 
 fn facts(days: i64, pinned: bool) -> Box<CertificateFacts> {
     Box::new(CertificateFacts {

@@ -4,8 +4,8 @@
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use insta::assert_snapshot;
-use ontop::engine::{LoginPause, Update as Event};
-use ontop::tui::App;
+use ontop::testing::engine::{LoginPause, Update as Event};
+use ontop::testing::tui::App;
 use ratatui::style::{Color, Modifier};
 
 use crate::support::tui::{ago, app, find, now, render, text};

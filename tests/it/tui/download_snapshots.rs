@@ -7,11 +7,11 @@ use std::time::Duration;
 use crate::support::tui::{ago, now, render, text};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use insta::assert_snapshot;
-use ontop::download::{Observation, StartOutcome, Tracker, Want};
-use ontop::engine::Update as Event;
-use ontop::ontap::{DownloadState, DownloadStatus, Job, JobState, Package};
-use ontop::state::{ClusterIdentity, Model};
-use ontop::tui::App;
+use ontop::testing::download::{Observation, StartOutcome, Tracker, Want};
+use ontop::testing::engine::Update as Event;
+use ontop::testing::ontap::{DownloadState, DownloadStatus, Job, JobState, Package};
+use ontop::testing::state::{ClusterIdentity, Model};
+use ontop::testing::tui::App;
 
 const URL: &str = "https://repo.example.com/ontap/97_q_image.tgz";
 const PASSWORD: &str = "Hunter2-never-on-screen";
@@ -139,7 +139,7 @@ impl Engine {
 
     fn requested(&mut self, cluster: usize, secs: i64) {
         self.trackers[cluster] = Some(Tracker::requested(
-            ontop::download::Operation::download(URL.into(), None),
+            ontop::testing::download::Operation::download(URL.into(), None),
             ago(secs),
         ));
         self.tell(cluster, secs);
@@ -360,9 +360,9 @@ fn a_start_that_got_no_answer_reads_the_same_in_job_the_status_line_and_details_
             10551384,
         )
     };
-    let timeout = ontop::ontap::OntapError::new(
+    let timeout = ontop::testing::ontap::OntapError::new(
         "prod-ams-2",
-        ontop::ontap::ErrorKind::Timeout,
+        ontop::testing::ontap::ErrorKind::Timeout,
         "no answer within the 30s timeout",
     );
     let mut engine = Engine::new(2);

@@ -3,9 +3,9 @@
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use insta::assert_snapshot;
-use ontop::engine::Update as Event;
-use ontop::ontap::Package;
-use ontop::tui::{App, Mode};
+use ontop::testing::engine::Update as Event;
+use ontop::testing::ontap::Package;
+use ontop::testing::tui::{App, Mode};
 
 use crate::support::tui::{app, now, render, text};
 
@@ -128,7 +128,7 @@ fn x_asks_before_removing_a_release_from_its_holders_and_y_sends_the_command() {
     let mut app = fleet();
     key(&mut app, KeyCode::Char('P'));
     key(&mut app, KeyCode::Char('x'));
-    let Some(ontop::tui::app::Dialog::Remove(removal)) = app.dialog() else {
+    let Some(ontop::testing::tui::app::Dialog::Remove(removal)) = app.dialog() else {
         panic!("no removal question: {:?}", app.dialog());
     };
     // prod-ams-1 holds it but is read-only: left out, named.
@@ -146,17 +146,17 @@ fn x_asks_before_removing_a_release_from_its_holders_and_y_sends_the_command() {
     );
     assert_snapshot!(screen);
     let commands = app.handle_key(KeyEvent::new(KeyCode::Char('y'), KeyModifiers::NONE), now());
-    let [ontop::tui::AppCommand::RemovePackages(sent)] = commands.as_slice() else {
+    let [ontop::testing::tui::AppCommand::RemovePackages(sent)] = commands.as_slice() else {
         panic!("{commands:?}");
     };
     assert_eq!(sent, &[(1, "9.16.1P3".to_string())]);
     assert!(app.dialog().is_none());
     // The engine follows the removal from the moment it is asked for, and says so.
-    let operation = ontop::download::Operation::Removal {
+    let operation = ontop::testing::download::Operation::Removal {
         version: "9.16.1P3".into(),
     };
-    let mut tracker = ontop::download::Tracker::requested(operation, now());
-    let removal_update = |tracker: &ontop::download::Tracker| Event::Operation {
+    let mut tracker = ontop::testing::download::Tracker::requested(operation, now());
+    let removal_update = |tracker: &ontop::testing::download::Tracker| Event::Operation {
         cluster: 1,
         at: now(),
         followed: Box::new(tracker.followed().clone()),
@@ -173,7 +173,7 @@ fn x_asks_before_removing_a_release_from_its_holders_and_y_sends_the_command() {
     // Its end arrives: the question no longer speaks of it (the fixture's followed
     // download still makes it ask).
     tracker.answered(
-        &ontop::download::StartOutcome::Finished { job: None },
+        &ontop::testing::download::StartOutcome::Finished { job: None },
         now(),
     );
     app.apply(removal_update(&tracker));

@@ -230,9 +230,9 @@ async fn a_job_left_in_the_journal_is_followed_to_its_end_by_the_next_dashboard(
     let url = fleet.package_url_with("resumed.tgz", 512 * 1024, 256 * 1024);
     let job = fleet.start_download("sim-2", &url).unwrap();
     let data = tempfile::tempdir().unwrap().keep();
-    let journal = ontop::download::journal::Journal::open(Some(&data.join("ontop")));
+    let journal = ontop::testing::download::journal::Journal::open(Some(&data.join("ontop")));
     journal
-        .add(ontop::download::journal::JournalEntry {
+        .add(ontop::testing::download::journal::JournalEntry {
             cluster: "sim-2".into(),
             job: job.clone(),
             url: url.clone(),
@@ -263,7 +263,7 @@ async fn a_job_left_in_the_journal_is_followed_to_its_end_by_the_next_dashboard(
             &serde_json::json!(job)
         )
     );
-    let reopened = ontop::download::journal::Journal::open(Some(&data.join("ontop")));
+    let reopened = ontop::testing::download::journal::Journal::open(Some(&data.join("ontop")));
     assert!(
         reopened.entries().is_empty(),
         "the ended job left the journal"
@@ -278,9 +278,9 @@ async fn a_job_left_in_the_journal_is_followed_to_its_end_by_the_next_dashboard(
 async fn a_journal_job_the_cluster_no_longer_has_ends_and_q_quits_at_once() {
     let fleet = start_fleet(2, |_| {}).await;
     let data = tempfile::tempdir().unwrap().keep();
-    let journal = ontop::download::journal::Journal::open(Some(&data.join("ontop")));
+    let journal = ontop::testing::download::journal::Journal::open(Some(&data.join("ontop")));
     journal
-        .add(ontop::download::journal::JournalEntry {
+        .add(ontop::testing::download::journal::JournalEntry {
             cluster: "sim-2".into(),
             job: "0b5cd360-8cac-49f9-ad84-baa58b715e7d".into(),
             url: fleet.default_package_url(),
@@ -306,7 +306,7 @@ async fn a_journal_job_the_cluster_no_longer_has_ends_and_q_quits_at_once() {
     );
     let audit = std::fs::read_to_string(data.join("ontop/audit.jsonl")).unwrap();
     assert!(audit.contains("\"result\":\"unknown\""), "{audit}");
-    let reopened = ontop::download::journal::Journal::open(Some(&data.join("ontop")));
+    let reopened = ontop::testing::download::journal::Journal::open(Some(&data.join("ontop")));
     assert!(reopened.entries().is_empty(), "it left the journal");
     assert_no_post(&fleet);
 }

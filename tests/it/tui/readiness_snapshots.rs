@@ -5,10 +5,10 @@
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use insta::assert_snapshot;
-use ontop::engine::Update as Event;
-use ontop::ontap::software::Software;
-use ontop::state::Model;
-use ontop::tui::App;
+use ontop::testing::engine::Update as Event;
+use ontop::testing::ontap::software::Software;
+use ontop::testing::state::Model;
+use ontop::testing::tui::App;
 use ratatui::style::{Color, Modifier};
 use serde_json::{Value, json};
 
@@ -171,11 +171,15 @@ fn the_validation_view_at_every_size_and_its_text_on_enter() {
     key(&mut app, KeyCode::Esc);
     assert_eq!(
         app.mode(),
-        ontop::tui::Mode::Validation,
+        ontop::testing::tui::Mode::Validation,
         "Esc closes the text"
     );
     key(&mut app, KeyCode::Esc);
-    assert_eq!(app.mode(), ontop::tui::Mode::Table, "then the view");
+    assert_eq!(
+        app.mode(),
+        ontop::testing::tui::Mode::Table,
+        "then the view"
+    );
 }
 
 #[test]

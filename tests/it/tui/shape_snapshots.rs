@@ -5,8 +5,8 @@
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use insta::assert_snapshot;
-use ontop::state::{ClusterIdentity, Model};
-use ontop::tui::App;
+use ontop::testing::state::{ClusterIdentity, Model};
+use ontop::testing::tui::App;
 
 use crate::support::tui::{model, now, render, text};
 

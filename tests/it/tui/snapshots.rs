@@ -6,13 +6,13 @@ use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use insta::assert_snapshot;
 use ratatui::style::{Color, Modifier};
 
-fn press(app: &mut ontop::tui::App, keys: &str) {
+fn press(app: &mut ontop::testing::tui::App, keys: &str) {
     for c in keys.chars() {
         app.handle_key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE), now());
     }
 }
 
-fn press_code(app: &mut ontop::tui::App, code: KeyCode) {
+fn press_code(app: &mut ontop::testing::tui::App, code: KeyCode) {
     app.handle_key(KeyEvent::new(code, KeyModifiers::NONE), now());
 }
 
@@ -217,7 +217,7 @@ fn without_colour_no_cell_has_a_colour() {
 
 #[test]
 fn five_hundred_clusters_scroll_and_only_fit_rows_are_drawn() {
-    use ontop::state::{ClusterIdentity, Model};
+    use ontop::testing::state::{ClusterIdentity, Model};
     let model = Model::new((0..500).map(|i| ClusterIdentity {
         name: format!("sim-{i}"),
         url: format!("https://10.0.{}.{}", i / 250, i % 250),
@@ -225,7 +225,7 @@ fn five_hundred_clusters_scroll_and_only_fit_rows_are_drawn() {
         username: "admin".into(),
         ..ClusterIdentity::default()
     }));
-    let mut app = ontop::tui::App::new(model, "big.toml", false, true);
+    let mut app = ontop::testing::tui::App::new(model, "big.toml", false, true);
     press(&mut app, "G");
     let screen = text(&render(&mut app, 80, 24));
     assert!(screen.contains("sim-499"));

@@ -10,13 +10,13 @@ use std::time::Duration;
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use jiff::Timestamp;
-use ontop::download::{Ending, Phase};
-use ontop::engine::Update;
-use ontop::engine::local_file::FileNews;
-use ontop::tui::app::Dialog;
-use ontop::tui::app::upload::FileState;
-use ontop::tui::carry::Carrier;
-use ontop::tui::{App, AppCommand};
+use ontop::testing::download::{Ending, Phase};
+use ontop::testing::engine::Update;
+use ontop::testing::engine::local_file::FileNews;
+use ontop::testing::tui::app::Dialog;
+use ontop::testing::tui::app::upload::FileState;
+use ontop::testing::tui::carry::Carrier;
+use ontop::testing::tui::{App, AppCommand};
 use tokio::sync::mpsc::{Receiver, UnboundedReceiver};
 
 use crate::support::engine::engine;

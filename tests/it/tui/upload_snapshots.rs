@@ -9,16 +9,16 @@ use std::sync::Arc;
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use insta::assert_snapshot;
-use ontop::download::sources::MirrorSource;
-use ontop::download::tracker::UploadFile;
-use ontop::download::{Operation, StartOutcome, Tracker};
-use ontop::engine::Update as Event;
-use ontop::engine::local_file::{FileNews, FoundFile};
-use ontop::engine::upload::UploadSource;
-use ontop::ontap::model::ClusterVersion;
-use ontop::ontap::{ClusterInfo, DownloadState, DownloadStatus};
-use ontop::state::{ClusterIdentity, Model};
-use ontop::tui::{App, AppCommand};
+use ontop::testing::download::sources::MirrorSource;
+use ontop::testing::download::tracker::UploadFile;
+use ontop::testing::download::{Operation, StartOutcome, Tracker};
+use ontop::testing::engine::Update as Event;
+use ontop::testing::engine::local_file::{FileNews, FoundFile};
+use ontop::testing::engine::upload::UploadSource;
+use ontop::testing::ontap::model::ClusterVersion;
+use ontop::testing::ontap::{ClusterInfo, DownloadState, DownloadStatus};
+use ontop::testing::state::{ClusterIdentity, Model};
+use ontop::testing::tui::{App, AppCommand};
 use ratatui::style::Color;
 
 use crate::support::tui::{ago, find, now, render, text};
@@ -327,7 +327,7 @@ fn esc_in_details_and_quitting_ask_before_stopping_an_upload() {
     assert_snapshot!("stop_question_80x24", stop);
     // n: the upload goes on, back in the table; y (asked again): the engine stops it.
     assert!(press(&mut app, "n").is_empty());
-    assert_eq!(app.mode(), ontop::tui::Mode::Table);
+    assert_eq!(app.mode(), ontop::testing::tui::Mode::Table);
     press_code(&mut app, KeyCode::Enter);
     press_code(&mut app, KeyCode::Esc);
     assert_eq!(press(&mut app, "y"), [AppCommand::StopUpload(0)]);

@@ -7,9 +7,9 @@ use std::time::Duration;
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use jiff::Timestamp;
-use ontop::download::{OperationKind, SkipReason};
-use ontop::tui::app::Dialog;
-use ontop::tui::{App, AppCommand};
+use ontop::testing::download::{OperationKind, SkipReason};
+use ontop::testing::tui::app::Dialog;
+use ontop::testing::tui::{App, AppCommand};
 use ontop_sim::Fault;
 
 use crate::support::engine::{Harness, engine};
@@ -161,7 +161,7 @@ async fn v_offers_the_held_release_confirms_with_skips_and_readiness_fills() {
     );
     key(&mut app, KeyCode::Esc);
     key(&mut app, KeyCode::Esc);
-    assert_eq!(app.mode(), ontop::tui::Mode::Table);
+    assert_eq!(app.mode(), ontop::testing::tui::Mode::Table);
     h.engine.shutdown();
 }
 

@@ -1,7 +1,8 @@
 //! A download followed by its job, its status, or both; failed polls; giving up.
 
 use super::*;
-use crate::download::{NotRecorded, RecordError};
+use crate::download::NotRecorded;
+use crate::download::recorder::RecordError;
 
 #[test]
 fn a_started_download_follows_its_job_to_one_ending() {
