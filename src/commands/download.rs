@@ -31,7 +31,7 @@ use std::time::Duration;
 use jiff::Timestamp;
 
 use super::prologue::{self, Consent, FINISH_GRACE, INTERRUPT_GRACE};
-use super::watch::{Look, Waited, Watch};
+use super::watch::{Following, Look, Waited, Watch};
 use super::{CliError, Context, Exit};
 use crate::cli::DownloadArgs;
 use crate::download::{DownloadSpec, Ending, OperationKind, Plan, SkipReason, image_version};
@@ -239,7 +239,11 @@ impl Run {
         }
         let mut reasons = Vec::new();
         if !taken || args.wait {
-            reasons.extend(lines::not_well(&self.watch.model, plan, args.wait));
+            reasons.extend(lines::not_well(
+                &self.watch.model,
+                plan,
+                Following::from_wait(args.wait),
+            ));
         }
         Ok(self.finish(reasons).await)
     }

@@ -18,7 +18,7 @@ use tokio::time::Instant;
 use super::download::lines::print_plan;
 use super::progress::Waiting;
 use super::prologue::{self, Consent, FINISH_GRACE, INTERRUPT_GRACE};
-use super::watch::{Look, Waited, Watch};
+use super::watch::{Following, Look, Waited, Watch};
 use super::{CliError, Context, Exit};
 use crate::cli::ValidateArgs;
 use crate::download::{OperationKind, Plan};
@@ -116,6 +116,7 @@ impl Run {
         self.engine.finish(FINISH_GRACE).await;
         self.watch.drain();
         self.engine.shutdown();
+        let following = Following::from_wait(args.wait);
         let outcome = report::Outcome::of(
             &self.watch.model,
             &self.plan,
@@ -123,8 +124,8 @@ impl Run {
             Timestamp::now(),
         );
         if args.json {
-            crate::outln!("{}", outcome.json(&self.watch.model, args.wait));
-        } else if args.wait {
+            crate::outln!("{}", outcome.json(&self.watch.model, following));
+        } else if following == Following::ToTheEnd {
             outcome.print(&self.watch.model);
         } else {
             outcome.print_started(&self.watch.model);
@@ -133,12 +134,12 @@ impl Run {
             return Err(CliError::Usage(format!(
                 "nothing was validated: {}",
                 outcome
-                    .reasons(args.wait, &self.watch.not_recorded)
+                    .reasons(following, &self.watch.not_recorded)
                     .join("; ")
             )));
         }
         Ok(Exit::unless(
-            &outcome.reasons(args.wait, &self.watch.not_recorded),
+            &outcome.reasons(following, &self.watch.not_recorded),
         ))
     }
 

@@ -28,6 +28,26 @@ async fn sleep_until(deadline: Option<Instant>) {
     }
 }
 
+/// How far a command follows what it started (`--wait` or not).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Following {
+    /// Until each request is answered.
+    UntilAnswered,
+    /// `--wait`: until each operation has ended.
+    ToTheEnd,
+}
+
+impl Following {
+    /// From the `--wait` flag.
+    pub(crate) fn from_wait(wait: bool) -> Self {
+        if wait {
+            Self::ToTheEnd
+        } else {
+            Self::UntilAnswered
+        }
+    }
+}
+
 /// What the first look at the clusters waits for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Look {
