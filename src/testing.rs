@@ -21,7 +21,8 @@ pub mod commands {
 pub mod config {
     pub use crate::config::{
         Config, ConfigError, CredentialSource, Credentials, DEFAULT_POLL_INTERVAL, DEFAULT_TIMEOUT,
-        Environment, default_config_path, load_from, load_from_in, load_in, resolve_path_in,
+        Environment, Prompting, default_config_path, load_from, load_from_in, load_in,
+        resolve_path_in,
     };
 }
 /// What the integration tests use of `download`.
