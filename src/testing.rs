@@ -8,7 +8,7 @@ pub mod commands {
     pub use crate::commands::Exit;
     /// What the integration tests use of `commands::selection`.
     pub mod selection {
-        pub use crate::commands::selection::SelectionArgs;
+        pub use crate::commands::selection::{SelectionArgs, WhenUnnamed};
     }
     /// What the integration tests use of `commands::trust`.
     pub mod trust {
@@ -64,10 +64,10 @@ pub mod engine {
 }
 /// What the integration tests use of `fleet`.
 pub mod fleet {
-    pub use crate::fleet::{DEFAULT_MAX_IN_FLIGHT, Target, sweep, targets_from_config};
+    pub use crate::fleet::{DEFAULT_MAX_IN_FLIGHT, Session, Target, sweep, targets_from_config};
     /// What the integration tests use of `fleet::targets`.
     pub mod targets {
-        pub use crate::fleet::targets::{targets_from_config, trust_for, with_reauth};
+        pub use crate::fleet::targets::{Session, targets_from_config, trust_for, with_reauth};
     }
 }
 /// What the integration tests use of `ontap`.
@@ -92,7 +92,7 @@ pub mod ontap {
 }
 /// What the integration tests use of `serve`.
 pub mod serve {
-    pub use crate::serve::{Running, ServeOptions, start};
+    pub use crate::serve::{Running, ServeOptions, StartError, start};
     /// What the integration tests use of `serve::page`.
     pub mod page {
         pub use crate::serve::page::escape;

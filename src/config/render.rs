@@ -79,9 +79,9 @@ fn serve_table(out: &mut String, serve: &super::ServeSettings) {
     if let Some(listen) = serve.listen {
         line(out, "listen", &quote(&listen.to_string()));
     }
-    if let Some((user, source)) = &serve.basic_auth {
-        line(out, "username", &quote(user));
-        line(out, "password", &password(source));
+    if let Some(login) = &serve.basic_auth {
+        line(out, "username", &quote(&login.user));
+        line(out, "password", &password(&login.password));
     }
     if let Some((cert, key)) = &serve.tls {
         line(out, "tls_cert_file", &quote(&cert.display().to_string()));

@@ -26,12 +26,21 @@ pub struct ServeSettings {
     pub listen: Option<SocketAddr>,
     /// `username` and a password source: every request must log in with them (basic
     /// auth), `/healthz` included.
-    pub basic_auth: Option<(String, CredentialSource)>,
+    pub basic_auth: Option<ServeLogin>,
     /// `tls_cert_file` and `tls_key_file` (PEM): served over HTTPS with them.
     pub tls: Option<(PathBuf, PathBuf)>,
     /// `group = "site"`: the label the status page groups its rows by, unless the page
     /// is asked for another (`?group=`).
     pub group: Option<String>,
+}
+
+/// The one login `ontop serve` takes (basic auth).
+#[derive(Clone, Debug)]
+pub struct ServeLogin {
+    /// `username`: who scrapers log in as.
+    pub user: String,
+    /// Where its password comes from (`password_file`, `password_env`, ...).
+    pub password: CredentialSource,
 }
 
 /// Reads `[serve]`; problems go to `reader`.
@@ -48,7 +57,7 @@ pub(super) fn settings(reader: &mut Reader, value: Option<&Value>) -> ServeSetti
             reader.problem(&scope, "username", message, "choose a name without ':'");
             None
         }
-        (Some(user), Some(source)) => Some((user, source)),
+        (Some(user), Some(password)) => Some(ServeLogin { user, password }),
         (None, None) => None,
         (Some(_), None) => {
             let message = "a login for ontop serve needs a password source".to_owned();

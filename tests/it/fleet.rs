@@ -181,7 +181,7 @@ async fn refresh_polls_at_once_and_packages_are_fetched_on_request() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_refused_login_pauses_polls_and_r_reads_a_rotated_password() {
     use ontop::testing::config::{Credentials, load_from};
-    use ontop::testing::fleet::targets::{targets_from_config, with_reauth};
+    use ontop::testing::fleet::targets::{Session, targets_from_config, with_reauth};
     use std::os::unix::fs::PermissionsExt;
 
     let fleet = start_fleet(1, |_| {}).await;
@@ -209,7 +209,7 @@ async fn a_refused_login_pauses_polls_and_r_reads_a_rotated_password() {
 
     let config = load_from(&config_path).unwrap();
     let credentials = Arc::new(Credentials::new(false));
-    let mut targets = targets_from_config(&config, &credentials, false);
+    let mut targets = targets_from_config(&config, &credentials, Session::AsConfigured);
     with_reauth(&mut targets, &config, &credentials);
     let interval = Duration::from_millis(100);
     let setup = Setup {

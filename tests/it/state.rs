@@ -380,7 +380,7 @@ labels = { site = "ams", env = "lab" }
 
 #[test]
 fn labels_compare_the_same_way_on_the_screen_and_in_the_cli() {
-    use ontop::testing::commands::selection::SelectionArgs;
+    use ontop::testing::commands::selection::{SelectionArgs, WhenUnnamed};
     let fixture = crate::support::config::Fixture::new();
     let config = fixture.ok(FLEET_CONFIG);
     let model = fleet();
@@ -390,7 +390,7 @@ fn labels_compare_the_same_way_on_the_screen_and_in_the_cli() {
             labels: vec![label.to_string()],
             ..SelectionArgs::default()
         }
-        .select(&config, false)
+        .select(&config, WhenUnnamed::NoOne)
         .unwrap_or_else(|e| panic!("--label {label} refused: {e}"));
         assert_eq!(screen, vec![0, 2], "the screen's /{label}");
         assert_eq!(cli, screen, "--label {label} picks what /{label} shows");
@@ -400,7 +400,7 @@ fn labels_compare_the_same_way_on_the_screen_and_in_the_cli() {
         labels: vec!["sit=ams".into()],
         ..SelectionArgs::default()
     }
-    .select(&config, false)
+    .select(&config, WhenUnnamed::NoOne)
     .unwrap_err()
     .to_string();
     assert!(refused.contains("did you mean site?"), "{refused}");
