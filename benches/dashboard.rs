@@ -11,7 +11,7 @@ use jiff::{SignedDuration, Timestamp};
 use ontop::testing::engine::Update as Event;
 use ontop::testing::ontap::{DownloadState, DownloadStatus};
 use ontop::testing::state::{ClusterIdentity, Model, SortOrder, visible_rows};
-use ontop::testing::tui::{App, draw};
+use ontop::testing::tui::{Access, App, Palette, draw};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 
@@ -56,7 +56,7 @@ fn poll(cluster: usize, variant: i64) -> Event {
 fn frames(c: &mut Criterion) {
     let mut group = c.benchmark_group("frame_120x40");
     for clusters in [50, 500, 2000] {
-        let mut app = App::new(model(clusters), "bench", false, true);
+        let mut app = App::new(model(clusters), "bench", Access::ReadWrite, Palette::Colors);
         let mut terminal = Terminal::new(TestBackend::new(120, 40)).unwrap();
         group.bench_with_input(BenchmarkId::from_parameter(clusters), &clusters, |b, _| {
             b.iter(|| {
@@ -70,12 +70,12 @@ fn frames(c: &mut Criterion) {
 fn events(c: &mut Criterion) {
     let mut group = c.benchmark_group("apply_event");
     for clusters in [50, 2000] {
-        let mut app = App::new(model(clusters), "bench", false, true);
+        let mut app = App::new(model(clusters), "bench", Access::ReadWrite, Palette::Colors);
         group.bench_with_input(BenchmarkId::from_parameter(clusters), &clusters, |b, &n| {
             let mut i = 0usize;
             b.iter(|| {
                 i = (i + 1) % n;
-                black_box(app.apply(poll(i, i as i64)))
+                black_box(app.apply(poll(i, i as i64), now()))
             });
         });
     }

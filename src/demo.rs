@@ -26,7 +26,7 @@ mod embedded {
     use crate::download::journal::Journal;
     use crate::download::sources::MirrorSource;
     use crate::engine::{Engine, EngineOptions, EngineSetup, Schedule};
-    use crate::fleet::Target;
+    use crate::fleet::{Session, Target};
     use crate::launch::{INVENTORY_EVERY, ScreenOptions};
     use crate::ontap::{Client, ClientSettings, ErrorKind, OntapError, TlsTrust};
     use crate::state::{ClusterIdentity, Model};
@@ -53,7 +53,7 @@ mod embedded {
     /// A dashboard over the demo fleet. Its downloads go to simulated clusters that
     /// vanish when it exits, so they are neither audited nor journaled.
     pub(crate) fn dashboard(sim: &SimFleet, options: ScreenOptions) -> DashboardSetup {
-        let targets = targets(sim, options.read_only);
+        let targets = targets(sim, Session::from_flag(options.read_only));
         let identities = sim.clusters().into_iter().map(|c| ClusterIdentity {
             name: c.name,
             url: c.url,
@@ -100,8 +100,9 @@ mod embedded {
             .collect()
     }
 
-    /// One target per simulated cluster, trusting exactly the simulator's CA.
-    pub(crate) fn targets(fleet: &SimFleet, read_only: bool) -> Vec<Target> {
+    /// One target per simulated cluster, trusting exactly the simulator's CA (its
+    /// clients refuse every change in a [`Session::ReadOnly`]).
+    pub(crate) fn targets(fleet: &SimFleet, session: Session) -> Vec<Target> {
         let trust = match fleet.ca_pem() {
             Some(pem) => TlsTrust::CaPem(pem.as_bytes().to_vec()),
             None => TlsTrust::System,
@@ -122,7 +123,7 @@ mod embedded {
                             tls_server_name: None,
                             timeout: DEMO_TIMEOUT,
                             connect_timeout: DEMO_TIMEOUT,
-                            read_only,
+                            read_only: session == Session::ReadOnly,
                         })
                         .map_err(|e| e.to_string())
                     })

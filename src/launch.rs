@@ -37,7 +37,7 @@ pub(crate) fn from_config(
         config,
         credentials,
         data_dir,
-        options.read_only,
+        crate::fleet::Session::from_flag(options.read_only),
         EngineOptions {
             journal: JournalUse::Watch(JOURNAL_EVERY),
             ..EngineOptions::default()

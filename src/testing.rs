@@ -8,7 +8,7 @@ pub mod commands {
     pub use crate::commands::Exit;
     /// What the integration tests use of `commands::selection`.
     pub mod selection {
-        pub use crate::commands::selection::SelectionArgs;
+        pub use crate::commands::selection::{SelectionArgs, WhenUnnamed};
     }
     /// What the integration tests use of `commands::trust`.
     pub mod trust {
@@ -21,7 +21,8 @@ pub mod commands {
 pub mod config {
     pub use crate::config::{
         Config, ConfigError, CredentialSource, Credentials, DEFAULT_POLL_INTERVAL, DEFAULT_TIMEOUT,
-        Environment, default_config_path, load_from, load_from_in, load_in, resolve_path_in,
+        Environment, Prompting, default_config_path, load_from, load_from_in, load_in,
+        resolve_path_in,
     };
 }
 /// What the integration tests use of `download`.
@@ -63,10 +64,10 @@ pub mod engine {
 }
 /// What the integration tests use of `fleet`.
 pub mod fleet {
-    pub use crate::fleet::{DEFAULT_MAX_IN_FLIGHT, Target, sweep, targets_from_config};
+    pub use crate::fleet::{DEFAULT_MAX_IN_FLIGHT, Session, Target, sweep, targets_from_config};
     /// What the integration tests use of `fleet::targets`.
     pub mod targets {
-        pub use crate::fleet::targets::{targets_from_config, trust_for, with_reauth};
+        pub use crate::fleet::targets::{Session, targets_from_config, trust_for, with_reauth};
     }
 }
 /// What the integration tests use of `ontap`.
@@ -91,7 +92,7 @@ pub mod ontap {
 }
 /// What the integration tests use of `serve`.
 pub mod serve {
-    pub use crate::serve::{Running, ServeOptions, start};
+    pub use crate::serve::{Running, ServeOptions, StartError, start};
     /// What the integration tests use of `serve::page`.
     pub mod page {
         pub use crate::serve::page::escape;
@@ -103,7 +104,9 @@ pub mod serve {
 }
 /// What the integration tests use of `state`.
 pub mod state {
-    pub use crate::state::{ClusterIdentity, Column, Health, Model, SortOrder, visible_rows};
+    pub use crate::state::{
+        Change, ClusterIdentity, Column, Health, Model, SortOrder, visible_rows,
+    };
     /// What the integration tests use of `state::filter`.
     pub mod filter {
         pub use crate::state::filter::Filter;
@@ -117,7 +120,7 @@ pub mod text {
 }
 /// What the integration tests use of `tui`.
 pub mod tui {
-    pub use crate::tui::{App, AppCommand, Mode, draw};
+    pub use crate::tui::{Access, App, AppCommand, Mode, Palette, draw};
     /// What the integration tests use of `tui::app`.
     pub mod app {
         pub use crate::tui::app::Dialog;

@@ -26,7 +26,7 @@ use crate::config::{self, Config};
 pub(crate) const COMPLETE_ENV: &str = "ONTOP_COMPLETE";
 
 /// The shells `ontop completions` knows, each registering the same protocol.
-const SHELLS: Shells<'static> = Shells(&[&QuietBash, &Elvish, &Fish, &Powershell, &ZshFile]);
+const SHELLS: Shells<'static> = Shells(&[&QUIET_BASH, &Elvish, &Fish, &Powershell, &ZSH_FILE]);
 
 /// When the shell started this process to complete a command line, answers it and
 /// exits; otherwise returns at once. Called first thing in `main`, before anything is
@@ -200,18 +200,43 @@ fn attach(mut cmd: clap::Command, fleet: &Arc<Fleet>) -> clap::Command {
     cmd
 }
 
-/// Bash as clap_complete registers it, less `-o bashdefault`: with that option bash
-/// offers file names whenever ontop offers nothing (a cluster no config knows, a
-/// version), and paths are completed by ontop itself where a path is wanted.
-struct QuietBash;
+/// A shell as clap_complete registers it, with its registration script adjusted.
+struct Adjusted<S> {
+    shell: S,
+    /// The script clap_complete wrote for the command `name`, as ontop installs it.
+    adjust: fn(script: String, name: &str) -> String,
+}
 
-impl EnvCompleter for QuietBash {
+/// Bash less `-o bashdefault`: with that option bash offers file names whenever ontop
+/// offers nothing (a cluster no config knows, a version), and paths are completed by
+/// ontop itself where a path is wanted.
+const QUIET_BASH: Adjusted<Bash> = Adjusted {
+    shell: Bash,
+    adjust: |script, _| script.replace(" -o bashdefault", ""),
+};
+
+/// Zsh plus the call that makes the script work as an autoloaded `_ontop` file in
+/// `$fpath` (where packages install it): the first Tab defines the completer and
+/// completes at once, instead of only on the second Tab.
+const ZSH_FILE: Adjusted<Zsh> = Adjusted {
+    shell: Zsh,
+    adjust: |mut script, name| {
+        let function = name.replace('-', "_");
+        script.push_str(&format!(
+            "if [ \"$funcstack[1]\" = \"_{function}\" ]; then\n    \
+             _clap_dynamic_completer_{function} \"$@\"\nfi\n"
+        ));
+        script
+    },
+};
+
+impl<S: EnvCompleter> EnvCompleter for Adjusted<S> {
     fn name(&self) -> &'static str {
-        Bash.name()
+        self.shell.name()
     }
 
     fn is(&self, name: &str) -> bool {
-        Bash.is(name)
+        self.shell.is(name)
     }
 
     fn write_registration(
@@ -223,9 +248,10 @@ impl EnvCompleter for QuietBash {
         buf: &mut dyn Write,
     ) -> std::io::Result<()> {
         let mut script = Vec::new();
-        Bash.write_registration(var, name, bin, completer, &mut script)?;
-        let script = String::from_utf8_lossy(&script).replace(" -o bashdefault", "");
-        buf.write_all(script.as_bytes())
+        self.shell
+            .write_registration(var, name, bin, completer, &mut script)?;
+        let script = String::from_utf8_lossy(&script).into_owned();
+        buf.write_all((self.adjust)(script, name).as_bytes())
     }
 
     fn write_complete(
@@ -235,49 +261,7 @@ impl EnvCompleter for QuietBash {
         current_dir: Option<&Path>,
         buf: &mut dyn Write,
     ) -> std::io::Result<()> {
-        Bash.write_complete(cmd, args, current_dir, buf)
-    }
-}
-
-/// Zsh as clap_complete registers it, plus the call that makes the script work as an
-/// autoloaded `_ontop` file in `$fpath` (where packages install it): the first Tab
-/// defines the completer and completes at once, instead of only on the second Tab.
-struct ZshFile;
-
-impl EnvCompleter for ZshFile {
-    fn name(&self) -> &'static str {
-        Zsh.name()
-    }
-
-    fn is(&self, name: &str) -> bool {
-        Zsh.is(name)
-    }
-
-    fn write_registration(
-        &self,
-        var: &str,
-        name: &str,
-        bin: &str,
-        completer: &str,
-        buf: &mut dyn Write,
-    ) -> std::io::Result<()> {
-        Zsh.write_registration(var, name, bin, completer, buf)?;
-        let function = name.replace('-', "_");
-        writeln!(
-            buf,
-            "if [ \"$funcstack[1]\" = \"_{function}\" ]; then\n    \
-             _clap_dynamic_completer_{function} \"$@\"\nfi"
-        )
-    }
-
-    fn write_complete(
-        &self,
-        cmd: &mut clap::Command,
-        args: Vec<OsString>,
-        current_dir: Option<&Path>,
-        buf: &mut dyn Write,
-    ) -> std::io::Result<()> {
-        Zsh.write_complete(cmd, args, current_dir, buf)
+        self.shell.write_complete(cmd, args, current_dir, buf)
     }
 }
 

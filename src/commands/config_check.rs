@@ -189,29 +189,14 @@ fn names<'a>(names: impl Iterator<Item = &'a str>, shown: usize) -> String {
 /// when every cluster accepted the login.
 async fn check_logins(config: &Config, credentials: &Credentials) -> Exit {
     // Read-only clients: a check sends nothing but GETs.
-    let targets =
-        tokio::task::block_in_place(|| fleet::targets_from_config(config, credentials, true));
+    let targets = tokio::task::block_in_place(|| {
+        fleet::targets_from_config(config, credentials, fleet::Session::ReadOnly)
+    });
     let reports = fleet::sweep(&targets, fleet::DEFAULT_MAX_IN_FLIGHT).await;
     crate::outln!();
     let rows: Vec<Vec<String>> = reports.iter().map(login_row).collect();
     crate::out!("{}", table::render(&LOGIN_COLUMNS, &rows));
-    let failed: Vec<&str> = reports
-        .iter()
-        .filter(|r| !r.answered())
-        .map(|r| r.name.as_str())
-        .collect();
-    let reasons: Vec<String> = (!failed.is_empty())
-        .then(|| {
-            format!(
-                "{} of {} did not log in ({})",
-                failed.len(),
-                crate::text::count_clusters(reports.len()),
-                failed.join(", ")
-            )
-        })
-        .into_iter()
-        .collect();
-    Exit::unless(&reasons)
+    super::status::unless_all_answered(&reports, "did not log in")
 }
 
 const LOGIN_COLUMNS: [Column; 3] = [

@@ -30,8 +30,8 @@ use std::time::Duration;
 
 use jiff::Timestamp;
 
-use super::prologue::{FINISH_GRACE, INTERRUPT_GRACE};
-use super::watch::{Waited, Watch};
+use super::prologue::{self, Consent, FINISH_GRACE, INTERRUPT_GRACE};
+use super::watch::{Following, Look, Waited, Watch};
 use super::{CliError, Context, Exit};
 use crate::cli::DownloadArgs;
 use crate::download::{DownloadSpec, Ending, OperationKind, Plan, SkipReason, image_version};
@@ -60,12 +60,10 @@ const MAX_FOLLOW_LIMIT: Duration = Duration::from_secs(30 * 24 * 3600);
 
 /// Runs `ontop download`.
 pub(crate) async fn run(ctx: &Context, args: &DownloadArgs) -> Result<Exit, CliError> {
-    let config = ctx.config()?;
-    let chosen = args.select.select(config, false)?;
-    super::selection::announce(config, &chosen, &args.select);
+    let (config, chosen) = prologue::chosen(ctx, &args.select)?;
     let limit = follow_limit(args.timeout.as_deref())?;
     inputs::refuse_read_only(config, &chosen, ctx.read_only)?;
-    crate::commands::prologue::need_a_way_to_confirm(args.yes, args.dry_run, ctx.interactive)?;
+    prologue::need_a_way_to_confirm(ctx, Consent::from_flags(args.yes, args.dry_run))?;
     let max_running = args
         .max_running
         .map(|n| n as usize)
@@ -80,25 +78,22 @@ pub(crate) async fn run(ctx: &Context, args: &DownloadArgs) -> Result<Exit, CliE
         .map_err(|e| CliError::Usage(format!("--limit-rate: {e}")))?;
 
     let subset = config.subset(&chosen);
-    let (engine, mut watch) = crate::commands::prologue::watched_engine(
-        ctx,
-        &subset,
-        ctx.read_only,
-        EngineOptions {
-            max_running,
-            upload_rate,
-            ..EngineOptions::default()
-        },
-    );
     // The release the package holds, when its name says: clusters that run or hold it
     // are skipped (unless --force), and a name that says nothing skips nobody.
     let version = image_version(what.file_name()).filter(|_| !args.force);
-    let timeouts = subset.clusters.iter().map(|c| c.timeout).collect();
-    if watch.first_look(version.is_some(), timeouts).await == Waited::Interrupted {
-        engine.shutdown();
-        crate::errln!("ontop: interrupted while looking at the clusters: nothing was sent");
-        return Ok(Exit::Interrupted);
-    }
+    let options = EngineOptions {
+        max_running,
+        upload_rate,
+        ..EngineOptions::default()
+    };
+    let look = match version {
+        Some(_) => Look::WithPackages,
+        None => Look::Polled,
+    };
+    let (engine, watch) = match prologue::look_first(ctx, &subset, options, look).await {
+        Ok(looked) => looked,
+        Err(exit) => return Ok(exit),
+    };
     let everyone: Vec<usize> = (0..subset.clusters.len()).collect();
     let now = Timestamp::now();
     let (version, read_only) = (version.as_deref(), ctx.read_only);
@@ -244,7 +239,11 @@ impl Run {
         }
         let mut reasons = Vec::new();
         if !taken || args.wait {
-            reasons.extend(lines::not_well(&self.watch.model, plan, args.wait));
+            reasons.extend(lines::not_well(
+                &self.watch.model,
+                plan,
+                Following::from_wait(args.wait),
+            ));
         }
         Ok(self.finish(reasons).await)
     }

@@ -150,6 +150,11 @@ impl Context {
         })
     }
 
+    /// Whether this run may send changes (`--read-only` says no).
+    pub(crate) fn session(&self) -> crate::fleet::Session {
+        crate::fleet::Session::from_flag(self.read_only)
+    }
+
     /// The config this command was given.
     pub fn config(&self) -> Result<&Config, CliError> {
         self.config

@@ -13,11 +13,13 @@ use std::io::IsTerminal;
 
 use serde_json::{Value, json};
 
-use super::watch::Waited;
+use super::selection::WhenUnnamed;
+use super::watch::{Look, Waited};
 use super::{CliError, Context, Exit};
 use crate::cli::{PackagesAction, PackagesArgs};
 use crate::config::Config;
 use crate::engine::EngineOptions;
+use crate::fleet::Session;
 use crate::fleet::inventory::{Inventory, VersionRow, by_version, release_order};
 use crate::ontap::{ErrorKind, OntapError};
 use crate::state::Model;
@@ -30,7 +32,7 @@ pub(crate) async fn run(ctx: &Context, args: &PackagesArgs) -> Result<Exit, CliE
         return delete::run(ctx, delete).await;
     }
     let config = ctx.config()?;
-    let chosen = args.select.select(config, true)?;
+    let chosen = args.select.select(config, WhenUnnamed::Everyone)?;
     super::selection::announce(config, &chosen, &args.select);
     let subset = config.subset(&chosen);
     let Some(found) = look(ctx, &subset).await else {
@@ -85,10 +87,14 @@ pub(crate) struct Found {
 /// One look at every cluster of `subset` through the engine (read-only: listing changes
 /// nothing); `None` at Ctrl-C.
 async fn look(ctx: &Context, subset: &Config) -> Option<Vec<Found>> {
-    let (engine, mut watch) =
-        crate::commands::prologue::watched_engine(ctx, subset, true, EngineOptions::default());
+    let (engine, mut watch) = crate::commands::prologue::watched_engine(
+        ctx,
+        subset,
+        Session::ReadOnly,
+        EngineOptions::default(),
+    );
     let timeouts = subset.clusters.iter().map(|c| c.timeout).collect();
-    let waited = watch.first_look(true, timeouts).await;
+    let waited = watch.first_look(Look::WithPackages, timeouts).await;
     engine.shutdown();
     (waited != Waited::Interrupted).then(|| {
         found(&watch.model, |i| {

@@ -6,10 +6,12 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use super::watch::Watch;
+use super::selection::{SelectionArgs, WhenUnnamed};
+use super::watch::{Look, Waited, Watch};
 use super::{CliError, Context, Exit, interrupt};
 use crate::config::{Config, Credentials};
 use crate::engine::{Engine, EngineOptions};
+use crate::fleet::Session;
 
 /// How long a command's end waits for requests still on the wire and for the recorder.
 pub(crate) const FINISH_GRACE: Duration = Duration::from_secs(30);
@@ -29,13 +31,43 @@ pub(crate) fn release(arg: &str) -> Result<&str, CliError> {
     }
 }
 
+/// How a command that sends changes gets its yes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Consent {
+    /// `--dry-run`: nothing is sent, so nothing is asked.
+    DryRun,
+    /// `--yes`: the operator said yes on the command line.
+    Given,
+    /// The terminal is asked.
+    Asked,
+}
+
+impl Consent {
+    /// From the `--yes` and `--dry-run` flags (clap keeps them apart).
+    pub(crate) fn from_flags(yes: bool, dry_run: bool) -> Self {
+        match (yes, dry_run) {
+            (_, true) => Self::DryRun,
+            (true, false) => Self::Given,
+            (false, false) => Self::Asked,
+        }
+    }
+}
+
+/// The clusters a command that sends changes was pointed at (`--cluster`, `--all`,
+/// `--label`; none by default), said on stderr before anything else happens.
+pub(crate) fn chosen<'c>(
+    ctx: &'c Context,
+    select: &SelectionArgs,
+) -> Result<(&'c Config, Vec<usize>), CliError> {
+    let config = ctx.config()?;
+    let chosen = select.select(config, WhenUnnamed::NoOne)?;
+    super::selection::announce(config, &chosen, select);
+    Ok((config, chosen))
+}
+
 /// Refuses to start without a way to confirm: `--yes`, `--dry-run`, or a terminal.
-pub(crate) fn need_a_way_to_confirm(
-    yes: bool,
-    dry_run: bool,
-    interactive: bool,
-) -> Result<(), CliError> {
-    if yes || dry_run || interactive {
+pub(crate) fn need_a_way_to_confirm(ctx: &Context, consent: Consent) -> Result<(), CliError> {
+    if consent != Consent::Asked || ctx.interactive {
         return Ok(());
     }
     Err(CliError::Usage(
@@ -43,12 +75,31 @@ pub(crate) fn need_a_way_to_confirm(
     ))
 }
 
-/// The engine over `subset` (sending nothing when `read_only`), and a watch on what it
-/// says from its first update on.
+/// The engine over `subset` (of this run's `--read-only` when it lets the clusters'
+/// own `read_only` decide), after one look at every cluster: the engine and the watch on
+/// it, or the exit at Ctrl-C, when nothing was sent.
+pub(crate) async fn look_first(
+    ctx: &Context,
+    subset: &Config,
+    options: EngineOptions,
+    look: Look,
+) -> Result<(Engine, Watch), Exit> {
+    let (engine, mut watch) = watched_engine(ctx, subset, ctx.session(), options);
+    let timeouts = subset.clusters.iter().map(|c| c.timeout).collect();
+    if watch.first_look(look, timeouts).await == Waited::Interrupted {
+        engine.shutdown();
+        crate::errln!("ontop: interrupted while looking at the clusters: nothing was sent");
+        return Err(Exit::Interrupted);
+    }
+    Ok((engine, watch))
+}
+
+/// The engine over `subset` (sending nothing in a [`Session::ReadOnly`]), and a watch on
+/// what it says from its first update on.
 pub(crate) fn watched_engine(
     ctx: &Context,
     subset: &Config,
-    read_only: bool,
+    session: Session,
     options: EngineOptions,
 ) -> (Engine, Watch) {
     let credentials = Arc::new(Credentials::new(ctx.interactive));
@@ -58,7 +109,7 @@ pub(crate) fn watched_engine(
             subset,
             &credentials,
             ctx.data_dir.as_deref(),
-            read_only,
+            session,
             options,
         )
     });

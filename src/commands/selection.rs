@@ -12,6 +12,15 @@ use crate::commands::CliError;
 use crate::config::Config;
 use crate::state::filter::{has_label, same_word};
 
+/// Which clusters a command takes when no flag names any.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum WhenUnnamed {
+    /// Every cluster: the command only reads (`status`, `packages`).
+    Everyone,
+    /// None: a command that sends changes wants its clusters named.
+    NoOne,
+}
+
 /// The selection flags every command that picks clusters takes.
 #[derive(Debug, Clone, Default, Args)]
 pub struct SelectionArgs {
@@ -32,12 +41,13 @@ impl SelectionArgs {
         self.clusters.is_empty() && !self.all && self.labels.is_empty()
     }
 
-    /// Indices (config order) of the selected clusters. With no flag at all, every
-    /// cluster when `all_by_default`; `--label` alone starts from every cluster.
-    pub fn select(&self, config: &Config, all_by_default: bool) -> Result<Vec<usize>, CliError> {
+    /// Indices (config order) of the selected clusters. With no flag at all, what
+    /// `unnamed` says; `--label` alone starts from every cluster.
+    pub fn select(&self, config: &Config, unnamed: WhenUnnamed) -> Result<Vec<usize>, CliError> {
         let names: Vec<&str> = config.clusters.iter().map(|c| c.name.as_str()).collect();
+        let by_default = unnamed == WhenUnnamed::Everyone;
         let everyone =
-            self.all || self.clusters.is_empty() && (all_by_default || !self.labels.is_empty());
+            self.all || self.clusters.is_empty() && (by_default || !self.labels.is_empty());
         let mut chosen = choose(&names, &self.clusters, everyone, &config.path)?;
         for wanted in &self.labels {
             let (key, value) = parse_label(wanted)?;

@@ -35,7 +35,7 @@ pub(crate) async fn run(ctx: &Context, listen: Option<SocketAddr>) -> Result<Exi
             options,
         ))
     })
-    .map_err(CliError::Setup)?;
+    .map_err(|e| CliError::Setup(e.to_string()))?;
     let scheme = if config.serve.tls.is_some() {
         "https"
     } else {

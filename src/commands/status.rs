@@ -18,7 +18,7 @@ use serde_json::Value;
 use tokio::sync::mpsc;
 
 use super::progress::Waiting;
-use super::selection::SelectionArgs;
+use super::selection::{SelectionArgs, WhenUnnamed};
 use super::{CliError, Context, Exit, interrupt};
 use crate::config::{Config, Credentials};
 use crate::download::journal::Journal;
@@ -57,15 +57,18 @@ pub(crate) async fn run(
     form: Form,
     select: &SelectionArgs,
 ) -> Result<Exit, CliError> {
-    let config = &ctx.config()?.subset(&select.select(ctx.config()?, true)?);
+    let config = &ctx
+        .config()?
+        .subset(&select.select(ctx.config()?, WhenUnnamed::Everyone)?);
     if !select.labels.is_empty() {
         let all: Vec<usize> = (0..config.clusters.len()).collect();
         super::selection::announce(config, &all, select);
     }
     let credentials = Credentials::new(ctx.interactive);
     // Password commands and prompts block: keep them off the async workers.
-    let targets =
-        tokio::task::block_in_place(|| fleet::targets_from_config(config, &credentials, true));
+    let targets = tokio::task::block_in_place(|| {
+        fleet::targets_from_config(config, &credentials, fleet::Session::ReadOnly)
+    });
     // Jobs started by ontop (any session) and not yet seen to end: show them too.
     let journal = Journal::open(ctx.data_dir.as_deref());
     for warning in journal.take_warnings() {
@@ -156,7 +159,13 @@ async fn sweep_shown(
 }
 
 /// 0 when every cluster answered, 1 otherwise (the closing line names who did not).
-pub(crate) fn exit_code(reports: &[ClusterReport]) -> Exit {
+fn exit_code(reports: &[ClusterReport]) -> Exit {
+    unless_all_answered(reports, "did not answer")
+}
+
+/// 0 when every cluster of a sweep answered, else 1 and the closing line: "2 of 5
+/// clusters `did_not` (a, b)".
+pub(crate) fn unless_all_answered(reports: &[ClusterReport], did_not: &str) -> Exit {
     let silent: Vec<&str> = reports
         .iter()
         .filter(|r| !r.answered())
@@ -165,7 +174,7 @@ pub(crate) fn exit_code(reports: &[ClusterReport]) -> Exit {
     let reasons: Vec<String> = (!silent.is_empty())
         .then(|| {
             format!(
-                "{} of {} did not answer ({})",
+                "{} of {} {did_not} ({})",
                 silent.len(),
                 crate::text::count_clusters(reports.len()),
                 silent.join(", ")

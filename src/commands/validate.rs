@@ -17,8 +17,8 @@ use tokio::time::Instant;
 
 use super::download::lines::print_plan;
 use super::progress::Waiting;
-use super::prologue::{FINISH_GRACE, INTERRUPT_GRACE};
-use super::watch::{Waited, Watch};
+use super::prologue::{self, Consent, FINISH_GRACE, INTERRUPT_GRACE};
+use super::watch::{Following, Look, Waited, Watch};
 use super::{CliError, Context, Exit};
 use crate::cli::ValidateArgs;
 use crate::download::{OperationKind, Plan};
@@ -27,25 +27,16 @@ use crate::state::Model;
 
 /// Runs `ontop validate`.
 pub(super) async fn run(ctx: &Context, args: &ValidateArgs) -> Result<Exit, CliError> {
-    let config = ctx.config()?;
-    let version = super::prologue::release(&args.version)?;
-    let chosen = args.select.select(config, false)?;
-    super::selection::announce(config, &chosen, &args.select);
+    let version = prologue::release(&args.version)?;
+    let (config, chosen) = prologue::chosen(ctx, &args.select)?;
     let limit = super::download::follow_limit(args.timeout.as_deref())?;
-    crate::commands::prologue::need_a_way_to_confirm(args.yes, args.dry_run, ctx.interactive)?;
+    prologue::need_a_way_to_confirm(ctx, Consent::from_flags(args.yes, args.dry_run))?;
     let subset = config.subset(&chosen);
-    let (engine, mut watch) = crate::commands::prologue::watched_engine(
-        ctx,
-        &subset,
-        ctx.read_only,
-        EngineOptions::default(),
-    );
-    let timeouts = subset.clusters.iter().map(|c| c.timeout).collect();
-    if watch.first_look(true, timeouts).await == Waited::Interrupted {
-        engine.shutdown();
-        crate::errln!("ontop: interrupted while looking at the clusters: nothing was sent");
-        return Ok(Exit::Interrupted);
-    }
+    let look = prologue::look_first(ctx, &subset, EngineOptions::default(), Look::WithPackages);
+    let (engine, watch) = match look.await {
+        Ok(looked) => looked,
+        Err(exit) => return Ok(exit),
+    };
     let everyone: Vec<usize> = (0..subset.clusters.len()).collect();
     let plan = watch
         .model
@@ -125,6 +116,7 @@ impl Run {
         self.engine.finish(FINISH_GRACE).await;
         self.watch.drain();
         self.engine.shutdown();
+        let following = Following::from_wait(args.wait);
         let outcome = report::Outcome::of(
             &self.watch.model,
             &self.plan,
@@ -132,8 +124,8 @@ impl Run {
             Timestamp::now(),
         );
         if args.json {
-            crate::outln!("{}", outcome.json(&self.watch.model, args.wait));
-        } else if args.wait {
+            crate::outln!("{}", outcome.json(&self.watch.model, following));
+        } else if following == Following::ToTheEnd {
             outcome.print(&self.watch.model);
         } else {
             outcome.print_started(&self.watch.model);
@@ -142,12 +134,12 @@ impl Run {
             return Err(CliError::Usage(format!(
                 "nothing was validated: {}",
                 outcome
-                    .reasons(args.wait, &self.watch.not_recorded)
+                    .reasons(following, &self.watch.not_recorded)
                     .join("; ")
             )));
         }
         Ok(Exit::unless(
-            &outcome.reasons(args.wait, &self.watch.not_recorded),
+            &outcome.reasons(following, &self.watch.not_recorded),
         ))
     }
 

@@ -28,6 +28,36 @@ async fn sleep_until(deadline: Option<Instant>) {
     }
 }
 
+/// How far a command follows what it started (`--wait` or not).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Following {
+    /// Until each request is answered.
+    UntilAnswered,
+    /// `--wait`: until each operation has ended.
+    ToTheEnd,
+}
+
+impl Following {
+    /// From the `--wait` flag.
+    pub(crate) fn from_wait(wait: bool) -> Self {
+        if wait {
+            Self::ToTheEnd
+        } else {
+            Self::UntilAnswered
+        }
+    }
+}
+
+/// What the first look at the clusters waits for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Look {
+    /// An answer to a poll (or a failure).
+    Polled,
+    /// An answer, and the package repository read (or found unreadable): a plan that
+    /// skips the clusters holding a release needs it.
+    WithPackages,
+}
+
 /// How a wait ended.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Waited {
@@ -85,13 +115,13 @@ impl Watch {
     }
 
     /// Waits until every cluster has been looked at once: it answered (and, with
-    /// `packages`, its repository was read or could not be), it failed, or its login was
-    /// refused. One pass: a hung cluster costs its one timeout (each cluster's is in
-    /// `timeouts`), and a live line on a terminal says who is still awaited.
-    pub(crate) async fn first_look(&mut self, packages: bool, timeouts: Vec<Duration>) -> Waited {
+    /// [`Look::WithPackages`], its repository was read or could not be), it failed, or its
+    /// login was refused. One pass: a hung cluster costs its one timeout (each cluster's is
+    /// in `timeouts`), and a live line on a terminal says who is still awaited.
+    pub(crate) async fn first_look(&mut self, look: Look, timeouts: Vec<Duration>) -> Waited {
         let looked = move |c: &ClusterState| {
-            let answered = c.last_success.is_some()
-                && (!packages || c.packages.is_some() || c.packages_error.is_some());
+            let packages_known = c.packages.is_some() || c.packages_error.is_some();
+            let answered = c.last_success.is_some() && (look == Look::Polled || packages_known);
             answered || c.last_failure.is_some() || c.login_paused.is_some()
         };
         let waiting = Waiting::new(timeouts, "answered");

@@ -38,6 +38,22 @@ pub(crate) const COMMAND_TIMEOUT: Duration = Duration::from_secs(10);
 /// is a line, not a megabyte.
 pub(super) const MAX_SECRET_FILE: u64 = 64 * 1024;
 
+/// Whether a cluster without a password source may ask for it on the terminal.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Prompting {
+    /// A terminal is attached: ask, without echo.
+    Ask,
+    /// Scripts, cron, a service, or a dashboard that owns the screen: an error instead.
+    Never,
+}
+
+impl From<bool> for Prompting {
+    /// `true` when the program runs on a terminal (`Context::interactive`).
+    fn from(interactive: bool) -> Self {
+        if interactive { Self::Ask } else { Self::Never }
+    }
+}
+
 /// What a cached password is filed under: equal sources share one entry.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 enum SourceKey {
@@ -84,11 +100,12 @@ impl Failure {
 }
 
 impl Credentials {
-    /// `interactive`: a terminal is attached, so a cluster without a password source may
-    /// ask for one (without echo). Scripts and cron pass `false` and get an error instead.
-    pub fn new(interactive: bool) -> Self {
+    /// With [`Prompting::Ask`] a cluster without a password source asks for one (without
+    /// echo); scripts and cron pass [`Prompting::Never`] and get an error instead. (A
+    /// `bool` says whether a terminal is attached.)
+    pub fn new(prompting: impl Into<Prompting>) -> Self {
         Self {
-            interactive: AtomicBool::new(interactive),
+            interactive: AtomicBool::new(prompting.into() == Prompting::Ask),
             environment: Environment::process(),
             command_timeout: COMMAND_TIMEOUT,
             cache: Mutex::new(HashMap::new()),
@@ -96,23 +113,12 @@ impl Credentials {
         }
     }
 
-    /// Allows or stops prompting from now on. The dashboard calls `set_interactive(false)`
-    /// once it owns the screen: a prompt then would garble it and block a poller, so a
-    /// prompted password forgotten after a 401 becomes an error on that cluster instead.
-    pub fn set_interactive(&self, interactive: bool) {
-        self.interactive.store(interactive, Ordering::Relaxed);
-    }
-
-    /// Reads `password_env` variables from `environment` instead of the process.
-    pub fn with_environment(mut self, environment: Environment) -> Self {
-        self.environment = environment;
-        self
-    }
-
-    /// Changes how long a `password_command` may run (default [`COMMAND_TIMEOUT`]).
-    pub fn with_command_timeout(mut self, timeout: Duration) -> Self {
-        self.command_timeout = timeout;
-        self
+    /// Allows or stops prompting from now on. The dashboard stops it once it owns the
+    /// screen: a prompt then would garble it and block a poller, so a prompted password
+    /// forgotten after a 401 becomes an error on that cluster instead.
+    pub fn set_interactive(&self, prompting: impl Into<Prompting>) {
+        let ask = prompting.into() == Prompting::Ask;
+        self.interactive.store(ask, Ordering::Relaxed);
     }
 
     /// The cluster's password, from the cache or freshly resolved from its source.
@@ -237,6 +243,24 @@ impl Credentials {
                 "enter the password, or set a password source",
             )
         })
+    }
+}
+
+/// Settings only the integration tests change (they reach [`Credentials`] through
+/// `ontop::testing`): the program always reads the process environment and gives a
+/// command [`COMMAND_TIMEOUT`].
+#[doc(hidden)]
+impl Credentials {
+    /// Reads `password_env` variables from `environment` instead of the process.
+    pub fn with_environment(mut self, environment: Environment) -> Self {
+        self.environment = environment;
+        self
+    }
+
+    /// Changes how long a `password_command` may run (default [`COMMAND_TIMEOUT`]).
+    pub fn with_command_timeout(mut self, timeout: Duration) -> Self {
+        self.command_timeout = timeout;
+        self
     }
 }
 

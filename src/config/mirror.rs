@@ -10,22 +10,13 @@
 //! ```
 
 use std::collections::BTreeMap;
-use std::path::Path;
 
 use config::{Map, Value, ValueKind};
 use reqwest::Url;
 
-use super::environment::Environment;
-use super::schema::{Reader, Scope};
+use super::schema::{Layer, Reader, Scope};
 use super::validate::check_on_disk;
 use super::{ClusterConfig, CredentialSource};
-
-/// Keys of one `[[download.mirror]]`.
-#[rustfmt::skip]
-pub(crate) const MIRROR_KEYS: &[&str] = &[
-    "labels", "base", "username", "password", "password_env", "password_command",
-    "password_file",
-];
 
 /// One site's package server.
 #[derive(Clone, Debug)]
@@ -92,12 +83,11 @@ pub(crate) fn coverage<'a>(
 }
 
 /// Reads `[[download.mirror]]` (`value` is the `mirror` key of `[download]`).
-pub(super) fn read(
-    reader: &mut Reader,
-    value: &Value,
-    base_dir: &Path,
-    env: &Environment,
-) -> Vec<Mirror> {
+pub(super) fn read(reader: &mut Reader, _: &Scope, value: &Value, layer: &mut Layer) {
+    layer.mirrors = mirrors(reader, value);
+}
+
+fn mirrors(reader: &mut Reader, value: &Value) -> Vec<Mirror> {
     let ValueKind::Array(items) = &value.kind else {
         let message = "expected a list of [[download.mirror]] tables".to_owned();
         reader.problem(
@@ -116,48 +106,34 @@ pub(super) fn read(
             reader.problem(&scope, "mirror", "not a table".to_owned(), fix);
             continue;
         };
-        if let Some(mirror) = one(reader, &scope, t, base_dir, env) {
+        if let Some(mirror) = one(reader, &scope, t) {
             mirrors.push(mirror);
         }
     }
     mirrors
 }
 
-fn one(
-    reader: &mut Reader,
-    scope: &Scope,
-    t: &Map<String, Value>,
-    base_dir: &Path,
-    env: &Environment,
-) -> Option<Mirror> {
+fn one(reader: &mut Reader, scope: &Scope, t: &Map<String, Value>) -> Option<Mirror> {
     // Username and password sources are read as a cluster's are.
-    let layer = reader.layer(scope, t, MIRROR_KEYS, base_dir);
-    check_on_disk(reader, scope, &layer, env);
-    let labels = match t.get("labels") {
-        Some(value) => reader.labels(scope, value),
-        None => BTreeMap::new(),
-    };
-    if labels.is_empty() {
+    let layer = reader.layer(scope, t);
+    check_on_disk(reader, scope, &layer);
+    if layer.labels.is_empty() {
         let message = "a mirror needs the labels of the clusters it serves".to_owned();
         let fix = "add labels = { site = \"ams\" } (a cluster with all of them fetches here)";
         reader.problem(scope, "labels", message, fix);
     }
-    let base = match t.get("base") {
-        Some(value) => base_url(reader, scope, value),
-        None => {
-            let message = "a mirror needs the directory its packages are in".to_owned();
-            let fix = "add base = \"https://pkgs-ams.example.com/ontap/\"";
-            reader.problem(scope, "base", message, fix);
-            None
-        }
-    };
+    if !layer.written.contains("base") {
+        let message = "a mirror needs the directory its packages are in".to_owned();
+        let fix = "add base = \"https://pkgs-ams.example.com/ontap/\"";
+        reader.problem(scope, "base", message, fix);
+    }
     if layer.credential.is_some() && layer.username.is_none() {
         let message = "a password for the mirror needs its username".to_owned();
         reader.problem(scope, "username", message, "add username = \"fetch\"");
     }
     Some(Mirror {
-        labels: (!labels.is_empty()).then_some(labels)?,
-        base: base?,
+        labels: (!layer.labels.is_empty()).then_some(layer.labels)?,
+        base: layer.base?,
         username: layer.username,
         credential: layer.credential,
     })
@@ -165,6 +141,10 @@ fn one(
 
 /// A directory URL: a scheme ONTAP fetches from, a server, a path that ends with `/`,
 /// no credentials in it (they go in username and a password source).
+pub(super) fn base(reader: &mut Reader, scope: &Scope, value: &Value, layer: &mut Layer) {
+    layer.base = base_url(reader, scope, value);
+}
+
 fn base_url(reader: &mut Reader, scope: &Scope, value: &Value) -> Option<Url> {
     let text = reader.text(scope, "base", value)?;
     let fix =

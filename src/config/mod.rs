@@ -5,6 +5,8 @@
 //! `ONTOP__` environment overrides, and validates all of it. Validation collects every
 //! problem it finds, not just the first, and each one names the file, the key and the fix
 //! (see [`ConfigError`]). The rest of the program never sees a half-valid config.
+//! Which keys each table holds, how each is read and what it means is one list,
+//! [`keys::KEYS`]: the reader, the suggestions and the man page all read it.
 //!
 //! Passwords are not read at load time: a [`ClusterConfig`] only says where its password
 //! comes from ([`CredentialSource`]). [`Credentials`] resolves each source on demand,
@@ -25,10 +27,12 @@
 //!   silently ignored override is worse than a refusal. Env keys arrive lowercased.
 //!   A password source set from the environment replaces the file's `[defaults]` one.
 
+mod addresses;
 mod credentials;
 mod environment;
 mod error;
 pub(crate) mod import;
+pub(crate) mod keys;
 mod mirror;
 mod paths;
 mod readiness;
@@ -49,19 +53,14 @@ use secrecy::SecretString;
 use crate::ontap::Fingerprint;
 
 pub(crate) use credentials::COMMAND_TIMEOUT;
-pub use credentials::Credentials;
+pub use credentials::{Credentials, Prompting};
 pub use environment::Environment;
 pub use error::ConfigError;
-pub(crate) use mirror::MIRROR_KEYS;
 pub(crate) use mirror::{Mirror, coverage, mirror_for};
 pub use paths::default_config_path;
 pub use paths::resolve_path_in;
 pub(crate) use paths::{CONFIG_PATH_ENV, data_dir, resolve_path};
 pub(crate) use readiness::ValidateSettings;
-/// The keys each table may hold (the man page documents each of them).
-pub(crate) use schema::{
-    CLUSTER_KEYS, DEFAULTS_KEYS, DOWNLOAD_KEYS, SERVE_KEYS, TOP_KEYS, VALIDATE_KEYS,
-};
 pub(crate) use serve::{DEFAULT_LISTEN, ServeSettings};
 
 /// How often a cluster is polled when neither it nor `[defaults]` says.

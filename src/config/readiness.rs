@@ -7,8 +7,7 @@ use std::time::Duration;
 use config::Value;
 use config::ValueKind;
 
-use super::schema::{self, Reader, Scope};
-use super::validate::table;
+use super::schema::{Layer, Reader, Scope};
 
 /// The check ONTAP raises on nearly every cluster (it points to the Upgrade Advisor plan
 /// and the upgrade documentation's manual checks): a note unless the config says else.
@@ -16,7 +15,7 @@ pub(crate) const MANUAL_CHECKS: &str = "Manual checks";
 /// How long a validation stays current unless `max_age` says.
 pub(super) const DEFAULT_MAX_AGE: Duration = Duration::from_secs(24 * 3600);
 /// `max_age` may be from a minute to thirty days.
-const MAX_AGE_RANGE: (Duration, Duration) =
+pub(super) const MAX_AGE_RANGE: (Duration, Duration) =
     (Duration::from_secs(60), Duration::from_secs(30 * 24 * 3600));
 /// The most checks `ignore` may name: ONTAP has a few dozen.
 const MAX_IGNORED: usize = 64;
@@ -47,27 +46,22 @@ impl ValidateSettings {
     }
 }
 
-/// Reads `[validate]`; problems go to `reader`.
-pub(super) fn read(reader: &mut Reader, value: Option<&Value>) -> ValidateSettings {
-    let scope = Scope::Validate;
-    let mut settings = ValidateSettings::default();
-    let Some(t) = table(reader, &scope, value) else {
-        return settings;
-    };
-    reader.unknown_keys(&scope, t, schema::VALIDATE_KEYS);
-    if let Some(value) = t.get("max_age")
-        && let Some(age) = reader.duration(&scope, "max_age", value, MAX_AGE_RANGE)
-    {
-        settings.max_age = age;
+/// `[validate]`, read (problems went to the reader).
+pub(super) fn settings(layer: Layer) -> ValidateSettings {
+    let defaults = ValidateSettings::default();
+    ValidateSettings {
+        ignore: layer.ignore.unwrap_or(defaults.ignore),
+        max_age: layer.max_age.unwrap_or(defaults.max_age),
     }
-    if let Some(value) = t.get("ignore") {
-        settings.ignore = ignore_list(reader, &scope, value).unwrap_or_default();
-    }
-    settings
 }
 
 /// `ignore = ["Manual checks", "NFS mounts"]`: a list of check names (`[]` counts every
 /// finding).
+pub(super) fn ignore(reader: &mut Reader, scope: &Scope, value: &Value, layer: &mut Layer) {
+    // A list that cannot be read ignores nothing (a problem says why).
+    layer.ignore = Some(ignore_list(reader, scope, value).unwrap_or_default());
+}
+
 fn ignore_list(reader: &mut Reader, scope: &Scope, value: &Value) -> Option<Vec<String>> {
     let fix = "write it as a list of check names, e.g. ignore = [\"Manual checks\"] ([] counts every finding)";
     let ValueKind::Array(items) = &value.kind else {

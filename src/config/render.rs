@@ -15,21 +15,55 @@ pub(super) fn render(config: &Config) -> String {
     for warning in &config.warnings {
         let _ = writeln!(out, "# warning: {warning}");
     }
-    let download = &config.download;
-    if download.url.is_some() || download.username.is_some() {
-        out.push_str("\n[download]\n");
-        if let Some(url) = &download.url {
-            line(&mut out, "url", &quote(&crate::text::mask_url(url)));
-        }
-        if let Some(username) = &download.username {
-            line(&mut out, "username", &quote(username));
-        }
-    }
+    download_table(&mut out, &config.download);
     serve_table(&mut out, &config.serve);
+    validate_table(&mut out, &config.validate);
     for cluster in &config.clusters {
         cluster_table(&mut out, cluster);
     }
     out
+}
+
+/// `[download]` and its mirrors, when the file sets anything in it.
+fn download_table(out: &mut String, download: &super::DownloadDefaults) {
+    if *download == super::DownloadDefaults::default() {
+        return;
+    }
+    out.push_str("\n[download]\n");
+    if let Some(url) = &download.url {
+        line(out, "url", &quote(&crate::text::mask_url(url)));
+    }
+    if let Some(username) = &download.username {
+        line(out, "username", &quote(username));
+    }
+    if let Some(max) = download.max_running {
+        line(out, "max_running", &max.to_string());
+    }
+    if let Some(rate) = download.upload_rate {
+        line(out, "upload_rate", &quote(&format!("{rate}B/s")));
+    }
+    for mirror in &download.mirrors {
+        out.push_str("\n[[download.mirror]]\n");
+        line(out, "labels", &labels(&mirror.labels));
+        line(out, "base", &quote(&crate::text::mask_url(&mirror.base)));
+        if let Some(username) = &mirror.username {
+            line(out, "username", &quote(username));
+        }
+        if let Some(source) = &mirror.credential {
+            line(out, "password", &password(source));
+        }
+    }
+}
+
+/// `[validate]`, when it differs from what ontop assumes without one.
+fn validate_table(out: &mut String, validate: &super::ValidateSettings) {
+    if *validate == super::ValidateSettings::default() {
+        return;
+    }
+    out.push_str("\n[validate]\n");
+    let names: Vec<String> = validate.ignore.iter().map(|n| quote(n)).collect();
+    line(out, "ignore", &format!("[{}]", names.join(", ")));
+    line(out, "max_age", &quote(&duration(validate.max_age)));
 }
 
 /// `[serve]`, when the file sets anything in it.
@@ -45,9 +79,9 @@ fn serve_table(out: &mut String, serve: &super::ServeSettings) {
     if let Some(listen) = serve.listen {
         line(out, "listen", &quote(&listen.to_string()));
     }
-    if let Some((user, source)) = &serve.basic_auth {
-        line(out, "username", &quote(user));
-        line(out, "password", &password(source));
+    if let Some(login) = &serve.basic_auth {
+        line(out, "username", &quote(&login.user));
+        line(out, "password", &password(&login.password));
     }
     if let Some((cert, key)) = &serve.tls {
         line(out, "tls_cert_file", &quote(&cert.display().to_string()));
@@ -80,12 +114,7 @@ fn cluster_table(out: &mut String, c: &ClusterConfig) {
         &quote(&duration(c.packages_interval)),
     );
     if !c.labels.is_empty() {
-        let pairs: Vec<String> = c
-            .labels
-            .iter()
-            .map(|(k, v)| format!("{} = {}", key(k), quote(v)))
-            .collect();
-        line(out, "labels", &format!("{{ {} }}", pairs.join(", ")));
+        line(out, "labels", &labels(&c.labels));
     }
     if let Some(fingerprint) = &c.fingerprint {
         line(out, "fingerprint", &quote(&fingerprint.to_string()));
@@ -93,6 +122,15 @@ fn cluster_table(out: &mut String, c: &ClusterConfig) {
     if let Some(name) = &c.tls_server_name {
         line(out, "tls_server_name", &quote(name));
     }
+}
+
+/// Labels as an inline TOML table.
+fn labels(labels: &std::collections::BTreeMap<String, String>) -> String {
+    let pairs: Vec<String> = labels
+        .iter()
+        .map(|(k, v)| format!("{} = {}", key(k), quote(v)))
+        .collect();
+    format!("{{ {} }}", pairs.join(", "))
 }
 
 /// Where the password comes from, never what it is.

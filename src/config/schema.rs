@@ -1,10 +1,13 @@
-//! The keys the config file may hold, and reading one table of them into a [`Layer`].
+//! Reading one table of the config file into a [`Layer`], as the key list
+//! ([`super::keys::KEYS`]) says: which keys the table allows, how each is read and which
+//! field it fills.
 //!
 //! The tree is walked by hand rather than deserialized with serde so that one pass can
 //! report every problem, in the words of the file: which table, which key, what is wrong
 //! and what to write instead. Single values are read in [`super::values`].
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
@@ -12,55 +15,13 @@ use config::{Map, Value};
 use reqwest::Url;
 
 use super::error::Problem;
-use super::{CredentialSource, PACKAGES_INTERVAL_RANGE, POLL_INTERVAL_RANGE, TIMEOUT_RANGE};
+use super::keys::{self, PasswordKey, Read, Section};
+use super::{CredentialSource, Environment, Mirror};
 use crate::ontap::Fingerprint;
 
-/// Top-level tables.
-pub(crate) const TOP_KEYS: &[&str] = &["defaults", "download", "serve", "validate", "cluster"];
-/// Keys of `[validate]`: how validation results are judged.
-pub(crate) const VALIDATE_KEYS: &[&str] = &["ignore", "max_age"];
-/// Keys of one `[[cluster]]`.
-#[rustfmt::skip]
-pub(crate) const CLUSTER_KEYS: &[&str] = &[
-    "name", "url", "username", "password", "password_env", "password_command", "password_file",
-    "ca_file", "insecure", "poll_interval", "timeout", "labels", "read_only", "fingerprint",
-    "tls_server_name", "packages_interval",
-];
-/// Keys of `[defaults]`: the cluster keys that make sense for many clusters at once.
-#[rustfmt::skip]
-pub(crate) const DEFAULTS_KEYS: &[&str] = &[
-    "username", "password", "password_env", "password_command", "password_file", "ca_file",
-    "insecure", "poll_interval", "timeout", "labels", "read_only", "fingerprint",
-    "packages_interval",
-];
-/// The keys that say where a password comes from; a table may hold one of them.
-pub(super) const PASSWORD_KEYS: &[&str] = &[
-    "password",
-    "password_env",
-    "password_command",
-    "password_file",
-];
-/// Keys of `[download]`.
-pub(crate) const DOWNLOAD_KEYS: &[&str] =
-    &["url", "username", "max_running", "mirror", "upload_rate"];
-/// Keys of `[serve]`: where `ontop serve` listens, who may read it, how its page groups.
-#[rustfmt::skip]
-pub(crate) const SERVE_KEYS: &[&str] = &[
-    "listen", "username", "password", "password_env", "password_command", "password_file",
-    "tls_cert_file", "tls_key_file", "group",
-];
-
-/// Names people reach for, and the key they meant.
-#[rustfmt::skip]
-const ALIASES: &[(&str, &str)] = &[
-    ("host", "url"), ("hostname", "url"), ("address", "url"), ("addr", "url"),
-    ("user", "username"), ("login", "username"), ("ca", "ca_file"), ("cafile", "ca_file"),
-    ("ca_cert", "ca_file"), ("interval", "poll_interval"), ("clusters", "cluster"),
-    ("default", "defaults"), ("tags", "labels"), ("readonly", "read_only"),
-];
-
-/// One table's worth of settings (`[defaults]` or one `[[cluster]]`), each `None` when
-/// the table does not set it.
+/// One table's worth of settings, each `None` when the table does not set it. Every table
+/// is read into one (each fills the fields of its own keys), then its section turns it
+/// into what the program uses: a [`super::ClusterConfig`], a [`super::ServeSettings`]...
 #[derive(Default)]
 pub(super) struct Layer {
     pub name: Option<String>,
@@ -76,6 +37,16 @@ pub(super) struct Layer {
     pub read_only: Option<bool>,
     pub fingerprint: Option<Fingerprint>,
     pub tls_server_name: Option<String>,
+    pub max_running: Option<usize>,
+    pub mirrors: Vec<Mirror>,
+    pub upload_rate: Option<u64>,
+    pub listen: Option<SocketAddr>,
+    pub group: Option<String>,
+    pub tls_cert_file: Option<PathBuf>,
+    pub tls_key_file: Option<PathBuf>,
+    pub base: Option<Url>,
+    pub ignore: Option<Vec<String>>,
+    pub max_age: Option<Duration>,
     /// Every key the table holds, valid or not: a key written wrongly is not "missing".
     pub written: BTreeSet<String>,
 }
@@ -95,6 +66,19 @@ pub(super) enum Scope {
 }
 
 impl Scope {
+    /// The kind of table this is, for its keys.
+    pub(super) fn section(&self) -> Section {
+        match self {
+            Self::Top => Section::Top,
+            Self::Defaults => Section::Defaults,
+            Self::Download => Section::Download,
+            Self::Serve => Section::Serve,
+            Self::Validate => Section::Validate,
+            Self::Cluster(..) => Section::Cluster,
+            Self::Mirror(_) => Section::Mirror,
+        }
+    }
+
     /// The section an environment variable may override, if any.
     fn env_section(&self) -> Option<&'static str> {
         match self {
@@ -123,6 +107,10 @@ impl std::fmt::Display for Scope {
 /// Walks tables, collecting problems and warnings as it goes.
 pub(super) struct Reader<'a> {
     pub file: &'a Path,
+    /// Where relative paths in the file start: the file's directory.
+    pub base_dir: &'a Path,
+    /// Where `password_env` variables are looked up.
+    pub environment: &'a Environment,
     env: &'a BTreeMap<String, String>,
     pub problems: Vec<Problem>,
     pub warnings: Vec<String>,
@@ -133,9 +121,16 @@ pub(super) struct Reader<'a> {
 }
 
 impl<'a> Reader<'a> {
-    pub(super) fn new(file: &'a Path, env: &'a BTreeMap<String, String>) -> Self {
+    /// A reader of `file`, whose keys `env` (dotted key to variable) overrode.
+    pub(super) fn new(
+        file: &'a Path,
+        env: &'a BTreeMap<String, String>,
+        environment: &'a Environment,
+    ) -> Self {
         Self {
             file,
+            base_dir: file.parent().unwrap_or(Path::new(".")),
+            environment,
             env,
             problems: Vec::new(),
             warnings: Vec::new(),
@@ -170,27 +165,23 @@ impl<'a> Reader<'a> {
         });
     }
 
-    /// Reports keys of `table` that are not in `allowed`, with the nearest valid key.
-    pub(super) fn unknown_keys(
-        &mut self,
-        scope: &Scope,
-        table: &Map<String, Value>,
-        allowed: &[&str],
-    ) {
+    /// Reports keys of `table` that its section does not have, with the nearest one.
+    pub(super) fn unknown_keys(&mut self, scope: &Scope, table: &Map<String, Value>) {
+        let section = scope.section();
         for key in sorted_keys(table)
             .into_iter()
-            .filter(|k| !allowed.contains(&k.as_str()))
+            .filter(|k| keys::find(section, k).is_none())
         {
             let (message, fix) =
-                if matches!(scope, Scope::Defaults) && CLUSTER_KEYS.contains(&key.as_str()) {
+                if section == Section::Defaults && keys::find(Section::Cluster, key).is_some() {
                     (
                         format!("{key:?} cannot be a default"),
                         "set it in each [[cluster]] instead".to_owned(),
                     )
                 } else {
-                    let fix = match suggest(key, allowed) {
+                    let fix = match keys::suggest(section, key) {
                         Some(near) => format!("did you mean {near:?}?"),
-                        None => format!("valid keys here: {}", allowed.join(", ")),
+                        None => format!("valid keys here: {}", keys::names(section).join(", ")),
                     };
                     (format!("unknown key {key:?}"), fix)
                 };
@@ -198,64 +189,73 @@ impl<'a> Reader<'a> {
         }
     }
 
-    /// Reads one `[defaults]` or `[[cluster]]` table: the `allowed` keys into a [`Layer`],
-    /// any other key into a problem.
-    pub(super) fn layer(
-        &mut self,
-        scope: &Scope,
-        table: &Map<String, Value>,
-        allowed: &[&str],
-        base_dir: &Path,
-    ) -> Layer {
-        self.unknown_keys(scope, table, allowed);
-        let mut layer = Layer::default();
-        let mut sources = Vec::new();
-        // A password source from the environment replaces the one written in the file.
-        let env_password = PASSWORD_KEYS
-            .iter()
-            .any(|k| table.contains_key(*k) && self.env_var(scope, k).is_some());
-        layer.written = table.keys().cloned().collect();
-        for key in sorted_keys(table)
+    /// Reads one table: its section's keys into a [`Layer`], any other key into a
+    /// problem.
+    pub(super) fn layer(&mut self, scope: &Scope, table: &Map<String, Value>) -> Layer {
+        self.unknown_keys(scope, table);
+        let section = scope.section();
+        let mut layer = Layer {
+            written: table.keys().cloned().collect(),
+            ..Layer::default()
+        };
+        let specs = sorted_keys(table)
             .into_iter()
-            .filter(|k| allowed.contains(&k.as_str()))
-        {
+            .filter_map(|key| Some((key, keys::find(section, key)?)));
+        let mut sources = Vec::new();
+        for (key, spec) in specs {
             let value = &table[key];
-            let from_env = self.env_var(scope, key).is_some();
-            if env_password && !from_env && PASSWORD_KEYS.contains(&key.as_str()) {
-                continue;
-            }
-            match key.as_str() {
-                "name" => layer.name = self.name(scope, key, value),
-                "url" => layer.url = self.url(scope, key, value, true),
-                "username" => layer.username = self.text(scope, key, value),
-                "fingerprint" => layer.fingerprint = self.fingerprint(scope, key, value),
-                "tls_server_name" => layer.tls_server_name = self.server_name(scope, key, value),
-                k if PASSWORD_KEYS.contains(&k) => {
-                    if let Some(source) = self.password_source(scope, key, value, base_dir) {
-                        if key == "password" && !from_env {
-                            self.plain_in_file.push(scope.to_string());
-                        }
-                        sources.push((key, source));
-                    }
-                }
-                "ca_file" => layer.ca_file = self.path(scope, key, value, base_dir),
-                "insecure" => layer.insecure = self.flag(scope, key, value),
-                "read_only" => layer.read_only = self.flag(scope, key, value),
-                "poll_interval" => {
-                    layer.poll_interval = self.duration(scope, key, value, POLL_INTERVAL_RANGE)
-                }
-                "timeout" => layer.timeout = self.duration(scope, key, value, TIMEOUT_RANGE),
-                "packages_interval" => {
-                    layer.packages_interval =
-                        self.duration(scope, key, value, PACKAGES_INTERVAL_RANGE)
-                }
-                "labels" => layer.labels = self.labels(scope, value),
-                _ => {} // not in `allowed`: reported above
+            match spec.read {
+                Read::Password(which) => sources.push((key, which, value)),
+                read => self.read(scope, key, value, read, &mut layer),
             }
         }
-        layer.credential = self.one_source(scope, sources);
+        layer.credential = self.password(scope, sources);
         self.contradictions(scope, &layer);
         layer
+    }
+
+    /// Reads `value` as `read` says, into the field it names.
+    fn read(&mut self, scope: &Scope, key: &str, value: &Value, read: Read, layer: &mut Layer) {
+        match read {
+            Read::Table | Read::Password(_) => {} // read by the section, or by `password`
+            Read::Text(field) => *field(layer) = self.text(scope, key, value),
+            Read::Name(field) => *field(layer) = self.name(scope, key, value),
+            Read::Address(field) => *field(layer) = self.url(scope, key, value),
+            Read::PackageUrl(field) => *field(layer) = self.package_url(scope, key, value),
+            Read::Path(field) => *field(layer) = self.path(scope, key, value),
+            Read::Flag(field) => *field(layer) = self.flag(scope, key, value),
+            Read::Duration(range, field) => *field(layer) = self.duration(scope, key, value, range),
+            Read::Count(max, field) => *field(layer) = self.count(scope, key, value, max),
+            Read::Rate(field) => *field(layer) = self.rate(scope, key, value),
+            Read::Labels(field) => *field(layer) = self.labels(scope, value),
+            Read::Fingerprint(field) => *field(layer) = self.fingerprint(scope, key, value),
+            Read::ServerName(field) => *field(layer) = self.server_name(scope, key, value),
+            Read::Custom(_, read) => read(self, scope, value, layer),
+        }
+    }
+
+    /// The table's one password source, from its password keys; a source set from the
+    /// environment replaces the one written in the file.
+    fn password(
+        &mut self,
+        scope: &Scope,
+        written: Vec<(&String, PasswordKey, &Value)>,
+    ) -> Option<CredentialSource> {
+        let from_env = |reader: &Self, key: &str| reader.env_var(scope, key).is_some();
+        let env_password = written.iter().any(|(key, ..)| from_env(self, key));
+        let mut sources = Vec::new();
+        for (key, which, value) in written {
+            if env_password && !from_env(self, key) {
+                continue;
+            }
+            if let Some(source) = self.password_source(scope, key, which, value) {
+                if which == PasswordKey::Plain && !from_env(self, key) {
+                    self.plain_in_file.push(scope.to_string());
+                }
+                sources.push((key, source));
+            }
+        }
+        self.one_source(scope, sources)
     }
 
     /// A password key's value as a source (`None` when it is not valid: a problem says
@@ -264,16 +264,14 @@ impl<'a> Reader<'a> {
         &mut self,
         scope: &Scope,
         key: &str,
+        which: PasswordKey,
         value: &Value,
-        base_dir: &Path,
     ) -> Option<CredentialSource> {
-        match key {
-            "password" => self.secret(scope, key, value).map(CredentialSource::Plain),
-            "password_env" => self.text(scope, key, value).map(CredentialSource::Env),
-            "password_command" => self.argv(scope, key, value).map(CredentialSource::Command),
-            _ => self
-                .path(scope, key, value, base_dir)
-                .map(CredentialSource::File),
+        match which {
+            PasswordKey::Plain => self.secret(scope, key, value).map(CredentialSource::Plain),
+            PasswordKey::Env => self.text(scope, key, value).map(CredentialSource::Env),
+            PasswordKey::Command => self.argv(scope, key, value).map(CredentialSource::Command),
+            PasswordKey::File => self.path(scope, key, value).map(CredentialSource::File),
         }
     }
 
@@ -315,15 +313,6 @@ impl<'a> Reader<'a> {
             );
         }
     }
-}
-
-/// The closest of `candidates` to a mistyped `key`, if any is close enough to be a guess.
-pub(super) fn suggest<'c>(key: &str, candidates: &[&'c str]) -> Option<&'c str> {
-    let lower = key.to_lowercase();
-    if let Some((_, meant)) = ALIASES.iter().find(|(alias, _)| *alias == lower) {
-        return candidates.iter().find(|c| *c == meant).copied();
-    }
-    crate::text::suggest::best_match(&lower, candidates)
 }
 
 /// Table keys in a stable order (the `config` crate keeps them in a hash map).

@@ -9,10 +9,10 @@ use std::path::{Path, PathBuf};
 
 use config::Value;
 
+use super::CredentialSource;
 use super::paths::loose_mode;
-use super::schema::{self, Reader, Scope};
-use super::validate::{check_on_disk, table};
-use super::{CredentialSource, Environment};
+use super::schema::{Layer, Reader, Scope};
+use super::validate::{check_on_disk, section};
 
 /// Loopback only: what `ontop serve` binds unless the config or `--listen` says otherwise
 /// (nobody else on the network sees cluster names and states by accident).
@@ -26,7 +26,7 @@ pub struct ServeSettings {
     pub listen: Option<SocketAddr>,
     /// `username` and a password source: every request must log in with them (basic
     /// auth), `/healthz` included.
-    pub basic_auth: Option<(String, CredentialSource)>,
+    pub basic_auth: Option<ServeLogin>,
     /// `tls_cert_file` and `tls_key_file` (PEM): served over HTTPS with them.
     pub tls: Option<(PathBuf, PathBuf)>,
     /// `group = "site"`: the label the status page groups its rows by, unless the page
@@ -34,71 +34,30 @@ pub struct ServeSettings {
     pub group: Option<String>,
 }
 
+/// The one login `ontop serve` takes (basic auth).
+#[derive(Clone, Debug)]
+pub struct ServeLogin {
+    /// `username`: who scrapers log in as.
+    pub user: String,
+    /// Where its password comes from (`password_file`, `password_env`, ...).
+    pub password: CredentialSource,
+}
+
 /// Reads `[serve]`; problems go to `reader`.
-pub(super) fn read(
-    reader: &mut Reader,
-    value: Option<&Value>,
-    base_dir: &Path,
-    env: &Environment,
-) -> ServeSettings {
+pub(super) fn settings(reader: &mut Reader, value: Option<&Value>) -> ServeSettings {
     let scope = Scope::Serve;
-    let Some(t) = table(reader, &scope, value) else {
-        return ServeSettings::default();
-    };
     // Username and password sources are read as a cluster's are (one source at most,
-    // files and variables checked on disk); the other keys here.
-    let layer = reader.layer(&scope, t, schema::SERVE_KEYS, base_dir);
-    check_on_disk(reader, &scope, &layer, env);
-    let listen = t.get("listen").and_then(|v| listen(reader, &scope, v));
-    let group = t.get("group").and_then(|v| group(reader, &scope, v));
-    let file = |reader: &mut Reader, key: &str| {
-        let path = reader.path(&scope, key, t.get(key)?, base_dir)?;
-        if !path.is_file() {
-            let message = format!("{} is not a readable file", path.display());
-            let fix =
-                "give the path of a PEM file (relative paths start at the config's directory)";
-            reader.problem(&scope, key, message, fix);
-        }
-        Some(path)
-    };
-    let cert = file(reader, "tls_cert_file");
-    let key = file(reader, "tls_key_file");
-    if let Some(mode) = key
-        .as_deref()
-        .and_then(|k| std::fs::metadata(k).ok())
-        .and_then(|m| loose_mode(&m))
-    {
-        let shown = key
-            .as_deref()
-            .map_or(String::new(), |k| k.display().to_string());
-        reader.warnings.push(format!(
-            "{}: [serve] tls_key_file {shown} is readable by group or others (mode {mode:o}) — run: chmod 600 {shown}",
-            reader.file.display(),
-        ));
-    }
-    let tls = match (cert, key) {
-        (Some(cert), Some(key)) => Some((cert, key)),
-        _ => {
-            for (have, missing) in [
-                ("tls_cert_file", "tls_key_file"),
-                ("tls_key_file", "tls_cert_file"),
-            ] {
-                if t.contains_key(have) && !t.contains_key(missing) {
-                    let message = "HTTPS needs both a certificate and its key".to_owned();
-                    let fix = format!("add {missing} = \"path/to/file.pem\", or remove {have}");
-                    reader.problem(&scope, missing, message, fix);
-                }
-            }
-            None
-        }
-    };
+    // files and variables checked on disk).
+    let layer = section(reader, &scope, value);
+    check_on_disk(reader, &scope, &layer);
+    let tls = tls(reader, &scope, &layer);
     let basic_auth = match (layer.username, layer.credential) {
         (Some(user), Some(_)) if user.contains(':') => {
             let message = "a basic-auth username cannot hold ':'".to_owned();
             reader.problem(&scope, "username", message, "choose a name without ':'");
             None
         }
-        (Some(user), Some(source)) => Some((user, source)),
+        (Some(user), Some(password)) => Some(ServeLogin { user, password }),
         (None, None) => None,
         (Some(_), None) => {
             let message = "a login for ontop serve needs a password source".to_owned();
@@ -114,24 +73,67 @@ pub(super) fn read(
         }
     };
     ServeSettings {
-        listen,
+        listen: layer.listen,
         basic_auth,
         tls,
-        group,
+        group: layer.group,
+    }
+}
+
+/// `tls_cert_file` and `tls_key_file`: both readable files, or neither.
+fn tls(reader: &mut Reader, scope: &Scope, layer: &Layer) -> Option<(PathBuf, PathBuf)> {
+    let files = [
+        ("tls_cert_file", &layer.tls_cert_file),
+        ("tls_key_file", &layer.tls_key_file),
+    ];
+    for (key, path) in files {
+        if let Some(path) = path.as_deref().filter(|p| !p.is_file()) {
+            let message = format!("{} is not a readable file", path.display());
+            let fix =
+                "give the path of a PEM file (relative paths start at the config's directory)";
+            reader.problem(scope, key, message, fix);
+        }
+    }
+    if let Some(key) = &layer.tls_key_file
+        && let Some(mode) = std::fs::metadata(key).ok().and_then(|m| loose_mode(&m))
+    {
+        let shown = key.display();
+        reader.warnings.push(format!(
+            "{}: [serve] tls_key_file {shown} is readable by group or others (mode {mode:o}) — run: chmod 600 {shown}",
+            reader.file.display(),
+        ));
+    }
+    match (&layer.tls_cert_file, &layer.tls_key_file) {
+        (Some(cert), Some(key)) => Some((cert.clone(), key.clone())),
+        _ => {
+            for (have, missing) in [
+                ("tls_cert_file", "tls_key_file"),
+                ("tls_key_file", "tls_cert_file"),
+            ] {
+                if layer.written.contains(have) && !layer.written.contains(missing) {
+                    let message = "HTTPS needs both a certificate and its key".to_owned();
+                    let fix = format!("add {missing} = \"path/to/file.pem\", or remove {have}");
+                    reader.problem(scope, missing, message, fix);
+                }
+            }
+            None
+        }
     }
 }
 
 /// `group = "site"`: a label name as `labels` allows them (whether a cluster has it is
 /// checked once the clusters are read: [`group_warning`]).
-fn group(reader: &mut Reader, scope: &Scope, value: &Value) -> Option<String> {
-    let text = reader.text(scope, "group", value)?;
+pub(super) fn group(reader: &mut Reader, scope: &Scope, value: &Value, layer: &mut Layer) {
+    let Some(text) = reader.text(scope, "group", value) else {
+        return;
+    };
     if text.chars().count() > super::MAX_NAME {
         let message = format!("a label name of {} characters", text.chars().count());
         let fix = "name the label the clusters carry, e.g. group = \"site\"";
         reader.problem(scope, "group", message, fix);
-        return None;
+        return;
     }
-    Some(text)
+    layer.group = Some(text);
 }
 
 /// A warning when no cluster carries the `[serve] group` label (a typo groups nothing).
@@ -160,10 +162,12 @@ pub(super) fn group_warning(
 
 /// `"127.0.0.1:9464"` or `"[::1]:9464"`: an address and a port, no host name (binding
 /// must not depend on a resolver).
-fn listen(reader: &mut Reader, scope: &Scope, value: &Value) -> Option<SocketAddr> {
-    let text = reader.text(scope, "listen", value)?;
+pub(super) fn listen(reader: &mut Reader, scope: &Scope, value: &Value, layer: &mut Layer) {
+    let Some(text) = reader.text(scope, "listen", value) else {
+        return;
+    };
     match text.parse::<SocketAddr>() {
-        Ok(addr) => Some(addr),
+        Ok(addr) => layer.listen = Some(addr),
         Err(_) => {
             let message = format!(
                 "{:?} is not an IP address and port",
@@ -173,7 +177,6 @@ fn listen(reader: &mut Reader, scope: &Scope, value: &Value) -> Option<SocketAdd
                 "write it like listen = \"{DEFAULT_LISTEN}\" (or \"0.0.0.0:9464\" for every interface)"
             );
             reader.problem(scope, "listen", message, fix);
-            None
         }
     }
 }

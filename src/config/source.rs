@@ -14,7 +14,7 @@ use config::{Environment, File, FileFormat, Map, Value, ValueKind};
 
 use super::error::{ConfigError, Problem};
 use super::paths::loose_mode;
-use super::schema::suggest;
+use crate::text::suggest::best_match;
 
 /// The largest config file read: thousands of clusters fit in far less.
 const MAX_CONFIG: u64 = 16 * 1024 * 1024;
@@ -196,7 +196,7 @@ fn env_key(segments: &[String]) -> Result<String, (String, String)> {
         ));
     }
     if !ENV_SECTIONS.contains(&section) {
-        let hint = suggest(section, ENV_SECTIONS)
+        let hint = best_match(section, ENV_SECTIONS)
             .map(|s| format!("did you mean {}? ", s.to_uppercase()))
             .unwrap_or_default();
         return Err((

@@ -12,7 +12,7 @@ use config::{Map, Value, ValueKind};
 
 use super::error::ConfigError;
 use super::paths::loose_mode;
-use super::schema::{self, Layer, Reader, Scope};
+use super::schema::{Layer, Reader, Scope};
 use super::source::RawConfig;
 use super::values;
 use super::{
@@ -22,20 +22,17 @@ use super::{
 
 /// Validates everything in `raw`, read from `path`; either a whole config or every problem.
 pub(super) fn build(path: &Path, raw: RawConfig, env: &Environment) -> Result<Config, ConfigError> {
-    let base_dir = path.parent().unwrap_or(Path::new("."));
-    let mut reader = Reader::new(path, &raw.env);
+    let mut reader = Reader::new(path, &raw.env, env);
     reader.problems.extend(raw.problems);
     let tree = &raw.tree;
-    reader.unknown_keys(&Scope::Top, tree, schema::TOP_KEYS);
+    reader.unknown_keys(&Scope::Top, tree);
 
-    let defaults = match table(&mut reader, &Scope::Defaults, tree.get("defaults")) {
-        Some(t) => reader.layer(&Scope::Defaults, t, schema::DEFAULTS_KEYS, base_dir),
-        None => Layer::default(),
-    };
-    check_on_disk(&mut reader, &Scope::Defaults, &defaults, env);
-    let download = read_download(&mut reader, tree.get("download"), base_dir, env);
-    let serve = super::serve::read(&mut reader, tree.get("serve"), base_dir, env);
-    let validate = super::readiness::read(&mut reader, tree.get("validate"));
+    let defaults = section(&mut reader, &Scope::Defaults, tree.get("defaults"));
+    check_on_disk(&mut reader, &Scope::Defaults, &defaults);
+    let download = download(section(&mut reader, &Scope::Download, tree.get("download")));
+    let serve = super::serve::settings(&mut reader, tree.get("serve"));
+    let validate =
+        super::readiness::settings(section(&mut reader, &Scope::Validate, tree.get("validate")));
 
     let mut clusters = Vec::new();
     let mut seen: HashMap<String, usize> = HashMap::new();
@@ -48,8 +45,8 @@ pub(super) fn build(path: &Path, raw: RawConfig, env: &Environment) -> Result<Co
             _ => None,
         };
         let scope = Scope::Cluster(index + 1, name);
-        let layer = reader.layer(&scope, t, schema::CLUSTER_KEYS, base_dir);
-        check_on_disk(&mut reader, &scope, &layer, env);
+        let layer = reader.layer(&scope, t);
+        check_on_disk(&mut reader, &scope, &layer);
         if let Some(name) = &layer.name {
             if let Some(first) = seen.get(name) {
                 let message = format!("{name:?} is also the name of [[cluster]] #{first}");
@@ -169,34 +166,23 @@ pub(super) fn table<'v>(
     }
 }
 
-fn read_download(
-    reader: &mut Reader,
-    value: Option<&Value>,
-    base_dir: &Path,
-    env: &Environment,
-) -> DownloadDefaults {
-    let scope = Scope::Download;
-    let Some(t) = table(reader, &scope, value) else {
-        return DownloadDefaults::default();
-    };
-    reader.unknown_keys(&scope, t, schema::DOWNLOAD_KEYS);
+/// The table at `value`, read as `scope`'s section; an empty [`Layer`] when the file
+/// has none (or a problem when it is not a table).
+pub(super) fn section(reader: &mut Reader, scope: &Scope, value: Option<&Value>) -> Layer {
+    match table(reader, scope, value) {
+        Some(t) => reader.layer(scope, t),
+        None => Layer::default(),
+    }
+}
+
+/// `[download]`, read.
+fn download(layer: Layer) -> DownloadDefaults {
     DownloadDefaults {
-        mirrors: t
-            .get("mirror")
-            .map(|v| super::mirror::read(reader, v, base_dir, env))
-            .unwrap_or_default(),
-        upload_rate: t
-            .get("upload_rate")
-            .and_then(|v| reader.rate(&scope, "upload_rate", v)),
-        url: t
-            .get("url")
-            .and_then(|v| reader.package_url(&scope, "url", v)),
-        username: t
-            .get("username")
-            .and_then(|v| reader.text(&scope, "username", v)),
-        max_running: t
-            .get("max_running")
-            .and_then(|v| reader.count(&scope, "max_running", v, super::MAX_RUNNING_LIMIT)),
+        url: layer.url,
+        username: layer.username,
+        max_running: layer.max_running,
+        mirrors: layer.mirrors,
+        upload_rate: layer.upload_rate,
     }
 }
 
@@ -257,9 +243,9 @@ fn cluster_tables<'v>(
 }
 
 /// Checks what a table points at outside the file: variables, password files, CA files.
-pub(super) fn check_on_disk(reader: &mut Reader, scope: &Scope, layer: &Layer, env: &Environment) {
+pub(super) fn check_on_disk(reader: &mut Reader, scope: &Scope, layer: &Layer) {
     match &layer.credential {
-        Some(CredentialSource::Env(var)) => match env.var_os(var) {
+        Some(CredentialSource::Env(var)) => match reader.environment.var_os(var) {
             Some(value) if !value.is_empty() => {}
             found => {
                 let state = if found.is_some() { "empty" } else { "not set" };

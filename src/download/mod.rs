@@ -38,6 +38,7 @@ pub use plan::SkipReason;
 pub(crate) use plan::{Busy, Candidate, plan};
 pub(crate) use recorder::{Note, Notify, Record, Recorder};
 pub use spec::DownloadSpec;
+pub(crate) use start::NotRecorded;
 pub use start::{MAX_CONCURRENT_STARTS, StartOutcome};
 pub use tracker::Followed;
 pub use tracker::Observation;

@@ -277,7 +277,7 @@ impl Books {
             line.message = Some(format!("{}: {}", e.kind, e.message));
         }
         if let StartOutcome::NotSent(reason) = &outcome {
-            line.message = Some(reason.clone());
+            line.message = Some(reason.to_string());
         }
         let audited = self.audit.append(&line);
         // Only downloads are journaled: a later ontop follows them again.

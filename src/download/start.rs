@@ -8,6 +8,7 @@
 
 use super::audit::AuditResult;
 use super::ending::{UNANSWERED_REMOVAL, UNANSWERED_START};
+use super::recorder::RecordError;
 use crate::ontap::codes::Conflict;
 use crate::ontap::{DownloadStarted, ErrorKind, OntapError, Package};
 
@@ -28,8 +29,13 @@ pub enum StartOutcome {
     /// Refused: nothing started (read-only, bad URL, auth, unreachable...).
     Refused(OntapError),
     /// Not sent: the attempt could not be recorded first.
-    NotSent(String),
+    NotSent(NotRecorded),
 }
+
+/// Why a change was not sent: its attempt could not be written to the audit log first.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("the attempt could not be written to the audit log first ({0})")]
+pub struct NotRecorded(pub RecordError);
 
 impl StartOutcome {
     /// Sorts the cluster's answer to a download start. An "already there" answer comes

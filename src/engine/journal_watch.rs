@@ -11,6 +11,7 @@ use super::poller::Command;
 use super::{Engine, JournalUse};
 use crate::download::journal::{JournalEntry, ValidatedEntry};
 use crate::download::{Operation, Tracker};
+use crate::sync::Lock;
 
 impl Engine {
     /// Follows the journal as `how` says.
@@ -95,7 +96,7 @@ fn new_entries(
     entries: Vec<JournalEntry>,
 ) -> Vec<(usize, Tracker)> {
     let now = Timestamp::now();
-    let mut seen = seen.lock().unwrap_or_else(|e| e.into_inner());
+    let mut seen = seen.locked();
     entries
         .into_iter()
         .filter_map(|entry| {

@@ -44,6 +44,7 @@ use crate::download::{Note, Notify, OperationKind, Recorder};
 use crate::fleet;
 use crate::ontap::{Client, OntapError};
 use crate::state::{ClusterIdentity, Model};
+use crate::sync::Lock;
 use poller::{Command, Poller, PollerSetup, Shared};
 
 pub use options::EngineOptions;
@@ -53,6 +54,7 @@ pub use options::JournalUse;
 pub use poller::Schedule;
 pub(crate) use update::Again;
 pub use update::LoginPause;
+pub(crate) use update::Refused;
 pub use update::Update;
 
 /// Polls in flight across the whole fleet, at most: a poll holds its slot for a round
@@ -196,10 +198,10 @@ impl Engine {
         config: &Config,
         credentials: &Arc<Credentials>,
         data_dir: Option<&Path>,
-        session_read_only: bool,
+        session: fleet::Session,
         mut options: EngineOptions,
     ) -> (Self, mpsc::Receiver<Update>, Model) {
-        let mut targets = fleet::targets_from_config(config, credentials, session_read_only);
+        let mut targets = fleet::targets_from_config(config, credentials, session);
         fleet::targets::with_reauth(&mut targets, config, credentials);
         credentials.set_interactive(false);
         let schedules = config
@@ -250,11 +252,11 @@ impl Engine {
     }
 
     /// Logs in to `clusters` with `password` from now on (typed after a refused login);
-    /// with `again`, even where the cluster refused it before.
-    pub fn set_password(&self, clusters: &[usize], password: &SecretString, again: bool) {
+    /// where the cluster refused it before, only when `refused` says to send it again.
+    pub fn set_password(&self, clusters: &[usize], password: &SecretString, refused: Refused) {
         for &cluster in clusters {
             let password = password.clone();
-            self.send(cluster, Command::Password { password, again });
+            self.send(cluster, Command::Password { password, refused });
         }
     }
 
@@ -266,7 +268,7 @@ impl Engine {
 
     /// Requests under way: sent and not yet answered, or queued in ontop.
     pub fn sends_in_flight(&self) -> usize {
-        let sends = self.sends.lock().unwrap_or_else(|e| e.into_inner());
+        let sends = self.sends.locked();
         sends.iter().filter(|t| !t.is_finished()).count()
     }
 
@@ -276,7 +278,7 @@ impl Engine {
     pub async fn finish(&self, grace: Duration) -> Finished {
         let _ = self.closing.send(true);
         let pending: Vec<_> = {
-            let mut sends = self.sends.lock().unwrap_or_else(|e| e.into_inner());
+            let mut sends = self.sends.locked();
             std::mem::take(&mut *sends)
         };
         let deadline = tokio::time::Instant::now() + grace;
@@ -306,7 +308,7 @@ impl Engine {
 
     /// Keeps `task` (a request under way) for [`Engine::finish`].
     fn keep(&self, task: JoinHandle<()>) {
-        let mut sends = self.sends.lock().unwrap_or_else(|e| e.into_inner());
+        let mut sends = self.sends.locked();
         sends.retain(|t| !t.is_finished());
         sends.push(task);
     }

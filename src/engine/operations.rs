@@ -21,10 +21,12 @@ use crate::download::locked::when_unlocked;
 use crate::download::queue::Slot;
 use crate::download::sources;
 use crate::download::{
-    DownloadSpec, Operation, OperationKind, Plan, Record, Recorder, StartOutcome, Tracker,
+    DownloadSpec, NotRecorded, Operation, OperationKind, Plan, Record, Recorder, StartOutcome,
+    Tracker,
 };
 use crate::ontap::codes::Conflict;
 use crate::ontap::{Client, Job};
+use crate::sync::Lock;
 
 /// What is sent to one cluster.
 #[derive(Clone)]
@@ -307,9 +309,7 @@ impl Sending {
                     request(&client, &change, &say).await
                 }
             },
-            Err(reason) => StartOutcome::NotSent(format!(
-                "the attempt could not be written to the audit log first ({reason})"
-            )),
+            Err(error) => StartOutcome::NotSent(NotRecorded(error)),
         };
         // A failure to write the answer is a note of its own; the outcome stands.
         let _ = self
@@ -322,7 +322,7 @@ impl Sending {
             })
             .await;
         if let (StartOutcome::Started { job }, Some(name)) = (&outcome, self.names.get(cluster)) {
-            let mut seen = self.journal_seen.lock().unwrap_or_else(|e| e.into_inner());
+            let mut seen = self.journal_seen.locked();
             seen.insert((name.clone(), job.clone()));
         }
         self.tell(

@@ -23,7 +23,7 @@ use secrecy::SecretString;
 use tokio::sync::{Semaphore, mpsc};
 use tokio::time::{Instant, sleep_until};
 
-use super::update::Update;
+use super::update::{Refused, Update};
 use crate::download::queue::Slot;
 use crate::download::{OperationKind, Recorder, StartOutcome, Tracker};
 use crate::fleet::Target;
@@ -58,7 +58,10 @@ pub(crate) enum Command {
     FetchPackages,
     /// Log in with this password from now on (typed after a refused login), and poll;
     /// with `again`, even when the cluster refused it before (the operator asked twice).
-    Password { password: SecretString, again: bool },
+    Password {
+        password: SecretString,
+        refused: Refused,
+    },
     /// `r` asked twice: send the refused login (or the source's refused password) anyway.
     RetryLogin,
 }
@@ -161,7 +164,7 @@ impl Poller {
             tokio::select! {
                 _ = sleep_until(next), if !self.paused => {}
                 () = sleep_opt(retry_login) => {
-                    if !Box::pin(self.resume_from_source(false)).await {
+                    if !Box::pin(self.resume_from_source(Refused::Withheld)).await {
                         return;
                     }
                 }
@@ -202,10 +205,12 @@ impl Poller {
                 // Everything shown is read again: the repository, and the identity.
                 self.packages_read = None;
                 self.since_info = self.since_info.map(|_| INFO_EVERY);
-                !self.paused || self.resume_from_source(false).await
+                !self.paused || self.resume_from_source(Refused::Withheld).await
             }
-            Command::RetryLogin => !self.paused || self.resume_from_source(true).await,
-            Command::Password { password, again } => self.resume_with(password, again).await,
+            Command::RetryLogin => {
+                !self.paused || self.resume_from_source(Refused::SentAgain).await
+            }
+            Command::Password { password, refused } => self.resume_with(password, refused).await,
             Command::Follow(tracker, slot) => {
                 let followed = self.following.follow(*tracker, slot, &self.shared).await;
                 return if followed { Obeyed::Wait } else { Obeyed::Stop };

@@ -38,6 +38,26 @@ pub enum Again {
     Source,
 }
 
+/// Whether a password the cluster refused before is sent to it again.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Refused {
+    /// Not sent: another refusal counts towards locking the account.
+    Withheld,
+    /// Sent anyway: the operator asked the same way twice.
+    SentAgain,
+}
+
+impl Refused {
+    /// [`Refused::SentAgain`] when the operator asked twice.
+    pub fn sent_again_if(asked_twice: bool) -> Self {
+        if asked_twice {
+            Self::SentAgain
+        } else {
+            Self::Withheld
+        }
+    }
+}
+
 /// One fact about one cluster, identified by its index in the engine's cluster order.
 #[derive(Debug, Clone)]
 pub enum Update {

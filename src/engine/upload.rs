@@ -16,6 +16,7 @@ use tokio::time::Instant;
 
 use crate::download::tracker::UploadFile;
 use crate::ontap::{Client, DownloadStarted, ErrorKind, OntapError};
+use crate::sync::Lock;
 
 /// How much is read from the file and sent at a time.
 const CHUNK: usize = 256 * 1024;
@@ -123,14 +124,14 @@ impl UploadStops {
     /// An upload to `cluster` begins: what stops it.
     pub(crate) fn begin(&self, cluster: usize) -> Arc<tokio::sync::Notify> {
         let stop = Arc::new(tokio::sync::Notify::new());
-        let mut stops = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        let mut stops = self.0.locked();
         stops.insert(cluster, stop.clone());
         stop
     }
 
     /// The upload to `cluster` is over (whichever way).
     pub(crate) fn end(&self, cluster: usize, stop: &Arc<tokio::sync::Notify>) {
-        let mut stops = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        let mut stops = self.0.locked();
         if stops.get(&cluster).is_some_and(|s| Arc::ptr_eq(s, stop)) {
             stops.remove(&cluster);
         }
@@ -138,7 +139,7 @@ impl UploadStops {
 
     /// Stops the upload to `cluster`, when one is on its way; whether there was one.
     pub(crate) fn stop(&self, cluster: usize) -> bool {
-        let stops = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        let stops = self.0.locked();
         stops.get(&cluster).map(|s| s.notify_one()).is_some()
     }
 }

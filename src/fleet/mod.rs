@@ -12,4 +12,4 @@ pub(crate) mod targets;
 pub use sweep::DEFAULT_MAX_IN_FLIGHT;
 pub use sweep::sweep;
 pub(crate) use sweep::{Asks, ClusterReport, sweep_asking};
-pub use targets::{Target, targets_from_config};
+pub use targets::{Session, Target, targets_from_config};

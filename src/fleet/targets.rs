@@ -85,13 +85,34 @@ pub fn with_reauth(targets: &mut [Target], config: &Config, credentials: &Arc<Cr
     }
 }
 
+/// Whether this run of ontop may send changes at all, above what each cluster's own
+/// `read_only` says.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Session {
+    /// `--read-only`, or a command that only reads: every client refuses to send a change.
+    ReadOnly,
+    /// Each cluster's own `read_only` decides.
+    AsConfigured,
+}
+
+impl Session {
+    /// From the `--read-only` flag.
+    pub fn from_flag(read_only: bool) -> Self {
+        if read_only {
+            Self::ReadOnly
+        } else {
+            Self::AsConfigured
+        }
+    }
+}
+
 /// Builds a target per configured cluster, resolving each credential source once (all
-/// of them at the same time).
-/// `session_read_only` (`--read-only`) makes every client refuse to start downloads.
+/// of them at the same time). In a [`Session::ReadOnly`] every client refuses to send a
+/// change.
 pub fn targets_from_config(
     config: &Config,
     credentials: &Credentials,
-    session_read_only: bool,
+    session: Session,
 ) -> Vec<Target> {
     credentials.resolve_all(&config.clusters);
     config
@@ -101,7 +122,7 @@ pub fn targets_from_config(
             name: cluster.name.clone(),
             url: cluster.url.to_string(),
             labels: cluster.labels.clone(),
-            client: client_for(cluster, credentials, session_read_only).map(Arc::new),
+            client: client_for(cluster, credentials, session).map(Arc::new),
             reauth: None,
         })
         .collect()
@@ -110,7 +131,7 @@ pub fn targets_from_config(
 fn client_for(
     cluster: &ClusterConfig,
     credentials: &Credentials,
-    session_read_only: bool,
+    session: Session,
 ) -> Result<Client, OntapError> {
     let password = credentials.password_for(cluster).map_err(|e| {
         // The error names the cluster already; the OntapError names it once, in front.
@@ -141,7 +162,7 @@ fn client_for(
         tls_server_name: cluster.tls_server_name.clone(),
         timeout: cluster.timeout,
         connect_timeout: CONNECT_TIMEOUT.min(cluster.timeout),
-        read_only: session_read_only || cluster.read_only,
+        read_only: session == Session::ReadOnly || cluster.read_only,
     })
 }
 

@@ -18,6 +18,7 @@ use x509_parser::certificate::X509Certificate;
 use x509_parser::extensions::GeneralName;
 use x509_parser::prelude::FromDer;
 
+use super::tls::TlsTrust;
 use crate::text::clean;
 
 /// Below this many days left, a certificate's expiry is a warning on screen and in
@@ -187,15 +188,36 @@ pub struct CertificateFacts {
     pub subject: String,
 }
 
+/// How a client checks the certificate it is shown, as [`CertificateFacts`] tell it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Checked {
+    /// Against a CA (the system's or a `ca_file`).
+    ByCa,
+    /// Against a pinned fingerprint: its expiry is shown, not enforced.
+    Pinned,
+    /// Not at all (`insecure = true`).
+    Not,
+}
+
+impl From<&TlsTrust> for Checked {
+    fn from(trust: &TlsTrust) -> Self {
+        match trust {
+            TlsTrust::Pinned(_) => Self::Pinned,
+            TlsTrust::Insecure => Self::Not,
+            TlsTrust::System | TlsTrust::CaFile(_) | TlsTrust::CaPem(_) => Self::ByCa,
+        }
+    }
+}
+
 impl CertificateFacts {
-    /// The facts of a presented DER certificate, seen at `now`.
-    pub fn from_der(der: &[u8], pinned: bool, insecure: bool, now: Timestamp) -> Option<Self> {
+    /// The facts of a presented DER certificate, checked as `checked` says, seen at `now`.
+    pub(crate) fn from_der(der: &[u8], checked: Checked, now: Timestamp) -> Option<Self> {
         let details = CertificateDetails::parse(der).ok()?;
         Some(Self {
             expires: details.not_after,
             days_left: details.days_left(now),
-            pinned,
-            insecure,
+            pinned: checked == Checked::Pinned,
+            insecure: checked == Checked::Not,
             self_signed: details.self_signed,
             fingerprint: details.fingerprint,
             subject: details.subject,

@@ -16,12 +16,13 @@ use secrecy::SecretString;
 use serde::de::DeserializeOwned;
 
 use super::answer::{BodyError, MAX_ANSWER, error_body, read_capped, redirect_message, size_words};
-use super::certificate::CertificateFacts;
+use super::certificate::{CertificateFacts, Checked};
 use super::error::{ErrorKind, OntapError};
 use super::login::{Login, PasswordChange};
 use super::model::{ErrorEnvelope, JobLink};
 use super::tls::{TlsTrust, client_config};
 use super::transport::{Timeouts, classify_transport};
+use crate::sync::ReadWrite;
 use crate::text::{clean, mask_urls_in};
 
 mod changes;
@@ -74,9 +75,8 @@ pub struct Client {
     login: Login,
     http: reqwest::Client,
     read_only: bool,
-    /// How the certificate is trusted, for [`CertificateFacts`].
-    pinned: bool,
-    insecure: bool,
+    /// How the certificate is checked, for [`CertificateFacts`].
+    checked: Checked,
     /// The last certificate the cluster presented (DER) and its facts.
     certificate: RwLock<Option<(Vec<u8>, CertificateFacts)>>,
     /// Every request asks the cluster to close the connection after its answer.
@@ -140,8 +140,7 @@ impl Client {
             login,
             http,
             read_only: settings.read_only,
-            pinned: matches!(settings.trust, TlsTrust::Pinned(_)),
-            insecure: settings.trust == TlsTrust::Insecure,
+            checked: Checked::from(&settings.trust),
             certificate: RwLock::new(None),
             no_keep_alive: AtomicBool::new(false),
             timeouts,
@@ -158,7 +157,7 @@ impl Client {
     /// The certificate the cluster presented on its last answer, with its days left as
     /// of now; `None` over plain HTTP or before any answer.
     pub fn certificate(&self) -> Option<CertificateFacts> {
-        let seen = self.certificate.read().unwrap_or_else(|e| e.into_inner());
+        let seen = self.certificate.reading();
         let (_, facts) = seen.as_ref()?;
         let mut facts = facts.clone();
         facts.days_left = facts.days_left_at(Timestamp::now());
@@ -303,15 +302,14 @@ impl Client {
             return;
         };
         {
-            let seen = self.certificate.read().unwrap_or_else(|e| e.into_inner());
+            let seen = self.certificate.reading();
             if seen.as_ref().is_some_and(|(last, _)| last == der) {
                 return;
             }
         }
-        let facts = CertificateFacts::from_der(der, self.pinned, self.insecure, Timestamp::now());
+        let facts = CertificateFacts::from_der(der, self.checked, Timestamp::now());
         if let Some(facts) = facts {
-            *self.certificate.write().unwrap_or_else(|e| e.into_inner()) =
-                Some((der.to_vec(), facts));
+            *self.certificate.writing() = Some((der.to_vec(), facts));
         }
     }
 

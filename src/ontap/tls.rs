@@ -138,7 +138,7 @@ impl OneSession {
     /// Runs `f` on the session kept for `server`, starting a new one (the old one
     /// forgotten) when it was for another server.
     fn edit(&self, server: ServerName<'static>, f: impl FnOnce(&mut Session)) {
-        let mut kept = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        let mut kept = self.0.locked();
         if kept.as_ref().is_none_or(|s| s.server != server) {
             *kept = Some(Session {
                 server,
@@ -158,7 +158,7 @@ impl OneSession {
         server: &ServerName<'_>,
         f: impl FnOnce(&mut Session) -> Option<T>,
     ) -> Option<T> {
-        let mut kept = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        let mut kept = self.0.locked();
         kept.as_mut().filter(|s| s.server == *server).and_then(f)
     }
 }

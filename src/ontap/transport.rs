@@ -9,6 +9,7 @@ use std::time::Duration;
 use super::error::ErrorKind;
 use super::verify::CertificateChanged;
 use crate::text::clean;
+use crate::text::duration::written;
 
 /// The client's limits, so that a timeout says which one ran out.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -68,29 +69,17 @@ pub(super) fn classify_transport(
 
 /// Which limit ran out, in words: "no answer within the 30s timeout".
 fn timeout_message(connecting: bool, read: Option<usize>, limits: Timeouts) -> String {
-    let request = duration_words(limits.request);
+    let request = written(limits.request);
     match read {
         None if connecting => format!(
             "no connection within the {} connect timeout",
-            duration_words(limits.connect)
+            written(limits.connect)
         ),
         None => format!("no answer within the {request} timeout"),
         Some(bytes) => format!(
             "the answer did not end within the timeout of {request} ({bytes} bytes came): \
              the cluster, or something in between, keeps the body open"
         ),
-    }
-}
-
-/// "30s", "2m", "1m30s", "500ms": a limit as the config spells it.
-pub(super) fn duration_words(d: Duration) -> String {
-    let secs = d.as_secs();
-    match (secs, d.subsec_millis()) {
-        (0, ms) => format!("{ms}ms"),
-        (s, 0) if s >= 60 && s % 60 == 0 => format!("{}m", s / 60),
-        (s, 0) if s >= 60 => format!("{}m{}s", s / 60, s % 60),
-        (s, 0) => format!("{s}s"),
-        (s, ms) => format!("{s}.{}s", format!("{ms:03}").trim_end_matches('0')),
     }
 }
 
@@ -192,17 +181,6 @@ mod tests {
         assert!(
             timeout_message(false, Some(12), limits)
                 .starts_with("the answer did not end within the timeout of 30s (12 bytes came)")
-        );
-        let words = |ms| duration_words(Duration::from_millis(ms));
-        assert_eq!(
-            [
-                words(500),
-                words(8_000),
-                words(120_000),
-                words(90_000),
-                words(1_500)
-            ],
-            ["500ms", "8s", "2m", "1m30s", "1.5s"]
         );
     }
 }

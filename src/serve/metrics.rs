@@ -23,6 +23,7 @@ use crate::config::ValidateSettings;
 use crate::engine::Update;
 use crate::ontap::{DownloadState, JobState};
 use crate::state::{ClusterState, Health, age};
+use crate::sync::ReadWrite;
 
 /// What ontop counts as events arrive (the rest is read from the model at scrape time).
 #[derive(Debug)]
@@ -185,7 +186,7 @@ impl Collector for ModelGauges {
         // The model is locked only while its values are copied out (numbers, and the
         // versions clusters gave), not while encoding.
         let gauges = {
-            let model = self.0.model.read().unwrap_or_else(|p| p.into_inner());
+            let model = self.0.model.reading();
             let mut gauges = Gauges::new(model.clusters.len());
             for (index, cluster) in model.clusters.iter().enumerate() {
                 gauges.add(index, cluster, now, &model.validate);

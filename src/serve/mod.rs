@@ -9,6 +9,7 @@
 //! - `/`: [`page`], the status page; `/api/status`: the JSON of `ontop status --json`;
 //! - `/healthz`: 200 while the server runs.
 
+mod error;
 pub(crate) mod format;
 pub(crate) mod labels;
 pub(crate) mod metrics;
@@ -28,6 +29,8 @@ use crate::config::{Config, Credentials};
 use crate::engine::{Engine, EngineOptions, JournalUse, Update};
 use crate::state::Model;
 use crate::sync::ReadWrite;
+pub use error::StartError;
+use error::Why;
 use labels::Label;
 use metrics::PollStats;
 use web::BasicAuth;
@@ -105,13 +108,11 @@ pub async fn start(
     credentials: &Arc<Credentials>,
     data_dir: Option<&Path>,
     options: ServeOptions,
-) -> Result<Running, String> {
+) -> Result<Running, StartError> {
     let auth = match &config.serve.basic_auth {
-        Some((user, source)) => {
-            let password = credentials
-                .password_from(source, "[serve]")
-                .map_err(|e| e.to_string())?;
-            Some(BasicAuth::new(user, &password))
+        Some(login) => {
+            let password = credentials.password_from(&login.password, "[serve]")?;
+            Some(BasicAuth::new(&login.user, &password))
         }
         None => None,
     };
@@ -119,13 +120,13 @@ pub async fn start(
         Some((cert, key)) => Some(web::tls_acceptor(cert, key)?),
         None => None,
     };
-    let listener = TcpListener::bind(options.listen).await.map_err(|e| {
-        format!(
-            "cannot listen on {}: {e} (another ontop serve, or an exporter, may hold the port: choose one with --listen)",
-            options.listen
-        )
-    })?;
-    let addr = listener.local_addr().map_err(|e| e.to_string())?;
+    let listener = TcpListener::bind(options.listen)
+        .await
+        .map_err(|source| Why::Listen {
+            addr: options.listen,
+            source,
+        })?;
+    let addr = listener.local_addr().map_err(Why::Address)?;
     if let Some(warning) = web::exposure_warning(addr, auth.is_some(), tls.is_some()) {
         crate::output::warn(&warning);
     }
@@ -163,7 +164,7 @@ fn start_engine(
         config,
         credentials,
         data_dir,
-        true,
+        crate::fleet::Session::ReadOnly,
         EngineOptions {
             journal: JournalUse::Watch(options.journal_every),
             login_retry: Some(options.login_retry_every),

@@ -33,6 +33,7 @@ use tokio::sync::{Semaphore, watch};
 use tokio::task::JoinSet;
 use tokio_rustls::TlsAcceptor;
 
+use super::error::Why;
 use connection::Connection;
 pub use connection::MAX_REQUESTS_PER_CONNECTION;
 use peers::Peers;
@@ -132,39 +133,36 @@ const PEM_CAP: u64 = 1 << 20;
 
 /// A TLS acceptor from a PEM certificate chain and its private key; the error names the
 /// file and what is wrong with it.
-pub(crate) fn tls_acceptor(cert: &Path, key: &Path) -> Result<TlsAcceptor, String> {
+pub(crate) fn tls_acceptor(cert: &Path, key: &Path) -> Result<TlsAcceptor, Why> {
     let read = |path: &Path| {
-        crate::files::read_regular(path, PEM_CAP)
-            .map_err(|e| format!("[serve] cannot read {}: {e}", path.display()))
+        crate::files::read_regular(path, PEM_CAP).map_err(|source| Why::Unreadable {
+            path: path.to_path_buf(),
+            source,
+        })
     };
     let chain: Vec<CertificateDer<'static>> = CertificateDer::pem_slice_iter(&read(cert)?)
         .collect::<Result<_, _>>()
-        .map_err(|e| {
-            format!(
-                "[serve] tls_cert_file {}: not PEM certificates ({e})",
-                cert.display()
-            )
+        .map_err(|e| Why::NotPem {
+            path: cert.to_path_buf(),
+            reason: e.to_string(),
         })?;
     if chain.is_empty() {
-        return Err(format!(
-            "[serve] tls_cert_file {}: no certificate in it (expected -----BEGIN CERTIFICATE-----)",
-            cert.display()
-        ));
+        return Err(Why::NoCertificate {
+            path: cert.to_path_buf(),
+        });
     }
-    let private = PrivateKeyDer::from_pem_slice(&read(key)?).map_err(|e| {
-        format!(
-            "[serve] tls_key_file {}: no private key in it ({e})",
-            key.display()
-        )
+    let private = PrivateKeyDer::from_pem_slice(&read(key)?).map_err(|e| Why::NoKey {
+        path: key.to_path_buf(),
+        reason: e.to_string(),
     })?;
     let config = rustls::ServerConfig::builder_with_provider(Arc::new(
         rustls::crypto::ring::default_provider(),
     ))
     .with_safe_default_protocol_versions()
-    .map_err(|e| format!("[serve] TLS: {e}"))?
+    .map_err(Why::Tls)?
     .with_no_client_auth()
     .with_single_cert(chain, private)
-    .map_err(|e| format!("[serve] the certificate and key do not go together: {e}"))?;
+    .map_err(Why::Mismatch)?;
     Ok(TlsAcceptor::from(Arc::new(config)))
 }
 

@@ -5,7 +5,10 @@ use std::time::Duration;
 
 use jiff::Timestamp;
 
+mod change;
 mod history;
+
+pub use change::Change;
 
 use super::validation::Readiness;
 use crate::download::{Ending, Followed, OperationKind, Phase, Since};
@@ -57,11 +60,11 @@ impl Health {
     }
 }
 
-/// One line of a cluster's history.
+/// One line of a cluster's history: what changed, and when.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Transition {
     pub at: Timestamp,
-    pub what: String,
+    pub what: Change,
 }
 
 /// Everything known about one cluster.
@@ -209,9 +212,9 @@ impl ClusterState {
                 true
             }
             Update::LoginPaused { at, pause, .. } => {
-                let what = match &pause.note {
-                    Some(note) => format!("still paused: {note}"),
-                    None => format!("login refused for {}: polling paused", pause.user),
+                let what = Change::LoginPaused {
+                    user: pause.user.clone(),
+                    note: pause.note.clone(),
                 };
                 self.record(at, what);
                 let since = self.login_paused.as_ref().map_or(at, |(since, _)| *since);
@@ -250,7 +253,7 @@ impl ClusterState {
                 newer
             }
             Update::RecordFailed { at, error, .. } => {
-                self.record(at, format!("NOT RECORDED: {error}"));
+                self.record(at, Change::NotRecorded(error));
                 true
             }
             Update::Warning { .. } => false,
@@ -261,10 +264,7 @@ impl ClusterState {
     fn poll_failed(&mut self, at: Timestamp, error: OntapError) {
         let changed_error = self.last_error.as_ref() != Some(&error);
         if !self.is_failing() || changed_error {
-            self.record(
-                at,
-                format!("poll failed: {}: {}", error.kind, error.message),
-            );
+            self.record(at, Change::PollFailed(error.clone()));
         }
         self.last_failure = Some(at);
         self.last_error = Some(error);
@@ -278,10 +278,7 @@ impl ClusterState {
         if let Some(old) = &self.certificate
             && old.fingerprint != facts.fingerprint
         {
-            self.record(
-                at,
-                format!("certificate changed: now {}", facts.fingerprint),
-            );
+            self.record(at, Change::CertificateChanged(facts.fingerprint));
         }
         self.certificate = Some(facts);
         true
@@ -311,9 +308,9 @@ impl ClusterState {
         job: Option<Box<Job>>,
     ) {
         if self.login_paused.take().is_some() {
-            self.record(at, "login accepted: polling again".to_string());
+            self.record(at, Change::LoginAccepted);
         } else if self.is_failing() {
-            self.record(at, "answering again".to_string());
+            self.record(at, Change::AnsweringAgain);
         }
         if let Some(info) = info {
             self.version_read = Some(at);

@@ -14,6 +14,7 @@ pub(crate) mod validation;
 
 use jiff::Timestamp;
 
+pub use cluster::Change;
 pub use cluster::ClusterIdentity;
 pub use cluster::Health;
 pub(crate) use cluster::{ClusterState, age, format_age, short_uuid};

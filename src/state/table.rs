@@ -51,20 +51,18 @@ impl Column {
     ];
 
     /// The columns the sort menu offers: all but PKG, which is about the form's release.
-    pub const SORTABLE: [Column; 12] = [
-        Column::Name,
-        Column::Version,
-        Column::Labels,
-        Column::Ready,
-        Column::Update,
-        Column::Download,
-        Column::Message,
-        Column::Code,
-        Column::Job,
-        Column::InState,
-        Column::LastPoll,
-        Column::Health,
-    ];
+    pub const SORTABLE: [Column; 12] = {
+        let mut sortable = [Column::Name; 12];
+        let (mut from, mut to) = (0, 0);
+        while from < Self::ALL.len() {
+            if !matches!(Self::ALL[from], Column::Package) {
+                sortable[to] = Self::ALL[from];
+                to += 1;
+            }
+            from += 1;
+        }
+        sortable
+    };
 
     /// The header text.
     pub fn title(self) -> &'static str {

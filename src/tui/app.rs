@@ -8,6 +8,12 @@
 //! packages, start downloads, quit). The selection is held by cluster, not by row, so it
 //! stays on the same cluster when rows re-sort or the filter changes.
 //!
+//! Time comes in as `now` everywhere ([`App::apply`] too): nothing here reads the clock.
+//! The rows are derived again only when the filter, the sort, or (under one of them) the
+//! fleet or the clock changed ([`App::sync`]); what a frame finds out about scrolling
+//! comes back through [`App::drawn`].
+//!
+//! - `kinds`: the [`Mode`] with its own state, the [`Dialog`], the [`AppCommand`]s;
 //! - `navigation`: moving, scrolling, filter typing and sorting;
 //! - `marks`: choosing several clusters for one download;
 //! - [`download`]: from `d` to the confirmed start, and the announcement of endings;
@@ -20,6 +26,7 @@ pub(crate) mod confirm;
 pub(crate) mod download;
 pub(crate) mod form;
 mod keys;
+mod kinds;
 mod marks;
 mod navigation;
 mod packages;
@@ -28,7 +35,7 @@ pub(crate) use packages::{Chosen, Holders, Removal};
 mod redraw;
 pub(crate) mod upload;
 pub(crate) mod validate;
-pub(crate) use validate::{CheckRow, ValidateConfirm, ValidationView, VersionForm};
+pub(crate) use validate::{CheckRow, ValidateConfirm, VersionForm};
 
 use std::collections::BTreeSet;
 
@@ -36,11 +43,12 @@ use jiff::{SignedDuration, Timestamp};
 
 pub(crate) use confirm::{Confirmation, Offer, StartRequest};
 pub(crate) use form::{DownloadForm, Field};
+pub use kinds::{Access, AppCommand, Dialog, Mode};
 pub(crate) use password::{NewPassword, PasswordPrompt};
 pub(crate) use upload::UploadRequest;
 
 use super::keymap::Context;
-use super::theme::Theme;
+use super::theme::{Palette, Theme};
 use crate::state::{Model, SortOrder, visible_rows};
 
 /// How long a status message stays in the footer.
@@ -49,87 +57,6 @@ const STATUS_FOR: SignedDuration = SignedDuration::from_secs(5);
 const RECORD_FAILED_FOR: SignedDuration = SignedDuration::from_secs(120);
 /// How long the news of a paused login stays (its row says PAUSED for as long as it is).
 const PAUSE_STATUS_FOR: SignedDuration = SignedDuration::from_secs(30);
-
-/// What the screen shows besides the (optional) help overlay.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Mode {
-    /// The cluster table.
-    Table,
-    /// The table, with the keyboard typing into the filter.
-    Filter,
-    /// The details pane of one cluster (its index in config order).
-    Details(usize),
-    /// The packages view: the fleet's releases.
-    Packages,
-    /// The validation view: the fleet's findings by check.
-    Validation,
-}
-
-/// What a key asks the event loop to do outside the [`App`].
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum AppCommand {
-    /// Poll one cluster now, or every cluster for `None`.
-    Refresh(Option<usize>),
-    /// Ask a cluster for its packages (the details pane shows them).
-    FetchPackages(usize),
-    /// Start a confirmed download (the only command that changes a cluster).
-    StartDownloads(StartRequest),
-    /// Log in to these clusters with a typed password from now on.
-    NewPassword(NewPassword),
-    /// Remove a package from these clusters' repositories (confirmed): each cluster with
-    /// the version as it lists it.
-    RemovePackages(Vec<(usize, String)>),
-    /// Validate `version` on the plan's targets (confirmed).
-    Validate {
-        plan: crate::download::Plan,
-        version: String,
-    },
-    /// Send a cluster's refused login once more (`r` asked twice).
-    RetryLogin(usize),
-    /// Look at what the form's package field names on this host (a task does).
-    LookAtFile(String),
-    /// Read the image at `path` (its SHA-256, checked against `sha256`), on a task.
-    ReadImage {
-        path: std::path::PathBuf,
-        sha256: Option<String>,
-    },
-    /// Send a confirmed upload.
-    StartUploads(UploadRequest),
-    /// Stop the upload on its way to this cluster (asked first).
-    StopUpload(usize),
-    /// Leave the dashboard.
-    Quit,
-}
-
-/// A dialog over the table or the details: the download form, then its confirmation;
-/// the password after a refused login; the question before quitting.
-#[derive(Debug)]
-pub enum Dialog {
-    /// The download form (after `d`).
-    Form(DownloadForm),
-    /// The targets and skips of a download, before anything is sent.
-    Confirm(Confirmation),
-    /// The password after a refused login (after `p`).
-    Password(PasswordPrompt),
-    /// The clusters a package will be removed from, before anything is sent (`x` in the
-    /// packages view).
-    Remove(Removal),
-    /// The sort menu (after `s`): one key per column.
-    Sort,
-    /// Whether to stop the upload on its way to this cluster (`Esc` in its details).
-    StopUpload(usize),
-    /// The release to validate (after `v`).
-    Version(VersionForm),
-    /// The targets and skips of a validation, before anything is sent.
-    ValidateConfirm(ValidateConfirm),
-    /// Quitting would stop following these operations (as the model says: the same
-    /// fact the JOB column shows); `under` is the dialog it was asked over (Ctrl-C in
-    /// the form), back when the answer is no.
-    Quit {
-        open: crate::state::OpenOperations,
-        under: Option<Box<Dialog>>,
-    },
-}
 
 /// A message in the footer until `until`.
 #[derive(Debug, Clone, PartialEq)]
@@ -146,10 +73,11 @@ struct Status {
 pub struct App {
     model: Model,
     config_label: String,
-    read_only: bool,
+    access: Access,
     theme: Theme,
     mode: Mode,
-    help: bool,
+    /// The help overlay while it is open, scrolled this many lines down.
+    help: Option<usize>,
     /// The filter as typed: the same line editor as the form's fields.
     filter: crate::tui::line::LineEdit,
     sort: SortOrder,
@@ -159,24 +87,20 @@ pub struct App {
     selected_row: usize,
     /// Visible clusters in display order, as of the last [`App::sync`].
     rows: Vec<usize>,
+    /// Something `rows` depend on changed since they were derived.
+    rows_stale: bool,
+    /// The fleet's cells as measured when they last changed (the table's column fit).
+    widths: crate::tui::widths::CellWidths,
     /// The first table row on screen.
     offset: usize,
     /// Table rows that fit on screen, as of the last frame.
     page: usize,
-    details_scroll: usize,
-    /// The selected release in the packages view, and whether its clusters are listed.
-    packages_row: usize,
-    packages_open: bool,
-    /// The validation view's selection.
-    validation: ValidationView,
-    help_scroll: usize,
-    confirm_scroll: usize,
     status: Option<Status>,
     /// Clusters marked as download targets (indices in config order).
     marks: BTreeSet<usize>,
     dialog: Option<Dialog>,
     /// What the download form offers before anything is typed: (URL, server user).
-    form_defaults: (Option<String>, Option<String>),
+    form_defaults: super::FormDefaults,
     /// The site mirrors (no passwords): the confirmation groups targets by them.
     mirrors: Vec<crate::download::sources::MirrorSource>,
     /// The operations of the current batch that ended (see `download.rs`), announced
@@ -194,44 +118,41 @@ pub struct App {
 }
 
 impl App {
-    /// A dashboard over `model`, in config order, nothing filtered, the first row selected.
+    /// A dashboard over `model`, in config order, nothing filtered, the first row selected;
+    /// `config_label` heads the screen.
     pub fn new(
         model: Model,
         config_label: impl Into<String>,
-        read_only: bool,
-        color: bool,
+        access: Access,
+        palette: Palette,
     ) -> Self {
         let rows: Vec<usize> = (0..model.clusters.len()).collect();
         Self {
             selected: rows.first().copied(),
-            model,
             config_label: config_label.into(),
-            read_only,
-            theme: Theme::new(color),
+            access,
+            theme: Theme::new(palette),
             mode: Mode::Table,
-            help: false,
+            help: None,
             filter: crate::tui::line::LineEdit::default(),
             sort: SortOrder::default(),
             selected_row: 0,
             rows,
+            rows_stale: true,
+            widths: crate::tui::widths::CellWidths::new(&model),
             offset: 0,
             page: 10,
-            details_scroll: 0,
-            packages_row: 0,
-            packages_open: false,
-            validation: ValidationView::default(),
-            help_scroll: 0,
-            confirm_scroll: 0,
             status: None,
             marks: BTreeSet::new(),
             dialog: None,
-            form_defaults: (None, None),
+            form_defaults: super::FormDefaults::default(),
             mirrors: Vec::new(),
             recent_endings: Vec::new(),
             batch_closed: true,
             asked_login: BTreeSet::new(),
             bell: false,
             journaled: true,
+            model,
         }
     }
 
@@ -249,7 +170,7 @@ impl App {
     /// The same dashboard, with the download form prefilled from the config's
     /// `[download]` URL and server user.
     pub fn with_form_defaults(mut self, url: Option<String>, username: Option<String>) -> Self {
-        self.form_defaults = (url, username);
+        self.form_defaults = super::FormDefaults { url, username };
         self
     }
 
@@ -266,9 +187,15 @@ impl App {
         std::mem::take(&mut self.bell)
     }
 
-    /// Recomputes the visible rows at `now` (health, and so filters and sorts, change with
-    /// time) and keeps the selection on a visible cluster.
+    /// Derives the visible rows again at `now`, when something they depend on changed
+    /// since the last time (the filter, the sort, or under a filter or a sort the model
+    /// or the clock), and keeps the selection on a visible cluster. The event loop calls
+    /// it before a frame; with neither filter nor sort, a fleet's updates leave the rows
+    /// as they are.
     pub fn sync(&mut self, now: Timestamp) {
+        if !std::mem::take(&mut self.rows_stale) {
+            return;
+        }
         self.rows = visible_rows(&self.model, self.filter.text(), self.sort, now);
         match self
             .selected
@@ -282,11 +209,34 @@ impl App {
         }
     }
 
+    /// Derives the visible rows again now, whatever changed.
+    fn resync(&mut self, now: Timestamp) {
+        self.rows_stale = true;
+        self.sync(now);
+    }
+
+    /// Whether the rows depend on more than the config's order: a filter or a sort
+    /// reads the clusters' states (and their health, which ages with the clock).
+    fn rows_follow_the_fleet(&self) -> bool {
+        !self.filter.is_empty() || self.sort.column.is_some()
+    }
+
+    /// The 1 s tick: health ages with the clock, so rows that a filter or a sort
+    /// derives from it are derived again before the next frame.
+    pub(crate) fn time_passed(&mut self) {
+        self.rows_stale |= self.rows_follow_the_fleet();
+    }
+
+    /// The fleet's cells as measured when they last changed.
+    pub(crate) fn cell_widths(&self) -> &crate::tui::widths::CellWidths {
+        &self.widths
+    }
+
     /// The release of the package the download form offers (`[download] url`), when its
     /// file name says: the PKG column tells who has it.
     pub fn form_release(&self) -> Option<String> {
         self.form_defaults
-            .0
+            .url
             .as_deref()
             .and_then(crate::download::image_version)
     }
@@ -301,8 +251,10 @@ impl App {
     /// The cluster a key acts on: the one in details, else the selected one.
     fn target(&self) -> Option<usize> {
         match self.mode {
-            Mode::Details(c) => Some(c),
-            Mode::Table | Mode::Filter | Mode::Packages | Mode::Validation => self.selected,
+            Mode::Details { cluster, .. } => Some(cluster),
+            Mode::Table | Mode::Filter | Mode::Packages { .. } | Mode::Validation(_) => {
+                self.selected
+            }
         }
     }
 
@@ -320,7 +272,7 @@ impl App {
 
     /// Where keys go now.
     pub fn context(&self) -> Context {
-        if self.help {
+        if self.help.is_some() {
             return Context::Help;
         }
         self.context_under_help()
@@ -343,10 +295,19 @@ impl App {
         match self.mode {
             Mode::Table => Context::Table,
             Mode::Filter => Context::Filter,
-            Mode::Details(_) => Context::Details,
-            Mode::Packages => Context::Packages,
-            Mode::Validation => Context::Validation,
+            Mode::Details { .. } => Context::Details,
+            Mode::Packages { .. } => Context::Packages,
+            Mode::Validation(_) => Context::Validation,
         }
+    }
+
+    /// The names of `clusters` (indices in config order), in that order.
+    pub(crate) fn names_of(&self, clusters: &[usize]) -> Vec<&str> {
+        clusters
+            .iter()
+            .filter_map(|&c| self.model.clusters.get(c))
+            .map(|c| c.identity.name.as_str())
+            .collect()
     }
 
     /// The fleet as known so far.
@@ -361,7 +322,7 @@ impl App {
 
     /// Whether the whole session is read-only (`--read-only`).
     pub fn read_only(&self) -> bool {
-        self.read_only
+        self.access == Access::ReadOnly
     }
 
     /// The styles of this session.
@@ -376,7 +337,7 @@ impl App {
 
     /// Whether the help overlay is open.
     pub fn help_open(&self) -> bool {
-        self.help
+        self.help.is_some()
     }
 
     /// The filter text (may be empty).

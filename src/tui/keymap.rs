@@ -111,10 +111,20 @@ pub(crate) enum Action {
     PreviousField,
     /// Edits the focused field at its cursor.
     Edit(Edit),
-    /// Validates the form (and shows the confirmation) or sends the typed password.
+    /// Validates the download form and shows the confirmation.
     SubmitForm,
-    /// Starts the confirmed download.
+    /// In the password dialog: logs in with the typed password.
+    SendPassword,
+    /// In the release form: plans the validation and shows its confirmation.
+    PlanValidation,
+    /// Starts the confirmed download (or upload).
     ConfirmStart,
+    /// Removes the package from the clusters the removal dialog names.
+    ConfirmRemoval,
+    /// Sends the confirmed validation.
+    ConfirmValidation,
+    /// Stops the upload on its way (the question after `Esc` in its details).
+    ConfirmStopUpload,
     /// Closes the dialog: nothing is started or changed.
     Cancel,
     /// Asks for the password of the selected cluster's user (after a refused login).
@@ -169,6 +179,35 @@ pub(crate) fn footer_hints(context: Context) -> impl Iterator<Item = &'static Bi
     BINDINGS
         .iter()
         .filter(move |b| b.contexts.contains(&context) && b.footer.is_some())
+}
+
+/// The key that does `action` in `context`, as help spells it ("p", "Esc", "Tab"): the
+/// first key of the first binding that has it there. Screen text names keys through
+/// this, so the words can never drift from the handling. "?" when no binding has it:
+/// a debug build (every test) stops there instead, so a screen never names a key that
+/// does nothing.
+pub(crate) fn key_for(context: Context, action: Action) -> String {
+    let key = keys_for(context, action).into_iter().next();
+    debug_assert!(key.is_some(), "no key does {action:?} in {context:?}");
+    key.unwrap_or_else(|| "?".to_string())
+}
+
+/// Every key that does `action` in `context`, as help spells them.
+pub(crate) fn keys_for(context: Context, action: Action) -> Vec<String> {
+    BINDINGS
+        .iter()
+        .find(|b| b.action == action && b.contexts.contains(&context))
+        .map(|b| b.keys.iter().map(|k| k.label()).collect())
+        .unwrap_or_default()
+}
+
+/// "j/k": the keys that move down and up in `context`, for a hint that says they scroll.
+pub(crate) fn scroll_keys(context: Context) -> String {
+    format!(
+        "{}/{}",
+        key_for(context, Action::Down),
+        key_for(context, Action::Up)
+    )
 }
 
 /// The keys of a binding as help prints them: "j ↓".

@@ -20,6 +20,7 @@ pub(crate) mod keymap;
 pub(crate) mod line;
 pub(crate) mod theme;
 pub(crate) mod views;
+mod widths;
 
 use std::io;
 use std::time::Duration;
@@ -30,8 +31,8 @@ use jiff::Timestamp;
 use tokio::sync::mpsc;
 use tokio::time::{MissedTickBehavior, interval};
 
-pub use app::{App, AppCommand, Mode};
-pub use views::draw;
+pub use app::{Access, App, AppCommand, Mode};
+pub use theme::Palette;
 
 use crate::engine::{Engine, Update};
 use crate::launch::ScreenOptions;
@@ -54,11 +55,21 @@ pub(crate) struct DashboardSetup {
     pub form: FormDefaults,
 }
 
-/// What the download form offers before anything is typed.
+/// What the download form offers before anything is typed: the config's `[download]`
+/// URL and server user.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub(crate) struct FormDefaults {
     pub url: Option<String>,
     pub username: Option<String>,
+}
+
+/// Draws one frame at `now`: the rows derived again if something they depend on
+/// changed, the views drawn from the app as it is, and what the frame found out about
+/// scrolling handed back to it.
+pub fn draw(frame: &mut ratatui::Frame, app: &mut App, now: Timestamp) {
+    app.sync(now);
+    let drawn = views::render(frame, app, now);
+    app.drawn(drawn);
 }
 
 /// What the event loop needs besides the app: the engine, and whether to ring the bell.
@@ -83,7 +94,9 @@ pub(crate) async fn run(setup: DashboardSetup) -> io::Result<()> {
         options,
         form,
     } = setup;
-    let mut app = App::new(model, config_label, options.read_only, options.color)
+    let access = app::Access::read_only_if(options.read_only);
+    let palette = theme::Palette::colors_if(options.color);
+    let mut app = App::new(model, config_label, access, palette)
         .with_form_defaults(form.url, form.username)
         .with_mirrors(engine.mirrors())
         .with_journal(engine.journaled());
@@ -191,10 +204,11 @@ async fn event_loop(
             },
             event = events.recv(), if fleet_open => match event {
                 Some(event) => {
-                    let mut changed = app.apply(event);
+                    let now = Timestamp::now();
+                    let mut changed = app.apply(event, now);
                     // Drain whatever else is pending: a burst costs at most one frame.
                     while let Ok(event) = events.try_recv() {
-                        changed |= app.apply(event);
+                        changed |= app.apply(event, now);
                     }
                     if app.take_bell() && outside.bell {
                         ring(terminal.backend_mut())?;
@@ -213,6 +227,7 @@ async fn event_loop(
             }
             // Ages on screen: a frame only when one of them reads differently.
             _ = tick.tick() => {
+                app.time_passed();
                 if app.tick_key(Timestamp::now()) != shown { Redraw::Soon } else { Redraw::No }
             }
             () = sleep_until_opt(wake) => Redraw::Due,

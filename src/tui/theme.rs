@@ -19,13 +19,29 @@ pub struct Theme {
     color: bool,
 }
 
+/// Whether the screen uses colour: [`Palette::Plain`] for `NO_COLOR` / `--no-color`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Palette {
+    Colors,
+    Plain,
+}
+
+impl Palette {
+    /// Colours when `color` is true (the command line's answer), else plain.
+    pub fn colors_if(color: bool) -> Self {
+        if color { Self::Colors } else { Self::Plain }
+    }
+}
+
 /// A word (with its symbol) and how to draw it.
 pub(crate) type Styled = (String, Style);
 
 impl Theme {
-    /// A coloured theme when `color` is true, else the plain one.
-    pub fn new(color: bool) -> Self {
-        Self { color }
+    /// The theme of `palette`.
+    pub fn new(palette: Palette) -> Self {
+        Self {
+            color: palette == Palette::Colors,
+        }
     }
 
     /// Whether this theme uses colour at all.
@@ -236,7 +252,7 @@ mod tests {
 
     #[test]
     fn every_state_has_a_word_without_colour() {
-        let plain = Theme::new(false);
+        let plain = Theme::new(Palette::Plain);
         for state in [
             DownloadState::Running,
             DownloadState::Success,

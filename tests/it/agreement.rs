@@ -155,7 +155,12 @@ fn app() -> App {
         username: "admin".into(),
         ..ClusterIdentity::default()
     }));
-    App::new(model, "test.toml", false, false)
+    App::new(
+        model,
+        "test.toml",
+        ontop::testing::tui::Access::ReadWrite,
+        ontop::testing::tui::Palette::Plain,
+    )
 }
 
 /// What `q` answers now: quits at once (`None`), or asks about these counts.
@@ -180,7 +185,7 @@ proptest! {
         for step in &steps {
             let Some(update) = engine.update(step) else { continue };
             let ends_now = matches!(&update, Update::Operation { followed, .. } if followed.ending().is_some());
-            app.apply(update.clone());
+            app.apply(update.clone(), now());
             // The JOB column: every download whose word is not an ending is open.
             let model = app.model();
             let open_rows = model

@@ -93,6 +93,7 @@ fn every_front_end_starts_the_one_engine() {
         .into_iter()
         .chain(files_with("Engine::from_config("))
         .chain(files_with("prologue::watched_engine("))
+        .chain(files_with("prologue::look_first("))
         .collect();
     for front_end in [
         "launch.rs",

@@ -125,7 +125,7 @@ async fn a_job_already_deleted_hands_over_to_the_download_status() {
         cluster
             .history
             .iter()
-            .any(|t| t.what.contains("deleted by the cluster")),
+            .any(|t| t.what.to_string().contains("deleted by the cluster")),
         "{:?}",
         cluster.history
     );

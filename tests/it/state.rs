@@ -105,10 +105,10 @@ fn health_goes_unknown_ok_stale_failing_and_back() {
     assert_eq!(m.clusters[c].health(at(20)), Health::Failing);
     m.apply(polled(c, 25, DownloadState::NotStarted));
     assert_eq!(m.clusters[c].health(at(25)), Health::Ok);
-    let history: Vec<&str> = m.clusters[c]
+    let history: Vec<String> = m.clusters[c]
         .history
         .iter()
-        .map(|t| t.what.as_str())
+        .map(|t| t.what.to_string())
         .collect();
     assert_eq!(
         history,
@@ -152,7 +152,10 @@ fn state_changes_restart_the_clock_and_are_recorded() {
     );
     assert_eq!(
         m.clusters[0].history.back().unwrap().what,
-        "download running → verifying"
+        ontop::testing::state::Change::Download {
+            from: Some(DownloadState::Running),
+            to: Some(DownloadState::Other("verifying".into())),
+        }
     );
 }
 
@@ -194,12 +197,11 @@ fn the_followed_job_is_kept_while_the_engine_follows_it() {
         at: at(7),
         followed: Box::new(tracker.followed().clone()),
     });
-    assert!(
-        m.clusters[2]
-            .history
-            .iter()
-            .any(|t| t.what.contains("f587d316 deleted by the cluster"))
-    );
+    assert!(m.clusters[2].history.iter().any(|t| {
+        t.what
+            .to_string()
+            .contains("f587d316 deleted by the cluster")
+    }));
 }
 
 #[test]
@@ -345,9 +347,10 @@ fn the_certificate_is_kept_and_a_new_one_is_noted_in_the_history() {
     let facts = c.certificate.as_ref().unwrap();
     assert!(facts.expires_soon() && facts.days_left_at(at(15)) == 199);
     assert!(
-        c.history
-            .back()
-            .is_some_and(|t| t.what.starts_with("certificate changed: now sha256:")),
+        c.history.back().is_some_and(|t| t
+            .what
+            .to_string()
+            .starts_with("certificate changed: now sha256:")),
         "{:?}",
         c.history
     );
@@ -377,7 +380,7 @@ labels = { site = "ams", env = "lab" }
 
 #[test]
 fn labels_compare_the_same_way_on_the_screen_and_in_the_cli() {
-    use ontop::testing::commands::selection::SelectionArgs;
+    use ontop::testing::commands::selection::{SelectionArgs, WhenUnnamed};
     let fixture = crate::support::config::Fixture::new();
     let config = fixture.ok(FLEET_CONFIG);
     let model = fleet();
@@ -387,7 +390,7 @@ fn labels_compare_the_same_way_on_the_screen_and_in_the_cli() {
             labels: vec![label.to_string()],
             ..SelectionArgs::default()
         }
-        .select(&config, false)
+        .select(&config, WhenUnnamed::NoOne)
         .unwrap_or_else(|e| panic!("--label {label} refused: {e}"));
         assert_eq!(screen, vec![0, 2], "the screen's /{label}");
         assert_eq!(cli, screen, "--label {label} picks what /{label} shows");
@@ -397,7 +400,7 @@ fn labels_compare_the_same_way_on_the_screen_and_in_the_cli() {
         labels: vec!["sit=ams".into()],
         ..SelectionArgs::default()
     }
-    .select(&config, false)
+    .select(&config, WhenUnnamed::NoOne)
     .unwrap_err()
     .to_string();
     assert!(refused.contains("did you mean site?"), "{refused}");

@@ -16,25 +16,14 @@ pub(crate) fn raise_for(clusters: usize, per_cluster: u64) -> Option<String> {
     let wanted = (clusters as u64)
         .saturating_mul(per_cluster)
         .saturating_add(256);
-    let mut limit = libc::rlimit {
-        rlim_cur: 0,
-        rlim_max: 0,
-    };
-    // SAFETY: getrlimit writes the struct it is given, nothing else.
-    if unsafe { libc::getrlimit(libc::RLIMIT_NOFILE, &mut limit) } != 0 {
+    let Ok((soft, hard)) = rlimit::getrlimit(rlimit::Resource::NOFILE) else {
         return Some("cannot read the open-file limit (getrlimit)".into());
-    }
-    if limit.rlim_cur >= wanted {
+    };
+    if soft >= wanted {
         return None;
     }
     // As high as allowed: room for clients that open more than one connection each.
-    let raised = libc::rlimit {
-        rlim_cur: limit.rlim_max,
-        rlim_max: limit.rlim_max,
-    };
-    // SAFETY: setrlimit reads the struct it is given, nothing else.
-    let ok = unsafe { libc::setrlimit(libc::RLIMIT_NOFILE, &raised) } == 0;
-    let now = if ok { raised.rlim_cur } else { limit.rlim_cur };
+    let now = rlimit::increase_nofile_limit(hard).unwrap_or(soft);
     (now < wanted).then(|| {
         let shared = if per_cluster > 1 {
             ", run them on one port (--shared-port)"
@@ -43,9 +32,8 @@ pub(crate) fn raise_for(clusters: usize, per_cluster: u64) -> Option<String> {
         };
         format!(
             "{clusters} clusters need about {wanted} open files and the limit is {now} (hard \
-             limit {}): raise it (ulimit -n, or LimitNOFILE= for a service){shared} or \
-             simulate fewer",
-            limit.rlim_max
+             limit {hard}): raise it (ulimit -n, or LimitNOFILE= for a service){shared} or \
+             simulate fewer"
         )
     })
 }

@@ -21,7 +21,7 @@ use axum::Router;
 use hyper_util::rt::{TokioIo, TokioTimer};
 use hyper_util::service::TowerToHyperService;
 use rustls::ServerConfig;
-use tokio::net::TcpListener;
+use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::{Notify, watch};
 use tokio_rustls::{StartHandshake, TlsAcceptor};
 
@@ -204,25 +204,13 @@ impl Endpoint {
     }
 
     async fn accept_loop(self: Arc<Self>, listener: Arc<TcpListener>, stop: Arc<Notify>) {
-        loop {
-            let accepted = tokio::select! {
-                accepted = listener.accept() => accepted,
-                () = stop.notified() => return,
-            };
-            match accepted {
-                Ok((stream, _peer)) => {
-                    let endpoint = Arc::clone(&self);
-                    let (io, abort) = ResetOnDrop::new(stream);
-                    let serve = endpoint.serve(Accepted::Fresh(io), abort);
-                    self.cluster.env.tasks.spawn(serve);
-                }
-                Err(e) => {
-                    // Out of file descriptors and the like: breathe, then go on.
-                    tracing::debug!("sim {}: accept failed: {e}", self.cluster.name);
-                    tokio::time::sleep(Duration::from_millis(50)).await;
-                }
-            }
-        }
+        accept_until_stopped(&listener, &stop, &self.cluster.name, |stream| {
+            let endpoint = Arc::clone(&self);
+            let (io, abort) = ResetOnDrop::new(stream);
+            let serve = endpoint.serve(Accepted::Fresh(io), abort);
+            self.cluster.env.tasks.spawn(serve);
+        })
+        .await;
     }
 
     /// Serves one connection until the client leaves or a fault drops it; `abort` makes
@@ -284,6 +272,30 @@ impl Endpoint {
             () = run => {}
             _ = kill.changed() => abort.store(true, Ordering::SeqCst),
             () = reset_me.notified() => abort.store(true, Ordering::SeqCst),
+        }
+    }
+}
+
+/// Accepts connections on `listener` until `stop`, handing each to `accepted`. An accept
+/// that fails (out of file descriptors and the like) is logged for `who`, and tried again
+/// after a breath.
+pub(crate) async fn accept_until_stopped(
+    listener: &TcpListener,
+    stop: &Notify,
+    who: &str,
+    mut accepted: impl FnMut(TcpStream),
+) {
+    loop {
+        let next = tokio::select! {
+            next = listener.accept() => next,
+            () = stop.notified() => return,
+        };
+        match next {
+            Ok((stream, _peer)) => accepted(stream),
+            Err(e) => {
+                tracing::debug!("sim {who}: accept failed: {e}");
+                tokio::time::sleep(Duration::from_millis(50)).await;
+            }
         }
     }
 }

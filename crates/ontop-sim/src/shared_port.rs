@@ -15,7 +15,6 @@
 use std::collections::HashMap;
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::sync::Arc;
-use std::time::Duration;
 
 use rustls::server::Acceptor;
 use tokio::net::{TcpListener, TcpStream};
@@ -24,7 +23,7 @@ use tokio_rustls::LazyConfigAcceptor;
 
 use super::SimError;
 use super::cluster::Env;
-use super::server::{Accepted, Endpoint, HANDSHAKE_TIMEOUT, ResetOnDrop};
+use super::server::{Accepted, Endpoint, HANDSHAKE_TIMEOUT, ResetOnDrop, accept_until_stopped};
 
 /// Connections waiting to be accepted: a fleet's pollers connect all at once.
 const BACKLOG: i32 = 4096;
@@ -118,22 +117,10 @@ async fn accept_loop(
     table: Arc<Table>,
     env: Arc<Env>,
 ) {
-    loop {
-        let accepted = tokio::select! {
-            accepted = listener.accept() => accepted,
-            () = stop.notified() => return,
-        };
-        match accepted {
-            Ok((stream, _peer)) => {
-                env.tasks.spawn(hand_over(Arc::clone(&table), stream));
-            }
-            Err(e) => {
-                // Out of file descriptors and the like: breathe, then go on.
-                tracing::debug!("sim: shared port: accept failed: {e}");
-                tokio::time::sleep(Duration::from_millis(50)).await;
-            }
-        }
-    }
+    accept_until_stopped(&listener, &stop, "shared port", |stream| {
+        env.tasks.spawn(hand_over(Arc::clone(&table), stream));
+    })
+    .await;
 }
 
 /// Finds the connection's cluster (by SNI, else by the address dialled) and lets it serve

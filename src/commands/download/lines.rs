@@ -5,6 +5,7 @@
 use std::collections::BTreeMap;
 
 use super::LINE_COLUMNS;
+use crate::commands::watch::Following;
 use crate::download::{Ending, Followed, OperationKind, Origin, Phase, Plan};
 use crate::state::Model;
 use crate::text::table;
@@ -143,7 +144,7 @@ fn start_line(
 /// Why the downloads of the plan did not all end well, for the closing line: the ones
 /// refused or not sent (and, once followed to their end, every ending that is not a
 /// success), by name. Empty when all did.
-pub(super) fn not_well(model: &Model, plan: &Plan, followed_to_end: bool) -> Vec<String> {
+pub(super) fn not_well(model: &Model, plan: &Plan, following: Following) -> Vec<String> {
     let mut bad = Vec::new();
     for (cluster, name) in plan.targets.iter().chain(&plan.attach) {
         let Some(f) = model.clusters[*cluster].operation(OperationKind::Download) else {
@@ -151,7 +152,7 @@ pub(super) fn not_well(model: &Model, plan: &Plan, followed_to_end: bool) -> Vec
         };
         let counts = match f.ending() {
             Some(Ending::Refused(_) | Ending::NotSent { .. }) => true,
-            Some(ending) => followed_to_end && !ending.is_success(),
+            Some(ending) => following == Following::ToTheEnd && !ending.is_success(),
             None => f.unanswered.is_some(),
         };
         if counts {

@@ -1,7 +1,7 @@
 //! The man page's own sections, after clap's: KEYS, CONFIGURATION (in [`super::config`]),
 //! FILES, ENVIRONMENT, EXIT STATUS and EXAMPLES. Keys come from the key map, config keys
-//! are checked against the config reader's lists, and exit codes come from each command's own help where it
-//! states them, so none of these can silently drift from the program.
+//! from the config's key list the reader reads by, and exit codes from each command's own
+//! help where it states them, so none of these can silently drift from the program.
 
 use roff::{Roff, bold, italic, roman};
 

@@ -7,34 +7,26 @@ use std::time::Duration;
 
 use crate::cli::PackageDeleteArgs;
 use crate::commands::download::lines::print_skips;
-use crate::commands::prologue::FINISH_GRACE;
-use crate::commands::watch::{Waited, Watch};
+use crate::commands::prologue::{self, Consent, FINISH_GRACE};
+use crate::commands::watch::{Look, Waited, Watch};
 use crate::commands::{CliError, Context, Exit};
 use crate::download::{Ending, OperationKind};
 use crate::engine::{Engine, EngineOptions};
+use crate::fleet::Session;
 use crate::state::{ClusterState, Model};
 
 /// Removes the package; 0 when it is gone wherever it was.
 pub(super) async fn run(ctx: &Context, args: &PackageDeleteArgs) -> Result<Exit, CliError> {
-    let config = ctx.config()?;
-    let version = crate::commands::prologue::release(&args.version)?;
-    let chosen = args.select.select(config, false)?;
-    crate::commands::selection::announce(config, &chosen, &args.select);
-    crate::commands::prologue::need_a_way_to_confirm(args.yes, args.dry_run, ctx.interactive)?;
+    let version = prologue::release(&args.version)?;
+    let (config, chosen) = prologue::chosen(ctx, &args.select)?;
+    prologue::need_a_way_to_confirm(ctx, Consent::from_flags(args.yes, args.dry_run))?;
     let subset = config.subset(&chosen);
-    let (engine, mut watch) = crate::commands::prologue::watched_engine(
-        ctx,
-        &subset,
-        ctx.read_only,
-        EngineOptions::default(),
-    );
-    let timeouts = subset.clusters.iter().map(|c| c.timeout).collect();
-    if watch.first_look(true, timeouts).await == Waited::Interrupted {
-        engine.shutdown();
-        crate::errln!("ontop: interrupted while looking at the clusters: nothing was sent");
-        return Ok(Exit::Interrupted);
-    }
-    let looked = plan(&watch.model, ctx.read_only, version);
+    let look = prologue::look_first(ctx, &subset, EngineOptions::default(), Look::WithPackages);
+    let (engine, mut watch) = match look.await {
+        Ok(looked) => looked,
+        Err(exit) => return Ok(exit),
+    };
+    let looked = plan(&watch.model, ctx.session(), version);
     let reasons = looked.unread_reason();
     if looked.send_to.is_empty() {
         engine.shutdown();
@@ -188,7 +180,7 @@ impl Looked {
 
 /// Who is sent a removal: the clusters that hold the version, may be changed, and
 /// answered, each with the version as it lists it. The others get a skip line.
-fn plan(model: &Model, session_read_only: bool, version: &str) -> Looked {
+fn plan(model: &Model, session: Session, version: &str) -> Looked {
     let mut looked = Looked {
         send_to: Vec::new(),
         read_only: 0,
@@ -197,7 +189,7 @@ fn plan(model: &Model, session_read_only: bool, version: &str) -> Looked {
     let mut skips: Vec<(&str, String)> = Vec::new();
     for (index, c) in model.clusters.iter().enumerate() {
         let name = &c.identity.name;
-        if session_read_only || c.identity.read_only {
+        if session == Session::ReadOnly || c.identity.read_only {
             looked.read_only += 1;
             skips.push((name, "read-only (nothing is sent)".into()));
             continue;

@@ -7,6 +7,7 @@ use serde_json::{Value, json};
 
 use jiff::Timestamp;
 
+use crate::commands::watch::Following;
 use crate::download::{Ending, OperationKind, Plan};
 use crate::state::Model;
 use crate::state::validation::{CheckGroup, Counts, Validation, Verdict, by_check, weight};
@@ -158,7 +159,7 @@ impl Outcome {
     }
 
     /// Why the exit is not 0, for the closing line (empty when every cluster is ready).
-    pub(super) fn reasons(&self, wait: bool, not_recorded: &[String]) -> Vec<String> {
+    pub(super) fn reasons(&self, following: Following, not_recorded: &[String]) -> Vec<String> {
         let mut grouped: Vec<(&str, Vec<&str>)> = Vec::new();
         for row in &self.rows {
             let kind = match &row.state {
@@ -169,7 +170,9 @@ impl Outcome {
                 RowState::Skipped(_) => "skipped",
                 RowState::Ended(Ending::Refused(_)) => "refused",
                 RowState::Ended(_) => "without findings",
-                RowState::Open { job: Some(_) } if !wait => continue,
+                RowState::Open { job: Some(_) } if following == Following::UntilAnswered => {
+                    continue;
+                }
                 RowState::Open { .. } => "not answered",
             };
             match grouped.iter_mut().find(|(k, _)| *k == kind) {
@@ -197,7 +200,7 @@ impl Outcome {
     }
 
     /// The `--json` document.
-    pub(super) fn json(&self, model: &Model, wait: bool) -> Value {
+    pub(super) fn json(&self, model: &Model, following: Following) -> Value {
         let clusters: Vec<Value> = self.rows.iter().map(|r| r.json(model)).collect();
         let findings: Vec<Value> = by_check(self.validations(model), &model.validate)
             .iter()
@@ -205,7 +208,7 @@ impl Outcome {
             .collect();
         json!({
             "version": self.version,
-            "waited": wait,
+            "waited": following == Following::ToTheEnd,
             "validated": self.validated,
             "clusters": clusters,
             "findings": findings,

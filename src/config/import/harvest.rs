@@ -11,6 +11,7 @@
 //! password. The YAML parser (`serde-saphyr`) refuses duplicate keys and alias bombs.
 
 use std::fmt;
+use std::marker::PhantomData;
 
 use secrecy::SecretString;
 use serde::de::{self, Deserialize, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
@@ -61,26 +62,14 @@ pub(super) fn parse(text: &str) -> Result<HarvestFile, serde_saphyr::Error> {
     serde_saphyr::from_str(text)
 }
 
-impl<'de> Deserialize<'de> for HarvestFile {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        deserializer.deserialize_map(FileVisitor)
-    }
-}
+impl FromMap for HarvestFile {
+    const EXPECTING: &'static str = "a map with a Pollers section, as in Harvest's harvest.yml";
 
-struct FileVisitor;
-
-impl<'de> Visitor<'de> for FileVisitor {
-    type Value = HarvestFile;
-
-    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-        f.write_str("a map with a Pollers section, as in Harvest's harvest.yml")
+    fn null() -> Option<Self> {
+        Some(Self::default())
     }
 
-    fn visit_unit<E: de::Error>(self) -> Result<HarvestFile, E> {
-        Ok(HarvestFile::default())
-    }
-
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<HarvestFile, A::Error> {
+    fn from_map<'de, A: MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut file = HarvestFile::default();
         while let Some(Text(key)) = map.next_key()? {
             match key.as_str() {
@@ -99,22 +88,10 @@ impl<'de> Visitor<'de> for FileVisitor {
 /// `Pollers`: a map of poller name to settings, kept in file order.
 struct Pollers(Vec<(String, Poller)>);
 
-impl<'de> Deserialize<'de> for Pollers {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        deserializer.deserialize_map(PollersVisitor)
-    }
-}
+impl FromMap for Pollers {
+    const EXPECTING: &'static str = "a map of poller names to their settings";
 
-struct PollersVisitor;
-
-impl<'de> Visitor<'de> for PollersVisitor {
-    type Value = Pollers;
-
-    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-        f.write_str("a map of poller names to their settings")
-    }
-
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Pollers, A::Error> {
+    fn from_map<'de, A: MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut pollers = Vec::new();
         while let Some(Text(name)) = map.next_key()? {
             // A poller listed without settings is a poller with none (as in Harvest).
@@ -125,22 +102,10 @@ impl<'de> Visitor<'de> for PollersVisitor {
     }
 }
 
-impl<'de> Deserialize<'de> for Poller {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        deserializer.deserialize_map(PollerVisitor)
-    }
-}
+impl FromMap for Poller {
+    const EXPECTING: &'static str = "a map of poller settings (addr, username, ...)";
 
-struct PollerVisitor;
-
-impl<'de> Visitor<'de> for PollerVisitor {
-    type Value = Poller;
-
-    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-        f.write_str("a map of poller settings (addr, username, ...)")
-    }
-
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Poller, A::Error> {
+    fn from_map<'de, A: MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut p = Poller::default();
         while let Some(Text(key)) = map.next_key()? {
             match key.as_str() {
@@ -173,22 +138,10 @@ impl<'de> Visitor<'de> for PollerVisitor {
     }
 }
 
-impl<'de> Deserialize<'de> for Script {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        deserializer.deserialize_map(ScriptVisitor)
-    }
-}
+impl FromMap for Script {
+    const EXPECTING: &'static str = "a map with path (and schedule, timeout)";
 
-struct ScriptVisitor;
-
-impl<'de> Visitor<'de> for ScriptVisitor {
-    type Value = Script;
-
-    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-        f.write_str("a map with path (and schedule, timeout)")
-    }
-
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Script, A::Error> {
+    fn from_map<'de, A: MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut script = Script::default();
         while let Some(Text(key)) = map.next_key()? {
             match key.as_str() {
@@ -204,6 +157,52 @@ impl<'de> Visitor<'de> for ScriptVisitor {
         Ok(script)
     }
 }
+
+/// A value read from a YAML map key by key; its `Deserialize` is
+/// [`deserialize_from_map!`]'s, through the one [`MapVisitor`].
+trait FromMap: Sized {
+    /// What the map should have held, for the parser's message.
+    const EXPECTING: &'static str;
+
+    fn from_map<'de, A: MapAccess<'de>>(map: A) -> Result<Self, A::Error>;
+
+    /// What an empty (null) value stands for, when it may be empty.
+    fn null() -> Option<Self> {
+        None
+    }
+}
+
+/// The visitor of every [`FromMap`] type.
+struct MapVisitor<T>(PhantomData<T>);
+
+impl<'de, T: FromMap> Visitor<'de> for MapVisitor<T> {
+    type Value = T;
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str(T::EXPECTING)
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<T, A::Error> {
+        T::from_map(map)
+    }
+
+    fn visit_unit<E: de::Error>(self) -> Result<T, E> {
+        T::null().ok_or_else(|| E::invalid_type(de::Unexpected::Unit, &self))
+    }
+}
+
+/// `Deserialize` for [`FromMap`] types (a blanket impl of a foreign trait is not allowed).
+macro_rules! deserialize_from_map {
+    ($($t:ty),*) => {$(
+        impl<'de> Deserialize<'de> for $t {
+            fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                deserializer.deserialize_map(MapVisitor::<$t>(PhantomData))
+            }
+        }
+    )*};
+}
+
+deserialize_from_map!(HarvestFile, Pollers, Poller, Script, LabelItem);
 
 /// The next value as text, `None` when it is null or empty.
 fn text<'de, A: MapAccess<'de>>(map: &mut A) -> Result<Option<String>, A::Error> {
@@ -241,22 +240,10 @@ impl<'de> Visitor<'de> for LabelsVisitor {
 /// One item of `labels`.
 struct LabelItem(Vec<(String, Option<String>)>);
 
-impl<'de> Deserialize<'de> for LabelItem {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        deserializer.deserialize_map(LabelItemVisitor)
-    }
-}
+impl FromMap for LabelItem {
+    const EXPECTING: &'static str = "a label as a one-key map, like `org: abc`";
 
-struct LabelItemVisitor;
-
-impl<'de> Visitor<'de> for LabelItemVisitor {
-    type Value = LabelItem;
-
-    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-        f.write_str("a label as a one-key map, like `org: abc`")
-    }
-
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<LabelItem, A::Error> {
+    fn from_map<'de, A: MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut pairs = Vec::new();
         while let Some(Text(key)) = map.next_key()? {
             pairs.push((key, text(&mut map)?));
@@ -370,6 +357,15 @@ mod tests {
                 ("ns".to_owned(), None)
             ]
         );
+    }
+
+    #[test]
+    fn an_empty_file_has_no_pollers_and_a_poller_may_be_empty() {
+        let file = parse("").expect("an empty document parses");
+        assert!(file.pollers.is_none() && file.other.is_empty());
+        let file = parse("Pollers:\n  a: ~\n").expect("a poller without settings");
+        assert_eq!(file.pollers.unwrap().len(), 1);
+        assert!(parse("Pollers:\n  a:\n    credentials_script: 3\n").is_err());
     }
 
     #[test]

@@ -71,7 +71,7 @@ impl Tracker {
             S::AlreadyPresent { .. } => Ending::AlreadyPresent,
             S::Refused(e) => Ending::Refused(e.clone()),
             S::NotSent(reason) => Ending::NotSent {
-                reason: reason.clone(),
+                reason: reason.to_string(),
             },
         };
         self.end(ending, Since::Exactly(at))

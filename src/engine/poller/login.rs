@@ -12,7 +12,7 @@ use jiff::Timestamp;
 use secrecy::SecretString;
 
 use super::Poller;
-use crate::engine::update::{Again, LoginPause, Update};
+use crate::engine::update::{Again, LoginPause, Refused, Update};
 use crate::ontap::{Client, PasswordChange};
 
 impl Poller {
@@ -37,13 +37,13 @@ impl Poller {
     }
 
     /// A password typed in the dashboard: polling resumes with it at once, unless the
-    /// cluster refused it before and the operator did not ask twice (`again`). False
-    /// when the model is gone.
-    pub(super) async fn resume_with(&mut self, password: SecretString, again: bool) -> bool {
+    /// cluster refused it before and `refused` withholds it. False when the model is
+    /// gone.
+    pub(super) async fn resume_with(&mut self, password: SecretString, refused: Refused) -> bool {
         let Ok(client) = self.target.client.clone() else {
             return true;
         };
-        if again {
+        if refused == Refused::SentAgain {
             client.retry_refused(Some(&password));
         }
         let refused = match client.set_password(&password) {
@@ -60,15 +60,15 @@ impl Poller {
     }
 
     /// `r` on a paused cluster: reads the password source again. Polling resumes when
-    /// it gives a password the cluster has not refused, or when the operator asked
-    /// twice (`again`); otherwise the pause stays and its note says why. False when the
-    /// model is gone.
-    pub(super) async fn resume_from_source(&mut self, again: bool) -> bool {
+    /// it gives a password the cluster has not refused, or when `refused` sends it
+    /// again; otherwise the pause stays and its note says why. False when the model is
+    /// gone.
+    pub(super) async fn resume_from_source(&mut self, refused: Refused) -> bool {
         let Ok(client) = self.target.client.clone() else {
             return true;
         };
         let Some(reauth) = self.target.reauth.clone() else {
-            if again {
+            if refused == Refused::SentAgain {
                 client.retry_refused(None);
             }
             let note = "no password file or command to read again: p enters the password \
@@ -80,7 +80,7 @@ impl Poller {
         let source = reauth.source().to_string();
         let note = match tokio::task::spawn_blocking(move || reauth.password()).await {
             Ok(Ok(password)) => {
-                if again {
+                if refused == Refused::SentAgain {
                     client.retry_refused(Some(&password));
                 }
                 match client.set_password(&password) {

@@ -107,14 +107,7 @@ pub(super) fn form(html: &mut String, model: &Model, view: &View) {
          <label>group <select name=\"group\"><option value=\"{NO_GROUP}\">none</option>",
         filter = escape(&view.filter),
     );
-    let mut keys: Vec<&str> = model
-        .clusters
-        .iter()
-        .flat_map(|c| c.identity.labels.keys().map(String::as_str))
-        .collect();
-    keys.sort_unstable();
-    keys.dedup();
-    for key in keys {
+    for key in query::label_keys(model) {
         option(html, key, key, view.group.as_deref() == Some(key));
     }
     html.push_str("</select></label> <label>sort <select name=\"sort\">");

@@ -103,13 +103,7 @@ impl View {
 
     /// The label as the clusters spell it, when one has it; else a note.
     fn group_label(&mut self, wanted: &str, model: &Model, from: &str) -> Option<String> {
-        let mut keys: Vec<&str> = model
-            .clusters
-            .iter()
-            .flat_map(|c| c.identity.labels.keys().map(String::as_str))
-            .collect();
-        keys.sort_unstable();
-        keys.dedup();
+        let keys = label_keys(model);
         let found = model
             .clusters
             .iter()
@@ -128,6 +122,18 @@ impl View {
         }
         found.cloned()
     }
+}
+
+/// Every label key some cluster has, sorted, once each: what the page can group by.
+pub(super) fn label_keys(model: &Model) -> Vec<&str> {
+    let mut keys: Vec<&str> = model
+        .clusters
+        .iter()
+        .flat_map(|c| c.identity.labels.keys().map(String::as_str))
+        .collect();
+    keys.sort_unstable();
+    keys.dedup();
+    keys
 }
 
 /// The columns `?sort=` takes, by name: the page's headings, lower case, `-` for spaces.

@@ -1,13 +1,12 @@
-//! A cluster's history: the lines the details view lists, one per change seen (a
+//! A cluster's history: what the details view lists, one [`Change`] per change seen (a
 //! download state, an operation's step, an update's state), at most [`HISTORY_LEN`].
 
 use jiff::Timestamp;
 
-use super::{ClusterState, HISTORY_LEN, Transition, short_uuid};
-use crate::download::{Followed, OperationKind, Origin, Phase, Since};
-use crate::ontap::DownloadState;
+use super::{Change, ClusterState, HISTORY_LEN, Transition};
+use crate::download::{Followed, Phase, Since};
 use crate::ontap::DownloadStatus;
-use crate::ontap::software::{Software, UpdateState};
+use crate::ontap::software::Software;
 
 impl ClusterState {
     /// Notes a change of the cluster's download state in the history and its time.
@@ -16,14 +15,7 @@ impl ClusterState {
         let new = download.state.clone();
         let first_sight = self.download.is_none();
         if first_sight || old != new {
-            self.record(
-                at,
-                format!(
-                    "download {} → {}",
-                    state_word(old.as_ref()),
-                    state_word(new.as_ref())
-                ),
-            );
+            self.record(at, Change::Download { from: old, to: new });
             // Seen for the first time, a state may have held for long already.
             self.state_since = Some(if first_sight {
                 Since::AtLeast(at)
@@ -33,7 +25,7 @@ impl ClusterState {
         }
     }
 
-    /// Notes in the history how a followed operation moved, in the engine's words.
+    /// Notes in the history how a followed operation moved, as the engine says.
     pub(super) fn note_operation(&mut self, at: Timestamp, new: &Followed) {
         let old = self
             .operation(new.kind())
@@ -41,26 +33,17 @@ impl ClusterState {
             .cloned();
         let old = old.as_ref();
         if old.is_none() {
-            self.record(at, operation_began(new));
+            let (operation, origin) = (new.operation.clone(), new.origin);
+            self.record(at, Change::Began { operation, origin });
         }
         let old_job = old.and_then(|o| o.job.as_ref());
         if let (None, Some(job)) = (old_job, &new.job) {
-            self.record(at, format!("following job {}", short_uuid(job)));
+            self.record(at, Change::FollowingJob(job.clone()));
         }
         let was_deleted = old.is_some_and(|o| o.job_deleted);
         if let (true, false, Some(job)) = (new.job_deleted, was_deleted, &new.job) {
-            self.record(
-                at,
-                format!(
-                    "job {} deleted by the cluster (it had ended): {}",
-                    short_uuid(job),
-                    match new.kind() {
-                        OperationKind::Download => "following the download status",
-                        OperationKind::Removal => "reading the repository",
-                        OperationKind::Validation => "reading its results",
-                    }
-                ),
-            );
+            let (job, kind) = (job.clone(), new.kind());
+            self.record(at, Change::JobDeleted { job, kind });
         }
         let old_phase = old.map(|o| &o.phase);
         if old_phase == Some(&new.phase) {
@@ -74,9 +57,12 @@ impl ClusterState {
             return;
         }
         match new.phase.ending() {
-            Some(ending) => self.record(at, format!("{} ended: {}", noun(new), ending.describe())),
+            Some(ending) => {
+                let (operation, ending) = (new.operation.clone(), ending.clone());
+                self.record(at, Change::Ended { operation, ending });
+            }
             None if !matches!(new.phase, Phase::Starting | Phase::Queued { .. }) => {
-                self.record(at, format!("now {}", new.phase.word()));
+                self.record(at, Change::Now(new.phase.clone()));
             }
             None => {}
         }
@@ -86,51 +72,23 @@ impl ClusterState {
     pub(super) fn note_software(&mut self, at: Timestamp, new: &Software) {
         let old = self.readiness.software().and_then(|s| s.state.clone());
         if new.state.is_some() && old != new.state && (new.updating() || old.is_some()) {
-            let word = |s: Option<&UpdateState>| s.map_or("-", UpdateState::as_str).to_string();
-            let target = new.pending_version.as_deref().unwrap_or("?");
-            let what = format!(
-                "update to {target}: {} → {}",
-                word(old.as_ref()),
-                word(new.state.as_ref())
+            let target = new.pending_version.as_deref().unwrap_or("?").to_string();
+            let to = new.state.clone();
+            self.record(
+                at,
+                Change::Update {
+                    target,
+                    from: old,
+                    to,
+                },
             );
-            self.record(at, what);
         }
     }
 
-    pub(super) fn record(&mut self, at: Timestamp, what: String) {
+    pub(super) fn record(&mut self, at: Timestamp, what: Change) {
         if self.history.len() == HISTORY_LEN {
             self.history.pop_front();
         }
         self.history.push_back(Transition { at, what });
     }
-}
-
-/// The history line for an operation the engine begins to follow.
-fn operation_began(new: &Followed) -> String {
-    use crate::download::Operation;
-    match (&new.operation, new.origin) {
-        (Operation::Removal { version }, _) => format!("removal of package {version} requested"),
-        (Operation::Validation { version }, _) => format!("validation of {version} requested"),
-        (Operation::Upload(file), _) => format!("upload of {} requested", file.name),
-        (_, Origin::Started) => format!("download requested: {}", new.operation.url()),
-        (_, Origin::Resumed) => format!(
-            "following a download started earlier: {}",
-            new.operation.url()
-        ),
-        (_, Origin::Attached) => "already downloading: following it, no request sent".into(),
-    }
-}
-
-/// "download", "removal of 9.16.1P3".
-fn noun(followed: &Followed) -> String {
-    match &followed.operation {
-        crate::download::Operation::Removal { version } => format!("removal of {version}"),
-        crate::download::Operation::Validation { version } => format!("validation of {version}"),
-        crate::download::Operation::Upload(file) => format!("upload of {}", file.name),
-        _ => "download".into(),
-    }
-}
-
-fn state_word(state: Option<&DownloadState>) -> &str {
-    state.map_or("-", |s| s.as_str())
 }

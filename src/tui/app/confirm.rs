@@ -18,6 +18,8 @@ pub struct Confirmation {
     plan: Plan,
     /// Marked clusters the filter hides, counted in the plan too, so the dialog says so.
     hidden: usize,
+    /// Lines scrolled down (a long list of targets and skips).
+    pub(super) scroll: usize,
 }
 
 /// What a confirmation offers to send.
@@ -46,6 +48,7 @@ impl Confirmation {
             offer: Offer::Download { spec, groups },
             plan,
             hidden,
+            scroll: 0,
         }
     }
 
@@ -55,6 +58,7 @@ impl Confirmation {
             offer: Offer::Upload { source, checked },
             plan,
             hidden,
+            scroll: 0,
         }
     }
 

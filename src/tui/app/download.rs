@@ -12,13 +12,11 @@ use super::{App, AppCommand, Confirmation, Dialog, DownloadForm};
 use crate::download::{Ending, OperationKind, Origin, Phase, Plan};
 use crate::engine::Update;
 use crate::state::OpenOperations;
+use crate::tui::keymap::{Action, Context, key_for};
 
 /// How long the message about an ended download stays: long enough to be read by
 /// someone who comes back to the screen at the bell.
 const ENDING_STATUS_FOR: SignedDuration = SignedDuration::from_secs(30);
-
-/// Names listed in a one-line message before "and N more".
-const NAMES_IN_A_LINE: usize = 3;
 
 impl App {
     /// The one place that decides whether a download may be offered, and says why not.
@@ -33,7 +31,7 @@ impl App {
             return Err("no cluster selected".to_string());
         }
         let name = |&c: &usize| self.model.clusters[c].identity.name.as_str();
-        if self.read_only {
+        if self.read_only() {
             let names: Vec<&str> = chosen.iter().map(name).collect();
             return Err(format!(
                 "read-only: downloads are disabled for {} (--read-only)",
@@ -64,10 +62,10 @@ impl App {
     pub(super) fn open_form(&mut self, now: Timestamp) {
         match self.download_choice() {
             Ok(chosen) => {
-                let (url, username) = &self.form_defaults;
+                let defaults = &self.form_defaults;
+                let (url, username) = (defaults.url.as_deref(), defaults.username.as_deref());
                 let hidden = self.hidden_among(&chosen);
-                let form = DownloadForm::new(chosen, url.as_deref(), username.as_deref())
-                    .with_hidden(hidden);
+                let form = DownloadForm::new(chosen, url, username).with_hidden(hidden);
                 self.dialog = Some(Dialog::Form(form));
             }
             Err(refusal) => self.say(refusal, now),
@@ -101,7 +99,6 @@ impl App {
         // The form, and what is left of the password in it, is dropped (and wiped) here.
         let confirmation = Confirmation::new(spec, plan, hidden).with_groups(groups);
         self.dialog = Some(Dialog::Confirm(confirmation));
-        self.confirm_scroll = 0;
         Vec::new()
     }
 
@@ -199,13 +196,14 @@ impl App {
         let chosen = confirmation.chosen();
         let plan = match confirmation.offer() {
             super::Offer::Upload { .. } => {
-                self.model.plan_upload(&chosen, None, self.read_only, now)
+                self.model.plan_upload(&chosen, None, self.read_only(), now)
             }
             super::Offer::Download { .. } => self.plan_for(&chosen, None, now),
         };
         self.dialog = Some(Dialog::Confirm(confirmation.replanned(plan)));
+        let y = key_for(Context::Confirm, Action::ConfirmStart);
         self.say(
-            "the clusters that have the release are targets too: y starts there as well".into(),
+            format!("the clusters that have the release are targets too: {y} starts there as well"),
             now,
         );
     }
@@ -213,7 +211,7 @@ impl App {
     /// The engine's plan for `chosen`, from what the model knows now; clusters that run
     /// or hold `version` (the package's release, when its name says) are skipped.
     pub fn plan_for(&self, chosen: &[usize], version: Option<&str>, now: Timestamp) -> Plan {
-        self.model.plan(chosen, version, self.read_only, now)
+        self.model.plan(chosen, version, self.read_only(), now)
     }
 
     /// The ending `update` brings, when it is news: an operation this session saw open
@@ -356,22 +354,7 @@ pub(crate) fn ending_message(
     }
 }
 
+use crate::tui::format::names_line;
+
 /// "1 cluster", "3 clusters".
 use crate::text::count_clusters as clusters;
-
-/// "a, b and c", or "a, b, c and 4 more".
-fn names_line(names: &[&str]) -> String {
-    match names {
-        [] => String::new(),
-        [one] => one.to_string(),
-        _ if names.len() <= NAMES_IN_A_LINE => {
-            let (last, rest) = names.split_last().unwrap_or((&"", &[]));
-            format!("{} and {last}", rest.join(", "))
-        }
-        _ => format!(
-            "{} and {} more",
-            names[..NAMES_IN_A_LINE].join(", "),
-            names.len() - NAMES_IN_A_LINE
-        ),
-    }
-}

@@ -38,19 +38,22 @@ pub(super) fn fleet() -> App {
 }
 
 fn fail_polls(app: &mut App, cluster: usize, at: Timestamp) {
-    app.apply(Event::PollFailed {
-        cluster,
-        at,
-        error: OntapError {
-            cluster: format!("c{cluster}"),
-            kind: ErrorKind::Connect,
-            http_status: None,
-            code: None,
-            message: "connection refused".into(),
-            target: None,
+    app.apply(
+        Event::PollFailed {
+            cluster,
+            at,
+            error: OntapError {
+                cluster: format!("c{cluster}"),
+                kind: ErrorKind::Connect,
+                http_status: None,
+                code: None,
+                message: "connection refused".into(),
+                target: None,
+            },
+            took: None,
         },
-        took: None,
-    });
+        now(),
+    );
 }
 
 #[test]
@@ -137,7 +140,8 @@ fn a_bad_url_stays_in_the_form_with_its_reason() {
 fn the_confirmation_names_the_targets_and_every_skip_with_its_reason() {
     let mut model = fleet().model().clone();
     model.clusters[4].identity.read_only = true;
-    let mut app = App::new(model, "x", false, true).with_form_defaults(Some(URL.into()), None);
+    let mut app = App::new(model, "x", Access::ReadWrite, Palette::Colors)
+        .with_form_defaults(Some(URL.into()), None);
     app.sync(now());
     let later = now() + jiff::SignedDuration::from_secs(1);
     fail_polls(&mut app, 3, later);
@@ -248,7 +252,12 @@ fn when_every_chosen_cluster_is_skipped_y_starts_nothing() {
 
 #[test]
 fn a_read_only_session_refuses_at_d_naming_the_clusters() {
-    let mut read_only = App::new(fleet().model().clone(), "x", true, false);
+    let mut read_only = App::new(
+        fleet().model().clone(),
+        "x",
+        Access::ReadOnly,
+        Palette::Plain,
+    );
     read_only.sync(now());
     press(&mut read_only, " j d");
     assert!(read_only.dialog().is_none());
@@ -263,7 +272,7 @@ fn read_only_clusters_refuse_by_name_unless_another_can_start() {
     let mut model = fleet().model().clone();
     model.clusters[1].identity.read_only = true;
     model.clusters[2].identity.read_only = true;
-    let mut app = App::new(model, "x", false, true);
+    let mut app = App::new(model, "x", Access::ReadWrite, Palette::Colors);
     app.sync(now());
     press(&mut app, "jd");
     assert_eq!(
@@ -326,13 +335,13 @@ pub(super) fn ended(cluster: usize, job: &str, ending: Ending) -> Event {
 #[test]
 fn an_ending_is_announced_once_with_its_code_and_the_bell() {
     let mut app = fleet();
-    app.apply(followed(2, "j-2"));
+    app.apply(followed(2, "j-2"), now());
     assert!(!app.take_bell());
     let ending = Ending::Failure {
         code: Some(10551885),
         message: "invalid url".into(),
     };
-    app.apply(ended(2, "j-2", ending));
+    app.apply(ended(2, "j-2", ending), now());
     assert!(app.take_bell());
     assert!(!app.take_bell(), "once");
     let status = app.status(now()).unwrap();
@@ -342,7 +351,7 @@ fn an_ending_is_announced_once_with_its_code_and_the_bell() {
 #[test]
 fn a_download_the_engine_follows_is_not_attached_again() {
     let mut app = fleet();
-    app.apply(followed(1, "job-1"));
+    app.apply(followed(1, "job-1"), now());
     // c1 is followed already; choosing it with c2 starts c2 only.
     press(&mut app, "j j d");
     app.handle_key(code(KeyCode::Enter), now());
@@ -367,14 +376,17 @@ fn a_download_the_engine_follows_is_not_attached_again() {
 fn clusters_that_hold_the_release_are_skipped_and_f_downloads_there_too() {
     let mut app = fleet();
     // Cluster 1 holds 9.7, the release of the form's 97_q_image.tgz.
-    app.apply(Event::Packages {
-        cluster: 1,
-        at: now(),
-        packages: Ok(vec![crate::ontap::Package {
-            version: Some("9.7".into()),
-            create_time: None,
-        }]),
-    });
+    app.apply(
+        Event::Packages {
+            cluster: 1,
+            at: now(),
+            packages: Ok(vec![crate::ontap::Package {
+                version: Some("9.7".into()),
+                create_time: None,
+            }]),
+        },
+        now(),
+    );
     press(&mut app, "Aa");
     press(&mut app, "d");
     app.handle_key(code(KeyCode::Enter), now());

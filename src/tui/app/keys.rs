@@ -7,7 +7,7 @@ use jiff::Timestamp;
 use super::navigation::typed_char;
 use super::{App, AppCommand, Dialog, Mode};
 use crate::engine::Again;
-use crate::tui::keymap::{self, Action, Context};
+use crate::tui::keymap::{self, Action, Context, key_for};
 use crate::tui::line::Edit;
 
 impl App {
@@ -16,7 +16,7 @@ impl App {
         if key.kind == KeyEventKind::Release {
             return Vec::new();
         }
-        self.sync(now);
+        self.resync(now);
         let context = self.context();
         let before = self.package_text();
         let mut commands = match keymap::lookup(context, &key) {
@@ -98,7 +98,7 @@ impl App {
                 self.mode = Mode::Table;
                 if !self.filter.is_empty() {
                     self.filter.clear();
-                    self.sync(now);
+                    self.resync(now);
                 }
             }
             Action::OpenSort => self.dialog = Some(Dialog::Sort),
@@ -114,15 +114,15 @@ impl App {
             }
             Action::OpenDetails => {
                 if let Some(cluster) = self.selected {
-                    self.mode = Mode::Details(cluster);
-                    self.details_scroll = 0;
+                    self.mode = Mode::details(cluster);
                     return vec![AppCommand::FetchPackages(cluster)];
                 }
             }
             Action::Back if context == Context::Validation => self.validation_back(),
+            Action::Back if context == Context::Packages => self.packages_back(),
             Action::Back => {
-                if self.help {
-                    self.help = false;
+                if self.help.is_some() {
+                    self.help = None;
                 } else {
                     self.leave_details();
                 }
@@ -130,8 +130,10 @@ impl App {
             Action::Refresh => return self.refresh_one(now),
             Action::RefreshAll => return self.refresh_all(now),
             Action::ToggleHelp => {
-                self.help = !self.help;
-                self.help_scroll = 0;
+                self.help = match self.help {
+                    Some(_) => None,
+                    None => Some(0),
+                };
             }
             Action::ToggleMark => self.toggle_mark(),
             Action::MarkAll => self.mark_all(now),
@@ -140,31 +142,21 @@ impl App {
             Action::NextField => self.edit_form(super::DownloadForm::next_field),
             Action::PreviousField => self.edit_form(super::DownloadForm::previous_field),
             Action::Edit(edit) => self.edit_line(context, edit, now),
-            Action::SubmitForm if context == Context::Password => {
-                return self.submit_password(now);
-            }
-            Action::SubmitForm if context == Context::Version => self.submit_version(now),
             Action::SubmitForm => return self.submit_form(now),
-            Action::ConfirmStart if context == Context::Remove => {
-                return self.confirm_removal(now);
-            }
-            Action::ConfirmStart if context == Context::StopUpload => {
-                return self.stop_upload(now);
-            }
-            Action::ConfirmStart if context == Context::ValidateConfirm => {
-                return self.confirm_validation(now);
-            }
+            Action::SendPassword => return self.submit_password(now),
+            Action::PlanValidation => self.submit_version(now),
             Action::ConfirmStart => return self.confirm_start(now),
+            Action::ConfirmRemoval => return self.confirm_removal(now),
+            Action::ConfirmValidation => return self.confirm_validation(now),
+            Action::ConfirmStopUpload => return self.stop_upload(now),
             Action::Cancel => self.cancel_dialog(now),
             Action::EnterPassword => self.open_password(now),
             Action::ToggleOthers => self.edit_password(super::PasswordPrompt::toggle_others),
             Action::OpenPackages => {
-                self.mode = Mode::Packages;
-                self.packages_row = 0;
-                self.packages_open = false;
+                self.mode = Mode::packages();
             }
             Action::ToggleHolders if context == Context::Validation => self.toggle_check(),
-            Action::ToggleHolders => self.packages_open = !self.packages_open,
+            Action::ToggleHolders => self.toggle_holders(),
             Action::Validate => self.open_validate(now),
             Action::OpenValidation => self.open_validation(),
             Action::NextRelease => self.edit_version(None, None),
@@ -215,7 +207,10 @@ impl App {
             Some(pause) => (
                 match &pause.source {
                     Some(source) => format!("{name}: reading {source} again"),
-                    None => format!("{name}: the login was refused: p enters the password"),
+                    None => format!(
+                        "{name}: the login was refused: {} enters the password",
+                        key_for(Context::Table, Action::EnterPassword)
+                    ),
                 },
                 AppCommand::Refresh(Some(cluster)),
             ),
@@ -243,9 +238,10 @@ impl App {
                 ""
             };
             format!(
-                "polling {} now; {} paused after a refused login{reread}: p enters the password",
+                "polling {} now; {} paused after a refused login{reread}: {} enters the password",
                 crate::text::count_clusters(n - paused.len()),
-                paused.len()
+                paused.len(),
+                key_for(Context::Table, Action::EnterPassword)
             )
         };
         self.say(text, now);
@@ -259,7 +255,7 @@ impl App {
         if open.is_empty() {
             return vec![AppCommand::Quit];
         }
-        self.help = false;
+        self.help = None;
         let under = self.dialog.take().map(Box::new);
         self.dialog = Some(Dialog::Quit { open, under });
         Vec::new()

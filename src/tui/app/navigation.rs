@@ -3,9 +3,10 @@
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use jiff::Timestamp;
 
-use super::{App, AppCommand, Mode};
+use super::{App, AppCommand, Dialog, Mode};
 use crate::state::SortOrder;
 use crate::tui::keymap::Context;
+use crate::tui::views::Drawn;
 
 impl App {
     pub(super) fn move_by(&mut self, context: Context, delta: isize) {
@@ -21,14 +22,26 @@ impl App {
                 }
             }
             // The views clamp scrolling to their content; usize::MAX / 2 stands for "end".
-            Context::Details => self.details_scroll = step(self.details_scroll, usize::MAX / 2),
+            Context::Details => {
+                if let Mode::Details { scroll, .. } = &mut self.mode {
+                    *scroll = step(*scroll, usize::MAX / 2);
+                }
+            }
             Context::Packages => {
                 let rows = self.package_rows().len();
-                self.packages_row = step(self.packages_row, rows);
+                if let Mode::Packages { row, .. } = &mut self.mode {
+                    *row = step(*row, rows);
+                }
             }
-            Context::Help => self.help_scroll = step(self.help_scroll, usize::MAX / 2),
+            Context::Help => {
+                if let Some(scroll) = &mut self.help {
+                    *scroll = step(*scroll, usize::MAX / 2);
+                }
+            }
             Context::Confirm | Context::ValidateConfirm => {
-                self.confirm_scroll = step(self.confirm_scroll, usize::MAX / 2);
+                if let Some(scroll) = self.confirm_scroll() {
+                    *scroll = step(*scroll, usize::MAX / 2);
+                }
             }
             Context::Validation => self.move_check(delta),
             Context::Version
@@ -44,7 +57,10 @@ impl App {
     /// `j`/`k` in details: the next (previous) cluster's details, in the table's order;
     /// its packages are read again as when it is opened.
     pub(super) fn details_step(&mut self, delta: isize) -> Vec<AppCommand> {
-        let Mode::Details(current) = self.mode else {
+        let Mode::Details {
+            cluster: current, ..
+        } = self.mode
+        else {
             return Vec::new();
         };
         if self.rows.is_empty() {
@@ -64,8 +80,7 @@ impl App {
         }
         self.selected_row = row;
         self.selected = Some(next);
-        self.mode = Mode::Details(next);
-        self.details_scroll = 0;
+        self.mode = Mode::details(next);
         vec![AppCommand::FetchPackages(next)]
     }
 
@@ -79,7 +94,7 @@ impl App {
     /// While typing, a selection the filter hides jumps to the first match, as in fzf.
     pub(super) fn filter_changed(&mut self, now: Timestamp) {
         let before = self.selected;
-        self.sync(now);
+        self.resync(now);
         if self.selected != before {
             self.selected_row = 0;
             self.selected = self.rows.first().copied();
@@ -90,50 +105,81 @@ impl App {
     /// repeats it.
     pub(super) fn set_sort(&mut self, sort: SortOrder, now: Timestamp) {
         self.sort = sort;
-        self.sync(now);
+        self.resync(now);
     }
 
-    /// Scrolls the table so the selection shows in `height` rows; returns the first row.
-    pub(crate) fn scroll_table(&mut self, height: usize) -> usize {
-        self.page = height.max(1);
-        let max_offset = self.rows.len().saturating_sub(self.page);
+    /// The table's first row on screen when `page` rows fit: where it was, moved just
+    /// enough for the selection to show.
+    pub(crate) fn table_offset(&self, page: usize) -> usize {
+        let mut offset = self.offset;
         if self.selected.is_some() {
             let row = self.selected_row;
-            if row < self.offset {
-                self.offset = row;
-            } else if row >= self.offset + self.page {
-                self.offset = row + 1 - self.page;
+            if row < offset {
+                offset = row;
+            } else if row >= offset + page {
+                offset = row + 1 - page;
             }
         }
-        self.offset = self.offset.min(max_offset);
-        self.offset
+        offset.min(self.rows.len().saturating_sub(page))
     }
 
-    /// Rows of the table off screen as of the last frame: (above, below).
-    pub fn rows_hidden(&self) -> (usize, usize) {
-        let shown = self.rows.len().saturating_sub(self.offset).min(self.page);
-        (
-            self.offset,
-            self.rows.len().saturating_sub(self.offset + shown),
-        )
+    /// Rows of the table off screen in a window of `page` rows from `offset` (as this
+    /// frame draws it, else as the last frame did): (above, below).
+    pub fn rows_hidden(&self, window: Option<(usize, usize)>) -> (usize, usize) {
+        let (offset, page) = window.unwrap_or((self.offset, self.page));
+        let shown = self.rows.len().saturating_sub(offset).min(page);
+        (offset, self.rows.len().saturating_sub(offset + shown))
     }
 
-    /// Clamps the details scroll to `max` lines; returns the first line to show.
-    pub(crate) fn scroll_details(&mut self, max: usize) -> usize {
-        self.details_scroll = self.details_scroll.min(max);
-        self.details_scroll
+    /// The details' first line, with at most `max` lines above it.
+    pub(crate) fn details_top(&self, max: usize) -> usize {
+        match self.mode {
+            Mode::Details { scroll, .. } => scroll.min(max),
+            _ => 0,
+        }
     }
 
-    /// Clamps the confirmation's scroll to `max` lines; returns the first line to show.
-    pub(crate) fn scroll_confirm(&mut self, max: usize) -> usize {
-        self.confirm_scroll = self.confirm_scroll.min(max);
-        self.confirm_scroll
+    /// The confirmation's first line, with at most `max` lines above it.
+    pub(crate) fn confirm_top(&self, max: usize) -> usize {
+        match &self.dialog {
+            Some(Dialog::Confirm(c)) => c.scroll.min(max),
+            Some(Dialog::ValidateConfirm(c)) => c.scroll.min(max),
+            _ => 0,
+        }
     }
 
-    /// Clamps the help scroll to `max` lines; returns the first line to show.
-    pub(crate) fn scroll_help(&mut self, max: usize) -> usize {
-        self.help_scroll = self.help_scroll.min(max);
-        self.help_scroll
+    /// The help's first line, with at most `max` lines above it.
+    pub(crate) fn help_top(&self, max: usize) -> usize {
+        self.help.unwrap_or(0).min(max)
+    }
+
+    /// The open confirmation's scroll, the one dialog that scrolls.
+    fn confirm_scroll(&mut self) -> Option<&mut usize> {
+        match &mut self.dialog {
+            Some(Dialog::Confirm(c)) => Some(&mut c.scroll),
+            Some(Dialog::ValidateConfirm(c)) => Some(&mut c.scroll),
+            _ => None,
+        }
+    }
+
+    /// Takes in what the last frame found out: how many rows fit, and where each
+    /// scrolled text starts now that it is clamped to its length.
+    pub(crate) fn drawn(&mut self, drawn: Drawn) {
+        if let Some((offset, page)) = drawn.table {
+            (self.offset, self.page) = (offset, page);
+        }
+        if let (Some(top), Mode::Details { scroll, .. }) = (drawn.details_top, &mut self.mode) {
+            *scroll = top;
+        }
+        if let (Some(top), Some(scroll)) = (drawn.help_top, &mut self.help) {
+            *scroll = top;
+        }
+        if let (Some(top), Some(scroll)) = (drawn.confirm_top, self.confirm_scroll()) {
+            *scroll = top;
+        }
+        if let (Some(top), Mode::Validation(view)) = (drawn.validation_top, &mut self.mode) {
+            view.top = top;
+        }
     }
 }
 

@@ -6,6 +6,7 @@ use jiff::Timestamp;
 use super::{App, Mode};
 use crate::fleet::inventory::{VersionRow, by_version};
 use crate::state::table::held_packages;
+use crate::tui::keymap::{Action, Context, key_for};
 
 /// A package removal, as the dialog shows it before anything is sent.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -55,12 +56,31 @@ impl App {
         }))
     }
 
+    /// `Esc` in the packages view: closes the release's list of clusters, else back to
+    /// the table (one level at a time, as in the validation view).
+    pub(super) fn packages_back(&mut self) {
+        match &mut self.mode {
+            Mode::Packages { open, .. } if *open => *open = false,
+            _ => self.mode = Mode::Table,
+        }
+    }
+
+    /// `Enter` in the packages view: lists the selected release's clusters, or not.
+    pub(super) fn toggle_holders(&mut self) {
+        if let Mode::Packages { open, .. } = &mut self.mode {
+            *open = !*open;
+        }
+    }
+
     /// The selected row of the packages view, clamped to the `rows` there are, and
     /// whether its clusters are listed.
     pub fn packages_selection(&self, rows: usize) -> (usize, bool) {
         (
-            self.packages_row.min(rows.saturating_sub(1)),
-            self.packages_open,
+            match self.mode {
+                Mode::Packages { row, .. } => row.min(rows.saturating_sub(1)),
+                _ => 0,
+            },
+            matches!(self.mode, Mode::Packages { open: true, .. }),
         )
     }
 
@@ -124,9 +144,18 @@ impl App {
             .filter(|c| among.contains(c))
             .collect();
         if holders.is_empty() {
+            let in_table = |action, what| {
+                format!(
+                    "{} in the table clears {what}",
+                    key_for(Context::Table, action)
+                )
+            };
             let (which, widen) = match chosen {
-                Chosen::Marked => ("marked clusters", "A in the table clears the marks"),
-                _ => ("clusters the filter shows", "Esc in the table clears it"),
+                Chosen::Marked => ("marked clusters", in_table(Action::ClearMarks, "the marks")),
+                _ => (
+                    "clusters the filter shows",
+                    in_table(Action::ClearFilter, "it"),
+                ),
             };
             let others = match row.holders.len() {
                 1 => "1 other does".to_string(),
@@ -153,7 +182,7 @@ impl App {
                 continue;
             };
             let name = c.identity.name.clone();
-            if self.read_only || c.identity.read_only {
+            if self.read_only() || c.identity.read_only {
                 removal.skipped.push((name, "read-only"));
             } else if c.login_paused.is_some() {
                 removal.skipped.push((name, "login refused"));
@@ -231,8 +260,9 @@ impl App {
         let text = match holders.lack.len() {
             0 => format!("no cluster lacks {}{unknown}", row.version),
             n => format!(
-                "marked {n} clusters that lack {}{unknown}: d downloads there",
-                row.version
+                "marked {n} clusters that lack {}{unknown}: {} downloads there",
+                row.version,
+                key_for(Context::Table, Action::Download)
             ),
         };
         self.say(text, now);

@@ -10,6 +10,7 @@ use secrecy::SecretString;
 
 use super::{App, AppCommand, Dialog};
 use crate::engine::Again;
+use crate::tui::keymap::{Action, Context, key_for};
 use crate::tui::line::{Edit, LineEdit};
 
 /// The password dialog's state.
@@ -166,7 +167,8 @@ impl App {
             return Vec::new();
         };
         if prompt.line.is_empty() {
-            self.say("type the password first (Esc cancels)".into(), now);
+            let esc = key_for(Context::Password, Action::Cancel);
+            self.say(format!("type the password first ({esc} cancels)"), now);
             return Vec::new();
         }
         let password = SecretString::from(prompt.line.take());

@@ -7,12 +7,14 @@ use super::{App, Mode, PAUSE_STATUS_FOR, RECORD_FAILED_FOR};
 use crate::engine::{LoginPause, Update};
 use crate::state::table::time_in_state;
 use crate::state::{Column, Health, age, format_age};
+use crate::tui::keymap::{Action, Context, key_for};
 
 impl App {
-    /// Feeds one update to the model; true when the screen needs a redraw. What the
-    /// engine reports beyond the model (an operation that just ended, a record that
-    /// failed, a warning) also goes to the status line.
-    pub fn apply(&mut self, update: Update) -> bool {
+    /// Feeds one update to the model at `now` (health, and so what the header counts,
+    /// depend on it); true when the screen needs a redraw. What the engine reports
+    /// beyond the model (an operation that just ended, a record that failed, a warning)
+    /// also goes to the status line.
+    pub fn apply(&mut self, update: Update, now: Timestamp) -> bool {
         let ended = self.news_of(&update);
         let mut changed = false;
         match &update {
@@ -27,19 +29,25 @@ impl App {
             Update::Polled { cluster, .. } => self.forget_pause_message(*cluster),
             _ => {}
         }
-        let operation = matches!(update, Update::Operation { .. });
-        changed |= self.apply_to_model(update);
-        if operation {
+        let operation = match &update {
+            Update::Operation { cluster, at, .. } => Some((*cluster, *at)),
+            _ => None,
+        };
+        changed |= self.apply_to_model(update, now);
+        if operation.is_some() {
             self.note_batch();
         }
+        let announced = ended.is_some();
         if let Some(ended) = ended {
             self.operation_ended(ended);
+        }
+        if let Some((cluster, at)) = operation {
+            changed |= self.close_stop_question(cluster, at, announced);
         }
         changed
     }
 
-    fn apply_to_model(&mut self, update: Update) -> bool {
-        let now = Timestamp::now();
+    fn apply_to_model(&mut self, update: Update, now: Timestamp) -> bool {
         let Some(cluster) = update.cluster() else {
             return self.model.apply(update);
         };
@@ -47,6 +55,8 @@ impl App {
         if !self.model.apply(update) {
             return false;
         }
+        self.widths.update(cluster, &self.model.clusters[cluster]);
+        self.rows_stale |= self.rows_follow_the_fleet();
         // Only what the screen shows is worth a frame: the row when it is on screen, and
         // the header's counts (or the order of rows) when its states changed.
         before != self.summary(cluster, now) || self.on_screen(cluster) || self.sorted_by_time()
@@ -66,7 +76,10 @@ impl App {
         let name = &c.identity.name;
         let text = match &pause.note {
             Some(note) => format!("{name}: still paused: {note}"),
-            None => format!("{name}: login refused: polls paused (p enters the password)"),
+            None => format!(
+                "{name}: login refused: polls paused ({} enters the password)",
+                key_for(Context::Table, Action::EnterPassword)
+            ),
         };
         self.say_for(text, PAUSE_STATUS_FOR, at);
         if let Some(status) = &mut self.status {
@@ -96,9 +109,9 @@ impl App {
     /// Whether `cluster` is drawn now: in the details pane, or in the window of rows.
     fn on_screen(&self, cluster: usize) -> bool {
         match self.mode {
-            Mode::Details(c) => c == cluster,
+            Mode::Details { cluster: c, .. } => c == cluster,
             // Every cluster counts in the releases' numbers.
-            Mode::Packages | Mode::Validation => true,
+            Mode::Packages { .. } | Mode::Validation(_) => true,
             Mode::Table | Mode::Filter => self
                 .rows
                 .iter()
@@ -119,7 +132,8 @@ impl App {
     pub fn tick_key(&self, now: Timestamp) -> u64 {
         use std::hash::{Hash, Hasher};
         let mut hasher = std::collections::hash_map::DefaultHasher::new();
-        if !matches!(self.mode, Mode::Table | Mode::Filter) || self.help || self.dialog.is_some() {
+        let overlaid = self.help.is_some() || self.dialog.is_some();
+        if !matches!(self.mode, Mode::Table | Mode::Filter) || overlaid {
             // Details and dialogs show ages of their own: every tick may change them.
             now.as_second().hash(&mut hasher);
         }

@@ -23,11 +23,11 @@ fn endings_of_one_batch_are_announced_together_with_the_total_at_the_end() {
         ),
     ];
     for (cluster, _) in &endings {
-        app.apply(followed(*cluster, "j"));
+        app.apply(followed(*cluster, "j"), now());
     }
     let mut said = Vec::new();
     for (cluster, ending) in endings {
-        app.apply(ended(cluster, "j", ending));
+        app.apply(ended(cluster, "j", ending), now());
         said.push(app.status(now()).unwrap_or_default().to_string());
     }
     assert_eq!(
@@ -39,8 +39,8 @@ fn endings_of_one_batch_are_announced_together_with_the_total_at_the_end() {
         ]
     );
     // The next download alone is a batch of its own.
-    app.apply(followed(1, "k"));
-    app.apply(ended(1, "k", Ending::Success { message: None }));
+    app.apply(followed(1, "k"), now());
+    app.apply(ended(1, "k", Ending::Success { message: None }), now());
     assert_eq!(app.status(now()), Some("c1: the package was downloaded"));
 }
 
@@ -67,18 +67,18 @@ fn removal(cluster: usize, phase: Phase) -> Event {
 fn a_batch_of_removals_ends_with_its_total() {
     let mut app = fleet();
     for cluster in 0..4 {
-        app.apply(removal(cluster, Phase::Starting));
+        app.apply(removal(cluster, Phase::Starting), now());
     }
-    app.apply(removal(0, Phase::Ended(Ending::Removed)));
-    app.apply(removal(1, Phase::Ended(Ending::Removed)));
+    app.apply(removal(0, Phase::Ended(Ending::Removed)), now());
+    app.apply(removal(1, Phase::Ended(Ending::Removed)), now());
     assert_eq!(app.status(now()), Some("2 of 4 removals ended: 2 removed"));
     let timeout = crate::ontap::OntapError::new(
         "c",
         crate::ontap::ErrorKind::Timeout,
         "no answer within the 30s timeout",
     );
-    app.apply(removal(2, Phase::Ended(Ending::Refused(timeout))));
-    app.apply(removal(3, Phase::Ended(Ending::Removed)));
+    app.apply(removal(2, Phase::Ended(Ending::Refused(timeout))), now());
+    app.apply(removal(3, Phase::Ended(Ending::Removed)), now());
     assert_eq!(
         app.status(now()),
         Some("4 removals ended: 3 removed, 1 did not (c2)")
@@ -105,13 +105,13 @@ fn the_bell_rings_only_for_endings_seen_in_this_session() {
         }
     };
     for cluster in 0..3 {
-        app.apply(resumed(cluster, Phase::Starting));
+        app.apply(resumed(cluster, Phase::Starting), now());
     }
     for cluster in 0..2 {
-        app.apply(resumed(
-            cluster,
-            Phase::Ended(Ending::Success { message: None }),
-        ));
+        app.apply(
+            resumed(cluster, Phase::Ended(Ending::Success { message: None })),
+            now(),
+        );
     }
     assert!(
         !app.take_bell(),
@@ -119,8 +119,14 @@ fn the_bell_rings_only_for_endings_seen_in_this_session() {
     );
     assert_eq!(app.status(now()), None, "and no \"2 downloads ended\"");
     // The third was running at the first look: its end is news.
-    app.apply(resumed(2, Phase::Job(crate::ontap::JobState::Running)));
-    app.apply(resumed(2, Phase::Ended(Ending::Success { message: None })));
+    app.apply(
+        resumed(2, Phase::Job(crate::ontap::JobState::Running)),
+        now(),
+    );
+    app.apply(
+        resumed(2, Phase::Ended(Ending::Success { message: None })),
+        now(),
+    );
     assert!(app.take_bell());
     assert_eq!(app.status(now()), Some("c2: the package was downloaded"));
 }
@@ -129,8 +135,8 @@ fn the_bell_rings_only_for_endings_seen_in_this_session() {
 fn messages_expire_and_a_pause_message_goes_when_the_cluster_answers() {
     use jiff::SignedDuration;
     let mut app = fleet();
-    app.apply(followed(1, "j"));
-    app.apply(ended(1, "j", Ending::Success { message: None }));
+    app.apply(followed(1, "j"), now());
+    app.apply(ended(1, "j", Ending::Success { message: None }), now());
     let later = |secs| now() + SignedDuration::from_secs(secs);
     assert!(app.status(later(29)).is_some());
     assert_eq!(app.status(later(31)), None, "an ending is news for 30 s");
@@ -143,20 +149,26 @@ fn messages_expire_and_a_pause_message_goes_when_the_cluster_answers() {
         note: None,
         again: None,
     };
-    app.apply(Event::LoginPaused {
-        cluster: 2,
-        at: now(),
-        pause: Box::new(pause),
-    });
+    app.apply(
+        Event::LoginPaused {
+            cluster: 2,
+            at: now(),
+            pause: Box::new(pause),
+        },
+        now(),
+    );
     assert!(app.status(now()).unwrap().starts_with("c2: login refused"));
-    app.apply(Event::Polled {
-        cluster: 2,
-        at: now(),
-        info: None,
-        download: crate::ontap::DownloadStatus::default(),
-        job: None,
-        took: std::time::Duration::ZERO,
-    });
+    app.apply(
+        Event::Polled {
+            cluster: 2,
+            at: now(),
+            info: None,
+            download: crate::ontap::DownloadStatus::default(),
+            job: None,
+            took: std::time::Duration::ZERO,
+        },
+        now(),
+    );
     assert_eq!(
         app.status(now()),
         None,
@@ -167,7 +179,7 @@ fn messages_expire_and_a_pause_message_goes_when_the_cluster_answers() {
 #[test]
 fn a_timed_out_start_reads_no_answer_and_not_known_whether_it_started() {
     let mut app = fleet();
-    app.apply(followed(2, "j"));
+    app.apply(followed(2, "j"), now());
     let e = match crate::download::StartOutcome::of_download(
         Err(crate::ontap::OntapError::new(
             "c2",
@@ -179,7 +191,7 @@ fn a_timed_out_start_reads_no_answer_and_not_known_whether_it_started() {
         crate::download::StartOutcome::Refused(e) => e,
         other => panic!("{other:?}"),
     };
-    app.apply(ended(2, "j", Ending::Refused(e)));
+    app.apply(ended(2, "j", Ending::Refused(e)), now());
     let status = app.status(now()).unwrap();
     assert_eq!(
         status,
@@ -208,7 +220,7 @@ fn r_says_what_it_did_and_the_paused_clusters_notes_do_not_take_its_place() {
     let mut app = fleet();
     assert_eq!(press(&mut app, "R"), [AppCommand::Refresh(None)]);
     assert_eq!(app.status(now()), Some("polling every cluster now (5)"));
-    app.apply(paused(4, None));
+    app.apply(paused(4, None), now());
     assert_eq!(
         app.status(now()),
         Some("c4: login refused: polls paused (p enters the password)"),
@@ -218,7 +230,10 @@ fn r_says_what_it_did_and_the_paused_clusters_notes_do_not_take_its_place() {
     let said = "polling 4 clusters now; 1 paused after a refused login: p enters the password";
     assert_eq!(app.status(now()), Some(said));
     // What the paused cluster's poller finds on R stays in its row and details.
-    app.apply(paused(4, Some("no password file or command to read again")));
+    app.apply(
+        paused(4, Some("no password file or command to read again")),
+        now(),
+    );
     assert_eq!(app.status(now()), Some(said));
     // `r` on it asked: its answer is the status line's.
     press(&mut app, "G");
@@ -227,7 +242,10 @@ fn r_says_what_it_did_and_the_paused_clusters_notes_do_not_take_its_place() {
         app.status(now()),
         Some("c4: the login was refused: p enters the password")
     );
-    app.apply(paused(4, Some("no password file or command to read again")));
+    app.apply(
+        paused(4, Some("no password file or command to read again")),
+        now(),
+    );
     assert_eq!(
         app.status(now()),
         Some("c4: still paused: no password file or command to read again")

@@ -30,25 +30,28 @@ pub(super) fn app(n: usize) -> App {
         username: "admin".into(),
         ..ClusterIdentity::default()
     }));
-    let mut app = App::new(model, "test.toml", false, true);
+    let mut app = App::new(model, "test.toml", Access::ReadWrite, Palette::Colors);
     for i in 0..n {
         let state = if i == 0 {
             DownloadState::Running
         } else {
             DownloadState::NotStarted
         };
-        app.apply(Event::Polled {
-            cluster: i,
-            at: now(),
-            info: None,
-            download: DownloadStatus {
-                state: Some(state),
-                message: None,
-                code: None,
+        app.apply(
+            Event::Polled {
+                cluster: i,
+                at: now(),
+                info: None,
+                download: DownloadStatus {
+                    state: Some(state),
+                    message: None,
+                    code: None,
+                },
+                job: None,
+                took: std::time::Duration::ZERO,
             },
-            job: None,
-            took: std::time::Duration::ZERO,
-        });
+            now(),
+        );
     }
     app.sync(now());
     app
@@ -214,7 +217,7 @@ fn details_open_on_enter_fetch_packages_and_esc_goes_back() {
     press(&mut app, "j");
     let commands = app.handle_key(code(KeyCode::Enter), now());
     assert_eq!(commands, [AppCommand::FetchPackages(1)]);
-    assert_eq!(app.mode(), Mode::Details(1));
+    assert_eq!(app.mode(), Mode::details(1));
     assert_eq!(press(&mut app, "r"), [AppCommand::Refresh(Some(1))]);
     assert_eq!(press(&mut app, "R"), [AppCommand::Refresh(None)]);
     app.handle_key(code(KeyCode::Esc), now());
@@ -230,13 +233,13 @@ fn j_and_k_in_details_move_to_the_next_and_previous_cluster_in_the_tables_order(
     assert_eq!(app.rows(), [3, 2, 1, 0]);
     press(&mut app, "g");
     app.handle_key(code(KeyCode::Enter), now());
-    assert_eq!(app.mode(), Mode::Details(3));
+    assert_eq!(app.mode(), Mode::details(3));
     assert_eq!(press(&mut app, "j"), [AppCommand::FetchPackages(2)]);
-    assert_eq!(app.mode(), Mode::Details(2));
+    assert_eq!(app.mode(), Mode::details(2));
     app.handle_key(code(KeyCode::Down), now());
-    assert_eq!(app.mode(), Mode::Details(1));
+    assert_eq!(app.mode(), Mode::details(1));
     press(&mut app, "kk");
-    assert_eq!(app.mode(), Mode::Details(3));
+    assert_eq!(app.mode(), Mode::details(3));
     assert!(press(&mut app, "k").is_empty(), "the first stays the first");
     app.handle_key(code(KeyCode::Esc), now());
     assert_eq!(
@@ -268,7 +271,7 @@ fn help_opens_over_any_mode_and_closes_with_esc_or_question_mark() {
     press(&mut app, "?");
     app.handle_key(code(KeyCode::Esc), now());
     assert!(!app.help_open());
-    assert_eq!(app.mode(), Mode::Details(0), "Esc closes help first");
+    assert_eq!(app.mode(), Mode::details(0), "Esc closes help first");
 }
 
 #[test]
@@ -280,15 +283,41 @@ fn q_and_ctrl_c_quit_but_q_types_while_filtering() {
     assert_eq!(app.handle_key(ctrl_c, now()), [AppCommand::Quit]);
 }
 
+/// The table's first row in a frame of `page` rows, kept as a frame keeps it.
+fn scroll_table(app: &mut App, page: usize) -> usize {
+    let offset = app.table_offset(page);
+    app.drawn(crate::tui::views::Drawn {
+        table: Some((offset, page)),
+        ..Default::default()
+    });
+    offset
+}
+
 #[test]
 fn the_table_scrolls_to_keep_the_selection_on_screen() {
     let mut app = app(50);
-    assert_eq!(app.scroll_table(10), 0);
+    assert_eq!(scroll_table(&mut app, 10), 0);
     press(&mut app, "G");
-    assert_eq!(app.scroll_table(10), 40);
+    assert_eq!(scroll_table(&mut app, 10), 40);
     app.handle_key(code(KeyCode::PageUp), now());
     assert_eq!(name(&app), "c39");
-    assert_eq!(app.scroll_table(10), 39);
+    assert_eq!(scroll_table(&mut app, 10), 39);
     press(&mut app, "g");
-    assert_eq!(app.scroll_table(10), 0);
+    assert_eq!(scroll_table(&mut app, 10), 0);
+}
+
+#[test]
+fn esc_in_the_packages_view_closes_the_list_of_clusters_first() {
+    let mut app = app(2);
+    press(&mut app, "P");
+    app.handle_key(code(KeyCode::Enter), now());
+    assert_eq!(app.packages_selection(1), (0, true));
+    app.handle_key(code(KeyCode::Esc), now());
+    assert!(
+        matches!(app.mode(), Mode::Packages { .. }),
+        "back one level: the releases"
+    );
+    assert_eq!(app.packages_selection(1), (0, false));
+    app.handle_key(code(KeyCode::Esc), now());
+    assert_eq!(app.mode(), Mode::Table);
 }

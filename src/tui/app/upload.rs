@@ -225,12 +225,11 @@ impl App {
         let version = image_version(&source.file.name);
         let plan = self
             .model
-            .plan_upload(&chosen, version.as_deref(), self.read_only, now);
+            .plan_upload(&chosen, version.as_deref(), self.read_only(), now);
         let hidden = self.hidden_among(&chosen);
         self.dialog = Some(Dialog::Confirm(Confirmation::upload(
             source, checked, plan, hidden,
         )));
-        self.confirm_scroll = 0;
     }
 
     /// The cluster's upload while its bytes are on their way: (sent, total).
@@ -266,7 +265,7 @@ impl App {
     /// on its way, it first asks whether to stop it.
     pub(super) fn leave_details(&mut self) {
         match self.mode {
-            Mode::Details(cluster) if self.upload_on_its_way(cluster).is_some() => {
+            Mode::Details { cluster, .. } if self.upload_on_its_way(cluster).is_some() => {
                 self.dialog = Some(Dialog::StopUpload(cluster));
             }
             _ => self.mode = Mode::Table,
@@ -287,6 +286,28 @@ impl App {
         }
         self.say(format!("{name}: stopping the upload"), now);
         vec![AppCommand::StopUpload(cluster)]
+    }
+
+    /// The question whether to stop `cluster`'s upload has nothing left to ask once the
+    /// upload is no longer on its way: it closes, and the status line says so (unless
+    /// the upload's ending was just announced). True when it closed.
+    pub(super) fn close_stop_question(
+        &mut self,
+        cluster: usize,
+        at: Timestamp,
+        announced: bool,
+    ) -> bool {
+        let asked = matches!(self.dialog, Some(Dialog::StopUpload(c)) if c == cluster);
+        if !asked || self.upload_on_its_way(cluster).is_some() {
+            return false;
+        }
+        self.dialog = None;
+        if !announced {
+            let name = &self.model.clusters[cluster].identity.name;
+            let text = format!("{name}: the upload is no longer on its way: nothing to stop");
+            self.say(text, at);
+        }
+        true
     }
 
     /// `n` or `Esc` to the question: the upload goes on; back to the table.

@@ -136,16 +136,15 @@ fn enter_reads_the_image_a_bad_checksum_is_refused_first_and_a_mismatch_returns_
     );
 }
 
-#[test]
-fn an_upload_asked_for_and_not_yet_counted_is_on_its_way_for_the_questions() {
+/// The engine's words for a download started here on cluster 1, made an upload not
+/// yet answered (`answered` false) or answered (its bytes all sent).
+fn upload_update(answered: bool) -> crate::engine::Update {
     use crate::download::{Operation, tracker::UploadFile};
-    let mut app = fleet();
     let file = UploadFile {
         name: "97_q_image.tgz".into(),
         size: 1 << 30,
         sha256: "a".repeat(64),
     };
-    // The engine's words for a download started here, made an upload not yet answered.
     let crate::engine::Update::Operation { mut followed, .. } =
         super::download_tests::followed(1, "job")
     else {
@@ -153,15 +152,43 @@ fn an_upload_asked_for_and_not_yet_counted_is_on_its_way_for_the_questions() {
     };
     followed.operation = Operation::Upload(file);
     followed.job = None;
-    followed.answered = false;
-    app.apply(crate::engine::Update::Operation {
+    followed.answered = answered;
+    crate::engine::Update::Operation {
         cluster: 1,
         at: now(),
         followed,
-    });
+    }
+}
+
+#[test]
+fn an_upload_asked_for_and_not_yet_counted_is_on_its_way_for_the_questions() {
+    let mut app = fleet();
+    app.apply(upload_update(false), now());
     assert_eq!(app.uploads_on_their_way(), (1, 0, 1 << 30));
     press(&mut app, "j");
     app.handle_key(code(KeyCode::Enter), now());
     app.handle_key(code(KeyCode::Esc), now());
     assert!(matches!(app.dialog(), Some(Dialog::StopUpload(1))));
+}
+
+#[test]
+fn the_stop_question_closes_when_the_upload_is_no_longer_on_its_way() {
+    let mut app = fleet();
+    app.apply(upload_update(false), now());
+    press(&mut app, "j");
+    app.handle_key(code(KeyCode::Enter), now());
+    app.handle_key(code(KeyCode::Esc), now());
+    assert!(matches!(app.dialog(), Some(Dialog::StopUpload(1))));
+    assert!(
+        app.apply(upload_update(true), now()),
+        "a frame: the dialog went"
+    );
+    assert!(app.dialog().is_none());
+    assert_eq!(
+        app.mode(),
+        Mode::details(1),
+        "the details say how it went on"
+    );
+    let status = app.status(now()).unwrap_or_default();
+    assert!(status.contains("no longer on its way"), "{status}");
 }

@@ -14,6 +14,7 @@ use super::{App, AppCommand, Dialog, Mode};
 use crate::download::Plan;
 use crate::fleet::inventory::release_order;
 use crate::state::table::held_packages;
+use crate::tui::keymap::{Action, Context, key_for};
 use crate::tui::line::{Edit, LineEdit};
 
 /// The release to validate, before the plan (after `v`).
@@ -83,6 +84,8 @@ pub struct ValidateConfirm {
     pub plan: Plan,
     /// Chosen clusters the filter hides (listed too).
     pub hidden: usize,
+    /// Lines scrolled down (a long list of targets and skips).
+    pub(super) scroll: usize,
 }
 
 /// One row of the validation view: a check, and how it weighs on each cluster it is on
@@ -130,7 +133,7 @@ impl CheckRow {
 
 /// Where the validation view (`V`) stands: the selected check, and whether its texts
 /// are shown.
-#[derive(Debug, Clone, Copy, Default)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct ValidationView {
     /// The selected check (its index among the fleet's findings by check).
     pub row: usize,
@@ -151,7 +154,7 @@ impl App {
         if chosen.is_empty() {
             return self.say("no cluster selected".into(), now);
         }
-        if self.read_only {
+        if self.read_only() {
             return self.say(
                 "read-only: validations are disabled (--read-only)".into(),
                 now,
@@ -236,13 +239,13 @@ impl App {
         let hidden = form.hidden;
         let plan = self
             .model
-            .plan_validation(&chosen, &version, self.read_only, now);
+            .plan_validation(&chosen, &version, self.read_only(), now);
         self.dialog = Some(Dialog::ValidateConfirm(ValidateConfirm {
             version,
             plan,
             hidden,
+            scroll: 0,
         }));
-        self.confirm_scroll = 0;
     }
 
     /// `y` in the validation's confirmation: the command for the event loop.
@@ -259,9 +262,10 @@ impl App {
         }
         self.say(
             format!(
-                "validating {} on {}: READY fills as each job ends (V shows the findings)",
+                "validating {} on {}: READY fills as each job ends ({} shows the findings)",
                 confirm.version,
-                crate::text::count_clusters(confirm.plan.targets.len())
+                crate::text::count_clusters(confirm.plan.targets.len()),
+                key_for(Context::Table, Action::OpenValidation)
             ),
             now,
         );
@@ -274,21 +278,21 @@ impl App {
 
     /// `V`: the validation view, its first check selected.
     pub(super) fn open_validation(&mut self) {
-        self.mode = Mode::Validation;
-        self.validation = ValidationView::default();
+        self.mode = Mode::Validation(ValidationView::default());
     }
 
     /// `Enter` in the validation view: shows or hides the selected check's texts.
     pub(super) fn toggle_check(&mut self) {
-        self.validation.open = !self.validation.open;
+        if let Mode::Validation(view) = &mut self.mode {
+            view.open = !view.open;
+        }
     }
 
     /// `Esc` in the validation view: closes the texts, else back to the table.
     pub(super) fn validation_back(&mut self) {
-        if self.validation.open {
-            self.validation.open = false;
-        } else {
-            self.mode = Mode::Table;
+        match &mut self.mode {
+            Mode::Validation(view) if view.open => view.open = false,
+            _ => self.mode = Mode::Table,
         }
     }
 
@@ -296,9 +300,11 @@ impl App {
     pub(super) fn move_check(&mut self, delta: isize) {
         let rows = self.check_rows().len();
         let last = rows.saturating_sub(1) as isize;
-        self.validation.row = (self.validation.row as isize)
-            .saturating_add(delta)
-            .clamp(0, last.max(0)) as usize;
+        if let Mode::Validation(view) = &mut self.mode {
+            view.row = (view.row as isize)
+                .saturating_add(delta)
+                .clamp(0, last.max(0)) as usize;
+        }
     }
 
     /// The fleet's findings by check name: the groups `ontop validate` prints (by check
@@ -330,21 +336,25 @@ impl App {
             .collect()
     }
 
-    /// The validation view's state.
+    /// The validation view's state (its default outside the view).
     pub fn validation_view(&self) -> ValidationView {
-        self.validation
+        match self.mode {
+            Mode::Validation(view) => view,
+            _ => ValidationView::default(),
+        }
     }
 
     /// Keeps `line` (and `lines` after it) on screen in `height` lines; the first line.
-    pub(crate) fn scroll_validation(&mut self, line: usize, lines: usize, height: usize) -> usize {
-        let view = &mut self.validation;
+    pub(crate) fn validation_top(&self, line: usize, lines: usize, height: usize) -> usize {
+        let top = self.validation_view().top;
         let end = line + lines.min(height.max(1));
-        if line < view.top {
-            view.top = line;
-        } else if end > view.top + height {
-            view.top = end.saturating_sub(height);
+        if line < top {
+            line
+        } else if end > top + height {
+            end.saturating_sub(height)
+        } else {
+            top
         }
-        view.top
     }
 }
 

@@ -325,7 +325,7 @@ pub(crate) const BINDINGS: &[Binding] = &[
     },
     Binding {
         keys: &[Key::plain(KeyCode::Enter)],
-        action: Action::SubmitForm,
+        action: Action::SendPassword,
         contexts: &[Password],
         help: "log in with the password typed (polling resumes)",
         footer: Some(("Enter", "log in")),
@@ -340,7 +340,7 @@ pub(crate) const BINDINGS: &[Binding] = &[
     },
     Binding {
         keys: &[Key::ch('y')],
-        action: Action::ConfirmStart,
+        action: Action::ConfirmRemoval,
         contexts: &[Remove],
         help: "remove the package from the clusters named",
         footer: Some(("y", "remove")),
@@ -390,7 +390,7 @@ pub(crate) const BINDINGS: &[Binding] = &[
     },
     Binding {
         keys: &[Key::ch('y')],
-        action: Action::ConfirmStart,
+        action: Action::ConfirmStopUpload,
         contexts: &[StopUpload],
         help: "stop the upload: the cluster keeps none of it and files nothing",
         footer: Some(("y", "stop it")),

@@ -69,3 +69,11 @@ fn the_line_editing_keys_work_in_the_fields_and_the_filter() {
         );
     }
 }
+
+#[test]
+fn key_names_for_screen_text_come_from_the_bindings() {
+    assert_eq!(key_for(Context::Table, Action::EnterPassword), "p");
+    assert_eq!(key_for(Context::Confirm, Action::ConfirmStart), "y");
+    assert_eq!(keys_for(Context::Help, Action::Back), ["Esc", "q"]);
+    assert_eq!(scroll_keys(Context::Help), "j/k");
+}

@@ -8,10 +8,10 @@
 //! pushes VERSION or IN STATE off the screen. MESSAGE takes the room the others leave;
 //! the sort arrow borrows its cell from MESSAGE, never from another column.
 
-use crate::state::table::labels_text;
 use crate::state::{ClusterState, Column, Model};
 use crate::text::width;
 use crate::tui::views::readiness;
+use crate::tui::widths::CellWidths;
 
 /// The message column is left out rather than shown narrower than this.
 const MIN_MESSAGE: usize = 16;
@@ -76,13 +76,15 @@ pub(crate) fn name_width(c: &ClusterState) -> usize {
 
 /// The columns to draw at `total` cells, left to right, with their widths. The
 /// `sorted` column gets a cell more for the arrow after its title, from MESSAGE's room.
+/// `widths` are the fleet's cells as measured when they last changed.
 pub(crate) fn fit(
     model: &Model,
+    widths: &CellWidths,
     total: usize,
     sorted: Option<Column>,
     release: Option<&str>,
 ) -> Vec<(Column, usize)> {
-    let labels = model.clusters.iter().any(|c| !c.identity.labels.is_empty());
+    let labels = widths.labels() > 0;
     let updates = crate::state::readiness::any_update(&model.clusters);
     let candidates = PRIORITY.iter().filter(|&&c| match c {
         Column::Package => release.is_some(),
@@ -99,7 +101,7 @@ pub(crate) fn fit(
         let wanted = match column {
             Column::Message => message_room,
             Column::Update => update_room(model, total.saturating_sub(used + gap), message_room),
-            other => natural_width(model, other),
+            other => natural_width(model, widths, other),
         };
         let always = matches!(column, Column::Name | Column::Download);
         if !always && used + gap + wanted > total {
@@ -164,30 +166,12 @@ fn set_width(shown: &mut [(Column, usize)], column: Column, w: usize) {
 }
 
 /// The width a column wants, at least its title.
-fn natural_width(model: &Model, column: Column) -> usize {
+fn natural_width(model: &Model, widths: &CellWidths, column: Column) -> usize {
     let title = width(column.title());
     let content = match column {
-        Column::Name => model
-            .clusters
-            .iter()
-            .map(name_width)
-            .max()
-            .unwrap_or(0)
-            .min(MAX_NAME),
-        Column::Version => model
-            .clusters
-            .iter()
-            .filter_map(|c| c.version.as_deref().map(width))
-            .max()
-            .unwrap_or(0)
-            .min(MAX_VERSION),
-        Column::Labels => model
-            .clusters
-            .iter()
-            .map(|c| width(&labels_text(c)))
-            .max()
-            .unwrap_or(0)
-            .min(MAX_LABELS),
+        Column::Name => widths.name().min(MAX_NAME),
+        Column::Version => widths.version().min(MAX_VERSION),
+        Column::Labels => widths.labels().min(MAX_LABELS),
         // "~· not_started": the longest state word ONTAP sends, marked old.
         Column::Download => 14,
         Column::Message => MIN_MESSAGE,
@@ -217,6 +201,16 @@ mod tests {
             url: format!("https://{n}"),
             ..ClusterIdentity::default()
         }))
+    }
+
+    /// `super::fit` with the widths measured afresh.
+    fn fit(
+        model: &Model,
+        total: usize,
+        sorted: Option<Column>,
+        release: Option<&str>,
+    ) -> Vec<(Column, usize)> {
+        super::fit(model, &CellWidths::new(model), total, sorted, release)
     }
 
     fn columns(fit: &[(Column, usize)]) -> Vec<Column> {
@@ -366,10 +360,28 @@ mod tests {
     #[test]
     fn a_very_long_name_is_capped_and_never_overflows() {
         let long = "x".repeat(60);
-        let fit = fit(&model(&[&long]), 80, None, None);
-        assert!(used(&fit) <= 80);
-        assert_eq!(fit[0], (Column::Name, MAX_NAME));
-        let narrow = super::fit(&model(&[&long]), 30, None, None);
+        let wide = fit(&model(&[&long]), 80, None, None);
+        assert!(used(&wide) <= 80);
+        assert_eq!(wide[0], (Column::Name, MAX_NAME));
+        let narrow = fit(&model(&[&long]), 30, None, None);
         assert!(used(&narrow) <= 30, "{narrow:?}");
+    }
+
+    #[test]
+    fn the_widest_cells_follow_a_cluster_that_grows_and_shrinks() {
+        let mut m = model(&["a", "bbb"]);
+        let mut widths = CellWidths::new(&m);
+        assert_eq!((widths.name(), widths.version()), (3, 0));
+        m.clusters[0].version = Some("9.16.1P3".into());
+        widths.update(0, &m.clusters[0]);
+        assert_eq!(widths.version(), 8);
+        m.clusters[0].version = Some("9.7".into());
+        widths.update(0, &m.clusters[0]);
+        assert_eq!(widths.version(), 3, "the widest shrank: scanned again");
+        m.clusters[1].identity.read_only = true;
+        widths.update(1, &m.clusters[1]);
+        assert_eq!(widths.name(), "bbb ro".len());
+        assert_eq!(widths.labels(), 0);
+        assert_eq!(widths.name(), CellWidths::new(&m).name());
     }
 }

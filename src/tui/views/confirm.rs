@@ -11,11 +11,11 @@ use super::dialog_width;
 use crate::download::Plan;
 use crate::text::{pad, width, wrap};
 use crate::tui::app::{App, Confirmation, Dialog};
-use crate::tui::keymap::{Action, Context};
+use crate::tui::keymap::{Action, Context, key_for};
 use crate::tui::theme::Theme;
 
 /// Draws the confirmation centred over `area`.
-pub(crate) fn render(frame: &mut Frame, area: Rect, app: &mut App) {
+pub(crate) fn render(frame: &mut Frame, area: Rect, app: &App, drawn: &mut super::Drawn) {
     let Some(Dialog::Confirm(confirmation)) = app.dialog() else {
         return;
     };
@@ -31,16 +31,13 @@ pub(crate) fn render(frame: &mut Frame, area: Rect, app: &mut App) {
     } else {
         offered
     };
-    super::scrolling_dialog(
-        frame,
-        area,
-        app,
+    let dialog = super::DialogFrame {
         width,
         title,
-        Context::Confirm,
+        context: Context::Confirm,
         skip,
-        lines,
-    );
+    };
+    super::scrolling_dialog(frame, area, app, dialog, lines, drawn);
 }
 
 /// Every line of the dialog, `cells` cells wide after a one-cell margin on each side.
@@ -107,7 +104,10 @@ fn lines(confirmation: &Confirmation, theme: Theme, cells: usize) -> Vec<Line<'s
     if !plan.is_empty() {
         out.push(Line::default());
         out.push(Line::styled(
-            " Nothing is sent until you press y.",
+            format!(
+                " Nothing is sent until you press {}.",
+                key_for(Context::Confirm, Action::ConfirmStart)
+            ),
             theme.dim(),
         ));
     }

@@ -15,15 +15,17 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph};
 
 mod connection;
+mod lists;
 mod readiness;
 mod upload;
 
 use crate::download::{MAX_FOLLOW_ERRORS, Origin, Phase, Since, UNANSWERED_LOOK};
 use crate::ontap::{hint_for_code, meaning_of_code};
-use crate::state::{ClusterState, Health, age, short_uuid};
+use crate::state::{ClusterState, Health, short_uuid};
 use crate::text::{width, wrap};
 use crate::tui::app::App;
-use crate::tui::format::{ago, clock, time_of_day};
+use crate::tui::format::{ago, clock};
+use crate::tui::keymap::{Action, Context, key_for};
 use crate::tui::theme::Theme;
 
 /// Cells taken by the indent and the field label.
@@ -32,7 +34,14 @@ const LABEL: usize = 15;
 const INDENT: &str = "   ";
 
 /// Draws the details of `cluster` into `area`.
-pub(crate) fn render(frame: &mut Frame, area: Rect, app: &mut App, cluster: usize, now: Timestamp) {
+pub(crate) fn render(
+    frame: &mut Frame,
+    area: Rect,
+    app: &App,
+    cluster: usize,
+    now: Timestamp,
+    drawn: &mut super::Drawn,
+) {
     let theme = app.theme();
     let Some(c) = app.model().clusters.get(cluster) else {
         return;
@@ -49,10 +58,16 @@ pub(crate) fn render(frame: &mut Frame, area: Rect, app: &mut App, cluster: usiz
     let lines = Details::new(theme, inner.width.saturating_sub(1) as usize, now, rules).build(c);
     let height = inner.height as usize;
     let total = lines.len();
-    let top = app.scroll_details(total.saturating_sub(height));
+    let top = app.details_top(total.saturating_sub(height));
+    drawn.details_top = Some(top);
     let block = if total > height {
         let last = (top + height).min(total);
-        let position = format!(" lines {}-{last} of {total}, PgDn/PgUp scroll ", top + 1);
+        let keys = format!(
+            "{}/{}",
+            key_for(Context::Details, Action::PageDown),
+            key_for(Context::Details, Action::PageUp)
+        );
+        let position = format!(" lines {}-{last} of {total}, {keys} scroll ", top + 1);
         block.title_bottom(Line::from(position).right_aligned())
     } else {
         block
@@ -304,51 +319,6 @@ impl Details {
             self.field("target", target, Style::new());
         }
         self.field("next step", e.hint(), self.theme.heading());
-    }
-
-    fn packages(&mut self, c: &ClusterState) {
-        let Some((at, packages)) = &c.packages else {
-            self.heading("Packages on the cluster");
-            let text = match c.health(self.now) {
-                Health::Failing => "not known: the cluster does not answer",
-                _ => "asking the cluster…",
-            };
-            self.field("", text, self.theme.dim());
-            return;
-        };
-        self.heading(&format!(
-            "Packages on the cluster (as of {})",
-            ago(Some(*at), self.now)
-        ));
-        if packages.is_empty() {
-            self.field("", "none", self.theme.dim());
-        }
-        for p in packages {
-            let created = p
-                .create_time
-                .as_deref()
-                .map(|t| match t.parse::<Timestamp>() {
-                    Ok(t) => format!("created {}", self.moment(t)),
-                    Err(_) => format!("created {t}"),
-                })
-                .unwrap_or_default();
-            self.field(p.version.as_deref().unwrap_or("?"), &created, Style::new());
-        }
-    }
-
-    fn history(&mut self, c: &ClusterState) {
-        self.heading("History (newest first)");
-        if c.history.is_empty() {
-            self.field("", "nothing yet", self.theme.dim());
-        }
-        for t in c.history.iter().rev() {
-            let when = if age(t.at, self.now).as_secs() < 86_400 {
-                time_of_day(t.at)
-            } else {
-                clock(t.at)
-            };
-            self.field(&when, &t.what, Style::new());
-        }
     }
 
     /// A code with what it means, then the next step when the table knows one.

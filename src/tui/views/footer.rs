@@ -23,8 +23,15 @@ const DROP_ORDER: [Action; 4] = [
     Action::OpenDetails,
 ];
 
-/// Draws the status line and the key hints into `area` (two lines).
-pub(crate) fn render(frame: &mut Frame, area: Rect, app: &App, now: Timestamp) {
+/// Draws the status line and the key hints into `area` (two lines); `table` is the
+/// table's window as this frame drew it (first row, rows that fit).
+pub(crate) fn render(
+    frame: &mut Frame,
+    area: Rect,
+    app: &App,
+    now: Timestamp,
+    table: Option<(usize, usize)>,
+) {
     let theme = app.theme();
     let total = area.width as usize;
 
@@ -43,7 +50,7 @@ pub(crate) fn render(frame: &mut Frame, area: Rect, app: &App, now: Timestamp) {
     if matches!(app.mode(), Mode::Table | Mode::Filter) {
         // Rows the table has no room for, so the end of the screen is not taken for
         // the end of the fleet.
-        let hint = match app.rows_hidden() {
+        let hint = match app.rows_hidden(table) {
             (0, 0) => String::new(),
             (0, below) => format!("▼ {below} more"),
             (above, 0) => format!("▲ {above} more"),
@@ -100,8 +107,14 @@ fn hints_line(app: &App, total: usize) -> Line<'static> {
             // Esc in the table clears a filter the status line already shows.
             let clear = context == Context::Table && b.action == Action::ClearFilter;
             // With every chosen cluster skipped, cancelling is the only thing on offer.
-            let nothing = b.action == Action::ConfirmStart
-                && matches!(app.dialog(), Some(Dialog::Confirm(c)) if c.nothing_to_start());
+            let nothing = match (b.action, app.dialog()) {
+                (Action::ConfirmStart, Some(Dialog::Confirm(c))) => c.nothing_to_start(),
+                (Action::ConfirmValidation, Some(Dialog::ValidateConfirm(c))) => {
+                    c.plan.targets.is_empty()
+                }
+                (Action::ConfirmRemoval, Some(Dialog::Remove(r))) => r.clusters.is_empty(),
+                _ => false,
+            };
             // A read-only session offers no download; `p` earns its place only when the
             // cluster it acts on is paused after a refused login.
             let refused = (b.action == Action::Download && app.read_only())

@@ -3,12 +3,11 @@
 //! else; the cursor sits where typing lands, and a long value scrolls to keep it in view.
 
 use ratatui::Frame;
-use ratatui::layout::{Position, Rect};
+use ratatui::layout::Rect;
 use ratatui::style::Modifier;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Paragraph};
 
-use super::{centered, dialog_keys, dialog_width};
+use super::{DialogFrame, dialog_width};
 use crate::text::{pad, width, wrap};
 use crate::tui::app::{App, Dialog, DownloadForm, Field};
 use crate::tui::keymap::Context;
@@ -27,12 +26,7 @@ pub(crate) fn render(frame: &mut Frame, area: Rect, app: &App) {
     let theme = app.theme();
     let dialog = dialog_width(area);
     let inner_width = (dialog as usize).saturating_sub(2);
-    let names: Vec<&str> = form
-        .chosen()
-        .iter()
-        .filter_map(|&c| app.model().clusters.get(c))
-        .map(|c| c.identity.name.as_str())
-        .collect();
+    let names = app.names_of(form.chosen());
     let mut lines = Vec::new();
     for part in wrap(&targets_line(&names), inner_width.saturating_sub(2)) {
         lines.push(Line::from(format!(" {part}")));
@@ -80,14 +74,6 @@ pub(crate) fn render(frame: &mut Frame, area: Rect, app: &App) {
         lines.push(Line::styled(format!(" {part}"), theme.dim()));
     }
 
-    let popup = centered(area, dialog, lines.len() as u16 + 2);
-    let block = Block::bordered()
-        .title(Span::styled(super::form_file::title(form), theme.heading()))
-        .title_bottom(dialog_keys(Context::Form, None, dialog, theme))
-        .border_style(theme.border());
-    super::clear_under(frame, popup, area);
-    frame.render_widget(Paragraph::new(lines).block(block), popup);
-
     // The cursor goes where typing lands (the view of a long value follows it).
     let row = form
         .fields()
@@ -100,11 +86,14 @@ pub(crate) fn render(frame: &mut Frame, area: Rect, app: &App) {
         form.cursor(focus),
         value_room(inner_width),
     );
-    let x = popup.x as usize + 1 + LABEL + at;
-    let y = popup.y as usize + 1 + first_field + row;
-    if x < (popup.x + popup.width) as usize - 1 && y < (popup.y + popup.height) as usize - 1 {
-        frame.set_cursor_position(Position::new(x as u16, y as u16));
-    }
+    let frame_of = DialogFrame {
+        width: dialog,
+        title: super::form_file::title(form),
+        context: Context::Form,
+        skip: None,
+    };
+    let cursor = (first_field + row, LABEL + at);
+    super::field_dialog(frame, area, frame_of, lines, theme, cursor);
 }
 
 /// "For prod-nyc-1 and dev-tok-1", "For 12 clusters: a, b, c, d and 8 more".

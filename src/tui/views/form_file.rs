@@ -8,6 +8,7 @@ use ratatui::text::Line;
 use crate::text::wrap;
 use crate::tui::app::DownloadForm;
 use crate::tui::app::upload::{FileState, LocalFile, bytes};
+use crate::tui::keymap::{Action, Context, key_for};
 use crate::tui::theme::Theme;
 
 /// The note at the bottom of an upload form.
@@ -42,11 +43,12 @@ pub(crate) fn lines(local: &LocalFile, inner_width: usize, theme: Theme) -> Vec<
             (
                 " … ",
                 format!(
-                    "reading {} for its SHA-256: {}% ({} of {}); Esc stops",
+                    "reading {} for its SHA-256: {}% ({} of {}); {} stops",
                     found.name,
                     percent.min(100),
                     bytes(*read),
-                    bytes(*total)
+                    bytes(*total),
+                    key_for(Context::Form, Action::Cancel)
                 ),
                 theme.heading(),
             )

@@ -15,7 +15,9 @@ use ratatui::widgets::{Block, Paragraph};
 
 use crate::text::{pad, width};
 use crate::tui::app::App;
-use crate::tui::keymap::{Action, BINDINGS, Binding, Context, keys_label};
+use crate::tui::keymap::{
+    Action, BINDINGS, Binding, Context, key_for, keys_for, keys_label, scroll_keys,
+};
 use crate::tui::theme::Theme;
 
 /// Cells for the keys column.
@@ -60,7 +62,7 @@ fn flows(b: &Binding) -> bool {
 }
 
 /// Draws the help overlay centred over `area`, for the place it was opened from.
-pub(crate) fn render(frame: &mut Frame, area: Rect, app: &mut App) {
+pub(crate) fn render(frame: &mut Frame, area: Rect, app: &App, drawn: &mut super::Drawn) {
     let theme = app.theme();
     let width = area.width.min(MAX_WIDTH);
     let inner_width = width.saturating_sub(2) as usize;
@@ -74,17 +76,35 @@ pub(crate) fn render(frame: &mut Frame, area: Rect, app: &mut App) {
         height,
     };
     let inner_height = height.saturating_sub(2) as usize;
-    let top = app.scroll_help(lines.len().saturating_sub(inner_height));
+    let top = app.help_top(lines.len().saturating_sub(inner_height));
+    drawn.help_top = Some(top);
     let mut block = Block::bordered()
         .title(Span::styled(" Keys ", theme.heading()))
-        .title_bottom(Line::from(" Esc, q or ? closes ").right_aligned())
+        .title_bottom(Line::from(closing_keys()).right_aligned())
         .border_style(theme.border());
     if lines.len() > inner_height {
-        block = block.title_bottom(Line::from(" j/k scroll ").left_aligned());
+        let scroll = format!(" {} scroll ", scroll_keys(Context::Help));
+        block = block.title_bottom(Line::from(scroll).left_aligned());
     }
     let visible: Vec<Line> = lines.into_iter().skip(top).take(inner_height).collect();
     super::clear_under(frame, popup, area);
     frame.render_widget(Paragraph::new(visible).block(block), popup);
+}
+
+/// " Esc, q or ? closes ": the keys that close the help, from the key map.
+fn closing_keys() -> String {
+    let mut keys = keys_for(Context::Help, Action::Back);
+    let toggle = key_for(Context::Help, Action::ToggleHelp);
+    let last = if keys.contains(&toggle) {
+        keys.pop().unwrap_or_default()
+    } else {
+        toggle
+    };
+    if keys.is_empty() {
+        format!(" {last} closes ")
+    } else {
+        format!(" {} or {last} closes ", keys.join(", "))
+    }
 }
 
 /// Bindings side by side, "keys help · keys help", on as few lines of `cells` as they
@@ -116,6 +136,24 @@ fn flow(bindings: &[&Binding], cells: usize, theme: Theme) -> Vec<Line<'static>>
     lines
 }
 
+/// One binding: its keys, then what it does, wrapped under itself when it is longer
+/// than the line (never cut).
+fn binding_lines(b: &Binding, cells: usize, theme: Theme) -> Vec<Line<'static>> {
+    let keys = keys_label(b);
+    let lead = KEYS.max(width(&keys) + 1);
+    let room = cells.saturating_sub(lead + 3).max(10);
+    let mut parts = crate::text::wrap(b.help, room).into_iter();
+    let mut out = vec![Line::from(vec![
+        Span::raw("   "),
+        Span::styled(pad(&keys, lead), theme.key()),
+        Span::raw(parts.next().unwrap_or_default()),
+    ])];
+    for part in parts {
+        out.push(Line::from(format!("   {}{part}", " ".repeat(lead))));
+    }
+    out
+}
+
 /// Every line of the help for `context` at `cells` cells wide.
 fn lines(theme: Theme, cells: usize, context: Context) -> Vec<Line<'static>> {
     let mut out = Vec::new();
@@ -133,22 +171,16 @@ fn lines(theme: Theme, cells: usize, context: Context) -> Vec<Line<'static>> {
         }
         out.push(Line::styled(format!(" {}", section.title), theme.heading()));
         for b in bindings.iter().filter(|b| !flows(b)) {
-            let keys = keys_label(b);
-            let room = cells.saturating_sub(KEYS + 3);
-            out.push(Line::from(vec![
-                Span::raw("   "),
-                Span::styled(pad(&keys, KEYS.max(width(&keys) + 1)), theme.key()),
-                Span::raw(pad(b.help, room)),
-            ]));
+            out.extend(binding_lines(b, cells, theme));
         }
         let flowing: Vec<&Binding> = bindings.iter().copied().filter(|b| flows(b)).collect();
         out.extend(flow(&flowing, cells.saturating_sub(4), theme));
     }
-    out.push(Line::styled(
-        " Dialogs (download, validation, removal, password, quit) show their keys on their border."
-            .to_string(),
-        theme.dim(),
-    ));
+    let note = "Dialogs (download, validation, removal, password, quit) show their keys on \
+                their border.";
+    for part in crate::text::wrap(note, cells.saturating_sub(2)) {
+        out.push(Line::styled(format!(" {part}"), theme.dim()));
+    }
     out
 }
 

@@ -1,7 +1,9 @@
 //! The panels of the screen, one file each, and the frame layout that places them.
 //!
-//! Views read the [`App`] and draw; the only state they touch is scrolling (how many
-//! rows fit is known only while drawing). Time comes in as `now`, so a test can pin it.
+//! Views read the [`App`] and draw; they change nothing. What only drawing can find out
+//! (how many rows fit, where a scrolled text starts once clamped to its length) they
+//! report in a [`Drawn`], which the event loop hands back to the app
+//! ([`App::drawn`](super::App::drawn)). Time comes in as `now`, so a test can pin it.
 //! Dialogs (the download form, its confirmation, the password, the question before
 //! quitting) and the help are drawn over the body.
 
@@ -35,14 +37,26 @@ use super::app::{App, Dialog, Mode};
 use super::keymap::{self, Action, Context};
 use super::theme::Theme;
 
-/// Draws one whole frame of the dashboard at `now`.
-pub fn draw(frame: &mut Frame, app: &mut App, now: Timestamp) {
+/// What a frame found out about scrolling: the table's window, and the first line of
+/// each scrolled text as drawn (clamped to its length). `None`: not drawn this frame.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub(crate) struct Drawn {
+    /// The table's first row on screen, and how many rows fit.
+    pub(crate) table: Option<(usize, usize)>,
+    pub(crate) details_top: Option<usize>,
+    pub(crate) help_top: Option<usize>,
+    pub(crate) confirm_top: Option<usize>,
+    pub(crate) validation_top: Option<usize>,
+}
+
+/// Draws one whole frame of the dashboard at `now`, from the app as it is.
+pub(crate) fn render(frame: &mut Frame, app: &App, now: Timestamp) -> Drawn {
+    let mut drawn = Drawn::default();
     let area = frame.area();
     if too_small::is_too_small(area) {
         too_small::render(frame, area, app);
-        return;
+        return drawn;
     }
-    app.sync(now);
     let [header_area, body, footer_area] = Layout::vertical([
         Constraint::Length(2),
         Constraint::Fill(1),
@@ -51,27 +65,32 @@ pub fn draw(frame: &mut Frame, app: &mut App, now: Timestamp) {
     .areas(area);
     header::render(frame, header_area, app, now);
     match app.mode() {
-        Mode::Details(cluster) => details::render(frame, body, app, cluster, now),
-        Mode::Packages => packages::render(frame, body, app),
-        Mode::Validation => validation::render(frame, body, app, now),
-        Mode::Table | Mode::Filter => table::render(frame, body, app, now),
+        Mode::Details { cluster, .. } => {
+            details::render(frame, body, app, cluster, now, &mut drawn);
+        }
+        Mode::Packages { .. } => packages::render(frame, body, app),
+        Mode::Validation(_) => validation::render(frame, body, app, now, &mut drawn),
+        Mode::Table | Mode::Filter => table::render(frame, body, app, now, &mut drawn),
     }
-    footer::render(frame, footer_area, app, now);
+    footer::render(frame, footer_area, app, now, drawn.table);
     match app.dialog() {
         Some(Dialog::Form(_)) => form::render(frame, body, app),
-        Some(Dialog::Confirm(_)) => confirm::render(frame, body, app),
+        Some(Dialog::Confirm(_)) => confirm::render(frame, body, app, &mut drawn),
         Some(Dialog::Remove(_)) => remove::render(frame, body, app),
         Some(Dialog::Password(_)) => password::render(frame, body, app),
         Some(Dialog::Quit { .. }) => quit::render(frame, body, app),
         Some(Dialog::Sort) => sort::render(frame, body, app),
         Some(Dialog::StopUpload(_)) => stop_upload::render(frame, body, app, now),
         Some(Dialog::Version(_)) => validate_dialog::render_version(frame, body, app),
-        Some(Dialog::ValidateConfirm(_)) => validate_dialog::render_confirm(frame, body, app),
+        Some(Dialog::ValidateConfirm(_)) => {
+            validate_dialog::render_confirm(frame, body, app, &mut drawn);
+        }
         None => {}
     }
     if app.help_open() {
-        help::render(frame, body, app);
+        help::render(frame, body, app, &mut drawn);
     }
+    drawn
 }
 
 /// The widest a dialog gets: room for a long package URL on a wide terminal.
@@ -128,24 +147,36 @@ pub(crate) fn question(
     frame.render_widget(ratatui::widgets::Paragraph::new(lines).block(block), popup);
 }
 
-/// A confirmation centred over `area`, `width` cells wide: its `title`, as many of
-/// `lines` as fit (scrolled with `j`/`k`, the position said in the bottom border), and
-/// the keys of `context` less `skip` (an answer not on offer).
-#[allow(clippy::too_many_arguments)]
+/// A confirmation's frame: its title, the keys of `context` less `skip` (an answer not
+/// on offer).
+pub(crate) struct DialogFrame<'a> {
+    pub(crate) width: u16,
+    pub(crate) title: &'a str,
+    pub(crate) context: Context,
+    pub(crate) skip: Option<Action>,
+}
+
+/// A confirmation centred over `area`: as many of `lines` as fit (scrolled with `j`/`k`,
+/// the position said in the bottom border, the first line drawn told in `drawn`).
 pub(crate) fn scrolling_dialog(
     frame: &mut Frame,
     area: Rect,
-    app: &mut App,
-    width: u16,
-    title: &str,
-    context: Context,
-    skip: Option<Action>,
+    app: &App,
+    dialog: DialogFrame<'_>,
     lines: Vec<Line<'static>>,
+    drawn: &mut Drawn,
 ) {
+    let DialogFrame {
+        width,
+        title,
+        context,
+        skip,
+    } = dialog;
     let theme = app.theme();
     let popup = centered(area, width, lines.len() as u16 + 2);
     let inner_height = popup.height.saturating_sub(2) as usize;
-    let top = app.scroll_confirm(lines.len().saturating_sub(inner_height));
+    let top = app.confirm_top(lines.len().saturating_sub(inner_height));
+    drawn.confirm_top = Some(top);
     let mut block = ratatui::widgets::Block::bordered()
         .title(ratatui::text::Span::styled(
             title.to_string(),
@@ -155,7 +186,12 @@ pub(crate) fn scrolling_dialog(
         .border_style(theme.border());
     if lines.len() > inner_height {
         let last = (top + inner_height).min(lines.len());
-        let position = format!(" {}-{last} of {}, j/k scroll ", top + 1, lines.len());
+        let position = format!(
+            " {}-{last} of {}, {} scroll ",
+            top + 1,
+            lines.len(),
+            keymap::scroll_keys(context)
+        );
         block = block.title_bottom(Line::from(position).left_aligned());
     }
     let visible: Vec<Line> = lines.into_iter().skip(top).take(inner_height).collect();
@@ -164,6 +200,37 @@ pub(crate) fn scrolling_dialog(
         ratatui::widgets::Paragraph::new(visible).block(block),
         popup,
     );
+}
+
+/// A dialog with a field centred over `area`: its frame around `lines`, and the
+/// terminal's cursor at `cursor` (line, cell) inside the frame, where typing lands, when
+/// that is on screen.
+pub(crate) fn field_dialog(
+    frame: &mut Frame,
+    area: Rect,
+    dialog: DialogFrame<'_>,
+    lines: Vec<Line<'static>>,
+    theme: Theme,
+    cursor: (usize, usize),
+) {
+    let popup = centered(area, dialog.width, lines.len() as u16 + 2);
+    let block = ratatui::widgets::Block::bordered()
+        .title(Span::styled(dialog.title.to_string(), theme.heading()))
+        .title_bottom(dialog_keys(
+            dialog.context,
+            dialog.skip,
+            dialog.width,
+            theme,
+        ))
+        .border_style(theme.border());
+    clear_under(frame, popup, area);
+    frame.render_widget(ratatui::widgets::Paragraph::new(lines).block(block), popup);
+    let (line, cell) = cursor;
+    let x = popup.x as usize + 1 + cell;
+    let y = popup.y as usize + 1 + line;
+    if x < (popup.x + popup.width) as usize - 1 && y < (popup.y + popup.height) as usize - 1 {
+        frame.set_cursor_position(ratatui::layout::Position::new(x as u16, y as u16));
+    }
 }
 
 /// A `width` x `height` rectangle centred in `area`, never larger than it.
@@ -191,7 +258,15 @@ pub(crate) fn dialog_keys(
     let answer = |a: Action| {
         matches!(
             a,
-            Action::SubmitForm | Action::Cancel | Action::ConfirmStart | Action::ConfirmQuit
+            Action::SubmitForm
+                | Action::SendPassword
+                | Action::PlanValidation
+                | Action::Cancel
+                | Action::ConfirmStart
+                | Action::ConfirmRemoval
+                | Action::ConfirmValidation
+                | Action::ConfirmStopUpload
+                | Action::ConfirmQuit
         )
     };
     let mut hints: Vec<(Action, &str, &str)> = keymap::footer_hints(context)

@@ -8,6 +8,7 @@ use ratatui::text::{Line, Span};
 use crate::text::{pad, wrap};
 use crate::tui::app::Offer;
 use crate::tui::app::upload::bytes;
+use crate::tui::keymap::{Action, Context, key_for};
 use crate::tui::theme::Theme;
 
 /// Cells of the labels at the top ("server password  ").
@@ -63,10 +64,11 @@ pub(crate) fn head(offer: &Offer, theme: Theme, cells: usize) -> Vec<Line<'stati
 }
 
 /// What `f` does, under the skipped clusters that have the release.
-pub(crate) fn force_hint(offer: &Offer) -> &'static str {
+pub(crate) fn force_hint(offer: &Offer) -> String {
+    let f = key_for(Context::Confirm, Action::ForceHolders);
     match offer {
-        Offer::Download { .. } => " f downloads to those that have the release too.",
-        Offer::Upload { .. } => " f uploads to those that have the release too.",
+        Offer::Download { .. } => format!(" {f} downloads to those that have the release too."),
+        Offer::Upload { .. } => format!(" {f} uploads to those that have the release too."),
     }
 }
 

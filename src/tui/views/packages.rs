@@ -16,7 +16,7 @@ const NUMBER: usize = 6;
 const RELEASE: usize = 12;
 
 /// Draws the view over `area`.
-pub(crate) fn render(frame: &mut Frame, area: Rect, app: &mut App) {
+pub(crate) fn render(frame: &mut Frame, area: Rect, app: &App) {
     let theme = app.theme();
     let rows = app.package_rows();
     let (selected, open) = app.packages_selection(rows.len());

@@ -3,20 +3,18 @@
 //! itself is never drawn; the cursor sits where typing lands.
 
 use ratatui::Frame;
-use ratatui::layout::{Position, Rect};
+use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Paragraph};
 
 use super::form::visible_value;
-use super::{centered, dialog_keys, dialog_width};
+use super::{DialogFrame, dialog_width};
 use crate::text::{pad, wrap};
 use crate::tui::app::{App, Dialog, PasswordPrompt};
-use crate::tui::keymap::Context;
+use crate::tui::format::names_line;
+use crate::tui::keymap::{Action, Context, key_for};
 
 /// Cells before the field's value.
 const LABEL: usize = 14;
-/// Other cluster names listed before "and N more".
-const NAMES: usize = 3;
 
 /// Draws the dialog centred over `area`.
 pub(crate) fn render(frame: &mut Frame, area: Rect, app: &App) {
@@ -43,23 +41,15 @@ pub(crate) fn render(frame: &mut Frame, area: Rect, app: &App) {
         lines.push(Line::styled(format!(" {part}"), theme.dim()));
     }
 
-    let popup = centered(area, dialog, lines.len() as u16 + 2);
-    let skip = prompt
-        .others()
-        .is_empty()
-        .then_some(crate::tui::keymap::Action::ToggleOthers);
+    let skip = prompt.others().is_empty().then_some(Action::ToggleOthers);
     let title = format!(" Password for {} ", prompt.user());
-    let block = Block::bordered()
-        .title(Span::styled(title, theme.heading()))
-        .title_bottom(dialog_keys(Context::Password, skip, dialog, theme))
-        .border_style(theme.border());
-    super::clear_under(frame, popup, area);
-    frame.render_widget(Paragraph::new(lines).block(block), popup);
-    let x = popup.x as usize + 1 + LABEL + at;
-    let y = popup.y as usize + 1 + field_row;
-    if x < (popup.x + popup.width) as usize - 1 && y < (popup.y + popup.height) as usize - 1 {
-        frame.set_cursor_position(Position::new(x as u16, y as u16));
-    }
+    let frame_of = DialogFrame {
+        width: dialog,
+        title: &title,
+        context: Context::Password,
+        skip,
+    };
+    super::field_dialog(frame, area, frame_of, lines, theme, (field_row, LABEL + at));
 }
 
 /// Why the dialog is up, and the choice of the other paused clusters, wrapped in `room`.
@@ -95,27 +85,12 @@ fn intro(app: &App, prompt: &PasswordPrompt, room: usize) -> Vec<Line<'static>> 
         lines.push(Line::default());
         let box_ = if prompt.for_others() { "[x]" } else { "[ ]" };
         let text = format!(
-            "{box_} also for {} paused for {} (Tab)",
+            "{box_} also for {} paused for {} ({})",
             names_line(&others),
-            prompt.user()
+            prompt.user(),
+            key_for(Context::Password, Action::ToggleOthers)
         );
         say(&mut lines, &text);
     }
     lines
-}
-
-/// "a", "a and b", "a, b, c and 4 more".
-fn names_line(names: &[&str]) -> String {
-    match names {
-        [one] => (*one).to_string(),
-        _ if names.len() <= NAMES => {
-            let (last, rest) = names.split_last().unwrap_or((&"", &[]));
-            format!("{} and {last}", rest.join(", "))
-        }
-        _ => format!(
-            "{} and {} more",
-            names[..NAMES].join(", "),
-            names.len() - NAMES
-        ),
-    }
 }

@@ -163,8 +163,8 @@ mod tests {
         );
         assert_eq!(update_text("prod-ams-1", &u, 20), "✗ 02 paused_on_error");
         assert_eq!(update_text("prod-ams-1", &u, 17), "✗ paused_on_error");
-        let plain = Theme::new(false);
-        let coloured = Theme::new(true);
+        let plain = Theme::new(crate::tui::theme::Palette::Plain);
+        let coloured = Theme::new(crate::tui::theme::Palette::Colors);
         assert_eq!(plain.update_state(u.state).fg, None);
         assert_eq!(coloured.update_state(u.state).fg, Some(Color::Red));
     }

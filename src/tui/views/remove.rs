@@ -78,7 +78,7 @@ pub(crate) fn render(frame: &mut Frame, area: Rect, app: &App) {
             lines.push(Line::from(format!(" {part}")));
         }
     }
-    let skip = names.is_empty().then_some(Action::ConfirmStart);
+    let skip = names.is_empty().then_some(Action::ConfirmRemoval);
     let height = (lines.len() as u16 + 2).min(area.height);
     let popup = centered(area, dialog, height);
     let block = Block::bordered()

@@ -15,12 +15,14 @@ use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Cell, Paragraph, Row, Table, TableState};
 
+use super::Drawn;
 use super::columns::{self, GAP};
 use crate::state::filter::Filter;
 use crate::state::table::{held_packages, labels_text, latest_operation, time_in_state};
 use crate::state::{ClusterState, Column, Health, SortOrder, age, format_age};
 use crate::text::truncate;
 use crate::tui::app::App;
+use crate::tui::keymap::{Action, Context, key_for};
 use crate::tui::theme::Theme;
 
 /// The cells the mark takes at the start of the name column.
@@ -29,17 +31,20 @@ const MARK: usize = 1;
 pub(crate) const MARK_SYMBOL: &str = "●";
 
 /// Draws the table into `area` (title row included).
-pub(crate) fn render(frame: &mut Frame, area: Rect, app: &mut App, now: Timestamp) {
+pub(crate) fn render(frame: &mut Frame, area: Rect, app: &App, now: Timestamp, drawn: &mut Drawn) {
     let theme = app.theme();
     let sort = app.sort();
     let room = (area.width as usize).saturating_sub(MARK);
     let release = app.form_release();
-    let mut fit = columns::fit(app.model(), room, sort.column, release.as_deref());
+    let widths = app.cell_widths();
+    let mut fit = columns::fit(app.model(), widths, room, sort.column, release.as_deref());
     if let Some((_, name)) = fit.iter_mut().find(|(c, _)| *c == Column::Name) {
         *name += MARK;
     }
     let body_height = area.height.saturating_sub(1) as usize;
-    let offset = app.scroll_table(body_height);
+    let page = body_height.max(1);
+    let offset = app.table_offset(page);
+    drawn.table = Some((offset, page));
 
     let header = header(&fit, sort, theme);
     let widths: Vec<Constraint> = fit
@@ -52,13 +57,14 @@ pub(crate) fn render(frame: &mut Frame, area: Rect, app: &mut App, now: Timestam
             .header(header)
             .column_spacing(GAP as u16);
         frame.render_widget(table, area);
+        let clears = key_for(Context::Table, Action::ClearFilter);
         let text = if app.model().clusters.is_empty() {
             "no clusters in the config".to_string()
         } else {
             match Filter::parse(app.filter()).label_hint(&app.model().clusters) {
-                Some(hint) => format!("no cluster matches: {hint} (Esc clears the filter)"),
+                Some(hint) => format!("no cluster matches: {hint} ({clears} clears the filter)"),
                 None => format!(
-                    "no cluster matches \"{}\" (Esc clears the filter)",
+                    "no cluster matches \"{}\" ({clears} clears the filter)",
                     app.filter()
                 ),
             }
@@ -279,12 +285,16 @@ fn message(c: &ClusterState, health: Health, theme: Theme) -> (String, Style) {
     if let Some((_, pause)) = &c.login_paused {
         let (_, style) = theme.health(Health::Failing);
         // Short enough for 80 columns; details say the rest.
+        let p = key_for(Context::Table, Action::EnterPassword);
         let text = if pause.source.is_some() {
-            "login refused: r or p"
+            format!(
+                "login refused: {} or {p}",
+                key_for(Context::Table, Action::Refresh)
+            )
         } else {
-            "login refused: press p"
+            format!("login refused: press {p}")
         };
-        return (text.to_string(), style.remove_modifier(Modifier::BOLD));
+        return (text, style.remove_modifier(Modifier::BOLD));
     }
     if health == Health::Failing
         && let Some(e) = &c.last_error

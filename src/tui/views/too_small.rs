@@ -7,7 +7,7 @@ use ratatui::text::Line;
 use ratatui::widgets::{Clear, Paragraph, Wrap};
 
 use crate::tui::app::{App, Dialog};
-use crate::tui::keymap::Context;
+use crate::tui::keymap::{Action, Context, key_for};
 
 /// The smallest frame the dashboard draws into.
 pub(crate) const MIN_WIDTH: u16 = 60;
@@ -23,11 +23,18 @@ pub(crate) fn is_too_small(area: Rect) -> bool {
 /// of an open dialog (which keeps working unseen), else `q`.
 pub(crate) fn render(frame: &mut Frame, area: Rect, app: &App) {
     let theme = app.theme();
+    let context = app.context();
+    let key = |action| key_for(context, action);
     let keys = match app.dialog() {
-        Some(Dialog::Quit { .. }) => "Quit ontop? y quits, n stays".to_string(),
-        Some(_) => "a dialog is open: Esc closes it".to_string(),
-        None if app.context() == Context::Table => "q quits".to_string(),
-        None => "Esc goes back".to_string(),
+        Some(Dialog::Quit { .. }) => format!(
+            "Quit ontop? {} quits, {} stays",
+            key(Action::ConfirmQuit),
+            key(Action::Cancel)
+        ),
+        Some(_) => format!("a dialog is open: {} closes it", key(Action::Cancel)),
+        None if context == Context::Table => format!("{} quits", key(Action::Quit)),
+        None if context == Context::Filter => format!("{} goes back", key(Action::ClearFilter)),
+        None => format!("{} goes back", key(Action::Back)),
     };
     let lines = vec![
         Line::styled(

@@ -4,16 +4,15 @@
 //! sent until `y`. With nothing to validate it says so and offers only to cancel.
 
 use ratatui::Frame;
-use ratatui::layout::{Position, Rect};
+use ratatui::layout::Rect;
 use ratatui::style::Modifier;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Paragraph};
 
 use super::form::{targets_line, visible_value};
-use super::{centered, dialog_keys, dialog_width};
+use super::{DialogFrame, dialog_width};
 use crate::text::{count_clusters, pad, wrap};
 use crate::tui::app::{App, Dialog, ValidateConfirm, VersionForm};
-use crate::tui::keymap::{Action, Context};
+use crate::tui::keymap::{Action, Context, key_for};
 use crate::tui::theme::Theme;
 
 /// Cells before the release's value: marker, label, padding.
@@ -31,12 +30,7 @@ pub(crate) fn render_version(frame: &mut Frame, area: Rect, app: &App) {
     let dialog = dialog_width(area).min(80);
     let inner = (dialog as usize).saturating_sub(2);
     let text = inner.saturating_sub(2);
-    let names: Vec<&str> = form
-        .chosen()
-        .iter()
-        .filter_map(|&c| app.model().clusters.get(c))
-        .map(|c| c.identity.name.as_str())
-        .collect();
+    let names = app.names_of(form.chosen());
     let mut lines = Vec::new();
     push(&mut lines, &targets_line(&names), text, None);
     lines.push(Line::default());
@@ -66,36 +60,36 @@ pub(crate) fn render_version(frame: &mut Frame, area: Rect, app: &App) {
     lines.push(Line::default());
     push(&mut lines, CHECKS_ONLY, text, Some(theme.dim()));
 
-    let popup = centered(area, dialog, lines.len() as u16 + 2);
-    let block = Block::bordered()
-        .title(Span::styled(" Validate a release ", theme.heading()))
-        .title_bottom(dialog_keys(Context::Version, None, dialog, theme))
-        .border_style(theme.border());
-    super::clear_under(frame, popup, area);
-    frame.render_widget(Paragraph::new(lines).block(block), popup);
-    let x = popup.x as usize + 1 + LABEL + at;
-    let y = popup.y as usize + 1 + field_row;
-    if x < (popup.x + popup.width) as usize - 1 && y < (popup.y + popup.height) as usize - 1 {
-        frame.set_cursor_position(Position::new(x as u16, y as u16));
-    }
+    let frame_of = DialogFrame {
+        width: dialog,
+        title: " Validate a release ",
+        context: Context::Version,
+        skip: None,
+    };
+    super::field_dialog(frame, area, frame_of, lines, theme, (field_row, LABEL + at));
 }
 
 /// What the chosen clusters hold: "Held: 9.16.1P3 (3 clusters), 9.15.1 (1 cluster); Tab
 /// offers the next."
 fn offers_line(form: &VersionForm) -> String {
     match form.offers() {
-        [] => "None of these clusters holds a release it does not run: type one (d \
-               downloads a package first)."
-            .to_string(),
+        [] => format!(
+            "None of these clusters holds a release it does not run: type one ({} \
+             downloads a package first).",
+            key_for(Context::Table, Action::Download)
+        ),
         offers => {
             let held: Vec<String> = offers
                 .iter()
                 .map(|(v, n)| format!("{v} ({})", count_clusters(*n)))
                 .collect();
             let tab = if offers.len() > 1 {
-                "; Tab offers the next"
+                format!(
+                    "; {} offers the next",
+                    key_for(Context::Version, Action::NextRelease)
+                )
             } else {
-                ""
+                String::new()
             };
             format!("Held, not run: {}{tab}.", held.join(", "))
         }
@@ -103,7 +97,7 @@ fn offers_line(form: &VersionForm) -> String {
 }
 
 /// Draws the plan of a validation centred over `area`; long lists scroll.
-pub(crate) fn render_confirm(frame: &mut Frame, area: Rect, app: &mut App) {
+pub(crate) fn render_confirm(frame: &mut Frame, area: Rect, app: &App, drawn: &mut super::Drawn) {
     let Some(Dialog::ValidateConfirm(confirm)) = app.dialog() else {
         return;
     };
@@ -112,14 +106,19 @@ pub(crate) fn render_confirm(frame: &mut Frame, area: Rect, app: &mut App) {
     let cells = (width as usize).saturating_sub(4);
     let lines = confirm_lines(confirm, theme, cells);
     let nothing = confirm.plan.targets.is_empty();
-    let skip = nothing.then_some(Action::ConfirmStart);
+    let skip = nothing.then_some(Action::ConfirmValidation);
     let title = if nothing {
         " Nothing to validate "
     } else {
         " Validate this release? "
     };
-    let context = Context::ValidateConfirm;
-    super::scrolling_dialog(frame, area, app, width, title, context, skip, lines);
+    let dialog = super::DialogFrame {
+        width,
+        title,
+        context: Context::ValidateConfirm,
+        skip,
+    };
+    super::scrolling_dialog(frame, area, app, dialog, lines, drawn);
 }
 
 fn confirm_lines(confirm: &ValidateConfirm, theme: Theme, cells: usize) -> Vec<Line<'static>> {
@@ -161,7 +160,10 @@ fn confirm_lines(confirm: &ValidateConfirm, theme: Theme, cells: usize) -> Vec<L
     push(&mut out, CHECKS_ONLY, cells, Some(theme.dim()));
     if !plan.targets.is_empty() {
         out.push(Line::styled(
-            " Nothing is sent until you press y.",
+            format!(
+                " Nothing is sent until you press {}.",
+                key_for(Context::ValidateConfirm, Action::ConfirmValidation)
+            ),
             theme.dim(),
         ));
     }

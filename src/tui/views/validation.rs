@@ -17,13 +17,20 @@ use crate::state::readiness::ready_verdict;
 use crate::state::validation::{Verdict, Weight};
 use crate::text::{pad, truncate, width, wrap};
 use crate::tui::app::{App, CheckRow};
+use crate::tui::keymap::{Action, Context, key_for, scroll_keys};
 use crate::tui::theme::Theme;
 
 /// Cells of the check's name.
 const CHECK: usize = 34;
 
 /// Draws the view into `area`.
-pub(crate) fn render(frame: &mut Frame, area: Rect, app: &mut App, now: Timestamp) {
+pub(crate) fn render(
+    frame: &mut Frame,
+    area: Rect,
+    app: &App,
+    now: Timestamp,
+    drawn: &mut super::Drawn,
+) {
     let theme = app.theme();
     let rows = app.check_rows();
     let cells = area.width.saturating_sub(2) as usize;
@@ -34,12 +41,7 @@ pub(crate) fn render(frame: &mut Frame, area: Rect, app: &mut App, now: Timestam
     let grid = Grid::fits(&validated, cells);
     let (mut at, mut taken) = (0, 1);
     if rows.is_empty() {
-        lines.push(Line::default());
-        let text = "No findings: no cluster holds a validation yet. Mark clusters (space) and \
-                    press v to validate the release they hold.";
-        for part in wrap(text, cells.saturating_sub(2)) {
-            lines.push(Line::styled(format!(" {part}"), theme.dim()));
-        }
+        lines.extend(no_findings(cells, theme));
     } else {
         lines.push(Line::default());
         lines.push(Line::styled(heading(cells, grid.as_ref()), theme.heading()));
@@ -63,19 +65,17 @@ pub(crate) fn render(frame: &mut Frame, area: Rect, app: &mut App, now: Timestam
             .iter()
             .any(|r| r.groups.iter().any(|g| g.weight == Weight::Note))
         {
-            lines.push(Line::default());
             let note = "Notes are checks [validate] ignore names (reviewed): shown, not counted.";
-            for part in wrap(note, cells.saturating_sub(2)) {
-                lines.push(Line::styled(format!(" {part}"), theme.dim()));
-            }
+            lines.extend(dim_paragraph(note, cells, theme));
         }
     }
     let height = area.height.saturating_sub(2) as usize;
     let top = if lines.len() <= height {
         0
     } else {
-        app.scroll_validation(at, taken, height)
-            .min(lines.len() - height)
+        let top = app.validation_top(at, taken, height);
+        drawn.validation_top = Some(top);
+        top.min(lines.len() - height)
     };
     let mut block = Block::bordered()
         .title(Span::styled(
@@ -85,11 +85,36 @@ pub(crate) fn render(frame: &mut Frame, area: Rect, app: &mut App, now: Timestam
         .border_style(theme.border());
     if lines.len() > height {
         let last = (top + height).min(lines.len());
-        let position = format!(" lines {}-{last} of {}, j/k move ", top + 1, lines.len());
+        let position = format!(
+            " lines {}-{last} of {}, {} move ",
+            top + 1,
+            lines.len(),
+            scroll_keys(Context::Validation)
+        );
         block = block.title_bottom(Line::from(position).right_aligned());
     }
     let visible: Vec<Line> = lines.into_iter().skip(top).take(height).collect();
     frame.render_widget(Paragraph::new(visible).block(block), area);
+}
+
+/// What the view says before any cluster holds a validation, and how to get one.
+fn no_findings(cells: usize, theme: Theme) -> Vec<Line<'static>> {
+    let text = format!(
+        "No findings: no cluster holds a validation yet. Mark clusters ({}) and press {} to \
+         validate the release they hold.",
+        key_for(Context::Table, Action::ToggleMark),
+        key_for(Context::Table, Action::Validate)
+    );
+    dim_paragraph(&text, cells, theme)
+}
+
+/// A blank line, then `text` wrapped in `cells` after a one-cell margin, dimmed.
+fn dim_paragraph(text: &str, cells: usize, theme: Theme) -> Vec<Line<'static>> {
+    let mut out = vec![Line::default()];
+    for part in wrap(text, cells.saturating_sub(2)) {
+        out.push(Line::styled(format!(" {part}"), theme.dim()));
+    }
+    out
 }
 
 /// "6 validated (9.16.1P3): ✓ 3 ready · ! 2 warn · ✗ 1 err; 5 not validated".

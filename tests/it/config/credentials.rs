@@ -4,7 +4,7 @@
 use std::time::Duration;
 
 use crate::support::config::{Fixture, assert_says, chmod};
-use ontop::testing::config::{Config, CredentialSource, Credentials};
+use ontop::testing::config::{Config, CredentialSource, Credentials, Prompting};
 use secrecy::ExposeSecret;
 
 fn with_source(fx: &Fixture, source_line: &str) -> Config {
@@ -33,7 +33,7 @@ fn a_password_file_gives_its_first_line() {
     let fx = Fixture::new();
     fx.write("pw", "s3cret\nnot this\n");
     let config = with_source(&fx, "password_file = \"pw\"");
-    let secret = Credentials::new(false)
+    let secret = Credentials::new(Prompting::Never)
         .password_for(&config.clusters[0])
         .expect("readable");
     assert_eq!(secret.expose_secret(), "s3cret");
@@ -45,7 +45,7 @@ fn a_password_file_opened_up_after_loading_is_refused_when_read() {
     let pw = fx.write("pw", "s3cret\n");
     let config = with_source(&fx, "password_file = \"pw\"");
     chmod(&pw, 0o644);
-    let error = Credentials::new(false)
+    let error = Credentials::new(Prompting::Never)
         .password_for(&config.clusters[0])
         .expect_err("too open");
     let message = error.to_string();
@@ -64,7 +64,7 @@ fn a_password_file_opened_up_after_loading_is_refused_when_read() {
 fn a_command_gives_the_first_line_of_its_stdout() {
     let fx = Fixture::new();
     let config = with_source(&fx, &sh("printf 'pw-one\\nsecond\\n'"));
-    let secret = Credentials::new(false)
+    let secret = Credentials::new(Prompting::Never)
         .password_for(&config.clusters[0])
         .expect("runs");
     assert_eq!(secret.expose_secret(), "pw-one");
@@ -78,7 +78,7 @@ fn a_failing_command_reports_its_status_but_never_its_stdout_or_stderr() {
         &fx,
         &sh("printf '%s-%s\\n' leaked secret; echo token-$((6*7))-in-stderr >&2; exit 3"),
     );
-    let message = Credentials::new(false)
+    let message = Credentials::new(Prompting::Never)
         .password_for(&config.clusters[0])
         .unwrap_err()
         .to_string();
@@ -100,7 +100,7 @@ fn a_failing_command_reports_its_status_but_never_its_stdout_or_stderr() {
 fn a_command_that_does_not_exist_is_named() {
     let fx = Fixture::new();
     let config = with_source(&fx, "password_command = [\"ontop-no-such-command\", \"x\"]");
-    let message = Credentials::new(false)
+    let message = Credentials::new(Prompting::Never)
         .password_for(&config.clusters[0])
         .unwrap_err()
         .to_string();
@@ -114,7 +114,7 @@ fn a_command_that_does_not_exist_is_named() {
 fn a_command_printing_nothing_is_an_error() {
     let fx = Fixture::new();
     let config = with_source(&fx, &sh("true"));
-    let message = Credentials::new(false)
+    let message = Credentials::new(Prompting::Never)
         .password_for(&config.clusters[0])
         .unwrap_err()
         .to_string();
@@ -125,7 +125,8 @@ fn a_command_printing_nothing_is_an_error() {
 fn a_command_that_hangs_is_killed_at_the_timeout() {
     let fx = Fixture::new();
     let config = with_source(&fx, &sh("sleep 5; echo late"));
-    let credentials = Credentials::new(false).with_command_timeout(Duration::from_millis(200));
+    let credentials =
+        Credentials::new(Prompting::Never).with_command_timeout(Duration::from_millis(200));
     let started = std::time::Instant::now();
     let message = credentials
         .password_for(&config.clusters[0])
@@ -145,7 +146,7 @@ fn a_command_that_hangs_is_killed_at_the_timeout() {
 fn a_command_shared_through_defaults_runs_once_for_all_clusters() {
     let fx = Fixture::new();
     let (config, runs) = counting(&fx, "echo pw");
-    let credentials = Credentials::new(false);
+    let credentials = Credentials::new(Prompting::Never);
     for cluster in &config.clusters {
         assert_eq!(
             credentials
@@ -165,7 +166,7 @@ fn a_command_shared_through_defaults_runs_once_for_all_clusters() {
 fn a_failing_command_shared_by_many_clusters_is_tried_once_until_forgotten() {
     let fx = Fixture::new();
     let (config, runs) = counting(&fx, "exit 1");
-    let credentials = Credentials::new(false);
+    let credentials = Credentials::new(Prompting::Never);
     for cluster in &config.clusters {
         let message = credentials.password_for(cluster).unwrap_err().to_string();
         assert_says(
@@ -188,7 +189,7 @@ fn forget_makes_the_next_request_run_the_source_again() {
         c = counter.display()
     );
     let config = with_source(&fx, &sh(&script));
-    let credentials = Credentials::new(false);
+    let credentials = Credentials::new(Prompting::Never);
     let first = credentials.password_for(&config.clusters[0]).unwrap();
     credentials.forget(&config.clusters[1]);
     let second = credentials.password_for(&config.clusters[0]).unwrap();
@@ -202,7 +203,7 @@ fn forget_makes_the_next_request_run_the_source_again() {
 fn a_plain_password_is_returned_as_written() {
     let fx = Fixture::new();
     let config = with_source(&fx, "password = \"hunter2\"");
-    let credentials = Credentials::new(false);
+    let credentials = Credentials::new(Prompting::Never);
     credentials.forget(&config.clusters[0]);
     assert_eq!(
         credentials
@@ -221,7 +222,7 @@ fn without_a_source_or_a_terminal_the_error_says_which_keys_to_set() {
         config.clusters[0].credential,
         CredentialSource::Prompt
     ));
-    let message = Credentials::new(false)
+    let message = Credentials::new(Prompting::Never)
         .password_for(&config.clusters[0])
         .unwrap_err()
         .to_string();
@@ -239,8 +240,8 @@ fn without_a_source_or_a_terminal_the_error_says_which_keys_to_set() {
 fn a_dashboard_that_owns_the_screen_never_prompts() {
     let fx = Fixture::new();
     let config = with_source(&fx, "");
-    let credentials = Credentials::new(true);
-    credentials.set_interactive(false);
+    let credentials = Credentials::new(Prompting::Ask);
+    credentials.set_interactive(Prompting::Never);
     let message = credentials
         .password_for(&config.clusters[0])
         .unwrap_err()
@@ -265,7 +266,7 @@ fn special_files_are_refused_and_endless_commands_never_fill_memory() {
         assert_says(&message, &[key, path, "not a regular file"]);
     }
     let endless = with_source(&fx, &sh("yes secret-$((6*7))-line"));
-    let message = Credentials::new(false)
+    let message = Credentials::new(Prompting::Never)
         .password_for(&endless.clusters[0])
         .unwrap_err()
         .to_string();
@@ -291,7 +292,7 @@ fn distinct_sources_are_resolved_at_the_same_time() {
         waits_for("a", "b"),
         waits_for("b", "a")
     ));
-    let credentials = Credentials::new(false);
+    let credentials = Credentials::new(Prompting::Never);
     credentials.resolve_all(&config.clusters);
     for (cluster, expected) in config.clusters.iter().zip(["pw-a", "pw-b"]) {
         let secret = credentials.password_for(cluster).expect("both ran at once");

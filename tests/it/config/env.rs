@@ -6,8 +6,8 @@ use std::time::Duration;
 
 use crate::support::config::{Fixture, ONE_CLUSTER, assert_says};
 use ontop::testing::config::{
-    ConfigError, CredentialSource, Credentials, Environment, default_config_path, load_in,
-    resolve_path_in,
+    ConfigError, CredentialSource, Credentials, Environment, Prompting, default_config_path,
+    load_in, resolve_path_in,
 };
 use secrecy::ExposeSecret;
 
@@ -107,7 +107,7 @@ fn a_password_source_from_the_environment_replaces_the_one_in_the_file() {
         panic!("a command")
     };
     assert_eq!(argv, &["printf", "from-env"]);
-    let secret = Credentials::new(false)
+    let secret = Credentials::new(Prompting::Never)
         .password_for(&config.clusters[0])
         .unwrap();
     assert_eq!(secret.expose_secret(), "from-env");
@@ -151,7 +151,7 @@ fn password_env_is_read_when_needed_and_again_after_forget() {
     let env = env(&[("ONTOP_TEST_PW", "first")]);
     let text = format!("{ONE_CLUSTER}password_env = \"ONTOP_TEST_PW\"\n");
     let config = Fixture::new().ok_in(&env, &text);
-    let credentials = Credentials::new(false).with_environment(env.clone());
+    let credentials = Credentials::new(Prompting::Never).with_environment(env.clone());
     let cluster = &config.clusters[0];
     assert_eq!(
         credentials.password_for(cluster).unwrap().expose_secret(),

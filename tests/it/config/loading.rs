@@ -201,36 +201,12 @@ fn render_redacted_names_each_kind_of_source() {
     );
 }
 
+/// That it shows every key of the config's key list is a unit test of that list
+/// (`config::keys`), which also holds the starter to it.
 #[test]
-fn the_example_config_is_valid_and_shows_every_key() {
+fn the_example_config_is_valid() {
     let example = Path::new(env!("CARGO_MANIFEST_DIR")).join("config.example.toml");
     let config =
         load_from(&example).unwrap_or_else(|e| panic!("config.example.toml must load:\n{e}"));
     assert!(config.clusters.len() >= 2);
-    let text = std::fs::read_to_string(&example).unwrap();
-    for key in [
-        "[defaults]",
-        "[download]",
-        "[[cluster]]",
-        "name",
-        "url",
-        "username",
-        "password ",
-        "password_env",
-        "password_command",
-        "password_file",
-        "ca_file",
-        "insecure",
-        "poll_interval",
-        "timeout",
-        "labels",
-        "read_only",
-        "fingerprint",
-        "tls_server_name",
-    ] {
-        assert!(
-            text.contains(key),
-            "config.example.toml does not mention {key}"
-        );
-    }
 }

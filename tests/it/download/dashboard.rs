@@ -269,6 +269,7 @@ async fn a_removal_is_an_operation_recorded_by_the_recorder_and_the_repository_i
     assert!(
         h.model.clusters[0].history.iter().any(|t| t
             .what
+            .to_string()
             .starts_with("removal of 9.16.1P3 ended: the package was removed")),
         "{:?}",
         h.model.clusters[0].history

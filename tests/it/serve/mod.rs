@@ -111,6 +111,7 @@ pub(crate) async fn serve_config(config: &Path, dir: &Path) -> Result<Running, S
         },
     )
     .await
+    .map_err(|e| e.to_string())
 }
 
 /// A client for the server's own HTTP (no proxy, a bound on every request), whichever

@@ -250,7 +250,7 @@ pub(crate) async fn password_file_targets(
     password: &str,
 ) -> (Vec<Target>, std::path::PathBuf) {
     use ontop::testing::config::{Credentials, load_from};
-    use ontop::testing::fleet::targets::{targets_from_config, with_reauth};
+    use ontop::testing::fleet::targets::{Session, targets_from_config, with_reauth};
     let config_path = dir.join("fleet.toml");
     fleet.write_config(&config_path).await.unwrap();
     let password_file = dir.join("pw");
@@ -268,7 +268,7 @@ pub(crate) async fn password_file_targets(
     std::fs::write(&config_path, text).unwrap();
     let config = load_from(&config_path).unwrap();
     let credentials = Arc::new(Credentials::new(false));
-    let mut targets = targets_from_config(&config, &credentials, false);
+    let mut targets = targets_from_config(&config, &credentials, Session::AsConfigured);
     with_reauth(&mut targets, &config, &credentials);
     (targets, password_file)
 }

@@ -174,25 +174,29 @@ pub(crate) fn model() -> Model {
 }
 
 fn running() -> DownloadStatus {
-    let message = "Package download in progress";
-    status(DownloadState::Running, message, Some(10551382))
+    status(
+        DownloadState::Running,
+        "Package download in progress",
+        Some(10551382),
+    )
 }
 
 fn not_started() -> DownloadStatus {
-    let message = "Package download has not started.";
-    status(DownloadState::NotStarted, message, Some(10551384))
+    status(
+        DownloadState::NotStarted,
+        "Package download has not started.",
+        Some(10551384),
+    )
 }
 
 fn success() -> DownloadStatus {
-    let message = "Package download completed.";
-    status(DownloadState::Success, message, Some(0))
+    status(
+        DownloadState::Success,
+        "Package download completed.",
+        Some(0),
+    )
 }
 
-fn failure() -> DownloadStatus {
-    status(DownloadState::Failure, BAD_URL, Some(10551885))
-}
-
-/// The job of prod-ams-1's download, in `state`, ended at `end`.
 fn job(state: JobState, end: Option<&str>) -> Job {
     Job {
         uuid: JOB.to_string(),
@@ -206,7 +210,7 @@ fn job(state: JobState, end: Option<&str>) -> Job {
     }
 }
 
-/// The download of `job`, resumed from the journal and followed on `cluster`.
+/// The engine following `job` on `cluster` (resumed from an earlier ontop's journal).
 fn followed(cluster: usize, at: Timestamp, job: &Job) -> Event {
     let url = "https://repo.example.com/ontap/ontap-9.17.1-image.tgz".to_string();
     let mut tracker = Tracker::resumed(
@@ -223,58 +227,61 @@ fn followed(cluster: usize, at: Timestamp, job: &Job) -> Event {
     }
 }
 
-/// A poll of `cluster` at `at` that saw the running download of its job.
-fn polled_running(cluster: usize, at: Timestamp) -> Event {
-    Event::Polled {
-        cluster,
-        at,
-        info: None,
-        download: running(),
-        job: Some(Box::new(job(JobState::Running, None))),
-        took: std::time::Duration::ZERO,
-    }
-}
-
-fn failed(cluster: usize, at: Timestamp, error: OntapError) -> Event {
-    Event::PollFailed {
-        cluster,
-        at,
-        error,
-        took: None,
-    }
-}
-
-/// Each cluster's events in time order, the clusters in config order.
+/// Every event of the mixed fleet, in order: the downloads, then the failures.
 fn events() -> Vec<Event> {
-    let (refused, forbidden) = failures();
-    // dev-tok-1: idle.
-    let idle = vec![polled(3, ago(1), "9.16.1P3", not_started())];
-    [downloads(), idle, refused, the_rest(), forbidden].concat()
+    let mut events = downloads();
+    events.extend(failures());
+    events
 }
 
-/// prod-ams-1, prod-nyc-1 and dr-fra-1: a download running, one done, one failed.
+/// prod-ams-1 .. dev-tok-1: downloads running, done, failed and not started.
 fn downloads() -> Vec<Event> {
     vec![
         // prod-ams-1: running for 12 minutes, its job followed (started by an earlier
         // ontop, resumed from the journal).
         polled(0, ago(720), "9.16.1P3", not_started()),
         followed(0, ago(719), &job(JobState::Running, None)),
-        polled_running(0, ago(719)),
-        polled_running(0, ago(2)),
+        Event::Polled {
+            cluster: 0,
+            at: ago(719),
+            info: None,
+            download: running(),
+            job: Some(Box::new(job(JobState::Running, None))),
+            took: std::time::Duration::ZERO,
+        },
+        Event::Polled {
+            cluster: 0,
+            at: ago(2),
+            info: None,
+            download: running(),
+            job: Some(Box::new(job(JobState::Running, None))),
+            took: std::time::Duration::ZERO,
+        },
         // prod-nyc-1: finished an hour ago.
         polled(1, ago(5400), "9.15.1P7", running()),
         polled(1, ago(3600), "9.15.1P7", success()),
         polled(1, ago(3), "9.15.1P7", success()),
         // dr-fra-1: running, a timeout, back, then the download failed.
         polled(2, ago(900), "9.14.1P9", running()),
-        failed(
-            2,
-            ago(600),
-            error("dr-fra-1", ErrorKind::Timeout, "no answer within 30s"),
-        ),
+        Event::PollFailed {
+            cluster: 2,
+            at: ago(600),
+            error: error("dr-fra-1", ErrorKind::Timeout, "no answer within 30s"),
+            took: None,
+        },
         polled(2, ago(570), "9.14.1P9", running()),
-        polled(2, ago(300), "9.14.1P9", failure()),
-        polled(2, ago(4), "9.14.1P9", failure()),
+        polled(
+            2,
+            ago(300),
+            "9.14.1P9",
+            status(DownloadState::Failure, BAD_URL, Some(10551885)),
+        ),
+        polled(
+            2,
+            ago(4),
+            "9.14.1P9",
+            status(DownloadState::Failure, BAD_URL, Some(10551885)),
+        ),
         Event::Packages {
             cluster: 2,
             at: ago(1),
@@ -289,52 +296,71 @@ fn downloads() -> Vec<Event> {
                 },
             ]),
         },
+        // dev-tok-1: idle.
+        polled(3, ago(1), "9.16.1P3", not_started()),
     ]
 }
 
-/// test-lon-1, refused since the start, and edge-sin-1, whose account lost the role.
-fn failures() -> (Vec<Event>, Vec<Event>) {
-    let refused = || {
-        let message = "connection refused (10.60.0.10:443)";
-        error("test-lon-1", ErrorKind::Connect, message)
-    };
-    let forbidden = OntapError {
-        http_status: Some(403),
-        code: Some(6),
-        target: Some("/api/cluster/software/download".to_string()),
-        ..error(
-            "edge-sin-1",
-            ErrorKind::Auth,
-            "not authorized for that command",
-        )
-    };
-    let lon = vec![
-        failed(4, ago(300), refused()),
-        failed(4, ago(20), refused()),
-    ];
-    let sin = vec![
-        polled(9, ago(400), "9.13.1P12", not_started()),
-        failed(9, ago(6), forbidden),
-    ];
-    (lon, sin)
-}
-
-/// The stale, insecure and plain-HTTP clusters (edge-syd-1 has no answer yet).
-fn the_rest() -> Vec<Event> {
+/// test-lon-1 .. edge-sin-1: refused, stale, insecure, plain HTTP, lost its role.
+fn failures() -> Vec<Event> {
     vec![
+        // test-lon-1: refused since the start.
+        Event::PollFailed {
+            cluster: 4,
+            at: ago(300),
+            error: error(
+                "test-lon-1",
+                ErrorKind::Connect,
+                "connection refused (10.60.0.10:443)",
+            ),
+            took: None,
+        },
+        Event::PollFailed {
+            cluster: 4,
+            at: ago(20),
+            error: error(
+                "test-lon-1",
+                ErrorKind::Connect,
+                "connection refused (10.60.0.10:443)",
+            ),
+            took: None,
+        },
         // lab-sfo-1: last answer 2 minutes ago, polled every 5 s: stale.
         polled(5, ago(120), "9.16.1P3", not_started()),
+        // edge-syd-1: nothing yet.
         // lab-ams-2: insecure, idle.
         polled(7, ago(2), "9.15.1P7", not_started()),
         // lab-nyc-2: plain HTTP, has the package.
         polled(8, ago(3), "9.16.1P3", success()),
+        // edge-sin-1: answered, then its account lost the role.
+        polled(9, ago(400), "9.13.1P12", not_started()),
+        Event::PollFailed {
+            cluster: 9,
+            at: ago(6),
+            error: OntapError {
+                http_status: Some(403),
+                code: Some(6),
+                target: Some("/api/cluster/software/download".to_string()),
+                ..error(
+                    "edge-sin-1",
+                    ErrorKind::Auth,
+                    "not authorized for that command",
+                )
+            },
+            took: None,
+        },
     ]
 }
 
 /// An app over the mixed fleet.
 pub(crate) fn app(color: bool, read_only: bool) -> App {
     let label = "/home/ops/.config/ontop/config.toml";
-    let mut app = App::new(model(), label, read_only, color);
+    let mut app = App::new(
+        model(),
+        label,
+        ontop::testing::tui::Access::read_only_if(read_only),
+        ontop::testing::tui::Palette::colors_if(color),
+    );
     app.sync(now());
     app
 }

@@ -21,16 +21,22 @@ fn facts(days: i64, pinned: bool) -> Box<CertificateFacts> {
 #[test]
 fn a_certificate_expiring_within_30_days_is_flagged_in_the_row_and_explained_in_details() {
     let mut app = app(true, false);
-    app.apply(Event::Certificate {
-        cluster: 0,
-        at: now(),
-        facts: facts(9, true),
-    });
-    app.apply(Event::Certificate {
-        cluster: 1,
-        at: now(),
-        facts: facts(200, false),
-    });
+    app.apply(
+        Event::Certificate {
+            cluster: 0,
+            at: now(),
+            facts: facts(9, true),
+        },
+        now(),
+    );
+    app.apply(
+        Event::Certificate {
+            cluster: 1,
+            at: now(),
+            facts: facts(200, false),
+        },
+        now(),
+    );
     let table = render(&mut app, 120, 40);
     let screen = text(&table);
     assert_eq!(screen.matches("!cert").count(), 1, "{screen}");

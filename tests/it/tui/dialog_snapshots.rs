@@ -15,16 +15,19 @@ use crate::support::tui::{ago, app, find, now, press, render, text};
 fn paused_app() -> App {
     let mut app = app(true, false);
     for (cluster, source) in [(3, None), (9, Some("password_file \"/etc/ontop/pw\""))] {
-        app.apply(Event::LoginPaused {
-            cluster,
-            at: ago(30),
-            pause: Box::new(LoginPause {
-                user: "admin".into(),
-                source: source.map(str::to_string),
-                note: None,
-                again: None,
-            }),
-        });
+        app.apply(
+            Event::LoginPaused {
+                cluster,
+                at: ago(30),
+                pause: Box::new(LoginPause {
+                    user: "admin".into(),
+                    source: source.map(str::to_string),
+                    note: None,
+                    again: None,
+                }),
+            },
+            now(),
+        );
     }
     app.sync(now());
     app
@@ -72,4 +75,33 @@ fn a_paused_row_is_red_and_filter_matches_are_underlined() {
         "{matched:?}"
     );
     assert!(!buffer[(x, y)].modifier.contains(Modifier::UNDERLINED));
+}
+
+#[test]
+fn nothing_to_validate_offers_only_to_cancel_80x24() {
+    let mut app = app(true, false);
+    // prod-ams-1 is read-only: a validation there is skipped, so nothing is left.
+    press(&mut app, "v");
+    press(&mut app, "9.16.1P3");
+    app.handle_key(KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE), now());
+    let screen = text(&render(&mut app, 80, 24));
+    assert!(screen.contains("Nothing to validate"), "{screen}");
+    assert!(!screen.contains("y validate"), "no y on offer: {screen}");
+    assert!(screen.contains("n/Esc cancel"), "{screen}");
+    assert_snapshot!(screen);
+}
+
+#[test]
+fn help_wraps_what_a_key_does_at_80_columns() {
+    let mut app = app(true, false);
+    press(&mut app, "?");
+    // Tall enough for the whole overlay: no line of it scrolled away.
+    let screen = text(&render(&mut app, 80, 80));
+    for line in screen.lines() {
+        assert!(
+            !line.trim_end().ends_with('…'),
+            "a help line is cut: {line}"
+        );
+    }
+    assert!(screen.contains("keys on"), "the note wraps too: {screen}");
 }

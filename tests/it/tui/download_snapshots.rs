@@ -220,8 +220,13 @@ fn with_session_downloads() -> App {
         ]
         .map(identity),
     );
-    let mut app = App::new(model, "/home/ops/.config/ontop/config.toml", false, true)
-        .with_form_defaults(Some(URL.into()), None);
+    let mut app = App::new(
+        model,
+        "/home/ops/.config/ontop/config.toml",
+        ontop::testing::tui::Access::ReadWrite,
+        ontop::testing::tui::Palette::Colors,
+    )
+    .with_form_defaults(Some(URL.into()), None);
     let idle = || {
         status(
             DownloadState::NotStarted,
@@ -280,7 +285,7 @@ fn with_session_downloads() -> App {
     engine.polled(3, 2, failed, failed_job);
     engine.polled(4, 2, earlier, None);
     for event in engine.events {
-        app.apply(event);
+        app.apply(event, now());
     }
     app.sync(now());
     app
@@ -340,8 +345,8 @@ fn a_start_that_got_no_answer_reads_the_same_in_job_the_status_line_and_details_
     let mut app = App::new(
         Model::new(["prod-nyc-1", "prod-ams-2"].map(identity)),
         "/home/ops/.config/ontop/config.toml",
-        false,
-        true,
+        ontop::testing::tui::Access::ReadWrite,
+        ontop::testing::tui::Palette::Colors,
     );
     let idle = || {
         status(
@@ -362,7 +367,7 @@ fn a_start_that_got_no_answer_reads_the_same_in_job_the_status_line_and_details_
     engine.answered(1, 170, StartOutcome::of_download(Err(timeout), Vec::new));
     engine.polled(1, 160, idle(), None);
     for event in engine.events.drain(..) {
-        app.apply(event);
+        app.apply(event, now());
     }
     app.sync(now());
     // Sent and not answered: ontop looks for its download before it says anything more.
@@ -378,7 +383,7 @@ fn a_start_that_got_no_answer_reads_the_same_in_job_the_status_line_and_details_
     // Nothing shows up within the look: it ends as unanswered.
     engine.polled(1, 2, idle(), None);
     for event in engine.events {
-        app.apply(event);
+        app.apply(event, now());
     }
     app.sync(now());
     let words =

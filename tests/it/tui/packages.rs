@@ -27,11 +27,14 @@ fn fleet() -> App {
         (5, vec!["9.14.1P9"]),
     ];
     for (cluster, versions) in repositories {
-        app.apply(Event::Packages {
-            cluster,
-            at: now(),
-            packages: Ok(versions.into_iter().map(package).collect()),
-        });
+        app.apply(
+            Event::Packages {
+                cluster,
+                at: now(),
+                packages: Ok(versions.into_iter().map(package).collect()),
+            },
+            now(),
+        );
     }
     app
 }
@@ -40,7 +43,7 @@ fn fleet() -> App {
 fn the_packages_view_counts_each_release_across_the_fleet_120x40() {
     let mut app = fleet();
     press_code(&mut app, KeyCode::Char('P'));
-    assert_eq!(app.mode(), Mode::Packages);
+    assert_eq!(app.mode(), Mode::packages());
     assert_snapshot!(text(&render(&mut app, 120, 40)));
 }
 
@@ -157,7 +160,7 @@ fn x_asks_before_removing_a_release_from_its_holders_and_y_sends_the_command() {
         at: now(),
         followed: Box::new(tracker.followed().clone()),
     };
-    app.apply(removal_update(&tracker));
+    app.apply(removal_update(&tracker), now());
     // Quitting while the removal runs asks first, and says what quitting does to it.
     press_code(&mut app, KeyCode::Esc);
     press_code(&mut app, KeyCode::Char('q'));
@@ -172,7 +175,7 @@ fn x_asks_before_removing_a_release_from_its_holders_and_y_sends_the_command() {
         &ontop::testing::download::StartOutcome::Finished { job: None },
         now(),
     );
-    app.apply(removal_update(&tracker));
+    app.apply(removal_update(&tracker), now());
     assert_eq!(
         app.status(now()),
         Some("prod-nyc-1: package 9.16.1P3 removed")

@@ -14,7 +14,12 @@ const SIZES: [(u16, u16); 4] = [(120, 40), (80, 24), (80, 23), (60, 16)];
 const URL: &str = "https://repo.example.com/ontap/ontap-9.16.1P3-image.tgz";
 
 fn with(model: Model) -> App {
-    let mut app = App::new(model, "/home/ops/.config/ontop/config.toml", false, true);
+    let mut app = App::new(
+        model,
+        "/home/ops/.config/ontop/config.toml",
+        ontop::testing::tui::Access::ReadWrite,
+        ontop::testing::tui::Palette::Colors,
+    );
     app.sync(now());
     app
 }

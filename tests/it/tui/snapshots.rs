@@ -215,7 +215,12 @@ fn five_hundred_clusters_scroll_and_only_fit_rows_are_drawn() {
         username: "admin".into(),
         ..ClusterIdentity::default()
     }));
-    let mut app = ontop::testing::tui::App::new(model, "big.toml", false, true);
+    let mut app = ontop::testing::tui::App::new(
+        model,
+        "big.toml",
+        ontop::testing::tui::Access::ReadWrite,
+        ontop::testing::tui::Palette::Colors,
+    );
     press(&mut app, "G");
     let screen = text(&render(&mut app, 80, 24));
     assert!(screen.contains("sim-499"));

@@ -16,7 +16,7 @@ use ontop::testing::engine::local_file::FileNews;
 use ontop::testing::tui::app::Dialog;
 use ontop::testing::tui::app::upload::FileState;
 use ontop::testing::tui::carry::Carrier;
-use ontop::testing::tui::{App, AppCommand};
+use ontop::testing::tui::{Access, App, AppCommand, Palette};
 use tokio::sync::mpsc::{Receiver, UnboundedReceiver};
 
 use crate::support::engine::engine;
@@ -69,7 +69,7 @@ impl Loop<'_> {
         let feeding = async {
             while !done(&self.app) {
                 tokio::select! {
-                    Some(update) = self.updates.recv() => { self.app.apply(update); }
+                    Some(update) = self.updates.recv() => { self.app.apply(update, jiff::Timestamp::now()); }
                     Some(news) = self.files.recv() => {
                         self.app.file_news(news, Timestamp::now());
                         self.carrier.follow(&self.app);
@@ -123,10 +123,14 @@ async fn a_file_typed_into_the_form_is_read_confirmed_counted_up_and_filed() {
     let mut harness = engine(&fleet, None, |_| {});
     harness.answered().await;
     let (carrier, files) = Carrier::new(&harness.engine);
-    let app = App::new(harness.model.clone(), "test", false, false).with_form_defaults(
-        Some("https://repo.example.com/ontap/9181_q_image.tgz".into()),
-        None,
-    );
+    let package = "https://repo.example.com/ontap/9181_q_image.tgz";
+    let app = App::new(
+        harness.model.clone(),
+        "test",
+        Access::ReadWrite,
+        Palette::Plain,
+    )
+    .with_form_defaults(Some(package.into()), None);
     let mut l = Loop {
         app,
         carrier,
@@ -200,7 +204,12 @@ async fn esc_in_details_asks_then_stops_an_upload_and_the_cluster_keeps_none_of_
     let mut harness = engine(&fleet, None, |_| {});
     harness.answered().await;
     let (carrier, files) = Carrier::new(&harness.engine);
-    let app = App::new(harness.model.clone(), "test", false, false);
+    let app = App::new(
+        harness.model.clone(),
+        "test",
+        Access::ReadWrite,
+        Palette::Plain,
+    );
     let mut l = Loop {
         app,
         carrier,

@@ -45,33 +45,41 @@ fn app(color: bool) -> App {
         identity("prod-nyc-1", "nyc"),
         identity("old-par-1", "par"),
     ]);
-    let mut app = App::new(model, "/home/ops/.config/ontop/config.toml", false, color)
-        .with_form_defaults(Some(URL.into()), Some("fetch".into()));
+    let mut app = App::new(
+        model,
+        "/home/ops/.config/ontop/config.toml",
+        ontop::testing::tui::Access::ReadWrite,
+        ontop::testing::tui::Palette::colors_if(color),
+    )
+    .with_form_defaults(Some(URL.into()), Some("fetch".into()));
     for (cluster, version) in ["9.15.1P7", "9.15.1P7", "9.15.1P7", "9.7.0"]
         .into_iter()
         .enumerate()
     {
-        app.apply(Event::Polled {
-            cluster,
-            at: ago(2),
-            info: Some(Box::new(ClusterInfo {
-                name: None,
-                uuid: None,
-                version: Some(ClusterVersion {
-                    full: Some(format!("NetApp Release {version}: Mon Jan 05 2026")),
-                    generation: None,
-                    major: None,
-                    minor: None,
-                }),
-            })),
-            download: DownloadStatus {
-                state: Some(DownloadState::NotStarted),
-                message: Some("Package download has not started.".into()),
-                code: Some(10551384),
+        app.apply(
+            Event::Polled {
+                cluster,
+                at: ago(2),
+                info: Some(Box::new(ClusterInfo {
+                    name: None,
+                    uuid: None,
+                    version: Some(ClusterVersion {
+                        full: Some(format!("NetApp Release {version}: Mon Jan 05 2026")),
+                        generation: None,
+                        major: None,
+                        minor: None,
+                    }),
+                })),
+                download: DownloadStatus {
+                    state: Some(DownloadState::NotStarted),
+                    message: Some("Package download has not started.".into()),
+                    code: Some(10551384),
+                },
+                job: None,
+                took: std::time::Duration::ZERO,
             },
-            job: None,
-            took: std::time::Duration::ZERO,
-        });
+            now(),
+        );
     }
     app.sync(now());
     app
@@ -101,11 +109,14 @@ fn uploading(app: &mut App, cluster: usize, sent: u64) -> Tracker {
 }
 
 fn apply(app: &mut App, cluster: usize, tracker: &Tracker) {
-    app.apply(Event::Operation {
-        cluster,
-        at: ago(1),
-        followed: Box::new(tracker.followed().clone()),
-    });
+    app.apply(
+        Event::Operation {
+            cluster,
+            at: ago(1),
+            followed: Box::new(tracker.followed().clone()),
+        },
+        now(),
+    );
 }
 
 /// Every size, one after the other.

@@ -9,12 +9,17 @@ use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use jiff::Timestamp;
 use ontop::testing::download::{OperationKind, SkipReason};
 use ontop::testing::tui::app::Dialog;
-use ontop::testing::tui::{App, AppCommand};
+use ontop::testing::tui::{Access, App, AppCommand, Palette};
 use ontop_sim::Fault;
 
 use crate::support::engine::{Harness, engine};
 use crate::support::fleet::start_fleet;
 use crate::support::tui::{render, text};
+
+/// A dashboard over the harness's fleet, without colour.
+fn dashboard(h: &Harness, access: Access) -> App {
+    App::new(h.model.clone(), "sim", access, Palette::Plain)
+}
 
 fn key(app: &mut App, code: KeyCode) -> Vec<AppCommand> {
     app.handle_key(KeyEvent::new(code, KeyModifiers::NONE), Timestamp::now())
@@ -34,8 +39,14 @@ async fn feed(h: &mut Harness, app: &mut App, what: &str, done: impl Fn(&App) ->
             .await
             .unwrap_or_else(|_| panic!("in time: {what}"))
             .expect("the engine runs");
-        app.apply(update);
+        app.apply(update, Timestamp::now());
     }
+}
+
+/// The row of `name` on a 120x40 screen shows `needle`.
+fn assert_row(app: &mut App, name: &str, needle: &str) {
+    let row = row(app, name);
+    assert!(row.contains(needle), "{row}");
 }
 
 /// The row of `name` on a 120x40 screen.
@@ -48,39 +59,6 @@ fn row(app: &mut App, name: &str) -> String {
         .to_string()
 }
 
-/// Asserts that the row of `name` shows `shown`.
-#[track_caller]
-fn assert_row(app: &mut App, name: &str, shown: &str) {
-    let row = row(app, name);
-    assert!(row.contains(shown), "{name} shows {shown:?}: {row}");
-}
-
-/// An app over `h`'s model, once every cluster answered and its repository was read.
-async fn answered(h: &mut Harness) -> App {
-    let mut app = App::new(h.model.clone(), "sim", false, false);
-    feed(h, &mut app, "every cluster answered", |app| {
-        app.model()
-            .clusters
-            .iter()
-            .all(|c| c.last_success.is_some() && c.packages.is_some())
-    })
-    .await;
-    app.sync(Timestamp::now());
-    app
-}
-
-/// Feeds `h`'s updates to `app` until the validations of `clusters` ended.
-async fn validated(h: &mut Harness, app: &mut App, clusters: &[usize]) {
-    feed(h, app, "the validations ended", |app| {
-        clusters.iter().all(|&c| {
-            app.model().clusters[c]
-                .operation(OperationKind::Validation)
-                .is_some_and(|f| f.ending().is_some())
-        })
-    })
-    .await;
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn v_offers_the_held_release_confirms_with_skips_and_readiness_fills() {
     let fleet = start_fleet(4, |_| {}).await;
@@ -89,7 +67,15 @@ async fn v_offers_the_held_release_confirms_with_skips_and_readiness_fills() {
     fleet.finish_download("sim-2", &url).unwrap();
     fleet.set_fault("sim-2", Fault::ValidationWarning);
     let mut h = engine(&fleet, None, |_| {});
-    let mut app = answered(&mut h).await;
+    let mut app = dashboard(&h, Access::ReadWrite);
+    feed(&mut h, &mut app, "every cluster answered", |app| {
+        app.model()
+            .clusters
+            .iter()
+            .all(|c| c.last_success.is_some() && c.packages.is_some())
+    })
+    .await;
+    app.sync(Timestamp::now());
     assert_row(&mut app, "sim-1", "?");
 
     // Mark sim-1..sim-3; v offers what they hold and do not run.
@@ -109,7 +95,25 @@ async fn v_offers_the_held_release_confirms_with_skips_and_readiness_fills() {
 
     // Enter: the engine's plan, with the cluster that lacks it skipped and why.
     key(&mut app, KeyCode::Enter);
-    assert_confirms_with_the_skip(&mut app);
+    let Some(Dialog::ValidateConfirm(confirm)) = app.dialog() else {
+        panic!("no confirmation: {:?}", app.dialog());
+    };
+    let targets: Vec<&str> = confirm
+        .plan
+        .targets
+        .iter()
+        .map(|(_, n)| n.as_str())
+        .collect();
+    assert_eq!(targets, ["sim-1", "sim-2"]);
+    assert!(matches!(
+        confirm.plan.skipped.as_slice(),
+        [(2, name, SkipReason::NotHeld(v))] if name == "sim-3" && v == "9.16.1P3"
+    ));
+    let screen = text(&render(&mut app, 80, 24));
+    assert!(screen.contains("Validate this release?"), "{screen}");
+    assert!(screen.contains("Skip 1 cluster:"), "{screen}");
+    assert!(screen.contains("sim-3"), "{screen}");
+    assert!(screen.contains("y validate"), "{screen}");
     assert!(
         fleet
             .request_log("sim-1")
@@ -126,61 +130,41 @@ async fn v_offers_the_held_release_confirms_with_skips_and_readiness_fills() {
     assert_eq!(version, "9.16.1P3");
     assert_eq!(app.marked().count(), 0, "the marks served their validation");
     h.engine.validate(plan, version);
-    validated(&mut h, &mut app, &[0, 1]).await;
+    feed(&mut h, &mut app, "both validations ended", |app| {
+        [0, 1].iter().all(|&c| {
+            app.model().clusters[c]
+                .operation(OperationKind::Validation)
+                .is_some_and(|f| f.ending().is_some())
+        })
+    })
+    .await;
     assert_row(&mut app, "sim-1", "✓ ready");
     assert_row(&mut app, "sim-2", "! 2 warn");
     assert_row(&mut app, "sim-3", " ? ");
-    assert_findings_by_check(&mut app);
-    h.engine.shutdown();
-}
 
-/// The confirmation of a validation of 9.16.1P3 on sim-1 and sim-2, sim-3 skipped
-/// since it does not hold the release.
-fn assert_confirms_with_the_skip(app: &mut App) {
-    let Some(Dialog::ValidateConfirm(confirm)) = app.dialog() else {
-        panic!("no confirmation: {:?}", app.dialog());
-    };
-    let targets: Vec<&str> = confirm
-        .plan
-        .targets
-        .iter()
-        .map(|(_, n)| n.as_str())
-        .collect();
-    assert_eq!(targets, ["sim-1", "sim-2"]);
-    assert!(matches!(
-        confirm.plan.skipped.as_slice(),
-        [(2, name, SkipReason::NotHeld(v))] if name == "sim-3" && v == "9.16.1P3"
-    ));
-    let screen = text(&render(app, 80, 24));
-    assert!(screen.contains("Validate this release?"), "{screen}");
-    assert!(screen.contains("Skip 1 cluster:"), "{screen}");
-    assert!(screen.contains("sim-3"), "{screen}");
-    assert!(screen.contains("y validate"), "{screen}");
-}
-
-/// V: the findings by check; Enter shows the text; Esc twice back to the table.
-fn assert_findings_by_check(app: &mut App) {
-    keys(app, "V");
-    let screen = text(&render(app, 120, 40));
+    // V: the findings by check; Enter shows the text.
+    keys(&mut app, "V");
+    let screen = text(&render(&mut app, 120, 40));
     assert!(screen.contains("2 validated (9.16.1P3)"), "{screen}");
     assert!(screen.contains("NFS mounts"), "{screen}");
     assert!(screen.contains("Manual checks"), "{screen}");
-    key(app, KeyCode::Enter);
-    let screen = text(&render(app, 120, 40));
+    key(&mut app, KeyCode::Enter);
+    let screen = text(&render(&mut app, 120, 40));
     assert!(
         screen.contains("on sim-2:") && screen.contains("action"),
         "{screen}"
     );
-    key(app, KeyCode::Esc);
-    key(app, KeyCode::Esc);
+    key(&mut app, KeyCode::Esc);
+    key(&mut app, KeyCode::Esc);
     assert_eq!(app.mode(), ontop::testing::tui::Mode::Table);
+    h.engine.shutdown();
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn v_in_a_read_only_session_says_so_and_sends_nothing() {
     let fleet = start_fleet(1, |_| {}).await;
     let mut h = engine(&fleet, None, |s| s.read_only = true);
-    let mut app = App::new(h.model.clone(), "sim", true, false);
+    let mut app = dashboard(&h, Access::ReadOnly);
     feed(&mut h, &mut app, "the cluster answered", |app| {
         app.model().clusters[0].last_success.is_some()
     })
@@ -203,12 +187,23 @@ async fn the_filter_words_find_what_ready_says() {
     fleet.finish_download("sim-2", &url).unwrap();
     fleet.set_fault("sim-2", Fault::ValidationError);
     let mut h = engine(&fleet, None, |_| {});
-    let mut app = answered(&mut h).await;
+    let mut app = dashboard(&h, Access::ReadWrite);
+    feed(&mut h, &mut app, "every cluster answered", |app| {
+        app.model().clusters.iter().all(|c| c.packages.is_some())
+    })
+    .await;
     let plan = app
         .model()
         .plan_validation(&[0, 1], "9.16.1P3", false, Timestamp::now());
     h.engine.validate(&plan, "9.16.1P3");
-    validated(&mut h, &mut app, &[0, 1]).await;
+    feed(&mut h, &mut app, "both ended", |app| {
+        [0, 1].iter().all(|&c| {
+            app.model().clusters[c]
+                .operation(OperationKind::Validation)
+                .is_some_and(|f| f.ending().is_some())
+        })
+    })
+    .await;
     let shown = |app: &mut App, filter: &str| {
         keys(app, "/");
         keys(app, filter);

@@ -1,6 +1,8 @@
 //! A download followed by its job, its status, or both; failed polls; giving up.
 
 use super::*;
+use crate::download::NotRecorded;
+use crate::download::recorder::RecordError;
 
 #[test]
 fn a_started_download_follows_its_job_to_one_ending() {
@@ -108,9 +110,18 @@ fn answers_that_end_at_once_end_at_once() {
     assert_eq!(t.answered(&present, at(1)), Some(Ending::AlreadyPresent));
     assert_eq!(t.want(), Want::Nothing);
     let mut t = Tracker::requested(Operation::download("u".into(), None), at(0));
-    let not_sent = StartOutcome::NotSent("audit log: permission denied".into());
+    let refused = RecordError::Audit {
+        path: "audit.jsonl".into(),
+        reason: "permission denied".into(),
+    };
+    let not_sent = StartOutcome::NotSent(NotRecorded(refused));
     let ending = t.answered(&not_sent, at(1)).unwrap();
     assert_eq!(ending.word(), "not sent");
+    assert_eq!(
+        ending.summary(),
+        "nothing was sent: the attempt could not be written to the audit log first \
+         (audit log audit.jsonl: permission denied)"
+    );
 }
 
 #[test]

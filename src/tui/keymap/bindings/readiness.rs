@@ -70,7 +70,7 @@ pub(super) const NEXT_RELEASE: Binding = Binding {
 /// `Enter` in the release form.
 pub(super) const PLAN: Binding = Binding {
     keys: &[Key::plain(KeyCode::Enter)],
-    action: Action::SubmitForm,
+    action: Action::PlanValidation,
     contexts: &[Version],
     help: "plan it: every cluster asked, every one skipped and why",
     footer: Some(("Enter", "continue")),
@@ -79,7 +79,7 @@ pub(super) const PLAN: Binding = Binding {
 /// `y` in the validation's confirmation.
 pub(super) const CONFIRM: Binding = Binding {
     keys: &[Key::ch('y')],
-    action: Action::ConfirmStart,
+    action: Action::ConfirmValidation,
     contexts: &[ValidateConfirm],
     help: "validate on the listed clusters (checks only: no update is started)",
     footer: Some(("y", "validate")),
