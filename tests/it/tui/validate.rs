@@ -95,25 +95,7 @@ async fn v_offers_the_held_release_confirms_with_skips_and_readiness_fills() {
 
     // Enter: the engine's plan, with the cluster that lacks it skipped and why.
     key(&mut app, KeyCode::Enter);
-    let Some(Dialog::ValidateConfirm(confirm)) = app.dialog() else {
-        panic!("no confirmation: {:?}", app.dialog());
-    };
-    let targets: Vec<&str> = confirm
-        .plan
-        .targets
-        .iter()
-        .map(|(_, n)| n.as_str())
-        .collect();
-    assert_eq!(targets, ["sim-1", "sim-2"]);
-    assert!(matches!(
-        confirm.plan.skipped.as_slice(),
-        [(2, name, SkipReason::NotHeld(v))] if name == "sim-3" && v == "9.16.1P3"
-    ));
-    let screen = text(&render(&mut app, 80, 24));
-    assert!(screen.contains("Validate this release?"), "{screen}");
-    assert!(screen.contains("Skip 1 cluster:"), "{screen}");
-    assert!(screen.contains("sim-3"), "{screen}");
-    assert!(screen.contains("y validate"), "{screen}");
+    assert_confirms_with_the_skip(&mut app);
     assert!(
         fleet
             .request_log("sim-1")
@@ -142,22 +124,50 @@ async fn v_offers_the_held_release_confirms_with_skips_and_readiness_fills() {
     assert_row(&mut app, "sim-2", "! 2 warn");
     assert_row(&mut app, "sim-3", " ? ");
 
-    // V: the findings by check; Enter shows the text.
-    keys(&mut app, "V");
-    let screen = text(&render(&mut app, 120, 40));
+    assert_findings_by_check(&mut app);
+    h.engine.shutdown();
+}
+
+/// The confirmation of a validation of 9.16.1P3 on sim-1 and sim-2, sim-3 skipped
+/// since it does not hold the release.
+fn assert_confirms_with_the_skip(app: &mut App) {
+    let Some(Dialog::ValidateConfirm(confirm)) = app.dialog() else {
+        panic!("no confirmation: {:?}", app.dialog());
+    };
+    let targets: Vec<&str> = confirm
+        .plan
+        .targets
+        .iter()
+        .map(|(_, n)| n.as_str())
+        .collect();
+    assert_eq!(targets, ["sim-1", "sim-2"]);
+    assert!(matches!(
+        confirm.plan.skipped.as_slice(),
+        [(2, name, SkipReason::NotHeld(v))] if name == "sim-3" && v == "9.16.1P3"
+    ));
+    let screen = text(&render(app, 80, 24));
+    assert!(screen.contains("Validate this release?"), "{screen}");
+    assert!(screen.contains("Skip 1 cluster:"), "{screen}");
+    assert!(screen.contains("sim-3"), "{screen}");
+    assert!(screen.contains("y validate"), "{screen}");
+}
+
+/// V: the findings by check; Enter shows the text; Esc twice back to the table.
+fn assert_findings_by_check(app: &mut App) {
+    keys(app, "V");
+    let screen = text(&render(app, 120, 40));
     assert!(screen.contains("2 validated (9.16.1P3)"), "{screen}");
     assert!(screen.contains("NFS mounts"), "{screen}");
     assert!(screen.contains("Manual checks"), "{screen}");
-    key(&mut app, KeyCode::Enter);
-    let screen = text(&render(&mut app, 120, 40));
+    key(app, KeyCode::Enter);
+    let screen = text(&render(app, 120, 40));
     assert!(
         screen.contains("on sim-2:") && screen.contains("action"),
         "{screen}"
     );
-    key(&mut app, KeyCode::Esc);
-    key(&mut app, KeyCode::Esc);
+    key(app, KeyCode::Esc);
+    key(app, KeyCode::Esc);
     assert_eq!(app.mode(), ontop::testing::tui::Mode::Table);
-    h.engine.shutdown();
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
