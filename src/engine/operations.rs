@@ -380,7 +380,7 @@ impl Sending {
                 return stopped("ontop stopped (quit, Ctrl-C): nothing more was sent");
             }
             () = stop.notified() => {
-                return stopped("stopped in the dashboard (Esc in details): nothing more was sent");
+                return stopped("stopped in the dashboard: nothing more was sent");
             }
         };
         self.upload_stops.end(cluster, &stop);
