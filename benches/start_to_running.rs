@@ -11,7 +11,7 @@ use std::time::{Duration, Instant};
 
 use ontop::testing::download::audit::AuditLog;
 use ontop::testing::download::journal::Journal;
-use ontop::testing::download::{DownloadSpec, Phase, Plan};
+use ontop::testing::download::{DownloadSpec, Phase, Plan, Planned};
 use ontop::testing::engine::{Engine, EngineOptions, EngineSetup, Schedule};
 use ontop::testing::fleet::Target;
 use ontop::testing::ontap::{Client, ClientSettings, JobState, TlsTrust};
@@ -95,7 +95,12 @@ async fn one_run() -> Duration {
     let spec = DownloadSpec::new(&sim.default_package_url(), None, None).unwrap();
     let started = Instant::now();
     let plan = Plan {
-        targets: (0..CLUSTERS).map(|i| (i, format!("c{i}"))).collect(),
+        targets: (0..CLUSTERS)
+            .map(|cluster| Planned {
+                cluster,
+                name: format!("c{cluster}"),
+            })
+            .collect(),
         ..Plan::default()
     };
     engine.start_downloads(&plan, spec);

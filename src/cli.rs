@@ -7,11 +7,15 @@ use clap::{Args, Parser, Subcommand};
 mod download;
 mod packages;
 mod paths;
+mod selection;
+mod trust;
 mod validate;
 
 pub(crate) use download::DownloadArgs;
 pub(crate) use packages::{PackageDeleteArgs, PackagesAction, PackagesArgs};
 pub(crate) use paths::command_with_real_paths;
+pub use selection::SelectionArgs;
+pub use trust::TrustArgs;
 pub(crate) use validate::ValidateArgs;
 
 /// A dashboard for ONTAP software/firmware package downloads across many clusters.
@@ -95,7 +99,7 @@ pub enum Command {
         jsonl: bool,
         /// Which clusters [default: all]
         #[command(flatten)]
-        select: crate::commands::selection::SelectionArgs,
+        select: SelectionArgs,
     },
     /// Serve the fleet's download state as Prometheus metrics and a read-only status page
     ///
@@ -140,7 +144,7 @@ pub enum Command {
     ///
     /// Exit codes: 0 done, 1 a cluster could not be reached, 2 usage or config error (or
     /// --write refused).
-    Trust(crate::commands::trust::TrustArgs),
+    Trust(TrustArgs),
     /// Run the ONTAP simulator in the foreground (until Ctrl-C)
     Sim(SimArgs),
     /// Work with the config file

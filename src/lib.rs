@@ -17,7 +17,8 @@
 //! - [`files`]: reading outside files with caps, writing private files;
 //! - [`output`]: writing to stdout and stderr without a panic when they close;
 //! - [`text`]: cleaning text from outside, masking URLs, widths and "did you mean".
-//! - [`sync`]: locks taken back after a panic, one spelling for it.
+//! - [`sync`]: locks taken back after a panic, one spelling for it;
+//! - [`signals`]: SIGTERM, SIGHUP and Ctrl-C, one waiter for every front end.
 
 mod cli;
 mod commands;
@@ -32,6 +33,7 @@ mod launch;
 mod ontap;
 mod output;
 mod serve;
+mod signals;
 mod state;
 mod sync;
 #[doc(hidden)]

@@ -29,7 +29,8 @@ pub mod config {
 pub mod download {
     pub use crate::download::{
         DownloadSpec, Ending, Followed, MAX_CONCURRENT_STARTS, Observation, Operation,
-        OperationKind, Origin, Phase, Plan, Since, SkipReason, StartOutcome, Tracker, Want,
+        OperationKind, Origin, Phase, Plan, Planned, Since, SkipReason, Skipped, StartOutcome,
+        Tracker, Want,
     };
     /// What the integration tests use of `download::audit`.
     pub mod audit {

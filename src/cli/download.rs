@@ -15,7 +15,7 @@ pub struct DownloadArgs {
     pub read_only: bool,
     /// Which clusters: --cluster NAME..., --all, --label KEY=VALUE...
     #[command(flatten)]
-    pub select: crate::commands::selection::SelectionArgs,
+    pub select: super::SelectionArgs,
     /// The package URL (http, https, ftp or file) [default: `[download] url` of the config]
     #[arg(long, value_name = "URL", conflicts_with = "file")]
     pub url: Option<String>,

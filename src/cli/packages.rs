@@ -20,7 +20,7 @@ pub struct PackagesArgs {
     pub by_cluster: bool,
     /// Which clusters [default: all]
     #[command(flatten)]
-    pub select: crate::commands::selection::SelectionArgs,
+    pub select: super::SelectionArgs,
 }
 
 /// What `ontop packages` can do besides listing.
@@ -49,7 +49,7 @@ pub struct PackageDeleteArgs {
     pub config: ConfigArg,
     /// Which clusters: --cluster NAME..., --all, --label KEY=VALUE...
     #[command(flatten)]
-    pub select: crate::commands::selection::SelectionArgs,
+    pub select: super::SelectionArgs,
     /// Remove without asking for confirmation (needed without a terminal)
     #[arg(long)]
     pub yes: bool,

@@ -15,7 +15,7 @@ pub struct ValidateArgs {
     pub version: String,
     /// Which clusters: --cluster NAME..., --all, --label KEY=VALUE...
     #[command(flatten)]
-    pub select: crate::commands::selection::SelectionArgs,
+    pub select: super::SelectionArgs,
     /// Wait for every validation's findings, then give the verdicts grouped by check; the
     /// exit code tells whether every cluster is ready
     #[arg(long)]

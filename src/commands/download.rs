@@ -35,6 +35,7 @@ use super::watch::{Following, Look, Waited, Watch};
 use super::{CliError, Context, Exit};
 use crate::cli::DownloadArgs;
 use crate::download::{DownloadSpec, Ending, OperationKind, Plan, SkipReason, image_version};
+use crate::download::{Planned, Skipped};
 use crate::engine::upload::UploadSource;
 use crate::engine::{Engine, EngineOptions};
 use crate::text::table::Column;
@@ -192,7 +193,7 @@ impl Run {
             );
         }
         if !plan.targets.is_empty() && !args.yes {
-            let targets: Vec<usize> = plan.targets.iter().map(|(c, _)| *c).collect();
+            let targets: Vec<usize> = plan.targets.iter().map(|t| t.cluster).collect();
             let asked = match &what {
                 What::Download(spec) => question(&self.engine.by_source(spec, &targets)),
                 What::Upload(source) => upload_question(&source.file, &plan.target_names()),
@@ -256,7 +257,12 @@ impl Run {
         self.watch.drain();
         self.engine.shutdown();
         let mut unreachable = Vec::new();
-        for (cluster, name, reason) in &self.plan.skipped {
+        for Skipped {
+            cluster,
+            name,
+            reason,
+        } in &self.plan.skipped
+        {
             if let SkipReason::Failing(_) = reason {
                 unreachable.push(name.as_str());
                 let hint = self.watch.model.clusters[*cluster]
@@ -314,7 +320,7 @@ fn refuse_queue_without_wait(
 
 /// Why the first start that was not sent was not.
 fn first_not_sent(watch: &Watch, plan: &Plan) -> Option<String> {
-    plan.targets.iter().find_map(|(cluster, _)| {
+    plan.targets.iter().find_map(|Planned { cluster, .. }| {
         match watch.model.clusters[*cluster]
             .operation(OperationKind::Download)?
             .ending()?
@@ -329,7 +335,7 @@ impl Run {
     /// The targets a start would go to, one line per URL they would fetch (masked) or
     /// per image sent, as `--dry-run` shows them: "start 6 clusters (URL): a, b, …".
     fn print_targets(&self, what: &What) {
-        let targets: Vec<usize> = self.plan.targets.iter().map(|(c, _)| *c).collect();
+        let targets: Vec<usize> = self.plan.targets.iter().map(|t| t.cluster).collect();
         let groups = match what {
             What::Download(spec) => self.engine.by_source(spec, &targets),
             What::Upload(source) => vec![(

@@ -2,46 +2,8 @@
 //! and the command says what that leaves behind (still running, never sent, sent and not
 //! answered) before it exits with 130.
 //!
-//! Once a command has listened for Ctrl-C, the signal no longer ends the process by
-//! itself (tokio keeps its handler for the rest of the run): every later wait and prompt
-//! listens too ([`ask_yes`]).
-
-/// Resolves at Ctrl-C (SIGINT).
-pub(crate) async fn requested() {
-    if tokio::signal::ctrl_c().await.is_err() {
-        // No handler could be installed: never resolves, the default action stays.
-        std::future::pending::<()>().await;
-    }
-}
-
-/// SIGTERM (a service manager) or Ctrl-C, whichever comes first: what stops a
-/// long-running command. The SIGTERM handler is in place from when this is made.
-pub(crate) struct Stop {
-    #[cfg(unix)]
-    term: Option<tokio::signal::unix::Signal>,
-}
-
-impl Stop {
-    pub(crate) fn new() -> Self {
-        Self {
-            #[cfg(unix)]
-            term: tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()).ok(),
-        }
-    }
-
-    /// Resolves at the first of the two signals.
-    pub(crate) async fn requested(&mut self) {
-        #[cfg(unix)]
-        if let Some(term) = &mut self.term {
-            tokio::select! {
-                _ = term.recv() => {}
-                () = requested() => {}
-            }
-            return;
-        }
-        requested().await;
-    }
-}
+//! The signals themselves are waited for in `crate::signals`; a prompt listens for
+//! Ctrl-C there too ([`ask_yes`]).
 
 /// Asks `question` on the terminal: `Some(true)` for y/yes, `Some(false)` for anything
 /// else, `None` at Ctrl-C.
@@ -49,7 +11,7 @@ pub(crate) async fn ask_yes(question: String) -> Option<bool> {
     let answer = tokio::task::spawn_blocking(move || super::ask_yes(&question));
     tokio::select! {
         answer = answer => Some(answer.unwrap_or(false)),
-        () = requested() => {
+        () = crate::signals::ctrl_c() => {
             crate::errln!();
             None
         }

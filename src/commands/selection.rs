@@ -6,8 +6,7 @@
 use std::collections::BTreeSet;
 use std::path::Path;
 
-use clap::Args;
-
+pub use crate::cli::SelectionArgs;
 use crate::commands::CliError;
 use crate::config::Config;
 use crate::state::filter::{has_label, same_word};
@@ -19,20 +18,6 @@ pub enum WhenUnnamed {
     Everyone,
     /// None: a command that sends changes wants its clusters named.
     NoOne,
-}
-
-/// The selection flags every command that picks clusters takes.
-#[derive(Debug, Clone, Default, Args)]
-pub struct SelectionArgs {
-    /// A cluster, as named in the config (repeat for more)
-    #[arg(long = "cluster", value_name = "NAME")]
-    pub clusters: Vec<String>,
-    /// Every configured cluster
-    #[arg(long)]
-    pub all: bool,
-    /// Only clusters with this label, e.g. site=ams (repeat: all must hold)
-    #[arg(long = "label", value_name = "KEY=VALUE")]
-    pub labels: Vec<String>,
 }
 
 impl SelectionArgs {

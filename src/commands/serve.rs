@@ -13,7 +13,7 @@ pub(crate) async fn run(ctx: &Context, listen: Option<SocketAddr>) -> Result<Exi
     let config = ctx.config()?;
     // Listening for SIGTERM from the start: a service manager may send it at any time,
     // and its default action would end the process without a clean stop.
-    let mut stop = super::interrupt::Stop::new();
+    let mut stop = crate::signals::Stop::new();
     // A service has no terminal: a cluster without a password source is an error on its
     // row, never a prompt.
     let credentials = Arc::new(Credentials::new(false));

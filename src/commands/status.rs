@@ -19,7 +19,7 @@ use tokio::sync::mpsc;
 
 use super::progress::Waiting;
 use super::selection::{SelectionArgs, WhenUnnamed};
-use super::{CliError, Context, Exit, interrupt};
+use super::{CliError, Context, Exit};
 use crate::config::{Config, Credentials};
 use crate::download::journal::Journal;
 use crate::fleet::{self, Asks, ClusterReport, DEFAULT_MAX_IN_FLIGHT};
@@ -138,7 +138,7 @@ async fn sweep_shown(
                 }
                 line.show_named(&names, |i| awaited[i]);
             }
-            () = interrupt::requested() => {
+            () = crate::signals::ctrl_c() => {
                 line.finish();
                 let silent: Vec<&str> = names
                     .iter()

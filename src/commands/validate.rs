@@ -146,7 +146,7 @@ impl Run {
     /// Waits until every validation was answered (or, `Upto::Ended`, ended), with a live
     /// line; past `limit`, those still open are given up.
     async fn wait(&mut self, upto: Upto, limit: Option<Duration>) -> Waited {
-        let targets: Vec<usize> = self.plan.targets.iter().map(|(c, _)| *c).collect();
+        let targets: Vec<usize> = self.plan.targets.iter().map(|t| t.cluster).collect();
         let open = |model: &Model, cluster: usize| {
             let op = model.clusters[cluster].operation(OperationKind::Validation);
             op.is_none_or(|f| match upto {

@@ -95,7 +95,7 @@ impl Watch {
             let next = tokio::select! {
                 next = self.updates.recv() => next,
                 () = sleep_until(deadline) => return Waited::TimedOut,
-                () = super::interrupt::requested() => return Waited::Interrupted,
+                () = crate::signals::ctrl_c() => return Waited::Interrupted,
             };
             let Some(update) = next else {
                 return Waited::Closed;

@@ -9,6 +9,7 @@
 use std::fmt;
 
 use super::image::Holding;
+use crate::ontap::OntapError;
 
 /// Whether a download already runs on a chosen cluster, as far as the front end knows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -31,13 +32,35 @@ pub(crate) struct Candidate {
     pub read_only: bool,
     pub busy: Busy,
     /// Why the cluster cannot be reached right now, when it cannot.
-    pub failing: Option<String>,
+    pub failing: Option<Silent>,
     /// The cluster refused the login: nothing may be sent until a new password is given
     /// (not even the question whether a download runs).
     pub login_refused: bool,
     /// The cluster already runs or holds the package's release ([`super::image`]);
     /// `None` when it does not, when that is not known, or with `--force`.
     pub holds: Option<Holding>,
+}
+
+/// Why a cluster counts as not answering, as its polls saw it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Silent {
+    /// Not one answer since ontop started.
+    NotYet,
+    /// The last poll failed, and the model kept no error for it.
+    LastPollFailed,
+    /// The last poll failed with this error.
+    Failed(OntapError),
+}
+
+impl fmt::Display for Silent {
+    /// "no answer yet", or the error's kind and message ("connect: connection refused").
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::NotYet => f.write_str("no answer yet"),
+            Self::LastPollFailed => f.write_str("the last poll failed"),
+            Self::Failed(e) => write!(f, "{}: {}", e.kind, e.message),
+        }
+    }
 }
 
 /// Why a chosen cluster is left out.
@@ -48,7 +71,7 @@ pub enum SkipReason {
     /// This ontop already follows a download there.
     AlreadyFollowed,
     /// It does not answer (or has not yet); the reason as the poll saw it.
-    Failing(String),
+    Failing(Silent),
     /// It refused the login; another try could lock the account.
     LoginRefused,
     /// It already runs or holds the package's release: a download would cost a 2-3 GB
@@ -100,11 +123,11 @@ impl SkipReason {
             ),
             Self::AlreadyFollowed => None,
             Self::Failing(_) => Some("start it again once the cluster answers"),
-            Self::LoginRefused => {
-                Some("enter the password first (p in the dashboard), or fix the password source")
-            }
+            Self::LoginRefused => Some(
+                "enter the password first (the dashboard asks for it), or fix the password source",
+            ),
             Self::AlreadyThere(_) => Some(
-                "nothing to do; --force (f in the dashboard's confirmation) downloads it anyway",
+                "nothing to do; --force (or forcing it in the dashboard's confirmation) downloads it anyway",
             ),
             Self::CannotUpload(_) => Some("give it a URL to fetch the image from (--url)"),
             Self::Downloading => Some("upload once its download has ended"),
@@ -153,16 +176,33 @@ impl fmt::Display for SkipReason {
 /// downloads are followed without one, and which are left out with their reason.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Plan {
-    pub targets: Vec<(usize, String)>,
+    /// Where a request is sent.
+    pub targets: Vec<Planned>,
     /// Already downloading: followed to their end, no request sent.
-    pub attach: Vec<(usize, String)>,
-    pub skipped: Vec<(usize, String, SkipReason)>,
+    pub attach: Vec<Planned>,
+    /// Left out, each with its reason.
+    pub skipped: Vec<Skipped>,
+}
+
+/// A cluster in a plan: its index in config order and its name.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Planned {
+    pub cluster: usize,
+    pub name: String,
+}
+
+/// A chosen cluster left out of a plan, and why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Skipped {
+    pub cluster: usize,
+    pub name: String,
+    pub reason: SkipReason,
 }
 
 impl Plan {
     /// The targets' names, in the plan's order.
     pub fn target_names(&self) -> Vec<&str> {
-        self.targets.iter().map(|(_, n)| n.as_str()).collect()
+        self.targets.iter().map(|t| t.name.as_str()).collect()
     }
 
     /// True when nothing would be sent and nothing newly followed.
@@ -179,34 +219,60 @@ pub(crate) fn plan(candidates: impl IntoIterator<Item = Candidate>) -> Plan {
     let mut plan = Plan::default();
     for c in candidates {
         if c.login_refused && !c.read_only {
-            plan.skipped
-                .push((c.cluster, c.name, SkipReason::LoginRefused));
+            plan.skip(Planned::of(c), SkipReason::LoginRefused);
             continue;
         }
-        let reason = match (c.read_only, c.busy, c.failing) {
+        let reason = match (c.read_only, c.busy, &c.failing) {
             (true, _, _) => SkipReason::ReadOnly,
             (false, Busy::Followed, _) => SkipReason::AlreadyFollowed,
             (false, Busy::Downloading, _) => {
-                plan.attach.push((c.cluster, c.name));
+                plan.attach.push(Planned::of(c));
                 continue;
             }
-            (false, Busy::No, Some(why)) => SkipReason::Failing(why),
-            (false, Busy::No, None) => match c.holds {
-                Some(holding) => SkipReason::AlreadyThere(holding),
+            (false, Busy::No, Some(why)) => SkipReason::Failing(why.clone()),
+            (false, Busy::No, None) => match &c.holds {
+                Some(holding) => SkipReason::AlreadyThere(holding.clone()),
                 None => {
-                    plan.targets.push((c.cluster, c.name));
+                    plan.targets.push(Planned::of(c));
                     continue;
                 }
             },
         };
-        plan.skipped.push((c.cluster, c.name, reason));
+        plan.skip(Planned::of(c), reason);
     }
     plan
+}
+
+impl Planned {
+    fn of(c: Candidate) -> Self {
+        Self {
+            cluster: c.cluster,
+            name: c.name,
+        }
+    }
+}
+
+impl Plan {
+    /// Leaves `who` out, for `reason`.
+    pub(crate) fn skip(&mut self, who: Planned, reason: SkipReason) {
+        self.skipped.push(Skipped {
+            cluster: who.cluster,
+            name: who.name,
+            reason,
+        });
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn planned(cluster: usize) -> Planned {
+        Planned {
+            cluster,
+            name: format!("c{cluster}"),
+        }
+    }
 
     fn candidate(cluster: usize, read_only: bool, busy: Busy, failing: bool) -> Candidate {
         Candidate {
@@ -214,7 +280,7 @@ mod tests {
             name: format!("c{cluster}"),
             read_only,
             busy,
-            failing: failing.then(|| "connect: refused".to_string()),
+            failing: failing.then_some(Silent::NotYet),
             login_refused: false,
             holds: None,
         }
@@ -229,14 +295,18 @@ mod tests {
             candidate(3, false, Busy::No, true),
             candidate(4, false, Busy::Followed, false),
         ]);
-        assert_eq!(p.targets, [(0, "c0".to_string())]);
-        assert_eq!(p.attach, [(2, "c2".to_string())]);
-        let reasons: Vec<_> = p.skipped.iter().map(|(i, _, r)| (*i, r.clone())).collect();
+        assert_eq!(p.targets, [planned(0)]);
+        assert_eq!(p.attach, [planned(2)]);
+        let reasons: Vec<_> = p
+            .skipped
+            .iter()
+            .map(|s| (s.cluster, s.reason.clone()))
+            .collect();
         assert_eq!(
             reasons,
             [
                 (1, SkipReason::ReadOnly),
-                (3, SkipReason::Failing("connect: refused".into())),
+                (3, SkipReason::Failing(Silent::NotYet)),
                 (4, SkipReason::AlreadyFollowed),
             ]
         );
@@ -252,13 +322,13 @@ mod tests {
         let mut ro = candidate(2, true, Busy::No, false);
         ro.holds = Some(Holding::Runs("9.16.1P3".into()));
         let p = plan([holder, running, ro, candidate(3, false, Busy::No, false)]);
-        assert_eq!(p.targets, [(3, "c3".to_string())]);
-        assert_eq!(p.attach, [(1, "c1".to_string())]);
+        assert_eq!(p.targets, [planned(3)]);
+        assert_eq!(p.attach, [planned(1)]);
         assert_eq!(
-            p.skipped[0].2.to_string(),
+            p.skipped[0].reason.to_string(),
             "already holds 9.16.1P3 in its package repository"
         );
-        assert_eq!(p.skipped[1].2, SkipReason::ReadOnly);
+        assert_eq!(p.skipped[1].reason, SkipReason::ReadOnly);
     }
 
     #[test]
@@ -267,6 +337,6 @@ mod tests {
         paused.login_refused = true;
         let p = plan([paused]);
         assert!(p.attach.is_empty() && p.targets.is_empty());
-        assert_eq!(p.skipped[0].2, SkipReason::LoginRefused);
+        assert_eq!(p.skipped[0].reason, SkipReason::LoginRefused);
     }
 }

@@ -17,6 +17,7 @@ use tokio::sync::{Semaphore, mpsc, watch};
 use super::Engine;
 use super::poller::Command;
 use super::upload::{self, RateLimit, UploadSource};
+use crate::download::Planned;
 use crate::download::locked::when_unlocked;
 use crate::download::queue::Slot;
 use crate::download::sources;
@@ -62,10 +63,10 @@ impl Engine {
     /// running downloads it attaches to are followed as they are.
     pub fn start_downloads(&self, plan: &Plan, spec: DownloadSpec) {
         let now = Timestamp::now();
-        for (cluster, _) in &plan.attach {
+        for Planned { cluster, .. } in &plan.attach {
             self.attach(*cluster, spec.username.clone());
         }
-        let starts = plan.targets.iter().map(|&(cluster, _)| {
+        let starts = plan.targets.iter().map(|&Planned { cluster, .. }| {
             // Each cluster fetches from its site's mirror when it has one.
             let labels = self.labels.get(cluster).cloned().unwrap_or_default();
             let spec = Arc::new(sources::spec_for(&spec, &self.mirrors, &labels));
@@ -95,7 +96,7 @@ impl Engine {
         let starts = plan
             .targets
             .iter()
-            .map(|&(cluster, _)| (cluster, operation.clone(), change.clone()));
+            .map(|&Planned { cluster, .. }| (cluster, operation.clone(), change.clone()));
         self.start_gated(starts, now);
     }
 
@@ -141,7 +142,7 @@ impl Engine {
     /// ends (waited for while absent, within a bound).
     pub fn validate(&self, plan: &Plan, version: &str) {
         let now = Timestamp::now();
-        for (cluster, _) in &plan.targets {
+        for Planned { cluster, .. } in &plan.targets {
             let operation = Operation::Validation {
                 version: version.to_string(),
             };
@@ -379,7 +380,7 @@ impl Sending {
                 return stopped("ontop stopped (quit, Ctrl-C): nothing more was sent");
             }
             () = stop.notified() => {
-                return stopped("stopped in the dashboard (Esc in details): nothing more was sent");
+                return stopped("stopped in the dashboard: nothing more was sent");
             }
         };
         self.upload_stops.end(cluster, &stop);

@@ -87,7 +87,7 @@ impl fmt::Display for ErrorKind {
 /// A failed call to one cluster, with all the context the wire gave.
 ///
 /// The message is already cleaned of control characters; no field ever holds a secret.
-#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub struct OntapError {
     /// The cluster's configured name.
     pub cluster: String,

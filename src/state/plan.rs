@@ -6,7 +6,7 @@ use jiff::Timestamp;
 
 use super::{ClusterState, Health, Model};
 use crate::download::image::Holding;
-use crate::download::{Busy, Candidate, Plan, SkipReason, holding, plan};
+use crate::download::{Busy, Candidate, Plan, Planned, Silent, SkipReason, holding, plan};
 use crate::fleet::inventory::release_order;
 use crate::ontap::DownloadState;
 
@@ -49,18 +49,15 @@ impl Model {
         now: Timestamp,
     ) -> Plan {
         let mut plan = self.plan(chosen, version, session_read_only, now);
-        for (cluster, name) in std::mem::take(&mut plan.attach) {
-            plan.skipped.push((cluster, name, SkipReason::Downloading));
+        for busy in std::mem::take(&mut plan.attach) {
+            plan.skip(busy, SkipReason::Downloading);
         }
         let targets = std::mem::take(&mut plan.targets);
-        for (cluster, name) in targets {
-            let running = self.clusters[cluster].version.as_deref();
+        for target in targets {
+            let running = self.clusters[target.cluster].version.as_deref();
             match running.filter(|v| release_order(v, FIRST_UPLOAD_RELEASE).is_lt()) {
-                Some(old) => {
-                    let reason = SkipReason::CannotUpload(old.to_string());
-                    plan.skipped.push((cluster, name, reason));
-                }
-                None => plan.targets.push((cluster, name)),
+                Some(old) => plan.skip(target, SkipReason::CannotUpload(old.to_string())),
+                None => plan.targets.push(target),
             }
         }
         plan
@@ -84,9 +81,10 @@ impl Model {
                 continue;
             };
             let name = c.identity.name.clone();
+            let who = Planned { cluster, name };
             match validation_skip(c, version, session_read_only, now) {
-                Some(reason) => plan.skipped.push((cluster, name, reason)),
-                None => plan.targets.push((cluster, name)),
+                Some(reason) => plan.skip(who, reason),
+                None => plan.targets.push(who),
             }
         }
         plan
@@ -152,13 +150,13 @@ fn busy(c: &ClusterState) -> Busy {
 }
 
 /// Why a cluster cannot take a download now: it does not answer, or has not yet.
-fn failing_reason(c: &ClusterState, now: Timestamp) -> Option<String> {
+fn failing_reason(c: &ClusterState, now: Timestamp) -> Option<Silent> {
     match c.health(now) {
         Health::Failing => Some(match &c.last_error {
-            Some(e) => format!("{}: {}", e.kind, e.message),
-            None => "the last poll failed".to_string(),
+            Some(e) => Silent::Failed(e.clone()),
+            None => Silent::LastPollFailed,
         }),
-        Health::Unknown => Some("no answer yet".to_string()),
+        Health::Unknown => Some(Silent::NotYet),
         Health::Ok | Health::Stale => None,
     }
 }

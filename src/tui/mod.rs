@@ -172,7 +172,7 @@ async fn event_loop(
     let mut tick = interval(Duration::from_secs(1));
     tick.set_missed_tick_behavior(MissedTickBehavior::Skip);
     let mut fleet_open = true;
-    let mut quit_signal = QuitSignal::new();
+    let mut quit_signal = crate::signals::Stop::new();
     let mut pace = Pace::new();
     terminal.draw(|f| draw(f, app, Timestamp::now()))?;
     let mut shown = app.tick_key(Timestamp::now());
@@ -231,7 +231,7 @@ async fn event_loop(
                 if app.tick_key(Timestamp::now()) != shown { Redraw::Soon } else { Redraw::No }
             }
             () = sleep_until_opt(wake) => Redraw::Due,
-            () = quit_signal.recv() => return Ok(()),
+            () = quit_signal.requested() => return Ok(()),
         };
         if pace.wants_frame(asked) {
             terminal.draw(|f| draw(f, app, Timestamp::now()))?;
@@ -302,51 +302,5 @@ async fn sleep_until_opt(when: Option<tokio::time::Instant>) {
     match when {
         Some(when) => tokio::time::sleep_until(when).await,
         None => std::future::pending().await,
-    }
-}
-
-/// SIGTERM and SIGHUP (a closed SSH session): leave cleanly instead of dying with the
-/// terminal in raw mode. In raw mode Ctrl-C arrives as a key, not as SIGINT.
-struct QuitSignal {
-    #[cfg(unix)]
-    term: Option<tokio::signal::unix::Signal>,
-    #[cfg(unix)]
-    hup: Option<tokio::signal::unix::Signal>,
-}
-
-impl QuitSignal {
-    fn new() -> Self {
-        #[cfg(unix)]
-        {
-            use tokio::signal::unix::{SignalKind, signal};
-            Self {
-                term: signal(SignalKind::terminate()).ok(),
-                hup: signal(SignalKind::hangup()).ok(),
-            }
-        }
-        #[cfg(not(unix))]
-        {
-            Self {}
-        }
-    }
-
-    async fn recv(&mut self) {
-        #[cfg(unix)]
-        {
-            async fn next(signal: &mut Option<tokio::signal::unix::Signal>) {
-                match signal {
-                    Some(s) => {
-                        s.recv().await;
-                    }
-                    None => std::future::pending::<()>().await,
-                }
-            }
-            tokio::select! {
-                () = next(&mut self.term) => {}
-                () = next(&mut self.hup) => {}
-            }
-        }
-        #[cfg(not(unix))]
-        std::future::pending::<()>().await
     }
 }

@@ -7,6 +7,7 @@ use std::collections::BTreeMap;
 use super::LINE_COLUMNS;
 use crate::commands::watch::Following;
 use crate::download::{Ending, Followed, OperationKind, Origin, Phase, Plan};
+use crate::download::{Planned, Skipped};
 use crate::state::Model;
 use crate::text::table;
 
@@ -16,9 +17,9 @@ pub(crate) fn print_plan(plan: &Plan) {
     print_skips(
         plan.skipped
             .iter()
-            .map(|(_, name, reason)| (name.as_str(), reason.to_string())),
+            .map(|Skipped { name, reason, .. }| (name.as_str(), reason.to_string())),
     );
-    for (_, name) in &plan.attach {
+    for Planned { name, .. } in &plan.attach {
         crate::outln!("follow {name}: already downloading (no request is sent)");
     }
 }
@@ -49,7 +50,7 @@ pub(super) fn print_starts(model: &Model, plan: &Plan) -> Option<bool> {
     let mut rows = Vec::new();
     let mut refusals = Vec::new();
     let (mut taken, mut not_sent) = (true, 0);
-    for (cluster, name) in plan.targets.iter().chain(&plan.attach) {
+    for Planned { cluster, name } in plan.targets.iter().chain(&plan.attach) {
         let c = &model.clusters[*cluster];
         let Some(followed) = c.operation(OperationKind::Download) else {
             continue;
@@ -146,7 +147,7 @@ fn start_line(
 /// success), by name. Empty when all did.
 pub(super) fn not_well(model: &Model, plan: &Plan, following: Following) -> Vec<String> {
     let mut bad = Vec::new();
-    for (cluster, name) in plan.targets.iter().chain(&plan.attach) {
+    for Planned { cluster, name } in plan.targets.iter().chain(&plan.attach) {
         let Some(f) = model.clusters[*cluster].operation(OperationKind::Download) else {
             continue;
         };
@@ -177,7 +178,7 @@ pub(super) fn not_well(model: &Model, plan: &Plan, following: Following) -> Vec<
 pub(super) fn left_behind(model: &Model, plan: &Plan, journaled: bool) -> String {
     let (mut running, mut attached, mut unsent, mut unanswered, mut cut) =
         (Vec::new(), Vec::new(), Vec::new(), Vec::new(), Vec::new());
-    for (cluster, name) in plan.targets.iter().chain(&plan.attach) {
+    for Planned { cluster, name } in plan.targets.iter().chain(&plan.attach) {
         let Some(f) = model.clusters[*cluster].operation(OperationKind::Download) else {
             continue;
         };

@@ -9,7 +9,7 @@ use std::time::Duration;
 use indicatif::{MultiProgress, ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use super::LINE_COLUMNS;
-use crate::download::{Followed, MAX_FOLLOW_ERRORS, Phase};
+use crate::download::{Followed, MAX_FOLLOW_ERRORS, Phase, Planned};
 use crate::text::{self, pad};
 
 /// Each cluster's line, and (uploads) the total's.
@@ -31,10 +31,10 @@ struct Line {
 
 impl Lines {
     /// A line per cluster of `clusters`; with `size` (an upload's image), byte bars.
-    pub(super) fn new(clusters: &[(usize, String)], size: Option<u64>) -> Self {
+    pub(super) fn new(clusters: &[Planned], size: Option<u64>) -> Self {
         let width = clusters
             .iter()
-            .map(|(_, n)| text::width(n))
+            .map(|p| text::width(&p.name))
             .max()
             .unwrap_or(0)
             .min(LINE_COLUMNS[0].cap);
@@ -43,7 +43,7 @@ impl Lines {
             .then(|| MultiProgress::with_draw_target(ProgressDrawTarget::stdout()));
         let lines = clusters
             .iter()
-            .map(|(cluster, name)| {
+            .map(|Planned { cluster, name }| {
                 let bar = bars.as_ref().map(|bars| {
                     let bar = bars.add(cluster_bar(size));
                     bar.set_prefix(pad(name, width));

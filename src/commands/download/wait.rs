@@ -10,13 +10,14 @@ use tokio::time::Instant;
 use super::LINE_COLUMNS;
 use super::live::Lines;
 use crate::commands::watch::{Waited, Watch};
+use crate::download::Planned;
 use crate::download::{Ending, Followed, OperationKind, Phase, Plan};
 use crate::engine::{Engine, Update};
 use crate::state::Model;
 use crate::text::table;
 
 /// The clusters the plan sends to or attaches to, in its order.
-fn followed_clusters(plan: &Plan) -> Vec<(usize, String)> {
+fn followed_clusters(plan: &Plan) -> Vec<Planned> {
     plan.targets.iter().chain(&plan.attach).cloned().collect()
 }
 
@@ -36,7 +37,7 @@ pub(super) async fn until_answered(watch: &mut Watch, plan: &Plan) -> Waited {
     // A start that waited in ontop is not waited for here: it goes when a place frees.
     let queued = std::cell::RefCell::new(std::collections::HashSet::new());
     let answered = |model: &Model| {
-        clusters.iter().all(|(c, _)| {
+        clusters.iter().all(|Planned { cluster: c, .. }| {
             download(model, *c)
                 .is_some_and(|f| f.answered || f.ending().is_some() || queued.borrow().contains(c))
         })
@@ -87,13 +88,13 @@ pub(super) async fn follow(
     let clusters = followed_clusters(plan);
     let began = Instant::now();
     let mut lines = Lines::new(&clusters, size);
-    for (cluster, _) in &clusters {
+    for Planned { cluster, .. } in &clusters {
         if let Some(f) = download(&watch.model, *cluster) {
             lines.update(*cluster, f);
         }
     }
     let all_ended = |model: &Model| {
-        clusters.iter().all(|(c, _)| {
+        clusters.iter().all(|Planned { cluster: c, .. }| {
             download(model, *c)
                 .is_some_and(|f| f.ending().is_some() || (upto == Upto::Answered && f.answered))
         })
@@ -114,7 +115,7 @@ pub(super) async fn follow(
             "not ended after --timeout {}",
             crate::text::duration::written(limit)
         );
-        for (cluster, _) in &clusters {
+        for Planned { cluster, .. } in &clusters {
             if download(&watch.model, *cluster).is_none_or(|f| f.ending().is_none()) {
                 engine.give_up(*cluster, OperationKind::Download, reason.clone());
             }
@@ -137,10 +138,10 @@ pub(super) async fn follow(
 
 /// A line per cluster: how it ended, its job and how long it took; the failures, with
 /// what to do, on stderr.
-fn summarize(model: &Model, clusters: &[(usize, String)]) {
+fn summarize(model: &Model, clusters: &[Planned]) {
     let mut failures = Vec::new();
     let mut summary = Vec::new();
-    for (cluster, name) in clusters {
+    for Planned { cluster, name } in clusters {
         let followed = download(model, *cluster);
         let ending = followed
             .and_then(Followed::ending)

@@ -20,6 +20,7 @@ use tokio::sync::Semaphore;
 use tokio::task::JoinSet;
 
 use super::{CliError, Context, Exit};
+pub use crate::cli::TrustArgs;
 use crate::config::{ClusterConfig, Config};
 pub(crate) use inspect::{Inspection, inspect};
 pub(crate) use write::{Pin, write_pins};
@@ -33,27 +34,6 @@ pub const EXIT_USAGE: Exit = Exit::Usage;
 
 /// Clusters looked at at once with `--all`.
 const MAX_IN_FLIGHT: usize = 32;
-
-/// `ontop trust` options.
-#[derive(Debug, Clone, Default, clap::Args)]
-#[command(group = clap::ArgGroup::new("which").required(true).args(["name", "all"]))]
-pub struct TrustArgs {
-    #[command(flatten)]
-    pub config: crate::cli::ConfigArg,
-    /// The cluster, as named in the config
-    #[arg(value_name = "NAME")]
-    pub name: Option<String>,
-    /// Every HTTPS cluster that has no trust set yet (no fingerprint, no ca_file, not
-    /// insecure)
-    #[arg(long)]
-    pub all: bool,
-    /// Pin the presented fingerprint in the config file (comments and layout are kept)
-    #[arg(long)]
-    pub write: bool,
-    /// Write without asking for confirmation (needed without a terminal)
-    #[arg(long)]
-    pub yes: bool,
-}
 
 /// Where `ontop trust` talks to the operator: the terminal, or a test's script.
 pub trait Console: Send {

@@ -9,6 +9,7 @@ use jiff::Timestamp;
 
 use crate::commands::watch::Following;
 use crate::download::{Ending, OperationKind, Plan};
+use crate::download::{Planned, Skipped};
 use crate::state::Model;
 use crate::state::validation::{CheckGroup, Counts, Validation, Verdict, by_check, weight};
 use crate::text::table::{self, Column};
@@ -46,7 +47,7 @@ impl Outcome {
     pub(super) fn of(model: &Model, plan: &Plan, version: &str, now: Timestamp) -> Self {
         let mut rows = Vec::new();
         let mut validated = 0;
-        for (cluster, name) in &plan.targets {
+        for Planned { cluster, name } in &plan.targets {
             let c = &model.clusters[*cluster];
             let followed = c.operation(OperationKind::Validation);
             let state = match followed.and_then(|f| f.ending()) {
@@ -73,7 +74,12 @@ impl Outcome {
                 state,
             });
         }
-        for (cluster, name, reason) in &plan.skipped {
+        for Skipped {
+            cluster,
+            name,
+            reason,
+        } in &plan.skipped
+        {
             rows.push(Row {
                 cluster: *cluster,
                 name: name.clone(),
@@ -221,7 +227,15 @@ pub(super) fn skip_reasons(plan: &Plan) -> Vec<String> {
     if plan.skipped.is_empty() {
         return Vec::new();
     }
-    let names: Vec<&str> = plan.skipped.iter().map(|(_, n, _)| n.as_str()).collect();
+    let names: Vec<&str> = plan
+        .skipped
+        .iter()
+        .map(
+            |Skipped {
+                 name: n, reason: _, ..
+             }| n.as_str(),
+        )
+        .collect();
     vec![format!(
         "{} skipped ({})",
         crate::text::count_clusters(names.len()),

@@ -8,6 +8,7 @@ use std::sync::Arc;
 
 use super::AppCommand;
 use super::upload::UploadRequest;
+use crate::download::Skipped;
 use crate::download::{DownloadSpec, Plan};
 use crate::engine::upload::UploadSource;
 
@@ -105,18 +106,19 @@ impl Confirmation {
     /// Whether some chosen cluster is skipped because it runs or holds the release
     /// already (`f` then offers to download there anyway).
     pub fn skips_holders(&self) -> bool {
-        self.plan
-            .skipped
-            .iter()
-            .any(|(_, _, r)| matches!(r, crate::download::SkipReason::AlreadyThere(_)))
+        self.plan.skipped.iter().any(
+            |Skipped {
+                 name: _, reason: r, ..
+             }| matches!(r, crate::download::SkipReason::AlreadyThere(_)),
+        )
     }
 
     /// Every chosen cluster, whatever the plan made of it (config order).
     pub fn chosen(&self) -> Vec<usize> {
         let plan = &self.plan;
-        let mut chosen: Vec<usize> = plan.targets.iter().map(|(i, _)| *i).collect();
-        chosen.extend(plan.attach.iter().map(|(i, _)| *i));
-        chosen.extend(plan.skipped.iter().map(|(i, _, _)| *i));
+        let mut chosen: Vec<usize> = plan.targets.iter().map(|t| t.cluster).collect();
+        chosen.extend(plan.attach.iter().map(|t| t.cluster));
+        chosen.extend(plan.skipped.iter().map(|s| s.cluster));
         chosen.sort_unstable();
         chosen
     }

@@ -9,6 +9,7 @@
 use jiff::{SignedDuration, Timestamp};
 
 use super::{App, AppCommand, Confirmation, Dialog, DownloadForm};
+use crate::download::Planned;
 use crate::download::{Ending, OperationKind, Origin, Phase, Plan};
 use crate::engine::Update;
 use crate::state::OpenOperations;
@@ -109,10 +110,13 @@ impl App {
         spec: &crate::download::DownloadSpec,
         plan: &Plan,
     ) -> Vec<(String, Vec<String>)> {
-        let targets = plan.targets.iter().filter_map(|&(c, _)| {
-            let identity = &self.model.clusters.get(c)?.identity;
-            Some((identity.name.as_str(), &identity.labels))
-        });
+        let targets = plan
+            .targets
+            .iter()
+            .filter_map(|&Planned { cluster: c, .. }| {
+                let identity = &self.model.clusters.get(c)?.identity;
+                Some((identity.name.as_str(), &identity.labels))
+            });
         crate::download::sources::by_source(spec, &self.mirrors, targets)
             .into_iter()
             .map(|(url, names)| (url, names.into_iter().map(String::from).collect()))

@@ -154,20 +154,20 @@ fn the_confirmation_names_the_targets_and_every_skip_with_its_reason() {
         .plan()
         .targets
         .iter()
-        .map(|(_, n)| n.as_str())
+        .map(|t| t.name.as_str())
         .collect();
     assert_eq!(targets, ["c1", "c2"]);
-    let skipped: Vec<(&str, &SkipReason)> = confirm
+    let skipped: Vec<(&str, String)> = confirm
         .plan()
         .skipped
         .iter()
-        .map(|(_, n, r)| (n.as_str(), r))
+        .map(|s| (s.name.as_str(), s.reason.to_string()))
         .collect();
     let attach: Vec<&str> = confirm
         .plan()
         .attach
         .iter()
-        .map(|(_, n)| n.as_str())
+        .map(|t| t.name.as_str())
         .collect();
     assert_eq!(
         attach,
@@ -177,11 +177,8 @@ fn the_confirmation_names_the_targets_and_every_skip_with_its_reason() {
     assert_eq!(
         skipped,
         [
-            (
-                "c3",
-                &SkipReason::Failing("connect: connection refused".into())
-            ),
-            ("c4", &SkipReason::ReadOnly),
+            ("c3", "not answering: connect: connection refused".into()),
+            ("c4", SkipReason::ReadOnly.to_string()),
         ]
     );
     assert_eq!(app.context(), Context::Confirm);
@@ -289,8 +286,8 @@ fn read_only_clusters_refuse_by_name_unless_another_can_start() {
     assert_eq!(form(&app).chosen(), [1, 2, 3]);
 }
 
-fn indices(list: &[(usize, String)]) -> Vec<usize> {
-    list.iter().map(|(i, _)| *i).collect()
+fn indices(list: &[crate::download::Planned]) -> Vec<usize> {
+    list.iter().map(|t| t.cluster).collect()
 }
 
 /// What the engine says when it follows a download it started on `cluster`.
@@ -359,7 +356,7 @@ fn a_download_the_engine_follows_is_not_attached_again() {
         .plan()
         .skipped
         .iter()
-        .map(|(i, _, r)| (*i, r.clone()))
+        .map(|s| (s.cluster, s.reason.clone()))
         .collect();
     assert_eq!(skipped, [(1, SkipReason::AlreadyFollowed)]);
     let commands = press(&mut app, "y");
@@ -394,7 +391,7 @@ fn clusters_that_hold_the_release_are_skipped_and_f_downloads_there_too() {
     let skipped: Vec<_> = plan
         .skipped
         .iter()
-        .map(|(i, _, r)| (*i, r.clone()))
+        .map(|s| (s.cluster, s.reason.clone()))
         .collect();
     assert_eq!(
         skipped,
@@ -407,5 +404,5 @@ fn clusters_that_hold_the_release_are_skipped_and_f_downloads_there_too() {
     press(&mut app, "f");
     let plan = confirmation(&app).plan();
     assert!(plan.skipped.is_empty(), "{plan:?}");
-    assert!(plan.targets.iter().any(|(i, _)| *i == 1), "{plan:?}");
+    assert!(plan.targets.iter().any(|t| t.cluster == 1), "{plan:?}");
 }

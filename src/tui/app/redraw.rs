@@ -5,6 +5,7 @@ use jiff::Timestamp;
 
 use super::{App, Mode, PAUSE_STATUS_FOR, RECORD_FAILED_FOR};
 use crate::engine::{LoginPause, Update};
+use crate::ontap::DownloadState;
 use crate::state::table::time_in_state;
 use crate::state::{Column, Health, age, format_age};
 use crate::tui::keymap::{Action, Context, key_for};
@@ -99,11 +100,13 @@ impl App {
     }
 
     /// What a cluster adds to the header's counts and to filtering: its states.
-    fn summary(&self, cluster: usize, now: Timestamp) -> Option<(String, Health, String)> {
+    fn summary(&self, cluster: usize, now: Timestamp) -> Option<Counted> {
         let c = self.model.clusters.get(cluster)?;
-        let download = c.download_state().map_or("", |s| s.as_str()).to_string();
-        let phase = c.phase().map_or("", |p| p.word()).to_string();
-        Some((download, c.health(now), phase))
+        Some(Counted {
+            download: c.download_state().cloned(),
+            health: c.health(now),
+            phase: c.phase().map(|p| p.word().to_string()),
+        })
     }
 
     /// Whether `cluster` is drawn now: in the details pane, or in the window of rows.
@@ -151,4 +154,14 @@ impl App {
         }
         hasher.finish()
     }
+}
+
+/// What one cluster adds to the header's counts and to filtering: when it changes, the
+/// header (or the order of rows) is drawn again.
+#[derive(Debug, PartialEq, Eq)]
+struct Counted {
+    download: Option<DownloadState>,
+    health: Health,
+    /// The followed operation's phase, in its word.
+    phase: Option<String>,
 }

@@ -9,6 +9,7 @@ use ratatui::text::{Line, Span};
 
 use super::dialog_width;
 use crate::download::Plan;
+use crate::download::{Planned, Skipped};
 use crate::text::{pad, width, wrap};
 use crate::tui::app::{App, Confirmation, Dialog};
 use crate::tui::keymap::{Action, Context, key_for};
@@ -75,7 +76,7 @@ fn lines(confirmation: &Confirmation, theme: Theme, cells: usize) -> Vec<Line<'s
             None => out.extend(
                 plan.targets
                     .iter()
-                    .map(|(_, name)| Line::from(format!("   {name}"))),
+                    .map(|Planned { name, .. }| Line::from(format!("   {name}"))),
             ),
         }
     }
@@ -89,7 +90,7 @@ fn lines(confirmation: &Confirmation, theme: Theme, cells: usize) -> Vec<Line<'s
             ),
             theme.heading(),
         ));
-        for (_, name) in &plan.attach {
+        for Planned { name, .. } in &plan.attach {
             out.push(Line::from(format!("   {name}")));
         }
     }
@@ -127,11 +128,15 @@ pub(super) fn skipped(plan: &Plan, theme: Theme, cells: usize) -> Vec<Line<'stat
     let name_width = plan
         .skipped
         .iter()
-        .map(|(_, n, _)| width(n))
+        .map(
+            |Skipped {
+                 name: n, reason: _, ..
+             }| width(n),
+        )
         .max()
         .unwrap_or(0)
         .min(cells / 3);
-    for (_, name, reason) in &plan.skipped {
+    for Skipped { name, reason, .. } in &plan.skipped {
         let lead = format!("   {}  ", pad(name, name_width));
         let room = cells.saturating_sub(width(&lead)).max(10);
         for (i, part) in wrap(&reason.to_string(), room).into_iter().enumerate() {

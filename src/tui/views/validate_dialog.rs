@@ -10,6 +10,7 @@ use ratatui::text::{Line, Span};
 
 use super::form::{targets_line, visible_value};
 use super::{DialogFrame, dialog_width};
+use crate::download::Planned;
 use crate::text::{count_clusters, pad, wrap};
 use crate::tui::app::{App, Dialog, ValidateConfirm, VersionForm};
 use crate::tui::keymap::{Action, Context, key_for};
@@ -149,7 +150,7 @@ fn confirm_lines(confirm: &ValidateConfirm, theme: Theme, cells: usize) -> Vec<L
             format!(" Validate on {}:", count_clusters(plan.targets.len())),
             theme.heading(),
         ));
-        for (_, name) in &plan.targets {
+        for Planned { name, .. } in &plan.targets {
             out.push(Line::from(format!("   {name}")));
         }
     }

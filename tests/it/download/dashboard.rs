@@ -9,7 +9,9 @@ use crate::support::engine::{Harness, audit_lines, engine, plan};
 use crate::support::fleet::start_fleet;
 use jiff::Timestamp;
 use ontop::testing::download::journal::Journal;
-use ontop::testing::download::{DownloadSpec, Ending, OperationKind, Origin, Phase, Plan, Since};
+use ontop::testing::download::{
+    DownloadSpec, Ending, OperationKind, Origin, Phase, Plan, Planned, Since,
+};
 use ontop::testing::engine::Update;
 use ontop::testing::ontap::DownloadState;
 use ontop_sim::Fault;
@@ -187,7 +189,9 @@ async fn with_max_running_1_the_engine_queues_the_others_and_starts_them_one_by_
     let spec = DownloadSpec::new(&url, None, None).unwrap();
     let names: Vec<String> = fleet.clusters().into_iter().map(|c| c.name).collect();
     let plan = Plan {
-        targets: names.iter().cloned().enumerate().collect(),
+        targets: (names.iter().cloned().enumerate())
+            .map(|(cluster, name)| Planned { cluster, name })
+            .collect(),
         ..Plan::default()
     };
     h.engine.start_downloads(&plan, spec);

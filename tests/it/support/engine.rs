@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use ontop::testing::download::audit::AuditLog;
 use ontop::testing::download::journal::Journal;
-use ontop::testing::download::{Followed, OperationKind, Plan};
+use ontop::testing::download::{Followed, OperationKind, Plan, Planned};
 use ontop::testing::engine::{Engine, EngineOptions, EngineSetup, Schedule, Update};
 use ontop::testing::fleet::Target;
 use ontop::testing::ontap::Client;
@@ -215,7 +215,10 @@ impl Harness {
 
 /// A plan that sends a start to `targets` and attaches to `attach` (by index).
 pub(crate) fn plan(fleet: &SimFleet, targets: &[usize], attach: &[usize]) -> Plan {
-    let name = |&i: &usize| (i, fleet.clusters()[i].name.clone());
+    let name = |&cluster: &usize| Planned {
+        cluster,
+        name: fleet.clusters()[cluster].name.clone(),
+    };
     Plan {
         targets: targets.iter().map(name).collect(),
         attach: attach.iter().map(name).collect(),

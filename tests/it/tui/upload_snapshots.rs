@@ -288,7 +288,7 @@ fn the_upload_confirmation_names_the_file_its_size_and_hash_and_skips_9_7() {
     let [AppCommand::StartUploads(request)] = commands.as_slice() else {
         panic!("{commands:?}");
     };
-    let targets: Vec<usize> = request.plan.targets.iter().map(|(c, _)| *c).collect();
+    let targets: Vec<usize> = request.plan.targets.iter().map(|t| t.cluster).collect();
     assert_eq!(targets, [0, 1, 2], "9.7.0 is skipped");
     assert_eq!(request.source.file.sha256, SHA256);
 }

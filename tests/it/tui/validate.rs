@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use jiff::Timestamp;
-use ontop::testing::download::{OperationKind, SkipReason};
+use ontop::testing::download::{OperationKind, SkipReason, Skipped};
 use ontop::testing::tui::app::Dialog;
 use ontop::testing::tui::{Access, App, AppCommand, Palette};
 use ontop_sim::Fault;
@@ -138,12 +138,13 @@ fn assert_confirms_with_the_skip(app: &mut App) {
         .plan
         .targets
         .iter()
-        .map(|(_, n)| n.as_str())
+        .map(|t| t.name.as_str())
         .collect();
     assert_eq!(targets, ["sim-1", "sim-2"]);
     assert!(matches!(
         confirm.plan.skipped.as_slice(),
-        [(2, name, SkipReason::NotHeld(v))] if name == "sim-3" && v == "9.16.1P3"
+        [Skipped { cluster: 2, name, reason: SkipReason::NotHeld(v) }]
+            if name == "sim-3" && v == "9.16.1P3"
     ));
     let screen = text(&render(app, 80, 24));
     assert!(screen.contains("Validate this release?"), "{screen}");

@@ -1,0 +1,61 @@
+//! The signals that end a run cleanly, waited for in one place: SIGTERM (a service
+//! manager), SIGHUP (the SSH session closed) and Ctrl-C (SIGINT). The dashboard, `ontop
+//! serve` and every command that waits leave the same way on each: the journal written,
+//! the terminal given back, what still runs said.
+//!
+//! Once a handler is installed the signal no longer ends the process by itself (tokio
+//! keeps its handler for the rest of the run): every later wait listens too.
+
+#[cfg(unix)]
+use tokio::signal::unix::{Signal, SignalKind, signal};
+
+/// Resolves at Ctrl-C (SIGINT). In the dashboard's raw mode Ctrl-C is a key instead.
+pub(crate) async fn ctrl_c() {
+    if tokio::signal::ctrl_c().await.is_err() {
+        // No handler could be installed: never resolves, the default action stays.
+        std::future::pending::<()>().await;
+    }
+}
+
+/// SIGTERM, SIGHUP or Ctrl-C, whichever comes first: what stops a long run. The
+/// handlers are in place from when this is made.
+pub(crate) struct Stop {
+    #[cfg(unix)]
+    term: Option<Signal>,
+    #[cfg(unix)]
+    hangup: Option<Signal>,
+}
+
+impl Stop {
+    pub(crate) fn new() -> Self {
+        Self {
+            #[cfg(unix)]
+            term: signal(SignalKind::terminate()).ok(),
+            #[cfg(unix)]
+            hangup: signal(SignalKind::hangup()).ok(),
+        }
+    }
+
+    /// Resolves at the first of the three signals.
+    pub(crate) async fn requested(&mut self) {
+        #[cfg(unix)]
+        tokio::select! {
+            () = next(&mut self.term) => {}
+            () = next(&mut self.hangup) => {}
+            () = ctrl_c() => {}
+        }
+        #[cfg(not(unix))]
+        ctrl_c().await;
+    }
+}
+
+/// The next delivery of `signal`; never, when its handler could not be installed.
+#[cfg(unix)]
+async fn next(signal: &mut Option<Signal>) {
+    match signal {
+        Some(signal) => {
+            signal.recv().await;
+        }
+        None => std::future::pending::<()>().await,
+    }
+}
