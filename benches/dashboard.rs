@@ -9,9 +9,10 @@ use std::time::Duration;
 use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
 use jiff::{SignedDuration, Timestamp};
 use ontop::testing::engine::Update as Event;
+use ontop::testing::fleet::Session;
 use ontop::testing::ontap::{DownloadState, DownloadStatus};
 use ontop::testing::state::{ClusterIdentity, Model, SortOrder, visible_rows};
-use ontop::testing::tui::{Access, App, Palette, draw};
+use ontop::testing::tui::{App, Palette, draw};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 
@@ -56,7 +57,12 @@ fn poll(cluster: usize, variant: i64) -> Event {
 fn frames(c: &mut Criterion) {
     let mut group = c.benchmark_group("frame_120x40");
     for clusters in [50, 500, 2000] {
-        let mut app = App::new(model(clusters), "bench", Access::ReadWrite, Palette::Colors);
+        let mut app = App::new(
+            model(clusters),
+            "bench",
+            Session::AsConfigured,
+            Palette::Colors,
+        );
         let mut terminal = Terminal::new(TestBackend::new(120, 40)).unwrap();
         group.bench_with_input(BenchmarkId::from_parameter(clusters), &clusters, |b, _| {
             b.iter(|| {
@@ -70,7 +76,12 @@ fn frames(c: &mut Criterion) {
 fn events(c: &mut Criterion) {
     let mut group = c.benchmark_group("apply_event");
     for clusters in [50, 2000] {
-        let mut app = App::new(model(clusters), "bench", Access::ReadWrite, Palette::Colors);
+        let mut app = App::new(
+            model(clusters),
+            "bench",
+            Session::AsConfigured,
+            Palette::Colors,
+        );
         group.bench_with_input(BenchmarkId::from_parameter(clusters), &clusters, |b, &n| {
             let mut i = 0usize;
             b.iter(|| {

@@ -63,7 +63,7 @@ const MAX_FOLLOW_LIMIT: Duration = Duration::from_secs(30 * 24 * 3600);
 pub(crate) async fn run(ctx: &Context, args: &DownloadArgs) -> Result<Exit, CliError> {
     let (config, chosen) = prologue::chosen(ctx, &args.select)?;
     let limit = follow_limit(args.timeout.as_deref())?;
-    inputs::refuse_read_only(config, &chosen, ctx.read_only)?;
+    inputs::refuse_read_only(config, &chosen, ctx.session())?;
     prologue::need_a_way_to_confirm(ctx, Consent::from_flags(args.yes, args.dry_run))?;
     let max_running = args
         .max_running
@@ -97,10 +97,10 @@ pub(crate) async fn run(ctx: &Context, args: &DownloadArgs) -> Result<Exit, CliE
     };
     let everyone: Vec<usize> = (0..subset.clusters.len()).collect();
     let now = Timestamp::now();
-    let (version, read_only) = (version.as_deref(), ctx.read_only);
+    let (version, session) = (version.as_deref(), ctx.session());
     let plan = match &what {
-        What::Download(_) => watch.model.plan(&everyone, version, read_only, now),
-        What::Upload(_) => watch.model.plan_upload(&everyone, version, read_only, now),
+        What::Download(_) => watch.model.plan(&everyone, version, session, now),
+        What::Upload(_) => watch.model.plan_upload(&everyone, version, session, now),
     };
     lines::print_plan(&plan);
     let run = Run {

@@ -40,7 +40,7 @@ pub(super) async fn run(ctx: &Context, args: &ValidateArgs) -> Result<Exit, CliE
     let everyone: Vec<usize> = (0..subset.clusters.len()).collect();
     let plan = watch
         .model
-        .plan_validation(&everyone, version, ctx.read_only, Timestamp::now());
+        .plan_validation(&everyone, version, ctx.session(), Timestamp::now());
     if !args.json {
         print_plan(&plan);
     }

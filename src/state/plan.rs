@@ -7,18 +7,19 @@ use jiff::Timestamp;
 use super::{ClusterState, Health, Model};
 use crate::download::image::Holding;
 use crate::download::{Busy, Candidate, Plan, Planned, Silent, SkipReason, holding, plan};
+use crate::fleet::Session;
 use crate::fleet::inventory::release_order;
 use crate::ontap::DownloadState;
 
 impl Model {
     /// The plan for `chosen` (indices into the model), from what is known now; clusters
     /// that run or hold `version` (the package's release, when its name says) are
-    /// skipped. `session_read_only` is `--read-only`.
+    /// skipped. `session` says whether `--read-only` holds.
     pub fn plan(
         &self,
         chosen: &[usize],
         version: Option<&str>,
-        session_read_only: bool,
+        session: Session,
         now: Timestamp,
     ) -> Plan {
         plan(chosen.iter().filter_map(|&cluster| {
@@ -27,7 +28,7 @@ impl Model {
             Some(Candidate {
                 cluster,
                 name: c.identity.name.clone(),
-                read_only: session_read_only || c.identity.read_only,
+                read_only: session == Session::ReadOnly || c.identity.read_only,
                 busy: busy(c),
                 failing: failing_reason(c, now),
                 login_refused: c.login_paused.is_some(),
@@ -45,10 +46,10 @@ impl Model {
         &self,
         chosen: &[usize],
         version: Option<&str>,
-        session_read_only: bool,
+        session: Session,
         now: Timestamp,
     ) -> Plan {
-        let mut plan = self.plan(chosen, version, session_read_only, now);
+        let mut plan = self.plan(chosen, version, session, now);
         for busy in std::mem::take(&mut plan.attach) {
             plan.skip(busy, SkipReason::Downloading);
         }
@@ -72,7 +73,7 @@ impl Model {
         &self,
         chosen: &[usize],
         version: &str,
-        session_read_only: bool,
+        session: Session,
         now: Timestamp,
     ) -> Plan {
         let mut plan = Plan::default();
@@ -82,7 +83,7 @@ impl Model {
             };
             let name = c.identity.name.clone();
             let who = Planned { cluster, name };
-            match validation_skip(c, version, session_read_only, now) {
+            match validation_skip(c, version, session, now) {
                 Some(reason) => plan.skip(who, reason),
                 None => plan.targets.push(who),
             }
@@ -95,10 +96,10 @@ impl Model {
 fn validation_skip(
     c: &ClusterState,
     version: &str,
-    session_read_only: bool,
+    session: Session,
     now: Timestamp,
 ) -> Option<SkipReason> {
-    if session_read_only || c.identity.read_only {
+    if session == Session::ReadOnly || c.identity.read_only {
         return Some(SkipReason::ReadOnly);
     }
     if c.login_paused.is_some() {

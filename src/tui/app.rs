@@ -43,12 +43,13 @@ use jiff::{SignedDuration, Timestamp};
 
 pub(crate) use confirm::{Confirmation, Offer, StartRequest};
 pub(crate) use form::{DownloadForm, Field};
-pub use kinds::{Access, AppCommand, Dialog, Mode};
+pub use kinds::{AppCommand, Dialog, Mode};
 pub(crate) use password::{NewPassword, PasswordPrompt};
 pub(crate) use upload::UploadRequest;
 
 use super::keymap::Context;
 use super::theme::{Palette, Theme};
+use crate::fleet::Session;
 use crate::state::{Model, SortOrder, visible_rows};
 
 /// How long a status message stays in the footer.
@@ -73,7 +74,7 @@ struct Status {
 pub struct App {
     model: Model,
     config_label: String,
-    access: Access,
+    access: Session,
     theme: Theme,
     mode: Mode,
     /// The help overlay while it is open, scrolled this many lines down.
@@ -123,7 +124,7 @@ impl App {
     pub fn new(
         model: Model,
         config_label: impl Into<String>,
-        access: Access,
+        access: Session,
         palette: Palette,
     ) -> Self {
         let rows: Vec<usize> = (0..model.clusters.len()).collect();
@@ -322,7 +323,7 @@ impl App {
 
     /// Whether the whole session is read-only (`--read-only`).
     pub fn read_only(&self) -> bool {
-        self.access == Access::ReadOnly
+        self.access == Session::ReadOnly
     }
 
     /// The styles of this session.

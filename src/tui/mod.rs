@@ -31,7 +31,7 @@ use jiff::Timestamp;
 use tokio::sync::mpsc;
 use tokio::time::{MissedTickBehavior, interval};
 
-pub use app::{Access, App, AppCommand, Mode};
+pub use app::{App, AppCommand, Mode};
 pub use theme::Palette;
 
 use crate::engine::{Engine, Update};
@@ -94,7 +94,7 @@ pub(crate) async fn run(setup: DashboardSetup) -> io::Result<()> {
         options,
         form,
     } = setup;
-    let access = app::Access::read_only_if(options.read_only);
+    let access = crate::fleet::Session::from_flag(options.read_only);
     let palette = theme::Palette::colors_if(options.color);
     let mut app = App::new(model, config_label, access, palette)
         .with_form_defaults(form.url, form.username)

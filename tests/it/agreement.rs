@@ -158,7 +158,7 @@ fn app() -> App {
     App::new(
         model,
         "test.toml",
-        ontop::testing::tui::Access::ReadWrite,
+        ontop::testing::fleet::Session::AsConfigured,
         ontop::testing::tui::Palette::Plain,
     )
 }

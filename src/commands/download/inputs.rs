@@ -9,14 +9,15 @@ use crate::cli::DownloadArgs;
 use crate::commands::CliError;
 use crate::config::Config;
 use crate::download::DownloadSpec;
+use crate::fleet::Session;
 
 /// Refuses before any request when no chosen cluster may start a download.
 pub(super) fn refuse_read_only(
     config: &Config,
     chosen: &[usize],
-    session_read_only: bool,
+    session: Session,
 ) -> Result<(), CliError> {
-    if session_read_only {
+    if session == Session::ReadOnly {
         return Err(CliError::Usage(
             "read-only session (--read-only): downloads are disabled; nothing was sent".into(),
         ));

@@ -199,9 +199,7 @@ impl App {
         }
         let chosen = confirmation.chosen();
         let plan = match confirmation.offer() {
-            super::Offer::Upload { .. } => {
-                self.model.plan_upload(&chosen, None, self.read_only(), now)
-            }
+            super::Offer::Upload { .. } => self.model.plan_upload(&chosen, None, self.access, now),
             super::Offer::Download { .. } => self.plan_for(&chosen, None, now),
         };
         self.dialog = Some(Dialog::Confirm(confirmation.replanned(plan)));
@@ -215,7 +213,7 @@ impl App {
     /// The engine's plan for `chosen`, from what the model knows now; clusters that run
     /// or hold `version` (the package's release, when its name says) are skipped.
     pub fn plan_for(&self, chosen: &[usize], version: Option<&str>, now: Timestamp) -> Plan {
-        self.model.plan(chosen, version, self.read_only(), now)
+        self.model.plan(chosen, version, self.access, now)
     }
 
     /// The ending `update` brings, when it is news: an operation this session saw open

@@ -140,7 +140,7 @@ fn a_bad_url_stays_in_the_form_with_its_reason() {
 fn the_confirmation_names_the_targets_and_every_skip_with_its_reason() {
     let mut model = fleet().model().clone();
     model.clusters[4].identity.read_only = true;
-    let mut app = App::new(model, "x", Access::ReadWrite, Palette::Colors)
+    let mut app = App::new(model, "x", Session::AsConfigured, Palette::Colors)
         .with_form_defaults(Some(URL.into()), None);
     app.sync(now());
     let later = now() + jiff::SignedDuration::from_secs(1);
@@ -252,7 +252,7 @@ fn a_read_only_session_refuses_at_d_naming_the_clusters() {
     let mut read_only = App::new(
         fleet().model().clone(),
         "x",
-        Access::ReadOnly,
+        Session::ReadOnly,
         Palette::Plain,
     );
     read_only.sync(now());
@@ -269,7 +269,7 @@ fn read_only_clusters_refuse_by_name_unless_another_can_start() {
     let mut model = fleet().model().clone();
     model.clusters[1].identity.read_only = true;
     model.clusters[2].identity.read_only = true;
-    let mut app = App::new(model, "x", Access::ReadWrite, Palette::Colors);
+    let mut app = App::new(model, "x", Session::AsConfigured, Palette::Colors);
     app.sync(now());
     press(&mut app, "jd");
     assert_eq!(

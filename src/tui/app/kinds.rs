@@ -1,6 +1,6 @@
 //! The kinds the dashboard's state is made of: the [`Mode`] (with the state that lives
 //! as long as it does), the [`Dialog`] over it, the [`AppCommand`]s keys hand to the
-//! event loop, and the session's [`Access`].
+//! event loop, and the session's [`Session`].
 
 use super::validate::ValidationView;
 use super::{
@@ -104,23 +104,4 @@ pub enum Dialog {
         open: crate::state::OpenOperations,
         under: Option<Box<Dialog>>,
     },
-}
-
-/// Whether this session may change clusters: `--read-only` makes the whole session
-/// [`Access::ReadOnly`] (the client refuses every change below it as well).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Access {
-    ReadWrite,
-    ReadOnly,
-}
-
-impl Access {
-    /// Read-only when `read_only` is true (the command line's answer).
-    pub fn read_only_if(read_only: bool) -> Self {
-        if read_only {
-            Self::ReadOnly
-        } else {
-            Self::ReadWrite
-        }
-    }
 }

@@ -30,7 +30,7 @@ pub(super) fn app(n: usize) -> App {
         username: "admin".into(),
         ..ClusterIdentity::default()
     }));
-    let mut app = App::new(model, "test.toml", Access::ReadWrite, Palette::Colors);
+    let mut app = App::new(model, "test.toml", Session::AsConfigured, Palette::Colors);
     for i in 0..n {
         let state = if i == 0 {
             DownloadState::Running

@@ -225,7 +225,7 @@ impl App {
         let version = image_version(&source.file.name);
         let plan = self
             .model
-            .plan_upload(&chosen, version.as_deref(), self.read_only(), now);
+            .plan_upload(&chosen, version.as_deref(), self.access, now);
         let hidden = self.hidden_among(&chosen);
         self.dialog = Some(Dialog::Confirm(Confirmation::upload(
             source, checked, plan, hidden,

@@ -239,7 +239,7 @@ impl App {
         let hidden = form.hidden;
         let plan = self
             .model
-            .plan_validation(&chosen, &version, self.read_only(), now);
+            .plan_validation(&chosen, &version, self.access, now);
         self.dialog = Some(Dialog::ValidateConfirm(ValidateConfirm {
             version,
             plan,

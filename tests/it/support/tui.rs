@@ -358,7 +358,7 @@ pub(crate) fn app(color: bool, read_only: bool) -> App {
     let mut app = App::new(
         model(),
         label,
-        ontop::testing::tui::Access::read_only_if(read_only),
+        ontop::testing::fleet::Session::from_flag(read_only),
         ontop::testing::tui::Palette::colors_if(color),
     );
     app.sync(now());

@@ -223,7 +223,7 @@ fn with_session_downloads() -> App {
     let mut app = App::new(
         model,
         "/home/ops/.config/ontop/config.toml",
-        ontop::testing::tui::Access::ReadWrite,
+        ontop::testing::fleet::Session::AsConfigured,
         ontop::testing::tui::Palette::Colors,
     )
     .with_form_defaults(Some(URL.into()), None);
@@ -345,7 +345,7 @@ fn a_start_that_got_no_answer_reads_the_same_in_job_the_status_line_and_details_
     let mut app = App::new(
         Model::new(["prod-nyc-1", "prod-ams-2"].map(identity)),
         "/home/ops/.config/ontop/config.toml",
-        ontop::testing::tui::Access::ReadWrite,
+        ontop::testing::fleet::Session::AsConfigured,
         ontop::testing::tui::Palette::Colors,
     );
     let idle = || {

@@ -130,7 +130,7 @@ fn app(color: bool) -> App {
     let mut app = App::new(
         window(),
         "/home/ops/.config/ontop/config.toml",
-        ontop::testing::tui::Access::ReadWrite,
+        ontop::testing::fleet::Session::AsConfigured,
         ontop::testing::tui::Palette::colors_if(color),
     );
     app.sync(now());

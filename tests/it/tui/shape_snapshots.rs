@@ -17,7 +17,7 @@ fn with(model: Model) -> App {
     let mut app = App::new(
         model,
         "/home/ops/.config/ontop/config.toml",
-        ontop::testing::tui::Access::ReadWrite,
+        ontop::testing::fleet::Session::AsConfigured,
         ontop::testing::tui::Palette::Colors,
     );
     app.sync(now());

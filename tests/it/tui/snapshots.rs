@@ -218,7 +218,7 @@ fn five_hundred_clusters_scroll_and_only_fit_rows_are_drawn() {
     let mut app = ontop::testing::tui::App::new(
         model,
         "big.toml",
-        ontop::testing::tui::Access::ReadWrite,
+        ontop::testing::fleet::Session::AsConfigured,
         ontop::testing::tui::Palette::Colors,
     );
     press(&mut app, "G");

@@ -13,10 +13,11 @@ use jiff::Timestamp;
 use ontop::testing::download::{Ending, Phase};
 use ontop::testing::engine::Update;
 use ontop::testing::engine::local_file::FileNews;
+use ontop::testing::fleet::Session;
 use ontop::testing::tui::app::Dialog;
 use ontop::testing::tui::app::upload::FileState;
 use ontop::testing::tui::carry::Carrier;
-use ontop::testing::tui::{Access, App, AppCommand, Palette};
+use ontop::testing::tui::{App, AppCommand, Palette};
 use tokio::sync::mpsc::{Receiver, UnboundedReceiver};
 
 use crate::support::engine::engine;
@@ -127,7 +128,7 @@ async fn a_file_typed_into_the_form_is_read_confirmed_counted_up_and_filed() {
     let app = App::new(
         harness.model.clone(),
         "test",
-        Access::ReadWrite,
+        Session::AsConfigured,
         Palette::Plain,
     )
     .with_form_defaults(Some(package.into()), None);
@@ -207,7 +208,7 @@ async fn esc_in_details_asks_then_stops_an_upload_and_the_cluster_keeps_none_of_
     let app = App::new(
         harness.model.clone(),
         "test",
-        Access::ReadWrite,
+        Session::AsConfigured,
         Palette::Plain,
     );
     let mut l = Loop {

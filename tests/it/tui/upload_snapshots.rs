@@ -48,7 +48,7 @@ fn app(color: bool) -> App {
     let mut app = App::new(
         model,
         "/home/ops/.config/ontop/config.toml",
-        ontop::testing::tui::Access::ReadWrite,
+        ontop::testing::fleet::Session::AsConfigured,
         ontop::testing::tui::Palette::colors_if(color),
     )
     .with_form_defaults(Some(URL.into()), Some("fetch".into()));

@@ -8,8 +8,9 @@ use std::time::Duration;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use jiff::Timestamp;
 use ontop::testing::download::{OperationKind, SkipReason, Skipped};
+use ontop::testing::fleet::Session;
 use ontop::testing::tui::app::Dialog;
-use ontop::testing::tui::{Access, App, AppCommand, Palette};
+use ontop::testing::tui::{App, AppCommand, Palette};
 use ontop_sim::Fault;
 
 use crate::support::engine::{Harness, engine};
@@ -17,7 +18,7 @@ use crate::support::fleet::start_fleet;
 use crate::support::tui::{render, text};
 
 /// A dashboard over the harness's fleet, without colour.
-fn dashboard(h: &Harness, access: Access) -> App {
+fn dashboard(h: &Harness, access: Session) -> App {
     App::new(h.model.clone(), "sim", access, Palette::Plain)
 }
 
@@ -67,7 +68,7 @@ async fn v_offers_the_held_release_confirms_with_skips_and_readiness_fills() {
     fleet.finish_download("sim-2", &url).unwrap();
     fleet.set_fault("sim-2", Fault::ValidationWarning);
     let mut h = engine(&fleet, None, |_| {});
-    let mut app = dashboard(&h, Access::ReadWrite);
+    let mut app = dashboard(&h, Session::AsConfigured);
     feed(&mut h, &mut app, "every cluster answered", |app| {
         app.model()
             .clusters
@@ -175,7 +176,7 @@ fn assert_findings_by_check(app: &mut App) {
 async fn v_in_a_read_only_session_says_so_and_sends_nothing() {
     let fleet = start_fleet(1, |_| {}).await;
     let mut h = engine(&fleet, None, |s| s.read_only = true);
-    let mut app = dashboard(&h, Access::ReadOnly);
+    let mut app = dashboard(&h, Session::ReadOnly);
     feed(&mut h, &mut app, "the cluster answered", |app| {
         app.model().clusters[0].last_success.is_some()
     })
@@ -198,14 +199,14 @@ async fn the_filter_words_find_what_ready_says() {
     fleet.finish_download("sim-2", &url).unwrap();
     fleet.set_fault("sim-2", Fault::ValidationError);
     let mut h = engine(&fleet, None, |_| {});
-    let mut app = dashboard(&h, Access::ReadWrite);
+    let mut app = dashboard(&h, Session::AsConfigured);
     feed(&mut h, &mut app, "every cluster answered", |app| {
         app.model().clusters.iter().all(|c| c.packages.is_some())
     })
     .await;
-    let plan = app
-        .model()
-        .plan_validation(&[0, 1], "9.16.1P3", false, Timestamp::now());
+    let plan =
+        app.model()
+            .plan_validation(&[0, 1], "9.16.1P3", Session::AsConfigured, Timestamp::now());
     h.engine.validate(&plan, "9.16.1P3");
     feed(&mut h, &mut app, "both ended", |app| {
         [0, 1].iter().all(|&c| {
