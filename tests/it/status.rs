@@ -15,6 +15,23 @@ async fn ontop(args: &[&str], config: &Path) -> Output {
     crate::support::bin::run_ontop(args, config).await
 }
 
+/// The fleet's config in `dir`, every request limited to `timeout`.
+async fn config_with_timeout(
+    fleet: &ontop_sim::SimFleet,
+    dir: &Path,
+    timeout: &str,
+) -> std::path::PathBuf {
+    let config = dir.join("fleet.toml");
+    fleet.write_config(&config).await.unwrap();
+    let text = std::fs::read_to_string(&config).unwrap();
+    let limited = text.replace(
+        "[defaults]",
+        &format!("[defaults]\ntimeout = \"{timeout}\""),
+    );
+    std::fs::write(&config, limited).unwrap();
+    config
+}
+
 fn json_of(out: &Output) -> Vec<Value> {
     let doc: Value = serde_json::from_slice(&out.stdout)
         .unwrap_or_else(|e| panic!("not JSON ({e}): {}", String::from_utf8_lossy(&out.stdout)));
@@ -94,14 +111,7 @@ async fn a_hung_cluster_costs_only_its_own_timeout() {
     let hung = fleet.clusters()[0].name.clone();
     fleet.set_fault(&hung, Fault::Hang);
     let dir = tempfile::tempdir().unwrap();
-    let config = dir.path().join("fleet.toml");
-    fleet.write_config(&config).await.unwrap();
-    let text = std::fs::read_to_string(&config).unwrap();
-    std::fs::write(
-        &config,
-        text.replace("[defaults]", "[defaults]\ntimeout = \"2s\""),
-    )
-    .unwrap();
+    let config = config_with_timeout(&fleet, dir.path(), "2s").await;
 
     let out = tokio::time::timeout(
         Duration::from_secs(60),
@@ -260,14 +270,7 @@ async fn a_hung_cluster_is_asked_once_even_with_packages() {
     let fleet = start_fleet(2, |_| {}).await;
     fleet.set_fault("sim-1", Fault::Hang);
     let dir = tempfile::tempdir().unwrap();
-    let config = dir.path().join("fleet.toml");
-    fleet.write_config(&config).await.unwrap();
-    let text = std::fs::read_to_string(&config).unwrap();
-    std::fs::write(
-        &config,
-        text.replace("[defaults]", "[defaults]\ntimeout = \"1s\""),
-    )
-    .unwrap();
+    let config = config_with_timeout(&fleet, dir.path(), "1s").await;
     let out = ontop(&["status", "--jsonl"], &config).await;
     assert_eq!(out.status.code(), Some(1));
     let text = String::from_utf8(out.stdout).unwrap();

@@ -15,6 +15,13 @@ fn with_source(fx: &Fixture, source_line: &str) -> Config {
     ))
 }
 
+/// The first cluster's password, read without a terminal to ask on.
+fn first_password(
+    config: &Config,
+) -> Result<secrecy::SecretString, ontop::testing::config::ConfigError> {
+    Credentials::new(Prompting::Never).password_for(&config.clusters[0])
+}
+
 fn sh(script: &str) -> String {
     format!("password_command = [\"sh\", \"-c\", {script:?}]")
 }
@@ -33,9 +40,7 @@ fn a_password_file_gives_its_first_line() {
     let fx = Fixture::new();
     fx.write("pw", "s3cret\nnot this\n");
     let config = with_source(&fx, "password_file = \"pw\"");
-    let secret = Credentials::new(Prompting::Never)
-        .password_for(&config.clusters[0])
-        .expect("readable");
+    let secret = first_password(&config).expect("readable");
     assert_eq!(secret.expose_secret(), "s3cret");
 }
 
@@ -45,9 +50,7 @@ fn a_password_file_opened_up_after_loading_is_refused_when_read() {
     let pw = fx.write("pw", "s3cret\n");
     let config = with_source(&fx, "password_file = \"pw\"");
     chmod(&pw, 0o644);
-    let error = Credentials::new(Prompting::Never)
-        .password_for(&config.clusters[0])
-        .expect_err("too open");
+    let error = first_password(&config).expect_err("too open");
     let message = error.to_string();
     assert_says(
         &message,
@@ -64,9 +67,7 @@ fn a_password_file_opened_up_after_loading_is_refused_when_read() {
 fn a_command_gives_the_first_line_of_its_stdout() {
     let fx = Fixture::new();
     let config = with_source(&fx, &sh("printf 'pw-one\\nsecond\\n'"));
-    let secret = Credentials::new(Prompting::Never)
-        .password_for(&config.clusters[0])
-        .expect("runs");
+    let secret = first_password(&config).expect("runs");
     assert_eq!(secret.expose_secret(), "pw-one");
 }
 
@@ -78,10 +79,7 @@ fn a_failing_command_reports_its_status_but_never_its_stdout_or_stderr() {
         &fx,
         &sh("printf '%s-%s\\n' leaked secret; echo token-$((6*7))-in-stderr >&2; exit 3"),
     );
-    let message = Credentials::new(Prompting::Never)
-        .password_for(&config.clusters[0])
-        .unwrap_err()
-        .to_string();
+    let message = first_password(&config).unwrap_err().to_string();
     assert_says(
         &message,
         &[
@@ -100,10 +98,7 @@ fn a_failing_command_reports_its_status_but_never_its_stdout_or_stderr() {
 fn a_command_that_does_not_exist_is_named() {
     let fx = Fixture::new();
     let config = with_source(&fx, "password_command = [\"ontop-no-such-command\", \"x\"]");
-    let message = Credentials::new(Prompting::Never)
-        .password_for(&config.clusters[0])
-        .unwrap_err()
-        .to_string();
+    let message = first_password(&config).unwrap_err().to_string();
     assert_says(
         &message,
         &["\"ontop-no-such-command\" not found", "give its full path"],
@@ -114,10 +109,7 @@ fn a_command_that_does_not_exist_is_named() {
 fn a_command_printing_nothing_is_an_error() {
     let fx = Fixture::new();
     let config = with_source(&fx, &sh("true"));
-    let message = Credentials::new(Prompting::Never)
-        .password_for(&config.clusters[0])
-        .unwrap_err()
-        .to_string();
+    let message = first_password(&config).unwrap_err().to_string();
     assert_says(&message, &["printed nothing", "first line of stdout"]);
 }
 
@@ -222,10 +214,7 @@ fn without_a_source_or_a_terminal_the_error_says_which_keys_to_set() {
         config.clusters[0].credential,
         CredentialSource::Prompt
     ));
-    let message = Credentials::new(Prompting::Never)
-        .password_for(&config.clusters[0])
-        .unwrap_err()
-        .to_string();
+    let message = first_password(&config).unwrap_err().to_string();
     assert_says(
         &message,
         &[
