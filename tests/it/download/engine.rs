@@ -277,7 +277,9 @@ async fn a_start_that_got_no_answer_is_followed_once_its_download_shows_up() {
     );
     // The cluster took it after all.
     fleet.set_fault(&name, Fault::None);
-    let slow = fleet.package_url_with("ontap-9.16.1P3-image.tgz", 256 * 1024, 512 * 1024);
+    // Running for about 4 s: long enough to be seen between polls on a loaded machine
+    // (the late POST may have started one already; either is "the download shows up").
+    let slow = fleet.package_url_with("ontap-9.16.1P3-image.tgz", 2 * 1024 * 1024, 512 * 1024);
     let _ = fleet.start_download(&name, &slow);
     let followed = h.ended(0, DOWNLOAD).await;
     assert!(followed.ending().unwrap().is_success(), "{followed:?}");
