@@ -29,7 +29,7 @@ pub(crate) use validate::ValidateArgs;
     max_term_width = 100,
     args_conflicts_with_subcommands = true
 )]
-pub struct Cli {
+pub(crate) struct Cli {
     /// The dashboard's own options (no command given).
     #[command(flatten)]
     pub dashboard: DashboardArgs,
@@ -48,7 +48,7 @@ pub struct ConfigArg {
 
 /// How the dashboard looks and sounds.
 #[derive(Debug, Clone, Default, Args)]
-pub struct ScreenArgs {
+pub(crate) struct ScreenArgs {
     /// No colours (NO_COLOR is honoured too)
     #[arg(long)]
     pub no_color: bool,
@@ -59,7 +59,7 @@ pub struct ScreenArgs {
 
 /// The dashboard's options (no command given).
 #[derive(Debug, Clone, Default, Args)]
-pub struct DashboardArgs {
+pub(crate) struct DashboardArgs {
     #[command(flatten)]
     pub config: ConfigArg,
     /// Never start a download, whatever the config says
@@ -71,7 +71,7 @@ pub struct DashboardArgs {
 
 /// What to run; the dashboard when none is given.
 #[derive(Debug, Subcommand)]
-pub enum Command {
+pub(crate) enum Command {
     /// The dashboard on an embedded simulated fleet: no config, no network needed
     Demo {
         /// How many simulated clusters
@@ -170,7 +170,7 @@ pub enum Command {
 
 /// `ontop config ...`
 #[derive(Debug, Subcommand)]
-pub enum ConfigCommand {
+pub(crate) enum ConfigCommand {
     /// Validate the config and resolve every credential: the verdict first, then one line
     /// per group of clusters that share their settings
     ///
@@ -216,7 +216,7 @@ pub enum ConfigCommand {
 /// The flags every command shares the meaning of, gathered from wherever the chosen
 /// command has them.
 #[derive(Debug, Clone, Default)]
-pub struct Common {
+pub(crate) struct Common {
     /// `--config`, for the commands that read one.
     pub config: Option<PathBuf>,
     /// `--read-only`: nothing may be started.
@@ -229,7 +229,7 @@ pub struct Common {
 
 impl Cli {
     /// The shared flags of the command given.
-    pub fn common(&self) -> Common {
+    pub(crate) fn common(&self) -> Common {
         let screen = |s: &ScreenArgs| (s.no_color, s.no_bell);
         match &self.command {
             None => {
@@ -299,7 +299,7 @@ pub(crate) use ontop_sim::cli::SimArgs;
 /// how to get a build that has it.
 #[cfg(not(feature = "sim"))]
 #[derive(Debug, Args)]
-pub struct SimArgs {
+pub(crate) struct SimArgs {
     #[arg(trailing_var_arg = true, allow_hyphen_values = true, hide = true)]
-    pub ignored: Vec<String>,
+    pub(crate) ignored: Vec<String>,
 }

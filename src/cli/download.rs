@@ -7,7 +7,7 @@ use super::ConfigArg;
 /// `ontop download` options.
 #[derive(Debug, Args)]
 #[command(group = clap::ArgGroup::new("which").required(true).multiple(true).args(["clusters", "all", "labels"]))]
-pub struct DownloadArgs {
+pub(crate) struct DownloadArgs {
     #[command(flatten)]
     pub config: ConfigArg,
     /// Never start a download: every chosen cluster is reported as read-only

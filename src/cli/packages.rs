@@ -7,7 +7,7 @@ use super::ConfigArg;
 /// `ontop packages` options.
 #[derive(Debug, Args)]
 #[command(args_conflicts_with_subcommands = true)]
-pub struct PackagesArgs {
+pub(crate) struct PackagesArgs {
     #[command(subcommand)]
     pub action: Option<PackagesAction>,
     #[command(flatten)]
@@ -25,7 +25,7 @@ pub struct PackagesArgs {
 
 /// What `ontop packages` can do besides listing.
 #[derive(Debug, Subcommand)]
-pub enum PackagesAction {
+pub(crate) enum PackagesAction {
     /// Remove a package from the chosen clusters' repositories, following each removal
     /// to its end (asks first; --yes without a terminal)
     ///
@@ -41,7 +41,7 @@ pub enum PackagesAction {
 /// `ontop packages delete` options.
 #[derive(Debug, Args)]
 #[command(group = clap::ArgGroup::new("which").required(true).multiple(true).args(["clusters", "all", "labels"]))]
-pub struct PackageDeleteArgs {
+pub(crate) struct PackageDeleteArgs {
     /// The package's version, as `ontop packages` lists it (e.g. 9.16.1P3)
     #[arg(value_name = "VERSION")]
     pub version: String,

@@ -7,7 +7,7 @@ use super::ConfigArg;
 /// `ontop validate` options.
 #[derive(Debug, Args)]
 #[command(group = clap::ArgGroup::new("which").required(true).multiple(true).args(["clusters", "all", "labels"]))]
-pub struct ValidateArgs {
+pub(crate) struct ValidateArgs {
     #[command(flatten)]
     pub config: ConfigArg,
     /// The release to validate, as the package repository lists it (e.g. 9.16.1P3)

@@ -57,7 +57,7 @@ pub enum Exit {
 impl Exit {
     /// `Ok` when there is no reason to fail; else `Failed`, after the one closing line
     /// that says why (every non-zero exit ends with one).
-    pub fn unless(reasons: &[String]) -> Self {
+    pub(crate) fn unless(reasons: &[String]) -> Self {
         if reasons.is_empty() {
             return Self::Ok;
         }
@@ -66,7 +66,7 @@ impl Exit {
     }
 
     /// The code for the process.
-    pub fn code(self) -> u8 {
+    pub(crate) fn code(self) -> u8 {
         self as u8
     }
 }
@@ -90,7 +90,7 @@ pub enum CliError {
 
 impl CliError {
     /// The exit code this error means.
-    pub fn exit(&self) -> Exit {
+    pub(crate) fn exit(&self) -> Exit {
         match self {
             Self::Config(_) | Self::Usage(_) | Self::Setup(_) => Exit::Usage,
             Self::Terminal(_) => Exit::Failed,
@@ -117,7 +117,7 @@ pub struct Context {
 
 impl Context {
     /// The context for `cli`, loading the config when its command reads one.
-    pub fn new(cli: &Cli) -> Result<Self, CliError> {
+    pub(crate) fn new(cli: &Cli) -> Result<Self, CliError> {
         let needs_config = matches!(
             cli.command,
             None | Some(
@@ -156,7 +156,7 @@ impl Context {
     }
 
     /// The config this command was given.
-    pub fn config(&self) -> Result<&Config, CliError> {
+    pub(crate) fn config(&self) -> Result<&Config, CliError> {
         self.config
             .as_ref()
             .ok_or_else(|| CliError::Setup("this command runs without a config".into()))

@@ -22,7 +22,7 @@ pub enum WhenUnnamed {
 
 impl SelectionArgs {
     /// True when no flag picks anything.
-    pub fn is_empty(&self) -> bool {
+    pub(crate) fn is_empty(&self) -> bool {
         self.clusters.is_empty() && !self.all && self.labels.is_empty()
     }
 
@@ -50,7 +50,7 @@ impl SelectionArgs {
     }
 
     /// The flags in words, for the line that says what was selected.
-    pub fn describe(&self) -> String {
+    pub(crate) fn describe(&self) -> String {
         let mut parts: Vec<String> = Vec::new();
         if self.all {
             parts.push("--all".into());

@@ -143,7 +143,7 @@ impl Credentials {
     /// A password that belongs to no cluster (`[serve]`'s login), read once from its
     /// source; `owner` names the table in the error. There is no prompt for it: a
     /// service has no terminal.
-    pub fn password_from(
+    pub(crate) fn password_from(
         &self,
         source: &CredentialSource,
         owner: &str,

@@ -21,7 +21,7 @@ enum Source {
 
 impl Environment {
     /// The process environment.
-    pub fn process() -> Self {
+    pub(crate) fn process() -> Self {
         Self(Source::Process)
     }
 
@@ -50,7 +50,7 @@ impl Environment {
     }
 
     /// One variable, when it is set.
-    pub fn var_os(&self, name: impl AsRef<OsStr>) -> Option<OsString> {
+    pub(crate) fn var_os(&self, name: impl AsRef<OsStr>) -> Option<OsString> {
         match &self.0 {
             Source::Process => std::env::var_os(name),
             Source::Fixed(vars) => {
@@ -61,7 +61,7 @@ impl Environment {
     }
 
     /// Every variable, for the `ONTOP__` overrides.
-    pub fn vars_os(&self) -> Vec<(OsString, OsString)> {
+    pub(crate) fn vars_os(&self) -> Vec<(OsString, OsString)> {
         match &self.0 {
             Source::Process => std::env::vars_os().collect(),
             Source::Fixed(vars) => {

@@ -41,12 +41,12 @@ impl Eq for Mirror {}
 
 impl Mirror {
     /// Whether `labels` (a cluster's) hold every label of this mirror.
-    pub fn serves(&self, labels: &BTreeMap<String, String>) -> bool {
+    pub(crate) fn serves(&self, labels: &BTreeMap<String, String>) -> bool {
         self.labels.iter().all(|(k, v)| labels.get(k) == Some(v))
     }
 
     /// The labels as written: `site=ams env=prod`.
-    pub fn selector(&self) -> String {
+    pub(crate) fn selector(&self) -> String {
         let pairs: Vec<String> = self
             .labels
             .iter()

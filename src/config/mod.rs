@@ -174,7 +174,7 @@ pub enum CredentialSource {
 
 impl CredentialSource {
     /// The config key and its (non-secret) value, for messages: `password_env "ONTAP_PW"`.
-    pub fn describe(&self) -> String {
+    pub(crate) fn describe(&self) -> String {
         match self {
             Self::Plain(_) => "password (plain, in the config)".to_owned(),
             Self::Env(var) => format!("password_env {var:?}"),
@@ -187,7 +187,7 @@ impl CredentialSource {
 
 impl Config {
     /// The same config with only the clusters at `chosen` (config order kept).
-    pub fn subset(&self, chosen: &[usize]) -> Config {
+    pub(crate) fn subset(&self, chosen: &[usize]) -> Config {
         let mut subset = self.clone();
         subset.clusters = chosen
             .iter()

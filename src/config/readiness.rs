@@ -39,7 +39,7 @@ impl Default for ValidateSettings {
 
 impl ValidateSettings {
     /// Whether the check called `name` is a note, not a warning or an error.
-    pub fn ignores(&self, name: &str) -> bool {
+    pub(crate) fn ignores(&self, name: &str) -> bool {
         self.ignore
             .iter()
             .any(|i| i.eq_ignore_ascii_case(name.trim()))

@@ -24,7 +24,7 @@ pub(crate) const AUDIT_FILE: &str = "audit.jsonl";
 /// What a line of the audit log is about.
 #[derive(Debug, Clone, Copy, Serialize, PartialEq, Eq)]
 #[serde(rename_all = "snake_case")]
-pub enum AuditEvent {
+pub(crate) enum AuditEvent {
     /// A download request is about to be sent (written first, or nothing is sent).
     Attempt,
     /// The cluster's answer to a download request, or a download attached to.
@@ -54,7 +54,7 @@ pub enum AuditEvent {
 /// The outcome a line records, one closed vocabulary for every event.
 #[derive(Debug, Clone, Copy, Serialize, PartialEq, Eq)]
 #[serde(rename_all = "snake_case")]
-pub enum AuditResult {
+pub(crate) enum AuditResult {
     /// Before the request: it is about to be sent.
     Requested,
     /// Sent again after "temporarily locked".
@@ -79,7 +79,7 @@ pub enum AuditResult {
 
 /// One line of the audit log.
 #[derive(Debug, Clone, Serialize, PartialEq)]
-pub struct AuditRecord {
+pub(crate) struct AuditRecord {
     pub time: String,
     pub event: AuditEvent,
     pub user: String,
@@ -106,7 +106,7 @@ pub struct AuditRecord {
 
 impl AuditRecord {
     /// A record stamped now, by this user on this host.
-    pub fn now(event: AuditEvent, cluster: &str, url: &str, result: AuditResult) -> Self {
+    pub(crate) fn now(event: AuditEvent, cluster: &str, url: &str, result: AuditResult) -> Self {
         Self {
             time: Timestamp::now().to_string(),
             event,
@@ -163,16 +163,8 @@ impl AuditLog {
         }
     }
 
-    /// Where the log is written, when it is.
-    pub fn path(&self) -> Option<&Path> {
-        match &self.target {
-            Target::File(path) => Some(path),
-            _ => None,
-        }
-    }
-
     /// Appends one line and flushes it to the disk. The error says which file and why.
-    pub fn append(&self, record: &AuditRecord) -> Result<(), RecordError> {
+    pub(crate) fn append(&self, record: &AuditRecord) -> Result<(), RecordError> {
         let path = match &self.target {
             Target::File(path) => path,
             Target::Disabled => return Ok(()),

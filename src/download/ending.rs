@@ -66,7 +66,7 @@ pub enum Ending {
 
 impl Ending {
     /// How a job ended, once it has (`None` while it queues, runs or is paused).
-    pub fn from_job(job: &Job) -> Option<Self> {
+    pub(crate) fn from_job(job: &Job) -> Option<Self> {
         match job.state.as_ref()? {
             JobState::Success => Some(Self::Success {
                 message: job.message.clone(),
@@ -88,7 +88,7 @@ impl Ending {
     }
 
     /// How the cluster's download ended, once it has.
-    pub fn from_download(download: &DownloadStatus) -> Option<Self> {
+    pub(crate) fn from_download(download: &DownloadStatus) -> Option<Self> {
         match download.state.as_ref()? {
             DownloadState::Success => Some(Self::Success {
                 message: download.message.clone(),
@@ -106,7 +106,7 @@ impl Ending {
 
     /// A request that went out and got no answer in time (a timeout): unlike a refusal,
     /// the cluster may have taken it.
-    pub fn is_unanswered(&self) -> bool {
+    pub(crate) fn is_unanswered(&self) -> bool {
         matches!(self, Self::Refused(e) if e.kind == ErrorKind::Timeout)
     }
 
@@ -146,7 +146,7 @@ impl Ending {
     }
 
     /// The word for scripts and the audit log.
-    pub fn result_word(&self) -> &'static str {
+    pub(crate) fn result_word(&self) -> &'static str {
         match self {
             Self::Success { .. } => "success",
             Self::AlreadyPresent => "already_present",
@@ -166,7 +166,7 @@ impl Ending {
     }
 
     /// The result for the audit log.
-    pub fn audit_result(&self) -> crate::download::audit::AuditResult {
+    pub(crate) fn audit_result(&self) -> crate::download::audit::AuditResult {
         use crate::download::audit::AuditResult as R;
         match self {
             Self::Success { .. } | Self::Removed | Self::Uploaded | Self::Validated { .. } => {
@@ -245,7 +245,7 @@ impl Ending {
     }
 
     /// What to do now, when there is something to do.
-    pub fn next_step(&self) -> Option<&'static str> {
+    pub(crate) fn next_step(&self) -> Option<&'static str> {
         match self {
             Self::Success { .. }
             | Self::AlreadyPresent

@@ -22,14 +22,7 @@ pub enum Holding {
     Holds(String),
 }
 
-impl Holding {
-    /// The release in question.
-    pub fn version(&self) -> &str {
-        match self {
-            Self::Runs(v) | Self::Holds(v) => v,
-        }
-    }
-}
+impl Holding {}
 
 /// The ONTAP release a package URL (or file name) holds, when its name says.
 pub(crate) fn image_version(url: &str) -> Option<String> {

@@ -44,7 +44,7 @@ pub struct JournalEntry {
 
 /// The last validation ontop ran on a cluster: which release, and when its results came.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ValidatedEntry {
+pub(crate) struct ValidatedEntry {
     pub cluster: String,
     pub version: String,
     pub at: String,
@@ -98,7 +98,7 @@ impl Journal {
     }
 
     /// Whether anything is kept: false for the demo, or without a data dir.
-    pub fn keeps(&self) -> bool {
+    pub(crate) fn keeps(&self) -> bool {
         self.path.is_some()
     }
 
@@ -108,13 +108,13 @@ impl Journal {
     }
 
     /// The last validation ontop ran on each cluster, as last read.
-    pub fn validated(&self) -> Vec<ValidatedEntry> {
+    pub(crate) fn validated(&self) -> Vec<ValidatedEntry> {
         self.entries.locked().validated.values().cloned().collect()
     }
 
     /// Reads the file again (other ontop processes may have changed it) and returns its
     /// entries; when it cannot be read, the entries last read, and a warning.
-    pub fn reread(&self) -> Vec<JournalEntry> {
+    pub(crate) fn reread(&self) -> Vec<JournalEntry> {
         if let Some(path) = &self.path {
             match self.read(path) {
                 Ok(entries) => {
@@ -131,12 +131,12 @@ impl Journal {
     }
 
     /// The download followed on `cluster`, when there is one.
-    pub fn entry(&self, cluster: &str) -> Option<JournalEntry> {
+    pub(crate) fn entry(&self, cluster: &str) -> Option<JournalEntry> {
         self.entries.locked().jobs.get(cluster).cloned()
     }
 
     /// What went wrong reading the journal since the last call.
-    pub fn take_warnings(&self) -> Vec<String> {
+    pub(crate) fn take_warnings(&self) -> Vec<String> {
         std::mem::take(&mut *self.warnings.locked())
     }
 
@@ -148,14 +148,14 @@ impl Journal {
     }
 
     /// Records the release a validation on a cluster was for; it replaces an older one.
-    pub fn note_validated(&self, entry: ValidatedEntry) -> Result<(), RecordError> {
+    pub(crate) fn note_validated(&self, entry: ValidatedEntry) -> Result<(), RecordError> {
         self.change(|contents| {
             contents.validated.insert(entry.cluster.clone(), entry);
         })
     }
 
     /// Forgets the download `job` on `cluster` (it ended); a newer one stays.
-    pub fn remove(&self, cluster: &str, job: &str) -> Result<(), RecordError> {
+    pub(crate) fn remove(&self, cluster: &str, job: &str) -> Result<(), RecordError> {
         self.change(|contents| {
             if contents.jobs.get(cluster).is_some_and(|e| e.job == job) {
                 contents.jobs.remove(cluster);

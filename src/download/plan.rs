@@ -95,27 +95,8 @@ pub enum SkipReason {
 }
 
 impl SkipReason {
-    /// The word in a skip line or a table cell.
-    pub fn word(&self) -> &'static str {
-        match self {
-            Self::ReadOnly => "read-only",
-            Self::AlreadyFollowed => "followed",
-            Self::Failing(_) => "not answering",
-            Self::LoginRefused => "login refused",
-            Self::AlreadyThere(Holding::Runs(_)) => "runs it",
-            Self::AlreadyThere(Holding::Holds(_)) => "has it",
-            Self::CannotUpload(_) => "too old",
-            Self::Downloading => "busy",
-            Self::NotHeld(_) => "no package",
-            Self::AlreadyRuns(_) => "runs it",
-            Self::Updating(_) => "updating",
-            Self::Validating => "validating",
-            Self::RepositoryUnread(_) => "unread",
-        }
-    }
-
     /// What to do about it, when anything can be done.
-    pub fn next_step(&self) -> Option<&'static str> {
+    pub(crate) fn next_step(&self) -> Option<&'static str> {
         match self {
             Self::ReadOnly => Some(
                 "downloads are disabled there: drop --read-only, or set read_only = false for \
@@ -201,12 +182,12 @@ pub struct Skipped {
 
 impl Plan {
     /// The targets' names, in the plan's order.
-    pub fn target_names(&self) -> Vec<&str> {
+    pub(crate) fn target_names(&self) -> Vec<&str> {
         self.targets.iter().map(|t| t.name.as_str()).collect()
     }
 
     /// True when nothing would be sent and nothing newly followed.
-    pub fn is_empty(&self) -> bool {
+    pub(crate) fn is_empty(&self) -> bool {
         self.targets.is_empty() && self.attach.is_empty()
     }
 }

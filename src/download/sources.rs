@@ -34,12 +34,12 @@ impl std::fmt::Debug for MirrorSource {
 
 impl MirrorSource {
     /// Whether a cluster with `labels` fetches from here.
-    pub fn serves(&self, labels: &BTreeMap<String, String>) -> bool {
+    pub(crate) fn serves(&self, labels: &BTreeMap<String, String>) -> bool {
         self.labels.iter().all(|(k, v)| labels.get(k) == Some(v))
     }
 
     /// The same mirror without its password, for what is only shown.
-    pub fn shown(&self) -> Self {
+    pub(crate) fn shown(&self) -> Self {
         Self {
             password: None,
             ..self.clone()

@@ -85,22 +85,22 @@ impl DownloadSpec {
     }
 
     /// The URL as sent to the cluster (it may carry credentials: never print it).
-    pub fn url(&self) -> &Url {
+    pub(crate) fn url(&self) -> &Url {
         &self.url
     }
 
     /// The URL fit to show, log and audit: a password inside it, and its query, masked.
-    pub fn masked_url(&self) -> String {
+    pub(crate) fn masked_url(&self) -> String {
         mask_url(&self.url)
     }
 
     /// Whether a server password was given (the confirmation says so, never what it is).
-    pub fn has_password(&self) -> bool {
+    pub(crate) fn has_password(&self) -> bool {
         self.password.is_some()
     }
 
     /// The package file name, which is what ONTAP's "same name" conflict is about.
-    pub fn file_name(&self) -> &str {
+    pub(crate) fn file_name(&self) -> &str {
         self.url
             .path_segments()
             .and_then(|mut s| s.next_back())
@@ -108,7 +108,7 @@ impl DownloadSpec {
     }
 
     /// The POST body; the only place the password leaves this value.
-    pub fn request(&self) -> DownloadRequest {
+    pub(crate) fn request(&self) -> DownloadRequest {
         DownloadRequest {
             url: self.url.to_string(),
             username: self.username.clone(),

@@ -57,7 +57,7 @@ impl StartOutcome {
     }
 
     /// Sorts the answer to a change with no conflicts of its own (a removal).
-    pub fn of_change(answer: Result<DownloadStarted, OntapError>) -> Self {
+    pub(crate) fn of_change(answer: Result<DownloadStarted, OntapError>) -> Self {
         Self::answered(answer, UNANSWERED_REMOVAL)
     }
 
@@ -80,7 +80,7 @@ impl StartOutcome {
     }
 
     /// The result for the audit log.
-    pub fn audit_result(&self) -> AuditResult {
+    pub(crate) fn audit_result(&self) -> AuditResult {
         match self {
             Self::Started { .. } => AuditResult::Started,
             Self::Finished { .. } => AuditResult::Finished,
@@ -94,7 +94,7 @@ impl StartOutcome {
     }
 
     /// The job to follow, when there is one.
-    pub fn job(&self) -> Option<&str> {
+    pub(crate) fn job(&self) -> Option<&str> {
         match self {
             Self::Started { job } => Some(job),
             Self::Finished { job } => job.as_deref(),

@@ -102,13 +102,13 @@ impl Tracker {
     }
 
     /// A start that waits in ontop for a place (nothing sent yet), as the n-th of m.
-    pub fn queued(mut self, position: usize, of: usize, at: Timestamp) -> Self {
+    pub(crate) fn queued(mut self, position: usize, of: usize, at: Timestamp) -> Self {
         self.set_phase(Phase::Queued { position, of }, Since::Exactly(at));
         self
     }
 
     /// The request leaves its queue now: it is on its way.
-    pub fn dequeued(&mut self, at: Timestamp) {
+    pub(crate) fn dequeued(&mut self, at: Timestamp) {
         if matches!(self.followed.phase, Phase::Queued { .. }) {
             self.set_phase(Phase::Starting, Since::Exactly(at));
         }
@@ -117,7 +117,7 @@ impl Tracker {
     /// A download that was running when chosen. With its job (found in the cluster's
     /// jobs), it is followed by the job and its own start time; without, by the
     /// download status, since at least now.
-    pub fn attached(job: Option<&Job>, at: Timestamp) -> Self {
+    pub(crate) fn attached(job: Option<&Job>, at: Timestamp) -> Self {
         let operation = Operation::Download {
             url: None,
             server_username: None,
@@ -191,12 +191,12 @@ impl Tracker {
     }
 
     /// The ending, once there is one.
-    pub fn ending(&self) -> Option<&Ending> {
+    pub(crate) fn ending(&self) -> Option<&Ending> {
         self.followed.phase.ending()
     }
 
     /// Which kind of operation it follows.
-    pub fn kind(&self) -> OperationKind {
+    pub(crate) fn kind(&self) -> OperationKind {
         self.followed.kind()
     }
 

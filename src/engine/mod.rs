@@ -194,7 +194,7 @@ impl Engine {
     /// what is known of them before any poll comes with it. Credentials are resolved
     /// here (a password prompt can still be answered); from here on a source that needs
     /// a prompt after a 401 is an error on its cluster instead.
-    pub fn from_config(
+    pub(crate) fn from_config(
         config: &Config,
         credentials: &Arc<Credentials>,
         data_dir: Option<&Path>,
@@ -223,13 +223,13 @@ impl Engine {
     }
 
     /// Whether the journal keeps followed downloads for the next ontop (not in the demo).
-    pub fn journaled(&self) -> bool {
+    pub(crate) fn journaled(&self) -> bool {
         self.journaled
     }
 
     /// The site mirrors, without their passwords: what a confirmation groups targets
     /// by.
-    pub fn mirrors(&self) -> Vec<MirrorSource> {
+    pub(crate) fn mirrors(&self) -> Vec<MirrorSource> {
         self.mirrors.iter().map(MirrorSource::shown).collect()
     }
 
@@ -253,7 +253,12 @@ impl Engine {
 
     /// Logs in to `clusters` with `password` from now on (typed after a refused login);
     /// where the cluster refused it before, only when `refused` says to send it again.
-    pub fn set_password(&self, clusters: &[usize], password: &SecretString, refused: Refused) {
+    pub(crate) fn set_password(
+        &self,
+        clusters: &[usize],
+        password: &SecretString,
+        refused: Refused,
+    ) {
         for &cluster in clusters {
             let password = password.clone();
             self.send(cluster, Command::Password { password, refused });
@@ -262,7 +267,7 @@ impl Engine {
 
     /// Stops following the operation of `kind` on `cluster` (a `--timeout`): it ends as
     /// given up and is recorded so (the journal keeps a download for a later ontop).
-    pub fn give_up(&self, cluster: usize, kind: OperationKind, reason: String) {
+    pub(crate) fn give_up(&self, cluster: usize, kind: OperationKind, reason: String) {
         self.send(cluster, Command::GiveUp(kind, reason));
     }
 

@@ -78,7 +78,11 @@ impl Engine {
 
     /// `clusters` grouped by the (masked) URL each would fetch `spec`'s package from
     /// (its site's mirror, else the URL as given): what a confirmation names.
-    pub fn by_source(&self, spec: &DownloadSpec, clusters: &[usize]) -> Vec<(String, Vec<&str>)> {
+    pub(crate) fn by_source(
+        &self,
+        spec: &DownloadSpec,
+        clusters: &[usize],
+    ) -> Vec<(String, Vec<&str>)> {
         let targets = clusters
             .iter()
             .filter_map(|&c| Some((self.names.get(c)?.as_str(), self.labels.get(c)?)));
@@ -89,7 +93,7 @@ impl Engine {
     /// targets get an upload (those past `max_running` wait in ontop, queued), each
     /// streamed from disk at the shared rate and followed to the end of the job that
     /// files it.
-    pub fn start_uploads(&self, plan: &Plan, source: UploadSource) {
+    pub(crate) fn start_uploads(&self, plan: &Plan, source: UploadSource) {
         let now = Timestamp::now();
         let operation = Operation::Upload(source.file.clone());
         let change = Change::Upload(Arc::new(source));
@@ -251,7 +255,7 @@ impl Engine {
     /// Stops the upload on its way to `cluster` (asked in the dashboard's details): the
     /// connection is cut, nothing more is sent, and it ends as stopped with the bytes
     /// sent. Whether one was on its way.
-    pub fn stop_upload(&self, cluster: usize) -> bool {
+    pub(crate) fn stop_upload(&self, cluster: usize) -> bool {
         self.upload_stops.stop(cluster)
     }
 }

@@ -40,7 +40,7 @@ pub enum Again {
 
 /// Whether a password the cluster refused before is sent to it again.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Refused {
+pub(crate) enum Refused {
     /// Not sent: another refusal counts towards locking the account.
     Withheld,
     /// Sent anyway: the operator asked the same way twice.
@@ -49,7 +49,7 @@ pub enum Refused {
 
 impl Refused {
     /// [`Refused::SentAgain`] when the operator asked twice.
-    pub fn sent_again_if(asked_twice: bool) -> Self {
+    pub(crate) fn sent_again_if(asked_twice: bool) -> Self {
         if asked_twice {
             Self::SentAgain
         } else {
@@ -141,7 +141,7 @@ pub enum Update {
 
 impl Update {
     /// The cluster the update is about, when it is about one.
-    pub fn cluster(&self) -> Option<usize> {
+    pub(crate) fn cluster(&self) -> Option<usize> {
         match self {
             Self::Polled { cluster, .. }
             | Self::PollFailed { cluster, .. }

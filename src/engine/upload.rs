@@ -39,13 +39,13 @@ impl UploadSource {
     /// Reads the image at `path` once, to know its size and SHA-256, before anything is
     /// sent; `expected` (NetApp's published checksum) must match when given. The error
     /// says what to do.
-    pub async fn prepare(path: &Path, expected: Option<&str>) -> Result<Self, String> {
+    pub(crate) async fn prepare(path: &Path, expected: Option<&str>) -> Result<Self, String> {
         Self::prepare_watched(path, expected, Arc::new(|_, _| true)).await
     }
 
     /// As [`UploadSource::prepare`], telling `progress` (bytes read, size) as the image
     /// is read; reading stops, with an error, when `progress` answers false.
-    pub async fn prepare_watched(
+    pub(crate) async fn prepare_watched(
         path: &Path,
         expected: Option<&str>,
         progress: Arc<dyn Fn(u64, u64) -> bool + Send + Sync>,

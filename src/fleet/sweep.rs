@@ -65,7 +65,7 @@ impl ClusterReport {
     }
 
     /// The short ONTAP version ("9.16.1P3"), when known.
-    pub fn version(&self) -> Option<String> {
+    pub(crate) fn version(&self) -> Option<String> {
         self.info.as_ref()?.version.as_ref()?.short()
     }
 }

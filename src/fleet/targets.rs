@@ -41,7 +41,7 @@ impl Reauth {
     /// Re-reading `cluster`'s source through the shared credential cache; `None` for
     /// a source that cannot change while ontop runs (a password in the config, an
     /// environment variable, the prompt at start).
-    pub fn new(credentials: Arc<Credentials>, cluster: ClusterConfig) -> Option<Self> {
+    pub(crate) fn new(credentials: Arc<Credentials>, cluster: ClusterConfig) -> Option<Self> {
         if !matches!(
             cluster.credential,
             CredentialSource::File(_) | CredentialSource::Command(_)
@@ -61,12 +61,12 @@ impl Reauth {
     }
 
     /// The password as the source gives it now.
-    pub fn password(&self) -> Result<SecretString, String> {
+    pub(crate) fn password(&self) -> Result<SecretString, String> {
         (self.read)()
     }
 
     /// The source, as the config names it: `password_file "/etc/ontop/pw"`.
-    pub fn source(&self) -> &str {
+    pub(crate) fn source(&self) -> &str {
         &self.source
     }
 }

@@ -37,11 +37,6 @@ impl Fingerprint {
         bytes.copy_from_slice(digest.as_ref());
         Self(bytes)
     }
-
-    /// The 32 raw bytes.
-    pub fn as_bytes(&self) -> &[u8; 32] {
-        &self.0
-    }
 }
 
 /// `sha256:AB:CD:...`: the form the config takes and `ontop trust` prints.

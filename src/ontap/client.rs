@@ -165,13 +165,13 @@ impl Client {
     }
 
     /// The configured cluster name.
-    pub fn name(&self) -> &str {
+    pub(crate) fn name(&self) -> &str {
         &self.name
     }
 
     /// Logs in with `password` from now on (typed after a 401, or read again from its
     /// source), unless the cluster refused it before.
-    pub fn set_password(&self, password: &SecretString) -> PasswordChange {
+    pub(crate) fn set_password(&self, password: &SecretString) -> PasswordChange {
         self.login.set_password(password)
     }
 
@@ -188,7 +188,7 @@ impl Client {
     }
 
     /// The user the client logs in as.
-    pub fn username(&self) -> &str {
+    pub(crate) fn username(&self) -> &str {
         self.login.username()
     }
 

@@ -213,7 +213,7 @@ const CODE_HINTS: &[(i64, &str, &str)] = &[
 /// the engine's to decide (follow the running download, count the package as there,
 /// send again after a while).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Conflict {
+pub(crate) enum Conflict {
     /// Another download or update runs (10551357): follow it instead.
     InProgress,
     /// The package (10551327) or firmware file (10551496) is already on the cluster.

@@ -36,7 +36,7 @@ pub enum ErrorKind {
 
 impl ErrorKind {
     /// The lowercase name used in JSON and on screen.
-    pub fn as_str(self) -> &'static str {
+    pub(crate) fn as_str(self) -> &'static str {
         match self {
             Self::Auth => "auth",
             Self::Tls => "tls",
@@ -50,7 +50,7 @@ impl ErrorKind {
     }
 
     /// What to do next when there is no ONTAP code to be more precise.
-    pub fn hint(self) -> &'static str {
+    pub(crate) fn hint(self) -> &'static str {
         match self {
             Self::Auth => {
                 "check the username and password source for this cluster (ontop config check), and that the account has the http application with a role allowing /api/cluster"
@@ -116,13 +116,13 @@ impl OntapError {
     }
 
     /// The same error, with the HTTP status the cluster answered.
-    pub fn with_status(mut self, status: u16) -> Self {
+    pub(crate) fn with_status(mut self, status: u16) -> Self {
         self.http_status = Some(status);
         self
     }
 
     /// The conflict this refusal means, when it is one ([`super::codes::conflict`]).
-    pub fn conflict(&self) -> Option<super::codes::Conflict> {
+    pub(crate) fn conflict(&self) -> Option<super::codes::Conflict> {
         super::codes::conflict(self.code, &self.message)
     }
 

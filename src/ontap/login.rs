@@ -16,7 +16,7 @@ use secrecy::{ExposeSecret, SecretString};
 
 /// What a new password did.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum PasswordChange {
+pub(crate) enum PasswordChange {
     /// It is new: the next request logs in with it.
     New,
     /// It is the one already in use (and not refused): nothing changed.

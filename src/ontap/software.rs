@@ -55,7 +55,7 @@ impl UpdateState {
     }
 
     /// The word as ONTAP sends it.
-    pub fn as_str(&self) -> &str {
+    pub(crate) fn as_str(&self) -> &str {
         match self {
             Self::InProgress => "in_progress",
             Self::Waiting => "waiting",
@@ -71,7 +71,7 @@ impl UpdateState {
     }
 
     /// The update has not ended (it may be paused): watch it closely.
-    pub fn is_open(&self) -> bool {
+    pub(crate) fn is_open(&self) -> bool {
         matches!(
             self,
             Self::InProgress
@@ -84,7 +84,7 @@ impl UpdateState {
     }
 
     /// It needs a person: paused on an error, or failed.
-    pub fn needs_a_look(&self) -> bool {
+    pub(crate) fn needs_a_look(&self) -> bool {
         matches!(self, Self::PausedOnError | Self::Failed)
     }
 }
@@ -135,7 +135,7 @@ pub enum CheckStatus {
 
 impl CheckStatus {
     /// The word as ONTAP sends it.
-    pub fn as_str(&self) -> &str {
+    pub(crate) fn as_str(&self) -> &str {
         match self {
             Self::Warning => "warning",
             Self::Error => "error",
@@ -225,7 +225,7 @@ impl Software {
     }
 
     /// The update's phase now: the first that has not completed, else the last.
-    pub fn current_phase(&self) -> Option<&UpdatePhase> {
+    pub(crate) fn current_phase(&self) -> Option<&UpdatePhase> {
         self.phases
             .iter()
             .find(|p| p.state.as_deref() != Some("completed"))
@@ -233,13 +233,14 @@ impl Software {
     }
 
     /// Whether an update runs (or waits, or is paused): it is watched on every poll.
-    pub fn updating(&self) -> bool {
+    pub(crate) fn updating(&self) -> bool {
         self.state.as_ref().is_some_and(UpdateState::is_open)
             && (self.pending_version.is_some() || !self.phases.is_empty())
     }
 
     /// The releases the nodes run, each once (two during an update).
-    pub fn node_versions(&self) -> Vec<&str> {
+    #[cfg(test)]
+    pub(crate) fn node_versions(&self) -> Vec<&str> {
         let mut versions: Vec<&str> = Vec::new();
         for v in self.nodes.iter().filter_map(|n| n.version.as_deref()) {
             if !versions.contains(&v) {

@@ -40,7 +40,7 @@ impl Default for PollStats {
 
 impl PollStats {
     /// Buckets from 5 ms to about 40 s: a loopback simulator to a cluster timing out.
-    pub fn new() -> Self {
+    pub(crate) fn new() -> Self {
         Self {
             errors: Family::default(),
             duration: Histogram::new(exponential_buckets(0.005, 2.0, 14)),
@@ -48,7 +48,7 @@ impl PollStats {
     }
 
     /// Counts one update: a failed poll by its kind, and how long each poll took.
-    pub fn observe(&self, update: &Update, labels: &[Label]) {
+    pub(crate) fn observe(&self, update: &Update, labels: &[Label]) {
         match update {
             Update::Polled { took, .. } => self.duration.observe(took.as_secs_f64()),
             Update::PollFailed { error, took, .. } => {

@@ -50,7 +50,8 @@ pub enum Health {
 
 impl Health {
     /// The lowercase word the filter matches (the table draws its own, with a symbol).
-    pub fn as_str(self) -> &'static str {
+    #[cfg(test)]
+    pub(crate) fn as_str(self) -> &'static str {
         match self {
             Self::Ok => "ok",
             Self::Unknown => "unknown",
@@ -105,7 +106,7 @@ pub struct ClusterState {
 
 impl ClusterState {
     /// A cluster nothing is known about yet.
-    pub fn new(identity: ClusterIdentity) -> Self {
+    pub(crate) fn new(identity: ClusterIdentity) -> Self {
         Self {
             identity,
             version: None,
@@ -128,7 +129,7 @@ impl ClusterState {
     }
 
     /// True when the cluster is reached over plain HTTP (shown as a badge).
-    pub fn plain_http(&self) -> bool {
+    pub(crate) fn plain_http(&self) -> bool {
         self.identity.url.starts_with("http://")
     }
 
@@ -157,7 +158,7 @@ impl ClusterState {
     }
 
     /// The operations not ended yet (the quit question counts these).
-    pub fn open_operations(&self) -> impl Iterator<Item = &Followed> {
+    pub(crate) fn open_operations(&self) -> impl Iterator<Item = &Followed> {
         [&self.followed, &self.removal, &self.readiness.operation]
             .into_iter()
             .flatten()
@@ -166,7 +167,7 @@ impl ClusterState {
 
     /// Since when what IN STATE shows holds: the followed download's phase, else the
     /// cluster's download state.
-    pub fn in_state_since(&self) -> Option<Since> {
+    pub(crate) fn in_state_since(&self) -> Option<Since> {
         self.followed.as_ref().map(|f| f.since).or(self.state_since)
     }
 
@@ -189,13 +190,13 @@ impl ClusterState {
 
     /// Whether the values shown are old: the last good answer is older than
     /// [`STALE_AFTER_POLLS`] intervals (whether or not the polls since failed).
-    pub fn is_stale(&self, now: Timestamp) -> bool {
+    pub(crate) fn is_stale(&self, now: Timestamp) -> bool {
         self.last_success
             .is_some_and(|ok| age(ok, now) > self.identity.poll_interval * STALE_AFTER_POLLS)
     }
 
     /// Applies one update; returns whether anything visible changed.
-    pub fn apply(&mut self, update: Update) -> bool {
+    pub(crate) fn apply(&mut self, update: Update) -> bool {
         match update {
             Update::Polled {
                 at,

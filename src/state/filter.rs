@@ -66,7 +66,7 @@ impl Filter {
     }
 
     /// The same filter, its READY words judged by `rules` (the config's `[validate]`).
-    pub fn judged_by(self, rules: &ValidateSettings) -> Self {
+    pub(crate) fn judged_by(self, rules: &ValidateSettings) -> Self {
         Self {
             rules: rules.clone(),
             ..self
@@ -74,13 +74,13 @@ impl Filter {
     }
 
     /// Whether cluster `c` passes every term at `now`.
-    pub fn matches(&self, c: &ClusterState, now: Timestamp) -> bool {
+    pub(crate) fn matches(&self, c: &ClusterState, now: Timestamp) -> bool {
         self.terms.iter().all(|t| matches(t, c, now, &self.rules))
     }
 
     /// Where in `name` the filter's words match it (byte ranges, in order, merged), so
     /// the table can highlight them. Negated terms highlight nothing.
-    pub fn name_matches(&self, name: &str) -> Vec<Range<usize>> {
+    pub(crate) fn name_matches(&self, name: &str) -> Vec<Range<usize>> {
         let lower = name.to_lowercase();
         if lower.len() != name.len() {
             // Lowercasing moved the bytes (rare scripts): no highlight beats a wrong one.

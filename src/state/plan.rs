@@ -15,7 +15,7 @@ impl Model {
     /// The plan for `chosen` (indices into the model), from what is known now; clusters
     /// that run or hold `version` (the package's release, when its name says) are
     /// skipped. `session` says whether `--read-only` holds.
-    pub fn plan(
+    pub(crate) fn plan(
         &self,
         chosen: &[usize],
         version: Option<&str>,
@@ -42,7 +42,7 @@ impl Model {
     /// The plan for sending an image from this host: as [`Model::plan`], and also
     /// leaving out the clusters older than 9.8 (no upload endpoint) and those where a
     /// download runs (nothing to attach to: the upload would be refused).
-    pub fn plan_upload(
+    pub(crate) fn plan_upload(
         &self,
         chosen: &[usize],
         version: Option<&str>,

@@ -65,7 +65,7 @@ impl Column {
     };
 
     /// The header text.
-    pub fn title(self) -> &'static str {
+    pub(crate) fn title(self) -> &'static str {
         match self {
             Self::Name => "CLUSTER",
             Self::Version => "VERSION",

@@ -27,13 +27,13 @@ pub struct Readiness {
 
 impl Readiness {
     /// The software as last read.
-    pub fn software(&self) -> Option<&Software> {
+    pub(crate) fn software(&self) -> Option<&Software> {
         self.software.as_ref().map(|(_, s)| s)
     }
 
     /// The last validation's findings, with what ontop knows of them; `None` when the
     /// cluster holds none (never validated, or one runs now).
-    pub fn validation(&self) -> Option<Validation<'_>> {
+    pub(crate) fn validation(&self) -> Option<Validation<'_>> {
         let checks = self.software()?.validation.as_deref()?;
         Some(Validation {
             checks,
@@ -44,7 +44,7 @@ impl Readiness {
 
     /// Takes in a followed validation: once it ends with findings, they are the last
     /// validation's, for its release, as of now.
-    pub fn followed(&mut self, at: Timestamp, followed: Followed) {
+    pub(crate) fn followed(&mut self, at: Timestamp, followed: Followed) {
         if let (Some(Ending::Validated { checks }), Operation::Validation { version }) =
             (followed.ending(), &followed.operation)
         {
@@ -65,7 +65,7 @@ impl Readiness {
 
 /// The last validation's findings on a cluster.
 #[derive(Debug, Clone, Copy)]
-pub struct Validation<'a> {
+pub(crate) struct Validation<'a> {
     pub checks: &'a [Check],
     /// The release it was for, when ontop ran it.
     pub version: Option<&'a str>,
@@ -75,7 +75,7 @@ pub struct Validation<'a> {
 
 /// Findings by weight: warnings and errors count, notes (ignored checks) do not.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct Counts {
+pub(crate) struct Counts {
     pub warnings: usize,
     pub errors: usize,
     pub notes: usize,
@@ -83,7 +83,7 @@ pub struct Counts {
 
 /// Why a validation no longer says anything about the release asked about.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Stale {
+pub(crate) enum Stale {
     /// Older than `max_age`.
     Old(Duration),
     /// For another release than the one asked about.
@@ -92,7 +92,7 @@ pub enum Stale {
 
 /// What a cluster's last validation says, in one word a person acts on.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Verdict {
+pub(crate) enum Verdict {
     /// No warning or error counts (notes aside).
     Ready,
     Warnings(usize),
@@ -104,7 +104,7 @@ pub enum Verdict {
 
 impl Verdict {
     /// The word for scripts (JSON, metrics' labels, filter words).
-    pub fn word(&self) -> &'static str {
+    pub(crate) fn word(&self) -> &'static str {
         match self {
             Self::Ready => "ready",
             Self::Warnings(_) => "warnings",
@@ -115,7 +115,7 @@ impl Verdict {
     }
 
     /// The verdict in a few words: "ready", "2 warnings", "1 error", "stale (3d old)".
-    pub fn describe(&self) -> String {
+    pub(crate) fn describe(&self) -> String {
         let plural = |n: usize, one: &str| {
             if n == 1 {
                 format!("1 {one}")
@@ -136,14 +136,15 @@ impl Verdict {
     }
 
     /// Whether it counts against an update: warnings, errors.
-    pub fn blocks(&self) -> bool {
+    #[cfg(test)]
+    pub(crate) fn blocks(&self) -> bool {
         matches!(self, Self::Warnings(_) | Self::Errors(_))
     }
 }
 
 impl Validation<'_> {
     /// Its findings by weight, under `settings`.
-    pub fn counts(&self, settings: &ValidateSettings) -> Counts {
+    pub(crate) fn counts(&self, settings: &ValidateSettings) -> Counts {
         let mut counts = Counts::default();
         for check in self.checks {
             match weight(check, settings) {
@@ -156,7 +157,7 @@ impl Validation<'_> {
     }
 
     /// The verdict at `now` about `target` (any release when `None`).
-    pub fn verdict(
+    pub(crate) fn verdict(
         &self,
         target: Option<&str>,
         now: Timestamp,
@@ -196,7 +197,7 @@ pub(crate) fn verdict_of(
 
 /// How much a finding weighs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub enum Weight {
+pub(crate) enum Weight {
     Error,
     Warning,
     /// A check `[validate] ignore` names: shown, not counted.
@@ -205,7 +206,7 @@ pub enum Weight {
 
 impl Weight {
     /// The word: "error", "warning", "note".
-    pub fn word(self) -> &'static str {
+    pub(crate) fn word(self) -> &'static str {
         match self {
             Self::Error => "error",
             Self::Warning => "warning",
@@ -234,7 +235,7 @@ fn same_version(a: &str, b: &str) -> bool {
 /// One finding across the fleet: a check, how it weighs, and each distinct text with
 /// the clusters that gave it.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct CheckGroup {
+pub(crate) struct CheckGroup {
     pub check: String,
     pub weight: Weight,
     pub texts: Vec<CheckText>,
@@ -242,14 +243,14 @@ pub struct CheckGroup {
 
 impl CheckGroup {
     /// Every cluster that gave this finding, in fleet order.
-    pub fn clusters(&self) -> usize {
+    pub(crate) fn clusters(&self) -> usize {
         self.texts.iter().map(|t| t.clusters.len()).sum()
     }
 }
 
 /// What a check said (the issue, and what to do), and where.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct CheckText {
+pub(crate) struct CheckText {
     pub issue: Option<String>,
     pub action: Option<String>,
     pub clusters: Vec<String>,

@@ -158,13 +158,13 @@ impl App {
     }
 
     /// The same dashboard, saying whether the journal keeps followed downloads.
-    pub fn with_journal(mut self, journaled: bool) -> Self {
+    pub(crate) fn with_journal(mut self, journaled: bool) -> Self {
         self.journaled = journaled;
         self
     }
 
     /// Whether the journal keeps followed downloads for the next ontop.
-    pub fn journaled(&self) -> bool {
+    pub(crate) fn journaled(&self) -> bool {
         self.journaled
     }
 
@@ -235,7 +235,7 @@ impl App {
 
     /// The release of the package the download form offers (`[download] url`), when its
     /// file name says: the PKG column tells who has it.
-    pub fn form_release(&self) -> Option<String> {
+    pub(crate) fn form_release(&self) -> Option<String> {
         self.form_defaults
             .url
             .as_deref()
@@ -243,7 +243,7 @@ impl App {
     }
 
     /// Whether the cluster the keys act on has its polls paused after a refused login.
-    pub fn target_login_paused(&self) -> bool {
+    pub(crate) fn target_login_paused(&self) -> bool {
         self.target()
             .and_then(|c| self.model.clusters.get(c))
             .is_some_and(|c| c.login_paused.is_some())
@@ -272,7 +272,7 @@ impl App {
     }
 
     /// Where keys go now.
-    pub fn context(&self) -> Context {
+    pub(crate) fn context(&self) -> Context {
         if self.help.is_some() {
             return Context::Help;
         }
@@ -280,7 +280,7 @@ impl App {
     }
 
     /// Where keys would go without the help overlay: the place help describes.
-    pub fn context_under_help(&self) -> Context {
+    pub(crate) fn context_under_help(&self) -> Context {
         match &self.dialog {
             Some(Dialog::Form(_)) => return Context::Form,
             Some(Dialog::Confirm(_)) => return Context::Confirm,
@@ -317,17 +317,17 @@ impl App {
     }
 
     /// The config path or "demo (simulated fleet)", for the header.
-    pub fn config_label(&self) -> &str {
+    pub(crate) fn config_label(&self) -> &str {
         &self.config_label
     }
 
     /// Whether the whole session is read-only (`--read-only`).
-    pub fn read_only(&self) -> bool {
+    pub(crate) fn read_only(&self) -> bool {
         self.access == Session::ReadOnly
     }
 
     /// The styles of this session.
-    pub fn theme(&self) -> Theme {
+    pub(crate) fn theme(&self) -> Theme {
         self.theme
     }
 
@@ -337,27 +337,27 @@ impl App {
     }
 
     /// Whether the help overlay is open.
-    pub fn help_open(&self) -> bool {
+    pub(crate) fn help_open(&self) -> bool {
         self.help.is_some()
     }
 
     /// The filter text (may be empty).
-    pub fn filter(&self) -> &str {
+    pub(crate) fn filter(&self) -> &str {
         self.filter.text()
     }
 
     /// Where the filter's cursor is, in characters from its start.
-    pub fn filter_cursor(&self) -> usize {
+    pub(crate) fn filter_cursor(&self) -> usize {
         self.filter.cursor()
     }
 
     /// The current sort order.
-    pub fn sort(&self) -> SortOrder {
+    pub(crate) fn sort(&self) -> SortOrder {
         self.sort
     }
 
     /// The selected cluster (index in config order).
-    pub fn selected(&self) -> Option<usize> {
+    pub(crate) fn selected(&self) -> Option<usize> {
         self.selected
     }
 

@@ -19,7 +19,7 @@ use crate::state::Column;
 
 /// Where the keyboard focus is; decides which bindings apply.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Context {
+pub(crate) enum Context {
     /// The cluster table.
     Table,
     /// Typing a filter after `/`: plain characters edit the filter.
@@ -54,7 +54,7 @@ pub enum Context {
 
 impl Context {
     /// Every context, for the bindings that apply everywhere and for checks.
-    pub const ALL: [Context; 15] = [
+    pub(crate) const ALL: [Context; 15] = [
         Context::Table,
         Context::Filter,
         Context::Details,

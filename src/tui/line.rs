@@ -11,7 +11,7 @@ use secrecy::zeroize::Zeroize;
 
 /// An edit at the cursor, as the line-editing keys ask for it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Edit {
+pub(crate) enum Edit {
     /// The character before the cursor goes.
     Backspace,
     /// The character under the cursor goes.

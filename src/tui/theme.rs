@@ -15,7 +15,7 @@ use crate::state::validation::Verdict;
 
 /// The styles of one session: coloured, or plain for `NO_COLOR` / `--no-color`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Theme {
+pub(crate) struct Theme {
     color: bool,
 }
 
@@ -38,14 +38,14 @@ pub(crate) type Styled = (String, Style);
 
 impl Theme {
     /// The theme of `palette`.
-    pub fn new(palette: Palette) -> Self {
+    pub(crate) fn new(palette: Palette) -> Self {
         Self {
             color: palette == Palette::Colors,
         }
     }
 
     /// Whether this theme uses colour at all.
-    pub fn color(self) -> bool {
+    pub(crate) fn color(self) -> bool {
         self.color
     }
 
@@ -58,7 +58,7 @@ impl Theme {
     }
 
     /// The download state cell: "↓ running", "✓ success", "✗ failure", "· not_started".
-    pub fn download(self, state: Option<&DownloadState>) -> Styled {
+    pub(crate) fn download(self, state: Option<&DownloadState>) -> Styled {
         match state {
             Some(DownloadState::Running) => ("↓ running".into(), self.fg(Color::Cyan)),
             Some(DownloadState::Success) => ("✓ success".into(), self.fg(Color::Green)),
@@ -73,7 +73,7 @@ impl Theme {
     }
 
     /// The job state cell, coloured like the download states it parallels.
-    pub fn job(self, state: Option<&JobState>) -> Styled {
+    pub(crate) fn job(self, state: Option<&JobState>) -> Styled {
         let style = match state {
             Some(JobState::Running | JobState::Queued) => self.fg(Color::Cyan),
             Some(JobState::Paused) => self.fg(Color::Yellow),
@@ -86,7 +86,7 @@ impl Theme {
     }
 
     /// The JOB column: where the followed download stands, in the engine's word.
-    pub fn phase(self, phase: Option<&Phase>) -> Styled {
+    pub(crate) fn phase(self, phase: Option<&Phase>) -> Styled {
         let Some(phase) = phase else {
             return ("-".into(), self.dim());
         };
@@ -105,7 +105,7 @@ impl Theme {
     }
 
     /// The health cell: the alarming words are upper case so they stand out uncoloured.
-    pub fn health(self, health: Health) -> Styled {
+    pub(crate) fn health(self, health: Health) -> Styled {
         match health {
             Health::Ok => ("ok".into(), self.fg(Color::Green)),
             Health::Unknown => ("?".into(), self.dim()),
@@ -121,7 +121,7 @@ impl Theme {
     }
 
     /// Ages and other secondary facts: stale ones take the health colour.
-    pub fn age(self, health: Health) -> Style {
+    pub(crate) fn age(self, health: Health) -> Style {
         match health {
             Health::Stale => self.fg(Color::Yellow),
             Health::Failing => self.fg(Color::Red),
@@ -130,7 +130,7 @@ impl Theme {
     }
 
     /// Text that matters less: absent values, not-started downloads.
-    pub fn dim(self) -> Style {
+    pub(crate) fn dim(self) -> Style {
         if self.color {
             Style::new().add_modifier(Modifier::DIM)
         } else {
@@ -139,59 +139,59 @@ impl Theme {
     }
 
     /// The "!tls" and "http" badges: the connection is not what it should be.
-    pub fn warning_badge(self) -> Style {
+    pub(crate) fn warning_badge(self) -> Style {
         self.fg(Color::Yellow).add_modifier(Modifier::BOLD)
     }
 
     /// The "ro" badge.
-    pub fn info_badge(self) -> Style {
+    pub(crate) fn info_badge(self) -> Style {
         self.fg(Color::Blue)
     }
 
     /// The mark of a row chosen for a download: bold, so it stands out uncoloured too.
-    pub fn mark(self) -> Style {
+    pub(crate) fn mark(self) -> Style {
         self.fg(Color::Magenta).add_modifier(Modifier::BOLD)
     }
 
     /// The part of a name the filter matched: underlined, so it shows without colour.
-    pub fn matched(self) -> Style {
+    pub(crate) fn matched(self) -> Style {
         self.fg(Color::Yellow)
             .add_modifier(Modifier::BOLD | Modifier::UNDERLINED)
     }
 
     /// Text about something that failed: a row's next step, a form's refusal.
-    pub fn failure_text(self) -> Style {
+    pub(crate) fn failure_text(self) -> Style {
         self.fg(Color::Red)
     }
 
     /// A form field's value: underlined over its whole width, so an empty field shows.
-    pub fn field(self) -> Style {
+    pub(crate) fn field(self) -> Style {
         Style::new().add_modifier(Modifier::UNDERLINED)
     }
 
     /// The READ-ONLY marker in the header.
-    pub fn read_only_marker(self) -> Style {
+    pub(crate) fn read_only_marker(self) -> Style {
         self.fg(Color::Yellow)
             .add_modifier(Modifier::BOLD | Modifier::REVERSED)
     }
 
     /// Column titles and section headings.
-    pub fn heading(self) -> Style {
+    pub(crate) fn heading(self) -> Style {
         Style::new().add_modifier(Modifier::BOLD)
     }
 
     /// The selected row: reverse video reads in every terminal, coloured or not.
-    pub fn selected(self) -> Style {
+    pub(crate) fn selected(self) -> Style {
         Style::new().add_modifier(Modifier::REVERSED)
     }
 
     /// Key names in the footer and help.
-    pub fn key(self) -> Style {
+    pub(crate) fn key(self) -> Style {
         self.fg(Color::Cyan).add_modifier(Modifier::BOLD)
     }
 
     /// A fleet count in the header: coloured when it is not zero.
-    pub fn count(self, n: usize, color: Color) -> Style {
+    pub(crate) fn count(self, n: usize, color: Color) -> Style {
         if n == 0 {
             self.dim()
         } else {
@@ -200,18 +200,18 @@ impl Theme {
     }
 
     /// The transient status message.
-    pub fn status(self) -> Style {
+    pub(crate) fn status(self) -> Style {
         self.fg(Color::Yellow)
     }
 
     /// Frames of panels and overlays.
-    pub fn border(self) -> Style {
+    pub(crate) fn border(self) -> Style {
         self.dim()
     }
 
     /// A READY cell: "✓ ready", "! 2 warn", "✗ 1 err", "stale", "?" (symbol and word
     /// read without colour).
-    pub fn verdict(self, verdict: &Verdict) -> Styled {
+    pub(crate) fn verdict(self, verdict: &Verdict) -> Styled {
         match verdict {
             Verdict::Ready => ("✓ ready".into(), self.fg(Color::Green)),
             Verdict::Warnings(n) => (format!("! {n} warn"), self.fg(Color::Yellow)),
@@ -226,7 +226,7 @@ impl Theme {
 
     /// An update's state: paused on an error and failed stand out (red, bold, "✗"),
     /// completed is green, pauses and waits yellow, the rest cyan.
-    pub fn update_state(self, state: Option<&UpdateState>) -> Style {
+    pub(crate) fn update_state(self, state: Option<&UpdateState>) -> Style {
         match state {
             Some(UpdateState::PausedOnError | UpdateState::Failed) => {
                 self.fg(Color::Red).add_modifier(Modifier::BOLD)

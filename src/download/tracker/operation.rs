@@ -55,7 +55,7 @@ impl Operation {
 
     /// Which kind it is: an upload takes the place of a download (one package at a time
     /// gets onto a cluster, and the JOB column shows it).
-    pub fn kind(&self) -> OperationKind {
+    pub(crate) fn kind(&self) -> OperationKind {
         match self {
             Self::Download { .. } | Self::Upload(_) => OperationKind::Download,
             Self::Removal { .. } => OperationKind::Removal,
@@ -64,7 +64,7 @@ impl Operation {
     }
 
     /// The image an upload sends.
-    pub fn upload(&self) -> Option<&UploadFile> {
+    pub(crate) fn upload(&self) -> Option<&UploadFile> {
         match self {
             Self::Upload(file) => Some(file),
             _ => None,
@@ -72,7 +72,7 @@ impl Operation {
     }
 
     /// The URL (masked) for the audit log, `-` when there is none.
-    pub fn url(&self) -> &str {
+    pub(crate) fn url(&self) -> &str {
         match self {
             Self::Download { url: Some(url), .. } => url,
             _ => "-",
@@ -80,7 +80,7 @@ impl Operation {
     }
 
     /// The package server's user, when ontop gave one.
-    pub fn server_username(&self) -> Option<&str> {
+    pub(crate) fn server_username(&self) -> Option<&str> {
         match self {
             Self::Download {
                 server_username, ..
@@ -90,7 +90,7 @@ impl Operation {
     }
 
     /// The release a removal or a validation is about.
-    pub fn version(&self) -> Option<&str> {
+    pub(crate) fn version(&self) -> Option<&str> {
         match self {
             Self::Removal { version } | Self::Validation { version } => Some(version),
             Self::Download { .. } | Self::Upload(_) => None,

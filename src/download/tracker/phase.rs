@@ -29,14 +29,14 @@ pub enum Since {
 
 impl Since {
     /// The moment, whichever kind it is.
-    pub fn at(self) -> Timestamp {
+    pub(crate) fn at(self) -> Timestamp {
         match self {
             Self::Exactly(t) | Self::AtLeast(t) => t,
         }
     }
 
     /// `Exactly` the cluster's RFC 3339 time when it gave one, else `AtLeast(seen)`.
-    pub fn from_cluster(time: Option<&str>, seen: Timestamp) -> Self {
+    pub(crate) fn from_cluster(time: Option<&str>, seen: Timestamp) -> Self {
         time.and_then(|t| t.parse::<Timestamp>().ok())
             .filter(|t| *t <= seen)
             .map_or(Self::AtLeast(seen), Self::Exactly)
@@ -79,7 +79,7 @@ impl Phase {
     }
 
     /// The JOB cell: the word, or how far an upload is ("up 42%"), at most 8 cells.
-    pub fn label(&self) -> std::borrow::Cow<'_, str> {
+    pub(crate) fn label(&self) -> std::borrow::Cow<'_, str> {
         match self {
             Self::Sending { sent, total } => {
                 let percent = (*sent as f64 * 100.0 / (*total).max(1) as f64).floor() as u64;
@@ -131,12 +131,12 @@ impl Followed {
     }
 
     /// Which kind of operation this is.
-    pub fn kind(&self) -> OperationKind {
+    pub(crate) fn kind(&self) -> OperationKind {
         self.operation.kind()
     }
 
     /// Whether this is the same operation as `other` (seen at another moment).
-    pub fn same_as(&self, other: &Followed) -> bool {
+    pub(crate) fn same_as(&self, other: &Followed) -> bool {
         self.since_request == other.since_request
             && self.origin == other.origin
             && self.kind() == other.kind()

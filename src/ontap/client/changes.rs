@@ -30,7 +30,7 @@ impl Client {
     /// `DELETE /api/cluster/software/packages/{version}`: removes a package from the
     /// cluster's repository. Answers with the job that does it (202), or with none when
     /// it ended within `return_timeout` (200).
-    pub async fn delete_package(
+    pub(crate) async fn delete_package(
         &self,
         version: &str,
         return_timeout: u32,
@@ -49,7 +49,7 @@ impl Client {
     /// `version` (a package the cluster holds) would go through, without updating.
     /// Answers with the job that runs the checks; their results are read from
     /// [`Client::software`] once it ends.
-    pub async fn validate(&self, version: &str) -> Result<DownloadStarted, OntapError> {
+    pub(crate) async fn validate(&self, version: &str) -> Result<DownloadStarted, OntapError> {
         let builder = self
             .request(Method::PATCH, &["cluster", "software"])
             .query(&[("validate_only", "true"), ("return_timeout", "0")])
@@ -61,7 +61,7 @@ impl Client {
     /// part named `file` (ONTAP 9.8 and later), streamed from `body` (`length` bytes, never
     /// held in memory). The whole request may take `limit` (an image takes minutes, not
     /// the client's usual timeout). Answers with the job that files the image.
-    pub async fn upload_image(
+    pub(crate) async fn upload_image(
         &self,
         file_name: &str,
         body: reqwest::Body,

@@ -27,7 +27,7 @@ impl Client {
 
     /// `GET /api/cluster/jobs` for the jobs of package downloads that have not ended,
     /// newest last: how ontop finds the job of a download it attaches to.
-    pub async fn download_jobs(&self) -> Result<Vec<Job>, OntapError> {
+    pub(crate) async fn download_jobs(&self) -> Result<Vec<Job>, OntapError> {
         let list: JobList = self
             .get_json(
                 &["cluster", "jobs"],
@@ -54,7 +54,7 @@ impl Client {
 
     /// `GET /api/cluster/software`: each node's release, an update in progress and the
     /// last validation's results, read in whatever shape the cluster's release sends.
-    pub async fn software(&self) -> Result<Software, OntapError> {
+    pub(crate) async fn software(&self) -> Result<Software, OntapError> {
         let value: serde_json::Value = self
             .get_json(
                 &["cluster", "software"],

@@ -45,7 +45,7 @@ const LISTED: usize = 6;
 impl Filter {
     /// One sentence for each term that alone matches none of `clusters` at `now`; empty
     /// when every term matches some cluster (their combination still may match none).
-    pub fn advice(&self, clusters: &[ClusterState], now: Timestamp) -> Vec<String> {
+    pub(crate) fn advice(&self, clusters: &[ClusterState], now: Timestamp) -> Vec<String> {
         self.terms
             .iter()
             .filter(|t| !clusters.iter().any(|c| matches(t, c, now, &self.rules)))

@@ -25,7 +25,7 @@ pub struct Confirmation {
 
 /// What a confirmation offers to send.
 #[derive(Debug)]
-pub enum Offer {
+pub(crate) enum Offer {
     /// A URL for the clusters to fetch; `groups` are the targets by the (masked) URL
     /// each fetches (its site's mirror, else the URL as given), when they differ from
     /// the URL as given.
@@ -43,7 +43,7 @@ pub enum Offer {
 impl Confirmation {
     /// A confirmation of `spec` over `plan`, of which `hidden` clusters are not shown
     /// by the filter.
-    pub fn new(spec: DownloadSpec, plan: Plan, hidden: usize) -> Self {
+    pub(crate) fn new(spec: DownloadSpec, plan: Plan, hidden: usize) -> Self {
         let groups = Vec::new();
         Self {
             offer: Offer::Download { spec, groups },
@@ -54,7 +54,12 @@ impl Confirmation {
     }
 
     /// A confirmation of sending `source` (read on this host) over `plan`.
-    pub fn upload(source: Arc<UploadSource>, checked: bool, plan: Plan, hidden: usize) -> Self {
+    pub(crate) fn upload(
+        source: Arc<UploadSource>,
+        checked: bool,
+        plan: Plan,
+        hidden: usize,
+    ) -> Self {
         Self {
             offer: Offer::Upload { source, checked },
             plan,
@@ -65,7 +70,7 @@ impl Confirmation {
 
     /// The same confirmation, its targets grouped by the URL each fetches (when site
     /// mirrors make them differ).
-    pub fn with_groups(mut self, by_source: Vec<(String, Vec<String>)>) -> Self {
+    pub(crate) fn with_groups(mut self, by_source: Vec<(String, Vec<String>)>) -> Self {
         if let Offer::Download { spec, groups } = &mut self.offer
             && by_source.iter().any(|(url, _)| *url != spec.masked_url())
         {
@@ -75,12 +80,12 @@ impl Confirmation {
     }
 
     /// What is offered: a URL to fetch, or an image to send.
-    pub fn offer(&self) -> &Offer {
+    pub(crate) fn offer(&self) -> &Offer {
         &self.offer
     }
 
     /// What will be downloaded (show only its masked URL); `None` for an upload.
-    pub fn spec(&self) -> Option<&DownloadSpec> {
+    pub(crate) fn spec(&self) -> Option<&DownloadSpec> {
         match &self.offer {
             Offer::Download { spec, .. } => Some(spec),
             Offer::Upload { .. } => None,
@@ -88,24 +93,24 @@ impl Confirmation {
     }
 
     /// The targets, the attaches and the skipped clusters, with their reasons.
-    pub fn plan(&self) -> &Plan {
+    pub(crate) fn plan(&self) -> &Plan {
         &self.plan
     }
 
     /// Chosen clusters the filter hides.
-    pub fn hidden(&self) -> usize {
+    pub(crate) fn hidden(&self) -> usize {
         self.hidden
     }
 
     /// True when no chosen cluster takes the download and none is newly followed: the
     /// dialog offers only to cancel.
-    pub fn nothing_to_start(&self) -> bool {
+    pub(crate) fn nothing_to_start(&self) -> bool {
         self.plan.is_empty()
     }
 
     /// Whether some chosen cluster is skipped because it runs or holds the release
     /// already (`f` then offers to download there anyway).
-    pub fn skips_holders(&self) -> bool {
+    pub(crate) fn skips_holders(&self) -> bool {
         self.plan.skipped.iter().any(
             |Skipped {
                  name: _, reason: r, ..
@@ -114,7 +119,7 @@ impl Confirmation {
     }
 
     /// Every chosen cluster, whatever the plan made of it (config order).
-    pub fn chosen(&self) -> Vec<usize> {
+    pub(crate) fn chosen(&self) -> Vec<usize> {
         let plan = &self.plan;
         let mut chosen: Vec<usize> = plan.targets.iter().map(|t| t.cluster).collect();
         chosen.extend(plan.attach.iter().map(|t| t.cluster));
@@ -124,12 +129,12 @@ impl Confirmation {
     }
 
     /// The same request with a new plan (after `f`).
-    pub fn replanned(self, plan: Plan) -> Self {
+    pub(crate) fn replanned(self, plan: Plan) -> Self {
         Self { plan, ..self }
     }
 
     /// What `y` hands to the event loop; `None` when there is nothing to do.
-    pub fn into_command(self) -> Option<AppCommand> {
+    pub(crate) fn into_command(self) -> Option<AppCommand> {
         if self.nothing_to_start() {
             return None;
         }

@@ -212,7 +212,7 @@ impl App {
 
     /// The engine's plan for `chosen`, from what the model knows now; clusters that run
     /// or hold `version` (the package's release, when its name says) are skipped.
-    pub fn plan_for(&self, chosen: &[usize], version: Option<&str>, now: Timestamp) -> Plan {
+    pub(crate) fn plan_for(&self, chosen: &[usize], version: Option<&str>, now: Timestamp) -> Plan {
         self.model.plan(chosen, version, self.access, now)
     }
 

@@ -15,7 +15,7 @@ use crate::tui::line::{Edit, LineEdit};
 
 /// A field of the form, in `Tab` order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Field {
+pub(crate) enum Field {
     Url,
     Username,
     Password,
@@ -25,10 +25,10 @@ pub enum Field {
 
 impl Field {
     /// Every field, top to bottom.
-    pub const ALL: [Field; 3] = [Field::Url, Field::Username, Field::Password];
+    pub(crate) const ALL: [Field; 3] = [Field::Url, Field::Username, Field::Password];
 
     /// The label the form shows.
-    pub fn label(self) -> &'static str {
+    pub(crate) fn label(self) -> &'static str {
         match self {
             Self::Url => "package URL",
             Self::Username => "server user",
@@ -61,7 +61,7 @@ pub struct DownloadForm {
 impl DownloadForm {
     /// A form for `chosen` (indices in config order), prefilled from the config's
     /// `[download]` defaults.
-    pub fn new(chosen: Vec<usize>, url: Option<&str>, username: Option<&str>) -> Self {
+    pub(crate) fn new(chosen: Vec<usize>, url: Option<&str>, username: Option<&str>) -> Self {
         Self {
             chosen,
             url: LineEdit::new(url.unwrap_or_default()),
@@ -76,29 +76,29 @@ impl DownloadForm {
     }
 
     /// The same form, saying that `hidden` of its clusters are hidden by the filter.
-    pub fn with_hidden(mut self, hidden: usize) -> Self {
+    pub(crate) fn with_hidden(mut self, hidden: usize) -> Self {
         self.hidden = hidden;
         self
     }
 
     /// Chosen clusters the filter hides.
-    pub fn hidden(&self) -> usize {
+    pub(crate) fn hidden(&self) -> usize {
         self.hidden
     }
 
     /// The clusters the form was opened for, in config order.
-    pub fn chosen(&self) -> &[usize] {
+    pub(crate) fn chosen(&self) -> &[usize] {
         &self.chosen
     }
 
     /// The field the keyboard types into.
-    pub fn focus(&self) -> Field {
+    pub(crate) fn focus(&self) -> Field {
         self.focus
     }
 
     /// The fields shown, top to bottom: the package-server ones for a URL, the
     /// checksum for a file on this host.
-    pub fn fields(&self) -> &'static [Field] {
+    pub(crate) fn fields(&self) -> &'static [Field] {
         if self.local.is_some() {
             &UPLOAD_FIELDS
         } else {
@@ -107,7 +107,7 @@ impl DownloadForm {
     }
 
     /// The label of `field` in this form ("package file" once it names one).
-    pub fn label(&self, field: Field) -> &'static str {
+    pub(crate) fn label(&self, field: Field) -> &'static str {
         match field {
             Field::Url if self.local.is_some() => "package file",
             other => other.label(),
@@ -115,12 +115,12 @@ impl DownloadForm {
     }
 
     /// The package field as typed.
-    pub fn package(&self) -> &str {
+    pub(crate) fn package(&self) -> &str {
         self.url.text()
     }
 
     /// The checksum field as typed.
-    pub fn sha256(&self) -> &str {
+    pub(crate) fn sha256(&self) -> &str {
         self.sha256.text()
     }
 
@@ -165,7 +165,7 @@ impl DownloadForm {
     /// What a field shows: its text (secrets in a URL as bullets), or one bullet per
     /// character of the password. Either way one character per character typed, so the
     /// cursor ([`DownloadForm::cursor`]) counts the same on screen.
-    pub fn shown(&self, field: Field) -> String {
+    pub(crate) fn shown(&self, field: Field) -> String {
         match field {
             // A password in the URL, or a token in its query, shows as bullets too.
             Field::Url => crate::text::hide_url_secrets(self.url.text()),
@@ -176,22 +176,22 @@ impl DownloadForm {
     }
 
     /// Where the cursor is in a field, in characters.
-    pub fn cursor(&self, field: Field) -> usize {
+    pub(crate) fn cursor(&self, field: Field) -> usize {
         self.line(field).cursor()
     }
 
     /// Why the last submit was refused, until the next edit.
-    pub fn error(&self) -> Option<&str> {
+    pub(crate) fn error(&self) -> Option<&str> {
         self.error.as_deref()
     }
 
     /// Moves to the next field (`Tab`).
-    pub fn next_field(&mut self) {
+    pub(crate) fn next_field(&mut self) {
         self.step_field(1);
     }
 
     /// Moves to the previous field (`Shift-Tab`).
-    pub fn previous_field(&mut self) {
+    pub(crate) fn previous_field(&mut self) {
         self.step_field(self.fields().len() - 1);
     }
 
@@ -202,19 +202,19 @@ impl DownloadForm {
     }
 
     /// Types `c` at the cursor of the focused field.
-    pub fn type_char(&mut self, c: char) {
+    pub(crate) fn type_char(&mut self, c: char) {
         self.focused().insert(c);
     }
 
     /// Pastes `text` at the cursor, on one line; trimmed, except in the password field
     /// (a password may begin or end with a space).
-    pub fn paste(&mut self, text: &str) {
+    pub(crate) fn paste(&mut self, text: &str) {
         let trim = self.focus != Field::Password;
         self.focused().paste(text, trim);
     }
 
     /// Applies a line-editing key to the focused field.
-    pub fn edit(&mut self, edit: Edit) {
+    pub(crate) fn edit(&mut self, edit: Edit) {
         self.focused().apply(edit);
     }
 
@@ -222,7 +222,7 @@ impl DownloadForm {
     /// then leaves the form (which the caller drops). A URL that is refused keeps
     /// everything typed in the form, with the reason; any later refusal (which a valid
     /// URL does not meet today) leaves the password out, to be typed again.
-    pub fn submit(&mut self) -> Option<DownloadSpec> {
+    pub(crate) fn submit(&mut self) -> Option<DownloadSpec> {
         let username = Some(self.username.text().to_string());
         // Check the URL first, without the password, so a refusal keeps it in the form.
         if let Err(reason) = DownloadSpec::new(self.url.text(), username.clone(), None) {

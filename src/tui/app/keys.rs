@@ -33,7 +33,7 @@ impl App {
     /// Text pasted into the terminal (bracketed paste): typed into the filter or the
     /// focused field, trimmed and on one line; ignored anywhere else. Answers what the
     /// event loop must do (look at a file pasted into the package field).
-    pub fn paste(&mut self, text: &str, now: Timestamp) -> Vec<AppCommand> {
+    pub(crate) fn paste(&mut self, text: &str, now: Timestamp) -> Vec<AppCommand> {
         let before = self.package_text();
         match self.context() {
             Context::Filter => {

@@ -27,7 +27,7 @@ pub enum Mode {
 
 impl Mode {
     /// The details of `cluster`, from their top.
-    pub fn details(cluster: usize) -> Self {
+    pub(crate) fn details(cluster: usize) -> Self {
         Self::Details { cluster, scroll: 0 }
     }
 

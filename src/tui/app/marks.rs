@@ -45,7 +45,7 @@ impl App {
     }
 
     /// How many clusters are marked.
-    pub fn marked_count(&self) -> usize {
+    pub(crate) fn marked_count(&self) -> usize {
         self.marks.len()
     }
 }

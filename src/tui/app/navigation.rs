@@ -125,7 +125,7 @@ impl App {
 
     /// Rows of the table off screen in a window of `page` rows from `offset` (as this
     /// frame draws it, else as the last frame did): (above, below).
-    pub fn rows_hidden(&self, window: Option<(usize, usize)>) -> (usize, usize) {
+    pub(crate) fn rows_hidden(&self, window: Option<(usize, usize)>) -> (usize, usize) {
         let (offset, page) = window.unwrap_or((self.offset, self.page));
         let shown = self.rows.len().saturating_sub(offset).min(page);
         (offset, self.rows.len().saturating_sub(offset + shown))

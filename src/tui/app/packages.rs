@@ -74,7 +74,7 @@ impl App {
 
     /// The selected row of the packages view, clamped to the `rows` there are, and
     /// whether its clusters are listed.
-    pub fn packages_selection(&self, rows: usize) -> (usize, bool) {
+    pub(crate) fn packages_selection(&self, rows: usize) -> (usize, bool) {
         (
             match self.mode {
                 Mode::Packages { row, .. } => row.min(rows.saturating_sub(1)),

@@ -28,27 +28,27 @@ pub struct PasswordPrompt {
 
 impl PasswordPrompt {
     /// The cluster the dialog was opened on.
-    pub fn cluster(&self) -> usize {
+    pub(crate) fn cluster(&self) -> usize {
         self.cluster
     }
 
     /// The other clusters paused for the same user.
-    pub fn others(&self) -> &[usize] {
+    pub(crate) fn others(&self) -> &[usize] {
         &self.others
     }
 
     /// Whether the password goes to [`PasswordPrompt::others`] too.
-    pub fn for_others(&self) -> bool {
+    pub(crate) fn for_others(&self) -> bool {
         self.for_others
     }
 
     /// `Tab`: the password goes to the others too, or no longer.
-    pub fn toggle_others(&mut self) {
+    pub(crate) fn toggle_others(&mut self) {
         self.for_others = !self.for_others && !self.others.is_empty();
     }
 
     /// The clusters the password goes to, the chosen one first.
-    pub fn clusters(&self) -> Vec<usize> {
+    pub(crate) fn clusters(&self) -> Vec<usize> {
         let mut all = vec![self.cluster];
         if self.for_others {
             all.extend(&self.others);
@@ -57,33 +57,33 @@ impl PasswordPrompt {
     }
 
     /// The user the password is for.
-    pub fn user(&self) -> &str {
+    pub(crate) fn user(&self) -> &str {
         &self.user
     }
 
     /// One bullet per character typed: the password itself is never drawn.
-    pub fn shown(&self) -> String {
+    pub(crate) fn shown(&self) -> String {
         "•".repeat(self.line.chars())
     }
 
     /// The cursor, in characters.
-    pub fn cursor(&self) -> usize {
+    pub(crate) fn cursor(&self) -> usize {
         self.line.cursor()
     }
 
     /// Types `c` at the cursor.
-    pub fn type_char(&mut self, c: char) {
+    pub(crate) fn type_char(&mut self, c: char) {
         self.line.insert(c);
     }
 
     /// Pastes `text` at the cursor as it is (a password may begin or end with a space),
     /// leaving out line breaks and other control characters.
-    pub fn paste(&mut self, text: &str) {
+    pub(crate) fn paste(&mut self, text: &str) {
         self.line.paste(text, false);
     }
 
     /// Applies a line-editing key.
-    pub fn edit(&mut self, edit: Edit) {
+    pub(crate) fn edit(&mut self, edit: Edit) {
         self.line.apply(edit);
     }
 }

@@ -132,7 +132,7 @@ impl App {
     /// What the 1 s tick could change on screen, as one number: the ages and health on
     /// the rows shown, and whether a status message is up. The event loop draws a tick's
     /// frame only when it differs from the last frame's.
-    pub fn tick_key(&self, now: Timestamp) -> u64 {
+    pub(crate) fn tick_key(&self, now: Timestamp) -> u64 {
         use std::hash::{Hash, Hasher};
         let mut hasher = std::collections::hash_map::DefaultHasher::new();
         let overlaid = self.help.is_some() || self.dialog.is_some();

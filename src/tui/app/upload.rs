@@ -92,7 +92,7 @@ impl App {
 
     /// Whether the form waits for its image to be read (the event loop keeps the
     /// reading going only while it does).
-    pub fn reading_image(&self) -> bool {
+    pub(crate) fn reading_image(&self) -> bool {
         matches!(
             &self.dialog,
             Some(Dialog::Form(form))
@@ -234,7 +234,7 @@ impl App {
 
     /// The cluster's upload while its bytes are on their way: (sent, total).
     /// (Its first byte not yet counted is on its way too: the request is.)
-    pub fn upload_on_its_way(&self, cluster: usize) -> Option<(u64, u64)> {
+    pub(crate) fn upload_on_its_way(&self, cluster: usize) -> Option<(u64, u64)> {
         let followed = self.model.clusters.get(cluster)?.followed.as_ref()?;
         match followed.phase {
             Phase::Sending { sent, total } => Some((sent, total)),
@@ -247,13 +247,13 @@ impl App {
 
     /// How far the cluster's upload on its way is at `now`, with its rate and time left
     /// once they can be told (the average since its first byte went).
-    pub fn upload_progress(&self, cluster: usize, now: Timestamp) -> Option<UploadProgress> {
+    pub(crate) fn upload_progress(&self, cluster: usize, now: Timestamp) -> Option<UploadProgress> {
         let followed = self.model.clusters.get(cluster)?.followed.as_ref()?;
         UploadProgress::of(followed, now)
     }
 
     /// The uploads on their way, fleet-wide: (how many, bytes sent, bytes in all).
-    pub fn uploads_on_their_way(&self) -> (usize, u64, u64) {
+    pub(crate) fn uploads_on_their_way(&self) -> (usize, u64, u64) {
         (0..self.model.clusters.len())
             .filter_map(|c| self.upload_on_its_way(c))
             .fold((0, 0, 0), |(n, s, t), (sent, total)| {
@@ -322,7 +322,7 @@ impl App {
 
 /// How far an upload on its way is.
 #[derive(Debug, Clone, Copy, PartialEq)]
-pub struct UploadProgress {
+pub(crate) struct UploadProgress {
     pub sent: u64,
     pub total: u64,
     /// Bytes a second, on average since the sending began (once a second has passed).
@@ -333,7 +333,7 @@ pub struct UploadProgress {
 
 impl UploadProgress {
     /// Where `followed` stands at `now`, while its bytes are on their way.
-    pub fn of(followed: &crate::download::Followed, now: Timestamp) -> Option<Self> {
+    pub(crate) fn of(followed: &crate::download::Followed, now: Timestamp) -> Option<Self> {
         let (sent, total) = match followed.phase {
             Phase::Sending { sent, total } => (sent, total),
             // Asked for, its first byte not counted yet.
@@ -353,7 +353,7 @@ impl UploadProgress {
     }
 
     /// Whole percent sent, as the JOB column says it.
-    pub fn percent(&self) -> u64 {
+    pub(crate) fn percent(&self) -> u64 {
         (self.sent as f64 * 100.0 / self.total.max(1) as f64)
             .floor()
             .min(100.0) as u64

@@ -36,7 +36,7 @@ impl VersionForm {
     }
 
     /// Where the cursor is, in characters.
-    pub fn cursor(&self) -> usize {
+    pub(crate) fn cursor(&self) -> usize {
         self.line.cursor()
     }
 
@@ -46,17 +46,17 @@ impl VersionForm {
     }
 
     /// The chosen clusters (config order).
-    pub fn chosen(&self) -> &[usize] {
+    pub(crate) fn chosen(&self) -> &[usize] {
         &self.chosen
     }
 
     /// Chosen clusters the filter hides.
-    pub fn hidden(&self) -> usize {
+    pub(crate) fn hidden(&self) -> usize {
         self.hidden
     }
 
     /// Why the last `Enter` was not taken.
-    pub fn error(&self) -> Option<&str> {
+    pub(crate) fn error(&self) -> Option<&str> {
         self.error.as_deref()
     }
 
@@ -91,14 +91,14 @@ pub struct ValidateConfirm {
 /// One row of the validation view: a check, and how it weighs on each cluster it is on
 /// (its groups, the worst first).
 #[derive(Debug, Clone)]
-pub struct CheckRow {
+pub(crate) struct CheckRow {
     pub check: String,
     pub groups: Vec<crate::state::validation::CheckGroup>,
 }
 
 impl CheckRow {
     /// The worst weight it has anywhere.
-    pub fn weight(&self) -> crate::state::validation::Weight {
+    pub(crate) fn weight(&self) -> crate::state::validation::Weight {
         self.groups
             .iter()
             .map(|g| g.weight)
@@ -107,7 +107,7 @@ impl CheckRow {
     }
 
     /// How it weighs on `cluster`, when it is there.
-    pub fn on(&self, cluster: &str) -> Option<crate::state::validation::Weight> {
+    pub(crate) fn on(&self, cluster: &str) -> Option<crate::state::validation::Weight> {
         self.groups
             .iter()
             .find(|g| {
@@ -119,7 +119,7 @@ impl CheckRow {
     }
 
     /// Every cluster it is on, with its weight there (the worst first).
-    pub fn clusters(&self) -> Vec<(&str, crate::state::validation::Weight)> {
+    pub(crate) fn clusters(&self) -> Vec<(&str, crate::state::validation::Weight)> {
         self.groups
             .iter()
             .flat_map(|g| {
@@ -309,7 +309,7 @@ impl App {
 
     /// The fleet's findings by check name: the groups `ontop validate` prints (by check
     /// and weight, errors first), those of one name together, in the order of the first.
-    pub fn check_rows(&self) -> Vec<CheckRow> {
+    pub(crate) fn check_rows(&self) -> Vec<CheckRow> {
         let groups = crate::state::validation::by_check(self.validations(), &self.model.validate);
         let mut rows: Vec<CheckRow> = Vec::new();
         for group in groups {
@@ -328,7 +328,7 @@ impl App {
     }
 
     /// Every cluster that holds a validation, with it (config order).
-    pub fn validations(&self) -> Vec<(&str, crate::state::validation::Validation<'_>)> {
+    pub(crate) fn validations(&self) -> Vec<(&str, crate::state::validation::Validation<'_>)> {
         self.model
             .clusters
             .iter()
@@ -337,7 +337,7 @@ impl App {
     }
 
     /// The validation view's state (its default outside the view).
-    pub fn validation_view(&self) -> ValidationView {
+    pub(crate) fn validation_view(&self) -> ValidationView {
         match self.mode {
             Mode::Validation(view) => view,
             _ => ValidationView::default(),

@@ -51,7 +51,7 @@ pub(crate) fn render(frame: &mut Frame, area: Rect, app: &App, now: Timestamp) {
 
 impl UploadProgress {
     /// "1.20 GiB of 4.00 GiB sent (30%), 10.0 MiB/s, about 4m left".
-    pub fn words(&self) -> String {
+    pub(crate) fn words(&self) -> String {
         let mut text = format!(
             "{} of {} sent ({}%)",
             bytes(self.sent),
