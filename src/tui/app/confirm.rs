@@ -8,7 +8,6 @@ use std::sync::Arc;
 
 use super::AppCommand;
 use super::upload::UploadRequest;
-use crate::download::Skipped;
 use crate::download::{DownloadSpec, Plan};
 use crate::engine::upload::UploadSource;
 
@@ -111,11 +110,8 @@ impl Confirmation {
     /// Whether some chosen cluster is skipped because it runs or holds the release
     /// already (`f` then offers to download there anyway).
     pub(crate) fn skips_holders(&self) -> bool {
-        self.plan.skipped.iter().any(
-            |Skipped {
-                 name: _, reason: r, ..
-             }| matches!(r, crate::download::SkipReason::AlreadyThere(_)),
-        )
+        (self.plan.skipped.iter())
+            .any(|s| matches!(s.reason, crate::download::SkipReason::AlreadyThere(_)))
     }
 
     /// Every chosen cluster, whatever the plan made of it (config order).

@@ -48,24 +48,9 @@ fn lines(confirmation: &Confirmation, theme: Theme, cells: usize) -> Vec<Line<'s
     let mut out = super::offer::head(offer, theme, cells);
     out.push(Line::default());
 
-    if confirmation.hidden() > 0 {
-        let text = format!(
-            "{} of the chosen clusters are hidden by the filter; they are listed here too.",
-            confirmation.hidden()
-        );
-        for part in wrap(&text, cells) {
-            out.push(Line::styled(format!(" {part}"), theme.warning_badge()));
-        }
-        out.push(Line::default());
-    }
+    out.extend(hidden_note(confirmation.hidden(), theme, cells));
     if plan.is_empty() {
-        let text = "Nothing to start: every chosen cluster is skipped.";
-        for part in wrap(text, cells) {
-            out.push(Line::styled(
-                format!(" {part}"),
-                theme.failure_text().add_modifier(Modifier::BOLD),
-            ));
-        }
+        out.extend(nothing_to("start", theme, cells));
     } else if !plan.targets.is_empty() {
         out.push(Line::styled(
             super::offer::targets_heading(offer, &count(plan.targets.len())),
@@ -104,15 +89,48 @@ fn lines(confirmation: &Confirmation, theme: Theme, cells: usize) -> Vec<Line<'s
 
     if !plan.is_empty() {
         out.push(Line::default());
-        out.push(Line::styled(
-            format!(
-                " Nothing is sent until you press {}.",
-                key_for(Context::Confirm, Action::ConfirmStart)
-            ),
-            theme.dim(),
-        ));
+        out.push(sent_on(Context::Confirm, Action::ConfirmStart, theme));
     }
     out
+}
+
+/// `text` wrapped to `cells`, each line after a one-cell margin, in `style`.
+pub(super) fn wrapped(text: &str, cells: usize, style: Style) -> Vec<Line<'static>> {
+    (wrap(text, cells).into_iter())
+        .map(|part| Line::styled(format!(" {part}"), style))
+        .collect()
+}
+
+/// That some chosen clusters are hidden by the filter (and listed anyway), when any are.
+pub(super) fn hidden_note(hidden: usize, theme: Theme, cells: usize) -> Vec<Line<'static>> {
+    if hidden == 0 {
+        return Vec::new();
+    }
+    let text = format!(
+        "{hidden} of the chosen clusters are hidden by the filter; they are listed here too."
+    );
+    let mut out = wrapped(&text, cells, theme.warning_badge());
+    out.push(Line::default());
+    out
+}
+
+/// "Nothing to `verb`: every chosen cluster is skipped.", in bold.
+pub(super) fn nothing_to(verb: &str, theme: Theme, cells: usize) -> Vec<Line<'static>> {
+    let text = format!("Nothing to {verb}: every chosen cluster is skipped.");
+    wrapped(
+        &text,
+        cells,
+        theme.failure_text().add_modifier(Modifier::BOLD),
+    )
+}
+
+/// "Nothing is sent until you press KEY.", the key from the key map.
+pub(super) fn sent_on(context: Context, action: Action, theme: Theme) -> Line<'static> {
+    let key = key_for(context, action);
+    Line::styled(
+        format!(" Nothing is sent until you press {key}."),
+        theme.dim(),
+    )
 }
 
 /// "Skip N clusters:" and each skipped cluster with its reason, the reasons aligned and
@@ -128,11 +146,7 @@ pub(super) fn skipped(plan: &Plan, theme: Theme, cells: usize) -> Vec<Line<'stat
     let name_width = plan
         .skipped
         .iter()
-        .map(
-            |Skipped {
-                 name: n, reason: _, ..
-             }| width(n),
-        )
+        .map(|s| width(&s.name))
         .max()
         .unwrap_or(0)
         .min(cells / 3);

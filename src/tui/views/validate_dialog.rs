@@ -5,13 +5,13 @@
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
-use ratatui::style::Modifier;
+use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 
 use super::form::{targets_line, visible_value};
-use super::{DialogFrame, dialog_width};
+use super::{DialogFrame, confirm, dialog_width};
 use crate::download::Planned;
-use crate::text::{count_clusters, pad, wrap};
+use crate::text::{count_clusters, pad};
 use crate::tui::app::{App, Dialog, ValidateConfirm, VersionForm};
 use crate::tui::keymap::{Action, Context, key_for};
 use crate::tui::theme::Theme;
@@ -33,7 +33,7 @@ pub(crate) fn render_version(frame: &mut Frame, area: Rect, app: &App) {
     let text = inner.saturating_sub(2);
     let names = app.names_of(form.chosen());
     let mut lines = Vec::new();
-    push(&mut lines, &targets_line(&names), text, None);
+    lines.extend(confirm::wrapped(&targets_line(&names), text, Style::new()));
     lines.push(Line::default());
     let field_row = lines.len();
     let room = inner.saturating_sub(LABEL + 1).max(4);
@@ -44,11 +44,11 @@ pub(crate) fn render_version(frame: &mut Frame, area: Rect, app: &App) {
         Span::styled(pad(&value, room), theme.field()),
     ]));
     lines.push(Line::default());
-    push(&mut lines, &offers_line(form), text, Some(theme.dim()));
+    lines.extend(confirm::wrapped(&offers_line(form), text, theme.dim()));
     if let Some(error) = form.error() {
         lines.push(Line::default());
         let style = theme.failure_text().add_modifier(Modifier::BOLD);
-        push(&mut lines, &format!("✗ {error}"), text, Some(style));
+        lines.extend(confirm::wrapped(&format!("✗ {error}"), text, style));
     }
     if form.hidden() > 0 {
         lines.push(Line::default());
@@ -56,10 +56,10 @@ pub(crate) fn render_version(frame: &mut Frame, area: Rect, app: &App) {
             "! {} of these clusters are hidden by the filter.",
             form.hidden()
         );
-        push(&mut lines, &hidden, text, Some(theme.mark()));
+        lines.extend(confirm::wrapped(&hidden, text, theme.mark()));
     }
     lines.push(Line::default());
-    push(&mut lines, CHECKS_ONLY, text, Some(theme.dim()));
+    lines.extend(confirm::wrapped(CHECKS_ONLY, text, theme.dim()));
 
     let frame_of = DialogFrame {
         width: dialog,
@@ -129,22 +129,9 @@ fn confirm_lines(confirm: &ValidateConfirm, theme: Theme, cells: usize) -> Vec<L
         Span::raw(confirm.version.clone()),
     ])];
     out.push(Line::default());
-    if confirm.hidden > 0 {
-        let text = format!(
-            "{} of the chosen clusters are hidden by the filter; they are listed here too.",
-            confirm.hidden
-        );
-        push(&mut out, &text, cells, Some(theme.warning_badge()));
-        out.push(Line::default());
-    }
+    out.extend(confirm::hidden_note(confirm.hidden, theme, cells));
     if plan.targets.is_empty() {
-        let style = theme.failure_text().add_modifier(Modifier::BOLD);
-        push(
-            &mut out,
-            "Nothing to validate: every chosen cluster is skipped.",
-            cells,
-            Some(style),
-        );
+        out.extend(confirm::nothing_to("validate", theme, cells));
     } else {
         out.push(Line::styled(
             format!(" Validate on {}:", count_clusters(plan.targets.len())),
@@ -155,34 +142,13 @@ fn confirm_lines(confirm: &ValidateConfirm, theme: Theme, cells: usize) -> Vec<L
         }
     }
     if !plan.skipped.is_empty() {
-        out.extend(super::confirm::skipped(plan, theme, cells));
+        out.extend(confirm::skipped(plan, theme, cells));
     }
     out.push(Line::default());
-    push(&mut out, CHECKS_ONLY, cells, Some(theme.dim()));
+    out.extend(confirm::wrapped(CHECKS_ONLY, cells, theme.dim()));
     if !plan.targets.is_empty() {
-        out.push(Line::styled(
-            format!(
-                " Nothing is sent until you press {}.",
-                key_for(Context::ValidateConfirm, Action::ConfirmValidation)
-            ),
-            theme.dim(),
-        ));
+        let action = Action::ConfirmValidation;
+        out.push(confirm::sent_on(Context::ValidateConfirm, action, theme));
     }
     out
-}
-
-/// `text` wrapped to `cells`, each line after a one-cell margin.
-fn push(
-    out: &mut Vec<Line<'static>>,
-    text: &str,
-    cells: usize,
-    style: Option<ratatui::style::Style>,
-) {
-    for part in wrap(text, cells) {
-        let line = format!(" {part}");
-        out.push(match style {
-            Some(style) => Line::styled(line, style),
-            None => Line::from(line),
-        });
-    }
 }
