@@ -121,7 +121,7 @@ impl ClusterState {
             last_error: None,
             packages: None,
             packages_error: None,
-            history: VecDeque::with_capacity(HISTORY_LEN),
+            history: VecDeque::new(),
             certificate: None,
             login_paused: None,
             readiness: Readiness::default(),

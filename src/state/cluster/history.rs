@@ -88,7 +88,34 @@ impl ClusterState {
     pub(super) fn record(&mut self, at: Timestamp, what: Change) {
         if self.history.len() == HISTORY_LEN {
             self.history.pop_front();
+        } else if self.history.len() == self.history.capacity() {
+            // Grown in steps to at most HISTORY_LEN, not doubled past it: most clusters
+            // never change, and each of ten thousand would hold a full one from the start.
+            let room = (self.history.len() * 2).clamp(4, HISTORY_LEN);
+            self.history.reserve_exact(room - self.history.len());
         }
         self.history.push_back(Transition { at, what });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{Change, ClusterState, HISTORY_LEN};
+    use crate::state::ClusterIdentity;
+    use jiff::Timestamp;
+
+    #[test]
+    fn a_history_holds_no_memory_until_it_has_a_change_and_never_more_than_its_length() {
+        let mut c = ClusterState::new(ClusterIdentity::default());
+        assert_eq!(c.history.capacity(), 0, "a quiet cluster holds no history");
+        for i in 0..3 * HISTORY_LEN {
+            let at = Timestamp::from_second(i as i64).unwrap();
+            c.record(at, Change::FollowingJob(format!("job-{i}")));
+            assert!(c.history.capacity() <= HISTORY_LEN, "grown past its length at {i}");
+        }
+        assert_eq!(c.history.len(), HISTORY_LEN);
+        let newest = c.history.back().map(|t| &t.what);
+        let expected = format!("job-{}", 3 * HISTORY_LEN - 1);
+        assert!(matches!(newest, Some(Change::FollowingJob(j)) if *j == expected));
     }
 }
