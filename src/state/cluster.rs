@@ -81,11 +81,11 @@ pub struct ClusterState {
     /// exactly since a change seen between two polls.
     pub state_since: Option<Since>,
     /// The download the engine follows here, as it last said.
-    pub followed: Option<Followed>,
+    pub followed: Option<Box<Followed>>,
     /// The package removal the engine follows (or last followed) here.
-    pub removal: Option<Followed>,
+    pub removal: Option<Box<Followed>>,
     /// The followed job as the cluster last showed it (for details).
-    pub job: Option<Job>,
+    pub job: Option<Box<Job>>,
     pub last_success: Option<Timestamp>,
     pub last_failure: Option<Timestamp>,
     /// The most recent error, kept after recovery for the details pane.
@@ -151,9 +151,9 @@ impl ClusterState {
     /// The operation of `kind` the engine follows (or last followed) here.
     pub fn operation(&self, kind: OperationKind) -> Option<&Followed> {
         match kind {
-            OperationKind::Download => self.followed.as_ref(),
-            OperationKind::Removal => self.removal.as_ref(),
-            OperationKind::Validation => self.readiness.operation.as_ref(),
+            OperationKind::Download => self.followed.as_deref(),
+            OperationKind::Removal => self.removal.as_deref(),
+            OperationKind::Validation => self.readiness.operation.as_deref(),
         }
     }
 
@@ -162,6 +162,7 @@ impl ClusterState {
         [&self.followed, &self.removal, &self.readiness.operation]
             .into_iter()
             .flatten()
+            .map(|f| &**f)
             .filter(|f| f.ending().is_none())
     }
 
@@ -293,9 +294,9 @@ impl ClusterState {
                 if self.job.as_ref().map(|j| &j.uuid) != followed.job.as_ref() {
                     self.job = None;
                 }
-                self.followed = Some(followed);
+                self.followed = Some(Box::new(followed));
             }
-            OperationKind::Removal => self.removal = Some(followed),
+            OperationKind::Removal => self.removal = Some(Box::new(followed)),
             OperationKind::Validation => self.readiness.followed(at, followed),
         }
     }
@@ -322,7 +323,7 @@ impl ClusterState {
         self.observe_download(at, &download);
         self.download = Some(download);
         if let Some(job) = job {
-            self.job = Some(*job);
+            self.job = Some(job);
         }
         self.last_success = Some(at);
     }

@@ -259,6 +259,6 @@ pub(crate) fn latest_operation(c: &ClusterState) -> Option<&Followed> {
             Some(removal)
         }
         (Some(download), _) => Some(download),
-        (None, removal) => removal.as_ref(),
+        (None, removal) => removal.as_deref(),
     }
 }

@@ -22,7 +22,7 @@ pub struct Readiness {
     /// (ONTAP's results name neither; this session or the journal does).
     pub validated: Option<(String, Timestamp)>,
     /// The validation the engine follows (or last followed) here.
-    pub operation: Option<Followed>,
+    pub operation: Option<Box<Followed>>,
 }
 
 impl Readiness {
@@ -54,7 +54,7 @@ impl Readiness {
                 .get_or_insert_with(|| (at, Software::default()));
             software.validation = Some(checks.clone());
         }
-        self.operation = Some(followed);
+        self.operation = Some(Box::new(followed));
     }
 
     /// An update runs (or waits, or is paused) on the cluster.

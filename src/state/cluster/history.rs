@@ -111,7 +111,10 @@ mod tests {
         for i in 0..3 * HISTORY_LEN {
             let at = Timestamp::from_second(i as i64).unwrap();
             c.record(at, Change::FollowingJob(format!("job-{i}")));
-            assert!(c.history.capacity() <= HISTORY_LEN, "grown past its length at {i}");
+            assert!(
+                c.history.capacity() <= HISTORY_LEN,
+                "grown past its length at {i}"
+            );
         }
         assert_eq!(c.history.len(), HISTORY_LEN);
         let newest = c.history.back().map(|t| &t.what);

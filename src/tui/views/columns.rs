@@ -281,7 +281,7 @@ mod tests {
         let idle = model(&["sim-1", "sim-22"]);
         let mut busy = idle.clone();
         let at = jiff::Timestamp::UNIX_EPOCH;
-        busy.clusters[0].followed = Some(Followed {
+        busy.clusters[0].followed = Some(Box::new(Followed {
             operation: Operation::download("https://r/x.tgz".into(), None),
             origin: Origin::Started,
             since_request: at,
@@ -293,7 +293,7 @@ mod tests {
             job_deleted: false,
             answered: false,
             unanswered: None,
-        });
+        }));
         busy.clusters[1].download = Some(crate::ontap::DownloadStatus {
             state: Some(crate::ontap::DownloadState::Failure),
             message: Some("Package download failed".into()),
