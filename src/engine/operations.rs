@@ -42,7 +42,7 @@ enum Change {
 #[derive(Clone)]
 struct Sending {
     recorder: Recorder,
-    commands: Vec<mpsc::UnboundedSender<Command>>,
+    commands: Vec<mpsc::UnboundedSender<Box<Command>>>,
     names: Vec<String>,
     journal_seen: Arc<Mutex<std::collections::HashSet<(String, String)>>>,
     /// Where a retry is said (the status line, a command's stderr).
@@ -263,7 +263,7 @@ impl Engine {
 impl Sending {
     fn tell(&self, cluster: usize, command: Command) {
         if let Some(tx) = self.commands.get(cluster) {
-            let _ = tx.send(command);
+            let _ = tx.send(Box::new(command));
         }
     }
 
@@ -360,7 +360,7 @@ impl Sending {
                     if now != told
                         && let Some(tx) = &tx
                     {
-                        let _ = tx.send(Command::Progress(kind, now));
+                        let _ = tx.send(Box::new(Command::Progress(kind, now)));
                         told = now;
                     }
                 }

@@ -109,7 +109,7 @@ pub(super) struct Poller {
     fresh_connections: bool,
     login_retry: Option<Duration>,
     shared: Shared,
-    commands: mpsc::UnboundedReceiver<Command>,
+    commands: mpsc::UnboundedReceiver<Box<Command>>,
     following: Following,
     /// Answered polls since identity and version were last read; `None` until they were
     /// read once.
@@ -132,7 +132,7 @@ impl Poller {
     pub(super) fn new(
         setup: PollerSetup,
         shared: Shared,
-        commands: mpsc::UnboundedReceiver<Command>,
+        commands: mpsc::UnboundedReceiver<Box<Command>>,
     ) -> Self {
         Self {
             index: setup.index,
@@ -170,7 +170,7 @@ impl Poller {
                 }
                 command = self.commands.recv() => match command {
                     None => return,
-                    Some(command) => match Box::pin(self.obey(command)).await {
+                    Some(command) => match Box::pin(self.obey(*command)).await {
                         Obeyed::Poll => {}
                         Obeyed::Wait => continue,
                         Obeyed::Stop => return,

@@ -16,6 +16,7 @@
 pub(crate) mod app;
 pub(crate) mod carry;
 pub(crate) mod format;
+mod input;
 pub(crate) mod keymap;
 pub(crate) mod line;
 pub(crate) mod theme;
@@ -25,8 +26,7 @@ mod widths;
 use std::io;
 use std::time::Duration;
 
-use crossterm::event::{Event as TermEvent, EventStream};
-use futures_util::StreamExt;
+use crossterm::event::Event as TermEvent;
 use jiff::Timestamp;
 use tokio::sync::mpsc;
 use tokio::time::{MissedTickBehavior, interval};
@@ -168,12 +168,14 @@ async fn event_loop(
     mut events: mpsc::Receiver<Update>,
 ) -> io::Result<()> {
     let (mut carrier, mut files) = carry::Carrier::new(outside.engine);
-    let mut input = EventStream::new();
+    let mut input = input::Input::start();
     let mut tick = interval(Duration::from_secs(1));
     tick.set_missed_tick_behavior(MissedTickBehavior::Skip);
     let mut fleet_open = true;
     let mut quit_signal = crate::signals::Stop::new();
     let mut pace = Pace::new();
+    // After fleet events are read, the channel is left alone for a moment: see DRAIN_PAUSE.
+    let mut held: Option<tokio::time::Instant> = None;
     terminal.draw(|f| draw(f, app, Timestamp::now()))?;
     let mut shown = app.tick_key(Timestamp::now());
     loop {
@@ -202,7 +204,7 @@ async fn event_loop(
                 // The terminal is gone (hung-up SSH session): nothing left to draw on.
                 None => return Ok(()),
             },
-            event = events.recv(), if fleet_open => match event {
+            event = events.recv(), if fleet_open && held.is_none() => match event {
                 Some(event) => {
                     let now = Timestamp::now();
                     let mut changed = app.apply(event, now);
@@ -210,6 +212,7 @@ async fn event_loop(
                     while let Ok(event) = events.try_recv() {
                         changed |= app.apply(event, now);
                     }
+                    held = Some(tokio::time::Instant::now() + DRAIN_PAUSE);
                     if app.take_bell() && outside.bell {
                         ring(terminal.backend_mut())?;
                     }
@@ -231,6 +234,10 @@ async fn event_loop(
                 if app.tick_key(Timestamp::now()) != shown { Redraw::Soon } else { Redraw::No }
             }
             () = sleep_until_opt(wake) => Redraw::Due,
+            () = sleep_until_opt(held) => {
+                held = None;
+                Redraw::No
+            }
             () = quit_signal.requested() => return Ok(()),
         };
         if pace.wants_frame(asked) {
@@ -263,6 +270,13 @@ struct Pace {
 
 /// The most frames a second the network's events may cause.
 const FRAMES_PER_SECOND: u32 = 10;
+
+/// How long the loop leaves fleet events in their channel after reading some. A fleet of
+/// a thousand clusters answers two hundred times a second, evenly spread, and each
+/// wake-up of the loop cost more than the event it read; read ten times a second, a
+/// burst is one wake-up. Frames come no faster than this anyway (FRAMES_PER_SECOND),
+/// and the channel holds a thousand events, ten seconds of such a fleet.
+const DRAIN_PAUSE: Duration = Duration::from_millis(100);
 
 impl Pace {
     fn new() -> Self {
