@@ -71,6 +71,9 @@ impl fmt::Debug for ClientSettings {
 pub struct Client {
     name: String,
     base: Url,
+    /// `/api/cluster/software/download`, built once: every poll asks it, and building a
+    /// URL (parsing it again) was a visible part of a poll's cost.
+    download_url: Url,
     /// Who it logs in as, the header built once, and the logins the cluster refused.
     login: Login,
     http: reqwest::Client,
@@ -134,9 +137,11 @@ impl Client {
         let mut base = settings.url;
         base.set_path("/api/");
         base.set_query(None);
+        let download_url = api_url(&base, &["cluster", "software", "download"]);
         Ok(Self {
             name: settings.name,
             base,
+            download_url,
             login,
             http,
             read_only: settings.read_only,
@@ -195,20 +200,10 @@ impl Client {
     /// `/api/` followed by `segments`, each percent-encoded as one path segment, so a
     /// job uuid from a cluster cannot climb out of its place (`../`, `?`, `#`).
     fn url(&self, segments: &[&str]) -> Url {
-        let mut url = self.base.clone();
-        // A "." or ".." segment (a job uuid a cluster sent, say) would be dropped as a
-        // path step: it goes as a literal name instead, and cannot climb.
-        fn literal<'s>(segment: &&'s str) -> &'s str {
-            match *segment {
-                "." => "%2E",
-                ".." => "%2E%2E",
-                other => other,
-            }
+        match segments {
+            ["cluster", "software", "download"] => self.download_url.clone(),
+            _ => api_url(&self.base, segments),
         }
-        if let Ok(mut path) = url.path_segments_mut() {
-            path.pop_if_empty().extend(segments.iter().map(literal));
-        }
-        url
     }
 
     /// A request to `/api/segments…`; without credentials when the current login was
@@ -230,7 +225,10 @@ impl Client {
         path: &[&str],
         query: &[(&str, &str)],
     ) -> Result<T, OntapError> {
-        let builder = self.request(Method::GET, path).query(query);
+        let mut builder = self.request(Method::GET, path);
+        if !query.is_empty() {
+            builder = builder.query(query);
+        }
         let response = self.send(builder).await?;
         let body = self.body(response).await?;
         serde_json::from_slice(&body).map_err(|e| self.decode_error(&e.to_string(), &body))
@@ -360,6 +358,24 @@ impl Client {
         let (kind, message) = classify_transport(err, &self.name, read, self.timeouts);
         OntapError::new(&self.name, kind, message)
     }
+}
+
+/// `base` (`/api/`) followed by `segments`, each percent-encoded as one path segment.
+fn api_url(base: &Url, segments: &[&str]) -> Url {
+    let mut url = base.clone();
+    // A "." or ".." segment (a job uuid a cluster sent, say) would be dropped as a
+    // path step: it goes as a literal name instead, and cannot climb.
+    fn literal<'s>(segment: &&'s str) -> &'s str {
+        match *segment {
+            "." => "%2E",
+            ".." => "%2E%2E",
+            other => other,
+        }
+    }
+    if let Ok(mut path) = url.path_segments_mut() {
+        path.pop_if_empty().extend(segments.iter().map(literal));
+    }
+    url
 }
 
 /// How ontop names itself to ONTAP: the User-Agent, and `X-Dot-Client-App`, which ONTAP
