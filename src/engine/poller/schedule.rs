@@ -6,8 +6,11 @@
 //! low-discrepancy sequence over the pollers' indices, even for any number of clusters)
 //! and polls on that grid without drifting. At start a poller asks at its phase, or
 //! sooner when its turn in a ramp of [`RAMP_STEP`] per cluster comes first, so the first
-//! rows fill quickly without a thundering herd. A failing cluster backs off with jitter,
-//! so clusters that failed together (a network blip) do not come back together.
+//! rows fill quickly without a thundering herd. Phases fall on slots of [`SLOT`]: the
+//! pollers of one slot wake together, so a fleet of thousands wakes the runtime tens of
+//! times a second, not hundreds, and no poll moves by more than a slot. A failing
+//! cluster backs off with jitter, so clusters that failed together (a network blip) do
+//! not come back together.
 
 use std::hash::{BuildHasher, Hasher};
 use std::time::Duration;
@@ -46,6 +49,11 @@ impl Schedule {
 /// those whose phase comes first): 200 new connections a second.
 pub(super) const RAMP_STEP: Duration = Duration::from_millis(5);
 
+/// The width of the slots the pollers' phases fall on. A wake-up of the runtime (a
+/// timer, then the answers) cost more than the poll it served when each of a thousand
+/// pollers woke on its own; twenty slots a second still spread a fleet evenly.
+const SLOT: Duration = Duration::from_millis(50);
+
 /// The fractional part of the golden ratio: the phases `i × φ mod 1` of any number of
 /// pollers fill the interval evenly, each new one in the largest gap left.
 const PHI: f64 = 0.618_033_988_749_894_9;
@@ -68,7 +76,7 @@ impl Cadence {
         Self {
             interval,
             start,
-            anchor: start + interval.mul_f64(phase),
+            anchor: start + on_a_slot(interval.mul_f64(phase), interval),
         }
     }
 
@@ -93,6 +101,18 @@ impl Cadence {
         let offset = u64::try_from(steps.saturating_mul(step)).unwrap_or(u64::MAX);
         self.anchor + Duration::from_nanos(offset)
     }
+}
+
+/// `offset` moved to the nearest slot of [`SLOT`] (past the last one, to the start of the
+/// interval); as it is for intervals too short to hold twenty slots.
+fn on_a_slot(offset: Duration, interval: Duration) -> Duration {
+    let slots = interval.as_nanos() / SLOT.as_nanos();
+    if slots < 20 {
+        return offset;
+    }
+    let slot = (offset.as_nanos() + SLOT.as_nanos() / 2) / SLOT.as_nanos();
+    let slot = u32::try_from(slot % slots).unwrap_or(0);
+    SLOT * slot
 }
 
 /// Doubling from the interval with each failure, capped at [`MAX_BACKOFF`].
@@ -171,6 +191,33 @@ mod tests {
                 );
             }
         }
+    }
+
+    #[test]
+    fn a_fleets_pollers_wake_together_on_slots_near_their_phases() {
+        let start = Instant::now();
+        let interval = Duration::from_secs(5);
+        let mut offsets = std::collections::BTreeSet::new();
+        for index in 0..1000 {
+            let offset = Cadence::new(interval, index, start).anchor - start;
+            let exact = interval.mul_f64((index as f64 * PHI).fract());
+            let apart = offset
+                .abs_diff(exact)
+                .min(interval - offset.abs_diff(exact));
+            assert!(
+                apart <= SLOT / 2,
+                "poller {index}: {offset:?} for {exact:?}"
+            );
+            assert!(offset < interval && offset.as_nanos().is_multiple_of(SLOT.as_nanos()));
+            offsets.insert(offset);
+        }
+        // A hundred slots in 5 s, every one of them used: 200 polls a second wake the
+        // runtime 20 times.
+        assert_eq!(offsets.len(), 100);
+        // An interval too short for twenty slots keeps the exact phases.
+        let short = Duration::from_millis(500);
+        let offset = Cadence::new(short, 1, start).anchor - start;
+        assert_eq!(offset, short.mul_f64(PHI));
     }
 
     #[test]
