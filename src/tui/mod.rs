@@ -275,7 +275,7 @@ const FRAMES_PER_SECOND: u32 = 10;
 /// a thousand clusters answers two hundred times a second, evenly spread, and each
 /// wake-up of the loop cost more than the event it read; read ten times a second, a
 /// burst is one wake-up. Frames come no faster than this anyway (FRAMES_PER_SECOND),
-/// and the channel holds a thousand events, ten seconds of such a fleet.
+/// and the channel holds a thousand events, five seconds of such a fleet.
 const DRAIN_PAUSE: Duration = Duration::from_millis(100);
 
 impl Pace {
