@@ -4,7 +4,9 @@
 //! the terminal given back, what still runs said.
 //!
 //! Once a handler is installed the signal no longer ends the process by itself (tokio
-//! keeps its handler for the rest of the run): every later wait listens too.
+//! keeps its handler for the rest of the run): every later wait listens too. A hang-up
+//! that was ignored when ontop started (`nohup ontop serve &`) stays ignored: no handler
+//! is put over it.
 
 #[cfg(unix)]
 use tokio::signal::unix::{Signal, SignalKind, signal};
@@ -18,12 +20,15 @@ pub(crate) async fn ctrl_c() {
 }
 
 /// SIGTERM, SIGHUP or Ctrl-C, whichever comes first: what stops a long run. The
-/// handlers are in place from when this is made.
+/// handlers are in place from when this is made, and each listener lives as long as it:
+/// a signal that comes between two waits (while a frame is drawn) is not lost.
 pub(crate) struct Stop {
     #[cfg(unix)]
     term: Option<Signal>,
     #[cfg(unix)]
     hangup: Option<Signal>,
+    #[cfg(unix)]
+    interrupt: Option<Signal>,
 }
 
 impl Stop {
@@ -32,7 +37,13 @@ impl Stop {
             #[cfg(unix)]
             term: signal(SignalKind::terminate()).ok(),
             #[cfg(unix)]
-            hangup: signal(SignalKind::hangup()).ok(),
+            hangup: if hangup_ignored() {
+                None
+            } else {
+                signal(SignalKind::hangup()).ok()
+            },
+            #[cfg(unix)]
+            interrupt: signal(SignalKind::interrupt()).ok(),
         }
     }
 
@@ -42,11 +53,21 @@ impl Stop {
         tokio::select! {
             () = next(&mut self.term) => {}
             () = next(&mut self.hangup) => {}
-            () = ctrl_c() => {}
+            () = next(&mut self.interrupt) => {}
         }
         #[cfg(not(unix))]
         ctrl_c().await;
     }
+}
+
+/// Whether SIGHUP is set to be ignored (as `nohup` starts a program): then a hang-up is
+/// nobody's request to stop.
+#[cfg(unix)]
+fn hangup_ignored() -> bool {
+    // SAFETY: with no new action, sigaction only writes the current one into `current`.
+    let mut current: libc::sigaction = unsafe { std::mem::zeroed() };
+    let read = unsafe { libc::sigaction(libc::SIGHUP, std::ptr::null(), &mut current) };
+    read == 0 && current.sa_sigaction == libc::SIG_IGN
 }
 
 /// The next delivery of `signal`; never, when its handler could not be installed.

@@ -68,8 +68,9 @@ pub(crate) struct KeySpec {
 /// Where in a [`Layer`] a value goes.
 type Field<T> = fn(&mut Layer) -> &mut Option<T>;
 
-/// How a key's value is read and where it goes. The readers are in `values.rs`; each
-/// records a problem that says how to write the value when it cannot be read.
+/// How a key's value is read and where it goes. The readers are in `values.rs` and
+/// `addresses.rs`, and a [`Read::Custom`] one beside its section; each records a
+/// problem that says how to write the value when it cannot be read.
 #[derive(Clone, Copy)]
 pub(super) enum Read {
     /// A table of its own, read by its section (a top-level key).

@@ -139,12 +139,13 @@ fn one(reader: &mut Reader, scope: &Scope, t: &Map<String, Value>) -> Option<Mir
     })
 }
 
-/// A directory URL: a scheme ONTAP fetches from, a server, a path that ends with `/`,
-/// no credentials in it (they go in username and a password source).
+/// A mirror's `base`, read into its layer.
 pub(super) fn base(reader: &mut Reader, scope: &Scope, value: &Value, layer: &mut Layer) {
     layer.base = base_url(reader, scope, value);
 }
 
+/// A directory URL: a scheme ONTAP fetches from, a server, a path that ends with `/`,
+/// no credentials in it (they go in username and a password source).
 fn base_url(reader: &mut Reader, scope: &Scope, value: &Value) -> Option<Url> {
     let text = reader.text(scope, "base", value)?;
     let fix =

@@ -4,7 +4,9 @@
 //!
 //! The tree is walked by hand rather than deserialized with serde so that one pass can
 //! report every problem, in the words of the file: which table, which key, what is wrong
-//! and what to write instead. Single values are read in [`super::values`].
+//! and what to write instead. Each key's reader is named in the key list: the common kinds
+//! are in [`super::values`], addresses in [`super::addresses`], and the tables of their own
+//! beside their sections (`mirror.rs`, `serve.rs`, `readiness.rs`).
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::net::SocketAddr;
@@ -92,14 +94,14 @@ impl Scope {
 impl std::fmt::Display for Scope {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
+            // In a sentence ("unknown key at top level"), not as a table's header.
             Self::Top => f.write_str("top level"),
-            Self::Defaults => f.write_str("[defaults]"),
-            Self::Download => f.write_str("[download]"),
-            Self::Serve => f.write_str("[serve]"),
-            Self::Validate => f.write_str("[validate]"),
             Self::Cluster(n, Some(name)) => write!(f, "[[cluster]] #{n} {name:?}"),
             Self::Cluster(n, None) => write!(f, "[[cluster]] #{n}"),
             Self::Mirror(n) => write!(f, "[[download.mirror]] #{n}"),
+            Self::Defaults | Self::Download | Self::Serve | Self::Validate => {
+                f.write_str(self.section().header())
+            }
         }
     }
 }

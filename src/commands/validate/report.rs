@@ -230,11 +230,7 @@ pub(super) fn skip_reasons(plan: &Plan) -> Vec<String> {
     let names: Vec<&str> = plan
         .skipped
         .iter()
-        .map(
-            |Skipped {
-                 name: n, reason: _, ..
-             }| n.as_str(),
-        )
+        .map(|skipped| skipped.name.as_str())
         .collect();
     vec![format!(
         "{} skipped ({})",

@@ -41,3 +41,47 @@ async fn serve_warns_off_loopback_and_stops_cleanly_on_sigterm() {
     let rest = rest.strip_prefix(said.as_str()).unwrap_or(&rest);
     assert!(rest.contains("stopping"), "{rest}");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_hang_up_stops_serve_cleanly_unless_it_was_started_to_ignore_it() {
+    let fleet = start_fleet(1, |_| {}).await;
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("fleet.toml");
+    fleet.write_config(&config).await.unwrap();
+    let hang_up = |child: &tokio::process::Child| {
+        let pid = child.id().expect("running") as i32;
+        // SAFETY: sending a signal to our own child process.
+        assert_eq!(unsafe { libc::kill(pid, libc::SIGHUP) }, 0);
+    };
+
+    // As `nohup ontop serve &` starts it: the hang-up of the session that started it is
+    // not a request to stop.
+    let mut ignoring = command(&dir.path().join("data"));
+    // SAFETY: between fork and exec, only setting a signal's disposition.
+    unsafe {
+        ignoring.pre_exec(|| {
+            libc::signal(libc::SIGHUP, libc::SIG_IGN);
+            Ok(())
+        });
+    }
+    let Served { mut child, .. } = serve(ignoring, "127.0.0.1:0", &config).await;
+    hang_up(&child);
+    tokio::time::sleep(Duration::from_secs(1)).await;
+    assert!(
+        child.try_wait().unwrap().is_none(),
+        "stopped by an ignored SIGHUP"
+    );
+    let (_, code) = terminate(&mut child, Duration::from_secs(20)).await;
+    assert_eq!(code, Some(0));
+
+    // Otherwise a hang-up stops it like SIGTERM: cleanly.
+    let Served { mut child, log, .. } =
+        serve(command(&dir.path().join("data")), "127.0.0.1:0", &config).await;
+    hang_up(&child);
+    let status = tokio::time::timeout(Duration::from_secs(20), child.wait()).await;
+    let status = status
+        .expect("ontop serve still runs 20 s after SIGHUP")
+        .unwrap();
+    assert_eq!(status.code(), Some(0), "{}", log.all().await);
+    assert!(log.all().await.contains("stopping"));
+}
