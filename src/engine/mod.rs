@@ -148,6 +148,7 @@ impl Engine {
             .iter()
             .map(|(t, _)| t.client.clone())
             .collect();
+        let started = tokio::time::Instant::now();
         for (index, (target, schedule)) in setup.clusters.into_iter().enumerate() {
             let fresh_connections = index >= budget.kept_alive;
             if let Ok(client) = &target.client {
@@ -162,6 +163,7 @@ impl Engine {
                     schedule,
                     fresh_connections,
                     login_retry: options.login_retry,
+                    started,
                 },
                 shared(&recorder, &permits),
                 rx,

@@ -100,6 +100,9 @@ pub(super) struct PollerSetup {
     pub(super) fresh_connections: bool,
     /// While paused after a refused login, read the password source again this often.
     pub(super) login_retry: Option<Duration>,
+    /// When the engine started, the same for every poller: their grids (and the slots
+    /// their phases fall on) count from it.
+    pub(super) started: Instant,
 }
 
 pub(super) struct Poller {
@@ -108,6 +111,7 @@ pub(super) struct Poller {
     schedule: Schedule,
     fresh_connections: bool,
     login_retry: Option<Duration>,
+    started: Instant,
     shared: Shared,
     commands: mpsc::UnboundedReceiver<Box<Command>>,
     following: Following,
@@ -141,6 +145,7 @@ impl Poller {
             schedule: setup.schedule,
             fresh_connections: setup.fresh_connections,
             login_retry: setup.login_retry,
+            started: setup.started,
             shared,
             commands,
             since_info: None,
@@ -157,7 +162,7 @@ impl Poller {
     /// while it runs is boxed, so an idle poller (most of them, most of the time) holds
     /// only its own state, not the largest request it ever sent.
     pub(super) async fn run(mut self) {
-        let cadence = Cadence::new(self.schedule.interval, self.index, Instant::now());
+        let cadence = Cadence::new(self.schedule.interval, self.index, self.started);
         let mut next = cadence.first(self.index);
         loop {
             let retry_login = self.login_retry.filter(|_| self.paused);

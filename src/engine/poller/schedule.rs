@@ -106,10 +106,12 @@ impl Cadence {
 /// `offset` moved to the nearest slot of [`SLOT`] (past the last one, to the start of the
 /// interval); as it is for intervals too short to hold twenty slots.
 fn on_a_slot(offset: Duration, interval: Duration) -> Duration {
-    let slots = interval.as_nanos() / SLOT.as_nanos();
-    if slots < 20 {
+    if interval.as_nanos() / SLOT.as_nanos() < 20 {
         return offset;
     }
+    // Every slot that starts inside the interval, the last one perhaps shorter: rounded
+    // past it, a phase is at most half a slot before the interval's end.
+    let slots = interval.as_nanos().div_ceil(SLOT.as_nanos());
     let slot = (offset.as_nanos() + SLOT.as_nanos() / 2) / SLOT.as_nanos();
     let slot = u32::try_from(slot % slots).unwrap_or(0);
     SLOT * slot
@@ -214,6 +216,22 @@ mod tests {
         // A hundred slots in 5 s, every one of them used: 200 polls a second wake the
         // runtime 20 times.
         assert_eq!(offsets.len(), 100);
+        // An interval that is not a whole number of slots keeps its last, shorter one:
+        // no phase moves by more than half a slot there either.
+        for interval in [1049, 1040, 2049, 5030].map(Duration::from_millis) {
+            for index in 0..500 {
+                let offset = Cadence::new(interval, index, start).anchor - start;
+                let exact = interval.mul_f64((index as f64 * PHI).fract());
+                let apart = offset
+                    .abs_diff(exact)
+                    .min(interval - offset.abs_diff(exact));
+                assert!(
+                    apart <= SLOT / 2,
+                    "{interval:?}, poller {index}: {offset:?}"
+                );
+                assert!(offset < interval);
+            }
+        }
         // An interval too short for twenty slots keeps the exact phases.
         let short = Duration::from_millis(500);
         let offset = Cadence::new(short, 1, start).anchor - start;
