@@ -204,7 +204,7 @@ async fn event_loop(
                 // The terminal is gone (hung-up SSH session): nothing left to draw on.
                 None => return Ok(()),
             },
-            event = events.recv(), if fleet_open && held.is_none() => match event {
+            event = after_hold(&mut events, held), if fleet_open => match event {
                 Some(event) => {
                     let now = Timestamp::now();
                     let mut changed = app.apply(event, now);
@@ -234,10 +234,6 @@ async fn event_loop(
                 if app.tick_key(Timestamp::now()) != shown { Redraw::Soon } else { Redraw::No }
             }
             () = sleep_until_opt(wake) => Redraw::Due,
-            () = sleep_until_opt(held) => {
-                held = None;
-                Redraw::No
-            }
             () = quit_signal.requested() => return Ok(()),
         };
         if pace.wants_frame(asked) {
@@ -271,12 +267,11 @@ struct Pace {
 /// The most frames a second the network's events may cause.
 const FRAMES_PER_SECOND: u32 = 10;
 
-/// How long the loop leaves fleet events in their channel after reading some. A fleet of
-/// a thousand clusters answers two hundred times a second, evenly spread, and each
-/// wake-up of the loop cost more than the event it read; read ten times a second, a
-/// burst is one wake-up. Frames come no faster than this anyway (FRAMES_PER_SECOND),
-/// and the channel holds a thousand events, five seconds of such a fleet.
-const DRAIN_PAUSE: Duration = Duration::from_millis(100);
+/// How long the loop leaves fleet events in their channel after reading some: a frame's
+/// time. A fleet of a thousand clusters answers two hundred times a second, and each
+/// wake-up of the loop cost more than the event it read; read at the frame rate, a burst
+/// is one wake-up. The channel holds a thousand events, five seconds of such a fleet.
+const DRAIN_PAUSE: Duration = Duration::from_millis(1000 / FRAMES_PER_SECOND as u64);
 
 impl Pace {
     fn new() -> Self {
@@ -309,6 +304,17 @@ impl Pace {
         }
         draw
     }
+}
+
+/// The next fleet event, once `held` (the end of the last read's pause) has passed.
+async fn after_hold(
+    events: &mut mpsc::Receiver<Update>,
+    held: Option<tokio::time::Instant>,
+) -> Option<Update> {
+    if let Some(until) = held {
+        tokio::time::sleep_until(until).await;
+    }
+    events.recv().await
 }
 
 /// Sleeps until `when`, or for ever without one.
