@@ -200,16 +200,17 @@ impl Client {
     /// `/api/` followed by `segments`, each percent-encoded as one path segment, so a
     /// job uuid from a cluster cannot climb out of its place (`../`, `?`, `#`).
     fn url(&self, segments: &[&str]) -> Url {
-        match segments {
-            ["cluster", "software", "download"] => self.download_url.clone(),
-            _ => api_url(&self.base, segments),
-        }
+        api_url(&self.base, segments)
     }
 
-    /// A request to `/api/segments…`; without credentials when the current login was
-    /// refused (`send` then sends nothing).
+    /// A request to `/api/segments…`.
     fn request(&self, method: Method, segments: &[&str]) -> RequestBuilder {
-        let url = self.url(segments);
+        self.request_to(method, self.url(segments))
+    }
+
+    /// A request to `url`; without credentials when the current login was refused
+    /// (`send` then sends nothing).
+    fn request_to(&self, method: Method, url: Url) -> RequestBuilder {
         let mut builder = self.http.request(method, url);
         if self.no_keep_alive.load(Ordering::Relaxed) {
             builder = builder.header(reqwest::header::CONNECTION, "close");
@@ -225,7 +226,15 @@ impl Client {
         path: &[&str],
         query: &[(&str, &str)],
     ) -> Result<T, OntapError> {
-        let mut builder = self.request(Method::GET, path);
+        self.get_json_from(self.url(path), query).await
+    }
+
+    async fn get_json_from<T: DeserializeOwned>(
+        &self,
+        url: Url,
+        query: &[(&str, &str)],
+    ) -> Result<T, OntapError> {
+        let mut builder = self.request_to(Method::GET, url);
         if !query.is_empty() {
             builder = builder.query(query);
         }

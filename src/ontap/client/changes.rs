@@ -21,7 +21,7 @@ impl Client {
     ) -> Result<DownloadStarted, OntapError> {
         let timeout = return_timeout.to_string();
         let builder = self
-            .request(Method::POST, &["cluster", "software", "download"])
+            .request_to(Method::POST, self.download_url.clone())
             .query(&[("return_timeout", timeout.as_str())])
             .json(request);
         self.job_answer(builder, "a download request").await

@@ -15,8 +15,7 @@ impl Client {
 
     /// `GET /api/cluster/software/download`: the state of the cluster-wide download.
     pub async fn download_status(&self) -> Result<DownloadStatus, OntapError> {
-        self.get_json(&["cluster", "software", "download"], &[])
-            .await
+        self.get_json_from(self.download_url.clone(), &[]).await
     }
 
     /// `GET /api/cluster/jobs/{uuid}`. A 404 (code 4) means the job ended long enough
