@@ -57,7 +57,8 @@ pub(crate) enum Command {
     /// Read the package repository now.
     FetchPackages,
     /// Log in with this password from now on (typed after a refused login), and poll;
-    /// with `again`, even when the cluster refused it before (the operator asked twice).
+    /// with [`Refused::SentAgain`], even when the cluster refused it before (the operator
+    /// asked twice).
     Password {
         password: SecretString,
         refused: Refused,

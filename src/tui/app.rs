@@ -100,7 +100,8 @@ pub struct App {
     /// Clusters marked as download targets (indices in config order).
     marks: BTreeSet<usize>,
     dialog: Option<Dialog>,
-    /// What the download form offers before anything is typed: (URL, server user).
+    /// What the download form offers before anything is typed: the URL and the server
+    /// user.
     form_defaults: super::FormDefaults,
     /// The site mirrors (no passwords): the confirmation groups targets by them.
     mirrors: Vec<crate::download::sources::MirrorSource>,

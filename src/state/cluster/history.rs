@@ -90,8 +90,9 @@ impl ClusterState {
             self.history.pop_front();
         } else if self.history.len() == self.history.capacity() {
             // Grown in steps to at most HISTORY_LEN, not doubled past it: most clusters
-            // never change, and each of ten thousand would hold a full one from the start.
-            let room = (self.history.len() * 2).clamp(4, HISTORY_LEN);
+            // only ever hold the state first seen, and each of ten thousand held a full
+            // history from the start.
+            let room = (self.history.len() * 2).clamp(2, HISTORY_LEN);
             self.history.reserve_exact(room - self.history.len());
         }
         self.history.push_back(Transition { at, what });

@@ -1,6 +1,6 @@
 //! The kinds the dashboard's state is made of: the [`Mode`] (with the state that lives
 //! as long as it does), the [`Dialog`] over it, the [`AppCommand`]s keys hand to the
-//! event loop, and the session's [`Session`].
+//! event loop. (Whether the session may send changes is [`crate::fleet::Session`].)
 
 use super::validate::ValidationView;
 use super::{
