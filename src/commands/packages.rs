@@ -98,7 +98,7 @@ async fn look(ctx: &Context, subset: &Config) -> Option<Vec<Found>> {
     engine.shutdown();
     (waited != Waited::Interrupted).then(|| {
         found(&watch.model, |i| {
-            ctx.read_only || subset.clusters[i].read_only
+            ctx.session().keeps_read_only(subset.clusters[i].read_only)
         })
     })
 }

@@ -104,6 +104,12 @@ impl Session {
             Self::AsConfigured
         }
     }
+
+    /// Whether a cluster configured with `read_only` takes no change in this session:
+    /// the one rule every plan, client and skip says "read-only" by.
+    pub(crate) fn keeps_read_only(self, configured: bool) -> bool {
+        self == Self::ReadOnly || configured
+    }
 }
 
 /// Builds a target per configured cluster, resolving each credential source once (all
@@ -162,7 +168,7 @@ fn client_for(
         tls_server_name: cluster.tls_server_name.clone(),
         timeout: cluster.timeout,
         connect_timeout: CONNECT_TIMEOUT.min(cluster.timeout),
-        read_only: session == Session::ReadOnly || cluster.read_only,
+        read_only: session.keeps_read_only(cluster.read_only),
     })
 }
 

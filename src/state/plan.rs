@@ -28,7 +28,7 @@ impl Model {
             Some(Candidate {
                 cluster,
                 name: c.identity.name.clone(),
-                read_only: session == Session::ReadOnly || c.identity.read_only,
+                read_only: session.keeps_read_only(c.identity.read_only),
                 busy: busy(c),
                 failing: failing_reason(c, now),
                 login_refused: c.login_paused.is_some(),
@@ -99,7 +99,7 @@ fn validation_skip(
     session: Session,
     now: Timestamp,
 ) -> Option<SkipReason> {
-    if session == Session::ReadOnly || c.identity.read_only {
+    if session.keeps_read_only(c.identity.read_only) {
         return Some(SkipReason::ReadOnly);
     }
     if c.login_paused.is_some() {

@@ -189,7 +189,7 @@ fn plan(model: &Model, session: Session, version: &str) -> Looked {
     let mut skips: Vec<(&str, String)> = Vec::new();
     for (index, c) in model.clusters.iter().enumerate() {
         let name = &c.identity.name;
-        if session == Session::ReadOnly || c.identity.read_only {
+        if session.keeps_read_only(c.identity.read_only) {
             looked.read_only += 1;
             skips.push((name, "read-only (nothing is sent)".into()));
             continue;
