@@ -54,17 +54,23 @@ async fn a_hang_up_stops_serve_cleanly_unless_it_was_started_to_ignore_it() {
         assert_eq!(unsafe { libc::kill(pid, libc::SIGHUP) }, 0);
     };
 
+    // Started with SIGHUP set to `disposition`, whatever this test inherited (a run under
+    // nohup ignores it).
+    let with_hangup = |disposition: libc::sighandler_t| {
+        let mut command = command(&dir.path().join("data"));
+        // SAFETY: between fork and exec, only setting a signal's disposition.
+        unsafe {
+            command.pre_exec(move || {
+                libc::signal(libc::SIGHUP, disposition);
+                Ok(())
+            });
+        }
+        command
+    };
+
     // As `nohup ontop serve &` starts it: the hang-up of the session that started it is
     // not a request to stop.
-    let mut ignoring = command(&dir.path().join("data"));
-    // SAFETY: between fork and exec, only setting a signal's disposition.
-    unsafe {
-        ignoring.pre_exec(|| {
-            libc::signal(libc::SIGHUP, libc::SIG_IGN);
-            Ok(())
-        });
-    }
-    let Served { mut child, .. } = serve(ignoring, "127.0.0.1:0", &config).await;
+    let Served { mut child, .. } = serve(with_hangup(libc::SIG_IGN), "127.0.0.1:0", &config).await;
     hang_up(&child);
     tokio::time::sleep(Duration::from_secs(1)).await;
     assert!(
@@ -76,7 +82,7 @@ async fn a_hang_up_stops_serve_cleanly_unless_it_was_started_to_ignore_it() {
 
     // Otherwise a hang-up stops it like SIGTERM: cleanly.
     let Served { mut child, log, .. } =
-        serve(command(&dir.path().join("data")), "127.0.0.1:0", &config).await;
+        serve(with_hangup(libc::SIG_DFL), "127.0.0.1:0", &config).await;
     hang_up(&child);
     let status = tokio::time::timeout(Duration::from_secs(20), child.wait()).await;
     let status = status
