@@ -146,6 +146,9 @@ async fn read_form(
 
 /// Streams the file part into `intake` at the cluster's upload rate, within the time
 /// limit (10551373); with the `upload-reset` fault, resets the connection on the way.
+/// A chunk is taken in pieces of a twentieth of a second's worth, each counted only once
+/// its time at that rate has come: the count a client reads never runs ahead of the
+/// rate, however large the chunks the socket hands over.
 async fn take_file(
     c: &Cluster,
     part: &mut multer::Field<'_>,
@@ -164,23 +167,37 @@ async fn take_file(
         let Some(chunk) = chunk else {
             return Ok(());
         };
-        intake.take(&chunk);
-        if let Some((at, connection)) = reset
-            && intake.bytes() >= *at
-        {
-            connection.now();
-            // The connection task drops this future with the connection.
-            std::future::pending::<()>().await;
-        }
-        if rate > 0 {
-            let due = start + Duration::from_secs_f64(intake.bytes() as f64 / rate as f64);
-            if due > deadline {
-                tokio::time::sleep_until(deadline).await;
-                return Err(over_time());
+        for piece in chunk.chunks(piece_len(rate, chunk.len())) {
+            if rate > 0 {
+                let taken = intake.bytes() + piece.len() as u64;
+                let due = start + Duration::from_secs_f64(taken as f64 / rate as f64);
+                if due > deadline {
+                    tokio::time::sleep_until(deadline).await;
+                    return Err(over_time());
+                }
+                tokio::time::sleep_until(due).await;
             }
-            tokio::time::sleep_until(due).await;
+            intake.take(piece);
+            if let Some((at, connection)) = reset
+                && intake.bytes() >= *at
+            {
+                connection.now();
+                // The connection task drops this future with the connection.
+                std::future::pending::<()>().await;
+            }
         }
     }
+}
+
+/// How much of a chunk is taken at once: 50 ms worth at `rate`, or all of it when
+/// uploads are not paced (rate 0).
+fn piece_len(rate: u64, chunk_len: usize) -> usize {
+    let len = if rate == 0 {
+        chunk_len as u64
+    } else {
+        rate / 20
+    };
+    usize::try_from(len).unwrap_or(usize::MAX).max(1)
 }
 
 /// Reads a body to its end, keeping nothing.
