@@ -102,6 +102,10 @@ pub struct ClusterState {
     pub login_paused: Option<(Timestamp, LoginPause)>,
     /// Its software: an update in progress, the last validation, the one followed.
     pub readiness: Readiness,
+    /// Counts the changes to what is known here, apart from when it was last read: a
+    /// poll that finds everything as it was leaves it alone. A screen draws a frame for
+    /// a new revision at once; ages (and the times of reads) are the clock's to redraw.
+    pub revision: u64,
 }
 
 impl ClusterState {
@@ -125,6 +129,7 @@ impl ClusterState {
             certificate: None,
             login_paused: None,
             readiness: Readiness::default(),
+            revision: 0,
         }
     }
 
@@ -196,9 +201,11 @@ impl ClusterState {
             .is_some_and(|ok| age(ok, now) > self.identity.poll_interval * STALE_AFTER_POLLS)
     }
 
-    /// Applies one update; returns whether anything visible changed.
+    /// Applies one update; returns whether anything visible changed (a poll always
+    /// changes the time of the last answer; [`ClusterState::revision`] says whether it
+    /// changed more).
     pub(crate) fn apply(&mut self, update: Update) -> bool {
-        match update {
+        let changed = match update {
             Update::Polled {
                 at,
                 info,
@@ -206,8 +213,10 @@ impl ClusterState {
                 job,
                 ..
             } => {
-                self.polled(at, info.as_deref(), download, job);
-                true
+                if self.polled(at, info.as_deref(), download, job) {
+                    self.revision = self.revision.wrapping_add(1);
+                }
+                return true;
             }
             Update::PollFailed { at, error, .. } => {
                 self.poll_failed(at, error);
@@ -259,7 +268,11 @@ impl ClusterState {
                 true
             }
             Update::Warning { .. } => false,
+        };
+        if changed {
+            self.revision = self.revision.wrapping_add(1);
         }
+        changed
     }
 
     /// A poll failed: the history says so once per failing spell (or a new error).
@@ -302,30 +315,38 @@ impl ClusterState {
     }
 
     /// A poll answered: identity (now and then), the download state, the followed job.
+    /// Returns whether any of them changed (the time of the answer always does).
     fn polled(
         &mut self,
         at: Timestamp,
         info: Option<&crate::ontap::ClusterInfo>,
         download: DownloadStatus,
         job: Option<Box<Job>>,
-    ) {
+    ) -> bool {
+        let mut news = false;
         if self.login_paused.take().is_some() {
             self.record(at, Change::LoginAccepted);
+            news = true;
         } else if self.is_failing() {
             self.record(at, Change::AnsweringAgain);
+            news = true;
         }
         if let Some(info) = info {
             self.version_read = Some(at);
             if let Some(version) = info.version.as_ref().and_then(|v| v.short()) {
+                news |= self.version.as_ref() != Some(&version);
                 self.version = Some(version);
             }
         }
         self.observe_download(at, &download);
+        news |= self.download.as_ref() != Some(&download);
         self.download = Some(download);
         if let Some(job) = job {
+            news |= self.job.as_ref() != Some(&job);
             self.job = Some(job);
         }
         self.last_success = Some(at);
+        news
     }
 
     fn is_failing(&self) -> bool {

@@ -53,14 +53,21 @@ impl App {
             return self.model.apply(update);
         };
         let before = self.summary(cluster, now);
+        let revision = self.model.clusters.get(cluster).map(|c| c.revision);
         if !self.model.apply(update) {
             return false;
         }
-        self.widths.update(cluster, &self.model.clusters[cluster]);
+        let c = &self.model.clusters[cluster];
+        let news = Some(c.revision) != revision;
+        self.widths.update(cluster, c);
         self.rows_stale |= self.rows_follow_the_fleet();
-        // Only what the screen shows is worth a frame: the row when it is on screen, and
-        // the header's counts (or the order of rows) when its states changed.
-        before != self.summary(cluster, now) || self.on_screen(cluster) || self.sorted_by_time()
+        // Only what the screen shows is worth a frame: the row when it is on screen and
+        // more than its ages changed (a poll that finds everything as it was only makes
+        // "polled" younger, which the next tick draws), and the header's counts (or the
+        // order of rows) when its states changed.
+        before != self.summary(cluster, now)
+            || (news && self.on_screen(cluster))
+            || self.sorted_by_time()
     }
 
     /// A pause after a refused login: news when it begins, or when it answers a key

@@ -321,3 +321,30 @@ fn esc_in_the_packages_view_closes_the_list_of_clusters_first() {
     app.handle_key(code(KeyCode::Esc), now());
     assert_eq!(app.mode(), Mode::Table);
 }
+
+#[test]
+fn a_poll_that_finds_a_row_as_it_was_leaves_its_age_to_the_tick() {
+    let mut app = app(3);
+    let later = now() + std::time::Duration::from_secs(2);
+    let polled = |message: Option<&str>| Event::Polled {
+        cluster: 1,
+        at: later,
+        info: None,
+        download: DownloadStatus {
+            state: Some(DownloadState::NotStarted),
+            message: message.map(str::to_string),
+            code: None,
+        },
+        job: None,
+        took: std::time::Duration::ZERO,
+    };
+    let ages = app.tick_key(later);
+    assert!(!app.apply(polled(None), later), "only its age changed");
+    assert_ne!(app.tick_key(later), ages, "the next tick draws the new age");
+    let message = Some("Package download in progress");
+    assert!(app.apply(polled(message), later), "a new message is drawn");
+    assert!(!app.apply(polled(message), later), "and once only");
+    // Off screen, even news waits for the rows' turn.
+    app.page = 1;
+    assert!(!app.apply(polled(None), later));
+}
