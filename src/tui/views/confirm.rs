@@ -114,6 +114,21 @@ pub(super) fn hidden_note(hidden: usize, theme: Theme, cells: usize) -> Vec<Line
     out
 }
 
+/// That `hidden` of a form's clusters are hidden by the filter, after a "!", when any
+/// are: the download form and the release form say it in the same words.
+pub(super) fn hidden_in_form(hidden: usize, cells: usize, theme: Theme) -> Vec<Line<'static>> {
+    if hidden == 0 {
+        return Vec::new();
+    }
+    let text = format!("{hidden} of these clusters are hidden by the filter.");
+    (wrap(&text, cells.saturating_sub(2)).into_iter().enumerate())
+        .map(|(i, part)| {
+            let mark = if i == 0 { '!' } else { ' ' };
+            Line::styled(format!(" {mark} {part}"), theme.mark())
+        })
+        .collect()
+}
+
 /// "Nothing to `verb`: every chosen cluster is skipped.", in bold.
 pub(super) fn nothing_to(verb: &str, theme: Theme, cells: usize) -> Vec<Line<'static>> {
     let text = format!("Nothing to {verb}: every chosen cluster is skipped.");
@@ -169,3 +184,26 @@ pub(super) fn skipped(plan: &Plan, theme: Theme, cells: usize) -> Vec<Line<'stat
 }
 
 use crate::text::count_clusters as count;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::tui::theme::Palette;
+
+    #[test]
+    fn the_forms_hidden_note_marks_its_first_line_only_and_is_absent_without_hidden_ones() {
+        let theme = Theme::new(Palette::Plain);
+        assert!(hidden_in_form(0, 40, theme).is_empty());
+        let lines: Vec<String> = (hidden_in_form(3, 24, theme).iter())
+            .map(|l| l.to_string())
+            .collect();
+        assert_eq!(
+            lines,
+            [
+                " ! 3 of these clusters",
+                "   are hidden by the",
+                "   filter."
+            ]
+        );
+    }
+}

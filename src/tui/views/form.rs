@@ -55,13 +55,8 @@ pub(crate) fn render(frame: &mut Frame, area: Rect, app: &App) {
         lines.push(Line::default());
     }
     if form.hidden() > 0 {
-        let hidden = format!(
-            "{} of these clusters are hidden by the filter.",
-            form.hidden()
-        );
-        for part in wrap(&hidden, inner_width.saturating_sub(4)) {
-            lines.push(Line::styled(format!(" ! {part}"), theme.mark()));
-        }
+        let cells = inner_width.saturating_sub(2);
+        lines.extend(super::confirm::hidden_in_form(form.hidden(), cells, theme));
         lines.push(Line::default());
     }
     let note = if form.local().is_some() {

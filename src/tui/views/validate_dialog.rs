@@ -52,11 +52,7 @@ pub(crate) fn render_version(frame: &mut Frame, area: Rect, app: &App) {
     }
     if form.hidden() > 0 {
         lines.push(Line::default());
-        let hidden = format!(
-            "! {} of these clusters are hidden by the filter.",
-            form.hidden()
-        );
-        lines.extend(confirm::wrapped(&hidden, text, theme.mark()));
+        lines.extend(confirm::hidden_in_form(form.hidden(), text, theme));
     }
     lines.push(Line::default());
     lines.extend(confirm::wrapped(CHECKS_ONLY, text, theme.dim()));
