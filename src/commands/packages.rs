@@ -14,7 +14,7 @@ use std::io::IsTerminal;
 use serde_json::{Value, json};
 
 use super::selection::WhenUnnamed;
-use super::watch::{Look, Waited};
+use super::watch::Look;
 use super::{CliError, Context, Exit};
 use crate::cli::{PackagesAction, PackagesArgs};
 use crate::config::Config;
@@ -35,9 +35,9 @@ pub(crate) async fn run(ctx: &Context, args: &PackagesArgs) -> Result<Exit, CliE
     let chosen = args.select.select(config, WhenUnnamed::Everyone)?;
     super::selection::announce(config, &chosen, &args.select);
     let subset = config.subset(&chosen);
-    let Some(found) = look(ctx, &subset).await else {
-        crate::errln!("ontop: interrupted while looking at the clusters");
-        return Ok(Exit::Interrupted);
+    let found = match look(ctx, &subset).await {
+        Ok(found) => found,
+        Err(exit) => return Ok(exit),
     };
     let full = !std::io::stdout().is_terminal();
     if args.json {
@@ -85,22 +85,20 @@ pub(crate) struct Found {
 }
 
 /// One look at every cluster of `subset` through the engine (read-only: listing changes
-/// nothing); `None` at Ctrl-C.
-async fn look(ctx: &Context, subset: &Config) -> Option<Vec<Found>> {
-    let (engine, mut watch) = crate::commands::prologue::watched_engine(
+/// nothing); the exit at Ctrl-C.
+async fn look(ctx: &Context, subset: &Config) -> Result<Vec<Found>, Exit> {
+    let (engine, watch) = crate::commands::prologue::look_first_as(
         ctx,
         subset,
         Session::ReadOnly,
         EngineOptions::default(),
-    );
-    let timeouts = subset.clusters.iter().map(|c| c.timeout).collect();
-    let waited = watch.first_look(Look::WithPackages, timeouts).await;
+        Look::WithPackages,
+    )
+    .await?;
     engine.shutdown();
-    (waited != Waited::Interrupted).then(|| {
-        found(&watch.model, |i| {
-            ctx.session().keeps_read_only(subset.clusters[i].read_only)
-        })
-    })
+    Ok(found(&watch.model, |i| {
+        ctx.session().keeps_read_only(subset.clusters[i].read_only)
+    }))
 }
 
 /// What the model knows of each cluster's repository.

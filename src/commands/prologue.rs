@@ -84,7 +84,19 @@ pub(crate) async fn look_first(
     options: EngineOptions,
     look: Look,
 ) -> Result<(Engine, Watch), Exit> {
-    let (engine, mut watch) = watched_engine(ctx, subset, ctx.session(), options);
+    look_first_as(ctx, subset, ctx.session(), options, look).await
+}
+
+/// [`look_first`] in `session` rather than this run's: a command that only reads (the
+/// packages list) looks in [`Session::ReadOnly`] whatever the flags say.
+pub(crate) async fn look_first_as(
+    ctx: &Context,
+    subset: &Config,
+    session: Session,
+    options: EngineOptions,
+    look: Look,
+) -> Result<(Engine, Watch), Exit> {
+    let (engine, mut watch) = watched_engine(ctx, subset, session, options);
     let timeouts = subset.clusters.iter().map(|c| c.timeout).collect();
     if watch.first_look(look, timeouts).await == Waited::Interrupted {
         engine.shutdown();
