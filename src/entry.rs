@@ -44,10 +44,15 @@ pub fn main() -> ExitCode {
     } else {
         init_file_logging(dashboard)
     };
-    let runtime = match tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-    {
+    let mut builder = tokio::runtime::Builder::new_multi_thread();
+    if dashboard {
+        // The dashboard draws on this thread, and its engine mostly waits: one worker
+        // polls a thousand clusters with room to spare, and a second one cost wake-ups
+        // (each poll's task woke the idle worker only for it to park again). Measured
+        // at 1,000 clusters idle: 2.9 % of a core with two workers, 2.7 % with one.
+        builder.worker_threads(1);
+    }
+    let runtime = match builder.enable_all().build() {
         Ok(rt) => rt,
         Err(e) => {
             crate::errln!("ontop: cannot start the async runtime: {e}");
