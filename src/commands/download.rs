@@ -64,12 +64,13 @@ pub(crate) async fn run(ctx: &Context, args: &DownloadArgs) -> Result<Exit, CliE
     let (config, chosen) = prologue::chosen(ctx, &args.select)?;
     let limit = follow_limit(args.timeout.as_deref())?;
     inputs::refuse_read_only(config, &chosen, ctx.session())?;
-    prologue::need_a_way_to_confirm(ctx, Consent::from_flags(args.yes, args.dry_run))?;
+    let consent =
+        prologue::need_a_way_to_confirm(ctx, Consent::from_flags(args.yes, args.dry_run))?;
     let max_running = args
         .max_running
         .map(|n| n as usize)
         .or(config.download.max_running);
-    refuse_queue_without_wait(max_running, chosen.len(), args.wait || args.dry_run)?;
+    refuse_queue_without_wait(max_running, chosen.len(), args.wait || consent.only_shows())?;
     let what = what_to_send(config, args, ctx.interactive).await?;
     let upload_rate = args
         .limit_rate
@@ -109,7 +110,7 @@ pub(crate) async fn run(ctx: &Context, args: &DownloadArgs) -> Result<Exit, CliE
         plan,
         max_running,
     };
-    run.carry_out(args, what, limit).await
+    run.carry_out(args, consent, what, limit).await
 }
 
 /// What a start sends: a URL for each cluster to fetch, or an image from this host.
@@ -170,15 +171,16 @@ impl Run {
     async fn carry_out(
         mut self,
         args: &DownloadArgs,
+        consent: Consent,
         what: What,
         limit: Option<Duration>,
     ) -> Result<Exit, CliError> {
         let plan = &self.plan;
-        if args.dry_run {
+        if consent.only_shows() {
             self.print_targets(&what);
         }
-        if plan.is_empty() || args.dry_run {
-            let what = if args.dry_run {
+        if plan.is_empty() || consent.only_shows() {
+            let what = if consent.only_shows() {
                 "dry run: nothing was sent"
             } else {
                 "nothing to start"
@@ -192,7 +194,7 @@ impl Run {
                 plan.targets.len() - n
             );
         }
-        if !plan.targets.is_empty() && !args.yes {
+        if !plan.targets.is_empty() && consent.asks() {
             let targets: Vec<usize> = plan.targets.iter().map(|t| t.cluster).collect();
             let asked = match &what {
                 What::Download(spec) => question(&self.engine.by_source(spec, &targets)),

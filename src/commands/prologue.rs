@@ -51,6 +51,16 @@ impl Consent {
             (false, false) => Self::Asked,
         }
     }
+
+    /// Whether the command only shows its plan (`--dry-run`): nothing is sent or asked.
+    pub(crate) fn only_shows(self) -> bool {
+        self == Self::DryRun
+    }
+
+    /// Whether the terminal is asked before anything is sent (neither flag given).
+    pub(crate) fn asks(self) -> bool {
+        self == Self::Asked
+    }
 }
 
 /// The clusters a command that sends changes was pointed at (`--cluster`, `--all`,
@@ -65,10 +75,11 @@ pub(crate) fn chosen<'c>(
     Ok((config, chosen))
 }
 
-/// Refuses to start without a way to confirm: `--yes`, `--dry-run`, or a terminal.
-pub(crate) fn need_a_way_to_confirm(ctx: &Context, consent: Consent) -> Result<(), CliError> {
-    if consent != Consent::Asked || ctx.interactive {
-        return Ok(());
+/// Refuses to start without a way to confirm: `--yes`, `--dry-run`, or a terminal; the
+/// consent the command then goes by.
+pub(crate) fn need_a_way_to_confirm(ctx: &Context, consent: Consent) -> Result<Consent, CliError> {
+    if !consent.asks() || ctx.interactive {
+        return Ok(consent);
     }
     Err(CliError::Usage(
         "no terminal to confirm on: use --yes to confirm without a terminal".into(),
@@ -140,6 +151,27 @@ pub(crate) async fn confirm(question: String, cancelled: &str) -> Result<(), Exi
         None => {
             crate::errln!("ontop: interrupted: nothing was sent");
             Err(Exit::Interrupted)
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Consent;
+
+    #[test]
+    fn a_dry_run_only_shows_whatever_yes_says_and_only_no_flag_asks() {
+        let cases = [
+            ((false, false), Consent::Asked, false, true),
+            ((true, false), Consent::Given, false, false),
+            ((false, true), Consent::DryRun, true, false),
+            ((true, true), Consent::DryRun, true, false),
+        ];
+        for ((yes, dry_run), consent, shows, asks) in cases {
+            let got = Consent::from_flags(yes, dry_run);
+            assert_eq!(got, consent, "--yes {yes} --dry-run {dry_run}");
+            assert_eq!(got.only_shows(), shows);
+            assert_eq!(got.asks(), asks);
         }
     }
 }

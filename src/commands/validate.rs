@@ -30,7 +30,8 @@ pub(super) async fn run(ctx: &Context, args: &ValidateArgs) -> Result<Exit, CliE
     let version = prologue::release(&args.version)?;
     let (config, chosen) = prologue::chosen(ctx, &args.select)?;
     let limit = super::download::follow_limit(args.timeout.as_deref())?;
-    prologue::need_a_way_to_confirm(ctx, Consent::from_flags(args.yes, args.dry_run))?;
+    let consent =
+        prologue::need_a_way_to_confirm(ctx, Consent::from_flags(args.yes, args.dry_run))?;
     let subset = config.subset(&chosen);
     let look = prologue::look_first(ctx, &subset, EngineOptions::default(), Look::WithPackages);
     let (engine, watch) = match look.await {
@@ -50,7 +51,7 @@ pub(super) async fn run(ctx: &Context, args: &ValidateArgs) -> Result<Exit, CliE
         plan,
         version: version.to_string(),
     };
-    run.carry_out(args, limit).await
+    run.carry_out(args, consent, limit).await
 }
 
 /// A validation once every chosen cluster was looked at.
@@ -67,6 +68,7 @@ impl Run {
     async fn carry_out(
         mut self,
         args: &ValidateArgs,
+        consent: Consent,
         limit: Option<Duration>,
     ) -> Result<Exit, CliError> {
         if self.plan.targets.is_empty() {
@@ -77,7 +79,7 @@ impl Run {
                 self.version
             )));
         }
-        if args.dry_run {
+        if consent.only_shows() {
             self.engine.shutdown();
             crate::outln!(
                 "dry run: nothing was sent; {} would validate {}",
@@ -86,7 +88,7 @@ impl Run {
             );
             return Ok(Exit::unless(&report::skip_reasons(&self.plan)));
         }
-        if !args.yes {
+        if consent.asks() {
             let question = format!(
                 "Validate {} on {}: {}? (checks only: no update is started) [y/N] ",
                 self.version,

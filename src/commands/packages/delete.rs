@@ -19,7 +19,8 @@ use crate::state::{ClusterState, Model};
 pub(super) async fn run(ctx: &Context, args: &PackageDeleteArgs) -> Result<Exit, CliError> {
     let version = prologue::release(&args.version)?;
     let (config, chosen) = prologue::chosen(ctx, &args.select)?;
-    prologue::need_a_way_to_confirm(ctx, Consent::from_flags(args.yes, args.dry_run))?;
+    let consent =
+        prologue::need_a_way_to_confirm(ctx, Consent::from_flags(args.yes, args.dry_run))?;
     let subset = config.subset(&chosen);
     let look = prologue::look_first(ctx, &subset, EngineOptions::default(), Look::WithPackages);
     let (engine, mut watch) = match look.await {
@@ -41,7 +42,7 @@ pub(super) async fn run(ctx: &Context, args: &PackageDeleteArgs) -> Result<Exit,
         );
         return Ok(Exit::unless(&reasons));
     }
-    if args.dry_run {
+    if consent.only_shows() {
         engine.shutdown();
         crate::outln!("dry run: nothing was sent");
         return Ok(Exit::unless(&reasons));
@@ -51,7 +52,7 @@ pub(super) async fn run(ctx: &Context, args: &PackageDeleteArgs) -> Result<Exit,
         .iter()
         .map(|(c, _)| watch.model.clusters[*c].identity.name.as_str())
         .collect();
-    if !args.yes
+    if consent.asks()
         && let Err(exit) = confirmed(version, &names).await
     {
         engine.shutdown();
