@@ -195,22 +195,30 @@ mod tests {
         }
     }
 
+    /// Poller `index`'s offset in `interval`, checked to lie inside it and within half a
+    /// slot of its exact phase (around the interval's end, as the grid wraps).
+    fn slotted_offset(interval: Duration, index: usize, start: Instant) -> Duration {
+        let offset = Cadence::new(interval, index, start).anchor - start;
+        let exact = interval.mul_f64((index as f64 * PHI).fract());
+        let apart = offset
+            .abs_diff(exact)
+            .min(interval - offset.abs_diff(exact));
+        assert!(
+            apart <= SLOT / 2,
+            "{interval:?}, poller {index}: {offset:?} for {exact:?}"
+        );
+        assert!(offset < interval);
+        offset
+    }
+
     #[test]
     fn a_fleets_pollers_wake_together_on_slots_near_their_phases() {
         let start = Instant::now();
         let interval = Duration::from_secs(5);
         let mut offsets = std::collections::BTreeSet::new();
         for index in 0..1000 {
-            let offset = Cadence::new(interval, index, start).anchor - start;
-            let exact = interval.mul_f64((index as f64 * PHI).fract());
-            let apart = offset
-                .abs_diff(exact)
-                .min(interval - offset.abs_diff(exact));
-            assert!(
-                apart <= SLOT / 2,
-                "poller {index}: {offset:?} for {exact:?}"
-            );
-            assert!(offset < interval && offset.as_nanos().is_multiple_of(SLOT.as_nanos()));
+            let offset = slotted_offset(interval, index, start);
+            assert!(offset.as_nanos().is_multiple_of(SLOT.as_nanos()));
             offsets.insert(offset);
         }
         // A hundred slots in 5 s, every one of them used: 200 polls a second wake the
@@ -220,16 +228,7 @@ mod tests {
         // no phase moves by more than half a slot there either.
         for interval in [1049, 1040, 2049, 5030].map(Duration::from_millis) {
             for index in 0..500 {
-                let offset = Cadence::new(interval, index, start).anchor - start;
-                let exact = interval.mul_f64((index as f64 * PHI).fract());
-                let apart = offset
-                    .abs_diff(exact)
-                    .min(interval - offset.abs_diff(exact));
-                assert!(
-                    apart <= SLOT / 2,
-                    "{interval:?}, poller {index}: {offset:?}"
-                );
-                assert!(offset < interval);
+                slotted_offset(interval, index, start);
             }
         }
         // An interval too short for twenty slots keeps the exact phases.
