@@ -92,9 +92,10 @@ fn init_stderr_logging(verbose: bool) {
 /// How many log lines may wait for the log's writer thread; past them, lines are
 /// dropped (the audit log and the journal are written apart, never dropped). The
 /// crate's default, 128,000, reserved 4 MiB up front: a tenth of an idle dashboard's
-/// memory over 1,000 clusters. A whole fleet failing at once is one line per cluster,
-/// and the writer drains them as they come.
-const LOG_LINES_IN_FLIGHT: usize = 16_384;
+/// memory over 1,000 clusters (this limit, 128 KiB). A whole fleet failing at once is
+/// one line per cluster, spread over the poll interval by the schedule, and the writer
+/// drains them as they come.
+const LOG_LINES_IN_FLIGHT: usize = 4_096;
 
 /// The dashboard and the commands log to `<data dir>/ontop/ontop.log` (0600, in a 0700
 /// dir), never to the screen or among a command's sentences. When the file cannot be
