@@ -19,7 +19,7 @@ const NAMES_ON_A_SCREEN: usize = 4;
 /// Checks the config (and, with `login`, each login); see the module docs.
 pub(super) async fn run(ctx: &Context, full: bool, login: bool) -> Result<Exit, CliError> {
     let config = ctx.config()?;
-    let credentials = Credentials::new(ctx.interactive);
+    let credentials = Credentials::new(ctx.prompting());
     // Password commands and prompts block: keep them off the async workers.
     let unresolved: Vec<(String, String)> = tokio::task::block_in_place(|| {
         credentials.resolve_all(&config.clusters);

@@ -20,7 +20,7 @@ fn options(ctx: &Context) -> ScreenOptions {
 /// The dashboard over the config's clusters, until the user quits.
 pub(crate) async fn run(ctx: &Context) -> Result<Exit, CliError> {
     let config = ctx.config()?;
-    let credentials = Arc::new(Credentials::new(ctx.interactive));
+    let credentials = Arc::new(Credentials::new(ctx.prompting()));
     // Password commands and prompts block: keep them off the async workers.
     let setup = tokio::task::block_in_place(|| {
         launch::from_config(config, &credentials, options(ctx), ctx.data_dir.as_deref())

@@ -35,7 +35,7 @@ use std::io::IsTerminal;
 use std::path::PathBuf;
 
 use crate::cli::{Cli, Command, ConfigCommand};
-use crate::config::{self as settings, Config, ConfigError};
+use crate::config::{self as settings, Config, ConfigError, Prompting};
 
 /// The one set of exit codes. Scripts and cron read them; the README lists them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -148,6 +148,15 @@ impl Context {
             interactive: std::io::stdin().is_terminal(),
             data_dir: settings::data_dir(),
         })
+    }
+
+    /// Whether a password may be asked for: only with a person at a terminal.
+    pub(crate) fn prompting(&self) -> Prompting {
+        if self.interactive {
+            Prompting::Ask
+        } else {
+            Prompting::Never
+        }
     }
 
     /// Whether this run may send changes (`--read-only` says no).

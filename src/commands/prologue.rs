@@ -125,7 +125,7 @@ pub(crate) fn watched_engine(
     session: Session,
     options: EngineOptions,
 ) -> (Engine, Watch) {
-    let credentials = Arc::new(Credentials::new(ctx.interactive));
+    let credentials = Arc::new(Credentials::new(ctx.prompting()));
     // Password commands and prompts block: keep them off the async workers.
     let (engine, updates, model) = tokio::task::block_in_place(|| {
         Engine::from_config(

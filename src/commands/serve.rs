@@ -5,7 +5,7 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 
 use super::{CliError, Context, Exit};
-use crate::config::{Credentials, DEFAULT_LISTEN};
+use crate::config::{Credentials, DEFAULT_LISTEN, Prompting};
 use crate::serve::{self, JOURNAL_EVERY, LOGIN_RETRY_EVERY, ServeOptions};
 
 /// Serves until told to stop; 0 after a clean stop, 2 when it cannot start.
@@ -16,7 +16,7 @@ pub(crate) async fn run(ctx: &Context, listen: Option<SocketAddr>) -> Result<Exi
     let mut stop = crate::signals::Stop::new();
     // A service has no terminal: a cluster without a password source is an error on its
     // row, never a prompt.
-    let credentials = Arc::new(Credentials::new(false));
+    let credentials = Arc::new(Credentials::new(Prompting::Never));
     let listen = listen
         .or(config.serve.listen)
         .unwrap_or_else(|| DEFAULT_LISTEN.parse().expect("a valid default address"));

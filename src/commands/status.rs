@@ -64,7 +64,7 @@ pub(crate) async fn run(
         let all: Vec<usize> = (0..config.clusters.len()).collect();
         super::selection::announce(config, &all, select);
     }
-    let credentials = Credentials::new(ctx.interactive);
+    let credentials = Credentials::new(ctx.prompting());
     // Password commands and prompts block: keep them off the async workers.
     let targets = tokio::task::block_in_place(|| {
         fleet::targets_from_config(config, &credentials, fleet::Session::ReadOnly)

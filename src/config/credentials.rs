@@ -47,13 +47,6 @@ pub enum Prompting {
     Never,
 }
 
-impl From<bool> for Prompting {
-    /// `true` when the program runs on a terminal (`Context::interactive`).
-    fn from(interactive: bool) -> Self {
-        if interactive { Self::Ask } else { Self::Never }
-    }
-}
-
 /// What a cached password is filed under: equal sources share one entry.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 enum SourceKey {
@@ -101,11 +94,10 @@ impl Failure {
 
 impl Credentials {
     /// With [`Prompting::Ask`] a cluster without a password source asks for one (without
-    /// echo); scripts and cron pass [`Prompting::Never`] and get an error instead. (A
-    /// `bool` says whether a terminal is attached.)
-    pub fn new(prompting: impl Into<Prompting>) -> Self {
+    /// echo); scripts and cron pass [`Prompting::Never`] and get an error instead.
+    pub fn new(prompting: Prompting) -> Self {
         Self {
-            interactive: AtomicBool::new(prompting.into() == Prompting::Ask),
+            interactive: AtomicBool::new(prompting == Prompting::Ask),
             environment: Environment::process(),
             command_timeout: COMMAND_TIMEOUT,
             cache: Mutex::new(HashMap::new()),
@@ -116,9 +108,9 @@ impl Credentials {
     /// Allows or stops prompting from now on. The dashboard stops it once it owns the
     /// screen: a prompt then would garble it and block a poller, so a prompted password
     /// forgotten after a 401 becomes an error on that cluster instead.
-    pub fn set_interactive(&self, prompting: impl Into<Prompting>) {
-        let ask = prompting.into() == Prompting::Ask;
-        self.interactive.store(ask, Ordering::Relaxed);
+    pub fn set_prompting(&self, prompting: Prompting) {
+        self.interactive
+            .store(prompting == Prompting::Ask, Ordering::Relaxed);
     }
 
     /// The cluster's password, from the cache or freshly resolved from its source.

@@ -35,7 +35,7 @@ use secrecy::SecretString;
 use tokio::sync::{Semaphore, mpsc, watch};
 use tokio::task::{JoinHandle, JoinSet};
 
-use crate::config::{Config, Credentials};
+use crate::config::{Config, Credentials, Prompting};
 use crate::download::audit::AuditLog;
 use crate::download::journal::Journal;
 use crate::download::queue::Gate;
@@ -207,7 +207,7 @@ impl Engine {
     ) -> (Self, mpsc::Receiver<Update>, Model) {
         let mut targets = fleet::targets_from_config(config, credentials, session);
         fleet::targets::with_reauth(&mut targets, config, credentials);
-        credentials.set_interactive(false);
+        credentials.set_prompting(Prompting::Never);
         let schedules = config
             .clusters
             .iter()

@@ -230,7 +230,7 @@ fn a_dashboard_that_owns_the_screen_never_prompts() {
     let fx = Fixture::new();
     let config = with_source(&fx, "");
     let credentials = Credentials::new(Prompting::Ask);
-    credentials.set_interactive(Prompting::Never);
+    credentials.set_prompting(Prompting::Never);
     let message = credentials
         .password_for(&config.clusters[0])
         .unwrap_err()

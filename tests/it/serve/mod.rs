@@ -16,7 +16,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
 
-use ontop::testing::config::Credentials;
+use ontop::testing::config::{Credentials, Prompting};
 use ontop::testing::serve::{self, Running, ServeOptions};
 use ontop_sim::{SimFleet, SimOptions};
 
@@ -98,7 +98,7 @@ impl Serving {
 /// Starts `ontop serve` in-process on a free loopback port over `config`.
 pub(crate) async fn serve_config(config: &Path, dir: &Path) -> Result<Running, String> {
     let config = ontop::testing::config::load_from(config).map_err(|e| e.to_string())?;
-    let credentials = Arc::new(Credentials::new(false));
+    let credentials = Arc::new(Credentials::new(Prompting::Never));
     let data_dir = dir.join("data").join("ontop");
     serve::start(
         &config,

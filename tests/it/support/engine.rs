@@ -252,7 +252,7 @@ pub(crate) async fn password_file_targets(
     dir: &Path,
     password: &str,
 ) -> (Vec<Target>, std::path::PathBuf) {
-    use ontop::testing::config::{Credentials, load_from};
+    use ontop::testing::config::{Credentials, Prompting, load_from};
     use ontop::testing::fleet::targets::{Session, targets_from_config, with_reauth};
     let config_path = dir.join("fleet.toml");
     fleet.write_config(&config_path).await.unwrap();
@@ -270,7 +270,7 @@ pub(crate) async fn password_file_targets(
         .collect();
     std::fs::write(&config_path, text).unwrap();
     let config = load_from(&config_path).unwrap();
-    let credentials = Arc::new(Credentials::new(false));
+    let credentials = Arc::new(Credentials::new(Prompting::Never));
     let mut targets = targets_from_config(&config, &credentials, Session::AsConfigured);
     with_reauth(&mut targets, &config, &credentials);
     (targets, password_file)

@@ -9,7 +9,7 @@ use ontop::testing::commands::Exit;
 use ontop::testing::commands::trust::{
     Console, EXIT_OK, EXIT_UNREACHABLE, EXIT_USAGE, TrustArgs, run_with,
 };
-use ontop::testing::config::{Credentials, load_from};
+use ontop::testing::config::{Credentials, Prompting, load_from};
 use ontop::testing::fleet::{DEFAULT_MAX_IN_FLIGHT, Session, sweep, targets_from_config};
 use ontop::testing::ontap::{ErrorKind, Fingerprint};
 use ontop_sim::{CertStyle, Fault, SimFleet};
@@ -158,7 +158,11 @@ async fn trust_write_adds_one_line_and_the_pin_then_works_until_the_certificate_
 
     // The written pin is what the fleet now trusts; the other cluster has no trust yet.
     let loaded = load_from(&config).unwrap();
-    let targets = targets_from_config(&loaded, &Credentials::new(false), Session::ReadOnly);
+    let targets = targets_from_config(
+        &loaded,
+        &Credentials::new(Prompting::Never),
+        Session::ReadOnly,
+    );
     let reports = sweep(&targets, DEFAULT_MAX_IN_FLIGHT).await;
     assert!(reports[0].answered(), "{:?}", reports[0].error);
     let tls = reports[0].tls.as_ref().unwrap();
@@ -168,7 +172,11 @@ async fn trust_write_adds_one_line_and_the_pin_then_works_until_the_certificate_
     // A changed certificate is refused, and `trust` says so, then re-pins in place.
     fleet.rotate_certificate("sim-1").unwrap();
     let reports = sweep(
-        &targets_from_config(&loaded, &Credentials::new(false), Session::ReadOnly),
+        &targets_from_config(
+            &loaded,
+            &Credentials::new(Prompting::Never),
+            Session::ReadOnly,
+        ),
         8,
     )
     .await;
