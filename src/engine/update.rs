@@ -47,17 +47,6 @@ pub(crate) enum Refused {
     SentAgain,
 }
 
-impl Refused {
-    /// [`Refused::SentAgain`] when the operator asked twice.
-    pub(crate) fn sent_again_if(asked_twice: bool) -> Self {
-        if asked_twice {
-            Self::SentAgain
-        } else {
-            Self::Withheld
-        }
-    }
-}
-
 /// One fact about one cluster, identified by its index in the engine's cluster order.
 #[derive(Debug, Clone)]
 pub enum Update {

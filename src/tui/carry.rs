@@ -6,8 +6,8 @@
 use tokio::sync::mpsc;
 
 use super::app::{App, AppCommand};
+use crate::engine::Engine;
 use crate::engine::local_file::{self, FileNews, Reading};
-use crate::engine::{Engine, Refused};
 
 /// The engine, and the file tasks' way back to the screen.
 pub struct Carrier<'a> {
@@ -52,11 +52,7 @@ impl<'a> Carrier<'a> {
                     self.reading = Some(local_file::read(path, sha256, self.news.clone()));
                 }
                 AppCommand::NewPassword(new) => {
-                    engine.set_password(
-                        &new.clusters,
-                        &new.password,
-                        Refused::sent_again_if(new.again),
-                    );
+                    engine.set_password(&new.clusters, &new.password, new.refused);
                 }
                 AppCommand::RemovePackages(targets) => engine.remove_packages(&targets),
                 AppCommand::Validate { plan, version } => engine.validate(&plan, &version),

@@ -9,7 +9,7 @@ use jiff::Timestamp;
 use secrecy::SecretString;
 
 use super::{App, AppCommand, Dialog};
-use crate::engine::Again;
+use crate::engine::{Again, Refused};
 use crate::tui::keymap::{Action, Context, key_for};
 use crate::tui::line::{Edit, LineEdit};
 
@@ -95,8 +95,9 @@ pub struct NewPassword {
     pub clusters: Vec<usize>,
     /// The password as typed.
     pub password: SecretString,
-    /// Send it even if the cluster refused it before: it was typed twice.
-    pub again: bool,
+    /// Whether it is sent where the cluster refused it before: only when it was asked
+    /// for twice.
+    pub(crate) refused: Refused,
 }
 
 /// Compared by clusters only, so that comparing (in tests) never reads the password.
@@ -173,10 +174,15 @@ impl App {
         }
         let password = SecretString::from(prompt.line.take());
         let clusters = prompt.clusters();
-        let again = self.model.clusters[prompt.cluster()]
+        let asked_twice = self.model.clusters[prompt.cluster()]
             .login_paused
             .as_ref()
             .is_some_and(|(_, p)| p.again == Some(Again::Typed));
+        let refused = if asked_twice {
+            Refused::SentAgain
+        } else {
+            Refused::Withheld
+        };
         let name = self.model.clusters[clusters[0]].identity.name.clone();
         let others = match clusters.len() - 1 {
             0 => String::new(),
@@ -190,7 +196,7 @@ impl App {
         vec![AppCommand::NewPassword(NewPassword {
             clusters,
             password,
-            again,
+            refused,
         })]
     }
 }
