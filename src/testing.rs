@@ -121,7 +121,7 @@ pub mod text {
 }
 /// What the integration tests use of `tui`.
 pub mod tui {
-    pub use crate::tui::{App, AppCommand, Mode, Palette, draw};
+    pub use crate::tui::{App, AppCommand, FormDefaults, Mode, Palette, draw};
     /// What the integration tests use of `tui::app`.
     pub mod app {
         pub use crate::tui::app::Dialog;

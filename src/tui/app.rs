@@ -171,8 +171,8 @@ impl App {
 
     /// The same dashboard, with the download form prefilled from the config's
     /// `[download]` URL and server user.
-    pub fn with_form_defaults(mut self, url: Option<String>, username: Option<String>) -> Self {
-        self.form_defaults = super::FormDefaults { url, username };
+    pub fn with_form_defaults(mut self, defaults: super::FormDefaults) -> Self {
+        self.form_defaults = defaults;
         self
     }
 

@@ -58,8 +58,10 @@ pub(crate) struct DashboardSetup {
 /// What the download form offers before anything is typed: the config's `[download]`
 /// URL and server user.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub(crate) struct FormDefaults {
+pub struct FormDefaults {
+    /// `[download] url`: the package's address.
     pub url: Option<String>,
+    /// `[download] username`: the user of the server behind it.
     pub username: Option<String>,
 }
 
@@ -97,7 +99,7 @@ pub(crate) async fn run(setup: DashboardSetup) -> io::Result<()> {
     let access = crate::fleet::Session::from_flag(options.read_only);
     let palette = theme::Palette::colors_if(options.color);
     let mut app = App::new(model, config_label, access, palette)
-        .with_form_defaults(form.url, form.username)
+        .with_form_defaults(form)
         .with_mirrors(engine.mirrors())
         .with_journal(engine.journaled());
     // `try_init` installs a panic hook that restores the terminal before the panic is

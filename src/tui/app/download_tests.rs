@@ -9,6 +9,7 @@ use super::*;
 use crate::download::{Ending, Followed, Operation, Origin, Phase, Since, SkipReason};
 use crate::engine::Update as Event;
 use crate::ontap::{ErrorKind, OntapError};
+use crate::tui::FormDefaults;
 
 const URL: &str = "https://repo.example.com/ontap/97_q_image.tgz";
 
@@ -34,7 +35,10 @@ fn confirmation(app: &App) -> &Confirmation {
 
 /// Five clusters, the form prefilled with [`URL`] and user "fetch".
 pub(super) fn fleet() -> App {
-    app(5).with_form_defaults(Some(URL.into()), Some("fetch".into()))
+    app(5).with_form_defaults(FormDefaults {
+        url: Some(URL.into()),
+        username: Some("fetch".into()),
+    })
 }
 
 fn fail_polls(app: &mut App, cluster: usize, at: Timestamp) {
@@ -140,8 +144,12 @@ fn a_bad_url_stays_in_the_form_with_its_reason() {
 fn the_confirmation_names_the_targets_and_every_skip_with_its_reason() {
     let mut model = fleet().model().clone();
     model.clusters[4].identity.read_only = true;
-    let mut app = App::new(model, "x", Session::AsConfigured, Palette::Colors)
-        .with_form_defaults(Some(URL.into()), None);
+    let mut app = App::new(model, "x", Session::AsConfigured, Palette::Colors).with_form_defaults(
+        FormDefaults {
+            url: Some(URL.into()),
+            username: None,
+        },
+    );
     app.sync(now());
     let later = now() + jiff::SignedDuration::from_secs(1);
     fail_polls(&mut app, 3, later);

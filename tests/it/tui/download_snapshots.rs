@@ -11,14 +11,17 @@ use ontop::testing::download::{Observation, StartOutcome, Tracker, Want};
 use ontop::testing::engine::Update as Event;
 use ontop::testing::ontap::{DownloadState, DownloadStatus, Job, JobState, Package};
 use ontop::testing::state::{ClusterIdentity, Model};
-use ontop::testing::tui::App;
+use ontop::testing::tui::{App, FormDefaults};
 
 const URL: &str = "https://repo.example.com/ontap/97_q_image.tgz";
 const PASSWORD: &str = "Hunter2-never-on-screen";
 
 /// The mixed fleet with the form prefilled from a `[download]` section.
 fn app() -> App {
-    crate::support::tui::app(true, false).with_form_defaults(Some(URL.into()), Some("fetch".into()))
+    crate::support::tui::app(true, false).with_form_defaults(FormDefaults {
+        url: Some(URL.into()),
+        username: Some("fetch".into()),
+    })
 }
 
 /// Both sizes of one screen, one after the other.
@@ -226,7 +229,10 @@ fn with_session_downloads() -> App {
         ontop::testing::fleet::Session::AsConfigured,
         ontop::testing::tui::Palette::Colors,
     )
-    .with_form_defaults(Some(URL.into()), None);
+    .with_form_defaults(FormDefaults {
+        url: Some(URL.into()),
+        username: None,
+    });
     let idle = || {
         status(
             DownloadState::NotStarted,
@@ -324,7 +330,10 @@ fn details_of_a_failed_session_download_80x24() {
 
 #[test]
 fn without_colour_the_dialogs_and_marks_use_no_colour() {
-    let mut app = crate::support::tui::app(false, false).with_form_defaults(Some(URL.into()), None);
+    let mut app = crate::support::tui::app(false, false).with_form_defaults(FormDefaults {
+        url: Some(URL.into()),
+        username: None,
+    });
     let mut screens = Vec::new();
     mark_five(&mut app);
     screens.push(render(&mut app, 80, 24));

@@ -5,7 +5,7 @@ use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use insta::assert_snapshot;
 use ontop::testing::engine::Update as Event;
 use ontop::testing::ontap::Package;
-use ontop::testing::tui::{App, Mode};
+use ontop::testing::tui::{App, FormDefaults, Mode};
 
 use crate::support::tui::{app, now, press_code, render, text};
 
@@ -99,7 +99,10 @@ fn m_marks_the_clusters_that_lack_the_release_and_d_offers_them() {
 #[test]
 fn the_pkg_column_says_who_has_the_release_the_form_would_download() {
     let url = "https://repo.example.com/ontap/ontap-9.16.1P3-image.tgz";
-    let mut app = fleet().with_form_defaults(Some(url.into()), None);
+    let mut app = fleet().with_form_defaults(FormDefaults {
+        url: Some(url.into()),
+        username: None,
+    });
     let screen = text(&render(&mut app, 120, 40));
     let header = screen.lines().nth(2).unwrap_or_default();
     assert!(header.contains(" PKG "), "{screen}");
@@ -113,7 +116,7 @@ fn the_pkg_column_says_who_has_the_release_the_form_would_download() {
     assert_eq!(cell("dr-fra-1"), "no", "{screen}");
     assert_eq!(cell("edge-syd-1"), "?", "{screen}");
     assert_eq!(cell("dev-tok-1"), "runs", "{screen}");
-    let without = app.with_form_defaults(None, None);
+    let without = app.with_form_defaults(FormDefaults::default());
     let mut without = without;
     let screen = text(&render(&mut without, 120, 40));
     assert!(

@@ -6,7 +6,7 @@
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use insta::assert_snapshot;
 use ontop::testing::state::{ClusterIdentity, Model};
-use ontop::testing::tui::App;
+use ontop::testing::tui::{App, FormDefaults};
 
 use crate::support::tui::{model, now, press, render, text};
 
@@ -41,8 +41,14 @@ fn the_columns_do_not_change_when_a_download_starts_or_the_sort_changes() {
     let mut idle_model = model();
     idle_model.clusters[0].followed = None;
     for release in [None, Some(URL)] {
-        let mut idle = with(idle_model.clone()).with_form_defaults(release.map(Into::into), None);
-        let mut busy = with(model()).with_form_defaults(release.map(Into::into), None);
+        let mut idle = with(idle_model.clone()).with_form_defaults(FormDefaults {
+            url: release.map(Into::into),
+            username: None,
+        });
+        let mut busy = with(model()).with_form_defaults(FormDefaults {
+            url: release.map(Into::into),
+            username: None,
+        });
         for (w, h) in SIZES {
             let shape = titles(&mut idle, w, h);
             assert_eq!(shape, titles(&mut busy, w, h), "at {w}x{h}: JOB has news");
@@ -60,7 +66,10 @@ fn the_columns_do_not_change_when_a_download_starts_or_the_sort_changes() {
 
 #[test]
 fn pkg_and_job_at_every_size_with_a_package_in_the_form() {
-    let mut app = with(model()).with_form_defaults(Some(URL.into()), None);
+    let mut app = with(model()).with_form_defaults(FormDefaults {
+        url: Some(URL.into()),
+        username: None,
+    });
     press(&mut app, "si");
     let screens: Vec<String> = SIZES
         .iter()

@@ -17,7 +17,7 @@ use ontop::testing::fleet::Session;
 use ontop::testing::tui::app::Dialog;
 use ontop::testing::tui::app::upload::FileState;
 use ontop::testing::tui::carry::Carrier;
-use ontop::testing::tui::{App, AppCommand, Palette};
+use ontop::testing::tui::{App, AppCommand, FormDefaults, Palette};
 use tokio::sync::mpsc::{Receiver, UnboundedReceiver};
 
 use crate::support::engine::engine;
@@ -131,7 +131,10 @@ async fn a_file_typed_into_the_form_is_read_confirmed_counted_up_and_filed() {
         Session::AsConfigured,
         Palette::Plain,
     )
-    .with_form_defaults(Some(package.into()), None);
+    .with_form_defaults(FormDefaults {
+        url: Some(package.into()),
+        username: None,
+    });
     let mut l = Loop {
         app,
         carrier,

@@ -18,7 +18,7 @@ use ontop::testing::engine::upload::UploadSource;
 use ontop::testing::ontap::model::ClusterVersion;
 use ontop::testing::ontap::{ClusterInfo, DownloadState, DownloadStatus};
 use ontop::testing::state::{ClusterIdentity, Model};
-use ontop::testing::tui::{App, AppCommand};
+use ontop::testing::tui::{App, AppCommand, FormDefaults};
 use ratatui::style::Color;
 
 use crate::support::tui::{ago, find, now, press, press_code, render, text};
@@ -51,7 +51,10 @@ fn app(color: bool) -> App {
         ontop::testing::fleet::Session::AsConfigured,
         ontop::testing::tui::Palette::colors_if(color),
     )
-    .with_form_defaults(Some(URL.into()), Some("fetch".into()));
+    .with_form_defaults(FormDefaults {
+        url: Some(URL.into()),
+        username: Some("fetch".into()),
+    });
     for (cluster, version) in ["9.15.1P7", "9.15.1P7", "9.15.1P7", "9.7.0"]
         .into_iter()
         .enumerate()
