@@ -59,7 +59,7 @@ impl ErrorKind {
                 "run `ontop trust NAME` to see the certificate the cluster presents; pin it with --write, or set ca_file to the CA that signed it (or to the cluster's own certificate)"
             }
             Self::Timeout => {
-                "the cluster or the network is slow or down; raise timeout if it is merely slow"
+                "the cluster or the network is slow or down; if its answers are merely slow, raise timeout (connecting gets at most 10s of it)"
             }
             Self::Connect => {
                 "check the cluster URL, that the management LIF is up, and the network path from this host"
@@ -179,5 +179,14 @@ mod tests {
         );
         e.code = None;
         assert_eq!(e.hint(), ErrorKind::Http.hint());
+    }
+
+    /// Raising `timeout` does not give a cluster longer to accept a connection: the
+    /// timeout hint says how long connecting gets, and says it right.
+    #[test]
+    fn the_timeout_hint_names_the_connect_limit() {
+        let limit = crate::text::duration::written(crate::fleet::targets::CONNECT_TIMEOUT);
+        let hint = ErrorKind::Timeout.hint();
+        assert!(hint.contains(&format!("at most {limit} of it")), "{hint}");
     }
 }
