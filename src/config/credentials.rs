@@ -60,7 +60,8 @@ enum SourceKey {
 /// Resolved passwords, cached per source. Share one instance across the program.
 #[derive(Debug)]
 pub struct Credentials {
-    interactive: AtomicBool,
+    /// [`Prompting::Ask`]: a cluster without a password source is asked for one.
+    asks: AtomicBool,
     /// Where `password_env` variables are read.
     environment: Environment,
     command_timeout: Duration,
@@ -97,7 +98,7 @@ impl Credentials {
     /// echo); scripts and cron pass [`Prompting::Never`] and get an error instead.
     pub fn new(prompting: Prompting) -> Self {
         Self {
-            interactive: AtomicBool::new(prompting == Prompting::Ask),
+            asks: AtomicBool::new(prompting == Prompting::Ask),
             environment: Environment::process(),
             command_timeout: COMMAND_TIMEOUT,
             cache: Mutex::new(HashMap::new()),
@@ -109,7 +110,7 @@ impl Credentials {
     /// screen: a prompt then would garble it and block a poller, so a prompted password
     /// forgotten after a 401 becomes an error on that cluster instead.
     pub fn set_prompting(&self, prompting: Prompting) {
-        self.interactive
+        self.asks
             .store(prompting == Prompting::Ask, Ordering::Relaxed);
     }
 
@@ -211,7 +212,7 @@ impl Credentials {
         let _one_at_a_time = self.prompting.locked();
         let fix =
             "set password_command, password_env or password_file in [defaults] or in this cluster";
-        if !self.interactive.load(Ordering::Relaxed) {
+        if !self.asks.load(Ordering::Relaxed) {
             return Err(Failure::new(
                 "no password source, and no terminal to ask on",
                 fix,
