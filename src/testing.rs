@@ -52,7 +52,7 @@ pub mod download {
 /// What the integration tests use of `engine`.
 pub mod engine {
     pub use crate::engine::{
-        Engine, EngineOptions, EngineSetup, JournalUse, LoginPause, Schedule, Update,
+        Engine, EngineOptions, EngineSetup, JournalUse, LoginPause, Schedule, SoftwareReads, Update,
     };
     /// What the integration tests use of `engine::local_file`.
     pub mod local_file {

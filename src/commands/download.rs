@@ -86,7 +86,7 @@ pub(crate) async fn run(ctx: &Context, args: &DownloadArgs) -> Result<Exit, CliE
     let options = EngineOptions {
         max_running,
         upload_rate,
-        ..EngineOptions::default()
+        ..EngineOptions::for_packages()
     };
     let look = match version {
         Some(_) => Look::WithPackages,

@@ -91,7 +91,7 @@ async fn look(ctx: &Context, subset: &Config) -> Result<Vec<Found>, Exit> {
         ctx,
         subset,
         Session::ReadOnly,
-        EngineOptions::default(),
+        EngineOptions::for_packages(),
         Look::WithPackages,
     )
     .await?;

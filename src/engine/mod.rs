@@ -51,6 +51,7 @@ pub use options::EngineOptions;
 pub use options::EngineSetup;
 pub(crate) use options::JOURNAL_EVERY;
 pub use options::JournalUse;
+pub use options::SoftwareReads;
 pub use poller::Schedule;
 pub(crate) use update::Again;
 pub use update::LoginPause;
@@ -163,6 +164,7 @@ impl Engine {
                     schedule,
                     fresh_connections,
                     login_retry: options.login_retry,
+                    software: options.software,
                     started,
                 },
                 shared(&recorder, &permits),

@@ -31,6 +31,33 @@ pub struct EngineOptions {
     /// Bytes per second every upload from this host shares (`--limit-rate`, else the
     /// config's `upload_rate`); `None`: no limit.
     pub upload_rate: Option<u64>,
+    /// When the pollers read the cluster's software.
+    pub software: SoftwareReads,
+}
+
+impl EngineOptions {
+    /// For a command about packages (download, list, remove): it shows no software, so
+    /// the pollers read it only for a validation they follow.
+    pub(crate) fn for_packages() -> Self {
+        Self {
+            software: SoftwareReads::WhenFollowed,
+            ..Self::default()
+        }
+    }
+}
+
+/// When the pollers read the cluster's software (`GET /cluster/software`: where an
+/// update stands, and the last validation's findings).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum SoftwareReads {
+    /// With identity and version on their slow schedule, and on every poll while an
+    /// update runs: the screens and `ontop serve` show it.
+    #[default]
+    Scheduled,
+    /// Only while an operation it follows needs it (a validation): a command that
+    /// starts or removes downloads shows none of it, and each cluster is spared a round
+    /// trip in the first look.
+    WhenFollowed,
 }
 
 /// What the engine does with the downloads other ontop runs left in the journal.

@@ -23,6 +23,7 @@ use secrecy::SecretString;
 use tokio::sync::{Semaphore, mpsc};
 use tokio::time::{Instant, sleep_until};
 
+use super::SoftwareReads;
 use super::update::{Refused, Update};
 use crate::download::queue::Slot;
 use crate::download::{OperationKind, Recorder, StartOutcome, Tracker};
@@ -101,6 +102,8 @@ pub(super) struct PollerSetup {
     pub(super) fresh_connections: bool,
     /// While paused after a refused login, read the password source again this often.
     pub(super) login_retry: Option<Duration>,
+    /// When the cluster's software is read.
+    pub(super) software: SoftwareReads,
     /// When the engine started, the same for every poller: their grids (and the slots
     /// their phases fall on) count from it.
     pub(super) started: Instant,
@@ -112,6 +115,7 @@ pub(super) struct Poller {
     schedule: Schedule,
     fresh_connections: bool,
     login_retry: Option<Duration>,
+    software: SoftwareReads,
     started: Instant,
     shared: Shared,
     commands: mpsc::UnboundedReceiver<Box<Command>>,
@@ -146,6 +150,7 @@ impl Poller {
             schedule: setup.schedule,
             fresh_connections: setup.fresh_connections,
             login_retry: setup.login_retry,
+            software: setup.software,
             started: setup.started,
             shared,
             commands,

@@ -22,7 +22,12 @@ pub(super) async fn run(ctx: &Context, args: &PackageDeleteArgs) -> Result<Exit,
     let consent =
         prologue::need_a_way_to_confirm(ctx, Consent::from_flags(args.yes, args.dry_run))?;
     let subset = config.subset(&chosen);
-    let look = prologue::look_first(ctx, &subset, EngineOptions::default(), Look::WithPackages);
+    let look = prologue::look_first(
+        ctx,
+        &subset,
+        EngineOptions::for_packages(),
+        Look::WithPackages,
+    );
     let (engine, mut watch) = match look.await {
         Ok(looked) => looked,
         Err(exit) => return Ok(exit),

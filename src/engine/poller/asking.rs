@@ -8,7 +8,7 @@ use jiff::Timestamp;
 use tokio::time::Instant;
 
 use super::following::Heard;
-use super::{INFO_EVERY, Poller, read_packages};
+use super::{INFO_EVERY, Poller, SoftwareReads, read_packages};
 use crate::download::Want;
 use crate::engine::update::Update;
 use crate::ontap::software::Software;
@@ -105,6 +105,7 @@ impl Poller {
         self.since_info = Some(0);
         let at = Timestamp::now();
         if !read
+            && self.software == SoftwareReads::Scheduled
             && let Some(update) = self.software_update(Some(client.software().await), at)
             && !self.shared.send(update).await
         {
@@ -139,8 +140,9 @@ impl Poller {
     /// Asks the poll's questions, one after the other on the cluster's connection,
     /// holding a request slot: the download status; identity, version and software when
     /// due (the software on every poll while an update runs, and identity at once when
-    /// the software says an update began or ended); what the followed operations want.
-    /// `None` when the slots are gone.
+    /// the software says an update began or ended; the software only as
+    /// [`SoftwareReads`] says); what the followed operations want. `None` when the
+    /// slots are gone.
     async fn ask(&mut self, client: &Client, wants: &[Want]) -> Option<Answers> {
         let _permit = self.permits().clone().acquire_owned().await.ok()?;
         let asked = Instant::now();
@@ -149,7 +151,8 @@ impl Poller {
         let mut heard = Heard::default();
         // The cluster did not answer: nothing more is asked (the trackers count the
         // failure, from the download status's error).
-        if download.is_ok() && (due || self.updating || wants.contains(&Want::Software)) {
+        let scheduled = due && self.software == SoftwareReads::Scheduled;
+        if download.is_ok() && (scheduled || self.updating || wants.contains(&Want::Software)) {
             heard.software = Some(client.software().await);
         }
         let turned = matches!(&heard.software, Some(Ok(s)) if s.updating() != self.updating);

@@ -12,7 +12,7 @@ use tokio::time::Instant;
 
 use crate::support::engine::{Harness, engine};
 use crate::support::fleet::{client, request, start_fleet};
-use ontop::testing::engine::Update;
+use ontop::testing::engine::{SoftwareReads, Update};
 use ontop_sim::{Fault, SimFleet, UpdateAt};
 
 const INTERVAL: Duration = Duration::from_secs(5);
@@ -54,9 +54,15 @@ fn gets(fleet: &SimFleet, cluster: &str, skip: usize) -> Vec<Asked> {
 /// An engine polling the one cluster of `fleet` every [`INTERVAL`], with no inventory;
 /// the clock is paused after its first poll, whose instant comes back too.
 async fn polling(fleet: &SimFleet) -> (Harness, Instant) {
+    polling_reading(fleet, SoftwareReads::Scheduled).await
+}
+
+/// [`polling`], reading the software as `software` says.
+async fn polling_reading(fleet: &SimFleet, software: SoftwareReads) -> (Harness, Instant) {
     let mut h = engine(fleet, None, |s| {
         s.interval = INTERVAL;
         s.inventory = None;
+        s.options.software = software;
     });
     let first = polls(&mut h, 1).await[0];
     tokio::time::pause();
@@ -208,5 +214,24 @@ async fn while_an_update_runs_the_software_is_read_on_every_poll_and_identity_wh
         "both read by that poll"
     );
     assert!(software_read < cluster.last_success);
+    fleet.shutdown().await;
+}
+
+#[tokio::test]
+async fn a_command_about_packages_never_reads_the_software() {
+    let fleet = start_fleet(1, |_| {}).await;
+    let (mut h, _) = polling_reading(&fleet, SoftwareReads::WhenFollowed).await;
+    polls(&mut h, 10).await;
+    assert_eq!(
+        gets(&fleet, "sim-1", 0),
+        [
+            [Asked::Download, Asked::Identity].as_slice(),
+            &[Asked::Download; 9],
+            &[Asked::Download, Asked::Identity],
+        ]
+        .concat(),
+        "identity and version on their schedule, and no software"
+    );
+    assert!(h.model.clusters[0].version.is_some());
     fleet.shutdown().await;
 }

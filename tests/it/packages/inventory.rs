@@ -23,6 +23,16 @@ async fn the_inventory_across_20_clusters_matches_what_was_downloaded() {
     let doc = json(&out);
     let clusters = doc["clusters"].as_array().unwrap();
     assert_eq!(clusters.len(), 20);
+    // Neither command shows where an update stands: neither asked.
+    for cluster in fleet.clusters() {
+        let log = fleet.request_log(&cluster.name);
+        assert!(
+            !log.iter()
+                .any(|r| r.path.split('?').next() == Some("/api/cluster/software")),
+            "{}: {log:?}",
+            cluster.name
+        );
+    }
     let releases = doc["releases"].as_array().unwrap();
     let image = releases
         .iter()
