@@ -43,7 +43,7 @@ impl Engine {
                 let entries = recorder.reread_journal().await;
                 for (cluster, tracker) in new_entries(&names, &seen, entries) {
                     if let Some(tx) = commands.get(cluster) {
-                        let _ = tx.send(Box::new(Command::Follow(Box::new(tracker), None)));
+                        let _ = tx.unbounded_send(Command::Follow(Box::new(tracker), None));
                     }
                 }
                 let validated = recorder.journal().validated();

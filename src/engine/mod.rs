@@ -30,6 +30,7 @@ use std::path::Path;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+use futures_channel::mpsc::UnboundedSender;
 use jiff::Timestamp;
 use secrecy::SecretString;
 use tokio::sync::{Semaphore, mpsc, watch};
@@ -67,9 +68,10 @@ const UPDATE_BUFFER: usize = 1024;
 /// The running engine: the handle every command goes through. Dropping it (or
 /// [`Engine::shutdown`]) stops the pollers.
 pub struct Engine {
-    /// Each poller's commands, boxed: a channel sets aside room for 32 of them when it is
-    /// made, for every cluster, and 32 pointers take a fifth of 32 commands' room.
-    commands: Vec<mpsc::UnboundedSender<Box<Command>>>,
+    /// Each poller's commands. Most pollers never get one, so the queue costs little
+    /// until used: tokio's channel set aside room for 32 when it was made (760 bytes a
+    /// cluster, boxed), futures' allocates each command as it is sent.
+    commands: Vec<UnboundedSender<Command>>,
     /// Each cluster's client, or why it has none; shared with its poller.
     clients: Vec<Result<Arc<Client>, OntapError>>,
     names: Vec<String>,
@@ -155,7 +157,7 @@ impl Engine {
             if let Ok(client) = &target.client {
                 client.close_after_each_answer(fresh_connections);
             }
-            let (tx, rx) = mpsc::unbounded_channel();
+            let (tx, rx) = futures_channel::mpsc::unbounded();
             commands.push(tx);
             let poller = Poller::new(
                 PollerSetup {
@@ -170,7 +172,7 @@ impl Engine {
                 shared(&recorder, &permits),
                 rx,
             );
-            tasks.spawn(poller.run());
+            tasks.spawn(Box::new(poller).run());
         }
         let engine = Self {
             commands,
@@ -313,7 +315,7 @@ impl Engine {
 
     fn send(&self, cluster: usize, command: Command) {
         if let Some(tx) = self.commands.get(cluster) {
-            let _ = tx.send(Box::new(command));
+            let _ = tx.unbounded_send(command);
         }
     }
 

@@ -12,6 +12,7 @@ use std::sync::{Arc, Mutex};
 use jiff::Timestamp;
 use std::sync::atomic::{AtomicU64, Ordering};
 
+use futures_channel::mpsc::UnboundedSender;
 use tokio::sync::{Semaphore, mpsc, watch};
 
 use super::Engine;
@@ -42,7 +43,7 @@ enum Change {
 #[derive(Clone)]
 struct Sending {
     recorder: Recorder,
-    commands: Vec<mpsc::UnboundedSender<Box<Command>>>,
+    commands: Vec<UnboundedSender<Command>>,
     names: Vec<String>,
     journal_seen: Arc<Mutex<std::collections::HashSet<(String, String)>>>,
     /// Where a retry is said (the status line, a command's stderr).
@@ -263,7 +264,7 @@ impl Engine {
 impl Sending {
     fn tell(&self, cluster: usize, command: Command) {
         if let Some(tx) = self.commands.get(cluster) {
-            let _ = tx.send(Box::new(command));
+            let _ = tx.unbounded_send(command);
         }
     }
 
@@ -360,7 +361,7 @@ impl Sending {
                     if now != told
                         && let Some(tx) = &tx
                     {
-                        let _ = tx.send(Box::new(Command::Progress(kind, now)));
+                        let _ = tx.unbounded_send(Command::Progress(kind, now));
                         told = now;
                     }
                 }

@@ -18,6 +18,8 @@
 use std::sync::Arc;
 use std::time::Duration;
 
+use futures_channel::mpsc::UnboundedReceiver;
+use futures_util::StreamExt;
 use jiff::Timestamp;
 use secrecy::SecretString;
 use tokio::sync::{Semaphore, mpsc};
@@ -118,7 +120,7 @@ pub(super) struct Poller {
     software: SoftwareReads,
     started: Instant,
     shared: Shared,
-    commands: mpsc::UnboundedReceiver<Box<Command>>,
+    commands: UnboundedReceiver<Command>,
     following: Following,
     /// Answered polls since identity and version were last read; `None` until they were
     /// read once.
@@ -141,7 +143,7 @@ impl Poller {
     pub(super) fn new(
         setup: PollerSetup,
         shared: Shared,
-        commands: mpsc::UnboundedReceiver<Box<Command>>,
+        commands: UnboundedReceiver<Command>,
     ) -> Self {
         Self {
             index: setup.index,
@@ -166,8 +168,10 @@ impl Poller {
 
     /// Polls until the model is gone. What a poll, a command or a package read needs
     /// while it runs is boxed, so an idle poller (most of them, most of the time) holds
-    /// only its own state, not the largest request it ever sent.
-    pub(super) async fn run(mut self) {
+    /// only its own state, not the largest request it ever sent. The poller itself comes
+    /// boxed: a task that owned it by value kept room for it twice (1,464 bytes against
+    /// 392 and the 544 of the box, in a debug build).
+    pub(super) async fn run(mut self: Box<Self>) {
         let cadence = Cadence::new(self.schedule.interval, self.index, self.started);
         let mut next = cadence.first(self.index);
         loop {
@@ -179,9 +183,9 @@ impl Poller {
                         return;
                     }
                 }
-                command = self.commands.recv() => match command {
+                command = self.commands.next() => match command {
                     None => return,
-                    Some(command) => match Box::pin(self.obey(*command)).await {
+                    Some(command) => match Box::pin(self.obey(command)).await {
                         Obeyed::Poll => {}
                         Obeyed::Wait => continue,
                         Obeyed::Stop => return,
