@@ -16,7 +16,7 @@ use secrecy::SecretString;
 use serde::de::DeserializeOwned;
 
 use super::answer::{BodyError, MAX_ANSWER, error_body, read_capped, redirect_message, size_words};
-use super::certificate::{CertificateFacts, Checked};
+use super::certificate::{CertificateFacts, Checked, Fingerprint};
 use super::error::{ErrorKind, OntapError};
 use super::login::{Login, PasswordChange};
 use super::model::{ErrorEnvelope, JobLink};
@@ -80,8 +80,9 @@ pub struct Client {
     read_only: bool,
     /// How the certificate is checked, for [`CertificateFacts`].
     checked: Checked,
-    /// The last certificate the cluster presented (DER) and its facts.
-    certificate: RwLock<Option<(Vec<u8>, CertificateFacts)>>,
+    /// The facts of the last certificate the cluster presented (its fingerprint tells
+    /// whether the next one is the same: 32 bytes kept, not the whole certificate).
+    certificate: RwLock<Option<CertificateFacts>>,
     /// Every request asks the cluster to close the connection after its answer.
     no_keep_alive: AtomicBool,
     /// The limits the HTTP client was built with: a timeout says which one ran out.
@@ -162,9 +163,7 @@ impl Client {
     /// The certificate the cluster presented on its last answer, with its days left as
     /// of now; `None` over plain HTTP or before any answer.
     pub fn certificate(&self) -> Option<CertificateFacts> {
-        let seen = self.certificate.reading();
-        let (_, facts) = seen.as_ref()?;
-        let mut facts = facts.clone();
+        let mut facts = self.certificate.reading().clone()?;
         facts.days_left = facts.days_left_at(Timestamp::now());
         Some(facts)
     }
@@ -310,13 +309,16 @@ impl Client {
         };
         {
             let seen = self.certificate.reading();
-            if seen.as_ref().is_some_and(|(last, _)| last == der) {
+            if seen
+                .as_ref()
+                .is_some_and(|last| last.fingerprint == Fingerprint::of(der))
+            {
                 return;
             }
         }
         let facts = CertificateFacts::from_der(der, self.checked, Timestamp::now());
         if let Some(facts) = facts {
-            *self.certificate.writing() = Some((der.to_vec(), facts));
+            *self.certificate.writing() = Some(facts);
         }
     }
 
