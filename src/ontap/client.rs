@@ -5,24 +5,23 @@
 //! Every failure comes back as an [`OntapError`] naming the cluster.
 
 use std::fmt;
-use std::sync::RwLock;
+use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
-use jiff::Timestamp;
 use reqwest::header::{ACCEPT, AUTHORIZATION, HeaderValue};
 use reqwest::{Method, RequestBuilder, Response, StatusCode, Url};
 use secrecy::SecretString;
 use serde::de::DeserializeOwned;
 
 use super::answer::{BodyError, MAX_ANSWER, error_body, read_capped, redirect_message, size_words};
-use super::certificate::{CertificateFacts, Checked, Fingerprint};
+use super::certificate::CertificateFacts;
 use super::error::{ErrorKind, OntapError};
 use super::login::{Login, PasswordChange};
 use super::model::{ErrorEnvelope, JobLink};
+use super::presented::Presented;
 use super::tls::{TlsTrust, client_config};
 use super::transport::{Timeouts, classify_transport};
-use crate::sync::ReadWrite;
 use crate::text::{clean, mask_urls_in};
 
 mod changes;
@@ -78,11 +77,9 @@ pub struct Client {
     login: Login,
     http: reqwest::Client,
     read_only: bool,
-    /// How the certificate is checked, for [`CertificateFacts`].
-    checked: Checked,
-    /// The facts of the last certificate the cluster presented (its fingerprint tells
-    /// whether the next one is the same: 32 bytes kept, not the whole certificate).
-    certificate: RwLock<Option<CertificateFacts>>,
+    /// The certificate the cluster presented, as its connection's verifier noted it:
+    /// the dashboard and `ontop status` show when it expires.
+    presented: Arc<Presented>,
     /// Every request asks the cluster to close the connection after its answer.
     no_keep_alive: AtomicBool,
     /// The limits the HTTP client was built with: a timeout says which one ran out.
@@ -102,7 +99,7 @@ impl Client {
     /// Builds the client; fails (kind `tls`) when the trust settings cannot be used, for
     /// example an unreadable `ca_file`.
     pub fn new(settings: ClientSettings) -> Result<Self, OntapError> {
-        let tls = client_config(
+        let (tls, presented) = client_config(
             &settings.trust,
             settings.tls_server_name.as_deref(),
             &settings.name,
@@ -110,9 +107,6 @@ impl Client {
         .map_err(|message| OntapError::new(&settings.name, ErrorKind::Tls, message))?;
         let http = reqwest::Client::builder()
             .tls_backend_preconfigured(tls)
-            // Every response carries the certificate of its connection: the dashboard
-            // and `ontop status` show when it expires.
-            .tls_info(settings.url.scheme() == "https")
             // A proxy from the environment must never see cluster credentials, and
             // loopback tests must never go through one.
             .no_proxy()
@@ -146,8 +140,7 @@ impl Client {
             login,
             http,
             read_only: settings.read_only,
-            checked: Checked::from(&settings.trust),
-            certificate: RwLock::new(None),
+            presented,
             no_keep_alive: AtomicBool::new(false),
             timeouts,
         })
@@ -163,9 +156,7 @@ impl Client {
     /// The certificate the cluster presented on its last answer, with its days left as
     /// of now; `None` over plain HTTP or before any answer.
     pub fn certificate(&self) -> Option<CertificateFacts> {
-        let mut facts = self.certificate.reading().clone()?;
-        facts.days_left = facts.days_left_at(Timestamp::now());
-        Some(facts)
+        self.presented.facts()
     }
 
     /// The configured cluster name.
@@ -267,7 +258,6 @@ impl Client {
         if response.status() == StatusCode::UNAUTHORIZED {
             self.login.refused(&sent);
         }
-        self.note_certificate(&response);
         let status = response.status();
         if status.is_redirection() {
             let message = redirect_message(&response);
@@ -296,30 +286,6 @@ impl Client {
                 }
                 BodyError::Transport { error, read } => self.transport_error(&error, Some(read)),
             })
-    }
-
-    /// Keeps the facts of the presented certificate, parsing it only when it changed.
-    fn note_certificate(&self, response: &Response) {
-        let Some(der) = response
-            .extensions()
-            .get::<reqwest::tls::TlsInfo>()
-            .and_then(|info| info.peer_certificate())
-        else {
-            return;
-        };
-        {
-            let seen = self.certificate.reading();
-            if seen
-                .as_ref()
-                .is_some_and(|last| last.fingerprint == Fingerprint::of(der))
-            {
-                return;
-            }
-        }
-        let facts = CertificateFacts::from_der(der, self.checked, Timestamp::now());
-        if let Some(facts) = facts {
-            *self.certificate.writing() = Some(facts);
-        }
     }
 
     fn status_error(&self, status: StatusCode, body: &[u8]) -> OntapError {

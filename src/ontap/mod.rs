@@ -14,6 +14,7 @@ pub(crate) mod codes;
 pub(crate) mod error;
 mod login;
 pub(crate) mod model;
+pub(crate) mod presented;
 pub(crate) mod software;
 pub(crate) mod tls;
 mod transport;

@@ -24,7 +24,8 @@ use rustls::pki_types::pem::PemObject;
 use rustls::pki_types::{CertificateDer, ServerName};
 use rustls::{CipherSuite, ClientConfig, NamedGroup};
 
-use super::certificate::{CertificateDetails, Fingerprint};
+use super::certificate::{CertificateDetails, Checked, Fingerprint};
+use super::presented::{Noting, Presented};
 use super::verify::{Check, ClusterVerifier};
 use crate::sync::Lock;
 
@@ -77,28 +78,39 @@ pub fn crypto_provider() -> Arc<CryptoProvider> {
 ///
 /// Clusters that trust alike share the parts of one configuration, built once (a
 /// `ca_file` is read and parsed once for a thousand clusters); a pin is each cluster's
-/// own, and so is the session a reconnect resumes.
+/// own, and so are the session a reconnect resumes and the certificate it presented,
+/// which comes back beside the configuration.
 pub fn client_config(
     trust: &TlsTrust,
     server_name: Option<&str>,
     cluster: &str,
-) -> Result<ClientConfig, String> {
-    let mut config = shared_config(trust, server_name, cluster)?;
+) -> Result<(ClientConfig, Arc<Presented>), String> {
+    let (mut config, verifier) = shared_config(trust, server_name, cluster)?;
     config.resumption = Resumption::store(Arc::new(OneSession::default()));
-    Ok(config)
+    let presented = Arc::new(Presented::new(Checked::from(trust)));
+    config
+        .dangerous()
+        .set_certificate_verifier(Arc::new(Noting {
+            inner: verifier,
+            presented: Arc::clone(&presented),
+        }));
+    Ok((config, presented))
 }
+
+/// A configuration and the verifier in it (rustls gives no way back to it).
+type Shared = (ClientConfig, Arc<dyn ServerCertVerifier>);
 
 /// The configuration for a trust choice, before its own session store.
 fn shared_config(
     trust: &TlsTrust,
     server_name: Option<&str>,
     cluster: &str,
-) -> Result<ClientConfig, String> {
+) -> Result<Shared, String> {
     if matches!(trust, TlsTrust::Pinned(_)) {
         return build_config(trust, server_name, cluster);
     }
     type Key = (TlsTrust, Option<String>);
-    static SHARED: OnceLock<Mutex<HashMap<Key, Result<ClientConfig, String>>>> = OnceLock::new();
+    static SHARED: OnceLock<Mutex<HashMap<Key, Result<Shared, String>>>> = OnceLock::new();
     let shared = SHARED.get_or_init(Default::default);
     let mut shared = shared.locked();
     let key = (trust.clone(), server_name.map(str::to_string));
@@ -113,15 +125,15 @@ fn build_config(
     trust: &TlsTrust,
     server_name: Option<&str>,
     cluster: &str,
-) -> Result<ClientConfig, String> {
+) -> Result<Shared, String> {
     let verifier = verifier(trust, server_name, cluster)?;
     let config = ClientConfig::builder_with_provider(crypto_provider())
         .with_safe_default_protocol_versions()
         .map_err(|e| format!("TLS setup failed: {e}"))?
         .dangerous()
-        .with_custom_certificate_verifier(verifier)
+        .with_custom_certificate_verifier(Arc::clone(&verifier))
         .with_no_client_auth();
-    Ok(config)
+    Ok((config, verifier))
 }
 
 /// The last TLS session of one client's one cluster, for the next connection to resume.

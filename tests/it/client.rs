@@ -371,7 +371,8 @@ async fn each_client_resumes_its_own_clusters_tls_session_after_a_reconnect() {
     // session they remember.
     let connectors: Vec<tokio_rustls::TlsConnector> = (0..2)
         .map(|_| {
-            let config = ontop::testing::ontap::tls::client_config(&fleet_trust(&fleet), None, "c");
+            let config = ontop::testing::ontap::tls::client_config(&fleet_trust(&fleet), None, "c")
+                .map(|(c, _)| c);
             tokio_rustls::TlsConnector::from(std::sync::Arc::new(config.unwrap()))
         })
         .collect();
@@ -383,7 +384,8 @@ async fn each_client_resumes_its_own_clusters_tls_session_after_a_reconnect() {
         assert_eq!(handshake(&fleet, 1, &connectors[1]).await, Some(Resumed));
     }
     // A fresh client has no session to resume.
-    let fresh = ontop::testing::ontap::tls::client_config(&fleet_trust(&fleet), None, "c").unwrap();
+    let (fresh, _) =
+        ontop::testing::ontap::tls::client_config(&fleet_trust(&fleet), None, "c").unwrap();
     let fresh = tokio_rustls::TlsConnector::from(std::sync::Arc::new(fresh));
     assert_eq!(handshake(&fleet, 0, &fresh).await, Some(Full));
 }

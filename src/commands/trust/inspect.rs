@@ -136,7 +136,7 @@ async fn fetch_chain(url: &Url, timeout: Duration) -> Result<Vec<CertificateDer<
     let port = url.port_or_known_default().unwrap_or(443);
     let address = host_text(url);
     // Accept any certificate: this is the look before trusting. Signatures still count.
-    let config = client_config(&TlsTrust::Insecure, None, "")?;
+    let (config, _) = client_config(&TlsTrust::Insecure, None, "")?;
     let connector = TlsConnector::from(Arc::new(config));
     let name = server_name(url)?;
     let connect = async {
