@@ -30,7 +30,7 @@ use super::update::{Refused, Update};
 use crate::download::queue::Slot;
 use crate::download::{OperationKind, Recorder, StartOutcome, Tracker};
 use crate::fleet::Target;
-use crate::ontap::{CertificateFacts, Client, OntapError};
+use crate::ontap::{Client, Fingerprint, OntapError};
 use following::Following;
 use schedule::Cadence;
 
@@ -126,8 +126,9 @@ pub(super) struct Poller {
     /// read once.
     since_info: Option<u32>,
     failures: u32,
-    /// The certificate facts last sent, so that a steady certificate costs no updates.
-    certificate: Option<CertificateFacts>,
+    /// The certificate last sent, by its fingerprint and days left (all else follows
+    /// from the certificate): a steady one costs no updates, and a new day one.
+    certificate: Option<(Fingerprint, i64)>,
     /// The cluster refused the login: nothing is asked until a new password comes.
     paused: bool,
     /// When the package repository was last read for the inventory; `None`: read it

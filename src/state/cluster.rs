@@ -92,8 +92,8 @@ pub struct ClusterState {
     pub last_error: Option<OntapError>,
     pub packages: Option<(Timestamp, Vec<Package>)>,
     /// Why the repository could not be read the last time it was asked (cleared by the
-    /// next read that works).
-    pub packages_error: Option<(Timestamp, OntapError)>,
+    /// next read that works). Boxed: most clusters never have one.
+    pub packages_error: Option<Box<(Timestamp, OntapError)>>,
     pub history: VecDeque<Transition>,
     /// The certificate the cluster presents (expiry, pinned, insecure); `None` over
     /// plain HTTP or before the first answer.
@@ -239,7 +239,7 @@ impl ClusterState {
                         self.packages = Some((at, list));
                         self.packages_error = None;
                     }
-                    Err(error) => self.packages_error = Some((at, error)),
+                    Err(error) => self.packages_error = Some(Box::new((at, error))),
                 }
                 true
             }

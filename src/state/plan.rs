@@ -122,7 +122,7 @@ fn validation_skip(
     let Some((_, packages)) = &c.packages else {
         let why = c
             .packages_error
-            .as_ref()
+            .as_deref()
             .map_or("not read yet".to_string(), |(_, e)| {
                 format!("{}: {}", e.kind, e.message)
             });

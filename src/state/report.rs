@@ -37,7 +37,7 @@ pub(crate) fn records(model: &Model, now: Timestamp) -> impl Iterator<Item = Val
             job: c.job.as_deref(),
             error: c.last_error.as_ref().filter(|_| failing),
             tls: c.certificate.as_ref(),
-            packages: Repository::from_model(c.packages.as_ref(), c.packages_error.as_ref()),
+            packages: Repository::from_model(c.packages.as_ref(), c.packages_error.as_deref()),
             polled_at: c.last_success.max(c.last_failure),
             operation: c.followed.as_deref(),
             readiness: Some(ReadinessFacts {

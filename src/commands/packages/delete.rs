@@ -209,7 +209,7 @@ fn plan(model: &Model, session: Session, version: &str) -> Looked {
             looked.unread.push(name.clone());
             let why = c
                 .packages_error
-                .as_ref()
+                .as_deref()
                 .map(|(_, e)| e)
                 .or(c.last_error.as_ref())
                 .map_or("no answer".to_string(), |e| {

@@ -242,9 +242,9 @@ impl Poller {
                     took: answers.took,
                 });
                 if let Some(facts) = client.certificate()
-                    && self.certificate.as_ref() != Some(&facts)
+                    && self.certificate != Some((facts.fingerprint, facts.days_left))
                 {
-                    self.certificate = Some(facts.clone());
+                    self.certificate = Some((facts.fingerprint, facts.days_left));
                     updates.push(Update::Certificate {
                         cluster: self.index,
                         at,
