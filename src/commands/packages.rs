@@ -108,7 +108,11 @@ fn found(model: &Model, read_only: impl Fn(usize) -> bool) -> Vec<Found> {
         .iter()
         .enumerate()
         .map(|(i, c)| {
-            let packages = match (&c.packages, c.packages_error.as_deref(), &c.last_error) {
+            let packages = match (
+                &c.packages,
+                c.packages_error.as_deref(),
+                c.last_error.as_deref(),
+            ) {
                 (Some((_, list)), _, _) => Ok(list.clone()),
                 (None, Some((_, e)), _) | (None, None, Some(e)) => Err(e.clone()),
                 (None, None, None) => Err(OntapError::new(

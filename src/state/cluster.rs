@@ -89,7 +89,7 @@ pub struct ClusterState {
     pub last_success: Option<Timestamp>,
     pub last_failure: Option<Timestamp>,
     /// The most recent error, kept after recovery for the details pane.
-    pub last_error: Option<OntapError>,
+    pub last_error: Option<Box<OntapError>>,
     pub packages: Option<(Timestamp, Vec<Package>)>,
     /// Why the repository could not be read the last time it was asked (cleared by the
     /// next read that works). Boxed: most clusters never have one.
@@ -99,7 +99,7 @@ pub struct ClusterState {
     /// plain HTTP or before the first answer.
     pub certificate: Option<CertificateFacts>,
     /// The cluster refused the login and its poller stopped asking: since when, why.
-    pub login_paused: Option<(Timestamp, LoginPause)>,
+    pub login_paused: Option<Box<(Timestamp, LoginPause)>>,
     /// Its software: an update in progress, the last validation, the one followed.
     pub readiness: Readiness,
     /// Counts the changes to what is known here, apart from when it was last read: a
@@ -228,8 +228,8 @@ impl ClusterState {
                     note: pause.note.clone(),
                 };
                 self.record(at, what);
-                let since = self.login_paused.as_ref().map_or(at, |(since, _)| *since);
-                self.login_paused = Some((since, *pause));
+                let since = self.login_paused.as_deref().map_or(at, |(since, _)| *since);
+                self.login_paused = Some(Box::new((since, *pause)));
                 true
             }
             Update::Certificate { at, facts, .. } => self.certificate_seen(at, *facts),
@@ -277,12 +277,12 @@ impl ClusterState {
 
     /// A poll failed: the history says so once per failing spell (or a new error).
     fn poll_failed(&mut self, at: Timestamp, error: OntapError) {
-        let changed_error = self.last_error.as_ref() != Some(&error);
+        let changed_error = self.last_error.as_deref() != Some(&error);
         if !self.is_failing() || changed_error {
             self.record(at, Change::PollFailed(error.clone()));
         }
         self.last_failure = Some(at);
-        self.last_error = Some(error);
+        self.last_error = Some(Box::new(error));
     }
 
     /// The certificate seen on connecting; returns whether it changed.

@@ -153,7 +153,7 @@ fn busy(c: &ClusterState) -> Busy {
 /// Why a cluster cannot take a download now: it does not answer, or has not yet.
 fn failing_reason(c: &ClusterState, now: Timestamp) -> Option<Silent> {
     match c.health(now) {
-        Health::Failing => Some(match &c.last_error {
+        Health::Failing => Some(match c.last_error.as_deref() {
             Some(e) => Silent::Failed(e.clone()),
             None => Silent::LastPollFailed,
         }),

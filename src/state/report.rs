@@ -35,7 +35,7 @@ pub(crate) fn records(model: &Model, now: Timestamp) -> impl Iterator<Item = Val
             version_read_at: c.version_read,
             download: c.download.as_ref(),
             job: c.job.as_deref(),
-            error: c.last_error.as_ref().filter(|_| failing),
+            error: c.last_error.as_deref().filter(|_| failing),
             tls: c.certificate.as_ref(),
             packages: Repository::from_model(c.packages.as_ref(), c.packages_error.as_deref()),
             polled_at: c.last_success.max(c.last_failure),

@@ -211,7 +211,7 @@ fn plan(model: &Model, session: Session, version: &str) -> Looked {
                 .packages_error
                 .as_deref()
                 .map(|(_, e)| e)
-                .or(c.last_error.as_ref())
+                .or(c.last_error.as_deref())
                 .map_or("no answer".to_string(), |e| {
                     format!("{}: {}", e.kind, e.message)
                 });

@@ -117,7 +117,7 @@ impl App {
             return;
         };
         let c = &self.model.clusters[cluster];
-        let Some((_, pause)) = &c.login_paused else {
+        let Some((_, pause)) = c.login_paused.as_deref() else {
             let name = &c.identity.name;
             self.say(
                 format!("{name}: its login works; p is for a refused one"),
@@ -134,7 +134,7 @@ impl App {
             .filter_map(|(i, other)| {
                 let same = other
                     .login_paused
-                    .as_ref()
+                    .as_deref()
                     .is_some_and(|(_, p)| p.user == user);
                 (i != cluster && same).then_some(i)
             })
@@ -176,7 +176,7 @@ impl App {
         let clusters = prompt.clusters();
         let asked_twice = self.model.clusters[prompt.cluster()]
             .login_paused
-            .as_ref()
+            .as_deref()
             .is_some_and(|(_, p)| p.again == Some(Again::Typed));
         let refused = if asked_twice {
             Refused::SentAgain

@@ -70,7 +70,7 @@ fn intro(app: &App, prompt: &PasswordPrompt, room: usize) -> Vec<Line<'static>> 
     );
     if let Some(note) = first
         .login_paused
-        .as_ref()
+        .as_deref()
         .and_then(|(_, p)| p.note.as_ref())
     {
         why.push_str(&format!(" Last try: {note}."));

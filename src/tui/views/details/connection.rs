@@ -91,7 +91,7 @@ impl Details {
             ),
         };
         self.field("health", &text, style);
-        if let Some((since, pause)) = &c.login_paused {
+        if let Some((since, pause)) = c.login_paused.as_deref() {
             let mut text = format!(
                 "polls paused {}: {} refused the login of {} (every refused login counts \
                  towards locking the account). p enters the password",
