@@ -153,8 +153,9 @@ impl Client {
         self.no_keep_alive.store(close, Ordering::Relaxed);
     }
 
-    /// The certificate the cluster presented on its last answer, with its days left as
-    /// of now; `None` over plain HTTP or before any answer.
+    /// The certificate the cluster presented at its last full handshake (a resumed one
+    /// presents none), with its days left as of now; `None` over plain HTTP or before
+    /// any handshake.
     pub fn certificate(&self) -> Option<CertificateFacts> {
         self.presented.facts()
     }
