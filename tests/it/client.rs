@@ -408,3 +408,22 @@ async fn a_client_that_reconnects_each_time_still_knows_the_certificate() {
     // the session was made with is still known.
     assert!(c.certificate().is_some());
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_renewed_certificate_is_known_from_the_next_handshake_on() {
+    let fleet = start_fleet(1, |_| {}).await;
+    let c = client(&fleet, 0);
+    c.download_status().await.unwrap();
+    let first = c.certificate().expect("the first certificate").fingerprint;
+    // A renewal under the same CA: trusted as before, and a new certificate to show.
+    fleet.rotate_certificate(&fleet.clusters()[0].name).unwrap();
+    eventually("the next answer", || async {
+        c.download_status().await.ok()
+    })
+    .await;
+    let now = c
+        .certificate()
+        .expect("the renewed certificate")
+        .fingerprint;
+    assert_ne!(now, first, "the renewed certificate, not the first one");
+}
