@@ -1,6 +1,8 @@
 //! The certificate check every HTTPS connection to a cluster goes through.
 //!
-//! One [`ClusterVerifier`] per cluster, built from its trust choice:
+//! One [`ClusterVerifier`] per trust choice, shared by the clusters that trust alike (a
+//! pin is each cluster's own; each cluster sees it through a
+//! [`Noting`](super::presented::Noting), which keeps the certificate it accepted):
 //! - a pin (`fingerprint`): the end-entity certificate must hash to it, and nothing else
 //!   is asked of it (issuer, names and expiry are shown, not enforced: SSH host keys);
 //! - a `ca_file`: a certificate in it that is byte-for-byte the one presented is trusted
