@@ -133,6 +133,11 @@ impl ClusterState {
         }
     }
 
+    /// Why its login is paused, when it is (`login_paused` also says since when).
+    pub(crate) fn login_pause(&self) -> Option<&LoginPause> {
+        self.login_paused.as_deref().map(|(_, pause)| pause)
+    }
+
     /// True when the cluster is reached over plain HTTP (shown as a badge).
     pub(crate) fn plain_http(&self) -> bool {
         self.identity.url.starts_with("http://")

@@ -229,7 +229,7 @@ fn code(c: &ClusterState, standing: Standing) -> Option<i64> {
 
 /// The cluster's own words, or while it does not answer, why.
 fn message(c: &ClusterState, standing: Standing) -> String {
-    if let Some((_, pause)) = c.login_paused.as_deref() {
+    if let Some(pause) = c.login_pause() {
         return match &pause.note {
             Some(note) => format!("login refused for {}: {note}", pause.user),
             None => format!("login refused for {}: polls stopped", pause.user),
@@ -252,7 +252,7 @@ fn message(c: &ClusterState, standing: Standing) -> String {
 
 /// What to do now, from the code table and the endings' own next steps.
 fn next_step(c: &ClusterState, standing: Standing) -> Option<String> {
-    if let Some((_, pause)) = c.login_paused.as_deref() {
+    if let Some(pause) = c.login_pause() {
         let source = pause.source.as_deref().unwrap_or("the password source");
         return Some(format!(
             "fix {source} for {}: ontop serve reads it again every minute and never sends a refused password twice",

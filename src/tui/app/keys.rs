@@ -195,7 +195,7 @@ impl App {
             // What the cluster's poller finds is the answer to this key.
             self.asked_login.insert(cluster);
         }
-        let (text, command) = match c.login_paused.as_deref().map(|(_, p)| p) {
+        let (text, command) = match c.login_pause() {
             None => (
                 format!("polling {name} now"),
                 AppCommand::Refresh(Some(cluster)),
@@ -227,7 +227,7 @@ impl App {
             .model
             .clusters
             .iter()
-            .filter_map(|c| c.login_paused.as_deref().map(|(_, p)| p))
+            .filter_map(|c| c.login_pause())
             .collect();
         let text = if paused.is_empty() {
             format!("polling every cluster now ({n})")

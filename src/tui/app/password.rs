@@ -117,7 +117,7 @@ impl App {
             return;
         };
         let c = &self.model.clusters[cluster];
-        let Some((_, pause)) = c.login_paused.as_deref() else {
+        let Some(pause) = c.login_pause() else {
             let name = &c.identity.name;
             self.say(
                 format!("{name}: its login works; p is for a refused one"),
@@ -132,10 +132,7 @@ impl App {
             .iter()
             .enumerate()
             .filter_map(|(i, other)| {
-                let same = other
-                    .login_paused
-                    .as_deref()
-                    .is_some_and(|(_, p)| p.user == user);
+                let same = other.login_pause().is_some_and(|p| p.user == user);
                 (i != cluster && same).then_some(i)
             })
             .collect();
@@ -175,9 +172,8 @@ impl App {
         let password = SecretString::from(prompt.line.take());
         let clusters = prompt.clusters();
         let asked_twice = self.model.clusters[prompt.cluster()]
-            .login_paused
-            .as_deref()
-            .is_some_and(|(_, p)| p.again == Some(Again::Typed));
+            .login_pause()
+            .is_some_and(|p| p.again == Some(Again::Typed));
         let refused = if asked_twice {
             Refused::SentAgain
         } else {

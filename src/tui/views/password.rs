@@ -68,11 +68,7 @@ fn intro(app: &App, prompt: &PasswordPrompt, room: usize) -> Vec<Line<'static>> 
          cannot lock the account.",
         prompt.user()
     );
-    if let Some(note) = first
-        .login_paused
-        .as_deref()
-        .and_then(|(_, p)| p.note.as_ref())
-    {
+    if let Some(note) = first.login_pause().and_then(|p| p.note.as_ref()) {
         why.push_str(&format!(" Last try: {note}."));
     }
     say(&mut lines, &why);

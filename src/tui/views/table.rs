@@ -282,7 +282,7 @@ fn name<'a>(c: &'a ClusterState, width: usize, shape: Shape<'_>, theme: Theme) -
 /// [`is_boilerplate`]), or, while it does not answer, why (its message is old news then). How a followed download ended, and what to do
 /// about it, is in the JOB column and in details.
 fn message(c: &ClusterState, health: Health, theme: Theme) -> (String, Style) {
-    if let Some((_, pause)) = c.login_paused.as_deref() {
+    if let Some(pause) = c.login_pause() {
         let (_, style) = theme.health(Health::Failing);
         // Short enough for 80 columns; details say the rest.
         let p = key_for(Context::Table, Action::EnterPassword);
