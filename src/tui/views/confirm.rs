@@ -7,7 +7,7 @@ use ratatui::layout::Rect;
 use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 
-use super::dialog_width;
+use super::{dialog_width, wrapped};
 use crate::download::Plan;
 use crate::download::{Planned, Skipped};
 use crate::text::{pad, width, wrap};
@@ -92,13 +92,6 @@ fn lines(confirmation: &Confirmation, theme: Theme, cells: usize) -> Vec<Line<'s
         out.push(sent_on(Context::Confirm, Action::ConfirmStart, theme));
     }
     out
-}
-
-/// `text` wrapped to `cells`, each line after a one-cell margin, in `style`.
-pub(super) fn wrapped(text: &str, cells: usize, style: Style) -> Vec<Line<'static>> {
-    (wrap(text, cells).into_iter())
-        .map(|part| Line::styled(format!(" {part}"), style))
-        .collect()
 }
 
 /// That some chosen clusters are hidden by the filter (and listed anyway), when any are.

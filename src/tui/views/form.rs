@@ -4,10 +4,10 @@
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
-use ratatui::style::Modifier;
+use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 
-use super::{DialogFrame, dialog_width};
+use super::{DialogFrame, dialog_width, wrapped};
 use crate::text::{pad, width, wrap};
 use crate::tui::app::{App, Dialog, DownloadForm, Field};
 use crate::tui::keymap::Context;
@@ -27,10 +27,11 @@ pub(crate) fn render(frame: &mut Frame, area: Rect, app: &App) {
     let dialog = dialog_width(area);
     let inner_width = (dialog as usize).saturating_sub(2);
     let names = app.names_of(form.chosen());
-    let mut lines = Vec::new();
-    for part in wrap(&targets_line(&names), inner_width.saturating_sub(2)) {
-        lines.push(Line::from(format!(" {part}")));
-    }
+    let mut lines = wrapped(
+        &targets_line(&names),
+        inner_width.saturating_sub(2),
+        Style::new(),
+    );
     lines.push(Line::default());
     let first_field = lines.len();
     for &field in form.fields() {
@@ -65,9 +66,7 @@ pub(crate) fn render(frame: &mut Frame, area: Rect, app: &App) {
         "The password is never shown, and is forgotten once the request is sent or cancelled. \
          A path (/…, ./…, ~/…) uploads a file from this host instead."
     };
-    for part in wrap(note, inner_width.saturating_sub(2)) {
-        lines.push(Line::styled(format!(" {part}"), theme.dim()));
-    }
+    lines.extend(wrapped(note, inner_width.saturating_sub(2), theme.dim()));
 
     // The cursor goes where typing lands (the view of a long value follows it).
     let row = form

@@ -178,9 +178,7 @@ fn lines(theme: Theme, cells: usize, context: Context) -> Vec<Line<'static>> {
     }
     let note = "Dialogs (download, validation, removal, password, quit) show their keys on \
                 their border.";
-    for part in crate::text::wrap(note, cells.saturating_sub(2)) {
-        out.push(Line::styled(format!(" {part}"), theme.dim()));
-    }
+    out.extend(super::wrapped(note, cells.saturating_sub(2), theme.dim()));
     out
 }
 

@@ -31,6 +31,7 @@ pub(crate) mod validation;
 use jiff::Timestamp;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 
 use super::app::{App, Dialog, Mode};
@@ -113,6 +114,26 @@ pub(crate) fn clear_under(frame: &mut Frame, popup: Rect, area: Rect) {
     frame.render_widget(ratatui::widgets::Clear, rows);
 }
 
+/// `text` wrapped to `cells`, each line after a one-cell margin, in `style`: how every
+/// dialog sets its prose.
+pub(crate) fn wrapped(text: &str, cells: usize, style: Style) -> Vec<Line<'static>> {
+    (crate::text::wrap(text, cells).into_iter())
+        .map(|part| Line::styled(format!(" {part}"), style))
+        .collect()
+}
+
+/// Each of `texts` [`wrapped`] to `cells`, unstyled, with a blank line between.
+pub(crate) fn paragraphs(texts: &[String], cells: usize) -> Vec<Line<'static>> {
+    let mut lines = Vec::new();
+    for (i, text) in texts.iter().enumerate() {
+        if i > 0 {
+            lines.push(Line::default());
+        }
+        lines.extend(wrapped(text, cells, Style::new()));
+    }
+    lines
+}
+
 /// A yes/no question centred over `area`, `width` cells wide: its `title`, each
 /// paragraph wrapped to fit with a blank line between, and the keys of `context` in its
 /// bottom border.
@@ -125,16 +146,7 @@ pub(crate) fn question(
     paragraphs: &[String],
     theme: Theme,
 ) {
-    let room = (width as usize).saturating_sub(4);
-    let mut lines = Vec::new();
-    for (i, paragraph) in paragraphs.iter().enumerate() {
-        if i > 0 {
-            lines.push(Line::default());
-        }
-        for part in crate::text::wrap(paragraph, room) {
-            lines.push(Line::from(format!(" {part}")));
-        }
-    }
+    let lines = self::paragraphs(paragraphs, (width as usize).saturating_sub(4));
     let popup = centered(area, width, lines.len() as u16 + 2);
     let block = ratatui::widgets::Block::bordered()
         .title(ratatui::text::Span::styled(

@@ -4,11 +4,12 @@
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
+use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 
 use super::form::visible_value;
 use super::{DialogFrame, dialog_width};
-use crate::text::{pad, wrap};
+use crate::text::pad;
 use crate::tui::app::{App, Dialog, PasswordPrompt};
 use crate::tui::format::names_line;
 use crate::tui::keymap::{Action, Context, key_for};
@@ -37,9 +38,7 @@ pub(crate) fn render(frame: &mut Frame, area: Rect, app: &App) {
     ]));
     lines.push(Line::default());
     let note = "Never shown or written anywhere: kept in memory for this session only.";
-    for part in wrap(note, text_room) {
-        lines.push(Line::styled(format!(" {part}"), theme.dim()));
-    }
+    lines.extend(super::wrapped(note, text_room, theme.dim()));
 
     let skip = prompt.others().is_empty().then_some(Action::ToggleOthers);
     let title = format!(" Password for {} ", prompt.user());
@@ -59,9 +58,7 @@ fn intro(app: &App, prompt: &PasswordPrompt, room: usize) -> Vec<Line<'static>> 
     let name = &first.identity.name;
     let mut lines = Vec::new();
     let say = |lines: &mut Vec<Line<'static>>, text: &str| {
-        for part in wrap(text, room) {
-            lines.push(Line::from(format!(" {part}")));
-        }
+        lines.extend(super::wrapped(text, room, Style::new()));
     };
     let mut why = format!(
         "{name} refused the login of {}. Polling is paused there, so that a wrong password \

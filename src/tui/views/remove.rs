@@ -4,11 +4,10 @@
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
-use ratatui::text::{Line, Span};
+use ratatui::text::Span;
 use ratatui::widgets::{Block, Paragraph};
 
 use super::{centered, dialog_keys, dialog_width};
-use crate::text::wrap;
 use crate::tui::app::{App, Chosen, Dialog};
 use crate::tui::keymap::{Action, Context};
 
@@ -69,15 +68,7 @@ pub(crate) fn render(frame: &mut Frame, area: Rect, app: &App) {
         "Each removal is written to the audit log first, then followed to its end; the release a cluster runs cannot be removed (ONTAP refuses)."
             .to_string(),
     );
-    let mut lines = Vec::new();
-    for (i, paragraph) in paragraphs.iter().enumerate() {
-        if i > 0 {
-            lines.push(Line::default());
-        }
-        for part in wrap(paragraph, room) {
-            lines.push(Line::from(format!(" {part}")));
-        }
-    }
+    let lines = super::paragraphs(&paragraphs, room);
     let skip = names.is_empty().then_some(Action::ConfirmRemoval);
     let height = (lines.len() as u16 + 2).min(area.height);
     let popup = centered(area, dialog, height);

@@ -33,7 +33,7 @@ pub(crate) fn render_version(frame: &mut Frame, area: Rect, app: &App) {
     let text = inner.saturating_sub(2);
     let names = app.names_of(form.chosen());
     let mut lines = Vec::new();
-    lines.extend(confirm::wrapped(&targets_line(&names), text, Style::new()));
+    lines.extend(super::wrapped(&targets_line(&names), text, Style::new()));
     lines.push(Line::default());
     let field_row = lines.len();
     let room = inner.saturating_sub(LABEL + 1).max(4);
@@ -44,18 +44,18 @@ pub(crate) fn render_version(frame: &mut Frame, area: Rect, app: &App) {
         Span::styled(pad(&value, room), theme.field()),
     ]));
     lines.push(Line::default());
-    lines.extend(confirm::wrapped(&offers_line(form), text, theme.dim()));
+    lines.extend(super::wrapped(&offers_line(form), text, theme.dim()));
     if let Some(error) = form.error() {
         lines.push(Line::default());
         let style = theme.failure_text().add_modifier(Modifier::BOLD);
-        lines.extend(confirm::wrapped(&format!("✗ {error}"), text, style));
+        lines.extend(super::wrapped(&format!("✗ {error}"), text, style));
     }
     if form.hidden() > 0 {
         lines.push(Line::default());
         lines.extend(confirm::hidden_in_form(form.hidden(), text, theme));
     }
     lines.push(Line::default());
-    lines.extend(confirm::wrapped(CHECKS_ONLY, text, theme.dim()));
+    lines.extend(super::wrapped(CHECKS_ONLY, text, theme.dim()));
 
     let frame_of = DialogFrame {
         width: dialog,
@@ -141,7 +141,7 @@ fn confirm_lines(confirm: &ValidateConfirm, theme: Theme, cells: usize) -> Vec<L
         out.extend(confirm::skipped(plan, theme, cells));
     }
     out.push(Line::default());
-    out.extend(confirm::wrapped(CHECKS_ONLY, cells, theme.dim()));
+    out.extend(super::wrapped(CHECKS_ONLY, cells, theme.dim()));
     if !plan.targets.is_empty() {
         let action = Action::ConfirmValidation;
         out.push(confirm::sent_on(Context::ValidateConfirm, action, theme));

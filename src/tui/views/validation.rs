@@ -111,9 +111,7 @@ fn no_findings(cells: usize, theme: Theme) -> Vec<Line<'static>> {
 /// A blank line, then `text` wrapped in `cells` after a one-cell margin, dimmed.
 fn dim_paragraph(text: &str, cells: usize, theme: Theme) -> Vec<Line<'static>> {
     let mut out = vec![Line::default()];
-    for part in wrap(text, cells.saturating_sub(2)) {
-        out.push(Line::styled(format!(" {part}"), theme.dim()));
-    }
+    out.extend(super::wrapped(text, cells.saturating_sub(2), theme.dim()));
     out
 }
 
