@@ -48,19 +48,6 @@ pub enum Health {
     Failing,
 }
 
-impl Health {
-    /// The lowercase word the filter matches (the table draws its own, with a symbol).
-    #[cfg(test)]
-    pub(crate) fn as_str(self) -> &'static str {
-        match self {
-            Self::Ok => "ok",
-            Self::Unknown => "unknown",
-            Self::Stale => "stale",
-            Self::Failing => "failing",
-        }
-    }
-}
-
 /// One line of a cluster's history: what changed, and when.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Transition {

@@ -134,12 +134,6 @@ impl Verdict {
             Self::Unknown => "unknown".into(),
         }
     }
-
-    /// Whether it counts against an update: warnings, errors.
-    #[cfg(test)]
-    pub(crate) fn blocks(&self) -> bool {
-        matches!(self, Self::Warnings(_) | Self::Errors(_))
-    }
 }
 
 impl Validation<'_> {

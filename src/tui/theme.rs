@@ -263,9 +263,14 @@ mod tests {
             assert!(word.contains(state.as_str()));
             assert_eq!(style.fg, None);
         }
-        for health in [Health::Ok, Health::Stale, Health::Failing] {
-            let (word, _) = plain.health(health);
-            assert!(word.eq_ignore_ascii_case(health.as_str()));
+        let words = [
+            (Health::Ok, "ok"),
+            (Health::Unknown, "?"),
+            (Health::Stale, "STALE"),
+            (Health::Failing, "FAILING"),
+        ];
+        for (health, said) in words {
+            assert_eq!(plain.health(health).0, said);
         }
     }
 }
