@@ -108,14 +108,10 @@ fn found(model: &Model, read_only: impl Fn(usize) -> bool) -> Vec<Found> {
         .iter()
         .enumerate()
         .map(|(i, c)| {
-            let packages = match (
-                &c.packages,
-                c.packages_error.as_deref(),
-                c.last_error.as_deref(),
-            ) {
-                (Some((_, list)), _, _) => Ok(list.clone()),
-                (None, Some((_, e)), _) | (None, None, Some(e)) => Err(e.clone()),
-                (None, None, None) => Err(OntapError::new(
+            let packages = match (&c.packages, c.repository_error()) {
+                (Some((_, list)), _) => Ok(list.clone()),
+                (None, Some(e)) => Err(e.clone()),
+                (None, None) => Err(OntapError::new(
                     &c.identity.name,
                     ErrorKind::Connect,
                     "no answer",

@@ -125,6 +125,15 @@ impl ClusterState {
         self.login_paused.as_deref().map(|(_, pause)| pause)
     }
 
+    /// Why its package repository is not known, when it is not: its own read's failure,
+    /// else the cluster's last failure (`None`: read, or not asked yet).
+    pub(crate) fn repository_error(&self) -> Option<&OntapError> {
+        if self.packages.is_some() {
+            return None;
+        }
+        (self.packages_error.as_deref().map(|(_, e)| e)).or(self.last_error.as_deref())
+    }
+
     /// True when the cluster is reached over plain HTTP (shown as a badge).
     pub(crate) fn plain_http(&self) -> bool {
         self.identity.url.starts_with("http://")

@@ -120,12 +120,9 @@ fn validation_skip(
         return Some(SkipReason::Updating(software.pending_version.clone()));
     }
     let Some((_, packages)) = &c.packages else {
-        let why = c
-            .packages_error
-            .as_deref()
-            .map_or("not read yet".to_string(), |(_, e)| {
-                format!("{}: {}", e.kind, e.message)
-            });
+        let why = (c.repository_error()).map_or("not read yet".to_string(), |e| {
+            format!("{}: {}", e.kind, e.message)
+        });
         return Some(SkipReason::RepositoryUnread(why));
     };
     match holding(version, c.version.as_deref(), Some(packages)) {

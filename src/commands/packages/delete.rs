@@ -207,14 +207,9 @@ fn plan(model: &Model, session: Session, version: &str) -> Looked {
         }
         let Some((_, packages)) = &c.packages else {
             looked.unread.push(name.clone());
-            let why = c
-                .packages_error
-                .as_deref()
-                .map(|(_, e)| e)
-                .or(c.last_error.as_deref())
-                .map_or("no answer".to_string(), |e| {
-                    format!("{}: {}", e.kind, e.message)
-                });
+            let why = (c.repository_error()).map_or("no answer".to_string(), |e| {
+                format!("{}: {}", e.kind, e.message)
+            });
             skips.push((name, format!("not answering: {why}")));
             continue;
         };
