@@ -7,6 +7,8 @@ use jiff::Timestamp;
 
 mod change;
 mod history;
+#[cfg(test)]
+mod tests;
 
 pub use change::Change;
 
@@ -126,12 +128,14 @@ impl ClusterState {
     }
 
     /// Why its package repository is not known, when it is not: its own read's failure,
-    /// else the cluster's last failure (`None`: read, or not asked yet).
+    /// else the failure of a cluster not answering now (`None`: read, or not asked yet;
+    /// an old failure the cluster has answered since is no reason).
     pub(crate) fn repository_error(&self) -> Option<&OntapError> {
         if self.packages.is_some() {
             return None;
         }
-        (self.packages_error.as_deref().map(|(_, e)| e)).or(self.last_error.as_deref())
+        let last = self.last_error.as_deref().filter(|_| self.is_failing());
+        (self.packages_error.as_deref().map(|(_, e)| e)).or(last)
     }
 
     /// True when the cluster is reached over plain HTTP (shown as a badge).
