@@ -8,6 +8,7 @@
 
 use reqwest::Response;
 use reqwest::header::LOCATION;
+use tokio::time::Instant;
 
 use crate::text::{clean, mask_url_text};
 
@@ -24,11 +25,18 @@ pub(super) enum BodyError {
     TooLarge { cap: usize },
     /// The transfer failed (timeout, reset, broken chunking) after `read` bytes.
     Transport { error: reqwest::Error, read: usize },
+    /// The request's deadline came after `read` bytes.
+    TimedOut { read: usize },
 }
 
-/// The body, at most `cap` bytes of it. A declared length over the cap is refused
-/// before a byte is read; a body that goes on past the cap is cut off there.
-pub(super) async fn read_capped(mut response: Response, cap: usize) -> Result<Vec<u8>, BodyError> {
+/// The body, at most `cap` bytes of it, by `deadline` (`None`: reqwest's own timeout
+/// applies). A declared length over the cap is refused before a byte is read; a body
+/// that goes on past the cap is cut off there.
+pub(super) async fn read_capped(
+    mut response: Response,
+    cap: usize,
+    deadline: Option<Instant>,
+) -> Result<Vec<u8>, BodyError> {
     if response
         .content_length()
         .is_some_and(|declared| declared > cap as u64)
@@ -37,7 +45,10 @@ pub(super) async fn read_capped(mut response: Response, cap: usize) -> Result<Ve
     }
     let mut body = Vec::new();
     loop {
-        match response.chunk().await {
+        let Some(chunk) = within(deadline, response.chunk()).await else {
+            return Err(BodyError::TimedOut { read: body.len() });
+        };
+        match chunk {
             Ok(Some(chunk)) => {
                 if body.len() + chunk.len() > cap {
                     return Err(BodyError::TooLarge { cap });
@@ -55,12 +66,13 @@ pub(super) async fn read_capped(mut response: Response, cap: usize) -> Result<Ve
     }
 }
 
-/// What an error answer says, as far as it can be read: at most [`MAX_ERROR_BODY`], and
-/// nothing when it cannot be read at all (the status alone is then the message).
-pub(super) async fn error_body(response: Response) -> Vec<u8> {
+/// What an error answer says, as far as it can be read by `deadline` (as for
+/// [`read_capped`]): at most [`MAX_ERROR_BODY`], and nothing when it cannot be read at
+/// all (the status alone is then the message).
+pub(super) async fn error_body(response: Response, deadline: Option<Instant>) -> Vec<u8> {
     let mut response = response;
     let mut body = Vec::new();
-    while let Ok(Some(chunk)) = response.chunk().await {
+    while let Some(Ok(Some(chunk))) = within(deadline, response.chunk()).await {
         let room = MAX_ERROR_BODY - body.len();
         body.extend_from_slice(&chunk[..chunk.len().min(room)]);
         if body.len() >= MAX_ERROR_BODY {
@@ -68,6 +80,14 @@ pub(super) async fn error_body(response: Response) -> Vec<u8> {
         }
     }
     body
+}
+
+/// `work`'s output, unless `deadline` comes first (`None`: no deadline of ours).
+async fn within<T>(deadline: Option<Instant>, work: impl Future<Output = T>) -> Option<T> {
+    match deadline {
+        Some(deadline) => tokio::time::timeout_at(deadline, work).await.ok(),
+        None => Some(work.await),
+    }
 }
 
 /// The sentence for a 3xx: the status, where it points (cleaned, secrets masked), and

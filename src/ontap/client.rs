@@ -9,22 +9,23 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
-use reqwest::header::{ACCEPT, AUTHORIZATION, HeaderValue};
-use reqwest::{Method, RequestBuilder, Response, StatusCode, Url};
+use reqwest::header::{ACCEPT, AUTHORIZATION, HeaderValue, USER_AGENT};
+use reqwest::{Method, RequestBuilder, Url};
 use secrecy::SecretString;
 use serde::de::DeserializeOwned;
 
-use super::answer::{BodyError, MAX_ANSWER, error_body, read_capped, redirect_message, size_words};
 use super::certificate::CertificateFacts;
 use super::error::{ErrorKind, OntapError};
+use super::kept::Kept;
 use super::login::{Login, PasswordChange};
-use super::model::{ErrorEnvelope, JobLink};
+use super::model::JobLink;
 use super::presented::Presented;
 use super::tls::{TlsTrust, client_config};
-use super::transport::{Timeouts, classify_transport};
-use crate::text::{clean, mask_urls_in};
+use super::transport::Timeouts;
+use crate::text::clean;
 
 mod changes;
+mod exchange;
 mod reads;
 
 /// Everything needed to talk to one cluster.
@@ -76,6 +77,9 @@ pub struct Client {
     /// Who it logs in as, the header built once, and the logins the cluster refused.
     login: Login,
     http: reqwest::Client,
+    /// The connection its questions (GETs) go over, kept by the client itself: idle, it
+    /// holds no HTTP buffers. `None` only for a URL without a host.
+    kept: Option<Kept>,
     read_only: bool,
     /// The certificate the cluster presented, as its connection's verifier noted it:
     /// the dashboard and `ontop status` show when it expires.
@@ -105,6 +109,9 @@ impl Client {
             &settings.name,
         )
         .map_err(|message| OntapError::new(&settings.name, ErrorKind::Tls, message))?;
+        let https = settings.url.scheme() == "https";
+        let connector = https.then(|| tokio_rustls::TlsConnector::from(Arc::new(tls.clone())));
+        let kept = Kept::new(&settings.url, connector, kept_headers());
         let http = reqwest::Client::builder()
             .tls_backend_preconfigured(tls)
             // A proxy from the environment must never see cluster credentials, and
@@ -118,7 +125,7 @@ impl Client {
             .pool_idle_timeout(Duration::from_secs(90))
             // One connection per cluster: its questions go one after the other.
             .pool_max_idle_per_host(1)
-            .user_agent(concat!("ontop/", env!("CARGO_PKG_VERSION")))
+            .user_agent(USER_AGENT_VALUE)
             .build()
             .map_err(|e| {
                 let message = format!("cannot build the HTTP client: {e}");
@@ -139,6 +146,7 @@ impl Client {
             download_url,
             login,
             http,
+            kept,
             read_only: settings.read_only,
             presented,
             no_keep_alive: AtomicBool::new(false),
@@ -229,112 +237,9 @@ impl Client {
         if !query.is_empty() {
             builder = builder.query(query);
         }
-        let response = self.send(builder).await?;
-        let body = self.body(response).await?;
+        let answered = self.send(builder).await?;
+        let body = self.body(answered).await?;
         serde_json::from_slice(&body).map_err(|e| self.decode_error(&e.to_string(), &body))
-    }
-
-    /// Sends a request; a redirect, and any status >= 400, becomes an error (the latter
-    /// carrying the envelope).
-    async fn send(&self, builder: RequestBuilder) -> Result<Response, OntapError> {
-        let (client, request) = builder.build_split();
-        let request = request.map_err(|e| self.transport_error(&e, None))?;
-        // The one place read-only is enforced: nothing but a GET leaves a read-only client,
-        // whichever front end or command built the request.
-        if self.read_only && request.method() != Method::GET {
-            let message = "read-only: downloads are disabled for this cluster (nothing that \
-                           changes it is sent)";
-            return Err(OntapError::new(&self.name, ErrorKind::ReadOnly, message));
-        }
-        let Some(sent) = request.headers().get(AUTHORIZATION).cloned() else {
-            let message = "not sent: the cluster refused this login before (another \
-                           refused login could lock the account); enter the password \
-                           again, or fix its source";
-            return Err(OntapError::new(&self.name, ErrorKind::Auth, message));
-        };
-        let response = client
-            .execute(request)
-            .await
-            .map_err(|e| self.transport_error(&e, None))?;
-        if response.status() == StatusCode::UNAUTHORIZED {
-            self.login.refused(&sent);
-        }
-        let status = response.status();
-        if status.is_redirection() {
-            let message = redirect_message(&response);
-            return Err(
-                OntapError::new(&self.name, ErrorKind::Http, message).with_status(status.as_u16())
-            );
-        }
-        if !status.is_client_error() && !status.is_server_error() {
-            return Ok(response);
-        }
-        let body = error_body(response).await;
-        Err(self.status_error(status, &body))
-    }
-
-    /// The body of an answer, at most [`MAX_ANSWER`] of it.
-    async fn body(&self, response: Response) -> Result<Vec<u8>, OntapError> {
-        read_capped(response, MAX_ANSWER)
-            .await
-            .map_err(|e| match e {
-                BodyError::TooLarge { cap } => {
-                    let message = format!(
-                        "answer larger than {}: stopped reading (an ONTAP answer is a few KiB)",
-                        size_words(cap)
-                    );
-                    OntapError::new(&self.name, ErrorKind::Decode, message)
-                }
-                BodyError::Transport { error, read } => self.transport_error(&error, Some(read)),
-            })
-    }
-
-    fn status_error(&self, status: StatusCode, body: &[u8]) -> OntapError {
-        let envelope = serde_json::from_slice::<ErrorEnvelope>(body).ok();
-        let (message, code, target) = match envelope {
-            Some(ErrorEnvelope { error }) => (error.message, error.code, error.target),
-            None => (None, None, None),
-        };
-        let kind = match status {
-            StatusCode::UNAUTHORIZED | StatusCode::FORBIDDEN => ErrorKind::Auth,
-            _ => ErrorKind::Http,
-        };
-        let message = message
-            .filter(|m| !m.is_empty())
-            .unwrap_or_else(|| match status {
-                StatusCode::UNAUTHORIZED => {
-                    "authentication failed: the cluster refused the username or password"
-                        .to_string()
-                }
-                _ => format!(
-                    "HTTP {} {}",
-                    status.as_u16(),
-                    status.canonical_reason().unwrap_or("error")
-                ),
-            });
-        OntapError {
-            code,
-            target,
-            ..OntapError::new(&self.name, kind, message).with_status(status.as_u16())
-        }
-    }
-
-    fn decode_error(&self, what: &str, body: &[u8]) -> OntapError {
-        let snippet: String = mask_urls_in(&clean(&String::from_utf8_lossy(body)))
-            .chars()
-            .take(80)
-            .collect();
-        // A parser's message may quote the offending value, which may be huge.
-        let what: String = clean(what).chars().take(160).collect();
-        let message = format!("unexpected answer ({what}): {snippet:?}");
-        OntapError::new(&self.name, ErrorKind::Decode, message)
-    }
-
-    /// A request that got no (whole) answer; `read` is how much of the body had come
-    /// when the body was being read.
-    fn transport_error(&self, err: &reqwest::Error, read: Option<usize>) -> OntapError {
-        let (kind, message) = classify_transport(err, &self.name, read, self.timeouts);
-        OntapError::new(&self.name, kind, message)
     }
 }
 
@@ -354,6 +259,17 @@ fn api_url(base: &Url, segments: &[&str]) -> Url {
         path.pop_if_empty().extend(segments.iter().map(literal));
     }
     url
+}
+
+/// The User-Agent ontop sends.
+const USER_AGENT_VALUE: &str = concat!("ontop/", env!("CARGO_PKG_VERSION"));
+
+/// The headers of a question on the kept connection: [`identification`] and the
+/// User-Agent (reqwest adds the latter itself).
+fn kept_headers() -> reqwest::header::HeaderMap {
+    let mut headers = identification();
+    headers.insert(USER_AGENT, HeaderValue::from_static(USER_AGENT_VALUE));
+    headers
 }
 
 /// How ontop names itself to ONTAP: the User-Agent, and `X-Dot-Client-App`, which ONTAP

@@ -12,6 +12,7 @@ pub(crate) mod certificate;
 pub(crate) mod client;
 pub(crate) mod codes;
 pub(crate) mod error;
+mod kept;
 mod login;
 pub(crate) mod model;
 pub(crate) mod presented;

@@ -35,6 +35,16 @@ pub(super) fn classify_transport(
             timeout_message(err.is_connect(), read, limits),
         );
     }
+    classify_cause(err, cluster, read)
+}
+
+/// [`classify_transport`] for a failure that is not a timeout, from its chain of causes
+/// (reqwest's, or those of a connection ontop keeps itself: io, rustls, hyper).
+pub(super) fn classify_cause(
+    err: &(dyn std::error::Error + 'static),
+    cluster: &str,
+    read: Option<usize>,
+) -> (ErrorKind, String) {
     if let Some(tls) = causes(err).find_map(|e| e.downcast_ref::<rustls::Error>()) {
         return (ErrorKind::Tls, describe_tls(tls, cluster));
     }
@@ -68,7 +78,7 @@ pub(super) fn classify_transport(
 }
 
 /// Which limit ran out, in words: "no answer within the 30s timeout".
-fn timeout_message(connecting: bool, read: Option<usize>, limits: Timeouts) -> String {
+pub(super) fn timeout_message(connecting: bool, read: Option<usize>, limits: Timeouts) -> String {
     let request = written(limits.request);
     match read {
         None if connecting => format!(

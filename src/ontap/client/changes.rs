@@ -88,14 +88,13 @@ impl Client {
         builder: reqwest::RequestBuilder,
         what: &str,
     ) -> Result<DownloadStarted, OntapError> {
-        let response = self.send(builder).await?;
-        let status = response.status();
-        let location = response
-            .headers()
+        let answered = self.send(builder).await?;
+        let status = answered.response.status();
+        let location = (answered.response.headers())
             .get(LOCATION)
             .and_then(|v| v.to_str().ok())
             .map(str::to_owned);
-        let body = self.body(response).await?;
+        let body = self.body(answered).await?;
         let job = job_from_body(&body).or_else(|| location.as_deref().and_then(job_from_location));
         match status {
             StatusCode::ACCEPTED => job

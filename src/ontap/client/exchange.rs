@@ -1,0 +1,197 @@
+//! Sending a request and taking its answer as ontop takes it: over the kept connection
+//! unless it is an upload; a refused login noted; a redirect or a status >= 400 made an
+//! error that names the cluster; a body read within its cap and its deadline, then the
+//! connection given back.
+
+use reqwest::header::{AUTHORIZATION, HeaderValue};
+use reqwest::{Method, RequestBuilder, Response, StatusCode};
+use tokio::time::Instant;
+
+use super::Client;
+use crate::ontap::answer::{
+    BodyError, MAX_ANSWER, error_body, read_capped, redirect_message, size_words,
+};
+use crate::ontap::error::{ErrorKind, OntapError};
+use crate::ontap::kept::{Failed, InUse, Kept};
+use crate::ontap::model::ErrorEnvelope;
+use crate::ontap::transport::{classify_cause, classify_transport, timeout_message};
+use crate::text::{clean, mask_urls_in};
+
+/// An answer whose body is still to read, and the kept connection it came on.
+pub(super) struct Answered {
+    pub(super) response: Response,
+    /// Given back once the body is read; `None` for an answer through reqwest.
+    connection: Option<InUse>,
+    /// When the request's time is up (`None`: reqwest's own timeout applies).
+    deadline: Option<Instant>,
+}
+
+impl Client {
+    /// Why a request over the kept connection got no answer.
+    fn failed(&self, failed: Failed) -> OntapError {
+        let (kind, message) = match failed {
+            Failed::TimedOut { connecting } => (
+                ErrorKind::Timeout,
+                timeout_message(connecting, None, self.timeouts),
+            ),
+            Failed::Transport(error) => classify_cause(error.as_ref(), &self.name, None),
+        };
+        OntapError::new(&self.name, kind, message)
+    }
+
+    /// Nothing is sent: the cluster refused this login before.
+    fn not_sent(&self) -> OntapError {
+        let message = "not sent: the cluster refused this login before (another refused \
+                       login could lock the account); enter the password again, or fix its \
+                       source";
+        OntapError::new(&self.name, ErrorKind::Auth, message)
+    }
+
+    /// Sends a request, over the kept connection unless it is an upload; a redirect, and
+    /// any status >= 400, becomes an error (the latter carrying the envelope).
+    pub(super) async fn send(&self, builder: RequestBuilder) -> Result<Answered, OntapError> {
+        let (client, request) = builder.build_split();
+        let request = request.map_err(|e| self.transport_error(&e, None))?;
+        // The one place read-only is enforced: nothing but a GET leaves a read-only client,
+        // whichever front end or command built the request.
+        if self.read_only && request.method() != Method::GET {
+            let message = "read-only: downloads are disabled for this cluster (nothing that \
+                           changes it is sent)";
+            return Err(OntapError::new(&self.name, ErrorKind::ReadOnly, message));
+        }
+        let Some(sent) = request.headers().get(AUTHORIZATION).cloned() else {
+            return Err(self.not_sent());
+        };
+        let (response, connection, deadline) = match &self.kept {
+            Some(kept) if Kept::takes(&request) => {
+                let deadline = Instant::now() + self.timeouts.request;
+                let (response, connection) = (kept.send(request, self.timeouts, deadline).await)
+                    .map_err(|failed| self.failed(failed))?;
+                (response, Some(connection), Some(deadline))
+            }
+            _ => {
+                let response =
+                    (client.execute(request).await).map_err(|e| self.transport_error(&e, None))?;
+                (response, None, None)
+            }
+        };
+        match self.judge(response, &sent, deadline).await {
+            Ok(response) => Ok(Answered {
+                response,
+                connection,
+                deadline,
+            }),
+            Err(error) => {
+                self.give_back(connection, deadline).await;
+                Err(error)
+            }
+        }
+    }
+
+    /// Keeps the connection an answer came on for the next request, when it can take one.
+    async fn give_back(&self, connection: Option<InUse>, deadline: Option<Instant>) {
+        if let (Some(connection), Some(deadline)) = (connection, deadline) {
+            Kept::give_back(connection, deadline).await;
+        }
+    }
+
+    /// An answer as ontop takes it: a refused login is noted, and a redirect or a status
+    /// >= 400 becomes an error (the latter carrying the envelope, read by `deadline`).
+    async fn judge(
+        &self,
+        response: Response,
+        sent: &HeaderValue,
+        deadline: Option<Instant>,
+    ) -> Result<Response, OntapError> {
+        if response.status() == StatusCode::UNAUTHORIZED {
+            self.login.refused(sent);
+        }
+        let status = response.status();
+        if status.is_redirection() {
+            let message = redirect_message(&response);
+            return Err(
+                OntapError::new(&self.name, ErrorKind::Http, message).with_status(status.as_u16())
+            );
+        }
+        if !status.is_client_error() && !status.is_server_error() {
+            return Ok(response);
+        }
+        let body = error_body(response, deadline).await;
+        Err(self.status_error(status, &body))
+    }
+
+    /// The body of an answer, at most [`MAX_ANSWER`] of it, by its deadline; then its
+    /// connection is given back.
+    pub(super) async fn body(&self, answered: Answered) -> Result<Vec<u8>, OntapError> {
+        let Answered {
+            response,
+            connection,
+            deadline,
+        } = answered;
+        let body = read_capped(response, MAX_ANSWER, deadline).await;
+        self.give_back(connection, deadline).await;
+        body.map_err(|e| match e {
+            BodyError::TooLarge { cap } => {
+                let message = format!(
+                    "answer larger than {}: stopped reading (an ONTAP answer is a few KiB)",
+                    size_words(cap)
+                );
+                OntapError::new(&self.name, ErrorKind::Decode, message)
+            }
+            BodyError::Transport { error, read } => self.transport_error(&error, Some(read)),
+            BodyError::TimedOut { read } => OntapError::new(
+                &self.name,
+                ErrorKind::Timeout,
+                timeout_message(false, Some(read), self.timeouts),
+            ),
+        })
+    }
+
+    fn status_error(&self, status: StatusCode, body: &[u8]) -> OntapError {
+        let envelope = serde_json::from_slice::<ErrorEnvelope>(body).ok();
+        let (message, code, target) = match envelope {
+            Some(ErrorEnvelope { error }) => (error.message, error.code, error.target),
+            None => (None, None, None),
+        };
+        let kind = match status {
+            StatusCode::UNAUTHORIZED | StatusCode::FORBIDDEN => ErrorKind::Auth,
+            _ => ErrorKind::Http,
+        };
+        let message = message
+            .filter(|m| !m.is_empty())
+            .unwrap_or_else(|| match status {
+                StatusCode::UNAUTHORIZED => {
+                    "authentication failed: the cluster refused the username or password"
+                        .to_string()
+                }
+                _ => format!(
+                    "HTTP {} {}",
+                    status.as_u16(),
+                    status.canonical_reason().unwrap_or("error")
+                ),
+            });
+        OntapError {
+            code,
+            target,
+            ..OntapError::new(&self.name, kind, message).with_status(status.as_u16())
+        }
+    }
+
+    pub(super) fn decode_error(&self, what: &str, body: &[u8]) -> OntapError {
+        let snippet: String = mask_urls_in(&clean(&String::from_utf8_lossy(body)))
+            .chars()
+            .take(80)
+            .collect();
+        // A parser's message may quote the offending value, which may be huge.
+        let what: String = clean(what).chars().take(160).collect();
+        let message = format!("unexpected answer ({what}): {snippet:?}");
+        OntapError::new(&self.name, ErrorKind::Decode, message)
+    }
+
+    /// A request that got no (whole) answer; `read` is how much of the body had come
+    /// when the body was being read.
+    pub(super) fn transport_error(&self, err: &reqwest::Error, read: Option<usize>) -> OntapError {
+        let (kind, message) = classify_transport(err, &self.name, read, self.timeouts);
+        OntapError::new(&self.name, kind, message)
+    }
+}

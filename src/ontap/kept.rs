@@ -1,0 +1,293 @@
+//! A cluster's requests over the one connection the client keeps itself.
+//!
+//! Between two polls, a connection kept in the HTTP library's pool also keeps that
+//! library's buffers and request queue: about 26 KiB a cluster, some 9 KiB more after
+//! its 33rd request (the queue grows a second block), and no setting sizes any of it.
+//! Kept here, an idle connection is its socket and its TLS state. A request takes it out
+//! of [`Kept`]'s slot, goes over it with hyper's connection API (hyper writes and parses
+//! every byte, as it does under reqwest), and the connection goes back once hyper says
+//! it can take another request: the answer was read to its end and neither side asked
+//! to close. Only an upload (a streamed body, a timeout of its own) goes through
+//! reqwest's pool.
+//!
+//! A connection the cluster closed while it sat idle is seen before it is used (it reads
+//! as ended), and not used. Should the cluster close it just then, a GET goes once more
+//! on a new connection (it changes nothing), and so does any request hyper had not sent.
+
+use std::pin::Pin;
+use std::sync::Arc;
+use std::task::{Context, Waker};
+use std::time::Duration;
+
+use hyper::client::conn::http1::{self, SendRequest};
+use hyper_util::rt::TokioIo;
+use reqwest::header::{HOST, HeaderMap, HeaderValue};
+use reqwest::{Body, Method};
+use rustls::pki_types::ServerName;
+use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
+use tokio::net::TcpStream;
+use tokio::sync::{Mutex, OwnedMutexGuard, oneshot};
+use tokio::time::Instant;
+use tokio_rustls::TlsConnector;
+
+use super::transport::Timeouts;
+
+/// A connection, over TLS or (labs only) plain TCP.
+trait Io: AsyncRead + AsyncWrite + Send + Unpin {}
+impl<T: AsyncRead + AsyncWrite + Send + Unpin> Io for T {}
+type Stream = Box<dyn Io>;
+
+/// How long TCP waits on an idle kept connection before it checks the other end is
+/// there, and between checks (reqwest's settings): a firewall that forgets quiet
+/// connections forgets none of these.
+const TCP_KEEPALIVE: Duration = Duration::from_secs(15);
+
+/// One cluster's kept connection, and how to open another.
+pub(super) struct Kept {
+    /// `None` for plain `http://`.
+    tls: Option<TlsConnector>,
+    host: String,
+    port: u16,
+    /// The name the TLS session is opened for (the URL's host).
+    server_name: ServerName<'static>,
+    /// The `Host` header: the URL's host, and its port when not the scheme's own.
+    authority: HeaderValue,
+    /// Every request's other headers: how ontop names itself, and what it reads.
+    headers: HeaderMap,
+    /// The connection between two requests, when the last one left it reusable. A
+    /// request holds the slot until its answer is read: a cluster's requests go one
+    /// after the other, on one connection (another one waits for it, rather than open a
+    /// second: ONTAP limits connections per client address).
+    slot: Arc<Mutex<Option<Stream>>>,
+}
+
+/// Why a request got no answer.
+pub(super) enum Failed {
+    /// A limit ran out: the connect timeout (`connecting`), else the request's.
+    TimedOut { connecting: bool },
+    /// The connection, the TLS handshake or the HTTP exchange failed.
+    Transport(Box<dyn std::error::Error + Send + Sync>),
+}
+
+/// A connection while its answer is read: [`Kept::give_back`] keeps it for the next
+/// request when hyper says it can take one; dropped, it is closed (and the next request
+/// connects anew).
+pub(super) struct InUse {
+    /// Held until the answer is read: dropping it tells hyper no request follows.
+    sender: SendRequest<Body>,
+    /// The connection, handed back by its driving task once hyper is done with it.
+    parts: oneshot::Receiver<Option<Stream>>,
+    /// The cluster's slot, held: the next request waits until this one is done.
+    slot: Option<OwnedMutexGuard<Option<Stream>>>,
+}
+
+impl InUse {
+    fn holding(self, slot: OwnedMutexGuard<Option<Stream>>) -> Self {
+        Self {
+            slot: Some(slot),
+            ..self
+        }
+    }
+}
+
+/// The kept `stream`, unless the cluster has closed it (or sent an answer nobody asked
+/// for) while it sat idle. Reading it without waiting also takes in what TLS sends
+/// between answers (session tickets), which is no reason to drop it.
+fn quiet(mut stream: Stream) -> Option<Stream> {
+    let mut byte = [0u8; 1];
+    let mut unread = ReadBuf::new(&mut byte);
+    let mut context = Context::from_waker(Waker::noop());
+    let pending = Pin::new(&mut stream)
+        .poll_read(&mut context, &mut unread)
+        .is_pending();
+    pending.then_some(stream)
+}
+
+impl Kept {
+    /// For `url` (`https://host[:port]` or `http://…`), with `tls` when it is HTTPS, and
+    /// `headers` on every request; `None` when the URL names no host.
+    pub(super) fn new(
+        url: &reqwest::Url,
+        tls: Option<TlsConnector>,
+        headers: HeaderMap,
+    ) -> Option<Self> {
+        let shown = url.host_str()?;
+        // An IPv6 address is written in brackets in a URL, and connected to without.
+        let host = shown
+            .trim_start_matches('[')
+            .trim_end_matches(']')
+            .to_string();
+        let port = url.port_or_known_default()?;
+        let server_name = ServerName::try_from(host.clone()).ok()?;
+        let authority = match url.port() {
+            Some(port) => format!("{shown}:{port}"),
+            None => shown.to_string(),
+        };
+        Some(Self {
+            tls,
+            host,
+            port,
+            server_name,
+            authority: HeaderValue::from_str(&authority).ok()?,
+            headers,
+            slot: Arc::new(Mutex::new(None)),
+        })
+    }
+
+    /// Whether `request` goes over the kept connection: all but an upload (a streamed
+    /// body, which cannot be sent twice, and a timeout of its own).
+    pub(super) fn takes(request: &reqwest::Request) -> bool {
+        request.timeout().is_none() && request.body().is_none_or(|b| b.as_bytes().is_some())
+    }
+
+    /// Sends `request` by `deadline`: on the kept connection, else on a new one; its
+    /// answer's head, the body still to read.
+    pub(super) async fn send(
+        &self,
+        request: reqwest::Request,
+        limits: Timeouts,
+        deadline: Instant,
+    ) -> Result<(reqwest::Response, InUse), Failed> {
+        let Ok(mut slot) = tokio::time::timeout_at(deadline, self.slot.clone().lock_owned()).await
+        else {
+            return Err(Failed::TimedOut { connecting: false });
+        };
+        let again = request.try_clone();
+        let repeatable = request.method() == Method::GET;
+        let mut request = Some(request);
+        if let Some(stream) = slot.take().and_then(quiet)
+            && let Some(first) = request.take()
+        {
+            match exchange(stream, self.http_request(first), deadline).await {
+                Err(Failed::Transport(error)) if unsent(error.as_ref(), repeatable) => {
+                    request = again;
+                }
+                Ok((response, asked)) => return Ok((response, asked.holding(slot))),
+                Err(failed) => return Err(failed),
+            }
+        }
+        let Some(request) = request else {
+            let error = "the connection closed before the request was sent";
+            return Err(Failed::Transport(error.into()));
+        };
+        let stream = self.connect(limits, deadline).await?;
+        let (response, asked) = exchange(stream, self.http_request(request), deadline).await?;
+        Ok((response, asked.holding(slot)))
+    }
+
+    /// Keeps `connection` for the next request when hyper says it can take one (the
+    /// answer was read to its end, and neither side asked to close), by `deadline`; the
+    /// next request may go either way.
+    pub(super) async fn give_back(connection: InUse, deadline: Instant) {
+        let InUse {
+            mut sender,
+            parts,
+            slot,
+        } = connection;
+        let Some(mut slot) = slot else {
+            return;
+        };
+        let ready = tokio::time::timeout_at(deadline, sender.ready()).await;
+        if !matches!(ready, Ok(Ok(()))) {
+            return;
+        }
+        drop(sender);
+        if let Ok(Ok(Some(stream))) = tokio::time::timeout_at(deadline, parts).await {
+            *slot = Some(stream);
+        }
+    }
+
+    /// `request` as hyper's connection API takes it: the path and query only, and the
+    /// headers reqwest would have added.
+    fn http_request(&self, mut request: reqwest::Request) -> http::Request<Body> {
+        let target = match request.url().query() {
+            Some(query) => format!("{}?{query}", request.url().path()),
+            None => request.url().path().to_string(),
+        };
+        let mut sent = http::Request::new(request.body_mut().take().unwrap_or_default());
+        *sent.method_mut() = request.method().clone();
+        *sent.uri_mut() = target.parse().unwrap_or_default();
+        let headers = sent.headers_mut();
+        headers.reserve(self.headers.len() + request.headers().len() + 1);
+        headers.insert(HOST, self.authority.clone());
+        for (name, value) in self.headers.iter().chain(request.headers()) {
+            headers.insert(name, value.clone());
+        }
+        sent
+    }
+
+    /// A new connection: TCP, then TLS, within the connect timeout.
+    async fn connect(&self, limits: Timeouts, deadline: Instant) -> Result<Stream, Failed> {
+        let until = deadline.min(Instant::now() + limits.connect);
+        let connecting = async {
+            let tcp = TcpStream::connect((self.host.as_str(), self.port)).await?;
+            tcp.set_nodelay(true)?;
+            let keepalive = socket2::TcpKeepalive::new()
+                .with_time(TCP_KEEPALIVE)
+                .with_interval(TCP_KEEPALIVE)
+                .with_retries(3);
+            socket2::SockRef::from(&tcp).set_tcp_keepalive(&keepalive)?;
+            Ok::<Stream, std::io::Error>(match &self.tls {
+                Some(tls) => Box::new(tls.connect(self.server_name.clone(), tcp).await?),
+                None => Box::new(tcp),
+            })
+        };
+        match tokio::time::timeout_at(until, connecting).await {
+            Ok(Ok(stream)) => Ok(stream),
+            Ok(Err(error)) => Err(Failed::Transport(Box::new(error))),
+            Err(_) => Err(Failed::TimedOut { connecting: true }),
+        }
+    }
+}
+
+/// One request on `stream`: the answer's head, by `deadline`. A task drives the
+/// connection (hyper's way) and hands it back when hyper is done with it.
+async fn exchange(
+    stream: Stream,
+    request: http::Request<Body>,
+    deadline: Instant,
+) -> Result<(reqwest::Response, InUse), Failed> {
+    let asked = async {
+        let (mut sender, connection) = http1::handshake(TokioIo::new(stream)).await?;
+        let (back, parts) = oneshot::channel();
+        tokio::spawn(async move {
+            let parts = connection.without_shutdown().await.ok();
+            let stream = (parts.filter(|parts| parts.read_buf.is_empty()))
+                .map(|parts| parts.io.into_inner());
+            let _ = back.send(stream);
+        });
+        let response = sender.send_request(request).await?;
+        let asked = InUse {
+            sender,
+            parts,
+            slot: None,
+        };
+        Ok::<_, hyper::Error>((response, asked))
+    };
+    match tokio::time::timeout_at(deadline, asked).await {
+        Ok(Ok((response, connection))) => {
+            let response = reqwest::Response::from(response.map(Body::wrap));
+            Ok((response, connection))
+        }
+        Ok(Err(error)) => Err(Failed::Transport(Box::new(error))),
+        Err(_) => Err(Failed::TimedOut { connecting: false }),
+    }
+}
+
+/// The failure of a request that can go again on a new connection: one hyper never
+/// sent, or a GET (`repeatable`) on a connection the cluster closed before answering.
+fn unsent(error: &(dyn std::error::Error + 'static), repeatable: bool) -> bool {
+    use std::io::ErrorKind::{BrokenPipe, ConnectionAborted, ConnectionReset, UnexpectedEof};
+    let Some(http) = error.downcast_ref::<hyper::Error>() else {
+        return false;
+    };
+    let io = std::error::Error::source(http).and_then(|e| e.downcast_ref::<std::io::Error>());
+    let closed = http.is_incomplete_message()
+        || io.is_some_and(|io| {
+            matches!(
+                io.kind(),
+                BrokenPipe | ConnectionAborted | ConnectionReset | UnexpectedEof
+            )
+        });
+    http.is_canceled() || (repeatable && closed)
+}
