@@ -235,3 +235,30 @@ async fn a_command_about_packages_never_reads_the_software() {
     assert!(h.model.clusters[0].version.is_some());
     fleet.shutdown().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_connection_the_cluster_closed_while_idle_is_replaced_without_an_error() {
+    let fleet = start_fleet(1, |_| {}).await;
+    let c = client(&fleet, 0);
+    c.download_status().await.unwrap();
+    c.download_status().await.unwrap();
+    assert_eq!(
+        fleet.connections_accepted("sim-1"),
+        1,
+        "kept between questions"
+    );
+    // A renewed certificate (the same CA): the simulator drops the open connections.
+    fleet.rotate_certificate("sim-1").unwrap();
+    tokio::time::sleep(Duration::from_millis(50)).await;
+    for _ in 0..3 {
+        c.download_status()
+            .await
+            .expect("asked again on a new connection");
+    }
+    assert_eq!(
+        fleet.connections_accepted("sim-1"),
+        2,
+        "one new connection, kept again"
+    );
+    fleet.shutdown().await;
+}
