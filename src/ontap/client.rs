@@ -1,8 +1,9 @@
 //! The REST client for one cluster.
 //!
 //! One [`Client`] per cluster, built once from its settings and reused for every call, so
-//! that steady polling keeps one TLS connection alive instead of a handshake per request.
-//! Every failure comes back as an [`OntapError`] naming the cluster.
+//! that steady polling keeps one TLS connection alive instead of a handshake per request
+//! (kept by the client itself, `super::kept`; reqwest carries only uploads). Every
+//! failure comes back as an [`OntapError`] naming the cluster.
 
 use std::fmt;
 use std::sync::Arc;
@@ -76,9 +77,10 @@ pub struct Client {
     download_url: Url,
     /// Who it logs in as, the header built once, and the logins the cluster refused.
     login: Login,
+    /// Builds every request, and sends the uploads (a streamed body).
     http: reqwest::Client,
-    /// The connection its questions (GETs) go over, kept by the client itself: idle, it
-    /// holds no HTTP buffers. `None` only for a URL without a host.
+    /// The connection every other request goes over, kept by the client itself: idle,
+    /// it holds no HTTP buffers. `None` only for a URL without a host.
     kept: Option<Kept>,
     read_only: bool,
     /// The certificate the cluster presented, as its connection's verifier noted it:
