@@ -158,7 +158,7 @@ impl Kept {
         if let Some(stream) = slot.take().and_then(quiet)
             && let Some(first) = request.take()
         {
-            match exchange(stream, self.http_request(first), deadline).await {
+            match exchange(stream, self.http_request(first)?, deadline).await {
                 Err(Failed::Transport(error)) if unsent(error.as_ref(), repeatable) => {
                     request = again;
                 }
@@ -171,7 +171,7 @@ impl Kept {
             return Err(Failed::Transport(error.into()));
         };
         let stream = self.connect(limits, deadline).await?;
-        let (response, asked) = exchange(stream, self.http_request(request), deadline).await?;
+        let (response, asked) = exchange(stream, self.http_request(request)?, deadline).await?;
         Ok((response, asked.holding(slot)))
     }
 
@@ -199,21 +199,21 @@ impl Kept {
 
     /// `request` as hyper's connection API takes it: the path and query only, and the
     /// headers reqwest would have added.
-    fn http_request(&self, mut request: reqwest::Request) -> http::Request<Body> {
+    fn http_request(&self, mut request: reqwest::Request) -> Result<http::Request<Body>, Failed> {
         let target = match request.url().query() {
             Some(query) => format!("{}?{query}", request.url().path()),
             None => request.url().path().to_string(),
         };
         let mut sent = http::Request::new(request.body_mut().take().unwrap_or_default());
         *sent.method_mut() = request.method().clone();
-        *sent.uri_mut() = target.parse().unwrap_or_default();
+        *sent.uri_mut() = (target.parse()).map_err(|e| Failed::Transport(Box::new(e)))?;
         let headers = sent.headers_mut();
         headers.reserve(self.headers.len() + request.headers().len() + 1);
         headers.insert(HOST, self.authority.clone());
         for (name, value) in self.headers.iter().chain(request.headers()) {
             headers.insert(name, value.clone());
         }
-        sent
+        Ok(sent)
     }
 
     /// A new connection: TCP, then TLS, within the connect timeout.
