@@ -10,10 +10,10 @@
 #     threads, median of RUNS; and one cluster after the other on a sample of 50,
 #     scaled to the fleet;
 #   - the dashboard on the fleet (in tmux, 120x40, polling every 5 s): CPU over 60 s
-#     once it has settled, and peak RSS. Settled means SETTLE seconds (default 300):
-#     memory grows for the first three minutes and then holds (each kept connection's
-#     request queue, in the HTTP library, takes a second block of about 9 KiB at its
-#     33rd request), so an earlier figure would flatter it;
+#     once it has settled, and peak RSS. Settled means SETTLE seconds (default 300),
+#     some 60 polls: a growth that comes only after a few dozen requests (connections
+#     kept in reqwest's pool took 9 KiB more each at their 33rd) shows by then, and an
+#     earlier figure could flatter the dashboard;
 # and prints each figure and each ratio. Needs: a Rust toolchain, python3 with
 # netapp-ontap, tmux, /usr/bin/time. Nothing here asserts a time: it measures.
 # ONTOP=path/to/ontop measures that binary instead of a fresh release build (an older

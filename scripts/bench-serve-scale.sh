@@ -7,9 +7,9 @@
 # For each size it starts `ontop sim --clusters N --shared-port --latency-ms L` (every
 # cluster at its own loopback address on one port), then `ontop serve` on the config it
 # wrote with `poll_interval = "30s"`, waits until every cluster is up in /metrics, lets
-# it run WARMUP seconds more (default 35 intervals, 17.5 minutes: each kept connection's
-# request queue, in the HTTP library, takes a second block of about 9 KiB at its 33rd
-# request, so memory reaches its steady state only after some 30 polls), and measures:
+# it run WARMUP seconds more (default 35 intervals, 17.5 minutes: a growth that comes
+# only after a few dozen requests shows by then, as connections kept in reqwest's pool
+# took 9 KiB more each at their 33rd), and measures:
 #   - CPU of `ontop serve` over 60 s, in % of one core (its own user + system time);
 #   - RSS at the end, and its peak (VmHWM: start-up included);
 #   - a scrape of /metrics (classic text), median of SCRAPES, as curl sees it on loopback.
