@@ -154,13 +154,13 @@ impl Kept {
         };
         let again = request.try_clone();
         let repeatable = request.method() == Method::GET;
-        let mut request = Some(request);
+        let mut request = Some(self.http_request(request)?);
         if let Some(stream) = slot.take().and_then(quiet)
             && let Some(first) = request.take()
         {
-            match exchange(stream, self.http_request(first)?, deadline).await {
+            match exchange(stream, first, deadline).await {
                 Err(Failed::Transport(error)) if unsent(error.as_ref(), repeatable) => {
-                    request = again;
+                    request = again.map(|again| self.http_request(again)).transpose()?;
                 }
                 Ok((response, asked)) => return Ok((response, asked.holding(slot))),
                 Err(failed) => return Err(failed),
@@ -171,7 +171,7 @@ impl Kept {
             return Err(Failed::Transport(error.into()));
         };
         let stream = self.connect(limits, deadline).await?;
-        let (response, asked) = exchange(stream, self.http_request(request)?, deadline).await?;
+        let (response, asked) = exchange(stream, request, deadline).await?;
         Ok((response, asked.holding(slot)))
     }
 
@@ -210,8 +210,14 @@ impl Kept {
         let headers = sent.headers_mut();
         headers.reserve(self.headers.len() + request.headers().len() + 1);
         headers.insert(HOST, self.authority.clone());
-        for (name, value) in self.headers.iter().chain(request.headers()) {
+        for (name, value) in &self.headers {
             headers.insert(name, value.clone());
+        }
+        for name in request.headers().keys() {
+            headers.remove(name);
+        }
+        for (name, value) in request.headers() {
+            headers.append(name, value.clone());
         }
         Ok(sent)
     }
@@ -220,7 +226,7 @@ impl Kept {
     async fn connect(&self, limits: Timeouts, deadline: Instant) -> Result<Stream, Failed> {
         let until = deadline.min(Instant::now() + limits.connect);
         let connecting = async {
-            let tcp = TcpStream::connect((self.host.as_str(), self.port)).await?;
+            let tcp = tcp_to(&self.host, self.port, limits.connect).await?;
             tcp.set_nodelay(true)?;
             let keepalive = socket2::TcpKeepalive::new()
                 .with_time(TCP_KEEPALIVE)
@@ -238,6 +244,26 @@ impl Kept {
             Err(_) => Err(Failed::TimedOut { connecting: true }),
         }
     }
+}
+
+/// A TCP connection to `host`: each of its addresses in turn, each but the last given an
+/// equal share of `connect` (as reqwest's connector does), so that one address that
+/// drops packets (an unreachable IPv6 one, a dead LIF of a round-robin name) leaves time
+/// for the next. The caller's connect timeout bounds the last.
+async fn tcp_to(host: &str, port: u16, connect: Duration) -> std::io::Result<TcpStream> {
+    let mut addresses: Vec<_> = tokio::net::lookup_host((host, port)).await?.collect();
+    let share = connect / u32::try_from(addresses.len().max(1)).unwrap_or(u32::MAX);
+    let Some(last_address) = addresses.pop() else {
+        let message = format!("{host} has no address");
+        return Err(std::io::Error::new(std::io::ErrorKind::NotFound, message));
+    };
+    for address in addresses {
+        // A refusal, or no answer within its share: the next address.
+        if let Ok(Ok(tcp)) = tokio::time::timeout(share, TcpStream::connect(address)).await {
+            return Ok(tcp);
+        }
+    }
+    TcpStream::connect(last_address).await
 }
 
 /// One request on `stream`: the answer's head, by `deadline`. A task drives the
