@@ -124,8 +124,8 @@ impl Client {
             .default_headers(identification())
             .connect_timeout(settings.connect_timeout)
             .timeout(settings.timeout)
+            // Uploads only (every other request goes over `kept`): at most one kept.
             .pool_idle_timeout(Duration::from_secs(90))
-            // One connection per cluster: its questions go one after the other.
             .pool_max_idle_per_host(1)
             .user_agent(USER_AGENT_VALUE)
             .build()

@@ -69,7 +69,7 @@ pub(super) enum Failed {
     Transport(Box<dyn std::error::Error + Send + Sync>),
 }
 
-/// A connection while its answer is read: [`Kept::give_back`] keeps it for the next
+/// A connection while its answer is read: [`InUse::give_back`] keeps it for the next
 /// request when hyper says it can take one; dropped, it is closed (and the next request
 /// connects anew).
 pub(super) struct InUse {
@@ -78,17 +78,44 @@ pub(super) struct InUse {
     /// The connection, handed back by its driving task once hyper is done with it.
     parts: oneshot::Receiver<Option<Stream>>,
     /// The cluster's slot, held: the next request waits until this one is done.
-    slot: Option<OwnedMutexGuard<Option<Stream>>>,
+    slot: OwnedMutexGuard<Option<Stream>>,
+    /// When the request's time is up: its answer is read by then.
+    deadline: Instant,
 }
 
 impl InUse {
-    fn holding(self, slot: OwnedMutexGuard<Option<Stream>>) -> Self {
-        Self {
-            slot: Some(slot),
-            ..self
+    /// When the request's time is up.
+    pub(super) fn deadline(&self) -> Instant {
+        self.deadline
+    }
+
+    /// Keeps the connection for the next request when hyper says it can take one (the
+    /// answer was read to its end, and neither side asked to close), by the deadline;
+    /// the next request may go either way.
+    pub(super) async fn give_back(self) {
+        let Self {
+            mut sender,
+            parts,
+            mut slot,
+            deadline,
+        } = self;
+        let ready = tokio::time::timeout_at(deadline, sender.ready()).await;
+        if !matches!(ready, Ok(Ok(()))) {
+            return;
+        }
+        drop(sender);
+        if let Ok(Ok(Some(stream))) = tokio::time::timeout_at(deadline, parts).await {
+            *slot = Some(stream);
         }
     }
 }
+
+/// A request's answer head, the handle to send on, and the connection to come back.
+type Asked = (
+    http::Response<hyper::body::Incoming>,
+    SendRequest<Body>,
+    oneshot::Receiver<Option<Stream>>,
+);
 
 /// The kept `stream`, unless the cluster has closed it (or sent an answer nobody asked
 /// for) while it sat idle. Reading it without waiting also takes in what TLS sends
@@ -162,7 +189,7 @@ impl Kept {
                 Err(Failed::Transport(error)) if unsent(error.as_ref(), repeatable) => {
                     request = again.map(|again| self.http_request(again)).transpose()?;
                 }
-                Ok((response, asked)) => return Ok((response, asked.holding(slot))),
+                Ok(asked) => return Ok(in_use(asked, slot, deadline)),
                 Err(failed) => return Err(failed),
             }
         }
@@ -171,30 +198,8 @@ impl Kept {
             return Err(Failed::Transport(error.into()));
         };
         let stream = self.connect(limits, deadline).await?;
-        let (response, asked) = exchange(stream, request, deadline).await?;
-        Ok((response, asked.holding(slot)))
-    }
-
-    /// Keeps `connection` for the next request when hyper says it can take one (the
-    /// answer was read to its end, and neither side asked to close), by `deadline`; the
-    /// next request may go either way.
-    pub(super) async fn give_back(connection: InUse, deadline: Instant) {
-        let InUse {
-            mut sender,
-            parts,
-            slot,
-        } = connection;
-        let Some(mut slot) = slot else {
-            return;
-        };
-        let ready = tokio::time::timeout_at(deadline, sender.ready()).await;
-        if !matches!(ready, Ok(Ok(()))) {
-            return;
-        }
-        drop(sender);
-        if let Ok(Ok(Some(stream))) = tokio::time::timeout_at(deadline, parts).await {
-            *slot = Some(stream);
-        }
+        let asked = exchange(stream, request, deadline).await?;
+        Ok(in_use(asked, slot, deadline))
     }
 
     /// `request` as hyper's connection API takes it: the path and query only, and the
@@ -266,13 +271,29 @@ async fn tcp_to(host: &str, port: u16, connect: Duration) -> std::io::Result<Tcp
     TcpStream::connect(last_address).await
 }
 
+/// An answer as the client reads it, and its connection holding the cluster's `slot`.
+fn in_use(
+    (response, sender, parts): Asked,
+    slot: OwnedMutexGuard<Option<Stream>>,
+    deadline: Instant,
+) -> (reqwest::Response, InUse) {
+    let response = reqwest::Response::from(response.map(Body::wrap));
+    let connection = InUse {
+        sender,
+        parts,
+        slot,
+        deadline,
+    };
+    (response, connection)
+}
+
 /// One request on `stream`: the answer's head, by `deadline`. A task drives the
 /// connection (hyper's way) and hands it back when hyper is done with it.
 async fn exchange(
     stream: Stream,
     request: http::Request<Body>,
     deadline: Instant,
-) -> Result<(reqwest::Response, InUse), Failed> {
+) -> Result<Asked, Failed> {
     let asked = async {
         let (mut sender, connection) = http1::handshake(TokioIo::new(stream)).await?;
         let (back, parts) = oneshot::channel();
@@ -283,18 +304,10 @@ async fn exchange(
             let _ = back.send(stream);
         });
         let response = sender.send_request(request).await?;
-        let asked = InUse {
-            sender,
-            parts,
-            slot: None,
-        };
-        Ok::<_, hyper::Error>((response, asked))
+        Ok::<_, hyper::Error>((response, sender, parts))
     };
     match tokio::time::timeout_at(deadline, asked).await {
-        Ok(Ok((response, connection))) => {
-            let response = reqwest::Response::from(response.map(Body::wrap));
-            Ok((response, connection))
-        }
+        Ok(Ok(asked)) => Ok(asked),
         Ok(Err(error)) => Err(Failed::Transport(Box::new(error))),
         Err(_) => Err(Failed::TimedOut { connecting: false }),
     }

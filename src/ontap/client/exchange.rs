@@ -20,10 +20,9 @@ use crate::text::{clean, mask_urls_in};
 /// An answer whose body is still to read, and the kept connection it came on.
 pub(super) struct Answered {
     pub(super) response: Response,
-    /// Given back once the body is read; `None` for an answer through reqwest.
+    /// Given back once the body is read, which it bounds by its deadline; `None` for an
+    /// answer through reqwest (whose own timeout applies).
     connection: Option<InUse>,
-    /// When the request's time is up (`None`: reqwest's own timeout applies).
-    deadline: Option<Instant>,
 }
 
 impl Client {
@@ -62,36 +61,29 @@ impl Client {
         let Some(sent) = request.headers().get(AUTHORIZATION).cloned() else {
             return Err(self.not_sent());
         };
-        let (response, connection, deadline) = match &self.kept {
+        let (response, connection) = match &self.kept {
             Some(kept) if Kept::takes(&request) => {
                 let deadline = Instant::now() + self.timeouts.request;
                 let (response, connection) = (kept.send(request, self.timeouts, deadline).await)
                     .map_err(|failed| self.failed(failed))?;
-                (response, Some(connection), Some(deadline))
+                (response, Some(connection))
             }
             _ => {
                 let response =
                     (client.execute(request).await).map_err(|e| self.transport_error(&e, None))?;
-                (response, None, None)
+                (response, None)
             }
         };
+        let deadline = connection.as_ref().map(InUse::deadline);
         match self.judge(response, &sent, deadline).await {
             Ok(response) => Ok(Answered {
                 response,
                 connection,
-                deadline,
             }),
             Err(error) => {
-                self.give_back(connection, deadline).await;
+                give_back(connection).await;
                 Err(error)
             }
-        }
-    }
-
-    /// Keeps the connection an answer came on for the next request, when it can take one.
-    async fn give_back(&self, connection: Option<InUse>, deadline: Option<Instant>) {
-        if let (Some(connection), Some(deadline)) = (connection, deadline) {
-            Kept::give_back(connection, deadline).await;
         }
     }
 
@@ -126,10 +118,10 @@ impl Client {
         let Answered {
             response,
             connection,
-            deadline,
         } = answered;
+        let deadline = connection.as_ref().map(InUse::deadline);
         let body = read_capped(response, MAX_ANSWER, deadline).await;
-        self.give_back(connection, deadline).await;
+        give_back(connection).await;
         body.map_err(|e| match e {
             BodyError::TooLarge { cap } => {
                 let message = format!(
@@ -193,5 +185,13 @@ impl Client {
     pub(super) fn transport_error(&self, err: &reqwest::Error, read: Option<usize>) -> OntapError {
         let (kind, message) = classify_transport(err, &self.name, read, self.timeouts);
         OntapError::new(&self.name, kind, message)
+    }
+}
+
+/// Keeps the kept connection an answer came on for the next request, when it can take
+/// one (an answer through reqwest has none).
+async fn give_back(connection: Option<InUse>) {
+    if let Some(connection) = connection {
+        connection.give_back().await;
     }
 }
