@@ -6,13 +6,16 @@
 //! failure comes back as an [`OntapError`] naming the cluster.
 
 use std::fmt;
-use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, LazyLock, OnceLock};
 use std::time::Duration;
 
-use reqwest::header::{ACCEPT, AUTHORIZATION, HeaderValue, USER_AGENT};
-use reqwest::{Method, RequestBuilder, Url};
+use reqwest::header::{
+    ACCEPT, AUTHORIZATION, CONNECTION, CONTENT_TYPE, HeaderMap, HeaderValue, USER_AGENT,
+};
+use reqwest::{Method, Request, Url};
 use secrecy::SecretString;
+use serde::Serialize;
 use serde::de::DeserializeOwned;
 
 use super::certificate::CertificateFacts;
@@ -77,8 +80,12 @@ pub struct Client {
     download_url: Url,
     /// Who it logs in as, the header built once, and the logins the cluster refused.
     login: Login,
-    /// Builds every request, and sends the uploads (a streamed body).
-    http: reqwest::Client,
+    /// The cluster's TLS settings: the kept connection's, and the uploads' client's.
+    tls: Arc<rustls::ClientConfig>,
+    /// Sends the uploads (a streamed body), built at the first one: most clusters never
+    /// get one, and a client costs some 2 KiB a cluster (20 MiB for `ontop serve` at
+    /// 10,000 clusters).
+    uploads: OnceLock<reqwest::Client>,
     /// The connection every other request goes over, kept by the client itself: idle,
     /// it holds no HTTP buffers. `None` only for a URL without a host.
     kept: Option<Kept>,
@@ -111,28 +118,10 @@ impl Client {
             &settings.name,
         )
         .map_err(|message| OntapError::new(&settings.name, ErrorKind::Tls, message))?;
+        let tls = Arc::new(tls);
         let https = settings.url.scheme() == "https";
-        let connector = https.then(|| tokio_rustls::TlsConnector::from(Arc::new(tls.clone())));
-        let kept = Kept::new(&settings.url, connector, kept_headers());
-        let http = reqwest::Client::builder()
-            .tls_backend_preconfigured(tls)
-            // A proxy from the environment must never see cluster credentials, and
-            // loopback tests must never go through one.
-            .no_proxy()
-            // Never: a 3xx is an error that names where it pointed (see `answer.rs`).
-            .redirect(reqwest::redirect::Policy::none())
-            .default_headers(identification())
-            .connect_timeout(settings.connect_timeout)
-            .timeout(settings.timeout)
-            // Uploads only (every other request goes over `kept`): at most one kept.
-            .pool_idle_timeout(Duration::from_secs(90))
-            .pool_max_idle_per_host(1)
-            .user_agent(USER_AGENT_VALUE)
-            .build()
-            .map_err(|e| {
-                let message = format!("cannot build the HTTP client: {e}");
-                OntapError::new(&settings.name, ErrorKind::Tls, message)
-            })?;
+        let connector = https.then(|| tokio_rustls::TlsConnector::from(tls.clone()));
+        let kept = Kept::new(&settings.url, connector, &KEPT_HEADERS);
         let login = Login::new(&settings.username, &settings.password);
         let timeouts = Timeouts {
             request: settings.timeout,
@@ -147,7 +136,8 @@ impl Client {
             base,
             download_url,
             login,
-            http,
+            tls,
+            uploads: OnceLock::new(),
             kept,
             read_only: settings.read_only,
             presented,
@@ -204,22 +194,69 @@ impl Client {
         api_url(&self.base, segments)
     }
 
-    /// A request to `/api/segments…`.
-    fn request(&self, method: Method, segments: &[&str]) -> RequestBuilder {
-        self.request_to(method, self.url(segments))
+    /// A request to `/api/segments…?query`.
+    fn request(&self, method: Method, segments: &[&str], query: &[(&str, &str)]) -> Request {
+        self.request_to(method, self.url(segments), query)
     }
 
-    /// A request to `url`; without credentials when the current login was refused
-    /// (`send` then sends nothing).
-    fn request_to(&self, method: Method, url: Url) -> RequestBuilder {
-        let mut builder = self.http.request(method, url);
+    /// A request to `url` with `query` added; without credentials when the current login
+    /// was refused (`send` then sends nothing). The headers every request carries are
+    /// added where it is sent.
+    fn request_to(&self, method: Method, mut url: Url, query: &[(&str, &str)]) -> Request {
+        if !query.is_empty() {
+            url.query_pairs_mut().extend_pairs(query);
+        }
+        let mut request = Request::new(method, url);
+        let headers = request.headers_mut();
         if self.no_keep_alive.load(Ordering::Relaxed) {
-            builder = builder.header(reqwest::header::CONNECTION, "close");
+            headers.insert(CONNECTION, HeaderValue::from_static("close"));
         }
-        match self.login.header() {
-            Some(header) => builder.header(AUTHORIZATION, header),
-            None => builder,
+        if let Some(header) = self.login.header() {
+            headers.insert(AUTHORIZATION, header);
         }
+        request
+    }
+
+    /// `request` with `value` as its JSON body.
+    fn with_json(
+        &self,
+        mut request: Request,
+        value: &impl Serialize,
+    ) -> Result<Request, OntapError> {
+        let body = serde_json::to_vec(value).map_err(|e| {
+            let message = format!("cannot write the request's JSON body: {e}");
+            OntapError::new(&self.name, ErrorKind::Decode, message)
+        })?;
+        (request.headers_mut()).insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
+        *request.body_mut() = Some(body.into());
+        Ok(request)
+    }
+
+    /// The client uploads go through, built at the first one (two racing uploads may
+    /// both build one; the first kept is used by both).
+    fn uploads(&self) -> Result<&reqwest::Client, OntapError> {
+        if let Some(client) = self.uploads.get() {
+            return Ok(client);
+        }
+        let built = reqwest::Client::builder()
+            .tls_backend_preconfigured(rustls::ClientConfig::clone(&self.tls))
+            // A proxy from the environment must never see cluster credentials, and
+            // loopback tests must never go through one.
+            .no_proxy()
+            // Never: a 3xx is an error that names where it pointed (see `answer.rs`).
+            .redirect(reqwest::redirect::Policy::none())
+            .default_headers(KEPT_HEADERS.clone())
+            .connect_timeout(self.timeouts.connect)
+            .timeout(self.timeouts.request)
+            // Uploads only (every other request goes over `kept`): at most one kept.
+            .pool_idle_timeout(Duration::from_secs(90))
+            .pool_max_idle_per_host(1)
+            .build()
+            .map_err(|e| {
+                let message = format!("cannot build the HTTP client for uploads: {e}");
+                OntapError::new(&self.name, ErrorKind::Tls, message)
+            })?;
+        Ok(self.uploads.get_or_init(|| built))
     }
 
     async fn get_json<T: DeserializeOwned>(
@@ -235,11 +272,7 @@ impl Client {
         url: Url,
         query: &[(&str, &str)],
     ) -> Result<T, OntapError> {
-        let mut builder = self.request_to(Method::GET, url);
-        if !query.is_empty() {
-            builder = builder.query(query);
-        }
-        let answered = self.send(builder).await?;
+        let answered = self.send(self.request_to(Method::GET, url, query)).await?;
         let body = self.body(answered).await?;
         serde_json::from_slice(&body).map_err(|e| self.decode_error(&e.to_string(), &body))
     }
@@ -263,30 +296,20 @@ fn api_url(base: &Url, segments: &[&str]) -> Url {
     url
 }
 
-/// The User-Agent ontop sends.
-const USER_AGENT_VALUE: &str = concat!("ontop/", env!("CARGO_PKG_VERSION"));
-
-/// The headers of a question on the kept connection: [`identification`] and the
-/// User-Agent (reqwest adds the latter itself).
-fn kept_headers() -> reqwest::header::HeaderMap {
-    let mut headers = identification();
-    headers.insert(USER_AGENT, HeaderValue::from_static(USER_AGENT_VALUE));
-    headers
-}
-
-/// How ontop names itself to ONTAP: the User-Agent, and `X-Dot-Client-App`, which ONTAP
-/// applies its per-application session limits by (`docs/ontap-api.md#transport`); and
-/// the answers it reads.
-fn identification() -> reqwest::header::HeaderMap {
-    let name = concat!("ontop/", env!("CARGO_PKG_VERSION"));
-    let mut headers = reqwest::header::HeaderMap::new();
-    headers.insert("x-dot-client-app", HeaderValue::from_static(name));
+/// The headers of every request: how ontop names itself to ONTAP (the User-Agent, and
+/// `X-Dot-Client-App`, which ONTAP applies its per-application session limits by:
+/// `docs/ontap-api.md#transport`), and the answers it reads. One map for every cluster.
+static KEPT_HEADERS: LazyLock<HeaderMap> = LazyLock::new(|| {
+    let name = HeaderValue::from_static(concat!("ontop/", env!("CARGO_PKG_VERSION")));
+    let mut headers = HeaderMap::new();
+    headers.insert(USER_AGENT, name.clone());
+    headers.insert("x-dot-client-app", name);
     headers.insert(
         ACCEPT,
         HeaderValue::from_static("application/hal+json, application/json"),
     );
     headers
-}
+});
 
 pub(super) fn job_from_body(body: &[u8]) -> Option<JobLink> {
     #[derive(serde::Deserialize)]

@@ -53,7 +53,7 @@ pub(super) struct Kept {
     /// The `Host` header: the URL's host, and its port when not the scheme's own.
     authority: HeaderValue,
     /// Every request's other headers: how ontop names itself, and what it reads.
-    headers: HeaderMap,
+    headers: &'static HeaderMap,
     /// The connection between two requests, when the last one left it reusable. A
     /// request holds the slot until its answer is read: a cluster's requests go one
     /// after the other, on one connection (another one waits for it, rather than open a
@@ -136,7 +136,7 @@ impl Kept {
     pub(super) fn new(
         url: &reqwest::Url,
         tls: Option<TlsConnector>,
-        headers: HeaderMap,
+        headers: &'static HeaderMap,
     ) -> Option<Self> {
         let shown = url.host_str()?;
         // An IPv6 address is written in brackets in a URL, and connected to without.
@@ -215,7 +215,7 @@ impl Kept {
         let headers = sent.headers_mut();
         headers.reserve(self.headers.len() + request.headers().len() + 1);
         headers.insert(HOST, self.authority.clone());
-        for (name, value) in &self.headers {
+        for (name, value) in self.headers {
             headers.insert(name, value.clone());
         }
         for name in request.headers().keys() {

@@ -20,11 +20,10 @@ impl Client {
         return_timeout: u32,
     ) -> Result<DownloadStarted, OntapError> {
         let timeout = return_timeout.to_string();
-        let builder = self
-            .request_to(Method::POST, self.download_url.clone())
-            .query(&[("return_timeout", timeout.as_str())])
-            .json(request);
-        self.job_answer(builder, "a download request").await
+        let query = [("return_timeout", timeout.as_str())];
+        let sent = self.request_to(Method::POST, self.download_url.clone(), &query);
+        let sent = self.with_json(sent, request)?;
+        self.job_answer(sent, "a download request").await
     }
 
     /// `DELETE /api/cluster/software/packages/{version}`: removes a package from the
@@ -36,13 +35,10 @@ impl Client {
         return_timeout: u32,
     ) -> Result<DownloadStarted, OntapError> {
         let timeout = return_timeout.to_string();
-        let builder = self
-            .request(
-                Method::DELETE,
-                &["cluster", "software", "packages", version],
-            )
-            .query(&[("return_timeout", timeout.as_str())]);
-        self.job_answer(builder, "a package removal").await
+        let query = [("return_timeout", timeout.as_str())];
+        let path = ["cluster", "software", "packages", version];
+        let sent = self.request(Method::DELETE, &path, &query);
+        self.job_answer(sent, "a package removal").await
     }
 
     /// `PATCH /api/cluster/software?validate_only=true`: checks whether an update to
@@ -50,11 +46,10 @@ impl Client {
     /// Answers with the job that runs the checks; their results are read from
     /// [`Client::software`] once it ends.
     pub(crate) async fn validate(&self, version: &str) -> Result<DownloadStarted, OntapError> {
-        let builder = self
-            .request(Method::PATCH, &["cluster", "software"])
-            .query(&[("validate_only", "true"), ("return_timeout", "0")])
-            .json(&serde_json::json!({ "version": version }));
-        self.job_answer(builder, "a validation").await
+        let query = [("validate_only", "true"), ("return_timeout", "0")];
+        let sent = self.request(Method::PATCH, &["cluster", "software"], &query);
+        let sent = self.with_json(sent, &serde_json::json!({ "version": version }))?;
+        self.job_answer(sent, "a validation").await
     }
 
     /// `POST /api/cluster/software/upload`: the image itself, as one `multipart/form-data`
@@ -73,22 +68,24 @@ impl Client {
             .mime_str("application/octet-stream")
             .map_err(|e| self.decode_error(&format!("cannot build the upload: {e}"), b""))?;
         let form = reqwest::multipart::Form::new().part("file", part);
-        let builder = self
-            .request(Method::POST, &["cluster", "software", "upload"])
-            .query(&[("return_timeout", "0")])
+        let path = ["cluster", "software", "upload"];
+        let sent = self.request(Method::POST, &path, &[("return_timeout", "0")]);
+        let sent = reqwest::RequestBuilder::from_parts(self.uploads()?.clone(), sent)
             .timeout(limit)
-            .multipart(form);
-        self.job_answer(builder, "an upload").await
+            .multipart(form)
+            .build()
+            .map_err(|e| self.transport_error(&e, None))?;
+        self.job_answer(sent, "an upload").await
     }
 
     /// Sends a change and reads its answer: 202 with the job to follow (in the body or
     /// the `Location` header), or 200/201/204 when it ended within `return_timeout`.
     async fn job_answer(
         &self,
-        builder: reqwest::RequestBuilder,
+        request: reqwest::Request,
         what: &str,
     ) -> Result<DownloadStarted, OntapError> {
-        let answered = self.send(builder).await?;
+        let answered = self.send(request).await?;
         let status = answered.response.status();
         let location = (answered.response.headers())
             .get(LOCATION)

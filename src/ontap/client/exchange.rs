@@ -4,7 +4,7 @@
 //! connection given back.
 
 use reqwest::header::{AUTHORIZATION, HeaderValue};
-use reqwest::{Method, RequestBuilder, Response, StatusCode};
+use reqwest::{Method, Request, Response, StatusCode};
 use tokio::time::Instant;
 
 use super::Client;
@@ -48,9 +48,7 @@ impl Client {
 
     /// Sends a request, over the kept connection unless it is an upload; a redirect, and
     /// any status >= 400, becomes an error (the latter carrying the envelope).
-    pub(super) async fn send(&self, builder: RequestBuilder) -> Result<Answered, OntapError> {
-        let (client, request) = builder.build_split();
-        let request = request.map_err(|e| self.transport_error(&e, None))?;
+    pub(super) async fn send(&self, request: Request) -> Result<Answered, OntapError> {
         // The one place read-only is enforced: nothing but a GET leaves a read-only client,
         // whichever front end or command built the request.
         if self.read_only && request.method() != Method::GET {
@@ -69,8 +67,9 @@ impl Client {
                 (response, Some(connection))
             }
             _ => {
+                let uploads = self.uploads()?;
                 let response =
-                    (client.execute(request).await).map_err(|e| self.transport_error(&e, None))?;
+                    (uploads.execute(request).await).map_err(|e| self.transport_error(&e, None))?;
                 (response, None)
             }
         };
