@@ -46,7 +46,8 @@ pub struct ClientSettings {
     /// (`tls_server_name`), for clusters reached by an address the certificate does not
     /// name.
     pub tls_server_name: Option<String>,
-    /// The whole request, from connect to the last body byte.
+    /// The whole request, from connect to the last body byte, counted once the cluster's
+    /// connection is free (its requests go one after the other).
     pub timeout: Duration,
     /// Just the TCP + TLS connection, so an unreachable cluster fails fast.
     pub connect_timeout: Duration,

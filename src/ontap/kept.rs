@@ -167,18 +167,18 @@ impl Kept {
         request.timeout().is_none() && request.body().is_none_or(|b| b.as_bytes().is_some())
     }
 
-    /// Sends `request` by `deadline`: on the kept connection, else on a new one; its
-    /// answer's head, the body still to read.
+    /// Sends `request` on the kept connection, else on a new one: its answer's head, the
+    /// body still to read. It waits for the cluster's earlier requests first (each is
+    /// bounded by its own timeout), and its own timeout starts once the connection is
+    /// its own: a change queued behind a slow poll is not sent with its time all but
+    /// spent, to be reported unanswered.
     pub(super) async fn send(
         &self,
         request: reqwest::Request,
         limits: Timeouts,
-        deadline: Instant,
     ) -> Result<(reqwest::Response, InUse), Failed> {
-        let Ok(mut slot) = tokio::time::timeout_at(deadline, self.slot.clone().lock_owned()).await
-        else {
-            return Err(Failed::TimedOut { connecting: false });
-        };
+        let mut slot = self.slot.clone().lock_owned().await;
+        let deadline = Instant::now() + limits.request;
         let again = request.try_clone();
         let repeatable = request.method() == Method::GET;
         let mut request = Some(self.http_request(request)?);

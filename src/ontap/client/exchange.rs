@@ -61,8 +61,7 @@ impl Client {
         };
         let (response, connection) = match &self.kept {
             Some(kept) if Kept::takes(&request) => {
-                let deadline = Instant::now() + self.timeouts.request;
-                let (response, connection) = (kept.send(request, self.timeouts, deadline).await)
+                let (response, connection) = (kept.send(request, self.timeouts).await)
                     .map_err(|failed| self.failed(failed))?;
                 (response, Some(connection))
             }

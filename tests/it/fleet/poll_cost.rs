@@ -11,7 +11,7 @@ use std::time::Duration;
 use tokio::time::Instant;
 
 use crate::support::engine::{Harness, engine};
-use crate::support::fleet::{client, request, start_fleet};
+use crate::support::fleet::{client, client_with, fleet_trust, request, start_fleet};
 use ontop::testing::engine::{SoftwareReads, Update};
 use ontop_sim::{Fault, SimFleet, UpdateAt};
 
@@ -259,6 +259,37 @@ async fn a_connection_the_cluster_closed_while_idle_is_replaced_without_an_error
         fleet.connections_accepted("sim-1"),
         2,
         "one new connection, kept again"
+    );
+    fleet.shutdown().await;
+}
+
+/// A cluster's requests share its one connection, one after the other: each waits for
+/// those before it, then has its whole timeout. Four questions at once to a cluster that
+/// answers in a second, with a 3 s timeout: the last answer comes at about 4 s, and is
+/// an answer, not a timeout (a change queued behind slow polls is not sent with its
+/// time spent, then reported unanswered).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_request_queued_behind_slow_ones_has_its_whole_timeout() {
+    let fleet = start_fleet(1, |_| {}).await;
+    let trust = fleet_trust(&fleet);
+    let c = client_with(&fleet, 0, trust, fleet.password(), Duration::from_secs(3));
+    c.download_status().await.unwrap();
+    fleet.set_fault("sim-1", Fault::Latency(Duration::from_secs(1)));
+    let started = Instant::now();
+    let answers = tokio::join!(
+        c.download_status(),
+        c.download_status(),
+        c.download_status(),
+        c.download_status()
+    );
+    for answer in [answers.0, answers.1, answers.2, answers.3] {
+        answer.expect("answered within its own timeout");
+    }
+    assert!(started.elapsed() >= Duration::from_secs(4), "one at a time");
+    assert_eq!(
+        fleet.connections_accepted("sim-1"),
+        1,
+        "on the one connection"
     );
     fleet.shutdown().await;
 }
