@@ -122,7 +122,7 @@ impl Client {
         let tls = Arc::new(tls);
         let https = settings.url.scheme() == "https";
         let connector = https.then(|| tokio_rustls::TlsConnector::from(tls.clone()));
-        let kept = Kept::new(&settings.url, connector, &KEPT_HEADERS);
+        let kept = Kept::new(&settings.url, connector, &STANDARD_HEADERS);
         let login = Login::new(&settings.username, &settings.password);
         let timeouts = Timeouts {
             request: settings.timeout,
@@ -246,7 +246,7 @@ impl Client {
             .no_proxy()
             // Never: a 3xx is an error that names where it pointed (see `answer.rs`).
             .redirect(reqwest::redirect::Policy::none())
-            .default_headers(KEPT_HEADERS.clone())
+            .default_headers(STANDARD_HEADERS.clone())
             .connect_timeout(self.timeouts.connect)
             .timeout(self.timeouts.request)
             // Uploads only (every other request goes over `kept`): at most one kept.
@@ -300,7 +300,7 @@ fn api_url(base: &Url, segments: &[&str]) -> Url {
 /// The headers of every request: how ontop names itself to ONTAP (the User-Agent, and
 /// `X-Dot-Client-App`, which ONTAP applies its per-application session limits by:
 /// `docs/ontap-api.md#transport`), and the answers it reads. One map for every cluster.
-static KEPT_HEADERS: LazyLock<HeaderMap> = LazyLock::new(|| {
+static STANDARD_HEADERS: LazyLock<HeaderMap> = LazyLock::new(|| {
     let name = HeaderValue::from_static(concat!("ontop/", env!("CARGO_PKG_VERSION")));
     let mut headers = HeaderMap::new();
     headers.insert(USER_AGENT, name.clone());

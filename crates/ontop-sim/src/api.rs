@@ -66,7 +66,7 @@ async fn gate(Extension(c): Extension<Arc<Cluster>>, req: Request, next: Next) -
         .uri()
         .path_and_query()
         .map_or_else(|| req.uri().path().to_string(), |p| p.as_str().to_string());
-    c.log_request(req.method().as_str(), &path);
+    c.log_request(req.method().as_str(), &path, req.headers());
     if let Some(answer) = hostile_answer(&c, &path) {
         return answer;
     }

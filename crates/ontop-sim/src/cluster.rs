@@ -19,6 +19,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+use axum::http::HeaderMap;
 use tokio::sync::Notify;
 use tokio::time::Instant;
 
@@ -160,11 +161,15 @@ impl Cluster {
     /// Appends to the request log, dropping the oldest entry past [`LOG_CAP`] (with the
     /// `testing` feature; else nothing is kept).
     #[cfg(not(any(test, feature = "testing")))]
-    pub(crate) fn log_request(&self, _method: &str, _path: &str) {}
+    pub(crate) fn log_request(&self, _method: &str, _path: &str, _headers: &HeaderMap) {}
 
     /// Appends to the request log, dropping the oldest entry past [`LOG_CAP`].
     #[cfg(any(test, feature = "testing"))]
-    pub(crate) fn log_request(&self, method: &str, path: &str) {
+    pub(crate) fn log_request(&self, method: &str, path: &str, headers: &HeaderMap) {
+        let named = |name: &str| {
+            let value = headers.get(name)?.to_str().ok()?;
+            Some(value.to_string())
+        };
         let mut log = lock(&self.log);
         if log.len() >= LOG_CAP {
             log.pop_front();
@@ -172,6 +177,7 @@ impl Cluster {
         log.push_back(LoggedRequest {
             method: method.to_string(),
             path: path.to_string(),
+            client: (named("user-agent"), named("x-dot-client-app")),
         });
     }
 

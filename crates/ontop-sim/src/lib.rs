@@ -174,6 +174,9 @@ pub struct LoggedRequest {
     pub method: String,
     /// Path with query string, e.g. `/api/cluster/jobs/UUID?fields=message,state`.
     pub path: String,
+    /// How the client named itself: its `User-Agent` and `X-Dot-Client-App` headers
+    /// (ONTAP applies its per-application session limits by the latter).
+    pub client: (Option<String>, Option<String>),
 }
 
 /// Why the simulator could not start or do what it was asked.

@@ -66,6 +66,14 @@ async fn an_image_reaches_each_cluster_that_can_take_it_and_lands_in_its_reposit
         );
     }
     assert_eq!(uploads(&fleet, "sim-3"), 0, "9.7 is sent nothing");
+    // Every request names ontop, the upload (through a client of its own) as the polls
+    // do: ONTAP applies its per-application session limits by X-Dot-Client-App.
+    let named = Some(format!("ontop/{}", env!("CARGO_PKG_VERSION")));
+    let log = fleet.request_log("sim-1");
+    assert!(log.iter().any(|r| r.method == "POST"), "{log:?}");
+    for r in log {
+        assert_eq!(r.client, (named.clone(), named.clone()), "{r:?}");
+    }
     // The audit log: before, the answer, the end; the image named with its hash.
     let lines: Vec<serde_json::Value> = setup
         .audit()
