@@ -179,37 +179,35 @@ impl Kept {
     ) -> Result<(reqwest::Response, InUse), Failed> {
         let mut slot = self.slot.clone().lock_owned().await;
         let deadline = Instant::now() + limits.request;
-        let again = request.try_clone();
         let repeatable = request.method() == Method::GET;
-        let mut request = Some(self.http_request(request)?);
-        if let Some(stream) = slot.take().and_then(quiet)
-            && let Some(first) = request.take()
-        {
-            match exchange(stream, first, deadline).await {
+        // Built before the idle connection is taken: a bad target does not cost it.
+        let mut sent = self.http_request(&request)?;
+        if let Some(stream) = slot.take().and_then(quiet) {
+            match exchange(stream, sent, deadline).await {
                 Err(Failed::Transport(error)) if unsent(error.as_ref(), repeatable) => {
-                    request = again.map(|again| self.http_request(again)).transpose()?;
+                    // Again on a new connection, built anew: hyper kept the first.
+                    sent = self.http_request(&request)?;
                 }
                 Ok(asked) => return Ok(in_use(asked, slot, deadline)),
                 Err(failed) => return Err(failed),
             }
         }
-        let Some(request) = request else {
-            let error = "the connection closed before the request was sent";
-            return Err(Failed::Transport(error.into()));
-        };
         let stream = self.connect(limits, deadline).await?;
-        let asked = exchange(stream, request, deadline).await?;
+        let asked = exchange(stream, sent, deadline).await?;
         Ok(in_use(asked, slot, deadline))
     }
 
     /// `request` as hyper's connection API takes it: the path and query only, and the
-    /// headers reqwest would have added.
-    fn http_request(&self, mut request: reqwest::Request) -> Result<http::Request<Body>, Failed> {
+    /// headers reqwest would have added. Its body, if any, is bytes ([`Kept::takes`]),
+    /// copied: a request that must go again is built again from `request`.
+    fn http_request(&self, request: &reqwest::Request) -> Result<http::Request<Body>, Failed> {
         let target = match request.url().query() {
             Some(query) => format!("{}?{query}", request.url().path()),
             None => request.url().path().to_string(),
         };
-        let mut sent = http::Request::new(request.body_mut().take().unwrap_or_default());
+        let body =
+            (request.body().and_then(Body::as_bytes)).map(|bytes| Body::from(bytes.to_vec()));
+        let mut sent = http::Request::new(body.unwrap_or_default());
         *sent.method_mut() = request.method().clone();
         *sent.uri_mut() = (target.parse()).map_err(|e| Failed::Transport(Box::new(e)))?;
         let headers = sent.headers_mut();

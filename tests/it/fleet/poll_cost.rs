@@ -293,3 +293,31 @@ async fn a_request_queued_behind_slow_ones_has_its_whole_timeout() {
     );
     fleet.shutdown().await;
 }
+
+/// The cluster drops the connection while a question waits for its answer (here: its
+/// certificate is renewed, which closes open connections). A GET goes once more, on a
+/// new connection, and the caller sees the answer; a change is never sent twice: it
+/// fails, and the cluster saw it once.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_dropped_connection_costs_a_question_a_second_try_and_a_change_none() {
+    let fleet = start_fleet(1, |_| {}).await;
+    let c = client(&fleet, 0);
+    c.download_status().await.unwrap();
+    fleet.set_fault("sim-1", Fault::Latency(Duration::from_millis(500)));
+    let drop_soon = || async {
+        tokio::time::sleep(Duration::from_millis(200)).await;
+        fleet.rotate_certificate("sim-1").unwrap();
+    };
+    let (answer, ()) = tokio::join!(c.download_status(), drop_soon());
+    answer.expect("asked again on a new connection");
+    assert_eq!(fleet.connections_accepted("sim-1"), 2);
+    let posts = || {
+        let log = fleet.request_log("sim-1");
+        log.iter().filter(|r| r.method == "POST").count()
+    };
+    let package = request(fleet.default_package_url());
+    let (started, ()) = tokio::join!(c.start_download(&package, 0), drop_soon());
+    started.expect_err("the connection dropped before the answer");
+    assert_eq!(posts(), 1, "sent once");
+    fleet.shutdown().await;
+}
