@@ -11,7 +11,7 @@ use std::time::Duration;
 use tokio::time::Instant;
 
 use crate::support::engine::{Harness, engine};
-use crate::support::fleet::{client, client_with, fleet_trust, request, start_fleet};
+use crate::support::fleet::{client, client_with, eventually, fleet_trust, request, start_fleet};
 use ontop::testing::engine::{SoftwareReads, Update};
 use ontop_sim::{Fault, SimFleet, UpdateAt};
 
@@ -303,21 +303,31 @@ async fn a_dropped_connection_costs_a_question_a_second_try_and_a_change_none() 
     let fleet = start_fleet(1, |_| {}).await;
     let c = client(&fleet, 0);
     c.download_status().await.unwrap();
-    fleet.set_fault("sim-1", Fault::Latency(Duration::from_millis(500)));
-    let drop_soon = || async {
-        tokio::time::sleep(Duration::from_millis(200)).await;
-        fleet.rotate_certificate("sim-1").unwrap();
-    };
-    let (answer, ()) = tokio::join!(c.download_status(), drop_soon());
+    // Answers come late; the connection drops once the question has reached the cluster.
+    fleet.set_fault("sim-1", Fault::Latency(Duration::from_millis(1500)));
+    let gets = asked(&fleet, "GET");
+    let dropped = drop_once_asked(&fleet, "GET", gets + 1);
+    let (answer, ()) = tokio::join!(c.download_status(), dropped);
     answer.expect("asked again on a new connection");
+    assert_eq!(asked(&fleet, "GET"), gets + 2);
     assert_eq!(fleet.connections_accepted("sim-1"), 2);
-    let posts = || {
-        let log = fleet.request_log("sim-1");
-        log.iter().filter(|r| r.method == "POST").count()
-    };
     let package = request(fleet.default_package_url());
-    let (started, ()) = tokio::join!(c.start_download(&package, 0), drop_soon());
+    let start = c.start_download(&package, 0);
+    let (started, ()) = tokio::join!(start, drop_once_asked(&fleet, "POST", 1));
     started.expect_err("the connection dropped before the answer");
-    assert_eq!(posts(), 1, "sent once");
+    assert_eq!(asked(&fleet, "POST"), 1, "sent once");
     fleet.shutdown().await;
+}
+
+/// The requests of `method` sim-1 received.
+fn asked(fleet: &SimFleet, method: &str) -> usize {
+    let log = fleet.request_log("sim-1");
+    log.iter().filter(|r| r.method == method).count()
+}
+
+/// Drops sim-1's open connections once it has received `count` requests of `method`.
+async fn drop_once_asked(fleet: &SimFleet, method: &str, count: usize) {
+    let reached = || async { (asked(fleet, method) >= count).then_some(()) };
+    eventually("the question reaches the cluster", reached).await;
+    fleet.rotate_certificate("sim-1").unwrap();
 }
