@@ -9,8 +9,9 @@ pub struct SelectionArgs {
     /// A cluster, as named in the config (repeat for more)
     #[arg(long = "cluster", value_name = "NAME")]
     pub clusters: Vec<String>,
-    /// Every configured cluster
-    #[arg(long)]
+    /// Every configured cluster (not with --cluster: one of the two is a mistake, and
+    /// with --all a change would go to the whole fleet)
+    #[arg(long, conflicts_with = "clusters")]
     pub all: bool,
     /// Only clusters with this label, e.g. site=ams (repeat: all must hold)
     #[arg(long = "label", value_name = "KEY=VALUE")]

@@ -79,4 +79,22 @@ async fn label_selection_picks_the_clusters_and_names_typos() {
         "{}",
         text(&out.stderr)
     );
+
+    // One cluster named beside --all is a mistake either way: refused, nothing sent.
+    for args in [
+        ["download", "--all", "--cluster", "sim-1"],
+        ["download", "--cluster", "sim-1", "--all"],
+    ] {
+        let out = setup
+            .ontop(&[&args[..], &["--url", &url, "--yes"]].concat())
+            .await;
+        assert_exit(&out, 2);
+        assert!(
+            text(&out.stderr).contains("cannot be used with"),
+            "{}",
+            text(&out.stderr)
+        );
+    }
+    let sent: usize = (1..=4).map(|i| posts(&fleet, &format!("sim-{i}"))).sum();
+    assert_eq!(sent, 2, "only the --label env=lab download above was sent");
 }
