@@ -2,8 +2,6 @@
 //! one line per cluster for how its request was answered, read from the model the
 //! engine's updates keep.
 
-use std::collections::BTreeMap;
-
 use super::LINE_COLUMNS;
 use crate::commands::watch::Following;
 use crate::download::{Ending, Followed, OperationKind, Origin, Phase, Plan};
@@ -14,9 +12,11 @@ use crate::text::table;
 /// The skips, one line per reason with every cluster it holds for, and the running
 /// downloads followed as they are.
 pub(crate) fn print_plan(plan: &Plan) {
+    let mut skipped: Vec<&Skipped> = plan.skipped.iter().collect();
+    skipped.sort_by_key(|s| s.cluster);
     print_skips(
-        plan.skipped
-            .iter()
+        skipped
+            .into_iter()
             .map(|Skipped { name, reason, .. }| (name.as_str(), reason.to_string())),
     );
     for Planned { name, .. } in &plan.attach {
@@ -25,22 +25,32 @@ pub(crate) fn print_plan(plan: &Plan) {
 }
 
 /// Skips grouped by reason, one line each with every cluster it holds for, so thirty
-/// clusters that already hold a release are one line, not thirty.
+/// clusters that already hold a release are one line, not thirty. Lines and names keep
+/// the order given (the config's), so two runs compare line by line.
 pub(crate) fn print_skips<'a>(skips: impl IntoIterator<Item = (&'a str, String)>) {
-    let mut by_reason: BTreeMap<String, Vec<&str>> = BTreeMap::new();
-    for (name, reason) in skips {
-        by_reason.entry(reason).or_default().push(name);
+    for line in skip_lines(skips) {
+        crate::outln!("{line}");
     }
-    for (reason, names) in by_reason {
-        match names.as_slice() {
-            [one] => crate::outln!("skip {one}: {reason}"),
-            many => crate::outln!(
-                "skip {} ({reason}): {}",
-                crate::text::count_clusters(many.len()),
-                many.join(", ")
-            ),
+}
+
+/// [`print_skips`]'s lines.
+fn skip_lines<'a>(skips: impl IntoIterator<Item = (&'a str, String)>) -> Vec<String> {
+    let mut by_reason: Vec<(String, Vec<&str>)> = Vec::new();
+    for (name, reason) in skips {
+        match by_reason.iter_mut().find(|(r, _)| *r == reason) {
+            Some((_, names)) => names.push(name),
+            None => by_reason.push((reason, vec![name])),
         }
     }
+    let line = |(reason, names): (String, Vec<&str>)| match names.as_slice() {
+        [one] => format!("skip {one}: {reason}"),
+        many => format!(
+            "skip {} ({reason}): {}",
+            crate::text::count_clusters(many.len()),
+            many.join(", ")
+        ),
+    };
+    by_reason.into_iter().map(line).collect()
 }
 
 /// One line per target (and per download attached to): how the cluster answered. `None`
@@ -230,5 +240,30 @@ pub(super) fn left_behind(model: &Model, plan: &Plan, journaled: bool) -> String
         "every download had ended".into()
     } else {
         summary.join(", ")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::skip_lines;
+
+    #[test]
+    fn skips_keep_the_order_given_reasons_by_their_first_cluster() {
+        let skips = [
+            ("sim-2", "not answering: timeout"),
+            ("sim-3", "read-only"),
+            ("sim-5", "not answering: timeout"),
+            ("sim-7", "not answering: connect"),
+            ("sim-8", "read-only"),
+        ];
+        let lines = skip_lines(skips.iter().map(|(n, r)| (*n, r.to_string())));
+        assert_eq!(
+            lines,
+            [
+                "skip 2 clusters (not answering: timeout): sim-2, sim-5",
+                "skip 2 clusters (read-only): sim-3, sim-8",
+                "skip sim-7: not answering: connect",
+            ]
+        );
     }
 }
