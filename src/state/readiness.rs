@@ -66,6 +66,14 @@ pub(crate) fn any_update(clusters: &[ClusterState]) -> bool {
         .any(|u| u.open() || u.needs_a_look())
 }
 
+/// Whether an update somewhere is paused on an error or failed: a person must look.
+pub(crate) fn any_update_needing_a_look(clusters: &[ClusterState]) -> bool {
+    clusters
+        .iter()
+        .filter_map(update_of)
+        .any(|u| u.needs_a_look())
+}
+
 /// An update as a row shows it, read from the cluster's software.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct UpdateSummary<'a> {

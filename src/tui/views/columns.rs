@@ -31,7 +31,9 @@ const MAX_VERSION: usize = 14;
 /// size while the form has a package, and JOB) is the last validation's verdict;
 /// UPDATE (only while an update runs or needs a look somewhere) where it stands, in the
 /// room left down to its minimum; MESSAGE says why (the code goes into it while CODE
-/// does not fit).
+/// does not fit). While an update somewhere is paused on an error or failed, a frame
+/// too narrow for UPDATE in its place gives it JOB's (see [`urgent`]): a stuck update is
+/// what a narrow screen must not hide.
 pub(crate) const PRIORITY: [Column; 13] = [
     Column::Name,
     Column::Download,
@@ -84,19 +86,32 @@ pub(crate) fn fit(
     sorted: Option<Column>,
     release: Option<&str>,
 ) -> Vec<(Column, usize)> {
-    let labels = widths.labels() > 0;
-    let updates = crate::state::readiness::any_update(&model.clusters);
-    let candidates = PRIORITY.iter().filter(|&&c| match c {
-        Column::Package => release.is_some(),
-        Column::Labels => labels,
-        Column::Update => updates,
-        _ => true,
-    });
+    let order = candidates(model, widths, release);
+    let mut shown = fit_in_order(model, widths, total, &order);
+    let left_out = !shown.iter().any(|(c, _)| *c == Column::Update);
+    if left_out && crate::state::readiness::any_update_needing_a_look(&model.clusters) {
+        shown = fit_in_order(model, widths, total, &urgent(order));
+    }
+    if let Some(sorted) = sorted {
+        make_room_for_the_arrow(&mut shown, sorted);
+    }
+    shown.sort_by_key(|(c, _)| Column::ALL.iter().position(|x| x == c));
+    shown
+}
+
+/// The columns of `order` that fit in `total` cells, with their widths: each in turn
+/// until one does not fit.
+fn fit_in_order(
+    model: &Model,
+    widths: &CellWidths,
+    total: usize,
+    order: &[Column],
+) -> Vec<(Column, usize)> {
     let message_room = MIN_MESSAGE.max(total / MESSAGE_SHARE);
     let mut shown: Vec<(Column, usize)> = Vec::new();
     // Cells taken so far, gaps included.
     let mut used = 0;
-    for &column in candidates {
+    for &column in order {
         let gap = if shown.is_empty() { 0 } else { GAP };
         let wanted = match column {
             Column::Message => message_room,
@@ -122,11 +137,32 @@ pub(crate) fn fit(
     } else if shown.iter().any(|(c, _)| *c == Column::Message) {
         set_width(&mut shown, Column::Message, message_room + total - used);
     }
-    if let Some(sorted) = sorted {
-        make_room_for_the_arrow(&mut shown, sorted);
-    }
-    shown.sort_by_key(|(c, _)| Column::ALL.iter().position(|x| x == c));
     shown
+}
+
+/// The columns that may show, in the order they earn their place: [`PRIORITY`] without
+/// the columns that have nothing to show.
+fn candidates(model: &Model, widths: &CellWidths, release: Option<&str>) -> Vec<Column> {
+    let labels = widths.labels() > 0;
+    let updates = crate::state::readiness::any_update(&model.clusters);
+    PRIORITY
+        .into_iter()
+        .filter(|c| match c {
+            Column::Package => release.is_some(),
+            Column::Labels => labels,
+            Column::Update => updates,
+            _ => true,
+        })
+        .collect()
+}
+
+/// `order` with UPDATE moved up before JOB: for a frame too narrow for it in its own
+/// place while an update somewhere is stuck.
+fn urgent(mut order: Vec<Column>) -> Vec<Column> {
+    order.retain(|c| *c != Column::Update);
+    let before = (order.iter().position(|c| *c == Column::Job)).unwrap_or(order.len());
+    order.insert(before, Column::Update);
+    order
 }
 
 /// UPDATE's width in `left` cells: what is left beside MESSAGE's least room; when that
@@ -350,11 +386,33 @@ mod tests {
             let during = fit(&window, total, None, None);
             assert!(used(&during) <= total, "at {total}: {during:?}");
             let shown = columns(&during);
-            assert!(shown.contains(&Column::Ready), "at {total}: {shown:?}");
+            // Paused on an error: it shows at every size, before JOB and READY.
+            assert!(shown.contains(&Column::Update), "at {total}: {shown:?}");
             if total >= 80 {
+                assert!(shown.contains(&Column::Ready), "at {total}: {shown:?}");
+            }
+            for release in [None, Some("9.16.1P3")] {
+                let shown = columns(&fit(&window, total, None, release));
                 assert!(shown.contains(&Column::Update), "at {total}: {shown:?}");
             }
         }
+    }
+
+    #[test]
+    fn a_running_update_keeps_its_place_after_job_and_ready() {
+        use crate::ontap::software::Software;
+        let mut window = model(&["prod-ams-1", "prod-nyc-1"]);
+        let software = Software::from_value(&serde_json::json!({
+            "state": "in_progress", "pending_version": "9.16.1P3",
+            "update_details": [{"phase": "ONTAP updates", "state": "in_progress",
+                "node": {"name": "prod-ams-1-03"}, "elapsed_duration": 300,
+                "estimated_duration": 2400}],
+        }));
+        window.clusters[0].readiness.software = Some((jiff::Timestamp::UNIX_EPOCH, software));
+        let shown = columns(&fit(&window, 60, None, Some("9.16.1P3")));
+        assert!(shown.contains(&Column::Job), "{shown:?}");
+        assert!(!shown.contains(&Column::Update), "{shown:?}");
+        assert!(columns(&fit(&window, 80, None, None)).contains(&Column::Update));
     }
 
     #[test]
