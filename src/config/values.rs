@@ -19,7 +19,7 @@ use secrecy::SecretString;
 use super::paths::resolve_relative;
 use super::render;
 use super::schema::{Reader, Scope, sorted_keys};
-use crate::text::{clean, is_clean};
+use crate::text::{escaped, is_clean};
 
 const DURATION_FORM: &str = "write it like \"5s\", \"1m\" or \"500ms\"";
 
@@ -52,10 +52,11 @@ impl Reader<'_> {
             return None;
         }
         if !is_clean(text) {
-            // Shown cleaned and escaped: the raw value would do on screen what it does.
+            // Shown escaped: the raw value would do on screen what it does, and a cleaned
+            // one would hide what to remove.
             let message = format!(
-                "{:?} holds control, bidi or invisible characters",
-                clean(text)
+                "{} holds control, bidi or invisible characters",
+                escaped(text)
             );
             let fix = "write it with printable characters only (no escapes, no right-to-left \
                        overrides, no zero-width characters)";
@@ -257,8 +258,8 @@ impl Reader<'_> {
         for key in sorted_keys(table) {
             if key.trim().is_empty() || key.chars().count() > super::MAX_NAME || !is_clean(key) {
                 let message = format!(
-                    "the label name {:?} is empty, too long or holds control, bidi or invisible characters",
-                    clean(key)
+                    "the label name {} is empty, too long or holds control, bidi or invisible characters",
+                    escaped(key)
                 );
                 let fix = "name labels with a short printable word, e.g. site or env";
                 self.problem(scope, "labels", message, fix);

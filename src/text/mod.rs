@@ -57,6 +57,29 @@ pub fn is_clean(text: &str) -> bool {
     })
 }
 
+/// `text` in quotes with every character [`is_clean`] refuses written as an escape
+/// (`\u{1b}`, `\t`, `\u{202e}`), the rest as it is: an error can then show what to
+/// remove, where a cleaned value would look as if nothing were wrong.
+pub(crate) fn escaped(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 2);
+    out.push('"');
+    for c in text.chars() {
+        match c {
+            '\t' => out.push_str("\\t"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '"' | '\\' => {
+                out.push('\\');
+                out.push(c);
+            }
+            c if is_clean(c.encode_utf8(&mut [0; 4])) => out.push(c),
+            c => out.push_str(&format!("\\u{{{:x}}}", c as u32)),
+        }
+    }
+    out.push('"');
+    out
+}
+
 /// True for characters that must never reach a terminal.
 fn is_stripped(c: char) -> bool {
     c.is_control() // C0, DEL and C1
@@ -173,6 +196,18 @@ mod tests {
     fn controls_del_c1_and_bidi_are_stripped() {
         assert_eq!(clean("a\u{7}b\u{7f}c\u{9b}d"), "abcd");
         assert_eq!(clean("evil\u{202E}txt.exe\u{2066}"), "eviltxt.exe");
+    }
+
+    #[test]
+    fn an_escaped_value_shows_every_character_to_remove_and_nothing_raw() {
+        assert_eq!(escaped("a\u{1b}[31mevil"), r#""a\u{1b}[31mevil""#);
+        assert_eq!(escaped("x\u{1b}]0;pwned\u{7}"), r#""x\u{1b}]0;pwned\u{7}""#);
+        assert_eq!(
+            escaped("a\tb\u{202e}c\u{200b}"),
+            r#""a\tb\u{202e}c\u{200b}""#
+        );
+        assert_eq!(escaped("café \"q\""), r#""café \"q\"""#);
+        assert!(is_clean(&escaped("\u{1b}\u{9b}\u{2066}\u{e0041}\n")));
     }
 
     #[test]
