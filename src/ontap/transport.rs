@@ -70,6 +70,29 @@ pub(super) fn classify_cause(
             };
             return (ErrorKind::Connect, message);
         }
+        // A body hyper could not read to its end comes as its body error around the
+        // reason, an io error: the connection closed early, or the framing (chunk sizes,
+        // chunk extensions) is not HTTP.
+        let framing = causes(err).find_map(|e| e.downcast_ref::<std::io::Error>());
+        if let (Some(bytes), Some(io)) = (read, framing) {
+            use std::io::ErrorKind as Io;
+            match io.kind() {
+                Io::UnexpectedEof => {
+                    let message = format!(
+                        "the connection closed in the middle of the answer ({bytes} bytes came)"
+                    );
+                    return (ErrorKind::Connect, message);
+                }
+                Io::InvalidInput | Io::InvalidData => {
+                    let message = format!(
+                        "the answer's body is not valid HTTP after {bytes} bytes ({})",
+                        clean(&io.to_string())
+                    );
+                    return (ErrorKind::Protocol, message);
+                }
+                _ => {}
+            }
+        }
     }
     let root = causes(err)
         .last()

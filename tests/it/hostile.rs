@@ -9,7 +9,7 @@ use std::time::Duration;
 use crate::support::bin::run_ontop;
 use crate::support::download::{Setup, assert_exit, posts, text};
 use crate::support::fleet::{client, client_with, fleet_trust, start_fleet};
-use ontop::testing::ontap::{DownloadRequest, ErrorKind};
+use ontop::testing::ontap::{DownloadRequest, ErrorKind, TlsTrust};
 use ontop_sim::{Fault, SimFleet};
 
 async fn fleet_config(fleet: &SimFleet) -> (tempfile::TempDir, PathBuf) {
@@ -330,6 +330,38 @@ async fn broken_http_is_a_protocol_error() {
         fleet.set_fault(&name, fault.clone());
         let error = client(&fleet, 0).download_status().await.unwrap_err();
         assert_eq!(error.kind, ErrorKind::Protocol, "{fault}: {error}");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_answer_cut_short_says_so_and_how_much_came() {
+    for http in [true, false] {
+        let fleet = start_fleet(1, |o| o.http = http).await;
+        let name = fleet.clusters()[0].name.clone();
+        fleet.set_fault(&name, Fault::Truncated);
+        let trust = if http {
+            TlsTrust::System
+        } else {
+            fleet_trust(&fleet)
+        };
+        let client = client_with(&fleet, 0, trust, fleet.password(), Duration::from_secs(5));
+        let error = client.download_status().await.unwrap_err();
+        assert_eq!(error.kind, ErrorKind::Connect, "{error}");
+        assert!(
+            error
+                .message
+                .contains("the connection closed in the middle of the answer (35 bytes came)"),
+            "http {http}: {error}"
+        );
+        fleet.set_fault(&name, Fault::BadChunk);
+        let error = client.download_status().await.unwrap_err();
+        assert_eq!(error.kind, ErrorKind::Protocol, "http {http}: {error}");
+        assert!(
+            error
+                .message
+                .contains("the answer's body is not valid HTTP"),
+            "http {http}: {error}"
+        );
     }
 }
 

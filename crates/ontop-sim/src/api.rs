@@ -83,7 +83,12 @@ async fn gate(Extension(c): Extension<Arc<Cluster>>, req: Request, next: Next) -
         Fault::UploadDisabled | Fault::NoSpace | Fault::UploadReset => {}
         Fault::Latency(extra) => tokio::time::sleep(extra).await,
         // On an already open connection: never answer (a long hour, then give up).
-        Fault::Hang | Fault::Reset | Fault::Down | Fault::Garbage => {
+        Fault::Hang
+        | Fault::Reset
+        | Fault::Down
+        | Fault::Garbage
+        | Fault::Truncated
+        | Fault::BadChunk => {
             tokio::time::sleep(Duration::from_secs(3600)).await;
             return StatusCode::GATEWAY_TIMEOUT.into_response();
         }

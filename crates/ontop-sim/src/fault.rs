@@ -59,6 +59,10 @@ pub enum Fault {
     LongText,
     /// Answer with a header of 1 MiB.
     BigHeaders,
+    /// Answer 200 with a body that claims 1,000 bytes, send its first 35, then close.
+    Truncated,
+    /// Answer 200 with a chunked body whose first chunk size is not hexadecimal.
+    BadChunk,
     /// Answer every request with bytes that are not HTTP (a bad status line).
     Garbage,
     /// A validation is in progress: a package DELETE is refused with 10551346.
@@ -96,7 +100,8 @@ pub const LONG_TEXT: usize = 70_000;
 macro_rules! fault_kinds {
     () => {
         "none, hang, reset, http500, http502, http503, malformed, unauthorized, latency:MS, \
-         escape, down, redirect[:STATUS[:URL]], huge, endless, drip, longtext, bigheaders, garbage, \
+         escape, down, redirect[:STATUS[:URL]], huge, endless, drip, longtext, bigheaders, truncated, \
+         badchunk, garbage, \
          validating, updating, syncing, deletetimeout, validation-warning, validation-error, \
          shape-9.6, shape-9.7, upload-disabled, nospace, upload-reset"
     };
@@ -134,6 +139,8 @@ impl FromStr for Fault {
             "drip" => Fault::Drip,
             "longtext" => Fault::LongText,
             "bigheaders" => Fault::BigHeaders,
+            "truncated" => Fault::Truncated,
+            "badchunk" => Fault::BadChunk,
             "garbage" => Fault::Garbage,
             "validating" => Fault::Validating,
             "updating" => Fault::Updating,
@@ -190,6 +197,8 @@ impl fmt::Display for Fault {
             Fault::Drip => f.write_str("drip"),
             Fault::LongText => f.write_str("longtext"),
             Fault::BigHeaders => f.write_str("bigheaders"),
+            Fault::Truncated => f.write_str("truncated"),
+            Fault::BadChunk => f.write_str("badchunk"),
             Fault::Garbage => f.write_str("garbage"),
             Fault::Validating => f.write_str("validating"),
             Fault::Updating => f.write_str("updating"),

@@ -12,7 +12,7 @@ use axum::response::{IntoResponse, Response};
 use futures_util::stream;
 use serde_json::json;
 
-use super::fault::LONG_TEXT;
+use super::fault::{Fault, LONG_TEXT};
 use super::wire::hal;
 
 /// What an `huge` answer claims and sends: 800 MiB.
@@ -113,3 +113,23 @@ pub(crate) fn big_headers() -> Response {
 /// What a `garbage` cluster writes on a connection once a request has come: a status
 /// line no HTTP client can parse.
 pub(crate) const GARBAGE: &[u8] = b"HTTP/1.1 2OO K\r\nthis is not\r\n\r\n\x00\x01\x02 not HTTP\r\n";
+
+/// What a `truncated` cluster writes: a head that promises 1,000 bytes of body, and
+/// the first 35 of them (the connection then closes).
+pub(crate) const TRUNCATED: &[u8] = b"HTTP/1.1 200 OK\r\ncontent-type: application/hal+json\r\n\
+    content-length: 1000\r\n\r\n{\"state\": \"running\", \"message\": \"Pa";
+
+/// What a `badchunk` cluster writes: a chunked body whose first chunk size is not hex.
+pub(crate) const BAD_CHUNK: &[u8] = b"HTTP/1.1 200 OK\r\ncontent-type: application/hal+json\r\n\
+    transfer-encoding: chunked\r\n\r\nzz\r\n{}\r\n0\r\n\r\n";
+
+/// The bytes a cluster whose fault acts on the socket writes once a request has come,
+/// whatever it asked: `None` for every other fault.
+pub(crate) fn raw_answer(fault: &Fault) -> Option<&'static [u8]> {
+    match fault {
+        Fault::Garbage => Some(GARBAGE),
+        Fault::Truncated => Some(TRUNCATED),
+        Fault::BadChunk => Some(BAD_CHUNK),
+        _ => None,
+    }
+}

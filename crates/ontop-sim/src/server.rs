@@ -32,7 +32,7 @@ use super::fault::Fault;
 use super::tasks::lock;
 use super::tls::Leaf;
 pub(crate) use conn::ResetOnDrop;
-use conn::answer_garbage;
+use conn::answer_raw;
 
 /// How long a client has to finish its TLS handshake.
 pub(crate) const HANDSHAKE_TIMEOUT: Duration = Duration::from_secs(30);
@@ -140,7 +140,9 @@ impl Endpoint {
     /// Must run inside the tokio runtime (it may re-open the port).
     pub(crate) fn set_fault(self: &Arc<Self>, fault: Fault) {
         let was_down = self.cluster.replace_fault(fault.clone()) == Fault::Down;
-        if matches!(fault, Fault::Down | Fault::Reset | Fault::Garbage) {
+        if matches!(fault, Fault::Down | Fault::Reset)
+            || crate::hostile::raw_answer(&fault).is_some()
+        {
             self.kill.send_modify(|epoch| *epoch += 1);
         }
         match (was_down, fault == Fault::Down) {
@@ -241,12 +243,16 @@ impl Endpoint {
         let tls = lock(&self.tls)
             .as_ref()
             .map(|(config, _)| Arc::clone(config));
-        let garbage = self.cluster.fault() == Fault::Garbage;
+        let raw = crate::hostile::raw_answer(&self.cluster.fault());
         let run = async {
             let handshake = match (accepted, tls) {
-                (Accepted::Fresh(io), None) if garbage => return answer_garbage(io).await,
                 (Accepted::Fresh(io), None) => {
-                    let _ = http.serve_connection(TokioIo::new(io), service).await;
+                    match raw {
+                        Some(answer) => answer_raw(io, answer).await,
+                        None => {
+                            let _ = http.serve_connection(TokioIo::new(io), service).await;
+                        }
+                    }
                     return;
                 }
                 (Accepted::Fresh(io), Some(config)) => {
@@ -260,9 +266,9 @@ impl Endpoint {
                 // The shared port reads no ClientHello for a plain HTTP fleet.
                 (Accepted::Hello(_), None) => return,
             };
-            match handshake {
-                Ok(Ok(tls)) if garbage => answer_garbage(tls).await,
-                Ok(Ok(tls)) => {
+            match (handshake, raw) {
+                (Ok(Ok(tls)), Some(answer)) => answer_raw(tls, answer).await,
+                (Ok(Ok(tls)), None) => {
                     let _ = http.serve_connection(TokioIo::new(tls), service).await;
                 }
                 _ => {}

@@ -1,5 +1,6 @@
 //! One accepted connection's stream: reset (TCP RST) rather than closed when the
-//! simulator drops it on purpose, and the answer of the `garbage` fault.
+//! simulator drops it on purpose, and the raw answers of the faults that act on the
+//! socket (`garbage`, `truncated`, `badchunk`).
 
 use std::io;
 use std::pin::Pin;
@@ -77,9 +78,9 @@ impl AsyncWrite for ResetOnDrop {
     }
 }
 
-/// Reads a request head (at most 64 KiB), answers it with bytes that are not HTTP, and
-/// closes the connection.
-pub(crate) async fn answer_garbage(mut io: impl AsyncRead + AsyncWrite + Unpin) {
+/// Reads a request head (at most 64 KiB), answers it with `answer` as it is (bytes that
+/// are not HTTP, or HTTP cut short: see `hostile::raw_answer`), and closes the connection.
+pub(crate) async fn answer_raw(mut io: impl AsyncRead + AsyncWrite + Unpin, answer: &[u8]) {
     use tokio::io::{AsyncReadExt, AsyncWriteExt};
     let mut head = Vec::new();
     let mut buf = [0u8; 4096];
@@ -89,6 +90,6 @@ pub(crate) async fn answer_garbage(mut io: impl AsyncRead + AsyncWrite + Unpin) 
             Ok(n) => head.extend_from_slice(&buf[..n]),
         }
     }
-    let _ = io.write_all(crate::hostile::GARBAGE).await;
+    let _ = io.write_all(answer).await;
     let _ = io.shutdown().await;
 }
