@@ -366,6 +366,35 @@ async fn an_answer_cut_short_says_so_and_how_much_came() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_empty_answer_or_an_odd_status_is_no_healthy_cluster() {
+    let fleet = start_fleet(3, |_| {}).await;
+    fleet.set_fault("sim-1", Fault::EmptyJson);
+    fleet.set_fault("sim-2", Fault::Status999);
+    let error = client(&fleet, 0).cluster().await.unwrap_err();
+    assert_eq!(error.kind, ErrorKind::Decode, "{error}");
+    assert!(
+        error.message.contains("no cluster name and no version"),
+        "{error}"
+    );
+    let error = client(&fleet, 1).download_status().await.unwrap_err();
+    assert_eq!(
+        (error.kind, error.http_status),
+        (ErrorKind::Protocol, Some(999)),
+        "{error}"
+    );
+
+    let (_dir, config) = fleet_config(&fleet).await;
+    let out = run_ontop(&["status", "--jsonl"], &config).await;
+    assert_exit(&out, 1);
+    let stdout = text(&out.stdout);
+    let health: Vec<String> = stdout
+        .lines()
+        .map(|line| serde_json::from_str::<serde_json::Value>(line).unwrap()["health"].to_string())
+        .collect();
+    assert_eq!(health, ["\"failing\"", "\"failing\"", "\"ok\""], "{stdout}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn plain_http_is_warned_and_one_address_with_two_read_only_settings_is_refused() {
     let fleet = start_fleet(1, |o| o.http = true).await;
     let (_dir, config) = fleet_config(&fleet).await;

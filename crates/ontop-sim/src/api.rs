@@ -88,7 +88,9 @@ async fn gate(Extension(c): Extension<Arc<Cluster>>, req: Request, next: Next) -
         | Fault::Down
         | Fault::Garbage
         | Fault::Truncated
-        | Fault::BadChunk => {
+        | Fault::BadChunk
+        | Fault::EmptyJson
+        | Fault::Status999 => {
             tokio::time::sleep(Duration::from_secs(3600)).await;
             return StatusCode::GATEWAY_TIMEOUT.into_response();
         }

@@ -63,6 +63,10 @@ pub enum Fault {
     Truncated,
     /// Answer 200 with a chunked body whose first chunk size is not hexadecimal.
     BadChunk,
+    /// Answer every request 200 with `{}`: a generic JSON service, not a cluster.
+    EmptyJson,
+    /// Answer every request with status 999 (and `{}`), which no web server sends.
+    Status999,
     /// Answer every request with bytes that are not HTTP (a bad status line).
     Garbage,
     /// A validation is in progress: a package DELETE is refused with 10551346.
@@ -101,7 +105,7 @@ macro_rules! fault_kinds {
     () => {
         "none, hang, reset, http500, http502, http503, malformed, unauthorized, latency:MS, \
          escape, down, redirect[:STATUS[:URL]], huge, endless, drip, longtext, bigheaders, truncated, \
-         badchunk, garbage, \
+         badchunk, emptyjson, status999, garbage, \
          validating, updating, syncing, deletetimeout, validation-warning, validation-error, \
          shape-9.6, shape-9.7, upload-disabled, nospace, upload-reset"
     };
@@ -141,6 +145,8 @@ impl FromStr for Fault {
             "bigheaders" => Fault::BigHeaders,
             "truncated" => Fault::Truncated,
             "badchunk" => Fault::BadChunk,
+            "emptyjson" => Fault::EmptyJson,
+            "status999" => Fault::Status999,
             "garbage" => Fault::Garbage,
             "validating" => Fault::Validating,
             "updating" => Fault::Updating,
@@ -199,6 +205,8 @@ impl fmt::Display for Fault {
             Fault::BigHeaders => f.write_str("bigheaders"),
             Fault::Truncated => f.write_str("truncated"),
             Fault::BadChunk => f.write_str("badchunk"),
+            Fault::EmptyJson => f.write_str("emptyjson"),
+            Fault::Status999 => f.write_str("status999"),
             Fault::Garbage => f.write_str("garbage"),
             Fault::Validating => f.write_str("validating"),
             Fault::Updating => f.write_str("updating"),

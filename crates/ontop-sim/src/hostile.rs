@@ -123,6 +123,14 @@ pub(crate) const TRUNCATED: &[u8] = b"HTTP/1.1 200 OK\r\ncontent-type: applicati
 pub(crate) const BAD_CHUNK: &[u8] = b"HTTP/1.1 200 OK\r\ncontent-type: application/hal+json\r\n\
     transfer-encoding: chunked\r\n\r\nzz\r\n{}\r\n0\r\n\r\n";
 
+/// What an `emptyjson` cluster writes: 200 and `{}`.
+pub(crate) const EMPTY_JSON: &[u8] =
+    b"HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: 2\r\n\r\n{}";
+
+/// What a `status999` cluster writes: a status past any HTTP defines, and `{}`.
+pub(crate) const STATUS_999: &[u8] =
+    b"HTTP/1.1 999 Weird\r\ncontent-type: application/json\r\ncontent-length: 2\r\n\r\n{}";
+
 /// The bytes a cluster whose fault acts on the socket writes once a request has come,
 /// whatever it asked: `None` for every other fault.
 pub(crate) fn raw_answer(fault: &Fault) -> Option<&'static [u8]> {
@@ -130,6 +138,8 @@ pub(crate) fn raw_answer(fault: &Fault) -> Option<&'static [u8]> {
         Fault::Garbage => Some(GARBAGE),
         Fault::Truncated => Some(TRUNCATED),
         Fault::BadChunk => Some(BAD_CHUNK),
+        Fault::EmptyJson => Some(EMPTY_JSON),
+        Fault::Status999 => Some(STATUS_999),
         _ => None,
     }
 }

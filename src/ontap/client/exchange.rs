@@ -85,8 +85,8 @@ impl Client {
         }
     }
 
-    /// An answer as ontop takes it: a refused login is noted, and a redirect or a status
-    /// >= 400 becomes an error (the latter carrying the envelope, read by `deadline`).
+    /// An answer as ontop takes it: a refused login is noted, and anything but a 2xx
+    /// becomes an error (a status >= 400 carrying the envelope, read by `deadline`).
     async fn judge(
         &self,
         response: Response,
@@ -103,8 +103,17 @@ impl Client {
                 OntapError::new(&self.name, ErrorKind::Http, message).with_status(status.as_u16())
             );
         }
-        if !status.is_client_error() && !status.is_server_error() {
+        if status.is_success() {
             return Ok(response);
+        }
+        if !status.is_client_error() && !status.is_server_error() {
+            // 1xx after the head, or past 599: no ONTAP web server answers so.
+            let message = format!(
+                "HTTP {}: a status no ONTAP web server answers with",
+                status.as_u16()
+            );
+            return Err(OntapError::new(&self.name, ErrorKind::Protocol, message)
+                .with_status(status.as_u16()));
         }
         let body = error_body(response, deadline).await;
         Err(self.status_error(status, &body))

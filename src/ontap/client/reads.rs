@@ -4,13 +4,24 @@
 use super::Client;
 use crate::ontap::model::{JobList, PackageList};
 use crate::ontap::software::Software;
-use crate::ontap::{ClusterInfo, DownloadStatus, Job, OntapError};
+use crate::ontap::{ClusterInfo, DownloadStatus, ErrorKind, Job, OntapError};
 
 impl Client {
     /// `GET /api/cluster`: name, uuid and version.
+    ///
+    /// An answer that names neither the cluster nor its release is refused: every
+    /// cluster has both, and `{}` is what a generic JSON service or a portal in front of
+    /// the address says, which must not show as a healthy cluster.
     pub async fn cluster(&self) -> Result<ClusterInfo, OntapError> {
-        self.get_json(&["cluster"], &[("fields", "name,uuid,version")])
-            .await
+        let info: ClusterInfo = self
+            .get_json(&["cluster"], &[("fields", "name,uuid,version")])
+            .await?;
+        if info.name.is_none() && info.version.is_none() {
+            let message = "the answer to GET /api/cluster gives no cluster name and no \
+                           version: not a cluster's answer";
+            return Err(OntapError::new(&self.name, ErrorKind::Decode, message));
+        }
+        Ok(info)
     }
 
     /// `GET /api/cluster/software/download`: the state of the cluster-wide download.

@@ -1,6 +1,6 @@
 //! One accepted connection's stream: reset (TCP RST) rather than closed when the
 //! simulator drops it on purpose, and the raw answers of the faults that act on the
-//! socket (`garbage`, `truncated`, `badchunk`).
+//! socket (`garbage`, `truncated`, `badchunk`, `emptyjson`, `status999`).
 
 use std::io;
 use std::pin::Pin;
