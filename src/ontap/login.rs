@@ -110,6 +110,39 @@ impl Login {
     }
 }
 
+impl Login {
+    /// `text` from the cluster with this client's current credential hidden (see
+    /// [`hide_credential`]).
+    pub(super) fn hide_in(&self, text: &str) -> String {
+        hide_credential(&self.state.reading().header, text)
+    }
+}
+
+/// `text` (from a cluster, or something in between) with the credential of `sent`
+/// replaced by `***`: its base64 as sent, and its password when a server decoded it.
+/// A debugging proxy or a broken server may echo the request in its error; ontop's
+/// own secret must not come back on screen, in JSON or in a log through it.
+pub(super) fn hide_credential(sent: &HeaderValue, text: &str) -> String {
+    use base64::Engine;
+    let Some(token) = (sent.to_str().ok()).and_then(|v| v.strip_prefix("Basic ")) else {
+        return text.to_string();
+    };
+    let mut hidden = text.replace(token, "***");
+    if let Ok(mut pair) = base64::engine::general_purpose::STANDARD.decode(token) {
+        if let Some(colon) = pair.iter().position(|&b| b == b':') {
+            let password = String::from_utf8_lossy(&pair[colon + 1..]).into_owned();
+            // A password of a letter or two would hide every word that holds it.
+            if password.chars().count() >= 4 {
+                hidden = hidden.replace(&password, "***");
+            }
+            let mut password = password;
+            secrecy::zeroize::Zeroize::zeroize(&mut password);
+        }
+        secrecy::zeroize::Zeroize::zeroize(&mut pair);
+    }
+    hidden
+}
+
 /// `Basic base64(user:password)`, sensitive.
 fn basic_auth(username: &str, password: &SecretString) -> HeaderValue {
     use base64::Engine;
@@ -125,6 +158,24 @@ fn basic_auth(username: &str, password: &SecretString) -> HeaderValue {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_echoed_credential_is_hidden_as_sent_and_decoded() {
+        let sent = basic_auth("admin", &pw("SuperSecretPW123"));
+        let token = sent
+            .to_str()
+            .unwrap()
+            .strip_prefix("Basic ")
+            .unwrap()
+            .to_string();
+        let echoed = format!("bad login for authorization: Basic {token} (SuperSecretPW123)");
+        assert_eq!(
+            hide_credential(&sent, &echoed),
+            "bad login for authorization: Basic *** (***)"
+        );
+        let short = basic_auth("admin", &pw("ab"));
+        assert_eq!(hide_credential(&short, "tab stops"), "tab stops");
+    }
 
     fn pw(text: &str) -> SecretString {
         SecretString::from(text.to_string())

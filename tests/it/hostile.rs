@@ -395,6 +395,24 @@ async fn an_empty_answer_or_an_odd_status_is_no_healthy_cluster() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_credential_a_cluster_echoes_back_is_hidden() {
+    let fleet = start_fleet(1, |_| {}).await;
+    fleet.set_fault("sim-1", Fault::Echo);
+    let error = client(&fleet, 0).download_status().await.unwrap_err();
+    assert!(
+        error
+            .message
+            .contains("authorization: Basic *** (admin:***)"),
+        "{error}"
+    );
+    let (_dir, config) = fleet_config(&fleet).await;
+    let out = run_ontop(&["status", "--json"], &config).await;
+    let said = format!("{}{}", text(&out.stdout), text(&out.stderr));
+    assert!(said.contains("Basic ***"), "{said}");
+    assert!(!said.contains(fleet.password()), "{said}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn plain_http_is_warned_and_one_address_with_two_read_only_settings_is_refused() {
     let fleet = start_fleet(1, |o| o.http = true).await;
     let (_dir, config) = fleet_config(&fleet).await;

@@ -121,6 +121,7 @@ async fn gate(Extension(c): Extension<Arc<Cluster>>, req: Request, next: Next) -
             c.login_failed();
             return wire::unauthorized();
         }
+        Fault::Echo => return echo(req.headers()),
         // Answered before the latency, in `hostile_answer`.
         Fault::Redirect { .. } | Fault::Huge | Fault::Endless | Fault::Drip | Fault::BigHeaders => {
         }
@@ -159,6 +160,26 @@ fn authorized(headers: &HeaderMap, username: &str, password: &str) -> bool {
     };
     let expected = format!("{username}:{password}");
     decoded == expected.as_bytes()
+}
+
+/// The `echo` fault's 500: its message quotes the request's `Authorization` header and
+/// what it decodes to, as a debugging proxy or a broken server might.
+fn echo(headers: &HeaderMap) -> Response {
+    let sent = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    let decoded = (sent.strip_prefix("Basic "))
+        .and_then(|token| base64::engine::general_purpose::STANDARD.decode(token).ok())
+        .map(|pair| String::from_utf8_lossy(&pair).into_owned())
+        .unwrap_or_default();
+    let message = format!("cannot serve the request with authorization: {sent} ({decoded})");
+    wire::error(
+        StatusCode::INTERNAL_SERVER_ERROR,
+        codes::INTERNAL,
+        &message,
+        None,
+    )
 }
 
 /// A proxy-style HTML error page, as an HTTP front end would send.

@@ -67,6 +67,9 @@ pub enum Fault {
     EmptyJson,
     /// Answer every request with status 999 (and `{}`), which no web server sends.
     Status999,
+    /// Answer every request 500 with a message that quotes its `Authorization` header
+    /// and the password in it.
+    Echo,
     /// Answer every request with bytes that are not HTTP (a bad status line).
     Garbage,
     /// A validation is in progress: a package DELETE is refused with 10551346.
@@ -105,7 +108,7 @@ macro_rules! fault_kinds {
     () => {
         "none, hang, reset, http500, http502, http503, malformed, unauthorized, latency:MS, \
          escape, down, redirect[:STATUS[:URL]], huge, endless, drip, longtext, bigheaders, truncated, \
-         badchunk, emptyjson, status999, garbage, \
+         badchunk, emptyjson, status999, echo, garbage, \
          validating, updating, syncing, deletetimeout, validation-warning, validation-error, \
          shape-9.6, shape-9.7, upload-disabled, nospace, upload-reset"
     };
@@ -147,6 +150,7 @@ impl FromStr for Fault {
             "badchunk" => Fault::BadChunk,
             "emptyjson" => Fault::EmptyJson,
             "status999" => Fault::Status999,
+            "echo" => Fault::Echo,
             "garbage" => Fault::Garbage,
             "validating" => Fault::Validating,
             "updating" => Fault::Updating,
@@ -207,6 +211,7 @@ impl fmt::Display for Fault {
             Fault::BadChunk => f.write_str("badchunk"),
             Fault::EmptyJson => f.write_str("emptyjson"),
             Fault::Status999 => f.write_str("status999"),
+            Fault::Echo => f.write_str("echo"),
             Fault::Garbage => f.write_str("garbage"),
             Fault::Validating => f.write_str("validating"),
             Fault::Updating => f.write_str("updating"),

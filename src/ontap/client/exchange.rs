@@ -13,6 +13,7 @@ use crate::ontap::answer::{
 };
 use crate::ontap::error::{ErrorKind, OntapError};
 use crate::ontap::kept::{Failed, InUse, Kept};
+use crate::ontap::login::hide_credential;
 use crate::ontap::model::ErrorEnvelope;
 use crate::ontap::transport::{classify_cause, classify_transport, timeout_message};
 use crate::text::{clean, mask_urls_in};
@@ -116,7 +117,7 @@ impl Client {
                 .with_status(status.as_u16()));
         }
         let body = error_body(response, deadline).await;
-        Err(self.status_error(status, &body))
+        Err(self.status_error(status, &body, sent))
     }
 
     /// The body of an answer, at most [`MAX_ANSWER`] of it, by its deadline; then its
@@ -146,12 +147,16 @@ impl Client {
         })
     }
 
-    fn status_error(&self, status: StatusCode, body: &[u8]) -> OntapError {
+    /// The error of a status >= 400, from its envelope; the credential `sent` is hidden
+    /// in whatever the cluster says.
+    fn status_error(&self, status: StatusCode, body: &[u8], sent: &HeaderValue) -> OntapError {
         let envelope = serde_json::from_slice::<ErrorEnvelope>(body).ok();
         let (message, code, target) = match envelope {
             Some(ErrorEnvelope { error }) => (error.message, error.code, error.target),
             None => (None, None, None),
         };
+        let hide = |text: String| hide_credential(sent, &text);
+        let (message, target) = (message.map(hide), target.map(hide));
         let kind = match status {
             StatusCode::UNAUTHORIZED | StatusCode::FORBIDDEN => ErrorKind::Auth,
             _ => ErrorKind::Http,
@@ -177,10 +182,8 @@ impl Client {
     }
 
     pub(super) fn decode_error(&self, what: &str, body: &[u8]) -> OntapError {
-        let snippet: String = mask_urls_in(&clean(&String::from_utf8_lossy(body)))
-            .chars()
-            .take(80)
-            .collect();
+        let snippet = self.login.hide_in(&clean(&String::from_utf8_lossy(body)));
+        let snippet: String = mask_urls_in(&snippet).chars().take(80).collect();
         // A parser's message may quote the offending value, which may be huge.
         let what: String = clean(what).chars().take(160).collect();
         let message = format!("unexpected answer ({what}): {snippet:?}");
