@@ -101,9 +101,17 @@ fn parse_error(path: &Path, error: config::ConfigError) -> ConfigError {
         config::ConfigError::FileParse { cause, .. } => cause.to_string(),
         other => other.to_string(),
     };
+    let mut message = redact_secret_lines(&message);
+    // The parser's words for a number past TOML's integers say nothing of the fix.
+    if message.contains("as i128") {
+        message.push_str(
+            "\n(this number is too large: a TOML whole number is at most 9223372036854775807; \
+             every ontop setting wants far less, and its error then says how much)",
+        );
+    }
     ConfigError::Parse {
         path: path.to_owned(),
-        message: redact_secret_lines(&message),
+        message,
     }
 }
 

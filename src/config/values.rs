@@ -177,6 +177,11 @@ impl Reader<'_> {
                 self.problem(scope, key, message, DURATION_FORM);
                 None
             }
+            None if crate::text::duration::too_large(text) => {
+                let message = format!("{text:?} is too long (at most {})", render::duration(max));
+                self.problem(scope, key, message, DURATION_FORM);
+                None
+            }
             None => {
                 self.problem(
                     scope,

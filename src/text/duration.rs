@@ -13,6 +13,13 @@ pub(crate) fn parse(text: &str) -> Option<Duration> {
         .and_then(|d| Duration::try_from(d).ok())
 }
 
+/// True when `text`, which [`parse`] refused, holds a number of more than twelve digits:
+/// a duration too large to hold (a trillion seconds is 31,000 years), not a misspelt one.
+pub(crate) fn too_large(text: &str) -> bool {
+    text.split(|c: char| !c.is_ascii_digit())
+        .any(|digits| digits.len() > 12)
+}
+
 /// A duration the way a config file or a flag writes it: "5s", "1m 30s", "500ms".
 pub(crate) fn written(d: Duration) -> String {
     match SignedDuration::try_from(d) {
@@ -58,6 +65,10 @@ mod tests {
             assert_eq!(parse(text), Some(d));
         }
         assert_eq!(parse("1h30m"), Some(Duration::from_secs(5400)));
+        assert_eq!(parse("99999999999999999999s"), None);
+        assert!(too_large("99999999999999999999s"));
+        assert!(too_large("18446744073709551615s"));
+        assert!(!too_large("5 seconds and a bit"));
         assert_eq!(parse("-5s"), None);
         assert_eq!(parse("soon"), None);
     }

@@ -192,7 +192,12 @@ async fn huge_names_and_durations_are_config_errors_naming_the_key() {
         "{}",
         text(&out.stderr)
     );
-    for (key, value) in [("poll_interval", "9223372036854775807s"), ("timeout", "2h")] {
+    for (key, value) in [
+        ("poll_interval", "9223372036854775807s"),
+        ("poll_interval", "99999999999999999999s"),
+        ("timeout", "18446744073709551615s"),
+        ("timeout", "2h"),
+    ] {
         let (_d, out) = config_check(&format!(
             "{CLUSTER}{key} = \"{value}\"\n[[cluster]]\nname = \"a\"\nurl = \"https://a\"\n"
         ))
@@ -204,6 +209,17 @@ async fn huge_names_and_durations_are_config_errors_naming_the_key() {
             "{stderr}"
         );
     }
+    let (_d, out) = config_check(&format!(
+        "{CLUSTER}[download]\nmax_running = 99999999999999999999999\n\
+         [[cluster]]\nname = \"a\"\nurl = \"https://a\"\n"
+    ))
+    .await;
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        text(&out.stderr).contains("line 5") && text(&out.stderr).contains("number is too large"),
+        "{}",
+        text(&out.stderr)
+    );
 }
 
 // 4. Secrets are masked wherever they would show.
