@@ -110,7 +110,7 @@ pub(crate) enum Command {
         #[command(flatten)]
         config: ConfigArg,
         /// Where to listen, an IP address and port [default: [serve] listen, else 127.0.0.1:9464]
-        #[arg(long, value_name = "ADDR:PORT")]
+        #[arg(long, value_name = "ADDR:PORT", value_parser = listen_address)]
         listen: Option<std::net::SocketAddr>,
     },
     /// The fleet's package repositories: which clusters hold (and run) which ONTAP image
@@ -289,6 +289,18 @@ impl Cli {
             ) => Common::default(),
         }
     }
+}
+
+/// `--listen`: an IP address and port, with the fix when it is not one (a host name is
+/// not looked up: what a service listens on is better written as it is).
+fn listen_address(text: &str) -> Result<std::net::SocketAddr, String> {
+    text.parse().map_err(|_| {
+        format!(
+            "{text:?} is not an IP address and port; write it like 127.0.0.1:9464 (or \
+             0.0.0.0:9464 for every interface, [::1]:9464 for IPv6): names such as localhost \
+             are not looked up"
+        )
+    })
 }
 
 /// `ontop sim` options: the simulator's own definition when it is built in.

@@ -89,6 +89,20 @@ fn an_option_before_its_command_is_refused_with_a_hint() {
 }
 
 #[test]
+fn a_listen_address_that_is_a_name_gets_the_fix() {
+    let home = tempfile::tempdir().unwrap();
+    let out = ontop(&["serve", "--listen", "localhost:9464"], home.path());
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains(
+            "\"localhost:9464\" is not an IP address and port; write it like 127.0.0.1:9464"
+        ),
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[test]
 fn completions_for_each_shell_call_ontop_back_and_bash_reads_its_script() {
     let home = tempfile::tempdir().unwrap();
     for shell in ["bash", "zsh", "fish"] {
