@@ -60,8 +60,14 @@ pub(crate) fn wrap(s: &str, max: usize) -> Vec<String> {
                 lines.push(std::mem::take(&mut line));
                 continue;
             }
-            // A word longer than a line: cut it.
-            let (head, tail) = split_at_width(&word, max);
+            // A word longer than a line: cut it, after its last ':' or '/' in the line
+            // when that keeps half the line (a fingerprint then breaks between its
+            // bytes, a URL between its parts), else where the line ends.
+            let (mut head, mut tail) = split_at_width(&word, max);
+            if let Some(at) = head.rfind([':', '/']).filter(|&at| 2 * (at + 1) >= max) {
+                tail = format!("{}{tail}", &head[at + 1..]);
+                head.truncate(at + 1);
+            }
             lines.push(head);
             word = tail;
         }
@@ -103,6 +109,11 @@ mod tests {
             ["check the", "URL and", "retry"]
         );
         assert_eq!(wrap("abcdefghijkl", 5), ["abcde", "fghij", "kl"]);
+        assert_eq!(
+            wrap("sha256:4D:63:00:67:7D", 11),
+            ["sha256:4D:", "63:00:67:7D"]
+        );
+        assert_eq!(wrap("a:bcdefghijkl", 6), ["a:bcde", "fghijk", "l"]);
         assert_eq!(wrap("", 5), [""]);
     }
 }
