@@ -245,6 +245,24 @@ impl App {
         }
     }
 
+    /// The clusters whose download is followed here (running, or asked for and not
+    /// answered), in config order; uploads on their way are not among them.
+    pub(crate) fn followed_downloads(&self) -> Vec<&str> {
+        use crate::download::{OperationKind, Phase};
+        (self.model.clusters.iter().enumerate())
+            .filter(|(i, c)| {
+                self.upload_on_its_way(*i).is_none()
+                    && c.open_operations().any(|op| {
+                        !matches!(
+                            op.kind(),
+                            OperationKind::Removal | OperationKind::Validation
+                        ) && !matches!(op.phase, Phase::Queued { .. })
+                    })
+            })
+            .map(|(_, c)| c.identity.name.as_str())
+            .collect()
+    }
+
     /// How far the cluster's upload on its way is at `now`, with its rate and time left
     /// once they can be told (the average since its first byte went).
     pub(crate) fn upload_progress(&self, cluster: usize, now: Timestamp) -> Option<UploadProgress> {

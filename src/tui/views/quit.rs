@@ -12,6 +12,17 @@ use crate::tui::app::upload::bytes;
 use crate::tui::app::{App, Dialog};
 use crate::tui::keymap::Context;
 
+/// The clusters named after the count: ": a, b, c", ": a, b, c and 2 more"; nothing
+/// when none is known.
+fn which(names: &[&str]) -> String {
+    const NAMED: usize = 3;
+    match names.len() {
+        0 => String::new(),
+        n if n <= NAMED => format!(": {}", names.join(", ")),
+        n => format!(": {} and {} more", names[..NAMED].join(", "), n - NAMED),
+    }
+}
+
 /// Draws the question centred over `area`.
 pub(crate) fn render(frame: &mut Frame, area: Rect, app: &App) {
     let Some(Dialog::Quit { open, .. }) = app.dialog() else {
@@ -25,10 +36,11 @@ pub(crate) fn render(frame: &mut Frame, area: Rect, app: &App) {
     let dialog = dialog_width(area).min(64);
     let one = *followed == 1;
     let head = if one {
-        "1 download is still followed here.".to_string()
+        "1 download is still followed here".to_string()
     } else {
-        format!("{followed} downloads are still followed here.")
+        format!("{followed} downloads are still followed here")
     };
+    let head = format!("{head}{}.", which(&app.followed_downloads()));
     let goes_on = if one {
         "Quitting does not stop it: it goes on in its cluster."
     } else {
@@ -87,4 +99,17 @@ pub(crate) fn render(frame: &mut Frame, area: Rect, app: &App) {
         &text,
         theme,
     );
+}
+
+#[cfg(test)]
+mod tests {
+    use super::which;
+
+    #[test]
+    fn the_question_names_up_to_three_clusters_and_counts_the_rest() {
+        assert_eq!(which(&[]), "");
+        assert_eq!(which(&["a"]), ": a");
+        assert_eq!(which(&["a", "b", "c"]), ": a, b, c");
+        assert_eq!(which(&["a", "b", "c", "d", "e"]), ": a, b, c and 2 more");
+    }
 }

@@ -430,7 +430,7 @@ async fn q_quits_at_once_after_the_downloads_end_and_asks_about_the_one_still_ru
     s.keys("y");
     s.wait_for("sim-3 to run", |t| row(t, "sim-3").contains("running"));
     s.keys("q");
-    s.wait_text("1 download is still followed here.");
+    s.wait_text("1 download is still followed here: sim-3.");
     let screen = s.contents();
     assert!(!screen.contains("2 downloads"), "{screen}");
     s.keys("y");

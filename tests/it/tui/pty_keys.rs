@@ -62,7 +62,7 @@ async fn q_closes_panes_hidden_marks_are_counted_and_quitting_asks_while_followi
 
     s.keys("q");
     s.wait_text("Quit ontop?");
-    s.wait_text("1 download is still followed here.");
+    s.wait_text("1 download is still followed here: sim-1.");
     s.wait_text("Quitting does not stop it: it goes on in its cluster.");
     s.keys("n");
     s.wait_text("still here");
