@@ -271,6 +271,9 @@ impl Run {
                     .last_error
                     .as_ref()
                     .map_or("start it again once the cluster answers", |e| e.hint());
+                // A cluster's message may end its sentence; the line goes on after it.
+                let reason = reason.to_string();
+                let reason = reason.trim_end_matches('.');
                 crate::errln!("ontop: {name}: not started: {reason}; what to do: {hint}");
             }
         }
