@@ -108,9 +108,7 @@ impl Login {
         state.header = header;
         PasswordChange::New
     }
-}
 
-impl Login {
     /// `text` from the cluster with this client's current credential hidden (see
     /// [`hide_credential`]).
     pub(super) fn hide_in(&self, text: &str) -> String {
