@@ -1,7 +1,9 @@
 //! Injectable misbehaviour of one simulated cluster.
 //!
 //! A [`Fault`] says how a cluster should misbehave right now. Connection-level
-//! faults (`down`, `reset`, `hang`, `garbage`) act on the socket in `server.rs`; the
+//! faults (`down`, `reset`, `hang`) act on the socket in `server.rs`, and so do the raw
+//! answers (`garbage`, `truncated`, `badchunk`, `emptyjson`, `status999`, written as
+//! `hostile.rs` spells them); the
 //! busy states (`validating`, `updating`, `syncing`, `deletetimeout`) only on a package
 //! DELETE; the validation outcomes (`validation-warning`, `validation-error`) on a
 //! validation, the shapes (`shape-9.6`, `shape-9.7`) on `/api/cluster/software`
