@@ -32,6 +32,25 @@ pub struct Model {
     pub validate: crate::config::ValidateSettings,
 }
 
+/// What an open operation waits on: which count of [`OpenOperations`] it is in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Waits {
+    Download,
+    Queued,
+    Removal,
+    Validation,
+}
+
+fn waits_on(op: &crate::download::Followed) -> Waits {
+    use crate::download::{OperationKind, Phase};
+    match (op.kind(), &op.phase) {
+        (OperationKind::Removal, _) => Waits::Removal,
+        (OperationKind::Validation, _) => Waits::Validation,
+        (_, Phase::Queued { .. }) => Waits::Queued,
+        _ => Waits::Download,
+    }
+}
+
 /// The header's fleet counts.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
 pub struct FleetCounts {
@@ -88,14 +107,25 @@ impl Model {
     pub fn open_operations(&self) -> OpenOperations {
         let mut open = OpenOperations::default();
         for op in self.clusters.iter().flat_map(|c| c.open_operations()) {
-            match (op.kind(), &op.phase) {
-                (crate::download::OperationKind::Removal, _) => open.removals += 1,
-                (crate::download::OperationKind::Validation, _) => open.validations += 1,
-                (_, crate::download::Phase::Queued { .. }) => open.queued += 1,
-                _ => open.downloads += 1,
+            match waits_on(op) {
+                Waits::Removal => open.removals += 1,
+                Waits::Validation => open.validations += 1,
+                Waits::Queued => open.queued += 1,
+                Waits::Download => open.downloads += 1,
             }
         }
         open
+    }
+
+    /// The clusters, in config order, whose download (or upload) counts in
+    /// [`OpenOperations::downloads`]: the quit question names them.
+    pub(crate) fn downloading(&self) -> impl Iterator<Item = usize> + '_ {
+        (self.clusters.iter().enumerate())
+            .filter(|(_, c)| {
+                c.open_operations()
+                    .any(|op| waits_on(op) == Waits::Download)
+            })
+            .map(|(i, _)| i)
     }
 
     /// Counts for the header at `now`.

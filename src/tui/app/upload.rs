@@ -245,21 +245,12 @@ impl App {
         }
     }
 
-    /// The clusters whose download is followed here (running, or asked for and not
-    /// answered), in config order; uploads on their way are not among them.
+    /// The clusters whose download is followed here ([`crate::state::Model::downloading`]), in config
+    /// order, without the uploads on their way (the quit question counts them apart).
     pub(crate) fn followed_downloads(&self) -> Vec<&str> {
-        use crate::download::{OperationKind, Phase};
-        (self.model.clusters.iter().enumerate())
-            .filter(|(i, c)| {
-                self.upload_on_its_way(*i).is_none()
-                    && c.open_operations().any(|op| {
-                        !matches!(
-                            op.kind(),
-                            OperationKind::Removal | OperationKind::Validation
-                        ) && !matches!(op.phase, Phase::Queued { .. })
-                    })
-            })
-            .map(|(_, c)| c.identity.name.as_str())
+        (self.model.downloading())
+            .filter(|&i| self.upload_on_its_way(i).is_none())
+            .map(|i| self.model.clusters[i].identity.name.as_str())
             .collect()
     }
 

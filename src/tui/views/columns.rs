@@ -368,18 +368,23 @@ mod tests {
         }
     }
 
-    #[test]
-    fn update_shows_only_while_an_update_runs_and_fits_what_is_left() {
-        use crate::ontap::software::Software;
-        let idle = model(&["prod-ams-1", "prod-nyc-1"]);
-        let mut window = idle.clone();
-        let software = Software::from_value(&serde_json::json!({
-            "state": "paused_on_error", "pending_version": "9.16.1P3",
-            "update_details": [{"phase": "ONTAP updates", "state": "paused_on_error",
+    /// Two clusters, the first updating in `state` (ONTAP's word).
+    fn updating(state: &str) -> Model {
+        let mut window = model(&["prod-ams-1", "prod-nyc-1"]);
+        let software = crate::ontap::software::Software::from_value(&serde_json::json!({
+            "state": state, "pending_version": "9.16.1P3",
+            "update_details": [{"phase": "ONTAP updates", "state": state,
                 "node": {"name": "prod-ams-1-03"}, "elapsed_duration": 300,
                 "estimated_duration": 2400}],
         }));
         window.clusters[0].readiness.software = Some((jiff::Timestamp::UNIX_EPOCH, software));
+        window
+    }
+
+    #[test]
+    fn update_shows_only_while_an_update_runs_and_fits_what_is_left() {
+        let idle = model(&["prod-ams-1", "prod-nyc-1"]);
+        let window = updating("paused_on_error");
         for total in [60, 80, 120] {
             let plain = columns(&fit(&idle, total, None, None));
             assert!(!plain.contains(&Column::Update), "at {total}: {plain:?}");
@@ -400,15 +405,7 @@ mod tests {
 
     #[test]
     fn a_running_update_keeps_its_place_after_job_and_ready() {
-        use crate::ontap::software::Software;
-        let mut window = model(&["prod-ams-1", "prod-nyc-1"]);
-        let software = Software::from_value(&serde_json::json!({
-            "state": "in_progress", "pending_version": "9.16.1P3",
-            "update_details": [{"phase": "ONTAP updates", "state": "in_progress",
-                "node": {"name": "prod-ams-1-03"}, "elapsed_duration": 300,
-                "estimated_duration": 2400}],
-        }));
-        window.clusters[0].readiness.software = Some((jiff::Timestamp::UNIX_EPOCH, software));
+        let window = updating("in_progress");
         let shown = columns(&fit(&window, 60, None, Some("9.16.1P3")));
         assert!(shown.contains(&Column::Job), "{shown:?}");
         assert!(!shown.contains(&Column::Update), "{shown:?}");

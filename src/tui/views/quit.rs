@@ -10,16 +10,15 @@ use super::dialog_width;
 use super::stop_upload::STOPPING_DOES;
 use crate::tui::app::upload::bytes;
 use crate::tui::app::{App, Dialog};
+use crate::tui::format::names_line;
 use crate::tui::keymap::Context;
 
-/// The clusters named after the count: ": a, b, c", ": a, b, c and 2 more"; nothing
-/// when none is known.
+/// The clusters named after the count, as every one-line message lists names
+/// ([`names_line`]): ": a, b and c", ": a, b, c and 2 more"; nothing when none is known.
 fn which(names: &[&str]) -> String {
-    const NAMED: usize = 3;
-    match names.len() {
-        0 => String::new(),
-        n if n <= NAMED => format!(": {}", names.join(", ")),
-        n => format!(": {} and {} more", names[..NAMED].join(", "), n - NAMED),
+    match names {
+        [] => String::new(),
+        names => format!(": {}", names_line(names)),
     }
 }
 
@@ -109,7 +108,7 @@ mod tests {
     fn the_question_names_up_to_three_clusters_and_counts_the_rest() {
         assert_eq!(which(&[]), "");
         assert_eq!(which(&["a"]), ": a");
-        assert_eq!(which(&["a", "b", "c"]), ": a, b, c");
+        assert_eq!(which(&["a", "b", "c"]), ": a, b and c");
         assert_eq!(which(&["a", "b", "c", "d", "e"]), ": a, b, c and 2 more");
     }
 }
