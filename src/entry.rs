@@ -18,7 +18,10 @@ pub fn main() -> ExitCode {
     let matches = match crate::cli::command_with_real_paths().try_get_matches() {
         Ok(matches) => matches,
         Err(e) => {
-            let conflict = e.kind() == clap::error::ErrorKind::ArgumentConflict;
+            // An option given before its command conflicts with the command itself; two
+            // options that conflict (--all with --cluster) need no tip about order.
+            let conflict = e.kind() == clap::error::ErrorKind::ArgumentConflict
+                && e.get(clap::error::ContextKind::InvalidSubcommand).is_some();
             let _ = e.print();
             if conflict {
                 crate::errln!(

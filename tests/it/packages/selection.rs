@@ -94,6 +94,8 @@ async fn label_selection_picks_the_clusters_and_names_typos() {
             "{}",
             text(&out.stderr)
         );
+        // Not a matter of order: no tip about where options go.
+        assert!(!text(&out.stderr).contains("tip:"), "{}", text(&out.stderr));
     }
     let sent: usize = (1..=4).map(|i| posts(&fleet, &format!("sim-{i}"))).sum();
     assert_eq!(sent, 2, "only the --label env=lab download above was sent");
