@@ -455,4 +455,26 @@ async fn plain_http_is_warned_and_one_address_with_two_read_only_settings_is_ref
         said.contains("\"a\" and \"b\" are the same cluster"),
         "{said}"
     );
+
+    // Each cluster is held against the first earlier one at its address that differs;
+    // another address, or the same setting at this one, is no clash.
+    let (_d, out) = config_check(&format!(
+        "{CLUSTER}[[cluster]]\nname = \"a\"\nurl = \"https://10.0.0.1\"\n\
+         [[cluster]]\nname = \"b\"\nurl = \"https://10.0.0.1\"\nread_only = true\n\
+         [[cluster]]\nname = \"c\"\nurl = \"https://10.0.0.1\"\n\
+         [[cluster]]\nname = \"d\"\nurl = \"https://10.0.0.2\"\nread_only = true\n\
+         [[cluster]]\nname = \"e\"\nurl = \"https://10.0.0.2\"\nread_only = true\n"
+    ))
+    .await;
+    assert_eq!(out.status.code(), Some(2));
+    let said = text(&out.stderr);
+    assert!(
+        said.contains("\"a\" and \"b\" are the same cluster"),
+        "{said}"
+    );
+    assert!(
+        said.contains("\"b\" and \"c\" are the same cluster"),
+        "{said}"
+    );
+    assert_eq!(said.matches("are the same cluster").count(), 2, "{said}");
 }
