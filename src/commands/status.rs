@@ -9,7 +9,7 @@
 //! before any sweep), 130 at Ctrl-C (after naming who had not answered). On a terminal a
 //! live line on stderr says who is still awaited.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::io::IsTerminal;
 
 use jiff::Timestamp;
@@ -202,12 +202,15 @@ fn records<'a>(
 ) -> impl Iterator<Item = Value> + 'a {
     let none = BTreeMap::new();
     let now = Timestamp::now();
+    // Names are unique in a valid config. Each of 10,000 reports searching the fleet
+    // for its labels took a fifth of a 10,000-cluster `status --json`'s CPU.
+    let labels: HashMap<&str, &BTreeMap<String, String>> = config
+        .clusters
+        .iter()
+        .map(|c| (c.name.as_str(), &c.labels))
+        .collect();
     reports.iter().map(move |r| {
-        let labels = config
-            .clusters
-            .iter()
-            .find(|c| c.name == r.name)
-            .map_or(&none, |c| &c.labels);
+        let labels = labels.get(r.name.as_str()).copied().unwrap_or(&none);
         let readiness = Readiness {
             software: match &r.software {
                 Some(Ok(software)) => Some((r.polled_at, software.clone())),
