@@ -23,6 +23,7 @@ use super::{CliError, Context, Exit};
 use crate::config::{Config, Credentials};
 use crate::download::journal::Journal;
 use crate::fleet::{self, Asks, ClusterReport, DEFAULT_MAX_IN_FLIGHT};
+use crate::ontap::ErrorKind;
 use crate::state::report::{ClusterFacts, ReadinessFacts, Repository, cluster_json};
 use crate::state::validation::Readiness;
 use crate::text::table::{self, Column};
@@ -164,24 +165,29 @@ fn exit_code(reports: &[ClusterReport]) -> Exit {
 }
 
 /// 0 when every cluster of a sweep answered, else 1 and the closing line: "2 of 5
-/// clusters `did_not` (a, b)".
+/// clusters `did_not` (a, b)". Clusters that were never asked, for want of a password,
+/// are named apart: "1 of 5 clusters had no password to send (c)".
 pub(crate) fn unless_all_answered(reports: &[ClusterReport], did_not: &str) -> Exit {
-    let silent: Vec<&str> = reports
-        .iter()
-        .filter(|r| !r.answered())
-        .map(|r| r.name.as_str())
-        .collect();
-    let reasons: Vec<String> = (!silent.is_empty())
-        .then(|| {
-            format!(
-                "{} of {} {did_not} ({})",
-                silent.len(),
-                crate::text::count_clusters(reports.len()),
-                silent.join(", ")
-            )
-        })
-        .into_iter()
-        .collect();
+    let named = |no_password: bool| -> Vec<&str> {
+        reports
+            .iter()
+            .filter(|r| {
+                r.error
+                    .as_ref()
+                    .is_some_and(|e| (e.kind == ErrorKind::Password) == no_password)
+            })
+            .map(|r| r.name.as_str())
+            .collect()
+    };
+    let total = crate::text::count_clusters(reports.len());
+    let reasons: Vec<String> = [
+        (named(false), did_not),
+        (named(true), "had no password to send"),
+    ]
+    .into_iter()
+    .filter(|(names, _)| !names.is_empty())
+    .map(|(names, why)| format!("{} of {total} {why} ({})", names.len(), names.join(", ")))
+    .collect();
     Exit::unless(&reasons)
 }
 

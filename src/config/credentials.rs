@@ -213,10 +213,7 @@ impl Credentials {
         let fix =
             "set password_command, password_env or password_file in [defaults] or in this cluster";
         if !self.asks.load(Ordering::Relaxed) {
-            return Err(Failure::new(
-                "no password source, and no terminal to ask on",
-                fix,
-            ));
+            return Err(Failure::new("no terminal to ask on", fix));
         }
         let question = format!(
             "Password for {user} on {} (kept for other clusters with user {user}): ",

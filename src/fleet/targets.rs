@@ -147,17 +147,10 @@ fn client_for(
                 message,
                 fix,
                 ..
-            } => format!("no password: {source_desc}: {message} — {fix}"),
-            other => format!("no password: {other}"),
+            } => format!("{source_desc}: {message} — {fix}"),
+            other => other.to_string(),
         };
-        OntapError {
-            cluster: cluster.name.clone(),
-            kind: ErrorKind::Auth,
-            http_status: None,
-            code: None,
-            message,
-            target: None,
-        }
+        OntapError::new(&cluster.name, ErrorKind::Password, message)
     })?;
     Client::new(ClientSettings {
         name: cluster.name.clone(),

@@ -32,6 +32,9 @@ pub enum ErrorKind {
     Protocol,
     /// Nothing was sent: the session or the cluster is read-only.
     ReadOnly,
+    /// Nothing was sent: the cluster's password source (file, variable, command or
+    /// prompt) gave no password. Not `Auth`: no cluster refused anything.
+    Password,
 }
 
 impl ErrorKind {
@@ -46,6 +49,7 @@ impl ErrorKind {
             Self::Decode => "decode",
             Self::Protocol => "protocol",
             Self::ReadOnly => "read_only",
+            Self::Password => "password",
         }
     }
 
@@ -73,6 +77,9 @@ impl ErrorKind {
             }
             Self::ReadOnly => {
                 "downloads are disabled here: drop --read-only, or set read_only = false for this cluster in the config"
+            }
+            Self::Password => {
+                "fix this cluster's password source (password_command, password_env or password_file, in [defaults] or the cluster); ontop config check shows where each cluster's comes from"
             }
         }
     }

@@ -69,7 +69,7 @@ pub(crate) fn registry(served: Arc<Served>) -> Registry {
     let mut registry = Registry::default();
     registry.register(
         "ontop_poll_errors",
-        "Polls of a cluster that failed, by error kind (auth, tls, timeout, connect, http, decode, protocol)",
+        "Polls of a cluster that failed, by error kind (auth, tls, timeout, connect, http, decode, protocol, password)",
         served.stats.errors.clone(),
     );
     registry.register_with_unit(

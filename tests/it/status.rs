@@ -75,6 +75,82 @@ async fn a_healthy_fleet_answers_and_exits_0() {
     }
 }
 
+/// A cluster whose password source gives nothing was never asked: its error is a
+/// `password` one with the source's own fix, and the closing line names it apart from
+/// the clusters that did not answer. `config check --login` finds them before it logs
+/// in anywhere.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_cluster_without_a_password_was_never_asked_and_says_so() {
+    let fleet = start_fleet(4, |_| {}).await;
+    let names: Vec<String> = fleet.clusters().into_iter().map(|c| c.name).collect();
+    fleet.set_fault(&names[3], Fault::Down);
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("fleet.toml");
+    fleet.write_config(&config).await.unwrap();
+    // The shared password moves to the clusters that keep one; the second gets none
+    // (and no terminal to be asked on), the third a command that fails.
+    let text = std::fs::read_to_string(&config).unwrap();
+    let password = text
+        .lines()
+        .find(|l| l.starts_with("password = "))
+        .unwrap()
+        .to_string();
+    let mut edited = text.replacen(&format!("{password}\n"), "", 1);
+    for (i, name) in names.iter().enumerate() {
+        let own = match i {
+            1 => String::new(),
+            2 => "password_command = [\"/bin/sh\", \"-c\", \"exit 3\"]\n".to_string(),
+            _ => format!("{password}\n"),
+        };
+        edited = edited.replace(
+            &format!("name = \"{name}\"\n"),
+            &format!("name = \"{name}\"\n{own}"),
+        );
+    }
+    std::fs::write(&config, edited).unwrap();
+
+    let out = ontop(&["status", "--json"], &config).await;
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let rows = json_of(&out);
+    assert!(rows[0]["error"].is_null(), "{:?}", rows[0]);
+    for (row, says) in [
+        (&rows[1], "no terminal to ask on"),
+        (&rows[2], "password_command"),
+    ] {
+        assert_eq!(row["error"]["kind"], "password", "{row:?}");
+        let message = row["error"]["message"].as_str().unwrap();
+        assert!(message.contains(says), "{message}");
+        assert!(!message.contains("no password source, and"), "{message}");
+        let hint = row["error"]["hint"].as_str().unwrap();
+        assert!(hint.contains("password source"), "{hint}");
+        assert!(!hint.contains("http application"), "{hint}");
+    }
+    assert_eq!(rows[3]["error"]["kind"], "connect");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    let (a, b, d) = (&names[1], &names[2], &names[3]);
+    assert!(
+        stderr.contains(&format!("1 of 4 clusters did not answer ({d})")),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains(&format!(
+            "2 of 4 clusters had no password to send ({a}, {b})"
+        )),
+        "{stderr}"
+    );
+
+    let out = ontop(&["config", "check", "--login"], &config).await;
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(2), "{stdout}");
+    assert!(stdout.contains("2 without a usable password"), "{stdout}");
+    assert!(!stdout.contains("REFUSED"), "{stdout}");
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn failing_clusters_are_reported_and_exit_1() {
     let fleet = start_fleet(4, |_| {}).await;
