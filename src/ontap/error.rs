@@ -149,8 +149,13 @@ impl fmt::Display for OntapError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{}: {} error: {}", self.cluster, self.kind, self.message)?;
         let mut details = Vec::new();
+        // A message that already names the status ("HTTP 502 Bad Gateway") is not
+        // followed by it again.
         if let Some(status) = self.http_status {
-            details.push(format!("HTTP {status}"));
+            let said = format!("HTTP {status}");
+            if !self.message.contains(&said) {
+                details.push(said);
+            }
         }
         if let Some(code) = self.code {
             details.push(format!("ONTAP code {code}"));
@@ -186,6 +191,14 @@ mod tests {
         );
         e.code = None;
         assert_eq!(e.hint(), ErrorKind::Http.hint());
+    }
+
+    #[test]
+    fn a_status_the_message_names_is_not_said_again() {
+        let e = OntapError::new("c1", ErrorKind::Http, "HTTP 502 Bad Gateway").with_status(502);
+        assert_eq!(e.to_string(), "c1: http error: HTTP 502 Bad Gateway");
+        let e = OntapError::new("c1", ErrorKind::Http, "busy").with_status(503);
+        assert_eq!(e.to_string(), "c1: http error: busy (HTTP 503)");
     }
 
     /// Raising `timeout` does not give a cluster longer to accept a connection: the
