@@ -39,5 +39,6 @@ pub use model::JobState;
 pub use model::Package;
 pub use model::PackageList;
 pub use tls::TlsTrust;
+pub(crate) use transport::certificate_words;
 
 pub(crate) use transport::{not_signed_by_a_trusted_ca, pin_changed};

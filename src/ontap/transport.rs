@@ -8,8 +8,8 @@ use std::time::Duration;
 
 use super::error::ErrorKind;
 use super::verify::CertificateChanged;
-use crate::text::clean;
 use crate::text::duration::written;
+use crate::text::{clean, clean_field, names_line};
 
 /// The client's limits, so that a timeout says which one ran out.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -39,8 +39,19 @@ pub(super) fn classify_transport(
 }
 
 /// [`classify_transport`] for a failure that is not a timeout, from its chain of causes
-/// (reqwest's, or those of a connection ontop keeps itself: io, rustls, hyper).
+/// (reqwest's, or those of a connection ontop keeps itself: io, rustls, hyper). The
+/// words are cleaned and capped like any cluster's text: a cause can quote what the
+/// cluster sent (a certificate's names, a bad header).
 pub(super) fn classify_cause(
+    err: &(dyn std::error::Error + 'static),
+    cluster: &str,
+    read: Option<usize>,
+) -> (ErrorKind, String) {
+    let (kind, words) = cause_in_words(err, cluster, read);
+    (kind, clean_field(&words))
+}
+
+fn cause_in_words(
     err: &(dyn std::error::Error + 'static),
     cluster: &str,
     read: Option<usize>,
@@ -178,9 +189,10 @@ fn describe_tls(err: &rustls::Error, cluster: &str) -> String {
     match cert {
         E::BadEncoding => format!("the cluster's certificate cannot be read ({cert}); {inspect}"),
         E::NotValidForName | E::NotValidForNameContext { .. } => format!(
-            "{cert}; set tls_server_name to a name the certificate holds, or use that name \
+            "{}; set tls_server_name to a name the certificate holds, or use that name \
              in the url, or pin it with `ontop trust {cluster} --write` (a pin checks no \
-             names; needed when the certificate names nothing, as older ONTAP ones do)"
+             names; needed when the certificate names nothing, as older ONTAP ones do)",
+            certificate_words(cert)
         ),
         E::Expired | E::ExpiredContext { .. } => format!(
             "the cluster's certificate has expired ({cert}); renew it on the cluster, or \
@@ -189,13 +201,99 @@ fn describe_tls(err: &rustls::Error, cluster: &str) -> String {
         E::NotValidYet | E::NotValidYetContext { .. } => {
             format!("the cluster's certificate is not valid yet ({cert}); check this host's clock")
         }
-        other => format!("the cluster's certificate is not trusted: {other}; {inspect}"),
+        other => format!(
+            "the cluster's certificate is not trusted: {}; {inspect}",
+            certificate_words(other)
+        ),
     }
+}
+
+/// The longest certificate name shown whole.
+const NAME_SHOWN: usize = 64;
+
+/// A certificate error in rustls's words, made safe to show: the names a certificate
+/// holds are the cluster's own text, so each is cleaned and cut, and at most three are
+/// listed ("a, b, c and 1997 more"), for a certificate can hold thousands.
+pub(crate) fn certificate_words(cert: &rustls::CertificateError) -> String {
+    let rustls::CertificateError::NotValidForNameContext {
+        expected,
+        presented,
+    } = cert
+    else {
+        return clean_field(&cert.to_string());
+    };
+    let names: Vec<String> = presented
+        .iter()
+        .map(|name| {
+            // rustls writes each as `DnsName("c1.example")` or `IpAddress(10.0.0.1)`.
+            let bare = name
+                .strip_prefix("DnsName(\"")
+                .and_then(|n| n.strip_suffix("\")"))
+                .or_else(|| name.strip_prefix("IpAddress(")?.strip_suffix(')'))
+                .unwrap_or(name);
+            let name = clean(bare);
+            match name.char_indices().nth(NAME_SHOWN) {
+                Some((cut, _)) => format!("{}…", &name[..cut]),
+                None => name,
+            }
+        })
+        .collect();
+    let names: Vec<&str> = names.iter().map(String::as_str).collect();
+    let valid_for = match names.as_slice() {
+        [] => "no name at all (its subjectAltName names none)".to_string(),
+        names => format!("only {}", names_line(names)),
+    };
+    format!(
+        "certificate not valid for name {}; it is valid for {valid_for}",
+        clean(&expected.to_str())
+    )
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A certificate's names are the cluster's text: an escape in one never reaches the
+    /// screen, and thousands of them are counted, not listed.
+    #[test]
+    fn a_certificate_s_names_are_cleaned_cut_and_counted() {
+        let mut presented = vec![
+            "d\u{1b}]0;PWNED\u{7}\u{1b}[31mRED\r\nNL".to_string(),
+            "x".repeat(5000),
+        ];
+        presented.extend((0..2000).map(|i| format!("n{i}.example")));
+        let cert = rustls::CertificateError::NotValidForNameContext {
+            expected: rustls::pki_types::ServerName::try_from("127.0.0.1").unwrap(),
+            presented,
+        };
+        let words = certificate_words(&cert);
+        assert!(crate::text::is_clean(&words), "{words:?}");
+        assert!(!words.contains("PWNED\u{7}"), "{words:?}");
+        assert!(words.contains("and 1999 more"), "{words}");
+        assert!(words.chars().count() < 300, "{words}");
+        assert!(
+            words.starts_with("certificate not valid for name 127.0.0.1;"),
+            "{words}"
+        );
+
+        let none = rustls::CertificateError::NotValidForNameContext {
+            expected: rustls::pki_types::ServerName::try_from("c1.example").unwrap(),
+            presented: Vec::new(),
+        };
+        assert!(certificate_words(&none).contains("valid for no name at all"));
+
+        let named = rustls::CertificateError::NotValidForNameContext {
+            expected: rustls::pki_types::ServerName::try_from("c1.example").unwrap(),
+            presented: vec![
+                "DnsName(\"localhost\")".into(),
+                "IpAddress(127.0.0.1)".into(),
+            ],
+        };
+        assert_eq!(
+            certificate_words(&named),
+            "certificate not valid for name c1.example; it is valid for only localhost and 127.0.0.1"
+        );
+    }
 
     #[test]
     fn a_timeout_says_which_limit_ran_out() {

@@ -171,6 +171,26 @@ pub(crate) fn count_clusters(n: usize) -> String {
     }
 }
 
+/// Names listed in a one-line message before "and N more".
+const NAMES_IN_A_LINE: usize = 3;
+
+/// "a", "a and b", "a, b and c", or "a, b, c and 4 more".
+pub(crate) fn names_line(names: &[&str]) -> String {
+    match names {
+        [] => String::new(),
+        [one] => (*one).to_string(),
+        _ if names.len() <= NAMES_IN_A_LINE => {
+            let (last, rest) = names.split_last().unwrap_or((&"", &[]));
+            format!("{} and {last}", rest.join(", "))
+        }
+        _ => format!(
+            "{} and {} more",
+            names[..NAMES_IN_A_LINE].join(", "),
+            names.len() - NAMES_IN_A_LINE
+        ),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -222,5 +242,13 @@ mod tests {
     #[test]
     fn line_breaks_become_one_space() {
         assert_eq!(clean("line one\r\nline two\tend"), "line one line two end");
+    }
+
+    #[test]
+    fn names_line_lists_three_then_counts() {
+        assert_eq!(names_line(&[]), "");
+        assert_eq!(names_line(&["a"]), "a");
+        assert_eq!(names_line(&["a", "b", "c"]), "a, b and c");
+        assert_eq!(names_line(&["a", "b", "c", "d", "e"]), "a, b, c and 2 more");
     }
 }

@@ -1,6 +1,6 @@
-//! Words shared by the views and the app's messages: ages, clock times, lists of
-//! names. Widths and truncation are [`crate::text`]'s, shared with the command-line
-//! tables.
+//! Words shared by the views and the app's messages: ages, clock times, and (from
+//! [`crate::text`], shared with the command line) lists of names. Widths and truncation
+//! are [`crate::text`]'s too.
 
 use jiff::Timestamp;
 
@@ -24,34 +24,4 @@ pub(crate) fn time_of_day(t: Timestamp) -> String {
     t.strftime("%H:%M:%S").to_string()
 }
 
-/// Names listed in a one-line message before "and N more".
-const NAMES_IN_A_LINE: usize = 3;
-
-/// "a", "a and b", "a, b and c", or "a, b, c and 4 more".
-pub(crate) fn names_line(names: &[&str]) -> String {
-    match names {
-        [] => String::new(),
-        [one] => (*one).to_string(),
-        _ if names.len() <= NAMES_IN_A_LINE => {
-            let (last, rest) = names.split_last().unwrap_or((&"", &[]));
-            format!("{} and {last}", rest.join(", "))
-        }
-        _ => format!(
-            "{} and {} more",
-            names[..NAMES_IN_A_LINE].join(", "),
-            names.len() - NAMES_IN_A_LINE
-        ),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn names_line_lists_three_then_counts() {
-        use super::names_line;
-        assert_eq!(names_line(&[]), "");
-        assert_eq!(names_line(&["a"]), "a");
-        assert_eq!(names_line(&["a", "b", "c"]), "a, b and c");
-        assert_eq!(names_line(&["a", "b", "c", "d", "e"]), "a, b, c and 2 more");
-    }
-}
+pub(crate) use crate::text::names_line;

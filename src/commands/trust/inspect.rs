@@ -22,8 +22,10 @@ use crate::config::ClusterConfig;
 use crate::fleet::targets::{CONNECT_TIMEOUT, trust_for};
 use crate::ontap::tls::{client_config, verifier};
 use crate::ontap::{
-    CertificateDetails, Fingerprint, TlsTrust, not_signed_by_a_trusted_ca, pin_changed,
+    CertificateDetails, Fingerprint, TlsTrust, certificate_words, not_signed_by_a_trusted_ca,
+    pin_changed,
 };
+use crate::text::clean_field;
 
 /// What one cluster presented, and what the current config makes of it.
 #[derive(Debug, Clone)]
@@ -207,8 +209,10 @@ fn refusal(how: &str, err: &rustls::Error) -> String {
         return format!("no, by {how}: it is not signed by a CA trusted there");
     }
     match err {
-        rustls::Error::InvalidCertificate(cert) => format!("no, by {how}: {cert}"),
-        other => format!("no, by {how}: {other}"),
+        rustls::Error::InvalidCertificate(cert) => {
+            format!("no, by {how}: {}", certificate_words(cert))
+        }
+        other => format!("no, by {how}: {}", clean_field(&other.to_string())),
     }
 }
 
@@ -219,10 +223,11 @@ fn check_name(end_entity: &CertificateDer<'_>, name: &str) -> Result<(), String>
     verify_server_name(&parsed, &name).map_err(|e| match e {
         rustls::Error::InvalidCertificate(cert) => {
             format!(
-                "{cert}; set tls_server_name to one of its names, or pin it (a pin checks no names)"
+                "{}; set tls_server_name to one of its names, or pin it (a pin checks no names)",
+                certificate_words(&cert)
             )
         }
-        other => other.to_string(),
+        other => clean_field(&other.to_string()),
     })
 }
 
