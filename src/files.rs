@@ -71,25 +71,68 @@ pub(crate) fn private_dir(dir: &Path) -> io::Result<()> {
     Ok(())
 }
 
-/// Opens `path` to append (creating it 0600), refusing a symlink in its place, and
-/// makes it 0600 if it was created looser by something else.
+/// Opens `path` to append (creating it 0600), refusing a symlink or anything but a
+/// regular file in its place, and makes it 0600 if it was created looser by something
+/// else.
 pub(crate) fn append_private(path: &Path) -> io::Result<File> {
     let mut options = OpenOptions::new();
     options.create(true).append(true);
-    private_options(&mut options);
-    let file = options.open(path)?;
-    make_private(&file)?;
-    Ok(file)
+    open_regular_to_write(&mut options, path)
 }
 
 /// Opens (creating it 0600) a file that is only ever locked, never written.
 pub(crate) fn lock_file(path: &Path) -> io::Result<File> {
     let mut options = OpenOptions::new();
     options.create(true).truncate(false).write(true);
-    private_options(&mut options);
-    let file = options.open(path)?;
+    open_regular_to_write(&mut options, path)
+}
+
+/// Opens with `options` without blocking (a FIFO put in a file's place would wait for
+/// a reader forever) and keeps the file only when it is a regular one, made 0600.
+fn open_regular_to_write(options: &mut OpenOptions, path: &Path) -> io::Result<File> {
+    private_options(options);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::custom_flags(options, libc::O_NOFOLLOW | libc::O_NONBLOCK);
+    // Callers name the file; the error says what is wrong with it.
+    let not_regular = || {
+        io::Error::other("it is not a regular file (a pipe, a device or a directory): remove it")
+    };
+    let file = options.open(path).map_err(|e| {
+        // A FIFO with no reader refuses a non-blocking writer with ENXIO.
+        if e.raw_os_error() == Some(libc::ENXIO) {
+            not_regular()
+        } else {
+            e
+        }
+    })?;
+    if !file.metadata()?.is_file() {
+        return Err(not_regular());
+    }
     make_private(&file)?;
     Ok(file)
+}
+
+/// Takes `file`'s exclusive lock, waiting at most `wait`. Another ontop holds such a
+/// lock only for the moment of one write, so one held longer is stuck or not ontop's;
+/// waiting for it without end would hang the command without a word.
+pub(crate) fn lock_within(file: &File, wait: std::time::Duration) -> io::Result<()> {
+    let deadline = std::time::Instant::now() + wait;
+    loop {
+        match file.try_lock() {
+            Ok(()) => return Ok(()),
+            Err(std::fs::TryLockError::WouldBlock) if std::time::Instant::now() < deadline => {
+                std::thread::sleep(std::time::Duration::from_millis(20));
+            }
+            Err(std::fs::TryLockError::WouldBlock) => {
+                return Err(io::Error::other(format!(
+                    "another process has held its lock for more than {}s: if no other \
+                     ontop is running, remove the .lock file beside it",
+                    wait.as_secs()
+                )));
+            }
+            Err(std::fs::TryLockError::Error(e)) => return Err(e),
+        }
+    }
 }
 
 /// Writes `bytes` to a new file at `path` (mode 0600), creating missing parent
@@ -201,6 +244,31 @@ mod tests {
             read_regular(&fifo, 1024),
             Err(ReadError::NotRegular)
         ));
+        // Nor does one in place of a log, the audit log or the journal's lock: no
+        // reader would ever come, and the open would wait for one.
+        for opened in [append_private(&fifo), lock_file(&fifo)] {
+            let said = opened.unwrap_err().to_string();
+            assert!(said.contains("is not a regular file"), "{said}");
+            assert!(said.contains("remove it"), "{said}");
+        }
+        let directory = dir.path().join("a-directory");
+        std::fs::create_dir(&directory).unwrap();
+        assert!(append_private(&directory).is_err());
+    }
+
+    #[test]
+    fn a_lock_held_too_long_is_an_error_not_a_wait_without_end() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("jobs.json.lock");
+        let holder = lock_file(&path).unwrap();
+        holder.lock().unwrap();
+        let waiter = lock_file(&path).unwrap();
+        let said = lock_within(&waiter, std::time::Duration::from_millis(100))
+            .unwrap_err()
+            .to_string();
+        assert!(said.contains("remove the .lock file"), "{said}");
+        holder.unlock().unwrap();
+        lock_within(&waiter, std::time::Duration::from_millis(100)).unwrap();
     }
 
     #[test]

@@ -27,6 +27,9 @@ use crate::sync::Lock;
 pub(crate) const JOURNAL_FILE: &str = "jobs.json";
 /// The largest journal read: thousands of entries fit in far less.
 const MAX_JOURNAL: u64 = 16 * 1024 * 1024;
+/// How long a change waits for another process's lock on the journal: each holds it
+/// for one read and one write, milliseconds.
+const LOCK_WAIT: std::time::Duration = std::time::Duration::from_secs(10);
 
 /// One download being followed.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -178,8 +181,10 @@ impl Journal {
         if let Some(dir) = path.parent() {
             files::private_dir(dir).map_err(|e| io(&e))?;
         }
-        let lock_file = files::lock_file(&path.with_extension("json.lock")).map_err(|e| io(&e))?;
-        lock_file.lock().map_err(|e| io(&e))?;
+        let lock = path.with_extension("json.lock");
+        let locked = |e: std::io::Error| io(&format!("its lock file {}: {e}", lock.display()));
+        let lock_file = files::lock_file(&lock).map_err(locked)?;
+        files::lock_within(&lock_file, LOCK_WAIT).map_err(locked)?;
         let mut on_disk = self
             .read(path)
             .map_err(|why| io(&format!("cannot be read ({why}), so it was not changed")))?;
