@@ -7,7 +7,7 @@
 
 use std::fmt;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, LazyLock, OnceLock};
+use std::sync::{Arc, LazyLock, Mutex, OnceLock};
 use std::time::Duration;
 
 use reqwest::header::{
@@ -26,7 +26,8 @@ use super::model::JobLink;
 use super::presented::Presented;
 use super::tls::{TlsTrust, client_config};
 use super::transport::Timeouts;
-use crate::text::clean;
+
+use crate::text::{Secrets, clean};
 
 mod changes;
 mod exchange;
@@ -98,6 +99,9 @@ pub struct Client {
     no_keep_alive: AtomicBool,
     /// The limits the HTTP client was built with: a timeout says which one ran out.
     timeouts: Timeouts,
+    /// The package servers' secrets of every download started through this client,
+    /// hidden in all the cluster says from then on: a refusal or a job may quote them.
+    package_secrets: Mutex<Secrets>,
 }
 
 impl fmt::Debug for Client {
@@ -144,6 +148,7 @@ impl Client {
             presented,
             no_keep_alive: AtomicBool::new(false),
             timeouts,
+            package_secrets: Mutex::default(),
         })
     }
 

@@ -169,6 +169,17 @@ pub struct DownloadRequest {
     pub password: Option<SecretString>,
 }
 
+impl DownloadRequest {
+    /// What of this request is secret (the server's password, the URL's password and
+    /// query), to hide in whatever the cluster says back.
+    pub(crate) fn secrets(&self) -> crate::text::Secrets {
+        crate::text::Secrets::of_package(
+            &self.url,
+            self.password.as_ref().map(|p| p.expose_secret()),
+        )
+    }
+}
+
 impl fmt::Debug for DownloadRequest {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let url = mask_url_text(&self.url);

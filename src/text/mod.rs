@@ -14,6 +14,7 @@
 pub(crate) mod duration;
 mod mask;
 pub(crate) mod rate;
+mod secrets;
 pub(crate) mod suggest;
 pub mod table;
 mod width;
@@ -21,6 +22,7 @@ mod width;
 pub use mask::mask_url;
 pub use mask::mask_url_text;
 pub(crate) use mask::{hide_url_secrets, mask_urls_in};
+pub(crate) use secrets::Secrets;
 pub use width::truncate;
 pub use width::width;
 pub(crate) use width::{pad, wrap};

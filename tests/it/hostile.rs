@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use std::process::Output;
 use std::time::Duration;
 
-use crate::support::bin::run_ontop;
+use crate::support::bin::{run_ontop, run_with};
 use crate::support::download::{Setup, assert_exit, posts, text};
 use crate::support::fleet::{client, client_with, fleet_trust, start_fleet};
 use ontop::testing::ontap::{DownloadRequest, ErrorKind, TlsTrust};
@@ -392,6 +392,12 @@ async fn an_empty_answer_or_an_odd_status_is_no_healthy_cluster() {
         error.message.contains("no cluster name and no version"),
         "{error}"
     );
+    let error = client(&fleet, 0).download_status().await.unwrap_err();
+    assert_eq!(error.kind, ErrorKind::Decode, "{error}");
+    assert!(
+        error.message.contains("no state, message or code"),
+        "{error}"
+    );
     let error = client(&fleet, 1).download_status().await.unwrap_err();
     assert_eq!(
         (error.kind, error.http_status),
@@ -426,6 +432,43 @@ async fn a_credential_a_cluster_echoes_back_is_hidden() {
     let said = format!("{}{}", text(&out.stdout), text(&out.stderr));
     assert!(said.contains("Basic ***"), "{said}");
     assert!(!said.contains(fleet.password()), "{said}");
+}
+
+/// A cluster that refuses a download by quoting it (the body, the URL without its
+/// scheme, the URL percent-encoded) shows none of the package server's secrets on
+/// screen or in the audit log: its password, the URL's password, the token.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_package_secret_a_cluster_quotes_back_is_hidden_everywhere() {
+    let fleet = start_fleet(1, |_| {}).await;
+    fleet.set_fault("sim-1", Fault::EchoBody);
+    let (dir, config) = fleet_config(&fleet).await;
+    let data = dir.path().join("data");
+    let url = "http://fetch:UrlPw%2FSECRET@127.0.0.1:9/ontap-9.17.1-image.tgz?tok=TOKSECRET";
+    let args = [
+        "download",
+        "--cluster",
+        "sim-1",
+        "--url",
+        url,
+        "--username",
+        "u",
+        "--password-env",
+        "PKGPW",
+        "--yes",
+    ];
+    let out = run_with(&args, &config, &data, &[("PKGPW", "PkgPassSECRET")]).await;
+    assert_exit(&out, 1);
+    let said = format!("{}{}", text(&out.stdout), text(&out.stderr));
+    assert!(
+        said.contains("cannot fetch fetch:***@127.0.0.1:9"),
+        "{said}"
+    );
+    let audit = std::fs::read_to_string(data.join("ontop/audit.jsonl")).unwrap();
+    assert!(audit.contains("cannot fetch"), "{audit}");
+    for secret in ["PkgPassSECRET", "UrlPw", "TOKSECRET"] {
+        assert!(!said.contains(secret), "{secret} in {said}");
+        assert!(!audit.contains(secret), "{secret} in {audit}");
+    }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

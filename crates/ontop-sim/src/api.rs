@@ -77,6 +77,8 @@ async fn gate(Extension(c): Extension<Arc<Cluster>>, req: Request, next: Next) -
         // The busy states act on a package DELETE only (`cluster/deletes.rs`).
         Fault::None | Fault::Escape | Fault::LongText => {}
         Fault::Validating | Fault::Updating | Fault::Syncing | Fault::DeleteTimeout => {}
+        // Acts on a download request only (`download_post`).
+        Fault::EchoBody => {}
         // These choose what `/api/cluster/software` says (`api/software.rs`).
         Fault::ValidationWarning | Fault::ValidationError | Fault::Shape96 | Fault::Shape97 => {}
         // The upload faults act on an upload only (`api/upload.rs`).
@@ -182,6 +184,19 @@ fn echo(headers: &HeaderMap) -> Response {
     )
 }
 
+/// The `echobody` fault's message: the request as sent, its URL without the scheme, and
+/// the URL percent-encoded.
+fn echoed(body: &[u8]) -> String {
+    let sent = String::from_utf8_lossy(body);
+    let url = serde_json::from_slice::<Value>(body)
+        .ok()
+        .and_then(|v| v.get("url")?.as_str().map(String::from))
+        .unwrap_or_default();
+    let bare = url.split_once("://").map_or(url.as_str(), |(_, rest)| rest);
+    let encoded: String = form_urlencoded::byte_serialize(url.as_bytes()).collect();
+    format!("cannot fetch {bare} (as sent: {sent}; encoded: {encoded})")
+}
+
 /// A proxy-style HTML error page, as an HTTP front end would send.
 fn html(status: StatusCode, title: &str) -> Response {
     let code = status.as_u16();
@@ -241,6 +256,9 @@ async fn download_post(State(c): State<Arc<Cluster>>, uri: Uri, body: Bytes) -> 
     let bad = |code: &str, msg: &str, target: Option<&str>| {
         wire::error(StatusCode::BAD_REQUEST, code, msg, target)
     };
+    if c.fault() == Fault::EchoBody {
+        return bad(codes::GENERIC, &echoed(&body), Some("url"));
+    }
     let map = match serde_json::from_slice::<Value>(&body) {
         Ok(Value::Object(map)) => map,
         Ok(_) => {

@@ -72,6 +72,9 @@ pub enum Fault {
     /// Answer every request 500 with a message that quotes its `Authorization` header
     /// and the password in it.
     Echo,
+    /// Refuse a download request 400, quoting its body, its URL without the scheme and
+    /// the URL percent-encoded, as a broken front end might.
+    EchoBody,
     /// Answer every request with bytes that are not HTTP (a bad status line).
     Garbage,
     /// A validation is in progress: a package DELETE is refused with 10551346.
@@ -110,7 +113,7 @@ macro_rules! fault_kinds {
     () => {
         "none, hang, reset, http500, http502, http503, malformed, unauthorized, latency:MS, \
          escape, down, redirect[:STATUS[:URL]], huge, endless, drip, longtext, bigheaders, truncated, \
-         badchunk, emptyjson, status999, echo, garbage, \
+         badchunk, emptyjson, status999, echo, echobody, garbage, \
          validating, updating, syncing, deletetimeout, validation-warning, validation-error, \
          shape-9.6, shape-9.7, upload-disabled, nospace, upload-reset"
     };
@@ -153,6 +156,7 @@ impl FromStr for Fault {
             "emptyjson" => Fault::EmptyJson,
             "status999" => Fault::Status999,
             "echo" => Fault::Echo,
+            "echobody" => Fault::EchoBody,
             "garbage" => Fault::Garbage,
             "validating" => Fault::Validating,
             "updating" => Fault::Updating,
@@ -214,6 +218,7 @@ impl fmt::Display for Fault {
             Fault::EmptyJson => f.write_str("emptyjson"),
             Fault::Status999 => f.write_str("status999"),
             Fault::Echo => f.write_str("echo"),
+            Fault::EchoBody => f.write_str("echobody"),
             Fault::Garbage => f.write_str("garbage"),
             Fault::Validating => f.write_str("validating"),
             Fault::Updating => f.write_str("updating"),

@@ -19,6 +19,7 @@ impl Client {
         request: &DownloadRequest,
         return_timeout: u32,
     ) -> Result<DownloadStarted, OntapError> {
+        self.remember_secrets(&request.secrets());
         let timeout = return_timeout.to_string();
         let query = [("return_timeout", timeout.as_str())];
         let sent = self.request_to(Method::POST, self.download_url.clone(), &query);

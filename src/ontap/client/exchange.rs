@@ -155,7 +155,7 @@ impl Client {
             Some(ErrorEnvelope { error }) => (error.message, error.code, error.target),
             None => (None, None, None),
         };
-        let hide = |text: String| hide_credential(sent, &text);
+        let hide = |text: String| self.hide_secrets(hide_credential(sent, &text));
         let (message, target) = (message.map(hide), target.map(hide));
         let kind = match status {
             StatusCode::UNAUTHORIZED | StatusCode::FORBIDDEN => ErrorKind::Auth,
@@ -182,7 +182,7 @@ impl Client {
     }
 
     pub(super) fn decode_error(&self, what: &str, body: &[u8]) -> OntapError {
-        let snippet = self.login.hide_in(&clean(&String::from_utf8_lossy(body)));
+        let snippet = self.hide_secrets(self.login.hide_in(&clean(&String::from_utf8_lossy(body))));
         let snippet: String = mask_urls_in(&snippet).chars().take(80).collect();
         // A parser's message may quote the offending value, which may be huge.
         let what: String = clean(what).chars().take(160).collect();

@@ -5,6 +5,8 @@ use super::Client;
 use crate::ontap::model::{JobList, PackageList};
 use crate::ontap::software::Software;
 use crate::ontap::{ClusterInfo, DownloadStatus, ErrorKind, Job, OntapError};
+use crate::sync::Lock;
+use crate::text::Secrets;
 
 impl Client {
     /// `GET /api/cluster`: name, uuid and version.
@@ -25,14 +27,25 @@ impl Client {
     }
 
     /// `GET /api/cluster/software/download`: the state of the cluster-wide download.
+    ///
+    /// An answer with no state, message or code is refused, as `{}` is for the cluster.
     pub async fn download_status(&self) -> Result<DownloadStatus, OntapError> {
-        self.get_json_from(self.download_url.clone(), &[]).await
+        let mut status: DownloadStatus = self.get_json_from(self.download_url.clone(), &[]).await?;
+        if status.state.is_none() && status.message.is_none() && status.code.is_none() {
+            let message = "the answer to GET /api/cluster/software/download gives no state, \
+                           message or code: not a cluster's answer";
+            return Err(OntapError::new(&self.name, ErrorKind::Decode, message));
+        }
+        self.hide_secrets_in(&mut status.message);
+        Ok(status)
     }
 
     /// `GET /api/cluster/jobs/{uuid}`. A 404 (code 4) means the job ended long enough
     /// ago to be deleted: callers fall back to [`Client::download_status`].
     pub async fn job(&self, uuid: &str) -> Result<Job, OntapError> {
-        self.get_json(&["cluster", "jobs", uuid], &[]).await
+        let mut job = self.get_json(&["cluster", "jobs", uuid], &[]).await?;
+        self.hide_secrets_in_job(&mut job);
+        Ok(job)
     }
 
     /// `GET /api/cluster/jobs` for the jobs of package downloads that have not ended,
@@ -59,7 +72,41 @@ impl Client {
                     .as_deref()
                     .is_some_and(|d| d.contains("software/download"))
             })
+            .map(|mut job| {
+                self.hide_secrets_in_job(&mut job);
+                job
+            })
             .collect())
+    }
+
+    /// Remembers the secrets of a package download this client sends, to hide them in
+    /// everything the cluster says from then on.
+    pub(super) fn remember_secrets(&self, secrets: &Secrets) {
+        self.package_secrets.locked().extend(secrets);
+    }
+
+    /// `text` with every package secret this client has sent hidden.
+    pub(super) fn hide_secrets(&self, text: String) -> String {
+        let secrets = self.package_secrets.locked();
+        if secrets.is_empty() {
+            return text;
+        }
+        secrets.hide_in(&text)
+    }
+
+    fn hide_secrets_in(&self, text: &mut Option<String>) {
+        if let Some(said) = text.take() {
+            *text = Some(self.hide_secrets(said));
+        }
+    }
+
+    fn hide_secrets_in_job(&self, job: &mut Job) {
+        self.hide_secrets_in(&mut job.message);
+        self.hide_secrets_in(&mut job.description);
+        if let Some(error) = &mut job.error {
+            self.hide_secrets_in(&mut error.message);
+            self.hide_secrets_in(&mut error.target);
+        }
     }
 
     /// `GET /api/cluster/software`: each node's release, an update in progress and the
