@@ -1,6 +1,7 @@
 //! The dashboard: on the configured clusters (`ontop`), or on the embedded simulated
 //! fleet (`ontop demo`).
 
+use std::io::IsTerminal;
 use std::sync::Arc;
 
 use super::{CliError, Context, Exit};
@@ -17,8 +18,22 @@ fn options(ctx: &Context) -> ScreenOptions {
     }
 }
 
+/// The dashboard reads keys from a terminal and draws on one; given a file or a pipe, it
+/// would wait for keys that never come and write screen codes into the output.
+fn needs_a_terminal() -> Result<(), CliError> {
+    if std::io::stdin().is_terminal() && std::io::stdout().is_terminal() {
+        return Ok(());
+    }
+    Err(CliError::Usage(
+        "the dashboard needs a terminal, and its input or output is not one here; in a \
+         script, use `ontop status` (with --json or --jsonl for a program)"
+            .into(),
+    ))
+}
+
 /// The dashboard over the config's clusters, until the user quits.
 pub(crate) async fn run(ctx: &Context) -> Result<Exit, CliError> {
+    needs_a_terminal()?;
     let config = ctx.config()?;
     let credentials = Arc::new(Credentials::new(ctx.prompting()));
     // Password commands and prompts block: keep them off the async workers.
@@ -32,6 +47,7 @@ pub(crate) async fn run(ctx: &Context) -> Result<Exit, CliError> {
 /// The dashboard over the demo fleet, which it starts and stops.
 #[cfg(feature = "sim")]
 pub(crate) async fn run_demo(ctx: &Context, clusters: usize) -> Result<Exit, CliError> {
+    needs_a_terminal()?;
     let sim = crate::demo::start_fleet(clusters)
         .await
         .map_err(|e| CliError::Setup(format!("cannot start the demo fleet: {e}")))?;

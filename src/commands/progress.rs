@@ -1,6 +1,7 @@
-//! The live line a command shows on stderr while it waits on clusters: how many answered,
-//! who is still awaited, and how long they may take ("36 of 40 answered; waiting on
-//! sim-3, sim-7 (timeout 30s)"). Only on a terminal: a script's stderr gets nothing extra.
+//! The live line a command shows on stderr while it waits on clusters: how many are done
+//! (answered or failed), who is still awaited, and how long they may take ("36 of 40
+//! done; waiting on sim-3, sim-7 (timeout 30s)"). Only on a terminal: a script's stderr
+//! gets nothing extra.
 
 use std::io::IsTerminal;
 use std::time::Duration;
@@ -61,7 +62,7 @@ impl Waiting {
             .collect()
     }
 
-    /// The line itself: "36 of 40 answered; waiting on sim-3, sim-7 (timeout 30s)".
+    /// The line itself: "36 of 40 done; waiting on sim-3, sim-7 (timeout 30s)".
     fn line_named(&self, all: &[&str], awaited: impl Fn(usize) -> bool) -> String {
         let total = all.len();
         let waiting: Vec<usize> = (0..total).filter(|&i| awaited(i)).collect();

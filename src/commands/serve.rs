@@ -42,8 +42,8 @@ pub(crate) async fn run(ctx: &Context, listen: Option<SocketAddr>) -> Result<Exi
         "http"
     };
     crate::errln!(
-        "ontop serve: {} clusters, listening on {scheme}://{}/ (metrics at /metrics); stop with SIGTERM or Ctrl-C",
-        config.clusters.len(),
+        "ontop serve: {}, listening on {scheme}://{}/ (metrics at /metrics); stop with SIGTERM or Ctrl-C",
+        crate::text::count_clusters(config.clusters.len()),
         running.addr
     );
     stop.requested().await;

@@ -113,7 +113,7 @@ pub(crate) async fn run(
     Ok(exit_code(&reports))
 }
 
-/// The sweep, with a live line on a terminal ("36 of 40 answered; waiting on sim-3
+/// The sweep, with a live line on a terminal ("36 of 40 done; waiting on sim-3
 /// (timeout 30s)"); `None` at Ctrl-C, after saying who had not answered (nothing is
 /// changed by a sweep: there is nothing else to leave behind).
 async fn sweep_shown(
@@ -123,7 +123,7 @@ async fn sweep_shown(
 ) -> Option<Vec<ClusterReport>> {
     let names: Vec<&str> = config.clusters.iter().map(|c| c.name.as_str()).collect();
     let timeouts = config.clusters.iter().map(|c| c.timeout).collect();
-    let line = Waiting::new(timeouts, "answered");
+    let line = Waiting::new(timeouts, "done");
     let (answered_tx, mut answered) = mpsc::unbounded_channel();
     asks.answered = Some(answered_tx);
     let mut awaited = vec![true; names.len()];

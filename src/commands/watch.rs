@@ -124,7 +124,7 @@ impl Watch {
             let answered = c.last_success.is_some() && (look == Look::Polled || packages_known);
             answered || c.last_failure.is_some() || c.login_paused.is_some()
         };
-        let waiting = Waiting::new(timeouts, "answered");
+        let waiting = Waiting::new(timeouts, "done");
         let show = |model: &Model, _: &Update| {
             waiting.show(model, |i| !looked(&model.clusters[i]));
         };

@@ -177,3 +177,26 @@ fn config_init_writes_a_private_starter_that_loads_and_never_overwrites() {
     assert!(out.status.success(), "{}", stderr(&out));
     assert!(other.is_file());
 }
+
+/// Without a terminal the dashboard and the demo refuse at once, say what to use in a
+/// script, and write nothing (no screen codes) to the output.
+#[test]
+fn the_dashboard_without_a_terminal_says_to_use_status_and_writes_nothing() {
+    let home = tempfile::tempdir().unwrap();
+    let config = home.path().join("fleet.toml");
+    std::fs::write(
+        &config,
+        "[[cluster]]\nname = \"a\"\nurl = \"https://127.0.0.1:9\"\nusername = \"admin\"\npassword_env = \"HOME\"\n",
+    )
+    .unwrap();
+    std::fs::set_permissions(&config, std::fs::Permissions::from_mode(0o600)).unwrap();
+    let config = config.display().to_string();
+    for args in [&["demo"][..], &["--config", &config][..]] {
+        let out = ontop(args, home.path());
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {}", stderr(&out));
+        assert!(out.stdout.is_empty(), "{args:?}: {:?}", stdout(&out));
+        let said = stderr(&out);
+        assert!(said.contains("the dashboard needs a terminal"), "{said}");
+        assert!(said.contains("ontop status"), "{said}");
+    }
+}
