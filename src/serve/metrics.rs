@@ -233,7 +233,7 @@ impl Gauges {
             ),
             login_paused: Gauge::new(
                 "ontop_cluster_login_paused",
-                "1 when the cluster refused ontop's login and polls stopped so the account is not locked (fix the password source: ontop serve reads it again every minute, never sending a refused password twice).",
+                "1 when the cluster refused ontop's login and polls stopped so the account is not locked (fix the password source: ontop serve reads a password_file or password_command again every minute, never sending a refused password twice; a password in the config needs a restart).",
                 clusters,
             ),
             certificate: Gauge::new(

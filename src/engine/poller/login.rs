@@ -23,6 +23,14 @@ impl Poller {
         note: Option<String>,
         again: Option<Again>,
     ) -> Update {
+        if !self.paused {
+            // `ontop serve` has no screen: its log is where an operator learns of it.
+            tracing::warn!(
+                cluster = %self.target.name,
+                user,
+                "login refused: polls stopped so that the account is not locked"
+            );
+        }
         self.paused = true;
         Update::LoginPaused {
             cluster: self.index,

@@ -253,11 +253,18 @@ fn message(c: &ClusterState, standing: Standing) -> String {
 /// What to do now, from the code table and the endings' own next steps.
 fn next_step(c: &ClusterState, standing: Standing) -> Option<String> {
     if let Some(pause) = c.login_pause() {
-        let source = pause.source.as_deref().unwrap_or("the password source");
-        return Some(format!(
-            "fix {source} for {}: ontop serve reads it again every minute and never sends a refused password twice",
-            pause.user
-        ));
+        return Some(match pause.source.as_deref() {
+            Some(source) => format!(
+                "fix {source} for {}: ontop serve reads it again every minute and never sends a refused password twice",
+                pause.user
+            ),
+            // A password written in the config or a variable cannot change while ontop
+            // serve runs.
+            None => format!(
+                "fix the password for {} in the config (or its variable), then restart ontop serve; a password_file or password_command would be read again every minute",
+                pause.user
+            ),
+        });
     }
     if let Some(e) = c.last_error.as_ref().filter(|_| is_failing(standing)) {
         return Some(e.hint().to_owned());

@@ -266,6 +266,34 @@ async fn a_refused_login_pauses_until_its_password_file_is_fixed() {
     assert_eq!(serving.fleet.failed_logins("sim-1"), refused);
 }
 
+/// A password written in the config cannot change while serve runs: the page's next
+/// step says to fix it there and restart, not that it is read again.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_refused_password_in_the_config_asks_for_a_restart() {
+    let serving = Serving::start(
+        1,
+        |_| {},
+        |text| {
+            let line = text
+                .lines()
+                .find(|l| l.starts_with("password = "))
+                .unwrap()
+                .to_owned();
+            text.replace(&line, "password = \"not-the-password\"")
+        },
+    )
+    .await;
+    let paused = |page: &str| sample(page, "ontop_cluster_login_paused", &[("cluster", "sim-1")]);
+    eventually("paused after the 401", || async {
+        (paused(&serving.metrics().await) == Some(1.0)).then_some(())
+    })
+    .await;
+    let (status, page) = serving.get("/").await;
+    assert_eq!(status, 200);
+    assert!(page.contains("then restart ontop serve"), "{page}");
+    assert!(!page.contains("reads it again every minute"), "{page}");
+}
+
 /// `promtool check metrics` accepts `page` (said loudly and skipped outside CI when
 /// promtool is missing).
 fn promtool_accepts(page: &str) {
