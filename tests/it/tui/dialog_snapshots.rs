@@ -8,7 +8,7 @@ use ontop::testing::engine::{LoginPause, Update as Event};
 use ontop::testing::tui::App;
 use ratatui::style::{Color, Modifier};
 
-use crate::support::tui::{ago, app, find, now, press, render, text};
+use crate::support::tui::{ago, app, find, now, press, press_code, render, text};
 
 /// The mixed fleet with dev-tok-1 and edge-sin-1 paused after refused logins; the
 /// second one reads a password file.
@@ -37,6 +37,24 @@ fn paused_app() -> App {
 fn paused_rows_say_so_and_how_to_resume_80x24() {
     let mut app = paused_app();
     assert_snapshot!(text(&render(&mut app, 80, 24)));
+}
+
+/// The details of a paused cluster use the table's word: it answered, and refused the
+/// login; its packages were not read for that reason, not because it is down.
+#[test]
+fn details_of_a_paused_cluster_say_paused_like_its_row() {
+    let mut app = paused_app();
+    press(&mut app, "jjj");
+    press_code(&mut app, KeyCode::Enter);
+    let shown = text(&render(&mut app, 120, 40));
+    assert!(shown.contains("dev-tok-1"), "{shown}");
+    assert!(shown.contains("PAUSED: login refused"), "{shown}");
+    assert!(!shown.contains("FAILING"), "{shown}");
+    assert!(
+        shown.contains("not read: the cluster refused the login"),
+        "{shown}"
+    );
+    assert!(!shown.contains("the cluster does not answer"), "{shown}");
 }
 
 #[test]

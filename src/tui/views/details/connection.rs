@@ -78,6 +78,11 @@ impl Details {
         let (word, style) = self.theme.health(shown);
         let every = format_age(c.identity.poll_interval);
         let text = match health {
+            // The table's word for it: the cluster answered, and refused the login.
+            _ if c.login_paused.is_some() => format!(
+                "PAUSED: login refused, nothing asked since; last answer {}",
+                ago(c.last_success, self.now)
+            ),
             Health::Ok => format!("{word}: last answer {}", ago(c.last_success, self.now)),
             Health::Unknown => format!("{word}: no answer yet"),
             Health::Stale => format!(

@@ -13,6 +13,7 @@ impl Details {
         let Some((at, packages)) = &c.packages else {
             self.heading("Packages on the cluster");
             let text = match c.health(self.now) {
+                _ if c.login_paused.is_some() => "not read: the cluster refused the login",
                 Health::Failing => "not known: the cluster does not answer",
                 _ => "asking the cluster…",
             };
