@@ -112,7 +112,14 @@ fn answer(status: ExitStatus, mut out: Vec<u8>) -> Result<SecretString, Failure>
             "make it print the password as text",
         )
     })?;
-    let secret = yaml_password(&text).or_else(|| first_line(&text));
+    let secret = match yaml_password(&text) {
+        Ok(Some(secret)) => Some(secret),
+        Ok(None) => first_line(&text),
+        Err(failure) => {
+            text.zeroize();
+            return Err(failure);
+        }
+    };
     text.zeroize();
     secret.ok_or_else(|| {
         Failure::new(
@@ -150,28 +157,35 @@ fn drain(pipe: Option<impl Read + Send + 'static>) -> mpsc::Receiver<Drained> {
 
 /// The answer of a command that prints YAML, as Harvest's credential scripts may
 /// (`username: ...` / `password: ...`), read by a YAML parser: quotes and escapes as
-/// YAML has them.
+/// YAML has them, and a plain scalar as written (`0x1F` is those four characters, not
+/// 31, as Harvest reads it), never resolved to a number or a boolean.
 #[derive(serde::Deserialize)]
 struct YamlAnswer {
-    password: Option<YamlScalar>,
+    password: Option<String>,
 }
 
-/// A password YAML may write as a number or a word as well as a string.
-#[derive(serde::Deserialize)]
-#[serde(untagged)]
-enum YamlScalar {
-    Text(String),
-    Number(i64),
-}
-
-/// The `password:` of a command that prints a YAML mapping; `None` for anything else.
-fn yaml_password(text: &str) -> Option<SecretString> {
-    let answer: YamlAnswer = serde_saphyr::from_str(text).ok()?;
-    let password = match answer.password? {
-        YamlScalar::Text(text) => text,
-        YamlScalar::Number(n) => n.to_string(),
-    };
-    (!password.is_empty()).then(|| SecretString::from(password))
+/// The `password:` of a command that prints a YAML mapping; `None` for output that is
+/// no such mapping (a password alone on its line). Output with a `password:` line that
+/// gives no password is an error: its first line is not the password either, and
+/// sending it would count towards locking the account.
+fn yaml_password(text: &str) -> Result<Option<SecretString>, Failure> {
+    // `password:` then a space or nothing, as YAML writes a key ("password:x" alone is
+    // a password like any other).
+    let has_key = text.lines().any(|line| {
+        (line.trim_start().strip_prefix("password:"))
+            .is_some_and(|rest| rest.is_empty() || rest.starts_with([' ', '\t']))
+    });
+    let answer = serde_saphyr::from_str::<YamlAnswer>(text);
+    match answer {
+        Ok(YamlAnswer {
+            password: Some(password),
+        }) if !password.is_empty() => Ok(Some(SecretString::from(password))),
+        _ if has_key => Err(Failure::new(
+            "its output has a password: line that gives no password YAML can read",
+            "print the password alone on the first line, or quote it: password: \"...\"",
+        )),
+        _ => Ok(None),
+    }
 }
 
 #[cfg(test)]
@@ -180,7 +194,8 @@ mod tests {
     use secrecy::ExposeSecret;
 
     fn password(yaml: &str) -> Option<String> {
-        yaml_password(yaml).map(|s| s.expose_secret().to_owned())
+        let secret = yaml_password(yaml).unwrap_or_else(|f| panic!("{yaml}: {}", f.message));
+        secret.map(|s| s.expose_secret().to_owned())
     }
 
     #[test]
@@ -190,7 +205,47 @@ mod tests {
         assert_eq!(password("password: 12345\n").as_deref(), Some("12345"));
         assert_eq!(password("password: plain\n").as_deref(), Some("plain"));
         assert!(password("plain-password\n").is_none());
+        assert!(password("password:x-is-the-password\n").is_none());
         assert!(password("user: only\n").is_none());
+    }
+
+    /// Harvest reads a plain scalar as written; so does ontop, or the cluster gets
+    /// another password (`0x1F` sent as `31`) and counts a refused login.
+    #[test]
+    fn a_plain_yaml_password_is_taken_as_written_never_as_a_number() {
+        for written in [
+            "0x1F",
+            "0o17",
+            "-0",
+            "00123",
+            "1e3",
+            "1.50",
+            "true",
+            "1234567890123456789012",
+        ] {
+            let yaml = format!("username: u\npassword: {written}\n");
+            assert_eq!(password(&yaml).as_deref(), Some(written), "{yaml}");
+        }
+    }
+
+    /// A `password:` line that gives nothing is an error, never a fall back to the
+    /// first line (which would send "username: u" as the password).
+    #[test]
+    fn a_password_key_without_a_password_is_an_error() {
+        for yaml in [
+            "username: u\npassword:\n",
+            "username: u\npassword: null\n",
+            "username: u\npassword: [a\n",
+        ] {
+            let failure = yaml_password(yaml)
+                .err()
+                .unwrap_or_else(|| panic!("{yaml}"));
+            assert!(
+                failure.message.contains("password: line"),
+                "{}",
+                failure.message
+            );
+        }
     }
 
     #[test]
