@@ -52,7 +52,13 @@ pub(super) fn from_command(argv: &[String], timeout: Duration) -> Result<SecretS
     let out = match stdout.recv_timeout(remaining) {
         Ok(Drained::All(out)) => out,
         Ok(Drained::TooMuch) => return Err(too_much()),
-        Err(_) => Vec::new(),
+        Err(_) => {
+            return Err(Failure::new(
+                "it ended, but something it started in the background kept its output open",
+                "make it start nothing that keeps writing to its stdout (send such a \
+                 process's output elsewhere: ... >/dev/null &)",
+            ));
+        }
     };
     answer(status, out)
 }

@@ -113,6 +113,21 @@ fn a_command_printing_nothing_is_an_error() {
     assert_says(&message, &["printed nothing", "first line of stdout"]);
 }
 
+/// A command that ends but leaves a process holding its output open is waited for no
+/// longer than its timeout, and the error says what kept it, not "printed nothing".
+#[test]
+fn a_background_process_holding_the_output_is_named() {
+    let fx = Fixture::new();
+    let config = with_source(&fx, &sh("sleep 3 & echo pw"));
+    let credentials =
+        Credentials::new(Prompting::Never).with_command_timeout(Duration::from_millis(300));
+    let message = credentials
+        .password_for(&config.clusters[0])
+        .unwrap_err()
+        .to_string();
+    assert_says(&message, &["in the background kept its output open"]);
+}
+
 #[test]
 fn a_command_that_hangs_is_killed_at_the_timeout() {
     let fx = Fixture::new();
