@@ -25,6 +25,26 @@ async fn identity_and_idle_download_state_are_read() {
     assert!(c.packages().await.unwrap().records.is_empty());
 }
 
+/// A job's answer about another job is no answer about this one: its state must not
+/// end this job (a `success` for the wrong uuid would report a download done).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_answer_about_another_job_is_refused() {
+    let fleet = start_fleet(1, |_| {}).await;
+    let c = client(&fleet, 0);
+    let started = c
+        .start_download(&request(fleet.default_package_url()), 0)
+        .await
+        .unwrap();
+    let DownloadStarted::Accepted { job } = started else {
+        panic!("return_timeout=0 must answer 202, got {started:?}");
+    };
+    assert_eq!(c.job(&job.uuid).await.unwrap().uuid, job.uuid);
+    fleet.set_fault("sim-1", ontop_sim::Fault::OtherJob);
+    let error = c.job(&job.uuid).await.unwrap_err();
+    assert_eq!(error.kind, ErrorKind::Decode, "{error}");
+    assert!(error.message.contains("about another job"), "{error}");
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_download_runs_to_success_and_the_package_appears() {
     let fleet = start_fleet(1, |_| {}).await;

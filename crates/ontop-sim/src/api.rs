@@ -77,8 +77,8 @@ async fn gate(Extension(c): Extension<Arc<Cluster>>, req: Request, next: Next) -
         // The busy states act on a package DELETE only (`cluster/deletes.rs`).
         Fault::None | Fault::Escape | Fault::LongText => {}
         Fault::Validating | Fault::Updating | Fault::Syncing | Fault::DeleteTimeout => {}
-        // Acts on a download request only (`download_post`).
-        Fault::EchoBody => {}
+        // Act on a download request and a job's GET only (`download_post`, `job_get`).
+        Fault::EchoBody | Fault::OtherJob => {}
         // These choose what `/api/cluster/software` says (`api/software.rs`).
         Fault::ValidationWarning | Fault::ValidationError | Fault::Shape96 | Fault::Shape97 => {}
         // The upload faults act on an upload only (`api/upload.rs`).
@@ -338,7 +338,10 @@ async fn job_get(State(c): State<Arc<Cluster>>, Path(uuid): Path<String>, uri: U
     let p = params!(uri);
     match c.job(&uuid) {
         Some(j) => {
-            let body = wire::job(&j, c.fault() == Fault::Escape);
+            let mut body = wire::job(&j, c.fault() == Fault::Escape);
+            if c.fault() == Fault::OtherJob {
+                body["uuid"] = "00000000-0000-0000-0000-0000000000ff".into();
+            }
             hal(StatusCode::OK, p.select(body, &["uuid", "_links"]))
         }
         None => entry_missing("uuid"),

@@ -75,6 +75,8 @@ pub enum Fault {
     /// Refuse a download request 400, quoting its body, its URL without the scheme and
     /// the URL percent-encoded, as a broken front end might.
     EchoBody,
+    /// Answer a job's GET with another job's uuid, as a confused or lying front end might.
+    OtherJob,
     /// Answer every request with bytes that are not HTTP (a bad status line).
     Garbage,
     /// A validation is in progress: a package DELETE is refused with 10551346.
@@ -113,7 +115,7 @@ macro_rules! fault_kinds {
     () => {
         "none, hang, reset, http500, http502, http503, malformed, unauthorized, latency:MS, \
          escape, down, redirect[:STATUS[:URL]], huge, endless, drip, longtext, bigheaders, truncated, \
-         badchunk, emptyjson, status999, echo, echobody, garbage, \
+         badchunk, emptyjson, status999, echo, echobody, otherjob, garbage, \
          validating, updating, syncing, deletetimeout, validation-warning, validation-error, \
          shape-9.6, shape-9.7, upload-disabled, nospace, upload-reset"
     };
@@ -157,6 +159,7 @@ impl FromStr for Fault {
             "status999" => Fault::Status999,
             "echo" => Fault::Echo,
             "echobody" => Fault::EchoBody,
+            "otherjob" => Fault::OtherJob,
             "garbage" => Fault::Garbage,
             "validating" => Fault::Validating,
             "updating" => Fault::Updating,
@@ -219,6 +222,7 @@ impl fmt::Display for Fault {
             Fault::Status999 => f.write_str("status999"),
             Fault::Echo => f.write_str("echo"),
             Fault::EchoBody => f.write_str("echobody"),
+            Fault::OtherJob => f.write_str("otherjob"),
             Fault::Garbage => f.write_str("garbage"),
             Fault::Validating => f.write_str("validating"),
             Fault::Updating => f.write_str("updating"),

@@ -42,8 +42,18 @@ impl Client {
 
     /// `GET /api/cluster/jobs/{uuid}`. A 404 (code 4) means the job ended long enough
     /// ago to be deleted: callers fall back to [`Client::download_status`].
+    ///
+    /// An answer about another job is refused: its state is not this job's.
     pub async fn job(&self, uuid: &str) -> Result<Job, OntapError> {
-        let mut job = self.get_json(&["cluster", "jobs", uuid], &[]).await?;
+        let mut job: Job = self.get_json(&["cluster", "jobs", uuid], &[]).await?;
+        if !job.uuid.eq_ignore_ascii_case(uuid) {
+            let message = format!(
+                "the answer to GET /api/cluster/jobs/{uuid} is about another job ({}): its \
+                 state is not this job's",
+                job.uuid.chars().take(64).collect::<String>()
+            );
+            return Err(OntapError::new(&self.name, ErrorKind::Decode, message));
+        }
         self.hide_secrets_in_job(&mut job);
         Ok(job)
     }
