@@ -79,6 +79,13 @@ impl Reader<'_> {
             self.problem(scope, key, message, fix);
             return None;
         }
+        if text.trim() != text {
+            // "a" and "a " look alike in every table, and `--cluster a` picks only one.
+            let message = format!("{text:?} starts or ends with a space");
+            let fix = format!("write it without: name = {:?}", text.trim());
+            self.problem(scope, key, message, fix);
+            return None;
+        }
         Some(text)
     }
 

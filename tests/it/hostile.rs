@@ -192,6 +192,18 @@ async fn huge_names_and_durations_are_config_errors_naming_the_key() {
         "{}",
         text(&out.stderr)
     );
+    // "a " beside "a" would look the same in every table.
+    let (_d, out) = config_check(&format!(
+        "{CLUSTER}[[cluster]]\nname = \"a \"\nurl = \"https://a\"\n"
+    ))
+    .await;
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        text(&out.stderr).contains("\"a \" starts or ends with a space")
+            && text(&out.stderr).contains("name = \"a\""),
+        "{}",
+        text(&out.stderr)
+    );
     for (key, value) in [
         ("poll_interval", "9223372036854775807s"),
         ("poll_interval", "99999999999999999999s"),
