@@ -160,6 +160,42 @@ pub(super) fn group_warning(
     ))
 }
 
+/// A warning for config label keys that one cluster holds and that become the same
+/// metric label name ("a-b" and "a_b" are both `a_b`): `ontop serve` exports only the
+/// first, so the other's value would be lost without a word.
+pub(super) fn label_clash_warning(
+    file: &Path,
+    clusters: &[super::ClusterConfig],
+) -> Option<String> {
+    let mut clashes: Vec<String> = Vec::new();
+    for cluster in clusters {
+        let mut by_name: std::collections::BTreeMap<String, &str> = Default::default();
+        for key in cluster.labels.keys() {
+            let name = crate::serve::labels::label_name(key);
+            match by_name.get(&name) {
+                Some(first) => {
+                    let clash = format!("{first:?} and {key:?} (both {name})");
+                    if !clashes.contains(&clash) {
+                        clashes.push(clash);
+                    }
+                }
+                None => {
+                    by_name.insert(name, key);
+                }
+            }
+        }
+    }
+    let first = clashes.first()?;
+    let more = match clashes.len() {
+        1 => String::new(),
+        n => format!(" and {} more such pairs", n - 1),
+    };
+    Some(format!(
+        "{}: labels {first}{more} are one label in ontop serve's metrics, which keep only the first; rename one",
+        file.display()
+    ))
+}
+
 /// `"127.0.0.1:9464"` or `"[::1]:9464"`: an address and a port, no host name (binding
 /// must not depend on a resolver).
 pub(super) fn listen(reader: &mut Reader, scope: &Scope, value: &Value, layer: &mut Layer) {

@@ -66,6 +66,9 @@ pub(super) fn build(path: &Path, raw: RawConfig, env: &Environment) -> Result<Co
     reader
         .warnings
         .extend(super::serve::group_warning(path, &serve, &clusters));
+    reader
+        .warnings
+        .extend(super::serve::label_clash_warning(path, &clusters));
     if let (Some(mode), false) = (raw.loose_mode, reader.plain_in_file.is_empty()) {
         reader.warnings.push(format!(
             "{file}: plain password in {tables}, and the file is readable by group or others \

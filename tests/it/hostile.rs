@@ -234,6 +234,22 @@ async fn huge_names_and_durations_are_config_errors_naming_the_key() {
     );
 }
 
+/// Two label keys that make one metric label name lose a value in `ontop serve`'s
+/// metrics; the config check says so, naming both.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn labels_that_make_one_metric_label_are_warned() {
+    let (_d, out) = config_check(&format!(
+        "{CLUSTER}[[cluster]]\nname = \"a\"\nurl = \"https://a\"\n\
+         labels = {{ \"a-b\" = \"1\", \"a_b\" = \"2\" }}\n"
+    ))
+    .await;
+    let said = format!("{}{}", text(&out.stdout), text(&out.stderr));
+    assert!(
+        said.contains("labels \"a-b\" and \"a_b\" (both a_b)") && said.contains("rename one"),
+        "{said}"
+    );
+}
+
 // 4. Secrets are masked wherever they would show.
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
