@@ -31,8 +31,8 @@ use crate::text::table::{self, Column};
 /// How `ontop status` prints what it found.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Form {
-    /// A table for a person; values cut to their column only on a terminal.
-    Table { terminal: bool },
+    /// A table for a person; on a terminal (`width` its columns) values are cut to fit.
+    Table { width: Option<usize> },
     /// `--json`: one JSON document, an array of one object per cluster.
     Json,
     /// `--jsonl`: JSON Lines, one compact object per cluster per line.
@@ -46,7 +46,10 @@ impl Form {
             (_, true) => Self::JsonLines,
             (true, false) => Self::Json,
             (false, false) => Self::Table {
-                terminal: std::io::stdout().is_terminal(),
+                width: std::io::stdout()
+                    .is_terminal()
+                    // A terminal that does not say its size is taken as 80 columns.
+                    .then(|| crossterm::terminal::size().map_or(80, |(w, _)| usize::from(w))),
             },
         }
     }
@@ -108,7 +111,7 @@ pub(crate) async fn run(
                 crate::outln!("{record}");
             }
         }
-        Form::Table { terminal } => crate::out!("{}", to_table(&reports, terminal)),
+        Form::Table { width } => crate::out!("{}", to_table(&reports, width)),
     }
     Ok(exit_code(&reports))
 }
@@ -297,9 +300,10 @@ const COLUMNS: [Column; 7] = [
 const PIPED_MESSAGE: usize = 120;
 
 /// A plain-text table, then warnings (certificates about to expire), then one
-/// line per failing cluster with what to do next. On a `terminal` long values are cut
-/// to their column; otherwise (a pipe, a file) errors are whole.
-pub(crate) fn to_table(reports: &[ClusterReport], terminal: bool) -> String {
+/// line per failing cluster with what to do next. On a terminal (`width` its columns)
+/// long values are cut so that each line fits; otherwise (a pipe, a file) errors are
+/// whole.
+pub(crate) fn to_table(reports: &[ClusterReport], width: Option<usize>) -> String {
     let rows: Vec<Vec<String>> = reports
         .iter()
         .map(|r| {
@@ -339,7 +343,10 @@ pub(crate) fn to_table(reports: &[ClusterReport], terminal: bool) -> String {
         },
         _ => c,
     });
-    let mut out = table::render(if terminal { &COLUMNS } else { &piped }, &rows);
+    let mut out = match width {
+        Some(width) => table::render_within(&COLUMNS, &rows, width),
+        None => table::render(&piped, &rows),
+    };
     let warnings: Vec<String> = reports.iter().filter_map(expiry_warning).collect();
     if !warnings.is_empty() {
         out.push('\n');
@@ -351,11 +358,36 @@ pub(crate) fn to_table(reports: &[ClusterReport], terminal: bool) -> String {
     let failing: Vec<_> = reports.iter().filter_map(|r| r.error.as_ref()).collect();
     if !failing.is_empty() {
         out.push('\n');
-        for e in failing {
-            out.push_str(&format!("{e}\n  what to do: {}\n", e.hint()));
+    }
+    // Clusters failing alike share one "what to do": two hundred dead clusters are two
+    // hundred errors, not two hundred copies of the same advice.
+    let mut hints: Vec<&str> = Vec::new();
+    for e in &failing {
+        if !hints.contains(&e.hint()) {
+            hints.push(e.hint());
         }
     }
+    for hint in hints {
+        for e in failing.iter().filter(|e| e.hint() == hint) {
+            push_wrapped(&mut out, &e.to_string(), "", width);
+        }
+        push_wrapped(&mut out, &format!("what to do: {hint}"), "  ", width);
+    }
     out
+}
+
+/// `text` as a line after `indent`; on a terminal `width` wide, wrapped between words,
+/// each further line indented two more cells.
+fn push_wrapped(out: &mut String, text: &str, indent: &str, width: Option<usize>) {
+    let Some(width) = width else {
+        out.push_str(&format!("{indent}{text}\n"));
+        return;
+    };
+    let room = width.saturating_sub(indent.len() + 2).max(20);
+    for (i, line) in crate::text::wrap(text, room).iter().enumerate() {
+        let more = if i == 0 { "" } else { "  " };
+        out.push_str(&format!("{indent}{more}{line}\n"));
+    }
 }
 
 /// A line for a certificate under [`crate::ontap::EXPIRY_WARNING_DAYS`], else nothing.

@@ -12,11 +12,57 @@ pub struct Column {
     pub cap: usize,
 }
 
+/// The fewest cells [`render_within`] cuts a column to: below that a value says
+/// nothing, and a line that wraps is better than one that hides.
+const NARROWEST: usize = 12;
+
 /// The table as text, one line per row (the heading line first when any column has a
 /// heading), columns two spaces apart, no trailing spaces.
 pub fn render(columns: &[Column], rows: &[Vec<String>]) -> String {
-    let cut: Vec<Vec<String>> = rows
-        .iter()
+    let cut = cut_to_caps(columns, rows);
+    let widths = widths(columns, &cut);
+    let mut out = String::new();
+    if columns.iter().any(|c| !c.heading.is_empty()) {
+        let headings: Vec<String> = columns.iter().map(|c| c.heading.to_string()).collect();
+        line(&mut out, &headings, &widths);
+    }
+    for row in &cut {
+        line(&mut out, row, &widths);
+    }
+    out
+}
+
+/// [`render`] with lines of at most `total` cells (a terminal's width): while a line is
+/// longer, the widest column is cut further, down to the next widest at a time (so the
+/// cuts are shared), none below [`NARROWEST`] cells.
+pub fn render_within(columns: &[Column], rows: &[Vec<String>], total: usize) -> String {
+    let mut columns = columns.to_vec();
+    loop {
+        let widths = widths(&columns, &cut_to_caps(&columns, rows));
+        let needed = widths.iter().sum::<usize>() + 2 * widths.len().saturating_sub(1);
+        let Some(excess) = needed.checked_sub(total).filter(|&e| e > 0) else {
+            break;
+        };
+        let widest = (widths.iter().enumerate())
+            .filter(|&(_, &w)| w > NARROWEST)
+            .max_by_key(|&(_, &w)| w);
+        let Some((i, &w)) = widest else {
+            break;
+        };
+        let next = (widths.iter().enumerate())
+            .filter(|&(j, _)| j != i)
+            .map(|(_, &w)| w)
+            .max()
+            .unwrap_or(0);
+        let cap = w.saturating_sub(excess).max(next).max(NARROWEST);
+        columns[i].cap = if cap < w { cap } else { w - 1 };
+    }
+    render(&columns, rows)
+}
+
+/// Every cell cut to its column's cap.
+fn cut_to_caps(columns: &[Column], rows: &[Vec<String>]) -> Vec<Vec<String>> {
+    rows.iter()
         .map(|row| {
             columns
                 .iter()
@@ -24,8 +70,12 @@ pub fn render(columns: &[Column], rows: &[Vec<String>]) -> String {
                 .map(|(column, cell)| truncate(cell, column.cap))
                 .collect()
         })
-        .collect();
-    let widths: Vec<usize> = columns
+        .collect()
+}
+
+/// Each column's width: its widest cell or its heading.
+fn widths(columns: &[Column], cut: &[Vec<String>]) -> Vec<usize> {
+    columns
         .iter()
         .enumerate()
         .map(|(i, column)| {
@@ -36,16 +86,7 @@ pub fn render(columns: &[Column], rows: &[Vec<String>]) -> String {
                 .max()
                 .unwrap_or(0)
         })
-        .collect();
-    let mut out = String::new();
-    if columns.iter().any(|c| !c.heading.is_empty()) {
-        let headings: Vec<String> = columns.iter().map(|c| c.heading.to_string()).collect();
-        line(&mut out, &headings, &widths);
-    }
-    for row in &cut {
-        line(&mut out, row, &widths);
-    }
-    out
+        .collect()
 }
 
 fn line(out: &mut String, cells: &[String], widths: &[usize]) {
@@ -83,5 +124,42 @@ mod tests {
         assert_eq!(lines[0], "NAME      STATE");
         assert_eq!(lines[1], "xxxxxxx…  running");
         assert_eq!(lines[2], "日本      ok");
+    }
+
+    #[test]
+    fn a_table_within_a_width_cuts_its_widest_columns_first() {
+        let columns = [
+            Column {
+                heading: "NAME",
+                cap: 20,
+            },
+            Column {
+                heading: "MESSAGE",
+                cap: 60,
+            },
+            Column {
+                heading: "ERROR",
+                cap: 60,
+            },
+        ];
+        let rows = vec![vec![
+            "sim-1".into(),
+            "m".repeat(50),
+            "timeout: no connection within the 10s connect timeout".into(),
+        ]];
+        for total in [80, 60, 40] {
+            let text = render_within(&columns, &rows, total);
+            for line in text.lines() {
+                assert!(width(line) <= total, "{total}: {line:?}");
+            }
+            assert!(text.contains("sim-1"), "{text}");
+        }
+        // Too narrow for even the narrowest cut: lines wrap, but every column stays.
+        let text = render_within(&columns, &rows, 10);
+        assert_eq!(
+            text.lines().nth(1).unwrap().matches('…').count(),
+            2,
+            "{text}"
+        );
     }
 }

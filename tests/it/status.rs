@@ -151,6 +151,25 @@ async fn a_cluster_without_a_password_was_never_asked_and_says_so() {
     assert!(!stdout.contains("REFUSED"), "{stdout}");
 }
 
+/// Clusters failing alike share one piece of advice: each error is said, the advice once.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn clusters_failing_alike_share_one_what_to_do() {
+    let fleet = start_fleet(3, |_| {}).await;
+    let names: Vec<String> = fleet.clusters().into_iter().map(|c| c.name).collect();
+    fleet.set_fault(&names[0], Fault::Down);
+    fleet.set_fault(&names[2], Fault::Down);
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("fleet.toml");
+    fleet.write_config(&config).await.unwrap();
+    let out = ontop(&["status"], &config).await;
+    assert_eq!(out.status.code(), Some(1));
+    let text = String::from_utf8_lossy(&out.stdout);
+    for name in [&names[0], &names[2]] {
+        assert!(text.contains(&format!("{name}: connect error: ")), "{text}");
+    }
+    assert_eq!(text.matches("what to do:").count(), 1, "{text}");
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn failing_clusters_are_reported_and_exit_1() {
     let fleet = start_fleet(4, |_| {}).await;
