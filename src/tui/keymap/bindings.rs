@@ -13,6 +13,8 @@ use Context::{
     StopUpload, Table, ValidateConfirm, Validation, Version,
 };
 
+/// Where g, G and the page keys move: through the clusters in the table, through a text
+/// or a list elsewhere (so their help names no cluster).
 const MOVING: &[Context] = &[
     Table,
     Details,
@@ -105,14 +107,14 @@ pub(crate) const BINDINGS: &[Binding] = &[
         keys: &[Key::ch('g'), Key::plain(KeyCode::Home)],
         action: Action::Top,
         contexts: MOVING,
-        help: "first cluster (top)",
+        help: "to the top (in the table, the first cluster)",
         footer: None,
     },
     Binding {
         keys: &[Key::ch('G'), Key::plain(KeyCode::End)],
         action: Action::Bottom,
         contexts: MOVING,
-        help: "last cluster (bottom)",
+        help: "to the bottom (in the table, the last cluster)",
         footer: None,
     },
     Binding {
