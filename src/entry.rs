@@ -9,6 +9,37 @@ use crate::commands::{self, Context, Exit};
 use crate::config;
 use clap::FromArgMatches;
 
+/// The tip for an option written before its command: where it goes, when the command
+/// takes it ("ontop status --config <PATH>"), else that the command has no such option
+/// (`--read-only` is the dashboard's: `status` never changes anything).
+fn order_tip(e: &clap::Error) -> String {
+    use clap::error::{ContextKind, ContextValue};
+    let text = |kind| match e.get(kind) {
+        Some(ContextValue::String(s)) => Some(s.clone()),
+        Some(ContextValue::Strings(v)) => v.first().cloned(),
+        _ => None,
+    };
+    let (Some(command), Some(option)) = (
+        text(ContextKind::InvalidSubcommand),
+        text(ContextKind::PriorArg),
+    ) else {
+        return "tip: options go after the command they belong to, e.g. ontop status --config PATH"
+            .into();
+    };
+    let long = option.split_whitespace().next().unwrap_or_default();
+    let takes_it = crate::cli::command_with_real_paths()
+        .find_subcommand(&command)
+        .is_some_and(|c| {
+            c.get_arguments()
+                .any(|a| a.get_long().is_some_and(|l| long == format!("--{l}")))
+        });
+    if takes_it {
+        format!("tip: options go after the command they belong to: ontop {command} {option}")
+    } else {
+        format!("tip: ontop {command} has no {long} (see ontop {command} --help)")
+    }
+}
+
 /// The whole binary: what `main` runs, so that the binary needs nothing else of the
 /// library and everything else can stay private to it.
 pub fn main() -> ExitCode {
@@ -24,9 +55,7 @@ pub fn main() -> ExitCode {
                 && e.get(clap::error::ContextKind::InvalidSubcommand).is_some();
             let _ = e.print();
             if conflict {
-                crate::errln!(
-                    "tip: options go after the command they belong to, e.g. ontop status --config PATH"
-                );
+                crate::errln!("{}", order_tip(&e));
             }
             return ExitCode::from(e.exit_code().clamp(0, 255) as u8);
         }

@@ -82,7 +82,17 @@ fn an_option_before_its_command_is_refused_with_a_hint() {
     let out = ontop(&["--config", "/x.toml", "status"], home.path());
     assert_eq!(out.status.code(), Some(2));
     assert!(
-        stderr(&out).contains("tip: options go after the command they belong to"),
+        stderr(&out).contains(
+            "tip: options go after the command they belong to: ontop status --config <PATH>"
+        ),
+        "{}",
+        stderr(&out)
+    );
+    // An option the command does not take is not sent after it: the tip says so.
+    let out = ontop(&["--read-only", "status"], home.path());
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("tip: ontop status has no --read-only"),
         "{}",
         stderr(&out)
     );
