@@ -13,8 +13,6 @@ use Context::{
     StopUpload, Table, ValidateConfirm, Validation, Version,
 };
 
-/// Where g, G and the page keys move: through the clusters in the table, through a text
-/// or a list elsewhere (so their help names no cluster).
 const MOVING: &[Context] = &[
     Table,
     Details,
