@@ -4,9 +4,9 @@ use std::time::Duration;
 
 use crate::support::fleet::{client, client_with, eventually, fleet_trust, request, start_fleet};
 use ontop::testing::ontap::{
-    DownloadStarted, DownloadState, ErrorKind, JobState, OntapError, TlsTrust,
+    Client, DownloadStarted, DownloadState, ErrorKind, JobState, OntapError, TlsTrust,
 };
-use ontop_sim::Fault;
+use ontop_sim::{Fault, SimFleet};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn identity_and_idle_download_state_are_read() {
@@ -25,12 +25,8 @@ async fn identity_and_idle_download_state_are_read() {
     assert!(c.packages().await.unwrap().records.is_empty());
 }
 
-/// A job's answer about another job is no answer about this one: its state must not
-/// end this job (a `success` for the wrong uuid would report a download done).
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn an_answer_about_another_job_is_refused() {
-    let fleet = start_fleet(1, |_| {}).await;
-    let c = client(&fleet, 0);
+/// Starts the fleet's package on `c` with `return_timeout=0`; the job's uuid.
+async fn started_job(c: &Client, fleet: &SimFleet) -> String {
     let started = c
         .start_download(&request(fleet.default_package_url()), 0)
         .await
@@ -38,9 +34,19 @@ async fn an_answer_about_another_job_is_refused() {
     let DownloadStarted::Accepted { job } = started else {
         panic!("return_timeout=0 must answer 202, got {started:?}");
     };
-    assert_eq!(c.job(&job.uuid).await.unwrap().uuid, job.uuid);
+    job.uuid
+}
+
+/// A job's answer about another job is no answer about this one: its state must not
+/// end this job (a `success` for the wrong uuid would report a download done).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_answer_about_another_job_is_refused() {
+    let fleet = start_fleet(1, |_| {}).await;
+    let c = client(&fleet, 0);
+    let uuid = started_job(&c, &fleet).await;
+    assert_eq!(c.job(&uuid).await.unwrap().uuid, uuid);
     fleet.set_fault("sim-1", ontop_sim::Fault::OtherJob);
-    let error = c.job(&job.uuid).await.unwrap_err();
+    let error = c.job(&uuid).await.unwrap_err();
     assert_eq!(error.kind, ErrorKind::Decode, "{error}");
     assert!(error.message.contains("about another job"), "{error}");
 }
@@ -49,15 +55,9 @@ async fn an_answer_about_another_job_is_refused() {
 async fn a_download_runs_to_success_and_the_package_appears() {
     let fleet = start_fleet(1, |_| {}).await;
     let c = client(&fleet, 0);
-    let started = c
-        .start_download(&request(fleet.default_package_url()), 0)
-        .await
-        .unwrap();
-    let DownloadStarted::Accepted { job } = started else {
-        panic!("return_timeout=0 must answer 202, got {started:?}");
-    };
+    let uuid = started_job(&c, &fleet).await;
     let finished = eventually("the job to end", || async {
-        let job = c.job(&job.uuid).await.unwrap();
+        let job = c.job(&uuid).await.unwrap();
         job.state
             .as_ref()
             .is_some_and(JobState::is_terminal)

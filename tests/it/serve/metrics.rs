@@ -233,19 +233,7 @@ async fn a_refused_login_pauses_until_its_password_file_is_fixed() {
     std::fs::write(&file, "not-the-password\n").unwrap();
     crate::support::config::chmod(&file, 0o600);
     let source = format!("password_file = \"{}\"", file.display());
-    let serving = Serving::start(
-        1,
-        |_| {},
-        |text| {
-            let line = text
-                .lines()
-                .find(|l| l.starts_with("password = "))
-                .unwrap()
-                .to_owned();
-            text.replace(&line, &source)
-        },
-    )
-    .await;
+    let serving = Serving::start(1, |_| {}, |text| password_line(&text, &source)).await;
     let paused = |page: &str| sample(page, "ontop_cluster_login_paused", &[("cluster", "sim-1")]);
     eventually("paused after the 401", || async {
         (paused(&serving.metrics().await) == Some(1.0)).then_some(())
@@ -266,23 +254,21 @@ async fn a_refused_login_pauses_until_its_password_file_is_fixed() {
     assert_eq!(serving.fleet.failed_logins("sim-1"), refused);
 }
 
+/// The fleet's config `text` with its password line replaced by `line`.
+fn password_line(text: &str, line: &str) -> String {
+    let old = text
+        .lines()
+        .find(|l| l.starts_with("password = "))
+        .expect("the fleet's config has a password line");
+    text.replace(old, line)
+}
+
 /// A password written in the config cannot change while serve runs: the page's next
 /// step says to fix it there and restart, not that it is read again.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_refused_password_in_the_config_asks_for_a_restart() {
-    let serving = Serving::start(
-        1,
-        |_| {},
-        |text| {
-            let line = text
-                .lines()
-                .find(|l| l.starts_with("password = "))
-                .unwrap()
-                .to_owned();
-            text.replace(&line, "password = \"not-the-password\"")
-        },
-    )
-    .await;
+    let wrong = "password = \"not-the-password\"";
+    let serving = Serving::start(1, |_| {}, |text| password_line(&text, wrong)).await;
     let paused = |page: &str| sample(page, "ontop_cluster_login_paused", &[("cluster", "sim-1")]);
     eventually("paused after the 401", || async {
         (paused(&serving.metrics().await) == Some(1.0)).then_some(())
