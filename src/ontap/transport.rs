@@ -9,7 +9,7 @@ use std::time::Duration;
 use super::error::ErrorKind;
 use super::verify::CertificateChanged;
 use crate::text::duration::written;
-use crate::text::{clean, clean_field, names_line};
+use crate::text::{clean, clean_field, names_line, truncate};
 
 /// The client's limits, so that a timeout says which one ran out.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -208,7 +208,7 @@ fn describe_tls(err: &rustls::Error, cluster: &str) -> String {
     }
 }
 
-/// The longest certificate name shown whole.
+/// The widest certificate name shown whole, in cells.
 const NAME_SHOWN: usize = 64;
 
 /// A certificate error in rustls's words, made safe to show: the names a certificate
@@ -231,11 +231,7 @@ pub(crate) fn certificate_words(cert: &rustls::CertificateError) -> String {
                 .and_then(|n| n.strip_suffix("\")"))
                 .or_else(|| name.strip_prefix("IpAddress(")?.strip_suffix(')'))
                 .unwrap_or(name);
-            let name = clean(bare);
-            match name.char_indices().nth(NAME_SHOWN) {
-                Some((cut, _)) => format!("{}…", &name[..cut]),
-                None => name,
-            }
+            truncate(&clean(bare), NAME_SHOWN)
         })
         .collect();
     let names: Vec<&str> = names.iter().map(String::as_str).collect();

@@ -34,17 +34,20 @@ pub fn render(columns: &[Column], rows: &[Vec<String>]) -> String {
 
 /// [`render`] with lines of at most `total` cells (a terminal's width): while a line is
 /// longer, the widest column is cut further, down to the next widest at a time (so the
-/// cuts are shared), none below [`NARROWEST`] cells.
+/// cuts are shared), none below [`NARROWEST`] cells nor its heading. The cuts are
+/// worked out on the column widths alone (a column cut to a cap is at most that wide),
+/// so the cells are cut twice in all, whatever the fleet's size.
 pub fn render_within(columns: &[Column], rows: &[Vec<String>], total: usize) -> String {
-    let mut columns = columns.to_vec();
+    let mut widths = widths(columns, &cut_to_caps(columns, rows));
+    let spaces = 2 * widths.len().saturating_sub(1);
+    let floor = |i: usize| NARROWEST.max(width(columns[i].heading));
     loop {
-        let widths = widths(&columns, &cut_to_caps(&columns, rows));
-        let needed = widths.iter().sum::<usize>() + 2 * widths.len().saturating_sub(1);
+        let needed = widths.iter().sum::<usize>() + spaces;
         let Some(excess) = needed.checked_sub(total).filter(|&e| e > 0) else {
             break;
         };
         let widest = (widths.iter().enumerate())
-            .filter(|&(_, &w)| w > NARROWEST)
+            .filter(|&(i, &w)| w > floor(i))
             .max_by_key(|&(_, &w)| w);
         let Some((i, &w)) = widest else {
             break;
@@ -54,9 +57,15 @@ pub fn render_within(columns: &[Column], rows: &[Vec<String>], total: usize) -> 
             .map(|(_, &w)| w)
             .max()
             .unwrap_or(0);
-        let cap = w.saturating_sub(excess).max(next).max(NARROWEST);
-        columns[i].cap = if cap < w { cap } else { w - 1 };
+        let cut = w.saturating_sub(excess).max(next).max(floor(i));
+        widths[i] = if cut < w { cut } else { w - 1 };
     }
+    let columns: Vec<Column> = (columns.iter().zip(&widths))
+        .map(|(c, &w)| Column {
+            cap: c.cap.min(w),
+            ..*c
+        })
+        .collect();
     render(&columns, rows)
 }
 

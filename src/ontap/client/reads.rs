@@ -50,7 +50,7 @@ impl Client {
             let message = format!(
                 "the answer to GET /api/cluster/jobs/{uuid} is about another job ({}): its \
                  state is not this job's",
-                job.uuid.chars().take(64).collect::<String>()
+                crate::text::truncate(&job.uuid, 64)
             );
             return Err(OntapError::new(&self.name, ErrorKind::Decode, message));
         }
