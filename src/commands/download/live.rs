@@ -31,7 +31,9 @@ struct Line {
 
 impl Lines {
     /// A line per cluster of `clusters`; with `size` (an upload's image), byte bars.
-    pub(super) fn new(clusters: &[Planned], size: Option<u64>) -> Self {
+    /// `after_starts`: each start's answer was just printed, so a line does not repeat
+    /// "started" before its job has said more.
+    pub(super) fn new(clusters: &[Planned], size: Option<u64>, after_starts: bool) -> Self {
         let width = clusters
             .iter()
             .map(|p| text::width(&p.name))
@@ -47,13 +49,17 @@ impl Lines {
                 let bar = bars.as_ref().map(|bars| {
                     let bar = bars.add(cluster_bar(size));
                     bar.set_prefix(pad(name, width));
-                    bar.set_message("starting");
+                    bar.set_message(if after_starts { STARTED } else { "starting" });
                     bar
                 });
                 let line = Line {
                     name: name.clone(),
                     bar,
-                    last: String::new(),
+                    last: if after_starts {
+                        STARTED.into()
+                    } else {
+                        String::new()
+                    },
                     tenth: 0,
                 };
                 (*cluster, line)
@@ -92,6 +98,12 @@ impl Lines {
                 format!("queued ({position} of {of}): not sent yet")
             }
             (Phase::Ended(ending), _, _) => ending.result_word().replace('_', " "),
+            // Accepted, its job not read yet: the cluster has it, it is not "starting".
+            (Phase::Starting, _, _) if followed.job.is_some() => STARTED.into(),
+            // An upload's last byte is sent; the cluster has yet to answer.
+            (Phase::Starting, _, _) if self.sent.contains_key(&cluster) => {
+                "image sent, waiting for the cluster's answer".into()
+            }
             (phase, Some(why), n) if n > 0 => format!(
                 "{} (retrying: {n}/{MAX_FOLLOW_ERRORS} failed polls: {why})",
                 phase.word()
@@ -102,7 +114,10 @@ impl Lines {
         match &line.bar {
             Some(bar) if followed.ending().is_some() => bar.finish_with_message(state.clone()),
             Some(bar) => bar.set_message(state.clone()),
-            None if state != line.last => crate::outln!("{}: {state}", line.name),
+            // Plain lines leave "started" to the line of each start's answer.
+            None if state != line.last && state != STARTED => {
+                crate::outln!("{}: {state}", line.name)
+            }
             None => {}
         }
         line.last = state;
@@ -145,6 +160,9 @@ impl Lines {
         }
     }
 }
+
+/// A start the cluster accepted, before its job says more.
+const STARTED: &str = "started";
 
 /// A cluster's bar: a spinner for a download, bytes and rate for an upload.
 fn cluster_bar(size: Option<u64>) -> ProgressBar {

@@ -87,7 +87,7 @@ pub(super) async fn follow(
 ) -> Waited {
     let clusters = followed_clusters(plan);
     let began = Instant::now();
-    let mut lines = Lines::new(&clusters, size);
+    let mut lines = Lines::new(&clusters, size, upto == Upto::Ended);
     for Planned { cluster, .. } in &clusters {
         if let Some(f) = download(&watch.model, *cluster) {
             lines.update(*cluster, f);

@@ -24,6 +24,13 @@ async fn two_clusters_with_wait_both_succeed_audited_and_journal_emptied() {
             "{stdout}"
         );
         assert!(lines.iter().any(|l| l.contains("success")), "{stdout}");
+        // The start was answered: its line never says "starting" after that.
+        let said: Vec<&str> = stdout.lines().filter(|l| l.starts_with(&name)).collect();
+        let answered = said.iter().position(|l| l.contains("started")).unwrap();
+        assert!(
+            !said[answered..].iter().any(|l| l.contains("starting")),
+            "{stdout}"
+        );
         assert_eq!(posts(&fleet, &name), 1);
     }
     let audit = setup.audit();

@@ -66,6 +66,25 @@ async fn an_image_reaches_each_cluster_that_can_take_it_and_lands_in_its_reposit
         );
     }
     assert_eq!(uploads(&fleet, "sim-3"), 0, "9.7 is sent nothing");
+    // Each plain line says a state once: once its start is answered, never "starting"
+    // again, and "started" only on the line of the answer, with its job.
+    for cluster in ["sim-1", "sim-2"] {
+        let said: Vec<&str> = stdout
+            .lines()
+            .filter_map(|l| l.strip_prefix(cluster))
+            .collect();
+        let answered = said.iter().position(|l| l.contains("started")).unwrap();
+        assert!(said[answered].contains("job "), "{stdout}");
+        assert!(
+            !said[answered..].iter().any(|l| l.contains("starting")),
+            "{stdout}"
+        );
+        assert_eq!(
+            said.iter().filter(|l| l.contains("started")).count(),
+            1,
+            "{stdout}"
+        );
+    }
     // Every request names ontop, the upload (through a client of its own) as the polls
     // do: ONTAP applies its per-application session limits by X-Dot-Client-App.
     let named = Some(format!("ontop/{}", env!("CARGO_PKG_VERSION")));
