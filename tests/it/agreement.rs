@@ -163,18 +163,28 @@ fn app() -> App {
     )
 }
 
-/// What `q` answers now: quits at once (`None`), or asks about these counts.
-fn quit_answer(app: &mut App) -> Option<(usize, usize, usize)> {
+/// What `q` answers now: quits at once (`None`), or asks, in these words on the screen.
+fn quit_answer(app: &mut App) -> Option<String> {
     let commands = app.handle_key(KeyEvent::new(KeyCode::Char('q'), KeyModifiers::NONE), now());
     if commands.contains(&AppCommand::Quit) {
         return None;
     }
-    let Some(Dialog::Quit { open, .. }) = app.dialog() else {
+    let Some(Dialog::Quit { .. }) = app.dialog() else {
         panic!("q neither quit nor asked: {:?}", app.dialog());
     };
-    let counts = (open.downloads, open.queued, open.removals);
+    let shown = crate::support::tui::text(&crate::support::tui::render(app, 120, 40));
     app.handle_key(KeyEvent::new(KeyCode::Esc, KeyModifiers::NONE), now());
-    Some(counts)
+    Some(shown)
+}
+
+/// The question's count of `n` of a kind ("download", "start", "package removal"): its
+/// line when there are some, none when there are none.
+fn counted(shown: &str, n: usize, kind: &str) -> bool {
+    let said = |m: usize| {
+        let plural = if m == 1 { "" } else { "s" };
+        shown.contains(&format!("│ {m} {kind}{plural} "))
+    };
+    said(n) == (n > 0) && (0..=CLUSTERS).filter(|&m| m != n).all(|m| !said(m))
 }
 
 proptest! {
@@ -199,10 +209,14 @@ proptest! {
             let open = model.open_operations();
             prop_assert_eq!(open.downloads + open.queued, open_rows);
             prop_assert_eq!(open.removals, removals);
-            // The quit question asks exactly when something is open, about those counts.
+            // The quit question asks exactly when something is open, and says those counts.
             match quit_answer(&mut app) {
                 None => prop_assert!(open.is_empty()),
-                Some(counts) => prop_assert_eq!(counts, (open.downloads, open.queued, open.removals)),
+                Some(shown) => {
+                    prop_assert!(counted(&shown, open.downloads, "download"), "{shown}");
+                    prop_assert!(counted(&shown, open.queued, "start"), "{shown}");
+                    prop_assert!(counted(&shown, open.removals, "package removal"), "{shown}");
+                }
             }
             // The status line names an ending only once the model holds it ended.
             if ends_now

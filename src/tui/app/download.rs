@@ -176,7 +176,7 @@ impl App {
                 self.dialog = Some(Dialog::StopUpload(cluster));
                 return self.keep_upload(now);
             }
-            Some(Dialog::Quit { under, .. }) => {
+            Some(Dialog::Quit { under }) => {
                 self.dialog = under.map(|dialog| *dialog);
                 "still here"
             }

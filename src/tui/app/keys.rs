@@ -251,13 +251,12 @@ impl App {
     /// `q` or Ctrl-C: quits at once, unless operations are followed: then it asks. What
     /// counts is the model's one fact per operation, the one the JOB column shows.
     fn quit(&mut self) -> Vec<AppCommand> {
-        let open = self.model.open_operations();
-        if open.is_empty() {
+        if self.model.open_operations().is_empty() {
             return vec![AppCommand::Quit];
         }
         self.help = None;
         let under = self.dialog.take().map(Box::new);
-        self.dialog = Some(Dialog::Quit { open, under });
+        self.dialog = Some(Dialog::Quit { under });
         Vec::new()
     }
 }

@@ -97,11 +97,9 @@ pub enum Dialog {
     Version(VersionForm),
     /// The targets and skips of a validation, before anything is sent.
     ValidateConfirm(ValidateConfirm),
-    /// Quitting would stop following these operations (as the model says: the same
-    /// fact the JOB column shows); `under` is the dialog it was asked over (Ctrl-C in
-    /// the form), back when the answer is no.
-    Quit {
-        open: crate::state::OpenOperations,
-        under: Option<Box<Dialog>>,
-    },
+    /// Quitting would stop following the open operations. The question reads them
+    /// from the model at each frame (the same fact the JOB column shows, so the two
+    /// never disagree); `under` is the dialog it was asked over (Ctrl-C in the form),
+    /// back when the answer is no.
+    Quit { under: Option<Box<Dialog>> },
 }

@@ -1,7 +1,9 @@
 //! The question before quitting while downloads are followed: what quitting does to them
 //! (nothing: they go on in the clusters) and what it does not lose (the journal keeps
 //! them, and the next ontop follows them again); uploads on their way are stopped, and
-//! it says what that does.
+//! it says what that does. It reads the model at each frame: what ended while it was
+//! open is no longer counted, and once nothing is open it says that quitting loses
+//! nothing.
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -24,13 +26,14 @@ fn which(names: &[&str]) -> String {
 
 /// Draws the question centred over `area`.
 pub(crate) fn render(frame: &mut Frame, area: Rect, app: &App) {
-    let Some(Dialog::Quit { open, .. }) = app.dialog() else {
+    let Some(Dialog::Quit { .. }) = app.dialog() else {
         return;
     };
+    let open = app.model().open_operations();
     // Uploads on their way are counted among the downloads; quitting stops them.
     let (sending, sent, total) = app.uploads_on_their_way();
     let followed = &open.downloads.saturating_sub(sending);
-    let (queued, removing) = (&open.queued, &open.removals);
+    let (queued, removing, validating) = (&open.queued, &open.removals, &open.validations);
     let theme = app.theme();
     let dialog = dialog_width(area).min(64);
     let one = *followed == 1;
@@ -80,6 +83,15 @@ pub(crate) fn render(frame: &mut Frame, area: Rect, app: &App) {
             "{n} package removals are still running: quitting stops following them; the clusters finish them, and the audit log may lack how they ended."
         )),
     }
+    match *validating {
+        0 => {}
+        1 => text.push(
+            "1 validation is still running: quitting stops following it; the cluster finishes it, and its result is not shown here.".to_string(),
+        ),
+        n => text.push(format!(
+            "{n} validations are still running: quitting stops following them; the clusters finish them, and their results are not shown here."
+        )),
+    }
     match *queued {
         0 => {}
         1 => text.push(
@@ -88,6 +100,9 @@ pub(crate) fn render(frame: &mut Frame, area: Rect, app: &App) {
         n => text.push(format!(
             "{n} starts are still queued in ontop (max_running): they were never sent, and quitting means they never will be."
         )),
+    }
+    if text.is_empty() {
+        text.push("Everything followed here has ended: quitting loses nothing.".to_string());
     }
     super::question(
         frame,

@@ -77,6 +77,70 @@ fn the_quit_question_at_80x23() {
     assert_snapshot!(text(&render(&mut app, 80, 23)));
 }
 
+/// The question counts from the model at each frame, as the table does: a download that
+/// ends while it is open leaves the count and the names alike, and once nothing is
+/// followed it says that quitting loses nothing.
+#[test]
+fn the_quit_question_follows_what_ends_while_it_is_open() {
+    use ontop::testing::download::{Ending, Operation, Phase};
+    let mut app = app(true, false);
+    press(&mut app, "q");
+    let asked = text(&render(&mut app, 80, 24));
+    assert!(
+        asked.contains("1 download is still followed here: prod-ams-1."),
+        "{asked}"
+    );
+    let running = app.model().clusters[0].followed.clone().expect("followed");
+    let mut validation = running.clone();
+    validation.operation = Operation::Validation {
+        version: "9.16.1".into(),
+    };
+    let mut followed = running;
+    followed.phase = Phase::Ended(Ending::Success { message: None });
+    app.apply(
+        Event::Operation {
+            cluster: 0,
+            at: now(),
+            followed,
+        },
+        now(),
+    );
+    // A validation is open too: it is counted, in its own words.
+    app.apply(
+        Event::Operation {
+            cluster: 1,
+            at: now(),
+            followed: validation.clone(),
+        },
+        now(),
+    );
+    app.sync(now());
+    let validating = text(&render(&mut app, 80, 24));
+    assert!(
+        validating.contains("1 validation is still running"),
+        "{validating}"
+    );
+    assert!(!validating.contains("still followed"), "{validating}");
+    validation.phase = Phase::Ended(Ending::Success { message: None });
+    app.apply(
+        Event::Operation {
+            cluster: 1,
+            at: now(),
+            followed: validation,
+        },
+        now(),
+    );
+    app.sync(now());
+    let ended = text(&render(&mut app, 80, 24));
+    assert!(ended.contains("Quit ontop?"), "{ended}");
+    assert!(!ended.contains("still followed"), "{ended}");
+    assert!(!ended.contains("prod-ams-1."), "{ended}");
+    assert!(
+        ended.contains("Everything followed here has ended: quitting loses nothing."),
+        "{ended}"
+    );
+}
+
 #[test]
 fn a_paused_row_is_red_and_filter_matches_are_underlined() {
     let mut app = paused_app();
