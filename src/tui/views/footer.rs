@@ -1,7 +1,9 @@
 //! The footer: what the table is showing and the keys that matter now.
 //!
 //! Line one is the status line: the filter (with a cursor while typing), how many
-//! clusters are shown and marked, the sort, and the last transient message on the right.
+//! clusters are shown and marked, the sort, and the last transient message on the right;
+//! with no such message and no room for MESSAGE in the table, the selected row's message
+//! there instead (why a FAILING row fails, at 80 columns too).
 //! Line two lists the keys of the current mode, taken from the key map; on a narrow
 //! terminal the less needed hints give way (help lists every key).
 
@@ -16,22 +18,25 @@ use crate::tui::app::{App, Dialog, Mode};
 use crate::tui::keymap::{self, Action, Binding, Context};
 
 /// Footer hints that give way, in this order, when the line is too narrow.
-const DROP_ORDER: [Action; 4] = [
+const DROP_ORDER: [Action; 5] = [
     Action::Refresh,
     Action::OpenSort,
     Action::StartFilter,
     Action::OpenDetails,
+    // At 60 columns on a paused row, "p password" needs its room.
+    Action::ToggleMark,
 ];
 
-/// Draws the status line and the key hints into `area` (two lines); `table` is the
-/// table's window as this frame drew it (first row, rows that fit).
+/// Draws the status line and the key hints into `area` (two lines); `drawn` is what
+/// this frame's table drew (its window of rows, whether MESSAGE had room).
 pub(crate) fn render(
     frame: &mut Frame,
     area: Rect,
     app: &App,
     now: Timestamp,
-    table: Option<(usize, usize)>,
+    drawn: &super::Drawn,
 ) {
+    let table = drawn.table;
     let theme = app.theme();
     let total = area.width as usize;
 
@@ -77,12 +82,24 @@ pub(crate) fn render(
     }
     let left_line = Line::from(left.clone());
     let mut status_line = left;
-    if let Some(message) = app.status(now) {
+    let said = match app.status(now) {
+        Some(message) => Some((message.to_string(), theme.status())),
+        // Only over the bare table: a dialog or the help has the screen's attention.
+        None if drawn.message_hidden
+            && app.mode() == Mode::Table
+            && app.dialog().is_none()
+            && !app.help_open() =>
+        {
+            row_message(app, now)
+        }
+        None => None,
+    };
+    if let Some((message, style)) = said {
         let room = total.saturating_sub(left_line.width() + 1);
-        let message = truncate(message, room);
+        let message = truncate(&message, room);
         let fill = room.saturating_sub(width(&message));
         status_line.push(Span::raw(" ".repeat(fill)));
-        status_line.push(Span::styled(message, theme.status()));
+        status_line.push(Span::styled(message, style));
     }
 
     let hints = hints_line(app, total);
@@ -95,6 +112,13 @@ pub(crate) fn render(
             frame.set_cursor_position(Position::new(x as u16, area.y));
         }
     }
+}
+
+/// The selected row's MESSAGE cell, named: "test-lon-1: connect: Connection refused".
+fn row_message(app: &App, now: Timestamp) -> Option<(String, ratatui::style::Style)> {
+    let c = app.model().clusters.get(app.selected()?)?;
+    let (text, style) = super::table::message_cell(c, now, app.theme(), true);
+    (!text.is_empty()).then(|| (format!("{}: {text}", c.identity.name), style))
 }
 
 /// The key hints of the current context, from the key map. When they do not fit in

@@ -44,6 +44,8 @@ use super::theme::Theme;
 pub(crate) struct Drawn {
     /// The table's first row on screen, and how many rows fit.
     pub(crate) table: Option<(usize, usize)>,
+    /// The table had no room for MESSAGE: the footer says the selected row's.
+    pub(crate) message_hidden: bool,
     pub(crate) details_top: Option<usize>,
     pub(crate) help_top: Option<usize>,
     pub(crate) confirm_top: Option<usize>,
@@ -73,7 +75,7 @@ pub(crate) fn render(frame: &mut Frame, app: &App, now: Timestamp) -> Drawn {
         Mode::Validation(_) => validation::render(frame, body, app, now, &mut drawn),
         Mode::Table | Mode::Filter => table::render(frame, body, app, now, &mut drawn),
     }
-    footer::render(frame, footer_area, app, now, drawn.table);
+    footer::render(frame, footer_area, app, now, &drawn);
     match app.dialog() {
         Some(Dialog::Form(_)) => form::render(frame, body, app),
         Some(Dialog::Confirm(_)) => confirm::render(frame, body, app, &mut drawn),

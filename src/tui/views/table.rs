@@ -45,6 +45,7 @@ pub(crate) fn render(frame: &mut Frame, area: Rect, app: &App, now: Timestamp, d
     let page = body_height.max(1);
     let offset = app.table_offset(page);
     drawn.table = Some((offset, page));
+    drawn.message_hidden = !fit.iter().any(|(c, _)| *c == Column::Message);
 
     let header = header(&fit, sort, theme);
     let widths: Vec<Constraint> = fit
@@ -185,20 +186,8 @@ fn cell<'a>(
             }
         }
         Column::Message => {
-            let (mut text, style) = message(c, health, theme);
             let code_hidden = !shape.fit.iter().any(|(column, _)| *column == Column::Code);
-            if code_hidden
-                && c.download_state() == Some(&crate::ontap::DownloadState::Failure)
-                && let Some(code) = shown_code(c)
-            {
-                // The code is what a KB search needs: it goes first, before truncation.
-                text = format!("[{code}] {text}");
-            }
-            let style = if stale && health != Health::Failing {
-                old
-            } else {
-                style
-            };
+            let (text, style) = message_cell(c, now, theme, code_hidden);
             Cell::from(truncate(&text, width)).style(style)
         }
         Column::Code => match shown_code(c) {
@@ -281,6 +270,30 @@ fn name<'a>(c: &'a ClusterState, width: usize, shape: Shape<'_>, theme: Theme) -
 /// The message cell: the cluster's own download message when it adds something (see
 /// [`is_boilerplate`]), or, while it does not answer, why (its message is old news then). How a followed download ended, and what to do
 /// about it, is in the JOB column and in details.
+/// What the MESSAGE cell says of `c` and in what style; with `code_hidden` (no CODE
+/// column), a failure's ONTAP code leads it. The footer says the same of the selected
+/// row when MESSAGE has no room.
+pub(crate) fn message_cell(
+    c: &ClusterState,
+    now: Timestamp,
+    theme: Theme,
+    code_hidden: bool,
+) -> (String, Style) {
+    let health = c.health(now);
+    let (mut text, style) = message(c, health, theme);
+    if code_hidden
+        && c.download_state() == Some(&crate::ontap::DownloadState::Failure)
+        && let Some(code) = shown_code(c)
+    {
+        // The code is what a KB search needs: it goes first, before truncation.
+        text = format!("[{code}] {text}");
+    }
+    if c.is_stale(now) && health != Health::Failing {
+        return (text, theme.dim());
+    }
+    (text, style)
+}
+
 fn message(c: &ClusterState, health: Health, theme: Theme) -> (String, Style) {
     if let Some(pause) = c.login_pause() {
         let (_, style) = theme.health(Health::Failing);

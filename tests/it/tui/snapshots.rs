@@ -18,6 +18,55 @@ fn table_with_mixed_states_80x24() {
     assert_snapshot!(text(&render(&mut app, 80, 24)));
 }
 
+/// Where MESSAGE has no room, the footer says the selected row's: why a FAILING row
+/// fails, in the failing colour; where the table shows MESSAGE, the footer does not
+/// repeat it, nor over a dialog.
+#[test]
+fn the_footer_says_why_the_selected_row_fails_when_message_has_no_room() {
+    let mut app = app(true, false);
+    press(&mut app, "jjjj");
+    let buffer = render(&mut app, 80, 24);
+    let footer = text(&buffer)
+        .lines()
+        .nth(22)
+        .unwrap_or_default()
+        .to_string();
+    assert!(footer.contains("test-lon-1: connect:"), "{footer}");
+    let (x, y) = find(&buffer, "test-lon-1: connect").expect("said in the footer");
+    assert_eq!((y, buffer[(x, y)].fg), (22, Color::Red));
+    let wide = text(&render(&mut app, 120, 40));
+    assert!(!wide.contains("test-lon-1: connect"), "{wide}");
+    press(&mut app, "?");
+    let help = text(&render(&mut app, 80, 24));
+    assert!(!help.contains("test-lon-1: connect"), "{help}");
+}
+
+/// On a paused row at 60 columns the key hints still fit whole: `p password` and
+/// `q quit` are both there, and the mark hint gives way (help lists it).
+#[test]
+fn the_hints_of_a_paused_row_fit_60_columns() {
+    use ontop::testing::engine::{LoginPause, Update as Event};
+    let mut app = app(true, false);
+    app.apply(
+        Event::LoginPaused {
+            cluster: 0,
+            at: crate::support::tui::now(),
+            pause: Box::new(LoginPause {
+                user: "admin".into(),
+                source: None,
+                note: None,
+                again: None,
+            }),
+        },
+        crate::support::tui::now(),
+    );
+    app.sync(crate::support::tui::now());
+    let shown = text(&render(&mut app, 60, 16));
+    let hints = shown.lines().last().unwrap_or_default();
+    assert!(hints.contains("p password"), "{shown}");
+    assert!(hints.ends_with("q quit"), "{shown}");
+}
+
 #[test]
 fn read_only_session_sorted_by_health_120x40() {
     let mut app = app(true, true);
