@@ -143,6 +143,11 @@ impl DownloadForm {
         self.focus = focus;
     }
 
+    /// The file the refusal was about was looked at since: its state says the rest.
+    pub(super) fn forget_refusal(&mut self) {
+        self.error = None;
+    }
+
     fn line(&self, field: Field) -> &LineEdit {
         match field {
             Field::Url => &self.url,

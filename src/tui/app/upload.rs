@@ -123,6 +123,9 @@ impl App {
                     // A bare name that is no file here: a URL with a typo, said on Enter.
                     Err(_) => None,
                 };
+                // Only an Enter while it was looked at can have been refused since the
+                // text changed ("still looking"): the file's line now says what is there.
+                form.forget_refusal();
                 form.keep_focus();
                 true
             }
@@ -183,7 +186,10 @@ impl App {
         let found = match local.state {
             FileState::Found(found) => found,
             FileState::Looking => {
-                form.refuse("still looking at the file: a moment".into(), Field::Url);
+                form.refuse(
+                    "still looking at the file: Enter again once it is found".into(),
+                    Field::Url,
+                );
                 return Vec::new();
             }
             FileState::Missing(why) => {

@@ -86,6 +86,30 @@ fn a_bare_name_is_an_upload_only_once_a_file_is_found_and_old_news_is_dropped() 
     );
 }
 
+/// Enter while the file is still looked at is refused for now; once the file is found,
+/// the form no longer says it is still looking, and Enter goes on.
+#[test]
+fn the_still_looking_refusal_goes_once_the_file_is_found() {
+    let mut app = fleet();
+    press(&mut app, "jd");
+    clear_and_type(&mut app, "./97_q_image.tgz");
+    assert!(app.handle_key(code(KeyCode::Enter), now()).is_empty());
+    let error = |app: &App| match app.dialog() {
+        Some(Dialog::Form(form)) => form.error().map(str::to_string),
+        other => panic!("the form stays: {other:?}"),
+    };
+    assert!(error(&app).unwrap().contains("still looking"));
+    app.file_news(found("./97_q_image.tgz"), now());
+    assert_eq!(error(&app), None);
+    let commands = app.handle_key(code(KeyCode::Enter), now());
+    assert!(
+        commands
+            .iter()
+            .any(|c| matches!(c, AppCommand::ReadImage { .. })),
+        "{commands:?}"
+    );
+}
+
 #[test]
 fn enter_reads_the_image_a_bad_checksum_is_refused_first_and_a_mismatch_returns_to_the_form() {
     let mut app = fleet();
