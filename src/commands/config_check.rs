@@ -5,13 +5,11 @@
 //! `--login` logs in to each cluster once, with a read-only GET, and says how it went.
 
 use std::collections::BTreeMap;
-use std::io::IsTerminal;
 
 use super::{CliError, Context, Exit};
+
+mod logins;
 use crate::config::{ClusterConfig, Config, Credentials};
-use crate::fleet::{self, ClusterReport};
-use crate::ontap::ErrorKind;
-use crate::text::table::{self, Column};
 
 /// Names listed in a group's line on a terminal before "and N more" (all when piped).
 const NAMES_ON_A_SCREEN: usize = 4;
@@ -33,8 +31,9 @@ pub(super) async fn run(ctx: &Context, full: bool, login: bool) -> Result<Exit, 
             .collect()
     });
     verdict(config, &unresolved);
-    let terminal = std::io::stdout().is_terminal();
-    groups(config, terminal);
+    let width = crate::commands::status::terminal_width();
+    let terminal = width.is_some();
+    groups(config, width);
     if let Some(url) = &config.download.url {
         let user = config
             .download
@@ -65,7 +64,7 @@ pub(super) async fn run(ctx: &Context, full: bool, login: bool) -> Result<Exit, 
     if !login {
         return Ok(Exit::Ok);
     }
-    Ok(check_logins(config, &credentials).await)
+    Ok(logins::check(config, &credentials).await)
 }
 
 /// The first line: good or not, and how many clusters and warnings.
@@ -113,14 +112,14 @@ fn settings(c: &ClusterConfig) -> String {
 }
 
 /// One line per group of clusters sharing their settings, biggest group first.
-fn groups(config: &Config, terminal: bool) {
+fn groups(config: &Config, width: Option<usize>) {
     let mut groups: BTreeMap<String, Vec<&str>> = BTreeMap::new();
     for c in &config.clusters {
         groups.entry(settings(c)).or_default().push(c.name.as_str());
     }
     let mut groups: Vec<(String, Vec<&str>)> = groups.into_iter().collect();
     groups.sort_by(|a, b| b.1.len().cmp(&a.1.len()).then(a.0.cmp(&b.0)));
-    let shown = if terminal {
+    let shown = if width.is_some() {
         NAMES_ON_A_SCREEN
     } else {
         usize::MAX
@@ -183,54 +182,4 @@ fn names<'a>(names: impl Iterator<Item = &'a str>, shown: usize) -> String {
         return all.join(", ");
     }
     format!("{} and {} more", all[..shown].join(", "), all.len() - shown)
-}
-
-/// One line per cluster: logged in (and its release), refused, or not answering; 0
-/// when every cluster accepted the login.
-async fn check_logins(config: &Config, credentials: &Credentials) -> Exit {
-    // Read-only clients: a check sends nothing but GETs.
-    let targets = tokio::task::block_in_place(|| {
-        fleet::targets_from_config(config, credentials, fleet::Session::ReadOnly)
-    });
-    let reports = fleet::sweep(&targets, fleet::DEFAULT_MAX_IN_FLIGHT).await;
-    crate::outln!();
-    let rows: Vec<Vec<String>> = reports.iter().map(login_row).collect();
-    crate::out!("{}", table::render(&LOGIN_COLUMNS, &rows));
-    super::status::unless_all_answered(&reports, "did not log in")
-}
-
-const LOGIN_COLUMNS: [Column; 3] = [
-    Column {
-        heading: "CLUSTER",
-        cap: 40,
-    },
-    Column {
-        heading: "LOGIN",
-        cap: 16,
-    },
-    Column {
-        heading: "DETAIL",
-        cap: 160,
-    },
-];
-
-fn login_row(r: &ClusterReport) -> Vec<String> {
-    let (word, detail) = match &r.error {
-        None => (
-            "ok",
-            format!(
-                "ONTAP {}",
-                r.version().unwrap_or_else(|| "(release not said)".into())
-            ),
-        ),
-        Some(e) if e.kind == ErrorKind::Auth => (
-            "REFUSED",
-            format!("{}; what to do: {}", e.message, e.hint()),
-        ),
-        Some(e) => (
-            "NO ANSWER",
-            format!("{}: {}; what to do: {}", e.kind, e.message, e.hint()),
-        ),
-    };
-    vec![r.name.clone(), word.to_string(), detail]
 }

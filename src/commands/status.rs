@@ -46,13 +46,18 @@ impl Form {
             (_, true) => Self::JsonLines,
             (true, false) => Self::Json,
             (false, false) => Self::Table {
-                width: std::io::stdout()
-                    .is_terminal()
-                    // A terminal that does not say its size is taken as 80 columns.
-                    .then(|| crossterm::terminal::size().map_or(80, |(w, _)| usize::from(w))),
+                width: terminal_width(),
             },
         }
     }
+}
+
+/// Stdout's columns when it is a terminal (one that does not say is taken as 80);
+/// `None` for a pipe or a file, where lines are whole.
+pub(crate) fn terminal_width() -> Option<usize> {
+    std::io::stdout()
+        .is_terminal()
+        .then(|| crossterm::terminal::size().map_or(80, |(w, _)| usize::from(w)))
 }
 
 /// One sweep of every configured cluster, printed; 0 when all answered, 1 otherwise.
@@ -378,7 +383,7 @@ pub(crate) fn to_table(reports: &[ClusterReport], width: Option<usize>) -> Strin
 
 /// `text` as a line after `indent`; on a terminal `width` wide, wrapped between words,
 /// each further line indented two more cells.
-fn push_wrapped(out: &mut String, text: &str, indent: &str, width: Option<usize>) {
+pub(crate) fn push_wrapped(out: &mut String, text: &str, indent: &str, width: Option<usize>) {
     let Some(width) = width else {
         out.push_str(&format!("{indent}{text}\n"));
         return;

@@ -287,6 +287,21 @@ async fn config_check_says_its_verdict_first_groups_clusters_and_tests_logins() 
         "{stdout}"
     );
     assert!(row("sim-4").contains("REFUSED"), "{stdout}");
+    // Piped, the detail is whole; what to do names what was sent (this command shows
+    // where each password comes from: it does not send the admin back to itself).
+    assert!(
+        row("sim-4").ends_with("the cluster refused the username or password"),
+        "{stdout}"
+    );
+    let advice = row("sim-4:");
+    assert!(
+        advice.contains(
+            "refused user \"admin\" (password source: password (plain, in the config)); \
+             what to do: check that password"
+        ) && advice.contains("security login show -user-or-group-name \"admin\""),
+        "{stdout}"
+    );
+    assert!(!stdout.contains("(ontop config check)"), "{stdout}");
     assert!(
         closing_line(&out).contains("1 of 4 clusters did not log in (sim-4)"),
         "{}",
