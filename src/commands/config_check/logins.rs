@@ -41,7 +41,7 @@ pub(super) async fn check(config: &Config, credentials: &Credentials) -> Exit {
 
 /// The table and the advice; on a terminal (`width` its columns) each line fits,
 /// otherwise (a pipe, a file) the details are whole.
-pub(crate) fn report(config: &Config, reports: &[ClusterReport], width: Option<usize>) -> String {
+fn report(config: &Config, reports: &[ClusterReport], width: Option<usize>) -> String {
     let rows: Vec<Vec<String>> = reports.iter().map(row).collect();
     let mut out = match width {
         Some(width) => table::render_within(&COLUMNS, &rows, width),
