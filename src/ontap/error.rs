@@ -141,6 +141,10 @@ impl OntapError {
         if self.http_status.is_some_and(|s| (300..400).contains(&s)) {
             return "a cluster's management address never redirects: something in between (a proxy, a load balancer, a wrong address) does; set url to the cluster's own management address";
         }
+        if self.kind == ErrorKind::Connect && self.http_status.is_some() {
+            // It answered, then the connection went: not a LIF that is down.
+            return "the cluster began to answer and the connection closed: something in between (a proxy, a firewall, a load balancer) may cut it, or its web server restarted (a takeover, an update); the next poll asks again, and if every answer is cut, check the path from this host";
+        }
         self.kind.hint()
     }
 }

@@ -397,6 +397,10 @@ async fn an_answer_cut_short_says_so_and_how_much_came() {
                 .contains("the connection closed in the middle of the answer (35 bytes came)"),
             "http {http}: {error}"
         );
+        // It answered (200), then the connection went: not a LIF that is down.
+        assert_eq!(error.http_status, Some(200), "{error}");
+        assert!(error.hint().contains("began to answer"), "{}", error.hint());
+        assert!(!error.hint().contains("management LIF"), "{}", error.hint());
         fleet.set_fault(&name, Fault::BadChunk);
         let error = client.download_status().await.unwrap_err();
         assert_eq!(error.kind, ErrorKind::Protocol, "http {http}: {error}");

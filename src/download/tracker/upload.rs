@@ -6,7 +6,7 @@ use jiff::Timestamp;
 use super::{Phase, Since, Tracker};
 use crate::download::ending::Ending;
 use crate::download::image::{holding, image_version};
-use crate::ontap::{OntapError, Package};
+use crate::ontap::{ErrorKind, OntapError, Package};
 
 impl Tracker {
     /// An upload sent `sent` bytes so far (its image's size is the whole).
@@ -28,13 +28,17 @@ impl Tracker {
     /// on its way (a connection that dropped, a timeout: the bytes sent say how far).
     pub(super) fn upload_refused(&self, e: &OntapError) -> Ending {
         match self.followed.phase {
-            // No HTTP answer: the connection dropped (or stalled) on the way. What left
-            // this host may not all have arrived.
-            Phase::Sending { sent, total } if e.http_status.is_none() => Ending::TransferFailed {
-                sent,
-                total,
-                reason: format!("{}: {}", e.kind, e.message),
-            },
+            // No (whole) HTTP answer: the connection dropped (or stalled) on the way, or
+            // in the middle of the answer. What left this host may not all have arrived.
+            Phase::Sending { sent, total }
+                if e.http_status.is_none() || e.kind == ErrorKind::Connect =>
+            {
+                Ending::TransferFailed {
+                    sent,
+                    total,
+                    reason: format!("{}: {}", e.kind, e.message),
+                }
+            }
             _ => Ending::Refused(e.clone()),
         }
     }

@@ -128,6 +128,8 @@ impl Client {
             connection,
         } = answered;
         let deadline = connection.as_ref().map(InUse::deadline);
+        // The answer had begun: its status tells a cut answer from no connection.
+        let status = response.status().as_u16();
         let body = read_capped(response, MAX_ANSWER, deadline).await;
         give_back(connection).await;
         body.map_err(|e| match e {
@@ -138,7 +140,9 @@ impl Client {
                 );
                 OntapError::new(&self.name, ErrorKind::Decode, message)
             }
-            BodyError::Transport { error, read } => self.transport_error(&error, Some(read)),
+            BodyError::Transport { error, read } => {
+                self.transport_error(&error, Some(read)).with_status(status)
+            }
             BodyError::TimedOut { read } => OntapError::new(
                 &self.name,
                 ErrorKind::Timeout,
