@@ -398,7 +398,7 @@ pub(crate) fn push_wrapped(out: &mut String, text: &str, indent: &str, width: Op
 /// A line for a certificate under [`crate::ontap::EXPIRY_WARNING_DAYS`], else nothing.
 fn expiry_warning(r: &ClusterReport) -> Option<String> {
     let facts = r.tls.as_ref().filter(|f| f.expires_soon())?;
-    let when = facts.expires.strftime("%Y-%m-%d %H:%M UTC");
+    let when = crate::ontap::certificate::written_utc(facts.expires, "%Y-%m-%d %H:%M UTC");
     let left = match facts.days_left {
         d if d < 0 => format!("EXPIRED on {when}"),
         0 => format!("expires within a day ({when})"),

@@ -247,6 +247,19 @@ fn general_name(name: &GeneralName<'_>) -> Option<String> {
     }
 }
 
+/// A certificate's time in `format` (strftime, read as UTC). RFC 5280's "no
+/// well-defined expiration date", 99991231235959Z, lies past the last instant a
+/// [`Timestamp`] holds and is kept as [`Timestamp::MAX`]: it is written as that date,
+/// not as the clamp (9999-12-30T22:00:00.999999999Z). Any time in those last hours of
+/// 9999 means the same, and is written alike.
+pub(crate) fn written_utc(t: Timestamp, format: &str) -> String {
+    if t == Timestamp::MAX {
+        let end = jiff::civil::date(9999, 12, 31).at(23, 59, 59, 0);
+        return end.strftime(format).to_string();
+    }
+    t.strftime(format).to_string()
+}
+
 fn timestamp(seconds: i64) -> Timestamp {
     Timestamp::from_second(seconds).unwrap_or(if seconds < 0 {
         Timestamp::MIN
@@ -302,6 +315,24 @@ mod tests {
             "sha1:AB:CD".parse::<Fingerprint>(),
             Err(FingerprintError::Algorithm(a)) if a == "sha1"
         ));
+    }
+
+    /// RFC 5280's "no end" (99991231235959Z) is written as the certificate says it, in
+    /// each form ontop writes times in; an ordinary date as it is.
+    #[test]
+    fn a_certificate_that_never_expires_says_9999_12_31() {
+        let mut params = rcgen::CertificateParams::new(vec!["c1".to_string()]).unwrap();
+        params.not_after = rcgen::date_time_ymd(9999, 12, 31);
+        let key = rcgen::KeyPair::generate().unwrap();
+        let cert = params.self_signed(&key).unwrap();
+        let details = CertificateDetails::parse(cert.der()).unwrap();
+        assert_eq!(details.not_after, Timestamp::MAX);
+        let human = written_utc(details.not_after, "%Y-%m-%d %H:%M UTC");
+        assert_eq!(human, "9999-12-31 23:59 UTC");
+        let json = written_utc(details.not_after, "%Y-%m-%dT%H:%M:%SZ");
+        assert_eq!(json, "9999-12-31T23:59:59Z");
+        let plain = Timestamp::from_second(1_000_000_000).unwrap();
+        assert_eq!(written_utc(plain, "%Y-%m-%dT%H:%M:%SZ"), plain.to_string());
     }
 
     #[test]

@@ -269,7 +269,7 @@ fn error_json(e: &OntapError) -> Value {
 /// or when the cluster did not answer.
 fn tls_json(facts: &CertificateFacts) -> Value {
     json!({
-        "expires": facts.expires.to_string(),
+        "expires": crate::ontap::certificate::written_utc(facts.expires, "%Y-%m-%dT%H:%M:%SZ"),
         "days_left": facts.days_left,
         "pinned": facts.pinned,
         "insecure": facts.insecure,

@@ -259,7 +259,7 @@ fn summary(label: &str, value: &str) -> String {
 }
 
 fn day(t: Timestamp) -> String {
-    t.strftime("%Y-%m-%d %H:%M UTC").to_string()
+    crate::ontap::certificate::written_utc(t, "%Y-%m-%d %H:%M UTC")
 }
 
 fn left(cert: &CertificateDetails, now: Timestamp) -> String {

@@ -7,7 +7,7 @@ use ratatui::style::Style;
 use super::Details;
 use crate::ontap::EXPIRY_WARNING_DAYS;
 use crate::state::{ClusterState, Health, format_age};
-use crate::tui::format::{ago, clock};
+use crate::tui::format::ago;
 
 impl Details {
     /// The certificate and the flags that change how far the connection is trusted.
@@ -40,7 +40,7 @@ impl Details {
             };
             let text = format!(
                 "{when} ({}), {trust}{kind}; {}",
-                clock(cert.expires),
+                crate::ontap::certificate::written_utc(cert.expires, "%Y-%m-%d %H:%M:%S UTC"),
                 cert.fingerprint
             );
             let style = if days < EXPIRY_WARNING_DAYS {
