@@ -21,7 +21,7 @@ use super::prologue::{self, Consent, FINISH_GRACE, INTERRUPT_GRACE};
 use super::watch::{Following, Look, Waited, Watch};
 use super::{CliError, Context, Exit};
 use crate::cli::ValidateArgs;
-use crate::download::{OperationKind, Plan};
+use crate::download::{OperationKind, Plan, SkipReason};
 use crate::engine::{Engine, EngineOptions, Update};
 use crate::state::Model;
 
@@ -73,6 +73,21 @@ impl Run {
     ) -> Result<Exit, CliError> {
         if self.plan.targets.is_empty() {
             self.engine.shutdown();
+            // A cluster that did not answer is no usage error: 1, as `download` says it.
+            let silent: Vec<&str> = (self.plan.skipped.iter())
+                .filter(|s| matches!(s.reason, SkipReason::Failing(_)))
+                .map(|s| s.name.as_str())
+                .collect();
+            if !silent.is_empty() {
+                crate::errln!(
+                    "ontop: nothing was validated (each cluster is named above with its reason)"
+                );
+                return Ok(Exit::unless(&[format!(
+                    "{} did not answer ({})",
+                    crate::text::count_clusters(silent.len()),
+                    silent.join(", ")
+                )]));
+            }
             return Err(CliError::Usage(format!(
                 "nothing was validated: no chosen cluster can validate {} now (each is \
                  named above with its reason)",

@@ -5,18 +5,9 @@
 
 use std::time::Duration;
 
-use crate::support::download::{SLOW, Setup, assert_exit, posts, text};
+use crate::support::download::{SLOW, Setup, assert_exit, closing_line, posts, text};
 use crate::support::fleet::start_fleet;
 use ontop_sim::Fault;
-
-/// The last line a run wrote on stderr.
-fn closing_line(out: &std::process::Output) -> String {
-    text(&out.stderr)
-        .lines()
-        .last()
-        .unwrap_or_default()
-        .to_owned()
-}
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_dry_run_shows_the_plan_with_skips_grouped_and_sends_nothing() {

@@ -149,3 +149,12 @@ pub(crate) fn files_under(dir: &Path) -> Vec<PathBuf> {
     }
     files
 }
+
+/// The last line a run wrote on stderr: why it exited as it did.
+pub(crate) fn closing_line(out: &std::process::Output) -> String {
+    text(&out.stderr)
+        .lines()
+        .last()
+        .unwrap_or_default()
+        .to_owned()
+}
