@@ -36,7 +36,10 @@ pub(super) fn build(path: &Path, raw: RawConfig, env: &Environment) -> Result<Co
         super::readiness::settings(section(&mut reader, &Scope::Validate, tree.get("validate")));
 
     let mut clusters = Vec::new();
-    let mut seen: HashMap<String, usize> = HashMap::new();
+    // By the name's NFC form: two names that differ only in how an accent is encoded
+    // look the same on every screen and in every `--cluster`.
+    let mut seen: HashMap<String, (usize, String)> = HashMap::new();
+    let nfc = icu_normalizer::ComposingNormalizerBorrowed::new_nfc();
     for (index, t) in cluster_tables(&mut reader, tree.get("cluster"))
         .into_iter()
         .enumerate()
@@ -49,11 +52,19 @@ pub(super) fn build(path: &Path, raw: RawConfig, env: &Environment) -> Result<Co
         let layer = reader.layer(&scope, t);
         check_on_disk(&mut reader, &scope, &layer);
         if let Some(name) = &layer.name {
-            if let Some(first) = seen.get(name) {
-                let message = format!("{name:?} is also the name of [[cluster]] #{first}");
+            let key = nfc.normalize(name).into_owned();
+            if let Some((first, first_name)) = seen.get(&key) {
+                let message = if first_name == name {
+                    format!("{name:?} is also the name of [[cluster]] #{first}")
+                } else {
+                    format!(
+                        "{name:?} reads the same as {first_name:?}, the name of [[cluster]] \
+                         #{first}: they differ only in how an accent is encoded (Unicode)"
+                    )
+                };
                 reader.problem(&scope, "name", message, "give every cluster a unique name");
             } else {
-                seen.insert(name.clone(), index + 1);
+                seen.insert(key, (index + 1, name.clone()));
             }
         }
         if let Some(cluster) = inherit(&mut reader, &scope, layer, &defaults) {

@@ -112,6 +112,27 @@ fn duplicate_cluster_names_point_at_the_first_one() {
     );
 }
 
+/// "café" written with a composed é and with e and a combining accent looks the same on
+/// every screen: one name, refused as a duplicate that says why.
+#[test]
+fn names_that_differ_only_in_how_an_accent_is_encoded_are_one_name() {
+    let fx = Fixture::new();
+    let message = fx.error(
+        "[defaults]\nusername = \"admin\"\npassword_env = \"PW\"\n\
+         [[cluster]]\nname = \"caf\u{e9}-1\"\nurl = \"https://10.0.0.1\"\n\
+         [[cluster]]\nname = \"cafe\u{301}-1\"\nurl = \"https://10.0.0.2\"\n",
+    );
+    assert_says(
+        &message,
+        &[
+            "[[cluster]] #2",
+            "reads the same as \"caf\u{e9}-1\", the name of [[cluster]] #1",
+            "differ only in how an accent is encoded",
+            "unique name",
+        ],
+    );
+}
+
 #[test]
 fn a_config_without_clusters_offers_the_starter_and_the_demo() {
     let fx = Fixture::new();
