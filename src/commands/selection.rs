@@ -143,7 +143,7 @@ pub(crate) fn choose(
     let mut chosen = Vec::new();
     let mut unknown = Vec::new();
     for name in wanted {
-        match names.iter().position(|n| n == name) {
+        match (names.iter()).position(|n| crate::text::suggest::same_name(name, n)) {
             Some(i) => chosen.push(i),
             None => unknown.push(unknown_cluster(name, names, config_path)),
         }

@@ -198,7 +198,9 @@ impl Config {
 
     /// The cluster called `name`, for commands that take `--cluster NAME`.
     pub fn cluster(&self, name: &str) -> Option<&ClusterConfig> {
-        self.clusters.iter().find(|c| c.name == name)
+        (self.clusters.iter().find(|c| c.name == name)).or_else(|| {
+            (self.clusters.iter()).find(|c| crate::text::suggest::same_name(name, &c.name))
+        })
     }
 
     /// The resolved config as TOML-like text for `ontop config check`: defaults applied,

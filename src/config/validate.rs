@@ -39,7 +39,6 @@ pub(super) fn build(path: &Path, raw: RawConfig, env: &Environment) -> Result<Co
     // By the name's NFC form: two names that differ only in how an accent is encoded
     // look the same on every screen and in every `--cluster`.
     let mut seen: HashMap<String, (usize, String)> = HashMap::new();
-    let nfc = icu_normalizer::ComposingNormalizerBorrowed::new_nfc();
     for (index, t) in cluster_tables(&mut reader, tree.get("cluster"))
         .into_iter()
         .enumerate()
@@ -52,7 +51,7 @@ pub(super) fn build(path: &Path, raw: RawConfig, env: &Environment) -> Result<Co
         let layer = reader.layer(&scope, t);
         check_on_disk(&mut reader, &scope, &layer);
         if let Some(name) = &layer.name {
-            let key = nfc.normalize(name).into_owned();
+            let key = crate::text::suggest::composed(name).into_owned();
             if let Some((first, first_name)) = seen.get(&key) {
                 let message = if first_name == name {
                     format!("{name:?} is also the name of [[cluster]] #{first}")

@@ -1,5 +1,5 @@
 //! "Did you mean": the one way ontop guesses what a mistyped name meant, for cluster
-//! names, config keys and label keys alike.
+//! names, config keys and label keys alike; and when two names are one.
 
 /// The candidates that look like a mistyped `wanted`, best first (at most five): a small
 /// edit away (case aside), or containing it.
@@ -17,6 +17,17 @@ pub(crate) fn close_matches<'a>(wanted: &str, candidates: &[&'a str]) -> Vec<&'a
         .collect();
     scored.sort();
     scored.into_iter().take(5).map(|(_, c)| c).collect()
+}
+
+/// `name` in Unicode's composed form (NFC): names that differ only in how an accent is
+/// encoded are one name, in the config and on the command line alike.
+pub(crate) fn composed(name: &str) -> std::borrow::Cow<'_, str> {
+    icu_normalizer::ComposingNormalizerBorrowed::new_nfc().normalize(name)
+}
+
+/// Whether `typed` names `configured`: the same text once composed ([`composed`]).
+pub(crate) fn same_name(typed: &str, configured: &str) -> bool {
+    typed == configured || composed(typed) == composed(configured)
 }
 
 /// The single best guess, when one is close enough.
@@ -39,6 +50,23 @@ mod tests {
     use super::*;
 
     const NAMES: [&str; 4] = ["prod-ams-1", "prod-ams-2", "lab-fra-1", "dr-nyc"];
+
+    /// A name typed with a composed accent chooses the cluster configured with a
+    /// combining one, and the other way round; other names stay apart.
+    #[test]
+    fn a_name_is_one_name_however_its_accents_are_encoded() {
+        let (composed_name, combining) = ("caf\u{e9}-1", "cafe\u{301}-1");
+        assert!(same_name(composed_name, combining));
+        assert!(same_name(combining, composed_name));
+        assert!(!same_name("cafe-1", composed_name));
+        let chosen = crate::commands::selection::choose(
+            &["prod-1", combining],
+            &[composed_name.to_string()],
+            false,
+            std::path::Path::new("c.toml"),
+        );
+        assert_eq!(chosen.ok(), Some(vec![1]));
+    }
 
     #[test]
     fn a_typo_or_a_part_of_a_name_is_close_enough() {

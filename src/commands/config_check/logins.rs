@@ -3,9 +3,11 @@
 //! that failed alike. A refused login names what was sent: the user and where its
 //! password came from, which is what the admin checks next.
 
+use std::collections::HashMap;
+
 use crate::commands::Exit;
 use crate::commands::status::{push_wrapped, unless_all_answered};
-use crate::config::{Config, Credentials};
+use crate::config::{ClusterConfig, Config, Credentials};
 use crate::fleet::{self, ClusterReport};
 use crate::ontap::ErrorKind;
 use crate::text::table::{self, Column};
@@ -56,9 +58,13 @@ fn report(config: &Config, reports: &[ClusterReport], width: Option<usize>) -> S
         }
     };
     // Clusters failing alike share one "what to do".
+    let configured: HashMap<&str, &ClusterConfig> = (config.clusters.iter())
+        .map(|c| (c.name.as_str(), c))
+        .collect();
     let mut groups: Vec<(String, Vec<&str>)> = Vec::new();
     for r in reports {
-        let Some(advice) = advice(config, r) else {
+        let cluster = configured.get(r.name.as_str()).copied();
+        let Some(advice) = advice(cluster, r) else {
             continue;
         };
         match groups.iter_mut().find(|(a, _)| *a == advice) {
@@ -92,9 +98,8 @@ fn row(r: &ClusterReport) -> Vec<String> {
 /// What to do about a cluster that did not log in. A refusal says what was sent,
 /// since this command already shows where each password comes from; anything else
 /// takes the hint of its error.
-fn advice(config: &Config, r: &ClusterReport) -> Option<String> {
+fn advice(cluster: Option<&ClusterConfig>, r: &ClusterReport) -> Option<String> {
     let e = r.error.as_ref()?;
-    let cluster = config.cluster(&r.name);
     Some(match (e.kind, cluster) {
         (ErrorKind::Auth, Some(c)) => format!(
             "refused user {user:?} (password source: {}); what to do: check that password, \
