@@ -2,7 +2,7 @@
 //! stands (a spinner line on a terminal, else a plain line per change); for an upload, a
 //! bar of the bytes sent with the rate and the time left, and one for the total.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::io::IsTerminal;
 use std::time::Duration;
 
@@ -30,10 +30,11 @@ struct Line {
 }
 
 impl Lines {
-    /// A line per cluster of `clusters`; with `size` (an upload's image), byte bars.
-    /// `after_starts`: each start's answer was just printed, so a line does not repeat
-    /// "started" before its job has said more.
-    pub(super) fn new(clusters: &[Planned], size: Option<u64>, after_starts: bool) -> Self {
+    /// A line per cluster of `clusters`; with `size` (an upload's image), byte bars for
+    /// those with bytes still to send. The `answered` starts were just printed: their
+    /// lines do not repeat "started" before their jobs say more, and an upload among
+    /// them has sent its image (a spinner follows its job).
+    pub(super) fn new(clusters: &[Planned], size: Option<u64>, answered: &HashSet<usize>) -> Self {
         let width = clusters
             .iter()
             .map(|p| text::width(&p.name))
@@ -46,16 +47,17 @@ impl Lines {
         let lines = clusters
             .iter()
             .map(|Planned { cluster, name }| {
+                let started = answered.contains(cluster);
                 let bar = bars.as_ref().map(|bars| {
-                    let bar = bars.add(cluster_bar(size));
+                    let bar = bars.add(cluster_bar(size.filter(|_| !started)));
                     bar.set_prefix(pad(name, width));
-                    bar.set_message(if after_starts { STARTED } else { "starting" });
+                    bar.set_message(if started { STARTED } else { "starting" });
                     bar
                 });
                 let line = Line {
                     name: name.clone(),
                     bar,
-                    last: if after_starts {
+                    last: if started {
                         STARTED.into()
                     } else {
                         String::new()
@@ -65,9 +67,12 @@ impl Lines {
                 (*cluster, line)
             })
             .collect();
+        let to_send = (clusters.iter())
+            .filter(|p| !answered.contains(&p.cluster))
+            .count();
         let total = match (&bars, size) {
-            (Some(bars), Some(size)) => {
-                let all = size.saturating_mul(clusters.len() as u64);
+            (Some(bars), Some(size)) if to_send > 0 => {
+                let all = size.saturating_mul(to_send as u64);
                 let bar = bars.add(ProgressBar::new(all).with_style(style(
                     "{prefix} [{bar:30}] {bytes}/{total_bytes}  {bytes_per_sec}  {eta} left",
                 )));

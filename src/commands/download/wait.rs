@@ -87,7 +87,12 @@ pub(super) async fn follow(
 ) -> Waited {
     let clusters = followed_clusters(plan);
     let began = Instant::now();
-    let mut lines = Lines::new(&clusters, size, upto == Upto::Ended);
+    // Starts answered before this wait were printed (and an upload's image is sent).
+    let answered: std::collections::HashSet<usize> = (clusters.iter())
+        .map(|p| p.cluster)
+        .filter(|c| download(&watch.model, *c).is_some_and(|f| f.answered))
+        .collect();
+    let mut lines = Lines::new(&clusters, size, &answered);
     for Planned { cluster, .. } in &clusters {
         if let Some(f) = download(&watch.model, *cluster) {
             lines.update(*cluster, f);

@@ -46,3 +46,45 @@ async fn a_typed_file_is_uploaded_counted_up_and_filed() {
     s.wait_exit();
     s.assert_restored();
 }
+
+/// `ontop download --file --wait` on a terminal: a byte bar and a total while the image
+/// goes, then, once the cluster answered with its job, a spinner that follows the job,
+/// never an empty byte bar counting nothing.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_cli_upload_shows_bytes_then_follows_the_job_with_a_spinner() {
+    let fleet = start_fleet(1, |o| {
+        o.upload_bandwidth = 2 << 20;
+        o.upload_processing = std::time::Duration::from_millis(300);
+    })
+    .await;
+    let dir = tempfile::tempdir().unwrap();
+    let image = dir.path().join("9161P3_q_image.tgz");
+    std::fs::write(&image, vec![7u8; 3 << 20]).unwrap();
+    let config = fleet_config(&fleet, dir.path(), |t| t).await;
+    let args = [
+        "download",
+        "--cluster",
+        "sim-1",
+        "--file",
+        image.to_str().unwrap(),
+        "--wait",
+        "--yes",
+    ];
+    let mut s = Session::start(&args, Some(&config), &[], (120, 24));
+    assert_eq!(s.wait_exit().exit_code(), 0, "{}", s.contents());
+    assert!(s.contents().contains("success"), "{}", s.contents());
+    // Everything drawn, in order (the bars are cleared at the end).
+    let drawn = String::from_utf8_lossy(&s.raw.lock().unwrap()).into_owned();
+    let answered = drawn.find("started  job").expect("the start's line");
+    let (sending, following) = drawn.split_at(answered);
+    assert!(
+        sending.contains("uploading") && sending.contains("total ["),
+        "bytes and a total while the image goes:\n{drawn:?}"
+    );
+    assert!(
+        following.contains("running")
+            && !following.contains(" B/")
+            && !following.contains("total ["),
+        "a spinner on the job, no byte bar once the image is sent:\n{following:?}"
+    );
+}
