@@ -63,6 +63,30 @@ struct Run {
 }
 
 impl Run {
+    /// Every chosen cluster was skipped: 1 when one of them did not answer (no usage
+    /// error: `download` says it so too), else the usage error that names why.
+    fn nothing_validated(&self) -> Result<Exit, CliError> {
+        let silent: Vec<&str> = (self.plan.skipped.iter())
+            .filter(|s| matches!(s.reason, SkipReason::Failing(_)))
+            .map(|s| s.name.as_str())
+            .collect();
+        if !silent.is_empty() {
+            crate::errln!(
+                "ontop: nothing was validated (each cluster is named above with its reason)"
+            );
+            return Ok(Exit::unless(&[format!(
+                "{} did not answer ({})",
+                crate::text::count_clusters(silent.len()),
+                silent.join(", ")
+            )]));
+        }
+        Err(CliError::Usage(format!(
+            "nothing was validated: no chosen cluster can validate {} now (each is \
+             named above with its reason)",
+            self.version
+        )))
+    }
+
     /// Asks (unless `--yes`), sends, waits (for the answers; with `--wait`, for the
     /// findings) and says how it went; the exit code.
     async fn carry_out(
@@ -72,27 +96,9 @@ impl Run {
         limit: Option<Duration>,
     ) -> Result<Exit, CliError> {
         if self.plan.targets.is_empty() {
+            let said = self.nothing_validated();
             self.engine.shutdown();
-            // A cluster that did not answer is no usage error: 1, as `download` says it.
-            let silent: Vec<&str> = (self.plan.skipped.iter())
-                .filter(|s| matches!(s.reason, SkipReason::Failing(_)))
-                .map(|s| s.name.as_str())
-                .collect();
-            if !silent.is_empty() {
-                crate::errln!(
-                    "ontop: nothing was validated (each cluster is named above with its reason)"
-                );
-                return Ok(Exit::unless(&[format!(
-                    "{} did not answer ({})",
-                    crate::text::count_clusters(silent.len()),
-                    silent.join(", ")
-                )]));
-            }
-            return Err(CliError::Usage(format!(
-                "nothing was validated: no chosen cluster can validate {} now (each is \
-                 named above with its reason)",
-                self.version
-            )));
+            return said;
         }
         if consent.only_shows() {
             self.engine.shutdown();

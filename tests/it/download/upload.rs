@@ -28,6 +28,26 @@ fn uploads(fleet: &ontop_sim::SimFleet, cluster: &str) -> usize {
         .count()
 }
 
+/// Each plain line of `cluster` says a state once: once its start is answered, never
+/// "starting" again, and "started" only on the line of the answer, with its job.
+fn each_state_said_once(stdout: &str, cluster: &str) {
+    let said: Vec<&str> = stdout
+        .lines()
+        .filter_map(|l| l.strip_prefix(cluster))
+        .collect();
+    let answered = said.iter().position(|l| l.contains("started")).unwrap();
+    assert!(said[answered].contains("job "), "{stdout}");
+    assert!(
+        !said[answered..].iter().any(|l| l.contains("starting")),
+        "{stdout}"
+    );
+    assert_eq!(
+        said.iter().filter(|l| l.contains("started")).count(),
+        1,
+        "{stdout}"
+    );
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_image_reaches_each_cluster_that_can_take_it_and_lands_in_its_repository() {
     let fleet = start_fleet(3, |o| {
@@ -66,24 +86,8 @@ async fn an_image_reaches_each_cluster_that_can_take_it_and_lands_in_its_reposit
         );
     }
     assert_eq!(uploads(&fleet, "sim-3"), 0, "9.7 is sent nothing");
-    // Each plain line says a state once: once its start is answered, never "starting"
-    // again, and "started" only on the line of the answer, with its job.
     for cluster in ["sim-1", "sim-2"] {
-        let said: Vec<&str> = stdout
-            .lines()
-            .filter_map(|l| l.strip_prefix(cluster))
-            .collect();
-        let answered = said.iter().position(|l| l.contains("started")).unwrap();
-        assert!(said[answered].contains("job "), "{stdout}");
-        assert!(
-            !said[answered..].iter().any(|l| l.contains("starting")),
-            "{stdout}"
-        );
-        assert_eq!(
-            said.iter().filter(|l| l.contains("started")).count(),
-            1,
-            "{stdout}"
-        );
+        each_state_said_once(&stdout, cluster);
     }
     // Every request names ontop, the upload (through a client of its own) as the polls
     // do: ONTAP applies its per-application session limits by X-Dot-Client-App.
