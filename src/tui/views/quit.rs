@@ -52,7 +52,8 @@ pub(crate) fn render(frame: &mut Frame, area: Rect, app: &App) {
         (true, true) => "The journal keeps it, and the next ontop follows it again.",
         (true, false) => "The journal keeps them, and the next ontop follows them again.",
         // The demo (or a session without a data dir) keeps no journal.
-        (false, _) => "This session keeps no journal, so no ontop follows them again.",
+        (false, true) => "This session keeps no journal, so no ontop follows it again.",
+        (false, false) => "This session keeps no journal, so no ontop follows them again.",
     };
     let mut text = vec![];
     if *followed > 0 {
