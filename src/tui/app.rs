@@ -67,6 +67,9 @@ struct Status {
     /// The message is about this cluster's paused login: it goes when the cluster
     /// answers again.
     pause_of: Option<usize>,
+    /// It answers a key, or repeats what a row says: it gives way when the selection
+    /// moves (an ending, a warning or a record that failed stays its time).
+    yields: bool,
 }
 
 /// Everything the screen shows and how keys change it.
@@ -262,6 +265,9 @@ impl App {
 
     fn say(&mut self, text: String, now: Timestamp) {
         self.say_for(text, STATUS_FOR, now);
+        if let Some(status) = &mut self.status {
+            status.yields = true;
+        }
     }
 
     fn say_for(&mut self, text: String, duration: SignedDuration, now: Timestamp) {
@@ -269,6 +275,7 @@ impl App {
             text,
             until: now.saturating_add(duration).unwrap_or(now),
             pause_of: None,
+            yields: false,
         });
     }
 

@@ -17,8 +17,14 @@ impl App {
         match context {
             Context::Table | Context::Filter => {
                 if !self.rows.is_empty() {
+                    let before = self.selected;
                     self.selected_row = step(self.selected_row, self.rows.len());
                     self.selected = Some(self.rows[self.selected_row]);
+                    // Moving on is reading rows: what answered a key gives way to the
+                    // row's message.
+                    if self.selected != before && self.status.as_ref().is_some_and(|s| s.yields) {
+                        self.status = None;
+                    }
                 }
             }
             // The views clamp scrolling to their content; usize::MAX / 2 stands for "end".

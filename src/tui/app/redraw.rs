@@ -27,7 +27,7 @@ impl App {
                 changed = true;
             }
             Update::LoginPaused { cluster, at, pause } => self.login_paused(*cluster, pause, *at),
-            Update::Polled { cluster, .. } => self.forget_pause_message(*cluster),
+            Update::Polled { cluster, at, .. } => self.answered_again(*cluster, *at),
             _ => {}
         }
         let operation = match &update {
@@ -92,10 +92,25 @@ impl App {
         self.say_for(text, PAUSE_STATUS_FOR, at);
         if let Some(status) = &mut self.status {
             status.pause_of = Some(cluster);
+            status.yields = true;
         }
     }
 
-    /// A cluster answers again: a message about its pause is no longer about now.
+    /// A cluster answers: when that answers a key pressed on its paused login (`p`,
+    /// `r`), the status line says the login worked; else a message about its pause is
+    /// no longer about now.
+    fn answered_again(&mut self, cluster: usize, at: Timestamp) {
+        if self.asked_login.remove(&cluster)
+            && let Some(c) = self.model.clusters.get(cluster)
+        {
+            let name = c.identity.name.clone();
+            self.say(format!("{name}: logged in: polls resume"), at);
+            return;
+        }
+        self.forget_pause_message(cluster);
+    }
+
+    /// A message about a cluster's pause is no longer about now.
     fn forget_pause_message(&mut self, cluster: usize) {
         if self
             .status

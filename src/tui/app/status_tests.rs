@@ -250,4 +250,18 @@ fn r_says_what_it_did_and_the_paused_clusters_notes_do_not_take_its_place() {
         app.status(now()),
         Some("c4: still paused: no password file or command to read again")
     );
+    // Another `r` that the cluster answers: the login worked, and the line says so.
+    press(&mut app, "r");
+    app.apply(
+        Event::Polled {
+            cluster: 4,
+            at: now(),
+            info: None,
+            download: crate::ontap::DownloadStatus::default(),
+            job: None,
+            took: std::time::Duration::ZERO,
+        },
+        now(),
+    );
+    assert_eq!(app.status(now()), Some("c4: logged in: polls resume"));
 }

@@ -2,8 +2,9 @@
 //!
 //! Line one is the status line: the filter (with a cursor while typing), how many
 //! clusters are shown and marked, the sort, and the last transient message on the right;
-//! with no such message and no room for MESSAGE in the table, the selected row's message
-//! there instead (why a FAILING row fails, at 80 columns too).
+//! with no such message, the selected row's message there when the table's MESSAGE
+//! could not hold it (why a FAILING row fails, at 80 columns too). Moving the
+//! selection ends a transient message.
 //! Line two lists the keys of the current mode, taken from the key map; on a narrow
 //! terminal the less needed hints give way (help lists every key).
 
@@ -85,12 +86,8 @@ pub(crate) fn render(
     let said = match app.status(now) {
         Some(message) => Some((message.to_string(), theme.status())),
         // Only over the bare table: a dialog or the help has the screen's attention.
-        None if drawn.message_hidden
-            && app.mode() == Mode::Table
-            && app.dialog().is_none()
-            && !app.help_open() =>
-        {
-            row_message(app, now)
+        None if app.mode() == Mode::Table && app.dialog().is_none() && !app.help_open() => {
+            row_message(app, now, drawn)
         }
         None => None,
     };
@@ -114,11 +111,17 @@ pub(crate) fn render(
     }
 }
 
-/// The selected row's MESSAGE cell, named: "test-lon-1: connect: Connection refused".
-fn row_message(app: &App, now: Timestamp) -> Option<(String, ratatui::style::Style)> {
+/// The selected row's MESSAGE cell, named ("test-lon-1: connect: Connection refused"),
+/// when the table's MESSAGE could not hold it (or was not shown).
+fn row_message(
+    app: &App,
+    now: Timestamp,
+    drawn: &super::Drawn,
+) -> Option<(String, ratatui::style::Style)> {
     let c = app.model().clusters.get(app.selected()?)?;
-    let (text, style) = super::table::message_cell(c, now, app.theme(), true);
-    (!text.is_empty()).then(|| (format!("{}: {text}", c.identity.name), style))
+    let (text, style) = super::table::message_cell(c, now, app.theme(), drawn.code_hidden);
+    let cut = drawn.message_room.is_none_or(|room| width(&text) > room);
+    (!text.is_empty() && cut).then(|| (format!("{}: {text}", c.identity.name), style))
 }
 
 /// The key hints of the current context, from the key map. When they do not fit in

@@ -44,8 +44,11 @@ use super::theme::Theme;
 pub(crate) struct Drawn {
     /// The table's first row on screen, and how many rows fit.
     pub(crate) table: Option<(usize, usize)>,
-    /// The table had no room for MESSAGE: the footer says the selected row's.
-    pub(crate) message_hidden: bool,
+    /// The cells MESSAGE had in the table (`None`: no room for it): the footer says the
+    /// selected row's message when it did not fit there.
+    pub(crate) message_room: Option<usize>,
+    /// The table had no CODE column: a failure's code leads its message.
+    pub(crate) code_hidden: bool,
     pub(crate) details_top: Option<usize>,
     pub(crate) help_top: Option<usize>,
     pub(crate) confirm_top: Option<usize>,

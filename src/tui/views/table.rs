@@ -45,7 +45,8 @@ pub(crate) fn render(frame: &mut Frame, area: Rect, app: &App, now: Timestamp, d
     let page = body_height.max(1);
     let offset = app.table_offset(page);
     drawn.table = Some((offset, page));
-    drawn.message_hidden = !fit.iter().any(|(c, _)| *c == Column::Message);
+    drawn.message_room = (fit.iter()).find_map(|(c, w)| (*c == Column::Message).then_some(*w));
+    drawn.code_hidden = !fit.iter().any(|(c, _)| *c == Column::Code);
 
     let header = header(&fit, sort, theme);
     let widths: Vec<Constraint> = fit

@@ -18,9 +18,10 @@ fn table_with_mixed_states_80x24() {
     assert_snapshot!(text(&render(&mut app, 80, 24)));
 }
 
-/// Where MESSAGE has no room, the footer says the selected row's: why a FAILING row
-/// fails, in the failing colour; where the table shows MESSAGE, the footer does not
-/// repeat it, nor over a dialog.
+/// Where MESSAGE has no room (or cuts it), the footer says the selected row's: why a
+/// FAILING row fails, in the failing colour; where the table shows it whole, the footer
+/// does not repeat it, nor over the help. A key's answer gives way when the selection
+/// moves.
 #[test]
 fn the_footer_says_why_the_selected_row_fails_when_message_has_no_room() {
     let mut app = app(true, false);
@@ -34,8 +35,17 @@ fn the_footer_says_why_the_selected_row_fails_when_message_has_no_room() {
     assert!(footer.contains("test-lon-1: connect:"), "{footer}");
     let (x, y) = find(&buffer, "test-lon-1: connect").expect("said in the footer");
     assert_eq!((y, buffer[(x, y)].fg), (22, Color::Red));
-    let wide = text(&render(&mut app, 120, 40));
+    let cut = text(&render(&mut app, 120, 40));
+    assert!(cut.contains("connection refused (10.6…"), "cut in the table: {cut}");
+    assert!(cut.contains("test-lon-1: connect: connection refused (10.6"), "{cut}");
+    let wide = text(&render(&mut app, 220, 40));
     assert!(!wide.contains("test-lon-1: connect"), "{wide}");
+    press(&mut app, "r");
+    let polling = text(&render(&mut app, 80, 24));
+    assert!(polling.contains("polling test-lon-1 now"), "{polling}");
+    press(&mut app, "j");
+    let moved = text(&render(&mut app, 80, 24));
+    assert!(!moved.contains("polling test-lon-1 now"), "{moved}");
     press(&mut app, "?");
     let help = text(&render(&mut app, 80, 24));
     assert!(!help.contains("test-lon-1: connect"), "{help}");
