@@ -135,6 +135,7 @@ mod embedded {
                         code: None,
                         message,
                         target: None,
+                        unanswered: false,
                     });
                 Target {
                     name: cluster.name,

@@ -5,9 +5,7 @@
 //! download` and the audit log compose these; none of them says it in words of its own.
 
 use crate::ontap::software::Check;
-use crate::ontap::{
-    DownloadState, DownloadStatus, ErrorKind, Job, JobState, OntapError, hint_for_code,
-};
+use crate::ontap::{DownloadState, DownloadStatus, Job, JobState, OntapError, hint_for_code};
 
 /// What a start whose request got no answer in time is, in every place that says it:
 /// the request went out, so the cluster may have taken it.
@@ -15,6 +13,12 @@ pub(crate) const UNANSWERED_START: &str = "not known whether it started: ontop s
 /// The same for a removal.
 pub(crate) const UNANSWERED_REMOVAL: &str =
     "not known whether it was removed: ontop packages shows it";
+/// What an upload whose answer was lost leaves open.
+pub(crate) const UNANSWERED_UPLOAD: &str =
+    "not known whether the cluster kept the image: ontop packages shows it";
+/// What a validation whose answer was lost leaves open.
+pub(crate) const UNANSWERED_VALIDATION: &str =
+    "not known whether it began: ontop validate asks again (a running one is refused)";
 
 /// How a followed download ended.
 #[derive(Debug, Clone, PartialEq)]
@@ -104,10 +108,10 @@ impl Ending {
         }
     }
 
-    /// A request that went out and got no answer in time (a timeout): unlike a refusal,
-    /// the cluster may have taken it.
+    /// A request that went out and got no answer (in time, or whole): unlike a
+    /// refusal, the cluster may have taken it.
     pub(crate) fn is_unanswered(&self) -> bool {
-        matches!(self, Self::Refused(e) if e.kind == ErrorKind::Timeout)
+        matches!(self, Self::Refused(e) if e.may_have_arrived())
     }
 
     /// Success, already present or removed: the repository is as it should be.

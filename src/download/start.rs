@@ -7,7 +7,7 @@
 //! words here.
 
 use super::audit::AuditResult;
-use super::ending::{UNANSWERED_REMOVAL, UNANSWERED_START};
+use super::ending::UNANSWERED_START;
 use super::recorder::RecordError;
 use crate::ontap::codes::Conflict;
 use crate::ontap::{DownloadStarted, ErrorKind, OntapError, Package};
@@ -45,7 +45,7 @@ impl StartOutcome {
         packages: impl FnOnce() -> Vec<Package>,
     ) -> Self {
         match answer {
-            Ok(started) => Self::of_change(Ok(started)),
+            Ok(started) => Self::answered(Ok(started), UNANSWERED_START),
             Err(e) => match e.conflict() {
                 Some(Conflict::InProgress) => Self::Attached,
                 Some(Conflict::AlreadyPresent) => Self::AlreadyPresent {
@@ -56,9 +56,10 @@ impl StartOutcome {
         }
     }
 
-    /// Sorts the answer to a change with no conflicts of its own (a removal).
-    pub(crate) fn of_change(answer: Result<DownloadStarted, OntapError>) -> Self {
-        Self::answered(answer, UNANSWERED_REMOVAL)
+    /// Sorts the answer to a change with no conflicts of its own (a removal, an upload,
+    /// a validation); `unanswered` says what a lost answer leaves open.
+    pub(crate) fn of_change(answer: Result<DownloadStarted, OntapError>, unanswered: &str) -> Self {
+        Self::answered(answer, unanswered)
     }
 
     /// Sorts an answer; a timeout's message ends with `unanswered`, what is not known.
@@ -69,8 +70,8 @@ impl StartOutcome {
                 job: job.map(|j| j.uuid),
             },
             Err(mut e) => {
-                if e.kind == ErrorKind::Timeout {
-                    // The request went out; only the answer is missing.
+                if e.may_have_arrived() {
+                    // The request went out; only the answer is missing (or unreadable).
                     e.message.push_str(": ");
                     e.message.push_str(unanswered);
                 }
@@ -87,7 +88,7 @@ impl StartOutcome {
             Self::Attached => AuditResult::Attached,
             Self::AlreadyPresent { .. } => AuditResult::AlreadyPresent,
             Self::Refused(e) if e.kind == ErrorKind::ReadOnly => AuditResult::ReadOnly,
-            Self::Refused(e) if e.kind == ErrorKind::Timeout => AuditResult::Unanswered,
+            Self::Refused(e) if e.may_have_arrived() => AuditResult::Unanswered,
             Self::Refused(_) => AuditResult::Refused,
             Self::NotSent(_) => AuditResult::NotSent,
         }

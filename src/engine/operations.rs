@@ -19,6 +19,7 @@ use super::Engine;
 use super::poller::Command;
 use super::upload::{self, RateLimit, UploadSource};
 use crate::download::Planned;
+use crate::download::ending::{UNANSWERED_REMOVAL, UNANSWERED_UPLOAD, UNANSWERED_VALIDATION};
 use crate::download::locked::when_unlocked;
 use crate::download::queue::Slot;
 use crate::download::sources;
@@ -394,7 +395,7 @@ impl Sending {
             cluster,
             Command::Progress(kind, sent.load(Ordering::Relaxed)),
         );
-        Some(StartOutcome::of_change(answer))
+        Some(StartOutcome::of_change(answer, UNANSWERED_UPLOAD))
     }
 }
 
@@ -418,9 +419,11 @@ async fn request(client: &Client, change: &Change, say: &(dyn Fn(String) + Sync)
         }
         Change::Removal(version) => StartOutcome::of_change(
             when_unlocked(client.name(), say, || client.delete_package(version, 0)).await,
+            UNANSWERED_REMOVAL,
         ),
         Change::Validation(version) => StartOutcome::of_change(
             when_unlocked(client.name(), say, || client.validate(version)).await,
+            UNANSWERED_VALIDATION,
         ),
         Change::Upload(_) => unreachable!("uploads are sent by Sending::upload"),
     }

@@ -107,6 +107,10 @@ pub struct OntapError {
     pub message: String,
     /// The parameter the server blamed (`target` in the envelope).
     pub target: Option<String>,
+    /// The request went out (or may have) and its answer was lost or unreadable: a cut
+    /// or reset connection, a 2xx that is not ONTAP's JSON, a 5xx no ONTAP code explains.
+    /// A change asked for may have happened ([`OntapError::may_have_arrived`]).
+    pub unanswered: bool,
 }
 
 impl OntapError {
@@ -119,7 +123,21 @@ impl OntapError {
             code: None,
             message: message.into(),
             target: None,
+            unanswered: false,
         }
+    }
+
+    /// The same error, marked as the lost answer of a request that went out.
+    pub(crate) fn unanswered(mut self) -> Self {
+        self.unanswered = true;
+        self
+    }
+
+    /// Whether the request may have reached the cluster and been carried out, its
+    /// answer lost: no answer in time, or one lost on the way ([`Self::unanswered`]).
+    /// A start so answered is looked for, never reported as refused.
+    pub fn may_have_arrived(&self) -> bool {
+        self.unanswered || self.kind == ErrorKind::Timeout
     }
 
     /// The same error, with the HTTP status the cluster answered.
@@ -187,6 +205,7 @@ mod tests {
             code: Some(39387138),
             message: "Unsupported URL scheme".into(),
             target: Some("url".into()),
+            unanswered: false,
         };
         assert!(e.hint().contains("ftp://"));
         assert_eq!(

@@ -65,8 +65,12 @@ pub(super) struct Kept {
 pub(super) enum Failed {
     /// A limit ran out: the connect timeout (`connecting`), else the request's.
     TimedOut { connecting: bool },
-    /// The connection, the TLS handshake or the HTTP exchange failed.
+    /// The HTTP exchange failed: the request may have gone out (hyper's own "not
+    /// sent" aside, which [`Failed::Connecting`] joins).
     Transport(Box<dyn std::error::Error + Send + Sync>),
+    /// Nothing was sent: the connection or its TLS handshake failed, or hyper never
+    /// wrote the request.
+    Connecting(Box<dyn std::error::Error + Send + Sync>),
 }
 
 /// A connection while its answer is read: [`InUse::give_back`] keeps it for the next
@@ -184,7 +188,9 @@ impl Kept {
         let mut sent = self.http_request(&request)?;
         if let Some(stream) = slot.take().and_then(quiet) {
             match exchange(stream, sent, deadline).await {
-                Err(Failed::Transport(error)) if unsent(error.as_ref(), repeatable) => {
+                Err(Failed::Transport(error) | Failed::Connecting(error))
+                    if unsent(error.as_ref(), repeatable) =>
+                {
                     // Again on a new connection, built anew: hyper kept the first.
                     sent = self.http_request(&request)?;
                 }
@@ -209,7 +215,7 @@ impl Kept {
             (request.body().and_then(Body::as_bytes)).map(|bytes| Body::from(bytes.to_vec()));
         let mut sent = http::Request::new(body.unwrap_or_default());
         *sent.method_mut() = request.method().clone();
-        *sent.uri_mut() = (target.parse()).map_err(|e| Failed::Transport(Box::new(e)))?;
+        *sent.uri_mut() = (target.parse()).map_err(|e| Failed::Connecting(Box::new(e)))?;
         let headers = sent.headers_mut();
         headers.reserve(self.headers.len() + request.headers().len() + 1);
         headers.insert(HOST, self.authority.clone());
@@ -243,7 +249,7 @@ impl Kept {
         };
         match tokio::time::timeout_at(until, connecting).await {
             Ok(Ok(stream)) => Ok(stream),
-            Ok(Err(error)) => Err(Failed::Transport(Box::new(error))),
+            Ok(Err(error)) => Err(Failed::Connecting(Box::new(error))),
             Err(_) => Err(Failed::TimedOut { connecting: true }),
         }
     }
@@ -306,6 +312,7 @@ async fn exchange(
     };
     match tokio::time::timeout_at(deadline, asked).await {
         Ok(Ok(asked)) => Ok(asked),
+        Ok(Err(error)) if error.is_canceled() => Err(Failed::Connecting(Box::new(error))),
         Ok(Err(error)) => Err(Failed::Transport(Box::new(error))),
         Err(_) => Err(Failed::TimedOut { connecting: false }),
     }

@@ -73,6 +73,7 @@ fn failed(cluster: usize, secs: i64, kind: ErrorKind, message: &str) -> Event {
             code: None,
             message: message.into(),
             target: None,
+            unanswered: false,
         },
         took: None,
     }

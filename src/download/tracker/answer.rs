@@ -6,7 +6,7 @@ use jiff::Timestamp;
 use super::{Operation, OperationKind, Origin, Phase, Since, Tracker, UNANSWERED_LOOK};
 use crate::download::ending::Ending;
 use crate::download::start::StartOutcome;
-use crate::ontap::{DownloadState, DownloadStatus, ErrorKind};
+use crate::ontap::{DownloadState, DownloadStatus};
 
 impl Tracker {
     /// The cluster's answer to the request, seen at `at`: the job to follow, or the
@@ -28,9 +28,7 @@ impl Tracker {
             }
             S::Refused(e) if self.is_upload() => self.upload_refused(e),
             // Sent, not answered: it may have started. Look for it before saying so.
-            S::Refused(e)
-                if e.kind == ErrorKind::Timeout && self.kind() == OperationKind::Download =>
-            {
+            S::Refused(e) if e.may_have_arrived() && self.kind() == OperationKind::Download => {
                 self.followed.unanswered = Some(e.clone());
                 return None;
             }

@@ -27,16 +27,26 @@ pub(super) struct Answered {
 }
 
 impl Client {
-    /// Why a request over the kept connection got no answer.
+    /// Why a request over the kept connection got no answer; one that went out is
+    /// marked [`OntapError::unanswered`].
     fn failed(&self, failed: Failed) -> OntapError {
-        let (kind, message) = match failed {
+        let (kind, message, went) = match failed {
             Failed::TimedOut { connecting } => (
                 ErrorKind::Timeout,
                 timeout_message(connecting, None, self.timeouts),
+                !connecting,
             ),
-            Failed::Transport(error) => classify_cause(error.as_ref(), &self.name, None),
+            Failed::Transport(error) => {
+                let (kind, message) = classify_cause(error.as_ref(), &self.name, None);
+                (kind, message, true)
+            }
+            Failed::Connecting(error) => {
+                let (kind, message) = classify_cause(error.as_ref(), &self.name, None);
+                (kind, message, false)
+            }
         };
-        OntapError::new(&self.name, kind, message)
+        let error = OntapError::new(&self.name, kind, message);
+        if went { error.unanswered() } else { error }
     }
 
     /// Nothing is sent: the cluster refused this login before.
@@ -140,9 +150,9 @@ impl Client {
                 );
                 OntapError::new(&self.name, ErrorKind::Decode, message)
             }
-            BodyError::Transport { error, read } => {
-                self.transport_error(&error, Some(read)).with_status(status)
-            }
+            BodyError::Transport { error, read } => (self.transport_error(&error, Some(read)))
+                .with_status(status)
+                .unanswered(),
             BodyError::TimedOut { read } => OntapError::new(
                 &self.name,
                 ErrorKind::Timeout,
@@ -181,6 +191,9 @@ impl Client {
         OntapError {
             code,
             target,
+            // A 5xx no ONTAP code explains (a proxy's 502 page, a web server restarting)
+            // says nothing of whether the request was carried out.
+            unanswered: status.is_server_error() && code.is_none(),
             ..OntapError::new(&self.name, kind, message).with_status(status.as_u16())
         }
     }
@@ -191,7 +204,8 @@ impl Client {
         // A parser's message may quote the offending value, which may be huge.
         let what: String = clean(what).chars().take(160).collect();
         let message = format!("unexpected answer ({what}): {snippet:?}");
-        OntapError::new(&self.name, ErrorKind::Decode, message)
+        // A 2xx that is not what ONTAP sends: whatever was asked may have been done.
+        OntapError::new(&self.name, ErrorKind::Decode, message).unanswered()
     }
 
     /// A request that got no (whole) answer; `read` is how much of the body had come

@@ -46,6 +46,7 @@ fn the_classic_format_of_a_real_registry_names_every_series_family() {
         code: None,
         message: "no answer".into(),
         target: None,
+        unanswered: false,
     };
     let event = Update::PollFailed {
         cluster: 0,

@@ -53,6 +53,7 @@ fn fail_polls(app: &mut App, cluster: usize, at: Timestamp) {
                 code: None,
                 message: "connection refused".into(),
                 target: None,
+                unanswered: false,
             },
             took: None,
         },

@@ -285,3 +285,41 @@ async fn a_start_that_got_no_answer_is_followed_once_its_download_shows_up() {
     assert!(followed.ending().unwrap().is_success(), "{followed:?}");
     assert_eq!(followed.unanswered, None);
 }
+
+/// A start whose answer was lost on the way (cut in the middle, or a 502 no ONTAP code
+/// explains) may have been taken as well: it is looked for like a timeout, never
+/// recorded as refused, and followed once its download shows up.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_start_whose_answer_was_lost_is_looked_for_not_called_refused() {
+    for fault in [Fault::Truncated, Fault::Http502] {
+        let fleet = start_fleet(1, |_| {}).await;
+        let name = fleet.clusters()[0].name.clone();
+        let mut h = engine(&fleet, None, |_| {});
+        h.answered().await;
+        fleet.set_fault(&name, fault.clone());
+        h.engine
+            .start_downloads(&plan(&fleet, &[0], &[]), spec(&fleet.default_package_url()));
+        h.until("the start's answer to be lost", |m, _| {
+            m.clusters[0]
+                .operation(DOWNLOAD)
+                .is_some_and(|f| f.unanswered.is_some())
+        })
+        .await;
+        let op = h.op(0, DOWNLOAD).unwrap();
+        assert_eq!(op.ending(), None, "{fault}: not refused: {op:?}");
+        let lost = op.unanswered.clone().unwrap();
+        assert!(lost.may_have_arrived(), "{fault}: {lost:?}");
+        assert!(
+            lost.message.contains("not known whether it started"),
+            "{lost}"
+        );
+        fleet.set_fault(&name, Fault::None);
+        let slow = fleet.package_url_with("ontap-9.16.1P3-image.tgz", 2 * 1024 * 1024, 512 * 1024);
+        let _ = fleet.start_download(&name, &slow);
+        let followed = h.ended(0, DOWNLOAD).await;
+        assert!(
+            followed.ending().unwrap().is_success(),
+            "{fault}: {followed:?}"
+        );
+    }
+}

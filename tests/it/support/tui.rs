@@ -97,6 +97,7 @@ fn error(cluster: &str, kind: ErrorKind, message: &str) -> OntapError {
         code: None,
         message: message.to_string(),
         target: None,
+        unanswered: false,
     }
 }
 
@@ -341,6 +342,7 @@ fn failures() -> Vec<Event> {
                 http_status: Some(403),
                 code: Some(6),
                 target: Some("/api/cluster/software/download".to_string()),
+                unanswered: false,
                 ..error(
                     "edge-sin-1",
                     ErrorKind::Auth,

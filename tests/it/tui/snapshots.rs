@@ -36,8 +36,14 @@ fn the_footer_says_why_the_selected_row_fails_when_message_has_no_room() {
     let (x, y) = find(&buffer, "test-lon-1: connect").expect("said in the footer");
     assert_eq!((y, buffer[(x, y)].fg), (22, Color::Red));
     let cut = text(&render(&mut app, 120, 40));
-    assert!(cut.contains("connection refused (10.6…"), "cut in the table: {cut}");
-    assert!(cut.contains("test-lon-1: connect: connection refused (10.6"), "{cut}");
+    assert!(
+        cut.contains("connection refused (10.6…"),
+        "cut in the table: {cut}"
+    );
+    assert!(
+        cut.contains("test-lon-1: connect: connection refused (10.6"),
+        "{cut}"
+    );
     let wide = text(&render(&mut app, 220, 40));
     assert!(!wide.contains("test-lon-1: connect"), "{wide}");
     press(&mut app, "r");

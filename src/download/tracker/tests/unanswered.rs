@@ -50,6 +50,9 @@ fn an_unanswered_removal_or_refusal_ends_at_once() {
     let ending = t.answered(&StartOutcome::Refused(refused), at(1)).unwrap();
     assert_eq!(ending.word(), "refused");
     let mut t = removal();
-    let ending = t.answered(&StartOutcome::of_change(Err(timeout())), at(1));
+    let ending = t.answered(
+        &StartOutcome::of_change(Err(timeout()), crate::download::ending::UNANSWERED_REMOVAL),
+        at(1),
+    );
     assert!(ending.is_some_and(|e| e.is_unanswered()));
 }
