@@ -37,6 +37,10 @@ pub(crate) struct LineEdit {
     cursor: usize,
 }
 
+/// The most characters a line holds: room for any password, URL or filter, never for a
+/// file pasted by mistake (which would make every keystroke slower).
+pub(crate) const MAX_CHARS: usize = 4096;
+
 impl LineEdit {
     /// Room for a long password or URL before the first growth.
     const CAPACITY: usize = 64;
@@ -90,16 +94,24 @@ impl LineEdit {
         self.text = bigger;
     }
 
-    /// Types `c` at the cursor.
+    /// Types `c` at the cursor, unless the line is full ([`MAX_CHARS`]).
     pub(crate) fn insert(&mut self, c: char) {
+        if self.chars() >= MAX_CHARS {
+            return;
+        }
         self.reserve_wiping(c.len_utf8());
         let at = self.byte_at(self.cursor);
         self.text.insert(at, c);
         self.cursor += 1;
     }
 
-    /// Types `text` at the cursor.
+    /// Types `text` at the cursor, as much of it as the line has room for.
     pub(crate) fn insert_str(&mut self, text: &str) {
+        let room = MAX_CHARS.saturating_sub(self.chars());
+        let text = match text.char_indices().nth(room) {
+            Some((end, _)) => &text[..end],
+            None => text,
+        };
         self.reserve_wiping(text.len());
         let at = self.byte_at(self.cursor);
         self.text.insert_str(at, text);
@@ -170,14 +182,18 @@ impl LineEdit {
         self.cursor = start;
     }
 
-    /// Types pasted `text` at the cursor, character by character (no copy of it is
-    /// made), leaving out line breaks and other control characters; `trim` leaves out
-    /// the whitespace around it too (a URL copied from a terminal often ends in some).
+    /// Types pasted `text` at the cursor in one edit (the copy it makes is wiped),
+    /// leaving out line breaks and other control characters, as much as the line has
+    /// room for; `trim` leaves out the whitespace around it too (a URL copied from a
+    /// terminal often ends in some).
     pub(crate) fn paste(&mut self, text: &str, trim: bool) {
         let text = if trim { text.trim() } else { text };
-        for c in text.chars().filter(|c| !c.is_control()) {
-            self.insert(c);
-        }
+        let room = MAX_CHARS.saturating_sub(self.chars());
+        let mut kept: String = (text.chars().filter(|c| !c.is_control()))
+            .take(room)
+            .collect();
+        self.insert_str(&kept);
+        kept.zeroize();
     }
 
     /// Applies one line-editing key.
@@ -240,6 +256,21 @@ pub(crate) fn pasted_terms(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A paste of megabytes (a file, by mistake) is one edit, cut at the line's limit,
+    /// at once; typing past the limit adds nothing.
+    #[test]
+    fn a_huge_paste_is_cut_to_the_limit_in_one_edit() {
+        let mut line = LineEdit::new("pw");
+        let huge = "é".repeat(2_000_000);
+        line.paste(&huge, false);
+        assert_eq!(line.chars(), MAX_CHARS);
+        assert_eq!(line.cursor(), MAX_CHARS);
+        line.insert('x');
+        line.insert_str("more");
+        assert_eq!(line.chars(), MAX_CHARS);
+        assert!(line.text().starts_with("pwé"));
+    }
 
     #[test]
     fn edits_happen_at_the_cursor() {
