@@ -128,12 +128,10 @@ pub(super) fn hide_credential(sent: &HeaderValue, text: &str) -> String {
     let mut hidden = text.replace(token, "***");
     if let Ok(mut pair) = base64::engine::general_purpose::STANDARD.decode(token) {
         if let Some(colon) = pair.iter().position(|&b| b == b':') {
-            let password = String::from_utf8_lossy(&pair[colon + 1..]).into_owned();
-            // A password of a letter or two would hide every word that holds it.
-            if password.chars().count() >= 4 {
-                hidden = hidden.replace(&password, "***");
-            }
-            let mut password = password;
+            let mut password = String::from_utf8_lossy(&pair[colon + 1..]).into_owned();
+            // As written, percent-encoded and as a JSON string holds it (a password of a
+            // letter or two is not hidden: it would hide every word that holds it).
+            hidden = crate::text::Secrets::of_password(&password).hide_in(&hidden);
             secrecy::zeroize::Zeroize::zeroize(&mut password);
         }
         secrecy::zeroize::Zeroize::zeroize(&mut pair);
@@ -173,6 +171,19 @@ mod tests {
         );
         let short = basic_auth("admin", &pw("ab"));
         assert_eq!(hide_credential(&short, "tab stops"), "tab stops");
+        // Quoted in a URL, in a form or in JSON, it is hidden as well.
+        let odd = basic_auth("admin", &pw("pa\"ss\\w0rd!€"));
+        for quoted in [
+            "url=pa%22ss%5Cw0rd%21%E2%82%AC",
+            "form pa%22ss%5Cw0rd%21%E2%82%AC",
+            r#"{"x":"pa\"ss\\w0rd!€"}"#,
+        ] {
+            let hidden = hide_credential(&odd, quoted);
+            assert!(
+                hidden.contains("***") && !hidden.contains("w0rd"),
+                "{quoted} -> {hidden}"
+            );
+        }
     }
 
     fn pw(text: &str) -> SecretString {

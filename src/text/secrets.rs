@@ -45,6 +45,13 @@ impl Secrets {
         secrets
     }
 
+    /// One password (a cluster login's), in each of its forms.
+    pub(crate) fn of_password(password: &str) -> Self {
+        let mut secrets = Secrets::default();
+        secrets.add(password);
+        secrets
+    }
+
     /// Adds those of `other` not yet held.
     pub(crate) fn extend(&mut self, other: &Secrets) {
         for secret in &other.0 {
@@ -83,11 +90,22 @@ impl Secrets {
         }
     }
 
-    fn push(&mut self, secret: String) {
-        if !self.0.contains(&secret) {
-            self.0.push(secret);
-            // The longest first: a whole query before the values inside it.
-            self.0.sort_by_key(|s| std::cmp::Reverse(s.len()));
+    fn push(&mut self, mut secret: String) {
+        if self.0.contains(&secret) {
+            secrecy::zeroize::Zeroize::zeroize(&mut secret);
+            return;
+        }
+        self.0.push(secret);
+        // The longest first: a whole query before the values inside it.
+        self.0.sort_by_key(|s| std::cmp::Reverse(s.len()));
+    }
+}
+
+/// Every copy held is wiped when the secrets go.
+impl Drop for Secrets {
+    fn drop(&mut self) {
+        for secret in &mut self.0 {
+            secrecy::zeroize::Zeroize::zeroize(secret);
         }
     }
 }
