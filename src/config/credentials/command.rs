@@ -53,6 +53,8 @@ pub(super) fn from_command(argv: &[String], timeout: Duration) -> Result<SecretS
         Ok(Drained::All(out)) => out,
         Ok(Drained::TooMuch) => return Err(too_much()),
         Err(_) => {
+            // What kept it open goes too, rather than live on (one more each time).
+            kill_group(&child);
             return Err(Failure::new(
                 "it ended, but something it started in the background kept its output open",
                 "make it start nothing that keeps writing to its stdout (send such a \
@@ -71,8 +73,12 @@ fn spawn(argv: &[String]) -> Result<Child, Failure> {
             "write it like [\"pass\", \"show\", \"ontap/monitor\"]",
         ));
     };
+    use std::os::unix::process::CommandExt;
     Command::new(program)
         .args(args)
+        // A process group of its own: what it starts (a wrapper's `sleep`, a hung
+        // helper) is stopped with it. Its input is none, so it never needs the terminal.
+        .process_group(0)
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
@@ -89,10 +95,24 @@ fn spawn(argv: &[String]) -> Result<Child, Failure> {
         })
 }
 
-/// Kills a command that ran too long and reaps it.
+/// Kills a command that ran too long, and every process of its group (what it started
+/// would live on, one more each time `ontop serve` reads the password again), and
+/// reaps it.
 fn stop(child: &mut Child) {
+    kill_group(child);
     let _ = child.kill();
     let _ = child.wait();
+}
+
+/// Kills every process of the group `child` leads (spawned with `process_group(0)`).
+fn kill_group(child: &Child) {
+    if let Ok(group) = libc::pid_t::try_from(child.id()) {
+        // SAFETY: kill(2) takes no pointers; a negative pid names the group the child
+        // leads, and nothing else.
+        unsafe {
+            libc::kill(-group, libc::SIGKILL);
+        }
+    }
 }
 
 fn too_much() -> Failure {

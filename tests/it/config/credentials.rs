@@ -149,6 +149,42 @@ fn a_command_that_hangs_is_killed_at_the_timeout() {
     );
 }
 
+/// What a hung command started goes with it: `ontop serve` reads a paused login's
+/// password again every minute, and each run would otherwise leave a process behind.
+#[test]
+fn a_hung_command_is_killed_with_what_it_started() {
+    let fx = Fixture::new();
+    let kid = fx.dir.path().join("kid");
+    let script = format!("sleep 60 & echo $! > '{}'; wait", kid.display());
+    let config = with_source(&fx, &sh(&script));
+    let credentials =
+        Credentials::new(Prompting::Never).with_command_timeout(Duration::from_millis(300));
+    let message = credentials
+        .password_for(&config.clusters[0])
+        .unwrap_err()
+        .to_string();
+    assert_says(&message, &["did not finish within 300ms"]);
+    let pid = std::fs::read_to_string(&kid).unwrap().trim().to_string();
+    // Gone, or a zombie its new parent has yet to reap: not running, either way.
+    let running = || {
+        std::fs::read_to_string(format!("/proc/{pid}/stat")).is_ok_and(|stat| {
+            !stat
+                .rsplit(')')
+                .next()
+                .unwrap_or("")
+                .trim_start()
+                .starts_with('Z')
+        })
+    };
+    for _ in 0..50 {
+        if !running() {
+            return;
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    panic!("the command's background sleep (pid {pid}) still runs");
+}
+
 #[test]
 fn a_command_shared_through_defaults_runs_once_for_all_clusters() {
     let fx = Fixture::new();
