@@ -195,6 +195,62 @@ impl RateLimit {
     }
 }
 
+/// The bytes of an image as they go, against what was hashed before anything was sent
+/// (and audited): a file that changes on its way (still being copied, overwritten)
+/// is not sent as the image that was checked.
+struct Sent {
+    context: ring::digest::Context,
+    read: u64,
+    size: u64,
+    sha256: String,
+}
+
+impl Sent {
+    fn new(file: &UploadFile) -> Self {
+        Self {
+            context: ring::digest::Context::new(&ring::digest::SHA256),
+            read: 0,
+            size: file.size,
+            sha256: file.sha256.clone(),
+        }
+    }
+
+    /// The next bytes read; an error once there are more than the image had.
+    fn take(&mut self, bytes: &[u8]) -> std::io::Result<()> {
+        self.read += bytes.len() as u64;
+        self.context.update(bytes);
+        if self.read > self.size {
+            return Err(changed(format!("it grew past its {} bytes", self.size)));
+        }
+        Ok(())
+    }
+
+    /// The end of the file: an error unless it was the image hashed, byte for byte.
+    fn end(self) -> std::io::Result<()> {
+        if self.read < self.size {
+            let was = format!("it shrank to {} of its {} bytes", self.read, self.size);
+            return Err(changed(was));
+        }
+        let digest = self.context.finish();
+        let hex: String = digest.as_ref().iter().map(|b| format!("{b:02x}")).collect();
+        if hex != self.sha256 {
+            return Err(changed(format!(
+                "its SHA-256 is now {hex}, not {}",
+                self.sha256
+            )));
+        }
+        Ok(())
+    }
+}
+
+/// The error that cuts an upload whose file changed on its way.
+fn changed(how: String) -> std::io::Error {
+    std::io::Error::other(format!(
+        "the image file changed while it was sent ({how}): nothing was kept; upload it \
+         again once it is complete and unchanged"
+    ))
+}
+
 /// Sends `source` to `client`'s cluster, counting the bytes that go into `sent`; the
 /// cluster's answer (the job that files the image), or why it failed. Cut off when no
 /// byte moves for [`STALL`].
@@ -212,25 +268,31 @@ pub(super) async fn send(
         )
     })?;
     let counted = sent.clone();
-    let chunks = futures_util::stream::unfold((file, limit), move |(mut file, limit)| {
+    let check = Some(Sent::new(&source.file));
+    let chunks = futures_util::stream::unfold((file, limit, check), move |state| {
         let counted = counted.clone();
         async move {
+            let (mut file, limit, Some(mut check)) = state else {
+                return None;
+            };
             let mut buffer = vec![0u8; CHUNK];
-            match file.read(&mut buffer).await {
-                Ok(0) => None,
-                Ok(read) => {
-                    buffer.truncate(read);
-                    if let Some(limit) = &limit {
-                        limit.take(read).await;
-                    }
-                    counted.fetch_add(read as u64, Ordering::Relaxed);
-                    Some((
-                        Ok::<Bytes, std::io::Error>(Bytes::from(buffer)),
-                        (file, limit),
-                    ))
-                }
-                Err(e) => Some((Err(e), (file, limit))),
+            let read = match file.read(&mut buffer).await {
+                // The end: the last byte goes only as part of the image that was hashed
+                // (the stream's error cuts the request short, so no cluster keeps it).
+                Ok(0) => return check.end().err().map(|e| (Err(e), (file, limit, None))),
+                Ok(read) => read,
+                Err(e) => return Some((Err(e), (file, limit, None))),
+            };
+            buffer.truncate(read);
+            if let Err(e) = check.take(&buffer) {
+                return Some((Err(e), (file, limit, None)));
             }
+            if let Some(limit) = &limit {
+                limit.take(read).await;
+            }
+            counted.fetch_add(read as u64, Ordering::Relaxed);
+            let chunk = Ok::<Bytes, std::io::Error>(Bytes::from(buffer));
+            Some((chunk, (file, limit, Some(check))))
         }
     });
     let body = reqwest::Body::wrap_stream(chunks);

@@ -232,3 +232,51 @@ async fn a_connection_reset_on_the_way_ends_with_how_far_it_got_and_is_not_sent_
         "audited: {ended:?}"
     );
 }
+
+/// An image file that changes while it is sent (still being copied, overwritten) is not
+/// sent as the image that was hashed and audited: the upload is cut before its end, the
+/// cluster keeps none of it, and the line says what happened to the file.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_image_that_changes_on_its_way_is_cut_short_and_kept_nowhere() {
+    let fleet = start_fleet(1, |o| o.upload_processing = Duration::from_millis(100)).await;
+    let setup = Setup::new(&fleet).await;
+    let dir = tempfile::tempdir().unwrap();
+    let (path, sha256) = image(dir.path(), "9181_q_image.tgz", 4 << 20);
+    let file = path.to_str().unwrap().to_string();
+    let args = [
+        "download",
+        "--all",
+        "--yes",
+        "--file",
+        &file,
+        "--sha256",
+        &sha256,
+        "--limit-rate",
+        "1MiB/s",
+        "--wait",
+    ];
+    let run = setup.ontop(&args);
+    let overwrite = async {
+        // Once the attempt is audited (the bytes are on their way at 1 MiB/s), the
+        // file's last MiB changes: it has not been read yet.
+        while !setup.audit().iter().any(|l| l["event"] == "upload_attempt") {
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        use std::io::{Seek, SeekFrom, Write};
+        let mut f = std::fs::OpenOptions::new().write(true).open(&path).unwrap();
+        f.seek(SeekFrom::Start(3 << 20)).unwrap();
+        f.write_all(&vec![0xff; 1 << 20]).unwrap();
+    };
+    let (out, ()) = tokio::join!(run, overwrite);
+    assert_exit(&out, 1);
+    let stderr = text(&out.stderr);
+    assert!(
+        stderr.contains("the image file changed while it was sent (its SHA-256 is now"),
+        "{stderr}"
+    );
+    // Its part never ended: the cluster has no image to file.
+    let received = fleet.uploads("sim-1");
+    assert!(received.iter().all(|u| u.sha256.is_none()), "{received:?}");
+    let listed = text(&setup.ontop(&["packages", "--json"]).await.stdout);
+    assert!(!listed.contains("9.18.1"), "kept nowhere: {listed}");
+}
