@@ -259,12 +259,18 @@ impl Run {
         self.watch.drain();
         self.engine.shutdown();
         let mut unreachable = Vec::new();
+        let mut refused = Vec::new();
         for Skipped {
             cluster,
             name,
             reason,
         } in &self.plan.skipped
         {
+            if let SkipReason::LoginRefused = reason {
+                refused.push(name.as_str());
+                let hint = reason.next_step().unwrap_or_default();
+                crate::errln!("ontop: {name}: not started: {reason}; what to do: {hint}");
+            }
             if let SkipReason::Failing(_) = reason {
                 unreachable.push(name.as_str());
                 let hint = self.watch.model.clusters[*cluster]
@@ -282,6 +288,13 @@ impl Run {
                 "{} did not answer ({})",
                 crate::text::count_clusters(unreachable.len()),
                 unreachable.join(", ")
+            ));
+        }
+        if !refused.is_empty() {
+            reasons.push(format!(
+                "{} refused the login ({})",
+                crate::text::count_clusters(refused.len()),
+                refused.join(", ")
             ));
         }
         if !self.watch.not_recorded.is_empty() {

@@ -173,24 +173,29 @@ fn exit_code(reports: &[ClusterReport]) -> Exit {
 }
 
 /// 0 when every cluster of a sweep answered, else 1 and the closing line: "2 of 5
-/// clusters `did_not` (a, b)". Clusters that were never asked, for want of a password,
-/// are named apart: "1 of 5 clusters had no password to send (c)".
+/// clusters `did_not` (a, b)". Clusters that answered by refusing the login, and those
+/// never asked for want of a password, are named apart: "1 of 5 clusters refused the
+/// login (c)", "1 of 5 clusters had no password to send (d)": the fix is the password,
+/// not the network.
 pub(crate) fn unless_all_answered(reports: &[ClusterReport], did_not: &str) -> Exit {
-    let named = |no_password: bool| -> Vec<&str> {
+    let named = |kind: Option<ErrorKind>| -> Vec<&str> {
+        let apart = [ErrorKind::Auth, ErrorKind::Password];
         reports
             .iter()
             .filter(|r| {
-                r.error
-                    .as_ref()
-                    .is_some_and(|e| (e.kind == ErrorKind::Password) == no_password)
+                r.error.as_ref().is_some_and(|e| match kind {
+                    Some(kind) => e.kind == kind,
+                    None => !apart.contains(&e.kind),
+                })
             })
             .map(|r| r.name.as_str())
             .collect()
     };
     let total = crate::text::count_clusters(reports.len());
     let reasons: Vec<String> = [
-        (named(false), did_not),
-        (named(true), "had no password to send"),
+        (named(None), did_not),
+        (named(Some(ErrorKind::Auth)), "refused the login"),
+        (named(Some(ErrorKind::Password)), "had no password to send"),
     ]
     .into_iter()
     .filter(|(names, _)| !names.is_empty())

@@ -63,22 +63,36 @@ struct Run {
 }
 
 impl Run {
-    /// Every chosen cluster was skipped: 1 when one of them did not answer (no usage
-    /// error: `download` says it so too), else the usage error that names why.
+    /// Every chosen cluster was skipped: 1 when one of them did not answer or refused
+    /// the login (no usage error: `download` says it so too), else the usage error that
+    /// names why.
     fn nothing_validated(&self) -> Result<Exit, CliError> {
-        let silent: Vec<&str> = (self.plan.skipped.iter())
-            .filter(|s| matches!(s.reason, SkipReason::Failing(_)))
-            .map(|s| s.name.as_str())
-            .collect();
-        if !silent.is_empty() {
+        let named = |refused: bool| -> Vec<&str> {
+            (self.plan.skipped.iter())
+                .filter(|s| match s.reason {
+                    SkipReason::Failing(_) => !refused,
+                    SkipReason::LoginRefused => refused,
+                    _ => false,
+                })
+                .map(|s| s.name.as_str())
+                .collect()
+        };
+        let reasons: Vec<String> = [
+            (named(false), "did not answer"),
+            (named(true), "refused the login"),
+        ]
+        .into_iter()
+        .filter(|(names, _)| !names.is_empty())
+        .map(|(names, why)| {
+            let count = crate::text::count_clusters(names.len());
+            format!("{count} {why} ({})", names.join(", "))
+        })
+        .collect();
+        if !reasons.is_empty() {
             crate::errln!(
                 "ontop: nothing was validated (each cluster is named above with its reason)"
             );
-            return Ok(Exit::unless(&[format!(
-                "{} did not answer ({})",
-                crate::text::count_clusters(silent.len()),
-                silent.join(", ")
-            )]));
+            return Ok(Exit::unless(&reasons));
         }
         Err(CliError::Usage(format!(
             "nothing was validated: no chosen cluster can validate {} now (each is \

@@ -199,7 +199,9 @@ impl Plan {
 pub(crate) fn plan(candidates: impl IntoIterator<Item = Candidate>) -> Plan {
     let mut plan = Plan::default();
     for c in candidates {
-        if c.login_refused && !c.read_only {
+        // A login refused at the last poll is one, whether or not its pause is known yet.
+        let refused = matches!(&c.failing, Some(Silent::Failed(e)) if e.kind == crate::ontap::ErrorKind::Auth);
+        if (c.login_refused || refused) && !c.read_only {
             plan.skip(Planned::of(c), SkipReason::LoginRefused);
             continue;
         }

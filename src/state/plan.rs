@@ -106,6 +106,12 @@ fn validation_skip(
         return Some(SkipReason::LoginRefused);
     }
     if let Some(why) = failing_reason(c, now) {
+        // A login refused at the last poll is one, whether or not its pause is known yet.
+        if let Silent::Failed(e) = &why
+            && e.kind == crate::ontap::ErrorKind::Auth
+        {
+            return Some(SkipReason::LoginRefused);
+        }
         return Some(SkipReason::Failing(why));
     }
     let readiness = &c.readiness;

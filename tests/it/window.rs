@@ -294,7 +294,7 @@ async fn config_check_says_its_verdict_first_groups_clusters_and_tests_logins() 
     );
     assert!(!stdout.contains("(ontop config check)"), "{stdout}");
     assert!(
-        closing_line(&out).contains("1 of 4 clusters did not log in (sim-4)"),
+        closing_line(&out).contains("1 of 4 clusters refused the login (sim-4)"),
         "{}",
         text(&out.stderr)
     );

@@ -166,3 +166,32 @@ async fn the_package_server_password_is_nowhere_in_output_or_files() {
         "{audit:?}"
     );
 }
+
+/// A cluster that refuses the login is skipped as a refused login, never as one that
+/// does not answer, in a dry run and a real one alike, and the exit is 1 with the closing
+/// line saying so: the fix is the password, not the network.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_refused_login_is_skipped_as_such_and_the_exit_says_so() {
+    let fleet = start_fleet(2, |_| {}).await;
+    let setup = Setup::new(&fleet).await;
+    let config = std::fs::read_to_string(&setup.config).unwrap();
+    let line = "name = \"sim-2\"\n";
+    let config = config.replace(line, &format!("{line}password = \"wrong-one\"\n"));
+    std::fs::write(&setup.config, config).unwrap();
+    for dry in [true, false] {
+        let args = ["download", "--all", if dry { "--dry-run" } else { "--yes" }];
+        let out = setup.ontop(&args).await;
+        assert_exit(&out, 1);
+        let (stdout, stderr) = (text(&out.stdout), text(&out.stderr));
+        assert!(
+            stdout.contains("skip sim-2: the login was refused"),
+            "dry run {dry}: {stdout}"
+        );
+        assert!(!stdout.contains("not answering"), "dry run {dry}: {stdout}");
+        assert!(
+            closing_line(&out).contains("1 cluster refused the login (sim-2)"),
+            "dry run {dry}: {stderr}"
+        );
+    }
+    assert_eq!(posts(&fleet, "sim-2"), 0, "nothing sent to it");
+}
