@@ -201,8 +201,31 @@ fn expose_secret_opt<S: Serializer>(v: &Option<SecretString>, s: S) -> Result<S:
 /// A link to the job an asynchronous request started.
 #[derive(Debug, Clone, Deserialize, PartialEq)]
 pub struct JobLink {
-    #[serde(deserialize_with = "clean_string")]
+    /// Checked to be a UUID: it goes into the path of every poll of the job (an empty
+    /// one would ask for the whole job list).
+    #[serde(deserialize_with = "job_uuid")]
     pub uuid: String,
+}
+
+/// Whether `text` is a UUID as ONTAP writes a job's: 8-4-4-4-12 hexadecimal digits.
+pub(crate) fn is_job_uuid(text: &str) -> bool {
+    let groups: Vec<&str> = text.split('-').collect();
+    let lengths = groups.iter().map(|g| g.len()).collect::<Vec<_>>();
+    lengths == [8, 4, 4, 4, 12]
+        && groups
+            .iter()
+            .all(|g| g.bytes().all(|b| b.is_ascii_hexdigit()))
+}
+
+fn job_uuid<'de, D: serde::Deserializer<'de>>(d: D) -> Result<String, D::Error> {
+    let uuid = clean_string(d)?;
+    if !is_job_uuid(&uuid) {
+        let shown = crate::text::truncate(&uuid, 40);
+        return Err(serde::de::Error::custom(format!(
+            "the job's uuid {shown:?} is not a UUID"
+        )));
+    }
+    Ok(uuid)
 }
 
 /// The answer to a download POST.
@@ -385,5 +408,30 @@ mod tests {
         assert!(!format!("{in_url:?}").contains("url-secret"));
         let wire = serde_json::to_string(&req).unwrap();
         assert!(wire.contains("hunter2-secret"));
+    }
+}
+
+#[cfg(test)]
+mod job_uuid_tests {
+    use super::*;
+
+    /// A job link's uuid is a UUID or the answer is refused: it becomes a request path.
+    #[test]
+    fn a_job_link_must_name_a_uuid() {
+        let good = "6c4a2cd9-cfc0-4bfd-9f56-7c24ca34608a";
+        assert!(is_job_uuid(good) && is_job_uuid(&good.to_uppercase()));
+        for bad in [
+            "",
+            "job-1",
+            "../../cluster",
+            "6c4a2cd9cfc04bfd9f567c24ca34608a",
+            &format!("{good}0"),
+        ] {
+            assert!(!is_job_uuid(bad), "{bad:?}");
+            let json = serde_json::json!({ "uuid": bad });
+            assert!(serde_json::from_value::<JobLink>(json).is_err(), "{bad:?}");
+        }
+        let link: JobLink = serde_json::from_value(serde_json::json!({ "uuid": good })).unwrap();
+        assert_eq!(link.uuid, good);
     }
 }

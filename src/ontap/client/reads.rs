@@ -45,6 +45,13 @@ impl Client {
     ///
     /// An answer about another job is refused: its state is not this job's.
     pub async fn job(&self, uuid: &str) -> Result<Job, OntapError> {
+        // A journal entry or an answer that names no job is never turned into a request
+        // for another path (an empty uuid would ask for the whole job list).
+        if !crate::ontap::model::is_job_uuid(uuid) {
+            let shown = crate::text::truncate(uuid, 40);
+            let message = format!("{shown:?} is not a job's UUID: nothing was asked");
+            return Err(OntapError::new(&self.name, ErrorKind::Decode, message));
+        }
         let mut job: Job = self.get_json(&["cluster", "jobs", uuid], &[]).await?;
         if !job.uuid.eq_ignore_ascii_case(uuid) {
             let message = format!(
