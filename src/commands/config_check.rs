@@ -17,20 +17,31 @@ const NAMES_ON_A_SCREEN: usize = 4;
 /// Checks the config (and, with `login`, each login); see the module docs.
 pub(super) async fn run(ctx: &Context, full: bool, login: bool) -> Result<Exit, CliError> {
     let config = ctx.config()?;
-    let credentials = Credentials::new(ctx.prompting());
+    // Without --login no password is sent: one to be asked for at start is fine as it
+    // is (the dashboard asks on its terminal), and none is asked for here.
+    let prompting = if login {
+        ctx.prompting()
+    } else {
+        crate::config::Prompting::Never
+    };
+    let credentials = Credentials::new(prompting);
     // Password commands and prompts block: keep them off the async workers.
     let unresolved: Vec<(String, String)> = tokio::task::block_in_place(|| {
         credentials.resolve_all(&config.clusters);
         config
             .clusters
             .iter()
+            .filter(|c| login || !matches!(c.credential, crate::config::CredentialSource::Prompt))
             .filter_map(|c| {
                 let error = credentials.password_for(c).err()?;
                 Some((c.name.clone(), error.to_string()))
             })
             .collect()
     });
-    verdict(config, &unresolved);
+    let asked = (config.clusters.iter())
+        .filter(|c| !login && matches!(c.credential, crate::config::CredentialSource::Prompt))
+        .count();
+    verdict(config, &unresolved, asked);
     let width = crate::commands::status::terminal_width();
     let terminal = width.is_some();
     groups(config, width);
@@ -56,7 +67,10 @@ pub(super) async fn run(ctx: &Context, full: bool, login: bool) -> Result<Exit, 
         }
         crate::errln!(
             "ontop: {} no usable password: {}",
-            crate::text::count_clusters(unresolved.len()),
+            match unresolved.len() {
+                1 => "1 cluster has".to_string(),
+                n => format!("{n} clusters have"),
+            },
             names(unresolved.iter().map(|(n, _)| n.as_str()), usize::MAX)
         );
         return Ok(Exit::Usage);
@@ -67,17 +81,27 @@ pub(super) async fn run(ctx: &Context, full: bool, login: bool) -> Result<Exit, 
     Ok(logins::check(config, &credentials).await)
 }
 
-/// The first line: good or not, and how many clusters and warnings.
-fn verdict(config: &Config, unresolved: &[(String, String)]) {
+/// The first line: good or not, and how many clusters and warnings; `asked` clusters
+/// have no password source (ontop asks for theirs at start, on a terminal).
+fn verdict(config: &Config, unresolved: &[(String, String)], asked: usize) {
     let warnings = match config.warnings.len() {
         0 => String::new(),
         1 => ", 1 warning (said above)".to_string(),
         n => format!(", {n} warnings (said above)"),
     };
     let count = crate::text::count_clusters(config.clusters.len());
+    let resolved = match asked {
+        0 => "every credential resolved".to_string(),
+        n if n == config.clusters.len() => {
+            "every password asked for at start (no password source)".to_string()
+        }
+        n => {
+            format!("every other credential resolved, {n} asked for at start (no password source)")
+        }
+    };
     if unresolved.is_empty() {
         crate::outln!(
-            "ok: {}: {count}, every credential resolved{warnings}",
+            "ok: {}: {count}, {resolved}{warnings}",
             config.path.display()
         );
     } else {

@@ -344,3 +344,32 @@ async fn ctrl_c_during_status_names_who_had_not_answered() {
         "ontop: interrupted: 1 of 3 clusters had not answered (sim-2); nothing was changed"
     );
 }
+
+/// Without a password source ontop asks at start on a terminal: `config check` says so
+/// and is content (it sends nothing, so asks nothing); `--login` with no terminal to
+/// ask on names the cluster that has no usable password.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn config_check_takes_a_password_asked_at_start_and_login_needs_one() {
+    let fleet = start_fleet(1, |_| {}).await;
+    let setup = Setup::new(&fleet).await;
+    let config = std::fs::read_to_string(&setup.config).unwrap();
+    let config: String = (config.lines())
+        .filter(|l| !l.starts_with("password"))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    std::fs::write(&setup.config, config).unwrap();
+    let out = setup.ontop(&["config", "check"]).await;
+    assert_exit(&out, 0);
+    let stdout = text(&out.stdout);
+    assert!(
+        stdout.contains("every password asked for at start (no password source)"),
+        "{stdout}"
+    );
+    let out = setup.ontop(&["config", "check", "--login"]).await;
+    assert_exit(&out, 2);
+    let stderr = text(&out.stderr);
+    assert!(
+        stderr.contains("1 cluster has no usable password: sim-1"),
+        "{stderr}"
+    );
+}
