@@ -192,8 +192,10 @@ impl App {
                 );
                 return Vec::new();
             }
-            FileState::Missing(why) => {
-                form.refuse(format!("{}: {why}", local.typed), Field::Url);
+            FileState::Missing(_) => {
+                // The file's own line says why, just above: not said twice.
+                let what = "nothing to upload there: fix the path, or give a URL to fetch";
+                form.refuse(what.into(), Field::Url);
                 return Vec::new();
             }
             FileState::Reading { .. } => return Vec::new(),
