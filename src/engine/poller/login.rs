@@ -60,9 +60,8 @@ impl Poller {
             PasswordChange::AlreadyRefused => true,
         };
         let note = refused.then(|| {
-            "the password typed was refused before: not sent again (type it once more to \
-             send it anyway)"
-                .to_string()
+            // Short enough for an 80-column status line after "NAME: still paused: ".
+            "refused before, not sent: type it again to send anyway".to_string()
         });
         self.resume_or_say(&client, note, Again::Typed).await
     }

@@ -72,7 +72,7 @@ async fn a_refused_login_pauses_polls_until_the_password_is_typed_with_p() {
     s.keys("p");
     s.wait_text("Password for admin");
     s.keys("a-wrong-password\r");
-    s.wait_text("the password typed was refused before: not sent again");
+    s.wait_text("refused before, not sent: type it again to send anyway");
     assert_eq!(refused(&fleet), [1, 1]);
 
     s.keys("p");
@@ -130,10 +130,10 @@ async fn r_reads_the_password_file_again_and_never_retries_the_refused_one() {
     s.keys("p");
     s.wait_text("Password for admin");
     s.keys("the-old-password\r");
-    s.wait_text("refused before: not sent again");
+    s.wait_text("refused before, not sent");
     assert_eq!(refused(&fleet), [1]);
     s.keys("\r");
-    s.wait_text("the password typed was refused before");
+    s.wait_text("refused before, not sent: type it again");
 
     // The password is rotated in the file: `r` (here from details) resumes the polls.
     write_password(&file, fleet.password());
