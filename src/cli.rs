@@ -138,8 +138,8 @@ pub(crate) enum Command {
     /// Exit codes: 0 every chosen cluster validated ready (without --wait: every
     /// validation was accepted), 1 a cluster has warnings or errors, was skipped, refused,
     /// did not answer or gave no results, or the question was answered no, 2 usage or
-    /// config error, or nothing was validated (every chosen cluster skipped, none for
-    /// not answering), 130 Ctrl-C.
+    /// config error, or nothing could be sent (every chosen cluster skipped, none for not
+    /// answering or a refused login), 130 Ctrl-C.
     Validate(ValidateArgs),
     /// Show a cluster's certificate and pin its fingerprint in the config
     ///

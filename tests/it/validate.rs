@@ -242,6 +242,22 @@ async fn a_validation_running_elsewhere_is_refused_with_its_code_and_next_step()
         "{doc}"
     );
     assert_eq!(doc["clusters"][0]["result"], "started", "{doc}");
+    // Said in words, a refusal is counted as one: nothing was checked there, which is
+    // not a check that found nothing.
+    let out = setup
+        .ontop(&["validate", TARGET, "--cluster", "sim-2", "--yes", "--wait"])
+        .await;
+    assert_exit(&out, 1);
+    let stdout = text(&out.stdout);
+    assert!(stdout.contains("; 1 refused"), "{stdout}");
+    assert!(!stdout.contains("without findings"), "{stdout}");
+    // Piped, what to do is whole; the cluster's refusal is no usage error.
+    assert!(!stdout.contains('…'), "{stdout}");
+    assert!(
+        closing_line(&out).contains("exit 1: 1 cluster refused (sim-2)"),
+        "{}",
+        text(&out.stderr)
+    );
 }
 
 /// A 9.6 cluster words its findings as arrays of messages with codes: read the same.

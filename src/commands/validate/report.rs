@@ -109,7 +109,7 @@ impl Outcome {
     /// Without `--wait`: one line per cluster, how its request was answered.
     pub(super) fn print_started(&self, _model: &Model) {
         let rows: Vec<Vec<String>> = self.rows.iter().map(Row::cells).collect();
-        crate::out!("{}", table::render(&COLUMNS, &rows));
+        crate::out!("{}", rendered(&rows));
         if self.validated > 0 {
             crate::outln!(
                 "the findings come when each job ends (a few minutes): they show in the \
@@ -121,7 +121,7 @@ impl Outcome {
     /// With `--wait`: the verdicts, then the findings by check, then the count line.
     pub(super) fn print(&self, model: &Model) {
         let rows: Vec<Vec<String>> = self.rows.iter().map(Row::cells).collect();
-        crate::out!("{}", table::render(&COLUMNS, &rows));
+        crate::out!("{}", rendered(&rows));
         let groups = by_check(self.validations(model), &model.validate);
         if !groups.is_empty() {
             crate::outln!();
@@ -134,10 +134,11 @@ impl Outcome {
         crate::outln!("{}", self.count_line());
     }
 
-    /// "6 validated: 3 ready, 2 with warnings, 1 with errors; 2 skipped; 1 not validated".
+    /// "6 validated: 3 ready, 2 with warnings, 1 with errors; 2 skipped; 1 refused; 1
+    /// without findings".
     fn count_line(&self) -> String {
         let (mut ready, mut warned, mut errored, mut other) = (0, 0, 0, 0);
-        let (mut skipped, mut failed) = (0, 0);
+        let (mut skipped, mut refused, mut failed) = (0, 0, 0);
         for row in &self.rows {
             match &row.state {
                 RowState::Judged(Verdict::Ready, _) => ready += 1,
@@ -145,6 +146,8 @@ impl Outcome {
                 RowState::Judged(Verdict::Errors(_), _) => errored += 1,
                 RowState::Judged(..) => other += 1,
                 RowState::Skipped(_) => skipped += 1,
+                // Refused: nothing was checked, which is not a check that found nothing.
+                RowState::Ended(Ending::Refused(e)) if !e.may_have_arrived() => refused += 1,
                 RowState::Ended(_) | RowState::Open { .. } => failed += 1,
             }
         }
@@ -157,6 +160,9 @@ impl Outcome {
         }
         if skipped > 0 {
             line.push_str(&format!("; {skipped} skipped"));
+        }
+        if refused > 0 {
+            line.push_str(&format!("; {refused} refused"));
         }
         if failed > 0 {
             line.push_str(&format!("; {failed} without findings"));
@@ -174,7 +180,7 @@ impl Outcome {
                 RowState::Judged(Verdict::Warnings(_), _) => "with warnings",
                 RowState::Judged(..) => "stale or unknown",
                 RowState::Skipped(_) => "skipped",
-                RowState::Ended(Ending::Refused(_)) => "refused",
+                RowState::Ended(Ending::Refused(e)) if !e.may_have_arrived() => "refused",
                 RowState::Ended(_) => "without findings",
                 RowState::Open { job: Some(_) } if following == Following::UntilAnswered => {
                     continue;
@@ -240,6 +246,22 @@ pub(super) fn skip_reasons(plan: &Plan) -> Vec<String> {
 }
 
 /// The columns of the per-cluster lines: name, verdict, details.
+/// The rows in a table that fits the terminal; piped, with details whole (a cluster's
+/// refusal and what to do about it are never cut in a log).
+fn rendered(rows: &[Vec<String>]) -> String {
+    match crate::commands::status::terminal_width() {
+        Some(width) => table::render_within(&COLUMNS, rows, width),
+        None => {
+            let [name, verdict, details] = COLUMNS;
+            let details = Column {
+                cap: usize::MAX,
+                ..details
+            };
+            table::render(&[name, verdict, details], rows)
+        }
+    }
+}
+
 const COLUMNS: [Column; 3] = [
     Column {
         heading: "CLUSTER",
