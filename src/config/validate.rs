@@ -36,8 +36,8 @@ pub(super) fn build(path: &Path, raw: RawConfig, env: &Environment) -> Result<Co
         super::readiness::settings(section(&mut reader, &Scope::Validate, tree.get("validate")));
 
     let mut clusters = Vec::new();
-    // By the name's NFC form: two names that differ only in how an accent is encoded
-    // look the same on every screen and in every `--cluster`.
+    // By what the eye reads ([`crate::text::suggest::name_key`]): two names that differ
+    // only in case, width or accent encoding look the same on every screen.
     let mut seen: HashMap<String, (usize, String)> = HashMap::new();
     for (index, t) in cluster_tables(&mut reader, tree.get("cluster"))
         .into_iter()
@@ -51,14 +51,15 @@ pub(super) fn build(path: &Path, raw: RawConfig, env: &Environment) -> Result<Co
         let layer = reader.layer(&scope, t);
         check_on_disk(&mut reader, &scope, &layer);
         if let Some(name) = &layer.name {
-            let key = crate::text::suggest::composed(name).into_owned();
+            let key = crate::text::suggest::name_key(name);
             if let Some((first, first_name)) = seen.get(&key) {
                 let message = if first_name == name {
                     format!("{name:?} is also the name of [[cluster]] #{first}")
                 } else {
                     format!(
                         "{name:?} reads the same as {first_name:?}, the name of [[cluster]] \
-                         #{first}: they differ only in how an accent is encoded (Unicode)"
+                         #{first}: they differ only in letter case, character width or how \
+                         an accent is encoded"
                     )
                 };
                 reader.problem(&scope, "name", message, "give every cluster a unique name");
@@ -113,11 +114,19 @@ pub(super) fn build(path: &Path, raw: RawConfig, env: &Environment) -> Result<Co
 fn same_address_different_read_only(reader: &mut Reader, clusters: &[ClusterConfig]) {
     // For each address, the first cluster there that is writable and the first that is
     // read-only.
-    let mut first: HashMap<&Url, [Option<usize>; 2]> = HashMap::new();
+    // An address with its TLS name: one proxy address routing by SNI is many clusters.
+    let mut first: HashMap<(&Url, Option<&str>), [Option<usize>; 2]> = HashMap::new();
+    // Clusters at the address of an earlier one with the same read_only: (earlier, it).
+    let mut twice: Vec<(&str, &str)> = Vec::new();
     for (i, a) in clusters.iter().enumerate() {
-        let seen = first.entry(&a.url).or_default();
+        let seen = first
+            .entry((&a.url, a.tls_server_name.as_deref()))
+            .or_default();
         let clash = seen[usize::from(!a.read_only)].map(|j| &clusters[j]);
-        seen[usize::from(a.read_only)].get_or_insert(i);
+        match seen[usize::from(a.read_only)] {
+            Some(j) => twice.push((&clusters[j].name, &a.name)),
+            None => seen[usize::from(a.read_only)] = Some(i),
+        }
         if let Some(b) = clash {
             let (ro, rw) = if a.read_only { (a, b) } else { (b, a) };
             let message = format!(
@@ -134,6 +143,21 @@ fn same_address_different_read_only(reader: &mut Reader, clusters: &[ClusterConf
             let scope = Scope::Cluster(i + 1, Some(a.name.clone()));
             reader.problem(&scope, "read_only", message, fix);
         }
+    }
+    if !twice.is_empty() {
+        let pairs: Vec<String> = (twice.iter().take(3))
+            .map(|(a, b)| format!("{a:?} and {b:?}"))
+            .collect();
+        let more = match twice.len() {
+            n if n > 3 => format!(" and {} more", n - 3),
+            _ => String::new(),
+        };
+        reader.warnings.push(format!(
+            "{}: the same address twice: {}{more}: one cluster, polled and counted twice; \
+             remove one of each pair",
+            reader.file.display(),
+            pairs.join(", ")
+        ));
     }
 }
 

@@ -25,6 +25,15 @@ pub(crate) fn composed(name: &str) -> std::borrow::Cow<'_, str> {
     icu_normalizer::ComposingNormalizerBorrowed::new_nfc().normalize(name)
 }
 
+/// What two cluster names that read alike share: compatibility-composed (NFKC: a
+/// full-width "ｃ１" is "c1") and lowercase. Two configured names with one key are one
+/// name to the eye, and the config refuses the second.
+pub(crate) fn name_key(name: &str) -> String {
+    icu_normalizer::ComposingNormalizerBorrowed::new_nfkc()
+        .normalize(name)
+        .to_lowercase()
+}
+
 /// Whether `typed` names `configured`: the same text once composed ([`composed`]).
 pub(crate) fn same_name(typed: &str, configured: &str) -> bool {
     typed == configured || composed(typed) == composed(configured)

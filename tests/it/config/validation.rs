@@ -127,9 +127,36 @@ fn names_that_differ_only_in_how_an_accent_is_encoded_are_one_name() {
         &[
             "[[cluster]] #2",
             "reads the same as \"caf\u{e9}-1\", the name of [[cluster]] #1",
-            "differ only in how an accent is encoded",
+            "differ only in letter case, character width or how an accent is encoded",
             "unique name",
         ],
+    );
+    // Letter case and full-width letters read the same too.
+    for (first, second) in [("c1", "C1"), ("c1", "\u{ff43}\u{ff11}")] {
+        let message = fx.error(&format!(
+            "[defaults]\nusername = \"admin\"\npassword_env = \"PW\"\n\
+             [[cluster]]\nname = {first:?}\nurl = \"https://10.0.0.1\"\n\
+             [[cluster]]\nname = {second:?}\nurl = \"https://10.0.0.2\"\n"
+        ));
+        assert_says(&message, &["reads the same as", "unique name"]);
+    }
+}
+
+/// Two clusters at one address are one cluster polled twice: a warning names them.
+#[test]
+fn the_same_address_twice_is_a_warning_naming_both() {
+    let fx = Fixture::new();
+    let config = fx
+        .load(
+            "[defaults]\nusername = \"admin\"\npassword_command = [\"true\"]\n\
+         [[cluster]]\nname = \"a\"\nurl = \"https://10.0.0.1\"\n\
+         [[cluster]]\nname = \"b\"\nurl = \"https://10.0.0.1/\"\n",
+        )
+        .unwrap();
+    let warned = config.warnings.join("\n");
+    assert!(
+        warned.contains("the same address twice: \"a\" and \"b\""),
+        "{warned}"
     );
 }
 

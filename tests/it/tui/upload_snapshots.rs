@@ -280,7 +280,11 @@ fn the_form_with_a_local_path_names_the_file_and_reads_it() {
     // Enter on it: the form says what to do, and the reason stays said once.
     app.handle_key(KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE), now());
     let refused = text(&render(&mut app, 80, 23));
-    assert_eq!(refused.matches("no such file on this host").count(), 1, "{refused}");
+    assert_eq!(
+        refused.matches("no such file on this host").count(),
+        1,
+        "{refused}"
+    );
     assert!(refused.contains("nothing to upload there"), "{refused}");
 }
 
