@@ -314,18 +314,21 @@ pub struct ErrorBody {
 }
 
 /// ONTAP documents `code` as an integer and sends it as a string ("4", "262197") in
-/// error envelopes. Both are accepted; a non-numeric string is treated as absent.
+/// error envelopes. Both are accepted; anything else (a non-numeric string, a number
+/// past 64 bits, a fraction, a list) is treated as absent: a code only explains an
+/// answer, and an odd one must not make the whole answer unreadable.
 fn code_opt<'de, D: Deserializer<'de>>(d: D) -> Result<Option<i64>, D::Error> {
     #[derive(Deserialize)]
     #[serde(untagged)]
     enum Code {
         Int(i64),
         Text(String),
+        Other(serde::de::IgnoredAny),
     }
     Ok(match Option::<Code>::deserialize(d)? {
         Some(Code::Int(n)) => Some(n),
         Some(Code::Text(s)) => s.trim().parse().ok(),
-        None => None,
+        Some(Code::Other(_)) | None => None,
     })
 }
 
@@ -341,6 +344,14 @@ mod tests {
         assert_eq!(a.code, Some(10551382));
         assert_eq!(b.code, Some(10551382));
         assert_eq!(c.code, None);
+        // An odd code leaves the rest of the answer readable.
+        for odd in ["99999999999999999999999999", "1.5", "[4]", "{}", "true"] {
+            let s: DownloadStatus =
+                serde_json::from_str(&format!(r#"{{"state": "running", "code": {odd}}}"#))
+                    .unwrap_or_else(|e| panic!("{odd}: {e}"));
+            assert_eq!(s.code, None, "{odd}");
+            assert!(s.state.is_some(), "{odd}");
+        }
     }
 
     #[test]
