@@ -323,6 +323,10 @@ fn message(c: &ClusterState, health: Health, theme: Theme) -> (String, Style) {
         return ("waiting for the first answer".to_string(), theme.dim());
     }
     let Some(download) = c.download.as_ref().filter(|d| !is_boilerplate(d)) else {
+        // Old values with no failure since: the poll out now has not answered yet.
+        if health == Health::Stale {
+            return ("still waiting for an answer".to_string(), theme.dim());
+        }
         return (String::new(), Style::new());
     };
     (download.message.clone().unwrap_or_default(), Style::new())
