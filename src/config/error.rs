@@ -103,3 +103,47 @@ fn not_found(searched: &[PathBuf]) -> String {
     ));
     text
 }
+
+/// The problems, with those that many clusters share (one typo in [defaults] leaves
+/// every cluster without its username) said once, for the first of them and a count:
+/// five hundred copies of one line would bury the line that says why.
+pub(super) fn alike_once(problems: Vec<Problem>) -> Vec<Problem> {
+    use std::collections::HashMap;
+    /// More than this many clusters with one problem are said in one line.
+    const SAID_APART: usize = 3;
+    // In the order they were found: each problem alone, or the clusters' alike ones.
+    let mut buckets: Vec<Vec<Problem>> = Vec::new();
+    // A cluster's problem by what it says: the bucket of those alike (a map, not a
+    // scan: a config of ten thousand clusters can hold as many problems).
+    let mut alike: HashMap<(String, String, String), usize> = HashMap::new();
+    for problem in problems {
+        if !problem.place.contains("[[cluster]]") {
+            buckets.push(vec![problem]);
+            continue;
+        }
+        let said = (
+            problem.key.clone(),
+            problem.message.clone(),
+            problem.fix.clone(),
+        );
+        match alike.get(&said) {
+            Some(&i) => buckets[i].push(problem),
+            None => {
+                alike.insert(said, buckets.len());
+                buckets.push(vec![problem]);
+            }
+        }
+    }
+    let mut said = Vec::new();
+    for mut bucket in buckets {
+        if bucket.len() > SAID_APART {
+            let more = bucket.len() - 1;
+            let first = bucket.swap_remove(0);
+            let place = format!("{} and {more} more clusters", first.place);
+            said.push(Problem { place, ..first });
+        } else {
+            said.extend(bucket);
+        }
+    }
+    said
+}

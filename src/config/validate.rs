@@ -92,7 +92,7 @@ pub(super) fn build(path: &Path, raw: RawConfig, env: &Environment) -> Result<Co
     if !reader.problems.is_empty() {
         return Err(ConfigError::Invalid {
             path: path.to_owned(),
-            problems: reader.problems,
+            problems: super::error::alike_once(reader.problems),
         });
     }
     Ok(Config {

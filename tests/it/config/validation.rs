@@ -142,6 +142,26 @@ fn names_that_differ_only_in_how_an_accent_is_encoded_are_one_name() {
     }
 }
 
+/// One typo in [defaults] leaves every cluster without its username: said once, for the
+/// first cluster and a count, under the line that says why; a few are each said.
+#[test]
+fn a_problem_every_cluster_shares_is_said_once() {
+    let fx = Fixture::new();
+    let clusters = |n: usize| -> String {
+        (1..=n)
+            .map(|i| format!("[[cluster]]\nname = \"c{i}\"\nurl = \"https://10.0.0.{i}\"\n"))
+            .collect()
+    };
+    let head = "[defaults]\nusrname = \"admin\"\npassword_command = [\"true\"]\n";
+    let message = fx.error(&format!("{head}{}", clusters(50)));
+    assert_eq!(message.matches("missing username").count(), 1, "{message}");
+    assert!(message.contains("\"c1\""), "{message}");
+    assert!(message.contains("and 49 more clusters"), "{message}");
+    assert!(message.contains("usrname"), "the typo is said: {message}");
+    let few = fx.error(&format!("{head}{}", clusters(3)));
+    assert_eq!(few.matches("missing username").count(), 3, "{few}");
+}
+
 /// Two clusters at one address are one cluster polled twice: a warning names them.
 #[test]
 fn the_same_address_twice_is_a_warning_naming_both() {
