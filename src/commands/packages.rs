@@ -20,7 +20,7 @@ use crate::cli::{PackagesAction, PackagesArgs};
 use crate::config::Config;
 use crate::engine::EngineOptions;
 use crate::fleet::Session;
-use crate::fleet::inventory::{Inventory, VersionRow, by_version, release_order};
+use crate::fleet::inventory::{Inventory, VersionRow, by_version, runs_newer};
 use crate::ontap::{ErrorKind, OntapError};
 use crate::state::Model;
 use crate::text::table::{self, Column};
@@ -157,11 +157,7 @@ fn lacking(found: &[Found], row: &VersionRow) -> Lacking {
         if has || f.inventory.packages.is_err() {
             continue;
         }
-        let newer = f
-            .inventory
-            .running
-            .as_deref()
-            .is_some_and(|r| release_order(r, &row.version).is_gt());
+        let newer = runs_newer(f.inventory.running.as_deref(), &row.version);
         if f.read_only {
             lacking.read_only.push(i);
         } else if newer {

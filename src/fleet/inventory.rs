@@ -68,6 +68,13 @@ pub(crate) fn by_version<'a>(
     rows
 }
 
+/// Whether a cluster running `running` already runs a release newer than `version`:
+/// a download of `version` there could only serve a downgrade, so no list of who lacks
+/// it offers that cluster.
+pub(crate) fn runs_newer(running: Option<&str>, version: &str) -> bool {
+    running.is_some_and(|r| release_order(r, version).is_gt())
+}
+
 /// Releases in numeric order: 9.9.1 < 9.10.1 < 9.16.1 < 9.16.1P3 < 9.16.1P10.
 pub(crate) fn release_order(a: &str, b: &str) -> std::cmp::Ordering {
     fn parts(v: &str) -> Vec<(u64, String)> {

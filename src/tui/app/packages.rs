@@ -237,8 +237,9 @@ impl App {
             .to_string()
     }
 
-    /// `m` in the packages view: marks every cluster that lacks the selected release and
-    /// goes back to the table, where `d` downloads there.
+    /// `m` in the packages view: marks every cluster that lacks the selected release (not
+    /// those that run a newer one) and goes back to the table, where `d` downloads there
+    /// once given the URL of the release's image.
     pub(super) fn mark_lacking(&mut self, now: Timestamp) {
         let rows = self.package_rows();
         let (row, _) = self.packages_selection(rows.len());
@@ -250,17 +251,30 @@ impl App {
             return;
         };
         let holders = self.holders(row);
+        // Those that run a newer release would only take it for a downgrade (as the
+        // CLI's "lacking_running_newer" says): not marked.
+        let (newer, lack): (Vec<usize>, Vec<usize>) = holders.lack.iter().partition(|&&i| {
+            let running = self.model.clusters[i].version.as_deref();
+            crate::fleet::inventory::runs_newer(running, &row.version)
+        });
         self.marks.clear();
-        self.marks.extend(holders.lack.iter().copied());
+        self.marks.extend(lack.iter().copied());
         self.mode = Mode::Table;
-        let unknown = match holders.unknown.len() {
-            0 => String::new(),
-            n => format!(" ({n} not known yet, not marked)"),
+        let mut apart = Vec::new();
+        if !newer.is_empty() {
+            apart.push(format!("{} run a newer release", newer.len()));
+        }
+        if !holders.unknown.is_empty() {
+            apart.push(format!("{} not known yet", holders.unknown.len()));
+        }
+        let apart = match apart.is_empty() {
+            true => String::new(),
+            false => format!(" ({}: not marked)", apart.join(", ")),
         };
-        let text = match holders.lack.len() {
-            0 => format!("no cluster lacks {}{unknown}", row.version),
+        let text = match lack.len() {
+            0 => format!("no cluster to mark lacks {}{apart}", row.version),
             n => format!(
-                "marked {n} clusters that lack {}{unknown}: {} downloads there",
+                "marked {n} that lack {}{apart}: {} then its image's URL downloads there",
                 row.version,
                 key_for(Context::Table, Action::Download)
             ),

@@ -84,12 +84,24 @@ fn m_marks_the_clusters_that_lack_the_release_and_d_offers_them() {
         "holders are not marked"
     );
     let status = app.status(now()).unwrap_or_default().to_owned();
-    let marked = format!("marked {} clusters that lack 9.16.1P3", holders.lack.len());
+    let marked = format!("marked {} that lack 9.16.1P3", holders.lack.len());
     assert!(status.starts_with(&marked), "{status}");
     assert!(
-        status.contains("not known yet, not marked): d downloads there"),
+        status.contains("not known yet: not marked): d then its image's URL downloads there"),
         "{status}"
     );
+    // The oldest release: a cluster that runs a newer one would only take it for a
+    // downgrade, and is not marked.
+    press_code(&mut app, KeyCode::Char('P'));
+    press_code(&mut app, KeyCode::Char('G'));
+    press_code(&mut app, KeyCode::Char('m'));
+    let status = app.status(now()).unwrap_or_default().to_owned();
+    assert!(status.contains("run a newer release"), "{status}");
+    for (i, c) in app.model().clusters.iter().enumerate() {
+        if c.version.as_deref() == Some("9.16.1P3") {
+            assert!(!app.is_marked(i), "{} runs newer: {status}", c.identity.name);
+        }
+    }
     // Esc in the view goes back too, marking nothing.
     press_code(&mut app, KeyCode::Char('P'));
     press_code(&mut app, KeyCode::Esc);

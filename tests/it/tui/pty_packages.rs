@@ -26,7 +26,7 @@ async fn the_packages_view_marks_the_lacking_clusters_and_removes_a_package() {
                 .any(|l| l.contains("9.16.1P3") && l.contains(" 1 ") && l.contains("sim-1"))
     });
     s.keys("m");
-    s.wait_text("marked 2 clusters that lack 9.16.1P3");
+    s.wait_text("marked 2 that lack 9.16.1P3");
     s.keys("d");
     s.wait_text("Download a package");
     s.keys("\r");
