@@ -227,7 +227,7 @@ impl Run {
         if answered == Waited::Interrupted {
             return Ok(self.interrupted().await);
         }
-        let Some(taken) = lines::print_starts(&self.watch.model, plan) else {
+        let Some(taken) = lines::print_starts(&self.watch.model, plan, args.wait) else {
             return Err(CliError::Usage(format!(
                 "nothing was sent: every attempt must be in the audit log before its request, \
                  and it could not be written ({})",

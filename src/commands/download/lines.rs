@@ -56,7 +56,7 @@ fn skip_lines<'a>(skips: impl IntoIterator<Item = (&'a str, String)>) -> Vec<Str
 /// One line per target (and per download attached to): how the cluster answered. `None`
 /// when no request was sent at all (the audit log could not be written first), else
 /// whether every request was taken (started, attached or already there).
-pub(super) fn print_starts(model: &Model, plan: &Plan) -> Option<bool> {
+pub(super) fn print_starts(model: &Model, plan: &Plan, waiting: bool) -> Option<bool> {
     let mut rows = Vec::new();
     let mut refusals = Vec::new();
     let (mut taken, mut not_sent) = (true, 0);
@@ -65,7 +65,7 @@ pub(super) fn print_starts(model: &Model, plan: &Plan) -> Option<bool> {
         let Some(followed) = c.operation(OperationKind::Download) else {
             continue;
         };
-        let (word, detail) = start_line(followed, c.packages.as_ref().map(|(_, l)| l));
+        let (word, detail) = start_line(followed, c.packages.as_ref().map(|(_, l)| l), waiting);
         rows.push(vec![name.clone(), word.to_string(), detail]);
         match followed.ending() {
             Some(Ending::NotSent { reason }) => {
@@ -112,6 +112,7 @@ pub(super) fn print_starts(model: &Model, plan: &Plan) -> Option<bool> {
 fn start_line(
     followed: &Followed,
     packages: Option<&Vec<crate::ontap::Package>>,
+    waiting: bool,
 ) -> (&'static str, String) {
     let job = || followed.job.as_deref().map(|j| format!("job {j}"));
     match followed.ending() {
@@ -144,9 +145,16 @@ fn start_line(
             "no answer",
             format!("{}: {}; ontop looks for its download", e.kind, e.message),
         ),
-        None if followed.origin == Origin::Attached => (
+        // Followed only while this run waits: without --wait it is not.
+        None if followed.origin == Origin::Attached && waiting => (
             "attached",
             "a download was running: following it, no request sent".into(),
+        ),
+        None if followed.origin == Origin::Attached => (
+            "attached",
+            "a download was running: no request sent (--wait follows it; ontop status \
+             shows it)"
+                .into(),
         ),
         None => ("started", job().unwrap_or_default()),
     }

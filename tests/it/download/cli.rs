@@ -120,6 +120,18 @@ async fn a_cluster_already_downloading_gets_no_post_and_is_followed() {
         "no second request to a busy cluster"
     );
     assert_eq!(posts(&fleet, &all[1]), 1);
+    assert!(
+        stdout.contains("a download was running: following it"),
+        "{stdout}"
+    );
+    // Without --wait nothing follows it once ontop exits, and the line says so.
+    fleet.start_download(&all[1], &busy).unwrap();
+    let out = setup
+        .ontop(&["download", "--cluster", &all[1], "--yes"])
+        .await;
+    let stdout = text(&out.stdout);
+    assert!(!stdout.contains("following it"), "{stdout}");
+    assert!(stdout.contains("--wait follows it"), "{stdout}");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -99,7 +99,11 @@ fn m_marks_the_clusters_that_lack_the_release_and_d_offers_them() {
     assert!(status.contains("run a newer release"), "{status}");
     for (i, c) in app.model().clusters.iter().enumerate() {
         if c.version.as_deref() == Some("9.16.1P3") {
-            assert!(!app.is_marked(i), "{} runs newer: {status}", c.identity.name);
+            assert!(
+                !app.is_marked(i),
+                "{} runs newer: {status}",
+                c.identity.name
+            );
         }
     }
     // Esc in the view goes back too, marking nothing.
