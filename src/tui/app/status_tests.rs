@@ -158,17 +158,7 @@ fn messages_expire_and_a_pause_message_goes_when_the_cluster_answers() {
         now(),
     );
     assert!(app.status(now()).unwrap().starts_with("c2: login refused"));
-    app.apply(
-        Event::Polled {
-            cluster: 2,
-            at: now(),
-            info: None,
-            download: crate::ontap::DownloadStatus::default(),
-            job: None,
-            took: std::time::Duration::ZERO,
-        },
-        now(),
-    );
+    app.apply(answered(2), now());
     assert_eq!(
         app.status(now()),
         None,
@@ -199,6 +189,18 @@ fn a_timed_out_start_reads_no_answer_and_not_known_whether_it_started() {
     );
     let c = &app.model().clusters[2];
     assert_eq!(c.phase().unwrap().word(), "no answer");
+}
+
+/// A poll of `cluster` that it answered.
+fn answered(cluster: usize) -> Event {
+    Event::Polled {
+        cluster,
+        at: now(),
+        info: None,
+        download: crate::ontap::DownloadStatus::default(),
+        job: None,
+        took: std::time::Duration::ZERO,
+    }
 }
 
 /// The engine's word that `cluster`'s polls are paused, with the note of its last try.
@@ -252,16 +254,6 @@ fn r_says_what_it_did_and_the_paused_clusters_notes_do_not_take_its_place() {
     );
     // Another `r` that the cluster answers: the login worked, and the line says so.
     press(&mut app, "r");
-    app.apply(
-        Event::Polled {
-            cluster: 4,
-            at: now(),
-            info: None,
-            download: crate::ontap::DownloadStatus::default(),
-            job: None,
-            took: std::time::Duration::ZERO,
-        },
-        now(),
-    );
+    app.apply(answered(4), now());
     assert_eq!(app.status(now()), Some("c4: logged in: polls resume"));
 }
