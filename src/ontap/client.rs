@@ -280,8 +280,25 @@ impl Client {
     ) -> Result<T, OntapError> {
         let answered = self.send(self.request_to(Method::GET, url, query)).await?;
         let body = self.body(answered).await?;
-        serde_json::from_slice(&body).map_err(|e| self.decode_error(&e.to_string(), &body))
+        parse(&body).map_err(|what| self.decode_error(&what, &body))
     }
+}
+
+/// An answer's JSON as `T`, or what could not be read, naming the field by its path
+/// ("field records[0].version: invalid type: …"): which value of which answer was odd
+/// is what someone reading the cluster's output needs to find it.
+fn parse<T: DeserializeOwned>(body: &[u8]) -> Result<T, String> {
+    let mut json = serde_json::Deserializer::from_slice(body);
+    let value: T = serde_path_to_error::deserialize(&mut json).map_err(|e| {
+        let path = e.path().to_string();
+        match path.as_str() {
+            "." => e.inner().to_string(),
+            _ => format!("field {path}: {}", e.inner()),
+        }
+    })?;
+    // Anything after the value is no JSON answer either.
+    json.end().map_err(|e| e.to_string())?;
+    Ok(value)
 }
 
 /// `base` (`/api/`) followed by `segments`, each percent-encoded as one path segment.
@@ -329,7 +346,8 @@ pub(super) fn job_from_body(body: &[u8]) -> Option<JobLink> {
 pub(super) fn job_from_location(location: &str) -> Option<JobLink> {
     let uuid = location.trim_end_matches('/').rsplit('/').next()?;
     let uuid = clean(uuid);
-    (!uuid.is_empty() && location.contains("/jobs/")).then_some(JobLink { uuid })
+    // A job's uuid goes into the path of its polls: a UUID, as in an answer's body.
+    (super::model::is_job_uuid(&uuid) && location.contains("/jobs/")).then_some(JobLink { uuid })
 }
 
 #[cfg(test)]

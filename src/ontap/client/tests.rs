@@ -1,12 +1,16 @@
 //! The client's own rules: where a job is found, and paths a cluster cannot climb out of.
 
 use super::*;
+use crate::ontap::ClusterInfo;
 
 #[test]
 fn a_job_is_found_in_the_location_header() {
-    let job = job_from_location("/api/cluster/jobs/f587d316-5feb-11e8").unwrap();
-    assert_eq!(job.uuid, "f587d316-5feb-11e8");
+    let job = job_from_location("/api/cluster/jobs/f587d316-5feb-11e8-b0e0-005056bb6a0a").unwrap();
+    assert_eq!(job.uuid, "f587d316-5feb-11e8-b0e0-005056bb6a0a");
     assert!(job_from_location("/api/cluster/software/download").is_none());
+    // Not a UUID: no job (it would be put into the path of every poll).
+    assert!(job_from_location("/api/cluster/jobs/f587d316-5feb-11e8").is_none());
+    assert!(job_from_location("/api/cluster/jobs/").is_none());
 }
 
 #[test]
@@ -41,4 +45,21 @@ fn odd_job_uuids_cannot_escape_the_path() {
             "{path}"
         );
     }
+}
+
+/// An answer that cannot be read names the field by its path, so the odd value can be
+/// found in what the cluster sent; what follows a whole value is refused too.
+#[test]
+fn an_unreadable_answer_names_its_field() {
+    let odd = parse::<ClusterInfo>(br#"{"name": ["x"], "uuid": "u"}"#).unwrap_err();
+    assert!(
+        odd.starts_with("field name: invalid type: sequence"),
+        "{odd}"
+    );
+    let nested = parse::<ClusterInfo>(br#"{"version": {"generation": "nine"}}"#).unwrap_err();
+    assert!(nested.starts_with("field version.generation: "), "{nested}");
+    let trailing = parse::<ClusterInfo>(br#"{"name": "c1"} {"#).unwrap_err();
+    assert!(trailing.contains("trailing"), "{trailing}");
+    let whole = parse::<ClusterInfo>(br#"{"name": "c1"}"#).unwrap();
+    assert_eq!(whole.name.as_deref(), Some("c1"));
 }
