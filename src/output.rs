@@ -82,3 +82,12 @@ macro_rules! errln {
     () => { $crate::output::stderr(format_args!("\n")) };
     ($($arg:tt)*) => { $crate::output::stderr(format_args!("{}\n", format_args!($($arg)*))) };
 }
+
+/// Stdout's columns when it is a terminal (one that does not say is taken as 80);
+/// `None` for a pipe or a file, where lines are whole.
+pub(crate) fn stdout_width() -> Option<usize> {
+    use std::io::IsTerminal;
+    std::io::stdout()
+        .is_terminal()
+        .then(|| crossterm::terminal::size().map_or(80, |(w, _)| usize::from(w)))
+}

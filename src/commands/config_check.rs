@@ -25,24 +25,25 @@ pub(super) async fn run(ctx: &Context, full: bool, login: bool) -> Result<Exit, 
         crate::config::Prompting::Never
     };
     let credentials = Credentials::new(prompting);
+    let asked_at_start = |c: &&crate::config::ClusterConfig| {
+        !login && matches!(c.credential, crate::config::CredentialSource::Prompt)
+    };
     // Password commands and prompts block: keep them off the async workers.
     let unresolved: Vec<(String, String)> = tokio::task::block_in_place(|| {
         credentials.resolve_all(&config.clusters);
         config
             .clusters
             .iter()
-            .filter(|c| login || !matches!(c.credential, crate::config::CredentialSource::Prompt))
+            .filter(|c| !asked_at_start(c))
             .filter_map(|c| {
                 let error = credentials.password_for(c).err()?;
                 Some((c.name.clone(), error.to_string()))
             })
             .collect()
     });
-    let asked = (config.clusters.iter())
-        .filter(|c| !login && matches!(c.credential, crate::config::CredentialSource::Prompt))
-        .count();
+    let asked = config.clusters.iter().filter(asked_at_start).count();
     verdict(config, &unresolved, asked);
-    let width = crate::commands::status::terminal_width();
+    let width = crate::output::stdout_width();
     let terminal = width.is_some();
     groups(config, width);
     if let Some(url) = &config.download.url {

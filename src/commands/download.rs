@@ -258,8 +258,6 @@ impl Run {
         self.engine.finish(FINISH_GRACE).await;
         self.watch.drain();
         self.engine.shutdown();
-        let mut unreachable = Vec::new();
-        let mut refused = Vec::new();
         for Skipped {
             cluster,
             name,
@@ -267,12 +265,10 @@ impl Run {
         } in &self.plan.skipped
         {
             if let SkipReason::LoginRefused = reason {
-                refused.push(name.as_str());
                 let hint = reason.next_step().unwrap_or_default();
                 crate::errln!("ontop: {name}: not started: {reason}; what to do: {hint}");
             }
             if let SkipReason::Failing(_) = reason {
-                unreachable.push(name.as_str());
                 let hint = self.watch.model.clusters[*cluster]
                     .last_error
                     .as_ref()
@@ -283,20 +279,7 @@ impl Run {
                 crate::errln!("ontop: {name}: not started: {reason}; what to do: {hint}");
             }
         }
-        if !unreachable.is_empty() {
-            reasons.push(format!(
-                "{} did not answer ({})",
-                crate::text::count_clusters(unreachable.len()),
-                unreachable.join(", ")
-            ));
-        }
-        if !refused.is_empty() {
-            reasons.push(format!(
-                "{} refused the login ({})",
-                crate::text::count_clusters(refused.len()),
-                refused.join(", ")
-            ));
-        }
+        reasons.extend(self.plan.unreached());
         if !self.watch.not_recorded.is_empty() {
             reasons.push(format!(
                 "{} record(s) could not be written (see NOT RECORDED above)",

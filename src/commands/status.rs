@@ -10,7 +10,6 @@
 //! live line on stderr says who is still awaited.
 
 use std::collections::{BTreeMap, HashMap};
-use std::io::IsTerminal;
 
 use jiff::Timestamp;
 use serde_json::Value;
@@ -46,18 +45,10 @@ impl Form {
             (_, true) => Self::JsonLines,
             (true, false) => Self::Json,
             (false, false) => Self::Table {
-                width: terminal_width(),
+                width: crate::output::stdout_width(),
             },
         }
     }
-}
-
-/// Stdout's columns when it is a terminal (one that does not say is taken as 80);
-/// `None` for a pipe or a file, where lines are whole.
-pub(crate) fn terminal_width() -> Option<usize> {
-    std::io::stdout()
-        .is_terminal()
-        .then(|| crossterm::terminal::size().map_or(80, |(w, _)| usize::from(w)))
 }
 
 /// One sweep of every configured cluster, printed; 0 when all answered, 1 otherwise.
@@ -379,25 +370,11 @@ pub(crate) fn to_table(reports: &[ClusterReport], width: Option<usize>) -> Strin
     }
     for hint in hints {
         for e in failing.iter().filter(|e| e.hint() == hint) {
-            push_wrapped(&mut out, &e.to_string(), "", width);
+            crate::text::push_wrapped(&mut out, &e.to_string(), "", width);
         }
-        push_wrapped(&mut out, &format!("what to do: {hint}"), "  ", width);
+        crate::text::push_wrapped(&mut out, &format!("what to do: {hint}"), "  ", width);
     }
     out
-}
-
-/// `text` as a line after `indent`; on a terminal `width` wide, wrapped between words,
-/// each further line indented two more cells.
-pub(crate) fn push_wrapped(out: &mut String, text: &str, indent: &str, width: Option<usize>) {
-    let Some(width) = width else {
-        out.push_str(&format!("{indent}{text}\n"));
-        return;
-    };
-    let room = width.saturating_sub(indent.len() + 2).max(20);
-    for (i, line) in crate::text::wrap(text, room).iter().enumerate() {
-        let more = if i == 0 { "" } else { "  " };
-        out.push_str(&format!("{indent}{more}{line}\n"));
-    }
 }
 
 /// A line for a certificate under [`crate::ontap::EXPIRY_WARNING_DAYS`], else nothing.

@@ -21,7 +21,7 @@ use super::prologue::{self, Consent, FINISH_GRACE, INTERRUPT_GRACE};
 use super::watch::{Following, Look, Waited, Watch};
 use super::{CliError, Context, Exit};
 use crate::cli::ValidateArgs;
-use crate::download::{OperationKind, Plan, SkipReason};
+use crate::download::{OperationKind, Plan};
 use crate::engine::{Engine, EngineOptions, Update};
 use crate::state::Model;
 
@@ -67,27 +67,7 @@ impl Run {
     /// the login (no usage error: `download` says it so too), else the usage error that
     /// names why.
     fn nothing_validated(&self) -> Result<Exit, CliError> {
-        let named = |refused: bool| -> Vec<&str> {
-            (self.plan.skipped.iter())
-                .filter(|s| match s.reason {
-                    SkipReason::Failing(_) => !refused,
-                    SkipReason::LoginRefused => refused,
-                    _ => false,
-                })
-                .map(|s| s.name.as_str())
-                .collect()
-        };
-        let reasons: Vec<String> = [
-            (named(false), "did not answer"),
-            (named(true), "refused the login"),
-        ]
-        .into_iter()
-        .filter(|(names, _)| !names.is_empty())
-        .map(|(names, why)| {
-            let count = crate::text::count_clusters(names.len());
-            format!("{count} {why} ({})", names.join(", "))
-        })
-        .collect();
+        let reasons = self.plan.unreached();
         if !reasons.is_empty() {
             crate::errln!(
                 "ontop: nothing was validated (each cluster is named above with its reason)"

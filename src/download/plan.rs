@@ -181,6 +181,33 @@ pub struct Skipped {
 }
 
 impl Plan {
+    /// Why some chosen clusters were never asked, for a command's closing line: "2
+    /// clusters did not answer (a, b)", "1 cluster refused the login (c)". These are the
+    /// clusters' doing, so the exit is 1 (every other skip is the operator's choice).
+    pub(crate) fn unreached(&self) -> Vec<String> {
+        let named = |refused: bool| -> Vec<&str> {
+            (self.skipped.iter())
+                .filter(|s| match s.reason {
+                    SkipReason::Failing(_) => !refused,
+                    SkipReason::LoginRefused => refused,
+                    _ => false,
+                })
+                .map(|s| s.name.as_str())
+                .collect()
+        };
+        [
+            (named(false), "did not answer"),
+            (named(true), "refused the login"),
+        ]
+        .into_iter()
+        .filter(|(names, _)| !names.is_empty())
+        .map(|(names, why)| {
+            let count = crate::text::count_clusters(names.len());
+            format!("{count} {why} ({})", names.join(", "))
+        })
+        .collect()
+    }
+
     /// The targets' names, in the plan's order.
     pub(crate) fn target_names(&self) -> Vec<&str> {
         self.targets.iter().map(|t| t.name.as_str()).collect()

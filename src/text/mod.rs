@@ -25,7 +25,7 @@ pub(crate) use mask::{hide_url_secrets, mask_urls_in};
 pub(crate) use secrets::Secrets;
 pub use width::truncate;
 pub use width::width;
-pub(crate) use width::{pad, wrap};
+pub(crate) use width::{pad, push_wrapped, wrap};
 
 use serde::{Deserialize, Deserializer};
 

@@ -32,6 +32,22 @@ pub fn render(columns: &[Column], rows: &[Vec<String>]) -> String {
     out
 }
 
+/// The table as a command prints it: on a terminal (`width` its columns) each line
+/// fits ([`render_within`]); piped (`None`), the last column is whole, since it pads no
+/// other and a log must not lose the end of a reason.
+pub(crate) fn render_for(columns: &[Column], rows: &[Vec<String>], width: Option<usize>) -> String {
+    match width {
+        Some(width) => render_within(columns, rows, width),
+        None => {
+            let mut whole = columns.to_vec();
+            if let Some(last) = whole.last_mut() {
+                last.cap = usize::MAX;
+            }
+            render(&whole, rows)
+        }
+    }
+}
+
 /// [`render`] with lines of at most `total` cells (a terminal's width): while a line is
 /// longer, the widest column is cut further, down to the next widest at a time (so the
 /// cuts are shared), none below [`NARROWEST`] cells nor its heading. The cuts are

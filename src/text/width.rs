@@ -89,6 +89,20 @@ fn split_at_width(s: &str, max: usize) -> (String, String) {
     (s.to_string(), String::new())
 }
 
+/// `text` as a line after `indent`; on a terminal `width` wide, wrapped between words,
+/// each further line indented two more cells.
+pub(crate) fn push_wrapped(out: &mut String, text: &str, indent: &str, width: Option<usize>) {
+    let Some(width) = width else {
+        out.push_str(&format!("{indent}{text}\n"));
+        return;
+    };
+    let room = width.saturating_sub(indent.len() + 2).max(20);
+    for (i, line) in wrap(text, room).iter().enumerate() {
+        let more = if i == 0 { "" } else { "  " };
+        out.push_str(&format!("{indent}{more}{line}\n"));
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

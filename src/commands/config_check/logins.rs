@@ -6,7 +6,7 @@
 use std::collections::HashMap;
 
 use crate::commands::Exit;
-use crate::commands::status::{push_wrapped, unless_all_answered};
+use crate::commands::status::unless_all_answered;
 use crate::config::{ClusterConfig, Config, Credentials};
 use crate::fleet::{self, ClusterReport};
 use crate::ontap::ErrorKind;
@@ -35,7 +35,7 @@ pub(super) async fn check(config: &Config, credentials: &Credentials) -> Exit {
         fleet::targets_from_config(config, credentials, fleet::Session::ReadOnly)
     });
     let reports = fleet::sweep(&targets, fleet::DEFAULT_MAX_IN_FLIGHT).await;
-    let width = crate::commands::status::terminal_width();
+    let width = crate::output::stdout_width();
     crate::outln!();
     crate::out!("{}", report(config, &reports, width));
     unless_all_answered(&reports, "did not log in")
@@ -45,18 +45,7 @@ pub(super) async fn check(config: &Config, credentials: &Credentials) -> Exit {
 /// otherwise (a pipe, a file) the details are whole.
 fn report(config: &Config, reports: &[ClusterReport], width: Option<usize>) -> String {
     let rows: Vec<Vec<String>> = reports.iter().map(row).collect();
-    let mut out = match width {
-        Some(width) => table::render_within(&COLUMNS, &rows, width),
-        None => {
-            // The last column pads no other: whole when piped.
-            let [name, login, detail] = COLUMNS;
-            let detail = Column {
-                cap: usize::MAX,
-                ..detail
-            };
-            table::render(&[name, login, detail], &rows)
-        }
-    };
+    let mut out = table::render_for(&COLUMNS, &rows, width);
     // Clusters failing alike share one "what to do".
     let configured: HashMap<&str, &ClusterConfig> = (config.clusters.iter())
         .map(|c| (c.name.as_str(), c))
@@ -75,7 +64,7 @@ fn report(config: &Config, reports: &[ClusterReport], width: Option<usize>) -> S
     for (advice, names) in groups {
         out.push('\n');
         let names = crate::text::names_line(&names);
-        push_wrapped(&mut out, &format!("{names}: {advice}"), "", width);
+        crate::text::push_wrapped(&mut out, &format!("{names}: {advice}"), "", width);
     }
     out
 }

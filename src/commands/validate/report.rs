@@ -109,7 +109,10 @@ impl Outcome {
     /// Without `--wait`: one line per cluster, how its request was answered.
     pub(super) fn print_started(&self, _model: &Model) {
         let rows: Vec<Vec<String>> = self.rows.iter().map(Row::cells).collect();
-        crate::out!("{}", rendered(&rows));
+        crate::out!(
+            "{}",
+            table::render_for(&COLUMNS, &rows, crate::output::stdout_width())
+        );
         if self.validated > 0 {
             crate::outln!(
                 "the findings come when each job ends (a few minutes): they show in the \
@@ -121,7 +124,10 @@ impl Outcome {
     /// With `--wait`: the verdicts, then the findings by check, then the count line.
     pub(super) fn print(&self, model: &Model) {
         let rows: Vec<Vec<String>> = self.rows.iter().map(Row::cells).collect();
-        crate::out!("{}", rendered(&rows));
+        crate::out!(
+            "{}",
+            table::render_for(&COLUMNS, &rows, crate::output::stdout_width())
+        );
         let groups = by_check(self.validations(model), &model.validate);
         if !groups.is_empty() {
             crate::outln!();
@@ -246,22 +252,6 @@ pub(super) fn skip_reasons(plan: &Plan) -> Vec<String> {
 }
 
 /// The columns of the per-cluster lines: name, verdict, details.
-/// The rows in a table that fits the terminal; piped, with details whole (a cluster's
-/// refusal and what to do about it are never cut in a log).
-fn rendered(rows: &[Vec<String>]) -> String {
-    match crate::commands::status::terminal_width() {
-        Some(width) => table::render_within(&COLUMNS, rows, width),
-        None => {
-            let [name, verdict, details] = COLUMNS;
-            let details = Column {
-                cap: usize::MAX,
-                ..details
-            };
-            table::render(&[name, verdict, details], rows)
-        }
-    }
-}
-
 const COLUMNS: [Column; 3] = [
     Column {
         heading: "CLUSTER",
