@@ -109,7 +109,7 @@ fn hash(path: &Path, progress: &dyn Fn(u64, u64) -> bool) -> Result<(u64, String
         }
     }
     let digest = context.finish();
-    let hex = digest.as_ref().iter().map(|b| format!("{b:02x}")).collect();
+    let hex = lowercase_hex(&digest);
     Ok((size, hex))
 }
 
@@ -232,7 +232,7 @@ impl Sent {
             return Err(changed(was));
         }
         let digest = self.context.finish();
-        let hex: String = digest.as_ref().iter().map(|b| format!("{b:02x}")).collect();
+        let hex = lowercase_hex(&digest);
         if hex != self.sha256 {
             return Err(changed(format!(
                 "its SHA-256 is now {hex}, not {}",
@@ -241,6 +241,11 @@ impl Sent {
         }
         Ok(())
     }
+}
+
+/// A SHA-256 as the audit log and `--sha256` write it.
+fn lowercase_hex(digest: &ring::digest::Digest) -> String {
+    digest.as_ref().iter().map(|b| format!("{b:02x}")).collect()
 }
 
 /// The error that cuts an upload whose file changed on its way.
